@@ -1,0 +1,140 @@
+// Command architect is the Model Architect server: serve, migrate, user create, version.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"entgo.io/ent/privacy"
+
+	"github.com/modelarchitect/architect/internal/app"
+	"github.com/modelarchitect/architect/internal/config"
+	"github.com/modelarchitect/architect/internal/observability"
+	"github.com/modelarchitect/architect/internal/viewer"
+)
+
+// version is set by the build (-ldflags "-X main.version=…").
+var version = "dev"
+
+const usage = `usage: architect <command> [flags]
+
+commands:
+  serve                                          run the GraphQL server (PORT, default 3001)
+  migrate                                        bring the database schema up to date
+  user create --email E --password P [--role R]  create a user (R: FREE, PRO, ENTERPRISE, ADMIN)
+  version                                        print the version
+
+Configuration comes from the environment and .env; see .env.example.
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "architect:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "version":
+		fmt.Println(version)
+		return nil
+	case "serve":
+		return serve()
+	case "migrate":
+		return migrate()
+	case "user":
+		return user(args[1:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func setup() (*config.Config, *slog.Logger, error) {
+	boot := observability.NewLogger(os.Stderr, "auto", slog.LevelInfo)
+	cfg, err := config.Load(boot)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, observability.NewLogger(os.Stderr, cfg.LogFormat, cfg.LogLevel), nil
+}
+
+func serve() error {
+	cfg, log, err := setup()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.New(ctx, cfg, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	return a.Serve(ctx, cfg.ShutdownTimeout)
+}
+
+func migrate() error {
+	cfg, log, err := setup()
+	if err != nil {
+		return err
+	}
+	db, err := app.OpenDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		return err
+	}
+	log.Info("schema is up to date", "database", db.Where)
+	return nil
+}
+
+func user(args []string) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: architect user create --email E --password P [--role R] [--name N]")
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	email := fs.String("email", "", "email address")
+	password := fs.String("password", "", "password, at least 8 characters")
+	name := fs.String("name", "", "display name")
+	role := fs.String("role", "FREE", "FREE, PRO, ENTERPRISE or ADMIN")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	r, err := viewer.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	cfg, log, err := setup()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a, err := app.New(ctx, cfg, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	u, err := a.Identity.Create(privacy.DecisionContext(ctx, privacy.Allow), *email, *password, *name, r)
+	if err != nil {
+		return err
+	}
+	log.Info("user created", "email", u.Email, "role", u.Role)
+	return nil
+}

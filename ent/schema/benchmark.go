@@ -1,0 +1,38 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/modelarchitect/architect/internal/model"
+)
+
+// Benchmark runs a dataset against several models and records how each did.
+type Benchmark struct{ ent.Schema }
+
+func (Benchmark) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "benchmarks"}}
+}
+
+func (Benchmark) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
+		field.Enum("status").Values("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED").Default("PENDING").
+			Annotations(entgql.OrderField("STATUS"), computed),
+		field.Strings("models").Comment("model ids provider/model, e.g. openai/gpt-4.1-mini"),
+		field.JSON("dataset", []model.DatasetItem{}),
+		field.JSON("results", &model.BenchmarkResults{}).Optional().Annotations(computed),
+		field.Int("progress_done").Default(0).Comment("model calls finished").Annotations(computed),
+		field.Int("progress_total").Default(0).Comment("model calls planned").Annotations(computed),
+		field.String("error").Optional().Nillable().Annotations(computed),
+		field.Time("started_at").Optional().Nillable().Annotations(computed),
+		field.Time("finished_at").Optional().Nillable().Annotations(computed),
+	}
+}
+
+func (Benchmark) Indexes() []ent.Index { return []ent.Index{index.Fields("status")} }
+
+func (Benchmark) Annotations() []schema.Annotation { return ownedAnnotations(true) }

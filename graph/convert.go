@@ -1,0 +1,43 @@
+package graph
+
+import (
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/model"
+)
+
+func authPayload(r *identity.Result, err error) (*gqlmodel.AuthPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &gqlmodel.AuthPayload{Token: r.Token, ExpiresAt: r.ExpiresAt, User: r.User}, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// progress is the share of finished calls; 0 before any are planned.
+func progress(done, total int) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return float64(done) / float64(total)
+}
+
+// pipelineUpdate applies the fields of a hand-written UpdatePipelineInput that the client sent.
+func pipelineUpdate(u *ent.PipelineUpdateOne, in model.UpdatePipeline) *ent.PipelineUpdateOne {
+	u.SetNillableName(in.Name).SetNillableDescription(in.Description)
+	if in.Nodes != nil {
+		u.SetNodes(in.Nodes)
+	}
+	if in.Edges != nil {
+		u.SetLinks(in.Edges)
+	}
+	return u
+}

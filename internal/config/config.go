@@ -1,0 +1,210 @@
+// Package config reads the server's settings from the environment (and a .env file when present) into one
+// typed Config, fills defaults, and refuses settings that are unsafe in production. It does no other I/O
+// than reading .env and, in development, keeping a generated JWT secret under DATA_DIR.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+)
+
+// Config is every setting of the server. .env.example documents each variable.
+type Config struct {
+	Env         string // APP_ENV: development (default) or production
+	Port        int    // PORT, default 3001
+	DataDir     string // DATA_DIR, default ./data: the SQLite file and the development JWT secret
+	DatabaseURL string // DATABASE_URL: postgres://… for PostgreSQL; empty for SQLite under DataDir
+	AutoMigrate bool   // MIGRATE_ON_START, default true: serve applies migrations at start
+
+	DBMaxOpenConns int           // DB_MAX_OPEN_CONNS
+	DBMaxIdleConns int           // DB_MAX_IDLE_CONNS
+	DBConnMaxLife  time.Duration // DB_CONN_MAX_LIFETIME
+
+	JWTSecret    []byte        // JWT_SECRET
+	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, default 7d
+	JWTIssuer    string        // JWT_ISSUER
+	JWTAudience  string        // JWT_AUDIENCE
+
+	LogLevel   slog.Level // LOG_LEVEL: debug, info, warn, error
+	LogFormat  string     // LOG_FORMAT: auto (tint on a terminal, JSON otherwise), text, json
+	TrustProxy bool       // TRUST_PROXY: take the client address from X-Forwarded-For
+
+	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
+
+	LoginMaxFailures int           // LOGIN_MAX_FAILURES per email, and 4× that per client address
+	LoginWindow      time.Duration // LOGIN_WINDOW
+}
+
+// Production reports whether APP_ENV is production.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// Load reads the environment, after loading .env (if present) without overriding variables already set.
+func Load(log *slog.Logger) (*Config, error) {
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read .env: %w", err)
+	}
+	return FromEnv(os.Getenv, log)
+}
+
+// FromEnv builds a Config from getenv.
+func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
+	e := env{get: getenv}
+	c := &Config{
+		Env:              e.str("APP_ENV", "development"),
+		Port:             e.int("PORT", 3001),
+		DataDir:          e.str("DATA_DIR", "./data"),
+		DatabaseURL:      e.str("DATABASE_URL", ""),
+		AutoMigrate:      e.bool("MIGRATE_ON_START", true),
+		DBMaxOpenConns:   e.int("DB_MAX_OPEN_CONNS", 0),
+		DBMaxIdleConns:   e.int("DB_MAX_IDLE_CONNS", 0),
+		DBConnMaxLife:    e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		JWTExpiresIn:     e.duration("JWT_EXPIRES_IN", 7*24*time.Hour),
+		JWTIssuer:        e.str("JWT_ISSUER", "model-architect"),
+		JWTAudience:      e.str("JWT_AUDIENCE", "model-architect-api"),
+		LogFormat:        e.str("LOG_FORMAT", "auto"),
+		TrustProxy:       e.bool("TRUST_PROXY", false),
+		ShutdownTimeout:  e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		LoginMaxFailures: e.int("LOGIN_MAX_FAILURES", 5),
+		LoginWindow:      e.duration("LOGIN_WINDOW", 15*time.Minute),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {
+		e.fail("LOG_LEVEL", "use debug, info, warn or error")
+	}
+	switch c.Env {
+	case "development", "production", "test":
+	default:
+		e.fail("APP_ENV", "use development or production")
+	}
+	switch c.LogFormat {
+	case "auto", "text", "json":
+	default:
+		e.fail("LOG_FORMAT", "use auto, text or json")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		e.fail("DATABASE_URL", "must start with postgres:// (leave it empty for SQLite under DATA_DIR)")
+	}
+	if c.JWTExpiresIn <= 0 {
+		e.fail("JWT_EXPIRES_IN", "must be positive, e.g. 7d or 12h")
+	}
+	if c.LoginMaxFailures < 1 {
+		e.fail("LOGIN_MAX_FAILURES", "must be at least 1")
+	}
+	if err := errors.Join(e.errs...); err != nil {
+		return nil, err
+	}
+	secret, err := jwtSecret(getenv("JWT_SECRET"), c, log)
+	if err != nil {
+		return nil, err
+	}
+	c.JWTSecret = secret
+	return c, nil
+}
+
+// MinSecretLen is the shortest JWT_SECRET accepted in production: HS256 wants a key of at least its hash
+// size, 32 bytes (RFC 7518 section 3.2).
+const MinSecretLen = 32
+
+func jwtSecret(s string, c *Config, log *slog.Logger) ([]byte, error) {
+	switch {
+	case len(s) >= MinSecretLen:
+		return []byte(s), nil
+	case c.Production() && s == "":
+		return nil, errors.New("JWT_SECRET is not set: production needs a secret of at least 32 bytes (e.g. openssl rand -hex 32)")
+	case c.Production():
+		return nil, fmt.Errorf("JWT_SECRET is %d bytes: production needs at least %d", len(s), MinSecretLen)
+	case s != "":
+		log.Warn("JWT_SECRET is shorter than 32 bytes; production would refuse it")
+		return []byte(s), nil
+	}
+	path := filepath.Join(c.DataDir, "jwt-secret")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= MinSecretLen {
+		return b, nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("DATA_DIR %s: %w", c.DataDir, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	b := []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("keep generated JWT secret: %w", err)
+	}
+	log.Warn("JWT_SECRET is not set: generated one for development and kept it", "path", path)
+	return b, nil
+}
+
+type env struct {
+	get  func(string) string
+	errs []error
+}
+
+func (e *env) fail(name, hint string) {
+	e.errs = append(e.errs, fmt.Errorf("%s=%q: %s", name, e.get(name), hint))
+}
+
+func (e *env) str(name, def string) string {
+	if v := strings.TrimSpace(e.get(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *env) int(name string, def int) int {
+	v := e.str(name, "")
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		e.fail(name, "must be a whole number")
+	}
+	return n
+}
+
+func (e *env) bool(name string, def bool) bool {
+	v := e.str(name, "")
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.fail(name, "must be true or false")
+	}
+	return b
+}
+
+func (e *env) duration(name string, def time.Duration) time.Duration {
+	v := e.str(name, "")
+	if v == "" {
+		return def
+	}
+	d, err := ParseDuration(v)
+	if err != nil {
+		e.fail(name, "must be a duration such as 7d, 12h or 90s")
+	}
+	return d
+}
+
+// ParseDuration accepts Go durations (90s, 12h) and whole days (7d), as the original brief wrote them.
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, err
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"entgo.io/ent/privacy"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/gid"
+	"github.com/modelarchitect/architect/internal/reqinfo"
+	"github.com/modelarchitect/architect/internal/viewer"
+)
+
+// errPanic stands for a recovered panic; the presenter shows it as an internal error.
+var errPanic = errors.New("panic")
+
+// recoverFunc logs a panic with its stack and hands the presenter an error that says nothing of it.
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqinfo.From(ctx).ID, "stack", string(debug.Stack()))
+		return errPanic
+	}
+}
+
+// presenter decides, in one place, what a client sees of an error: its extensions.code, a message a person
+// can act on, the input field at fault. Anything it does not recognise is logged and shown as "internal
+// error" with the request id.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		g := graphql.DefaultErrorPresenter(ctx, err)
+		cause := g.Err
+		if cause == nil {
+			if g.Extensions["code"] == nil {
+				setCode(g, apperr.BadUserInput)
+			}
+			return g
+		}
+		out := &gqlerror.Error{Path: g.Path, Locations: g.Locations, Rule: g.Rule}
+		if c := classify(ctx, cause); c != nil {
+			out.Message = c.Message
+			setCode(out, c.Code)
+			if c.Field != "" {
+				out.Extensions["field"] = c.Field
+			}
+			for k, v := range c.Extra {
+				out.Extensions[k] = v
+			}
+			return out
+		}
+		var inner *gqlerror.Error
+		if errors.As(cause, &inner) && inner.Extensions["code"] != nil {
+			out.Message, out.Extensions = inner.Message, inner.Extensions
+			return out
+		}
+		id := reqinfo.From(ctx).ID
+		if !errors.Is(cause, errPanic) && !errors.Is(cause, context.Canceled) {
+			log.ErrorContext(ctx, "internal error", "err", cause, "request_id", id, "path", g.Path.String())
+		}
+		out.Message = "internal error"
+		setCode(out, apperr.Internal)
+		out.Extensions["requestId"] = id
+		return out
+	}
+}
+
+func setCode(g *gqlerror.Error, c apperr.Code) {
+	if g.Extensions == nil {
+		g.Extensions = map[string]any{}
+	}
+	g.Extensions["code"] = string(c)
+}
+
+// classify maps the errors of our packages and of ent to client errors.
+func classify(ctx context.Context, err error) *apperr.Error {
+	if e, ok := apperr.As(err); ok {
+		return e
+	}
+	var (
+		fe *apperr.FieldError
+		nf *ent.NotFoundError
+		ve *ent.ValidationError
+		ce *ent.ConstraintError
+	)
+	switch {
+	case errors.As(err, &fe):
+		return &apperr.Error{Code: apperr.BadUserInput, Field: fe.Field, Message: fe.Field + " " + fe.Reason}
+	case errors.As(err, &nf):
+		return apperr.Missing(strings.TrimPrefix(nf.Error(), "ent: "))
+	case errors.As(err, &ve):
+		field := camel(ve.Name)
+		reason := ve.Unwrap().Error()
+		if i := strings.LastIndex(reason, ": "); i >= 0 {
+			reason = reason[i+2:]
+		}
+		return apperr.Input(field, "%s: %s", field, reason)
+	case errors.As(err, &ce):
+		return apperr.Input("", "the change conflicts with other data (a duplicate, or a row that no longer exists)")
+	case errors.Is(err, privacy.Deny):
+		if viewer.FromContext(ctx) == nil {
+			return apperr.Unauth("sign in first: send Authorization: Bearer <token> from logIn or signUp")
+		}
+		return apperr.Missing("row")
+	case errors.Is(err, gid.ErrInvalid), errors.Is(err, gid.ErrDecimal):
+		return apperr.Input("", "%s", err.Error())
+	}
+	return nil
+}
+
+func camel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
