@@ -125,20 +125,3 @@ func (r *pipelineResolver) Owner(ctx context.Context, obj *ent.Pipeline) (*ent.U
 func (r *scenarioResolver) Owner(ctx context.Context, obj *ent.Scenario) (*ent.User, error) {
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }
-
-// !!! WARNING !!!
-// The code below was going to be deleted when updating resolvers. It has been copied here so you have
-// one last chance to move it out of harms way if you want. There are two reasons this happens:
-//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
-//    it when you're done.
-//  - You have helper methods in this file. Move them out to keep these resolver files clean.
-/*
-	func (r *createPipelineInputResolver) Edges(ctx context.Context, obj *ent.CreatePipelineInput, data []*model.PipelineLink) error {
-	obj.Links = data
-	return nil
-}
-func (r *updatePipelineInputResolver) Edges(ctx context.Context, obj *ent.UpdatePipelineInput, data []*model.PipelineLink) error {
-	obj.Links = data
-	return nil
-}
-*/
