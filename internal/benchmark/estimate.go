@@ -1,0 +1,177 @@
+package benchmark
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// Estimate defaults.
+const (
+	DefaultCallLatency = 5 * time.Second // per-call latency assumed when EstimateInput.CallLatency is zero
+	DefaultConcurrency = 4               // calls in flight per provider when none is configured
+)
+
+// EstimateInput describes a benchmark before it runs.
+type EstimateInput struct {
+	Items           []Item
+	Models          []string // "provider/model" ids
+	System          string   // system prompt sent with every call, if any
+	MaxOutputTokens int      // output bound of every call; > 0
+	Catalog         catalog.Catalog
+	Concurrency     map[string]int // provider name → calls in flight at once; missing: DefaultConcurrency
+	CallLatency     time.Duration  // expected latency of one call; 0: DefaultCallLatency
+}
+
+// TokenRange is a low and high bound of a token count.
+type TokenRange struct {
+	Low, High int64
+}
+
+// CostRange is a low and high bound of a cost in US dollars.
+type CostRange struct {
+	Low, High decimal.Decimal
+}
+
+// ModelEstimate is one model's share of an estimate.
+type ModelEstimate struct {
+	Model           string
+	Calls           int
+	MaxOutputTokens int        // the bound used: the input's, or the model's own maximum when smaller
+	InputTokens     int64      // estimated with EstimatePromptTokens
+	OutputTokens    TokenRange // 1 to MaxOutputTokens per call
+	Cost            *CostRange // nil: the catalog has no price for the model
+}
+
+// Estimation is what a benchmark is expected to use before it runs.
+type Estimation struct {
+	Calls          int
+	InputTokens    int64
+	OutputTokens   TokenRange
+	Cost           CostRange // sum over the priced models only; see UnpricedModels
+	UnpricedModels []string  // models without a catalog price, left out of Cost (never counted as free)
+	Duration       time.Duration
+	Models         []ModelEstimate // in input order
+	CatalogVersion string
+}
+
+// Estimate bounds a benchmark's calls, tokens, cost and duration.
+//
+// Input tokens are estimated from the text (EstimatePromptTokens); output tokens lie between 1 and the output
+// bound per call, so the cost range runs from "every answer is one token" to "every answer uses the bound".
+// Prompt caching is not assumed. Duration assumes each provider works through its models' calls in waves of
+// its concurrency, providers in parallel: max over providers of ⌈calls / concurrency⌉ × call latency.
+func Estimate(in EstimateInput) (Estimation, error) {
+	if err := Validate(in.Items); err != nil {
+		return Estimation{}, err
+	}
+	if err := validateModels(in.Models); err != nil {
+		return Estimation{}, err
+	}
+	if in.MaxOutputTokens < 1 {
+		return Estimation{}, &ValidationError{Field: "maxOutputTokens", Reason: "must be 1 or more"}
+	}
+	if in.CallLatency < 0 {
+		return Estimation{}, &ValidationError{Field: "callLatency", Reason: "must be 0 (default) or more"}
+	}
+	latency := in.CallLatency
+	if latency == 0 {
+		latency = DefaultCallLatency
+	}
+
+	prompts := make([]int64, len(in.Items))
+	var inputTotal int64
+	for i, it := range in.Items {
+		prompts[i] = EstimatePromptTokens(in.System, it.Input)
+		inputTotal += prompts[i]
+	}
+	n := int64(len(in.Items))
+	est := Estimation{CatalogVersion: in.Catalog.Version, Cost: CostRange{Low: decimal.Zero, High: decimal.Zero}}
+	callsPerProvider := map[string]int{}
+	var providerOrder []string
+	for _, id := range in.Models {
+		me := ModelEstimate{Model: id, Calls: len(in.Items), MaxOutputTokens: in.MaxOutputTokens, InputTokens: inputTotal}
+		m, priced := findModel(in.Catalog, id)
+		if priced && m.MaxOutputTokens > 0 {
+			me.MaxOutputTokens = min(me.MaxOutputTokens, m.MaxOutputTokens)
+		}
+		me.OutputTokens = TokenRange{Low: n, High: n * int64(me.MaxOutputTokens)}
+		if priced {
+			c := estimateCost(m, prompts, int64(me.MaxOutputTokens))
+			me.Cost = &c
+			est.Cost.Low = est.Cost.Low.Add(c.Low)
+			est.Cost.High = est.Cost.High.Add(c.High)
+		} else {
+			est.UnpricedModels = append(est.UnpricedModels, id)
+		}
+		est.Calls += me.Calls
+		est.InputTokens += me.InputTokens
+		est.OutputTokens.Low += me.OutputTokens.Low
+		est.OutputTokens.High += me.OutputTokens.High
+		est.Models = append(est.Models, me)
+
+		provider, _, _ := strings.Cut(id, "/")
+		if _, seen := callsPerProvider[provider]; !seen {
+			providerOrder = append(providerOrder, provider)
+		}
+		callsPerProvider[provider] += me.Calls
+	}
+	for _, p := range providerOrder {
+		c := in.Concurrency[p]
+		if c < 0 {
+			return Estimation{}, &ValidationError{Field: "concurrency", Reason: fmt.Sprintf("%s: must be 1 or more", p)}
+		}
+		if c == 0 {
+			c = DefaultConcurrency
+		}
+		waves := (callsPerProvider[p] + c - 1) / c
+		est.Duration = max(est.Duration, time.Duration(waves)*latency)
+	}
+	return est, nil
+}
+
+// estimateCost sums the cost of one call per prompt with 1 and with maxOut output tokens, grouping calls by
+// price tier so the sums stay exact and fast.
+func estimateCost(m catalog.Model, prompts []int64, maxOut int64) CostRange {
+	var in [2]int64 // input tokens below and above the long-context tier
+	var calls [2]int64
+	for _, p := range prompts {
+		t := 0
+		if aboveTier(m, p) {
+			t = 1
+		}
+		in[t] += p
+		calls[t]++
+	}
+	r := CostRange{Low: decimal.Zero, High: decimal.Zero}
+	for t, above := range []bool{false, true} {
+		if calls[t] == 0 {
+			continue
+		}
+		r.Low = r.Low.Add(costAt(m, Usage{InputTokens: in[t], OutputTokens: calls[t]}, above))
+		r.High = r.High.Add(costAt(m, Usage{InputTokens: in[t], OutputTokens: calls[t] * maxOut}, above))
+	}
+	return r
+}
+
+// validateModels checks "provider/model" ids: present, well formed, no repeats.
+func validateModels(ids []string) error {
+	if len(ids) == 0 {
+		return &ValidationError{Field: "models", Reason: "name at least one model"}
+	}
+	for i, id := range ids {
+		provider, model, ok := strings.Cut(id, "/")
+		if !ok || provider == "" || strings.TrimSpace(model) == "" {
+			return &ValidationError{Field: fmt.Sprintf("models[%d]", i), Reason: fmt.Sprintf("%q must be written provider/model, e.g. openai/gpt-4.1-mini", id)}
+		}
+		if slices.Contains(ids[:i], id) {
+			return &ValidationError{Field: fmt.Sprintf("models[%d]", i), Reason: fmt.Sprintf("%q is listed twice", id)}
+		}
+	}
+	return nil
+}

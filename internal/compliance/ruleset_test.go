@@ -1,0 +1,117 @@
+package compliance
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const minimalRules = `{
+  "version": "test-1", "asOf": "2026-01-01", "attestations": ["HIPAA_BAA"],
+  "useCases": [{"id": "EMPLOYMENT", "tier": "HIGH", "source": "Annex III 4", "description": "hiring"}],
+  "jurisdictions": [{"code": "IE", "name": "Ireland", "eea": true, "zone": "EU", "source": "EEA"}],
+  "regions": [{"id": "eu-west-1", "provider": "AWS", "jurisdiction": "IE"}],
+  "rules": [{"id": "R-1", "regulation": "HIPAA", "source": "164.502(e)", "severity": "CRITICAL",
+    "appliesWhen": {"all": [{"requirement": ["HIPAA"]}, {"dataCategory": ["PHI"]}]},
+    "failsWhen": {"modelLacks": "HIPAA_BAA"},
+    "message": "m {model}", "recommendation": "r"}]
+}`
+
+func TestParseMinimal(t *testing.T) {
+	t.Parallel()
+	rs, err := Parse([]byte(minimalRules))
+	require.NoError(t, err)
+	res, err := rs.Assess(Assessment{Requirements: []Requirement{HIPAA}, DataCategories: []DataCategory{PHI}, Region: "EU-WEST-1"})
+	require.NoError(t, err)
+	require.Equal(t, "test-1", res.RuleSetVersion)
+	require.Equal(t, []string{"R-1"}, findingIDs(res))
+	require.Equal(t, "m (unknown model)", res.Findings[0].Message)
+	// r = 1 → top of the CRITICAL band
+	require.Equal(t, 99, res.Score)
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		replace [2]string // applied to minimalRules
+		field   string
+		reason  string
+	}{
+		{"not JSON", [2]string{`{`, `[`}, "rules", "not a valid rule file"},
+		{"unknown predicate", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{"modelLaks": "HIPAA_BAA"}`}, "rules", "unknown field"},
+		{"two predicates", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{"modelLacks": "HIPAA_BAA", "fact": "dpa"}`}, "rules[0].failsWhen", "exactly one predicate"},
+		{"no predicate", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{}`}, "rules[0].failsWhen", "exactly one predicate"},
+		{"empty all", [2]string{`{"all": [{"requirement": ["HIPAA"]}, {"dataCategory": ["PHI"]}]}`, `{"all": []}`}, "rules[0].appliesWhen.all", "at least one"},
+		{"unknown fact", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{"not": {"fact": "humanOversite"}}`}, "rules[0].failsWhen.not.fact", "not a known fact"},
+		{"unknown attestation", [2]string{`"modelLacks": "HIPAA_BAA"`, `"modelLacks": "HIPPA_BAA"`}, "rules[0].failsWhen.modelLacks", "not in attestations"},
+		{"unknown requirement", [2]string{`{"requirement": ["HIPAA"]}`, `{"requirement": ["HIPPA"]}`}, "rules[0].appliesWhen.all[0].requirement[0]", "not one of"},
+		{"unknown data category", [2]string{`["PHI"]`, `["HEALTH"]`}, "rules[0].appliesWhen.all[1].dataCategory[0]", "not one of"},
+		{"unknown use case", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{"useCase": ["DATING"]}`}, "rules[0].failsWhen.useCase[0]", "not in useCases"},
+		{"negative retention", [2]string{`{"modelLacks": "HIPAA_BAA"}`, `{"retentionDaysAbove": -1}`}, "rules[0].failsWhen.retentionDaysAbove", ">= 0"},
+		{"bad severity", [2]string{`"CRITICAL"`, `"SEVERE"`}, "rules[0].severity", "not one of"},
+		{"bad regulation", [2]string{`"regulation": "HIPAA"`, `"regulation": "FERPA"`}, "rules[0].regulation", "not one of"},
+		{"missing recommendation", [2]string{`"recommendation": "r"`, `"recommendation": ""`}, "rules[0]", "recommendation"},
+		{"region in unknown jurisdiction", [2]string{`"jurisdiction": "IE"`, `"jurisdiction": "XX"`}, "regions[0].jurisdiction", "not in jurisdictions"},
+		{"use case tier", [2]string{`"tier": "HIGH"`, `"tier": "SEVERE"`}, "useCases[0].tier", "not one of"},
+		{"bad date", [2]string{`"2026-01-01"`, `"Jan 2026"`}, "asOf", "YYYY-MM-DD"},
+		{"trailing data", [2]string{`"recommendation": "r"}]
+}`, `"recommendation": "r"}]
+} {}`}, "rules", "unexpected data"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			data := strings.Replace(minimalRules, tc.replace[0], tc.replace[1], 1)
+			require.NotEqual(t, minimalRules, data, "the replacement must apply")
+			_, err := Parse([]byte(data))
+			var ve *ValidationError
+			require.True(t, errors.As(err, &ve), "got %v", err)
+			require.Equal(t, tc.field, ve.Field)
+			require.Contains(t, strings.ReplaceAll(ve.Reason, "≥", ">="), tc.reason)
+		})
+	}
+}
+
+func TestParseDuplicateRule(t *testing.T) {
+	t.Parallel()
+	dup := strings.Replace(minimalRules, `"rules": [{`, `"rules": [{"id": "R-1", "regulation": "GDPR", "source": "s", "severity": "LOW",
+    "appliesWhen": {"requirement": ["GDPR"]}, "failsWhen": {"fact": "dpa"}, "message": "m", "recommendation": "r"}, {`, 1)
+	_, err := Parse([]byte(dup))
+	var ve *ValidationError
+	require.True(t, errors.As(err, &ve), "got %v", err)
+	require.Equal(t, "rules[1].id", ve.Field)
+}
+
+func TestLoad(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rules.json")
+	require.NoError(t, os.WriteFile(path, []byte(minimalRules), 0o600))
+	rs, err := Load(path)
+	require.NoError(t, err)
+	require.Equal(t, "test-1", rs.Version)
+
+	_, err = Load(filepath.Join(t.TempDir(), "missing.json"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+func TestDefaultRuleSet(t *testing.T) {
+	t.Parallel()
+	rs, err := Default()
+	require.NoError(t, err)
+	require.NotEmpty(t, rs.Version)
+	// every region named in DOMAIN.md 7.1 and the catalog's model-API zones resolve
+	for _, id := range []string{"us-east-1", "us-east-2", "us-west-2", "eu-north-1", "eu-west-2", "ap-northeast-1",
+		"eu-west-1", "eu-central-1", "us-central1", "europe-west4", "US", "EU", "APAC", "CN", "GLOBAL"} {
+		_, ok := rs.region[strings.ToLower(id)]
+		require.True(t, ok, "region %s", id)
+	}
+	// the EU AI Act Annex III use cases the issue names are high-risk
+	for _, id := range []string{"EMPLOYMENT", "CREDIT_SCORING", "EDUCATION", "ESSENTIAL_SERVICES", "BIOMETRIC_IDENTIFICATION", "LAW_ENFORCEMENT"} {
+		require.Equal(t, TierHigh, rs.useCase[id].Tier, id)
+	}
+}

@@ -1,0 +1,250 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// MetricKind says how a metric is observed and tested.
+type MetricKind string
+
+// The metric kinds.
+const (
+	// KindBinary metrics are conversions out of trials, compared with the two-proportion z-test.
+	KindBinary MetricKind = "BINARY"
+	// KindContinuous metrics are count, mean and variance, compared with Welch's t-test.
+	KindContinuous MetricKind = "CONTINUOUS"
+)
+
+// Variant is one arm of the experiment and its planned share of traffic.
+type Variant struct {
+	Key    string  // unique, e.g. the model id or "A"
+	Weight float64 // planned traffic share, any positive scale (50/50 and 0.5/0.5 are the same split)
+}
+
+// Metric is one metric's observations per variant key. Only the map matching Kind may be set; a variant
+// missing from it has no observations yet.
+type Metric struct {
+	Name          string
+	Kind          MetricKind
+	LowerIsBetter bool // true for latency, cost, error rate: a negative lift is an improvement
+	Binary        map[string]Binary
+	Continuous    map[string]Continuous
+}
+
+// Input is everything Analyze needs.
+type Input struct {
+	Variants []Variant
+	Control  string // key of the control variant
+	// Primary decides the winner; its units per variant (trials or count) are checked against the split.
+	Primary   Metric
+	Secondary []Metric
+	// ConfidenceLevel is 1 − α for intervals and significance; 0 means DefaultConfidenceLevel.
+	ConfidenceLevel float64
+	// PlannedSampleSize is the units per variant the experiment was planned for (see SampleSizeProportions
+	// and SampleSizeMeans); 0 means no plan, and then no winner is declared.
+	PlannedSampleSize int64
+}
+
+// VariantEstimate is one variant's estimate of a metric.
+type VariantEstimate struct {
+	Variant  string
+	Units    int64   // trials (binary) or count (continuous)
+	Estimate float64 // conversion rate or mean; 0 when there are no units
+	StdErr   float64 // √(p(1−p)/n) or s/√n; 0 when undefined
+}
+
+// MetricResult is the analysis of one metric.
+type MetricResult struct {
+	Name          string
+	Kind          MetricKind
+	LowerIsBetter bool
+	Variants      []VariantEstimate // in Input.Variants order, control included
+	Comparisons   []Comparison      // each non-control variant against control, in Input.Variants order
+}
+
+// Result is the analysis of an experiment.
+type Result struct {
+	ConfidenceLevel float64
+	Control         string
+	Primary         MetricResult
+	Secondary       []MetricResult
+	SRM             SRM
+	Decision        Decision
+}
+
+// Analyze validates the input and computes every metric's estimates and comparisons against control, Holm's
+// correction across the treatment variants of each metric, the SRM check on the primary metric's units and
+// the winner decision. Bad input gives a *ValidationError.
+func Analyze(in Input) (Result, error) {
+	confidence, err := checkConfidence(in.ConfidenceLevel)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := in.validate(); err != nil {
+		return Result{}, err
+	}
+	res := Result{ConfidenceLevel: confidence, Control: in.Control}
+	if res.Primary, err = in.analyzeMetric(in.Primary, "primary", confidence); err != nil {
+		return Result{}, err
+	}
+	for i, m := range in.Secondary {
+		mr, err := in.analyzeMetric(m, fmt.Sprintf("secondary[%d]", i), confidence)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Secondary = append(res.Secondary, mr)
+	}
+	units := make([]int64, len(in.Variants))
+	weights := make([]float64, len(in.Variants))
+	for i, v := range in.Variants {
+		units[i] = res.Primary.Variants[i].Units
+		weights[i] = v.Weight
+	}
+	if res.SRM, err = CheckSRM(units, weights); err != nil {
+		return Result{}, err
+	}
+	res.Decision = decide(res.Primary, res.SRM, in.PlannedSampleSize, in.Control)
+	return res, nil
+}
+
+func (in Input) validate() error {
+	if len(in.Variants) < 2 {
+		return invalid("variants", "need at least 2 variants (a control and a treatment), got %d", len(in.Variants))
+	}
+	seen := make(map[string]bool, len(in.Variants))
+	for i, v := range in.Variants {
+		field := fmt.Sprintf("variants[%d]", i)
+		if v.Key == "" {
+			return invalid(field+".key", "must not be empty")
+		}
+		if seen[v.Key] {
+			return invalid(field+".key", "%q appears twice; variant keys must be unique", v.Key)
+		}
+		seen[v.Key] = true
+		if !finite(v.Weight) || v.Weight <= 0 {
+			return invalid(field+".weight", "must be a positive traffic share, got %g", v.Weight)
+		}
+	}
+	if !seen[in.Control] {
+		return invalid("control", "%q is not one of the variants", in.Control)
+	}
+	if in.PlannedSampleSize < 0 {
+		return invalid("plannedSampleSize", "must be ≥ 0, got %d", in.PlannedSampleSize)
+	}
+	names := map[string]bool{}
+	metrics := append([]Metric{in.Primary}, in.Secondary...)
+	for i, m := range metrics {
+		field := "primary"
+		if i > 0 {
+			field = fmt.Sprintf("secondary[%d]", i-1)
+		}
+		if m.Name == "" {
+			return invalid(field+".name", "must not be empty")
+		}
+		if names[m.Name] {
+			return invalid(field+".name", "%q appears twice; metric names must be unique", m.Name)
+		}
+		names[m.Name] = true
+		if err := m.validate(field, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m Metric) validate(field string, variants map[string]bool) error {
+	switch m.Kind {
+	case KindBinary:
+		if len(m.Continuous) > 0 {
+			return invalid(field+".continuous", "metric %q is BINARY; send conversions and trials", m.Name)
+		}
+		for _, key := range sortedKeys(m.Binary) {
+			if !variants[key] {
+				return invalid(field+".binary."+key, "%q is not one of the variants", key)
+			}
+			if err := m.Binary[key].Validate(field + ".binary." + key); err != nil {
+				return err
+			}
+		}
+	case KindContinuous:
+		if len(m.Binary) > 0 {
+			return invalid(field+".binary", "metric %q is CONTINUOUS; send count, mean and variance", m.Name)
+		}
+		for _, key := range sortedKeys(m.Continuous) {
+			if !variants[key] {
+				return invalid(field+".continuous."+key, "%q is not one of the variants", key)
+			}
+			if err := m.Continuous[key].Validate(field + ".continuous." + key); err != nil {
+				return err
+			}
+		}
+	default:
+		return invalid(field+".kind", "must be BINARY or CONTINUOUS, got %q", m.Kind)
+	}
+	return nil
+}
+
+func (in Input) analyzeMetric(m Metric, field string, confidence float64) (MetricResult, error) {
+	mr := MetricResult{Name: m.Name, Kind: m.Kind, LowerIsBetter: m.LowerIsBetter}
+	for _, v := range in.Variants {
+		mr.Variants = append(mr.Variants, m.estimate(v.Key))
+	}
+	for _, v := range in.Variants {
+		if v.Key == in.Control {
+			continue
+		}
+		var c Comparison
+		var err error
+		if m.Kind == KindBinary {
+			c, err = CompareProportions(m.Binary[in.Control], m.Binary[v.Key], confidence)
+		} else {
+			c, err = CompareMeans(m.Continuous[in.Control], m.Continuous[v.Key], confidence)
+		}
+		if err != nil {
+			if ve, ok := err.(*ValidationError); ok {
+				ve.Field = field + "." + ve.Field
+			}
+			return MetricResult{}, fmt.Errorf("metric %q, variant %q: %w", m.Name, v.Key, err)
+		}
+		c.Variant = v.Key
+		mr.Comparisons = append(mr.Comparisons, c)
+	}
+	pValues := make([]float64, len(mr.Comparisons))
+	for i, c := range mr.Comparisons {
+		pValues[i] = c.PValue
+	}
+	for i, adj := range Holm(pValues) {
+		mr.Comparisons[i].AdjustedPValue = adj
+		mr.Comparisons[i].Significant = adj < 1-confidence
+	}
+	return mr, nil
+}
+
+func (m Metric) estimate(key string) VariantEstimate {
+	e := VariantEstimate{Variant: key}
+	if m.Kind == KindBinary {
+		b := m.Binary[key]
+		e.Units, e.Estimate = b.Trials, b.Rate()
+		if b.Trials > 0 {
+			e.StdErr = math.Sqrt(e.Estimate * (1 - e.Estimate) / float64(b.Trials))
+		}
+		return e
+	}
+	c := m.Continuous[key]
+	e.Units, e.Estimate = c.Count, c.Mean
+	if c.Count > 0 {
+		e.StdErr = math.Sqrt(c.Variance / float64(c.Count))
+	}
+	return e
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

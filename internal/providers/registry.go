@@ -1,0 +1,91 @@
+package providers
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Registry resolves "provider/model" ids to a client of the configured provider. It is safe for concurrent use.
+type Registry struct {
+	providers []ProviderConfig // in configuration order
+	clients   map[string]Client
+}
+
+// NewRegistry validates cfg and builds one client per configured provider.
+func NewRegistry(cfg Config) (*Registry, error) {
+	r := &Registry{clients: map[string]Client{}}
+	for _, p := range cfg.Providers {
+		if r.find(p.Name) != nil {
+			return nil, &ConfigError{Variable: "provider " + p.Name, Reason: "configured twice"}
+		}
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		r.providers = append(r.providers, p)
+		if !p.Configured() {
+			continue
+		}
+		c, err := NewClient(p, cfg.Options)
+		if err != nil {
+			return nil, err
+		}
+		r.clients[p.Name] = c
+	}
+	return r, nil
+}
+
+// NewClient builds the client of one provider.
+func NewClient(p ProviderConfig, o Options) (Client, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	base := strings.TrimRight(p.BaseURL, "/")
+	switch p.Kind {
+	case KindGemini:
+		return newHTTPClient(p.Name, &geminiWire{baseURL: base, key: p.APIKey}, o), nil
+	default:
+		return newHTTPClient(p.Name, &openAIWire{baseURL: base, key: p.APIKey, maxTokensField: p.MaxTokensField}, o), nil
+	}
+}
+
+// Resolve returns the client for modelID ("gemini/gemini-2.5-pro") and the model name to send
+// ("gemini-2.5-pro"), or a *ModelError that says what to configure.
+func (r *Registry) Resolve(modelID string) (Client, string, error) {
+	provider, model, ok := strings.Cut(modelID, "/")
+	if !ok || provider == "" || strings.TrimSpace(model) == "" {
+		return nil, "", &ModelError{Model: modelID, Reason: "must be written provider/model, e.g. openai/gpt-4.1-mini"}
+	}
+	p := r.find(provider)
+	if p == nil {
+		return nil, "", &ModelError{Model: modelID, Reason: fmt.Sprintf(
+			"needs provider %q: add %s=<base URL of its OpenAI-compatible API> to MODEL_PROVIDERS", provider, provider)}
+	}
+	c, ok := r.clients[provider]
+	if !ok {
+		keyVar := p.KeyVar
+		if keyVar == "" {
+			keyVar = envPrefix(p.Name) + "_API_KEY"
+		}
+		return nil, "", &ModelError{Model: modelID, Reason: "needs " + keyVar}
+	}
+	return c, model, nil
+}
+
+// Providers lists every provider, configured or not, in configuration order.
+func (r *Registry) Providers() []ProviderConfig {
+	out := make([]ProviderConfig, len(r.providers))
+	for i, p := range r.providers {
+		p.APIKey = "" // never hand keys on
+		out[i] = p
+	}
+	return out
+}
+
+func (r *Registry) find(name string) *ProviderConfig {
+	for i := range r.providers {
+		if r.providers[i].Name == name {
+			return &r.providers[i]
+		}
+	}
+	return nil
+}
