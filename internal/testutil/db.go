@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/lib/pq"
@@ -96,7 +97,7 @@ func postgresDB(t testing.TB) string {
 		defer a.Close()
 		_, _ = a.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	})
-	return withDatabase(base, name)
+	return WithDatabase(base, name)
 }
 
 // ensureTemplate makes (once per schema version, across test processes) a database migrated with the
@@ -140,7 +141,7 @@ func ensureTemplate(base string) (string, error) {
 	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", err
 	}
-	db, err := database.Open(database.Options{URL: withDatabase(base, name), MaxOpenConns: 2})
+	db, err := database.Open(database.Options{URL: WithDatabase(base, name), MaxOpenConns: 2})
 	if err != nil {
 		return "", err
 	}
@@ -159,7 +160,8 @@ func ensureTemplate(base string) (string, error) {
 // migration file changing (e.g. River's tables).
 var TemplateExtra = "v1"
 
-func withDatabase(base, name string) string {
+// WithDatabase returns base with its database name replaced.
+func WithDatabase(base, name string) string {
 	u, err := url.Parse(base)
 	if err != nil {
 		return base
@@ -172,6 +174,11 @@ func withDatabase(base, name string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// Unique returns a number not returned before in this process, for names of test resources.
+func Unique() int64 { return unique.Add(1)<<20 | int64(os.Getpid()&0xfffff) }
+
+var unique atomic.Int64
 
 func randomHex(n int) string {
 	b := make([]byte, n)
