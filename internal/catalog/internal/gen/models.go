@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// pricesAsOf is the date llm-prices.json was published (../shared/data/README.md).
+const pricesAsOf = "2026-07-24"
+
+const pricesSource = "https://github.com/Wei-Shaw/model-price-repo (commit f9ff147), filtered copy of LiteLLM " +
+	"model_prices_and_context_window.json (MIT); shared/data/llm-prices.json"
+
+// priceRow is the part of a LiteLLM row the catalog uses; numbers stay json.Number so prices convert to
+// decimals exactly.
+type priceRow struct {
+	Provider        string          `json:"litellm_provider"`
+	Mode            string          `json:"mode"`
+	Source          string          `json:"source"`
+	DeprecationDate string          `json:"deprecation_date"`
+	MaxInput        json.Number     `json:"max_input_tokens"`
+	MaxOutput       json.Number     `json:"max_output_tokens"`
+	Input           json.Number     `json:"input_cost_per_token"`
+	Output          json.Number     `json:"output_cost_per_token"`
+	CacheRead       json.Number     `json:"cache_read_input_token_cost"`
+	Reasoning       json.Number     `json:"output_cost_per_reasoning_token"`
+	Input200k       json.Number     `json:"input_cost_per_token_above_200k_tokens"`
+	Output200k      json.Number     `json:"output_cost_per_token_above_200k_tokens"`
+	Cache200k       json.Number     `json:"cache_read_input_token_cost_above_200k_tokens"`
+	Input272k       json.Number     `json:"input_cost_per_token_above_272k_tokens"`
+	Output272k      json.Number     `json:"output_cost_per_token_above_272k_tokens"`
+	Cache272k       json.Number     `json:"cache_read_input_token_cost_above_272k_tokens"`
+	UpliftEU        json.Number     `json:"regional_processing_uplift_multiplier_eu"`
+	UpliftUS        json.Number     `json:"regional_processing_uplift_multiplier_us"`
+	ProviderSpecial map[string]any  `json:"provider_specific_entry"`
+	Comment         string          `json:"_comment"`
+	Flags           map[string]bool `json:"-"`
+}
+
+func readPrices(path string) (map[string]priceRow, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read prices: %w", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("parse prices: %w", err)
+	}
+	rows := make(map[string]priceRow, len(raw))
+	for key, r := range raw {
+		var row priceRow
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.UseNumber()
+		if err := dec.Decode(&row); err != nil {
+			return nil, fmt.Errorf("parse price row %s: %w", key, err)
+		}
+		var all map[string]any
+		if err := json.Unmarshal(r, &all); err != nil {
+			return nil, fmt.Errorf("parse price row %s: %w", key, err)
+		}
+		row.Flags = map[string]bool{}
+		for k, v := range all {
+			if b, ok := v.(bool); ok && strings.HasPrefix(k, "supports_") {
+				row.Flags[strings.TrimPrefix(k, "supports_")] = b
+			}
+		}
+		rows[key] = row
+	}
+	return rows, nil
+}
+
+// apiOf maps a LiteLLM provider to the model APIs the catalog lists it under. Google rows are listed under
+// both the Gemini Developer API and Vertex AI: they bill the same per-token price (LiteLLM keeps one row, whose
+// source is often the Gemini API pricing page) but have different data-location and BAA facts.
+var apiOf = map[string][]string{
+	"openai":                    {"openai"},
+	"anthropic":                 {"anthropic"},
+	"xai":                       {"xai"},
+	"deepseek":                  {"deepseek"},
+	"bedrock":                   {"bedrock"},
+	"vertex_ai-language-models": {"gemini", "vertex_ai"},
+	"gemini":                    {"gemini", "vertex_ai"},
+}
+
+// excluded name parts: special-purpose endpoints (audio, realtime, search, image, computer use, coding agents,
+// deep research), moving aliases (-latest) and LiteLLM-only aliases for a reasoning setting.
+var excludedName = regexp.MustCompile(`audio|realtime|search|tts|live|image|computer-use|robotics|codex|` +
+	`deep-research|-exp-|latest|customtools|multi-agent|-thinking$|-(high|low)$`)
+
+var dated = regexp.MustCompile(`^(.*)-(\d{4}-\d{2}-\d{2}|\d{8})$`)
+
+// selectKeys applies the documented selection rule and returns the kept llm-prices.json keys, sorted.
+func selectKeys(rows map[string]priceRow, sp *speeds) []string {
+	var keep []string
+	for key, r := range rows {
+		if r.Mode != "chat" || apiOf[r.Provider] == nil || excludedName.MatchString(key) {
+			continue
+		}
+		if dec(r.Input).IsZero() && dec(r.Output).IsZero() {
+			continue // not priced
+		}
+		if r.DeprecationDate != "" && r.DeprecationDate < pricesAsOf {
+			continue // retired before the price snapshot
+		}
+		if _, isAlias := sp.Aliases[key]; isAlias {
+			continue // a dated snapshot of a model listed under its own key
+		}
+		if m := dated.FindStringSubmatch(key); m != nil && sp.Models[key] == nil {
+			if base, ok := rows[m[1]]; ok && base.Mode == r.Mode && dec(base.Input).Equal(dec(r.Input)) && dec(base.Output).Equal(dec(r.Output)) {
+				continue // same price as the undated key and no figures of its own
+			}
+		}
+		keep = append(keep, key)
+	}
+	slices.Sort(keep)
+	return keep
+}
+
+func buildModels(rows map[string]priceRow, sp *speeds) ([]catalog.Model, error) {
+	var out []catalog.Model
+	for _, key := range selectKeys(rows, sp) {
+		r := rows[key]
+		for _, api := range apiOf[r.Provider] {
+			m, err := priceModel(api, key, r)
+			if err != nil {
+				return nil, fmt.Errorf("model %s: %w", key, err)
+			}
+			if err := sp.attach(&m, key, r.Flags["reasoning"]); err != nil {
+				return nil, fmt.Errorf("model %s: %w", key, err)
+			}
+			out = append(out, m)
+		}
+	}
+	self, err := selfHosted(sp)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, self...)
+	slices.SortFunc(out, func(a, b catalog.Model) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func priceModel(api, key string, r priceRow) (catalog.Model, error) {
+	modelName := key
+	if api == "bedrock" {
+		modelName = "anthropic." + key // Bedrock model ids carry the vendor prefix
+	}
+	m := catalog.Model{
+		ID:              api + "/" + modelName,
+		Provider:        api,
+		Name:            key + " (" + apiNames[api] + ")",
+		Mode:            r.Mode,
+		InputPerToken:   dec(r.Input),
+		OutputPerToken:  dec(r.Output),
+		ContextWindow:   int(num(r.MaxInput)),
+		MaxOutputTokens: int(num(r.MaxOutput)),
+		Capabilities:    capabilities(r.Flags),
+		Reasoning:       r.Flags["reasoning"],
+		DeprecationDate: r.DeprecationDate,
+	}
+	if m.ContextWindow <= 0 {
+		return m, fmt.Errorf("no max_input_tokens")
+	}
+	m.CachedInputPerToken = optDec(r.CacheRead)
+	m.ReasoningPerToken = optDec(r.Reasoning)
+	switch {
+	case r.Input200k != "" || r.Output200k != "":
+		m.LongContextThreshold = 200_000
+		m.InputPerTokenAboveTier, m.OutputPerTokenAboveTier, m.CachedInputPerTokenAboveTier = optDec(r.Input200k), optDec(r.Output200k), optDec(r.Cache200k)
+	case r.Input272k != "" || r.Output272k != "":
+		m.LongContextThreshold = 272_000
+		m.InputPerTokenAboveTier, m.OutputPerTokenAboveTier, m.CachedInputPerTokenAboveTier = optDec(r.Input272k), optDec(r.Output272k), optDec(r.Cache272k)
+	}
+	m.Price = priceProvenance(api, key, r)
+	facts(&m, key, r)
+	return m, nil
+}
+
+var apiNames = map[string]string{
+	"openai": "OpenAI API", "anthropic": "Anthropic API", "xai": "xAI API", "deepseek": "DeepSeek API",
+	"bedrock": "Amazon Bedrock", "gemini": "Gemini API", "vertex_ai": "Vertex AI",
+}
+
+func priceProvenance(api, key string, r priceRow) catalog.Provenance {
+	src := pricesSource + ", key " + key
+	if r.Source != "" {
+		src += "; provider page " + r.Source
+	}
+	if r.Comment != "" {
+		src += "; LiteLLM note: " + r.Comment
+	}
+	// A Gemini Developer API copy of a row whose own source is a Vertex AI page is an inference: mark it.
+	estimate := api == "gemini" && r.Source != "" && !strings.Contains(r.Source, "ai.google.dev")
+	return catalog.Provenance{Source: src, AsOf: pricesAsOf, Estimate: estimate}
+}
+
+// capabilityFlags maps LiteLLM supports_* flags to catalog capability names.
+var capabilityFlags = []string{
+	"assistant_prefill", "audio_input", "audio_output", "computer_use", "function_calling",
+	"parallel_function_calling", "pdf_input", "prompt_caching", "reasoning", "response_schema",
+	"system_messages", "tool_choice", "video_input", "vision", "web_search",
+}
+
+func capabilities(flags map[string]bool) []string {
+	out := []string{}
+	for _, f := range capabilityFlags {
+		if flags[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func dec(n json.Number) decimal.Decimal {
+	if n == "" {
+		return decimal.Zero
+	}
+	d, err := decimal.NewFromString(n.String())
+	if err != nil {
+		return decimal.Zero
+	}
+	return d
+}
+
+func optDec(n json.Number) *decimal.Decimal {
+	if n == "" {
+		return nil
+	}
+	d := dec(n)
+	return &d
+}
+
+func num(n json.Number) float64 {
+	f, err := n.Float64()
+	if err != nil {
+		return 0
+	}
+	return f
+}

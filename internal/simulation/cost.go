@@ -1,0 +1,86 @@
+package simulation
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// DaysPerMonth is the average Gregorian month, 365.25 / 12 = 30.4375 days; monthly cost = daily cost × 30.4375.
+var DaysPerMonth = decimal.RequireFromString("30.4375")
+
+// Cost is a candidate's cost for the workload, in US dollars. All figures are exact decimals.
+type Cost struct {
+	PerRequest decimal.Decimal
+	Daily      decimal.Decimal // PerRequest × requests per day
+	Monthly    decimal.Decimal // Daily × DaysPerMonth
+	// Monthly parts (after the regional uplift); they sum to Monthly.
+	MonthlyInput       decimal.Decimal // uncached input tokens
+	MonthlyCachedInput decimal.Decimal // input tokens read from the prompt cache
+	MonthlyOutput      decimal.Decimal
+	MonthlyReasoning   decimal.Decimal
+	LongContextTier    bool            // the request is above the model's long-context threshold
+	RegionalUplift     decimal.Decimal // price multiplier for the processing region; 1 when none
+	CacheApplied       bool            // the model has a cache-read price, so cached input was billed at it
+}
+
+// costOf prices one request of w on m and scales it to a day and a month (DOMAIN.md §1.1):
+//
+//	per request = (N_in − N_cached)·p_in + N_cached·p_cache + N_out·p_out + N_reasoning·p_reasoning, × uplift
+//
+// N_cached = N_in × cached fraction (only when the model has a cache-read price; otherwise all input is billed
+// at p_in). Above the long-context threshold the *AboveTier prices apply to the whole request. Reasoning tokens
+// are billed only for models whose catalog configuration reasons, at the reasoning price or else the output
+// price.
+func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
+	tier := m.LongContextThreshold > 0 && w.InputTokens > m.LongContextThreshold
+	pIn, pOut := m.InputPerToken, m.OutputPerToken
+	var pCache *decimal.Decimal = m.CachedInputPerToken
+	if tier {
+		pIn = orDefault(m.InputPerTokenAboveTier, pIn)
+		pOut = orDefault(m.OutputPerTokenAboveTier, pOut)
+		if m.CachedInputPerTokenAboveTier != nil {
+			pCache = m.CachedInputPerTokenAboveTier
+		}
+	}
+	pReason := orDefault(m.ReasoningPerToken, pOut)
+
+	in := decimal.NewFromInt(int64(w.InputTokens))
+	cached := decimal.Zero
+	if pCache != nil {
+		cached = in.Mul(decimal.NewFromFloat(w.CachedInputFraction))
+	}
+	reasoning := decimal.Zero
+	if m.Reasoning {
+		reasoning = decimal.NewFromInt(int64(w.ReasoningTokens))
+	}
+	partIn := in.Sub(cached).Mul(pIn).Mul(uplift)
+	partCache := decimal.Zero
+	if pCache != nil {
+		partCache = cached.Mul(*pCache).Mul(uplift)
+	}
+	partOut := decimal.NewFromInt(int64(w.OutputTokens)).Mul(pOut).Mul(uplift)
+	partReason := reasoning.Mul(pReason).Mul(uplift)
+
+	perMonth := decimal.NewFromInt(w.RequestsPerDay).Mul(DaysPerMonth)
+	per := partIn.Add(partCache).Add(partOut).Add(partReason)
+	return Cost{
+		PerRequest:         per,
+		Daily:              per.Mul(decimal.NewFromInt(w.RequestsPerDay)),
+		Monthly:            per.Mul(perMonth),
+		MonthlyInput:       partIn.Mul(perMonth),
+		MonthlyCachedInput: partCache.Mul(perMonth),
+		MonthlyOutput:      partOut.Mul(perMonth),
+		MonthlyReasoning:   partReason.Mul(perMonth),
+		LongContextTier:    tier,
+		RegionalUplift:     uplift,
+		CacheApplied:       pCache != nil && w.CachedInputFraction > 0,
+	}
+}
+
+func orDefault(p *decimal.Decimal, d decimal.Decimal) decimal.Decimal {
+	if p == nil {
+		return d
+	}
+	return *p
+}

@@ -1,0 +1,54 @@
+package simulation
+
+import (
+	"errors"
+	"math"
+)
+
+// ErrUnstable is returned when the offered load reaches the number of servers: the queue grows without bound.
+var ErrUnstable = errors.New("offered load reaches capacity: the queue grows without bound")
+
+// maxServers bounds the Erlang recurrence (linear in the number of servers); a rate limit that would allow more
+// concurrent requests is modelled as this many.
+const maxServers = 100_000
+
+// ErlangC is the probability that an arrival waits in an M/M/c queue with c servers and offered load a = λ/μ
+// erlangs (DOMAIN.md §1.3). It uses the stable Erlang B recurrence B_0 = 1, B_k = a·B_{k-1}/(k + a·B_{k-1}),
+// then C = c·B_c / (c − a·(1 − B_c)).
+func ErlangC(servers int, offered float64) (float64, error) {
+	switch {
+	case servers < 1 || servers > maxServers:
+		return 0, invalid("servers", "must be between 1 and %d, got %d", maxServers, servers)
+	case !finite(offered) || offered < 0:
+		return 0, invalid("offeredLoad", "must be a non-negative number, got %v", offered)
+	case offered >= float64(servers):
+		return 0, ErrUnstable
+	case offered == 0:
+		return 0, nil
+	}
+	b := 1.0
+	for k := 1; k <= servers; k++ {
+		b = offered * b / (float64(k) + offered*b)
+	}
+	c := float64(servers)
+	return c * b / (c - offered*(1-b)), nil
+}
+
+// WaitQuantile is the q-quantile of the waiting time in an M/M/c queue (time units of 1/mu):
+// P(Wq > t) = C·exp(−(cμ − λ)·t), so t_q = max(0, ln(C/(1−q)) / (cμ − λ)) (DOMAIN.md §1.3).
+func WaitQuantile(servers int, lambda, mu, q float64) (float64, error) {
+	if !finite(lambda) || lambda < 0 || !finite(mu) || mu <= 0 {
+		return 0, invalid("rates", "arrival rate must be non-negative and service rate positive")
+	}
+	if !finite(q) || q <= 0 || q >= 1 {
+		return 0, invalid("quantile", "must be strictly between 0 and 1, got %v", q)
+	}
+	c, err := ErlangC(servers, lambda/mu)
+	if err != nil {
+		return 0, err
+	}
+	if c <= 1-q {
+		return 0, nil
+	}
+	return math.Log(c/(1-q)) / (float64(servers)*mu - lambda), nil
+}
