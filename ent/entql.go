@@ -128,9 +128,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldUpdatedAt:         {Type: field.TypeTime, Column: explanation.FieldUpdatedAt},
 			explanation.FieldOwnerID:           {Type: field.TypeInt, Column: explanation.FieldOwnerID},
 			explanation.FieldScenarioID:        {Type: field.TypeInt, Column: explanation.FieldScenarioID},
+			explanation.FieldWinner:            {Type: field.TypeString, Column: explanation.FieldWinner},
+			explanation.FieldRunnerUp:          {Type: field.TypeString, Column: explanation.FieldRunnerUp},
+			explanation.FieldScoreDifference:   {Type: field.TypeFloat64, Column: explanation.FieldScoreDifference},
 			explanation.FieldFeatureImportance: {Type: field.TypeJSON, Column: explanation.FieldFeatureImportance},
 			explanation.FieldCounterfactuals:   {Type: field.TypeJSON, Column: explanation.FieldCounterfactuals},
 			explanation.FieldReport:            {Type: field.TypeString, Column: explanation.FieldReport},
+			explanation.FieldCatalogVersion:    {Type: field.TypeString, Column: explanation.FieldCatalogVersion},
 			explanation.FieldResultsComputedAt: {Type: field.TypeTime, Column: explanation.FieldResultsComputedAt},
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
@@ -867,6 +871,21 @@ func (f *ExplanationFilter) WhereScenarioID(p entql.IntP) {
 	f.Where(p.Field(explanation.FieldScenarioID))
 }
 
+// WhereWinner applies the entql string predicate on the winner field.
+func (f *ExplanationFilter) WhereWinner(p entql.StringP) {
+	f.Where(p.Field(explanation.FieldWinner))
+}
+
+// WhereRunnerUp applies the entql string predicate on the runner_up field.
+func (f *ExplanationFilter) WhereRunnerUp(p entql.StringP) {
+	f.Where(p.Field(explanation.FieldRunnerUp))
+}
+
+// WhereScoreDifference applies the entql float64 predicate on the score_difference field.
+func (f *ExplanationFilter) WhereScoreDifference(p entql.Float64P) {
+	f.Where(p.Field(explanation.FieldScoreDifference))
+}
+
 // WhereFeatureImportance applies the entql json.RawMessage predicate on the feature_importance field.
 func (f *ExplanationFilter) WhereFeatureImportance(p entql.BytesP) {
 	f.Where(p.Field(explanation.FieldFeatureImportance))
@@ -880,6 +899,11 @@ func (f *ExplanationFilter) WhereCounterfactuals(p entql.BytesP) {
 // WhereReport applies the entql string predicate on the report field.
 func (f *ExplanationFilter) WhereReport(p entql.StringP) {
 	f.Where(p.Field(explanation.FieldReport))
+}
+
+// WhereCatalogVersion applies the entql string predicate on the catalog_version field.
+func (f *ExplanationFilter) WhereCatalogVersion(p entql.StringP) {
+	f.Where(p.Field(explanation.FieldCatalogVersion))
 }
 
 // WhereResultsComputedAt applies the entql time.Time predicate on the results_computed_at field.

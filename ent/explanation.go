@@ -13,7 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
-	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/explain"
 )
 
 // Explanation is the model entity for the Explanation schema.
@@ -29,12 +29,20 @@ type Explanation struct {
 	OwnerID int `json:"owner_id,omitempty"`
 	// ScenarioID holds the value of the "scenario_id" field.
 	ScenarioID int `json:"scenario_id,omitempty"`
-	// FeatureImportance holds the value of the "feature_importance" field.
-	FeatureImportance []model.FeatureContribution `json:"feature_importance,omitempty"`
-	// Counterfactuals holds the value of the "counterfactuals" field.
-	Counterfactuals []model.Counterfactual `json:"counterfactuals,omitempty"`
-	// Report holds the value of the "report" field.
+	// the recommended model id; empty when nothing fitted
+	Winner string `json:"winner,omitempty"`
+	// the second-ranked model id; empty when fewer than two fitted
+	RunnerUp string `json:"runner_up,omitempty"`
+	// the winner's score minus the runner-up's
+	ScoreDifference float64 `json:"score_difference,omitempty"`
+	// exact Shapley values of the score features, winner against runner-up; they sum to scoreDifference
+	FeatureImportance []explain.Contribution `json:"feature_importance,omitempty"`
+	// the smallest workload changes that change the winner
+	Counterfactuals []explain.Counterfactual `json:"counterfactuals,omitempty"`
+	// Markdown
 	Report string `json:"report,omitempty"`
+	// CatalogVersion holds the value of the "catalog_version" field.
+	CatalogVersion string `json:"catalog_version,omitempty"`
 	// the computedAt of the Scenario results this explains
 	ResultsComputedAt time.Time `json:"results_computed_at,omitempty"`
 	// the Scenario was simulated again since
@@ -87,9 +95,11 @@ func (*Explanation) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case explanation.FieldStale:
 			values[i] = new(sql.NullBool)
+		case explanation.FieldScoreDifference:
+			values[i] = new(sql.NullFloat64)
 		case explanation.FieldID, explanation.FieldOwnerID, explanation.FieldScenarioID:
 			values[i] = new(sql.NullInt64)
-		case explanation.FieldReport:
+		case explanation.FieldWinner, explanation.FieldRunnerUp, explanation.FieldReport, explanation.FieldCatalogVersion:
 			values[i] = new(sql.NullString)
 		case explanation.FieldCreatedAt, explanation.FieldUpdatedAt, explanation.FieldResultsComputedAt:
 			values[i] = new(sql.NullTime)
@@ -138,6 +148,24 @@ func (_m *Explanation) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ScenarioID = int(value.Int64)
 			}
+		case explanation.FieldWinner:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field winner", values[i])
+			} else if value.Valid {
+				_m.Winner = value.String
+			}
+		case explanation.FieldRunnerUp:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field runner_up", values[i])
+			} else if value.Valid {
+				_m.RunnerUp = value.String
+			}
+		case explanation.FieldScoreDifference:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field score_difference", values[i])
+			} else if value.Valid {
+				_m.ScoreDifference = value.Float64
+			}
 		case explanation.FieldFeatureImportance:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field feature_importance", values[i])
@@ -159,6 +187,12 @@ func (_m *Explanation) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field report", values[i])
 			} else if value.Valid {
 				_m.Report = value.String
+			}
+		case explanation.FieldCatalogVersion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field catalog_version", values[i])
+			} else if value.Valid {
+				_m.CatalogVersion = value.String
 			}
 		case explanation.FieldResultsComputedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -230,6 +264,15 @@ func (_m *Explanation) String() string {
 	builder.WriteString("scenario_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ScenarioID))
 	builder.WriteString(", ")
+	builder.WriteString("winner=")
+	builder.WriteString(_m.Winner)
+	builder.WriteString(", ")
+	builder.WriteString("runner_up=")
+	builder.WriteString(_m.RunnerUp)
+	builder.WriteString(", ")
+	builder.WriteString("score_difference=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ScoreDifference))
+	builder.WriteString(", ")
 	builder.WriteString("feature_importance=")
 	builder.WriteString(fmt.Sprintf("%v", _m.FeatureImportance))
 	builder.WriteString(", ")
@@ -238,6 +281,9 @@ func (_m *Explanation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("report=")
 	builder.WriteString(_m.Report)
+	builder.WriteString(", ")
+	builder.WriteString("catalog_version=")
+	builder.WriteString(_m.CatalogVersion)
 	builder.WriteString(", ")
 	builder.WriteString("results_computed_at=")
 	builder.WriteString(_m.ResultsComputedAt.Format(time.ANSIC))

@@ -14,7 +14,7 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
-	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/explain"
 )
 
 // ExplanationCreate is the builder for creating a Explanation entity.
@@ -65,14 +65,56 @@ func (_c *ExplanationCreate) SetScenarioID(v int) *ExplanationCreate {
 	return _c
 }
 
+// SetWinner sets the "winner" field.
+func (_c *ExplanationCreate) SetWinner(v string) *ExplanationCreate {
+	_c.mutation.SetWinner(v)
+	return _c
+}
+
+// SetNillableWinner sets the "winner" field if the given value is not nil.
+func (_c *ExplanationCreate) SetNillableWinner(v *string) *ExplanationCreate {
+	if v != nil {
+		_c.SetWinner(*v)
+	}
+	return _c
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (_c *ExplanationCreate) SetRunnerUp(v string) *ExplanationCreate {
+	_c.mutation.SetRunnerUp(v)
+	return _c
+}
+
+// SetNillableRunnerUp sets the "runner_up" field if the given value is not nil.
+func (_c *ExplanationCreate) SetNillableRunnerUp(v *string) *ExplanationCreate {
+	if v != nil {
+		_c.SetRunnerUp(*v)
+	}
+	return _c
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (_c *ExplanationCreate) SetScoreDifference(v float64) *ExplanationCreate {
+	_c.mutation.SetScoreDifference(v)
+	return _c
+}
+
+// SetNillableScoreDifference sets the "score_difference" field if the given value is not nil.
+func (_c *ExplanationCreate) SetNillableScoreDifference(v *float64) *ExplanationCreate {
+	if v != nil {
+		_c.SetScoreDifference(*v)
+	}
+	return _c
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (_c *ExplanationCreate) SetFeatureImportance(v []model.FeatureContribution) *ExplanationCreate {
+func (_c *ExplanationCreate) SetFeatureImportance(v []explain.Contribution) *ExplanationCreate {
 	_c.mutation.SetFeatureImportance(v)
 	return _c
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (_c *ExplanationCreate) SetCounterfactuals(v []model.Counterfactual) *ExplanationCreate {
+func (_c *ExplanationCreate) SetCounterfactuals(v []explain.Counterfactual) *ExplanationCreate {
 	_c.mutation.SetCounterfactuals(v)
 	return _c
 }
@@ -87,6 +129,20 @@ func (_c *ExplanationCreate) SetReport(v string) *ExplanationCreate {
 func (_c *ExplanationCreate) SetNillableReport(v *string) *ExplanationCreate {
 	if v != nil {
 		_c.SetReport(*v)
+	}
+	return _c
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (_c *ExplanationCreate) SetCatalogVersion(v string) *ExplanationCreate {
+	_c.mutation.SetCatalogVersion(v)
+	return _c
+}
+
+// SetNillableCatalogVersion sets the "catalog_version" field if the given value is not nil.
+func (_c *ExplanationCreate) SetNillableCatalogVersion(v *string) *ExplanationCreate {
+	if v != nil {
+		_c.SetCatalogVersion(*v)
 	}
 	return _c
 }
@@ -178,9 +234,25 @@ func (_c *ExplanationCreate) defaults() error {
 		v := explanation.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Winner(); !ok {
+		v := explanation.DefaultWinner
+		_c.mutation.SetWinner(v)
+	}
+	if _, ok := _c.mutation.RunnerUp(); !ok {
+		v := explanation.DefaultRunnerUp
+		_c.mutation.SetRunnerUp(v)
+	}
+	if _, ok := _c.mutation.ScoreDifference(); !ok {
+		v := explanation.DefaultScoreDifference
+		_c.mutation.SetScoreDifference(v)
+	}
 	if _, ok := _c.mutation.Report(); !ok {
 		v := explanation.DefaultReport
 		_c.mutation.SetReport(v)
+	}
+	if _, ok := _c.mutation.CatalogVersion(); !ok {
+		v := explanation.DefaultCatalogVersion
+		_c.mutation.SetCatalogVersion(v)
 	}
 	if _, ok := _c.mutation.Stale(); !ok {
 		v := explanation.DefaultStale
@@ -203,6 +275,15 @@ func (_c *ExplanationCreate) check() error {
 	if _, ok := _c.mutation.ScenarioID(); !ok {
 		return &ValidationError{Name: "scenario_id", err: errors.New(`ent: missing required field "Explanation.scenario_id"`)}
 	}
+	if _, ok := _c.mutation.Winner(); !ok {
+		return &ValidationError{Name: "winner", err: errors.New(`ent: missing required field "Explanation.winner"`)}
+	}
+	if _, ok := _c.mutation.RunnerUp(); !ok {
+		return &ValidationError{Name: "runner_up", err: errors.New(`ent: missing required field "Explanation.runner_up"`)}
+	}
+	if _, ok := _c.mutation.ScoreDifference(); !ok {
+		return &ValidationError{Name: "score_difference", err: errors.New(`ent: missing required field "Explanation.score_difference"`)}
+	}
 	if _, ok := _c.mutation.FeatureImportance(); !ok {
 		return &ValidationError{Name: "feature_importance", err: errors.New(`ent: missing required field "Explanation.feature_importance"`)}
 	}
@@ -211,6 +292,9 @@ func (_c *ExplanationCreate) check() error {
 	}
 	if _, ok := _c.mutation.Report(); !ok {
 		return &ValidationError{Name: "report", err: errors.New(`ent: missing required field "Explanation.report"`)}
+	}
+	if _, ok := _c.mutation.CatalogVersion(); !ok {
+		return &ValidationError{Name: "catalog_version", err: errors.New(`ent: missing required field "Explanation.catalog_version"`)}
 	}
 	if _, ok := _c.mutation.ResultsComputedAt(); !ok {
 		return &ValidationError{Name: "results_computed_at", err: errors.New(`ent: missing required field "Explanation.results_computed_at"`)}
@@ -259,6 +343,18 @@ func (_c *ExplanationCreate) createSpec() (*Explanation, *sqlgraph.CreateSpec) {
 		_spec.SetField(explanation.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.Winner(); ok {
+		_spec.SetField(explanation.FieldWinner, field.TypeString, value)
+		_node.Winner = value
+	}
+	if value, ok := _c.mutation.RunnerUp(); ok {
+		_spec.SetField(explanation.FieldRunnerUp, field.TypeString, value)
+		_node.RunnerUp = value
+	}
+	if value, ok := _c.mutation.ScoreDifference(); ok {
+		_spec.SetField(explanation.FieldScoreDifference, field.TypeFloat64, value)
+		_node.ScoreDifference = value
+	}
 	if value, ok := _c.mutation.FeatureImportance(); ok {
 		_spec.SetField(explanation.FieldFeatureImportance, field.TypeJSON, value)
 		_node.FeatureImportance = value
@@ -270,6 +366,10 @@ func (_c *ExplanationCreate) createSpec() (*Explanation, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Report(); ok {
 		_spec.SetField(explanation.FieldReport, field.TypeString, value)
 		_node.Report = value
+	}
+	if value, ok := _c.mutation.CatalogVersion(); ok {
+		_spec.SetField(explanation.FieldCatalogVersion, field.TypeString, value)
+		_node.CatalogVersion = value
 	}
 	if value, ok := _c.mutation.ResultsComputedAt(); ok {
 		_spec.SetField(explanation.FieldResultsComputedAt, field.TypeTime, value)
@@ -377,8 +477,50 @@ func (u *ExplanationUpsert) UpdateUpdatedAt() *ExplanationUpsert {
 	return u
 }
 
+// SetWinner sets the "winner" field.
+func (u *ExplanationUpsert) SetWinner(v string) *ExplanationUpsert {
+	u.Set(explanation.FieldWinner, v)
+	return u
+}
+
+// UpdateWinner sets the "winner" field to the value that was provided on create.
+func (u *ExplanationUpsert) UpdateWinner() *ExplanationUpsert {
+	u.SetExcluded(explanation.FieldWinner)
+	return u
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (u *ExplanationUpsert) SetRunnerUp(v string) *ExplanationUpsert {
+	u.Set(explanation.FieldRunnerUp, v)
+	return u
+}
+
+// UpdateRunnerUp sets the "runner_up" field to the value that was provided on create.
+func (u *ExplanationUpsert) UpdateRunnerUp() *ExplanationUpsert {
+	u.SetExcluded(explanation.FieldRunnerUp)
+	return u
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (u *ExplanationUpsert) SetScoreDifference(v float64) *ExplanationUpsert {
+	u.Set(explanation.FieldScoreDifference, v)
+	return u
+}
+
+// UpdateScoreDifference sets the "score_difference" field to the value that was provided on create.
+func (u *ExplanationUpsert) UpdateScoreDifference() *ExplanationUpsert {
+	u.SetExcluded(explanation.FieldScoreDifference)
+	return u
+}
+
+// AddScoreDifference adds v to the "score_difference" field.
+func (u *ExplanationUpsert) AddScoreDifference(v float64) *ExplanationUpsert {
+	u.Add(explanation.FieldScoreDifference, v)
+	return u
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (u *ExplanationUpsert) SetFeatureImportance(v []model.FeatureContribution) *ExplanationUpsert {
+func (u *ExplanationUpsert) SetFeatureImportance(v []explain.Contribution) *ExplanationUpsert {
 	u.Set(explanation.FieldFeatureImportance, v)
 	return u
 }
@@ -390,7 +532,7 @@ func (u *ExplanationUpsert) UpdateFeatureImportance() *ExplanationUpsert {
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (u *ExplanationUpsert) SetCounterfactuals(v []model.Counterfactual) *ExplanationUpsert {
+func (u *ExplanationUpsert) SetCounterfactuals(v []explain.Counterfactual) *ExplanationUpsert {
 	u.Set(explanation.FieldCounterfactuals, v)
 	return u
 }
@@ -410,6 +552,18 @@ func (u *ExplanationUpsert) SetReport(v string) *ExplanationUpsert {
 // UpdateReport sets the "report" field to the value that was provided on create.
 func (u *ExplanationUpsert) UpdateReport() *ExplanationUpsert {
 	u.SetExcluded(explanation.FieldReport)
+	return u
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (u *ExplanationUpsert) SetCatalogVersion(v string) *ExplanationUpsert {
+	u.Set(explanation.FieldCatalogVersion, v)
+	return u
+}
+
+// UpdateCatalogVersion sets the "catalog_version" field to the value that was provided on create.
+func (u *ExplanationUpsert) UpdateCatalogVersion() *ExplanationUpsert {
+	u.SetExcluded(explanation.FieldCatalogVersion)
 	return u
 }
 
@@ -502,8 +656,57 @@ func (u *ExplanationUpsertOne) UpdateUpdatedAt() *ExplanationUpsertOne {
 	})
 }
 
+// SetWinner sets the "winner" field.
+func (u *ExplanationUpsertOne) SetWinner(v string) *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetWinner(v)
+	})
+}
+
+// UpdateWinner sets the "winner" field to the value that was provided on create.
+func (u *ExplanationUpsertOne) UpdateWinner() *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateWinner()
+	})
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (u *ExplanationUpsertOne) SetRunnerUp(v string) *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetRunnerUp(v)
+	})
+}
+
+// UpdateRunnerUp sets the "runner_up" field to the value that was provided on create.
+func (u *ExplanationUpsertOne) UpdateRunnerUp() *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateRunnerUp()
+	})
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (u *ExplanationUpsertOne) SetScoreDifference(v float64) *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetScoreDifference(v)
+	})
+}
+
+// AddScoreDifference adds v to the "score_difference" field.
+func (u *ExplanationUpsertOne) AddScoreDifference(v float64) *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.AddScoreDifference(v)
+	})
+}
+
+// UpdateScoreDifference sets the "score_difference" field to the value that was provided on create.
+func (u *ExplanationUpsertOne) UpdateScoreDifference() *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateScoreDifference()
+	})
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (u *ExplanationUpsertOne) SetFeatureImportance(v []model.FeatureContribution) *ExplanationUpsertOne {
+func (u *ExplanationUpsertOne) SetFeatureImportance(v []explain.Contribution) *ExplanationUpsertOne {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.SetFeatureImportance(v)
 	})
@@ -517,7 +720,7 @@ func (u *ExplanationUpsertOne) UpdateFeatureImportance() *ExplanationUpsertOne {
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (u *ExplanationUpsertOne) SetCounterfactuals(v []model.Counterfactual) *ExplanationUpsertOne {
+func (u *ExplanationUpsertOne) SetCounterfactuals(v []explain.Counterfactual) *ExplanationUpsertOne {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.SetCounterfactuals(v)
 	})
@@ -541,6 +744,20 @@ func (u *ExplanationUpsertOne) SetReport(v string) *ExplanationUpsertOne {
 func (u *ExplanationUpsertOne) UpdateReport() *ExplanationUpsertOne {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.UpdateReport()
+	})
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (u *ExplanationUpsertOne) SetCatalogVersion(v string) *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetCatalogVersion(v)
+	})
+}
+
+// UpdateCatalogVersion sets the "catalog_version" field to the value that was provided on create.
+func (u *ExplanationUpsertOne) UpdateCatalogVersion() *ExplanationUpsertOne {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateCatalogVersion()
 	})
 }
 
@@ -803,8 +1020,57 @@ func (u *ExplanationUpsertBulk) UpdateUpdatedAt() *ExplanationUpsertBulk {
 	})
 }
 
+// SetWinner sets the "winner" field.
+func (u *ExplanationUpsertBulk) SetWinner(v string) *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetWinner(v)
+	})
+}
+
+// UpdateWinner sets the "winner" field to the value that was provided on create.
+func (u *ExplanationUpsertBulk) UpdateWinner() *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateWinner()
+	})
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (u *ExplanationUpsertBulk) SetRunnerUp(v string) *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetRunnerUp(v)
+	})
+}
+
+// UpdateRunnerUp sets the "runner_up" field to the value that was provided on create.
+func (u *ExplanationUpsertBulk) UpdateRunnerUp() *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateRunnerUp()
+	})
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (u *ExplanationUpsertBulk) SetScoreDifference(v float64) *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetScoreDifference(v)
+	})
+}
+
+// AddScoreDifference adds v to the "score_difference" field.
+func (u *ExplanationUpsertBulk) AddScoreDifference(v float64) *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.AddScoreDifference(v)
+	})
+}
+
+// UpdateScoreDifference sets the "score_difference" field to the value that was provided on create.
+func (u *ExplanationUpsertBulk) UpdateScoreDifference() *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateScoreDifference()
+	})
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (u *ExplanationUpsertBulk) SetFeatureImportance(v []model.FeatureContribution) *ExplanationUpsertBulk {
+func (u *ExplanationUpsertBulk) SetFeatureImportance(v []explain.Contribution) *ExplanationUpsertBulk {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.SetFeatureImportance(v)
 	})
@@ -818,7 +1084,7 @@ func (u *ExplanationUpsertBulk) UpdateFeatureImportance() *ExplanationUpsertBulk
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (u *ExplanationUpsertBulk) SetCounterfactuals(v []model.Counterfactual) *ExplanationUpsertBulk {
+func (u *ExplanationUpsertBulk) SetCounterfactuals(v []explain.Counterfactual) *ExplanationUpsertBulk {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.SetCounterfactuals(v)
 	})
@@ -842,6 +1108,20 @@ func (u *ExplanationUpsertBulk) SetReport(v string) *ExplanationUpsertBulk {
 func (u *ExplanationUpsertBulk) UpdateReport() *ExplanationUpsertBulk {
 	return u.Update(func(s *ExplanationUpsert) {
 		s.UpdateReport()
+	})
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (u *ExplanationUpsertBulk) SetCatalogVersion(v string) *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.SetCatalogVersion(v)
+	})
+}
+
+// UpdateCatalogVersion sets the "catalog_version" field to the value that was provided on create.
+func (u *ExplanationUpsertBulk) UpdateCatalogVersion() *ExplanationUpsertBulk {
+	return u.Update(func(s *ExplanationUpsert) {
+		s.UpdateCatalogVersion()
 	})
 }
 

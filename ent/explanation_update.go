@@ -14,7 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/predicate"
-	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/explain"
 )
 
 // ExplanationUpdate is the builder for updating Explanation entities.
@@ -36,26 +36,75 @@ func (_u *ExplanationUpdate) SetUpdatedAt(v time.Time) *ExplanationUpdate {
 	return _u
 }
 
+// SetWinner sets the "winner" field.
+func (_u *ExplanationUpdate) SetWinner(v string) *ExplanationUpdate {
+	_u.mutation.SetWinner(v)
+	return _u
+}
+
+// SetNillableWinner sets the "winner" field if the given value is not nil.
+func (_u *ExplanationUpdate) SetNillableWinner(v *string) *ExplanationUpdate {
+	if v != nil {
+		_u.SetWinner(*v)
+	}
+	return _u
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (_u *ExplanationUpdate) SetRunnerUp(v string) *ExplanationUpdate {
+	_u.mutation.SetRunnerUp(v)
+	return _u
+}
+
+// SetNillableRunnerUp sets the "runner_up" field if the given value is not nil.
+func (_u *ExplanationUpdate) SetNillableRunnerUp(v *string) *ExplanationUpdate {
+	if v != nil {
+		_u.SetRunnerUp(*v)
+	}
+	return _u
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (_u *ExplanationUpdate) SetScoreDifference(v float64) *ExplanationUpdate {
+	_u.mutation.ResetScoreDifference()
+	_u.mutation.SetScoreDifference(v)
+	return _u
+}
+
+// SetNillableScoreDifference sets the "score_difference" field if the given value is not nil.
+func (_u *ExplanationUpdate) SetNillableScoreDifference(v *float64) *ExplanationUpdate {
+	if v != nil {
+		_u.SetScoreDifference(*v)
+	}
+	return _u
+}
+
+// AddScoreDifference adds value to the "score_difference" field.
+func (_u *ExplanationUpdate) AddScoreDifference(v float64) *ExplanationUpdate {
+	_u.mutation.AddScoreDifference(v)
+	return _u
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (_u *ExplanationUpdate) SetFeatureImportance(v []model.FeatureContribution) *ExplanationUpdate {
+func (_u *ExplanationUpdate) SetFeatureImportance(v []explain.Contribution) *ExplanationUpdate {
 	_u.mutation.SetFeatureImportance(v)
 	return _u
 }
 
 // AppendFeatureImportance appends value to the "feature_importance" field.
-func (_u *ExplanationUpdate) AppendFeatureImportance(v []model.FeatureContribution) *ExplanationUpdate {
+func (_u *ExplanationUpdate) AppendFeatureImportance(v []explain.Contribution) *ExplanationUpdate {
 	_u.mutation.AppendFeatureImportance(v)
 	return _u
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (_u *ExplanationUpdate) SetCounterfactuals(v []model.Counterfactual) *ExplanationUpdate {
+func (_u *ExplanationUpdate) SetCounterfactuals(v []explain.Counterfactual) *ExplanationUpdate {
 	_u.mutation.SetCounterfactuals(v)
 	return _u
 }
 
 // AppendCounterfactuals appends value to the "counterfactuals" field.
-func (_u *ExplanationUpdate) AppendCounterfactuals(v []model.Counterfactual) *ExplanationUpdate {
+func (_u *ExplanationUpdate) AppendCounterfactuals(v []explain.Counterfactual) *ExplanationUpdate {
 	_u.mutation.AppendCounterfactuals(v)
 	return _u
 }
@@ -70,6 +119,20 @@ func (_u *ExplanationUpdate) SetReport(v string) *ExplanationUpdate {
 func (_u *ExplanationUpdate) SetNillableReport(v *string) *ExplanationUpdate {
 	if v != nil {
 		_u.SetReport(*v)
+	}
+	return _u
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (_u *ExplanationUpdate) SetCatalogVersion(v string) *ExplanationUpdate {
+	_u.mutation.SetCatalogVersion(v)
+	return _u
+}
+
+// SetNillableCatalogVersion sets the "catalog_version" field if the given value is not nil.
+func (_u *ExplanationUpdate) SetNillableCatalogVersion(v *string) *ExplanationUpdate {
+	if v != nil {
+		_u.SetCatalogVersion(*v)
 	}
 	return _u
 }
@@ -175,6 +238,18 @@ func (_u *ExplanationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(explanation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Winner(); ok {
+		_spec.SetField(explanation.FieldWinner, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RunnerUp(); ok {
+		_spec.SetField(explanation.FieldRunnerUp, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ScoreDifference(); ok {
+		_spec.SetField(explanation.FieldScoreDifference, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedScoreDifference(); ok {
+		_spec.AddField(explanation.FieldScoreDifference, field.TypeFloat64, value)
+	}
 	if value, ok := _u.mutation.FeatureImportance(); ok {
 		_spec.SetField(explanation.FieldFeatureImportance, field.TypeJSON, value)
 	}
@@ -193,6 +268,9 @@ func (_u *ExplanationUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.Report(); ok {
 		_spec.SetField(explanation.FieldReport, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CatalogVersion(); ok {
+		_spec.SetField(explanation.FieldCatalogVersion, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.ResultsComputedAt(); ok {
 		_spec.SetField(explanation.FieldResultsComputedAt, field.TypeTime, value)
@@ -226,26 +304,75 @@ func (_u *ExplanationUpdateOne) SetUpdatedAt(v time.Time) *ExplanationUpdateOne 
 	return _u
 }
 
+// SetWinner sets the "winner" field.
+func (_u *ExplanationUpdateOne) SetWinner(v string) *ExplanationUpdateOne {
+	_u.mutation.SetWinner(v)
+	return _u
+}
+
+// SetNillableWinner sets the "winner" field if the given value is not nil.
+func (_u *ExplanationUpdateOne) SetNillableWinner(v *string) *ExplanationUpdateOne {
+	if v != nil {
+		_u.SetWinner(*v)
+	}
+	return _u
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (_u *ExplanationUpdateOne) SetRunnerUp(v string) *ExplanationUpdateOne {
+	_u.mutation.SetRunnerUp(v)
+	return _u
+}
+
+// SetNillableRunnerUp sets the "runner_up" field if the given value is not nil.
+func (_u *ExplanationUpdateOne) SetNillableRunnerUp(v *string) *ExplanationUpdateOne {
+	if v != nil {
+		_u.SetRunnerUp(*v)
+	}
+	return _u
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (_u *ExplanationUpdateOne) SetScoreDifference(v float64) *ExplanationUpdateOne {
+	_u.mutation.ResetScoreDifference()
+	_u.mutation.SetScoreDifference(v)
+	return _u
+}
+
+// SetNillableScoreDifference sets the "score_difference" field if the given value is not nil.
+func (_u *ExplanationUpdateOne) SetNillableScoreDifference(v *float64) *ExplanationUpdateOne {
+	if v != nil {
+		_u.SetScoreDifference(*v)
+	}
+	return _u
+}
+
+// AddScoreDifference adds value to the "score_difference" field.
+func (_u *ExplanationUpdateOne) AddScoreDifference(v float64) *ExplanationUpdateOne {
+	_u.mutation.AddScoreDifference(v)
+	return _u
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (_u *ExplanationUpdateOne) SetFeatureImportance(v []model.FeatureContribution) *ExplanationUpdateOne {
+func (_u *ExplanationUpdateOne) SetFeatureImportance(v []explain.Contribution) *ExplanationUpdateOne {
 	_u.mutation.SetFeatureImportance(v)
 	return _u
 }
 
 // AppendFeatureImportance appends value to the "feature_importance" field.
-func (_u *ExplanationUpdateOne) AppendFeatureImportance(v []model.FeatureContribution) *ExplanationUpdateOne {
+func (_u *ExplanationUpdateOne) AppendFeatureImportance(v []explain.Contribution) *ExplanationUpdateOne {
 	_u.mutation.AppendFeatureImportance(v)
 	return _u
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (_u *ExplanationUpdateOne) SetCounterfactuals(v []model.Counterfactual) *ExplanationUpdateOne {
+func (_u *ExplanationUpdateOne) SetCounterfactuals(v []explain.Counterfactual) *ExplanationUpdateOne {
 	_u.mutation.SetCounterfactuals(v)
 	return _u
 }
 
 // AppendCounterfactuals appends value to the "counterfactuals" field.
-func (_u *ExplanationUpdateOne) AppendCounterfactuals(v []model.Counterfactual) *ExplanationUpdateOne {
+func (_u *ExplanationUpdateOne) AppendCounterfactuals(v []explain.Counterfactual) *ExplanationUpdateOne {
 	_u.mutation.AppendCounterfactuals(v)
 	return _u
 }
@@ -260,6 +387,20 @@ func (_u *ExplanationUpdateOne) SetReport(v string) *ExplanationUpdateOne {
 func (_u *ExplanationUpdateOne) SetNillableReport(v *string) *ExplanationUpdateOne {
 	if v != nil {
 		_u.SetReport(*v)
+	}
+	return _u
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (_u *ExplanationUpdateOne) SetCatalogVersion(v string) *ExplanationUpdateOne {
+	_u.mutation.SetCatalogVersion(v)
+	return _u
+}
+
+// SetNillableCatalogVersion sets the "catalog_version" field if the given value is not nil.
+func (_u *ExplanationUpdateOne) SetNillableCatalogVersion(v *string) *ExplanationUpdateOne {
+	if v != nil {
+		_u.SetCatalogVersion(*v)
 	}
 	return _u
 }
@@ -395,6 +536,18 @@ func (_u *ExplanationUpdateOne) sqlSave(ctx context.Context) (_node *Explanation
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(explanation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Winner(); ok {
+		_spec.SetField(explanation.FieldWinner, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RunnerUp(); ok {
+		_spec.SetField(explanation.FieldRunnerUp, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.ScoreDifference(); ok {
+		_spec.SetField(explanation.FieldScoreDifference, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedScoreDifference(); ok {
+		_spec.AddField(explanation.FieldScoreDifference, field.TypeFloat64, value)
+	}
 	if value, ok := _u.mutation.FeatureImportance(); ok {
 		_spec.SetField(explanation.FieldFeatureImportance, field.TypeJSON, value)
 	}
@@ -413,6 +566,9 @@ func (_u *ExplanationUpdateOne) sqlSave(ctx context.Context) (_node *Explanation
 	}
 	if value, ok := _u.mutation.Report(); ok {
 		_spec.SetField(explanation.FieldReport, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.CatalogVersion(); ok {
+		_spec.SetField(explanation.FieldCatalogVersion, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.ResultsComputedAt(); ok {
 		_spec.SetField(explanation.FieldResultsComputedAt, field.TypeTime, value)

@@ -586,6 +586,21 @@ func (_q *ExplanationQuery) collectField(ctx context.Context, oneNode bool, opCt
 				selectedFields = append(selectedFields, explanation.FieldUpdatedAt)
 				fieldSeen[explanation.FieldUpdatedAt] = struct{}{}
 			}
+		case "winner":
+			if _, ok := fieldSeen[explanation.FieldWinner]; !ok {
+				selectedFields = append(selectedFields, explanation.FieldWinner)
+				fieldSeen[explanation.FieldWinner] = struct{}{}
+			}
+		case "runnerUp":
+			if _, ok := fieldSeen[explanation.FieldRunnerUp]; !ok {
+				selectedFields = append(selectedFields, explanation.FieldRunnerUp)
+				fieldSeen[explanation.FieldRunnerUp] = struct{}{}
+			}
+		case "scoreDifference":
+			if _, ok := fieldSeen[explanation.FieldScoreDifference]; !ok {
+				selectedFields = append(selectedFields, explanation.FieldScoreDifference)
+				fieldSeen[explanation.FieldScoreDifference] = struct{}{}
+			}
 		case "featureImportance":
 			if _, ok := fieldSeen[explanation.FieldFeatureImportance]; !ok {
 				selectedFields = append(selectedFields, explanation.FieldFeatureImportance)
@@ -600,6 +615,11 @@ func (_q *ExplanationQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[explanation.FieldReport]; !ok {
 				selectedFields = append(selectedFields, explanation.FieldReport)
 				fieldSeen[explanation.FieldReport] = struct{}{}
+			}
+		case "catalogVersion":
+			if _, ok := fieldSeen[explanation.FieldCatalogVersion]; !ok {
+				selectedFields = append(selectedFields, explanation.FieldCatalogVersion)
+				fieldSeen[explanation.FieldCatalogVersion] = struct{}{}
 			}
 		case "resultsComputedAt":
 			if _, ok := fieldSeen[explanation.FieldResultsComputedAt]; !ok {

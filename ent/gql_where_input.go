@@ -1573,6 +1573,46 @@ type ExplanationWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "winner" field predicates.
+	Winner             *string  `json:"winner,omitempty"`
+	WinnerNEQ          *string  `json:"winnerNEQ,omitempty"`
+	WinnerIn           []string `json:"winnerIn,omitempty"`
+	WinnerNotIn        []string `json:"winnerNotIn,omitempty"`
+	WinnerGT           *string  `json:"winnerGT,omitempty"`
+	WinnerGTE          *string  `json:"winnerGTE,omitempty"`
+	WinnerLT           *string  `json:"winnerLT,omitempty"`
+	WinnerLTE          *string  `json:"winnerLTE,omitempty"`
+	WinnerContains     *string  `json:"winnerContains,omitempty"`
+	WinnerHasPrefix    *string  `json:"winnerHasPrefix,omitempty"`
+	WinnerHasSuffix    *string  `json:"winnerHasSuffix,omitempty"`
+	WinnerEqualFold    *string  `json:"winnerEqualFold,omitempty"`
+	WinnerContainsFold *string  `json:"winnerContainsFold,omitempty"`
+
+	// "runner_up" field predicates.
+	RunnerUp             *string  `json:"runnerUp,omitempty"`
+	RunnerUpNEQ          *string  `json:"runnerUpNEQ,omitempty"`
+	RunnerUpIn           []string `json:"runnerUpIn,omitempty"`
+	RunnerUpNotIn        []string `json:"runnerUpNotIn,omitempty"`
+	RunnerUpGT           *string  `json:"runnerUpGT,omitempty"`
+	RunnerUpGTE          *string  `json:"runnerUpGTE,omitempty"`
+	RunnerUpLT           *string  `json:"runnerUpLT,omitempty"`
+	RunnerUpLTE          *string  `json:"runnerUpLTE,omitempty"`
+	RunnerUpContains     *string  `json:"runnerUpContains,omitempty"`
+	RunnerUpHasPrefix    *string  `json:"runnerUpHasPrefix,omitempty"`
+	RunnerUpHasSuffix    *string  `json:"runnerUpHasSuffix,omitempty"`
+	RunnerUpEqualFold    *string  `json:"runnerUpEqualFold,omitempty"`
+	RunnerUpContainsFold *string  `json:"runnerUpContainsFold,omitempty"`
+
+	// "score_difference" field predicates.
+	ScoreDifference      *float64  `json:"scoreDifference,omitempty"`
+	ScoreDifferenceNEQ   *float64  `json:"scoreDifferenceNEQ,omitempty"`
+	ScoreDifferenceIn    []float64 `json:"scoreDifferenceIn,omitempty"`
+	ScoreDifferenceNotIn []float64 `json:"scoreDifferenceNotIn,omitempty"`
+	ScoreDifferenceGT    *float64  `json:"scoreDifferenceGT,omitempty"`
+	ScoreDifferenceGTE   *float64  `json:"scoreDifferenceGTE,omitempty"`
+	ScoreDifferenceLT    *float64  `json:"scoreDifferenceLT,omitempty"`
+	ScoreDifferenceLTE   *float64  `json:"scoreDifferenceLTE,omitempty"`
+
 	// "report" field predicates.
 	Report             *string  `json:"report,omitempty"`
 	ReportNEQ          *string  `json:"reportNEQ,omitempty"`
@@ -1587,6 +1627,21 @@ type ExplanationWhereInput struct {
 	ReportHasSuffix    *string  `json:"reportHasSuffix,omitempty"`
 	ReportEqualFold    *string  `json:"reportEqualFold,omitempty"`
 	ReportContainsFold *string  `json:"reportContainsFold,omitempty"`
+
+	// "catalog_version" field predicates.
+	CatalogVersion             *string  `json:"catalogVersion,omitempty"`
+	CatalogVersionNEQ          *string  `json:"catalogVersionNEQ,omitempty"`
+	CatalogVersionIn           []string `json:"catalogVersionIn,omitempty"`
+	CatalogVersionNotIn        []string `json:"catalogVersionNotIn,omitempty"`
+	CatalogVersionGT           *string  `json:"catalogVersionGT,omitempty"`
+	CatalogVersionGTE          *string  `json:"catalogVersionGTE,omitempty"`
+	CatalogVersionLT           *string  `json:"catalogVersionLT,omitempty"`
+	CatalogVersionLTE          *string  `json:"catalogVersionLTE,omitempty"`
+	CatalogVersionContains     *string  `json:"catalogVersionContains,omitempty"`
+	CatalogVersionHasPrefix    *string  `json:"catalogVersionHasPrefix,omitempty"`
+	CatalogVersionHasSuffix    *string  `json:"catalogVersionHasSuffix,omitempty"`
+	CatalogVersionEqualFold    *string  `json:"catalogVersionEqualFold,omitempty"`
+	CatalogVersionContainsFold *string  `json:"catalogVersionContainsFold,omitempty"`
 
 	// "results_computed_at" field predicates.
 	ResultsComputedAt      *time.Time  `json:"resultsComputedAt,omitempty"`
@@ -1746,6 +1801,108 @@ func (i *ExplanationWhereInput) P() (predicate.Explanation, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, explanation.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
+	if i.Winner != nil {
+		predicates = append(predicates, explanation.WinnerEQ(*i.Winner))
+	}
+	if i.WinnerNEQ != nil {
+		predicates = append(predicates, explanation.WinnerNEQ(*i.WinnerNEQ))
+	}
+	if len(i.WinnerIn) > 0 {
+		predicates = append(predicates, explanation.WinnerIn(i.WinnerIn...))
+	}
+	if len(i.WinnerNotIn) > 0 {
+		predicates = append(predicates, explanation.WinnerNotIn(i.WinnerNotIn...))
+	}
+	if i.WinnerGT != nil {
+		predicates = append(predicates, explanation.WinnerGT(*i.WinnerGT))
+	}
+	if i.WinnerGTE != nil {
+		predicates = append(predicates, explanation.WinnerGTE(*i.WinnerGTE))
+	}
+	if i.WinnerLT != nil {
+		predicates = append(predicates, explanation.WinnerLT(*i.WinnerLT))
+	}
+	if i.WinnerLTE != nil {
+		predicates = append(predicates, explanation.WinnerLTE(*i.WinnerLTE))
+	}
+	if i.WinnerContains != nil {
+		predicates = append(predicates, explanation.WinnerContains(*i.WinnerContains))
+	}
+	if i.WinnerHasPrefix != nil {
+		predicates = append(predicates, explanation.WinnerHasPrefix(*i.WinnerHasPrefix))
+	}
+	if i.WinnerHasSuffix != nil {
+		predicates = append(predicates, explanation.WinnerHasSuffix(*i.WinnerHasSuffix))
+	}
+	if i.WinnerEqualFold != nil {
+		predicates = append(predicates, explanation.WinnerEqualFold(*i.WinnerEqualFold))
+	}
+	if i.WinnerContainsFold != nil {
+		predicates = append(predicates, explanation.WinnerContainsFold(*i.WinnerContainsFold))
+	}
+	if i.RunnerUp != nil {
+		predicates = append(predicates, explanation.RunnerUpEQ(*i.RunnerUp))
+	}
+	if i.RunnerUpNEQ != nil {
+		predicates = append(predicates, explanation.RunnerUpNEQ(*i.RunnerUpNEQ))
+	}
+	if len(i.RunnerUpIn) > 0 {
+		predicates = append(predicates, explanation.RunnerUpIn(i.RunnerUpIn...))
+	}
+	if len(i.RunnerUpNotIn) > 0 {
+		predicates = append(predicates, explanation.RunnerUpNotIn(i.RunnerUpNotIn...))
+	}
+	if i.RunnerUpGT != nil {
+		predicates = append(predicates, explanation.RunnerUpGT(*i.RunnerUpGT))
+	}
+	if i.RunnerUpGTE != nil {
+		predicates = append(predicates, explanation.RunnerUpGTE(*i.RunnerUpGTE))
+	}
+	if i.RunnerUpLT != nil {
+		predicates = append(predicates, explanation.RunnerUpLT(*i.RunnerUpLT))
+	}
+	if i.RunnerUpLTE != nil {
+		predicates = append(predicates, explanation.RunnerUpLTE(*i.RunnerUpLTE))
+	}
+	if i.RunnerUpContains != nil {
+		predicates = append(predicates, explanation.RunnerUpContains(*i.RunnerUpContains))
+	}
+	if i.RunnerUpHasPrefix != nil {
+		predicates = append(predicates, explanation.RunnerUpHasPrefix(*i.RunnerUpHasPrefix))
+	}
+	if i.RunnerUpHasSuffix != nil {
+		predicates = append(predicates, explanation.RunnerUpHasSuffix(*i.RunnerUpHasSuffix))
+	}
+	if i.RunnerUpEqualFold != nil {
+		predicates = append(predicates, explanation.RunnerUpEqualFold(*i.RunnerUpEqualFold))
+	}
+	if i.RunnerUpContainsFold != nil {
+		predicates = append(predicates, explanation.RunnerUpContainsFold(*i.RunnerUpContainsFold))
+	}
+	if i.ScoreDifference != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceEQ(*i.ScoreDifference))
+	}
+	if i.ScoreDifferenceNEQ != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceNEQ(*i.ScoreDifferenceNEQ))
+	}
+	if len(i.ScoreDifferenceIn) > 0 {
+		predicates = append(predicates, explanation.ScoreDifferenceIn(i.ScoreDifferenceIn...))
+	}
+	if len(i.ScoreDifferenceNotIn) > 0 {
+		predicates = append(predicates, explanation.ScoreDifferenceNotIn(i.ScoreDifferenceNotIn...))
+	}
+	if i.ScoreDifferenceGT != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceGT(*i.ScoreDifferenceGT))
+	}
+	if i.ScoreDifferenceGTE != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceGTE(*i.ScoreDifferenceGTE))
+	}
+	if i.ScoreDifferenceLT != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceLT(*i.ScoreDifferenceLT))
+	}
+	if i.ScoreDifferenceLTE != nil {
+		predicates = append(predicates, explanation.ScoreDifferenceLTE(*i.ScoreDifferenceLTE))
+	}
 	if i.Report != nil {
 		predicates = append(predicates, explanation.ReportEQ(*i.Report))
 	}
@@ -1784,6 +1941,45 @@ func (i *ExplanationWhereInput) P() (predicate.Explanation, error) {
 	}
 	if i.ReportContainsFold != nil {
 		predicates = append(predicates, explanation.ReportContainsFold(*i.ReportContainsFold))
+	}
+	if i.CatalogVersion != nil {
+		predicates = append(predicates, explanation.CatalogVersionEQ(*i.CatalogVersion))
+	}
+	if i.CatalogVersionNEQ != nil {
+		predicates = append(predicates, explanation.CatalogVersionNEQ(*i.CatalogVersionNEQ))
+	}
+	if len(i.CatalogVersionIn) > 0 {
+		predicates = append(predicates, explanation.CatalogVersionIn(i.CatalogVersionIn...))
+	}
+	if len(i.CatalogVersionNotIn) > 0 {
+		predicates = append(predicates, explanation.CatalogVersionNotIn(i.CatalogVersionNotIn...))
+	}
+	if i.CatalogVersionGT != nil {
+		predicates = append(predicates, explanation.CatalogVersionGT(*i.CatalogVersionGT))
+	}
+	if i.CatalogVersionGTE != nil {
+		predicates = append(predicates, explanation.CatalogVersionGTE(*i.CatalogVersionGTE))
+	}
+	if i.CatalogVersionLT != nil {
+		predicates = append(predicates, explanation.CatalogVersionLT(*i.CatalogVersionLT))
+	}
+	if i.CatalogVersionLTE != nil {
+		predicates = append(predicates, explanation.CatalogVersionLTE(*i.CatalogVersionLTE))
+	}
+	if i.CatalogVersionContains != nil {
+		predicates = append(predicates, explanation.CatalogVersionContains(*i.CatalogVersionContains))
+	}
+	if i.CatalogVersionHasPrefix != nil {
+		predicates = append(predicates, explanation.CatalogVersionHasPrefix(*i.CatalogVersionHasPrefix))
+	}
+	if i.CatalogVersionHasSuffix != nil {
+		predicates = append(predicates, explanation.CatalogVersionHasSuffix(*i.CatalogVersionHasSuffix))
+	}
+	if i.CatalogVersionEqualFold != nil {
+		predicates = append(predicates, explanation.CatalogVersionEqualFold(*i.CatalogVersionEqualFold))
+	}
+	if i.CatalogVersionContainsFold != nil {
+		predicates = append(predicates, explanation.CatalogVersionContainsFold(*i.CatalogVersionContainsFold))
 	}
 	if i.ResultsComputedAt != nil {
 		predicates = append(predicates, explanation.ResultsComputedAtEQ(*i.ResultsComputedAt))

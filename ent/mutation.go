@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/shopspring/decimal"
@@ -3799,11 +3800,16 @@ type ExplanationMutation struct {
 	id                       *int
 	created_at               *time.Time
 	updated_at               *time.Time
-	feature_importance       *[]model.FeatureContribution
-	appendfeature_importance []model.FeatureContribution
-	counterfactuals          *[]model.Counterfactual
-	appendcounterfactuals    []model.Counterfactual
+	winner                   *string
+	runner_up                *string
+	score_difference         *float64
+	addscore_difference      *float64
+	feature_importance       *[]explain.Contribution
+	appendfeature_importance []explain.Contribution
+	counterfactuals          *[]explain.Counterfactual
+	appendcounterfactuals    []explain.Counterfactual
 	report                   *string
+	catalog_version          *string
 	results_computed_at      *time.Time
 	stale                    *bool
 	clearedFields            map[string]struct{}
@@ -4058,14 +4064,142 @@ func (m *ExplanationMutation) ResetScenarioID() {
 	m.decision = nil
 }
 
+// SetWinner sets the "winner" field.
+func (m *ExplanationMutation) SetWinner(s string) {
+	m.winner = &s
+}
+
+// Winner returns the value of the "winner" field in the mutation.
+func (m *ExplanationMutation) Winner() (r string, exists bool) {
+	v := m.winner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWinner returns the old "winner" field's value of the Explanation entity.
+// If the Explanation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExplanationMutation) OldWinner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWinner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWinner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWinner: %w", err)
+	}
+	return oldValue.Winner, nil
+}
+
+// ResetWinner resets all changes to the "winner" field.
+func (m *ExplanationMutation) ResetWinner() {
+	m.winner = nil
+}
+
+// SetRunnerUp sets the "runner_up" field.
+func (m *ExplanationMutation) SetRunnerUp(s string) {
+	m.runner_up = &s
+}
+
+// RunnerUp returns the value of the "runner_up" field in the mutation.
+func (m *ExplanationMutation) RunnerUp() (r string, exists bool) {
+	v := m.runner_up
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunnerUp returns the old "runner_up" field's value of the Explanation entity.
+// If the Explanation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExplanationMutation) OldRunnerUp(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunnerUp is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunnerUp requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunnerUp: %w", err)
+	}
+	return oldValue.RunnerUp, nil
+}
+
+// ResetRunnerUp resets all changes to the "runner_up" field.
+func (m *ExplanationMutation) ResetRunnerUp() {
+	m.runner_up = nil
+}
+
+// SetScoreDifference sets the "score_difference" field.
+func (m *ExplanationMutation) SetScoreDifference(f float64) {
+	m.score_difference = &f
+	m.addscore_difference = nil
+}
+
+// ScoreDifference returns the value of the "score_difference" field in the mutation.
+func (m *ExplanationMutation) ScoreDifference() (r float64, exists bool) {
+	v := m.score_difference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScoreDifference returns the old "score_difference" field's value of the Explanation entity.
+// If the Explanation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExplanationMutation) OldScoreDifference(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScoreDifference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScoreDifference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScoreDifference: %w", err)
+	}
+	return oldValue.ScoreDifference, nil
+}
+
+// AddScoreDifference adds f to the "score_difference" field.
+func (m *ExplanationMutation) AddScoreDifference(f float64) {
+	if m.addscore_difference != nil {
+		*m.addscore_difference += f
+	} else {
+		m.addscore_difference = &f
+	}
+}
+
+// AddedScoreDifference returns the value that was added to the "score_difference" field in this mutation.
+func (m *ExplanationMutation) AddedScoreDifference() (r float64, exists bool) {
+	v := m.addscore_difference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetScoreDifference resets all changes to the "score_difference" field.
+func (m *ExplanationMutation) ResetScoreDifference() {
+	m.score_difference = nil
+	m.addscore_difference = nil
+}
+
 // SetFeatureImportance sets the "feature_importance" field.
-func (m *ExplanationMutation) SetFeatureImportance(mc []model.FeatureContribution) {
-	m.feature_importance = &mc
+func (m *ExplanationMutation) SetFeatureImportance(e []explain.Contribution) {
+	m.feature_importance = &e
 	m.appendfeature_importance = nil
 }
 
 // FeatureImportance returns the value of the "feature_importance" field in the mutation.
-func (m *ExplanationMutation) FeatureImportance() (r []model.FeatureContribution, exists bool) {
+func (m *ExplanationMutation) FeatureImportance() (r []explain.Contribution, exists bool) {
 	v := m.feature_importance
 	if v == nil {
 		return
@@ -4076,7 +4210,7 @@ func (m *ExplanationMutation) FeatureImportance() (r []model.FeatureContribution
 // OldFeatureImportance returns the old "feature_importance" field's value of the Explanation entity.
 // If the Explanation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExplanationMutation) OldFeatureImportance(ctx context.Context) (v []model.FeatureContribution, err error) {
+func (m *ExplanationMutation) OldFeatureImportance(ctx context.Context) (v []explain.Contribution, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldFeatureImportance is only allowed on UpdateOne operations")
 	}
@@ -4090,13 +4224,13 @@ func (m *ExplanationMutation) OldFeatureImportance(ctx context.Context) (v []mod
 	return oldValue.FeatureImportance, nil
 }
 
-// AppendFeatureImportance adds mc to the "feature_importance" field.
-func (m *ExplanationMutation) AppendFeatureImportance(mc []model.FeatureContribution) {
-	m.appendfeature_importance = append(m.appendfeature_importance, mc...)
+// AppendFeatureImportance adds e to the "feature_importance" field.
+func (m *ExplanationMutation) AppendFeatureImportance(e []explain.Contribution) {
+	m.appendfeature_importance = append(m.appendfeature_importance, e...)
 }
 
 // AppendedFeatureImportance returns the list of values that were appended to the "feature_importance" field in this mutation.
-func (m *ExplanationMutation) AppendedFeatureImportance() ([]model.FeatureContribution, bool) {
+func (m *ExplanationMutation) AppendedFeatureImportance() ([]explain.Contribution, bool) {
 	if len(m.appendfeature_importance) == 0 {
 		return nil, false
 	}
@@ -4110,13 +4244,13 @@ func (m *ExplanationMutation) ResetFeatureImportance() {
 }
 
 // SetCounterfactuals sets the "counterfactuals" field.
-func (m *ExplanationMutation) SetCounterfactuals(value []model.Counterfactual) {
-	m.counterfactuals = &value
+func (m *ExplanationMutation) SetCounterfactuals(e []explain.Counterfactual) {
+	m.counterfactuals = &e
 	m.appendcounterfactuals = nil
 }
 
 // Counterfactuals returns the value of the "counterfactuals" field in the mutation.
-func (m *ExplanationMutation) Counterfactuals() (r []model.Counterfactual, exists bool) {
+func (m *ExplanationMutation) Counterfactuals() (r []explain.Counterfactual, exists bool) {
 	v := m.counterfactuals
 	if v == nil {
 		return
@@ -4127,7 +4261,7 @@ func (m *ExplanationMutation) Counterfactuals() (r []model.Counterfactual, exist
 // OldCounterfactuals returns the old "counterfactuals" field's value of the Explanation entity.
 // If the Explanation object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ExplanationMutation) OldCounterfactuals(ctx context.Context) (v []model.Counterfactual, err error) {
+func (m *ExplanationMutation) OldCounterfactuals(ctx context.Context) (v []explain.Counterfactual, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldCounterfactuals is only allowed on UpdateOne operations")
 	}
@@ -4141,13 +4275,13 @@ func (m *ExplanationMutation) OldCounterfactuals(ctx context.Context) (v []model
 	return oldValue.Counterfactuals, nil
 }
 
-// AppendCounterfactuals adds value to the "counterfactuals" field.
-func (m *ExplanationMutation) AppendCounterfactuals(value []model.Counterfactual) {
-	m.appendcounterfactuals = append(m.appendcounterfactuals, value...)
+// AppendCounterfactuals adds e to the "counterfactuals" field.
+func (m *ExplanationMutation) AppendCounterfactuals(e []explain.Counterfactual) {
+	m.appendcounterfactuals = append(m.appendcounterfactuals, e...)
 }
 
 // AppendedCounterfactuals returns the list of values that were appended to the "counterfactuals" field in this mutation.
-func (m *ExplanationMutation) AppendedCounterfactuals() ([]model.Counterfactual, bool) {
+func (m *ExplanationMutation) AppendedCounterfactuals() ([]explain.Counterfactual, bool) {
 	if len(m.appendcounterfactuals) == 0 {
 		return nil, false
 	}
@@ -4194,6 +4328,42 @@ func (m *ExplanationMutation) OldReport(ctx context.Context) (v string, err erro
 // ResetReport resets all changes to the "report" field.
 func (m *ExplanationMutation) ResetReport() {
 	m.report = nil
+}
+
+// SetCatalogVersion sets the "catalog_version" field.
+func (m *ExplanationMutation) SetCatalogVersion(s string) {
+	m.catalog_version = &s
+}
+
+// CatalogVersion returns the value of the "catalog_version" field in the mutation.
+func (m *ExplanationMutation) CatalogVersion() (r string, exists bool) {
+	v := m.catalog_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCatalogVersion returns the old "catalog_version" field's value of the Explanation entity.
+// If the Explanation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExplanationMutation) OldCatalogVersion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCatalogVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCatalogVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCatalogVersion: %w", err)
+	}
+	return oldValue.CatalogVersion, nil
+}
+
+// ResetCatalogVersion resets all changes to the "catalog_version" field.
+func (m *ExplanationMutation) ResetCatalogVersion() {
+	m.catalog_version = nil
 }
 
 // SetResultsComputedAt sets the "results_computed_at" field.
@@ -4369,7 +4539,7 @@ func (m *ExplanationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExplanationMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, explanation.FieldCreatedAt)
 	}
@@ -4382,6 +4552,15 @@ func (m *ExplanationMutation) Fields() []string {
 	if m.decision != nil {
 		fields = append(fields, explanation.FieldScenarioID)
 	}
+	if m.winner != nil {
+		fields = append(fields, explanation.FieldWinner)
+	}
+	if m.runner_up != nil {
+		fields = append(fields, explanation.FieldRunnerUp)
+	}
+	if m.score_difference != nil {
+		fields = append(fields, explanation.FieldScoreDifference)
+	}
 	if m.feature_importance != nil {
 		fields = append(fields, explanation.FieldFeatureImportance)
 	}
@@ -4390,6 +4569,9 @@ func (m *ExplanationMutation) Fields() []string {
 	}
 	if m.report != nil {
 		fields = append(fields, explanation.FieldReport)
+	}
+	if m.catalog_version != nil {
+		fields = append(fields, explanation.FieldCatalogVersion)
 	}
 	if m.results_computed_at != nil {
 		fields = append(fields, explanation.FieldResultsComputedAt)
@@ -4413,12 +4595,20 @@ func (m *ExplanationMutation) Field(name string) (ent.Value, bool) {
 		return m.OwnerID()
 	case explanation.FieldScenarioID:
 		return m.ScenarioID()
+	case explanation.FieldWinner:
+		return m.Winner()
+	case explanation.FieldRunnerUp:
+		return m.RunnerUp()
+	case explanation.FieldScoreDifference:
+		return m.ScoreDifference()
 	case explanation.FieldFeatureImportance:
 		return m.FeatureImportance()
 	case explanation.FieldCounterfactuals:
 		return m.Counterfactuals()
 	case explanation.FieldReport:
 		return m.Report()
+	case explanation.FieldCatalogVersion:
+		return m.CatalogVersion()
 	case explanation.FieldResultsComputedAt:
 		return m.ResultsComputedAt()
 	case explanation.FieldStale:
@@ -4440,12 +4630,20 @@ func (m *ExplanationMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldOwnerID(ctx)
 	case explanation.FieldScenarioID:
 		return m.OldScenarioID(ctx)
+	case explanation.FieldWinner:
+		return m.OldWinner(ctx)
+	case explanation.FieldRunnerUp:
+		return m.OldRunnerUp(ctx)
+	case explanation.FieldScoreDifference:
+		return m.OldScoreDifference(ctx)
 	case explanation.FieldFeatureImportance:
 		return m.OldFeatureImportance(ctx)
 	case explanation.FieldCounterfactuals:
 		return m.OldCounterfactuals(ctx)
 	case explanation.FieldReport:
 		return m.OldReport(ctx)
+	case explanation.FieldCatalogVersion:
+		return m.OldCatalogVersion(ctx)
 	case explanation.FieldResultsComputedAt:
 		return m.OldResultsComputedAt(ctx)
 	case explanation.FieldStale:
@@ -4487,15 +4685,36 @@ func (m *ExplanationMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetScenarioID(v)
 		return nil
+	case explanation.FieldWinner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWinner(v)
+		return nil
+	case explanation.FieldRunnerUp:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunnerUp(v)
+		return nil
+	case explanation.FieldScoreDifference:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScoreDifference(v)
+		return nil
 	case explanation.FieldFeatureImportance:
-		v, ok := value.([]model.FeatureContribution)
+		v, ok := value.([]explain.Contribution)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetFeatureImportance(v)
 		return nil
 	case explanation.FieldCounterfactuals:
-		v, ok := value.([]model.Counterfactual)
+		v, ok := value.([]explain.Counterfactual)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -4507,6 +4726,13 @@ func (m *ExplanationMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetReport(v)
+		return nil
+	case explanation.FieldCatalogVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCatalogVersion(v)
 		return nil
 	case explanation.FieldResultsComputedAt:
 		v, ok := value.(time.Time)
@@ -4530,6 +4756,9 @@ func (m *ExplanationMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ExplanationMutation) AddedFields() []string {
 	var fields []string
+	if m.addscore_difference != nil {
+		fields = append(fields, explanation.FieldScoreDifference)
+	}
 	return fields
 }
 
@@ -4538,6 +4767,8 @@ func (m *ExplanationMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ExplanationMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case explanation.FieldScoreDifference:
+		return m.AddedScoreDifference()
 	}
 	return nil, false
 }
@@ -4547,6 +4778,13 @@ func (m *ExplanationMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ExplanationMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case explanation.FieldScoreDifference:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddScoreDifference(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Explanation numeric field %s", name)
 }
@@ -4586,6 +4824,15 @@ func (m *ExplanationMutation) ResetField(name string) error {
 	case explanation.FieldScenarioID:
 		m.ResetScenarioID()
 		return nil
+	case explanation.FieldWinner:
+		m.ResetWinner()
+		return nil
+	case explanation.FieldRunnerUp:
+		m.ResetRunnerUp()
+		return nil
+	case explanation.FieldScoreDifference:
+		m.ResetScoreDifference()
+		return nil
 	case explanation.FieldFeatureImportance:
 		m.ResetFeatureImportance()
 		return nil
@@ -4594,6 +4841,9 @@ func (m *ExplanationMutation) ResetField(name string) error {
 		return nil
 	case explanation.FieldReport:
 		m.ResetReport()
+		return nil
+	case explanation.FieldCatalogVersion:
+		m.ResetCatalogVersion()
 		return nil
 	case explanation.FieldResultsComputedAt:
 		m.ResetResultsComputedAt()

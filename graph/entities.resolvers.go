@@ -41,12 +41,12 @@ func (r *explanationResolver) Decision(ctx context.Context, obj *ent.Explanation
 	return loaders.For(ctx).Scenario.Load(ctx, obj.ScenarioID)
 }
 
-func (r *mutationResolver) CreateScenario(ctx context.Context, input ent.CreateScenarioInput) (*ent.Scenario, error) {
-	return r.ent(ctx).Scenario.Create().SetInput(input).Save(ctx)
+func (r *mutationResolver) CreateScenario(ctx context.Context, input ent.CreateScenarioInput, simulate *bool) (*ent.Scenario, error) {
+	return r.Ops.CreateScenario(ctx, input, deref(simulate))
 }
 
-func (r *mutationResolver) UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput) (*ent.Scenario, error) {
-	return r.ent(ctx).Scenario.UpdateOneID(id).SetInput(input).Save(ctx)
+func (r *mutationResolver) UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput, simulate *bool) (*ent.Scenario, error) {
+	return r.Ops.UpdateScenario(ctx, id, input, deref(simulate))
 }
 
 func (r *mutationResolver) DeleteScenario(ctx context.Context, id int) (int, error) {

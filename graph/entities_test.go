@@ -10,8 +10,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -30,8 +32,8 @@ type entityCase struct {
 var entityCases = []entityCase{
 	{
 		typ: "Scenario", conn: "scenarios",
-		create:   `{name: "Support bot", config: {taskComplexity: MEDIUM, dataVolume: 40000, responseTimeSLA: 2000}}`,
-		update:   `{name: "Support bot v2", config: {taskComplexity: HIGH, dataVolume: 50000, responseTimeSLA: 1500}}`,
+		create:   `{name: "Support bot", config: {taskComplexity: MEDIUM, dataVolume: 40000, responseTimeSLA: 2000, inputTokens: 500, outputTokens: 200}}`,
+		update:   `{name: "Support bot v2", config: {taskComplexity: HIGH, dataVolume: 50000, responseTimeSLA: 1500, inputTokens: 500, outputTokens: 200}}`,
 		selected: `name config { taskComplexity dataVolume responseTimeSLA } results { catalogVersion }`,
 		want:     `"config":{"taskComplexity":"MEDIUM","dataVolume":40000,"responseTimeSLA":2000}`,
 		updated:  `"name":"Support bot v2","config":{"taskComplexity":"HIGH","dataVolume":50000,"responseTimeSLA":1500}`,
@@ -78,7 +80,7 @@ var entityCases = []entityCase{
 	},
 	{
 		typ: "Explanation", conn: "explanations",
-		selected: `report stale featureImportance { feature value } counterfactuals { change newWinner } decision { id }`,
+		selected: `report stale current featureImportance { feature phi } counterfactuals { variable newWinner } decision { id }`,
 		want:     `"report":"# Why"`,
 	},
 }
@@ -104,12 +106,12 @@ func (w *world) create(t *testing.T, c entityCase, u *testutil.User) string {
 	t.Helper()
 	if c.create == "" { // explanations are made only by the explain operation; arrange one directly
 		var sc struct{ CreateScenario struct{ ID string } }
-		w.s.Client(u.Token).MustDo(t, `mutation { createScenario(input: {name: "s", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 100}}) { id } }`, nil, &sc)
+		w.s.Client(u.Token).MustDo(t, `mutation { createScenario(input: {name: "s", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 100, inputTokens: 500, outputTokens: 200}}) { id } }`, nil, &sc)
 		sid, err := gid.Decode(sc.CreateScenario.ID)
 		require.NoError(t, err)
 		e, err := w.s.DB.Client.Explanation.Create().SetOwnerID(u.RowID).SetScenarioID(sid).
-			SetFeatureImportance([]model.FeatureContribution{{Feature: "cost", Value: 0.4}}).
-			SetCounterfactuals([]model.Counterfactual{}).SetReport("# Why").SetResultsComputedAt(time.Now()).
+			SetFeatureImportance([]explain.Contribution{{Feature: simulation.FeatureCost, Phi: 0.4}}).
+			SetCounterfactuals([]explain.Counterfactual{}).SetReport("# Why").SetResultsComputedAt(time.Now()).
 			Save(testutil.System())
 		require.NoError(t, err)
 		return gid.Encode(e.ID)
@@ -304,7 +306,7 @@ func TestPaging(t *testing.T) {
 	u := s.SignUp(t, "p@example.com", viewer.RoleFree)
 	c := s.Client(u.Token)
 	for i := range 25 {
-		c.MustDo(t, fmt.Sprintf(`mutation { createScenario(input: {name: "s%02d", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 1}}) { id } }`, i), nil, nil)
+		c.MustDo(t, fmt.Sprintf(`mutation { createScenario(input: {name: "s%02d", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 1, inputTokens: 500, outputTokens: 200}}) { id } }`, i), nil, nil)
 	}
 	type page struct {
 		Scenarios struct {

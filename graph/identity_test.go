@@ -153,7 +153,7 @@ func TestTokensStopWorking(t *testing.T) {
 		})
 		t.Run("after the account is deleted", func(t *testing.T) {
 			u := s.SignUp(t, "gone@example.com", viewer.RoleFree)
-			s.Client(u.Token).MustDo(t, `mutation { createScenario(input: {name: "s", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 1}}) { id } }`, nil, nil)
+			s.Client(u.Token).MustDo(t, `mutation { createScenario(input: {name: "s", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 1, inputTokens: 500, outputTokens: 200}}) { id } }`, nil, nil)
 			e := s.Client(u.Token).Err(t, `mutation { deleteMe(input: {password: "wrong-one!"}) }`, nil)
 			require.Equal(t, "BAD_USER_INPUT", e.Code())
 			var del struct{ DeleteMe string }

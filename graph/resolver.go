@@ -10,7 +10,9 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/generated"
 	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
@@ -18,6 +20,8 @@ import (
 type Resolver struct {
 	Client   *ent.Client
 	Identity *identity.Service
+	Ops      *ops.Service
+	Catalog  *catalog.Catalog
 }
 
 // NewSchema returns the executable schema with the @hasRole directive wired.

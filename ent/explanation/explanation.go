@@ -23,12 +23,20 @@ const (
 	FieldOwnerID = "owner_id"
 	// FieldScenarioID holds the string denoting the scenario_id field in the database.
 	FieldScenarioID = "scenario_id"
+	// FieldWinner holds the string denoting the winner field in the database.
+	FieldWinner = "winner"
+	// FieldRunnerUp holds the string denoting the runner_up field in the database.
+	FieldRunnerUp = "runner_up"
+	// FieldScoreDifference holds the string denoting the score_difference field in the database.
+	FieldScoreDifference = "score_difference"
 	// FieldFeatureImportance holds the string denoting the feature_importance field in the database.
 	FieldFeatureImportance = "feature_importance"
 	// FieldCounterfactuals holds the string denoting the counterfactuals field in the database.
 	FieldCounterfactuals = "counterfactuals"
 	// FieldReport holds the string denoting the report field in the database.
 	FieldReport = "report"
+	// FieldCatalogVersion holds the string denoting the catalog_version field in the database.
+	FieldCatalogVersion = "catalog_version"
 	// FieldResultsComputedAt holds the string denoting the results_computed_at field in the database.
 	FieldResultsComputedAt = "results_computed_at"
 	// FieldStale holds the string denoting the stale field in the database.
@@ -62,9 +70,13 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldOwnerID,
 	FieldScenarioID,
+	FieldWinner,
+	FieldRunnerUp,
+	FieldScoreDifference,
 	FieldFeatureImportance,
 	FieldCounterfactuals,
 	FieldReport,
+	FieldCatalogVersion,
 	FieldResultsComputedAt,
 	FieldStale,
 }
@@ -93,8 +105,16 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultWinner holds the default value on creation for the "winner" field.
+	DefaultWinner string
+	// DefaultRunnerUp holds the default value on creation for the "runner_up" field.
+	DefaultRunnerUp string
+	// DefaultScoreDifference holds the default value on creation for the "score_difference" field.
+	DefaultScoreDifference float64
 	// DefaultReport holds the default value on creation for the "report" field.
 	DefaultReport string
+	// DefaultCatalogVersion holds the default value on creation for the "catalog_version" field.
+	DefaultCatalogVersion string
 	// DefaultStale holds the default value on creation for the "stale" field.
 	DefaultStale bool
 )
@@ -127,9 +147,29 @@ func ByScenarioID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldScenarioID, opts...).ToFunc()
 }
 
+// ByWinner orders the results by the winner field.
+func ByWinner(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldWinner, opts...).ToFunc()
+}
+
+// ByRunnerUp orders the results by the runner_up field.
+func ByRunnerUp(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRunnerUp, opts...).ToFunc()
+}
+
+// ByScoreDifference orders the results by the score_difference field.
+func ByScoreDifference(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldScoreDifference, opts...).ToFunc()
+}
+
 // ByReport orders the results by the report field.
 func ByReport(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReport, opts...).ToFunc()
+}
+
+// ByCatalogVersion orders the results by the catalog_version field.
+func ByCatalogVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCatalogVersion, opts...).ToFunc()
 }
 
 // ByResultsComputedAt orders the results by the results_computed_at field.

@@ -75,9 +75,29 @@ func ScenarioID(v int) predicate.Explanation {
 	return predicate.Explanation(sql.FieldEQ(FieldScenarioID, v))
 }
 
+// Winner applies equality check predicate on the "winner" field. It's identical to WinnerEQ.
+func Winner(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldWinner, v))
+}
+
+// RunnerUp applies equality check predicate on the "runner_up" field. It's identical to RunnerUpEQ.
+func RunnerUp(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldRunnerUp, v))
+}
+
+// ScoreDifference applies equality check predicate on the "score_difference" field. It's identical to ScoreDifferenceEQ.
+func ScoreDifference(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldScoreDifference, v))
+}
+
 // Report applies equality check predicate on the "report" field. It's identical to ReportEQ.
 func Report(v string) predicate.Explanation {
 	return predicate.Explanation(sql.FieldEQ(FieldReport, v))
+}
+
+// CatalogVersion applies equality check predicate on the "catalog_version" field. It's identical to CatalogVersionEQ.
+func CatalogVersion(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldCatalogVersion, v))
 }
 
 // ResultsComputedAt applies equality check predicate on the "results_computed_at" field. It's identical to ResultsComputedAtEQ.
@@ -210,6 +230,176 @@ func ScenarioIDNotIn(vs ...int) predicate.Explanation {
 	return predicate.Explanation(sql.FieldNotIn(FieldScenarioID, vs...))
 }
 
+// WinnerEQ applies the EQ predicate on the "winner" field.
+func WinnerEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldWinner, v))
+}
+
+// WinnerNEQ applies the NEQ predicate on the "winner" field.
+func WinnerNEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNEQ(FieldWinner, v))
+}
+
+// WinnerIn applies the In predicate on the "winner" field.
+func WinnerIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldIn(FieldWinner, vs...))
+}
+
+// WinnerNotIn applies the NotIn predicate on the "winner" field.
+func WinnerNotIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNotIn(FieldWinner, vs...))
+}
+
+// WinnerGT applies the GT predicate on the "winner" field.
+func WinnerGT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGT(FieldWinner, v))
+}
+
+// WinnerGTE applies the GTE predicate on the "winner" field.
+func WinnerGTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGTE(FieldWinner, v))
+}
+
+// WinnerLT applies the LT predicate on the "winner" field.
+func WinnerLT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLT(FieldWinner, v))
+}
+
+// WinnerLTE applies the LTE predicate on the "winner" field.
+func WinnerLTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLTE(FieldWinner, v))
+}
+
+// WinnerContains applies the Contains predicate on the "winner" field.
+func WinnerContains(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContains(FieldWinner, v))
+}
+
+// WinnerHasPrefix applies the HasPrefix predicate on the "winner" field.
+func WinnerHasPrefix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasPrefix(FieldWinner, v))
+}
+
+// WinnerHasSuffix applies the HasSuffix predicate on the "winner" field.
+func WinnerHasSuffix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasSuffix(FieldWinner, v))
+}
+
+// WinnerEqualFold applies the EqualFold predicate on the "winner" field.
+func WinnerEqualFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEqualFold(FieldWinner, v))
+}
+
+// WinnerContainsFold applies the ContainsFold predicate on the "winner" field.
+func WinnerContainsFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContainsFold(FieldWinner, v))
+}
+
+// RunnerUpEQ applies the EQ predicate on the "runner_up" field.
+func RunnerUpEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldRunnerUp, v))
+}
+
+// RunnerUpNEQ applies the NEQ predicate on the "runner_up" field.
+func RunnerUpNEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNEQ(FieldRunnerUp, v))
+}
+
+// RunnerUpIn applies the In predicate on the "runner_up" field.
+func RunnerUpIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldIn(FieldRunnerUp, vs...))
+}
+
+// RunnerUpNotIn applies the NotIn predicate on the "runner_up" field.
+func RunnerUpNotIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNotIn(FieldRunnerUp, vs...))
+}
+
+// RunnerUpGT applies the GT predicate on the "runner_up" field.
+func RunnerUpGT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGT(FieldRunnerUp, v))
+}
+
+// RunnerUpGTE applies the GTE predicate on the "runner_up" field.
+func RunnerUpGTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGTE(FieldRunnerUp, v))
+}
+
+// RunnerUpLT applies the LT predicate on the "runner_up" field.
+func RunnerUpLT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLT(FieldRunnerUp, v))
+}
+
+// RunnerUpLTE applies the LTE predicate on the "runner_up" field.
+func RunnerUpLTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLTE(FieldRunnerUp, v))
+}
+
+// RunnerUpContains applies the Contains predicate on the "runner_up" field.
+func RunnerUpContains(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContains(FieldRunnerUp, v))
+}
+
+// RunnerUpHasPrefix applies the HasPrefix predicate on the "runner_up" field.
+func RunnerUpHasPrefix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasPrefix(FieldRunnerUp, v))
+}
+
+// RunnerUpHasSuffix applies the HasSuffix predicate on the "runner_up" field.
+func RunnerUpHasSuffix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasSuffix(FieldRunnerUp, v))
+}
+
+// RunnerUpEqualFold applies the EqualFold predicate on the "runner_up" field.
+func RunnerUpEqualFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEqualFold(FieldRunnerUp, v))
+}
+
+// RunnerUpContainsFold applies the ContainsFold predicate on the "runner_up" field.
+func RunnerUpContainsFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContainsFold(FieldRunnerUp, v))
+}
+
+// ScoreDifferenceEQ applies the EQ predicate on the "score_difference" field.
+func ScoreDifferenceEQ(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldScoreDifference, v))
+}
+
+// ScoreDifferenceNEQ applies the NEQ predicate on the "score_difference" field.
+func ScoreDifferenceNEQ(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNEQ(FieldScoreDifference, v))
+}
+
+// ScoreDifferenceIn applies the In predicate on the "score_difference" field.
+func ScoreDifferenceIn(vs ...float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldIn(FieldScoreDifference, vs...))
+}
+
+// ScoreDifferenceNotIn applies the NotIn predicate on the "score_difference" field.
+func ScoreDifferenceNotIn(vs ...float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNotIn(FieldScoreDifference, vs...))
+}
+
+// ScoreDifferenceGT applies the GT predicate on the "score_difference" field.
+func ScoreDifferenceGT(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGT(FieldScoreDifference, v))
+}
+
+// ScoreDifferenceGTE applies the GTE predicate on the "score_difference" field.
+func ScoreDifferenceGTE(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGTE(FieldScoreDifference, v))
+}
+
+// ScoreDifferenceLT applies the LT predicate on the "score_difference" field.
+func ScoreDifferenceLT(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLT(FieldScoreDifference, v))
+}
+
+// ScoreDifferenceLTE applies the LTE predicate on the "score_difference" field.
+func ScoreDifferenceLTE(v float64) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLTE(FieldScoreDifference, v))
+}
+
 // ReportEQ applies the EQ predicate on the "report" field.
 func ReportEQ(v string) predicate.Explanation {
 	return predicate.Explanation(sql.FieldEQ(FieldReport, v))
@@ -273,6 +463,71 @@ func ReportEqualFold(v string) predicate.Explanation {
 // ReportContainsFold applies the ContainsFold predicate on the "report" field.
 func ReportContainsFold(v string) predicate.Explanation {
 	return predicate.Explanation(sql.FieldContainsFold(FieldReport, v))
+}
+
+// CatalogVersionEQ applies the EQ predicate on the "catalog_version" field.
+func CatalogVersionEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEQ(FieldCatalogVersion, v))
+}
+
+// CatalogVersionNEQ applies the NEQ predicate on the "catalog_version" field.
+func CatalogVersionNEQ(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNEQ(FieldCatalogVersion, v))
+}
+
+// CatalogVersionIn applies the In predicate on the "catalog_version" field.
+func CatalogVersionIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldIn(FieldCatalogVersion, vs...))
+}
+
+// CatalogVersionNotIn applies the NotIn predicate on the "catalog_version" field.
+func CatalogVersionNotIn(vs ...string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldNotIn(FieldCatalogVersion, vs...))
+}
+
+// CatalogVersionGT applies the GT predicate on the "catalog_version" field.
+func CatalogVersionGT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGT(FieldCatalogVersion, v))
+}
+
+// CatalogVersionGTE applies the GTE predicate on the "catalog_version" field.
+func CatalogVersionGTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldGTE(FieldCatalogVersion, v))
+}
+
+// CatalogVersionLT applies the LT predicate on the "catalog_version" field.
+func CatalogVersionLT(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLT(FieldCatalogVersion, v))
+}
+
+// CatalogVersionLTE applies the LTE predicate on the "catalog_version" field.
+func CatalogVersionLTE(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldLTE(FieldCatalogVersion, v))
+}
+
+// CatalogVersionContains applies the Contains predicate on the "catalog_version" field.
+func CatalogVersionContains(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContains(FieldCatalogVersion, v))
+}
+
+// CatalogVersionHasPrefix applies the HasPrefix predicate on the "catalog_version" field.
+func CatalogVersionHasPrefix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasPrefix(FieldCatalogVersion, v))
+}
+
+// CatalogVersionHasSuffix applies the HasSuffix predicate on the "catalog_version" field.
+func CatalogVersionHasSuffix(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldHasSuffix(FieldCatalogVersion, v))
+}
+
+// CatalogVersionEqualFold applies the EqualFold predicate on the "catalog_version" field.
+func CatalogVersionEqualFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldEqualFold(FieldCatalogVersion, v))
+}
+
+// CatalogVersionContainsFold applies the ContainsFold predicate on the "catalog_version" field.
+func CatalogVersionContainsFold(v string) predicate.Explanation {
+	return predicate.Explanation(sql.FieldContainsFold(FieldCatalogVersion, v))
 }
 
 // ResultsComputedAtEQ applies the EQ predicate on the "results_computed_at" field.

@@ -168,9 +168,13 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "winner", Type: field.TypeString, Default: ""},
+		{Name: "runner_up", Type: field.TypeString, Default: ""},
+		{Name: "score_difference", Type: field.TypeFloat64, Default: 0},
 		{Name: "feature_importance", Type: field.TypeJSON},
 		{Name: "counterfactuals", Type: field.TypeJSON},
 		{Name: "report", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "catalog_version", Type: field.TypeString, Default: ""},
 		{Name: "results_computed_at", Type: field.TypeTime},
 		{Name: "stale", Type: field.TypeBool, Default: false},
 		{Name: "scenario_id", Type: field.TypeInt},
@@ -184,13 +188,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "explanations_scenarios_explanations",
-				Columns:    []*schema.Column{ExplanationsColumns[8]},
+				Columns:    []*schema.Column{ExplanationsColumns[12]},
 				RefColumns: []*schema.Column{ScenariosColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "explanations_users_explanations",
-				Columns:    []*schema.Column{ExplanationsColumns[9]},
+				Columns:    []*schema.Column{ExplanationsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -199,12 +203,12 @@ var (
 			{
 				Name:    "explanation_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExplanationsColumns[9]},
+				Columns: []*schema.Column{ExplanationsColumns[13]},
 			},
 			{
 				Name:    "explanation_scenario_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExplanationsColumns[8]},
+				Columns: []*schema.Column{ExplanationsColumns[12]},
 			},
 		},
 	}

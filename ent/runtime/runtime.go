@@ -270,12 +270,28 @@ func init() {
 	explanation.DefaultUpdatedAt = explanationDescUpdatedAt.Default.(func() time.Time)
 	// explanation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	explanation.UpdateDefaultUpdatedAt = explanationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// explanationDescWinner is the schema descriptor for winner field.
+	explanationDescWinner := explanationFields[1].Descriptor()
+	// explanation.DefaultWinner holds the default value on creation for the winner field.
+	explanation.DefaultWinner = explanationDescWinner.Default.(string)
+	// explanationDescRunnerUp is the schema descriptor for runner_up field.
+	explanationDescRunnerUp := explanationFields[2].Descriptor()
+	// explanation.DefaultRunnerUp holds the default value on creation for the runner_up field.
+	explanation.DefaultRunnerUp = explanationDescRunnerUp.Default.(string)
+	// explanationDescScoreDifference is the schema descriptor for score_difference field.
+	explanationDescScoreDifference := explanationFields[3].Descriptor()
+	// explanation.DefaultScoreDifference holds the default value on creation for the score_difference field.
+	explanation.DefaultScoreDifference = explanationDescScoreDifference.Default.(float64)
 	// explanationDescReport is the schema descriptor for report field.
-	explanationDescReport := explanationFields[3].Descriptor()
+	explanationDescReport := explanationFields[6].Descriptor()
 	// explanation.DefaultReport holds the default value on creation for the report field.
 	explanation.DefaultReport = explanationDescReport.Default.(string)
+	// explanationDescCatalogVersion is the schema descriptor for catalog_version field.
+	explanationDescCatalogVersion := explanationFields[7].Descriptor()
+	// explanation.DefaultCatalogVersion holds the default value on creation for the catalog_version field.
+	explanation.DefaultCatalogVersion = explanationDescCatalogVersion.Default.(string)
 	// explanationDescStale is the schema descriptor for stale field.
-	explanationDescStale := explanationFields[5].Descriptor()
+	explanationDescStale := explanationFields[9].Descriptor()
 	// explanation.DefaultStale holds the default value on creation for the stale field.
 	explanation.DefaultStale = explanationDescStale.Default.(bool)
 	pipelineMixin := schema.Pipeline{}.Mixin()

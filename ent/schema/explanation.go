@@ -8,7 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/explain"
 )
 
 // Explanation explains why a Scenario's simulation recommended its winner. Only the explain operation makes
@@ -22,9 +22,15 @@ func (Explanation) Mixin() []ent.Mixin {
 func (Explanation) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("scenario_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
-		field.JSON("feature_importance", []model.FeatureContribution{}),
-		field.JSON("counterfactuals", []model.Counterfactual{}),
-		field.Text("report").Default(""),
+		field.String("winner").Default("").Comment("the recommended model id; empty when nothing fitted"),
+		field.String("runner_up").Default("").Comment("the second-ranked model id; empty when fewer than two fitted"),
+		field.Float("score_difference").Default(0).Comment("the winner's score minus the runner-up's"),
+		field.JSON("feature_importance", []explain.Contribution{}).
+			Comment("exact Shapley values of the score features, winner against runner-up; they sum to scoreDifference"),
+		field.JSON("counterfactuals", []explain.Counterfactual{}).
+			Comment("the smallest workload changes that change the winner"),
+		field.Text("report").Default("").Comment("Markdown"),
+		field.String("catalog_version").Default(""),
 		field.Time("results_computed_at").Comment("the computedAt of the Scenario results this explains"),
 		field.Bool("stale").Default(false).Comment("the Scenario was simulated again since"),
 	}

@@ -20,8 +20,11 @@ import (
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -39,14 +42,19 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Benchmark() BenchmarkResolver
+	CandidateQuality() CandidateQualityResolver
 	ComplianceProfile() ComplianceProfileResolver
 	Deployment() DeploymentResolver
 	Experiment() ExperimentResolver
 	Explanation() ExplanationResolver
+	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
 	Pipeline() PipelineResolver
 	Query() QueryResolver
 	Scenario() ScenarioResolver
+	ScenarioResults() ScenarioResultsResolver
+	ScenarioSweep() ScenarioSweepResolver
+	WinnerChange() WinnerChangeResolver
 }
 
 type DirectiveRoot struct {
@@ -100,6 +108,87 @@ type ComplexityRoot struct {
 		Models func(childComplexity int) int
 	}
 
+	CandidateCapacity struct {
+		MeanServiceMillis    func(childComplexity int) int
+		PeakRPS              func(childComplexity int) int
+		ProbabilityOfWaiting func(childComplexity int) int
+		RateLimit            func(childComplexity int) int
+		Servers              func(childComplexity int) int
+		Stable               func(childComplexity int) int
+		SustainablePerDay    func(childComplexity int) int
+		SustainableRPS       func(childComplexity int) int
+		Utilization          func(childComplexity int) int
+	}
+
+	CandidateCost struct {
+		CacheApplied       func(childComplexity int) int
+		Daily              func(childComplexity int) int
+		LongContextTier    func(childComplexity int) int
+		Monthly            func(childComplexity int) int
+		MonthlyCachedInput func(childComplexity int) int
+		MonthlyInput       func(childComplexity int) int
+		MonthlyOutput      func(childComplexity int) int
+		MonthlyReasoning   func(childComplexity int) int
+		PerRequest         func(childComplexity int) int
+		RegionalUplift     func(childComplexity int) int
+	}
+
+	CandidateLatency struct {
+		AtSLAPercentileMillis func(childComplexity int) int
+		DecodeSource          func(childComplexity int) int
+		OutputTokensPerSecond func(childComplexity int) int
+		P50Millis             func(childComplexity int) int
+		P95Millis             func(childComplexity int) int
+		QueueWaitP50Millis    func(childComplexity int) int
+		QueueWaitP95Millis    func(childComplexity int) int
+		ServiceP50Millis      func(childComplexity int) int
+		SpreadSource          func(childComplexity int) int
+		TTFTMillis            func(childComplexity int) int
+		TTFTSource            func(childComplexity int) int
+	}
+
+	CandidateQuality struct {
+		Accuracy          func(childComplexity int) int
+		IntelligenceIndex func(childComplexity int) int
+		Source            func(childComplexity int) int
+		Tier              func(childComplexity int) int
+		Value             func(childComplexity int) int
+	}
+
+	CatalogModel struct {
+		Attestations            func(childComplexity int) int
+		CachedInputPerToken     func(childComplexity int) int
+		Capabilities            func(childComplexity int) int
+		ContextWindow           func(childComplexity int) int
+		DeprecationDate         func(childComplexity int) int
+		Facts                   func(childComplexity int) int
+		FactsNote               func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		InputPerToken           func(childComplexity int) int
+		InputPerTokenAboveTier  func(childComplexity int) int
+		LongContextThreshold    func(childComplexity int) int
+		MaxOutputTokens         func(childComplexity int) int
+		Mode                    func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		OpenWeights             func(childComplexity int) int
+		OutputPerToken          func(childComplexity int) int
+		OutputPerTokenAboveTier func(childComplexity int) int
+		ParametersBillions      func(childComplexity int) int
+		Price                   func(childComplexity int) int
+		Provider                func(childComplexity int) int
+		Quality                 func(childComplexity int) int
+		Reasoning               func(childComplexity int) int
+		ReasoningPerToken       func(childComplexity int) int
+		Regions                 func(childComplexity int) int
+		SelfHostOnly            func(childComplexity int) int
+		Speed                   func(childComplexity int) int
+	}
+
+	ComplexityTier struct {
+		Complexity func(childComplexity int) int
+		Tier       func(childComplexity int) int
+	}
+
 	ComplianceProfile struct {
 		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
@@ -131,8 +220,13 @@ type ComplexityRoot struct {
 	}
 
 	Counterfactual struct {
-		Change    func(childComplexity int) int
-		NewWinner func(childComplexity int) int
+		Description    func(childComplexity int) int
+		From           func(childComplexity int) int
+		NewWinner      func(childComplexity int) int
+		NewWinnerScore func(childComplexity int) int
+		RelativeChange func(childComplexity int) int
+		To             func(childComplexity int) int
+		Variable       func(childComplexity int) int
 	}
 
 	DatasetItem struct {
@@ -173,6 +267,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExclusionReason struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Experiment struct {
 		CreatedAt  func(childComplexity int) int
 		Hypothesis func(childComplexity int) int
@@ -208,16 +307,21 @@ type ComplexityRoot struct {
 	}
 
 	Explanation struct {
+		CatalogVersion    func(childComplexity int) int
 		Counterfactuals   func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
+		Current           func(childComplexity int) int
 		Decision          func(childComplexity int) int
 		FeatureImportance func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Owner             func(childComplexity int) int
 		Report            func(childComplexity int) int
 		ResultsComputedAt func(childComplexity int) int
+		RunnerUp          func(childComplexity int) int
+		ScoreDifference   func(childComplexity int) int
 		Stale             func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+		Winner            func(childComplexity int) int
 	}
 
 	ExplanationConnection struct {
@@ -232,13 +336,41 @@ type ComplexityRoot struct {
 	}
 
 	FeatureContribution struct {
-		Feature func(childComplexity int) int
-		Value   func(childComplexity int) int
+		Direction     func(childComplexity int) int
+		Feature       func(childComplexity int) int
+		Phi           func(childComplexity int) int
+		RunnerUpValue func(childComplexity int) int
+		Share         func(childComplexity int) int
+		Weight        func(childComplexity int) int
+		WinnerValue   func(childComplexity int) int
+	}
+
+	InstanceType struct {
+		GPU        func(childComplexity int) int
+		GPUCount   func(childComplexity int) int
+		HourlyUSD  func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Type       func(childComplexity int) int
 	}
 
 	MetricSpec struct {
 		Kind func(childComplexity int) int
 		Name func(childComplexity int) int
+	}
+
+	ModelQuality struct {
+		GPQADiamond       func(childComplexity int) int
+		IntelligenceIndex func(childComplexity int) int
+		Provenance        func(childComplexity int) int
+		Tiers             func(childComplexity int) int
+	}
+
+	ModelSpeed struct {
+		OutputTokensPerSecond func(childComplexity int) int
+		Provenance            func(childComplexity int) int
+		TTFTMillis            func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -248,7 +380,7 @@ type ComplexityRoot struct {
 		CreateDeployment        func(childComplexity int, input ent.CreateDeploymentInput) int
 		CreateExperiment        func(childComplexity int, input ent.CreateExperimentInput) int
 		CreatePipeline          func(childComplexity int, input model.CreatePipeline) int
-		CreateScenario          func(childComplexity int, input ent.CreateScenarioInput) int
+		CreateScenario          func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
 		DeleteBenchmark         func(childComplexity int, id int) int
 		DeleteComplianceProfile func(childComplexity int, id int) int
 		DeleteDeployment        func(childComplexity int, id int) int
@@ -258,16 +390,18 @@ type ComplexityRoot struct {
 		DeletePipeline          func(childComplexity int, id int) int
 		DeleteScenario          func(childComplexity int, id int) int
 		DeleteUser              func(childComplexity int, userID int) int
+		ExplainDecision         func(childComplexity int, scenarioID int) int
 		LogIn                   func(childComplexity int, input gqlmodel.LogInInput) int
 		LogOut                  func(childComplexity int) int
 		SetUserRole             func(childComplexity int, userID int, role viewer.Role) int
 		SignUp                  func(childComplexity int, input gqlmodel.SignUpInput) int
+		SimulateScenario        func(childComplexity int, id int) int
 		UpdateBenchmark         func(childComplexity int, id int, input ent.UpdateBenchmarkInput) int
 		UpdateComplianceProfile func(childComplexity int, id int, input ent.UpdateComplianceProfileInput) int
 		UpdateDeployment        func(childComplexity int, id int, input ent.UpdateDeploymentInput) int
 		UpdateExperiment        func(childComplexity int, id int, input ent.UpdateExperimentInput) int
 		UpdatePipeline          func(childComplexity int, id int, input model.UpdatePipeline) int
-		UpdateScenario          func(childComplexity int, id int, input ent.UpdateScenarioInput) int
+		UpdateScenario          func(childComplexity int, id int, input ent.UpdateScenarioInput, simulate *bool) int
 	}
 
 	PageInfo struct {
@@ -323,18 +457,34 @@ type ComplexityRoot struct {
 		OutputTokens func(childComplexity int) int
 	}
 
+	Provenance struct {
+		AsOf     func(childComplexity int) int
+		Estimate func(childComplexity int) int
+		Source   func(childComplexity int) int
+	}
+
 	Query struct {
 		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
+		CatalogVersion     func(childComplexity int) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		Deployments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
 		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		Explanations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
+		InstanceTypes      func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
 		Me                 func(childComplexity int) int
+		Models             func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
 		Node               func(childComplexity int, id int) int
 		Nodes              func(childComplexity int, ids []int) int
 		Pipelines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
+		ScenarioSweep      func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
 		Scenarios          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
 		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+	}
+
+	RateLimit struct {
+		Basis             func(childComplexity int) int
+		RequestsPerMinute func(childComplexity int) int
+		TokensPerMinute   func(childComplexity int) int
 	}
 
 	Scenario struct {
@@ -349,9 +499,21 @@ type ComplexityRoot struct {
 	}
 
 	ScenarioConfig struct {
-		DataVolume      func(childComplexity int) int
-		ResponseTimeSLA func(childComplexity int) int
-		TaskComplexity  func(childComplexity int) int
+		CachedInputFraction  func(childComplexity int) int
+		Candidates           func(childComplexity int) int
+		DataRegions          func(childComplexity int) int
+		DataVolume           func(childComplexity int) int
+		InputTokens          func(childComplexity int) int
+		MinAccuracy          func(childComplexity int) int
+		MonthlyBudget        func(childComplexity int) int
+		OutputTokens         func(childComplexity int) int
+		PeakFactor           func(childComplexity int) int
+		ReasoningTokens      func(childComplexity int) int
+		RequiredAttestations func(childComplexity int) int
+		RequiredCapabilities func(childComplexity int) int
+		ResponseTimeSLA      func(childComplexity int) int
+		SLAPercentile        func(childComplexity int) int
+		TaskComplexity       func(childComplexity int) int
 	}
 
 	ScenarioConnection struct {
@@ -368,6 +530,71 @@ type ComplexityRoot struct {
 	ScenarioResults struct {
 		CatalogVersion func(childComplexity int) int
 		ComputedAt     func(childComplexity int) int
+		DaysPerMonth   func(childComplexity int) int
+		Excluded       func(childComplexity int) int
+		ParetoFront    func(childComplexity int) int
+		PeakRPS        func(childComplexity int) int
+		QualityBasis   func(childComplexity int) int
+		Ranked         func(childComplexity int) int
+		Weights        func(childComplexity int) int
+		Winner         func(childComplexity int) int
+		Workload       func(childComplexity int) int
+	}
+
+	ScenarioSweep struct {
+		CatalogVersion func(childComplexity int) int
+		Scale          func(childComplexity int) int
+		Series         func(childComplexity int) int
+		Values         func(childComplexity int) int
+		Variable       func(childComplexity int) int
+		WinnerChanges  func(childComplexity int) int
+		Winners        func(childComplexity int) int
+	}
+
+	ScoreFeature struct {
+		Contribution func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Value        func(childComplexity int) int
+		Weight       func(childComplexity int) int
+	}
+
+	ScoreWeights struct {
+		Cost     func(childComplexity int) int
+		Headroom func(childComplexity int) int
+		Latency  func(childComplexity int) int
+		Quality  func(childComplexity int) int
+	}
+
+	SimulationCandidate struct {
+		BudgetFit        func(childComplexity int) int
+		Capacity         func(childComplexity int) int
+		Caveats          func(childComplexity int) int
+		Cost             func(childComplexity int) int
+		Features         func(childComplexity int) int
+		Latency          func(childComplexity int) int
+		ModelID          func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Pareto           func(childComplexity int) int
+		ProcessingRegion func(childComplexity int) int
+		Provider         func(childComplexity int) int
+		Quality          func(childComplexity int) int
+		QualityFit       func(childComplexity int) int
+		Rank             func(childComplexity int) int
+		Reasons          func(childComplexity int) int
+		SLAFit           func(childComplexity int) int
+		Score            func(childComplexity int) int
+	}
+
+	SweepPoint struct {
+		Fits        func(childComplexity int) int
+		MonthlyCost func(childComplexity int) int
+		P95Millis   func(childComplexity int) int
+		Rank        func(childComplexity int) int
+	}
+
+	SweepSeries struct {
+		ModelID func(childComplexity int) int
+		Points  func(childComplexity int) int
 	}
 
 	User struct {
@@ -396,6 +623,13 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	WinnerChange struct {
+		From  func(childComplexity int) int
+		Index func(childComplexity int) int
+		To    func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -405,6 +639,9 @@ type ComplexityRoot struct {
 type BenchmarkResolver interface {
 	Owner(ctx context.Context, obj *ent.Benchmark) (*ent.User, error)
 	Progress(ctx context.Context, obj *ent.Benchmark) (float64, error)
+}
+type CandidateQualityResolver interface {
+	Tier(ctx context.Context, obj *simulation.Quality) (*int, error)
 }
 type ComplianceProfileResolver interface {
 	Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error)
@@ -418,10 +655,14 @@ type ExperimentResolver interface {
 type ExplanationResolver interface {
 	Owner(ctx context.Context, obj *ent.Explanation) (*ent.User, error)
 	Decision(ctx context.Context, obj *ent.Explanation) (*ent.Scenario, error)
+	Current(ctx context.Context, obj *ent.Explanation) (bool, error)
+}
+type ModelQualityResolver interface {
+	Tiers(ctx context.Context, obj *catalog.Quality) ([]*gqlmodel.ComplexityTier, error)
 }
 type MutationResolver interface {
-	CreateScenario(ctx context.Context, input ent.CreateScenarioInput) (*ent.Scenario, error)
-	UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput) (*ent.Scenario, error)
+	CreateScenario(ctx context.Context, input ent.CreateScenarioInput, simulate *bool) (*ent.Scenario, error)
+	UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput, simulate *bool) (*ent.Scenario, error)
 	DeleteScenario(ctx context.Context, id int) (int, error)
 	CreatePipeline(ctx context.Context, input model.CreatePipeline) (*ent.Pipeline, error)
 	UpdatePipeline(ctx context.Context, id int, input model.UpdatePipeline) (*ent.Pipeline, error)
@@ -446,6 +687,8 @@ type MutationResolver interface {
 	DeleteMe(ctx context.Context, input gqlmodel.DeleteMeInput) (int, error)
 	SetUserRole(ctx context.Context, userID int, role viewer.Role) (*ent.User, error)
 	DeleteUser(ctx context.Context, userID int) (int, error)
+	SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error)
+	ExplainDecision(ctx context.Context, scenarioID int) (*ent.Explanation, error)
 }
 type PipelineResolver interface {
 	Owner(ctx context.Context, obj *ent.Pipeline) (*ent.User, error)
@@ -461,10 +704,25 @@ type QueryResolver interface {
 	Pipelines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) (*ent.PipelineConnection, error)
 	Scenarios(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) (*ent.ScenarioConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	Models(ctx context.Context, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) ([]*catalog.Model, error)
+	InstanceTypes(ctx context.Context, where *gqlmodel.InstanceTypeWhereInput) ([]*catalog.Instance, error)
+	CatalogVersion(ctx context.Context) (string, error)
 	Me(ctx context.Context) (*ent.User, error)
+	ScenarioSweep(ctx context.Context, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) (*simulation.SweepResult, error)
 }
 type ScenarioResolver interface {
 	Owner(ctx context.Context, obj *ent.Scenario) (*ent.User, error)
+}
+type ScenarioResultsResolver interface {
+	Winner(ctx context.Context, obj *model.ScenarioResults) (*string, error)
+	Workload(ctx context.Context, obj *model.ScenarioResults) (*model.ScenarioConfig, error)
+}
+type ScenarioSweepResolver interface {
+	Winners(ctx context.Context, obj *simulation.SweepResult) ([]*string, error)
+}
+type WinnerChangeResolver interface {
+	From(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
+	To(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -659,6 +917,390 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BenchmarkResults.Models(childComplexity), true
 
+	case "CandidateCapacity.meanServiceMillis":
+		if e.ComplexityRoot.CandidateCapacity.MeanServiceMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.MeanServiceMillis(childComplexity), true
+	case "CandidateCapacity.peakRps":
+		if e.ComplexityRoot.CandidateCapacity.PeakRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.PeakRPS(childComplexity), true
+	case "CandidateCapacity.probabilityOfWaiting":
+		if e.ComplexityRoot.CandidateCapacity.ProbabilityOfWaiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.ProbabilityOfWaiting(childComplexity), true
+	case "CandidateCapacity.rateLimit":
+		if e.ComplexityRoot.CandidateCapacity.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.RateLimit(childComplexity), true
+	case "CandidateCapacity.servers":
+		if e.ComplexityRoot.CandidateCapacity.Servers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.Servers(childComplexity), true
+	case "CandidateCapacity.stable":
+		if e.ComplexityRoot.CandidateCapacity.Stable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.Stable(childComplexity), true
+	case "CandidateCapacity.sustainablePerDay":
+		if e.ComplexityRoot.CandidateCapacity.SustainablePerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.SustainablePerDay(childComplexity), true
+	case "CandidateCapacity.sustainableRps":
+		if e.ComplexityRoot.CandidateCapacity.SustainableRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.SustainableRPS(childComplexity), true
+	case "CandidateCapacity.utilization":
+		if e.ComplexityRoot.CandidateCapacity.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCapacity.Utilization(childComplexity), true
+
+	case "CandidateCost.cacheApplied":
+		if e.ComplexityRoot.CandidateCost.CacheApplied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.CacheApplied(childComplexity), true
+	case "CandidateCost.perDay":
+		if e.ComplexityRoot.CandidateCost.Daily == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.Daily(childComplexity), true
+	case "CandidateCost.longContextTier":
+		if e.ComplexityRoot.CandidateCost.LongContextTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.LongContextTier(childComplexity), true
+	case "CandidateCost.perMonth":
+		if e.ComplexityRoot.CandidateCost.Monthly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.Monthly(childComplexity), true
+	case "CandidateCost.monthlyCachedInput":
+		if e.ComplexityRoot.CandidateCost.MonthlyCachedInput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyCachedInput(childComplexity), true
+	case "CandidateCost.monthlyInput":
+		if e.ComplexityRoot.CandidateCost.MonthlyInput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyInput(childComplexity), true
+	case "CandidateCost.monthlyOutput":
+		if e.ComplexityRoot.CandidateCost.MonthlyOutput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyOutput(childComplexity), true
+	case "CandidateCost.monthlyReasoning":
+		if e.ComplexityRoot.CandidateCost.MonthlyReasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyReasoning(childComplexity), true
+	case "CandidateCost.perRequest":
+		if e.ComplexityRoot.CandidateCost.PerRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.PerRequest(childComplexity), true
+	case "CandidateCost.regionalUplift":
+		if e.ComplexityRoot.CandidateCost.RegionalUplift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.RegionalUplift(childComplexity), true
+
+	case "CandidateLatency.atSlaPercentileMillis":
+		if e.ComplexityRoot.CandidateLatency.AtSLAPercentileMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.AtSLAPercentileMillis(childComplexity), true
+	case "CandidateLatency.decodeSource":
+		if e.ComplexityRoot.CandidateLatency.DecodeSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.DecodeSource(childComplexity), true
+	case "CandidateLatency.outputTokensPerSecond":
+		if e.ComplexityRoot.CandidateLatency.OutputTokensPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.OutputTokensPerSecond(childComplexity), true
+	case "CandidateLatency.p50Millis":
+		if e.ComplexityRoot.CandidateLatency.P50Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.P50Millis(childComplexity), true
+	case "CandidateLatency.p95Millis":
+		if e.ComplexityRoot.CandidateLatency.P95Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.P95Millis(childComplexity), true
+	case "CandidateLatency.queueWaitP50Millis":
+		if e.ComplexityRoot.CandidateLatency.QueueWaitP50Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.QueueWaitP50Millis(childComplexity), true
+	case "CandidateLatency.queueWaitP95Millis":
+		if e.ComplexityRoot.CandidateLatency.QueueWaitP95Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.QueueWaitP95Millis(childComplexity), true
+	case "CandidateLatency.serviceP50Millis":
+		if e.ComplexityRoot.CandidateLatency.ServiceP50Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.ServiceP50Millis(childComplexity), true
+	case "CandidateLatency.spreadSource":
+		if e.ComplexityRoot.CandidateLatency.SpreadSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.SpreadSource(childComplexity), true
+	case "CandidateLatency.ttftMillis":
+		if e.ComplexityRoot.CandidateLatency.TTFTMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.TTFTMillis(childComplexity), true
+	case "CandidateLatency.ttftSource":
+		if e.ComplexityRoot.CandidateLatency.TTFTSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateLatency.TTFTSource(childComplexity), true
+
+	case "CandidateQuality.accuracy":
+		if e.ComplexityRoot.CandidateQuality.Accuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Accuracy(childComplexity), true
+	case "CandidateQuality.intelligenceIndex":
+		if e.ComplexityRoot.CandidateQuality.IntelligenceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.IntelligenceIndex(childComplexity), true
+	case "CandidateQuality.source":
+		if e.ComplexityRoot.CandidateQuality.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Source(childComplexity), true
+	case "CandidateQuality.tier":
+		if e.ComplexityRoot.CandidateQuality.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Tier(childComplexity), true
+	case "CandidateQuality.value":
+		if e.ComplexityRoot.CandidateQuality.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Value(childComplexity), true
+
+	case "CatalogModel.attestations":
+		if e.ComplexityRoot.CatalogModel.Attestations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Attestations(childComplexity), true
+	case "CatalogModel.cachedInputPerToken":
+		if e.ComplexityRoot.CatalogModel.CachedInputPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.CachedInputPerToken(childComplexity), true
+	case "CatalogModel.capabilities":
+		if e.ComplexityRoot.CatalogModel.Capabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Capabilities(childComplexity), true
+	case "CatalogModel.contextWindow":
+		if e.ComplexityRoot.CatalogModel.ContextWindow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ContextWindow(childComplexity), true
+	case "CatalogModel.deprecationDate":
+		if e.ComplexityRoot.CatalogModel.DeprecationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.DeprecationDate(childComplexity), true
+	case "CatalogModel.facts":
+		if e.ComplexityRoot.CatalogModel.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Facts(childComplexity), true
+	case "CatalogModel.factsNote":
+		if e.ComplexityRoot.CatalogModel.FactsNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.FactsNote(childComplexity), true
+	case "CatalogModel.id":
+		if e.ComplexityRoot.CatalogModel.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ID(childComplexity), true
+	case "CatalogModel.inputPerToken":
+		if e.ComplexityRoot.CatalogModel.InputPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.InputPerToken(childComplexity), true
+	case "CatalogModel.inputPerTokenAboveTier":
+		if e.ComplexityRoot.CatalogModel.InputPerTokenAboveTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.InputPerTokenAboveTier(childComplexity), true
+	case "CatalogModel.longContextThreshold":
+		if e.ComplexityRoot.CatalogModel.LongContextThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.LongContextThreshold(childComplexity), true
+	case "CatalogModel.maxOutputTokens":
+		if e.ComplexityRoot.CatalogModel.MaxOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.MaxOutputTokens(childComplexity), true
+	case "CatalogModel.mode":
+		if e.ComplexityRoot.CatalogModel.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Mode(childComplexity), true
+	case "CatalogModel.name":
+		if e.ComplexityRoot.CatalogModel.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Name(childComplexity), true
+	case "CatalogModel.openWeights":
+		if e.ComplexityRoot.CatalogModel.OpenWeights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.OpenWeights(childComplexity), true
+	case "CatalogModel.outputPerToken":
+		if e.ComplexityRoot.CatalogModel.OutputPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.OutputPerToken(childComplexity), true
+	case "CatalogModel.outputPerTokenAboveTier":
+		if e.ComplexityRoot.CatalogModel.OutputPerTokenAboveTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.OutputPerTokenAboveTier(childComplexity), true
+	case "CatalogModel.parametersBillions":
+		if e.ComplexityRoot.CatalogModel.ParametersBillions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ParametersBillions(childComplexity), true
+	case "CatalogModel.price":
+		if e.ComplexityRoot.CatalogModel.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Price(childComplexity), true
+	case "CatalogModel.provider":
+		if e.ComplexityRoot.CatalogModel.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Provider(childComplexity), true
+	case "CatalogModel.quality":
+		if e.ComplexityRoot.CatalogModel.Quality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Quality(childComplexity), true
+	case "CatalogModel.reasoning":
+		if e.ComplexityRoot.CatalogModel.Reasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Reasoning(childComplexity), true
+	case "CatalogModel.reasoningPerToken":
+		if e.ComplexityRoot.CatalogModel.ReasoningPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ReasoningPerToken(childComplexity), true
+	case "CatalogModel.regions":
+		if e.ComplexityRoot.CatalogModel.Regions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Regions(childComplexity), true
+	case "CatalogModel.selfHostOnly":
+		if e.ComplexityRoot.CatalogModel.SelfHostOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.SelfHostOnly(childComplexity), true
+	case "CatalogModel.speed":
+		if e.ComplexityRoot.CatalogModel.Speed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Speed(childComplexity), true
+
+	case "ComplexityTier.complexity":
+		if e.ComplexityRoot.ComplexityTier.Complexity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplexityTier.Complexity(childComplexity), true
+	case "ComplexityTier.tier":
+		if e.ComplexityRoot.ComplexityTier.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplexityTier.Tier(childComplexity), true
+
 	case "ComplianceProfile.createdAt":
 		if e.ComplexityRoot.ComplianceProfile.CreatedAt == nil {
 			break
@@ -771,18 +1413,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceRecommendation.Severity(childComplexity), true
 
-	case "Counterfactual.change":
-		if e.ComplexityRoot.Counterfactual.Change == nil {
+	case "Counterfactual.description":
+		if e.ComplexityRoot.Counterfactual.Description == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Counterfactual.Change(childComplexity), true
+		return e.ComplexityRoot.Counterfactual.Description(childComplexity), true
+	case "Counterfactual.from":
+		if e.ComplexityRoot.Counterfactual.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterfactual.From(childComplexity), true
 	case "Counterfactual.newWinner":
 		if e.ComplexityRoot.Counterfactual.NewWinner == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Counterfactual.NewWinner(childComplexity), true
+	case "Counterfactual.newWinnerScore":
+		if e.ComplexityRoot.Counterfactual.NewWinnerScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterfactual.NewWinnerScore(childComplexity), true
+	case "Counterfactual.relativeChange":
+		if e.ComplexityRoot.Counterfactual.RelativeChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterfactual.RelativeChange(childComplexity), true
+	case "Counterfactual.to":
+		if e.ComplexityRoot.Counterfactual.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterfactual.To(childComplexity), true
+	case "Counterfactual.variable":
+		if e.ComplexityRoot.Counterfactual.Variable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Counterfactual.Variable(childComplexity), true
 
 	case "DatasetItem.assertion":
 		if e.ComplexityRoot.DatasetItem.Assertion == nil {
@@ -927,6 +1599,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeploymentEdge.Node(childComplexity), true
 
+	case "ExclusionReason.code":
+		if e.ComplexityRoot.ExclusionReason.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExclusionReason.Code(childComplexity), true
+	case "ExclusionReason.message":
+		if e.ComplexityRoot.ExclusionReason.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExclusionReason.Message(childComplexity), true
+
 	case "Experiment.createdAt":
 		if e.ComplexityRoot.Experiment.CreatedAt == nil {
 			break
@@ -1046,6 +1731,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentResults.Winner(childComplexity), true
 
+	case "Explanation.catalogVersion":
+		if e.ComplexityRoot.Explanation.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.CatalogVersion(childComplexity), true
 	case "Explanation.counterfactuals":
 		if e.ComplexityRoot.Explanation.Counterfactuals == nil {
 			break
@@ -1058,6 +1749,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Explanation.CreatedAt(childComplexity), true
+	case "Explanation.current":
+		if e.ComplexityRoot.Explanation.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.Current(childComplexity), true
 	case "Explanation.decision":
 		if e.ComplexityRoot.Explanation.Decision == nil {
 			break
@@ -1094,6 +1791,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Explanation.ResultsComputedAt(childComplexity), true
+	case "Explanation.runnerUp":
+		if e.ComplexityRoot.Explanation.RunnerUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.RunnerUp(childComplexity), true
+	case "Explanation.scoreDifference":
+		if e.ComplexityRoot.Explanation.ScoreDifference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.ScoreDifference(childComplexity), true
 	case "Explanation.stale":
 		if e.ComplexityRoot.Explanation.Stale == nil {
 			break
@@ -1106,6 +1815,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Explanation.UpdatedAt(childComplexity), true
+	case "Explanation.winner":
+		if e.ComplexityRoot.Explanation.Winner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Explanation.Winner(childComplexity), true
 
 	case "ExplanationConnection.edges":
 		if e.ComplexityRoot.ExplanationConnection.Edges == nil {
@@ -1139,18 +1854,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExplanationEdge.Node(childComplexity), true
 
+	case "FeatureContribution.direction":
+		if e.ComplexityRoot.FeatureContribution.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureContribution.Direction(childComplexity), true
 	case "FeatureContribution.feature":
 		if e.ComplexityRoot.FeatureContribution.Feature == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FeatureContribution.Feature(childComplexity), true
-	case "FeatureContribution.value":
-		if e.ComplexityRoot.FeatureContribution.Value == nil {
+	case "FeatureContribution.phi":
+		if e.ComplexityRoot.FeatureContribution.Phi == nil {
 			break
 		}
 
-		return e.ComplexityRoot.FeatureContribution.Value(childComplexity), true
+		return e.ComplexityRoot.FeatureContribution.Phi(childComplexity), true
+	case "FeatureContribution.runnerUpValue":
+		if e.ComplexityRoot.FeatureContribution.RunnerUpValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureContribution.RunnerUpValue(childComplexity), true
+	case "FeatureContribution.share":
+		if e.ComplexityRoot.FeatureContribution.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureContribution.Share(childComplexity), true
+	case "FeatureContribution.weight":
+		if e.ComplexityRoot.FeatureContribution.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureContribution.Weight(childComplexity), true
+	case "FeatureContribution.winnerValue":
+		if e.ComplexityRoot.FeatureContribution.WinnerValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeatureContribution.WinnerValue(childComplexity), true
+
+	case "InstanceType.gpu":
+		if e.ComplexityRoot.InstanceType.GPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.GPU(childComplexity), true
+	case "InstanceType.gpuCount":
+		if e.ComplexityRoot.InstanceType.GPUCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.GPUCount(childComplexity), true
+	case "InstanceType.hourlyUsd":
+		if e.ComplexityRoot.InstanceType.HourlyUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.HourlyUSD(childComplexity), true
+	case "InstanceType.provenance":
+		if e.ComplexityRoot.InstanceType.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.Provenance(childComplexity), true
+	case "InstanceType.provider":
+		if e.ComplexityRoot.InstanceType.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.Provider(childComplexity), true
+	case "InstanceType.region":
+		if e.ComplexityRoot.InstanceType.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.Region(childComplexity), true
+	case "InstanceType.type":
+		if e.ComplexityRoot.InstanceType.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.Type(childComplexity), true
 
 	case "MetricSpec.kind":
 		if e.ComplexityRoot.MetricSpec.Kind == nil {
@@ -1164,6 +1952,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricSpec.Name(childComplexity), true
+
+	case "ModelQuality.gpqaDiamond":
+		if e.ComplexityRoot.ModelQuality.GPQADiamond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelQuality.GPQADiamond(childComplexity), true
+	case "ModelQuality.intelligenceIndex":
+		if e.ComplexityRoot.ModelQuality.IntelligenceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelQuality.IntelligenceIndex(childComplexity), true
+	case "ModelQuality.provenance":
+		if e.ComplexityRoot.ModelQuality.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelQuality.Provenance(childComplexity), true
+	case "ModelQuality.tiers":
+		if e.ComplexityRoot.ModelQuality.Tiers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelQuality.Tiers(childComplexity), true
+
+	case "ModelSpeed.outputTokensPerSecond":
+		if e.ComplexityRoot.ModelSpeed.OutputTokensPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelSpeed.OutputTokensPerSecond(childComplexity), true
+	case "ModelSpeed.provenance":
+		if e.ComplexityRoot.ModelSpeed.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelSpeed.Provenance(childComplexity), true
+	case "ModelSpeed.ttftMillis":
+		if e.ComplexityRoot.ModelSpeed.TTFTMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ModelSpeed.TTFTMillis(childComplexity), true
 
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
@@ -1241,7 +2073,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateScenario(childComplexity, args["input"].(ent.CreateScenarioInput)), true
+		return e.ComplexityRoot.Mutation.CreateScenario(childComplexity, args["input"].(ent.CreateScenarioInput), args["simulate"].(*bool)), true
 	case "Mutation.deleteBenchmark":
 		if e.ComplexityRoot.Mutation.DeleteBenchmark == nil {
 			break
@@ -1341,6 +2173,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteUser(childComplexity, args["userId"].(int)), true
+	case "Mutation.explainDecision":
+		if e.ComplexityRoot.Mutation.ExplainDecision == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_explainDecision_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExplainDecision(childComplexity, args["scenarioId"].(int)), true
 	case "Mutation.logIn":
 		if e.ComplexityRoot.Mutation.LogIn == nil {
 			break
@@ -1380,6 +2223,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["input"].(gqlmodel.SignUpInput)), true
+	case "Mutation.simulateScenario":
+		if e.ComplexityRoot.Mutation.SimulateScenario == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_simulateScenario_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SimulateScenario(childComplexity, args["id"].(int)), true
 	case "Mutation.updateBenchmark":
 		if e.ComplexityRoot.Mutation.UpdateBenchmark == nil {
 			break
@@ -1445,7 +2299,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateScenario(childComplexity, args["id"].(int), args["input"].(ent.UpdateScenarioInput)), true
+		return e.ComplexityRoot.Mutation.UpdateScenario(childComplexity, args["id"].(int), args["input"].(ent.UpdateScenarioInput), args["simulate"].(*bool)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1646,6 +2500,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PipelineNodeConfig.OutputTokens(childComplexity), true
 
+	case "Provenance.asOf":
+		if e.ComplexityRoot.Provenance.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.AsOf(childComplexity), true
+	case "Provenance.estimate":
+		if e.ComplexityRoot.Provenance.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Estimate(childComplexity), true
+	case "Provenance.source":
+		if e.ComplexityRoot.Provenance.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.Source(childComplexity), true
+
 	case "Query.benchmarks":
 		if e.ComplexityRoot.Query.Benchmarks == nil {
 			break
@@ -1657,6 +2530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Benchmarks(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.BenchmarkOrder), args["where"].(*ent.BenchmarkWhereInput)), true
+	case "Query.catalogVersion":
+		if e.ComplexityRoot.Query.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.CatalogVersion(childComplexity), true
 	case "Query.complianceProfiles":
 		if e.ComplexityRoot.Query.ComplianceProfiles == nil {
 			break
@@ -1701,6 +2580,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Explanations(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExplanationOrder), args["where"].(*ent.ExplanationWhereInput)), true
+	case "Query.instanceTypes":
+		if e.ComplexityRoot.Query.InstanceTypes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_instanceTypes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InstanceTypes(childComplexity, args["where"].(*gqlmodel.InstanceTypeWhereInput)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1708,6 +2598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.models":
+		if e.ComplexityRoot.Query.Models == nil {
+			break
+		}
+
+		args, err := ec.field_Query_models_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Models(childComplexity, args["where"].(*gqlmodel.ModelWhereInput), args["orderBy"].(*gqlmodel.ModelOrder)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1741,6 +2642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Pipelines(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.PipelineOrder), args["where"].(*ent.PipelineWhereInput)), true
+	case "Query.scenarioSweep":
+		if e.ComplexityRoot.Query.ScenarioSweep == nil {
+			break
+		}
+
+		args, err := ec.field_Query_scenarioSweep_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ScenarioSweep(childComplexity, args["id"].(int), args["variable"].(simulation.SweepVariable), args["from"].(float64), args["to"].(float64), args["steps"].(int), args["scale"].(*simulation.Scale)), true
 	case "Query.scenarios":
 		if e.ComplexityRoot.Query.Scenarios == nil {
 			break
@@ -1763,6 +2675,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
+
+	case "RateLimit.basis":
+		if e.ComplexityRoot.RateLimit.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.Basis(childComplexity), true
+	case "RateLimit.requestsPerMinute":
+		if e.ComplexityRoot.RateLimit.RequestsPerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.RequestsPerMinute(childComplexity), true
+	case "RateLimit.tokensPerMinute":
+		if e.ComplexityRoot.RateLimit.TokensPerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimit.TokensPerMinute(childComplexity), true
 
 	case "Scenario.config":
 		if e.ComplexityRoot.Scenario.Config == nil {
@@ -1818,18 +2749,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Scenario.UpdatedAt(childComplexity), true
 
+	case "ScenarioConfig.cachedInputFraction":
+		if e.ComplexityRoot.ScenarioConfig.CachedInputFraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.CachedInputFraction(childComplexity), true
+	case "ScenarioConfig.candidates":
+		if e.ComplexityRoot.ScenarioConfig.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.Candidates(childComplexity), true
+	case "ScenarioConfig.dataRegions":
+		if e.ComplexityRoot.ScenarioConfig.DataRegions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.DataRegions(childComplexity), true
 	case "ScenarioConfig.dataVolume":
 		if e.ComplexityRoot.ScenarioConfig.DataVolume == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ScenarioConfig.DataVolume(childComplexity), true
+	case "ScenarioConfig.inputTokens":
+		if e.ComplexityRoot.ScenarioConfig.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.InputTokens(childComplexity), true
+	case "ScenarioConfig.minAccuracy":
+		if e.ComplexityRoot.ScenarioConfig.MinAccuracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.MinAccuracy(childComplexity), true
+	case "ScenarioConfig.monthlyBudget":
+		if e.ComplexityRoot.ScenarioConfig.MonthlyBudget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.MonthlyBudget(childComplexity), true
+	case "ScenarioConfig.outputTokens":
+		if e.ComplexityRoot.ScenarioConfig.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.OutputTokens(childComplexity), true
+	case "ScenarioConfig.peakFactor":
+		if e.ComplexityRoot.ScenarioConfig.PeakFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.PeakFactor(childComplexity), true
+	case "ScenarioConfig.reasoningTokens":
+		if e.ComplexityRoot.ScenarioConfig.ReasoningTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.ReasoningTokens(childComplexity), true
+	case "ScenarioConfig.requiredAttestations":
+		if e.ComplexityRoot.ScenarioConfig.RequiredAttestations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.RequiredAttestations(childComplexity), true
+	case "ScenarioConfig.requiredCapabilities":
+		if e.ComplexityRoot.ScenarioConfig.RequiredCapabilities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.RequiredCapabilities(childComplexity), true
 	case "ScenarioConfig.responseTimeSLA":
 		if e.ComplexityRoot.ScenarioConfig.ResponseTimeSLA == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ScenarioConfig.ResponseTimeSLA(childComplexity), true
+	case "ScenarioConfig.slaPercentile":
+		if e.ComplexityRoot.ScenarioConfig.SLAPercentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.SLAPercentile(childComplexity), true
 	case "ScenarioConfig.taskComplexity":
 		if e.ComplexityRoot.ScenarioConfig.TaskComplexity == nil {
 			break
@@ -1881,6 +2884,294 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioResults.ComputedAt(childComplexity), true
+	case "ScenarioResults.daysPerMonth":
+		if e.ComplexityRoot.ScenarioResults.DaysPerMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.DaysPerMonth(childComplexity), true
+	case "ScenarioResults.excluded":
+		if e.ComplexityRoot.ScenarioResults.Excluded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Excluded(childComplexity), true
+	case "ScenarioResults.paretoFront":
+		if e.ComplexityRoot.ScenarioResults.ParetoFront == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.ParetoFront(childComplexity), true
+	case "ScenarioResults.peakRps":
+		if e.ComplexityRoot.ScenarioResults.PeakRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.PeakRPS(childComplexity), true
+	case "ScenarioResults.qualityBasis":
+		if e.ComplexityRoot.ScenarioResults.QualityBasis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.QualityBasis(childComplexity), true
+	case "ScenarioResults.ranked":
+		if e.ComplexityRoot.ScenarioResults.Ranked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Ranked(childComplexity), true
+	case "ScenarioResults.weights":
+		if e.ComplexityRoot.ScenarioResults.Weights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Weights(childComplexity), true
+	case "ScenarioResults.winner":
+		if e.ComplexityRoot.ScenarioResults.Winner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Winner(childComplexity), true
+	case "ScenarioResults.workload":
+		if e.ComplexityRoot.ScenarioResults.Workload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Workload(childComplexity), true
+
+	case "ScenarioSweep.catalogVersion":
+		if e.ComplexityRoot.ScenarioSweep.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.CatalogVersion(childComplexity), true
+	case "ScenarioSweep.scale":
+		if e.ComplexityRoot.ScenarioSweep.Scale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.Scale(childComplexity), true
+	case "ScenarioSweep.series":
+		if e.ComplexityRoot.ScenarioSweep.Series == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.Series(childComplexity), true
+	case "ScenarioSweep.values":
+		if e.ComplexityRoot.ScenarioSweep.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.Values(childComplexity), true
+	case "ScenarioSweep.variable":
+		if e.ComplexityRoot.ScenarioSweep.Variable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.Variable(childComplexity), true
+	case "ScenarioSweep.winnerChanges":
+		if e.ComplexityRoot.ScenarioSweep.WinnerChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.WinnerChanges(childComplexity), true
+	case "ScenarioSweep.winners":
+		if e.ComplexityRoot.ScenarioSweep.Winners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioSweep.Winners(childComplexity), true
+
+	case "ScoreFeature.contribution":
+		if e.ComplexityRoot.ScoreFeature.Contribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreFeature.Contribution(childComplexity), true
+	case "ScoreFeature.name":
+		if e.ComplexityRoot.ScoreFeature.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreFeature.Name(childComplexity), true
+	case "ScoreFeature.value":
+		if e.ComplexityRoot.ScoreFeature.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreFeature.Value(childComplexity), true
+	case "ScoreFeature.weight":
+		if e.ComplexityRoot.ScoreFeature.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreFeature.Weight(childComplexity), true
+
+	case "ScoreWeights.cost":
+		if e.ComplexityRoot.ScoreWeights.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreWeights.Cost(childComplexity), true
+	case "ScoreWeights.headroom":
+		if e.ComplexityRoot.ScoreWeights.Headroom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreWeights.Headroom(childComplexity), true
+	case "ScoreWeights.latency":
+		if e.ComplexityRoot.ScoreWeights.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreWeights.Latency(childComplexity), true
+	case "ScoreWeights.quality":
+		if e.ComplexityRoot.ScoreWeights.Quality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreWeights.Quality(childComplexity), true
+
+	case "SimulationCandidate.budgetFit":
+		if e.ComplexityRoot.SimulationCandidate.BudgetFit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.BudgetFit(childComplexity), true
+	case "SimulationCandidate.capacity":
+		if e.ComplexityRoot.SimulationCandidate.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Capacity(childComplexity), true
+	case "SimulationCandidate.caveats":
+		if e.ComplexityRoot.SimulationCandidate.Caveats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Caveats(childComplexity), true
+	case "SimulationCandidate.cost":
+		if e.ComplexityRoot.SimulationCandidate.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Cost(childComplexity), true
+	case "SimulationCandidate.features":
+		if e.ComplexityRoot.SimulationCandidate.Features == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Features(childComplexity), true
+	case "SimulationCandidate.latency":
+		if e.ComplexityRoot.SimulationCandidate.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Latency(childComplexity), true
+	case "SimulationCandidate.modelId":
+		if e.ComplexityRoot.SimulationCandidate.ModelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.ModelID(childComplexity), true
+	case "SimulationCandidate.name":
+		if e.ComplexityRoot.SimulationCandidate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Name(childComplexity), true
+	case "SimulationCandidate.pareto":
+		if e.ComplexityRoot.SimulationCandidate.Pareto == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Pareto(childComplexity), true
+	case "SimulationCandidate.processingRegion":
+		if e.ComplexityRoot.SimulationCandidate.ProcessingRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.ProcessingRegion(childComplexity), true
+	case "SimulationCandidate.provider":
+		if e.ComplexityRoot.SimulationCandidate.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Provider(childComplexity), true
+	case "SimulationCandidate.quality":
+		if e.ComplexityRoot.SimulationCandidate.Quality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Quality(childComplexity), true
+	case "SimulationCandidate.qualityFit":
+		if e.ComplexityRoot.SimulationCandidate.QualityFit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.QualityFit(childComplexity), true
+	case "SimulationCandidate.rank":
+		if e.ComplexityRoot.SimulationCandidate.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Rank(childComplexity), true
+	case "SimulationCandidate.reasons":
+		if e.ComplexityRoot.SimulationCandidate.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Reasons(childComplexity), true
+	case "SimulationCandidate.slaFit":
+		if e.ComplexityRoot.SimulationCandidate.SLAFit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.SLAFit(childComplexity), true
+	case "SimulationCandidate.score":
+		if e.ComplexityRoot.SimulationCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Score(childComplexity), true
+
+	case "SweepPoint.fits":
+		if e.ComplexityRoot.SweepPoint.Fits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepPoint.Fits(childComplexity), true
+	case "SweepPoint.monthlyCost":
+		if e.ComplexityRoot.SweepPoint.MonthlyCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepPoint.MonthlyCost(childComplexity), true
+	case "SweepPoint.p95Millis":
+		if e.ComplexityRoot.SweepPoint.P95Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepPoint.P95Millis(childComplexity), true
+	case "SweepPoint.rank":
+		if e.ComplexityRoot.SweepPoint.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepPoint.Rank(childComplexity), true
+
+	case "SweepSeries.modelId":
+		if e.ComplexityRoot.SweepSeries.ModelID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepSeries.ModelID(childComplexity), true
+	case "SweepSeries.points":
+		if e.ComplexityRoot.SweepSeries.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SweepSeries.Points(childComplexity), true
 
 	case "User.benchmarks":
 		if e.ComplexityRoot.User.Benchmarks == nil {
@@ -2028,6 +3319,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "WinnerChange.from":
+		if e.ComplexityRoot.WinnerChange.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinnerChange.From(childComplexity), true
+	case "WinnerChange.index":
+		if e.ComplexityRoot.WinnerChange.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinnerChange.Index(childComplexity), true
+	case "WinnerChange.to":
+		if e.ComplexityRoot.WinnerChange.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinnerChange.To(childComplexity), true
+	case "WinnerChange.value":
+		if e.ComplexityRoot.WinnerChange.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WinnerChange.Value(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2058,8 +3374,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExperimentWhereInput", ec.unmarshalInputExperimentWhereInput),
 			graphql.NewInputUnmarshaler("ExplanationOrder", ec.unmarshalInputExplanationOrder),
 			graphql.NewInputUnmarshaler("ExplanationWhereInput", ec.unmarshalInputExplanationWhereInput),
+			graphql.NewInputUnmarshaler("InstanceTypeWhereInput", ec.unmarshalInputInstanceTypeWhereInput),
 			graphql.NewInputUnmarshaler("LogInInput", ec.unmarshalInputLogInInput),
 			graphql.NewInputUnmarshaler("MetricSpecInput", ec.unmarshalInputMetricSpecInput),
+			graphql.NewInputUnmarshaler("ModelOrder", ec.unmarshalInputModelOrder),
+			graphql.NewInputUnmarshaler("ModelWhereInput", ec.unmarshalInputModelWhereInput),
 			graphql.NewInputUnmarshaler("PipelineLinkInput", ec.unmarshalInputPipelineLinkInput),
 			graphql.NewInputUnmarshaler("PipelineNodeConfigInput", ec.unmarshalInputPipelineNodeConfigInput),
 			graphql.NewInputUnmarshaler("PipelineNodeInput", ec.unmarshalInputPipelineNodeInput),
@@ -2153,6 +3472,150 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../catalog.graphqls", Input: `# The model and GPU-instance catalog (internal/catalog): prices in US dollars, each figure with its source.
+
+"""
+Where a figure comes from.
+"""
+type Provenance {
+  "URL or document."
+  source: String!
+  "Date the figure was published or read (YYYY-MM-DD)."
+  asOf: String!
+  "True when the figure is an estimate rather than a published price or measurement."
+  estimate: Boolean!
+}
+
+type CatalogModel {
+  "provider/model, e.g. openai/gpt-4.1-mini: the id benchmarks and scenarios use."
+  id: String!
+  "The model API: openai, anthropic, gemini, vertex_ai, xai, deepseek, …"
+  provider: String!
+  name: String!
+  mode: String!
+  "US dollars per input token."
+  inputPerToken: Decimal!
+  "US dollars per output token."
+  outputPerToken: Decimal!
+  "US dollars per cached input token; null without prompt caching."
+  cachedInputPerToken: Decimal
+  "Above this many input tokens the AboveTier prices apply to the whole request; 0 without a tier."
+  longContextThreshold: Int!
+  inputPerTokenAboveTier: Decimal
+  outputPerTokenAboveTier: Decimal
+  "US dollars per reasoning token; null: billed as output."
+  reasoningPerToken: Decimal
+  price: Provenance!
+  contextWindow: Int!
+  maxOutputTokens: Int!
+  capabilities: [String!]!
+  reasoning: Boolean!
+  deprecationDate: String
+  openWeights: Boolean!
+  "Self-hostable only: no hosted price."
+  selfHostOnly: Boolean!
+  parametersBillions: Float
+  quality: ModelQuality
+  speed: ModelSpeed
+  "Regions the API can process data in: US, EU, APAC, CN, GLOBAL."
+  regions: [String!]!
+  "HIPAA_BAA, SOC2_TYPE2, ISO27001, GDPR_DPA, ZDR, …"
+  attestations: [String!]!
+  facts: Provenance!
+  "Conditions on regions and attestations (approval, eligible endpoints)."
+  factsNote: String
+}
+
+type ModelQuality {
+  "Artificial Analysis Intelligence Index, 0-100."
+  intelligenceIndex: Float
+  "GPQA Diamond accuracy, 0-1."
+  gpqaDiamond: Float
+  "The tier at each task complexity: 3 good, 2 adequate, 1 weak, 0 unsuitable."
+  tiers: [ComplexityTier!]! @goField(forceResolver: true)
+  provenance: Provenance!
+}
+
+type ComplexityTier {
+  complexity: Complexity!
+  tier: Int!
+}
+
+type ModelSpeed {
+  "Median time to first (answer) token, milliseconds."
+  ttftMillis: Float! @goField(name: "TTFTMillis")
+  "Median decode speed."
+  outputTokensPerSecond: Float!
+  provenance: Provenance!
+}
+
+input ModelWhereInput {
+  provider: String
+  mode: String
+  "The model has every one."
+  capabilities: [String!]
+  "The model can process data in this region."
+  region: DataRegion
+  "The model has every one."
+  attestations: [String!]
+  "List input price at most this (US dollars per token)."
+  maxInputPerToken: Decimal
+  maxOutputPerToken: Decimal
+  minContextWindow: Int
+  "With tierAt: the tier at that complexity is at least this."
+  minTier: Int
+  tierAt: Complexity
+  hasSpeed: Boolean
+  "Leave out self-host-only models."
+  hostedOnly: Boolean
+}
+
+enum ModelOrderField {
+  NAME
+  "Blended price per token."
+  PRICE
+  SPEED
+  QUALITY
+  CONTEXT_WINDOW
+}
+
+input ModelOrder {
+  field: ModelOrderField!
+  direction: OrderDirection! = ASC
+}
+
+"""
+A rentable GPU instance type in one region; US dollars per hour on demand.
+"""
+type InstanceType {
+  "AWS, GCP or AZURE."
+  provider: String!
+  type: String!
+  gpu: String!
+  gpuCount: Int!
+  region: String!
+  hourlyUsd: Decimal! @goField(name: "HourlyUSD")
+  provenance: Provenance!
+}
+
+input InstanceTypeWhereInput {
+  provider: String
+  region: String
+  gpu: String
+  "Total GPU memory of the instance at least this many GB."
+  minGpuMemoryGb: Float
+  maxHourlyUsd: Decimal
+}
+
+extend type Query {
+  "The model catalog, filtered and ordered. The catalog version is catalogVersion."
+  models(where: ModelWhereInput, orderBy: ModelOrder): [CatalogModel!]! @hasRole(role: FREE)
+  "GPU instance types and their on-demand prices."
+  instanceTypes(where: InstanceTypeWhereInput): [InstanceType!]! @hasRole(role: FREE)
+  "The version of the catalog in use (a content hash)."
+  catalogVersion: String! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 type Benchmark implements Node {
@@ -2931,9 +4394,31 @@ type Explanation implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  """
+  the recommended model id; empty when nothing fitted
+  """
+  winner: String!
+  """
+  the second-ranked model id; empty when fewer than two fitted
+  """
+  runnerUp: String!
+  """
+  the winner's score minus the runner-up's
+  """
+  scoreDifference: Float!
+  """
+  exact Shapley values of the score features, winner against runner-up; they sum to scoreDifference
+  """
   featureImportance: [FeatureContribution!]!
+  """
+  the smallest workload changes that change the winner
+  """
   counterfactuals: [Counterfactual!]!
+  """
+  Markdown
+  """
   report: String!
+  catalogVersion: String!
   """
   the computedAt of the Scenario results this explains
   """
@@ -3035,6 +4520,49 @@ input ExplanationWhereInput {
   updatedAtLT: Time
   updatedAtLTE: Time
   """
+  winner field predicates
+  """
+  winner: String
+  winnerNEQ: String
+  winnerIn: [String!]
+  winnerNotIn: [String!]
+  winnerGT: String
+  winnerGTE: String
+  winnerLT: String
+  winnerLTE: String
+  winnerContains: String
+  winnerHasPrefix: String
+  winnerHasSuffix: String
+  winnerEqualFold: String
+  winnerContainsFold: String
+  """
+  runner_up field predicates
+  """
+  runnerUp: String
+  runnerUpNEQ: String
+  runnerUpIn: [String!]
+  runnerUpNotIn: [String!]
+  runnerUpGT: String
+  runnerUpGTE: String
+  runnerUpLT: String
+  runnerUpLTE: String
+  runnerUpContains: String
+  runnerUpHasPrefix: String
+  runnerUpHasSuffix: String
+  runnerUpEqualFold: String
+  runnerUpContainsFold: String
+  """
+  score_difference field predicates
+  """
+  scoreDifference: Float
+  scoreDifferenceNEQ: Float
+  scoreDifferenceIn: [Float!]
+  scoreDifferenceNotIn: [Float!]
+  scoreDifferenceGT: Float
+  scoreDifferenceGTE: Float
+  scoreDifferenceLT: Float
+  scoreDifferenceLTE: Float
+  """
   report field predicates
   """
   report: String
@@ -3050,6 +4578,22 @@ input ExplanationWhereInput {
   reportHasSuffix: String
   reportEqualFold: String
   reportContainsFold: String
+  """
+  catalog_version field predicates
+  """
+  catalogVersion: String
+  catalogVersionNEQ: String
+  catalogVersionIn: [String!]
+  catalogVersionNotIn: [String!]
+  catalogVersionGT: String
+  catalogVersionGTE: String
+  catalogVersionLT: String
+  catalogVersionLTE: String
+  catalogVersionContains: String
+  catalogVersionHasPrefix: String
+  catalogVersionHasSuffix: String
+  catalogVersionEqualFold: String
+  catalogVersionContainsFold: String
   """
   results_computed_at field predicates
   """
@@ -3694,6 +5238,10 @@ input ScenarioWhereInput {
   hasExplanationsWith: [ExplanationWhereInput!]
 }
 """
+The builtin Time type
+"""
+scalar Time
+"""
 UpdateBenchmarkInput is used for update Benchmark object.
 Input was generated by ent.
 """
@@ -4197,41 +5745,6 @@ extend type Explanation {
   decision: Scenario! @goField(forceResolver: true)
 }
 
-"""
-A workload to simulate.
-"""
-type ScenarioConfig {
-  taskComplexity: Complexity!
-  """
-  Requests per day.
-  """
-  dataVolume: Int!
-  """
-  Latency target in milliseconds.
-  """
-  responseTimeSLA: Int!
-}
-
-input ScenarioConfigInput {
-  taskComplexity: Complexity!
-  """
-  Requests per day, at least 1.
-  """
-  dataVolume: Int!
-  """
-  Latency target in milliseconds, at least 1.
-  """
-  responseTimeSLA: Int!
-}
-
-type ScenarioResults {
-  computedAt: Time!
-  """
-  The version of the model catalog the results were computed from.
-  """
-  catalogVersion: String!
-}
-
 type PipelineNode {
   id: String!
   kind: String!
@@ -4357,19 +5870,11 @@ input DeploymentConfigInput {
   replicas: Int
 }
 
-type FeatureContribution {
-  feature: String!
-  value: Float!
-}
-
-type Counterfactual {
-  change: String!
-  newWinner: String!
-}
-
 extend type Mutation {
-  createScenario(input: CreateScenarioInput!): Scenario! @hasRole(role: FREE)
-  updateScenario(id: ID!, input: UpdateScenarioInput!): Scenario! @hasRole(role: FREE)
+  "With simulate: true the scenario is simulated in the same request (see simulateScenario)."
+  createScenario(input: CreateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
+  "With simulate: true the scenario is simulated again in the same request."
+  updateScenario(id: ID!, input: UpdateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
   "Returns the deleted row's id."
   deleteScenario(id: ID!): ID! @hasRole(role: FREE)
 
@@ -4495,6 +6000,371 @@ extend type Mutation {
   deleteUser(userId: ID!): ID! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "../scenario.graphqls", Input: `# The simulation engine (internal/simulation), explanations (internal/explain) and the model catalog
+# (internal/catalog). docs/engines/simulation.md and explain.md give the formulas.
+
+enum DataRegion {
+  US
+  EU
+  APAC
+  CN
+  "No constraint."
+  GLOBAL
+}
+
+"""
+A workload to simulate. Money is US dollars.
+"""
+type ScenarioConfig {
+  taskComplexity: Complexity!
+  "Requests per day (average)."
+  dataVolume: Int!
+  "Latency target in milliseconds at slaPercentile; 0 means no target."
+  responseTimeSLA: Int!
+  "Percentile the latency target applies to (default 95)."
+  slaPercentile: Float!
+  "Prompt tokens per request."
+  inputTokens: Int!
+  "Answer tokens per request."
+  outputTokens: Int!
+  "Share of input tokens read from the provider's prompt cache, 0 to 1."
+  cachedInputFraction: Float!
+  "Hidden reasoning tokens per request, billed for models whose measured configuration reasons."
+  reasoningTokens: Int!
+  "Peak-to-average traffic ratio (default 1)."
+  peakFactor: Float!
+  "Budget in US dollars per month; null means none."
+  monthlyBudget: Decimal
+  "Regions where data may be processed; empty means anywhere."
+  dataRegions: [DataRegion!]!
+  "Capabilities a model must have, e.g. function_calling, vision."
+  requiredCapabilities: [String!]!
+  "Attestations a model's provider must hold, e.g. HIPAA_BAA, ZDR."
+  requiredAttestations: [String!]!
+  "Model ids to consider; empty means the whole catalog."
+  candidates: [String!]!
+  "Lowest acceptable benchmark accuracy, 0 to 1, for models the workspace has benchmarked."
+  minAccuracy: Float
+}
+
+input ScenarioConfigInput {
+  taskComplexity: Complexity!
+  "Requests per day (average), at least 1."
+  dataVolume: Int!
+  "Latency target in milliseconds at slaPercentile; 0 means no target."
+  responseTimeSLA: Int!
+  slaPercentile: Float = 95
+  inputTokens: Int!
+  outputTokens: Int!
+  cachedInputFraction: Float = 0
+  reasoningTokens: Int = 0
+  peakFactor: Float = 1
+  "US dollars per month."
+  monthlyBudget: Decimal
+  dataRegions: [DataRegion!] = []
+  requiredCapabilities: [String!] = []
+  requiredAttestations: [String!] = []
+  candidates: [String!] = []
+  minAccuracy: Float
+}
+
+"""
+Where a figure came from: the catalog's published or third-party estimate, or the workspace's own finished benchmark.
+"""
+enum FigureSource {
+  CATALOG
+  BENCHMARK
+}
+
+enum ExclusionCode {
+  NOT_CHAT
+  SELF_HOST_ONLY
+  DEPRECATED
+  UNKNOWN_MODEL
+  REGION
+  CAPABILITY
+  ATTESTATION
+  CONTEXT_WINDOW
+  MAX_OUTPUT
+  NO_QUALITY_DATA
+  QUALITY
+  NO_SPEED_DATA
+  OVER_CAPACITY
+  SLA
+  BUDGET
+}
+
+enum ScoreFeatureName {
+  COST
+  LATENCY
+  QUALITY
+  HEADROOM
+}
+
+"""
+A simulation of the Scenario's workload on one catalog version.
+"""
+type ScenarioResults {
+  computedAt: Time!
+  "The catalog version the results were computed from."
+  catalogVersion: String!
+  "The recommended model id; null when nothing fits."
+  winner: String @goField(forceResolver: true)
+  "The workload as simulated, defaults applied."
+  workload: ScenarioConfig! @goField(forceResolver: true)
+  "Days in a month used for monthly costs (365.25 / 12)."
+  daysPerMonth: Decimal!
+  "Requests per second at peak."
+  peakRps: Float!
+  weights: ScoreWeights!
+  "Whether the QUALITY feature came from benchmark accuracy (every ranked model measured) or the catalog."
+  qualityBasis: FigureSource!
+  "Candidates that fit, best first."
+  ranked: [SimulationCandidate!]!
+  "Candidates that do not fit, each with every reason."
+  excluded: [SimulationCandidate!]!
+  "Model ids no other ranked candidate beats on cost, p95 latency and quality at once."
+  paretoFront: [String!]!
+}
+
+type ScoreWeights {
+  cost: Float!
+  latency: Float!
+  quality: Float!
+  headroom: Float!
+}
+
+type SimulationCandidate {
+  modelId: String!
+  name: String!
+  provider: String!
+  "Region chosen for the data constraint; empty without one."
+  processingRegion: String!
+  "Null when the model has no hosted price."
+  cost: CandidateCost
+  capacity: CandidateCapacity
+  "Null without speed figures, or when peak traffic exceeds capacity."
+  latency: CandidateLatency
+  quality: CandidateQuality!
+  slaFit: Boolean!
+  budgetFit: Boolean!
+  qualityFit: Boolean!
+  "The score's parts; they sum to score."
+  features: [ScoreFeature!]!
+  score: Float!
+  "1 for the winner; 0 when excluded."
+  rank: Int!
+  pareto: Boolean!
+  reasons: [ExclusionReason!]!
+  "Conditions from the provider's facts, e.g. that EU residency needs approval."
+  caveats: [String!]!
+}
+
+"""
+Costs in US dollars.
+"""
+type CandidateCost {
+  perRequest: Decimal!
+  perDay: Decimal! @goField(name: "Daily")
+  perMonth: Decimal! @goField(name: "Monthly")
+  monthlyInput: Decimal!
+  monthlyCachedInput: Decimal!
+  monthlyOutput: Decimal!
+  monthlyReasoning: Decimal!
+  "Above the model's long-context threshold, its dearer prices apply."
+  longContextTier: Boolean!
+  "Price multiplier for the processing region."
+  regionalUplift: Decimal!
+  cacheApplied: Boolean!
+}
+
+type RateLimit {
+  requestsPerMinute: Int!
+  "0: no token limit."
+  tokensPerMinute: Int!
+  basis: String!
+}
+
+"""
+The queue model at peak: M/M/c with Erlang C, c from the assumed rate limit.
+"""
+type CandidateCapacity {
+  rateLimit: RateLimit!
+  servers: Int!
+  meanServiceMillis: Float!
+  sustainableRps: Float! @goField(name: "SustainableRPS")
+  sustainablePerDay: Float!
+  peakRps: Float! @goField(name: "PeakRPS")
+  utilization: Float!
+  probabilityOfWaiting: Float!
+  stable: Boolean!
+}
+
+type CandidateLatency {
+  ttftMillis: Float! @goField(name: "TTFTMillis")
+  outputTokensPerSecond: Float!
+  serviceP50Millis: Float!
+  queueWaitP50Millis: Float!
+  queueWaitP95Millis: Float!
+  p50Millis: Float!
+  p95Millis: Float!
+  atSlaPercentileMillis: Float! @goField(name: "AtSLAPercentileMillis")
+  ttftSource: FigureSource! @goField(name: "TTFTSource")
+  decodeSource: FigureSource!
+  spreadSource: FigureSource!
+}
+
+type CandidateQuality {
+  "3 good, 2 adequate, 1 weak, 0 unsuitable at the task complexity; null when unknown."
+  tier: Int @goField(forceResolver: true)
+  intelligenceIndex: Float
+  "Measured accuracy when benchmarked."
+  accuracy: Float
+  "The QUALITY feature, 0 to 1."
+  value: Float!
+  source: FigureSource!
+}
+
+type ScoreFeature {
+  name: ScoreFeatureName!
+  "The feature's value, 0 to 1."
+  value: Float!
+  weight: Float!
+  "weight × value"
+  contribution: Float!
+}
+
+type ExclusionReason {
+  code: ExclusionCode!
+  message: String!
+}
+
+enum SweepVariable {
+  REQUESTS_PER_DAY
+  INPUT_TOKENS
+  OUTPUT_TOKENS
+  "Milliseconds."
+  LATENCY_SLA
+  "US dollars per month."
+  BUDGET
+  PEAK_FACTOR
+}
+
+enum SweepScale {
+  LINEAR
+  LOG
+}
+
+"""
+Cost and latency of each candidate across a range of one workload variable, ready to plot.
+"""
+type ScenarioSweep {
+  catalogVersion: String!
+  variable: SweepVariable!
+  scale: SweepScale!
+  "The variable's value at each point."
+  values: [Float!]!
+  "The winner at each point; null where nothing fits."
+  winners: [String]! @goField(forceResolver: true)
+  series: [SweepSeries!]!
+  "Points where the winner differs from the previous point's."
+  winnerChanges: [WinnerChange!]!
+}
+
+type SweepSeries {
+  modelId: String!
+  points: [SweepPoint!]!
+}
+
+type SweepPoint {
+  "US dollars per month; null where it cannot be computed."
+  monthlyCost: Decimal
+  p95Millis: Float
+  fits: Boolean!
+  "0 when excluded at this point."
+  rank: Int!
+}
+
+type WinnerChange {
+  index: Int!
+  value: Float!
+  "Null when nothing fitted before."
+  from: String @goField(forceResolver: true)
+  "Null when nothing fits from here."
+  to: String @goField(forceResolver: true)
+}
+
+enum ExplanationDirection {
+  WINNER
+  RUNNER_UP
+  NEUTRAL
+}
+
+"""
+One score feature's share of the winner's lead over the runner-up (an exact Shapley value).
+"""
+type FeatureContribution {
+  feature: ScoreFeatureName!
+  winnerValue: Float!
+  runnerUpValue: Float!
+  weight: Float!
+  "This feature's part of the score difference; all of them sum to scoreDifference."
+  phi: Float!
+  "|phi| / Σ|phi|"
+  share: Float!
+  direction: ExplanationDirection!
+}
+
+enum CounterfactualVariable {
+  LATENCY_SLA
+  BUDGET
+  REQUESTS_PER_DAY
+  INPUT_TOKENS
+  OUTPUT_TOKENS
+  COMPLEXITY
+  DATA_REGIONS
+}
+
+"""
+A change to the workload that changes the winner, confirmed by simulating it.
+"""
+type Counterfactual {
+  variable: CounterfactualVariable!
+  from: String!
+  to: String!
+  "|to − from| / from for numeric variables; 1 for categorical ones."
+  relativeChange: Float!
+  newWinner: String!
+  newWinnerScore: Float!
+  description: String!
+}
+
+extend type Explanation {
+  "Whether the explanation's Scenario results are still current."
+  current: Boolean! @goField(forceResolver: true)
+}
+
+extend type Query {
+  """
+  Simulates a Scenario's workload over a range of one variable (at most 200 steps) without storing anything.
+  """
+  scenarioSweep(id: ID!, variable: SweepVariable!, from: Float!, to: Float!, steps: Int!, scale: SweepScale = LINEAR): ScenarioSweep! @hasRole(role: FREE)
+}
+
+extend type Mutation {
+  """
+  Simulates the Scenario's workload against the catalog and stores the results on it, with the catalog
+  version; earlier explanations of it become stale. Where the viewer has finished benchmarks of a model,
+  their measured latency and accuracy take precedence over the catalog's.
+  """
+  simulateScenario(id: ID!): Scenario! @hasRole(role: FREE)
+  """
+  Explains the Scenario's current results: why the winner beat the runner-up and what would change it.
+  Simulate first.
+  """
+  explainDecision(scenarioId: ID!): Explanation! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# Hand-written root of the schema. The entities' types, connections, filters and inputs are generated into
 # ent.graphqls from ent/schema; this file and its siblings add what ent cannot know.
 
@@ -4509,7 +6379,6 @@ An exact decimal number, sent and received as a string such as "1234.5600".
 """
 scalar Decimal
 
-scalar Time
 
 type Mutation
 `, BuiltIn: false},
@@ -4612,6 +6481,168 @@ func (ec *executionContext) childFields_BenchmarkResults(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkResults", field.Name)
 }
 
+func (ec *executionContext) childFields_CandidateCapacity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rateLimit":
+		return ec.fieldContext_CandidateCapacity_rateLimit(ctx, field)
+	case "servers":
+		return ec.fieldContext_CandidateCapacity_servers(ctx, field)
+	case "meanServiceMillis":
+		return ec.fieldContext_CandidateCapacity_meanServiceMillis(ctx, field)
+	case "sustainableRps":
+		return ec.fieldContext_CandidateCapacity_sustainableRps(ctx, field)
+	case "sustainablePerDay":
+		return ec.fieldContext_CandidateCapacity_sustainablePerDay(ctx, field)
+	case "peakRps":
+		return ec.fieldContext_CandidateCapacity_peakRps(ctx, field)
+	case "utilization":
+		return ec.fieldContext_CandidateCapacity_utilization(ctx, field)
+	case "probabilityOfWaiting":
+		return ec.fieldContext_CandidateCapacity_probabilityOfWaiting(ctx, field)
+	case "stable":
+		return ec.fieldContext_CandidateCapacity_stable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateCapacity", field.Name)
+}
+
+func (ec *executionContext) childFields_CandidateCost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perRequest":
+		return ec.fieldContext_CandidateCost_perRequest(ctx, field)
+	case "perDay":
+		return ec.fieldContext_CandidateCost_perDay(ctx, field)
+	case "perMonth":
+		return ec.fieldContext_CandidateCost_perMonth(ctx, field)
+	case "monthlyInput":
+		return ec.fieldContext_CandidateCost_monthlyInput(ctx, field)
+	case "monthlyCachedInput":
+		return ec.fieldContext_CandidateCost_monthlyCachedInput(ctx, field)
+	case "monthlyOutput":
+		return ec.fieldContext_CandidateCost_monthlyOutput(ctx, field)
+	case "monthlyReasoning":
+		return ec.fieldContext_CandidateCost_monthlyReasoning(ctx, field)
+	case "longContextTier":
+		return ec.fieldContext_CandidateCost_longContextTier(ctx, field)
+	case "regionalUplift":
+		return ec.fieldContext_CandidateCost_regionalUplift(ctx, field)
+	case "cacheApplied":
+		return ec.fieldContext_CandidateCost_cacheApplied(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateCost", field.Name)
+}
+
+func (ec *executionContext) childFields_CandidateLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ttftMillis":
+		return ec.fieldContext_CandidateLatency_ttftMillis(ctx, field)
+	case "outputTokensPerSecond":
+		return ec.fieldContext_CandidateLatency_outputTokensPerSecond(ctx, field)
+	case "serviceP50Millis":
+		return ec.fieldContext_CandidateLatency_serviceP50Millis(ctx, field)
+	case "queueWaitP50Millis":
+		return ec.fieldContext_CandidateLatency_queueWaitP50Millis(ctx, field)
+	case "queueWaitP95Millis":
+		return ec.fieldContext_CandidateLatency_queueWaitP95Millis(ctx, field)
+	case "p50Millis":
+		return ec.fieldContext_CandidateLatency_p50Millis(ctx, field)
+	case "p95Millis":
+		return ec.fieldContext_CandidateLatency_p95Millis(ctx, field)
+	case "atSlaPercentileMillis":
+		return ec.fieldContext_CandidateLatency_atSlaPercentileMillis(ctx, field)
+	case "ttftSource":
+		return ec.fieldContext_CandidateLatency_ttftSource(ctx, field)
+	case "decodeSource":
+		return ec.fieldContext_CandidateLatency_decodeSource(ctx, field)
+	case "spreadSource":
+		return ec.fieldContext_CandidateLatency_spreadSource(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateLatency", field.Name)
+}
+
+func (ec *executionContext) childFields_CandidateQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tier":
+		return ec.fieldContext_CandidateQuality_tier(ctx, field)
+	case "intelligenceIndex":
+		return ec.fieldContext_CandidateQuality_intelligenceIndex(ctx, field)
+	case "accuracy":
+		return ec.fieldContext_CandidateQuality_accuracy(ctx, field)
+	case "value":
+		return ec.fieldContext_CandidateQuality_value(ctx, field)
+	case "source":
+		return ec.fieldContext_CandidateQuality_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CandidateQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_CatalogModel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CatalogModel_id(ctx, field)
+	case "provider":
+		return ec.fieldContext_CatalogModel_provider(ctx, field)
+	case "name":
+		return ec.fieldContext_CatalogModel_name(ctx, field)
+	case "mode":
+		return ec.fieldContext_CatalogModel_mode(ctx, field)
+	case "inputPerToken":
+		return ec.fieldContext_CatalogModel_inputPerToken(ctx, field)
+	case "outputPerToken":
+		return ec.fieldContext_CatalogModel_outputPerToken(ctx, field)
+	case "cachedInputPerToken":
+		return ec.fieldContext_CatalogModel_cachedInputPerToken(ctx, field)
+	case "longContextThreshold":
+		return ec.fieldContext_CatalogModel_longContextThreshold(ctx, field)
+	case "inputPerTokenAboveTier":
+		return ec.fieldContext_CatalogModel_inputPerTokenAboveTier(ctx, field)
+	case "outputPerTokenAboveTier":
+		return ec.fieldContext_CatalogModel_outputPerTokenAboveTier(ctx, field)
+	case "reasoningPerToken":
+		return ec.fieldContext_CatalogModel_reasoningPerToken(ctx, field)
+	case "price":
+		return ec.fieldContext_CatalogModel_price(ctx, field)
+	case "contextWindow":
+		return ec.fieldContext_CatalogModel_contextWindow(ctx, field)
+	case "maxOutputTokens":
+		return ec.fieldContext_CatalogModel_maxOutputTokens(ctx, field)
+	case "capabilities":
+		return ec.fieldContext_CatalogModel_capabilities(ctx, field)
+	case "reasoning":
+		return ec.fieldContext_CatalogModel_reasoning(ctx, field)
+	case "deprecationDate":
+		return ec.fieldContext_CatalogModel_deprecationDate(ctx, field)
+	case "openWeights":
+		return ec.fieldContext_CatalogModel_openWeights(ctx, field)
+	case "selfHostOnly":
+		return ec.fieldContext_CatalogModel_selfHostOnly(ctx, field)
+	case "parametersBillions":
+		return ec.fieldContext_CatalogModel_parametersBillions(ctx, field)
+	case "quality":
+		return ec.fieldContext_CatalogModel_quality(ctx, field)
+	case "speed":
+		return ec.fieldContext_CatalogModel_speed(ctx, field)
+	case "regions":
+		return ec.fieldContext_CatalogModel_regions(ctx, field)
+	case "attestations":
+		return ec.fieldContext_CatalogModel_attestations(ctx, field)
+	case "facts":
+		return ec.fieldContext_CatalogModel_facts(ctx, field)
+	case "factsNote":
+		return ec.fieldContext_CatalogModel_factsNote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CatalogModel", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplexityTier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "complexity":
+		return ec.fieldContext_ComplexityTier_complexity(ctx, field)
+	case "tier":
+		return ec.fieldContext_ComplexityTier_tier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplexityTier", field.Name)
+}
+
 func (ec *executionContext) childFields_ComplianceProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4674,10 +6705,20 @@ func (ec *executionContext) childFields_ComplianceRecommendation(ctx context.Con
 
 func (ec *executionContext) childFields_Counterfactual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "change":
-		return ec.fieldContext_Counterfactual_change(ctx, field)
+	case "variable":
+		return ec.fieldContext_Counterfactual_variable(ctx, field)
+	case "from":
+		return ec.fieldContext_Counterfactual_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Counterfactual_to(ctx, field)
+	case "relativeChange":
+		return ec.fieldContext_Counterfactual_relativeChange(ctx, field)
 	case "newWinner":
 		return ec.fieldContext_Counterfactual_newWinner(ctx, field)
+	case "newWinnerScore":
+		return ec.fieldContext_Counterfactual_newWinnerScore(ctx, field)
+	case "description":
+		return ec.fieldContext_Counterfactual_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Counterfactual", field.Name)
 }
@@ -4758,6 +6799,16 @@ func (ec *executionContext) childFields_DeploymentEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ExclusionReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ExclusionReason_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ExclusionReason_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExclusionReason", field.Name)
+}
+
 func (ec *executionContext) childFields_Experiment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4834,12 +6885,20 @@ func (ec *executionContext) childFields_Explanation(ctx context.Context, field g
 		return ec.fieldContext_Explanation_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Explanation_updatedAt(ctx, field)
+	case "winner":
+		return ec.fieldContext_Explanation_winner(ctx, field)
+	case "runnerUp":
+		return ec.fieldContext_Explanation_runnerUp(ctx, field)
+	case "scoreDifference":
+		return ec.fieldContext_Explanation_scoreDifference(ctx, field)
 	case "featureImportance":
 		return ec.fieldContext_Explanation_featureImportance(ctx, field)
 	case "counterfactuals":
 		return ec.fieldContext_Explanation_counterfactuals(ctx, field)
 	case "report":
 		return ec.fieldContext_Explanation_report(ctx, field)
+	case "catalogVersion":
+		return ec.fieldContext_Explanation_catalogVersion(ctx, field)
 	case "resultsComputedAt":
 		return ec.fieldContext_Explanation_resultsComputedAt(ctx, field)
 	case "stale":
@@ -4848,6 +6907,8 @@ func (ec *executionContext) childFields_Explanation(ctx context.Context, field g
 		return ec.fieldContext_Explanation_owner(ctx, field)
 	case "decision":
 		return ec.fieldContext_Explanation_decision(ctx, field)
+	case "current":
+		return ec.fieldContext_Explanation_current(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Explanation", field.Name)
 }
@@ -4878,10 +6939,40 @@ func (ec *executionContext) childFields_FeatureContribution(ctx context.Context,
 	switch field.Name {
 	case "feature":
 		return ec.fieldContext_FeatureContribution_feature(ctx, field)
-	case "value":
-		return ec.fieldContext_FeatureContribution_value(ctx, field)
+	case "winnerValue":
+		return ec.fieldContext_FeatureContribution_winnerValue(ctx, field)
+	case "runnerUpValue":
+		return ec.fieldContext_FeatureContribution_runnerUpValue(ctx, field)
+	case "weight":
+		return ec.fieldContext_FeatureContribution_weight(ctx, field)
+	case "phi":
+		return ec.fieldContext_FeatureContribution_phi(ctx, field)
+	case "share":
+		return ec.fieldContext_FeatureContribution_share(ctx, field)
+	case "direction":
+		return ec.fieldContext_FeatureContribution_direction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FeatureContribution", field.Name)
+}
+
+func (ec *executionContext) childFields_InstanceType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_InstanceType_provider(ctx, field)
+	case "type":
+		return ec.fieldContext_InstanceType_type(ctx, field)
+	case "gpu":
+		return ec.fieldContext_InstanceType_gpu(ctx, field)
+	case "gpuCount":
+		return ec.fieldContext_InstanceType_gpuCount(ctx, field)
+	case "region":
+		return ec.fieldContext_InstanceType_region(ctx, field)
+	case "hourlyUsd":
+		return ec.fieldContext_InstanceType_hourlyUsd(ctx, field)
+	case "provenance":
+		return ec.fieldContext_InstanceType_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InstanceType", field.Name)
 }
 
 func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4892,6 +6983,32 @@ func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field gr
 		return ec.fieldContext_MetricSpec_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MetricSpec", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelQuality(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "intelligenceIndex":
+		return ec.fieldContext_ModelQuality_intelligenceIndex(ctx, field)
+	case "gpqaDiamond":
+		return ec.fieldContext_ModelQuality_gpqaDiamond(ctx, field)
+	case "tiers":
+		return ec.fieldContext_ModelQuality_tiers(ctx, field)
+	case "provenance":
+		return ec.fieldContext_ModelQuality_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelQuality", field.Name)
+}
+
+func (ec *executionContext) childFields_ModelSpeed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ttftMillis":
+		return ec.fieldContext_ModelSpeed_ttftMillis(ctx, field)
+	case "outputTokensPerSecond":
+		return ec.fieldContext_ModelSpeed_outputTokensPerSecond(ctx, field)
+	case "provenance":
+		return ec.fieldContext_ModelSpeed_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ModelSpeed", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5000,6 +7117,30 @@ func (ec *executionContext) childFields_PipelineNodeConfig(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type PipelineNodeConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_Provenance_source(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Provenance_asOf(ctx, field)
+	case "estimate":
+		return ec.fieldContext_Provenance_estimate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
+}
+
+func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "requestsPerMinute":
+		return ec.fieldContext_RateLimit_requestsPerMinute(ctx, field)
+	case "tokensPerMinute":
+		return ec.fieldContext_RateLimit_tokensPerMinute(ctx, field)
+	case "basis":
+		return ec.fieldContext_RateLimit_basis(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
+}
+
 func (ec *executionContext) childFields_Scenario(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5030,6 +7171,30 @@ func (ec *executionContext) childFields_ScenarioConfig(ctx context.Context, fiel
 		return ec.fieldContext_ScenarioConfig_dataVolume(ctx, field)
 	case "responseTimeSLA":
 		return ec.fieldContext_ScenarioConfig_responseTimeSLA(ctx, field)
+	case "slaPercentile":
+		return ec.fieldContext_ScenarioConfig_slaPercentile(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_ScenarioConfig_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_ScenarioConfig_outputTokens(ctx, field)
+	case "cachedInputFraction":
+		return ec.fieldContext_ScenarioConfig_cachedInputFraction(ctx, field)
+	case "reasoningTokens":
+		return ec.fieldContext_ScenarioConfig_reasoningTokens(ctx, field)
+	case "peakFactor":
+		return ec.fieldContext_ScenarioConfig_peakFactor(ctx, field)
+	case "monthlyBudget":
+		return ec.fieldContext_ScenarioConfig_monthlyBudget(ctx, field)
+	case "dataRegions":
+		return ec.fieldContext_ScenarioConfig_dataRegions(ctx, field)
+	case "requiredCapabilities":
+		return ec.fieldContext_ScenarioConfig_requiredCapabilities(ctx, field)
+	case "requiredAttestations":
+		return ec.fieldContext_ScenarioConfig_requiredAttestations(ctx, field)
+	case "candidates":
+		return ec.fieldContext_ScenarioConfig_candidates(ctx, field)
+	case "minAccuracy":
+		return ec.fieldContext_ScenarioConfig_minAccuracy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScenarioConfig", field.Name)
 }
@@ -5062,8 +7227,138 @@ func (ec *executionContext) childFields_ScenarioResults(ctx context.Context, fie
 		return ec.fieldContext_ScenarioResults_computedAt(ctx, field)
 	case "catalogVersion":
 		return ec.fieldContext_ScenarioResults_catalogVersion(ctx, field)
+	case "winner":
+		return ec.fieldContext_ScenarioResults_winner(ctx, field)
+	case "workload":
+		return ec.fieldContext_ScenarioResults_workload(ctx, field)
+	case "daysPerMonth":
+		return ec.fieldContext_ScenarioResults_daysPerMonth(ctx, field)
+	case "peakRps":
+		return ec.fieldContext_ScenarioResults_peakRps(ctx, field)
+	case "weights":
+		return ec.fieldContext_ScenarioResults_weights(ctx, field)
+	case "qualityBasis":
+		return ec.fieldContext_ScenarioResults_qualityBasis(ctx, field)
+	case "ranked":
+		return ec.fieldContext_ScenarioResults_ranked(ctx, field)
+	case "excluded":
+		return ec.fieldContext_ScenarioResults_excluded(ctx, field)
+	case "paretoFront":
+		return ec.fieldContext_ScenarioResults_paretoFront(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScenarioResults", field.Name)
+}
+
+func (ec *executionContext) childFields_ScenarioSweep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "catalogVersion":
+		return ec.fieldContext_ScenarioSweep_catalogVersion(ctx, field)
+	case "variable":
+		return ec.fieldContext_ScenarioSweep_variable(ctx, field)
+	case "scale":
+		return ec.fieldContext_ScenarioSweep_scale(ctx, field)
+	case "values":
+		return ec.fieldContext_ScenarioSweep_values(ctx, field)
+	case "winners":
+		return ec.fieldContext_ScenarioSweep_winners(ctx, field)
+	case "series":
+		return ec.fieldContext_ScenarioSweep_series(ctx, field)
+	case "winnerChanges":
+		return ec.fieldContext_ScenarioSweep_winnerChanges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScenarioSweep", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreFeature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ScoreFeature_name(ctx, field)
+	case "value":
+		return ec.fieldContext_ScoreFeature_value(ctx, field)
+	case "weight":
+		return ec.fieldContext_ScoreFeature_weight(ctx, field)
+	case "contribution":
+		return ec.fieldContext_ScoreFeature_contribution(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreFeature", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreWeights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cost":
+		return ec.fieldContext_ScoreWeights_cost(ctx, field)
+	case "latency":
+		return ec.fieldContext_ScoreWeights_latency(ctx, field)
+	case "quality":
+		return ec.fieldContext_ScoreWeights_quality(ctx, field)
+	case "headroom":
+		return ec.fieldContext_ScoreWeights_headroom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreWeights", field.Name)
+}
+
+func (ec *executionContext) childFields_SimulationCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modelId":
+		return ec.fieldContext_SimulationCandidate_modelId(ctx, field)
+	case "name":
+		return ec.fieldContext_SimulationCandidate_name(ctx, field)
+	case "provider":
+		return ec.fieldContext_SimulationCandidate_provider(ctx, field)
+	case "processingRegion":
+		return ec.fieldContext_SimulationCandidate_processingRegion(ctx, field)
+	case "cost":
+		return ec.fieldContext_SimulationCandidate_cost(ctx, field)
+	case "capacity":
+		return ec.fieldContext_SimulationCandidate_capacity(ctx, field)
+	case "latency":
+		return ec.fieldContext_SimulationCandidate_latency(ctx, field)
+	case "quality":
+		return ec.fieldContext_SimulationCandidate_quality(ctx, field)
+	case "slaFit":
+		return ec.fieldContext_SimulationCandidate_slaFit(ctx, field)
+	case "budgetFit":
+		return ec.fieldContext_SimulationCandidate_budgetFit(ctx, field)
+	case "qualityFit":
+		return ec.fieldContext_SimulationCandidate_qualityFit(ctx, field)
+	case "features":
+		return ec.fieldContext_SimulationCandidate_features(ctx, field)
+	case "score":
+		return ec.fieldContext_SimulationCandidate_score(ctx, field)
+	case "rank":
+		return ec.fieldContext_SimulationCandidate_rank(ctx, field)
+	case "pareto":
+		return ec.fieldContext_SimulationCandidate_pareto(ctx, field)
+	case "reasons":
+		return ec.fieldContext_SimulationCandidate_reasons(ctx, field)
+	case "caveats":
+		return ec.fieldContext_SimulationCandidate_caveats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimulationCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_SweepPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "monthlyCost":
+		return ec.fieldContext_SweepPoint_monthlyCost(ctx, field)
+	case "p95Millis":
+		return ec.fieldContext_SweepPoint_p95Millis(ctx, field)
+	case "fits":
+		return ec.fieldContext_SweepPoint_fits(ctx, field)
+	case "rank":
+		return ec.fieldContext_SweepPoint_rank(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SweepPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_SweepSeries(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "modelId":
+		return ec.fieldContext_SweepSeries_modelId(ctx, field)
+	case "points":
+		return ec.fieldContext_SweepSeries_points(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SweepSeries", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5118,6 +7413,20 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WinnerChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_WinnerChange_index(ctx, field)
+	case "value":
+		return ec.fieldContext_WinnerChange_value(ctx, field)
+	case "from":
+		return ec.fieldContext_WinnerChange_from(ctx, field)
+	case "to":
+		return ec.fieldContext_WinnerChange_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WinnerChange", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5345,6 +7654,14 @@ func (ec *executionContext) field_Mutation_createScenario_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "simulate",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simulate"] = arg1
 	return args, nil
 }
 
@@ -5474,6 +7791,20 @@ func (ec *executionContext) field_Mutation_deleteUser_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_explainDecision_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scenarioId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scenarioId"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_logIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5521,6 +7852,20 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_simulateScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -5653,6 +7998,14 @@ func (ec *executionContext) field_Mutation_updateScenario_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "simulate",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["simulate"] = arg2
 	return args, nil
 }
 
@@ -5940,6 +8293,42 @@ func (ec *executionContext) field_Query_explanations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_instanceTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*gqlmodel.InstanceTypeWhereInput, error) {
+			return ec.unmarshalOInstanceTypeWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐInstanceTypeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_models_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*gqlmodel.ModelWhereInput, error) {
+			return ec.unmarshalOModelWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*gqlmodel.ModelOrder, error) {
+			return ec.unmarshalOModelOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6019,6 +8408,60 @@ func (ec *executionContext) field_Query_pipelines_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_scenarioSweep_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "variable",
+		func(ctx context.Context, v any) (simulation.SweepVariable, error) {
+			return ec.unmarshalNSweepVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepVariable(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["variable"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "steps",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["steps"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "scale",
+		func(ctx context.Context, v any) (*simulation.Scale, error) {
+			return ec.unmarshalOSweepScale2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scale"] = arg5
 	return args, nil
 }
 
@@ -7352,6 +9795,1500 @@ func (ec *executionContext) fieldContext_BenchmarkResults_models(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _CandidateCapacity_rateLimit(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_rateLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.RateLimit) graphql.Marshaler {
+			return ec.marshalNRateLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐRateLimit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_rateLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CandidateCapacity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CandidateCapacity_servers(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_servers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Servers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_servers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CandidateCapacity_meanServiceMillis(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_meanServiceMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanServiceMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_meanServiceMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_sustainableRps(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_sustainableRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SustainableRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_sustainableRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_sustainablePerDay(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_sustainablePerDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SustainablePerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_sustainablePerDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_peakRps(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_peakRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeakRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_peakRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_utilization(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_utilization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Utilization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_utilization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_probabilityOfWaiting(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_probabilityOfWaiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProbabilityOfWaiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_probabilityOfWaiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateCapacity_stable(ctx context.Context, field graphql.CollectedField, obj *simulation.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCapacity_stable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCapacity_stable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCapacity", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidateCost_perRequest(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_perRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_perRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_perDay(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_perDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Daily, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_perDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_perMonth(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_perMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monthly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_perMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_monthlyInput(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyInput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyInput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyInput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_monthlyCachedInput(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyCachedInput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyCachedInput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyCachedInput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_monthlyOutput(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyOutput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyOutput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyOutput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_monthlyReasoning(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyReasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyReasoning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_longContextTier(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_longContextTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongContextTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_longContextTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidateCost_regionalUplift(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_regionalUplift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionalUplift, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_regionalUplift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_cacheApplied(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_cacheApplied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheApplied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_cacheApplied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidateLatency_ttftMillis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_ttftMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTFTMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_ttftMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_outputTokensPerSecond(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_outputTokensPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokensPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_outputTokensPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_serviceP50Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_serviceP50Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceP50Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_serviceP50Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_queueWaitP50Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_queueWaitP50Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueWaitP50Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_queueWaitP50Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_queueWaitP95Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_queueWaitP95Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueWaitP95Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_queueWaitP95Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_p50Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_p50Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_p50Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_p95Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_p95Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_p95Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_atSlaPercentileMillis(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_atSlaPercentileMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtSLAPercentileMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_atSlaPercentileMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateLatency_ttftSource(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_ttftSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTFTSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+			return ec.marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_ttftSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _CandidateLatency_decodeSource(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_decodeSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecodeSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+			return ec.marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_decodeSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _CandidateLatency_spreadSource(ctx context.Context, field graphql.CollectedField, obj *simulation.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateLatency_spreadSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpreadSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+			return ec.marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateLatency_spreadSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateLatency", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _CandidateQuality_tier(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CandidateQuality().Tier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, true, true, "Int")
+}
+
+func (ec *executionContext) _CandidateQuality_intelligenceIndex(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_intelligenceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntelligenceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_intelligenceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateQuality_accuracy(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_accuracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Accuracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_accuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateQuality_value(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CandidateQuality_source(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+			return ec.marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _CatalogModel_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_provider(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_name(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_mode(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_inputPerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_inputPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_inputPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_outputPerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_outputPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_outputPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_cachedInputPerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_cachedInputPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CachedInputPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_cachedInputPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_longContextThreshold(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_longContextThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LongContextThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_longContextThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CatalogModel_inputPerTokenAboveTier(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_inputPerTokenAboveTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputPerTokenAboveTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_inputPerTokenAboveTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_outputPerTokenAboveTier(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_outputPerTokenAboveTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputPerTokenAboveTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_outputPerTokenAboveTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_reasoningPerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_reasoningPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_reasoningPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_price(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogModel_contextWindow(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_contextWindow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContextWindow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_contextWindow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CatalogModel_maxOutputTokens(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_maxOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_maxOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CatalogModel_capabilities(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_capabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_capabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_reasoning(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_reasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasoning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_reasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CatalogModel_deprecationDate(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_deprecationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeprecationDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_deprecationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_openWeights(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_openWeights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenWeights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_openWeights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CatalogModel_selfHostOnly(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_selfHostOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfHostOnly, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_selfHostOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CatalogModel_parametersBillions(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_parametersBillions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParametersBillions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalOFloat2float64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_parametersBillions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CatalogModel_quality(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_quality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Quality) graphql.Marshaler {
+			return ec.marshalOModelQuality2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐQuality(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_quality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogModel_speed(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_speed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Speed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.Speed) graphql.Marshaler {
+			return ec.marshalOModelSpeed2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐSpeed(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_speed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ModelSpeed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogModel_regions(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_regions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_regions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_attestations(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_attestations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attestations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_attestations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _CatalogModel_facts(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CatalogModel_factsNote(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_factsNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FactsNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_factsNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplexityTier_complexity(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ComplexityTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplexityTier_complexity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complexity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Complexity) graphql.Marshaler {
+			return ec.marshalNComplexity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplexity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplexityTier_complexity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplexityTier", field, false, false, "Complexity")
+}
+
+func (ec *executionContext) _ComplexityTier_tier(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ComplexityTier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplexityTier_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplexityTier_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplexityTier", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ComplianceProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7811,16 +11748,39 @@ func (ec *executionContext) fieldContext_ComplianceRecommendation_recommendation
 	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Counterfactual_change(ctx context.Context, field graphql.CollectedField, obj *model.Counterfactual) (ret graphql.Marshaler) {
+func (ec *executionContext) _Counterfactual_variable(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Counterfactual_change(ctx, field)
+			return ec.fieldContext_Counterfactual_variable(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Change, nil
+			return obj.Variable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v explain.Variable) graphql.Marshaler {
+			return ec.marshalNCounterfactualVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐVariable(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counterfactual_variable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "CounterfactualVariable")
+}
+
+func (ec *executionContext) _Counterfactual_from(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counterfactual_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7830,11 +11790,57 @@ func (ec *executionContext) _Counterfactual_change(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Counterfactual_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Counterfactual_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
 }
 
-func (ec *executionContext) _Counterfactual_newWinner(ctx context.Context, field graphql.CollectedField, obj *model.Counterfactual) (ret graphql.Marshaler) {
+func (ec *executionContext) _Counterfactual_to(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counterfactual_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counterfactual_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
+}
+
+func (ec *executionContext) _Counterfactual_relativeChange(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counterfactual_relativeChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelativeChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counterfactual_relativeChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Counterfactual_newWinner(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7854,6 +11860,52 @@ func (ec *executionContext) _Counterfactual_newWinner(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Counterfactual_newWinner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
+}
+
+func (ec *executionContext) _Counterfactual_newWinnerScore(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counterfactual_newWinnerScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewWinnerScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counterfactual_newWinnerScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Counterfactual_description(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Counterfactual_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Counterfactual_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
 }
 
@@ -8429,6 +12481,52 @@ func (ec *executionContext) _DeploymentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DeploymentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExclusionReason_code(ctx context.Context, field graphql.CollectedField, obj *simulation.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExclusionReason_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.ReasonCode) graphql.Marshaler {
+			return ec.marshalNExclusionCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExclusionReason_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExclusionReason", field, false, false, "ExclusionCode")
+}
+
+func (ec *executionContext) _ExclusionReason_message(ctx context.Context, field graphql.CollectedField, obj *simulation.Reason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExclusionReason_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExclusionReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExclusionReason", field, false, false, "String")
 }
 
 func (ec *executionContext) _Experiment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
@@ -9009,6 +13107,75 @@ func (ec *executionContext) fieldContext_Explanation_updatedAt(_ context.Context
 	return graphql.NewScalarFieldContext("Explanation", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Explanation_winner(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_winner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Winner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_winner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Explanation_runnerUp(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_runnerUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RunnerUp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_runnerUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Explanation_scoreDifference(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_scoreDifference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoreDifference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_scoreDifference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Explanation_featureImportance(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9021,8 +13188,8 @@ func (ec *executionContext) _Explanation_featureImportance(ctx context.Context, 
 			return obj.FeatureImportance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.FeatureContribution) graphql.Marshaler {
-			return ec.marshalNFeatureContribution2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐFeatureContributionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []explain.Contribution) graphql.Marshaler {
+			return ec.marshalNFeatureContribution2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐContributionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9053,8 +13220,8 @@ func (ec *executionContext) _Explanation_counterfactuals(ctx context.Context, fi
 			return obj.Counterfactuals, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Counterfactual) graphql.Marshaler {
-			return ec.marshalNCounterfactual2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCounterfactualᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []explain.Counterfactual) graphql.Marshaler {
+			return ec.marshalNCounterfactual2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactualᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9093,6 +13260,29 @@ func (ec *executionContext) _Explanation_report(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Explanation_report(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Explanation_catalogVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Explanation", field, false, false, "String")
 }
 
@@ -9204,6 +13394,29 @@ func (ec *executionContext) fieldContext_Explanation_decision(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Explanation_current(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Explanation().Current(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Explanation", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _ExplanationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExplanationConnection) (ret graphql.Marshaler) {
@@ -9348,7 +13561,7 @@ func (ec *executionContext) fieldContext_ExplanationEdge_cursor(_ context.Contex
 	return graphql.NewScalarFieldContext("ExplanationEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _FeatureContribution_feature(ctx context.Context, field graphql.CollectedField, obj *model.FeatureContribution) (ret graphql.Marshaler) {
+func (ec *executionContext) _FeatureContribution_feature(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9360,27 +13573,27 @@ func (ec *executionContext) _FeatureContribution_feature(ctx context.Context, fi
 			return obj.Feature, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.FeatureName) graphql.Marshaler {
+			return ec.marshalNScoreFeatureName2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureName(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_FeatureContribution_feature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "String")
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "ScoreFeatureName")
 }
 
-func (ec *executionContext) _FeatureContribution_value(ctx context.Context, field graphql.CollectedField, obj *model.FeatureContribution) (ret graphql.Marshaler) {
+func (ec *executionContext) _FeatureContribution_winnerValue(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FeatureContribution_value(ctx, field)
+			return ec.fieldContext_FeatureContribution_winnerValue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
+			return obj.WinnerValue, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -9390,8 +13603,293 @@ func (ec *executionContext) _FeatureContribution_value(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_FeatureContribution_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_FeatureContribution_winnerValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeatureContribution_runnerUpValue(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureContribution_runnerUpValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RunnerUpValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureContribution_runnerUpValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeatureContribution_weight(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureContribution_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureContribution_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeatureContribution_phi(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureContribution_phi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Phi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureContribution_phi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeatureContribution_share(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureContribution_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureContribution_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FeatureContribution_direction(ctx context.Context, field graphql.CollectedField, obj *explain.Contribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeatureContribution_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v explain.Direction) graphql.Marshaler {
+			return ec.marshalNExplanationDirection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeatureContribution_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "ExplanationDirection")
+}
+
+func (ec *executionContext) _InstanceType_provider(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstanceType_type(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstanceType_gpu(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_gpu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_gpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstanceType_gpuCount(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_gpuCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GPUCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_gpuCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InstanceType_region(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "String")
+}
+
+func (ec *executionContext) _InstanceType_hourlyUsd(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_hourlyUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_hourlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _InstanceType_provenance(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InstanceType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MetricSpec_name(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
@@ -9440,6 +13938,194 @@ func (ec *executionContext) fieldContext_MetricSpec_kind(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("MetricSpec", field, false, false, "MetricKind")
 }
 
+func (ec *executionContext) _ModelQuality_intelligenceIndex(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelQuality_intelligenceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IntelligenceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModelQuality_intelligenceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelQuality", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ModelQuality_gpqaDiamond(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelQuality_gpqaDiamond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GPQADiamond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ModelQuality_gpqaDiamond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelQuality", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ModelQuality_tiers(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelQuality_tiers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ModelQuality().Tiers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ComplexityTier) graphql.Marshaler {
+			return ec.marshalNComplexityTier2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplexityTierᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelQuality_tiers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelQuality",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplexityTier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModelQuality_provenance(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelQuality_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelQuality_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelQuality",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ModelSpeed_ttftMillis(ctx context.Context, field graphql.CollectedField, obj *catalog.Speed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelSpeed_ttftMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTFTMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelSpeed_ttftMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelSpeed", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ModelSpeed_outputTokensPerSecond(ctx context.Context, field graphql.CollectedField, obj *catalog.Speed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelSpeed_outputTokensPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokensPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelSpeed_outputTokensPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ModelSpeed", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ModelSpeed_provenance(ctx context.Context, field graphql.CollectedField, obj *catalog.Speed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ModelSpeed_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ModelSpeed_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ModelSpeed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9450,7 +14136,7 @@ func (ec *executionContext) _Mutation_createScenario(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateScenario(ctx, fc.Args["input"].(ent.CreateScenarioInput))
+			return ec.Resolvers.Mutation().CreateScenario(ctx, fc.Args["input"].(ent.CreateScenarioInput), fc.Args["simulate"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -9512,7 +14198,7 @@ func (ec *executionContext) _Mutation_updateScenario(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateScenario(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateScenarioInput))
+			return ec.Resolvers.Mutation().UpdateScenario(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateScenarioInput), fc.Args["simulate"].(*bool))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -10995,6 +15681,130 @@ func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_simulateScenario(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_simulateScenario(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SimulateScenario(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Scenario
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Scenario
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_simulateScenario(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_simulateScenario_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_explainDecision(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_explainDecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExplainDecision(ctx, fc.Args["scenarioId"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Explanation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Explanation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Explanation) graphql.Marshaler {
+			return ec.marshalNExplanation2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExplanation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_explainDecision(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Explanation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_explainDecision_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11794,6 +16604,75 @@ func (ec *executionContext) fieldContext_PipelineNodeConfig_latencyMs(_ context.
 	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Provenance_source(ctx context.Context, field graphql.CollectedField, obj *catalog.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_asOf(ctx context.Context, field graphql.CollectedField, obj *catalog.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_estimate(ctx context.Context, field graphql.CollectedField, obj *catalog.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12378,6 +17257,171 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_models(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_models(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Models(ctx, fc.Args["where"].(*gqlmodel.ModelWhereInput), fc.Args["orderBy"].(*gqlmodel.ModelOrder))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal []*catalog.Model
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*catalog.Model
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Model) graphql.Marshaler {
+			return ec.marshalNCatalogModel2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModelᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_models(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CatalogModel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_models_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_instanceTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_instanceTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().InstanceTypes(ctx, fc.Args["where"].(*gqlmodel.InstanceTypeWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal []*catalog.Instance
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*catalog.Instance
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*catalog.Instance) graphql.Marshaler {
+			return ec.marshalNInstanceType2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐInstanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_instanceTypes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InstanceType(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_instanceTypes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_catalogVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().CatalogVersion(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12406,6 +17450,68 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_scenarioSweep(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_scenarioSweep(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ScenarioSweep(ctx, fc.Args["id"].(int), fc.Args["variable"].(simulation.SweepVariable), fc.Args["from"].(float64), fc.Args["to"].(float64), fc.Args["steps"].(int), fc.Args["scale"].(*simulation.Scale))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *simulation.SweepResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *simulation.SweepResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *simulation.SweepResult) graphql.Marshaler {
+			return ec.marshalNScenarioSweep2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_scenarioSweep(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioSweep(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_scenarioSweep_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12484,6 +17590,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RateLimit_requestsPerMinute(ctx context.Context, field graphql.CollectedField, obj *simulation.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_requestsPerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_requestsPerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_tokensPerMinute(ctx context.Context, field graphql.CollectedField, obj *simulation.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_tokensPerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensPerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_tokensPerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RateLimit_basis(ctx context.Context, field graphql.CollectedField, obj *simulation.RateLimit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimit_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimit_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "String")
 }
 
 func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.CollectedField, obj *ent.Scenario) (ret graphql.Marshaler) {
@@ -12787,6 +17962,282 @@ func (ec *executionContext) fieldContext_ScenarioConfig_responseTimeSLA(_ contex
 	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ScenarioConfig_slaPercentile(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_slaPercentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAPercentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_slaPercentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioConfig_inputTokens(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioConfig_outputTokens(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioConfig_cachedInputFraction(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_cachedInputFraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CachedInputFraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_cachedInputFraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioConfig_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_reasoningTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_reasoningTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ScenarioConfig_peakFactor(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_peakFactor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeakFactor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_peakFactor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioConfig_monthlyBudget(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_monthlyBudget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyBudget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_monthlyBudget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ScenarioConfig_dataRegions(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_dataRegions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataRegions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNDataRegion2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_dataRegions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "DataRegion")
+}
+
+func (ec *executionContext) _ScenarioConfig_requiredCapabilities(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_requiredCapabilities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredCapabilities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_requiredCapabilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioConfig_requiredAttestations(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_requiredAttestations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredAttestations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_requiredAttestations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioConfig_candidates(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioConfig_minAccuracy(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_minAccuracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinAccuracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_minAccuracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ScenarioConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ScenarioConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12973,6 +18424,1204 @@ func (ec *executionContext) _ScenarioResults_catalogVersion(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_ScenarioResults_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioResults_winner(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_winner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioResults().Winner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_winner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, true, true, "String")
+}
+
+func (ec *executionContext) _ScenarioResults_workload(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_workload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioResults().Workload(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ScenarioConfig) graphql.Marshaler {
+			return ec.marshalNScenarioConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐScenarioConfig(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_workload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResults",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScenarioConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResults_daysPerMonth(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_daysPerMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysPerMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_daysPerMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ScenarioResults_peakRps(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_peakRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeakRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_peakRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioResults_weights(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_weights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Weights) graphql.Marshaler {
+			return ec.marshalNScoreWeights2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWeights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_weights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreWeights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResults_qualityBasis(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_qualityBasis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityBasis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+			return ec.marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_qualityBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _ScenarioResults_ranked(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_ranked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ranked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.Candidate) graphql.Marshaler {
+			return ec.marshalNSimulationCandidate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_ranked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimulationCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResults_excluded(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_excluded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Excluded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.Candidate) graphql.Marshaler {
+			return ec.marshalNSimulationCandidate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_excluded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimulationCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioResults_paretoFront(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_paretoFront(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParetoFront, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_paretoFront(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioSweep_catalogVersion(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioSweep", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioSweep_variable(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_variable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.SweepVariable) graphql.Marshaler {
+			return ec.marshalNSweepVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepVariable(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_variable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioSweep", field, false, false, "SweepVariable")
+}
+
+func (ec *executionContext) _ScenarioSweep_scale(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_scale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Scale) graphql.Marshaler {
+			return ec.marshalNSweepScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_scale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioSweep", field, false, false, "SweepScale")
+}
+
+func (ec *executionContext) _ScenarioSweep_values(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioSweep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioSweep_winners(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_winners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioSweep().Winners(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_winners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioSweep", field, true, true, "String")
+}
+
+func (ec *executionContext) _ScenarioSweep_series(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Series, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.Series) graphql.Marshaler {
+			return ec.marshalNSweepSeries2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_series(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioSweep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SweepSeries(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScenarioSweep_winnerChanges(ctx context.Context, field graphql.CollectedField, obj *simulation.SweepResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioSweep_winnerChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WinnerChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.WinnerChange) graphql.Marshaler {
+			return ec.marshalNWinnerChange2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWinnerChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioSweep_winnerChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioSweep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WinnerChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScoreFeature_name(ctx context.Context, field graphql.CollectedField, obj *simulation.Feature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreFeature_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.FeatureName) graphql.Marshaler {
+			return ec.marshalNScoreFeatureName2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureName(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreFeature_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreFeature", field, false, false, "ScoreFeatureName")
+}
+
+func (ec *executionContext) _ScoreFeature_value(ctx context.Context, field graphql.CollectedField, obj *simulation.Feature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreFeature_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreFeature_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreFeature", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreFeature_weight(ctx context.Context, field graphql.CollectedField, obj *simulation.Feature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreFeature_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreFeature_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreFeature", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreFeature_contribution(ctx context.Context, field graphql.CollectedField, obj *simulation.Feature) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreFeature_contribution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contribution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreFeature_contribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreFeature", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreWeights_cost(ctx context.Context, field graphql.CollectedField, obj *simulation.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreWeights_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreWeights_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreWeights_latency(ctx context.Context, field graphql.CollectedField, obj *simulation.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreWeights_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreWeights_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreWeights_quality(ctx context.Context, field graphql.CollectedField, obj *simulation.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreWeights_quality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreWeights_quality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreWeights_headroom(ctx context.Context, field graphql.CollectedField, obj *simulation.Weights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreWeights_headroom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headroom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreWeights_headroom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SimulationCandidate_modelId(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_modelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_modelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_name(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_provider(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_processingRegion(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_processingRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcessingRegion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_processingRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_cost(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *simulation.Cost) graphql.Marshaler {
+			return ec.marshalOCandidateCost2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCost(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateCost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_capacity(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *simulation.Capacity) graphql.Marshaler {
+			return ec.marshalOCandidateCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCapacity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateCapacity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_latency(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *simulation.Latency) graphql.Marshaler {
+			return ec.marshalOCandidateLatency2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐLatency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_quality(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_quality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Quality) graphql.Marshaler {
+			return ec.marshalNCandidateQuality2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐQuality(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_quality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CandidateQuality(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_slaFit(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_slaFit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAFit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_slaFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SimulationCandidate_budgetFit(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_budgetFit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BudgetFit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_budgetFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SimulationCandidate_qualityFit(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_qualityFit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityFit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_qualityFit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SimulationCandidate_features(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_features(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Features, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.Feature) graphql.Marshaler {
+			return ec.marshalNScoreFeature2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_features(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreFeature(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_score(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SimulationCandidate_rank(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SimulationCandidate_pareto(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_pareto(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pareto, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_pareto(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SimulationCandidate_reasons(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.Reason) graphql.Marshaler {
+			return ec.marshalNExclusionReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExclusionReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimulationCandidate_caveats(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_caveats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caveats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_caveats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SweepPoint_monthlyCost(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepPoint_monthlyCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SweepPoint_monthlyCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepPoint", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _SweepPoint_p95Millis(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepPoint_p95Millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SweepPoint_p95Millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SweepPoint_fits(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepPoint_fits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepPoint_fits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepPoint", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SweepPoint_rank(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepPoint_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepPoint_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SweepSeries_modelId(ctx context.Context, field graphql.CollectedField, obj *simulation.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepSeries_modelId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ModelID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepSeries_modelId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SweepSeries", field, false, false, "String")
+}
+
+func (ec *executionContext) _SweepSeries_points(ctx context.Context, field graphql.CollectedField, obj *simulation.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SweepSeries_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []simulation.SeriesPoint) graphql.Marshaler {
+			return ec.marshalNSweepPoint2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SweepSeries_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SweepSeries",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SweepPoint(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -13561,6 +20210,98 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _WinnerChange_index(ctx context.Context, field graphql.CollectedField, obj *simulation.WinnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinnerChange_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinnerChange_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinnerChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WinnerChange_value(ctx context.Context, field graphql.CollectedField, obj *simulation.WinnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinnerChange_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WinnerChange_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinnerChange", field, false, false, "Float")
+}
+
+func (ec *executionContext) _WinnerChange_from(ctx context.Context, field graphql.CollectedField, obj *simulation.WinnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinnerChange_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WinnerChange().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WinnerChange_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinnerChange", field, true, true, "String")
+}
+
+func (ec *executionContext) _WinnerChange_to(ctx context.Context, field graphql.CollectedField, obj *simulation.WinnerChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WinnerChange_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WinnerChange().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WinnerChange_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WinnerChange", field, true, true, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -17660,7 +24401,7 @@ func (ec *executionContext) unmarshalInputExplanationWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "report", "reportNEQ", "reportIn", "reportNotIn", "reportGT", "reportGTE", "reportLT", "reportLTE", "reportContains", "reportHasPrefix", "reportHasSuffix", "reportEqualFold", "reportContainsFold", "resultsComputedAt", "resultsComputedAtNEQ", "resultsComputedAtIn", "resultsComputedAtNotIn", "resultsComputedAtGT", "resultsComputedAtGTE", "resultsComputedAtLT", "resultsComputedAtLTE", "stale", "staleNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "winner", "winnerNEQ", "winnerIn", "winnerNotIn", "winnerGT", "winnerGTE", "winnerLT", "winnerLTE", "winnerContains", "winnerHasPrefix", "winnerHasSuffix", "winnerEqualFold", "winnerContainsFold", "runnerUp", "runnerUpNEQ", "runnerUpIn", "runnerUpNotIn", "runnerUpGT", "runnerUpGTE", "runnerUpLT", "runnerUpLTE", "runnerUpContains", "runnerUpHasPrefix", "runnerUpHasSuffix", "runnerUpEqualFold", "runnerUpContainsFold", "scoreDifference", "scoreDifferenceNEQ", "scoreDifferenceIn", "scoreDifferenceNotIn", "scoreDifferenceGT", "scoreDifferenceGTE", "scoreDifferenceLT", "scoreDifferenceLTE", "report", "reportNEQ", "reportIn", "reportNotIn", "reportGT", "reportGTE", "reportLT", "reportLTE", "reportContains", "reportHasPrefix", "reportHasSuffix", "reportEqualFold", "reportContainsFold", "catalogVersion", "catalogVersionNEQ", "catalogVersionIn", "catalogVersionNotIn", "catalogVersionGT", "catalogVersionGTE", "catalogVersionLT", "catalogVersionLTE", "catalogVersionContains", "catalogVersionHasPrefix", "catalogVersionHasSuffix", "catalogVersionEqualFold", "catalogVersionContainsFold", "resultsComputedAt", "resultsComputedAtNEQ", "resultsComputedAtIn", "resultsComputedAtNotIn", "resultsComputedAtGT", "resultsComputedAtGTE", "resultsComputedAtLT", "resultsComputedAtLTE", "stale", "staleNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17856,6 +24597,244 @@ func (ec *executionContext) unmarshalInputExplanationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "winner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winner"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Winner = data
+		case "winnerNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerNEQ = data
+		case "winnerIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerIn = data
+		case "winnerNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerNotIn = data
+		case "winnerGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerGT = data
+		case "winnerGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerGTE = data
+		case "winnerLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerLT = data
+		case "winnerLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerLTE = data
+		case "winnerContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerContains = data
+		case "winnerHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerHasPrefix = data
+		case "winnerHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerHasSuffix = data
+		case "winnerEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerEqualFold = data
+		case "winnerContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("winnerContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WinnerContainsFold = data
+		case "runnerUp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUp = data
+		case "runnerUpNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpNEQ = data
+		case "runnerUpIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpIn = data
+		case "runnerUpNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpNotIn = data
+		case "runnerUpGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpGT = data
+		case "runnerUpGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpGTE = data
+		case "runnerUpLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpLT = data
+		case "runnerUpLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpLTE = data
+		case "runnerUpContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpContains = data
+		case "runnerUpHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpHasPrefix = data
+		case "runnerUpHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpHasSuffix = data
+		case "runnerUpEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpEqualFold = data
+		case "runnerUpContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("runnerUpContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RunnerUpContainsFold = data
+		case "scoreDifference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifference"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifference = data
+		case "scoreDifferenceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceNEQ = data
+		case "scoreDifferenceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceIn = data
+		case "scoreDifferenceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceNotIn = data
+		case "scoreDifferenceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceGT = data
+		case "scoreDifferenceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceGTE = data
+		case "scoreDifferenceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceLT = data
+		case "scoreDifferenceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scoreDifferenceLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ScoreDifferenceLTE = data
 		case "report":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("report"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -17947,6 +24926,97 @@ func (ec *executionContext) unmarshalInputExplanationWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.ReportContainsFold = data
+		case "catalogVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersion = data
+		case "catalogVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionNEQ = data
+		case "catalogVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionIn = data
+		case "catalogVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionNotIn = data
+		case "catalogVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionGT = data
+		case "catalogVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionGTE = data
+		case "catalogVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionLT = data
+		case "catalogVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionLTE = data
+		case "catalogVersionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionContains = data
+		case "catalogVersionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionHasPrefix = data
+		case "catalogVersionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionHasSuffix = data
+		case "catalogVersionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionEqualFold = data
+		case "catalogVersionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("catalogVersionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CatalogVersionContainsFold = data
 		case "resultsComputedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resultsComputedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -18031,6 +25101,76 @@ func (ec *executionContext) unmarshalInputExplanationWhereInput(ctx context.Cont
 func UnmarshalExplanationWhereInput(ctx context.Context, raw any) (ent.ExplanationWhereInput, error) {
 	var out ent.ExplanationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExplanationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInstanceTypeWhereInput(ctx context.Context, obj any) (gqlmodel.InstanceTypeWhereInput, error) {
+	var it gqlmodel.InstanceTypeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provider", "region", "gpu", "minGpuMemoryGb", "maxHourlyUsd"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "gpu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gpu"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gpu = data
+		case "minGpuMemoryGb":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minGpuMemoryGb"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinGpuMemoryGb = data
+		case "maxHourlyUsd":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxHourlyUsd"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxHourlyUsd = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInstanceTypeWhereInput unmarshals raw into the InstanceTypeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInstanceTypeWhereInput(ctx context.Context, raw any) (gqlmodel.InstanceTypeWhereInput, error) {
+	var out gqlmodel.InstanceTypeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstanceTypeWhereInput", raw, &out)
 	return out, err
 }
 
@@ -18129,6 +25269,178 @@ func (ec *executionContext) unmarshalInputMetricSpecInput(ctx context.Context, o
 func UnmarshalMetricSpecInput(ctx context.Context, raw any) (model.MetricSpec, error) {
 	var out model.MetricSpec
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetricSpecInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputModelOrder(ctx context.Context, obj any) (gqlmodel.ModelOrder, error) {
+	var it gqlmodel.ModelOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNModelOrderField2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModelOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModelOrder unmarshals raw into the ModelOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModelOrder(ctx context.Context, raw any) (gqlmodel.ModelOrder, error) {
+	var out gqlmodel.ModelOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModelOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputModelWhereInput(ctx context.Context, obj any) (gqlmodel.ModelWhereInput, error) {
+	var it gqlmodel.ModelWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provider", "mode", "capabilities", "region", "attestations", "maxInputPerToken", "maxOutputPerToken", "minContextWindow", "minTier", "tierAt", "hasSpeed", "hostedOnly"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "capabilities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capabilities"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capabilities = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalODataRegion2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "attestations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("attestations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Attestations = data
+		case "maxInputPerToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxInputPerToken"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxInputPerToken = data
+		case "maxOutputPerToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputPerToken"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputPerToken = data
+		case "minContextWindow":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minContextWindow"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinContextWindow = data
+		case "minTier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minTier"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinTier = data
+		case "tierAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tierAt"))
+			data, err := ec.unmarshalOComplexity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplexity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TierAt = data
+		case "hasSpeed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSpeed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSpeed = data
+		case "hostedOnly":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hostedOnly"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HostedOnly = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalModelWhereInput unmarshals raw into the ModelWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalModelWhereInput(ctx context.Context, raw any) (gqlmodel.ModelWhereInput, error) {
+	var out gqlmodel.ModelWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ModelWhereInput", raw, &out)
 	return out, err
 }
 
@@ -18875,7 +26187,32 @@ func (ec *executionContext) unmarshalInputScenarioConfigInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"taskComplexity", "dataVolume", "responseTimeSLA"}
+	if _, present := asMap["slaPercentile"]; !present {
+		asMap["slaPercentile"] = 95
+	}
+	if _, present := asMap["cachedInputFraction"]; !present {
+		asMap["cachedInputFraction"] = 0
+	}
+	if _, present := asMap["reasoningTokens"]; !present {
+		asMap["reasoningTokens"] = 0
+	}
+	if _, present := asMap["peakFactor"]; !present {
+		asMap["peakFactor"] = 1
+	}
+	if _, present := asMap["dataRegions"]; !present {
+		asMap["dataRegions"] = []any{}
+	}
+	if _, present := asMap["requiredCapabilities"]; !present {
+		asMap["requiredCapabilities"] = []any{}
+	}
+	if _, present := asMap["requiredAttestations"]; !present {
+		asMap["requiredAttestations"] = []any{}
+	}
+	if _, present := asMap["candidates"]; !present {
+		asMap["candidates"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"taskComplexity", "dataVolume", "responseTimeSLA", "slaPercentile", "inputTokens", "outputTokens", "cachedInputFraction", "reasoningTokens", "peakFactor", "monthlyBudget", "dataRegions", "requiredCapabilities", "requiredAttestations", "candidates", "minAccuracy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18903,6 +26240,90 @@ func (ec *executionContext) unmarshalInputScenarioConfigInput(ctx context.Contex
 				return it, err
 			}
 			it.ResponseTimeSLA = data
+		case "slaPercentile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPercentile"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPercentile = data
+		case "inputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokens = data
+		case "outputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokens = data
+		case "cachedInputFraction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedInputFraction"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedInputFraction = data
+		case "reasoningTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokens"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokens = data
+		case "peakFactor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("peakFactor"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeakFactor = data
+		case "monthlyBudget":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monthlyBudget"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonthlyBudget = data
+		case "dataRegions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataRegions"))
+			data, err := ec.unmarshalODataRegion2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataRegions = data
+		case "requiredCapabilities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredCapabilities"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredCapabilities = data
+		case "requiredAttestations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requiredAttestations"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequiredAttestations = data
+		case "candidates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidates"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Candidates = data
+		case "minAccuracy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minAccuracy"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinAccuracy = data
 		}
 	}
 	return it, nil
@@ -20685,6 +28106,490 @@ func (ec *executionContext) _BenchmarkResults(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var candidateCapacityImplementors = []string{"CandidateCapacity"}
+
+func (ec *executionContext) _CandidateCapacity(ctx context.Context, sel ast.SelectionSet, obj *simulation.Capacity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateCapacityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateCapacity")
+		case "rateLimit":
+			out.Values[i] = ec._CandidateCapacity_rateLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "servers":
+			out.Values[i] = ec._CandidateCapacity_servers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanServiceMillis":
+			out.Values[i] = ec._CandidateCapacity_meanServiceMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sustainableRps":
+			out.Values[i] = ec._CandidateCapacity_sustainableRps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sustainablePerDay":
+			out.Values[i] = ec._CandidateCapacity_sustainablePerDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peakRps":
+			out.Values[i] = ec._CandidateCapacity_peakRps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "utilization":
+			out.Values[i] = ec._CandidateCapacity_utilization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probabilityOfWaiting":
+			out.Values[i] = ec._CandidateCapacity_probabilityOfWaiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stable":
+			out.Values[i] = ec._CandidateCapacity_stable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var candidateCostImplementors = []string{"CandidateCost"}
+
+func (ec *executionContext) _CandidateCost(ctx context.Context, sel ast.SelectionSet, obj *simulation.Cost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateCostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateCost")
+		case "perRequest":
+			out.Values[i] = ec._CandidateCost_perRequest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perDay":
+			out.Values[i] = ec._CandidateCost_perDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perMonth":
+			out.Values[i] = ec._CandidateCost_perMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyInput":
+			out.Values[i] = ec._CandidateCost_monthlyInput(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyCachedInput":
+			out.Values[i] = ec._CandidateCost_monthlyCachedInput(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyOutput":
+			out.Values[i] = ec._CandidateCost_monthlyOutput(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyReasoning":
+			out.Values[i] = ec._CandidateCost_monthlyReasoning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "longContextTier":
+			out.Values[i] = ec._CandidateCost_longContextTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regionalUplift":
+			out.Values[i] = ec._CandidateCost_regionalUplift(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cacheApplied":
+			out.Values[i] = ec._CandidateCost_cacheApplied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var candidateLatencyImplementors = []string{"CandidateLatency"}
+
+func (ec *executionContext) _CandidateLatency(ctx context.Context, sel ast.SelectionSet, obj *simulation.Latency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateLatencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateLatency")
+		case "ttftMillis":
+			out.Values[i] = ec._CandidateLatency_ttftMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokensPerSecond":
+			out.Values[i] = ec._CandidateLatency_outputTokensPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceP50Millis":
+			out.Values[i] = ec._CandidateLatency_serviceP50Millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueWaitP50Millis":
+			out.Values[i] = ec._CandidateLatency_queueWaitP50Millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "queueWaitP95Millis":
+			out.Values[i] = ec._CandidateLatency_queueWaitP95Millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p50Millis":
+			out.Values[i] = ec._CandidateLatency_p50Millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95Millis":
+			out.Values[i] = ec._CandidateLatency_p95Millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atSlaPercentileMillis":
+			out.Values[i] = ec._CandidateLatency_atSlaPercentileMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ttftSource":
+			out.Values[i] = ec._CandidateLatency_ttftSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decodeSource":
+			out.Values[i] = ec._CandidateLatency_decodeSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spreadSource":
+			out.Values[i] = ec._CandidateLatency_spreadSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var candidateQualityImplementors = []string{"CandidateQuality"}
+
+func (ec *executionContext) _CandidateQuality(ctx context.Context, sel ast.SelectionSet, obj *simulation.Quality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, candidateQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CandidateQuality")
+		case "tier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CandidateQuality_tier(ctx, field, obj)
+				})
+		case "intelligenceIndex":
+			out.Values[i] = ec._CandidateQuality_intelligenceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accuracy":
+			out.Values[i] = ec._CandidateQuality_accuracy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._CandidateQuality_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._CandidateQuality_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var catalogModelImplementors = []string{"CatalogModel"}
+
+func (ec *executionContext) _CatalogModel(ctx context.Context, sel ast.SelectionSet, obj *catalog.Model) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, catalogModelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CatalogModel")
+		case "id":
+			out.Values[i] = ec._CatalogModel_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._CatalogModel_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CatalogModel_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._CatalogModel_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputPerToken":
+			out.Values[i] = ec._CatalogModel_inputPerToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputPerToken":
+			out.Values[i] = ec._CatalogModel_outputPerToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cachedInputPerToken":
+			out.Values[i] = ec._CatalogModel_cachedInputPerToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "longContextThreshold":
+			out.Values[i] = ec._CatalogModel_longContextThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputPerTokenAboveTier":
+			out.Values[i] = ec._CatalogModel_inputPerTokenAboveTier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "outputPerTokenAboveTier":
+			out.Values[i] = ec._CatalogModel_outputPerTokenAboveTier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reasoningPerToken":
+			out.Values[i] = ec._CatalogModel_reasoningPerToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._CatalogModel_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contextWindow":
+			out.Values[i] = ec._CatalogModel_contextWindow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxOutputTokens":
+			out.Values[i] = ec._CatalogModel_maxOutputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capabilities":
+			out.Values[i] = ec._CatalogModel_capabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasoning":
+			out.Values[i] = ec._CatalogModel_reasoning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationDate":
+			out.Values[i] = ec._CatalogModel_deprecationDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "openWeights":
+			out.Values[i] = ec._CatalogModel_openWeights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selfHostOnly":
+			out.Values[i] = ec._CatalogModel_selfHostOnly(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parametersBillions":
+			out.Values[i] = ec._CatalogModel_parametersBillions(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quality":
+			out.Values[i] = ec._CatalogModel_quality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "speed":
+			out.Values[i] = ec._CatalogModel_speed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "regions":
+			out.Values[i] = ec._CatalogModel_regions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attestations":
+			out.Values[i] = ec._CatalogModel_attestations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facts":
+			out.Values[i] = ec._CatalogModel_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factsNote":
+			out.Values[i] = ec._CatalogModel_factsNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complexityTierImplementors = []string{"ComplexityTier"}
+
+func (ec *executionContext) _ComplexityTier(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ComplexityTier) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complexityTierImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplexityTier")
+		case "complexity":
+			out.Values[i] = ec._ComplexityTier_complexity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._ComplexityTier_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var complianceProfileImplementors = []string{"ComplianceProfile", "Node"}
 
 func (ec *executionContext) _ComplianceProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.ComplianceProfile) graphql.Marshaler {
@@ -20890,7 +28795,7 @@ func (ec *executionContext) _ComplianceRecommendation(ctx context.Context, sel a
 
 var counterfactualImplementors = []string{"Counterfactual"}
 
-func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.SelectionSet, obj *model.Counterfactual) graphql.Marshaler {
+func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.SelectionSet, obj *explain.Counterfactual) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, counterfactualImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20899,13 +28804,38 @@ func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.Selecti
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Counterfactual")
-		case "change":
-			out.Values[i] = ec._Counterfactual_change(ctx, field, obj)
+		case "variable":
+			out.Values[i] = ec._Counterfactual_variable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Counterfactual_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Counterfactual_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relativeChange":
+			out.Values[i] = ec._Counterfactual_relativeChange(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "newWinner":
 			out.Values[i] = ec._Counterfactual_newWinner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newWinnerScore":
+			out.Values[i] = ec._Counterfactual_newWinnerScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._Counterfactual_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21162,6 +29092,44 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._DeploymentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exclusionReasonImplementors = []string{"ExclusionReason"}
+
+func (ec *executionContext) _ExclusionReason(ctx context.Context, sel ast.SelectionSet, obj *simulation.Reason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exclusionReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExclusionReason")
+		case "code":
+			out.Values[i] = ec._ExclusionReason_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ExclusionReason_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21444,6 +29412,21 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "winner":
+			out.Values[i] = ec._Explanation_winner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "runnerUp":
+			out.Values[i] = ec._Explanation_runnerUp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scoreDifference":
+			out.Values[i] = ec._Explanation_scoreDifference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "featureImportance":
 			out.Values[i] = ec._Explanation_featureImportance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21456,6 +29439,11 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 			}
 		case "report":
 			out.Values[i] = ec._Explanation_report(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "catalogVersion":
+			out.Values[i] = ec._Explanation_catalogVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21480,6 +29468,12 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Explanation_decision(ctx, field, obj)
+				})
+		case "current":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Explanation_current(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21581,7 +29575,7 @@ func (ec *executionContext) _ExplanationEdge(ctx context.Context, sel ast.Select
 
 var featureContributionImplementors = []string{"FeatureContribution"}
 
-func (ec *executionContext) _FeatureContribution(ctx context.Context, sel ast.SelectionSet, obj *model.FeatureContribution) graphql.Marshaler {
+func (ec *executionContext) _FeatureContribution(ctx context.Context, sel ast.SelectionSet, obj *explain.Contribution) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, featureContributionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21595,8 +29589,96 @@ func (ec *executionContext) _FeatureContribution(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "value":
-			out.Values[i] = ec._FeatureContribution_value(ctx, field, obj)
+		case "winnerValue":
+			out.Values[i] = ec._FeatureContribution_winnerValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "runnerUpValue":
+			out.Values[i] = ec._FeatureContribution_runnerUpValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._FeatureContribution_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "phi":
+			out.Values[i] = ec._FeatureContribution_phi(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._FeatureContribution_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._FeatureContribution_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var instanceTypeImplementors = []string{"InstanceType"}
+
+func (ec *executionContext) _InstanceType(ctx context.Context, sel ast.SelectionSet, obj *catalog.Instance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, instanceTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InstanceType")
+		case "provider":
+			out.Values[i] = ec._InstanceType_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._InstanceType_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gpu":
+			out.Values[i] = ec._InstanceType_gpu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gpuCount":
+			out.Values[i] = ec._InstanceType_gpuCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._InstanceType_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hourlyUsd":
+			out.Values[i] = ec._InstanceType_hourlyUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._InstanceType_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21635,6 +29717,98 @@ func (ec *executionContext) _MetricSpec(ctx context.Context, sel ast.SelectionSe
 			}
 		case "kind":
 			out.Values[i] = ec._MetricSpec_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var modelQualityImplementors = []string{"ModelQuality"}
+
+func (ec *executionContext) _ModelQuality(ctx context.Context, sel ast.SelectionSet, obj *catalog.Quality) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modelQualityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModelQuality")
+		case "intelligenceIndex":
+			out.Values[i] = ec._ModelQuality_intelligenceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gpqaDiamond":
+			out.Values[i] = ec._ModelQuality_gpqaDiamond(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "tiers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ModelQuality_tiers(ctx, field, obj)
+				})
+		case "provenance":
+			out.Values[i] = ec._ModelQuality_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var modelSpeedImplementors = []string{"ModelSpeed"}
+
+func (ec *executionContext) _ModelSpeed(ctx context.Context, sel ast.SelectionSet, obj *catalog.Speed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, modelSpeedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ModelSpeed")
+		case "ttftMillis":
+			out.Values[i] = ec._ModelSpeed_ttftMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokensPerSecond":
+			out.Values[i] = ec._ModelSpeed_outputTokensPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._ModelSpeed_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21852,6 +30026,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simulateScenario":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_simulateScenario(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explainDecision":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_explainDecision(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22230,6 +30418,49 @@ func (ec *executionContext) _PipelineNodeConfig(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var provenanceImplementors = []string{"Provenance"}
+
+func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *catalog.Provenance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provenanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Provenance")
+		case "source":
+			out.Values[i] = ec._Provenance_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Provenance_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimate":
+			out.Values[i] = ec._Provenance_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -22309,11 +30540,35 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
 				})
+		case "models":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_models(ctx, field)
+				})
+		case "instanceTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_instanceTypes(ctx, field)
+				})
+		case "catalogVersion":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_catalogVersion(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "scenarioSweep":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_scenarioSweep(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -22328,6 +30583,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rateLimitImplementors = []string{"RateLimit"}
+
+func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *simulation.RateLimit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimit")
+		case "requestsPerMinute":
+			out.Values[i] = ec._RateLimit_requestsPerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokensPerMinute":
+			out.Values[i] = ec._RateLimit_tokensPerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._RateLimit_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22442,6 +30740,66 @@ func (ec *executionContext) _ScenarioConfig(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "slaPercentile":
+			out.Values[i] = ec._ScenarioConfig_slaPercentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._ScenarioConfig_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._ScenarioConfig_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cachedInputFraction":
+			out.Values[i] = ec._ScenarioConfig_cachedInputFraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasoningTokens":
+			out.Values[i] = ec._ScenarioConfig_reasoningTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "peakFactor":
+			out.Values[i] = ec._ScenarioConfig_peakFactor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyBudget":
+			out.Values[i] = ec._ScenarioConfig_monthlyBudget(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "dataRegions":
+			out.Values[i] = ec._ScenarioConfig_dataRegions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredCapabilities":
+			out.Values[i] = ec._ScenarioConfig_requiredCapabilities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredAttestations":
+			out.Values[i] = ec._ScenarioConfig_requiredAttestations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._ScenarioConfig_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minAccuracy":
+			out.Values[i] = ec._ScenarioConfig_minAccuracy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22554,10 +30912,416 @@ func (ec *executionContext) _ScenarioResults(ctx context.Context, sel ast.Select
 		case "computedAt":
 			out.Values[i] = ec._ScenarioResults_computedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "catalogVersion":
 			out.Values[i] = ec._ScenarioResults_catalogVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "winner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioResults_winner(ctx, field, obj)
+				})
+		case "workload":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioResults_workload(ctx, field, obj)
+				})
+		case "daysPerMonth":
+			out.Values[i] = ec._ScenarioResults_daysPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "peakRps":
+			out.Values[i] = ec._ScenarioResults_peakRps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weights":
+			out.Values[i] = ec._ScenarioResults_weights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualityBasis":
+			out.Values[i] = ec._ScenarioResults_qualityBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ranked":
+			out.Values[i] = ec._ScenarioResults_ranked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excluded":
+			out.Values[i] = ec._ScenarioResults_excluded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paretoFront":
+			out.Values[i] = ec._ScenarioResults_paretoFront(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scenarioSweepImplementors = []string{"ScenarioSweep"}
+
+func (ec *executionContext) _ScenarioSweep(ctx context.Context, sel ast.SelectionSet, obj *simulation.SweepResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scenarioSweepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScenarioSweep")
+		case "catalogVersion":
+			out.Values[i] = ec._ScenarioSweep_catalogVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variable":
+			out.Values[i] = ec._ScenarioSweep_variable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scale":
+			out.Values[i] = ec._ScenarioSweep_scale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "values":
+			out.Values[i] = ec._ScenarioSweep_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "winners":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioSweep_winners(ctx, field, obj)
+				})
+		case "series":
+			out.Values[i] = ec._ScenarioSweep_series(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "winnerChanges":
+			out.Values[i] = ec._ScenarioSweep_winnerChanges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoreFeatureImplementors = []string{"ScoreFeature"}
+
+func (ec *executionContext) _ScoreFeature(ctx context.Context, sel ast.SelectionSet, obj *simulation.Feature) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreFeatureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreFeature")
+		case "name":
+			out.Values[i] = ec._ScoreFeature_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ScoreFeature_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._ScoreFeature_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contribution":
+			out.Values[i] = ec._ScoreFeature_contribution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoreWeightsImplementors = []string{"ScoreWeights"}
+
+func (ec *executionContext) _ScoreWeights(ctx context.Context, sel ast.SelectionSet, obj *simulation.Weights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreWeightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreWeights")
+		case "cost":
+			out.Values[i] = ec._ScoreWeights_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._ScoreWeights_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quality":
+			out.Values[i] = ec._ScoreWeights_quality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headroom":
+			out.Values[i] = ec._ScoreWeights_headroom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var simulationCandidateImplementors = []string{"SimulationCandidate"}
+
+func (ec *executionContext) _SimulationCandidate(ctx context.Context, sel ast.SelectionSet, obj *simulation.Candidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, simulationCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimulationCandidate")
+		case "modelId":
+			out.Values[i] = ec._SimulationCandidate_modelId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SimulationCandidate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._SimulationCandidate_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "processingRegion":
+			out.Values[i] = ec._SimulationCandidate_processingRegion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._SimulationCandidate_cost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._SimulationCandidate_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._SimulationCandidate_latency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quality":
+			out.Values[i] = ec._SimulationCandidate_quality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slaFit":
+			out.Values[i] = ec._SimulationCandidate_slaFit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "budgetFit":
+			out.Values[i] = ec._SimulationCandidate_budgetFit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualityFit":
+			out.Values[i] = ec._SimulationCandidate_qualityFit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "features":
+			out.Values[i] = ec._SimulationCandidate_features(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._SimulationCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._SimulationCandidate_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pareto":
+			out.Values[i] = ec._SimulationCandidate_pareto(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._SimulationCandidate_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caveats":
+			out.Values[i] = ec._SimulationCandidate_caveats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sweepPointImplementors = []string{"SweepPoint"}
+
+func (ec *executionContext) _SweepPoint(ctx context.Context, sel ast.SelectionSet, obj *simulation.SeriesPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sweepPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SweepPoint")
+		case "monthlyCost":
+			out.Values[i] = ec._SweepPoint_monthlyCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p95Millis":
+			out.Values[i] = ec._SweepPoint_p95Millis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fits":
+			out.Values[i] = ec._SweepPoint_fits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._SweepPoint_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sweepSeriesImplementors = []string{"SweepSeries"}
+
+func (ec *executionContext) _SweepSeries(ctx context.Context, sel ast.SelectionSet, obj *simulation.Series) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sweepSeriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SweepSeries")
+		case "modelId":
+			out.Values[i] = ec._SweepSeries_modelId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._SweepSeries_points(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22742,6 +31506,56 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var winnerChangeImplementors = []string{"WinnerChange"}
+
+func (ec *executionContext) _WinnerChange(ctx context.Context, sel ast.SelectionSet, obj *simulation.WinnerChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, winnerChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WinnerChange")
+		case "index":
+			out.Values[i] = ec._WinnerChange_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._WinnerChange_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WinnerChange_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WinnerChange_to(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23228,6 +32042,34 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCandidateQuality2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐQuality(ctx context.Context, sel ast.SelectionSet, v simulation.Quality) graphql.Marshaler {
+	return ec._CandidateQuality(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCatalogModel2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModelᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Model) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCatalogModel2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCatalogModel2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModel(ctx context.Context, sel ast.SelectionSet, v *catalog.Model) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CatalogModel!")
+		return graphql.Null
+	}
+	return ec._CatalogModel(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangePasswordInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐChangePasswordInput(ctx context.Context, v any) (gqlmodel.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23246,6 +32088,30 @@ func (ec *executionContext) marshalNComplexity2githubᚗcomᚋmodelarchitectᚋa
 		graphql.AddInvalidNullFromMarshaler(ctx, "Complexity!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNComplexityTier2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplexityTierᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ComplexityTier) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplexityTier2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplexityTier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNComplexityTier2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplexityTier(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ComplexityTier) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplexityTier!")
+		return graphql.Null
+	}
+	return ec._ComplexityTier(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNComplianceProfile2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ComplianceProfile) graphql.Marshaler {
@@ -23308,15 +32174,15 @@ func (ec *executionContext) marshalNComplianceRecommendation2ᚕgithubᚗcomᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCounterfactual(ctx context.Context, sel ast.SelectionSet, v model.Counterfactual) graphql.Marshaler {
+func (ec *executionContext) marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactual(ctx context.Context, sel ast.SelectionSet, v explain.Counterfactual) graphql.Marshaler {
 	return ec._Counterfactual(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCounterfactual2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCounterfactualᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Counterfactual) graphql.Marshaler {
+func (ec *executionContext) marshalNCounterfactual2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactualᚄ(ctx context.Context, sel ast.SelectionSet, v []explain.Counterfactual) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCounterfactual(ctx, sel, v[i])
+		return ec.marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactual(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23326,6 +32192,21 @@ func (ec *executionContext) marshalNCounterfactual2ᚕgithubᚗcomᚋmodelarchit
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNCounterfactualVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐVariable(ctx context.Context, v any) (explain.Variable, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := explain.Variable(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCounterfactualVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐVariable(ctx context.Context, sel ast.SelectionSet, v explain.Variable) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CounterfactualVariable!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐCreateBenchmarkInput(ctx context.Context, v any) (ent.CreateBenchmarkInput, error) {
@@ -23366,6 +32247,50 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDataRegion2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDataRegion2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DataRegion!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDataRegion2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataRegion2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDataRegion2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataRegion2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNDatasetItem2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx context.Context, sel ast.SelectionSet, v model.DatasetItem) graphql.Marshaler {
@@ -23495,6 +32420,41 @@ func (ec *executionContext) unmarshalNDeploymentWhereInput2ᚖgithubᚗcomᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNExclusionCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonCode(ctx context.Context, v any) (simulation.ReasonCode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.ReasonCode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExclusionCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonCode(ctx context.Context, sel ast.SelectionSet, v simulation.ReasonCode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExclusionCode!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNExclusionReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReason(ctx context.Context, sel ast.SelectionSet, v simulation.Reason) graphql.Marshaler {
+	return ec._ExclusionReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExclusionReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.Reason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExclusionReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx context.Context, sel ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Experiment!")
@@ -23554,12 +32514,35 @@ func (ec *executionContext) unmarshalNExperimentWhereInput2ᚖgithubᚗcomᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNExplanation2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExplanation(ctx context.Context, sel ast.SelectionSet, v *ent.Explanation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Explanation!")
+		return graphql.Null
+	}
+	return ec._Explanation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNExplanationConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExplanationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExplanationConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ExplanationConnection!")
 		return graphql.Null
 	}
 	return ec._ExplanationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExplanationDirection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐDirection(ctx context.Context, v any) (explain.Direction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := explain.Direction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExplanationDirection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐDirection(ctx context.Context, sel ast.SelectionSet, v explain.Direction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExplanationDirection!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNExplanationOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExplanationOrder(ctx context.Context, v any) (*ent.ExplanationOrder, error) {
@@ -23586,15 +32569,15 @@ func (ec *executionContext) unmarshalNExplanationWhereInput2ᚖgithubᚗcomᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFeatureContribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐFeatureContribution(ctx context.Context, sel ast.SelectionSet, v model.FeatureContribution) graphql.Marshaler {
+func (ec *executionContext) marshalNFeatureContribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐContribution(ctx context.Context, sel ast.SelectionSet, v explain.Contribution) graphql.Marshaler {
 	return ec._FeatureContribution(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNFeatureContribution2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐFeatureContributionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FeatureContribution) graphql.Marshaler {
+func (ec *executionContext) marshalNFeatureContribution2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐContributionᚄ(ctx context.Context, sel ast.SelectionSet, v []explain.Contribution) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFeatureContribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐFeatureContribution(ctx, sel, v[i])
+		return ec.marshalNFeatureContribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐContribution(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23604,6 +32587,21 @@ func (ec *executionContext) marshalNFeatureContribution2ᚕgithubᚗcomᚋmodela
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx context.Context, v any) (simulation.Source, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.Source(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFigureSource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSource(ctx context.Context, sel ast.SelectionSet, v simulation.Source) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FigureSource!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -23618,6 +32616,35 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -23663,6 +32690,30 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) marshalNInstanceType2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐInstanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Instance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInstanceType2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐInstance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInstanceType2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐInstance(ctx context.Context, sel ast.SelectionSet, v *catalog.Instance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InstanceType!")
+		return graphql.Null
+	}
+	return ec._InstanceType(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23671,6 +32722,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -23734,6 +32799,21 @@ func (ec *executionContext) unmarshalNMetricSpecInput2ᚕgithubᚗcomᚋmodelarc
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNModelOrderField2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModelOrderField(ctx context.Context, v any) (catalog.ModelOrderField, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := catalog.ModelOrderField(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNModelOrderField2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐModelOrderField(ctx context.Context, sel ast.SelectionSet, v catalog.ModelOrderField) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ModelOrderField!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -23887,6 +32967,14 @@ func (ec *executionContext) unmarshalNPipelineWhereInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx context.Context, sel ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+	return ec._Provenance(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRateLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v simulation.RateLimit) graphql.Marshaler {
+	return ec._RateLimit(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNRegulation2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐRegulation(ctx context.Context, v any) (model.Regulation, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := model.Regulation(tmp)
@@ -23954,6 +33042,14 @@ func (ec *executionContext) marshalNScenarioConfig2githubᚗcomᚋmodelarchitect
 	return ec._ScenarioConfig(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNScenarioConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐScenarioConfig(ctx context.Context, sel ast.SelectionSet, v *model.ScenarioConfig) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioConfig!")
+		return graphql.Null
+	}
+	return ec._ScenarioConfig(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNScenarioConfigInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐScenarioConfig(ctx context.Context, v any) (model.ScenarioConfig, error) {
 	res, err := ec.unmarshalInputScenarioConfigInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23986,14 +33082,81 @@ func (ec *executionContext) marshalNScenarioOrderField2ᚖgithubᚗcomᚋmodelar
 	return v
 }
 
+func (ec *executionContext) marshalNScenarioSweep2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepResult(ctx context.Context, sel ast.SelectionSet, v *simulation.SweepResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScenarioSweep!")
+		return graphql.Null
+	}
+	return ec._ScenarioSweep(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNScenarioWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenarioWhereInput(ctx context.Context, v any) (*ent.ScenarioWhereInput, error) {
 	res, err := ec.unmarshalInputScenarioWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNScoreFeature2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeature(ctx context.Context, sel ast.SelectionSet, v simulation.Feature) graphql.Marshaler {
+	return ec._ScoreFeature(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNScoreFeature2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.Feature) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoreFeature2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeature(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNScoreFeatureName2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureName(ctx context.Context, v any) (simulation.FeatureName, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.FeatureName(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScoreFeatureName2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeatureName(ctx context.Context, sel ast.SelectionSet, v simulation.FeatureName) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ScoreFeatureName!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNScoreWeights2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWeights(ctx context.Context, sel ast.SelectionSet, v simulation.Weights) graphql.Marshaler {
+	return ec._ScoreWeights(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNSignUpInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐSignUpInput(ctx context.Context, v any) (gqlmodel.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSimulationCandidate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCandidate(ctx context.Context, sel ast.SelectionSet, v simulation.Candidate) graphql.Marshaler {
+	return ec._SimulationCandidate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSimulationCandidate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.Candidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimulationCandidate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -24037,6 +33200,99 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSweepPoint2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesPoint(ctx context.Context, sel ast.SelectionSet, v simulation.SeriesPoint) graphql.Marshaler {
+	return ec._SweepPoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSweepPoint2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesPointᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.SeriesPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSweepPoint2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSweepScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx context.Context, v any) (simulation.Scale, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.Scale(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSweepScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx context.Context, sel ast.SelectionSet, v simulation.Scale) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SweepScale!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNSweepSeries2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeries(ctx context.Context, sel ast.SelectionSet, v simulation.Series) graphql.Marshaler {
+	return ec._SweepSeries(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSweepSeries2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeriesᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.Series) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSweepSeries2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSeries(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSweepVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepVariable(ctx context.Context, v any) (simulation.SweepVariable, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.SweepVariable(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSweepVariable2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐSweepVariable(ctx context.Context, sel ast.SelectionSet, v simulation.SweepVariable) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SweepVariable!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -24121,6 +33377,26 @@ func (ec *executionContext) marshalNUserOrderField2ᚖgithubᚗcomᚋmodelarchit
 func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUserWhereInput(ctx context.Context, v any) (*ent.UserWhereInput, error) {
 	res, err := ec.unmarshalInputUserWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWinnerChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWinnerChange(ctx context.Context, sel ast.SelectionSet, v simulation.WinnerChange) graphql.Marshaler {
+	return ec._WinnerChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWinnerChange2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWinnerChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []simulation.WinnerChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWinnerChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWinnerChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -24423,6 +33699,46 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCandidateCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCapacity(ctx context.Context, sel ast.SelectionSet, v *simulation.Capacity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CandidateCapacity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCandidateCost2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCost(ctx context.Context, sel ast.SelectionSet, v *simulation.Cost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CandidateCost(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCandidateLatency2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐLatency(ctx context.Context, sel ast.SelectionSet, v *simulation.Latency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CandidateLatency(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOComplexity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplexity(ctx context.Context, v any) (*model.Complexity, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.Complexity(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplexity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplexity(ctx context.Context, sel ast.SelectionSet, v *model.Complexity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOComplianceProfile2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ComplianceProfile) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -24506,6 +33822,60 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODataRegion2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataRegion2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODataRegion2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataRegion2string(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODataRegion2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODataRegion2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx context.Context, v any) ([]model.DatasetItem, error) {
@@ -24964,6 +34334,17 @@ func (ec *executionContext) unmarshalOExplanationWhereInput2ᚖgithubᚗcomᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
 	if v == nil {
 		return nil, nil
@@ -25069,6 +34450,26 @@ func (ec *executionContext) marshalOID2ᚖint(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalOInstanceTypeWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐInstanceTypeWhereInput(ctx context.Context, v any) (*gqlmodel.InstanceTypeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInstanceTypeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -25120,6 +34521,36 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOModelOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelOrder(ctx context.Context, v any) (*gqlmodel.ModelOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputModelOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOModelQuality2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐQuality(ctx context.Context, sel ast.SelectionSet, v *catalog.Quality) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ModelQuality(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOModelSpeed2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐSpeed(ctx context.Context, sel ast.SelectionSet, v *catalog.Speed) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ModelSpeed(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOModelWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelWhereInput(ctx context.Context, v any) (*gqlmodel.ModelWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputModelWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
@@ -25466,6 +34897,25 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOSweepScale2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx context.Context, v any) (*simulation.Scale, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := simulation.Scale(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSweepScale2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐScale(ctx context.Context, sel ast.SelectionSet, v *simulation.Scale) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

@@ -5,7 +5,11 @@ package gqlmodel
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/model"
+	"github.com/shopspring/decimal"
 )
 
 // A bearer token for the Authorization header, and who it belongs to.
@@ -21,14 +25,54 @@ type ChangePasswordInput struct {
 	NewPassword string `json:"newPassword"`
 }
 
+type ComplexityTier struct {
+	Complexity model.Complexity `json:"complexity"`
+	Tier       int              `json:"tier"`
+}
+
 type DeleteMeInput struct {
 	// The account's password, to confirm.
 	Password string `json:"password"`
 }
 
+type InstanceTypeWhereInput struct {
+	Provider *string `json:"provider,omitempty"`
+	Region   *string `json:"region,omitempty"`
+	Gpu      *string `json:"gpu,omitempty"`
+	// Total GPU memory of the instance at least this many GB.
+	MinGpuMemoryGb *float64         `json:"minGpuMemoryGb,omitempty"`
+	MaxHourlyUsd   *decimal.Decimal `json:"maxHourlyUsd,omitempty"`
+}
+
 type LogInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+type ModelOrder struct {
+	Field     catalog.ModelOrderField `json:"field"`
+	Direction entgql.OrderDirection   `json:"direction"`
+}
+
+type ModelWhereInput struct {
+	Provider *string `json:"provider,omitempty"`
+	Mode     *string `json:"mode,omitempty"`
+	// The model has every one.
+	Capabilities []string `json:"capabilities,omitempty"`
+	// The model can process data in this region.
+	Region *string `json:"region,omitempty"`
+	// The model has every one.
+	Attestations []string `json:"attestations,omitempty"`
+	// List input price at most this (US dollars per token).
+	MaxInputPerToken  *decimal.Decimal `json:"maxInputPerToken,omitempty"`
+	MaxOutputPerToken *decimal.Decimal `json:"maxOutputPerToken,omitempty"`
+	MinContextWindow  *int             `json:"minContextWindow,omitempty"`
+	// With tierAt: the tier at that complexity is at least this.
+	MinTier  *int              `json:"minTier,omitempty"`
+	TierAt   *model.Complexity `json:"tierAt,omitempty"`
+	HasSpeed *bool             `json:"hasSpeed,omitempty"`
+	// Leave out self-host-only models.
+	HostedOnly *bool `json:"hostedOnly,omitempty"`
 }
 
 type SignUpInput struct {

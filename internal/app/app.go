@@ -11,10 +11,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/server"
 )
 
@@ -24,6 +27,7 @@ type App struct {
 	Log      *slog.Logger
 	DB       *database.DB
 	Identity *identity.Service
+	Catalog  *catalog.Catalog
 	Handler  *server.Server
 }
 
@@ -70,11 +74,22 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
+	cat := catalog.Default()
+	if cfg.CatalogFile != "" {
+		if cat, err = catalog.Load(cfg.CatalogFile); err != nil {
+			return nil, fmt.Errorf("CATALOG_FILE: %w", err)
+		}
+	}
 	h := server.New(server.Config{
 		Introspection: !cfg.Production(),
 		TrustProxy:    cfg.TrustProxy,
-	}, log, db, id)
-	return &App{Config: cfg, Log: log, DB: db, Identity: id, Handler: h}, nil
+	}, log, db, &graph.Resolver{
+		Client:   db.Client,
+		Identity: id,
+		Ops:      &ops.Service{Client: db.Client, Catalog: cat},
+		Catalog:  cat,
+	})
+	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Handler: h}, nil
 }
 
 // Serve listens on the configured port until ctx ends, then drains: /readyz turns 503, requests in flight

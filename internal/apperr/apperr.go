@@ -88,3 +88,12 @@ func (e *FieldError) Prefix(parent string) *FieldError {
 	}
 	return &FieldError{Field: parent + "." + e.Field, Reason: e.Reason}
 }
+
+// InputField names the input at fault.
+func (e *FieldError) InputField() string { return e.Field }
+
+// Invalid is implemented by the engines' validation errors: bad input, naming the field at fault.
+type Invalid interface {
+	error
+	InputField() string
+}

@@ -59,3 +59,6 @@ func thousands(n int) string {
 	}
 	return neg + s
 }
+
+// InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
+func (e *ValidationError) InputField() string { return e.Field }

@@ -44,3 +44,6 @@ func (es ValidationErrors) Unwrap() []error {
 	}
 	return out
 }
+
+// InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
+func (e *ValidationError) InputField() string { return e.Field }

@@ -16,3 +16,6 @@ func (e *ValidationError) Error() string {
 func invalid(field, format string, args ...any) *ValidationError {
 	return &ValidationError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
+
+// InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
+func (e *ValidationError) InputField() string { return e.Field }

@@ -41,6 +41,8 @@ type Config struct {
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
 
+	CatalogFile string // CATALOG_FILE: a catalog JSON file replacing the embedded one
+
 	LoginMaxFailures int           // LOGIN_MAX_FAILURES per email, and 4× that per client address
 	LoginWindow      time.Duration // LOGIN_WINDOW
 }
@@ -74,6 +76,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		LogFormat:        e.str("LOG_FORMAT", "auto"),
 		TrustProxy:       e.bool("TRUST_PROXY", false),
 		ShutdownTimeout:  e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		CatalogFile:      e.str("CATALOG_FILE", ""),
 		LoginMaxFailures: e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:      e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}

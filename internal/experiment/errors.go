@@ -36,3 +36,6 @@ func (e *StateError) Error() string {
 
 // Is makes errors.Is(err, ErrIllegalTransition) true.
 func (e *StateError) Is(target error) bool { return target == ErrIllegalTransition }
+
+// InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
+func (e *ValidationError) InputField() string { return e.Field }

@@ -1,18 +1,37 @@
 package model
 
-import "time"
+import (
+	"time"
 
-// ScenarioConfig is a Scenario's workload.
+	"github.com/shopspring/decimal"
+
+	"github.com/modelarchitect/architect/internal/simulation"
+)
+
+// ScenarioConfig is a Scenario's workload. The first three fields are the original brief's; the rest refine
+// it for the simulation (zero values mean the engine's defaults).
 type ScenarioConfig struct {
-	TaskComplexity  Complexity `json:"taskComplexity"`
-	DataVolume      int        `json:"dataVolume"`      // requests per day
-	ResponseTimeSLA int        `json:"responseTimeSLA"` // milliseconds
+	TaskComplexity       Complexity       `json:"taskComplexity"`
+	DataVolume           int              `json:"dataVolume"`      // requests per day
+	ResponseTimeSLA      int              `json:"responseTimeSLA"` // milliseconds at SLAPercentile; 0: no SLA
+	SLAPercentile        float64          `json:"slaPercentile,omitempty"`
+	InputTokens          int              `json:"inputTokens"`
+	OutputTokens         int              `json:"outputTokens"`
+	CachedInputFraction  float64          `json:"cachedInputFraction,omitempty"`
+	ReasoningTokens      int              `json:"reasoningTokens,omitempty"`
+	PeakFactor           float64          `json:"peakFactor,omitempty"`
+	MonthlyBudget        *decimal.Decimal `json:"monthlyBudget,omitempty"` // US dollars per month
+	DataRegions          []string         `json:"dataRegions,omitempty"`
+	RequiredCapabilities []string         `json:"requiredCapabilities,omitempty"`
+	RequiredAttestations []string         `json:"requiredAttestations,omitempty"`
+	Candidates           []string         `json:"candidates,omitempty"`
+	MinAccuracy          *float64         `json:"minAccuracy,omitempty"`
 }
 
-// ScenarioResults is what a simulation computed for a Scenario.
+// ScenarioResults is what a simulation computed for a Scenario, and when.
 type ScenarioResults struct {
-	ComputedAt     time.Time `json:"computedAt"`
-	CatalogVersion string    `json:"catalogVersion"`
+	ComputedAt time.Time `json:"computedAt"`
+	simulation.Result
 }
 
 // PipelineNode is one node of a Pipeline's graph.
@@ -96,17 +115,6 @@ type DeploymentConfig struct {
 	Replicas     *int    `json:"replicas,omitempty"`
 }
 
-// FeatureContribution is one feature's Shapley value in an explanation.
-type FeatureContribution struct {
-	Feature string  `json:"feature"`
-	Value   float64 `json:"value"`
-}
-
-// Counterfactual is a smallest change to a workload that changes the recommendation.
-type Counterfactual struct {
-	Change    string `json:"change"`
-	NewWinner string `json:"newWinner"`
-}
 
 // CreatePipeline is what a client sends to create a Pipeline.
 type CreatePipeline struct {

@@ -1,7 +1,11 @@
 package model
 
 import (
+	"errors"
+
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/simulation"
 )
 
 // Validator is implemented by documents that check themselves; an ent hook calls it on every write.
@@ -16,15 +20,44 @@ func (c Complexity) Valid() bool {
 	return c == ComplexityLow || c == ComplexityMedium || c == ComplexityHigh
 }
 
-// Validate checks the workload's ranges.
+// Workload is the simulation's view of the config.
+func (c ScenarioConfig) Workload() simulation.Workload {
+	return simulation.Workload{
+		RequestsPerDay:       int64(c.DataVolume),
+		InputTokens:          c.InputTokens,
+		OutputTokens:         c.OutputTokens,
+		CachedInputFraction:  c.CachedInputFraction,
+		ReasoningTokens:      c.ReasoningTokens,
+		PeakFactor:           c.PeakFactor,
+		LatencySLAMillis:     float64(c.ResponseTimeSLA),
+		SLAPercentile:        c.SLAPercentile,
+		MonthlyBudgetUSD:     c.MonthlyBudget,
+		Complexity:           catalog.Complexity(c.TaskComplexity),
+		MinAccuracy:          c.MinAccuracy,
+		DataRegions:          c.DataRegions,
+		RequiredCapabilities: c.RequiredCapabilities,
+		RequiredAttestations: c.RequiredAttestations,
+		Candidates:           c.Candidates,
+	}
+}
+
+// workloadFields maps the simulation's field names to the config's where they differ.
+var workloadFields = map[string]string{"requestsPerDay": "dataVolume", "latencySlaMs": "responseTimeSLA", "complexity": "taskComplexity", "monthlyBudget": "monthlyBudget"}
+
+// Validate checks the workload with the simulation's own rules, naming the config's field.
 func (c ScenarioConfig) Validate() error {
-	switch {
-	case !c.TaskComplexity.Valid():
+	if !c.TaskComplexity.Valid() {
 		return bad("taskComplexity", "must be LOW, MEDIUM or HIGH")
-	case c.DataVolume < 1:
-		return bad("dataVolume", "must be at least 1 request per day")
-	case c.ResponseTimeSLA < 1:
-		return bad("responseTimeSLA", "must be at least 1 millisecond")
+	}
+	var ve *simulation.ValidationError
+	if err := c.Workload().Validate(); errors.As(err, &ve) {
+		field := ve.Field
+		if f, ok := workloadFields[field]; ok {
+			field = f
+		}
+		return bad(field, ve.Reason)
+	} else if err != nil {
+		return err
 	}
 	return nil
 }

@@ -83,14 +83,17 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return e
 	}
 	var (
-		fe *apperr.FieldError
-		nf *ent.NotFoundError
-		ve *ent.ValidationError
-		ce *ent.ConstraintError
+		fe  *apperr.FieldError
+		inv apperr.Invalid
+		nf  *ent.NotFoundError
+		ve  *ent.ValidationError
+		ce  *ent.ConstraintError
 	)
 	switch {
 	case errors.As(err, &fe):
 		return &apperr.Error{Code: apperr.BadUserInput, Field: fe.Field, Message: fe.Field + " " + fe.Reason}
+	case errors.As(err, &inv):
+		return &apperr.Error{Code: apperr.BadUserInput, Field: inv.InputField(), Message: inv.Error()}
 	case errors.As(err, &nf):
 		return apperr.Missing(strings.TrimPrefix(nf.Error(), "ent: "))
 	case errors.As(err, &ve):

@@ -48,9 +48,9 @@ type Server struct {
 }
 
 // New builds the handler.
-func New(cfg Config, log *slog.Logger, db *database.DB, id *identity.Service) *Server {
-	s := &Server{cfg: cfg, log: log, db: db, identity: id, mux: http.NewServeMux()}
-	s.gql = s.graphql()
+func New(cfg Config, log *slog.Logger, db *database.DB, resolver *graph.Resolver) *Server {
+	s := &Server{cfg: cfg, log: log, db: db, identity: resolver.Identity, mux: http.NewServeMux()}
+	s.gql = s.graphql(resolver)
 	s.mux.Handle("/graphql", s.withRequest(s.gql))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	s.mux.HandleFunc("GET /readyz", s.ready)
@@ -62,8 +62,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // Drain marks the server as shutting down: /readyz answers 503 so load balancers stop sending requests.
 func (s *Server) Drain() { s.draining.Store(true) }
 
-func (s *Server) graphql() *handler.Server {
-	srv := handler.New(graph.NewSchema(&graph.Resolver{Client: s.db.Client, Identity: s.identity}))
+func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
+	srv := handler.New(graph.NewSchema(resolver))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -175,3 +175,12 @@ func (o Options) validate() error {
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Validate reports whether w is a workload Simulate accepts, as a *ValidationError naming the field.
+func (w Workload) Validate() error {
+	_, err := w.normalize()
+	return err
+}
+
+// InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
+func (e *ValidationError) InputField() string { return e.Field }

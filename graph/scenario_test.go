@@ -1,0 +1,247 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/simulation"
+	"github.com/modelarchitect/architect/internal/testutil"
+	"github.com/modelarchitect/architect/internal/viewer"
+)
+
+// supportTickets is the README's worked example: 40,000 tickets a day, 600 tokens in and 150 out, 2 s at
+// p95, at most $3,000 a month, data in the EU (peak assumed 3× the average).
+const supportTickets = `{name: "Support tickets", config: {taskComplexity: MEDIUM, dataVolume: 40000, inputTokens: 600, outputTokens: 150,
+	responseTimeSLA: 2000, slaPercentile: 95, peakFactor: 3, monthlyBudget: "3000", dataRegions: [EU]}}`
+
+func TestSimulateAndExplainScenario(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		s := testutil.NewServer(t, b)
+		c := s.Client(s.SignUp(t, "sim@example.com", viewer.RoleFree).Token)
+
+		var created struct {
+			CreateScenario struct {
+				ID      string
+				Results struct {
+					CatalogVersion string
+					Winner         *string
+					Ranked         []struct {
+						ModelID string
+						Rank    int
+						Cost    struct{ PerMonth string }
+						Latency struct{ P95Millis float64 }
+					}
+					Excluded []struct {
+						ModelID string
+						Reasons []struct{ Code, Message string }
+					}
+				}
+			}
+		}
+		c.MustDo(t, `mutation { createScenario(input: `+supportTickets+`, simulate: true) { id results {
+			catalogVersion winner ranked { modelId rank cost { perMonth } latency { p95Millis } } excluded { modelId reasons { code message } } } } }`, nil, &created)
+		res := created.CreateScenario.Results
+
+		// The API returns what the engine computes for the same workload on the same catalog.
+		budget := decimal.NewFromInt(3000)
+		want, err := simulation.Simulate(catalog.Default(), simulation.Workload{
+			RequestsPerDay: 40000, InputTokens: 600, OutputTokens: 150, PeakFactor: 3, LatencySLAMillis: 2000,
+			SLAPercentile: 95, MonthlyBudgetUSD: &budget, Complexity: catalog.ComplexityMedium, DataRegions: []string{"EU"},
+		}, simulation.Options{AsOf: "2026-11-25"})
+		require.NoError(t, err)
+		require.NotEmpty(t, want.Winner)
+		require.Equal(t, want.CatalogVersion, res.CatalogVersion)
+		require.NotNil(t, res.Winner)
+		require.Equal(t, want.Winner, *res.Winner)
+		require.Len(t, res.Ranked, len(want.Ranked))
+		require.Equal(t, want.Ranked[0].Cost.Monthly.String(), res.Ranked[0].Cost.PerMonth, "money is exact")
+		require.LessOrEqual(t, res.Ranked[0].Latency.P95Millis, 2000.0)
+		regionExcluded := false
+		for _, e := range res.Excluded {
+			require.NotEmpty(t, e.Reasons, e.ModelID)
+			for _, r := range e.Reasons {
+				regionExcluded = regionExcluded || r.Code == "REGION"
+			}
+		}
+		require.True(t, regionExcluded, "some models cannot keep data in the EU")
+
+		vars := map[string]any{"id": created.CreateScenario.ID}
+		var ex struct {
+			ExplainDecision struct {
+				ID, Winner, RunnerUp string
+				ScoreDifference      float64
+				Current              bool
+				Report               string
+				Decision             struct{ ID string }
+				FeatureImportance    []struct{ Phi float64 }
+				Counterfactuals      []struct{ NewWinner, Description string }
+			}
+		}
+		c.MustDo(t, `mutation($id: ID!) { explainDecision(scenarioId: $id) { id winner runnerUp scoreDifference current report decision { id }
+			featureImportance { phi } counterfactuals { newWinner description } } }`, vars, &ex)
+		e := ex.ExplainDecision
+		require.Equal(t, *res.Winner, e.Winner)
+		require.Equal(t, created.CreateScenario.ID, e.Decision.ID)
+		require.True(t, e.Current)
+		require.Contains(t, e.Report, e.Winner)
+		sum := 0.0
+		for _, f := range e.FeatureImportance {
+			sum += f.Phi
+		}
+		require.InDelta(t, e.ScoreDifference, sum, 1e-9, "Shapley values sum to the score difference (efficiency)")
+		require.NotEmpty(t, e.Counterfactuals)
+		for _, cf := range e.Counterfactuals {
+			require.NotEqual(t, e.Winner, cf.NewWinner, cf.Description)
+		}
+
+		// Simulating again makes the explanation stale.
+		c.MustDo(t, `mutation($id: ID!) { simulateScenario(id: $id) { id } }`, vars, nil)
+		var node struct{ Node struct{ Current, Stale bool } }
+		c.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Explanation { current stale } } }`, map[string]any{"id": e.ID}, &node)
+		require.False(t, node.Node.Current)
+		require.True(t, node.Node.Stale)
+	})
+}
+
+func TestScenarioSweep(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite)
+	c := s.Client(s.SignUp(t, "sweep@example.com", viewer.RoleFree).Token)
+	var created struct{ CreateScenario struct{ ID string } }
+	c.MustDo(t, `mutation { createScenario(input: `+supportTickets+`) { id } }`, nil, &created)
+	vars := map[string]any{"id": created.CreateScenario.ID}
+
+	var sw struct {
+		ScenarioSweep struct {
+			Values  []float64
+			Winners []*string
+			Series  []struct {
+				ModelID string
+				Points  []struct {
+					MonthlyCost *string
+					Fits        bool
+				}
+			}
+			WinnerChanges []struct {
+				Index    int
+				From, To *string
+			}
+		}
+	}
+	c.MustDo(t, `query($id: ID!) { scenarioSweep(id: $id, variable: REQUESTS_PER_DAY, from: 1000, to: 10000000, steps: 25, scale: LOG) {
+		values winners series { modelId points { monthlyCost fits } } winnerChanges { index from to } } }`, vars, &sw)
+	r := sw.ScenarioSweep
+	require.Len(t, r.Values, 25)
+	require.Equal(t, 1000.0, r.Values[0])
+	require.Equal(t, 1e7, r.Values[24])
+	require.Len(t, r.Winners, 25)
+	require.NotEmpty(t, r.Series)
+	for _, ser := range r.Series {
+		require.Len(t, ser.Points, 25, ser.ModelID)
+		var prev decimal.Decimal
+		for i, p := range ser.Points {
+			if p.MonthlyCost == nil {
+				continue
+			}
+			cost := decimal.RequireFromString(*p.MonthlyCost)
+			if i > 0 {
+				require.True(t, cost.GreaterThanOrEqual(prev), "%s: more traffic never costs less", ser.ModelID)
+			}
+			prev = cost
+		}
+	}
+	for _, ch := range r.WinnerChanges {
+		require.NotEqual(t, r.Winners[ch.Index-1], r.Winners[ch.Index])
+	}
+
+	e := c.Err(t, `query($id: ID!) { scenarioSweep(id: $id, variable: BUDGET, from: 1, to: 10, steps: 201) { values } }`, vars)
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Equal(t, "steps", e.Extensions["field"])
+	require.Contains(t, e.Message, "200")
+}
+
+func TestScenarioErrors(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite)
+	c := s.Client(s.SignUp(t, "err@example.com", viewer.RoleFree).Token)
+	var created struct{ CreateScenario struct{ ID string } }
+	c.MustDo(t, `mutation { createScenario(input: `+supportTickets+`) { id results { winner } } }`, nil, &created)
+
+	e := c.Err(t, `mutation($id: ID!) { explainDecision(scenarioId: $id) { id } }`, map[string]any{"id": created.CreateScenario.ID})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Contains(t, e.Message, "simulateScenario")
+
+	for _, tc := range []struct{ config, field string }{
+		{`{taskComplexity: LOW, dataVolume: 0, responseTimeSLA: 100, inputTokens: 1, outputTokens: 1}`, "config.dataVolume"},
+		{`{taskComplexity: LOW, dataVolume: 10, responseTimeSLA: 100, inputTokens: -1, outputTokens: 1}`, "config.inputTokens"},
+		{`{taskComplexity: LOW, dataVolume: 10, responseTimeSLA: 100, inputTokens: 1, outputTokens: 1, peakFactor: 0.5}`, "config.peakFactor"},
+		{`{taskComplexity: LOW, dataVolume: 10, responseTimeSLA: 100, inputTokens: 1, outputTokens: 1, slaPercentile: 100}`, "config.slaPercentile"},
+		{`{taskComplexity: LOW, dataVolume: 10, responseTimeSLA: 100, inputTokens: 1, outputTokens: 1, monthlyBudget: "-1"}`, "config.monthlyBudget"},
+	} {
+		e := c.Err(t, `mutation { createScenario(input: {name: "bad", config: `+tc.config+`}) { id } }`, nil)
+		require.Equal(t, "BAD_USER_INPUT", e.Code(), tc.config)
+		require.Equal(t, tc.field, e.Extensions["field"], tc.config)
+	}
+	n, err := s.DB.Client.Scenario.Query().Count(testutil.System())
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "no bad scenario was written")
+}
+
+func TestCatalogQueries(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite)
+	c := s.Client(s.SignUp(t, "cat@example.com", viewer.RoleFree).Token)
+	var out struct {
+		CatalogVersion string
+		Models         []struct {
+			ID, Provider   string
+			InputPerToken  string
+			OutputPerToken string
+			Price          struct{ Source, AsOf string }
+			Speed          *struct{ TTFTMillis float64 }
+			Quality        *struct {
+				Tiers []struct {
+					Complexity string
+					Tier       int
+				}
+			}
+		}
+		InstanceTypes []struct {
+			Type, Region string
+			HourlyUsd    string
+			Provenance   struct{ Source, AsOf string }
+		}
+	}
+	c.MustDo(t, `{ catalogVersion
+		models(where: {provider: "openai", hostedOnly: true}, orderBy: {field: PRICE, direction: ASC}) {
+			id provider inputPerToken outputPerToken price { source asOf } speed { ttftMillis } quality { tiers { complexity tier } } }
+		instanceTypes(where: {provider: "AWS"}) { type region hourlyUsd provenance { source asOf } } }`, nil, &out)
+	require.Equal(t, catalog.Default().Version, out.CatalogVersion)
+	require.NotEmpty(t, out.Models)
+	prev := decimal.Zero
+	for _, m := range out.Models {
+		require.Equal(t, "openai", m.Provider)
+		require.NotEmpty(t, m.Price.Source, m.ID)
+		require.NotEmpty(t, m.Price.AsOf, m.ID)
+		mod, err := catalog.Default().Model(m.ID)
+		require.NoError(t, err)
+		blended := mod.BlendedPerToken()
+		require.True(t, blended.GreaterThanOrEqual(prev), "ordered by price")
+		prev = blended
+		require.Equal(t, mod.InputPerToken.String(), m.InputPerToken)
+	}
+	require.NotEmpty(t, out.InstanceTypes)
+	for _, it := range out.InstanceTypes {
+		d := decimal.RequireFromString(it.HourlyUsd)
+		require.True(t, d.IsPositive(), it.Type)
+		require.NotEmpty(t, it.Provenance.AsOf)
+	}
+	_ = json.Valid
+	_ = math.Abs
+}

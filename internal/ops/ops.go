@@ -1,0 +1,34 @@
+// Package ops holds the product's operations that span storage and an engine: simulate a Scenario and store
+// the results, explain them, cost a Pipeline on save, assess a ComplianceProfile, move an Experiment through
+// its lifecycle. Each reads and writes through the ent client in the context (the mutation's transaction),
+// so the privacy rules apply; the engines under internal/ do the computing. Nothing here knows GraphQL.
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// Service runs the operations.
+type Service struct {
+	Client  *ent.Client // used when the context holds none
+	Catalog *catalog.Catalog
+	Now     func() time.Time // nil: time.Now
+}
+
+func (s *Service) ent(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return s.Client
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}

@@ -1,0 +1,119 @@
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/explain"
+	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/simulation"
+)
+
+// CreateScenario creates a Scenario and, when asked, simulates it in the same transaction.
+func (s *Service) CreateScenario(ctx context.Context, in ent.CreateScenarioInput, simulate bool) (*ent.Scenario, error) {
+	sc, err := s.ent(ctx).Scenario.Create().SetInput(in).Save(ctx)
+	if err != nil || !simulate {
+		return sc, err
+	}
+	return s.SimulateScenario(ctx, sc.ID)
+}
+
+// UpdateScenario changes a Scenario and, when asked, simulates it again.
+func (s *Service) UpdateScenario(ctx context.Context, id int, in ent.UpdateScenarioInput, simulate bool) (*ent.Scenario, error) {
+	sc, err := s.ent(ctx).Scenario.UpdateOneID(id).SetInput(in).Save(ctx)
+	if err != nil || !simulate {
+		return sc, err
+	}
+	return s.SimulateScenario(ctx, sc.ID)
+}
+
+// SimulateScenario simulates a Scenario's workload on the catalog, stores the results with the catalog
+// version and the time, and marks the Scenario's earlier explanations stale.
+func (s *Service) SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error) {
+	c := s.ent(ctx)
+	sc, err := c.Scenario.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := s.simulationOptions(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	res, err := simulation.Simulate(s.Catalog, sc.Config.Workload(), opts)
+	if err != nil {
+		return nil, err
+	}
+	sc, err = sc.Update().SetResults(&model.ScenarioResults{ComputedAt: s.now().UTC().Truncate(time.Microsecond), Result: *res}).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = c.Explanation.Update().Where(explanation.ScenarioID(id), explanation.Stale(false)).SetStale(true).Exec(ctx)
+	return sc, err
+}
+
+// SweepScenario simulates a Scenario's workload across a range of one variable; nothing is stored.
+func (s *Service) SweepScenario(ctx context.Context, id int, spec simulation.SweepSpec) (*simulation.SweepResult, error) {
+	sc, err := s.ent(ctx).Scenario.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := s.simulationOptions(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	return simulation.Sweep(s.Catalog, sc.Config.Workload(), opts, spec)
+}
+
+// ExplainScenario explains a Scenario's stored results and keeps the explanation, linked to the Scenario
+// and to the results' computedAt. The explanation belongs to the Scenario's owner.
+func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Explanation, error) {
+	c := s.ent(ctx)
+	sc, err := c.Scenario.Get(ctx, scenarioID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case sc.Results == nil:
+		return nil, apperr.Input("scenarioId", "the scenario has no results yet: run simulateScenario first")
+	case sc.Results.CatalogVersion != s.Catalog.Version:
+		return nil, apperr.Input("scenarioId", "the catalog changed since the scenario was simulated (%s, now %s): run simulateScenario again",
+			sc.Results.CatalogVersion, s.Catalog.Version)
+	}
+	opts, err := s.simulationOptions(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := explain.Explain(explain.Input{Catalog: s.Catalog, Workload: sc.Results.Workload, Options: opts, Result: &sc.Results.Result})
+	if err != nil {
+		return nil, err
+	}
+	return c.Explanation.Create().
+		SetOwnerID(sc.OwnerID).
+		SetScenarioID(sc.ID).
+		SetWinner(ex.Winner).
+		SetRunnerUp(ex.RunnerUp).
+		SetScoreDifference(ex.ScoreDifference).
+		SetFeatureImportance(nonNil(ex.Contributions)).
+		SetCounterfactuals(nonNil(ex.Counterfactuals)).
+		SetReport(ex.Markdown).
+		SetCatalogVersion(ex.CatalogVersion).
+		SetResultsComputedAt(sc.Results.ComputedAt).
+		Save(ctx)
+}
+
+// simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out).
+// Measured figures from the owner's finished benchmarks join them with the benchmark runner.
+func (s *Service) simulationOptions(_ context.Context, _ *ent.Scenario) (simulation.Options, error) {
+	return simulation.Options{AsOf: s.now().UTC().Format(time.DateOnly)}, nil
+}
+
+// nonNil keeps a JSON list column a list ([]) rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
