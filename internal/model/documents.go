@@ -115,7 +115,6 @@ type DeploymentConfig struct {
 	Replicas     *int    `json:"replicas,omitempty"`
 }
 
-
 // CreatePipeline is what a client sends to create a Pipeline.
 type CreatePipeline struct {
 	Name        string         `json:"name"`
