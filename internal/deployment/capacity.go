@@ -1,0 +1,156 @@
+package deployment
+
+import (
+	"fmt"
+	"math"
+)
+
+// Capacity model constants, each with its source.
+const (
+	// BytesPerParameter: weights and KV cache in BF16, matching the catalog's BF16 TFLOPS figures.
+	BytesPerParameter = 2
+	// MemoryFraction of GPU memory usable for weights and KV cache: DOMAIN 7.2 ("weights + KV cache ≤ Σ GPU
+	// memory × 0.9"), also vLLM's default gpu_memory_utilization (vllm/engine/arg_utils.py).
+	MemoryFraction = 0.9
+	// MFU, the share of peak FLOPS reached in prefill and compute-bound decode: 40 %, DOMAIN 1.2 (442 ms
+	// estimated vs 407 ms measured prefill for Llama-3.3-70B on 2×H100, NVIDIA NIM benchmark).
+	MFU = 0.4
+	// HBMEfficiency, the share of peak memory bandwidth reached in decode: 0.56, DOMAIN 1.2 (10.45 ms
+	// theoretical vs 18.58 ms measured time per output token in the same NIM benchmark).
+	HBMEfficiency = 0.56
+	// MaxBatch is the most concurrent requests per replica: vLLM's default max_num_seqs = 256
+	// (vllm/engine/arg_utils.py, SchedulerConfig).
+	MaxBatch = 256
+	// DefaultKVBytesPerToken when the request gives none: Llama-3-70B in BF16,
+	// 2 × 80 layers × 8 KV heads × 128 dims × 2 bytes = 327,680 B (DOMAIN 1.2). It overstates the cache of
+	// smaller GQA models (Llama-3-8B: 131,072 B) and understates Llama-3.1-405B (516,096 B).
+	DefaultKVBytesPerToken = 327_680
+	// MaxReplicas caps a plan.
+	MaxReplicas = 1000
+)
+
+// hardware is one replica: an instance's GPUs working together (tensor parallel).
+type hardware struct {
+	gpus   int
+	memGB  float64 // per GPU, 1 GB = 1e9 bytes
+	tflops float64 // BF16 dense, per GPU
+	hbmTBs float64 // per GPU
+}
+
+// workload is the model and one request's shape.
+type workload struct {
+	params, activeParams float64 // total (in memory) and active per token, in parameters
+	kvPerToken           float64 // bytes
+	in, out              int     // tokens per request
+}
+
+// Capacity is one replica's modelled performance at the batch the plan runs it at.
+type Capacity struct {
+	Batch                 int     `json:"batch"`                 // concurrent requests per replica
+	RequestsPerSecond     float64 `json:"requestsPerSecond"`     // per replica
+	OutputTokensPerSecond float64 `json:"outputTokensPerSecond"` // per replica
+	LatencyMs             float64 `json:"latencyMs"`             // end to end per request at that batch
+	PrefillMs             float64 `json:"prefillMs"`             // compute time of one prompt (time to first token without queueing)
+	TimePerOutputTokenMs  float64 `json:"timePerOutputTokenMs"`  // one decode step at that batch
+	WeightsGB             float64 `json:"weightsGB"`
+	KVCacheGB             float64 `json:"kvCacheGB"` // at that batch, every request at full length
+	UsableMemoryGB        float64 `json:"usableMemoryGB"`
+}
+
+// RejectReason says why an instance type cannot serve the request.
+type RejectReason string
+
+// Reject reasons.
+const (
+	RejectMemory    RejectReason = "MEMORY"      // weights, or weights plus one request's KV cache, do not fit
+	RejectLatency   RejectReason = "LATENCY"     // one request alone takes longer than the SLA
+	RejectReplicas  RejectReason = "REPLICAS"    // more than MaxReplicas would be needed
+	RejectNoGPUSpec RejectReason = "NO_GPU_SPEC" // the catalog has no specification for the instance's GPU
+)
+
+// Rejection is an instance type that cannot serve the request, and why.
+type Rejection struct {
+	InstanceType string       `json:"instanceType"`
+	Region       string       `json:"region"`
+	Reason       RejectReason `json:"reason"`
+	Detail       string       `json:"detail"`
+}
+
+// replicaCapacity models one replica (roofline, DOMAIN 1.2) and picks the largest batch that fits in memory,
+// stays within MaxBatch and keeps one request's latency within slaMs (0: no SLA):
+//
+//	weights W           = P × 2 B;  usable memory M = 0.9 × GPUs × GPU memory
+//	KV per request      = kvPerToken × (in + out)                 (every request at full length)
+//	batch limit         = ⌊(M − W) ÷ KV per request⌋, at most 256
+//	prefill             = 2 × P_active × in ÷ (GPUs × FLOPS × 0.4)
+//	decode step (B)     = max( (min(P, P_active × B) × 2 B + B × KV per request) ÷ (GPUs × HBM × 0.56),
+//	                           2 × P_active × B ÷ (GPUs × FLOPS × 0.4) )
+//	latency (B)         = B × prefill + out × step(B)
+//	throughput (B)      = B ÷ latency(B) requests/s
+//
+// The latency follows from Little's law: with B requests in flight, B new prompts are prefilled during one
+// request's life and each stalls decoding; so the throughput is also 1 ÷ (prefill + out × step ÷ B), the
+// GPU time one request takes. Queueing beyond the batch is not modelled.
+func replicaCapacity(hw hardware, wl workload, slaMs float64) (Capacity, RejectReason, string) {
+	weights := wl.params * BytesPerParameter
+	usable := MemoryFraction * float64(hw.gpus) * hw.memGB * 1e9
+	if weights >= usable {
+		return Capacity{}, RejectMemory, fmt.Sprintf("weights need %s GB but 90%% of %d × %s GB is %s GB",
+			gb(weights), hw.gpus, num(hw.memGB), gb(usable))
+	}
+	kvReq := wl.kvPerToken * float64(wl.in+wl.out)
+	fit := math.Floor((usable - weights) / kvReq)
+	if fit < 1 {
+		return Capacity{}, RejectMemory, fmt.Sprintf("weights (%s GB) fit in %s GB but not with the KV cache of one %d-token request (%s GB)",
+			gb(weights), gb(usable), wl.in+wl.out, gb(kvReq))
+	}
+	maxBatch := int(math.Min(fit, MaxBatch))
+	flops := float64(hw.gpus) * hw.tflops * 1e12 * MFU
+	bandwidth := float64(hw.gpus) * hw.hbmTBs * 1e12 * HBMEfficiency
+	prefill := 2 * wl.activeParams * float64(wl.in) / flops
+	step := func(b int) float64 {
+		read := math.Min(wl.params, wl.activeParams*float64(b))*BytesPerParameter + float64(b)*kvReq
+		return math.Max(read/bandwidth, 2*wl.activeParams*float64(b)/flops)
+	}
+	latency := func(b int) float64 { return float64(b)*prefill + float64(wl.out)*step(b) }
+	batch := maxBatch
+	if slaMs > 0 {
+		if ms := latency(1) * 1000; ms > slaMs {
+			return Capacity{}, RejectLatency, fmt.Sprintf("one request alone takes %s ms (prefill %s ms + %d tokens × %s ms) and the SLA is %s ms",
+				num(ms), num(prefill*1000), wl.out, num(step(1)*1000), num(slaMs))
+		}
+		// latency grows with the batch: take the largest batch within the SLA
+		lo, hi := 1, maxBatch
+		for lo < hi {
+			mid := (lo + hi + 1) / 2
+			if latency(mid)*1000 <= slaMs {
+				lo = mid
+			} else {
+				hi = mid - 1
+			}
+		}
+		batch = lo
+	}
+	l := latency(batch)
+	rps := float64(batch) / l
+	return Capacity{
+		Batch: batch, RequestsPerSecond: rps, OutputTokensPerSecond: rps * float64(wl.out),
+		LatencyMs: l * 1000, PrefillMs: prefill * 1000, TimePerOutputTokenMs: step(batch) * 1000,
+		WeightsGB: weights / 1e9, KVCacheGB: float64(batch) * kvReq / 1e9, UsableMemoryGB: usable / 1e9,
+	}, "", ""
+}
+
+// rounded returns c with its figures rounded to six decimals for reporting.
+func (c Capacity) rounded() Capacity {
+	r := func(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+	return Capacity{
+		Batch: c.Batch, RequestsPerSecond: r(c.RequestsPerSecond), OutputTokensPerSecond: r(c.OutputTokensPerSecond),
+		LatencyMs: r(c.LatencyMs), PrefillMs: r(c.PrefillMs), TimePerOutputTokenMs: r(c.TimePerOutputTokenMs),
+		WeightsGB: r(c.WeightsGB), KVCacheGB: r(c.KVCacheGB), UsableMemoryGB: r(c.UsableMemoryGB),
+	}
+}
+
+func gb(bytes float64) string { return num(bytes / 1e9) }
+
+// num formats a figure for a message with four significant digits.
+func num(x float64) string { return fmt.Sprintf("%.4g", x) }

@@ -1,0 +1,305 @@
+package deployment
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// HoursPerMonth is 365 × 24 ÷ 12 = 730, the month the AWS Pricing Calculator and Infracost bill
+// on-demand instances for.
+const HoursPerMonth = 730
+
+// Plan is one way to run the deployment, with its cost.
+type Plan struct {
+	Provider          Provider        `json:"provider"` // the provider whose price is used
+	Region            string          `json:"region"`
+	InstanceType      string          `json:"instanceType"`
+	GPU               string          `json:"gpu"`
+	GPUCount          int             `json:"gpuCount"` // per instance
+	Replicas          int             `json:"replicas"` // instances
+	InstanceHourlyUSD decimal.Decimal `json:"instanceHourlyUSD"`
+	HourlyUSD         decimal.Decimal `json:"hourlyUSD"`  // InstanceHourlyUSD × Replicas
+	MonthlyUSD        decimal.Decimal `json:"monthlyUSD"` // HourlyUSD × HoursPerMonth
+	Capacity          *Capacity       `json:"capacity,omitempty"`
+	// Utilization is the target load over what the replicas can serve; MeetsTarget is Utilization ≤ 1.
+	// Both are only meaningful with a Capacity.
+	Utilization float64            `json:"utilization,omitempty"`
+	MeetsTarget bool               `json:"meetsTarget"`
+	Price       catalog.Provenance `json:"price"`
+}
+
+// Estimation is the answer to a Request.
+type Estimation struct {
+	Model    string   `json:"model"`
+	Provider Provider `json:"provider"`
+	Region   string   `json:"region"`
+	// Plan is the cheapest plan that meets the target; nil when the cost is unknown (CostUnknownReason).
+	Plan              *Plan  `json:"plan,omitempty"`
+	CostUnknownReason string `json:"costUnknownReason,omitempty"`
+	// Alternatives are the cheapest plans in the provider's other regions, cheapest first.
+	Alternatives []Plan `json:"alternatives"`
+	// Rejections are the instance types of the region that cannot serve the request, and why.
+	Rejections     []Rejection `json:"rejections,omitempty"`
+	Notes          []string    `json:"notes,omitempty"`
+	HoursPerMonth  int         `json:"hoursPerMonth"`
+	CatalogVersion string      `json:"catalogVersion"`
+}
+
+// NoFitError says that no instance type in the region can serve the request, and why.
+type NoFitError struct {
+	Provider   Provider
+	Region     string
+	Model      string
+	Rejections []Rejection // why each instance type of the region was rejected
+	// Regions lists the provider's regions that have instances, when the region has none (or none of the
+	// requested type).
+	Regions []string
+	// Alternatives are plans that fit in other regions, cheapest first.
+	Alternatives []Plan
+}
+
+func (e *NoFitError) Error() string {
+	var b strings.Builder
+	if len(e.Rejections) == 0 {
+		fmt.Fprintf(&b, "no %s instance in region %q", e.Provider, e.Region)
+		if len(e.Regions) > 0 {
+			fmt.Fprintf(&b, "; regions with instances: %s", strings.Join(e.Regions, ", "))
+		}
+	} else {
+		fmt.Fprintf(&b, "no %s instance type in %s can serve %s:", e.Provider, e.Region, e.Model)
+		for i, r := range e.Rejections {
+			if i == 5 {
+				fmt.Fprintf(&b, " and %d more", len(e.Rejections)-5)
+				break
+			}
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s: %s (%s)", r.InstanceType, strings.ToLower(string(r.Reason)), r.Detail)
+		}
+	}
+	if len(e.Alternatives) > 0 {
+		a := e.Alternatives[0]
+		fmt.Fprintf(&b, "; cheapest elsewhere: %d × %s in %s at $%s/h", a.Replicas, a.InstanceType, a.Region, a.HourlyUSD)
+	}
+	return b.String()
+}
+
+// Estimate returns the cheapest instance type and replica count in the request's region that meets the
+// throughput target and latency SLA, its cost per hour and per month, and the cheapest plan in each other
+// region of the same provider. A SELF_HOSTED deployment is priced only when InstanceType names a catalog
+// instance type (at that type's on-demand price); otherwise the Estimation has no Plan and says why.
+// Bad input is a *ValidationError; nothing that fits is a *NoFitError.
+func Estimate(cat *catalog.Catalog, req Request) (*Estimation, error) {
+	if cat == nil {
+		return nil, errors.New("deployment: no catalog")
+	}
+	model, err := checkRequest(cat, req)
+	if err != nil {
+		return nil, err
+	}
+	est := &Estimation{
+		Model: req.Model, Provider: req.Provider, Region: req.Region, Alternatives: []Plan{},
+		HoursPerMonth: HoursPerMonth, CatalogVersion: cat.Version,
+	}
+	pl := planner{gpus: cat.GPUs, model: model, req: req}
+	if req.Provider == ProviderSelfHosted {
+		return pl.selfHosted(cat, est)
+	}
+	byRegion := map[string][]catalog.Instance{}
+	for _, in := range cat.Instances {
+		if req.Provider.is(in.Provider) && (req.InstanceType == "" || in.Type == req.InstanceType) {
+			byRegion[in.Region] = append(byRegion[in.Region], in)
+		}
+	}
+	regions := make([]string, 0, len(byRegion))
+	for r := range byRegion {
+		regions = append(regions, r)
+	}
+	slices.Sort(regions)
+	for _, r := range regions {
+		if r == req.Region {
+			continue
+		}
+		if p, _ := pl.cheapest(byRegion[r]); p != nil {
+			est.Alternatives = append(est.Alternatives, *p)
+		}
+	}
+	slices.SortStableFunc(est.Alternatives, func(a, b Plan) int { return a.HourlyUSD.Cmp(b.HourlyUSD) })
+	inRegion := byRegion[req.Region]
+	if len(inRegion) == 0 {
+		return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Regions: regions,
+			Alternatives: est.Alternatives}
+	}
+	plan, rejections := pl.cheapest(inRegion)
+	if plan == nil {
+		return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Rejections: rejections,
+			Alternatives: est.Alternatives}
+	}
+	est.Plan, est.Rejections = plan, rejections
+	est.Notes = pl.notes()
+	return est, nil
+}
+
+func (pl planner) selfHosted(cat *catalog.Catalog, est *Estimation) (*Estimation, error) {
+	req := pl.req
+	if req.InstanceType == "" {
+		est.CostUnknownReason = "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
+			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"
+		return est, nil
+	}
+	var match []catalog.Instance
+	for _, in := range cat.Instances {
+		if in.Type == req.InstanceType {
+			match = append(match, in)
+		}
+	}
+	if len(match) == 0 {
+		est.CostUnknownReason = fmt.Sprintf("instance type %q is not in the catalog, so its cost is unknown; "+
+			"name a catalog instance type with the same GPUs to estimate it", req.InstanceType)
+		return est, nil
+	}
+	// the requested region's price if the type is offered there, else the cheapest
+	slices.SortStableFunc(match, func(a, b catalog.Instance) int {
+		if ra, rb := a.Region == req.Region, b.Region == req.Region; ra != rb {
+			if ra {
+				return -1
+			}
+			return 1
+		}
+		if c := a.HourlyUSD.Cmp(b.HourlyUSD); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Provider+a.Region, b.Provider+b.Region)
+	})
+	if req.Replicas == 0 && req.Throughput == nil {
+		pl.req.Replicas = 1
+	}
+	plan, rej := pl.plan(match[0])
+	if plan == nil {
+		return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Rejections: []Rejection{*rej}}
+	}
+	est.Plan = plan
+	est.Notes = append(pl.notes(), fmt.Sprintf("SELF_HOSTED hardware priced at the on-demand rate of %s %s in %s; your own cost may differ",
+		plan.Provider, plan.InstanceType, plan.Region))
+	return est, nil
+}
+
+// planner prices instances for one request.
+type planner struct {
+	gpus  []catalog.GPU
+	model *catalog.Model
+	req   Request
+}
+
+func (pl planner) notes() []string {
+	var n []string
+	if pl.req.Throughput != nil && pl.req.KVBytesPerToken == 0 {
+		n = append(n, fmt.Sprintf("KV cache assumed at %d bytes per token (Llama-3-70B in BF16); give kvBytesPerToken for this model",
+			DefaultKVBytesPerToken))
+	}
+	return n
+}
+
+// cheapest returns the cheapest plan among instances (ties: fewer GPUs in total, then type name) and the
+// rejections of the others.
+func (pl planner) cheapest(instances []catalog.Instance) (*Plan, []Rejection) {
+	var best *Plan
+	var rejections []Rejection
+	for _, in := range instances {
+		p, rej := pl.plan(in)
+		if p == nil {
+			rejections = append(rejections, *rej)
+			continue
+		}
+		if best == nil || better(p, best) {
+			best = p
+		}
+	}
+	slices.SortStableFunc(rejections, func(a, b Rejection) int { return strings.Compare(a.InstanceType, b.InstanceType) })
+	return best, rejections
+}
+
+func better(a, b *Plan) bool {
+	if c := a.HourlyUSD.Cmp(b.HourlyUSD); c != 0 {
+		return c < 0
+	}
+	if ga, gb := a.GPUCount*a.Replicas, b.GPUCount*b.Replicas; ga != gb {
+		return ga < gb
+	}
+	return a.InstanceType < b.InstanceType
+}
+
+// plan sizes and prices one instance type, or says why it cannot serve the request.
+func (pl planner) plan(in catalog.Instance) (*Plan, *Rejection) {
+	reject := func(r RejectReason, format string, args ...any) (*Plan, *Rejection) {
+		return nil, &Rejection{InstanceType: in.Type, Region: in.Region, Reason: r, Detail: fmt.Sprintf(format, args...)}
+	}
+	var gpu *catalog.GPU
+	for i := range pl.gpus {
+		if pl.gpus[i].Name == in.GPU {
+			gpu = &pl.gpus[i]
+			break
+		}
+	}
+	if gpu == nil || in.GPUCount < 1 || !positive(gpu.MemoryGB) || !positive(gpu.BF16TFLOPS) || !positive(gpu.HBMTBPerSec) {
+		return reject(RejectNoGPUSpec, "the catalog has no complete specification of GPU %q", in.GPU)
+	}
+	hw := hardware{gpus: in.GPUCount, memGB: gpu.MemoryGB, tflops: gpu.BF16TFLOPS, hbmTBs: gpu.HBMTBPerSec}
+	p := &Plan{
+		Provider: Provider(strings.ToUpper(in.Provider)), Region: in.Region, InstanceType: in.Type, GPU: in.GPU,
+		GPUCount: in.GPUCount, Replicas: pl.req.Replicas, InstanceHourlyUSD: in.HourlyUSD, Price: in.Provenance,
+	}
+	if t := pl.req.Throughput; t != nil {
+		c, reason, detail := replicaCapacity(hw, pl.workload(), pl.req.LatencySLAMillis)
+		if reason != "" {
+			return reject(reason, "%s", detail)
+		}
+		if p.Replicas == 0 {
+			need := math.Ceil(t.RequestsPerSecond / c.RequestsPerSecond)
+			if need > MaxReplicas {
+				return reject(RejectReplicas, "%s replicas of %s req/s each would be needed; the limit is %d",
+					num(need), num(c.RequestsPerSecond), MaxReplicas)
+			}
+			p.Replicas = int(need)
+		}
+		u := t.RequestsPerSecond / (float64(p.Replicas) * c.RequestsPerSecond)
+		rc := c.rounded()
+		p.Capacity, p.Utilization, p.MeetsTarget = &rc, math.Round(u*1e6)/1e6, u <= 1
+	} else if pl.model.ParametersBillions > 0 {
+		// a fixed instance and count without a load: check only that the weights fit
+		w, usable := pl.workload().params*BytesPerParameter, MemoryFraction*float64(hw.gpus)*hw.memGB*1e9
+		if w >= usable {
+			return reject(RejectMemory, "weights need %s GB but 90%% of %d × %s GB is %s GB", gb(w), hw.gpus, num(hw.memGB), gb(usable))
+		}
+	}
+	p.HourlyUSD = in.HourlyUSD.Mul(decimal.NewFromInt(int64(p.Replicas)))
+	p.MonthlyUSD = p.HourlyUSD.Mul(decimal.NewFromInt(HoursPerMonth))
+	return p, nil
+}
+
+func (pl planner) workload() workload {
+	params := pl.model.ParametersBillions * 1e9
+	active := params
+	if a := pl.model.ActiveParametersBillions; a > 0 && a < pl.model.ParametersBillions {
+		active = a * 1e9
+	}
+	kv := float64(pl.req.KVBytesPerToken)
+	if kv == 0 {
+		kv = DefaultKVBytesPerToken
+	}
+	w := workload{params: params, activeParams: active, kvPerToken: kv}
+	if t := pl.req.Throughput; t != nil {
+		w.in, w.out = t.InputTokens, t.OutputTokens
+	}
+	return w
+}
+
+func positive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }

@@ -1,0 +1,103 @@
+package deployment
+
+import (
+	"math"
+
+	"github.com/modelarchitect/architect/internal/catalog"
+)
+
+// Input caps.
+const (
+	MaxRequestsPerSecond = 1_000_000
+	MaxTokens            = 10_000_000
+	MaxSLAMillis         = 3_600_000
+	MaxKVBytesPerToken   = 100_000_000
+)
+
+// Throughput is the peak load a deployment must serve: RequestsPerSecond requests arriving per second,
+// each reading InputTokens and writing OutputTokens (so RequestsPerSecond × OutputTokens output tokens/s).
+type Throughput struct {
+	RequestsPerSecond float64 `json:"requestsPerSecond"`
+	InputTokens       int     `json:"inputTokens"`
+	OutputTokens      int     `json:"outputTokens"`
+}
+
+// Request asks for a deployment plan.
+type Request struct {
+	Model    string   `json:"model"` // catalog model id of an open-weights model
+	Provider Provider `json:"provider"`
+	Region   string   `json:"region"` // required for AWS, GCP, AZURE
+	// Throughput is required unless InstanceType and Replicas are both given.
+	Throughput *Throughput `json:"throughput,omitempty"`
+	// LatencySLAMillis is the most one request may take end to end (prefill + decode) at that load; 0: none.
+	LatencySLAMillis float64 `json:"latencySLAMs,omitempty"`
+	// InstanceType restricts the plan to one instance type; for SELF_HOSTED it names the hardware to price
+	// the deployment like (without it a SELF_HOSTED cost is unknown).
+	InstanceType string `json:"instanceType,omitempty"`
+	// Replicas fixes the replica count (with InstanceType) instead of sizing it from Throughput.
+	Replicas int `json:"replicas,omitempty"`
+	// KVBytesPerToken is the model's KV-cache size per token; 0 takes DefaultKVBytesPerToken.
+	KVBytesPerToken int64 `json:"kvBytesPerToken,omitempty"`
+}
+
+// checkRequest validates the request and returns its model.
+func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
+	if !req.Provider.Valid() {
+		return nil, invalid("provider", "unknown provider %q; use AWS, GCP, AZURE or SELF_HOSTED", req.Provider)
+	}
+	if req.Model == "" {
+		return nil, invalid("model", "name the catalog model to deploy")
+	}
+	var model *catalog.Model
+	for i := range cat.Models {
+		if cat.Models[i].ID == req.Model {
+			model = &cat.Models[i]
+			break
+		}
+	}
+	if model == nil {
+		return nil, invalid("model", "model %q is not in the catalog", req.Model)
+	}
+	if !model.OpenWeights && !model.SelfHostOnly {
+		return nil, invalid("model", "model %q is not open-weights: only its provider's API serves it, so it cannot be deployed", req.Model)
+	}
+	if req.Provider.cloud() && req.Region == "" {
+		return nil, invalid("region", "name the %s region to deploy in", req.Provider)
+	}
+	if req.Replicas < 0 || req.Replicas > MaxReplicas {
+		return nil, invalid("replicas", "replicas must be between 1 and %d (0: size from the throughput)", MaxReplicas)
+	}
+	if req.Replicas > 0 && req.InstanceType == "" {
+		return nil, invalid("instanceType", "a replica count needs an instance type")
+	}
+	if req.KVBytesPerToken < 0 || req.KVBytesPerToken > MaxKVBytesPerToken {
+		return nil, invalid("kvBytesPerToken", "must be between 1 and %d (0: the default)", MaxKVBytesPerToken)
+	}
+	if bad(req.LatencySLAMillis) || req.LatencySLAMillis > MaxSLAMillis {
+		return nil, invalid("latencySLAMs", "must be between 0 (no SLA) and %d ms", MaxSLAMillis)
+	}
+	t := req.Throughput
+	if t == nil {
+		if req.Provider.cloud() && req.Replicas == 0 {
+			return nil, invalid("throughput", "give a throughput target (requests per second with input and output tokens) to size the deployment, or name instanceType and replicas")
+		}
+		return model, nil
+	}
+	switch {
+	case bad(t.RequestsPerSecond) || t.RequestsPerSecond == 0 || t.RequestsPerSecond > MaxRequestsPerSecond:
+		return nil, invalid("throughput.requestsPerSecond", "must be above 0 and at most %d", MaxRequestsPerSecond)
+	case t.InputTokens < 0 || t.InputTokens > MaxTokens:
+		return nil, invalid("throughput.inputTokens", "must be between 0 and %d", MaxTokens)
+	case t.OutputTokens < 1 || t.OutputTokens > MaxTokens:
+		return nil, invalid("throughput.outputTokens", "must be between 1 and %d", MaxTokens)
+	case model.ContextWindow > 0 && t.InputTokens > model.ContextWindow:
+		return nil, invalid("throughput.inputTokens", "%d input tokens exceed the context window of %s (%d)",
+			t.InputTokens, model.ID, model.ContextWindow)
+	case !positive(model.ParametersBillions):
+		return nil, invalid("model", "model %q has no parameter count in the catalog, so its GPU needs cannot be estimated", req.Model)
+	}
+	return model, nil
+}
+
+// bad reports a negative or non-finite number.
+func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
