@@ -37,8 +37,12 @@ type Deployment struct {
 	Status deployment.Status `json:"status,omitempty"`
 	// StatusReason holds the value of the "status_reason" field.
 	StatusReason string `json:"status_reason,omitempty"`
-	// US dollars per month; null when the cost is unknown
+	// US dollars per month; null when the cost is unknown (costNote says why)
 	EstimatedCost *decimal.Decimal `json:"estimated_cost,omitempty"`
+	// why the cost is unknown, or what it assumes
+	CostNote string `json:"cost_note,omitempty"`
+	// the priced instance plan
+	Plan *model.DeploymentPlan `json:"plan,omitempty"`
 	// Config holds the value of the "config" field.
 	Config model.DeploymentConfig `json:"config,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -74,11 +78,11 @@ func (*Deployment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case deployment.FieldEstimatedCost:
 			values[i] = &sql.NullScanner{S: new(decimal.Decimal)}
-		case deployment.FieldConfig:
+		case deployment.FieldPlan, deployment.FieldConfig:
 			values[i] = new([]byte)
 		case deployment.FieldID, deployment.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
-		case deployment.FieldModelName, deployment.FieldProvider, deployment.FieldRegion, deployment.FieldStatus, deployment.FieldStatusReason:
+		case deployment.FieldModelName, deployment.FieldProvider, deployment.FieldRegion, deployment.FieldStatus, deployment.FieldStatusReason, deployment.FieldCostNote:
 			values[i] = new(sql.NullString)
 		case deployment.FieldCreatedAt, deployment.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -158,6 +162,20 @@ func (_m *Deployment) assignValues(columns []string, values []any) error {
 				_m.EstimatedCost = new(decimal.Decimal)
 				*_m.EstimatedCost = *value.S.(*decimal.Decimal)
 			}
+		case deployment.FieldCostNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field cost_note", values[i])
+			} else if value.Valid {
+				_m.CostNote = value.String
+			}
+		case deployment.FieldPlan:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field plan", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Plan); err != nil {
+					return fmt.Errorf("unmarshal field plan: %w", err)
+				}
+			}
 		case deployment.FieldConfig:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field config", values[i])
@@ -235,6 +253,12 @@ func (_m *Deployment) String() string {
 		builder.WriteString("estimated_cost=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("cost_note=")
+	builder.WriteString(_m.CostNote)
+	builder.WriteString(", ")
+	builder.WriteString("plan=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Plan))
 	builder.WriteString(", ")
 	builder.WriteString("config=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Config))

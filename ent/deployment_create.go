@@ -127,6 +127,26 @@ func (_c *DeploymentCreate) SetNillableEstimatedCost(v *decimal.Decimal) *Deploy
 	return _c
 }
 
+// SetCostNote sets the "cost_note" field.
+func (_c *DeploymentCreate) SetCostNote(v string) *DeploymentCreate {
+	_c.mutation.SetCostNote(v)
+	return _c
+}
+
+// SetNillableCostNote sets the "cost_note" field if the given value is not nil.
+func (_c *DeploymentCreate) SetNillableCostNote(v *string) *DeploymentCreate {
+	if v != nil {
+		_c.SetCostNote(*v)
+	}
+	return _c
+}
+
+// SetPlan sets the "plan" field.
+func (_c *DeploymentCreate) SetPlan(v *model.DeploymentPlan) *DeploymentCreate {
+	_c.mutation.SetPlan(v)
+	return _c
+}
+
 // SetConfig sets the "config" field.
 func (_c *DeploymentCreate) SetConfig(v model.DeploymentConfig) *DeploymentCreate {
 	_c.mutation.SetConfig(v)
@@ -201,6 +221,10 @@ func (_c *DeploymentCreate) defaults() error {
 		v := deployment.DefaultStatusReason
 		_c.mutation.SetStatusReason(v)
 	}
+	if _, ok := _c.mutation.CostNote(); !ok {
+		v := deployment.DefaultCostNote
+		_c.mutation.SetCostNote(v)
+	}
 	return nil
 }
 
@@ -249,6 +273,9 @@ func (_c *DeploymentCreate) check() error {
 	}
 	if _, ok := _c.mutation.StatusReason(); !ok {
 		return &ValidationError{Name: "status_reason", err: errors.New(`ent: missing required field "Deployment.status_reason"`)}
+	}
+	if _, ok := _c.mutation.CostNote(); !ok {
+		return &ValidationError{Name: "cost_note", err: errors.New(`ent: missing required field "Deployment.cost_note"`)}
 	}
 	if _, ok := _c.mutation.Config(); !ok {
 		return &ValidationError{Name: "config", err: errors.New(`ent: missing required field "Deployment.config"`)}
@@ -319,6 +346,14 @@ func (_c *DeploymentCreate) createSpec() (*Deployment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EstimatedCost(); ok {
 		_spec.SetField(deployment.FieldEstimatedCost, field.TypeOther, value)
 		_node.EstimatedCost = &value
+	}
+	if value, ok := _c.mutation.CostNote(); ok {
+		_spec.SetField(deployment.FieldCostNote, field.TypeString, value)
+		_node.CostNote = value
+	}
+	if value, ok := _c.mutation.Plan(); ok {
+		_spec.SetField(deployment.FieldPlan, field.TypeJSON, value)
+		_node.Plan = value
 	}
 	if value, ok := _c.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
@@ -480,6 +515,36 @@ func (u *DeploymentUpsert) UpdateEstimatedCost() *DeploymentUpsert {
 // ClearEstimatedCost clears the value of the "estimated_cost" field.
 func (u *DeploymentUpsert) ClearEstimatedCost() *DeploymentUpsert {
 	u.SetNull(deployment.FieldEstimatedCost)
+	return u
+}
+
+// SetCostNote sets the "cost_note" field.
+func (u *DeploymentUpsert) SetCostNote(v string) *DeploymentUpsert {
+	u.Set(deployment.FieldCostNote, v)
+	return u
+}
+
+// UpdateCostNote sets the "cost_note" field to the value that was provided on create.
+func (u *DeploymentUpsert) UpdateCostNote() *DeploymentUpsert {
+	u.SetExcluded(deployment.FieldCostNote)
+	return u
+}
+
+// SetPlan sets the "plan" field.
+func (u *DeploymentUpsert) SetPlan(v *model.DeploymentPlan) *DeploymentUpsert {
+	u.Set(deployment.FieldPlan, v)
+	return u
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *DeploymentUpsert) UpdatePlan() *DeploymentUpsert {
+	u.SetExcluded(deployment.FieldPlan)
+	return u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *DeploymentUpsert) ClearPlan() *DeploymentUpsert {
+	u.SetNull(deployment.FieldPlan)
 	return u
 }
 
@@ -645,6 +710,41 @@ func (u *DeploymentUpsertOne) UpdateEstimatedCost() *DeploymentUpsertOne {
 func (u *DeploymentUpsertOne) ClearEstimatedCost() *DeploymentUpsertOne {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.ClearEstimatedCost()
+	})
+}
+
+// SetCostNote sets the "cost_note" field.
+func (u *DeploymentUpsertOne) SetCostNote(v string) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetCostNote(v)
+	})
+}
+
+// UpdateCostNote sets the "cost_note" field to the value that was provided on create.
+func (u *DeploymentUpsertOne) UpdateCostNote() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateCostNote()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *DeploymentUpsertOne) SetPlan(v *model.DeploymentPlan) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *DeploymentUpsertOne) UpdatePlan() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *DeploymentUpsertOne) ClearPlan() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.ClearPlan()
 	})
 }
 
@@ -978,6 +1078,41 @@ func (u *DeploymentUpsertBulk) UpdateEstimatedCost() *DeploymentUpsertBulk {
 func (u *DeploymentUpsertBulk) ClearEstimatedCost() *DeploymentUpsertBulk {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.ClearEstimatedCost()
+	})
+}
+
+// SetCostNote sets the "cost_note" field.
+func (u *DeploymentUpsertBulk) SetCostNote(v string) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetCostNote(v)
+	})
+}
+
+// UpdateCostNote sets the "cost_note" field to the value that was provided on create.
+func (u *DeploymentUpsertBulk) UpdateCostNote() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateCostNote()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *DeploymentUpsertBulk) SetPlan(v *model.DeploymentPlan) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *DeploymentUpsertBulk) UpdatePlan() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *DeploymentUpsertBulk) ClearPlan() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.ClearPlan()
 	})
 }
 

@@ -126,6 +126,32 @@ func (_u *DeploymentUpdate) ClearEstimatedCost() *DeploymentUpdate {
 	return _u
 }
 
+// SetCostNote sets the "cost_note" field.
+func (_u *DeploymentUpdate) SetCostNote(v string) *DeploymentUpdate {
+	_u.mutation.SetCostNote(v)
+	return _u
+}
+
+// SetNillableCostNote sets the "cost_note" field if the given value is not nil.
+func (_u *DeploymentUpdate) SetNillableCostNote(v *string) *DeploymentUpdate {
+	if v != nil {
+		_u.SetCostNote(*v)
+	}
+	return _u
+}
+
+// SetPlan sets the "plan" field.
+func (_u *DeploymentUpdate) SetPlan(v *model.DeploymentPlan) *DeploymentUpdate {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (_u *DeploymentUpdate) ClearPlan() *DeploymentUpdate {
+	_u.mutation.ClearPlan()
+	return _u
+}
+
 // SetConfig sets the "config" field.
 func (_u *DeploymentUpdate) SetConfig(v model.DeploymentConfig) *DeploymentUpdate {
 	_u.mutation.SetConfig(v)
@@ -256,6 +282,15 @@ func (_u *DeploymentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.EstimatedCostCleared() {
 		_spec.ClearField(deployment.FieldEstimatedCost, field.TypeOther)
 	}
+	if value, ok := _u.mutation.CostNote(); ok {
+		_spec.SetField(deployment.FieldCostNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(deployment.FieldPlan, field.TypeJSON, value)
+	}
+	if _u.mutation.PlanCleared() {
+		_spec.ClearField(deployment.FieldPlan, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
 	}
@@ -372,6 +407,32 @@ func (_u *DeploymentUpdateOne) SetNillableEstimatedCost(v *decimal.Decimal) *Dep
 // ClearEstimatedCost clears the value of the "estimated_cost" field.
 func (_u *DeploymentUpdateOne) ClearEstimatedCost() *DeploymentUpdateOne {
 	_u.mutation.ClearEstimatedCost()
+	return _u
+}
+
+// SetCostNote sets the "cost_note" field.
+func (_u *DeploymentUpdateOne) SetCostNote(v string) *DeploymentUpdateOne {
+	_u.mutation.SetCostNote(v)
+	return _u
+}
+
+// SetNillableCostNote sets the "cost_note" field if the given value is not nil.
+func (_u *DeploymentUpdateOne) SetNillableCostNote(v *string) *DeploymentUpdateOne {
+	if v != nil {
+		_u.SetCostNote(*v)
+	}
+	return _u
+}
+
+// SetPlan sets the "plan" field.
+func (_u *DeploymentUpdateOne) SetPlan(v *model.DeploymentPlan) *DeploymentUpdateOne {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (_u *DeploymentUpdateOne) ClearPlan() *DeploymentUpdateOne {
+	_u.mutation.ClearPlan()
 	return _u
 }
 
@@ -534,6 +595,15 @@ func (_u *DeploymentUpdateOne) sqlSave(ctx context.Context) (_node *Deployment, 
 	}
 	if _u.mutation.EstimatedCostCleared() {
 		_spec.ClearField(deployment.FieldEstimatedCost, field.TypeOther)
+	}
+	if value, ok := _u.mutation.CostNote(); ok {
+		_spec.SetField(deployment.FieldCostNote, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(deployment.FieldPlan, field.TypeJSON, value)
+	}
+	if _u.mutation.PlanCleared() {
+		_spec.ClearField(deployment.FieldPlan, field.TypeJSON)
 	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)

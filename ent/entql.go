@@ -88,6 +88,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			deployment.FieldStatus:        {Type: field.TypeEnum, Column: deployment.FieldStatus},
 			deployment.FieldStatusReason:  {Type: field.TypeString, Column: deployment.FieldStatusReason},
 			deployment.FieldEstimatedCost: {Type: field.TypeOther, Column: deployment.FieldEstimatedCost},
+			deployment.FieldCostNote:      {Type: field.TypeString, Column: deployment.FieldCostNote},
+			deployment.FieldPlan:          {Type: field.TypeJSON, Column: deployment.FieldPlan},
 			deployment.FieldConfig:        {Type: field.TypeJSON, Column: deployment.FieldConfig},
 		},
 	}
@@ -158,6 +160,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldNodes:         {Type: field.TypeJSON, Column: pipeline.FieldNodes},
 			pipeline.FieldLinks:         {Type: field.TypeJSON, Column: pipeline.FieldLinks},
 			pipeline.FieldEstimatedCost: {Type: field.TypeOther, Column: pipeline.FieldEstimatedCost},
+			pipeline.FieldProblems:      {Type: field.TypeJSON, Column: pipeline.FieldProblems},
+			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
@@ -693,6 +697,16 @@ func (f *DeploymentFilter) WhereEstimatedCost(p entql.OtherP) {
 	f.Where(p.Field(deployment.FieldEstimatedCost))
 }
 
+// WhereCostNote applies the entql string predicate on the cost_note field.
+func (f *DeploymentFilter) WhereCostNote(p entql.StringP) {
+	f.Where(p.Field(deployment.FieldCostNote))
+}
+
+// WherePlan applies the entql json.RawMessage predicate on the plan field.
+func (f *DeploymentFilter) WherePlan(p entql.BytesP) {
+	f.Where(p.Field(deployment.FieldPlan))
+}
+
 // WhereConfig applies the entql json.RawMessage predicate on the config field.
 func (f *DeploymentFilter) WhereConfig(p entql.BytesP) {
 	f.Where(p.Field(deployment.FieldConfig))
@@ -1022,6 +1036,16 @@ func (f *PipelineFilter) WhereLinks(p entql.BytesP) {
 // WhereEstimatedCost applies the entql other predicate on the estimated_cost field.
 func (f *PipelineFilter) WhereEstimatedCost(p entql.OtherP) {
 	f.Where(p.Field(pipeline.FieldEstimatedCost))
+}
+
+// WhereProblems applies the entql json.RawMessage predicate on the problems field.
+func (f *PipelineFilter) WhereProblems(p entql.BytesP) {
+	f.Where(p.Field(pipeline.FieldProblems))
+}
+
+// WherePlan applies the entql json.RawMessage predicate on the plan field.
+func (f *PipelineFilter) WherePlan(p entql.BytesP) {
+	f.Where(p.Field(pipeline.FieldPlan))
 }
 
 // WhereHasOwner applies a predicate to check if query has an edge owner.

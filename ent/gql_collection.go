@@ -351,6 +351,11 @@ func (_q *DeploymentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, deployment.FieldEstimatedCost)
 				fieldSeen[deployment.FieldEstimatedCost] = struct{}{}
 			}
+		case "costNote":
+			if _, ok := fieldSeen[deployment.FieldCostNote]; !ok {
+				selectedFields = append(selectedFields, deployment.FieldCostNote)
+				fieldSeen[deployment.FieldCostNote] = struct{}{}
+			}
 		case "config":
 			if _, ok := fieldSeen[deployment.FieldConfig]; !ok {
 				selectedFields = append(selectedFields, deployment.FieldConfig)
@@ -755,6 +760,16 @@ func (_q *PipelineQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[pipeline.FieldEstimatedCost]; !ok {
 				selectedFields = append(selectedFields, pipeline.FieldEstimatedCost)
 				fieldSeen[pipeline.FieldEstimatedCost] = struct{}{}
+			}
+		case "problems":
+			if _, ok := fieldSeen[pipeline.FieldProblems]; !ok {
+				selectedFields = append(selectedFields, pipeline.FieldProblems)
+				fieldSeen[pipeline.FieldProblems] = struct{}{}
+			}
+		case "plan":
+			if _, ok := fieldSeen[pipeline.FieldPlan]; !ok {
+				selectedFields = append(selectedFields, pipeline.FieldPlan)
+				fieldSeen[pipeline.FieldPlan] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -891,6 +891,21 @@ type DeploymentWhereInput struct {
 	EstimatedCostLTE    *decimal.Decimal  `json:"estimatedCostLTE,omitempty"`
 	EstimatedCostIsNil  bool              `json:"estimatedCostIsNil,omitempty"`
 	EstimatedCostNotNil bool              `json:"estimatedCostNotNil,omitempty"`
+
+	// "cost_note" field predicates.
+	CostNote             *string  `json:"costNote,omitempty"`
+	CostNoteNEQ          *string  `json:"costNoteNEQ,omitempty"`
+	CostNoteIn           []string `json:"costNoteIn,omitempty"`
+	CostNoteNotIn        []string `json:"costNoteNotIn,omitempty"`
+	CostNoteGT           *string  `json:"costNoteGT,omitempty"`
+	CostNoteGTE          *string  `json:"costNoteGTE,omitempty"`
+	CostNoteLT           *string  `json:"costNoteLT,omitempty"`
+	CostNoteLTE          *string  `json:"costNoteLTE,omitempty"`
+	CostNoteContains     *string  `json:"costNoteContains,omitempty"`
+	CostNoteHasPrefix    *string  `json:"costNoteHasPrefix,omitempty"`
+	CostNoteHasSuffix    *string  `json:"costNoteHasSuffix,omitempty"`
+	CostNoteEqualFold    *string  `json:"costNoteEqualFold,omitempty"`
+	CostNoteContainsFold *string  `json:"costNoteContainsFold,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1206,6 +1221,45 @@ func (i *DeploymentWhereInput) P() (predicate.Deployment, error) {
 	}
 	if i.EstimatedCostNotNil {
 		predicates = append(predicates, deployment.EstimatedCostNotNil())
+	}
+	if i.CostNote != nil {
+		predicates = append(predicates, deployment.CostNoteEQ(*i.CostNote))
+	}
+	if i.CostNoteNEQ != nil {
+		predicates = append(predicates, deployment.CostNoteNEQ(*i.CostNoteNEQ))
+	}
+	if len(i.CostNoteIn) > 0 {
+		predicates = append(predicates, deployment.CostNoteIn(i.CostNoteIn...))
+	}
+	if len(i.CostNoteNotIn) > 0 {
+		predicates = append(predicates, deployment.CostNoteNotIn(i.CostNoteNotIn...))
+	}
+	if i.CostNoteGT != nil {
+		predicates = append(predicates, deployment.CostNoteGT(*i.CostNoteGT))
+	}
+	if i.CostNoteGTE != nil {
+		predicates = append(predicates, deployment.CostNoteGTE(*i.CostNoteGTE))
+	}
+	if i.CostNoteLT != nil {
+		predicates = append(predicates, deployment.CostNoteLT(*i.CostNoteLT))
+	}
+	if i.CostNoteLTE != nil {
+		predicates = append(predicates, deployment.CostNoteLTE(*i.CostNoteLTE))
+	}
+	if i.CostNoteContains != nil {
+		predicates = append(predicates, deployment.CostNoteContains(*i.CostNoteContains))
+	}
+	if i.CostNoteHasPrefix != nil {
+		predicates = append(predicates, deployment.CostNoteHasPrefix(*i.CostNoteHasPrefix))
+	}
+	if i.CostNoteHasSuffix != nil {
+		predicates = append(predicates, deployment.CostNoteHasSuffix(*i.CostNoteHasSuffix))
+	}
+	if i.CostNoteEqualFold != nil {
+		predicates = append(predicates, deployment.CostNoteEqualFold(*i.CostNoteEqualFold))
+	}
+	if i.CostNoteContainsFold != nil {
+		predicates = append(predicates, deployment.CostNoteContainsFold(*i.CostNoteContainsFold))
 	}
 
 	switch len(predicates) {

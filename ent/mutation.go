@@ -2062,6 +2062,8 @@ type DeploymentMutation struct {
 	status         *deployment.Status
 	status_reason  *string
 	estimated_cost *decimal.Decimal
+	cost_note      *string
+	plan           **model.DeploymentPlan
 	_config        *model.DeploymentConfig
 	clearedFields  map[string]struct{}
 	owner          *int
@@ -2506,6 +2508,91 @@ func (m *DeploymentMutation) ResetEstimatedCost() {
 	delete(m.clearedFields, deployment.FieldEstimatedCost)
 }
 
+// SetCostNote sets the "cost_note" field.
+func (m *DeploymentMutation) SetCostNote(s string) {
+	m.cost_note = &s
+}
+
+// CostNote returns the value of the "cost_note" field in the mutation.
+func (m *DeploymentMutation) CostNote() (r string, exists bool) {
+	v := m.cost_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCostNote returns the old "cost_note" field's value of the Deployment entity.
+// If the Deployment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeploymentMutation) OldCostNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCostNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCostNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCostNote: %w", err)
+	}
+	return oldValue.CostNote, nil
+}
+
+// ResetCostNote resets all changes to the "cost_note" field.
+func (m *DeploymentMutation) ResetCostNote() {
+	m.cost_note = nil
+}
+
+// SetPlan sets the "plan" field.
+func (m *DeploymentMutation) SetPlan(mp *model.DeploymentPlan) {
+	m.plan = &mp
+}
+
+// Plan returns the value of the "plan" field in the mutation.
+func (m *DeploymentMutation) Plan() (r *model.DeploymentPlan, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlan returns the old "plan" field's value of the Deployment entity.
+// If the Deployment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeploymentMutation) OldPlan(ctx context.Context) (v *model.DeploymentPlan, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlan: %w", err)
+	}
+	return oldValue.Plan, nil
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (m *DeploymentMutation) ClearPlan() {
+	m.plan = nil
+	m.clearedFields[deployment.FieldPlan] = struct{}{}
+}
+
+// PlanCleared returns if the "plan" field was cleared in this mutation.
+func (m *DeploymentMutation) PlanCleared() bool {
+	_, ok := m.clearedFields[deployment.FieldPlan]
+	return ok
+}
+
+// ResetPlan resets all changes to the "plan" field.
+func (m *DeploymentMutation) ResetPlan() {
+	m.plan = nil
+	delete(m.clearedFields, deployment.FieldPlan)
+}
+
 // SetConfig sets the "config" field.
 func (m *DeploymentMutation) SetConfig(mc model.DeploymentConfig) {
 	m._config = &mc
@@ -2603,7 +2690,7 @@ func (m *DeploymentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeploymentMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, deployment.FieldCreatedAt)
 	}
@@ -2630,6 +2717,12 @@ func (m *DeploymentMutation) Fields() []string {
 	}
 	if m.estimated_cost != nil {
 		fields = append(fields, deployment.FieldEstimatedCost)
+	}
+	if m.cost_note != nil {
+		fields = append(fields, deployment.FieldCostNote)
+	}
+	if m.plan != nil {
+		fields = append(fields, deployment.FieldPlan)
 	}
 	if m._config != nil {
 		fields = append(fields, deployment.FieldConfig)
@@ -2660,6 +2753,10 @@ func (m *DeploymentMutation) Field(name string) (ent.Value, bool) {
 		return m.StatusReason()
 	case deployment.FieldEstimatedCost:
 		return m.EstimatedCost()
+	case deployment.FieldCostNote:
+		return m.CostNote()
+	case deployment.FieldPlan:
+		return m.Plan()
 	case deployment.FieldConfig:
 		return m.Config()
 	}
@@ -2689,6 +2786,10 @@ func (m *DeploymentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldStatusReason(ctx)
 	case deployment.FieldEstimatedCost:
 		return m.OldEstimatedCost(ctx)
+	case deployment.FieldCostNote:
+		return m.OldCostNote(ctx)
+	case deployment.FieldPlan:
+		return m.OldPlan(ctx)
 	case deployment.FieldConfig:
 		return m.OldConfig(ctx)
 	}
@@ -2763,6 +2864,20 @@ func (m *DeploymentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEstimatedCost(v)
 		return nil
+	case deployment.FieldCostNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCostNote(v)
+		return nil
+	case deployment.FieldPlan:
+		v, ok := value.(*model.DeploymentPlan)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlan(v)
+		return nil
 	case deployment.FieldConfig:
 		v, ok := value.(model.DeploymentConfig)
 		if !ok {
@@ -2806,6 +2921,9 @@ func (m *DeploymentMutation) ClearedFields() []string {
 	if m.FieldCleared(deployment.FieldEstimatedCost) {
 		fields = append(fields, deployment.FieldEstimatedCost)
 	}
+	if m.FieldCleared(deployment.FieldPlan) {
+		fields = append(fields, deployment.FieldPlan)
+	}
 	return fields
 }
 
@@ -2822,6 +2940,9 @@ func (m *DeploymentMutation) ClearField(name string) error {
 	switch name {
 	case deployment.FieldEstimatedCost:
 		m.ClearEstimatedCost()
+		return nil
+	case deployment.FieldPlan:
+		m.ClearPlan()
 		return nil
 	}
 	return fmt.Errorf("unknown Deployment nullable field %s", name)
@@ -2857,6 +2978,12 @@ func (m *DeploymentMutation) ResetField(name string) error {
 		return nil
 	case deployment.FieldEstimatedCost:
 		m.ResetEstimatedCost()
+		return nil
+	case deployment.FieldCostNote:
+		m.ResetCostNote()
+		return nil
+	case deployment.FieldPlan:
+		m.ResetPlan()
 		return nil
 	case deployment.FieldConfig:
 		m.ResetConfig()
@@ -4957,11 +5084,14 @@ type PipelineMutation struct {
 	updated_at     *time.Time
 	name           *string
 	description    *string
-	nodes          *[]model.PipelineNode
-	appendnodes    []model.PipelineNode
-	links          *[]model.PipelineLink
-	appendlinks    []model.PipelineLink
+	nodes          *model.PipelineNodes
+	appendnodes    model.PipelineNodes
+	links          *model.PipelineEdges
+	appendlinks    model.PipelineEdges
 	estimated_cost *decimal.Decimal
+	problems       *model.PipelineProblems
+	appendproblems model.PipelineProblems
+	plan           **model.PipelinePlan
 	clearedFields  map[string]struct{}
 	owner          *int
 	clearedowner   bool
@@ -5249,13 +5379,13 @@ func (m *PipelineMutation) ResetDescription() {
 }
 
 // SetNodes sets the "nodes" field.
-func (m *PipelineMutation) SetNodes(mn []model.PipelineNode) {
+func (m *PipelineMutation) SetNodes(mn model.PipelineNodes) {
 	m.nodes = &mn
 	m.appendnodes = nil
 }
 
 // Nodes returns the value of the "nodes" field in the mutation.
-func (m *PipelineMutation) Nodes() (r []model.PipelineNode, exists bool) {
+func (m *PipelineMutation) Nodes() (r model.PipelineNodes, exists bool) {
 	v := m.nodes
 	if v == nil {
 		return
@@ -5266,7 +5396,7 @@ func (m *PipelineMutation) Nodes() (r []model.PipelineNode, exists bool) {
 // OldNodes returns the old "nodes" field's value of the Pipeline entity.
 // If the Pipeline object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PipelineMutation) OldNodes(ctx context.Context) (v []model.PipelineNode, err error) {
+func (m *PipelineMutation) OldNodes(ctx context.Context) (v model.PipelineNodes, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldNodes is only allowed on UpdateOne operations")
 	}
@@ -5281,12 +5411,12 @@ func (m *PipelineMutation) OldNodes(ctx context.Context) (v []model.PipelineNode
 }
 
 // AppendNodes adds mn to the "nodes" field.
-func (m *PipelineMutation) AppendNodes(mn []model.PipelineNode) {
+func (m *PipelineMutation) AppendNodes(mn model.PipelineNodes) {
 	m.appendnodes = append(m.appendnodes, mn...)
 }
 
 // AppendedNodes returns the list of values that were appended to the "nodes" field in this mutation.
-func (m *PipelineMutation) AppendedNodes() ([]model.PipelineNode, bool) {
+func (m *PipelineMutation) AppendedNodes() (model.PipelineNodes, bool) {
 	if len(m.appendnodes) == 0 {
 		return nil, false
 	}
@@ -5300,13 +5430,13 @@ func (m *PipelineMutation) ResetNodes() {
 }
 
 // SetLinks sets the "links" field.
-func (m *PipelineMutation) SetLinks(ml []model.PipelineLink) {
-	m.links = &ml
+func (m *PipelineMutation) SetLinks(me model.PipelineEdges) {
+	m.links = &me
 	m.appendlinks = nil
 }
 
 // Links returns the value of the "links" field in the mutation.
-func (m *PipelineMutation) Links() (r []model.PipelineLink, exists bool) {
+func (m *PipelineMutation) Links() (r model.PipelineEdges, exists bool) {
 	v := m.links
 	if v == nil {
 		return
@@ -5317,7 +5447,7 @@ func (m *PipelineMutation) Links() (r []model.PipelineLink, exists bool) {
 // OldLinks returns the old "links" field's value of the Pipeline entity.
 // If the Pipeline object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *PipelineMutation) OldLinks(ctx context.Context) (v []model.PipelineLink, err error) {
+func (m *PipelineMutation) OldLinks(ctx context.Context) (v model.PipelineEdges, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldLinks is only allowed on UpdateOne operations")
 	}
@@ -5331,13 +5461,13 @@ func (m *PipelineMutation) OldLinks(ctx context.Context) (v []model.PipelineLink
 	return oldValue.Links, nil
 }
 
-// AppendLinks adds ml to the "links" field.
-func (m *PipelineMutation) AppendLinks(ml []model.PipelineLink) {
-	m.appendlinks = append(m.appendlinks, ml...)
+// AppendLinks adds me to the "links" field.
+func (m *PipelineMutation) AppendLinks(me model.PipelineEdges) {
+	m.appendlinks = append(m.appendlinks, me...)
 }
 
 // AppendedLinks returns the list of values that were appended to the "links" field in this mutation.
-func (m *PipelineMutation) AppendedLinks() ([]model.PipelineLink, bool) {
+func (m *PipelineMutation) AppendedLinks() (model.PipelineEdges, bool) {
 	if len(m.appendlinks) == 0 {
 		return nil, false
 	}
@@ -5397,6 +5527,106 @@ func (m *PipelineMutation) EstimatedCostCleared() bool {
 func (m *PipelineMutation) ResetEstimatedCost() {
 	m.estimated_cost = nil
 	delete(m.clearedFields, pipeline.FieldEstimatedCost)
+}
+
+// SetProblems sets the "problems" field.
+func (m *PipelineMutation) SetProblems(mp model.PipelineProblems) {
+	m.problems = &mp
+	m.appendproblems = nil
+}
+
+// Problems returns the value of the "problems" field in the mutation.
+func (m *PipelineMutation) Problems() (r model.PipelineProblems, exists bool) {
+	v := m.problems
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProblems returns the old "problems" field's value of the Pipeline entity.
+// If the Pipeline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PipelineMutation) OldProblems(ctx context.Context) (v model.PipelineProblems, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProblems is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProblems requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProblems: %w", err)
+	}
+	return oldValue.Problems, nil
+}
+
+// AppendProblems adds mp to the "problems" field.
+func (m *PipelineMutation) AppendProblems(mp model.PipelineProblems) {
+	m.appendproblems = append(m.appendproblems, mp...)
+}
+
+// AppendedProblems returns the list of values that were appended to the "problems" field in this mutation.
+func (m *PipelineMutation) AppendedProblems() (model.PipelineProblems, bool) {
+	if len(m.appendproblems) == 0 {
+		return nil, false
+	}
+	return m.appendproblems, true
+}
+
+// ResetProblems resets all changes to the "problems" field.
+func (m *PipelineMutation) ResetProblems() {
+	m.problems = nil
+	m.appendproblems = nil
+}
+
+// SetPlan sets the "plan" field.
+func (m *PipelineMutation) SetPlan(mp *model.PipelinePlan) {
+	m.plan = &mp
+}
+
+// Plan returns the value of the "plan" field in the mutation.
+func (m *PipelineMutation) Plan() (r *model.PipelinePlan, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlan returns the old "plan" field's value of the Pipeline entity.
+// If the Pipeline object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PipelineMutation) OldPlan(ctx context.Context) (v *model.PipelinePlan, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlan: %w", err)
+	}
+	return oldValue.Plan, nil
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (m *PipelineMutation) ClearPlan() {
+	m.plan = nil
+	m.clearedFields[pipeline.FieldPlan] = struct{}{}
+}
+
+// PlanCleared returns if the "plan" field was cleared in this mutation.
+func (m *PipelineMutation) PlanCleared() bool {
+	_, ok := m.clearedFields[pipeline.FieldPlan]
+	return ok
+}
+
+// ResetPlan resets all changes to the "plan" field.
+func (m *PipelineMutation) ResetPlan() {
+	m.plan = nil
+	delete(m.clearedFields, pipeline.FieldPlan)
 }
 
 // ClearOwner clears the "owner" edge to the User entity.
@@ -5460,7 +5690,7 @@ func (m *PipelineMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PipelineMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, pipeline.FieldCreatedAt)
 	}
@@ -5484,6 +5714,12 @@ func (m *PipelineMutation) Fields() []string {
 	}
 	if m.estimated_cost != nil {
 		fields = append(fields, pipeline.FieldEstimatedCost)
+	}
+	if m.problems != nil {
+		fields = append(fields, pipeline.FieldProblems)
+	}
+	if m.plan != nil {
+		fields = append(fields, pipeline.FieldPlan)
 	}
 	return fields
 }
@@ -5509,6 +5745,10 @@ func (m *PipelineMutation) Field(name string) (ent.Value, bool) {
 		return m.Links()
 	case pipeline.FieldEstimatedCost:
 		return m.EstimatedCost()
+	case pipeline.FieldProblems:
+		return m.Problems()
+	case pipeline.FieldPlan:
+		return m.Plan()
 	}
 	return nil, false
 }
@@ -5534,6 +5774,10 @@ func (m *PipelineMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLinks(ctx)
 	case pipeline.FieldEstimatedCost:
 		return m.OldEstimatedCost(ctx)
+	case pipeline.FieldProblems:
+		return m.OldProblems(ctx)
+	case pipeline.FieldPlan:
+		return m.OldPlan(ctx)
 	}
 	return nil, fmt.Errorf("unknown Pipeline field %s", name)
 }
@@ -5579,14 +5823,14 @@ func (m *PipelineMutation) SetField(name string, value ent.Value) error {
 		m.SetDescription(v)
 		return nil
 	case pipeline.FieldNodes:
-		v, ok := value.([]model.PipelineNode)
+		v, ok := value.(model.PipelineNodes)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetNodes(v)
 		return nil
 	case pipeline.FieldLinks:
-		v, ok := value.([]model.PipelineLink)
+		v, ok := value.(model.PipelineEdges)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
@@ -5598,6 +5842,20 @@ func (m *PipelineMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetEstimatedCost(v)
+		return nil
+	case pipeline.FieldProblems:
+		v, ok := value.(model.PipelineProblems)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProblems(v)
+		return nil
+	case pipeline.FieldPlan:
+		v, ok := value.(*model.PipelinePlan)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlan(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Pipeline field %s", name)
@@ -5635,6 +5893,9 @@ func (m *PipelineMutation) ClearedFields() []string {
 	if m.FieldCleared(pipeline.FieldEstimatedCost) {
 		fields = append(fields, pipeline.FieldEstimatedCost)
 	}
+	if m.FieldCleared(pipeline.FieldPlan) {
+		fields = append(fields, pipeline.FieldPlan)
+	}
 	return fields
 }
 
@@ -5651,6 +5912,9 @@ func (m *PipelineMutation) ClearField(name string) error {
 	switch name {
 	case pipeline.FieldEstimatedCost:
 		m.ClearEstimatedCost()
+		return nil
+	case pipeline.FieldPlan:
+		m.ClearPlan()
 		return nil
 	}
 	return fmt.Errorf("unknown Pipeline nullable field %s", name)
@@ -5683,6 +5947,12 @@ func (m *PipelineMutation) ResetField(name string) error {
 		return nil
 	case pipeline.FieldEstimatedCost:
 		m.ResetEstimatedCost()
+		return nil
+	case pipeline.FieldProblems:
+		m.ResetProblems()
+		return nil
+	case pipeline.FieldPlan:
+		m.ResetPlan()
 		return nil
 	}
 	return fmt.Errorf("unknown Pipeline field %s", name)

@@ -32,11 +32,15 @@ type Pipeline struct {
 	// Description holds the value of the "description" field.
 	Description string `json:"description,omitempty"`
 	// Nodes holds the value of the "nodes" field.
-	Nodes []model.PipelineNode `json:"nodes,omitempty"`
+	Nodes model.PipelineNodes `json:"nodes,omitempty"`
 	// Links holds the value of the "links" field.
-	Links []model.PipelineLink `json:"links,omitempty"`
-	// US dollars per 1,000 runs; null until the pipeline is valid and costed
+	Links model.PipelineEdges `json:"links,omitempty"`
+	// US dollars per 1,000 runs; null while the pipeline is invalid (a draft)
 	EstimatedCost *decimal.Decimal `json:"estimated_cost,omitempty"`
+	// every validation problem; a pipeline with an ERROR is a draft and is not costed
+	Problems model.PipelineProblems `json:"problems,omitempty"`
+	// latency and cost roll-up of a valid pipeline
+	Plan *model.PipelinePlan `json:"plan,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PipelineQuery when eager-loading is set.
 	Edges        PipelineEdges `json:"edges"`
@@ -70,7 +74,7 @@ func (*Pipeline) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case pipeline.FieldEstimatedCost:
 			values[i] = &sql.NullScanner{S: new(decimal.Decimal)}
-		case pipeline.FieldNodes, pipeline.FieldLinks:
+		case pipeline.FieldNodes, pipeline.FieldLinks, pipeline.FieldProblems, pipeline.FieldPlan:
 			values[i] = new([]byte)
 		case pipeline.FieldID, pipeline.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
@@ -152,6 +156,22 @@ func (_m *Pipeline) assignValues(columns []string, values []any) error {
 				_m.EstimatedCost = new(decimal.Decimal)
 				*_m.EstimatedCost = *value.S.(*decimal.Decimal)
 			}
+		case pipeline.FieldProblems:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field problems", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Problems); err != nil {
+					return fmt.Errorf("unmarshal field problems: %w", err)
+				}
+			}
+		case pipeline.FieldPlan:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field plan", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Plan); err != nil {
+					return fmt.Errorf("unmarshal field plan: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -218,6 +238,12 @@ func (_m *Pipeline) String() string {
 		builder.WriteString("estimated_cost=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("problems=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Problems))
+	builder.WriteString(", ")
+	builder.WriteString("plan=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Plan))
 	builder.WriteByte(')')
 	return builder.String()
 }

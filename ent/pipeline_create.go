@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -80,13 +81,13 @@ func (_c *PipelineCreate) SetNillableDescription(v *string) *PipelineCreate {
 }
 
 // SetNodes sets the "nodes" field.
-func (_c *PipelineCreate) SetNodes(v []model.PipelineNode) *PipelineCreate {
+func (_c *PipelineCreate) SetNodes(v model.PipelineNodes) *PipelineCreate {
 	_c.mutation.SetNodes(v)
 	return _c
 }
 
 // SetLinks sets the "links" field.
-func (_c *PipelineCreate) SetLinks(v []model.PipelineLink) *PipelineCreate {
+func (_c *PipelineCreate) SetLinks(v model.PipelineEdges) *PipelineCreate {
 	_c.mutation.SetLinks(v)
 	return _c
 }
@@ -102,6 +103,18 @@ func (_c *PipelineCreate) SetNillableEstimatedCost(v *decimal.Decimal) *Pipeline
 	if v != nil {
 		_c.SetEstimatedCost(*v)
 	}
+	return _c
+}
+
+// SetProblems sets the "problems" field.
+func (_c *PipelineCreate) SetProblems(v model.PipelineProblems) *PipelineCreate {
+	_c.mutation.SetProblems(v)
+	return _c
+}
+
+// SetPlan sets the "plan" field.
+func (_c *PipelineCreate) SetPlan(v *model.PipelinePlan) *PipelineCreate {
+	_c.mutation.SetPlan(v)
 	return _c
 }
 
@@ -165,6 +178,10 @@ func (_c *PipelineCreate) defaults() error {
 		v := pipeline.DefaultDescription
 		_c.mutation.SetDescription(v)
 	}
+	if _, ok := _c.mutation.Problems(); !ok {
+		v := pipeline.DefaultProblems
+		_c.mutation.SetProblems(v)
+	}
 	return nil
 }
 
@@ -200,6 +217,12 @@ func (_c *PipelineCreate) check() error {
 	}
 	if _, ok := _c.mutation.Links(); !ok {
 		return &ValidationError{Name: "links", err: errors.New(`ent: missing required field "Pipeline.links"`)}
+	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.Problems(); !ok {
+			return &ValidationError{Name: "problems", err: errors.New(`ent: missing required field "Pipeline.problems"`)}
+		}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "Pipeline.owner"`)}
@@ -258,6 +281,14 @@ func (_c *PipelineCreate) createSpec() (*Pipeline, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.EstimatedCost(); ok {
 		_spec.SetField(pipeline.FieldEstimatedCost, field.TypeOther, value)
 		_node.EstimatedCost = &value
+	}
+	if value, ok := _c.mutation.Problems(); ok {
+		_spec.SetField(pipeline.FieldProblems, field.TypeJSON, value)
+		_node.Problems = value
+	}
+	if value, ok := _c.mutation.Plan(); ok {
+		_spec.SetField(pipeline.FieldPlan, field.TypeJSON, value)
+		_node.Plan = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -365,7 +396,7 @@ func (u *PipelineUpsert) UpdateDescription() *PipelineUpsert {
 }
 
 // SetNodes sets the "nodes" field.
-func (u *PipelineUpsert) SetNodes(v []model.PipelineNode) *PipelineUpsert {
+func (u *PipelineUpsert) SetNodes(v model.PipelineNodes) *PipelineUpsert {
 	u.Set(pipeline.FieldNodes, v)
 	return u
 }
@@ -377,7 +408,7 @@ func (u *PipelineUpsert) UpdateNodes() *PipelineUpsert {
 }
 
 // SetLinks sets the "links" field.
-func (u *PipelineUpsert) SetLinks(v []model.PipelineLink) *PipelineUpsert {
+func (u *PipelineUpsert) SetLinks(v model.PipelineEdges) *PipelineUpsert {
 	u.Set(pipeline.FieldLinks, v)
 	return u
 }
@@ -403,6 +434,36 @@ func (u *PipelineUpsert) UpdateEstimatedCost() *PipelineUpsert {
 // ClearEstimatedCost clears the value of the "estimated_cost" field.
 func (u *PipelineUpsert) ClearEstimatedCost() *PipelineUpsert {
 	u.SetNull(pipeline.FieldEstimatedCost)
+	return u
+}
+
+// SetProblems sets the "problems" field.
+func (u *PipelineUpsert) SetProblems(v model.PipelineProblems) *PipelineUpsert {
+	u.Set(pipeline.FieldProblems, v)
+	return u
+}
+
+// UpdateProblems sets the "problems" field to the value that was provided on create.
+func (u *PipelineUpsert) UpdateProblems() *PipelineUpsert {
+	u.SetExcluded(pipeline.FieldProblems)
+	return u
+}
+
+// SetPlan sets the "plan" field.
+func (u *PipelineUpsert) SetPlan(v *model.PipelinePlan) *PipelineUpsert {
+	u.Set(pipeline.FieldPlan, v)
+	return u
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *PipelineUpsert) UpdatePlan() *PipelineUpsert {
+	u.SetExcluded(pipeline.FieldPlan)
+	return u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *PipelineUpsert) ClearPlan() *PipelineUpsert {
+	u.SetNull(pipeline.FieldPlan)
 	return u
 }
 
@@ -497,7 +558,7 @@ func (u *PipelineUpsertOne) UpdateDescription() *PipelineUpsertOne {
 }
 
 // SetNodes sets the "nodes" field.
-func (u *PipelineUpsertOne) SetNodes(v []model.PipelineNode) *PipelineUpsertOne {
+func (u *PipelineUpsertOne) SetNodes(v model.PipelineNodes) *PipelineUpsertOne {
 	return u.Update(func(s *PipelineUpsert) {
 		s.SetNodes(v)
 	})
@@ -511,7 +572,7 @@ func (u *PipelineUpsertOne) UpdateNodes() *PipelineUpsertOne {
 }
 
 // SetLinks sets the "links" field.
-func (u *PipelineUpsertOne) SetLinks(v []model.PipelineLink) *PipelineUpsertOne {
+func (u *PipelineUpsertOne) SetLinks(v model.PipelineEdges) *PipelineUpsertOne {
 	return u.Update(func(s *PipelineUpsert) {
 		s.SetLinks(v)
 	})
@@ -542,6 +603,41 @@ func (u *PipelineUpsertOne) UpdateEstimatedCost() *PipelineUpsertOne {
 func (u *PipelineUpsertOne) ClearEstimatedCost() *PipelineUpsertOne {
 	return u.Update(func(s *PipelineUpsert) {
 		s.ClearEstimatedCost()
+	})
+}
+
+// SetProblems sets the "problems" field.
+func (u *PipelineUpsertOne) SetProblems(v model.PipelineProblems) *PipelineUpsertOne {
+	return u.Update(func(s *PipelineUpsert) {
+		s.SetProblems(v)
+	})
+}
+
+// UpdateProblems sets the "problems" field to the value that was provided on create.
+func (u *PipelineUpsertOne) UpdateProblems() *PipelineUpsertOne {
+	return u.Update(func(s *PipelineUpsert) {
+		s.UpdateProblems()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *PipelineUpsertOne) SetPlan(v *model.PipelinePlan) *PipelineUpsertOne {
+	return u.Update(func(s *PipelineUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *PipelineUpsertOne) UpdatePlan() *PipelineUpsertOne {
+	return u.Update(func(s *PipelineUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *PipelineUpsertOne) ClearPlan() *PipelineUpsertOne {
+	return u.Update(func(s *PipelineUpsert) {
+		s.ClearPlan()
 	})
 }
 
@@ -802,7 +898,7 @@ func (u *PipelineUpsertBulk) UpdateDescription() *PipelineUpsertBulk {
 }
 
 // SetNodes sets the "nodes" field.
-func (u *PipelineUpsertBulk) SetNodes(v []model.PipelineNode) *PipelineUpsertBulk {
+func (u *PipelineUpsertBulk) SetNodes(v model.PipelineNodes) *PipelineUpsertBulk {
 	return u.Update(func(s *PipelineUpsert) {
 		s.SetNodes(v)
 	})
@@ -816,7 +912,7 @@ func (u *PipelineUpsertBulk) UpdateNodes() *PipelineUpsertBulk {
 }
 
 // SetLinks sets the "links" field.
-func (u *PipelineUpsertBulk) SetLinks(v []model.PipelineLink) *PipelineUpsertBulk {
+func (u *PipelineUpsertBulk) SetLinks(v model.PipelineEdges) *PipelineUpsertBulk {
 	return u.Update(func(s *PipelineUpsert) {
 		s.SetLinks(v)
 	})
@@ -847,6 +943,41 @@ func (u *PipelineUpsertBulk) UpdateEstimatedCost() *PipelineUpsertBulk {
 func (u *PipelineUpsertBulk) ClearEstimatedCost() *PipelineUpsertBulk {
 	return u.Update(func(s *PipelineUpsert) {
 		s.ClearEstimatedCost()
+	})
+}
+
+// SetProblems sets the "problems" field.
+func (u *PipelineUpsertBulk) SetProblems(v model.PipelineProblems) *PipelineUpsertBulk {
+	return u.Update(func(s *PipelineUpsert) {
+		s.SetProblems(v)
+	})
+}
+
+// UpdateProblems sets the "problems" field to the value that was provided on create.
+func (u *PipelineUpsertBulk) UpdateProblems() *PipelineUpsertBulk {
+	return u.Update(func(s *PipelineUpsert) {
+		s.UpdateProblems()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *PipelineUpsertBulk) SetPlan(v *model.PipelinePlan) *PipelineUpsertBulk {
+	return u.Update(func(s *PipelineUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *PipelineUpsertBulk) UpdatePlan() *PipelineUpsertBulk {
+	return u.Update(func(s *PipelineUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (u *PipelineUpsertBulk) ClearPlan() *PipelineUpsertBulk {
+	return u.Update(func(s *PipelineUpsert) {
+		s.ClearPlan()
 	})
 }
 

@@ -66,25 +66,25 @@ func (_u *PipelineUpdate) SetNillableDescription(v *string) *PipelineUpdate {
 }
 
 // SetNodes sets the "nodes" field.
-func (_u *PipelineUpdate) SetNodes(v []model.PipelineNode) *PipelineUpdate {
+func (_u *PipelineUpdate) SetNodes(v model.PipelineNodes) *PipelineUpdate {
 	_u.mutation.SetNodes(v)
 	return _u
 }
 
 // AppendNodes appends value to the "nodes" field.
-func (_u *PipelineUpdate) AppendNodes(v []model.PipelineNode) *PipelineUpdate {
+func (_u *PipelineUpdate) AppendNodes(v model.PipelineNodes) *PipelineUpdate {
 	_u.mutation.AppendNodes(v)
 	return _u
 }
 
 // SetLinks sets the "links" field.
-func (_u *PipelineUpdate) SetLinks(v []model.PipelineLink) *PipelineUpdate {
+func (_u *PipelineUpdate) SetLinks(v model.PipelineEdges) *PipelineUpdate {
 	_u.mutation.SetLinks(v)
 	return _u
 }
 
 // AppendLinks appends value to the "links" field.
-func (_u *PipelineUpdate) AppendLinks(v []model.PipelineLink) *PipelineUpdate {
+func (_u *PipelineUpdate) AppendLinks(v model.PipelineEdges) *PipelineUpdate {
 	_u.mutation.AppendLinks(v)
 	return _u
 }
@@ -106,6 +106,30 @@ func (_u *PipelineUpdate) SetNillableEstimatedCost(v *decimal.Decimal) *Pipeline
 // ClearEstimatedCost clears the value of the "estimated_cost" field.
 func (_u *PipelineUpdate) ClearEstimatedCost() *PipelineUpdate {
 	_u.mutation.ClearEstimatedCost()
+	return _u
+}
+
+// SetProblems sets the "problems" field.
+func (_u *PipelineUpdate) SetProblems(v model.PipelineProblems) *PipelineUpdate {
+	_u.mutation.SetProblems(v)
+	return _u
+}
+
+// AppendProblems appends value to the "problems" field.
+func (_u *PipelineUpdate) AppendProblems(v model.PipelineProblems) *PipelineUpdate {
+	_u.mutation.AppendProblems(v)
+	return _u
+}
+
+// SetPlan sets the "plan" field.
+func (_u *PipelineUpdate) SetPlan(v *model.PipelinePlan) *PipelineUpdate {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (_u *PipelineUpdate) ClearPlan() *PipelineUpdate {
+	_u.mutation.ClearPlan()
 	return _u
 }
 
@@ -217,6 +241,20 @@ func (_u *PipelineUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.EstimatedCostCleared() {
 		_spec.ClearField(pipeline.FieldEstimatedCost, field.TypeOther)
 	}
+	if value, ok := _u.mutation.Problems(); ok {
+		_spec.SetField(pipeline.FieldProblems, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProblems(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pipeline.FieldProblems, value)
+		})
+	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(pipeline.FieldPlan, field.TypeJSON, value)
+	}
+	if _u.mutation.PlanCleared() {
+		_spec.ClearField(pipeline.FieldPlan, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{pipeline.Label}
@@ -272,25 +310,25 @@ func (_u *PipelineUpdateOne) SetNillableDescription(v *string) *PipelineUpdateOn
 }
 
 // SetNodes sets the "nodes" field.
-func (_u *PipelineUpdateOne) SetNodes(v []model.PipelineNode) *PipelineUpdateOne {
+func (_u *PipelineUpdateOne) SetNodes(v model.PipelineNodes) *PipelineUpdateOne {
 	_u.mutation.SetNodes(v)
 	return _u
 }
 
 // AppendNodes appends value to the "nodes" field.
-func (_u *PipelineUpdateOne) AppendNodes(v []model.PipelineNode) *PipelineUpdateOne {
+func (_u *PipelineUpdateOne) AppendNodes(v model.PipelineNodes) *PipelineUpdateOne {
 	_u.mutation.AppendNodes(v)
 	return _u
 }
 
 // SetLinks sets the "links" field.
-func (_u *PipelineUpdateOne) SetLinks(v []model.PipelineLink) *PipelineUpdateOne {
+func (_u *PipelineUpdateOne) SetLinks(v model.PipelineEdges) *PipelineUpdateOne {
 	_u.mutation.SetLinks(v)
 	return _u
 }
 
 // AppendLinks appends value to the "links" field.
-func (_u *PipelineUpdateOne) AppendLinks(v []model.PipelineLink) *PipelineUpdateOne {
+func (_u *PipelineUpdateOne) AppendLinks(v model.PipelineEdges) *PipelineUpdateOne {
 	_u.mutation.AppendLinks(v)
 	return _u
 }
@@ -312,6 +350,30 @@ func (_u *PipelineUpdateOne) SetNillableEstimatedCost(v *decimal.Decimal) *Pipel
 // ClearEstimatedCost clears the value of the "estimated_cost" field.
 func (_u *PipelineUpdateOne) ClearEstimatedCost() *PipelineUpdateOne {
 	_u.mutation.ClearEstimatedCost()
+	return _u
+}
+
+// SetProblems sets the "problems" field.
+func (_u *PipelineUpdateOne) SetProblems(v model.PipelineProblems) *PipelineUpdateOne {
+	_u.mutation.SetProblems(v)
+	return _u
+}
+
+// AppendProblems appends value to the "problems" field.
+func (_u *PipelineUpdateOne) AppendProblems(v model.PipelineProblems) *PipelineUpdateOne {
+	_u.mutation.AppendProblems(v)
+	return _u
+}
+
+// SetPlan sets the "plan" field.
+func (_u *PipelineUpdateOne) SetPlan(v *model.PipelinePlan) *PipelineUpdateOne {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// ClearPlan clears the value of the "plan" field.
+func (_u *PipelineUpdateOne) ClearPlan() *PipelineUpdateOne {
+	_u.mutation.ClearPlan()
 	return _u
 }
 
@@ -452,6 +514,20 @@ func (_u *PipelineUpdateOne) sqlSave(ctx context.Context) (_node *Pipeline, err 
 	}
 	if _u.mutation.EstimatedCostCleared() {
 		_spec.ClearField(pipeline.FieldEstimatedCost, field.TypeOther)
+	}
+	if value, ok := _u.mutation.Problems(); ok {
+		_spec.SetField(pipeline.FieldProblems, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProblems(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, pipeline.FieldProblems, value)
+		})
+	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(pipeline.FieldPlan, field.TypeJSON, value)
+	}
+	if _u.mutation.PlanCleared() {
+		_spec.ClearField(pipeline.FieldPlan, field.TypeJSON)
 	}
 	_node = &Pipeline{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -1,10 +1,8 @@
 package graph
 
 import (
-	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/identity"
-	"github.com/modelarchitect/architect/internal/model"
 )
 
 func authPayload(r *identity.Result, err error) (*gqlmodel.AuthPayload, error) {
@@ -28,16 +26,4 @@ func progress(done, total int) float64 {
 		return 0
 	}
 	return float64(done) / float64(total)
-}
-
-// pipelineUpdate applies the fields of a hand-written UpdatePipelineInput that the client sent.
-func pipelineUpdate(u *ent.PipelineUpdateOne, in model.UpdatePipeline) *ent.PipelineUpdateOne {
-	u.SetNillableName(in.Name).SetNillableDescription(in.Description)
-	if in.Nodes != nil {
-		u.SetNodes(in.Nodes)
-	}
-	if in.Edges != nil {
-		u.SetLinks(in.Edges)
-	}
-	return u
 }

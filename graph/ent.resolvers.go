@@ -18,7 +18,20 @@ import (
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/graph/generated"
+	pipeline1 "github.com/modelarchitect/architect/internal/pipeline"
 )
+
+func (r *pipelineResolver) Nodes(ctx context.Context, obj *ent.Pipeline) ([]*pipeline1.Node, error) {
+	return ptrs(obj.Nodes, nil)
+}
+
+func (r *pipelineResolver) Links(ctx context.Context, obj *ent.Pipeline) ([]*pipeline1.Edge, error) {
+	return ptrs(obj.Links, nil)
+}
+
+func (r *pipelineResolver) Problems(ctx context.Context, obj *ent.Pipeline) ([]*pipeline1.Problem, error) {
+	return ptrs(obj.Problems, nil)
+}
 
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 	return r.ent(ctx).Noder(ctx, id)

@@ -54,12 +54,11 @@ func (r *mutationResolver) DeleteScenario(ctx context.Context, id int) (int, err
 }
 
 func (r *mutationResolver) CreatePipeline(ctx context.Context, input model.CreatePipeline) (*ent.Pipeline, error) {
-	return r.ent(ctx).Pipeline.Create().SetName(input.Name).SetNillableDescription(input.Description).
-		SetNodes(input.Nodes).SetLinks(input.Edges).Save(ctx)
+	return r.Ops.CreatePipeline(ctx, input)
 }
 
 func (r *mutationResolver) UpdatePipeline(ctx context.Context, id int, input model.UpdatePipeline) (*ent.Pipeline, error) {
-	return pipelineUpdate(r.ent(ctx).Pipeline.UpdateOneID(id), input).Save(ctx)
+	return r.Ops.UpdatePipeline(ctx, id, input)
 }
 
 func (r *mutationResolver) DeletePipeline(ctx context.Context, id int) (int, error) {
@@ -103,11 +102,11 @@ func (r *mutationResolver) DeleteExperiment(ctx context.Context, id int) (int, e
 }
 
 func (r *mutationResolver) CreateDeployment(ctx context.Context, input ent.CreateDeploymentInput) (*ent.Deployment, error) {
-	return r.ent(ctx).Deployment.Create().SetInput(input).Save(ctx)
+	return r.Ops.CreateDeployment(ctx, input)
 }
 
 func (r *mutationResolver) UpdateDeployment(ctx context.Context, id int, input ent.UpdateDeploymentInput) (*ent.Deployment, error) {
-	return r.ent(ctx).Deployment.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.Ops.UpdateDeployment(ctx, id, input)
 }
 
 func (r *mutationResolver) DeleteDeployment(ctx context.Context, id int) (int, error) {

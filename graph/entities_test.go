@@ -40,11 +40,12 @@ var entityCases = []entityCase{
 	},
 	{
 		typ: "Pipeline", conn: "pipelines",
-		create:   `{name: "RAG", description: "retrieve then answer", nodes: [{id: "in", kind: "input", config: {}}, {id: "llm", kind: "llm", config: {model: "openai/gpt-4.1-mini", inputTokens: 800}}], edges: [{id: "e1", source: "in", target: "llm"}]}`,
+		create: `{name: "RAG", description: "retrieve then answer", nodes: [{id: "in", kind: INPUT}, {id: "llm", kind: LLM, llm: {model: "openai/gpt-4.1-mini", inputTokens: 800, outputTokens: 200}}, {id: "out", kind: OUTPUT}],
+			edges: [{id: "e1", source: "in", target: "llm"}, {id: "e2", source: "llm", target: "out"}]}`,
 		update:   `{description: "v2", edges: []}`,
-		selected: `name description nodes { id kind config { model inputTokens } } edges { id source target } estimatedCost`,
-		want:     `"nodes":[{"id":"in","kind":"input","config":{"model":null,"inputTokens":null}},{"id":"llm","kind":"llm","config":{"model":"openai/gpt-4.1-mini","inputTokens":800}}],"edges":[{"id":"e1","source":"in","target":"llm"}]`,
-		updated:  `"name":"RAG","description":"v2"`,
+		selected: `name description nodes { id kind llm { model inputTokens } } edges { id source target } valid estimatedCost`,
+		want:     `"nodes":[{"id":"in","kind":"INPUT","llm":null},{"id":"llm","kind":"LLM","llm":{"model":"openai/gpt-4.1-mini","inputTokens":800}},{"id":"out","kind":"OUTPUT","llm":null}],"edges":[{"id":"e1","source":"in","target":"llm"},{"id":"e2","source":"llm","target":"out"}],"valid":true,"estimatedCost":"0.64"`, // 1,000 × (800 × $0.0000004 + 200 × $0.0000016), catalog prices of gpt-4.1-mini
+		updated:  `"description":"v2","nodes":[{"id":"in","kind":"INPUT","llm":null},{"id":"llm","kind":"LLM","llm":{"model":"openai/gpt-4.1-mini","inputTokens":800}},{"id":"out","kind":"OUTPUT","llm":null}],"edges":[],"valid":false,"estimatedCost":null`,
 	},
 	{
 		typ: "Benchmark", conn: "benchmarks",

@@ -36,6 +36,10 @@ const (
 	FieldStatusReason = "status_reason"
 	// FieldEstimatedCost holds the string denoting the estimated_cost field in the database.
 	FieldEstimatedCost = "estimated_cost"
+	// FieldCostNote holds the string denoting the cost_note field in the database.
+	FieldCostNote = "cost_note"
+	// FieldPlan holds the string denoting the plan field in the database.
+	FieldPlan = "plan"
 	// FieldConfig holds the string denoting the config field in the database.
 	FieldConfig = "config"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
@@ -63,6 +67,8 @@ var Columns = []string{
 	FieldStatus,
 	FieldStatusReason,
 	FieldEstimatedCost,
+	FieldCostNote,
+	FieldPlan,
 	FieldConfig,
 }
 
@@ -98,6 +104,8 @@ var (
 	RegionValidator func(string) error
 	// DefaultStatusReason holds the default value on creation for the "status_reason" field.
 	DefaultStatusReason string
+	// DefaultCostNote holds the default value on creation for the "cost_note" field.
+	DefaultCostNote string
 )
 
 // Provider defines the type for the "provider" enum field.
@@ -204,6 +212,11 @@ func ByStatusReason(opts ...sql.OrderTermOption) OrderOption {
 // ByEstimatedCost orders the results by the estimated_cost field.
 func ByEstimatedCost(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEstimatedCost, opts...).ToFunc()
+}
+
+// ByCostNote orders the results by the cost_note field.
+func ByCostNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCostNote, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

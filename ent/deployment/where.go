@@ -91,6 +91,11 @@ func EstimatedCost(v decimal.Decimal) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldEstimatedCost, v))
 }
 
+// CostNote applies equality check predicate on the "cost_note" field. It's identical to CostNoteEQ.
+func CostNote(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldCostNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldCreatedAt, v))
@@ -474,6 +479,81 @@ func EstimatedCostIsNil() predicate.Deployment {
 // EstimatedCostNotNil applies the NotNil predicate on the "estimated_cost" field.
 func EstimatedCostNotNil() predicate.Deployment {
 	return predicate.Deployment(sql.FieldNotNull(FieldEstimatedCost))
+}
+
+// CostNoteEQ applies the EQ predicate on the "cost_note" field.
+func CostNoteEQ(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldCostNote, v))
+}
+
+// CostNoteNEQ applies the NEQ predicate on the "cost_note" field.
+func CostNoteNEQ(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNEQ(FieldCostNote, v))
+}
+
+// CostNoteIn applies the In predicate on the "cost_note" field.
+func CostNoteIn(vs ...string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldIn(FieldCostNote, vs...))
+}
+
+// CostNoteNotIn applies the NotIn predicate on the "cost_note" field.
+func CostNoteNotIn(vs ...string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNotIn(FieldCostNote, vs...))
+}
+
+// CostNoteGT applies the GT predicate on the "cost_note" field.
+func CostNoteGT(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGT(FieldCostNote, v))
+}
+
+// CostNoteGTE applies the GTE predicate on the "cost_note" field.
+func CostNoteGTE(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGTE(FieldCostNote, v))
+}
+
+// CostNoteLT applies the LT predicate on the "cost_note" field.
+func CostNoteLT(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLT(FieldCostNote, v))
+}
+
+// CostNoteLTE applies the LTE predicate on the "cost_note" field.
+func CostNoteLTE(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLTE(FieldCostNote, v))
+}
+
+// CostNoteContains applies the Contains predicate on the "cost_note" field.
+func CostNoteContains(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldContains(FieldCostNote, v))
+}
+
+// CostNoteHasPrefix applies the HasPrefix predicate on the "cost_note" field.
+func CostNoteHasPrefix(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldHasPrefix(FieldCostNote, v))
+}
+
+// CostNoteHasSuffix applies the HasSuffix predicate on the "cost_note" field.
+func CostNoteHasSuffix(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldHasSuffix(FieldCostNote, v))
+}
+
+// CostNoteEqualFold applies the EqualFold predicate on the "cost_note" field.
+func CostNoteEqualFold(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEqualFold(FieldCostNote, v))
+}
+
+// CostNoteContainsFold applies the ContainsFold predicate on the "cost_note" field.
+func CostNoteContainsFold(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldContainsFold(FieldCostNote, v))
+}
+
+// PlanIsNil applies the IsNil predicate on the "plan" field.
+func PlanIsNil() predicate.Deployment {
+	return predicate.Deployment(sql.FieldIsNull(FieldPlan))
+}
+
+// PlanNotNil applies the NotNil predicate on the "plan" field.
+func PlanNotNil() predicate.Deployment {
+	return predicate.Deployment(sql.FieldNotNull(FieldPlan))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

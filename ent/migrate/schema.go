@@ -95,6 +95,8 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PROVISIONING", "ACTIVE", "FAILED", "TERMINATED"}, Default: "PROVISIONING"},
 		{Name: "status_reason", Type: field.TypeString, Default: ""},
 		{Name: "estimated_cost", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "cost_note", Type: field.TypeString, Default: ""},
+		{Name: "plan", Type: field.TypeJSON, Nullable: true},
 		{Name: "config", Type: field.TypeJSON},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
@@ -106,7 +108,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deployments_users_deployments",
-				Columns:    []*schema.Column{DeploymentsColumns[10]},
+				Columns:    []*schema.Column{DeploymentsColumns[12]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -115,7 +117,7 @@ var (
 			{
 				Name:    "deployment_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeploymentsColumns[10]},
+				Columns: []*schema.Column{DeploymentsColumns[12]},
 			},
 			{
 				Name:    "deployment_status",
@@ -222,6 +224,8 @@ var (
 		{Name: "nodes", Type: field.TypeJSON},
 		{Name: "edges", Type: field.TypeJSON},
 		{Name: "estimated_cost", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "problems", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'[]'::jsonb", "sqlite3": "'[]'"}},
+		{Name: "plan", Type: field.TypeJSON, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// PipelinesTable holds the schema information for the "pipelines" table.
@@ -232,7 +236,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "pipelines_users_pipelines",
-				Columns:    []*schema.Column{PipelinesColumns[8]},
+				Columns:    []*schema.Column{PipelinesColumns[10]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -241,7 +245,7 @@ var (
 			{
 				Name:    "pipeline_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{PipelinesColumns[8]},
+				Columns: []*schema.Column{PipelinesColumns[10]},
 			},
 		},
 	}

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/modelarchitect/architect/internal/model"
 )
 
 const (
@@ -31,6 +32,10 @@ const (
 	FieldLinks = "edges"
 	// FieldEstimatedCost holds the string denoting the estimated_cost field in the database.
 	FieldEstimatedCost = "estimated_cost"
+	// FieldProblems holds the string denoting the problems field in the database.
+	FieldProblems = "problems"
+	// FieldPlan holds the string denoting the plan field in the database.
+	FieldPlan = "plan"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// Table holds the table name of the pipeline in the database.
@@ -55,6 +60,8 @@ var Columns = []string{
 	FieldNodes,
 	FieldLinks,
 	FieldEstimatedCost,
+	FieldProblems,
+	FieldPlan,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -87,6 +94,8 @@ var (
 	DefaultDescription string
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// DefaultProblems holds the default value on creation for the "problems" field.
+	DefaultProblems model.PipelineProblems
 )
 
 // OrderOption defines the ordering options for the Pipeline queries.

@@ -366,6 +366,16 @@ func EstimatedCostNotNil() predicate.Pipeline {
 	return predicate.Pipeline(sql.FieldNotNull(FieldEstimatedCost))
 }
 
+// PlanIsNil applies the IsNil predicate on the "plan" field.
+func PlanIsNil() predicate.Pipeline {
+	return predicate.Pipeline(sql.FieldIsNull(FieldPlan))
+}
+
+// PlanNotNil applies the NotNil predicate on the "plan" field.
+func PlanNotNil() predicate.Pipeline {
+	return predicate.Pipeline(sql.FieldNotNull(FieldPlan))
+}
+
 // HasOwner applies the HasEdge predicate on the "owner" edge.
 func HasOwner() predicate.Pipeline {
 	return predicate.Pipeline(func(s *sql.Selector) {

@@ -188,6 +188,10 @@ func init() {
 	deploymentDescStatusReason := deploymentFields[4].Descriptor()
 	// deployment.DefaultStatusReason holds the default value on creation for the status_reason field.
 	deployment.DefaultStatusReason = deploymentDescStatusReason.Default.(string)
+	// deploymentDescCostNote is the schema descriptor for cost_note field.
+	deploymentDescCostNote := deploymentFields[6].Descriptor()
+	// deployment.DefaultCostNote holds the default value on creation for the cost_note field.
+	deployment.DefaultCostNote = deploymentDescCostNote.Default.(string)
 	experimentMixin := schema.Experiment{}.Mixin()
 	experiment.Policy = privacy.NewPolicies(experimentMixin[1], schema.Experiment{})
 	experiment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -347,6 +351,10 @@ func init() {
 	pipeline.DefaultDescription = pipelineDescDescription.Default.(string)
 	// pipeline.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	pipeline.DescriptionValidator = pipelineDescDescription.Validators[0].(func(string) error)
+	// pipelineDescProblems is the schema descriptor for problems field.
+	pipelineDescProblems := pipelineFields[5].Descriptor()
+	// pipeline.DefaultProblems holds the default value on creation for the problems field.
+	pipeline.DefaultProblems = pipelineDescProblems.Default.(model.PipelineProblems)
 	scenarioMixin := schema.Scenario{}.Mixin()
 	scenario.Policy = privacy.NewPolicies(scenarioMixin[1], schema.Scenario{})
 	scenario.Hooks[0] = func(next ent.Mutator) ent.Mutator {

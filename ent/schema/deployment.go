@@ -27,7 +27,10 @@ func (Deployment) Fields() []ent.Field {
 		field.Enum("status").Values("PROVISIONING", "ACTIVE", "FAILED", "TERMINATED").Default("PROVISIONING").
 			Annotations(entgql.OrderField("STATUS"), computed),
 		field.String("status_reason").Default("").Annotations(computed),
-		money("estimated_cost", "US dollars per month; null when the cost is unknown"),
+		money("estimated_cost", "US dollars per month; null when the cost is unknown (costNote says why)"),
+		field.String("cost_note").Default("").Comment("why the cost is unknown, or what it assumes").Annotations(computed),
+		field.JSON("plan", &model.DeploymentPlan{}).Optional().Comment("the priced instance plan").
+			Annotations(entgql.Skip(entgql.SkipAll)), // published through graph/deployment.graphqls
 		field.JSON("config", model.DeploymentConfig{}),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema/field"
 	"github.com/shopspring/decimal"
 )
@@ -20,3 +21,7 @@ func money(name, comment string) ent.Field {
 
 // computed marks a field that only the server sets: never part of a create or update input.
 var computed = entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+
+// emptyJSONList gives a JSON list column added to an existing table a database default, so that the
+// migration adding it succeeds on a table that has rows.
+var emptyJSONList = entsql.DefaultExprs(map[string]string{dialect.Postgres: "'[]'::jsonb", dialect.SQLite: "'[]'"})

@@ -17,13 +17,15 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/benchmark"
-	"github.com/modelarchitect/architect/ent/deployment"
+	deployment1 "github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/shopspring/decimal"
@@ -45,16 +47,20 @@ type ResolverRoot interface {
 	CandidateQuality() CandidateQualityResolver
 	ComplianceProfile() ComplianceProfileResolver
 	Deployment() DeploymentResolver
+	DeploymentEstimate() DeploymentEstimateResolver
+	DeploymentPlan() DeploymentPlanResolver
 	Experiment() ExperimentResolver
 	Explanation() ExplanationResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
 	Pipeline() PipelineResolver
+	PipelineValidation() PipelineValidationResolver
 	Query() QueryResolver
 	Scenario() ScenarioResolver
 	ScenarioResults() ScenarioResultsResolver
 	ScenarioSweep() ScenarioSweepResolver
 	WinnerChange() WinnerChangeResolver
+	EstimateDeploymentInput() EstimateDeploymentInputResolver
 }
 
 type DirectiveRoot struct {
@@ -106,6 +112,11 @@ type ComplexityRoot struct {
 
 	BenchmarkResults struct {
 		Models func(childComplexity int) int
+	}
+
+	CacheNodeConfig struct {
+		HitRate func(childComplexity int) int
+		Latency func(childComplexity int) int
 	}
 
 	CandidateCapacity struct {
@@ -238,11 +249,13 @@ type ComplexityRoot struct {
 
 	Deployment struct {
 		Config        func(childComplexity int) int
+		CostNote      func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		EstimatedCost func(childComplexity int) int
 		ID            func(childComplexity int) int
 		ModelName     func(childComplexity int) int
 		Owner         func(childComplexity int) int
+		Plan          func(childComplexity int) int
 		Provider      func(childComplexity int) int
 		Region        func(childComplexity int) int
 		Status        func(childComplexity int) int
@@ -253,7 +266,9 @@ type ComplexityRoot struct {
 	DeploymentConfig struct {
 		Endpoint     func(childComplexity int) int
 		InstanceType func(childComplexity int) int
+		LatencySLAMs func(childComplexity int) int
 		Replicas     func(childComplexity int) int
+		Throughput   func(childComplexity int) int
 	}
 
 	DeploymentConnection struct {
@@ -265,6 +280,48 @@ type ComplexityRoot struct {
 	DeploymentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DeploymentEstimate struct {
+		Alternatives      func(childComplexity int) int
+		CatalogVersion    func(childComplexity int) int
+		CostUnknownReason func(childComplexity int) int
+		HoursPerMonth     func(childComplexity int) int
+		Model             func(childComplexity int) int
+		Notes             func(childComplexity int) int
+		Plan              func(childComplexity int) int
+		Provider          func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Rejections        func(childComplexity int) int
+	}
+
+	DeploymentPlan struct {
+		Capacity          func(childComplexity int) int
+		GPU               func(childComplexity int) int
+		GPUCount          func(childComplexity int) int
+		HourlyUSD         func(childComplexity int) int
+		InstanceHourlyUSD func(childComplexity int) int
+		InstanceType      func(childComplexity int) int
+		MeetsTarget       func(childComplexity int) int
+		MonthlyUSD        func(childComplexity int) int
+		Price             func(childComplexity int) int
+		Provider          func(childComplexity int) int
+		Region            func(childComplexity int) int
+		Replicas          func(childComplexity int) int
+		Utilization       func(childComplexity int) int
+	}
+
+	DeploymentThroughput struct {
+		InputTokens       func(childComplexity int) int
+		OutputTokens      func(childComplexity int) int
+		RequestsPerSecond func(childComplexity int) int
+	}
+
+	EmbeddingNodeConfig struct {
+		CallsPerRun func(childComplexity int) int
+		Latency     func(childComplexity int) int
+		Model       func(childComplexity int) int
+		Tokens      func(childComplexity int) int
 	}
 
 	ExclusionReason struct {
@@ -345,6 +402,11 @@ type ComplexityRoot struct {
 		WinnerValue   func(childComplexity int) int
 	}
 
+	GuardrailNodeConfig struct {
+		BlockRate func(childComplexity int) int
+		Latency   func(childComplexity int) int
+	}
+
 	InstanceType struct {
 		GPU        func(childComplexity int) int
 		GPUCount   func(childComplexity int) int
@@ -353,6 +415,15 @@ type ComplexityRoot struct {
 		Provider   func(childComplexity int) int
 		Region     func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	LLMNodeConfig struct {
+		CallsPerRun     func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		Latency         func(childComplexity int) int
+		Model           func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+		ReasoningTokens func(childComplexity int) int
 	}
 
 	MetricSpec struct {
@@ -404,11 +475,28 @@ type ComplexityRoot struct {
 		UpdateScenario          func(childComplexity int, id int, input ent.UpdateScenarioInput, simulate *bool) int
 	}
 
+	NodeKindSpec struct {
+		BranchOutputs func(childComplexity int) int
+		Inputs        func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Outputs       func(childComplexity int) int
+	}
+
+	NodeLatency struct {
+		P50Ms func(childComplexity int) int
+		P95Ms func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PathLatency struct {
+		Millis func(childComplexity int) int
+		Path   func(childComplexity int) int
 	}
 
 	Pipeline struct {
@@ -420,7 +508,10 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		Nodes         func(childComplexity int) int
 		Owner         func(childComplexity int) int
+		Plan          func(childComplexity int) int
+		Problems      func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
+		Valid         func(childComplexity int) int
 	}
 
 	PipelineConnection struct {
@@ -443,18 +534,64 @@ type ComplexityRoot struct {
 	}
 
 	PipelineNode struct {
-		Config func(childComplexity int) int
-		ID     func(childComplexity int) int
-		Kind   func(childComplexity int) int
-		Name   func(childComplexity int) int
+		Cache     func(childComplexity int) int
+		Embedding func(childComplexity int) int
+		Guardrail func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		LLM       func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Retriever func(childComplexity int) int
+		Router    func(childComplexity int) int
+		Tool      func(childComplexity int) int
 	}
 
-	PipelineNodeConfig struct {
-		HitRate      func(childComplexity int) int
-		InputTokens  func(childComplexity int) int
-		LatencyMs    func(childComplexity int) int
-		Model        func(childComplexity int) int
-		OutputTokens func(childComplexity int) int
+	PipelineNodeReport struct {
+		CostKnown        func(childComplexity int) int
+		CostPer1000Runs  func(childComplexity int) int
+		CostPerExecution func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		LatencyP50Ms     func(childComplexity int) int
+		LatencyP95Ms     func(childComplexity int) int
+		LatencySource    func(childComplexity int) int
+		OnCriticalPath   func(childComplexity int) int
+		Probability      func(childComplexity int) int
+	}
+
+	PipelinePlan struct {
+		CatalogVersion  func(childComplexity int) int
+		CostDrivers     func(childComplexity int) int
+		CostPer1000Runs func(childComplexity int) int
+		CostUnknown     func(childComplexity int) int
+		LatencyP50      func(childComplexity int) int
+		LatencyP95      func(childComplexity int) int
+		LatencyUnknown  func(childComplexity int) int
+		Nodes           func(childComplexity int) int
+		Order           func(childComplexity int) int
+		P95FromMedian   func(childComplexity int) int
+	}
+
+	PipelineProblem struct {
+		Code     func(childComplexity int) int
+		EdgeIDs  func(childComplexity int) int
+		Message  func(childComplexity int) int
+		NodeIDs  func(childComplexity int) int
+		Path     func(childComplexity int) int
+		Severity func(childComplexity int) int
+	}
+
+	PipelineValidation struct {
+		Plan     func(childComplexity int) int
+		Problems func(childComplexity int) int
+		Valid    func(childComplexity int) int
+	}
+
+	PortSpec struct {
+		Name        func(childComplexity int) int
+		PassThrough func(childComplexity int) int
+		Required    func(childComplexity int) int
+		Types       func(childComplexity int) int
 	}
 
 	Provenance struct {
@@ -468,6 +605,7 @@ type ComplexityRoot struct {
 		CatalogVersion     func(childComplexity int) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		Deployments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
+		EstimateDeployment func(childComplexity int, input deployment.Request) int
 		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		Explanations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
 		InstanceTypes      func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
@@ -475,16 +613,46 @@ type ComplexityRoot struct {
 		Models             func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
 		Node               func(childComplexity int, id int) int
 		Nodes              func(childComplexity int, ids []int) int
+		PipelineNodeKinds  func(childComplexity int) int
 		Pipelines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
 		ScenarioSweep      func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
 		Scenarios          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
 		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		ValidatePipeline   func(childComplexity int, input pipeline.Pipeline) int
 	}
 
 	RateLimit struct {
 		Basis             func(childComplexity int) int
 		RequestsPerMinute func(childComplexity int) int
 		TokensPerMinute   func(childComplexity int) int
+	}
+
+	RejectedInstance struct {
+		Detail       func(childComplexity int) int
+		InstanceType func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Region       func(childComplexity int) int
+	}
+
+	ReplicaCapacity struct {
+		Batch                 func(childComplexity int) int
+		KVCacheGB             func(childComplexity int) int
+		LatencyMs             func(childComplexity int) int
+		OutputTokensPerSecond func(childComplexity int) int
+		PrefillMs             func(childComplexity int) int
+		RequestsPerSecond     func(childComplexity int) int
+		TimePerOutputTokenMs  func(childComplexity int) int
+		UsableMemoryGB        func(childComplexity int) int
+		WeightsGB             func(childComplexity int) int
+	}
+
+	RouterBranch struct {
+		Name   func(childComplexity int) int
+		Weight func(childComplexity int) int
+	}
+
+	RouterNodeConfig struct {
+		Branches func(childComplexity int) int
 	}
 
 	Scenario struct {
@@ -563,6 +731,12 @@ type ComplexityRoot struct {
 		Headroom func(childComplexity int) int
 		Latency  func(childComplexity int) int
 		Quality  func(childComplexity int) int
+	}
+
+	ServiceNodeConfig struct {
+		CallsPerRun func(childComplexity int) int
+		CostPerCall func(childComplexity int) int
+		Latency     func(childComplexity int) int
 	}
 
 	SimulationCandidate struct {
@@ -647,7 +821,14 @@ type ComplianceProfileResolver interface {
 	Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error)
 }
 type DeploymentResolver interface {
+	Plan(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error)
 	Owner(ctx context.Context, obj *ent.Deployment) (*ent.User, error)
+}
+type DeploymentEstimateResolver interface {
+	Provider(ctx context.Context, obj *deployment.Estimation) (deployment1.Provider, error)
+}
+type DeploymentPlanResolver interface {
+	Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error)
 }
 type ExperimentResolver interface {
 	Owner(ctx context.Context, obj *ent.Experiment) (*ent.User, error)
@@ -691,7 +872,18 @@ type MutationResolver interface {
 	ExplainDecision(ctx context.Context, scenarioID int) (*ent.Explanation, error)
 }
 type PipelineResolver interface {
+	Nodes(ctx context.Context, obj *ent.Pipeline) ([]*pipeline.Node, error)
+	Links(ctx context.Context, obj *ent.Pipeline) ([]*pipeline.Edge, error)
+
+	Problems(ctx context.Context, obj *ent.Pipeline) ([]*pipeline.Problem, error)
+
 	Owner(ctx context.Context, obj *ent.Pipeline) (*ent.User, error)
+	Valid(ctx context.Context, obj *ent.Pipeline) (bool, error)
+}
+type PipelineValidationResolver interface {
+	Valid(ctx context.Context, obj *pipeline.Analysis) (bool, error)
+
+	Plan(ctx context.Context, obj *pipeline.Analysis) (*model.PipelinePlan, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -707,7 +899,10 @@ type QueryResolver interface {
 	Models(ctx context.Context, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) ([]*catalog.Model, error)
 	InstanceTypes(ctx context.Context, where *gqlmodel.InstanceTypeWhereInput) ([]*catalog.Instance, error)
 	CatalogVersion(ctx context.Context) (string, error)
+	EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error)
 	Me(ctx context.Context) (*ent.User, error)
+	ValidatePipeline(ctx context.Context, input pipeline.Pipeline) (*pipeline.Analysis, error)
+	PipelineNodeKinds(ctx context.Context) ([]*pipeline.KindSpec, error)
 	ScenarioSweep(ctx context.Context, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) (*simulation.SweepResult, error)
 }
 type ScenarioResolver interface {
@@ -723,6 +918,10 @@ type ScenarioSweepResolver interface {
 type WinnerChangeResolver interface {
 	From(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
 	To(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
+}
+
+type EstimateDeploymentInputResolver interface {
+	Provider(ctx context.Context, obj *deployment.Request, data deployment1.Provider) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -916,6 +1115,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkResults.Models(childComplexity), true
+
+	case "CacheNodeConfig.hitRate":
+		if e.ComplexityRoot.CacheNodeConfig.HitRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CacheNodeConfig.HitRate(childComplexity), true
+	case "CacheNodeConfig.latency":
+		if e.ComplexityRoot.CacheNodeConfig.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CacheNodeConfig.Latency(childComplexity), true
 
 	case "CandidateCapacity.meanServiceMillis":
 		if e.ComplexityRoot.CandidateCapacity.MeanServiceMillis == nil {
@@ -1487,6 +1699,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.Config(childComplexity), true
+	case "Deployment.costNote":
+		if e.ComplexityRoot.Deployment.CostNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.CostNote(childComplexity), true
 	case "Deployment.createdAt":
 		if e.ComplexityRoot.Deployment.CreatedAt == nil {
 			break
@@ -1517,6 +1735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.Owner(childComplexity), true
+	case "Deployment.plan":
+		if e.ComplexityRoot.Deployment.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.Plan(childComplexity), true
 	case "Deployment.provider":
 		if e.ComplexityRoot.Deployment.Provider == nil {
 			break
@@ -1560,12 +1784,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentConfig.InstanceType(childComplexity), true
+	case "DeploymentConfig.latencySlaMs":
+		if e.ComplexityRoot.DeploymentConfig.LatencySLAMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentConfig.LatencySLAMs(childComplexity), true
 	case "DeploymentConfig.replicas":
 		if e.ComplexityRoot.DeploymentConfig.Replicas == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeploymentConfig.Replicas(childComplexity), true
+	case "DeploymentConfig.throughput":
+		if e.ComplexityRoot.DeploymentConfig.Throughput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentConfig.Throughput(childComplexity), true
 
 	case "DeploymentConnection.edges":
 		if e.ComplexityRoot.DeploymentConnection.Edges == nil {
@@ -1598,6 +1834,190 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentEdge.Node(childComplexity), true
+
+	case "DeploymentEstimate.alternatives":
+		if e.ComplexityRoot.DeploymentEstimate.Alternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Alternatives(childComplexity), true
+	case "DeploymentEstimate.catalogVersion":
+		if e.ComplexityRoot.DeploymentEstimate.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.CatalogVersion(childComplexity), true
+	case "DeploymentEstimate.costUnknownReason":
+		if e.ComplexityRoot.DeploymentEstimate.CostUnknownReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.CostUnknownReason(childComplexity), true
+	case "DeploymentEstimate.hoursPerMonth":
+		if e.ComplexityRoot.DeploymentEstimate.HoursPerMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.HoursPerMonth(childComplexity), true
+	case "DeploymentEstimate.model":
+		if e.ComplexityRoot.DeploymentEstimate.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Model(childComplexity), true
+	case "DeploymentEstimate.notes":
+		if e.ComplexityRoot.DeploymentEstimate.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Notes(childComplexity), true
+	case "DeploymentEstimate.plan":
+		if e.ComplexityRoot.DeploymentEstimate.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Plan(childComplexity), true
+	case "DeploymentEstimate.provider":
+		if e.ComplexityRoot.DeploymentEstimate.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Provider(childComplexity), true
+	case "DeploymentEstimate.region":
+		if e.ComplexityRoot.DeploymentEstimate.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Region(childComplexity), true
+	case "DeploymentEstimate.rejections":
+		if e.ComplexityRoot.DeploymentEstimate.Rejections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Rejections(childComplexity), true
+
+	case "DeploymentPlan.capacity":
+		if e.ComplexityRoot.DeploymentPlan.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Capacity(childComplexity), true
+	case "DeploymentPlan.gpu":
+		if e.ComplexityRoot.DeploymentPlan.GPU == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.GPU(childComplexity), true
+	case "DeploymentPlan.gpuCount":
+		if e.ComplexityRoot.DeploymentPlan.GPUCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.GPUCount(childComplexity), true
+	case "DeploymentPlan.hourlyUsd":
+		if e.ComplexityRoot.DeploymentPlan.HourlyUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.HourlyUSD(childComplexity), true
+	case "DeploymentPlan.instanceHourlyUsd":
+		if e.ComplexityRoot.DeploymentPlan.InstanceHourlyUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.InstanceHourlyUSD(childComplexity), true
+	case "DeploymentPlan.instanceType":
+		if e.ComplexityRoot.DeploymentPlan.InstanceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.InstanceType(childComplexity), true
+	case "DeploymentPlan.meetsTarget":
+		if e.ComplexityRoot.DeploymentPlan.MeetsTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.MeetsTarget(childComplexity), true
+	case "DeploymentPlan.monthlyUsd":
+		if e.ComplexityRoot.DeploymentPlan.MonthlyUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.MonthlyUSD(childComplexity), true
+	case "DeploymentPlan.price":
+		if e.ComplexityRoot.DeploymentPlan.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Price(childComplexity), true
+	case "DeploymentPlan.provider":
+		if e.ComplexityRoot.DeploymentPlan.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Provider(childComplexity), true
+	case "DeploymentPlan.region":
+		if e.ComplexityRoot.DeploymentPlan.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Region(childComplexity), true
+	case "DeploymentPlan.replicas":
+		if e.ComplexityRoot.DeploymentPlan.Replicas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Replicas(childComplexity), true
+	case "DeploymentPlan.utilization":
+		if e.ComplexityRoot.DeploymentPlan.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.Utilization(childComplexity), true
+
+	case "DeploymentThroughput.inputTokens":
+		if e.ComplexityRoot.DeploymentThroughput.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentThroughput.InputTokens(childComplexity), true
+	case "DeploymentThroughput.outputTokens":
+		if e.ComplexityRoot.DeploymentThroughput.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentThroughput.OutputTokens(childComplexity), true
+	case "DeploymentThroughput.requestsPerSecond":
+		if e.ComplexityRoot.DeploymentThroughput.RequestsPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentThroughput.RequestsPerSecond(childComplexity), true
+
+	case "EmbeddingNodeConfig.callsPerRun":
+		if e.ComplexityRoot.EmbeddingNodeConfig.CallsPerRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbeddingNodeConfig.CallsPerRun(childComplexity), true
+	case "EmbeddingNodeConfig.latency":
+		if e.ComplexityRoot.EmbeddingNodeConfig.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbeddingNodeConfig.Latency(childComplexity), true
+	case "EmbeddingNodeConfig.model":
+		if e.ComplexityRoot.EmbeddingNodeConfig.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbeddingNodeConfig.Model(childComplexity), true
+	case "EmbeddingNodeConfig.tokens":
+		if e.ComplexityRoot.EmbeddingNodeConfig.Tokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmbeddingNodeConfig.Tokens(childComplexity), true
 
 	case "ExclusionReason.code":
 		if e.ComplexityRoot.ExclusionReason.Code == nil {
@@ -1897,6 +2317,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeatureContribution.WinnerValue(childComplexity), true
 
+	case "GuardrailNodeConfig.blockRate":
+		if e.ComplexityRoot.GuardrailNodeConfig.BlockRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardrailNodeConfig.BlockRate(childComplexity), true
+	case "GuardrailNodeConfig.latency":
+		if e.ComplexityRoot.GuardrailNodeConfig.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardrailNodeConfig.Latency(childComplexity), true
+
 	case "InstanceType.gpu":
 		if e.ComplexityRoot.InstanceType.GPU == nil {
 			break
@@ -1939,6 +2372,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstanceType.Type(childComplexity), true
+
+	case "LLMNodeConfig.callsPerRun":
+		if e.ComplexityRoot.LLMNodeConfig.CallsPerRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.CallsPerRun(childComplexity), true
+	case "LLMNodeConfig.inputTokens":
+		if e.ComplexityRoot.LLMNodeConfig.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.InputTokens(childComplexity), true
+	case "LLMNodeConfig.latency":
+		if e.ComplexityRoot.LLMNodeConfig.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.Latency(childComplexity), true
+	case "LLMNodeConfig.model":
+		if e.ComplexityRoot.LLMNodeConfig.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.Model(childComplexity), true
+	case "LLMNodeConfig.outputTokens":
+		if e.ComplexityRoot.LLMNodeConfig.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.OutputTokens(childComplexity), true
+	case "LLMNodeConfig.reasoningTokens":
+		if e.ComplexityRoot.LLMNodeConfig.ReasoningTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LLMNodeConfig.ReasoningTokens(childComplexity), true
 
 	case "MetricSpec.kind":
 		if e.ComplexityRoot.MetricSpec.Kind == nil {
@@ -2301,6 +2771,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateScenario(childComplexity, args["id"].(int), args["input"].(ent.UpdateScenarioInput), args["simulate"].(*bool)), true
 
+	case "NodeKindSpec.branchOutputs":
+		if e.ComplexityRoot.NodeKindSpec.BranchOutputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindSpec.BranchOutputs(childComplexity), true
+	case "NodeKindSpec.inputs":
+		if e.ComplexityRoot.NodeKindSpec.Inputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindSpec.Inputs(childComplexity), true
+	case "NodeKindSpec.kind":
+		if e.ComplexityRoot.NodeKindSpec.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindSpec.Kind(childComplexity), true
+	case "NodeKindSpec.outputs":
+		if e.ComplexityRoot.NodeKindSpec.Outputs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeKindSpec.Outputs(childComplexity), true
+
+	case "NodeLatency.p50Ms":
+		if e.ComplexityRoot.NodeLatency.P50Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeLatency.P50Ms(childComplexity), true
+	case "NodeLatency.p95Ms":
+		if e.ComplexityRoot.NodeLatency.P95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NodeLatency.P95Ms(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2325,6 +2833,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PathLatency.millis":
+		if e.ComplexityRoot.PathLatency.Millis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathLatency.Millis(childComplexity), true
+	case "PathLatency.path":
+		if e.ComplexityRoot.PathLatency.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathLatency.Path(childComplexity), true
 
 	case "Pipeline.createdAt":
 		if e.ComplexityRoot.Pipeline.CreatedAt == nil {
@@ -2374,12 +2895,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Pipeline.Owner(childComplexity), true
+	case "Pipeline.plan":
+		if e.ComplexityRoot.Pipeline.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pipeline.Plan(childComplexity), true
+	case "Pipeline.problems":
+		if e.ComplexityRoot.Pipeline.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pipeline.Problems(childComplexity), true
 	case "Pipeline.updatedAt":
 		if e.ComplexityRoot.Pipeline.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Pipeline.UpdatedAt(childComplexity), true
+	case "Pipeline.valid":
+		if e.ComplexityRoot.Pipeline.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Pipeline.Valid(childComplexity), true
 
 	case "PipelineConnection.edges":
 		if e.ComplexityRoot.PipelineConnection.Edges == nil {
@@ -2444,12 +2983,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PipelineLink.TargetPort(childComplexity), true
 
-	case "PipelineNode.config":
-		if e.ComplexityRoot.PipelineNode.Config == nil {
+	case "PipelineNode.cache":
+		if e.ComplexityRoot.PipelineNode.Cache == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNode.Config(childComplexity), true
+		return e.ComplexityRoot.PipelineNode.Cache(childComplexity), true
+	case "PipelineNode.embedding":
+		if e.ComplexityRoot.PipelineNode.Embedding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNode.Embedding(childComplexity), true
+	case "PipelineNode.guardrail":
+		if e.ComplexityRoot.PipelineNode.Guardrail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNode.Guardrail(childComplexity), true
 	case "PipelineNode.id":
 		if e.ComplexityRoot.PipelineNode.ID == nil {
 			break
@@ -2462,43 +3013,239 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PipelineNode.Kind(childComplexity), true
+	case "PipelineNode.llm":
+		if e.ComplexityRoot.PipelineNode.LLM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNode.LLM(childComplexity), true
 	case "PipelineNode.name":
 		if e.ComplexityRoot.PipelineNode.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PipelineNode.Name(childComplexity), true
-
-	case "PipelineNodeConfig.hitRate":
-		if e.ComplexityRoot.PipelineNodeConfig.HitRate == nil {
+	case "PipelineNode.retriever":
+		if e.ComplexityRoot.PipelineNode.Retriever == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNodeConfig.HitRate(childComplexity), true
-	case "PipelineNodeConfig.inputTokens":
-		if e.ComplexityRoot.PipelineNodeConfig.InputTokens == nil {
+		return e.ComplexityRoot.PipelineNode.Retriever(childComplexity), true
+	case "PipelineNode.router":
+		if e.ComplexityRoot.PipelineNode.Router == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNodeConfig.InputTokens(childComplexity), true
-	case "PipelineNodeConfig.latencyMs":
-		if e.ComplexityRoot.PipelineNodeConfig.LatencyMs == nil {
+		return e.ComplexityRoot.PipelineNode.Router(childComplexity), true
+	case "PipelineNode.tool":
+		if e.ComplexityRoot.PipelineNode.Tool == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNodeConfig.LatencyMs(childComplexity), true
-	case "PipelineNodeConfig.model":
-		if e.ComplexityRoot.PipelineNodeConfig.Model == nil {
+		return e.ComplexityRoot.PipelineNode.Tool(childComplexity), true
+
+	case "PipelineNodeReport.costKnown":
+		if e.ComplexityRoot.PipelineNodeReport.CostKnown == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNodeConfig.Model(childComplexity), true
-	case "PipelineNodeConfig.outputTokens":
-		if e.ComplexityRoot.PipelineNodeConfig.OutputTokens == nil {
+		return e.ComplexityRoot.PipelineNodeReport.CostKnown(childComplexity), true
+	case "PipelineNodeReport.costPer1000Runs":
+		if e.ComplexityRoot.PipelineNodeReport.CostPer1000Runs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.PipelineNodeConfig.OutputTokens(childComplexity), true
+		return e.ComplexityRoot.PipelineNodeReport.CostPer1000Runs(childComplexity), true
+	case "PipelineNodeReport.costPerExecution":
+		if e.ComplexityRoot.PipelineNodeReport.CostPerExecution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.CostPerExecution(childComplexity), true
+	case "PipelineNodeReport.id":
+		if e.ComplexityRoot.PipelineNodeReport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.ID(childComplexity), true
+	case "PipelineNodeReport.kind":
+		if e.ComplexityRoot.PipelineNodeReport.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.Kind(childComplexity), true
+	case "PipelineNodeReport.latencyP50Ms":
+		if e.ComplexityRoot.PipelineNodeReport.LatencyP50Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.LatencyP50Ms(childComplexity), true
+	case "PipelineNodeReport.latencyP95Ms":
+		if e.ComplexityRoot.PipelineNodeReport.LatencyP95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.LatencyP95Ms(childComplexity), true
+	case "PipelineNodeReport.latencySource":
+		if e.ComplexityRoot.PipelineNodeReport.LatencySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.LatencySource(childComplexity), true
+	case "PipelineNodeReport.onCriticalPath":
+		if e.ComplexityRoot.PipelineNodeReport.OnCriticalPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.OnCriticalPath(childComplexity), true
+	case "PipelineNodeReport.probability":
+		if e.ComplexityRoot.PipelineNodeReport.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineNodeReport.Probability(childComplexity), true
+
+	case "PipelinePlan.catalogVersion":
+		if e.ComplexityRoot.PipelinePlan.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.CatalogVersion(childComplexity), true
+	case "PipelinePlan.costDrivers":
+		if e.ComplexityRoot.PipelinePlan.CostDrivers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.CostDrivers(childComplexity), true
+	case "PipelinePlan.costPer1000Runs":
+		if e.ComplexityRoot.PipelinePlan.CostPer1000Runs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.CostPer1000Runs(childComplexity), true
+	case "PipelinePlan.costUnknown":
+		if e.ComplexityRoot.PipelinePlan.CostUnknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.CostUnknown(childComplexity), true
+	case "PipelinePlan.latencyP50":
+		if e.ComplexityRoot.PipelinePlan.LatencyP50 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.LatencyP50(childComplexity), true
+	case "PipelinePlan.latencyP95":
+		if e.ComplexityRoot.PipelinePlan.LatencyP95 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.LatencyP95(childComplexity), true
+	case "PipelinePlan.latencyUnknown":
+		if e.ComplexityRoot.PipelinePlan.LatencyUnknown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.LatencyUnknown(childComplexity), true
+	case "PipelinePlan.nodes":
+		if e.ComplexityRoot.PipelinePlan.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.Nodes(childComplexity), true
+	case "PipelinePlan.order":
+		if e.ComplexityRoot.PipelinePlan.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.Order(childComplexity), true
+	case "PipelinePlan.p95FromMedian":
+		if e.ComplexityRoot.PipelinePlan.P95FromMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelinePlan.P95FromMedian(childComplexity), true
+
+	case "PipelineProblem.code":
+		if e.ComplexityRoot.PipelineProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.Code(childComplexity), true
+	case "PipelineProblem.edgeIds":
+		if e.ComplexityRoot.PipelineProblem.EdgeIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.EdgeIDs(childComplexity), true
+	case "PipelineProblem.message":
+		if e.ComplexityRoot.PipelineProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.Message(childComplexity), true
+	case "PipelineProblem.nodeIds":
+		if e.ComplexityRoot.PipelineProblem.NodeIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.NodeIDs(childComplexity), true
+	case "PipelineProblem.path":
+		if e.ComplexityRoot.PipelineProblem.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.Path(childComplexity), true
+	case "PipelineProblem.severity":
+		if e.ComplexityRoot.PipelineProblem.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineProblem.Severity(childComplexity), true
+
+	case "PipelineValidation.plan":
+		if e.ComplexityRoot.PipelineValidation.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineValidation.Plan(childComplexity), true
+	case "PipelineValidation.problems":
+		if e.ComplexityRoot.PipelineValidation.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineValidation.Problems(childComplexity), true
+	case "PipelineValidation.valid":
+		if e.ComplexityRoot.PipelineValidation.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PipelineValidation.Valid(childComplexity), true
+
+	case "PortSpec.name":
+		if e.ComplexityRoot.PortSpec.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortSpec.Name(childComplexity), true
+	case "PortSpec.passThrough":
+		if e.ComplexityRoot.PortSpec.PassThrough == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortSpec.PassThrough(childComplexity), true
+	case "PortSpec.required":
+		if e.ComplexityRoot.PortSpec.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortSpec.Required(childComplexity), true
+	case "PortSpec.types":
+		if e.ComplexityRoot.PortSpec.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortSpec.Types(childComplexity), true
 
 	case "Provenance.asOf":
 		if e.ComplexityRoot.Provenance.AsOf == nil {
@@ -2558,6 +3305,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Deployments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DeploymentOrder), args["where"].(*ent.DeploymentWhereInput)), true
+	case "Query.estimateDeployment":
+		if e.ComplexityRoot.Query.EstimateDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Query_estimateDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EstimateDeployment(childComplexity, args["input"].(deployment.Request)), true
 	case "Query.experiments":
 		if e.ComplexityRoot.Query.Experiments == nil {
 			break
@@ -2631,6 +3389,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.pipelineNodeKinds":
+		if e.ComplexityRoot.Query.PipelineNodeKinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PipelineNodeKinds(childComplexity), true
 	case "Query.pipelines":
 		if e.ComplexityRoot.Query.Pipelines == nil {
 			break
@@ -2675,6 +3439,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Users(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.UserOrder), args["where"].(*ent.UserWhereInput)), true
+	case "Query.validatePipeline":
+		if e.ComplexityRoot.Query.ValidatePipeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_validatePipeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ValidatePipeline(childComplexity, args["input"].(pipeline.Pipeline)), true
 
 	case "RateLimit.basis":
 		if e.ComplexityRoot.RateLimit.Basis == nil {
@@ -2694,6 +3469,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RateLimit.TokensPerMinute(childComplexity), true
+
+	case "RejectedInstance.detail":
+		if e.ComplexityRoot.RejectedInstance.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectedInstance.Detail(childComplexity), true
+	case "RejectedInstance.instanceType":
+		if e.ComplexityRoot.RejectedInstance.InstanceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectedInstance.InstanceType(childComplexity), true
+	case "RejectedInstance.reason":
+		if e.ComplexityRoot.RejectedInstance.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectedInstance.Reason(childComplexity), true
+	case "RejectedInstance.region":
+		if e.ComplexityRoot.RejectedInstance.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RejectedInstance.Region(childComplexity), true
+
+	case "ReplicaCapacity.batch":
+		if e.ComplexityRoot.ReplicaCapacity.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.Batch(childComplexity), true
+	case "ReplicaCapacity.kvCacheGB":
+		if e.ComplexityRoot.ReplicaCapacity.KVCacheGB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.KVCacheGB(childComplexity), true
+	case "ReplicaCapacity.latencyMs":
+		if e.ComplexityRoot.ReplicaCapacity.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.LatencyMs(childComplexity), true
+	case "ReplicaCapacity.outputTokensPerSecond":
+		if e.ComplexityRoot.ReplicaCapacity.OutputTokensPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.OutputTokensPerSecond(childComplexity), true
+	case "ReplicaCapacity.prefillMs":
+		if e.ComplexityRoot.ReplicaCapacity.PrefillMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.PrefillMs(childComplexity), true
+	case "ReplicaCapacity.requestsPerSecond":
+		if e.ComplexityRoot.ReplicaCapacity.RequestsPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.RequestsPerSecond(childComplexity), true
+	case "ReplicaCapacity.timePerOutputTokenMs":
+		if e.ComplexityRoot.ReplicaCapacity.TimePerOutputTokenMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.TimePerOutputTokenMs(childComplexity), true
+	case "ReplicaCapacity.usableMemoryGB":
+		if e.ComplexityRoot.ReplicaCapacity.UsableMemoryGB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.UsableMemoryGB(childComplexity), true
+	case "ReplicaCapacity.weightsGB":
+		if e.ComplexityRoot.ReplicaCapacity.WeightsGB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReplicaCapacity.WeightsGB(childComplexity), true
+
+	case "RouterBranch.name":
+		if e.ComplexityRoot.RouterBranch.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouterBranch.Name(childComplexity), true
+	case "RouterBranch.weight":
+		if e.ComplexityRoot.RouterBranch.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouterBranch.Weight(childComplexity), true
+
+	case "RouterNodeConfig.branches":
+		if e.ComplexityRoot.RouterNodeConfig.Branches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RouterNodeConfig.Branches(childComplexity), true
 
 	case "Scenario.config":
 		if e.ComplexityRoot.Scenario.Config == nil {
@@ -3032,6 +3907,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScoreWeights.Quality(childComplexity), true
 
+	case "ServiceNodeConfig.callsPerRun":
+		if e.ComplexityRoot.ServiceNodeConfig.CallsPerRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceNodeConfig.CallsPerRun(childComplexity), true
+	case "ServiceNodeConfig.costPerCall":
+		if e.ComplexityRoot.ServiceNodeConfig.CostPerCall == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceNodeConfig.CostPerCall(childComplexity), true
+	case "ServiceNodeConfig.latency":
+		if e.ComplexityRoot.ServiceNodeConfig.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ServiceNodeConfig.Latency(childComplexity), true
+
 	case "SimulationCandidate.budgetFit":
 		if e.ComplexityRoot.SimulationCandidate.BudgetFit == nil {
 			break
@@ -3355,6 +4249,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BenchmarkOrder", ec.unmarshalInputBenchmarkOrder),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
+			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("ComplianceProfileOrder", ec.unmarshalInputComplianceProfileOrder),
 			graphql.NewInputUnmarshaler("ComplianceProfileWhereInput", ec.unmarshalInputComplianceProfileWhereInput),
@@ -3368,25 +4263,34 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeleteMeInput", ec.unmarshalInputDeleteMeInput),
 			graphql.NewInputUnmarshaler("DeploymentConfigInput", ec.unmarshalInputDeploymentConfigInput),
 			graphql.NewInputUnmarshaler("DeploymentOrder", ec.unmarshalInputDeploymentOrder),
+			graphql.NewInputUnmarshaler("DeploymentThroughputInput", ec.unmarshalInputDeploymentThroughputInput),
 			graphql.NewInputUnmarshaler("DeploymentWhereInput", ec.unmarshalInputDeploymentWhereInput),
+			graphql.NewInputUnmarshaler("EmbeddingNodeConfigInput", ec.unmarshalInputEmbeddingNodeConfigInput),
+			graphql.NewInputUnmarshaler("EstimateDeploymentInput", ec.unmarshalInputEstimateDeploymentInput),
 			graphql.NewInputUnmarshaler("ExperimentMetricsInput", ec.unmarshalInputExperimentMetricsInput),
 			graphql.NewInputUnmarshaler("ExperimentOrder", ec.unmarshalInputExperimentOrder),
 			graphql.NewInputUnmarshaler("ExperimentWhereInput", ec.unmarshalInputExperimentWhereInput),
 			graphql.NewInputUnmarshaler("ExplanationOrder", ec.unmarshalInputExplanationOrder),
 			graphql.NewInputUnmarshaler("ExplanationWhereInput", ec.unmarshalInputExplanationWhereInput),
+			graphql.NewInputUnmarshaler("GuardrailNodeConfigInput", ec.unmarshalInputGuardrailNodeConfigInput),
 			graphql.NewInputUnmarshaler("InstanceTypeWhereInput", ec.unmarshalInputInstanceTypeWhereInput),
+			graphql.NewInputUnmarshaler("LLMNodeConfigInput", ec.unmarshalInputLLMNodeConfigInput),
 			graphql.NewInputUnmarshaler("LogInInput", ec.unmarshalInputLogInInput),
 			graphql.NewInputUnmarshaler("MetricSpecInput", ec.unmarshalInputMetricSpecInput),
 			graphql.NewInputUnmarshaler("ModelOrder", ec.unmarshalInputModelOrder),
 			graphql.NewInputUnmarshaler("ModelWhereInput", ec.unmarshalInputModelWhereInput),
+			graphql.NewInputUnmarshaler("NodeLatencyInput", ec.unmarshalInputNodeLatencyInput),
+			graphql.NewInputUnmarshaler("PipelineGraphInput", ec.unmarshalInputPipelineGraphInput),
 			graphql.NewInputUnmarshaler("PipelineLinkInput", ec.unmarshalInputPipelineLinkInput),
-			graphql.NewInputUnmarshaler("PipelineNodeConfigInput", ec.unmarshalInputPipelineNodeConfigInput),
 			graphql.NewInputUnmarshaler("PipelineNodeInput", ec.unmarshalInputPipelineNodeInput),
 			graphql.NewInputUnmarshaler("PipelineOrder", ec.unmarshalInputPipelineOrder),
 			graphql.NewInputUnmarshaler("PipelineWhereInput", ec.unmarshalInputPipelineWhereInput),
+			graphql.NewInputUnmarshaler("RouterBranchInput", ec.unmarshalInputRouterBranchInput),
+			graphql.NewInputUnmarshaler("RouterNodeConfigInput", ec.unmarshalInputRouterNodeConfigInput),
 			graphql.NewInputUnmarshaler("ScenarioConfigInput", ec.unmarshalInputScenarioConfigInput),
 			graphql.NewInputUnmarshaler("ScenarioOrder", ec.unmarshalInputScenarioOrder),
 			graphql.NewInputUnmarshaler("ScenarioWhereInput", ec.unmarshalInputScenarioWhereInput),
+			graphql.NewInputUnmarshaler("ServiceNodeConfigInput", ec.unmarshalInputServiceNodeConfigInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("UpdateBenchmarkInput", ec.unmarshalInputUpdateBenchmarkInput),
 			graphql.NewInputUnmarshaler("UpdateComplianceProfileInput", ec.unmarshalInputUpdateComplianceProfileInput),
@@ -3614,6 +4518,136 @@ extend type Query {
   instanceTypes(where: InstanceTypeWhereInput): [InstanceType!]! @hasRole(role: FREE)
   "The version of the catalog in use (a content hash)."
   catalogVersion: String! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
+	{Name: "../deployment.graphqls", Input: `# Deployment planning (internal/deployment): instance sizing on the GPU catalog, costs in US dollars.
+
+"""
+The peak load a deployment must serve.
+"""
+type DeploymentThroughput {
+  requestsPerSecond: Float!
+  inputTokens: Int!
+  outputTokens: Int!
+}
+
+input DeploymentThroughputInput {
+  requestsPerSecond: Float!
+  inputTokens: Int!
+  outputTokens: Int!
+}
+
+type DeploymentConfig {
+  "SELF_HOSTED: base URL of the team's OpenAI-compatible model server, e.g. https://models.example.com/v1."
+  endpoint: String
+  "A catalog GPU instance type, e.g. g5.xlarge; with replicas it fixes the plan, for SELF_HOSTED it prices your hardware like it."
+  instanceType: String
+  replicas: Int
+  "The peak load to size the deployment for (cloud providers, without instanceType and replicas)."
+  throughput: DeploymentThroughput
+  "The most one request may take end to end at that load, milliseconds."
+  latencySlaMs: Float @goField(name: "LatencySLAMs")
+}
+
+input DeploymentConfigInput {
+  endpoint: String
+  instanceType: String
+  replicas: Int
+  throughput: DeploymentThroughputInput
+  latencySlaMs: Float @goField(name: "LatencySLAMs")
+}
+
+"""
+Per-replica capacity from a roofline model of the GPUs (docs/engines/deployment.md).
+"""
+type ReplicaCapacity {
+  "Concurrent requests per replica."
+  batch: Int!
+  requestsPerSecond: Float!
+  outputTokensPerSecond: Float!
+  "End to end per request at that batch."
+  latencyMs: Float!
+  prefillMs: Float!
+  timePerOutputTokenMs: Float!
+  weightsGB: Float! @goField(name: "WeightsGB")
+  kvCacheGB: Float! @goField(name: "KVCacheGB")
+  usableMemoryGB: Float! @goField(name: "UsableMemoryGB")
+}
+
+"""
+An instance type and replica count with its price (US dollars).
+"""
+type DeploymentPlan {
+  provider: DeploymentProvider!
+  region: String!
+  instanceType: String!
+  gpu: String! @goField(name: "GPU")
+  gpuCount: Int! @goField(name: "GPUCount")
+  replicas: Int!
+  instanceHourlyUsd: Decimal! @goField(name: "InstanceHourlyUSD")
+  "instanceHourlyUsd × replicas"
+  hourlyUsd: Decimal! @goField(name: "HourlyUSD")
+  "hourlyUsd × 730 hours"
+  monthlyUsd: Decimal! @goField(name: "MonthlyUSD")
+  capacity: ReplicaCapacity
+  "Peak load over capacity."
+  utilization: Float!
+  meetsTarget: Boolean!
+  price: Provenance!
+}
+
+enum InstanceRejection {
+  MEMORY
+  LATENCY
+  REPLICAS
+  NO_GPU_SPEC
+}
+
+type RejectedInstance {
+  instanceType: String!
+  region: String!
+  reason: InstanceRejection!
+  detail: String!
+}
+
+type DeploymentEstimate {
+  model: String!
+  provider: DeploymentProvider!
+  region: String!
+  "The cheapest plan in the region that meets the target; null when the cost is unknown."
+  plan: DeploymentPlan
+  costUnknownReason: String
+  "The cheapest plan in each other region of the same provider, cheapest first."
+  alternatives: [DeploymentPlan!]!
+  "Why each other instance type of the region was not chosen."
+  rejections: [RejectedInstance!]!
+  notes: [String!]!
+  hoursPerMonth: Int!
+  catalogVersion: String!
+}
+
+input EstimateDeploymentInput {
+  "A catalog model id of an open-weights model, e.g. meta/llama-3.3-70b-instruct."
+  model: String!
+  provider: DeploymentProvider!
+  region: String = ""
+  throughput: DeploymentThroughputInput
+  latencySlaMs: Float = 0 @goField(name: "LatencySLAMillis")
+  instanceType: String = ""
+  replicas: Int = 0
+}
+
+extend type Deployment {
+  "Null when the cost is unknown."
+  plan: DeploymentPlan @goField(forceResolver: true)
+}
+
+extend type Query {
+  """
+  The cheapest instance type and replica count that meets a throughput target and latency SLA, its cost
+  per hour and per month, and alternatives in the provider's other regions.
+  """
+  estimateDeployment(input: EstimateDeploymentInput!): DeploymentEstimate! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -4042,9 +5076,13 @@ type Deployment implements Node {
   status: DeploymentStatus!
   statusReason: String!
   """
-  US dollars per month; null when the cost is unknown
+  US dollars per month; null when the cost is unknown (costNote says why)
   """
   estimatedCost: Decimal
+  """
+  why the cost is unknown, or what it assumes
+  """
+  costNote: String!
   config: DeploymentConfig!
 }
 """
@@ -4233,6 +5271,22 @@ input DeploymentWhereInput {
   estimatedCostLTE: Decimal
   estimatedCostIsNil: Boolean
   estimatedCostNotNil: Boolean
+  """
+  cost_note field predicates
+  """
+  costNote: String
+  costNoteNEQ: String
+  costNoteIn: [String!]
+  costNoteNotIn: [String!]
+  costNoteGT: String
+  costNoteGTE: String
+  costNoteLT: String
+  costNoteLTE: String
+  costNoteContains: String
+  costNoteHasPrefix: String
+  costNoteHasSuffix: String
+  costNoteEqualFold: String
+  costNoteContainsFold: String
 }
 type Experiment implements Node {
   id: ID!
@@ -4665,9 +5719,17 @@ type Pipeline implements Node {
   nodes: [PipelineNode!]!
   edges: [PipelineLink!]! @goField(name: "Links", forceResolver: false)
   """
-  US dollars per 1,000 runs; null until the pipeline is valid and costed
+  US dollars per 1,000 runs; null while the pipeline is invalid (a draft)
   """
   estimatedCost: Decimal
+  """
+  every validation problem; a pipeline with an ERROR is a draft and is not costed
+  """
+  problems: [PipelineProblem!]!
+  """
+  latency and cost roll-up of a valid pipeline
+  """
+  plan: PipelinePlan
 }
 """
 A connection to a list of items.
@@ -5741,52 +6803,6 @@ extend type Explanation {
   decision: Scenario! @goField(forceResolver: true)
 }
 
-type PipelineNode {
-  id: String!
-  kind: String!
-  name: String
-  config: PipelineNodeConfig!
-}
-
-input PipelineNodeInput {
-  id: String!
-  kind: String!
-  name: String
-  config: PipelineNodeConfigInput!
-}
-
-type PipelineNodeConfig {
-  model: String
-  inputTokens: Int
-  outputTokens: Int
-  hitRate: Float
-  latencyMs: Float
-}
-
-input PipelineNodeConfigInput {
-  model: String
-  inputTokens: Int
-  outputTokens: Int
-  hitRate: Float
-  latencyMs: Float
-}
-
-type PipelineLink {
-  id: String!
-  source: String!
-  sourcePort: String
-  target: String!
-  targetPort: String
-}
-
-input PipelineLinkInput {
-  id: String!
-  source: String!
-  sourcePort: String
-  target: String!
-  targetPort: String
-}
-
 type DatasetItem {
   input: String!
   expected: String!
@@ -5848,24 +6864,6 @@ type ExperimentResults {
   winner: String
 }
 
-type DeploymentConfig {
-  """
-  SELF_HOSTED: base URL of the team's OpenAI-compatible model server.
-  """
-  endpoint: String
-  """
-  GPU instance type, e.g. g5.xlarge.
-  """
-  instanceType: String
-  replicas: Int
-}
-
-input DeploymentConfigInput {
-  endpoint: String
-  instanceType: String
-  replicas: Int
-}
-
 extend type Mutation {
   "With simulate: true the scenario is simulated in the same request (see simulateScenario)."
   createScenario(input: CreateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
@@ -5901,23 +6899,6 @@ extend type Mutation {
 
   "Returns the deleted row's id."
   deleteExplanation(id: ID!): ID! @hasRole(role: FREE)
-}
-
-input CreatePipelineInput {
-  name: String!
-  description: String
-  nodes: [PipelineNodeInput!]!
-  edges: [PipelineLinkInput!]!
-}
-
-"""
-Fields left out (or null) keep their values.
-"""
-input UpdatePipelineInput {
-  name: String
-  description: String
-  nodes: [PipelineNodeInput!]
-  edges: [PipelineLinkInput!]
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `extend type Query {
@@ -5994,6 +6975,342 @@ extend type Mutation {
   Deletes a user and everything they own. Returns the deleted user's id.
   """
   deleteUser(userId: ID!): ID! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
+	{Name: "../pipeline.graphqls", Input: `# The pipeline composer (internal/pipeline): a DAG of typed nodes, validated and costed.
+# docs/engines/pipeline.md gives the port table, the probability model and the latency roll-up.
+
+enum PipelineNodeKind {
+  "The run's entry point; exactly one."
+  INPUT
+  RETRIEVER
+  EMBEDDING
+  LLM
+  "Sends each run down exactly one branch, chosen with the branch weights."
+  ROUTER
+  "Answers a share of runs (hitRate), saving downstream calls."
+  CACHE
+  "Passes or blocks a run (blockRate)."
+  GUARDRAIL
+  TOOL
+  "The run's result; at least one."
+  OUTPUT
+}
+
+enum PortType {
+  TEXT
+  MESSAGES
+  DOCUMENTS
+  EMBEDDING
+  JSON
+  ANY
+}
+
+"""
+A step's duration in milliseconds at the median and the 95th percentile.
+"""
+type NodeLatency {
+  p50Ms: Float!
+  p95Ms: Float!
+}
+
+input NodeLatencyInput {
+  p50Ms: Float!
+  p95Ms: Float!
+}
+
+"Token counts are per call."
+type LLMNodeConfig {
+  "A catalog model id, provider/model."
+  model: String!
+  inputTokens: Int!
+  outputTokens: Int!
+  reasoningTokens: Int!
+  "Sequential calls per execution; 0 means 1."
+  callsPerRun: Int!
+  "Per call, e.g. a benchmark's figures; null takes the catalog's median speed."
+  latency: NodeLatency
+}
+
+input LLMNodeConfigInput {
+  model: String!
+  inputTokens: Int!
+  outputTokens: Int!
+  reasoningTokens: Int = 0
+  callsPerRun: Int = 1
+  latency: NodeLatencyInput
+}
+
+type EmbeddingNodeConfig {
+  model: String!
+  "Input tokens per call."
+  tokens: Int!
+  callsPerRun: Int!
+  latency: NodeLatency
+}
+
+input EmbeddingNodeConfigInput {
+  model: String!
+  tokens: Int!
+  callsPerRun: Int = 1
+  latency: NodeLatencyInput
+}
+
+"A call to something outside the model catalog (retriever or tool)."
+type ServiceNodeConfig {
+  latency: NodeLatency!
+  "US dollars per call; null: free."
+  costPerCall: Decimal @goField(name: "CostPerCall")
+  callsPerRun: Int!
+}
+
+input ServiceNodeConfigInput {
+  latency: NodeLatencyInput!
+  costPerCall: Decimal
+  callsPerRun: Int = 1
+}
+
+type RouterBranch {
+  "Also the name of the router's output port for this branch."
+  name: String!
+  "Probability of the branch; a router's weights sum to 1."
+  weight: Decimal!
+}
+
+input RouterBranchInput {
+  name: String!
+  weight: Decimal!
+}
+
+type RouterNodeConfig {
+  branches: [RouterBranch!]!
+}
+
+input RouterNodeConfigInput {
+  branches: [RouterBranchInput!]!
+}
+
+type CacheNodeConfig {
+  "Share of runs answered by the cache, 0 to 1."
+  hitRate: Decimal!
+  latency: NodeLatency!
+}
+
+input CacheNodeConfigInput {
+  hitRate: Decimal!
+  latency: NodeLatencyInput!
+}
+
+type GuardrailNodeConfig {
+  "Share of runs blocked, 0 to 1."
+  blockRate: Decimal!
+  latency: NodeLatency!
+}
+
+input GuardrailNodeConfigInput {
+  blockRate: Decimal!
+  latency: NodeLatencyInput!
+}
+
+"""
+One step. Only the config of its kind is set; INPUT and OUTPUT take none.
+"""
+type PipelineNode {
+  id: String!
+  kind: PipelineNodeKind!
+  name: String!
+  llm: LLMNodeConfig @goField(name: "LLM")
+  embedding: EmbeddingNodeConfig
+  retriever: ServiceNodeConfig
+  tool: ServiceNodeConfig
+  router: RouterNodeConfig
+  cache: CacheNodeConfig
+  guardrail: GuardrailNodeConfig
+}
+
+input PipelineNodeInput {
+  id: String!
+  kind: PipelineNodeKind!
+  name: String = ""
+  llm: LLMNodeConfigInput @goField(name: "LLM")
+  embedding: EmbeddingNodeConfigInput
+  retriever: ServiceNodeConfigInput
+  tool: ServiceNodeConfigInput
+  router: RouterNodeConfigInput
+  cache: CacheNodeConfigInput
+  guardrail: GuardrailNodeConfigInput
+}
+
+"""
+An edge of the DAG: from an output port of source to an input port of target. An empty port means the
+node's only port on that side (or its only required one).
+"""
+type PipelineLink {
+  id: String!
+  source: String!
+  sourcePort: String!
+  target: String!
+  targetPort: String!
+}
+
+input PipelineLinkInput {
+  id: String!
+  source: String!
+  sourcePort: String = ""
+  target: String!
+  targetPort: String = ""
+}
+
+enum PipelineProblemCode {
+  PIPELINE_TOO_LARGE
+  INVALID_ID
+  DUPLICATE_NODE_ID
+  UNKNOWN_KIND
+  MISSING_CONFIG
+  INVALID_CONFIG
+  MISSING_MODEL
+  UNKNOWN_MODEL
+  MODEL_MODE_MISMATCH
+  ROUTER_WEIGHTS
+  DUPLICATE_EDGE_ID
+  DUPLICATE_EDGE
+  DANGLING_EDGE
+  UNKNOWN_PORT
+  MISSING_INPUT_NODE
+  MULTIPLE_INPUT_NODES
+  MISSING_OUTPUT_NODE
+  MISSING_INPUT_CONNECTION
+  UNCONNECTED_BRANCH
+  CYCLE
+  UNREACHABLE_NODE
+  DEAD_END
+  PORT_TYPE_MISMATCH
+}
+
+enum ProblemSeverity {
+  ERROR
+  WARNING
+}
+
+type PipelineProblem {
+  code: PipelineProblemCode!
+  severity: ProblemSeverity!
+  message: String!
+  nodeIds: [String!]! @goField(name: "NodeIDs")
+  edgeIds: [String!]! @goField(name: "EdgeIDs")
+  "For CYCLE: the node ids around the cycle, first repeated at the end."
+  path: [String!]!
+}
+
+type PathLatency {
+  millis: Float!
+  "Node ids, INPUT first."
+  path: [String!]!
+}
+
+enum NodeLatencySource {
+  CONFIG
+  CATALOG
+  NONE
+  UNKNOWN
+}
+
+type PipelineNodeReport {
+  id: String!
+  kind: PipelineNodeKind!
+  "Share of runs that execute the node."
+  probability: Decimal!
+  "US dollars per execution (all its calls)."
+  costPerExecution: Decimal!
+  costKnown: Boolean!
+  "US dollars per 1,000 runs: 1,000 × probability × costPerExecution."
+  costPer1000Runs: Decimal!
+  latencyP50Ms: Float!
+  latencyP95Ms: Float!
+  latencySource: NodeLatencySource!
+  onCriticalPath: Boolean!
+}
+
+"""
+The latency and cost roll-up of a valid pipeline.
+"""
+type PipelinePlan {
+  catalogVersion: String!
+  "Node ids in topological order."
+  order: [String!]!
+  "Critical-path latency at the median."
+  latencyP50: PathLatency!
+  "Critical-path latency at the 95th percentile (the sum of node p95s along the slowest path)."
+  latencyP95: PathLatency!
+  "Nodes with no latency figure, counted as 0 ms."
+  latencyUnknown: [String!]!
+  "Nodes on the p95 path timed from a catalog median: the p95 is understated."
+  p95FromMedian: [String!]!
+  "US dollars per 1,000 runs (expected)."
+  costPer1000Runs: Decimal!
+  "Nodes whose model has no price, counted as 0: the cost is then a lower bound."
+  costUnknown: [String!]!
+  nodes: [PipelineNodeReport!]!
+  "Ids of nodes that cost something, largest first."
+  costDrivers: [String!]!
+}
+
+type PipelineValidation {
+  "False when any problem is an ERROR; an invalid pipeline is never costed."
+  valid: Boolean!
+  problems: [PipelineProblem!]!
+  plan: PipelinePlan
+}
+
+type PortSpec {
+  name: String!
+  "For an input, the types it accepts; for an output, the one type it produces."
+  types: [PortType!]!
+  required: Boolean!
+  "The output carries whatever type arrives at the node's in port."
+  passThrough: Boolean!
+}
+
+type NodeKindSpec {
+  kind: PipelineNodeKind!
+  inputs: [PortSpec!]!
+  outputs: [PortSpec!]!
+  "ROUTER: one output per branch, named after it."
+  branchOutputs: Boolean!
+}
+
+extend type Pipeline {
+  "False while any problem is an ERROR: the pipeline is a draft and has no cost."
+  valid: Boolean! @goField(forceResolver: true)
+}
+
+input CreatePipelineInput {
+  name: String!
+  description: String
+  nodes: [PipelineNodeInput!]!
+  edges: [PipelineLinkInput!]!
+}
+
+"""
+Fields left out (or null) keep their values.
+"""
+input UpdatePipelineInput {
+  name: String
+  description: String
+  nodes: [PipelineNodeInput!]
+  edges: [PipelineLinkInput!]
+}
+
+input PipelineGraphInput {
+  nodes: [PipelineNodeInput!]!
+  edges: [PipelineLinkInput!]!
+}
+
+extend type Query {
+  "Validates and costs a pipeline graph without saving it: every problem at once."
+  validatePipeline(input: PipelineGraphInput!): PipelineValidation! @hasRole(role: FREE)
+  "Each node kind's ports, for a front end's palette."
+  pipelineNodeKinds: [NodeKindSpec!]! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../scenario.graphqls", Input: `# The simulation engine (internal/simulation), explanations (internal/explain) and the model catalog
@@ -6479,6 +7796,16 @@ func (ec *executionContext) childFields_BenchmarkResults(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkResults", field.Name)
 }
 
+func (ec *executionContext) childFields_CacheNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hitRate":
+		return ec.fieldContext_CacheNodeConfig_hitRate(ctx, field)
+	case "latency":
+		return ec.fieldContext_CacheNodeConfig_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CacheNodeConfig", field.Name)
+}
+
 func (ec *executionContext) childFields_CandidateCapacity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "rateLimit":
@@ -6755,8 +8082,12 @@ func (ec *executionContext) childFields_Deployment(ctx context.Context, field gr
 		return ec.fieldContext_Deployment_statusReason(ctx, field)
 	case "estimatedCost":
 		return ec.fieldContext_Deployment_estimatedCost(ctx, field)
+	case "costNote":
+		return ec.fieldContext_Deployment_costNote(ctx, field)
 	case "config":
 		return ec.fieldContext_Deployment_config(ctx, field)
+	case "plan":
+		return ec.fieldContext_Deployment_plan(ctx, field)
 	case "owner":
 		return ec.fieldContext_Deployment_owner(ctx, field)
 	}
@@ -6771,6 +8102,10 @@ func (ec *executionContext) childFields_DeploymentConfig(ctx context.Context, fi
 		return ec.fieldContext_DeploymentConfig_instanceType(ctx, field)
 	case "replicas":
 		return ec.fieldContext_DeploymentConfig_replicas(ctx, field)
+	case "throughput":
+		return ec.fieldContext_DeploymentConfig_throughput(ctx, field)
+	case "latencySlaMs":
+		return ec.fieldContext_DeploymentConfig_latencySlaMs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentConfig", field.Name)
 }
@@ -6795,6 +8130,90 @@ func (ec *executionContext) childFields_DeploymentEdge(ctx context.Context, fiel
 		return ec.fieldContext_DeploymentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_DeploymentEstimate_model(ctx, field)
+	case "provider":
+		return ec.fieldContext_DeploymentEstimate_provider(ctx, field)
+	case "region":
+		return ec.fieldContext_DeploymentEstimate_region(ctx, field)
+	case "plan":
+		return ec.fieldContext_DeploymentEstimate_plan(ctx, field)
+	case "costUnknownReason":
+		return ec.fieldContext_DeploymentEstimate_costUnknownReason(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_DeploymentEstimate_alternatives(ctx, field)
+	case "rejections":
+		return ec.fieldContext_DeploymentEstimate_rejections(ctx, field)
+	case "notes":
+		return ec.fieldContext_DeploymentEstimate_notes(ctx, field)
+	case "hoursPerMonth":
+		return ec.fieldContext_DeploymentEstimate_hoursPerMonth(ctx, field)
+	case "catalogVersion":
+		return ec.fieldContext_DeploymentEstimate_catalogVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentEstimate", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_DeploymentPlan_provider(ctx, field)
+	case "region":
+		return ec.fieldContext_DeploymentPlan_region(ctx, field)
+	case "instanceType":
+		return ec.fieldContext_DeploymentPlan_instanceType(ctx, field)
+	case "gpu":
+		return ec.fieldContext_DeploymentPlan_gpu(ctx, field)
+	case "gpuCount":
+		return ec.fieldContext_DeploymentPlan_gpuCount(ctx, field)
+	case "replicas":
+		return ec.fieldContext_DeploymentPlan_replicas(ctx, field)
+	case "instanceHourlyUsd":
+		return ec.fieldContext_DeploymentPlan_instanceHourlyUsd(ctx, field)
+	case "hourlyUsd":
+		return ec.fieldContext_DeploymentPlan_hourlyUsd(ctx, field)
+	case "monthlyUsd":
+		return ec.fieldContext_DeploymentPlan_monthlyUsd(ctx, field)
+	case "capacity":
+		return ec.fieldContext_DeploymentPlan_capacity(ctx, field)
+	case "utilization":
+		return ec.fieldContext_DeploymentPlan_utilization(ctx, field)
+	case "meetsTarget":
+		return ec.fieldContext_DeploymentPlan_meetsTarget(ctx, field)
+	case "price":
+		return ec.fieldContext_DeploymentPlan_price(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentThroughput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "requestsPerSecond":
+		return ec.fieldContext_DeploymentThroughput_requestsPerSecond(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_DeploymentThroughput_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_DeploymentThroughput_outputTokens(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentThroughput", field.Name)
+}
+
+func (ec *executionContext) childFields_EmbeddingNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_EmbeddingNodeConfig_model(ctx, field)
+	case "tokens":
+		return ec.fieldContext_EmbeddingNodeConfig_tokens(ctx, field)
+	case "callsPerRun":
+		return ec.fieldContext_EmbeddingNodeConfig_callsPerRun(ctx, field)
+	case "latency":
+		return ec.fieldContext_EmbeddingNodeConfig_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmbeddingNodeConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_ExclusionReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6953,6 +8372,16 @@ func (ec *executionContext) childFields_FeatureContribution(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type FeatureContribution", field.Name)
 }
 
+func (ec *executionContext) childFields_GuardrailNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "blockRate":
+		return ec.fieldContext_GuardrailNodeConfig_blockRate(ctx, field)
+	case "latency":
+		return ec.fieldContext_GuardrailNodeConfig_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GuardrailNodeConfig", field.Name)
+}
+
 func (ec *executionContext) childFields_InstanceType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "provider":
@@ -6971,6 +8400,24 @@ func (ec *executionContext) childFields_InstanceType(ctx context.Context, field 
 		return ec.fieldContext_InstanceType_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstanceType", field.Name)
+}
+
+func (ec *executionContext) childFields_LLMNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_LLMNodeConfig_model(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_LLMNodeConfig_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_LLMNodeConfig_outputTokens(ctx, field)
+	case "reasoningTokens":
+		return ec.fieldContext_LLMNodeConfig_reasoningTokens(ctx, field)
+	case "callsPerRun":
+		return ec.fieldContext_LLMNodeConfig_callsPerRun(ctx, field)
+	case "latency":
+		return ec.fieldContext_LLMNodeConfig_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LLMNodeConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7009,6 +8456,30 @@ func (ec *executionContext) childFields_ModelSpeed(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ModelSpeed", field.Name)
 }
 
+func (ec *executionContext) childFields_NodeKindSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NodeKindSpec_kind(ctx, field)
+	case "inputs":
+		return ec.fieldContext_NodeKindSpec_inputs(ctx, field)
+	case "outputs":
+		return ec.fieldContext_NodeKindSpec_outputs(ctx, field)
+	case "branchOutputs":
+		return ec.fieldContext_NodeKindSpec_branchOutputs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeKindSpec", field.Name)
+}
+
+func (ec *executionContext) childFields_NodeLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "p50Ms":
+		return ec.fieldContext_NodeLatency_p50Ms(ctx, field)
+	case "p95Ms":
+		return ec.fieldContext_NodeLatency_p95Ms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NodeLatency", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -7021,6 +8492,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PathLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "millis":
+		return ec.fieldContext_PathLatency_millis(ctx, field)
+	case "path":
+		return ec.fieldContext_PathLatency_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathLatency", field.Name)
 }
 
 func (ec *executionContext) childFields_Pipeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7041,8 +8522,14 @@ func (ec *executionContext) childFields_Pipeline(ctx context.Context, field grap
 		return ec.fieldContext_Pipeline_edges(ctx, field)
 	case "estimatedCost":
 		return ec.fieldContext_Pipeline_estimatedCost(ctx, field)
+	case "problems":
+		return ec.fieldContext_Pipeline_problems(ctx, field)
+	case "plan":
+		return ec.fieldContext_Pipeline_plan(ctx, field)
 	case "owner":
 		return ec.fieldContext_Pipeline_owner(ctx, field)
+	case "valid":
+		return ec.fieldContext_Pipeline_valid(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Pipeline", field.Name)
 }
@@ -7093,26 +8580,118 @@ func (ec *executionContext) childFields_PipelineNode(ctx context.Context, field 
 		return ec.fieldContext_PipelineNode_kind(ctx, field)
 	case "name":
 		return ec.fieldContext_PipelineNode_name(ctx, field)
-	case "config":
-		return ec.fieldContext_PipelineNode_config(ctx, field)
+	case "llm":
+		return ec.fieldContext_PipelineNode_llm(ctx, field)
+	case "embedding":
+		return ec.fieldContext_PipelineNode_embedding(ctx, field)
+	case "retriever":
+		return ec.fieldContext_PipelineNode_retriever(ctx, field)
+	case "tool":
+		return ec.fieldContext_PipelineNode_tool(ctx, field)
+	case "router":
+		return ec.fieldContext_PipelineNode_router(ctx, field)
+	case "cache":
+		return ec.fieldContext_PipelineNode_cache(ctx, field)
+	case "guardrail":
+		return ec.fieldContext_PipelineNode_guardrail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PipelineNode", field.Name)
 }
 
-func (ec *executionContext) childFields_PipelineNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_PipelineNodeReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "model":
-		return ec.fieldContext_PipelineNodeConfig_model(ctx, field)
-	case "inputTokens":
-		return ec.fieldContext_PipelineNodeConfig_inputTokens(ctx, field)
-	case "outputTokens":
-		return ec.fieldContext_PipelineNodeConfig_outputTokens(ctx, field)
-	case "hitRate":
-		return ec.fieldContext_PipelineNodeConfig_hitRate(ctx, field)
-	case "latencyMs":
-		return ec.fieldContext_PipelineNodeConfig_latencyMs(ctx, field)
+	case "id":
+		return ec.fieldContext_PipelineNodeReport_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_PipelineNodeReport_kind(ctx, field)
+	case "probability":
+		return ec.fieldContext_PipelineNodeReport_probability(ctx, field)
+	case "costPerExecution":
+		return ec.fieldContext_PipelineNodeReport_costPerExecution(ctx, field)
+	case "costKnown":
+		return ec.fieldContext_PipelineNodeReport_costKnown(ctx, field)
+	case "costPer1000Runs":
+		return ec.fieldContext_PipelineNodeReport_costPer1000Runs(ctx, field)
+	case "latencyP50Ms":
+		return ec.fieldContext_PipelineNodeReport_latencyP50Ms(ctx, field)
+	case "latencyP95Ms":
+		return ec.fieldContext_PipelineNodeReport_latencyP95Ms(ctx, field)
+	case "latencySource":
+		return ec.fieldContext_PipelineNodeReport_latencySource(ctx, field)
+	case "onCriticalPath":
+		return ec.fieldContext_PipelineNodeReport_onCriticalPath(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type PipelineNodeConfig", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type PipelineNodeReport", field.Name)
+}
+
+func (ec *executionContext) childFields_PipelinePlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "catalogVersion":
+		return ec.fieldContext_PipelinePlan_catalogVersion(ctx, field)
+	case "order":
+		return ec.fieldContext_PipelinePlan_order(ctx, field)
+	case "latencyP50":
+		return ec.fieldContext_PipelinePlan_latencyP50(ctx, field)
+	case "latencyP95":
+		return ec.fieldContext_PipelinePlan_latencyP95(ctx, field)
+	case "latencyUnknown":
+		return ec.fieldContext_PipelinePlan_latencyUnknown(ctx, field)
+	case "p95FromMedian":
+		return ec.fieldContext_PipelinePlan_p95FromMedian(ctx, field)
+	case "costPer1000Runs":
+		return ec.fieldContext_PipelinePlan_costPer1000Runs(ctx, field)
+	case "costUnknown":
+		return ec.fieldContext_PipelinePlan_costUnknown(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PipelinePlan_nodes(ctx, field)
+	case "costDrivers":
+		return ec.fieldContext_PipelinePlan_costDrivers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PipelinePlan", field.Name)
+}
+
+func (ec *executionContext) childFields_PipelineProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_PipelineProblem_code(ctx, field)
+	case "severity":
+		return ec.fieldContext_PipelineProblem_severity(ctx, field)
+	case "message":
+		return ec.fieldContext_PipelineProblem_message(ctx, field)
+	case "nodeIds":
+		return ec.fieldContext_PipelineProblem_nodeIds(ctx, field)
+	case "edgeIds":
+		return ec.fieldContext_PipelineProblem_edgeIds(ctx, field)
+	case "path":
+		return ec.fieldContext_PipelineProblem_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PipelineProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_PipelineValidation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_PipelineValidation_valid(ctx, field)
+	case "problems":
+		return ec.fieldContext_PipelineValidation_problems(ctx, field)
+	case "plan":
+		return ec.fieldContext_PipelineValidation_plan(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PipelineValidation", field.Name)
+}
+
+func (ec *executionContext) childFields_PortSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PortSpec_name(ctx, field)
+	case "types":
+		return ec.fieldContext_PortSpec_types(ctx, field)
+	case "required":
+		return ec.fieldContext_PortSpec_required(ctx, field)
+	case "passThrough":
+		return ec.fieldContext_PortSpec_passThrough(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortSpec", field.Name)
 }
 
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7137,6 +8716,62 @@ func (ec *executionContext) childFields_RateLimit(ctx context.Context, field gra
 		return ec.fieldContext_RateLimit_basis(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
+}
+
+func (ec *executionContext) childFields_RejectedInstance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "instanceType":
+		return ec.fieldContext_RejectedInstance_instanceType(ctx, field)
+	case "region":
+		return ec.fieldContext_RejectedInstance_region(ctx, field)
+	case "reason":
+		return ec.fieldContext_RejectedInstance_reason(ctx, field)
+	case "detail":
+		return ec.fieldContext_RejectedInstance_detail(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RejectedInstance", field.Name)
+}
+
+func (ec *executionContext) childFields_ReplicaCapacity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_ReplicaCapacity_batch(ctx, field)
+	case "requestsPerSecond":
+		return ec.fieldContext_ReplicaCapacity_requestsPerSecond(ctx, field)
+	case "outputTokensPerSecond":
+		return ec.fieldContext_ReplicaCapacity_outputTokensPerSecond(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_ReplicaCapacity_latencyMs(ctx, field)
+	case "prefillMs":
+		return ec.fieldContext_ReplicaCapacity_prefillMs(ctx, field)
+	case "timePerOutputTokenMs":
+		return ec.fieldContext_ReplicaCapacity_timePerOutputTokenMs(ctx, field)
+	case "weightsGB":
+		return ec.fieldContext_ReplicaCapacity_weightsGB(ctx, field)
+	case "kvCacheGB":
+		return ec.fieldContext_ReplicaCapacity_kvCacheGB(ctx, field)
+	case "usableMemoryGB":
+		return ec.fieldContext_ReplicaCapacity_usableMemoryGB(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReplicaCapacity", field.Name)
+}
+
+func (ec *executionContext) childFields_RouterBranch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RouterBranch_name(ctx, field)
+	case "weight":
+		return ec.fieldContext_RouterBranch_weight(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouterBranch", field.Name)
+}
+
+func (ec *executionContext) childFields_RouterNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "branches":
+		return ec.fieldContext_RouterNodeConfig_branches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RouterNodeConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_Scenario(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7293,6 +8928,18 @@ func (ec *executionContext) childFields_ScoreWeights(ctx context.Context, field 
 		return ec.fieldContext_ScoreWeights_headroom(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScoreWeights", field.Name)
+}
+
+func (ec *executionContext) childFields_ServiceNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "latency":
+		return ec.fieldContext_ServiceNodeConfig_latency(ctx, field)
+	case "costPerCall":
+		return ec.fieldContext_ServiceNodeConfig_costPerCall(ctx, field)
+	case "callsPerRun":
+		return ec.fieldContext_ServiceNodeConfig_callsPerRun(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ServiceNodeConfig", field.Name)
 }
 
 func (ec *executionContext) childFields_SimulationCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8183,6 +9830,20 @@ func (ec *executionContext) field_Query_deployments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_estimateDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (deployment.Request, error) {
+			return ec.unmarshalNEstimateDeploymentInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRequest(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_experiments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8568,6 +10229,20 @@ func (ec *executionContext) field_Query_users_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_validatePipeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (pipeline.Pipeline, error) {
+			return ec.unmarshalNPipelineGraphInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPipeline(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9788,6 +11463,61 @@ func (ec *executionContext) fieldContext_BenchmarkResults_models(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BenchmarkModelResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CacheNodeConfig_hitRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.CacheConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CacheNodeConfig_hitRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HitRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CacheNodeConfig_hitRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CacheNodeConfig", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CacheNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.CacheConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CacheNodeConfig_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Latency) graphql.Marshaler {
+			return ec.marshalNNodeLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CacheNodeConfig_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CacheNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeLatency(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12103,7 +13833,7 @@ func (ec *executionContext) _Deployment_provider(ctx context.Context, field grap
 			return obj.Provider, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v deployment.Provider) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v deployment1.Provider) graphql.Marshaler {
 			return ec.marshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx, selections, v)
 		},
 		true,
@@ -12149,7 +13879,7 @@ func (ec *executionContext) _Deployment_status(ctx context.Context, field graphq
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v deployment.Status) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v deployment1.Status) graphql.Marshaler {
 			return ec.marshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx, selections, v)
 		},
 		true,
@@ -12206,6 +13936,29 @@ func (ec *executionContext) fieldContext_Deployment_estimatedCost(_ context.Cont
 	return graphql.NewScalarFieldContext("Deployment", field, false, false, "Decimal")
 }
 
+func (ec *executionContext) _Deployment_costNote(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_costNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_costNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deployment", field, false, false, "String")
+}
+
 func (ec *executionContext) _Deployment_config(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12233,6 +13986,38 @@ func (ec *executionContext) fieldContext_Deployment_config(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeploymentConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Deployment_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deployment().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+			return ec.marshalODeploymentPlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentPlan(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12337,6 +14122,61 @@ func (ec *executionContext) _DeploymentConfig_replicas(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_DeploymentConfig_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentConfig_throughput(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentConfig_throughput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Throughput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Throughput) graphql.Marshaler {
+			return ec.marshalODeploymentThroughput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐThroughput(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentConfig_throughput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentThroughput(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentConfig_latencySlaMs(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentConfig_latencySlaMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencySLAMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentConfig_latencySlaMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DeploymentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DeploymentConnection) (ret graphql.Marshaler) {
@@ -12479,6 +14319,750 @@ func (ec *executionContext) _DeploymentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DeploymentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DeploymentEstimate_model(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentEstimate_provider(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentEstimate().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v deployment1.Provider) graphql.Marshaler {
+			return ec.marshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, true, true, "DeploymentProvider")
+}
+
+func (ec *executionContext) _DeploymentEstimate_region(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentEstimate_plan(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+			return ec.marshalODeploymentPlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentEstimate_costUnknownReason(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_costUnknownReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostUnknownReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_costUnknownReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentEstimate_alternatives(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []deployment.Plan) graphql.Marshaler {
+			return ec.marshalNDeploymentPlan2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentEstimate_rejections(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_rejections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []deployment.Rejection) graphql.Marshaler {
+			return ec.marshalNRejectedInstance2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_rejections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RejectedInstance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentEstimate_notes(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentEstimate_hoursPerMonth(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_hoursPerMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HoursPerMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_hoursPerMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentEstimate_catalogVersion(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_provider(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentPlan().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v deployment1.Provider) graphql.Marshaler {
+			return ec.marshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, true, true, "DeploymentProvider")
+}
+
+func (ec *executionContext) _DeploymentPlan_region(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_instanceType(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_instanceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InstanceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_instanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_gpu(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_gpu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GPU, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_gpu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_gpuCount(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_gpuCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GPUCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_gpuCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentPlan_replicas(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_replicas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replicas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentPlan_instanceHourlyUsd(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_instanceHourlyUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InstanceHourlyUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_instanceHourlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _DeploymentPlan_hourlyUsd(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_hourlyUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_hourlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _DeploymentPlan_monthlyUsd(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_monthlyUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_monthlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _DeploymentPlan_capacity(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Capacity) graphql.Marshaler {
+			return ec.marshalOReplicaCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCapacity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplicaCapacity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentPlan_utilization(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_utilization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Utilization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_utilization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_meetsTarget(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_meetsTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetsTarget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_meetsTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeploymentPlan_price(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentThroughput_requestsPerSecond(ctx context.Context, field graphql.CollectedField, obj *deployment.Throughput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentThroughput_requestsPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentThroughput_requestsPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentThroughput", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentThroughput_inputTokens(ctx context.Context, field graphql.CollectedField, obj *deployment.Throughput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentThroughput_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentThroughput_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentThroughput", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentThroughput_outputTokens(ctx context.Context, field graphql.CollectedField, obj *deployment.Throughput) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentThroughput_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentThroughput_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentThroughput", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmbeddingNodeConfig_model(ctx context.Context, field graphql.CollectedField, obj *pipeline.EmbeddingConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmbeddingNodeConfig_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmbeddingNodeConfig_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmbeddingNodeConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _EmbeddingNodeConfig_tokens(ctx context.Context, field graphql.CollectedField, obj *pipeline.EmbeddingConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmbeddingNodeConfig_tokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmbeddingNodeConfig_tokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmbeddingNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmbeddingNodeConfig_callsPerRun(ctx context.Context, field graphql.CollectedField, obj *pipeline.EmbeddingConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmbeddingNodeConfig_callsPerRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallsPerRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmbeddingNodeConfig_callsPerRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmbeddingNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EmbeddingNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.EmbeddingConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmbeddingNodeConfig_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.Latency) graphql.Marshaler {
+			return ec.marshalONodeLatency2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EmbeddingNodeConfig_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmbeddingNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeLatency(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ExclusionReason_code(ctx context.Context, field graphql.CollectedField, obj *simulation.Reason) (ret graphql.Marshaler) {
@@ -13720,6 +16304,61 @@ func (ec *executionContext) fieldContext_FeatureContribution_direction(_ context
 	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "ExplanationDirection")
 }
 
+func (ec *executionContext) _GuardrailNodeConfig_blockRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.GuardrailConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardrailNodeConfig_blockRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BlockRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardrailNodeConfig_blockRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardrailNodeConfig", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _GuardrailNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.GuardrailConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardrailNodeConfig_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Latency) graphql.Marshaler {
+			return ec.marshalNNodeLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardrailNodeConfig_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GuardrailNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _InstanceType_provider(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13885,6 +16524,153 @@ func (ec *executionContext) fieldContext_InstanceType_provenance(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LLMNodeConfig_model(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LLMNodeConfig", field, false, false, "String")
+}
+
+func (ec *executionContext) _LLMNodeConfig_inputTokens(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LLMNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LLMNodeConfig_outputTokens(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LLMNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LLMNodeConfig_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_reasoningTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_reasoningTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LLMNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LLMNodeConfig_callsPerRun(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_callsPerRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallsPerRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_callsPerRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LLMNodeConfig", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LLMNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LLMNodeConfig_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.Latency) graphql.Marshaler {
+			return ec.marshalONodeLatency2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LLMNodeConfig_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LLMNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeLatency(ctx, field)
 		},
 	}
 	return fc, nil
@@ -15803,6 +18589,162 @@ func (ec *executionContext) fieldContext_Mutation_explainDecision(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _NodeKindSpec_kind(ctx context.Context, field graphql.CollectedField, obj *pipeline.KindSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindSpec_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Kind) graphql.Marshaler {
+			return ec.marshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindSpec_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindSpec", field, false, false, "PipelineNodeKind")
+}
+
+func (ec *executionContext) _NodeKindSpec_inputs(ctx context.Context, field graphql.CollectedField, obj *pipeline.KindSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindSpec_inputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.PortSpec) graphql.Marshaler {
+			return ec.marshalNPortSpec2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortSpecᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindSpec_inputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeKindSpec",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortSpec(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeKindSpec_outputs(ctx context.Context, field graphql.CollectedField, obj *pipeline.KindSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindSpec_outputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.PortSpec) graphql.Marshaler {
+			return ec.marshalNPortSpec2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortSpecᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindSpec_outputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NodeKindSpec",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortSpec(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NodeKindSpec_branchOutputs(ctx context.Context, field graphql.CollectedField, obj *pipeline.KindSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeKindSpec_branchOutputs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BranchOutputs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeKindSpec_branchOutputs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeKindSpec", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NodeLatency_p50Ms(ctx context.Context, field graphql.CollectedField, obj *pipeline.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeLatency_p50Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeLatency_p50Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NodeLatency_p95Ms(ctx context.Context, field graphql.CollectedField, obj *pipeline.Latency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NodeLatency_p95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NodeLatency_p95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NodeLatency", field, false, false, "Float")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15893,6 +18835,52 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PathLatency_millis(ctx context.Context, field graphql.CollectedField, obj *pipeline.PathLatency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathLatency_millis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Millis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathLatency_millis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PathLatency_path(ctx context.Context, field graphql.CollectedField, obj *pipeline.PathLatency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathLatency_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathLatency_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathLatency", field, false, false, "String")
 }
 
 func (ec *executionContext) _Pipeline_id(ctx context.Context, field graphql.CollectedField, obj *ent.Pipeline) (ret graphql.Marshaler) {
@@ -16019,11 +19007,11 @@ func (ec *executionContext) _Pipeline_nodes(ctx context.Context, field graphql.C
 			return ec.fieldContext_Pipeline_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Nodes, nil
+			return ec.Resolvers.Pipeline().Nodes(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.PipelineNode) graphql.Marshaler {
-			return ec.marshalNPipelineNode2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*pipeline.Node) graphql.Marshaler {
+			return ec.marshalNPipelineNode2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16033,8 +19021,8 @@ func (ec *executionContext) fieldContext_Pipeline_nodes(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Pipeline",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PipelineNode(ctx, field)
 		},
@@ -16051,11 +19039,11 @@ func (ec *executionContext) _Pipeline_edges(ctx context.Context, field graphql.C
 			return ec.fieldContext_Pipeline_edges(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Links, nil
+			return ec.Resolvers.Pipeline().Links(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.PipelineLink) graphql.Marshaler {
-			return ec.marshalNPipelineLink2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*pipeline.Edge) graphql.Marshaler {
+			return ec.marshalNPipelineLink2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16065,8 +19053,8 @@ func (ec *executionContext) fieldContext_Pipeline_edges(_ context.Context, field
 	fc = &graphql.FieldContext{
 		Object:     "Pipeline",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PipelineLink(ctx, field)
 		},
@@ -16095,6 +19083,70 @@ func (ec *executionContext) _Pipeline_estimatedCost(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Pipeline_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Pipeline", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Pipeline_problems(ctx context.Context, field graphql.CollectedField, obj *ent.Pipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pipeline_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pipeline().Problems(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*pipeline.Problem) graphql.Marshaler {
+			return ec.marshalNPipelineProblem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pipeline_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pipeline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelineProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Pipeline_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Pipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pipeline_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PipelinePlan) graphql.Marshaler {
+			return ec.marshalOPipelinePlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelinePlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Pipeline_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Pipeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelinePlan(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Pipeline_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Pipeline) (ret graphql.Marshaler) {
@@ -16127,6 +19179,29 @@ func (ec *executionContext) fieldContext_Pipeline_owner(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Pipeline_valid(ctx context.Context, field graphql.CollectedField, obj *ent.Pipeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Pipeline_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Pipeline().Valid(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Pipeline_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Pipeline", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _PipelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PipelineConnection) (ret graphql.Marshaler) {
@@ -16271,7 +19346,7 @@ func (ec *executionContext) fieldContext_PipelineEdge_cursor(_ context.Context, 
 	return graphql.NewScalarFieldContext("PipelineEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _PipelineLink_id(ctx context.Context, field graphql.CollectedField, obj *model.PipelineLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineLink_id(ctx context.Context, field graphql.CollectedField, obj *pipeline.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16294,7 +19369,7 @@ func (ec *executionContext) fieldContext_PipelineLink_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PipelineLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineLink_source(ctx context.Context, field graphql.CollectedField, obj *model.PipelineLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineLink_source(ctx context.Context, field graphql.CollectedField, obj *pipeline.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16317,7 +19392,7 @@ func (ec *executionContext) fieldContext_PipelineLink_source(_ context.Context, 
 	return graphql.NewScalarFieldContext("PipelineLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineLink_sourcePort(ctx context.Context, field graphql.CollectedField, obj *model.PipelineLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineLink_sourcePort(ctx context.Context, field graphql.CollectedField, obj *pipeline.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16330,17 +19405,17 @@ func (ec *executionContext) _PipelineLink_sourcePort(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PipelineLink_sourcePort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PipelineLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineLink_target(ctx context.Context, field graphql.CollectedField, obj *model.PipelineLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineLink_target(ctx context.Context, field graphql.CollectedField, obj *pipeline.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16363,7 +19438,7 @@ func (ec *executionContext) fieldContext_PipelineLink_target(_ context.Context, 
 	return graphql.NewScalarFieldContext("PipelineLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineLink_targetPort(ctx context.Context, field graphql.CollectedField, obj *model.PipelineLink) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineLink_targetPort(ctx context.Context, field graphql.CollectedField, obj *pipeline.Edge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16376,17 +19451,17 @@ func (ec *executionContext) _PipelineLink_targetPort(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PipelineLink_targetPort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PipelineLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineNode_id(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_id(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16409,7 +19484,7 @@ func (ec *executionContext) fieldContext_PipelineNode_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("PipelineNode", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineNode_kind(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_kind(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16421,18 +19496,18 @@ func (ec *executionContext) _PipelineNode_kind(ctx context.Context, field graphq
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Kind) graphql.Marshaler {
+			return ec.marshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_PipelineNode_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNode", field, false, false, "String")
+	return graphql.NewScalarFieldContext("PipelineNode", field, false, false, "PipelineNodeKind")
 }
 
-func (ec *executionContext) _PipelineNode_name(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_name(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16445,161 +19520,1042 @@ func (ec *executionContext) _PipelineNode_name(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_PipelineNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PipelineNode", field, false, false, "String")
 }
 
-func (ec *executionContext) _PipelineNode_config(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNode) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_llm(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNode_config(ctx, field)
+			return ec.fieldContext_PipelineNode_llm(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Config, nil
+			return obj.LLM, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PipelineNodeConfig) graphql.Marshaler {
-			return ec.marshalNPipelineNodeConfig2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeConfig(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.LLMConfig) graphql.Marshaler {
+			return ec.marshalOLLMNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLLMConfig(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNode_config(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_PipelineNode_llm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PipelineNode",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PipelineNodeConfig(ctx, field)
+			return ec.childFields_LLMNodeConfig(ctx, field)
 		},
 	}
 	return fc, nil
 }
 
-func (ec *executionContext) _PipelineNodeConfig_model(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNodeConfig) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_embedding(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNodeConfig_model(ctx, field)
+			return ec.fieldContext_PipelineNode_embedding(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Model, nil
+			return obj.Embedding, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.EmbeddingConfig) graphql.Marshaler {
+			return ec.marshalOEmbeddingNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEmbeddingConfig(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNodeConfig_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "String")
+func (ec *executionContext) fieldContext_PipelineNode_embedding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmbeddingNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _PipelineNodeConfig_inputTokens(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNodeConfig) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_retriever(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNodeConfig_inputTokens(ctx, field)
+			return ec.fieldContext_PipelineNode_retriever(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InputTokens, nil
+			return obj.Retriever, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.ServiceConfig) graphql.Marshaler {
+			return ec.marshalOServiceNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNodeConfig_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "Int")
+func (ec *executionContext) fieldContext_PipelineNode_retriever(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _PipelineNodeConfig_outputTokens(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNodeConfig) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_tool(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNodeConfig_outputTokens(ctx, field)
+			return ec.fieldContext_PipelineNode_tool(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OutputTokens, nil
+			return obj.Tool, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.ServiceConfig) graphql.Marshaler {
+			return ec.marshalOServiceNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNodeConfig_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "Int")
+func (ec *executionContext) fieldContext_PipelineNode_tool(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ServiceNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _PipelineNodeConfig_hitRate(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNodeConfig) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_router(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNodeConfig_hitRate(ctx, field)
+			return ec.fieldContext_PipelineNode_router(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.HitRate, nil
+			return obj.Router, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.RouterConfig) graphql.Marshaler {
+			return ec.marshalORouterNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐRouterConfig(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNodeConfig_hitRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "Float")
+func (ec *executionContext) fieldContext_PipelineNode_router(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RouterNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
-func (ec *executionContext) _PipelineNodeConfig_latencyMs(ctx context.Context, field graphql.CollectedField, obj *model.PipelineNodeConfig) (ret graphql.Marshaler) {
+func (ec *executionContext) _PipelineNode_cache(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PipelineNodeConfig_latencyMs(ctx, field)
+			return ec.fieldContext_PipelineNode_cache(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LatencyMs, nil
+			return obj.Cache, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.CacheConfig) graphql.Marshaler {
+			return ec.marshalOCacheNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCacheConfig(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_PipelineNodeConfig_latencyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PipelineNodeConfig", field, false, false, "Float")
+func (ec *executionContext) fieldContext_PipelineNode_cache(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CacheNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelineNode_guardrail(ctx context.Context, field graphql.CollectedField, obj *pipeline.Node) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNode_guardrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Guardrail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.GuardrailConfig) graphql.Marshaler {
+			return ec.marshalOGuardrailNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐGuardrailConfig(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNode_guardrail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GuardrailNodeConfig(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelineNodeReport_id(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineNodeReport_kind(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Kind) graphql.Marshaler {
+			return ec.marshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "PipelineNodeKind")
+}
+
+func (ec *executionContext) _PipelineNodeReport_probability(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_probability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Probability, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _PipelineNodeReport_costPerExecution(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_costPerExecution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostPerExecution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_costPerExecution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _PipelineNodeReport_costKnown(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_costKnown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostKnown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_costKnown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PipelineNodeReport_costPer1000Runs(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_costPer1000Runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostPer1000Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_costPer1000Runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _PipelineNodeReport_latencyP50Ms(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_latencyP50Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyP50Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_latencyP50Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PipelineNodeReport_latencyP95Ms(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_latencyP95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyP95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_latencyP95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PipelineNodeReport_latencySource(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_latencySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.LatencySource) graphql.Marshaler {
+			return ec.marshalNNodeLatencySource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatencySource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_latencySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "NodeLatencySource")
+}
+
+func (ec *executionContext) _PipelineNodeReport_onCriticalPath(ctx context.Context, field graphql.CollectedField, obj *pipeline.NodeReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineNodeReport_onCriticalPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnCriticalPath, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineNodeReport_onCriticalPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineNodeReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PipelinePlan_catalogVersion(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelinePlan_order(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelinePlan_latencyP50(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_latencyP50(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyP50, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.PathLatency) graphql.Marshaler {
+			return ec.marshalNPathLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPathLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_latencyP50(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelinePlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelinePlan_latencyP95(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_latencyP95(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyP95, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.PathLatency) graphql.Marshaler {
+			return ec.marshalNPathLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPathLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_latencyP95(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelinePlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelinePlan_latencyUnknown(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_latencyUnknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyUnknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_latencyUnknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelinePlan_p95FromMedian(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_p95FromMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95FromMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_p95FromMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelinePlan_costPer1000Runs(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_costPer1000Runs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostPer1000Runs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_costPer1000Runs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _PipelinePlan_costUnknown(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_costUnknown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostUnknown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_costUnknown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelinePlan_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.NodeReport) graphql.Marshaler {
+			return ec.marshalNPipelineNodeReport2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeReportᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelinePlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelineNodeReport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelinePlan_costDrivers(ctx context.Context, field graphql.CollectedField, obj *model.PipelinePlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelinePlan_costDrivers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostDrivers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelinePlan_costDrivers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelinePlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineProblem_code(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Code) graphql.Marshaler {
+			return ec.marshalNPipelineProblemCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "PipelineProblemCode")
+}
+
+func (ec *executionContext) _PipelineProblem_severity(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Severity) graphql.Marshaler {
+			return ec.marshalNProblemSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "ProblemSeverity")
+}
+
+func (ec *executionContext) _PipelineProblem_message(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineProblem_nodeIds(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_nodeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_nodeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineProblem_edgeIds(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_edgeIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgeIDs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_edgeIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineProblem_path(ctx context.Context, field graphql.CollectedField, obj *pipeline.Problem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineProblem_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineProblem_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PipelineValidation_valid(ctx context.Context, field graphql.CollectedField, obj *pipeline.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineValidation_valid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PipelineValidation().Valid(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineValidation_valid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PipelineValidation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _PipelineValidation_problems(ctx context.Context, field graphql.CollectedField, obj *pipeline.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineValidation_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.Problem) graphql.Marshaler {
+			return ec.marshalNPipelineProblem2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineValidation_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineValidation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelineProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PipelineValidation_plan(ctx context.Context, field graphql.CollectedField, obj *pipeline.Analysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PipelineValidation_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PipelineValidation().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PipelinePlan) graphql.Marshaler {
+			return ec.marshalOPipelinePlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelinePlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PipelineValidation_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PipelineValidation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelinePlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortSpec_name(ctx context.Context, field graphql.CollectedField, obj *pipeline.PortSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortSpec_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortSpec_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortSpec", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortSpec_types(ctx context.Context, field graphql.CollectedField, obj *pipeline.PortSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortSpec_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Types, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.PortType) graphql.Marshaler {
+			return ec.marshalNPortType2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortSpec_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortSpec", field, false, false, "PortType")
+}
+
+func (ec *executionContext) _PortSpec_required(ctx context.Context, field graphql.CollectedField, obj *pipeline.PortSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortSpec_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortSpec_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortSpec", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PortSpec_passThrough(ctx context.Context, field graphql.CollectedField, obj *pipeline.PortSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortSpec_passThrough(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassThrough, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortSpec_passThrough(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortSpec", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Provenance_source(ctx context.Context, field graphql.CollectedField, obj *catalog.Provenance) (ret graphql.Marshaler) {
@@ -17420,6 +21376,68 @@ func (ec *executionContext) fieldContext_Query_catalogVersion(_ context.Context,
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
 }
 
+func (ec *executionContext) _Query_estimateDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_estimateDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EstimateDeployment(ctx, fc.Args["input"].(deployment.Request))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *deployment.Estimation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *deployment.Estimation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Estimation) graphql.Marshaler {
+			return ec.marshalNDeploymentEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐEstimation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_estimateDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentEstimate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_estimateDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17447,6 +21465,118 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_validatePipeline(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_validatePipeline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ValidatePipeline(ctx, fc.Args["input"].(pipeline.Pipeline))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *pipeline.Analysis
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *pipeline.Analysis
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *pipeline.Analysis) graphql.Marshaler {
+			return ec.marshalNPipelineValidation2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_validatePipeline(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PipelineValidation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_validatePipeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_pipelineNodeKinds(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_pipelineNodeKinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PipelineNodeKinds(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal []*pipeline.KindSpec
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*pipeline.KindSpec
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*pipeline.KindSpec) graphql.Marshaler {
+			return ec.marshalNNodeKindSpec2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKindSpecᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_pipelineNodeKinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeKindSpec(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17657,6 +21787,383 @@ func (ec *executionContext) _RateLimit_basis(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_RateLimit_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "String")
+}
+
+func (ec *executionContext) _RejectedInstance_instanceType(ctx context.Context, field graphql.CollectedField, obj *deployment.Rejection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectedInstance_instanceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InstanceType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectedInstance_instanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectedInstance", field, false, false, "String")
+}
+
+func (ec *executionContext) _RejectedInstance_region(ctx context.Context, field graphql.CollectedField, obj *deployment.Rejection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectedInstance_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectedInstance_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectedInstance", field, false, false, "String")
+}
+
+func (ec *executionContext) _RejectedInstance_reason(ctx context.Context, field graphql.CollectedField, obj *deployment.Rejection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectedInstance_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v deployment.RejectReason) graphql.Marshaler {
+			return ec.marshalNInstanceRejection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejectReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectedInstance_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectedInstance", field, false, false, "InstanceRejection")
+}
+
+func (ec *executionContext) _RejectedInstance_detail(ctx context.Context, field graphql.CollectedField, obj *deployment.Rejection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RejectedInstance_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RejectedInstance_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RejectedInstance", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReplicaCapacity_batch(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_batch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Batch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_batch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReplicaCapacity_requestsPerSecond(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_requestsPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_requestsPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_outputTokensPerSecond(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_outputTokensPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokensPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_outputTokensPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_latencyMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_latencyMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_latencyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_prefillMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_prefillMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PrefillMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_prefillMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_timePerOutputTokenMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_timePerOutputTokenMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimePerOutputTokenMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_timePerOutputTokenMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_weightsGB(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_weightsGB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightsGB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_weightsGB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_kvCacheGB(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_kvCacheGB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KVCacheGB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_kvCacheGB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReplicaCapacity_usableMemoryGB(ctx context.Context, field graphql.CollectedField, obj *deployment.Capacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReplicaCapacity_usableMemoryGB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsableMemoryGB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReplicaCapacity_usableMemoryGB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReplicaCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RouterBranch_name(ctx context.Context, field graphql.CollectedField, obj *pipeline.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouterBranch_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouterBranch_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RouterBranch", field, false, false, "String")
+}
+
+func (ec *executionContext) _RouterBranch_weight(ctx context.Context, field graphql.CollectedField, obj *pipeline.Branch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouterBranch_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouterBranch_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RouterBranch", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _RouterNodeConfig_branches(ctx context.Context, field graphql.CollectedField, obj *pipeline.RouterConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RouterNodeConfig_branches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []pipeline.Branch) graphql.Marshaler {
+			return ec.marshalNRouterBranch2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RouterNodeConfig_branches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RouterNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RouterBranch(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.CollectedField, obj *ent.Scenario) (ret graphql.Marshaler) {
@@ -19028,6 +23535,84 @@ func (ec *executionContext) _ScoreWeights_headroom(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ScoreWeights_headroom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ServiceNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.ServiceConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceNodeConfig_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v pipeline.Latency) graphql.Marshaler {
+			return ec.marshalNNodeLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceNodeConfig_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ServiceNodeConfig",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NodeLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ServiceNodeConfig_costPerCall(ctx context.Context, field graphql.CollectedField, obj *pipeline.ServiceConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceNodeConfig_costPerCall(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostPerCall, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceNodeConfig_costPerCall(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceNodeConfig", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ServiceNodeConfig_callsPerRun(ctx context.Context, field graphql.CollectedField, obj *pipeline.ServiceConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ServiceNodeConfig_callsPerRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CallsPerRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ServiceNodeConfig_callsPerRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ServiceNodeConfig", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SimulationCandidate_modelId(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
@@ -22128,6 +26713,55 @@ func UnmarshalBenchmarkWhereInput(ctx context.Context, raw any) (ent.BenchmarkWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCacheNodeConfigInput(ctx context.Context, obj any) (pipeline.CacheConfig, error) {
+	var it pipeline.CacheConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"hitRate", "latency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "hitRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hitRate"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HitRate = data
+		case "latency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latency"))
+			data, err := ec.unmarshalNNodeLatencyInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCacheNodeConfigInput unmarshals raw into the CacheNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCacheNodeConfigInput(ctx context.Context, raw any) (pipeline.CacheConfig, error) {
+	var out pipeline.CacheConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CacheNodeConfigInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Context, obj any) (gqlmodel.ChangePasswordInput, error) {
 	var it gqlmodel.ChangePasswordInput
 	if obj == nil {
@@ -22880,14 +27514,14 @@ func (ec *executionContext) unmarshalInputCreatePipelineInput(ctx context.Contex
 			it.Description = data
 		case "nodes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
-			data, err := ec.unmarshalNPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx, v)
+			data, err := ec.unmarshalNPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Nodes = data
 		case "edges":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edges"))
-			data, err := ec.unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx, v)
+			data, err := ec.unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -23074,7 +27708,7 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas"}
+	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas", "throughput", "latencySlaMs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23102,6 +27736,20 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.Replicas = data
+		case "throughput":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("throughput"))
+			data, err := ec.unmarshalODeploymentThroughputInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐThroughput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Throughput = data
+		case "latencySlaMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencySlaMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencySLAMs = data
 		}
 	}
 	return it, nil
@@ -23172,6 +27820,62 @@ func UnmarshalDeploymentOrder(ctx context.Context, raw any) (ent.DeploymentOrder
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDeploymentThroughputInput(ctx context.Context, obj any) (deployment.Throughput, error) {
+	var it deployment.Throughput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"requestsPerSecond", "inputTokens", "outputTokens"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "requestsPerSecond":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestsPerSecond"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestsPerSecond = data
+		case "inputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokens = data
+		case "outputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokens = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeploymentThroughputInput unmarshals raw into the DeploymentThroughputInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeploymentThroughputInput(ctx context.Context, raw any) (deployment.Throughput, error) {
+	var out deployment.Throughput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeploymentThroughputInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Context, obj any) (ent.DeploymentWhereInput, error) {
 	var it ent.DeploymentWhereInput
 	if obj == nil {
@@ -23183,7 +27887,7 @@ func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "modelName", "modelNameNEQ", "modelNameIn", "modelNameNotIn", "modelNameGT", "modelNameGTE", "modelNameLT", "modelNameLTE", "modelNameContains", "modelNameHasPrefix", "modelNameHasSuffix", "modelNameEqualFold", "modelNameContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonEqualFold", "statusReasonContainsFold", "estimatedCost", "estimatedCostNEQ", "estimatedCostIn", "estimatedCostNotIn", "estimatedCostGT", "estimatedCostGTE", "estimatedCostLT", "estimatedCostLTE", "estimatedCostIsNil", "estimatedCostNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "modelName", "modelNameNEQ", "modelNameIn", "modelNameNotIn", "modelNameGT", "modelNameGTE", "modelNameLT", "modelNameLTE", "modelNameContains", "modelNameHasPrefix", "modelNameHasSuffix", "modelNameEqualFold", "modelNameContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonEqualFold", "statusReasonContainsFold", "estimatedCost", "estimatedCostNEQ", "estimatedCostIn", "estimatedCostNotIn", "estimatedCostGT", "estimatedCostGTE", "estimatedCostLT", "estimatedCostLTE", "estimatedCostIsNil", "estimatedCostNotNil", "costNote", "costNoteNEQ", "costNoteIn", "costNoteNotIn", "costNoteGT", "costNoteGTE", "costNoteLT", "costNoteLTE", "costNoteContains", "costNoteHasPrefix", "costNoteHasSuffix", "costNoteEqualFold", "costNoteContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -23778,6 +28482,97 @@ func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.EstimatedCostNotNil = data
+		case "costNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNote = data
+		case "costNoteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteNEQ = data
+		case "costNoteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteIn = data
+		case "costNoteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteNotIn = data
+		case "costNoteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteGT = data
+		case "costNoteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteGTE = data
+		case "costNoteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteLT = data
+		case "costNoteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteLTE = data
+		case "costNoteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteContains = data
+		case "costNoteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteHasPrefix = data
+		case "costNoteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteHasSuffix = data
+		case "costNoteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteEqualFold = data
+		case "costNoteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteContainsFold = data
 		}
 	}
 	return it, nil
@@ -23792,6 +28587,172 @@ func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Conte
 func UnmarshalDeploymentWhereInput(ctx context.Context, raw any) (ent.DeploymentWhereInput, error) {
 	var out ent.DeploymentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeploymentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmbeddingNodeConfigInput(ctx context.Context, obj any) (pipeline.EmbeddingConfig, error) {
+	var it pipeline.EmbeddingConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["callsPerRun"]; !present {
+		asMap["callsPerRun"] = 1
+	}
+
+	fieldsInOrder := [...]string{"model", "tokens", "callsPerRun", "latency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "tokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tokens = data
+		case "callsPerRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callsPerRun"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallsPerRun = data
+		case "latency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latency"))
+			data, err := ec.unmarshalONodeLatencyInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmbeddingNodeConfigInput unmarshals raw into the EmbeddingNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmbeddingNodeConfigInput(ctx context.Context, raw any) (pipeline.EmbeddingConfig, error) {
+	var out pipeline.EmbeddingConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmbeddingNodeConfigInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Context, obj any) (deployment.Request, error) {
+	var it deployment.Request
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["region"]; !present {
+		asMap["region"] = ""
+	}
+	if _, present := asMap["latencySlaMs"]; !present {
+		asMap["latencySlaMs"] = 0
+	}
+	if _, present := asMap["instanceType"]; !present {
+		asMap["instanceType"] = ""
+	}
+	if _, present := asMap["replicas"]; !present {
+		asMap["replicas"] = 0
+	}
+
+	fieldsInOrder := [...]string{"model", "provider", "region", "throughput", "latencySlaMs", "instanceType", "replicas"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.EstimateDeploymentInput().Provider(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "throughput":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("throughput"))
+			data, err := ec.unmarshalODeploymentThroughputInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐThroughput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Throughput = data
+		case "latencySlaMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencySlaMs"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencySLAMillis = data
+		case "instanceType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("instanceType"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InstanceType = data
+		case "replicas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("replicas"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Replicas = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEstimateDeploymentInput unmarshals raw into the EstimateDeploymentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEstimateDeploymentInput(ctx context.Context, raw any) (deployment.Request, error) {
+	var out deployment.Request
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EstimateDeploymentInput", raw, &out)
 	return out, err
 }
 
@@ -25102,6 +30063,55 @@ func UnmarshalExplanationWhereInput(ctx context.Context, raw any) (ent.Explanati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputGuardrailNodeConfigInput(ctx context.Context, obj any) (pipeline.GuardrailConfig, error) {
+	var it pipeline.GuardrailConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"blockRate", "latency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "blockRate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("blockRate"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BlockRate = data
+		case "latency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latency"))
+			data, err := ec.unmarshalNNodeLatencyInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGuardrailNodeConfigInput unmarshals raw into the GuardrailNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGuardrailNodeConfigInput(ctx context.Context, raw any) (pipeline.GuardrailConfig, error) {
+	var out pipeline.GuardrailConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GuardrailNodeConfigInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInstanceTypeWhereInput(ctx context.Context, obj any) (gqlmodel.InstanceTypeWhereInput, error) {
 	var it gqlmodel.InstanceTypeWhereInput
 	if obj == nil {
@@ -25169,6 +30179,90 @@ func (ec *executionContext) unmarshalInputInstanceTypeWhereInput(ctx context.Con
 func UnmarshalInstanceTypeWhereInput(ctx context.Context, raw any) (gqlmodel.InstanceTypeWhereInput, error) {
 	var out gqlmodel.InstanceTypeWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InstanceTypeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLLMNodeConfigInput(ctx context.Context, obj any) (pipeline.LLMConfig, error) {
+	var it pipeline.LLMConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["reasoningTokens"]; !present {
+		asMap["reasoningTokens"] = 0
+	}
+	if _, present := asMap["callsPerRun"]; !present {
+		asMap["callsPerRun"] = 1
+	}
+
+	fieldsInOrder := [...]string{"model", "inputTokens", "outputTokens", "reasoningTokens", "callsPerRun", "latency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "inputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokens = data
+		case "outputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokens = data
+		case "reasoningTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokens"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokens = data
+		case "callsPerRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callsPerRun"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallsPerRun = data
+		case "latency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latency"))
+			data, err := ec.unmarshalONodeLatencyInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLLMNodeConfigInput unmarshals raw into the LLMNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLLMNodeConfigInput(ctx context.Context, raw any) (pipeline.LLMConfig, error) {
+	var out pipeline.LLMConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LLMNodeConfigInput", raw, &out)
 	return out, err
 }
 
@@ -25442,8 +30536,8 @@ func UnmarshalModelWhereInput(ctx context.Context, raw any) (gqlmodel.ModelWhere
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPipelineLinkInput(ctx context.Context, obj any) (model.PipelineLink, error) {
-	var it model.PipelineLink
+func (ec *executionContext) unmarshalInputNodeLatencyInput(ctx context.Context, obj any) (pipeline.Latency, error) {
+	var it pipeline.Latency
 	if obj == nil {
 		return it, nil
 	}
@@ -25451,6 +30545,111 @@ func (ec *executionContext) unmarshalInputPipelineLinkInput(ctx context.Context,
 	asMap := map[string]any{}
 	for k, v := range obj.(map[string]any) {
 		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"p50Ms", "p95Ms"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "p50Ms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("p50Ms"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.P50Ms = data
+		case "p95Ms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("p95Ms"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.P95Ms = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNodeLatencyInput unmarshals raw into the NodeLatencyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNodeLatencyInput(ctx context.Context, raw any) (pipeline.Latency, error) {
+	var out pipeline.Latency
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NodeLatencyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPipelineGraphInput(ctx context.Context, obj any) (pipeline.Pipeline, error) {
+	var it pipeline.Pipeline
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodes", "edges"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
+			data, err := ec.unmarshalNPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nodes = data
+		case "edges":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edges"))
+			data, err := ec.unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Edges = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPipelineGraphInput unmarshals raw into the PipelineGraphInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPipelineGraphInput(ctx context.Context, raw any) (pipeline.Pipeline, error) {
+	var out pipeline.Pipeline
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PipelineGraphInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPipelineLinkInput(ctx context.Context, obj any) (pipeline.Edge, error) {
+	var it pipeline.Edge
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["sourcePort"]; !present {
+		asMap["sourcePort"] = ""
+	}
+	if _, present := asMap["targetPort"]; !present {
+		asMap["targetPort"] = ""
 	}
 
 	fieldsInOrder := [...]string{"id", "source", "sourcePort", "target", "targetPort"}
@@ -25506,14 +30705,14 @@ func (ec *executionContext) unmarshalInputPipelineLinkInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPipelineLinkInput(ctx context.Context, raw any) (model.PipelineLink, error) {
-	var out model.PipelineLink
+func UnmarshalPipelineLinkInput(ctx context.Context, raw any) (pipeline.Edge, error) {
+	var out pipeline.Edge
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PipelineLinkInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputPipelineNodeConfigInput(ctx context.Context, obj any) (model.PipelineNodeConfig, error) {
-	var it model.PipelineNodeConfig
+func (ec *executionContext) unmarshalInputPipelineNodeInput(ctx context.Context, obj any) (pipeline.Node, error) {
+	var it pipeline.Node
 	if obj == nil {
 		return it, nil
 	}
@@ -25523,77 +30722,11 @@ func (ec *executionContext) unmarshalInputPipelineNodeConfigInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"model", "inputTokens", "outputTokens", "hitRate", "latencyMs"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "model":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Model = data
-		case "inputTokens":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.InputTokens = data
-		case "outputTokens":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.OutputTokens = data
-		case "hitRate":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hitRate"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HitRate = data
-		case "latencyMs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.LatencyMs = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalPipelineNodeConfigInput unmarshals raw into the PipelineNodeConfigInput input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalPipelineNodeConfigInput(ctx context.Context, raw any) (model.PipelineNodeConfig, error) {
-	var out model.PipelineNodeConfig
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "PipelineNodeConfigInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputPipelineNodeInput(ctx context.Context, obj any) (model.PipelineNode, error) {
-	var it model.PipelineNode
-	if obj == nil {
-		return it, nil
+	if _, present := asMap["name"]; !present {
+		asMap["name"] = ""
 	}
 
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"id", "kind", "name", "config"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "llm", "embedding", "retriever", "tool", "router", "cache", "guardrail"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25609,7 +30742,7 @@ func (ec *executionContext) unmarshalInputPipelineNodeInput(ctx context.Context,
 			it.ID = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25621,13 +30754,55 @@ func (ec *executionContext) unmarshalInputPipelineNodeInput(ctx context.Context,
 				return it, err
 			}
 			it.Name = data
-		case "config":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("config"))
-			data, err := ec.unmarshalNPipelineNodeConfigInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeConfig(ctx, v)
+		case "llm":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("llm"))
+			data, err := ec.unmarshalOLLMNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLLMConfig(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.Config = data
+			it.LLM = data
+		case "embedding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("embedding"))
+			data, err := ec.unmarshalOEmbeddingNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEmbeddingConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Embedding = data
+		case "retriever":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retriever"))
+			data, err := ec.unmarshalOServiceNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retriever = data
+		case "tool":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tool"))
+			data, err := ec.unmarshalOServiceNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tool = data
+		case "router":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("router"))
+			data, err := ec.unmarshalORouterNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐRouterConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Router = data
+		case "cache":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cache"))
+			data, err := ec.unmarshalOCacheNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCacheConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cache = data
+		case "guardrail":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("guardrail"))
+			data, err := ec.unmarshalOGuardrailNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐGuardrailConfig(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Guardrail = data
 		}
 	}
 	return it, nil
@@ -25639,8 +30814,8 @@ func (ec *executionContext) unmarshalInputPipelineNodeInput(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalPipelineNodeInput(ctx context.Context, raw any) (model.PipelineNode, error) {
-	var out model.PipelineNode
+func UnmarshalPipelineNodeInput(ctx context.Context, raw any) (pipeline.Node, error) {
+	var out pipeline.Node
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PipelineNodeInput", raw, &out)
 	return out, err
 }
@@ -26171,6 +31346,97 @@ func (ec *executionContext) unmarshalInputPipelineWhereInput(ctx context.Context
 func UnmarshalPipelineWhereInput(ctx context.Context, raw any) (ent.PipelineWhereInput, error) {
 	var out ent.PipelineWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PipelineWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRouterBranchInput(ctx context.Context, obj any) (pipeline.Branch, error) {
+	var it pipeline.Branch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "weight"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRouterBranchInput unmarshals raw into the RouterBranchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRouterBranchInput(ctx context.Context, raw any) (pipeline.Branch, error) {
+	var out pipeline.Branch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RouterBranchInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRouterNodeConfigInput(ctx context.Context, obj any) (pipeline.RouterConfig, error) {
+	var it pipeline.RouterConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"branches"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "branches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branches"))
+			data, err := ec.unmarshalNRouterBranchInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranchᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Branches = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRouterNodeConfigInput unmarshals raw into the RouterNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRouterNodeConfigInput(ctx context.Context, raw any) (pipeline.RouterConfig, error) {
+	var out pipeline.RouterConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RouterNodeConfigInput", raw, &out)
 	return out, err
 }
 
@@ -26721,6 +31987,66 @@ func UnmarshalScenarioWhereInput(ctx context.Context, raw any) (ent.ScenarioWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputServiceNodeConfigInput(ctx context.Context, obj any) (pipeline.ServiceConfig, error) {
+	var it pipeline.ServiceConfig
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["callsPerRun"]; !present {
+		asMap["callsPerRun"] = 1
+	}
+
+	fieldsInOrder := [...]string{"latency", "costPerCall", "callsPerRun"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "latency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latency"))
+			data, err := ec.unmarshalNNodeLatencyInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Latency = data
+		case "costPerCall":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costPerCall"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostPerCall = data
+		case "callsPerRun":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("callsPerRun"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CallsPerRun = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalServiceNodeConfigInput unmarshals raw into the ServiceNodeConfigInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalServiceNodeConfigInput(ctx context.Context, raw any) (pipeline.ServiceConfig, error) {
+	var out pipeline.ServiceConfig
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ServiceNodeConfigInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj any) (gqlmodel.SignUpInput, error) {
 	var it gqlmodel.SignUpInput
 	if obj == nil {
@@ -27070,14 +32396,14 @@ func (ec *executionContext) unmarshalInputUpdatePipelineInput(ctx context.Contex
 			it.Description = data
 		case "nodes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
-			data, err := ec.unmarshalOPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx, v)
+			data, err := ec.unmarshalOPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Nodes = data
 		case "edges":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("edges"))
-			data, err := ec.unmarshalOPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx, v)
+			data, err := ec.unmarshalOPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -28104,6 +33430,44 @@ func (ec *executionContext) _BenchmarkResults(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var cacheNodeConfigImplementors = []string{"CacheNodeConfig"}
+
+func (ec *executionContext) _CacheNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.CacheConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cacheNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CacheNodeConfig")
+		case "hitRate":
+			out.Values[i] = ec._CacheNodeConfig_hitRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._CacheNodeConfig_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var candidateCapacityImplementors = []string{"CandidateCapacity"}
 
 func (ec *executionContext) _CandidateCapacity(ctx context.Context, sel ast.SelectionSet, obj *simulation.Capacity) graphql.Marshaler {
@@ -28958,11 +34322,22 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "costNote":
+			out.Values[i] = ec._Deployment_costNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "config":
 			out.Values[i] = ec._Deployment_config(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deployment_plan(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -29009,6 +34384,16 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 			}
 		case "replicas":
 			out.Values[i] = ec._DeploymentConfig_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "throughput":
+			out.Values[i] = ec._DeploymentConfig_throughput(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "latencySlaMs":
+			out.Values[i] = ec._DeploymentConfig_latencySlaMs(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -29091,6 +34476,270 @@ func (ec *executionContext) _DeploymentEdge(ctx context.Context, sel ast.Selecti
 		case "cursor":
 			out.Values[i] = ec._DeploymentEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentEstimateImplementors = []string{"DeploymentEstimate"}
+
+func (ec *executionContext) _DeploymentEstimate(ctx context.Context, sel ast.SelectionSet, obj *deployment.Estimation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentEstimate")
+		case "model":
+			out.Values[i] = ec._DeploymentEstimate_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentEstimate_provider(ctx, field, obj)
+				})
+		case "region":
+			out.Values[i] = ec._DeploymentEstimate_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.Values[i] = ec._DeploymentEstimate_plan(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costUnknownReason":
+			out.Values[i] = ec._DeploymentEstimate_costUnknownReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alternatives":
+			out.Values[i] = ec._DeploymentEstimate_alternatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rejections":
+			out.Values[i] = ec._DeploymentEstimate_rejections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._DeploymentEstimate_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hoursPerMonth":
+			out.Values[i] = ec._DeploymentEstimate_hoursPerMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "catalogVersion":
+			out.Values[i] = ec._DeploymentEstimate_catalogVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentPlanImplementors = []string{"DeploymentPlan"}
+
+func (ec *executionContext) _DeploymentPlan(ctx context.Context, sel ast.SelectionSet, obj *deployment.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentPlan")
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentPlan_provider(ctx, field, obj)
+				})
+		case "region":
+			out.Values[i] = ec._DeploymentPlan_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instanceType":
+			out.Values[i] = ec._DeploymentPlan_instanceType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gpu":
+			out.Values[i] = ec._DeploymentPlan_gpu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gpuCount":
+			out.Values[i] = ec._DeploymentPlan_gpuCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replicas":
+			out.Values[i] = ec._DeploymentPlan_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instanceHourlyUsd":
+			out.Values[i] = ec._DeploymentPlan_instanceHourlyUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hourlyUsd":
+			out.Values[i] = ec._DeploymentPlan_hourlyUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monthlyUsd":
+			out.Values[i] = ec._DeploymentPlan_monthlyUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "capacity":
+			out.Values[i] = ec._DeploymentPlan_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "utilization":
+			out.Values[i] = ec._DeploymentPlan_utilization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meetsTarget":
+			out.Values[i] = ec._DeploymentPlan_meetsTarget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "price":
+			out.Values[i] = ec._DeploymentPlan_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentThroughputImplementors = []string{"DeploymentThroughput"}
+
+func (ec *executionContext) _DeploymentThroughput(ctx context.Context, sel ast.SelectionSet, obj *deployment.Throughput) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentThroughputImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentThroughput")
+		case "requestsPerSecond":
+			out.Values[i] = ec._DeploymentThroughput_requestsPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._DeploymentThroughput_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._DeploymentThroughput_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var embeddingNodeConfigImplementors = []string{"EmbeddingNodeConfig"}
+
+func (ec *executionContext) _EmbeddingNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.EmbeddingConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, embeddingNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmbeddingNodeConfig")
+		case "model":
+			out.Values[i] = ec._EmbeddingNodeConfig_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tokens":
+			out.Values[i] = ec._EmbeddingNodeConfig_tokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callsPerRun":
+			out.Values[i] = ec._EmbeddingNodeConfig_callsPerRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._EmbeddingNodeConfig_latency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -29634,6 +35283,44 @@ func (ec *executionContext) _FeatureContribution(ctx context.Context, sel ast.Se
 	return out
 }
 
+var guardrailNodeConfigImplementors = []string{"GuardrailNodeConfig"}
+
+func (ec *executionContext) _GuardrailNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.GuardrailConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guardrailNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GuardrailNodeConfig")
+		case "blockRate":
+			out.Values[i] = ec._GuardrailNodeConfig_blockRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._GuardrailNodeConfig_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var instanceTypeImplementors = []string{"InstanceType"}
 
 func (ec *executionContext) _InstanceType(ctx context.Context, sel ast.SelectionSet, obj *catalog.Instance) graphql.Marshaler {
@@ -29678,6 +35365,64 @@ func (ec *executionContext) _InstanceType(ctx context.Context, sel ast.Selection
 		case "provenance":
 			out.Values[i] = ec._InstanceType_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lLMNodeConfigImplementors = []string{"LLMNodeConfig"}
+
+func (ec *executionContext) _LLMNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.LLMConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lLMNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LLMNodeConfig")
+		case "model":
+			out.Values[i] = ec._LLMNodeConfig_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._LLMNodeConfig_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._LLMNodeConfig_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasoningTokens":
+			out.Values[i] = ec._LLMNodeConfig_reasoningTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "callsPerRun":
+			out.Values[i] = ec._LLMNodeConfig_callsPerRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._LLMNodeConfig_latency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -30059,6 +35804,92 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var nodeKindSpecImplementors = []string{"NodeKindSpec"}
+
+func (ec *executionContext) _NodeKindSpec(ctx context.Context, sel ast.SelectionSet, obj *pipeline.KindSpec) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeKindSpecImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeKindSpec")
+		case "kind":
+			out.Values[i] = ec._NodeKindSpec_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputs":
+			out.Values[i] = ec._NodeKindSpec_inputs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputs":
+			out.Values[i] = ec._NodeKindSpec_outputs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "branchOutputs":
+			out.Values[i] = ec._NodeKindSpec_branchOutputs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nodeLatencyImplementors = []string{"NodeLatency"}
+
+func (ec *executionContext) _NodeLatency(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Latency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nodeLatencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NodeLatency")
+		case "p50Ms":
+			out.Values[i] = ec._NodeLatency_p50Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95Ms":
+			out.Values[i] = ec._NodeLatency_p95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[int]) graphql.Marshaler {
@@ -30088,6 +35919,44 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathLatencyImplementors = []string{"PathLatency"}
+
+func (ec *executionContext) _PathLatency(ctx context.Context, sel ast.SelectionSet, obj *pipeline.PathLatency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathLatencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathLatency")
+		case "millis":
+			out.Values[i] = ec._PathLatency_millis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._PathLatency_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30144,17 +36013,30 @@ func (ec *executionContext) _Pipeline(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodes":
-			out.Values[i] = ec._Pipeline_nodes(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pipeline_nodes(ctx, field, obj)
+				})
 		case "edges":
-			out.Values[i] = ec._Pipeline_edges(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pipeline_edges(ctx, field, obj)
+				})
 		case "estimatedCost":
 			out.Values[i] = ec._Pipeline_estimatedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "problems":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pipeline_problems(ctx, field, obj)
+				})
+		case "plan":
+			out.Values[i] = ec._Pipeline_plan(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -30163,6 +36045,12 @@ func (ec *executionContext) _Pipeline(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Pipeline_owner(ctx, field, obj)
+				})
+		case "valid":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Pipeline_valid(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30264,7 +36152,7 @@ func (ec *executionContext) _PipelineEdge(ctx context.Context, sel ast.Selection
 
 var pipelineLinkImplementors = []string{"PipelineLink"}
 
-func (ec *executionContext) _PipelineLink(ctx context.Context, sel ast.SelectionSet, obj *model.PipelineLink) graphql.Marshaler {
+func (ec *executionContext) _PipelineLink(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Edge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineLinkImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30285,7 +36173,7 @@ func (ec *executionContext) _PipelineLink(ctx context.Context, sel ast.Selection
 			}
 		case "sourcePort":
 			out.Values[i] = ec._PipelineLink_sourcePort(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "target":
@@ -30295,7 +36183,7 @@ func (ec *executionContext) _PipelineLink(ctx context.Context, sel ast.Selection
 			}
 		case "targetPort":
 			out.Values[i] = ec._PipelineLink_targetPort(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30317,7 +36205,7 @@ func (ec *executionContext) _PipelineLink(ctx context.Context, sel ast.Selection
 
 var pipelineNodeImplementors = []string{"PipelineNode"}
 
-func (ec *executionContext) _PipelineNode(ctx context.Context, sel ast.SelectionSet, obj *model.PipelineNode) graphql.Marshaler {
+func (ec *executionContext) _PipelineNode(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Node) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -30338,11 +36226,119 @@ func (ec *executionContext) _PipelineNode(ctx context.Context, sel ast.Selection
 			}
 		case "name":
 			out.Values[i] = ec._PipelineNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "llm":
+			out.Values[i] = ec._PipelineNode_llm(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "config":
-			out.Values[i] = ec._PipelineNode_config(ctx, field, obj)
+		case "embedding":
+			out.Values[i] = ec._PipelineNode_embedding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "retriever":
+			out.Values[i] = ec._PipelineNode_retriever(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tool":
+			out.Values[i] = ec._PipelineNode_tool(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "router":
+			out.Values[i] = ec._PipelineNode_router(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cache":
+			out.Values[i] = ec._PipelineNode_cache(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "guardrail":
+			out.Values[i] = ec._PipelineNode_guardrail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pipelineNodeReportImplementors = []string{"PipelineNodeReport"}
+
+func (ec *executionContext) _PipelineNodeReport(ctx context.Context, sel ast.SelectionSet, obj *pipeline.NodeReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineNodeReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PipelineNodeReport")
+		case "id":
+			out.Values[i] = ec._PipelineNodeReport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._PipelineNodeReport_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probability":
+			out.Values[i] = ec._PipelineNodeReport_probability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costPerExecution":
+			out.Values[i] = ec._PipelineNodeReport_costPerExecution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costKnown":
+			out.Values[i] = ec._PipelineNodeReport_costKnown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costPer1000Runs":
+			out.Values[i] = ec._PipelineNodeReport_costPer1000Runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyP50Ms":
+			out.Values[i] = ec._PipelineNodeReport_latencyP50Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyP95Ms":
+			out.Values[i] = ec._PipelineNodeReport_latencyP95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencySource":
+			out.Values[i] = ec._PipelineNodeReport_latencySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onCriticalPath":
+			out.Values[i] = ec._PipelineNodeReport_onCriticalPath(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30363,40 +36359,216 @@ func (ec *executionContext) _PipelineNode(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var pipelineNodeConfigImplementors = []string{"PipelineNodeConfig"}
+var pipelinePlanImplementors = []string{"PipelinePlan"}
 
-func (ec *executionContext) _PipelineNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *model.PipelineNodeConfig) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineNodeConfigImplementors)
+func (ec *executionContext) _PipelinePlan(ctx context.Context, sel ast.SelectionSet, obj *model.PipelinePlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pipelinePlanImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("PipelineNodeConfig")
-		case "model":
-			out.Values[i] = ec._PipelineNodeConfig_model(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			out.Values[i] = graphql.MarshalString("PipelinePlan")
+		case "catalogVersion":
+			out.Values[i] = ec._PipelinePlan_catalogVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "inputTokens":
-			out.Values[i] = ec._PipelineNodeConfig_inputTokens(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "order":
+			out.Values[i] = ec._PipelinePlan_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "outputTokens":
-			out.Values[i] = ec._PipelineNodeConfig_outputTokens(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "latencyP50":
+			out.Values[i] = ec._PipelinePlan_latencyP50(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "hitRate":
-			out.Values[i] = ec._PipelineNodeConfig_hitRate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "latencyP95":
+			out.Values[i] = ec._PipelinePlan_latencyP95(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "latencyMs":
-			out.Values[i] = ec._PipelineNodeConfig_latencyMs(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "latencyUnknown":
+			out.Values[i] = ec._PipelinePlan_latencyUnknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95FromMedian":
+			out.Values[i] = ec._PipelinePlan_p95FromMedian(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costPer1000Runs":
+			out.Values[i] = ec._PipelinePlan_costPer1000Runs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costUnknown":
+			out.Values[i] = ec._PipelinePlan_costUnknown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._PipelinePlan_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costDrivers":
+			out.Values[i] = ec._PipelinePlan_costDrivers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pipelineProblemImplementors = []string{"PipelineProblem"}
+
+func (ec *executionContext) _PipelineProblem(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Problem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PipelineProblem")
+		case "code":
+			out.Values[i] = ec._PipelineProblem_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._PipelineProblem_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._PipelineProblem_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeIds":
+			out.Values[i] = ec._PipelineProblem_nodeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgeIds":
+			out.Values[i] = ec._PipelineProblem_edgeIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "path":
+			out.Values[i] = ec._PipelineProblem_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pipelineValidationImplementors = []string{"PipelineValidation"}
+
+func (ec *executionContext) _PipelineValidation(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Analysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pipelineValidationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PipelineValidation")
+		case "valid":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PipelineValidation_valid(ctx, field, obj)
+				})
+		case "problems":
+			out.Values[i] = ec._PipelineValidation_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PipelineValidation_plan(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portSpecImplementors = []string{"PortSpec"}
+
+func (ec *executionContext) _PortSpec(ctx context.Context, sel ast.SelectionSet, obj *pipeline.PortSpec) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portSpecImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortSpec")
+		case "name":
+			out.Values[i] = ec._PortSpec_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "types":
+			out.Values[i] = ec._PortSpec_types(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._PortSpec_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passThrough":
+			out.Values[i] = ec._PortSpec_passThrough(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -30556,11 +36728,29 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogVersion(ctx, field)
 				})
+		case "estimateDeployment":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_estimateDeployment(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "validatePipeline":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_validatePipeline(ctx, field)
+				})
+		case "pipelineNodeKinds":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_pipelineNodeKinds(ctx, field)
 				})
 		case "scenarioSweep":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -30622,6 +36812,198 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 			}
 		case "basis":
 			out.Values[i] = ec._RateLimit_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rejectedInstanceImplementors = []string{"RejectedInstance"}
+
+func (ec *executionContext) _RejectedInstance(ctx context.Context, sel ast.SelectionSet, obj *deployment.Rejection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rejectedInstanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RejectedInstance")
+		case "instanceType":
+			out.Values[i] = ec._RejectedInstance_instanceType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._RejectedInstance_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._RejectedInstance_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._RejectedInstance_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var replicaCapacityImplementors = []string{"ReplicaCapacity"}
+
+func (ec *executionContext) _ReplicaCapacity(ctx context.Context, sel ast.SelectionSet, obj *deployment.Capacity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, replicaCapacityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReplicaCapacity")
+		case "batch":
+			out.Values[i] = ec._ReplicaCapacity_batch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestsPerSecond":
+			out.Values[i] = ec._ReplicaCapacity_requestsPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokensPerSecond":
+			out.Values[i] = ec._ReplicaCapacity_outputTokensPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyMs":
+			out.Values[i] = ec._ReplicaCapacity_latencyMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prefillMs":
+			out.Values[i] = ec._ReplicaCapacity_prefillMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timePerOutputTokenMs":
+			out.Values[i] = ec._ReplicaCapacity_timePerOutputTokenMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightsGB":
+			out.Values[i] = ec._ReplicaCapacity_weightsGB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kvCacheGB":
+			out.Values[i] = ec._ReplicaCapacity_kvCacheGB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usableMemoryGB":
+			out.Values[i] = ec._ReplicaCapacity_usableMemoryGB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routerBranchImplementors = []string{"RouterBranch"}
+
+func (ec *executionContext) _RouterBranch(ctx context.Context, sel ast.SelectionSet, obj *pipeline.Branch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerBranchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterBranch")
+		case "name":
+			out.Values[i] = ec._RouterBranch_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._RouterBranch_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var routerNodeConfigImplementors = []string{"RouterNodeConfig"}
+
+func (ec *executionContext) _RouterNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.RouterConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, routerNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RouterNodeConfig")
+		case "branches":
+			out.Values[i] = ec._RouterNodeConfig_branches(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -31121,6 +37503,49 @@ func (ec *executionContext) _ScoreWeights(ctx context.Context, sel ast.Selection
 			}
 		case "headroom":
 			out.Values[i] = ec._ScoreWeights_headroom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var serviceNodeConfigImplementors = []string{"ServiceNodeConfig"}
+
+func (ec *executionContext) _ServiceNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.ServiceConfig) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, serviceNodeConfigImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ServiceNodeConfig")
+		case "latency":
+			out.Values[i] = ec._ServiceNodeConfig_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costPerCall":
+			out.Values[i] = ec._ServiceNodeConfig_costPerCall(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "callsPerRun":
+			out.Values[i] = ec._ServiceNodeConfig_callsPerRun(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -32374,6 +38799,14 @@ func (ec *executionContext) marshalNDeploymentConnection2ᚖgithubᚗcomᚋmodel
 	return ec._DeploymentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDeploymentEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐEstimation(ctx context.Context, sel ast.SelectionSet, v *deployment.Estimation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentEstimate!")
+		return graphql.Null
+	}
+	return ec._DeploymentEstimate(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeploymentOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentOrder(ctx context.Context, v any) (*ent.DeploymentOrder, error) {
 	res, err := ec.unmarshalInputDeploymentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -32393,29 +38826,54 @@ func (ec *executionContext) marshalNDeploymentOrderField2ᚖgithubᚗcomᚋmodel
 	return v
 }
 
-func (ec *executionContext) unmarshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, v any) (deployment.Provider, error) {
-	var res deployment.Provider
+func (ec *executionContext) marshalNDeploymentPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx context.Context, sel ast.SelectionSet, v deployment.Plan) graphql.Marshaler {
+	return ec._DeploymentPlan(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDeploymentPlan2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment.Plan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDeploymentPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, v any) (deployment1.Provider, error) {
+	var res deployment1.Provider
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, sel ast.SelectionSet, v deployment.Provider) graphql.Marshaler {
+func (ec *executionContext) marshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, sel ast.SelectionSet, v deployment1.Provider) graphql.Marshaler {
 	return v
 }
 
-func (ec *executionContext) unmarshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, v any) (deployment.Status, error) {
-	var res deployment.Status
+func (ec *executionContext) unmarshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, v any) (deployment1.Status, error) {
+	var res deployment1.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, sel ast.SelectionSet, v deployment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, sel ast.SelectionSet, v deployment1.Status) graphql.Marshaler {
 	return v
 }
 
 func (ec *executionContext) unmarshalNDeploymentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentWhereInput(ctx context.Context, v any) (*ent.DeploymentWhereInput, error) {
 	res, err := ec.unmarshalInputDeploymentWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEstimateDeploymentInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRequest(ctx context.Context, v any) (deployment.Request, error) {
+	res, err := ec.unmarshalInputEstimateDeploymentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNExclusionCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐReasonCode(ctx context.Context, v any) (simulation.ReasonCode, error) {
@@ -32688,6 +39146,21 @@ func (ec *executionContext) marshalNID2ᚕintᚄ(ctx context.Context, sel ast.Se
 	return ret
 }
 
+func (ec *executionContext) unmarshalNInstanceRejection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejectReason(ctx context.Context, v any) (deployment.RejectReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := deployment.RejectReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInstanceRejection2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejectReason(ctx context.Context, sel ast.SelectionSet, v deployment.RejectReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "InstanceRejection!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNInstanceType2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐInstanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*catalog.Instance) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -32824,6 +39297,54 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋmodelarchitectᚋarch
 	return ret
 }
 
+func (ec *executionContext) marshalNNodeKindSpec2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKindSpecᚄ(ctx context.Context, sel ast.SelectionSet, v []*pipeline.KindSpec) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNodeKindSpec2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKindSpec(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNodeKindSpec2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKindSpec(ctx context.Context, sel ast.SelectionSet, v *pipeline.KindSpec) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NodeKindSpec!")
+		return graphql.Null
+	}
+	return ec._NodeKindSpec(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNodeLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx context.Context, sel ast.SelectionSet, v pipeline.Latency) graphql.Marshaler {
+	return ec._NodeLatency(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNNodeLatencyInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx context.Context, v any) (pipeline.Latency, error) {
+	res, err := ec.unmarshalInputNodeLatencyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNNodeLatencySource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatencySource(ctx context.Context, v any) (pipeline.LatencySource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pipeline.LatencySource(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNodeLatencySource2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatencySource(ctx context.Context, sel ast.SelectionSet, v pipeline.LatencySource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NodeLatencySource!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -32836,6 +39357,10 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPathLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPathLatency(ctx context.Context, sel ast.SelectionSet, v pipeline.PathLatency) graphql.Marshaler {
+	return ec._PathLatency(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNPipeline2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipeline(ctx context.Context, sel ast.SelectionSet, v *ent.Pipeline) graphql.Marshaler {
@@ -32854,15 +39379,16 @@ func (ec *executionContext) marshalNPipelineConnection2ᚖgithubᚗcomᚋmodelar
 	return ec._PipelineConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPipelineLink2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLink(ctx context.Context, sel ast.SelectionSet, v model.PipelineLink) graphql.Marshaler {
-	return ec._PipelineLink(ctx, sel, &v)
+func (ec *executionContext) unmarshalNPipelineGraphInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPipeline(ctx context.Context, v any) (pipeline.Pipeline, error) {
+	res, err := ec.unmarshalInputPipelineGraphInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPipelineLink2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PipelineLink) graphql.Marshaler {
+func (ec *executionContext) marshalNPipelineLink2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*pipeline.Edge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPipelineLink2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLink(ctx, sel, v[i])
+		return ec.marshalNPipelineLink2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -32874,18 +39400,26 @@ func (ec *executionContext) marshalNPipelineLink2ᚕgithubᚗcomᚋmodelarchitec
 	return ret
 }
 
-func (ec *executionContext) unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLink(ctx context.Context, v any) (model.PipelineLink, error) {
+func (ec *executionContext) marshalNPipelineLink2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdge(ctx context.Context, sel ast.SelectionSet, v *pipeline.Edge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PipelineLink!")
+		return graphql.Null
+	}
+	return ec._PipelineLink(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdge(ctx context.Context, v any) (pipeline.Edge, error) {
 	res, err := ec.unmarshalInputPipelineLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx context.Context, v any) ([]model.PipelineLink, error) {
+func (ec *executionContext) unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx context.Context, v any) ([]pipeline.Edge, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.PipelineLink, len(vSlice))
+	res := make([]pipeline.Edge, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLink(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdge(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -32893,15 +39427,11 @@ func (ec *executionContext) unmarshalNPipelineLinkInput2ᚕgithubᚗcomᚋmodela
 	return res, nil
 }
 
-func (ec *executionContext) marshalNPipelineNode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNode(ctx context.Context, sel ast.SelectionSet, v model.PipelineNode) graphql.Marshaler {
-	return ec._PipelineNode(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNPipelineNode2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PipelineNode) graphql.Marshaler {
+func (ec *executionContext) marshalNPipelineNode2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []*pipeline.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNPipelineNode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNode(ctx, sel, v[i])
+		return ec.marshalNPipelineNode2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNode(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -32913,32 +39443,66 @@ func (ec *executionContext) marshalNPipelineNode2ᚕgithubᚗcomᚋmodelarchitec
 	return ret
 }
 
-func (ec *executionContext) marshalNPipelineNodeConfig2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeConfig(ctx context.Context, sel ast.SelectionSet, v model.PipelineNodeConfig) graphql.Marshaler {
-	return ec._PipelineNodeConfig(ctx, sel, &v)
+func (ec *executionContext) marshalNPipelineNode2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNode(ctx context.Context, sel ast.SelectionSet, v *pipeline.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PipelineNode!")
+		return graphql.Null
+	}
+	return ec._PipelineNode(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNPipelineNodeConfigInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeConfig(ctx context.Context, v any) (model.PipelineNodeConfig, error) {
-	res, err := ec.unmarshalInputPipelineNodeConfigInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNode(ctx context.Context, v any) (model.PipelineNode, error) {
+func (ec *executionContext) unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNode(ctx context.Context, v any) (pipeline.Node, error) {
 	res, err := ec.unmarshalInputPipelineNodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx context.Context, v any) ([]model.PipelineNode, error) {
+func (ec *executionContext) unmarshalNPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx context.Context, v any) ([]pipeline.Node, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.PipelineNode, len(vSlice))
+	res := make([]pipeline.Node, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNode(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNode(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx context.Context, v any) (pipeline.Kind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pipeline.Kind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPipelineNodeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐKind(ctx context.Context, sel ast.SelectionSet, v pipeline.Kind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PipelineNodeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNPipelineNodeReport2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeReport(ctx context.Context, sel ast.SelectionSet, v pipeline.NodeReport) graphql.Marshaler {
+	return ec._PipelineNodeReport(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPipelineNodeReport2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeReportᚄ(ctx context.Context, sel ast.SelectionSet, v []pipeline.NodeReport) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPipelineNodeReport2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeReport(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPipelineOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipelineOrder(ctx context.Context, v any) (*ent.PipelineOrder, error) {
@@ -32960,9 +39524,156 @@ func (ec *executionContext) marshalNPipelineOrderField2ᚖgithubᚗcomᚋmodelar
 	return v
 }
 
+func (ec *executionContext) marshalNPipelineProblem2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblem(ctx context.Context, sel ast.SelectionSet, v pipeline.Problem) graphql.Marshaler {
+	return ec._PipelineProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPipelineProblem2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []pipeline.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPipelineProblem2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPipelineProblem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []*pipeline.Problem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPipelineProblem2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPipelineProblem2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐProblem(ctx context.Context, sel ast.SelectionSet, v *pipeline.Problem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PipelineProblem!")
+		return graphql.Null
+	}
+	return ec._PipelineProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPipelineProblemCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCode(ctx context.Context, v any) (pipeline.Code, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pipeline.Code(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPipelineProblemCode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCode(ctx context.Context, sel ast.SelectionSet, v pipeline.Code) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PipelineProblemCode!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNPipelineValidation2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐAnalysis(ctx context.Context, sel ast.SelectionSet, v *pipeline.Analysis) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PipelineValidation!")
+		return graphql.Null
+	}
+	return ec._PipelineValidation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPipelineWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipelineWhereInput(ctx context.Context, v any) (*ent.PipelineWhereInput, error) {
 	res, err := ec.unmarshalInputPipelineWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortSpec2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortSpec(ctx context.Context, sel ast.SelectionSet, v pipeline.PortSpec) graphql.Marshaler {
+	return ec._PortSpec(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortSpec2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortSpecᚄ(ctx context.Context, sel ast.SelectionSet, v []pipeline.PortSpec) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortSpec2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortSpec(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPortType2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortType(ctx context.Context, v any) (pipeline.PortType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pipeline.PortType(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPortType2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortType(ctx context.Context, sel ast.SelectionSet, v pipeline.PortType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PortType!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNPortType2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortTypeᚄ(ctx context.Context, v any) ([]pipeline.PortType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pipeline.PortType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPortType2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPortType2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []pipeline.PortType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortType2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPortType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProblemSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐSeverity(ctx context.Context, v any) (pipeline.Severity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := pipeline.Severity(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProblemSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐSeverity(ctx context.Context, sel ast.SelectionSet, v pipeline.Severity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProblemSeverity!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx context.Context, sel ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
@@ -33018,6 +39729,26 @@ func (ec *executionContext) marshalNRegulation2ᚕgithubᚗcomᚋmodelarchitect�
 	return ret
 }
 
+func (ec *executionContext) marshalNRejectedInstance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejection(ctx context.Context, sel ast.SelectionSet, v deployment.Rejection) graphql.Marshaler {
+	return ec._RejectedInstance(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRejectedInstance2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejectionᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment.Rejection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRejectedInstance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRejection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
 	var res viewer.Role
 	err := res.UnmarshalGQL(v)
@@ -33026,6 +39757,45 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchi
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx context.Context, sel ast.SelectionSet, v viewer.Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRouterBranch2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranch(ctx context.Context, sel ast.SelectionSet, v pipeline.Branch) graphql.Marshaler {
+	return ec._RouterBranch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRouterBranch2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranchᚄ(ctx context.Context, sel ast.SelectionSet, v []pipeline.Branch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRouterBranch2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNRouterBranchInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranch(ctx context.Context, v any) (pipeline.Branch, error) {
+	res, err := ec.unmarshalInputRouterBranchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRouterBranchInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranchᚄ(ctx context.Context, v any) ([]pipeline.Branch, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]pipeline.Branch, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRouterBranchInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐBranch(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx context.Context, sel ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
@@ -33697,6 +40467,21 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCacheNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCacheConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.CacheConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CacheNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCacheNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCacheConfig(ctx context.Context, v any) (*pipeline.CacheConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCacheNodeConfigInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCandidateCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐCapacity(ctx context.Context, sel ast.SelectionSet, v *simulation.Capacity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -33998,13 +40783,20 @@ func (ec *executionContext) unmarshalODeploymentOrder2ᚕᚖgithubᚗcomᚋmodel
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalODeploymentProvider2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProviderᚄ(ctx context.Context, v any) ([]deployment.Provider, error) {
+func (ec *executionContext) marshalODeploymentPlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx context.Context, sel ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeploymentPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODeploymentProvider2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProviderᚄ(ctx context.Context, v any) ([]deployment1.Provider, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]deployment.Provider, len(vSlice))
+	res := make([]deployment1.Provider, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNDeploymentProvider2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx, vSlice[i])
@@ -34015,7 +40807,7 @@ func (ec *executionContext) unmarshalODeploymentProvider2ᚕgithubᚗcomᚋmodel
 	return res, nil
 }
 
-func (ec *executionContext) marshalODeploymentProvider2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment.Provider) graphql.Marshaler {
+func (ec *executionContext) marshalODeploymentProvider2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProviderᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment1.Provider) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -34034,29 +40826,29 @@ func (ec *executionContext) marshalODeploymentProvider2ᚕgithubᚗcomᚋmodelar
 	return ret
 }
 
-func (ec *executionContext) unmarshalODeploymentProvider2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, v any) (*deployment.Provider, error) {
+func (ec *executionContext) unmarshalODeploymentProvider2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, v any) (*deployment1.Provider, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(deployment.Provider)
+	var res = new(deployment1.Provider)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODeploymentProvider2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, sel ast.SelectionSet, v *deployment.Provider) graphql.Marshaler {
+func (ec *executionContext) marshalODeploymentProvider2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐProvider(ctx context.Context, sel ast.SelectionSet, v *deployment1.Provider) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
 }
 
-func (ec *executionContext) unmarshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatusᚄ(ctx context.Context, v any) ([]deployment.Status, error) {
+func (ec *executionContext) unmarshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatusᚄ(ctx context.Context, v any) ([]deployment1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]deployment.Status, len(vSlice))
+	res := make([]deployment1.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNDeploymentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx, vSlice[i])
@@ -34067,7 +40859,7 @@ func (ec *executionContext) unmarshalODeploymentStatus2ᚕgithubᚗcomᚋmodelar
 	return res, nil
 }
 
-func (ec *executionContext) marshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []deployment1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -34086,20 +40878,35 @@ func (ec *executionContext) marshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarch
 	return ret
 }
 
-func (ec *executionContext) unmarshalODeploymentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, v any) (*deployment.Status, error) {
+func (ec *executionContext) unmarshalODeploymentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, v any) (*deployment1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(deployment.Status)
+	var res = new(deployment1.Status)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODeploymentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *deployment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalODeploymentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *deployment1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODeploymentThroughput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐThroughput(ctx context.Context, sel ast.SelectionSet, v *deployment.Throughput) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeploymentThroughput(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODeploymentThroughputInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐThroughput(ctx context.Context, v any) (*deployment.Throughput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDeploymentThroughputInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODeploymentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentWhereInputᚄ(ctx context.Context, v any) ([]*ent.DeploymentWhereInput, error) {
@@ -34124,6 +40931,21 @@ func (ec *executionContext) unmarshalODeploymentWhereInput2ᚖgithubᚗcomᚋmod
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDeploymentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmbeddingNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEmbeddingConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.EmbeddingConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EmbeddingNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEmbeddingNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEmbeddingConfig(ctx context.Context, v any) (*pipeline.EmbeddingConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEmbeddingNodeConfigInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -34395,6 +41217,21 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalOGuardrailNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐGuardrailConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.GuardrailConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GuardrailNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGuardrailNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐGuardrailConfig(ctx context.Context, v any) (*pipeline.GuardrailConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGuardrailNodeConfigInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -34521,6 +41358,21 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) marshalOLLMNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLLMConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.LLMConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LLMNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLLMNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLLMConfig(ctx context.Context, v any) (*pipeline.LLMConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLLMNodeConfigInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOModelOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelOrder(ctx context.Context, v any) (*gqlmodel.ModelOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -34558,6 +41410,21 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋmodelarchitectᚋarchite
 	return ec._Node(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalONodeLatency2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx context.Context, sel ast.SelectionSet, v *pipeline.Latency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._NodeLatency(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalONodeLatencyInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLatency(ctx context.Context, v any) (*pipeline.Latency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNodeLatencyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPipeline2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipeline(ctx context.Context, sel ast.SelectionSet, v *ent.Pipeline) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -34585,16 +41452,16 @@ func (ec *executionContext) marshalOPipelineEdge2ᚖgithubᚗcomᚋmodelarchitec
 	return ec._PipelineEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLinkᚄ(ctx context.Context, v any) ([]model.PipelineLink, error) {
+func (ec *executionContext) unmarshalOPipelineLinkInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdgeᚄ(ctx context.Context, v any) ([]pipeline.Edge, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.PipelineLink, len(vSlice))
+	res := make([]pipeline.Edge, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineLink(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPipelineLinkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐEdge(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -34602,16 +41469,16 @@ func (ec *executionContext) unmarshalOPipelineLinkInput2ᚕgithubᚗcomᚋmodela
 	return res, nil
 }
 
-func (ec *executionContext) unmarshalOPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNodeᚄ(ctx context.Context, v any) ([]model.PipelineNode, error) {
+func (ec *executionContext) unmarshalOPipelineNodeInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNodeᚄ(ctx context.Context, v any) ([]pipeline.Node, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.PipelineNode, len(vSlice))
+	res := make([]pipeline.Node, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelineNode(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNPipelineNodeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐNode(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -34634,6 +41501,13 @@ func (ec *executionContext) unmarshalOPipelineOrder2ᚕᚖgithubᚗcomᚋmodelar
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOPipelinePlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐPipelinePlan(ctx context.Context, sel ast.SelectionSet, v *model.PipelinePlan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PipelinePlan(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOPipelineWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipelineWhereInputᚄ(ctx context.Context, v any) ([]*ent.PipelineWhereInput, error) {
@@ -34697,6 +41571,13 @@ func (ec *executionContext) marshalORegulation2ᚕgithubᚗcomᚋmodelarchitect�
 	return ret
 }
 
+func (ec *executionContext) marshalOReplicaCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCapacity(ctx context.Context, sel ast.SelectionSet, v *deployment.Capacity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReplicaCapacity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRoleᚄ(ctx context.Context, v any) ([]viewer.Role, error) {
 	if v == nil {
 		return nil, nil
@@ -34747,6 +41628,21 @@ func (ec *executionContext) marshalORole2ᚖgithubᚗcomᚋmodelarchitectᚋarch
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalORouterNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐRouterConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.RouterConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RouterNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORouterNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐRouterConfig(ctx context.Context, v any) (*pipeline.RouterConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRouterNodeConfigInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx context.Context, sel ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
@@ -34830,6 +41726,21 @@ func (ec *executionContext) unmarshalOScenarioWhereInput2ᚖgithubᚗcomᚋmodel
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputScenarioWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOServiceNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.ServiceConfig) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ServiceNodeConfig(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOServiceNodeConfigInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx context.Context, v any) (*pipeline.ServiceConfig, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputServiceNodeConfigInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

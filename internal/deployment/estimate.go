@@ -303,3 +303,7 @@ func (pl planner) workload() workload {
 }
 
 func positive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
+
+// InputField names the input a person would change to get a fit: the region (or, with no instance in any
+// region, the model). The GraphQL layer reports it as BAD_USER_INPUT.
+func (e *NoFitError) InputField() string { return "region" }

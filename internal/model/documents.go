@@ -5,6 +5,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
 )
 
@@ -32,32 +34,6 @@ type ScenarioConfig struct {
 type ScenarioResults struct {
 	ComputedAt time.Time `json:"computedAt"`
 	simulation.Result
-}
-
-// PipelineNode is one node of a Pipeline's graph.
-type PipelineNode struct {
-	ID     string             `json:"id"`
-	Kind   string             `json:"kind"`
-	Name   string             `json:"name,omitempty"`
-	Config PipelineNodeConfig `json:"config"`
-}
-
-// PipelineNodeConfig holds the per-kind settings of a node; fields that do not apply to a kind stay empty.
-type PipelineNodeConfig struct {
-	Model        *string  `json:"model,omitempty"`
-	InputTokens  *int     `json:"inputTokens,omitempty"`
-	OutputTokens *int     `json:"outputTokens,omitempty"`
-	HitRate      *float64 `json:"hitRate,omitempty"`
-	LatencyMs    *float64 `json:"latencyMs,omitempty"`
-}
-
-// PipelineLink (an edge of the DAG) connects an output port of one node to an input port of another.
-type PipelineLink struct {
-	ID         string `json:"id"`
-	Source     string `json:"source"`
-	SourcePort string `json:"sourcePort,omitempty"`
-	Target     string `json:"target"`
-	TargetPort string `json:"targetPort,omitempty"`
 }
 
 // DatasetItem is one benchmark case.
@@ -108,25 +84,40 @@ type ExperimentResults struct {
 	Winner     *string   `json:"winner,omitempty"`
 }
 
-// DeploymentConfig holds a Deployment's settings.
+// DeploymentConfig holds a Deployment's settings: where it runs and what it must serve.
 type DeploymentConfig struct {
-	Endpoint     *string `json:"endpoint,omitempty"`     // SELF_HOSTED: base URL of an OpenAI-compatible server
-	InstanceType *string `json:"instanceType,omitempty"` // GPU instance type, e.g. g5.xlarge
-	Replicas     *int    `json:"replicas,omitempty"`
+	Endpoint     *string                `json:"endpoint,omitempty"`     // SELF_HOSTED: base URL of an OpenAI-compatible server
+	InstanceType *string                `json:"instanceType,omitempty"` // GPU instance type, e.g. g5.xlarge
+	Replicas     *int                   `json:"replicas,omitempty"`
+	Throughput   *deployment.Throughput `json:"throughput,omitempty"` // peak load to size the deployment for
+	LatencySLAMs *float64               `json:"latencySlaMs,omitempty"`
 }
+
+// DeploymentPlan is the priced plan a Deployment was created with (see internal/deployment). A named type
+// here keeps ent's generated code from importing a package named deployment, which would clash with its own.
+type DeploymentPlan deployment.Plan
+
+// Pipeline documents are named types over the engine's (internal/pipeline) so that ent's generated code
+// imports this package only (an imported package named pipeline would clash with ent's own).
+type (
+	PipelineNodes    []pipeline.Node
+	PipelineEdges    []pipeline.Edge
+	PipelineProblems []pipeline.Problem
+	PipelinePlan     pipeline.Plan
+)
 
 // CreatePipeline is what a client sends to create a Pipeline.
 type CreatePipeline struct {
-	Name        string         `json:"name"`
-	Description *string        `json:"description"`
-	Nodes       []PipelineNode `json:"nodes"`
-	Edges       []PipelineLink `json:"edges"`
+	Name        string          `json:"name"`
+	Description *string         `json:"description"`
+	Nodes       []pipeline.Node `json:"nodes"`
+	Edges       []pipeline.Edge `json:"edges"`
 }
 
 // UpdatePipeline is what a client sends to change a Pipeline; nil fields keep their values.
 type UpdatePipeline struct {
-	Name        *string        `json:"name"`
-	Description *string        `json:"description"`
-	Nodes       []PipelineNode `json:"nodes"`
-	Edges       []PipelineLink `json:"edges"`
+	Name        *string         `json:"name"`
+	Description *string         `json:"description"`
+	Nodes       []pipeline.Node `json:"nodes"`
+	Edges       []pipeline.Edge `json:"edges"`
 }

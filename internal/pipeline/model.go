@@ -13,6 +13,7 @@ type Pipeline struct {
 type Node struct {
 	ID   string `json:"id"`
 	Kind Kind   `json:"kind"`
+	Name string `json:"name,omitempty"` // a label for people; the engine ignores it
 
 	LLM       *LLMConfig       `json:"llm,omitempty"`
 	Embedding *EmbeddingConfig `json:"embedding,omitempty"`

@@ -54,6 +54,14 @@ func run(ctx context.Context, name, dirPath, devURL string) error {
 	if err != nil {
 		return err
 	}
+	// Re-hash first, so that removing the newest file (to regenerate it) needs no other tool.
+	sum, err := dir.Checksum()
+	if err != nil {
+		return err
+	}
+	if err := atlas.WriteSumFile(dir, sum); err != nil {
+		return err
+	}
 	return migrate.NamedDiff(ctx, u.String(), name,
 		schema.WithDir(dir),
 		schema.WithMigrationMode(schema.ModeReplay),
