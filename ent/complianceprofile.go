@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 )
 
@@ -30,10 +31,22 @@ type ComplianceProfile struct {
 	Name string `json:"name,omitempty"`
 	// Requirements holds the value of the "requirements" field.
 	Requirements []model.Regulation `json:"requirements,omitempty"`
-	// 0-100; null until assessed
+	// the data, use, place, model and controls the requirements are assessed against
+	Context model.ComplianceContext `json:"context,omitempty"`
+	// 0-100 (docs/engines/compliance.md gives the formula)
 	RiskScore *float64 `json:"risk_score,omitempty"`
-	// Recommendations holds the value of the "recommendations" field.
-	Recommendations []model.ComplianceRecommendation `json:"recommendations,omitempty"`
+	// RiskLevel holds the value of the "risk_level" field.
+	RiskLevel string `json:"risk_level,omitempty"`
+	// the EU AI Act tier of the use case
+	UseCaseTier string `json:"use_case_tier,omitempty"`
+	// the findings: every rule that applies and failed, most serious first, with what to do
+	Recommendations []compliance.Finding `json:"recommendations,omitempty"`
+	// PassedRules holds the value of the "passed_rules" field.
+	PassedRules []compliance.PassedRule `json:"passed_rules,omitempty"`
+	// RuleSetVersion holds the value of the "rule_set_version" field.
+	RuleSetVersion string `json:"rule_set_version,omitempty"`
+	// AssessedAt holds the value of the "assessed_at" field.
+	AssessedAt *time.Time `json:"assessed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ComplianceProfileQuery when eager-loading is set.
 	Edges        ComplianceProfileEdges `json:"edges"`
@@ -65,15 +78,15 @@ func (*ComplianceProfile) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case complianceprofile.FieldRequirements, complianceprofile.FieldRecommendations:
+		case complianceprofile.FieldRequirements, complianceprofile.FieldContext, complianceprofile.FieldRecommendations, complianceprofile.FieldPassedRules:
 			values[i] = new([]byte)
 		case complianceprofile.FieldRiskScore:
 			values[i] = new(sql.NullFloat64)
 		case complianceprofile.FieldID, complianceprofile.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
-		case complianceprofile.FieldName:
+		case complianceprofile.FieldName, complianceprofile.FieldRiskLevel, complianceprofile.FieldUseCaseTier, complianceprofile.FieldRuleSetVersion:
 			values[i] = new(sql.NullString)
-		case complianceprofile.FieldCreatedAt, complianceprofile.FieldUpdatedAt:
+		case complianceprofile.FieldCreatedAt, complianceprofile.FieldUpdatedAt, complianceprofile.FieldAssessedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -128,12 +141,32 @@ func (_m *ComplianceProfile) assignValues(columns []string, values []any) error 
 					return fmt.Errorf("unmarshal field requirements: %w", err)
 				}
 			}
+		case complianceprofile.FieldContext:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field context", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Context); err != nil {
+					return fmt.Errorf("unmarshal field context: %w", err)
+				}
+			}
 		case complianceprofile.FieldRiskScore:
 			if value, ok := values[i].(*sql.NullFloat64); !ok {
 				return fmt.Errorf("unexpected type %T for field risk_score", values[i])
 			} else if value.Valid {
 				_m.RiskScore = new(float64)
 				*_m.RiskScore = value.Float64
+			}
+		case complianceprofile.FieldRiskLevel:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field risk_level", values[i])
+			} else if value.Valid {
+				_m.RiskLevel = value.String
+			}
+		case complianceprofile.FieldUseCaseTier:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field use_case_tier", values[i])
+			} else if value.Valid {
+				_m.UseCaseTier = value.String
 			}
 		case complianceprofile.FieldRecommendations:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -142,6 +175,27 @@ func (_m *ComplianceProfile) assignValues(columns []string, values []any) error 
 				if err := json.Unmarshal(*value, &_m.Recommendations); err != nil {
 					return fmt.Errorf("unmarshal field recommendations: %w", err)
 				}
+			}
+		case complianceprofile.FieldPassedRules:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field passed_rules", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PassedRules); err != nil {
+					return fmt.Errorf("unmarshal field passed_rules: %w", err)
+				}
+			}
+		case complianceprofile.FieldRuleSetVersion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field rule_set_version", values[i])
+			} else if value.Valid {
+				_m.RuleSetVersion = value.String
+			}
+		case complianceprofile.FieldAssessedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field assessed_at", values[i])
+			} else if value.Valid {
+				_m.AssessedAt = new(time.Time)
+				*_m.AssessedAt = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -199,13 +253,33 @@ func (_m *ComplianceProfile) String() string {
 	builder.WriteString("requirements=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Requirements))
 	builder.WriteString(", ")
+	builder.WriteString("context=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Context))
+	builder.WriteString(", ")
 	if v := _m.RiskScore; v != nil {
 		builder.WriteString("risk_score=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
+	builder.WriteString("risk_level=")
+	builder.WriteString(_m.RiskLevel)
+	builder.WriteString(", ")
+	builder.WriteString("use_case_tier=")
+	builder.WriteString(_m.UseCaseTier)
+	builder.WriteString(", ")
 	builder.WriteString("recommendations=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Recommendations))
+	builder.WriteString(", ")
+	builder.WriteString("passed_rules=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PassedRules))
+	builder.WriteString(", ")
+	builder.WriteString("rule_set_version=")
+	builder.WriteString(_m.RuleSetVersion)
+	builder.WriteString(", ")
+	if v := _m.AssessedAt; v != nil {
+		builder.WriteString("assessed_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

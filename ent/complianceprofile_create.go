@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 )
 
@@ -70,6 +72,20 @@ func (_c *ComplianceProfileCreate) SetRequirements(v []model.Regulation) *Compli
 	return _c
 }
 
+// SetContext sets the "context" field.
+func (_c *ComplianceProfileCreate) SetContext(v model.ComplianceContext) *ComplianceProfileCreate {
+	_c.mutation.SetContext(v)
+	return _c
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableContext(v *model.ComplianceContext) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetContext(*v)
+	}
+	return _c
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (_c *ComplianceProfileCreate) SetRiskScore(v float64) *ComplianceProfileCreate {
 	_c.mutation.SetRiskScore(v)
@@ -84,9 +100,71 @@ func (_c *ComplianceProfileCreate) SetNillableRiskScore(v *float64) *ComplianceP
 	return _c
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (_c *ComplianceProfileCreate) SetRiskLevel(v string) *ComplianceProfileCreate {
+	_c.mutation.SetRiskLevel(v)
+	return _c
+}
+
+// SetNillableRiskLevel sets the "risk_level" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableRiskLevel(v *string) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetRiskLevel(*v)
+	}
+	return _c
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (_c *ComplianceProfileCreate) SetUseCaseTier(v string) *ComplianceProfileCreate {
+	_c.mutation.SetUseCaseTier(v)
+	return _c
+}
+
+// SetNillableUseCaseTier sets the "use_case_tier" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableUseCaseTier(v *string) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetUseCaseTier(*v)
+	}
+	return _c
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (_c *ComplianceProfileCreate) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileCreate {
+func (_c *ComplianceProfileCreate) SetRecommendations(v []compliance.Finding) *ComplianceProfileCreate {
 	_c.mutation.SetRecommendations(v)
+	return _c
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (_c *ComplianceProfileCreate) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileCreate {
+	_c.mutation.SetPassedRules(v)
+	return _c
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (_c *ComplianceProfileCreate) SetRuleSetVersion(v string) *ComplianceProfileCreate {
+	_c.mutation.SetRuleSetVersion(v)
+	return _c
+}
+
+// SetNillableRuleSetVersion sets the "rule_set_version" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableRuleSetVersion(v *string) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetRuleSetVersion(*v)
+	}
+	return _c
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (_c *ComplianceProfileCreate) SetAssessedAt(v time.Time) *ComplianceProfileCreate {
+	_c.mutation.SetAssessedAt(v)
+	return _c
+}
+
+// SetNillableAssessedAt sets the "assessed_at" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableAssessedAt(v *time.Time) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetAssessedAt(*v)
+	}
 	return _c
 }
 
@@ -146,9 +224,29 @@ func (_c *ComplianceProfileCreate) defaults() error {
 		v := complianceprofile.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Context(); !ok {
+		v := complianceprofile.DefaultContext
+		_c.mutation.SetContext(v)
+	}
+	if _, ok := _c.mutation.RiskLevel(); !ok {
+		v := complianceprofile.DefaultRiskLevel
+		_c.mutation.SetRiskLevel(v)
+	}
+	if _, ok := _c.mutation.UseCaseTier(); !ok {
+		v := complianceprofile.DefaultUseCaseTier
+		_c.mutation.SetUseCaseTier(v)
+	}
 	if _, ok := _c.mutation.Recommendations(); !ok {
 		v := complianceprofile.DefaultRecommendations
 		_c.mutation.SetRecommendations(v)
+	}
+	if _, ok := _c.mutation.PassedRules(); !ok {
+		v := complianceprofile.DefaultPassedRules
+		_c.mutation.SetPassedRules(v)
+	}
+	if _, ok := _c.mutation.RuleSetVersion(); !ok {
+		v := complianceprofile.DefaultRuleSetVersion
+		_c.mutation.SetRuleSetVersion(v)
 	}
 	return nil
 }
@@ -175,8 +273,29 @@ func (_c *ComplianceProfileCreate) check() error {
 	if _, ok := _c.mutation.Requirements(); !ok {
 		return &ValidationError{Name: "requirements", err: errors.New(`ent: missing required field "ComplianceProfile.requirements"`)}
 	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.Context(); !ok {
+			return &ValidationError{Name: "context", err: errors.New(`ent: missing required field "ComplianceProfile.context"`)}
+		}
+	}
+	if _, ok := _c.mutation.RiskLevel(); !ok {
+		return &ValidationError{Name: "risk_level", err: errors.New(`ent: missing required field "ComplianceProfile.risk_level"`)}
+	}
+	if _, ok := _c.mutation.UseCaseTier(); !ok {
+		return &ValidationError{Name: "use_case_tier", err: errors.New(`ent: missing required field "ComplianceProfile.use_case_tier"`)}
+	}
 	if _, ok := _c.mutation.Recommendations(); !ok {
 		return &ValidationError{Name: "recommendations", err: errors.New(`ent: missing required field "ComplianceProfile.recommendations"`)}
+	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.PassedRules(); !ok {
+			return &ValidationError{Name: "passed_rules", err: errors.New(`ent: missing required field "ComplianceProfile.passed_rules"`)}
+		}
+	}
+	if _, ok := _c.mutation.RuleSetVersion(); !ok {
+		return &ValidationError{Name: "rule_set_version", err: errors.New(`ent: missing required field "ComplianceProfile.rule_set_version"`)}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "ComplianceProfile.owner"`)}
@@ -224,13 +343,37 @@ func (_c *ComplianceProfileCreate) createSpec() (*ComplianceProfile, *sqlgraph.C
 		_spec.SetField(complianceprofile.FieldRequirements, field.TypeJSON, value)
 		_node.Requirements = value
 	}
+	if value, ok := _c.mutation.Context(); ok {
+		_spec.SetField(complianceprofile.FieldContext, field.TypeJSON, value)
+		_node.Context = value
+	}
 	if value, ok := _c.mutation.RiskScore(); ok {
 		_spec.SetField(complianceprofile.FieldRiskScore, field.TypeFloat64, value)
 		_node.RiskScore = &value
 	}
+	if value, ok := _c.mutation.RiskLevel(); ok {
+		_spec.SetField(complianceprofile.FieldRiskLevel, field.TypeString, value)
+		_node.RiskLevel = value
+	}
+	if value, ok := _c.mutation.UseCaseTier(); ok {
+		_spec.SetField(complianceprofile.FieldUseCaseTier, field.TypeString, value)
+		_node.UseCaseTier = value
+	}
 	if value, ok := _c.mutation.Recommendations(); ok {
 		_spec.SetField(complianceprofile.FieldRecommendations, field.TypeJSON, value)
 		_node.Recommendations = value
+	}
+	if value, ok := _c.mutation.PassedRules(); ok {
+		_spec.SetField(complianceprofile.FieldPassedRules, field.TypeJSON, value)
+		_node.PassedRules = value
+	}
+	if value, ok := _c.mutation.RuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
+		_node.RuleSetVersion = value
+	}
+	if value, ok := _c.mutation.AssessedAt(); ok {
+		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
+		_node.AssessedAt = &value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -337,6 +480,18 @@ func (u *ComplianceProfileUpsert) UpdateRequirements() *ComplianceProfileUpsert 
 	return u
 }
 
+// SetContext sets the "context" field.
+func (u *ComplianceProfileUpsert) SetContext(v model.ComplianceContext) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldContext, v)
+	return u
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateContext() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldContext)
+	return u
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (u *ComplianceProfileUpsert) SetRiskScore(v float64) *ComplianceProfileUpsert {
 	u.Set(complianceprofile.FieldRiskScore, v)
@@ -361,8 +516,32 @@ func (u *ComplianceProfileUpsert) ClearRiskScore() *ComplianceProfileUpsert {
 	return u
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (u *ComplianceProfileUpsert) SetRiskLevel(v string) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldRiskLevel, v)
+	return u
+}
+
+// UpdateRiskLevel sets the "risk_level" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateRiskLevel() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldRiskLevel)
+	return u
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (u *ComplianceProfileUpsert) SetUseCaseTier(v string) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldUseCaseTier, v)
+	return u
+}
+
+// UpdateUseCaseTier sets the "use_case_tier" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateUseCaseTier() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldUseCaseTier)
+	return u
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (u *ComplianceProfileUpsert) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpsert {
+func (u *ComplianceProfileUpsert) SetRecommendations(v []compliance.Finding) *ComplianceProfileUpsert {
 	u.Set(complianceprofile.FieldRecommendations, v)
 	return u
 }
@@ -370,6 +549,48 @@ func (u *ComplianceProfileUpsert) SetRecommendations(v []model.ComplianceRecomme
 // UpdateRecommendations sets the "recommendations" field to the value that was provided on create.
 func (u *ComplianceProfileUpsert) UpdateRecommendations() *ComplianceProfileUpsert {
 	u.SetExcluded(complianceprofile.FieldRecommendations)
+	return u
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (u *ComplianceProfileUpsert) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldPassedRules, v)
+	return u
+}
+
+// UpdatePassedRules sets the "passed_rules" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdatePassedRules() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldPassedRules)
+	return u
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (u *ComplianceProfileUpsert) SetRuleSetVersion(v string) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldRuleSetVersion, v)
+	return u
+}
+
+// UpdateRuleSetVersion sets the "rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateRuleSetVersion() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldRuleSetVersion)
+	return u
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (u *ComplianceProfileUpsert) SetAssessedAt(v time.Time) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldAssessedAt, v)
+	return u
+}
+
+// UpdateAssessedAt sets the "assessed_at" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateAssessedAt() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldAssessedAt)
+	return u
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (u *ComplianceProfileUpsert) ClearAssessedAt() *ComplianceProfileUpsert {
+	u.SetNull(complianceprofile.FieldAssessedAt)
 	return u
 }
 
@@ -463,6 +684,20 @@ func (u *ComplianceProfileUpsertOne) UpdateRequirements() *ComplianceProfileUpse
 	})
 }
 
+// SetContext sets the "context" field.
+func (u *ComplianceProfileUpsertOne) SetContext(v model.ComplianceContext) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetContext(v)
+	})
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateContext() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateContext()
+	})
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (u *ComplianceProfileUpsertOne) SetRiskScore(v float64) *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
@@ -491,8 +726,36 @@ func (u *ComplianceProfileUpsertOne) ClearRiskScore() *ComplianceProfileUpsertOn
 	})
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (u *ComplianceProfileUpsertOne) SetRiskLevel(v string) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRiskLevel(v)
+	})
+}
+
+// UpdateRiskLevel sets the "risk_level" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateRiskLevel() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRiskLevel()
+	})
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (u *ComplianceProfileUpsertOne) SetUseCaseTier(v string) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetUseCaseTier(v)
+	})
+}
+
+// UpdateUseCaseTier sets the "use_case_tier" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateUseCaseTier() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateUseCaseTier()
+	})
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (u *ComplianceProfileUpsertOne) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpsertOne {
+func (u *ComplianceProfileUpsertOne) SetRecommendations(v []compliance.Finding) *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.SetRecommendations(v)
 	})
@@ -502,6 +765,55 @@ func (u *ComplianceProfileUpsertOne) SetRecommendations(v []model.ComplianceReco
 func (u *ComplianceProfileUpsertOne) UpdateRecommendations() *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.UpdateRecommendations()
+	})
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (u *ComplianceProfileUpsertOne) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetPassedRules(v)
+	})
+}
+
+// UpdatePassedRules sets the "passed_rules" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdatePassedRules() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdatePassedRules()
+	})
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (u *ComplianceProfileUpsertOne) SetRuleSetVersion(v string) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRuleSetVersion(v)
+	})
+}
+
+// UpdateRuleSetVersion sets the "rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateRuleSetVersion() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRuleSetVersion()
+	})
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (u *ComplianceProfileUpsertOne) SetAssessedAt(v time.Time) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetAssessedAt(v)
+	})
+}
+
+// UpdateAssessedAt sets the "assessed_at" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateAssessedAt() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateAssessedAt()
+	})
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (u *ComplianceProfileUpsertOne) ClearAssessedAt() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearAssessedAt()
 	})
 }
 
@@ -761,6 +1073,20 @@ func (u *ComplianceProfileUpsertBulk) UpdateRequirements() *ComplianceProfileUps
 	})
 }
 
+// SetContext sets the "context" field.
+func (u *ComplianceProfileUpsertBulk) SetContext(v model.ComplianceContext) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetContext(v)
+	})
+}
+
+// UpdateContext sets the "context" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateContext() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateContext()
+	})
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (u *ComplianceProfileUpsertBulk) SetRiskScore(v float64) *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
@@ -789,8 +1115,36 @@ func (u *ComplianceProfileUpsertBulk) ClearRiskScore() *ComplianceProfileUpsertB
 	})
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (u *ComplianceProfileUpsertBulk) SetRiskLevel(v string) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRiskLevel(v)
+	})
+}
+
+// UpdateRiskLevel sets the "risk_level" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateRiskLevel() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRiskLevel()
+	})
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (u *ComplianceProfileUpsertBulk) SetUseCaseTier(v string) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetUseCaseTier(v)
+	})
+}
+
+// UpdateUseCaseTier sets the "use_case_tier" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateUseCaseTier() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateUseCaseTier()
+	})
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (u *ComplianceProfileUpsertBulk) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpsertBulk {
+func (u *ComplianceProfileUpsertBulk) SetRecommendations(v []compliance.Finding) *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.SetRecommendations(v)
 	})
@@ -800,6 +1154,55 @@ func (u *ComplianceProfileUpsertBulk) SetRecommendations(v []model.ComplianceRec
 func (u *ComplianceProfileUpsertBulk) UpdateRecommendations() *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.UpdateRecommendations()
+	})
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (u *ComplianceProfileUpsertBulk) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetPassedRules(v)
+	})
+}
+
+// UpdatePassedRules sets the "passed_rules" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdatePassedRules() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdatePassedRules()
+	})
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (u *ComplianceProfileUpsertBulk) SetRuleSetVersion(v string) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRuleSetVersion(v)
+	})
+}
+
+// UpdateRuleSetVersion sets the "rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateRuleSetVersion() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRuleSetVersion()
+	})
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (u *ComplianceProfileUpsertBulk) SetAssessedAt(v time.Time) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetAssessedAt(v)
+	})
+}
+
+// UpdateAssessedAt sets the "assessed_at" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateAssessedAt() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateAssessedAt()
+	})
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (u *ComplianceProfileUpsertBulk) ClearAssessedAt() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearAssessedAt()
 	})
 }
 

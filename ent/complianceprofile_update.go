@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/predicate"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 )
 
@@ -62,6 +63,20 @@ func (_u *ComplianceProfileUpdate) AppendRequirements(v []model.Regulation) *Com
 	return _u
 }
 
+// SetContext sets the "context" field.
+func (_u *ComplianceProfileUpdate) SetContext(v model.ComplianceContext) *ComplianceProfileUpdate {
+	_u.mutation.SetContext(v)
+	return _u
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableContext(v *model.ComplianceContext) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetContext(*v)
+	}
+	return _u
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (_u *ComplianceProfileUpdate) SetRiskScore(v float64) *ComplianceProfileUpdate {
 	_u.mutation.ResetRiskScore()
@@ -89,15 +104,89 @@ func (_u *ComplianceProfileUpdate) ClearRiskScore() *ComplianceProfileUpdate {
 	return _u
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (_u *ComplianceProfileUpdate) SetRiskLevel(v string) *ComplianceProfileUpdate {
+	_u.mutation.SetRiskLevel(v)
+	return _u
+}
+
+// SetNillableRiskLevel sets the "risk_level" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableRiskLevel(v *string) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetRiskLevel(*v)
+	}
+	return _u
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (_u *ComplianceProfileUpdate) SetUseCaseTier(v string) *ComplianceProfileUpdate {
+	_u.mutation.SetUseCaseTier(v)
+	return _u
+}
+
+// SetNillableUseCaseTier sets the "use_case_tier" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableUseCaseTier(v *string) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetUseCaseTier(*v)
+	}
+	return _u
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (_u *ComplianceProfileUpdate) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpdate {
+func (_u *ComplianceProfileUpdate) SetRecommendations(v []compliance.Finding) *ComplianceProfileUpdate {
 	_u.mutation.SetRecommendations(v)
 	return _u
 }
 
 // AppendRecommendations appends value to the "recommendations" field.
-func (_u *ComplianceProfileUpdate) AppendRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpdate {
+func (_u *ComplianceProfileUpdate) AppendRecommendations(v []compliance.Finding) *ComplianceProfileUpdate {
 	_u.mutation.AppendRecommendations(v)
+	return _u
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (_u *ComplianceProfileUpdate) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileUpdate {
+	_u.mutation.SetPassedRules(v)
+	return _u
+}
+
+// AppendPassedRules appends value to the "passed_rules" field.
+func (_u *ComplianceProfileUpdate) AppendPassedRules(v []compliance.PassedRule) *ComplianceProfileUpdate {
+	_u.mutation.AppendPassedRules(v)
+	return _u
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (_u *ComplianceProfileUpdate) SetRuleSetVersion(v string) *ComplianceProfileUpdate {
+	_u.mutation.SetRuleSetVersion(v)
+	return _u
+}
+
+// SetNillableRuleSetVersion sets the "rule_set_version" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableRuleSetVersion(v *string) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetRuleSetVersion(*v)
+	}
+	return _u
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (_u *ComplianceProfileUpdate) SetAssessedAt(v time.Time) *ComplianceProfileUpdate {
+	_u.mutation.SetAssessedAt(v)
+	return _u
+}
+
+// SetNillableAssessedAt sets the "assessed_at" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableAssessedAt(v *time.Time) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetAssessedAt(*v)
+	}
+	return _u
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (_u *ComplianceProfileUpdate) ClearAssessedAt() *ComplianceProfileUpdate {
+	_u.mutation.ClearAssessedAt()
 	return _u
 }
 
@@ -187,6 +276,9 @@ func (_u *ComplianceProfileUpdate) sqlSave(ctx context.Context) (_node int, err 
 			sqljson.Append(u, complianceprofile.FieldRequirements, value)
 		})
 	}
+	if value, ok := _u.mutation.Context(); ok {
+		_spec.SetField(complianceprofile.FieldContext, field.TypeJSON, value)
+	}
 	if value, ok := _u.mutation.RiskScore(); ok {
 		_spec.SetField(complianceprofile.FieldRiskScore, field.TypeFloat64, value)
 	}
@@ -196,6 +288,12 @@ func (_u *ComplianceProfileUpdate) sqlSave(ctx context.Context) (_node int, err 
 	if _u.mutation.RiskScoreCleared() {
 		_spec.ClearField(complianceprofile.FieldRiskScore, field.TypeFloat64)
 	}
+	if value, ok := _u.mutation.RiskLevel(); ok {
+		_spec.SetField(complianceprofile.FieldRiskLevel, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.UseCaseTier(); ok {
+		_spec.SetField(complianceprofile.FieldUseCaseTier, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Recommendations(); ok {
 		_spec.SetField(complianceprofile.FieldRecommendations, field.TypeJSON, value)
 	}
@@ -203,6 +301,23 @@ func (_u *ComplianceProfileUpdate) sqlSave(ctx context.Context) (_node int, err 
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, complianceprofile.FieldRecommendations, value)
 		})
+	}
+	if value, ok := _u.mutation.PassedRules(); ok {
+		_spec.SetField(complianceprofile.FieldPassedRules, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPassedRules(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldPassedRules, value)
+		})
+	}
+	if value, ok := _u.mutation.RuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.AssessedAt(); ok {
+		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AssessedAtCleared() {
+		_spec.ClearField(complianceprofile.FieldAssessedAt, field.TypeTime)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -256,6 +371,20 @@ func (_u *ComplianceProfileUpdateOne) AppendRequirements(v []model.Regulation) *
 	return _u
 }
 
+// SetContext sets the "context" field.
+func (_u *ComplianceProfileUpdateOne) SetContext(v model.ComplianceContext) *ComplianceProfileUpdateOne {
+	_u.mutation.SetContext(v)
+	return _u
+}
+
+// SetNillableContext sets the "context" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableContext(v *model.ComplianceContext) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetContext(*v)
+	}
+	return _u
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (_u *ComplianceProfileUpdateOne) SetRiskScore(v float64) *ComplianceProfileUpdateOne {
 	_u.mutation.ResetRiskScore()
@@ -283,15 +412,89 @@ func (_u *ComplianceProfileUpdateOne) ClearRiskScore() *ComplianceProfileUpdateO
 	return _u
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (_u *ComplianceProfileUpdateOne) SetRiskLevel(v string) *ComplianceProfileUpdateOne {
+	_u.mutation.SetRiskLevel(v)
+	return _u
+}
+
+// SetNillableRiskLevel sets the "risk_level" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableRiskLevel(v *string) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetRiskLevel(*v)
+	}
+	return _u
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (_u *ComplianceProfileUpdateOne) SetUseCaseTier(v string) *ComplianceProfileUpdateOne {
+	_u.mutation.SetUseCaseTier(v)
+	return _u
+}
+
+// SetNillableUseCaseTier sets the "use_case_tier" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableUseCaseTier(v *string) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetUseCaseTier(*v)
+	}
+	return _u
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (_u *ComplianceProfileUpdateOne) SetRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpdateOne {
+func (_u *ComplianceProfileUpdateOne) SetRecommendations(v []compliance.Finding) *ComplianceProfileUpdateOne {
 	_u.mutation.SetRecommendations(v)
 	return _u
 }
 
 // AppendRecommendations appends value to the "recommendations" field.
-func (_u *ComplianceProfileUpdateOne) AppendRecommendations(v []model.ComplianceRecommendation) *ComplianceProfileUpdateOne {
+func (_u *ComplianceProfileUpdateOne) AppendRecommendations(v []compliance.Finding) *ComplianceProfileUpdateOne {
 	_u.mutation.AppendRecommendations(v)
+	return _u
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (_u *ComplianceProfileUpdateOne) SetPassedRules(v []compliance.PassedRule) *ComplianceProfileUpdateOne {
+	_u.mutation.SetPassedRules(v)
+	return _u
+}
+
+// AppendPassedRules appends value to the "passed_rules" field.
+func (_u *ComplianceProfileUpdateOne) AppendPassedRules(v []compliance.PassedRule) *ComplianceProfileUpdateOne {
+	_u.mutation.AppendPassedRules(v)
+	return _u
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (_u *ComplianceProfileUpdateOne) SetRuleSetVersion(v string) *ComplianceProfileUpdateOne {
+	_u.mutation.SetRuleSetVersion(v)
+	return _u
+}
+
+// SetNillableRuleSetVersion sets the "rule_set_version" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableRuleSetVersion(v *string) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetRuleSetVersion(*v)
+	}
+	return _u
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (_u *ComplianceProfileUpdateOne) SetAssessedAt(v time.Time) *ComplianceProfileUpdateOne {
+	_u.mutation.SetAssessedAt(v)
+	return _u
+}
+
+// SetNillableAssessedAt sets the "assessed_at" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableAssessedAt(v *time.Time) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetAssessedAt(*v)
+	}
+	return _u
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (_u *ComplianceProfileUpdateOne) ClearAssessedAt() *ComplianceProfileUpdateOne {
+	_u.mutation.ClearAssessedAt()
 	return _u
 }
 
@@ -411,6 +614,9 @@ func (_u *ComplianceProfileUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 			sqljson.Append(u, complianceprofile.FieldRequirements, value)
 		})
 	}
+	if value, ok := _u.mutation.Context(); ok {
+		_spec.SetField(complianceprofile.FieldContext, field.TypeJSON, value)
+	}
 	if value, ok := _u.mutation.RiskScore(); ok {
 		_spec.SetField(complianceprofile.FieldRiskScore, field.TypeFloat64, value)
 	}
@@ -420,6 +626,12 @@ func (_u *ComplianceProfileUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 	if _u.mutation.RiskScoreCleared() {
 		_spec.ClearField(complianceprofile.FieldRiskScore, field.TypeFloat64)
 	}
+	if value, ok := _u.mutation.RiskLevel(); ok {
+		_spec.SetField(complianceprofile.FieldRiskLevel, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.UseCaseTier(); ok {
+		_spec.SetField(complianceprofile.FieldUseCaseTier, field.TypeString, value)
+	}
 	if value, ok := _u.mutation.Recommendations(); ok {
 		_spec.SetField(complianceprofile.FieldRecommendations, field.TypeJSON, value)
 	}
@@ -427,6 +639,23 @@ func (_u *ComplianceProfileUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 		_spec.AddModifier(func(u *sql.UpdateBuilder) {
 			sqljson.Append(u, complianceprofile.FieldRecommendations, value)
 		})
+	}
+	if value, ok := _u.mutation.PassedRules(); ok {
+		_spec.SetField(complianceprofile.FieldPassedRules, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPassedRules(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldPassedRules, value)
+		})
+	}
+	if value, ok := _u.mutation.RuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.AssessedAt(); ok {
+		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
+	}
+	if _u.mutation.AssessedAtCleared() {
+		_spec.ClearField(complianceprofile.FieldAssessedAt, field.TypeTime)
 	}
 	_node = &ComplianceProfile{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -64,8 +64,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			complianceprofile.FieldOwnerID:         {Type: field.TypeInt, Column: complianceprofile.FieldOwnerID},
 			complianceprofile.FieldName:            {Type: field.TypeString, Column: complianceprofile.FieldName},
 			complianceprofile.FieldRequirements:    {Type: field.TypeJSON, Column: complianceprofile.FieldRequirements},
+			complianceprofile.FieldContext:         {Type: field.TypeJSON, Column: complianceprofile.FieldContext},
 			complianceprofile.FieldRiskScore:       {Type: field.TypeFloat64, Column: complianceprofile.FieldRiskScore},
+			complianceprofile.FieldRiskLevel:       {Type: field.TypeString, Column: complianceprofile.FieldRiskLevel},
+			complianceprofile.FieldUseCaseTier:     {Type: field.TypeString, Column: complianceprofile.FieldUseCaseTier},
 			complianceprofile.FieldRecommendations: {Type: field.TypeJSON, Column: complianceprofile.FieldRecommendations},
+			complianceprofile.FieldPassedRules:     {Type: field.TypeJSON, Column: complianceprofile.FieldPassedRules},
+			complianceprofile.FieldRuleSetVersion:  {Type: field.TypeString, Column: complianceprofile.FieldRuleSetVersion},
+			complianceprofile.FieldAssessedAt:      {Type: field.TypeTime, Column: complianceprofile.FieldAssessedAt},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -588,14 +594,44 @@ func (f *ComplianceProfileFilter) WhereRequirements(p entql.BytesP) {
 	f.Where(p.Field(complianceprofile.FieldRequirements))
 }
 
+// WhereContext applies the entql json.RawMessage predicate on the context field.
+func (f *ComplianceProfileFilter) WhereContext(p entql.BytesP) {
+	f.Where(p.Field(complianceprofile.FieldContext))
+}
+
 // WhereRiskScore applies the entql float64 predicate on the risk_score field.
 func (f *ComplianceProfileFilter) WhereRiskScore(p entql.Float64P) {
 	f.Where(p.Field(complianceprofile.FieldRiskScore))
 }
 
+// WhereRiskLevel applies the entql string predicate on the risk_level field.
+func (f *ComplianceProfileFilter) WhereRiskLevel(p entql.StringP) {
+	f.Where(p.Field(complianceprofile.FieldRiskLevel))
+}
+
+// WhereUseCaseTier applies the entql string predicate on the use_case_tier field.
+func (f *ComplianceProfileFilter) WhereUseCaseTier(p entql.StringP) {
+	f.Where(p.Field(complianceprofile.FieldUseCaseTier))
+}
+
 // WhereRecommendations applies the entql json.RawMessage predicate on the recommendations field.
 func (f *ComplianceProfileFilter) WhereRecommendations(p entql.BytesP) {
 	f.Where(p.Field(complianceprofile.FieldRecommendations))
+}
+
+// WherePassedRules applies the entql json.RawMessage predicate on the passed_rules field.
+func (f *ComplianceProfileFilter) WherePassedRules(p entql.BytesP) {
+	f.Where(p.Field(complianceprofile.FieldPassedRules))
+}
+
+// WhereRuleSetVersion applies the entql string predicate on the rule_set_version field.
+func (f *ComplianceProfileFilter) WhereRuleSetVersion(p entql.StringP) {
+	f.Where(p.Field(complianceprofile.FieldRuleSetVersion))
+}
+
+// WhereAssessedAt applies the entql time.Time predicate on the assessed_at field.
+func (f *ComplianceProfileFilter) WhereAssessedAt(p entql.TimeP) {
+	f.Where(p.Field(complianceprofile.FieldAssessedAt))
 }
 
 // WhereHasOwner applies a predicate to check if query has an edge owner.

@@ -211,15 +211,45 @@ func (_q *ComplianceProfileQuery) collectField(ctx context.Context, oneNode bool
 				selectedFields = append(selectedFields, complianceprofile.FieldRequirements)
 				fieldSeen[complianceprofile.FieldRequirements] = struct{}{}
 			}
+		case "context":
+			if _, ok := fieldSeen[complianceprofile.FieldContext]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldContext)
+				fieldSeen[complianceprofile.FieldContext] = struct{}{}
+			}
 		case "riskScore":
 			if _, ok := fieldSeen[complianceprofile.FieldRiskScore]; !ok {
 				selectedFields = append(selectedFields, complianceprofile.FieldRiskScore)
 				fieldSeen[complianceprofile.FieldRiskScore] = struct{}{}
 			}
+		case "riskLevel":
+			if _, ok := fieldSeen[complianceprofile.FieldRiskLevel]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldRiskLevel)
+				fieldSeen[complianceprofile.FieldRiskLevel] = struct{}{}
+			}
+		case "useCaseTier":
+			if _, ok := fieldSeen[complianceprofile.FieldUseCaseTier]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldUseCaseTier)
+				fieldSeen[complianceprofile.FieldUseCaseTier] = struct{}{}
+			}
 		case "recommendations":
 			if _, ok := fieldSeen[complianceprofile.FieldRecommendations]; !ok {
 				selectedFields = append(selectedFields, complianceprofile.FieldRecommendations)
 				fieldSeen[complianceprofile.FieldRecommendations] = struct{}{}
+			}
+		case "passedRules":
+			if _, ok := fieldSeen[complianceprofile.FieldPassedRules]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldPassedRules)
+				fieldSeen[complianceprofile.FieldPassedRules] = struct{}{}
+			}
+		case "ruleSetVersion":
+			if _, ok := fieldSeen[complianceprofile.FieldRuleSetVersion]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldRuleSetVersion)
+				fieldSeen[complianceprofile.FieldRuleSetVersion] = struct{}{}
+			}
+		case "assessedAt":
+			if _, ok := fieldSeen[complianceprofile.FieldAssessedAt]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldAssessedAt)
+				fieldSeen[complianceprofile.FieldAssessedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":

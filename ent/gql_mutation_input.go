@@ -75,6 +75,7 @@ func (c *BenchmarkUpdateOne) SetInput(i UpdateBenchmarkInput) *BenchmarkUpdateOn
 type CreateComplianceProfileInput struct {
 	Name         string
 	Requirements []model.Regulation
+	Context      *model.ComplianceContext
 }
 
 // Mutate applies the CreateComplianceProfileInput on the ComplianceProfileMutation builder.
@@ -82,6 +83,9 @@ func (i *CreateComplianceProfileInput) Mutate(m *ComplianceProfileMutation) {
 	m.SetName(i.Name)
 	if v := i.Requirements; v != nil {
 		m.SetRequirements(v)
+	}
+	if v := i.Context; v != nil {
+		m.SetContext(*v)
 	}
 }
 
@@ -96,6 +100,7 @@ type UpdateComplianceProfileInput struct {
 	Name               *string
 	Requirements       []model.Regulation
 	AppendRequirements []model.Regulation
+	Context            *model.ComplianceContext
 }
 
 // Mutate applies the UpdateComplianceProfileInput on the ComplianceProfileMutation builder.
@@ -108,6 +113,9 @@ func (i *UpdateComplianceProfileInput) Mutate(m *ComplianceProfileMutation) {
 	}
 	if i.AppendRequirements != nil {
 		m.AppendRequirements(i.Requirements)
+	}
+	if v := i.Context; v != nil {
+		m.SetContext(*v)
 	}
 }
 

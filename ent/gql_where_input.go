@@ -561,6 +561,33 @@ type ComplianceProfileWhereInput struct {
 	RiskScoreLTE    *float64  `json:"riskScoreLTE,omitempty"`
 	RiskScoreIsNil  bool      `json:"riskScoreIsNil,omitempty"`
 	RiskScoreNotNil bool      `json:"riskScoreNotNil,omitempty"`
+
+	// "rule_set_version" field predicates.
+	RuleSetVersion             *string  `json:"ruleSetVersion,omitempty"`
+	RuleSetVersionNEQ          *string  `json:"ruleSetVersionNEQ,omitempty"`
+	RuleSetVersionIn           []string `json:"ruleSetVersionIn,omitempty"`
+	RuleSetVersionNotIn        []string `json:"ruleSetVersionNotIn,omitempty"`
+	RuleSetVersionGT           *string  `json:"ruleSetVersionGT,omitempty"`
+	RuleSetVersionGTE          *string  `json:"ruleSetVersionGTE,omitempty"`
+	RuleSetVersionLT           *string  `json:"ruleSetVersionLT,omitempty"`
+	RuleSetVersionLTE          *string  `json:"ruleSetVersionLTE,omitempty"`
+	RuleSetVersionContains     *string  `json:"ruleSetVersionContains,omitempty"`
+	RuleSetVersionHasPrefix    *string  `json:"ruleSetVersionHasPrefix,omitempty"`
+	RuleSetVersionHasSuffix    *string  `json:"ruleSetVersionHasSuffix,omitempty"`
+	RuleSetVersionEqualFold    *string  `json:"ruleSetVersionEqualFold,omitempty"`
+	RuleSetVersionContainsFold *string  `json:"ruleSetVersionContainsFold,omitempty"`
+
+	// "assessed_at" field predicates.
+	AssessedAt       *time.Time  `json:"assessedAt,omitempty"`
+	AssessedAtNEQ    *time.Time  `json:"assessedAtNEQ,omitempty"`
+	AssessedAtIn     []time.Time `json:"assessedAtIn,omitempty"`
+	AssessedAtNotIn  []time.Time `json:"assessedAtNotIn,omitempty"`
+	AssessedAtGT     *time.Time  `json:"assessedAtGT,omitempty"`
+	AssessedAtGTE    *time.Time  `json:"assessedAtGTE,omitempty"`
+	AssessedAtLT     *time.Time  `json:"assessedAtLT,omitempty"`
+	AssessedAtLTE    *time.Time  `json:"assessedAtLTE,omitempty"`
+	AssessedAtIsNil  bool        `json:"assessedAtIsNil,omitempty"`
+	AssessedAtNotNil bool        `json:"assessedAtNotNil,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -774,6 +801,75 @@ func (i *ComplianceProfileWhereInput) P() (predicate.ComplianceProfile, error) {
 	}
 	if i.RiskScoreNotNil {
 		predicates = append(predicates, complianceprofile.RiskScoreNotNil())
+	}
+	if i.RuleSetVersion != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionEQ(*i.RuleSetVersion))
+	}
+	if i.RuleSetVersionNEQ != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionNEQ(*i.RuleSetVersionNEQ))
+	}
+	if len(i.RuleSetVersionIn) > 0 {
+		predicates = append(predicates, complianceprofile.RuleSetVersionIn(i.RuleSetVersionIn...))
+	}
+	if len(i.RuleSetVersionNotIn) > 0 {
+		predicates = append(predicates, complianceprofile.RuleSetVersionNotIn(i.RuleSetVersionNotIn...))
+	}
+	if i.RuleSetVersionGT != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionGT(*i.RuleSetVersionGT))
+	}
+	if i.RuleSetVersionGTE != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionGTE(*i.RuleSetVersionGTE))
+	}
+	if i.RuleSetVersionLT != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionLT(*i.RuleSetVersionLT))
+	}
+	if i.RuleSetVersionLTE != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionLTE(*i.RuleSetVersionLTE))
+	}
+	if i.RuleSetVersionContains != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionContains(*i.RuleSetVersionContains))
+	}
+	if i.RuleSetVersionHasPrefix != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionHasPrefix(*i.RuleSetVersionHasPrefix))
+	}
+	if i.RuleSetVersionHasSuffix != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionHasSuffix(*i.RuleSetVersionHasSuffix))
+	}
+	if i.RuleSetVersionEqualFold != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionEqualFold(*i.RuleSetVersionEqualFold))
+	}
+	if i.RuleSetVersionContainsFold != nil {
+		predicates = append(predicates, complianceprofile.RuleSetVersionContainsFold(*i.RuleSetVersionContainsFold))
+	}
+	if i.AssessedAt != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtEQ(*i.AssessedAt))
+	}
+	if i.AssessedAtNEQ != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtNEQ(*i.AssessedAtNEQ))
+	}
+	if len(i.AssessedAtIn) > 0 {
+		predicates = append(predicates, complianceprofile.AssessedAtIn(i.AssessedAtIn...))
+	}
+	if len(i.AssessedAtNotIn) > 0 {
+		predicates = append(predicates, complianceprofile.AssessedAtNotIn(i.AssessedAtNotIn...))
+	}
+	if i.AssessedAtGT != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtGT(*i.AssessedAtGT))
+	}
+	if i.AssessedAtGTE != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtGTE(*i.AssessedAtGTE))
+	}
+	if i.AssessedAtLT != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtLT(*i.AssessedAtLT))
+	}
+	if i.AssessedAtLTE != nil {
+		predicates = append(predicates, complianceprofile.AssessedAtLTE(*i.AssessedAtLTE))
+	}
+	if i.AssessedAtIsNil {
+		predicates = append(predicates, complianceprofile.AssessedAtIsNil())
+	}
+	if i.AssessedAtNotNil {
+		predicates = append(predicates, complianceprofile.AssessedAtNotNil())
 	}
 
 	switch len(predicates) {

@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -1264,10 +1265,17 @@ type ComplianceProfileMutation struct {
 	name                  *string
 	requirements          *[]model.Regulation
 	appendrequirements    []model.Regulation
+	context               *model.ComplianceContext
 	risk_score            *float64
 	addrisk_score         *float64
-	recommendations       *[]model.ComplianceRecommendation
-	appendrecommendations []model.ComplianceRecommendation
+	risk_level            *string
+	use_case_tier         *string
+	recommendations       *[]compliance.Finding
+	appendrecommendations []compliance.Finding
+	passed_rules          *[]compliance.PassedRule
+	appendpassed_rules    []compliance.PassedRule
+	rule_set_version      *string
+	assessed_at           *time.Time
 	clearedFields         map[string]struct{}
 	owner                 *int
 	clearedowner          bool
@@ -1569,6 +1577,42 @@ func (m *ComplianceProfileMutation) ResetRequirements() {
 	m.appendrequirements = nil
 }
 
+// SetContext sets the "context" field.
+func (m *ComplianceProfileMutation) SetContext(mc model.ComplianceContext) {
+	m.context = &mc
+}
+
+// Context returns the value of the "context" field in the mutation.
+func (m *ComplianceProfileMutation) Context() (r model.ComplianceContext, exists bool) {
+	v := m.context
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContext returns the old "context" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldContext(ctx context.Context) (v model.ComplianceContext, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContext is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContext requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContext: %w", err)
+	}
+	return oldValue.Context, nil
+}
+
+// ResetContext resets all changes to the "context" field.
+func (m *ComplianceProfileMutation) ResetContext() {
+	m.context = nil
+}
+
 // SetRiskScore sets the "risk_score" field.
 func (m *ComplianceProfileMutation) SetRiskScore(f float64) {
 	m.risk_score = &f
@@ -1639,14 +1683,86 @@ func (m *ComplianceProfileMutation) ResetRiskScore() {
 	delete(m.clearedFields, complianceprofile.FieldRiskScore)
 }
 
+// SetRiskLevel sets the "risk_level" field.
+func (m *ComplianceProfileMutation) SetRiskLevel(s string) {
+	m.risk_level = &s
+}
+
+// RiskLevel returns the value of the "risk_level" field in the mutation.
+func (m *ComplianceProfileMutation) RiskLevel() (r string, exists bool) {
+	v := m.risk_level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRiskLevel returns the old "risk_level" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldRiskLevel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRiskLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRiskLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRiskLevel: %w", err)
+	}
+	return oldValue.RiskLevel, nil
+}
+
+// ResetRiskLevel resets all changes to the "risk_level" field.
+func (m *ComplianceProfileMutation) ResetRiskLevel() {
+	m.risk_level = nil
+}
+
+// SetUseCaseTier sets the "use_case_tier" field.
+func (m *ComplianceProfileMutation) SetUseCaseTier(s string) {
+	m.use_case_tier = &s
+}
+
+// UseCaseTier returns the value of the "use_case_tier" field in the mutation.
+func (m *ComplianceProfileMutation) UseCaseTier() (r string, exists bool) {
+	v := m.use_case_tier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUseCaseTier returns the old "use_case_tier" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldUseCaseTier(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUseCaseTier is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUseCaseTier requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUseCaseTier: %w", err)
+	}
+	return oldValue.UseCaseTier, nil
+}
+
+// ResetUseCaseTier resets all changes to the "use_case_tier" field.
+func (m *ComplianceProfileMutation) ResetUseCaseTier() {
+	m.use_case_tier = nil
+}
+
 // SetRecommendations sets the "recommendations" field.
-func (m *ComplianceProfileMutation) SetRecommendations(mr []model.ComplianceRecommendation) {
-	m.recommendations = &mr
+func (m *ComplianceProfileMutation) SetRecommendations(c []compliance.Finding) {
+	m.recommendations = &c
 	m.appendrecommendations = nil
 }
 
 // Recommendations returns the value of the "recommendations" field in the mutation.
-func (m *ComplianceProfileMutation) Recommendations() (r []model.ComplianceRecommendation, exists bool) {
+func (m *ComplianceProfileMutation) Recommendations() (r []compliance.Finding, exists bool) {
 	v := m.recommendations
 	if v == nil {
 		return
@@ -1657,7 +1773,7 @@ func (m *ComplianceProfileMutation) Recommendations() (r []model.ComplianceRecom
 // OldRecommendations returns the old "recommendations" field's value of the ComplianceProfile entity.
 // If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *ComplianceProfileMutation) OldRecommendations(ctx context.Context) (v []model.ComplianceRecommendation, err error) {
+func (m *ComplianceProfileMutation) OldRecommendations(ctx context.Context) (v []compliance.Finding, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldRecommendations is only allowed on UpdateOne operations")
 	}
@@ -1671,13 +1787,13 @@ func (m *ComplianceProfileMutation) OldRecommendations(ctx context.Context) (v [
 	return oldValue.Recommendations, nil
 }
 
-// AppendRecommendations adds mr to the "recommendations" field.
-func (m *ComplianceProfileMutation) AppendRecommendations(mr []model.ComplianceRecommendation) {
-	m.appendrecommendations = append(m.appendrecommendations, mr...)
+// AppendRecommendations adds c to the "recommendations" field.
+func (m *ComplianceProfileMutation) AppendRecommendations(c []compliance.Finding) {
+	m.appendrecommendations = append(m.appendrecommendations, c...)
 }
 
 // AppendedRecommendations returns the list of values that were appended to the "recommendations" field in this mutation.
-func (m *ComplianceProfileMutation) AppendedRecommendations() ([]model.ComplianceRecommendation, bool) {
+func (m *ComplianceProfileMutation) AppendedRecommendations() ([]compliance.Finding, bool) {
 	if len(m.appendrecommendations) == 0 {
 		return nil, false
 	}
@@ -1688,6 +1804,142 @@ func (m *ComplianceProfileMutation) AppendedRecommendations() ([]model.Complianc
 func (m *ComplianceProfileMutation) ResetRecommendations() {
 	m.recommendations = nil
 	m.appendrecommendations = nil
+}
+
+// SetPassedRules sets the "passed_rules" field.
+func (m *ComplianceProfileMutation) SetPassedRules(cr []compliance.PassedRule) {
+	m.passed_rules = &cr
+	m.appendpassed_rules = nil
+}
+
+// PassedRules returns the value of the "passed_rules" field in the mutation.
+func (m *ComplianceProfileMutation) PassedRules() (r []compliance.PassedRule, exists bool) {
+	v := m.passed_rules
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassedRules returns the old "passed_rules" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldPassedRules(ctx context.Context) (v []compliance.PassedRule, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassedRules is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassedRules requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassedRules: %w", err)
+	}
+	return oldValue.PassedRules, nil
+}
+
+// AppendPassedRules adds cr to the "passed_rules" field.
+func (m *ComplianceProfileMutation) AppendPassedRules(cr []compliance.PassedRule) {
+	m.appendpassed_rules = append(m.appendpassed_rules, cr...)
+}
+
+// AppendedPassedRules returns the list of values that were appended to the "passed_rules" field in this mutation.
+func (m *ComplianceProfileMutation) AppendedPassedRules() ([]compliance.PassedRule, bool) {
+	if len(m.appendpassed_rules) == 0 {
+		return nil, false
+	}
+	return m.appendpassed_rules, true
+}
+
+// ResetPassedRules resets all changes to the "passed_rules" field.
+func (m *ComplianceProfileMutation) ResetPassedRules() {
+	m.passed_rules = nil
+	m.appendpassed_rules = nil
+}
+
+// SetRuleSetVersion sets the "rule_set_version" field.
+func (m *ComplianceProfileMutation) SetRuleSetVersion(s string) {
+	m.rule_set_version = &s
+}
+
+// RuleSetVersion returns the value of the "rule_set_version" field in the mutation.
+func (m *ComplianceProfileMutation) RuleSetVersion() (r string, exists bool) {
+	v := m.rule_set_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRuleSetVersion returns the old "rule_set_version" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldRuleSetVersion(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRuleSetVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRuleSetVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRuleSetVersion: %w", err)
+	}
+	return oldValue.RuleSetVersion, nil
+}
+
+// ResetRuleSetVersion resets all changes to the "rule_set_version" field.
+func (m *ComplianceProfileMutation) ResetRuleSetVersion() {
+	m.rule_set_version = nil
+}
+
+// SetAssessedAt sets the "assessed_at" field.
+func (m *ComplianceProfileMutation) SetAssessedAt(t time.Time) {
+	m.assessed_at = &t
+}
+
+// AssessedAt returns the value of the "assessed_at" field in the mutation.
+func (m *ComplianceProfileMutation) AssessedAt() (r time.Time, exists bool) {
+	v := m.assessed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssessedAt returns the old "assessed_at" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldAssessedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssessedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssessedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssessedAt: %w", err)
+	}
+	return oldValue.AssessedAt, nil
+}
+
+// ClearAssessedAt clears the value of the "assessed_at" field.
+func (m *ComplianceProfileMutation) ClearAssessedAt() {
+	m.assessed_at = nil
+	m.clearedFields[complianceprofile.FieldAssessedAt] = struct{}{}
+}
+
+// AssessedAtCleared returns if the "assessed_at" field was cleared in this mutation.
+func (m *ComplianceProfileMutation) AssessedAtCleared() bool {
+	_, ok := m.clearedFields[complianceprofile.FieldAssessedAt]
+	return ok
+}
+
+// ResetAssessedAt resets all changes to the "assessed_at" field.
+func (m *ComplianceProfileMutation) ResetAssessedAt() {
+	m.assessed_at = nil
+	delete(m.clearedFields, complianceprofile.FieldAssessedAt)
 }
 
 // ClearOwner clears the "owner" edge to the User entity.
@@ -1751,7 +2003,7 @@ func (m *ComplianceProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ComplianceProfileMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, complianceprofile.FieldCreatedAt)
 	}
@@ -1767,11 +2019,29 @@ func (m *ComplianceProfileMutation) Fields() []string {
 	if m.requirements != nil {
 		fields = append(fields, complianceprofile.FieldRequirements)
 	}
+	if m.context != nil {
+		fields = append(fields, complianceprofile.FieldContext)
+	}
 	if m.risk_score != nil {
 		fields = append(fields, complianceprofile.FieldRiskScore)
 	}
+	if m.risk_level != nil {
+		fields = append(fields, complianceprofile.FieldRiskLevel)
+	}
+	if m.use_case_tier != nil {
+		fields = append(fields, complianceprofile.FieldUseCaseTier)
+	}
 	if m.recommendations != nil {
 		fields = append(fields, complianceprofile.FieldRecommendations)
+	}
+	if m.passed_rules != nil {
+		fields = append(fields, complianceprofile.FieldPassedRules)
+	}
+	if m.rule_set_version != nil {
+		fields = append(fields, complianceprofile.FieldRuleSetVersion)
+	}
+	if m.assessed_at != nil {
+		fields = append(fields, complianceprofile.FieldAssessedAt)
 	}
 	return fields
 }
@@ -1791,10 +2061,22 @@ func (m *ComplianceProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case complianceprofile.FieldRequirements:
 		return m.Requirements()
+	case complianceprofile.FieldContext:
+		return m.Context()
 	case complianceprofile.FieldRiskScore:
 		return m.RiskScore()
+	case complianceprofile.FieldRiskLevel:
+		return m.RiskLevel()
+	case complianceprofile.FieldUseCaseTier:
+		return m.UseCaseTier()
 	case complianceprofile.FieldRecommendations:
 		return m.Recommendations()
+	case complianceprofile.FieldPassedRules:
+		return m.PassedRules()
+	case complianceprofile.FieldRuleSetVersion:
+		return m.RuleSetVersion()
+	case complianceprofile.FieldAssessedAt:
+		return m.AssessedAt()
 	}
 	return nil, false
 }
@@ -1814,10 +2096,22 @@ func (m *ComplianceProfileMutation) OldField(ctx context.Context, name string) (
 		return m.OldName(ctx)
 	case complianceprofile.FieldRequirements:
 		return m.OldRequirements(ctx)
+	case complianceprofile.FieldContext:
+		return m.OldContext(ctx)
 	case complianceprofile.FieldRiskScore:
 		return m.OldRiskScore(ctx)
+	case complianceprofile.FieldRiskLevel:
+		return m.OldRiskLevel(ctx)
+	case complianceprofile.FieldUseCaseTier:
+		return m.OldUseCaseTier(ctx)
 	case complianceprofile.FieldRecommendations:
 		return m.OldRecommendations(ctx)
+	case complianceprofile.FieldPassedRules:
+		return m.OldPassedRules(ctx)
+	case complianceprofile.FieldRuleSetVersion:
+		return m.OldRuleSetVersion(ctx)
+	case complianceprofile.FieldAssessedAt:
+		return m.OldAssessedAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown ComplianceProfile field %s", name)
 }
@@ -1862,6 +2156,13 @@ func (m *ComplianceProfileMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetRequirements(v)
 		return nil
+	case complianceprofile.FieldContext:
+		v, ok := value.(model.ComplianceContext)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContext(v)
+		return nil
 	case complianceprofile.FieldRiskScore:
 		v, ok := value.(float64)
 		if !ok {
@@ -1869,12 +2170,47 @@ func (m *ComplianceProfileMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetRiskScore(v)
 		return nil
+	case complianceprofile.FieldRiskLevel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRiskLevel(v)
+		return nil
+	case complianceprofile.FieldUseCaseTier:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUseCaseTier(v)
+		return nil
 	case complianceprofile.FieldRecommendations:
-		v, ok := value.([]model.ComplianceRecommendation)
+		v, ok := value.([]compliance.Finding)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRecommendations(v)
+		return nil
+	case complianceprofile.FieldPassedRules:
+		v, ok := value.([]compliance.PassedRule)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassedRules(v)
+		return nil
+	case complianceprofile.FieldRuleSetVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRuleSetVersion(v)
+		return nil
+	case complianceprofile.FieldAssessedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssessedAt(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile field %s", name)
@@ -1924,6 +2260,9 @@ func (m *ComplianceProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(complianceprofile.FieldRiskScore) {
 		fields = append(fields, complianceprofile.FieldRiskScore)
 	}
+	if m.FieldCleared(complianceprofile.FieldAssessedAt) {
+		fields = append(fields, complianceprofile.FieldAssessedAt)
+	}
 	return fields
 }
 
@@ -1940,6 +2279,9 @@ func (m *ComplianceProfileMutation) ClearField(name string) error {
 	switch name {
 	case complianceprofile.FieldRiskScore:
 		m.ClearRiskScore()
+		return nil
+	case complianceprofile.FieldAssessedAt:
+		m.ClearAssessedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile nullable field %s", name)
@@ -1964,11 +2306,29 @@ func (m *ComplianceProfileMutation) ResetField(name string) error {
 	case complianceprofile.FieldRequirements:
 		m.ResetRequirements()
 		return nil
+	case complianceprofile.FieldContext:
+		m.ResetContext()
+		return nil
 	case complianceprofile.FieldRiskScore:
 		m.ResetRiskScore()
 		return nil
+	case complianceprofile.FieldRiskLevel:
+		m.ResetRiskLevel()
+		return nil
+	case complianceprofile.FieldUseCaseTier:
+		m.ResetUseCaseTier()
+		return nil
 	case complianceprofile.FieldRecommendations:
 		m.ResetRecommendations()
+		return nil
+	case complianceprofile.FieldPassedRules:
+		m.ResetPassedRules()
+		return nil
+	case complianceprofile.FieldRuleSetVersion:
+		m.ResetRuleSetVersion()
+		return nil
+	case complianceprofile.FieldAssessedAt:
+		m.ResetAssessedAt()
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile field %s", name)

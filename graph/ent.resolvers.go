@@ -18,8 +18,17 @@ import (
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/graph/generated"
+	"github.com/modelarchitect/architect/internal/compliance"
 	pipeline1 "github.com/modelarchitect/architect/internal/pipeline"
 )
+
+func (r *complianceProfileResolver) RiskLevel(ctx context.Context, obj *ent.ComplianceProfile) (compliance.Level, error) {
+	return compliance.Level(obj.RiskLevel), nil
+}
+
+func (r *complianceProfileResolver) UseCaseTier(ctx context.Context, obj *ent.ComplianceProfile) (compliance.RiskTier, error) {
+	return compliance.RiskTier(obj.UseCaseTier), nil
+}
 
 func (r *pipelineResolver) Nodes(ctx context.Context, obj *ent.Pipeline) ([]*pipeline1.Node, error) {
 	return ptrs(obj.Nodes, nil)

@@ -78,11 +78,11 @@ func (r *mutationResolver) DeleteBenchmark(ctx context.Context, id int) (int, er
 }
 
 func (r *mutationResolver) CreateComplianceProfile(ctx context.Context, input ent.CreateComplianceProfileInput) (*ent.ComplianceProfile, error) {
-	return r.ent(ctx).ComplianceProfile.Create().SetInput(input).Save(ctx)
+	return r.Ops.CreateComplianceProfile(ctx, input)
 }
 
 func (r *mutationResolver) UpdateComplianceProfile(ctx context.Context, id int, input ent.UpdateComplianceProfileInput) (*ent.ComplianceProfile, error) {
-	return r.ent(ctx).ComplianceProfile.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.Ops.UpdateComplianceProfile(ctx, id, input)
 }
 
 func (r *mutationResolver) DeleteComplianceProfile(ctx context.Context, id int) (int, error) {

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 )
 
@@ -26,10 +27,22 @@ const (
 	FieldName = "name"
 	// FieldRequirements holds the string denoting the requirements field in the database.
 	FieldRequirements = "requirements"
+	// FieldContext holds the string denoting the context field in the database.
+	FieldContext = "context"
 	// FieldRiskScore holds the string denoting the risk_score field in the database.
 	FieldRiskScore = "risk_score"
+	// FieldRiskLevel holds the string denoting the risk_level field in the database.
+	FieldRiskLevel = "risk_level"
+	// FieldUseCaseTier holds the string denoting the use_case_tier field in the database.
+	FieldUseCaseTier = "use_case_tier"
 	// FieldRecommendations holds the string denoting the recommendations field in the database.
 	FieldRecommendations = "recommendations"
+	// FieldPassedRules holds the string denoting the passed_rules field in the database.
+	FieldPassedRules = "passed_rules"
+	// FieldRuleSetVersion holds the string denoting the rule_set_version field in the database.
+	FieldRuleSetVersion = "rule_set_version"
+	// FieldAssessedAt holds the string denoting the assessed_at field in the database.
+	FieldAssessedAt = "assessed_at"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// Table holds the table name of the complianceprofile in the database.
@@ -51,8 +64,14 @@ var Columns = []string{
 	FieldOwnerID,
 	FieldName,
 	FieldRequirements,
+	FieldContext,
 	FieldRiskScore,
+	FieldRiskLevel,
+	FieldUseCaseTier,
 	FieldRecommendations,
+	FieldPassedRules,
+	FieldRuleSetVersion,
+	FieldAssessedAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -81,8 +100,18 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultContext holds the default value on creation for the "context" field.
+	DefaultContext model.ComplianceContext
+	// DefaultRiskLevel holds the default value on creation for the "risk_level" field.
+	DefaultRiskLevel string
+	// DefaultUseCaseTier holds the default value on creation for the "use_case_tier" field.
+	DefaultUseCaseTier string
 	// DefaultRecommendations holds the default value on creation for the "recommendations" field.
-	DefaultRecommendations []model.ComplianceRecommendation
+	DefaultRecommendations []compliance.Finding
+	// DefaultPassedRules holds the default value on creation for the "passed_rules" field.
+	DefaultPassedRules []compliance.PassedRule
+	// DefaultRuleSetVersion holds the default value on creation for the "rule_set_version" field.
+	DefaultRuleSetVersion string
 )
 
 // OrderOption defines the ordering options for the ComplianceProfile queries.
@@ -116,6 +145,26 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByRiskScore orders the results by the risk_score field.
 func ByRiskScore(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRiskScore, opts...).ToFunc()
+}
+
+// ByRiskLevel orders the results by the risk_level field.
+func ByRiskLevel(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRiskLevel, opts...).ToFunc()
+}
+
+// ByUseCaseTier orders the results by the use_case_tier field.
+func ByUseCaseTier(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUseCaseTier, opts...).ToFunc()
+}
+
+// ByRuleSetVersion orders the results by the rule_set_version field.
+func ByRuleSetVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRuleSetVersion, opts...).ToFunc()
+}
+
+// ByAssessedAt orders the results by the assessed_at field.
+func ByAssessedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAssessedAt, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

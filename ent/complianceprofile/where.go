@@ -80,6 +80,26 @@ func RiskScore(v float64) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldEQ(FieldRiskScore, v))
 }
 
+// RiskLevel applies equality check predicate on the "risk_level" field. It's identical to RiskLevelEQ.
+func RiskLevel(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldRiskLevel, v))
+}
+
+// UseCaseTier applies equality check predicate on the "use_case_tier" field. It's identical to UseCaseTierEQ.
+func UseCaseTier(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldUseCaseTier, v))
+}
+
+// RuleSetVersion applies equality check predicate on the "rule_set_version" field. It's identical to RuleSetVersionEQ.
+func RuleSetVersion(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldRuleSetVersion, v))
+}
+
+// AssessedAt applies equality check predicate on the "assessed_at" field. It's identical to AssessedAtEQ.
+func AssessedAt(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldAssessedAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldEQ(FieldCreatedAt, v))
@@ -293,6 +313,251 @@ func RiskScoreIsNil() predicate.ComplianceProfile {
 // RiskScoreNotNil applies the NotNil predicate on the "risk_score" field.
 func RiskScoreNotNil() predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldNotNull(FieldRiskScore))
+}
+
+// RiskLevelEQ applies the EQ predicate on the "risk_level" field.
+func RiskLevelEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldRiskLevel, v))
+}
+
+// RiskLevelNEQ applies the NEQ predicate on the "risk_level" field.
+func RiskLevelNEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldRiskLevel, v))
+}
+
+// RiskLevelIn applies the In predicate on the "risk_level" field.
+func RiskLevelIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldRiskLevel, vs...))
+}
+
+// RiskLevelNotIn applies the NotIn predicate on the "risk_level" field.
+func RiskLevelNotIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldRiskLevel, vs...))
+}
+
+// RiskLevelGT applies the GT predicate on the "risk_level" field.
+func RiskLevelGT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldRiskLevel, v))
+}
+
+// RiskLevelGTE applies the GTE predicate on the "risk_level" field.
+func RiskLevelGTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldRiskLevel, v))
+}
+
+// RiskLevelLT applies the LT predicate on the "risk_level" field.
+func RiskLevelLT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldRiskLevel, v))
+}
+
+// RiskLevelLTE applies the LTE predicate on the "risk_level" field.
+func RiskLevelLTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldRiskLevel, v))
+}
+
+// RiskLevelContains applies the Contains predicate on the "risk_level" field.
+func RiskLevelContains(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContains(FieldRiskLevel, v))
+}
+
+// RiskLevelHasPrefix applies the HasPrefix predicate on the "risk_level" field.
+func RiskLevelHasPrefix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasPrefix(FieldRiskLevel, v))
+}
+
+// RiskLevelHasSuffix applies the HasSuffix predicate on the "risk_level" field.
+func RiskLevelHasSuffix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasSuffix(FieldRiskLevel, v))
+}
+
+// RiskLevelEqualFold applies the EqualFold predicate on the "risk_level" field.
+func RiskLevelEqualFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEqualFold(FieldRiskLevel, v))
+}
+
+// RiskLevelContainsFold applies the ContainsFold predicate on the "risk_level" field.
+func RiskLevelContainsFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldRiskLevel, v))
+}
+
+// UseCaseTierEQ applies the EQ predicate on the "use_case_tier" field.
+func UseCaseTierEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldUseCaseTier, v))
+}
+
+// UseCaseTierNEQ applies the NEQ predicate on the "use_case_tier" field.
+func UseCaseTierNEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldUseCaseTier, v))
+}
+
+// UseCaseTierIn applies the In predicate on the "use_case_tier" field.
+func UseCaseTierIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldUseCaseTier, vs...))
+}
+
+// UseCaseTierNotIn applies the NotIn predicate on the "use_case_tier" field.
+func UseCaseTierNotIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldUseCaseTier, vs...))
+}
+
+// UseCaseTierGT applies the GT predicate on the "use_case_tier" field.
+func UseCaseTierGT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldUseCaseTier, v))
+}
+
+// UseCaseTierGTE applies the GTE predicate on the "use_case_tier" field.
+func UseCaseTierGTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldUseCaseTier, v))
+}
+
+// UseCaseTierLT applies the LT predicate on the "use_case_tier" field.
+func UseCaseTierLT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldUseCaseTier, v))
+}
+
+// UseCaseTierLTE applies the LTE predicate on the "use_case_tier" field.
+func UseCaseTierLTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldUseCaseTier, v))
+}
+
+// UseCaseTierContains applies the Contains predicate on the "use_case_tier" field.
+func UseCaseTierContains(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContains(FieldUseCaseTier, v))
+}
+
+// UseCaseTierHasPrefix applies the HasPrefix predicate on the "use_case_tier" field.
+func UseCaseTierHasPrefix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasPrefix(FieldUseCaseTier, v))
+}
+
+// UseCaseTierHasSuffix applies the HasSuffix predicate on the "use_case_tier" field.
+func UseCaseTierHasSuffix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasSuffix(FieldUseCaseTier, v))
+}
+
+// UseCaseTierEqualFold applies the EqualFold predicate on the "use_case_tier" field.
+func UseCaseTierEqualFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEqualFold(FieldUseCaseTier, v))
+}
+
+// UseCaseTierContainsFold applies the ContainsFold predicate on the "use_case_tier" field.
+func UseCaseTierContainsFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldUseCaseTier, v))
+}
+
+// RuleSetVersionEQ applies the EQ predicate on the "rule_set_version" field.
+func RuleSetVersionEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionNEQ applies the NEQ predicate on the "rule_set_version" field.
+func RuleSetVersionNEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionIn applies the In predicate on the "rule_set_version" field.
+func RuleSetVersionIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldRuleSetVersion, vs...))
+}
+
+// RuleSetVersionNotIn applies the NotIn predicate on the "rule_set_version" field.
+func RuleSetVersionNotIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldRuleSetVersion, vs...))
+}
+
+// RuleSetVersionGT applies the GT predicate on the "rule_set_version" field.
+func RuleSetVersionGT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionGTE applies the GTE predicate on the "rule_set_version" field.
+func RuleSetVersionGTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionLT applies the LT predicate on the "rule_set_version" field.
+func RuleSetVersionLT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionLTE applies the LTE predicate on the "rule_set_version" field.
+func RuleSetVersionLTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionContains applies the Contains predicate on the "rule_set_version" field.
+func RuleSetVersionContains(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContains(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionHasPrefix applies the HasPrefix predicate on the "rule_set_version" field.
+func RuleSetVersionHasPrefix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasPrefix(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionHasSuffix applies the HasSuffix predicate on the "rule_set_version" field.
+func RuleSetVersionHasSuffix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasSuffix(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionEqualFold applies the EqualFold predicate on the "rule_set_version" field.
+func RuleSetVersionEqualFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEqualFold(FieldRuleSetVersion, v))
+}
+
+// RuleSetVersionContainsFold applies the ContainsFold predicate on the "rule_set_version" field.
+func RuleSetVersionContainsFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldRuleSetVersion, v))
+}
+
+// AssessedAtEQ applies the EQ predicate on the "assessed_at" field.
+func AssessedAtEQ(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldAssessedAt, v))
+}
+
+// AssessedAtNEQ applies the NEQ predicate on the "assessed_at" field.
+func AssessedAtNEQ(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldAssessedAt, v))
+}
+
+// AssessedAtIn applies the In predicate on the "assessed_at" field.
+func AssessedAtIn(vs ...time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldAssessedAt, vs...))
+}
+
+// AssessedAtNotIn applies the NotIn predicate on the "assessed_at" field.
+func AssessedAtNotIn(vs ...time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldAssessedAt, vs...))
+}
+
+// AssessedAtGT applies the GT predicate on the "assessed_at" field.
+func AssessedAtGT(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldAssessedAt, v))
+}
+
+// AssessedAtGTE applies the GTE predicate on the "assessed_at" field.
+func AssessedAtGTE(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldAssessedAt, v))
+}
+
+// AssessedAtLT applies the LT predicate on the "assessed_at" field.
+func AssessedAtLT(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldAssessedAt, v))
+}
+
+// AssessedAtLTE applies the LTE predicate on the "assessed_at" field.
+func AssessedAtLTE(v time.Time) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldAssessedAt, v))
+}
+
+// AssessedAtIsNil applies the IsNil predicate on the "assessed_at" field.
+func AssessedAtIsNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIsNull(FieldAssessedAt))
+}
+
+// AssessedAtNotNil applies the NotNil predicate on the "assessed_at" field.
+func AssessedAtNotNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotNull(FieldAssessedAt))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

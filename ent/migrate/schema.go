@@ -59,8 +59,14 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "requirements", Type: field.TypeJSON},
+		{Name: "context", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'{}'::jsonb", "sqlite3": "'{}'"}},
 		{Name: "risk_score", Type: field.TypeFloat64, Nullable: true},
+		{Name: "risk_level", Type: field.TypeString, Default: "NONE"},
+		{Name: "use_case_tier", Type: field.TypeString, Default: "UNCLASSIFIED"},
 		{Name: "recommendations", Type: field.TypeJSON},
+		{Name: "passed_rules", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'[]'::jsonb", "sqlite3": "'[]'"}},
+		{Name: "rule_set_version", Type: field.TypeString, Default: ""},
+		{Name: "assessed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// ComplianceProfilesTable holds the schema information for the "compliance_profiles" table.
@@ -71,7 +77,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "compliance_profiles_users_compliance_profiles",
-				Columns:    []*schema.Column{ComplianceProfilesColumns[7]},
+				Columns:    []*schema.Column{ComplianceProfilesColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -80,7 +86,7 @@ var (
 			{
 				Name:    "complianceprofile_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ComplianceProfilesColumns[7]},
+				Columns: []*schema.Column{ComplianceProfilesColumns[13]},
 			},
 		},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/schema"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 
 	"entgo.io/ent"
@@ -127,10 +128,30 @@ func init() {
 			return nil
 		}
 	}()
+	// complianceprofileDescContext is the schema descriptor for context field.
+	complianceprofileDescContext := complianceprofileFields[2].Descriptor()
+	// complianceprofile.DefaultContext holds the default value on creation for the context field.
+	complianceprofile.DefaultContext = complianceprofileDescContext.Default.(model.ComplianceContext)
+	// complianceprofileDescRiskLevel is the schema descriptor for risk_level field.
+	complianceprofileDescRiskLevel := complianceprofileFields[4].Descriptor()
+	// complianceprofile.DefaultRiskLevel holds the default value on creation for the risk_level field.
+	complianceprofile.DefaultRiskLevel = complianceprofileDescRiskLevel.Default.(string)
+	// complianceprofileDescUseCaseTier is the schema descriptor for use_case_tier field.
+	complianceprofileDescUseCaseTier := complianceprofileFields[5].Descriptor()
+	// complianceprofile.DefaultUseCaseTier holds the default value on creation for the use_case_tier field.
+	complianceprofile.DefaultUseCaseTier = complianceprofileDescUseCaseTier.Default.(string)
 	// complianceprofileDescRecommendations is the schema descriptor for recommendations field.
-	complianceprofileDescRecommendations := complianceprofileFields[3].Descriptor()
+	complianceprofileDescRecommendations := complianceprofileFields[6].Descriptor()
 	// complianceprofile.DefaultRecommendations holds the default value on creation for the recommendations field.
-	complianceprofile.DefaultRecommendations = complianceprofileDescRecommendations.Default.([]model.ComplianceRecommendation)
+	complianceprofile.DefaultRecommendations = complianceprofileDescRecommendations.Default.([]compliance.Finding)
+	// complianceprofileDescPassedRules is the schema descriptor for passed_rules field.
+	complianceprofileDescPassedRules := complianceprofileFields[7].Descriptor()
+	// complianceprofile.DefaultPassedRules holds the default value on creation for the passed_rules field.
+	complianceprofile.DefaultPassedRules = complianceprofileDescPassedRules.Default.([]compliance.PassedRule)
+	// complianceprofileDescRuleSetVersion is the schema descriptor for rule_set_version field.
+	complianceprofileDescRuleSetVersion := complianceprofileFields[8].Descriptor()
+	// complianceprofile.DefaultRuleSetVersion holds the default value on creation for the rule_set_version field.
+	complianceprofile.DefaultRuleSetVersion = complianceprofileDescRuleSetVersion.Default.(string)
 	deploymentMixin := schema.Deployment{}.Mixin()
 	deployment.Policy = privacy.NewPolicies(deploymentMixin[1], schema.Deployment{})
 	deployment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -3,9 +3,12 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 )
 
@@ -20,10 +23,21 @@ func (ComplianceProfile) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
 		field.JSON("requirements", []model.Regulation{}),
-		field.Float("risk_score").Optional().Nillable().Comment("0-100; null until assessed").
+		field.JSON("context", model.ComplianceContext{}).Default(model.ComplianceContext{}).
+			Comment("the data, use, place, model and controls the requirements are assessed against").
+			Annotations(entsql.DefaultExprs(map[string]string{dialect.Postgres: "'{}'::jsonb", dialect.SQLite: "'{}'"})),
+		field.Float("risk_score").Optional().Nillable().Comment("0-100 (docs/engines/compliance.md gives the formula)").
 			Annotations(entgql.OrderField("RISK_SCORE"), computed),
-		field.JSON("recommendations", []model.ComplianceRecommendation{}).Default([]model.ComplianceRecommendation{}).
-			Annotations(computed),
+		field.String("risk_level").Default("NONE").Annotations(entgql.Type("RiskLevel"), entgql.Skip(entgql.SkipWhereInput), computed),
+		field.String("use_case_tier").Default("UNCLASSIFIED").Comment("the EU AI Act tier of the use case").
+			Annotations(entgql.Type("AIActTier"), entgql.Skip(entgql.SkipWhereInput), computed),
+		field.JSON("recommendations", []compliance.Finding{}).Default([]compliance.Finding{}).
+			Comment("the findings: every rule that applies and failed, most serious first, with what to do").
+			Annotations(computed, entgql.Type("[ComplianceFinding!]")),
+		field.JSON("passed_rules", []compliance.PassedRule{}).Default([]compliance.PassedRule{}).
+			Annotations(computed, entgql.Type("[PassedRule!]"), emptyJSONList),
+		field.String("rule_set_version").Default("").Annotations(computed),
+		field.Time("assessed_at").Optional().Nillable().Annotations(computed),
 	}
 }
 

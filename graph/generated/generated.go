@@ -21,6 +21,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
@@ -200,15 +201,67 @@ type ComplexityRoot struct {
 		Tier       func(childComplexity int) int
 	}
 
+	ComplianceAssessment struct {
+		Findings       func(childComplexity int) int
+		Level          func(childComplexity int) int
+		NotApplicable  func(childComplexity int) int
+		Passed         func(childComplexity int) int
+		RuleSetVersion func(childComplexity int) int
+		Score          func(childComplexity int) int
+		UseCaseTier    func(childComplexity int) int
+	}
+
+	ComplianceContext struct {
+		AIDisclosure            func(childComplexity int) int
+		AccessControls          func(childComplexity int) int
+		AutomatedDecisions      func(childComplexity int) int
+		BAASigned               func(childComplexity int) int
+		ConformityAssessment    func(childComplexity int) int
+		DPA                     func(childComplexity int) int
+		DPIA                    func(childComplexity int) int
+		DataCategories          func(childComplexity int) int
+		EncryptionInTransit     func(childComplexity int) int
+		HumanOversight          func(childComplexity int) int
+		Logging                 func(childComplexity int) int
+		Model                   func(childComplexity int) int
+		PIIMasking              func(childComplexity int) int
+		ParentalConsent         func(childComplexity int) int
+		PaymentCardMasking      func(childComplexity int) int
+		Provider                func(childComplexity int) int
+		Region                  func(childComplexity int) int
+		RetentionDays           func(childComplexity int) int
+		RiskManagement          func(childComplexity int) int
+		SelfHosted              func(childComplexity int) int
+		ServiceProviderContract func(childComplexity int) int
+		TransferMechanism       func(childComplexity int) int
+		UseCase                 func(childComplexity int) int
+	}
+
+	ComplianceFinding struct {
+		Evidence       func(childComplexity int) int
+		Message        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		Regulation     func(childComplexity int) int
+		RuleID         func(childComplexity int) int
+		Severity       func(childComplexity int) int
+		Source         func(childComplexity int) int
+	}
+
 	ComplianceProfile struct {
+		AssessedAt      func(childComplexity int) int
+		Context         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
 		Owner           func(childComplexity int) int
+		PassedRules     func(childComplexity int) int
 		Recommendations func(childComplexity int) int
 		Requirements    func(childComplexity int) int
+		RiskLevel       func(childComplexity int) int
 		RiskScore       func(childComplexity int) int
+		RuleSetVersion  func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
+		UseCaseTier     func(childComplexity int) int
 	}
 
 	ComplianceProfileConnection struct {
@@ -222,12 +275,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
-	ComplianceRecommendation struct {
-		Message        func(childComplexity int) int
-		Recommendation func(childComplexity int) int
-		Regulation     func(childComplexity int) int
-		RuleID         func(childComplexity int) int
-		Severity       func(childComplexity int) int
+	ComplianceUseCase struct {
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Source      func(childComplexity int) int
+		Tier        func(childComplexity int) int
 	}
 
 	Counterfactual struct {
@@ -494,6 +546,13 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PassedRule struct {
+		Regulation func(childComplexity int) int
+		RuleID     func(childComplexity int) int
+		Severity   func(childComplexity int) int
+		Source     func(childComplexity int) int
+	}
+
 	PathLatency struct {
 		Millis func(childComplexity int) int
 		Path   func(childComplexity int) int
@@ -601,9 +660,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AssessCompliance   func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
 		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		CatalogVersion     func(childComplexity int) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
+		ComplianceUseCases func(childComplexity int) int
 		Deployments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
 		EstimateDeployment func(childComplexity int, input deployment.Request) int
 		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
@@ -818,6 +879,9 @@ type CandidateQualityResolver interface {
 	Tier(ctx context.Context, obj *simulation.Quality) (*int, error)
 }
 type ComplianceProfileResolver interface {
+	RiskLevel(ctx context.Context, obj *ent.ComplianceProfile) (compliance.Level, error)
+	UseCaseTier(ctx context.Context, obj *ent.ComplianceProfile) (compliance.RiskTier, error)
+
 	Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error)
 }
 type DeploymentResolver interface {
@@ -899,6 +963,8 @@ type QueryResolver interface {
 	Models(ctx context.Context, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) ([]*catalog.Model, error)
 	InstanceTypes(ctx context.Context, where *gqlmodel.InstanceTypeWhereInput) ([]*catalog.Instance, error)
 	CatalogVersion(ctx context.Context) (string, error)
+	AssessCompliance(ctx context.Context, input gqlmodel.ComplianceAssessmentInput) (*compliance.Result, error)
+	ComplianceUseCases(ctx context.Context) ([]*compliance.UseCase, error)
 	EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error)
 	Me(ctx context.Context) (*ent.User, error)
 	ValidatePipeline(ctx context.Context, input pipeline.Pipeline) (*pipeline.Analysis, error)
@@ -1513,6 +1579,243 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplexityTier.Tier(childComplexity), true
 
+	case "ComplianceAssessment.findings":
+		if e.ComplexityRoot.ComplianceAssessment.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.Findings(childComplexity), true
+	case "ComplianceAssessment.level":
+		if e.ComplexityRoot.ComplianceAssessment.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.Level(childComplexity), true
+	case "ComplianceAssessment.notApplicable":
+		if e.ComplexityRoot.ComplianceAssessment.NotApplicable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.NotApplicable(childComplexity), true
+	case "ComplianceAssessment.passed":
+		if e.ComplexityRoot.ComplianceAssessment.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.Passed(childComplexity), true
+	case "ComplianceAssessment.ruleSetVersion":
+		if e.ComplexityRoot.ComplianceAssessment.RuleSetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.RuleSetVersion(childComplexity), true
+	case "ComplianceAssessment.score":
+		if e.ComplexityRoot.ComplianceAssessment.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.Score(childComplexity), true
+	case "ComplianceAssessment.useCaseTier":
+		if e.ComplexityRoot.ComplianceAssessment.UseCaseTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.UseCaseTier(childComplexity), true
+
+	case "ComplianceContext.aiDisclosure":
+		if e.ComplexityRoot.ComplianceContext.AIDisclosure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AIDisclosure(childComplexity), true
+	case "ComplianceContext.accessControls":
+		if e.ComplexityRoot.ComplianceContext.AccessControls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AccessControls(childComplexity), true
+	case "ComplianceContext.automatedDecisions":
+		if e.ComplexityRoot.ComplianceContext.AutomatedDecisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AutomatedDecisions(childComplexity), true
+	case "ComplianceContext.baaSigned":
+		if e.ComplexityRoot.ComplianceContext.BAASigned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.BAASigned(childComplexity), true
+	case "ComplianceContext.conformityAssessment":
+		if e.ComplexityRoot.ComplianceContext.ConformityAssessment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.ConformityAssessment(childComplexity), true
+	case "ComplianceContext.dpa":
+		if e.ComplexityRoot.ComplianceContext.DPA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.DPA(childComplexity), true
+	case "ComplianceContext.dpia":
+		if e.ComplexityRoot.ComplianceContext.DPIA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.DPIA(childComplexity), true
+	case "ComplianceContext.dataCategories":
+		if e.ComplexityRoot.ComplianceContext.DataCategories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.DataCategories(childComplexity), true
+	case "ComplianceContext.encryptionInTransit":
+		if e.ComplexityRoot.ComplianceContext.EncryptionInTransit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.EncryptionInTransit(childComplexity), true
+	case "ComplianceContext.humanOversight":
+		if e.ComplexityRoot.ComplianceContext.HumanOversight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.HumanOversight(childComplexity), true
+	case "ComplianceContext.logging":
+		if e.ComplexityRoot.ComplianceContext.Logging == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Logging(childComplexity), true
+	case "ComplianceContext.model":
+		if e.ComplexityRoot.ComplianceContext.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Model(childComplexity), true
+	case "ComplianceContext.piiMasking":
+		if e.ComplexityRoot.ComplianceContext.PIIMasking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.PIIMasking(childComplexity), true
+	case "ComplianceContext.parentalConsent":
+		if e.ComplexityRoot.ComplianceContext.ParentalConsent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.ParentalConsent(childComplexity), true
+	case "ComplianceContext.paymentCardMasking":
+		if e.ComplexityRoot.ComplianceContext.PaymentCardMasking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.PaymentCardMasking(childComplexity), true
+	case "ComplianceContext.provider":
+		if e.ComplexityRoot.ComplianceContext.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Provider(childComplexity), true
+	case "ComplianceContext.region":
+		if e.ComplexityRoot.ComplianceContext.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Region(childComplexity), true
+	case "ComplianceContext.retentionDays":
+		if e.ComplexityRoot.ComplianceContext.RetentionDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.RetentionDays(childComplexity), true
+	case "ComplianceContext.riskManagement":
+		if e.ComplexityRoot.ComplianceContext.RiskManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.RiskManagement(childComplexity), true
+	case "ComplianceContext.selfHosted":
+		if e.ComplexityRoot.ComplianceContext.SelfHosted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.SelfHosted(childComplexity), true
+	case "ComplianceContext.serviceProviderContract":
+		if e.ComplexityRoot.ComplianceContext.ServiceProviderContract == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.ServiceProviderContract(childComplexity), true
+	case "ComplianceContext.transferMechanism":
+		if e.ComplexityRoot.ComplianceContext.TransferMechanism == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.TransferMechanism(childComplexity), true
+	case "ComplianceContext.useCase":
+		if e.ComplexityRoot.ComplianceContext.UseCase == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.UseCase(childComplexity), true
+
+	case "ComplianceFinding.evidence":
+		if e.ComplexityRoot.ComplianceFinding.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Evidence(childComplexity), true
+	case "ComplianceFinding.message":
+		if e.ComplexityRoot.ComplianceFinding.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Message(childComplexity), true
+	case "ComplianceFinding.recommendation":
+		if e.ComplexityRoot.ComplianceFinding.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Recommendation(childComplexity), true
+	case "ComplianceFinding.regulation":
+		if e.ComplexityRoot.ComplianceFinding.Regulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Regulation(childComplexity), true
+	case "ComplianceFinding.ruleId":
+		if e.ComplexityRoot.ComplianceFinding.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.RuleID(childComplexity), true
+	case "ComplianceFinding.severity":
+		if e.ComplexityRoot.ComplianceFinding.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Severity(childComplexity), true
+	case "ComplianceFinding.source":
+		if e.ComplexityRoot.ComplianceFinding.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Source(childComplexity), true
+
+	case "ComplianceProfile.assessedAt":
+		if e.ComplexityRoot.ComplianceProfile.AssessedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.AssessedAt(childComplexity), true
+	case "ComplianceProfile.context":
+		if e.ComplexityRoot.ComplianceProfile.Context == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.Context(childComplexity), true
 	case "ComplianceProfile.createdAt":
 		if e.ComplexityRoot.ComplianceProfile.CreatedAt == nil {
 			break
@@ -1537,6 +1840,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.Owner(childComplexity), true
+	case "ComplianceProfile.passedRules":
+		if e.ComplexityRoot.ComplianceProfile.PassedRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.PassedRules(childComplexity), true
 	case "ComplianceProfile.recommendations":
 		if e.ComplexityRoot.ComplianceProfile.Recommendations == nil {
 			break
@@ -1549,18 +1858,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.Requirements(childComplexity), true
+	case "ComplianceProfile.riskLevel":
+		if e.ComplexityRoot.ComplianceProfile.RiskLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.RiskLevel(childComplexity), true
 	case "ComplianceProfile.riskScore":
 		if e.ComplexityRoot.ComplianceProfile.RiskScore == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.RiskScore(childComplexity), true
+	case "ComplianceProfile.ruleSetVersion":
+		if e.ComplexityRoot.ComplianceProfile.RuleSetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.RuleSetVersion(childComplexity), true
 	case "ComplianceProfile.updatedAt":
 		if e.ComplexityRoot.ComplianceProfile.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.UpdatedAt(childComplexity), true
+	case "ComplianceProfile.useCaseTier":
+		if e.ComplexityRoot.ComplianceProfile.UseCaseTier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.UseCaseTier(childComplexity), true
 
 	case "ComplianceProfileConnection.edges":
 		if e.ComplexityRoot.ComplianceProfileConnection.Edges == nil {
@@ -1594,36 +1921,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceProfileEdge.Node(childComplexity), true
 
-	case "ComplianceRecommendation.message":
-		if e.ComplexityRoot.ComplianceRecommendation.Message == nil {
+	case "ComplianceUseCase.description":
+		if e.ComplexityRoot.ComplianceUseCase.Description == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ComplianceRecommendation.Message(childComplexity), true
-	case "ComplianceRecommendation.recommendation":
-		if e.ComplexityRoot.ComplianceRecommendation.Recommendation == nil {
+		return e.ComplexityRoot.ComplianceUseCase.Description(childComplexity), true
+	case "ComplianceUseCase.id":
+		if e.ComplexityRoot.ComplianceUseCase.ID == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ComplianceRecommendation.Recommendation(childComplexity), true
-	case "ComplianceRecommendation.regulation":
-		if e.ComplexityRoot.ComplianceRecommendation.Regulation == nil {
+		return e.ComplexityRoot.ComplianceUseCase.ID(childComplexity), true
+	case "ComplianceUseCase.source":
+		if e.ComplexityRoot.ComplianceUseCase.Source == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ComplianceRecommendation.Regulation(childComplexity), true
-	case "ComplianceRecommendation.ruleId":
-		if e.ComplexityRoot.ComplianceRecommendation.RuleID == nil {
+		return e.ComplexityRoot.ComplianceUseCase.Source(childComplexity), true
+	case "ComplianceUseCase.tier":
+		if e.ComplexityRoot.ComplianceUseCase.Tier == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ComplianceRecommendation.RuleID(childComplexity), true
-	case "ComplianceRecommendation.severity":
-		if e.ComplexityRoot.ComplianceRecommendation.Severity == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ComplianceRecommendation.Severity(childComplexity), true
+		return e.ComplexityRoot.ComplianceUseCase.Tier(childComplexity), true
 
 	case "Counterfactual.description":
 		if e.ComplexityRoot.Counterfactual.Description == nil {
@@ -2834,6 +3155,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PassedRule.regulation":
+		if e.ComplexityRoot.PassedRule.Regulation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.Regulation(childComplexity), true
+	case "PassedRule.ruleId":
+		if e.ComplexityRoot.PassedRule.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.RuleID(childComplexity), true
+	case "PassedRule.severity":
+		if e.ComplexityRoot.PassedRule.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.Severity(childComplexity), true
+	case "PassedRule.source":
+		if e.ComplexityRoot.PassedRule.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.Source(childComplexity), true
+
 	case "PathLatency.millis":
 		if e.ComplexityRoot.PathLatency.Millis == nil {
 			break
@@ -3266,6 +3612,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provenance.Source(childComplexity), true
 
+	case "Query.assessCompliance":
+		if e.ComplexityRoot.Query.AssessCompliance == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assessCompliance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AssessCompliance(childComplexity, args["input"].(gqlmodel.ComplianceAssessmentInput)), true
 	case "Query.benchmarks":
 		if e.ComplexityRoot.Query.Benchmarks == nil {
 			break
@@ -3294,6 +3651,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ComplianceProfiles(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ComplianceProfileOrder), args["where"].(*ent.ComplianceProfileWhereInput)), true
+	case "Query.complianceUseCases":
+		if e.ComplexityRoot.Query.ComplianceUseCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ComplianceUseCases(childComplexity), true
 	case "Query.deployments":
 		if e.ComplexityRoot.Query.Deployments == nil {
 			break
@@ -4251,6 +4614,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
 			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("ComplianceAssessmentInput", ec.unmarshalInputComplianceAssessmentInput),
+			graphql.NewInputUnmarshaler("ComplianceContextInput", ec.unmarshalInputComplianceContextInput),
 			graphql.NewInputUnmarshaler("ComplianceProfileOrder", ec.unmarshalInputComplianceProfileOrder),
 			graphql.NewInputUnmarshaler("ComplianceProfileWhereInput", ec.unmarshalInputComplianceProfileWhereInput),
 			graphql.NewInputUnmarshaler("CreateBenchmarkInput", ec.unmarshalInputCreateBenchmarkInput),
@@ -4518,6 +4883,193 @@ extend type Query {
   instanceTypes(where: InstanceTypeWhereInput): [InstanceType!]! @hasRole(role: FREE)
   "The version of the catalog in use (a content hash)."
   catalogVersion: String! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
+	{Name: "../compliance.graphqls", Input: `# The compliance advisor (internal/compliance): rules as data, each traceable to its regulation and article.
+# docs/engines/compliance.md gives the rules, the region table and the score formula.
+
+enum DataCategory {
+  "Personal data / personal information."
+  PII
+  "Protected health information."
+  PHI
+  "Cardholder data (PAN)."
+  PAYMENT_CARD
+  BIOMETRIC
+  "Data of children."
+  CHILDREN
+}
+
+"""
+The GDPR basis for processing outside the EEA.
+"""
+enum TransferMechanism {
+  NONE
+  "Standard contractual clauses, Art. 46(2)(c)."
+  SCC
+  "An adequacy decision, Art. 45."
+  ADEQUACY
+  "EU-US Data Privacy Framework, Decision (EU) 2023/1795."
+  DPF
+  "Binding corporate rules, Art. 47."
+  BCR
+}
+
+enum RiskLevel {
+  NONE
+  LOW
+  MEDIUM
+  HIGH
+  CRITICAL
+  PROHIBITED
+}
+
+enum FindingSeverity {
+  PROHIBITED
+  CRITICAL
+  HIGH
+  MEDIUM
+  LOW
+}
+
+"""
+The EU AI Act's risk tier of a use case.
+"""
+enum AIActTier {
+  "Art. 5 practices."
+  PROHIBITED
+  "Art. 6 and Annex III."
+  HIGH
+  "Art. 50 transparency."
+  LIMITED
+  MINIMAL
+  UNCLASSIFIED
+}
+
+"""
+The data, the use, where and by which model it is processed, and which controls are in place. A control
+left false counts as not confirmed.
+"""
+type ComplianceContext {
+  dataCategories: [DataCategory!]!
+  "A use-case id from complianceUseCases, e.g. EMPLOYMENT, CREDIT_SCORING, CUSTOMER_SUPPORT; empty: not classified."
+  useCase: String!
+  "The model API or cloud, for messages."
+  provider: String!
+  "A cloud region (eu-west-1, europe-west4, westeurope, …) or a model-API data zone (US, EU, APAC, CN, GLOBAL)."
+  region: String!
+  "A catalog model id; its regions and attestations (e.g. HIPAA BAA eligibility) come from the catalog."
+  model: String!
+  "The team runs the model on its own infrastructure in region."
+  selfHosted: Boolean!
+  "Decisions with legal or similarly significant effects on people."
+  automatedDecisions: Boolean!
+  humanOversight: Boolean!
+  logging: Boolean!
+  piiMasking: Boolean! @goField(name: "PIIMasking")
+  paymentCardMasking: Boolean!
+  encryptionInTransit: Boolean!
+  accessControls: Boolean!
+  "An EU AI Act Art. 9 risk-management system exists."
+  riskManagement: Boolean!
+  "EU AI Act Art. 43 conformity assessment done."
+  conformityAssessment: Boolean!
+  dpia: Boolean! @goField(name: "DPIA")
+  "GDPR Art. 28 processor agreement signed."
+  dpa: Boolean! @goField(name: "DPA")
+  "HIPAA business associate agreement signed."
+  baaSigned: Boolean! @goField(name: "BAASigned")
+  serviceProviderContract: Boolean!
+  "People are told they deal with AI."
+  aiDisclosure: Boolean! @goField(name: "AIDisclosure")
+  parentalConsent: Boolean!
+  "How long prompts and outputs are kept; 0: not kept."
+  retentionDays: Int!
+  transferMechanism: TransferMechanism!
+}
+
+input ComplianceContextInput {
+  dataCategories: [DataCategory!] = []
+  useCase: String = ""
+  provider: String = ""
+  region: String = ""
+  model: String = ""
+  selfHosted: Boolean = false
+  automatedDecisions: Boolean = false
+  humanOversight: Boolean = false
+  logging: Boolean = false
+  piiMasking: Boolean = false @goField(name: "PIIMasking")
+  paymentCardMasking: Boolean = false
+  encryptionInTransit: Boolean = false
+  accessControls: Boolean = false
+  riskManagement: Boolean = false
+  conformityAssessment: Boolean = false
+  dpia: Boolean = false @goField(name: "DPIA")
+  dpa: Boolean = false @goField(name: "DPA")
+  baaSigned: Boolean = false @goField(name: "BAASigned")
+  serviceProviderContract: Boolean = false
+  aiDisclosure: Boolean = false @goField(name: "AIDisclosure")
+  parentalConsent: Boolean = false
+  retentionDays: Int = 0
+  transferMechanism: TransferMechanism = NONE
+}
+
+"""
+A rule that applies and failed.
+"""
+type ComplianceFinding {
+  ruleId: String! @goField(name: "RuleID")
+  regulation: String!
+  "The article or section the rule comes from."
+  source: String!
+  severity: FindingSeverity!
+  message: String!
+  recommendation: String!
+  "The facts that put the rule in scope and made it fail."
+  evidence: [String!]!
+}
+
+"""
+A rule that applies and holds.
+"""
+type PassedRule {
+  ruleId: String! @goField(name: "RuleID")
+  regulation: String!
+  source: String!
+  "The severity it would have had."
+  severity: FindingSeverity!
+}
+
+type ComplianceAssessment {
+  ruleSetVersion: String!
+  "0 to 100: no finding 0, a prohibited practice 100, otherwise within the band of the worst finding (docs/engines/compliance.md)."
+  score: Int!
+  level: RiskLevel!
+  useCaseTier: AIActTier!
+  "Most serious first."
+  findings: [ComplianceFinding!]!
+  passed: [PassedRule!]!
+  "Ids of rules out of scope here."
+  notApplicable: [String!]!
+}
+
+type ComplianceUseCase {
+  id: String! @goField(name: "ID")
+  tier: AIActTier!
+  source: String!
+  description: String!
+}
+
+input ComplianceAssessmentInput {
+  requirements: [Regulation!]!
+  context: ComplianceContextInput!
+}
+
+extend type Query {
+  "Assesses requirements in a context without saving anything."
+  assessCompliance(input: ComplianceAssessmentInput!): ComplianceAssessment! @hasRole(role: FREE)
+  "The use cases the rules know, with their EU AI Act tier."
+  complianceUseCases: [ComplianceUseCase!]! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../deployment.graphqls", Input: `# Deployment planning (internal/deployment): instance sizing on the GPU catalog, costs in US dollars.
@@ -4876,10 +5428,25 @@ type ComplianceProfile implements Node {
   name: String!
   requirements: [Regulation!]!
   """
-  0-100; null until assessed
+  the data, use, place, model and controls the requirements are assessed against
+  """
+  context: ComplianceContext!
+  """
+  0-100 (docs/engines/compliance.md gives the formula)
   """
   riskScore: Float
-  recommendations: [ComplianceRecommendation!]!
+  riskLevel: RiskLevel!
+  """
+  the EU AI Act tier of the use case
+  """
+  useCaseTier: AIActTier!
+  """
+  the findings: every rule that applies and failed, most serious first, with what to do
+  """
+  recommendations: [ComplianceFinding!]!
+  passedRules: [PassedRule!]!
+  ruleSetVersion: String!
+  assessedAt: Time
 }
 """
 A connection to a list of items.
@@ -5003,6 +5570,35 @@ input ComplianceProfileWhereInput {
   riskScoreLTE: Float
   riskScoreIsNil: Boolean
   riskScoreNotNil: Boolean
+  """
+  rule_set_version field predicates
+  """
+  ruleSetVersion: String
+  ruleSetVersionNEQ: String
+  ruleSetVersionIn: [String!]
+  ruleSetVersionNotIn: [String!]
+  ruleSetVersionGT: String
+  ruleSetVersionGTE: String
+  ruleSetVersionLT: String
+  ruleSetVersionLTE: String
+  ruleSetVersionContains: String
+  ruleSetVersionHasPrefix: String
+  ruleSetVersionHasSuffix: String
+  ruleSetVersionEqualFold: String
+  ruleSetVersionContainsFold: String
+  """
+  assessed_at field predicates
+  """
+  assessedAt: Time
+  assessedAtNEQ: Time
+  assessedAtIn: [Time!]
+  assessedAtNotIn: [Time!]
+  assessedAtGT: Time
+  assessedAtGTE: Time
+  assessedAtLT: Time
+  assessedAtLTE: Time
+  assessedAtIsNil: Boolean
+  assessedAtNotNil: Boolean
 }
 """
 CreateBenchmarkInput is used for create Benchmark object.
@@ -5023,6 +5619,10 @@ Input was generated by ent.
 input CreateComplianceProfileInput {
   name: String!
   requirements: [Regulation!]!
+  """
+  the data, use, place, model and controls the requirements are assessed against
+  """
+  context: ComplianceContextInput
 }
 """
 CreateDeploymentInput is used for create Deployment object.
@@ -6321,6 +6921,10 @@ input UpdateComplianceProfileInput {
   name: String
   requirements: [Regulation!]
   appendRequirements: [Regulation!]
+  """
+  the data, use, place, model and controls the requirements are assessed against
+  """
+  context: ComplianceContextInput
 }
 """
 UpdateDeploymentInput is used for update Deployment object.
@@ -6829,14 +7433,6 @@ type BenchmarkModelResult {
   passed: Int!
   total: Int!
   accuracy: Float!
-}
-
-type ComplianceRecommendation {
-  ruleId: String!
-  regulation: String!
-  severity: String!
-  message: String!
-  recommendation: String!
 }
 
 type ExperimentMetrics {
@@ -7968,6 +8564,98 @@ func (ec *executionContext) childFields_ComplexityTier(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type ComplexityTier", field.Name)
 }
 
+func (ec *executionContext) childFields_ComplianceAssessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleSetVersion":
+		return ec.fieldContext_ComplianceAssessment_ruleSetVersion(ctx, field)
+	case "score":
+		return ec.fieldContext_ComplianceAssessment_score(ctx, field)
+	case "level":
+		return ec.fieldContext_ComplianceAssessment_level(ctx, field)
+	case "useCaseTier":
+		return ec.fieldContext_ComplianceAssessment_useCaseTier(ctx, field)
+	case "findings":
+		return ec.fieldContext_ComplianceAssessment_findings(ctx, field)
+	case "passed":
+		return ec.fieldContext_ComplianceAssessment_passed(ctx, field)
+	case "notApplicable":
+		return ec.fieldContext_ComplianceAssessment_notApplicable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceAssessment", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceContext(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataCategories":
+		return ec.fieldContext_ComplianceContext_dataCategories(ctx, field)
+	case "useCase":
+		return ec.fieldContext_ComplianceContext_useCase(ctx, field)
+	case "provider":
+		return ec.fieldContext_ComplianceContext_provider(ctx, field)
+	case "region":
+		return ec.fieldContext_ComplianceContext_region(ctx, field)
+	case "model":
+		return ec.fieldContext_ComplianceContext_model(ctx, field)
+	case "selfHosted":
+		return ec.fieldContext_ComplianceContext_selfHosted(ctx, field)
+	case "automatedDecisions":
+		return ec.fieldContext_ComplianceContext_automatedDecisions(ctx, field)
+	case "humanOversight":
+		return ec.fieldContext_ComplianceContext_humanOversight(ctx, field)
+	case "logging":
+		return ec.fieldContext_ComplianceContext_logging(ctx, field)
+	case "piiMasking":
+		return ec.fieldContext_ComplianceContext_piiMasking(ctx, field)
+	case "paymentCardMasking":
+		return ec.fieldContext_ComplianceContext_paymentCardMasking(ctx, field)
+	case "encryptionInTransit":
+		return ec.fieldContext_ComplianceContext_encryptionInTransit(ctx, field)
+	case "accessControls":
+		return ec.fieldContext_ComplianceContext_accessControls(ctx, field)
+	case "riskManagement":
+		return ec.fieldContext_ComplianceContext_riskManagement(ctx, field)
+	case "conformityAssessment":
+		return ec.fieldContext_ComplianceContext_conformityAssessment(ctx, field)
+	case "dpia":
+		return ec.fieldContext_ComplianceContext_dpia(ctx, field)
+	case "dpa":
+		return ec.fieldContext_ComplianceContext_dpa(ctx, field)
+	case "baaSigned":
+		return ec.fieldContext_ComplianceContext_baaSigned(ctx, field)
+	case "serviceProviderContract":
+		return ec.fieldContext_ComplianceContext_serviceProviderContract(ctx, field)
+	case "aiDisclosure":
+		return ec.fieldContext_ComplianceContext_aiDisclosure(ctx, field)
+	case "parentalConsent":
+		return ec.fieldContext_ComplianceContext_parentalConsent(ctx, field)
+	case "retentionDays":
+		return ec.fieldContext_ComplianceContext_retentionDays(ctx, field)
+	case "transferMechanism":
+		return ec.fieldContext_ComplianceContext_transferMechanism(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceContext", field.Name)
+}
+
+func (ec *executionContext) childFields_ComplianceFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_ComplianceFinding_ruleId(ctx, field)
+	case "regulation":
+		return ec.fieldContext_ComplianceFinding_regulation(ctx, field)
+	case "source":
+		return ec.fieldContext_ComplianceFinding_source(ctx, field)
+	case "severity":
+		return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+	case "message":
+		return ec.fieldContext_ComplianceFinding_message(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_ComplianceFinding_recommendation(ctx, field)
+	case "evidence":
+		return ec.fieldContext_ComplianceFinding_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceFinding", field.Name)
+}
+
 func (ec *executionContext) childFields_ComplianceProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -7980,10 +8668,22 @@ func (ec *executionContext) childFields_ComplianceProfile(ctx context.Context, f
 		return ec.fieldContext_ComplianceProfile_name(ctx, field)
 	case "requirements":
 		return ec.fieldContext_ComplianceProfile_requirements(ctx, field)
+	case "context":
+		return ec.fieldContext_ComplianceProfile_context(ctx, field)
 	case "riskScore":
 		return ec.fieldContext_ComplianceProfile_riskScore(ctx, field)
+	case "riskLevel":
+		return ec.fieldContext_ComplianceProfile_riskLevel(ctx, field)
+	case "useCaseTier":
+		return ec.fieldContext_ComplianceProfile_useCaseTier(ctx, field)
 	case "recommendations":
 		return ec.fieldContext_ComplianceProfile_recommendations(ctx, field)
+	case "passedRules":
+		return ec.fieldContext_ComplianceProfile_passedRules(ctx, field)
+	case "ruleSetVersion":
+		return ec.fieldContext_ComplianceProfile_ruleSetVersion(ctx, field)
+	case "assessedAt":
+		return ec.fieldContext_ComplianceProfile_assessedAt(ctx, field)
 	case "owner":
 		return ec.fieldContext_ComplianceProfile_owner(ctx, field)
 	}
@@ -8012,20 +8712,18 @@ func (ec *executionContext) childFields_ComplianceProfileEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceProfileEdge", field.Name)
 }
 
-func (ec *executionContext) childFields_ComplianceRecommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+func (ec *executionContext) childFields_ComplianceUseCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "ruleId":
-		return ec.fieldContext_ComplianceRecommendation_ruleId(ctx, field)
-	case "regulation":
-		return ec.fieldContext_ComplianceRecommendation_regulation(ctx, field)
-	case "severity":
-		return ec.fieldContext_ComplianceRecommendation_severity(ctx, field)
-	case "message":
-		return ec.fieldContext_ComplianceRecommendation_message(ctx, field)
-	case "recommendation":
-		return ec.fieldContext_ComplianceRecommendation_recommendation(ctx, field)
+	case "id":
+		return ec.fieldContext_ComplianceUseCase_id(ctx, field)
+	case "tier":
+		return ec.fieldContext_ComplianceUseCase_tier(ctx, field)
+	case "source":
+		return ec.fieldContext_ComplianceUseCase_source(ctx, field)
+	case "description":
+		return ec.fieldContext_ComplianceUseCase_description(ctx, field)
 	}
-	return nil, fmt.Errorf("no field named %q was found under type ComplianceRecommendation", field.Name)
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceUseCase", field.Name)
 }
 
 func (ec *executionContext) childFields_Counterfactual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8492,6 +9190,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PassedRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_PassedRule_ruleId(ctx, field)
+	case "regulation":
+		return ec.fieldContext_PassedRule_regulation(ctx, field)
+	case "source":
+		return ec.fieldContext_PassedRule_source(ctx, field)
+	case "severity":
+		return ec.fieldContext_PassedRule_severity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PassedRule", field.Name)
 }
 
 func (ec *executionContext) childFields_PathLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9665,6 +10377,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_assessCompliance_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.ComplianceAssessmentInput, error) {
+			return ec.unmarshalNComplianceAssessmentInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplianceAssessmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -13017,6 +13743,875 @@ func (ec *executionContext) fieldContext_ComplexityTier_tier(_ context.Context, 
 	return graphql.NewScalarFieldContext("ComplexityTier", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ComplianceAssessment_ruleSetVersion(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_ruleSetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleSetVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_ruleSetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceAssessment_score(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplianceAssessment_level(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.Level) graphql.Marshaler {
+			return ec.marshalNRiskLevel2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "RiskLevel")
+}
+
+func (ec *executionContext) _ComplianceAssessment_useCaseTier(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_useCaseTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UseCaseTier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.RiskTier) graphql.Marshaler {
+			return ec.marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_useCaseTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "AIActTier")
+}
+
+func (ec *executionContext) _ComplianceAssessment_findings(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Finding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐFindingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceAssessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceAssessment_passed(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.PassedRule) graphql.Marshaler {
+			return ec.marshalNPassedRule2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceAssessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PassedRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceAssessment_notApplicable(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_notApplicable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotApplicable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_notApplicable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_dataCategories(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_dataCategories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataCategories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.DataCategory) graphql.Marshaler {
+			return ec.marshalNDataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_dataCategories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "DataCategory")
+}
+
+func (ec *executionContext) _ComplianceContext_useCase(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_useCase(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UseCase, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_useCase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_provider(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_region(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_model(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_selfHosted(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_selfHosted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfHosted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_selfHosted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_automatedDecisions(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_automatedDecisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutomatedDecisions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_automatedDecisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_humanOversight(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_humanOversight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HumanOversight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_humanOversight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_logging(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_logging(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Logging, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_logging(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_piiMasking(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_piiMasking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PIIMasking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_piiMasking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_paymentCardMasking(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_paymentCardMasking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCardMasking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_paymentCardMasking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_encryptionInTransit(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_encryptionInTransit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EncryptionInTransit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_encryptionInTransit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_accessControls(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_accessControls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccessControls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_accessControls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_riskManagement(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_riskManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskManagement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_riskManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_conformityAssessment(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_conformityAssessment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConformityAssessment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_conformityAssessment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_dpia(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_dpia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DPIA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_dpia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_dpa(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_dpa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DPA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_dpa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_baaSigned(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_baaSigned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BAASigned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_baaSigned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_serviceProviderContract(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_serviceProviderContract(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceProviderContract, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_serviceProviderContract(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_aiDisclosure(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_aiDisclosure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AIDisclosure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_aiDisclosure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_parentalConsent(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_parentalConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ParentalConsent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_parentalConsent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_retentionDays(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_retentionDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RetentionDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_retentionDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ComplianceContext_transferMechanism(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_transferMechanism(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferMechanism, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.TransferMechanism) graphql.Marshaler {
+			return ec.marshalNTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_transferMechanism(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "TransferMechanism")
+}
+
+func (ec *executionContext) _ComplianceFinding_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_regulation(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_regulation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regulation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_regulation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_source(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_severity(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.Severity) graphql.Marshaler {
+			return ec.marshalNFindingSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "FindingSeverity")
+}
+
+func (ec *executionContext) _ComplianceFinding_message(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_recommendation(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceFinding_evidence(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
+}
+
 func (ec *executionContext) _ComplianceProfile_id(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13132,6 +14727,38 @@ func (ec *executionContext) fieldContext_ComplianceProfile_requirements(_ contex
 	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "Regulation")
 }
 
+func (ec *executionContext) _ComplianceProfile_context(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_context(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Context, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ComplianceContext) graphql.Marshaler {
+			return ec.marshalNComplianceContext2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_context(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceContext(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ComplianceProfile_riskScore(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13155,6 +14782,52 @@ func (ec *executionContext) fieldContext_ComplianceProfile_riskScore(_ context.C
 	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ComplianceProfile_riskLevel(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_riskLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplianceProfile().RiskLevel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.Level) graphql.Marshaler {
+			return ec.marshalNRiskLevel2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_riskLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, true, true, "RiskLevel")
+}
+
+func (ec *executionContext) _ComplianceProfile_useCaseTier(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_useCaseTier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplianceProfile().UseCaseTier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.RiskTier) graphql.Marshaler {
+			return ec.marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_useCaseTier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, true, true, "AIActTier")
+}
+
 func (ec *executionContext) _ComplianceProfile_recommendations(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13167,8 +14840,8 @@ func (ec *executionContext) _ComplianceProfile_recommendations(ctx context.Conte
 			return obj.Recommendations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.ComplianceRecommendation) graphql.Marshaler {
-			return ec.marshalNComplianceRecommendation2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceRecommendationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Finding) graphql.Marshaler {
+			return ec.marshalNComplianceFinding2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐFindingᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13181,10 +14854,88 @@ func (ec *executionContext) fieldContext_ComplianceProfile_recommendations(_ con
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ComplianceRecommendation(ctx, field)
+			return ec.childFields_ComplianceFinding(ctx, field)
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceProfile_passedRules(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_passedRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassedRules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.PassedRule) graphql.Marshaler {
+			return ec.marshalNPassedRule2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_passedRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PassedRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceProfile_ruleSetVersion(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_ruleSetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleSetVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_ruleSetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceProfile_assessedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_assessedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssessedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_assessedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ComplianceProfile_owner(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
@@ -13361,16 +15112,16 @@ func (ec *executionContext) fieldContext_ComplianceProfileEdge_cursor(_ context.
 	return graphql.NewScalarFieldContext("ComplianceProfileEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _ComplianceRecommendation_ruleId(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceRecommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComplianceUseCase_id(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceRecommendation_ruleId(ctx, field)
+			return ec.fieldContext_ComplianceUseCase_id(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.RuleID, nil
+			return obj.ID, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13380,43 +15131,43 @@ func (ec *executionContext) _ComplianceRecommendation_ruleId(ctx context.Context
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ComplianceRecommendation_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_ComplianceUseCase_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComplianceRecommendation_regulation(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceRecommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComplianceUseCase_tier(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceRecommendation_regulation(ctx, field)
+			return ec.fieldContext_ComplianceUseCase_tier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Regulation, nil
+			return obj.Tier, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.RiskTier) graphql.Marshaler {
+			return ec.marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ComplianceRecommendation_regulation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_ComplianceUseCase_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "AIActTier")
 }
 
-func (ec *executionContext) _ComplianceRecommendation_severity(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceRecommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComplianceUseCase_source(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceRecommendation_severity(ctx, field)
+			return ec.fieldContext_ComplianceUseCase_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Severity, nil
+			return obj.Source, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13426,20 +15177,20 @@ func (ec *executionContext) _ComplianceRecommendation_severity(ctx context.Conte
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ComplianceRecommendation_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_ComplianceUseCase_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "String")
 }
 
-func (ec *executionContext) _ComplianceRecommendation_message(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceRecommendation) (ret graphql.Marshaler) {
+func (ec *executionContext) _ComplianceUseCase_description(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceRecommendation_message(ctx, field)
+			return ec.fieldContext_ComplianceUseCase_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
+			return obj.Description, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13449,31 +15200,8 @@ func (ec *executionContext) _ComplianceRecommendation_message(ctx context.Contex
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ComplianceRecommendation_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
-}
-
-func (ec *executionContext) _ComplianceRecommendation_recommendation(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceRecommendation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ComplianceRecommendation_recommendation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Recommendation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ComplianceRecommendation_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ComplianceRecommendation", field, false, false, "String")
+func (ec *executionContext) fieldContext_ComplianceUseCase_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "String")
 }
 
 func (ec *executionContext) _Counterfactual_variable(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
@@ -18837,6 +20565,98 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PassedRule_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassedRule_regulation(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_regulation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Regulation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_regulation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassedRule_source(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _PassedRule_severity(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.Severity) graphql.Marshaler {
+			return ec.marshalNFindingSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "FindingSeverity")
+}
+
 func (ec *executionContext) _PathLatency_millis(ctx context.Context, field graphql.CollectedField, obj *pipeline.PathLatency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21374,6 +23194,118 @@ func (ec *executionContext) _Query_catalogVersion(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Query_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Query", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_assessCompliance(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_assessCompliance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AssessCompliance(ctx, fc.Args["input"].(gqlmodel.ComplianceAssessmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *compliance.Result
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *compliance.Result
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.Result) graphql.Marshaler {
+			return ec.marshalNComplianceAssessment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_assessCompliance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceAssessment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_assessCompliance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_complianceUseCases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_complianceUseCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().ComplianceUseCases(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal []*compliance.UseCase
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*compliance.UseCase
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*compliance.UseCase) graphql.Marshaler {
+			return ec.marshalNComplianceUseCase2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐUseCaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_complianceUseCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceUseCase(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_estimateDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -26811,6 +28743,321 @@ func UnmarshalChangePasswordInput(ctx context.Context, raw any) (gqlmodel.Change
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputComplianceAssessmentInput(ctx context.Context, obj any) (gqlmodel.ComplianceAssessmentInput, error) {
+	var it gqlmodel.ComplianceAssessmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"requirements", "context"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "requirements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requirements"))
+			data, err := ec.unmarshalNRegulation2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐRegulationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Requirements = data
+		case "context":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
+			data, err := ec.unmarshalNComplianceContextInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Context = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceAssessmentInput unmarshals raw into the ComplianceAssessmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceAssessmentInput(ctx context.Context, raw any) (gqlmodel.ComplianceAssessmentInput, error) {
+	var out gqlmodel.ComplianceAssessmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceAssessmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Context, obj any) (model.ComplianceContext, error) {
+	var it model.ComplianceContext
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["dataCategories"]; !present {
+		asMap["dataCategories"] = []any{}
+	}
+	if _, present := asMap["useCase"]; !present {
+		asMap["useCase"] = ""
+	}
+	if _, present := asMap["provider"]; !present {
+		asMap["provider"] = ""
+	}
+	if _, present := asMap["region"]; !present {
+		asMap["region"] = ""
+	}
+	if _, present := asMap["model"]; !present {
+		asMap["model"] = ""
+	}
+	if _, present := asMap["selfHosted"]; !present {
+		asMap["selfHosted"] = false
+	}
+	if _, present := asMap["automatedDecisions"]; !present {
+		asMap["automatedDecisions"] = false
+	}
+	if _, present := asMap["humanOversight"]; !present {
+		asMap["humanOversight"] = false
+	}
+	if _, present := asMap["logging"]; !present {
+		asMap["logging"] = false
+	}
+	if _, present := asMap["piiMasking"]; !present {
+		asMap["piiMasking"] = false
+	}
+	if _, present := asMap["paymentCardMasking"]; !present {
+		asMap["paymentCardMasking"] = false
+	}
+	if _, present := asMap["encryptionInTransit"]; !present {
+		asMap["encryptionInTransit"] = false
+	}
+	if _, present := asMap["accessControls"]; !present {
+		asMap["accessControls"] = false
+	}
+	if _, present := asMap["riskManagement"]; !present {
+		asMap["riskManagement"] = false
+	}
+	if _, present := asMap["conformityAssessment"]; !present {
+		asMap["conformityAssessment"] = false
+	}
+	if _, present := asMap["dpia"]; !present {
+		asMap["dpia"] = false
+	}
+	if _, present := asMap["dpa"]; !present {
+		asMap["dpa"] = false
+	}
+	if _, present := asMap["baaSigned"]; !present {
+		asMap["baaSigned"] = false
+	}
+	if _, present := asMap["serviceProviderContract"]; !present {
+		asMap["serviceProviderContract"] = false
+	}
+	if _, present := asMap["aiDisclosure"]; !present {
+		asMap["aiDisclosure"] = false
+	}
+	if _, present := asMap["parentalConsent"]; !present {
+		asMap["parentalConsent"] = false
+	}
+	if _, present := asMap["retentionDays"]; !present {
+		asMap["retentionDays"] = 0
+	}
+	if _, present := asMap["transferMechanism"]; !present {
+		asMap["transferMechanism"] = "NONE"
+	}
+
+	fieldsInOrder := [...]string{"dataCategories", "useCase", "provider", "region", "model", "selfHosted", "automatedDecisions", "humanOversight", "logging", "piiMasking", "paymentCardMasking", "encryptionInTransit", "accessControls", "riskManagement", "conformityAssessment", "dpia", "dpa", "baaSigned", "serviceProviderContract", "aiDisclosure", "parentalConsent", "retentionDays", "transferMechanism"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dataCategories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataCategories"))
+			data, err := ec.unmarshalODataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataCategories = data
+		case "useCase":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("useCase"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UseCase = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "selfHosted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("selfHosted"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SelfHosted = data
+		case "automatedDecisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("automatedDecisions"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutomatedDecisions = data
+		case "humanOversight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("humanOversight"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HumanOversight = data
+		case "logging":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("logging"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Logging = data
+		case "piiMasking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("piiMasking"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PIIMasking = data
+		case "paymentCardMasking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentCardMasking"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentCardMasking = data
+		case "encryptionInTransit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("encryptionInTransit"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EncryptionInTransit = data
+		case "accessControls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accessControls"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccessControls = data
+		case "riskManagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("riskManagement"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RiskManagement = data
+		case "conformityAssessment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conformityAssessment"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConformityAssessment = data
+		case "dpia":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dpia"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DPIA = data
+		case "dpa":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dpa"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DPA = data
+		case "baaSigned":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baaSigned"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BAASigned = data
+		case "serviceProviderContract":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serviceProviderContract"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ServiceProviderContract = data
+		case "aiDisclosure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aiDisclosure"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AIDisclosure = data
+		case "parentalConsent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentalConsent"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentalConsent = data
+		case "retentionDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retentionDays"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RetentionDays = data
+		case "transferMechanism":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferMechanism"))
+			data, err := ec.unmarshalOTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferMechanism = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalComplianceContextInput unmarshals raw into the ComplianceContextInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalComplianceContextInput(ctx context.Context, raw any) (model.ComplianceContext, error) {
+	var out model.ComplianceContext
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ComplianceContextInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputComplianceProfileOrder(ctx context.Context, obj any) (ent.ComplianceProfileOrder, error) {
 	var it ent.ComplianceProfileOrder
 	if obj == nil {
@@ -26875,7 +29122,7 @@ func (ec *executionContext) unmarshalInputComplianceProfileWhereInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "riskScore", "riskScoreNEQ", "riskScoreIn", "riskScoreNotIn", "riskScoreGT", "riskScoreGTE", "riskScoreLT", "riskScoreLTE", "riskScoreIsNil", "riskScoreNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "riskScore", "riskScoreNEQ", "riskScoreIn", "riskScoreNotIn", "riskScoreGT", "riskScoreGTE", "riskScoreLT", "riskScoreLTE", "riskScoreIsNil", "riskScoreNotNil", "ruleSetVersion", "ruleSetVersionNEQ", "ruleSetVersionIn", "ruleSetVersionNotIn", "ruleSetVersionGT", "ruleSetVersionGTE", "ruleSetVersionLT", "ruleSetVersionLTE", "ruleSetVersionContains", "ruleSetVersionHasPrefix", "ruleSetVersionHasSuffix", "ruleSetVersionEqualFold", "ruleSetVersionContainsFold", "assessedAt", "assessedAtNEQ", "assessedAtIn", "assessedAtNotIn", "assessedAtGT", "assessedAtGTE", "assessedAtLT", "assessedAtLTE", "assessedAtIsNil", "assessedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27232,6 +29479,167 @@ func (ec *executionContext) unmarshalInputComplianceProfileWhereInput(ctx contex
 				return it, err
 			}
 			it.RiskScoreNotNil = data
+		case "ruleSetVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersion = data
+		case "ruleSetVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionNEQ = data
+		case "ruleSetVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionIn = data
+		case "ruleSetVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionNotIn = data
+		case "ruleSetVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionGT = data
+		case "ruleSetVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionGTE = data
+		case "ruleSetVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionLT = data
+		case "ruleSetVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionLTE = data
+		case "ruleSetVersionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionContains = data
+		case "ruleSetVersionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionHasPrefix = data
+		case "ruleSetVersionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionHasSuffix = data
+		case "ruleSetVersionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionEqualFold = data
+		case "ruleSetVersionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ruleSetVersionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RuleSetVersionContainsFold = data
+		case "assessedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAt = data
+		case "assessedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtNEQ = data
+		case "assessedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtIn = data
+		case "assessedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtNotIn = data
+		case "assessedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtGT = data
+		case "assessedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtGTE = data
+		case "assessedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtLT = data
+		case "assessedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtLTE = data
+		case "assessedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtIsNil = data
+		case "assessedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssessedAtNotNil = data
 		}
 	}
 	return it, nil
@@ -27316,7 +29724,7 @@ func (ec *executionContext) unmarshalInputCreateComplianceProfileInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "requirements"}
+	fieldsInOrder := [...]string{"name", "requirements", "context"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27337,6 +29745,13 @@ func (ec *executionContext) unmarshalInputCreateComplianceProfileInput(ctx conte
 				return it, err
 			}
 			it.Requirements = data
+		case "context":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
+			data, err := ec.unmarshalOComplianceContextInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Context = data
 		}
 	}
 	return it, nil
@@ -32184,7 +34599,7 @@ func (ec *executionContext) unmarshalInputUpdateComplianceProfileInput(ctx conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "requirements", "appendRequirements"}
+	fieldsInOrder := [...]string{"name", "requirements", "appendRequirements", "context"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32212,6 +34627,13 @@ func (ec *executionContext) unmarshalInputUpdateComplianceProfileInput(ctx conte
 				return it, err
 			}
 			it.AppendRequirements = data
+		case "context":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("context"))
+			data, err := ec.unmarshalOComplianceContextInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Context = data
 		}
 	}
 	return it, nil
@@ -33952,6 +36374,275 @@ func (ec *executionContext) _ComplexityTier(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var complianceAssessmentImplementors = []string{"ComplianceAssessment"}
+
+func (ec *executionContext) _ComplianceAssessment(ctx context.Context, sel ast.SelectionSet, obj *compliance.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceAssessmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceAssessment")
+		case "ruleSetVersion":
+			out.Values[i] = ec._ComplianceAssessment_ruleSetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._ComplianceAssessment_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._ComplianceAssessment_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useCaseTier":
+			out.Values[i] = ec._ComplianceAssessment_useCaseTier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findings":
+			out.Values[i] = ec._ComplianceAssessment_findings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passed":
+			out.Values[i] = ec._ComplianceAssessment_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notApplicable":
+			out.Values[i] = ec._ComplianceAssessment_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complianceContextImplementors = []string{"ComplianceContext"}
+
+func (ec *executionContext) _ComplianceContext(ctx context.Context, sel ast.SelectionSet, obj *model.ComplianceContext) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceContextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceContext")
+		case "dataCategories":
+			out.Values[i] = ec._ComplianceContext_dataCategories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "useCase":
+			out.Values[i] = ec._ComplianceContext_useCase(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._ComplianceContext_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._ComplianceContext_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._ComplianceContext_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selfHosted":
+			out.Values[i] = ec._ComplianceContext_selfHosted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "automatedDecisions":
+			out.Values[i] = ec._ComplianceContext_automatedDecisions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "humanOversight":
+			out.Values[i] = ec._ComplianceContext_humanOversight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logging":
+			out.Values[i] = ec._ComplianceContext_logging(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "piiMasking":
+			out.Values[i] = ec._ComplianceContext_piiMasking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentCardMasking":
+			out.Values[i] = ec._ComplianceContext_paymentCardMasking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "encryptionInTransit":
+			out.Values[i] = ec._ComplianceContext_encryptionInTransit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accessControls":
+			out.Values[i] = ec._ComplianceContext_accessControls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "riskManagement":
+			out.Values[i] = ec._ComplianceContext_riskManagement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conformityAssessment":
+			out.Values[i] = ec._ComplianceContext_conformityAssessment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dpia":
+			out.Values[i] = ec._ComplianceContext_dpia(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dpa":
+			out.Values[i] = ec._ComplianceContext_dpa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baaSigned":
+			out.Values[i] = ec._ComplianceContext_baaSigned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "serviceProviderContract":
+			out.Values[i] = ec._ComplianceContext_serviceProviderContract(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aiDisclosure":
+			out.Values[i] = ec._ComplianceContext_aiDisclosure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parentalConsent":
+			out.Values[i] = ec._ComplianceContext_parentalConsent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retentionDays":
+			out.Values[i] = ec._ComplianceContext_retentionDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferMechanism":
+			out.Values[i] = ec._ComplianceContext_transferMechanism(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var complianceFindingImplementors = []string{"ComplianceFinding"}
+
+func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.SelectionSet, obj *compliance.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceFinding")
+		case "ruleId":
+			out.Values[i] = ec._ComplianceFinding_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regulation":
+			out.Values[i] = ec._ComplianceFinding_regulation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ComplianceFinding_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._ComplianceFinding_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ComplianceFinding_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._ComplianceFinding_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._ComplianceFinding_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var complianceProfileImplementors = []string{"ComplianceProfile", "Node"}
 
 func (ec *executionContext) _ComplianceProfile(ctx context.Context, sel ast.SelectionSet, obj *ent.ComplianceProfile) graphql.Marshaler {
@@ -33988,14 +36679,46 @@ func (ec *executionContext) _ComplianceProfile(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "context":
+			out.Values[i] = ec._ComplianceProfile_context(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "riskScore":
 			out.Values[i] = ec._ComplianceProfile_riskScore(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "riskLevel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplianceProfile_riskLevel(ctx, field, obj)
+				})
+		case "useCaseTier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplianceProfile_useCaseTier(ctx, field, obj)
+				})
 		case "recommendations":
 			out.Values[i] = ec._ComplianceProfile_recommendations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passedRules":
+			out.Values[i] = ec._ComplianceProfile_passedRules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ruleSetVersion":
+			out.Values[i] = ec._ComplianceProfile_ruleSetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assessedAt":
+			out.Values[i] = ec._ComplianceProfile_assessedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owner":
@@ -34102,39 +36825,34 @@ func (ec *executionContext) _ComplianceProfileEdge(ctx context.Context, sel ast.
 	return out
 }
 
-var complianceRecommendationImplementors = []string{"ComplianceRecommendation"}
+var complianceUseCaseImplementors = []string{"ComplianceUseCase"}
 
-func (ec *executionContext) _ComplianceRecommendation(ctx context.Context, sel ast.SelectionSet, obj *model.ComplianceRecommendation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, complianceRecommendationImplementors)
+func (ec *executionContext) _ComplianceUseCase(ctx context.Context, sel ast.SelectionSet, obj *compliance.UseCase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceUseCaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
 	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
-			out.Values[i] = graphql.MarshalString("ComplianceRecommendation")
-		case "ruleId":
-			out.Values[i] = ec._ComplianceRecommendation_ruleId(ctx, field, obj)
+			out.Values[i] = graphql.MarshalString("ComplianceUseCase")
+		case "id":
+			out.Values[i] = ec._ComplianceUseCase_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "regulation":
-			out.Values[i] = ec._ComplianceRecommendation_regulation(ctx, field, obj)
+		case "tier":
+			out.Values[i] = ec._ComplianceUseCase_tier(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "severity":
-			out.Values[i] = ec._ComplianceRecommendation_severity(ctx, field, obj)
+		case "source":
+			out.Values[i] = ec._ComplianceUseCase_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "message":
-			out.Values[i] = ec._ComplianceRecommendation_message(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "recommendation":
-			out.Values[i] = ec._ComplianceRecommendation_recommendation(ctx, field, obj)
+		case "description":
+			out.Values[i] = ec._ComplianceUseCase_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35938,6 +38656,54 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var passedRuleImplementors = []string{"PassedRule"}
+
+func (ec *executionContext) _PassedRule(ctx context.Context, sel ast.SelectionSet, obj *compliance.PassedRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passedRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PassedRule")
+		case "ruleId":
+			out.Values[i] = ec._PassedRule_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regulation":
+			out.Values[i] = ec._PassedRule_regulation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._PassedRule_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "severity":
+			out.Values[i] = ec._PassedRule_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pathLatencyImplementors = []string{"PathLatency"}
 
 func (ec *executionContext) _PathLatency(ctx context.Context, sel ast.SelectionSet, obj *pipeline.PathLatency) graphql.Marshaler {
@@ -36727,6 +39493,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_catalogVersion(ctx, field)
+				})
+		case "assessCompliance":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_assessCompliance(ctx, field)
+				})
+		case "complianceUseCases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_complianceUseCases(ctx, field)
 				})
 		case "estimateDeployment":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -38358,6 +41136,21 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx context.Context, v any) (compliance.RiskTier, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.RiskTier(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx context.Context, sel ast.SelectionSet, v compliance.RiskTier) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AIActTier!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐAssertion(ctx context.Context, v any) (model.Assertion, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := model.Assertion(tmp)
@@ -38537,6 +41330,48 @@ func (ec *executionContext) marshalNComplexityTier2ᚖgithubᚗcomᚋmodelarchit
 	return ec._ComplexityTier(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNComplianceAssessment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐResult(ctx context.Context, sel ast.SelectionSet, v *compliance.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplianceAssessment!")
+		return graphql.Null
+	}
+	return ec._ComplianceAssessment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNComplianceAssessmentInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐComplianceAssessmentInput(ctx context.Context, v any) (gqlmodel.ComplianceAssessmentInput, error) {
+	res, err := ec.unmarshalInputComplianceAssessmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceContext2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx context.Context, sel ast.SelectionSet, v model.ComplianceContext) graphql.Marshaler {
+	return ec._ComplianceContext(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNComplianceContextInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx context.Context, v any) (*model.ComplianceContext, error) {
+	res, err := ec.unmarshalInputComplianceContextInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceFinding2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐFinding(ctx context.Context, sel ast.SelectionSet, v compliance.Finding) graphql.Marshaler {
+	return ec._ComplianceFinding(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComplianceFinding2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.Finding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplianceFinding2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNComplianceProfile2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ComplianceProfile) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ComplianceProfile!")
@@ -38577,15 +41412,11 @@ func (ec *executionContext) unmarshalNComplianceProfileWhereInput2ᚖgithubᚗco
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNComplianceRecommendation2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceRecommendation(ctx context.Context, sel ast.SelectionSet, v model.ComplianceRecommendation) graphql.Marshaler {
-	return ec._ComplianceRecommendation(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNComplianceRecommendation2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ComplianceRecommendation) graphql.Marshaler {
+func (ec *executionContext) marshalNComplianceUseCase2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐUseCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*compliance.UseCase) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNComplianceRecommendation2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceRecommendation(ctx, sel, v[i])
+		return ec.marshalNComplianceUseCase2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐUseCase(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -38595,6 +41426,14 @@ func (ec *executionContext) marshalNComplianceRecommendation2ᚕgithubᚗcomᚋm
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNComplianceUseCase2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐUseCase(ctx context.Context, sel ast.SelectionSet, v *compliance.UseCase) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ComplianceUseCase!")
+		return graphql.Null
+	}
+	return ec._ComplianceUseCase(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactual(ctx context.Context, sel ast.SelectionSet, v explain.Counterfactual) graphql.Marshaler {
@@ -38670,6 +41509,51 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx context.Context, v any) (compliance.DataCategory, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.DataCategory(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx context.Context, sel ast.SelectionSet, v compliance.DataCategory) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DataCategory!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx context.Context, v any) ([]compliance.DataCategory, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.DataCategory, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.DataCategory) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNDataRegion2string(ctx context.Context, v any) (string, error) {
@@ -39060,6 +41944,21 @@ func (ec *executionContext) marshalNFigureSource2githubᚗcomᚋmodelarchitect�
 	return res
 }
 
+func (ec *executionContext) unmarshalNFindingSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSeverity(ctx context.Context, v any) (compliance.Severity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Severity(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFindingSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSeverity(ctx context.Context, sel ast.SelectionSet, v compliance.Severity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FindingSeverity!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -39357,6 +42256,26 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPassedRule2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRule(ctx context.Context, sel ast.SelectionSet, v compliance.PassedRule) graphql.Marshaler {
+	return ec._PassedRule(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPassedRule2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.PassedRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassedRule2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPathLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐPathLatency(ctx context.Context, sel ast.SelectionSet, v pipeline.PathLatency) graphql.Marshaler {
@@ -39749,6 +42668,21 @@ func (ec *executionContext) marshalNRejectedInstance2ᚕgithubᚗcomᚋmodelarch
 	return ret
 }
 
+func (ec *executionContext) unmarshalNRiskLevel2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐLevel(ctx context.Context, v any) (compliance.Level, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Level(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRiskLevel2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐLevel(ctx context.Context, sel ast.SelectionSet, v compliance.Level) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RiskLevel!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
 	var res viewer.Role
 	err := res.UnmarshalGQL(v)
@@ -40073,6 +43007,21 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	res := graphql.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, v any) (compliance.TransferMechanism, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.TransferMechanism(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, sel ast.SelectionSet, v compliance.TransferMechanism) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "TransferMechanism!")
 	}
 	return res
 }
@@ -40522,6 +43471,14 @@ func (ec *executionContext) marshalOComplexity2ᚖgithubᚗcomᚋmodelarchitect�
 	return res
 }
 
+func (ec *executionContext) unmarshalOComplianceContextInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐComplianceContext(ctx context.Context, v any) (*model.ComplianceContext, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputComplianceContextInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOComplianceProfile2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfile(ctx context.Context, sel ast.SelectionSet, v *ent.ComplianceProfile) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -40605,6 +43562,42 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx context.Context, v any) ([]compliance.DataCategory, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.DataCategory, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.DataCategory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDataCategory2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategory(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODataRegion2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -41878,6 +44871,19 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, v any) (compliance.TransferMechanism, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.TransferMechanism(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, sel ast.SelectionSet, v compliance.TransferMechanism) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
 	return res
 }
 

@@ -30,6 +30,11 @@ type ComplexityTier struct {
 	Tier       int              `json:"tier"`
 }
 
+type ComplianceAssessmentInput struct {
+	Requirements []model.Regulation       `json:"requirements"`
+	Context      *model.ComplianceContext `json:"context"`
+}
+
 type DeleteMeInput struct {
 	// The account's password, to confirm.
 	Password string `json:"password"`

@@ -14,6 +14,7 @@ import (
 	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/identity"
@@ -80,13 +81,20 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			return nil, fmt.Errorf("CATALOG_FILE: %w", err)
 		}
 	}
+	rules, err := compliance.Default()
+	if cfg.ComplianceRulesFile != "" {
+		rules, err = compliance.Load(cfg.ComplianceRulesFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("compliance rules (COMPLIANCE_RULES_FILE): %w", err)
+	}
 	h := server.New(server.Config{
 		Introspection: !cfg.Production(),
 		TrustProxy:    cfg.TrustProxy,
 	}, log, db, &graph.Resolver{
 		Client:   db.Client,
 		Identity: id,
-		Ops:      &ops.Service{Client: db.Client, Catalog: cat},
+		Ops:      &ops.Service{Client: db.Client, Catalog: cat, Compliance: rules},
 		Catalog:  cat,
 	})
 	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Handler: h}, nil

@@ -41,7 +41,8 @@ type Config struct {
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
 
-	CatalogFile string // CATALOG_FILE: a catalog JSON file replacing the embedded one
+	CatalogFile         string // CATALOG_FILE: a catalog JSON file replacing the embedded one
+	ComplianceRulesFile string // COMPLIANCE_RULES_FILE: a rules JSON file replacing the embedded one
 
 	LoginMaxFailures int           // LOGIN_MAX_FAILURES per email, and 4× that per client address
 	LoginWindow      time.Duration // LOGIN_WINDOW
@@ -62,23 +63,24 @@ func Load(log *slog.Logger) (*Config, error) {
 func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	e := env{get: getenv}
 	c := &Config{
-		Env:              e.str("APP_ENV", "development"),
-		Port:             e.int("PORT", 3001),
-		DataDir:          e.str("DATA_DIR", "./data"),
-		DatabaseURL:      e.str("DATABASE_URL", ""),
-		AutoMigrate:      e.bool("MIGRATE_ON_START", true),
-		DBMaxOpenConns:   e.int("DB_MAX_OPEN_CONNS", 0),
-		DBMaxIdleConns:   e.int("DB_MAX_IDLE_CONNS", 0),
-		DBConnMaxLife:    e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
-		JWTExpiresIn:     e.duration("JWT_EXPIRES_IN", 7*24*time.Hour),
-		JWTIssuer:        e.str("JWT_ISSUER", "model-architect"),
-		JWTAudience:      e.str("JWT_AUDIENCE", "model-architect-api"),
-		LogFormat:        e.str("LOG_FORMAT", "auto"),
-		TrustProxy:       e.bool("TRUST_PROXY", false),
-		ShutdownTimeout:  e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
-		CatalogFile:      e.str("CATALOG_FILE", ""),
-		LoginMaxFailures: e.int("LOGIN_MAX_FAILURES", 5),
-		LoginWindow:      e.duration("LOGIN_WINDOW", 15*time.Minute),
+		Env:                 e.str("APP_ENV", "development"),
+		Port:                e.int("PORT", 3001),
+		DataDir:             e.str("DATA_DIR", "./data"),
+		DatabaseURL:         e.str("DATABASE_URL", ""),
+		AutoMigrate:         e.bool("MIGRATE_ON_START", true),
+		DBMaxOpenConns:      e.int("DB_MAX_OPEN_CONNS", 0),
+		DBMaxIdleConns:      e.int("DB_MAX_IDLE_CONNS", 0),
+		DBConnMaxLife:       e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		JWTExpiresIn:        e.duration("JWT_EXPIRES_IN", 7*24*time.Hour),
+		JWTIssuer:           e.str("JWT_ISSUER", "model-architect"),
+		JWTAudience:         e.str("JWT_AUDIENCE", "model-architect-api"),
+		LogFormat:           e.str("LOG_FORMAT", "auto"),
+		TrustProxy:          e.bool("TRUST_PROXY", false),
+		ShutdownTimeout:     e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		CatalogFile:         e.str("CATALOG_FILE", ""),
+		ComplianceRulesFile: e.str("COMPLIANCE_RULES_FILE", ""),
+		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
+		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {
 		e.fail("LOG_LEVEL", "use debug, info, warn or error")

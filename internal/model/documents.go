@@ -5,6 +5,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
@@ -57,13 +59,50 @@ type BenchmarkModelResult struct {
 	Accuracy float64 `json:"accuracy"`
 }
 
-// ComplianceRecommendation is one finding of a compliance assessment.
-type ComplianceRecommendation struct {
-	RuleID         string `json:"ruleId"`
-	Regulation     string `json:"regulation"`
-	Severity       string `json:"severity"`
-	Message        string `json:"message"`
-	Recommendation string `json:"recommendation"`
+// ComplianceContext is what a compliance assessment needs besides the requirements: the data, the use, where
+// and by which model it is processed, and which controls are in place (false: not confirmed).
+type ComplianceContext struct {
+	DataCategories          []compliance.DataCategory    `json:"dataCategories"`
+	UseCase                 string                       `json:"useCase"`
+	Provider                string                       `json:"provider"`
+	Region                  string                       `json:"region"`
+	Model                   string                       `json:"model"` // catalog model id
+	SelfHosted              bool                         `json:"selfHosted"`
+	AutomatedDecisions      bool                         `json:"automatedDecisions"`
+	HumanOversight          bool                         `json:"humanOversight"`
+	Logging                 bool                         `json:"logging"`
+	PIIMasking              bool                         `json:"piiMasking"`
+	PaymentCardMasking      bool                         `json:"paymentCardMasking"`
+	EncryptionInTransit     bool                         `json:"encryptionInTransit"`
+	AccessControls          bool                         `json:"accessControls"`
+	RiskManagement          bool                         `json:"riskManagement"`
+	ConformityAssessment    bool                         `json:"conformityAssessment"`
+	DPIA                    bool                         `json:"dpia"`
+	DPA                     bool                         `json:"dpa"`
+	BAASigned               bool                         `json:"baaSigned"`
+	ServiceProviderContract bool                         `json:"serviceProviderContract"`
+	AIDisclosure            bool                         `json:"aiDisclosure"`
+	ParentalConsent         bool                         `json:"parentalConsent"`
+	RetentionDays           int                          `json:"retentionDays"`
+	TransferMechanism       compliance.TransferMechanism `json:"transferMechanism"`
+}
+
+// Assessment is the compliance engine's input for these requirements in this context, with the model
+// looked up by the caller (nil when it is not in the catalog).
+func (c ComplianceContext) Assessment(reqs []Regulation, m *catalog.Model) compliance.Assessment {
+	rs := make([]compliance.Requirement, len(reqs))
+	for i, r := range reqs {
+		rs[i] = compliance.Requirement(r)
+	}
+	return compliance.Assessment{
+		Requirements: rs, DataCategories: c.DataCategories, UseCase: c.UseCase, Provider: c.Provider, Region: c.Region,
+		Model: m, SelfHosted: c.SelfHosted, AutomatedDecisions: c.AutomatedDecisions, HumanOversight: c.HumanOversight,
+		Logging: c.Logging, PIIMasking: c.PIIMasking, PaymentCardMasking: c.PaymentCardMasking,
+		EncryptionInTransit: c.EncryptionInTransit, AccessControls: c.AccessControls, RiskManagement: c.RiskManagement,
+		ConformityAssessment: c.ConformityAssessment, DPIA: c.DPIA, DPA: c.DPA, BAASigned: c.BAASigned,
+		ServiceProviderContract: c.ServiceProviderContract, AIDisclosure: c.AIDisclosure, ParentalConsent: c.ParentalConsent,
+		RetentionDays: c.RetentionDays, TransferMechanism: c.TransferMechanism,
+	}
 }
 
 // ExperimentMetrics names an experiment's primary and secondary metrics.

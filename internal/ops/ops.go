@@ -10,13 +10,15 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
 )
 
 // Service runs the operations.
 type Service struct {
-	Client  *ent.Client // used when the context holds none
-	Catalog *catalog.Catalog
-	Now     func() time.Time // nil: time.Now
+	Client     *ent.Client // used when the context holds none
+	Catalog    *catalog.Catalog
+	Compliance *compliance.RuleSet
+	Now        func() time.Time // nil: time.Now
 }
 
 func (s *Service) ent(ctx context.Context) *ent.Client {

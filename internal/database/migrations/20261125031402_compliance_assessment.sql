@@ -1,0 +1,2 @@
+-- Modify "compliance_profiles" table
+ALTER TABLE "compliance_profiles" ADD COLUMN "context" jsonb NOT NULL DEFAULT '{}', ADD COLUMN "risk_level" character varying NOT NULL DEFAULT 'NONE', ADD COLUMN "use_case_tier" character varying NOT NULL DEFAULT 'UNCLASSIFIED', ADD COLUMN "passed_rules" jsonb NOT NULL DEFAULT '[]', ADD COLUMN "rule_set_version" character varying NOT NULL DEFAULT '', ADD COLUMN "assessed_at" timestamptz NULL;
