@@ -19,6 +19,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -40,6 +41,8 @@ type Client struct {
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// ExperimentObservation is the client for interacting with the ExperimentObservation builders.
+	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
 	// Pipeline is the client for interacting with the Pipeline builders.
@@ -63,6 +66,7 @@ func (c *Client) init() {
 	c.ComplianceProfile = NewComplianceProfileClient(c.config)
 	c.Deployment = NewDeploymentClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
+	c.ExperimentObservation = NewExperimentObservationClient(c.config)
 	c.Explanation = NewExplanationClient(c.config)
 	c.Pipeline = NewPipelineClient(c.config)
 	c.Scenario = NewScenarioClient(c.config)
@@ -157,16 +161,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Benchmark:         NewBenchmarkClient(cfg),
-		ComplianceProfile: NewComplianceProfileClient(cfg),
-		Deployment:        NewDeploymentClient(cfg),
-		Experiment:        NewExperimentClient(cfg),
-		Explanation:       NewExplanationClient(cfg),
-		Pipeline:          NewPipelineClient(cfg),
-		Scenario:          NewScenarioClient(cfg),
-		User:              NewUserClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Benchmark:             NewBenchmarkClient(cfg),
+		ComplianceProfile:     NewComplianceProfileClient(cfg),
+		Deployment:            NewDeploymentClient(cfg),
+		Experiment:            NewExperimentClient(cfg),
+		ExperimentObservation: NewExperimentObservationClient(cfg),
+		Explanation:           NewExplanationClient(cfg),
+		Pipeline:              NewPipelineClient(cfg),
+		Scenario:              NewScenarioClient(cfg),
+		User:                  NewUserClient(cfg),
 	}, nil
 }
 
@@ -184,16 +189,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:               ctx,
-		config:            cfg,
-		Benchmark:         NewBenchmarkClient(cfg),
-		ComplianceProfile: NewComplianceProfileClient(cfg),
-		Deployment:        NewDeploymentClient(cfg),
-		Experiment:        NewExperimentClient(cfg),
-		Explanation:       NewExplanationClient(cfg),
-		Pipeline:          NewPipelineClient(cfg),
-		Scenario:          NewScenarioClient(cfg),
-		User:              NewUserClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		Benchmark:             NewBenchmarkClient(cfg),
+		ComplianceProfile:     NewComplianceProfileClient(cfg),
+		Deployment:            NewDeploymentClient(cfg),
+		Experiment:            NewExperimentClient(cfg),
+		ExperimentObservation: NewExperimentObservationClient(cfg),
+		Explanation:           NewExplanationClient(cfg),
+		Pipeline:              NewPipelineClient(cfg),
+		Scenario:              NewScenarioClient(cfg),
+		User:                  NewUserClient(cfg),
 	}, nil
 }
 
@@ -223,8 +229,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment, c.Explanation,
-		c.Pipeline, c.Scenario, c.User,
+		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment,
+		c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -234,8 +240,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment, c.Explanation,
-		c.Pipeline, c.Scenario, c.User,
+		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment,
+		c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -252,6 +258,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Deployment.mutate(ctx, m)
 	case *ExperimentMutation:
 		return c.Experiment.mutate(ctx, m)
+	case *ExperimentObservationMutation:
+		return c.ExperimentObservation.mutate(ctx, m)
 	case *ExplanationMutation:
 		return c.Explanation.mutate(ctx, m)
 	case *PipelineMutation:
@@ -839,6 +847,22 @@ func (c *ExperimentClient) QueryOwner(_m *Experiment) *UserQuery {
 	return query
 }
 
+// QueryObservations queries the observations edge of a Experiment.
+func (c *ExperimentClient) QueryObservations(_m *Experiment) *ExperimentObservationQuery {
+	query := (&ExperimentObservationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, id),
+			sqlgraph.To(experimentobservation.Table, experimentobservation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, experiment.ObservationsTable, experiment.ObservationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ExperimentClient) Hooks() []Hook {
 	hooks := c.hooks.Experiment
@@ -862,6 +886,172 @@ func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (V
 		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
+	}
+}
+
+// ExperimentObservationClient is a client for the ExperimentObservation schema.
+type ExperimentObservationClient struct {
+	config
+}
+
+// NewExperimentObservationClient returns a client for the ExperimentObservation from the given config.
+func NewExperimentObservationClient(c config) *ExperimentObservationClient {
+	return &ExperimentObservationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `experimentobservation.Hooks(f(g(h())))`.
+func (c *ExperimentObservationClient) Use(hooks ...Hook) {
+	c.hooks.ExperimentObservation = append(c.hooks.ExperimentObservation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `experimentobservation.Intercept(f(g(h())))`.
+func (c *ExperimentObservationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExperimentObservation = append(c.inters.ExperimentObservation, interceptors...)
+}
+
+// Create returns a builder for creating a ExperimentObservation entity.
+func (c *ExperimentObservationClient) Create() *ExperimentObservationCreate {
+	mutation := newExperimentObservationMutation(c.config, OpCreate)
+	return &ExperimentObservationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExperimentObservation entities.
+func (c *ExperimentObservationClient) CreateBulk(builders ...*ExperimentObservationCreate) *ExperimentObservationCreateBulk {
+	return &ExperimentObservationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExperimentObservationClient) MapCreateBulk(slice any, setFunc func(*ExperimentObservationCreate, int)) *ExperimentObservationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExperimentObservationCreateBulk{err: fmt.Errorf("calling to ExperimentObservationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExperimentObservationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExperimentObservationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExperimentObservation.
+func (c *ExperimentObservationClient) Update() *ExperimentObservationUpdate {
+	mutation := newExperimentObservationMutation(c.config, OpUpdate)
+	return &ExperimentObservationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExperimentObservationClient) UpdateOne(_m *ExperimentObservation) *ExperimentObservationUpdateOne {
+	mutation := newExperimentObservationMutation(c.config, OpUpdateOne, withExperimentObservation(_m))
+	return &ExperimentObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExperimentObservationClient) UpdateOneID(id int) *ExperimentObservationUpdateOne {
+	mutation := newExperimentObservationMutation(c.config, OpUpdateOne, withExperimentObservationID(id))
+	return &ExperimentObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExperimentObservation.
+func (c *ExperimentObservationClient) Delete() *ExperimentObservationDelete {
+	mutation := newExperimentObservationMutation(c.config, OpDelete)
+	return &ExperimentObservationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExperimentObservationClient) DeleteOne(_m *ExperimentObservation) *ExperimentObservationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExperimentObservationClient) DeleteOneID(id int) *ExperimentObservationDeleteOne {
+	builder := c.Delete().Where(experimentobservation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExperimentObservationDeleteOne{builder}
+}
+
+// Query returns a query builder for ExperimentObservation.
+func (c *ExperimentObservationClient) Query() *ExperimentObservationQuery {
+	return &ExperimentObservationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExperimentObservation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExperimentObservation entity by its id.
+func (c *ExperimentObservationClient) Get(ctx context.Context, id int) (*ExperimentObservation, error) {
+	return c.Query().Where(experimentobservation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExperimentObservationClient) GetX(ctx context.Context, id int) *ExperimentObservation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a ExperimentObservation.
+func (c *ExperimentObservationClient) QueryOwner(_m *ExperimentObservation) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experimentobservation.Table, experimentobservation.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, experimentobservation.OwnerTable, experimentobservation.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryExperiment queries the experiment edge of a ExperimentObservation.
+func (c *ExperimentObservationClient) QueryExperiment(_m *ExperimentObservation) *ExperimentQuery {
+	query := (&ExperimentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experimentobservation.Table, experimentobservation.FieldID, id),
+			sqlgraph.To(experiment.Table, experiment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, experimentobservation.ExperimentTable, experimentobservation.ExperimentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExperimentObservationClient) Hooks() []Hook {
+	hooks := c.hooks.ExperimentObservation
+	return append(hooks[:len(hooks):len(hooks)], experimentobservation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExperimentObservationClient) Interceptors() []Interceptor {
+	return c.inters.ExperimentObservation
+}
+
+func (c *ExperimentObservationClient) mutate(ctx context.Context, m *ExperimentObservationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExperimentObservationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExperimentObservationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExperimentObservationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExperimentObservationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExperimentObservation mutation op: %q", m.Op())
 	}
 }
 
@@ -1567,6 +1757,22 @@ func (c *UserClient) QueryExplanations(_m *User) *ExplanationQuery {
 	return query
 }
 
+// QueryExperimentObservations queries the experiment_observations edge of a User.
+func (c *UserClient) QueryExperimentObservations(_m *User) *ExperimentObservationQuery {
+	query := (&ExperimentObservationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(experimentobservation.Table, experimentobservation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ExperimentObservationsTable, user.ExperimentObservationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -1596,12 +1802,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Benchmark, ComplianceProfile, Deployment, Experiment, Explanation, Pipeline,
-		Scenario, User []ent.Hook
+		Benchmark, ComplianceProfile, Deployment, Experiment, ExperimentObservation,
+		Explanation, Pipeline, Scenario, User []ent.Hook
 	}
 	inters struct {
-		Benchmark, ComplianceProfile, Deployment, Experiment, Explanation, Pipeline,
-		Scenario, User []ent.Interceptor
+		Benchmark, ComplianceProfile, Deployment, Experiment, ExperimentObservation,
+		Explanation, Pipeline, Scenario, User []ent.Interceptor
 	}
 )
 

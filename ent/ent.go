@@ -16,6 +16,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -80,14 +81,15 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			benchmark.Table:         benchmark.ValidColumn,
-			complianceprofile.Table: complianceprofile.ValidColumn,
-			deployment.Table:        deployment.ValidColumn,
-			experiment.Table:        experiment.ValidColumn,
-			explanation.Table:       explanation.ValidColumn,
-			pipeline.Table:          pipeline.ValidColumn,
-			scenario.Table:          scenario.ValidColumn,
-			user.Table:              user.ValidColumn,
+			benchmark.Table:             benchmark.ValidColumn,
+			complianceprofile.Table:     complianceprofile.ValidColumn,
+			deployment.Table:            deployment.ValidColumn,
+			experiment.Table:            experiment.ValidColumn,
+			experimentobservation.Table: experimentobservation.ValidColumn,
+			explanation.Table:           explanation.ValidColumn,
+			pipeline.Table:              pipeline.ValidColumn,
+			scenario.Table:              scenario.ValidColumn,
+			user.Table:                  user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

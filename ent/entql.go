@@ -7,6 +7,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -21,7 +22,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 8)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmark.Table,
@@ -110,18 +111,45 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Experiment",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			experiment.FieldCreatedAt:  {Type: field.TypeTime, Column: experiment.FieldCreatedAt},
-			experiment.FieldUpdatedAt:  {Type: field.TypeTime, Column: experiment.FieldUpdatedAt},
-			experiment.FieldOwnerID:    {Type: field.TypeInt, Column: experiment.FieldOwnerID},
-			experiment.FieldName:       {Type: field.TypeString, Column: experiment.FieldName},
-			experiment.FieldHypothesis: {Type: field.TypeString, Column: experiment.FieldHypothesis},
-			experiment.FieldModels:     {Type: field.TypeJSON, Column: experiment.FieldModels},
-			experiment.FieldMetrics:    {Type: field.TypeJSON, Column: experiment.FieldMetrics},
-			experiment.FieldStatus:     {Type: field.TypeEnum, Column: experiment.FieldStatus},
-			experiment.FieldResults:    {Type: field.TypeJSON, Column: experiment.FieldResults},
+			experiment.FieldCreatedAt:         {Type: field.TypeTime, Column: experiment.FieldCreatedAt},
+			experiment.FieldUpdatedAt:         {Type: field.TypeTime, Column: experiment.FieldUpdatedAt},
+			experiment.FieldOwnerID:           {Type: field.TypeInt, Column: experiment.FieldOwnerID},
+			experiment.FieldName:              {Type: field.TypeString, Column: experiment.FieldName},
+			experiment.FieldHypothesis:        {Type: field.TypeString, Column: experiment.FieldHypothesis},
+			experiment.FieldModels:            {Type: field.TypeJSON, Column: experiment.FieldModels},
+			experiment.FieldMetrics:           {Type: field.TypeJSON, Column: experiment.FieldMetrics},
+			experiment.FieldPlan:              {Type: field.TypeJSON, Column: experiment.FieldPlan},
+			experiment.FieldPlannedSampleSize: {Type: field.TypeInt64, Column: experiment.FieldPlannedSampleSize},
+			experiment.FieldStatus:            {Type: field.TypeEnum, Column: experiment.FieldStatus},
+			experiment.FieldResults:           {Type: field.TypeJSON, Column: experiment.FieldResults},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   experimentobservation.Table,
+			Columns: experimentobservation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: experimentobservation.FieldID,
+			},
+		},
+		Type: "ExperimentObservation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			experimentobservation.FieldCreatedAt:      {Type: field.TypeTime, Column: experimentobservation.FieldCreatedAt},
+			experimentobservation.FieldUpdatedAt:      {Type: field.TypeTime, Column: experimentobservation.FieldUpdatedAt},
+			experimentobservation.FieldOwnerID:        {Type: field.TypeInt, Column: experimentobservation.FieldOwnerID},
+			experimentobservation.FieldExperimentID:   {Type: field.TypeInt, Column: experimentobservation.FieldExperimentID},
+			experimentobservation.FieldIdempotencyKey: {Type: field.TypeString, Column: experimentobservation.FieldIdempotencyKey},
+			experimentobservation.FieldVariant:        {Type: field.TypeString, Column: experimentobservation.FieldVariant},
+			experimentobservation.FieldMetric:         {Type: field.TypeString, Column: experimentobservation.FieldMetric},
+			experimentobservation.FieldConversions:    {Type: field.TypeInt64, Column: experimentobservation.FieldConversions},
+			experimentobservation.FieldTrials:         {Type: field.TypeInt64, Column: experimentobservation.FieldTrials},
+			experimentobservation.FieldCount:          {Type: field.TypeInt64, Column: experimentobservation.FieldCount},
+			experimentobservation.FieldMean:           {Type: field.TypeFloat64, Column: experimentobservation.FieldMean},
+			experimentobservation.FieldVariance:       {Type: field.TypeFloat64, Column: experimentobservation.FieldVariance},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   explanation.Table,
 			Columns: explanation.Columns,
@@ -147,7 +175,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
@@ -170,7 +198,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -189,7 +217,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -256,6 +284,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"User",
+	)
+	graph.MustAddE(
+		"observations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"ExperimentObservation",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   experimentobservation.OwnerTable,
+			Columns: []string{experimentobservation.OwnerColumn},
+			Bidi:    false,
+		},
+		"ExperimentObservation",
+		"User",
+	)
+	graph.MustAddE(
+		"experiment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   experimentobservation.ExperimentTable,
+			Columns: []string{experimentobservation.ExperimentColumn},
+			Bidi:    false,
+		},
+		"ExperimentObservation",
+		"Experiment",
 	)
 	graph.MustAddE(
 		"owner",
@@ -400,6 +464,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Explanation",
+	)
+	graph.MustAddE(
+		"experiment_observations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"ExperimentObservation",
 	)
 	return graph
 }()
@@ -837,6 +913,16 @@ func (f *ExperimentFilter) WhereMetrics(p entql.BytesP) {
 	f.Where(p.Field(experiment.FieldMetrics))
 }
 
+// WherePlan applies the entql json.RawMessage predicate on the plan field.
+func (f *ExperimentFilter) WherePlan(p entql.BytesP) {
+	f.Where(p.Field(experiment.FieldPlan))
+}
+
+// WherePlannedSampleSize applies the entql int64 predicate on the planned_sample_size field.
+func (f *ExperimentFilter) WherePlannedSampleSize(p entql.Int64P) {
+	f.Where(p.Field(experiment.FieldPlannedSampleSize))
+}
+
 // WhereStatus applies the entql string predicate on the status field.
 func (f *ExperimentFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(experiment.FieldStatus))
@@ -855,6 +941,148 @@ func (f *ExperimentFilter) WhereHasOwner() {
 // WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
 func (f *ExperimentFilter) WhereHasOwnerWith(preds ...predicate.User) {
 	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasObservations applies a predicate to check if query has an edge observations.
+func (f *ExperimentFilter) WhereHasObservations() {
+	f.Where(entql.HasEdge("observations"))
+}
+
+// WhereHasObservationsWith applies a predicate to check if query has an edge observations with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasObservationsWith(preds ...predicate.ExperimentObservation) {
+	f.Where(entql.HasEdgeWith("observations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ExperimentObservationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExperimentObservationQuery builder.
+func (_q *ExperimentObservationQuery) Filter() *ExperimentObservationFilter {
+	return &ExperimentObservationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExperimentObservationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExperimentObservationMutation builder.
+func (m *ExperimentObservationMutation) Filter() *ExperimentObservationFilter {
+	return &ExperimentObservationFilter{config: m.config, predicateAdder: m}
+}
+
+// ExperimentObservationFilter provides a generic filtering capability at runtime for ExperimentObservationQuery.
+type ExperimentObservationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExperimentObservationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExperimentObservationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(experimentobservation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExperimentObservationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(experimentobservation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ExperimentObservationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(experimentobservation.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *ExperimentObservationFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(experimentobservation.FieldOwnerID))
+}
+
+// WhereExperimentID applies the entql int predicate on the experiment_id field.
+func (f *ExperimentObservationFilter) WhereExperimentID(p entql.IntP) {
+	f.Where(p.Field(experimentobservation.FieldExperimentID))
+}
+
+// WhereIdempotencyKey applies the entql string predicate on the idempotency_key field.
+func (f *ExperimentObservationFilter) WhereIdempotencyKey(p entql.StringP) {
+	f.Where(p.Field(experimentobservation.FieldIdempotencyKey))
+}
+
+// WhereVariant applies the entql string predicate on the variant field.
+func (f *ExperimentObservationFilter) WhereVariant(p entql.StringP) {
+	f.Where(p.Field(experimentobservation.FieldVariant))
+}
+
+// WhereMetric applies the entql string predicate on the metric field.
+func (f *ExperimentObservationFilter) WhereMetric(p entql.StringP) {
+	f.Where(p.Field(experimentobservation.FieldMetric))
+}
+
+// WhereConversions applies the entql int64 predicate on the conversions field.
+func (f *ExperimentObservationFilter) WhereConversions(p entql.Int64P) {
+	f.Where(p.Field(experimentobservation.FieldConversions))
+}
+
+// WhereTrials applies the entql int64 predicate on the trials field.
+func (f *ExperimentObservationFilter) WhereTrials(p entql.Int64P) {
+	f.Where(p.Field(experimentobservation.FieldTrials))
+}
+
+// WhereCount applies the entql int64 predicate on the count field.
+func (f *ExperimentObservationFilter) WhereCount(p entql.Int64P) {
+	f.Where(p.Field(experimentobservation.FieldCount))
+}
+
+// WhereMean applies the entql float64 predicate on the mean field.
+func (f *ExperimentObservationFilter) WhereMean(p entql.Float64P) {
+	f.Where(p.Field(experimentobservation.FieldMean))
+}
+
+// WhereVariance applies the entql float64 predicate on the variance field.
+func (f *ExperimentObservationFilter) WhereVariance(p entql.Float64P) {
+	f.Where(p.Field(experimentobservation.FieldVariance))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *ExperimentObservationFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *ExperimentObservationFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExperiment applies a predicate to check if query has an edge experiment.
+func (f *ExperimentObservationFilter) WhereHasExperiment() {
+	f.Where(entql.HasEdge("experiment"))
+}
+
+// WhereHasExperimentWith applies a predicate to check if query has an edge experiment with a given conditions (other predicates).
+func (f *ExperimentObservationFilter) WhereHasExperimentWith(preds ...predicate.Experiment) {
+	f.Where(entql.HasEdgeWith("experiment", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -890,7 +1118,7 @@ type ExplanationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExplanationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1023,7 +1251,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1127,7 +1355,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1225,7 +1453,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1363,6 +1591,20 @@ func (f *UserFilter) WhereHasExplanations() {
 // WhereHasExplanationsWith applies a predicate to check if query has an edge explanations with a given conditions (other predicates).
 func (f *UserFilter) WhereHasExplanationsWith(preds ...predicate.Explanation) {
 	f.Where(entql.HasEdgeWith("explanations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExperimentObservations applies a predicate to check if query has an edge experiment_observations.
+func (f *UserFilter) WhereHasExperimentObservations() {
+	f.Where(entql.HasEdge("experiment_observations"))
+}
+
+// WhereHasExperimentObservationsWith applies a predicate to check if query has an edge experiment_observations with a given conditions (other predicates).
+func (f *UserFilter) WhereHasExperimentObservationsWith(preds ...predicate.ExperimentObservation) {
+	f.Where(entql.HasEdgeWith("experiment_observations", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -34,6 +34,10 @@ type Experiment struct {
 	Models []string `json:"models,omitempty"`
 	// Metrics holds the value of the "metrics" field.
 	Metrics model.ExperimentMetrics `json:"metrics,omitempty"`
+	// control, planned split, minimum detectable effect, power and confidence level
+	Plan model.ExperimentPlan `json:"plan,omitempty"`
+	// units per variant the plan needs (0: the plan does not say enough to compute it)
+	PlannedSampleSize int64 `json:"planned_sample_size,omitempty"`
 	// Status holds the value of the "status" field.
 	Status experiment.Status `json:"status,omitempty"`
 	// Results holds the value of the "results" field.
@@ -48,9 +52,13 @@ type Experiment struct {
 type ExperimentEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
+	// Observations holds the value of the observations edge.
+	Observations []*ExperimentObservation `json:"observations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
+
+	namedObservations map[string][]*ExperimentObservation
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -64,14 +72,23 @@ func (e ExperimentEdges) OwnerOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "owner"}
 }
 
+// ObservationsOrErr returns the Observations value or an error if the edge
+// was not loaded in eager-loading.
+func (e ExperimentEdges) ObservationsOrErr() ([]*ExperimentObservation, error) {
+	if e.loadedTypes[1] {
+		return e.Observations, nil
+	}
+	return nil, &NotLoadedError{edge: "observations"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Experiment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case experiment.FieldModels, experiment.FieldMetrics, experiment.FieldResults:
+		case experiment.FieldModels, experiment.FieldMetrics, experiment.FieldPlan, experiment.FieldResults:
 			values[i] = new([]byte)
-		case experiment.FieldID, experiment.FieldOwnerID:
+		case experiment.FieldID, experiment.FieldOwnerID, experiment.FieldPlannedSampleSize:
 			values[i] = new(sql.NullInt64)
 		case experiment.FieldName, experiment.FieldHypothesis, experiment.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -144,6 +161,20 @@ func (_m *Experiment) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field metrics: %w", err)
 				}
 			}
+		case experiment.FieldPlan:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field plan", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Plan); err != nil {
+					return fmt.Errorf("unmarshal field plan: %w", err)
+				}
+			}
+		case experiment.FieldPlannedSampleSize:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field planned_sample_size", values[i])
+			} else if value.Valid {
+				_m.PlannedSampleSize = value.Int64
+			}
 		case experiment.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
@@ -174,6 +205,11 @@ func (_m *Experiment) Value(name string) (ent.Value, error) {
 // QueryOwner queries the "owner" edge of the Experiment entity.
 func (_m *Experiment) QueryOwner() *UserQuery {
 	return NewExperimentClient(_m.config).QueryOwner(_m)
+}
+
+// QueryObservations queries the "observations" edge of the Experiment entity.
+func (_m *Experiment) QueryObservations() *ExperimentObservationQuery {
+	return NewExperimentClient(_m.config).QueryObservations(_m)
 }
 
 // Update returns a builder for updating this Experiment.
@@ -220,6 +256,12 @@ func (_m *Experiment) String() string {
 	builder.WriteString("metrics=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Metrics))
 	builder.WriteString(", ")
+	builder.WriteString("plan=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Plan))
+	builder.WriteString(", ")
+	builder.WriteString("planned_sample_size=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PlannedSampleSize))
+	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
 	builder.WriteString(", ")
@@ -227,6 +269,30 @@ func (_m *Experiment) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Results))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedObservations returns the Observations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Experiment) NamedObservations(name string) ([]*ExperimentObservation, error) {
+	if _m.Edges.namedObservations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedObservations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Experiment) appendNamedObservations(name string, edges ...*ExperimentObservation) {
+	if _m.Edges.namedObservations == nil {
+		_m.Edges.namedObservations = make(map[string][]*ExperimentObservation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedObservations[name] = []*ExperimentObservation{}
+	} else {
+		_m.Edges.namedObservations[name] = append(_m.Edges.namedObservations[name], edges...)
+	}
 }
 
 // Experiments is a parsable slice of Experiment.

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -90,6 +92,34 @@ func (_c *ExperimentCreate) SetMetrics(v model.ExperimentMetrics) *ExperimentCre
 	return _c
 }
 
+// SetPlan sets the "plan" field.
+func (_c *ExperimentCreate) SetPlan(v model.ExperimentPlan) *ExperimentCreate {
+	_c.mutation.SetPlan(v)
+	return _c
+}
+
+// SetNillablePlan sets the "plan" field if the given value is not nil.
+func (_c *ExperimentCreate) SetNillablePlan(v *model.ExperimentPlan) *ExperimentCreate {
+	if v != nil {
+		_c.SetPlan(*v)
+	}
+	return _c
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (_c *ExperimentCreate) SetPlannedSampleSize(v int64) *ExperimentCreate {
+	_c.mutation.SetPlannedSampleSize(v)
+	return _c
+}
+
+// SetNillablePlannedSampleSize sets the "planned_sample_size" field if the given value is not nil.
+func (_c *ExperimentCreate) SetNillablePlannedSampleSize(v *int64) *ExperimentCreate {
+	if v != nil {
+		_c.SetPlannedSampleSize(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *ExperimentCreate) SetStatus(v experiment.Status) *ExperimentCreate {
 	_c.mutation.SetStatus(v)
@@ -113,6 +143,21 @@ func (_c *ExperimentCreate) SetResults(v *model.ExperimentResults) *ExperimentCr
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *ExperimentCreate) SetOwner(v *User) *ExperimentCreate {
 	return _c.SetOwnerID(v.ID)
+}
+
+// AddObservationIDs adds the "observations" edge to the ExperimentObservation entity by IDs.
+func (_c *ExperimentCreate) AddObservationIDs(ids ...int) *ExperimentCreate {
+	_c.mutation.AddObservationIDs(ids...)
+	return _c
+}
+
+// AddObservations adds the "observations" edges to the ExperimentObservation entity.
+func (_c *ExperimentCreate) AddObservations(v ...*ExperimentObservation) *ExperimentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddObservationIDs(ids...)
 }
 
 // Mutation returns the ExperimentMutation object of the builder.
@@ -170,6 +215,14 @@ func (_c *ExperimentCreate) defaults() error {
 		v := experiment.DefaultHypothesis
 		_c.mutation.SetHypothesis(v)
 	}
+	if _, ok := _c.mutation.Plan(); !ok {
+		v := experiment.DefaultPlan
+		_c.mutation.SetPlan(v)
+	}
+	if _, ok := _c.mutation.PlannedSampleSize(); !ok {
+		v := experiment.DefaultPlannedSampleSize
+		_c.mutation.SetPlannedSampleSize(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := experiment.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -214,6 +267,15 @@ func (_c *ExperimentCreate) check() error {
 		if err := v.Validate(); err != nil {
 			return &ValidationError{Name: "metrics", err: fmt.Errorf(`ent: validator failed for field "Experiment.metrics": %w`, err)}
 		}
+	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.Plan(); !ok {
+			return &ValidationError{Name: "plan", err: errors.New(`ent: missing required field "Experiment.plan"`)}
+		}
+	}
+	if _, ok := _c.mutation.PlannedSampleSize(); !ok {
+		return &ValidationError{Name: "planned_sample_size", err: errors.New(`ent: missing required field "Experiment.planned_sample_size"`)}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Experiment.status"`)}
@@ -277,6 +339,14 @@ func (_c *ExperimentCreate) createSpec() (*Experiment, *sqlgraph.CreateSpec) {
 		_spec.SetField(experiment.FieldMetrics, field.TypeJSON, value)
 		_node.Metrics = value
 	}
+	if value, ok := _c.mutation.Plan(); ok {
+		_spec.SetField(experiment.FieldPlan, field.TypeJSON, value)
+		_node.Plan = value
+	}
+	if value, ok := _c.mutation.PlannedSampleSize(); ok {
+		_spec.SetField(experiment.FieldPlannedSampleSize, field.TypeInt64, value)
+		_node.PlannedSampleSize = value
+	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(experiment.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
@@ -300,6 +370,22 @@ func (_c *ExperimentCreate) createSpec() (*Experiment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OwnerID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -411,6 +497,36 @@ func (u *ExperimentUpsert) SetMetrics(v model.ExperimentMetrics) *ExperimentUpse
 // UpdateMetrics sets the "metrics" field to the value that was provided on create.
 func (u *ExperimentUpsert) UpdateMetrics() *ExperimentUpsert {
 	u.SetExcluded(experiment.FieldMetrics)
+	return u
+}
+
+// SetPlan sets the "plan" field.
+func (u *ExperimentUpsert) SetPlan(v model.ExperimentPlan) *ExperimentUpsert {
+	u.Set(experiment.FieldPlan, v)
+	return u
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *ExperimentUpsert) UpdatePlan() *ExperimentUpsert {
+	u.SetExcluded(experiment.FieldPlan)
+	return u
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (u *ExperimentUpsert) SetPlannedSampleSize(v int64) *ExperimentUpsert {
+	u.Set(experiment.FieldPlannedSampleSize, v)
+	return u
+}
+
+// UpdatePlannedSampleSize sets the "planned_sample_size" field to the value that was provided on create.
+func (u *ExperimentUpsert) UpdatePlannedSampleSize() *ExperimentUpsert {
+	u.SetExcluded(experiment.FieldPlannedSampleSize)
+	return u
+}
+
+// AddPlannedSampleSize adds v to the "planned_sample_size" field.
+func (u *ExperimentUpsert) AddPlannedSampleSize(v int64) *ExperimentUpsert {
+	u.Add(experiment.FieldPlannedSampleSize, v)
 	return u
 }
 
@@ -559,6 +675,41 @@ func (u *ExperimentUpsertOne) SetMetrics(v model.ExperimentMetrics) *ExperimentU
 func (u *ExperimentUpsertOne) UpdateMetrics() *ExperimentUpsertOne {
 	return u.Update(func(s *ExperimentUpsert) {
 		s.UpdateMetrics()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *ExperimentUpsertOne) SetPlan(v model.ExperimentPlan) *ExperimentUpsertOne {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *ExperimentUpsertOne) UpdatePlan() *ExperimentUpsertOne {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (u *ExperimentUpsertOne) SetPlannedSampleSize(v int64) *ExperimentUpsertOne {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.SetPlannedSampleSize(v)
+	})
+}
+
+// AddPlannedSampleSize adds v to the "planned_sample_size" field.
+func (u *ExperimentUpsertOne) AddPlannedSampleSize(v int64) *ExperimentUpsertOne {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.AddPlannedSampleSize(v)
+	})
+}
+
+// UpdatePlannedSampleSize sets the "planned_sample_size" field to the value that was provided on create.
+func (u *ExperimentUpsertOne) UpdatePlannedSampleSize() *ExperimentUpsertOne {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.UpdatePlannedSampleSize()
 	})
 }
 
@@ -878,6 +1029,41 @@ func (u *ExperimentUpsertBulk) SetMetrics(v model.ExperimentMetrics) *Experiment
 func (u *ExperimentUpsertBulk) UpdateMetrics() *ExperimentUpsertBulk {
 	return u.Update(func(s *ExperimentUpsert) {
 		s.UpdateMetrics()
+	})
+}
+
+// SetPlan sets the "plan" field.
+func (u *ExperimentUpsertBulk) SetPlan(v model.ExperimentPlan) *ExperimentUpsertBulk {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.SetPlan(v)
+	})
+}
+
+// UpdatePlan sets the "plan" field to the value that was provided on create.
+func (u *ExperimentUpsertBulk) UpdatePlan() *ExperimentUpsertBulk {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.UpdatePlan()
+	})
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (u *ExperimentUpsertBulk) SetPlannedSampleSize(v int64) *ExperimentUpsertBulk {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.SetPlannedSampleSize(v)
+	})
+}
+
+// AddPlannedSampleSize adds v to the "planned_sample_size" field.
+func (u *ExperimentUpsertBulk) AddPlannedSampleSize(v int64) *ExperimentUpsertBulk {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.AddPlannedSampleSize(v)
+	})
+}
+
+// UpdatePlannedSampleSize sets the "planned_sample_size" field to the value that was provided on create.
+func (u *ExperimentUpsertBulk) UpdatePlannedSampleSize() *ExperimentUpsertBulk {
+	return u.Update(func(s *ExperimentUpsert) {
+		s.UpdatePlannedSampleSize()
 	})
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -20,13 +22,15 @@ import (
 // ExperimentQuery is the builder for querying Experiment entities.
 type ExperimentQuery struct {
 	config
-	ctx        *QueryContext
-	order      []experiment.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Experiment
-	withOwner  *UserQuery
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*Experiment) error
+	ctx                   *QueryContext
+	order                 []experiment.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Experiment
+	withOwner             *UserQuery
+	withObservations      *ExperimentObservationQuery
+	modifiers             []func(*sql.Selector)
+	loadTotal             []func(context.Context, []*Experiment) error
+	withNamedObservations map[string]*ExperimentObservationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +82,28 @@ func (_q *ExperimentQuery) QueryOwner() *UserQuery {
 			sqlgraph.From(experiment.Table, experiment.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, experiment.OwnerTable, experiment.OwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryObservations chains the current query on the "observations" edge.
+func (_q *ExperimentQuery) QueryObservations() *ExperimentObservationQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, selector),
+			sqlgraph.To(experimentobservation.Table, experimentobservation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, experiment.ObservationsTable, experiment.ObservationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +298,13 @@ func (_q *ExperimentQuery) Clone() *ExperimentQuery {
 		return nil
 	}
 	return &ExperimentQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]experiment.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Experiment{}, _q.predicates...),
-		withOwner:  _q.withOwner.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]experiment.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Experiment{}, _q.predicates...),
+		withOwner:        _q.withOwner.Clone(),
+		withObservations: _q.withObservations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -292,6 +319,17 @@ func (_q *ExperimentQuery) WithOwner(opts ...func(*UserQuery)) *ExperimentQuery 
 		opt(query)
 	}
 	_q.withOwner = query
+	return _q
+}
+
+// WithObservations tells the query-builder to eager-load the nodes that are connected to
+// the "observations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExperimentQuery) WithObservations(opts ...func(*ExperimentObservationQuery)) *ExperimentQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withObservations = query
 	return _q
 }
 
@@ -379,8 +417,9 @@ func (_q *ExperimentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Experiment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withOwner != nil,
+			_q.withObservations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -407,6 +446,20 @@ func (_q *ExperimentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Experiment, e *User) { n.Edges.Owner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withObservations; query != nil {
+		if err := _q.loadObservations(ctx, query, nodes,
+			func(n *Experiment) { n.Edges.Observations = []*ExperimentObservation{} },
+			func(n *Experiment, e *ExperimentObservation) { n.Edges.Observations = append(n.Edges.Observations, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedObservations {
+		if err := _q.loadObservations(ctx, query, nodes,
+			func(n *Experiment) { n.appendNamedObservations(name) },
+			func(n *Experiment, e *ExperimentObservation) { n.appendNamedObservations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -444,6 +497,36 @@ func (_q *ExperimentQuery) loadOwner(ctx context.Context, query *UserQuery, node
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *ExperimentQuery) loadObservations(ctx context.Context, query *ExperimentObservationQuery, nodes []*Experiment, init func(*Experiment), assign func(*Experiment, *ExperimentObservation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Experiment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(experimentobservation.FieldExperimentID)
+	}
+	query.Where(predicate.ExperimentObservation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(experiment.ObservationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ExperimentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "experiment_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -533,6 +616,20 @@ func (_q *ExperimentQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedObservations tells the query-builder to eager-load the nodes that are connected to the "observations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExperimentQuery) WithNamedObservations(name string, opts ...func(*ExperimentObservationQuery)) *ExperimentQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedObservations == nil {
+		_q.withNamedObservations = make(map[string]*ExperimentObservationQuery)
+	}
+	_q.withNamedObservations[name] = query
+	return _q
 }
 
 // ExperimentGroupBy is the group-by builder for Experiment entities.

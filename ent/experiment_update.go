@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -90,6 +91,41 @@ func (_u *ExperimentUpdate) SetNillableMetrics(v *model.ExperimentMetrics) *Expe
 	return _u
 }
 
+// SetPlan sets the "plan" field.
+func (_u *ExperimentUpdate) SetPlan(v model.ExperimentPlan) *ExperimentUpdate {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// SetNillablePlan sets the "plan" field if the given value is not nil.
+func (_u *ExperimentUpdate) SetNillablePlan(v *model.ExperimentPlan) *ExperimentUpdate {
+	if v != nil {
+		_u.SetPlan(*v)
+	}
+	return _u
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (_u *ExperimentUpdate) SetPlannedSampleSize(v int64) *ExperimentUpdate {
+	_u.mutation.ResetPlannedSampleSize()
+	_u.mutation.SetPlannedSampleSize(v)
+	return _u
+}
+
+// SetNillablePlannedSampleSize sets the "planned_sample_size" field if the given value is not nil.
+func (_u *ExperimentUpdate) SetNillablePlannedSampleSize(v *int64) *ExperimentUpdate {
+	if v != nil {
+		_u.SetPlannedSampleSize(*v)
+	}
+	return _u
+}
+
+// AddPlannedSampleSize adds value to the "planned_sample_size" field.
+func (_u *ExperimentUpdate) AddPlannedSampleSize(v int64) *ExperimentUpdate {
+	_u.mutation.AddPlannedSampleSize(v)
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *ExperimentUpdate) SetStatus(v experiment.Status) *ExperimentUpdate {
 	_u.mutation.SetStatus(v)
@@ -116,9 +152,45 @@ func (_u *ExperimentUpdate) ClearResults() *ExperimentUpdate {
 	return _u
 }
 
+// AddObservationIDs adds the "observations" edge to the ExperimentObservation entity by IDs.
+func (_u *ExperimentUpdate) AddObservationIDs(ids ...int) *ExperimentUpdate {
+	_u.mutation.AddObservationIDs(ids...)
+	return _u
+}
+
+// AddObservations adds the "observations" edges to the ExperimentObservation entity.
+func (_u *ExperimentUpdate) AddObservations(v ...*ExperimentObservation) *ExperimentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddObservationIDs(ids...)
+}
+
 // Mutation returns the ExperimentMutation object of the builder.
 func (_u *ExperimentUpdate) Mutation() *ExperimentMutation {
 	return _u.mutation
+}
+
+// ClearObservations clears all "observations" edges to the ExperimentObservation entity.
+func (_u *ExperimentUpdate) ClearObservations() *ExperimentUpdate {
+	_u.mutation.ClearObservations()
+	return _u
+}
+
+// RemoveObservationIDs removes the "observations" edge to ExperimentObservation entities by IDs.
+func (_u *ExperimentUpdate) RemoveObservationIDs(ids ...int) *ExperimentUpdate {
+	_u.mutation.RemoveObservationIDs(ids...)
+	return _u
+}
+
+// RemoveObservations removes "observations" edges to ExperimentObservation entities.
+func (_u *ExperimentUpdate) RemoveObservations(v ...*ExperimentObservation) *ExperimentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveObservationIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -223,6 +295,15 @@ func (_u *ExperimentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.Metrics(); ok {
 		_spec.SetField(experiment.FieldMetrics, field.TypeJSON, value)
 	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(experiment.FieldPlan, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.PlannedSampleSize(); ok {
+		_spec.SetField(experiment.FieldPlannedSampleSize, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPlannedSampleSize(); ok {
+		_spec.AddField(experiment.FieldPlannedSampleSize, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(experiment.FieldStatus, field.TypeEnum, value)
 	}
@@ -231,6 +312,51 @@ func (_u *ExperimentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.ResultsCleared() {
 		_spec.ClearField(experiment.FieldResults, field.TypeJSON)
+	}
+	if _u.mutation.ObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedObservationsIDs(); len(nodes) > 0 && !_u.mutation.ObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -312,6 +438,41 @@ func (_u *ExperimentUpdateOne) SetNillableMetrics(v *model.ExperimentMetrics) *E
 	return _u
 }
 
+// SetPlan sets the "plan" field.
+func (_u *ExperimentUpdateOne) SetPlan(v model.ExperimentPlan) *ExperimentUpdateOne {
+	_u.mutation.SetPlan(v)
+	return _u
+}
+
+// SetNillablePlan sets the "plan" field if the given value is not nil.
+func (_u *ExperimentUpdateOne) SetNillablePlan(v *model.ExperimentPlan) *ExperimentUpdateOne {
+	if v != nil {
+		_u.SetPlan(*v)
+	}
+	return _u
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (_u *ExperimentUpdateOne) SetPlannedSampleSize(v int64) *ExperimentUpdateOne {
+	_u.mutation.ResetPlannedSampleSize()
+	_u.mutation.SetPlannedSampleSize(v)
+	return _u
+}
+
+// SetNillablePlannedSampleSize sets the "planned_sample_size" field if the given value is not nil.
+func (_u *ExperimentUpdateOne) SetNillablePlannedSampleSize(v *int64) *ExperimentUpdateOne {
+	if v != nil {
+		_u.SetPlannedSampleSize(*v)
+	}
+	return _u
+}
+
+// AddPlannedSampleSize adds value to the "planned_sample_size" field.
+func (_u *ExperimentUpdateOne) AddPlannedSampleSize(v int64) *ExperimentUpdateOne {
+	_u.mutation.AddPlannedSampleSize(v)
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *ExperimentUpdateOne) SetStatus(v experiment.Status) *ExperimentUpdateOne {
 	_u.mutation.SetStatus(v)
@@ -338,9 +499,45 @@ func (_u *ExperimentUpdateOne) ClearResults() *ExperimentUpdateOne {
 	return _u
 }
 
+// AddObservationIDs adds the "observations" edge to the ExperimentObservation entity by IDs.
+func (_u *ExperimentUpdateOne) AddObservationIDs(ids ...int) *ExperimentUpdateOne {
+	_u.mutation.AddObservationIDs(ids...)
+	return _u
+}
+
+// AddObservations adds the "observations" edges to the ExperimentObservation entity.
+func (_u *ExperimentUpdateOne) AddObservations(v ...*ExperimentObservation) *ExperimentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddObservationIDs(ids...)
+}
+
 // Mutation returns the ExperimentMutation object of the builder.
 func (_u *ExperimentUpdateOne) Mutation() *ExperimentMutation {
 	return _u.mutation
+}
+
+// ClearObservations clears all "observations" edges to the ExperimentObservation entity.
+func (_u *ExperimentUpdateOne) ClearObservations() *ExperimentUpdateOne {
+	_u.mutation.ClearObservations()
+	return _u
+}
+
+// RemoveObservationIDs removes the "observations" edge to ExperimentObservation entities by IDs.
+func (_u *ExperimentUpdateOne) RemoveObservationIDs(ids ...int) *ExperimentUpdateOne {
+	_u.mutation.RemoveObservationIDs(ids...)
+	return _u
+}
+
+// RemoveObservations removes "observations" edges to ExperimentObservation entities.
+func (_u *ExperimentUpdateOne) RemoveObservations(v ...*ExperimentObservation) *ExperimentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveObservationIDs(ids...)
 }
 
 // Where appends a list predicates to the ExperimentUpdate builder.
@@ -475,6 +672,15 @@ func (_u *ExperimentUpdateOne) sqlSave(ctx context.Context) (_node *Experiment, 
 	if value, ok := _u.mutation.Metrics(); ok {
 		_spec.SetField(experiment.FieldMetrics, field.TypeJSON, value)
 	}
+	if value, ok := _u.mutation.Plan(); ok {
+		_spec.SetField(experiment.FieldPlan, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.PlannedSampleSize(); ok {
+		_spec.SetField(experiment.FieldPlannedSampleSize, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedPlannedSampleSize(); ok {
+		_spec.AddField(experiment.FieldPlannedSampleSize, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(experiment.FieldStatus, field.TypeEnum, value)
 	}
@@ -483,6 +689,51 @@ func (_u *ExperimentUpdateOne) sqlSave(ctx context.Context) (_node *Experiment, 
 	}
 	if _u.mutation.ResultsCleared() {
 		_spec.ClearField(experiment.FieldResults, field.TypeJSON)
+	}
+	if _u.mutation.ObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedObservationsIDs(); len(nodes) > 0 && !_u.mutation.ObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.ObservationsTable,
+			Columns: []string{experiment.ObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Experiment{config: _u.config}
 	_spec.Assign = _node.assignValues

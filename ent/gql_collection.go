@@ -511,6 +511,16 @@ func (_q *ExperimentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, experiment.FieldMetrics)
 				fieldSeen[experiment.FieldMetrics] = struct{}{}
 			}
+		case "plan":
+			if _, ok := fieldSeen[experiment.FieldPlan]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldPlan)
+				fieldSeen[experiment.FieldPlan] = struct{}{}
+			}
+		case "plannedSampleSize":
+			if _, ok := fieldSeen[experiment.FieldPlannedSampleSize]; !ok {
+				selectedFields = append(selectedFields, experiment.FieldPlannedSampleSize)
+				fieldSeen[experiment.FieldPlannedSampleSize] = struct{}{}
+			}
 		case "status":
 			if _, ok := fieldSeen[experiment.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, experiment.FieldStatus)

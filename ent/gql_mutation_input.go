@@ -197,6 +197,7 @@ type CreateExperimentInput struct {
 	Hypothesis *string
 	Models     []string
 	Metrics    model.ExperimentMetrics
+	Plan       *model.ExperimentPlan
 }
 
 // Mutate applies the CreateExperimentInput on the ExperimentMutation builder.
@@ -209,6 +210,9 @@ func (i *CreateExperimentInput) Mutate(m *ExperimentMutation) {
 		m.SetModels(v)
 	}
 	m.SetMetrics(i.Metrics)
+	if v := i.Plan; v != nil {
+		m.SetPlan(*v)
+	}
 }
 
 // SetInput applies the change-set in the CreateExperimentInput on the ExperimentCreate builder.
@@ -224,6 +228,7 @@ type UpdateExperimentInput struct {
 	Models       []string
 	AppendModels []string
 	Metrics      *model.ExperimentMetrics
+	Plan         *model.ExperimentPlan
 }
 
 // Mutate applies the UpdateExperimentInput on the ExperimentMutation builder.
@@ -242,6 +247,9 @@ func (i *UpdateExperimentInput) Mutate(m *ExperimentMutation) {
 	}
 	if v := i.Metrics; v != nil {
 		m.SetMetrics(*v)
+	}
+	if v := i.Plan; v != nil {
+		m.SetPlan(*v)
 	}
 }
 

@@ -1435,6 +1435,16 @@ type ExperimentWhereInput struct {
 	HypothesisEqualFold    *string  `json:"hypothesisEqualFold,omitempty"`
 	HypothesisContainsFold *string  `json:"hypothesisContainsFold,omitempty"`
 
+	// "planned_sample_size" field predicates.
+	PlannedSampleSize      *int64  `json:"plannedSampleSize,omitempty"`
+	PlannedSampleSizeNEQ   *int64  `json:"plannedSampleSizeNEQ,omitempty"`
+	PlannedSampleSizeIn    []int64 `json:"plannedSampleSizeIn,omitempty"`
+	PlannedSampleSizeNotIn []int64 `json:"plannedSampleSizeNotIn,omitempty"`
+	PlannedSampleSizeGT    *int64  `json:"plannedSampleSizeGT,omitempty"`
+	PlannedSampleSizeGTE   *int64  `json:"plannedSampleSizeGTE,omitempty"`
+	PlannedSampleSizeLT    *int64  `json:"plannedSampleSizeLT,omitempty"`
+	PlannedSampleSizeLTE   *int64  `json:"plannedSampleSizeLTE,omitempty"`
+
 	// "status" field predicates.
 	Status      *experiment.Status  `json:"status,omitempty"`
 	StatusNEQ   *experiment.Status  `json:"statusNEQ,omitempty"`
@@ -1662,6 +1672,30 @@ func (i *ExperimentWhereInput) P() (predicate.Experiment, error) {
 	}
 	if i.HypothesisContainsFold != nil {
 		predicates = append(predicates, experiment.HypothesisContainsFold(*i.HypothesisContainsFold))
+	}
+	if i.PlannedSampleSize != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeEQ(*i.PlannedSampleSize))
+	}
+	if i.PlannedSampleSizeNEQ != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeNEQ(*i.PlannedSampleSizeNEQ))
+	}
+	if len(i.PlannedSampleSizeIn) > 0 {
+		predicates = append(predicates, experiment.PlannedSampleSizeIn(i.PlannedSampleSizeIn...))
+	}
+	if len(i.PlannedSampleSizeNotIn) > 0 {
+		predicates = append(predicates, experiment.PlannedSampleSizeNotIn(i.PlannedSampleSizeNotIn...))
+	}
+	if i.PlannedSampleSizeGT != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeGT(*i.PlannedSampleSizeGT))
+	}
+	if i.PlannedSampleSizeGTE != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeGTE(*i.PlannedSampleSizeGTE))
+	}
+	if i.PlannedSampleSizeLT != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeLT(*i.PlannedSampleSizeLT))
+	}
+	if i.PlannedSampleSizeLTE != nil {
+		predicates = append(predicates, experiment.PlannedSampleSizeLTE(*i.PlannedSampleSizeLTE))
 	}
 	if i.Status != nil {
 		predicates = append(predicates, experiment.StatusEQ(*i.Status))

@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -36,14 +37,15 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeBenchmark         = "Benchmark"
-	TypeComplianceProfile = "ComplianceProfile"
-	TypeDeployment        = "Deployment"
-	TypeExperiment        = "Experiment"
-	TypeExplanation       = "Explanation"
-	TypePipeline          = "Pipeline"
-	TypeScenario          = "Scenario"
-	TypeUser              = "User"
+	TypeBenchmark             = "Benchmark"
+	TypeComplianceProfile     = "ComplianceProfile"
+	TypeDeployment            = "Deployment"
+	TypeExperiment            = "Experiment"
+	TypeExperimentObservation = "ExperimentObservation"
+	TypeExplanation           = "Explanation"
+	TypePipeline              = "Pipeline"
+	TypeScenario              = "Scenario"
+	TypeUser                  = "User"
 )
 
 // BenchmarkMutation represents an operation that mutates the Benchmark nodes in the graph.
@@ -3429,24 +3431,30 @@ func (m *DeploymentMutation) ResetEdge(name string) error {
 // ExperimentMutation represents an operation that mutates the Experiment nodes in the graph.
 type ExperimentMutation struct {
 	config
-	op            Op
-	typ           string
-	id            *int
-	created_at    *time.Time
-	updated_at    *time.Time
-	name          *string
-	hypothesis    *string
-	models        *[]string
-	appendmodels  []string
-	metrics       *model.ExperimentMetrics
-	status        *experiment.Status
-	results       **model.ExperimentResults
-	clearedFields map[string]struct{}
-	owner         *int
-	clearedowner  bool
-	done          bool
-	oldValue      func(context.Context) (*Experiment, error)
-	predicates    []predicate.Experiment
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	name                   *string
+	hypothesis             *string
+	models                 *[]string
+	appendmodels           []string
+	metrics                *model.ExperimentMetrics
+	plan                   *model.ExperimentPlan
+	planned_sample_size    *int64
+	addplanned_sample_size *int64
+	status                 *experiment.Status
+	results                **model.ExperimentResults
+	clearedFields          map[string]struct{}
+	owner                  *int
+	clearedowner           bool
+	observations           map[int]struct{}
+	removedobservations    map[int]struct{}
+	clearedobservations    bool
+	done                   bool
+	oldValue               func(context.Context) (*Experiment, error)
+	predicates             []predicate.Experiment
 }
 
 var _ ent.Mutation = (*ExperimentMutation)(nil)
@@ -3814,6 +3822,98 @@ func (m *ExperimentMutation) ResetMetrics() {
 	m.metrics = nil
 }
 
+// SetPlan sets the "plan" field.
+func (m *ExperimentMutation) SetPlan(mp model.ExperimentPlan) {
+	m.plan = &mp
+}
+
+// Plan returns the value of the "plan" field in the mutation.
+func (m *ExperimentMutation) Plan() (r model.ExperimentPlan, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlan returns the old "plan" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldPlan(ctx context.Context) (v model.ExperimentPlan, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlan: %w", err)
+	}
+	return oldValue.Plan, nil
+}
+
+// ResetPlan resets all changes to the "plan" field.
+func (m *ExperimentMutation) ResetPlan() {
+	m.plan = nil
+}
+
+// SetPlannedSampleSize sets the "planned_sample_size" field.
+func (m *ExperimentMutation) SetPlannedSampleSize(i int64) {
+	m.planned_sample_size = &i
+	m.addplanned_sample_size = nil
+}
+
+// PlannedSampleSize returns the value of the "planned_sample_size" field in the mutation.
+func (m *ExperimentMutation) PlannedSampleSize() (r int64, exists bool) {
+	v := m.planned_sample_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlannedSampleSize returns the old "planned_sample_size" field's value of the Experiment entity.
+// If the Experiment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentMutation) OldPlannedSampleSize(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlannedSampleSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlannedSampleSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlannedSampleSize: %w", err)
+	}
+	return oldValue.PlannedSampleSize, nil
+}
+
+// AddPlannedSampleSize adds i to the "planned_sample_size" field.
+func (m *ExperimentMutation) AddPlannedSampleSize(i int64) {
+	if m.addplanned_sample_size != nil {
+		*m.addplanned_sample_size += i
+	} else {
+		m.addplanned_sample_size = &i
+	}
+}
+
+// AddedPlannedSampleSize returns the value that was added to the "planned_sample_size" field in this mutation.
+func (m *ExperimentMutation) AddedPlannedSampleSize() (r int64, exists bool) {
+	v := m.addplanned_sample_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlannedSampleSize resets all changes to the "planned_sample_size" field.
+func (m *ExperimentMutation) ResetPlannedSampleSize() {
+	m.planned_sample_size = nil
+	m.addplanned_sample_size = nil
+}
+
 // SetStatus sets the "status" field.
 func (m *ExperimentMutation) SetStatus(e experiment.Status) {
 	m.status = &e
@@ -3926,6 +4026,60 @@ func (m *ExperimentMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
+// AddObservationIDs adds the "observations" edge to the ExperimentObservation entity by ids.
+func (m *ExperimentMutation) AddObservationIDs(ids ...int) {
+	if m.observations == nil {
+		m.observations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.observations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearObservations clears the "observations" edge to the ExperimentObservation entity.
+func (m *ExperimentMutation) ClearObservations() {
+	m.clearedobservations = true
+}
+
+// ObservationsCleared reports if the "observations" edge to the ExperimentObservation entity was cleared.
+func (m *ExperimentMutation) ObservationsCleared() bool {
+	return m.clearedobservations
+}
+
+// RemoveObservationIDs removes the "observations" edge to the ExperimentObservation entity by IDs.
+func (m *ExperimentMutation) RemoveObservationIDs(ids ...int) {
+	if m.removedobservations == nil {
+		m.removedobservations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.observations, ids[i])
+		m.removedobservations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedObservations returns the removed IDs of the "observations" edge to the ExperimentObservation entity.
+func (m *ExperimentMutation) RemovedObservationsIDs() (ids []int) {
+	for id := range m.removedobservations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ObservationsIDs returns the "observations" edge IDs in the mutation.
+func (m *ExperimentMutation) ObservationsIDs() (ids []int) {
+	for id := range m.observations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetObservations resets all changes to the "observations" edge.
+func (m *ExperimentMutation) ResetObservations() {
+	m.observations = nil
+	m.clearedobservations = false
+	m.removedobservations = nil
+}
+
 // Where appends a list predicates to the ExperimentMutation builder.
 func (m *ExperimentMutation) Where(ps ...predicate.Experiment) {
 	m.predicates = append(m.predicates, ps...)
@@ -3960,7 +4114,7 @@ func (m *ExperimentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExperimentMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, experiment.FieldCreatedAt)
 	}
@@ -3981,6 +4135,12 @@ func (m *ExperimentMutation) Fields() []string {
 	}
 	if m.metrics != nil {
 		fields = append(fields, experiment.FieldMetrics)
+	}
+	if m.plan != nil {
+		fields = append(fields, experiment.FieldPlan)
+	}
+	if m.planned_sample_size != nil {
+		fields = append(fields, experiment.FieldPlannedSampleSize)
 	}
 	if m.status != nil {
 		fields = append(fields, experiment.FieldStatus)
@@ -4010,6 +4170,10 @@ func (m *ExperimentMutation) Field(name string) (ent.Value, bool) {
 		return m.Models()
 	case experiment.FieldMetrics:
 		return m.Metrics()
+	case experiment.FieldPlan:
+		return m.Plan()
+	case experiment.FieldPlannedSampleSize:
+		return m.PlannedSampleSize()
 	case experiment.FieldStatus:
 		return m.Status()
 	case experiment.FieldResults:
@@ -4037,6 +4201,10 @@ func (m *ExperimentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldModels(ctx)
 	case experiment.FieldMetrics:
 		return m.OldMetrics(ctx)
+	case experiment.FieldPlan:
+		return m.OldPlan(ctx)
+	case experiment.FieldPlannedSampleSize:
+		return m.OldPlannedSampleSize(ctx)
 	case experiment.FieldStatus:
 		return m.OldStatus(ctx)
 	case experiment.FieldResults:
@@ -4099,6 +4267,20 @@ func (m *ExperimentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMetrics(v)
 		return nil
+	case experiment.FieldPlan:
+		v, ok := value.(model.ExperimentPlan)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlan(v)
+		return nil
+	case experiment.FieldPlannedSampleSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlannedSampleSize(v)
+		return nil
 	case experiment.FieldStatus:
 		v, ok := value.(experiment.Status)
 		if !ok {
@@ -4121,6 +4303,9 @@ func (m *ExperimentMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ExperimentMutation) AddedFields() []string {
 	var fields []string
+	if m.addplanned_sample_size != nil {
+		fields = append(fields, experiment.FieldPlannedSampleSize)
+	}
 	return fields
 }
 
@@ -4129,6 +4314,8 @@ func (m *ExperimentMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ExperimentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case experiment.FieldPlannedSampleSize:
+		return m.AddedPlannedSampleSize()
 	}
 	return nil, false
 }
@@ -4138,6 +4325,13 @@ func (m *ExperimentMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ExperimentMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case experiment.FieldPlannedSampleSize:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlannedSampleSize(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Experiment numeric field %s", name)
 }
@@ -4195,6 +4389,12 @@ func (m *ExperimentMutation) ResetField(name string) error {
 	case experiment.FieldMetrics:
 		m.ResetMetrics()
 		return nil
+	case experiment.FieldPlan:
+		m.ResetPlan()
+		return nil
+	case experiment.FieldPlannedSampleSize:
+		m.ResetPlannedSampleSize()
+		return nil
 	case experiment.FieldStatus:
 		m.ResetStatus()
 		return nil
@@ -4207,9 +4407,12 @@ func (m *ExperimentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ExperimentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.owner != nil {
 		edges = append(edges, experiment.EdgeOwner)
+	}
+	if m.observations != nil {
+		edges = append(edges, experiment.EdgeObservations)
 	}
 	return edges
 }
@@ -4222,27 +4425,47 @@ func (m *ExperimentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case experiment.EdgeObservations:
+		ids := make([]ent.Value, 0, len(m.observations))
+		for id := range m.observations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ExperimentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedobservations != nil {
+		edges = append(edges, experiment.EdgeObservations)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *ExperimentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case experiment.EdgeObservations:
+		ids := make([]ent.Value, 0, len(m.removedobservations))
+		for id := range m.removedobservations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ExperimentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedowner {
 		edges = append(edges, experiment.EdgeOwner)
+	}
+	if m.clearedobservations {
+		edges = append(edges, experiment.EdgeObservations)
 	}
 	return edges
 }
@@ -4253,6 +4476,8 @@ func (m *ExperimentMutation) EdgeCleared(name string) bool {
 	switch name {
 	case experiment.EdgeOwner:
 		return m.clearedowner
+	case experiment.EdgeObservations:
+		return m.clearedobservations
 	}
 	return false
 }
@@ -4275,8 +4500,1199 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 	case experiment.EdgeOwner:
 		m.ResetOwner()
 		return nil
+	case experiment.EdgeObservations:
+		m.ResetObservations()
+		return nil
 	}
 	return fmt.Errorf("unknown Experiment edge %s", name)
+}
+
+// ExperimentObservationMutation represents an operation that mutates the ExperimentObservation nodes in the graph.
+type ExperimentObservationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	idempotency_key   *string
+	variant           *string
+	metric            *string
+	conversions       *int64
+	addconversions    *int64
+	trials            *int64
+	addtrials         *int64
+	count             *int64
+	addcount          *int64
+	mean              *float64
+	addmean           *float64
+	variance          *float64
+	addvariance       *float64
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	experiment        *int
+	clearedexperiment bool
+	done              bool
+	oldValue          func(context.Context) (*ExperimentObservation, error)
+	predicates        []predicate.ExperimentObservation
+}
+
+var _ ent.Mutation = (*ExperimentObservationMutation)(nil)
+
+// experimentobservationOption allows management of the mutation configuration using functional options.
+type experimentobservationOption func(*ExperimentObservationMutation)
+
+// newExperimentObservationMutation creates new mutation for the ExperimentObservation entity.
+func newExperimentObservationMutation(c config, op Op, opts ...experimentobservationOption) *ExperimentObservationMutation {
+	m := &ExperimentObservationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExperimentObservation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExperimentObservationID sets the ID field of the mutation.
+func withExperimentObservationID(id int) experimentobservationOption {
+	return func(m *ExperimentObservationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExperimentObservation
+		)
+		m.oldValue = func(ctx context.Context) (*ExperimentObservation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExperimentObservation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExperimentObservation sets the old ExperimentObservation of the mutation.
+func withExperimentObservation(node *ExperimentObservation) experimentobservationOption {
+	return func(m *ExperimentObservationMutation) {
+		m.oldValue = func(context.Context) (*ExperimentObservation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExperimentObservationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExperimentObservationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExperimentObservationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExperimentObservationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExperimentObservation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExperimentObservationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExperimentObservationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExperimentObservationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ExperimentObservationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ExperimentObservationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ExperimentObservationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *ExperimentObservationMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *ExperimentObservationMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *ExperimentObservationMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (m *ExperimentObservationMutation) SetExperimentID(i int) {
+	m.experiment = &i
+}
+
+// ExperimentID returns the value of the "experiment_id" field in the mutation.
+func (m *ExperimentObservationMutation) ExperimentID() (r int, exists bool) {
+	v := m.experiment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperimentID returns the old "experiment_id" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldExperimentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperimentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperimentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperimentID: %w", err)
+	}
+	return oldValue.ExperimentID, nil
+}
+
+// ResetExperimentID resets all changes to the "experiment_id" field.
+func (m *ExperimentObservationMutation) ResetExperimentID() {
+	m.experiment = nil
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *ExperimentObservationMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *ExperimentObservationMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldIdempotencyKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *ExperimentObservationMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+}
+
+// SetVariant sets the "variant" field.
+func (m *ExperimentObservationMutation) SetVariant(s string) {
+	m.variant = &s
+}
+
+// Variant returns the value of the "variant" field in the mutation.
+func (m *ExperimentObservationMutation) Variant() (r string, exists bool) {
+	v := m.variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariant returns the old "variant" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldVariant(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariant is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariant requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariant: %w", err)
+	}
+	return oldValue.Variant, nil
+}
+
+// ResetVariant resets all changes to the "variant" field.
+func (m *ExperimentObservationMutation) ResetVariant() {
+	m.variant = nil
+}
+
+// SetMetric sets the "metric" field.
+func (m *ExperimentObservationMutation) SetMetric(s string) {
+	m.metric = &s
+}
+
+// Metric returns the value of the "metric" field in the mutation.
+func (m *ExperimentObservationMutation) Metric() (r string, exists bool) {
+	v := m.metric
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMetric returns the old "metric" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldMetric(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMetric is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMetric requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMetric: %w", err)
+	}
+	return oldValue.Metric, nil
+}
+
+// ResetMetric resets all changes to the "metric" field.
+func (m *ExperimentObservationMutation) ResetMetric() {
+	m.metric = nil
+}
+
+// SetConversions sets the "conversions" field.
+func (m *ExperimentObservationMutation) SetConversions(i int64) {
+	m.conversions = &i
+	m.addconversions = nil
+}
+
+// Conversions returns the value of the "conversions" field in the mutation.
+func (m *ExperimentObservationMutation) Conversions() (r int64, exists bool) {
+	v := m.conversions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConversions returns the old "conversions" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldConversions(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConversions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConversions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConversions: %w", err)
+	}
+	return oldValue.Conversions, nil
+}
+
+// AddConversions adds i to the "conversions" field.
+func (m *ExperimentObservationMutation) AddConversions(i int64) {
+	if m.addconversions != nil {
+		*m.addconversions += i
+	} else {
+		m.addconversions = &i
+	}
+}
+
+// AddedConversions returns the value that was added to the "conversions" field in this mutation.
+func (m *ExperimentObservationMutation) AddedConversions() (r int64, exists bool) {
+	v := m.addconversions
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConversions resets all changes to the "conversions" field.
+func (m *ExperimentObservationMutation) ResetConversions() {
+	m.conversions = nil
+	m.addconversions = nil
+}
+
+// SetTrials sets the "trials" field.
+func (m *ExperimentObservationMutation) SetTrials(i int64) {
+	m.trials = &i
+	m.addtrials = nil
+}
+
+// Trials returns the value of the "trials" field in the mutation.
+func (m *ExperimentObservationMutation) Trials() (r int64, exists bool) {
+	v := m.trials
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTrials returns the old "trials" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldTrials(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTrials is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTrials requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTrials: %w", err)
+	}
+	return oldValue.Trials, nil
+}
+
+// AddTrials adds i to the "trials" field.
+func (m *ExperimentObservationMutation) AddTrials(i int64) {
+	if m.addtrials != nil {
+		*m.addtrials += i
+	} else {
+		m.addtrials = &i
+	}
+}
+
+// AddedTrials returns the value that was added to the "trials" field in this mutation.
+func (m *ExperimentObservationMutation) AddedTrials() (r int64, exists bool) {
+	v := m.addtrials
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTrials resets all changes to the "trials" field.
+func (m *ExperimentObservationMutation) ResetTrials() {
+	m.trials = nil
+	m.addtrials = nil
+}
+
+// SetCount sets the "count" field.
+func (m *ExperimentObservationMutation) SetCount(i int64) {
+	m.count = &i
+	m.addcount = nil
+}
+
+// Count returns the value of the "count" field in the mutation.
+func (m *ExperimentObservationMutation) Count() (r int64, exists bool) {
+	v := m.count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCount returns the old "count" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldCount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCount: %w", err)
+	}
+	return oldValue.Count, nil
+}
+
+// AddCount adds i to the "count" field.
+func (m *ExperimentObservationMutation) AddCount(i int64) {
+	if m.addcount != nil {
+		*m.addcount += i
+	} else {
+		m.addcount = &i
+	}
+}
+
+// AddedCount returns the value that was added to the "count" field in this mutation.
+func (m *ExperimentObservationMutation) AddedCount() (r int64, exists bool) {
+	v := m.addcount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCount resets all changes to the "count" field.
+func (m *ExperimentObservationMutation) ResetCount() {
+	m.count = nil
+	m.addcount = nil
+}
+
+// SetMean sets the "mean" field.
+func (m *ExperimentObservationMutation) SetMean(f float64) {
+	m.mean = &f
+	m.addmean = nil
+}
+
+// Mean returns the value of the "mean" field in the mutation.
+func (m *ExperimentObservationMutation) Mean() (r float64, exists bool) {
+	v := m.mean
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMean returns the old "mean" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldMean(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMean is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMean requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMean: %w", err)
+	}
+	return oldValue.Mean, nil
+}
+
+// AddMean adds f to the "mean" field.
+func (m *ExperimentObservationMutation) AddMean(f float64) {
+	if m.addmean != nil {
+		*m.addmean += f
+	} else {
+		m.addmean = &f
+	}
+}
+
+// AddedMean returns the value that was added to the "mean" field in this mutation.
+func (m *ExperimentObservationMutation) AddedMean() (r float64, exists bool) {
+	v := m.addmean
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMean resets all changes to the "mean" field.
+func (m *ExperimentObservationMutation) ResetMean() {
+	m.mean = nil
+	m.addmean = nil
+}
+
+// SetVariance sets the "variance" field.
+func (m *ExperimentObservationMutation) SetVariance(f float64) {
+	m.variance = &f
+	m.addvariance = nil
+}
+
+// Variance returns the value of the "variance" field in the mutation.
+func (m *ExperimentObservationMutation) Variance() (r float64, exists bool) {
+	v := m.variance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariance returns the old "variance" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldVariance(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariance: %w", err)
+	}
+	return oldValue.Variance, nil
+}
+
+// AddVariance adds f to the "variance" field.
+func (m *ExperimentObservationMutation) AddVariance(f float64) {
+	if m.addvariance != nil {
+		*m.addvariance += f
+	} else {
+		m.addvariance = &f
+	}
+}
+
+// AddedVariance returns the value that was added to the "variance" field in this mutation.
+func (m *ExperimentObservationMutation) AddedVariance() (r float64, exists bool) {
+	v := m.addvariance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVariance resets all changes to the "variance" field.
+func (m *ExperimentObservationMutation) ResetVariance() {
+	m.variance = nil
+	m.addvariance = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *ExperimentObservationMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[experimentobservation.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *ExperimentObservationMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *ExperimentObservationMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *ExperimentObservationMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (m *ExperimentObservationMutation) ClearExperiment() {
+	m.clearedexperiment = true
+	m.clearedFields[experimentobservation.FieldExperimentID] = struct{}{}
+}
+
+// ExperimentCleared reports if the "experiment" edge to the Experiment entity was cleared.
+func (m *ExperimentObservationMutation) ExperimentCleared() bool {
+	return m.clearedexperiment
+}
+
+// ExperimentIDs returns the "experiment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ExperimentID instead. It exists only for internal usage by the builders.
+func (m *ExperimentObservationMutation) ExperimentIDs() (ids []int) {
+	if id := m.experiment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetExperiment resets all changes to the "experiment" edge.
+func (m *ExperimentObservationMutation) ResetExperiment() {
+	m.experiment = nil
+	m.clearedexperiment = false
+}
+
+// Where appends a list predicates to the ExperimentObservationMutation builder.
+func (m *ExperimentObservationMutation) Where(ps ...predicate.ExperimentObservation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExperimentObservationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExperimentObservationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExperimentObservation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExperimentObservationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExperimentObservationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExperimentObservation).
+func (m *ExperimentObservationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExperimentObservationMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, experimentobservation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, experimentobservation.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, experimentobservation.FieldOwnerID)
+	}
+	if m.experiment != nil {
+		fields = append(fields, experimentobservation.FieldExperimentID)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, experimentobservation.FieldIdempotencyKey)
+	}
+	if m.variant != nil {
+		fields = append(fields, experimentobservation.FieldVariant)
+	}
+	if m.metric != nil {
+		fields = append(fields, experimentobservation.FieldMetric)
+	}
+	if m.conversions != nil {
+		fields = append(fields, experimentobservation.FieldConversions)
+	}
+	if m.trials != nil {
+		fields = append(fields, experimentobservation.FieldTrials)
+	}
+	if m.count != nil {
+		fields = append(fields, experimentobservation.FieldCount)
+	}
+	if m.mean != nil {
+		fields = append(fields, experimentobservation.FieldMean)
+	}
+	if m.variance != nil {
+		fields = append(fields, experimentobservation.FieldVariance)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExperimentObservationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case experimentobservation.FieldCreatedAt:
+		return m.CreatedAt()
+	case experimentobservation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case experimentobservation.FieldOwnerID:
+		return m.OwnerID()
+	case experimentobservation.FieldExperimentID:
+		return m.ExperimentID()
+	case experimentobservation.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case experimentobservation.FieldVariant:
+		return m.Variant()
+	case experimentobservation.FieldMetric:
+		return m.Metric()
+	case experimentobservation.FieldConversions:
+		return m.Conversions()
+	case experimentobservation.FieldTrials:
+		return m.Trials()
+	case experimentobservation.FieldCount:
+		return m.Count()
+	case experimentobservation.FieldMean:
+		return m.Mean()
+	case experimentobservation.FieldVariance:
+		return m.Variance()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExperimentObservationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case experimentobservation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case experimentobservation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case experimentobservation.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case experimentobservation.FieldExperimentID:
+		return m.OldExperimentID(ctx)
+	case experimentobservation.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case experimentobservation.FieldVariant:
+		return m.OldVariant(ctx)
+	case experimentobservation.FieldMetric:
+		return m.OldMetric(ctx)
+	case experimentobservation.FieldConversions:
+		return m.OldConversions(ctx)
+	case experimentobservation.FieldTrials:
+		return m.OldTrials(ctx)
+	case experimentobservation.FieldCount:
+		return m.OldCount(ctx)
+	case experimentobservation.FieldMean:
+		return m.OldMean(ctx)
+	case experimentobservation.FieldVariance:
+		return m.OldVariance(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExperimentObservation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentObservationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case experimentobservation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case experimentobservation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case experimentobservation.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case experimentobservation.FieldExperimentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperimentID(v)
+		return nil
+	case experimentobservation.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case experimentobservation.FieldVariant:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariant(v)
+		return nil
+	case experimentobservation.FieldMetric:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMetric(v)
+		return nil
+	case experimentobservation.FieldConversions:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConversions(v)
+		return nil
+	case experimentobservation.FieldTrials:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTrials(v)
+		return nil
+	case experimentobservation.FieldCount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCount(v)
+		return nil
+	case experimentobservation.FieldMean:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMean(v)
+		return nil
+	case experimentobservation.FieldVariance:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariance(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentObservation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExperimentObservationMutation) AddedFields() []string {
+	var fields []string
+	if m.addconversions != nil {
+		fields = append(fields, experimentobservation.FieldConversions)
+	}
+	if m.addtrials != nil {
+		fields = append(fields, experimentobservation.FieldTrials)
+	}
+	if m.addcount != nil {
+		fields = append(fields, experimentobservation.FieldCount)
+	}
+	if m.addmean != nil {
+		fields = append(fields, experimentobservation.FieldMean)
+	}
+	if m.addvariance != nil {
+		fields = append(fields, experimentobservation.FieldVariance)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExperimentObservationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case experimentobservation.FieldConversions:
+		return m.AddedConversions()
+	case experimentobservation.FieldTrials:
+		return m.AddedTrials()
+	case experimentobservation.FieldCount:
+		return m.AddedCount()
+	case experimentobservation.FieldMean:
+		return m.AddedMean()
+	case experimentobservation.FieldVariance:
+		return m.AddedVariance()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentObservationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case experimentobservation.FieldConversions:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConversions(v)
+		return nil
+	case experimentobservation.FieldTrials:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTrials(v)
+		return nil
+	case experimentobservation.FieldCount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCount(v)
+		return nil
+	case experimentobservation.FieldMean:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMean(v)
+		return nil
+	case experimentobservation.FieldVariance:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVariance(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentObservation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExperimentObservationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExperimentObservationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExperimentObservationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ExperimentObservation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExperimentObservationMutation) ResetField(name string) error {
+	switch name {
+	case experimentobservation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case experimentobservation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case experimentobservation.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case experimentobservation.FieldExperimentID:
+		m.ResetExperimentID()
+		return nil
+	case experimentobservation.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case experimentobservation.FieldVariant:
+		m.ResetVariant()
+		return nil
+	case experimentobservation.FieldMetric:
+		m.ResetMetric()
+		return nil
+	case experimentobservation.FieldConversions:
+		m.ResetConversions()
+		return nil
+	case experimentobservation.FieldTrials:
+		m.ResetTrials()
+		return nil
+	case experimentobservation.FieldCount:
+		m.ResetCount()
+		return nil
+	case experimentobservation.FieldMean:
+		m.ResetMean()
+		return nil
+	case experimentobservation.FieldVariance:
+		m.ResetVariance()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentObservation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExperimentObservationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, experimentobservation.EdgeOwner)
+	}
+	if m.experiment != nil {
+		edges = append(edges, experimentobservation.EdgeExperiment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExperimentObservationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case experimentobservation.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case experimentobservation.EdgeExperiment:
+		if id := m.experiment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExperimentObservationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExperimentObservationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExperimentObservationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, experimentobservation.EdgeOwner)
+	}
+	if m.clearedexperiment {
+		edges = append(edges, experimentobservation.EdgeExperiment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExperimentObservationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case experimentobservation.EdgeOwner:
+		return m.clearedowner
+	case experimentobservation.EdgeExperiment:
+		return m.clearedexperiment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExperimentObservationMutation) ClearEdge(name string) error {
+	switch name {
+	case experimentobservation.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case experimentobservation.EdgeExperiment:
+		m.ClearExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentObservation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExperimentObservationMutation) ResetEdge(name string) error {
+	switch name {
+	case experimentobservation.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case experimentobservation.EdgeExperiment:
+		m.ResetExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentObservation edge %s", name)
 }
 
 // ExplanationMutation represents an operation that mutates the Explanation nodes in the graph.
@@ -7155,42 +8571,45 @@ func (m *ScenarioMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                         Op
-	typ                        string
-	id                         *int
-	created_at                 *time.Time
-	updated_at                 *time.Time
-	email                      *string
-	password_hash              *string
-	name                       *string
-	role                       *viewer.Role
-	token_version              *int
-	addtoken_version           *int
-	clearedFields              map[string]struct{}
-	scenarios                  map[int]struct{}
-	removedscenarios           map[int]struct{}
-	clearedscenarios           bool
-	pipelines                  map[int]struct{}
-	removedpipelines           map[int]struct{}
-	clearedpipelines           bool
-	benchmarks                 map[int]struct{}
-	removedbenchmarks          map[int]struct{}
-	clearedbenchmarks          bool
-	compliance_profiles        map[int]struct{}
-	removedcompliance_profiles map[int]struct{}
-	clearedcompliance_profiles bool
-	experiments                map[int]struct{}
-	removedexperiments         map[int]struct{}
-	clearedexperiments         bool
-	deployments                map[int]struct{}
-	removeddeployments         map[int]struct{}
-	cleareddeployments         bool
-	explanations               map[int]struct{}
-	removedexplanations        map[int]struct{}
-	clearedexplanations        bool
-	done                       bool
-	oldValue                   func(context.Context) (*User, error)
-	predicates                 []predicate.User
+	op                             Op
+	typ                            string
+	id                             *int
+	created_at                     *time.Time
+	updated_at                     *time.Time
+	email                          *string
+	password_hash                  *string
+	name                           *string
+	role                           *viewer.Role
+	token_version                  *int
+	addtoken_version               *int
+	clearedFields                  map[string]struct{}
+	scenarios                      map[int]struct{}
+	removedscenarios               map[int]struct{}
+	clearedscenarios               bool
+	pipelines                      map[int]struct{}
+	removedpipelines               map[int]struct{}
+	clearedpipelines               bool
+	benchmarks                     map[int]struct{}
+	removedbenchmarks              map[int]struct{}
+	clearedbenchmarks              bool
+	compliance_profiles            map[int]struct{}
+	removedcompliance_profiles     map[int]struct{}
+	clearedcompliance_profiles     bool
+	experiments                    map[int]struct{}
+	removedexperiments             map[int]struct{}
+	clearedexperiments             bool
+	deployments                    map[int]struct{}
+	removeddeployments             map[int]struct{}
+	cleareddeployments             bool
+	explanations                   map[int]struct{}
+	removedexplanations            map[int]struct{}
+	clearedexplanations            bool
+	experiment_observations        map[int]struct{}
+	removedexperiment_observations map[int]struct{}
+	clearedexperiment_observations bool
+	done                           bool
+	oldValue                       func(context.Context) (*User, error)
+	predicates                     []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -7941,6 +9360,60 @@ func (m *UserMutation) ResetExplanations() {
 	m.removedexplanations = nil
 }
 
+// AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by ids.
+func (m *UserMutation) AddExperimentObservationIDs(ids ...int) {
+	if m.experiment_observations == nil {
+		m.experiment_observations = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.experiment_observations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearExperimentObservations clears the "experiment_observations" edge to the ExperimentObservation entity.
+func (m *UserMutation) ClearExperimentObservations() {
+	m.clearedexperiment_observations = true
+}
+
+// ExperimentObservationsCleared reports if the "experiment_observations" edge to the ExperimentObservation entity was cleared.
+func (m *UserMutation) ExperimentObservationsCleared() bool {
+	return m.clearedexperiment_observations
+}
+
+// RemoveExperimentObservationIDs removes the "experiment_observations" edge to the ExperimentObservation entity by IDs.
+func (m *UserMutation) RemoveExperimentObservationIDs(ids ...int) {
+	if m.removedexperiment_observations == nil {
+		m.removedexperiment_observations = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.experiment_observations, ids[i])
+		m.removedexperiment_observations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedExperimentObservations returns the removed IDs of the "experiment_observations" edge to the ExperimentObservation entity.
+func (m *UserMutation) RemovedExperimentObservationsIDs() (ids []int) {
+	for id := range m.removedexperiment_observations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ExperimentObservationsIDs returns the "experiment_observations" edge IDs in the mutation.
+func (m *UserMutation) ExperimentObservationsIDs() (ids []int) {
+	for id := range m.experiment_observations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetExperimentObservations resets all changes to the "experiment_observations" edge.
+func (m *UserMutation) ResetExperimentObservations() {
+	m.experiment_observations = nil
+	m.clearedexperiment_observations = false
+	m.removedexperiment_observations = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -8191,7 +9664,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -8212,6 +9685,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.explanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.experiment_observations != nil {
+		edges = append(edges, user.EdgeExperimentObservations)
 	}
 	return edges
 }
@@ -8262,13 +9738,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeExperimentObservations:
+		ids := make([]ent.Value, 0, len(m.experiment_observations))
+		for id := range m.experiment_observations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -8289,6 +9771,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedexplanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.removedexperiment_observations != nil {
+		edges = append(edges, user.EdgeExperimentObservations)
 	}
 	return edges
 }
@@ -8339,13 +9824,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeExperimentObservations:
+		ids := make([]ent.Value, 0, len(m.removedexperiment_observations))
+		for id := range m.removedexperiment_observations {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -8366,6 +9857,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedexplanations {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.clearedexperiment_observations {
+		edges = append(edges, user.EdgeExperimentObservations)
 	}
 	return edges
 }
@@ -8388,6 +9882,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.cleareddeployments
 	case user.EdgeExplanations:
 		return m.clearedexplanations
+	case user.EdgeExperimentObservations:
+		return m.clearedexperiment_observations
 	}
 	return false
 }
@@ -8424,6 +9920,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeExplanations:
 		m.ResetExplanations()
+		return nil
+	case user.EdgeExperimentObservations:
+		m.ResetExperimentObservations()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

@@ -5,12 +5,13 @@ package ent
 // NodeTypeStarts maps each node type to the first id of its range of global ids (the sql/globalid feature):
 // a row's id tells its type, so GraphQL ids can name the type and node(id:) finds the table.
 var NodeTypeStarts = map[string]int{
-	"Benchmark":         0,
-	"ComplianceProfile": 4294967296,
-	"Deployment":        8589934592,
-	"Experiment":        12884901888,
-	"Explanation":       17179869184,
-	"Pipeline":          21474836480,
-	"Scenario":          25769803776,
-	"User":              30064771072,
+	"Benchmark":             0,
+	"ComplianceProfile":     4294967296,
+	"Deployment":            8589934592,
+	"Experiment":            12884901888,
+	"ExperimentObservation": 34359738368,
+	"Explanation":           17179869184,
+	"Pipeline":              21474836480,
+	"Scenario":              25769803776,
+	"User":                  30064771072,
 }

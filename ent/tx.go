@@ -22,6 +22,8 @@ type Tx struct {
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// ExperimentObservation is the client for interacting with the ExperimentObservation builders.
+	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
 	// Pipeline is the client for interacting with the Pipeline builders.
@@ -165,6 +167,7 @@ func (tx *Tx) init() {
 	tx.ComplianceProfile = NewComplianceProfileClient(tx.config)
 	tx.Deployment = NewDeploymentClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.ExperimentObservation = NewExperimentObservationClient(tx.config)
 	tx.Explanation = NewExplanationClient(tx.config)
 	tx.Pipeline = NewPipelineClient(tx.config)
 	tx.Scenario = NewScenarioClient(tx.config)

@@ -54,19 +54,22 @@ type UserEdges struct {
 	Deployments []*Deployment `json:"deployments,omitempty"`
 	// Explanations holds the value of the explanations edge.
 	Explanations []*Explanation `json:"explanations,omitempty"`
+	// ExperimentObservations holds the value of the experiment_observations edge.
+	ExperimentObservations []*ExperimentObservation `json:"experiment_observations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
-	namedScenarios          map[string][]*Scenario
-	namedPipelines          map[string][]*Pipeline
-	namedBenchmarks         map[string][]*Benchmark
-	namedComplianceProfiles map[string][]*ComplianceProfile
-	namedExperiments        map[string][]*Experiment
-	namedDeployments        map[string][]*Deployment
-	namedExplanations       map[string][]*Explanation
+	namedScenarios              map[string][]*Scenario
+	namedPipelines              map[string][]*Pipeline
+	namedBenchmarks             map[string][]*Benchmark
+	namedComplianceProfiles     map[string][]*ComplianceProfile
+	namedExperiments            map[string][]*Experiment
+	namedDeployments            map[string][]*Deployment
+	namedExplanations           map[string][]*Explanation
+	namedExperimentObservations map[string][]*ExperimentObservation
 }
 
 // ScenariosOrErr returns the Scenarios value or an error if the edge
@@ -130,6 +133,15 @@ func (e UserEdges) ExplanationsOrErr() ([]*Explanation, error) {
 		return e.Explanations, nil
 	}
 	return nil, &NotLoadedError{edge: "explanations"}
+}
+
+// ExperimentObservationsOrErr returns the ExperimentObservations value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, error) {
+	if e.loadedTypes[7] {
+		return e.ExperimentObservations, nil
+	}
+	return nil, &NotLoadedError{edge: "experiment_observations"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -252,6 +264,11 @@ func (_m *User) QueryDeployments() *DeploymentQuery {
 // QueryExplanations queries the "explanations" edge of the User entity.
 func (_m *User) QueryExplanations() *ExplanationQuery {
 	return NewUserClient(_m.config).QueryExplanations(_m)
+}
+
+// QueryExperimentObservations queries the "experiment_observations" edge of the User entity.
+func (_m *User) QueryExperimentObservations() *ExperimentObservationQuery {
+	return NewUserClient(_m.config).QueryExperimentObservations(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -465,6 +482,30 @@ func (_m *User) appendNamedExplanations(name string, edges ...*Explanation) {
 		_m.Edges.namedExplanations[name] = []*Explanation{}
 	} else {
 		_m.Edges.namedExplanations[name] = append(_m.Edges.namedExplanations[name], edges...)
+	}
+}
+
+// NamedExperimentObservations returns the ExperimentObservations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedExperimentObservations(name string) ([]*ExperimentObservation, error) {
+	if _m.Edges.namedExperimentObservations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedExperimentObservations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedExperimentObservations(name string, edges ...*ExperimentObservation) {
+	if _m.Edges.namedExperimentObservations == nil {
+		_m.Edges.namedExperimentObservations = make(map[string][]*ExperimentObservation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedExperimentObservations[name] = []*ExperimentObservation{}
+	} else {
+		_m.Edges.namedExperimentObservations[name] = append(_m.Edges.namedExperimentObservations[name], edges...)
 	}
 }
 

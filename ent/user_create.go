@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -215,6 +216,21 @@ func (_c *UserCreate) AddExplanations(v ...*Explanation) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddExplanationIDs(ids...)
+}
+
+// AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
+func (_c *UserCreate) AddExperimentObservationIDs(ids ...int) *UserCreate {
+	_c.mutation.AddExperimentObservationIDs(ids...)
+	return _c
+}
+
+// AddExperimentObservations adds the "experiment_observations" edges to the ExperimentObservation entity.
+func (_c *UserCreate) AddExperimentObservations(v ...*ExperimentObservation) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddExperimentObservationIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -481,6 +497,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ExperimentObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -17,6 +17,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -27,26 +28,28 @@ import (
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx                         *QueryContext
-	order                       []user.OrderOption
-	inters                      []Interceptor
-	predicates                  []predicate.User
-	withScenarios               *ScenarioQuery
-	withPipelines               *PipelineQuery
-	withBenchmarks              *BenchmarkQuery
-	withComplianceProfiles      *ComplianceProfileQuery
-	withExperiments             *ExperimentQuery
-	withDeployments             *DeploymentQuery
-	withExplanations            *ExplanationQuery
-	modifiers                   []func(*sql.Selector)
-	loadTotal                   []func(context.Context, []*User) error
-	withNamedScenarios          map[string]*ScenarioQuery
-	withNamedPipelines          map[string]*PipelineQuery
-	withNamedBenchmarks         map[string]*BenchmarkQuery
-	withNamedComplianceProfiles map[string]*ComplianceProfileQuery
-	withNamedExperiments        map[string]*ExperimentQuery
-	withNamedDeployments        map[string]*DeploymentQuery
-	withNamedExplanations       map[string]*ExplanationQuery
+	ctx                             *QueryContext
+	order                           []user.OrderOption
+	inters                          []Interceptor
+	predicates                      []predicate.User
+	withScenarios                   *ScenarioQuery
+	withPipelines                   *PipelineQuery
+	withBenchmarks                  *BenchmarkQuery
+	withComplianceProfiles          *ComplianceProfileQuery
+	withExperiments                 *ExperimentQuery
+	withDeployments                 *DeploymentQuery
+	withExplanations                *ExplanationQuery
+	withExperimentObservations      *ExperimentObservationQuery
+	modifiers                       []func(*sql.Selector)
+	loadTotal                       []func(context.Context, []*User) error
+	withNamedScenarios              map[string]*ScenarioQuery
+	withNamedPipelines              map[string]*PipelineQuery
+	withNamedBenchmarks             map[string]*BenchmarkQuery
+	withNamedComplianceProfiles     map[string]*ComplianceProfileQuery
+	withNamedExperiments            map[string]*ExperimentQuery
+	withNamedDeployments            map[string]*DeploymentQuery
+	withNamedExplanations           map[string]*ExplanationQuery
+	withNamedExperimentObservations map[string]*ExperimentObservationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -230,6 +233,28 @@ func (_q *UserQuery) QueryExplanations() *ExplanationQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(explanation.Table, explanation.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.ExplanationsTable, user.ExplanationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryExperimentObservations chains the current query on the "experiment_observations" edge.
+func (_q *UserQuery) QueryExperimentObservations() *ExperimentObservationQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(experimentobservation.Table, experimentobservation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ExperimentObservationsTable, user.ExperimentObservationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -424,18 +449,19 @@ func (_q *UserQuery) Clone() *UserQuery {
 		return nil
 	}
 	return &UserQuery{
-		config:                 _q.config,
-		ctx:                    _q.ctx.Clone(),
-		order:                  append([]user.OrderOption{}, _q.order...),
-		inters:                 append([]Interceptor{}, _q.inters...),
-		predicates:             append([]predicate.User{}, _q.predicates...),
-		withScenarios:          _q.withScenarios.Clone(),
-		withPipelines:          _q.withPipelines.Clone(),
-		withBenchmarks:         _q.withBenchmarks.Clone(),
-		withComplianceProfiles: _q.withComplianceProfiles.Clone(),
-		withExperiments:        _q.withExperiments.Clone(),
-		withDeployments:        _q.withDeployments.Clone(),
-		withExplanations:       _q.withExplanations.Clone(),
+		config:                     _q.config,
+		ctx:                        _q.ctx.Clone(),
+		order:                      append([]user.OrderOption{}, _q.order...),
+		inters:                     append([]Interceptor{}, _q.inters...),
+		predicates:                 append([]predicate.User{}, _q.predicates...),
+		withScenarios:              _q.withScenarios.Clone(),
+		withPipelines:              _q.withPipelines.Clone(),
+		withBenchmarks:             _q.withBenchmarks.Clone(),
+		withComplianceProfiles:     _q.withComplianceProfiles.Clone(),
+		withExperiments:            _q.withExperiments.Clone(),
+		withDeployments:            _q.withDeployments.Clone(),
+		withExplanations:           _q.withExplanations.Clone(),
+		withExperimentObservations: _q.withExperimentObservations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -516,6 +542,17 @@ func (_q *UserQuery) WithExplanations(opts ...func(*ExplanationQuery)) *UserQuer
 		opt(query)
 	}
 	_q.withExplanations = query
+	return _q
+}
+
+// WithExperimentObservations tells the query-builder to eager-load the nodes that are connected to
+// the "experiment_observations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithExperimentObservations(opts ...func(*ExperimentObservationQuery)) *UserQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withExperimentObservations = query
 	return _q
 }
 
@@ -603,7 +640,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -611,6 +648,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withExperiments != nil,
 			_q.withDeployments != nil,
 			_q.withExplanations != nil,
+			_q.withExperimentObservations != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -685,6 +723,15 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withExperimentObservations; query != nil {
+		if err := _q.loadExperimentObservations(ctx, query, nodes,
+			func(n *User) { n.Edges.ExperimentObservations = []*ExperimentObservation{} },
+			func(n *User, e *ExperimentObservation) {
+				n.Edges.ExperimentObservations = append(n.Edges.ExperimentObservations, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedScenarios {
 		if err := _q.loadScenarios(ctx, query, nodes,
 			func(n *User) { n.appendNamedScenarios(name) },
@@ -731,6 +778,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadExplanations(ctx, query, nodes,
 			func(n *User) { n.appendNamedExplanations(name) },
 			func(n *User, e *Explanation) { n.appendNamedExplanations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedExperimentObservations {
+		if err := _q.loadExperimentObservations(ctx, query, nodes,
+			func(n *User) { n.appendNamedExperimentObservations(name) },
+			func(n *User, e *ExperimentObservation) { n.appendNamedExperimentObservations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -952,6 +1006,36 @@ func (_q *UserQuery) loadExplanations(ctx context.Context, query *ExplanationQue
 	}
 	return nil
 }
+func (_q *UserQuery) loadExperimentObservations(ctx context.Context, query *ExperimentObservationQuery, nodes []*User, init func(*User), assign func(*User, *ExperimentObservation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(experimentobservation.FieldOwnerID)
+	}
+	query.Where(predicate.ExperimentObservation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.ExperimentObservationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1132,6 +1216,20 @@ func (_q *UserQuery) WithNamedExplanations(name string, opts ...func(*Explanatio
 		_q.withNamedExplanations = make(map[string]*ExplanationQuery)
 	}
 	_q.withNamedExplanations[name] = query
+	return _q
+}
+
+// WithNamedExperimentObservations tells the query-builder to eager-load the nodes that are connected to the "experiment_observations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedExperimentObservations(name string, opts ...func(*ExperimentObservationQuery)) *UserQuery {
+	query := (&ExperimentObservationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedExperimentObservations == nil {
+		_q.withNamedExperimentObservations = make(map[string]*ExperimentObservationQuery)
+	}
+	_q.withNamedExperimentObservations[name] = query
 	return _q
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -224,6 +225,21 @@ func (_u *UserUpdate) AddExplanations(v ...*Explanation) *UserUpdate {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
+func (_u *UserUpdate) AddExperimentObservationIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddExperimentObservationIDs(ids...)
+	return _u
+}
+
+// AddExperimentObservations adds the "experiment_observations" edges to the ExperimentObservation entity.
+func (_u *UserUpdate) AddExperimentObservations(v ...*ExperimentObservation) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddExperimentObservationIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -374,6 +390,27 @@ func (_u *UserUpdate) RemoveExplanations(v ...*Explanation) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearExperimentObservations clears all "experiment_observations" edges to the ExperimentObservation entity.
+func (_u *UserUpdate) ClearExperimentObservations() *UserUpdate {
+	_u.mutation.ClearExperimentObservations()
+	return _u
+}
+
+// RemoveExperimentObservationIDs removes the "experiment_observations" edge to ExperimentObservation entities by IDs.
+func (_u *UserUpdate) RemoveExperimentObservationIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveExperimentObservationIDs(ids...)
+	return _u
+}
+
+// RemoveExperimentObservations removes "experiment_observations" edges to ExperimentObservation entities.
+func (_u *UserUpdate) RemoveExperimentObservations(v ...*ExperimentObservation) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveExperimentObservationIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -786,6 +823,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ExperimentObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedExperimentObservationsIDs(); len(nodes) > 0 && !_u.mutation.ExperimentObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{user.Label}
@@ -994,6 +1076,21 @@ func (_u *UserUpdateOne) AddExplanations(v ...*Explanation) *UserUpdateOne {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
+func (_u *UserUpdateOne) AddExperimentObservationIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddExperimentObservationIDs(ids...)
+	return _u
+}
+
+// AddExperimentObservations adds the "experiment_observations" edges to the ExperimentObservation entity.
+func (_u *UserUpdateOne) AddExperimentObservations(v ...*ExperimentObservation) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddExperimentObservationIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -1144,6 +1241,27 @@ func (_u *UserUpdateOne) RemoveExplanations(v ...*Explanation) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearExperimentObservations clears all "experiment_observations" edges to the ExperimentObservation entity.
+func (_u *UserUpdateOne) ClearExperimentObservations() *UserUpdateOne {
+	_u.mutation.ClearExperimentObservations()
+	return _u
+}
+
+// RemoveExperimentObservationIDs removes the "experiment_observations" edge to ExperimentObservation entities by IDs.
+func (_u *UserUpdateOne) RemoveExperimentObservationIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveExperimentObservationIDs(ids...)
+	return _u
+}
+
+// RemoveExperimentObservations removes "experiment_observations" edges to ExperimentObservation entities.
+func (_u *UserUpdateOne) RemoveExperimentObservations(v ...*ExperimentObservation) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveExperimentObservationIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -1579,6 +1697,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ExperimentObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedExperimentObservationsIDs(); len(nodes) > 0 && !_u.mutation.ExperimentObservationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentObservationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentObservationsTable,
+			Columns: []string{user.ExperimentObservationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -3,6 +3,7 @@ package graph
 import (
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/ops"
 )
 
 func authPayload(r *identity.Result, err error) (*gqlmodel.AuthPayload, error) {
@@ -26,4 +27,9 @@ func progress(done, total int) float64 {
 		return 0
 	}
 	return float64(done) / float64(total)
+}
+
+func observation(in gqlmodel.RecordExperimentObservationsInput) ops.Observation {
+	return ops.Observation{IdempotencyKey: in.IdempotencyKey, Variant: in.Variant, Metric: in.Metric,
+		Binary: in.Binary, Continuous: in.Continuous, Values: in.Values}
 }

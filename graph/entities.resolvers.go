@@ -90,11 +90,11 @@ func (r *mutationResolver) DeleteComplianceProfile(ctx context.Context, id int) 
 }
 
 func (r *mutationResolver) CreateExperiment(ctx context.Context, input ent.CreateExperimentInput) (*ent.Experiment, error) {
-	return r.ent(ctx).Experiment.Create().SetInput(input).Save(ctx)
+	return r.Ops.CreateExperiment(ctx, input)
 }
 
 func (r *mutationResolver) UpdateExperiment(ctx context.Context, id int, input ent.UpdateExperimentInput) (*ent.Experiment, error) {
-	return r.ent(ctx).Experiment.UpdateOneID(id).SetInput(input).Save(ctx)
+	return r.Ops.UpdateExperiment(ctx, id, input)
 }
 
 func (r *mutationResolver) DeleteExperiment(ctx context.Context, id int) (int, error) {

@@ -67,7 +67,7 @@ var entityCases = []entityCase{
 		typ: "Experiment", conn: "experiments",
 		create:   `{name: "A vs B", hypothesis: "B resolves more", models: ["openai/gpt-4.1", "openai/gpt-4.1-mini"], metrics: {primary: {name: "resolved", kind: BINARY}, secondary: [{name: "latency", kind: CONTINUOUS}]}}`,
 		update:   `{hypothesis: "B resolves at least as many"}`,
-		selected: `name hypothesis models metrics { primary { name kind } secondary { name kind } } status results { winner }`,
+		selected: `name hypothesis models metrics { primary { name kind } secondary { name kind } } status results { decision { winner } }`,
 		want:     `"metrics":{"primary":{"name":"resolved","kind":"BINARY"},"secondary":[{"name":"latency","kind":"CONTINUOUS"}]},"status":"DRAFT","results":null`,
 		updated:  `"hypothesis":"B resolves at least as many"`,
 	},

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/modelarchitect/architect/internal/model"
 )
 
 const (
@@ -32,12 +33,18 @@ const (
 	FieldModels = "models"
 	// FieldMetrics holds the string denoting the metrics field in the database.
 	FieldMetrics = "metrics"
+	// FieldPlan holds the string denoting the plan field in the database.
+	FieldPlan = "plan"
+	// FieldPlannedSampleSize holds the string denoting the planned_sample_size field in the database.
+	FieldPlannedSampleSize = "planned_sample_size"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldResults holds the string denoting the results field in the database.
 	FieldResults = "results"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
+	// EdgeObservations holds the string denoting the observations edge name in mutations.
+	EdgeObservations = "observations"
 	// Table holds the table name of the experiment in the database.
 	Table = "experiments"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -47,6 +54,13 @@ const (
 	OwnerInverseTable = "users"
 	// OwnerColumn is the table column denoting the owner relation/edge.
 	OwnerColumn = "owner_id"
+	// ObservationsTable is the table that holds the observations relation/edge.
+	ObservationsTable = "experiment_observations"
+	// ObservationsInverseTable is the table name for the ExperimentObservation entity.
+	// It exists in this package in order to avoid circular dependency with the "experimentobservation" package.
+	ObservationsInverseTable = "experiment_observations"
+	// ObservationsColumn is the table column denoting the observations relation/edge.
+	ObservationsColumn = "experiment_id"
 )
 
 // Columns holds all SQL columns for experiment fields.
@@ -59,6 +73,8 @@ var Columns = []string{
 	FieldHypothesis,
 	FieldModels,
 	FieldMetrics,
+	FieldPlan,
+	FieldPlannedSampleSize,
 	FieldStatus,
 	FieldResults,
 }
@@ -93,6 +109,10 @@ var (
 	DefaultHypothesis string
 	// HypothesisValidator is a validator for the "hypothesis" field. It is called by the builders before save.
 	HypothesisValidator func(string) error
+	// DefaultPlan holds the default value on creation for the "plan" field.
+	DefaultPlan model.ExperimentPlan
+	// DefaultPlannedSampleSize holds the default value on creation for the "planned_sample_size" field.
+	DefaultPlannedSampleSize int64
 )
 
 // Status defines the type for the "status" enum field.
@@ -156,6 +176,11 @@ func ByHypothesis(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHypothesis, opts...).ToFunc()
 }
 
+// ByPlannedSampleSize orders the results by the planned_sample_size field.
+func ByPlannedSampleSize(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPlannedSampleSize, opts...).ToFunc()
+}
+
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
@@ -167,11 +192,32 @@ func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newOwnerStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByObservationsCount orders the results by observations count.
+func ByObservationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newObservationsStep(), opts...)
+	}
+}
+
+// ByObservations orders the results by observations terms.
+func ByObservations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newObservationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OwnerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OwnerTable, OwnerColumn),
+	)
+}
+func newObservationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ObservationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ObservationsTable, ObservationsColumn),
 	)
 }
 

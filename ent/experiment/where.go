@@ -80,6 +80,11 @@ func Hypothesis(v string) predicate.Experiment {
 	return predicate.Experiment(sql.FieldEQ(FieldHypothesis, v))
 }
 
+// PlannedSampleSize applies equality check predicate on the "planned_sample_size" field. It's identical to PlannedSampleSizeEQ.
+func PlannedSampleSize(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldEQ(FieldPlannedSampleSize, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Experiment {
 	return predicate.Experiment(sql.FieldEQ(FieldCreatedAt, v))
@@ -310,6 +315,46 @@ func HypothesisContainsFold(v string) predicate.Experiment {
 	return predicate.Experiment(sql.FieldContainsFold(FieldHypothesis, v))
 }
 
+// PlannedSampleSizeEQ applies the EQ predicate on the "planned_sample_size" field.
+func PlannedSampleSizeEQ(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldEQ(FieldPlannedSampleSize, v))
+}
+
+// PlannedSampleSizeNEQ applies the NEQ predicate on the "planned_sample_size" field.
+func PlannedSampleSizeNEQ(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldNEQ(FieldPlannedSampleSize, v))
+}
+
+// PlannedSampleSizeIn applies the In predicate on the "planned_sample_size" field.
+func PlannedSampleSizeIn(vs ...int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldIn(FieldPlannedSampleSize, vs...))
+}
+
+// PlannedSampleSizeNotIn applies the NotIn predicate on the "planned_sample_size" field.
+func PlannedSampleSizeNotIn(vs ...int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldNotIn(FieldPlannedSampleSize, vs...))
+}
+
+// PlannedSampleSizeGT applies the GT predicate on the "planned_sample_size" field.
+func PlannedSampleSizeGT(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldGT(FieldPlannedSampleSize, v))
+}
+
+// PlannedSampleSizeGTE applies the GTE predicate on the "planned_sample_size" field.
+func PlannedSampleSizeGTE(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldGTE(FieldPlannedSampleSize, v))
+}
+
+// PlannedSampleSizeLT applies the LT predicate on the "planned_sample_size" field.
+func PlannedSampleSizeLT(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldLT(FieldPlannedSampleSize, v))
+}
+
+// PlannedSampleSizeLTE applies the LTE predicate on the "planned_sample_size" field.
+func PlannedSampleSizeLTE(v int64) predicate.Experiment {
+	return predicate.Experiment(sql.FieldLTE(FieldPlannedSampleSize, v))
+}
+
 // StatusEQ applies the EQ predicate on the "status" field.
 func StatusEQ(v Status) predicate.Experiment {
 	return predicate.Experiment(sql.FieldEQ(FieldStatus, v))
@@ -355,6 +400,29 @@ func HasOwner() predicate.Experiment {
 func HasOwnerWith(preds ...predicate.User) predicate.Experiment {
 	return predicate.Experiment(func(s *sql.Selector) {
 		step := newOwnerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasObservations applies the HasEdge predicate on the "observations" edge.
+func HasObservations() predicate.Experiment {
+	return predicate.Experiment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ObservationsTable, ObservationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasObservationsWith applies the HasEdge predicate on the "observations" edge with a given conditions (other predicates).
+func HasObservationsWith(preds ...predicate.ExperimentObservation) predicate.Experiment {
+	return predicate.Experiment(func(s *sql.Selector) {
+		step := newObservationsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -57,6 +57,18 @@ func (f ExperimentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentMutation", m)
 }
 
+// The ExperimentObservationFunc type is an adapter to allow the use of ordinary
+// function as ExperimentObservation mutator.
+type ExperimentObservationFunc func(context.Context, *ent.ExperimentObservationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExperimentObservationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExperimentObservationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentObservationMutation", m)
+}
+
 // The ExplanationFunc type is an adapter to allow the use of ordinary
 // function as Explanation mutator.
 type ExplanationFunc func(context.Context, *ent.ExplanationMutation) (ent.Value, error)

@@ -141,6 +141,8 @@ var (
 		{Name: "hypothesis", Type: field.TypeString, Size: 10000, Default: ""},
 		{Name: "models", Type: field.TypeJSON},
 		{Name: "metrics", Type: field.TypeJSON},
+		{Name: "plan", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'{}'::jsonb", "sqlite3": "'{}'"}},
+		{Name: "planned_sample_size", Type: field.TypeInt64, Default: 0},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"DRAFT", "RUNNING", "COMPLETED", "STOPPED"}, Default: "DRAFT"},
 		{Name: "results", Type: field.TypeJSON, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
@@ -153,7 +155,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "experiments_users_experiments",
-				Columns:    []*schema.Column{ExperimentsColumns[9]},
+				Columns:    []*schema.Column{ExperimentsColumns[11]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -162,12 +164,60 @@ var (
 			{
 				Name:    "experiment_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExperimentsColumns[9]},
+				Columns: []*schema.Column{ExperimentsColumns[11]},
 			},
 			{
 				Name:    "experiment_status",
 				Unique:  false,
-				Columns: []*schema.Column{ExperimentsColumns[7]},
+				Columns: []*schema.Column{ExperimentsColumns[9]},
+			},
+		},
+	}
+	// ExperimentObservationsColumns holds the columns for the "experiment_observations" table.
+	ExperimentObservationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "idempotency_key", Type: field.TypeString, Size: 200},
+		{Name: "variant", Type: field.TypeString},
+		{Name: "metric", Type: field.TypeString},
+		{Name: "conversions", Type: field.TypeInt64, Default: 0},
+		{Name: "trials", Type: field.TypeInt64, Default: 0},
+		{Name: "count", Type: field.TypeInt64, Default: 0},
+		{Name: "mean", Type: field.TypeFloat64, Default: 0},
+		{Name: "variance", Type: field.TypeFloat64, Default: 0},
+		{Name: "experiment_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// ExperimentObservationsTable holds the schema information for the "experiment_observations" table.
+	ExperimentObservationsTable = &schema.Table{
+		Name:       "experiment_observations",
+		Columns:    ExperimentObservationsColumns,
+		PrimaryKey: []*schema.Column{ExperimentObservationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "experiment_observations_experiments_observations",
+				Columns:    []*schema.Column{ExperimentObservationsColumns[11]},
+				RefColumns: []*schema.Column{ExperimentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "experiment_observations_users_experiment_observations",
+				Columns:    []*schema.Column{ExperimentObservationsColumns[12]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "experimentobservation_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExperimentObservationsColumns[12]},
+			},
+			{
+				Name:    "experimentobservation_experiment_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{ExperimentObservationsColumns[11], ExperimentObservationsColumns[3]},
 			},
 		},
 	}
@@ -309,6 +359,7 @@ var (
 		ComplianceProfilesTable,
 		DeploymentsTable,
 		ExperimentsTable,
+		ExperimentObservationsTable,
 		ExplanationsTable,
 		PipelinesTable,
 		ScenariosTable,
@@ -332,6 +383,11 @@ func init() {
 	ExperimentsTable.ForeignKeys[0].RefTable = UsersTable
 	ExperimentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	ExperimentObservationsTable.ForeignKeys[0].RefTable = ExperimentsTable
+	ExperimentObservationsTable.ForeignKeys[1].RefTable = UsersTable
+	ExperimentObservationsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(34359738368),
 	}
 	ExplanationsTable.ForeignKeys[0].RefTable = ScenariosTable
 	ExplanationsTable.ForeignKeys[1].RefTable = UsersTable

@@ -18,6 +18,9 @@ type Deployment func(*sql.Selector)
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
 
+// ExperimentObservation is the predicate function for experimentobservation builders.
+type ExperimentObservation func(*sql.Selector)
+
 // Explanation is the predicate function for explanation builders.
 type Explanation func(*sql.Selector)
 

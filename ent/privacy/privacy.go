@@ -207,6 +207,30 @@ func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
 }
 
+// The ExperimentObservationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExperimentObservationQueryRuleFunc func(context.Context, *ent.ExperimentObservationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExperimentObservationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExperimentObservationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExperimentObservationQuery", q)
+}
+
+// The ExperimentObservationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExperimentObservationMutationRuleFunc func(context.Context, *ent.ExperimentObservationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExperimentObservationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExperimentObservationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentObservationMutation", m)
+}
+
 // The ExplanationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ExplanationQueryRuleFunc func(context.Context, *ent.ExplanationQuery) error
@@ -346,6 +370,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
 		return q.Filter(), nil
+	case *ent.ExperimentObservationQuery:
+		return q.Filter(), nil
 	case *ent.ExplanationQuery:
 		return q.Filter(), nil
 	case *ent.PipelineQuery:
@@ -368,6 +394,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DeploymentMutation:
 		return m.Filter(), nil
 	case *ent.ExperimentMutation:
+		return m.Filter(), nil
+	case *ent.ExperimentObservationMutation:
 		return m.Filter(), nil
 	case *ent.ExplanationMutation:
 		return m.Filter(), nil

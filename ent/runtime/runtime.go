@@ -10,6 +10,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -266,6 +267,81 @@ func init() {
 	experiment.DefaultHypothesis = experimentDescHypothesis.Default.(string)
 	// experiment.HypothesisValidator is a validator for the "hypothesis" field. It is called by the builders before save.
 	experiment.HypothesisValidator = experimentDescHypothesis.Validators[0].(func(string) error)
+	// experimentDescPlan is the schema descriptor for plan field.
+	experimentDescPlan := experimentFields[4].Descriptor()
+	// experiment.DefaultPlan holds the default value on creation for the plan field.
+	experiment.DefaultPlan = experimentDescPlan.Default.(model.ExperimentPlan)
+	// experimentDescPlannedSampleSize is the schema descriptor for planned_sample_size field.
+	experimentDescPlannedSampleSize := experimentFields[5].Descriptor()
+	// experiment.DefaultPlannedSampleSize holds the default value on creation for the planned_sample_size field.
+	experiment.DefaultPlannedSampleSize = experimentDescPlannedSampleSize.Default.(int64)
+	experimentobservationMixin := schema.ExperimentObservation{}.Mixin()
+	experimentobservation.Policy = privacy.NewPolicies(experimentobservationMixin[1], schema.ExperimentObservation{})
+	experimentobservation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := experimentobservation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	experimentobservationMixinHooks1 := experimentobservationMixin[1].Hooks()
+
+	experimentobservation.Hooks[1] = experimentobservationMixinHooks1[0]
+
+	experimentobservation.Hooks[2] = experimentobservationMixinHooks1[1]
+	experimentobservationMixinFields0 := experimentobservationMixin[0].Fields()
+	_ = experimentobservationMixinFields0
+	experimentobservationFields := schema.ExperimentObservation{}.Fields()
+	_ = experimentobservationFields
+	// experimentobservationDescCreatedAt is the schema descriptor for created_at field.
+	experimentobservationDescCreatedAt := experimentobservationMixinFields0[0].Descriptor()
+	// experimentobservation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	experimentobservation.DefaultCreatedAt = experimentobservationDescCreatedAt.Default.(func() time.Time)
+	// experimentobservationDescUpdatedAt is the schema descriptor for updated_at field.
+	experimentobservationDescUpdatedAt := experimentobservationMixinFields0[1].Descriptor()
+	// experimentobservation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	experimentobservation.DefaultUpdatedAt = experimentobservationDescUpdatedAt.Default.(func() time.Time)
+	// experimentobservation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	experimentobservation.UpdateDefaultUpdatedAt = experimentobservationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// experimentobservationDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	experimentobservationDescIdempotencyKey := experimentobservationFields[1].Descriptor()
+	// experimentobservation.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	experimentobservation.IdempotencyKeyValidator = func() func(string) error {
+		validators := experimentobservationDescIdempotencyKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(idempotency_key string) error {
+			for _, fn := range fns {
+				if err := fn(idempotency_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// experimentobservationDescConversions is the schema descriptor for conversions field.
+	experimentobservationDescConversions := experimentobservationFields[4].Descriptor()
+	// experimentobservation.DefaultConversions holds the default value on creation for the conversions field.
+	experimentobservation.DefaultConversions = experimentobservationDescConversions.Default.(int64)
+	// experimentobservationDescTrials is the schema descriptor for trials field.
+	experimentobservationDescTrials := experimentobservationFields[5].Descriptor()
+	// experimentobservation.DefaultTrials holds the default value on creation for the trials field.
+	experimentobservation.DefaultTrials = experimentobservationDescTrials.Default.(int64)
+	// experimentobservationDescCount is the schema descriptor for count field.
+	experimentobservationDescCount := experimentobservationFields[6].Descriptor()
+	// experimentobservation.DefaultCount holds the default value on creation for the count field.
+	experimentobservation.DefaultCount = experimentobservationDescCount.Default.(int64)
+	// experimentobservationDescMean is the schema descriptor for mean field.
+	experimentobservationDescMean := experimentobservationFields[7].Descriptor()
+	// experimentobservation.DefaultMean holds the default value on creation for the mean field.
+	experimentobservation.DefaultMean = experimentobservationDescMean.Default.(float64)
+	// experimentobservationDescVariance is the schema descriptor for variance field.
+	experimentobservationDescVariance := experimentobservationFields[8].Descriptor()
+	// experimentobservation.DefaultVariance holds the default value on creation for the variance field.
+	experimentobservation.DefaultVariance = experimentobservationDescVariance.Default.(float64)
 	explanationMixin := schema.Explanation{}.Mixin()
 	explanation.Policy = privacy.NewPolicies(explanationMixin[1], schema.Explanation{})
 	explanation.Hooks[0] = func(next ent.Mutator) ent.Mutator {

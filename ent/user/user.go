@@ -46,6 +46,8 @@ const (
 	EdgeDeployments = "deployments"
 	// EdgeExplanations holds the string denoting the explanations edge name in mutations.
 	EdgeExplanations = "explanations"
+	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
+	EdgeExperimentObservations = "experiment_observations"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// ScenariosTable is the table that holds the scenarios relation/edge.
@@ -97,6 +99,13 @@ const (
 	ExplanationsInverseTable = "explanations"
 	// ExplanationsColumn is the table column denoting the explanations relation/edge.
 	ExplanationsColumn = "owner_id"
+	// ExperimentObservationsTable is the table that holds the experiment_observations relation/edge.
+	ExperimentObservationsTable = "experiment_observations"
+	// ExperimentObservationsInverseTable is the table name for the ExperimentObservation entity.
+	// It exists in this package in order to avoid circular dependency with the "experimentobservation" package.
+	ExperimentObservationsInverseTable = "experiment_observations"
+	// ExperimentObservationsColumn is the table column denoting the experiment_observations relation/edge.
+	ExperimentObservationsColumn = "owner_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -297,6 +306,20 @@ func ByExplanations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newExplanationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByExperimentObservationsCount orders the results by experiment_observations count.
+func ByExperimentObservationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newExperimentObservationsStep(), opts...)
+	}
+}
+
+// ByExperimentObservations orders the results by experiment_observations terms.
+func ByExperimentObservations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newExperimentObservationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newScenariosStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -344,6 +367,13 @@ func newExplanationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ExplanationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ExplanationsTable, ExplanationsColumn),
+	)
+}
+func newExperimentObservationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ExperimentObservationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ExperimentObservationsTable, ExperimentObservationsColumn),
 	)
 }
 

@@ -592,6 +592,29 @@ func HasExplanationsWith(preds ...predicate.Explanation) predicate.User {
 	})
 }
 
+// HasExperimentObservations applies the HasEdge predicate on the "experiment_observations" edge.
+func HasExperimentObservations() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ExperimentObservationsTable, ExperimentObservationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasExperimentObservationsWith applies the HasEdge predicate on the "experiment_observations" edge with a given conditions (other predicates).
+func HasExperimentObservationsWith(preds ...predicate.ExperimentObservation) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newExperimentObservationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

@@ -18,11 +18,12 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	deployment1 "github.com/modelarchitect/architect/ent/deployment"
-	"github.com/modelarchitect/architect/ent/experiment"
+	experiment1 "github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
@@ -51,6 +52,8 @@ type ResolverRoot interface {
 	DeploymentEstimate() DeploymentEstimateResolver
 	DeploymentPlan() DeploymentPlanResolver
 	Experiment() ExperimentResolver
+	ExperimentDecision() ExperimentDecisionResolver
+	ExperimentMetricResult() ExperimentMetricResultResolver
 	Explanation() ExplanationResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
@@ -382,16 +385,30 @@ type ComplexityRoot struct {
 	}
 
 	Experiment struct {
-		CreatedAt  func(childComplexity int) int
-		Hypothesis func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Metrics    func(childComplexity int) int
-		Models     func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Owner      func(childComplexity int) int
-		Results    func(childComplexity int) int
-		Status     func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Hypothesis        func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Metrics           func(childComplexity int) int
+		Models            func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Owner             func(childComplexity int) int
+		Plan              func(childComplexity int) int
+		PlannedSampleSize func(childComplexity int) int
+		Results           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
+	}
+
+	ExperimentComparison struct {
+		Absolute       func(childComplexity int) int
+		AdjustedPValue func(childComplexity int) int
+		DF             func(childComplexity int) int
+		Notes          func(childComplexity int) int
+		PValue         func(childComplexity int) int
+		Relative       func(childComplexity int) int
+		Significant    func(childComplexity int) int
+		Statistic      func(childComplexity int) int
+		Variant        func(childComplexity int) int
 	}
 
 	ExperimentConnection struct {
@@ -400,9 +417,29 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	ExperimentDecision struct {
+		Unmet  func(childComplexity int) int
+		Winner func(childComplexity int) int
+	}
+
 	ExperimentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ExperimentLift struct {
+		Estimate func(childComplexity int) int
+		Lower    func(childComplexity int) int
+		StdErr   func(childComplexity int) int
+		Upper    func(childComplexity int) int
+	}
+
+	ExperimentMetricResult struct {
+		Comparisons   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		LowerIsBetter func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Variants      func(childComplexity int) int
 	}
 
 	ExperimentMetrics struct {
@@ -410,9 +447,30 @@ type ComplexityRoot struct {
 		Secondary func(childComplexity int) int
 	}
 
+	ExperimentPlan struct {
+		Baseline                func(childComplexity int) int
+		ConfidenceLevel         func(childComplexity int) int
+		Control                 func(childComplexity int) int
+		MinimumDetectableEffect func(childComplexity int) int
+		Power                   func(childComplexity int) int
+		Relative                func(childComplexity int) int
+		Split                   func(childComplexity int) int
+		StdDev                  func(childComplexity int) int
+	}
+
 	ExperimentResults struct {
-		ComputedAt func(childComplexity int) int
-		Winner     func(childComplexity int) int
+		ComputedAt      func(childComplexity int) int
+		ConfidenceLevel func(childComplexity int) int
+		Control         func(childComplexity int) int
+		Decision        func(childComplexity int) int
+		Primary         func(childComplexity int) int
+		SRM             func(childComplexity int) int
+		Secondary       func(childComplexity int) int
+	}
+
+	ExperimentSampleSize struct {
+		Exact      func(childComplexity int) int
+		PerVariant func(childComplexity int) int
 	}
 
 	Explanation struct {
@@ -479,8 +537,9 @@ type ComplexityRoot struct {
 	}
 
 	MetricSpec struct {
-		Kind func(childComplexity int) int
-		Name func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		LowerIsBetter func(childComplexity int) int
+		Name          func(childComplexity int) int
 	}
 
 	ModelQuality struct {
@@ -497,34 +556,38 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ChangePassword          func(childComplexity int, input gqlmodel.ChangePasswordInput) int
-		CreateBenchmark         func(childComplexity int, input ent.CreateBenchmarkInput) int
-		CreateComplianceProfile func(childComplexity int, input ent.CreateComplianceProfileInput) int
-		CreateDeployment        func(childComplexity int, input ent.CreateDeploymentInput) int
-		CreateExperiment        func(childComplexity int, input ent.CreateExperimentInput) int
-		CreatePipeline          func(childComplexity int, input model.CreatePipeline) int
-		CreateScenario          func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
-		DeleteBenchmark         func(childComplexity int, id int) int
-		DeleteComplianceProfile func(childComplexity int, id int) int
-		DeleteDeployment        func(childComplexity int, id int) int
-		DeleteExperiment        func(childComplexity int, id int) int
-		DeleteExplanation       func(childComplexity int, id int) int
-		DeleteMe                func(childComplexity int, input gqlmodel.DeleteMeInput) int
-		DeletePipeline          func(childComplexity int, id int) int
-		DeleteScenario          func(childComplexity int, id int) int
-		DeleteUser              func(childComplexity int, userID int) int
-		ExplainDecision         func(childComplexity int, scenarioID int) int
-		LogIn                   func(childComplexity int, input gqlmodel.LogInInput) int
-		LogOut                  func(childComplexity int) int
-		SetUserRole             func(childComplexity int, userID int, role viewer.Role) int
-		SignUp                  func(childComplexity int, input gqlmodel.SignUpInput) int
-		SimulateScenario        func(childComplexity int, id int) int
-		UpdateBenchmark         func(childComplexity int, id int, input ent.UpdateBenchmarkInput) int
-		UpdateComplianceProfile func(childComplexity int, id int, input ent.UpdateComplianceProfileInput) int
-		UpdateDeployment        func(childComplexity int, id int, input ent.UpdateDeploymentInput) int
-		UpdateExperiment        func(childComplexity int, id int, input ent.UpdateExperimentInput) int
-		UpdatePipeline          func(childComplexity int, id int, input model.UpdatePipeline) int
-		UpdateScenario          func(childComplexity int, id int, input ent.UpdateScenarioInput, simulate *bool) int
+		ChangePassword               func(childComplexity int, input gqlmodel.ChangePasswordInput) int
+		CompleteExperiment           func(childComplexity int, id int) int
+		CreateBenchmark              func(childComplexity int, input ent.CreateBenchmarkInput) int
+		CreateComplianceProfile      func(childComplexity int, input ent.CreateComplianceProfileInput) int
+		CreateDeployment             func(childComplexity int, input ent.CreateDeploymentInput) int
+		CreateExperiment             func(childComplexity int, input ent.CreateExperimentInput) int
+		CreatePipeline               func(childComplexity int, input model.CreatePipeline) int
+		CreateScenario               func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
+		DeleteBenchmark              func(childComplexity int, id int) int
+		DeleteComplianceProfile      func(childComplexity int, id int) int
+		DeleteDeployment             func(childComplexity int, id int) int
+		DeleteExperiment             func(childComplexity int, id int) int
+		DeleteExplanation            func(childComplexity int, id int) int
+		DeleteMe                     func(childComplexity int, input gqlmodel.DeleteMeInput) int
+		DeletePipeline               func(childComplexity int, id int) int
+		DeleteScenario               func(childComplexity int, id int) int
+		DeleteUser                   func(childComplexity int, userID int) int
+		ExplainDecision              func(childComplexity int, scenarioID int) int
+		LogIn                        func(childComplexity int, input gqlmodel.LogInInput) int
+		LogOut                       func(childComplexity int) int
+		RecordExperimentObservations func(childComplexity int, id int, input gqlmodel.RecordExperimentObservationsInput) int
+		SetUserRole                  func(childComplexity int, userID int, role viewer.Role) int
+		SignUp                       func(childComplexity int, input gqlmodel.SignUpInput) int
+		SimulateScenario             func(childComplexity int, id int) int
+		StartExperiment              func(childComplexity int, id int) int
+		StopExperiment               func(childComplexity int, id int) int
+		UpdateBenchmark              func(childComplexity int, id int, input ent.UpdateBenchmarkInput) int
+		UpdateComplianceProfile      func(childComplexity int, id int, input ent.UpdateComplianceProfileInput) int
+		UpdateDeployment             func(childComplexity int, id int, input ent.UpdateDeploymentInput) int
+		UpdateExperiment             func(childComplexity int, id int, input ent.UpdateExperimentInput) int
+		UpdatePipeline               func(childComplexity int, id int, input model.UpdatePipeline) int
+		UpdateScenario               func(childComplexity int, id int, input ent.UpdateScenarioInput, simulate *bool) int
 	}
 
 	NodeKindSpec struct {
@@ -660,26 +723,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AssessCompliance   func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
-		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
-		CatalogVersion     func(childComplexity int) int
-		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
-		ComplianceUseCases func(childComplexity int) int
-		Deployments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
-		EstimateDeployment func(childComplexity int, input deployment.Request) int
-		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
-		Explanations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
-		InstanceTypes      func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
-		Me                 func(childComplexity int) int
-		Models             func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
-		Node               func(childComplexity int, id int) int
-		Nodes              func(childComplexity int, ids []int) int
-		PipelineNodeKinds  func(childComplexity int) int
-		Pipelines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
-		ScenarioSweep      func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
-		Scenarios          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
-		Users              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		ValidatePipeline   func(childComplexity int, input pipeline.Pipeline) int
+		AssessCompliance     func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
+		Benchmarks           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
+		CatalogVersion       func(childComplexity int) int
+		ComplianceProfiles   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
+		ComplianceUseCases   func(childComplexity int) int
+		Deployments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
+		EstimateDeployment   func(childComplexity int, input deployment.Request) int
+		ExperimentSampleSize func(childComplexity int, input gqlmodel.ExperimentSampleSizeInput) int
+		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		Explanations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
+		InstanceTypes        func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
+		Me                   func(childComplexity int) int
+		Models               func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
+		Node                 func(childComplexity int, id int) int
+		Nodes                func(childComplexity int, ids []int) int
+		PipelineNodeKinds    func(childComplexity int) int
+		Pipelines            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
+		ScenarioSweep        func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
+		Scenarios            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
+		Users                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		ValidatePipeline     func(childComplexity int, input pipeline.Pipeline) int
 	}
 
 	RateLimit struct {
@@ -714,6 +778,14 @@ type ComplexityRoot struct {
 
 	RouterNodeConfig struct {
 		Branches func(childComplexity int) int
+	}
+
+	SampleRatioCheck struct {
+		ChiSquare func(childComplexity int) int
+		DF        func(childComplexity int) int
+		Mismatch  func(childComplexity int) int
+		Notes     func(childComplexity int) int
+		PValue    func(childComplexity int) int
 	}
 
 	Scenario struct {
@@ -832,6 +904,11 @@ type ComplexityRoot struct {
 		Points  func(childComplexity int) int
 	}
 
+	UnmetCondition struct {
+		Condition func(childComplexity int) int
+		Message   func(childComplexity int) int
+	}
+
 	User struct {
 		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
@@ -857,6 +934,13 @@ type ComplexityRoot struct {
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	VariantEstimate struct {
+		Estimate func(childComplexity int) int
+		StdErr   func(childComplexity int) int
+		Units    func(childComplexity int) int
+		Variant  func(childComplexity int) int
 	}
 
 	WinnerChange struct {
@@ -897,6 +981,12 @@ type DeploymentPlanResolver interface {
 type ExperimentResolver interface {
 	Owner(ctx context.Context, obj *ent.Experiment) (*ent.User, error)
 }
+type ExperimentDecisionResolver interface {
+	Winner(ctx context.Context, obj *experiment.Decision) (*string, error)
+}
+type ExperimentMetricResultResolver interface {
+	Kind(ctx context.Context, obj *experiment.MetricResult) (model.MetricKind, error)
+}
 type ExplanationResolver interface {
 	Owner(ctx context.Context, obj *ent.Explanation) (*ent.User, error)
 	Decision(ctx context.Context, obj *ent.Explanation) (*ent.Scenario, error)
@@ -925,6 +1015,10 @@ type MutationResolver interface {
 	UpdateDeployment(ctx context.Context, id int, input ent.UpdateDeploymentInput) (*ent.Deployment, error)
 	DeleteDeployment(ctx context.Context, id int) (int, error)
 	DeleteExplanation(ctx context.Context, id int) (int, error)
+	StartExperiment(ctx context.Context, id int) (*ent.Experiment, error)
+	StopExperiment(ctx context.Context, id int) (*ent.Experiment, error)
+	CompleteExperiment(ctx context.Context, id int) (*ent.Experiment, error)
+	RecordExperimentObservations(ctx context.Context, id int, input gqlmodel.RecordExperimentObservationsInput) (*ent.Experiment, error)
 	SignUp(ctx context.Context, input gqlmodel.SignUpInput) (*gqlmodel.AuthPayload, error)
 	LogIn(ctx context.Context, input gqlmodel.LogInInput) (*gqlmodel.AuthPayload, error)
 	ChangePassword(ctx context.Context, input gqlmodel.ChangePasswordInput) (*gqlmodel.AuthPayload, error)
@@ -966,6 +1060,7 @@ type QueryResolver interface {
 	AssessCompliance(ctx context.Context, input gqlmodel.ComplianceAssessmentInput) (*compliance.Result, error)
 	ComplianceUseCases(ctx context.Context) ([]*compliance.UseCase, error)
 	EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error)
+	ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*experiment.SampleSize, error)
 	Me(ctx context.Context) (*ent.User, error)
 	ValidatePipeline(ctx context.Context, input pipeline.Pipeline) (*pipeline.Analysis, error)
 	PipelineNodeKinds(ctx context.Context) ([]*pipeline.KindSpec, error)
@@ -2395,6 +2490,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Experiment.Owner(childComplexity), true
+	case "Experiment.plan":
+		if e.ComplexityRoot.Experiment.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Plan(childComplexity), true
+	case "Experiment.plannedSampleSize":
+		if e.ComplexityRoot.Experiment.PlannedSampleSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.PlannedSampleSize(childComplexity), true
 	case "Experiment.results":
 		if e.ComplexityRoot.Experiment.Results == nil {
 			break
@@ -2413,6 +2520,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Experiment.UpdatedAt(childComplexity), true
+
+	case "ExperimentComparison.absolute":
+		if e.ComplexityRoot.ExperimentComparison.Absolute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Absolute(childComplexity), true
+	case "ExperimentComparison.adjustedPValue":
+		if e.ComplexityRoot.ExperimentComparison.AdjustedPValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.AdjustedPValue(childComplexity), true
+	case "ExperimentComparison.df":
+		if e.ComplexityRoot.ExperimentComparison.DF == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.DF(childComplexity), true
+	case "ExperimentComparison.notes":
+		if e.ComplexityRoot.ExperimentComparison.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Notes(childComplexity), true
+	case "ExperimentComparison.pValue":
+		if e.ComplexityRoot.ExperimentComparison.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.PValue(childComplexity), true
+	case "ExperimentComparison.relative":
+		if e.ComplexityRoot.ExperimentComparison.Relative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Relative(childComplexity), true
+	case "ExperimentComparison.significant":
+		if e.ComplexityRoot.ExperimentComparison.Significant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Significant(childComplexity), true
+	case "ExperimentComparison.statistic":
+		if e.ComplexityRoot.ExperimentComparison.Statistic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Statistic(childComplexity), true
+	case "ExperimentComparison.variant":
+		if e.ComplexityRoot.ExperimentComparison.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Variant(childComplexity), true
 
 	case "ExperimentConnection.edges":
 		if e.ComplexityRoot.ExperimentConnection.Edges == nil {
@@ -2433,6 +2595,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentConnection.TotalCount(childComplexity), true
 
+	case "ExperimentDecision.unmet":
+		if e.ComplexityRoot.ExperimentDecision.Unmet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentDecision.Unmet(childComplexity), true
+	case "ExperimentDecision.winner":
+		if e.ComplexityRoot.ExperimentDecision.Winner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentDecision.Winner(childComplexity), true
+
 	case "ExperimentEdge.cursor":
 		if e.ComplexityRoot.ExperimentEdge.Cursor == nil {
 			break
@@ -2445,6 +2620,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
+
+	case "ExperimentLift.estimate":
+		if e.ComplexityRoot.ExperimentLift.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.Estimate(childComplexity), true
+	case "ExperimentLift.lower":
+		if e.ComplexityRoot.ExperimentLift.Lower == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.Lower(childComplexity), true
+	case "ExperimentLift.stdErr":
+		if e.ComplexityRoot.ExperimentLift.StdErr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.StdErr(childComplexity), true
+	case "ExperimentLift.upper":
+		if e.ComplexityRoot.ExperimentLift.Upper == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.Upper(childComplexity), true
+
+	case "ExperimentMetricResult.comparisons":
+		if e.ComplexityRoot.ExperimentMetricResult.Comparisons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.Comparisons(childComplexity), true
+	case "ExperimentMetricResult.kind":
+		if e.ComplexityRoot.ExperimentMetricResult.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.Kind(childComplexity), true
+	case "ExperimentMetricResult.lowerIsBetter":
+		if e.ComplexityRoot.ExperimentMetricResult.LowerIsBetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.LowerIsBetter(childComplexity), true
+	case "ExperimentMetricResult.name":
+		if e.ComplexityRoot.ExperimentMetricResult.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.Name(childComplexity), true
+	case "ExperimentMetricResult.variants":
+		if e.ComplexityRoot.ExperimentMetricResult.Variants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.Variants(childComplexity), true
 
 	case "ExperimentMetrics.primary":
 		if e.ComplexityRoot.ExperimentMetrics.Primary == nil {
@@ -2459,18 +2690,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentMetrics.Secondary(childComplexity), true
 
+	case "ExperimentPlan.baseline":
+		if e.ComplexityRoot.ExperimentPlan.Baseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Baseline(childComplexity), true
+	case "ExperimentPlan.confidenceLevel":
+		if e.ComplexityRoot.ExperimentPlan.ConfidenceLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.ConfidenceLevel(childComplexity), true
+	case "ExperimentPlan.control":
+		if e.ComplexityRoot.ExperimentPlan.Control == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Control(childComplexity), true
+	case "ExperimentPlan.minimumDetectableEffect":
+		if e.ComplexityRoot.ExperimentPlan.MinimumDetectableEffect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.MinimumDetectableEffect(childComplexity), true
+	case "ExperimentPlan.power":
+		if e.ComplexityRoot.ExperimentPlan.Power == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Power(childComplexity), true
+	case "ExperimentPlan.relative":
+		if e.ComplexityRoot.ExperimentPlan.Relative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Relative(childComplexity), true
+	case "ExperimentPlan.split":
+		if e.ComplexityRoot.ExperimentPlan.Split == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Split(childComplexity), true
+	case "ExperimentPlan.stdDev":
+		if e.ComplexityRoot.ExperimentPlan.StdDev == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.StdDev(childComplexity), true
+
 	case "ExperimentResults.computedAt":
 		if e.ComplexityRoot.ExperimentResults.ComputedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ExperimentResults.ComputedAt(childComplexity), true
-	case "ExperimentResults.winner":
-		if e.ComplexityRoot.ExperimentResults.Winner == nil {
+	case "ExperimentResults.confidenceLevel":
+		if e.ComplexityRoot.ExperimentResults.ConfidenceLevel == nil {
 			break
 		}
 
-		return e.ComplexityRoot.ExperimentResults.Winner(childComplexity), true
+		return e.ComplexityRoot.ExperimentResults.ConfidenceLevel(childComplexity), true
+	case "ExperimentResults.control":
+		if e.ComplexityRoot.ExperimentResults.Control == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Control(childComplexity), true
+	case "ExperimentResults.decision":
+		if e.ComplexityRoot.ExperimentResults.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Decision(childComplexity), true
+	case "ExperimentResults.primary":
+		if e.ComplexityRoot.ExperimentResults.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Primary(childComplexity), true
+	case "ExperimentResults.srm":
+		if e.ComplexityRoot.ExperimentResults.SRM == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.SRM(childComplexity), true
+	case "ExperimentResults.secondary":
+		if e.ComplexityRoot.ExperimentResults.Secondary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Secondary(childComplexity), true
+
+	case "ExperimentSampleSize.exact":
+		if e.ComplexityRoot.ExperimentSampleSize.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentSampleSize.Exact(childComplexity), true
+	case "ExperimentSampleSize.perVariant":
+		if e.ComplexityRoot.ExperimentSampleSize.PerVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentSampleSize.PerVariant(childComplexity), true
 
 	case "Explanation.catalogVersion":
 		if e.ComplexityRoot.Explanation.CatalogVersion == nil {
@@ -2737,6 +3060,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricSpec.Kind(childComplexity), true
+	case "MetricSpec.lowerIsBetter":
+		if e.ComplexityRoot.MetricSpec.LowerIsBetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricSpec.LowerIsBetter(childComplexity), true
 	case "MetricSpec.name":
 		if e.ComplexityRoot.MetricSpec.Name == nil {
 			break
@@ -2799,6 +3128,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["input"].(gqlmodel.ChangePasswordInput)), true
+	case "Mutation.completeExperiment":
+		if e.ComplexityRoot.Mutation.CompleteExperiment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeExperiment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteExperiment(childComplexity, args["id"].(int)), true
 	case "Mutation.createBenchmark":
 		if e.ComplexityRoot.Mutation.CreateBenchmark == nil {
 			break
@@ -2992,6 +3332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogOut(childComplexity), true
+	case "Mutation.recordExperimentObservations":
+		if e.ComplexityRoot.Mutation.RecordExperimentObservations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordExperimentObservations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordExperimentObservations(childComplexity, args["id"].(int), args["input"].(gqlmodel.RecordExperimentObservationsInput)), true
 	case "Mutation.setUserRole":
 		if e.ComplexityRoot.Mutation.SetUserRole == nil {
 			break
@@ -3025,6 +3376,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SimulateScenario(childComplexity, args["id"].(int)), true
+	case "Mutation.startExperiment":
+		if e.ComplexityRoot.Mutation.StartExperiment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startExperiment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartExperiment(childComplexity, args["id"].(int)), true
+	case "Mutation.stopExperiment":
+		if e.ComplexityRoot.Mutation.StopExperiment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_stopExperiment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StopExperiment(childComplexity, args["id"].(int)), true
 	case "Mutation.updateBenchmark":
 		if e.ComplexityRoot.Mutation.UpdateBenchmark == nil {
 			break
@@ -3679,6 +4052,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.EstimateDeployment(childComplexity, args["input"].(deployment.Request)), true
+	case "Query.experimentSampleSize":
+		if e.ComplexityRoot.Query.ExperimentSampleSize == nil {
+			break
+		}
+
+		args, err := ec.field_Query_experimentSampleSize_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExperimentSampleSize(childComplexity, args["input"].(gqlmodel.ExperimentSampleSizeInput)), true
 	case "Query.experiments":
 		if e.ComplexityRoot.Query.Experiments == nil {
 			break
@@ -3932,6 +4316,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RouterNodeConfig.Branches(childComplexity), true
+
+	case "SampleRatioCheck.chiSquare":
+		if e.ComplexityRoot.SampleRatioCheck.ChiSquare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRatioCheck.ChiSquare(childComplexity), true
+	case "SampleRatioCheck.df":
+		if e.ComplexityRoot.SampleRatioCheck.DF == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRatioCheck.DF(childComplexity), true
+	case "SampleRatioCheck.mismatch":
+		if e.ComplexityRoot.SampleRatioCheck.Mismatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRatioCheck.Mismatch(childComplexity), true
+	case "SampleRatioCheck.notes":
+		if e.ComplexityRoot.SampleRatioCheck.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRatioCheck.Notes(childComplexity), true
+	case "SampleRatioCheck.pValue":
+		if e.ComplexityRoot.SampleRatioCheck.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SampleRatioCheck.PValue(childComplexity), true
 
 	case "Scenario.config":
 		if e.ComplexityRoot.Scenario.Config == nil {
@@ -4430,6 +4845,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SweepSeries.Points(childComplexity), true
 
+	case "UnmetCondition.condition":
+		if e.ComplexityRoot.UnmetCondition.Condition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Condition(childComplexity), true
+	case "UnmetCondition.message":
+		if e.ComplexityRoot.UnmetCondition.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnmetCondition.Message(childComplexity), true
+
 	case "User.benchmarks":
 		if e.ComplexityRoot.User.Benchmarks == nil {
 			break
@@ -4576,6 +5004,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
 
+	case "VariantEstimate.estimate":
+		if e.ComplexityRoot.VariantEstimate.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariantEstimate.Estimate(childComplexity), true
+	case "VariantEstimate.stdErr":
+		if e.ComplexityRoot.VariantEstimate.StdErr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariantEstimate.StdErr(childComplexity), true
+	case "VariantEstimate.units":
+		if e.ComplexityRoot.VariantEstimate.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariantEstimate.Units(childComplexity), true
+	case "VariantEstimate.variant":
+		if e.ComplexityRoot.VariantEstimate.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VariantEstimate.Variant(childComplexity), true
+
 	case "WinnerChange.from":
 		if e.ComplexityRoot.WinnerChange.From == nil {
 			break
@@ -4612,12 +5065,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BenchmarkOrder", ec.unmarshalInputBenchmarkOrder),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
+			graphql.NewInputUnmarshaler("BinaryObservationInput", ec.unmarshalInputBinaryObservationInput),
 			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("ComplianceAssessmentInput", ec.unmarshalInputComplianceAssessmentInput),
 			graphql.NewInputUnmarshaler("ComplianceContextInput", ec.unmarshalInputComplianceContextInput),
 			graphql.NewInputUnmarshaler("ComplianceProfileOrder", ec.unmarshalInputComplianceProfileOrder),
 			graphql.NewInputUnmarshaler("ComplianceProfileWhereInput", ec.unmarshalInputComplianceProfileWhereInput),
+			graphql.NewInputUnmarshaler("ContinuousObservationInput", ec.unmarshalInputContinuousObservationInput),
 			graphql.NewInputUnmarshaler("CreateBenchmarkInput", ec.unmarshalInputCreateBenchmarkInput),
 			graphql.NewInputUnmarshaler("CreateComplianceProfileInput", ec.unmarshalInputCreateComplianceProfileInput),
 			graphql.NewInputUnmarshaler("CreateDeploymentInput", ec.unmarshalInputCreateDeploymentInput),
@@ -4634,6 +5089,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EstimateDeploymentInput", ec.unmarshalInputEstimateDeploymentInput),
 			graphql.NewInputUnmarshaler("ExperimentMetricsInput", ec.unmarshalInputExperimentMetricsInput),
 			graphql.NewInputUnmarshaler("ExperimentOrder", ec.unmarshalInputExperimentOrder),
+			graphql.NewInputUnmarshaler("ExperimentPlanInput", ec.unmarshalInputExperimentPlanInput),
+			graphql.NewInputUnmarshaler("ExperimentSampleSizeInput", ec.unmarshalInputExperimentSampleSizeInput),
 			graphql.NewInputUnmarshaler("ExperimentWhereInput", ec.unmarshalInputExperimentWhereInput),
 			graphql.NewInputUnmarshaler("ExplanationOrder", ec.unmarshalInputExplanationOrder),
 			graphql.NewInputUnmarshaler("ExplanationWhereInput", ec.unmarshalInputExplanationWhereInput),
@@ -4650,6 +5107,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PipelineNodeInput", ec.unmarshalInputPipelineNodeInput),
 			graphql.NewInputUnmarshaler("PipelineOrder", ec.unmarshalInputPipelineOrder),
 			graphql.NewInputUnmarshaler("PipelineWhereInput", ec.unmarshalInputPipelineWhereInput),
+			graphql.NewInputUnmarshaler("RecordExperimentObservationsInput", ec.unmarshalInputRecordExperimentObservationsInput),
 			graphql.NewInputUnmarshaler("RouterBranchInput", ec.unmarshalInputRouterBranchInput),
 			graphql.NewInputUnmarshaler("RouterNodeConfigInput", ec.unmarshalInputRouterNodeConfigInput),
 			graphql.NewInputUnmarshaler("ScenarioConfigInput", ec.unmarshalInputScenarioConfigInput),
@@ -5649,6 +6107,10 @@ input CreateExperimentInput {
   """
   models: [String!]!
   metrics: ExperimentMetricsInput!
+  """
+  control, planned split, minimum detectable effect, power and confidence level
+  """
+  plan: ExperimentPlanInput
 }
 """
 CreateScenarioInput is used for create Scenario object.
@@ -5899,6 +6361,14 @@ type Experiment implements Node {
   """
   models: [String!]!
   metrics: ExperimentMetrics!
+  """
+  control, planned split, minimum detectable effect, power and confidence level
+  """
+  plan: ExperimentPlan!
+  """
+  units per variant the plan needs (0: the plan does not say enough to compute it)
+  """
+  plannedSampleSize: Int!
   status: ExperimentStatus!
   results: ExperimentResults
 }
@@ -6036,6 +6506,17 @@ input ExperimentWhereInput {
   hypothesisHasSuffix: String
   hypothesisEqualFold: String
   hypothesisContainsFold: String
+  """
+  planned_sample_size field predicates
+  """
+  plannedSampleSize: Int
+  plannedSampleSizeNEQ: Int
+  plannedSampleSizeIn: [Int!]
+  plannedSampleSizeNotIn: [Int!]
+  plannedSampleSizeGT: Int
+  plannedSampleSizeGTE: Int
+  plannedSampleSizeLT: Int
+  plannedSampleSizeLTE: Int
   """
   status field predicates
   """
@@ -6952,6 +7433,10 @@ input UpdateExperimentInput {
   models: [String!]
   appendModels: [String!]
   metrics: ExperimentMetricsInput
+  """
+  control, planned split, minimum detectable effect, power and confidence level
+  """
+  plan: ExperimentPlanInput
 }
 """
 UpdateScenarioInput is used for update Scenario object.
@@ -7435,31 +7920,6 @@ type BenchmarkModelResult {
   accuracy: Float!
 }
 
-type ExperimentMetrics {
-  primary: MetricSpec!
-  secondary: [MetricSpec!]!
-}
-
-input ExperimentMetricsInput {
-  primary: MetricSpecInput!
-  secondary: [MetricSpecInput!]! = []
-}
-
-type MetricSpec {
-  name: String!
-  kind: MetricKind!
-}
-
-input MetricSpecInput {
-  name: String!
-  kind: MetricKind!
-}
-
-type ExperimentResults {
-  computedAt: Time!
-  winner: String
-}
-
 extend type Mutation {
   "With simulate: true the scenario is simulated in the same request (see simulateScenario)."
   createScenario(input: CreateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
@@ -7495,6 +7955,214 @@ extend type Mutation {
 
   "Returns the deleted row's id."
   deleteExplanation(id: ID!): ID! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
+	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and the statistics of issue 7.
+# docs/engines/experiment.md gives the methods and their reference values.
+
+type ExperimentMetrics {
+  primary: MetricSpec!
+  secondary: [MetricSpec!]!
+}
+
+input ExperimentMetricsInput {
+  primary: MetricSpecInput!
+  secondary: [MetricSpecInput!]! = []
+}
+
+type MetricSpec {
+  name: String!
+  "BINARY: conversions out of trials (two-proportion z-test); CONTINUOUS: count, mean and variance (Welch's t-test)."
+  kind: MetricKind!
+  "For latency, cost, error rates: a decrease is an improvement."
+  lowerIsBetter: Boolean!
+}
+
+input MetricSpecInput {
+  name: String!
+  kind: MetricKind!
+  lowerIsBetter: Boolean = false
+}
+
+"""
+How the experiment is meant to run. The planned sample size per variant follows from the minimum detectable
+effect, the baseline (binary) or standard deviation (continuous) of the primary metric, the power and the
+confidence level.
+"""
+type ExperimentPlan {
+  "The control model; empty means the first model."
+  control: String!
+  "Planned traffic weights, one per model (any positive scale); empty means an equal split."
+  split: [Float!]!
+  minimumDetectableEffect: Float!
+  "The effect is relative to the baseline (binary metrics)."
+  relative: Boolean!
+  "Control conversion rate of a binary primary metric."
+  baseline: Float
+  "Standard deviation of a continuous primary metric."
+  stdDev: Float
+  "0 means 0.95."
+  confidenceLevel: Float!
+  "0 means 0.8."
+  power: Float!
+}
+
+input ExperimentPlanInput {
+  control: String = ""
+  split: [Float!] = []
+  minimumDetectableEffect: Float = 0
+  relative: Boolean = false
+  baseline: Float
+  stdDev: Float
+  confidenceLevel: Float = 0.95
+  power: Float = 0.8
+}
+
+type ExperimentLift {
+  estimate: Float!
+  stdErr: Float!
+  "Lower end of the confidence interval."
+  lower: Float!
+  upper: Float!
+}
+
+type ExperimentComparison {
+  "The treatment variant."
+  variant: String!
+  "treatment − control, with its interval; null when a variant has too little data."
+  absolute: ExperimentLift
+  "(treatment − control) / control by the delta method; null when the control estimate is 0."
+  relative: ExperimentLift
+  "z (binary) or Welch's t (continuous)."
+  statistic: Float!
+  "Welch–Satterthwaite degrees of freedom (continuous)."
+  df: Float! @goField(name: "DF")
+  "Two-sided p-value of no difference."
+  pValue: Float!
+  "After Holm's correction across the treatment variants."
+  adjustedPValue: Float!
+  significant: Boolean!
+  notes: [String!]!
+}
+
+type VariantEstimate {
+  variant: String!
+  "Trials (binary) or count (continuous)."
+  units: Int!
+  "Conversion rate or mean."
+  estimate: Float!
+  stdErr: Float!
+}
+
+type ExperimentMetricResult {
+  name: String!
+  kind: MetricKind!
+  lowerIsBetter: Boolean!
+  variants: [VariantEstimate!]!
+  comparisons: [ExperimentComparison!]!
+}
+
+"""
+Sample-ratio mismatch: a chi-square goodness-of-fit test of the primary metric's units against the planned split.
+"""
+type SampleRatioCheck {
+  chiSquare: Float!
+  df: Int! @goField(name: "DF")
+  pValue: Float!
+  "pValue below 0.001: the split is broken and the results cannot be trusted."
+  mismatch: Boolean!
+  notes: [String!]!
+}
+
+enum WinnerCondition {
+  PRIMARY_SIGNIFICANT
+  NO_SAMPLE_RATIO_MISMATCH
+  PLANNED_SAMPLE_SIZE_REACHED
+}
+
+type UnmetCondition {
+  condition: WinnerCondition!
+  message: String!
+}
+
+type ExperimentDecision {
+  "Null until every condition holds."
+  winner: String @goField(forceResolver: true)
+  "The conditions still missing for a winner."
+  unmet: [UnmetCondition!]!
+}
+
+type ExperimentResults {
+  computedAt: Time!
+  confidenceLevel: Float!
+  control: String!
+  primary: ExperimentMetricResult!
+  secondary: [ExperimentMetricResult!]!
+  srm: SampleRatioCheck! @goField(name: "SRM")
+  decision: ExperimentDecision!
+}
+
+input BinaryObservationInput {
+  conversions: Int!
+  trials: Int!
+}
+
+input ContinuousObservationInput {
+  count: Int!
+  mean: Float!
+  "Sample variance (n − 1)."
+  variance: Float!
+}
+
+"""
+One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate) or values
+(raw values of a continuous metric, or 0/1 outcomes of a binary one). Recordings add up. A retried recording
+with the same idempotencyKey adds nothing.
+"""
+input RecordExperimentObservationsInput {
+  idempotencyKey: String!
+  "A model of the experiment."
+  variant: String!
+  metric: String!
+  binary: BinaryObservationInput
+  continuous: ContinuousObservationInput
+  values: [Float!]
+}
+
+input ExperimentSampleSizeInput {
+  kind: MetricKind!
+  "Binary: the control conversion rate, between 0 and 1."
+  baseline: Float
+  "Continuous: the metric's standard deviation."
+  stdDev: Float
+  "The smallest effect worth detecting: an absolute difference, or relative to the baseline when relative is true."
+  minimumDetectableEffect: Float!
+  relative: Boolean = false
+  confidenceLevel: Float = 0.95
+  power: Float = 0.8
+}
+
+type ExperimentSampleSize {
+  "Units needed in each variant (rounded up)."
+  perVariant: Int!
+  "The formula's value before rounding."
+  exact: Float!
+}
+
+extend type Mutation {
+  "DRAFT → RUNNING."
+  startExperiment(id: ID!): Experiment! @hasRole(role: PRO)
+  "RUNNING → STOPPED (abandoned). Owners may stop whatever their current role."
+  stopExperiment(id: ID!): Experiment! @hasRole(role: FREE)
+  "RUNNING → COMPLETED, with the final results."
+  completeExperiment(id: ID!): Experiment! @hasRole(role: PRO)
+  "Adds observations to a RUNNING experiment and updates its results."
+  recordExperimentObservations(id: ID!, input: RecordExperimentObservationsInput!): Experiment! @hasRole(role: PRO)
+}
+
+extend type Query {
+  "The sample size each variant needs, by the normal approximation (usable before an experiment starts)."
+  experimentSampleSize(input: ExperimentSampleSizeInput!): ExperimentSampleSize! @hasRole(role: PRO)
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `extend type Query {
@@ -8940,6 +9608,10 @@ func (ec *executionContext) childFields_Experiment(ctx context.Context, field gr
 		return ec.fieldContext_Experiment_models(ctx, field)
 	case "metrics":
 		return ec.fieldContext_Experiment_metrics(ctx, field)
+	case "plan":
+		return ec.fieldContext_Experiment_plan(ctx, field)
+	case "plannedSampleSize":
+		return ec.fieldContext_Experiment_plannedSampleSize(ctx, field)
 	case "status":
 		return ec.fieldContext_Experiment_status(ctx, field)
 	case "results":
@@ -8948,6 +9620,30 @@ func (ec *executionContext) childFields_Experiment(ctx context.Context, field gr
 		return ec.fieldContext_Experiment_owner(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Experiment", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variant":
+		return ec.fieldContext_ExperimentComparison_variant(ctx, field)
+	case "absolute":
+		return ec.fieldContext_ExperimentComparison_absolute(ctx, field)
+	case "relative":
+		return ec.fieldContext_ExperimentComparison_relative(ctx, field)
+	case "statistic":
+		return ec.fieldContext_ExperimentComparison_statistic(ctx, field)
+	case "df":
+		return ec.fieldContext_ExperimentComparison_df(ctx, field)
+	case "pValue":
+		return ec.fieldContext_ExperimentComparison_pValue(ctx, field)
+	case "adjustedPValue":
+		return ec.fieldContext_ExperimentComparison_adjustedPValue(ctx, field)
+	case "significant":
+		return ec.fieldContext_ExperimentComparison_significant(ctx, field)
+	case "notes":
+		return ec.fieldContext_ExperimentComparison_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentComparison", field.Name)
 }
 
 func (ec *executionContext) childFields_ExperimentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8962,6 +9658,16 @@ func (ec *executionContext) childFields_ExperimentConnection(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_ExperimentDecision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "winner":
+		return ec.fieldContext_ExperimentDecision_winner(ctx, field)
+	case "unmet":
+		return ec.fieldContext_ExperimentDecision_unmet(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentDecision", field.Name)
+}
+
 func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -8970,6 +9676,36 @@ func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentLift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "estimate":
+		return ec.fieldContext_ExperimentLift_estimate(ctx, field)
+	case "stdErr":
+		return ec.fieldContext_ExperimentLift_stdErr(ctx, field)
+	case "lower":
+		return ec.fieldContext_ExperimentLift_lower(ctx, field)
+	case "upper":
+		return ec.fieldContext_ExperimentLift_upper(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentLift", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentMetricResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ExperimentMetricResult_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_ExperimentMetricResult_kind(ctx, field)
+	case "lowerIsBetter":
+		return ec.fieldContext_ExperimentMetricResult_lowerIsBetter(ctx, field)
+	case "variants":
+		return ec.fieldContext_ExperimentMetricResult_variants(ctx, field)
+	case "comparisons":
+		return ec.fieldContext_ExperimentMetricResult_comparisons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentMetricResult", field.Name)
 }
 
 func (ec *executionContext) childFields_ExperimentMetrics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8982,14 +9718,56 @@ func (ec *executionContext) childFields_ExperimentMetrics(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentMetrics", field.Name)
 }
 
+func (ec *executionContext) childFields_ExperimentPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "control":
+		return ec.fieldContext_ExperimentPlan_control(ctx, field)
+	case "split":
+		return ec.fieldContext_ExperimentPlan_split(ctx, field)
+	case "minimumDetectableEffect":
+		return ec.fieldContext_ExperimentPlan_minimumDetectableEffect(ctx, field)
+	case "relative":
+		return ec.fieldContext_ExperimentPlan_relative(ctx, field)
+	case "baseline":
+		return ec.fieldContext_ExperimentPlan_baseline(ctx, field)
+	case "stdDev":
+		return ec.fieldContext_ExperimentPlan_stdDev(ctx, field)
+	case "confidenceLevel":
+		return ec.fieldContext_ExperimentPlan_confidenceLevel(ctx, field)
+	case "power":
+		return ec.fieldContext_ExperimentPlan_power(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentPlan", field.Name)
+}
+
 func (ec *executionContext) childFields_ExperimentResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "computedAt":
 		return ec.fieldContext_ExperimentResults_computedAt(ctx, field)
-	case "winner":
-		return ec.fieldContext_ExperimentResults_winner(ctx, field)
+	case "confidenceLevel":
+		return ec.fieldContext_ExperimentResults_confidenceLevel(ctx, field)
+	case "control":
+		return ec.fieldContext_ExperimentResults_control(ctx, field)
+	case "primary":
+		return ec.fieldContext_ExperimentResults_primary(ctx, field)
+	case "secondary":
+		return ec.fieldContext_ExperimentResults_secondary(ctx, field)
+	case "srm":
+		return ec.fieldContext_ExperimentResults_srm(ctx, field)
+	case "decision":
+		return ec.fieldContext_ExperimentResults_decision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentResults", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentSampleSize(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perVariant":
+		return ec.fieldContext_ExperimentSampleSize_perVariant(ctx, field)
+	case "exact":
+		return ec.fieldContext_ExperimentSampleSize_exact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentSampleSize", field.Name)
 }
 
 func (ec *executionContext) childFields_Explanation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9124,6 +9902,8 @@ func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field gr
 		return ec.fieldContext_MetricSpec_name(ctx, field)
 	case "kind":
 		return ec.fieldContext_MetricSpec_kind(ctx, field)
+	case "lowerIsBetter":
+		return ec.fieldContext_MetricSpec_lowerIsBetter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MetricSpec", field.Name)
 }
@@ -9486,6 +10266,22 @@ func (ec *executionContext) childFields_RouterNodeConfig(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type RouterNodeConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_SampleRatioCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chiSquare":
+		return ec.fieldContext_SampleRatioCheck_chiSquare(ctx, field)
+	case "df":
+		return ec.fieldContext_SampleRatioCheck_df(ctx, field)
+	case "pValue":
+		return ec.fieldContext_SampleRatioCheck_pValue(ctx, field)
+	case "mismatch":
+		return ec.fieldContext_SampleRatioCheck_mismatch(ctx, field)
+	case "notes":
+		return ec.fieldContext_SampleRatioCheck_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SampleRatioCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_Scenario(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9718,6 +10514,16 @@ func (ec *executionContext) childFields_SweepSeries(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SweepSeries", field.Name)
 }
 
+func (ec *executionContext) childFields_UnmetCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "condition":
+		return ec.fieldContext_UnmetCondition_condition(ctx, field)
+	case "message":
+		return ec.fieldContext_UnmetCondition_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnmetCondition", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -9770,6 +10576,20 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_VariantEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variant":
+		return ec.fieldContext_VariantEstimate_variant(ctx, field)
+	case "units":
+		return ec.fieldContext_VariantEstimate_units(ctx, field)
+	case "estimate":
+		return ec.fieldContext_VariantEstimate_estimate(ctx, field)
+	case "stdErr":
+		return ec.fieldContext_VariantEstimate_stdErr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VariantEstimate", field.Name)
 }
 
 func (ec *executionContext) childFields_WinnerChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9927,6 +10747,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -10176,6 +11010,28 @@ func (ec *executionContext) field_Mutation_logIn_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordExperimentObservations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.RecordExperimentObservationsInput, error) {
+			return ec.unmarshalNRecordExperimentObservationsInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐRecordExperimentObservationsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10213,6 +11069,34 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 }
 
 func (ec *executionContext) field_Mutation_simulateScenario_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_stopExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -10562,6 +11446,20 @@ func (ec *executionContext) field_Query_estimateDeployment_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (deployment.Request, error) {
 			return ec.unmarshalNEstimateDeploymentInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐRequest(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_experimentSampleSize_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.ExperimentSampleSizeInput, error) {
+			return ec.unmarshalNExperimentSampleSizeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐExperimentSampleSizeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17009,6 +17907,61 @@ func (ec *executionContext) fieldContext_Experiment_metrics(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Experiment_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ExperimentPlan) graphql.Marshaler {
+			return ec.marshalNExperimentPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Experiment_plannedSampleSize(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_plannedSampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PlannedSampleSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_plannedSampleSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Experiment_status(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17021,7 +17974,7 @@ func (ec *executionContext) _Experiment_status(ctx context.Context, field graphq
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v experiment.Status) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v experiment1.Status) graphql.Marshaler {
 			return ec.marshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx, selections, v)
 		},
 		true,
@@ -17094,6 +18047,231 @@ func (ec *executionContext) fieldContext_Experiment_owner(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentComparison_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentComparison_absolute(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_absolute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Absolute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *experiment.Lift) graphql.Marshaler {
+			return ec.marshalOExperimentLift2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐLift(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_absolute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentLift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentComparison_relative(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_relative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *experiment.Lift) graphql.Marshaler {
+			return ec.marshalOExperimentLift2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐLift(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_relative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentLift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentComparison_statistic(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_statistic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_statistic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentComparison_df(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_df(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DF, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_df(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentComparison_pValue(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentComparison_adjustedPValue(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_adjustedPValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedPValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_adjustedPValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentComparison_significant(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_significant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Significant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_significant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExperimentComparison_notes(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "String")
 }
 
 func (ec *executionContext) _ExperimentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentConnection) (ret graphql.Marshaler) {
@@ -17183,6 +18361,61 @@ func (ec *executionContext) fieldContext_ExperimentConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("ExperimentConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ExperimentDecision_winner(ctx context.Context, field graphql.CollectedField, obj *experiment.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentDecision_winner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExperimentDecision().Winner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentDecision_winner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentDecision", field, true, true, "String")
+}
+
+func (ec *executionContext) _ExperimentDecision_unmet(ctx context.Context, field graphql.CollectedField, obj *experiment.Decision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentDecision_unmet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unmet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.Unmet) graphql.Marshaler {
+			return ec.marshalNUnmetCondition2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnmetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentDecision_unmet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentDecision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnmetCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ExperimentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17236,6 +18469,231 @@ func (ec *executionContext) _ExperimentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ExperimentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExperimentLift_estimate(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_stdErr(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_stdErr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdErr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_stdErr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_lower(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_lower(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lower, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_lower(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_upper(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_upper(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upper, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_upper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentMetricResult_name(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentMetricResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentMetricResult_kind(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExperimentMetricResult().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MetricKind) graphql.Marshaler {
+			return ec.marshalNMetricKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐMetricKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentMetricResult", field, true, true, "MetricKind")
+}
+
+func (ec *executionContext) _ExperimentMetricResult_lowerIsBetter(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_lowerIsBetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowerIsBetter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_lowerIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentMetricResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExperimentMetricResult_variants(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_variants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.VariantEstimate) graphql.Marshaler {
+			return ec.marshalNVariantEstimate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐVariantEstimateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_variants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentMetricResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VariantEstimate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentMetricResult_comparisons(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_comparisons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparisons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.Comparison) graphql.Marshaler {
+			return ec.marshalNExperimentComparison2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_comparisons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentMetricResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentComparison(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ExperimentMetrics_primary(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentMetrics) (ret graphql.Marshaler) {
@@ -17302,6 +18760,190 @@ func (ec *executionContext) fieldContext_ExperimentMetrics_secondary(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _ExperimentPlan_control(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_control(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Control, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_control(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentPlan_split(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_split(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Split, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_split(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentPlan_minimumDetectableEffect(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_minimumDetectableEffect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumDetectableEffect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_minimumDetectableEffect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentPlan_relative(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_relative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_relative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExperimentPlan_baseline(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_baseline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Baseline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentPlan_stdDev(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_stdDev(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdDev, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_stdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentPlan_confidenceLevel(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_confidenceLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfidenceLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_confidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentPlan_power(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_power(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Power, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_power(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ExperimentResults_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17325,27 +18967,224 @@ func (ec *executionContext) fieldContext_ExperimentResults_computedAt(_ context.
 	return graphql.NewScalarFieldContext("ExperimentResults", field, false, false, "Time")
 }
 
-func (ec *executionContext) _ExperimentResults_winner(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExperimentResults_confidenceLevel(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ExperimentResults_winner(ctx, field)
+			return ec.fieldContext_ExperimentResults_confidenceLevel(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Winner, nil
+			return obj.ConfidenceLevel, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
-func (ec *executionContext) fieldContext_ExperimentResults_winner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ExperimentResults_confidenceLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResults", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentResults_control(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_control(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Control, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_control(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentResults", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentResults_primary(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.MetricResult) graphql.Marshaler {
+			return ec.marshalNExperimentMetricResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentMetricResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentResults_secondary(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_secondary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secondary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.MetricResult) graphql.Marshaler {
+			return ec.marshalNExperimentMetricResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_secondary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentMetricResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentResults_srm(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_srm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SRM, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.SRM) graphql.Marshaler {
+			return ec.marshalNSampleRatioCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSRM(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_srm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SampleRatioCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentResults_decision(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Decision) graphql.Marshaler {
+			return ec.marshalNExperimentDecision2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentDecision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentSampleSize_perVariant(ctx context.Context, field graphql.CollectedField, obj *experiment.SampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentSampleSize_perVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerVariant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentSampleSize_perVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentSampleSize", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentSampleSize_exact(ctx context.Context, field graphql.CollectedField, obj *experiment.SampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentSampleSize_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentSampleSize_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentSampleSize", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Explanation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
@@ -18448,6 +20287,29 @@ func (ec *executionContext) _MetricSpec_kind(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_MetricSpec_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetricSpec", field, false, false, "MetricKind")
+}
+
+func (ec *executionContext) _MetricSpec_lowerIsBetter(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricSpec_lowerIsBetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowerIsBetter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricSpec_lowerIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricSpec", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ModelQuality_intelligenceIndex(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
@@ -19810,6 +21672,254 @@ func (ec *executionContext) fieldContext_Mutation_deleteExplanation(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteExplanation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startExperiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartExperiment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_stopExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_stopExperiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StopExperiment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_stopExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_stopExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeExperiment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeExperiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteExperiment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeExperiment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeExperiment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordExperimentObservations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordExperimentObservations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordExperimentObservations(ctx, fc.Args["id"].(int), fc.Args["input"].(gqlmodel.RecordExperimentObservationsInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordExperimentObservations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordExperimentObservations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23370,6 +25480,68 @@ func (ec *executionContext) fieldContext_Query_estimateDeployment(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_experimentSampleSize(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_experimentSampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExperimentSampleSize(ctx, fc.Args["input"].(gqlmodel.ExperimentSampleSizeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *experiment.SampleSize
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *experiment.SampleSize
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *experiment.SampleSize) graphql.Marshaler {
+			return ec.marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSampleSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_experimentSampleSize(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentSampleSize(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_experimentSampleSize_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24096,6 +26268,121 @@ func (ec *executionContext) fieldContext_RouterNodeConfig_branches(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SampleRatioCheck_chiSquare(ctx context.Context, field graphql.CollectedField, obj *experiment.SRM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRatioCheck_chiSquare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChiSquare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRatioCheck_chiSquare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleRatioCheck", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SampleRatioCheck_df(ctx context.Context, field graphql.CollectedField, obj *experiment.SRM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRatioCheck_df(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DF, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRatioCheck_df(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleRatioCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SampleRatioCheck_pValue(ctx context.Context, field graphql.CollectedField, obj *experiment.SRM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRatioCheck_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRatioCheck_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleRatioCheck", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SampleRatioCheck_mismatch(ctx context.Context, field graphql.CollectedField, obj *experiment.SRM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRatioCheck_mismatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mismatch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRatioCheck_mismatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleRatioCheck", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SampleRatioCheck_notes(ctx context.Context, field graphql.CollectedField, obj *experiment.SRM) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SampleRatioCheck_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SampleRatioCheck_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SampleRatioCheck", field, false, false, "String")
 }
 
 func (ec *executionContext) _Scenario_id(ctx context.Context, field graphql.CollectedField, obj *ent.Scenario) (ret graphql.Marshaler) {
@@ -26139,6 +28426,52 @@ func (ec *executionContext) fieldContext_SweepSeries_points(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _UnmetCondition_condition(ctx context.Context, field graphql.CollectedField, obj *experiment.Unmet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_condition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Condition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Condition) graphql.Marshaler {
+			return ec.marshalNWinnerCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCondition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_condition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnmetCondition", field, false, false, "WinnerCondition")
+}
+
+func (ec *executionContext) _UnmetCondition_message(ctx context.Context, field graphql.CollectedField, obj *experiment.Unmet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnmetCondition_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnmetCondition_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnmetCondition", field, false, false, "String")
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26725,6 +29058,98 @@ func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_UserEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _VariantEstimate_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.VariantEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VariantEstimate_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VariantEstimate_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VariantEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _VariantEstimate_units(ctx context.Context, field graphql.CollectedField, obj *experiment.VariantEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VariantEstimate_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VariantEstimate_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VariantEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VariantEstimate_estimate(ctx context.Context, field graphql.CollectedField, obj *experiment.VariantEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VariantEstimate_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VariantEstimate_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VariantEstimate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _VariantEstimate_stdErr(ctx context.Context, field graphql.CollectedField, obj *experiment.VariantEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VariantEstimate_stdErr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdErr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VariantEstimate_stdErr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VariantEstimate", field, false, false, "Float")
 }
 
 func (ec *executionContext) _WinnerChange_index(ctx context.Context, field graphql.CollectedField, obj *simulation.WinnerChange) (ret graphql.Marshaler) {
@@ -28645,6 +31070,55 @@ func UnmarshalBenchmarkWhereInput(ctx context.Context, raw any) (ent.BenchmarkWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBinaryObservationInput(ctx context.Context, obj any) (experiment.Binary, error) {
+	var it experiment.Binary
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"conversions", "trials"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "conversions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversions"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Conversions = data
+		case "trials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("trials"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Trials = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBinaryObservationInput unmarshals raw into the BinaryObservationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBinaryObservationInput(ctx context.Context, raw any) (experiment.Binary, error) {
+	var out experiment.Binary
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BinaryObservationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCacheNodeConfigInput(ctx context.Context, obj any) (pipeline.CacheConfig, error) {
 	var it pipeline.CacheConfig
 	if obj == nil {
@@ -29657,6 +32131,62 @@ func UnmarshalComplianceProfileWhereInput(ctx context.Context, raw any) (ent.Com
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputContinuousObservationInput(ctx context.Context, obj any) (experiment.Continuous, error) {
+	var it experiment.Continuous
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"count", "mean", "variance"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		case "mean":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mean"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mean = data
+		case "variance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variance"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variance = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalContinuousObservationInput unmarshals raw into the ContinuousObservationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalContinuousObservationInput(ctx context.Context, raw any) (experiment.Continuous, error) {
+	var out experiment.Continuous
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ContinuousObservationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Context, obj any) (ent.CreateBenchmarkInput, error) {
 	var it ent.CreateBenchmarkInput
 	if obj == nil {
@@ -29843,7 +32373,7 @@ func (ec *executionContext) unmarshalInputCreateExperimentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "hypothesis", "models", "metrics"}
+	fieldsInOrder := [...]string{"name", "hypothesis", "models", "metrics", "plan"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29878,6 +32408,13 @@ func (ec *executionContext) unmarshalInputCreateExperimentInput(ctx context.Cont
 				return it, err
 			}
 			it.Metrics = data
+		case "plan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plan"))
+			data, err := ec.unmarshalOExperimentPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentPlan(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plan = data
 		}
 	}
 	return it, nil
@@ -31277,6 +33814,210 @@ func UnmarshalExperimentOrder(ctx context.Context, raw any) (ent.ExperimentOrder
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Context, obj any) (model.ExperimentPlan, error) {
+	var it model.ExperimentPlan
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["control"]; !present {
+		asMap["control"] = ""
+	}
+	if _, present := asMap["split"]; !present {
+		asMap["split"] = []any{}
+	}
+	if _, present := asMap["minimumDetectableEffect"]; !present {
+		asMap["minimumDetectableEffect"] = 0
+	}
+	if _, present := asMap["relative"]; !present {
+		asMap["relative"] = false
+	}
+	if _, present := asMap["confidenceLevel"]; !present {
+		asMap["confidenceLevel"] = 0.950000
+	}
+	if _, present := asMap["power"]; !present {
+		asMap["power"] = 0.800000
+	}
+
+	fieldsInOrder := [...]string{"control", "split", "minimumDetectableEffect", "relative", "baseline", "stdDev", "confidenceLevel", "power"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "control":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("control"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Control = data
+		case "split":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("split"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Split = data
+		case "minimumDetectableEffect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumDetectableEffect"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumDetectableEffect = data
+		case "relative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relative"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relative = data
+		case "baseline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseline"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Baseline = data
+		case "stdDev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stdDev"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StdDev = data
+		case "confidenceLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceLevel"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceLevel = data
+		case "power":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("power"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Power = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExperimentPlanInput unmarshals raw into the ExperimentPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExperimentPlanInput(ctx context.Context, raw any) (model.ExperimentPlan, error) {
+	var out model.ExperimentPlan
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExperimentSampleSizeInput(ctx context.Context, obj any) (gqlmodel.ExperimentSampleSizeInput, error) {
+	var it gqlmodel.ExperimentSampleSizeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["relative"]; !present {
+		asMap["relative"] = false
+	}
+	if _, present := asMap["confidenceLevel"]; !present {
+		asMap["confidenceLevel"] = 0.950000
+	}
+	if _, present := asMap["power"]; !present {
+		asMap["power"] = 0.800000
+	}
+
+	fieldsInOrder := [...]string{"kind", "baseline", "stdDev", "minimumDetectableEffect", "relative", "confidenceLevel", "power"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMetricKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐMetricKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "baseline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseline"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Baseline = data
+		case "stdDev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stdDev"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StdDev = data
+		case "minimumDetectableEffect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumDetectableEffect"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumDetectableEffect = data
+		case "relative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relative"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relative = data
+		case "confidenceLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceLevel"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceLevel = data
+		case "power":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("power"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Power = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExperimentSampleSizeInput unmarshals raw into the ExperimentSampleSizeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExperimentSampleSizeInput(ctx context.Context, raw any) (gqlmodel.ExperimentSampleSizeInput, error) {
+	var out gqlmodel.ExperimentSampleSizeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentSampleSizeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputExperimentWhereInput(ctx context.Context, obj any) (ent.ExperimentWhereInput, error) {
 	var it ent.ExperimentWhereInput
 	if obj == nil {
@@ -31288,7 +34029,7 @@ func (ec *executionContext) unmarshalInputExperimentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hypothesis", "hypothesisNEQ", "hypothesisIn", "hypothesisNotIn", "hypothesisGT", "hypothesisGTE", "hypothesisLT", "hypothesisLTE", "hypothesisContains", "hypothesisHasPrefix", "hypothesisHasSuffix", "hypothesisEqualFold", "hypothesisContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hypothesis", "hypothesisNEQ", "hypothesisIn", "hypothesisNotIn", "hypothesisGT", "hypothesisGTE", "hypothesisLT", "hypothesisLTE", "hypothesisContains", "hypothesisHasPrefix", "hypothesisHasSuffix", "hypothesisEqualFold", "hypothesisContainsFold", "plannedSampleSize", "plannedSampleSizeNEQ", "plannedSampleSizeIn", "plannedSampleSizeNotIn", "plannedSampleSizeGT", "plannedSampleSizeGTE", "plannedSampleSizeLT", "plannedSampleSizeLTE", "status", "statusNEQ", "statusIn", "statusNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31666,6 +34407,62 @@ func (ec *executionContext) unmarshalInputExperimentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.HypothesisContainsFold = data
+		case "plannedSampleSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSize"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSize = data
+		case "plannedSampleSizeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeNEQ = data
+		case "plannedSampleSizeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeIn = data
+		case "plannedSampleSizeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeNotIn = data
+		case "plannedSampleSizeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeGT = data
+		case "plannedSampleSizeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeGTE = data
+		case "plannedSampleSizeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeLT = data
+		case "plannedSampleSizeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plannedSampleSizeLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlannedSampleSizeLTE = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalOExperimentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx, v)
@@ -32741,7 +35538,11 @@ func (ec *executionContext) unmarshalInputMetricSpecInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "kind"}
+	if _, present := asMap["lowerIsBetter"]; !present {
+		asMap["lowerIsBetter"] = false
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "lowerIsBetter"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32762,6 +35563,13 @@ func (ec *executionContext) unmarshalInputMetricSpecInput(ctx context.Context, o
 				return it, err
 			}
 			it.Kind = data
+		case "lowerIsBetter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lowerIsBetter"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LowerIsBetter = data
 		}
 	}
 	return it, nil
@@ -33764,6 +36572,83 @@ func UnmarshalPipelineWhereInput(ctx context.Context, raw any) (ent.PipelineWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordExperimentObservationsInput(ctx context.Context, obj any) (gqlmodel.RecordExperimentObservationsInput, error) {
+	var it gqlmodel.RecordExperimentObservationsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "variant", "metric", "binary", "continuous", "values"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "variant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variant"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variant = data
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "binary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("binary"))
+			data, err := ec.unmarshalOBinaryObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBinary(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Binary = data
+		case "continuous":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("continuous"))
+			data, err := ec.unmarshalOContinuousObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐContinuous(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Continuous = data
+		case "values":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("values"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Values = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordExperimentObservationsInput unmarshals raw into the RecordExperimentObservationsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordExperimentObservationsInput(ctx context.Context, raw any) (gqlmodel.RecordExperimentObservationsInput, error) {
+	var out gqlmodel.RecordExperimentObservationsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordExperimentObservationsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRouterBranchInput(ctx context.Context, obj any) (pipeline.Branch, error) {
 	var it pipeline.Branch
 	if obj == nil {
@@ -34725,7 +37610,7 @@ func (ec *executionContext) unmarshalInputUpdateExperimentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "hypothesis", "models", "appendModels", "metrics"}
+	fieldsInOrder := [...]string{"name", "hypothesis", "models", "appendModels", "metrics", "plan"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34767,6 +37652,13 @@ func (ec *executionContext) unmarshalInputUpdateExperimentInput(ctx context.Cont
 				return it, err
 			}
 			it.Metrics = data
+		case "plan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plan"))
+			data, err := ec.unmarshalOExperimentPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentPlan(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plan = data
 		}
 	}
 	return it, nil
@@ -37561,6 +40453,16 @@ func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "plan":
+			out.Values[i] = ec._Experiment_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plannedSampleSize":
+			out.Values[i] = ec._Experiment_plannedSampleSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._Experiment_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37577,6 +40479,79 @@ func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Experiment_owner(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentComparisonImplementors = []string{"ExperimentComparison"}
+
+func (ec *executionContext) _ExperimentComparison(ctx context.Context, sel ast.SelectionSet, obj *experiment.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentComparison")
+		case "variant":
+			out.Values[i] = ec._ExperimentComparison_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "absolute":
+			out.Values[i] = ec._ExperimentComparison_absolute(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relative":
+			out.Values[i] = ec._ExperimentComparison_relative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statistic":
+			out.Values[i] = ec._ExperimentComparison_statistic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "df":
+			out.Values[i] = ec._ExperimentComparison_df(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pValue":
+			out.Values[i] = ec._ExperimentComparison_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedPValue":
+			out.Values[i] = ec._ExperimentComparison_adjustedPValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "significant":
+			out.Values[i] = ec._ExperimentComparison_significant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ExperimentComparison_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37637,6 +40612,45 @@ func (ec *executionContext) _ExperimentConnection(ctx context.Context, sel ast.S
 	return out
 }
 
+var experimentDecisionImplementors = []string{"ExperimentDecision"}
+
+func (ec *executionContext) _ExperimentDecision(ctx context.Context, sel ast.SelectionSet, obj *experiment.Decision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentDecisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentDecision")
+		case "winner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExperimentDecision_winner(ctx, field, obj)
+				})
+		case "unmet":
+			out.Values[i] = ec._ExperimentDecision_unmet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var experimentEdgeImplementors = []string{"ExperimentEdge"}
 
 func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ExperimentEdge) graphql.Marshaler {
@@ -37657,6 +40671,108 @@ func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._ExperimentEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentLiftImplementors = []string{"ExperimentLift"}
+
+func (ec *executionContext) _ExperimentLift(ctx context.Context, sel ast.SelectionSet, obj *experiment.Lift) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentLiftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentLift")
+		case "estimate":
+			out.Values[i] = ec._ExperimentLift_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stdErr":
+			out.Values[i] = ec._ExperimentLift_stdErr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lower":
+			out.Values[i] = ec._ExperimentLift_lower(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upper":
+			out.Values[i] = ec._ExperimentLift_upper(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentMetricResultImplementors = []string{"ExperimentMetricResult"}
+
+func (ec *executionContext) _ExperimentMetricResult(ctx context.Context, sel ast.SelectionSet, obj *experiment.MetricResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentMetricResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentMetricResult")
+		case "name":
+			out.Values[i] = ec._ExperimentMetricResult_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExperimentMetricResult_kind(ctx, field, obj)
+				})
+		case "lowerIsBetter":
+			out.Values[i] = ec._ExperimentMetricResult_lowerIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variants":
+			out.Values[i] = ec._ExperimentMetricResult_variants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comparisons":
+			out.Values[i] = ec._ExperimentMetricResult_comparisons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37713,6 +40829,74 @@ func (ec *executionContext) _ExperimentMetrics(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var experimentPlanImplementors = []string{"ExperimentPlan"}
+
+func (ec *executionContext) _ExperimentPlan(ctx context.Context, sel ast.SelectionSet, obj *model.ExperimentPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentPlan")
+		case "control":
+			out.Values[i] = ec._ExperimentPlan_control(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "split":
+			out.Values[i] = ec._ExperimentPlan_split(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minimumDetectableEffect":
+			out.Values[i] = ec._ExperimentPlan_minimumDetectableEffect(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relative":
+			out.Values[i] = ec._ExperimentPlan_relative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "baseline":
+			out.Values[i] = ec._ExperimentPlan_baseline(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "stdDev":
+			out.Values[i] = ec._ExperimentPlan_stdDev(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidenceLevel":
+			out.Values[i] = ec._ExperimentPlan_confidenceLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "power":
+			out.Values[i] = ec._ExperimentPlan_power(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var experimentResultsImplementors = []string{"ExperimentResults"}
 
 func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.SelectionSet, obj *model.ExperimentResults) graphql.Marshaler {
@@ -37729,9 +40913,72 @@ func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "winner":
-			out.Values[i] = ec._ExperimentResults_winner(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+		case "confidenceLevel":
+			out.Values[i] = ec._ExperimentResults_confidenceLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "control":
+			out.Values[i] = ec._ExperimentResults_control(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "primary":
+			out.Values[i] = ec._ExperimentResults_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secondary":
+			out.Values[i] = ec._ExperimentResults_secondary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "srm":
+			out.Values[i] = ec._ExperimentResults_srm(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decision":
+			out.Values[i] = ec._ExperimentResults_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentSampleSizeImplementors = []string{"ExperimentSampleSize"}
+
+func (ec *executionContext) _ExperimentSampleSize(ctx context.Context, sel ast.SelectionSet, obj *experiment.SampleSize) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentSampleSizeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentSampleSize")
+		case "perVariant":
+			out.Values[i] = ec._ExperimentSampleSize_perVariant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._ExperimentSampleSize_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -38181,6 +41428,11 @@ func (ec *executionContext) _MetricSpec(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "lowerIsBetter":
+			out.Values[i] = ec._MetricSpec_lowerIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38438,6 +41690,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteExplanation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteExplanation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startExperiment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startExperiment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopExperiment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_stopExperiment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeExperiment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeExperiment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordExperimentObservations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordExperimentObservations(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -39512,6 +42792,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_estimateDeployment(ctx, field)
 				})
+		case "experimentSampleSize":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_experimentSampleSize(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -39782,6 +43068,59 @@ func (ec *executionContext) _RouterNodeConfig(ctx context.Context, sel ast.Selec
 			out.Values[i] = graphql.MarshalString("RouterNodeConfig")
 		case "branches":
 			out.Values[i] = ec._RouterNodeConfig_branches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sampleRatioCheckImplementors = []string{"SampleRatioCheck"}
+
+func (ec *executionContext) _SampleRatioCheck(ctx context.Context, sel ast.SelectionSet, obj *experiment.SRM) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sampleRatioCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SampleRatioCheck")
+		case "chiSquare":
+			out.Values[i] = ec._SampleRatioCheck_chiSquare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "df":
+			out.Values[i] = ec._SampleRatioCheck_df(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pValue":
+			out.Values[i] = ec._SampleRatioCheck_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mismatch":
+			out.Values[i] = ec._SampleRatioCheck_mismatch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._SampleRatioCheck_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -40543,6 +43882,44 @@ func (ec *executionContext) _SweepSeries(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var unmetConditionImplementors = []string{"UnmetCondition"}
+
+func (ec *executionContext) _UnmetCondition(ctx context.Context, sel ast.SelectionSet, obj *experiment.Unmet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unmetConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnmetCondition")
+		case "condition":
+			out.Values[i] = ec._UnmetCondition_condition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UnmetCondition_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var userImplementors = []string{"User", "Node"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *ent.User) graphql.Marshaler {
@@ -40704,6 +44081,54 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "cursor":
 			out.Values[i] = ec._UserEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var variantEstimateImplementors = []string{"VariantEstimate"}
+
+func (ec *executionContext) _VariantEstimate(ctx context.Context, sel ast.SelectionSet, obj *experiment.VariantEstimate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, variantEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VariantEstimate")
+		case "variant":
+			out.Values[i] = ec._VariantEstimate_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._VariantEstimate_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimate":
+			out.Values[i] = ec._VariantEstimate_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stdErr":
+			out.Values[i] = ec._VariantEstimate_stdErr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -41803,12 +45228,56 @@ func (ec *executionContext) marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitect�
 	return ec._Experiment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNExperimentComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparison(ctx context.Context, sel ast.SelectionSet, v experiment.Comparison) graphql.Marshaler {
+	return ec._ExperimentComparison(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentComparison2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.Comparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNExperimentConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExperimentConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ExperimentConnection!")
 		return graphql.Null
 	}
 	return ec._ExperimentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperimentDecision2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐDecision(ctx context.Context, sel ast.SelectionSet, v experiment.Decision) graphql.Marshaler {
+	return ec._ExperimentDecision(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentMetricResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResult(ctx context.Context, sel ast.SelectionSet, v experiment.MetricResult) graphql.Marshaler {
+	return ec._ExperimentMetricResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentMetricResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResultᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.MetricResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentMetricResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNExperimentMetrics2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentMetrics(ctx context.Context, sel ast.SelectionSet, v model.ExperimentMetrics) graphql.Marshaler {
@@ -41839,13 +45308,30 @@ func (ec *executionContext) marshalNExperimentOrderField2ᚖgithubᚗcomᚋmodel
 	return v
 }
 
-func (ec *executionContext) unmarshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, v any) (experiment.Status, error) {
-	var res experiment.Status
+func (ec *executionContext) marshalNExperimentPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentPlan(ctx context.Context, sel ast.SelectionSet, v model.ExperimentPlan) graphql.Marshaler {
+	return ec._ExperimentPlan(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSampleSize(ctx context.Context, sel ast.SelectionSet, v *experiment.SampleSize) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentSampleSize!")
+		return graphql.Null
+	}
+	return ec._ExperimentSampleSize(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExperimentSampleSizeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐExperimentSampleSizeInput(ctx context.Context, v any) (gqlmodel.ExperimentSampleSizeInput, error) {
+	res, err := ec.unmarshalInputExperimentSampleSizeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, v any) (experiment1.Status, error) {
+	var res experiment1.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, sel ast.SelectionSet, v experiment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, sel ast.SelectionSet, v experiment1.Status) graphql.Marshaler {
 	return v
 }
 
@@ -42603,6 +46089,11 @@ func (ec *executionContext) marshalNRateLimit2githubᚗcomᚋmodelarchitectᚋar
 	return ec._RateLimit(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNRecordExperimentObservationsInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐRecordExperimentObservationsInput(ctx context.Context, v any) (gqlmodel.RecordExperimentObservationsInput, error) {
+	res, err := ec.unmarshalInputRecordExperimentObservationsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRegulation2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐRegulation(ctx context.Context, v any) (model.Regulation, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := model.Regulation(tmp)
@@ -42730,6 +46221,10 @@ func (ec *executionContext) unmarshalNRouterBranchInput2ᚕgithubᚗcomᚋmodela
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalNSampleRatioCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSRM(ctx context.Context, sel ast.SelectionSet, v experiment.SRM) graphql.Marshaler {
+	return ec._SampleRatioCheck(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx context.Context, sel ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
@@ -43026,6 +46521,26 @@ func (ec *executionContext) marshalNTransferMechanism2githubᚗcomᚋmodelarchit
 	return res
 }
 
+func (ec *executionContext) marshalNUnmetCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnmet(ctx context.Context, sel ast.SelectionSet, v experiment.Unmet) graphql.Marshaler {
+	return ec._UnmetCondition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUnmetCondition2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnmetᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.Unmet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnmetCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnmet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNUpdateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUpdateBenchmarkInput(ctx context.Context, v any) (ent.UpdateBenchmarkInput, error) {
 	res, err := ec.unmarshalInputUpdateBenchmarkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43096,6 +46611,26 @@ func (ec *executionContext) unmarshalNUserWhereInput2ᚖgithubᚗcomᚋmodelarch
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNVariantEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐVariantEstimate(ctx context.Context, sel ast.SelectionSet, v experiment.VariantEstimate) graphql.Marshaler {
+	return ec._VariantEstimate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVariantEstimate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐVariantEstimateᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.VariantEstimate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVariantEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐVariantEstimate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNWinnerChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐWinnerChange(ctx context.Context, sel ast.SelectionSet, v simulation.WinnerChange) graphql.Marshaler {
 	return ec._WinnerChange(ctx, sel, &v)
 }
@@ -43114,6 +46649,21 @@ func (ec *executionContext) marshalNWinnerChange2ᚕgithubᚗcomᚋmodelarchitec
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNWinnerCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCondition(ctx context.Context, v any) (experiment.Condition, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.Condition(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWinnerCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCondition(ctx context.Context, sel ast.SelectionSet, v experiment.Condition) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "WinnerCondition!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -43386,6 +46936,14 @@ func (ec *executionContext) unmarshalOBenchmarkWhereInput2ᚖgithubᚗcomᚋmode
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOBinaryObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBinary(ctx context.Context, v any) (*experiment.Binary, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBinaryObservationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43545,6 +47103,14 @@ func (ec *executionContext) unmarshalOComplianceProfileWhereInput2ᚖgithubᚗco
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputComplianceProfileWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOContinuousObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐContinuous(ctx context.Context, v any) (*experiment.Continuous, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputContinuousObservationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -43969,6 +47535,13 @@ func (ec *executionContext) marshalOExperimentEdge2ᚖgithubᚗcomᚋmodelarchit
 	return ec._ExperimentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOExperimentLift2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐLift(ctx context.Context, sel ast.SelectionSet, v *experiment.Lift) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExperimentLift(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOExperimentMetricsInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentMetrics(ctx context.Context, v any) (*model.ExperimentMetrics, error) {
 	if v == nil {
 		return nil, nil
@@ -43994,6 +47567,14 @@ func (ec *executionContext) unmarshalOExperimentOrder2ᚕᚖgithubᚗcomᚋmodel
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOExperimentPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentPlan(ctx context.Context, v any) (*model.ExperimentPlan, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExperimentPlanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOExperimentResults2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentResults(ctx context.Context, sel ast.SelectionSet, v *model.ExperimentResults) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -44001,13 +47582,13 @@ func (ec *executionContext) marshalOExperimentResults2ᚖgithubᚗcomᚋmodelarc
 	return ec._ExperimentResults(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatusᚄ(ctx context.Context, v any) ([]experiment.Status, error) {
+func (ec *executionContext) unmarshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatusᚄ(ctx context.Context, v any) ([]experiment1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]experiment.Status, len(vSlice))
+	res := make([]experiment1.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx, vSlice[i])
@@ -44018,7 +47599,7 @@ func (ec *executionContext) unmarshalOExperimentStatus2ᚕgithubᚗcomᚋmodelar
 	return res, nil
 }
 
-func (ec *executionContext) marshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44037,16 +47618,16 @@ func (ec *executionContext) marshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarch
 	return ret
 }
 
-func (ec *executionContext) unmarshalOExperimentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, v any) (*experiment.Status, error) {
+func (ec *executionContext) unmarshalOExperimentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, v any) (*experiment1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(experiment.Status)
+	var res = new(experiment1.Status)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOExperimentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *experiment.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOExperimentStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, sel ast.SelectionSet, v *experiment1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -44298,6 +47879,41 @@ func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕint64ᚄ(ctx context.Context, v any) ([]int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕint64ᚄ(ctx context.Context, sel ast.SelectionSet, v []int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -44348,6 +47964,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚖint64(ctx context.Context, v any) (*int64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt64(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.SelectionSet, v *int64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(*v)
 	return res
 }
 

@@ -8,6 +8,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/shopspring/decimal"
 )
@@ -38,6 +39,19 @@ type ComplianceAssessmentInput struct {
 type DeleteMeInput struct {
 	// The account's password, to confirm.
 	Password string `json:"password"`
+}
+
+type ExperimentSampleSizeInput struct {
+	Kind model.MetricKind `json:"kind"`
+	// Binary: the control conversion rate, between 0 and 1.
+	Baseline *float64 `json:"baseline,omitempty"`
+	// Continuous: the metric's standard deviation.
+	StdDev *float64 `json:"stdDev,omitempty"`
+	// The smallest effect worth detecting: an absolute difference, or relative to the baseline when relative is true.
+	MinimumDetectableEffect float64  `json:"minimumDetectableEffect"`
+	Relative                *bool    `json:"relative,omitempty"`
+	ConfidenceLevel         *float64 `json:"confidenceLevel,omitempty"`
+	Power                   *float64 `json:"power,omitempty"`
 }
 
 type InstanceTypeWhereInput struct {
@@ -78,6 +92,19 @@ type ModelWhereInput struct {
 	HasSpeed *bool             `json:"hasSpeed,omitempty"`
 	// Leave out self-host-only models.
 	HostedOnly *bool `json:"hostedOnly,omitempty"`
+}
+
+// One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate) or values
+// (raw values of a continuous metric, or 0/1 outcomes of a binary one). Recordings add up. A retried recording
+// with the same idempotencyKey adds nothing.
+type RecordExperimentObservationsInput struct {
+	IdempotencyKey string `json:"idempotencyKey"`
+	// A model of the experiment.
+	Variant    string                 `json:"variant"`
+	Metric     string                 `json:"metric"`
+	Binary     *experiment.Binary     `json:"binary,omitempty"`
+	Continuous *experiment.Continuous `json:"continuous,omitempty"`
+	Values     []float64              `json:"values,omitempty"`
 }
 
 type SignUpInput struct {

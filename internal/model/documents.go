@@ -8,6 +8,7 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
 )
@@ -113,14 +114,28 @@ type ExperimentMetrics struct {
 
 // MetricSpec is one experiment metric.
 type MetricSpec struct {
-	Name string     `json:"name"`
-	Kind MetricKind `json:"kind"`
+	Name          string     `json:"name"`
+	Kind          MetricKind `json:"kind"`
+	LowerIsBetter bool       `json:"lowerIsBetter,omitempty"` // latency, cost, error rate
 }
 
-// ExperimentResults is the analysis of an experiment's observations.
+// ExperimentPlan is how an experiment is meant to run: the control, the planned split, and what it must be
+// able to detect. Zero values take the defaults (first model, equal split, 95 % confidence, 80 % power).
+type ExperimentPlan struct {
+	Control                 string    `json:"control,omitempty"` // a model of the experiment
+	Split                   []float64 `json:"split,omitempty"`   // planned traffic weights, one per model, any positive scale
+	MinimumDetectableEffect float64   `json:"minimumDetectableEffect,omitempty"`
+	Relative                bool      `json:"relative,omitempty"` // the effect is relative to the baseline (binary metrics)
+	Baseline                *float64  `json:"baseline,omitempty"` // control conversion rate of a binary primary metric
+	StdDev                  *float64  `json:"stdDev,omitempty"`   // standard deviation of a continuous primary metric
+	ConfidenceLevel         float64   `json:"confidenceLevel,omitempty"`
+	Power                   float64   `json:"power,omitempty"`
+}
+
+// ExperimentResults is the analysis of an experiment's observations, and when it was made.
 type ExperimentResults struct {
 	ComputedAt time.Time `json:"computedAt"`
-	Winner     *string   `json:"winner,omitempty"`
+	experiment.Result
 }
 
 // DeploymentConfig holds a Deployment's settings: where it runs and what it must serve.

@@ -1,0 +1,339 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/modelarchitect/architect/ent"
+	entexperiment "github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentobservation"
+	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/experiment"
+	"github.com/modelarchitect/architect/internal/model"
+)
+
+// CreateExperiment checks the plan against the models and metrics, works out the planned sample size, and
+// saves the experiment as a DRAFT.
+func (s *Service) CreateExperiment(ctx context.Context, in ent.CreateExperimentInput) (*ent.Experiment, error) {
+	plan := deref(in.Plan)
+	n, err := plannedSampleSize(in.Models, in.Metrics, plan)
+	if err != nil {
+		return nil, err
+	}
+	return s.ent(ctx).Experiment.Create().SetInput(in).SetPlannedSampleSize(n).Save(ctx)
+}
+
+// UpdateExperiment changes an experiment. Its models, metrics and plan change only while it is a DRAFT.
+func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExperimentInput) (*ent.Experiment, error) {
+	cur, err := s.ent(ctx).Experiment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	models, metrics, plan := cur.Models, cur.Metrics, cur.Plan
+	if in.Models != nil || in.AppendModels != nil || in.Metrics != nil || in.Plan != nil {
+		if cur.Status != entexperiment.StatusDRAFT {
+			return nil, apperr.Input("input", "the experiment is %s: its models, metrics and plan change only while it is a DRAFT", cur.Status)
+		}
+	}
+	if in.Models != nil {
+		models = in.Models
+	}
+	models = append(models, in.AppendModels...)
+	if in.Metrics != nil {
+		metrics = *in.Metrics
+	}
+	if in.Plan != nil {
+		plan = *in.Plan
+	}
+	n, err := plannedSampleSize(models, metrics, plan)
+	if err != nil {
+		return nil, err
+	}
+	return cur.Update().SetInput(in).SetPlannedSampleSize(n).Save(ctx)
+}
+
+// plannedSampleSize checks the plan and returns the units per variant it needs; 0 when the plan does not say
+// enough (no minimum detectable effect, or no baseline or standard deviation for the primary metric).
+func plannedSampleSize(models []string, metrics model.ExperimentMetrics, p model.ExperimentPlan) (int64, error) {
+	if len(models) < 2 {
+		return 0, apperr.Input("models", "an experiment compares at least 2 models, got %d", len(models))
+	}
+	seen := map[string]bool{}
+	for _, m := range models {
+		if seen[m] {
+			return 0, apperr.Input("models", "model %s is listed twice", m)
+		}
+		seen[m] = true
+	}
+	if p.Control != "" && !seen[p.Control] {
+		return 0, apperr.Input("plan.control", "control %s is not one of the experiment's models", p.Control)
+	}
+	if len(p.Split) > 0 {
+		if len(p.Split) != len(models) {
+			return 0, apperr.Input("plan.split", "give one weight per model (%d), got %d", len(models), len(p.Split))
+		}
+		for _, w := range p.Split {
+			if !(w > 0) {
+				return 0, apperr.Input("plan.split", "weights must be positive")
+			}
+		}
+	}
+	if p.MinimumDetectableEffect == 0 {
+		return 0, nil
+	}
+	var (
+		ss  experiment.SampleSize
+		err error
+	)
+	switch metrics.Primary.Kind {
+	case model.MetricBinary:
+		if p.Baseline == nil {
+			return 0, nil
+		}
+		ss, err = experiment.SampleSizeProportions(experiment.ProportionPlan{Baseline: *p.Baseline,
+			MinDetectableEffect: p.MinimumDetectableEffect, Relative: p.Relative, ConfidenceLevel: p.ConfidenceLevel, Power: p.Power})
+	case model.MetricContinuous:
+		if p.StdDev == nil {
+			return 0, nil
+		}
+		ss, err = experiment.SampleSizeMeans(experiment.MeanPlan{StdDev: *p.StdDev, MinDetectableEffect: p.MinimumDetectableEffect,
+			ConfidenceLevel: p.ConfidenceLevel, Power: p.Power})
+	}
+	if err != nil {
+		return 0, prefix("plan", err)
+	}
+	return ss.PerVariant, nil
+}
+
+// SampleSize is the experimentSampleSize query.
+func SampleSize(kind model.MetricKind, baseline, stdDev *float64, mde float64, relative bool, confidence, power float64) (*experiment.SampleSize, error) {
+	var (
+		ss  experiment.SampleSize
+		err error
+	)
+	switch kind {
+	case model.MetricBinary:
+		if baseline == nil {
+			return nil, apperr.Input("baseline", "a binary metric needs the control's conversion rate as baseline")
+		}
+		ss, err = experiment.SampleSizeProportions(experiment.ProportionPlan{Baseline: *baseline, MinDetectableEffect: mde,
+			Relative: relative, ConfidenceLevel: confidence, Power: power})
+	default:
+		if stdDev == nil {
+			return nil, apperr.Input("stdDev", "a continuous metric needs its standard deviation")
+		}
+		ss, err = experiment.SampleSizeMeans(experiment.MeanPlan{StdDev: *stdDev, MinDetectableEffect: mde, ConfidenceLevel: confidence, Power: power})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &ss, nil
+}
+
+// TransitionExperiment applies a lifecycle action; completing also computes the final results.
+func (s *Service) TransitionExperiment(ctx context.Context, id int, action experiment.Action) (*ent.Experiment, error) {
+	e, err := s.ent(ctx).Experiment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	next, err := experiment.Apply(experiment.Status(e.Status), action)
+	if err != nil {
+		return nil, apperr.Input("id", "%s", err)
+	}
+	u := e.Update().SetStatus(entexperiment.Status(next))
+	if action == experiment.ActionComplete {
+		res, err := s.analyze(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		u.SetResults(res)
+	}
+	return u.Save(ctx)
+}
+
+// Observation is one recording: exactly one of Binary, Continuous or Values.
+type Observation struct {
+	IdempotencyKey string
+	Variant        string
+	Metric         string
+	Binary         *experiment.Binary
+	Continuous     *experiment.Continuous
+	Values         []float64
+}
+
+// RecordObservations adds a recording to a RUNNING experiment and updates its results. A recording whose
+// idempotency key was seen before adds nothing (and must carry the same data).
+func (s *Service) RecordObservations(ctx context.Context, id int, o Observation) (*ent.Experiment, error) {
+	c := s.ent(ctx)
+	e, err := c.Experiment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := experiment.CanRecord(experiment.Status(e.Status)); err != nil {
+		return nil, apperr.Input("id", "%s", err)
+	}
+	row, err := observationRow(e, o)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := c.ExperimentObservation.Query().
+		Where(experimentobservation.ExperimentID(id), experimentobservation.IdempotencyKey(o.IdempotencyKey)).Only(ctx)
+	switch {
+	case err == nil:
+		if prev.Variant != row.Variant || prev.Metric != row.Metric || prev.Conversions != row.Conversions || prev.Trials != row.Trials ||
+			prev.Count != row.Count || prev.Mean != row.Mean || prev.Variance != row.Variance {
+			return nil, apperr.Input("idempotencyKey", "idempotency key %q was used before for other observations; use a new key for new data", o.IdempotencyKey)
+		}
+		return e, nil // a retry: nothing to add
+	case !ent.IsNotFound(err):
+		return nil, err
+	}
+	if err := c.ExperimentObservation.Create().SetOwnerID(e.OwnerID).SetExperimentID(id).SetIdempotencyKey(o.IdempotencyKey).
+		SetVariant(row.Variant).SetMetric(row.Metric).SetConversions(row.Conversions).SetTrials(row.Trials).
+		SetCount(row.Count).SetMean(row.Mean).SetVariance(row.Variance).Exec(ctx); ent.IsConstraintError(err) {
+		return nil, apperr.Input("idempotencyKey", "a recording with key %q was saved at the same moment; retrying adds nothing", o.IdempotencyKey)
+	} else if err != nil {
+		return nil, err
+	}
+	res, err := s.analyze(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return e.Update().SetResults(res).Save(ctx)
+}
+
+// observationRow checks a recording against the experiment and folds raw values into an aggregate.
+func observationRow(e *ent.Experiment, o Observation) (*ent.ExperimentObservation, error) {
+	if o.IdempotencyKey == "" {
+		return nil, apperr.Input("idempotencyKey", "send a key that identifies this recording, so that a retry adds nothing")
+	}
+	if !slices.Contains(e.Models, o.Variant) {
+		return nil, apperr.Input("variant", "%q is not a model of this experiment (%v)", o.Variant, e.Models)
+	}
+	spec, ok := metricSpec(e.Metrics, o.Metric)
+	if !ok {
+		return nil, apperr.Input("metric", "%q is not a metric of this experiment", o.Metric)
+	}
+	given := 0
+	for _, b := range []bool{o.Binary != nil, o.Continuous != nil, o.Values != nil} {
+		if b {
+			given++
+		}
+	}
+	if given != 1 {
+		return nil, apperr.Input("input", "send exactly one of binary, continuous or values")
+	}
+	row := &ent.ExperimentObservation{Variant: o.Variant, Metric: o.Metric}
+	switch spec.Kind {
+	case model.MetricBinary:
+		b := o.Binary
+		if o.Continuous != nil {
+			return nil, apperr.Input("continuous", "metric %q is BINARY: send binary {conversions, trials} or 0/1 values", o.Metric)
+		}
+		if o.Values != nil {
+			outcomes := make([]bool, len(o.Values))
+			for i, v := range o.Values {
+				if v != 0 && v != 1 {
+					return nil, apperr.Input(fmt.Sprintf("values[%d]", i), "metric %q is BINARY: values must be 0 or 1", o.Metric)
+				}
+				outcomes[i] = v == 1
+			}
+			agg := experiment.BinaryFromOutcomes(outcomes)
+			b = &agg
+		}
+		if err := b.Validate("binary"); err != nil {
+			return nil, err
+		}
+		row.Conversions, row.Trials = b.Conversions, b.Trials
+	case model.MetricContinuous:
+		c := o.Continuous
+		if o.Binary != nil {
+			return nil, apperr.Input("binary", "metric %q is CONTINUOUS: send continuous {count, mean, variance} or values", o.Metric)
+		}
+		if o.Values != nil {
+			agg, err := experiment.ContinuousFromValues(o.Values)
+			if err != nil {
+				return nil, err
+			}
+			c = &agg
+		}
+		if err := c.Validate("continuous"); err != nil {
+			return nil, err
+		}
+		row.Count, row.Mean, row.Variance = c.Count, c.Mean, c.Variance
+	}
+	return row, nil
+}
+
+func metricSpec(m model.ExperimentMetrics, name string) (model.MetricSpec, bool) {
+	for _, s := range append([]model.MetricSpec{m.Primary}, m.Secondary...) {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return model.MetricSpec{}, false
+}
+
+// analyze sums the experiment's recordings per metric and variant and runs the statistics.
+func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.ExperimentResults, error) {
+	rows, err := s.ent(ctx).ExperimentObservation.Query().Where(experimentobservation.ExperimentID(e.ID)).
+		Order(ent.Asc(experimentobservation.FieldID)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	metric := func(spec model.MetricSpec) (experiment.Metric, error) {
+		m := experiment.Metric{Name: spec.Name, Kind: experiment.MetricKind(spec.Kind), LowerIsBetter: spec.LowerIsBetter,
+			Binary: map[string]experiment.Binary{}, Continuous: map[string]experiment.Continuous{}}
+		for _, r := range rows {
+			if r.Metric != spec.Name {
+				continue
+			}
+			var err error
+			if spec.Kind == model.MetricBinary {
+				m.Binary[r.Variant], err = m.Binary[r.Variant].Add(experiment.Binary{Conversions: r.Conversions, Trials: r.Trials})
+			} else {
+				m.Continuous[r.Variant], err = m.Continuous[r.Variant].Merge(experiment.Continuous{Count: r.Count, Mean: r.Mean, Variance: r.Variance})
+			}
+			if err != nil {
+				return m, err
+			}
+		}
+		return m, nil
+	}
+	in := experiment.Input{Control: e.Plan.Control, ConfidenceLevel: e.Plan.ConfidenceLevel, PlannedSampleSize: e.PlannedSampleSize}
+	if in.Control == "" {
+		in.Control = e.Models[0]
+	}
+	for i, m := range e.Models {
+		w := 1.0
+		if len(e.Plan.Split) == len(e.Models) {
+			w = e.Plan.Split[i]
+		}
+		in.Variants = append(in.Variants, experiment.Variant{Key: m, Weight: w})
+	}
+	if in.Primary, err = metric(e.Metrics.Primary); err != nil {
+		return nil, err
+	}
+	for _, sm := range e.Metrics.Secondary {
+		m, err := metric(sm)
+		if err != nil {
+			return nil, err
+		}
+		in.Secondary = append(in.Secondary, m)
+	}
+	res, err := experiment.Analyze(in)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ExperimentResults{ComputedAt: s.now().UTC().Truncate(time.Microsecond), Result: res}, nil
+}
+
+// prefix places a validation error's field under parent.
+func prefix(parent string, err error) error {
+	if inv, ok := err.(interface{ InputField() string }); ok {
+		return apperr.Input(parent+"."+inv.InputField(), "%s", err)
+	}
+	return err
+}
