@@ -3,13 +3,20 @@ SHELL := /bin/bash
 GO    ?= go
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: help run test test-pg generate build vet migration
+.PHONY: help run test test-pg generate build vet migration assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-run: ## run the server on SQLite under ./data (http://localhost:3001/graphql)
+PLAYGROUND_ASSETS := internal/playground/assets/dist/manifest.json
+
+run: assets ## run the server on SQLite under ./data (http://localhost:3001/ playground, /graphql)
 	$(GO) run ./cmd/architect serve
+
+assets: $(PLAYGROUND_ASSETS) ## fetch the playground's files (GraphiQL, React, graphql-ws) from npm for the binary to embed
+
+$(PLAYGROUND_ASSETS): web/package.json web/package-lock.json web/build.mjs
+	cd web && npm ci --no-audit --no-fund && node build.mjs
 
 test: ## run every test (PostgreSQL too when TEST_DATABASE_URL is set)
 	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "note: TEST_DATABASE_URL is not set, so the PostgreSQL tests are skipped (make test-pg runs them)"; fi
@@ -21,7 +28,7 @@ test-pg: ## run every test on SQLite and on the local PostgreSQL
 generate: ## regenerate ent and gqlgen code
 	$(GO) generate ./...
 
-build: ## build a static binary into bin/architect
+build: assets ## build a static binary into bin/architect
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$$(git describe --always --dirty 2>/dev/null || echo dev)" -o bin/architect ./cmd/architect
 
 vet: ## go vet and gofmt

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -29,6 +30,7 @@ commands:
   serve                                          run the GraphQL server (PORT, default 3001)
   migrate                                        bring the database schema up to date
   user create --email E --password P [--role R]  create a user (R: FREE, PRO, ENTERPRISE, ADMIN)
+  healthcheck                                    exit 0 when the server on PORT answers /healthz (for containers)
   version                                        print the version
 
 Configuration comes from the environment and .env; see .env.example.
@@ -56,6 +58,8 @@ func run(args []string) error {
 		return migrate()
 	case "user":
 		return user(args[1:])
+	case "healthcheck":
+		return healthcheck(os.Getenv("PORT"))
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -136,5 +140,21 @@ func user(args []string) error {
 		return err
 	}
 	log.Info("user created", "email", u.Email, "role", u.Role)
+	return nil
+}
+
+// healthcheck is the container health probe: the image has no shell or curl.
+func healthcheck(port string) error {
+	if port == "" {
+		port = "3001"
+	}
+	res, err := (&http.Client{Timeout: 2 * time.Second}).Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("/healthz answered %s", res.Status)
+	}
 	return nil
 }

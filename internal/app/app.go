@@ -19,6 +19,7 @@ import (
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/ops"
+	"github.com/modelarchitect/architect/internal/playground"
 	"github.com/modelarchitect/architect/internal/server"
 )
 
@@ -89,7 +90,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		return nil, fmt.Errorf("compliance rules (COMPLIANCE_RULES_FILE): %w", err)
 	}
 	h := server.New(server.Config{
-		Introspection: !cfg.Production(),
+		Introspection: cfg.Introspection,
+		Playground:    cfg.Playground,
 		TrustProxy:    cfg.TrustProxy,
 	}, log, db, &graph.Resolver{
 		Client:   db.Client,
@@ -97,6 +99,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Ops:      &ops.Service{Client: db.Client, Catalog: cat, Compliance: rules},
 		Catalog:  cat,
 	})
+	if cfg.Playground && !playground.Available() {
+		log.Warn("the playground's files are not built into this binary: run `make assets` (the page at / says so too)")
+	}
 	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Handler: h}, nil
 }
 

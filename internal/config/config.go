@@ -41,6 +41,9 @@ type Config struct {
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
 
+	Playground    bool // GRAPHQL_PLAYGROUND: serve GraphiQL at / (default on in development, off in production)
+	Introspection bool // GRAPHQL_INTROSPECTION: answer introspection queries (default as the playground)
+
 	CatalogFile         string // CATALOG_FILE: a catalog JSON file replacing the embedded one
 	ComplianceRulesFile string // COMPLIANCE_RULES_FILE: a rules JSON file replacing the embedded one
 
@@ -82,6 +85,8 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}
+	c.Playground = e.bool("GRAPHQL_PLAYGROUND", !c.Production())
+	c.Introspection = e.bool("GRAPHQL_INTROSPECTION", !c.Production())
 	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {
 		e.fail("LOG_LEVEL", "use debug, info, warn or error")
 	}

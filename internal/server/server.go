@@ -26,6 +26,7 @@ import (
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/loaders"
+	"github.com/modelarchitect/architect/internal/playground"
 	"github.com/modelarchitect/architect/internal/reqinfo"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -33,6 +34,7 @@ import (
 // Config configures the handler. Zero values are the development defaults.
 type Config struct {
 	Introspection bool // GRAPHQL_INTROSPECTION
+	Playground    bool // GRAPHQL_PLAYGROUND: GraphiQL at /
 	TrustProxy    bool // take the client address from X-Forwarded-For
 }
 
@@ -54,6 +56,11 @@ func New(cfg Config, log *slog.Logger, db *database.DB, resolver *graph.Resolver
 	s.mux.Handle("/graphql", s.withRequest(s.gql))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	s.mux.HandleFunc("GET /readyz", s.ready)
+	if cfg.Playground {
+		pg := playground.Handler(playground.Options{Endpoint: "/graphql", Title: "Model Architect GraphQL"})
+		s.mux.Handle("GET /{$}", pg)
+		s.mux.Handle("GET "+playground.AssetsPrefix, pg)
+	}
 	return s
 }
 
