@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: help run test test-pg generate build vet migration assets
+.PHONY: help run test test-pg generate build vet migration assets bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,3 +38,6 @@ vet: ## go vet and gofmt
 migration: ## write the next PostgreSQL migration from the ent schema: make migration NAME=add_something
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=add_something"; exit 1)
 	$(GO) run ./internal/database/migrategen -name $(NAME)
+
+bench: ## measure the API against PostGraphile 5 on 1,000 seeded users (PostgreSQL, ~10 min; bench/README.md)
+	bash bench/run

@@ -33,7 +33,11 @@ type Benchmark struct {
 	// model ids provider/model, e.g. openai/gpt-4.1-mini
 	Models []string `json:"models,omitempty"`
 	// Dataset holds the value of the "dataset" field.
-	Dataset []model.DatasetItem `json:"dataset,omitempty"`
+	Dataset model.Dataset `json:"dataset,omitempty"`
+	// system prompt sent with every item
+	System string `json:"system,omitempty"`
+	// output bound of every call
+	MaxOutputTokens int `json:"max_output_tokens,omitempty"`
 	// Results holds the value of the "results" field.
 	Results *model.BenchmarkResults `json:"results,omitempty"`
 	// model calls finished
@@ -56,9 +60,15 @@ type Benchmark struct {
 type BenchmarkEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
+	// ItemResults holds the value of the item_results edge.
+	ItemResults []*BenchmarkItemResult `json:"item_results,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
+
+	namedItemResults map[string][]*BenchmarkItemResult
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -72,6 +82,15 @@ func (e BenchmarkEdges) OwnerOrErr() (*User, error) {
 	return nil, &NotLoadedError{edge: "owner"}
 }
 
+// ItemResultsOrErr returns the ItemResults value or an error if the edge
+// was not loaded in eager-loading.
+func (e BenchmarkEdges) ItemResultsOrErr() ([]*BenchmarkItemResult, error) {
+	if e.loadedTypes[1] {
+		return e.ItemResults, nil
+	}
+	return nil, &NotLoadedError{edge: "item_results"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Benchmark) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -79,9 +98,9 @@ func (*Benchmark) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case benchmark.FieldModels, benchmark.FieldDataset, benchmark.FieldResults:
 			values[i] = new([]byte)
-		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldProgressDone, benchmark.FieldProgressTotal:
+		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldMaxOutputTokens, benchmark.FieldProgressDone, benchmark.FieldProgressTotal:
 			values[i] = new(sql.NullInt64)
-		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldError:
+		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldSystem, benchmark.FieldError:
 			values[i] = new(sql.NullString)
 		case benchmark.FieldCreatedAt, benchmark.FieldUpdatedAt, benchmark.FieldStartedAt, benchmark.FieldFinishedAt:
 			values[i] = new(sql.NullTime)
@@ -152,6 +171,18 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field dataset: %w", err)
 				}
 			}
+		case benchmark.FieldSystem:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field system", values[i])
+			} else if value.Valid {
+				_m.System = value.String
+			}
+		case benchmark.FieldMaxOutputTokens:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_output_tokens", values[i])
+			} else if value.Valid {
+				_m.MaxOutputTokens = int(value.Int64)
+			}
 		case benchmark.FieldResults:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field results", values[i])
@@ -211,6 +242,11 @@ func (_m *Benchmark) QueryOwner() *UserQuery {
 	return NewBenchmarkClient(_m.config).QueryOwner(_m)
 }
 
+// QueryItemResults queries the "item_results" edge of the Benchmark entity.
+func (_m *Benchmark) QueryItemResults() *BenchmarkItemResultQuery {
+	return NewBenchmarkClient(_m.config).QueryItemResults(_m)
+}
+
 // Update returns a builder for updating this Benchmark.
 // Note that you need to call Benchmark.Unwrap() before calling this method if this Benchmark
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -255,6 +291,12 @@ func (_m *Benchmark) String() string {
 	builder.WriteString("dataset=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Dataset))
 	builder.WriteString(", ")
+	builder.WriteString("system=")
+	builder.WriteString(_m.System)
+	builder.WriteString(", ")
+	builder.WriteString("max_output_tokens=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MaxOutputTokens))
+	builder.WriteString(", ")
 	builder.WriteString("results=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Results))
 	builder.WriteString(", ")
@@ -280,6 +322,30 @@ func (_m *Benchmark) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedItemResults returns the ItemResults named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Benchmark) NamedItemResults(name string) ([]*BenchmarkItemResult, error) {
+	if _m.Edges.namedItemResults == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedItemResults[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Benchmark) appendNamedItemResults(name string, edges ...*BenchmarkItemResult) {
+	if _m.Edges.namedItemResults == nil {
+		_m.Edges.namedItemResults = make(map[string][]*BenchmarkItemResult)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedItemResults[name] = []*BenchmarkItemResult{}
+	} else {
+		_m.Edges.namedItemResults[name] = append(_m.Edges.namedItemResults[name], edges...)
+	}
 }
 
 // Benchmarks is a parsable slice of Benchmark.

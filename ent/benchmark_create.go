@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -85,8 +86,36 @@ func (_c *BenchmarkCreate) SetModels(v []string) *BenchmarkCreate {
 }
 
 // SetDataset sets the "dataset" field.
-func (_c *BenchmarkCreate) SetDataset(v []model.DatasetItem) *BenchmarkCreate {
+func (_c *BenchmarkCreate) SetDataset(v model.Dataset) *BenchmarkCreate {
 	_c.mutation.SetDataset(v)
+	return _c
+}
+
+// SetSystem sets the "system" field.
+func (_c *BenchmarkCreate) SetSystem(v string) *BenchmarkCreate {
+	_c.mutation.SetSystem(v)
+	return _c
+}
+
+// SetNillableSystem sets the "system" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableSystem(v *string) *BenchmarkCreate {
+	if v != nil {
+		_c.SetSystem(*v)
+	}
+	return _c
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (_c *BenchmarkCreate) SetMaxOutputTokens(v int) *BenchmarkCreate {
+	_c.mutation.SetMaxOutputTokens(v)
+	return _c
+}
+
+// SetNillableMaxOutputTokens sets the "max_output_tokens" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableMaxOutputTokens(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetMaxOutputTokens(*v)
+	}
 	return _c
 }
 
@@ -171,6 +200,21 @@ func (_c *BenchmarkCreate) SetOwner(v *User) *BenchmarkCreate {
 	return _c.SetOwnerID(v.ID)
 }
 
+// AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_c *BenchmarkCreate) AddItemResultIDs(ids ...int) *BenchmarkCreate {
+	_c.mutation.AddItemResultIDs(ids...)
+	return _c
+}
+
+// AddItemResults adds the "item_results" edges to the BenchmarkItemResult entity.
+func (_c *BenchmarkCreate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddItemResultIDs(ids...)
+}
+
 // Mutation returns the BenchmarkMutation object of the builder.
 func (_c *BenchmarkCreate) Mutation() *BenchmarkMutation {
 	return _c.mutation
@@ -226,6 +270,14 @@ func (_c *BenchmarkCreate) defaults() error {
 		v := benchmark.DefaultStatus
 		_c.mutation.SetStatus(v)
 	}
+	if _, ok := _c.mutation.System(); !ok {
+		v := benchmark.DefaultSystem
+		_c.mutation.SetSystem(v)
+	}
+	if _, ok := _c.mutation.MaxOutputTokens(); !ok {
+		v := benchmark.DefaultMaxOutputTokens
+		_c.mutation.SetMaxOutputTokens(v)
+	}
 	if _, ok := _c.mutation.ProgressDone(); !ok {
 		v := benchmark.DefaultProgressDone
 		_c.mutation.SetProgressDone(v)
@@ -269,6 +321,12 @@ func (_c *BenchmarkCreate) check() error {
 	}
 	if _, ok := _c.mutation.Dataset(); !ok {
 		return &ValidationError{Name: "dataset", err: errors.New(`ent: missing required field "Benchmark.dataset"`)}
+	}
+	if _, ok := _c.mutation.System(); !ok {
+		return &ValidationError{Name: "system", err: errors.New(`ent: missing required field "Benchmark.system"`)}
+	}
+	if _, ok := _c.mutation.MaxOutputTokens(); !ok {
+		return &ValidationError{Name: "max_output_tokens", err: errors.New(`ent: missing required field "Benchmark.max_output_tokens"`)}
 	}
 	if _, ok := _c.mutation.ProgressDone(); !ok {
 		return &ValidationError{Name: "progress_done", err: errors.New(`ent: missing required field "Benchmark.progress_done"`)}
@@ -330,6 +388,14 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 		_spec.SetField(benchmark.FieldDataset, field.TypeJSON, value)
 		_node.Dataset = value
 	}
+	if value, ok := _c.mutation.System(); ok {
+		_spec.SetField(benchmark.FieldSystem, field.TypeString, value)
+		_node.System = value
+	}
+	if value, ok := _c.mutation.MaxOutputTokens(); ok {
+		_spec.SetField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
+		_node.MaxOutputTokens = value
+	}
 	if value, ok := _c.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 		_node.Results = value
@@ -369,6 +435,22 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OwnerID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -472,7 +554,7 @@ func (u *BenchmarkUpsert) UpdateModels() *BenchmarkUpsert {
 }
 
 // SetDataset sets the "dataset" field.
-func (u *BenchmarkUpsert) SetDataset(v []model.DatasetItem) *BenchmarkUpsert {
+func (u *BenchmarkUpsert) SetDataset(v model.Dataset) *BenchmarkUpsert {
 	u.Set(benchmark.FieldDataset, v)
 	return u
 }
@@ -480,6 +562,36 @@ func (u *BenchmarkUpsert) SetDataset(v []model.DatasetItem) *BenchmarkUpsert {
 // UpdateDataset sets the "dataset" field to the value that was provided on create.
 func (u *BenchmarkUpsert) UpdateDataset() *BenchmarkUpsert {
 	u.SetExcluded(benchmark.FieldDataset)
+	return u
+}
+
+// SetSystem sets the "system" field.
+func (u *BenchmarkUpsert) SetSystem(v string) *BenchmarkUpsert {
+	u.Set(benchmark.FieldSystem, v)
+	return u
+}
+
+// UpdateSystem sets the "system" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateSystem() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldSystem)
+	return u
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (u *BenchmarkUpsert) SetMaxOutputTokens(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldMaxOutputTokens, v)
+	return u
+}
+
+// UpdateMaxOutputTokens sets the "max_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateMaxOutputTokens() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldMaxOutputTokens)
+	return u
+}
+
+// AddMaxOutputTokens adds v to the "max_output_tokens" field.
+func (u *BenchmarkUpsert) AddMaxOutputTokens(v int) *BenchmarkUpsert {
+	u.Add(benchmark.FieldMaxOutputTokens, v)
 	return u
 }
 
@@ -696,7 +808,7 @@ func (u *BenchmarkUpsertOne) UpdateModels() *BenchmarkUpsertOne {
 }
 
 // SetDataset sets the "dataset" field.
-func (u *BenchmarkUpsertOne) SetDataset(v []model.DatasetItem) *BenchmarkUpsertOne {
+func (u *BenchmarkUpsertOne) SetDataset(v model.Dataset) *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.SetDataset(v)
 	})
@@ -706,6 +818,41 @@ func (u *BenchmarkUpsertOne) SetDataset(v []model.DatasetItem) *BenchmarkUpsertO
 func (u *BenchmarkUpsertOne) UpdateDataset() *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateDataset()
+	})
+}
+
+// SetSystem sets the "system" field.
+func (u *BenchmarkUpsertOne) SetSystem(v string) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetSystem(v)
+	})
+}
+
+// UpdateSystem sets the "system" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateSystem() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateSystem()
+	})
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (u *BenchmarkUpsertOne) SetMaxOutputTokens(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetMaxOutputTokens(v)
+	})
+}
+
+// AddMaxOutputTokens adds v to the "max_output_tokens" field.
+func (u *BenchmarkUpsertOne) AddMaxOutputTokens(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddMaxOutputTokens(v)
+	})
+}
+
+// UpdateMaxOutputTokens sets the "max_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateMaxOutputTokens() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateMaxOutputTokens()
 	})
 }
 
@@ -1106,7 +1253,7 @@ func (u *BenchmarkUpsertBulk) UpdateModels() *BenchmarkUpsertBulk {
 }
 
 // SetDataset sets the "dataset" field.
-func (u *BenchmarkUpsertBulk) SetDataset(v []model.DatasetItem) *BenchmarkUpsertBulk {
+func (u *BenchmarkUpsertBulk) SetDataset(v model.Dataset) *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.SetDataset(v)
 	})
@@ -1116,6 +1263,41 @@ func (u *BenchmarkUpsertBulk) SetDataset(v []model.DatasetItem) *BenchmarkUpsert
 func (u *BenchmarkUpsertBulk) UpdateDataset() *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateDataset()
+	})
+}
+
+// SetSystem sets the "system" field.
+func (u *BenchmarkUpsertBulk) SetSystem(v string) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetSystem(v)
+	})
+}
+
+// UpdateSystem sets the "system" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateSystem() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateSystem()
+	})
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (u *BenchmarkUpsertBulk) SetMaxOutputTokens(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetMaxOutputTokens(v)
+	})
+}
+
+// AddMaxOutputTokens adds v to the "max_output_tokens" field.
+func (u *BenchmarkUpsertBulk) AddMaxOutputTokens(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddMaxOutputTokens(v)
+	})
+}
+
+// UpdateMaxOutputTokens sets the "max_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateMaxOutputTokens() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateMaxOutputTokens()
 	})
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -20,13 +22,15 @@ import (
 // BenchmarkQuery is the builder for querying Benchmark entities.
 type BenchmarkQuery struct {
 	config
-	ctx        *QueryContext
-	order      []benchmark.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Benchmark
-	withOwner  *UserQuery
-	modifiers  []func(*sql.Selector)
-	loadTotal  []func(context.Context, []*Benchmark) error
+	ctx                  *QueryContext
+	order                []benchmark.OrderOption
+	inters               []Interceptor
+	predicates           []predicate.Benchmark
+	withOwner            *UserQuery
+	withItemResults      *BenchmarkItemResultQuery
+	modifiers            []func(*sql.Selector)
+	loadTotal            []func(context.Context, []*Benchmark) error
+	withNamedItemResults map[string]*BenchmarkItemResultQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +82,28 @@ func (_q *BenchmarkQuery) QueryOwner() *UserQuery {
 			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, benchmark.OwnerTable, benchmark.OwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryItemResults chains the current query on the "item_results" edge.
+func (_q *BenchmarkQuery) QueryItemResults() *BenchmarkItemResultQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
+			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.ItemResultsTable, benchmark.ItemResultsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +298,13 @@ func (_q *BenchmarkQuery) Clone() *BenchmarkQuery {
 		return nil
 	}
 	return &BenchmarkQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]benchmark.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Benchmark{}, _q.predicates...),
-		withOwner:  _q.withOwner.Clone(),
+		config:          _q.config,
+		ctx:             _q.ctx.Clone(),
+		order:           append([]benchmark.OrderOption{}, _q.order...),
+		inters:          append([]Interceptor{}, _q.inters...),
+		predicates:      append([]predicate.Benchmark{}, _q.predicates...),
+		withOwner:       _q.withOwner.Clone(),
+		withItemResults: _q.withItemResults.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -292,6 +319,17 @@ func (_q *BenchmarkQuery) WithOwner(opts ...func(*UserQuery)) *BenchmarkQuery {
 		opt(query)
 	}
 	_q.withOwner = query
+	return _q
+}
+
+// WithItemResults tells the query-builder to eager-load the nodes that are connected to
+// the "item_results" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BenchmarkQuery) WithItemResults(opts ...func(*BenchmarkItemResultQuery)) *BenchmarkQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withItemResults = query
 	return _q
 }
 
@@ -379,8 +417,9 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 	var (
 		nodes       = []*Benchmark{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withOwner != nil,
+			_q.withItemResults != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -407,6 +446,20 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Benchmark, e *User) { n.Edges.Owner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withItemResults; query != nil {
+		if err := _q.loadItemResults(ctx, query, nodes,
+			func(n *Benchmark) { n.Edges.ItemResults = []*BenchmarkItemResult{} },
+			func(n *Benchmark, e *BenchmarkItemResult) { n.Edges.ItemResults = append(n.Edges.ItemResults, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedItemResults {
+		if err := _q.loadItemResults(ctx, query, nodes,
+			func(n *Benchmark) { n.appendNamedItemResults(name) },
+			func(n *Benchmark, e *BenchmarkItemResult) { n.appendNamedItemResults(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -444,6 +497,36 @@ func (_q *BenchmarkQuery) loadOwner(ctx context.Context, query *UserQuery, nodes
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *BenchmarkQuery) loadItemResults(ctx context.Context, query *BenchmarkItemResultQuery, nodes []*Benchmark, init func(*Benchmark), assign func(*Benchmark, *BenchmarkItemResult)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Benchmark)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(benchmarkitemresult.FieldBenchmarkID)
+	}
+	query.Where(predicate.BenchmarkItemResult(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(benchmark.ItemResultsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BenchmarkID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "benchmark_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -533,6 +616,20 @@ func (_q *BenchmarkQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// WithNamedItemResults tells the query-builder to eager-load the nodes that are connected to the "item_results"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BenchmarkQuery) WithNamedItemResults(name string, opts ...func(*BenchmarkItemResultQuery)) *BenchmarkQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedItemResults == nil {
+		_q.withNamedItemResults = make(map[string]*BenchmarkItemResultQuery)
+	}
+	_q.withNamedItemResults[name] = query
+	return _q
 }
 
 // BenchmarkGroupBy is the group-by builder for Benchmark entities.

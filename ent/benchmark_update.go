@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -77,14 +78,49 @@ func (_u *BenchmarkUpdate) AppendModels(v []string) *BenchmarkUpdate {
 }
 
 // SetDataset sets the "dataset" field.
-func (_u *BenchmarkUpdate) SetDataset(v []model.DatasetItem) *BenchmarkUpdate {
+func (_u *BenchmarkUpdate) SetDataset(v model.Dataset) *BenchmarkUpdate {
 	_u.mutation.SetDataset(v)
 	return _u
 }
 
 // AppendDataset appends value to the "dataset" field.
-func (_u *BenchmarkUpdate) AppendDataset(v []model.DatasetItem) *BenchmarkUpdate {
+func (_u *BenchmarkUpdate) AppendDataset(v model.Dataset) *BenchmarkUpdate {
 	_u.mutation.AppendDataset(v)
+	return _u
+}
+
+// SetSystem sets the "system" field.
+func (_u *BenchmarkUpdate) SetSystem(v string) *BenchmarkUpdate {
+	_u.mutation.SetSystem(v)
+	return _u
+}
+
+// SetNillableSystem sets the "system" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableSystem(v *string) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetSystem(*v)
+	}
+	return _u
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (_u *BenchmarkUpdate) SetMaxOutputTokens(v int) *BenchmarkUpdate {
+	_u.mutation.ResetMaxOutputTokens()
+	_u.mutation.SetMaxOutputTokens(v)
+	return _u
+}
+
+// SetNillableMaxOutputTokens sets the "max_output_tokens" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableMaxOutputTokens(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetMaxOutputTokens(*v)
+	}
+	return _u
+}
+
+// AddMaxOutputTokens adds value to the "max_output_tokens" field.
+func (_u *BenchmarkUpdate) AddMaxOutputTokens(v int) *BenchmarkUpdate {
+	_u.mutation.AddMaxOutputTokens(v)
 	return _u
 }
 
@@ -202,9 +238,45 @@ func (_u *BenchmarkUpdate) ClearFinishedAt() *BenchmarkUpdate {
 	return _u
 }
 
+// AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_u *BenchmarkUpdate) AddItemResultIDs(ids ...int) *BenchmarkUpdate {
+	_u.mutation.AddItemResultIDs(ids...)
+	return _u
+}
+
+// AddItemResults adds the "item_results" edges to the BenchmarkItemResult entity.
+func (_u *BenchmarkUpdate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddItemResultIDs(ids...)
+}
+
 // Mutation returns the BenchmarkMutation object of the builder.
 func (_u *BenchmarkUpdate) Mutation() *BenchmarkMutation {
 	return _u.mutation
+}
+
+// ClearItemResults clears all "item_results" edges to the BenchmarkItemResult entity.
+func (_u *BenchmarkUpdate) ClearItemResults() *BenchmarkUpdate {
+	_u.mutation.ClearItemResults()
+	return _u
+}
+
+// RemoveItemResultIDs removes the "item_results" edge to BenchmarkItemResult entities by IDs.
+func (_u *BenchmarkUpdate) RemoveItemResultIDs(ids ...int) *BenchmarkUpdate {
+	_u.mutation.RemoveItemResultIDs(ids...)
+	return _u
+}
+
+// RemoveItemResults removes "item_results" edges to BenchmarkItemResult entities.
+func (_u *BenchmarkUpdate) RemoveItemResults(v ...*BenchmarkItemResult) *BenchmarkUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveItemResultIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -304,6 +376,15 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			sqljson.Append(u, benchmark.FieldDataset, value)
 		})
 	}
+	if value, ok := _u.mutation.System(); ok {
+		_spec.SetField(benchmark.FieldSystem, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.MaxOutputTokens(); ok {
+		_spec.SetField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxOutputTokens(); ok {
+		_spec.AddField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 	}
@@ -339,6 +420,51 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.FinishedAtCleared() {
 		_spec.ClearField(benchmark.FieldFinishedAt, field.TypeTime)
+	}
+	if _u.mutation.ItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedItemResultsIDs(); len(nodes) > 0 && !_u.mutation.ItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -407,14 +533,49 @@ func (_u *BenchmarkUpdateOne) AppendModels(v []string) *BenchmarkUpdateOne {
 }
 
 // SetDataset sets the "dataset" field.
-func (_u *BenchmarkUpdateOne) SetDataset(v []model.DatasetItem) *BenchmarkUpdateOne {
+func (_u *BenchmarkUpdateOne) SetDataset(v model.Dataset) *BenchmarkUpdateOne {
 	_u.mutation.SetDataset(v)
 	return _u
 }
 
 // AppendDataset appends value to the "dataset" field.
-func (_u *BenchmarkUpdateOne) AppendDataset(v []model.DatasetItem) *BenchmarkUpdateOne {
+func (_u *BenchmarkUpdateOne) AppendDataset(v model.Dataset) *BenchmarkUpdateOne {
 	_u.mutation.AppendDataset(v)
+	return _u
+}
+
+// SetSystem sets the "system" field.
+func (_u *BenchmarkUpdateOne) SetSystem(v string) *BenchmarkUpdateOne {
+	_u.mutation.SetSystem(v)
+	return _u
+}
+
+// SetNillableSystem sets the "system" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableSystem(v *string) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetSystem(*v)
+	}
+	return _u
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (_u *BenchmarkUpdateOne) SetMaxOutputTokens(v int) *BenchmarkUpdateOne {
+	_u.mutation.ResetMaxOutputTokens()
+	_u.mutation.SetMaxOutputTokens(v)
+	return _u
+}
+
+// SetNillableMaxOutputTokens sets the "max_output_tokens" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableMaxOutputTokens(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetMaxOutputTokens(*v)
+	}
+	return _u
+}
+
+// AddMaxOutputTokens adds value to the "max_output_tokens" field.
+func (_u *BenchmarkUpdateOne) AddMaxOutputTokens(v int) *BenchmarkUpdateOne {
+	_u.mutation.AddMaxOutputTokens(v)
 	return _u
 }
 
@@ -532,9 +693,45 @@ func (_u *BenchmarkUpdateOne) ClearFinishedAt() *BenchmarkUpdateOne {
 	return _u
 }
 
+// AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_u *BenchmarkUpdateOne) AddItemResultIDs(ids ...int) *BenchmarkUpdateOne {
+	_u.mutation.AddItemResultIDs(ids...)
+	return _u
+}
+
+// AddItemResults adds the "item_results" edges to the BenchmarkItemResult entity.
+func (_u *BenchmarkUpdateOne) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddItemResultIDs(ids...)
+}
+
 // Mutation returns the BenchmarkMutation object of the builder.
 func (_u *BenchmarkUpdateOne) Mutation() *BenchmarkMutation {
 	return _u.mutation
+}
+
+// ClearItemResults clears all "item_results" edges to the BenchmarkItemResult entity.
+func (_u *BenchmarkUpdateOne) ClearItemResults() *BenchmarkUpdateOne {
+	_u.mutation.ClearItemResults()
+	return _u
+}
+
+// RemoveItemResultIDs removes the "item_results" edge to BenchmarkItemResult entities by IDs.
+func (_u *BenchmarkUpdateOne) RemoveItemResultIDs(ids ...int) *BenchmarkUpdateOne {
+	_u.mutation.RemoveItemResultIDs(ids...)
+	return _u
+}
+
+// RemoveItemResults removes "item_results" edges to BenchmarkItemResult entities.
+func (_u *BenchmarkUpdateOne) RemoveItemResults(v ...*BenchmarkItemResult) *BenchmarkUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveItemResultIDs(ids...)
 }
 
 // Where appends a list predicates to the BenchmarkUpdate builder.
@@ -664,6 +861,15 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 			sqljson.Append(u, benchmark.FieldDataset, value)
 		})
 	}
+	if value, ok := _u.mutation.System(); ok {
+		_spec.SetField(benchmark.FieldSystem, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.MaxOutputTokens(); ok {
+		_spec.SetField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedMaxOutputTokens(); ok {
+		_spec.AddField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
+	}
 	if value, ok := _u.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 	}
@@ -699,6 +905,51 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 	}
 	if _u.mutation.FinishedAtCleared() {
 		_spec.ClearField(benchmark.FieldFinishedAt, field.TypeTime)
+	}
+	if _u.mutation.ItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedItemResultsIDs(); len(nodes) > 0 && !_u.mutation.ItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Benchmark{config: _u.config}
 	_spec.Assign = _node.assignValues

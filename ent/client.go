@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -35,6 +36,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// Benchmark is the client for interacting with the Benchmark builders.
 	Benchmark *BenchmarkClient
+	// BenchmarkItemResult is the client for interacting with the BenchmarkItemResult builders.
+	BenchmarkItemResult *BenchmarkItemResultClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
 	// Deployment is the client for interacting with the Deployment builders.
@@ -63,6 +66,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Benchmark = NewBenchmarkClient(c.config)
+	c.BenchmarkItemResult = NewBenchmarkItemResultClient(c.config)
 	c.ComplianceProfile = NewComplianceProfileClient(c.config)
 	c.Deployment = NewDeploymentClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
@@ -164,6 +168,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:                   ctx,
 		config:                cfg,
 		Benchmark:             NewBenchmarkClient(cfg),
+		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
@@ -192,6 +197,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:                   ctx,
 		config:                cfg,
 		Benchmark:             NewBenchmarkClient(cfg),
+		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
@@ -229,8 +235,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment,
-		c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario, c.User,
+		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario,
+		c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -240,8 +247,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Benchmark, c.ComplianceProfile, c.Deployment, c.Experiment,
-		c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario, c.User,
+		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario,
+		c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -252,6 +260,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *BenchmarkMutation:
 		return c.Benchmark.mutate(ctx, m)
+	case *BenchmarkItemResultMutation:
+		return c.BenchmarkItemResult.mutate(ctx, m)
 	case *ComplianceProfileMutation:
 		return c.ComplianceProfile.mutate(ctx, m)
 	case *DeploymentMutation:
@@ -397,6 +407,22 @@ func (c *BenchmarkClient) QueryOwner(_m *Benchmark) *UserQuery {
 	return query
 }
 
+// QueryItemResults queries the item_results edge of a Benchmark.
+func (c *BenchmarkClient) QueryItemResults(_m *Benchmark) *BenchmarkItemResultQuery {
+	query := (&BenchmarkItemResultClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, id),
+			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.ItemResultsTable, benchmark.ItemResultsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *BenchmarkClient) Hooks() []Hook {
 	hooks := c.hooks.Benchmark
@@ -420,6 +446,172 @@ func (c *BenchmarkClient) mutate(ctx context.Context, m *BenchmarkMutation) (Val
 		return (&BenchmarkDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Benchmark mutation op: %q", m.Op())
+	}
+}
+
+// BenchmarkItemResultClient is a client for the BenchmarkItemResult schema.
+type BenchmarkItemResultClient struct {
+	config
+}
+
+// NewBenchmarkItemResultClient returns a client for the BenchmarkItemResult from the given config.
+func NewBenchmarkItemResultClient(c config) *BenchmarkItemResultClient {
+	return &BenchmarkItemResultClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `benchmarkitemresult.Hooks(f(g(h())))`.
+func (c *BenchmarkItemResultClient) Use(hooks ...Hook) {
+	c.hooks.BenchmarkItemResult = append(c.hooks.BenchmarkItemResult, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `benchmarkitemresult.Intercept(f(g(h())))`.
+func (c *BenchmarkItemResultClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BenchmarkItemResult = append(c.inters.BenchmarkItemResult, interceptors...)
+}
+
+// Create returns a builder for creating a BenchmarkItemResult entity.
+func (c *BenchmarkItemResultClient) Create() *BenchmarkItemResultCreate {
+	mutation := newBenchmarkItemResultMutation(c.config, OpCreate)
+	return &BenchmarkItemResultCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BenchmarkItemResult entities.
+func (c *BenchmarkItemResultClient) CreateBulk(builders ...*BenchmarkItemResultCreate) *BenchmarkItemResultCreateBulk {
+	return &BenchmarkItemResultCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BenchmarkItemResultClient) MapCreateBulk(slice any, setFunc func(*BenchmarkItemResultCreate, int)) *BenchmarkItemResultCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BenchmarkItemResultCreateBulk{err: fmt.Errorf("calling to BenchmarkItemResultClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BenchmarkItemResultCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BenchmarkItemResultCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BenchmarkItemResult.
+func (c *BenchmarkItemResultClient) Update() *BenchmarkItemResultUpdate {
+	mutation := newBenchmarkItemResultMutation(c.config, OpUpdate)
+	return &BenchmarkItemResultUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BenchmarkItemResultClient) UpdateOne(_m *BenchmarkItemResult) *BenchmarkItemResultUpdateOne {
+	mutation := newBenchmarkItemResultMutation(c.config, OpUpdateOne, withBenchmarkItemResult(_m))
+	return &BenchmarkItemResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BenchmarkItemResultClient) UpdateOneID(id int) *BenchmarkItemResultUpdateOne {
+	mutation := newBenchmarkItemResultMutation(c.config, OpUpdateOne, withBenchmarkItemResultID(id))
+	return &BenchmarkItemResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BenchmarkItemResult.
+func (c *BenchmarkItemResultClient) Delete() *BenchmarkItemResultDelete {
+	mutation := newBenchmarkItemResultMutation(c.config, OpDelete)
+	return &BenchmarkItemResultDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BenchmarkItemResultClient) DeleteOne(_m *BenchmarkItemResult) *BenchmarkItemResultDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BenchmarkItemResultClient) DeleteOneID(id int) *BenchmarkItemResultDeleteOne {
+	builder := c.Delete().Where(benchmarkitemresult.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BenchmarkItemResultDeleteOne{builder}
+}
+
+// Query returns a query builder for BenchmarkItemResult.
+func (c *BenchmarkItemResultClient) Query() *BenchmarkItemResultQuery {
+	return &BenchmarkItemResultQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBenchmarkItemResult},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BenchmarkItemResult entity by its id.
+func (c *BenchmarkItemResultClient) Get(ctx context.Context, id int) (*BenchmarkItemResult, error) {
+	return c.Query().Where(benchmarkitemresult.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BenchmarkItemResultClient) GetX(ctx context.Context, id int) *BenchmarkItemResult {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a BenchmarkItemResult.
+func (c *BenchmarkItemResultClient) QueryOwner(_m *BenchmarkItemResult) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmarkitemresult.Table, benchmarkitemresult.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmarkitemresult.OwnerTable, benchmarkitemresult.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBenchmark queries the benchmark edge of a BenchmarkItemResult.
+func (c *BenchmarkItemResultClient) QueryBenchmark(_m *BenchmarkItemResult) *BenchmarkQuery {
+	query := (&BenchmarkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmarkitemresult.Table, benchmarkitemresult.FieldID, id),
+			sqlgraph.To(benchmark.Table, benchmark.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmarkitemresult.BenchmarkTable, benchmarkitemresult.BenchmarkColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BenchmarkItemResultClient) Hooks() []Hook {
+	hooks := c.hooks.BenchmarkItemResult
+	return append(hooks[:len(hooks):len(hooks)], benchmarkitemresult.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BenchmarkItemResultClient) Interceptors() []Interceptor {
+	return c.inters.BenchmarkItemResult
+}
+
+func (c *BenchmarkItemResultClient) mutate(ctx context.Context, m *BenchmarkItemResultMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BenchmarkItemResultCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BenchmarkItemResultUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BenchmarkItemResultUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BenchmarkItemResultDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BenchmarkItemResult mutation op: %q", m.Op())
 	}
 }
 
@@ -1757,6 +1949,22 @@ func (c *UserClient) QueryExplanations(_m *User) *ExplanationQuery {
 	return query
 }
 
+// QueryBenchmarkItemResults queries the benchmark_item_results edge of a User.
+func (c *UserClient) QueryBenchmarkItemResults(_m *User) *BenchmarkItemResultQuery {
+	query := (&BenchmarkItemResultClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.BenchmarkItemResultsTable, user.BenchmarkItemResultsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryExperimentObservations queries the experiment_observations edge of a User.
 func (c *UserClient) QueryExperimentObservations(_m *User) *ExperimentObservationQuery {
 	query := (&ExperimentObservationClient{config: c.config}).Query()
@@ -1802,12 +2010,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Benchmark, ComplianceProfile, Deployment, Experiment, ExperimentObservation,
-		Explanation, Pipeline, Scenario, User []ent.Hook
+		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
+		ExperimentObservation, Explanation, Pipeline, Scenario, User []ent.Hook
 	}
 	inters struct {
-		Benchmark, ComplianceProfile, Deployment, Experiment, ExperimentObservation,
-		Explanation, Pipeline, Scenario, User []ent.Interceptor
+		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
+		ExperimentObservation, Explanation, Pipeline, Scenario, User []ent.Interceptor
 	}
 )
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -82,6 +83,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			benchmark.Table:             benchmark.ValidColumn,
+			benchmarkitemresult.Table:   benchmarkitemresult.ValidColumn,
 			complianceprofile.Table:     complianceprofile.ValidColumn,
 			deployment.Table:            deployment.ValidColumn,
 			experiment.Table:            experiment.ValidColumn,

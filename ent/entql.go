@@ -4,6 +4,7 @@ package ent
 
 import (
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -22,7 +23,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmark.Table,
@@ -34,22 +35,53 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Benchmark",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			benchmark.FieldCreatedAt:     {Type: field.TypeTime, Column: benchmark.FieldCreatedAt},
-			benchmark.FieldUpdatedAt:     {Type: field.TypeTime, Column: benchmark.FieldUpdatedAt},
-			benchmark.FieldOwnerID:       {Type: field.TypeInt, Column: benchmark.FieldOwnerID},
-			benchmark.FieldName:          {Type: field.TypeString, Column: benchmark.FieldName},
-			benchmark.FieldStatus:        {Type: field.TypeEnum, Column: benchmark.FieldStatus},
-			benchmark.FieldModels:        {Type: field.TypeJSON, Column: benchmark.FieldModels},
-			benchmark.FieldDataset:       {Type: field.TypeJSON, Column: benchmark.FieldDataset},
-			benchmark.FieldResults:       {Type: field.TypeJSON, Column: benchmark.FieldResults},
-			benchmark.FieldProgressDone:  {Type: field.TypeInt, Column: benchmark.FieldProgressDone},
-			benchmark.FieldProgressTotal: {Type: field.TypeInt, Column: benchmark.FieldProgressTotal},
-			benchmark.FieldError:         {Type: field.TypeString, Column: benchmark.FieldError},
-			benchmark.FieldStartedAt:     {Type: field.TypeTime, Column: benchmark.FieldStartedAt},
-			benchmark.FieldFinishedAt:    {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
+			benchmark.FieldCreatedAt:       {Type: field.TypeTime, Column: benchmark.FieldCreatedAt},
+			benchmark.FieldUpdatedAt:       {Type: field.TypeTime, Column: benchmark.FieldUpdatedAt},
+			benchmark.FieldOwnerID:         {Type: field.TypeInt, Column: benchmark.FieldOwnerID},
+			benchmark.FieldName:            {Type: field.TypeString, Column: benchmark.FieldName},
+			benchmark.FieldStatus:          {Type: field.TypeEnum, Column: benchmark.FieldStatus},
+			benchmark.FieldModels:          {Type: field.TypeJSON, Column: benchmark.FieldModels},
+			benchmark.FieldDataset:         {Type: field.TypeJSON, Column: benchmark.FieldDataset},
+			benchmark.FieldSystem:          {Type: field.TypeString, Column: benchmark.FieldSystem},
+			benchmark.FieldMaxOutputTokens: {Type: field.TypeInt, Column: benchmark.FieldMaxOutputTokens},
+			benchmark.FieldResults:         {Type: field.TypeJSON, Column: benchmark.FieldResults},
+			benchmark.FieldProgressDone:    {Type: field.TypeInt, Column: benchmark.FieldProgressDone},
+			benchmark.FieldProgressTotal:   {Type: field.TypeInt, Column: benchmark.FieldProgressTotal},
+			benchmark.FieldError:           {Type: field.TypeString, Column: benchmark.FieldError},
+			benchmark.FieldStartedAt:       {Type: field.TypeTime, Column: benchmark.FieldStartedAt},
+			benchmark.FieldFinishedAt:      {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   benchmarkitemresult.Table,
+			Columns: benchmarkitemresult.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: benchmarkitemresult.FieldID,
+			},
+		},
+		Type: "BenchmarkItemResult",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			benchmarkitemresult.FieldCreatedAt:       {Type: field.TypeTime, Column: benchmarkitemresult.FieldCreatedAt},
+			benchmarkitemresult.FieldUpdatedAt:       {Type: field.TypeTime, Column: benchmarkitemresult.FieldUpdatedAt},
+			benchmarkitemresult.FieldOwnerID:         {Type: field.TypeInt, Column: benchmarkitemresult.FieldOwnerID},
+			benchmarkitemresult.FieldBenchmarkID:     {Type: field.TypeInt, Column: benchmarkitemresult.FieldBenchmarkID},
+			benchmarkitemresult.FieldModel:           {Type: field.TypeString, Column: benchmarkitemresult.FieldModel},
+			benchmarkitemresult.FieldItem:            {Type: field.TypeInt, Column: benchmarkitemresult.FieldItem},
+			benchmarkitemresult.FieldOutput:          {Type: field.TypeString, Column: benchmarkitemresult.FieldOutput},
+			benchmarkitemresult.FieldPassed:          {Type: field.TypeBool, Column: benchmarkitemresult.FieldPassed},
+			benchmarkitemresult.FieldReason:          {Type: field.TypeString, Column: benchmarkitemresult.FieldReason},
+			benchmarkitemresult.FieldError:           {Type: field.TypeString, Column: benchmarkitemresult.FieldError},
+			benchmarkitemresult.FieldLatencyMs:       {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldLatencyMs},
+			benchmarkitemresult.FieldTtftMs:          {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldTtftMs},
+			benchmarkitemresult.FieldInputTokens:     {Type: field.TypeInt64, Column: benchmarkitemresult.FieldInputTokens},
+			benchmarkitemresult.FieldOutputTokens:    {Type: field.TypeInt64, Column: benchmarkitemresult.FieldOutputTokens},
+			benchmarkitemresult.FieldCachedTokens:    {Type: field.TypeInt64, Column: benchmarkitemresult.FieldCachedTokens},
+			benchmarkitemresult.FieldReasoningTokens: {Type: field.TypeInt64, Column: benchmarkitemresult.FieldReasoningTokens},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   complianceprofile.Table,
 			Columns: complianceprofile.Columns,
@@ -75,7 +107,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			complianceprofile.FieldAssessedAt:      {Type: field.TypeTime, Column: complianceprofile.FieldAssessedAt},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   deployment.Table,
 			Columns: deployment.Columns,
@@ -100,7 +132,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			deployment.FieldConfig:        {Type: field.TypeJSON, Column: deployment.FieldConfig},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -124,7 +156,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldResults:           {Type: field.TypeJSON, Column: experiment.FieldResults},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experimentobservation.Table,
 			Columns: experimentobservation.Columns,
@@ -149,7 +181,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experimentobservation.FieldVariance:       {Type: field.TypeFloat64, Column: experimentobservation.FieldVariance},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   explanation.Table,
 			Columns: explanation.Columns,
@@ -175,7 +207,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
@@ -198,7 +230,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -217,7 +249,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -248,6 +280,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Benchmark",
 		"User",
+	)
+	graph.MustAddE(
+		"item_results",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.ItemResultsTable,
+			Columns: []string{benchmark.ItemResultsColumn},
+			Bidi:    false,
+		},
+		"Benchmark",
+		"BenchmarkItemResult",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmarkitemresult.OwnerTable,
+			Columns: []string{benchmarkitemresult.OwnerColumn},
+			Bidi:    false,
+		},
+		"BenchmarkItemResult",
+		"User",
+	)
+	graph.MustAddE(
+		"benchmark",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmarkitemresult.BenchmarkTable,
+			Columns: []string{benchmarkitemresult.BenchmarkColumn},
+			Bidi:    false,
+		},
+		"BenchmarkItemResult",
+		"Benchmark",
 	)
 	graph.MustAddE(
 		"owner",
@@ -466,6 +534,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Explanation",
 	)
 	graph.MustAddE(
+		"benchmark_item_results",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"BenchmarkItemResult",
+	)
+	graph.MustAddE(
 		"experiment_observations",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -561,6 +641,16 @@ func (f *BenchmarkFilter) WhereDataset(p entql.BytesP) {
 	f.Where(p.Field(benchmark.FieldDataset))
 }
 
+// WhereSystem applies the entql string predicate on the system field.
+func (f *BenchmarkFilter) WhereSystem(p entql.StringP) {
+	f.Where(p.Field(benchmark.FieldSystem))
+}
+
+// WhereMaxOutputTokens applies the entql int predicate on the max_output_tokens field.
+func (f *BenchmarkFilter) WhereMaxOutputTokens(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldMaxOutputTokens))
+}
+
 // WhereResults applies the entql json.RawMessage predicate on the results field.
 func (f *BenchmarkFilter) WhereResults(p entql.BytesP) {
 	f.Where(p.Field(benchmark.FieldResults))
@@ -605,6 +695,168 @@ func (f *BenchmarkFilter) WhereHasOwnerWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasItemResults applies a predicate to check if query has an edge item_results.
+func (f *BenchmarkFilter) WhereHasItemResults() {
+	f.Where(entql.HasEdge("item_results"))
+}
+
+// WhereHasItemResultsWith applies a predicate to check if query has an edge item_results with a given conditions (other predicates).
+func (f *BenchmarkFilter) WhereHasItemResultsWith(preds ...predicate.BenchmarkItemResult) {
+	f.Where(entql.HasEdgeWith("item_results", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *BenchmarkItemResultQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BenchmarkItemResultQuery builder.
+func (_q *BenchmarkItemResultQuery) Filter() *BenchmarkItemResultFilter {
+	return &BenchmarkItemResultFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BenchmarkItemResultMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BenchmarkItemResultMutation builder.
+func (m *BenchmarkItemResultMutation) Filter() *BenchmarkItemResultFilter {
+	return &BenchmarkItemResultFilter{config: m.config, predicateAdder: m}
+}
+
+// BenchmarkItemResultFilter provides a generic filtering capability at runtime for BenchmarkItemResultQuery.
+type BenchmarkItemResultFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BenchmarkItemResultFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BenchmarkItemResultFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BenchmarkItemResultFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(benchmarkitemresult.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BenchmarkItemResultFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(benchmarkitemresult.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *BenchmarkItemResultFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldOwnerID))
+}
+
+// WhereBenchmarkID applies the entql int predicate on the benchmark_id field.
+func (f *BenchmarkItemResultFilter) WhereBenchmarkID(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldBenchmarkID))
+}
+
+// WhereModel applies the entql string predicate on the model field.
+func (f *BenchmarkItemResultFilter) WhereModel(p entql.StringP) {
+	f.Where(p.Field(benchmarkitemresult.FieldModel))
+}
+
+// WhereItem applies the entql int predicate on the item field.
+func (f *BenchmarkItemResultFilter) WhereItem(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldItem))
+}
+
+// WhereOutput applies the entql string predicate on the output field.
+func (f *BenchmarkItemResultFilter) WhereOutput(p entql.StringP) {
+	f.Where(p.Field(benchmarkitemresult.FieldOutput))
+}
+
+// WherePassed applies the entql bool predicate on the passed field.
+func (f *BenchmarkItemResultFilter) WherePassed(p entql.BoolP) {
+	f.Where(p.Field(benchmarkitemresult.FieldPassed))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *BenchmarkItemResultFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(benchmarkitemresult.FieldReason))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *BenchmarkItemResultFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(benchmarkitemresult.FieldError))
+}
+
+// WhereLatencyMs applies the entql float64 predicate on the latency_ms field.
+func (f *BenchmarkItemResultFilter) WhereLatencyMs(p entql.Float64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldLatencyMs))
+}
+
+// WhereTtftMs applies the entql float64 predicate on the ttft_ms field.
+func (f *BenchmarkItemResultFilter) WhereTtftMs(p entql.Float64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldTtftMs))
+}
+
+// WhereInputTokens applies the entql int64 predicate on the input_tokens field.
+func (f *BenchmarkItemResultFilter) WhereInputTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldInputTokens))
+}
+
+// WhereOutputTokens applies the entql int64 predicate on the output_tokens field.
+func (f *BenchmarkItemResultFilter) WhereOutputTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldOutputTokens))
+}
+
+// WhereCachedTokens applies the entql int64 predicate on the cached_tokens field.
+func (f *BenchmarkItemResultFilter) WhereCachedTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldCachedTokens))
+}
+
+// WhereReasoningTokens applies the entql int64 predicate on the reasoning_tokens field.
+func (f *BenchmarkItemResultFilter) WhereReasoningTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldReasoningTokens))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *BenchmarkItemResultFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *BenchmarkItemResultFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBenchmark applies a predicate to check if query has an edge benchmark.
+func (f *BenchmarkItemResultFilter) WhereHasBenchmark() {
+	f.Where(entql.HasEdge("benchmark"))
+}
+
+// WhereHasBenchmarkWith applies a predicate to check if query has an edge benchmark with a given conditions (other predicates).
+func (f *BenchmarkItemResultFilter) WhereHasBenchmarkWith(preds ...predicate.Benchmark) {
+	f.Where(entql.HasEdgeWith("benchmark", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ComplianceProfileQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -634,7 +886,7 @@ type ComplianceProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ComplianceProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -753,7 +1005,7 @@ type DeploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -867,7 +1119,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -990,7 +1242,7 @@ type ExperimentObservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentObservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1118,7 +1370,7 @@ type ExplanationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExplanationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1251,7 +1503,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1355,7 +1607,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1453,7 +1705,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1591,6 +1843,20 @@ func (f *UserFilter) WhereHasExplanations() {
 // WhereHasExplanationsWith applies a predicate to check if query has an edge explanations with a given conditions (other predicates).
 func (f *UserFilter) WhereHasExplanationsWith(preds ...predicate.Explanation) {
 	f.Where(entql.HasEdgeWith("explanations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBenchmarkItemResults applies a predicate to check if query has an edge benchmark_item_results.
+func (f *UserFilter) WhereHasBenchmarkItemResults() {
+	f.Where(entql.HasEdge("benchmark_item_results"))
+}
+
+// WhereHasBenchmarkItemResultsWith applies a predicate to check if query has an edge benchmark_item_results with a given conditions (other predicates).
+func (f *UserFilter) WhereHasBenchmarkItemResultsWith(preds ...predicate.BenchmarkItemResult) {
+	f.Where(entql.HasEdgeWith("benchmark_item_results", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

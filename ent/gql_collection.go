@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -41,6 +42,95 @@ func (_q *BenchmarkQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "itemResults":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BenchmarkItemResultClient{config: _q.config}).Query()
+			)
+			args := newBenchmarkItemResultPaginateArgs(fieldArgs(ctx, new(BenchmarkItemResultWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newBenchmarkItemResultPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Benchmark) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"benchmark_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(benchmark.ItemResultsColumn), ids...))
+						})
+						if err := query.GroupBy(benchmark.ItemResultsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Benchmark) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.ItemResults)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, benchmarkitemresultImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(benchmark.ItemResultsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedItemResults(alias, func(wq *BenchmarkItemResultQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[benchmark.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, benchmark.FieldCreatedAt)
@@ -70,6 +160,16 @@ func (_q *BenchmarkQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			if _, ok := fieldSeen[benchmark.FieldDataset]; !ok {
 				selectedFields = append(selectedFields, benchmark.FieldDataset)
 				fieldSeen[benchmark.FieldDataset] = struct{}{}
+			}
+		case "system":
+			if _, ok := fieldSeen[benchmark.FieldSystem]; !ok {
+				selectedFields = append(selectedFields, benchmark.FieldSystem)
+				fieldSeen[benchmark.FieldSystem] = struct{}{}
+			}
+		case "maxOutputTokens":
+			if _, ok := fieldSeen[benchmark.FieldMaxOutputTokens]; !ok {
+				selectedFields = append(selectedFields, benchmark.FieldMaxOutputTokens)
+				fieldSeen[benchmark.FieldMaxOutputTokens] = struct{}{}
 			}
 		case "results":
 			if _, ok := fieldSeen[benchmark.FieldResults]; !ok {
@@ -166,6 +266,160 @@ func newBenchmarkPaginateArgs(rv map[string]any) *benchmarkPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*BenchmarkWhereInput); ok {
 		args.opts = append(args.opts, WithBenchmarkFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BenchmarkItemResultQuery) CollectFields(ctx context.Context, satisfies ...string) (*BenchmarkItemResultQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BenchmarkItemResultQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(benchmarkitemresult.Columns))
+		selectedFields = []string{benchmarkitemresult.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldCreatedAt)
+				fieldSeen[benchmarkitemresult.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldUpdatedAt)
+				fieldSeen[benchmarkitemresult.FieldUpdatedAt] = struct{}{}
+			}
+		case "model":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldModel]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldModel)
+				fieldSeen[benchmarkitemresult.FieldModel] = struct{}{}
+			}
+		case "item":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldItem]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldItem)
+				fieldSeen[benchmarkitemresult.FieldItem] = struct{}{}
+			}
+		case "output":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldOutput]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldOutput)
+				fieldSeen[benchmarkitemresult.FieldOutput] = struct{}{}
+			}
+		case "passed":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldPassed]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldPassed)
+				fieldSeen[benchmarkitemresult.FieldPassed] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldReason]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldReason)
+				fieldSeen[benchmarkitemresult.FieldReason] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldError]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldError)
+				fieldSeen[benchmarkitemresult.FieldError] = struct{}{}
+			}
+		case "latencyMs":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldLatencyMs]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldLatencyMs)
+				fieldSeen[benchmarkitemresult.FieldLatencyMs] = struct{}{}
+			}
+		case "ttftMs":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldTtftMs]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldTtftMs)
+				fieldSeen[benchmarkitemresult.FieldTtftMs] = struct{}{}
+			}
+		case "inputTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldInputTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldInputTokens)
+				fieldSeen[benchmarkitemresult.FieldInputTokens] = struct{}{}
+			}
+		case "outputTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldOutputTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldOutputTokens)
+				fieldSeen[benchmarkitemresult.FieldOutputTokens] = struct{}{}
+			}
+		case "cachedTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldCachedTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldCachedTokens)
+				fieldSeen[benchmarkitemresult.FieldCachedTokens] = struct{}{}
+			}
+		case "reasoningTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldReasoningTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldReasoningTokens)
+				fieldSeen[benchmarkitemresult.FieldReasoningTokens] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type benchmarkitemresultPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BenchmarkItemResultPaginateOption
+}
+
+func newBenchmarkItemResultPaginateArgs(rv map[string]any) *benchmarkitemresultPaginateArgs {
+	args := &benchmarkitemresultPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &BenchmarkItemResultOrder{Field: &BenchmarkItemResultOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithBenchmarkItemResultOrder(order))
+			}
+		case *BenchmarkItemResultOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithBenchmarkItemResultOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*BenchmarkItemResultWhereInput); ok {
+		args.opts = append(args.opts, WithBenchmarkItemResultFilter(v.Filter))
 	}
 	return args
 }

@@ -8,6 +8,27 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Benchmark) ItemResults(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *BenchmarkItemResultOrder, where *BenchmarkItemResultWhereInput,
+) (*BenchmarkItemResultConnection, error) {
+	opts := []BenchmarkItemResultPaginateOption{
+		WithBenchmarkItemResultOrder(orderBy),
+		WithBenchmarkItemResultFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedItemResults(alias); err == nil || hasTotalCount {
+		pager, err := newBenchmarkItemResultPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &BenchmarkItemResultConnection{Edges: []*BenchmarkItemResultEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryItemResults().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Scenario) Explanations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ExplanationOrder, where *ExplanationWhereInput,
 ) (*ExplanationConnection, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -30,6 +31,11 @@ var benchmarkImplementors = []string{"Benchmark", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Benchmark) IsNode() {}
+
+var benchmarkitemresultImplementors = []string{"BenchmarkItemResult", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BenchmarkItemResult) IsNode() {}
 
 var complianceprofileImplementors = []string{"ComplianceProfile", "Node"}
 
@@ -148,6 +154,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(benchmark.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, benchmarkImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case benchmarkitemresult.Table:
+		query := c.BenchmarkItemResult.Query().
+			Where(benchmarkitemresult.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, benchmarkitemresultImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -292,6 +307,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Benchmark.Query().
 			Where(benchmark.IDIn(ids...))
 		query, err := query.CollectFields(ctx, benchmarkImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case benchmarkitemresult.Table:
+		query := c.BenchmarkItemResult.Query().
+			Where(benchmarkitemresult.IDIn(ids...))
+		query, err := query.CollectFields(ctx, benchmarkitemresultImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -486,6 +487,338 @@ func (_m *Benchmark) ToEdge(order *BenchmarkOrder) *BenchmarkEdge {
 		order = DefaultBenchmarkOrder
 	}
 	return &BenchmarkEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BenchmarkItemResultEdge is the edge representation of BenchmarkItemResult.
+type BenchmarkItemResultEdge struct {
+	Node   *BenchmarkItemResult `json:"node"`
+	Cursor Cursor               `json:"cursor"`
+}
+
+// BenchmarkItemResultConnection is the connection containing edges to BenchmarkItemResult.
+type BenchmarkItemResultConnection struct {
+	Edges      []*BenchmarkItemResultEdge `json:"edges"`
+	PageInfo   PageInfo                   `json:"pageInfo"`
+	TotalCount int                        `json:"totalCount"`
+}
+
+func (c *BenchmarkItemResultConnection) build(nodes []*BenchmarkItemResult, pager *benchmarkitemresultPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *BenchmarkItemResult
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *BenchmarkItemResult {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *BenchmarkItemResult {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BenchmarkItemResultEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BenchmarkItemResultEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BenchmarkItemResultPaginateOption enables pagination customization.
+type BenchmarkItemResultPaginateOption func(*benchmarkitemresultPager) error
+
+// WithBenchmarkItemResultOrder configures pagination ordering.
+func WithBenchmarkItemResultOrder(order *BenchmarkItemResultOrder) BenchmarkItemResultPaginateOption {
+	if order == nil {
+		order = DefaultBenchmarkItemResultOrder
+	}
+	o := *order
+	return func(pager *benchmarkitemresultPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultBenchmarkItemResultOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithBenchmarkItemResultFilter configures pagination filter.
+func WithBenchmarkItemResultFilter(filter func(*BenchmarkItemResultQuery) (*BenchmarkItemResultQuery, error)) BenchmarkItemResultPaginateOption {
+	return func(pager *benchmarkitemresultPager) error {
+		if filter == nil {
+			return errors.New("BenchmarkItemResultQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type benchmarkitemresultPager struct {
+	reverse bool
+	order   *BenchmarkItemResultOrder
+	filter  func(*BenchmarkItemResultQuery) (*BenchmarkItemResultQuery, error)
+}
+
+func newBenchmarkItemResultPager(opts []BenchmarkItemResultPaginateOption, reverse bool) (*benchmarkitemresultPager, error) {
+	pager := &benchmarkitemresultPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultBenchmarkItemResultOrder
+	}
+	return pager, nil
+}
+
+func (p *benchmarkitemresultPager) applyFilter(query *BenchmarkItemResultQuery) (*BenchmarkItemResultQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *benchmarkitemresultPager) toCursor(_m *BenchmarkItemResult) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *benchmarkitemresultPager) applyCursors(query *BenchmarkItemResultQuery, after, before *Cursor) (*BenchmarkItemResultQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultBenchmarkItemResultOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *benchmarkitemresultPager) applyOrder(query *BenchmarkItemResultQuery) *BenchmarkItemResultQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultBenchmarkItemResultOrder.Field {
+		query = query.Order(DefaultBenchmarkItemResultOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *benchmarkitemresultPager) orderExpr(query *BenchmarkItemResultQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultBenchmarkItemResultOrder.Field {
+			b.Comma().Ident(DefaultBenchmarkItemResultOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to BenchmarkItemResult.
+func (_m *BenchmarkItemResultQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BenchmarkItemResultPaginateOption,
+) (*BenchmarkItemResultConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBenchmarkItemResultPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BenchmarkItemResultConnection{Edges: []*BenchmarkItemResultEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BenchmarkItemResultOrderFieldCreatedAt orders BenchmarkItemResult by created_at.
+	BenchmarkItemResultOrderFieldCreatedAt = &BenchmarkItemResultOrderField{
+		Value: func(_m *BenchmarkItemResult) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: benchmarkitemresult.FieldCreatedAt,
+		toTerm: benchmarkitemresult.ByCreatedAt,
+		toCursor: func(_m *BenchmarkItemResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BenchmarkItemResultOrderFieldUpdatedAt orders BenchmarkItemResult by updated_at.
+	BenchmarkItemResultOrderFieldUpdatedAt = &BenchmarkItemResultOrderField{
+		Value: func(_m *BenchmarkItemResult) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: benchmarkitemresult.FieldUpdatedAt,
+		toTerm: benchmarkitemresult.ByUpdatedAt,
+		toCursor: func(_m *BenchmarkItemResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// BenchmarkItemResultOrderFieldItem orders BenchmarkItemResult by item.
+	BenchmarkItemResultOrderFieldItem = &BenchmarkItemResultOrderField{
+		Value: func(_m *BenchmarkItemResult) (ent.Value, error) {
+			return _m.Item, nil
+		},
+		column: benchmarkitemresult.FieldItem,
+		toTerm: benchmarkitemresult.ByItem,
+		toCursor: func(_m *BenchmarkItemResult) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Item,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BenchmarkItemResultOrderField) String() string {
+	var str string
+	switch f.column {
+	case BenchmarkItemResultOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BenchmarkItemResultOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case BenchmarkItemResultOrderFieldItem.column:
+		str = "ITEM"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BenchmarkItemResultOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BenchmarkItemResultOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BenchmarkItemResultOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BenchmarkItemResultOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BenchmarkItemResultOrderFieldUpdatedAt
+	case "ITEM":
+		*f = *BenchmarkItemResultOrderFieldItem
+	default:
+		return fmt.Errorf("%s is not a valid BenchmarkItemResultOrderField", str)
+	}
+	return nil
+}
+
+// BenchmarkItemResultOrderField defines the ordering field of BenchmarkItemResult.
+type BenchmarkItemResultOrderField struct {
+	// Value extracts the ordering value from the given BenchmarkItemResult.
+	Value    func(*BenchmarkItemResult) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) benchmarkitemresult.OrderOption
+	toCursor func(*BenchmarkItemResult) Cursor
+}
+
+// BenchmarkItemResultOrder defines the ordering of BenchmarkItemResult.
+type BenchmarkItemResultOrder struct {
+	Direction OrderDirection                 `json:"direction"`
+	Field     *BenchmarkItemResultOrderField `json:"field"`
+}
+
+// DefaultBenchmarkItemResultOrder is the default ordering of BenchmarkItemResult.
+var DefaultBenchmarkItemResultOrder = &BenchmarkItemResultOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BenchmarkItemResultOrderField{
+		Value: func(_m *BenchmarkItemResult) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: benchmarkitemresult.FieldID,
+		toTerm: benchmarkitemresult.ByID,
+		toCursor: func(_m *BenchmarkItemResult) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts BenchmarkItemResult into BenchmarkItemResultEdge.
+func (_m *BenchmarkItemResult) ToEdge(order *BenchmarkItemResultOrder) *BenchmarkItemResultEdge {
+	if order == nil {
+		order = DefaultBenchmarkItemResultOrder
+	}
+	return &BenchmarkItemResultEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

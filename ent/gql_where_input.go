@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -78,6 +79,31 @@ type BenchmarkWhereInput struct {
 	StatusIn    []benchmark.Status `json:"statusIn,omitempty"`
 	StatusNotIn []benchmark.Status `json:"statusNotIn,omitempty"`
 
+	// "system" field predicates.
+	System             *string  `json:"system,omitempty"`
+	SystemNEQ          *string  `json:"systemNEQ,omitempty"`
+	SystemIn           []string `json:"systemIn,omitempty"`
+	SystemNotIn        []string `json:"systemNotIn,omitempty"`
+	SystemGT           *string  `json:"systemGT,omitempty"`
+	SystemGTE          *string  `json:"systemGTE,omitempty"`
+	SystemLT           *string  `json:"systemLT,omitempty"`
+	SystemLTE          *string  `json:"systemLTE,omitempty"`
+	SystemContains     *string  `json:"systemContains,omitempty"`
+	SystemHasPrefix    *string  `json:"systemHasPrefix,omitempty"`
+	SystemHasSuffix    *string  `json:"systemHasSuffix,omitempty"`
+	SystemEqualFold    *string  `json:"systemEqualFold,omitempty"`
+	SystemContainsFold *string  `json:"systemContainsFold,omitempty"`
+
+	// "max_output_tokens" field predicates.
+	MaxOutputTokens      *int  `json:"maxOutputTokens,omitempty"`
+	MaxOutputTokensNEQ   *int  `json:"maxOutputTokensNEQ,omitempty"`
+	MaxOutputTokensIn    []int `json:"maxOutputTokensIn,omitempty"`
+	MaxOutputTokensNotIn []int `json:"maxOutputTokensNotIn,omitempty"`
+	MaxOutputTokensGT    *int  `json:"maxOutputTokensGT,omitempty"`
+	MaxOutputTokensGTE   *int  `json:"maxOutputTokensGTE,omitempty"`
+	MaxOutputTokensLT    *int  `json:"maxOutputTokensLT,omitempty"`
+	MaxOutputTokensLTE   *int  `json:"maxOutputTokensLTE,omitempty"`
+
 	// "progress_done" field predicates.
 	ProgressDone      *int  `json:"progressDone,omitempty"`
 	ProgressDoneNEQ   *int  `json:"progressDoneNEQ,omitempty"`
@@ -138,6 +164,10 @@ type BenchmarkWhereInput struct {
 	FinishedAtLTE    *time.Time  `json:"finishedAtLTE,omitempty"`
 	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
 	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
+
+	// "item_results" edge predicates.
+	HasItemResults     *bool                            `json:"hasItemResults,omitempty"`
+	HasItemResultsWith []*BenchmarkItemResultWhereInput `json:"hasItemResultsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -334,6 +364,69 @@ func (i *BenchmarkWhereInput) P() (predicate.Benchmark, error) {
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, benchmark.StatusNotIn(i.StatusNotIn...))
 	}
+	if i.System != nil {
+		predicates = append(predicates, benchmark.SystemEQ(*i.System))
+	}
+	if i.SystemNEQ != nil {
+		predicates = append(predicates, benchmark.SystemNEQ(*i.SystemNEQ))
+	}
+	if len(i.SystemIn) > 0 {
+		predicates = append(predicates, benchmark.SystemIn(i.SystemIn...))
+	}
+	if len(i.SystemNotIn) > 0 {
+		predicates = append(predicates, benchmark.SystemNotIn(i.SystemNotIn...))
+	}
+	if i.SystemGT != nil {
+		predicates = append(predicates, benchmark.SystemGT(*i.SystemGT))
+	}
+	if i.SystemGTE != nil {
+		predicates = append(predicates, benchmark.SystemGTE(*i.SystemGTE))
+	}
+	if i.SystemLT != nil {
+		predicates = append(predicates, benchmark.SystemLT(*i.SystemLT))
+	}
+	if i.SystemLTE != nil {
+		predicates = append(predicates, benchmark.SystemLTE(*i.SystemLTE))
+	}
+	if i.SystemContains != nil {
+		predicates = append(predicates, benchmark.SystemContains(*i.SystemContains))
+	}
+	if i.SystemHasPrefix != nil {
+		predicates = append(predicates, benchmark.SystemHasPrefix(*i.SystemHasPrefix))
+	}
+	if i.SystemHasSuffix != nil {
+		predicates = append(predicates, benchmark.SystemHasSuffix(*i.SystemHasSuffix))
+	}
+	if i.SystemEqualFold != nil {
+		predicates = append(predicates, benchmark.SystemEqualFold(*i.SystemEqualFold))
+	}
+	if i.SystemContainsFold != nil {
+		predicates = append(predicates, benchmark.SystemContainsFold(*i.SystemContainsFold))
+	}
+	if i.MaxOutputTokens != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensEQ(*i.MaxOutputTokens))
+	}
+	if i.MaxOutputTokensNEQ != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensNEQ(*i.MaxOutputTokensNEQ))
+	}
+	if len(i.MaxOutputTokensIn) > 0 {
+		predicates = append(predicates, benchmark.MaxOutputTokensIn(i.MaxOutputTokensIn...))
+	}
+	if len(i.MaxOutputTokensNotIn) > 0 {
+		predicates = append(predicates, benchmark.MaxOutputTokensNotIn(i.MaxOutputTokensNotIn...))
+	}
+	if i.MaxOutputTokensGT != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensGT(*i.MaxOutputTokensGT))
+	}
+	if i.MaxOutputTokensGTE != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensGTE(*i.MaxOutputTokensGTE))
+	}
+	if i.MaxOutputTokensLT != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensLT(*i.MaxOutputTokensLT))
+	}
+	if i.MaxOutputTokensLTE != nil {
+		predicates = append(predicates, benchmark.MaxOutputTokensLTE(*i.MaxOutputTokensLTE))
+	}
 	if i.ProgressDone != nil {
 		predicates = append(predicates, benchmark.ProgressDoneEQ(*i.ProgressDone))
 	}
@@ -488,6 +581,24 @@ func (i *BenchmarkWhereInput) P() (predicate.Benchmark, error) {
 		predicates = append(predicates, benchmark.FinishedAtNotNil())
 	}
 
+	if i.HasItemResults != nil {
+		p := benchmark.HasItemResults()
+		if !*i.HasItemResults {
+			p = benchmark.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasItemResultsWith) > 0 {
+		with := make([]predicate.BenchmarkItemResult, 0, len(i.HasItemResultsWith))
+		for _, w := range i.HasItemResultsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasItemResultsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, benchmark.HasItemResultsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyBenchmarkWhereInput
@@ -495,6 +606,662 @@ func (i *BenchmarkWhereInput) P() (predicate.Benchmark, error) {
 		return predicates[0], nil
 	default:
 		return benchmark.And(predicates...), nil
+	}
+}
+
+// BenchmarkItemResultWhereInput represents a where input for filtering BenchmarkItemResult queries.
+type BenchmarkItemResultWhereInput struct {
+	Predicates []predicate.BenchmarkItemResult  `json:"-"`
+	Not        *BenchmarkItemResultWhereInput   `json:"not,omitempty"`
+	Or         []*BenchmarkItemResultWhereInput `json:"or,omitempty"`
+	And        []*BenchmarkItemResultWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "model" field predicates.
+	Model             *string  `json:"model,omitempty"`
+	ModelNEQ          *string  `json:"modelNEQ,omitempty"`
+	ModelIn           []string `json:"modelIn,omitempty"`
+	ModelNotIn        []string `json:"modelNotIn,omitempty"`
+	ModelGT           *string  `json:"modelGT,omitempty"`
+	ModelGTE          *string  `json:"modelGTE,omitempty"`
+	ModelLT           *string  `json:"modelLT,omitempty"`
+	ModelLTE          *string  `json:"modelLTE,omitempty"`
+	ModelContains     *string  `json:"modelContains,omitempty"`
+	ModelHasPrefix    *string  `json:"modelHasPrefix,omitempty"`
+	ModelHasSuffix    *string  `json:"modelHasSuffix,omitempty"`
+	ModelEqualFold    *string  `json:"modelEqualFold,omitempty"`
+	ModelContainsFold *string  `json:"modelContainsFold,omitempty"`
+
+	// "item" field predicates.
+	Item      *int  `json:"item,omitempty"`
+	ItemNEQ   *int  `json:"itemNEQ,omitempty"`
+	ItemIn    []int `json:"itemIn,omitempty"`
+	ItemNotIn []int `json:"itemNotIn,omitempty"`
+	ItemGT    *int  `json:"itemGT,omitempty"`
+	ItemGTE   *int  `json:"itemGTE,omitempty"`
+	ItemLT    *int  `json:"itemLT,omitempty"`
+	ItemLTE   *int  `json:"itemLTE,omitempty"`
+
+	// "output" field predicates.
+	Output             *string  `json:"output,omitempty"`
+	OutputNEQ          *string  `json:"outputNEQ,omitempty"`
+	OutputIn           []string `json:"outputIn,omitempty"`
+	OutputNotIn        []string `json:"outputNotIn,omitempty"`
+	OutputGT           *string  `json:"outputGT,omitempty"`
+	OutputGTE          *string  `json:"outputGTE,omitempty"`
+	OutputLT           *string  `json:"outputLT,omitempty"`
+	OutputLTE          *string  `json:"outputLTE,omitempty"`
+	OutputContains     *string  `json:"outputContains,omitempty"`
+	OutputHasPrefix    *string  `json:"outputHasPrefix,omitempty"`
+	OutputHasSuffix    *string  `json:"outputHasSuffix,omitempty"`
+	OutputEqualFold    *string  `json:"outputEqualFold,omitempty"`
+	OutputContainsFold *string  `json:"outputContainsFold,omitempty"`
+
+	// "passed" field predicates.
+	Passed    *bool `json:"passed,omitempty"`
+	PassedNEQ *bool `json:"passedNEQ,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "error" field predicates.
+	Error             *string  `json:"error,omitempty"`
+	ErrorNEQ          *string  `json:"errorNEQ,omitempty"`
+	ErrorIn           []string `json:"errorIn,omitempty"`
+	ErrorNotIn        []string `json:"errorNotIn,omitempty"`
+	ErrorGT           *string  `json:"errorGT,omitempty"`
+	ErrorGTE          *string  `json:"errorGTE,omitempty"`
+	ErrorLT           *string  `json:"errorLT,omitempty"`
+	ErrorLTE          *string  `json:"errorLTE,omitempty"`
+	ErrorContains     *string  `json:"errorContains,omitempty"`
+	ErrorHasPrefix    *string  `json:"errorHasPrefix,omitempty"`
+	ErrorHasSuffix    *string  `json:"errorHasSuffix,omitempty"`
+	ErrorEqualFold    *string  `json:"errorEqualFold,omitempty"`
+	ErrorContainsFold *string  `json:"errorContainsFold,omitempty"`
+
+	// "latency_ms" field predicates.
+	LatencyMs      *float64  `json:"latencyMs,omitempty"`
+	LatencyMsNEQ   *float64  `json:"latencyMsNEQ,omitempty"`
+	LatencyMsIn    []float64 `json:"latencyMsIn,omitempty"`
+	LatencyMsNotIn []float64 `json:"latencyMsNotIn,omitempty"`
+	LatencyMsGT    *float64  `json:"latencyMsGT,omitempty"`
+	LatencyMsGTE   *float64  `json:"latencyMsGTE,omitempty"`
+	LatencyMsLT    *float64  `json:"latencyMsLT,omitempty"`
+	LatencyMsLTE   *float64  `json:"latencyMsLTE,omitempty"`
+
+	// "ttft_ms" field predicates.
+	TtftMs      *float64  `json:"ttftMs,omitempty"`
+	TtftMsNEQ   *float64  `json:"ttftMsNEQ,omitempty"`
+	TtftMsIn    []float64 `json:"ttftMsIn,omitempty"`
+	TtftMsNotIn []float64 `json:"ttftMsNotIn,omitempty"`
+	TtftMsGT    *float64  `json:"ttftMsGT,omitempty"`
+	TtftMsGTE   *float64  `json:"ttftMsGTE,omitempty"`
+	TtftMsLT    *float64  `json:"ttftMsLT,omitempty"`
+	TtftMsLTE   *float64  `json:"ttftMsLTE,omitempty"`
+
+	// "input_tokens" field predicates.
+	InputTokens      *int64  `json:"inputTokens,omitempty"`
+	InputTokensNEQ   *int64  `json:"inputTokensNEQ,omitempty"`
+	InputTokensIn    []int64 `json:"inputTokensIn,omitempty"`
+	InputTokensNotIn []int64 `json:"inputTokensNotIn,omitempty"`
+	InputTokensGT    *int64  `json:"inputTokensGT,omitempty"`
+	InputTokensGTE   *int64  `json:"inputTokensGTE,omitempty"`
+	InputTokensLT    *int64  `json:"inputTokensLT,omitempty"`
+	InputTokensLTE   *int64  `json:"inputTokensLTE,omitempty"`
+
+	// "output_tokens" field predicates.
+	OutputTokens      *int64  `json:"outputTokens,omitempty"`
+	OutputTokensNEQ   *int64  `json:"outputTokensNEQ,omitempty"`
+	OutputTokensIn    []int64 `json:"outputTokensIn,omitempty"`
+	OutputTokensNotIn []int64 `json:"outputTokensNotIn,omitempty"`
+	OutputTokensGT    *int64  `json:"outputTokensGT,omitempty"`
+	OutputTokensGTE   *int64  `json:"outputTokensGTE,omitempty"`
+	OutputTokensLT    *int64  `json:"outputTokensLT,omitempty"`
+	OutputTokensLTE   *int64  `json:"outputTokensLTE,omitempty"`
+
+	// "cached_tokens" field predicates.
+	CachedTokens      *int64  `json:"cachedTokens,omitempty"`
+	CachedTokensNEQ   *int64  `json:"cachedTokensNEQ,omitempty"`
+	CachedTokensIn    []int64 `json:"cachedTokensIn,omitempty"`
+	CachedTokensNotIn []int64 `json:"cachedTokensNotIn,omitempty"`
+	CachedTokensGT    *int64  `json:"cachedTokensGT,omitempty"`
+	CachedTokensGTE   *int64  `json:"cachedTokensGTE,omitempty"`
+	CachedTokensLT    *int64  `json:"cachedTokensLT,omitempty"`
+	CachedTokensLTE   *int64  `json:"cachedTokensLTE,omitempty"`
+
+	// "reasoning_tokens" field predicates.
+	ReasoningTokens      *int64  `json:"reasoningTokens,omitempty"`
+	ReasoningTokensNEQ   *int64  `json:"reasoningTokensNEQ,omitempty"`
+	ReasoningTokensIn    []int64 `json:"reasoningTokensIn,omitempty"`
+	ReasoningTokensNotIn []int64 `json:"reasoningTokensNotIn,omitempty"`
+	ReasoningTokensGT    *int64  `json:"reasoningTokensGT,omitempty"`
+	ReasoningTokensGTE   *int64  `json:"reasoningTokensGTE,omitempty"`
+	ReasoningTokensLT    *int64  `json:"reasoningTokensLT,omitempty"`
+	ReasoningTokensLTE   *int64  `json:"reasoningTokensLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BenchmarkItemResultWhereInput) AddPredicates(predicates ...predicate.BenchmarkItemResult) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BenchmarkItemResultWhereInput filter on the BenchmarkItemResultQuery builder.
+func (i *BenchmarkItemResultWhereInput) Filter(q *BenchmarkItemResultQuery) (*BenchmarkItemResultQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBenchmarkItemResultWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBenchmarkItemResultWhereInput is returned in case the BenchmarkItemResultWhereInput is empty.
+var ErrEmptyBenchmarkItemResultWhereInput = errors.New("ent: empty predicate BenchmarkItemResultWhereInput")
+
+// P returns a predicate for filtering benchmarkitemresults.
+// An error is returned if the input is empty or invalid.
+func (i *BenchmarkItemResultWhereInput) P() (predicate.BenchmarkItemResult, error) {
+	var predicates []predicate.BenchmarkItemResult
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, benchmarkitemresult.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.BenchmarkItemResult, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, benchmarkitemresult.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.BenchmarkItemResult, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, benchmarkitemresult.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, benchmarkitemresult.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, benchmarkitemresult.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, benchmarkitemresult.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Model != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelEQ(*i.Model))
+	}
+	if i.ModelNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelNEQ(*i.ModelNEQ))
+	}
+	if len(i.ModelIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ModelIn(i.ModelIn...))
+	}
+	if len(i.ModelNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ModelNotIn(i.ModelNotIn...))
+	}
+	if i.ModelGT != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelGT(*i.ModelGT))
+	}
+	if i.ModelGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelGTE(*i.ModelGTE))
+	}
+	if i.ModelLT != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelLT(*i.ModelLT))
+	}
+	if i.ModelLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelLTE(*i.ModelLTE))
+	}
+	if i.ModelContains != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelContains(*i.ModelContains))
+	}
+	if i.ModelHasPrefix != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelHasPrefix(*i.ModelHasPrefix))
+	}
+	if i.ModelHasSuffix != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelHasSuffix(*i.ModelHasSuffix))
+	}
+	if i.ModelEqualFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelEqualFold(*i.ModelEqualFold))
+	}
+	if i.ModelContainsFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ModelContainsFold(*i.ModelContainsFold))
+	}
+	if i.Item != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemEQ(*i.Item))
+	}
+	if i.ItemNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemNEQ(*i.ItemNEQ))
+	}
+	if len(i.ItemIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ItemIn(i.ItemIn...))
+	}
+	if len(i.ItemNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ItemNotIn(i.ItemNotIn...))
+	}
+	if i.ItemGT != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemGT(*i.ItemGT))
+	}
+	if i.ItemGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemGTE(*i.ItemGTE))
+	}
+	if i.ItemLT != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemLT(*i.ItemLT))
+	}
+	if i.ItemLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ItemLTE(*i.ItemLTE))
+	}
+	if i.Output != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputEQ(*i.Output))
+	}
+	if i.OutputNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputNEQ(*i.OutputNEQ))
+	}
+	if len(i.OutputIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.OutputIn(i.OutputIn...))
+	}
+	if len(i.OutputNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.OutputNotIn(i.OutputNotIn...))
+	}
+	if i.OutputGT != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputGT(*i.OutputGT))
+	}
+	if i.OutputGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputGTE(*i.OutputGTE))
+	}
+	if i.OutputLT != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputLT(*i.OutputLT))
+	}
+	if i.OutputLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputLTE(*i.OutputLTE))
+	}
+	if i.OutputContains != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputContains(*i.OutputContains))
+	}
+	if i.OutputHasPrefix != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputHasPrefix(*i.OutputHasPrefix))
+	}
+	if i.OutputHasSuffix != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputHasSuffix(*i.OutputHasSuffix))
+	}
+	if i.OutputEqualFold != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputEqualFold(*i.OutputEqualFold))
+	}
+	if i.OutputContainsFold != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputContainsFold(*i.OutputContainsFold))
+	}
+	if i.Passed != nil {
+		predicates = append(predicates, benchmarkitemresult.PassedEQ(*i.Passed))
+	}
+	if i.PassedNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.PassedNEQ(*i.PassedNEQ))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.Error != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorEQ(*i.Error))
+	}
+	if i.ErrorNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorNEQ(*i.ErrorNEQ))
+	}
+	if len(i.ErrorIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ErrorIn(i.ErrorIn...))
+	}
+	if len(i.ErrorNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ErrorNotIn(i.ErrorNotIn...))
+	}
+	if i.ErrorGT != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorGT(*i.ErrorGT))
+	}
+	if i.ErrorGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorGTE(*i.ErrorGTE))
+	}
+	if i.ErrorLT != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorLT(*i.ErrorLT))
+	}
+	if i.ErrorLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorLTE(*i.ErrorLTE))
+	}
+	if i.ErrorContains != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorContains(*i.ErrorContains))
+	}
+	if i.ErrorHasPrefix != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorHasPrefix(*i.ErrorHasPrefix))
+	}
+	if i.ErrorHasSuffix != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorHasSuffix(*i.ErrorHasSuffix))
+	}
+	if i.ErrorEqualFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorEqualFold(*i.ErrorEqualFold))
+	}
+	if i.ErrorContainsFold != nil {
+		predicates = append(predicates, benchmarkitemresult.ErrorContainsFold(*i.ErrorContainsFold))
+	}
+	if i.LatencyMs != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsEQ(*i.LatencyMs))
+	}
+	if i.LatencyMsNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsNEQ(*i.LatencyMsNEQ))
+	}
+	if len(i.LatencyMsIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsIn(i.LatencyMsIn...))
+	}
+	if len(i.LatencyMsNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsNotIn(i.LatencyMsNotIn...))
+	}
+	if i.LatencyMsGT != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsGT(*i.LatencyMsGT))
+	}
+	if i.LatencyMsGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsGTE(*i.LatencyMsGTE))
+	}
+	if i.LatencyMsLT != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsLT(*i.LatencyMsLT))
+	}
+	if i.LatencyMsLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.LatencyMsLTE(*i.LatencyMsLTE))
+	}
+	if i.TtftMs != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsEQ(*i.TtftMs))
+	}
+	if i.TtftMsNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsNEQ(*i.TtftMsNEQ))
+	}
+	if len(i.TtftMsIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.TtftMsIn(i.TtftMsIn...))
+	}
+	if len(i.TtftMsNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.TtftMsNotIn(i.TtftMsNotIn...))
+	}
+	if i.TtftMsGT != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsGT(*i.TtftMsGT))
+	}
+	if i.TtftMsGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsGTE(*i.TtftMsGTE))
+	}
+	if i.TtftMsLT != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsLT(*i.TtftMsLT))
+	}
+	if i.TtftMsLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.TtftMsLTE(*i.TtftMsLTE))
+	}
+	if i.InputTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensEQ(*i.InputTokens))
+	}
+	if i.InputTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensNEQ(*i.InputTokensNEQ))
+	}
+	if len(i.InputTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.InputTokensIn(i.InputTokensIn...))
+	}
+	if len(i.InputTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.InputTokensNotIn(i.InputTokensNotIn...))
+	}
+	if i.InputTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensGT(*i.InputTokensGT))
+	}
+	if i.InputTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensGTE(*i.InputTokensGTE))
+	}
+	if i.InputTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensLT(*i.InputTokensLT))
+	}
+	if i.InputTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.InputTokensLTE(*i.InputTokensLTE))
+	}
+	if i.OutputTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensEQ(*i.OutputTokens))
+	}
+	if i.OutputTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensNEQ(*i.OutputTokensNEQ))
+	}
+	if len(i.OutputTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensIn(i.OutputTokensIn...))
+	}
+	if len(i.OutputTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensNotIn(i.OutputTokensNotIn...))
+	}
+	if i.OutputTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensGT(*i.OutputTokensGT))
+	}
+	if i.OutputTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensGTE(*i.OutputTokensGTE))
+	}
+	if i.OutputTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensLT(*i.OutputTokensLT))
+	}
+	if i.OutputTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.OutputTokensLTE(*i.OutputTokensLTE))
+	}
+	if i.CachedTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensEQ(*i.CachedTokens))
+	}
+	if i.CachedTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensNEQ(*i.CachedTokensNEQ))
+	}
+	if len(i.CachedTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensIn(i.CachedTokensIn...))
+	}
+	if len(i.CachedTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensNotIn(i.CachedTokensNotIn...))
+	}
+	if i.CachedTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensGT(*i.CachedTokensGT))
+	}
+	if i.CachedTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensGTE(*i.CachedTokensGTE))
+	}
+	if i.CachedTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensLT(*i.CachedTokensLT))
+	}
+	if i.CachedTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.CachedTokensLTE(*i.CachedTokensLTE))
+	}
+	if i.ReasoningTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensEQ(*i.ReasoningTokens))
+	}
+	if i.ReasoningTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensNEQ(*i.ReasoningTokensNEQ))
+	}
+	if len(i.ReasoningTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensIn(i.ReasoningTokensIn...))
+	}
+	if len(i.ReasoningTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensNotIn(i.ReasoningTokensNotIn...))
+	}
+	if i.ReasoningTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensGT(*i.ReasoningTokensGT))
+	}
+	if i.ReasoningTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensGTE(*i.ReasoningTokensGTE))
+	}
+	if i.ReasoningTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensLT(*i.ReasoningTokensLT))
+	}
+	if i.ReasoningTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.ReasoningTokensLTE(*i.ReasoningTokensLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBenchmarkItemResultWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return benchmarkitemresult.And(predicates...), nil
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -38,6 +39,7 @@ const (
 
 	// Node types.
 	TypeBenchmark             = "Benchmark"
+	TypeBenchmarkItemResult   = "BenchmarkItemResult"
 	TypeComplianceProfile     = "ComplianceProfile"
 	TypeDeployment            = "Deployment"
 	TypeExperiment            = "Experiment"
@@ -51,31 +53,37 @@ const (
 // BenchmarkMutation represents an operation that mutates the Benchmark nodes in the graph.
 type BenchmarkMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	name              *string
-	status            *benchmark.Status
-	models            *[]string
-	appendmodels      []string
-	dataset           *[]model.DatasetItem
-	appenddataset     []model.DatasetItem
-	results           **model.BenchmarkResults
-	progress_done     *int
-	addprogress_done  *int
-	progress_total    *int
-	addprogress_total *int
-	error             *string
-	started_at        *time.Time
-	finished_at       *time.Time
-	clearedFields     map[string]struct{}
-	owner             *int
-	clearedowner      bool
-	done              bool
-	oldValue          func(context.Context) (*Benchmark, error)
-	predicates        []predicate.Benchmark
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	name                 *string
+	status               *benchmark.Status
+	models               *[]string
+	appendmodels         []string
+	dataset              *model.Dataset
+	appenddataset        model.Dataset
+	system               *string
+	max_output_tokens    *int
+	addmax_output_tokens *int
+	results              **model.BenchmarkResults
+	progress_done        *int
+	addprogress_done     *int
+	progress_total       *int
+	addprogress_total    *int
+	error                *string
+	started_at           *time.Time
+	finished_at          *time.Time
+	clearedFields        map[string]struct{}
+	owner                *int
+	clearedowner         bool
+	item_results         map[int]struct{}
+	removeditem_results  map[int]struct{}
+	cleareditem_results  bool
+	done                 bool
+	oldValue             func(context.Context) (*Benchmark, error)
+	predicates           []predicate.Benchmark
 }
 
 var _ ent.Mutation = (*BenchmarkMutation)(nil)
@@ -408,13 +416,13 @@ func (m *BenchmarkMutation) ResetModels() {
 }
 
 // SetDataset sets the "dataset" field.
-func (m *BenchmarkMutation) SetDataset(mi []model.DatasetItem) {
-	m.dataset = &mi
+func (m *BenchmarkMutation) SetDataset(value model.Dataset) {
+	m.dataset = &value
 	m.appenddataset = nil
 }
 
 // Dataset returns the value of the "dataset" field in the mutation.
-func (m *BenchmarkMutation) Dataset() (r []model.DatasetItem, exists bool) {
+func (m *BenchmarkMutation) Dataset() (r model.Dataset, exists bool) {
 	v := m.dataset
 	if v == nil {
 		return
@@ -425,7 +433,7 @@ func (m *BenchmarkMutation) Dataset() (r []model.DatasetItem, exists bool) {
 // OldDataset returns the old "dataset" field's value of the Benchmark entity.
 // If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *BenchmarkMutation) OldDataset(ctx context.Context) (v []model.DatasetItem, err error) {
+func (m *BenchmarkMutation) OldDataset(ctx context.Context) (v model.Dataset, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldDataset is only allowed on UpdateOne operations")
 	}
@@ -439,13 +447,13 @@ func (m *BenchmarkMutation) OldDataset(ctx context.Context) (v []model.DatasetIt
 	return oldValue.Dataset, nil
 }
 
-// AppendDataset adds mi to the "dataset" field.
-func (m *BenchmarkMutation) AppendDataset(mi []model.DatasetItem) {
-	m.appenddataset = append(m.appenddataset, mi...)
+// AppendDataset adds value to the "dataset" field.
+func (m *BenchmarkMutation) AppendDataset(value model.Dataset) {
+	m.appenddataset = append(m.appenddataset, value...)
 }
 
 // AppendedDataset returns the list of values that were appended to the "dataset" field in this mutation.
-func (m *BenchmarkMutation) AppendedDataset() ([]model.DatasetItem, bool) {
+func (m *BenchmarkMutation) AppendedDataset() (model.Dataset, bool) {
 	if len(m.appenddataset) == 0 {
 		return nil, false
 	}
@@ -456,6 +464,98 @@ func (m *BenchmarkMutation) AppendedDataset() ([]model.DatasetItem, bool) {
 func (m *BenchmarkMutation) ResetDataset() {
 	m.dataset = nil
 	m.appenddataset = nil
+}
+
+// SetSystem sets the "system" field.
+func (m *BenchmarkMutation) SetSystem(s string) {
+	m.system = &s
+}
+
+// System returns the value of the "system" field in the mutation.
+func (m *BenchmarkMutation) System() (r string, exists bool) {
+	v := m.system
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSystem returns the old "system" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldSystem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSystem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSystem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSystem: %w", err)
+	}
+	return oldValue.System, nil
+}
+
+// ResetSystem resets all changes to the "system" field.
+func (m *BenchmarkMutation) ResetSystem() {
+	m.system = nil
+}
+
+// SetMaxOutputTokens sets the "max_output_tokens" field.
+func (m *BenchmarkMutation) SetMaxOutputTokens(i int) {
+	m.max_output_tokens = &i
+	m.addmax_output_tokens = nil
+}
+
+// MaxOutputTokens returns the value of the "max_output_tokens" field in the mutation.
+func (m *BenchmarkMutation) MaxOutputTokens() (r int, exists bool) {
+	v := m.max_output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxOutputTokens returns the old "max_output_tokens" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldMaxOutputTokens(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxOutputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxOutputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxOutputTokens: %w", err)
+	}
+	return oldValue.MaxOutputTokens, nil
+}
+
+// AddMaxOutputTokens adds i to the "max_output_tokens" field.
+func (m *BenchmarkMutation) AddMaxOutputTokens(i int) {
+	if m.addmax_output_tokens != nil {
+		*m.addmax_output_tokens += i
+	} else {
+		m.addmax_output_tokens = &i
+	}
+}
+
+// AddedMaxOutputTokens returns the value that was added to the "max_output_tokens" field in this mutation.
+func (m *BenchmarkMutation) AddedMaxOutputTokens() (r int, exists bool) {
+	v := m.addmax_output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxOutputTokens resets all changes to the "max_output_tokens" field.
+func (m *BenchmarkMutation) ResetMaxOutputTokens() {
+	m.max_output_tokens = nil
+	m.addmax_output_tokens = nil
 }
 
 // SetResults sets the "results" field.
@@ -793,6 +893,60 @@ func (m *BenchmarkMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
+// AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by ids.
+func (m *BenchmarkMutation) AddItemResultIDs(ids ...int) {
+	if m.item_results == nil {
+		m.item_results = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.item_results[ids[i]] = struct{}{}
+	}
+}
+
+// ClearItemResults clears the "item_results" edge to the BenchmarkItemResult entity.
+func (m *BenchmarkMutation) ClearItemResults() {
+	m.cleareditem_results = true
+}
+
+// ItemResultsCleared reports if the "item_results" edge to the BenchmarkItemResult entity was cleared.
+func (m *BenchmarkMutation) ItemResultsCleared() bool {
+	return m.cleareditem_results
+}
+
+// RemoveItemResultIDs removes the "item_results" edge to the BenchmarkItemResult entity by IDs.
+func (m *BenchmarkMutation) RemoveItemResultIDs(ids ...int) {
+	if m.removeditem_results == nil {
+		m.removeditem_results = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.item_results, ids[i])
+		m.removeditem_results[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedItemResults returns the removed IDs of the "item_results" edge to the BenchmarkItemResult entity.
+func (m *BenchmarkMutation) RemovedItemResultsIDs() (ids []int) {
+	for id := range m.removeditem_results {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ItemResultsIDs returns the "item_results" edge IDs in the mutation.
+func (m *BenchmarkMutation) ItemResultsIDs() (ids []int) {
+	for id := range m.item_results {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetItemResults resets all changes to the "item_results" edge.
+func (m *BenchmarkMutation) ResetItemResults() {
+	m.item_results = nil
+	m.cleareditem_results = false
+	m.removeditem_results = nil
+}
+
 // Where appends a list predicates to the BenchmarkMutation builder.
 func (m *BenchmarkMutation) Where(ps ...predicate.Benchmark) {
 	m.predicates = append(m.predicates, ps...)
@@ -827,7 +981,7 @@ func (m *BenchmarkMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BenchmarkMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, benchmark.FieldCreatedAt)
 	}
@@ -848,6 +1002,12 @@ func (m *BenchmarkMutation) Fields() []string {
 	}
 	if m.dataset != nil {
 		fields = append(fields, benchmark.FieldDataset)
+	}
+	if m.system != nil {
+		fields = append(fields, benchmark.FieldSystem)
+	}
+	if m.max_output_tokens != nil {
+		fields = append(fields, benchmark.FieldMaxOutputTokens)
 	}
 	if m.results != nil {
 		fields = append(fields, benchmark.FieldResults)
@@ -889,6 +1049,10 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.Models()
 	case benchmark.FieldDataset:
 		return m.Dataset()
+	case benchmark.FieldSystem:
+		return m.System()
+	case benchmark.FieldMaxOutputTokens:
+		return m.MaxOutputTokens()
 	case benchmark.FieldResults:
 		return m.Results()
 	case benchmark.FieldProgressDone:
@@ -924,6 +1088,10 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldModels(ctx)
 	case benchmark.FieldDataset:
 		return m.OldDataset(ctx)
+	case benchmark.FieldSystem:
+		return m.OldSystem(ctx)
+	case benchmark.FieldMaxOutputTokens:
+		return m.OldMaxOutputTokens(ctx)
 	case benchmark.FieldResults:
 		return m.OldResults(ctx)
 	case benchmark.FieldProgressDone:
@@ -988,11 +1156,25 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 		m.SetModels(v)
 		return nil
 	case benchmark.FieldDataset:
-		v, ok := value.([]model.DatasetItem)
+		v, ok := value.(model.Dataset)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDataset(v)
+		return nil
+	case benchmark.FieldSystem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSystem(v)
+		return nil
+	case benchmark.FieldMaxOutputTokens:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxOutputTokens(v)
 		return nil
 	case benchmark.FieldResults:
 		v, ok := value.(*model.BenchmarkResults)
@@ -1044,6 +1226,9 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *BenchmarkMutation) AddedFields() []string {
 	var fields []string
+	if m.addmax_output_tokens != nil {
+		fields = append(fields, benchmark.FieldMaxOutputTokens)
+	}
 	if m.addprogress_done != nil {
 		fields = append(fields, benchmark.FieldProgressDone)
 	}
@@ -1058,6 +1243,8 @@ func (m *BenchmarkMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *BenchmarkMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case benchmark.FieldMaxOutputTokens:
+		return m.AddedMaxOutputTokens()
 	case benchmark.FieldProgressDone:
 		return m.AddedProgressDone()
 	case benchmark.FieldProgressTotal:
@@ -1071,6 +1258,13 @@ func (m *BenchmarkMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case benchmark.FieldMaxOutputTokens:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxOutputTokens(v)
+		return nil
 	case benchmark.FieldProgressDone:
 		v, ok := value.(int)
 		if !ok {
@@ -1160,6 +1354,12 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 	case benchmark.FieldDataset:
 		m.ResetDataset()
 		return nil
+	case benchmark.FieldSystem:
+		m.ResetSystem()
+		return nil
+	case benchmark.FieldMaxOutputTokens:
+		m.ResetMaxOutputTokens()
+		return nil
 	case benchmark.FieldResults:
 		m.ResetResults()
 		return nil
@@ -1184,9 +1384,12 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *BenchmarkMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.owner != nil {
 		edges = append(edges, benchmark.EdgeOwner)
+	}
+	if m.item_results != nil {
+		edges = append(edges, benchmark.EdgeItemResults)
 	}
 	return edges
 }
@@ -1199,27 +1402,47 @@ func (m *BenchmarkMutation) AddedIDs(name string) []ent.Value {
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case benchmark.EdgeItemResults:
+		ids := make([]ent.Value, 0, len(m.item_results))
+		for id := range m.item_results {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *BenchmarkMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removeditem_results != nil {
+		edges = append(edges, benchmark.EdgeItemResults)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *BenchmarkMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case benchmark.EdgeItemResults:
+		ids := make([]ent.Value, 0, len(m.removeditem_results))
+		for id := range m.removeditem_results {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *BenchmarkMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedowner {
 		edges = append(edges, benchmark.EdgeOwner)
+	}
+	if m.cleareditem_results {
+		edges = append(edges, benchmark.EdgeItemResults)
 	}
 	return edges
 }
@@ -1230,6 +1453,8 @@ func (m *BenchmarkMutation) EdgeCleared(name string) bool {
 	switch name {
 	case benchmark.EdgeOwner:
 		return m.clearedowner
+	case benchmark.EdgeItemResults:
+		return m.cleareditem_results
 	}
 	return false
 }
@@ -1252,8 +1477,1481 @@ func (m *BenchmarkMutation) ResetEdge(name string) error {
 	case benchmark.EdgeOwner:
 		m.ResetOwner()
 		return nil
+	case benchmark.EdgeItemResults:
+		m.ResetItemResults()
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark edge %s", name)
+}
+
+// BenchmarkItemResultMutation represents an operation that mutates the BenchmarkItemResult nodes in the graph.
+type BenchmarkItemResultMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	model               *string
+	item                *int
+	additem             *int
+	output              *string
+	passed              *bool
+	reason              *string
+	error               *string
+	latency_ms          *float64
+	addlatency_ms       *float64
+	ttft_ms             *float64
+	addttft_ms          *float64
+	input_tokens        *int64
+	addinput_tokens     *int64
+	output_tokens       *int64
+	addoutput_tokens    *int64
+	cached_tokens       *int64
+	addcached_tokens    *int64
+	reasoning_tokens    *int64
+	addreasoning_tokens *int64
+	clearedFields       map[string]struct{}
+	owner               *int
+	clearedowner        bool
+	benchmark           *int
+	clearedbenchmark    bool
+	done                bool
+	oldValue            func(context.Context) (*BenchmarkItemResult, error)
+	predicates          []predicate.BenchmarkItemResult
+}
+
+var _ ent.Mutation = (*BenchmarkItemResultMutation)(nil)
+
+// benchmarkitemresultOption allows management of the mutation configuration using functional options.
+type benchmarkitemresultOption func(*BenchmarkItemResultMutation)
+
+// newBenchmarkItemResultMutation creates new mutation for the BenchmarkItemResult entity.
+func newBenchmarkItemResultMutation(c config, op Op, opts ...benchmarkitemresultOption) *BenchmarkItemResultMutation {
+	m := &BenchmarkItemResultMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBenchmarkItemResult,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBenchmarkItemResultID sets the ID field of the mutation.
+func withBenchmarkItemResultID(id int) benchmarkitemresultOption {
+	return func(m *BenchmarkItemResultMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BenchmarkItemResult
+		)
+		m.oldValue = func(ctx context.Context) (*BenchmarkItemResult, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BenchmarkItemResult.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBenchmarkItemResult sets the old BenchmarkItemResult of the mutation.
+func withBenchmarkItemResult(node *BenchmarkItemResult) benchmarkitemresultOption {
+	return func(m *BenchmarkItemResultMutation) {
+		m.oldValue = func(context.Context) (*BenchmarkItemResult, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BenchmarkItemResultMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BenchmarkItemResultMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BenchmarkItemResultMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BenchmarkItemResultMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BenchmarkItemResult.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BenchmarkItemResultMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BenchmarkItemResultMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BenchmarkItemResultMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BenchmarkItemResultMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BenchmarkItemResultMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BenchmarkItemResultMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *BenchmarkItemResultMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *BenchmarkItemResultMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *BenchmarkItemResultMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetBenchmarkID sets the "benchmark_id" field.
+func (m *BenchmarkItemResultMutation) SetBenchmarkID(i int) {
+	m.benchmark = &i
+}
+
+// BenchmarkID returns the value of the "benchmark_id" field in the mutation.
+func (m *BenchmarkItemResultMutation) BenchmarkID() (r int, exists bool) {
+	v := m.benchmark
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBenchmarkID returns the old "benchmark_id" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldBenchmarkID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBenchmarkID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBenchmarkID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBenchmarkID: %w", err)
+	}
+	return oldValue.BenchmarkID, nil
+}
+
+// ResetBenchmarkID resets all changes to the "benchmark_id" field.
+func (m *BenchmarkItemResultMutation) ResetBenchmarkID() {
+	m.benchmark = nil
+}
+
+// SetModel sets the "model" field.
+func (m *BenchmarkItemResultMutation) SetModel(s string) {
+	m.model = &s
+}
+
+// Model returns the value of the "model" field in the mutation.
+func (m *BenchmarkItemResultMutation) Model() (r string, exists bool) {
+	v := m.model
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModel returns the old "model" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldModel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModel: %w", err)
+	}
+	return oldValue.Model, nil
+}
+
+// ResetModel resets all changes to the "model" field.
+func (m *BenchmarkItemResultMutation) ResetModel() {
+	m.model = nil
+}
+
+// SetItem sets the "item" field.
+func (m *BenchmarkItemResultMutation) SetItem(i int) {
+	m.item = &i
+	m.additem = nil
+}
+
+// Item returns the value of the "item" field in the mutation.
+func (m *BenchmarkItemResultMutation) Item() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItem returns the old "item" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldItem(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItem: %w", err)
+	}
+	return oldValue.Item, nil
+}
+
+// AddItem adds i to the "item" field.
+func (m *BenchmarkItemResultMutation) AddItem(i int) {
+	if m.additem != nil {
+		*m.additem += i
+	} else {
+		m.additem = &i
+	}
+}
+
+// AddedItem returns the value that was added to the "item" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedItem() (r int, exists bool) {
+	v := m.additem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetItem resets all changes to the "item" field.
+func (m *BenchmarkItemResultMutation) ResetItem() {
+	m.item = nil
+	m.additem = nil
+}
+
+// SetOutput sets the "output" field.
+func (m *BenchmarkItemResultMutation) SetOutput(s string) {
+	m.output = &s
+}
+
+// Output returns the value of the "output" field in the mutation.
+func (m *BenchmarkItemResultMutation) Output() (r string, exists bool) {
+	v := m.output
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutput returns the old "output" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldOutput(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutput is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutput requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutput: %w", err)
+	}
+	return oldValue.Output, nil
+}
+
+// ResetOutput resets all changes to the "output" field.
+func (m *BenchmarkItemResultMutation) ResetOutput() {
+	m.output = nil
+}
+
+// SetPassed sets the "passed" field.
+func (m *BenchmarkItemResultMutation) SetPassed(b bool) {
+	m.passed = &b
+}
+
+// Passed returns the value of the "passed" field in the mutation.
+func (m *BenchmarkItemResultMutation) Passed() (r bool, exists bool) {
+	v := m.passed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassed returns the old "passed" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldPassed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassed: %w", err)
+	}
+	return oldValue.Passed, nil
+}
+
+// ResetPassed resets all changes to the "passed" field.
+func (m *BenchmarkItemResultMutation) ResetPassed() {
+	m.passed = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *BenchmarkItemResultMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *BenchmarkItemResultMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *BenchmarkItemResultMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetError sets the "error" field.
+func (m *BenchmarkItemResultMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *BenchmarkItemResultMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *BenchmarkItemResultMutation) ResetError() {
+	m.error = nil
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (m *BenchmarkItemResultMutation) SetLatencyMs(f float64) {
+	m.latency_ms = &f
+	m.addlatency_ms = nil
+}
+
+// LatencyMs returns the value of the "latency_ms" field in the mutation.
+func (m *BenchmarkItemResultMutation) LatencyMs() (r float64, exists bool) {
+	v := m.latency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatencyMs returns the old "latency_ms" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldLatencyMs(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatencyMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatencyMs: %w", err)
+	}
+	return oldValue.LatencyMs, nil
+}
+
+// AddLatencyMs adds f to the "latency_ms" field.
+func (m *BenchmarkItemResultMutation) AddLatencyMs(f float64) {
+	if m.addlatency_ms != nil {
+		*m.addlatency_ms += f
+	} else {
+		m.addlatency_ms = &f
+	}
+}
+
+// AddedLatencyMs returns the value that was added to the "latency_ms" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedLatencyMs() (r float64, exists bool) {
+	v := m.addlatency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLatencyMs resets all changes to the "latency_ms" field.
+func (m *BenchmarkItemResultMutation) ResetLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+}
+
+// SetTtftMs sets the "ttft_ms" field.
+func (m *BenchmarkItemResultMutation) SetTtftMs(f float64) {
+	m.ttft_ms = &f
+	m.addttft_ms = nil
+}
+
+// TtftMs returns the value of the "ttft_ms" field in the mutation.
+func (m *BenchmarkItemResultMutation) TtftMs() (r float64, exists bool) {
+	v := m.ttft_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTtftMs returns the old "ttft_ms" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldTtftMs(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTtftMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTtftMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTtftMs: %w", err)
+	}
+	return oldValue.TtftMs, nil
+}
+
+// AddTtftMs adds f to the "ttft_ms" field.
+func (m *BenchmarkItemResultMutation) AddTtftMs(f float64) {
+	if m.addttft_ms != nil {
+		*m.addttft_ms += f
+	} else {
+		m.addttft_ms = &f
+	}
+}
+
+// AddedTtftMs returns the value that was added to the "ttft_ms" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedTtftMs() (r float64, exists bool) {
+	v := m.addttft_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTtftMs resets all changes to the "ttft_ms" field.
+func (m *BenchmarkItemResultMutation) ResetTtftMs() {
+	m.ttft_ms = nil
+	m.addttft_ms = nil
+}
+
+// SetInputTokens sets the "input_tokens" field.
+func (m *BenchmarkItemResultMutation) SetInputTokens(i int64) {
+	m.input_tokens = &i
+	m.addinput_tokens = nil
+}
+
+// InputTokens returns the value of the "input_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) InputTokens() (r int64, exists bool) {
+	v := m.input_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInputTokens returns the old "input_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldInputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInputTokens: %w", err)
+	}
+	return oldValue.InputTokens, nil
+}
+
+// AddInputTokens adds i to the "input_tokens" field.
+func (m *BenchmarkItemResultMutation) AddInputTokens(i int64) {
+	if m.addinput_tokens != nil {
+		*m.addinput_tokens += i
+	} else {
+		m.addinput_tokens = &i
+	}
+}
+
+// AddedInputTokens returns the value that was added to the "input_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedInputTokens() (r int64, exists bool) {
+	v := m.addinput_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetInputTokens resets all changes to the "input_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetInputTokens() {
+	m.input_tokens = nil
+	m.addinput_tokens = nil
+}
+
+// SetOutputTokens sets the "output_tokens" field.
+func (m *BenchmarkItemResultMutation) SetOutputTokens(i int64) {
+	m.output_tokens = &i
+	m.addoutput_tokens = nil
+}
+
+// OutputTokens returns the value of the "output_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) OutputTokens() (r int64, exists bool) {
+	v := m.output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutputTokens returns the old "output_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldOutputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutputTokens: %w", err)
+	}
+	return oldValue.OutputTokens, nil
+}
+
+// AddOutputTokens adds i to the "output_tokens" field.
+func (m *BenchmarkItemResultMutation) AddOutputTokens(i int64) {
+	if m.addoutput_tokens != nil {
+		*m.addoutput_tokens += i
+	} else {
+		m.addoutput_tokens = &i
+	}
+}
+
+// AddedOutputTokens returns the value that was added to the "output_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedOutputTokens() (r int64, exists bool) {
+	v := m.addoutput_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOutputTokens resets all changes to the "output_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetOutputTokens() {
+	m.output_tokens = nil
+	m.addoutput_tokens = nil
+}
+
+// SetCachedTokens sets the "cached_tokens" field.
+func (m *BenchmarkItemResultMutation) SetCachedTokens(i int64) {
+	m.cached_tokens = &i
+	m.addcached_tokens = nil
+}
+
+// CachedTokens returns the value of the "cached_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) CachedTokens() (r int64, exists bool) {
+	v := m.cached_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCachedTokens returns the old "cached_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldCachedTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCachedTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCachedTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCachedTokens: %w", err)
+	}
+	return oldValue.CachedTokens, nil
+}
+
+// AddCachedTokens adds i to the "cached_tokens" field.
+func (m *BenchmarkItemResultMutation) AddCachedTokens(i int64) {
+	if m.addcached_tokens != nil {
+		*m.addcached_tokens += i
+	} else {
+		m.addcached_tokens = &i
+	}
+}
+
+// AddedCachedTokens returns the value that was added to the "cached_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedCachedTokens() (r int64, exists bool) {
+	v := m.addcached_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCachedTokens resets all changes to the "cached_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetCachedTokens() {
+	m.cached_tokens = nil
+	m.addcached_tokens = nil
+}
+
+// SetReasoningTokens sets the "reasoning_tokens" field.
+func (m *BenchmarkItemResultMutation) SetReasoningTokens(i int64) {
+	m.reasoning_tokens = &i
+	m.addreasoning_tokens = nil
+}
+
+// ReasoningTokens returns the value of the "reasoning_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) ReasoningTokens() (r int64, exists bool) {
+	v := m.reasoning_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReasoningTokens returns the old "reasoning_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldReasoningTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReasoningTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReasoningTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReasoningTokens: %w", err)
+	}
+	return oldValue.ReasoningTokens, nil
+}
+
+// AddReasoningTokens adds i to the "reasoning_tokens" field.
+func (m *BenchmarkItemResultMutation) AddReasoningTokens(i int64) {
+	if m.addreasoning_tokens != nil {
+		*m.addreasoning_tokens += i
+	} else {
+		m.addreasoning_tokens = &i
+	}
+}
+
+// AddedReasoningTokens returns the value that was added to the "reasoning_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedReasoningTokens() (r int64, exists bool) {
+	v := m.addreasoning_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReasoningTokens resets all changes to the "reasoning_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetReasoningTokens() {
+	m.reasoning_tokens = nil
+	m.addreasoning_tokens = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *BenchmarkItemResultMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[benchmarkitemresult.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *BenchmarkItemResultMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *BenchmarkItemResultMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *BenchmarkItemResultMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearBenchmark clears the "benchmark" edge to the Benchmark entity.
+func (m *BenchmarkItemResultMutation) ClearBenchmark() {
+	m.clearedbenchmark = true
+	m.clearedFields[benchmarkitemresult.FieldBenchmarkID] = struct{}{}
+}
+
+// BenchmarkCleared reports if the "benchmark" edge to the Benchmark entity was cleared.
+func (m *BenchmarkItemResultMutation) BenchmarkCleared() bool {
+	return m.clearedbenchmark
+}
+
+// BenchmarkIDs returns the "benchmark" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BenchmarkID instead. It exists only for internal usage by the builders.
+func (m *BenchmarkItemResultMutation) BenchmarkIDs() (ids []int) {
+	if id := m.benchmark; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBenchmark resets all changes to the "benchmark" edge.
+func (m *BenchmarkItemResultMutation) ResetBenchmark() {
+	m.benchmark = nil
+	m.clearedbenchmark = false
+}
+
+// Where appends a list predicates to the BenchmarkItemResultMutation builder.
+func (m *BenchmarkItemResultMutation) Where(ps ...predicate.BenchmarkItemResult) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BenchmarkItemResultMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BenchmarkItemResultMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BenchmarkItemResult, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BenchmarkItemResultMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BenchmarkItemResultMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BenchmarkItemResult).
+func (m *BenchmarkItemResultMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BenchmarkItemResultMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.created_at != nil {
+		fields = append(fields, benchmarkitemresult.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, benchmarkitemresult.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, benchmarkitemresult.FieldOwnerID)
+	}
+	if m.benchmark != nil {
+		fields = append(fields, benchmarkitemresult.FieldBenchmarkID)
+	}
+	if m.model != nil {
+		fields = append(fields, benchmarkitemresult.FieldModel)
+	}
+	if m.item != nil {
+		fields = append(fields, benchmarkitemresult.FieldItem)
+	}
+	if m.output != nil {
+		fields = append(fields, benchmarkitemresult.FieldOutput)
+	}
+	if m.passed != nil {
+		fields = append(fields, benchmarkitemresult.FieldPassed)
+	}
+	if m.reason != nil {
+		fields = append(fields, benchmarkitemresult.FieldReason)
+	}
+	if m.error != nil {
+		fields = append(fields, benchmarkitemresult.FieldError)
+	}
+	if m.latency_ms != nil {
+		fields = append(fields, benchmarkitemresult.FieldLatencyMs)
+	}
+	if m.ttft_ms != nil {
+		fields = append(fields, benchmarkitemresult.FieldTtftMs)
+	}
+	if m.input_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldInputTokens)
+	}
+	if m.output_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldOutputTokens)
+	}
+	if m.cached_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldCachedTokens)
+	}
+	if m.reasoning_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldReasoningTokens)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BenchmarkItemResultMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case benchmarkitemresult.FieldCreatedAt:
+		return m.CreatedAt()
+	case benchmarkitemresult.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case benchmarkitemresult.FieldOwnerID:
+		return m.OwnerID()
+	case benchmarkitemresult.FieldBenchmarkID:
+		return m.BenchmarkID()
+	case benchmarkitemresult.FieldModel:
+		return m.Model()
+	case benchmarkitemresult.FieldItem:
+		return m.Item()
+	case benchmarkitemresult.FieldOutput:
+		return m.Output()
+	case benchmarkitemresult.FieldPassed:
+		return m.Passed()
+	case benchmarkitemresult.FieldReason:
+		return m.Reason()
+	case benchmarkitemresult.FieldError:
+		return m.Error()
+	case benchmarkitemresult.FieldLatencyMs:
+		return m.LatencyMs()
+	case benchmarkitemresult.FieldTtftMs:
+		return m.TtftMs()
+	case benchmarkitemresult.FieldInputTokens:
+		return m.InputTokens()
+	case benchmarkitemresult.FieldOutputTokens:
+		return m.OutputTokens()
+	case benchmarkitemresult.FieldCachedTokens:
+		return m.CachedTokens()
+	case benchmarkitemresult.FieldReasoningTokens:
+		return m.ReasoningTokens()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BenchmarkItemResultMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case benchmarkitemresult.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case benchmarkitemresult.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case benchmarkitemresult.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case benchmarkitemresult.FieldBenchmarkID:
+		return m.OldBenchmarkID(ctx)
+	case benchmarkitemresult.FieldModel:
+		return m.OldModel(ctx)
+	case benchmarkitemresult.FieldItem:
+		return m.OldItem(ctx)
+	case benchmarkitemresult.FieldOutput:
+		return m.OldOutput(ctx)
+	case benchmarkitemresult.FieldPassed:
+		return m.OldPassed(ctx)
+	case benchmarkitemresult.FieldReason:
+		return m.OldReason(ctx)
+	case benchmarkitemresult.FieldError:
+		return m.OldError(ctx)
+	case benchmarkitemresult.FieldLatencyMs:
+		return m.OldLatencyMs(ctx)
+	case benchmarkitemresult.FieldTtftMs:
+		return m.OldTtftMs(ctx)
+	case benchmarkitemresult.FieldInputTokens:
+		return m.OldInputTokens(ctx)
+	case benchmarkitemresult.FieldOutputTokens:
+		return m.OldOutputTokens(ctx)
+	case benchmarkitemresult.FieldCachedTokens:
+		return m.OldCachedTokens(ctx)
+	case benchmarkitemresult.FieldReasoningTokens:
+		return m.OldReasoningTokens(ctx)
+	}
+	return nil, fmt.Errorf("unknown BenchmarkItemResult field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BenchmarkItemResultMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case benchmarkitemresult.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case benchmarkitemresult.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case benchmarkitemresult.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case benchmarkitemresult.FieldBenchmarkID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBenchmarkID(v)
+		return nil
+	case benchmarkitemresult.FieldModel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModel(v)
+		return nil
+	case benchmarkitemresult.FieldItem:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItem(v)
+		return nil
+	case benchmarkitemresult.FieldOutput:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutput(v)
+		return nil
+	case benchmarkitemresult.FieldPassed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassed(v)
+		return nil
+	case benchmarkitemresult.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case benchmarkitemresult.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case benchmarkitemresult.FieldLatencyMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatencyMs(v)
+		return nil
+	case benchmarkitemresult.FieldTtftMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTtftMs(v)
+		return nil
+	case benchmarkitemresult.FieldInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldCachedTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCachedTokens(v)
+		return nil
+	case benchmarkitemresult.FieldReasoningTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReasoningTokens(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkItemResult field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BenchmarkItemResultMutation) AddedFields() []string {
+	var fields []string
+	if m.additem != nil {
+		fields = append(fields, benchmarkitemresult.FieldItem)
+	}
+	if m.addlatency_ms != nil {
+		fields = append(fields, benchmarkitemresult.FieldLatencyMs)
+	}
+	if m.addttft_ms != nil {
+		fields = append(fields, benchmarkitemresult.FieldTtftMs)
+	}
+	if m.addinput_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldInputTokens)
+	}
+	if m.addoutput_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldOutputTokens)
+	}
+	if m.addcached_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldCachedTokens)
+	}
+	if m.addreasoning_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldReasoningTokens)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BenchmarkItemResultMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case benchmarkitemresult.FieldItem:
+		return m.AddedItem()
+	case benchmarkitemresult.FieldLatencyMs:
+		return m.AddedLatencyMs()
+	case benchmarkitemresult.FieldTtftMs:
+		return m.AddedTtftMs()
+	case benchmarkitemresult.FieldInputTokens:
+		return m.AddedInputTokens()
+	case benchmarkitemresult.FieldOutputTokens:
+		return m.AddedOutputTokens()
+	case benchmarkitemresult.FieldCachedTokens:
+		return m.AddedCachedTokens()
+	case benchmarkitemresult.FieldReasoningTokens:
+		return m.AddedReasoningTokens()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BenchmarkItemResultMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case benchmarkitemresult.FieldItem:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddItem(v)
+		return nil
+	case benchmarkitemresult.FieldLatencyMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatencyMs(v)
+		return nil
+	case benchmarkitemresult.FieldTtftMs:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTtftMs(v)
+		return nil
+	case benchmarkitemresult.FieldInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddInputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOutputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldCachedTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCachedTokens(v)
+		return nil
+	case benchmarkitemresult.FieldReasoningTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReasoningTokens(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkItemResult numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BenchmarkItemResultMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BenchmarkItemResultMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BenchmarkItemResultMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown BenchmarkItemResult nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BenchmarkItemResultMutation) ResetField(name string) error {
+	switch name {
+	case benchmarkitemresult.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case benchmarkitemresult.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case benchmarkitemresult.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case benchmarkitemresult.FieldBenchmarkID:
+		m.ResetBenchmarkID()
+		return nil
+	case benchmarkitemresult.FieldModel:
+		m.ResetModel()
+		return nil
+	case benchmarkitemresult.FieldItem:
+		m.ResetItem()
+		return nil
+	case benchmarkitemresult.FieldOutput:
+		m.ResetOutput()
+		return nil
+	case benchmarkitemresult.FieldPassed:
+		m.ResetPassed()
+		return nil
+	case benchmarkitemresult.FieldReason:
+		m.ResetReason()
+		return nil
+	case benchmarkitemresult.FieldError:
+		m.ResetError()
+		return nil
+	case benchmarkitemresult.FieldLatencyMs:
+		m.ResetLatencyMs()
+		return nil
+	case benchmarkitemresult.FieldTtftMs:
+		m.ResetTtftMs()
+		return nil
+	case benchmarkitemresult.FieldInputTokens:
+		m.ResetInputTokens()
+		return nil
+	case benchmarkitemresult.FieldOutputTokens:
+		m.ResetOutputTokens()
+		return nil
+	case benchmarkitemresult.FieldCachedTokens:
+		m.ResetCachedTokens()
+		return nil
+	case benchmarkitemresult.FieldReasoningTokens:
+		m.ResetReasoningTokens()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkItemResult field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BenchmarkItemResultMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, benchmarkitemresult.EdgeOwner)
+	}
+	if m.benchmark != nil {
+		edges = append(edges, benchmarkitemresult.EdgeBenchmark)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BenchmarkItemResultMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case benchmarkitemresult.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case benchmarkitemresult.EdgeBenchmark:
+		if id := m.benchmark; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BenchmarkItemResultMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BenchmarkItemResultMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BenchmarkItemResultMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, benchmarkitemresult.EdgeOwner)
+	}
+	if m.clearedbenchmark {
+		edges = append(edges, benchmarkitemresult.EdgeBenchmark)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BenchmarkItemResultMutation) EdgeCleared(name string) bool {
+	switch name {
+	case benchmarkitemresult.EdgeOwner:
+		return m.clearedowner
+	case benchmarkitemresult.EdgeBenchmark:
+		return m.clearedbenchmark
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BenchmarkItemResultMutation) ClearEdge(name string) error {
+	switch name {
+	case benchmarkitemresult.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case benchmarkitemresult.EdgeBenchmark:
+		m.ClearBenchmark()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkItemResult unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BenchmarkItemResultMutation) ResetEdge(name string) error {
+	switch name {
+	case benchmarkitemresult.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case benchmarkitemresult.EdgeBenchmark:
+		m.ResetBenchmark()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkItemResult edge %s", name)
 }
 
 // ComplianceProfileMutation represents an operation that mutates the ComplianceProfile nodes in the graph.
@@ -8604,6 +10302,9 @@ type UserMutation struct {
 	explanations                   map[int]struct{}
 	removedexplanations            map[int]struct{}
 	clearedexplanations            bool
+	benchmark_item_results         map[int]struct{}
+	removedbenchmark_item_results  map[int]struct{}
+	clearedbenchmark_item_results  bool
 	experiment_observations        map[int]struct{}
 	removedexperiment_observations map[int]struct{}
 	clearedexperiment_observations bool
@@ -9360,6 +11061,60 @@ func (m *UserMutation) ResetExplanations() {
 	m.removedexplanations = nil
 }
 
+// AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by ids.
+func (m *UserMutation) AddBenchmarkItemResultIDs(ids ...int) {
+	if m.benchmark_item_results == nil {
+		m.benchmark_item_results = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.benchmark_item_results[ids[i]] = struct{}{}
+	}
+}
+
+// ClearBenchmarkItemResults clears the "benchmark_item_results" edge to the BenchmarkItemResult entity.
+func (m *UserMutation) ClearBenchmarkItemResults() {
+	m.clearedbenchmark_item_results = true
+}
+
+// BenchmarkItemResultsCleared reports if the "benchmark_item_results" edge to the BenchmarkItemResult entity was cleared.
+func (m *UserMutation) BenchmarkItemResultsCleared() bool {
+	return m.clearedbenchmark_item_results
+}
+
+// RemoveBenchmarkItemResultIDs removes the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
+func (m *UserMutation) RemoveBenchmarkItemResultIDs(ids ...int) {
+	if m.removedbenchmark_item_results == nil {
+		m.removedbenchmark_item_results = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.benchmark_item_results, ids[i])
+		m.removedbenchmark_item_results[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedBenchmarkItemResults returns the removed IDs of the "benchmark_item_results" edge to the BenchmarkItemResult entity.
+func (m *UserMutation) RemovedBenchmarkItemResultsIDs() (ids []int) {
+	for id := range m.removedbenchmark_item_results {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// BenchmarkItemResultsIDs returns the "benchmark_item_results" edge IDs in the mutation.
+func (m *UserMutation) BenchmarkItemResultsIDs() (ids []int) {
+	for id := range m.benchmark_item_results {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetBenchmarkItemResults resets all changes to the "benchmark_item_results" edge.
+func (m *UserMutation) ResetBenchmarkItemResults() {
+	m.benchmark_item_results = nil
+	m.clearedbenchmark_item_results = false
+	m.removedbenchmark_item_results = nil
+}
+
 // AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by ids.
 func (m *UserMutation) AddExperimentObservationIDs(ids ...int) {
 	if m.experiment_observations == nil {
@@ -9664,7 +11419,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -9685,6 +11440,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.explanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.benchmark_item_results != nil {
+		edges = append(edges, user.EdgeBenchmarkItemResults)
 	}
 	if m.experiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
@@ -9738,6 +11496,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeBenchmarkItemResults:
+		ids := make([]ent.Value, 0, len(m.benchmark_item_results))
+		for id := range m.benchmark_item_results {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeExperimentObservations:
 		ids := make([]ent.Value, 0, len(m.experiment_observations))
 		for id := range m.experiment_observations {
@@ -9750,7 +11514,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -9771,6 +11535,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedexplanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.removedbenchmark_item_results != nil {
+		edges = append(edges, user.EdgeBenchmarkItemResults)
 	}
 	if m.removedexperiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
@@ -9824,6 +11591,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeBenchmarkItemResults:
+		ids := make([]ent.Value, 0, len(m.removedbenchmark_item_results))
+		for id := range m.removedbenchmark_item_results {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeExperimentObservations:
 		ids := make([]ent.Value, 0, len(m.removedexperiment_observations))
 		for id := range m.removedexperiment_observations {
@@ -9836,7 +11609,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -9857,6 +11630,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedexplanations {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.clearedbenchmark_item_results {
+		edges = append(edges, user.EdgeBenchmarkItemResults)
 	}
 	if m.clearedexperiment_observations {
 		edges = append(edges, user.EdgeExperimentObservations)
@@ -9882,6 +11658,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.cleareddeployments
 	case user.EdgeExplanations:
 		return m.clearedexplanations
+	case user.EdgeBenchmarkItemResults:
+		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
 		return m.clearedexperiment_observations
 	}
@@ -9920,6 +11698,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeExplanations:
 		m.ResetExplanations()
+		return nil
+	case user.EdgeBenchmarkItemResults:
+		m.ResetBenchmarkItemResults()
 		return nil
 	case user.EdgeExperimentObservations:
 		m.ResetExperimentObservations()

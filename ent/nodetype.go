@@ -6,6 +6,7 @@ package ent
 // a row's id tells its type, so GraphQL ids can name the type and node(id:) finds the table.
 var NodeTypeStarts = map[string]int{
 	"Benchmark":             0,
+	"BenchmarkItemResult":   38654705664,
 	"ComplianceProfile":     4294967296,
 	"Deployment":            8589934592,
 	"Experiment":            12884901888,

@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Benchmark is the client for interacting with the Benchmark builders.
 	Benchmark *BenchmarkClient
+	// BenchmarkItemResult is the client for interacting with the BenchmarkItemResult builders.
+	BenchmarkItemResult *BenchmarkItemResultClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
 	// Deployment is the client for interacting with the Deployment builders.
@@ -164,6 +166,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Benchmark = NewBenchmarkClient(tx.config)
+	tx.BenchmarkItemResult = NewBenchmarkItemResultClient(tx.config)
 	tx.ComplianceProfile = NewComplianceProfileClient(tx.config)
 	tx.Deployment = NewDeploymentClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)

@@ -54,11 +54,13 @@ type UserEdges struct {
 	Deployments []*Deployment `json:"deployments,omitempty"`
 	// Explanations holds the value of the explanations edge.
 	Explanations []*Explanation `json:"explanations,omitempty"`
+	// BenchmarkItemResults holds the value of the benchmark_item_results edge.
+	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
 	ExperimentObservations []*ExperimentObservation `json:"experiment_observations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
@@ -69,6 +71,7 @@ type UserEdges struct {
 	namedExperiments            map[string][]*Experiment
 	namedDeployments            map[string][]*Deployment
 	namedExplanations           map[string][]*Explanation
+	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
 }
 
@@ -135,10 +138,19 @@ func (e UserEdges) ExplanationsOrErr() ([]*Explanation, error) {
 	return nil, &NotLoadedError{edge: "explanations"}
 }
 
+// BenchmarkItemResultsOrErr returns the BenchmarkItemResults value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
+	if e.loadedTypes[7] {
+		return e.BenchmarkItemResults, nil
+	}
+	return nil, &NotLoadedError{edge: "benchmark_item_results"}
+}
+
 // ExperimentObservationsOrErr returns the ExperimentObservations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.ExperimentObservations, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_observations"}
@@ -264,6 +276,11 @@ func (_m *User) QueryDeployments() *DeploymentQuery {
 // QueryExplanations queries the "explanations" edge of the User entity.
 func (_m *User) QueryExplanations() *ExplanationQuery {
 	return NewUserClient(_m.config).QueryExplanations(_m)
+}
+
+// QueryBenchmarkItemResults queries the "benchmark_item_results" edge of the User entity.
+func (_m *User) QueryBenchmarkItemResults() *BenchmarkItemResultQuery {
+	return NewUserClient(_m.config).QueryBenchmarkItemResults(_m)
 }
 
 // QueryExperimentObservations queries the "experiment_observations" edge of the User entity.
@@ -482,6 +499,30 @@ func (_m *User) appendNamedExplanations(name string, edges ...*Explanation) {
 		_m.Edges.namedExplanations[name] = []*Explanation{}
 	} else {
 		_m.Edges.namedExplanations[name] = append(_m.Edges.namedExplanations[name], edges...)
+	}
+}
+
+// NamedBenchmarkItemResults returns the BenchmarkItemResults named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedBenchmarkItemResults(name string) ([]*BenchmarkItemResult, error) {
+	if _m.Edges.namedBenchmarkItemResults == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedBenchmarkItemResults[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedBenchmarkItemResults(name string, edges ...*BenchmarkItemResult) {
+	if _m.Edges.namedBenchmarkItemResults == nil {
+		_m.Edges.namedBenchmarkItemResults = make(map[string][]*BenchmarkItemResult)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedBenchmarkItemResults[name] = []*BenchmarkItemResult{}
+	} else {
+		_m.Edges.namedBenchmarkItemResults[name] = append(_m.Edges.namedBenchmarkItemResults[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -216,6 +217,21 @@ func (_c *UserCreate) AddExplanations(v ...*Explanation) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddExplanationIDs(ids...)
+}
+
+// AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_c *UserCreate) AddBenchmarkItemResultIDs(ids ...int) *UserCreate {
+	_c.mutation.AddBenchmarkItemResultIDs(ids...)
+	return _c
+}
+
+// AddBenchmarkItemResults adds the "benchmark_item_results" edges to the BenchmarkItemResult entity.
+func (_c *UserCreate) AddBenchmarkItemResults(v ...*BenchmarkItemResult) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddBenchmarkItemResultIDs(ids...)
 }
 
 // AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
@@ -497,6 +513,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.BenchmarkItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

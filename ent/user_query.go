@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -39,6 +40,7 @@ type UserQuery struct {
 	withExperiments                 *ExperimentQuery
 	withDeployments                 *DeploymentQuery
 	withExplanations                *ExplanationQuery
+	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
 	modifiers                       []func(*sql.Selector)
 	loadTotal                       []func(context.Context, []*User) error
@@ -49,6 +51,7 @@ type UserQuery struct {
 	withNamedExperiments            map[string]*ExperimentQuery
 	withNamedDeployments            map[string]*DeploymentQuery
 	withNamedExplanations           map[string]*ExplanationQuery
+	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -233,6 +236,28 @@ func (_q *UserQuery) QueryExplanations() *ExplanationQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(explanation.Table, explanation.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.ExplanationsTable, user.ExplanationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBenchmarkItemResults chains the current query on the "benchmark_item_results" edge.
+func (_q *UserQuery) QueryBenchmarkItemResults() *BenchmarkItemResultQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.BenchmarkItemResultsTable, user.BenchmarkItemResultsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -461,6 +486,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withExperiments:            _q.withExperiments.Clone(),
 		withDeployments:            _q.withDeployments.Clone(),
 		withExplanations:           _q.withExplanations.Clone(),
+		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
@@ -542,6 +568,17 @@ func (_q *UserQuery) WithExplanations(opts ...func(*ExplanationQuery)) *UserQuer
 		opt(query)
 	}
 	_q.withExplanations = query
+	return _q
+}
+
+// WithBenchmarkItemResults tells the query-builder to eager-load the nodes that are connected to
+// the "benchmark_item_results" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithBenchmarkItemResults(opts ...func(*BenchmarkItemResultQuery)) *UserQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBenchmarkItemResults = query
 	return _q
 }
 
@@ -640,7 +677,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -648,6 +685,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withExperiments != nil,
 			_q.withDeployments != nil,
 			_q.withExplanations != nil,
+			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
 		}
 	)
@@ -723,6 +761,15 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withBenchmarkItemResults; query != nil {
+		if err := _q.loadBenchmarkItemResults(ctx, query, nodes,
+			func(n *User) { n.Edges.BenchmarkItemResults = []*BenchmarkItemResult{} },
+			func(n *User, e *BenchmarkItemResult) {
+				n.Edges.BenchmarkItemResults = append(n.Edges.BenchmarkItemResults, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withExperimentObservations; query != nil {
 		if err := _q.loadExperimentObservations(ctx, query, nodes,
 			func(n *User) { n.Edges.ExperimentObservations = []*ExperimentObservation{} },
@@ -778,6 +825,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadExplanations(ctx, query, nodes,
 			func(n *User) { n.appendNamedExplanations(name) },
 			func(n *User, e *Explanation) { n.appendNamedExplanations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedBenchmarkItemResults {
+		if err := _q.loadBenchmarkItemResults(ctx, query, nodes,
+			func(n *User) { n.appendNamedBenchmarkItemResults(name) },
+			func(n *User, e *BenchmarkItemResult) { n.appendNamedBenchmarkItemResults(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1006,6 +1060,36 @@ func (_q *UserQuery) loadExplanations(ctx context.Context, query *ExplanationQue
 	}
 	return nil
 }
+func (_q *UserQuery) loadBenchmarkItemResults(ctx context.Context, query *BenchmarkItemResultQuery, nodes []*User, init func(*User), assign func(*User, *BenchmarkItemResult)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(benchmarkitemresult.FieldOwnerID)
+	}
+	query.Where(predicate.BenchmarkItemResult(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.BenchmarkItemResultsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *UserQuery) loadExperimentObservations(ctx context.Context, query *ExperimentObservationQuery, nodes []*User, init func(*User), assign func(*User, *ExperimentObservation)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*User)
@@ -1216,6 +1300,20 @@ func (_q *UserQuery) WithNamedExplanations(name string, opts ...func(*Explanatio
 		_q.withNamedExplanations = make(map[string]*ExplanationQuery)
 	}
 	_q.withNamedExplanations[name] = query
+	return _q
+}
+
+// WithNamedBenchmarkItemResults tells the query-builder to eager-load the nodes that are connected to the "benchmark_item_results"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedBenchmarkItemResults(name string, opts ...func(*BenchmarkItemResultQuery)) *UserQuery {
+	query := (&BenchmarkItemResultClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedBenchmarkItemResults == nil {
+		_q.withNamedBenchmarkItemResults = make(map[string]*BenchmarkItemResultQuery)
+	}
+	_q.withNamedBenchmarkItemResults[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -225,6 +226,21 @@ func (_u *UserUpdate) AddExplanations(v ...*Explanation) *UserUpdate {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_u *UserUpdate) AddBenchmarkItemResultIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddBenchmarkItemResultIDs(ids...)
+	return _u
+}
+
+// AddBenchmarkItemResults adds the "benchmark_item_results" edges to the BenchmarkItemResult entity.
+func (_u *UserUpdate) AddBenchmarkItemResults(v ...*BenchmarkItemResult) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddBenchmarkItemResultIDs(ids...)
+}
+
 // AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
 func (_u *UserUpdate) AddExperimentObservationIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddExperimentObservationIDs(ids...)
@@ -390,6 +406,27 @@ func (_u *UserUpdate) RemoveExplanations(v ...*Explanation) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
+func (_u *UserUpdate) ClearBenchmarkItemResults() *UserUpdate {
+	_u.mutation.ClearBenchmarkItemResults()
+	return _u
+}
+
+// RemoveBenchmarkItemResultIDs removes the "benchmark_item_results" edge to BenchmarkItemResult entities by IDs.
+func (_u *UserUpdate) RemoveBenchmarkItemResultIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveBenchmarkItemResultIDs(ids...)
+	return _u
+}
+
+// RemoveBenchmarkItemResults removes "benchmark_item_results" edges to BenchmarkItemResult entities.
+func (_u *UserUpdate) RemoveBenchmarkItemResults(v ...*BenchmarkItemResult) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveBenchmarkItemResultIDs(ids...)
 }
 
 // ClearExperimentObservations clears all "experiment_observations" edges to the ExperimentObservation entity.
@@ -823,6 +860,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.BenchmarkItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedBenchmarkItemResultsIDs(); len(nodes) > 0 && !_u.mutation.BenchmarkItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BenchmarkItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.ExperimentObservationsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1076,6 +1158,21 @@ func (_u *UserUpdateOne) AddExplanations(v ...*Explanation) *UserUpdateOne {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
+func (_u *UserUpdateOne) AddBenchmarkItemResultIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddBenchmarkItemResultIDs(ids...)
+	return _u
+}
+
+// AddBenchmarkItemResults adds the "benchmark_item_results" edges to the BenchmarkItemResult entity.
+func (_u *UserUpdateOne) AddBenchmarkItemResults(v ...*BenchmarkItemResult) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddBenchmarkItemResultIDs(ids...)
+}
+
 // AddExperimentObservationIDs adds the "experiment_observations" edge to the ExperimentObservation entity by IDs.
 func (_u *UserUpdateOne) AddExperimentObservationIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddExperimentObservationIDs(ids...)
@@ -1241,6 +1338,27 @@ func (_u *UserUpdateOne) RemoveExplanations(v ...*Explanation) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
+func (_u *UserUpdateOne) ClearBenchmarkItemResults() *UserUpdateOne {
+	_u.mutation.ClearBenchmarkItemResults()
+	return _u
+}
+
+// RemoveBenchmarkItemResultIDs removes the "benchmark_item_results" edge to BenchmarkItemResult entities by IDs.
+func (_u *UserUpdateOne) RemoveBenchmarkItemResultIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveBenchmarkItemResultIDs(ids...)
+	return _u
+}
+
+// RemoveBenchmarkItemResults removes "benchmark_item_results" edges to BenchmarkItemResult entities.
+func (_u *UserUpdateOne) RemoveBenchmarkItemResults(v ...*BenchmarkItemResult) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveBenchmarkItemResultIDs(ids...)
 }
 
 // ClearExperimentObservations clears all "experiment_observations" edges to the ExperimentObservation entity.
@@ -1697,6 +1815,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BenchmarkItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedBenchmarkItemResultsIDs(); len(nodes) > 0 && !_u.mutation.BenchmarkItemResultsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BenchmarkItemResultsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkItemResultsTable,
+			Columns: []string{user.BenchmarkItemResultsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"time"
+
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/ops"
@@ -33,3 +35,29 @@ func observation(in gqlmodel.RecordExperimentObservationsInput) ops.Observation 
 	return ops.Observation{IdempotencyKey: in.IdempotencyKey, Variant: in.Variant, Metric: in.Metric,
 		Binary: in.Binary, Continuous: in.Continuous, Values: in.Values}
 }
+
+func benchmarkDraft(in gqlmodel.CreateBenchmarkInput) ops.BenchmarkDraft {
+	d := ops.BenchmarkDraft{Name: &in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens}
+	if in.DatasetFile != nil {
+		d.File, d.Filename = in.DatasetFile.File, in.DatasetFile.Filename
+	}
+	return d
+}
+
+func benchmarkUpdate(in gqlmodel.UpdateBenchmarkInput) ops.BenchmarkDraft {
+	return ops.BenchmarkDraft{Name: in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens}
+}
+
+// values turns gqlgen's list of pointers into values; nil stays nil (the field was not sent).
+func values[T any](ps []*T) []T {
+	if ps == nil {
+		return nil
+	}
+	out := make([]T, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
+}
+
+func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -18,9 +18,14 @@ import (
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/graph/generated"
+	benchmark1 "github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/compliance"
 	pipeline1 "github.com/modelarchitect/architect/internal/pipeline"
 )
+
+func (r *benchmarkResolver) Dataset(ctx context.Context, obj *ent.Benchmark) ([]*benchmark1.Item, error) {
+	return ptrs(obj.Dataset, nil)
+}
 
 func (r *complianceProfileResolver) RiskLevel(ctx context.Context, obj *ent.ComplianceProfile) (compliance.Level, error) {
 	return compliance.Level(obj.RiskLevel), nil
@@ -84,6 +89,10 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 
 func (r *Resolver) Benchmark() generated.BenchmarkResolver { return &benchmarkResolver{r} }
 
+func (r *Resolver) BenchmarkItemResult() generated.BenchmarkItemResultResolver {
+	return &benchmarkItemResultResolver{r}
+}
+
 func (r *Resolver) ComplianceProfile() generated.ComplianceProfileResolver {
 	return &complianceProfileResolver{r}
 }
@@ -101,12 +110,13 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Scenario() generated.ScenarioResolver { return &scenarioResolver{r} }
 
 type (
-	benchmarkResolver         struct{ *Resolver }
-	complianceProfileResolver struct{ *Resolver }
-	deploymentResolver        struct{ *Resolver }
-	experimentResolver        struct{ *Resolver }
-	explanationResolver       struct{ *Resolver }
-	pipelineResolver          struct{ *Resolver }
-	queryResolver             struct{ *Resolver }
-	scenarioResolver          struct{ *Resolver }
+	benchmarkResolver           struct{ *Resolver }
+	benchmarkItemResultResolver struct{ *Resolver }
+	complianceProfileResolver   struct{ *Resolver }
+	deploymentResolver          struct{ *Resolver }
+	experimentResolver          struct{ *Resolver }
+	explanationResolver         struct{ *Resolver }
+	pipelineResolver            struct{ *Resolver }
+	queryResolver               struct{ *Resolver }
+	scenarioResolver            struct{ *Resolver }
 )

@@ -21,6 +21,10 @@ func (r *benchmarkResolver) Progress(ctx context.Context, obj *ent.Benchmark) (f
 	return progress(obj.ProgressDone, obj.ProgressTotal), nil
 }
 
+func (r *benchmarkItemResultResolver) Owner(ctx context.Context, obj *ent.BenchmarkItemResult) (*ent.User, error) {
+	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
+}
+
 func (r *complianceProfileResolver) Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error) {
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }
@@ -65,16 +69,8 @@ func (r *mutationResolver) DeletePipeline(ctx context.Context, id int) (int, err
 	return id, r.ent(ctx).Pipeline.DeleteOneID(id).Exec(ctx)
 }
 
-func (r *mutationResolver) CreateBenchmark(ctx context.Context, input ent.CreateBenchmarkInput) (*ent.Benchmark, error) {
-	return r.ent(ctx).Benchmark.Create().SetInput(input).Save(ctx)
-}
-
-func (r *mutationResolver) UpdateBenchmark(ctx context.Context, id int, input ent.UpdateBenchmarkInput) (*ent.Benchmark, error) {
-	return r.ent(ctx).Benchmark.UpdateOneID(id).SetInput(input).Save(ctx)
-}
-
 func (r *mutationResolver) DeleteBenchmark(ctx context.Context, id int) (int, error) {
-	return id, r.ent(ctx).Benchmark.DeleteOneID(id).Exec(ctx)
+	return r.Ops.DeleteBenchmark(ctx, id)
 }
 
 func (r *mutationResolver) CreateComplianceProfile(ctx context.Context, input ent.CreateComplianceProfileInput) (*ent.ComplianceProfile, error) {

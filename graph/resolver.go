@@ -12,6 +12,7 @@ import (
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -22,6 +23,7 @@ type Resolver struct {
 	Identity *identity.Service
 	Ops      *ops.Service
 	Catalog  *catalog.Catalog
+	Live     *live.Watcher
 }
 
 // NewSchema returns the executable schema with the @hasRole directive wired.

@@ -13,11 +13,13 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/privacy"
 
 	"github.com/modelarchitect/architect/internal/app"
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/observability"
+	"github.com/modelarchitect/architect/internal/seed"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
@@ -28,8 +30,10 @@ const usage = `usage: architect <command> [flags]
 
 commands:
   serve                                          run the GraphQL server (PORT, default 3001)
-  migrate                                        bring the database schema up to date
+  worker                                         run background jobs only (PostgreSQL; serve runs them too unless WORKERS=false)
+  migrate                                        bring the database schema (and River's tables) up to date
   user create --email E --password P [--role R]  create a user (R: FREE, PRO, ENTERPRISE, ADMIN)
+  seed [--users N] [--per-user M] [--seed S]     fill the database with demo data (password: seed-password)
   healthcheck                                    exit 0 when the server on PORT answers /healthz (for containers)
   version                                        print the version
 
@@ -56,6 +60,10 @@ func run(args []string) error {
 		return serve()
 	case "migrate":
 		return migrate()
+	case "worker":
+		return worker()
+	case "seed":
+		return seedDB(args[1:])
 	case "user":
 		return user(args[1:])
 	case "healthcheck":
@@ -91,6 +99,21 @@ func serve() error {
 	return a.Serve(ctx, cfg.ShutdownTimeout)
 }
 
+func worker() error {
+	cfg, log, err := setup()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg.Workers = true
+	a, err := app.New(ctx, cfg, log, app.Options{})
+	if err != nil {
+		return err
+	}
+	return a.Work(ctx, cfg.ShutdownTimeout)
+}
+
 func migrate() error {
 	cfg, log, err := setup()
 	if err != nil {
@@ -101,7 +124,7 @@ func migrate() error {
 		return err
 	}
 	defer db.Close()
-	if err := db.Migrate(context.Background()); err != nil {
+	if err := app.Migrate(context.Background(), db); err != nil {
 		return err
 	}
 	log.Info("schema is up to date", "database", db.Where)
@@ -134,7 +157,7 @@ func user(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer a.DB.Close()
+	defer a.Close(context.WithoutCancel(ctx))
 	u, err := a.Identity.Create(privacy.DecisionContext(ctx, privacy.Allow), *email, *password, *name, r)
 	if err != nil {
 		return err
@@ -156,5 +179,45 @@ func healthcheck(port string) error {
 	if res.StatusCode != http.StatusOK {
 		return fmt.Errorf("/healthz answered %s", res.Status)
 	}
+	return nil
+}
+
+// seedDB fills the database with realistic demo data (internal/seed): --users users, each with --per-user
+// rows of every entity, all with the password seed.Password.
+func seedDB(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	users := fs.Int("users", 100, "users to create")
+	perUser := fs.Int("per-user", 20, "rows of each entity per user")
+	seedValue := fs.Int64("seed", 1, "random seed: the same seed gives the same data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, log, err := setup()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	db, err := app.OpenDB(cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.AutoMigrate {
+		if err := app.Migrate(ctx, db); err != nil {
+			return err
+		}
+	}
+	o := seed.Options{Users: *users, PerUser: *perUser, Seed: *seedValue, Workers: 1,
+		Progress: seed.ProgressBar(os.Stderr, log, "seeding")}
+	if db.Dialect == dialect.Postgres {
+		o.Workers = 2 // SQLite has one writer
+	}
+	start := time.Now()
+	if err := seed.Seed(ctx, db.Client, o); err != nil {
+		return err
+	}
+	log.Info("seeded", "database", db.Where, "users", *users, "per_user", *perUser, "rows", o.Total(),
+		"took", time.Since(start).Round(time.Millisecond).String(), "password", seed.Password)
 	return nil
 }

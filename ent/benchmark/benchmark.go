@@ -32,6 +32,10 @@ const (
 	FieldModels = "models"
 	// FieldDataset holds the string denoting the dataset field in the database.
 	FieldDataset = "dataset"
+	// FieldSystem holds the string denoting the system field in the database.
+	FieldSystem = "system"
+	// FieldMaxOutputTokens holds the string denoting the max_output_tokens field in the database.
+	FieldMaxOutputTokens = "max_output_tokens"
 	// FieldResults holds the string denoting the results field in the database.
 	FieldResults = "results"
 	// FieldProgressDone holds the string denoting the progress_done field in the database.
@@ -46,6 +50,8 @@ const (
 	FieldFinishedAt = "finished_at"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
+	// EdgeItemResults holds the string denoting the item_results edge name in mutations.
+	EdgeItemResults = "item_results"
 	// Table holds the table name of the benchmark in the database.
 	Table = "benchmarks"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -55,6 +61,13 @@ const (
 	OwnerInverseTable = "users"
 	// OwnerColumn is the table column denoting the owner relation/edge.
 	OwnerColumn = "owner_id"
+	// ItemResultsTable is the table that holds the item_results relation/edge.
+	ItemResultsTable = "benchmark_item_results"
+	// ItemResultsInverseTable is the table name for the BenchmarkItemResult entity.
+	// It exists in this package in order to avoid circular dependency with the "benchmarkitemresult" package.
+	ItemResultsInverseTable = "benchmark_item_results"
+	// ItemResultsColumn is the table column denoting the item_results relation/edge.
+	ItemResultsColumn = "benchmark_id"
 )
 
 // Columns holds all SQL columns for benchmark fields.
@@ -67,6 +80,8 @@ var Columns = []string{
 	FieldStatus,
 	FieldModels,
 	FieldDataset,
+	FieldSystem,
+	FieldMaxOutputTokens,
 	FieldResults,
 	FieldProgressDone,
 	FieldProgressTotal,
@@ -101,6 +116,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultSystem holds the default value on creation for the "system" field.
+	DefaultSystem string
+	// DefaultMaxOutputTokens holds the default value on creation for the "max_output_tokens" field.
+	DefaultMaxOutputTokens int
 	// DefaultProgressDone holds the default value on creation for the "progress_done" field.
 	DefaultProgressDone int
 	// DefaultProgressTotal holds the default value on creation for the "progress_total" field.
@@ -169,6 +188,16 @@ func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
 }
 
+// BySystem orders the results by the system field.
+func BySystem(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSystem, opts...).ToFunc()
+}
+
+// ByMaxOutputTokens orders the results by the max_output_tokens field.
+func ByMaxOutputTokens(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxOutputTokens, opts...).ToFunc()
+}
+
 // ByProgressDone orders the results by the progress_done field.
 func ByProgressDone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProgressDone, opts...).ToFunc()
@@ -200,11 +229,32 @@ func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newOwnerStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByItemResultsCount orders the results by item_results count.
+func ByItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newItemResultsStep(), opts...)
+	}
+}
+
+// ByItemResults orders the results by item_results terms.
+func ByItemResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newItemResultsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OwnerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OwnerTable, OwnerColumn),
+	)
+}
+func newItemResultsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ItemResultsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ItemResultsTable, ItemResultsColumn),
 	)
 }
 

@@ -75,6 +75,16 @@ func Name(v string) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldName, v))
 }
 
+// System applies equality check predicate on the "system" field. It's identical to SystemEQ.
+func System(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldSystem, v))
+}
+
+// MaxOutputTokens applies equality check predicate on the "max_output_tokens" field. It's identical to MaxOutputTokensEQ.
+func MaxOutputTokens(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldMaxOutputTokens, v))
+}
+
 // ProgressDone applies equality check predicate on the "progress_done" field. It's identical to ProgressDoneEQ.
 func ProgressDone(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldProgressDone, v))
@@ -283,6 +293,111 @@ func StatusIn(vs ...Status) predicate.Benchmark {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// SystemEQ applies the EQ predicate on the "system" field.
+func SystemEQ(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldSystem, v))
+}
+
+// SystemNEQ applies the NEQ predicate on the "system" field.
+func SystemNEQ(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldSystem, v))
+}
+
+// SystemIn applies the In predicate on the "system" field.
+func SystemIn(vs ...string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldSystem, vs...))
+}
+
+// SystemNotIn applies the NotIn predicate on the "system" field.
+func SystemNotIn(vs ...string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldSystem, vs...))
+}
+
+// SystemGT applies the GT predicate on the "system" field.
+func SystemGT(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldSystem, v))
+}
+
+// SystemGTE applies the GTE predicate on the "system" field.
+func SystemGTE(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldSystem, v))
+}
+
+// SystemLT applies the LT predicate on the "system" field.
+func SystemLT(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldSystem, v))
+}
+
+// SystemLTE applies the LTE predicate on the "system" field.
+func SystemLTE(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldSystem, v))
+}
+
+// SystemContains applies the Contains predicate on the "system" field.
+func SystemContains(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldContains(FieldSystem, v))
+}
+
+// SystemHasPrefix applies the HasPrefix predicate on the "system" field.
+func SystemHasPrefix(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldHasPrefix(FieldSystem, v))
+}
+
+// SystemHasSuffix applies the HasSuffix predicate on the "system" field.
+func SystemHasSuffix(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldHasSuffix(FieldSystem, v))
+}
+
+// SystemEqualFold applies the EqualFold predicate on the "system" field.
+func SystemEqualFold(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEqualFold(FieldSystem, v))
+}
+
+// SystemContainsFold applies the ContainsFold predicate on the "system" field.
+func SystemContainsFold(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldContainsFold(FieldSystem, v))
+}
+
+// MaxOutputTokensEQ applies the EQ predicate on the "max_output_tokens" field.
+func MaxOutputTokensEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldMaxOutputTokens, v))
+}
+
+// MaxOutputTokensNEQ applies the NEQ predicate on the "max_output_tokens" field.
+func MaxOutputTokensNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldMaxOutputTokens, v))
+}
+
+// MaxOutputTokensIn applies the In predicate on the "max_output_tokens" field.
+func MaxOutputTokensIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldMaxOutputTokens, vs...))
+}
+
+// MaxOutputTokensNotIn applies the NotIn predicate on the "max_output_tokens" field.
+func MaxOutputTokensNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldMaxOutputTokens, vs...))
+}
+
+// MaxOutputTokensGT applies the GT predicate on the "max_output_tokens" field.
+func MaxOutputTokensGT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldMaxOutputTokens, v))
+}
+
+// MaxOutputTokensGTE applies the GTE predicate on the "max_output_tokens" field.
+func MaxOutputTokensGTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldMaxOutputTokens, v))
+}
+
+// MaxOutputTokensLT applies the LT predicate on the "max_output_tokens" field.
+func MaxOutputTokensLT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldMaxOutputTokens, v))
+}
+
+// MaxOutputTokensLTE applies the LTE predicate on the "max_output_tokens" field.
+func MaxOutputTokensLTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldMaxOutputTokens, v))
 }
 
 // ResultsIsNil applies the IsNil predicate on the "results" field.
@@ -565,6 +680,29 @@ func HasOwner() predicate.Benchmark {
 func HasOwnerWith(preds ...predicate.User) predicate.Benchmark {
 	return predicate.Benchmark(func(s *sql.Selector) {
 		step := newOwnerStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasItemResults applies the HasEdge predicate on the "item_results" edge.
+func HasItemResults() predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ItemResultsTable, ItemResultsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasItemResultsWith applies the HasEdge predicate on the "item_results" edge with a given conditions (other predicates).
+func HasItemResultsWith(preds ...predicate.BenchmarkItemResult) predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := newItemResultsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

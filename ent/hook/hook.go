@@ -21,6 +21,18 @@ func (f BenchmarkFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, e
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BenchmarkMutation", m)
 }
 
+// The BenchmarkItemResultFunc type is an adapter to allow the use of ordinary
+// function as BenchmarkItemResult mutator.
+type BenchmarkItemResultFunc func(context.Context, *ent.BenchmarkItemResultMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BenchmarkItemResultFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BenchmarkItemResultMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BenchmarkItemResultMutation", m)
+}
+
 // The ComplianceProfileFunc type is an adapter to allow the use of ordinary
 // function as ComplianceProfile mutator.
 type ComplianceProfileFunc func(context.Context, *ent.ComplianceProfileMutation) (ent.Value, error)

@@ -18,6 +18,8 @@ var (
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}, Default: "PENDING"},
 		{Name: "models", Type: field.TypeJSON},
 		{Name: "dataset", Type: field.TypeJSON},
+		{Name: "system", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "max_output_tokens", Type: field.TypeInt, Default: 512},
 		{Name: "results", Type: field.TypeJSON, Nullable: true},
 		{Name: "progress_done", Type: field.TypeInt, Default: 0},
 		{Name: "progress_total", Type: field.TypeInt, Default: 0},
@@ -34,7 +36,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "benchmarks_users_benchmarks",
-				Columns:    []*schema.Column{BenchmarksColumns[13]},
+				Columns:    []*schema.Column{BenchmarksColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -43,12 +45,64 @@ var (
 			{
 				Name:    "benchmark_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarksColumns[13]},
+				Columns: []*schema.Column{BenchmarksColumns[15]},
 			},
 			{
 				Name:    "benchmark_status",
 				Unique:  false,
 				Columns: []*schema.Column{BenchmarksColumns[4]},
+			},
+		},
+	}
+	// BenchmarkItemResultsColumns holds the columns for the "benchmark_item_results" table.
+	BenchmarkItemResultsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "model", Type: field.TypeString},
+		{Name: "item", Type: field.TypeInt},
+		{Name: "output", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "passed", Type: field.TypeBool, Default: false},
+		{Name: "reason", Type: field.TypeString, Default: ""},
+		{Name: "error", Type: field.TypeString, Default: ""},
+		{Name: "latency_ms", Type: field.TypeFloat64, Default: 0},
+		{Name: "ttft_ms", Type: field.TypeFloat64, Default: 0},
+		{Name: "input_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "output_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "cached_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "reasoning_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "benchmark_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// BenchmarkItemResultsTable holds the schema information for the "benchmark_item_results" table.
+	BenchmarkItemResultsTable = &schema.Table{
+		Name:       "benchmark_item_results",
+		Columns:    BenchmarkItemResultsColumns,
+		PrimaryKey: []*schema.Column{BenchmarkItemResultsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "benchmark_item_results_benchmarks_item_results",
+				Columns:    []*schema.Column{BenchmarkItemResultsColumns[15]},
+				RefColumns: []*schema.Column{BenchmarksColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "benchmark_item_results_users_benchmark_item_results",
+				Columns:    []*schema.Column{BenchmarkItemResultsColumns[16]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "benchmarkitemresult_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{BenchmarkItemResultsColumns[16]},
+			},
+			{
+				Name:    "benchmarkitemresult_benchmark_id_model_item",
+				Unique:  true,
+				Columns: []*schema.Column{BenchmarkItemResultsColumns[15], BenchmarkItemResultsColumns[3], BenchmarkItemResultsColumns[4]},
 			},
 		},
 	}
@@ -356,6 +410,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		BenchmarksTable,
+		BenchmarkItemResultsTable,
 		ComplianceProfilesTable,
 		DeploymentsTable,
 		ExperimentsTable,
@@ -371,6 +426,11 @@ func init() {
 	BenchmarksTable.ForeignKeys[0].RefTable = UsersTable
 	BenchmarksTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	BenchmarkItemResultsTable.ForeignKeys[0].RefTable = BenchmarksTable
+	BenchmarkItemResultsTable.ForeignKeys[1].RefTable = UsersTable
+	BenchmarkItemResultsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
 	ComplianceProfilesTable.ForeignKeys[0].RefTable = UsersTable
 	ComplianceProfilesTable.Annotation = &entsql.Annotation{

@@ -9,6 +9,9 @@ import (
 // Benchmark is the predicate function for benchmark builders.
 type Benchmark func(*sql.Selector)
 
+// BenchmarkItemResult is the predicate function for benchmarkitemresult builders.
+type BenchmarkItemResult func(*sql.Selector)
+
 // ComplianceProfile is the predicate function for complianceprofile builders.
 type ComplianceProfile func(*sql.Selector)
 

@@ -135,6 +135,30 @@ func (f BenchmarkMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BenchmarkMutation", m)
 }
 
+// The BenchmarkItemResultQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BenchmarkItemResultQueryRuleFunc func(context.Context, *ent.BenchmarkItemResultQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BenchmarkItemResultQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BenchmarkItemResultQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BenchmarkItemResultQuery", q)
+}
+
+// The BenchmarkItemResultMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BenchmarkItemResultMutationRuleFunc func(context.Context, *ent.BenchmarkItemResultMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BenchmarkItemResultMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BenchmarkItemResultMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BenchmarkItemResultMutation", m)
+}
+
 // The ComplianceProfileQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ComplianceProfileQueryRuleFunc func(context.Context, *ent.ComplianceProfileQuery) error
@@ -364,6 +388,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.BenchmarkQuery:
 		return q.Filter(), nil
+	case *ent.BenchmarkItemResultQuery:
+		return q.Filter(), nil
 	case *ent.ComplianceProfileQuery:
 		return q.Filter(), nil
 	case *ent.DeploymentQuery:
@@ -388,6 +414,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.BenchmarkMutation:
+		return m.Filter(), nil
+	case *ent.BenchmarkItemResultMutation:
 		return m.Filter(), nil
 	case *ent.ComplianceProfileMutation:
 		return m.Filter(), nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
@@ -74,14 +75,91 @@ func init() {
 			return nil
 		}
 	}()
+	// benchmarkDescSystem is the schema descriptor for system field.
+	benchmarkDescSystem := benchmarkFields[4].Descriptor()
+	// benchmark.DefaultSystem holds the default value on creation for the system field.
+	benchmark.DefaultSystem = benchmarkDescSystem.Default.(string)
+	// benchmarkDescMaxOutputTokens is the schema descriptor for max_output_tokens field.
+	benchmarkDescMaxOutputTokens := benchmarkFields[5].Descriptor()
+	// benchmark.DefaultMaxOutputTokens holds the default value on creation for the max_output_tokens field.
+	benchmark.DefaultMaxOutputTokens = benchmarkDescMaxOutputTokens.Default.(int)
 	// benchmarkDescProgressDone is the schema descriptor for progress_done field.
-	benchmarkDescProgressDone := benchmarkFields[5].Descriptor()
+	benchmarkDescProgressDone := benchmarkFields[7].Descriptor()
 	// benchmark.DefaultProgressDone holds the default value on creation for the progress_done field.
 	benchmark.DefaultProgressDone = benchmarkDescProgressDone.Default.(int)
 	// benchmarkDescProgressTotal is the schema descriptor for progress_total field.
-	benchmarkDescProgressTotal := benchmarkFields[6].Descriptor()
+	benchmarkDescProgressTotal := benchmarkFields[8].Descriptor()
 	// benchmark.DefaultProgressTotal holds the default value on creation for the progress_total field.
 	benchmark.DefaultProgressTotal = benchmarkDescProgressTotal.Default.(int)
+	benchmarkitemresultMixin := schema.BenchmarkItemResult{}.Mixin()
+	benchmarkitemresult.Policy = privacy.NewPolicies(benchmarkitemresultMixin[1], schema.BenchmarkItemResult{})
+	benchmarkitemresult.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := benchmarkitemresult.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	benchmarkitemresultMixinHooks1 := benchmarkitemresultMixin[1].Hooks()
+
+	benchmarkitemresult.Hooks[1] = benchmarkitemresultMixinHooks1[0]
+
+	benchmarkitemresult.Hooks[2] = benchmarkitemresultMixinHooks1[1]
+	benchmarkitemresultMixinFields0 := benchmarkitemresultMixin[0].Fields()
+	_ = benchmarkitemresultMixinFields0
+	benchmarkitemresultFields := schema.BenchmarkItemResult{}.Fields()
+	_ = benchmarkitemresultFields
+	// benchmarkitemresultDescCreatedAt is the schema descriptor for created_at field.
+	benchmarkitemresultDescCreatedAt := benchmarkitemresultMixinFields0[0].Descriptor()
+	// benchmarkitemresult.DefaultCreatedAt holds the default value on creation for the created_at field.
+	benchmarkitemresult.DefaultCreatedAt = benchmarkitemresultDescCreatedAt.Default.(func() time.Time)
+	// benchmarkitemresultDescUpdatedAt is the schema descriptor for updated_at field.
+	benchmarkitemresultDescUpdatedAt := benchmarkitemresultMixinFields0[1].Descriptor()
+	// benchmarkitemresult.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	benchmarkitemresult.DefaultUpdatedAt = benchmarkitemresultDescUpdatedAt.Default.(func() time.Time)
+	// benchmarkitemresult.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	benchmarkitemresult.UpdateDefaultUpdatedAt = benchmarkitemresultDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// benchmarkitemresultDescOutput is the schema descriptor for output field.
+	benchmarkitemresultDescOutput := benchmarkitemresultFields[3].Descriptor()
+	// benchmarkitemresult.DefaultOutput holds the default value on creation for the output field.
+	benchmarkitemresult.DefaultOutput = benchmarkitemresultDescOutput.Default.(string)
+	// benchmarkitemresultDescPassed is the schema descriptor for passed field.
+	benchmarkitemresultDescPassed := benchmarkitemresultFields[4].Descriptor()
+	// benchmarkitemresult.DefaultPassed holds the default value on creation for the passed field.
+	benchmarkitemresult.DefaultPassed = benchmarkitemresultDescPassed.Default.(bool)
+	// benchmarkitemresultDescReason is the schema descriptor for reason field.
+	benchmarkitemresultDescReason := benchmarkitemresultFields[5].Descriptor()
+	// benchmarkitemresult.DefaultReason holds the default value on creation for the reason field.
+	benchmarkitemresult.DefaultReason = benchmarkitemresultDescReason.Default.(string)
+	// benchmarkitemresultDescError is the schema descriptor for error field.
+	benchmarkitemresultDescError := benchmarkitemresultFields[6].Descriptor()
+	// benchmarkitemresult.DefaultError holds the default value on creation for the error field.
+	benchmarkitemresult.DefaultError = benchmarkitemresultDescError.Default.(string)
+	// benchmarkitemresultDescLatencyMs is the schema descriptor for latency_ms field.
+	benchmarkitemresultDescLatencyMs := benchmarkitemresultFields[7].Descriptor()
+	// benchmarkitemresult.DefaultLatencyMs holds the default value on creation for the latency_ms field.
+	benchmarkitemresult.DefaultLatencyMs = benchmarkitemresultDescLatencyMs.Default.(float64)
+	// benchmarkitemresultDescTtftMs is the schema descriptor for ttft_ms field.
+	benchmarkitemresultDescTtftMs := benchmarkitemresultFields[8].Descriptor()
+	// benchmarkitemresult.DefaultTtftMs holds the default value on creation for the ttft_ms field.
+	benchmarkitemresult.DefaultTtftMs = benchmarkitemresultDescTtftMs.Default.(float64)
+	// benchmarkitemresultDescInputTokens is the schema descriptor for input_tokens field.
+	benchmarkitemresultDescInputTokens := benchmarkitemresultFields[9].Descriptor()
+	// benchmarkitemresult.DefaultInputTokens holds the default value on creation for the input_tokens field.
+	benchmarkitemresult.DefaultInputTokens = benchmarkitemresultDescInputTokens.Default.(int64)
+	// benchmarkitemresultDescOutputTokens is the schema descriptor for output_tokens field.
+	benchmarkitemresultDescOutputTokens := benchmarkitemresultFields[10].Descriptor()
+	// benchmarkitemresult.DefaultOutputTokens holds the default value on creation for the output_tokens field.
+	benchmarkitemresult.DefaultOutputTokens = benchmarkitemresultDescOutputTokens.Default.(int64)
+	// benchmarkitemresultDescCachedTokens is the schema descriptor for cached_tokens field.
+	benchmarkitemresultDescCachedTokens := benchmarkitemresultFields[11].Descriptor()
+	// benchmarkitemresult.DefaultCachedTokens holds the default value on creation for the cached_tokens field.
+	benchmarkitemresult.DefaultCachedTokens = benchmarkitemresultDescCachedTokens.Default.(int64)
+	// benchmarkitemresultDescReasoningTokens is the schema descriptor for reasoning_tokens field.
+	benchmarkitemresultDescReasoningTokens := benchmarkitemresultFields[12].Descriptor()
+	// benchmarkitemresult.DefaultReasoningTokens holds the default value on creation for the reasoning_tokens field.
+	benchmarkitemresult.DefaultReasoningTokens = benchmarkitemresultDescReasoningTokens.Default.(int64)
 	complianceprofileMixin := schema.ComplianceProfile{}.Mixin()
 	complianceprofile.Policy = privacy.NewPolicies(complianceprofileMixin[1], schema.ComplianceProfile{})
 	complianceprofile.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -3,7 +3,9 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -23,7 +25,9 @@ func (Benchmark) Fields() []ent.Field {
 		field.Enum("status").Values("PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED").Default("PENDING").
 			Annotations(entgql.OrderField("STATUS"), computed),
 		field.Strings("models").Comment("model ids provider/model, e.g. openai/gpt-4.1-mini"),
-		field.JSON("dataset", []model.DatasetItem{}),
+		field.JSON("dataset", model.Dataset{}).Annotations(entgql.Type("[DatasetItem!]")),
+		field.Text("system").Default("").Comment("system prompt sent with every item"),
+		field.Int("max_output_tokens").Default(512).Comment("output bound of every call"),
 		field.JSON("results", &model.BenchmarkResults{}).Optional().Annotations(computed),
 		field.Int("progress_done").Default(0).Comment("model calls finished").Annotations(computed),
 		field.Int("progress_total").Default(0).Comment("model calls planned").Annotations(computed),
@@ -33,6 +37,15 @@ func (Benchmark) Fields() []ent.Field {
 	}
 }
 
+func (Benchmark) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("item_results", BenchmarkItemResult.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.RelayConnection()),
+	}
+}
+
 func (Benchmark) Indexes() []ent.Index { return []ent.Index{index.Fields("status")} }
 
-func (Benchmark) Annotations() []schema.Annotation { return ownedAnnotations(true) }
+// Benchmark's create and update inputs are written by hand (graph/benchmark.graphqls): they take an uploaded
+// dataset file and a start flag.
+func (Benchmark) Annotations() []schema.Annotation { return ownedAnnotations(false) }

@@ -45,6 +45,8 @@ func (User) Edges() []ent.Edge {
 		owned("experiments", Experiment.Type),
 		owned("deployments", Deployment.Type),
 		owned("explanations", Explanation.Type),
+		edge.To("benchmark_item_results", BenchmarkItemResult.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("experiment_observations", ExperimentObservation.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 	}

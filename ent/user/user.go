@@ -46,6 +46,8 @@ const (
 	EdgeDeployments = "deployments"
 	// EdgeExplanations holds the string denoting the explanations edge name in mutations.
 	EdgeExplanations = "explanations"
+	// EdgeBenchmarkItemResults holds the string denoting the benchmark_item_results edge name in mutations.
+	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
 	EdgeExperimentObservations = "experiment_observations"
 	// Table holds the table name of the user in the database.
@@ -99,6 +101,13 @@ const (
 	ExplanationsInverseTable = "explanations"
 	// ExplanationsColumn is the table column denoting the explanations relation/edge.
 	ExplanationsColumn = "owner_id"
+	// BenchmarkItemResultsTable is the table that holds the benchmark_item_results relation/edge.
+	BenchmarkItemResultsTable = "benchmark_item_results"
+	// BenchmarkItemResultsInverseTable is the table name for the BenchmarkItemResult entity.
+	// It exists in this package in order to avoid circular dependency with the "benchmarkitemresult" package.
+	BenchmarkItemResultsInverseTable = "benchmark_item_results"
+	// BenchmarkItemResultsColumn is the table column denoting the benchmark_item_results relation/edge.
+	BenchmarkItemResultsColumn = "owner_id"
 	// ExperimentObservationsTable is the table that holds the experiment_observations relation/edge.
 	ExperimentObservationsTable = "experiment_observations"
 	// ExperimentObservationsInverseTable is the table name for the ExperimentObservation entity.
@@ -307,6 +316,20 @@ func ByExplanations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByBenchmarkItemResultsCount orders the results by benchmark_item_results count.
+func ByBenchmarkItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newBenchmarkItemResultsStep(), opts...)
+	}
+}
+
+// ByBenchmarkItemResults orders the results by benchmark_item_results terms.
+func ByBenchmarkItemResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBenchmarkItemResultsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByExperimentObservationsCount orders the results by experiment_observations count.
 func ByExperimentObservationsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -367,6 +390,13 @@ func newExplanationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ExplanationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ExplanationsTable, ExplanationsColumn),
+	)
+}
+func newBenchmarkItemResultsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BenchmarkItemResultsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, BenchmarkItemResultsTable, BenchmarkItemResultsColumn),
 	)
 }
 func newExperimentObservationsStep() *sqlgraph.Step {

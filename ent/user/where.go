@@ -592,6 +592,29 @@ func HasExplanationsWith(preds ...predicate.Explanation) predicate.User {
 	})
 }
 
+// HasBenchmarkItemResults applies the HasEdge predicate on the "benchmark_item_results" edge.
+func HasBenchmarkItemResults() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, BenchmarkItemResultsTable, BenchmarkItemResultsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBenchmarkItemResultsWith applies the HasEdge predicate on the "benchmark_item_results" edge with a given conditions (other predicates).
+func HasBenchmarkItemResultsWith(preds ...predicate.BenchmarkItemResult) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newBenchmarkItemResultsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasExperimentObservations applies the HasEdge predicate on the "experiment_observations" edge.
 func HasExperimentObservations() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

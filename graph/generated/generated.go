@@ -16,10 +16,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/modelarchitect/architect/ent"
-	"github.com/modelarchitect/architect/ent/benchmark"
+	benchmark1 "github.com/modelarchitect/architect/ent/benchmark"
 	deployment1 "github.com/modelarchitect/architect/ent/deployment"
 	experiment1 "github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
@@ -46,6 +47,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Benchmark() BenchmarkResolver
+	BenchmarkEstimate() BenchmarkEstimateResolver
+	BenchmarkItemResult() BenchmarkItemResultResolver
 	CandidateQuality() CandidateQualityResolver
 	ComplianceProfile() ComplianceProfileResolver
 	Deployment() DeploymentResolver
@@ -55,6 +58,7 @@ type ResolverRoot interface {
 	ExperimentDecision() ExperimentDecisionResolver
 	ExperimentMetricResult() ExperimentMetricResultResolver
 	Explanation() ExplanationResolver
+	LatencySummary() LatencySummaryResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
 	Pipeline() PipelineResolver
@@ -63,6 +67,7 @@ type ResolverRoot interface {
 	Scenario() ScenarioResolver
 	ScenarioResults() ScenarioResultsResolver
 	ScenarioSweep() ScenarioSweepResolver
+	Subscription() SubscriptionResolver
 	WinnerChange() WinnerChangeResolver
 	EstimateDeploymentInput() EstimateDeploymentInputResolver
 }
@@ -72,6 +77,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccuracyInterval struct {
+		High func(childComplexity int) int
+		Low  func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -79,21 +89,25 @@ type ComplexityRoot struct {
 	}
 
 	Benchmark struct {
-		CreatedAt     func(childComplexity int) int
-		Dataset       func(childComplexity int) int
-		Error         func(childComplexity int) int
-		FinishedAt    func(childComplexity int) int
-		ID            func(childComplexity int) int
-		Models        func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Owner         func(childComplexity int) int
-		Progress      func(childComplexity int) int
-		ProgressDone  func(childComplexity int) int
-		ProgressTotal func(childComplexity int) int
-		Results       func(childComplexity int) int
-		StartedAt     func(childComplexity int) int
-		Status        func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Dataset         func(childComplexity int) int
+		Error           func(childComplexity int) int
+		Estimate        func(childComplexity int) int
+		FinishedAt      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		ItemResults     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BenchmarkItemResultOrder, where *ent.BenchmarkItemResultWhereInput) int
+		MaxOutputTokens func(childComplexity int) int
+		Models          func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Owner           func(childComplexity int) int
+		Progress        func(childComplexity int) int
+		ProgressDone    func(childComplexity int) int
+		ProgressTotal   func(childComplexity int) int
+		Results         func(childComplexity int) int
+		StartedAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		System          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	BenchmarkConnection struct {
@@ -107,15 +121,75 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BenchmarkEstimate struct {
+		Calls           func(childComplexity int) int
+		CatalogVersion  func(childComplexity int) int
+		Cost            func(childComplexity int) int
+		DurationSeconds func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		Models          func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+		UnpricedModels  func(childComplexity int) int
+	}
+
+	BenchmarkItemResult struct {
+		CachedTokens    func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		Error           func(childComplexity int) int
+		ID              func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		Item            func(childComplexity int) int
+		LatencyMs       func(childComplexity int) int
+		Model           func(childComplexity int) int
+		Output          func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+		Owner           func(childComplexity int) int
+		Passed          func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		ReasoningTokens func(childComplexity int) int
+		TtftMs          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	BenchmarkItemResultConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BenchmarkItemResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BenchmarkModelEstimate struct {
+		Calls           func(childComplexity int) int
+		Cost            func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		MaxOutputTokens func(childComplexity int) int
+		Model           func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+	}
+
 	BenchmarkModelResult struct {
-		Accuracy func(childComplexity int) int
-		Model    func(childComplexity int) int
-		Passed   func(childComplexity int) int
-		Total    func(childComplexity int) int
+		Accuracy              func(childComplexity int) int
+		AccuracyCI            func(childComplexity int) int
+		Cost                  func(childComplexity int) int
+		CostPerCorrect        func(childComplexity int) int
+		Errors                func(childComplexity int) int
+		Failed                func(childComplexity int) int
+		Items                 func(childComplexity int) int
+		Latency               func(childComplexity int) int
+		Model                 func(childComplexity int) int
+		OutputTokensPerSecond func(childComplexity int) int
+		Passed                func(childComplexity int) int
+		TTFT                  func(childComplexity int) int
+		Usage                 func(childComplexity int) int
 	}
 
 	BenchmarkResults struct {
-		Models func(childComplexity int) int
+		ComputedAt func(childComplexity int) int
+		Models     func(childComplexity int) int
 	}
 
 	CacheNodeConfig struct {
@@ -283,6 +357,11 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Source      func(childComplexity int) int
 		Tier        func(childComplexity int) int
+	}
+
+	CostRange struct {
+		High func(childComplexity int) int
+		Low  func(childComplexity int) int
 	}
 
 	Counterfactual struct {
@@ -536,6 +615,12 @@ type ComplexityRoot struct {
 		ReasoningTokens func(childComplexity int) int
 	}
 
+	LatencySummary struct {
+		Count func(childComplexity int) int
+		P50   func(childComplexity int) int
+		P95   func(childComplexity int) int
+	}
+
 	MetricSpec struct {
 		Kind          func(childComplexity int) int
 		LowerIsBetter func(childComplexity int) int
@@ -556,9 +641,10 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CancelBenchmark              func(childComplexity int, id int) int
 		ChangePassword               func(childComplexity int, input gqlmodel.ChangePasswordInput) int
 		CompleteExperiment           func(childComplexity int, id int) int
-		CreateBenchmark              func(childComplexity int, input ent.CreateBenchmarkInput) int
+		CreateBenchmark              func(childComplexity int, input gqlmodel.CreateBenchmarkInput, start *bool) int
 		CreateComplianceProfile      func(childComplexity int, input ent.CreateComplianceProfileInput) int
 		CreateDeployment             func(childComplexity int, input ent.CreateDeploymentInput) int
 		CreateExperiment             func(childComplexity int, input ent.CreateExperimentInput) int
@@ -577,12 +663,15 @@ type ComplexityRoot struct {
 		LogIn                        func(childComplexity int, input gqlmodel.LogInInput) int
 		LogOut                       func(childComplexity int) int
 		RecordExperimentObservations func(childComplexity int, id int, input gqlmodel.RecordExperimentObservationsInput) int
+		RedeployDeployment           func(childComplexity int, id int) int
 		SetUserRole                  func(childComplexity int, userID int, role viewer.Role) int
 		SignUp                       func(childComplexity int, input gqlmodel.SignUpInput) int
 		SimulateScenario             func(childComplexity int, id int) int
+		StartBenchmark               func(childComplexity int, id int) int
 		StartExperiment              func(childComplexity int, id int) int
 		StopExperiment               func(childComplexity int, id int) int
-		UpdateBenchmark              func(childComplexity int, id int, input ent.UpdateBenchmarkInput) int
+		TerminateDeployment          func(childComplexity int, id int) int
+		UpdateBenchmark              func(childComplexity int, id int, input gqlmodel.UpdateBenchmarkInput) int
 		UpdateComplianceProfile      func(childComplexity int, id int, input ent.UpdateComplianceProfileInput) int
 		UpdateDeployment             func(childComplexity int, id int, input ent.UpdateDeploymentInput) int
 		UpdateExperiment             func(childComplexity int, id int, input ent.UpdateExperimentInput) int
@@ -729,6 +818,7 @@ type ComplexityRoot struct {
 		ComplianceProfiles   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		ComplianceUseCases   func(childComplexity int) int
 		Deployments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
+		EstimateBenchmark    func(childComplexity int, id int) int
 		EstimateDeployment   func(childComplexity int, input deployment.Request) int
 		ExperimentSampleSize func(childComplexity int, input gqlmodel.ExperimentSampleSizeInput) int
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
@@ -892,6 +982,13 @@ type ComplexityRoot struct {
 		Score            func(childComplexity int) int
 	}
 
+	Subscription struct {
+		BenchmarkUpdated   func(childComplexity int, id int) int
+		DeploymentUpdated  func(childComplexity int, id int) int
+		MyBenchmarkEvents  func(childComplexity int) int
+		MyDeploymentEvents func(childComplexity int) int
+	}
+
 	SweepPoint struct {
 		Fits        func(childComplexity int) int
 		MonthlyCost func(childComplexity int) int
@@ -902,6 +999,18 @@ type ComplexityRoot struct {
 	SweepSeries struct {
 		ModelID func(childComplexity int) int
 		Points  func(childComplexity int) int
+	}
+
+	TokenRange struct {
+		High func(childComplexity int) int
+		Low  func(childComplexity int) int
+	}
+
+	TokenUsage struct {
+		CachedTokens    func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+		ReasoningTokens func(childComplexity int) int
 	}
 
 	UnmetCondition struct {
@@ -956,8 +1065,17 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BenchmarkResolver interface {
+	Dataset(ctx context.Context, obj *ent.Benchmark) ([]*benchmark.Item, error)
+
+	Estimate(ctx context.Context, obj *ent.Benchmark) (*benchmark.Estimation, error)
 	Owner(ctx context.Context, obj *ent.Benchmark) (*ent.User, error)
 	Progress(ctx context.Context, obj *ent.Benchmark) (float64, error)
+}
+type BenchmarkEstimateResolver interface {
+	DurationSeconds(ctx context.Context, obj *benchmark.Estimation) (float64, error)
+}
+type BenchmarkItemResultResolver interface {
+	Owner(ctx context.Context, obj *ent.BenchmarkItemResult) (*ent.User, error)
 }
 type CandidateQualityResolver interface {
 	Tier(ctx context.Context, obj *simulation.Quality) (*int, error)
@@ -992,18 +1110,24 @@ type ExplanationResolver interface {
 	Decision(ctx context.Context, obj *ent.Explanation) (*ent.Scenario, error)
 	Current(ctx context.Context, obj *ent.Explanation) (bool, error)
 }
+type LatencySummaryResolver interface {
+	P50(ctx context.Context, obj *benchmark.Summary) (float64, error)
+	P95(ctx context.Context, obj *benchmark.Summary) (float64, error)
+}
 type ModelQualityResolver interface {
 	Tiers(ctx context.Context, obj *catalog.Quality) ([]*gqlmodel.ComplexityTier, error)
 }
 type MutationResolver interface {
+	CreateBenchmark(ctx context.Context, input gqlmodel.CreateBenchmarkInput, start *bool) (*ent.Benchmark, error)
+	UpdateBenchmark(ctx context.Context, id int, input gqlmodel.UpdateBenchmarkInput) (*ent.Benchmark, error)
+	StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error)
+	CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, error)
 	CreateScenario(ctx context.Context, input ent.CreateScenarioInput, simulate *bool) (*ent.Scenario, error)
 	UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput, simulate *bool) (*ent.Scenario, error)
 	DeleteScenario(ctx context.Context, id int) (int, error)
 	CreatePipeline(ctx context.Context, input model.CreatePipeline) (*ent.Pipeline, error)
 	UpdatePipeline(ctx context.Context, id int, input model.UpdatePipeline) (*ent.Pipeline, error)
 	DeletePipeline(ctx context.Context, id int) (int, error)
-	CreateBenchmark(ctx context.Context, input ent.CreateBenchmarkInput) (*ent.Benchmark, error)
-	UpdateBenchmark(ctx context.Context, id int, input ent.UpdateBenchmarkInput) (*ent.Benchmark, error)
 	DeleteBenchmark(ctx context.Context, id int) (int, error)
 	CreateComplianceProfile(ctx context.Context, input ent.CreateComplianceProfileInput) (*ent.ComplianceProfile, error)
 	UpdateComplianceProfile(ctx context.Context, id int, input ent.UpdateComplianceProfileInput) (*ent.ComplianceProfile, error)
@@ -1026,6 +1150,8 @@ type MutationResolver interface {
 	DeleteMe(ctx context.Context, input gqlmodel.DeleteMeInput) (int, error)
 	SetUserRole(ctx context.Context, userID int, role viewer.Role) (*ent.User, error)
 	DeleteUser(ctx context.Context, userID int) (int, error)
+	TerminateDeployment(ctx context.Context, id int) (*ent.Deployment, error)
+	RedeployDeployment(ctx context.Context, id int) (*ent.Deployment, error)
 	SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error)
 	ExplainDecision(ctx context.Context, scenarioID int) (*ent.Explanation, error)
 }
@@ -1054,6 +1180,7 @@ type QueryResolver interface {
 	Pipelines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) (*ent.PipelineConnection, error)
 	Scenarios(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) (*ent.ScenarioConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
+	EstimateBenchmark(ctx context.Context, id int) (*benchmark.Estimation, error)
 	Models(ctx context.Context, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) ([]*catalog.Model, error)
 	InstanceTypes(ctx context.Context, where *gqlmodel.InstanceTypeWhereInput) ([]*catalog.Instance, error)
 	CatalogVersion(ctx context.Context) (string, error)
@@ -1075,6 +1202,12 @@ type ScenarioResultsResolver interface {
 }
 type ScenarioSweepResolver interface {
 	Winners(ctx context.Context, obj *simulation.SweepResult) ([]*string, error)
+}
+type SubscriptionResolver interface {
+	BenchmarkUpdated(ctx context.Context, id int) (<-chan *ent.Benchmark, error)
+	DeploymentUpdated(ctx context.Context, id int) (<-chan *ent.Deployment, error)
+	MyBenchmarkEvents(ctx context.Context) (<-chan *ent.Benchmark, error)
+	MyDeploymentEvents(ctx context.Context) (<-chan *ent.Deployment, error)
 }
 type WinnerChangeResolver interface {
 	From(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
@@ -1102,6 +1235,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccuracyInterval.high":
+		if e.ComplexityRoot.AccuracyInterval.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccuracyInterval.High(childComplexity), true
+	case "AccuracyInterval.low":
+		if e.ComplexityRoot.AccuracyInterval.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccuracyInterval.Low(childComplexity), true
 
 	case "AuthPayload.expiresAt":
 		if e.ComplexityRoot.AuthPayload.ExpiresAt == nil {
@@ -1140,6 +1286,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.Error(childComplexity), true
+	case "Benchmark.estimate":
+		if e.ComplexityRoot.Benchmark.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Estimate(childComplexity), true
 	case "Benchmark.finishedAt":
 		if e.ComplexityRoot.Benchmark.FinishedAt == nil {
 			break
@@ -1152,6 +1304,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.ID(childComplexity), true
+	case "Benchmark.itemResults":
+		if e.ComplexityRoot.Benchmark.ItemResults == nil {
+			break
+		}
+
+		args, err := ec.field_Benchmark_itemResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Benchmark.ItemResults(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BenchmarkItemResultOrder), args["where"].(*ent.BenchmarkItemResultWhereInput)), true
+	case "Benchmark.maxOutputTokens":
+		if e.ComplexityRoot.Benchmark.MaxOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.MaxOutputTokens(childComplexity), true
 	case "Benchmark.models":
 		if e.ComplexityRoot.Benchmark.Models == nil {
 			break
@@ -1206,6 +1375,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.Status(childComplexity), true
+	case "Benchmark.system":
+		if e.ComplexityRoot.Benchmark.System == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.System(childComplexity), true
 	case "Benchmark.updatedAt":
 		if e.ComplexityRoot.Benchmark.UpdatedAt == nil {
 			break
@@ -1245,31 +1420,306 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BenchmarkEdge.Node(childComplexity), true
 
+	case "BenchmarkEstimate.calls":
+		if e.ComplexityRoot.BenchmarkEstimate.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.Calls(childComplexity), true
+	case "BenchmarkEstimate.catalogVersion":
+		if e.ComplexityRoot.BenchmarkEstimate.CatalogVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.CatalogVersion(childComplexity), true
+	case "BenchmarkEstimate.cost":
+		if e.ComplexityRoot.BenchmarkEstimate.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.Cost(childComplexity), true
+	case "BenchmarkEstimate.durationSeconds":
+		if e.ComplexityRoot.BenchmarkEstimate.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.DurationSeconds(childComplexity), true
+	case "BenchmarkEstimate.inputTokens":
+		if e.ComplexityRoot.BenchmarkEstimate.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.InputTokens(childComplexity), true
+	case "BenchmarkEstimate.models":
+		if e.ComplexityRoot.BenchmarkEstimate.Models == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.Models(childComplexity), true
+	case "BenchmarkEstimate.outputTokens":
+		if e.ComplexityRoot.BenchmarkEstimate.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.OutputTokens(childComplexity), true
+	case "BenchmarkEstimate.unpricedModels":
+		if e.ComplexityRoot.BenchmarkEstimate.UnpricedModels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.UnpricedModels(childComplexity), true
+
+	case "BenchmarkItemResult.cachedTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.CachedTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.CachedTokens(childComplexity), true
+	case "BenchmarkItemResult.createdAt":
+		if e.ComplexityRoot.BenchmarkItemResult.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.CreatedAt(childComplexity), true
+	case "BenchmarkItemResult.error":
+		if e.ComplexityRoot.BenchmarkItemResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Error(childComplexity), true
+	case "BenchmarkItemResult.id":
+		if e.ComplexityRoot.BenchmarkItemResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.ID(childComplexity), true
+	case "BenchmarkItemResult.inputTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.InputTokens(childComplexity), true
+	case "BenchmarkItemResult.item":
+		if e.ComplexityRoot.BenchmarkItemResult.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Item(childComplexity), true
+	case "BenchmarkItemResult.latencyMs":
+		if e.ComplexityRoot.BenchmarkItemResult.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.LatencyMs(childComplexity), true
+	case "BenchmarkItemResult.model":
+		if e.ComplexityRoot.BenchmarkItemResult.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Model(childComplexity), true
+	case "BenchmarkItemResult.output":
+		if e.ComplexityRoot.BenchmarkItemResult.Output == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Output(childComplexity), true
+	case "BenchmarkItemResult.outputTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.OutputTokens(childComplexity), true
+	case "BenchmarkItemResult.owner":
+		if e.ComplexityRoot.BenchmarkItemResult.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Owner(childComplexity), true
+	case "BenchmarkItemResult.passed":
+		if e.ComplexityRoot.BenchmarkItemResult.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Passed(childComplexity), true
+	case "BenchmarkItemResult.reason":
+		if e.ComplexityRoot.BenchmarkItemResult.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Reason(childComplexity), true
+	case "BenchmarkItemResult.reasoningTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.ReasoningTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.ReasoningTokens(childComplexity), true
+	case "BenchmarkItemResult.ttftMs":
+		if e.ComplexityRoot.BenchmarkItemResult.TtftMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.TtftMs(childComplexity), true
+	case "BenchmarkItemResult.updatedAt":
+		if e.ComplexityRoot.BenchmarkItemResult.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.UpdatedAt(childComplexity), true
+
+	case "BenchmarkItemResultConnection.edges":
+		if e.ComplexityRoot.BenchmarkItemResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResultConnection.Edges(childComplexity), true
+	case "BenchmarkItemResultConnection.pageInfo":
+		if e.ComplexityRoot.BenchmarkItemResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResultConnection.PageInfo(childComplexity), true
+	case "BenchmarkItemResultConnection.totalCount":
+		if e.ComplexityRoot.BenchmarkItemResultConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResultConnection.TotalCount(childComplexity), true
+
+	case "BenchmarkItemResultEdge.cursor":
+		if e.ComplexityRoot.BenchmarkItemResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResultEdge.Cursor(childComplexity), true
+	case "BenchmarkItemResultEdge.node":
+		if e.ComplexityRoot.BenchmarkItemResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResultEdge.Node(childComplexity), true
+
+	case "BenchmarkModelEstimate.calls":
+		if e.ComplexityRoot.BenchmarkModelEstimate.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.Calls(childComplexity), true
+	case "BenchmarkModelEstimate.cost":
+		if e.ComplexityRoot.BenchmarkModelEstimate.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.Cost(childComplexity), true
+	case "BenchmarkModelEstimate.inputTokens":
+		if e.ComplexityRoot.BenchmarkModelEstimate.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.InputTokens(childComplexity), true
+	case "BenchmarkModelEstimate.maxOutputTokens":
+		if e.ComplexityRoot.BenchmarkModelEstimate.MaxOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.MaxOutputTokens(childComplexity), true
+	case "BenchmarkModelEstimate.model":
+		if e.ComplexityRoot.BenchmarkModelEstimate.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.Model(childComplexity), true
+	case "BenchmarkModelEstimate.outputTokens":
+		if e.ComplexityRoot.BenchmarkModelEstimate.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelEstimate.OutputTokens(childComplexity), true
+
 	case "BenchmarkModelResult.accuracy":
 		if e.ComplexityRoot.BenchmarkModelResult.Accuracy == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Accuracy(childComplexity), true
+	case "BenchmarkModelResult.accuracyCI":
+		if e.ComplexityRoot.BenchmarkModelResult.AccuracyCI == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.AccuracyCI(childComplexity), true
+	case "BenchmarkModelResult.cost":
+		if e.ComplexityRoot.BenchmarkModelResult.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Cost(childComplexity), true
+	case "BenchmarkModelResult.costPerCorrect":
+		if e.ComplexityRoot.BenchmarkModelResult.CostPerCorrect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.CostPerCorrect(childComplexity), true
+	case "BenchmarkModelResult.errors":
+		if e.ComplexityRoot.BenchmarkModelResult.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Errors(childComplexity), true
+	case "BenchmarkModelResult.failed":
+		if e.ComplexityRoot.BenchmarkModelResult.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Failed(childComplexity), true
+	case "BenchmarkModelResult.items":
+		if e.ComplexityRoot.BenchmarkModelResult.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Items(childComplexity), true
+	case "BenchmarkModelResult.latency":
+		if e.ComplexityRoot.BenchmarkModelResult.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Latency(childComplexity), true
 	case "BenchmarkModelResult.model":
 		if e.ComplexityRoot.BenchmarkModelResult.Model == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Model(childComplexity), true
+	case "BenchmarkModelResult.outputTokensPerSecond":
+		if e.ComplexityRoot.BenchmarkModelResult.OutputTokensPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.OutputTokensPerSecond(childComplexity), true
 	case "BenchmarkModelResult.passed":
 		if e.ComplexityRoot.BenchmarkModelResult.Passed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Passed(childComplexity), true
-	case "BenchmarkModelResult.total":
-		if e.ComplexityRoot.BenchmarkModelResult.Total == nil {
+	case "BenchmarkModelResult.ttft":
+		if e.ComplexityRoot.BenchmarkModelResult.TTFT == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BenchmarkModelResult.Total(childComplexity), true
+		return e.ComplexityRoot.BenchmarkModelResult.TTFT(childComplexity), true
+	case "BenchmarkModelResult.usage":
+		if e.ComplexityRoot.BenchmarkModelResult.Usage == nil {
+			break
+		}
 
+		return e.ComplexityRoot.BenchmarkModelResult.Usage(childComplexity), true
+
+	case "BenchmarkResults.computedAt":
+		if e.ComplexityRoot.BenchmarkResults.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkResults.ComputedAt(childComplexity), true
 	case "BenchmarkResults.models":
 		if e.ComplexityRoot.BenchmarkResults.Models == nil {
 			break
@@ -2040,6 +2490,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceUseCase.Tier(childComplexity), true
+
+	case "CostRange.high":
+		if e.ComplexityRoot.CostRange.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostRange.High(childComplexity), true
+	case "CostRange.low":
+		if e.ComplexityRoot.CostRange.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CostRange.Low(childComplexity), true
 
 	case "Counterfactual.description":
 		if e.ComplexityRoot.Counterfactual.Description == nil {
@@ -3054,6 +3517,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LLMNodeConfig.ReasoningTokens(childComplexity), true
 
+	case "LatencySummary.count":
+		if e.ComplexityRoot.LatencySummary.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencySummary.Count(childComplexity), true
+	case "LatencySummary.p50":
+		if e.ComplexityRoot.LatencySummary.P50 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencySummary.P50(childComplexity), true
+	case "LatencySummary.p95":
+		if e.ComplexityRoot.LatencySummary.P95 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencySummary.P95(childComplexity), true
+
 	case "MetricSpec.kind":
 		if e.ComplexityRoot.MetricSpec.Kind == nil {
 			break
@@ -3117,6 +3599,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelSpeed.TTFTMillis(childComplexity), true
 
+	case "Mutation.cancelBenchmark":
+		if e.ComplexityRoot.Mutation.CancelBenchmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBenchmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBenchmark(childComplexity, args["id"].(int)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -3149,7 +3642,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateBenchmark(childComplexity, args["input"].(ent.CreateBenchmarkInput)), true
+		return e.ComplexityRoot.Mutation.CreateBenchmark(childComplexity, args["input"].(gqlmodel.CreateBenchmarkInput), args["start"].(*bool)), true
 	case "Mutation.createComplianceProfile":
 		if e.ComplexityRoot.Mutation.CreateComplianceProfile == nil {
 			break
@@ -3343,6 +3836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordExperimentObservations(childComplexity, args["id"].(int), args["input"].(gqlmodel.RecordExperimentObservationsInput)), true
+	case "Mutation.redeployDeployment":
+		if e.ComplexityRoot.Mutation.RedeployDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_redeployDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RedeployDeployment(childComplexity, args["id"].(int)), true
 	case "Mutation.setUserRole":
 		if e.ComplexityRoot.Mutation.SetUserRole == nil {
 			break
@@ -3376,6 +3880,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SimulateScenario(childComplexity, args["id"].(int)), true
+	case "Mutation.startBenchmark":
+		if e.ComplexityRoot.Mutation.StartBenchmark == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startBenchmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartBenchmark(childComplexity, args["id"].(int)), true
 	case "Mutation.startExperiment":
 		if e.ComplexityRoot.Mutation.StartExperiment == nil {
 			break
@@ -3398,6 +3913,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StopExperiment(childComplexity, args["id"].(int)), true
+	case "Mutation.terminateDeployment":
+		if e.ComplexityRoot.Mutation.TerminateDeployment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_terminateDeployment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TerminateDeployment(childComplexity, args["id"].(int)), true
 	case "Mutation.updateBenchmark":
 		if e.ComplexityRoot.Mutation.UpdateBenchmark == nil {
 			break
@@ -3408,7 +3934,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateBenchmark(childComplexity, args["id"].(int), args["input"].(ent.UpdateBenchmarkInput)), true
+		return e.ComplexityRoot.Mutation.UpdateBenchmark(childComplexity, args["id"].(int), args["input"].(gqlmodel.UpdateBenchmarkInput)), true
 	case "Mutation.updateComplianceProfile":
 		if e.ComplexityRoot.Mutation.UpdateComplianceProfile == nil {
 			break
@@ -4041,6 +4567,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Deployments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DeploymentOrder), args["where"].(*ent.DeploymentWhereInput)), true
+	case "Query.estimateBenchmark":
+		if e.ComplexityRoot.Query.EstimateBenchmark == nil {
+			break
+		}
+
+		args, err := ec.field_Query_estimateBenchmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EstimateBenchmark(childComplexity, args["id"].(int)), true
 	case "Query.estimateDeployment":
 		if e.ComplexityRoot.Query.EstimateDeployment == nil {
 			break
@@ -4807,6 +5344,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimulationCandidate.Score(childComplexity), true
 
+	case "Subscription.benchmarkUpdated":
+		if e.ComplexityRoot.Subscription.BenchmarkUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_benchmarkUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BenchmarkUpdated(childComplexity, args["id"].(int)), true
+	case "Subscription.deploymentUpdated":
+		if e.ComplexityRoot.Subscription.DeploymentUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_deploymentUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DeploymentUpdated(childComplexity, args["id"].(int)), true
+	case "Subscription.myBenchmarkEvents":
+		if e.ComplexityRoot.Subscription.MyBenchmarkEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MyBenchmarkEvents(childComplexity), true
+	case "Subscription.myDeploymentEvents":
+		if e.ComplexityRoot.Subscription.MyDeploymentEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MyDeploymentEvents(childComplexity), true
+
 	case "SweepPoint.fits":
 		if e.ComplexityRoot.SweepPoint.Fits == nil {
 			break
@@ -4844,6 +5416,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SweepSeries.Points(childComplexity), true
+
+	case "TokenRange.high":
+		if e.ComplexityRoot.TokenRange.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenRange.High(childComplexity), true
+	case "TokenRange.low":
+		if e.ComplexityRoot.TokenRange.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenRange.Low(childComplexity), true
+
+	case "TokenUsage.cachedTokens":
+		if e.ComplexityRoot.TokenUsage.CachedTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenUsage.CachedTokens(childComplexity), true
+	case "TokenUsage.inputTokens":
+		if e.ComplexityRoot.TokenUsage.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenUsage.InputTokens(childComplexity), true
+	case "TokenUsage.outputTokens":
+		if e.ComplexityRoot.TokenUsage.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenUsage.OutputTokens(childComplexity), true
+	case "TokenUsage.reasoningTokens":
+		if e.ComplexityRoot.TokenUsage.ReasoningTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenUsage.ReasoningTokens(childComplexity), true
 
 	case "UnmetCondition.condition":
 		if e.ComplexityRoot.UnmetCondition.Condition == nil {
@@ -5063,6 +5673,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BenchmarkItemResultOrder", ec.unmarshalInputBenchmarkItemResultOrder),
+			graphql.NewInputUnmarshaler("BenchmarkItemResultWhereInput", ec.unmarshalInputBenchmarkItemResultWhereInput),
 			graphql.NewInputUnmarshaler("BenchmarkOrder", ec.unmarshalInputBenchmarkOrder),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
 			graphql.NewInputUnmarshaler("BinaryObservationInput", ec.unmarshalInputBinaryObservationInput),
@@ -5173,6 +5785,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -5199,6 +5828,181 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../benchmark.graphqls", Input: `# Live benchmarks (internal/benchmark, internal/providers, internal/runs): a dataset against several models
+# through their real APIs, as durable jobs, with progress streamed by subscription.
+
+scalar Upload
+
+"""
+One case: the prompt, what counts as right, and how it is checked.
+"""
+type DatasetItem {
+  input: String!
+  "EXACT/CONTAINS text, a REGEX pattern (Go RE2), a NUMERIC number; empty for JSON_VALID."
+  expected: String!
+  """
+  EXACT: equal after trimming (case-sensitive); CONTAINS: contains, ignoring case; REGEX: the pattern matches;
+  JSON_VALID: the answer is one JSON value; NUMERIC: the last number in the answer is within tolerance.
+  """
+  assertion: Assertion!
+  "NUMERIC: the largest absolute difference that still passes."
+  tolerance: Float!
+}
+
+input DatasetItemInput {
+  input: String!
+  expected: String! = ""
+  assertion: Assertion!
+  tolerance: Float = 0
+}
+
+input CreateBenchmarkInput {
+  name: String!
+  "Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b."
+  models: [String!]!
+  "Inline items; or upload datasetFile instead."
+  dataset: [DatasetItemInput!]
+  """
+  A JSONL file (one {input, expected, assertion, tolerance} object per line) or a CSV file with a header row
+  (input, expected, assertion, tolerance), sent as a GraphQL multipart request.
+  """
+  datasetFile: Upload
+  "A system prompt sent with every item."
+  system: String = ""
+  "The output bound of every call."
+  maxOutputTokens: Int = 512
+}
+
+"""
+Fields left out keep their values. Only a PENDING benchmark can change.
+"""
+input UpdateBenchmarkInput {
+  name: String
+  models: [String!]
+  dataset: [DatasetItemInput!]
+  system: String
+  maxOutputTokens: Int
+}
+
+type TokenRange {
+  low: Int!
+  high: Int!
+}
+
+"""
+US dollars.
+"""
+type CostRange {
+  low: Decimal!
+  high: Decimal!
+}
+
+type BenchmarkModelEstimate {
+  model: String!
+  calls: Int!
+  "The bound used: the benchmark's, or the model's own maximum when smaller."
+  maxOutputTokens: Int!
+  inputTokens: Int!
+  outputTokens: TokenRange!
+  "Null when the catalog has no price for the model (it is then left out of the total, never counted as free)."
+  cost: CostRange
+}
+
+"""
+What a benchmark is expected to use: calls, tokens (input estimated at about 4 bytes per token), cost as a range
+from the catalog, and duration at the configured concurrency.
+"""
+type BenchmarkEstimate {
+  calls: Int!
+  inputTokens: Int!
+  outputTokens: TokenRange!
+  "Sum over the priced models only; see unpricedModels."
+  cost: CostRange!
+  unpricedModels: [String!]!
+  durationSeconds: Float! @goField(forceResolver: true)
+  models: [BenchmarkModelEstimate!]!
+  catalogVersion: String!
+}
+
+type AccuracyInterval {
+  low: Float!
+  high: Float!
+}
+
+"""
+Milliseconds.
+"""
+type LatencySummary {
+  "Samples; 0 means no data."
+  count: Int!
+  p50: Float! @goField(forceResolver: true)
+  p95: Float! @goField(forceResolver: true)
+}
+
+type TokenUsage {
+  inputTokens: Int!
+  outputTokens: Int!
+  cachedTokens: Int!
+  reasoningTokens: Int!
+}
+
+"""
+One model's outcome.
+"""
+type BenchmarkModelResult {
+  model: String!
+  items: Int!
+  passed: Int!
+  "Answered, but the check failed."
+  failed: Int!
+  "No answer: the call failed after retries."
+  errors: Int!
+  "passed / items (a failed call counts as not passed)."
+  accuracy: Float!
+  "95 % Wilson interval of accuracy: two models whose intervals overlap are not shown to differ."
+  accuracyCI: AccuracyInterval! @goField(name: "AccuracyCI")
+  latency: LatencySummary!
+  "Time to first token."
+  ttft: LatencySummary! @goField(name: "TTFT")
+  outputTokensPerSecond: Float!
+  usage: TokenUsage!
+  "US dollars (catalog price × usage); null when the price is unknown."
+  cost: Decimal
+  "US dollars per correct answer; null when the price is unknown or nothing passed."
+  costPerCorrect: Decimal
+}
+
+type BenchmarkResults {
+  computedAt: Time!
+  models: [BenchmarkModelResult!]!
+}
+
+extend type Benchmark {
+  "What the benchmark is expected to use."
+  estimate: BenchmarkEstimate! @goField(forceResolver: true)
+}
+
+extend type Query {
+  "What a benchmark is expected to use before it runs."
+  estimateBenchmark(id: ID!): BenchmarkEstimate! @hasRole(role: FREE)
+}
+
+extend type Mutation {
+  """
+  Creates a benchmark (PENDING). With start: true it starts at once. Models whose provider is not configured,
+  and datasets over the role's limits, are refused.
+  """
+  createBenchmark(input: CreateBenchmarkInput!, start: Boolean = false): Benchmark! @hasRole(role: FREE)
+  updateBenchmark(id: ID!, input: UpdateBenchmarkInput!): Benchmark! @hasRole(role: FREE)
+  """
+  PENDING → RUNNING: schedules one job per model and chunk of items. Counts against the daily quota of model
+  calls (RATE_LIMITED with the reset time when over it).
+  """
+  startBenchmark(id: ID!): Benchmark! @hasRole(role: FREE)
+  "PENDING or RUNNING → CANCELLED; calls in flight finish, no new ones start."
+  cancelBenchmark(id: ID!): Benchmark! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `# The model and GPU-instance catalog (internal/catalog): prices in US dollars, each figure with its source.
 
 """
@@ -5673,6 +6477,14 @@ type Benchmark implements Node {
   """
   models: [String!]!
   dataset: [DatasetItem!]!
+  """
+  system prompt sent with every item
+  """
+  system: String!
+  """
+  output bound of every call
+  """
+  maxOutputTokens: Int!
   results: BenchmarkResults
   """
   model calls finished
@@ -5685,6 +6497,37 @@ type Benchmark implements Node {
   error: String
   startedAt: Time
   finishedAt: Time
+  itemResults(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for BenchmarkItemResults returned from the connection.
+    """
+    orderBy: BenchmarkItemResultOrder
+
+    """
+    Filtering options for BenchmarkItemResults returned from the connection.
+    """
+    where: BenchmarkItemResultWhereInput
+  ): BenchmarkItemResultConnection!
 }
 """
 A connection to a list of items.
@@ -5715,6 +6558,274 @@ type BenchmarkEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+type BenchmarkItemResult implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  model: String!
+  """
+  index of the item in the dataset
+  """
+  item: Int!
+  output: String!
+  passed: Boolean!
+  """
+  why the answer failed its assertion
+  """
+  reason: String!
+  """
+  the call failed after retries; there is no answer
+  """
+  error: String!
+  latencyMs: Float!
+  """
+  time to first token; 0 when no text arrived
+  """
+  ttftMs: Float!
+  inputTokens: Int!
+  outputTokens: Int!
+  cachedTokens: Int!
+  reasoningTokens: Int!
+}
+"""
+A connection to a list of items.
+"""
+type BenchmarkItemResultConnection {
+  """
+  A list of edges.
+  """
+  edges: [BenchmarkItemResultEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type BenchmarkItemResultEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: BenchmarkItemResult
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for BenchmarkItemResult connections
+"""
+input BenchmarkItemResultOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order BenchmarkItemResults.
+  """
+  field: BenchmarkItemResultOrderField!
+}
+"""
+Properties by which BenchmarkItemResult connections can be ordered.
+"""
+enum BenchmarkItemResultOrderField {
+  CREATED_AT
+  UPDATED_AT
+  ITEM
+}
+"""
+BenchmarkItemResultWhereInput is used for filtering BenchmarkItemResult objects.
+Input was generated by ent.
+"""
+input BenchmarkItemResultWhereInput {
+  not: BenchmarkItemResultWhereInput
+  and: [BenchmarkItemResultWhereInput!]
+  or: [BenchmarkItemResultWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  model field predicates
+  """
+  model: String
+  modelNEQ: String
+  modelIn: [String!]
+  modelNotIn: [String!]
+  modelGT: String
+  modelGTE: String
+  modelLT: String
+  modelLTE: String
+  modelContains: String
+  modelHasPrefix: String
+  modelHasSuffix: String
+  modelEqualFold: String
+  modelContainsFold: String
+  """
+  item field predicates
+  """
+  item: Int
+  itemNEQ: Int
+  itemIn: [Int!]
+  itemNotIn: [Int!]
+  itemGT: Int
+  itemGTE: Int
+  itemLT: Int
+  itemLTE: Int
+  """
+  output field predicates
+  """
+  output: String
+  outputNEQ: String
+  outputIn: [String!]
+  outputNotIn: [String!]
+  outputGT: String
+  outputGTE: String
+  outputLT: String
+  outputLTE: String
+  outputContains: String
+  outputHasPrefix: String
+  outputHasSuffix: String
+  outputEqualFold: String
+  outputContainsFold: String
+  """
+  passed field predicates
+  """
+  passed: Boolean
+  passedNEQ: Boolean
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  error field predicates
+  """
+  error: String
+  errorNEQ: String
+  errorIn: [String!]
+  errorNotIn: [String!]
+  errorGT: String
+  errorGTE: String
+  errorLT: String
+  errorLTE: String
+  errorContains: String
+  errorHasPrefix: String
+  errorHasSuffix: String
+  errorEqualFold: String
+  errorContainsFold: String
+  """
+  latency_ms field predicates
+  """
+  latencyMs: Float
+  latencyMsNEQ: Float
+  latencyMsIn: [Float!]
+  latencyMsNotIn: [Float!]
+  latencyMsGT: Float
+  latencyMsGTE: Float
+  latencyMsLT: Float
+  latencyMsLTE: Float
+  """
+  ttft_ms field predicates
+  """
+  ttftMs: Float
+  ttftMsNEQ: Float
+  ttftMsIn: [Float!]
+  ttftMsNotIn: [Float!]
+  ttftMsGT: Float
+  ttftMsGTE: Float
+  ttftMsLT: Float
+  ttftMsLTE: Float
+  """
+  input_tokens field predicates
+  """
+  inputTokens: Int
+  inputTokensNEQ: Int
+  inputTokensIn: [Int!]
+  inputTokensNotIn: [Int!]
+  inputTokensGT: Int
+  inputTokensGTE: Int
+  inputTokensLT: Int
+  inputTokensLTE: Int
+  """
+  output_tokens field predicates
+  """
+  outputTokens: Int
+  outputTokensNEQ: Int
+  outputTokensIn: [Int!]
+  outputTokensNotIn: [Int!]
+  outputTokensGT: Int
+  outputTokensGTE: Int
+  outputTokensLT: Int
+  outputTokensLTE: Int
+  """
+  cached_tokens field predicates
+  """
+  cachedTokens: Int
+  cachedTokensNEQ: Int
+  cachedTokensIn: [Int!]
+  cachedTokensNotIn: [Int!]
+  cachedTokensGT: Int
+  cachedTokensGTE: Int
+  cachedTokensLT: Int
+  cachedTokensLTE: Int
+  """
+  reasoning_tokens field predicates
+  """
+  reasoningTokens: Int
+  reasoningTokensNEQ: Int
+  reasoningTokensIn: [Int!]
+  reasoningTokensNotIn: [Int!]
+  reasoningTokensGT: Int
+  reasoningTokensGTE: Int
+  reasoningTokensLT: Int
+  reasoningTokensLTE: Int
 }
 """
 Ordering options for Benchmark connections
@@ -5813,6 +6924,33 @@ input BenchmarkWhereInput {
   statusIn: [BenchmarkStatus!]
   statusNotIn: [BenchmarkStatus!]
   """
+  system field predicates
+  """
+  system: String
+  systemNEQ: String
+  systemIn: [String!]
+  systemNotIn: [String!]
+  systemGT: String
+  systemGTE: String
+  systemLT: String
+  systemLTE: String
+  systemContains: String
+  systemHasPrefix: String
+  systemHasSuffix: String
+  systemEqualFold: String
+  systemContainsFold: String
+  """
+  max_output_tokens field predicates
+  """
+  maxOutputTokens: Int
+  maxOutputTokensNEQ: Int
+  maxOutputTokensIn: [Int!]
+  maxOutputTokensNotIn: [Int!]
+  maxOutputTokensGT: Int
+  maxOutputTokensGTE: Int
+  maxOutputTokensLT: Int
+  maxOutputTokensLTE: Int
+  """
   progress_done field predicates
   """
   progressDone: Int
@@ -5878,6 +7016,11 @@ input BenchmarkWhereInput {
   finishedAtLTE: Time
   finishedAtIsNil: Boolean
   finishedAtNotNil: Boolean
+  """
+  item_results edge predicates
+  """
+  hasItemResults: Boolean
+  hasItemResultsWith: [BenchmarkItemResultWhereInput!]
 }
 type ComplianceProfile implements Node {
   id: ID!
@@ -6057,18 +7200,6 @@ input ComplianceProfileWhereInput {
   assessedAtLTE: Time
   assessedAtIsNil: Boolean
   assessedAtNotNil: Boolean
-}
-"""
-CreateBenchmarkInput is used for create Benchmark object.
-Input was generated by ent.
-"""
-input CreateBenchmarkInput {
-  name: String!
-  """
-  model ids provider/model, e.g. openai/gpt-4.1-mini
-  """
-  models: [String!]!
-  dataset: [DatasetItemInput!]!
 }
 """
 CreateComplianceProfileInput is used for create ComplianceProfile object.
@@ -7381,20 +8512,6 @@ input ScenarioWhereInput {
   hasExplanationsWith: [ExplanationWhereInput!]
 }
 """
-UpdateBenchmarkInput is used for update Benchmark object.
-Input was generated by ent.
-"""
-input UpdateBenchmarkInput {
-  name: String
-  """
-  model ids provider/model, e.g. openai/gpt-4.1-mini
-  """
-  models: [String!]
-  appendModels: [String!]
-  dataset: [DatasetItemInput!]
-  appendDataset: [DatasetItemInput!]
-}
-"""
 UpdateComplianceProfileInput is used for update ComplianceProfile object.
 Input was generated by ent.
 """
@@ -7881,6 +8998,7 @@ extend type Benchmark {
   """
   progress: Float! @goField(forceResolver: true)
 }
+extend type BenchmarkItemResult { owner: User! @goField(forceResolver: true) }
 extend type ComplianceProfile { owner: User! @goField(forceResolver: true) }
 extend type Experiment { owner: User! @goField(forceResolver: true) }
 extend type Deployment { owner: User! @goField(forceResolver: true) }
@@ -7890,34 +9008,6 @@ extend type Explanation {
   The Scenario whose recommendation this explains.
   """
   decision: Scenario! @goField(forceResolver: true)
-}
-
-type DatasetItem {
-  input: String!
-  expected: String!
-  assertion: Assertion!
-  """
-  Allowed absolute difference for NUMERIC assertions.
-  """
-  tolerance: Float
-}
-
-input DatasetItemInput {
-  input: String!
-  expected: String!
-  assertion: Assertion!
-  tolerance: Float
-}
-
-type BenchmarkResults {
-  models: [BenchmarkModelResult!]!
-}
-
-type BenchmarkModelResult {
-  model: String!
-  passed: Int!
-  total: Int!
-  accuracy: Float!
 }
 
 extend type Mutation {
@@ -7933,9 +9023,7 @@ extend type Mutation {
   "Returns the deleted row's id."
   deletePipeline(id: ID!): ID! @hasRole(role: FREE)
 
-  createBenchmark(input: CreateBenchmarkInput!): Benchmark! @hasRole(role: FREE)
-  updateBenchmark(id: ID!, input: UpdateBenchmarkInput!): Benchmark! @hasRole(role: FREE)
-  "Returns the deleted row's id."
+  "Returns the deleted row's id. A running benchmark is cancelled first."
   deleteBenchmark(id: ID!): ID! @hasRole(role: FREE)
 
   createComplianceProfile(input: CreateComplianceProfileInput!): ComplianceProfile! @hasRole(role: FREE)
@@ -8239,6 +9327,27 @@ extend type Mutation {
   Deletes a user and everything they own. Returns the deleted user's id.
   """
   deleteUser(userId: ID!): ID! @hasRole(role: ADMIN)
+}
+`, BuiltIn: false},
+	{Name: "../live.graphqls", Input: `# Live status: subscriptions over websocket (graphql-transport-ws and the legacy graphql-ws protocol) and
+# server-sent events. Each sends the row's current state at once, then every change.
+
+type Subscription {
+  "A benchmark's state now and at every change; completes after COMPLETED, FAILED or CANCELLED."
+  benchmarkUpdated(id: ID!): Benchmark! @hasRole(role: FREE)
+  "A deployment's state now and at every change; completes after TERMINATED."
+  deploymentUpdated(id: ID!): Deployment! @hasRole(role: FREE)
+  "Every change to any of the viewer's benchmarks."
+  myBenchmarkEvents: Benchmark! @hasRole(role: FREE)
+  "Every change to any of the viewer's deployments."
+  myDeploymentEvents: Deployment! @hasRole(role: FREE)
+}
+
+extend type Mutation {
+  "PROVISIONING, ACTIVE or FAILED → TERMINATED (final). Owners may terminate whatever their current role."
+  terminateDeployment(id: ID!): Deployment! @hasRole(role: FREE)
+  "FAILED → PROVISIONING: the rollout starts again."
+  redeployDeployment(id: ID!): Deployment! @hasRole(role: ENTERPRISE)
 }
 `, BuiltIn: false},
 	{Name: "../pipeline.graphqls", Input: `# The pipeline composer (internal/pipeline): a DAG of typed nodes, validated and costed.
@@ -8968,6 +10077,16 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AccuracyInterval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_AccuracyInterval_low(ctx, field)
+	case "high":
+		return ec.fieldContext_AccuracyInterval_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccuracyInterval", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -8996,6 +10115,10 @@ func (ec *executionContext) childFields_Benchmark(ctx context.Context, field gra
 		return ec.fieldContext_Benchmark_models(ctx, field)
 	case "dataset":
 		return ec.fieldContext_Benchmark_dataset(ctx, field)
+	case "system":
+		return ec.fieldContext_Benchmark_system(ctx, field)
+	case "maxOutputTokens":
+		return ec.fieldContext_Benchmark_maxOutputTokens(ctx, field)
 	case "results":
 		return ec.fieldContext_Benchmark_results(ctx, field)
 	case "progressDone":
@@ -9008,6 +10131,10 @@ func (ec *executionContext) childFields_Benchmark(ctx context.Context, field gra
 		return ec.fieldContext_Benchmark_startedAt(ctx, field)
 	case "finishedAt":
 		return ec.fieldContext_Benchmark_finishedAt(ctx, field)
+	case "itemResults":
+		return ec.fieldContext_Benchmark_itemResults(ctx, field)
+	case "estimate":
+		return ec.fieldContext_Benchmark_estimate(ctx, field)
 	case "owner":
 		return ec.fieldContext_Benchmark_owner(ctx, field)
 	case "progress":
@@ -9038,22 +10165,142 @@ func (ec *executionContext) childFields_BenchmarkEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BenchmarkEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "calls":
+		return ec.fieldContext_BenchmarkEstimate_calls(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_BenchmarkEstimate_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_BenchmarkEstimate_outputTokens(ctx, field)
+	case "cost":
+		return ec.fieldContext_BenchmarkEstimate_cost(ctx, field)
+	case "unpricedModels":
+		return ec.fieldContext_BenchmarkEstimate_unpricedModels(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_BenchmarkEstimate_durationSeconds(ctx, field)
+	case "models":
+		return ec.fieldContext_BenchmarkEstimate_models(ctx, field)
+	case "catalogVersion":
+		return ec.fieldContext_BenchmarkEstimate_catalogVersion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkEstimate", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkItemResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BenchmarkItemResult_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BenchmarkItemResult_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BenchmarkItemResult_updatedAt(ctx, field)
+	case "model":
+		return ec.fieldContext_BenchmarkItemResult_model(ctx, field)
+	case "item":
+		return ec.fieldContext_BenchmarkItemResult_item(ctx, field)
+	case "output":
+		return ec.fieldContext_BenchmarkItemResult_output(ctx, field)
+	case "passed":
+		return ec.fieldContext_BenchmarkItemResult_passed(ctx, field)
+	case "reason":
+		return ec.fieldContext_BenchmarkItemResult_reason(ctx, field)
+	case "error":
+		return ec.fieldContext_BenchmarkItemResult_error(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_BenchmarkItemResult_latencyMs(ctx, field)
+	case "ttftMs":
+		return ec.fieldContext_BenchmarkItemResult_ttftMs(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_BenchmarkItemResult_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_BenchmarkItemResult_outputTokens(ctx, field)
+	case "cachedTokens":
+		return ec.fieldContext_BenchmarkItemResult_cachedTokens(ctx, field)
+	case "reasoningTokens":
+		return ec.fieldContext_BenchmarkItemResult_reasoningTokens(ctx, field)
+	case "owner":
+		return ec.fieldContext_BenchmarkItemResult_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkItemResult", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkItemResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BenchmarkItemResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BenchmarkItemResultConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BenchmarkItemResultConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkItemResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkItemResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BenchmarkItemResultEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BenchmarkItemResultEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkItemResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkModelEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_BenchmarkModelEstimate_model(ctx, field)
+	case "calls":
+		return ec.fieldContext_BenchmarkModelEstimate_calls(ctx, field)
+	case "maxOutputTokens":
+		return ec.fieldContext_BenchmarkModelEstimate_maxOutputTokens(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_BenchmarkModelEstimate_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_BenchmarkModelEstimate_outputTokens(ctx, field)
+	case "cost":
+		return ec.fieldContext_BenchmarkModelEstimate_cost(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkModelEstimate", field.Name)
+}
+
 func (ec *executionContext) childFields_BenchmarkModelResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "model":
 		return ec.fieldContext_BenchmarkModelResult_model(ctx, field)
+	case "items":
+		return ec.fieldContext_BenchmarkModelResult_items(ctx, field)
 	case "passed":
 		return ec.fieldContext_BenchmarkModelResult_passed(ctx, field)
-	case "total":
-		return ec.fieldContext_BenchmarkModelResult_total(ctx, field)
+	case "failed":
+		return ec.fieldContext_BenchmarkModelResult_failed(ctx, field)
+	case "errors":
+		return ec.fieldContext_BenchmarkModelResult_errors(ctx, field)
 	case "accuracy":
 		return ec.fieldContext_BenchmarkModelResult_accuracy(ctx, field)
+	case "accuracyCI":
+		return ec.fieldContext_BenchmarkModelResult_accuracyCI(ctx, field)
+	case "latency":
+		return ec.fieldContext_BenchmarkModelResult_latency(ctx, field)
+	case "ttft":
+		return ec.fieldContext_BenchmarkModelResult_ttft(ctx, field)
+	case "outputTokensPerSecond":
+		return ec.fieldContext_BenchmarkModelResult_outputTokensPerSecond(ctx, field)
+	case "usage":
+		return ec.fieldContext_BenchmarkModelResult_usage(ctx, field)
+	case "cost":
+		return ec.fieldContext_BenchmarkModelResult_cost(ctx, field)
+	case "costPerCorrect":
+		return ec.fieldContext_BenchmarkModelResult_costPerCorrect(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkModelResult", field.Name)
 }
 
 func (ec *executionContext) childFields_BenchmarkResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "computedAt":
+		return ec.fieldContext_BenchmarkResults_computedAt(ctx, field)
 	case "models":
 		return ec.fieldContext_BenchmarkResults_models(ctx, field)
 	}
@@ -9392,6 +10639,16 @@ func (ec *executionContext) childFields_ComplianceUseCase(ctx context.Context, f
 		return ec.fieldContext_ComplianceUseCase_description(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceUseCase", field.Name)
+}
+
+func (ec *executionContext) childFields_CostRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_CostRange_low(ctx, field)
+	case "high":
+		return ec.fieldContext_CostRange_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CostRange", field.Name)
 }
 
 func (ec *executionContext) childFields_Counterfactual(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9894,6 +11151,18 @@ func (ec *executionContext) childFields_LLMNodeConfig(ctx context.Context, field
 		return ec.fieldContext_LLMNodeConfig_latency(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LLMNodeConfig", field.Name)
+}
+
+func (ec *executionContext) childFields_LatencySummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_LatencySummary_count(ctx, field)
+	case "p50":
+		return ec.fieldContext_LatencySummary_p50(ctx, field)
+	case "p95":
+		return ec.fieldContext_LatencySummary_p95(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LatencySummary", field.Name)
 }
 
 func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10514,6 +11783,30 @@ func (ec *executionContext) childFields_SweepSeries(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type SweepSeries", field.Name)
 }
 
+func (ec *executionContext) childFields_TokenRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_TokenRange_low(ctx, field)
+	case "high":
+		return ec.fieldContext_TokenRange_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TokenRange", field.Name)
+}
+
+func (ec *executionContext) childFields_TokenUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inputTokens":
+		return ec.fieldContext_TokenUsage_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_TokenUsage_outputTokens(ctx, field)
+	case "cachedTokens":
+		return ec.fieldContext_TokenUsage_cachedTokens(ctx, field)
+	case "reasoningTokens":
+		return ec.fieldContext_TokenUsage_reasoningTokens(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TokenUsage", field.Name)
+}
+
 func (ec *executionContext) childFields_UnmetCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "condition":
@@ -10736,6 +12029,74 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Benchmark_itemResults_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.BenchmarkItemResultOrder, error) {
+			return ec.unmarshalOBenchmarkItemResultOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.BenchmarkItemResultWhereInput, error) {
+			return ec.unmarshalOBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10768,13 +12129,21 @@ func (ec *executionContext) field_Mutation_createBenchmark_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.CreateBenchmarkInput, error) {
-			return ec.unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐCreateBenchmarkInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.CreateBenchmarkInput, error) {
+			return ec.unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateBenchmarkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "start",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["start"] = arg1
 	return args, nil
 }
 
@@ -11032,6 +12401,20 @@ func (ec *executionContext) field_Mutation_recordExperimentObservations_args(ctx
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_redeployDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setUserRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11082,6 +12465,20 @@ func (ec *executionContext) field_Mutation_simulateScenario_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_startBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_startExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11110,6 +12507,20 @@ func (ec *executionContext) field_Mutation_stopExperiment_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_terminateDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11122,8 +12533,8 @@ func (ec *executionContext) field_Mutation_updateBenchmark_args(ctx context.Cont
 	}
 	args["id"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
-		func(ctx context.Context, v any) (ent.UpdateBenchmarkInput, error) {
-			return ec.unmarshalNUpdateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUpdateBenchmarkInput(ctx, v)
+		func(ctx context.Context, v any) (gqlmodel.UpdateBenchmarkInput, error) {
+			return ec.unmarshalNUpdateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐUpdateBenchmarkInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11437,6 +12848,20 @@ func (ec *executionContext) field_Query_deployments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_estimateBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -11924,6 +13349,34 @@ func (ec *executionContext) field_Scenario_explanations_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_benchmarkUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_deploymentUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_User_benchmarks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12376,6 +13829,52 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AccuracyInterval_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccuracyInterval_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccuracyInterval_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccuracyInterval", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AccuracyInterval_high(ctx context.Context, field graphql.CollectedField, obj *benchmark.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccuracyInterval_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccuracyInterval_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccuracyInterval", field, false, false, "Float")
+}
+
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12558,7 +14057,7 @@ func (ec *executionContext) _Benchmark_status(ctx context.Context, field graphql
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Status) graphql.Marshaler {
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark1.Status) graphql.Marshaler {
 			return ec.marshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx, selections, v)
 		},
 		true,
@@ -12601,11 +14100,11 @@ func (ec *executionContext) _Benchmark_dataset(ctx context.Context, field graphq
 			return ec.fieldContext_Benchmark_dataset(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Dataset, nil
+			return ec.Resolvers.Benchmark().Dataset(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.DatasetItem) graphql.Marshaler {
-			return ec.marshalNDatasetItem2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*benchmark.Item) graphql.Marshaler {
+			return ec.marshalNDatasetItem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12615,13 +14114,59 @@ func (ec *executionContext) fieldContext_Benchmark_dataset(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Benchmark",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DatasetItem(ctx, field)
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Benchmark_system(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_system(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.System, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_system(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "String")
+}
+
+func (ec *executionContext) _Benchmark_maxOutputTokens(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_maxOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_maxOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Benchmark_results(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
@@ -12769,6 +14314,82 @@ func (ec *executionContext) _Benchmark_finishedAt(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Benchmark_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Benchmark_itemResults(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_itemResults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ItemResults(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.BenchmarkItemResultOrder), fc.Args["where"].(*ent.BenchmarkItemResultWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BenchmarkItemResultConnection) graphql.Marshaler {
+			return ec.marshalNBenchmarkItemResultConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_itemResults(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkItemResultConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Benchmark_itemResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Benchmark_estimate(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Benchmark().Estimate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *benchmark.Estimation) graphql.Marshaler {
+			return ec.marshalNBenchmarkEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐEstimation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkEstimate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Benchmark_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
@@ -12968,7 +14589,893 @@ func (ec *executionContext) fieldContext_BenchmarkEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("BenchmarkEdge", field, false, false, "Cursor")
 }
 
-func (ec *executionContext) _BenchmarkModelResult_model(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkModelResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _BenchmarkEstimate_calls(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkEstimate_inputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkEstimate_outputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
+			return ec.marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkEstimate_cost(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.CostRange) graphql.Marshaler {
+			return ec.marshalNCostRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkEstimate_unpricedModels(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_unpricedModels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnpricedModels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_unpricedModels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkEstimate_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BenchmarkEstimate().DurationSeconds(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, true, true, "Float")
+}
+
+func (ec *executionContext) _BenchmarkEstimate_models(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_models(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Models, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []benchmark.ModelEstimate) graphql.Marshaler {
+			return ec.marshalNBenchmarkModelEstimate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐModelEstimateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_models(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkModelEstimate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkEstimate_catalogVersion(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_catalogVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CatalogVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_id(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_model(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_item(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_output(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_output(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Output, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_output(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_passed(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_passed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Passed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_passed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_reason(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_error(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_latencyMs(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_latencyMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_latencyMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_ttftMs(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_ttftMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TtftMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_ttftMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_inputTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_outputTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_cachedTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_cachedTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CachedTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_cachedTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_reasoningTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_reasoningTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_owner(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BenchmarkItemResult().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkItemResult",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkItemResultConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResultConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BenchmarkItemResultEdge) graphql.Marshaler {
+			return ec.marshalOBenchmarkItemResultEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResultConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkItemResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkItemResultEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkItemResultConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResultConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResultConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkItemResultConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkItemResultConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResultConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResultConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResultConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResultConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResultEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResultEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BenchmarkItemResult) graphql.Marshaler {
+			return ec.marshalOBenchmarkItemResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResultEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkItemResultEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkItemResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkItemResultEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResultEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResultEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResultEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_model(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_calls(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_maxOutputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_maxOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_maxOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_inputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_outputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
+			return ec.marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelEstimate_cost(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelEstimate_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *benchmark.CostRange) graphql.Marshaler {
+			return ec.marshalOCostRange2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelEstimate_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_model(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12991,7 +15498,30 @@ func (ec *executionContext) fieldContext_BenchmarkModelResult_model(_ context.Co
 	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "String")
 }
 
-func (ec *executionContext) _BenchmarkModelResult_passed(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkModelResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _BenchmarkModelResult_items(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_passed(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13014,16 +15544,16 @@ func (ec *executionContext) fieldContext_BenchmarkModelResult_passed(_ context.C
 	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BenchmarkModelResult_total(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkModelResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _BenchmarkModelResult_failed(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_BenchmarkModelResult_total(ctx, field)
+			return ec.fieldContext_BenchmarkModelResult_failed(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
+			return obj.Failed, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -13033,11 +15563,34 @@ func (ec *executionContext) _BenchmarkModelResult_total(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_BenchmarkModelResult_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_BenchmarkModelResult_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
 }
 
-func (ec *executionContext) _BenchmarkModelResult_accuracy(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkModelResult) (ret graphql.Marshaler) {
+func (ec *executionContext) _BenchmarkModelResult_errors(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_accuracy(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13060,6 +15613,226 @@ func (ec *executionContext) fieldContext_BenchmarkModelResult_accuracy(_ context
 	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
 }
 
+func (ec *executionContext) _BenchmarkModelResult_accuracyCI(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_accuracyCI(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccuracyCI, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Interval) graphql.Marshaler {
+			return ec.marshalNAccuracyInterval2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_accuracyCI(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccuracyInterval(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_latency(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Summary) graphql.Marshaler {
+			return ec.marshalNLatencySummary2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_ttft(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_ttft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTFT, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Summary) graphql.Marshaler {
+			return ec.marshalNLatencySummary2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_ttft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencySummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_outputTokensPerSecond(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_outputTokensPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokensPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_outputTokensPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_usage(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_usage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Usage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Usage) graphql.Marshaler {
+			return ec.marshalNTokenUsage2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_usage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_cost(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_costPerCorrect(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_costPerCorrect(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostPerCorrect, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_costPerCorrect(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _BenchmarkResults_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkResults_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkResults_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkResults", field, false, false, "Time")
+}
+
 func (ec *executionContext) _BenchmarkResults_models(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13072,8 +15845,8 @@ func (ec *executionContext) _BenchmarkResults_models(ctx context.Context, field 
 			return obj.Models, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.BenchmarkModelResult) graphql.Marshaler {
-			return ec.marshalNBenchmarkModelResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkModelResultᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []benchmark.Score) graphql.Marshaler {
+			return ec.marshalNBenchmarkModelResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐScoreᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16102,6 +18875,52 @@ func (ec *executionContext) fieldContext_ComplianceUseCase_description(_ context
 	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "String")
 }
 
+func (ec *executionContext) _CostRange_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.CostRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostRange_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostRange_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostRange", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CostRange_high(ctx context.Context, field graphql.CollectedField, obj *benchmark.CostRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CostRange_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CostRange_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CostRange", field, false, false, "Decimal")
+}
+
 func (ec *executionContext) _Counterfactual_variable(ctx context.Context, field graphql.CollectedField, obj *explain.Counterfactual) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16263,7 +19082,7 @@ func (ec *executionContext) fieldContext_Counterfactual_description(_ context.Co
 	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
 }
 
-func (ec *executionContext) _DatasetItem_input(ctx context.Context, field graphql.CollectedField, obj *model.DatasetItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _DatasetItem_input(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16286,7 +19105,7 @@ func (ec *executionContext) fieldContext_DatasetItem_input(_ context.Context, fi
 	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _DatasetItem_expected(ctx context.Context, field graphql.CollectedField, obj *model.DatasetItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _DatasetItem_expected(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16309,7 +19128,7 @@ func (ec *executionContext) fieldContext_DatasetItem_expected(_ context.Context,
 	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _DatasetItem_assertion(ctx context.Context, field graphql.CollectedField, obj *model.DatasetItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _DatasetItem_assertion(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16321,8 +19140,8 @@ func (ec *executionContext) _DatasetItem_assertion(ctx context.Context, field gr
 			return obj.Assertion, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Assertion) graphql.Marshaler {
-			return ec.marshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐAssertion(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Assertion) graphql.Marshaler {
+			return ec.marshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐAssertion(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16332,7 +19151,7 @@ func (ec *executionContext) fieldContext_DatasetItem_assertion(_ context.Context
 	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "Assertion")
 }
 
-func (ec *executionContext) _DatasetItem_tolerance(ctx context.Context, field graphql.CollectedField, obj *model.DatasetItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _DatasetItem_tolerance(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16344,11 +19163,11 @@ func (ec *executionContext) _DatasetItem_tolerance(ctx context.Context, field gr
 			return obj.Tolerance, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_DatasetItem_tolerance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -20243,6 +23062,75 @@ func (ec *executionContext) fieldContext_LLMNodeConfig_latency(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _LatencySummary_count(ctx context.Context, field graphql.CollectedField, obj *benchmark.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencySummary_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencySummary_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencySummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LatencySummary_p50(ctx context.Context, field graphql.CollectedField, obj *benchmark.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencySummary_p50(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LatencySummary().P50(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencySummary_p50(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencySummary", field, true, true, "Float")
+}
+
+func (ec *executionContext) _LatencySummary_p95(ctx context.Context, field graphql.CollectedField, obj *benchmark.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencySummary_p95(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LatencySummary().P95(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencySummary_p95(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencySummary", field, true, true, "Float")
+}
+
 func (ec *executionContext) _MetricSpec_name(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20496,6 +23384,254 @@ func (ec *executionContext) fieldContext_ModelSpeed_provenance(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createBenchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateBenchmark(ctx, fc.Args["input"].(gqlmodel.CreateBenchmarkInput), fc.Args["start"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBenchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBenchmark(ctx, fc.Args["id"].(int), fc.Args["input"].(gqlmodel.UpdateBenchmarkInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startBenchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartBenchmark(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBenchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBenchmark(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -20866,130 +24002,6 @@ func (ec *executionContext) fieldContext_Mutation_deletePipeline(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deletePipeline_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_createBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_createBenchmark(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateBenchmark(ctx, fc.Args["input"].(ent.CreateBenchmarkInput))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
-				if err != nil {
-					var zeroVal *ent.Benchmark
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Benchmark
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
-			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_createBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Benchmark(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_createBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Mutation_updateBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Mutation_updateBenchmark(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateBenchmark(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateBenchmarkInput))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
-				if err != nil {
-					var zeroVal *ent.Benchmark
-					return zeroVal, err
-				}
-				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Benchmark
-					return zeroVal, errors.New("directive hasRole is not implemented")
-				}
-				return ec.Directives.HasRole(ctx, nil, directive0, role)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
-			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Mutation_updateBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Mutation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Benchmark(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Mutation_updateBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22297,6 +25309,130 @@ func (ec *executionContext) fieldContext_Mutation_deleteUser(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteUser_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_terminateDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_terminateDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().TerminateDeployment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalNDeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_terminateDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_terminateDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_redeployDeployment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_redeployDeployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RedeployDeployment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "ENTERPRISE")
+				if err != nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalNDeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_redeployDeployment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_redeployDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25135,6 +28271,68 @@ func (ec *executionContext) fieldContext_Query_users(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_users_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_estimateBenchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_estimateBenchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EstimateBenchmark(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *benchmark.Estimation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *benchmark.Estimation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *benchmark.Estimation) graphql.Marshaler {
+			return ec.marshalNBenchmarkEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐEstimation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_estimateBenchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkEstimate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_estimateBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28279,6 +31477,230 @@ func (ec *executionContext) fieldContext_SimulationCandidate_caveats(_ context.C
 	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
 }
 
+func (ec *executionContext) _Subscription_benchmarkUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_benchmarkUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BenchmarkUpdated(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_benchmarkUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_benchmarkUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_deploymentUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_deploymentUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DeploymentUpdated(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalNDeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_deploymentUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_deploymentUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_myBenchmarkEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_myBenchmarkEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().MyBenchmarkEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Benchmark
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_myBenchmarkEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_myDeploymentEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_myDeploymentEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().MyDeploymentEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Deployment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalNDeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_myDeploymentEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SweepPoint_monthlyCost(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -28424,6 +31846,144 @@ func (ec *executionContext) fieldContext_SweepSeries_points(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TokenRange_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.TokenRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenRange_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenRange_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenRange_high(ctx context.Context, field graphql.CollectedField, obj *benchmark.TokenRange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenRange_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenRange_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenRange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenUsage_inputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenUsage_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenUsage_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenUsage_outputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenUsage_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenUsage_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenUsage_cachedTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenUsage_cachedTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CachedTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenUsage_cachedTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenUsage_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Usage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenUsage_reasoningTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenUsage_reasoningTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UnmetCondition_condition(ctx context.Context, field graphql.CollectedField, obj *experiment.Unmet) (ret graphql.Marshaler) {
@@ -30317,6 +33877,1053 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBenchmarkItemResultOrder(ctx context.Context, obj any) (ent.BenchmarkItemResultOrder, error) {
+	var it ent.BenchmarkItemResultOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBenchmarkItemResultOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkItemResultOrder unmarshals raw into the BenchmarkItemResultOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkItemResultOrder(ctx context.Context, raw any) (ent.BenchmarkItemResultOrder, error) {
+	var out ent.BenchmarkItemResultOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkItemResultOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBenchmarkItemResultWhereInput(ctx context.Context, obj any) (ent.BenchmarkItemResultWhereInput, error) {
+	var it ent.BenchmarkItemResultWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelEqualFold", "modelContainsFold", "item", "itemNEQ", "itemIn", "itemNotIn", "itemGT", "itemGTE", "itemLT", "itemLTE", "output", "outputNEQ", "outputIn", "outputNotIn", "outputGT", "outputGTE", "outputLT", "outputLTE", "outputContains", "outputHasPrefix", "outputHasSuffix", "outputEqualFold", "outputContainsFold", "passed", "passedNEQ", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorEqualFold", "errorContainsFold", "latencyMs", "latencyMsNEQ", "latencyMsIn", "latencyMsNotIn", "latencyMsGT", "latencyMsGTE", "latencyMsLT", "latencyMsLTE", "ttftMs", "ttftMsNEQ", "ttftMsIn", "ttftMsNotIn", "ttftMsGT", "ttftMsGTE", "ttftMsLT", "ttftMsLTE", "inputTokens", "inputTokensNEQ", "inputTokensIn", "inputTokensNotIn", "inputTokensGT", "inputTokensGTE", "inputTokensLT", "inputTokensLTE", "outputTokens", "outputTokensNEQ", "outputTokensIn", "outputTokensNotIn", "outputTokensGT", "outputTokensGTE", "outputTokensLT", "outputTokensLTE", "cachedTokens", "cachedTokensNEQ", "cachedTokensIn", "cachedTokensNotIn", "cachedTokensGT", "cachedTokensGTE", "cachedTokensLT", "cachedTokensLTE", "reasoningTokens", "reasoningTokensNEQ", "reasoningTokensIn", "reasoningTokensNotIn", "reasoningTokensGT", "reasoningTokensGTE", "reasoningTokensLT", "reasoningTokensLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBenchmarkItemResultWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBenchmarkItemResultWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "modelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelNEQ = data
+		case "modelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelIn = data
+		case "modelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelNotIn = data
+		case "modelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelGT = data
+		case "modelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelGTE = data
+		case "modelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelLT = data
+		case "modelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelLTE = data
+		case "modelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelContains = data
+		case "modelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelHasPrefix = data
+		case "modelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelHasSuffix = data
+		case "modelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelEqualFold = data
+		case "modelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelContainsFold = data
+		case "item":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("item"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Item = data
+		case "itemNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemNEQ = data
+		case "itemIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIn = data
+		case "itemNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemNotIn = data
+		case "itemGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemGT = data
+		case "itemGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemGTE = data
+		case "itemLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemLT = data
+		case "itemLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemLTE = data
+		case "output":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("output"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Output = data
+		case "outputNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputNEQ = data
+		case "outputIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputIn = data
+		case "outputNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputNotIn = data
+		case "outputGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputGT = data
+		case "outputGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputGTE = data
+		case "outputLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputLT = data
+		case "outputLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputLTE = data
+		case "outputContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputContains = data
+		case "outputHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputHasPrefix = data
+		case "outputHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputHasSuffix = data
+		case "outputEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputEqualFold = data
+		case "outputContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputContainsFold = data
+		case "passed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passed = data
+		case "passedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassedNEQ = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "error":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("error"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Error = data
+		case "errorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNEQ = data
+		case "errorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorIn = data
+		case "errorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNotIn = data
+		case "errorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGT = data
+		case "errorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGTE = data
+		case "errorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLT = data
+		case "errorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLTE = data
+		case "errorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContains = data
+		case "errorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasPrefix = data
+		case "errorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasSuffix = data
+		case "errorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorEqualFold = data
+		case "errorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContainsFold = data
+		case "latencyMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMs = data
+		case "latencyMsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsNEQ = data
+		case "latencyMsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsIn = data
+		case "latencyMsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsNotIn = data
+		case "latencyMsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsGT = data
+		case "latencyMsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsGTE = data
+		case "latencyMsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsLT = data
+		case "latencyMsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("latencyMsLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LatencyMsLTE = data
+		case "ttftMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMs"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMs = data
+		case "ttftMsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsNEQ = data
+		case "ttftMsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsIn = data
+		case "ttftMsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsNotIn = data
+		case "ttftMsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsGT = data
+		case "ttftMsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsGTE = data
+		case "ttftMsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsLT = data
+		case "ttftMsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ttftMsLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TtftMsLTE = data
+		case "inputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokens = data
+		case "inputTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensNEQ = data
+		case "inputTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensIn = data
+		case "inputTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensNotIn = data
+		case "inputTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensGT = data
+		case "inputTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensGTE = data
+		case "inputTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensLT = data
+		case "inputTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokensLTE = data
+		case "outputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokens = data
+		case "outputTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensNEQ = data
+		case "outputTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensIn = data
+		case "outputTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensNotIn = data
+		case "outputTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensGT = data
+		case "outputTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensGTE = data
+		case "outputTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensLT = data
+		case "outputTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokensLTE = data
+		case "cachedTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokens = data
+		case "cachedTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensNEQ = data
+		case "cachedTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensIn = data
+		case "cachedTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensNotIn = data
+		case "cachedTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensGT = data
+		case "cachedTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensGTE = data
+		case "cachedTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensLT = data
+		case "cachedTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cachedTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CachedTokensLTE = data
+		case "reasoningTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokens = data
+		case "reasoningTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensNEQ = data
+		case "reasoningTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensIn = data
+		case "reasoningTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensNotIn = data
+		case "reasoningTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensGT = data
+		case "reasoningTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensGTE = data
+		case "reasoningTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensLT = data
+		case "reasoningTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasoningTokensLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkItemResultWhereInput unmarshals raw into the BenchmarkItemResultWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkItemResultWhereInput(ctx context.Context, raw any) (ent.BenchmarkItemResultWhereInput, error) {
+	var out ent.BenchmarkItemResultWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkItemResultWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBenchmarkOrder(ctx context.Context, obj any) (ent.BenchmarkOrder, error) {
 	var it ent.BenchmarkOrder
 	if obj == nil {
@@ -30381,7 +34988,7 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "system", "systemNEQ", "systemIn", "systemNotIn", "systemGT", "systemGTE", "systemLT", "systemLTE", "systemContains", "systemHasPrefix", "systemHasSuffix", "systemEqualFold", "systemContainsFold", "maxOutputTokens", "maxOutputTokensNEQ", "maxOutputTokensIn", "maxOutputTokensNotIn", "maxOutputTokensGT", "maxOutputTokensGTE", "maxOutputTokensLT", "maxOutputTokensLTE", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasItemResults", "hasItemResultsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30696,6 +35303,153 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "system":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.System = data
+		case "systemNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemNEQ = data
+		case "systemIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemIn = data
+		case "systemNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemNotIn = data
+		case "systemGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemGT = data
+		case "systemGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemGTE = data
+		case "systemLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemLT = data
+		case "systemLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemLTE = data
+		case "systemContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemContains = data
+		case "systemHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemHasPrefix = data
+		case "systemHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemHasSuffix = data
+		case "systemEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemEqualFold = data
+		case "systemContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("systemContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SystemContainsFold = data
+		case "maxOutputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokens = data
+		case "maxOutputTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensNEQ = data
+		case "maxOutputTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensIn = data
+		case "maxOutputTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensNotIn = data
+		case "maxOutputTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensGT = data
+		case "maxOutputTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensGTE = data
+		case "maxOutputTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensLT = data
+		case "maxOutputTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokensLTE = data
 		case "progressDone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressDone"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -31053,6 +35807,20 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.FinishedAtNotNil = data
+		case "hasItemResults":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemResults"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemResults = data
+		case "hasItemResultsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemResultsWith"))
+			data, err := ec.unmarshalOBenchmarkItemResultWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemResultsWith = data
 		}
 	}
 	return it, nil
@@ -32187,8 +36955,8 @@ func UnmarshalContinuousObservationInput(ctx context.Context, raw any) (experime
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Context, obj any) (ent.CreateBenchmarkInput, error) {
-	var it ent.CreateBenchmarkInput
+func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Context, obj any) (gqlmodel.CreateBenchmarkInput, error) {
+	var it gqlmodel.CreateBenchmarkInput
 	if obj == nil {
 		return it, nil
 	}
@@ -32198,7 +36966,14 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "models", "dataset"}
+	if _, present := asMap["system"]; !present {
+		asMap["system"] = ""
+	}
+	if _, present := asMap["maxOutputTokens"]; !present {
+		asMap["maxOutputTokens"] = 512
+	}
+
+	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetFile", "system", "maxOutputTokens"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32221,11 +36996,32 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 			it.Models = data
 		case "dataset":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
-			data, err := ec.unmarshalNDatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx, v)
+			data, err := ec.unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Dataset = data
+		case "datasetFile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetFile"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetFile = data
+		case "system":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.System = data
+		case "maxOutputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokens = data
 		}
 	}
 	return it, nil
@@ -32237,8 +37033,8 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCreateBenchmarkInput(ctx context.Context, raw any) (ent.CreateBenchmarkInput, error) {
-	var out ent.CreateBenchmarkInput
+func UnmarshalCreateBenchmarkInput(ctx context.Context, raw any) (gqlmodel.CreateBenchmarkInput, error) {
+	var out gqlmodel.CreateBenchmarkInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateBenchmarkInput", raw, &out)
 	return out, err
 }
@@ -32544,8 +37340,8 @@ func UnmarshalCreateScenarioInput(ctx context.Context, raw any) (ent.CreateScena
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, obj any) (model.DatasetItem, error) {
-	var it model.DatasetItem
+func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, obj any) (benchmark.Item, error) {
+	var it benchmark.Item
 	if obj == nil {
 		return it, nil
 	}
@@ -32553,6 +37349,13 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 	asMap := map[string]any{}
 	for k, v := range obj.(map[string]any) {
 		asMap[k] = v
+	}
+
+	if _, present := asMap["expected"]; !present {
+		asMap["expected"] = ""
+	}
+	if _, present := asMap["tolerance"]; !present {
+		asMap["tolerance"] = 0
 	}
 
 	fieldsInOrder := [...]string{"input", "expected", "assertion", "tolerance"}
@@ -32578,14 +37381,14 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 			it.Expected = data
 		case "assertion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assertion"))
-			data, err := ec.unmarshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐAssertion(ctx, v)
+			data, err := ec.unmarshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐAssertion(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Assertion = data
 		case "tolerance":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tolerance"))
-			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32601,8 +37404,8 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalDatasetItemInput(ctx context.Context, raw any) (model.DatasetItem, error) {
-	var out model.DatasetItem
+func UnmarshalDatasetItemInput(ctx context.Context, raw any) (benchmark.Item, error) {
+	var out benchmark.Item
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetItemInput", raw, &out)
 	return out, err
 }
@@ -37403,8 +42206,8 @@ func UnmarshalSignUpInput(ctx context.Context, raw any) (gqlmodel.SignUpInput, e
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Context, obj any) (ent.UpdateBenchmarkInput, error) {
-	var it ent.UpdateBenchmarkInput
+func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Context, obj any) (gqlmodel.UpdateBenchmarkInput, error) {
+	var it gqlmodel.UpdateBenchmarkInput
 	if obj == nil {
 		return it, nil
 	}
@@ -37414,7 +42217,7 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "models", "appendModels", "dataset", "appendDataset"}
+	fieldsInOrder := [...]string{"name", "models", "dataset", "system", "maxOutputTokens"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37435,27 +42238,27 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 				return it, err
 			}
 			it.Models = data
-		case "appendModels":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendModels"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AppendModels = data
 		case "dataset":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataset"))
-			data, err := ec.unmarshalODatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx, v)
+			data, err := ec.unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Dataset = data
-		case "appendDataset":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("appendDataset"))
-			data, err := ec.unmarshalODatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx, v)
+		case "system":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
-			it.AppendDataset = data
+			it.System = data
+		case "maxOutputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxOutputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxOutputTokens = data
 		}
 	}
 	return it, nil
@@ -37467,8 +42270,8 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalUpdateBenchmarkInput(ctx context.Context, raw any) (ent.UpdateBenchmarkInput, error) {
-	var out ent.UpdateBenchmarkInput
+func UnmarshalUpdateBenchmarkInput(ctx context.Context, raw any) (gqlmodel.UpdateBenchmarkInput, error) {
+	var out gqlmodel.UpdateBenchmarkInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateBenchmarkInput", raw, &out)
 	return out, err
 }
@@ -38416,6 +43219,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ComplianceProfile(ctx, sel, obj)
+	case *ent.BenchmarkItemResult:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BenchmarkItemResult(ctx, sel, obj)
 	case *ent.Benchmark:
 		if obj == nil {
 			return graphql.Null
@@ -38433,6 +43241,44 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var accuracyIntervalImplementors = []string{"AccuracyInterval"}
+
+func (ec *executionContext) _AccuracyInterval(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Interval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accuracyIntervalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccuracyInterval")
+		case "low":
+			out.Values[i] = ec._AccuracyInterval_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._AccuracyInterval_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var authPayloadImplementors = []string{"AuthPayload"}
 
@@ -38519,7 +43365,18 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dataset":
-			out.Values[i] = ec._Benchmark_dataset(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Benchmark_dataset(ctx, field, obj)
+				})
+		case "system":
+			out.Values[i] = ec._Benchmark_system(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "maxOutputTokens":
+			out.Values[i] = ec._Benchmark_maxOutputTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -38553,6 +43410,18 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "itemResults":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Benchmark_itemResults(ctx, field, obj)
+				})
+		case "estimate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Benchmark_estimate(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -38663,9 +43532,326 @@ func (ec *executionContext) _BenchmarkEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var benchmarkEstimateImplementors = []string{"BenchmarkEstimate"}
+
+func (ec *executionContext) _BenchmarkEstimate(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Estimation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkEstimate")
+		case "calls":
+			out.Values[i] = ec._BenchmarkEstimate_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inputTokens":
+			out.Values[i] = ec._BenchmarkEstimate_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outputTokens":
+			out.Values[i] = ec._BenchmarkEstimate_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cost":
+			out.Values[i] = ec._BenchmarkEstimate_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unpricedModels":
+			out.Values[i] = ec._BenchmarkEstimate_unpricedModels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "durationSeconds":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BenchmarkEstimate_durationSeconds(ctx, field, obj)
+				})
+		case "models":
+			out.Values[i] = ec._BenchmarkEstimate_models(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "catalogVersion":
+			out.Values[i] = ec._BenchmarkEstimate_catalogVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkItemResultImplementors = []string{"BenchmarkItemResult", "Node"}
+
+func (ec *executionContext) _BenchmarkItemResult(ctx context.Context, sel ast.SelectionSet, obj *ent.BenchmarkItemResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkItemResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkItemResult")
+		case "id":
+			out.Values[i] = ec._BenchmarkItemResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BenchmarkItemResult_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BenchmarkItemResult_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "model":
+			out.Values[i] = ec._BenchmarkItemResult_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "item":
+			out.Values[i] = ec._BenchmarkItemResult_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "output":
+			out.Values[i] = ec._BenchmarkItemResult_output(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passed":
+			out.Values[i] = ec._BenchmarkItemResult_passed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._BenchmarkItemResult_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._BenchmarkItemResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latencyMs":
+			out.Values[i] = ec._BenchmarkItemResult_latencyMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ttftMs":
+			out.Values[i] = ec._BenchmarkItemResult_ttftMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inputTokens":
+			out.Values[i] = ec._BenchmarkItemResult_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outputTokens":
+			out.Values[i] = ec._BenchmarkItemResult_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cachedTokens":
+			out.Values[i] = ec._BenchmarkItemResult_cachedTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasoningTokens":
+			out.Values[i] = ec._BenchmarkItemResult_reasoningTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BenchmarkItemResult_owner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkItemResultConnectionImplementors = []string{"BenchmarkItemResultConnection"}
+
+func (ec *executionContext) _BenchmarkItemResultConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BenchmarkItemResultConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkItemResultConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkItemResultConnection")
+		case "edges":
+			out.Values[i] = ec._BenchmarkItemResultConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BenchmarkItemResultConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BenchmarkItemResultConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkItemResultEdgeImplementors = []string{"BenchmarkItemResultEdge"}
+
+func (ec *executionContext) _BenchmarkItemResultEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BenchmarkItemResultEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkItemResultEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkItemResultEdge")
+		case "node":
+			out.Values[i] = ec._BenchmarkItemResultEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BenchmarkItemResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkModelEstimateImplementors = []string{"BenchmarkModelEstimate"}
+
+func (ec *executionContext) _BenchmarkModelEstimate(ctx context.Context, sel ast.SelectionSet, obj *benchmark.ModelEstimate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkModelEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkModelEstimate")
+		case "model":
+			out.Values[i] = ec._BenchmarkModelEstimate_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calls":
+			out.Values[i] = ec._BenchmarkModelEstimate_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxOutputTokens":
+			out.Values[i] = ec._BenchmarkModelEstimate_maxOutputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._BenchmarkModelEstimate_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._BenchmarkModelEstimate_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._BenchmarkModelEstimate_cost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var benchmarkModelResultImplementors = []string{"BenchmarkModelResult"}
 
-func (ec *executionContext) _BenchmarkModelResult(ctx context.Context, sel ast.SelectionSet, obj *model.BenchmarkModelResult) graphql.Marshaler {
+func (ec *executionContext) _BenchmarkModelResult(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Score) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkModelResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -38679,19 +43865,64 @@ func (ec *executionContext) _BenchmarkModelResult(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "items":
+			out.Values[i] = ec._BenchmarkModelResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "passed":
 			out.Values[i] = ec._BenchmarkModelResult_passed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "total":
-			out.Values[i] = ec._BenchmarkModelResult_total(ctx, field, obj)
+		case "failed":
+			out.Values[i] = ec._BenchmarkModelResult_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._BenchmarkModelResult_errors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "accuracy":
 			out.Values[i] = ec._BenchmarkModelResult_accuracy(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "accuracyCI":
+			out.Values[i] = ec._BenchmarkModelResult_accuracyCI(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._BenchmarkModelResult_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ttft":
+			out.Values[i] = ec._BenchmarkModelResult_ttft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokensPerSecond":
+			out.Values[i] = ec._BenchmarkModelResult_outputTokensPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usage":
+			out.Values[i] = ec._BenchmarkModelResult_usage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._BenchmarkModelResult_cost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "costPerCorrect":
+			out.Values[i] = ec._BenchmarkModelResult_costPerCorrect(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -38722,6 +43953,11 @@ func (ec *executionContext) _BenchmarkResults(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BenchmarkResults")
+		case "computedAt":
+			out.Values[i] = ec._BenchmarkResults_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "models":
 			out.Values[i] = ec._BenchmarkResults_models(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39765,6 +45001,44 @@ func (ec *executionContext) _ComplianceUseCase(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var costRangeImplementors = []string{"CostRange"}
+
+func (ec *executionContext) _CostRange(ctx context.Context, sel ast.SelectionSet, obj *benchmark.CostRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, costRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CostRange")
+		case "low":
+			out.Values[i] = ec._CostRange_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._CostRange_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var counterfactualImplementors = []string{"Counterfactual"}
 
 func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.SelectionSet, obj *explain.Counterfactual) graphql.Marshaler {
@@ -39830,7 +45104,7 @@ func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.Selecti
 
 var datasetItemImplementors = []string{"DatasetItem"}
 
-func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionSet, obj *model.DatasetItem) graphql.Marshaler {
+func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Item) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, datasetItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -39856,7 +45130,7 @@ func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionS
 			}
 		case "tolerance":
 			out.Values[i] = ec._DatasetItem_tolerance(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -41407,6 +46681,51 @@ func (ec *executionContext) _LLMNodeConfig(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var latencySummaryImplementors = []string{"LatencySummary"}
+
+func (ec *executionContext) _LatencySummary(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Summary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, latencySummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LatencySummary")
+		case "count":
+			out.Values[i] = ec._LatencySummary_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "p50":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LatencySummary_p50(ctx, field, obj)
+				})
+		case "p95":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LatencySummary_p95(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metricSpecImplementors = []string{"MetricSpec"}
 
 func (ec *executionContext) _MetricSpec(ctx context.Context, sel ast.SelectionSet, obj *model.MetricSpec) graphql.Marshaler {
@@ -41561,6 +46880,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createBenchmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createBenchmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBenchmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBenchmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startBenchmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startBenchmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBenchmark":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBenchmark(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createScenario":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createScenario(ctx, field)
@@ -41599,20 +46946,6 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deletePipeline":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deletePipeline(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "createBenchmark":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_createBenchmark(ctx, field)
-			})
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "updateBenchmark":
-			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
-				return ec._Mutation_updateBenchmark(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -41767,6 +47100,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteUser":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteUser(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "terminateDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_terminateDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redeployDeployment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_redeployDeployment(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -42755,6 +48102,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_users(ctx, field)
+				})
+		case "estimateBenchmark":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_estimateBenchmark(ctx, field)
 				})
 		case "models":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -43796,6 +49149,32 @@ func (ec *executionContext) _SimulationCandidate(ctx context.Context, sel ast.Se
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "benchmarkUpdated":
+		return ec._Subscription_benchmarkUpdated(ctx, fields[0])
+	case "deploymentUpdated":
+		return ec._Subscription_deploymentUpdated(ctx, fields[0])
+	case "myBenchmarkEvents":
+		return ec._Subscription_myBenchmarkEvents(ctx, fields[0])
+	case "myDeploymentEvents":
+		return ec._Subscription_myDeploymentEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var sweepPointImplementors = []string{"SweepPoint"}
 
 func (ec *executionContext) _SweepPoint(ctx context.Context, sel ast.SelectionSet, obj *simulation.SeriesPoint) graphql.Marshaler {
@@ -43862,6 +49241,92 @@ func (ec *executionContext) _SweepSeries(ctx context.Context, sel ast.SelectionS
 			}
 		case "points":
 			out.Values[i] = ec._SweepSeries_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tokenRangeImplementors = []string{"TokenRange"}
+
+func (ec *executionContext) _TokenRange(ctx context.Context, sel ast.SelectionSet, obj *benchmark.TokenRange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tokenRangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TokenRange")
+		case "low":
+			out.Values[i] = ec._TokenRange_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._TokenRange_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tokenUsageImplementors = []string{"TokenUsage"}
+
+func (ec *executionContext) _TokenUsage(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Usage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tokenUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TokenUsage")
+		case "inputTokens":
+			out.Values[i] = ec._TokenUsage_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._TokenUsage_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cachedTokens":
+			out.Values[i] = ec._TokenUsage_cachedTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasoningTokens":
+			out.Values[i] = ec._TokenUsage_reasoningTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44576,13 +50041,17 @@ func (ec *executionContext) marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋar
 	return res
 }
 
-func (ec *executionContext) unmarshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐAssertion(ctx context.Context, v any) (model.Assertion, error) {
+func (ec *executionContext) marshalNAccuracyInterval2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐInterval(ctx context.Context, sel ast.SelectionSet, v benchmark.Interval) graphql.Marshaler {
+	return ec._AccuracyInterval(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐAssertion(ctx context.Context, v any) (benchmark.Assertion, error) {
 	tmp, err := graphql.UnmarshalString(v)
-	res := model.Assertion(tmp)
+	res := benchmark.Assertion(tmp)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐAssertion(ctx context.Context, sel ast.SelectionSet, v model.Assertion) graphql.Marshaler {
+func (ec *executionContext) marshalNAssertion2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐAssertion(ctx context.Context, sel ast.SelectionSet, v benchmark.Assertion) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
@@ -44615,15 +50084,70 @@ func (ec *executionContext) marshalNBenchmarkConnection2ᚖgithubᚗcomᚋmodela
 	return ec._BenchmarkConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBenchmarkModelResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkModelResult(ctx context.Context, sel ast.SelectionSet, v model.BenchmarkModelResult) graphql.Marshaler {
-	return ec._BenchmarkModelResult(ctx, sel, &v)
+func (ec *executionContext) marshalNBenchmarkEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐEstimation(ctx context.Context, sel ast.SelectionSet, v *benchmark.Estimation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkEstimate!")
+		return graphql.Null
+	}
+	return ec._BenchmarkEstimate(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBenchmarkModelResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkModelResultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BenchmarkModelResult) graphql.Marshaler {
+func (ec *executionContext) marshalNBenchmarkItemResultConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResultConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkItemResultConnection!")
+		return graphql.Null
+	}
+	return ec._BenchmarkItemResultConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBenchmarkItemResultOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultOrderField(ctx context.Context, v any) (*ent.BenchmarkItemResultOrderField, error) {
+	var res = new(ent.BenchmarkItemResultOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBenchmarkItemResultOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResultOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkItemResultOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx context.Context, v any) (*ent.BenchmarkItemResultWhereInput, error) {
+	res, err := ec.unmarshalInputBenchmarkItemResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBenchmarkModelEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐModelEstimate(ctx context.Context, sel ast.SelectionSet, v benchmark.ModelEstimate) graphql.Marshaler {
+	return ec._BenchmarkModelEstimate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBenchmarkModelEstimate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐModelEstimateᚄ(ctx context.Context, sel ast.SelectionSet, v []benchmark.ModelEstimate) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBenchmarkModelResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkModelResult(ctx, sel, v[i])
+		return ec.marshalNBenchmarkModelEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐModelEstimate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBenchmarkModelResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐScore(ctx context.Context, sel ast.SelectionSet, v benchmark.Score) graphql.Marshaler {
+	return ec._BenchmarkModelResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBenchmarkModelResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []benchmark.Score) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBenchmarkModelResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐScore(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -44654,13 +50178,13 @@ func (ec *executionContext) marshalNBenchmarkOrderField2ᚖgithubᚗcomᚋmodela
 	return v
 }
 
-func (ec *executionContext) unmarshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, v any) (benchmark.Status, error) {
-	var res benchmark.Status
+func (ec *executionContext) unmarshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, v any) (benchmark1.Status, error) {
+	var res benchmark1.Status
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, sel ast.SelectionSet, v benchmark.Status) graphql.Marshaler {
+func (ec *executionContext) marshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, sel ast.SelectionSet, v benchmark1.Status) graphql.Marshaler {
 	return v
 }
 
@@ -44861,6 +50385,10 @@ func (ec *executionContext) marshalNComplianceUseCase2ᚖgithubᚗcomᚋmodelarc
 	return ec._ComplianceUseCase(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCostRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx context.Context, sel ast.SelectionSet, v benchmark.CostRange) graphql.Marshaler {
+	return ec._CostRange(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNCounterfactual2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexplainᚐCounterfactual(ctx context.Context, sel ast.SelectionSet, v explain.Counterfactual) graphql.Marshaler {
 	return ec._Counterfactual(ctx, sel, &v)
 }
@@ -44896,7 +50424,7 @@ func (ec *executionContext) marshalNCounterfactualVariable2githubᚗcomᚋmodela
 	return res
 }
 
-func (ec *executionContext) unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐCreateBenchmarkInput(ctx context.Context, v any) (ent.CreateBenchmarkInput, error) {
+func (ec *executionContext) unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateBenchmarkInput(ctx context.Context, v any) (gqlmodel.CreateBenchmarkInput, error) {
 	res, err := ec.unmarshalInputCreateBenchmarkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -45025,15 +50553,11 @@ func (ec *executionContext) marshalNDataRegion2ᚕstringᚄ(ctx context.Context,
 	return ret
 }
 
-func (ec *executionContext) marshalNDatasetItem2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx context.Context, sel ast.SelectionSet, v model.DatasetItem) graphql.Marshaler {
-	return ec._DatasetItem(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNDatasetItem2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DatasetItem) graphql.Marshaler {
+func (ec *executionContext) marshalNDatasetItem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*benchmark.Item) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDatasetItem2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx, sel, v[i])
+		return ec.marshalNDatasetItem2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -45045,23 +50569,17 @@ func (ec *executionContext) marshalNDatasetItem2ᚕgithubᚗcomᚋmodelarchitect
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDatasetItemInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx context.Context, v any) (model.DatasetItem, error) {
-	res, err := ec.unmarshalInputDatasetItemInput(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
+func (ec *executionContext) marshalNDatasetItem2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItem(ctx context.Context, sel ast.SelectionSet, v *benchmark.Item) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetItem!")
+		return graphql.Null
+	}
+	return ec._DatasetItem(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx context.Context, v any) ([]model.DatasetItem, error) {
-	vSlice := graphql.CoerceList(v)
-	var err error
-	res := make([]model.DatasetItem, len(vSlice))
-	for i := range vSlice {
-		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDatasetItemInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx, vSlice[i])
-		if err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
+func (ec *executionContext) unmarshalNDatasetItemInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItem(ctx context.Context, v any) (*benchmark.Item, error) {
+	res, err := ec.unmarshalInputDatasetItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
@@ -45596,6 +51114,10 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLatencySummary2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐSummary(ctx context.Context, sel ast.SelectionSet, v benchmark.Summary) graphql.Marshaler {
+	return ec._LatencySummary(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNLogInInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLogInInput(ctx context.Context, v any) (gqlmodel.LogInInput, error) {
@@ -46506,6 +52028,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx context.Context, sel ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
+	return ec._TokenRange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTokenUsage2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐUsage(ctx context.Context, sel ast.SelectionSet, v benchmark.Usage) graphql.Marshaler {
+	return ec._TokenUsage(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, v any) (compliance.TransferMechanism, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := compliance.TransferMechanism(tmp)
@@ -46541,7 +52071,7 @@ func (ec *executionContext) marshalNUnmetCondition2ᚕgithubᚗcomᚋmodelarchit
 	return ret
 }
 
-func (ec *executionContext) unmarshalNUpdateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUpdateBenchmarkInput(ctx context.Context, v any) (ent.UpdateBenchmarkInput, error) {
+func (ec *executionContext) unmarshalNUpdateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐUpdateBenchmarkInput(ctx context.Context, v any) (gqlmodel.UpdateBenchmarkInput, error) {
 	res, err := ec.unmarshalInputUpdateBenchmarkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -46835,6 +52365,66 @@ func (ec *executionContext) marshalOBenchmarkEdge2ᚖgithubᚗcomᚋmodelarchite
 	return ec._BenchmarkEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBenchmarkItemResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResult(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BenchmarkItemResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBenchmarkItemResultEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BenchmarkItemResultEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBenchmarkItemResultEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBenchmarkItemResultEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResultEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BenchmarkItemResultEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBenchmarkItemResultOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultOrder(ctx context.Context, v any) (*ent.BenchmarkItemResultOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenchmarkItemResultOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBenchmarkItemResultWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInputᚄ(ctx context.Context, v any) ([]*ent.BenchmarkItemResultWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BenchmarkItemResultWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx context.Context, v any) (*ent.BenchmarkItemResultWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenchmarkItemResultWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBenchmarkOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkOrderᚄ(ctx context.Context, v any) ([]*ent.BenchmarkOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -46859,13 +52449,13 @@ func (ec *executionContext) marshalOBenchmarkResults2ᚖgithubᚗcomᚋmodelarch
 	return ec._BenchmarkResults(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatusᚄ(ctx context.Context, v any) ([]benchmark.Status, error) {
+func (ec *executionContext) unmarshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatusᚄ(ctx context.Context, v any) ([]benchmark1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]benchmark.Status, len(vSlice))
+	res := make([]benchmark1.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx, vSlice[i])
@@ -46876,7 +52466,7 @@ func (ec *executionContext) unmarshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarc
 	return res, nil
 }
 
-func (ec *executionContext) marshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []benchmark.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []benchmark1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -46895,16 +52485,16 @@ func (ec *executionContext) marshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchi
 	return ret
 }
 
-func (ec *executionContext) unmarshalOBenchmarkStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, v any) (*benchmark.Status, error) {
+func (ec *executionContext) unmarshalOBenchmarkStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, v any) (*benchmark1.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(benchmark.Status)
+	var res = new(benchmark1.Status)
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOBenchmarkStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, sel ast.SelectionSet, v *benchmark.Status) graphql.Marshaler {
+func (ec *executionContext) marshalOBenchmarkStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, sel ast.SelectionSet, v *benchmark1.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -47114,6 +52704,13 @@ func (ec *executionContext) unmarshalOContinuousObservationInput2ᚖgithubᚗcom
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOCostRange2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx context.Context, sel ast.SelectionSet, v *benchmark.CostRange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CostRange(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[int], error) {
 	if v == nil {
 		return nil, nil
@@ -47220,16 +52817,16 @@ func (ec *executionContext) marshalODataRegion2ᚖstring(ctx context.Context, se
 	return res
 }
 
-func (ec *executionContext) unmarshalODatasetItemInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItemᚄ(ctx context.Context, v any) ([]model.DatasetItem, error) {
+func (ec *executionContext) unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx context.Context, v any) ([]*benchmark.Item, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.DatasetItem, len(vSlice))
+	res := make([]*benchmark.Item, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDatasetItemInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐDatasetItem(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDatasetItemInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItem(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -48518,6 +54115,24 @@ func (ec *executionContext) marshalOTransferMechanism2githubᚗcomᚋmodelarchit
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(string(v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
 	return res
 }
 

@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/model"
@@ -34,6 +36,21 @@ type ComplexityTier struct {
 type ComplianceAssessmentInput struct {
 	Requirements []model.Regulation       `json:"requirements"`
 	Context      *model.ComplianceContext `json:"context"`
+}
+
+type CreateBenchmarkInput struct {
+	Name string `json:"name"`
+	// Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b.
+	Models []string `json:"models"`
+	// Inline items; or upload datasetFile instead.
+	Dataset []*benchmark.Item `json:"dataset,omitempty"`
+	// A JSONL file (one {input, expected, assertion, tolerance} object per line) or a CSV file with a header row
+	// (input, expected, assertion, tolerance), sent as a GraphQL multipart request.
+	DatasetFile *graphql.Upload `json:"datasetFile,omitempty"`
+	// A system prompt sent with every item.
+	System *string `json:"system,omitempty"`
+	// The output bound of every call.
+	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
 }
 
 type DeleteMeInput struct {
@@ -112,4 +129,16 @@ type SignUpInput struct {
 	// At least 8 characters.
 	Password string  `json:"password"`
 	Name     *string `json:"name,omitempty"`
+}
+
+type Subscription struct {
+}
+
+// Fields left out keep their values. Only a PENDING benchmark can change.
+type UpdateBenchmarkInput struct {
+	Name            *string           `json:"name,omitempty"`
+	Models          []string          `json:"models,omitempty"`
+	Dataset         []*benchmark.Item `json:"dataset,omitempty"`
+	System          *string           `json:"system,omitempty"`
+	MaxOutputTokens *int              `json:"maxOutputTokens,omitempty"`
 }

@@ -1,5 +1,6 @@
-// Package app builds the server's parts from a Config — database, identity, HTTP handler — and runs them
-// with a graceful shutdown. The command line calls it; tests call it too, so that they run the real thing.
+// Package app builds the server's parts from a Config — database, identity, engines, jobs, events, HTTP
+// handler — and runs them with a graceful shutdown. The command line calls it; tests call it too, so that
+// they run the real thing.
 package app
 
 import (
@@ -9,28 +10,43 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/riverqueue/river"
 
 	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/events"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/jobs"
+	"github.com/modelarchitect/architect/internal/live"
+	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/playground"
+	"github.com/modelarchitect/architect/internal/providers"
+	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/server"
 )
 
 // App is a built server.
 type App struct {
-	Config   *config.Config
-	Log      *slog.Logger
-	DB       *database.DB
-	Identity *identity.Service
-	Catalog  *catalog.Catalog
-	Handler  *server.Server
+	Config    *config.Config
+	Log       *slog.Logger
+	DB        *database.DB
+	Identity  *identity.Service
+	Catalog   *catalog.Catalog
+	Events    events.Broker
+	Jobs      *jobs.Jobs
+	Providers *providers.Registry
+	Handler   *server.Server
 }
 
 // Options adjusts what New builds; tests use them.
@@ -38,6 +54,10 @@ type Options struct {
 	Argon2 auth.Argon2Params // zero: OWASP parameters
 	// DB, when set, is used instead of opening the database the Config names.
 	DB *database.DB
+	// JobsTestOnly turns off River's start-up jitter.
+	JobsTestOnly bool
+	// Deps, when set, adjusts the workers' settings (tests shorten the rollout poll, say).
+	Deps func(*runs.Deps)
 }
 
 // OpenDB opens the database that cfg names.
@@ -51,6 +71,14 @@ func OpenDB(cfg *config.Config) (*database.DB, error) {
 	})
 }
 
+// Migrate brings the project's schema and River's tables up to date.
+func Migrate(ctx context.Context, db *database.DB) error {
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, db)
+}
+
 // New builds the server's parts. With cfg.AutoMigrate it brings the schema up to date first.
 func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (*App, error) {
 	db := o.DB
@@ -61,7 +89,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		}
 	}
 	if cfg.AutoMigrate {
-		if err := db.Migrate(ctx); err != nil {
+		if err := Migrate(ctx, db); err != nil {
 			return nil, err
 		}
 	}
@@ -89,6 +117,45 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, fmt.Errorf("compliance rules (COMPLIANCE_RULES_FILE): %w", err)
 	}
+	registry, err := providers.NewRegistry(cfg.Providers)
+	if err != nil {
+		return nil, err
+	}
+	broker, err := newBroker(ctx, db, log)
+	if err != nil {
+		return nil, err
+	}
+	allow, err := deployment.ParseAllowlist(cfg.EndpointAllowlist)
+	if err != nil {
+		return nil, fmt.Errorf("ENDPOINT_ALLOWLIST: %w", err)
+	}
+	endpoints := deployment.Policy{Allowlist: allow, Resolve: func(ctx context.Context, host string) ([]netip.Addr, error) {
+		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	}}
+	notifier := &notify.Notifier{Broker: broker, Log: log}
+	conc := map[string]int{}
+	for _, p := range registry.Providers() {
+		conc[p.Name] = p.EffectiveConcurrency()
+	}
+	deps := &runs.Deps{
+		Client: db.Client, Providers: registry, Catalog: cat, Notify: notifier, Log: log,
+		Limiter:        benchmark.NewLimiter(conc, providers.DefaultConcurrency),
+		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): runs.EndpointDriver{Policy: endpoints}},
+		RolloutTimeout: cfg.RolloutTimeout,
+		HealthEvery:    cfg.HealthInterval,
+	}
+	if o.Deps != nil {
+		o.Deps(deps)
+	}
+	workers := river.NewWorkers()
+	runs.Register(workers, deps)
+	jq, err := jobs.New(db, jobs.Config{
+		Work: cfg.Workers, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter,
+		Periodic: runs.Periodic(deps), TestOnly: o.JobsTestOnly,
+	}, workers, log)
+	if err != nil {
+		return nil, err
+	}
 	h := server.New(server.Config{
 		Introspection: cfg.Introspection,
 		Playground:    cfg.Playground,
@@ -96,27 +163,57 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	}, log, db, &graph.Resolver{
 		Client:   db.Client,
 		Identity: id,
-		Ops:      &ops.Service{Client: db.Client, Catalog: cat, Compliance: rules},
 		Catalog:  cat,
+		Live:     &live.Watcher{Broker: broker},
+		Ops: &ops.Service{
+			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq, Notify: notifier,
+			Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
+			Deployments: ops.DeploymentConfig{Endpoints: endpoints},
+		},
 	})
 	if cfg.Playground && !playground.Available() {
 		log.Warn("the playground's files are not built into this binary: run `make assets` (the page at / says so too)")
 	}
-	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Handler: h}, nil
+	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Events: broker, Jobs: jq, Providers: registry, Handler: h}, nil
+}
+
+// newBroker is the in-memory broker on SQLite (one process) and LISTEN/NOTIFY on PostgreSQL (replicas).
+func newBroker(ctx context.Context, db *database.DB, log *slog.Logger) (events.Broker, error) {
+	if db.Dialect == dialect.SQLite {
+		return events.NewMemory(events.MemoryConfig{}), nil
+	}
+	b, err := events.NewPostgres(ctx, events.PostgresConfig{DB: db.SQL, DSN: db.URL, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("events (PostgreSQL LISTEN): %w", err)
+	}
+	return b, nil
+}
+
+// Start starts the background workers (when WORKERS is on).
+func (a *App) Start(ctx context.Context) error {
+	return a.Jobs.Start(ctx)
+}
+
+// Close stops the workers and releases the broker and the database.
+func (a *App) Close(ctx context.Context) error {
+	return errors.Join(a.Jobs.Stop(ctx), a.Events.Close(), a.DB.Close())
 }
 
 // Serve listens on the configured port until ctx ends, then drains: /readyz turns 503, requests in flight
-// finish within shutdownTimeout, and the database closes.
+// finish and workers stop taking jobs, all within shutdownTimeout; then the database closes.
 func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", a.Config.Port))
 	if err != nil {
+		return err
+	}
+	if err := a.Start(ctx); err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("serving", "addr", ln.Addr().String(), "graphql", fmt.Sprintf("http://localhost:%d/graphql", a.Config.Port),
-		"database", a.DB.Where, "env", a.Config.Env)
+		"database", a.DB.Where, "env", a.Config.Env, "workers", a.Config.Workers)
 	select {
 	case err := <-errc:
 		return err
@@ -131,5 +228,20 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 		a.Log.Warn("shutdown timed out; closing remaining connections")
 		_ = srv.Close()
 	}
-	return errors.Join(err, a.DB.Close())
+	return errors.Join(err, a.Close(sctx))
+}
+
+// Work runs the workers only, until ctx ends (architect worker).
+func (a *App) Work(ctx context.Context, shutdownTimeout time.Duration) error {
+	if a.DB.Dialect == dialect.SQLite {
+		return errors.New("architect worker needs PostgreSQL (DATABASE_URL): on SQLite, serve runs the workers in its own process, which is the only one that may write the database file")
+	}
+	if err := a.Start(ctx); err != nil {
+		return err
+	}
+	a.Log.Info("working jobs", "database", a.DB.Where)
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return a.Close(sctx)
 }

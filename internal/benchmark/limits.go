@@ -38,7 +38,8 @@ func DefaultPolicy() Policy {
 	}
 }
 
-func (p Policy) limits(role Role) (Limits, error) {
+// Limits returns the limits of role.
+func (p Policy) Limits(role Role) (Limits, error) {
 	l, ok := p[role]
 	if !ok {
 		return Limits{}, &ValidationError{Field: "role", Reason: fmt.Sprintf("%q has no benchmark limits", role)}
@@ -48,7 +49,7 @@ func (p Policy) limits(role Role) (Limits, error) {
 
 // CheckSize returns a *LimitError when a benchmark of models × items is larger than role allows.
 func (p Policy) CheckSize(role Role, models, items int) error {
-	l, err := p.limits(role)
+	l, err := p.Limits(role)
 	if err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func (p Policy) CheckSize(role Role, models, items int) error {
 // CheckQuota returns a *QuotaError when used + requested model calls exceed role's daily quota. used is what
 // the user has made or reserved since 00:00 UTC today; now decides the reset time.
 func (p Policy) CheckQuota(role Role, used, requested int, now time.Time) error {
-	l, err := p.limits(role)
+	l, err := p.Limits(role)
 	if err != nil {
 		return err
 	}

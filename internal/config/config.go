@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/modelarchitect/architect/internal/providers"
 )
 
 // Config is every setting of the server. .env.example documents each variable.
@@ -43,6 +45,16 @@ type Config struct {
 
 	Playground    bool // GRAPHQL_PLAYGROUND: serve GraphiQL at / (default on in development, off in production)
 	Introspection bool // GRAPHQL_INTROSPECTION: answer introspection queries (default as the playground)
+
+	Workers           bool          // WORKERS: run background jobs in serve (default true)
+	JobTimeout        time.Duration // JOB_TIMEOUT: bound on one job (default 2m)
+	JobRescueAfter    time.Duration // JOB_RESCUE_AFTER: a job looking stuck this long is retried elsewhere (default 5m)
+	BenchmarkChunk    int           // BENCHMARK_CHUNK_SIZE: items per benchmark job (default 25)
+	BenchmarkMaxFile  int64         // BENCHMARK_MAX_FILE_BYTES: largest uploaded dataset (default 10 MiB)
+	EndpointAllowlist string        // ENDPOINT_ALLOWLIST: hosts, IPs or CIDRs of model servers that may be private
+	RolloutTimeout    time.Duration // DEPLOYMENT_ROLLOUT_TIMEOUT: PROVISIONING longer than this fails (default 5m)
+	HealthInterval    time.Duration // DEPLOYMENT_HEALTH_INTERVAL: how often ACTIVE deployments are checked (default 30s)
+	Providers         providers.Config
 
 	CatalogFile         string // CATALOG_FILE: a catalog JSON file replacing the embedded one
 	ComplianceRulesFile string // COMPLIANCE_RULES_FILE: a rules JSON file replacing the embedded one
@@ -81,6 +93,14 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		TrustProxy:          e.bool("TRUST_PROXY", false),
 		ShutdownTimeout:     e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		CatalogFile:         e.str("CATALOG_FILE", ""),
+		Workers:             e.bool("WORKERS", true),
+		JobTimeout:          e.duration("JOB_TIMEOUT", 2*time.Minute),
+		JobRescueAfter:      e.duration("JOB_RESCUE_AFTER", 5*time.Minute),
+		BenchmarkChunk:      e.int("BENCHMARK_CHUNK_SIZE", 25),
+		BenchmarkMaxFile:    int64(e.int("BENCHMARK_MAX_FILE_BYTES", 10<<20)),
+		EndpointAllowlist:   e.str("ENDPOINT_ALLOWLIST", ""),
+		RolloutTimeout:      e.duration("DEPLOYMENT_ROLLOUT_TIMEOUT", 5*time.Minute),
+		HealthInterval:      e.duration("DEPLOYMENT_HEALTH_INTERVAL", 30*time.Second),
 		ComplianceRulesFile: e.str("COMPLIANCE_RULES_FILE", ""),
 		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
@@ -109,6 +129,17 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	if c.LoginMaxFailures < 1 {
 		e.fail("LOGIN_MAX_FAILURES", "must be at least 1")
 	}
+	if c.JobRescueAfter <= c.JobTimeout {
+		e.fail("JOB_RESCUE_AFTER", "must be longer than JOB_TIMEOUT")
+	}
+	if c.BenchmarkChunk < 1 {
+		e.fail("BENCHMARK_CHUNK_SIZE", "must be at least 1")
+	}
+	pc, err := providers.ConfigFromEnv(getenv)
+	if err != nil {
+		e.errs = append(e.errs, err)
+	}
+	c.Providers = pc
 	if err := errors.Join(e.errs...); err != nil {
 		return nil, err
 	}

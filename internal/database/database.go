@@ -42,6 +42,8 @@ type DB struct {
 	Client  *ent.Client
 	// Where is a description of the database without credentials, for logs.
 	Where string
+	// URL is the PostgreSQL URL it was opened with ("" for SQLite), for connections of its own (LISTEN).
+	URL string
 }
 
 // Open opens the database described by o. It does not migrate.
@@ -110,6 +112,7 @@ func Open(o Options) (*DB, error) {
 		Dialect: dia,
 		Client:  ent.NewClient(ent.Driver(entsql.OpenDB(dia, db))),
 		Where:   where,
+		URL:     o.URL,
 	}, nil
 }
 

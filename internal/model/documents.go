@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
@@ -39,25 +40,14 @@ type ScenarioResults struct {
 	simulation.Result
 }
 
-// DatasetItem is one benchmark case.
-type DatasetItem struct {
-	Input     string    `json:"input"`
-	Expected  string    `json:"expected"`
-	Assertion Assertion `json:"assertion"`
-	Tolerance *float64  `json:"tolerance,omitempty"` // NUMERIC only
-}
+// Dataset is a benchmark's items (see internal/benchmark). A named type here keeps ent's generated code from
+// importing a package named benchmark, which would clash with its own.
+type Dataset []benchmark.Item
 
-// BenchmarkResults holds per-model outcomes of a finished benchmark.
+// BenchmarkResults holds each model's score on a finished benchmark.
 type BenchmarkResults struct {
-	Models []BenchmarkModelResult `json:"models"`
-}
-
-// BenchmarkModelResult is one model's outcome.
-type BenchmarkModelResult struct {
-	Model    string  `json:"model"`
-	Passed   int     `json:"passed"`
-	Total    int     `json:"total"`
-	Accuracy float64 `json:"accuracy"`
+	ComputedAt time.Time         `json:"computedAt"`
+	Models     []benchmark.Score `json:"models"`
 }
 
 // ComplianceContext is what a compliance assessment needs besides the requirements: the data, the use, where

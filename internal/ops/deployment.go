@@ -6,14 +6,27 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/runs"
 )
 
-// CreateDeployment prices the deployment with the same function as estimateDeployment and saves it. A cloud
-// deployment that no instance type can serve is refused with the reasons; a SELF_HOSTED one without an
-// instance type is saved with an unknown cost and a note saying why.
+// DeploymentConfig holds the deployment settings.
+type DeploymentConfig struct {
+	// Endpoints decides which model-server endpoints the server may call (ENDPOINT_ALLOWLIST).
+	Endpoints deployment.Policy
+}
+
+// CreateDeployment prices the deployment with the same function as estimateDeployment, checks a
+// SELF_HOSTED endpoint against the operator's allow-list, saves it PROVISIONING and enqueues its rollout in
+// the same transaction. A cloud deployment that no instance type can serve is refused with the reasons; a
+// SELF_HOSTED one without an instance type is saved with an unknown cost and a note saying why.
 func (s *Service) CreateDeployment(ctx context.Context, in ent.CreateDeploymentInput) (*ent.Deployment, error) {
+	if err := s.checkEndpoint(ctx, in.Provider, in.Config); err != nil {
+		return nil, err
+	}
 	cost, err := s.costDeployment(in.ModelName, in.Provider, deref(in.Region), in.Config)
 	if err != nil {
 		return nil, err
@@ -22,7 +35,69 @@ func (s *Service) CreateDeployment(ctx context.Context, in ent.CreateDeploymentI
 	if cost.plan != nil {
 		c.SetEstimatedCost(cost.plan.MonthlyUSD).SetPlan((*model.DeploymentPlan)(cost.plan))
 	}
-	return c.Save(ctx)
+	d, err := c.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return d, s.rollout(ctx, d)
+}
+
+func (s *Service) checkEndpoint(ctx context.Context, provider entdeployment.Provider, cfg model.DeploymentConfig) error {
+	if provider != entdeployment.ProviderSELF_HOSTED {
+		return nil
+	}
+	if cfg.Endpoint == nil || *cfg.Endpoint == "" {
+		return apperr.Input("config.endpoint", "a SELF_HOSTED deployment needs config.endpoint: the base URL of your OpenAI-compatible model server")
+	}
+	_, err := s.Deployments.Endpoints.CheckEndpoint(ctx, *cfg.Endpoint)
+	return err
+}
+
+// rollout enqueues the job that brings a PROVISIONING deployment up, and announces the change.
+func (s *Service) rollout(ctx context.Context, d *ent.Deployment) error {
+	if err := s.Jobs.Enqueue(ctx, runs.DeploymentRolloutArgs{DeploymentID: d.ID, Since: s.now().UTC()}, nil); err != nil {
+		return err
+	}
+	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
+	return nil
+}
+
+// TerminateDeployment ends a deployment (PROVISIONING, ACTIVE or FAILED → TERMINATED, which is final). The
+// built-in endpoint driver has nothing to tear down; cloud drivers would release their instances here.
+func (s *Service) TerminateDeployment(ctx context.Context, id int) (*ent.Deployment, error) {
+	return s.actOnDeployment(ctx, id, deployment.ActionTerminate)
+}
+
+// RedeployDeployment starts a FAILED deployment's rollout again (FAILED → PROVISIONING).
+func (s *Service) RedeployDeployment(ctx context.Context, id int) (*ent.Deployment, error) {
+	return s.actOnDeployment(ctx, id, deployment.ActionRedeploy)
+}
+
+func (s *Service) actOnDeployment(ctx context.Context, id int, a deployment.Action) (*ent.Deployment, error) {
+	d, err := s.ent(ctx).Deployment.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	next, err := deployment.Apply(deployment.Status(d.Status), a)
+	if err != nil {
+		return nil, apperr.Input("id", "%s", err)
+	}
+	reason := "terminated by its owner"
+	if a == deployment.ActionRedeploy {
+		if err := s.checkEndpoint(ctx, d.Provider, d.Config); err != nil {
+			return nil, err
+		}
+		reason = "redeploying"
+	}
+	d, err = d.Update().SetStatus(entdeployment.Status(next)).SetStatusReason(reason).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a == deployment.ActionRedeploy {
+		return d, s.rollout(ctx, d)
+	}
+	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
+	return d, nil
 }
 
 // UpdateDeployment applies the fields sent and prices the deployment again.
@@ -43,6 +118,15 @@ func (s *Service) UpdateDeployment(ctx context.Context, id int, in ent.UpdateDep
 	}
 	if in.Config != nil {
 		config = *in.Config
+	}
+	if in.Config != nil && cur.Status != entdeployment.StatusPROVISIONING && cur.Status != entdeployment.StatusFAILED {
+		// A running deployment's endpoint is checked by its health job; changing it needs a redeploy.
+		if cfgEndpoint(cur.Config) != cfgEndpoint(config) {
+			return nil, apperr.Input("config.endpoint", "the deployment is %s: terminate it and create a new one to change its endpoint", cur.Status)
+		}
+	}
+	if err := s.checkEndpoint(ctx, provider, config); err != nil {
+		return nil, err
 	}
 	cost, err := s.costDeployment(name, provider, region, config)
 	if err != nil {
@@ -97,3 +181,5 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+func cfgEndpoint(c model.DeploymentConfig) string { return deref(c.Endpoint) }

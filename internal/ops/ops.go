@@ -11,14 +11,21 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
+	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/providers"
 )
 
 // Service runs the operations.
 type Service struct {
-	Client     *ent.Client // used when the context holds none
-	Catalog    *catalog.Catalog
-	Compliance *compliance.RuleSet
-	Now        func() time.Time // nil: time.Now
+	Client      *ent.Client // used when the context holds none
+	Catalog     *catalog.Catalog
+	Compliance  *compliance.RuleSet
+	Providers   *providers.Registry
+	Jobs        Enqueuer
+	Notify      *notify.Notifier
+	Benchmarks  BenchmarkConfig
+	Deployments DeploymentConfig
+	Now         func() time.Time // nil: time.Now
 }
 
 func (s *Service) ent(ctx context.Context) *ent.Client {

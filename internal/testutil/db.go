@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/jobs"
 )
 
 // Backend is a kind of database a test can run on.
@@ -64,6 +65,7 @@ func NewDB(t testing.TB, b Backend, o ...DBOptions) *database.DB {
 	t.Cleanup(func() { _ = db.Close() })
 	if b == SQLite {
 		require.NoError(t, db.Migrate(context.Background()))
+		require.NoError(t, jobs.Migrate(context.Background(), db))
 	}
 	return db
 }
@@ -146,6 +148,9 @@ func ensureTemplate(base string) (string, error) {
 		return "", err
 	}
 	err = db.Migrate(ctx)
+	if err == nil {
+		err = jobs.Migrate(ctx, db)
+	}
 	_ = db.Close()
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
@@ -158,7 +163,7 @@ func ensureTemplate(base string) (string, error) {
 
 // TemplateExtra is mixed into the template's name: bump it when the template's contents change without a
 // migration file changing (e.g. River's tables).
-var TemplateExtra = "v1"
+var TemplateExtra = "v2-river"
 
 // WithDatabase returns base with its database name replaced.
 func WithDatabase(base, name string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/gid"
+	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
@@ -43,6 +44,7 @@ type ServerOptions struct {
 	Env    map[string]string // extra environment, e.g. LOGIN_MAX_FAILURES
 	DB     *database.DB      // use this database instead of a fresh one
 	Argon2 *auth.Argon2Params
+	Deps   func(*runs.Deps) // adjust the workers' settings
 }
 
 // NewServer starts the real handler on a fresh database of kind b behind an httptest.Server.
@@ -52,7 +54,9 @@ func NewServer(t testing.TB, b Backend, o ...ServerOptions) *Server {
 	if len(o) > 0 {
 		opt = o[0]
 	}
-	env := map[string]string{"JWT_SECRET": TestSecret, "APP_ENV": "test", "DATA_DIR": t.TempDir()}
+	env := map[string]string{"JWT_SECRET": TestSecret, "APP_ENV": "test", "DATA_DIR": t.TempDir(),
+		"JOB_TIMEOUT": "20s", "JOB_RESCUE_AFTER": "30s", "ENDPOINT_ALLOWLIST": "models.example.com,m.example.com",
+		"OPENAI_API_KEY": "sk-test", "GEMINI_API_KEY": "gm-test"}
 	for k, v := range opt.Env {
 		env[k] = v
 	}
@@ -69,11 +73,16 @@ func NewServer(t testing.TB, b Backend, o ...ServerOptions) *Server {
 	if opt.Argon2 != nil {
 		argon = *opt.Argon2
 	}
-	a, err := app.New(context.Background(), cfg, log, app.Options{DB: db, Argon2: argon})
+	a, err := app.New(context.Background(), cfg, log, app.Options{DB: db, Argon2: argon, JobsTestOnly: true, Deps: opt.Deps})
 	require.NoError(t, err)
+	require.NoError(t, a.Start(context.Background()))
 	hs := httptest.NewServer(a.Handler)
 	t.Cleanup(func() {
 		hs.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.Jobs.Stop(ctx)
+		_ = a.Events.Close()
 		if t.Failed() {
 			t.Logf("server log:\n%s", logs.String())
 		}

@@ -1,0 +1,120 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/modelarchitect/architect/bench/internal/stats"
+)
+
+// Markdown writes the human summary of r.
+func (r *Report) Markdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Benchmark %s, commit %s\n\n", r.Date, r.Commit)
+	keys := make([]string, 0, len(r.Machine))
+	for k := range r.Machine {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b.WriteString("Machine and software: ")
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s %s", k, r.Machine[k])
+	}
+	b.WriteString(".\n\nFigures are the median of the measured runs with the [min–max] spread. PostgreSQL, the server under " +
+		"test and the load generator share the machine.\n")
+
+	if len(r.Checks) > 0 {
+		b.WriteString("\n## Targets (issue 5)\n\n| target | this run | met |\n|---|---|---|\n")
+		for _, c := range r.Checks {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Target, c.Actual, map[bool]string{true: "yes", false: "**no**"}[c.Met])
+		}
+	}
+	if len(r.Comparisons) > 0 {
+		b.WriteString("\n## Architect and PostGraphile 5 on the same database\n\n" +
+			"| query | connections | architect req/s | PostGraphile req/s | ratio | architect p99 ms | PostGraphile p99 ms |\n|---|---|---|---|---|---|---|\n")
+		for _, c := range r.Comparisons {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f× | %.1f | %.1f |\n", c.Query, c.Connections,
+				spread(c.Architect, 0), spread(c.PostGraphile, 0), c.Ratio, c.ArchitectP99, c.PostGraphileP99)
+		}
+	}
+	if len(r.Loads) > 0 {
+		b.WriteString("\n## HTTP load, closed loop\n\n" +
+			"| measurement | connections | req/s | p50 ms | p95 ms | p99 ms | failures | mean response bytes |\n|---|---|---|---|---|---|---|---|\n")
+		for _, l := range r.Loads {
+			if l.Result == nil {
+				continue
+			}
+			s := l.Result.Summary
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %d | %.0f |\n", l.Label, l.Connections, spread(s.RPS, 0),
+				spread(s.P50, 1), spread(s.P95, 1), spread(s.P99, 1), s.Failures, meanBytes(l))
+		}
+		b.WriteString("\nEach row: ")
+		fmt.Fprintf(&b, "%d viewers' tokens, %s warm-up, then %d runs of %s.\n\nCommands:\n\n```\n",
+			r.Loads[0].Viewers, r.Loads[0].Warmup, r.Loads[0].Runs, r.Loads[0].Duration)
+		for _, l := range r.Loads {
+			fmt.Fprintf(&b, "%s\n", l.Command)
+		}
+		b.WriteString("```\n")
+	}
+	for _, f := range r.Fanouts {
+		res := f.Result
+		if res == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "\n## Subscription fan-out: %s\n\n", f.Label)
+		fmt.Fprintf(&b, "- connections: %d of %d (%d users × %d clients) in %.1f s; open-files limit %d",
+			res.Connected, res.Target, f.Users, f.Clients, res.ConnectSeconds, res.OpenFilesLimit)
+		if len(res.DialFailures) > 0 {
+			fmt.Fprintf(&b, "; failures %v", res.DialFailures)
+		}
+		fmt.Fprintf(&b, "\n- events: %d of %d received (%d users triggered, %d trigger failures, %d stream errors)\n",
+			res.Received, res.Expected, res.Triggered, res.TriggerFailures, res.StreamErrors)
+		if res.CommitToReceipt.Count > 0 {
+			fmt.Fprintf(&b, "- commit → receipt: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+				res.CommitToReceipt.P50, res.CommitToReceipt.P95, res.CommitToReceipt.P99, res.CommitToReceipt.Max)
+		}
+		fmt.Fprintf(&b, "- trigger sent → receipt: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+			res.TriggerToReceipt.P50, res.TriggerToReceipt.P95, res.TriggerToReceipt.P99, res.TriggerToReceipt.Max)
+		if res.ServerRSSAfterKiB > 0 {
+			fmt.Fprintf(&b, "- server resident memory: %.1f MiB idle, %.1f MiB with the connections: %.1f KiB per connection\n",
+				float64(res.ServerRSSBeforeKiB)/1024, float64(res.ServerRSSAfterKiB)/1024, res.PerConnectionKiB)
+		}
+		fmt.Fprintf(&b, "\n```\n%s\n```\n", f.Command)
+	}
+	if len(r.GoBench) > 0 {
+		b.WriteString("\n## Go benchmarks (`go test -bench`)\n\n| package | benchmark | ns/op | B/op | allocs/op | other |\n|---|---|---|---|---|---|\n")
+		for _, g := range r.GoBench {
+			var extra []string
+			for k, v := range g.Extra {
+				extra = append(extra, fmt.Sprintf("%g %s", v, k))
+			}
+			slices.Sort(extra)
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %.0f | %.0f | %s |\n", g.Package, g.Name, g.NsPerOp, g.BytesPerOp, g.AllocsPerOp, strings.Join(extra, ", "))
+		}
+	}
+	if len(r.Notes) > 0 {
+		b.WriteString("\n## Notes\n\n")
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func spread(s stats.Spread, decimals int) string {
+	return fmt.Sprintf("%.*f [%.*f–%.*f]", decimals, s.Median, decimals, s.Min, decimals, s.Max)
+}
+
+func meanBytes(l Load) float64 {
+	var xs []float64
+	for _, r := range l.Result.Runs {
+		xs = append(xs, r.MeanBytes)
+	}
+	return stats.Over(xs).Median
+}

@@ -1,0 +1,245 @@
+// Package report gathers one benchmark run's figures (load generator and fan-out JSON files, `go test
+// -bench` output, the machine) into a single JSON document and a Markdown summary that quotes each figure
+// as median [min–max] with the command that produced it, and checks them against issue 5's targets. It
+// measures nothing itself.
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/modelarchitect/architect/bench/internal/fanout"
+	"github.com/modelarchitect/architect/bench/internal/loadgen"
+	"github.com/modelarchitect/architect/bench/internal/stats"
+)
+
+// Load is one loadgen output file (bench/cmd/loadgen).
+type Load struct {
+	Tool        string          `json:"tool"`
+	Label       string          `json:"label"` // target/query/cN, e.g. architect/dashboard/c16
+	Command     string          `json:"command"`
+	URL         string          `json:"url"`
+	Connections int             `json:"connections"`
+	Duration    string          `json:"duration"`
+	Warmup      string          `json:"warmup"`
+	Runs        int             `json:"runs"`
+	Mix         string          `json:"mix"`
+	Viewers     int             `json:"viewers"`
+	Result      *loadgen.Result `json:"result"`
+}
+
+// Fanout is one fanout output file (bench/cmd/fanout).
+type Fanout struct {
+	Tool    string         `json:"tool"`
+	Label   string         `json:"label"`
+	Command string         `json:"command"`
+	Users   int            `json:"users"`
+	Clients int            `json:"clientsPerUser"`
+	Result  *fanout.Result `json:"result"`
+}
+
+// GoBench is one line of `go test -bench` output.
+type GoBench struct {
+	Package     string  `json:"package"`
+	Name        string  `json:"name"`
+	Iterations  int64   `json:"iterations"`
+	NsPerOp     float64 `json:"nsPerOp"`
+	BytesPerOp  float64 `json:"bytesPerOp,omitempty"`
+	AllocsPerOp float64 `json:"allocsPerOp,omitempty"`
+	// Extra holds custom metrics (b.ReportMetric), e.g. "statements/op".
+	Extra map[string]float64 `json:"extra,omitempty"`
+}
+
+// Comparison pairs the architect server with PostGraphile on one query at one connection count.
+type Comparison struct {
+	Query           string       `json:"query"`
+	Connections     int          `json:"connections"`
+	Architect       stats.Spread `json:"architectRps"`
+	PostGraphile    stats.Spread `json:"postgraphileRps"`
+	Ratio           float64      `json:"ratio"` // median / median
+	ArchitectP99    float64      `json:"architectP99Ms"`
+	PostGraphileP99 float64      `json:"postgraphileP99Ms"`
+}
+
+// Check is one of issue 5's targets and whether this run met it.
+type Check struct {
+	Target string `json:"target"`
+	Actual string `json:"actual"`
+	Met    bool   `json:"met"`
+}
+
+// Report is everything one `make bench` run measured.
+type Report struct {
+	Date        string            `json:"date"`
+	Commit      string            `json:"commit"`
+	Machine     map[string]string `json:"machine"`
+	Loads       []Load            `json:"loads"`
+	Fanouts     []Fanout          `json:"fanouts"`
+	GoBench     []GoBench         `json:"goBench"`
+	Comparisons []Comparison      `json:"comparisons"`
+	Checks      []Check           `json:"checks"`
+	Notes       []string          `json:"notes,omitempty"` // steps skipped or failed
+}
+
+// Gather reads every *.json file in dir that a bench tool wrote, and gobench.txt when present.
+func Gather(dir string) (*Report, error) {
+	r := &Report{Machine: map[string]string{}}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var head struct{ Tool string }
+		if json.Unmarshal(b, &head) != nil {
+			continue
+		}
+		switch head.Tool {
+		case "loadgen":
+			var l Load
+			if err := json.Unmarshal(b, &l); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			r.Loads = append(r.Loads, l)
+		case "fanout":
+			var o Fanout
+			if err := json.Unmarshal(b, &o); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			r.Fanouts = append(r.Fanouts, o)
+		}
+	}
+	if f, err := os.Open(filepath.Join(dir, "gobench.txt")); err == nil {
+		r.GoBench, err = ParseGoBench(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.Comparisons = compare(r.Loads)
+	r.Checks = check(r)
+	return r, nil
+}
+
+// ParseGoBench reads `go test -bench` output: "pkg:" lines and Benchmark result lines.
+func ParseGoBench(rd io.Reader) ([]GoBench, error) {
+	var out []GoBench
+	pkg := ""
+	sc := bufio.NewScanner(rd)
+	for sc.Scan() {
+		line := sc.Text()
+		if p, ok := strings.CutPrefix(line, "pkg: "); ok {
+			pkg = strings.TrimSpace(p)
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		b := GoBench{Package: pkg, Name: f[0], Iterations: n}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				break
+			}
+			switch unit := f[i+1]; unit {
+			case "ns/op":
+				b.NsPerOp = v
+			case "B/op":
+				b.BytesPerOp = v
+			case "allocs/op":
+				b.AllocsPerOp = v
+			default:
+				if b.Extra == nil {
+					b.Extra = map[string]float64{}
+				}
+				b.Extra[unit] = v
+			}
+		}
+		out = append(out, b)
+	}
+	return out, sc.Err()
+}
+
+// labelParts splits "target/query/cN".
+func labelParts(label string) (target, query string) {
+	p := strings.Split(label, "/")
+	if len(p) < 2 {
+		return label, ""
+	}
+	return p[0], p[1]
+}
+
+func compare(loads []Load) []Comparison {
+	var out []Comparison
+	for _, a := range loads {
+		target, query := labelParts(a.Label)
+		if target != "architect" || a.Result == nil {
+			continue
+		}
+		for _, p := range loads {
+			t, q := labelParts(p.Label)
+			if t != "postgraphile" || q != query || p.Connections != a.Connections || p.Result == nil {
+				continue
+			}
+			c := Comparison{Query: query, Connections: a.Connections,
+				Architect: a.Result.Summary.RPS, PostGraphile: p.Result.Summary.RPS,
+				ArchitectP99: a.Result.Summary.P99.Median, PostGraphileP99: p.Result.Summary.P99.Median}
+			if c.PostGraphile.Median > 0 {
+				c.Ratio = c.Architect.Median / c.PostGraphile.Median
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// check compares the run with the targets of issue 5.
+func check(r *Report) []Check {
+	var out []Check
+	for _, c := range r.Comparisons {
+		if c.Query != "dashboard" || c.Connections != 16 {
+			continue
+		}
+		out = append(out,
+			Check{Target: "dashboard at 16 connections: ≥ 1.5× PostGraphile's requests/s",
+				Actual: fmt.Sprintf("%.2f× (%.0f vs %.0f req/s)", c.Ratio, c.Architect.Median, c.PostGraphile.Median), Met: c.Ratio >= 1.5},
+			Check{Target: "dashboard at 16 connections: p99 < 50 ms",
+				Actual: fmt.Sprintf("%.1f ms", c.ArchitectP99), Met: c.ArchitectP99 > 0 && c.ArchitectP99 < 50})
+	}
+	for _, f := range r.Fanouts {
+		res := f.Result
+		if res == nil {
+			continue
+		}
+		out = append(out,
+			Check{Target: "10,000 concurrent subscribers", Actual: fmt.Sprintf("%d of %d connected", res.Connected, res.Target),
+				Met: res.Connected >= 10_000},
+			Check{Target: "≤ 30 KiB server memory per idle connection", Actual: fmt.Sprintf("%.1f KiB", res.PerConnectionKiB),
+				Met: res.ServerRSSAfterKiB > 0 && res.PerConnectionKiB <= 30},
+		)
+		lat, what := res.CommitToReceipt, "commit"
+		if lat.Count == 0 {
+			lat, what = res.TriggerToReceipt, "trigger"
+		}
+		out = append(out, Check{Target: "commit-to-receipt p99 < 500 ms",
+			Actual: fmt.Sprintf("%.1f ms (from %s; %d of %d events received)", lat.P99, what, res.Received, res.Expected),
+			Met:    lat.Count > 0 && res.Received == res.Expected && lat.P99 < 500})
+	}
+	return out
+}

@@ -1,0 +1,283 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/modelarchitect/architect/ent"
+	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/benchmark"
+	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/runs"
+	"github.com/modelarchitect/architect/internal/viewer"
+)
+
+// Enqueuer inserts jobs in the transaction of the context (internal/jobs).
+type Enqueuer interface {
+	EnqueueMany(ctx context.Context, params []river.InsertManyParams) error
+	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// BenchmarkConfig holds the benchmark settings. Zero values: the default policy, 25 items per job,
+// 10 MiB uploads.
+type BenchmarkConfig struct {
+	Policy       benchmark.Policy
+	ChunkSize    int
+	MaxFileBytes int64
+}
+
+// BenchmarkDraft is what a client sends to create or change a benchmark; nil fields keep their values on
+// update.
+type BenchmarkDraft struct {
+	Name            *string
+	Models          []string
+	Dataset         []benchmark.Item
+	File            io.Reader // an uploaded JSONL or CSV dataset
+	Filename        string
+	System          *string
+	MaxOutputTokens *int
+}
+
+func (s *Service) policy() benchmark.Policy {
+	if s.Benchmarks.Policy != nil {
+		return s.Benchmarks.Policy
+	}
+	return benchmark.DefaultPolicy()
+}
+
+func (s *Service) role(ctx context.Context) benchmark.Role {
+	if v := viewer.FromContext(ctx); v != nil {
+		return benchmark.Role(v.Role)
+	}
+	return benchmark.RoleFree
+}
+
+// CreateBenchmark checks the models (each must have a configured provider), the dataset and the role's
+// limits, and saves a PENDING benchmark; with start it starts at once.
+func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start bool) (*ent.Benchmark, error) {
+	items, err := s.datasetOf(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		return nil, apperr.Input("dataset", "give the items inline (dataset) or upload a JSONL or CSV file (datasetFile)")
+	}
+	maxOut := 512
+	if d.MaxOutputTokens != nil {
+		maxOut = *d.MaxOutputTokens
+	}
+	if err := s.checkBenchmark(ctx, d.Models, items, maxOut); err != nil {
+		return nil, err
+	}
+	b, err := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
+		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetProgressTotal(len(d.Models) * len(items)).Save(ctx)
+	if err != nil || !start {
+		return b, err
+	}
+	return s.StartBenchmark(ctx, b.ID)
+}
+
+// UpdateBenchmark changes a PENDING benchmark.
+func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft) (*ent.Benchmark, error) {
+	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != entbenchmark.StatusPENDING {
+		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can change", b.Status)
+	}
+	models, items, maxOut := b.Models, []benchmark.Item(b.Dataset), b.MaxOutputTokens
+	if d.Models != nil {
+		models = d.Models
+	}
+	if d.Dataset != nil {
+		items = d.Dataset
+	}
+	if d.MaxOutputTokens != nil {
+		maxOut = *d.MaxOutputTokens
+	}
+	if err := s.checkBenchmark(ctx, models, items, maxOut); err != nil {
+		return nil, err
+	}
+	return b.Update().SetNillableName(d.Name).SetModels(models).SetDataset(items).SetNillableSystem(d.System).
+		SetMaxOutputTokens(maxOut).SetProgressTotal(len(models) * len(items)).Save(ctx)
+}
+
+func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.Item, error) {
+	switch {
+	case d.File != nil && d.Dataset != nil:
+		return nil, apperr.Input("datasetFile", "send the items inline or as a file, not both")
+	case d.File != nil:
+		lim, err := s.policy().Limits(s.role(ctx))
+		if err != nil {
+			return nil, err
+		}
+		items, err := benchmark.Parse(d.File, d.Filename, benchmark.ParseLimits{MaxBytes: s.Benchmarks.MaxFileBytes, MaxRows: lim.MaxItems})
+		if err != nil {
+			return nil, prefix("datasetFile", err)
+		}
+		return items, nil
+	}
+	return d.Dataset, nil
+}
+
+// checkBenchmark refuses unknown or unconfigured models, invalid items and sizes over the role's limits.
+func (s *Service) checkBenchmark(ctx context.Context, models []string, items []benchmark.Item, maxOut int) error {
+	if len(models) == 0 {
+		return apperr.Input("models", "name at least one model, e.g. openai/gpt-4.1-mini")
+	}
+	for i, m := range models {
+		if slices.Index(models, m) != i {
+			return apperr.Input(fmt.Sprintf("models[%d]", i), "model %s is listed twice", m)
+		}
+		if _, _, err := s.Providers.Resolve(m); err != nil {
+			return apperr.Input(fmt.Sprintf("models[%d]", i), "%s", err)
+		}
+	}
+	if len(items) == 0 {
+		return apperr.Input("dataset", "the dataset has no items")
+	}
+	if err := benchmark.Validate(items); err != nil {
+		return prefix("dataset", err)
+	}
+	if maxOut < 1 || maxOut > 1_000_000 {
+		return apperr.Input("maxOutputTokens", "must be between 1 and 1,000,000, got %d", maxOut)
+	}
+	return limitErr(s.policy().CheckSize(s.role(ctx), len(models), len(items)))
+}
+
+func limitErr(err error) error {
+	var le *benchmark.LimitError
+	if errors.As(err, &le) {
+		field := "models"
+		if le.Limit != "models" {
+			field = "dataset"
+		}
+		return apperr.Input(field, "%s", le.Error())
+	}
+	return err
+}
+
+// StartBenchmark moves a PENDING benchmark to RUNNING, reserves its calls against the owner's daily quota,
+// and enqueues one job per model and chunk of items in the same transaction.
+func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
+	c := s.ent(ctx)
+	b, err := c.Benchmark.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != entbenchmark.StatusPENDING {
+		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can start", b.Status)
+	}
+	if err := s.checkBenchmark(ctx, b.Models, b.Dataset, b.MaxOutputTokens); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	calls := len(b.Models) * len(b.Dataset)
+	used, err := s.callsToday(ctx, b.OwnerID, now)
+	if err != nil {
+		return nil, err
+	}
+	var qe *benchmark.QuotaError
+	if err := s.policy().CheckQuota(s.role(ctx), used, calls, now); errors.As(err, &qe) {
+		return nil, apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
+	} else if err != nil {
+		return nil, err
+	}
+	b, err = b.Update().SetStatus(entbenchmark.StatusRUNNING).SetStartedAt(now).SetProgressDone(0).
+		SetProgressTotal(calls).ClearError().ClearFinishedAt().Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	size := s.Benchmarks.ChunkSize
+	if size <= 0 {
+		size = 25
+	}
+	var params []river.InsertManyParams
+	for _, m := range b.Models {
+		for from := 0; from < len(b.Dataset); from += size {
+			params = append(params, river.InsertManyParams{Args: runs.BenchmarkChunkArgs{
+				BenchmarkID: b.ID, Model: m, From: from, To: min(from+size, len(b.Dataset))}})
+		}
+	}
+	if err := s.Jobs.EnqueueMany(ctx, params); err != nil {
+		return nil, err
+	}
+	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
+	return b, nil
+}
+
+// callsToday is the model calls the owner's benchmarks started since 00:00 UTC reserved.
+func (s *Service) callsToday(ctx context.Context, owner int, now time.Time) (int, error) {
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	var rows []struct {
+		Sum int `json:"sum"`
+	}
+	err := s.ent(ctx).Benchmark.Query().
+		Where(entbenchmark.OwnerID(owner), entbenchmark.StartedAtGTE(day)).
+		Aggregate(ent.Sum(entbenchmark.FieldProgressTotal)).Scan(ctx, &rows)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return rows[0].Sum, nil
+}
+
+// CancelBenchmark stops a PENDING or RUNNING benchmark: calls in flight finish, no new ones start.
+func (s *Service) CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
+	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != entbenchmark.StatusPENDING && b.Status != entbenchmark.StatusRUNNING {
+		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING or RUNNING benchmark can be cancelled", b.Status)
+	}
+	b, err = b.Update().SetStatus(entbenchmark.StatusCANCELLED).SetFinishedAt(s.now().UTC()).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
+	return b, nil
+}
+
+// DeleteBenchmark deletes a benchmark; its jobs find it gone and stop.
+func (s *Service) DeleteBenchmark(ctx context.Context, id int) (int, error) {
+	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.ent(ctx).Benchmark.DeleteOne(b).Exec(ctx); err != nil {
+		return 0, err
+	}
+	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, "DELETED")
+	return id, nil
+}
+
+// EstimateBenchmark bounds a benchmark's calls, tokens, cost and duration.
+func (s *Service) EstimateBenchmark(b *ent.Benchmark) (*benchmark.Estimation, error) {
+	conc := map[string]int{}
+	for _, p := range s.Providers.Providers() {
+		conc[p.Name] = p.EffectiveConcurrency()
+	}
+	est, err := benchmark.Estimate(benchmark.EstimateInput{Items: b.Dataset, Models: b.Models, System: b.System,
+		MaxOutputTokens: b.MaxOutputTokens, Catalog: *s.Catalog, Concurrency: conc})
+	if err != nil {
+		return nil, err
+	}
+	return &est, nil
+}
+
+// EstimateBenchmarkByID estimates a benchmark the viewer can see.
+func (s *Service) EstimateBenchmarkByID(ctx context.Context, id int) (*benchmark.Estimation, error) {
+	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.EstimateBenchmark(b)
+}

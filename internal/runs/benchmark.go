@@ -1,0 +1,266 @@
+package runs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/modelarchitect/architect/ent"
+	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/internal/benchmark"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/providers"
+)
+
+type chunkWorker struct {
+	river.WorkerDefaults[BenchmarkChunkArgs]
+	d *Deps
+}
+
+// errCancelled stops a chunk whose benchmark is no longer RUNNING.
+var errCancelled = errors.New("benchmark no longer running")
+
+// Work runs the chunk's items that have no stored result yet, saving results and progress every
+// ProgressEvery; when the last chunk finishes, the benchmark is scored and COMPLETED.
+func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArgs]) error {
+	a, sys := job.Args, system(ctx)
+	c := w.d.Client
+	b, err := c.Benchmark.Get(sys, a.BenchmarkID)
+	if ent.IsNotFound(err) {
+		return nil // deleted
+	}
+	if err != nil {
+		return err
+	}
+	if b.Status != entbenchmark.StatusRUNNING {
+		return nil // cancelled or already finished
+	}
+	done, err := c.BenchmarkItemResult.Query().
+		Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(a.Model),
+			benchmarkitemresult.ItemGTE(a.From), benchmarkitemresult.ItemLT(a.To)).
+		Select(benchmarkitemresult.FieldItem).Ints(sys)
+	if err != nil {
+		return err
+	}
+	var tasks []benchmark.Task
+	for i := a.From; i < min(a.To, len(b.Dataset)); i++ {
+		if !slices.Contains(done, i) {
+			tasks = append(tasks, benchmark.Task{Index: i, Item: b.Dataset[i]})
+		}
+	}
+	if len(tasks) > 0 {
+		client, name, err := w.d.Providers.Resolve(a.Model)
+		if err != nil {
+			return w.fail(sys, b, err.Error())
+		}
+		if err := w.run(ctx, b, a.Model, completer{client: client, model: name, system: b.System, maxOut: b.MaxOutputTokens}, tasks); err != nil {
+			return w.retryOrFail(sys, job, b, err)
+		}
+	}
+	return w.finishIfDone(sys, b.ID)
+}
+
+// run calls the model for each task, buffering results and saving them with the progress.
+func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string, comp benchmark.Completer, tasks []benchmark.Task) error {
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	every := or(w.d.ProgressEvery, 300*time.Millisecond)
+	var (
+		buf  []benchmark.ItemResult
+		last = time.Now()
+	)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		running, err := w.save(system(ctx), b, modelID, buf)
+		buf, last = nil, time.Now()
+		if err == nil && !running {
+			cancel(errCancelled)
+			return errCancelled
+		}
+		return err
+	}
+	err := benchmark.Run(runCtx, benchmark.RunConfig{
+		Model:     modelID,
+		Completer: comp,
+		Limiter:   w.d.Limiter,
+		OnResult: func(r benchmark.ItemResult) error {
+			buf = append(buf, r)
+			if time.Since(last) < every {
+				return nil
+			}
+			return flush()
+		},
+		// A long rate limit stops the chunk; the job comes back after the wait instead of holding a worker.
+		Abort: func(err error) bool {
+			var pe *providers.Error
+			return errors.As(err, &pe) && pe.RetryAfter > 0
+		},
+	}, tasks)
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	if errors.Is(context.Cause(runCtx), errCancelled) || errors.Is(err, errCancelled) {
+		return nil
+	}
+	return err
+}
+
+// save stores results (a result already stored for the same item is kept) and the benchmark's progress in
+// one transaction, and announces it. It reports whether the benchmark is still RUNNING.
+func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string, rs []benchmark.ItemResult) (bool, error) {
+	tx, err := w.d.Client.Tx(ctx)
+	if err != nil {
+		return false, err
+	}
+	builders := make([]*ent.BenchmarkItemResultCreate, len(rs))
+	for i, r := range rs {
+		builders[i] = tx.BenchmarkItemResult.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).SetModel(modelID).
+			SetItem(r.Item).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
+			SetLatencyMs(ms(r.Latency)).SetTtftMs(ms(r.TTFT)).SetInputTokens(r.Usage.InputTokens).
+			SetOutputTokens(r.Usage.OutputTokens).SetCachedTokens(r.Usage.CachedTokens).SetReasoningTokens(r.Usage.ReasoningTokens)
+	}
+	err = tx.BenchmarkItemResult.CreateBulk(builders...).
+		OnConflictColumns(benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldModel, benchmarkitemresult.FieldItem).
+		DoNothing().Exec(ctx)
+	if err != nil {
+		return false, rollback(tx, err)
+	}
+	done, err := tx.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID)).Count(ctx)
+	if err != nil {
+		return false, rollback(tx, err)
+	}
+	n, err := tx.Benchmark.Update().Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
+		SetProgressDone(done).Save(ctx)
+	if err != nil {
+		return false, rollback(tx, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		w.d.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusRUNNING))
+	}
+	return n > 0, nil
+}
+
+// retryOrFail decides what a failed chunk does: wait out a rate limit, come back after a shutdown, retry, or
+// on its last attempt fail the benchmark with the reason.
+func (w *chunkWorker) retryOrFail(ctx context.Context, job *river.Job[BenchmarkChunkArgs], b *ent.Benchmark, err error) error {
+	var pe *providers.Error
+	switch {
+	case errors.As(err, &pe) && pe.RetryAfter > 0:
+		return river.JobSnooze(pe.RetryAfter)
+	case errors.Is(err, context.Canceled):
+		return river.JobSnooze(0) // the process is stopping; pick up where it stopped
+	case job.Attempt >= job.MaxAttempts:
+		return w.fail(ctx, b, fmt.Sprintf("%s on %s: %v", b.Name, job.Args.Model, err))
+	}
+	return err
+}
+
+// fail marks a RUNNING benchmark FAILED with the reason.
+func (w *chunkWorker) fail(ctx context.Context, b *ent.Benchmark, reason string) error {
+	n, err := w.d.Client.Benchmark.Update().Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
+		SetStatus(entbenchmark.StatusFAILED).SetError(reason).SetFinishedAt(w.d.now().UTC()).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.d.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusFAILED))
+	}
+	return nil
+}
+
+// finishIfDone scores and completes the benchmark once every (model, item) has a result; of several chunks
+// finishing together, one completes it.
+func (w *chunkWorker) finishIfDone(ctx context.Context, id int) error {
+	return finishIfDone(ctx, w.d, id)
+}
+
+func finishIfDone(ctx context.Context, d *Deps, id int) error {
+	c := d.Client
+	b, err := c.Benchmark.Get(ctx, id)
+	if err != nil || b.Status != entbenchmark.StatusRUNNING {
+		return ignoreNotFound(err)
+	}
+	done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(id)).Count(ctx)
+	if err != nil || done < b.ProgressTotal {
+		return err
+	}
+	res := &model.BenchmarkResults{ComputedAt: d.now().UTC()}
+	for _, m := range b.Models {
+		rows, err := c.BenchmarkItemResult.Query().
+			Where(benchmarkitemresult.BenchmarkID(id), benchmarkitemresult.Model(m)).All(ctx)
+		if err != nil {
+			return err
+		}
+		var price *catalog.Model
+		if p, err := d.Catalog.Model(m); err == nil {
+			price = &p
+		}
+		score, err := benchmark.Aggregate(m, price, itemResults(rows))
+		if err != nil {
+			return err
+		}
+		res.Models = append(res.Models, score)
+	}
+	n, err := c.Benchmark.Update().Where(entbenchmark.ID(id), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
+		SetStatus(entbenchmark.StatusCOMPLETED).SetResults(res).SetProgressDone(done).SetFinishedAt(d.now().UTC()).Save(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		d.Notify.Changed(ctx, notify.Benchmark, id, b.OwnerID, string(entbenchmark.StatusCOMPLETED))
+	}
+	return nil
+}
+
+func itemResults(rows []*ent.BenchmarkItemResult) []benchmark.ItemResult {
+	out := make([]benchmark.ItemResult, len(rows))
+	for i, r := range rows {
+		out[i] = benchmark.ItemResult{Item: r.Item, Output: r.Output, Pass: r.Passed, Reason: r.Reason, Error: r.Error,
+			Latency: fromMs(r.LatencyMs), TTFT: fromMs(r.TtftMs),
+			Usage: benchmark.Usage{InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, CachedTokens: r.CachedTokens, ReasoningTokens: r.ReasoningTokens}}
+	}
+	return out
+}
+
+// completer adapts a model API client to the benchmark runner.
+type completer struct {
+	client providers.Client
+	model  string
+	system string
+	maxOut int
+}
+
+func (c completer) Complete(ctx context.Context, prompt string) (benchmark.Answer, error) {
+	res, err := c.client.Complete(ctx, providers.Request{Model: c.model, System: c.system, Prompt: prompt, MaxOutputTokens: c.maxOut})
+	return benchmark.Answer{Text: res.Text, TTFT: res.TTFT, Latency: res.Latency,
+		Usage: benchmark.Usage{InputTokens: int64(res.InputTokens), OutputTokens: int64(res.OutputTokens),
+			CachedTokens: int64(res.CachedTokens), ReasoningTokens: int64(res.ReasoningTokens)}}, err
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func fromMs(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+func rollback(tx *ent.Tx, err error) error {
+	_ = tx.Rollback()
+	return err
+}
+
+func ignoreNotFound(err error) error {
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,45 @@
+package runs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/internal/notify"
+)
+
+type reapWorker struct {
+	river.WorkerDefaults[ReapArgs]
+	d *Deps
+}
+
+// Work makes sure no benchmark stays RUNNING forever: one whose results are all in is completed (its last
+// chunk died before it could), one that made no progress for StallAfter is failed with the reason.
+func (w *reapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
+	sys := system(ctx)
+	stall := or(w.d.StallAfter, 30*time.Minute)
+	stale, err := w.d.Client.Benchmark.Query().
+		Where(entbenchmark.StatusEQ(entbenchmark.StatusRUNNING), entbenchmark.UpdatedAtLT(w.d.now().Add(-stall))).All(sys)
+	if err != nil {
+		return err
+	}
+	for _, b := range stale {
+		if err := finishIfDone(sys, w.d, b.ID); err != nil {
+			return err
+		}
+		n, err := w.d.Client.Benchmark.Update().
+			Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING), entbenchmark.UpdatedAtLT(w.d.now().Add(-stall))).
+			SetStatus(entbenchmark.StatusFAILED).SetFinishedAt(w.d.now().UTC()).
+			SetError(fmt.Sprintf("no progress for %s: its jobs failed or were lost; start a new benchmark", stall)).Save(sys)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			w.d.Notify.Changed(sys, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusFAILED))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package runs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"entgo.io/ent/privacy"
+	"github.com/riverqueue/river"
+
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/benchmark"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/providers"
+)
+
+// Deps is what the workers need. Zero values of the durations are the defaults noted.
+type Deps struct {
+	Client    *ent.Client
+	Providers *providers.Registry
+	Catalog   *catalog.Catalog
+	Notify    *notify.Notifier
+	Limiter   *benchmark.Limiter // model calls in flight per provider, shared by every chunk in the process
+	Drivers   map[string]deployment.Driver
+	Log       *slog.Logger
+
+	ProgressEvery  time.Duration // how often a chunk saves and announces progress at most (default 300 ms)
+	RolloutTimeout time.Duration // how long a deployment may stay PROVISIONING (default 5 minutes)
+	RolloutPoll    time.Duration // how often a rollout asks its driver again (default 2 s)
+	HealthEvery    time.Duration // how often ACTIVE deployments are checked (default 30 s)
+	StallAfter     time.Duration // a RUNNING benchmark without progress this long is failed (default 30 minutes)
+	ReapEvery      time.Duration // how often stalled benchmarks are looked for (default 1 minute)
+	Now            func() time.Time
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// system is the context workers read and write in: they act for the row's owner, so privacy is bypassed.
+func system(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// Register adds the workers to workers.
+func Register(workers *river.Workers, d *Deps) {
+	river.AddWorker(workers, &chunkWorker{d: d})
+	river.AddWorker(workers, &rolloutWorker{d: d})
+	river.AddWorker(workers, &healthWorker{d: d})
+	river.AddWorker(workers, &reapWorker{d: d})
+}
+
+// Periodic lists the periodic jobs: deployment health checks and the stalled-benchmark reaper.
+func Periodic(d *Deps) []*river.PeriodicJob {
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(or(d.HealthEvery, 30*time.Second)),
+			func() (river.JobArgs, *river.InsertOpts) { return HealthCheckArgs{}, nil }, nil),
+		river.NewPeriodicJob(river.PeriodicInterval(or(d.ReapEvery, time.Minute)),
+			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil }, nil),
+	}
+}
