@@ -72,6 +72,9 @@ func (s *Server) Drain() { s.draining.Store(true) }
 func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(graph.NewSchema(resolver))
 	srv.AddTransport(transport.Options{})
+	// Subscriptions over server-sent events: POST with Accept: text/event-stream (graphql-sse "distinct
+	// connections" mode).
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(pagingCache{lru.New[*ast.QueryDocument](1000)})
