@@ -875,6 +875,21 @@ func (_q *ExplanationQuery) collectField(ctx context.Context, oneNode bool, opCt
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "decision":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ScenarioClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, scenarioImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecision = query
+			if _, ok := fieldSeen[explanation.FieldScenarioID]; !ok {
+				selectedFields = append(selectedFields, explanation.FieldScenarioID)
+				fieldSeen[explanation.FieldScenarioID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[explanation.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, explanation.FieldCreatedAt)

@@ -29,6 +29,14 @@ func (_m *Benchmark) ItemResults(
 	return _m.QueryItemResults().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Explanation) Decision(ctx context.Context) (*Scenario, error) {
+	result, err := _m.Edges.DecisionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecision().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Scenario) Explanations(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*ExplanationOrder, where *ExplanationWhereInput,
 ) (*ExplanationConnection, error) {

@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/graph/generated"
 	benchmark1 "github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/compliance"
+	"github.com/modelarchitect/architect/internal/loaders"
 	pipeline1 "github.com/modelarchitect/architect/internal/pipeline"
 )
 
@@ -84,7 +85,7 @@ func (r *queryResolver) Scenarios(ctx context.Context, after *entgql.Cursor[int]
 }
 
 func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error) {
-	return r.ent(ctx).User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter))
+	return loaders.PrimeUserPage(ctx)(r.ent(ctx).User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter)))
 }
 
 func (r *Resolver) Benchmark() generated.BenchmarkResolver { return &benchmarkResolver{r} }

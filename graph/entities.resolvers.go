@@ -41,10 +41,6 @@ func (r *explanationResolver) Owner(ctx context.Context, obj *ent.Explanation) (
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }
 
-func (r *explanationResolver) Decision(ctx context.Context, obj *ent.Explanation) (*ent.Scenario, error) {
-	return loaders.For(ctx).Scenario.Load(ctx, obj.ScenarioID)
-}
-
 func (r *mutationResolver) CreateScenario(ctx context.Context, input ent.CreateScenarioInput, simulate *bool) (*ent.Scenario, error) {
 	return r.Ops.CreateScenario(ctx, input, deref(simulate))
 }

@@ -38,9 +38,9 @@ func (Explanation) Fields() []ent.Field {
 
 func (Explanation) Edges() []ent.Edge {
 	return []ent.Edge{
-		// Resolved through the request's dataloader (internal/loaders), like owner.
+		// Resolved by entgql's eager loading: one query per page of explanations (internal/loaders says why).
 		edge.From("decision", Scenario.Type).Ref("explanations").Field("scenario_id").Unique().Required().Immutable().
-			Annotations(entgql.Skip(entgql.SkipAll)),
+			Annotations(entgql.Skip(entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

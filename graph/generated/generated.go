@@ -1107,7 +1107,6 @@ type ExperimentMetricResultResolver interface {
 }
 type ExplanationResolver interface {
 	Owner(ctx context.Context, obj *ent.Explanation) (*ent.User, error)
-	Decision(ctx context.Context, obj *ent.Explanation) (*ent.Scenario, error)
 	Current(ctx context.Context, obj *ent.Explanation) (bool, error)
 }
 type LatencySummaryResolver interface {
@@ -7693,6 +7692,7 @@ type Explanation implements Node {
   the Scenario was simulated again since
   """
   stale: Boolean!
+  decision: Scenario!
 }
 """
 A connection to a list of items.
@@ -8958,7 +8958,7 @@ input UserWhereInput {
   hasExplanationsWith: [ExplanationWhereInput!]
 }
 `, BuiltIn: false},
-	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner and decision relations (resolved through dataloaders),
+	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner relation (resolved through a dataloader),
 # and the create/update/delete mutations of the entities a client authors.
 
 enum Complexity {
@@ -9002,13 +9002,7 @@ extend type BenchmarkItemResult { owner: User! @goField(forceResolver: true) }
 extend type ComplianceProfile { owner: User! @goField(forceResolver: true) }
 extend type Experiment { owner: User! @goField(forceResolver: true) }
 extend type Deployment { owner: User! @goField(forceResolver: true) }
-extend type Explanation {
-  owner: User! @goField(forceResolver: true)
-  """
-  The Scenario whose recommendation this explains.
-  """
-  decision: Scenario! @goField(forceResolver: true)
-}
+extend type Explanation { owner: User! @goField(forceResolver: true) }
 
 extend type Mutation {
   "With simulate: true the scenario is simulated in the same request (see simulateScenario)."
@@ -11053,10 +11047,10 @@ func (ec *executionContext) childFields_Explanation(ctx context.Context, field g
 		return ec.fieldContext_Explanation_resultsComputedAt(ctx, field)
 	case "stale":
 		return ec.fieldContext_Explanation_stale(ctx, field)
-	case "owner":
-		return ec.fieldContext_Explanation_owner(ctx, field)
 	case "decision":
 		return ec.fieldContext_Explanation_decision(ctx, field)
+	case "owner":
+		return ec.fieldContext_Explanation_owner(ctx, field)
 	case "current":
 		return ec.fieldContext_Explanation_current(ctx, field)
 	}
@@ -22300,6 +22294,38 @@ func (ec *executionContext) fieldContext_Explanation_stale(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Explanation", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Explanation_decision(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Explanation_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Explanation_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Explanation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Explanation_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22327,38 +22353,6 @@ func (ec *executionContext) fieldContext_Explanation_owner(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Explanation_decision(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Explanation_decision(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Explanation().Decision(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
-			return ec.marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Explanation_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Explanation",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Scenario(ctx, field)
 		},
 	}
 	return fc, nil
@@ -46343,17 +46337,17 @@ func (ec *executionContext) _Explanation(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "owner":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Explanation_owner(ctx, field, obj)
-				})
 		case "decision":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Explanation_decision(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Explanation_owner(ctx, field, obj)
 				})
 		case "current":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

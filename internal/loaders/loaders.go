@@ -3,20 +3,19 @@
 // the request's context (the transaction's inside a mutation), so the privacy rules apply to every lookup.
 //
 // Which mechanism serves which relation (one per path):
-//   - X.owner (every owned entity) and Explanation.decision: these loaders, one IN (…) query per batch.
-//   - User.scenarios, User.benchmarks, … (connections of a user's rows): entgql's field collection, which
-//     loads each connection for all parent users in one windowed query.
+//   - X.owner (every owned entity): the User loader, one IN (…) query per batch. Users a request has
+//     already read (the viewer; a page of users) are primed into it, so owners of their rows cost nothing.
+//   - User.scenarios, User.benchmarks, … (connections of a user's rows) and Explanation.decision: entgql's
+//     field collection (eager loading), which loads each edge for all parents in one (windowed) query.
 package loaders
 
 import (
 	"context"
-	"net/http"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/modelarchitect/architect/ent"
-	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/apperr"
 )
@@ -27,8 +26,7 @@ const wait = 500 * time.Microsecond
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
-	User     *dataloadgen.Loader[int, *ent.User]
-	Scenario *dataloadgen.Loader[int, *ent.Scenario]
+	User *dataloadgen.Loader[int, *ent.User]
 }
 
 // New returns fresh loaders reading through fallback when a context holds no ent client.
@@ -43,10 +41,6 @@ func New(fallback *ent.Client) *Loaders {
 		User: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.User, []error) {
 			rows, err := client(ctx).User.Query().Where(user.IDIn(ids...)).All(ctx)
 			return order(ids, rows, err, func(u *ent.User) int { return u.ID }, "user")
-		}, dataloadgen.WithWait(wait)),
-		Scenario: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.Scenario, []error) {
-			rows, err := client(ctx).Scenario.Query().Where(scenario.IDIn(ids...)).All(ctx)
-			return order(ids, rows, err, func(s *ent.Scenario) int { return s.ID }, "scenario")
 		}, dataloadgen.WithWait(wait)),
 	}
 }
@@ -89,9 +83,29 @@ func For(ctx context.Context) *Loaders {
 	return ctx.Value(ctxKey{}).(*Loaders)
 }
 
-// Middleware gives every request its own loaders.
-func Middleware(client *ent.Client, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(NewContext(r.Context(), New(client))))
-	})
+// PrimeUsers adds users the request has read to its User loader, so that the owners of their rows need no
+// query. It does nothing when ctx has no loaders.
+func PrimeUsers(ctx context.Context, users ...*ent.User) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		return
+	}
+	for _, u := range users {
+		if u != nil {
+			l.User.Prime(u.ID, u)
+		}
+	}
+}
+
+// PrimeUserPage returns a function that primes the users of a connection page (the users query) and passes
+// the page through: loaders.PrimeUserPage(ctx)(query.Paginate(…)).
+func PrimeUserPage(ctx context.Context) func(*ent.UserConnection, error) (*ent.UserConnection, error) {
+	return func(conn *ent.UserConnection, err error) (*ent.UserConnection, error) {
+		if err == nil && conn != nil {
+			for _, e := range conn.Edges {
+				PrimeUsers(ctx, e.Node)
+			}
+		}
+		return conn, err
+	}
 }

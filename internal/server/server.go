@@ -96,9 +96,9 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 		info := &reqinfo.Info{ID: requestID(r), ClientAddr: s.clientAddr(r)}
 		w.Header().Set("X-Request-Id", info.ID)
 		ctx := reqinfo.NewContext(r.Context(), info)
-		ctx = s.authenticate(ctx, r.Header.Get("Authorization"))
 		ctx = ent.NewContext(ctx, s.db.Client)
 		ctx = loaders.NewContext(ctx, loaders.New(s.db.Client))
+		ctx = s.authenticate(ctx, r.Header.Get("Authorization"))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -127,6 +127,7 @@ func (s *Server) authenticate(ctx context.Context, header string) context.Contex
 		}
 		return auth.WithTokenProblem(ctx, reason)
 	}
+	loaders.PrimeUsers(ctx, u) // the viewer owns most rows a request shows
 	return identity.WithUser(viewer.NewContext(ctx, v), u)
 }
 
