@@ -29,6 +29,7 @@ import (
 	"github.com/modelarchitect/architect/internal/jobs"
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/playground"
 	"github.com/modelarchitect/architect/internal/providers"
@@ -156,11 +157,20 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
-	h := server.New(server.Config{
-		Introspection: cfg.Introspection,
-		Playground:    cfg.Playground,
-		TrustProxy:    cfg.TrustProxy,
-	}, log, db, &graph.Resolver{
+	metrics := observability.NewMetrics()
+	h, err := server.New(server.Config{
+		Introspection:       cfg.Introspection,
+		Playground:          cfg.Playground,
+		TrustProxy:          cfg.TrustProxy,
+		Origins:             cfg.AllowedOrigins,
+		Limits:              cfg.Limits,
+		MaxTokens:           cfg.MaxTokens,
+		MaxBodyBytes:        cfg.MaxBodyBytes,
+		MaxUpload:           cfg.BenchmarkMaxFile,
+		APQCacheSize:        cfg.APQCacheSize,
+		WebsocketKeepAlive:  cfg.WebsocketKeepAlive,
+		WebsocketRevalidate: cfg.WebsocketRevalidate,
+	}, log, db, metrics, &graph.Resolver{
 		Client:   db.Client,
 		Identity: id,
 		Catalog:  cat,
@@ -171,6 +181,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			Deployments: ops.DeploymentConfig{Endpoints: endpoints},
 		},
 	})
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Playground && !playground.Available() {
 		log.Warn("the playground's files are not built into this binary: run `make assets` (the page at / says so too)")
 	}
@@ -223,7 +236,8 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 	a.Handler.Drain()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	wsErr := a.Handler.CloseSockets(sctx)
+	err = errors.Join(srv.Shutdown(sctx), wsErr)
 	if errors.Is(err, context.DeadlineExceeded) {
 		a.Log.Warn("shutdown timed out; closing remaining connections")
 		_ = srv.Close()

@@ -17,6 +17,8 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"github.com/modelarchitect/architect/internal/httpx"
+	"github.com/modelarchitect/architect/internal/limits"
 	"github.com/modelarchitect/architect/internal/providers"
 )
 
@@ -58,6 +60,17 @@ type Config struct {
 
 	CatalogFile         string // CATALOG_FILE: a catalog JSON file replacing the embedded one
 	ComplianceRulesFile string // COMPLIANCE_RULES_FILE: a rules JSON file replacing the embedded one
+
+	// AllowedOrigins are the browser origins that may call /graphql and open websockets
+	// (CORS_ALLOWED_ORIGINS, comma-separated; "*" any; "http://localhost:*" any port). Development default:
+	// localhost and 127.0.0.1 on any port; production default: none but the server's own origin.
+	AllowedOrigins      []string
+	Limits              limits.Config // GRAPHQL_MAX_DEPTH, _COMPLEXITY, _ALIASES, _QUERY_BYTES
+	MaxTokens           int           // GRAPHQL_MAX_TOKENS: parser token limit
+	MaxBodyBytes        int64         // GRAPHQL_MAX_BODY_BYTES: request body cap (413 beyond)
+	APQCacheSize        int           // APQ_CACHE_SIZE: automatic persisted queries kept
+	WebsocketKeepAlive  time.Duration // WS_KEEPALIVE: server pings (default 15s)
+	WebsocketRevalidate time.Duration // WS_REVALIDATE: how often a socket's token is checked again (default 30s)
 
 	LoginMaxFailures int           // LOGIN_MAX_FAILURES per email, and 4× that per client address
 	LoginWindow      time.Duration // LOGIN_WINDOW
@@ -105,6 +118,24 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}
+	c.WebsocketKeepAlive = e.duration("WS_KEEPALIVE", 15*time.Second)
+	c.WebsocketRevalidate = e.duration("WS_REVALIDATE", 30*time.Second)
+	c.AllowedOrigins = httpx.ParseOrigins(e.str("CORS_ALLOWED_ORIGINS", ""))
+	if len(c.AllowedOrigins) == 0 && !c.Production() {
+		c.AllowedOrigins = httpx.DevelopmentOrigins
+	}
+	if _, err := httpx.NewCORS(httpx.CORSConfig{AllowedOrigins: c.AllowedOrigins}); err != nil {
+		e.fail("CORS_ALLOWED_ORIGINS", err.Error())
+	}
+	c.Limits = limits.Config{
+		MaxDepth:      e.int("GRAPHQL_MAX_DEPTH", limits.DefaultMaxDepth),
+		MaxComplexity: e.int("GRAPHQL_MAX_COMPLEXITY", limits.DefaultMaxComplexity),
+		MaxAliases:    e.int("GRAPHQL_MAX_ALIASES", limits.DefaultMaxAliases),
+		MaxQueryBytes: e.int("GRAPHQL_MAX_QUERY_BYTES", limits.DefaultMaxQueryBytes),
+	}
+	c.MaxTokens = e.int("GRAPHQL_MAX_TOKENS", 15000)
+	c.MaxBodyBytes = int64(e.int("GRAPHQL_MAX_BODY_BYTES", httpx.DefaultMaxBody))
+	c.APQCacheSize = e.int("APQ_CACHE_SIZE", 1000)
 	c.Playground = e.bool("GRAPHQL_PLAYGROUND", !c.Production())
 	c.Introspection = e.bool("GRAPHQL_INTROSPECTION", !c.Production())
 	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {

@@ -29,8 +29,15 @@ type Loaders struct {
 	User *dataloadgen.Loader[int, *ent.User]
 }
 
-// New returns fresh loaders reading through fallback when a context holds no ent client.
-func New(fallback *ent.Client) *Loaders {
+// New returns fresh loaders for one request, reading through fallback when a context holds no ent client.
+func New(fallback *ent.Client) *Loaders { return newLoaders(fallback) }
+
+// NewUncached returns loaders that batch but keep nothing between lookups, for a long-lived websocket.
+func NewUncached(fallback *ent.Client) *Loaders {
+	return newLoaders(fallback, dataloadgen.WithoutCache())
+}
+
+func newLoaders(fallback *ent.Client, opts ...dataloadgen.Option) *Loaders {
 	client := func(ctx context.Context) *ent.Client {
 		if c := ent.FromContext(ctx); c != nil {
 			return c
@@ -41,7 +48,7 @@ func New(fallback *ent.Client) *Loaders {
 		User: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.User, []error) {
 			rows, err := client(ctx).User.Query().Where(user.IDIn(ids...)).All(ctx)
 			return order(ids, rows, err, func(u *ent.User) int { return u.ID }, "user")
-		}, dataloadgen.WithWait(wait)),
+		}, append([]dataloadgen.Option{dataloadgen.WithWait(wait)}, opts...)...),
 	}
 }
 

@@ -1,13 +1,16 @@
 // Package server builds the HTTP side of the API: /graphql (gqlgen with its transports and extensions),
-// /healthz and /readyz, and the middleware that gives each request an id, a viewer and dataloaders. It holds
-// no domain logic: resolvers and packages under internal/ do the work.
+// the playground at /, /metrics, /healthz and /readyz, and the middleware that gives each request an id, a
+// log line, metrics, a viewer and dataloaders. It holds no domain logic: resolvers and packages under
+// internal/ do the work.
 package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -24,18 +27,33 @@ import (
 	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/httpx"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/limits"
 	"github.com/modelarchitect/architect/internal/loaders"
+	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/playground"
 	"github.com/modelarchitect/architect/internal/reqinfo"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/wstransport"
 )
 
-// Config configures the handler. Zero values are the development defaults.
+// Config configures the handler. Zero values are the defaults noted.
 type Config struct {
-	Introspection bool // GRAPHQL_INTROSPECTION
-	Playground    bool // GRAPHQL_PLAYGROUND: GraphiQL at /
-	TrustProxy    bool // take the client address from X-Forwarded-For
+	Introspection bool     // GRAPHQL_INTROSPECTION
+	Playground    bool     // GRAPHQL_PLAYGROUND: GraphiQL at /
+	TrustProxy    bool     // take the client address from X-Forwarded-For
+	Origins       []string // browser origins allowed to call the API and open websockets (CORS_ALLOWED_ORIGINS)
+	Limits        limits.Config
+	MaxTokens     int   // parser token limit (0: 15,000)
+	MaxBodyBytes  int64 // request body cap (0: 2 MiB)
+	MaxUpload     int64 // multipart upload cap (0: 10 MiB)
+	APQCacheSize  int   // automatic persisted queries kept (0: 1,000)
+	// Websocket tuning; zero values are the transport's defaults (wstransport.Config).
+	WebsocketKeepAlive     time.Duration
+	WebsocketRevalidate    time.Duration
+	WebsocketInitTimeout   time.Duration
+	WebsocketMaxOperations int
 }
 
 // Server is the API's HTTP handler and what it needs.
@@ -44,43 +62,84 @@ type Server struct {
 	log      *slog.Logger
 	db       *database.DB
 	identity *identity.Service
+	metrics  *observability.Metrics
 	gql      *handler.Server
-	mux      *http.ServeMux
+	ws       *wstransport.Transport
+	handler  http.Handler
 	draining atomic.Bool
 }
 
 // New builds the handler.
-func New(cfg Config, log *slog.Logger, db *database.DB, resolver *graph.Resolver) *Server {
-	s := &Server{cfg: cfg, log: log, db: db, identity: resolver.Identity, mux: http.NewServeMux()}
+func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics, resolver *graph.Resolver) (*Server, error) {
+	s := &Server{cfg: cfg, log: log, db: db, identity: resolver.Identity, metrics: m}
+	cors, err := httpx.NewCORS(httpx.CORSConfig{AllowedOrigins: cfg.Origins})
+	if err != nil {
+		return nil, fmt.Errorf("CORS_ALLOWED_ORIGINS: %w", err)
+	}
+	if err := m.RegisterDB(db.Dialect, db.SQL); err != nil {
+		return nil, err
+	}
+	s.ws, err = wstransport.New(wstransport.Config{
+		// Origins are checked once, by the CORS handler in front of /graphql, for upgrades too.
+		AllowedOrigins:                []string{"*"},
+		InitFunc:                      s.socketInit,
+		Revalidate:                    s.socketRevalidate,
+		RevalidateInterval:            cfg.WebsocketRevalidate,
+		KeepAlive:                     cfg.WebsocketKeepAlive,
+		InitTimeout:                   cfg.WebsocketInitTimeout,
+		MaxSubscriptionsPerConnection: cfg.WebsocketMaxOperations,
+		Hooks: wstransport.Hooks{
+			ConnectionOpened: func(p string) { m.WebsocketConnections.WithLabelValues(p).Inc() },
+			ConnectionClosed: func(p string, code int) {
+				m.WebsocketConnections.WithLabelValues(p).Dec()
+				m.WebsocketCloses.WithLabelValues(p, strconv.Itoa(code)).Inc()
+			},
+			Error: func(ctx context.Context, err error) { log.WarnContext(ctx, "websocket", "err", err) },
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
 	s.gql = s.graphql(resolver)
-	s.mux.Handle("/graphql", s.withRequest(s.gql))
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	s.mux.HandleFunc("GET /readyz", s.ready)
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", cors.Handler(httpx.MaxBody(cfg.MaxBodyBytes)(s.withRequest(s.gql))))
+	mux.Handle("GET /metrics", m.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.ready)
 	if cfg.Playground {
 		pg := playground.Handler(playground.Options{Endpoint: "/graphql", Title: "Model Architect GraphQL"})
-		s.mux.Handle("GET /{$}", pg)
-		s.mux.Handle("GET "+playground.AssetsPrefix, pg)
+		mux.Handle("GET /{$}", pg)
+		mux.Handle("GET "+playground.AssetsPrefix, pg)
 	}
-	return s
+	s.handler = observability.RequestLog(log, observability.RequestLogConfig{})(m.InstrumentHTTP(mux))
+	return s, nil
 }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Drain marks the server as shutting down: /readyz answers 503 so load balancers stop sending requests.
 func (s *Server) Drain() { s.draining.Store(true) }
 
+// CloseSockets closes every websocket with 1001 going away (http.Server.Shutdown does not see hijacked
+// connections) and waits for their operations until ctx ends.
+func (s *Server) CloseSockets(ctx context.Context) error { return s.ws.Shutdown(ctx) }
+
 func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(graph.NewSchema(resolver))
-	srv.AddTransport(transport.Options{})
-	// Subscriptions over server-sent events: POST with Accept: text/event-stream (graphql-sse "distinct
-	// connections" mode).
+	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
+	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
 	srv.AddTransport(transport.SSE{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// GraphQL multipart requests (file uploads: a benchmark's dataset).
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: or(s.cfg.MaxUpload, 10<<20), MaxMemory: 4 << 20})
+	srv.AddTransport(httpx.Transport{}) // GraphQL over HTTP (GET and POST); last, it takes every other request
 	srv.SetQueryCache(pagingCache{lru.New[*ast.QueryDocument](1000)})
+	srv.SetParserTokenLimit(or(s.cfg.MaxTokens, 15000))
+	srv.Use(observability.Operations{Metrics: s.metrics})
 	if s.cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(checkPages{})
 	srv.Use(entgql.Transactioner{TxOpener: s.db})
 	srv.AroundFields(pageLimit)
@@ -89,16 +148,26 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	return srv
 }
 
-// withRequest gives the request an id, the client's address, its viewer (from the bearer token), the ent
-// client and fresh dataloaders.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// withRequest gives the request its id (from the request log), the client's address, the ent client, fresh
+// dataloaders, and its viewer (from the bearer token).
 func (s *Server) withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := &reqinfo.Info{ID: requestID(r), ClientAddr: s.clientAddr(r)}
-		w.Header().Set("X-Request-Id", info.ID)
+		info := &reqinfo.Info{ID: observability.RequestID(r.Context()), ClientAddr: s.clientAddr(r)}
 		ctx := reqinfo.NewContext(r.Context(), info)
 		ctx = ent.NewContext(ctx, s.db.Client)
 		ctx = loaders.NewContext(ctx, loaders.New(s.db.Client))
 		ctx = s.authenticate(ctx, r.Header.Get("Authorization"))
+		if v := viewer.FromContext(ctx); v != nil {
+			observability.SetViewer(ctx, strconv.Itoa(v.ID))
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -115,17 +184,11 @@ func (s *Server) authenticate(ctx context.Context, header string) context.Contex
 	}
 	v, u, err := s.identity.Authenticate(ctx, strings.TrimSpace(token))
 	if err != nil {
-		reason := "the token is invalid"
-		switch err {
-		case auth.ErrTokenExpired:
-			reason = "the token has expired"
-		case identity.ErrRevoked:
-			reason = "the token was revoked (log-out, password or role change)"
-		case auth.ErrTokenInvalid:
-		default:
+		reason := tokenReason(err)
+		if reason == "the token could not be checked" {
 			s.log.ErrorContext(ctx, "authenticate", "err", err, "request_id", reqinfo.From(ctx).ID)
 		}
-		return auth.WithTokenProblem(ctx, reason)
+		return auth.WithTokenProblem(ctx, strings.SplitN(reason, ":", 2)[0])
 	}
 	loaders.PrimeUsers(ctx, u) // the viewer owns most rows a request shows
 	return identity.WithUser(viewer.NewContext(ctx, v), u)

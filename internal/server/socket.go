@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/loaders"
+	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/wstransport"
+)
+
+type socketTokenKey struct{}
+
+// socketInit authenticates a websocket at connection_init: the token comes from the payload
+// ({"authorization": "Bearer …"} or {"authToken": "…"}) or the upgrade request's Authorization header. A
+// connection without a valid token is refused (4403 in graphql-transport-ws, connection_error in graphql-ws).
+func (s *Server) socketInit(ctx context.Context, payload map[string]any, r *http.Request) (context.Context, error) {
+	token := wstransport.BearerToken(payload, r)
+	if token == "" {
+		return nil, errors.New(`sign in first: send {"authorization": "Bearer <token>"} in connection_init`)
+	}
+	v, u, err := s.identity.Authenticate(ctx, token)
+	if err != nil {
+		return nil, errors.New(tokenReason(err))
+	}
+	// A socket lives for hours: its loaders must not cache rows across events.
+	ctx = loaders.NewContext(ctx, loaders.NewUncached(s.db.Client))
+	return context.WithValue(identity.WithUser(viewer.NewContext(ctx, v), u), socketTokenKey{}, token), nil
+}
+
+// socketRevalidate closes a socket whose token expired or was revoked (log-out, password or role change)
+// since it connected; the transport calls it every RevalidateInterval.
+func (s *Server) socketRevalidate(ctx context.Context) error {
+	token, _ := ctx.Value(socketTokenKey{}).(string)
+	if _, _, err := s.identity.Authenticate(ctx, token); err != nil {
+		return errors.New(tokenReason(err))
+	}
+	return nil
+}
+
+// tokenReason says why a token was refused, in words for the client.
+func tokenReason(err error) string {
+	switch {
+	case errors.Is(err, auth.ErrTokenExpired):
+		return "the token has expired: log in again"
+	case errors.Is(err, identity.ErrRevoked):
+		return "the token was revoked (log-out, password or role change): log in again"
+	case errors.Is(err, auth.ErrTokenInvalid):
+		return "the token is invalid: log in again"
+	}
+	return "the token could not be checked"
+}
