@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -244,4 +245,53 @@ func TestCatalogQueries(t *testing.T) {
 	}
 	_ = json.Valid
 	_ = math.Abs
+}
+
+// TestMeasuredFiguresTakePrecedence: once the viewer has a finished benchmark of a model, simulations use
+// its measured latency and accuracy instead of the catalog's estimates, and say so.
+func TestMeasuredFiguresTakePrecedence(t *testing.T) {
+	t.Parallel()
+	_, _, env := modelAPIs(t, 3*time.Millisecond)
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: env})
+	c := s.Client(s.SignUp(t, "measured@example.com", viewer.RolePro).Token)
+	var cr struct{ CreateBenchmark struct{ ID string } }
+	c.MustDo(t, `mutation { createBenchmark(input: {name: "m", models: ["openai/gpt-4.1-mini"], dataset: `+dataset(5)+`}, start: true) { id } }`, nil, &cr)
+	done := waitBenchmark(t, c, cr.CreateBenchmark.ID)
+	require.Equal(t, "COMPLETED", done.Status)
+
+	var sc struct {
+		CreateScenario struct {
+			Results struct {
+				Ranked, Excluded []struct {
+					ModelID string
+					Latency *struct {
+						TTFTMillis               float64 `json:"ttftMillis"`
+						TtftSource, SpreadSource string
+					}
+					Quality struct {
+						Accuracy *float64
+						Source   string
+					}
+				}
+			}
+		}
+	}
+	c.MustDo(t, `mutation { createScenario(input: {name: "m", config: {taskComplexity: LOW, dataVolume: 1000, inputTokens: 100, outputTokens: 50,
+		responseTimeSLA: 0, candidates: ["openai/gpt-4.1-mini", "openai/gpt-4.1"]}}, simulate: true) {
+		results { ranked { modelId latency { ttftMillis ttftSource spreadSource } quality { accuracy source } }
+			excluded { modelId latency { ttftMillis ttftSource spreadSource } quality { accuracy source } } } } }`, nil, &sc)
+	all := append(sc.CreateScenario.Results.Ranked, sc.CreateScenario.Results.Excluded...)
+	sources := map[string]string{}
+	for _, cand := range all {
+		if cand.Latency != nil {
+			sources[cand.ModelID] = cand.Latency.TtftSource
+		}
+		if cand.ModelID == "openai/gpt-4.1-mini" {
+			require.NotNil(t, cand.Quality.Accuracy, "the measured accuracy is reported")
+			require.Equal(t, 0.0, *cand.Quality.Accuracy, "the fake answered nonsense")
+			require.Equal(t, done.Results.Models[0].Ttft.P50, cand.Latency.TTFTMillis, "the benchmark's median time to first token")
+		}
+	}
+	require.Equal(t, "BENCHMARK", sources["openai/gpt-4.1-mini"])
+	require.Equal(t, "CATALOG", sources["openai/gpt-4.1"])
 }

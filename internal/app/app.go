@@ -48,6 +48,7 @@ type App struct {
 	Jobs      *jobs.Jobs
 	Providers *providers.Registry
 	Handler   *server.Server
+	Metrics   *observability.Metrics
 }
 
 // Options adjusts what New builds; tests use them.
@@ -133,7 +134,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	endpoints := deployment.Policy{Allowlist: allow, Resolve: func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	}}
-	notifier := &notify.Notifier{Broker: broker, Log: log}
+	metrics := observability.NewMetrics()
+	notifier := &notify.Notifier{Broker: broker, Log: log,
+		Published: func(kind string) { metrics.EventsPublished.WithLabelValues(kind).Inc() }}
 	conc := map[string]int{}
 	for _, p := range registry.Providers() {
 		conc[p.Name] = p.EffectiveConcurrency()
@@ -144,6 +147,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): runs.EndpointDriver{Policy: endpoints}},
 		RolloutTimeout: cfg.RolloutTimeout,
 		HealthEvery:    cfg.HealthInterval,
+		ProviderCall: func(provider, outcome string, took time.Duration) {
+			metrics.ProviderRequests.WithLabelValues(provider, outcome).Inc()
+			metrics.ProviderDuration.WithLabelValues(provider, outcome).Observe(took.Seconds())
+		},
 	}
 	if o.Deps != nil {
 		o.Deps(deps)
@@ -157,7 +164,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
-	metrics := observability.NewMetrics()
+	if err := brokerMetrics(metrics, broker); err != nil {
+		return nil, err
+	}
 	h, err := server.New(server.Config{
 		Introspection:       cfg.Introspection,
 		Playground:          cfg.Playground,
@@ -174,7 +183,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Client:   db.Client,
 		Identity: id,
 		Catalog:  cat,
-		Live:     &live.Watcher{Broker: broker},
+		Live: &live.Watcher{Broker: broker,
+			Delivered: func(kind string) { metrics.EventsDelivered.WithLabelValues(kind).Inc() }},
 		Ops: &ops.Service{
 			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq, Notify: notifier,
 			Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
@@ -187,7 +197,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if cfg.Playground && !playground.Available() {
 		log.Warn("the playground's files are not built into this binary: run `make assets` (the page at / says so too)")
 	}
-	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Events: broker, Jobs: jq, Providers: registry, Handler: h}, nil
+	return &App{Config: cfg, Log: log, DB: db, Identity: id, Catalog: cat, Events: broker, Jobs: jq, Providers: registry,
+		Handler: h, Metrics: metrics}, nil
 }
 
 // newBroker is the in-memory broker on SQLite (one process) and LISTEN/NOTIFY on PostgreSQL (replicas).
@@ -204,7 +215,34 @@ func newBroker(ctx context.Context, db *database.DB, log *slog.Logger) (events.B
 
 // Start starts the background workers (when WORKERS is on).
 func (a *App) Start(ctx context.Context) error {
-	return a.Jobs.Start(ctx)
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	a.Jobs.Observe(context.WithoutCancel(ctx), func(kind, outcome string, ran time.Duration) {
+		a.Metrics.Jobs.WithLabelValues(kind, outcome).Inc()
+		a.Metrics.JobDuration.WithLabelValues(kind, outcome).Observe(ran.Seconds())
+	})
+	return nil
+}
+
+// brokerMetrics exports the broker's own counters: overflows (a subscriber too slow), resyncs and
+// listener reconnects.
+func brokerMetrics(m *observability.Metrics, b events.Broker) error {
+	for name, f := range map[string]func(events.Stats) uint64{
+		"events_overflows_total":  func(s events.Stats) uint64 { return s.Dropped },
+		"events_resyncs_total":    func(s events.Stats) uint64 { return s.Resyncs },
+		"events_reconnects_total": func(s events.Stats) uint64 { return s.Reconnects },
+	} {
+		help := map[string]string{
+			"events_overflows_total":  "Events dropped for subscribers too slow to take them (each then gets a resync).",
+			"events_resyncs_total":    "Resync notices sent to subscribers (after an overflow or a lost listener connection).",
+			"events_reconnects_total": "Times the PostgreSQL LISTEN connection was re-established.",
+		}[name]
+		if err := m.CounterFunc(name, help, func() float64 { return float64(f(b.Stats())) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close stops the workers and releases the broker and the database.

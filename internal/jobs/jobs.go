@@ -160,3 +160,36 @@ func (j *Jobs) EnqueueMany(ctx context.Context, params []river.InsertManyParams)
 
 // Client exposes the River client (for event subscriptions in tests and metrics).
 func (j *Jobs) Client() *river.Client[*sql.Tx] { return j.client }
+
+// Observe calls record for every job this process finishes (kind, outcome — ok, error, discarded,
+// cancelled, snoozed or interrupted — and how long it ran) until ctx ends.
+func (j *Jobs) Observe(ctx context.Context, record func(kind, outcome string, ran time.Duration)) {
+	if !j.work {
+		return
+	}
+	events, cancel := j.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled,
+		river.EventKindJobSnoozed, river.EventKindJobInterrupted)
+	go func() {
+		defer cancel()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				outcome := map[river.EventKind]string{river.EventKindJobCompleted: "ok", river.EventKindJobFailed: "error",
+					river.EventKindJobCancelled: "cancelled", river.EventKindJobSnoozed: "snoozed", river.EventKindJobInterrupted: "interrupted"}[ev.Kind]
+				if ev.Kind == river.EventKindJobFailed && ev.Job.Attempt >= ev.Job.MaxAttempts {
+					outcome = "discarded"
+				}
+				var ran time.Duration
+				if ev.JobStats != nil {
+					ran = ev.JobStats.RunDuration
+				}
+				record(ev.Job.Kind, outcome, ran)
+			}
+		}
+	}()
+}

@@ -30,7 +30,9 @@ type Source[T any] struct {
 // Watcher streams rows.
 type Watcher struct {
 	Broker events.Broker
-	group  singleflight.Group
+	// Delivered, when set, is told of each row sent to a subscriber (for metrics).
+	Delivered func(kind string)
+	group     singleflight.Group
 }
 
 // read re-reads a row, sharing the query with concurrent reads of the same row and status for the same viewer.
@@ -60,7 +62,7 @@ func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int) (<-chan T,
 	go func() {
 		defer close(out)
 		defer sub.Close()
-		if !send(ctx, out, first) || s.Final(first) {
+		if !deliver(ctx, w, s.Kind, out, first) || s.Final(first) {
 			return
 		}
 		for n := range sub.C() {
@@ -68,7 +70,7 @@ func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int) (<-chan T,
 			if err != nil {
 				return // deleted, or no longer visible
 			}
-			if !send(ctx, out, row) || s.Final(row) {
+			if !deliver(ctx, w, s.Kind, out, row) || s.Final(row) {
 				return
 			}
 		}
@@ -102,7 +104,7 @@ func Owned[T any](ctx context.Context, w *Watcher, s Source[T]) (<-chan T, error
 				rows = []T{row}
 			}
 			for _, r := range rows {
-				if !send(ctx, out, r) {
+				if !deliver(ctx, w, s.Kind, out, r) {
 					return
 				}
 				if t := s.Changed(r); t.After(last) {
@@ -114,9 +116,13 @@ func Owned[T any](ctx context.Context, w *Watcher, s Source[T]) (<-chan T, error
 	return out, nil
 }
 
-func send[T any](ctx context.Context, out chan<- T, v T) bool {
+// deliver sends v to out unless ctx ends first, and counts it.
+func deliver[T any](ctx context.Context, w *Watcher, kind string, out chan<- T, v T) bool {
 	select {
 	case out <- v:
+		if w.Delivered != nil {
+			w.Delivered(kind)
+		}
 		return true
 	case <-ctx.Done():
 		return false

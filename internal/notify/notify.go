@@ -20,6 +20,8 @@ const (
 type Notifier struct {
 	Broker events.Broker
 	Log    *slog.Logger
+	// Published, when set, is told of each event published (for metrics).
+	Published func(kind string)
 }
 
 // Changed announces that row id of kind, owned by owner, changed (status is its status now), after the
@@ -31,8 +33,14 @@ func (n *Notifier) Changed(ctx context.Context, kind string, id, owner int, stat
 	}
 	ev := events.Event{Kind: kind, ID: id, OwnerID: owner, Status: status}
 	database.AfterCommit(ctx, func() {
-		if err := n.Broker.Publish(context.WithoutCancel(ctx), ev); err != nil && n.Log != nil {
-			n.Log.Error("publish event", "kind", kind, "id", id, "err", err)
+		if err := n.Broker.Publish(context.WithoutCancel(ctx), ev); err != nil {
+			if n.Log != nil {
+				n.Log.Error("publish event", "kind", kind, "id", id, "err", err)
+			}
+			return
+		}
+		if n.Published != nil {
+			n.Published(kind)
 		}
 	})
 }

@@ -41,7 +41,8 @@ type Metrics struct {
 	// Events: topic is the entity kind ("benchmark", "deployment", …).
 	EventsPublished *prometheus.CounterVec // architect_events_published_total{topic}
 	EventsDelivered *prometheus.CounterVec // architect_events_delivered_total{topic}
-	EventsDropped   *prometheus.CounterVec // architect_events_dropped_total{topic}: a subscriber too slow to take one
+	// Overflows, resyncs and listener reconnects are the broker's own counters (the app registers them as
+	// architect_events_overflows_total, _resyncs_total and _reconnects_total).
 
 	// Jobs: kind is the River job kind; outcome is ok, error, cancelled, snoozed or discarded.
 	Jobs        *prometheus.CounterVec   // architect_jobs_total{kind,outcome}
@@ -90,7 +91,6 @@ func NewMetrics() *Metrics {
 			Help: "GraphQL subscriptions open now, by operation name."}, []string{"operation"}),
 		EventsPublished:  counter("events_published_total", "Entity-change events published to the broker, by topic.", "topic"),
 		EventsDelivered:  counter("events_delivered_total", "Events handed to a subscriber, by topic.", "topic"),
-		EventsDropped:    counter("events_dropped_total", "Events a subscriber was too slow to take, by topic.", "topic"),
 		Jobs:             counter("jobs_total", "Background jobs finished, by kind and outcome.", "kind", "outcome"),
 		JobDuration:      histogram("job_duration_seconds", "Time a background job ran, by kind and outcome.", jobBuckets, "kind", "outcome"),
 		ProviderRequests: counter("provider_requests_total", "Calls to model provider APIs, by provider and outcome.", "provider", "outcome"),
@@ -103,7 +103,7 @@ func NewMetrics() *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.WebsocketConnections, m.WebsocketCloses,
 		m.GraphQLOperations, m.GraphQLDuration, m.GraphQLSubscriptions,
-		m.EventsPublished, m.EventsDelivered, m.EventsDropped,
+		m.EventsPublished, m.EventsDelivered,
 		m.Jobs, m.JobDuration, m.ProviderRequests, m.ProviderDuration,
 	)
 	return m

@@ -79,7 +79,6 @@ func TestMetricFamilies(t *testing.T) {
 	b.metrics.ProviderDuration.WithLabelValues("openai", "ok").Observe(0.8)
 	b.metrics.EventsPublished.WithLabelValues("benchmark").Inc()
 	b.metrics.EventsDelivered.WithLabelValues("benchmark").Inc()
-	b.metrics.EventsDropped.WithLabelValues("benchmark").Inc()
 	b.metrics.WebsocketConnections.WithLabelValues("graphql-transport-ws").Inc()
 	b.metrics.WebsocketCloses.WithLabelValues("graphql-transport-ws", "1001").Inc()
 	require.NoError(t, b.metrics.GaugeFunc("events_subscribers", "Open event subscriptions.", func() float64 { return 3 }))
@@ -114,7 +113,6 @@ func TestMetricFamilies(t *testing.T) {
 		`architect_provider_request_duration_seconds_count{outcome="ok",provider="openai"} 1`,
 		`architect_events_published_total{topic="benchmark"} 1`,
 		`architect_events_delivered_total{topic="benchmark"} 1`,
-		`architect_events_dropped_total{topic="benchmark"} 1`,
 		"architect_events_resyncs_total 2",
 	} {
 		require.Contains(t, text, family)

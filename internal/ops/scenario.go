@@ -5,9 +5,12 @@ import (
 	"time"
 
 	"github.com/modelarchitect/architect/ent"
+	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/privacy"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/explain"
+	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/simulation"
 )
@@ -104,11 +107,41 @@ func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Exp
 		Save(ctx)
 }
 
-// simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out).
-// Measured figures from the owner's finished benchmarks join them with the benchmark runner.
-func (s *Service) simulationOptions(_ context.Context, _ *ent.Scenario) (simulation.Options, error) {
-	return simulation.Options{AsOf: s.now().UTC().Format(time.DateOnly)}, nil
+// simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out) and
+// the figures the Scenario owner's finished benchmarks measured, which take precedence over the catalog's
+// estimates (the newest benchmark of each model wins; the results name the benchmark).
+func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simulation.Options, error) {
+	opts := simulation.Options{AsOf: s.now().UTC().Format(time.DateOnly), Measured: map[string]simulation.Measured{}}
+	done, err := s.ent(ctx).Benchmark.Query().
+		Where(entbenchmark.OwnerID(sc.OwnerID), entbenchmark.StatusEQ(entbenchmark.StatusCOMPLETED), entbenchmark.ResultsNotNil()).
+		Order(ent.Desc(entbenchmark.FieldFinishedAt)).Limit(200).All(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return opts, err
+	}
+	for _, b := range done {
+		for _, sc := range b.Results.Models {
+			if _, seen := opts.Measured[sc.Model]; seen || sc.Items == 0 {
+				continue
+			}
+			m := simulation.Measured{BenchmarkID: gid.Encode(b.ID), Accuracy: ptr(sc.Accuracy)}
+			if sc.Latency.Count > 0 {
+				m.LatencyP50Millis, m.LatencyP95Millis = ptr(ms(sc.Latency.P50)), ptr(ms(sc.Latency.P95))
+			}
+			if sc.TTFT.Count > 0 {
+				m.TTFTMillis = ptr(ms(sc.TTFT.P50))
+			}
+			if sc.OutputTokensPerSecond > 0 {
+				m.OutputTokensPerSecond = ptr(sc.OutputTokensPerSecond)
+			}
+			opts.Measured[sc.Model] = m
+		}
+	}
+	return opts, nil
 }
+
+func ptr[T any](v T) *T { return &v }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // nonNil keeps a JSON list column a list ([]) rather than null.
 func nonNil[T any](s []T) []T {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -60,7 +61,9 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 		if err != nil {
 			return w.fail(sys, b, err.Error())
 		}
-		if err := w.run(ctx, b, a.Model, completer{client: client, model: name, system: b.System, maxOut: b.MaxOutputTokens}, tasks); err != nil {
+		comp := completer{client: client, model: name, system: b.System, maxOut: b.MaxOutputTokens,
+			provider: strings.SplitN(a.Model, "/", 2)[0], observe: w.d.ProviderCall}
+		if err := w.run(ctx, b, a.Model, comp, tasks); err != nil {
 			return w.retryOrFail(sys, job, b, err)
 		}
 	}
@@ -236,14 +239,20 @@ func itemResults(rows []*ent.BenchmarkItemResult) []benchmark.ItemResult {
 
 // completer adapts a model API client to the benchmark runner.
 type completer struct {
-	client providers.Client
-	model  string
-	system string
-	maxOut int
+	client   providers.Client
+	model    string
+	system   string
+	maxOut   int
+	provider string
+	observe  func(provider, outcome string, took time.Duration)
 }
 
 func (c completer) Complete(ctx context.Context, prompt string) (benchmark.Answer, error) {
+	start := time.Now()
 	res, err := c.client.Complete(ctx, providers.Request{Model: c.model, System: c.system, Prompt: prompt, MaxOutputTokens: c.maxOut})
+	if c.observe != nil {
+		c.observe(c.provider, string(providers.OutcomeOf(err)), time.Since(start))
+	}
 	return benchmark.Answer{Text: res.Text, TTFT: res.TTFT, Latency: res.Latency,
 		Usage: benchmark.Usage{InputTokens: int64(res.InputTokens), OutputTokens: int64(res.OutputTokens),
 			CachedTokens: int64(res.CachedTokens), ReasoningTokens: int64(res.ReasoningTokens)}}, err

@@ -25,6 +25,9 @@ type Deps struct {
 	Limiter   *benchmark.Limiter // model calls in flight per provider, shared by every chunk in the process
 	Drivers   map[string]deployment.Driver
 	Log       *slog.Logger
+	// ProviderCall, when set, is told of each model API call: provider, outcome (ok or the error class of
+	// providers.OutcomeOf) and latency (for metrics).
+	ProviderCall func(provider, outcome string, took time.Duration)
 
 	ProgressEvery  time.Duration // how often a chunk saves and announces progress at most (default 300 ms)
 	RolloutTimeout time.Duration // how long a deployment may stay PROVISIONING (default 5 minutes)
