@@ -31,7 +31,10 @@ func main() {
 			gen.FeatureGlobalID,
 			gen.FeatureVersionedMigration,
 		},
-	}, entc.Extensions(ex), entc.TemplateFiles("template/nodetype.tmpl"))
+		// Our templates may use entgql's functions (fieldMapping: the GraphQL names of a field).
+		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("architect").Funcs(entgql.TemplateFuncs).
+			ParseFiles("template/nodetype.tmpl", "template/projection.tmpl"))},
+	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("ent codegen: %v", err)
 	}

@@ -23,14 +23,6 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// progress is the share of finished calls; 0 before any are planned.
-func progress(done, total int) float64 {
-	if total <= 0 {
-		return 0
-	}
-	return float64(done) / float64(total)
-}
-
 func observation(in gqlmodel.RecordExperimentObservationsInput) ops.Observation {
 	return ops.Observation{IdempotencyKey: in.IdempotencyKey, Variant: in.Variant, Metric: in.Metric,
 		Binary: in.Binary, Continuous: in.Continuous, Values: in.Values}

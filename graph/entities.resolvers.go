@@ -17,10 +17,6 @@ func (r *benchmarkResolver) Owner(ctx context.Context, obj *ent.Benchmark) (*ent
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }
 
-func (r *benchmarkResolver) Progress(ctx context.Context, obj *ent.Benchmark) (float64, error) {
-	return progress(obj.ProgressDone, obj.ProgressTotal), nil
-}
-
 func (r *benchmarkItemResultResolver) Owner(ctx context.Context, obj *ent.BenchmarkItemResult) (*ent.User, error) {
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }

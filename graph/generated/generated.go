@@ -1069,7 +1069,6 @@ type BenchmarkResolver interface {
 
 	Estimate(ctx context.Context, obj *ent.Benchmark) (*benchmark.Estimation, error)
 	Owner(ctx context.Context, obj *ent.Benchmark) (*ent.User, error)
-	Progress(ctx context.Context, obj *ent.Benchmark) (float64, error)
 }
 type BenchmarkEstimateResolver interface {
 	DurationSeconds(ctx context.Context, obj *benchmark.Estimation) (float64, error)
@@ -8996,7 +8995,7 @@ extend type Benchmark {
   """
   Share of planned model calls finished, 0 to 1.
   """
-  progress: Float! @goField(forceResolver: true)
+  progress: Float!
 }
 extend type BenchmarkItemResult { owner: User! @goField(forceResolver: true) }
 extend type ComplianceProfile { owner: User! @goField(forceResolver: true) }
@@ -14427,7 +14426,7 @@ func (ec *executionContext) _Benchmark_progress(ctx context.Context, field graph
 			return ec.fieldContext_Benchmark_progress(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Benchmark().Progress(ctx, obj)
+			return obj.Progress(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -14438,7 +14437,7 @@ func (ec *executionContext) _Benchmark_progress(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Benchmark_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Benchmark", field, true, true, "Float")
+	return graphql.NewScalarFieldContext("Benchmark", field, true, false, "Float")
 }
 
 func (ec *executionContext) _BenchmarkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkConnection) (ret graphql.Marshaler) {
@@ -43423,11 +43422,10 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 					return ec._Benchmark_owner(ctx, field, obj)
 				})
 		case "progress":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Benchmark_progress(ctx, field, obj)
-				})
+			out.Values[i] = ec._Benchmark_progress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -261,8 +261,19 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 		return err
 	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if addr := a.Config.DebugAddr; addr != "" {
+		dln, err := net.Listen("tcp", addr)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("DEBUG_ADDR: %w", err)
+		}
+		dsrv := &http.Server{Handler: observability.DebugHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer dsrv.Close()
+		go func() { errc <- dsrv.Serve(dln) }()
+		a.Log.Info("profiles", "addr", dln.Addr().String(), "path", "/debug/pprof/")
+	}
 	a.Log.Info("serving", "addr", ln.Addr().String(), "graphql", fmt.Sprintf("http://localhost:%d/graphql", a.Config.Port),
 		"database", a.DB.Where, "env", a.Config.Env, "workers", a.Config.Workers)
 	select {

@@ -42,6 +42,7 @@ type Config struct {
 	LogLevel   slog.Level // LOG_LEVEL: debug, info, warn, error
 	LogFormat  string     // LOG_FORMAT: auto (tint on a terminal, JSON otherwise), text, json
 	TrustProxy bool       // TRUST_PROXY: take the client address from X-Forwarded-For
+	DebugAddr  string     // DEBUG_ADDR: host:port of a separate listener for /debug/pprof (off when empty)
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
 
@@ -104,6 +105,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		JWTAudience:         e.str("JWT_AUDIENCE", "model-architect-api"),
 		LogFormat:           e.str("LOG_FORMAT", "auto"),
 		TrustProxy:          e.bool("TRUST_PROXY", false),
+		DebugAddr:           e.str("DEBUG_ADDR", ""),
 		ShutdownTimeout:     e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		CatalogFile:         e.str("CATALOG_FILE", ""),
 		Workers:             e.bool("WORKERS", true),

@@ -3,19 +3,47 @@ package database
 import (
 	"context"
 	"database/sql/driver"
+	"sync"
 	"sync/atomic"
 )
 
 // Counter counts the SQL statements sent through a driver connector: each query and each exec, whether
 // direct or through a prepared statement. Tests use it to prove that a query's statement count does not
-// grow with the rows it returns.
-type Counter struct{ n atomic.Int64 }
+// grow with the rows it returns. With Keep set before use, it also keeps the statements' text.
+type Counter struct {
+	Keep bool
+
+	n     atomic.Int64
+	mu    sync.Mutex
+	texts []string
+}
 
 // Count returns the statements counted so far.
 func (c *Counter) Count() int64 { return c.n.Load() }
 
-// Reset sets the count to zero.
-func (c *Counter) Reset() { c.n.Store(0) }
+// Statements returns the text of the statements counted so far (Keep must be set).
+func (c *Counter) Statements() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.texts...)
+}
+
+// Reset sets the count to zero and forgets the kept statements.
+func (c *Counter) Reset() {
+	c.mu.Lock()
+	c.texts = nil
+	c.mu.Unlock()
+	c.n.Store(0)
+}
+
+func (c *Counter) add(q string) {
+	c.n.Add(1)
+	if c.Keep {
+		c.mu.Lock()
+		c.texts = append(c.texts, q)
+		c.mu.Unlock()
+	}
+}
 
 // Wrap returns a connector whose connections count their statements in c.
 func (c *Counter) Wrap(inner driver.Connector) driver.Connector { return &countingConnector{inner, c} }
@@ -47,7 +75,7 @@ func (cn *countingConn) QueryContext(ctx context.Context, q string, args []drive
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	cn.c.n.Add(1)
+	cn.c.add(q)
 	return qc.QueryContext(ctx, q, args)
 }
 
@@ -56,7 +84,7 @@ func (cn *countingConn) ExecContext(ctx context.Context, q string, args []driver
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	cn.c.n.Add(1)
+	cn.c.add(q)
 	return ec.ExecContext(ctx, q, args)
 }
 
@@ -73,7 +101,7 @@ func (cn *countingConn) PrepareContext(ctx context.Context, q string) (driver.St
 	if err != nil {
 		return nil, err
 	}
-	return &countingStmt{Stmt: st, c: cn.c}, nil
+	return &countingStmt{Stmt: st, c: cn.c, q: q}, nil
 }
 
 func (cn *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -114,10 +142,11 @@ func (cn *countingConn) CheckNamedValue(nv *driver.NamedValue) error {
 type countingStmt struct {
 	driver.Stmt
 	c *Counter
+	q string
 }
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	s.c.n.Add(1)
+	s.c.add(s.q)
 	if ec, ok := s.Stmt.(driver.StmtExecContext); ok {
 		return ec.ExecContext(ctx, args)
 	}
@@ -129,7 +158,7 @@ func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	s.c.n.Add(1)
+	s.c.add(s.q)
 	if qc, ok := s.Stmt.(driver.StmtQueryContext); ok {
 		return qc.QueryContext(ctx, args)
 	}

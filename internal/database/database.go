@@ -44,6 +44,15 @@ type DB struct {
 	Where string
 	// URL is the PostgreSQL URL it was opened with ("" for SQLite), for connections of its own (LISTEN).
 	URL string
+
+	inters []ent.Interceptor // for the clients of transactions too
+}
+
+// Intercept adds query interceptors to Client and to the client of every transaction begun afterwards.
+// Call it before the database is in use.
+func (db *DB) Intercept(inters ...ent.Interceptor) {
+	db.inters = append(db.inters, inters...)
+	db.Client.Intercept(inters...)
 }
 
 // Open opens the database described by o. It does not migrate.

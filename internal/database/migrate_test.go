@@ -37,18 +37,7 @@ func TestMigrationsMatchSchema(t *testing.T) {
 // the files and the others find them applied.
 func TestMigrateConcurrently(t *testing.T) {
 	t.Parallel()
-	base := testutil.PostgresURL()
-	if base == "" {
-		t.Skip("PostgreSQL tests skipped: set TEST_DATABASE_URL")
-	}
-	admin, err := sql.Open("postgres", base)
-	require.NoError(t, err)
-	defer admin.Close()
-	name := fmt.Sprintf("architect_migrate_%d", testutil.Unique())
-	_, err = admin.Exec("CREATE DATABASE " + name)
-	require.NoError(t, err)
-	t.Cleanup(func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
-	url := testutil.WithDatabase(base, name)
+	url := testutil.CreateDatabase(t, "")
 
 	var wg sync.WaitGroup
 	errs := make([]error, 3)

@@ -33,7 +33,9 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	drv := txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: stx})}
-	return &Tx{SQL: stx, Client: ent.NewClient(ent.Driver(drv))}, nil
+	client := ent.NewClient(ent.Driver(drv))
+	client.Intercept(db.inters...)
+	return &Tx{SQL: stx, Client: client}, nil
 }
 
 // txDriver is an ent driver bound to an open transaction: ent's own requests for a transaction (it opens

@@ -101,7 +101,7 @@ type body struct {
 }
 
 func write(w http.ResponseWriter, media string, status int, b body) {
-	raw, err := json.Marshal(b)
+	raw, err := b.encode()
 	if err != nil {
 		// Only a resolver's value that cannot be marshalled gets here; say so without leaking it.
 		status = http.StatusInternalServerError
@@ -110,6 +110,40 @@ func write(w http.ResponseWriter, media string, status int, b body) {
 	w.Header().Set("Content-Type", contentType(media, status))
 	w.WriteHeader(status)
 	_, _ = w.Write(raw)
+}
+
+// encode writes b as json.Marshal would, but copies data as it is: the executor wrote it as JSON already,
+// and json.Marshal would scan and compact every byte of it again.
+func (b body) encode() ([]byte, error) {
+	out := make([]byte, 0, len(b.Data)+32)
+	out = append(out, '{')
+	member := func(name string, v []byte) {
+		if len(out) > 1 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, name...)
+		out = append(out, '"', ':')
+		out = append(out, v...)
+	}
+	if len(b.Errors) > 0 {
+		raw, err := json.Marshal(b.Errors)
+		if err != nil {
+			return nil, err
+		}
+		member("errors", raw)
+	}
+	if len(b.Data) > 0 {
+		member("data", b.Data)
+	}
+	if len(b.Extensions) > 0 {
+		raw, err := json.Marshal(b.Extensions)
+		if err != nil {
+			return nil, err
+		}
+		member("extensions", raw)
+	}
+	return append(out, '}'), nil
 }
 
 // newError builds an error with extensions.code set.

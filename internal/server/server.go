@@ -79,6 +79,7 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 	if err := m.RegisterDB(db.Dialect, db.SQL); err != nil {
 		return nil, err
 	}
+	db.Intercept(graph.Projection())
 	s.ws, err = wstransport.New(wstransport.Config{
 		// Origins are checked once, by the CORS handler in front of /graphql, for upgrades too.
 		AllowedOrigins:                []string{"*"},
@@ -141,11 +142,23 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(checkPages{})
-	srv.Use(entgql.Transactioner{TxOpener: s.db})
+	srv.Use(mutationTx{entgql.Transactioner{TxOpener: s.db}})
 	srv.AroundFields(pageLimit)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))
 	return srv
+}
+
+// mutationTx runs each mutation in a transaction (entgql.Transactioner). Requests refused before they had
+// an operation (a PUT, a body that is not JSON) pass straight through: entgql's interceptor would ask for
+// the operation and panic.
+type mutationTx struct{ entgql.Transactioner }
+
+func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) {
+		return next(ctx)
+	}
+	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
 func or[T comparable](v, def T) T {

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	_ "github.com/lib/pq"
@@ -85,11 +84,26 @@ func postgresDB(t testing.TB) string {
 	}
 	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(base) })
 	require.NoError(t, templateErr, "prepare PostgreSQL template database")
+	return CreateDatabase(t, templateName)
+}
+
+// CreateDatabase creates a PostgreSQL database for t on TEST_DATABASE_URL's server — a copy of template,
+// or empty when template is "" — drops it when t ends, and returns its URL.
+func CreateDatabase(t testing.TB, template string) string {
+	t.Helper()
+	base := PostgresURL()
+	if base == "" {
+		t.Skip("PostgreSQL tests skipped: set TEST_DATABASE_URL (make test-pg, or .ci/run, sets it)")
+	}
 	admin, err := sql.Open("postgres", base)
 	require.NoError(t, err)
 	defer admin.Close()
 	name := "architect_t_" + randomHex(6)
-	_, err = admin.Exec(fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName))
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template
+	}
+	_, err = admin.Exec(stmt)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		a, err := sql.Open("postgres", base)
@@ -179,11 +193,6 @@ func WithDatabase(base, name string) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
-
-// Unique returns a number not returned before in this process, for names of test resources.
-func Unique() int64 { return unique.Add(1)<<20 | int64(os.Getpid()&0xfffff) }
-
-var unique atomic.Int64
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -1,0 +1,66 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/testutil"
+)
+
+// BenchmarkHandler times the real handler (everything behind the listener: auth, parsing from the cache,
+// execution, SQL, encoding) for the dashboard query of issue 5 (dashboardQuery), a node lookup and a create mutation, on SQLite and,
+// with TEST_DATABASE_URL, on PostgreSQL. It reports the SQL statements each request sent (sql/op).
+// make bench runs it; go test -run '^$' -bench Handler ./graph runs it alone.
+func BenchmarkHandler(b *testing.B) {
+	for _, backend := range testutil.Backends() {
+		b.Run(string(backend), func(b *testing.B) {
+			counter := &database.Counter{}
+			s, c := seededViewer(b, backend, counter, 20)
+			var page struct {
+				Me struct {
+					Scenarios struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+				}
+			}
+			c.MustDo(b, `{ me { scenarios(first: 1) { edges { node { id } } } } }`, nil, &page)
+			require.NotEmpty(b, page.Me.Scenarios.Edges)
+			id := page.Me.Scenarios.Edges[0].Node.ID
+			for _, r := range []struct {
+				name, query string
+				vars        map[string]any
+			}{
+				{"dashboard", dashboardQuery, nil},
+				{"node", `query($id: ID!) { node(id: $id) { id ... on Scenario { name createdAt config { taskComplexity dataVolume } owner { email } } } }`,
+					map[string]any{"id": id}},
+				{"createScenario", `mutation { createScenario(input: ` + supportTickets + `) { id name createdAt } }`, nil},
+			} {
+				body, err := json.Marshal(map[string]any{"query": r.query, "variables": r.vars})
+				require.NoError(b, err)
+				b.Run(r.name, func(b *testing.B) {
+					b.ReportAllocs()
+					counter.Reset()
+					n := 0
+					for b.Loop() {
+						req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("Authorization", "Bearer "+c.Token)
+						rec := httptest.NewRecorder()
+						s.App.Handler.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+							b.Fatalf("%s: %d %s", r.name, rec.Code, rec.Body.String())
+						}
+						n++
+					}
+					b.ReportMetric(float64(counter.Count())/float64(n), "sql/op")
+				})
+			}
+		})
+	}
+}
