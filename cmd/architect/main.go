@@ -82,7 +82,9 @@ func setup() (*config.Config, *slog.Logger, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return cfg, observability.NewLogger(os.Stderr, cfg.LogFormat, cfg.LogLevel), nil
+	log := observability.NewLogger(os.Stderr, cfg.LogFormat, cfg.LogLevel)
+	slog.SetDefault(log) // what libraries print with the standard log package comes out in the same format
+	return cfg, log, nil
 }
 
 func serve() error {

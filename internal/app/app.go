@@ -260,7 +260,8 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if addr := a.Config.DebugAddr; addr != "" {
@@ -286,6 +287,13 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	wsErr := a.Handler.CloseSockets(sctx)
+	// Keep accepting while load balancers see /readyz answer 503, then close the listener.
+	if d := a.Config.ShutdownDrainDelay; d > 0 {
+		select {
+		case <-time.After(d):
+		case <-sctx.Done():
+		}
+	}
 	err = errors.Join(srv.Shutdown(sctx), wsErr)
 	if errors.Is(err, context.DeadlineExceeded) {
 		a.Log.Warn("shutdown timed out; closing remaining connections")

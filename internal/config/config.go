@@ -45,6 +45,9 @@ type Config struct {
 	DebugAddr  string     // DEBUG_ADDR: host:port of a separate listener for /debug/pprof (off when empty)
 
 	ShutdownTimeout time.Duration // SHUTDOWN_TIMEOUT: how long requests in flight may take to finish
+	// ShutdownDrainDelay (SHUTDOWN_DRAIN_DELAY, default 0; 5s or so behind a load balancer) is how long a
+	// draining server keeps accepting requests, answering /readyz with 503, before it closes its listener.
+	ShutdownDrainDelay time.Duration
 
 	Playground    bool // GRAPHQL_PLAYGROUND: serve GraphiQL at / (default on in development, off in production)
 	Introspection bool // GRAPHQL_INTROSPECTION: answer introspection queries (default as the playground)
@@ -107,6 +110,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		TrustProxy:          e.bool("TRUST_PROXY", false),
 		DebugAddr:           e.str("DEBUG_ADDR", ""),
 		ShutdownTimeout:     e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		ShutdownDrainDelay:  e.duration("SHUTDOWN_DRAIN_DELAY", 0),
 		CatalogFile:         e.str("CATALOG_FILE", ""),
 		Workers:             e.bool("WORKERS", true),
 		JobTimeout:          e.duration("JOB_TIMEOUT", 2*time.Minute),

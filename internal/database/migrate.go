@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	atlas "ariga.io/atlas/sql/migrate"
 	"entgo.io/ent/dialect"
@@ -18,6 +19,9 @@ import (
 //go:embed migrations
 var migrations embed.FS
 
+// sqliteMigrate serialises ent's automatic migrations within the process.
+var sqliteMigrate sync.Mutex
+
 // advisoryLockKey serialises migrations of replicas that start together (an arbitrary constant).
 const advisoryLockKey int64 = 0x6d61726368 // "march"
 
@@ -25,6 +29,9 @@ const advisoryLockKey int64 = 0x6d61726368 // "march"
 // each in its own transaction, under an advisory lock. SQLite (development): ent's automatic migration.
 func (db *DB) Migrate(ctx context.Context) error {
 	if db.Dialect == dialect.SQLite {
+		// ent's automatic migration writes to the package-level table definitions (migrate.Tables).
+		sqliteMigrate.Lock()
+		defer sqliteMigrate.Unlock()
 		if err := db.Client.Schema.Create(ctx); err != nil {
 			return fmt.Errorf("migrate sqlite: %w", err)
 		}

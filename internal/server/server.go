@@ -5,8 +5,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +25,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
@@ -67,11 +71,14 @@ type Server struct {
 	ws       *wstransport.Transport
 	handler  http.Handler
 	draining atomic.Bool
+	streams  context.Context // ended by Drain: subscriptions over server-sent events end with it
+	endAll   context.CancelFunc
 }
 
 // New builds the handler.
 func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics, resolver *graph.Resolver) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, db: db, identity: resolver.Identity, metrics: m}
+	s.streams, s.endAll = context.WithCancel(context.Background())
 	cors, err := httpx.NewCORS(httpx.CORSConfig{AllowedOrigins: cfg.Origins})
 	if err != nil {
 		return nil, fmt.Errorf("CORS_ALLOWED_ORIGINS: %w", err)
@@ -119,7 +126,10 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Drain marks the server as shutting down: /readyz answers 503 so load balancers stop sending requests.
-func (s *Server) Drain() { s.draining.Store(true) }
+func (s *Server) Drain() {
+	s.draining.Store(true)
+	s.endAll()
+}
 
 // CloseSockets closes every websocket with 1001 going away (http.Server.Shutdown does not see hijacked
 // connections) and waits for their operations until ctx ends.
@@ -129,7 +139,7 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(graph.NewSchema(resolver))
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(sseTransport{drain: s.streams})
 	// GraphQL multipart requests (file uploads: a benchmark's dataset).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: or(s.cfg.MaxUpload, 10<<20), MaxMemory: 4 << 20})
 	srv.AddTransport(httpx.Transport{}) // GraphQL over HTTP (GET and POST); last, it takes every other request
@@ -158,6 +168,13 @@ func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.Response
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
+	// The server-sent events transport reads responses until nil: after a mutation's only response it asks
+	// again, and entgql would open a second transaction and dereference that nil.
+	oc := graphql.GetOperationContext(ctx)
+	if oc.Stats.GetExtension(txStats) != nil {
+		return next(ctx)
+	}
+	oc.Stats.SetExtension(txStats, true)
 	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
@@ -237,3 +254,63 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 var _ graphql.HandlerExtension = checkPages{}
+
+const txStats = "MutationTx"
+
+// sseTransport is gqlgen's server-sent events transport with two changes: a body that is not a JSON object
+// is refused here, without quoting it (gqlgen's echoes it in the error and prints it with the standard
+// logger, and a body may hold a password); and a subscription ends when the server drains (it never ends by
+// itself and would hold http.Server.Shutdown until SHUTDOWN_TIMEOUT). Queries and mutations sent with
+// Accept: text/event-stream (urql's default) run to their end.
+type sseTransport struct {
+	transport.SSE
+	drain context.Context
+}
+
+func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	raw, err := io.ReadAll(r.Body)
+	var params map[string]json.RawMessage
+	if err != nil || json.Unmarshal(raw, &params) != nil {
+		httpx.WriteError(w, r, http.StatusBadRequest, httpx.CodeBadRequest,
+			`the request body is not a JSON object such as {"query": "subscription { … }"}`)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(raw))
+	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && !isSubscription(params) {
+		// urql accepts text/event-stream beside JSON for every operation: a query or mutation is answered
+		// as one JSON response, with the status codes of GraphQL over HTTP.
+		httpx.Transport{}.Do(w, r, exec)
+		return
+	}
+	t.SSE.Do(w, r, drainingExecutor{GraphExecutor: exec, drain: t.drain})
+}
+
+// isSubscription reports whether the request's operation is a subscription. A query it cannot parse is not
+// one: the transport that runs it will say what is wrong.
+func isSubscription(params map[string]json.RawMessage) bool {
+	var query, name string
+	_ = json.Unmarshal(params["query"], &query)
+	_ = json.Unmarshal(params["operationName"], &name)
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(name)
+	return op != nil && op.Operation == ast.Subscription
+}
+
+// drainingExecutor gives each subscription a context that ends when drain does.
+type drainingExecutor struct {
+	graphql.GraphExecutor
+	drain context.Context
+}
+
+func (e drainingExecutor) DispatchOperation(ctx context.Context, oc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
+	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		stop := context.AfterFunc(e.drain, cancel)
+		context.AfterFunc(ctx, func() { stop() })
+	}
+	return e.GraphExecutor.DispatchOperation(ctx, oc)
+}
