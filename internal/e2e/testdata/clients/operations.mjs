@@ -46,19 +46,21 @@ export async function pageAll(query, size) {
 }
 
 // watchBenchmark subscribes with subscribe(variables, sink) and, once the current state has arrived,
-// cancels the benchmark with cancel(); it resolves with the statuses seen when the stream completes.
+// cancels the benchmark with cancel(); it resolves with the statuses seen when the stream completes and the
+// cancel's response has arrived (the server publishes the change at commit, before it answers the mutation).
 export function watchBenchmark(subscribe, cancel, ms = 10000) {
   return new Promise((resolve, reject) => {
     const statuses = [];
+    let cancelled = Promise.resolve();
     const timer = setTimeout(() => reject(new Error(`subscription: no completion within ${ms} ms (saw ${statuses})`)), ms);
     subscribe({
       next(result) {
         if (result.errors?.length) return reject(new Error(`subscription error: ${JSON.stringify(result.errors)}`));
         statuses.push(result.data.benchmarkUpdated.status);
-        if (statuses.length === 1) cancel().catch(reject);
+        if (statuses.length === 1) cancelled = cancel();
       },
       error(err) { clearTimeout(timer); reject(err instanceof Error ? err : new Error(JSON.stringify(err))); },
-      complete() { clearTimeout(timer); resolve(statuses); },
+      complete() { clearTimeout(timer); cancelled.then(() => resolve(statuses), reject); },
     });
   });
 }
