@@ -134,12 +134,22 @@ func TestSubscriptionRefusals(t *testing.T) {
 		oc := s.Client(other.Token)
 		var own struct{ CreateBenchmark struct{ ID string } }
 		oc.MustDo(t, `mutation { createBenchmark(input: {name: "mine", models: ["openai/x"], dataset: `+dataset(1)+`}) { id } }`, nil, &own)
+		oc.MustDo(t, `mutation($id: ID!) { updateBenchmark(id: $id, input: {name: "renamed"}) { id } }`, map[string]any{"id": own.CreateBenchmark.ID}, nil)
 		oc.MustDo(t, `mutation($id: ID!) { cancelBenchmark(id: $id) { status } }`, map[string]any{"id": own.CreateBenchmark.ID}, nil)
-		r, _ := mine.Next("all", 5*time.Second)
-		var ev struct{ MyBenchmarkEvents struct{ ID, Status string } }
-		require.NoError(t, json.Unmarshal(r.Data, &ev))
-		require.Equal(t, own.CreateBenchmark.ID, ev.MyBenchmarkEvents.ID)
-		require.Equal(t, "CANCELLED", ev.MyBenchmarkEvents.Status)
+		// One event for every change, in order: created, renamed, cancelled. An event carries the row as it
+		// is when the event is sent, so the first may show the new name already.
+		var statuses []string
+		var last struct{ ID, Name, Status string }
+		for range 3 {
+			r, _ := mine.Next("all", 5*time.Second)
+			var ev struct{ MyBenchmarkEvents struct{ ID, Name, Status string } }
+			require.NoError(t, json.Unmarshal(r.Data, &ev))
+			require.Equal(t, own.CreateBenchmark.ID, ev.MyBenchmarkEvents.ID)
+			statuses = append(statuses, ev.MyBenchmarkEvents.Status)
+			last = ev.MyBenchmarkEvents
+		}
+		require.Equal(t, "CANCELLED", statuses[2])
+		require.Equal(t, "renamed", last.Name)
 	})
 }
 

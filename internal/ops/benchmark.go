@@ -78,10 +78,14 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 	}
 	b, err := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
 		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetProgressTotal(len(d.Models) * len(items)).Save(ctx)
-	if err != nil || !start {
-		return b, err
+	if err != nil {
+		return nil, err
 	}
-	return s.StartBenchmark(ctx, b.ID)
+	if start {
+		return s.StartBenchmark(ctx, b.ID) // which tells subscribers
+	}
+	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
+	return b, nil
 }
 
 // UpdateBenchmark changes a PENDING benchmark.
@@ -106,8 +110,13 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if err := s.checkBenchmark(ctx, models, items, maxOut); err != nil {
 		return nil, err
 	}
-	return b.Update().SetNillableName(d.Name).SetModels(models).SetDataset(items).SetNillableSystem(d.System).
+	b, err = b.Update().SetNillableName(d.Name).SetModels(models).SetDataset(items).SetNillableSystem(d.System).
 		SetMaxOutputTokens(maxOut).SetProgressTotal(len(models) * len(items)).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
+	return b, nil
 }
 
 func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.Item, error) {

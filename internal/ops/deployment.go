@@ -138,7 +138,12 @@ func (s *Service) UpdateDeployment(ctx context.Context, id int, in ent.UpdateDep
 	} else {
 		u.ClearEstimatedCost().ClearPlan()
 	}
-	return u.Save(ctx)
+	d, err := u.Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
+	return d, nil
 }
 
 type deploymentCost struct {
