@@ -185,3 +185,25 @@ func TestBenchmarkDailyQuota(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 5, n, "the refused benchmark was not written (the mutation rolled back)")
 }
+
+// TestCancelledBenchmarkReturnsItsQuota: a cancelled benchmark counts against the day's quota only the calls
+// it made, so the calls it never made can be spent again.
+func TestCancelledBenchmarkReturnsItsQuota(t *testing.T) {
+	t.Parallel()
+	_, _, env := modelAPIs(t, 300*time.Millisecond)
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: env})
+	c := s.Client(s.SignUp(t, "refund@example.com", viewer.RoleFree).Token)
+	start := `mutation { createBenchmark(input: {name: "q", models: ["openai/good-a", "openai/good-b"], dataset: ` + dataset(100) + `}, start: true) { id } }`
+	var last struct{ CreateBenchmark struct{ ID string } }
+	for range 5 { // 5 × 200 calls: the FREE day's 1,000
+		c.MustDo(t, start, nil, &last)
+	}
+	require.Equal(t, "RATE_LIMITED", c.Err(t, start, nil).Code())
+	c.MustDo(t, `mutation($id: ID!) { cancelBenchmark(id: $id) { id } }`, map[string]any{"id": last.CreateBenchmark.ID}, nil)
+	var done struct {
+		Node struct{ ProgressDone int }
+	}
+	c.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Benchmark { progressDone } } }`, map[string]any{"id": last.CreateBenchmark.ID}, &done)
+	require.Less(t, done.Node.ProgressDone, 100, "the slow model API leaves most calls unmade")
+	c.MustDo(t, `mutation { createBenchmark(input: {name: "after", models: ["openai/good-a"], dataset: `+dataset(100)+`}, start: true) { id } }`, nil, nil)
+}

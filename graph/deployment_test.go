@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -44,6 +46,27 @@ func TestDeploymentEstimateAndCost(t *testing.T) {
 		require.True(t, hourly.Mul(decimal.NewFromInt(730)).Equal(decimal.RequireFromString(p.MonthlyUsd)), "monthly = hourly × 730")
 	}
 	require.NotEmpty(t, e.Alternatives, "other AWS regions")
+
+	// The KV-cache size per token: the default is noted; a model's own size replaces it, and a larger one
+	// needs more GPU memory per request, so the plan costs more.
+	estimate := func(kv int) (string, []string) {
+		var out struct {
+			EstimateDeployment struct {
+				Plan  struct{ MonthlyUsd string }
+				Notes []string
+			}
+		}
+		c.MustDo(t, `query($kv: Int!) { estimateDeployment(input: {model: "meta/llama-3.3-70b-instruct", provider: AWS,
+			region: "us-east-1", throughput: {requestsPerSecond: 2, inputTokens: 600, outputTokens: 150}, latencySlaMs: 30000,
+			kvBytesPerToken: $kv}) { plan { monthlyUsd } notes } }`, map[string]any{"kv": kv}, &out)
+		return out.EstimateDeployment.Plan.MonthlyUsd, out.EstimateDeployment.Notes
+	}
+	base, notes := estimate(0)
+	require.Equal(t, e.Plan.MonthlyUsd, base)
+	require.True(t, slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "kvBytesPerToken") }), "%v", notes)
+	big, notes := estimate(64 * 327_680)
+	require.False(t, slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "kvBytesPerToken") }), "%v", notes)
+	require.True(t, decimal.RequireFromString(big).GreaterThan(decimal.RequireFromString(base)), "64× the KV cache: %s vs %s", big, base)
 
 	// createDeployment stores the same estimate.
 	var created struct {

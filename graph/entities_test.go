@@ -173,11 +173,15 @@ func TestIsolation(t *testing.T) {
 				id := w.create(t, ec, w.a)
 				vars := map[string]any{"id": id}
 
+				// The message names the id as the client sent it, never the row id behind it.
+				notYours := fmt.Sprintf("node %s not found (it does not exist, or it is not yours)", id)
 				e := bc.Err(t, `query($id: ID!) { node(id: $id) { id } }`, vars)
 				require.Equal(t, "NOT_FOUND", e.Code(), "node")
+				require.Equal(t, notYours, e.Message)
 				r := bc.Do(t, `query($id: ID!) { nodes(ids: [$id]) { id } }`, vars)
 				require.Len(t, r.Errors, 1, "nodes")
 				require.Equal(t, "NOT_FOUND", r.Errors[0].Code())
+				require.Equal(t, notYours, r.Errors[0].Message)
 
 				var conn map[string]struct{ TotalCount int }
 				bc.MustDo(t, fmt.Sprintf(`{ %s { totalCount } }`, ec.conn), nil, &conn)
@@ -193,6 +197,7 @@ func TestIsolation(t *testing.T) {
 				if ec.update != "" {
 					e = bc.Err(t, fmt.Sprintf(`mutation($id: ID!) { update%s(id: $id, input: %s) { id } }`, ec.typ, ec.update), vars)
 					require.Equal(t, "NOT_FOUND", e.Code(), "update")
+					require.NotContains(t, e.Message, "not found not found")
 				}
 				e = bc.Err(t, fmt.Sprintf(`mutation($id: ID!) { delete%s(id: $id) }`, ec.typ), vars)
 				require.Equal(t, "NOT_FOUND", e.Code(), "delete")

@@ -113,6 +113,27 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	}
 }
 
+// TestFailedMutationKeepsNullData: a mutation that fails after it started (a field error, a role it lacks)
+// answers 200 with "data": null beside its errors, as GraphQL over HTTP asks of an operation that ran, and
+// writes nothing: the first of its two fields succeeded, and was rolled back with the second.
+func TestFailedMutationKeepsNullData(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite)
+	u := s.SignUp(t, "failed@example.com", viewer.RoleFree)
+	q := `mutation Two { a: createScenario(input: {name: "kept?", config: {taskComplexity: LOW, dataVolume: 1,
+		responseTimeSLA: 1000, inputTokens: 10, outputTokens: 10}}) { id }
+		b: createDeployment(input: {modelName: "m", provider: SELF_HOSTED, config: {endpoint: "http://models.example.com/v1"}}) { id } }`
+	for _, accept := range []string{acceptModern, "application/json"} {
+		r := send(t, s.URL, postReq(graphqlBody(q, nil), accept, bearerHeader(u.Token)...))
+		require.Equal(t, 200, r.status, "body: %s", r.body)
+		require.JSONEq(t, "null", string(r.keys["data"]), "body: %s", r.body)
+		require.Contains(t, string(r.keys["errors"]), `"FORBIDDEN"`)
+	}
+	n, err := s.DB.Client.Scenario.Query().Count(testutil.System())
+	require.NoError(t, err)
+	require.Zero(t, n, "the first field's row was rolled back")
+}
+
 // TestRefusedMutationsWriteNothing sends a sign-up in every way the transport refuses — over GET, as a form
 // or plain text (what a cross-site form can send without a preflight), in a batch — and checks that no
 // account was created; the same mutation sent properly creates one, so the check can fail.

@@ -74,7 +74,10 @@ func TestSignUpAndLogIn(t *testing.T) {
 				e := anon.Err(t, signUpQ, map[string]any{"e": bad, "p": "long enough"})
 				require.Equal(t, "BAD_USER_INPUT", e.Code(), bad)
 				require.Equal(t, "email", e.Extensions["field"], bad)
+				require.True(t, strings.HasPrefix(e.Message, "email ") && !strings.Contains(e.Message, "email: email"), e.Message)
 			}
+			e := anon.Err(t, signUpQ, map[string]any{"e": "no-at-sign", "p": "long enough"})
+			require.Equal(t, "email must look like name@example.com", e.Message)
 		})
 		t.Run("wrong password and unknown email give the same error", func(t *testing.T) {
 			wrong := anon.Err(t, logInQ, map[string]any{"e": "ada@example.com", "p": "wrong password"})

@@ -398,11 +398,12 @@ type ComplexityRoot struct {
 	}
 
 	DeploymentConfig struct {
-		Endpoint     func(childComplexity int) int
-		InstanceType func(childComplexity int) int
-		LatencySLAMs func(childComplexity int) int
-		Replicas     func(childComplexity int) int
-		Throughput   func(childComplexity int) int
+		Endpoint        func(childComplexity int) int
+		InstanceType    func(childComplexity int) int
+		KVBytesPerToken func(childComplexity int) int
+		LatencySLAMs    func(childComplexity int) int
+		Replicas        func(childComplexity int) int
+		Throughput      func(childComplexity int) int
 	}
 
 	DeploymentConnection struct {
@@ -2661,6 +2662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentConfig.InstanceType(childComplexity), true
+	case "DeploymentConfig.kvBytesPerToken":
+		if e.ComplexityRoot.DeploymentConfig.KVBytesPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentConfig.KVBytesPerToken(childComplexity), true
 	case "DeploymentConfig.latencySlaMs":
 		if e.ComplexityRoot.DeploymentConfig.LatencySLAMs == nil {
 			break
@@ -6359,6 +6366,8 @@ type DeploymentConfig {
   throughput: DeploymentThroughput
   "The most one request may take end to end at that load, milliseconds."
   latencySlaMs: Float @goField(name: "LatencySLAMs")
+  "The model's KV-cache bytes per token used to size replicas; null: the default (Llama-3-70B in BF16)."
+  kvBytesPerToken: Int @goField(name: "KVBytesPerToken")
 }
 
 input DeploymentConfigInput {
@@ -6367,6 +6376,8 @@ input DeploymentConfigInput {
   replicas: Int
   throughput: DeploymentThroughputInput
   latencySlaMs: Float @goField(name: "LatencySLAMs")
+  "The model's KV-cache bytes per token (2 × layers × KV heads × head size × bytes per value); null: the default."
+  kvBytesPerToken: Int @goField(name: "KVBytesPerToken")
 }
 
 """
@@ -6447,6 +6458,8 @@ input EstimateDeploymentInput {
   latencySlaMs: Float = 0 @goField(name: "LatencySLAMillis")
   instanceType: String = ""
   replicas: Int = 0
+  "The model's KV-cache bytes per token (2 × layers × KV heads × head size × bytes per value); 0: the default."
+  kvBytesPerToken: Int = 0 @goField(name: "KVBytesPerToken")
 }
 
 extend type Deployment {
@@ -10722,6 +10735,8 @@ func (ec *executionContext) childFields_DeploymentConfig(ctx context.Context, fi
 		return ec.fieldContext_DeploymentConfig_throughput(ctx, field)
 	case "latencySlaMs":
 		return ec.fieldContext_DeploymentConfig_latencySlaMs(ctx, field)
+	case "kvBytesPerToken":
+		return ec.fieldContext_DeploymentConfig_kvBytesPerToken(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentConfig", field.Name)
 }
@@ -19615,6 +19630,29 @@ func (ec *executionContext) _DeploymentConfig_latencySlaMs(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_DeploymentConfig_latencySlaMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentConfig_kvBytesPerToken(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentConfig_kvBytesPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KVBytesPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentConfig_kvBytesPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DeploymentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DeploymentConnection) (ret graphql.Marshaler) {
@@ -37456,7 +37494,7 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas", "throughput", "latencySlaMs"}
+	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas", "throughput", "latencySlaMs", "kvBytesPerToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37498,6 +37536,13 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.LatencySLAMs = data
+		case "kvBytesPerToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kvBytesPerToken"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KVBytesPerToken = data
 		}
 	}
 	return it, nil
@@ -38428,8 +38473,11 @@ func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Co
 	if _, present := asMap["replicas"]; !present {
 		asMap["replicas"] = 0
 	}
+	if _, present := asMap["kvBytesPerToken"]; !present {
+		asMap["kvBytesPerToken"] = 0
+	}
 
-	fieldsInOrder := [...]string{"model", "provider", "region", "throughput", "latencySlaMs", "instanceType", "replicas"}
+	fieldsInOrder := [...]string{"model", "provider", "region", "throughput", "latencySlaMs", "instanceType", "replicas", "kvBytesPerToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38487,6 +38535,13 @@ func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Co
 				return it, err
 			}
 			it.Replicas = data
+		case "kvBytesPerToken":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kvBytesPerToken"))
+			data, err := ec.unmarshalOInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KVBytesPerToken = data
 		}
 	}
 	return it, nil
@@ -45270,6 +45325,11 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 			}
 		case "latencySlaMs":
 			out.Values[i] = ec._DeploymentConfig_latencySlaMs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kvBytesPerToken":
+			out.Values[i] = ec._DeploymentConfig_kvBytesPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -53465,6 +53525,18 @@ func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.Selecti
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt64(v)
 	return res
 }
 

@@ -135,6 +135,8 @@ type DeploymentConfig struct {
 	Replicas     *int                   `json:"replicas,omitempty"`
 	Throughput   *deployment.Throughput `json:"throughput,omitempty"` // peak load to size the deployment for
 	LatencySLAMs *float64               `json:"latencySlaMs,omitempty"`
+	// KVBytesPerToken is the model's KV-cache size per token, for sizing from Throughput; nil: the default.
+	KVBytesPerToken *int64 `json:"kvBytesPerToken,omitempty"`
 }
 
 // DeploymentPlan is the priced plan a Deployment was created with (see internal/deployment). A named type

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -130,7 +131,7 @@ func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.
 		}
 		items, err := benchmark.Parse(d.File, d.Filename, benchmark.ParseLimits{MaxBytes: s.Benchmarks.MaxFileBytes, MaxRows: lim.MaxItems})
 		if err != nil {
-			return nil, prefix("datasetFile", err)
+			return nil, datasetErr("datasetFile", err)
 		}
 		return items, nil
 	}
@@ -154,12 +155,29 @@ func (s *Service) checkBenchmark(ctx context.Context, models []string, items []b
 		return apperr.Input("dataset", "the dataset has no items")
 	}
 	if err := benchmark.Validate(items); err != nil {
-		return prefix("dataset", err)
+		return datasetErr("dataset", err)
 	}
 	if maxOut < 1 || maxOut > 1_000_000 {
 		return apperr.Input("maxOutputTokens", "must be between 1 and 1,000,000, got %d", maxOut)
 	}
 	return limitErr(s.policy().CheckSize(s.role(ctx), len(models), len(items)))
+}
+
+// datasetErr names the input at fault as the client wrote it: dataset[3].expected for an inline item,
+// datasetFile for an upload, whose message gives the line and the column.
+func datasetErr(input string, err error) error {
+	var ve *benchmark.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	switch {
+	case ve.Line > 0:
+		return apperr.Input(input, "line %d, %s: %s", ve.Line, ve.Field, ve.Reason)
+	case input == "dataset" && strings.HasPrefix(ve.Field, "items["):
+		field := input + strings.TrimPrefix(ve.Field, "items")
+		return apperr.Input(field, "%s: %s", field, ve.Reason)
+	}
+	return apperr.Input(input, "%s", ve.Reason)
 }
 
 func limitErr(err error) error {
@@ -226,16 +244,27 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 // callsToday is the model calls the owner's benchmarks started since 00:00 UTC reserved.
 func (s *Service) callsToday(ctx context.Context, owner int, now time.Time) (int, error) {
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	var rows []struct {
-		Sum int `json:"sum"`
+	// A running benchmark holds all its planned calls; a finished one (completed, failed or cancelled)
+	// only the calls it made.
+	sum := func(field string, statuses ...entbenchmark.Status) (int, error) {
+		var rows []struct {
+			Sum int `json:"sum"`
+		}
+		err := s.ent(ctx).Benchmark.Query().
+			Where(entbenchmark.OwnerID(owner), entbenchmark.StartedAtGTE(day), entbenchmark.StatusIn(statuses...)).
+			Aggregate(ent.Sum(field)).Scan(ctx, &rows)
+		if err != nil || len(rows) == 0 {
+			return 0, err
+		}
+		return rows[0].Sum, nil
 	}
-	err := s.ent(ctx).Benchmark.Query().
-		Where(entbenchmark.OwnerID(owner), entbenchmark.StartedAtGTE(day)).
-		Aggregate(ent.Sum(entbenchmark.FieldProgressTotal)).Scan(ctx, &rows)
-	if err != nil || len(rows) == 0 {
+	held, err := sum(entbenchmark.FieldProgressTotal, entbenchmark.StatusRUNNING)
+	if err != nil {
 		return 0, err
 	}
-	return rows[0].Sum, nil
+	made, err := sum(entbenchmark.FieldProgressDone,
+		entbenchmark.StatusCOMPLETED, entbenchmark.StatusFAILED, entbenchmark.StatusCANCELLED)
+	return held + made, err
 }
 
 // CancelBenchmark stops a PENDING or RUNNING benchmark: calls in flight finish, no new ones start.

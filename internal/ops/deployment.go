@@ -153,12 +153,13 @@ type deploymentCost struct {
 
 func (s *Service) costDeployment(modelName string, provider entdeployment.Provider, region string, cfg model.DeploymentConfig) (deploymentCost, error) {
 	req := deployment.Request{
-		Model:        modelName,
-		Provider:     deployment.Provider(provider),
-		Region:       region,
-		Throughput:   cfg.Throughput,
-		InstanceType: deref(cfg.InstanceType),
-		Replicas:     deref(cfg.Replicas),
+		Model:           modelName,
+		Provider:        deployment.Provider(provider),
+		Region:          region,
+		Throughput:      cfg.Throughput,
+		InstanceType:    deref(cfg.InstanceType),
+		Replicas:        deref(cfg.Replicas),
+		KVBytesPerToken: deref(cfg.KVBytesPerToken),
 	}
 	if cfg.LatencySLAMs != nil {
 		req.LatencySLAMillis = *cfg.LatencySLAMs

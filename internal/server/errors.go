@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"entgo.io/ent/privacy"
@@ -40,6 +42,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if g.Extensions["code"] == nil {
 				setCode(g, apperr.BadUserInput)
 			}
+			nodeNotFound(g)
 			return g
 		}
 		out := &gqlerror.Error{Path: g.Path, Locations: g.Locations, Rule: g.Rule}
@@ -94,13 +97,16 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return &apperr.Error{Code: apperr.BadUserInput, Field: fe.Field, Message: fe.Field + " " + fe.Reason}
 	case errors.As(err, &inv):
 		return &apperr.Error{Code: apperr.BadUserInput, Field: inv.InputField(), Message: inv.Error()}
-	case errors.As(err, &nf):
-		return apperr.Missing(strings.TrimPrefix(nf.Error(), "ent: "))
+	case errors.As(err, &nf): // "ent: deployment not found"
+		return apperr.Missing(strings.TrimSuffix(strings.TrimPrefix(nf.Error(), "ent: "), " not found"))
 	case errors.As(err, &ve):
 		field := camel(ve.Name)
 		reason := ve.Unwrap().Error()
 		if i := strings.LastIndex(reason, ": "); i >= 0 {
 			reason = reason[i+2:]
+		}
+		if strings.HasPrefix(reason, field+" ") { // "email must look like …" names its field already
+			return apperr.Input(field, "%s", reason)
 		}
 		return apperr.Input(field, "%s: %s", field, reason)
 	case errors.As(err, &ce):
@@ -114,6 +120,23 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return apperr.Input("", "%s", err.Error())
 	}
 	return nil
+}
+
+// entgql's node(id:) and nodes(ids:) say "Could not resolve to a node with the global id of '<row id>'":
+// the message names the id the client sent instead of the row id behind it.
+const entgqlNodeNotFound = "Could not resolve to a node with the global id of '"
+
+func nodeNotFound(g *gqlerror.Error) {
+	rest, ok := strings.CutPrefix(g.Message, entgqlNodeNotFound)
+	if !ok || g.Extensions["code"] != string(apperr.NotFound) {
+		return
+	}
+	id, err := strconv.Atoi(strings.TrimSuffix(rest, "'"))
+	if err != nil {
+		g.Message = "node not found"
+		return
+	}
+	g.Message = fmt.Sprintf("node %s not found (it does not exist, or it is not yours)", gid.Encode(id))
 }
 
 func camel(s string) string {

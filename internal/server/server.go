@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -152,30 +151,11 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(checkPages{})
-	srv.Use(mutationTx{entgql.Transactioner{TxOpener: s.db}})
+	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.AroundFields(pageLimit)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))
 	return srv
-}
-
-// mutationTx runs each mutation in a transaction (entgql.Transactioner). Requests refused before they had
-// an operation (a PUT, a body that is not JSON) pass straight through: entgql's interceptor would ask for
-// the operation and panic.
-type mutationTx struct{ entgql.Transactioner }
-
-func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
-		return next(ctx)
-	}
-	// The server-sent events transport reads responses until nil: after a mutation's only response it asks
-	// again, and entgql would open a second transaction and dereference that nil.
-	oc := graphql.GetOperationContext(ctx)
-	if oc.Stats.GetExtension(txStats) != nil {
-		return next(ctx)
-	}
-	oc.Stats.SetExtension(txStats, true)
-	return t.Transactioner.InterceptResponse(ctx, next)
 }
 
 func or[T comparable](v, def T) T {
@@ -255,7 +235,6 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 
 var _ graphql.HandlerExtension = checkPages{}
 
-const txStats = "MutationTx"
 
 // sseTransport is gqlgen's server-sent events transport with two changes: a body that is not a JSON object
 // is refused here, without quoting it (gqlgen's echoes it in the error and prints it with the standard
