@@ -142,7 +142,9 @@ func TestSubscriptionRefusals(t *testing.T) {
 		var last struct{ ID, Name, Status string }
 		for range 3 {
 			r, _ := mine.Next("all", 5*time.Second)
-			var ev struct{ MyBenchmarkEvents struct{ ID, Name, Status string } }
+			var ev struct {
+				MyBenchmarkEvents struct{ ID, Name, Status string }
+			}
 			require.NoError(t, json.Unmarshal(r.Data, &ev))
 			require.Equal(t, own.CreateBenchmark.ID, ev.MyBenchmarkEvents.ID)
 			statuses = append(statuses, ev.MyBenchmarkEvents.Status)

@@ -235,7 +235,6 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 
 var _ graphql.HandlerExtension = checkPages{}
 
-
 // sseTransport is gqlgen's server-sent events transport with two changes: a body that is not a JSON object
 // is refused here, without quoting it (gqlgen's echoes it in the error and prints it with the standard
 // logger, and a body may hold a password); and a subscription ends when the server drains (it never ends by
