@@ -33,6 +33,7 @@ type Config struct {
 	DBMaxOpenConns int           // DB_MAX_OPEN_CONNS
 	DBMaxIdleConns int           // DB_MAX_IDLE_CONNS
 	DBConnMaxLife  time.Duration // DB_CONN_MAX_LIFETIME
+	DBStatements   int           // DB_STATEMENT_CACHE: prepared statements per PostgreSQL connection (0: none)
 
 	JWTSecret    []byte        // JWT_SECRET
 	JWTExpiresIn time.Duration // JWT_EXPIRES_IN, default 7d
@@ -103,6 +104,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		DBMaxOpenConns:      e.int("DB_MAX_OPEN_CONNS", 0),
 		DBMaxIdleConns:      e.int("DB_MAX_IDLE_CONNS", 0),
 		DBConnMaxLife:       e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
+		DBStatements:        e.int("DB_STATEMENT_CACHE", 100),
 		JWTExpiresIn:        e.duration("JWT_EXPIRES_IN", 7*24*time.Hour),
 		JWTIssuer:           e.str("JWT_ISSUER", "model-architect"),
 		JWTAudience:         e.str("JWT_AUDIENCE", "model-architect-api"),

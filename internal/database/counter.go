@@ -58,15 +58,14 @@ func (cc *countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingConn{Conn: conn, c: cc.c}, nil
+	return &countingConn{forwardConn: forwardConn{conn}, c: cc.c}, nil
 }
 
 func (cc *countingConnector) Driver() driver.Driver { return cc.inner.Driver() }
 
-// countingConn forwards to the driver's connection, counting statements. It offers the optional interfaces
-// database/sql uses, delegating each when the driver has it (driver.ErrSkip makes database/sql fall back).
+// countingConn forwards to the driver's connection, counting statements.
 type countingConn struct {
-	driver.Conn
+	forwardConn
 	c *Counter
 }
 
@@ -89,54 +88,11 @@ func (cn *countingConn) ExecContext(ctx context.Context, q string, args []driver
 }
 
 func (cn *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	var (
-		st  driver.Stmt
-		err error
-	)
-	if pc, ok := cn.Conn.(driver.ConnPrepareContext); ok {
-		st, err = pc.PrepareContext(ctx, q)
-	} else {
-		st, err = cn.Conn.Prepare(q)
-	}
+	st, err := cn.forwardConn.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	return &countingStmt{Stmt: st, c: cn.c, q: q}, nil
-}
-
-func (cn *countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if bt, ok := cn.Conn.(driver.ConnBeginTx); ok {
-		return bt.BeginTx(ctx, opts)
-	}
-	return cn.Conn.Begin() //nolint:staticcheck // the driver has no BeginTx
-}
-
-func (cn *countingConn) Ping(ctx context.Context) error {
-	if p, ok := cn.Conn.(driver.Pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
-}
-
-func (cn *countingConn) ResetSession(ctx context.Context) error {
-	if r, ok := cn.Conn.(driver.SessionResetter); ok {
-		return r.ResetSession(ctx)
-	}
-	return nil
-}
-
-func (cn *countingConn) IsValid() bool {
-	if v, ok := cn.Conn.(driver.Validator); ok {
-		return v.IsValid()
-	}
-	return true
-}
-
-func (cn *countingConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if c, ok := cn.Conn.(driver.NamedValueChecker); ok {
-		return c.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
 }
 
 type countingStmt struct {
@@ -147,24 +103,10 @@ type countingStmt struct {
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	s.c.add(s.q)
-	if ec, ok := s.Stmt.(driver.StmtExecContext); ok {
-		return ec.ExecContext(ctx, args)
-	}
-	vals := make([]driver.Value, len(args))
-	for i, a := range args {
-		vals[i] = a.Value
-	}
-	return s.Stmt.Exec(vals) //nolint:staticcheck // the driver has no ExecContext
+	return stmtExec(ctx, s.Stmt, args)
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	s.c.add(s.q)
-	if qc, ok := s.Stmt.(driver.StmtQueryContext); ok {
-		return qc.QueryContext(ctx, args)
-	}
-	vals := make([]driver.Value, len(args))
-	for i, a := range args {
-		vals[i] = a.Value
-	}
-	return s.Stmt.Query(vals) //nolint:staticcheck // the driver has no QueryContext
+	return stmtQuery(ctx, s.Stmt, args)
 }
