@@ -37,13 +37,19 @@ type benchmarkEvent struct {
 // with progress, then COMPLETED with the scores, and the stream completes.
 func TestBenchmarkSubscription(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ protocol, provider string }{
-		{testutil.TransportWS, "openai"}, {testutil.LegacyWS, "openai"}, {testutil.TransportWS, "gemini"},
+	for _, tc := range []struct {
+		protocol, provider string
+		backend            testutil.Backend
+	}{
+		{testutil.TransportWS, "openai", testutil.SQLite}, {testutil.LegacyWS, "openai", testutil.SQLite},
+		{testutil.TransportWS, "gemini", testutil.SQLite},
+		// PostgreSQL: River's PostgreSQL driver and the LISTEN/NOTIFY broker.
+		{testutil.TransportWS, "openai", testutil.Postgres},
 	} {
-		t.Run(tc.protocol+"/"+tc.provider, func(t *testing.T) {
+		t.Run(tc.protocol+"/"+tc.provider+"/"+string(tc.backend), func(t *testing.T) {
 			t.Parallel()
 			_, _, env := modelAPIs(t, 2*time.Millisecond)
-			s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: env})
+			s := testutil.NewServer(t, tc.backend, testutil.ServerOptions{Env: env})
 			u := s.SignUp(t, "sub@example.com", viewer.RolePro)
 			c := s.Client(u.Token)
 			var cr struct{ CreateBenchmark struct{ ID string } }
