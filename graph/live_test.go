@@ -121,16 +121,24 @@ func TestSubscriptionRefusals(t *testing.T) {
 		require.Len(t, r.Errors, 1)
 		require.Equal(t, "NOT_FOUND", r.Errors[0].Code())
 	})
-	t.Run("a revoked token's socket is closed", func(t *testing.T) {
+	t.Run("a revoked token's sockets are closed", func(t *testing.T) {
+		// Three sockets with one token (three tabs) share its checks; each still closes.
 		var li struct{ LogIn struct{ Token string } }
 		s.Client("").MustDo(t, logInQ, map[string]any{"e": owner.Email, "p": "password-123"}, &li)
-		sk := s.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + li.LogIn.Token})
-		sk.Ack()
-		sk.Subscribe("1", `subscription { myBenchmarkEvents { id status } }`, nil)
+		var tabs []*testutil.Socket
+		for range 3 {
+			sk := s.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + li.LogIn.Token})
+			sk.Ack()
+			sk.Subscribe("1", `subscription { myBenchmarkEvents { id status } }`, nil)
+			tabs = append(tabs, sk)
+		}
+		time.Sleep(500 * time.Millisecond) // a few checks pass first
 		s.Client(li.LogIn.Token).MustDo(t, `mutation { logOut }`, nil, nil)
-		code, reason := sk.CloseCode(10 * time.Second)
-		require.Equal(t, 4403, code)
-		require.Contains(t, reason, "revoked")
+		for _, sk := range tabs {
+			code, reason := sk.CloseCode(10 * time.Second)
+			require.Equal(t, 4403, code)
+			require.Contains(t, reason, "revoked")
+		}
 	})
 	t.Run("the viewer-wide stream sees only the viewer's rows", func(t *testing.T) {
 		mine := s.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + other.Token})

@@ -55,7 +55,7 @@ func architect(t *testing.T) string {
 type replica struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *testutil.SyncBuffer
 }
 
 func freePort(t *testing.T) int {
@@ -74,7 +74,7 @@ func startReplica(t *testing.T, env map[string]string) *replica {
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	r := &replica{cmd: cmd, url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &bytes.Buffer{}}
+	r := &replica{cmd: cmd, url: fmt.Sprintf("http://127.0.0.1:%d", port), logs: &testutil.SyncBuffer{}}
 	cmd.Stdout, cmd.Stderr = r.logs, r.logs
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {

@@ -75,6 +75,7 @@ func (h *hub) remove(s *Subscription, err error) {
 	}
 	// Senders hold h.mu.RLock, so none is sending now.
 	close(s.c)
+	s.notify()
 }
 
 // publish hands ev to the subscriptions on its row and on its owner.
@@ -133,6 +134,7 @@ func (h *hub) close() {
 		for _, s := range list {
 			s.done, s.err = true, ErrClosed
 			close(s.c)
+			s.notify()
 			stops = append(stops, s.stop)
 		}
 	}

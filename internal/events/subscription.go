@@ -1,6 +1,9 @@
 package events
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // Subscription receives the notices of one Filter. Read them from C() until it is closed.
 type Subscription struct {
@@ -10,6 +13,7 @@ type Subscription struct {
 	stop func() bool // deregisters the context callback
 
 	send sync.Mutex // serialises senders, so an overflow leaves exactly one Resync
+	wake atomic.Pointer[func()]
 
 	// guarded by h.mu
 	pos  int // index in h.subs[key]; -1 until indexed
@@ -20,6 +24,18 @@ type Subscription struct {
 // C returns the channel of notices. It is closed when the subscription ends; notices buffered by then
 // can still be read.
 func (s *Subscription) C() <-chan Notice { return s.c }
+
+// OnNotice has the broker call f whenever C() may hold something new: a notice, or its close. f runs on
+// the broker's goroutine and must return at once (start the work elsewhere). A consumer that reads C()
+// only when told needs no goroutine of its own while it waits. Notices that arrived before OnNotice are
+// not announced: read C() once after setting it.
+func (s *Subscription) OnNotice(f func()) { s.wake.Store(&f) }
+
+func (s *Subscription) notify() {
+	if f := s.wake.Load(); f != nil {
+		(*f)()
+	}
+}
 
 // Close ends the subscription early; it is safe to call more than once and after the subscription ended.
 func (s *Subscription) Close() {
@@ -39,6 +55,7 @@ func (s *Subscription) Err() error {
 // and leaves a single Resync, and reports false with the number of events discarded from the buffer.
 // The caller holds h.mu.RLock, so s.c is open.
 func (s *Subscription) offer(n Notice) (ok bool, discarded int) {
+	defer s.notify()
 	s.send.Lock()
 	defer s.send.Unlock()
 	select {

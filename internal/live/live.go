@@ -6,6 +6,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -59,22 +60,22 @@ func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int) (<-chan T,
 		return nil, err
 	}
 	out := make(chan T, 1)
-	go func() {
-		defer close(out)
-		defer sub.Close()
-		if !deliver(ctx, w, s.Kind, out, first) || s.Final(first) {
-			return
+	out <- first // the buffer is empty: this does not block
+	if w.Delivered != nil {
+		w.Delivered(s.Kind)
+	}
+	if s.Final(first) {
+		sub.Close()
+		close(out)
+		return out, nil
+	}
+	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]T, bool) {
+		row, err := read(ctx, w, s, id, n.Event.Status)
+		if err != nil {
+			return nil, false // deleted, or no longer visible
 		}
-		for n := range sub.C() {
-			row, err := read(ctx, w, s, id, n.Event.Status)
-			if err != nil {
-				return // deleted, or no longer visible
-			}
-			if !deliver(ctx, w, s.Kind, out, row) || s.Final(row) {
-				return
-			}
-		}
-	}()
+		return []T{row}, !s.Final(row)
+	})
 	return out, nil
 }
 
@@ -90,30 +91,84 @@ func Owned[T any](ctx context.Context, w *Watcher, s Source[T]) (<-chan T, error
 		return nil, err
 	}
 	out := make(chan T, 1)
-	go func() {
-		defer close(out)
-		defer sub.Close()
-		last := time.Now()
-		for n := range sub.C() {
-			var rows []T
-			if n.Resync {
-				if rows, err = s.Since(ctx, last); err != nil {
-					continue
-				}
-			} else if row, err := read(ctx, w, s, n.Event.ID, n.Event.Status); err == nil {
-				rows = []T{row}
-			}
-			for _, r := range rows {
-				if !deliver(ctx, w, s.Kind, out, r) {
-					return
-				}
-				if t := s.Changed(r); t.After(last) {
-					last = t
-				}
+	last := time.Now()
+	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]T, bool) {
+		var rows []T
+		if n.Resync {
+			rows, _ = s.Since(ctx, last)
+		} else if row, err := read(ctx, w, s, n.Event.ID, n.Event.Status); err == nil {
+			rows = []T{row}
+		}
+		for _, r := range rows {
+			if t := s.Changed(r); t.After(last) {
+				last = t
 			}
 		}
-	}()
+		return rows, true
+	})
 	return out, nil
+}
+
+// stream turns sub's notices into rows on out: rows maps a notice to the rows to send and whether to go on.
+// No goroutine waits for notices: one is started when the broker announces some (OnNotice) and returns
+// when they are handled, so an idle subscriber costs its buffers only. Notices are handled one at a time
+// and in order; out is closed, and sub closed, when the stream ends (rows says stop, ctx ends, the broker
+// closes). Only the running handler touches out.
+func stream[T any](ctx context.Context, w *Watcher, kind string, sub *events.Subscription, out chan T,
+	rows func(events.Notice) ([]T, bool)) {
+	var (
+		running, pending atomic.Bool
+		ended            bool // read and written by the running handler only
+	)
+	end := func() {
+		if !ended {
+			ended = true
+			sub.Close()
+			close(out)
+		}
+	}
+	handle := func() {
+		for !ended {
+			select {
+			case n, ok := <-sub.C():
+				if !ok {
+					end()
+					return
+				}
+				batch, more := rows(n)
+				for _, r := range batch {
+					if !deliver(ctx, w, kind, out, r) {
+						end()
+						return
+					}
+				}
+				if !more {
+					end()
+				}
+			default:
+				return
+			}
+		}
+	}
+	run := func() {
+		for {
+			pending.Store(false)
+			handle()
+			running.Store(false)
+			// A notice announced after handle looked at C() set pending: take it unless another run did.
+			if !pending.Load() || !running.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}
+	wake := func() {
+		pending.Store(true)
+		if running.CompareAndSwap(false, true) {
+			go run()
+		}
+	}
+	sub.OnNotice(wake)
+	wake() // notices that came before OnNotice
 }
 
 // deliver sends v to out unless ctx ends first, and counts it.

@@ -72,6 +72,7 @@ type Server struct {
 	draining atomic.Bool
 	streams  context.Context // ended by Drain: subscriptions over server-sent events end with it
 	endAll   context.CancelFunc
+	checked  tokenChecks // websocket tokens checked lately
 }
 
 // New builds the handler.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/identity"
@@ -32,13 +34,52 @@ func (s *Server) socketInit(ctx context.Context, payload map[string]any, r *http
 }
 
 // socketRevalidate closes a socket whose token expired or was revoked (log-out, password or role change)
-// since it connected; the transport calls it every RevalidateInterval.
+// since it connected; the transport calls it every RevalidateInterval. The sockets that share a token (a
+// person's browser tabs) share its checks: one that passed stands for half an interval, so a revoked or
+// expired token's sockets close at most one and a half intervals later (45 s by default).
 func (s *Server) socketRevalidate(ctx context.Context) error {
 	token, _ := ctx.Value(socketTokenKey{}).(string)
+	now := time.Now()
+	if s.checked.fresh(token, now) {
+		return nil
+	}
 	if _, _, err := s.identity.Authenticate(ctx, token); err != nil {
 		return errors.New(tokenReason(err))
 	}
+	s.checked.passed(token, now.Add(s.cfg.WebsocketRevalidate/2))
 	return nil
+}
+
+// tokenChecks remembers until when each token's last successful check stands.
+type tokenChecks struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+	prune int // prune expired entries when the map reaches this size
+}
+
+func (c *tokenChecks) fresh(token string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return now.Before(c.until[token])
+}
+
+func (c *tokenChecks) passed(token string, until time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.until == nil {
+		c.until = map[string]time.Time{}
+	}
+	c.until[token] = until
+	if len(c.until) < c.prune {
+		return
+	}
+	now := time.Now()
+	for t, u := range c.until {
+		if !now.Before(u) {
+			delete(c.until, t)
+		}
+	}
+	c.prune = max(2*len(c.until), 1024)
 }
 
 // tokenReason says why a token was refused, in words for the client.

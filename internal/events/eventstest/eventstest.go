@@ -46,6 +46,39 @@ var cases = []struct {
 	{"OverflowLeavesOneResync", testOverflowLeavesOneResync},
 	{"Close", testClose},
 	{"InvalidInput", testInvalidInput},
+	{"OnNoticeAnnouncesNoticesAndTheEnd", testOnNotice},
+}
+
+// testOnNotice: OnNotice's function is told of each notice, once it is in C(), and of C()'s close.
+func testOnNotice(t *testing.T, newBroker Factory) {
+	b := newBroker(t, 0)
+	ctx, cancel := context.WithCancel(t.Context())
+	sub, err := b.Subscribe(ctx, events.ByOwner("benchmark", 7))
+	require.NoError(t, err)
+	told := make(chan struct{}, 16)
+	sub.OnNotice(func() { told <- struct{}{} })
+	wait := func(what string) {
+		select {
+		case <-told:
+		case <-time.After(Timeout):
+			t.Fatalf("OnNotice was not called for %s", what)
+		}
+	}
+	for i := 1; i <= 2; i++ {
+		ev := events.Event{Kind: "benchmark", ID: i, OwnerID: 7, Status: "RUNNING"}
+		publish(t, b, ev)
+		wait("a notice")
+		select {
+		case n := <-sub.C():
+			require.Equal(t, ev, n.Event, "the notice is in C() when OnNotice is called")
+		default:
+			t.Fatal("OnNotice was called before the notice was in C()")
+		}
+	}
+	cancel()
+	wait("the end")
+	_, open := <-sub.C()
+	require.False(t, open)
 }
 
 func testByID(t *testing.T, newBroker Factory) {
