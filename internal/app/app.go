@@ -70,16 +70,8 @@ func OpenDB(cfg *config.Config) (*database.DB, error) {
 		MaxOpenConns:    cfg.DBMaxOpenConns,
 		MaxIdleConns:    cfg.DBMaxIdleConns,
 		ConnMaxLifetime: cfg.DBConnMaxLife,
-		StatementCache:  statementCache(cfg.DBStatements),
+		StatementCache:  cfg.DBStatements,
 	})
-}
-
-// statementCache maps DB_STATEMENT_CACHE (0: none) to database.Options (0: the default, negative: none).
-func statementCache(n int) int {
-	if n <= 0 {
-		return -1
-	}
-	return n
 }
 
 // Migrate brings the project's schema and River's tables up to date.

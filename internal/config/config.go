@@ -81,6 +81,10 @@ type Config struct {
 	LoginWindow      time.Duration // LOGIN_WINDOW
 }
 
+// DefaultStatementCache is DB_STATEMENT_CACHE's default: the API's hot queries are a few dozen, and
+// PostgreSQL holds each prepared statement for the connection's life.
+const DefaultStatementCache = 100
+
 // Production reports whether APP_ENV is production.
 func (c *Config) Production() bool { return c.Env == "production" }
 
@@ -104,7 +108,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		DBMaxOpenConns:      e.int("DB_MAX_OPEN_CONNS", 0),
 		DBMaxIdleConns:      e.int("DB_MAX_IDLE_CONNS", 0),
 		DBConnMaxLife:       e.duration("DB_CONN_MAX_LIFETIME", 30*time.Minute),
-		DBStatements:        e.int("DB_STATEMENT_CACHE", 100),
+		DBStatements:        e.int("DB_STATEMENT_CACHE", DefaultStatementCache),
 		JWTExpiresIn:        e.duration("JWT_EXPIRES_IN", 7*24*time.Hour),
 		JWTIssuer:           e.str("JWT_ISSUER", "model-architect"),
 		JWTAudience:         e.str("JWT_AUDIENCE", "model-architect-api"),

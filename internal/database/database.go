@@ -32,7 +32,7 @@ type Options struct {
 	MaxIdleConns    int           // 0: same as MaxOpenConns
 	ConnMaxLifetime time.Duration // 0: 30 minutes
 	// StatementCache is how many prepared statements each PostgreSQL connection keeps (StatementCache);
-	// 0: DefaultStatementCache; negative: none.
+	// 0: none.
 	StatementCache int
 	// WrapConnector, when set, wraps the driver connector (e.g. to count statements in tests).
 	WrapConnector func(driver.Connector) driver.Connector
@@ -56,17 +56,6 @@ type DB struct {
 func (db *DB) Intercept(inters ...ent.Interceptor) {
 	db.inters = append(db.inters, inters...)
 	db.Client.Intercept(inters...)
-}
-
-// DefaultStatementCache is the prepared statements a PostgreSQL connection keeps by default: the API's
-// hot queries are a few dozen; PostgreSQL holds each for the connection's life.
-const DefaultStatementCache = 100
-
-func or(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // Open opens the database described by o. It does not migrate.
@@ -109,8 +98,8 @@ func Open(o Options) (*DB, error) {
 			return nil, fmt.Errorf("DATABASE_URL: %w", err)
 		}
 		conn, dia, where = c, dialect.Postgres, redact(o.URL)
-		if size := or(o.StatementCache, DefaultStatementCache); size > 0 {
-			conn = StatementCache(conn, size)
+		if o.StatementCache > 0 {
+			conn = StatementCache(conn, o.StatementCache)
 		}
 		if maxOpen == 0 {
 			maxOpen = 20

@@ -139,11 +139,12 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(graph.NewSchema(resolver))
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
-	srv.AddTransport(sseTransport{drain: s.streams})
+	queries := pagingCache{lru.New[*ast.QueryDocument](1000)}
+	srv.AddTransport(sseTransport{drain: s.streams, queries: queries})
 	// GraphQL multipart requests (file uploads: a benchmark's dataset).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: or(s.cfg.MaxUpload, 10<<20), MaxMemory: 4 << 20})
 	srv.AddTransport(httpx.Transport{}) // GraphQL over HTTP (GET and POST); last, it takes every other request
-	srv.SetQueryCache(pagingCache{lru.New[*ast.QueryDocument](1000)})
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(or(s.cfg.MaxTokens, 15000))
 	srv.Use(observability.Operations{Metrics: s.metrics})
 	if s.cfg.Introspection {
@@ -243,7 +244,8 @@ var _ graphql.HandlerExtension = checkPages{}
 // Accept: text/event-stream (urql's default) run to their end.
 type sseTransport struct {
 	transport.SSE
-	drain context.Context
+	drain   context.Context
+	queries graphql.Cache[*ast.QueryDocument] // the executor's parsed queries
 }
 
 func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -255,7 +257,7 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
-	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && !isSubscription(params) {
+	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && !t.isSubscription(r.Context(), params) {
 		// urql accepts text/event-stream beside JSON for every operation: a query or mutation is answered
 		// as one JSON response, with the status codes of GraphQL over HTTP.
 		httpx.Transport{}.Do(w, r, exec)
@@ -264,15 +266,18 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	t.SSE.Do(w, r, drainingExecutor{GraphExecutor: exec, drain: t.drain})
 }
 
-// isSubscription reports whether the request's operation is a subscription. A query it cannot parse is not
-// one: the transport that runs it will say what is wrong.
-func isSubscription(params map[string]json.RawMessage) bool {
+// isSubscription reports whether the request's operation is a subscription, from the executor's parsed
+// query when it has one. A query that cannot be parsed is not one: the transport that runs it says why.
+func (t sseTransport) isSubscription(ctx context.Context, params map[string]json.RawMessage) bool {
 	var query, name string
 	_ = json.Unmarshal(params["query"], &query)
 	_ = json.Unmarshal(params["operationName"], &name)
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err != nil {
-		return false
+	doc, ok := t.queries.Get(ctx, query)
+	if !ok {
+		var err error
+		if doc, err = parser.ParseQuery(&ast.Source{Input: query}); err != nil {
+			return false
+		}
 	}
 	op := doc.Operations.ForName(name)
 	return op != nil && op.Operation == ast.Subscription

@@ -19,6 +19,7 @@ import (
 	_ "github.com/lib/pq"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/jobs"
 )
@@ -53,6 +54,7 @@ func NewDB(t testing.TB, b Backend, o ...DBOptions) *database.DB {
 		opts.SQLitePath = filepath.Join(t.TempDir(), "test.db")
 	case Postgres:
 		opts.URL = postgresDB(t)
+		opts.StatementCache = config.DefaultStatementCache // as the server runs
 	}
 	for _, x := range o {
 		if x.Wrap != nil {
