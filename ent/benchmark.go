@@ -26,6 +26,8 @@ type Benchmark struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
+	// Version holds the value of the "version" field.
+	Version int64 `json:"version,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Status holds the value of the "status" field.
@@ -50,6 +52,10 @@ type Benchmark struct {
 	StartedAt *time.Time `json:"started_at,omitempty"`
 	// FinishedAt holds the value of the "finished_at" field.
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// QuotaDay holds the value of the "quota_day" field.
+	QuotaDay *string `json:"quota_day,omitempty"`
+	// QuotaHeld holds the value of the "quota_held" field.
+	QuotaHeld int `json:"quota_held,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BenchmarkQuery when eager-loading is set.
 	Edges        BenchmarkEdges `json:"edges"`
@@ -98,9 +104,9 @@ func (*Benchmark) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case benchmark.FieldModels, benchmark.FieldDataset, benchmark.FieldResults:
 			values[i] = new([]byte)
-		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldMaxOutputTokens, benchmark.FieldProgressDone, benchmark.FieldProgressTotal:
+		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldVersion, benchmark.FieldMaxOutputTokens, benchmark.FieldProgressDone, benchmark.FieldProgressTotal, benchmark.FieldQuotaHeld:
 			values[i] = new(sql.NullInt64)
-		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldSystem, benchmark.FieldError:
+		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldSystem, benchmark.FieldError, benchmark.FieldQuotaDay:
 			values[i] = new(sql.NullString)
 		case benchmark.FieldCreatedAt, benchmark.FieldUpdatedAt, benchmark.FieldStartedAt, benchmark.FieldFinishedAt:
 			values[i] = new(sql.NullTime)
@@ -142,6 +148,12 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
 				_m.OwnerID = int(value.Int64)
+			}
+		case benchmark.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = value.Int64
 			}
 		case benchmark.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -224,6 +236,19 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 				_m.FinishedAt = new(time.Time)
 				*_m.FinishedAt = value.Time
 			}
+		case benchmark.FieldQuotaDay:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field quota_day", values[i])
+			} else if value.Valid {
+				_m.QuotaDay = new(string)
+				*_m.QuotaDay = value.String
+			}
+		case benchmark.FieldQuotaHeld:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field quota_held", values[i])
+			} else if value.Valid {
+				_m.QuotaHeld = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -279,6 +304,9 @@ func (_m *Benchmark) String() string {
 	builder.WriteString("owner_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OwnerID))
 	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
+	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)
 	builder.WriteString(", ")
@@ -320,6 +348,14 @@ func (_m *Benchmark) String() string {
 		builder.WriteString("finished_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	if v := _m.QuotaDay; v != nil {
+		builder.WriteString("quota_day=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("quota_held=")
+	builder.WriteString(fmt.Sprintf("%v", _m.QuotaHeld))
 	builder.WriteByte(')')
 	return builder.String()
 }

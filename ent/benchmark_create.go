@@ -59,6 +59,20 @@ func (_c *BenchmarkCreate) SetOwnerID(v int) *BenchmarkCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *BenchmarkCreate) SetVersion(v int64) *BenchmarkCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableVersion(v *int64) *BenchmarkCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *BenchmarkCreate) SetName(v string) *BenchmarkCreate {
 	_c.mutation.SetName(v)
@@ -195,6 +209,34 @@ func (_c *BenchmarkCreate) SetNillableFinishedAt(v *time.Time) *BenchmarkCreate 
 	return _c
 }
 
+// SetQuotaDay sets the "quota_day" field.
+func (_c *BenchmarkCreate) SetQuotaDay(v string) *BenchmarkCreate {
+	_c.mutation.SetQuotaDay(v)
+	return _c
+}
+
+// SetNillableQuotaDay sets the "quota_day" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableQuotaDay(v *string) *BenchmarkCreate {
+	if v != nil {
+		_c.SetQuotaDay(*v)
+	}
+	return _c
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (_c *BenchmarkCreate) SetQuotaHeld(v int) *BenchmarkCreate {
+	_c.mutation.SetQuotaHeld(v)
+	return _c
+}
+
+// SetNillableQuotaHeld sets the "quota_held" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableQuotaHeld(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetQuotaHeld(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *BenchmarkCreate) SetOwner(v *User) *BenchmarkCreate {
 	return _c.SetOwnerID(v.ID)
@@ -266,6 +308,10 @@ func (_c *BenchmarkCreate) defaults() error {
 		v := benchmark.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := benchmark.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		v := benchmark.DefaultStatus
 		_c.mutation.SetStatus(v)
@@ -286,6 +332,10 @@ func (_c *BenchmarkCreate) defaults() error {
 		v := benchmark.DefaultProgressTotal
 		_c.mutation.SetProgressTotal(v)
 	}
+	if _, ok := _c.mutation.QuotaHeld(); !ok {
+		v := benchmark.DefaultQuotaHeld
+		_c.mutation.SetQuotaHeld(v)
+	}
 	return nil
 }
 
@@ -299,6 +349,9 @@ func (_c *BenchmarkCreate) check() error {
 	}
 	if _, ok := _c.mutation.OwnerID(); !ok {
 		return &ValidationError{Name: "owner_id", err: errors.New(`ent: missing required field "Benchmark.owner_id"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Benchmark.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Benchmark.name"`)}
@@ -333,6 +386,19 @@ func (_c *BenchmarkCreate) check() error {
 	}
 	if _, ok := _c.mutation.ProgressTotal(); !ok {
 		return &ValidationError{Name: "progress_total", err: errors.New(`ent: missing required field "Benchmark.progress_total"`)}
+	}
+	if v, ok := _c.mutation.QuotaDay(); ok {
+		if err := benchmark.QuotaDayValidator(v); err != nil {
+			return &ValidationError{Name: "quota_day", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_day": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.QuotaHeld(); !ok {
+		return &ValidationError{Name: "quota_held", err: errors.New(`ent: missing required field "Benchmark.quota_held"`)}
+	}
+	if v, ok := _c.mutation.QuotaHeld(); ok {
+		if err := benchmark.QuotaHeldValidator(v); err != nil {
+			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "Benchmark.owner"`)}
@@ -371,6 +437,10 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(benchmark.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(benchmark.FieldVersion, field.TypeInt64, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(benchmark.FieldName, field.TypeString, value)
@@ -419,6 +489,14 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.FinishedAt(); ok {
 		_spec.SetField(benchmark.FieldFinishedAt, field.TypeTime, value)
 		_node.FinishedAt = &value
+	}
+	if value, ok := _c.mutation.QuotaDay(); ok {
+		_spec.SetField(benchmark.FieldQuotaDay, field.TypeString, value)
+		_node.QuotaDay = &value
+	}
+	if value, ok := _c.mutation.QuotaHeld(); ok {
+		_spec.SetField(benchmark.FieldQuotaHeld, field.TypeInt, value)
+		_node.QuotaHeld = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -514,6 +592,24 @@ func (u *BenchmarkUpsert) SetUpdatedAt(v time.Time) *BenchmarkUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *BenchmarkUpsert) UpdateUpdatedAt() *BenchmarkUpsert {
 	u.SetExcluded(benchmark.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *BenchmarkUpsert) SetVersion(v int64) *BenchmarkUpsert {
+	u.Set(benchmark.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateVersion() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BenchmarkUpsert) AddVersion(v int64) *BenchmarkUpsert {
+	u.Add(benchmark.FieldVersion, v)
 	return u
 }
 
@@ -703,6 +799,42 @@ func (u *BenchmarkUpsert) ClearFinishedAt() *BenchmarkUpsert {
 	return u
 }
 
+// SetQuotaDay sets the "quota_day" field.
+func (u *BenchmarkUpsert) SetQuotaDay(v string) *BenchmarkUpsert {
+	u.Set(benchmark.FieldQuotaDay, v)
+	return u
+}
+
+// UpdateQuotaDay sets the "quota_day" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateQuotaDay() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldQuotaDay)
+	return u
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (u *BenchmarkUpsert) ClearQuotaDay() *BenchmarkUpsert {
+	u.SetNull(benchmark.FieldQuotaDay)
+	return u
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (u *BenchmarkUpsert) SetQuotaHeld(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldQuotaHeld, v)
+	return u
+}
+
+// UpdateQuotaHeld sets the "quota_held" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateQuotaHeld() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldQuotaHeld)
+	return u
+}
+
+// AddQuotaHeld adds v to the "quota_held" field.
+func (u *BenchmarkUpsert) AddQuotaHeld(v int) *BenchmarkUpsert {
+	u.Add(benchmark.FieldQuotaHeld, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -762,6 +894,27 @@ func (u *BenchmarkUpsertOne) SetUpdatedAt(v time.Time) *BenchmarkUpsertOne {
 func (u *BenchmarkUpsertOne) UpdateUpdatedAt() *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *BenchmarkUpsertOne) SetVersion(v int64) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BenchmarkUpsertOne) AddVersion(v int64) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateVersion() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -979,6 +1132,48 @@ func (u *BenchmarkUpsertOne) UpdateFinishedAt() *BenchmarkUpsertOne {
 func (u *BenchmarkUpsertOne) ClearFinishedAt() *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.ClearFinishedAt()
+	})
+}
+
+// SetQuotaDay sets the "quota_day" field.
+func (u *BenchmarkUpsertOne) SetQuotaDay(v string) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetQuotaDay(v)
+	})
+}
+
+// UpdateQuotaDay sets the "quota_day" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateQuotaDay() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateQuotaDay()
+	})
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (u *BenchmarkUpsertOne) ClearQuotaDay() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearQuotaDay()
+	})
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (u *BenchmarkUpsertOne) SetQuotaHeld(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetQuotaHeld(v)
+	})
+}
+
+// AddQuotaHeld adds v to the "quota_held" field.
+func (u *BenchmarkUpsertOne) AddQuotaHeld(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddQuotaHeld(v)
+	})
+}
+
+// UpdateQuotaHeld sets the "quota_held" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateQuotaHeld() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateQuotaHeld()
 	})
 }
 
@@ -1210,6 +1405,27 @@ func (u *BenchmarkUpsertBulk) UpdateUpdatedAt() *BenchmarkUpsertBulk {
 	})
 }
 
+// SetVersion sets the "version" field.
+func (u *BenchmarkUpsertBulk) SetVersion(v int64) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *BenchmarkUpsertBulk) AddVersion(v int64) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateVersion() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateVersion()
+	})
+}
+
 // SetName sets the "name" field.
 func (u *BenchmarkUpsertBulk) SetName(v string) *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
@@ -1424,6 +1640,48 @@ func (u *BenchmarkUpsertBulk) UpdateFinishedAt() *BenchmarkUpsertBulk {
 func (u *BenchmarkUpsertBulk) ClearFinishedAt() *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.ClearFinishedAt()
+	})
+}
+
+// SetQuotaDay sets the "quota_day" field.
+func (u *BenchmarkUpsertBulk) SetQuotaDay(v string) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetQuotaDay(v)
+	})
+}
+
+// UpdateQuotaDay sets the "quota_day" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateQuotaDay() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateQuotaDay()
+	})
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (u *BenchmarkUpsertBulk) ClearQuotaDay() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearQuotaDay()
+	})
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (u *BenchmarkUpsertBulk) SetQuotaHeld(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetQuotaHeld(v)
+	})
+}
+
+// AddQuotaHeld adds v to the "quota_held" field.
+func (u *BenchmarkUpsertBulk) AddQuotaHeld(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddQuotaHeld(v)
+	})
+}
+
+// UpdateQuotaHeld sets the "quota_held" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateQuotaHeld() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateQuotaHeld()
 	})
 }
 

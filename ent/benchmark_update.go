@@ -37,6 +37,27 @@ func (_u *BenchmarkUpdate) SetUpdatedAt(v time.Time) *BenchmarkUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *BenchmarkUpdate) SetVersion(v int64) *BenchmarkUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableVersion(v *int64) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BenchmarkUpdate) AddVersion(v int64) *BenchmarkUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *BenchmarkUpdate) SetName(v string) *BenchmarkUpdate {
 	_u.mutation.SetName(v)
@@ -238,6 +259,47 @@ func (_u *BenchmarkUpdate) ClearFinishedAt() *BenchmarkUpdate {
 	return _u
 }
 
+// SetQuotaDay sets the "quota_day" field.
+func (_u *BenchmarkUpdate) SetQuotaDay(v string) *BenchmarkUpdate {
+	_u.mutation.SetQuotaDay(v)
+	return _u
+}
+
+// SetNillableQuotaDay sets the "quota_day" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableQuotaDay(v *string) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetQuotaDay(*v)
+	}
+	return _u
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (_u *BenchmarkUpdate) ClearQuotaDay() *BenchmarkUpdate {
+	_u.mutation.ClearQuotaDay()
+	return _u
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (_u *BenchmarkUpdate) SetQuotaHeld(v int) *BenchmarkUpdate {
+	_u.mutation.ResetQuotaHeld()
+	_u.mutation.SetQuotaHeld(v)
+	return _u
+}
+
+// SetNillableQuotaHeld sets the "quota_held" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableQuotaHeld(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetQuotaHeld(*v)
+	}
+	return _u
+}
+
+// AddQuotaHeld adds value to the "quota_held" field.
+func (_u *BenchmarkUpdate) AddQuotaHeld(v int) *BenchmarkUpdate {
+	_u.mutation.AddQuotaHeld(v)
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdate) AddItemResultIDs(ids ...int) *BenchmarkUpdate {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -333,6 +395,16 @@ func (_u *BenchmarkUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Benchmark.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.QuotaDay(); ok {
+		if err := benchmark.QuotaDayValidator(v); err != nil {
+			return &ValidationError{Name: "quota_day", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_day": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuotaHeld(); ok {
+		if err := benchmark.QuotaHeldValidator(v); err != nil {
+			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
+	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Benchmark.owner"`)
 	}
@@ -353,6 +425,12 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(benchmark.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(benchmark.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(benchmark.FieldVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(benchmark.FieldName, field.TypeString, value)
@@ -420,6 +498,18 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.FinishedAtCleared() {
 		_spec.ClearField(benchmark.FieldFinishedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QuotaDay(); ok {
+		_spec.SetField(benchmark.FieldQuotaDay, field.TypeString, value)
+	}
+	if _u.mutation.QuotaDayCleared() {
+		_spec.ClearField(benchmark.FieldQuotaDay, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuotaHeld(); ok {
+		_spec.SetField(benchmark.FieldQuotaHeld, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuotaHeld(); ok {
+		_spec.AddField(benchmark.FieldQuotaHeld, field.TypeInt, value)
 	}
 	if _u.mutation.ItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -489,6 +579,27 @@ type BenchmarkUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *BenchmarkUpdateOne) SetUpdatedAt(v time.Time) *BenchmarkUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *BenchmarkUpdateOne) SetVersion(v int64) *BenchmarkUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableVersion(v *int64) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *BenchmarkUpdateOne) AddVersion(v int64) *BenchmarkUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -693,6 +804,47 @@ func (_u *BenchmarkUpdateOne) ClearFinishedAt() *BenchmarkUpdateOne {
 	return _u
 }
 
+// SetQuotaDay sets the "quota_day" field.
+func (_u *BenchmarkUpdateOne) SetQuotaDay(v string) *BenchmarkUpdateOne {
+	_u.mutation.SetQuotaDay(v)
+	return _u
+}
+
+// SetNillableQuotaDay sets the "quota_day" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableQuotaDay(v *string) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetQuotaDay(*v)
+	}
+	return _u
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (_u *BenchmarkUpdateOne) ClearQuotaDay() *BenchmarkUpdateOne {
+	_u.mutation.ClearQuotaDay()
+	return _u
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (_u *BenchmarkUpdateOne) SetQuotaHeld(v int) *BenchmarkUpdateOne {
+	_u.mutation.ResetQuotaHeld()
+	_u.mutation.SetQuotaHeld(v)
+	return _u
+}
+
+// SetNillableQuotaHeld sets the "quota_held" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableQuotaHeld(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetQuotaHeld(*v)
+	}
+	return _u
+}
+
+// AddQuotaHeld adds value to the "quota_held" field.
+func (_u *BenchmarkUpdateOne) AddQuotaHeld(v int) *BenchmarkUpdateOne {
+	_u.mutation.AddQuotaHeld(v)
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdateOne) AddItemResultIDs(ids ...int) *BenchmarkUpdateOne {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -801,6 +953,16 @@ func (_u *BenchmarkUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Benchmark.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.QuotaDay(); ok {
+		if err := benchmark.QuotaDayValidator(v); err != nil {
+			return &ValidationError{Name: "quota_day", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_day": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.QuotaHeld(); ok {
+		if err := benchmark.QuotaHeldValidator(v); err != nil {
+			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
+	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Benchmark.owner"`)
 	}
@@ -838,6 +1000,12 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(benchmark.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(benchmark.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(benchmark.FieldVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(benchmark.FieldName, field.TypeString, value)
@@ -905,6 +1073,18 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 	}
 	if _u.mutation.FinishedAtCleared() {
 		_spec.ClearField(benchmark.FieldFinishedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.QuotaDay(); ok {
+		_spec.SetField(benchmark.FieldQuotaDay, field.TypeString, value)
+	}
+	if _u.mutation.QuotaDayCleared() {
+		_spec.ClearField(benchmark.FieldQuotaDay, field.TypeString)
+	}
+	if value, ok := _u.mutation.QuotaHeld(); ok {
+		_spec.SetField(benchmark.FieldQuotaHeld, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuotaHeld(); ok {
+		_spec.AddField(benchmark.FieldQuotaHeld, field.TypeInt, value)
 	}
 	if _u.mutation.ItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{

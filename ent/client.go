@@ -23,7 +23,9 @@ import (
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 
 	stdsql "database/sql"
@@ -50,8 +52,12 @@ type Client struct {
 	Explanation *ExplanationClient
 	// Pipeline is the client for interacting with the Pipeline builders.
 	Pipeline *PipelineClient
+	// QuotaLedger is the client for interacting with the QuotaLedger builders.
+	QuotaLedger *QuotaLedgerClient
 	// Scenario is the client for interacting with the Scenario builders.
 	Scenario *ScenarioClient
+	// Tombstone is the client for interacting with the Tombstone builders.
+	Tombstone *TombstoneClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -73,7 +79,9 @@ func (c *Client) init() {
 	c.ExperimentObservation = NewExperimentObservationClient(c.config)
 	c.Explanation = NewExplanationClient(c.config)
 	c.Pipeline = NewPipelineClient(c.config)
+	c.QuotaLedger = NewQuotaLedgerClient(c.config)
 	c.Scenario = NewScenarioClient(c.config)
+	c.Tombstone = NewTombstoneClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -175,7 +183,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
+		QuotaLedger:           NewQuotaLedgerClient(cfg),
 		Scenario:              NewScenarioClient(cfg),
+		Tombstone:             NewTombstoneClient(cfg),
 		User:                  NewUserClient(cfg),
 	}, nil
 }
@@ -204,7 +214,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
+		QuotaLedger:           NewQuotaLedgerClient(cfg),
 		Scenario:              NewScenarioClient(cfg),
+		Tombstone:             NewTombstoneClient(cfg),
 		User:                  NewUserClient(cfg),
 	}, nil
 }
@@ -236,8 +248,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
-		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario,
-		c.User,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline,
+		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -248,8 +260,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
-		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline, c.Scenario,
-		c.User,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline,
+		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -274,8 +286,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Explanation.mutate(ctx, m)
 	case *PipelineMutation:
 		return c.Pipeline.mutate(ctx, m)
+	case *QuotaLedgerMutation:
+		return c.QuotaLedger.mutate(ctx, m)
 	case *ScenarioMutation:
 		return c.Scenario.mutate(ctx, m)
+	case *TombstoneMutation:
+		return c.Tombstone.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -1563,6 +1579,156 @@ func (c *PipelineClient) mutate(ctx context.Context, m *PipelineMutation) (Value
 	}
 }
 
+// QuotaLedgerClient is a client for the QuotaLedger schema.
+type QuotaLedgerClient struct {
+	config
+}
+
+// NewQuotaLedgerClient returns a client for the QuotaLedger from the given config.
+func NewQuotaLedgerClient(c config) *QuotaLedgerClient {
+	return &QuotaLedgerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `quotaledger.Hooks(f(g(h())))`.
+func (c *QuotaLedgerClient) Use(hooks ...Hook) {
+	c.hooks.QuotaLedger = append(c.hooks.QuotaLedger, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `quotaledger.Intercept(f(g(h())))`.
+func (c *QuotaLedgerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.QuotaLedger = append(c.inters.QuotaLedger, interceptors...)
+}
+
+// Create returns a builder for creating a QuotaLedger entity.
+func (c *QuotaLedgerClient) Create() *QuotaLedgerCreate {
+	mutation := newQuotaLedgerMutation(c.config, OpCreate)
+	return &QuotaLedgerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of QuotaLedger entities.
+func (c *QuotaLedgerClient) CreateBulk(builders ...*QuotaLedgerCreate) *QuotaLedgerCreateBulk {
+	return &QuotaLedgerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *QuotaLedgerClient) MapCreateBulk(slice any, setFunc func(*QuotaLedgerCreate, int)) *QuotaLedgerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &QuotaLedgerCreateBulk{err: fmt.Errorf("calling to QuotaLedgerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*QuotaLedgerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &QuotaLedgerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for QuotaLedger.
+func (c *QuotaLedgerClient) Update() *QuotaLedgerUpdate {
+	mutation := newQuotaLedgerMutation(c.config, OpUpdate)
+	return &QuotaLedgerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *QuotaLedgerClient) UpdateOne(_m *QuotaLedger) *QuotaLedgerUpdateOne {
+	mutation := newQuotaLedgerMutation(c.config, OpUpdateOne, withQuotaLedger(_m))
+	return &QuotaLedgerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *QuotaLedgerClient) UpdateOneID(id int) *QuotaLedgerUpdateOne {
+	mutation := newQuotaLedgerMutation(c.config, OpUpdateOne, withQuotaLedgerID(id))
+	return &QuotaLedgerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for QuotaLedger.
+func (c *QuotaLedgerClient) Delete() *QuotaLedgerDelete {
+	mutation := newQuotaLedgerMutation(c.config, OpDelete)
+	return &QuotaLedgerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *QuotaLedgerClient) DeleteOne(_m *QuotaLedger) *QuotaLedgerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *QuotaLedgerClient) DeleteOneID(id int) *QuotaLedgerDeleteOne {
+	builder := c.Delete().Where(quotaledger.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &QuotaLedgerDeleteOne{builder}
+}
+
+// Query returns a query builder for QuotaLedger.
+func (c *QuotaLedgerClient) Query() *QuotaLedgerQuery {
+	return &QuotaLedgerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeQuotaLedger},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a QuotaLedger entity by its id.
+func (c *QuotaLedgerClient) Get(ctx context.Context, id int) (*QuotaLedger, error) {
+	return c.Query().Where(quotaledger.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *QuotaLedgerClient) GetX(ctx context.Context, id int) *QuotaLedger {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a QuotaLedger.
+func (c *QuotaLedgerClient) QueryOwner(_m *QuotaLedger) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(quotaledger.Table, quotaledger.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, quotaledger.OwnerTable, quotaledger.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *QuotaLedgerClient) Hooks() []Hook {
+	hooks := c.hooks.QuotaLedger
+	return append(hooks[:len(hooks):len(hooks)], quotaledger.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *QuotaLedgerClient) Interceptors() []Interceptor {
+	return c.inters.QuotaLedger
+}
+
+func (c *QuotaLedgerClient) mutate(ctx context.Context, m *QuotaLedgerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&QuotaLedgerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&QuotaLedgerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&QuotaLedgerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&QuotaLedgerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown QuotaLedger mutation op: %q", m.Op())
+	}
+}
+
 // ScenarioClient is a client for the Scenario schema.
 type ScenarioClient struct {
 	config
@@ -1726,6 +1892,140 @@ func (c *ScenarioClient) mutate(ctx context.Context, m *ScenarioMutation) (Value
 		return (&ScenarioDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Scenario mutation op: %q", m.Op())
+	}
+}
+
+// TombstoneClient is a client for the Tombstone schema.
+type TombstoneClient struct {
+	config
+}
+
+// NewTombstoneClient returns a client for the Tombstone from the given config.
+func NewTombstoneClient(c config) *TombstoneClient {
+	return &TombstoneClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `tombstone.Hooks(f(g(h())))`.
+func (c *TombstoneClient) Use(hooks ...Hook) {
+	c.hooks.Tombstone = append(c.hooks.Tombstone, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `tombstone.Intercept(f(g(h())))`.
+func (c *TombstoneClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Tombstone = append(c.inters.Tombstone, interceptors...)
+}
+
+// Create returns a builder for creating a Tombstone entity.
+func (c *TombstoneClient) Create() *TombstoneCreate {
+	mutation := newTombstoneMutation(c.config, OpCreate)
+	return &TombstoneCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Tombstone entities.
+func (c *TombstoneClient) CreateBulk(builders ...*TombstoneCreate) *TombstoneCreateBulk {
+	return &TombstoneCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TombstoneClient) MapCreateBulk(slice any, setFunc func(*TombstoneCreate, int)) *TombstoneCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TombstoneCreateBulk{err: fmt.Errorf("calling to TombstoneClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TombstoneCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TombstoneCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Tombstone.
+func (c *TombstoneClient) Update() *TombstoneUpdate {
+	mutation := newTombstoneMutation(c.config, OpUpdate)
+	return &TombstoneUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TombstoneClient) UpdateOne(_m *Tombstone) *TombstoneUpdateOne {
+	mutation := newTombstoneMutation(c.config, OpUpdateOne, withTombstone(_m))
+	return &TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TombstoneClient) UpdateOneID(id int) *TombstoneUpdateOne {
+	mutation := newTombstoneMutation(c.config, OpUpdateOne, withTombstoneID(id))
+	return &TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Tombstone.
+func (c *TombstoneClient) Delete() *TombstoneDelete {
+	mutation := newTombstoneMutation(c.config, OpDelete)
+	return &TombstoneDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TombstoneClient) DeleteOne(_m *Tombstone) *TombstoneDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TombstoneClient) DeleteOneID(id int) *TombstoneDeleteOne {
+	builder := c.Delete().Where(tombstone.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TombstoneDeleteOne{builder}
+}
+
+// Query returns a query builder for Tombstone.
+func (c *TombstoneClient) Query() *TombstoneQuery {
+	return &TombstoneQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTombstone},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Tombstone entity by its id.
+func (c *TombstoneClient) Get(ctx context.Context, id int) (*Tombstone, error) {
+	return c.Query().Where(tombstone.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TombstoneClient) GetX(ctx context.Context, id int) *Tombstone {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *TombstoneClient) Hooks() []Hook {
+	hooks := c.hooks.Tombstone
+	return append(hooks[:len(hooks):len(hooks)], tombstone.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TombstoneClient) Interceptors() []Interceptor {
+	return c.inters.Tombstone
+}
+
+func (c *TombstoneClient) mutate(ctx context.Context, m *TombstoneMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TombstoneCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TombstoneUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TombstoneUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TombstoneDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Tombstone mutation op: %q", m.Op())
 	}
 }
 
@@ -1981,6 +2281,22 @@ func (c *UserClient) QueryExperimentObservations(_m *User) *ExperimentObservatio
 	return query
 }
 
+// QueryQuotaLedgers queries the quota_ledgers edge of a User.
+func (c *UserClient) QueryQuotaLedgers(_m *User) *QuotaLedgerQuery {
+	query := (&QuotaLedgerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(quotaledger.Table, quotaledger.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.QuotaLedgersTable, user.QuotaLedgersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -2011,11 +2327,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
-		ExperimentObservation, Explanation, Pipeline, Scenario, User []ent.Hook
+		ExperimentObservation, Explanation, Pipeline, QuotaLedger, Scenario, Tombstone,
+		User []ent.Hook
 	}
 	inters struct {
 		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
-		ExperimentObservation, Explanation, Pipeline, Scenario, User []ent.Interceptor
+		ExperimentObservation, Explanation, Pipeline, QuotaLedger, Scenario, Tombstone,
+		User []ent.Interceptor
 	}
 )
 

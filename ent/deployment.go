@@ -27,6 +27,8 @@ type Deployment struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
+	// Version holds the value of the "version" field.
+	Version int64 `json:"version,omitempty"`
 	// ModelName holds the value of the "model_name" field.
 	ModelName string `json:"model_name,omitempty"`
 	// where the model runs: a cloud, or SELF_HOSTED for a team's own model server
@@ -80,7 +82,7 @@ func (*Deployment) scanValues(columns []string) ([]any, error) {
 			values[i] = &sql.NullScanner{S: new(decimal.Decimal)}
 		case deployment.FieldPlan, deployment.FieldConfig:
 			values[i] = new([]byte)
-		case deployment.FieldID, deployment.FieldOwnerID:
+		case deployment.FieldID, deployment.FieldOwnerID, deployment.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case deployment.FieldModelName, deployment.FieldProvider, deployment.FieldRegion, deployment.FieldStatus, deployment.FieldStatusReason, deployment.FieldCostNote:
 			values[i] = new(sql.NullString)
@@ -124,6 +126,12 @@ func (_m *Deployment) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
 				_m.OwnerID = int(value.Int64)
+			}
+		case deployment.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = value.Int64
 			}
 		case deployment.FieldModelName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -233,6 +241,9 @@ func (_m *Deployment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("owner_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OwnerID))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("model_name=")
 	builder.WriteString(_m.ModelName)

@@ -59,6 +59,20 @@ func (_c *DeploymentCreate) SetOwnerID(v int) *DeploymentCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *DeploymentCreate) SetVersion(v int64) *DeploymentCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *DeploymentCreate) SetNillableVersion(v *int64) *DeploymentCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetModelName sets the "model_name" field.
 func (_c *DeploymentCreate) SetModelName(v string) *DeploymentCreate {
 	_c.mutation.SetModelName(v)
@@ -209,6 +223,10 @@ func (_c *DeploymentCreate) defaults() error {
 		v := deployment.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := deployment.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	if _, ok := _c.mutation.Region(); !ok {
 		v := deployment.DefaultRegion
 		_c.mutation.SetRegion(v)
@@ -238,6 +256,9 @@ func (_c *DeploymentCreate) check() error {
 	}
 	if _, ok := _c.mutation.OwnerID(); !ok {
 		return &ValidationError{Name: "owner_id", err: errors.New(`ent: missing required field "Deployment.owner_id"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Deployment.version"`)}
 	}
 	if _, ok := _c.mutation.ModelName(); !ok {
 		return &ValidationError{Name: "model_name", err: errors.New(`ent: missing required field "Deployment.model_name"`)}
@@ -322,6 +343,10 @@ func (_c *DeploymentCreate) createSpec() (*Deployment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(deployment.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(deployment.FieldVersion, field.TypeInt64, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.ModelName(); ok {
 		_spec.SetField(deployment.FieldModelName, field.TypeString, value)
@@ -437,6 +462,24 @@ func (u *DeploymentUpsert) SetUpdatedAt(v time.Time) *DeploymentUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *DeploymentUpsert) UpdateUpdatedAt() *DeploymentUpsert {
 	u.SetExcluded(deployment.FieldUpdatedAt)
+	return u
+}
+
+// SetVersion sets the "version" field.
+func (u *DeploymentUpsert) SetVersion(v int64) *DeploymentUpsert {
+	u.Set(deployment.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DeploymentUpsert) UpdateVersion() *DeploymentUpsert {
+	u.SetExcluded(deployment.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DeploymentUpsert) AddVersion(v int64) *DeploymentUpsert {
+	u.Add(deployment.FieldVersion, v)
 	return u
 }
 
@@ -619,6 +662,27 @@ func (u *DeploymentUpsertOne) SetUpdatedAt(v time.Time) *DeploymentUpsertOne {
 func (u *DeploymentUpsertOne) UpdateUpdatedAt() *DeploymentUpsertOne {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DeploymentUpsertOne) SetVersion(v int64) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DeploymentUpsertOne) AddVersion(v int64) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DeploymentUpsertOne) UpdateVersion() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -987,6 +1051,27 @@ func (u *DeploymentUpsertBulk) SetUpdatedAt(v time.Time) *DeploymentUpsertBulk {
 func (u *DeploymentUpsertBulk) UpdateUpdatedAt() *DeploymentUpsertBulk {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *DeploymentUpsertBulk) SetVersion(v int64) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *DeploymentUpsertBulk) AddVersion(v int64) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *DeploymentUpsertBulk) UpdateVersion() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateVersion()
 	})
 }
 

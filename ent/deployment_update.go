@@ -36,6 +36,27 @@ func (_u *DeploymentUpdate) SetUpdatedAt(v time.Time) *DeploymentUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *DeploymentUpdate) SetVersion(v int64) *DeploymentUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DeploymentUpdate) SetNillableVersion(v *int64) *DeploymentUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DeploymentUpdate) AddVersion(v int64) *DeploymentUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetModelName sets the "model_name" field.
 func (_u *DeploymentUpdate) SetModelName(v string) *DeploymentUpdate {
 	_u.mutation.SetModelName(v)
@@ -261,6 +282,12 @@ func (_u *DeploymentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(deployment.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(deployment.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(deployment.FieldVersion, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.ModelName(); ok {
 		_spec.SetField(deployment.FieldModelName, field.TypeString, value)
 	}
@@ -317,6 +344,27 @@ type DeploymentUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *DeploymentUpdateOne) SetUpdatedAt(v time.Time) *DeploymentUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *DeploymentUpdateOne) SetVersion(v int64) *DeploymentUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *DeploymentUpdateOne) SetNillableVersion(v *int64) *DeploymentUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *DeploymentUpdateOne) AddVersion(v int64) *DeploymentUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -574,6 +622,12 @@ func (_u *DeploymentUpdateOne) sqlSave(ctx context.Context) (_node *Deployment, 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(deployment.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(deployment.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(deployment.FieldVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.ModelName(); ok {
 		_spec.SetField(deployment.FieldModelName, field.TypeString, value)

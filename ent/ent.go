@@ -20,7 +20,9 @@ import (
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 )
 
@@ -90,7 +92,9 @@ func checkColumn(t, c string) error {
 			experimentobservation.Table: experimentobservation.ValidColumn,
 			explanation.Table:           explanation.ValidColumn,
 			pipeline.Table:              pipeline.ValidColumn,
+			quotaledger.Table:           quotaledger.ValidColumn,
 			scenario.Table:              scenario.ValidColumn,
+			tombstone.Table:             tombstone.ValidColumn,
 			user.Table:                  user.ValidColumn,
 		})
 	})

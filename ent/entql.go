@@ -12,7 +12,9 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -23,7 +25,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmark.Table,
@@ -38,6 +40,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmark.FieldCreatedAt:       {Type: field.TypeTime, Column: benchmark.FieldCreatedAt},
 			benchmark.FieldUpdatedAt:       {Type: field.TypeTime, Column: benchmark.FieldUpdatedAt},
 			benchmark.FieldOwnerID:         {Type: field.TypeInt, Column: benchmark.FieldOwnerID},
+			benchmark.FieldVersion:         {Type: field.TypeInt64, Column: benchmark.FieldVersion},
 			benchmark.FieldName:            {Type: field.TypeString, Column: benchmark.FieldName},
 			benchmark.FieldStatus:          {Type: field.TypeEnum, Column: benchmark.FieldStatus},
 			benchmark.FieldModels:          {Type: field.TypeJSON, Column: benchmark.FieldModels},
@@ -50,6 +53,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmark.FieldError:           {Type: field.TypeString, Column: benchmark.FieldError},
 			benchmark.FieldStartedAt:       {Type: field.TypeTime, Column: benchmark.FieldStartedAt},
 			benchmark.FieldFinishedAt:      {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
+			benchmark.FieldQuotaDay:        {Type: field.TypeString, Column: benchmark.FieldQuotaDay},
+			benchmark.FieldQuotaHeld:       {Type: field.TypeInt, Column: benchmark.FieldQuotaHeld},
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
@@ -121,6 +126,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			deployment.FieldCreatedAt:     {Type: field.TypeTime, Column: deployment.FieldCreatedAt},
 			deployment.FieldUpdatedAt:     {Type: field.TypeTime, Column: deployment.FieldUpdatedAt},
 			deployment.FieldOwnerID:       {Type: field.TypeInt, Column: deployment.FieldOwnerID},
+			deployment.FieldVersion:       {Type: field.TypeInt64, Column: deployment.FieldVersion},
 			deployment.FieldModelName:     {Type: field.TypeString, Column: deployment.FieldModelName},
 			deployment.FieldProvider:      {Type: field.TypeEnum, Column: deployment.FieldProvider},
 			deployment.FieldRegion:        {Type: field.TypeString, Column: deployment.FieldRegion},
@@ -232,6 +238,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   quotaledger.Table,
+			Columns: quotaledger.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: quotaledger.FieldID,
+			},
+		},
+		Type: "QuotaLedger",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			quotaledger.FieldOwnerID:  {Type: field.TypeInt, Column: quotaledger.FieldOwnerID},
+			quotaledger.FieldDay:      {Type: field.TypeString, Column: quotaledger.FieldDay},
+			quotaledger.FieldKind:     {Type: field.TypeEnum, Column: quotaledger.FieldKind},
+			quotaledger.FieldReserved: {Type: field.TypeInt, Column: quotaledger.FieldReserved},
+			quotaledger.FieldUsed:     {Type: field.TypeInt, Column: quotaledger.FieldUsed},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -249,7 +273,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   tombstone.Table,
+			Columns: tombstone.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: tombstone.FieldID,
+			},
+		},
+		Type: "Tombstone",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			tombstone.FieldKind:      {Type: field.TypeString, Column: tombstone.FieldKind},
+			tombstone.FieldRowID:     {Type: field.TypeInt, Column: tombstone.FieldRowID},
+			tombstone.FieldOwnerID:   {Type: field.TypeInt, Column: tombstone.FieldOwnerID},
+			tombstone.FieldDeletedAt: {Type: field.TypeTime, Column: tombstone.FieldDeletedAt},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -430,6 +471,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: true,
+			Table:   quotaledger.OwnerTable,
+			Columns: []string{quotaledger.OwnerColumn},
+			Bidi:    false,
+		},
+		"QuotaLedger",
+		"User",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   scenario.OwnerTable,
 			Columns: []string{scenario.OwnerColumn},
 			Bidi:    false,
@@ -557,6 +610,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 		"ExperimentObservation",
 	)
+	graph.MustAddE(
+		"quota_ledgers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+		},
+		"User",
+		"QuotaLedger",
+	)
 	return graph
 }()
 
@@ -621,6 +686,11 @@ func (f *BenchmarkFilter) WhereOwnerID(p entql.IntP) {
 	f.Where(p.Field(benchmark.FieldOwnerID))
 }
 
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *BenchmarkFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(benchmark.FieldVersion))
+}
+
 // WhereName applies the entql string predicate on the name field.
 func (f *BenchmarkFilter) WhereName(p entql.StringP) {
 	f.Where(p.Field(benchmark.FieldName))
@@ -679,6 +749,16 @@ func (f *BenchmarkFilter) WhereStartedAt(p entql.TimeP) {
 // WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
 func (f *BenchmarkFilter) WhereFinishedAt(p entql.TimeP) {
 	f.Where(p.Field(benchmark.FieldFinishedAt))
+}
+
+// WhereQuotaDay applies the entql string predicate on the quota_day field.
+func (f *BenchmarkFilter) WhereQuotaDay(p entql.StringP) {
+	f.Where(p.Field(benchmark.FieldQuotaDay))
+}
+
+// WhereQuotaHeld applies the entql int predicate on the quota_held field.
+func (f *BenchmarkFilter) WhereQuotaHeld(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldQuotaHeld))
 }
 
 // WhereHasOwner applies a predicate to check if query has an edge owner.
@@ -1029,6 +1109,11 @@ func (f *DeploymentFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereOwnerID applies the entql int predicate on the owner_id field.
 func (f *DeploymentFilter) WhereOwnerID(p entql.IntP) {
 	f.Where(p.Field(deployment.FieldOwnerID))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *DeploymentFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(deployment.FieldVersion))
 }
 
 // WhereModelName applies the entql string predicate on the model_name field.
@@ -1579,6 +1664,85 @@ func (f *PipelineFilter) WhereHasOwnerWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *QuotaLedgerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the QuotaLedgerQuery builder.
+func (_q *QuotaLedgerQuery) Filter() *QuotaLedgerFilter {
+	return &QuotaLedgerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *QuotaLedgerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the QuotaLedgerMutation builder.
+func (m *QuotaLedgerMutation) Filter() *QuotaLedgerFilter {
+	return &QuotaLedgerFilter{config: m.config, predicateAdder: m}
+}
+
+// QuotaLedgerFilter provides a generic filtering capability at runtime for QuotaLedgerQuery.
+type QuotaLedgerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *QuotaLedgerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *QuotaLedgerFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(quotaledger.FieldID))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *QuotaLedgerFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(quotaledger.FieldOwnerID))
+}
+
+// WhereDay applies the entql string predicate on the day field.
+func (f *QuotaLedgerFilter) WhereDay(p entql.StringP) {
+	f.Where(p.Field(quotaledger.FieldDay))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *QuotaLedgerFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(quotaledger.FieldKind))
+}
+
+// WhereReserved applies the entql int predicate on the reserved field.
+func (f *QuotaLedgerFilter) WhereReserved(p entql.IntP) {
+	f.Where(p.Field(quotaledger.FieldReserved))
+}
+
+// WhereUsed applies the entql int predicate on the used field.
+func (f *QuotaLedgerFilter) WhereUsed(p entql.IntP) {
+	f.Where(p.Field(quotaledger.FieldUsed))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *QuotaLedgerFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *QuotaLedgerFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScenarioQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1607,7 +1771,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1677,6 +1841,66 @@ func (f *ScenarioFilter) WhereHasExplanationsWith(preds ...predicate.Explanation
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TombstoneQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TombstoneQuery builder.
+func (_q *TombstoneQuery) Filter() *TombstoneFilter {
+	return &TombstoneFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TombstoneMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TombstoneMutation builder.
+func (m *TombstoneMutation) Filter() *TombstoneFilter {
+	return &TombstoneFilter{config: m.config, predicateAdder: m}
+}
+
+// TombstoneFilter provides a generic filtering capability at runtime for TombstoneQuery.
+type TombstoneFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TombstoneFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TombstoneFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *TombstoneFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(tombstone.FieldKind))
+}
+
+// WhereRowID applies the entql int predicate on the row_id field.
+func (f *TombstoneFilter) WhereRowID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldRowID))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *TombstoneFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(tombstone.FieldOwnerID))
+}
+
+// WhereDeletedAt applies the entql time.Time predicate on the deleted_at field.
+func (f *TombstoneFilter) WhereDeletedAt(p entql.TimeP) {
+	f.Where(p.Field(tombstone.FieldDeletedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1705,7 +1929,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1871,6 +2095,20 @@ func (f *UserFilter) WhereHasExperimentObservations() {
 // WhereHasExperimentObservationsWith applies a predicate to check if query has an edge experiment_observations with a given conditions (other predicates).
 func (f *UserFilter) WhereHasExperimentObservationsWith(preds ...predicate.ExperimentObservation) {
 	f.Where(entql.HasEdgeWith("experiment_observations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasQuotaLedgers applies a predicate to check if query has an edge quota_ledgers.
+func (f *UserFilter) WhereHasQuotaLedgers() {
+	f.Where(entql.HasEdge("quota_ledgers"))
+}
+
+// WhereHasQuotaLedgersWith applies a predicate to check if query has an edge quota_ledgers with a given conditions (other predicates).
+func (f *UserFilter) WhereHasQuotaLedgersWith(preds ...predicate.QuotaLedger) {
+	f.Where(entql.HasEdgeWith("quota_ledgers", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -53,6 +53,14 @@ func (i *UpdateComplianceProfileInput) Mutate(m *ComplianceProfileMutation) {
 	if v := i.Context; v != nil {
 		m.SetContext(*v)
 	}
+	if i.AppendRequirements != nil {
+		if i.Requirements != nil {
+			m.SetRequirements(i.Requirements)
+		} else {
+			m.ResetRequirements()
+		}
+		m.AppendRequirements(i.AppendRequirements)
+	}
 }
 
 // SetInput applies the change-set in the UpdateComplianceProfileInput on the ComplianceProfileUpdate builder.
@@ -186,6 +194,14 @@ func (i *UpdateExperimentInput) Mutate(m *ExperimentMutation) {
 	}
 	if v := i.Plan; v != nil {
 		m.SetPlan(*v)
+	}
+	if i.AppendModels != nil {
+		if i.Models != nil {
+			m.SetModels(i.Models)
+		} else {
+			m.ResetModels()
+		}
+		m.AppendModels(i.AppendModels)
 	}
 }
 

@@ -20,7 +20,9 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/explain"
@@ -46,7 +48,9 @@ const (
 	TypeExperimentObservation = "ExperimentObservation"
 	TypeExplanation           = "Explanation"
 	TypePipeline              = "Pipeline"
+	TypeQuotaLedger           = "QuotaLedger"
 	TypeScenario              = "Scenario"
+	TypeTombstone             = "Tombstone"
 	TypeUser                  = "User"
 )
 
@@ -58,6 +62,8 @@ type BenchmarkMutation struct {
 	id                   *int
 	created_at           *time.Time
 	updated_at           *time.Time
+	version              *int64
+	addversion           *int64
 	name                 *string
 	status               *benchmark.Status
 	models               *[]string
@@ -75,6 +81,9 @@ type BenchmarkMutation struct {
 	error                *string
 	started_at           *time.Time
 	finished_at          *time.Time
+	quota_day            *string
+	quota_held           *int
+	addquota_held        *int
 	clearedFields        map[string]struct{}
 	owner                *int
 	clearedowner         bool
@@ -290,6 +299,62 @@ func (m *BenchmarkMutation) OldOwnerID(ctx context.Context) (v int, err error) {
 // ResetOwnerID resets all changes to the "owner_id" field.
 func (m *BenchmarkMutation) ResetOwnerID() {
 	m.owner = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *BenchmarkMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *BenchmarkMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *BenchmarkMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *BenchmarkMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *BenchmarkMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -866,6 +931,111 @@ func (m *BenchmarkMutation) ResetFinishedAt() {
 	delete(m.clearedFields, benchmark.FieldFinishedAt)
 }
 
+// SetQuotaDay sets the "quota_day" field.
+func (m *BenchmarkMutation) SetQuotaDay(s string) {
+	m.quota_day = &s
+}
+
+// QuotaDay returns the value of the "quota_day" field in the mutation.
+func (m *BenchmarkMutation) QuotaDay() (r string, exists bool) {
+	v := m.quota_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuotaDay returns the old "quota_day" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldQuotaDay(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuotaDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuotaDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuotaDay: %w", err)
+	}
+	return oldValue.QuotaDay, nil
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (m *BenchmarkMutation) ClearQuotaDay() {
+	m.quota_day = nil
+	m.clearedFields[benchmark.FieldQuotaDay] = struct{}{}
+}
+
+// QuotaDayCleared returns if the "quota_day" field was cleared in this mutation.
+func (m *BenchmarkMutation) QuotaDayCleared() bool {
+	_, ok := m.clearedFields[benchmark.FieldQuotaDay]
+	return ok
+}
+
+// ResetQuotaDay resets all changes to the "quota_day" field.
+func (m *BenchmarkMutation) ResetQuotaDay() {
+	m.quota_day = nil
+	delete(m.clearedFields, benchmark.FieldQuotaDay)
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (m *BenchmarkMutation) SetQuotaHeld(i int) {
+	m.quota_held = &i
+	m.addquota_held = nil
+}
+
+// QuotaHeld returns the value of the "quota_held" field in the mutation.
+func (m *BenchmarkMutation) QuotaHeld() (r int, exists bool) {
+	v := m.quota_held
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuotaHeld returns the old "quota_held" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldQuotaHeld(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuotaHeld is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuotaHeld requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuotaHeld: %w", err)
+	}
+	return oldValue.QuotaHeld, nil
+}
+
+// AddQuotaHeld adds i to the "quota_held" field.
+func (m *BenchmarkMutation) AddQuotaHeld(i int) {
+	if m.addquota_held != nil {
+		*m.addquota_held += i
+	} else {
+		m.addquota_held = &i
+	}
+}
+
+// AddedQuotaHeld returns the value that was added to the "quota_held" field in this mutation.
+func (m *BenchmarkMutation) AddedQuotaHeld() (r int, exists bool) {
+	v := m.addquota_held
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuotaHeld resets all changes to the "quota_held" field.
+func (m *BenchmarkMutation) ResetQuotaHeld() {
+	m.quota_held = nil
+	m.addquota_held = nil
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *BenchmarkMutation) ClearOwner() {
 	m.clearedowner = true
@@ -981,7 +1151,7 @@ func (m *BenchmarkMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BenchmarkMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, benchmark.FieldCreatedAt)
 	}
@@ -990,6 +1160,9 @@ func (m *BenchmarkMutation) Fields() []string {
 	}
 	if m.owner != nil {
 		fields = append(fields, benchmark.FieldOwnerID)
+	}
+	if m.version != nil {
+		fields = append(fields, benchmark.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, benchmark.FieldName)
@@ -1027,6 +1200,12 @@ func (m *BenchmarkMutation) Fields() []string {
 	if m.finished_at != nil {
 		fields = append(fields, benchmark.FieldFinishedAt)
 	}
+	if m.quota_day != nil {
+		fields = append(fields, benchmark.FieldQuotaDay)
+	}
+	if m.quota_held != nil {
+		fields = append(fields, benchmark.FieldQuotaHeld)
+	}
 	return fields
 }
 
@@ -1041,6 +1220,8 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case benchmark.FieldOwnerID:
 		return m.OwnerID()
+	case benchmark.FieldVersion:
+		return m.Version()
 	case benchmark.FieldName:
 		return m.Name()
 	case benchmark.FieldStatus:
@@ -1065,6 +1246,10 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.StartedAt()
 	case benchmark.FieldFinishedAt:
 		return m.FinishedAt()
+	case benchmark.FieldQuotaDay:
+		return m.QuotaDay()
+	case benchmark.FieldQuotaHeld:
+		return m.QuotaHeld()
 	}
 	return nil, false
 }
@@ -1080,6 +1265,8 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldUpdatedAt(ctx)
 	case benchmark.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case benchmark.FieldVersion:
+		return m.OldVersion(ctx)
 	case benchmark.FieldName:
 		return m.OldName(ctx)
 	case benchmark.FieldStatus:
@@ -1104,6 +1291,10 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldStartedAt(ctx)
 	case benchmark.FieldFinishedAt:
 		return m.OldFinishedAt(ctx)
+	case benchmark.FieldQuotaDay:
+		return m.OldQuotaDay(ctx)
+	case benchmark.FieldQuotaHeld:
+		return m.OldQuotaHeld(ctx)
 	}
 	return nil, fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -1133,6 +1324,13 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOwnerID(v)
+		return nil
+	case benchmark.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case benchmark.FieldName:
 		v, ok := value.(string)
@@ -1218,6 +1416,20 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetFinishedAt(v)
 		return nil
+	case benchmark.FieldQuotaDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuotaDay(v)
+		return nil
+	case benchmark.FieldQuotaHeld:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuotaHeld(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -1226,6 +1438,9 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *BenchmarkMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, benchmark.FieldVersion)
+	}
 	if m.addmax_output_tokens != nil {
 		fields = append(fields, benchmark.FieldMaxOutputTokens)
 	}
@@ -1235,6 +1450,9 @@ func (m *BenchmarkMutation) AddedFields() []string {
 	if m.addprogress_total != nil {
 		fields = append(fields, benchmark.FieldProgressTotal)
 	}
+	if m.addquota_held != nil {
+		fields = append(fields, benchmark.FieldQuotaHeld)
+	}
 	return fields
 }
 
@@ -1243,12 +1461,16 @@ func (m *BenchmarkMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *BenchmarkMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case benchmark.FieldVersion:
+		return m.AddedVersion()
 	case benchmark.FieldMaxOutputTokens:
 		return m.AddedMaxOutputTokens()
 	case benchmark.FieldProgressDone:
 		return m.AddedProgressDone()
 	case benchmark.FieldProgressTotal:
 		return m.AddedProgressTotal()
+	case benchmark.FieldQuotaHeld:
+		return m.AddedQuotaHeld()
 	}
 	return nil, false
 }
@@ -1258,6 +1480,13 @@ func (m *BenchmarkMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case benchmark.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	case benchmark.FieldMaxOutputTokens:
 		v, ok := value.(int)
 		if !ok {
@@ -1279,6 +1508,13 @@ func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddProgressTotal(v)
 		return nil
+	case benchmark.FieldQuotaHeld:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuotaHeld(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark numeric field %s", name)
 }
@@ -1298,6 +1534,9 @@ func (m *BenchmarkMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(benchmark.FieldFinishedAt) {
 		fields = append(fields, benchmark.FieldFinishedAt)
+	}
+	if m.FieldCleared(benchmark.FieldQuotaDay) {
+		fields = append(fields, benchmark.FieldQuotaDay)
 	}
 	return fields
 }
@@ -1325,6 +1564,9 @@ func (m *BenchmarkMutation) ClearField(name string) error {
 	case benchmark.FieldFinishedAt:
 		m.ClearFinishedAt()
 		return nil
+	case benchmark.FieldQuotaDay:
+		m.ClearQuotaDay()
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark nullable field %s", name)
 }
@@ -1341,6 +1583,9 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 		return nil
 	case benchmark.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case benchmark.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case benchmark.FieldName:
 		m.ResetName()
@@ -1377,6 +1622,12 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 		return nil
 	case benchmark.FieldFinishedAt:
 		m.ResetFinishedAt()
+		return nil
+	case benchmark.FieldQuotaDay:
+		m.ResetQuotaDay()
+		return nil
+	case benchmark.FieldQuotaHeld:
+		m.ResetQuotaHeld()
 		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
@@ -4116,6 +4367,8 @@ type DeploymentMutation struct {
 	id             *int
 	created_at     *time.Time
 	updated_at     *time.Time
+	version        *int64
+	addversion     *int64
 	model_name     *string
 	provider       *deployment.Provider
 	region         *string
@@ -4337,6 +4590,62 @@ func (m *DeploymentMutation) OldOwnerID(ctx context.Context) (v int, err error) 
 // ResetOwnerID resets all changes to the "owner_id" field.
 func (m *DeploymentMutation) ResetOwnerID() {
 	m.owner = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *DeploymentMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *DeploymentMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Deployment entity.
+// If the Deployment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeploymentMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *DeploymentMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *DeploymentMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *DeploymentMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetModelName sets the "model_name" field.
@@ -4750,7 +5059,7 @@ func (m *DeploymentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeploymentMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, deployment.FieldCreatedAt)
 	}
@@ -4759,6 +5068,9 @@ func (m *DeploymentMutation) Fields() []string {
 	}
 	if m.owner != nil {
 		fields = append(fields, deployment.FieldOwnerID)
+	}
+	if m.version != nil {
+		fields = append(fields, deployment.FieldVersion)
 	}
 	if m.model_name != nil {
 		fields = append(fields, deployment.FieldModelName)
@@ -4801,6 +5113,8 @@ func (m *DeploymentMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case deployment.FieldOwnerID:
 		return m.OwnerID()
+	case deployment.FieldVersion:
+		return m.Version()
 	case deployment.FieldModelName:
 		return m.ModelName()
 	case deployment.FieldProvider:
@@ -4834,6 +5148,8 @@ func (m *DeploymentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldUpdatedAt(ctx)
 	case deployment.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case deployment.FieldVersion:
+		return m.OldVersion(ctx)
 	case deployment.FieldModelName:
 		return m.OldModelName(ctx)
 	case deployment.FieldProvider:
@@ -4881,6 +5197,13 @@ func (m *DeploymentMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOwnerID(v)
+		return nil
+	case deployment.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
 		return nil
 	case deployment.FieldModelName:
 		v, ok := value.(string)
@@ -4953,6 +5276,9 @@ func (m *DeploymentMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *DeploymentMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, deployment.FieldVersion)
+	}
 	return fields
 }
 
@@ -4961,6 +5287,8 @@ func (m *DeploymentMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *DeploymentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case deployment.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -4970,6 +5298,13 @@ func (m *DeploymentMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *DeploymentMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case deployment.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Deployment numeric field %s", name)
 }
@@ -5020,6 +5355,9 @@ func (m *DeploymentMutation) ResetField(name string) error {
 		return nil
 	case deployment.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case deployment.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case deployment.FieldModelName:
 		m.ResetModelName()
@@ -9506,6 +9844,671 @@ func (m *PipelineMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Pipeline edge %s", name)
 }
 
+// QuotaLedgerMutation represents an operation that mutates the QuotaLedger nodes in the graph.
+type QuotaLedgerMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	day           *string
+	kind          *quotaledger.Kind
+	reserved      *int
+	addreserved   *int
+	used          *int
+	addused       *int
+	clearedFields map[string]struct{}
+	owner         *int
+	clearedowner  bool
+	done          bool
+	oldValue      func(context.Context) (*QuotaLedger, error)
+	predicates    []predicate.QuotaLedger
+}
+
+var _ ent.Mutation = (*QuotaLedgerMutation)(nil)
+
+// quotaledgerOption allows management of the mutation configuration using functional options.
+type quotaledgerOption func(*QuotaLedgerMutation)
+
+// newQuotaLedgerMutation creates new mutation for the QuotaLedger entity.
+func newQuotaLedgerMutation(c config, op Op, opts ...quotaledgerOption) *QuotaLedgerMutation {
+	m := &QuotaLedgerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeQuotaLedger,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withQuotaLedgerID sets the ID field of the mutation.
+func withQuotaLedgerID(id int) quotaledgerOption {
+	return func(m *QuotaLedgerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *QuotaLedger
+		)
+		m.oldValue = func(ctx context.Context) (*QuotaLedger, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().QuotaLedger.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withQuotaLedger sets the old QuotaLedger of the mutation.
+func withQuotaLedger(node *QuotaLedger) quotaledgerOption {
+	return func(m *QuotaLedgerMutation) {
+		m.oldValue = func(context.Context) (*QuotaLedger, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m QuotaLedgerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m QuotaLedgerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *QuotaLedgerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *QuotaLedgerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().QuotaLedger.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *QuotaLedgerMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *QuotaLedgerMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the QuotaLedger entity.
+// If the QuotaLedger object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaLedgerMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *QuotaLedgerMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetDay sets the "day" field.
+func (m *QuotaLedgerMutation) SetDay(s string) {
+	m.day = &s
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *QuotaLedgerMutation) Day() (r string, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the QuotaLedger entity.
+// If the QuotaLedger object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaLedgerMutation) OldDay(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *QuotaLedgerMutation) ResetDay() {
+	m.day = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *QuotaLedgerMutation) SetKind(q quotaledger.Kind) {
+	m.kind = &q
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *QuotaLedgerMutation) Kind() (r quotaledger.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the QuotaLedger entity.
+// If the QuotaLedger object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaLedgerMutation) OldKind(ctx context.Context) (v quotaledger.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *QuotaLedgerMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetReserved sets the "reserved" field.
+func (m *QuotaLedgerMutation) SetReserved(i int) {
+	m.reserved = &i
+	m.addreserved = nil
+}
+
+// Reserved returns the value of the "reserved" field in the mutation.
+func (m *QuotaLedgerMutation) Reserved() (r int, exists bool) {
+	v := m.reserved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReserved returns the old "reserved" field's value of the QuotaLedger entity.
+// If the QuotaLedger object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaLedgerMutation) OldReserved(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReserved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReserved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReserved: %w", err)
+	}
+	return oldValue.Reserved, nil
+}
+
+// AddReserved adds i to the "reserved" field.
+func (m *QuotaLedgerMutation) AddReserved(i int) {
+	if m.addreserved != nil {
+		*m.addreserved += i
+	} else {
+		m.addreserved = &i
+	}
+}
+
+// AddedReserved returns the value that was added to the "reserved" field in this mutation.
+func (m *QuotaLedgerMutation) AddedReserved() (r int, exists bool) {
+	v := m.addreserved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetReserved resets all changes to the "reserved" field.
+func (m *QuotaLedgerMutation) ResetReserved() {
+	m.reserved = nil
+	m.addreserved = nil
+}
+
+// SetUsed sets the "used" field.
+func (m *QuotaLedgerMutation) SetUsed(i int) {
+	m.used = &i
+	m.addused = nil
+}
+
+// Used returns the value of the "used" field in the mutation.
+func (m *QuotaLedgerMutation) Used() (r int, exists bool) {
+	v := m.used
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsed returns the old "used" field's value of the QuotaLedger entity.
+// If the QuotaLedger object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaLedgerMutation) OldUsed(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsed: %w", err)
+	}
+	return oldValue.Used, nil
+}
+
+// AddUsed adds i to the "used" field.
+func (m *QuotaLedgerMutation) AddUsed(i int) {
+	if m.addused != nil {
+		*m.addused += i
+	} else {
+		m.addused = &i
+	}
+}
+
+// AddedUsed returns the value that was added to the "used" field in this mutation.
+func (m *QuotaLedgerMutation) AddedUsed() (r int, exists bool) {
+	v := m.addused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsed resets all changes to the "used" field.
+func (m *QuotaLedgerMutation) ResetUsed() {
+	m.used = nil
+	m.addused = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *QuotaLedgerMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[quotaledger.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *QuotaLedgerMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *QuotaLedgerMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *QuotaLedgerMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// Where appends a list predicates to the QuotaLedgerMutation builder.
+func (m *QuotaLedgerMutation) Where(ps ...predicate.QuotaLedger) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the QuotaLedgerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *QuotaLedgerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.QuotaLedger, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *QuotaLedgerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *QuotaLedgerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (QuotaLedger).
+func (m *QuotaLedgerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *QuotaLedgerMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.owner != nil {
+		fields = append(fields, quotaledger.FieldOwnerID)
+	}
+	if m.day != nil {
+		fields = append(fields, quotaledger.FieldDay)
+	}
+	if m.kind != nil {
+		fields = append(fields, quotaledger.FieldKind)
+	}
+	if m.reserved != nil {
+		fields = append(fields, quotaledger.FieldReserved)
+	}
+	if m.used != nil {
+		fields = append(fields, quotaledger.FieldUsed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *QuotaLedgerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case quotaledger.FieldOwnerID:
+		return m.OwnerID()
+	case quotaledger.FieldDay:
+		return m.Day()
+	case quotaledger.FieldKind:
+		return m.Kind()
+	case quotaledger.FieldReserved:
+		return m.Reserved()
+	case quotaledger.FieldUsed:
+		return m.Used()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *QuotaLedgerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case quotaledger.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case quotaledger.FieldDay:
+		return m.OldDay(ctx)
+	case quotaledger.FieldKind:
+		return m.OldKind(ctx)
+	case quotaledger.FieldReserved:
+		return m.OldReserved(ctx)
+	case quotaledger.FieldUsed:
+		return m.OldUsed(ctx)
+	}
+	return nil, fmt.Errorf("unknown QuotaLedger field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuotaLedgerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case quotaledger.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case quotaledger.FieldDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case quotaledger.FieldKind:
+		v, ok := value.(quotaledger.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case quotaledger.FieldReserved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReserved(v)
+		return nil
+	case quotaledger.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaLedger field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *QuotaLedgerMutation) AddedFields() []string {
+	var fields []string
+	if m.addreserved != nil {
+		fields = append(fields, quotaledger.FieldReserved)
+	}
+	if m.addused != nil {
+		fields = append(fields, quotaledger.FieldUsed)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *QuotaLedgerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case quotaledger.FieldReserved:
+		return m.AddedReserved()
+	case quotaledger.FieldUsed:
+		return m.AddedUsed()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *QuotaLedgerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case quotaledger.FieldReserved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddReserved(v)
+		return nil
+	case quotaledger.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaLedger numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *QuotaLedgerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *QuotaLedgerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *QuotaLedgerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown QuotaLedger nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *QuotaLedgerMutation) ResetField(name string) error {
+	switch name {
+	case quotaledger.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case quotaledger.FieldDay:
+		m.ResetDay()
+		return nil
+	case quotaledger.FieldKind:
+		m.ResetKind()
+		return nil
+	case quotaledger.FieldReserved:
+		m.ResetReserved()
+		return nil
+	case quotaledger.FieldUsed:
+		m.ResetUsed()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaLedger field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *QuotaLedgerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.owner != nil {
+		edges = append(edges, quotaledger.EdgeOwner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *QuotaLedgerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case quotaledger.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *QuotaLedgerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *QuotaLedgerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *QuotaLedgerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedowner {
+		edges = append(edges, quotaledger.EdgeOwner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *QuotaLedgerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case quotaledger.EdgeOwner:
+		return m.clearedowner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *QuotaLedgerMutation) ClearEdge(name string) error {
+	switch name {
+	case quotaledger.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaLedger unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *QuotaLedgerMutation) ResetEdge(name string) error {
+	switch name {
+	case quotaledger.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown QuotaLedger edge %s", name)
+}
+
 // ScenarioMutation represents an operation that mutates the Scenario nodes in the graph.
 type ScenarioMutation struct {
 	config
@@ -10266,6 +11269,563 @@ func (m *ScenarioMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Scenario edge %s", name)
 }
 
+// TombstoneMutation represents an operation that mutates the Tombstone nodes in the graph.
+type TombstoneMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	kind          *string
+	row_id        *int
+	addrow_id     *int
+	owner_id      *int
+	addowner_id   *int
+	deleted_at    *time.Time
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*Tombstone, error)
+	predicates    []predicate.Tombstone
+}
+
+var _ ent.Mutation = (*TombstoneMutation)(nil)
+
+// tombstoneOption allows management of the mutation configuration using functional options.
+type tombstoneOption func(*TombstoneMutation)
+
+// newTombstoneMutation creates new mutation for the Tombstone entity.
+func newTombstoneMutation(c config, op Op, opts ...tombstoneOption) *TombstoneMutation {
+	m := &TombstoneMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTombstone,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTombstoneID sets the ID field of the mutation.
+func withTombstoneID(id int) tombstoneOption {
+	return func(m *TombstoneMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Tombstone
+		)
+		m.oldValue = func(ctx context.Context) (*Tombstone, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Tombstone.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTombstone sets the old Tombstone of the mutation.
+func withTombstone(node *Tombstone) tombstoneOption {
+	return func(m *TombstoneMutation) {
+		m.oldValue = func(context.Context) (*Tombstone, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TombstoneMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TombstoneMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TombstoneMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TombstoneMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Tombstone.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetKind sets the "kind" field.
+func (m *TombstoneMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *TombstoneMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *TombstoneMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetRowID sets the "row_id" field.
+func (m *TombstoneMutation) SetRowID(i int) {
+	m.row_id = &i
+	m.addrow_id = nil
+}
+
+// RowID returns the value of the "row_id" field in the mutation.
+func (m *TombstoneMutation) RowID() (r int, exists bool) {
+	v := m.row_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRowID returns the old "row_id" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldRowID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRowID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRowID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRowID: %w", err)
+	}
+	return oldValue.RowID, nil
+}
+
+// AddRowID adds i to the "row_id" field.
+func (m *TombstoneMutation) AddRowID(i int) {
+	if m.addrow_id != nil {
+		*m.addrow_id += i
+	} else {
+		m.addrow_id = &i
+	}
+}
+
+// AddedRowID returns the value that was added to the "row_id" field in this mutation.
+func (m *TombstoneMutation) AddedRowID() (r int, exists bool) {
+	v := m.addrow_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRowID resets all changes to the "row_id" field.
+func (m *TombstoneMutation) ResetRowID() {
+	m.row_id = nil
+	m.addrow_id = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *TombstoneMutation) SetOwnerID(i int) {
+	m.owner_id = &i
+	m.addowner_id = nil
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *TombstoneMutation) OwnerID() (r int, exists bool) {
+	v := m.owner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// AddOwnerID adds i to the "owner_id" field.
+func (m *TombstoneMutation) AddOwnerID(i int) {
+	if m.addowner_id != nil {
+		*m.addowner_id += i
+	} else {
+		m.addowner_id = &i
+	}
+}
+
+// AddedOwnerID returns the value that was added to the "owner_id" field in this mutation.
+func (m *TombstoneMutation) AddedOwnerID() (r int, exists bool) {
+	v := m.addowner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *TombstoneMutation) ResetOwnerID() {
+	m.owner_id = nil
+	m.addowner_id = nil
+}
+
+// SetDeletedAt sets the "deleted_at" field.
+func (m *TombstoneMutation) SetDeletedAt(t time.Time) {
+	m.deleted_at = &t
+}
+
+// DeletedAt returns the value of the "deleted_at" field in the mutation.
+func (m *TombstoneMutation) DeletedAt() (r time.Time, exists bool) {
+	v := m.deleted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletedAt returns the old "deleted_at" field's value of the Tombstone entity.
+// If the Tombstone object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TombstoneMutation) OldDeletedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletedAt: %w", err)
+	}
+	return oldValue.DeletedAt, nil
+}
+
+// ResetDeletedAt resets all changes to the "deleted_at" field.
+func (m *TombstoneMutation) ResetDeletedAt() {
+	m.deleted_at = nil
+}
+
+// Where appends a list predicates to the TombstoneMutation builder.
+func (m *TombstoneMutation) Where(ps ...predicate.Tombstone) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TombstoneMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TombstoneMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Tombstone, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TombstoneMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TombstoneMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Tombstone).
+func (m *TombstoneMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TombstoneMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.kind != nil {
+		fields = append(fields, tombstone.FieldKind)
+	}
+	if m.row_id != nil {
+		fields = append(fields, tombstone.FieldRowID)
+	}
+	if m.owner_id != nil {
+		fields = append(fields, tombstone.FieldOwnerID)
+	}
+	if m.deleted_at != nil {
+		fields = append(fields, tombstone.FieldDeletedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TombstoneMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case tombstone.FieldKind:
+		return m.Kind()
+	case tombstone.FieldRowID:
+		return m.RowID()
+	case tombstone.FieldOwnerID:
+		return m.OwnerID()
+	case tombstone.FieldDeletedAt:
+		return m.DeletedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TombstoneMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case tombstone.FieldKind:
+		return m.OldKind(ctx)
+	case tombstone.FieldRowID:
+		return m.OldRowID(ctx)
+	case tombstone.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case tombstone.FieldDeletedAt:
+		return m.OldDeletedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TombstoneMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case tombstone.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case tombstone.FieldRowID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRowID(v)
+		return nil
+	case tombstone.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case tombstone.FieldDeletedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TombstoneMutation) AddedFields() []string {
+	var fields []string
+	if m.addrow_id != nil {
+		fields = append(fields, tombstone.FieldRowID)
+	}
+	if m.addowner_id != nil {
+		fields = append(fields, tombstone.FieldOwnerID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TombstoneMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case tombstone.FieldRowID:
+		return m.AddedRowID()
+	case tombstone.FieldOwnerID:
+		return m.AddedOwnerID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TombstoneMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case tombstone.FieldRowID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRowID(v)
+		return nil
+	case tombstone.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOwnerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TombstoneMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TombstoneMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TombstoneMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Tombstone nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TombstoneMutation) ResetField(name string) error {
+	switch name {
+	case tombstone.FieldKind:
+		m.ResetKind()
+		return nil
+	case tombstone.FieldRowID:
+		m.ResetRowID()
+		return nil
+	case tombstone.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case tombstone.FieldDeletedAt:
+		m.ResetDeletedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Tombstone field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TombstoneMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TombstoneMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TombstoneMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TombstoneMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TombstoneMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TombstoneMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TombstoneMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Tombstone unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TombstoneMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Tombstone edge %s", name)
+}
+
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
@@ -10308,6 +11868,9 @@ type UserMutation struct {
 	experiment_observations        map[int]struct{}
 	removedexperiment_observations map[int]struct{}
 	clearedexperiment_observations bool
+	quota_ledgers                  map[int]struct{}
+	removedquota_ledgers           map[int]struct{}
+	clearedquota_ledgers           bool
 	done                           bool
 	oldValue                       func(context.Context) (*User, error)
 	predicates                     []predicate.User
@@ -11169,6 +12732,60 @@ func (m *UserMutation) ResetExperimentObservations() {
 	m.removedexperiment_observations = nil
 }
 
+// AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by ids.
+func (m *UserMutation) AddQuotaLedgerIDs(ids ...int) {
+	if m.quota_ledgers == nil {
+		m.quota_ledgers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.quota_ledgers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearQuotaLedgers clears the "quota_ledgers" edge to the QuotaLedger entity.
+func (m *UserMutation) ClearQuotaLedgers() {
+	m.clearedquota_ledgers = true
+}
+
+// QuotaLedgersCleared reports if the "quota_ledgers" edge to the QuotaLedger entity was cleared.
+func (m *UserMutation) QuotaLedgersCleared() bool {
+	return m.clearedquota_ledgers
+}
+
+// RemoveQuotaLedgerIDs removes the "quota_ledgers" edge to the QuotaLedger entity by IDs.
+func (m *UserMutation) RemoveQuotaLedgerIDs(ids ...int) {
+	if m.removedquota_ledgers == nil {
+		m.removedquota_ledgers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.quota_ledgers, ids[i])
+		m.removedquota_ledgers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedQuotaLedgers returns the removed IDs of the "quota_ledgers" edge to the QuotaLedger entity.
+func (m *UserMutation) RemovedQuotaLedgersIDs() (ids []int) {
+	for id := range m.removedquota_ledgers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// QuotaLedgersIDs returns the "quota_ledgers" edge IDs in the mutation.
+func (m *UserMutation) QuotaLedgersIDs() (ids []int) {
+	for id := range m.quota_ledgers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetQuotaLedgers resets all changes to the "quota_ledgers" edge.
+func (m *UserMutation) ResetQuotaLedgers() {
+	m.quota_ledgers = nil
+	m.clearedquota_ledgers = false
+	m.removedquota_ledgers = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -11419,7 +13036,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -11446,6 +13063,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.experiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
+	}
+	if m.quota_ledgers != nil {
+		edges = append(edges, user.EdgeQuotaLedgers)
 	}
 	return edges
 }
@@ -11508,13 +13128,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeQuotaLedgers:
+		ids := make([]ent.Value, 0, len(m.quota_ledgers))
+		for id := range m.quota_ledgers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -11541,6 +13167,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedexperiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
+	}
+	if m.removedquota_ledgers != nil {
+		edges = append(edges, user.EdgeQuotaLedgers)
 	}
 	return edges
 }
@@ -11603,13 +13232,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeQuotaLedgers:
+		ids := make([]ent.Value, 0, len(m.removedquota_ledgers))
+		for id := range m.removedquota_ledgers {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 9)
+	edges := make([]string, 0, 10)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -11637,6 +13272,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	if m.clearedexperiment_observations {
 		edges = append(edges, user.EdgeExperimentObservations)
 	}
+	if m.clearedquota_ledgers {
+		edges = append(edges, user.EdgeQuotaLedgers)
+	}
 	return edges
 }
 
@@ -11662,6 +13300,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
 		return m.clearedexperiment_observations
+	case user.EdgeQuotaLedgers:
+		return m.clearedquota_ledgers
 	}
 	return false
 }
@@ -11704,6 +13344,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeExperimentObservations:
 		m.ResetExperimentObservations()
+		return nil
+	case user.EdgeQuotaLedgers:
+		m.ResetQuotaLedgers()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

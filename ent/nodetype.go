@@ -13,6 +13,8 @@ var NodeTypeStarts = map[string]int{
 	"ExperimentObservation": 34359738368,
 	"Explanation":           17179869184,
 	"Pipeline":              21474836480,
+	"QuotaLedger":           42949672960,
 	"Scenario":              25769803776,
+	"Tombstone":             47244640256,
 	"User":                  30064771072,
 }

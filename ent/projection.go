@@ -12,7 +12,9 @@ import (
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 )
 
@@ -77,8 +79,12 @@ func SelectColumns(q Query, pick func(typ string, columns []string) []string) bo
 		return selectColumns(q.ctx, "Explanation", explanation.Columns, pick)
 	case *PipelineQuery:
 		return selectColumns(q.ctx, "Pipeline", pipeline.Columns, pick)
+	case *QuotaLedgerQuery:
+		return selectColumns(q.ctx, "QuotaLedger", quotaledger.Columns, pick)
 	case *ScenarioQuery:
 		return selectColumns(q.ctx, "Scenario", scenario.Columns, pick)
+	case *TombstoneQuery:
+		return selectColumns(q.ctx, "Tombstone", tombstone.Columns, pick)
 	case *UserQuery:
 		return selectColumns(q.ctx, "User", user.Columns, pick)
 	}

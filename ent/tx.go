@@ -30,8 +30,12 @@ type Tx struct {
 	Explanation *ExplanationClient
 	// Pipeline is the client for interacting with the Pipeline builders.
 	Pipeline *PipelineClient
+	// QuotaLedger is the client for interacting with the QuotaLedger builders.
+	QuotaLedger *QuotaLedgerClient
 	// Scenario is the client for interacting with the Scenario builders.
 	Scenario *ScenarioClient
+	// Tombstone is the client for interacting with the Tombstone builders.
+	Tombstone *TombstoneClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -173,7 +177,9 @@ func (tx *Tx) init() {
 	tx.ExperimentObservation = NewExperimentObservationClient(tx.config)
 	tx.Explanation = NewExplanationClient(tx.config)
 	tx.Pipeline = NewPipelineClient(tx.config)
+	tx.QuotaLedger = NewQuotaLedgerClient(tx.config)
 	tx.Scenario = NewScenarioClient(tx.config)
+	tx.Tombstone = NewTombstoneClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

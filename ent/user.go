@@ -58,9 +58,11 @@ type UserEdges struct {
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
 	ExperimentObservations []*ExperimentObservation `json:"experiment_observations,omitempty"`
+	// QuotaLedgers holds the value of the quota_ledgers edge.
+	QuotaLedgers []*QuotaLedger `json:"quota_ledgers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [9]bool
+	loadedTypes [10]bool
 	// totalCount holds the count of the edges above.
 	totalCount [7]map[string]int
 
@@ -73,6 +75,7 @@ type UserEdges struct {
 	namedExplanations           map[string][]*Explanation
 	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
+	namedQuotaLedgers           map[string][]*QuotaLedger
 }
 
 // ScenariosOrErr returns the Scenarios value or an error if the edge
@@ -154,6 +157,15 @@ func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, erro
 		return e.ExperimentObservations, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_observations"}
+}
+
+// QuotaLedgersOrErr returns the QuotaLedgers value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
+	if e.loadedTypes[9] {
+		return e.QuotaLedgers, nil
+	}
+	return nil, &NotLoadedError{edge: "quota_ledgers"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -286,6 +298,11 @@ func (_m *User) QueryBenchmarkItemResults() *BenchmarkItemResultQuery {
 // QueryExperimentObservations queries the "experiment_observations" edge of the User entity.
 func (_m *User) QueryExperimentObservations() *ExperimentObservationQuery {
 	return NewUserClient(_m.config).QueryExperimentObservations(_m)
+}
+
+// QueryQuotaLedgers queries the "quota_ledgers" edge of the User entity.
+func (_m *User) QueryQuotaLedgers() *QuotaLedgerQuery {
+	return NewUserClient(_m.config).QueryQuotaLedgers(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -547,6 +564,30 @@ func (_m *User) appendNamedExperimentObservations(name string, edges ...*Experim
 		_m.Edges.namedExperimentObservations[name] = []*ExperimentObservation{}
 	} else {
 		_m.Edges.namedExperimentObservations[name] = append(_m.Edges.namedExperimentObservations[name], edges...)
+	}
+}
+
+// NamedQuotaLedgers returns the QuotaLedgers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedQuotaLedgers(name string) ([]*QuotaLedger, error) {
+	if _m.Edges.namedQuotaLedgers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedQuotaLedgers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedQuotaLedgers(name string, edges ...*QuotaLedger) {
+	if _m.Edges.namedQuotaLedgers == nil {
+		_m.Edges.namedQuotaLedgers = make(map[string][]*QuotaLedger)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedQuotaLedgers[name] = []*QuotaLedger{}
+	} else {
+		_m.Edges.namedQuotaLedgers[name] = append(_m.Edges.namedQuotaLedgers[name], edges...)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -247,6 +248,21 @@ func (_c *UserCreate) AddExperimentObservations(v ...*ExperimentObservation) *Us
 		ids[i] = v[i].ID
 	}
 	return _c.AddExperimentObservationIDs(ids...)
+}
+
+// AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
+func (_c *UserCreate) AddQuotaLedgerIDs(ids ...int) *UserCreate {
+	_c.mutation.AddQuotaLedgerIDs(ids...)
+	return _c
+}
+
+// AddQuotaLedgers adds the "quota_ledgers" edges to the QuotaLedger entity.
+func (_c *UserCreate) AddQuotaLedgers(v ...*QuotaLedger) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddQuotaLedgerIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -545,6 +561,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.QuotaLedgersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -10,6 +10,7 @@ import (
 	"math"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
@@ -22,6 +23,7 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -42,8 +44,9 @@ type UserQuery struct {
 	withExplanations                *ExplanationQuery
 	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
-	modifiers                       []func(*sql.Selector)
+	withQuotaLedgers                *QuotaLedgerQuery
 	loadTotal                       []func(context.Context, []*User) error
+	modifiers                       []func(*sql.Selector)
 	withNamedScenarios              map[string]*ScenarioQuery
 	withNamedPipelines              map[string]*PipelineQuery
 	withNamedBenchmarks             map[string]*BenchmarkQuery
@@ -53,6 +56,7 @@ type UserQuery struct {
 	withNamedExplanations           map[string]*ExplanationQuery
 	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
+	withNamedQuotaLedgers           map[string]*QuotaLedgerQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -287,6 +291,28 @@ func (_q *UserQuery) QueryExperimentObservations() *ExperimentObservationQuery {
 	return query
 }
 
+// QueryQuotaLedgers chains the current query on the "quota_ledgers" edge.
+func (_q *UserQuery) QueryQuotaLedgers() *QuotaLedgerQuery {
+	query := (&QuotaLedgerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(quotaledger.Table, quotaledger.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.QuotaLedgersTable, user.QuotaLedgersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first User entity from the query.
 // Returns a *NotFoundError when no User was found.
 func (_q *UserQuery) First(ctx context.Context) (*User, error) {
@@ -488,6 +514,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withExplanations:           _q.withExplanations.Clone(),
 		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
+		withQuotaLedgers:           _q.withQuotaLedgers.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -593,6 +620,17 @@ func (_q *UserQuery) WithExperimentObservations(opts ...func(*ExperimentObservat
 	return _q
 }
 
+// WithQuotaLedgers tells the query-builder to eager-load the nodes that are connected to
+// the "quota_ledgers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithQuotaLedgers(opts ...func(*QuotaLedgerQuery)) *UserQuery {
+	query := (&QuotaLedgerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withQuotaLedgers = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -677,7 +715,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [9]bool{
+		loadedTypes = [10]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -687,6 +725,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withExplanations != nil,
 			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
+			_q.withQuotaLedgers != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -779,6 +818,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withQuotaLedgers; query != nil {
+		if err := _q.loadQuotaLedgers(ctx, query, nodes,
+			func(n *User) { n.Edges.QuotaLedgers = []*QuotaLedger{} },
+			func(n *User, e *QuotaLedger) { n.Edges.QuotaLedgers = append(n.Edges.QuotaLedgers, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedScenarios {
 		if err := _q.loadScenarios(ctx, query, nodes,
 			func(n *User) { n.appendNamedScenarios(name) },
@@ -839,6 +885,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadExperimentObservations(ctx, query, nodes,
 			func(n *User) { n.appendNamedExperimentObservations(name) },
 			func(n *User, e *ExperimentObservation) { n.appendNamedExperimentObservations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedQuotaLedgers {
+		if err := _q.loadQuotaLedgers(ctx, query, nodes,
+			func(n *User) { n.appendNamedQuotaLedgers(name) },
+			func(n *User, e *QuotaLedger) { n.appendNamedQuotaLedgers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1120,6 +1173,36 @@ func (_q *UserQuery) loadExperimentObservations(ctx context.Context, query *Expe
 	}
 	return nil
 }
+func (_q *UserQuery) loadQuotaLedgers(ctx context.Context, query *QuotaLedgerQuery, nodes []*User, init func(*User), assign func(*User, *QuotaLedger)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(quotaledger.FieldOwnerID)
+	}
+	query.Where(predicate.QuotaLedger(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.QuotaLedgersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1188,6 +1271,9 @@ func (_q *UserQuery) sqlQuery(ctx context.Context) *sql.Selector {
 	if _q.ctx.Unique != nil && *_q.ctx.Unique {
 		selector.Distinct()
 	}
+	for _, m := range _q.modifiers {
+		m(selector)
+	}
 	for _, p := range _q.predicates {
 		p(selector)
 	}
@@ -1203,6 +1289,32 @@ func (_q *UserQuery) sqlQuery(ctx context.Context) *sql.Selector {
 		selector.Limit(*limit)
 	}
 	return selector
+}
+
+// ForUpdate locks the selected rows against concurrent updates, and prevent them from being
+// updated, deleted or "selected ... for update" by other sessions, until the transaction is
+// either committed or rolled-back.
+func (_q *UserQuery) ForUpdate(opts ...sql.LockOption) *UserQuery {
+	if _q.driver.Dialect() == dialect.Postgres {
+		_q.Unique(false)
+	}
+	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
+		s.ForUpdate(opts...)
+	})
+	return _q
+}
+
+// ForShare behaves similarly to ForUpdate, except that it acquires a shared mode lock
+// on any rows that are read. Other sessions can read the rows, but cannot modify them
+// until your transaction commits.
+func (_q *UserQuery) ForShare(opts ...sql.LockOption) *UserQuery {
+	if _q.driver.Dialect() == dialect.Postgres {
+		_q.Unique(false)
+	}
+	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
+		s.ForShare(opts...)
+	})
+	return _q
 }
 
 // WithNamedScenarios tells the query-builder to eager-load the nodes that are connected to the "scenarios"
@@ -1328,6 +1440,20 @@ func (_q *UserQuery) WithNamedExperimentObservations(name string, opts ...func(*
 		_q.withNamedExperimentObservations = make(map[string]*ExperimentObservationQuery)
 	}
 	_q.withNamedExperimentObservations[name] = query
+	return _q
+}
+
+// WithNamedQuotaLedgers tells the query-builder to eager-load the nodes that are connected to the "quota_ledgers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedQuotaLedgers(name string, opts ...func(*QuotaLedgerQuery)) *UserQuery {
+	query := (&QuotaLedgerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedQuotaLedgers == nil {
+		_q.withNamedQuotaLedgers = make(map[string]*QuotaLedgerQuery)
+	}
+	_q.withNamedQuotaLedgers[name] = query
 	return _q
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -256,6 +257,21 @@ func (_u *UserUpdate) AddExperimentObservations(v ...*ExperimentObservation) *Us
 	return _u.AddExperimentObservationIDs(ids...)
 }
 
+// AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
+func (_u *UserUpdate) AddQuotaLedgerIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddQuotaLedgerIDs(ids...)
+	return _u
+}
+
+// AddQuotaLedgers adds the "quota_ledgers" edges to the QuotaLedger entity.
+func (_u *UserUpdate) AddQuotaLedgers(v ...*QuotaLedger) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuotaLedgerIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -448,6 +464,27 @@ func (_u *UserUpdate) RemoveExperimentObservations(v ...*ExperimentObservation) 
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExperimentObservationIDs(ids...)
+}
+
+// ClearQuotaLedgers clears all "quota_ledgers" edges to the QuotaLedger entity.
+func (_u *UserUpdate) ClearQuotaLedgers() *UserUpdate {
+	_u.mutation.ClearQuotaLedgers()
+	return _u
+}
+
+// RemoveQuotaLedgerIDs removes the "quota_ledgers" edge to QuotaLedger entities by IDs.
+func (_u *UserUpdate) RemoveQuotaLedgerIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveQuotaLedgerIDs(ids...)
+	return _u
+}
+
+// RemoveQuotaLedgers removes "quota_ledgers" edges to QuotaLedger entities.
+func (_u *UserUpdate) RemoveQuotaLedgers(v ...*QuotaLedger) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuotaLedgerIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -950,6 +987,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.QuotaLedgersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuotaLedgersIDs(); len(nodes) > 0 && !_u.mutation.QuotaLedgersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuotaLedgersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{user.Label}
@@ -1188,6 +1270,21 @@ func (_u *UserUpdateOne) AddExperimentObservations(v ...*ExperimentObservation) 
 	return _u.AddExperimentObservationIDs(ids...)
 }
 
+// AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
+func (_u *UserUpdateOne) AddQuotaLedgerIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddQuotaLedgerIDs(ids...)
+	return _u
+}
+
+// AddQuotaLedgers adds the "quota_ledgers" edges to the QuotaLedger entity.
+func (_u *UserUpdateOne) AddQuotaLedgers(v ...*QuotaLedger) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddQuotaLedgerIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -1380,6 +1477,27 @@ func (_u *UserUpdateOne) RemoveExperimentObservations(v ...*ExperimentObservatio
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExperimentObservationIDs(ids...)
+}
+
+// ClearQuotaLedgers clears all "quota_ledgers" edges to the QuotaLedger entity.
+func (_u *UserUpdateOne) ClearQuotaLedgers() *UserUpdateOne {
+	_u.mutation.ClearQuotaLedgers()
+	return _u
+}
+
+// RemoveQuotaLedgerIDs removes the "quota_ledgers" edge to QuotaLedger entities by IDs.
+func (_u *UserUpdateOne) RemoveQuotaLedgerIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveQuotaLedgerIDs(ids...)
+	return _u
+}
+
+// RemoveQuotaLedgers removes "quota_ledgers" edges to QuotaLedger entities.
+func (_u *UserUpdateOne) RemoveQuotaLedgers(v ...*QuotaLedger) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveQuotaLedgerIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -1905,6 +2023,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.QuotaLedgersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedQuotaLedgersIDs(); len(nodes) > 0 && !_u.mutation.QuotaLedgersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.QuotaLedgersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.QuotaLedgersTable,
+			Columns: []string{user.QuotaLedgersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

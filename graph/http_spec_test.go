@@ -284,7 +284,7 @@ func TestEventStreamRequests(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/graphql",
-			strings.NewReader(graphqlBody(`subscription { myBenchmarkEvents { id status } }`, nil)))
+			strings.NewReader(graphqlBody(`subscription { myBenchmarkEvents { id change } }`, nil)))
 		require.NoError(t, err)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", urqlAccept)

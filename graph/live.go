@@ -7,6 +7,9 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/ent/tombstone"
+	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/notify"
 )
@@ -15,28 +18,66 @@ import (
 // privacy rules apply.
 func (r *Resolver) benchmarks() live.Source[*ent.Benchmark] {
 	return live.Source[*ent.Benchmark]{
-		Kind: notify.Benchmark,
-		Get:  func(ctx context.Context, id int) (*ent.Benchmark, error) { return r.ent(ctx).Benchmark.Get(ctx, id) },
+		Kind:    notify.Benchmark,
+		Get:     func(ctx context.Context, id int) (*ent.Benchmark, error) { return r.ent(ctx).Benchmark.Get(ctx, id) },
+		Missing: ent.IsNotFound,
 		Since: func(ctx context.Context, t time.Time) ([]*ent.Benchmark, error) {
 			return r.ent(ctx).Benchmark.Query().Where(entbenchmark.OwnerID(viewerID(ctx)), entbenchmark.UpdatedAtGTE(t)).
 				Order(ent.Asc(entbenchmark.FieldUpdatedAt)).All(ctx)
 		},
+		DeletedSince: r.deletedSince(notify.Benchmark),
 		Final: func(b *ent.Benchmark) bool {
 			return b.Status == entbenchmark.StatusCOMPLETED || b.Status == entbenchmark.StatusFAILED || b.Status == entbenchmark.StatusCANCELLED
 		},
 		Changed: func(b *ent.Benchmark) time.Time { return b.UpdatedAt },
+		Version: func(b *ent.Benchmark) int64 { return b.Version },
+		ID:      func(b *ent.Benchmark) int { return b.ID },
 	}
 }
 
 func (r *Resolver) deployments() live.Source[*ent.Deployment] {
 	return live.Source[*ent.Deployment]{
-		Kind: notify.Deployment,
-		Get:  func(ctx context.Context, id int) (*ent.Deployment, error) { return r.ent(ctx).Deployment.Get(ctx, id) },
+		Kind:    notify.Deployment,
+		Get:     func(ctx context.Context, id int) (*ent.Deployment, error) { return r.ent(ctx).Deployment.Get(ctx, id) },
+		Missing: ent.IsNotFound,
 		Since: func(ctx context.Context, t time.Time) ([]*ent.Deployment, error) {
 			return r.ent(ctx).Deployment.Query().Where(entdeployment.OwnerID(viewerID(ctx)), entdeployment.UpdatedAtGTE(t)).
 				Order(ent.Asc(entdeployment.FieldUpdatedAt)).All(ctx)
 		},
-		Final:   func(d *ent.Deployment) bool { return d.Status == entdeployment.StatusTERMINATED },
-		Changed: func(d *ent.Deployment) time.Time { return d.UpdatedAt },
+		DeletedSince: r.deletedSince(notify.Deployment),
+		Final:        func(d *ent.Deployment) bool { return d.Status == entdeployment.StatusTERMINATED },
+		Changed:      func(d *ent.Deployment) time.Time { return d.UpdatedAt },
+		Version:      func(d *ent.Deployment) int64 { return d.Version },
+		ID:           func(d *ent.Deployment) int { return d.ID },
 	}
+}
+
+// deletedSince reads the viewer's tombstones of kind (internal/notify keeps them).
+func (r *Resolver) deletedSince(kind string) func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
+	return func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
+		stones, err := r.ent(ctx).Tombstone.Query().
+			Where(tombstone.OwnerID(viewerID(ctx)), tombstone.Kind(kind), tombstone.DeletedAtGTE(t)).
+			Order(ent.Asc(tombstone.FieldDeletedAt)).All(ctx)
+		out := make([]live.Deletion, len(stones))
+		for i, s := range stones {
+			out[i] = live.Deletion{ID: s.RowID, At: s.DeletedAt}
+		}
+		return out, err
+	}
+}
+
+// endDeleted ends a row's stream with NOT_FOUND when its row is deleted.
+func endDeleted(ctx context.Context, what string) func(error) {
+	end := EndStream(ctx)
+	return func(err error) {
+		end(&apperr.Error{Code: apperr.NotFound, Message: "the " + what + " was deleted", Err: err})
+	}
+}
+
+func benchmarkEvent(op live.Op, id int, b *ent.Benchmark) *gqlmodel.BenchmarkEvent {
+	return &gqlmodel.BenchmarkEvent{Change: op, ID: id, Benchmark: b}
+}
+
+func deploymentEvent(op live.Op, id int, d *ent.Deployment) *gqlmodel.DeploymentEvent {
+	return &gqlmodel.DeploymentEvent{Change: op, ID: id, Deployment: d}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/generated"
+	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/live"
 )
 
@@ -22,19 +23,19 @@ func (r *mutationResolver) RedeployDeployment(ctx context.Context, id int) (*ent
 }
 
 func (r *subscriptionResolver) BenchmarkUpdated(ctx context.Context, id int) (<-chan *ent.Benchmark, error) {
-	return live.Row(ctx, r.Live, r.benchmarks(), id)
+	return live.Row(ctx, r.Live, r.benchmarks(), id, endDeleted(ctx, "benchmark"))
 }
 
 func (r *subscriptionResolver) DeploymentUpdated(ctx context.Context, id int) (<-chan *ent.Deployment, error) {
-	return live.Row(ctx, r.Live, r.deployments(), id)
+	return live.Row(ctx, r.Live, r.deployments(), id, endDeleted(ctx, "deployment"))
 }
 
-func (r *subscriptionResolver) MyBenchmarkEvents(ctx context.Context) (<-chan *ent.Benchmark, error) {
-	return live.Owned(ctx, r.Live, r.benchmarks())
+func (r *subscriptionResolver) MyBenchmarkEvents(ctx context.Context) (<-chan *gqlmodel.BenchmarkEvent, error) {
+	return live.Owned(ctx, r.Live, r.benchmarks(), benchmarkEvent)
 }
 
-func (r *subscriptionResolver) MyDeploymentEvents(ctx context.Context) (<-chan *ent.Deployment, error) {
-	return live.Owned(ctx, r.Live, r.deployments())
+func (r *subscriptionResolver) MyDeploymentEvents(ctx context.Context) (<-chan *gqlmodel.DeploymentEvent, error) {
+	return live.Owned(ctx, r.Live, r.deployments(), deploymentEvent)
 }
 
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }

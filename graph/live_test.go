@@ -129,7 +129,7 @@ func TestSubscriptionRefusals(t *testing.T) {
 		for range 3 {
 			sk := s.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + li.LogIn.Token})
 			sk.Ack()
-			sk.Subscribe("1", `subscription { myBenchmarkEvents { id status } }`, nil)
+			sk.Subscribe("1", `subscription { myBenchmarkEvents { id change } }`, nil)
 			tabs = append(tabs, sk)
 		}
 		time.Sleep(500 * time.Millisecond) // a few checks pass first
@@ -143,29 +143,32 @@ func TestSubscriptionRefusals(t *testing.T) {
 	t.Run("the viewer-wide stream sees only the viewer's rows", func(t *testing.T) {
 		mine := s.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + other.Token})
 		mine.Ack()
-		mine.Subscribe("all", `subscription { myBenchmarkEvents { id name status } }`, nil)
+		mine.Subscribe("all", `subscription { myBenchmarkEvents { change id benchmark { id name status } } }`, nil)
 		time.Sleep(100 * time.Millisecond) // let the subscription reach the broker
 		oc := s.Client(other.Token)
+		type event struct {
+			Change, ID string
+			Benchmark  *struct{ Name, Status string }
+		}
+		receive := func() event {
+			r, _ := mine.Next("all", 5*time.Second)
+			var ev struct{ MyBenchmarkEvents event }
+			require.NoError(t, json.Unmarshal(r.Data, &ev), "%s", r.Data)
+			return ev.MyBenchmarkEvents
+		}
+		// One event for every change, in order: created, renamed, cancelled, deleted.
 		var own struct{ CreateBenchmark struct{ ID string } }
 		oc.MustDo(t, `mutation { createBenchmark(input: {name: "mine", models: ["openai/x"], dataset: `+dataset(1)+`}) { id } }`, nil, &own)
-		oc.MustDo(t, `mutation($id: ID!) { updateBenchmark(id: $id, input: {name: "renamed"}) { id } }`, map[string]any{"id": own.CreateBenchmark.ID}, nil)
-		oc.MustDo(t, `mutation($id: ID!) { cancelBenchmark(id: $id) { status } }`, map[string]any{"id": own.CreateBenchmark.ID}, nil)
-		// One event for every change, in order: created, renamed, cancelled. An event carries the row as it
-		// is when the event is sent, so the first may show the new name already.
-		var statuses []string
-		var last struct{ ID, Name, Status string }
-		for range 3 {
-			r, _ := mine.Next("all", 5*time.Second)
-			var ev struct {
-				MyBenchmarkEvents struct{ ID, Name, Status string }
-			}
-			require.NoError(t, json.Unmarshal(r.Data, &ev))
-			require.Equal(t, own.CreateBenchmark.ID, ev.MyBenchmarkEvents.ID)
-			statuses = append(statuses, ev.MyBenchmarkEvents.Status)
-			last = ev.MyBenchmarkEvents
-		}
-		require.Equal(t, "CANCELLED", statuses[2])
-		require.Equal(t, "renamed", last.Name)
+		id := own.CreateBenchmark.ID
+		require.Equal(t, "PENDING", receive().Benchmark.Status)
+		oc.MustDo(t, `mutation($id: ID!) { updateBenchmark(id: $id, input: {name: "renamed"}) { id } }`, map[string]any{"id": id}, nil)
+		require.Equal(t, "renamed", receive().Benchmark.Name)
+		oc.MustDo(t, `mutation($id: ID!) { cancelBenchmark(id: $id) { status } }`, map[string]any{"id": id}, nil)
+		ev := receive()
+		require.Equal(t, event{Change: "UPDATED", ID: id, Benchmark: ev.Benchmark}, ev)
+		require.Equal(t, "CANCELLED", ev.Benchmark.Status)
+		oc.MustDo(t, `mutation($id: ID!) { deleteBenchmark(id: $id) }`, map[string]any{"id": id}, nil)
+		require.Equal(t, event{Change: "DELETED", ID: id}, receive())
 	})
 }
 

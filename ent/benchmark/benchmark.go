@@ -24,6 +24,8 @@ const (
 	FieldUpdatedAt = "updated_at"
 	// FieldOwnerID holds the string denoting the owner_id field in the database.
 	FieldOwnerID = "owner_id"
+	// FieldVersion holds the string denoting the version field in the database.
+	FieldVersion = "version"
 	// FieldName holds the string denoting the name field in the database.
 	FieldName = "name"
 	// FieldStatus holds the string denoting the status field in the database.
@@ -48,6 +50,10 @@ const (
 	FieldStartedAt = "started_at"
 	// FieldFinishedAt holds the string denoting the finished_at field in the database.
 	FieldFinishedAt = "finished_at"
+	// FieldQuotaDay holds the string denoting the quota_day field in the database.
+	FieldQuotaDay = "quota_day"
+	// FieldQuotaHeld holds the string denoting the quota_held field in the database.
+	FieldQuotaHeld = "quota_held"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeItemResults holds the string denoting the item_results edge name in mutations.
@@ -76,6 +82,7 @@ var Columns = []string{
 	FieldCreatedAt,
 	FieldUpdatedAt,
 	FieldOwnerID,
+	FieldVersion,
 	FieldName,
 	FieldStatus,
 	FieldModels,
@@ -88,6 +95,8 @@ var Columns = []string{
 	FieldError,
 	FieldStartedAt,
 	FieldFinishedAt,
+	FieldQuotaDay,
+	FieldQuotaHeld,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -106,7 +115,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/modelarchitect/architect/ent/runtime"
 var (
-	Hooks  [3]ent.Hook
+	Hooks  [4]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -114,6 +123,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultVersion holds the default value on creation for the "version" field.
+	DefaultVersion int64
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
 	// DefaultSystem holds the default value on creation for the "system" field.
@@ -124,6 +135,12 @@ var (
 	DefaultProgressDone int
 	// DefaultProgressTotal holds the default value on creation for the "progress_total" field.
 	DefaultProgressTotal int
+	// QuotaDayValidator is a validator for the "quota_day" field. It is called by the builders before save.
+	QuotaDayValidator func(string) error
+	// DefaultQuotaHeld holds the default value on creation for the "quota_held" field.
+	DefaultQuotaHeld int
+	// QuotaHeldValidator is a validator for the "quota_held" field. It is called by the builders before save.
+	QuotaHeldValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -178,6 +195,11 @@ func ByOwnerID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOwnerID, opts...).ToFunc()
 }
 
+// ByVersion orders the results by the version field.
+func ByVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVersion, opts...).ToFunc()
+}
+
 // ByName orders the results by the name field.
 func ByName(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldName, opts...).ToFunc()
@@ -221,6 +243,16 @@ func ByStartedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByFinishedAt orders the results by the finished_at field.
 func ByFinishedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFinishedAt, opts...).ToFunc()
+}
+
+// ByQuotaDay orders the results by the quota_day field.
+func ByQuotaDay(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuotaDay, opts...).ToFunc()
+}
+
+// ByQuotaHeld orders the results by the quota_held field.
+func ByQuotaHeld(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuotaHeld, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

@@ -70,6 +70,11 @@ func OwnerID(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldOwnerID, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldVersion, v))
+}
+
 // Name applies equality check predicate on the "name" field. It's identical to NameEQ.
 func Name(v string) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldName, v))
@@ -108,6 +113,16 @@ func StartedAt(v time.Time) predicate.Benchmark {
 // FinishedAt applies equality check predicate on the "finished_at" field. It's identical to FinishedAtEQ.
 func FinishedAt(v time.Time) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldFinishedAt, v))
+}
+
+// QuotaDay applies equality check predicate on the "quota_day" field. It's identical to QuotaDayEQ.
+func QuotaDay(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldQuotaDay, v))
+}
+
+// QuotaHeld applies equality check predicate on the "quota_held" field. It's identical to QuotaHeldEQ.
+func QuotaHeld(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldQuotaHeld, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -208,6 +223,46 @@ func OwnerIDIn(vs ...int) predicate.Benchmark {
 // OwnerIDNotIn applies the NotIn predicate on the "owner_id" field.
 func OwnerIDNotIn(vs ...int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldNotIn(FieldOwnerID, vs...))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int64) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldVersion, v))
 }
 
 // NameEQ applies the EQ predicate on the "name" field.
@@ -663,6 +718,121 @@ func FinishedAtIsNil() predicate.Benchmark {
 // FinishedAtNotNil applies the NotNil predicate on the "finished_at" field.
 func FinishedAtNotNil() predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldNotNull(FieldFinishedAt))
+}
+
+// QuotaDayEQ applies the EQ predicate on the "quota_day" field.
+func QuotaDayEQ(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldQuotaDay, v))
+}
+
+// QuotaDayNEQ applies the NEQ predicate on the "quota_day" field.
+func QuotaDayNEQ(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldQuotaDay, v))
+}
+
+// QuotaDayIn applies the In predicate on the "quota_day" field.
+func QuotaDayIn(vs ...string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldQuotaDay, vs...))
+}
+
+// QuotaDayNotIn applies the NotIn predicate on the "quota_day" field.
+func QuotaDayNotIn(vs ...string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldQuotaDay, vs...))
+}
+
+// QuotaDayGT applies the GT predicate on the "quota_day" field.
+func QuotaDayGT(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldQuotaDay, v))
+}
+
+// QuotaDayGTE applies the GTE predicate on the "quota_day" field.
+func QuotaDayGTE(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldQuotaDay, v))
+}
+
+// QuotaDayLT applies the LT predicate on the "quota_day" field.
+func QuotaDayLT(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldQuotaDay, v))
+}
+
+// QuotaDayLTE applies the LTE predicate on the "quota_day" field.
+func QuotaDayLTE(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldQuotaDay, v))
+}
+
+// QuotaDayContains applies the Contains predicate on the "quota_day" field.
+func QuotaDayContains(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldContains(FieldQuotaDay, v))
+}
+
+// QuotaDayHasPrefix applies the HasPrefix predicate on the "quota_day" field.
+func QuotaDayHasPrefix(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldHasPrefix(FieldQuotaDay, v))
+}
+
+// QuotaDayHasSuffix applies the HasSuffix predicate on the "quota_day" field.
+func QuotaDayHasSuffix(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldHasSuffix(FieldQuotaDay, v))
+}
+
+// QuotaDayIsNil applies the IsNil predicate on the "quota_day" field.
+func QuotaDayIsNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIsNull(FieldQuotaDay))
+}
+
+// QuotaDayNotNil applies the NotNil predicate on the "quota_day" field.
+func QuotaDayNotNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotNull(FieldQuotaDay))
+}
+
+// QuotaDayEqualFold applies the EqualFold predicate on the "quota_day" field.
+func QuotaDayEqualFold(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEqualFold(FieldQuotaDay, v))
+}
+
+// QuotaDayContainsFold applies the ContainsFold predicate on the "quota_day" field.
+func QuotaDayContainsFold(v string) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldContainsFold(FieldQuotaDay, v))
+}
+
+// QuotaHeldEQ applies the EQ predicate on the "quota_held" field.
+func QuotaHeldEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldQuotaHeld, v))
+}
+
+// QuotaHeldNEQ applies the NEQ predicate on the "quota_held" field.
+func QuotaHeldNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldQuotaHeld, v))
+}
+
+// QuotaHeldIn applies the In predicate on the "quota_held" field.
+func QuotaHeldIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldQuotaHeld, vs...))
+}
+
+// QuotaHeldNotIn applies the NotIn predicate on the "quota_held" field.
+func QuotaHeldNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldQuotaHeld, vs...))
+}
+
+// QuotaHeldGT applies the GT predicate on the "quota_held" field.
+func QuotaHeldGT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldQuotaHeld, v))
+}
+
+// QuotaHeldGTE applies the GTE predicate on the "quota_held" field.
+func QuotaHeldGTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldQuotaHeld, v))
+}
+
+// QuotaHeldLT applies the LT predicate on the "quota_held" field.
+func QuotaHeldLT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldQuotaHeld, v))
+}
+
+// QuotaHeldLTE applies the LTE predicate on the "quota_held" field.
+func QuotaHeldLTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldQuotaHeld, v))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

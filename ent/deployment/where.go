@@ -71,6 +71,11 @@ func OwnerID(v int) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldOwnerID, v))
 }
 
+// Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
+func Version(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldVersion, v))
+}
+
 // ModelName applies equality check predicate on the "model_name" field. It's identical to ModelNameEQ.
 func ModelName(v string) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldModelName, v))
@@ -194,6 +199,46 @@ func OwnerIDIn(vs ...int) predicate.Deployment {
 // OwnerIDNotIn applies the NotIn predicate on the "owner_id" field.
 func OwnerIDNotIn(vs ...int) predicate.Deployment {
 	return predicate.Deployment(sql.FieldNotIn(FieldOwnerID, vs...))
+}
+
+// VersionEQ applies the EQ predicate on the "version" field.
+func VersionEQ(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldVersion, v))
+}
+
+// VersionNEQ applies the NEQ predicate on the "version" field.
+func VersionNEQ(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNEQ(FieldVersion, v))
+}
+
+// VersionIn applies the In predicate on the "version" field.
+func VersionIn(vs ...int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldIn(FieldVersion, vs...))
+}
+
+// VersionNotIn applies the NotIn predicate on the "version" field.
+func VersionNotIn(vs ...int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNotIn(FieldVersion, vs...))
+}
+
+// VersionGT applies the GT predicate on the "version" field.
+func VersionGT(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGT(FieldVersion, v))
+}
+
+// VersionGTE applies the GTE predicate on the "version" field.
+func VersionGTE(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGTE(FieldVersion, v))
+}
+
+// VersionLT applies the LT predicate on the "version" field.
+func VersionLT(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLT(FieldVersion, v))
+}
+
+// VersionLTE applies the LTE predicate on the "version" field.
+func VersionLTE(v int64) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLTE(FieldVersion, v))
 }
 
 // ModelNameEQ applies the EQ predicate on the "model_name" field.

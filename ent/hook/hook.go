@@ -105,6 +105,18 @@ func (f PipelineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PipelineMutation", m)
 }
 
+// The QuotaLedgerFunc type is an adapter to allow the use of ordinary
+// function as QuotaLedger mutator.
+type QuotaLedgerFunc func(context.Context, *ent.QuotaLedgerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f QuotaLedgerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.QuotaLedgerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.QuotaLedgerMutation", m)
+}
+
 // The ScenarioFunc type is an adapter to allow the use of ordinary
 // function as Scenario mutator.
 type ScenarioFunc func(context.Context, *ent.ScenarioMutation) (ent.Value, error)
@@ -115,6 +127,18 @@ func (f ScenarioFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ScenarioMutation", m)
+}
+
+// The TombstoneFunc type is an adapter to allow the use of ordinary
+// function as Tombstone mutator.
+type TombstoneFunc func(context.Context, *ent.TombstoneMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TombstoneFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TombstoneMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TombstoneMutation", m)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary

@@ -14,6 +14,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}, Default: "PENDING"},
 		{Name: "models", Type: field.TypeJSON},
@@ -26,6 +27,8 @@ var (
 		{Name: "error", Type: field.TypeString, Nullable: true},
 		{Name: "started_at", Type: field.TypeTime, Nullable: true},
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "quota_day", Type: field.TypeString, Nullable: true, Size: 10},
+		{Name: "quota_held", Type: field.TypeInt, Default: 0},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// BenchmarksTable holds the schema information for the "benchmarks" table.
@@ -36,7 +39,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "benchmarks_users_benchmarks",
-				Columns:    []*schema.Column{BenchmarksColumns[15]},
+				Columns:    []*schema.Column{BenchmarksColumns[18]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -45,12 +48,12 @@ var (
 			{
 				Name:    "benchmark_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarksColumns[15]},
+				Columns: []*schema.Column{BenchmarksColumns[18]},
 			},
 			{
 				Name:    "benchmark_status",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarksColumns[4]},
+				Columns: []*schema.Column{BenchmarksColumns[5]},
 			},
 		},
 	}
@@ -149,6 +152,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
 		{Name: "model_name", Type: field.TypeString, Size: 200},
 		{Name: "provider", Type: field.TypeEnum, Enums: []string{"AWS", "GCP", "AZURE", "SELF_HOSTED"}},
 		{Name: "region", Type: field.TypeString, Size: 100, Default: ""},
@@ -168,7 +172,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deployments_users_deployments",
-				Columns:    []*schema.Column{DeploymentsColumns[12]},
+				Columns:    []*schema.Column{DeploymentsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -177,12 +181,12 @@ var (
 			{
 				Name:    "deployment_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeploymentsColumns[12]},
+				Columns: []*schema.Column{DeploymentsColumns[13]},
 			},
 			{
 				Name:    "deployment_status",
 				Unique:  false,
-				Columns: []*schema.Column{DeploymentsColumns[6]},
+				Columns: []*schema.Column{DeploymentsColumns[7]},
 			},
 		},
 	}
@@ -359,6 +363,41 @@ var (
 			},
 		},
 	}
+	// QuotaLedgersColumns holds the columns for the "quota_ledgers" table.
+	QuotaLedgersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeString, Size: 10},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BENCHMARK"}},
+		{Name: "reserved", Type: field.TypeInt, Default: 0},
+		{Name: "used", Type: field.TypeInt, Default: 0},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// QuotaLedgersTable holds the schema information for the "quota_ledgers" table.
+	QuotaLedgersTable = &schema.Table{
+		Name:       "quota_ledgers",
+		Columns:    QuotaLedgersColumns,
+		PrimaryKey: []*schema.Column{QuotaLedgersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "quota_ledgers_users_quota_ledgers",
+				Columns:    []*schema.Column{QuotaLedgersColumns[5]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "quotaledger_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{QuotaLedgersColumns[5]},
+			},
+			{
+				Name:    "quotaledger_owner_id_day_kind",
+				Unique:  true,
+				Columns: []*schema.Column{QuotaLedgersColumns[5], QuotaLedgersColumns[1], QuotaLedgersColumns[2]},
+			},
+		},
+	}
 	// ScenariosColumns holds the columns for the "scenarios" table.
 	ScenariosColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -390,6 +429,32 @@ var (
 			},
 		},
 	}
+	// TombstonesColumns holds the columns for the "tombstones" table.
+	TombstonesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "kind", Type: field.TypeString, Size: 64},
+		{Name: "row_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+		{Name: "deleted_at", Type: field.TypeTime},
+	}
+	// TombstonesTable holds the schema information for the "tombstones" table.
+	TombstonesTable = &schema.Table{
+		Name:       "tombstones",
+		Columns:    TombstonesColumns,
+		PrimaryKey: []*schema.Column{TombstonesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "tombstone_owner_id_kind_deleted_at",
+				Unique:  false,
+				Columns: []*schema.Column{TombstonesColumns[3], TombstonesColumns[1], TombstonesColumns[4]},
+			},
+			{
+				Name:    "tombstone_deleted_at",
+				Unique:  false,
+				Columns: []*schema.Column{TombstonesColumns[4]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -417,7 +482,9 @@ var (
 		ExperimentObservationsTable,
 		ExplanationsTable,
 		PipelinesTable,
+		QuotaLedgersTable,
 		ScenariosTable,
+		TombstonesTable,
 		UsersTable,
 	}
 )
@@ -458,9 +525,16 @@ func init() {
 	PipelinesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
 	}
+	QuotaLedgersTable.ForeignKeys[0].RefTable = UsersTable
+	QuotaLedgersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(42949672960),
+	}
 	ScenariosTable.ForeignKeys[0].RefTable = UsersTable
 	ScenariosTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	TombstonesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(47244640256),
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(30064771072),

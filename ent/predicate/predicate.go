@@ -30,8 +30,14 @@ type Explanation func(*sql.Selector)
 // Pipeline is the predicate function for pipeline builders.
 type Pipeline func(*sql.Selector)
 
+// QuotaLedger is the predicate function for quotaledger builders.
+type QuotaLedger func(*sql.Selector)
+
 // Scenario is the predicate function for scenario builders.
 type Scenario func(*sql.Selector)
+
+// Tombstone is the predicate function for tombstone builders.
+type Tombstone func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -303,6 +303,30 @@ func (f PipelineMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PipelineMutation", m)
 }
 
+// The QuotaLedgerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type QuotaLedgerQueryRuleFunc func(context.Context, *ent.QuotaLedgerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f QuotaLedgerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.QuotaLedgerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.QuotaLedgerQuery", q)
+}
+
+// The QuotaLedgerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type QuotaLedgerMutationRuleFunc func(context.Context, *ent.QuotaLedgerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f QuotaLedgerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.QuotaLedgerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.QuotaLedgerMutation", m)
+}
+
 // The ScenarioQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ScenarioQueryRuleFunc func(context.Context, *ent.ScenarioQuery) error
@@ -325,6 +349,30 @@ func (f ScenarioMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ScenarioMutation", m)
+}
+
+// The TombstoneQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TombstoneQueryRuleFunc func(context.Context, *ent.TombstoneQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TombstoneQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TombstoneQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TombstoneQuery", q)
+}
+
+// The TombstoneMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TombstoneMutationRuleFunc func(context.Context, *ent.TombstoneMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TombstoneMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TombstoneMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TombstoneMutation", m)
 }
 
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -402,7 +450,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.PipelineQuery:
 		return q.Filter(), nil
+	case *ent.QuotaLedgerQuery:
+		return q.Filter(), nil
 	case *ent.ScenarioQuery:
+		return q.Filter(), nil
+	case *ent.TombstoneQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
@@ -429,7 +481,11 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.PipelineMutation:
 		return m.Filter(), nil
+	case *ent.QuotaLedgerMutation:
+		return m.Filter(), nil
 	case *ent.ScenarioMutation:
+		return m.Filter(), nil
+	case *ent.TombstoneMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

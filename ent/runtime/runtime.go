@@ -14,8 +14,10 @@ import (
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/pipeline"
+	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/schema"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
@@ -39,12 +41,17 @@ func init() {
 		})
 	}
 	benchmarkMixinHooks1 := benchmarkMixin[1].Hooks()
+	benchmarkMixinHooks2 := benchmarkMixin[2].Hooks()
 
 	benchmark.Hooks[1] = benchmarkMixinHooks1[0]
 
 	benchmark.Hooks[2] = benchmarkMixinHooks1[1]
+
+	benchmark.Hooks[3] = benchmarkMixinHooks2[0]
 	benchmarkMixinFields0 := benchmarkMixin[0].Fields()
 	_ = benchmarkMixinFields0
+	benchmarkMixinFields2 := benchmarkMixin[2].Fields()
+	_ = benchmarkMixinFields2
 	benchmarkFields := schema.Benchmark{}.Fields()
 	_ = benchmarkFields
 	// benchmarkDescCreatedAt is the schema descriptor for created_at field.
@@ -57,6 +64,10 @@ func init() {
 	benchmark.DefaultUpdatedAt = benchmarkDescUpdatedAt.Default.(func() time.Time)
 	// benchmark.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	benchmark.UpdateDefaultUpdatedAt = benchmarkDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// benchmarkDescVersion is the schema descriptor for version field.
+	benchmarkDescVersion := benchmarkMixinFields2[0].Descriptor()
+	// benchmark.DefaultVersion holds the default value on creation for the version field.
+	benchmark.DefaultVersion = benchmarkDescVersion.Default.(int64)
 	// benchmarkDescName is the schema descriptor for name field.
 	benchmarkDescName := benchmarkFields[0].Descriptor()
 	// benchmark.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -91,6 +102,16 @@ func init() {
 	benchmarkDescProgressTotal := benchmarkFields[8].Descriptor()
 	// benchmark.DefaultProgressTotal holds the default value on creation for the progress_total field.
 	benchmark.DefaultProgressTotal = benchmarkDescProgressTotal.Default.(int)
+	// benchmarkDescQuotaDay is the schema descriptor for quota_day field.
+	benchmarkDescQuotaDay := benchmarkFields[12].Descriptor()
+	// benchmark.QuotaDayValidator is a validator for the "quota_day" field. It is called by the builders before save.
+	benchmark.QuotaDayValidator = benchmarkDescQuotaDay.Validators[0].(func(string) error)
+	// benchmarkDescQuotaHeld is the schema descriptor for quota_held field.
+	benchmarkDescQuotaHeld := benchmarkFields[13].Descriptor()
+	// benchmark.DefaultQuotaHeld holds the default value on creation for the quota_held field.
+	benchmark.DefaultQuotaHeld = benchmarkDescQuotaHeld.Default.(int)
+	// benchmark.QuotaHeldValidator is a validator for the "quota_held" field. It is called by the builders before save.
+	benchmark.QuotaHeldValidator = benchmarkDescQuotaHeld.Validators[0].(func(int) error)
 	benchmarkitemresultMixin := schema.BenchmarkItemResult{}.Mixin()
 	benchmarkitemresult.Policy = privacy.NewPolicies(benchmarkitemresultMixin[1], schema.BenchmarkItemResult{})
 	benchmarkitemresult.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -242,12 +263,17 @@ func init() {
 		})
 	}
 	deploymentMixinHooks1 := deploymentMixin[1].Hooks()
+	deploymentMixinHooks2 := deploymentMixin[2].Hooks()
 
 	deployment.Hooks[1] = deploymentMixinHooks1[0]
 
 	deployment.Hooks[2] = deploymentMixinHooks1[1]
+
+	deployment.Hooks[3] = deploymentMixinHooks2[0]
 	deploymentMixinFields0 := deploymentMixin[0].Fields()
 	_ = deploymentMixinFields0
+	deploymentMixinFields2 := deploymentMixin[2].Fields()
+	_ = deploymentMixinFields2
 	deploymentFields := schema.Deployment{}.Fields()
 	_ = deploymentFields
 	// deploymentDescCreatedAt is the schema descriptor for created_at field.
@@ -260,6 +286,10 @@ func init() {
 	deployment.DefaultUpdatedAt = deploymentDescUpdatedAt.Default.(func() time.Time)
 	// deployment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	deployment.UpdateDefaultUpdatedAt = deploymentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// deploymentDescVersion is the schema descriptor for version field.
+	deploymentDescVersion := deploymentMixinFields2[0].Descriptor()
+	// deployment.DefaultVersion holds the default value on creation for the version field.
+	deployment.DefaultVersion = deploymentDescVersion.Default.(int64)
 	// deploymentDescModelName is the schema descriptor for model_name field.
 	deploymentDescModelName := deploymentFields[0].Descriptor()
 	// deployment.ModelNameValidator is a validator for the "model_name" field. It is called by the builders before save.
@@ -530,6 +560,53 @@ func init() {
 	pipelineDescProblems := pipelineFields[5].Descriptor()
 	// pipeline.DefaultProblems holds the default value on creation for the problems field.
 	pipeline.DefaultProblems = pipelineDescProblems.Default.(model.PipelineProblems)
+	quotaledgerMixin := schema.QuotaLedger{}.Mixin()
+	quotaledger.Policy = privacy.NewPolicies(quotaledgerMixin[0], schema.QuotaLedger{})
+	quotaledger.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := quotaledger.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	quotaledgerMixinHooks0 := quotaledgerMixin[0].Hooks()
+
+	quotaledger.Hooks[1] = quotaledgerMixinHooks0[0]
+
+	quotaledger.Hooks[2] = quotaledgerMixinHooks0[1]
+	quotaledgerFields := schema.QuotaLedger{}.Fields()
+	_ = quotaledgerFields
+	// quotaledgerDescDay is the schema descriptor for day field.
+	quotaledgerDescDay := quotaledgerFields[0].Descriptor()
+	// quotaledger.DayValidator is a validator for the "day" field. It is called by the builders before save.
+	quotaledger.DayValidator = func() func(string) error {
+		validators := quotaledgerDescDay.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(day string) error {
+			for _, fn := range fns {
+				if err := fn(day); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// quotaledgerDescReserved is the schema descriptor for reserved field.
+	quotaledgerDescReserved := quotaledgerFields[2].Descriptor()
+	// quotaledger.DefaultReserved holds the default value on creation for the reserved field.
+	quotaledger.DefaultReserved = quotaledgerDescReserved.Default.(int)
+	// quotaledger.ReservedValidator is a validator for the "reserved" field. It is called by the builders before save.
+	quotaledger.ReservedValidator = quotaledgerDescReserved.Validators[0].(func(int) error)
+	// quotaledgerDescUsed is the schema descriptor for used field.
+	quotaledgerDescUsed := quotaledgerFields[3].Descriptor()
+	// quotaledger.DefaultUsed holds the default value on creation for the used field.
+	quotaledger.DefaultUsed = quotaledgerDescUsed.Default.(int)
+	// quotaledger.UsedValidator is a validator for the "used" field. It is called by the builders before save.
+	quotaledger.UsedValidator = quotaledgerDescUsed.Validators[0].(func(int) error)
 	scenarioMixin := schema.Scenario{}.Mixin()
 	scenario.Policy = privacy.NewPolicies(scenarioMixin[1], schema.Scenario{})
 	scenario.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -571,6 +648,35 @@ func init() {
 		return func(name string) error {
 			for _, fn := range fns {
 				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	tombstone.Policy = privacy.NewPolicies(schema.Tombstone{})
+	tombstone.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := tombstone.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	tombstoneFields := schema.Tombstone{}.Fields()
+	_ = tombstoneFields
+	// tombstoneDescKind is the schema descriptor for kind field.
+	tombstoneDescKind := tombstoneFields[0].Descriptor()
+	// tombstone.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	tombstone.KindValidator = func() func(string) error {
+		validators := tombstoneDescKind.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(kind string) error {
+			for _, fn := range fns {
+				if err := fn(kind); err != nil {
 					return err
 				}
 			}

@@ -16,7 +16,7 @@ import (
 type Benchmark struct{ ent.Schema }
 
 func (Benchmark) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "benchmarks"}}
+	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "benchmarks"}, VersionMixin{}}
 }
 
 func (Benchmark) Fields() []ent.Field {
@@ -34,6 +34,10 @@ func (Benchmark) Fields() []ent.Field {
 		field.String("error").Optional().Nillable().Annotations(computed),
 		field.Time("started_at").Optional().Nillable().Annotations(computed),
 		field.Time("finished_at").Optional().Nillable().Annotations(computed),
+		// The calls a run holds against its owner's daily quota (internal/ledger): reserved on start on the
+		// ledger row of quota_day, moved to used as they are made, the rest released when the run ends.
+		field.String("quota_day").Optional().Nillable().MaxLen(10).Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("quota_held").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

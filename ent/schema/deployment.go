@@ -14,7 +14,7 @@ import (
 type Deployment struct{ ent.Schema }
 
 func (Deployment) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "deployments"}}
+	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "deployments"}, VersionMixin{}}
 }
 
 func (Deployment) Fields() []ent.Field {

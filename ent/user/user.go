@@ -50,6 +50,8 @@ const (
 	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
 	EdgeExperimentObservations = "experiment_observations"
+	// EdgeQuotaLedgers holds the string denoting the quota_ledgers edge name in mutations.
+	EdgeQuotaLedgers = "quota_ledgers"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// ScenariosTable is the table that holds the scenarios relation/edge.
@@ -115,6 +117,13 @@ const (
 	ExperimentObservationsInverseTable = "experiment_observations"
 	// ExperimentObservationsColumn is the table column denoting the experiment_observations relation/edge.
 	ExperimentObservationsColumn = "owner_id"
+	// QuotaLedgersTable is the table that holds the quota_ledgers relation/edge.
+	QuotaLedgersTable = "quota_ledgers"
+	// QuotaLedgersInverseTable is the table name for the QuotaLedger entity.
+	// It exists in this package in order to avoid circular dependency with the "quotaledger" package.
+	QuotaLedgersInverseTable = "quota_ledgers"
+	// QuotaLedgersColumn is the table column denoting the quota_ledgers relation/edge.
+	QuotaLedgersColumn = "owner_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -343,6 +352,20 @@ func ByExperimentObservations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderO
 		sqlgraph.OrderByNeighborTerms(s, newExperimentObservationsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByQuotaLedgersCount orders the results by quota_ledgers count.
+func ByQuotaLedgersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newQuotaLedgersStep(), opts...)
+	}
+}
+
+// ByQuotaLedgers orders the results by quota_ledgers terms.
+func ByQuotaLedgers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newQuotaLedgersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newScenariosStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -404,6 +427,13 @@ func newExperimentObservationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ExperimentObservationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ExperimentObservationsTable, ExperimentObservationsColumn),
+	)
+}
+func newQuotaLedgersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(QuotaLedgersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, QuotaLedgersTable, QuotaLedgersColumn),
 	)
 }
 

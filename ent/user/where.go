@@ -638,6 +638,29 @@ func HasExperimentObservationsWith(preds ...predicate.ExperimentObservation) pre
 	})
 }
 
+// HasQuotaLedgers applies the HasEdge predicate on the "quota_ledgers" edge.
+func HasQuotaLedgers() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, QuotaLedgersTable, QuotaLedgersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasQuotaLedgersWith applies the HasEdge predicate on the "quota_ledgers" edge with a given conditions (other predicates).
+func HasQuotaLedgersWith(preds ...predicate.QuotaLedger) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newQuotaLedgersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

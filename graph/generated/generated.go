@@ -27,6 +27,7 @@ import (
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
+	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
@@ -130,6 +131,12 @@ type ComplexityRoot struct {
 		Models          func(childComplexity int) int
 		OutputTokens    func(childComplexity int) int
 		UnpricedModels  func(childComplexity int) int
+	}
+
+	BenchmarkEvent struct {
+		Benchmark func(childComplexity int) int
+		Change    func(childComplexity int) int
+		ID        func(childComplexity int) int
 	}
 
 	BenchmarkItemResult struct {
@@ -428,6 +435,12 @@ type ComplexityRoot struct {
 		Provider          func(childComplexity int) int
 		Region            func(childComplexity int) int
 		Rejections        func(childComplexity int) int
+	}
+
+	DeploymentEvent struct {
+		Change     func(childComplexity int) int
+		Deployment func(childComplexity int) int
+		ID         func(childComplexity int) int
 	}
 
 	DeploymentPlan struct {
@@ -1205,8 +1218,8 @@ type ScenarioSweepResolver interface {
 type SubscriptionResolver interface {
 	BenchmarkUpdated(ctx context.Context, id int) (<-chan *ent.Benchmark, error)
 	DeploymentUpdated(ctx context.Context, id int) (<-chan *ent.Deployment, error)
-	MyBenchmarkEvents(ctx context.Context) (<-chan *ent.Benchmark, error)
-	MyDeploymentEvents(ctx context.Context) (<-chan *ent.Deployment, error)
+	MyBenchmarkEvents(ctx context.Context) (<-chan *gqlmodel.BenchmarkEvent, error)
+	MyDeploymentEvents(ctx context.Context) (<-chan *gqlmodel.DeploymentEvent, error)
 }
 type WinnerChangeResolver interface {
 	From(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
@@ -1467,6 +1480,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkEstimate.UnpricedModels(childComplexity), true
+
+	case "BenchmarkEvent.benchmark":
+		if e.ComplexityRoot.BenchmarkEvent.Benchmark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEvent.Benchmark(childComplexity), true
+	case "BenchmarkEvent.change":
+		if e.ComplexityRoot.BenchmarkEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEvent.Change(childComplexity), true
+	case "BenchmarkEvent.id":
+		if e.ComplexityRoot.BenchmarkEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEvent.ID(childComplexity), true
 
 	case "BenchmarkItemResult.cachedTokens":
 		if e.ComplexityRoot.BenchmarkItemResult.CachedTokens == nil {
@@ -2779,6 +2811,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentEstimate.Rejections(childComplexity), true
+
+	case "DeploymentEvent.change":
+		if e.ComplexityRoot.DeploymentEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEvent.Change(childComplexity), true
+	case "DeploymentEvent.deployment":
+		if e.ComplexityRoot.DeploymentEvent.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEvent.Deployment(childComplexity), true
+	case "DeploymentEvent.id":
+		if e.ComplexityRoot.DeploymentEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEvent.ID(childComplexity), true
 
 	case "DeploymentPlan.capacity":
 		if e.ComplexityRoot.DeploymentPlan.Capacity == nil {
@@ -9339,14 +9390,48 @@ extend type Mutation {
 # server-sent events. Each sends the row's current state at once, then every change.
 
 type Subscription {
-  "A benchmark's state now and at every change; completes after COMPLETED, FAILED or CANCELLED."
+  """
+  A benchmark's state now and at every change, never an older state after a newer one; completes after
+  COMPLETED, FAILED or CANCELLED. When the benchmark is deleted the stream sends a last response with a
+  NOT_FOUND error (and data null) and completes.
+  """
   benchmarkUpdated(id: ID!): Benchmark! @hasRole(role: FREE)
-  "A deployment's state now and at every change; completes after TERMINATED."
+  """
+  A deployment's state now and at every change, never an older state after a newer one; completes after
+  TERMINATED. When the deployment is deleted the stream sends a last response with a NOT_FOUND error (and
+  data null) and completes.
+  """
   deploymentUpdated(id: ID!): Deployment! @hasRole(role: FREE)
-  "Every change to any of the viewer's benchmarks."
-  myBenchmarkEvents: Benchmark! @hasRole(role: FREE)
-  "Every change to any of the viewer's deployments."
-  myDeploymentEvents: Deployment! @hasRole(role: FREE)
+  "Every change to any of the viewer's benchmarks, deletions included, from the moment of subscribing."
+  myBenchmarkEvents: BenchmarkEvent! @hasRole(role: FREE)
+  "Every change to any of the viewer's deployments, deletions included, from the moment of subscribing."
+  myDeploymentEvents: DeploymentEvent! @hasRole(role: FREE)
+}
+
+"What happened to a row."
+enum RowChange {
+  "The row was created or changed; the event carries its state now."
+  UPDATED
+  "The row was deleted (by its owner, or with its owner's account); the event carries only its id."
+  DELETED
+}
+
+"A change to one of the viewer's benchmarks. Each benchmark's states arrive in order."
+type BenchmarkEvent {
+  change: RowChange!
+  "The benchmark's id, also when it was deleted."
+  id: ID!
+  "The benchmark after the change; null when change is DELETED."
+  benchmark: Benchmark
+}
+
+"A change to one of the viewer's deployments. Each deployment's states arrive in order."
+type DeploymentEvent {
+  change: RowChange!
+  "The deployment's id, also when it was deleted."
+  id: ID!
+  "The deployment after the change; null when change is DELETED."
+  deployment: Deployment
 }
 
 extend type Mutation {
@@ -10193,6 +10278,18 @@ func (ec *executionContext) childFields_BenchmarkEstimate(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkEstimate", field.Name)
 }
 
+func (ec *executionContext) childFields_BenchmarkEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_BenchmarkEvent_change(ctx, field)
+	case "id":
+		return ec.fieldContext_BenchmarkEvent_id(ctx, field)
+	case "benchmark":
+		return ec.fieldContext_BenchmarkEvent_benchmark(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_BenchmarkItemResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10787,6 +10884,18 @@ func (ec *executionContext) childFields_DeploymentEstimate(ctx context.Context, 
 		return ec.fieldContext_DeploymentEstimate_catalogVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentEstimate", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_DeploymentEvent_change(ctx, field)
+	case "id":
+		return ec.fieldContext_DeploymentEvent_id(ctx, field)
+	case "deployment":
+		return ec.fieldContext_DeploymentEvent_deployment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_DeploymentPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14806,6 +14915,84 @@ func (ec *executionContext) _BenchmarkEstimate_catalogVersion(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_BenchmarkEstimate_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkEvent_change(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v live.Op) graphql.Marshaler {
+			return ec.marshalNRowChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋliveᚐOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEvent", field, false, false, "RowChange")
+}
+
+func (ec *executionContext) _BenchmarkEvent_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BenchmarkEvent_benchmark(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEvent_benchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Benchmark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalOBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEvent_benchmark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BenchmarkItemResult_id(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
@@ -20052,6 +20239,84 @@ func (ec *executionContext) _DeploymentEstimate_catalogVersion(ctx context.Conte
 }
 func (ec *executionContext) fieldContext_DeploymentEstimate_catalogVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentEvent_change(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DeploymentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v live.Op) graphql.Marshaler {
+			return ec.marshalNRowChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋliveᚐOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEvent", field, false, false, "RowChange")
+}
+
+func (ec *executionContext) _DeploymentEvent_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DeploymentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeploymentEvent_deployment(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DeploymentEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEvent_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEvent_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DeploymentPlan_provider(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
@@ -31649,11 +31914,11 @@ func (ec *executionContext) _Subscription_myBenchmarkEvents(ctx context.Context,
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
 				if err != nil {
-					var zeroVal *ent.Benchmark
+					var zeroVal *gqlmodel.BenchmarkEvent
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Benchmark
+					var zeroVal *gqlmodel.BenchmarkEvent
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, role)
@@ -31662,8 +31927,8 @@ func (ec *executionContext) _Subscription_myBenchmarkEvents(ctx context.Context,
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
-			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkEvent) graphql.Marshaler {
+			return ec.marshalNBenchmarkEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -31676,7 +31941,7 @@ func (ec *executionContext) fieldContext_Subscription_myBenchmarkEvents(_ contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Benchmark(ctx, field)
+			return ec.childFields_BenchmarkEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -31699,11 +31964,11 @@ func (ec *executionContext) _Subscription_myDeploymentEvents(ctx context.Context
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
 				if err != nil {
-					var zeroVal *ent.Deployment
+					var zeroVal *gqlmodel.DeploymentEvent
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *ent.Deployment
+					var zeroVal *gqlmodel.DeploymentEvent
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, role)
@@ -31712,8 +31977,8 @@ func (ec *executionContext) _Subscription_myDeploymentEvents(ctx context.Context
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
-			return ec.marshalNDeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DeploymentEvent) graphql.Marshaler {
+			return ec.marshalNDeploymentEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐDeploymentEvent(ctx, selections, v)
 		},
 		true,
 		true,
@@ -31726,7 +31991,7 @@ func (ec *executionContext) fieldContext_Subscription_myDeploymentEvents(_ conte
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Deployment(ctx, field)
+			return ec.childFields_DeploymentEvent(ctx, field)
 		},
 	}
 	return fc, nil
@@ -43648,6 +43913,49 @@ func (ec *executionContext) _BenchmarkEstimate(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var benchmarkEventImplementors = []string{"BenchmarkEvent"}
+
+func (ec *executionContext) _BenchmarkEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BenchmarkEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkEvent")
+		case "change":
+			out.Values[i] = ec._BenchmarkEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._BenchmarkEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "benchmark":
+			out.Values[i] = ec._BenchmarkEvent_benchmark(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var benchmarkItemResultImplementors = []string{"BenchmarkItemResult", "Node"}
 
 func (ec *executionContext) _BenchmarkItemResult(ctx context.Context, sel ast.SelectionSet, obj *ent.BenchmarkItemResult) graphql.Marshaler {
@@ -45492,6 +45800,49 @@ func (ec *executionContext) _DeploymentEstimate(ctx context.Context, sel ast.Sel
 			out.Values[i] = ec._DeploymentEstimate_catalogVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentEventImplementors = []string{"DeploymentEvent"}
+
+func (ec *executionContext) _DeploymentEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DeploymentEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentEvent")
+		case "change":
+			out.Values[i] = ec._DeploymentEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._DeploymentEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deployment":
+			out.Values[i] = ec._DeploymentEvent_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50144,6 +50495,14 @@ func (ec *executionContext) marshalNBenchmarkEstimate2ᚖgithubᚗcomᚋmodelarc
 	return ec._BenchmarkEstimate(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBenchmarkEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BenchmarkEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkEvent!")
+		return graphql.Null
+	}
+	return ec._BenchmarkEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBenchmarkItemResultConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResultConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BenchmarkItemResultConnection!")
@@ -50684,6 +51043,14 @@ func (ec *executionContext) marshalNDeploymentEstimate2ᚖgithubᚗcomᚋmodelar
 		return graphql.Null
 	}
 	return ec._DeploymentEstimate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDeploymentEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐDeploymentEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DeploymentEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeploymentEvent!")
+		return graphql.Null
+	}
+	return ec._DeploymentEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDeploymentOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentOrder(ctx context.Context, v any) (*ent.DeploymentOrder, error) {
@@ -51795,6 +52162,21 @@ func (ec *executionContext) unmarshalNRouterBranchInput2ᚕgithubᚗcomᚋmodela
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRowChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋliveᚐOp(ctx context.Context, v any) (live.Op, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := live.Op(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRowChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋliveᚐOp(ctx context.Context, sel ast.SelectionSet, v live.Op) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RowChange!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNSampleRatioCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSRM(ctx context.Context, sel ast.SelectionSet, v experiment.SRM) graphql.Marshaler {

@@ -11,6 +11,7 @@ import (
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/experiment"
+	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/shopspring/decimal"
 )
@@ -20,6 +21,15 @@ type AuthPayload struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expiresAt"`
 	User      *ent.User `json:"user"`
+}
+
+// A change to one of the viewer's benchmarks. Each benchmark's states arrive in order.
+type BenchmarkEvent struct {
+	Change live.Op `json:"change"`
+	// The benchmark's id, also when it was deleted.
+	ID int `json:"id"`
+	// The benchmark after the change; null when change is DELETED.
+	Benchmark *ent.Benchmark `json:"benchmark,omitempty"`
 }
 
 type ChangePasswordInput struct {
@@ -56,6 +66,15 @@ type CreateBenchmarkInput struct {
 type DeleteMeInput struct {
 	// The account's password, to confirm.
 	Password string `json:"password"`
+}
+
+// A change to one of the viewer's deployments. Each deployment's states arrive in order.
+type DeploymentEvent struct {
+	Change live.Op `json:"change"`
+	// The deployment's id, also when it was deleted.
+	ID int `json:"id"`
+	// The deployment after the change; null when change is DELETED.
+	Deployment *ent.Deployment `json:"deployment,omitempty"`
 }
 
 type ExperimentSampleSizeInput struct {

@@ -138,12 +138,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	metrics := observability.NewMetrics()
 	notifier := &notify.Notifier{Broker: broker, Log: log,
 		Published: func(kind string) { metrics.EventsPublished.WithLabelValues(kind).Inc() }}
+	db.Use(notifier.Hook())
 	conc := map[string]int{}
 	for _, p := range registry.Providers() {
 		conc[p.Name] = p.EffectiveConcurrency()
 	}
 	deps := &runs.Deps{
-		Client: db.Client, Providers: registry, Catalog: cat, Notify: notifier, Log: log,
+		DB: db, Client: db.Client, Providers: registry, Catalog: cat, Log: log,
 		Limiter:        benchmark.NewLimiter(conc, providers.DefaultConcurrency),
 		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): runs.EndpointDriver{Policy: endpoints}},
 		RolloutTimeout: cfg.RolloutTimeout,
@@ -187,7 +188,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Live: &live.Watcher{Broker: broker,
 			Delivered: func(kind string) { metrics.EventsDelivered.WithLabelValues(kind).Inc() }},
 		Ops: &ops.Service{
-			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq, Notify: notifier,
+			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq,
 			Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
 			Deployments: ops.DeploymentConfig{Endpoints: endpoints},
 		},

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -48,7 +49,9 @@ type DB struct {
 	// URL is the PostgreSQL URL it was opened with ("" for SQLite), for connections of its own (LISTEN).
 	URL string
 
-	inters []ent.Interceptor // for the clients of transactions too
+	inters   []ent.Interceptor // for the clients of transactions too
+	hooks    []ent.Hook
+	commitMu sync.Mutex // see Tx.commitMu
 }
 
 // Intercept adds query interceptors to Client and to the client of every transaction begun afterwards.
@@ -56,6 +59,13 @@ type DB struct {
 func (db *DB) Intercept(inters ...ent.Interceptor) {
 	db.inters = append(db.inters, inters...)
 	db.Client.Intercept(inters...)
+}
+
+// Use adds mutation hooks to Client and to the client of every transaction begun afterwards. Call it before
+// the database is in use.
+func (db *DB) Use(hooks ...ent.Hook) {
+	db.hooks = append(db.hooks, hooks...)
+	db.Client.Use(hooks...)
 }
 
 // Open opens the database described by o. It does not migrate.

@@ -13,15 +13,20 @@ import (
 	"github.com/modelarchitect/architect/ent"
 )
 
-// Tx is one database transaction shared by ent and River. Work registered with AfterCommit runs only after
-// Commit succeeds (ent's own commit hooks belong to *ent.Tx, which we do not use because River needs the
-// *sql.Tx; TOOLCHAIN.md pitfall 8).
+// Tx is one database transaction shared by ent and River. Work registered with BeforeCommit runs inside it
+// just before the commit; work registered with AfterCommit runs only after Commit succeeds (ent's own commit
+// hooks belong to *ent.Tx, which we do not use because River needs the *sql.Tx; TOOLCHAIN.md pitfall 8).
 type Tx struct {
 	SQL    *sql.Tx
 	Client *ent.Client
 
-	mu    sync.Mutex
-	after []func()
+	ctx      context.Context
+	commitMu *sync.Mutex // SQLite: one commit and its after-commit work at a time, so they run in commit order
+
+	mu     sync.Mutex
+	before []func(context.Context) error
+	after  []func()
+	local  map[any]any
 }
 
 type txKey struct{}
@@ -35,7 +40,12 @@ func (db *DB) Begin(ctx context.Context) (*Tx, error) {
 	drv := txDriver{entsql.NewDriver(db.Dialect, entsql.Conn{ExecQuerier: stx})}
 	client := ent.NewClient(ent.Driver(drv))
 	client.Intercept(db.inters...)
-	return &Tx{SQL: stx, Client: client}, nil
+	client.Use(db.hooks...)
+	t := &Tx{SQL: stx, Client: client, ctx: context.WithoutCancel(ctx)}
+	if db.Dialect == dialect.SQLite {
+		t.commitMu = &db.commitMu
+	}
+	return t, nil
 }
 
 // txDriver is an ent driver bound to an open transaction: ent's own requests for a transaction (it opens
@@ -50,8 +60,23 @@ func (d txDriver) BeginTx(context.Context, *sql.TxOptions) (dialect.Tx, error) {
 
 func (txDriver) Close() error { return nil }
 
-// Commit commits and then runs the after-commit work in registration order.
+// Commit runs the before-commit work (an error rolls back and is returned), commits, and then runs the
+// after-commit work, each in registration order.
 func (t *Tx) Commit() error {
+	t.mu.Lock()
+	before := t.before
+	t.before = nil
+	t.mu.Unlock()
+	for _, f := range before {
+		if err := f(t.ctx); err != nil {
+			_ = t.Rollback()
+			return fmt.Errorf("before commit: %w", err)
+		}
+	}
+	if t.commitMu != nil {
+		t.commitMu.Lock()
+		defer t.commitMu.Unlock()
+	}
 	if err := t.SQL.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
@@ -65,12 +90,40 @@ func (t *Tx) Commit() error {
 	return nil
 }
 
-// Rollback rolls back and drops the after-commit work.
+// Rollback rolls back and drops the work registered to run at commit.
 func (t *Tx) Rollback() error {
 	t.mu.Lock()
-	t.after = nil
+	t.before, t.after = nil, nil
 	t.mu.Unlock()
 	return t.SQL.Rollback()
+}
+
+// BeforeCommit runs f inside the transaction just before it commits (e.g. a NOTIFY, which PostgreSQL then
+// delivers in commit order); an error from f rolls the transaction back.
+func (t *Tx) BeforeCommit(f func(ctx context.Context) error) {
+	t.mu.Lock()
+	t.before = append(t.before, f)
+	t.mu.Unlock()
+}
+
+// Local returns the value the transaction keeps under key, made by init on first use: state that belongs to
+// one transaction (such as the events it will announce) without a registry of open transactions. init runs
+// without the transaction's lock (it may register commit work), so the first use of a key must not race.
+func (t *Tx) Local(key any, init func() any) any {
+	t.mu.Lock()
+	v, ok := t.local[key]
+	t.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = init() // outside the lock: init may register commit work
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.local == nil {
+		t.local = map[any]any{}
+	}
+	t.local[key] = v
+	return v
 }
 
 // NewContext returns ctx carrying t and its ent client, so that ent.FromContext and every loader and
@@ -92,6 +145,11 @@ func AfterCommit(ctx context.Context, f func()) {
 		f()
 		return
 	}
+	t.AfterCommit(f)
+}
+
+// AfterCommit runs f after the transaction commits (never if it rolls back).
+func (t *Tx) AfterCommit(f func()) {
 	t.mu.Lock()
 	t.after = append(t.after, f)
 	t.mu.Unlock()

@@ -187,12 +187,12 @@ func TestShutdownEndsStreams(t *testing.T) {
 	token := signUp(t, r, "stream@example.com")
 	sk := (&testutil.Server{URL: r.url}).Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + token})
 	sk.Ack()
-	sk.Subscribe("1", `subscription { myBenchmarkEvents { id status } }`, nil)
+	sk.Subscribe("1", `subscription { myBenchmarkEvents { id change } }`, nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url+"/graphql",
-		strings.NewReader(`{"query":"subscription { myBenchmarkEvents { id status } }"}`))
+		strings.NewReader(`{"query":"subscription { myBenchmarkEvents { id change } }"}`))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")

@@ -127,7 +127,7 @@ func TestMemoryPerSubscription(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			perSub := float64(after.HeapAlloc-before.HeapAlloc) / n
 			t.Logf("%s: %.0f bytes of heap per idle subscription (buffer %d notices)", tc.name, perSub, events.DefaultBuffer)
-			// A Notice is 56 bytes, so the buffer alone is 16×56 = 896; 2 KiB leaves room for the rest and is
+			// A Notice is 64 bytes, so the buffer alone is 16×64 = 1,024; 2 KiB leaves room for the rest and is
 			// under 7% of the 30 KiB per-connection budget.
 			require.Less(t, perSub, 2048.0)
 			runtime.KeepAlive(subs)

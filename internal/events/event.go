@@ -24,6 +24,12 @@ type Event struct {
 	OwnerID int `json:"ownerId"`
 	// Status is the row's status after the change (e.g. "RUNNING"); it may be empty.
 	Status string `json:"status,omitempty"`
+	// Version numbers the row's states (it grows by one with every update); 0 when unknown. 32 bits (a row
+	// updated 10 times a second takes 13 years to wrap) keep it and Deleted in one word of every buffered
+	// notice.
+	Version uint32 `json:"version,omitempty"`
+	// Deleted says the change deleted the row.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
 // Validate reports the first field of e that cannot be published.

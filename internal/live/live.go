@@ -5,6 +5,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -20,13 +21,40 @@ type Source[T any] struct {
 	Kind string
 	// Get reads one row through the privacy rules of ctx (NOT_FOUND for another user's row).
 	Get func(ctx context.Context, id int) (T, error)
+	// Missing reports an error of Get that means the row does not exist or the viewer may not see it.
+	Missing func(error) bool
 	// Since reads the viewer's rows changed at or after t, oldest first (after a resync).
 	Since func(ctx context.Context, t time.Time) ([]T, error)
+	// DeletedSince reads the ids of the viewer's rows deleted at or after t, and when (after a resync).
+	DeletedSince func(ctx context.Context, t time.Time) ([]Deletion, error)
 	// Final reports whether a row is in a final state: its stream then completes.
 	Final func(T) bool
 	// Changed is when a row last changed.
 	Changed func(T) time.Time
+	// Version numbers a row's states in commit order: a stream never sends a lower one after a higher one.
+	Version func(T) int64
+	// ID is a row's id.
+	ID func(T) int
 }
+
+// Deletion is a row deleted at At.
+type Deletion struct {
+	ID int
+	At time.Time
+}
+
+// Op is what happened to a row.
+type Op string
+
+const (
+	// Updated: the row was created or changed; the row is its state now.
+	Updated Op = "UPDATED"
+	// Deleted: the row was deleted; there is no row.
+	Deleted Op = "DELETED"
+)
+
+// ErrDeleted ends a row's stream whose row was deleted, or can no longer be seen by the subscriber.
+var ErrDeleted = errors.New("deleted")
 
 // Watcher streams rows.
 type Watcher struct {
@@ -36,9 +64,14 @@ type Watcher struct {
 	group     singleflight.Group
 }
 
-// read re-reads a row, sharing the query with concurrent reads of the same row and status for the same viewer.
-func read[T any](ctx context.Context, w *Watcher, s Source[T], id int, status string) (T, error) {
-	key := fmt.Sprintf("%d|%s|%d|%s", viewerID(ctx), s.Kind, id, status)
+// read re-reads a row for a notice of its change. Concurrent reads for the same notice (the same row and
+// version, for the same viewer: several subscriptions to it) share one query; a read shared that way began
+// after the change committed, so it returns that state or a later one.
+func read[T any](ctx context.Context, w *Watcher, s Source[T], id int, n events.Notice) (T, error) {
+	if n.Resync || n.Event.Version == 0 {
+		return s.Get(ctx, id)
+	}
+	key := fmt.Sprintf("%d|%s|%d|%d", viewerID(ctx), s.Kind, id, n.Event.Version)
 	v, err, _ := w.group.Do(key, func() (any, error) { return s.Get(ctx, id) })
 	if err != nil {
 		var zero T
@@ -47,9 +80,10 @@ func read[T any](ctx context.Context, w *Watcher, s Source[T], id int, status st
 	return v.(T), nil
 }
 
-// Row streams one row: its current state at once, then every change, completing after a final state. It
-// subscribes before the first read, so no change between the two is missed.
-func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int) (<-chan T, error) {
+// Row streams one row: its current state at once, then every newer state, completing after a final state.
+// When the row is deleted (or no longer visible to the subscriber) it calls end with an error wrapping
+// ErrDeleted and completes. It subscribes before the first read, so no change between the two is missed.
+func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int, end func(error)) (<-chan T, error) {
 	sub, err := w.Broker.Subscribe(ctx, events.ByID(s.Kind, id))
 	if err != nil {
 		return nil, err
@@ -69,19 +103,34 @@ func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int) (<-chan T,
 		close(out)
 		return out, nil
 	}
+	last := s.Version(first)
+	gone := func() ([]T, bool) {
+		end(fmt.Errorf("%s %d: %w", s.Kind, id, ErrDeleted))
+		return nil, false
+	}
 	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]T, bool) {
-		row, err := read(ctx, w, s, id, n.Event.Status)
-		if err != nil {
-			return nil, false // deleted, or no longer visible
+		if n.Event.Deleted {
+			return gone()
 		}
+		row, err := read(ctx, w, s, id, n)
+		switch {
+		case err != nil && s.Missing(err):
+			return gone()
+		case err != nil:
+			return nil, true // a failed read: the next notice reads again
+		case s.Version(row) <= last:
+			return nil, true // already sent (or older than what was)
+		}
+		last = s.Version(row)
 		return []T{row}, !s.Final(row)
 	})
 	return out, nil
 }
 
-// Owned streams every change to any of the viewer's rows of the kind, until ctx ends. After a resync (the
-// broker lost events) it re-reads the rows changed since the last one sent.
-func Owned[T any](ctx context.Context, w *Watcher, s Source[T]) (<-chan T, error) {
+// Owned streams every change to any of the viewer's rows of the kind, as wrap(op, id, row) (row is the
+// zero value when op is Deleted), until ctx ends. Each row's states come in version order. After a resync
+// (the broker lost events) it re-reads the rows changed and deleted since the last change it sent.
+func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op Op, id int, row T) U) (<-chan U, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
 		return nil, fmt.Errorf("live: no viewer")
@@ -90,21 +139,55 @@ func Owned[T any](ctx context.Context, w *Watcher, s Source[T]) (<-chan T, error
 	if err != nil {
 		return nil, err
 	}
-	out := make(chan T, 1)
-	last := time.Now()
-	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]T, bool) {
-		var rows []T
-		if n.Resync {
-			rows, _ = s.Since(ctx, last)
-		} else if row, err := read(ctx, w, s, n.Event.ID, n.Event.Status); err == nil {
-			rows = []T{row}
+	out := make(chan U, 1)
+	var (
+		zero     T
+		last     = time.Now()
+		versions = map[int]int64{} // the version sent last, per row
+	)
+	seen := func(t time.Time) {
+		if t.After(last) {
+			last = t
 		}
-		for _, r := range rows {
-			if t := s.Changed(r); t.After(last) {
-				last = t
+	}
+	updated := func(row T) (U, bool) {
+		id, ver := s.ID(row), s.Version(row)
+		if prev, ok := versions[id]; ok && ver <= prev {
+			return *new(U), false
+		}
+		versions[id] = ver
+		seen(s.Changed(row))
+		return wrap(Updated, id, row), true
+	}
+	deleted := func(id int) U {
+		delete(versions, id)
+		return wrap(Deleted, id, zero)
+	}
+	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]U, bool) {
+		var batch []U
+		switch {
+		case n.Resync:
+			rows, _ := s.Since(ctx, last)
+			gone, _ := s.DeletedSince(ctx, last)
+			for _, r := range rows {
+				if u, ok := updated(r); ok {
+					batch = append(batch, u)
+				}
+			}
+			for _, d := range gone {
+				batch = append(batch, deleted(d.ID))
+				seen(d.At)
+			}
+		case n.Event.Deleted:
+			batch = append(batch, deleted(n.Event.ID))
+		default:
+			if row, err := read(ctx, w, s, n.Event.ID, n); err == nil {
+				if u, ok := updated(row); ok {
+					batch = append(batch, u)
+				}
 			}
 		}
-		return rows, true
+		return batch, true
 	})
 	return out, nil
 }

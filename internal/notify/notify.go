@@ -1,11 +1,21 @@
-// Package notify announces row changes on the events broker once the transaction that made them commits, so
-// that subscribers never see a change that was rolled back. It holds no logic of its own.
+// Package notify announces changes of the rows that clients stream (benchmarks and deployments) on the
+// events broker. It is the one place events come from: an ent hook sees every create, update and delete of
+// those rows, and every deletion of a user (whose rows go by cascade), and announces each changed row once
+// per transaction, after the transaction commits and in commit order. It holds no domain logic.
 package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"time"
 
+	"entgo.io/ent/privacy"
+
+	"github.com/modelarchitect/architect/ent"
+	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/events"
 )
@@ -16,31 +26,246 @@ const (
 	Deployment = "deployment"
 )
 
+// TombstoneWindow is how long a deletion is remembered for live streams that resync (after their events were
+// lost, e.g. while a replica's LISTEN connection was re-established): far longer than such a gap lasts.
+const TombstoneWindow = time.Hour
+
 // Notifier publishes changes.
 type Notifier struct {
 	Broker events.Broker
 	Log    *slog.Logger
 	// Published, when set, is told of each event published (for metrics).
 	Published func(kind string)
+	// Now stamps tombstones; nil: time.Now.
+	Now func() time.Time
 }
 
-// Changed announces that row id of kind, owned by owner, changed (status is its status now), after the
-// transaction in ctx commits, or at once when ctx holds none. A failed publish is logged: the row is
-// committed, and subscribers re-read on their next event or resync.
-func (n *Notifier) Changed(ctx context.Context, kind string, id, owner int, status string) {
+// Hook is the ent hook that announces changes: register it on every client (database.DB.Use). Creates and
+// updates are announced with the row's status and version, deletes as such (and remembered as tombstones
+// for live streams that resync); deleting a user announces the deletion of each of its streamed rows, which
+// the database deletes by cascade.
+func (n *Notifier) Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			switch m.Type() {
+			case ent.TypeBenchmark, ent.TypeDeployment:
+			case ent.TypeUser:
+				if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
+					return n.userDeleted(ctx, m.(*ent.UserMutation), next)
+				}
+				return next.Mutate(ctx, m)
+			default:
+				return next.Mutate(ctx, m)
+			}
+			switch {
+			case m.Op().Is(ent.OpUpdate | ent.OpDelete):
+				// A bulk change is refused rather than announced approximately: the rows it reaches are
+				// known only once it has run, and privacy filters are applied inside.
+				return nil, fmt.Errorf("notify: %s %ss one at a time (UpdateOne, DeleteOne), so that each change is announced", m.Op(), m.Type())
+			case m.Op().Is(ent.OpDeleteOne):
+				gone, err := rowsOf(ctx, m)
+				if err != nil {
+					return nil, err
+				}
+				v, err := next.Mutate(ctx, m)
+				if err != nil {
+					return v, err
+				}
+				return v, n.deleted(ctx, m, gone, true)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return v, err
+			}
+			ev, ok := eventOf(v) // the row as written
+			if !ok {
+				return v, fmt.Errorf("notify: %s of %s returned %T", m.Op(), m.Type(), v)
+			}
+			n.announce(ctx, ev)
+			return v, nil
+		})
+	}
+}
+
+// userDeleted announces the deletion of the streamed rows of the users m deletes.
+func (n *Notifier) userDeleted(ctx context.Context, m *ent.UserMutation, next ent.Mutator) (ent.Value, error) {
+	ids, err := m.IDs(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	c := m.Client()
+	var gone []events.Event
+	bs, err := c.Benchmark.Query().Where(entbenchmark.OwnerIDIn(ids...)).
+		Select(entbenchmark.FieldID, entbenchmark.FieldOwnerID).All(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		gone = append(gone, events.Event{Kind: Benchmark, ID: b.ID, OwnerID: b.OwnerID})
+	}
+	ds, err := c.Deployment.Query().Where(entdeployment.OwnerIDIn(ids...)).
+		Select(entdeployment.FieldID, entdeployment.FieldOwnerID).All(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		gone = append(gone, events.Event{Kind: Deployment, ID: d.ID, OwnerID: d.OwnerID})
+	}
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		return v, err
+	}
+	// No tombstones: they serve the owner's own streams, which end with the owner.
+	return v, n.deleted(ctx, m, gone, false)
+}
+
+// deleted announces deleted rows and, with tombstones, remembers them for resyncing streams.
+func (n *Notifier) deleted(ctx context.Context, m ent.Mutation, gone []events.Event, tombstones bool) error {
+	if tombstones && len(gone) > 0 {
+		now := time.Now()
+		if n.Now != nil {
+			now = n.Now()
+		}
+		c := clientOf(m)
+		stones := make([]*ent.TombstoneCreate, len(gone))
+		for i, ev := range gone {
+			stones[i] = c.Tombstone.Create().SetKind(ev.Kind).SetRowID(ev.ID).SetOwnerID(ev.OwnerID).SetDeletedAt(now.UTC())
+		}
+		if err := c.Tombstone.CreateBulk(stones...).Exec(allow(ctx)); err != nil {
+			return fmt.Errorf("tombstones: %w", err)
+		}
+		if _, err := c.Tombstone.Delete().Where(tombstone.DeletedAtLT(now.Add(-TombstoneWindow))).Exec(allow(ctx)); err != nil {
+			return fmt.Errorf("tombstones: %w", err)
+		}
+	}
+	for _, ev := range gone {
+		ev.Deleted, ev.Status, ev.Version = true, "", 0
+		n.announce(ctx, ev)
+	}
+	return nil
+}
+
+// eventOf describes a written row.
+func eventOf(v ent.Value) (events.Event, bool) {
+	switch r := v.(type) {
+	case *ent.Benchmark:
+		return events.Event{Kind: Benchmark, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
+	case *ent.Deployment:
+		return events.Event{Kind: Deployment, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
+	}
+	return events.Event{}, false
+}
+
+// rowsOf reads the row a DeleteOne mutation is about to delete (none when it does not exist).
+func rowsOf(ctx context.Context, m ent.Mutation) ([]events.Event, error) {
+	ctx = allow(ctx)
+	var (
+		row ent.Value
+		err error
+	)
+	switch m := m.(type) {
+	case *ent.BenchmarkMutation:
+		id, _ := m.ID()
+		row, err = m.Client().Benchmark.Query().Where(entbenchmark.ID(id)).Only(ctx)
+	case *ent.DeploymentMutation:
+		id, _ := m.ID()
+		row, err = m.Client().Deployment.Query().Where(entdeployment.ID(id)).Only(ctx)
+	}
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	ev, _ := eventOf(row)
+	return []events.Event{ev}, nil
+}
+
+func clientOf(m ent.Mutation) *ent.Client {
+	switch m := m.(type) {
+	case *ent.BenchmarkMutation:
+		return m.Client()
+	case *ent.DeploymentMutation:
+		return m.Client()
+	case *ent.UserMutation:
+		return m.Client()
+	}
+	panic(fmt.Sprintf("notify: no client for %T", m))
+}
+
+// announce publishes ev once the transaction in ctx commits (at once when there is none). The events of one
+// transaction are published together and one per row: the row's last state in that transaction.
+func (n *Notifier) announce(ctx context.Context, ev events.Event) {
 	if n == nil || n.Broker == nil {
 		return
 	}
-	ev := events.Event{Kind: kind, ID: id, OwnerID: owner, Status: status}
-	database.AfterCommit(ctx, func() {
+	tx, ok := database.TxFromContext(ctx)
+	if !ok {
+		n.publish(ctx, []events.Event{ev})
+		return
+	}
+	tx.Local(batchKey{n}, func() any { return n.newBatch(tx) }).(*batch).add(ev)
+}
+
+type batchKey struct{ n *Notifier }
+
+// batch is what one transaction announces, in the order rows first changed.
+type batch struct {
+	order []events.Event
+	index map[[2]any]int
+}
+
+func (b *batch) add(ev events.Event) {
+	k := [2]any{ev.Kind, ev.ID}
+	if i, ok := b.index[k]; ok {
+		b.order[i] = ev
+		return
+	}
+	b.index[k] = len(b.order)
+	b.order = append(b.order, ev)
+}
+
+// newBatch registers the publication of tx's events: on PostgreSQL as NOTIFY inside the transaction, which
+// the server delivers on commit and in commit order (and never if it rolls back); otherwise after commit.
+func (n *Notifier) newBatch(tx *database.Tx) *batch {
+	b := &batch{index: map[[2]any]int{}}
+	if p, ok := n.Broker.(events.TxPublisher); ok {
+		tx.BeforeCommit(func(ctx context.Context) error {
+			for _, ev := range b.order {
+				if err := p.PublishTx(ctx, tx.SQL, ev); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		tx.AfterCommit(func() { n.count(b.order) })
+		return b
+	}
+	tx.AfterCommit(func() { n.publish(context.Background(), b.order) })
+	return b
+}
+
+// publish sends events now. A failed publish is logged: the rows are committed, and subscribers re-read on
+// their next event or resync.
+func (n *Notifier) publish(ctx context.Context, evs []events.Event) {
+	for _, ev := range evs {
 		if err := n.Broker.Publish(context.WithoutCancel(ctx), ev); err != nil {
 			if n.Log != nil {
-				n.Log.Error("publish event", "kind", kind, "id", id, "err", err)
+				n.Log.Error("publish event", "kind", ev.Kind, "id", ev.ID, "err", err)
 			}
-			return
+			continue
 		}
-		if n.Published != nil {
-			n.Published(kind)
-		}
-	})
+		n.count([]events.Event{ev})
+	}
 }
+
+func (n *Notifier) count(evs []events.Event) {
+	if n.Published == nil {
+		return
+	}
+	for _, ev := range evs {
+		n.Published(ev.Kind)
+	}
+}
+
+func allow(ctx context.Context) context.Context { return privacy.DecisionContext(ctx, privacy.Allow) }

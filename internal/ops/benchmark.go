@@ -7,7 +7,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
 
@@ -15,7 +14,7 @@ import (
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/benchmark"
-	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/ledger"
 	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -83,18 +82,18 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 		return nil, err
 	}
 	if start {
-		return s.StartBenchmark(ctx, b.ID) // which tells subscribers
+		return s.StartBenchmark(ctx, b.ID)
 	}
-	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
 	return b, nil
 }
 
 // UpdateBenchmark changes a PENDING benchmark.
 func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft) (*ent.Benchmark, error) {
-	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	b, err := runs.Lock(ctx, s.ent(ctx), id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "updateBenchmark")
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can change", b.Status)
 	}
@@ -111,13 +110,8 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if err := s.checkBenchmark(ctx, models, items, maxOut); err != nil {
 		return nil, err
 	}
-	b, err = b.Update().SetNillableName(d.Name).SetModels(models).SetDataset(items).SetNillableSystem(d.System).
-		SetMaxOutputTokens(maxOut).SetProgressTotal(len(models) * len(items)).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
-	return b, nil
+	return b.Update().Where(entbenchmark.StatusEQ(b.Status)).SetNillableName(d.Name).SetModels(models).SetDataset(items).
+		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetProgressTotal(len(models) * len(items)).Save(ctx)
 }
 
 func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.Item, error) {
@@ -192,14 +186,16 @@ func limitErr(err error) error {
 	return err
 }
 
-// StartBenchmark moves a PENDING benchmark to RUNNING, reserves its calls against the owner's daily quota,
-// and enqueues one job per model and chunk of items in the same transaction.
+// StartBenchmark moves a PENDING benchmark to RUNNING, reserves its calls on the owner's ledger for today
+// (refused with RATE_LIMITED when they do not fit the role's daily quota), and enqueues one job per model and
+// chunk of items in the same transaction.
 func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
 	c := s.ent(ctx)
-	b, err := c.Benchmark.Get(ctx, id)
+	b, err := runs.Lock(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "startBenchmark")
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can start", b.Status)
 	}
@@ -208,18 +204,22 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	}
 	now := s.now().UTC()
 	calls := len(b.Models) * len(b.Dataset)
-	used, err := s.callsToday(ctx, b.OwnerID, now)
+	day := ledger.Day(now)
+	err = ledger.Reserve(ctx, c, ledger.Key{Owner: b.OwnerID, Day: day, Kind: ledger.Benchmark}, calls, func(current int) error {
+		var qe *benchmark.QuotaError
+		if err := s.policy().CheckQuota(s.role(ctx), current, calls, now); errors.As(err, &qe) {
+			return apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var qe *benchmark.QuotaError
-	if err := s.policy().CheckQuota(s.role(ctx), used, calls, now); errors.As(err, &qe) {
-		return nil, apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
-	} else if err != nil {
-		return nil, err
-	}
-	b, err = b.Update().SetStatus(entbenchmark.StatusRUNNING).SetStartedAt(now).SetProgressDone(0).
-		SetProgressTotal(calls).ClearError().ClearFinishedAt().Save(ctx)
+	b, err = b.Update().Where(entbenchmark.StatusEQ(entbenchmark.StatusPENDING)).SetStatus(entbenchmark.StatusRUNNING).
+		SetStartedAt(now).SetProgressDone(0).SetProgressTotal(calls).SetQuotaDay(day).SetQuotaHeld(calls).
+		ClearError().ClearFinishedAt().Save(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -237,64 +237,37 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	if err := s.Jobs.EnqueueMany(ctx, params); err != nil {
 		return nil, err
 	}
-	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
 	return b, nil
 }
 
-// callsToday is the model calls the owner's benchmarks started since 00:00 UTC reserved.
-func (s *Service) callsToday(ctx context.Context, owner int, now time.Time) (int, error) {
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	// A running benchmark holds all its planned calls; a finished one (completed, failed or cancelled)
-	// only the calls it made.
-	sum := func(field string, statuses ...entbenchmark.Status) (int, error) {
-		var rows []struct {
-			Sum int `json:"sum"`
-		}
-		err := s.ent(ctx).Benchmark.Query().
-			Where(entbenchmark.OwnerID(owner), entbenchmark.StartedAtGTE(day), entbenchmark.StatusIn(statuses...)).
-			Aggregate(ent.Sum(field)).Scan(ctx, &rows)
-		if err != nil || len(rows) == 0 {
-			return 0, err
-		}
-		return rows[0].Sum, nil
-	}
-	held, err := sum(entbenchmark.FieldProgressTotal, entbenchmark.StatusRUNNING)
-	if err != nil {
-		return 0, err
-	}
-	made, err := sum(entbenchmark.FieldProgressDone,
-		entbenchmark.StatusCOMPLETED, entbenchmark.StatusFAILED, entbenchmark.StatusCANCELLED)
-	return held + made, err
-}
-
-// CancelBenchmark stops a PENDING or RUNNING benchmark: calls in flight finish, no new ones start.
+// CancelBenchmark stops a PENDING or RUNNING benchmark: calls in flight finish (and count against the quota),
+// no new ones start, and the calls it would still have made go back to the owner's quota.
 func (s *Service) CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
-	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	c := s.ent(ctx)
+	b, err := runs.Lock(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "cancelBenchmark")
 	if b.Status != entbenchmark.StatusPENDING && b.Status != entbenchmark.StatusRUNNING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING or RUNNING benchmark can be cancelled", b.Status)
 	}
-	b, err = b.Update().SetStatus(entbenchmark.StatusCANCELLED).SetFinishedAt(s.now().UTC()).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(b.Status))
-	return b, nil
+	return runs.End(ctx, c, b, entbenchmark.StatusCANCELLED, func(u *ent.BenchmarkUpdateOne) { u.SetFinishedAt(s.now().UTC()) })
 }
 
-// DeleteBenchmark deletes a benchmark; its jobs find it gone and stop.
+// DeleteBenchmark deletes a benchmark; its jobs find it gone and stop. The calls it made stay counted for the
+// day; the ones a running benchmark would still have made go back to the quota.
 func (s *Service) DeleteBenchmark(ctx context.Context, id int) (int, error) {
-	b, err := s.ent(ctx).Benchmark.Get(ctx, id)
+	c := s.ent(ctx)
+	b, err := runs.Lock(ctx, c, id)
 	if err != nil {
 		return 0, err
 	}
-	if err := s.ent(ctx).Benchmark.DeleteOne(b).Exec(ctx); err != nil {
+	s.pause(ctx, "deleteBenchmark")
+	if err := ledger.Settle(ctx, c, runs.QuotaKey(b), 0, b.QuotaHeld); err != nil {
 		return 0, err
 	}
-	s.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, "DELETED")
-	return id, nil
+	return id, c.Benchmark.DeleteOne(b).Exec(ctx)
 }
 
 // EstimateBenchmark bounds a benchmark's calls, tokens, cost and duration.

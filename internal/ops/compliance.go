@@ -3,9 +3,11 @@ package ops
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
@@ -36,6 +38,7 @@ func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceC
 
 // CreateComplianceProfile assesses the profile's requirements in its context and saves both.
 func (s *Service) CreateComplianceProfile(ctx context.Context, in ent.CreateComplianceProfileInput) (*ent.ComplianceProfile, error) {
+	in.Requirements = union(in.Requirements, nil)
 	res, err := s.AssessCompliance(in.Requirements, in.Context)
 	if err != nil {
 		return nil, err
@@ -46,19 +49,20 @@ func (s *Service) CreateComplianceProfile(ctx context.Context, in ent.CreateComp
 		Save(ctx)
 }
 
-// UpdateComplianceProfile applies the fields sent and assesses the profile again.
+// UpdateComplianceProfile applies the fields sent to the profile as stored (locked, so that a concurrent
+// update of another field is not lost to a stale copy) and assesses the result again. Requirements are a
+// set: appending one already there adds nothing.
 func (s *Service) UpdateComplianceProfile(ctx context.Context, id int, in ent.UpdateComplianceProfileInput) (*ent.ComplianceProfile, error) {
-	cur, err := s.ent(ctx).ComplianceProfile.Get(ctx, id)
+	cur, err := s.ent(ctx).ComplianceProfile.Query().Where(complianceprofile.ID(id)).LockForUpdate().Only(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "updateComplianceProfile")
 	reqs, cc := cur.Requirements, cur.Context
 	if in.Requirements != nil {
 		reqs = in.Requirements
 	}
-	if in.AppendRequirements != nil {
-		reqs = append(reqs, in.AppendRequirements...)
-	}
+	reqs = union(reqs, in.AppendRequirements)
 	if in.Context != nil {
 		cc = *in.Context
 	}
@@ -66,7 +70,18 @@ func (s *Service) UpdateComplianceProfile(ctx context.Context, id int, in ent.Up
 	if err != nil {
 		return nil, err
 	}
-	return cur.Update().SetInput(in).SetRiskScore(float64(res.Score)).SetRiskLevel(string(res.Level)).
+	return cur.Update().SetInput(in).SetRequirements(reqs).SetRiskScore(float64(res.Score)).SetRiskLevel(string(res.Level)).
 		SetUseCaseTier(string(res.UseCaseTier)).SetRecommendations(res.Findings).SetPassedRules(res.Passed).
 		SetRuleSetVersion(res.RuleSetVersion).SetAssessedAt(s.now().UTC().Truncate(time.Microsecond)).Save(ctx)
+}
+
+// union is a followed by the values of b it lacks, each once.
+func union[T comparable](a, b []T) []T {
+	out := make([]T, 0, len(a)+len(b))
+	for _, v := range append(slices.Clip(a), b...) {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/model"
-	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/runs"
 )
 
@@ -53,13 +52,14 @@ func (s *Service) checkEndpoint(ctx context.Context, provider entdeployment.Prov
 	return err
 }
 
-// rollout enqueues the job that brings a PROVISIONING deployment up, and announces the change.
+// rollout enqueues the job that brings a PROVISIONING deployment up.
 func (s *Service) rollout(ctx context.Context, d *ent.Deployment) error {
-	if err := s.Jobs.Enqueue(ctx, runs.DeploymentRolloutArgs{DeploymentID: d.ID, Since: s.now().UTC()}, nil); err != nil {
-		return err
-	}
-	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
-	return nil
+	return s.Jobs.Enqueue(ctx, runs.DeploymentRolloutArgs{DeploymentID: d.ID, Since: s.now().UTC()}, nil)
+}
+
+// lockDeployment reads deployment id and locks it until the transaction of ctx ends.
+func (s *Service) lockDeployment(ctx context.Context, id int) (*ent.Deployment, error) {
+	return s.ent(ctx).Deployment.Query().Where(entdeployment.ID(id)).LockForUpdate().Only(ctx)
 }
 
 // TerminateDeployment ends a deployment (PROVISIONING, ACTIVE or FAILED → TERMINATED, which is final). The
@@ -74,10 +74,11 @@ func (s *Service) RedeployDeployment(ctx context.Context, id int) (*ent.Deployme
 }
 
 func (s *Service) actOnDeployment(ctx context.Context, id int, a deployment.Action) (*ent.Deployment, error) {
-	d, err := s.ent(ctx).Deployment.Get(ctx, id)
+	d, err := s.lockDeployment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, strings.ToLower(string(a))+"Deployment")
 	next, err := deployment.Apply(deployment.Status(d.Status), a)
 	if err != nil {
 		return nil, apperr.Input("id", "%s", err)
@@ -89,23 +90,23 @@ func (s *Service) actOnDeployment(ctx context.Context, id int, a deployment.Acti
 		}
 		reason = "redeploying"
 	}
-	d, err = d.Update().SetStatus(entdeployment.Status(next)).SetStatusReason(reason).Save(ctx)
+	d, err = d.Update().Where(entdeployment.StatusEQ(d.Status)).SetStatus(entdeployment.Status(next)).SetStatusReason(reason).Save(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if a == deployment.ActionRedeploy {
 		return d, s.rollout(ctx, d)
 	}
-	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
 	return d, nil
 }
 
 // UpdateDeployment applies the fields sent and prices the deployment again.
 func (s *Service) UpdateDeployment(ctx context.Context, id int, in ent.UpdateDeploymentInput) (*ent.Deployment, error) {
-	cur, err := s.ent(ctx).Deployment.Get(ctx, id)
+	cur, err := s.lockDeployment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "updateDeployment")
 	name, provider, region, config := cur.ModelName, cur.Provider, cur.Region, cur.Config
 	if in.ModelName != nil {
 		name = *in.ModelName
@@ -132,18 +133,13 @@ func (s *Service) UpdateDeployment(ctx context.Context, id int, in ent.UpdateDep
 	if err != nil {
 		return nil, err
 	}
-	u := cur.Update().SetInput(in).SetCostNote(cost.note)
+	u := cur.Update().Where(entdeployment.StatusEQ(cur.Status)).SetInput(in).SetCostNote(cost.note)
 	if cost.plan != nil {
 		u.SetEstimatedCost(cost.plan.MonthlyUSD).SetPlan((*model.DeploymentPlan)(cost.plan))
 	} else {
 		u.ClearEstimatedCost().ClearPlan()
 	}
-	d, err := u.Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.Notify.Changed(ctx, notify.Deployment, d.ID, d.OwnerID, string(d.Status))
-	return d, nil
+	return u.Save(ctx)
 }
 
 type deploymentCost struct {

@@ -25,12 +25,18 @@ func (s *Service) CreateExperiment(ctx context.Context, in ent.CreateExperimentI
 	return s.ent(ctx).Experiment.Create().SetInput(in).SetPlannedSampleSize(n).Save(ctx)
 }
 
+// lockExperiment reads experiment id and locks it until the transaction of ctx ends.
+func (s *Service) lockExperiment(ctx context.Context, id int) (*ent.Experiment, error) {
+	return s.ent(ctx).Experiment.Query().Where(entexperiment.ID(id)).LockForUpdate().Only(ctx)
+}
+
 // UpdateExperiment changes an experiment. Its models, metrics and plan change only while it is a DRAFT.
 func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExperimentInput) (*ent.Experiment, error) {
-	cur, err := s.ent(ctx).Experiment.Get(ctx, id)
+	cur, err := s.lockExperiment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "updateExperiment")
 	models, metrics, plan := cur.Models, cur.Metrics, cur.Plan
 	if in.Models != nil || in.AppendModels != nil || in.Metrics != nil || in.Plan != nil {
 		if cur.Status != entexperiment.StatusDRAFT {
@@ -51,7 +57,7 @@ func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExp
 	if err != nil {
 		return nil, err
 	}
-	return cur.Update().SetInput(in).SetPlannedSampleSize(n).Save(ctx)
+	return cur.Update().Where(entexperiment.StatusEQ(cur.Status)).SetInput(in).SetModels(models).SetPlannedSampleSize(n).Save(ctx)
 }
 
 // plannedSampleSize checks the plan and returns the units per variant it needs; 0 when the plan does not say
@@ -134,15 +140,16 @@ func SampleSize(kind model.MetricKind, baseline, stdDev *float64, mde float64, r
 
 // TransitionExperiment applies a lifecycle action; completing also computes the final results.
 func (s *Service) TransitionExperiment(ctx context.Context, id int, action experiment.Action) (*ent.Experiment, error) {
-	e, err := s.ent(ctx).Experiment.Get(ctx, id)
+	e, err := s.lockExperiment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "transitionExperiment")
 	next, err := experiment.Apply(experiment.Status(e.Status), action)
 	if err != nil {
 		return nil, apperr.Input("id", "%s", err)
 	}
-	u := e.Update().SetStatus(entexperiment.Status(next))
+	u := e.Update().Where(entexperiment.StatusEQ(e.Status)).SetStatus(entexperiment.Status(next))
 	if action == experiment.ActionComplete {
 		res, err := s.analyze(ctx, e)
 		if err != nil {
@@ -164,13 +171,15 @@ type Observation struct {
 }
 
 // RecordObservations adds a recording to a RUNNING experiment and updates its results. A recording whose
-// idempotency key was seen before adds nothing (and must carry the same data).
+// idempotency key was seen before adds nothing (and must carry the same data). The experiment is locked
+// first, so a recording never lands after the experiment stopped and the results count every recording.
 func (s *Service) RecordObservations(ctx context.Context, id int, o Observation) (*ent.Experiment, error) {
 	c := s.ent(ctx)
-	e, err := c.Experiment.Get(ctx, id)
+	e, err := s.lockExperiment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "recordObservations")
 	if err := experiment.CanRecord(experiment.Status(e.Status)); err != nil {
 		return nil, apperr.Input("id", "%s", err)
 	}
@@ -201,7 +210,7 @@ func (s *Service) RecordObservations(ctx context.Context, id int, o Observation)
 	if err != nil {
 		return nil, err
 	}
-	return e.Update().SetResults(res).Save(ctx)
+	return e.Update().Where(entexperiment.StatusEQ(e.Status)).SetResults(res).Save(ctx)
 }
 
 // observationRow checks a recording against the experiment and folds raw values into an aggregate.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/modelarchitect/architect/ent"
+	entpipeline "github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/pipeline"
@@ -46,10 +47,11 @@ func (s *Service) CreatePipeline(ctx context.Context, in model.CreatePipeline) (
 
 // UpdatePipeline applies the fields sent and validates and costs the resulting graph again.
 func (s *Service) UpdatePipeline(ctx context.Context, id int, in model.UpdatePipeline) (*ent.Pipeline, error) {
-	cur, err := s.ent(ctx).Pipeline.Get(ctx, id)
+	cur, err := s.ent(ctx).Pipeline.Query().Where(entpipeline.ID(id)).LockForUpdate().Only(ctx)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "updatePipeline")
 	g := pipeline.Pipeline{Nodes: cur.Nodes, Edges: cur.Links}
 	if in.Nodes != nil {
 		g.Nodes = in.Nodes

@@ -8,6 +8,7 @@ import (
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/privacy"
+	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
@@ -26,21 +27,32 @@ func (s *Service) CreateScenario(ctx context.Context, in ent.CreateScenarioInput
 
 // UpdateScenario changes a Scenario and, when asked, simulates it again.
 func (s *Service) UpdateScenario(ctx context.Context, id int, in ent.UpdateScenarioInput, simulate bool) (*ent.Scenario, error) {
-	sc, err := s.ent(ctx).Scenario.UpdateOneID(id).SetInput(in).Save(ctx)
-	if err != nil || !simulate {
+	sc, err := s.lockScenario(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.pause(ctx, "updateScenario")
+	if sc, err = sc.Update().SetInput(in).Save(ctx); err != nil || !simulate {
 		return sc, err
 	}
 	return s.SimulateScenario(ctx, sc.ID)
+}
+
+// lockScenario reads scenario id and locks it until the transaction of ctx ends: its results are computed
+// from its configuration, and its explanations from its results.
+func (s *Service) lockScenario(ctx context.Context, id int) (*ent.Scenario, error) {
+	return s.ent(ctx).Scenario.Query().Where(scenario.ID(id)).LockForUpdate().Only(ctx)
 }
 
 // SimulateScenario simulates a Scenario's workload on the catalog, stores the results with the catalog
 // version and the time, and marks the Scenario's earlier explanations stale.
 func (s *Service) SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error) {
 	c := s.ent(ctx)
-	sc, err := c.Scenario.Get(ctx, id)
+	sc, err := s.lockScenario(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	s.pause(ctx, "simulateScenario")
 	opts, err := s.simulationOptions(ctx, sc)
 	if err != nil {
 		return nil, err
@@ -74,7 +86,7 @@ func (s *Service) SweepScenario(ctx context.Context, id int, spec simulation.Swe
 // and to the results' computedAt. The explanation belongs to the Scenario's owner.
 func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Explanation, error) {
 	c := s.ent(ctx)
-	sc, err := c.Scenario.Get(ctx, scenarioID)
+	sc, err := s.lockScenario(ctx, scenarioID)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/ledger"
 	"github.com/modelarchitect/architect/internal/model"
-	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/providers"
 )
 
@@ -117,42 +117,50 @@ func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string,
 	return err
 }
 
-// save stores results (a result already stored for the same item is kept) and the benchmark's progress in
-// one transaction, and announces it. It reports whether the benchmark is still RUNNING.
-func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string, rs []benchmark.ItemResult) (bool, error) {
-	tx, err := w.d.Client.Tx(ctx)
-	if err != nil {
-		return false, err
-	}
-	builders := make([]*ent.BenchmarkItemResultCreate, len(rs))
-	for i, r := range rs {
-		builders[i] = tx.BenchmarkItemResult.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).SetModel(modelID).
-			SetItem(r.Item).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
-			SetLatencyMs(ms(r.Latency)).SetTtftMs(ms(r.TTFT)).SetInputTokens(r.Usage.InputTokens).
-			SetOutputTokens(r.Usage.OutputTokens).SetCachedTokens(r.Usage.CachedTokens).SetReasoningTokens(r.Usage.ReasoningTokens)
-	}
-	err = tx.BenchmarkItemResult.CreateBulk(builders...).
-		OnConflictColumns(benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldModel, benchmarkitemresult.FieldItem).
-		DoNothing().Exec(ctx)
-	if err != nil {
-		return false, rollback(tx, err)
-	}
-	done, err := tx.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID)).Count(ctx)
-	if err != nil {
-		return false, rollback(tx, err)
-	}
-	n, err := tx.Benchmark.Update().Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
-		SetProgressDone(done).Save(ctx)
-	if err != nil {
-		return false, rollback(tx, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, err
-	}
-	if n > 0 {
-		w.d.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusRUNNING))
-	}
-	return n > 0, nil
+// save stores results (a result already stored for the same item is kept), moves the calls made from the
+// run's reservation to the owner's used calls, and records the progress, in one transaction that first locks
+// the benchmark, so that concurrent chunks count in turn and progress never goes back. It reports whether the
+// benchmark is still RUNNING.
+func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string, rs []benchmark.ItemResult) (running bool, err error) {
+	err = w.d.DB.InTx(ctx, func(ctx context.Context) error {
+		c := ent.FromContext(ctx)
+		cur, err := Lock(ctx, c, b.ID)
+		if ent.IsNotFound(err) {
+			return nil // deleted: its calls stay counted where the delete left them
+		}
+		if err != nil {
+			return err
+		}
+		builders := make([]*ent.BenchmarkItemResultCreate, len(rs))
+		for i, r := range rs {
+			builders[i] = c.BenchmarkItemResult.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).SetModel(modelID).
+				SetItem(r.Item).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
+				SetLatencyMs(ms(r.Latency)).SetTtftMs(ms(r.TTFT)).SetInputTokens(r.Usage.InputTokens).
+				SetOutputTokens(r.Usage.OutputTokens).SetCachedTokens(r.Usage.CachedTokens).SetReasoningTokens(r.Usage.ReasoningTokens)
+		}
+		err = c.BenchmarkItemResult.CreateBulk(builders...).
+			OnConflictColumns(benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldModel, benchmarkitemresult.FieldItem).
+			DoNothing().Exec(ctx)
+		if err != nil {
+			return err
+		}
+		done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID)).Count(ctx)
+		if err != nil {
+			return err
+		}
+		made := max(done-cur.ProgressDone, 0) // calls of other chunks committed before the lock were counted by them
+		fromHeld := min(made, cur.QuotaHeld)
+		if err := ledger.Settle(ctx, c, QuotaKey(cur), made, fromHeld); err != nil {
+			return err
+		}
+		running = cur.Status == entbenchmark.StatusRUNNING
+		if made == 0 {
+			return nil
+		}
+		// Calls in flight when a run was cancelled still count: their results are kept and progress shows them.
+		return c.Benchmark.UpdateOne(cur).SetProgressDone(done).AddQuotaHeld(-fromHeld).Exec(ctx)
+	})
+	return running, err
 }
 
 // retryOrFail decides what a failed chunk does: wait out a rate limit, come back after a shutdown, retry, or
@@ -172,15 +180,22 @@ func (w *chunkWorker) retryOrFail(ctx context.Context, job *river.Job[BenchmarkC
 
 // fail marks a RUNNING benchmark FAILED with the reason.
 func (w *chunkWorker) fail(ctx context.Context, b *ent.Benchmark, reason string) error {
-	n, err := w.d.Client.Benchmark.Update().Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
-		SetStatus(entbenchmark.StatusFAILED).SetError(reason).SetFinishedAt(w.d.now().UTC()).Save(ctx)
-	if err != nil {
+	return failRun(ctx, w.d, b.ID, reason, nil)
+}
+
+// failRun fails benchmark id with reason if it is still RUNNING (and, when given, still matches stalled).
+func failRun(ctx context.Context, d *Deps, id int, reason string, stalled func(*ent.Benchmark) bool) error {
+	return d.DB.InTx(ctx, func(ctx context.Context) error {
+		c := ent.FromContext(ctx)
+		b, err := Lock(ctx, c, id)
+		if err != nil || b.Status != entbenchmark.StatusRUNNING || (stalled != nil && !stalled(b)) {
+			return ignoreNotFound(err)
+		}
+		_, err = End(ctx, c, b, entbenchmark.StatusFAILED, func(u *ent.BenchmarkUpdateOne) {
+			u.SetError(reason).SetFinishedAt(d.now().UTC())
+		})
 		return err
-	}
-	if n > 0 {
-		w.d.Notify.Changed(ctx, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusFAILED))
-	}
-	return nil
+	})
 }
 
 // finishIfDone scores and completes the benchmark once every (model, item) has a result; of several chunks
@@ -190,41 +205,38 @@ func (w *chunkWorker) finishIfDone(ctx context.Context, id int) error {
 }
 
 func finishIfDone(ctx context.Context, d *Deps, id int) error {
-	c := d.Client
-	b, err := c.Benchmark.Get(ctx, id)
-	if err != nil || b.Status != entbenchmark.StatusRUNNING {
-		return ignoreNotFound(err)
-	}
-	done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(id)).Count(ctx)
-	if err != nil || done < b.ProgressTotal {
-		return err
-	}
-	res := &model.BenchmarkResults{ComputedAt: d.now().UTC()}
-	for _, m := range b.Models {
-		rows, err := c.BenchmarkItemResult.Query().
-			Where(benchmarkitemresult.BenchmarkID(id), benchmarkitemresult.Model(m)).All(ctx)
-		if err != nil {
+	return d.DB.InTx(ctx, func(ctx context.Context) error {
+		c := ent.FromContext(ctx)
+		b, err := Lock(ctx, c, id)
+		if err != nil || b.Status != entbenchmark.StatusRUNNING {
+			return ignoreNotFound(err)
+		}
+		done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(id)).Count(ctx)
+		if err != nil || done < b.ProgressTotal {
 			return err
 		}
-		var price *catalog.Model
-		if p, err := d.Catalog.Model(m); err == nil {
-			price = &p
+		res := &model.BenchmarkResults{ComputedAt: d.now().UTC()}
+		for _, m := range b.Models {
+			rows, err := c.BenchmarkItemResult.Query().
+				Where(benchmarkitemresult.BenchmarkID(id), benchmarkitemresult.Model(m)).All(ctx)
+			if err != nil {
+				return err
+			}
+			var price *catalog.Model
+			if p, err := d.Catalog.Model(m); err == nil {
+				price = &p
+			}
+			score, err := benchmark.Aggregate(m, price, itemResults(rows))
+			if err != nil {
+				return err
+			}
+			res.Models = append(res.Models, score)
 		}
-		score, err := benchmark.Aggregate(m, price, itemResults(rows))
-		if err != nil {
-			return err
-		}
-		res.Models = append(res.Models, score)
-	}
-	n, err := c.Benchmark.Update().Where(entbenchmark.ID(id), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING)).
-		SetStatus(entbenchmark.StatusCOMPLETED).SetResults(res).SetProgressDone(done).SetFinishedAt(d.now().UTC()).Save(ctx)
-	if err != nil {
+		_, err = End(ctx, c, b, entbenchmark.StatusCOMPLETED, func(u *ent.BenchmarkUpdateOne) {
+			u.SetResults(res).SetProgressDone(done).SetFinishedAt(d.now().UTC())
+		})
 		return err
-	}
-	if n > 0 {
-		d.Notify.Changed(ctx, notify.Benchmark, id, b.OwnerID, string(entbenchmark.StatusCOMPLETED))
-	}
-	return nil
+	})
 }
 
 func itemResults(rows []*ent.BenchmarkItemResult) []benchmark.ItemResult {
@@ -261,11 +273,6 @@ func (c completer) Complete(ctx context.Context, prompt string) (benchmark.Answe
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func fromMs(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
-
-func rollback(tx *ent.Tx, err error) error {
-	_ = tx.Rollback()
-	return err
-}
 
 func ignoreNotFound(err error) error {
 	if ent.IsNotFound(err) {

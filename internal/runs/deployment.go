@@ -11,7 +11,6 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/internal/deployment"
-	"github.com/modelarchitect/architect/internal/notify"
 )
 
 type rolloutWorker struct {
@@ -74,21 +73,21 @@ func (w *healthWorker) Work(ctx context.Context, _ *river.Job[HealthCheckArgs]) 
 }
 
 // transition moves a deployment to the driver's outcome if its lifecycle allows it from the status the row
-// still has, and announces it.
+// has once locked (the driver was asked about the status it had before).
 func transition(ctx context.Context, d *Deps, dep *ent.Deployment, r deployment.Result) error {
-	next, err := deployment.Next(deployment.Status(dep.Status), r)
-	if err != nil || next == deployment.Status(dep.Status) {
-		return nil // e.g. terminated meanwhile: the outcome no longer applies
-	}
-	n, err := d.Client.Deployment.Update().Where(entdeployment.ID(dep.ID), entdeployment.StatusEQ(dep.Status)).
-		SetStatus(entdeployment.Status(next)).SetStatusReason(r.Reason).Save(ctx)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		d.Notify.Changed(ctx, notify.Deployment, dep.ID, dep.OwnerID, string(next))
-	}
-	return nil
+	return d.DB.InTx(ctx, func(ctx context.Context) error {
+		c := ent.FromContext(ctx)
+		cur, err := c.Deployment.Query().Where(entdeployment.ID(dep.ID)).LockForUpdate().Only(ctx)
+		if err != nil || cur.Status != dep.Status {
+			return ignoreNotFound(err) // deleted, or e.g. terminated meanwhile: the outcome no longer applies
+		}
+		next, err := deployment.Next(deployment.Status(cur.Status), r)
+		if err != nil || next == deployment.Status(cur.Status) {
+			return nil
+		}
+		return c.Deployment.UpdateOne(cur).Where(entdeployment.StatusEQ(cur.Status)).
+			SetStatus(entdeployment.Status(next)).SetStatusReason(r.Reason).Exec(ctx)
+	})
 }
 
 func target(d *ent.Deployment) deployment.Target {

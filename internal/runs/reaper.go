@@ -7,8 +7,8 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
-	"github.com/modelarchitect/architect/internal/notify"
 )
 
 type reapWorker struct {
@@ -30,15 +30,11 @@ func (w *reapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 		if err := finishIfDone(sys, w.d, b.ID); err != nil {
 			return err
 		}
-		n, err := w.d.Client.Benchmark.Update().
-			Where(entbenchmark.ID(b.ID), entbenchmark.StatusEQ(entbenchmark.StatusRUNNING), entbenchmark.UpdatedAtLT(w.d.now().Add(-stall))).
-			SetStatus(entbenchmark.StatusFAILED).SetFinishedAt(w.d.now().UTC()).
-			SetError(fmt.Sprintf("no progress for %s: its jobs failed or were lost; start a new benchmark", stall)).Save(sys)
+		cutoff := w.d.now().Add(-stall)
+		err := failRun(sys, w.d, b.ID, fmt.Sprintf("no progress for %s: its jobs failed or were lost; start a new benchmark", stall),
+			func(b *ent.Benchmark) bool { return b.UpdatedAt.Before(cutoff) })
 		if err != nil {
 			return err
-		}
-		if n > 0 {
-			w.d.Notify.Changed(sys, notify.Benchmark, b.ID, b.OwnerID, string(entbenchmark.StatusFAILED))
 		}
 	}
 	return nil

@@ -11,17 +11,17 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/deployment"
-	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/providers"
 )
 
 // Deps is what the workers need. Zero values of the durations are the defaults noted.
 type Deps struct {
+	DB        *database.DB // workers write in its transactions, so that changes are announced after commit
 	Client    *ent.Client
 	Providers *providers.Registry
 	Catalog   *catalog.Catalog
-	Notify    *notify.Notifier
 	Limiter   *benchmark.Limiter // model calls in flight per provider, shared by every chunk in the process
 	Drivers   map[string]deployment.Driver
 	Log       *slog.Logger

@@ -154,6 +154,7 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(checkPages{})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
+	srv.Use(graph.StreamEnd{})
 	srv.AroundFields(pageLimit)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))

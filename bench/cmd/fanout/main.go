@@ -51,7 +51,7 @@ func run() error {
 		secret       = flag.String("secret", os.Getenv("JWT_SECRET"), "the server's JWT secret (default $JWT_SECRET)")
 		users        = flag.Int("users", 1000, "distinct users")
 		clients      = flag.Int("clients", 10, "connections per user")
-		subscription = flag.String("subscription", "subscription { myBenchmarkEvents { id status progress updatedAt } }", "subscription document every connection starts")
+		subscription = flag.String("subscription", "subscription { myBenchmarkEvents { change id benchmark { status progress updatedAt } } }", "subscription document every connection starts")
 		trigger      = flag.String("trigger", `mutation Probe { createBenchmark(input: {name: "fan-out probe", models: ["fanout/probe"], dataset: [{input: "ping", expected: "pong", assertion: EXACT}]}) { id updatedAt } }`,
 			"mutation sent once per user to cause one event; may use $id (the user's first benchmark), $userId, $viewerId; empty: wait for events caused elsewhere")
 		tsField   = flag.String("ts-field", "updatedAt", "event field with the server's write time, for commit-to-receipt latency (empty: none)")
