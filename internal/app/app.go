@@ -60,6 +60,9 @@ type Options struct {
 	JobsTestOnly bool
 	// Deps, when set, adjusts the workers' settings (tests shorten the rollout poll, say).
 	Deps func(*runs.Deps)
+	// Pause, when set, is called by every read-then-write operation between its read and its write
+	// (ops.Service.Pause): tests hold one there to force an interleaving.
+	Pause func(ctx context.Context, op string)
 }
 
 // OpenDB opens the database that cfg names.
@@ -191,6 +194,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq,
 			Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
 			Deployments: ops.DeploymentConfig{Endpoints: endpoints},
+			Pause:       o.Pause,
 		},
 	})
 	if err != nil {

@@ -49,6 +49,7 @@ type DB struct {
 	// URL is the PostgreSQL URL it was opened with ("" for SQLite), for connections of its own (LISTEN).
 	URL string
 
+	opts     Options
 	inters   []ent.Interceptor // for the clients of transactions too
 	hooks    []ent.Hook
 	commitMu sync.Mutex // see Tx.commitMu
@@ -138,8 +139,13 @@ func Open(o Options) (*DB, error) {
 		Client:  ent.NewClient(ent.Driver(entsql.OpenDB(dia, db))),
 		Where:   where,
 		URL:     o.URL,
+		opts:    o,
 	}, nil
 }
+
+// Reopen opens another pool on the same database with the same options, as another replica of the
+// server would; its hooks and interceptors are its own.
+func (db *DB) Reopen() (*DB, error) { return Open(db.opts) }
 
 // Close closes the pool.
 func (db *DB) Close() error { return db.SQL.Close() }

@@ -35,12 +35,14 @@ func TestEncode(t *testing.T) {
 func TestEncodeWorstCaseSize(t *testing.T) {
 	t.Parallel()
 	// A control character costs 6 bytes escaped (\u0001); "<" too, as encoding/json escapes HTML.
-	ev := Event{Kind: strings.Repeat("\x01", MaxKindLen), ID: 1<<63 - 1, OwnerID: 1<<63 - 1, Status: strings.Repeat("<", MaxStatusLen)}
+	ev := Event{Kind: strings.Repeat("\x01", MaxKindLen), ID: 1<<63 - 1, OwnerID: 1<<63 - 1, Status: strings.Repeat("<", MaxStatusLen),
+		Version: 1<<32 - 1, Deleted: true}
 	got, err := ev.encode()
 	require.NoError(t, err)
-	// 6×64 + 6×64 escaped strings + 2×19 digits + 40 bytes of keys and punctuation
-	// ({"kind":"" 10, ,"id": 6, ,"ownerId": 11, ,"status":"" 12, } 1) = 846.
-	require.Len(t, got, 846)
+	// 6×64 + 6×64 escaped strings + 2×19 digits + 10 digits + 4 (true) + 40 bytes of keys and punctuation
+	// ({"kind":"" 10, ,"id": 6, ,"ownerId": 11, ,"status":"" 12, } 1) + 11 (,"version":) + 11 (,"deleted":)
+	// = 882.
+	require.Len(t, got, 882)
 	back, err := decode(got)
 	require.NoError(t, err)
 	require.Equal(t, ev, back)

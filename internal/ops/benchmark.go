@@ -206,6 +206,7 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	calls := len(b.Models) * len(b.Dataset)
 	day := ledger.Day(now)
 	err = ledger.Reserve(ctx, c, ledger.Key{Owner: b.OwnerID, Day: day, Kind: ledger.Benchmark}, calls, func(current int) error {
+		s.pause(ctx, "reserveQuota")
 		var qe *benchmark.QuotaError
 		if err := s.policy().CheckQuota(s.role(ctx), current, calls, now); errors.As(err, &qe) {
 			return apperr.Limited(qe.ResetAt, now, "%s", qe.Error())

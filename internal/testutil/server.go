@@ -45,6 +45,8 @@ type ServerOptions struct {
 	DB     *database.DB      // use this database instead of a fresh one
 	Argon2 *auth.Argon2Params
 	Deps   func(*runs.Deps) // adjust the workers' settings
+	// Pause is called by every read-then-write operation between its read and its write (ops.Service.Pause).
+	Pause func(ctx context.Context, op string)
 }
 
 // NewServer starts the real handler on a fresh database of kind b behind an httptest.Server.
@@ -73,7 +75,7 @@ func NewServer(t testing.TB, b Backend, o ...ServerOptions) *Server {
 	if opt.Argon2 != nil {
 		argon = *opt.Argon2
 	}
-	a, err := app.New(context.Background(), cfg, log, app.Options{DB: db, Argon2: argon, JobsTestOnly: true, Deps: opt.Deps})
+	a, err := app.New(context.Background(), cfg, log, app.Options{DB: db, Argon2: argon, JobsTestOnly: true, Deps: opt.Deps, Pause: opt.Pause})
 	require.NoError(t, err)
 	require.NoError(t, a.Start(context.Background()))
 	hs := httptest.NewServer(a.Handler)
@@ -88,6 +90,26 @@ func NewServer(t testing.TB, b Backend, o ...ServerOptions) *Server {
 		}
 	})
 	return &Server{URL: hs.URL, App: a, DB: db, Log: logs}
+}
+
+// Replicas starts one server per options on one fresh database of kind b, each with its own connection
+// pool (and, on PostgreSQL, its own LISTEN connection), as replicas of one installation run.
+func Replicas(t testing.TB, b Backend, opts ...ServerOptions) []*Server {
+	t.Helper()
+	first := NewDB(t, b)
+	out := make([]*Server, len(opts))
+	for i, o := range opts {
+		db := first
+		if i > 0 {
+			var err error
+			db, err = first.Reopen()
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = db.Close() })
+		}
+		o.DB = db
+		out[i] = NewServer(t, b, o)
+	}
+	return out
 }
 
 // System returns a context in which the privacy rules allow everything (for arranging test data).
