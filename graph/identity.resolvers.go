@@ -15,7 +15,7 @@ import (
 )
 
 func (r *mutationResolver) SignUp(ctx context.Context, input gqlmodel.SignUpInput) (*gqlmodel.AuthPayload, error) {
-	return authPayload(r.Identity.SignUp(ctx, input.Email, input.Password, deref(input.Name)))
+	return authPayload(r.Identity.SignUp(ctx, input.Email, input.Password, deref(input.Name), reqinfo.From(ctx).ClientAddr))
 }
 
 func (r *mutationResolver) LogIn(ctx context.Context, input gqlmodel.LogInInput) (*gqlmodel.AuthPayload, error) {

@@ -217,3 +217,22 @@ func TestBadTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestSignUpRateLimit: one client address may sign up SIGNUP_MAX_PER_ADDRESS times per LOGIN_WINDOW
+// (refused attempts count too); then RATE_LIMITED with when to retry, and no account is created.
+func TestSignUpRateLimit(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: map[string]string{"SIGNUP_MAX_PER_ADDRESS": "3"}})
+	c := s.Client("")
+	const q = `mutation($e: String!) { signUp(input: {email: $e, password: "password-123"}) { token } }`
+	c.MustDo(t, q, map[string]any{"e": "one@example.com"}, nil)
+	require.Equal(t, "BAD_USER_INPUT", c.Err(t, q, map[string]any{"e": "one@example.com"}).Code(), "taken: counts as an attempt")
+	c.MustDo(t, q, map[string]any{"e": "two@example.com"}, nil)
+	e := c.Err(t, q, map[string]any{"e": "three@example.com"})
+	require.Equal(t, "RATE_LIMITED", e.Code())
+	require.Contains(t, e.Message, "too many sign-ups from your address")
+	require.Positive(t, e.Extensions["retryAfter"])
+	n, err := s.DB.Client.User.Query().Count(testutil.System())
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+}

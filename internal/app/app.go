@@ -25,9 +25,11 @@ import (
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/events"
+	"github.com/modelarchitect/architect/internal/httpx"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/jobs"
 	"github.com/modelarchitect/architect/internal/live"
+	"github.com/modelarchitect/architect/internal/netlimit"
 	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/ops"
@@ -106,6 +108,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Argon2:      o.Argon2,
 		MaxFailures: cfg.LoginMaxFailures,
 		Window:      cfg.LoginWindow,
+		MaxSignUps:  cfg.SignUpsPerWindow,
 	})
 	if err != nil {
 		return nil, err
@@ -266,8 +269,7 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	srv, ln := a.HTTPServer(ln)
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
 	if addr := a.Config.DebugAddr; addr != "" {
@@ -306,6 +308,59 @@ func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
 		_ = srv.Close()
 	}
 	return errors.Join(err, a.Close(sctx))
+}
+
+// limitLogEvery bounds the warnings about limits hit: one line per limit per interval, saying how many
+// more there were, so that a flood of connections or slow bodies does not flood the log too.
+const limitLogEvery = 10 * time.Second
+
+// HTTPServer builds the API's HTTP server to serve on the returned listener, ln wrapped to count each
+// client address's connections. Serve uses it, and tests serve with it on a listener of their own.
+//
+//   - HTTP_READ_HEADER_TIMEOUT bounds a request's headers, HTTP_IDLE_TIMEOUT a keep-alive connection
+//     waiting for its next request, HTTP_WRITE_TIMEOUT a response (server-sent events extend it before
+//     each write; websockets clear it on upgrade), and HTTP_BODY_TIMEOUT a request's body, counted from
+//     when the handler starts and cleared once the body is read (httpx.BodyDeadline, which answers 408).
+//   - HTTP_MAX_CONNS_PER_CLIENT caps the connections one address holds open: those past it are accepted
+//     but answered 503 except for GET /healthz and /readyz, then closed (internal/netlimit).
+//
+// Both limits count in architect_http_limits_total and log a warning at most every limitLogEvery.
+func (a *App) HTTPServer(ln net.Listener) (*http.Server, net.Listener) {
+	cfg, log, limits := a.Config, a.Log, a.Metrics.HTTPLimits
+	conns := &netlimit.Throttle{Interval: limitLogEvery}
+	limited := netlimit.NewListener(ln, netlimit.Config{Max: cfg.MaxConnsPerClient,
+		OnOver: func(addr netip.Addr, open int) {
+			limits.WithLabelValues(observability.LimitConnsPerClient).Inc()
+			ok, skipped := conns.Allow()
+			if !ok {
+				return
+			}
+			attrs := []any{"addr", addr.String(), "open", open, "limit", cfg.MaxConnsPerClient, "more_since_last_line", skipped}
+			if cfg.TrustProxy {
+				attrs = append(attrs, "hint", "behind a proxy (TRUST_PROXY) the address is the proxy's: set HTTP_MAX_CONNS_PER_CLIENT above its connection pool, or 0")
+			}
+			log.Warn("too many connections from one client address (HTTP_MAX_CONNS_PER_CLIENT): requests on the extra ones are answered 503 and the connections closed", attrs...)
+		}})
+	bodies := &netlimit.Throttle{Interval: limitLogEvery}
+	deadlines := httpx.Deadlines{Body: cfg.BodyReadTimeout, OnBodyTimeout: func(r *http.Request) {
+		limits.WithLabelValues(observability.LimitBodyTimeout).Inc()
+		if ok, skipped := bodies.Allow(); ok {
+			host, _, _ := net.SplitHostPort(r.RemoteAddr)
+			log.WarnContext(r.Context(), "request body too slow (HTTP_BODY_TIMEOUT): answered 408 and closed the connection",
+				"request_id", observability.RequestID(r.Context()), "addr", host, "path", r.URL.Path,
+				"timeout", cfg.BodyReadTimeout.String(), "more_since_last_line", skipped)
+		}
+	}}
+	srv := &http.Server{
+		Handler:           netlimit.Refuse(a.Handler),
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		BaseContext:       func(net.Listener) context.Context { return httpx.WithDeadlines(context.Background(), deadlines) },
+		ConnContext:       netlimit.ConnContext,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return srv, limited
 }
 
 // Work runs the workers only, until ctx ends (architect worker).

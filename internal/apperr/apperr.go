@@ -18,8 +18,13 @@ const (
 	BadUserInput    Code = "BAD_USER_INPUT"
 	NotFound        Code = "NOT_FOUND"
 	RateLimited     Code = "RATE_LIMITED"
+	Unavailable     Code = "UNAVAILABLE"
 	Internal        Code = "INTERNAL"
 )
+
+// RetryAfterUnavailable is the retryAfter (seconds) of an UNAVAILABLE error: long enough for a pool to
+// reconnect after a database restart, short enough that a retrying client barely notices.
+const RetryAfterUnavailable = 2
 
 // Error is an error a client may see as it is.
 type Error struct {
@@ -64,6 +69,14 @@ func Limited(retryAt time.Time, now time.Time, format string, args ...any) *Erro
 		Message: fmt.Sprintf(format, args...),
 		Extra:   map[string]any{"retryAfter": secs, "resetAt": retryAt.UTC().Format(time.RFC3339)},
 	}
+}
+
+// Unavailability reports that a dependency (the database) could not be reached: nothing the client did is
+// wrong, and the same request may succeed in retryAfter seconds. cause is logged, never sent.
+func Unavailability(cause error) *Error {
+	return &Error{Code: Unavailable, Err: cause,
+		Message: fmt.Sprintf("the service cannot reach its database right now: retry in %d s", RetryAfterUnavailable),
+		Extra:   map[string]any{"retryAfter": RetryAfterUnavailable}}
 }
 
 // As returns the *Error in err's chain, if any.

@@ -66,6 +66,14 @@ func TestTokens(t *testing.T) {
 	other.Issuer = "x"
 	_, err = other.Verify(tok)
 	require.ErrorIs(t, err, auth.ErrTokenInvalid)
+
+	// A token signed with the secret but living longer than TTL (here a century) is refused.
+	long := *tk
+	long.TTL = 24 * time.Hour * 365 * 100 // a century
+	forever, _, err := long.Issue(42, 3)
+	require.NoError(t, err)
+	_, err = tk.Verify(forever)
+	require.ErrorIs(t, err, auth.ErrTokenInvalid)
 }
 
 func TestLimiter(t *testing.T) {

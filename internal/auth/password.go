@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -57,7 +58,7 @@ func HashPassword(pw string, p Argon2Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("password salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, keyLen)
+	key := idKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, keyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -86,9 +87,20 @@ func VerifyPassword(pw, encoded string) error {
 	if err != nil {
 		return errors.New("malformed password hash")
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	got := idKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return ErrMismatch
 	}
 	return nil
+}
+
+// hashing bounds the argon2id computations running at once: each takes MemoryKiB (19 MiB with the OWASP
+// parameters), so a burst of parallel sign-ups or log-ins waits its turn instead of growing the heap by
+// hundreds of megabytes.
+var hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+func idKey(pw, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(pw, salt, time, memory, threads, keyLen)
 }

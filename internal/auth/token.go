@@ -82,6 +82,11 @@ func (t *Tokens) Verify(token string) (Claims, error) {
 	case err != nil:
 		return Claims{}, ErrTokenInvalid
 	}
+	// A token must not outlive JWT_EXPIRES_IN, whoever signed it: one with exp in year 9999 is refused even
+	// if the secret leaked once and was rotated late.
+	if c.IssuedAt == nil || c.ExpiresAt.Sub(c.IssuedAt.Time) > t.TTL+time.Minute {
+		return Claims{}, ErrTokenInvalid
+	}
 	id, err := strconv.Atoi(c.Subject)
 	if err != nil || id <= 0 {
 		return Claims{}, ErrTokenInvalid

@@ -49,19 +49,30 @@ func Validate(items []Item) error {
 	return nil
 }
 
+// TextProblem says what is wrong with a text sent to a model (an item's input or expected answer, a system
+// prompt), or "" when nothing is: it must be UTF-8 without NUL characters (which PostgreSQL cannot store)
+// and at most MaxFieldBytes long.
+func TextProblem(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "must be UTF-8 text"
+	case strings.IndexByte(s, 0) >= 0:
+		return "must not contain a NUL character (\\u0000)"
+	case len(s) > MaxFieldBytes:
+		return fmt.Sprintf("is %s bytes; at most %s", thousands(len(s)), thousands(MaxFieldBytes))
+	}
+	return ""
+}
+
 // problem returns the field at fault and why, or "" when the item is valid.
 func (it Item) problem() (field, reason string) {
 	switch {
 	case strings.TrimSpace(it.Input) == "":
 		return "input", "must not be empty"
-	case !utf8.ValidString(it.Input):
-		return "input", "must be UTF-8 text"
-	case len(it.Input) > MaxFieldBytes:
-		return "input", fmt.Sprintf("is %s bytes; at most %s", thousands(len(it.Input)), thousands(MaxFieldBytes))
-	case !utf8.ValidString(it.Expected):
-		return "expected", "must be UTF-8 text"
-	case len(it.Expected) > MaxFieldBytes:
-		return "expected", fmt.Sprintf("is %s bytes; at most %s", thousands(len(it.Expected)), thousands(MaxFieldBytes))
+	case TextProblem(it.Input) != "":
+		return "input", TextProblem(it.Input)
+	case TextProblem(it.Expected) != "":
+		return "expected", TextProblem(it.Expected)
 	case math.IsNaN(it.Tolerance) || math.IsInf(it.Tolerance, 0) || it.Tolerance < 0:
 		return "tolerance", "must be a number, 0 or more"
 	case it.Tolerance != 0 && it.Assertion != AssertNumeric:

@@ -79,6 +79,14 @@ type Config struct {
 
 	LoginMaxFailures int           // LOGIN_MAX_FAILURES per email, and 4× that per client address
 	LoginWindow      time.Duration // LOGIN_WINDOW
+	SignUpsPerWindow int           // SIGNUP_MAX_PER_ADDRESS: sign-ups per client address per LOGIN_WINDOW (default 20)
+
+	// Connections (internal/netlimit and the HTTP server).
+	ReadHeaderTimeout time.Duration // HTTP_READ_HEADER_TIMEOUT: a request's headers must arrive within (default 10s)
+	BodyReadTimeout   time.Duration // HTTP_BODY_TIMEOUT: a request's body must arrive within (default 30s)
+	WriteTimeout      time.Duration // HTTP_WRITE_TIMEOUT: a response must be written within; streams extend their own (default 60s)
+	IdleTimeout       time.Duration // HTTP_IDLE_TIMEOUT: a keep-alive connection idle this long is closed (default 120s)
+	MaxConnsPerClient int           // HTTP_MAX_CONNS_PER_CLIENT: open connections per client address (default 256; 0: no cap)
 }
 
 // DefaultStatementCache is DB_STATEMENT_CACHE's default: the API's hot queries are a few dozen, and
@@ -130,6 +138,12 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}
+	c.SignUpsPerWindow = e.int("SIGNUP_MAX_PER_ADDRESS", 20)
+	c.ReadHeaderTimeout = e.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second)
+	c.BodyReadTimeout = e.duration("HTTP_BODY_TIMEOUT", 30*time.Second)
+	c.WriteTimeout = e.duration("HTTP_WRITE_TIMEOUT", 60*time.Second)
+	c.IdleTimeout = e.duration("HTTP_IDLE_TIMEOUT", 120*time.Second)
+	c.MaxConnsPerClient = e.int("HTTP_MAX_CONNS_PER_CLIENT", 256)
 	c.WebsocketKeepAlive = e.duration("WS_KEEPALIVE", 15*time.Second)
 	c.WebsocketRevalidate = e.duration("WS_REVALIDATE", 30*time.Second)
 	c.AllowedOrigins = httpx.ParseOrigins(e.str("CORS_ALLOWED_ORIGINS", ""))
@@ -177,6 +191,18 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	}
 	if c.BenchmarkChunk < 1 {
 		e.fail("BENCHMARK_CHUNK_SIZE", "must be at least 1")
+	}
+	for _, t := range []struct {
+		name string
+		d    time.Duration
+	}{{"HTTP_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout}, {"HTTP_BODY_TIMEOUT", c.BodyReadTimeout},
+		{"HTTP_WRITE_TIMEOUT", c.WriteTimeout}, {"HTTP_IDLE_TIMEOUT", c.IdleTimeout}} {
+		if t.d <= 0 {
+			e.fail(t.name, "must be positive, e.g. 30s (a connection without it can be held open forever)")
+		}
+	}
+	if c.MaxConnsPerClient < 0 {
+		e.fail("HTTP_MAX_CONNS_PER_CLIENT", "must be 0 (no cap) or more")
 	}
 	pc, err := providers.ConfigFromEnv(getenv)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
@@ -30,6 +31,10 @@ func UnmarshalDecimal(v any) (decimal.Decimal, error) {
 		s = x
 	case json.Number:
 		s = x.String()
+		if strings.ContainsAny(s, ".eE") {
+			return decimal.Decimal{}, fmt.Errorf("%w: the JSON number %s has a fraction or an exponent, so the client held it as a float, "+
+				"which may already have changed its digits; send it as the string \"%s\" (an integer may stay a number)", ErrDecimal, s, s)
+		}
 	case int:
 		return decimal.NewFromInt(int64(x)), nil
 	case int64:

@@ -108,6 +108,12 @@ func write(w http.ResponseWriter, media string, status int, b body) {
 		raw = []byte(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
 	}
 	w.Header().Set("Content-Type", contentType(media, status))
+	if status == http.StatusServiceUnavailable && len(b.Errors) > 0 {
+		// UNAVAILABLE says when to retry; HTTP clients and retry links read the header.
+		if secs, ok := b.Errors[0].Extensions["retryAfter"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(raw)
 }
@@ -149,6 +155,13 @@ func (b body) encode() ([]byte, error) {
 // newError builds an error with extensions.code set.
 func newError(code, message string) *gqlerror.Error {
 	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": code}}
+}
+
+// WriteGraphQLError answers a request that GraphQL never saw with e, in the media type the request accepts;
+// a 503 carries e's retryAfter as Retry-After.
+func WriteGraphQLError(w http.ResponseWriter, r *http.Request, status int, e *gqlerror.Error) {
+	media, _ := Negotiate(r.Header.Get("Accept"))
+	write(w, media, status, body{Errors: gqlerror.List{e}})
 }
 
 // WriteError answers a request that GraphQL never saw (refused by a middleware) with a GraphQL-shaped

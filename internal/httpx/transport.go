@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -17,17 +19,19 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// Transport is a gqlgen transport serving GraphQL over HTTP GET (queries only) and POST
-// (application/json) as the GraphQL-over-HTTP draft specifies:
+// Transport is a gqlgen transport serving GraphQL over HTTP GET (queries only) and POST (application/json,
+// and multipart/form-data file uploads) as the GraphQL-over-HTTP draft specifies:
 //
 //   - it answers in application/graphql-response+json or application/json, by the Accept header;
-//   - JSON that cannot be read → 400; a batch (a JSON array) → 400; a parameter of the wrong type → 422;
+//   - JSON that cannot be read or is not UTF-8 → 400; a batch (a JSON array) → 400; a parameter of the
+//     wrong type → 422; an upload over MaxUpload → 413; a multipart request off the spec → 400;
 //     a document that does not parse → 400; one that fails validation, names no operation that exists, or
 //     whose variables do not coerce → 422 (query limits are validation rules, so 422 too);
 //   - a mutation over GET → 405 with Allow: POST; another method → 405; a POST body that is not
 //     application/json → 415; an Accept header naming neither media type → 406;
-//   - a response with data → 200 (or PartialStatus when it also has errors); one without data carrying an
-//     INTERNAL error (an operation interceptor failed, e.g. a transaction could not begin) → 500;
+//   - a response with data → 200 (or PartialStatus when it also has errors); one without data takes the
+//     status of its first error's code (UNAVAILABLE → 503 with Retry-After, e.g. a transaction that could
+//     not begin; INTERNAL → 500);
 //   - PersistedQueryNotFound → 200, as Apollo Server answers it, because Apollo Client 3's persisted-query
 //     link stops using persisted queries altogether after a 400 or 500.
 //
@@ -37,6 +41,8 @@ type Transport struct {
 	// PartialStatus is the status of a response carrying both data and errors. Zero means 200. The draft
 	// (April 2026) recommends 294; choose it once the clients and proxies in front of the server accept it.
 	PartialStatus int
+	// MaxUpload caps a multipart/form-data request (file uploads); zero means DefaultMaxUpload.
+	MaxUpload int64
 }
 
 var _ graphql.Transport = Transport{}
@@ -70,7 +76,11 @@ func (t Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	case http.MethodGet:
 		params, status, err = fromQueryString(r.URL.RawQuery)
 	case http.MethodPost:
-		params, status, err = fromBody(r)
+		if isMultipart(r) {
+			params, status, err = fromMultipart(w, r, t.MaxUpload)
+		} else {
+			params, status, err = fromBody(r)
+		}
 	default:
 		w.Header().Set("Allow", allowed)
 		t.refuse(w, r, exec, media, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
@@ -105,10 +115,10 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 			msg = "a subscription cannot be sent with GET: subscribe over the websocket (graphql-transport-ws) or with a POST accepting text/event-stream"
 		}
 		t.send(w, media, http.StatusMethodNotAllowed,
-			exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{newError(CodeMethodNotAllowed, msg)}))
+			exec.DispatchError(Refused(graphql.WithOperationContext(ctx, oc)), gqlerror.List{newError(CodeMethodNotAllowed, msg)}))
 		return
 	case op == ast.Subscription:
-		t.send(w, media, http.StatusNotAcceptable, exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{
+		t.send(w, media, http.StatusNotAcceptable, exec.DispatchError(Refused(graphql.WithOperationContext(ctx, oc)), gqlerror.List{
 			newError(CodeNotAcceptable, "a subscription streams its results: subscribe over the websocket (graphql-transport-ws) or with a POST accepting text/event-stream"),
 		}))
 		return
@@ -127,6 +137,15 @@ func (t Transport) execute(w http.ResponseWriter, r *http.Request, exec graphql.
 	}
 	t.send(w, media, status, resp)
 }
+
+type refusedKey struct{}
+
+// Refused marks ctx as that of an operation refused before it ran (a mutation sent with GET): response
+// interceptors see its operation, for metrics and logs, but must not treat it as one that ran.
+func Refused(ctx context.Context) context.Context { return context.WithValue(ctx, refusedKey{}, true) }
+
+// IsRefused reports whether ctx is that of a refused operation (Refused).
+func IsRefused(ctx context.Context) bool { v, _ := ctx.Value(refusedKey{}).(bool); return v }
 
 // refuse answers a request refused before GraphQL, through the executor so that the error presenter
 // and the response extensions (metrics, logs) see it.
@@ -155,6 +174,10 @@ func requestErrorStatus(errs gqlerror.List) int {
 		return http.StatusForbidden
 	case "RATE_LIMITED":
 		return http.StatusTooManyRequests
+	case "UNAVAILABLE":
+		return http.StatusServiceUnavailable
+	case CodeRequestTooLarge:
+		return http.StatusRequestEntityTooLarge
 	case "INTERNAL", "INTERNAL_SERVER_ERROR":
 		return http.StatusInternalServerError
 	}
@@ -166,6 +189,13 @@ func fromQueryString(raw string) (*graphql.RawParams, int, *gqlerror.Error) {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, http.StatusBadRequest, newError(CodeBadRequest, "the query string cannot be decoded: "+err.Error())
+	}
+	for _, vs := range q {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, http.StatusBadRequest, newError(CodeBadRequest, "the query string is not valid UTF-8 once decoded: send text encoded as UTF-8")
+			}
+		}
 	}
 	p := &graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName")}
 	for _, f := range []struct {
@@ -205,6 +235,17 @@ func fromBody(r *http.Request) (*graphql.RawParams, int, *gqlerror.Error) {
 				fmt.Sprintf("the request body is over %d bytes", tooLarge.Limit))
 		}
 		return nil, http.StatusBadRequest, newError(CodeBadRequest, "the request body could not be read")
+	}
+	return decodeRequest(raw)
+}
+
+// decodeRequest reads the JSON of one GraphQL request: a POST body, or a multipart request's operations.
+// It must be valid UTF-8 (decoding would silently replace what is not), hold one JSON object, and nothing
+// after it.
+func decodeRequest(raw []byte) (*graphql.RawParams, int, *gqlerror.Error) {
+	if !utf8.Valid(raw) {
+		return nil, http.StatusBadRequest, newError(CodeBadRequest, fmt.Sprintf(
+			"the request is not valid UTF-8 (the first invalid byte is at offset %d): send text encoded as UTF-8", invalidUTF8At(raw)))
 	}
 	trimmed := bytes.TrimLeft(raw, " \t\r\n")
 	switch {
@@ -268,6 +309,18 @@ func decodeObject(name string, raw json.RawMessage, dst *map[string]any) (int, *
 		return http.StatusBadRequest, newError(CodeBadRequest, name+" is not valid JSON: "+jsonProblem(err))
 	}
 	return 0, nil
+}
+
+// invalidUTF8At is the offset of the first byte of b that is not part of valid UTF-8.
+func invalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
 }
 
 // jsonProblem describes a JSON syntax error by its position, never by the text around it (which may be a

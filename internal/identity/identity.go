@@ -25,7 +25,8 @@ type Config struct {
 	Tokens      *auth.Tokens
 	Argon2      auth.Argon2Params
 	MaxFailures int           // failed log-ins per email within Window before RATE_LIMITED; 4× per client address
-	Window      time.Duration // sliding window of the log-in limit
+	Window      time.Duration // sliding window of the log-in limit, and of the sign-up limit
+	MaxSignUps  int           // sign-ups per client address within Window before RATE_LIMITED (default 20)
 	Now         func() time.Time
 }
 
@@ -35,6 +36,7 @@ type Service struct {
 	cfg    Config
 	byMail auth.Limiter
 	byAddr auth.Limiter
+	signUp auth.Limiter // sign-ups per client address
 	// dummy is a hash of a random password, verified when the email is unknown so that an unknown email
 	// and a wrong password take about the same time.
 	dummy string
@@ -51,6 +53,9 @@ func New(client *ent.Client, cfg Config) (*Service, error) {
 	if cfg.Window == 0 {
 		cfg.Window = 15 * time.Minute
 	}
+	if cfg.MaxSignUps == 0 {
+		cfg.MaxSignUps = 20
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -63,6 +68,7 @@ func New(client *ent.Client, cfg Config) (*Service, error) {
 		cfg:    cfg,
 		byMail: auth.Limiter{Max: cfg.MaxFailures, Window: cfg.Window},
 		byAddr: auth.Limiter{Max: 4 * cfg.MaxFailures, Window: cfg.Window},
+		signUp: auth.Limiter{Max: cfg.MaxSignUps, Window: cfg.Window},
 		dummy:  dummy,
 	}, nil
 }
@@ -91,8 +97,14 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 
 var errCredentials = apperr.Unauth("wrong email or password")
 
-// SignUp creates a FREE account and signs it in.
-func (s *Service) SignUp(ctx context.Context, email, password, name string) (*Result, error) {
+// SignUp creates a FREE account and signs it in. One client address may sign up MaxSignUps times per Window
+// (accepted or not); more is refused with RATE_LIMITED.
+func (s *Service) SignUp(ctx context.Context, email, password, name, clientAddr string) (*Result, error) {
+	now, key := s.cfg.Now(), "addr:"+clientAddr
+	if blocked, until := s.signUp.Blocked(key, now); blocked {
+		return nil, apperr.Limited(until, now, "too many sign-ups from your address: try again after %s", until.UTC().Format(time.RFC3339))
+	}
+	s.signUp.Fail(key, now)
 	u, err := s.Create(ctx, email, password, name, viewer.RoleFree)
 	if err != nil {
 		return nil, err

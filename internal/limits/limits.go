@@ -1,5 +1,6 @@
-// Package limits is a gqlgen extension that refuses a GraphQL operation whose text is too long, or which
-// is too deep, too complex or uses too many aliases, before any resolver runs. It measures documents
+// Package limits is a gqlgen extension that refuses a GraphQL operation whose text is too long, which is
+// too deep, too complex or uses too many aliases, or whose inputs hold what must not reach the database (a
+// NUL character, an oversized filter), before any resolver runs. It measures documents
 // only: it does not rate-limit callers or look at who they are.
 package limits
 
@@ -38,6 +39,7 @@ type Config struct {
 	MaxAliases    int // Cost.Aliases
 	MaxQueryBytes int // length of the query text, checked before it is parsed or stored as a persisted query
 	DefaultPage   int // page size assumed for a connection called without first or last
+	Inputs        InputLimits
 }
 
 func (c Config) withDefaults() Config {
@@ -53,6 +55,7 @@ func (c Config) withDefaults() Config {
 		MaxAliases:    pick(c.MaxAliases, DefaultMaxAliases),
 		MaxQueryBytes: pick(c.MaxQueryBytes, DefaultMaxQueryBytes),
 		DefaultPage:   max(pick(c.DefaultPage, DefaultPage), 0),
+		Inputs:        c.Inputs.withDefaults(),
 	}
 }
 
@@ -92,6 +95,9 @@ func (e *Extension) MutateOperationParameters(_ context.Context, p *graphql.RawP
 func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
+	}
+	if err := CheckInputs(oc.Operation, oc.Variables, e.cfg.Inputs); err != nil {
+		return err
 	}
 	c := Measure(oc.Operation, oc.Variables, e.cfg.DefaultPage)
 	oc.Stats.SetExtension(statsKey, &c)

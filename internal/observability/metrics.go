@@ -25,6 +25,9 @@ type Metrics struct {
 	HTTPRequests *prometheus.CounterVec   // architect_http_requests_total{route,method,status}
 	HTTPDuration *prometheus.HistogramVec // architect_http_request_duration_seconds{route,method}; websockets not observed
 	HTTPInFlight prometheus.Gauge         // architect_http_requests_in_flight
+	// Connection and request limits hit, by the HTTP server (internal/app): limit is LimitConnsPerClient
+	// or LimitBodyTimeout. Both values are present from the start, at 0.
+	HTTPLimits *prometheus.CounterVec // architect_http_limits_total{limit}
 
 	// Websockets, by the websocket transport's hooks (connection opened/closed): protocol is
 	// graphql-transport-ws or graphql-ws, code the close code.
@@ -56,6 +59,12 @@ type Metrics struct {
 	names *nameSet
 }
 
+// Values of HTTPLimits' limit label.
+const (
+	LimitConnsPerClient = "conns_per_client" // a connection accepted past HTTP_MAX_CONNS_PER_CLIENT
+	LimitBodyTimeout    = "body_timeout"     // a request body that missed HTTP_BODY_TIMEOUT (answered 408)
+)
+
 // MaxOperationNames caps the distinct operation label values; later names are counted as "other", so
 // that clients inventing names cannot grow the metrics without bound.
 const MaxOperationNames = 500
@@ -80,6 +89,8 @@ func NewMetrics() *Metrics {
 		HTTPDuration: histogram("http_request_duration_seconds", "Time to answer an HTTP request (websockets excluded), by route and method.",
 			prometheus.DefBuckets, "route", "method"),
 		HTTPInFlight: gauge("http_requests_in_flight", "HTTP requests being answered now."),
+		HTTPLimits: counter("http_limits_total", "Connection and request limits hit, by limit: conns_per_client (a connection accepted "+
+			"past the per-client cap), body_timeout (a request body that missed its deadline).", "limit"),
 		WebsocketConnections: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "websocket_connections",
 			Help: "Websocket connections open now, by subprotocol."}, []string{"protocol"}),
 		WebsocketCloses: counter("websocket_closes_total", "Websocket connections closed, by subprotocol and close code.", "protocol", "code"),
@@ -101,11 +112,14 @@ func NewMetrics() *Metrics {
 	m.Registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.WebsocketConnections, m.WebsocketCloses,
+		m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.HTTPLimits, m.WebsocketConnections, m.WebsocketCloses,
 		m.GraphQLOperations, m.GraphQLDuration, m.GraphQLSubscriptions,
 		m.EventsPublished, m.EventsDelivered,
 		m.Jobs, m.JobDuration, m.ProviderRequests, m.ProviderDuration,
 	)
+	for _, limit := range []string{LimitConnsPerClient, LimitBodyTimeout} {
+		m.HTTPLimits.WithLabelValues(limit)
+	}
 	return m
 }
 

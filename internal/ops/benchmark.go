@@ -73,7 +73,7 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 	if d.MaxOutputTokens != nil {
 		maxOut = *d.MaxOutputTokens
 	}
-	if err := s.checkBenchmark(ctx, d.Models, items, maxOut); err != nil {
+	if err := s.checkBenchmark(ctx, d.Models, items, deref(d.System), maxOut); err != nil {
 		return nil, err
 	}
 	b, err := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
@@ -97,7 +97,10 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can change", b.Status)
 	}
-	models, items, maxOut := b.Models, []benchmark.Item(b.Dataset), b.MaxOutputTokens
+	models, items, system, maxOut := b.Models, []benchmark.Item(b.Dataset), b.System, b.MaxOutputTokens
+	if d.System != nil {
+		system = *d.System
+	}
 	if d.Models != nil {
 		models = d.Models
 	}
@@ -107,7 +110,7 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if d.MaxOutputTokens != nil {
 		maxOut = *d.MaxOutputTokens
 	}
-	if err := s.checkBenchmark(ctx, models, items, maxOut); err != nil {
+	if err := s.checkBenchmark(ctx, models, items, system, maxOut); err != nil {
 		return nil, err
 	}
 	return b.Update().Where(entbenchmark.StatusEQ(b.Status)).SetNillableName(d.Name).SetModels(models).SetDataset(items).
@@ -132,8 +135,12 @@ func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.
 	return d.Dataset, nil
 }
 
-// checkBenchmark refuses unknown or unconfigured models, invalid items and sizes over the role's limits.
-func (s *Service) checkBenchmark(ctx context.Context, models []string, items []benchmark.Item, maxOut int) error {
+// checkBenchmark refuses unknown or unconfigured models, invalid items or system prompt, and sizes over the
+// role's limits.
+func (s *Service) checkBenchmark(ctx context.Context, models []string, items []benchmark.Item, system string, maxOut int) error {
+	if p := benchmark.TextProblem(system); p != "" {
+		return apperr.Input("system", "system %s", p)
+	}
 	if len(models) == 0 {
 		return apperr.Input("models", "name at least one model, e.g. openai/gpt-4.1-mini")
 	}
@@ -199,7 +206,7 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can start", b.Status)
 	}
-	if err := s.checkBenchmark(ctx, b.Models, b.Dataset, b.MaxOutputTokens); err != nil {
+	if err := s.checkBenchmark(ctx, b.Models, b.Dataset, b.System, b.MaxOutputTokens); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()

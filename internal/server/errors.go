@@ -11,10 +11,12 @@ import (
 
 	"entgo.io/ent/privacy"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/reqinfo"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -46,7 +48,17 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return g
 		}
 		out := &gqlerror.Error{Path: g.Path, Locations: g.Locations, Rule: g.Rule}
+		if arg, ok := cursorArgument(g, cause); ok {
+			cause = badCursor(arg)
+		}
+		if errors.Is(cause, gid.ErrDecimal) && len(g.Path) > 1 { // an argument's Decimal: name where it is
+			field := argumentPath(g.Path[1:])
+			cause = apperr.Input(field, "%s: %s", field, strings.TrimPrefix(cause.Error(), gid.ErrDecimal.Error()+": "))
+		}
 		if c := classify(ctx, cause); c != nil {
+			if c.Code == apperr.Unavailable && c.Err != nil {
+				log.WarnContext(ctx, "database unavailable", "err", c.Err, "request_id", reqinfo.From(ctx).ID, "path", g.Path.String())
+			}
 			out.Message = c.Message
 			setCode(out, c.Code)
 			if c.Field != "" {
@@ -85,6 +97,9 @@ func classify(ctx context.Context, err error) *apperr.Error {
 	if e, ok := apperr.As(err); ok {
 		return e
 	}
+	if database.IsUnavailable(err) {
+		return apperr.Unavailability(err)
+	}
 	var (
 		fe  *apperr.FieldError
 		inv apperr.Invalid
@@ -120,6 +135,37 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return apperr.Input("", "%s", err.Error())
 	}
 	return nil
+}
+
+// cursorArgument recognises entgql's Cursor scalar refusing a value it cannot decode (the error's path ends
+// at the after or before argument, where no field of ours is named so) and names the argument.
+func cursorArgument(g *gqlerror.Error, cause error) (string, bool) {
+	if _, ours := apperr.As(cause); ours || len(g.Path) == 0 {
+		return "", false
+	}
+	arg, ok := g.Path[len(g.Path)-1].(ast.PathName)
+	if !ok || (arg != "after" && arg != "before") {
+		return "", false
+	}
+	return string(arg), true
+}
+
+// argumentPath writes the path of an input value below its field as a client would: input.config.budget,
+// models[2].
+func argumentPath(p ast.Path) string {
+	var b strings.Builder
+	for _, e := range p {
+		switch e := e.(type) {
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(e))
+		case ast.PathIndex:
+			fmt.Fprintf(&b, "[%d]", int(e))
+		}
+	}
+	return b.String()
 }
 
 // entgql's node(id:) and nodes(ids:) say "Could not resolve to a node with the global id of '<row id>'":

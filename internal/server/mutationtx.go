@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/httpx"
 )
 
 // mutationTx runs each mutation operation in one database transaction: every field of it commits, or, when
@@ -60,13 +61,13 @@ func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.Response
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if !isMutation(oc) || oc.Stats.GetExtension(txStarted) != nil {
+	if !isMutation(oc) || oc.Stats.GetExtension(txStarted) != nil || httpx.IsRefused(ctx) {
 		return next(ctx)
 	}
 	oc.Stats.SetExtension(txStarted, true)
 	tx, err := t.db.Begin(ctx)
-	if err != nil {
-		return t.failed(ctx, nil, err)
+	if err != nil { // nothing ran: no data, and the status follows the code (503 when the database is down)
+		return &graphql.Response{Errors: gqlerror.List{t.present(ctx, fmt.Errorf("begin mutation transaction: %w", err))}}
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -89,7 +90,7 @@ func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.Response
 	return res
 }
 
-// failed answers a mutation whose transaction could not begin or commit: nothing was written.
+// failed answers a mutation whose transaction could not commit: nothing was written.
 func (t mutationTx) failed(ctx context.Context, res *graphql.Response, err error) *graphql.Response {
 	out := &graphql.Response{Data: json.RawMessage("null"),
 		Errors: gqlerror.List{t.present(ctx, fmt.Errorf("mutation transaction: %w", err))}}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/apperr"
 )
 
@@ -76,7 +78,34 @@ func pageLimit(ctx context.Context, next graphql.Resolver) (any, error) {
 		n := DefaultPage
 		fc.Args["first"] = &n
 	}
+	for _, name := range []string{"after", "before"} {
+		if c, _ := fc.Args[name].(*ent.Cursor); c != nil && !cursorValue(c.Value) {
+			return nil, badCursor(name)
+		}
+	}
 	return next(ctx)
+}
+
+// cursorValue reports whether v can be the ordered value of one of our cursors (what entgql encodes: a
+// string, a number, a time, a boolean or nothing, or a list of those for several orderBy fields); anything
+// else was not made by this API.
+func cursorValue(v any) bool {
+	switch v := v.(type) {
+	case nil, string, bool, float32, float64, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, time.Time:
+		return true
+	case []any:
+		for _, e := range v {
+			if _, list := e.([]any); list || !cursorValue(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func badCursor(arg string) *apperr.Error {
+	return apperr.Input(arg, "%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an edge's cursor) as it was returned", arg)
 }
 
 // checkPages validates every connection's first/last in the operation, variables included, so that an

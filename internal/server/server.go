@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
+	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/httpx"
@@ -119,7 +121,7 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 		mux.Handle("GET /{$}", pg)
 		mux.Handle("GET "+playground.AssetsPrefix, pg)
 	}
-	s.handler = observability.RequestLog(log, observability.RequestLogConfig{})(m.InstrumentHTTP(mux))
+	s.handler = observability.RequestLog(log, observability.RequestLogConfig{})(m.InstrumentHTTP(httpx.BodyDeadline(mux)))
 	return s, nil
 }
 
@@ -140,10 +142,9 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
 	queries := pagingCache{lru.New[*ast.QueryDocument](1000)}
-	srv.AddTransport(sseTransport{drain: s.streams, queries: queries})
-	// GraphQL multipart requests (file uploads: a benchmark's dataset).
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: or(s.cfg.MaxUpload, 10<<20), MaxMemory: 4 << 20})
-	srv.AddTransport(httpx.Transport{}) // GraphQL over HTTP (GET and POST); last, it takes every other request
+	srv.AddTransport(sseTransport{drain: s.streams, queries: queries, maxUpload: s.cfg.MaxUpload})
+	// GraphQL over HTTP (GET and POST, multipart uploads included); last, it takes every other request.
+	srv.AddTransport(httpx.Transport{MaxUpload: s.cfg.MaxUpload})
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(or(s.cfg.MaxTokens, 15000))
 	srv.Use(observability.Operations{Metrics: s.metrics})
@@ -170,14 +171,23 @@ func or[T comparable](v, def T) T {
 }
 
 // withRequest gives the request its id (from the request log), the client's address, the ent client, fresh
-// dataloaders, and its viewer (from the bearer token).
+// dataloaders, and its viewer (from the bearer token). A token that cannot be checked because the database
+// is unreachable is not a bad token: the request is answered 503 UNAVAILABLE with Retry-After, nothing run.
 func (s *Server) withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := &reqinfo.Info{ID: observability.RequestID(r.Context()), ClientAddr: s.clientAddr(r)}
 		ctx := reqinfo.NewContext(r.Context(), info)
 		ctx = ent.NewContext(ctx, s.db.Client)
 		ctx = loaders.NewContext(ctx, loaders.New(s.db.Client))
-		ctx = s.authenticate(ctx, r.Header.Get("Authorization"))
+		ctx, failed := s.authenticate(ctx, r.Header.Get("Authorization"))
+		if failed != nil {
+			status := http.StatusInternalServerError
+			if failed.Code == apperr.Unavailable {
+				status = http.StatusServiceUnavailable
+			}
+			httpx.WriteGraphQLError(w, r, status, presenter(s.log)(ctx, failed))
+			return
+		}
 		if v := viewer.FromContext(ctx); v != nil {
 			observability.SetViewer(ctx, strconv.Itoa(v.ID))
 		}
@@ -186,25 +196,35 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 }
 
 // authenticate puts the token's viewer in ctx; a missing token leaves the caller anonymous, and a refused one
-// also records why, so that guarded fields can tell the caller to log in again.
-func (s *Server) authenticate(ctx context.Context, header string) context.Context {
+// also records why, so that guarded fields can tell the caller to log in again. A token that could not be
+// checked at all returns the error to answer with instead.
+func (s *Server) authenticate(ctx context.Context, header string) (context.Context, *apperr.Error) {
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
 		if header != "" {
-			return auth.WithTokenProblem(ctx, "the Authorization header is not a bearer token")
+			return auth.WithTokenProblem(ctx, "the Authorization header is not a bearer token"), nil
 		}
-		return ctx
+		return ctx, nil
 	}
 	v, u, err := s.identity.Authenticate(ctx, strings.TrimSpace(token))
 	if err != nil {
-		reason := tokenReason(err)
-		if reason == "the token could not be checked" {
-			s.log.ErrorContext(ctx, "authenticate", "err", err, "request_id", reqinfo.From(ctx).ID)
+		reason, refused := tokenReason(err)
+		if !refused {
+			return ctx, uncheckable(err)
 		}
-		return auth.WithTokenProblem(ctx, strings.SplitN(reason, ":", 2)[0])
+		return auth.WithTokenProblem(ctx, strings.SplitN(reason, ":", 2)[0]), nil
 	}
 	loaders.PrimeUsers(ctx, u) // the viewer owns most rows a request shows
-	return identity.WithUser(viewer.NewContext(ctx, v), u)
+	return identity.WithUser(viewer.NewContext(ctx, v), u), nil
+}
+
+// uncheckable is the error of a token check that failed for a reason of the server's: UNAVAILABLE when the
+// database could not be reached, INTERNAL otherwise.
+func uncheckable(err error) *apperr.Error {
+	if database.IsUnavailable(err) {
+		return apperr.Unavailability(err)
+	}
+	return &apperr.Error{Code: apperr.Internal, Message: "internal error", Err: fmt.Errorf("check token: %w", err)}
 }
 
 func (s *Server) clientAddr(r *http.Request) string {
@@ -245,14 +265,15 @@ var _ graphql.HandlerExtension = checkPages{}
 // Accept: text/event-stream (urql's default) run to their end.
 type sseTransport struct {
 	transport.SSE
-	drain   context.Context
-	queries graphql.Cache[*ast.QueryDocument] // the executor's parsed queries
+	maxUpload int64
+	drain     context.Context
+	queries   graphql.Cache[*ast.QueryDocument] // the executor's parsed queries
 }
 
 func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	raw, err := io.ReadAll(r.Body)
 	var params map[string]json.RawMessage
-	if err != nil || json.Unmarshal(raw, &params) != nil {
+	if err != nil || !utf8.Valid(raw) || json.Unmarshal(raw, &params) != nil {
 		httpx.WriteError(w, r, http.StatusBadRequest, httpx.CodeBadRequest,
 			`the request body is not a JSON object such as {"query": "subscription { … }"}`)
 		return
@@ -261,10 +282,10 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && !t.isSubscription(r.Context(), params) {
 		// urql accepts text/event-stream beside JSON for every operation: a query or mutation is answered
 		// as one JSON response, with the status codes of GraphQL over HTTP.
-		httpx.Transport{}.Do(w, r, exec)
+		httpx.Transport{MaxUpload: t.maxUpload}.Do(w, r, exec)
 		return
 	}
-	t.SSE.Do(w, r, drainingExecutor{GraphExecutor: exec, drain: t.drain})
+	t.SSE.Do(httpx.StreamWriter(w, r), r, drainingExecutor{GraphExecutor: exec, drain: t.drain}) // writes extend HTTP_WRITE_TIMEOUT
 }
 
 // isSubscription reports whether the request's operation is a subscription, from the executor's parsed

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -26,7 +27,7 @@ func (s *Server) socketInit(ctx context.Context, payload map[string]any, r *http
 	}
 	v, u, err := s.identity.Authenticate(ctx, token)
 	if err != nil {
-		return nil, errors.New(tokenReason(err))
+		return nil, socketRefusal(err)
 	}
 	// A socket lives for hours: its loaders must not cache rows across events.
 	ctx = loaders.NewContext(ctx, loaders.NewUncached(s.db.Client))
@@ -44,7 +45,7 @@ func (s *Server) socketRevalidate(ctx context.Context) error {
 		return nil
 	}
 	if _, _, err := s.identity.Authenticate(ctx, token); err != nil {
-		return errors.New(tokenReason(err))
+		return socketRefusal(err)
 	}
 	s.checked.passed(token, now.Add(s.cfg.WebsocketRevalidate/2))
 	return nil
@@ -82,15 +83,25 @@ func (c *tokenChecks) passed(token string, until time.Time) {
 	c.prune = max(2*len(c.until), 1024)
 }
 
-// tokenReason says why a token was refused, in words for the client.
-func tokenReason(err error) string {
+// tokenReason says why a token was refused, in words for the client; refused is false when the token was
+// not refused but could not be checked (the database could not be reached, say).
+func tokenReason(err error) (reason string, refused bool) {
 	switch {
 	case errors.Is(err, auth.ErrTokenExpired):
-		return "the token has expired: log in again"
+		return "the token has expired: log in again", true
 	case errors.Is(err, identity.ErrRevoked):
-		return "the token was revoked (log-out, password or role change): log in again"
+		return "the token was revoked (log-out, password or role change): log in again", true
 	case errors.Is(err, auth.ErrTokenInvalid):
-		return "the token is invalid: log in again"
+		return "the token is invalid: log in again", true
 	}
-	return "the token could not be checked"
+	return "", false
+}
+
+// socketRefusal is what a websocket's token check answers: a refused token closes the socket (4403); a
+// check that could not be made asks the transport to keep the socket, or its client to come back later.
+func socketRefusal(err error) error {
+	if reason, refused := tokenReason(err); refused {
+		return errors.New(reason)
+	}
+	return fmt.Errorf("%w: %s", wstransport.ErrTryLater, uncheckable(err).Message)
 }

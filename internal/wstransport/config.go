@@ -2,6 +2,7 @@ package wstransport
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 )
@@ -34,6 +35,8 @@ type Config struct {
 	// and the error's message as the reason (cut to 123 bytes), the legacy protocol sends connection_error
 	// with that message and closes with 4403. The message reaches the client: make it safe and actionable.
 	// Nil accepts every connection.
+	// An error wrapping ErrTryLater (the token could not be checked: the database is down) closes with 1013
+	// Try Again Later instead, which clients retry.
 	InitFunc func(ctx context.Context, payload map[string]any, r *http.Request) (context.Context, error)
 
 	// InitTimeout is how long a socket may wait before its connection_init is acknowledged; then it is
@@ -55,6 +58,8 @@ type Config struct {
 	// InitFunc returned; an error closes the connection as a refused init does (4403 with the message as
 	// the reason; connection_error and 4403 in the legacy protocol). This is how expired and revoked tokens
 	// are cut. Nil: connections are never revalidated.
+	// An error wrapping ErrTryLater keeps the connection open and asks again sooner (a fifth of the
+	// interval); only when it lasts two intervals is the connection closed, with 1013 Try Again Later.
 	Revalidate func(ctx context.Context) error
 
 	// RevalidateInterval is the period of Revalidate. The first call comes at a random point in the first
@@ -106,6 +111,10 @@ type Hooks struct {
 	// Error reports what the server should log: failed upgrades, failed writes, panics.
 	Error func(ctx context.Context, err error)
 }
+
+// ErrTryLater, wrapped in an error of InitFunc or Revalidate, says that the connection could not be checked
+// for a reason of the server's (its database is unreachable), not that it is refused.
+var ErrTryLater = errors.New("try again later")
 
 func (c Config) withDefaults() Config {
 	if c.InitTimeout <= 0 {

@@ -45,6 +45,7 @@ type conn struct {
 	initTimer       *time.Timer
 	keepAliveTimer  *time.Timer
 	revalidateTimer *time.Timer
+	unchecked       time.Time // when Revalidate began answering ErrTryLater (zero: it has not)
 	pinged          bool
 	pingedAt        int64 // nanoseconds since born
 }

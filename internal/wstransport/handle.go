@@ -1,6 +1,7 @@
 package wstransport
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -92,6 +93,10 @@ func (c *conn) init(payload []byte) {
 	ctx := c.ctx
 	if init := c.t.cfg.InitFunc; init != nil {
 		initCtx, err := init(ctx, p, c.req.WithContext(ctx))
+		if errors.Is(err, ErrTryLater) {
+			c.refuse(CloseTryAgainLater, err.Error())
+			return
+		}
 		if err != nil {
 			c.refuse(CloseForbidden, err.Error())
 			return

@@ -258,3 +258,54 @@ func TestHoldRequest(t *testing.T) {
 		})
 	}
 }
+
+// TestRevalidateTriesAgainLater: a check that cannot be made (ErrTryLater: the database is down) keeps the
+// connection and asks again sooner; a short outage leaves it open, a long one closes it with 1013 Try Again
+// Later, never 4403; an init that cannot be checked is refused with 1013 too.
+func TestRevalidateTriesAgainLater(t *testing.T) {
+	t.Parallel()
+	for _, proto := range protocols {
+		t.Run(proto, func(t *testing.T) {
+			t.Parallel()
+			var calls atomic.Int64
+			var down atomic.Bool
+			b := setup(t, wstransport.Config{
+				RevalidateInterval: 100 * time.Millisecond,
+				Revalidate: func(context.Context) error {
+					calls.Add(1)
+					if down.Load() {
+						return fmt.Errorf("%w: the database is down", wstransport.ErrTryLater)
+					}
+					return nil
+				},
+			})
+			c := b.dial(proto, nil)
+			c.init(map[string]any{"authToken": "alice"})
+			c.subscribe("t", `subscription { ticks }`, nil)
+			eventually(t, func() bool { return b.schema.active.Load() == 1 }, "the subscription runs")
+
+			down.Store(true) // a short outage: a few checks fail, then one passes
+			before := calls.Load()
+			eventually(t, func() bool { return calls.Load() >= before+3 }, "asked again sooner than the interval")
+			down.Store(false)
+			after := calls.Load()
+			eventually(t, func() bool { return calls.Load() >= after+2 }, "checks pass again")
+			require.Equal(t, int64(1), b.schema.active.Load(), "the connection stayed open")
+
+			down.Store(true) // a long one: closed after two intervals without an answer
+			if proto == legacyWS {
+				c.expect("connection_error", "")
+			}
+			require.Contains(t, c.expectClose(wstransport.CloseTryAgainLater), "try again later")
+		})
+	}
+	t.Run("init", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t, wstransport.Config{InitFunc: func(context.Context, map[string]any, *http.Request) (context.Context, error) {
+			return nil, fmt.Errorf("%w: the database is down", wstransport.ErrTryLater)
+		}})
+		c := b.dial(transportWS, nil)
+		c.send("connection_init", "", nil)
+		require.Contains(t, c.expectClose(wstransport.CloseTryAgainLater), "try again later")
+	})
+}

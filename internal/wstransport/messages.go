@@ -26,6 +26,7 @@ const (
 	CloseNormal                   = 1000 // connection_terminate
 	CloseGoingAway                = 1001 // Shutdown
 	CloseNoStatus                 = 1006 // reported by ConnectionClosed when the peer vanished
+	CloseTryAgainLater            = 1013 // InitFunc or Revalidate could not decide (RFC 6455 registry: "Try Again Later")
 	CloseBadRequest               = 4400 // invalid message
 	CloseUnauthorized             = 4401 // subscribe before connection_ack
 	CloseForbidden                = 4403 // InitFunc or Revalidate refused

@@ -2,6 +2,7 @@ package wstransport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,6 +46,8 @@ func (c *conn) keepAlive() {
 }
 
 // revalidate asks Config.Revalidate whether the connection may stay open and closes it with 4403 if not.
+// While Revalidate cannot tell (ErrTryLater), the connection stays and is asked again sooner, for up to two
+// intervals; then it closes with 1013 Try Again Later.
 func (c *conn) revalidate() {
 	c.mu.Lock()
 	if c.closing {
@@ -54,17 +57,35 @@ func (c *conn) revalidate() {
 	ctx := c.ctx
 	c.mu.Unlock()
 	err, panicked := c.callRevalidate(ctx)
+	interval := c.t.cfg.RevalidateInterval
+	next := interval
 	switch {
 	case panicked:
 		c.refuse(CloseInternalError, "Internal server error")
 		return
+	case errors.Is(err, ErrTryLater):
+		c.mu.Lock()
+		if c.unchecked.IsZero() {
+			c.unchecked = time.Now()
+		}
+		giveUp := time.Since(c.unchecked) >= 2*interval
+		c.mu.Unlock()
+		if giveUp {
+			c.refuse(CloseTryAgainLater, err.Error())
+			return
+		}
+		c.t.reportError(ctx, fmt.Errorf("websocket revalidate: %w", err))
+		next = max(interval/5, time.Millisecond)
 	case err != nil:
 		c.refuse(CloseForbidden, err.Error())
 		return
 	}
 	c.mu.Lock()
+	if err == nil {
+		c.unchecked = time.Time{}
+	}
 	if !c.closing {
-		c.revalidateTimer.Reset(c.t.cfg.RevalidateInterval)
+		c.revalidateTimer.Reset(next)
 	}
 	c.mu.Unlock()
 }

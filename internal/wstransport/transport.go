@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/gorilla/websocket"
@@ -86,6 +87,10 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		t.reportError(r.Context(), fmt.Errorf("websocket upgrade: %w", err))
 		return
 	}
+	// The hijacked connection keeps the HTTP server's deadlines (its WriteTimeout, set when the request
+	// was read), which would cut the socket a minute later. gorilla/websocket 1.5 clears them; do it here
+	// too, whatever its version: each write sets its own deadline (send) and keep-alives find dead peers.
+	_ = ws.NetConn().SetDeadline(time.Time{})
 	c := newConn(t, ws, r, exec)
 	if !t.register(c) {
 		c.close(CloseGoingAway, "server shutting down")

@@ -28,8 +28,8 @@ func TestLoad(t *testing.T) {
 	vs, err := viewers.Load(ctx, db.Client, viewers.Options{N: 3, Secret: secret})
 	require.NoError(t, err)
 	require.Len(t, vs, 3)
-	// The server's own verifier, with its default issuer and audience (internal/config).
-	tokens := &auth.Tokens{Secret: secret, Issuer: "model-architect", Audience: "model-architect-api", TTL: time.Hour}
+	// The server's own verifier, with its default issuer, audience and token lifetime (internal/config).
+	tokens := &auth.Tokens{Secret: secret, Issuer: "model-architect", Audience: "model-architect-api", TTL: 7 * 24 * time.Hour}
 	for _, v := range vs {
 		require.NotEqual(t, admin.ID, v.RowID, "admins see every row: never a benchmark viewer")
 		c, err := tokens.Verify(v.Token)
