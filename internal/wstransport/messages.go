@@ -65,9 +65,15 @@ type inbound struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-var errNotMessage = errors.New("a message is a JSON object with a string type")
+var (
+	errNotMessage = errors.New("a message is a JSON object with a string type")
+	errNotUTF8    = errors.New("a message must be valid UTF-8")
+)
 
 func decodeInbound(data []byte) (inbound, error) {
+	if !utf8.Valid(data) { // decoding would replace the bad bytes silently
+		return inbound{}, errNotUTF8
+	}
 	var m inbound
 	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
 		return inbound{}, errNotMessage

@@ -330,3 +330,13 @@ func mustJSON(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// TestInvalidUTF8: a message that is not valid UTF-8 is refused as invalid (4400), not decoded with its bad
+// bytes replaced.
+func TestInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	b := setup(t, wstransport.Config{})
+	c := b.dial(transportWS, nil)
+	c.sendRaw("{\"type\":\"connection_init\",\"payload\":{\"authToken\":\"\xff\"}}")
+	require.Equal(t, "Invalid message: a message must be valid UTF-8", c.expectClose(4400))
+}
