@@ -43,10 +43,18 @@ type ComplianceProfile struct {
 	Recommendations []compliance.Finding `json:"recommendations,omitempty"`
 	// PassedRules holds the value of the "passed_rules" field.
 	PassedRules []compliance.PassedRule `json:"passed_rules,omitempty"`
-	// RuleSetVersion holds the value of the "rule_set_version" field.
+	// why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts
+	TierReasons []compliance.TierReason `json:"tier_reasons,omitempty"`
+	// the rule-set version of the last assessment
 	RuleSetVersion string `json:"rule_set_version,omitempty"`
+	// the rule-set version of the assessment before the last one, when it differed
+	PreviousRuleSetVersion *string `json:"previous_rule_set_version,omitempty"`
+	// the rules that changed between the previous assessment's rule set and the last one's, with what each gave before and after
+	RuleChanges []compliance.RuleChange `json:"rule_changes,omitempty"`
 	// AssessedAt holds the value of the "assessed_at" field.
 	AssessedAt *time.Time `json:"assessed_at,omitempty"`
+	// why the background re-assessment could not assess the profile with the current rule set
+	StaleReason *string `json:"stale_reason,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ComplianceProfileQuery when eager-loading is set.
 	Edges        ComplianceProfileEdges `json:"edges"`
@@ -78,13 +86,13 @@ func (*ComplianceProfile) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case complianceprofile.FieldRequirements, complianceprofile.FieldContext, complianceprofile.FieldRecommendations, complianceprofile.FieldPassedRules:
+		case complianceprofile.FieldRequirements, complianceprofile.FieldContext, complianceprofile.FieldRecommendations, complianceprofile.FieldPassedRules, complianceprofile.FieldTierReasons, complianceprofile.FieldRuleChanges:
 			values[i] = new([]byte)
 		case complianceprofile.FieldRiskScore:
 			values[i] = new(sql.NullFloat64)
 		case complianceprofile.FieldID, complianceprofile.FieldOwnerID:
 			values[i] = new(sql.NullInt64)
-		case complianceprofile.FieldName, complianceprofile.FieldRiskLevel, complianceprofile.FieldUseCaseTier, complianceprofile.FieldRuleSetVersion:
+		case complianceprofile.FieldName, complianceprofile.FieldRiskLevel, complianceprofile.FieldUseCaseTier, complianceprofile.FieldRuleSetVersion, complianceprofile.FieldPreviousRuleSetVersion, complianceprofile.FieldStaleReason:
 			values[i] = new(sql.NullString)
 		case complianceprofile.FieldCreatedAt, complianceprofile.FieldUpdatedAt, complianceprofile.FieldAssessedAt:
 			values[i] = new(sql.NullTime)
@@ -184,11 +192,34 @@ func (_m *ComplianceProfile) assignValues(columns []string, values []any) error 
 					return fmt.Errorf("unmarshal field passed_rules: %w", err)
 				}
 			}
+		case complianceprofile.FieldTierReasons:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field tier_reasons", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.TierReasons); err != nil {
+					return fmt.Errorf("unmarshal field tier_reasons: %w", err)
+				}
+			}
 		case complianceprofile.FieldRuleSetVersion:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field rule_set_version", values[i])
 			} else if value.Valid {
 				_m.RuleSetVersion = value.String
+			}
+		case complianceprofile.FieldPreviousRuleSetVersion:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field previous_rule_set_version", values[i])
+			} else if value.Valid {
+				_m.PreviousRuleSetVersion = new(string)
+				*_m.PreviousRuleSetVersion = value.String
+			}
+		case complianceprofile.FieldRuleChanges:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field rule_changes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.RuleChanges); err != nil {
+					return fmt.Errorf("unmarshal field rule_changes: %w", err)
+				}
 			}
 		case complianceprofile.FieldAssessedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -196,6 +227,13 @@ func (_m *ComplianceProfile) assignValues(columns []string, values []any) error 
 			} else if value.Valid {
 				_m.AssessedAt = new(time.Time)
 				*_m.AssessedAt = value.Time
+			}
+		case complianceprofile.FieldStaleReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field stale_reason", values[i])
+			} else if value.Valid {
+				_m.StaleReason = new(string)
+				*_m.StaleReason = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -273,12 +311,28 @@ func (_m *ComplianceProfile) String() string {
 	builder.WriteString("passed_rules=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PassedRules))
 	builder.WriteString(", ")
+	builder.WriteString("tier_reasons=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TierReasons))
+	builder.WriteString(", ")
 	builder.WriteString("rule_set_version=")
 	builder.WriteString(_m.RuleSetVersion)
+	builder.WriteString(", ")
+	if v := _m.PreviousRuleSetVersion; v != nil {
+		builder.WriteString("previous_rule_set_version=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("rule_changes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RuleChanges))
 	builder.WriteString(", ")
 	if v := _m.AssessedAt; v != nil {
 		builder.WriteString("assessed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.StaleReason; v != nil {
+		builder.WriteString("stale_reason=")
+		builder.WriteString(*v)
 	}
 	builder.WriteByte(')')
 	return builder.String()

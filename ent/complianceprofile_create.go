@@ -140,6 +140,12 @@ func (_c *ComplianceProfileCreate) SetPassedRules(v []compliance.PassedRule) *Co
 	return _c
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (_c *ComplianceProfileCreate) SetTierReasons(v []compliance.TierReason) *ComplianceProfileCreate {
+	_c.mutation.SetTierReasons(v)
+	return _c
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (_c *ComplianceProfileCreate) SetRuleSetVersion(v string) *ComplianceProfileCreate {
 	_c.mutation.SetRuleSetVersion(v)
@@ -154,6 +160,26 @@ func (_c *ComplianceProfileCreate) SetNillableRuleSetVersion(v *string) *Complia
 	return _c
 }
 
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (_c *ComplianceProfileCreate) SetPreviousRuleSetVersion(v string) *ComplianceProfileCreate {
+	_c.mutation.SetPreviousRuleSetVersion(v)
+	return _c
+}
+
+// SetNillablePreviousRuleSetVersion sets the "previous_rule_set_version" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillablePreviousRuleSetVersion(v *string) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetPreviousRuleSetVersion(*v)
+	}
+	return _c
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (_c *ComplianceProfileCreate) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileCreate {
+	_c.mutation.SetRuleChanges(v)
+	return _c
+}
+
 // SetAssessedAt sets the "assessed_at" field.
 func (_c *ComplianceProfileCreate) SetAssessedAt(v time.Time) *ComplianceProfileCreate {
 	_c.mutation.SetAssessedAt(v)
@@ -164,6 +190,20 @@ func (_c *ComplianceProfileCreate) SetAssessedAt(v time.Time) *ComplianceProfile
 func (_c *ComplianceProfileCreate) SetNillableAssessedAt(v *time.Time) *ComplianceProfileCreate {
 	if v != nil {
 		_c.SetAssessedAt(*v)
+	}
+	return _c
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (_c *ComplianceProfileCreate) SetStaleReason(v string) *ComplianceProfileCreate {
+	_c.mutation.SetStaleReason(v)
+	return _c
+}
+
+// SetNillableStaleReason sets the "stale_reason" field if the given value is not nil.
+func (_c *ComplianceProfileCreate) SetNillableStaleReason(v *string) *ComplianceProfileCreate {
+	if v != nil {
+		_c.SetStaleReason(*v)
 	}
 	return _c
 }
@@ -244,9 +284,17 @@ func (_c *ComplianceProfileCreate) defaults() error {
 		v := complianceprofile.DefaultPassedRules
 		_c.mutation.SetPassedRules(v)
 	}
+	if _, ok := _c.mutation.TierReasons(); !ok {
+		v := complianceprofile.DefaultTierReasons
+		_c.mutation.SetTierReasons(v)
+	}
 	if _, ok := _c.mutation.RuleSetVersion(); !ok {
 		v := complianceprofile.DefaultRuleSetVersion
 		_c.mutation.SetRuleSetVersion(v)
+	}
+	if _, ok := _c.mutation.RuleChanges(); !ok {
+		v := complianceprofile.DefaultRuleChanges
+		_c.mutation.SetRuleChanges(v)
 	}
 	return nil
 }
@@ -294,8 +342,20 @@ func (_c *ComplianceProfileCreate) check() error {
 			return &ValidationError{Name: "passed_rules", err: errors.New(`ent: missing required field "ComplianceProfile.passed_rules"`)}
 		}
 	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.TierReasons(); !ok {
+			return &ValidationError{Name: "tier_reasons", err: errors.New(`ent: missing required field "ComplianceProfile.tier_reasons"`)}
+		}
+	}
 	if _, ok := _c.mutation.RuleSetVersion(); !ok {
 		return &ValidationError{Name: "rule_set_version", err: errors.New(`ent: missing required field "ComplianceProfile.rule_set_version"`)}
+	}
+	switch _c.driver.Dialect() {
+	case dialect.MySQL, dialect.SQLite:
+		if _, ok := _c.mutation.RuleChanges(); !ok {
+			return &ValidationError{Name: "rule_changes", err: errors.New(`ent: missing required field "ComplianceProfile.rule_changes"`)}
+		}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "ComplianceProfile.owner"`)}
@@ -367,13 +427,29 @@ func (_c *ComplianceProfileCreate) createSpec() (*ComplianceProfile, *sqlgraph.C
 		_spec.SetField(complianceprofile.FieldPassedRules, field.TypeJSON, value)
 		_node.PassedRules = value
 	}
+	if value, ok := _c.mutation.TierReasons(); ok {
+		_spec.SetField(complianceprofile.FieldTierReasons, field.TypeJSON, value)
+		_node.TierReasons = value
+	}
 	if value, ok := _c.mutation.RuleSetVersion(); ok {
 		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
 		_node.RuleSetVersion = value
 	}
+	if value, ok := _c.mutation.PreviousRuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldPreviousRuleSetVersion, field.TypeString, value)
+		_node.PreviousRuleSetVersion = &value
+	}
+	if value, ok := _c.mutation.RuleChanges(); ok {
+		_spec.SetField(complianceprofile.FieldRuleChanges, field.TypeJSON, value)
+		_node.RuleChanges = value
+	}
 	if value, ok := _c.mutation.AssessedAt(); ok {
 		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
 		_node.AssessedAt = &value
+	}
+	if value, ok := _c.mutation.StaleReason(); ok {
+		_spec.SetField(complianceprofile.FieldStaleReason, field.TypeString, value)
+		_node.StaleReason = &value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -564,6 +640,18 @@ func (u *ComplianceProfileUpsert) UpdatePassedRules() *ComplianceProfileUpsert {
 	return u
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (u *ComplianceProfileUpsert) SetTierReasons(v []compliance.TierReason) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldTierReasons, v)
+	return u
+}
+
+// UpdateTierReasons sets the "tier_reasons" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateTierReasons() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldTierReasons)
+	return u
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (u *ComplianceProfileUpsert) SetRuleSetVersion(v string) *ComplianceProfileUpsert {
 	u.Set(complianceprofile.FieldRuleSetVersion, v)
@@ -573,6 +661,36 @@ func (u *ComplianceProfileUpsert) SetRuleSetVersion(v string) *ComplianceProfile
 // UpdateRuleSetVersion sets the "rule_set_version" field to the value that was provided on create.
 func (u *ComplianceProfileUpsert) UpdateRuleSetVersion() *ComplianceProfileUpsert {
 	u.SetExcluded(complianceprofile.FieldRuleSetVersion)
+	return u
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsert) SetPreviousRuleSetVersion(v string) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldPreviousRuleSetVersion, v)
+	return u
+}
+
+// UpdatePreviousRuleSetVersion sets the "previous_rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdatePreviousRuleSetVersion() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldPreviousRuleSetVersion)
+	return u
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsert) ClearPreviousRuleSetVersion() *ComplianceProfileUpsert {
+	u.SetNull(complianceprofile.FieldPreviousRuleSetVersion)
+	return u
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (u *ComplianceProfileUpsert) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldRuleChanges, v)
+	return u
+}
+
+// UpdateRuleChanges sets the "rule_changes" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateRuleChanges() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldRuleChanges)
 	return u
 }
 
@@ -591,6 +709,24 @@ func (u *ComplianceProfileUpsert) UpdateAssessedAt() *ComplianceProfileUpsert {
 // ClearAssessedAt clears the value of the "assessed_at" field.
 func (u *ComplianceProfileUpsert) ClearAssessedAt() *ComplianceProfileUpsert {
 	u.SetNull(complianceprofile.FieldAssessedAt)
+	return u
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (u *ComplianceProfileUpsert) SetStaleReason(v string) *ComplianceProfileUpsert {
+	u.Set(complianceprofile.FieldStaleReason, v)
+	return u
+}
+
+// UpdateStaleReason sets the "stale_reason" field to the value that was provided on create.
+func (u *ComplianceProfileUpsert) UpdateStaleReason() *ComplianceProfileUpsert {
+	u.SetExcluded(complianceprofile.FieldStaleReason)
+	return u
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (u *ComplianceProfileUpsert) ClearStaleReason() *ComplianceProfileUpsert {
+	u.SetNull(complianceprofile.FieldStaleReason)
 	return u
 }
 
@@ -782,6 +918,20 @@ func (u *ComplianceProfileUpsertOne) UpdatePassedRules() *ComplianceProfileUpser
 	})
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (u *ComplianceProfileUpsertOne) SetTierReasons(v []compliance.TierReason) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetTierReasons(v)
+	})
+}
+
+// UpdateTierReasons sets the "tier_reasons" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateTierReasons() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateTierReasons()
+	})
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (u *ComplianceProfileUpsertOne) SetRuleSetVersion(v string) *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
@@ -793,6 +943,41 @@ func (u *ComplianceProfileUpsertOne) SetRuleSetVersion(v string) *ComplianceProf
 func (u *ComplianceProfileUpsertOne) UpdateRuleSetVersion() *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.UpdateRuleSetVersion()
+	})
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsertOne) SetPreviousRuleSetVersion(v string) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetPreviousRuleSetVersion(v)
+	})
+}
+
+// UpdatePreviousRuleSetVersion sets the "previous_rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdatePreviousRuleSetVersion() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdatePreviousRuleSetVersion()
+	})
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsertOne) ClearPreviousRuleSetVersion() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearPreviousRuleSetVersion()
+	})
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (u *ComplianceProfileUpsertOne) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRuleChanges(v)
+	})
+}
+
+// UpdateRuleChanges sets the "rule_changes" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateRuleChanges() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRuleChanges()
 	})
 }
 
@@ -814,6 +999,27 @@ func (u *ComplianceProfileUpsertOne) UpdateAssessedAt() *ComplianceProfileUpsert
 func (u *ComplianceProfileUpsertOne) ClearAssessedAt() *ComplianceProfileUpsertOne {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.ClearAssessedAt()
+	})
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (u *ComplianceProfileUpsertOne) SetStaleReason(v string) *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetStaleReason(v)
+	})
+}
+
+// UpdateStaleReason sets the "stale_reason" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertOne) UpdateStaleReason() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateStaleReason()
+	})
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (u *ComplianceProfileUpsertOne) ClearStaleReason() *ComplianceProfileUpsertOne {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearStaleReason()
 	})
 }
 
@@ -1171,6 +1377,20 @@ func (u *ComplianceProfileUpsertBulk) UpdatePassedRules() *ComplianceProfileUpse
 	})
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (u *ComplianceProfileUpsertBulk) SetTierReasons(v []compliance.TierReason) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetTierReasons(v)
+	})
+}
+
+// UpdateTierReasons sets the "tier_reasons" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateTierReasons() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateTierReasons()
+	})
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (u *ComplianceProfileUpsertBulk) SetRuleSetVersion(v string) *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
@@ -1182,6 +1402,41 @@ func (u *ComplianceProfileUpsertBulk) SetRuleSetVersion(v string) *CompliancePro
 func (u *ComplianceProfileUpsertBulk) UpdateRuleSetVersion() *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.UpdateRuleSetVersion()
+	})
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsertBulk) SetPreviousRuleSetVersion(v string) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetPreviousRuleSetVersion(v)
+	})
+}
+
+// UpdatePreviousRuleSetVersion sets the "previous_rule_set_version" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdatePreviousRuleSetVersion() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdatePreviousRuleSetVersion()
+	})
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (u *ComplianceProfileUpsertBulk) ClearPreviousRuleSetVersion() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearPreviousRuleSetVersion()
+	})
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (u *ComplianceProfileUpsertBulk) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetRuleChanges(v)
+	})
+}
+
+// UpdateRuleChanges sets the "rule_changes" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateRuleChanges() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateRuleChanges()
 	})
 }
 
@@ -1203,6 +1458,27 @@ func (u *ComplianceProfileUpsertBulk) UpdateAssessedAt() *ComplianceProfileUpser
 func (u *ComplianceProfileUpsertBulk) ClearAssessedAt() *ComplianceProfileUpsertBulk {
 	return u.Update(func(s *ComplianceProfileUpsert) {
 		s.ClearAssessedAt()
+	})
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (u *ComplianceProfileUpsertBulk) SetStaleReason(v string) *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.SetStaleReason(v)
+	})
+}
+
+// UpdateStaleReason sets the "stale_reason" field to the value that was provided on create.
+func (u *ComplianceProfileUpsertBulk) UpdateStaleReason() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.UpdateStaleReason()
+	})
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (u *ComplianceProfileUpsertBulk) ClearStaleReason() *ComplianceProfileUpsertBulk {
+	return u.Update(func(s *ComplianceProfileUpsert) {
+		s.ClearStaleReason()
 	})
 }
 

@@ -156,6 +156,18 @@ func (_u *ComplianceProfileUpdate) AppendPassedRules(v []compliance.PassedRule) 
 	return _u
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (_u *ComplianceProfileUpdate) SetTierReasons(v []compliance.TierReason) *ComplianceProfileUpdate {
+	_u.mutation.SetTierReasons(v)
+	return _u
+}
+
+// AppendTierReasons appends value to the "tier_reasons" field.
+func (_u *ComplianceProfileUpdate) AppendTierReasons(v []compliance.TierReason) *ComplianceProfileUpdate {
+	_u.mutation.AppendTierReasons(v)
+	return _u
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (_u *ComplianceProfileUpdate) SetRuleSetVersion(v string) *ComplianceProfileUpdate {
 	_u.mutation.SetRuleSetVersion(v)
@@ -167,6 +179,38 @@ func (_u *ComplianceProfileUpdate) SetNillableRuleSetVersion(v *string) *Complia
 	if v != nil {
 		_u.SetRuleSetVersion(*v)
 	}
+	return _u
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (_u *ComplianceProfileUpdate) SetPreviousRuleSetVersion(v string) *ComplianceProfileUpdate {
+	_u.mutation.SetPreviousRuleSetVersion(v)
+	return _u
+}
+
+// SetNillablePreviousRuleSetVersion sets the "previous_rule_set_version" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillablePreviousRuleSetVersion(v *string) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetPreviousRuleSetVersion(*v)
+	}
+	return _u
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (_u *ComplianceProfileUpdate) ClearPreviousRuleSetVersion() *ComplianceProfileUpdate {
+	_u.mutation.ClearPreviousRuleSetVersion()
+	return _u
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (_u *ComplianceProfileUpdate) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpdate {
+	_u.mutation.SetRuleChanges(v)
+	return _u
+}
+
+// AppendRuleChanges appends value to the "rule_changes" field.
+func (_u *ComplianceProfileUpdate) AppendRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpdate {
+	_u.mutation.AppendRuleChanges(v)
 	return _u
 }
 
@@ -187,6 +231,26 @@ func (_u *ComplianceProfileUpdate) SetNillableAssessedAt(v *time.Time) *Complian
 // ClearAssessedAt clears the value of the "assessed_at" field.
 func (_u *ComplianceProfileUpdate) ClearAssessedAt() *ComplianceProfileUpdate {
 	_u.mutation.ClearAssessedAt()
+	return _u
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (_u *ComplianceProfileUpdate) SetStaleReason(v string) *ComplianceProfileUpdate {
+	_u.mutation.SetStaleReason(v)
+	return _u
+}
+
+// SetNillableStaleReason sets the "stale_reason" field if the given value is not nil.
+func (_u *ComplianceProfileUpdate) SetNillableStaleReason(v *string) *ComplianceProfileUpdate {
+	if v != nil {
+		_u.SetStaleReason(*v)
+	}
+	return _u
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (_u *ComplianceProfileUpdate) ClearStaleReason() *ComplianceProfileUpdate {
+	_u.mutation.ClearStaleReason()
 	return _u
 }
 
@@ -310,14 +374,42 @@ func (_u *ComplianceProfileUpdate) sqlSave(ctx context.Context) (_node int, err 
 			sqljson.Append(u, complianceprofile.FieldPassedRules, value)
 		})
 	}
+	if value, ok := _u.mutation.TierReasons(); ok {
+		_spec.SetField(complianceprofile.FieldTierReasons, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTierReasons(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldTierReasons, value)
+		})
+	}
 	if value, ok := _u.mutation.RuleSetVersion(); ok {
 		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PreviousRuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldPreviousRuleSetVersion, field.TypeString, value)
+	}
+	if _u.mutation.PreviousRuleSetVersionCleared() {
+		_spec.ClearField(complianceprofile.FieldPreviousRuleSetVersion, field.TypeString)
+	}
+	if value, ok := _u.mutation.RuleChanges(); ok {
+		_spec.SetField(complianceprofile.FieldRuleChanges, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRuleChanges(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldRuleChanges, value)
+		})
 	}
 	if value, ok := _u.mutation.AssessedAt(); ok {
 		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
 	}
 	if _u.mutation.AssessedAtCleared() {
 		_spec.ClearField(complianceprofile.FieldAssessedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StaleReason(); ok {
+		_spec.SetField(complianceprofile.FieldStaleReason, field.TypeString, value)
+	}
+	if _u.mutation.StaleReasonCleared() {
+		_spec.ClearField(complianceprofile.FieldStaleReason, field.TypeString)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -464,6 +556,18 @@ func (_u *ComplianceProfileUpdateOne) AppendPassedRules(v []compliance.PassedRul
 	return _u
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (_u *ComplianceProfileUpdateOne) SetTierReasons(v []compliance.TierReason) *ComplianceProfileUpdateOne {
+	_u.mutation.SetTierReasons(v)
+	return _u
+}
+
+// AppendTierReasons appends value to the "tier_reasons" field.
+func (_u *ComplianceProfileUpdateOne) AppendTierReasons(v []compliance.TierReason) *ComplianceProfileUpdateOne {
+	_u.mutation.AppendTierReasons(v)
+	return _u
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (_u *ComplianceProfileUpdateOne) SetRuleSetVersion(v string) *ComplianceProfileUpdateOne {
 	_u.mutation.SetRuleSetVersion(v)
@@ -475,6 +579,38 @@ func (_u *ComplianceProfileUpdateOne) SetNillableRuleSetVersion(v *string) *Comp
 	if v != nil {
 		_u.SetRuleSetVersion(*v)
 	}
+	return _u
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (_u *ComplianceProfileUpdateOne) SetPreviousRuleSetVersion(v string) *ComplianceProfileUpdateOne {
+	_u.mutation.SetPreviousRuleSetVersion(v)
+	return _u
+}
+
+// SetNillablePreviousRuleSetVersion sets the "previous_rule_set_version" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillablePreviousRuleSetVersion(v *string) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetPreviousRuleSetVersion(*v)
+	}
+	return _u
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (_u *ComplianceProfileUpdateOne) ClearPreviousRuleSetVersion() *ComplianceProfileUpdateOne {
+	_u.mutation.ClearPreviousRuleSetVersion()
+	return _u
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (_u *ComplianceProfileUpdateOne) SetRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpdateOne {
+	_u.mutation.SetRuleChanges(v)
+	return _u
+}
+
+// AppendRuleChanges appends value to the "rule_changes" field.
+func (_u *ComplianceProfileUpdateOne) AppendRuleChanges(v []compliance.RuleChange) *ComplianceProfileUpdateOne {
+	_u.mutation.AppendRuleChanges(v)
 	return _u
 }
 
@@ -495,6 +631,26 @@ func (_u *ComplianceProfileUpdateOne) SetNillableAssessedAt(v *time.Time) *Compl
 // ClearAssessedAt clears the value of the "assessed_at" field.
 func (_u *ComplianceProfileUpdateOne) ClearAssessedAt() *ComplianceProfileUpdateOne {
 	_u.mutation.ClearAssessedAt()
+	return _u
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (_u *ComplianceProfileUpdateOne) SetStaleReason(v string) *ComplianceProfileUpdateOne {
+	_u.mutation.SetStaleReason(v)
+	return _u
+}
+
+// SetNillableStaleReason sets the "stale_reason" field if the given value is not nil.
+func (_u *ComplianceProfileUpdateOne) SetNillableStaleReason(v *string) *ComplianceProfileUpdateOne {
+	if v != nil {
+		_u.SetStaleReason(*v)
+	}
+	return _u
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (_u *ComplianceProfileUpdateOne) ClearStaleReason() *ComplianceProfileUpdateOne {
+	_u.mutation.ClearStaleReason()
 	return _u
 }
 
@@ -648,14 +804,42 @@ func (_u *ComplianceProfileUpdateOne) sqlSave(ctx context.Context) (_node *Compl
 			sqljson.Append(u, complianceprofile.FieldPassedRules, value)
 		})
 	}
+	if value, ok := _u.mutation.TierReasons(); ok {
+		_spec.SetField(complianceprofile.FieldTierReasons, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTierReasons(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldTierReasons, value)
+		})
+	}
 	if value, ok := _u.mutation.RuleSetVersion(); ok {
 		_spec.SetField(complianceprofile.FieldRuleSetVersion, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PreviousRuleSetVersion(); ok {
+		_spec.SetField(complianceprofile.FieldPreviousRuleSetVersion, field.TypeString, value)
+	}
+	if _u.mutation.PreviousRuleSetVersionCleared() {
+		_spec.ClearField(complianceprofile.FieldPreviousRuleSetVersion, field.TypeString)
+	}
+	if value, ok := _u.mutation.RuleChanges(); ok {
+		_spec.SetField(complianceprofile.FieldRuleChanges, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedRuleChanges(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, complianceprofile.FieldRuleChanges, value)
+		})
 	}
 	if value, ok := _u.mutation.AssessedAt(); ok {
 		_spec.SetField(complianceprofile.FieldAssessedAt, field.TypeTime, value)
 	}
 	if _u.mutation.AssessedAtCleared() {
 		_spec.ClearField(complianceprofile.FieldAssessedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.StaleReason(); ok {
+		_spec.SetField(complianceprofile.FieldStaleReason, field.TypeString, value)
+	}
+	if _u.mutation.StaleReasonCleared() {
+		_spec.ClearField(complianceprofile.FieldStaleReason, field.TypeString)
 	}
 	_node = &ComplianceProfile{config: _u.config}
 	_spec.Assign = _node.assignValues

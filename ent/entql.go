@@ -97,19 +97,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ComplianceProfile",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			complianceprofile.FieldCreatedAt:       {Type: field.TypeTime, Column: complianceprofile.FieldCreatedAt},
-			complianceprofile.FieldUpdatedAt:       {Type: field.TypeTime, Column: complianceprofile.FieldUpdatedAt},
-			complianceprofile.FieldOwnerID:         {Type: field.TypeInt, Column: complianceprofile.FieldOwnerID},
-			complianceprofile.FieldName:            {Type: field.TypeString, Column: complianceprofile.FieldName},
-			complianceprofile.FieldRequirements:    {Type: field.TypeJSON, Column: complianceprofile.FieldRequirements},
-			complianceprofile.FieldContext:         {Type: field.TypeJSON, Column: complianceprofile.FieldContext},
-			complianceprofile.FieldRiskScore:       {Type: field.TypeFloat64, Column: complianceprofile.FieldRiskScore},
-			complianceprofile.FieldRiskLevel:       {Type: field.TypeString, Column: complianceprofile.FieldRiskLevel},
-			complianceprofile.FieldUseCaseTier:     {Type: field.TypeString, Column: complianceprofile.FieldUseCaseTier},
-			complianceprofile.FieldRecommendations: {Type: field.TypeJSON, Column: complianceprofile.FieldRecommendations},
-			complianceprofile.FieldPassedRules:     {Type: field.TypeJSON, Column: complianceprofile.FieldPassedRules},
-			complianceprofile.FieldRuleSetVersion:  {Type: field.TypeString, Column: complianceprofile.FieldRuleSetVersion},
-			complianceprofile.FieldAssessedAt:      {Type: field.TypeTime, Column: complianceprofile.FieldAssessedAt},
+			complianceprofile.FieldCreatedAt:              {Type: field.TypeTime, Column: complianceprofile.FieldCreatedAt},
+			complianceprofile.FieldUpdatedAt:              {Type: field.TypeTime, Column: complianceprofile.FieldUpdatedAt},
+			complianceprofile.FieldOwnerID:                {Type: field.TypeInt, Column: complianceprofile.FieldOwnerID},
+			complianceprofile.FieldName:                   {Type: field.TypeString, Column: complianceprofile.FieldName},
+			complianceprofile.FieldRequirements:           {Type: field.TypeJSON, Column: complianceprofile.FieldRequirements},
+			complianceprofile.FieldContext:                {Type: field.TypeJSON, Column: complianceprofile.FieldContext},
+			complianceprofile.FieldRiskScore:              {Type: field.TypeFloat64, Column: complianceprofile.FieldRiskScore},
+			complianceprofile.FieldRiskLevel:              {Type: field.TypeString, Column: complianceprofile.FieldRiskLevel},
+			complianceprofile.FieldUseCaseTier:            {Type: field.TypeString, Column: complianceprofile.FieldUseCaseTier},
+			complianceprofile.FieldRecommendations:        {Type: field.TypeJSON, Column: complianceprofile.FieldRecommendations},
+			complianceprofile.FieldPassedRules:            {Type: field.TypeJSON, Column: complianceprofile.FieldPassedRules},
+			complianceprofile.FieldTierReasons:            {Type: field.TypeJSON, Column: complianceprofile.FieldTierReasons},
+			complianceprofile.FieldRuleSetVersion:         {Type: field.TypeString, Column: complianceprofile.FieldRuleSetVersion},
+			complianceprofile.FieldPreviousRuleSetVersion: {Type: field.TypeString, Column: complianceprofile.FieldPreviousRuleSetVersion},
+			complianceprofile.FieldRuleChanges:            {Type: field.TypeJSON, Column: complianceprofile.FieldRuleChanges},
+			complianceprofile.FieldAssessedAt:             {Type: field.TypeTime, Column: complianceprofile.FieldAssessedAt},
+			complianceprofile.FieldStaleReason:            {Type: field.TypeString, Column: complianceprofile.FieldStaleReason},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -1032,14 +1036,34 @@ func (f *ComplianceProfileFilter) WherePassedRules(p entql.BytesP) {
 	f.Where(p.Field(complianceprofile.FieldPassedRules))
 }
 
+// WhereTierReasons applies the entql json.RawMessage predicate on the tier_reasons field.
+func (f *ComplianceProfileFilter) WhereTierReasons(p entql.BytesP) {
+	f.Where(p.Field(complianceprofile.FieldTierReasons))
+}
+
 // WhereRuleSetVersion applies the entql string predicate on the rule_set_version field.
 func (f *ComplianceProfileFilter) WhereRuleSetVersion(p entql.StringP) {
 	f.Where(p.Field(complianceprofile.FieldRuleSetVersion))
 }
 
+// WherePreviousRuleSetVersion applies the entql string predicate on the previous_rule_set_version field.
+func (f *ComplianceProfileFilter) WherePreviousRuleSetVersion(p entql.StringP) {
+	f.Where(p.Field(complianceprofile.FieldPreviousRuleSetVersion))
+}
+
+// WhereRuleChanges applies the entql json.RawMessage predicate on the rule_changes field.
+func (f *ComplianceProfileFilter) WhereRuleChanges(p entql.BytesP) {
+	f.Where(p.Field(complianceprofile.FieldRuleChanges))
+}
+
 // WhereAssessedAt applies the entql time.Time predicate on the assessed_at field.
 func (f *ComplianceProfileFilter) WhereAssessedAt(p entql.TimeP) {
 	f.Where(p.Field(complianceprofile.FieldAssessedAt))
+}
+
+// WhereStaleReason applies the entql string predicate on the stale_reason field.
+func (f *ComplianceProfileFilter) WhereStaleReason(p entql.StringP) {
+	f.Where(p.Field(complianceprofile.FieldStaleReason))
 }
 
 // WhereHasOwner applies a predicate to check if query has an edge owner.

@@ -495,10 +495,25 @@ func (_q *ComplianceProfileQuery) collectField(ctx context.Context, oneNode bool
 				selectedFields = append(selectedFields, complianceprofile.FieldPassedRules)
 				fieldSeen[complianceprofile.FieldPassedRules] = struct{}{}
 			}
+		case "tierReasons":
+			if _, ok := fieldSeen[complianceprofile.FieldTierReasons]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldTierReasons)
+				fieldSeen[complianceprofile.FieldTierReasons] = struct{}{}
+			}
 		case "ruleSetVersion":
 			if _, ok := fieldSeen[complianceprofile.FieldRuleSetVersion]; !ok {
 				selectedFields = append(selectedFields, complianceprofile.FieldRuleSetVersion)
 				fieldSeen[complianceprofile.FieldRuleSetVersion] = struct{}{}
+			}
+		case "previousRuleSetVersion":
+			if _, ok := fieldSeen[complianceprofile.FieldPreviousRuleSetVersion]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldPreviousRuleSetVersion)
+				fieldSeen[complianceprofile.FieldPreviousRuleSetVersion] = struct{}{}
+			}
+		case "ruleChanges":
+			if _, ok := fieldSeen[complianceprofile.FieldRuleChanges]; !ok {
+				selectedFields = append(selectedFields, complianceprofile.FieldRuleChanges)
+				fieldSeen[complianceprofile.FieldRuleChanges] = struct{}{}
 			}
 		case "assessedAt":
 			if _, ok := fieldSeen[complianceprofile.FieldAssessedAt]; !ok {

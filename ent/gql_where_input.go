@@ -1344,6 +1344,23 @@ type ComplianceProfileWhereInput struct {
 	RuleSetVersionEqualFold    *string  `json:"ruleSetVersionEqualFold,omitempty"`
 	RuleSetVersionContainsFold *string  `json:"ruleSetVersionContainsFold,omitempty"`
 
+	// "previous_rule_set_version" field predicates.
+	PreviousRuleSetVersion             *string  `json:"previousRuleSetVersion,omitempty"`
+	PreviousRuleSetVersionNEQ          *string  `json:"previousRuleSetVersionNEQ,omitempty"`
+	PreviousRuleSetVersionIn           []string `json:"previousRuleSetVersionIn,omitempty"`
+	PreviousRuleSetVersionNotIn        []string `json:"previousRuleSetVersionNotIn,omitempty"`
+	PreviousRuleSetVersionGT           *string  `json:"previousRuleSetVersionGT,omitempty"`
+	PreviousRuleSetVersionGTE          *string  `json:"previousRuleSetVersionGTE,omitempty"`
+	PreviousRuleSetVersionLT           *string  `json:"previousRuleSetVersionLT,omitempty"`
+	PreviousRuleSetVersionLTE          *string  `json:"previousRuleSetVersionLTE,omitempty"`
+	PreviousRuleSetVersionContains     *string  `json:"previousRuleSetVersionContains,omitempty"`
+	PreviousRuleSetVersionHasPrefix    *string  `json:"previousRuleSetVersionHasPrefix,omitempty"`
+	PreviousRuleSetVersionHasSuffix    *string  `json:"previousRuleSetVersionHasSuffix,omitempty"`
+	PreviousRuleSetVersionIsNil        bool     `json:"previousRuleSetVersionIsNil,omitempty"`
+	PreviousRuleSetVersionNotNil       bool     `json:"previousRuleSetVersionNotNil,omitempty"`
+	PreviousRuleSetVersionEqualFold    *string  `json:"previousRuleSetVersionEqualFold,omitempty"`
+	PreviousRuleSetVersionContainsFold *string  `json:"previousRuleSetVersionContainsFold,omitempty"`
+
 	// "assessed_at" field predicates.
 	AssessedAt       *time.Time  `json:"assessedAt,omitempty"`
 	AssessedAtNEQ    *time.Time  `json:"assessedAtNEQ,omitempty"`
@@ -1607,6 +1624,51 @@ func (i *ComplianceProfileWhereInput) P() (predicate.ComplianceProfile, error) {
 	}
 	if i.RuleSetVersionContainsFold != nil {
 		predicates = append(predicates, complianceprofile.RuleSetVersionContainsFold(*i.RuleSetVersionContainsFold))
+	}
+	if i.PreviousRuleSetVersion != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionEQ(*i.PreviousRuleSetVersion))
+	}
+	if i.PreviousRuleSetVersionNEQ != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionNEQ(*i.PreviousRuleSetVersionNEQ))
+	}
+	if len(i.PreviousRuleSetVersionIn) > 0 {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionIn(i.PreviousRuleSetVersionIn...))
+	}
+	if len(i.PreviousRuleSetVersionNotIn) > 0 {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionNotIn(i.PreviousRuleSetVersionNotIn...))
+	}
+	if i.PreviousRuleSetVersionGT != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionGT(*i.PreviousRuleSetVersionGT))
+	}
+	if i.PreviousRuleSetVersionGTE != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionGTE(*i.PreviousRuleSetVersionGTE))
+	}
+	if i.PreviousRuleSetVersionLT != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionLT(*i.PreviousRuleSetVersionLT))
+	}
+	if i.PreviousRuleSetVersionLTE != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionLTE(*i.PreviousRuleSetVersionLTE))
+	}
+	if i.PreviousRuleSetVersionContains != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionContains(*i.PreviousRuleSetVersionContains))
+	}
+	if i.PreviousRuleSetVersionHasPrefix != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionHasPrefix(*i.PreviousRuleSetVersionHasPrefix))
+	}
+	if i.PreviousRuleSetVersionHasSuffix != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionHasSuffix(*i.PreviousRuleSetVersionHasSuffix))
+	}
+	if i.PreviousRuleSetVersionIsNil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionIsNil())
+	}
+	if i.PreviousRuleSetVersionNotNil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionNotNil())
+	}
+	if i.PreviousRuleSetVersionEqualFold != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionEqualFold(*i.PreviousRuleSetVersionEqualFold))
+	}
+	if i.PreviousRuleSetVersionContainsFold != nil {
+		predicates = append(predicates, complianceprofile.PreviousRuleSetVersionContainsFold(*i.PreviousRuleSetVersionContainsFold))
 	}
 	if i.AssessedAt != nil {
 		predicates = append(predicates, complianceprofile.AssessedAtEQ(*i.AssessedAt))

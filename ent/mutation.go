@@ -3208,31 +3208,37 @@ func (m *BenchmarkItemResultMutation) ResetEdge(name string) error {
 // ComplianceProfileMutation represents an operation that mutates the ComplianceProfile nodes in the graph.
 type ComplianceProfileMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int
-	created_at            *time.Time
-	updated_at            *time.Time
-	name                  *string
-	requirements          *[]model.Regulation
-	appendrequirements    []model.Regulation
-	context               *model.ComplianceContext
-	risk_score            *float64
-	addrisk_score         *float64
-	risk_level            *string
-	use_case_tier         *string
-	recommendations       *[]compliance.Finding
-	appendrecommendations []compliance.Finding
-	passed_rules          *[]compliance.PassedRule
-	appendpassed_rules    []compliance.PassedRule
-	rule_set_version      *string
-	assessed_at           *time.Time
-	clearedFields         map[string]struct{}
-	owner                 *int
-	clearedowner          bool
-	done                  bool
-	oldValue              func(context.Context) (*ComplianceProfile, error)
-	predicates            []predicate.ComplianceProfile
+	op                        Op
+	typ                       string
+	id                        *int
+	created_at                *time.Time
+	updated_at                *time.Time
+	name                      *string
+	requirements              *[]model.Regulation
+	appendrequirements        []model.Regulation
+	context                   *model.ComplianceContext
+	risk_score                *float64
+	addrisk_score             *float64
+	risk_level                *string
+	use_case_tier             *string
+	recommendations           *[]compliance.Finding
+	appendrecommendations     []compliance.Finding
+	passed_rules              *[]compliance.PassedRule
+	appendpassed_rules        []compliance.PassedRule
+	tier_reasons              *[]compliance.TierReason
+	appendtier_reasons        []compliance.TierReason
+	rule_set_version          *string
+	previous_rule_set_version *string
+	rule_changes              *[]compliance.RuleChange
+	appendrule_changes        []compliance.RuleChange
+	assessed_at               *time.Time
+	stale_reason              *string
+	clearedFields             map[string]struct{}
+	owner                     *int
+	clearedowner              bool
+	done                      bool
+	oldValue                  func(context.Context) (*ComplianceProfile, error)
+	predicates                []predicate.ComplianceProfile
 }
 
 var _ ent.Mutation = (*ComplianceProfileMutation)(nil)
@@ -3808,6 +3814,57 @@ func (m *ComplianceProfileMutation) ResetPassedRules() {
 	m.appendpassed_rules = nil
 }
 
+// SetTierReasons sets the "tier_reasons" field.
+func (m *ComplianceProfileMutation) SetTierReasons(cr []compliance.TierReason) {
+	m.tier_reasons = &cr
+	m.appendtier_reasons = nil
+}
+
+// TierReasons returns the value of the "tier_reasons" field in the mutation.
+func (m *ComplianceProfileMutation) TierReasons() (r []compliance.TierReason, exists bool) {
+	v := m.tier_reasons
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTierReasons returns the old "tier_reasons" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldTierReasons(ctx context.Context) (v []compliance.TierReason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTierReasons is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTierReasons requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTierReasons: %w", err)
+	}
+	return oldValue.TierReasons, nil
+}
+
+// AppendTierReasons adds cr to the "tier_reasons" field.
+func (m *ComplianceProfileMutation) AppendTierReasons(cr []compliance.TierReason) {
+	m.appendtier_reasons = append(m.appendtier_reasons, cr...)
+}
+
+// AppendedTierReasons returns the list of values that were appended to the "tier_reasons" field in this mutation.
+func (m *ComplianceProfileMutation) AppendedTierReasons() ([]compliance.TierReason, bool) {
+	if len(m.appendtier_reasons) == 0 {
+		return nil, false
+	}
+	return m.appendtier_reasons, true
+}
+
+// ResetTierReasons resets all changes to the "tier_reasons" field.
+func (m *ComplianceProfileMutation) ResetTierReasons() {
+	m.tier_reasons = nil
+	m.appendtier_reasons = nil
+}
+
 // SetRuleSetVersion sets the "rule_set_version" field.
 func (m *ComplianceProfileMutation) SetRuleSetVersion(s string) {
 	m.rule_set_version = &s
@@ -3842,6 +3899,106 @@ func (m *ComplianceProfileMutation) OldRuleSetVersion(ctx context.Context) (v st
 // ResetRuleSetVersion resets all changes to the "rule_set_version" field.
 func (m *ComplianceProfileMutation) ResetRuleSetVersion() {
 	m.rule_set_version = nil
+}
+
+// SetPreviousRuleSetVersion sets the "previous_rule_set_version" field.
+func (m *ComplianceProfileMutation) SetPreviousRuleSetVersion(s string) {
+	m.previous_rule_set_version = &s
+}
+
+// PreviousRuleSetVersion returns the value of the "previous_rule_set_version" field in the mutation.
+func (m *ComplianceProfileMutation) PreviousRuleSetVersion() (r string, exists bool) {
+	v := m.previous_rule_set_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousRuleSetVersion returns the old "previous_rule_set_version" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldPreviousRuleSetVersion(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousRuleSetVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousRuleSetVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousRuleSetVersion: %w", err)
+	}
+	return oldValue.PreviousRuleSetVersion, nil
+}
+
+// ClearPreviousRuleSetVersion clears the value of the "previous_rule_set_version" field.
+func (m *ComplianceProfileMutation) ClearPreviousRuleSetVersion() {
+	m.previous_rule_set_version = nil
+	m.clearedFields[complianceprofile.FieldPreviousRuleSetVersion] = struct{}{}
+}
+
+// PreviousRuleSetVersionCleared returns if the "previous_rule_set_version" field was cleared in this mutation.
+func (m *ComplianceProfileMutation) PreviousRuleSetVersionCleared() bool {
+	_, ok := m.clearedFields[complianceprofile.FieldPreviousRuleSetVersion]
+	return ok
+}
+
+// ResetPreviousRuleSetVersion resets all changes to the "previous_rule_set_version" field.
+func (m *ComplianceProfileMutation) ResetPreviousRuleSetVersion() {
+	m.previous_rule_set_version = nil
+	delete(m.clearedFields, complianceprofile.FieldPreviousRuleSetVersion)
+}
+
+// SetRuleChanges sets the "rule_changes" field.
+func (m *ComplianceProfileMutation) SetRuleChanges(cc []compliance.RuleChange) {
+	m.rule_changes = &cc
+	m.appendrule_changes = nil
+}
+
+// RuleChanges returns the value of the "rule_changes" field in the mutation.
+func (m *ComplianceProfileMutation) RuleChanges() (r []compliance.RuleChange, exists bool) {
+	v := m.rule_changes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRuleChanges returns the old "rule_changes" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldRuleChanges(ctx context.Context) (v []compliance.RuleChange, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRuleChanges is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRuleChanges requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRuleChanges: %w", err)
+	}
+	return oldValue.RuleChanges, nil
+}
+
+// AppendRuleChanges adds cc to the "rule_changes" field.
+func (m *ComplianceProfileMutation) AppendRuleChanges(cc []compliance.RuleChange) {
+	m.appendrule_changes = append(m.appendrule_changes, cc...)
+}
+
+// AppendedRuleChanges returns the list of values that were appended to the "rule_changes" field in this mutation.
+func (m *ComplianceProfileMutation) AppendedRuleChanges() ([]compliance.RuleChange, bool) {
+	if len(m.appendrule_changes) == 0 {
+		return nil, false
+	}
+	return m.appendrule_changes, true
+}
+
+// ResetRuleChanges resets all changes to the "rule_changes" field.
+func (m *ComplianceProfileMutation) ResetRuleChanges() {
+	m.rule_changes = nil
+	m.appendrule_changes = nil
 }
 
 // SetAssessedAt sets the "assessed_at" field.
@@ -3891,6 +4048,55 @@ func (m *ComplianceProfileMutation) AssessedAtCleared() bool {
 func (m *ComplianceProfileMutation) ResetAssessedAt() {
 	m.assessed_at = nil
 	delete(m.clearedFields, complianceprofile.FieldAssessedAt)
+}
+
+// SetStaleReason sets the "stale_reason" field.
+func (m *ComplianceProfileMutation) SetStaleReason(s string) {
+	m.stale_reason = &s
+}
+
+// StaleReason returns the value of the "stale_reason" field in the mutation.
+func (m *ComplianceProfileMutation) StaleReason() (r string, exists bool) {
+	v := m.stale_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStaleReason returns the old "stale_reason" field's value of the ComplianceProfile entity.
+// If the ComplianceProfile object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ComplianceProfileMutation) OldStaleReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStaleReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStaleReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStaleReason: %w", err)
+	}
+	return oldValue.StaleReason, nil
+}
+
+// ClearStaleReason clears the value of the "stale_reason" field.
+func (m *ComplianceProfileMutation) ClearStaleReason() {
+	m.stale_reason = nil
+	m.clearedFields[complianceprofile.FieldStaleReason] = struct{}{}
+}
+
+// StaleReasonCleared returns if the "stale_reason" field was cleared in this mutation.
+func (m *ComplianceProfileMutation) StaleReasonCleared() bool {
+	_, ok := m.clearedFields[complianceprofile.FieldStaleReason]
+	return ok
+}
+
+// ResetStaleReason resets all changes to the "stale_reason" field.
+func (m *ComplianceProfileMutation) ResetStaleReason() {
+	m.stale_reason = nil
+	delete(m.clearedFields, complianceprofile.FieldStaleReason)
 }
 
 // ClearOwner clears the "owner" edge to the User entity.
@@ -3954,7 +4160,7 @@ func (m *ComplianceProfileMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ComplianceProfileMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, complianceprofile.FieldCreatedAt)
 	}
@@ -3988,11 +4194,23 @@ func (m *ComplianceProfileMutation) Fields() []string {
 	if m.passed_rules != nil {
 		fields = append(fields, complianceprofile.FieldPassedRules)
 	}
+	if m.tier_reasons != nil {
+		fields = append(fields, complianceprofile.FieldTierReasons)
+	}
 	if m.rule_set_version != nil {
 		fields = append(fields, complianceprofile.FieldRuleSetVersion)
 	}
+	if m.previous_rule_set_version != nil {
+		fields = append(fields, complianceprofile.FieldPreviousRuleSetVersion)
+	}
+	if m.rule_changes != nil {
+		fields = append(fields, complianceprofile.FieldRuleChanges)
+	}
 	if m.assessed_at != nil {
 		fields = append(fields, complianceprofile.FieldAssessedAt)
+	}
+	if m.stale_reason != nil {
+		fields = append(fields, complianceprofile.FieldStaleReason)
 	}
 	return fields
 }
@@ -4024,10 +4242,18 @@ func (m *ComplianceProfileMutation) Field(name string) (ent.Value, bool) {
 		return m.Recommendations()
 	case complianceprofile.FieldPassedRules:
 		return m.PassedRules()
+	case complianceprofile.FieldTierReasons:
+		return m.TierReasons()
 	case complianceprofile.FieldRuleSetVersion:
 		return m.RuleSetVersion()
+	case complianceprofile.FieldPreviousRuleSetVersion:
+		return m.PreviousRuleSetVersion()
+	case complianceprofile.FieldRuleChanges:
+		return m.RuleChanges()
 	case complianceprofile.FieldAssessedAt:
 		return m.AssessedAt()
+	case complianceprofile.FieldStaleReason:
+		return m.StaleReason()
 	}
 	return nil, false
 }
@@ -4059,10 +4285,18 @@ func (m *ComplianceProfileMutation) OldField(ctx context.Context, name string) (
 		return m.OldRecommendations(ctx)
 	case complianceprofile.FieldPassedRules:
 		return m.OldPassedRules(ctx)
+	case complianceprofile.FieldTierReasons:
+		return m.OldTierReasons(ctx)
 	case complianceprofile.FieldRuleSetVersion:
 		return m.OldRuleSetVersion(ctx)
+	case complianceprofile.FieldPreviousRuleSetVersion:
+		return m.OldPreviousRuleSetVersion(ctx)
+	case complianceprofile.FieldRuleChanges:
+		return m.OldRuleChanges(ctx)
 	case complianceprofile.FieldAssessedAt:
 		return m.OldAssessedAt(ctx)
+	case complianceprofile.FieldStaleReason:
+		return m.OldStaleReason(ctx)
 	}
 	return nil, fmt.Errorf("unknown ComplianceProfile field %s", name)
 }
@@ -4149,6 +4383,13 @@ func (m *ComplianceProfileMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetPassedRules(v)
 		return nil
+	case complianceprofile.FieldTierReasons:
+		v, ok := value.([]compliance.TierReason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTierReasons(v)
+		return nil
 	case complianceprofile.FieldRuleSetVersion:
 		v, ok := value.(string)
 		if !ok {
@@ -4156,12 +4397,33 @@ func (m *ComplianceProfileMutation) SetField(name string, value ent.Value) error
 		}
 		m.SetRuleSetVersion(v)
 		return nil
+	case complianceprofile.FieldPreviousRuleSetVersion:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousRuleSetVersion(v)
+		return nil
+	case complianceprofile.FieldRuleChanges:
+		v, ok := value.([]compliance.RuleChange)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRuleChanges(v)
+		return nil
 	case complianceprofile.FieldAssessedAt:
 		v, ok := value.(time.Time)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAssessedAt(v)
+		return nil
+	case complianceprofile.FieldStaleReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStaleReason(v)
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile field %s", name)
@@ -4211,8 +4473,14 @@ func (m *ComplianceProfileMutation) ClearedFields() []string {
 	if m.FieldCleared(complianceprofile.FieldRiskScore) {
 		fields = append(fields, complianceprofile.FieldRiskScore)
 	}
+	if m.FieldCleared(complianceprofile.FieldPreviousRuleSetVersion) {
+		fields = append(fields, complianceprofile.FieldPreviousRuleSetVersion)
+	}
 	if m.FieldCleared(complianceprofile.FieldAssessedAt) {
 		fields = append(fields, complianceprofile.FieldAssessedAt)
+	}
+	if m.FieldCleared(complianceprofile.FieldStaleReason) {
+		fields = append(fields, complianceprofile.FieldStaleReason)
 	}
 	return fields
 }
@@ -4231,8 +4499,14 @@ func (m *ComplianceProfileMutation) ClearField(name string) error {
 	case complianceprofile.FieldRiskScore:
 		m.ClearRiskScore()
 		return nil
+	case complianceprofile.FieldPreviousRuleSetVersion:
+		m.ClearPreviousRuleSetVersion()
+		return nil
 	case complianceprofile.FieldAssessedAt:
 		m.ClearAssessedAt()
+		return nil
+	case complianceprofile.FieldStaleReason:
+		m.ClearStaleReason()
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile nullable field %s", name)
@@ -4275,11 +4549,23 @@ func (m *ComplianceProfileMutation) ResetField(name string) error {
 	case complianceprofile.FieldPassedRules:
 		m.ResetPassedRules()
 		return nil
+	case complianceprofile.FieldTierReasons:
+		m.ResetTierReasons()
+		return nil
 	case complianceprofile.FieldRuleSetVersion:
 		m.ResetRuleSetVersion()
 		return nil
+	case complianceprofile.FieldPreviousRuleSetVersion:
+		m.ResetPreviousRuleSetVersion()
+		return nil
+	case complianceprofile.FieldRuleChanges:
+		m.ResetRuleChanges()
+		return nil
 	case complianceprofile.FieldAssessedAt:
 		m.ResetAssessedAt()
+		return nil
+	case complianceprofile.FieldStaleReason:
+		m.ResetStaleReason()
 		return nil
 	}
 	return fmt.Errorf("unknown ComplianceProfile field %s", name)

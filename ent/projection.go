@@ -31,6 +31,8 @@ var DocumentColumns = map[string]map[string][]string{
 		complianceprofile.FieldContext:         {"context"},
 		complianceprofile.FieldRecommendations: {"recommendations"},
 		complianceprofile.FieldPassedRules:     {"passedRules"},
+		complianceprofile.FieldTierReasons:     {"tierReasons"},
+		complianceprofile.FieldRuleChanges:     {"ruleChanges"},
 	},
 	"Deployment": {
 		deployment.FieldPlan:   {},

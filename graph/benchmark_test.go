@@ -207,3 +207,32 @@ func TestCancelledBenchmarkReturnsItsQuota(t *testing.T) {
 	require.Less(t, done.Node.ProgressDone, 100, "the slow model API leaves most calls unmade")
 	c.MustDo(t, `mutation { createBenchmark(input: {name: "after", models: ["openai/good-a"], dataset: `+dataset(100)+`}, start: true) { id } }`, nil, nil)
 }
+
+// TestBenchmarkReasoningEffort: a model id naming a reasoning effort (openai/model@high) is called with that
+// reasoning_effort on the wire, under the model's own name, and its results are kept under the id with the
+// effort (where the catalog's row for that effort takes them as evidence); an effort the API does not take
+// is refused before anything is saved.
+func TestBenchmarkReasoningEffort(t *testing.T) {
+	t.Parallel()
+	oa, _, env := modelAPIs(t, 0)
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: env})
+	c := s.Client(s.SignUp(t, "effort@example.com", viewer.RolePro).Token)
+	var cr struct{ CreateBenchmark benchmarkOut }
+	c.MustDo(t, fmt.Sprintf(`mutation { createBenchmark(input: {name: "effort", models: ["openai/good-a@high", "openai/good-b"], dataset: %s}, start: true) { %s } }`,
+		dataset(3), benchmarkFields), nil, &cr)
+	done := waitBenchmark(t, c, cr.CreateBenchmark.ID)
+	require.Equal(t, "COMPLETED", done.Status)
+	require.Equal(t, "openai/good-a@high", *done.Results.Models[0].Model)
+	efforts := map[string][]string{}
+	for _, r := range oa.Requests() {
+		efforts[r.Model] = append(efforts[r.Model], r.ReasoningEffort)
+	}
+	require.Equal(t, []string{"high", "high", "high"}, efforts["good-a"], "the model's own name, with the effort")
+	require.Equal(t, []string{"", "", ""}, efforts["good-b"], "no effort: the API's default")
+
+	for _, bad := range []string{"openai/good-a@extreme", "gemini/good-flash@high"} {
+		e := c.Err(t, fmt.Sprintf(`mutation { createBenchmark(input: {name: "bad", models: ["%s"], dataset: %s}) { id } }`, bad, dataset(1)), nil)
+		require.Equal(t, "BAD_USER_INPUT", e.Code(), bad)
+		require.Equal(t, "models[0]", e.Extensions["field"])
+	}
+}

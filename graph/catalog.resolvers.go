@@ -13,6 +13,26 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 )
 
+func (r *catalogModelResolver) Effort(ctx context.Context, obj *catalog.Model) (*string, error) {
+	return nonEmpty(obj.Effort), nil
+}
+
+func (r *catalogModelResolver) DeprecationDate(ctx context.Context, obj *catalog.Model) (*string, error) {
+	return nonEmpty(obj.DeprecationDate), nil
+}
+
+func (r *catalogModelResolver) FactsNote(ctx context.Context, obj *catalog.Model) (*string, error) {
+	return nonEmpty(obj.FactsNote), nil
+}
+
+func (r *instanceTypeResolver) ObservedOn(ctx context.Context, obj *catalog.Instance) (*string, error) {
+	return nonEmpty(obj.ObservedOn), nil
+}
+
+func (r *instanceTypeResolver) PriceCaveat(ctx context.Context, obj *catalog.Instance) (*string, error) {
+	return nonEmpty(obj.PriceCaveat), nil
+}
+
 func (r *modelQualityResolver) Tiers(ctx context.Context, obj *catalog.Quality) ([]*gqlmodel.ComplexityTier, error) {
 	return complexityTiers(obj.Tiers), nil
 }
@@ -29,6 +49,14 @@ func (r *queryResolver) CatalogVersion(ctx context.Context) (string, error) {
 	return r.Catalog.Version, nil
 }
 
+func (r *Resolver) CatalogModel() generated.CatalogModelResolver { return &catalogModelResolver{r} }
+
+func (r *Resolver) InstanceType() generated.InstanceTypeResolver { return &instanceTypeResolver{r} }
+
 func (r *Resolver) ModelQuality() generated.ModelQualityResolver { return &modelQualityResolver{r} }
 
-type modelQualityResolver struct{ *Resolver }
+type (
+	catalogModelResolver struct{ *Resolver }
+	instanceTypeResolver struct{ *Resolver }
+	modelQualityResolver struct{ *Resolver }
+)

@@ -8,14 +8,35 @@ package graph
 import (
 	"context"
 
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/graph/generated"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/compliance"
+	"github.com/modelarchitect/architect/internal/model"
 )
 
+func (r *complianceContextResolver) SpecialCategoryCondition(ctx context.Context, obj *model.ComplianceContext) (compliance.SpecialCategoryCondition, error) {
+	return obj.SpecialCategoryCondition.OrNone(), nil
+}
+
+func (r *complianceProfileResolver) Stale(ctx context.Context, obj *ent.ComplianceProfile) (bool, error) {
+	return r.Ops.ComplianceStaleReason(obj) != nil, nil
+}
+
+func (r *complianceProfileResolver) StaleReason(ctx context.Context, obj *ent.ComplianceProfile) (*string, error) {
+	return r.Ops.ComplianceStaleReason(obj), nil
+}
+
 func (r *queryResolver) AssessCompliance(ctx context.Context, input gqlmodel.ComplianceAssessmentInput) (*compliance.Result, error) {
-	return r.Ops.AssessCompliance(input.Requirements, input.Context)
+	return r.Ops.AssessCompliance(input.Requirements, input.Context, input.PreviousRuleSetVersion)
 }
 
 func (r *queryResolver) ComplianceUseCases(ctx context.Context) ([]*compliance.UseCase, error) {
 	return ptrs(r.Ops.Compliance.UseCases, nil)
 }
+
+func (r *Resolver) ComplianceContext() generated.ComplianceContextResolver {
+	return &complianceContextResolver{r}
+}
+
+type complianceContextResolver struct{ *Resolver }

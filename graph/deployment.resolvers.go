@@ -22,12 +22,24 @@ func (r *deploymentEstimateResolver) Provider(ctx context.Context, obj *deployme
 	return deployment1.Provider(obj.Provider), nil
 }
 
+func (r *deploymentEstimateResolver) CostUnknownReason(ctx context.Context, obj *deployment.Estimation) (*string, error) {
+	return nonEmpty(obj.CostUnknownReason), nil
+}
+
 func (r *deploymentPlanResolver) Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error) {
 	return deployment1.Provider(obj.Provider), nil
 }
 
+func (r *deploymentPlanResolver) PriceObservedOn(ctx context.Context, obj *deployment.Plan) (*string, error) {
+	return nonEmpty(obj.PriceObservedOn), nil
+}
+
+func (r *deploymentPlanResolver) PriceCaveat(ctx context.Context, obj *deployment.Plan) (*string, error) {
+	return nonEmpty(obj.PriceCaveat), nil
+}
+
 func (r *queryResolver) EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error) {
-	return deployment.Estimate(r.Catalog, input)
+	return r.Ops.EstimateDeployment(input)
 }
 
 func (r *estimateDeploymentInputResolver) Provider(ctx context.Context, obj *deployment.Request, data deployment1.Provider) error {

@@ -34,6 +34,14 @@ func (r *queryResolver) ScenarioSweep(ctx context.Context, id int, variable simu
 	return r.Ops.SweepScenario(ctx, id, simulation.SweepSpec{Variable: variable, From: from, To: to, Steps: steps, Scale: deref(scale)})
 }
 
+func (r *scenarioResultsResolver) Stale(ctx context.Context, obj *model.ScenarioResults) (bool, error) {
+	return obj.StaleReason(r.Catalog.Version) != "", nil
+}
+
+func (r *scenarioResultsResolver) StaleReason(ctx context.Context, obj *model.ScenarioResults) (*string, error) {
+	return nonEmpty(obj.StaleReason(r.Catalog.Version)), nil
+}
+
 func (r *scenarioResultsResolver) Winner(ctx context.Context, obj *model.ScenarioResults) (*string, error) {
 	return nonEmpty(obj.Winner), nil
 }
@@ -44,6 +52,10 @@ func (r *scenarioResultsResolver) Workload(ctx context.Context, obj *model.Scena
 
 func (r *scenarioSweepResolver) Winners(ctx context.Context, obj *simulation.SweepResult) ([]*string, error) {
 	return nonEmptyAll(obj.Winners), nil
+}
+
+func (r *simulationCandidateResolver) Effort(ctx context.Context, obj *simulation.Candidate) (*string, error) {
+	return nonEmpty(obj.Effort), nil
 }
 
 func (r *winnerChangeResolver) From(ctx context.Context, obj *simulation.WinnerChange) (*string, error) {
@@ -64,11 +76,16 @@ func (r *Resolver) ScenarioResults() generated.ScenarioResultsResolver {
 
 func (r *Resolver) ScenarioSweep() generated.ScenarioSweepResolver { return &scenarioSweepResolver{r} }
 
+func (r *Resolver) SimulationCandidate() generated.SimulationCandidateResolver {
+	return &simulationCandidateResolver{r}
+}
+
 func (r *Resolver) WinnerChange() generated.WinnerChangeResolver { return &winnerChangeResolver{r} }
 
 type (
-	candidateQualityResolver struct{ *Resolver }
-	scenarioResultsResolver  struct{ *Resolver }
-	scenarioSweepResolver    struct{ *Resolver }
-	winnerChangeResolver     struct{ *Resolver }
+	candidateQualityResolver    struct{ *Resolver }
+	scenarioResultsResolver     struct{ *Resolver }
+	scenarioSweepResolver       struct{ *Resolver }
+	simulationCandidateResolver struct{ *Resolver }
+	winnerChangeResolver        struct{ *Resolver }
 )

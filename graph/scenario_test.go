@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/gid"
+	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -212,17 +215,23 @@ func TestCatalogQueries(t *testing.T) {
 					Tier       int
 				}
 			}
+			Effort          *string
+			DeprecationDate *string
+			ContextLimit    string
 		}
 		InstanceTypes []struct {
 			Type, Region string
 			HourlyUsd    string
 			Provenance   struct{ Source, AsOf string }
+			ObservedOn   *string
+			PriceCaveat  *string
 		}
 	}
 	c.MustDo(t, `{ catalogVersion
 		models(where: {provider: "openai", hostedOnly: true}, orderBy: {field: PRICE, direction: ASC}) {
-			id provider inputPerToken outputPerToken price { source asOf } speed { ttftMillis } quality { tiers { complexity tier } } }
-		instanceTypes(where: {provider: "AWS"}) { type region hourlyUsd provenance { source asOf } } }`, nil, &out)
+			id provider inputPerToken outputPerToken price { source asOf } speed { ttftMillis } quality { tiers { complexity tier } }
+			effort deprecationDate contextLimit }
+		instanceTypes(where: {provider: "AWS"}) { type region hourlyUsd provenance { source asOf } observedOn priceCaveat } }`, nil, &out)
 	require.Equal(t, catalog.Default().Version, out.CatalogVersion)
 	require.NotEmpty(t, out.Models)
 	prev := decimal.Zero
@@ -236,12 +245,20 @@ func TestCatalogQueries(t *testing.T) {
 		require.True(t, blended.GreaterThanOrEqual(prev), "ordered by price")
 		prev = blended
 		require.Equal(t, mod.InputPerToken.String(), m.InputPerToken)
+		require.Equal(t, string(mod.ContextLimit), m.ContextLimit)
+		// Optional strings the catalog leaves empty are null, not "".
+		require.Equal(t, mod.Effort == "", m.Effort == nil, m.ID)
+		require.Equal(t, mod.DeprecationDate == "", m.DeprecationDate == nil, m.ID)
 	}
 	require.NotEmpty(t, out.InstanceTypes)
 	for _, it := range out.InstanceTypes {
 		d := decimal.RequireFromString(it.HourlyUsd)
 		require.True(t, d.IsPositive(), it.Type)
 		require.NotEmpty(t, it.Provenance.AsOf)
+		in, err := catalog.Default().Instance("AWS", it.Type, it.Region)
+		require.NoError(t, err)
+		require.Equal(t, in.ObservedOn == "", it.ObservedOn == nil, it.Type)
+		require.Equal(t, in.PriceCaveat == "", it.PriceCaveat == nil, it.Type)
 	}
 	_ = json.Valid
 	_ = math.Abs
@@ -249,49 +266,131 @@ func TestCatalogQueries(t *testing.T) {
 
 // TestMeasuredFiguresTakePrecedence: once the viewer has a finished benchmark of a model, simulations use
 // its measured latency and accuracy instead of the catalog's estimates, and say so.
-func TestMeasuredFiguresTakePrecedence(t *testing.T) {
+// A benchmark too small to count is shown but not used; one with enough items is blended with the catalog
+// figure by sample size (internal/simulation/evidence.go).
+func TestMeasuredFiguresCountBySampleSize(t *testing.T) {
 	t.Parallel()
 	_, _, env := modelAPIs(t, 3*time.Millisecond)
 	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: env})
 	c := s.Client(s.SignUp(t, "measured@example.com", viewer.RolePro).Token)
-	var cr struct{ CreateBenchmark struct{ ID string } }
-	c.MustDo(t, `mutation { createBenchmark(input: {name: "m", models: ["openai/gpt-4.1-mini"], dataset: `+dataset(5)+`}, start: true) { id } }`, nil, &cr)
-	done := waitBenchmark(t, c, cr.CreateBenchmark.ID)
-	require.Equal(t, "COMPLETED", done.Status)
-
-	var sc struct {
-		CreateScenario struct {
-			Results struct {
-				Ranked, Excluded []struct {
-					ModelID string
-					Latency *struct {
-						TTFTMillis               float64 `json:"ttftMillis"`
-						TtftSource, SpreadSource string
-					}
-					Quality struct {
-						Accuracy *float64
-						Source   string
-					}
-				}
+	type figures struct {
+		ModelID string
+		Latency *struct {
+			TTFTMillis               float64 `json:"ttftMillis"`
+			TtftSource, SpreadSource string
+		}
+		Quality struct {
+			Accuracy *float64
+			Items    int
+			Estimate *float64
+			Source   string
+			Evidence string
+		}
+	}
+	simulate := func() map[string]figures {
+		var sc struct {
+			CreateScenario struct {
+				Results struct{ Ranked, Excluded []figures }
 			}
 		}
-	}
-	c.MustDo(t, `mutation { createScenario(input: {name: "m", config: {taskComplexity: LOW, dataVolume: 1000, inputTokens: 100, outputTokens: 50,
-		responseTimeSLA: 0, candidates: ["openai/gpt-4.1-mini", "openai/gpt-4.1"]}}, simulate: true) {
-		results { ranked { modelId latency { ttftMillis ttftSource spreadSource } quality { accuracy source } }
-			excluded { modelId latency { ttftMillis ttftSource spreadSource } quality { accuracy source } } } } }`, nil, &sc)
-	all := append(sc.CreateScenario.Results.Ranked, sc.CreateScenario.Results.Excluded...)
-	sources := map[string]string{}
-	for _, cand := range all {
-		if cand.Latency != nil {
-			sources[cand.ModelID] = cand.Latency.TtftSource
+		c.MustDo(t, `mutation { createScenario(input: {name: "m", config: {taskComplexity: LOW, dataVolume: 1000, inputTokens: 100, outputTokens: 50,
+			responseTimeSLA: 0, candidates: ["openai/gpt-4.1-mini", "openai/gpt-4.1"]}}, simulate: true) {
+			results { ranked { ...F } excluded { ...F } } } }
+			fragment F on SimulationCandidate { modelId latency { ttftMillis ttftSource spreadSource } quality { accuracy items estimate source evidence } }`, nil, &sc)
+		out := map[string]figures{}
+		for _, f := range append(sc.CreateScenario.Results.Ranked, sc.CreateScenario.Results.Excluded...) {
+			out[f.ModelID] = f
 		}
-		if cand.ModelID == "openai/gpt-4.1-mini" {
-			require.NotNil(t, cand.Quality.Accuracy, "the measured accuracy is reported")
-			require.Equal(t, 0.0, *cand.Quality.Accuracy, "the fake answered nonsense")
-			require.Equal(t, done.Results.Models[0].Ttft.P50, cand.Latency.TTFTMillis, "the benchmark's median time to first token")
-		}
+		return out
 	}
-	require.Equal(t, "BENCHMARK", sources["openai/gpt-4.1-mini"])
-	require.Equal(t, "CATALOG", sources["openai/gpt-4.1"])
+	bench := func(items int) benchmarkOut {
+		var cr struct{ CreateBenchmark struct{ ID string } }
+		c.MustDo(t, `mutation { createBenchmark(input: {name: "m", models: ["openai/gpt-4.1-mini"], dataset: `+dataset(items)+`}, start: true) { id } }`, nil, &cr)
+		done := waitBenchmark(t, c, cr.CreateBenchmark.ID)
+		require.Equal(t, "COMPLETED", done.Status)
+		return done
+	}
+	mini, err := catalog.Default().Model("openai/gpt-4.1-mini")
+	require.NoError(t, err)
+	prior := *mini.Quality.IntelligenceIndex / 100
+
+	bench(simulation.MinItems - 1)
+	small := simulate()["openai/gpt-4.1-mini"]
+	require.NotNil(t, small.Quality.Accuracy, "the measured accuracy is shown")
+	require.Equal(t, 0.0, *small.Quality.Accuracy, "the fake answered nonsense")
+	require.Equal(t, simulation.MinItems-1, small.Quality.Items)
+	require.Equal(t, "CATALOG", small.Quality.Source, "too few items to count")
+	require.InDelta(t, prior, *small.Quality.Estimate, 1e-12)
+	require.Contains(t, small.Quality.Evidence, "fewer than the 10 needed")
+	require.Equal(t, "CATALOG", small.Latency.TtftSource)
+	require.Equal(t, mini.Speed.TTFTMillis, small.Latency.TTFTMillis)
+
+	const n = 3 * simulation.MinItems
+	done := bench(n)
+	big := simulate()
+	f := big["openai/gpt-4.1-mini"]
+	require.Equal(t, "BLEND", f.Quality.Source)
+	require.Equal(t, n, f.Quality.Items)
+	// Beta(n₀p₀, n₀(1 − p₀)) updated by 0 passes of n: mean n₀p₀ ÷ (n₀ + n).
+	require.InDelta(t, simulation.PriorItems*prior/float64(simulation.PriorItems+n), *f.Quality.Estimate, 1e-12)
+	require.Equal(t, "BLEND", f.Latency.TtftSource)
+	measured := done.Results.Models[0].Ttft.P50
+	require.InDelta(t, (simulation.PriorItems*mini.Speed.TTFTMillis+n*measured)/(simulation.PriorItems+n), f.Latency.TTFTMillis, 1e-9)
+	require.Equal(t, "CATALOG", big["openai/gpt-4.1"].Latency.TtftSource, "a model without a benchmark keeps the catalog's figures")
+}
+
+// Stored results computed by another engine or on another catalog read as stale, with the reason, until the
+// refresh job simulates them again.
+func TestStaleResultsAreRecomputed(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		var deps *runs.Deps
+		s := testutil.NewServer(t, b, testutil.ServerOptions{Deps: func(d *runs.Deps) { deps = d }})
+		c := s.Client(s.SignUp(t, "stale@example.com", viewer.RoleFree).Token)
+		type results struct {
+			ComputedAt     time.Time
+			CatalogVersion string
+			EngineVersion  string
+			Stale          bool
+			StaleReason    *string
+		}
+		var created struct{ CreateScenario struct{ ID string } }
+		c.MustDo(t, `mutation { createScenario(input: `+supportTickets+`, simulate: true) { id } }`, nil, &created)
+		id := created.CreateScenario.ID
+		read := func() results {
+			var out struct{ Node struct{ Results results } }
+			c.MustDo(t, `query($id: ID!) { node(id: $id) { ... on Scenario { results { computedAt catalogVersion engineVersion stale staleReason } } } }`,
+				map[string]any{"id": id}, &out)
+			return out.Node.Results
+		}
+		fresh := read()
+		require.False(t, fresh.Stale)
+		require.Nil(t, fresh.StaleReason)
+		require.Equal(t, simulation.EngineVersion, fresh.EngineVersion)
+		n, err := runs.RefreshScenarios(context.Background(), deps)
+		require.NoError(t, err)
+		require.Zero(t, n, "current results are left alone")
+
+		// As if an older binary had computed them.
+		row, err := gid.Decode(id)
+		require.NoError(t, err)
+		sc, err := s.DB.Client.Scenario.Get(testutil.System(), row)
+		require.NoError(t, err)
+		old := *sc.Results
+		old.EngineVersion, old.CatalogVersion = "2026-01-01", "sha256:0000000000000000"
+		require.NoError(t, s.DB.Client.Scenario.UpdateOneID(row).SetResults(&old).Exec(testutil.System()))
+		stale := read()
+		require.True(t, stale.Stale)
+		require.NotNil(t, stale.StaleReason)
+		require.Contains(t, *stale.StaleReason, `simulation engine "2026-01-01"`)
+
+		n, err = runs.RefreshScenarios(context.Background(), deps)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		again := read()
+		require.False(t, again.Stale)
+		require.Equal(t, simulation.EngineVersion, again.EngineVersion)
+		require.Equal(t, fresh.CatalogVersion, again.CatalogVersion)
+		require.True(t, again.ComputedAt.After(fresh.ComputedAt) || again.ComputedAt.Equal(fresh.ComputedAt))
+	})
 }

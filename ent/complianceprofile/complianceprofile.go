@@ -39,10 +39,18 @@ const (
 	FieldRecommendations = "recommendations"
 	// FieldPassedRules holds the string denoting the passed_rules field in the database.
 	FieldPassedRules = "passed_rules"
+	// FieldTierReasons holds the string denoting the tier_reasons field in the database.
+	FieldTierReasons = "tier_reasons"
 	// FieldRuleSetVersion holds the string denoting the rule_set_version field in the database.
 	FieldRuleSetVersion = "rule_set_version"
+	// FieldPreviousRuleSetVersion holds the string denoting the previous_rule_set_version field in the database.
+	FieldPreviousRuleSetVersion = "previous_rule_set_version"
+	// FieldRuleChanges holds the string denoting the rule_changes field in the database.
+	FieldRuleChanges = "rule_changes"
 	// FieldAssessedAt holds the string denoting the assessed_at field in the database.
 	FieldAssessedAt = "assessed_at"
+	// FieldStaleReason holds the string denoting the stale_reason field in the database.
+	FieldStaleReason = "stale_reason"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// Table holds the table name of the complianceprofile in the database.
@@ -70,8 +78,12 @@ var Columns = []string{
 	FieldUseCaseTier,
 	FieldRecommendations,
 	FieldPassedRules,
+	FieldTierReasons,
 	FieldRuleSetVersion,
+	FieldPreviousRuleSetVersion,
+	FieldRuleChanges,
 	FieldAssessedAt,
+	FieldStaleReason,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -110,8 +122,12 @@ var (
 	DefaultRecommendations []compliance.Finding
 	// DefaultPassedRules holds the default value on creation for the "passed_rules" field.
 	DefaultPassedRules []compliance.PassedRule
+	// DefaultTierReasons holds the default value on creation for the "tier_reasons" field.
+	DefaultTierReasons []compliance.TierReason
 	// DefaultRuleSetVersion holds the default value on creation for the "rule_set_version" field.
 	DefaultRuleSetVersion string
+	// DefaultRuleChanges holds the default value on creation for the "rule_changes" field.
+	DefaultRuleChanges []compliance.RuleChange
 )
 
 // OrderOption defines the ordering options for the ComplianceProfile queries.
@@ -162,9 +178,19 @@ func ByRuleSetVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRuleSetVersion, opts...).ToFunc()
 }
 
+// ByPreviousRuleSetVersion orders the results by the previous_rule_set_version field.
+func ByPreviousRuleSetVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPreviousRuleSetVersion, opts...).ToFunc()
+}
+
 // ByAssessedAt orders the results by the assessed_at field.
 func ByAssessedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAssessedAt, opts...).ToFunc()
+}
+
+// ByStaleReason orders the results by the stale_reason field.
+func ByStaleReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldStaleReason, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

@@ -95,9 +95,19 @@ func RuleSetVersion(v string) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldEQ(FieldRuleSetVersion, v))
 }
 
+// PreviousRuleSetVersion applies equality check predicate on the "previous_rule_set_version" field. It's identical to PreviousRuleSetVersionEQ.
+func PreviousRuleSetVersion(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldPreviousRuleSetVersion, v))
+}
+
 // AssessedAt applies equality check predicate on the "assessed_at" field. It's identical to AssessedAtEQ.
 func AssessedAt(v time.Time) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldEQ(FieldAssessedAt, v))
+}
+
+// StaleReason applies equality check predicate on the "stale_reason" field. It's identical to StaleReasonEQ.
+func StaleReason(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldStaleReason, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -510,6 +520,81 @@ func RuleSetVersionContainsFold(v string) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldRuleSetVersion, v))
 }
 
+// PreviousRuleSetVersionEQ applies the EQ predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionNEQ applies the NEQ predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionNEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionIn applies the In predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldPreviousRuleSetVersion, vs...))
+}
+
+// PreviousRuleSetVersionNotIn applies the NotIn predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionNotIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldPreviousRuleSetVersion, vs...))
+}
+
+// PreviousRuleSetVersionGT applies the GT predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionGT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionGTE applies the GTE predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionGTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionLT applies the LT predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionLT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionLTE applies the LTE predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionLTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionContains applies the Contains predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionContains(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContains(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionHasPrefix applies the HasPrefix predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionHasPrefix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasPrefix(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionHasSuffix applies the HasSuffix predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionHasSuffix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasSuffix(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionIsNil applies the IsNil predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionIsNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIsNull(FieldPreviousRuleSetVersion))
+}
+
+// PreviousRuleSetVersionNotNil applies the NotNil predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionNotNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotNull(FieldPreviousRuleSetVersion))
+}
+
+// PreviousRuleSetVersionEqualFold applies the EqualFold predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionEqualFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEqualFold(FieldPreviousRuleSetVersion, v))
+}
+
+// PreviousRuleSetVersionContainsFold applies the ContainsFold predicate on the "previous_rule_set_version" field.
+func PreviousRuleSetVersionContainsFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldPreviousRuleSetVersion, v))
+}
+
 // AssessedAtEQ applies the EQ predicate on the "assessed_at" field.
 func AssessedAtEQ(v time.Time) predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldEQ(FieldAssessedAt, v))
@@ -558,6 +643,81 @@ func AssessedAtIsNil() predicate.ComplianceProfile {
 // AssessedAtNotNil applies the NotNil predicate on the "assessed_at" field.
 func AssessedAtNotNil() predicate.ComplianceProfile {
 	return predicate.ComplianceProfile(sql.FieldNotNull(FieldAssessedAt))
+}
+
+// StaleReasonEQ applies the EQ predicate on the "stale_reason" field.
+func StaleReasonEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEQ(FieldStaleReason, v))
+}
+
+// StaleReasonNEQ applies the NEQ predicate on the "stale_reason" field.
+func StaleReasonNEQ(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNEQ(FieldStaleReason, v))
+}
+
+// StaleReasonIn applies the In predicate on the "stale_reason" field.
+func StaleReasonIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIn(FieldStaleReason, vs...))
+}
+
+// StaleReasonNotIn applies the NotIn predicate on the "stale_reason" field.
+func StaleReasonNotIn(vs ...string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotIn(FieldStaleReason, vs...))
+}
+
+// StaleReasonGT applies the GT predicate on the "stale_reason" field.
+func StaleReasonGT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGT(FieldStaleReason, v))
+}
+
+// StaleReasonGTE applies the GTE predicate on the "stale_reason" field.
+func StaleReasonGTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldGTE(FieldStaleReason, v))
+}
+
+// StaleReasonLT applies the LT predicate on the "stale_reason" field.
+func StaleReasonLT(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLT(FieldStaleReason, v))
+}
+
+// StaleReasonLTE applies the LTE predicate on the "stale_reason" field.
+func StaleReasonLTE(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldLTE(FieldStaleReason, v))
+}
+
+// StaleReasonContains applies the Contains predicate on the "stale_reason" field.
+func StaleReasonContains(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContains(FieldStaleReason, v))
+}
+
+// StaleReasonHasPrefix applies the HasPrefix predicate on the "stale_reason" field.
+func StaleReasonHasPrefix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasPrefix(FieldStaleReason, v))
+}
+
+// StaleReasonHasSuffix applies the HasSuffix predicate on the "stale_reason" field.
+func StaleReasonHasSuffix(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldHasSuffix(FieldStaleReason, v))
+}
+
+// StaleReasonIsNil applies the IsNil predicate on the "stale_reason" field.
+func StaleReasonIsNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldIsNull(FieldStaleReason))
+}
+
+// StaleReasonNotNil applies the NotNil predicate on the "stale_reason" field.
+func StaleReasonNotNil() predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldNotNull(FieldStaleReason))
+}
+
+// StaleReasonEqualFold applies the EqualFold predicate on the "stale_reason" field.
+func StaleReasonEqualFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldEqualFold(FieldStaleReason, v))
+}
+
+// StaleReasonContainsFold applies the ContainsFold predicate on the "stale_reason" field.
+func StaleReasonContainsFold(v string) predicate.ComplianceProfile {
+	return predicate.ComplianceProfile(sql.FieldContainsFold(FieldStaleReason, v))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

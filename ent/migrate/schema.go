@@ -122,8 +122,12 @@ var (
 		{Name: "use_case_tier", Type: field.TypeString, Default: "UNCLASSIFIED"},
 		{Name: "recommendations", Type: field.TypeJSON},
 		{Name: "passed_rules", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'[]'::jsonb", "sqlite3": "'[]'"}},
+		{Name: "tier_reasons", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'[]'::jsonb", "sqlite3": "'[]'"}},
 		{Name: "rule_set_version", Type: field.TypeString, Default: ""},
+		{Name: "previous_rule_set_version", Type: field.TypeString, Nullable: true},
+		{Name: "rule_changes", Type: field.TypeJSON, Default: map[string]schema.Expr{"postgres": "'[]'::jsonb", "sqlite3": "'[]'"}},
 		{Name: "assessed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "stale_reason", Type: field.TypeString, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// ComplianceProfilesTable holds the schema information for the "compliance_profiles" table.
@@ -134,7 +138,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "compliance_profiles_users_compliance_profiles",
-				Columns:    []*schema.Column{ComplianceProfilesColumns[13]},
+				Columns:    []*schema.Column{ComplianceProfilesColumns[17]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -143,7 +147,7 @@ var (
 			{
 				Name:    "complianceprofile_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ComplianceProfilesColumns[13]},
+				Columns: []*schema.Column{ComplianceProfilesColumns[17]},
 			},
 		},
 	}

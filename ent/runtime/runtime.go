@@ -248,10 +248,18 @@ func init() {
 	complianceprofileDescPassedRules := complianceprofileFields[7].Descriptor()
 	// complianceprofile.DefaultPassedRules holds the default value on creation for the passed_rules field.
 	complianceprofile.DefaultPassedRules = complianceprofileDescPassedRules.Default.([]compliance.PassedRule)
+	// complianceprofileDescTierReasons is the schema descriptor for tier_reasons field.
+	complianceprofileDescTierReasons := complianceprofileFields[8].Descriptor()
+	// complianceprofile.DefaultTierReasons holds the default value on creation for the tier_reasons field.
+	complianceprofile.DefaultTierReasons = complianceprofileDescTierReasons.Default.([]compliance.TierReason)
 	// complianceprofileDescRuleSetVersion is the schema descriptor for rule_set_version field.
-	complianceprofileDescRuleSetVersion := complianceprofileFields[8].Descriptor()
+	complianceprofileDescRuleSetVersion := complianceprofileFields[9].Descriptor()
 	// complianceprofile.DefaultRuleSetVersion holds the default value on creation for the rule_set_version field.
 	complianceprofile.DefaultRuleSetVersion = complianceprofileDescRuleSetVersion.Default.(string)
+	// complianceprofileDescRuleChanges is the schema descriptor for rule_changes field.
+	complianceprofileDescRuleChanges := complianceprofileFields[11].Descriptor()
+	// complianceprofile.DefaultRuleChanges holds the default value on creation for the rule_changes field.
+	complianceprofile.DefaultRuleChanges = complianceprofileDescRuleChanges.Default.([]compliance.RuleChange)
 	deploymentMixin := schema.Deployment{}.Mixin()
 	deployment.Policy = privacy.NewPolicies(deploymentMixin[1], schema.Deployment{})
 	deployment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -36,8 +36,19 @@ func (ComplianceProfile) Fields() []ent.Field {
 			Annotations(computed, entgql.Type("[ComplianceFinding!]")),
 		field.JSON("passed_rules", []compliance.PassedRule{}).Default([]compliance.PassedRule{}).
 			Annotations(computed, entgql.Type("[PassedRule!]"), emptyJSONList),
-		field.String("rule_set_version").Default("").Annotations(computed),
+		field.JSON("tier_reasons", []compliance.TierReason{}).Default([]compliance.TierReason{}).
+			Comment("why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts").
+			Annotations(computed, entgql.Type("[AIActTierReason!]"), emptyJSONList),
+		field.String("rule_set_version").Default("").Comment("the rule-set version of the last assessment").Annotations(computed),
+		field.String("previous_rule_set_version").Optional().Nillable().
+			Comment("the rule-set version of the assessment before the last one, when it differed").Annotations(computed),
+		field.JSON("rule_changes", []compliance.RuleChange{}).Default([]compliance.RuleChange{}).
+			Comment("the rules that changed between the previous assessment's rule set and the last one's, with what each gave before and after").
+			Annotations(computed, entgql.Type("[ComplianceRuleChange!]"), emptyJSONList),
 		field.Time("assessed_at").Optional().Nillable().Annotations(computed),
+		field.String("stale_reason").Optional().Nillable().
+			Comment("why the background re-assessment could not assess the profile with the current rule set").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -51,6 +51,8 @@ type ResolverRoot interface {
 	BenchmarkEstimate() BenchmarkEstimateResolver
 	BenchmarkItemResult() BenchmarkItemResultResolver
 	CandidateQuality() CandidateQualityResolver
+	CatalogModel() CatalogModelResolver
+	ComplianceContext() ComplianceContextResolver
 	ComplianceProfile() ComplianceProfileResolver
 	Deployment() DeploymentResolver
 	DeploymentEstimate() DeploymentEstimateResolver
@@ -59,6 +61,7 @@ type ResolverRoot interface {
 	ExperimentDecision() ExperimentDecisionResolver
 	ExperimentMetricResult() ExperimentMetricResultResolver
 	Explanation() ExplanationResolver
+	InstanceType() InstanceTypeResolver
 	LatencySummary() LatencySummaryResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
@@ -68,6 +71,7 @@ type ResolverRoot interface {
 	Scenario() ScenarioResolver
 	ScenarioResults() ScenarioResultsResolver
 	ScenarioSweep() ScenarioSweepResolver
+	SimulationCandidate() SimulationCandidateResolver
 	Subscription() SubscriptionResolver
 	WinnerChange() WinnerChangeResolver
 	EstimateDeploymentInput() EstimateDeploymentInputResolver
@@ -78,6 +82,17 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AIActTierReason struct {
+		Evidence       func(childComplexity int) int
+		Message        func(childComplexity int) int
+		Recommendation func(childComplexity int) int
+		RuleID         func(childComplexity int) int
+		SetAside       func(childComplexity int) int
+		Source         func(childComplexity int) int
+		Tier           func(childComplexity int) int
+		Version        func(childComplexity int) int
+	}
+
 	AccuracyInterval struct {
 		High func(childComplexity int) int
 		Low  func(childComplexity int) int
@@ -218,9 +233,11 @@ type ComplexityRoot struct {
 
 	CandidateCost struct {
 		CacheApplied       func(childComplexity int) int
+		CacheWriteBilled   func(childComplexity int) int
 		Daily              func(childComplexity int) int
 		LongContextTier    func(childComplexity int) int
 		Monthly            func(childComplexity int) int
+		MonthlyCacheWrite  func(childComplexity int) int
 		MonthlyCachedInput func(childComplexity int) int
 		MonthlyInput       func(childComplexity int) int
 		MonthlyOutput      func(childComplexity int) int
@@ -245,7 +262,10 @@ type ComplexityRoot struct {
 
 	CandidateQuality struct {
 		Accuracy          func(childComplexity int) int
+		Estimate          func(childComplexity int) int
+		Evidence          func(childComplexity int) int
 		IntelligenceIndex func(childComplexity int) int
+		Items             func(childComplexity int) int
 		Source            func(childComplexity int) int
 		Tier              func(childComplexity int) int
 		Value             func(childComplexity int) int
@@ -253,10 +273,15 @@ type ComplexityRoot struct {
 
 	CatalogModel struct {
 		Attestations            func(childComplexity int) int
+		CacheWrite1hPerToken    func(childComplexity int) int
+		CacheWritePerToken      func(childComplexity int) int
 		CachedInputPerToken     func(childComplexity int) int
 		Capabilities            func(childComplexity int) int
+		ContextLimit            func(childComplexity int) int
 		ContextWindow           func(childComplexity int) int
 		DeprecationDate         func(childComplexity int) int
+		Effort                  func(childComplexity int) int
+		ExpectedReasoning       func(childComplexity int) int
 		Facts                   func(childComplexity int) int
 		FactsNote               func(childComplexity int) int
 		ID                      func(childComplexity int) int
@@ -290,35 +315,67 @@ type ComplexityRoot struct {
 		Level          func(childComplexity int) int
 		NotApplicable  func(childComplexity int) int
 		Passed         func(childComplexity int) int
+		Roles          func(childComplexity int) int
+		RuleChanges    func(childComplexity int) int
 		RuleSetVersion func(childComplexity int) int
 		Score          func(childComplexity int) int
+		TierReasons    func(childComplexity int) int
 		UseCaseTier    func(childComplexity int) int
 	}
 
 	ComplianceContext struct {
-		AIDisclosure            func(childComplexity int) int
-		AccessControls          func(childComplexity int) int
-		AutomatedDecisions      func(childComplexity int) int
-		BAASigned               func(childComplexity int) int
-		ConformityAssessment    func(childComplexity int) int
-		DPA                     func(childComplexity int) int
-		DPIA                    func(childComplexity int) int
-		DataCategories          func(childComplexity int) int
-		EncryptionInTransit     func(childComplexity int) int
-		HumanOversight          func(childComplexity int) int
-		Logging                 func(childComplexity int) int
-		Model                   func(childComplexity int) int
-		PIIMasking              func(childComplexity int) int
-		ParentalConsent         func(childComplexity int) int
-		PaymentCardMasking      func(childComplexity int) int
-		Provider                func(childComplexity int) int
-		Region                  func(childComplexity int) int
-		RetentionDays           func(childComplexity int) int
-		RiskManagement          func(childComplexity int) int
-		SelfHosted              func(childComplexity int) int
-		ServiceProviderContract func(childComplexity int) int
-		TransferMechanism       func(childComplexity int) int
-		UseCase                 func(childComplexity int) int
+		AIDisclosure             func(childComplexity int) int
+		AILiteracy               func(childComplexity int) int
+		AccessControls           func(childComplexity int) int
+		AccuracyRobustness       func(childComplexity int) int
+		AffectedPersonsInformed  func(childComplexity int) int
+		AnnexIIIDerogation       func(childComplexity int) int
+		AtWorkplace              func(childComplexity int) int
+		AutomatedDecisions       func(childComplexity int) int
+		BAASigned                func(childComplexity int) int
+		ConformityAssessment     func(childComplexity int) int
+		ContentMarking           func(childComplexity int) int
+		DPA                      func(childComplexity int) int
+		DPIA                     func(childComplexity int) int
+		DataCategories           func(childComplexity int) int
+		DataGovernance           func(childComplexity int) int
+		Deepfakes                func(childComplexity int) int
+		DerogationDocumented     func(childComplexity int) int
+		EncryptionInTransit      func(childComplexity int) int
+		FRIA                     func(childComplexity int) int
+		GeneratesContent         func(childComplexity int) int
+		HumanOversight           func(childComplexity int) int
+		InEducation              func(childComplexity int) int
+		InstructionsForUse       func(childComplexity int) int
+		InteractsWithPeople      func(childComplexity int) int
+		Logging                  func(childComplexity int) int
+		MedicalOrSafetyReason    func(childComplexity int) int
+		Model                    func(childComplexity int) int
+		Monitoring               func(childComplexity int) int
+		PIIMasking               func(childComplexity int) int
+		ParentalConsent          func(childComplexity int) int
+		PaymentCardMasking       func(childComplexity int) int
+		Profiling                func(childComplexity int) int
+		Provider                 func(childComplexity int) int
+		PublicAuthority          func(childComplexity int) int
+		PublicInterestText       func(childComplexity int) int
+		PublicService            func(childComplexity int) int
+		Purposes                 func(childComplexity int) int
+		QualityManagement        func(childComplexity int) int
+		Region                   func(childComplexity int) int
+		Registered               func(childComplexity int) int
+		RegulatedProduct         func(childComplexity int) int
+		RetentionDays            func(childComplexity int) int
+		RiskManagement           func(childComplexity int) int
+		Roles                    func(childComplexity int) int
+		Sector                   func(childComplexity int) int
+		SelfHosted               func(childComplexity int) int
+		ServiceProviderContract  func(childComplexity int) int
+		SpecialCategoryCondition func(childComplexity int) int
+		TechnicalDocumentation   func(childComplexity int) int
+		TransferMechanism        func(childComplexity int) int
+		UseCase                  func(childComplexity int) int
+		WorkersInformed          func(childComplexity int) int
 	}
 
 	ComplianceFinding struct {
@@ -326,26 +383,33 @@ type ComplexityRoot struct {
 		Message        func(childComplexity int) int
 		Recommendation func(childComplexity int) int
 		Regulation     func(childComplexity int) int
+		Role           func(childComplexity int) int
 		RuleID         func(childComplexity int) int
 		Severity       func(childComplexity int) int
 		Source         func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	ComplianceProfile struct {
-		AssessedAt      func(childComplexity int) int
-		Context         func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Owner           func(childComplexity int) int
-		PassedRules     func(childComplexity int) int
-		Recommendations func(childComplexity int) int
-		Requirements    func(childComplexity int) int
-		RiskLevel       func(childComplexity int) int
-		RiskScore       func(childComplexity int) int
-		RuleSetVersion  func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		UseCaseTier     func(childComplexity int) int
+		AssessedAt             func(childComplexity int) int
+		Context                func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Owner                  func(childComplexity int) int
+		PassedRules            func(childComplexity int) int
+		PreviousRuleSetVersion func(childComplexity int) int
+		Recommendations        func(childComplexity int) int
+		Requirements           func(childComplexity int) int
+		RiskLevel              func(childComplexity int) int
+		RiskScore              func(childComplexity int) int
+		RuleChanges            func(childComplexity int) int
+		RuleSetVersion         func(childComplexity int) int
+		Stale                  func(childComplexity int) int
+		StaleReason            func(childComplexity int) int
+		TierReasons            func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
+		UseCaseTier            func(childComplexity int) int
 	}
 
 	ComplianceProfileConnection struct {
@@ -359,11 +423,33 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ComplianceRuleChange struct {
+		After   func(childComplexity int) int
+		Before  func(childComplexity int) int
+		Change  func(childComplexity int) int
+		Note    func(childComplexity int) int
+		RuleID  func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
 	ComplianceUseCase struct {
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Source      func(childComplexity int) int
-		Tier        func(childComplexity int) int
+		AtWorkplace         func(childComplexity int) int
+		DataCategories      func(childComplexity int) int
+		Deepfakes           func(childComplexity int) int
+		Description         func(childComplexity int) int
+		GeneratesContent    func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		InEducation         func(childComplexity int) int
+		InteractsWithPeople func(childComplexity int) int
+		Profiling           func(childComplexity int) int
+		PublicAuthority     func(childComplexity int) int
+		PublicInterestText  func(childComplexity int) int
+		PublicService       func(childComplexity int) int
+		Purposes            func(childComplexity int) int
+		RegulatedProduct    func(childComplexity int) int
+		Sector              func(childComplexity int) int
+		Source              func(childComplexity int) int
+		Tier                func(childComplexity int) int
 	}
 
 	CostRange struct {
@@ -410,6 +496,7 @@ type ComplexityRoot struct {
 		KVBytesPerToken func(childComplexity int) int
 		LatencySLAMs    func(childComplexity int) int
 		Replicas        func(childComplexity int) int
+		SLAPercentile   func(childComplexity int) int
 		Throughput      func(childComplexity int) int
 	}
 
@@ -444,19 +531,26 @@ type ComplexityRoot struct {
 	}
 
 	DeploymentPlan struct {
-		Capacity          func(childComplexity int) int
-		GPU               func(childComplexity int) int
-		GPUCount          func(childComplexity int) int
-		HourlyUSD         func(childComplexity int) int
-		InstanceHourlyUSD func(childComplexity int) int
-		InstanceType      func(childComplexity int) int
-		MeetsTarget       func(childComplexity int) int
-		MonthlyUSD        func(childComplexity int) int
-		Price             func(childComplexity int) int
-		Provider          func(childComplexity int) int
-		Region            func(childComplexity int) int
-		Replicas          func(childComplexity int) int
-		Utilization       func(childComplexity int) int
+		Capacity              func(childComplexity int) int
+		GPU                   func(childComplexity int) int
+		GPUCount              func(childComplexity int) int
+		HourlyUSD             func(childComplexity int) int
+		InstanceHourlyUSD     func(childComplexity int) int
+		InstanceType          func(childComplexity int) int
+		LatencyAtPercentileMs func(childComplexity int) int
+		MeetsTarget           func(childComplexity int) int
+		MonthlyUSD            func(childComplexity int) int
+		Price                 func(childComplexity int) int
+		PriceCaveat           func(childComplexity int) int
+		PriceObservedOn       func(childComplexity int) int
+		PriceStale            func(childComplexity int) int
+		ProbabilityOfWaiting  func(childComplexity int) int
+		Provider              func(childComplexity int) int
+		QueueWaitMs           func(childComplexity int) int
+		Region                func(childComplexity int) int
+		Replicas              func(childComplexity int) int
+		SLAPercentile         func(childComplexity int) int
+		Utilization           func(childComplexity int) int
 	}
 
 	DeploymentThroughput struct {
@@ -611,13 +705,15 @@ type ComplexityRoot struct {
 	}
 
 	InstanceType struct {
-		GPU        func(childComplexity int) int
-		GPUCount   func(childComplexity int) int
-		HourlyUSD  func(childComplexity int) int
-		Provenance func(childComplexity int) int
-		Provider   func(childComplexity int) int
-		Region     func(childComplexity int) int
-		Type       func(childComplexity int) int
+		GPU         func(childComplexity int) int
+		GPUCount    func(childComplexity int) int
+		HourlyUSD   func(childComplexity int) int
+		ObservedOn  func(childComplexity int) int
+		PriceCaveat func(childComplexity int) int
+		Provenance  func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		Region      func(childComplexity int) int
+		Type        func(childComplexity int) int
 	}
 
 	LLMNodeConfig struct {
@@ -714,9 +810,11 @@ type ComplexityRoot struct {
 
 	PassedRule struct {
 		Regulation func(childComplexity int) int
+		Role       func(childComplexity int) int
 		RuleID     func(childComplexity int) int
 		Severity   func(childComplexity int) int
 		Source     func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	PathLatency struct {
@@ -856,6 +954,12 @@ type ComplexityRoot struct {
 		TokensPerMinute   func(childComplexity int) int
 	}
 
+	ReasoningEstimate struct {
+		Provenance       func(childComplexity int) int
+		ThinkingMillis   func(childComplexity int) int
+		TokensPerRequest func(childComplexity int) int
+	}
+
 	RejectedInstance struct {
 		Detail       func(childComplexity int) int
 		InstanceType func(childComplexity int) int
@@ -904,6 +1008,8 @@ type ComplexityRoot struct {
 	}
 
 	ScenarioConfig struct {
+		CacheWriteFraction   func(childComplexity int) int
+		CacheWriteHour       func(childComplexity int) int
 		CachedInputFraction  func(childComplexity int) int
 		Candidates           func(childComplexity int) int
 		DataRegions          func(childComplexity int) int
@@ -933,14 +1039,18 @@ type ComplexityRoot struct {
 	}
 
 	ScenarioResults struct {
+		Anchors        func(childComplexity int) int
 		CatalogVersion func(childComplexity int) int
 		ComputedAt     func(childComplexity int) int
 		DaysPerMonth   func(childComplexity int) int
+		EngineVersion  func(childComplexity int) int
 		Excluded       func(childComplexity int) int
 		ParetoFront    func(childComplexity int) int
 		PeakRPS        func(childComplexity int) int
 		QualityBasis   func(childComplexity int) int
 		Ranked         func(childComplexity int) int
+		Stale          func(childComplexity int) int
+		StaleReason    func(childComplexity int) int
 		Weights        func(childComplexity int) int
 		Winner         func(childComplexity int) int
 		Workload       func(childComplexity int) int
@@ -954,6 +1064,13 @@ type ComplexityRoot struct {
 		Variable       func(childComplexity int) int
 		WinnerChanges  func(childComplexity int) int
 		Winners        func(childComplexity int) int
+	}
+
+	ScoreAnchors struct {
+		CostHigh    func(childComplexity int) int
+		CostLow     func(childComplexity int) int
+		LatencyHigh func(childComplexity int) int
+		LatencyLow  func(childComplexity int) int
 	}
 
 	ScoreFeature struct {
@@ -977,23 +1094,26 @@ type ComplexityRoot struct {
 	}
 
 	SimulationCandidate struct {
-		BudgetFit        func(childComplexity int) int
-		Capacity         func(childComplexity int) int
-		Caveats          func(childComplexity int) int
-		Cost             func(childComplexity int) int
-		Features         func(childComplexity int) int
-		Latency          func(childComplexity int) int
-		ModelID          func(childComplexity int) int
-		Name             func(childComplexity int) int
-		Pareto           func(childComplexity int) int
-		ProcessingRegion func(childComplexity int) int
-		Provider         func(childComplexity int) int
-		Quality          func(childComplexity int) int
-		QualityFit       func(childComplexity int) int
-		Rank             func(childComplexity int) int
-		Reasons          func(childComplexity int) int
-		SLAFit           func(childComplexity int) int
-		Score            func(childComplexity int) int
+		BudgetFit          func(childComplexity int) int
+		Capacity           func(childComplexity int) int
+		Caveats            func(childComplexity int) int
+		Cost               func(childComplexity int) int
+		Effort             func(childComplexity int) int
+		Features           func(childComplexity int) int
+		Latency            func(childComplexity int) int
+		ModelID            func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Pareto             func(childComplexity int) int
+		ProcessingRegion   func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		Quality            func(childComplexity int) int
+		QualityFit         func(childComplexity int) int
+		Rank               func(childComplexity int) int
+		ReasoningEstimated func(childComplexity int) int
+		ReasoningTokens    func(childComplexity int) int
+		Reasons            func(childComplexity int) int
+		SLAFit             func(childComplexity int) int
+		Score              func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -1093,10 +1213,22 @@ type BenchmarkItemResultResolver interface {
 type CandidateQualityResolver interface {
 	Tier(ctx context.Context, obj *simulation.Quality) (*int, error)
 }
+type CatalogModelResolver interface {
+	Effort(ctx context.Context, obj *catalog.Model) (*string, error)
+
+	DeprecationDate(ctx context.Context, obj *catalog.Model) (*string, error)
+
+	FactsNote(ctx context.Context, obj *catalog.Model) (*string, error)
+}
+type ComplianceContextResolver interface {
+	SpecialCategoryCondition(ctx context.Context, obj *model.ComplianceContext) (compliance.SpecialCategoryCondition, error)
+}
 type ComplianceProfileResolver interface {
 	RiskLevel(ctx context.Context, obj *ent.ComplianceProfile) (compliance.Level, error)
 	UseCaseTier(ctx context.Context, obj *ent.ComplianceProfile) (compliance.RiskTier, error)
 
+	Stale(ctx context.Context, obj *ent.ComplianceProfile) (bool, error)
+	StaleReason(ctx context.Context, obj *ent.ComplianceProfile) (*string, error)
 	Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error)
 }
 type DeploymentResolver interface {
@@ -1105,9 +1237,14 @@ type DeploymentResolver interface {
 }
 type DeploymentEstimateResolver interface {
 	Provider(ctx context.Context, obj *deployment.Estimation) (deployment1.Provider, error)
+
+	CostUnknownReason(ctx context.Context, obj *deployment.Estimation) (*string, error)
 }
 type DeploymentPlanResolver interface {
 	Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error)
+
+	PriceObservedOn(ctx context.Context, obj *deployment.Plan) (*string, error)
+	PriceCaveat(ctx context.Context, obj *deployment.Plan) (*string, error)
 }
 type ExperimentResolver interface {
 	Owner(ctx context.Context, obj *ent.Experiment) (*ent.User, error)
@@ -1121,6 +1258,10 @@ type ExperimentMetricResultResolver interface {
 type ExplanationResolver interface {
 	Owner(ctx context.Context, obj *ent.Explanation) (*ent.User, error)
 	Current(ctx context.Context, obj *ent.Explanation) (bool, error)
+}
+type InstanceTypeResolver interface {
+	ObservedOn(ctx context.Context, obj *catalog.Instance) (*string, error)
+	PriceCaveat(ctx context.Context, obj *catalog.Instance) (*string, error)
 }
 type LatencySummaryResolver interface {
 	P50(ctx context.Context, obj *benchmark.Summary) (float64, error)
@@ -1209,11 +1350,16 @@ type ScenarioResolver interface {
 	Owner(ctx context.Context, obj *ent.Scenario) (*ent.User, error)
 }
 type ScenarioResultsResolver interface {
+	Stale(ctx context.Context, obj *model.ScenarioResults) (bool, error)
+	StaleReason(ctx context.Context, obj *model.ScenarioResults) (*string, error)
 	Winner(ctx context.Context, obj *model.ScenarioResults) (*string, error)
 	Workload(ctx context.Context, obj *model.ScenarioResults) (*model.ScenarioConfig, error)
 }
 type ScenarioSweepResolver interface {
 	Winners(ctx context.Context, obj *simulation.SweepResult) ([]*string, error)
+}
+type SimulationCandidateResolver interface {
+	Effort(ctx context.Context, obj *simulation.Candidate) (*string, error)
 }
 type SubscriptionResolver interface {
 	BenchmarkUpdated(ctx context.Context, id int) (<-chan *ent.Benchmark, error)
@@ -1247,6 +1393,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AIActTierReason.evidence":
+		if e.ComplexityRoot.AIActTierReason.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Evidence(childComplexity), true
+	case "AIActTierReason.message":
+		if e.ComplexityRoot.AIActTierReason.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Message(childComplexity), true
+	case "AIActTierReason.recommendation":
+		if e.ComplexityRoot.AIActTierReason.Recommendation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Recommendation(childComplexity), true
+	case "AIActTierReason.ruleId":
+		if e.ComplexityRoot.AIActTierReason.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.RuleID(childComplexity), true
+	case "AIActTierReason.setAside":
+		if e.ComplexityRoot.AIActTierReason.SetAside == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.SetAside(childComplexity), true
+	case "AIActTierReason.source":
+		if e.ComplexityRoot.AIActTierReason.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Source(childComplexity), true
+	case "AIActTierReason.tier":
+		if e.ComplexityRoot.AIActTierReason.Tier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Tier(childComplexity), true
+	case "AIActTierReason.ruleVersion":
+		if e.ComplexityRoot.AIActTierReason.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AIActTierReason.Version(childComplexity), true
 
 	case "AccuracyInterval.high":
 		if e.ComplexityRoot.AccuracyInterval.High == nil {
@@ -1832,6 +2027,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidateCost.CacheApplied(childComplexity), true
+	case "CandidateCost.cacheWriteBilled":
+		if e.ComplexityRoot.CandidateCost.CacheWriteBilled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.CacheWriteBilled(childComplexity), true
 	case "CandidateCost.perDay":
 		if e.ComplexityRoot.CandidateCost.Daily == nil {
 			break
@@ -1850,6 +2051,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidateCost.Monthly(childComplexity), true
+	case "CandidateCost.monthlyCacheWrite":
+		if e.ComplexityRoot.CandidateCost.MonthlyCacheWrite == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyCacheWrite(childComplexity), true
 	case "CandidateCost.monthlyCachedInput":
 		if e.ComplexityRoot.CandidateCost.MonthlyCachedInput == nil {
 			break
@@ -1960,12 +2167,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidateQuality.Accuracy(childComplexity), true
+	case "CandidateQuality.estimate":
+		if e.ComplexityRoot.CandidateQuality.Estimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Estimate(childComplexity), true
+	case "CandidateQuality.evidence":
+		if e.ComplexityRoot.CandidateQuality.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Evidence(childComplexity), true
 	case "CandidateQuality.intelligenceIndex":
 		if e.ComplexityRoot.CandidateQuality.IntelligenceIndex == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CandidateQuality.IntelligenceIndex(childComplexity), true
+	case "CandidateQuality.items":
+		if e.ComplexityRoot.CandidateQuality.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateQuality.Items(childComplexity), true
 	case "CandidateQuality.source":
 		if e.ComplexityRoot.CandidateQuality.Source == nil {
 			break
@@ -1991,6 +2216,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CatalogModel.Attestations(childComplexity), true
+	case "CatalogModel.cacheWrite1hPerToken":
+		if e.ComplexityRoot.CatalogModel.CacheWrite1hPerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.CacheWrite1hPerToken(childComplexity), true
+	case "CatalogModel.cacheWritePerToken":
+		if e.ComplexityRoot.CatalogModel.CacheWritePerToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.CacheWritePerToken(childComplexity), true
 	case "CatalogModel.cachedInputPerToken":
 		if e.ComplexityRoot.CatalogModel.CachedInputPerToken == nil {
 			break
@@ -2003,6 +2240,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CatalogModel.Capabilities(childComplexity), true
+	case "CatalogModel.contextLimit":
+		if e.ComplexityRoot.CatalogModel.ContextLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ContextLimit(childComplexity), true
 	case "CatalogModel.contextWindow":
 		if e.ComplexityRoot.CatalogModel.ContextWindow == nil {
 			break
@@ -2015,6 +2258,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CatalogModel.DeprecationDate(childComplexity), true
+	case "CatalogModel.effort":
+		if e.ComplexityRoot.CatalogModel.Effort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.Effort(childComplexity), true
+	case "CatalogModel.expectedReasoning":
+		if e.ComplexityRoot.CatalogModel.ExpectedReasoning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CatalogModel.ExpectedReasoning(childComplexity), true
 	case "CatalogModel.facts":
 		if e.ComplexityRoot.CatalogModel.Facts == nil {
 			break
@@ -2179,6 +2434,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceAssessment.Passed(childComplexity), true
+	case "ComplianceAssessment.roles":
+		if e.ComplexityRoot.ComplianceAssessment.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.Roles(childComplexity), true
+	case "ComplianceAssessment.ruleChanges":
+		if e.ComplexityRoot.ComplianceAssessment.RuleChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.RuleChanges(childComplexity), true
 	case "ComplianceAssessment.ruleSetVersion":
 		if e.ComplexityRoot.ComplianceAssessment.RuleSetVersion == nil {
 			break
@@ -2191,6 +2458,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceAssessment.Score(childComplexity), true
+	case "ComplianceAssessment.tierReasons":
+		if e.ComplexityRoot.ComplianceAssessment.TierReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceAssessment.TierReasons(childComplexity), true
 	case "ComplianceAssessment.useCaseTier":
 		if e.ComplexityRoot.ComplianceAssessment.UseCaseTier == nil {
 			break
@@ -2204,12 +2477,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.AIDisclosure(childComplexity), true
+	case "ComplianceContext.aiLiteracy":
+		if e.ComplexityRoot.ComplianceContext.AILiteracy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AILiteracy(childComplexity), true
 	case "ComplianceContext.accessControls":
 		if e.ComplexityRoot.ComplianceContext.AccessControls == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.AccessControls(childComplexity), true
+	case "ComplianceContext.accuracyRobustness":
+		if e.ComplexityRoot.ComplianceContext.AccuracyRobustness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AccuracyRobustness(childComplexity), true
+	case "ComplianceContext.affectedPersonsInformed":
+		if e.ComplexityRoot.ComplianceContext.AffectedPersonsInformed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AffectedPersonsInformed(childComplexity), true
+	case "ComplianceContext.annexIIIDerogation":
+		if e.ComplexityRoot.ComplianceContext.AnnexIIIDerogation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AnnexIIIDerogation(childComplexity), true
+	case "ComplianceContext.atWorkplace":
+		if e.ComplexityRoot.ComplianceContext.AtWorkplace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.AtWorkplace(childComplexity), true
 	case "ComplianceContext.automatedDecisions":
 		if e.ComplexityRoot.ComplianceContext.AutomatedDecisions == nil {
 			break
@@ -2228,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.ConformityAssessment(childComplexity), true
+	case "ComplianceContext.contentMarking":
+		if e.ComplexityRoot.ComplianceContext.ContentMarking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.ContentMarking(childComplexity), true
 	case "ComplianceContext.dpa":
 		if e.ComplexityRoot.ComplianceContext.DPA == nil {
 			break
@@ -2246,30 +2555,90 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.DataCategories(childComplexity), true
+	case "ComplianceContext.dataGovernance":
+		if e.ComplexityRoot.ComplianceContext.DataGovernance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.DataGovernance(childComplexity), true
+	case "ComplianceContext.deepfakes":
+		if e.ComplexityRoot.ComplianceContext.Deepfakes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Deepfakes(childComplexity), true
+	case "ComplianceContext.derogationDocumented":
+		if e.ComplexityRoot.ComplianceContext.DerogationDocumented == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.DerogationDocumented(childComplexity), true
 	case "ComplianceContext.encryptionInTransit":
 		if e.ComplexityRoot.ComplianceContext.EncryptionInTransit == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.EncryptionInTransit(childComplexity), true
+	case "ComplianceContext.fria":
+		if e.ComplexityRoot.ComplianceContext.FRIA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.FRIA(childComplexity), true
+	case "ComplianceContext.generatesContent":
+		if e.ComplexityRoot.ComplianceContext.GeneratesContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.GeneratesContent(childComplexity), true
 	case "ComplianceContext.humanOversight":
 		if e.ComplexityRoot.ComplianceContext.HumanOversight == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.HumanOversight(childComplexity), true
+	case "ComplianceContext.inEducation":
+		if e.ComplexityRoot.ComplianceContext.InEducation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.InEducation(childComplexity), true
+	case "ComplianceContext.instructionsForUse":
+		if e.ComplexityRoot.ComplianceContext.InstructionsForUse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.InstructionsForUse(childComplexity), true
+	case "ComplianceContext.interactsWithPeople":
+		if e.ComplexityRoot.ComplianceContext.InteractsWithPeople == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.InteractsWithPeople(childComplexity), true
 	case "ComplianceContext.logging":
 		if e.ComplexityRoot.ComplianceContext.Logging == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.Logging(childComplexity), true
+	case "ComplianceContext.medicalOrSafetyReason":
+		if e.ComplexityRoot.ComplianceContext.MedicalOrSafetyReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.MedicalOrSafetyReason(childComplexity), true
 	case "ComplianceContext.model":
 		if e.ComplexityRoot.ComplianceContext.Model == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.Model(childComplexity), true
+	case "ComplianceContext.monitoring":
+		if e.ComplexityRoot.ComplianceContext.Monitoring == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Monitoring(childComplexity), true
 	case "ComplianceContext.piiMasking":
 		if e.ComplexityRoot.ComplianceContext.PIIMasking == nil {
 			break
@@ -2288,18 +2657,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.PaymentCardMasking(childComplexity), true
+	case "ComplianceContext.profiling":
+		if e.ComplexityRoot.ComplianceContext.Profiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Profiling(childComplexity), true
 	case "ComplianceContext.provider":
 		if e.ComplexityRoot.ComplianceContext.Provider == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.Provider(childComplexity), true
+	case "ComplianceContext.publicAuthority":
+		if e.ComplexityRoot.ComplianceContext.PublicAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.PublicAuthority(childComplexity), true
+	case "ComplianceContext.publicInterestText":
+		if e.ComplexityRoot.ComplianceContext.PublicInterestText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.PublicInterestText(childComplexity), true
+	case "ComplianceContext.publicService":
+		if e.ComplexityRoot.ComplianceContext.PublicService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.PublicService(childComplexity), true
+	case "ComplianceContext.purposes":
+		if e.ComplexityRoot.ComplianceContext.Purposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Purposes(childComplexity), true
+	case "ComplianceContext.qualityManagement":
+		if e.ComplexityRoot.ComplianceContext.QualityManagement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.QualityManagement(childComplexity), true
 	case "ComplianceContext.region":
 		if e.ComplexityRoot.ComplianceContext.Region == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceContext.Region(childComplexity), true
+	case "ComplianceContext.registered":
+		if e.ComplexityRoot.ComplianceContext.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Registered(childComplexity), true
+	case "ComplianceContext.regulatedProduct":
+		if e.ComplexityRoot.ComplianceContext.RegulatedProduct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.RegulatedProduct(childComplexity), true
 	case "ComplianceContext.retentionDays":
 		if e.ComplexityRoot.ComplianceContext.RetentionDays == nil {
 			break
@@ -2312,6 +2729,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.RiskManagement(childComplexity), true
+	case "ComplianceContext.roles":
+		if e.ComplexityRoot.ComplianceContext.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Roles(childComplexity), true
+	case "ComplianceContext.sector":
+		if e.ComplexityRoot.ComplianceContext.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.Sector(childComplexity), true
 	case "ComplianceContext.selfHosted":
 		if e.ComplexityRoot.ComplianceContext.SelfHosted == nil {
 			break
@@ -2324,6 +2753,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.ServiceProviderContract(childComplexity), true
+	case "ComplianceContext.specialCategoryCondition":
+		if e.ComplexityRoot.ComplianceContext.SpecialCategoryCondition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.SpecialCategoryCondition(childComplexity), true
+	case "ComplianceContext.technicalDocumentation":
+		if e.ComplexityRoot.ComplianceContext.TechnicalDocumentation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.TechnicalDocumentation(childComplexity), true
 	case "ComplianceContext.transferMechanism":
 		if e.ComplexityRoot.ComplianceContext.TransferMechanism == nil {
 			break
@@ -2336,6 +2777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceContext.UseCase(childComplexity), true
+	case "ComplianceContext.workersInformed":
+		if e.ComplexityRoot.ComplianceContext.WorkersInformed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceContext.WorkersInformed(childComplexity), true
 
 	case "ComplianceFinding.evidence":
 		if e.ComplexityRoot.ComplianceFinding.Evidence == nil {
@@ -2361,6 +2808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceFinding.Regulation(childComplexity), true
+	case "ComplianceFinding.role":
+		if e.ComplexityRoot.ComplianceFinding.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Role(childComplexity), true
 	case "ComplianceFinding.ruleId":
 		if e.ComplexityRoot.ComplianceFinding.RuleID == nil {
 			break
@@ -2379,6 +2832,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceFinding.Source(childComplexity), true
+	case "ComplianceFinding.ruleVersion":
+		if e.ComplexityRoot.ComplianceFinding.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceFinding.Version(childComplexity), true
 
 	case "ComplianceProfile.assessedAt":
 		if e.ComplexityRoot.ComplianceProfile.AssessedAt == nil {
@@ -2422,6 +2881,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.PassedRules(childComplexity), true
+	case "ComplianceProfile.previousRuleSetVersion":
+		if e.ComplexityRoot.ComplianceProfile.PreviousRuleSetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.PreviousRuleSetVersion(childComplexity), true
 	case "ComplianceProfile.recommendations":
 		if e.ComplexityRoot.ComplianceProfile.Recommendations == nil {
 			break
@@ -2446,12 +2911,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.RiskScore(childComplexity), true
+	case "ComplianceProfile.ruleChanges":
+		if e.ComplexityRoot.ComplianceProfile.RuleChanges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.RuleChanges(childComplexity), true
 	case "ComplianceProfile.ruleSetVersion":
 		if e.ComplexityRoot.ComplianceProfile.RuleSetVersion == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceProfile.RuleSetVersion(childComplexity), true
+	case "ComplianceProfile.stale":
+		if e.ComplexityRoot.ComplianceProfile.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.Stale(childComplexity), true
+	case "ComplianceProfile.staleReason":
+		if e.ComplexityRoot.ComplianceProfile.StaleReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.StaleReason(childComplexity), true
+	case "ComplianceProfile.tierReasons":
+		if e.ComplexityRoot.ComplianceProfile.TierReasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceProfile.TierReasons(childComplexity), true
 	case "ComplianceProfile.updatedAt":
 		if e.ComplexityRoot.ComplianceProfile.UpdatedAt == nil {
 			break
@@ -2497,18 +2986,133 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ComplianceProfileEdge.Node(childComplexity), true
 
+	case "ComplianceRuleChange.after":
+		if e.ComplexityRoot.ComplianceRuleChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.After(childComplexity), true
+	case "ComplianceRuleChange.before":
+		if e.ComplexityRoot.ComplianceRuleChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.Before(childComplexity), true
+	case "ComplianceRuleChange.change":
+		if e.ComplexityRoot.ComplianceRuleChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.Change(childComplexity), true
+	case "ComplianceRuleChange.note":
+		if e.ComplexityRoot.ComplianceRuleChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.Note(childComplexity), true
+	case "ComplianceRuleChange.ruleId":
+		if e.ComplexityRoot.ComplianceRuleChange.RuleID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.RuleID(childComplexity), true
+	case "ComplianceRuleChange.ruleVersion":
+		if e.ComplexityRoot.ComplianceRuleChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceRuleChange.Version(childComplexity), true
+
+	case "ComplianceUseCase.atWorkplace":
+		if e.ComplexityRoot.ComplianceUseCase.AtWorkplace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.AtWorkplace(childComplexity), true
+	case "ComplianceUseCase.dataCategories":
+		if e.ComplexityRoot.ComplianceUseCase.DataCategories == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.DataCategories(childComplexity), true
+	case "ComplianceUseCase.deepfakes":
+		if e.ComplexityRoot.ComplianceUseCase.Deepfakes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.Deepfakes(childComplexity), true
 	case "ComplianceUseCase.description":
 		if e.ComplexityRoot.ComplianceUseCase.Description == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceUseCase.Description(childComplexity), true
+	case "ComplianceUseCase.generatesContent":
+		if e.ComplexityRoot.ComplianceUseCase.GeneratesContent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.GeneratesContent(childComplexity), true
 	case "ComplianceUseCase.id":
 		if e.ComplexityRoot.ComplianceUseCase.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ComplianceUseCase.ID(childComplexity), true
+	case "ComplianceUseCase.inEducation":
+		if e.ComplexityRoot.ComplianceUseCase.InEducation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.InEducation(childComplexity), true
+	case "ComplianceUseCase.interactsWithPeople":
+		if e.ComplexityRoot.ComplianceUseCase.InteractsWithPeople == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.InteractsWithPeople(childComplexity), true
+	case "ComplianceUseCase.profiling":
+		if e.ComplexityRoot.ComplianceUseCase.Profiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.Profiling(childComplexity), true
+	case "ComplianceUseCase.publicAuthority":
+		if e.ComplexityRoot.ComplianceUseCase.PublicAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.PublicAuthority(childComplexity), true
+	case "ComplianceUseCase.publicInterestText":
+		if e.ComplexityRoot.ComplianceUseCase.PublicInterestText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.PublicInterestText(childComplexity), true
+	case "ComplianceUseCase.publicService":
+		if e.ComplexityRoot.ComplianceUseCase.PublicService == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.PublicService(childComplexity), true
+	case "ComplianceUseCase.purposes":
+		if e.ComplexityRoot.ComplianceUseCase.Purposes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.Purposes(childComplexity), true
+	case "ComplianceUseCase.regulatedProduct":
+		if e.ComplexityRoot.ComplianceUseCase.RegulatedProduct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.RegulatedProduct(childComplexity), true
+	case "ComplianceUseCase.sector":
+		if e.ComplexityRoot.ComplianceUseCase.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ComplianceUseCase.Sector(childComplexity), true
 	case "ComplianceUseCase.source":
 		if e.ComplexityRoot.ComplianceUseCase.Source == nil {
 			break
@@ -2712,6 +3316,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentConfig.Replicas(childComplexity), true
+	case "DeploymentConfig.slaPercentile":
+		if e.ComplexityRoot.DeploymentConfig.SLAPercentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentConfig.SLAPercentile(childComplexity), true
 	case "DeploymentConfig.throughput":
 		if e.ComplexityRoot.DeploymentConfig.Throughput == nil {
 			break
@@ -2867,6 +3477,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.InstanceType(childComplexity), true
+	case "DeploymentPlan.latencyAtPercentileMs":
+		if e.ComplexityRoot.DeploymentPlan.LatencyAtPercentileMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.LatencyAtPercentileMs(childComplexity), true
 	case "DeploymentPlan.meetsTarget":
 		if e.ComplexityRoot.DeploymentPlan.MeetsTarget == nil {
 			break
@@ -2885,12 +3501,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.Price(childComplexity), true
+	case "DeploymentPlan.priceCaveat":
+		if e.ComplexityRoot.DeploymentPlan.PriceCaveat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.PriceCaveat(childComplexity), true
+	case "DeploymentPlan.priceObservedOn":
+		if e.ComplexityRoot.DeploymentPlan.PriceObservedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.PriceObservedOn(childComplexity), true
+	case "DeploymentPlan.priceStale":
+		if e.ComplexityRoot.DeploymentPlan.PriceStale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.PriceStale(childComplexity), true
+	case "DeploymentPlan.probabilityOfWaiting":
+		if e.ComplexityRoot.DeploymentPlan.ProbabilityOfWaiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.ProbabilityOfWaiting(childComplexity), true
 	case "DeploymentPlan.provider":
 		if e.ComplexityRoot.DeploymentPlan.Provider == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.Provider(childComplexity), true
+	case "DeploymentPlan.queueWaitMs":
+		if e.ComplexityRoot.DeploymentPlan.QueueWaitMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.QueueWaitMs(childComplexity), true
 	case "DeploymentPlan.region":
 		if e.ComplexityRoot.DeploymentPlan.Region == nil {
 			break
@@ -2903,6 +3549,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.Replicas(childComplexity), true
+	case "DeploymentPlan.slaPercentile":
+		if e.ComplexityRoot.DeploymentPlan.SLAPercentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.SLAPercentile(childComplexity), true
 	case "DeploymentPlan.utilization":
 		if e.ComplexityRoot.DeploymentPlan.Utilization == nil {
 			break
@@ -3511,6 +4163,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstanceType.HourlyUSD(childComplexity), true
+	case "InstanceType.observedOn":
+		if e.ComplexityRoot.InstanceType.ObservedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.ObservedOn(childComplexity), true
+	case "InstanceType.priceCaveat":
+		if e.ComplexityRoot.InstanceType.PriceCaveat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InstanceType.PriceCaveat(childComplexity), true
 	case "InstanceType.provenance":
 		if e.ComplexityRoot.InstanceType.Provenance == nil {
 			break
@@ -4116,6 +4780,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PassedRule.Regulation(childComplexity), true
+	case "PassedRule.role":
+		if e.ComplexityRoot.PassedRule.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.Role(childComplexity), true
 	case "PassedRule.ruleId":
 		if e.ComplexityRoot.PassedRule.RuleID == nil {
 			break
@@ -4134,6 +4804,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PassedRule.Source(childComplexity), true
+	case "PassedRule.ruleVersion":
+		if e.ComplexityRoot.PassedRule.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassedRule.Version(childComplexity), true
 
 	case "PathLatency.millis":
 		if e.ComplexityRoot.PathLatency.Millis == nil {
@@ -4810,6 +5486,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RateLimit.TokensPerMinute(childComplexity), true
 
+	case "ReasoningEstimate.provenance":
+		if e.ComplexityRoot.ReasoningEstimate.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReasoningEstimate.Provenance(childComplexity), true
+	case "ReasoningEstimate.thinkingMillis":
+		if e.ComplexityRoot.ReasoningEstimate.ThinkingMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReasoningEstimate.ThinkingMillis(childComplexity), true
+	case "ReasoningEstimate.tokensPerRequest":
+		if e.ComplexityRoot.ReasoningEstimate.TokensPerRequest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReasoningEstimate.TokensPerRequest(childComplexity), true
+
 	case "RejectedInstance.detail":
 		if e.ComplexityRoot.RejectedInstance.Detail == nil {
 			break
@@ -4995,6 +5690,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Scenario.UpdatedAt(childComplexity), true
 
+	case "ScenarioConfig.cacheWriteFraction":
+		if e.ComplexityRoot.ScenarioConfig.CacheWriteFraction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.CacheWriteFraction(childComplexity), true
+	case "ScenarioConfig.cacheWriteHour":
+		if e.ComplexityRoot.ScenarioConfig.CacheWriteHour == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioConfig.CacheWriteHour(childComplexity), true
 	case "ScenarioConfig.cachedInputFraction":
 		if e.ComplexityRoot.ScenarioConfig.CachedInputFraction == nil {
 			break
@@ -5118,6 +5825,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScenarioEdge.Node(childComplexity), true
 
+	case "ScenarioResults.anchors":
+		if e.ComplexityRoot.ScenarioResults.Anchors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Anchors(childComplexity), true
 	case "ScenarioResults.catalogVersion":
 		if e.ComplexityRoot.ScenarioResults.CatalogVersion == nil {
 			break
@@ -5136,6 +5849,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioResults.DaysPerMonth(childComplexity), true
+	case "ScenarioResults.engineVersion":
+		if e.ComplexityRoot.ScenarioResults.EngineVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.EngineVersion(childComplexity), true
 	case "ScenarioResults.excluded":
 		if e.ComplexityRoot.ScenarioResults.Excluded == nil {
 			break
@@ -5166,6 +5885,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioResults.Ranked(childComplexity), true
+	case "ScenarioResults.stale":
+		if e.ComplexityRoot.ScenarioResults.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.Stale(childComplexity), true
+	case "ScenarioResults.staleReason":
+		if e.ComplexityRoot.ScenarioResults.StaleReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScenarioResults.StaleReason(childComplexity), true
 	case "ScenarioResults.weights":
 		if e.ComplexityRoot.ScenarioResults.Weights == nil {
 			break
@@ -5227,6 +5958,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ScenarioSweep.Winners(childComplexity), true
+
+	case "ScoreAnchors.costHigh":
+		if e.ComplexityRoot.ScoreAnchors.CostHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreAnchors.CostHigh(childComplexity), true
+	case "ScoreAnchors.costLow":
+		if e.ComplexityRoot.ScoreAnchors.CostLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreAnchors.CostLow(childComplexity), true
+	case "ScoreAnchors.latencyHigh":
+		if e.ComplexityRoot.ScoreAnchors.LatencyHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreAnchors.LatencyHigh(childComplexity), true
+	case "ScoreAnchors.latencyLow":
+		if e.ComplexityRoot.ScoreAnchors.LatencyLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreAnchors.LatencyLow(childComplexity), true
 
 	case "ScoreFeature.contribution":
 		if e.ComplexityRoot.ScoreFeature.Contribution == nil {
@@ -5321,6 +6077,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationCandidate.Cost(childComplexity), true
+	case "SimulationCandidate.effort":
+		if e.ComplexityRoot.SimulationCandidate.Effort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Effort(childComplexity), true
 	case "SimulationCandidate.features":
 		if e.ComplexityRoot.SimulationCandidate.Features == nil {
 			break
@@ -5381,6 +6143,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationCandidate.Rank(childComplexity), true
+	case "SimulationCandidate.reasoningEstimated":
+		if e.ComplexityRoot.SimulationCandidate.ReasoningEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.ReasoningEstimated(childComplexity), true
+	case "SimulationCandidate.reasoningTokens":
+		if e.ComplexityRoot.SimulationCandidate.ReasoningTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.ReasoningTokens(childComplexity), true
 	case "SimulationCandidate.reasons":
 		if e.ComplexityRoot.SimulationCandidate.Reasons == nil {
 			break
@@ -6074,7 +6848,10 @@ type Provenance {
 }
 
 type CatalogModel {
-  "provider/model, e.g. openai/gpt-4.1-mini: the id benchmarks and scenarios use."
+  """
+  provider/model, e.g. openai/gpt-4.1-mini: the id benchmarks and scenarios use. A reasoning model measured at
+  several efforts has a row per effort, provider/model@effort (openai/gpt-5@high), besides its base row.
+  """
   id: String!
   "The model API: openai, anthropic, gemini, vertex_ai, xai, deepseek, …"
   provider: String!
@@ -6092,12 +6869,23 @@ type CatalogModel {
   outputPerTokenAboveTier: Decimal
   "US dollars per reasoning token; null: billed as output."
   reasoningPerToken: Decimal
+  "US dollars per input token written to the prompt cache for 5 minutes; null: the API bills no writes."
+  cacheWritePerToken: Decimal
+  "US dollars per input token written to the prompt cache for 1 hour; null: the API bills no writes."
+  cacheWrite1hPerToken: Decimal
   price: Provenance!
+  "The token limit of a request, read as contextLimit says."
   contextWindow: Int!
+  contextLimit: ContextLimit!
+  "Output tokens (reasoning included) of one request at most."
   maxOutputTokens: Int!
+  "The reasoning effort the speed and quality figures were measured at; null when the source names none."
+  effort: String @goField(forceResolver: true)
+  "Hidden reasoning tokens one request spends at this configuration, estimated."
+  expectedReasoning: ReasoningEstimate
   capabilities: [String!]!
   reasoning: Boolean!
-  deprecationDate: String
+  deprecationDate: String @goField(forceResolver: true)
   openWeights: Boolean!
   "Self-hostable only: no hosted price."
   selfHostOnly: Boolean!
@@ -6110,7 +6898,28 @@ type CatalogModel {
   attestations: [String!]!
   facts: Provenance!
   "Conditions on regions and attestations (approval, eligible endpoints)."
-  factsNote: String
+  factsNote: String @goField(forceResolver: true)
+}
+
+"How a model's context window limits a request."
+enum ContextLimit {
+  "Input, output and reasoning tokens together must fit in the window (Anthropic, OpenAI's o-series, GPT-4.1 and GPT-5.4 and later, xAI, DeepSeek, self-hosted servers)."
+  TOTAL
+  "The window limits the input; output and reasoning have their own limit, maxOutputTokens (Google; OpenAI's GPT-5 to GPT-5.3: 272,000 input and 128,000 output of a 400,000 window)."
+  SPLIT
+}
+
+"""
+The reasoning tokens a configuration spends per request. No source publishes them per effort, so they are
+estimated: the time to the first answer token beyond the median of the same API's non-reasoning models is
+thinking, at this configuration's output speed; a higher effort of a model is never estimated below a lower
+one. Always marked as an estimate, with the figures in provenance.source.
+"""
+type ReasoningEstimate {
+  tokensPerRequest: Int!
+  "Time to first answer token beyond the API's non-reasoning median, milliseconds."
+  thinkingMillis: Float!
+  provenance: Provenance!
 }
 
 type ModelQuality {
@@ -6182,6 +6991,10 @@ type InstanceType {
   gpuCount: Int!
   region: String!
   hourlyUsd: Decimal! @goField(name: "HourlyUSD")
+  "When this price was seen on the provider's list or a copy of it (YYYY-MM or YYYY-MM-DD); null when the source does not say."
+  observedOn: String @goField(forceResolver: true)
+  "A known reason the price may be out of date, e.g. a price cut after it was observed."
+  priceCaveat: String @goField(forceResolver: true)
   provenance: Provenance!
 }
 
@@ -6203,75 +7016,281 @@ extend type Query {
   catalogVersion: String! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
-	{Name: "../compliance.graphqls", Input: `# The compliance advisor (internal/compliance): rules as data, each traceable to its regulation and article.
-# docs/engines/compliance.md gives the rules, the region table and the score formula.
+	{Name: "../compliance.graphqls", Input: `# The compliance advisor (internal/compliance): rules as data, each traceable to its regulation, article,
+# paragraph and point, and versioned. docs/engines/compliance.md gives the rules, the facts, the tiers, the
+# region table and the score formula; docs/guide/compliance.md walks through an example per tier.
 
+"The kinds of sensitive data a system handles."
 enum DataCategory {
-  "Personal data / personal information."
+  "Personal data / personal information: anything that identifies a person, directly or not."
   PII
-  "Protected health information."
+  "Health data: protected health information under HIPAA, data concerning health under the GDPR (Art. 4(15))."
   PHI
-  "Cardholder data (PAN)."
+  "Cardholder data: payment card numbers (PAN)."
   PAYMENT_CARD
+  "Biometric data: face images, voice, fingerprints and the like. The GDPR treats it as especially sensitive when it is used to identify a person."
   BIOMETRIC
   "Data of children."
   CHILDREN
+  """
+  The other data the GDPR treats as especially sensitive (Art. 9(1)): racial or ethnic origin, political opinions,
+  religious or philosophical beliefs, trade-union membership, genetic data, sex life or sexual orientation.
+  """
+  SPECIAL_CATEGORY
 }
 
 """
 The GDPR basis for processing outside the EEA.
 """
 enum TransferMechanism {
+  "No basis: data leaves the EEA unprotected, unless the region is in the EEA or has an adequacy decision."
   NONE
   "Standard contractual clauses, Art. 46(2)(c)."
   SCC
   "An adequacy decision, Art. 45."
   ADEQUACY
-  "EU-US Data Privacy Framework, Decision (EU) 2023/1795."
+  "EU-US Data Privacy Framework, Decision (EU) 2023/1795 (the vendor must be certified)."
   DPF
   "Binding corporate rules, Art. 47."
   BCR
 }
 
+"How risky an assessment is overall: the band of its most serious finding."
 enum RiskLevel {
+  "No finding."
   NONE
+  "Only low findings: good practice is missing."
   LOW
+  "A medium finding: a duty is not shown to be met."
   MEDIUM
+  "A high finding: a legal duty with significant fines is not met."
   HIGH
+  "A critical finding: the plan would break a basic rule (for example health data to a vendor without a business associate agreement)."
   CRITICAL
+  "A prohibited practice: the system may not be offered or used in the EU at all."
   PROHIBITED
 }
 
+"How serious one finding is."
 enum FindingSeverity {
+  "A practice the EU AI Act forbids outright; the score becomes 100."
   PROHIBITED
+  "A basic rule is broken."
   CRITICAL
+  "A legal duty with significant fines is not met."
   HIGH
+  "A duty is not shown to be met."
   MEDIUM
+  "Good practice is missing."
   LOW
 }
 
 """
-The EU AI Act's risk tier of a use case.
+The EU AI Act's risk tier of a system, derived from the facts of its use case (sector, purposes, whether it
+talks to people or generates content). Each tier comes with a worked example in docs/guide/compliance.md.
 """
 enum AIActTier {
-  "Art. 5 practices."
+  "Forbidden practices (Art. 5), e.g. social scoring, or emotion recognition of employees."
   PROHIBITED
-  "Art. 6 and Annex III."
+  "High-risk systems (Art. 6): uses listed in Annex III, e.g. screening job candidates or credit scoring, and AI in regulated products such as medical devices (Annex I). Strict duties for providers and deployers."
   HIGH
-  "Art. 50 transparency."
+  "Systems with transparency duties only (Art. 50), e.g. a chatbot must say it is an AI, generated images must be marked."
   LIMITED
+  "No AI Act duty beyond AI literacy (Art. 4), e.g. summarising internal documents."
   MINIMAL
+  "Not enough facts to tell: no sector is given and nothing else sets a tier."
   UNCLASSIFIED
 }
 
+"The field a system is used in. It tells where the system runs (a workplace, a school, a public body); the purposes decide the tier."
+enum Sector @goModel(model: "github.com/modelarchitect/architect/internal/compliance.Sector") {
+  "Hospitals, clinics, health apps."
+  HEALTHCARE
+  "Banking, lending, payments."
+  FINANCE
+  "Insurance."
+  INSURANCE
+  "Human resources and work: the system is used at a workplace."
+  EMPLOYMENT
+  "Schools, universities and vocational training: the system is used in education."
+  EDUCATION
+  "Public administration and public services: the deployer is a public authority."
+  PUBLIC_SECTOR
+  "Police and other law-enforcement authorities (a public authority)."
+  LAW_ENFORCEMENT
+  "Migration, asylum and border control authorities (a public authority)."
+  MIGRATION_BORDER
+  "Courts, alternative dispute resolution, legal services."
+  JUSTICE
+  "Elections, referendums and political campaigns."
+  ELECTIONS
+  "Energy, water, gas, heating, road traffic and critical digital infrastructure."
+  CRITICAL_INFRASTRUCTURE
+  "Emergency call centres, ambulance, fire and police dispatch."
+  EMERGENCY_SERVICES
+  "Shops, e-commerce and customer service."
+  RETAIL
+  "Media, marketing and entertainment."
+  MEDIA
+  "Software development and IT."
+  SOFTWARE
+  "Anything else."
+  OTHER
+}
+
 """
-The data, the use, where and by which model it is processed, and which controls are in place. A control
-left false counts as not confirmed.
+What a system is used for, as the EU AI Act names it: the decisions it makes or informs about people and its
+biometric uses. Each value cites its point of Regulation (EU) 2024/1689; list every one that applies.
+"""
+enum AIPurpose @goModel(model: "github.com/modelarchitect/architect/internal/compliance.Purpose") {
+  "Prohibited, Art. 5(1)(a): subliminal, manipulative or deceptive techniques that distort behaviour and cause significant harm."
+  MANIPULATION
+  "Prohibited, Art. 5(1)(b): exploiting weaknesses due to age, disability or social or economic situation to distort behaviour, causing significant harm."
+  EXPLOITING_VULNERABILITIES
+  "Prohibited, Art. 5(1)(c): scoring people by social behaviour or personal traits, with unfair treatment as a result."
+  SOCIAL_SCORING
+  "Prohibited, Art. 5(1)(d): predicting whether a person will commit a crime solely from profiling or personality traits."
+  CRIME_PREDICTION_BY_PROFILING
+  "Prohibited, Art. 5(1)(e): building face-recognition databases by untargeted scraping of images from the internet or CCTV."
+  FACIAL_IMAGE_SCRAPING
+  "Recognising emotions from faces, voices or other biometric data. Prohibited at work and in education unless for medical or safety reasons (Art. 5(1)(f)); high-risk elsewhere (Annex III point 1(c))."
+  EMOTION_RECOGNITION
+  "Prohibited, Art. 5(1)(g): inferring race, political opinions, union membership, religion, sex life or sexual orientation from biometric data."
+  BIOMETRIC_CATEGORISATION_SENSITIVE
+  "Prohibited with narrow exceptions, Art. 5(1)(h): live remote biometric identification in public spaces for law enforcement."
+  REALTIME_BIOMETRIC_ID_LAW_ENFORCEMENT
+  "High-risk, Annex III point 1(a): identifying people at a distance from biometric data (not 1:1 verification)."
+  REMOTE_BIOMETRIC_IDENTIFICATION
+  "High-risk, Annex III point 1(b): sorting people by sensitive or protected attributes inferred from biometric data."
+  BIOMETRIC_CATEGORISATION
+  "High-risk, Annex III point 2: a safety component in running critical digital infrastructure, road traffic, or water, gas, heating or electricity supply."
+  CRITICAL_INFRASTRUCTURE_SAFETY
+  "High-risk, Annex III point 3(a): deciding who is admitted to, or assigned to, a school or training institution."
+  EDUCATION_ADMISSION
+  "High-risk, Annex III point 3(b): grading or evaluating learning outcomes, including to steer someone's learning."
+  EDUCATION_EVALUATION
+  "High-risk, Annex III point 3(c): assessing which level of education a person will receive or can access."
+  EDUCATION_LEVEL
+  "High-risk, Annex III point 3(d): watching students during tests to detect cheating."
+  EXAM_PROCTORING
+  "High-risk, Annex III point 4(a): recruiting — targeted job ads, filtering applications, evaluating candidates."
+  RECRUITMENT
+  "High-risk, Annex III point 4(b): decisions on promotion, termination or work terms, task allocation by behaviour or traits, monitoring workers' performance."
+  WORKER_MANAGEMENT
+  "High-risk, Annex III point 5(a): deciding, for public authorities, who gets essential public benefits and services, including healthcare."
+  PUBLIC_BENEFITS
+  "High-risk, Annex III point 5(b): credit scoring and creditworthiness of people (fraud detection excepted)."
+  CREDITWORTHINESS
+  "High-risk, Annex III point 5(c): risk assessment and pricing of people for life and health insurance."
+  LIFE_HEALTH_INSURANCE_PRICING
+  "High-risk, Annex III point 5(d): classifying emergency calls, dispatching police, fire or ambulance, emergency patient triage."
+  EMERGENCY_TRIAGE
+  "High-risk, Annex III point 6(a): assessing for law enforcement the risk that someone becomes a crime victim."
+  VICTIM_RISK_ASSESSMENT
+  "High-risk, Annex III point 6(b): polygraphs and similar tools for law enforcement."
+  POLYGRAPH_LAW_ENFORCEMENT
+  "High-risk, Annex III point 6(c): judging how reliable evidence is in criminal investigations."
+  EVIDENCE_EVALUATION
+  "High-risk, Annex III point 6(d): assessing for law enforcement the risk that someone (re-)offends, not solely from profiling."
+  OFFENDING_RISK_ASSESSMENT
+  "High-risk, Annex III point 6(e): profiling people to detect, investigate or prosecute crimes."
+  CRIMINAL_PROFILING
+  "High-risk, Annex III point 7(a): polygraphs and similar tools for migration, asylum or border authorities."
+  POLYGRAPH_MIGRATION
+  "High-risk, Annex III point 7(b): assessing the security, irregular-migration or health risk of a person entering the EU."
+  MIGRATION_RISK_ASSESSMENT
+  "High-risk, Annex III point 7(c): helping examine asylum, visa or residence applications."
+  ASYLUM_VISA_EXAMINATION
+  "High-risk, Annex III point 7(d): detecting, recognising or identifying people at borders or in migration (travel-document checks excepted)."
+  BORDER_IDENTIFICATION
+  "High-risk, Annex III point 8(a): helping a court or arbitrator research facts and law and apply the law."
+  JUDICIAL_ASSISTANCE
+  "High-risk, Annex III point 8(b): influencing how people vote or the outcome of an election or referendum."
+  ELECTION_INFLUENCE
+  "Not high-risk by itself: checking that a person is who they claim to be (1:1 verification, e.g. face unlock). The GDPR still treats it as sensitive."
+  BIOMETRIC_VERIFICATION
+}
+
+"The team's role for the AI system under the EU AI Act. Duties differ by role; none given means PROVIDER and DEPLOYER."
+enum AIActRole @goModel(model: "github.com/modelarchitect/architect/internal/compliance.Role") {
+  "You build the AI system (or have it built) and offer it, or use it, under your own name (Art. 3(3)). Building a product on a model API makes you the provider of that product."
+  PROVIDER
+  "You use the AI system in your organisation's work (Art. 3(4)), e.g. an HR team using a screening tool."
+  DEPLOYER
+  "You bring into the EU a system sold under the name of a company outside the EU (Art. 3(6))."
+  IMPORTER
+}
+
+"""
+Which exception of the GDPR (Art. 9(2)) allows processing especially sensitive data — health data, biometric
+data used to identify people, and the other special categories. Without one, that processing is forbidden.
+"""
+enum SpecialCategoryCondition @goModel(model: "github.com/modelarchitect/architect/internal/compliance.SpecialCategoryCondition") {
+  "None relied on."
+  NONE
+  "Art. 9(2)(a): the person gave explicit consent."
+  EXPLICIT_CONSENT
+  "Art. 9(2)(b): needed for employment, social security or social protection law."
+  EMPLOYMENT_SOCIAL_LAW
+  "Art. 9(2)(c): needed to protect someone's life when they cannot consent."
+  VITAL_INTERESTS
+  "Art. 9(2)(d): a not-for-profit body processing its members' data."
+  NOT_FOR_PROFIT_MEMBERS
+  "Art. 9(2)(e): the person made the data manifestly public."
+  MADE_PUBLIC_BY_PERSON
+  "Art. 9(2)(f): needed for legal claims or by courts."
+  LEGAL_CLAIMS
+  "Art. 9(2)(g): a substantial public interest set out in law."
+  SUBSTANTIAL_PUBLIC_INTEREST
+  "Art. 9(2)(h) and 9(3): health or social care, by professionals bound by secrecy."
+  HEALTH_OR_SOCIAL_CARE
+  "Art. 9(2)(i): public health, such as protection against serious cross-border threats."
+  PUBLIC_HEALTH
+  "Art. 9(2)(j): archiving, scientific or historical research, or statistics, under safeguards."
+  RESEARCH_OR_STATISTICS
+}
+
+"""
+The use case, data, place, model and controls an assessment is made against. The use case is described by
+facts — sector, purposes, whether the system talks to people or generates content, and the team's role — and
+useCase may name a preset whose facts are added. A control left false counts as not confirmed.
 """
 type ComplianceContext {
   dataCategories: [DataCategory!]!
-  "A use-case id from complianceUseCases, e.g. EMPLOYMENT, CREDIT_SCORING, CUSTOMER_SUPPORT; empty: not classified."
+  "A preset id from complianceUseCases (its facts are added to the ones given), or a free label for a use case described by its facts; empty: no preset."
   useCase: String!
+  "The field the system is used in; null: not stated, and the use case counts as not described."
+  sector: Sector
+  "What the system is used for, as the EU AI Act names it (the decisions it makes or informs about people, its biometric uses)."
+  purposes: [AIPurpose!]!
+  "The team's roles for the system; empty: provider and deployer."
+  roles: [AIActRole!]!
+  "People talk or write to the system directly (a chatbot, a voice agent): Art. 50(1)."
+  interactsWithPeople: Boolean!
+  "The system generates synthetic audio, images, video or text: Art. 50(2)."
+  generatesContent: Boolean!
+  "It makes images, audio or video resembling real people, places or events that could pass as real (deep fakes): Art. 50(4)."
+  deepfakes: Boolean!
+  "It writes text published to inform the public on matters of public interest: Art. 50(4)."
+  publicInterestText: Boolean!
+  "It is used on workers or job applicants at work (implied by sector EMPLOYMENT)."
+  atWorkplace: Boolean!
+  "It is used on pupils or students in an education institution (implied by sector EDUCATION)."
+  inEducation: Boolean!
+  "The deployer is a public authority or body (implied by sectors PUBLIC_SECTOR, LAW_ENFORCEMENT, MIGRATION_BORDER)."
+  publicAuthority: Boolean!
+  "The deployer is a private company providing public services (for the fundamental-rights impact assessment, Art. 27)."
+  publicService: Boolean!
+  "The system evaluates personal aspects of people — performance at work, finances, health, preferences, behaviour (GDPR Art. 4(4))."
+  profiling: Boolean!
+  "The system is, or is a safety part of, a product under EU product law that needs an outside conformity check — a medical device, machine, toy, lift, vehicle (Art. 6(1), Annex I)."
+  regulatedProduct: Boolean!
+  "Claimed exception: emotion recognition at work or in education is for medical or safety reasons (Art. 5(1)(f))."
+  medicalOrSafetyReason: Boolean!
+  "Claimed exception: the Annex III system only does a narrow procedural or preparatory task and poses no significant risk (Art. 6(3)); void if it profiles people."
+  annexIIIDerogation: Boolean! @goField(name: "AnnexIIIDerogation")
+  "The GDPR Art. 9(2) exception relied on for health, biometric-identification or other special-category data."
+  specialCategoryCondition: SpecialCategoryCondition! @goField(forceResolver: true)
   "The model API or cloud, for messages."
   provider: String!
   "A cloud region (eu-west-1, europe-west4, westeurope, …) or a model-API data zone (US, EU, APAC, CN, GLOBAL)."
@@ -6282,33 +7301,102 @@ type ComplianceContext {
   selfHosted: Boolean!
   "Decisions with legal or similarly significant effects on people."
   automatedDecisions: Boolean!
+  "A person reviews and can override the system's outputs (AI Act Art. 14 and 26(2), GDPR Art. 22)."
   humanOversight: Boolean!
+  "Inputs, outputs and decisions are logged for audit and kept at least six months (AI Act Art. 12, 19, 26(6))."
   logging: Boolean!
+  "Personal data is redacted before it reaches prompts."
   piiMasking: Boolean! @goField(name: "PIIMasking")
+  "Card numbers are masked or tokenised before prompts."
   paymentCardMasking: Boolean!
+  "TLS 1.2+ to the model and between services."
   encryptionInTransit: Boolean!
+  "Unique accounts, least privilege and MFA on the system."
   accessControls: Boolean!
   "An EU AI Act Art. 9 risk-management system exists."
   riskManagement: Boolean!
-  "EU AI Act Art. 43 conformity assessment done."
+  "EU AI Act Art. 43 conformity assessment done (for an importer: verified that the provider did it)."
   conformityAssessment: Boolean!
+  "GDPR Art. 35 data protection impact assessment done."
   dpia: Boolean! @goField(name: "DPIA")
   "GDPR Art. 28 processor agreement signed."
   dpa: Boolean! @goField(name: "DPA")
   "HIPAA business associate agreement signed."
   baaSigned: Boolean! @goField(name: "BAASigned")
+  "CCPA service-provider terms signed with the vendor."
   serviceProviderContract: Boolean!
-  "People are told they deal with AI."
+  "People are told they deal with AI, or with AI-generated or manipulated content."
   aiDisclosure: Boolean! @goField(name: "AIDisclosure")
+  "Verified parental consent for children's data."
   parentalConsent: Boolean!
+  "The data used to train, validate and test the system is checked for quality and bias (AI Act Art. 10)."
+  dataGovernance: Boolean!
+  "The technical documentation of AI Act Annex IV is drawn up (for an importer: verified)."
+  technicalDocumentation: Boolean!
+  "Deployers get instructions for use: purpose, accuracy, limits, oversight (AI Act Art. 13)."
+  instructionsForUse: Boolean!
+  "Accuracy is measured and declared, robustness and security against attacks tested (AI Act Art. 15)."
+  accuracyRobustness: Boolean!
+  "A quality-management system is in place (AI Act Art. 17)."
+  qualityManagement: Boolean!
+  "The system (or, for a public deployer, its use) is registered in the EU database (AI Act Art. 49)."
+  registered: Boolean!
+  "The system is used as instructed, its input data checked, its operation monitored and incidents reported (AI Act Art. 26(1), (4), (5))."
+  monitoring: Boolean!
+  "Workers and their representatives were told before it was used at work (AI Act Art. 26(7))."
+  workersInformed: Boolean!
+  "People are told that a high-risk AI system makes or helps make decisions about them (AI Act Art. 26(11))."
+  affectedPersonsInformed: Boolean!
+  "A fundamental-rights impact assessment was done before first use (AI Act Art. 27)."
+  fria: Boolean! @goField(name: "FRIA")
+  "Generated content is marked as AI-generated in a machine-readable way (AI Act Art. 50(2))."
+  contentMarking: Boolean!
+  "Staff who build or use the system are trained for it (AI Act Art. 4)."
+  aiLiteracy: Boolean! @goField(name: "AILiteracy")
+  "The assessment behind an Art. 6(3) derogation is written down (AI Act Art. 6(4))."
+  derogationDocumented: Boolean!
   "How long prompts and outputs are kept; 0: not kept."
   retentionDays: Int!
   transferMechanism: TransferMechanism!
 }
 
+"The facts of a use case, the data, place, model and controls in place. Fields left out mean not stated or not in place."
 input ComplianceContextInput {
   dataCategories: [DataCategory!] = []
+  "A preset id from complianceUseCases, or a free label for a use case described by the facts below (an unknown id without facts is refused as a likely typo)."
   useCase: String = ""
+  "The field the system is used in."
+  sector: Sector
+  "Every purpose the system serves, as the EU AI Act names it."
+  purposes: [AIPurpose!] = []
+  "The team's roles; empty: provider and deployer."
+  roles: [AIActRole!] = []
+  "People talk or write to the system directly."
+  interactsWithPeople: Boolean = false
+  "It generates synthetic audio, images, video or text."
+  generatesContent: Boolean = false
+  "It makes deep fakes."
+  deepfakes: Boolean = false
+  "It writes text published to inform the public on matters of public interest."
+  publicInterestText: Boolean = false
+  "It is used on workers or job applicants at work."
+  atWorkplace: Boolean = false
+  "It is used on pupils or students."
+  inEducation: Boolean = false
+  "The deployer is a public authority or body."
+  publicAuthority: Boolean = false
+  "The deployer is a private company providing public services."
+  publicService: Boolean = false
+  "It evaluates personal aspects of people (profiling)."
+  profiling: Boolean = false
+  "It is, or is a safety part of, a product that needs an outside conformity check under EU product law (e.g. a medical device)."
+  regulatedProduct: Boolean = false
+  "Claimed: emotion recognition at work or in education is for medical or safety reasons."
+  medicalOrSafetyReason: Boolean = false
+  "Claimed: the Annex III system only does a narrow procedural or preparatory task (Art. 6(3))."
+  annexIIIDerogation: Boolean = false @goField(name: "AnnexIIIDerogation")
+  "The GDPR Art. 9(2) exception relied on for special-category data."
+  specialCategoryCondition: SpecialCategoryCondition = NONE
   provider: String = ""
   region: String = ""
   model: String = ""
@@ -6328,6 +7416,19 @@ input ComplianceContextInput {
   serviceProviderContract: Boolean = false
   aiDisclosure: Boolean = false @goField(name: "AIDisclosure")
   parentalConsent: Boolean = false
+  dataGovernance: Boolean = false
+  technicalDocumentation: Boolean = false
+  instructionsForUse: Boolean = false
+  accuracyRobustness: Boolean = false
+  qualityManagement: Boolean = false
+  registered: Boolean = false
+  monitoring: Boolean = false
+  workersInformed: Boolean = false
+  affectedPersonsInformed: Boolean = false
+  fria: Boolean = false @goField(name: "FRIA")
+  contentMarking: Boolean = false
+  aiLiteracy: Boolean = false @goField(name: "AILiteracy")
+  derogationDocumented: Boolean = false
   retentionDays: Int = 0
   transferMechanism: TransferMechanism = NONE
 }
@@ -6338,9 +7439,13 @@ A rule that applies and failed.
 type ComplianceFinding {
   ruleId: String! @goField(name: "RuleID")
   regulation: String!
-  "The article or section the rule comes from."
+  "The article, paragraph and point the rule comes from."
   source: String!
   severity: FindingSeverity!
+  "The role the duty is addressed to (provider, deployer, importer); null: whoever the regulation binds."
+  role: AIActRole
+  "The rule-set version that last changed this rule (empty on assessments stored before rules had versions)."
+  ruleVersion: String! @goField(name: "Version")
   message: String!
   recommendation: String!
   "The facts that put the rule in scope and made it fail."
@@ -6356,37 +7461,144 @@ type PassedRule {
   source: String!
   "The severity it would have had."
   severity: FindingSeverity!
+  "The role the duty is addressed to; null: whoever the regulation binds."
+  role: AIActRole
+  "The rule-set version that last changed this rule."
+  ruleVersion: String! @goField(name: "Version")
 }
 
+"""
+Why the system has its EU AI Act tier: a classification rule (one per Art. 5 practice, Annex III point, Art. 6(1)
+and Art. 50 duty) whose practice the facts show, with the facts that triggered it. An exception the team claims
+(the Art. 6(3) derogation, a medical or safety reason) may set it aside.
+"""
+type AIActTierReason @goModel(model: "github.com/modelarchitect/architect/internal/compliance.TierReason") {
+  ruleId: String! @goField(name: "RuleID")
+  "The tier this rule gives."
+  tier: AIActTier!
+  "The article, paragraph and point."
+  source: String!
+  "The rule-set version that last changed this rule."
+  ruleVersion: String! @goField(name: "Version")
+  "True when a claimed exception holds, so this rule does not set the tier."
+  setAside: Boolean!
+  message: String!
+  "What follows from this tier, and how an exception could apply."
+  recommendation: String!
+  "The facts that triggered the rule, then those of the exception checked."
+  evidence: [String!]!
+}
+
+"How a rule changed between two versions of the rule set."
+enum ComplianceRuleChangeKind @goModel(model: "github.com/modelarchitect/architect/internal/compliance.ChangeKind") {
+  "The rule is new."
+  ADDED
+  "The rule's condition, severity, citation or text changed."
+  CHANGED
+  "The rule was dropped (its note says what replaced it)."
+  REMOVED
+}
+
+"What a rule gave in one assessment."
+enum ComplianceRuleOutcome @goModel(model: "github.com/modelarchitect/architect/internal/compliance.RuleOutcome") {
+  "It applied and failed: a finding."
+  FINDING
+  "It applied and held."
+  PASSED
+  "It was out of scope."
+  NOT_APPLICABLE
+  "A classification rule that set the tier."
+  TIER_REASON
+  "A classification rule set aside by a claimed exception."
+  SET_ASIDE
+  "The rule did not exist in that rule set."
+  ABSENT
+}
+
+"""
+A rule that changed since an earlier assessment's rule-set version, and what it gave before and after.
+"""
+type ComplianceRuleChange @goModel(model: "github.com/modelarchitect/architect/internal/compliance.RuleChange") {
+  ruleId: String! @goField(name: "RuleID")
+  change: ComplianceRuleChangeKind!
+  "The latest rule-set version that changed the rule."
+  ruleVersion: String! @goField(name: "Version")
+  "What changed, in words."
+  note: String!
+  "What the rule gave in the earlier assessment; null when that is not known."
+  before: ComplianceRuleOutcome
+  "What it gives now."
+  after: ComplianceRuleOutcome
+}
+
+"The outcome of an assessment: a score, the EU AI Act tier and why, and every rule's outcome."
 type ComplianceAssessment {
+  "The version of the rule set used; it changes whenever a rule changes."
   ruleSetVersion: String!
-  "0 to 100: no finding 0, a prohibited practice 100, otherwise within the band of the worst finding (docs/engines/compliance.md)."
+  "0 to 100: no finding 0, a prohibited practice 100, otherwise within the band of the worst finding, higher with more findings (docs/engines/compliance.md). Adding a requirement or a riskier fact never lowers it."
   score: Int!
   level: RiskLevel!
   useCaseTier: AIActTier!
+  "The classification rules the facts triggered: those that set the tier first, then those a claimed exception set aside."
+  tierReasons: [AIActTierReason!]!
+  "The roles assessed: those given, or provider and deployer when none were."
+  roles: [AIActRole!]!
   "Most serious first."
   findings: [ComplianceFinding!]!
   passed: [PassedRule!]!
   "Ids of rules out of scope here."
   notApplicable: [String!]!
+  "The rules that changed since previousRuleSetVersion, with their outcome now; empty when none was given."
+  ruleChanges: [ComplianceRuleChange!]!
 }
 
+"A preset use case: a named set of facts, with the tier they give."
 type ComplianceUseCase {
   id: String! @goField(name: "ID")
+  "The EU AI Act tier the preset's facts give."
   tier: AIActTier!
+  "The articles or annex points that set the tier."
   source: String!
   description: String!
+  sector: Sector!
+  purposes: [AIPurpose!]!
+  "Data categories the use case implies; they are added to the ones given."
+  dataCategories: [DataCategory!]!
+  interactsWithPeople: Boolean!
+  generatesContent: Boolean!
+  deepfakes: Boolean!
+  publicInterestText: Boolean!
+  atWorkplace: Boolean!
+  inEducation: Boolean!
+  publicAuthority: Boolean!
+  publicService: Boolean!
+  profiling: Boolean!
+  regulatedProduct: Boolean!
 }
 
 input ComplianceAssessmentInput {
   requirements: [Regulation!]!
   context: ComplianceContextInput!
+  "The rule-set version of an earlier assessment: the result then lists the rules changed since (ruleChanges)."
+  previousRuleSetVersion: String
+}
+
+extend type ComplianceProfile {
+  """
+  True when the profile was assessed with another rule-set version than the server uses now, or never
+  assessed: its score and findings may be out of date. A background job re-assesses profiles assessed with
+  another version (every 15 minutes and when a worker starts), and any update re-assesses at once; ruleChanges
+  then lists what changed.
+  """
+  stale: Boolean!
+  "Why the profile is stale, in words; null when it is not."
+  staleReason: String @goField(forceResolver: true)
 }
 
 extend type Query {
   "Assesses requirements in a context without saving anything."
   assessCompliance(input: ComplianceAssessmentInput!): ComplianceAssessment! @hasRole(role: FREE)
-  "The use cases the rules know, with their EU AI Act tier."
+  "The preset use cases, with their facts and their EU AI Act tier."
   complianceUseCases: [ComplianceUseCase!]! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
@@ -6415,8 +7627,10 @@ type DeploymentConfig {
   replicas: Int
   "The peak load to size the deployment for (cloud providers, without instanceType and replicas)."
   throughput: DeploymentThroughput
-  "The most one request may take end to end at that load, milliseconds."
+  "The most a request may take end to end at that load (waiting for a slot included), milliseconds, at slaPercentile."
   latencySlaMs: Float @goField(name: "LatencySLAMs")
+  "The percentile of requests latencySlaMs must hold for, 50 to 99.9; null: 95."
+  slaPercentile: Float @goField(name: "SLAPercentile")
   "The model's KV-cache bytes per token used to size replicas; null: the default (Llama-3-70B in BF16)."
   kvBytesPerToken: Int @goField(name: "KVBytesPerToken")
 }
@@ -6426,7 +7640,10 @@ input DeploymentConfigInput {
   instanceType: String
   replicas: Int
   throughput: DeploymentThroughputInput
+  "The most a request may take end to end (waiting for a slot included), milliseconds, at slaPercentile."
   latencySlaMs: Float @goField(name: "LatencySLAMs")
+  "The percentile of requests latencySlaMs must hold for, 50 to 99.9; null: 95."
+  slaPercentile: Float @goField(name: "SLAPercentile")
   "The model's KV-cache bytes per token (2 × layers × KV heads × head size × bytes per value); null: the default."
   kvBytesPerToken: Int @goField(name: "KVBytesPerToken")
 }
@@ -6464,9 +7681,28 @@ type DeploymentPlan {
   "hourlyUsd × 730 hours"
   monthlyUsd: Decimal! @goField(name: "MonthlyUSD")
   capacity: ReplicaCapacity
-  "Peak load over capacity."
+  "Peak load over what the replicas' slots can serve (λ ÷ cμ); a sized plan stays at or below 0.85. 0 without a throughput target (nothing to size for)."
   utilization: Float!
+  "The plan serves the load at most 85 % busy and, with an SLA, within it at slaPercentile. False without a throughput target: a fixed instance type and count is only checked to hold the weights, and capacity is null."
   meetsTarget: Boolean!
+  "The percentile latencyAtPercentileMs is at."
+  slaPercentile: Float! @goField(name: "SLAPercentile")
+  """
+  A request's latency at slaPercentile: the service time at the batch plus the wait for a free slot (M/M/c,
+  Erlang C over replicas × batch slots). Null when the load exceeds what the plan can serve (the queue grows
+  without bound) or there is no load to size for.
+  """
+  latencyAtPercentileMs: Float
+  "The wait for a free slot at slaPercentile, milliseconds."
+  queueWaitMs: Float!
+  "The share of requests that wait for a slot at all (Erlang C)."
+  probabilityOfWaiting: Float!
+  "When the instance price was observed (YYYY-MM or YYYY-MM-DD); null when the source does not say."
+  priceObservedOn: String @goField(forceResolver: true)
+  "A known reason the instance price may be out of date."
+  priceCaveat: String @goField(forceResolver: true)
+  "Check the price before trusting the cost: it has a caveat, no date, or is more than 180 days old."
+  priceStale: Boolean!
   price: Provenance!
 }
 
@@ -6490,7 +7726,7 @@ type DeploymentEstimate {
   region: String!
   "The cheapest plan in the region that meets the target; null when the cost is unknown."
   plan: DeploymentPlan
-  costUnknownReason: String
+  costUnknownReason: String @goField(forceResolver: true)
   "The cheapest plan in each other region of the same provider, cheapest first."
   alternatives: [DeploymentPlan!]!
   "Why each other instance type of the region was not chosen."
@@ -6506,7 +7742,13 @@ input EstimateDeploymentInput {
   provider: DeploymentProvider!
   region: String = ""
   throughput: DeploymentThroughputInput
+  """
+  The most a request may take end to end at the load, waiting for a free slot included, milliseconds, at
+  slaPercentile; 0: no SLA (the plan still stays at most 85 % busy).
+  """
   latencySlaMs: Float = 0 @goField(name: "LatencySLAMillis")
+  "The percentile of requests the SLA must hold for, 50 to 99.9 (the same meaning as a scenario's)."
+  slaPercentile: Float = 95 @goField(name: "SLAPercentile")
   instanceType: String = ""
   replicas: Int = 0
   "The model's KV-cache bytes per token (2 × layers × KV heads × head size × bytes per value); 0: the default."
@@ -7108,7 +8350,22 @@ type ComplianceProfile implements Node {
   """
   recommendations: [ComplianceFinding!]!
   passedRules: [PassedRule!]!
+  """
+  why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts
+  """
+  tierReasons: [AIActTierReason!]!
+  """
+  the rule-set version of the last assessment
+  """
   ruleSetVersion: String!
+  """
+  the rule-set version of the assessment before the last one, when it differed
+  """
+  previousRuleSetVersion: String
+  """
+  the rules that changed between the previous assessment's rule set and the last one's, with what each gave before and after
+  """
+  ruleChanges: [ComplianceRuleChange!]!
   assessedAt: Time
 }
 """
@@ -7249,6 +8506,24 @@ input ComplianceProfileWhereInput {
   ruleSetVersionHasSuffix: String
   ruleSetVersionEqualFold: String
   ruleSetVersionContainsFold: String
+  """
+  previous_rule_set_version field predicates
+  """
+  previousRuleSetVersion: String
+  previousRuleSetVersionNEQ: String
+  previousRuleSetVersionIn: [String!]
+  previousRuleSetVersionNotIn: [String!]
+  previousRuleSetVersionGT: String
+  previousRuleSetVersionGTE: String
+  previousRuleSetVersionLT: String
+  previousRuleSetVersionLTE: String
+  previousRuleSetVersionContains: String
+  previousRuleSetVersionHasPrefix: String
+  previousRuleSetVersionHasSuffix: String
+  previousRuleSetVersionIsNil: Boolean
+  previousRuleSetVersionNotNil: Boolean
+  previousRuleSetVersionEqualFold: String
+  previousRuleSetVersionContainsFold: String
   """
   assessed_at field predicates
   """
@@ -9806,7 +11081,17 @@ type ScenarioConfig {
   outputTokens: Int!
   "Share of input tokens read from the provider's prompt cache, 0 to 1."
   cachedInputFraction: Float!
-  "Hidden reasoning tokens per request, billed for models whose measured configuration reasons."
+  """
+  Share of input tokens written to the prompt cache per request (a miss on a cacheable prefix, or a refresh),
+  0 to 1, with cachedInputFraction at most 1. Anthropic bills writes at 1.25 × input (5 minutes) or 2 × (1 hour).
+  """
+  cacheWriteFraction: Float!
+  "Cache writes live 1 hour instead of 5 minutes."
+  cacheWriteHour: Boolean!
+  """
+  Hidden reasoning tokens per request, billed for models whose configuration reasons; 0: each configuration's
+  own estimate (see CatalogModel.expectedReasoning).
+  """
   reasoningTokens: Int!
   "Peak-to-average traffic ratio (default 1)."
   peakFactor: Float!
@@ -9834,6 +11119,11 @@ input ScenarioConfigInput {
   inputTokens: Int!
   outputTokens: Int!
   cachedInputFraction: Float = 0
+  "Share of input tokens written to the prompt cache per request, 0 to 1 (with cachedInputFraction at most 1)."
+  cacheWriteFraction: Float = 0
+  "Cache writes live 1 hour instead of 5 minutes."
+  cacheWriteHour: Boolean = false
+  "0: each reasoning configuration's own estimate."
   reasoningTokens: Int = 0
   peakFactor: Float = 1
   "US dollars per month."
@@ -9846,11 +11136,15 @@ input ScenarioConfigInput {
 }
 
 """
-Where a figure came from: the catalog's published or third-party estimate, or the workspace's own finished benchmark.
+Where a figure came from: the catalog's published or third-party estimate, the workspace's own finished
+benchmark, or both weighed by how much each knows.
 """
 enum FigureSource {
   CATALOG
+  "A benchmark alone (the catalog has no figure to weigh it against)."
   BENCHMARK
+  "The catalog figure counted as 20 items and a benchmark's n items, averaged by those weights (docs/engines/simulation.md)."
+  BLEND
 }
 
 enum ExclusionCode {
@@ -9885,6 +11179,15 @@ type ScenarioResults {
   computedAt: Time!
   "The catalog version the results were computed from."
   catalogVersion: String!
+  "The simulation engine version that computed them."
+  engineVersion: String!
+  """
+  True when the catalog or the engine changed since the results were computed: a background job simulates
+  the scenario again within minutes; simulateScenario does it now.
+  """
+  stale: Boolean! @goField(forceResolver: true)
+  "Why the results are stale; null when they are not."
+  staleReason: String @goField(forceResolver: true)
   "The recommended model id; null when nothing fits."
   winner: String @goField(forceResolver: true)
   "The workload as simulated, defaults applied."
@@ -9894,14 +11197,32 @@ type ScenarioResults {
   "Requests per second at peak."
   peakRps: Float!
   weights: ScoreWeights!
-  "Whether the QUALITY feature came from benchmark accuracy (every ranked model measured) or the catalog."
+  "BENCHMARK when every ranked model's quality estimate includes a benchmark, else CATALOG."
   qualityBasis: FigureSource!
+  "The fixed points cost and latency are scored against when the workload gives no budget or SLA."
+  anchors: ScoreAnchors!
   "Candidates that fit, best first."
   ranked: [SimulationCandidate!]!
   "Candidates that do not fit, each with every reason."
   excluded: [SimulationCandidate!]!
   "Model ids no other ranked candidate beats on cost, p95 latency and quality at once."
   paretoFront: [String!]!
+}
+
+"""
+The cheapest and dearest monthly cost, and the lowest and highest latency at the SLA percentile, of every
+model in the catalog that could serve the workload (catalog figures only). A candidate's COST value is its
+place between the cost anchors on a log scale (1 at the cheapest), its LATENCY value likewise; with a budget
+or an SLA those are used instead. They do not depend on which candidates are listed, so removing one never
+reorders the others.
+"""
+type ScoreAnchors {
+  "US dollars a month."
+  costLow: Float!
+  costHigh: Float!
+  "Milliseconds at the SLA percentile."
+  latencyLow: Float!
+  latencyHigh: Float!
 }
 
 type ScoreWeights {
@@ -9933,8 +11254,14 @@ type SimulationCandidate {
   rank: Int!
   pareto: Boolean!
   reasons: [ExclusionReason!]!
-  "Conditions from the provider's facts, e.g. that EU residency needs approval."
+  "Conditions from the provider's facts, e.g. that EU residency needs approval; and estimates to check."
   caveats: [String!]!
+  "The reasoning effort of this configuration (modelId ends in @effort, or the base row's measured effort); null when none is named."
+  effort: String @goField(forceResolver: true)
+  "Hidden reasoning tokens per request costed and counted against the context."
+  reasoningTokens: Int!
+  "reasoningTokens is the catalog's estimate for this configuration, not the workload's figure."
+  reasoningEstimated: Boolean!
 }
 
 """
@@ -9946,6 +11273,8 @@ type CandidateCost {
   perMonth: Decimal! @goField(name: "Monthly")
   monthlyInput: Decimal!
   monthlyCachedInput: Decimal!
+  "Input written to the prompt cache (at the write price where the API bills writes, the input price otherwise)."
+  monthlyCacheWrite: Decimal!
   monthlyOutput: Decimal!
   monthlyReasoning: Decimal!
   "Above the model's long-context threshold, its dearer prices apply."
@@ -9953,6 +11282,8 @@ type CandidateCost {
   "Price multiplier for the processing region."
   regionalUplift: Decimal!
   cacheApplied: Boolean!
+  "The model bills prompt-cache writes, and the written input was billed at that price."
+  cacheWriteBilled: Boolean!
 }
 
 type RateLimit {
@@ -9995,11 +11326,21 @@ type CandidateQuality {
   "3 good, 2 adequate, 1 weak, 0 unsuitable at the task complexity; null when unknown."
   tier: Int @goField(forceResolver: true)
   intelligenceIndex: Float
-  "Measured accuracy when benchmarked."
+  "Measured accuracy when benchmarked (shown even when the benchmark is too small to count)."
   accuracy: Float
-  "The QUALITY feature, 0 to 1."
+  "The benchmark's items behind accuracy; under 10 it is shown but not used."
+  items: Int!
+  """
+  The expected share of the workload's items done right: the catalog's intelligence index ÷ 100 as a prior
+  weighing 20 items, updated by the benchmark's passes (Beta–binomial); null without either.
+  """
+  estimate: Float
+  "The QUALITY feature, 0 to 1: the estimate."
   value: Float!
+  "Where the estimate comes from."
   source: FigureSource!
+  "The catalog figure and its date, the benchmark and its n, or both."
+  evidence: String!
 }
 
 type ScoreFeature {
@@ -10167,6 +11508,28 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AIActTierReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_AIActTierReason_ruleId(ctx, field)
+	case "tier":
+		return ec.fieldContext_AIActTierReason_tier(ctx, field)
+	case "source":
+		return ec.fieldContext_AIActTierReason_source(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_AIActTierReason_ruleVersion(ctx, field)
+	case "setAside":
+		return ec.fieldContext_AIActTierReason_setAside(ctx, field)
+	case "message":
+		return ec.fieldContext_AIActTierReason_message(ctx, field)
+	case "recommendation":
+		return ec.fieldContext_AIActTierReason_recommendation(ctx, field)
+	case "evidence":
+		return ec.fieldContext_AIActTierReason_evidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AIActTierReason", field.Name)
+}
 
 func (ec *executionContext) childFields_AccuracyInterval(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -10456,6 +11819,8 @@ func (ec *executionContext) childFields_CandidateCost(ctx context.Context, field
 		return ec.fieldContext_CandidateCost_monthlyInput(ctx, field)
 	case "monthlyCachedInput":
 		return ec.fieldContext_CandidateCost_monthlyCachedInput(ctx, field)
+	case "monthlyCacheWrite":
+		return ec.fieldContext_CandidateCost_monthlyCacheWrite(ctx, field)
 	case "monthlyOutput":
 		return ec.fieldContext_CandidateCost_monthlyOutput(ctx, field)
 	case "monthlyReasoning":
@@ -10466,6 +11831,8 @@ func (ec *executionContext) childFields_CandidateCost(ctx context.Context, field
 		return ec.fieldContext_CandidateCost_regionalUplift(ctx, field)
 	case "cacheApplied":
 		return ec.fieldContext_CandidateCost_cacheApplied(ctx, field)
+	case "cacheWriteBilled":
+		return ec.fieldContext_CandidateCost_cacheWriteBilled(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CandidateCost", field.Name)
 }
@@ -10506,10 +11873,16 @@ func (ec *executionContext) childFields_CandidateQuality(ctx context.Context, fi
 		return ec.fieldContext_CandidateQuality_intelligenceIndex(ctx, field)
 	case "accuracy":
 		return ec.fieldContext_CandidateQuality_accuracy(ctx, field)
+	case "items":
+		return ec.fieldContext_CandidateQuality_items(ctx, field)
+	case "estimate":
+		return ec.fieldContext_CandidateQuality_estimate(ctx, field)
 	case "value":
 		return ec.fieldContext_CandidateQuality_value(ctx, field)
 	case "source":
 		return ec.fieldContext_CandidateQuality_source(ctx, field)
+	case "evidence":
+		return ec.fieldContext_CandidateQuality_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CandidateQuality", field.Name)
 }
@@ -10538,12 +11911,22 @@ func (ec *executionContext) childFields_CatalogModel(ctx context.Context, field 
 		return ec.fieldContext_CatalogModel_outputPerTokenAboveTier(ctx, field)
 	case "reasoningPerToken":
 		return ec.fieldContext_CatalogModel_reasoningPerToken(ctx, field)
+	case "cacheWritePerToken":
+		return ec.fieldContext_CatalogModel_cacheWritePerToken(ctx, field)
+	case "cacheWrite1hPerToken":
+		return ec.fieldContext_CatalogModel_cacheWrite1hPerToken(ctx, field)
 	case "price":
 		return ec.fieldContext_CatalogModel_price(ctx, field)
 	case "contextWindow":
 		return ec.fieldContext_CatalogModel_contextWindow(ctx, field)
+	case "contextLimit":
+		return ec.fieldContext_CatalogModel_contextLimit(ctx, field)
 	case "maxOutputTokens":
 		return ec.fieldContext_CatalogModel_maxOutputTokens(ctx, field)
+	case "effort":
+		return ec.fieldContext_CatalogModel_effort(ctx, field)
+	case "expectedReasoning":
+		return ec.fieldContext_CatalogModel_expectedReasoning(ctx, field)
 	case "capabilities":
 		return ec.fieldContext_CatalogModel_capabilities(ctx, field)
 	case "reasoning":
@@ -10592,12 +11975,18 @@ func (ec *executionContext) childFields_ComplianceAssessment(ctx context.Context
 		return ec.fieldContext_ComplianceAssessment_level(ctx, field)
 	case "useCaseTier":
 		return ec.fieldContext_ComplianceAssessment_useCaseTier(ctx, field)
+	case "tierReasons":
+		return ec.fieldContext_ComplianceAssessment_tierReasons(ctx, field)
+	case "roles":
+		return ec.fieldContext_ComplianceAssessment_roles(ctx, field)
 	case "findings":
 		return ec.fieldContext_ComplianceAssessment_findings(ctx, field)
 	case "passed":
 		return ec.fieldContext_ComplianceAssessment_passed(ctx, field)
 	case "notApplicable":
 		return ec.fieldContext_ComplianceAssessment_notApplicable(ctx, field)
+	case "ruleChanges":
+		return ec.fieldContext_ComplianceAssessment_ruleChanges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceAssessment", field.Name)
 }
@@ -10608,6 +11997,38 @@ func (ec *executionContext) childFields_ComplianceContext(ctx context.Context, f
 		return ec.fieldContext_ComplianceContext_dataCategories(ctx, field)
 	case "useCase":
 		return ec.fieldContext_ComplianceContext_useCase(ctx, field)
+	case "sector":
+		return ec.fieldContext_ComplianceContext_sector(ctx, field)
+	case "purposes":
+		return ec.fieldContext_ComplianceContext_purposes(ctx, field)
+	case "roles":
+		return ec.fieldContext_ComplianceContext_roles(ctx, field)
+	case "interactsWithPeople":
+		return ec.fieldContext_ComplianceContext_interactsWithPeople(ctx, field)
+	case "generatesContent":
+		return ec.fieldContext_ComplianceContext_generatesContent(ctx, field)
+	case "deepfakes":
+		return ec.fieldContext_ComplianceContext_deepfakes(ctx, field)
+	case "publicInterestText":
+		return ec.fieldContext_ComplianceContext_publicInterestText(ctx, field)
+	case "atWorkplace":
+		return ec.fieldContext_ComplianceContext_atWorkplace(ctx, field)
+	case "inEducation":
+		return ec.fieldContext_ComplianceContext_inEducation(ctx, field)
+	case "publicAuthority":
+		return ec.fieldContext_ComplianceContext_publicAuthority(ctx, field)
+	case "publicService":
+		return ec.fieldContext_ComplianceContext_publicService(ctx, field)
+	case "profiling":
+		return ec.fieldContext_ComplianceContext_profiling(ctx, field)
+	case "regulatedProduct":
+		return ec.fieldContext_ComplianceContext_regulatedProduct(ctx, field)
+	case "medicalOrSafetyReason":
+		return ec.fieldContext_ComplianceContext_medicalOrSafetyReason(ctx, field)
+	case "annexIIIDerogation":
+		return ec.fieldContext_ComplianceContext_annexIIIDerogation(ctx, field)
+	case "specialCategoryCondition":
+		return ec.fieldContext_ComplianceContext_specialCategoryCondition(ctx, field)
 	case "provider":
 		return ec.fieldContext_ComplianceContext_provider(ctx, field)
 	case "region":
@@ -10646,6 +12067,32 @@ func (ec *executionContext) childFields_ComplianceContext(ctx context.Context, f
 		return ec.fieldContext_ComplianceContext_aiDisclosure(ctx, field)
 	case "parentalConsent":
 		return ec.fieldContext_ComplianceContext_parentalConsent(ctx, field)
+	case "dataGovernance":
+		return ec.fieldContext_ComplianceContext_dataGovernance(ctx, field)
+	case "technicalDocumentation":
+		return ec.fieldContext_ComplianceContext_technicalDocumentation(ctx, field)
+	case "instructionsForUse":
+		return ec.fieldContext_ComplianceContext_instructionsForUse(ctx, field)
+	case "accuracyRobustness":
+		return ec.fieldContext_ComplianceContext_accuracyRobustness(ctx, field)
+	case "qualityManagement":
+		return ec.fieldContext_ComplianceContext_qualityManagement(ctx, field)
+	case "registered":
+		return ec.fieldContext_ComplianceContext_registered(ctx, field)
+	case "monitoring":
+		return ec.fieldContext_ComplianceContext_monitoring(ctx, field)
+	case "workersInformed":
+		return ec.fieldContext_ComplianceContext_workersInformed(ctx, field)
+	case "affectedPersonsInformed":
+		return ec.fieldContext_ComplianceContext_affectedPersonsInformed(ctx, field)
+	case "fria":
+		return ec.fieldContext_ComplianceContext_fria(ctx, field)
+	case "contentMarking":
+		return ec.fieldContext_ComplianceContext_contentMarking(ctx, field)
+	case "aiLiteracy":
+		return ec.fieldContext_ComplianceContext_aiLiteracy(ctx, field)
+	case "derogationDocumented":
+		return ec.fieldContext_ComplianceContext_derogationDocumented(ctx, field)
 	case "retentionDays":
 		return ec.fieldContext_ComplianceContext_retentionDays(ctx, field)
 	case "transferMechanism":
@@ -10664,6 +12111,10 @@ func (ec *executionContext) childFields_ComplianceFinding(ctx context.Context, f
 		return ec.fieldContext_ComplianceFinding_source(ctx, field)
 	case "severity":
 		return ec.fieldContext_ComplianceFinding_severity(ctx, field)
+	case "role":
+		return ec.fieldContext_ComplianceFinding_role(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_ComplianceFinding_ruleVersion(ctx, field)
 	case "message":
 		return ec.fieldContext_ComplianceFinding_message(ctx, field)
 	case "recommendation":
@@ -10698,10 +12149,20 @@ func (ec *executionContext) childFields_ComplianceProfile(ctx context.Context, f
 		return ec.fieldContext_ComplianceProfile_recommendations(ctx, field)
 	case "passedRules":
 		return ec.fieldContext_ComplianceProfile_passedRules(ctx, field)
+	case "tierReasons":
+		return ec.fieldContext_ComplianceProfile_tierReasons(ctx, field)
 	case "ruleSetVersion":
 		return ec.fieldContext_ComplianceProfile_ruleSetVersion(ctx, field)
+	case "previousRuleSetVersion":
+		return ec.fieldContext_ComplianceProfile_previousRuleSetVersion(ctx, field)
+	case "ruleChanges":
+		return ec.fieldContext_ComplianceProfile_ruleChanges(ctx, field)
 	case "assessedAt":
 		return ec.fieldContext_ComplianceProfile_assessedAt(ctx, field)
+	case "stale":
+		return ec.fieldContext_ComplianceProfile_stale(ctx, field)
+	case "staleReason":
+		return ec.fieldContext_ComplianceProfile_staleReason(ctx, field)
 	case "owner":
 		return ec.fieldContext_ComplianceProfile_owner(ctx, field)
 	}
@@ -10730,6 +12191,24 @@ func (ec *executionContext) childFields_ComplianceProfileEdge(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceProfileEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ComplianceRuleChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "ruleId":
+		return ec.fieldContext_ComplianceRuleChange_ruleId(ctx, field)
+	case "change":
+		return ec.fieldContext_ComplianceRuleChange_change(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_ComplianceRuleChange_ruleVersion(ctx, field)
+	case "note":
+		return ec.fieldContext_ComplianceRuleChange_note(ctx, field)
+	case "before":
+		return ec.fieldContext_ComplianceRuleChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_ComplianceRuleChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ComplianceRuleChange", field.Name)
+}
+
 func (ec *executionContext) childFields_ComplianceUseCase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10740,6 +12219,32 @@ func (ec *executionContext) childFields_ComplianceUseCase(ctx context.Context, f
 		return ec.fieldContext_ComplianceUseCase_source(ctx, field)
 	case "description":
 		return ec.fieldContext_ComplianceUseCase_description(ctx, field)
+	case "sector":
+		return ec.fieldContext_ComplianceUseCase_sector(ctx, field)
+	case "purposes":
+		return ec.fieldContext_ComplianceUseCase_purposes(ctx, field)
+	case "dataCategories":
+		return ec.fieldContext_ComplianceUseCase_dataCategories(ctx, field)
+	case "interactsWithPeople":
+		return ec.fieldContext_ComplianceUseCase_interactsWithPeople(ctx, field)
+	case "generatesContent":
+		return ec.fieldContext_ComplianceUseCase_generatesContent(ctx, field)
+	case "deepfakes":
+		return ec.fieldContext_ComplianceUseCase_deepfakes(ctx, field)
+	case "publicInterestText":
+		return ec.fieldContext_ComplianceUseCase_publicInterestText(ctx, field)
+	case "atWorkplace":
+		return ec.fieldContext_ComplianceUseCase_atWorkplace(ctx, field)
+	case "inEducation":
+		return ec.fieldContext_ComplianceUseCase_inEducation(ctx, field)
+	case "publicAuthority":
+		return ec.fieldContext_ComplianceUseCase_publicAuthority(ctx, field)
+	case "publicService":
+		return ec.fieldContext_ComplianceUseCase_publicService(ctx, field)
+	case "profiling":
+		return ec.fieldContext_ComplianceUseCase_profiling(ctx, field)
+	case "regulatedProduct":
+		return ec.fieldContext_ComplianceUseCase_regulatedProduct(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ComplianceUseCase", field.Name)
 }
@@ -10832,6 +12337,8 @@ func (ec *executionContext) childFields_DeploymentConfig(ctx context.Context, fi
 		return ec.fieldContext_DeploymentConfig_throughput(ctx, field)
 	case "latencySlaMs":
 		return ec.fieldContext_DeploymentConfig_latencySlaMs(ctx, field)
+	case "slaPercentile":
+		return ec.fieldContext_DeploymentConfig_slaPercentile(ctx, field)
 	case "kvBytesPerToken":
 		return ec.fieldContext_DeploymentConfig_kvBytesPerToken(ctx, field)
 	}
@@ -10924,6 +12431,20 @@ func (ec *executionContext) childFields_DeploymentPlan(ctx context.Context, fiel
 		return ec.fieldContext_DeploymentPlan_utilization(ctx, field)
 	case "meetsTarget":
 		return ec.fieldContext_DeploymentPlan_meetsTarget(ctx, field)
+	case "slaPercentile":
+		return ec.fieldContext_DeploymentPlan_slaPercentile(ctx, field)
+	case "latencyAtPercentileMs":
+		return ec.fieldContext_DeploymentPlan_latencyAtPercentileMs(ctx, field)
+	case "queueWaitMs":
+		return ec.fieldContext_DeploymentPlan_queueWaitMs(ctx, field)
+	case "probabilityOfWaiting":
+		return ec.fieldContext_DeploymentPlan_probabilityOfWaiting(ctx, field)
+	case "priceObservedOn":
+		return ec.fieldContext_DeploymentPlan_priceObservedOn(ctx, field)
+	case "priceCaveat":
+		return ec.fieldContext_DeploymentPlan_priceCaveat(ctx, field)
+	case "priceStale":
+		return ec.fieldContext_DeploymentPlan_priceStale(ctx, field)
 	case "price":
 		return ec.fieldContext_DeploymentPlan_price(ctx, field)
 	}
@@ -11246,6 +12767,10 @@ func (ec *executionContext) childFields_InstanceType(ctx context.Context, field 
 		return ec.fieldContext_InstanceType_region(ctx, field)
 	case "hourlyUsd":
 		return ec.fieldContext_InstanceType_hourlyUsd(ctx, field)
+	case "observedOn":
+		return ec.fieldContext_InstanceType_observedOn(ctx, field)
+	case "priceCaveat":
+		return ec.fieldContext_InstanceType_priceCaveat(ctx, field)
 	case "provenance":
 		return ec.fieldContext_InstanceType_provenance(ctx, field)
 	}
@@ -11368,6 +12893,10 @@ func (ec *executionContext) childFields_PassedRule(ctx context.Context, field gr
 		return ec.fieldContext_PassedRule_source(ctx, field)
 	case "severity":
 		return ec.fieldContext_PassedRule_severity(ctx, field)
+	case "role":
+		return ec.fieldContext_PassedRule_role(ctx, field)
+	case "ruleVersion":
+		return ec.fieldContext_PassedRule_ruleVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PassedRule", field.Name)
 }
@@ -11596,6 +13125,18 @@ func (ec *executionContext) childFields_RateLimit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type RateLimit", field.Name)
 }
 
+func (ec *executionContext) childFields_ReasoningEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tokensPerRequest":
+		return ec.fieldContext_ReasoningEstimate_tokensPerRequest(ctx, field)
+	case "thinkingMillis":
+		return ec.fieldContext_ReasoningEstimate_thinkingMillis(ctx, field)
+	case "provenance":
+		return ec.fieldContext_ReasoningEstimate_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReasoningEstimate", field.Name)
+}
+
 func (ec *executionContext) childFields_RejectedInstance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "instanceType":
@@ -11706,6 +13247,10 @@ func (ec *executionContext) childFields_ScenarioConfig(ctx context.Context, fiel
 		return ec.fieldContext_ScenarioConfig_outputTokens(ctx, field)
 	case "cachedInputFraction":
 		return ec.fieldContext_ScenarioConfig_cachedInputFraction(ctx, field)
+	case "cacheWriteFraction":
+		return ec.fieldContext_ScenarioConfig_cacheWriteFraction(ctx, field)
+	case "cacheWriteHour":
+		return ec.fieldContext_ScenarioConfig_cacheWriteHour(ctx, field)
 	case "reasoningTokens":
 		return ec.fieldContext_ScenarioConfig_reasoningTokens(ctx, field)
 	case "peakFactor":
@@ -11754,6 +13299,12 @@ func (ec *executionContext) childFields_ScenarioResults(ctx context.Context, fie
 		return ec.fieldContext_ScenarioResults_computedAt(ctx, field)
 	case "catalogVersion":
 		return ec.fieldContext_ScenarioResults_catalogVersion(ctx, field)
+	case "engineVersion":
+		return ec.fieldContext_ScenarioResults_engineVersion(ctx, field)
+	case "stale":
+		return ec.fieldContext_ScenarioResults_stale(ctx, field)
+	case "staleReason":
+		return ec.fieldContext_ScenarioResults_staleReason(ctx, field)
 	case "winner":
 		return ec.fieldContext_ScenarioResults_winner(ctx, field)
 	case "workload":
@@ -11766,6 +13317,8 @@ func (ec *executionContext) childFields_ScenarioResults(ctx context.Context, fie
 		return ec.fieldContext_ScenarioResults_weights(ctx, field)
 	case "qualityBasis":
 		return ec.fieldContext_ScenarioResults_qualityBasis(ctx, field)
+	case "anchors":
+		return ec.fieldContext_ScenarioResults_anchors(ctx, field)
 	case "ranked":
 		return ec.fieldContext_ScenarioResults_ranked(ctx, field)
 	case "excluded":
@@ -11794,6 +13347,20 @@ func (ec *executionContext) childFields_ScenarioSweep(ctx context.Context, field
 		return ec.fieldContext_ScenarioSweep_winnerChanges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ScenarioSweep", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreAnchors(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "costLow":
+		return ec.fieldContext_ScoreAnchors_costLow(ctx, field)
+	case "costHigh":
+		return ec.fieldContext_ScoreAnchors_costHigh(ctx, field)
+	case "latencyLow":
+		return ec.fieldContext_ScoreAnchors_latencyLow(ctx, field)
+	case "latencyHigh":
+		return ec.fieldContext_ScoreAnchors_latencyHigh(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreAnchors", field.Name)
 }
 
 func (ec *executionContext) childFields_ScoreFeature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11872,6 +13439,12 @@ func (ec *executionContext) childFields_SimulationCandidate(ctx context.Context,
 		return ec.fieldContext_SimulationCandidate_reasons(ctx, field)
 	case "caveats":
 		return ec.fieldContext_SimulationCandidate_caveats(ctx, field)
+	case "effort":
+		return ec.fieldContext_SimulationCandidate_effort(ctx, field)
+	case "reasoningTokens":
+		return ec.fieldContext_SimulationCandidate_reasoningTokens(ctx, field)
+	case "reasoningEstimated":
+		return ec.fieldContext_SimulationCandidate_reasoningEstimated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimulationCandidate", field.Name)
 }
@@ -13945,6 +15518,190 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AIActTierReason_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _AIActTierReason_tier(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_tier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.RiskTier) graphql.Marshaler {
+			return ec.marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_tier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "AIActTier")
+}
+
+func (ec *executionContext) _AIActTierReason_source(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _AIActTierReason_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _AIActTierReason_setAside(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_setAside(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetAside, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_setAside(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AIActTierReason_message(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _AIActTierReason_recommendation(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_recommendation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recommendation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_recommendation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _AIActTierReason_evidence(ctx context.Context, field graphql.CollectedField, obj *compliance.TierReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AIActTierReason_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AIActTierReason_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AIActTierReason", field, false, false, "String")
+}
 
 func (ec *executionContext) _AccuracyInterval_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.Interval) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -16446,6 +18203,29 @@ func (ec *executionContext) fieldContext_CandidateCost_monthlyCachedInput(_ cont
 	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
 }
 
+func (ec *executionContext) _CandidateCost_monthlyCacheWrite(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyCacheWrite(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyCacheWrite, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyCacheWrite(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
 func (ec *executionContext) _CandidateCost_monthlyOutput(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16558,6 +18338,29 @@ func (ec *executionContext) _CandidateCost_cacheApplied(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CandidateCost_cacheApplied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CandidateCost_cacheWriteBilled(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_cacheWriteBilled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheWriteBilled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_cacheWriteBilled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Boolean")
 }
 
@@ -16883,6 +18686,52 @@ func (ec *executionContext) fieldContext_CandidateQuality_accuracy(_ context.Con
 	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Float")
 }
 
+func (ec *executionContext) _CandidateQuality_items(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CandidateQuality_estimate(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_estimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_estimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "Float")
+}
+
 func (ec *executionContext) _CandidateQuality_value(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16927,6 +18776,29 @@ func (ec *executionContext) _CandidateQuality_source(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_CandidateQuality_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _CandidateQuality_evidence(ctx context.Context, field graphql.CollectedField, obj *simulation.Quality) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateQuality_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateQuality_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateQuality", field, false, false, "String")
 }
 
 func (ec *executionContext) _CatalogModel_id(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
@@ -17182,6 +19054,52 @@ func (ec *executionContext) fieldContext_CatalogModel_reasoningPerToken(_ contex
 	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
 }
 
+func (ec *executionContext) _CatalogModel_cacheWritePerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_cacheWritePerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheWritePerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_cacheWritePerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CatalogModel_cacheWrite1hPerToken(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_cacheWrite1hPerToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheWrite1hPerToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_cacheWrite1hPerToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Decimal")
+}
+
 func (ec *executionContext) _CatalogModel_price(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17237,6 +19155,29 @@ func (ec *executionContext) fieldContext_CatalogModel_contextWindow(_ context.Co
 	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Int")
 }
 
+func (ec *executionContext) _CatalogModel_contextLimit(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_contextLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContextLimit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.ContextLimit) graphql.Marshaler {
+			return ec.marshalNContextLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐContextLimit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_contextLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "ContextLimit")
+}
+
 func (ec *executionContext) _CatalogModel_maxOutputTokens(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17258,6 +19199,61 @@ func (ec *executionContext) _CatalogModel_maxOutputTokens(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CatalogModel_maxOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CatalogModel_effort(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_effort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CatalogModel().Effort(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_effort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CatalogModel", field, true, true, "String")
+}
+
+func (ec *executionContext) _CatalogModel_expectedReasoning(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CatalogModel_expectedReasoning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpectedReasoning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *catalog.ReasoningEstimate) graphql.Marshaler {
+			return ec.marshalOReasoningEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐReasoningEstimate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CatalogModel_expectedReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CatalogModel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReasoningEstimate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CatalogModel_capabilities(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
@@ -17315,18 +19311,18 @@ func (ec *executionContext) _CatalogModel_deprecationDate(ctx context.Context, f
 			return ec.fieldContext_CatalogModel_deprecationDate(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DeprecationDate, nil
+			return ec.Resolvers.CatalogModel().DeprecationDate(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CatalogModel_deprecationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CatalogModel", field, true, true, "String")
 }
 
 func (ec *executionContext) _CatalogModel_openWeights(ctx context.Context, field graphql.CollectedField, obj *catalog.Model) (ret graphql.Marshaler) {
@@ -17549,18 +19545,18 @@ func (ec *executionContext) _CatalogModel_factsNote(ctx context.Context, field g
 			return ec.fieldContext_CatalogModel_factsNote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.FactsNote, nil
+			return ec.Resolvers.CatalogModel().FactsNote(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CatalogModel_factsNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CatalogModel", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CatalogModel", field, true, true, "String")
 }
 
 func (ec *executionContext) _ComplexityTier_complexity(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ComplexityTier) (ret graphql.Marshaler) {
@@ -17701,6 +19697,61 @@ func (ec *executionContext) fieldContext_ComplianceAssessment_useCaseTier(_ cont
 	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "AIActTier")
 }
 
+func (ec *executionContext) _ComplianceAssessment_tierReasons(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_tierReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierReasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.TierReason) graphql.Marshaler {
+			return ec.marshalNAIActTierReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTierReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_tierReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceAssessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AIActTierReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ComplianceAssessment_roles(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Role) graphql.Marshaler {
+			return ec.marshalNAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "AIActRole")
+}
+
 func (ec *executionContext) _ComplianceAssessment_findings(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17788,6 +19839,38 @@ func (ec *executionContext) fieldContext_ComplianceAssessment_notApplicable(_ co
 	return graphql.NewScalarFieldContext("ComplianceAssessment", field, false, false, "String")
 }
 
+func (ec *executionContext) _ComplianceAssessment_ruleChanges(ctx context.Context, field graphql.CollectedField, obj *compliance.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceAssessment_ruleChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.RuleChange) graphql.Marshaler {
+			return ec.marshalNComplianceRuleChange2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceAssessment_ruleChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceAssessment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceRuleChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ComplianceContext_dataCategories(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17832,6 +19915,374 @@ func (ec *executionContext) _ComplianceContext_useCase(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ComplianceContext_useCase(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceContext_sector(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.Sector) graphql.Marshaler {
+			return ec.marshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _ComplianceContext_purposes(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_purposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purposes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Purpose) graphql.Marshaler {
+			return ec.marshalNAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_purposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "AIPurpose")
+}
+
+func (ec *executionContext) _ComplianceContext_roles(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Role) graphql.Marshaler {
+			return ec.marshalNAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "AIActRole")
+}
+
+func (ec *executionContext) _ComplianceContext_interactsWithPeople(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_interactsWithPeople(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InteractsWithPeople, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_interactsWithPeople(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_generatesContent(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_generatesContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratesContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_generatesContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_deepfakes(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_deepfakes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deepfakes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_deepfakes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_publicInterestText(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_publicInterestText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicInterestText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_publicInterestText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_atWorkplace(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_atWorkplace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtWorkplace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_atWorkplace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_inEducation(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_inEducation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InEducation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_inEducation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_publicAuthority(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_publicAuthority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_publicAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_publicService(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_publicService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicService, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_publicService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_profiling(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_profiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Profiling, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_profiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_regulatedProduct(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_regulatedProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegulatedProduct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_regulatedProduct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_medicalOrSafetyReason(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_medicalOrSafetyReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedicalOrSafetyReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_medicalOrSafetyReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_annexIIIDerogation(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_annexIIIDerogation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnexIIIDerogation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_annexIIIDerogation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_specialCategoryCondition(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_specialCategoryCondition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplianceContext().SpecialCategoryCondition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.SpecialCategoryCondition) graphql.Marshaler {
+			return ec.marshalNSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_specialCategoryCondition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, true, true, "SpecialCategoryCondition")
 }
 
 func (ec *executionContext) _ComplianceContext_provider(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
@@ -18271,6 +20722,305 @@ func (ec *executionContext) fieldContext_ComplianceContext_parentalConsent(_ con
 	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _ComplianceContext_dataGovernance(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_dataGovernance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataGovernance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_dataGovernance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_technicalDocumentation(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_technicalDocumentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TechnicalDocumentation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_technicalDocumentation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_instructionsForUse(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_instructionsForUse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InstructionsForUse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_instructionsForUse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_accuracyRobustness(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_accuracyRobustness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccuracyRobustness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_accuracyRobustness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_qualityManagement(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_qualityManagement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityManagement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_qualityManagement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_registered(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_monitoring(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_monitoring(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Monitoring, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_monitoring(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_workersInformed(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_workersInformed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkersInformed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_workersInformed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_affectedPersonsInformed(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_affectedPersonsInformed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AffectedPersonsInformed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_affectedPersonsInformed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_fria(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_fria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FRIA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_fria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_contentMarking(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_contentMarking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentMarking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_contentMarking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_aiLiteracy(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_aiLiteracy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AILiteracy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_aiLiteracy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceContext_derogationDocumented(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceContext_derogationDocumented(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DerogationDocumented, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceContext_derogationDocumented(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceContext", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ComplianceContext_retentionDays(ctx context.Context, field graphql.CollectedField, obj *model.ComplianceContext) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18407,6 +21157,52 @@ func (ec *executionContext) _ComplianceFinding_severity(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ComplianceFinding_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "FindingSeverity")
+}
+
+func (ec *executionContext) _ComplianceFinding_role(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.Role) graphql.Marshaler {
+			return ec.marshalOAIActRole2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "AIActRole")
+}
+
+func (ec *executionContext) _ComplianceFinding_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceFinding_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceFinding_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceFinding", field, false, false, "String")
 }
 
 func (ec *executionContext) _ComplianceFinding_message(ctx context.Context, field graphql.CollectedField, obj *compliance.Finding) (ret graphql.Marshaler) {
@@ -18758,6 +21554,38 @@ func (ec *executionContext) fieldContext_ComplianceProfile_passedRules(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _ComplianceProfile_tierReasons(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_tierReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TierReasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.TierReason) graphql.Marshaler {
+			return ec.marshalNAIActTierReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTierReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_tierReasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AIActTierReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ComplianceProfile_ruleSetVersion(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18781,6 +21609,61 @@ func (ec *executionContext) fieldContext_ComplianceProfile_ruleSetVersion(_ cont
 	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "String")
 }
 
+func (ec *executionContext) _ComplianceProfile_previousRuleSetVersion(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_previousRuleSetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousRuleSetVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_previousRuleSetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceProfile_ruleChanges(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_ruleChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleChanges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.RuleChange) graphql.Marshaler {
+			return ec.marshalNComplianceRuleChange2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_ruleChanges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ComplianceProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ComplianceRuleChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ComplianceProfile_assessedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18802,6 +21685,52 @@ func (ec *executionContext) _ComplianceProfile_assessedAt(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ComplianceProfile_assessedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceProfile", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ComplianceProfile_stale(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplianceProfile().Stale(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceProfile_staleReason(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceProfile_staleReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ComplianceProfile().StaleReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceProfile_staleReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceProfile", field, true, true, "String")
 }
 
 func (ec *executionContext) _ComplianceProfile_owner(ctx context.Context, field graphql.CollectedField, obj *ent.ComplianceProfile) (ret graphql.Marshaler) {
@@ -18978,6 +21907,144 @@ func (ec *executionContext) fieldContext_ComplianceProfileEdge_cursor(_ context.
 	return graphql.NewScalarFieldContext("ComplianceProfileEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ComplianceRuleChange_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_ruleId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RuleID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_ruleId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceRuleChange_change(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.ChangeKind) graphql.Marshaler {
+			return ec.marshalNComplianceRuleChangeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "ComplianceRuleChangeKind")
+}
+
+func (ec *executionContext) _ComplianceRuleChange_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceRuleChange_note(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceRuleChange_before(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.RuleOutcome) graphql.Marshaler {
+			return ec.marshalOComplianceRuleOutcome2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "ComplianceRuleOutcome")
+}
+
+func (ec *executionContext) _ComplianceRuleChange_after(ctx context.Context, field graphql.CollectedField, obj *compliance.RuleChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceRuleChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.RuleOutcome) graphql.Marshaler {
+			return ec.marshalOComplianceRuleOutcome2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceRuleChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceRuleChange", field, false, false, "ComplianceRuleOutcome")
+}
+
 func (ec *executionContext) _ComplianceUseCase_id(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19068,6 +22135,305 @@ func (ec *executionContext) _ComplianceUseCase_description(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ComplianceUseCase_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "String")
+}
+
+func (ec *executionContext) _ComplianceUseCase_sector(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v compliance.Sector) graphql.Marshaler {
+			return ec.marshalNSector2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _ComplianceUseCase_purposes(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_purposes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purposes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.Purpose) graphql.Marshaler {
+			return ec.marshalNAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_purposes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "AIPurpose")
+}
+
+func (ec *executionContext) _ComplianceUseCase_dataCategories(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_dataCategories(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataCategories, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []compliance.DataCategory) graphql.Marshaler {
+			return ec.marshalNDataCategory2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐDataCategoryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_dataCategories(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "DataCategory")
+}
+
+func (ec *executionContext) _ComplianceUseCase_interactsWithPeople(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_interactsWithPeople(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InteractsWithPeople, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_interactsWithPeople(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_generatesContent(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_generatesContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratesContent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_generatesContent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_deepfakes(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_deepfakes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deepfakes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_deepfakes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_publicInterestText(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_publicInterestText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicInterestText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_publicInterestText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_atWorkplace(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_atWorkplace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtWorkplace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_atWorkplace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_inEducation(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_inEducation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InEducation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_inEducation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_publicAuthority(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_publicAuthority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_publicAuthority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_publicService(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_publicService(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublicService, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_publicService(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_profiling(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_profiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Profiling, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_profiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ComplianceUseCase_regulatedProduct(ctx context.Context, field graphql.CollectedField, obj *compliance.UseCase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ComplianceUseCase_regulatedProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegulatedProduct, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ComplianceUseCase_regulatedProduct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ComplianceUseCase", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CostRange_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.CostRange) (ret graphql.Marshaler) {
@@ -19819,6 +23185,29 @@ func (ec *executionContext) fieldContext_DeploymentConfig_latencySlaMs(_ context
 	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DeploymentConfig_slaPercentile(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentConfig_slaPercentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAPercentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentConfig_slaPercentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentConfig", field, false, false, "Float")
+}
+
 func (ec *executionContext) _DeploymentConfig_kvBytesPerToken(ctx context.Context, field graphql.CollectedField, obj *model.DeploymentConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20094,18 +23483,18 @@ func (ec *executionContext) _DeploymentEstimate_costUnknownReason(ctx context.Co
 			return ec.fieldContext_DeploymentEstimate_costUnknownReason(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CostUnknownReason, nil
+			return ec.Resolvers.DeploymentEstimate().CostUnknownReason(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_DeploymentEstimate_costUnknownReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeploymentEstimate", field, false, false, "String")
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, true, true, "String")
 }
 
 func (ec *executionContext) _DeploymentEstimate_alternatives(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
@@ -20601,6 +23990,167 @@ func (ec *executionContext) _DeploymentPlan_meetsTarget(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_DeploymentPlan_meetsTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeploymentPlan_slaPercentile(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_slaPercentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAPercentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_slaPercentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_latencyAtPercentileMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_latencyAtPercentileMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyAtPercentileMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_latencyAtPercentileMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_queueWaitMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_queueWaitMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueWaitMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_queueWaitMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_probabilityOfWaiting(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_probabilityOfWaiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProbabilityOfWaiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_probabilityOfWaiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_priceObservedOn(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_priceObservedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentPlan().PriceObservedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_priceObservedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, true, true, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_priceCaveat(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_priceCaveat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentPlan().PriceCaveat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_priceCaveat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, true, true, "String")
+}
+
+func (ec *executionContext) _DeploymentPlan_priceStale(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_priceStale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PriceStale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_priceStale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Boolean")
 }
 
@@ -23177,6 +26727,52 @@ func (ec *executionContext) _InstanceType_hourlyUsd(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_InstanceType_hourlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InstanceType", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _InstanceType_observedOn(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_observedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstanceType().ObservedOn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_observedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, true, true, "String")
+}
+
+func (ec *executionContext) _InstanceType_priceCaveat(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InstanceType_priceCaveat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.InstanceType().PriceCaveat(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InstanceType_priceCaveat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InstanceType", field, true, true, "String")
 }
 
 func (ec *executionContext) _InstanceType_provenance(ctx context.Context, field graphql.CollectedField, obj *catalog.Instance) (ret graphql.Marshaler) {
@@ -26197,6 +29793,52 @@ func (ec *executionContext) _PassedRule_severity(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PassedRule_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "FindingSeverity")
+}
+
+func (ec *executionContext) _PassedRule_role(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *compliance.Role) graphql.Marshaler {
+			return ec.marshalOAIActRole2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "AIActRole")
+}
+
+func (ec *executionContext) _PassedRule_ruleVersion(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassedRule_ruleVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PassedRule_ruleVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PassedRule", field, false, false, "String")
 }
 
 func (ec *executionContext) _PathLatency_millis(ctx context.Context, field graphql.CollectedField, obj *pipeline.PathLatency) (ret graphql.Marshaler) {
@@ -29387,6 +33029,84 @@ func (ec *executionContext) fieldContext_RateLimit_basis(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "String")
 }
 
+func (ec *executionContext) _ReasoningEstimate_tokensPerRequest(ctx context.Context, field graphql.CollectedField, obj *catalog.ReasoningEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReasoningEstimate_tokensPerRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TokensPerRequest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReasoningEstimate_tokensPerRequest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReasoningEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReasoningEstimate_thinkingMillis(ctx context.Context, field graphql.CollectedField, obj *catalog.ReasoningEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReasoningEstimate_thinkingMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThinkingMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReasoningEstimate_thinkingMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReasoningEstimate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ReasoningEstimate_provenance(ctx context.Context, field graphql.CollectedField, obj *catalog.ReasoningEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReasoningEstimate_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReasoningEstimate_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReasoningEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RejectedInstance_instanceType(ctx context.Context, field graphql.CollectedField, obj *deployment.Rejection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30272,6 +33992,52 @@ func (ec *executionContext) fieldContext_ScenarioConfig_cachedInputFraction(_ co
 	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ScenarioConfig_cacheWriteFraction(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_cacheWriteFraction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheWriteFraction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_cacheWriteFraction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScenarioConfig_cacheWriteHour(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioConfig_cacheWriteHour(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CacheWriteHour, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioConfig_cacheWriteHour(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioConfig", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _ScenarioConfig_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30644,6 +34410,75 @@ func (ec *executionContext) fieldContext_ScenarioResults_catalogVersion(_ contex
 	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "String")
 }
 
+func (ec *executionContext) _ScenarioResults_engineVersion(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_engineVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EngineVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_engineVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "String")
+}
+
+func (ec *executionContext) _ScenarioResults_stale(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioResults().Stale(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ScenarioResults_staleReason(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_staleReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScenarioResults().StaleReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_staleReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScenarioResults", field, true, true, "String")
+}
+
 func (ec *executionContext) _ScenarioResults_winner(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30798,6 +34633,38 @@ func (ec *executionContext) _ScenarioResults_qualityBasis(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ScenarioResults_qualityBasis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ScenarioResults", field, false, false, "FigureSource")
+}
+
+func (ec *executionContext) _ScenarioResults_anchors(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScenarioResults_anchors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Anchors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v simulation.Anchors) graphql.Marshaler {
+			return ec.marshalNScoreAnchors2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐAnchors(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScenarioResults_anchors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScenarioResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreAnchors(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ScenarioResults_ranked(ctx context.Context, field graphql.CollectedField, obj *model.ScenarioResults) (ret graphql.Marshaler) {
@@ -31064,6 +34931,98 @@ func (ec *executionContext) fieldContext_ScenarioSweep_winnerChanges(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ScoreAnchors_costLow(ctx context.Context, field graphql.CollectedField, obj *simulation.Anchors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreAnchors_costLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostLow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreAnchors_costLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreAnchors", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreAnchors_costHigh(ctx context.Context, field graphql.CollectedField, obj *simulation.Anchors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreAnchors_costHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostHigh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreAnchors_costHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreAnchors", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreAnchors_latencyLow(ctx context.Context, field graphql.CollectedField, obj *simulation.Anchors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreAnchors_latencyLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyLow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreAnchors_latencyLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreAnchors", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreAnchors_latencyHigh(ctx context.Context, field graphql.CollectedField, obj *simulation.Anchors) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreAnchors_latencyHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyHigh, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreAnchors_latencyHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreAnchors", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ScoreFeature_name(ctx context.Context, field graphql.CollectedField, obj *simulation.Feature) (ret graphql.Marshaler) {
@@ -31771,6 +35730,75 @@ func (ec *executionContext) _SimulationCandidate_caveats(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SimulationCandidate_caveats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_effort(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_effort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SimulationCandidate().Effort(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_effort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, true, true, "String")
+}
+
+func (ec *executionContext) _SimulationCandidate_reasoningTokens(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_reasoningTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_reasoningTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SimulationCandidate_reasoningEstimated(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_reasoningEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReasoningEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_reasoningEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Subscription_benchmarkUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -36292,7 +40320,7 @@ func (ec *executionContext) unmarshalInputComplianceAssessmentInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"requirements", "context"}
+	fieldsInOrder := [...]string{"requirements", "context", "previousRuleSetVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36313,6 +40341,13 @@ func (ec *executionContext) unmarshalInputComplianceAssessmentInput(ctx context.
 				return it, err
 			}
 			it.Context = data
+		case "previousRuleSetVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersion = data
 		}
 	}
 	return it, nil
@@ -36346,6 +40381,51 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 	}
 	if _, present := asMap["useCase"]; !present {
 		asMap["useCase"] = ""
+	}
+	if _, present := asMap["purposes"]; !present {
+		asMap["purposes"] = []any{}
+	}
+	if _, present := asMap["roles"]; !present {
+		asMap["roles"] = []any{}
+	}
+	if _, present := asMap["interactsWithPeople"]; !present {
+		asMap["interactsWithPeople"] = false
+	}
+	if _, present := asMap["generatesContent"]; !present {
+		asMap["generatesContent"] = false
+	}
+	if _, present := asMap["deepfakes"]; !present {
+		asMap["deepfakes"] = false
+	}
+	if _, present := asMap["publicInterestText"]; !present {
+		asMap["publicInterestText"] = false
+	}
+	if _, present := asMap["atWorkplace"]; !present {
+		asMap["atWorkplace"] = false
+	}
+	if _, present := asMap["inEducation"]; !present {
+		asMap["inEducation"] = false
+	}
+	if _, present := asMap["publicAuthority"]; !present {
+		asMap["publicAuthority"] = false
+	}
+	if _, present := asMap["publicService"]; !present {
+		asMap["publicService"] = false
+	}
+	if _, present := asMap["profiling"]; !present {
+		asMap["profiling"] = false
+	}
+	if _, present := asMap["regulatedProduct"]; !present {
+		asMap["regulatedProduct"] = false
+	}
+	if _, present := asMap["medicalOrSafetyReason"]; !present {
+		asMap["medicalOrSafetyReason"] = false
+	}
+	if _, present := asMap["annexIIIDerogation"]; !present {
+		asMap["annexIIIDerogation"] = false
+	}
+	if _, present := asMap["specialCategoryCondition"]; !present {
+		asMap["specialCategoryCondition"] = "NONE"
 	}
 	if _, present := asMap["provider"]; !present {
 		asMap["provider"] = ""
@@ -36404,6 +40484,45 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 	if _, present := asMap["parentalConsent"]; !present {
 		asMap["parentalConsent"] = false
 	}
+	if _, present := asMap["dataGovernance"]; !present {
+		asMap["dataGovernance"] = false
+	}
+	if _, present := asMap["technicalDocumentation"]; !present {
+		asMap["technicalDocumentation"] = false
+	}
+	if _, present := asMap["instructionsForUse"]; !present {
+		asMap["instructionsForUse"] = false
+	}
+	if _, present := asMap["accuracyRobustness"]; !present {
+		asMap["accuracyRobustness"] = false
+	}
+	if _, present := asMap["qualityManagement"]; !present {
+		asMap["qualityManagement"] = false
+	}
+	if _, present := asMap["registered"]; !present {
+		asMap["registered"] = false
+	}
+	if _, present := asMap["monitoring"]; !present {
+		asMap["monitoring"] = false
+	}
+	if _, present := asMap["workersInformed"]; !present {
+		asMap["workersInformed"] = false
+	}
+	if _, present := asMap["affectedPersonsInformed"]; !present {
+		asMap["affectedPersonsInformed"] = false
+	}
+	if _, present := asMap["fria"]; !present {
+		asMap["fria"] = false
+	}
+	if _, present := asMap["contentMarking"]; !present {
+		asMap["contentMarking"] = false
+	}
+	if _, present := asMap["aiLiteracy"]; !present {
+		asMap["aiLiteracy"] = false
+	}
+	if _, present := asMap["derogationDocumented"]; !present {
+		asMap["derogationDocumented"] = false
+	}
 	if _, present := asMap["retentionDays"]; !present {
 		asMap["retentionDays"] = 0
 	}
@@ -36411,7 +40530,7 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 		asMap["transferMechanism"] = "NONE"
 	}
 
-	fieldsInOrder := [...]string{"dataCategories", "useCase", "provider", "region", "model", "selfHosted", "automatedDecisions", "humanOversight", "logging", "piiMasking", "paymentCardMasking", "encryptionInTransit", "accessControls", "riskManagement", "conformityAssessment", "dpia", "dpa", "baaSigned", "serviceProviderContract", "aiDisclosure", "parentalConsent", "retentionDays", "transferMechanism"}
+	fieldsInOrder := [...]string{"dataCategories", "useCase", "sector", "purposes", "roles", "interactsWithPeople", "generatesContent", "deepfakes", "publicInterestText", "atWorkplace", "inEducation", "publicAuthority", "publicService", "profiling", "regulatedProduct", "medicalOrSafetyReason", "annexIIIDerogation", "specialCategoryCondition", "provider", "region", "model", "selfHosted", "automatedDecisions", "humanOversight", "logging", "piiMasking", "paymentCardMasking", "encryptionInTransit", "accessControls", "riskManagement", "conformityAssessment", "dpia", "dpa", "baaSigned", "serviceProviderContract", "aiDisclosure", "parentalConsent", "dataGovernance", "technicalDocumentation", "instructionsForUse", "accuracyRobustness", "qualityManagement", "registered", "monitoring", "workersInformed", "affectedPersonsInformed", "fria", "contentMarking", "aiLiteracy", "derogationDocumented", "retentionDays", "transferMechanism"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36432,6 +40551,118 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 				return it, err
 			}
 			it.UseCase = data
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = data
+		case "purposes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purposes"))
+			data, err := ec.unmarshalOAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purposes = data
+		case "roles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("roles"))
+			data, err := ec.unmarshalOAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Roles = data
+		case "interactsWithPeople":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("interactsWithPeople"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InteractsWithPeople = data
+		case "generatesContent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("generatesContent"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GeneratesContent = data
+		case "deepfakes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deepfakes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Deepfakes = data
+		case "publicInterestText":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicInterestText"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublicInterestText = data
+		case "atWorkplace":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("atWorkplace"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AtWorkplace = data
+		case "inEducation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inEducation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InEducation = data
+		case "publicAuthority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicAuthority"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublicAuthority = data
+		case "publicService":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publicService"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublicService = data
+		case "profiling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("profiling"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Profiling = data
+		case "regulatedProduct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regulatedProduct"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegulatedProduct = data
+		case "medicalOrSafetyReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("medicalOrSafetyReason"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MedicalOrSafetyReason = data
+		case "annexIIIDerogation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annexIIIDerogation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnexIIIDerogation = data
+		case "specialCategoryCondition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("specialCategoryCondition"))
+			data, err := ec.unmarshalOSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpecialCategoryCondition = data
 		case "provider":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
 			data, err := ec.unmarshalOString2string(ctx, v)
@@ -36565,6 +40796,97 @@ func (ec *executionContext) unmarshalInputComplianceContextInput(ctx context.Con
 				return it, err
 			}
 			it.ParentalConsent = data
+		case "dataGovernance":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dataGovernance"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DataGovernance = data
+		case "technicalDocumentation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("technicalDocumentation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TechnicalDocumentation = data
+		case "instructionsForUse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("instructionsForUse"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InstructionsForUse = data
+		case "accuracyRobustness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accuracyRobustness"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccuracyRobustness = data
+		case "qualityManagement":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualityManagement"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualityManagement = data
+		case "registered":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("registered"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Registered = data
+		case "monitoring":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoring"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Monitoring = data
+		case "workersInformed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workersInformed"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkersInformed = data
+		case "affectedPersonsInformed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("affectedPersonsInformed"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AffectedPersonsInformed = data
+		case "fria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fria"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FRIA = data
+		case "contentMarking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentMarking"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentMarking = data
+		case "aiLiteracy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aiLiteracy"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AILiteracy = data
+		case "derogationDocumented":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("derogationDocumented"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DerogationDocumented = data
 		case "retentionDays":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retentionDays"))
 			data, err := ec.unmarshalOInt2int(ctx, v)
@@ -36660,7 +40982,7 @@ func (ec *executionContext) unmarshalInputComplianceProfileWhereInput(ctx contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "riskScore", "riskScoreNEQ", "riskScoreIn", "riskScoreNotIn", "riskScoreGT", "riskScoreGTE", "riskScoreLT", "riskScoreLTE", "riskScoreIsNil", "riskScoreNotNil", "ruleSetVersion", "ruleSetVersionNEQ", "ruleSetVersionIn", "ruleSetVersionNotIn", "ruleSetVersionGT", "ruleSetVersionGTE", "ruleSetVersionLT", "ruleSetVersionLTE", "ruleSetVersionContains", "ruleSetVersionHasPrefix", "ruleSetVersionHasSuffix", "ruleSetVersionEqualFold", "ruleSetVersionContainsFold", "assessedAt", "assessedAtNEQ", "assessedAtIn", "assessedAtNotIn", "assessedAtGT", "assessedAtGTE", "assessedAtLT", "assessedAtLTE", "assessedAtIsNil", "assessedAtNotNil"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "riskScore", "riskScoreNEQ", "riskScoreIn", "riskScoreNotIn", "riskScoreGT", "riskScoreGTE", "riskScoreLT", "riskScoreLTE", "riskScoreIsNil", "riskScoreNotNil", "ruleSetVersion", "ruleSetVersionNEQ", "ruleSetVersionIn", "ruleSetVersionNotIn", "ruleSetVersionGT", "ruleSetVersionGTE", "ruleSetVersionLT", "ruleSetVersionLTE", "ruleSetVersionContains", "ruleSetVersionHasPrefix", "ruleSetVersionHasSuffix", "ruleSetVersionEqualFold", "ruleSetVersionContainsFold", "previousRuleSetVersion", "previousRuleSetVersionNEQ", "previousRuleSetVersionIn", "previousRuleSetVersionNotIn", "previousRuleSetVersionGT", "previousRuleSetVersionGTE", "previousRuleSetVersionLT", "previousRuleSetVersionLTE", "previousRuleSetVersionContains", "previousRuleSetVersionHasPrefix", "previousRuleSetVersionHasSuffix", "previousRuleSetVersionIsNil", "previousRuleSetVersionNotNil", "previousRuleSetVersionEqualFold", "previousRuleSetVersionContainsFold", "assessedAt", "assessedAtNEQ", "assessedAtIn", "assessedAtNotIn", "assessedAtGT", "assessedAtGTE", "assessedAtLT", "assessedAtLTE", "assessedAtIsNil", "assessedAtNotNil"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37108,6 +41430,111 @@ func (ec *executionContext) unmarshalInputComplianceProfileWhereInput(ctx contex
 				return it, err
 			}
 			it.RuleSetVersionContainsFold = data
+		case "previousRuleSetVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersion"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersion = data
+		case "previousRuleSetVersionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionNEQ = data
+		case "previousRuleSetVersionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionIn = data
+		case "previousRuleSetVersionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionNotIn = data
+		case "previousRuleSetVersionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionGT = data
+		case "previousRuleSetVersionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionGTE = data
+		case "previousRuleSetVersionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionLT = data
+		case "previousRuleSetVersionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionLTE = data
+		case "previousRuleSetVersionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionContains = data
+		case "previousRuleSetVersionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionHasPrefix = data
+		case "previousRuleSetVersionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionHasSuffix = data
+		case "previousRuleSetVersionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionIsNil = data
+		case "previousRuleSetVersionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionNotNil = data
+		case "previousRuleSetVersionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionEqualFold = data
+		case "previousRuleSetVersionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("previousRuleSetVersionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreviousRuleSetVersionContainsFold = data
 		case "assessedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assessedAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -37759,7 +42186,7 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas", "throughput", "latencySlaMs", "kvBytesPerToken"}
+	fieldsInOrder := [...]string{"endpoint", "instanceType", "replicas", "throughput", "latencySlaMs", "slaPercentile", "kvBytesPerToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37801,6 +42228,13 @@ func (ec *executionContext) unmarshalInputDeploymentConfigInput(ctx context.Cont
 				return it, err
 			}
 			it.LatencySLAMs = data
+		case "slaPercentile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPercentile"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPercentile = data
 		case "kvBytesPerToken":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kvBytesPerToken"))
 			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
@@ -38732,6 +43166,9 @@ func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Co
 	if _, present := asMap["latencySlaMs"]; !present {
 		asMap["latencySlaMs"] = 0
 	}
+	if _, present := asMap["slaPercentile"]; !present {
+		asMap["slaPercentile"] = 95
+	}
 	if _, present := asMap["instanceType"]; !present {
 		asMap["instanceType"] = ""
 	}
@@ -38742,7 +43179,7 @@ func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Co
 		asMap["kvBytesPerToken"] = 0
 	}
 
-	fieldsInOrder := [...]string{"model", "provider", "region", "throughput", "latencySlaMs", "instanceType", "replicas", "kvBytesPerToken"}
+	fieldsInOrder := [...]string{"model", "provider", "region", "throughput", "latencySlaMs", "slaPercentile", "instanceType", "replicas", "kvBytesPerToken"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38786,6 +43223,13 @@ func (ec *executionContext) unmarshalInputEstimateDeploymentInput(ctx context.Co
 				return it, err
 			}
 			it.LatencySLAMillis = data
+		case "slaPercentile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slaPercentile"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLAPercentile = data
 		case "instanceType":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("instanceType"))
 			data, err := ec.unmarshalOString2string(ctx, v)
@@ -41873,6 +46317,12 @@ func (ec *executionContext) unmarshalInputScenarioConfigInput(ctx context.Contex
 	if _, present := asMap["cachedInputFraction"]; !present {
 		asMap["cachedInputFraction"] = 0
 	}
+	if _, present := asMap["cacheWriteFraction"]; !present {
+		asMap["cacheWriteFraction"] = 0
+	}
+	if _, present := asMap["cacheWriteHour"]; !present {
+		asMap["cacheWriteHour"] = false
+	}
 	if _, present := asMap["reasoningTokens"]; !present {
 		asMap["reasoningTokens"] = 0
 	}
@@ -41892,7 +46342,7 @@ func (ec *executionContext) unmarshalInputScenarioConfigInput(ctx context.Contex
 		asMap["candidates"] = []any{}
 	}
 
-	fieldsInOrder := [...]string{"taskComplexity", "dataVolume", "responseTimeSLA", "slaPercentile", "inputTokens", "outputTokens", "cachedInputFraction", "reasoningTokens", "peakFactor", "monthlyBudget", "dataRegions", "requiredCapabilities", "requiredAttestations", "candidates", "minAccuracy"}
+	fieldsInOrder := [...]string{"taskComplexity", "dataVolume", "responseTimeSLA", "slaPercentile", "inputTokens", "outputTokens", "cachedInputFraction", "cacheWriteFraction", "cacheWriteHour", "reasoningTokens", "peakFactor", "monthlyBudget", "dataRegions", "requiredCapabilities", "requiredAttestations", "candidates", "minAccuracy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41948,6 +46398,20 @@ func (ec *executionContext) unmarshalInputScenarioConfigInput(ctx context.Contex
 				return it, err
 			}
 			it.CachedInputFraction = data
+		case "cacheWriteFraction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cacheWriteFraction"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CacheWriteFraction = data
+		case "cacheWriteHour":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cacheWriteHour"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CacheWriteHour = data
 		case "reasoningTokens":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasoningTokens"))
 			data, err := ec.unmarshalOInt2int(ctx, v)
@@ -43555,6 +48019,74 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var aIActTierReasonImplementors = []string{"AIActTierReason"}
+
+func (ec *executionContext) _AIActTierReason(ctx context.Context, sel ast.SelectionSet, obj *compliance.TierReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aIActTierReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AIActTierReason")
+		case "ruleId":
+			out.Values[i] = ec._AIActTierReason_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tier":
+			out.Values[i] = ec._AIActTierReason_tier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._AIActTierReason_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._AIActTierReason_ruleVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setAside":
+			out.Values[i] = ec._AIActTierReason_setAside(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._AIActTierReason_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recommendation":
+			out.Values[i] = ec._AIActTierReason_recommendation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._AIActTierReason_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var accuracyIntervalImplementors = []string{"AccuracyInterval"}
 
 func (ec *executionContext) _AccuracyInterval(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Interval) graphql.Marshaler {
@@ -44482,6 +49014,11 @@ func (ec *executionContext) _CandidateCost(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "monthlyCacheWrite":
+			out.Values[i] = ec._CandidateCost_monthlyCacheWrite(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "monthlyOutput":
 			out.Values[i] = ec._CandidateCost_monthlyOutput(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44504,6 +49041,11 @@ func (ec *executionContext) _CandidateCost(ctx context.Context, sel ast.Selectio
 			}
 		case "cacheApplied":
 			out.Values[i] = ec._CandidateCost_cacheApplied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cacheWriteBilled":
+			out.Values[i] = ec._CandidateCost_cacheWriteBilled(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44634,6 +49176,16 @@ func (ec *executionContext) _CandidateQuality(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "items":
+			out.Values[i] = ec._CandidateQuality_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimate":
+			out.Values[i] = ec._CandidateQuality_estimate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "value":
 			out.Values[i] = ec._CandidateQuality_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44641,6 +49193,11 @@ func (ec *executionContext) _CandidateQuality(ctx context.Context, sel ast.Selec
 			}
 		case "source":
 			out.Values[i] = ec._CandidateQuality_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "evidence":
+			out.Values[i] = ec._CandidateQuality_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -44675,133 +49232,161 @@ func (ec *executionContext) _CatalogModel(ctx context.Context, sel ast.Selection
 		case "id":
 			out.Values[i] = ec._CatalogModel_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "provider":
 			out.Values[i] = ec._CatalogModel_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._CatalogModel_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mode":
 			out.Values[i] = ec._CatalogModel_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inputPerToken":
 			out.Values[i] = ec._CatalogModel_inputPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "outputPerToken":
 			out.Values[i] = ec._CatalogModel_outputPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cachedInputPerToken":
 			out.Values[i] = ec._CatalogModel_cachedInputPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "longContextThreshold":
 			out.Values[i] = ec._CatalogModel_longContextThreshold(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "inputPerTokenAboveTier":
 			out.Values[i] = ec._CatalogModel_inputPerTokenAboveTier(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "outputPerTokenAboveTier":
 			out.Values[i] = ec._CatalogModel_outputPerTokenAboveTier(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasoningPerToken":
 			out.Values[i] = ec._CatalogModel_reasoningPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cacheWritePerToken":
+			out.Values[i] = ec._CatalogModel_cacheWritePerToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cacheWrite1hPerToken":
+			out.Values[i] = ec._CatalogModel_cacheWrite1hPerToken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "price":
 			out.Values[i] = ec._CatalogModel_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "contextWindow":
 			out.Values[i] = ec._CatalogModel_contextWindow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contextLimit":
+			out.Values[i] = ec._CatalogModel_contextLimit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "maxOutputTokens":
 			out.Values[i] = ec._CatalogModel_maxOutputTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effort":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CatalogModel_effort(ctx, field, obj)
+				})
+		case "expectedReasoning":
+			out.Values[i] = ec._CatalogModel_expectedReasoning(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "capabilities":
 			out.Values[i] = ec._CatalogModel_capabilities(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasoning":
 			out.Values[i] = ec._CatalogModel_reasoning(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "deprecationDate":
-			out.Values[i] = ec._CatalogModel_deprecationDate(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CatalogModel_deprecationDate(ctx, field, obj)
+				})
 		case "openWeights":
 			out.Values[i] = ec._CatalogModel_openWeights(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "selfHostOnly":
 			out.Values[i] = ec._CatalogModel_selfHostOnly(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parametersBillions":
 			out.Values[i] = ec._CatalogModel_parametersBillions(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quality":
 			out.Values[i] = ec._CatalogModel_quality(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "speed":
 			out.Values[i] = ec._CatalogModel_speed(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "regions":
 			out.Values[i] = ec._CatalogModel_regions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "attestations":
 			out.Values[i] = ec._CatalogModel_attestations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "facts":
 			out.Values[i] = ec._CatalogModel_facts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "factsNote":
-			out.Values[i] = ec._CatalogModel_factsNote(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CatalogModel_factsNote(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -44888,6 +49473,16 @@ func (ec *executionContext) _ComplianceAssessment(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "tierReasons":
+			out.Values[i] = ec._ComplianceAssessment_tierReasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "roles":
+			out.Values[i] = ec._ComplianceAssessment_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "findings":
 			out.Values[i] = ec._ComplianceAssessment_findings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -44900,6 +49495,11 @@ func (ec *executionContext) _ComplianceAssessment(ctx context.Context, sel ast.S
 			}
 		case "notApplicable":
 			out.Values[i] = ec._ComplianceAssessment_notApplicable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleChanges":
+			out.Values[i] = ec._ComplianceAssessment_ruleChanges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44934,117 +49534,263 @@ func (ec *executionContext) _ComplianceContext(ctx context.Context, sel ast.Sele
 		case "dataCategories":
 			out.Values[i] = ec._ComplianceContext_dataCategories(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "useCase":
 			out.Values[i] = ec._ComplianceContext_useCase(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "sector":
+			out.Values[i] = ec._ComplianceContext_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "purposes":
+			out.Values[i] = ec._ComplianceContext_purposes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "roles":
+			out.Values[i] = ec._ComplianceContext_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interactsWithPeople":
+			out.Values[i] = ec._ComplianceContext_interactsWithPeople(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "generatesContent":
+			out.Values[i] = ec._ComplianceContext_generatesContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deepfakes":
+			out.Values[i] = ec._ComplianceContext_deepfakes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publicInterestText":
+			out.Values[i] = ec._ComplianceContext_publicInterestText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "atWorkplace":
+			out.Values[i] = ec._ComplianceContext_atWorkplace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inEducation":
+			out.Values[i] = ec._ComplianceContext_inEducation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publicAuthority":
+			out.Values[i] = ec._ComplianceContext_publicAuthority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publicService":
+			out.Values[i] = ec._ComplianceContext_publicService(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "profiling":
+			out.Values[i] = ec._ComplianceContext_profiling(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regulatedProduct":
+			out.Values[i] = ec._ComplianceContext_regulatedProduct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "medicalOrSafetyReason":
+			out.Values[i] = ec._ComplianceContext_medicalOrSafetyReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "annexIIIDerogation":
+			out.Values[i] = ec._ComplianceContext_annexIIIDerogation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "specialCategoryCondition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplianceContext_specialCategoryCondition(ctx, field, obj)
+				})
 		case "provider":
 			out.Values[i] = ec._ComplianceContext_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "region":
 			out.Values[i] = ec._ComplianceContext_region(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "model":
 			out.Values[i] = ec._ComplianceContext_model(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "selfHosted":
 			out.Values[i] = ec._ComplianceContext_selfHosted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "automatedDecisions":
 			out.Values[i] = ec._ComplianceContext_automatedDecisions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "humanOversight":
 			out.Values[i] = ec._ComplianceContext_humanOversight(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "logging":
 			out.Values[i] = ec._ComplianceContext_logging(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "piiMasking":
 			out.Values[i] = ec._ComplianceContext_piiMasking(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "paymentCardMasking":
 			out.Values[i] = ec._ComplianceContext_paymentCardMasking(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "encryptionInTransit":
 			out.Values[i] = ec._ComplianceContext_encryptionInTransit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "accessControls":
 			out.Values[i] = ec._ComplianceContext_accessControls(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "riskManagement":
 			out.Values[i] = ec._ComplianceContext_riskManagement(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "conformityAssessment":
 			out.Values[i] = ec._ComplianceContext_conformityAssessment(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dpia":
 			out.Values[i] = ec._ComplianceContext_dpia(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dpa":
 			out.Values[i] = ec._ComplianceContext_dpa(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "baaSigned":
 			out.Values[i] = ec._ComplianceContext_baaSigned(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "serviceProviderContract":
 			out.Values[i] = ec._ComplianceContext_serviceProviderContract(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "aiDisclosure":
 			out.Values[i] = ec._ComplianceContext_aiDisclosure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parentalConsent":
 			out.Values[i] = ec._ComplianceContext_parentalConsent(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataGovernance":
+			out.Values[i] = ec._ComplianceContext_dataGovernance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "technicalDocumentation":
+			out.Values[i] = ec._ComplianceContext_technicalDocumentation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instructionsForUse":
+			out.Values[i] = ec._ComplianceContext_instructionsForUse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accuracyRobustness":
+			out.Values[i] = ec._ComplianceContext_accuracyRobustness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualityManagement":
+			out.Values[i] = ec._ComplianceContext_qualityManagement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registered":
+			out.Values[i] = ec._ComplianceContext_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monitoring":
+			out.Values[i] = ec._ComplianceContext_monitoring(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workersInformed":
+			out.Values[i] = ec._ComplianceContext_workersInformed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "affectedPersonsInformed":
+			out.Values[i] = ec._ComplianceContext_affectedPersonsInformed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fria":
+			out.Values[i] = ec._ComplianceContext_fria(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contentMarking":
+			out.Values[i] = ec._ComplianceContext_contentMarking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aiLiteracy":
+			out.Values[i] = ec._ComplianceContext_aiLiteracy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "derogationDocumented":
+			out.Values[i] = ec._ComplianceContext_derogationDocumented(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "retentionDays":
 			out.Values[i] = ec._ComplianceContext_retentionDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transferMechanism":
 			out.Values[i] = ec._ComplianceContext_transferMechanism(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -45091,6 +49837,16 @@ func (ec *executionContext) _ComplianceFinding(ctx context.Context, sel ast.Sele
 			}
 		case "severity":
 			out.Values[i] = ec._ComplianceFinding_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ComplianceFinding_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._ComplianceFinding_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45194,8 +49950,23 @@ func (ec *executionContext) _ComplianceProfile(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "tierReasons":
+			out.Values[i] = ec._ComplianceProfile_tierReasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ruleSetVersion":
 			out.Values[i] = ec._ComplianceProfile_ruleSetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousRuleSetVersion":
+			out.Values[i] = ec._ComplianceProfile_previousRuleSetVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ruleChanges":
+			out.Values[i] = ec._ComplianceProfile_ruleChanges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -45204,6 +49975,18 @@ func (ec *executionContext) _ComplianceProfile(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "stale":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplianceProfile_stale(ctx, field, obj)
+				})
+		case "staleReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ComplianceProfile_staleReason(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -45308,6 +50091,64 @@ func (ec *executionContext) _ComplianceProfileEdge(ctx context.Context, sel ast.
 	return out
 }
 
+var complianceRuleChangeImplementors = []string{"ComplianceRuleChange"}
+
+func (ec *executionContext) _ComplianceRuleChange(ctx context.Context, sel ast.SelectionSet, obj *compliance.RuleChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, complianceRuleChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ComplianceRuleChange")
+		case "ruleId":
+			out.Values[i] = ec._ComplianceRuleChange_ruleId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "change":
+			out.Values[i] = ec._ComplianceRuleChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._ComplianceRuleChange_ruleVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._ComplianceRuleChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._ComplianceRuleChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._ComplianceRuleChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var complianceUseCaseImplementors = []string{"ComplianceUseCase"}
 
 func (ec *executionContext) _ComplianceUseCase(ctx context.Context, sel ast.SelectionSet, obj *compliance.UseCase) graphql.Marshaler {
@@ -45336,6 +50177,71 @@ func (ec *executionContext) _ComplianceUseCase(ctx context.Context, sel ast.Sele
 			}
 		case "description":
 			out.Values[i] = ec._ComplianceUseCase_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sector":
+			out.Values[i] = ec._ComplianceUseCase_sector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purposes":
+			out.Values[i] = ec._ComplianceUseCase_purposes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataCategories":
+			out.Values[i] = ec._ComplianceUseCase_dataCategories(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interactsWithPeople":
+			out.Values[i] = ec._ComplianceUseCase_interactsWithPeople(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generatesContent":
+			out.Values[i] = ec._ComplianceUseCase_generatesContent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deepfakes":
+			out.Values[i] = ec._ComplianceUseCase_deepfakes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicInterestText":
+			out.Values[i] = ec._ComplianceUseCase_publicInterestText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "atWorkplace":
+			out.Values[i] = ec._ComplianceUseCase_atWorkplace(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inEducation":
+			out.Values[i] = ec._ComplianceUseCase_inEducation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicAuthority":
+			out.Values[i] = ec._ComplianceUseCase_publicAuthority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publicService":
+			out.Values[i] = ec._ComplianceUseCase_publicService(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "profiling":
+			out.Values[i] = ec._ComplianceUseCase_profiling(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "regulatedProduct":
+			out.Values[i] = ec._ComplianceUseCase_regulatedProduct(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -45636,6 +50542,11 @@ func (ec *executionContext) _DeploymentConfig(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "slaPercentile":
+			out.Values[i] = ec._DeploymentConfig_slaPercentile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "kvBytesPerToken":
 			out.Values[i] = ec._DeploymentConfig_kvBytesPerToken(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -45772,10 +50683,11 @@ func (ec *executionContext) _DeploymentEstimate(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "costUnknownReason":
-			out.Values[i] = ec._DeploymentEstimate_costUnknownReason(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentEstimate_costUnknownReason(ctx, field, obj)
+				})
 		case "alternatives":
 			out.Values[i] = ec._DeploymentEstimate_alternatives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -45930,6 +50842,43 @@ func (ec *executionContext) _DeploymentPlan(ctx context.Context, sel ast.Selecti
 			}
 		case "meetsTarget":
 			out.Values[i] = ec._DeploymentPlan_meetsTarget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaPercentile":
+			out.Values[i] = ec._DeploymentPlan_slaPercentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "latencyAtPercentileMs":
+			out.Values[i] = ec._DeploymentPlan_latencyAtPercentileMs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "queueWaitMs":
+			out.Values[i] = ec._DeploymentPlan_queueWaitMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "probabilityOfWaiting":
+			out.Values[i] = ec._DeploymentPlan_probabilityOfWaiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priceObservedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentPlan_priceObservedOn(ctx, field, obj)
+				})
+		case "priceCaveat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentPlan_priceCaveat(ctx, field, obj)
+				})
+		case "priceStale":
+			out.Values[i] = ec._DeploymentPlan_priceStale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -46977,37 +51926,49 @@ func (ec *executionContext) _InstanceType(ctx context.Context, sel ast.Selection
 		case "provider":
 			out.Values[i] = ec._InstanceType_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
 			out.Values[i] = ec._InstanceType_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "gpu":
 			out.Values[i] = ec._InstanceType_gpu(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "gpuCount":
 			out.Values[i] = ec._InstanceType_gpuCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "region":
 			out.Values[i] = ec._InstanceType_region(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "hourlyUsd":
 			out.Values[i] = ec._InstanceType_hourlyUsd(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "observedOn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstanceType_observedOn(ctx, field, obj)
+				})
+		case "priceCaveat":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InstanceType_priceCaveat(ctx, field, obj)
+				})
 		case "provenance":
 			out.Values[i] = ec._InstanceType_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -47714,6 +52675,16 @@ func (ec *executionContext) _PassedRule(ctx context.Context, sel ast.SelectionSe
 			}
 		case "severity":
 			out.Values[i] = ec._PassedRule_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._PassedRule_role(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ruleVersion":
+			out.Values[i] = ec._PassedRule_ruleVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48652,6 +53623,49 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var reasoningEstimateImplementors = []string{"ReasoningEstimate"}
+
+func (ec *executionContext) _ReasoningEstimate(ctx context.Context, sel ast.SelectionSet, obj *catalog.ReasoningEstimate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reasoningEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReasoningEstimate")
+		case "tokensPerRequest":
+			out.Values[i] = ec._ReasoningEstimate_tokensPerRequest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thinkingMillis":
+			out.Values[i] = ec._ReasoningEstimate_thinkingMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._ReasoningEstimate_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var rejectedInstanceImplementors = []string{"RejectedInstance"}
 
 func (ec *executionContext) _RejectedInstance(ctx context.Context, sel ast.SelectionSet, obj *deployment.Rejection) graphql.Marshaler {
@@ -49013,6 +54027,16 @@ func (ec *executionContext) _ScenarioConfig(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "cacheWriteFraction":
+			out.Values[i] = ec._ScenarioConfig_cacheWriteFraction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cacheWriteHour":
+			out.Values[i] = ec._ScenarioConfig_cacheWriteHour(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "reasoningTokens":
 			out.Values[i] = ec._ScenarioConfig_reasoningTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -49172,6 +54196,23 @@ func (ec *executionContext) _ScenarioResults(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "engineVersion":
+			out.Values[i] = ec._ScenarioResults_engineVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stale":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioResults_stale(ctx, field, obj)
+				})
+		case "staleReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ScenarioResults_staleReason(ctx, field, obj)
+				})
 		case "winner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -49201,6 +54242,11 @@ func (ec *executionContext) _ScenarioResults(ctx context.Context, sel ast.Select
 			}
 		case "qualityBasis":
 			out.Values[i] = ec._ScenarioResults_qualityBasis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "anchors":
+			out.Values[i] = ec._ScenarioResults_anchors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -49282,6 +54328,54 @@ func (ec *executionContext) _ScenarioSweep(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._ScenarioSweep_winnerChanges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoreAnchorsImplementors = []string{"ScoreAnchors"}
+
+func (ec *executionContext) _ScoreAnchors(ctx context.Context, sel ast.SelectionSet, obj *simulation.Anchors) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreAnchorsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreAnchors")
+		case "costLow":
+			out.Values[i] = ec._ScoreAnchors_costLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costHigh":
+			out.Values[i] = ec._ScoreAnchors_costHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyLow":
+			out.Values[i] = ec._ScoreAnchors_latencyLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyHigh":
+			out.Values[i] = ec._ScoreAnchors_latencyHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -49453,87 +54547,103 @@ func (ec *executionContext) _SimulationCandidate(ctx context.Context, sel ast.Se
 		case "modelId":
 			out.Values[i] = ec._SimulationCandidate_modelId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._SimulationCandidate_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "provider":
 			out.Values[i] = ec._SimulationCandidate_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "processingRegion":
 			out.Values[i] = ec._SimulationCandidate_processingRegion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cost":
 			out.Values[i] = ec._SimulationCandidate_cost(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "capacity":
 			out.Values[i] = ec._SimulationCandidate_capacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "latency":
 			out.Values[i] = ec._SimulationCandidate_latency(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quality":
 			out.Values[i] = ec._SimulationCandidate_quality(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "slaFit":
 			out.Values[i] = ec._SimulationCandidate_slaFit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "budgetFit":
 			out.Values[i] = ec._SimulationCandidate_budgetFit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "qualityFit":
 			out.Values[i] = ec._SimulationCandidate_qualityFit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "features":
 			out.Values[i] = ec._SimulationCandidate_features(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "score":
 			out.Values[i] = ec._SimulationCandidate_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rank":
 			out.Values[i] = ec._SimulationCandidate_rank(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pareto":
 			out.Values[i] = ec._SimulationCandidate_pareto(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reasons":
 			out.Values[i] = ec._SimulationCandidate_reasons(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "caveats":
 			out.Values[i] = ec._SimulationCandidate_caveats(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effort":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimulationCandidate_effort(ctx, field, obj)
+				})
+		case "reasoningTokens":
+			out.Values[i] = ec._SimulationCandidate_reasoningTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasoningEstimated":
+			out.Values[i] = ec._SimulationCandidate_reasoningEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -50429,6 +55539,51 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx context.Context, v any) (compliance.Role, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Role(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx context.Context, sel ast.SelectionSet, v compliance.Role) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AIActRole!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx context.Context, v any) ([]compliance.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNAIActTier2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRiskTier(ctx context.Context, v any) (compliance.RiskTier, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := compliance.RiskTier(tmp)
@@ -50442,6 +55597,71 @@ func (ec *executionContext) marshalNAIActTier2githubᚗcomᚋmodelarchitectᚋar
 		graphql.AddInvalidNullFromMarshaler(ctx, "AIActTier!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNAIActTierReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTierReason(ctx context.Context, sel ast.SelectionSet, v compliance.TierReason) graphql.Marshaler {
+	return ec._AIActTierReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAIActTierReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTierReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.TierReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAIActTierReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTierReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx context.Context, v any) (compliance.Purpose, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Purpose(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx context.Context, sel ast.SelectionSet, v compliance.Purpose) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AIPurpose!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx context.Context, v any) ([]compliance.Purpose, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.Purpose, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.Purpose) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNAccuracyInterval2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐInterval(ctx context.Context, sel ast.SelectionSet, v benchmark.Interval) graphql.Marshaler {
@@ -50772,6 +55992,41 @@ func (ec *executionContext) unmarshalNComplianceProfileWhereInput2ᚖgithubᚗco
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNComplianceRuleChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleChange(ctx context.Context, sel ast.SelectionSet, v compliance.RuleChange) graphql.Marshaler {
+	return ec._ComplianceRuleChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNComplianceRuleChange2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.RuleChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNComplianceRuleChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNComplianceRuleChangeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐChangeKind(ctx context.Context, v any) (compliance.ChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.ChangeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNComplianceRuleChangeKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v compliance.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ComplianceRuleChangeKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNComplianceUseCase2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐUseCaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*compliance.UseCase) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -50794,6 +56049,21 @@ func (ec *executionContext) marshalNComplianceUseCase2ᚖgithubᚗcomᚋmodelarc
 		return graphql.Null
 	}
 	return ec._ComplianceUseCase(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContextLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐContextLimit(ctx context.Context, v any) (catalog.ContextLimit, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := catalog.ContextLimit(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContextLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐContextLimit(ctx context.Context, sel ast.SelectionSet, v catalog.ContextLimit) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ContextLimit!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNCostRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx context.Context, sel ast.SelectionSet, v benchmark.CostRange) graphql.Marshaler {
@@ -52248,6 +57518,10 @@ func (ec *executionContext) unmarshalNScenarioWhereInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNScoreAnchors2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐAnchors(ctx context.Context, sel ast.SelectionSet, v simulation.Anchors) graphql.Marshaler {
+	return ec._ScoreAnchors(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNScoreFeature2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐFeature(ctx context.Context, sel ast.SelectionSet, v simulation.Feature) graphql.Marshaler {
 	return ec._ScoreFeature(ctx, sel, &v)
 }
@@ -52287,6 +57561,21 @@ func (ec *executionContext) marshalNScoreWeights2githubᚗcomᚋmodelarchitect�
 	return ec._ScoreWeights(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNSector2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx context.Context, v any) (compliance.Sector, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Sector(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSector2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx context.Context, sel ast.SelectionSet, v compliance.Sector) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Sector!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNSignUpInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐSignUpInput(ctx context.Context, v any) (gqlmodel.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -52310,6 +57599,21 @@ func (ec *executionContext) marshalNSimulationCandidate2ᚕgithubᚗcomᚋmodela
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, v any) (compliance.SpecialCategoryCondition, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.SpecialCategoryCondition(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, sel ast.SelectionSet, v compliance.SpecialCategoryCondition) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SpecialCategoryCondition!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -52772,6 +58076,97 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalOAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx context.Context, v any) ([]compliance.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAIActRole2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAIActRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAIActRole2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx context.Context, v any) (*compliance.Role, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Role(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAIActRole2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRole(ctx context.Context, sel ast.SelectionSet, v *compliance.Role) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx context.Context, v any) ([]compliance.Purpose, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]compliance.Purpose, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAIPurpose2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurposeᚄ(ctx context.Context, sel ast.SelectionSet, v []compliance.Purpose) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAIPurpose2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPurpose(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -53128,6 +58523,25 @@ func (ec *executionContext) unmarshalOComplianceProfileWhereInput2ᚖgithubᚗco
 	}
 	res, err := ec.unmarshalInputComplianceProfileWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOComplianceRuleOutcome2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleOutcome(ctx context.Context, v any) (*compliance.RuleOutcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.RuleOutcome(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOComplianceRuleOutcome2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐRuleOutcome(ctx context.Context, sel ast.SelectionSet, v *compliance.RuleOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOContinuousObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐContinuous(ctx context.Context, v any) (*experiment.Continuous, error) {
@@ -54205,6 +59619,13 @@ func (ec *executionContext) unmarshalOPipelineWhereInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOReasoningEstimate2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐReasoningEstimate(ctx context.Context, sel ast.SelectionSet, v *catalog.ReasoningEstimate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReasoningEstimate(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORegulation2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐRegulationᚄ(ctx context.Context, v any) ([]model.Regulation, error) {
 	if v == nil {
 		return nil, nil
@@ -54399,6 +59820,25 @@ func (ec *executionContext) unmarshalOScenarioWhereInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx context.Context, v any) (*compliance.Sector, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.Sector(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSector(ctx context.Context, sel ast.SelectionSet, v *compliance.Sector) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalOServiceNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.ServiceConfig) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -54412,6 +59852,19 @@ func (ec *executionContext) unmarshalOServiceNodeConfigInput2ᚖgithubᚗcomᚋm
 	}
 	res, err := ec.unmarshalInputServiceNodeConfigInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, v any) (compliance.SpecialCategoryCondition, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := compliance.SpecialCategoryCondition(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, sel ast.SelectionSet, v compliance.SpecialCategoryCondition) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

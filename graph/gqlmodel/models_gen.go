@@ -46,6 +46,8 @@ type ComplexityTier struct {
 type ComplianceAssessmentInput struct {
 	Requirements []model.Regulation       `json:"requirements"`
 	Context      *model.ComplianceContext `json:"context"`
+	// The rule-set version of an earlier assessment: the result then lists the rules changed since (ruleChanges).
+	PreviousRuleSetVersion *string `json:"previousRuleSetVersion,omitempty"`
 }
 
 type CreateBenchmarkInput struct {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/privacy"
 	"github.com/riverqueue/river"
 
 	"github.com/modelarchitect/architect/graph"
@@ -149,8 +150,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	for _, p := range registry.Providers() {
 		conc[p.Name] = p.EffectiveConcurrency()
 	}
+	svc := &ops.Service{
+		Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry,
+		Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
+		Deployments: ops.DeploymentConfig{Endpoints: endpoints},
+		Pause:       o.Pause,
+	}
 	deps := &runs.Deps{
-		DB: db, Client: db.Client, Providers: registry, Catalog: cat, Log: log,
+		DB: db, Client: db.Client, Providers: registry, Catalog: cat, Compliance: rules, Log: log,
 		Limiter:        benchmark.NewLimiter(conc, providers.DefaultConcurrency),
 		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): runs.EndpointDriver{Policy: endpoints}},
 		RolloutTimeout: cfg.RolloutTimeout,
@@ -158,6 +165,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		ProviderCall: func(provider, outcome string, took time.Duration) {
 			metrics.ProviderRequests.WithLabelValues(provider, outcome).Inc()
 			metrics.ProviderDuration.WithLabelValues(provider, outcome).Observe(took.Seconds())
+		},
+		Resimulate: func(ctx context.Context, id int) error {
+			return db.InTx(privacy.DecisionContext(ctx, privacy.Allow), func(ctx context.Context) error {
+				_, err := svc.SimulateScenario(ctx, id)
+				return err
+			})
 		},
 	}
 	if o.Deps != nil {
@@ -172,6 +185,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if err != nil {
 		return nil, err
 	}
+	svc.Jobs = jq
 	if err := brokerMetrics(metrics, broker); err != nil {
 		return nil, err
 	}
@@ -193,12 +207,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Catalog:  cat,
 		Live: &live.Watcher{Broker: broker,
 			Delivered: func(kind string) { metrics.EventsDelivered.WithLabelValues(kind).Inc() }},
-		Ops: &ops.Service{
-			Client: db.Client, Catalog: cat, Compliance: rules, Providers: registry, Jobs: jq,
-			Benchmarks:  ops.BenchmarkConfig{ChunkSize: cfg.BenchmarkChunk, MaxFileBytes: cfg.BenchmarkMaxFile},
-			Deployments: ops.DeploymentConfig{Endpoints: endpoints},
-			Pause:       o.Pause,
-		},
+		Ops: svc,
 	})
 	if err != nil {
 		return nil, err

@@ -66,6 +66,13 @@ func Parse(data []byte) (*Catalog, error) {
 		return nil, &ValidationError{Field: "catalog", Reason: "is not valid catalog JSON: " + err.Error()}
 	}
 	errs := raw.missingProvenance()
+	for i := range c.Models {
+		if c.Models[i].ContextLimit == "" {
+			// An operator's file written before contextLimit existed: read the window the stricter way,
+			// input and output sharing it.
+			c.Models[i].ContextLimit = ContextTotal
+		}
+	}
 	if err := Validate(&c); err != nil {
 		errs = append(errs, err.(ValidationErrors)...)
 	}

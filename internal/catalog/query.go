@@ -15,6 +15,15 @@ func (c *Catalog) Model(id string) (Model, error) {
 			return m, nil
 		}
 	}
+	// "provider/model@effort" where the effort is the base row's own: the base row, under the asked id.
+	if effort := EffortOf(id); effort != "" {
+		for _, m := range c.Models {
+			if m.ID == BaseID(id) && m.Effort == effort {
+				m.ID = id
+				return m, nil
+			}
+		}
+	}
 	return Model{}, fmt.Errorf("model %q: %w", id, ErrNotFound)
 }
 

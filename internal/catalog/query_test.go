@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -200,4 +201,52 @@ func TestFindInstances(t *testing.T) {
 	_, err = c.FindInstances(InstanceFilter{MinGPUMemoryGB: -1})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
+}
+
+// TestEffortRows: every effort row is its model at one reasoning effort, with the base row's prices and
+// limits, and its estimated reasoning never falls as the effort rises.
+func TestEffortRows(t *testing.T) {
+	t.Parallel()
+	c := Default()
+	byModel := map[string][]Model{}
+	for _, m := range c.Models {
+		if m.Reasoning && m.ExpectedReasoning != nil {
+			byModel[BaseID(m.ID)] = append(byModel[BaseID(m.ID)], m)
+		}
+		e := EffortOf(m.ID)
+		if e == "" {
+			continue
+		}
+		require.Equal(t, e, m.Effort, m.ID)
+		base, err := c.Model(BaseID(m.ID))
+		require.NoError(t, err)
+		require.NotEqual(t, base.Effort, e, "the base row is the fastest configuration, not repeated: %s", m.ID)
+		require.True(t, base.InputPerToken.Equal(m.InputPerToken) && base.OutputPerToken.Equal(m.OutputPerToken), m.ID)
+		require.Equal(t, base.ContextWindow, m.ContextWindow, m.ID)
+		require.Equal(t, base.ContextLimit, m.ContextLimit, m.ID)
+		require.True(t, m.ExpectedReasoning.Provenance.Estimate, m.ID)
+	}
+	require.NotEmpty(t, byModel)
+	for id, rows := range byModel {
+		slices.SortFunc(rows, func(a, b Model) int {
+			return slices.Index(Efforts, a.Effort) - slices.Index(Efforts, b.Effort)
+		})
+		for i := 1; i < len(rows); i++ {
+			require.GreaterOrEqual(t, rows[i].ExpectedReasoning.TokensPerRequest, rows[i-1].ExpectedReasoning.TokensPerRequest,
+				"%s: %s reasons less than %s", id, rows[i].Effort, rows[i-1].Effort)
+		}
+	}
+	// The base row answers for its own effort under the effort's id.
+	m, err := c.Model("openai/gpt-5@minimal")
+	require.NoError(t, err)
+	require.Equal(t, "openai/gpt-5@minimal", m.ID)
+	require.Equal(t, "minimal", m.Effort)
+
+	// Worked by hand from shared/data/model-speeds.json (AA, 2026-07-10): GPT-5 (high) answers first after
+	// 80,194 ms at 88.5 tokens/s; the median time to first token of the 14 OpenAI non-reasoning rows is
+	// (829 + 904) / 2 = 866.5 ms, so (80,194 − 866.5) ms × 88.5 /s = 7,020.5 → 7,020 tokens.
+	high, err := c.Model("openai/gpt-5@high")
+	require.NoError(t, err)
+	require.Equal(t, 7020, high.ExpectedReasoning.TokensPerRequest)
+	require.InDelta(t, 79327.5, high.ExpectedReasoning.ThinkingMillis, 1e-9)
 }

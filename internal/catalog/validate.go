@@ -135,6 +135,9 @@ func (v *validator) model(f string, m *Model) {
 	if m.ContextWindow <= 0 {
 		v.add(f+".contextWindow", "must be positive, got %d", m.ContextWindow)
 	}
+	if m.ContextLimit != ContextTotal && m.ContextLimit != ContextSplit {
+		v.add(f+".contextLimit", "must be TOTAL (input + output share the window) or SPLIT (the window limits input), got %q", m.ContextLimit)
+	}
 	if m.MaxOutputTokens < 0 {
 		v.add(f+".maxOutputTokens", "must not be negative, got %d", m.MaxOutputTokens)
 	}

@@ -27,9 +27,15 @@ func TestAssessIssueExamples(t *testing.T) {
 		{"GDPR personal data outside the EEA without adequacy or SCCs is high",
 			Assessment{Requirements: []Requirement{GDPR}, DataCategories: []DataCategory{PII}, Region: "us-east-1", Model: noBAA, DPA: true},
 			"GDPR-TRANSFER-NO-SAFEGUARD", SeverityHigh, LevelHigh},
-		{"EU AI Act high-risk employment needs human oversight",
+		{"EU AI Act high-risk employment needs human oversight by design",
 			Assessment{Requirements: []Requirement{EUAIAct}, UseCase: "EMPLOYMENT", Region: "eu-west-1", Model: noBAA},
-			"AIACT-HUMAN-OVERSIGHT", SeverityHigh, LevelHigh},
+			"AIACT-PROVIDER-HUMAN-OVERSIGHT", SeverityHigh, LevelHigh},
+		{"and by the deployer in use",
+			Assessment{Requirements: []Requirement{EUAIAct}, UseCase: "EMPLOYMENT", Region: "eu-west-1", Model: noBAA},
+			"AIACT-DEPLOYER-HUMAN-OVERSIGHT", SeverityHigh, LevelHigh},
+		{"GDPR health data without an Art. 9(2) condition is critical",
+			Assessment{Requirements: []Requirement{GDPR}, DataCategories: []DataCategory{PHI}, Region: "eu-west-1", Model: noBAA, DPA: true},
+			"GDPR-SPECIAL-CATEGORY-CONDITION", SeverityCritical, LevelCritical},
 		{"PCI DSS card data in prompts unmasked is critical, even without PCI_DSS listed",
 			Assessment{DataCategories: []DataCategory{PaymentCard}, Region: "us-east-1", Model: noBAA, EncryptionInTransit: true},
 			"PCI-PAN-IN-PROMPT", SeverityCritical, LevelCritical},
@@ -174,7 +180,11 @@ func TestAssessValidation(t *testing.T) {
 	}{
 		{"unknown requirement", Assessment{Requirements: []Requirement{GDPR, "FERPA"}}, "requirements[1]"},
 		{"unknown data category", Assessment{DataCategories: []DataCategory{"SECRETS"}}, "dataCategories[0]"},
-		{"unknown use case", Assessment{UseCase: "DATING"}, "useCase"},
+		{"unknown use case without facts", Assessment{UseCase: "DATING"}, "useCase"},
+		{"unknown sector", func() Assessment { a := Assessment{}; a.Sector = "SPACE"; return a }(), "sector"},
+		{"unknown purpose", func() Assessment { a := Assessment{}; a.Purposes = []Purpose{PurposeRecruitment, "HIRING"}; return a }(), "purposes[1]"},
+		{"unknown role", Assessment{Roles: []Role{"RESELLER"}}, "roles[0]"},
+		{"unknown Art. 9(2) condition", Assessment{SpecialCategoryCondition: "CONSENT"}, "specialCategoryCondition"},
 		{"unknown transfer mechanism", Assessment{TransferMechanism: "HANDSHAKE"}, "transferMechanism"},
 		{"negative retention", Assessment{RetentionDays: -1}, "retentionDays"},
 	}
@@ -200,5 +210,7 @@ func TestAssessNothingApplies(t *testing.T) {
 	require.Empty(t, res.Findings)
 	require.Empty(t, res.Passed)
 	require.Len(t, res.NotApplicable, len(rs.Rules))
+	require.Empty(t, res.TierReasons)
 	require.Equal(t, TierUnclassified, res.UseCaseTier)
+	require.Equal(t, []Role{RoleProvider, RoleDeployer}, res.Roles, "no role stated: provider and deployer")
 }

@@ -3,6 +3,7 @@ package compliance
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -16,8 +17,13 @@ type Condition struct {
 	Requirement  []Requirement  `json:"requirement,omitempty"`  // one of these requirements is listed
 	DataCategory []DataCategory `json:"dataCategory,omitempty"` // one of these data categories is processed
 	UseCase      []string       `json:"useCase,omitempty"`      // the use case is one of these ids
-	UseCaseTier  []RiskTier     `json:"useCaseTier,omitempty"`  // the use case's EU AI Act tier is one of these
+	UseCaseTier  []RiskTier     `json:"useCaseTier,omitempty"`  // the EU AI Act tier is one of these (not in classification rules)
+	Purpose      []Purpose      `json:"purpose,omitempty"`      // the system serves one of these purposes
+	Role         []Role         `json:"role,omitempty"`         // the team has one of these roles (none stated: PROVIDER and DEPLOYER)
+	Sector       []Sector       `json:"sector,omitempty"`       // the sector is one of these
 	Fact         string         `json:"fact,omitempty"`         // a named boolean fact is true (see facts.go)
+	// SpecialCategoryCondition holds when the GDPR Art. 9(2) condition relied on is one of these (NONE: none).
+	SpecialCategoryCondition []SpecialCategoryCondition `json:"specialCategoryCondition,omitempty"`
 	// ModelLacks holds when the model is unknown or its catalog attestations do not include this one.
 	ModelLacks        string              `json:"modelLacks,omitempty"`
 	TransferMechanism []TransferMechanism `json:"transferMechanism,omitempty"` // the mechanism is one of these
@@ -39,7 +45,7 @@ func (c Condition) predicates() int {
 
 func (c Condition) validate(field string, rs *RuleSet) error {
 	if n := c.predicates(); n != 1 {
-		return invalid(field, "a condition needs exactly one predicate (all, any, not, requirement, dataCategory, useCase, useCaseTier, fact, modelLacks, transferMechanism, retentionDaysAbove), got %d", n)
+		return invalid(field, "a condition needs exactly one predicate (all, any, not, requirement, dataCategory, useCase, useCaseTier, purpose, role, sector, fact, specialCategoryCondition, modelLacks, transferMechanism, retentionDaysAbove), got %d", n)
 	}
 	switch {
 	case c.All != nil || c.Any != nil:
@@ -72,6 +78,14 @@ func (c Condition) validate(field string, rs *RuleSet) error {
 		}
 	case c.UseCaseTier != nil:
 		return eachKnown(field+".useCaseTier", c.UseCaseTier, riskTiers)
+	case c.Purpose != nil:
+		return eachKnown(field+".purpose", c.Purpose, purposes)
+	case c.Role != nil:
+		return eachKnown(field+".role", c.Role, roles)
+	case c.Sector != nil:
+		return eachKnown(field+".sector", c.Sector, sectors)
+	case c.SpecialCategoryCondition != nil:
+		return eachKnown(field+".specialCategoryCondition", c.SpecialCategoryCondition, specialCategoryConditions)
 	case c.Fact != "":
 		if _, ok := factTable[c.Fact]; !ok {
 			return invalid(field+".fact", "%q is not a known fact (%s)", c.Fact, strings.Join(factNames(), ", "))
@@ -133,13 +147,31 @@ func (c Condition) eval(f *facts) (bool, []string) {
 	case c.Requirement != nil:
 		return matchAny("requirements", c.Requirement, f.requirements)
 	case c.DataCategory != nil:
-		return matchAny("dataCategories", c.DataCategory, f.dataCategories)
+		return matchOrigin(f, "dataCategories", c.DataCategory, f.dataCategories)
 	case c.UseCase != nil:
-		ok := contains(c.UseCase, f.useCase)
-		return ok, []string{fmt.Sprintf("useCase is %s", orNone(f.useCase))}
+		ok := contains(c.UseCase, f.UseCase)
+		return ok, []string{fmt.Sprintf("useCase is %s", orNone(f.UseCase))}
 	case c.UseCaseTier != nil:
 		ok := contains(c.UseCaseTier, f.tier)
-		return ok, []string{fmt.Sprintf("use case %s is %s risk under the EU AI Act", orNone(f.useCase), f.tier)}
+		why := fmt.Sprintf("%s is %s risk under the EU AI Act", f.useCaseName(), f.tier)
+		if len(f.tierSources) > 0 {
+			why += " (" + joinSources(f.tierSources) + ")"
+		}
+		return ok, []string{why}
+	case c.Purpose != nil:
+		return matchOrigin(f, "purposes", c.Purpose, f.purposes)
+	case c.Role != nil:
+		ok, why := matchAny("roles", c.Role, f.roles)
+		if !f.rolesGiven {
+			why[0] += " (no role stated: assessed as PROVIDER and DEPLOYER)"
+		}
+		return ok, why
+	case c.Sector != nil:
+		ok := contains(c.Sector, f.Sector)
+		return ok, []string{fmt.Sprintf("sector is %s", orNone(string(f.Sector)))}
+	case c.SpecialCategoryCondition != nil:
+		ok := contains(c.SpecialCategoryCondition, f.condition)
+		return ok, []string{fmt.Sprintf("specialCategoryCondition is %s", f.condition)}
 	case c.Fact != "":
 		def := factTable[c.Fact]
 		v := def.get(f)
@@ -165,9 +197,32 @@ func matchAny[T ~string](name string, want, have []T) (bool, []string) {
 	return false, []string{fmt.Sprintf("%s include none of %v", name, want)}
 }
 
+// matchOrigin is matchAny that also says when the matching value came from the preset use case.
+func matchOrigin[T ~string](f *facts, name string, want, have []T) (bool, []string) {
+	for _, w := range want {
+		if contains(have, w) {
+			return true, []string{fmt.Sprintf("%s include %s%s", name, w, f.origin(name, string(w)))}
+		}
+	}
+	return false, []string{fmt.Sprintf("%s include none of %v", name, want)}
+}
+
 func orNone(s string) string {
 	if s == "" {
 		return "(none)"
 	}
 	return s
+}
+
+// usesTier reports whether c depends on the EU AI Act tier, which classification rules must not (they set it).
+func (c Condition) usesTier() bool {
+	if c.UseCaseTier != nil {
+		return true
+	}
+	for _, sub := range append(slices.Clone(c.All), c.Any...) {
+		if sub.usesTier() {
+			return true
+		}
+	}
+	return c.Not != nil && c.Not.usesTier()
 }

@@ -1,72 +1,48 @@
 package compliance_test
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 )
 
+// A use case no preset names — an emergency-triage assistant that talks to patients — is assessed from its
+// facts: the sector, what it is for, whom it talks to, the data, and the team's role.
 func ExampleRuleSet_Assess() {
 	rs, err := compliance.Default()
 	if err != nil {
 		panic(err)
 	}
-	res, err := rs.Assess(compliance.Assessment{
-		Requirements:   []compliance.Requirement{compliance.HIPAA},
+	a := compliance.Assessment{
+		Requirements:   []compliance.Requirement{compliance.EUAIAct, compliance.GDPR},
 		DataCategories: []compliance.DataCategory{compliance.PHI},
-		UseCase:        "SUMMARIZATION",
-		Region:         "us-east-1",
-		Model:          &catalog.Model{ID: "acme/chat", Provider: "acme", Regions: []string{"US"}, Attestations: []string{"SOC2_TYPE2"}},
-		BAASigned:      true, Logging: true, EncryptionInTransit: true, AccessControls: true,
-	})
+		UseCase:        "MEDICAL_TRIAGE", // a label, not a preset
+		Roles:          []compliance.Role{compliance.RoleDeployer},
+		Region:         "eu-west-1",
+		Model:          &catalog.Model{ID: "acme/chat", Provider: "acme", Regions: []string{"EU"}, Attestations: []string{"SOC2_TYPE2"}},
+		DPA:            true, DPIA: true, EncryptionInTransit: true, AccessControls: true, PIIMasking: true, AILiteracy: true,
+		Logging: true, HumanOversight: true, Monitoring: true, AffectedPersonsInformed: true,
+	}
+	a.Sector = compliance.SectorHealthcare
+	a.Purposes = []compliance.Purpose{compliance.PurposeEmergencyTriage}
+	a.InteractsWithPeople = true
+	res, err := rs.Assess(a)
 	if err != nil {
 		panic(err)
 	}
-	out, _ := json.MarshalIndent(struct {
-		Score    int
-		Level    compliance.Level
-		Findings []compliance.Finding
-		Passed   int
-	}{res.Score, res.Level, res.Findings, len(res.Passed)}, "", "  ")
-	fmt.Println(string(out))
-	// Eight rules are in scope: two fail (CRITICAL 10 + MEDIUM 2), six pass (CRITICAL 10, three HIGH 5, two
-	// MEDIUM 2), so r = 12/41 and the score is 75 + 24·12/41 = 82.02 → 82 in the CRITICAL band.
+	fmt.Println("tier:", res.UseCaseTier)
+	for _, t := range res.TierReasons {
+		fmt.Printf("  %s %s: %s %v\n", t.Tier, t.RuleID, t.Source, t.Evidence)
+	}
+	fmt.Println("score:", res.Score, res.Level)
+	for _, f := range res.Findings {
+		fmt.Printf("  %s %s: %s\n", f.Severity, f.RuleID, f.Source)
+	}
 	// Output:
-	// {
-	//   "Score": 82,
-	//   "Level": "CRITICAL",
-	//   "Findings": [
-	//     {
-	//       "ruleId": "HIPAA-BAA-ELIGIBILITY",
-	//       "regulation": "HIPAA",
-	//       "source": "HIPAA, 45 CFR 164.502(e) and 164.504(e)",
-	//       "severity": "CRITICAL",
-	//       "message": "PHI would be sent to model acme/chat, which is not covered by a business associate agreement.",
-	//       "recommendation": "Use a model and endpoint the vendor covers under its BAA (e.g. zero-data-retention endpoints, or the model on a HIPAA-eligible cloud service), self-host it, or keep PHI out of prompts.",
-	//       "evidence": [
-	//         "requirements include HIPAA",
-	//         "dataCategories include PHI",
-	//         "selfHosted is false",
-	//         "model acme/chat lacks HIPAA_BAA (catalog attestations: [SOC2_TYPE2])"
-	//       ]
-	//     },
-	//     {
-	//       "ruleId": "HIPAA-VENDOR-RETENTION",
-	//       "regulation": "HIPAA",
-	//       "source": "HIPAA, 45 CFR 164.502(b) (minimum necessary)",
-	//       "severity": "MEDIUM",
-	//       "message": "Model acme/chat is not known to offer zero data retention, so the vendor may keep PHI.",
-	//       "recommendation": "Use a zero-data-retention endpoint or arrangement for PHI, and send only the minimum necessary PHI.",
-	//       "evidence": [
-	//         "requirements include HIPAA",
-	//         "dataCategories include PHI",
-	//         "selfHosted is false",
-	//         "model acme/chat lacks ZDR (catalog attestations: [SOC2_TYPE2])"
-	//       ]
-	//     }
-	//   ],
-	//   "Passed": 6
-	// }
+	// tier: HIGH
+	//   HIGH AIACT-ANNEX-III-5D: Regulation (EU) 2024/1689 (AI Act) Art. 6(2) and Annex III point 5(d) [purposes include EMERGENCY_TRIAGE annexIIIDerogation is false]
+	//   LIMITED AIACT-ART50-1: Regulation (EU) 2024/1689 (AI Act) Art. 50(1) [interactsWithPeople is true]
+	// score: 87 CRITICAL
+	//   CRITICAL GDPR-SPECIAL-CATEGORY-CONDITION: Regulation (EU) 2016/679 (GDPR) Art. 9(1) and 9(2)(a)-(j)
 }

@@ -11,14 +11,23 @@ import (
 )
 
 const minimalRules = `{
-  "version": "test-1", "asOf": "2026-01-01", "attestations": ["HIPAA_BAA"],
-  "useCases": [{"id": "EMPLOYMENT", "tier": "HIGH", "source": "Annex III 4", "description": "hiring"}],
+  "version": "test-2", "asOf": "2026-01-01", "attestations": ["HIPAA_BAA"],
+  "useCases": [{"id": "EMPLOYMENT", "description": "hiring", "sector": "EMPLOYMENT", "purposes": ["RECRUITMENT"], "tier": "HIGH"}],
   "jurisdictions": [{"code": "IE", "name": "Ireland", "eea": true, "zone": "EU", "source": "EEA"}],
   "regions": [{"id": "eu-west-1", "provider": "AWS", "jurisdiction": "IE"}],
-  "rules": [{"id": "R-1", "regulation": "HIPAA", "source": "164.502(e)", "severity": "CRITICAL",
+  "rules": [{"id": "R-1", "regulation": "HIPAA", "source": "164.502(e)", "severity": "CRITICAL", "version": "test-1",
     "appliesWhen": {"all": [{"requirement": ["HIPAA"]}, {"dataCategory": ["PHI"]}]},
     "failsWhen": {"modelLacks": "HIPAA_BAA"},
-    "message": "m {model}", "recommendation": "r"}]
+    "message": "m {model}", "recommendation": "r"},
+   {"id": "C-1", "regulation": "EU_AI_ACT", "source": "Annex III 4(a)", "tier": "HIGH", "version": "test-2",
+    "appliesWhen": {"purpose": ["RECRUITMENT"]}, "unless": {"fact": "annexIIIDerogation"},
+    "message": "c {useCase}", "recommendation": "cr"}],
+  "changes": [
+    {"version": "test-1", "date": "2026-01-01", "summary": "first", "rules": [
+      {"id": "R-1", "change": "ADDED", "note": "n1"}, {"id": "R-0", "change": "ADDED", "note": "n0"}]},
+    {"version": "test-2", "date": "2026-02-01", "summary": "second", "rules": [
+      {"id": "C-1", "change": "ADDED", "note": "hiring is high-risk"}, {"id": "R-0", "change": "REMOVED", "note": "gone"}]}
+  ]
 }`
 
 func TestParseMinimal(t *testing.T) {
@@ -27,11 +36,21 @@ func TestParseMinimal(t *testing.T) {
 	require.NoError(t, err)
 	res, err := rs.Assess(Assessment{Requirements: []Requirement{HIPAA}, DataCategories: []DataCategory{PHI}, Region: "EU-WEST-1"})
 	require.NoError(t, err)
-	require.Equal(t, "test-1", res.RuleSetVersion)
+	require.Equal(t, "test-2", res.RuleSetVersion)
 	require.Equal(t, []string{"R-1"}, findingIDs(res))
 	require.Equal(t, "m (unknown model)", res.Findings[0].Message)
-	// r = 1 → top of the CRITICAL band
-	require.Equal(t, 99, res.Score)
+	require.Equal(t, "test-1", res.Findings[0].Version)
+	// F = 10: 75 + 24·10/20 = 87
+	require.Equal(t, 87, res.Score)
+	require.Equal(t, TierUnclassified, res.UseCaseTier)
+	require.Equal(t, []string{"C-1"}, res.NotApplicable)
+
+	res, err = rs.Assess(Assessment{UseCase: "EMPLOYMENT"})
+	require.NoError(t, err)
+	require.Equal(t, TierHigh, res.UseCaseTier)
+	require.Equal(t, []TierReason{{RuleID: "C-1", Tier: TierHigh, Source: "Annex III 4(a)", Version: "test-2", Message: "c EMPLOYMENT",
+		Recommendation: "cr", Evidence: []string{"purposes include RECRUITMENT (from use case EMPLOYMENT)", "annexIIIDerogation is false"}}}, res.TierReasons)
+	require.Equal(t, "Annex III 4(a)", rs.UseCases[0].Source, "a preset's source is the rules that classify it")
 }
 
 func TestParseErrors(t *testing.T) {
@@ -59,9 +78,21 @@ func TestParseErrors(t *testing.T) {
 		{"region in unknown jurisdiction", [2]string{`"jurisdiction": "IE"`, `"jurisdiction": "XX"`}, "regions[0].jurisdiction", "not in jurisdictions"},
 		{"use case tier", [2]string{`"tier": "HIGH"`, `"tier": "SEVERE"`}, "useCases[0].tier", "not one of"},
 		{"bad date", [2]string{`"2026-01-01"`, `"Jan 2026"`}, "asOf", "YYYY-MM-DD"},
-		{"trailing data", [2]string{`"recommendation": "r"}]
-}`, `"recommendation": "r"}]
-} {}`}, "rules", "unexpected data"},
+		{"trailing data", [2]string{"\n}", "\n} {}"}, "rules", "unexpected data"},
+		{"classification rule with a severity", [2]string{`"tier": "HIGH", "version"`, `"tier": "HIGH", "severity": "HIGH", "version"`}, "rules[1].severity", "no severity"},
+		{"classification rule on the tier", [2]string{`{"fact": "annexIIIDerogation"}`, `{"useCaseTier": ["HIGH"]}`}, "rules[1]", "useCaseTier"},
+		{"obligation rule with an exception", [2]string{`"failsWhen": {"modelLacks": "HIPAA_BAA"},`, `"failsWhen": {"modelLacks": "HIPAA_BAA"}, "unless": {"fact": "dpa"},`}, "rules[0].unless", "only classification rules"},
+		{"obligation rule without failsWhen", [2]string{`"failsWhen": {"modelLacks": "HIPAA_BAA"},`, ``}, "rules[0].failsWhen", "needs failsWhen"},
+		{"unknown purpose in a rule", [2]string{`{"purpose": ["RECRUITMENT"]}`, `{"purpose": ["HIRING"]}`}, "rules[1].appliesWhen.purpose[0]", "not one of"},
+		{"unknown purpose in a preset", [2]string{`["RECRUITMENT"], "tier"`, `["HIRING"], "tier"`}, "useCases[0].purposes[0]", "not one of"},
+		{"preset without sector", [2]string{`"sector": "EMPLOYMENT", `, ``}, "useCases[0].sector", "must name its sector"},
+		{"preset tier its facts do not give", [2]string{`"tier": "HIGH"}],`, `"tier": "LIMITED"}],`}, "useCases[0].tier", "facts make it HIGH"},
+		{"rule version not in the log", [2]string{`"version": "test-1",`, `"version": "test-0",`}, "rules[0].version", "change log"},
+		{"rule removed but present", [2]string{`{"id": "R-0", "change": "REMOVED"`, `{"id": "R-1", "change": "REMOVED"`}, "rules[0].version", "change log"},
+		{"rule added but missing", [2]string{`{"id": "R-0", "change": "REMOVED", "note": "gone"}`, `{"id": "R-9", "change": "ADDED", "note": "new"}`}, "changes", "not in rules"},
+		{"log ends at another version", [2]string{`"version": "test-2", "asOf"`, `"version": "test-3", "asOf"`}, "changes", "not the rule set's version"},
+		{"duplicate log version", [2]string{`{"version": "test-2", "date"`, `{"version": "test-1", "date"`}, "changes[1].version", "twice"},
+		{"unknown change kind", [2]string{`"change": "REMOVED"`, `"change": "DELETED"`}, "changes[1].rules[1].change", "not one of"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -79,7 +110,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestParseDuplicateRule(t *testing.T) {
 	t.Parallel()
-	dup := strings.Replace(minimalRules, `"rules": [{`, `"rules": [{"id": "R-1", "regulation": "GDPR", "source": "s", "severity": "LOW",
+	dup := strings.Replace(minimalRules, `"rules": [{`, `"rules": [{"id": "R-1", "regulation": "GDPR", "source": "s", "severity": "LOW", "version": "test-1",
     "appliesWhen": {"requirement": ["GDPR"]}, "failsWhen": {"fact": "dpa"}, "message": "m", "recommendation": "r"}, {`, 1)
 	_, err := Parse([]byte(dup))
 	var ve *ValidationError
@@ -93,7 +124,7 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(minimalRules), 0o600))
 	rs, err := Load(path)
 	require.NoError(t, err)
-	require.Equal(t, "test-1", rs.Version)
+	require.Equal(t, "test-2", rs.Version)
 
 	_, err = Load(filepath.Join(t.TempDir(), "missing.json"))
 	require.ErrorIs(t, err, os.ErrNotExist)

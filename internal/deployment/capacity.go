@@ -76,8 +76,7 @@ type Rejection struct {
 	Detail       string       `json:"detail"`
 }
 
-// replicaCapacity models one replica (roofline, DOMAIN 1.2) and picks the largest batch that fits in memory,
-// stays within MaxBatch and keeps one request's latency within slaMs (0: no SLA):
+// replica is one replica's roofline model (DOMAIN 1.2):
 //
 //	weights W           = P × 2 B;  usable memory M = 0.9 × GPUs × GPU memory
 //	KV per request      = kvPerToken × (in + out)                 (every request at full length)
@@ -90,54 +89,70 @@ type Rejection struct {
 //
 // The latency follows from Little's law: with B requests in flight, B new prompts are prefilled during one
 // request's life and each stalls decoding; so the throughput is also 1 ÷ (prefill + out × step ÷ B), the
-// GPU time one request takes. Queueing beyond the batch is not modelled.
-func replicaCapacity(hw hardware, wl workload, slaMs float64) (Capacity, RejectReason, string) {
-	weights := wl.params * BytesPerParameter
-	usable := MemoryFraction * float64(hw.gpus) * hw.memGB * 1e9
-	if weights >= usable {
-		return Capacity{}, RejectMemory, fmt.Sprintf("weights need %s GB but 90%% of %d × %s GB is %s GB",
-			gb(weights), hw.gpus, num(hw.memGB), gb(usable))
+// GPU time one request takes. Requests beyond the batch wait in a queue: see sizing.go.
+type replica struct {
+	wl                        workload
+	weights, usable, kvReq    float64
+	maxBatch                  int
+	prefill, flops, bandwidth float64 // seconds; FLOP/s and B/s reached
+}
+
+// newReplica models hw serving wl, or says why hw cannot serve even one request.
+func newReplica(hw hardware, wl workload) (replica, RejectReason, string) {
+	r := replica{wl: wl, weights: wl.params * BytesPerParameter, usable: MemoryFraction * float64(hw.gpus) * hw.memGB * 1e9}
+	if r.weights >= r.usable {
+		return r, RejectMemory, fmt.Sprintf("weights need %s GB but 90%% of %d × %s GB is %s GB",
+			gb(r.weights), hw.gpus, num(hw.memGB), gb(r.usable))
 	}
-	kvReq := wl.kvPerToken * float64(wl.in+wl.out)
-	fit := math.Floor((usable - weights) / kvReq)
+	r.kvReq = wl.kvPerToken * float64(wl.in+wl.out)
+	fit := math.Floor((r.usable - r.weights) / r.kvReq)
 	if fit < 1 {
-		return Capacity{}, RejectMemory, fmt.Sprintf("weights (%s GB) fit in %s GB but not with the KV cache of one %d-token request (%s GB)",
-			gb(weights), gb(usable), wl.in+wl.out, gb(kvReq))
+		return r, RejectMemory, fmt.Sprintf("weights (%s GB) fit in %s GB but not with the KV cache of one %d-token request (%s GB)",
+			gb(r.weights), gb(r.usable), wl.in+wl.out, gb(r.kvReq))
 	}
-	maxBatch := int(math.Min(fit, MaxBatch))
-	flops := float64(hw.gpus) * hw.tflops * 1e12 * MFU
-	bandwidth := float64(hw.gpus) * hw.hbmTBs * 1e12 * HBMEfficiency
-	prefill := 2 * wl.activeParams * float64(wl.in) / flops
-	step := func(b int) float64 {
-		read := math.Min(wl.params, wl.activeParams*float64(b))*BytesPerParameter + float64(b)*kvReq
-		return math.Max(read/bandwidth, 2*wl.activeParams*float64(b)/flops)
-	}
-	latency := func(b int) float64 { return float64(b)*prefill + float64(wl.out)*step(b) }
-	batch := maxBatch
-	if slaMs > 0 {
-		if ms := latency(1) * 1000; ms > slaMs {
-			return Capacity{}, RejectLatency, fmt.Sprintf("one request alone takes %s ms (prefill %s ms + %d tokens × %s ms) and the SLA is %s ms",
-				num(ms), num(prefill*1000), wl.out, num(step(1)*1000), num(slaMs))
-		}
-		// latency grows with the batch: take the largest batch within the SLA
-		lo, hi := 1, maxBatch
-		for lo < hi {
-			mid := (lo + hi + 1) / 2
-			if latency(mid)*1000 <= slaMs {
-				lo = mid
-			} else {
-				hi = mid - 1
-			}
-		}
-		batch = lo
-	}
-	l := latency(batch)
-	rps := float64(batch) / l
+	r.maxBatch = int(math.Min(fit, MaxBatch))
+	r.flops = float64(hw.gpus) * hw.tflops * 1e12 * MFU
+	r.bandwidth = float64(hw.gpus) * hw.hbmTBs * 1e12 * HBMEfficiency
+	r.prefill = 2 * wl.activeParams * float64(wl.in) / r.flops
+	return r, "", ""
+}
+
+// step is one decode step at batch b, seconds.
+func (r replica) step(b int) float64 {
+	read := math.Min(r.wl.params, r.wl.activeParams*float64(b))*BytesPerParameter + float64(b)*r.kvReq
+	return math.Max(read/r.bandwidth, 2*r.wl.activeParams*float64(b)/r.flops)
+}
+
+// latency is one request's service time at batch b, seconds.
+func (r replica) latency(b int) float64 { return float64(b)*r.prefill + float64(r.wl.out)*r.step(b) }
+
+// capacity reports the replica at batch b.
+func (r replica) capacity(b int) Capacity {
+	l := r.latency(b)
+	rps := float64(b) / l
 	return Capacity{
-		Batch: batch, RequestsPerSecond: rps, OutputTokensPerSecond: rps * float64(wl.out),
-		LatencyMs: l * 1000, PrefillMs: prefill * 1000, TimePerOutputTokenMs: step(batch) * 1000,
-		WeightsGB: weights / 1e9, KVCacheGB: float64(batch) * kvReq / 1e9, UsableMemoryGB: usable / 1e9,
-	}, "", ""
+		Batch: b, RequestsPerSecond: rps, OutputTokensPerSecond: rps * float64(r.wl.out),
+		LatencyMs: l * 1000, PrefillMs: r.prefill * 1000, TimePerOutputTokenMs: r.step(b) * 1000,
+		WeightsGB: r.weights / 1e9, KVCacheGB: float64(b) * r.kvReq / 1e9, UsableMemoryGB: r.usable / 1e9,
+	}
+}
+
+// largestBatchWithin is the largest batch whose service time is within slaMs, 0 when not even one request's
+// is (latency grows with the batch).
+func (r replica) largestBatchWithin(slaMs float64) int {
+	if r.latency(1)*1000 > slaMs {
+		return 0
+	}
+	lo, hi := 1, r.maxBatch
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if r.latency(mid)*1000 <= slaMs {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 // rounded returns c with its figures rounded to six decimals for reporting.

@@ -28,12 +28,31 @@ type Plan struct {
 	HourlyUSD         decimal.Decimal `json:"hourlyUSD"`  // InstanceHourlyUSD × Replicas
 	MonthlyUSD        decimal.Decimal `json:"monthlyUSD"` // HourlyUSD × HoursPerMonth
 	Capacity          *Capacity       `json:"capacity,omitempty"`
-	// Utilization is the target load over what the replicas can serve; MeetsTarget is Utilization ≤ 1.
-	// Both are only meaningful with a Capacity.
-	Utilization float64            `json:"utilization,omitempty"`
-	MeetsTarget bool               `json:"meetsTarget"`
-	Price       catalog.Provenance `json:"price"`
+	// Utilization is the target load over what the replicas' slots can serve (λ ÷ cμ). MeetsTarget says the
+	// plan serves the load with Utilization ≤ MaxUtilization and, with an SLA, LatencyAtPercentileMs within
+	// it. These and the queue figures below are only meaningful with a Capacity.
+	Utilization float64 `json:"utilization,omitempty"`
+	MeetsTarget bool    `json:"meetsTarget"`
+	// SLAPercentile is the percentile LatencyAtPercentileMs is at (the request's, default 95).
+	SLAPercentile float64 `json:"slaPercentile,omitempty"`
+	// LatencyAtPercentileMs is a request's latency at SLAPercentile: service time at the batch plus the
+	// queueing delay at that percentile (sizing.go); null in JSON when the queue is unstable.
+	LatencyAtPercentileMs *float64 `json:"latencyAtPercentileMs,omitempty"`
+	// QueueWaitMs is the waiting time for a free slot at SLAPercentile; ProbabilityOfWaiting is the share of
+	// requests that wait at all (Erlang C).
+	QueueWaitMs          float64            `json:"queueWaitMs,omitempty"`
+	ProbabilityOfWaiting float64            `json:"probabilityOfWaiting,omitempty"`
+	Price                catalog.Provenance `json:"price"`
+	// PriceObservedOn is when the instance price was seen ("" unknown); PriceStale says to check it before
+	// trusting the cost: it carries a caveat (PriceCaveat), has no date, or is older than MaxPriceAgeDays.
+	PriceObservedOn string `json:"priceObservedOn,omitempty"`
+	PriceCaveat     string `json:"priceCaveat,omitempty"`
+	PriceStale      bool   `json:"priceStale"`
 }
+
+// MaxPriceAgeDays is how old an instance price may be before a plan flags it: cloud GPU prices have moved by
+// tens of percent within months (AWS's June 2025 P4/P5 cut).
+const MaxPriceAgeDays = 180
 
 // Estimation is the answer to a Request.
 type Estimation struct {
@@ -144,7 +163,7 @@ func Estimate(cat *catalog.Catalog, req Request) (*Estimation, error) {
 			Alternatives: est.Alternatives}
 	}
 	est.Plan, est.Rejections = plan, rejections
-	est.Notes = pl.notes()
+	est.Notes = append(pl.notes(), priceNotes(plan)...)
 	return est, nil
 }
 
@@ -189,6 +208,7 @@ func (pl planner) selfHosted(cat *catalog.Catalog, est *Estimation) (*Estimation
 	est.Plan = plan
 	est.Notes = append(pl.notes(), fmt.Sprintf("SELF_HOSTED hardware priced at the on-demand rate of %s %s in %s; your own cost may differ",
 		plan.Provider, plan.InstanceType, plan.Region))
+	est.Notes = append(est.Notes, priceNotes(plan)...)
 	return est, nil
 }
 
@@ -197,6 +217,21 @@ type planner struct {
 	gpus  []catalog.GPU
 	model *catalog.Model
 	req   Request
+}
+
+// priceNotes say when the chosen plan's price should be checked.
+func priceNotes(p *Plan) []string {
+	switch {
+	case p.PriceCaveat != "":
+		return []string{fmt.Sprintf("%s in %s: %s", p.InstanceType, p.Region, p.PriceCaveat)}
+	case p.PriceStale && p.PriceObservedOn == "":
+		return []string{fmt.Sprintf("%s in %s: the source does not say when its price $%s/h was observed; check the provider's price list",
+			p.InstanceType, p.Region, p.InstanceHourlyUSD)}
+	case p.PriceStale:
+		return []string{fmt.Sprintf("%s in %s: its price $%s/h was observed %s, more than %d days ago; check the provider's price list",
+			p.InstanceType, p.Region, p.InstanceHourlyUSD, p.PriceObservedOn, MaxPriceAgeDays)}
+	}
+	return nil
 }
 
 func (pl planner) notes() []string {
@@ -256,23 +291,25 @@ func (pl planner) plan(in catalog.Instance) (*Plan, *Rejection) {
 	p := &Plan{
 		Provider: Provider(strings.ToUpper(in.Provider)), Region: in.Region, InstanceType: in.Type, GPU: in.GPU,
 		GPUCount: in.GPUCount, Replicas: pl.req.Replicas, InstanceHourlyUSD: in.HourlyUSD, Price: in.Provenance,
+		PriceObservedOn: in.ObservedOn, PriceCaveat: in.PriceCaveat, PriceStale: in.PriceStale(pl.req.AsOf, MaxPriceAgeDays),
 	}
 	if t := pl.req.Throughput; t != nil {
-		c, reason, detail := replicaCapacity(hw, pl.workload(), pl.req.LatencySLAMillis)
+		rep, reason, detail := newReplica(hw, pl.workload())
 		if reason != "" {
 			return reject(reason, "%s", detail)
 		}
-		if p.Replicas == 0 {
-			need := math.Ceil(t.RequestsPerSecond / c.RequestsPerSecond)
-			if need > MaxReplicas {
-				return reject(RejectReplicas, "%s replicas of %s req/s each would be needed; the limit is %d",
-					num(need), num(c.RequestsPerSecond), MaxReplicas)
-			}
-			p.Replicas = int(need)
+		q := pl.req.percentile()
+		sz, reason, detail := rep.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
+		if reason != "" {
+			return reject(reason, "%s", detail)
 		}
-		u := t.RequestsPerSecond / (float64(p.Replicas) * c.RequestsPerSecond)
-		rc := c.rounded()
-		p.Capacity, p.Utilization, p.MeetsTarget = &rc, math.Round(u*1e6)/1e6, u <= 1
+		rc := sz.capacity.rounded()
+		p.Replicas, p.Capacity, p.SLAPercentile = sz.replicas, &rc, q
+		p.Utilization, p.MeetsTarget = round6(sz.utilization), sz.meets(pl.req.LatencySLAMillis)
+		if sz.stable {
+			l := round6(sz.latencyMs)
+			p.LatencyAtPercentileMs, p.QueueWaitMs, p.ProbabilityOfWaiting = &l, round6(sz.waitMs), round6(sz.pWait)
+		}
 	} else if pl.model.ParametersBillions > 0 {
 		// a fixed instance and count without a load: check only that the weights fit
 		w, usable := pl.workload().params*BytesPerParameter, MemoryFraction*float64(hw.gpus)*hw.memGB*1e9
@@ -303,6 +340,8 @@ func (pl planner) workload() workload {
 }
 
 func positive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
+
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 // InputField names the input a person would change to get a fit: the region (or, with no instance in any
 // region, the model). The GraphQL layer reports it as BAD_USER_INPUT.

@@ -2,6 +2,7 @@ package deployment
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -55,13 +56,16 @@ func load() Request {
 //	big.1x (1 × X80): usable 0.9 × 80 = 72 GB, batch ≤ ⌊52 GB ÷ 0.2 GB⌋ = 260 → 256;
 //	  prefill 2 × 10e9 × 1000 ÷ (1000e12 × 0.4) = 50 ms; step(B) = (20e9 + B × 0.2e9) ÷ (2e12 × 0.56)
 //	  latency(B) = 0.05 B + 1000 × step(B) = 17.857142857 + 0.228571429 B s
-//	  no SLA: B = 256, latency 76.371428571 s, 256 ÷ 76.371428571 = 3.352039 req/s → ⌈10 ÷ 3.352⌉ = 3 replicas
-//	  SLA 30 s: B ≤ (30 − 17.857142857) ÷ 0.228571429 = 53.125 → 53, latency 29.971428571 s,
-//	  1.768351 req/s → 6 replicas
+//	  no SLA: B = 256, latency 76.371428571 s, 256 ÷ 76.371428571 = 3.352039 req/s; at most 85 % busy:
+//	  ⌈10 ÷ (3.352039 × 0.85)⌉ = 4 replicas (waits: Erlang C over 4 × 256 slots, none at the 95th percentile)
+//	  SLA 30 s: B ≤ (30 − 17.857142857) ÷ 0.228571429 = 53.125 → 53, latency 29.971428571 s, so a request
+//	  may wait at most 28.6 ms: 7 replicas (testdata/sizing_reference.txt: the step from 7 to 8 is at 10.55 req/s)
 //	small.1x (1 × X25): usable 22.5 GB, batch ⌊2.5 ÷ 0.2⌋ = 12; prefill 500 ms; step(B) = (20e9 + B × 0.2e9) ÷ 5.6e11
-//	  latency(12) = 6 + 1000 × 0.04 = 46 s → 12 ÷ 46 = 0.26087 req/s → 39 replicas; latency(1) = 36.571 s
-//	big.8x (8 × X80): prefill 6.25 ms, step(256) = (20e9 + 51.2e9) ÷ 8.96e12 = 7.946 ms,
-//	  latency(256) = 1.6 + 7.946 = 9.546 s → 26.816 req/s → 1 replica; latency(1) = 2.2607 s
+//	  latency(12) = 6 + 1000 × 0.04 = 46 s → 12 ÷ 46 = 0.26087 req/s → ⌈10 ÷ (0.26087 × 0.85)⌉ = 46 replicas;
+//	  latency(1) = 36.571 s
+//	big.8x (8 × X80): prefill 6.25 ms, step(B) = (20e9 + B × 0.2e9) ÷ 8.96e12; one replica serves 10 req/s at
+//	  batch 64 (latency 0.4 + 3.661 = 4.061 s, 15.76 req/s, 63 % busy); latency(1) = 2.2607 s
+//	(The figures were checked with testdata/sizing_reference.py.)
 func TestEstimateCheapestInstance(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -79,23 +83,25 @@ func TestEstimateCheapestInstance(t *testing.T) {
 		{
 			name:     "no SLA",
 			edit:     func(*Request) {},
-			instance: "big.1x", replicas: 3, batch: 256,
-			hourly:    "9",    // 3 × $3 (small.1x: 39 × $1 = $39; big.8x: 1 × $20)
-			monthly:   "6570", // $9 × 730 h
+			instance: "big.1x", replicas: 4, batch: 256,
+			hourly:    "12",   // 4 × $3 (small.1x: 46 × $1 = $46; big.8x: 1 × $20)
+			monthly:   "8760", // $12 × 730 h
 			latencyMs: 76371.428571,
-			// us-west-2: 3 × $2.5 = $7.5; eu-west-1: 39 × $1 = $39
-			alternatives: []string{"us-west-2 big.1x 3 7.5", "eu-west-1 small.1x 39 39"},
+			// us-west-2: 4 × $2.5 = $10; eu-west-1: 46 × $1 = $46
+			alternatives: []string{"us-west-2 big.1x 4 10", "eu-west-1 small.1x 46 46"},
 			rejections:   []RejectReason{RejectNoGPUSpec},
 		},
 		{
-			name:     "30 s SLA",
-			edit:     func(r *Request) { r.LatencySLAMillis = 30000 },
-			instance: "big.1x", replicas: 6, batch: 53,
-			hourly:    "18",    // 6 × $3 < big.8x 1 × $20; small.1x cannot meet 30 s
-			monthly:   "13140", // $18 × 730
-			latencyMs: 29971.428571,
-			// us-west-2: 6 × $2.5 = $15; eu-west-1 has only small.1x, which misses the SLA
-			alternatives: []string{"us-west-2 big.1x 6 15"},
+			name: "30 s SLA",
+			edit: func(r *Request) { r.LatencySLAMillis = 30000 },
+			// big.1x now needs 7 × $3 = $21 (its 30 s service time leaves no room to queue), so big.8x at
+			// 1 × $20 wins; small.1x cannot meet 30 s
+			instance: "big.8x", replicas: 1, batch: 64,
+			hourly:    "20",
+			monthly:   "14600", // $20 × 730
+			latencyMs: 4060.714286,
+			// us-west-2: 7 × $2.5 = $17.5; eu-west-1 has only small.1x, which misses the SLA
+			alternatives: []string{"us-west-2 big.1x 7 17.5"},
 			rejections:   []RejectReason{RejectNoGPUSpec, RejectLatency},
 		},
 		{
@@ -108,10 +114,11 @@ func TestEstimateCheapestInstance(t *testing.T) {
 			rejections: []RejectReason{RejectLatency, RejectNoGPUSpec, RejectLatency},
 		},
 		{
-			name:     "fixed instance type and replicas",
-			edit:     func(r *Request) { r.InstanceType, r.Replicas = "big.8x", 2 },
-			instance: "big.8x", replicas: 2, batch: 256,
-			hourly: "40", monthly: "29200", latencyMs: 9546.428571,
+			name: "fixed instance type and replicas",
+			edit: func(r *Request) { r.InstanceType, r.Replicas = "big.8x", 2 },
+			// the batch with the lowest latency at the 95th percentile for 2 replicas: 32, service 3,146 ms
+			instance: "big.8x", replicas: 2, batch: 32,
+			hourly: "40", monthly: "29200", latencyMs: 3146.428571,
 		},
 	}
 	for _, tc := range tests {
@@ -205,13 +212,20 @@ func TestReplicaCapacityFigures(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c, reason, detail := replicaCapacity(tc.hw, tc.wl, tc.sla)
+			r, reason, detail := newReplica(tc.hw, tc.wl)
+			batch := r.maxBatch
+			if reason == "" && tc.sla > 0 {
+				if batch = r.largestBatchWithin(tc.sla); batch == 0 {
+					reason, detail = RejectLatency, "one request alone is slower than the SLA"
+				}
+			}
 			if tc.reject != "" {
 				require.Equal(t, tc.reject, reason)
 				require.NotEmpty(t, detail)
 				return
 			}
 			require.Empty(t, reason)
+			c := r.capacity(batch)
 			require.Equal(t, tc.batch, c.Batch)
 			require.InDelta(t, tc.prefillMs, c.PrefillMs, 1e-6)
 			require.InDelta(t, tc.tpotMs, c.TimePerOutputTokenMs, 1e-6)
@@ -247,7 +261,7 @@ func TestEstimateNothingFits(t *testing.T) {
 			name:    "no instance in the region",
 			edit:    func(r *Request) { r.Region = "ap-south-1" },
 			regions: []string{"eu-west-1", "us-east-1", "us-west-2"},
-			message: `no AWS instance in region "ap-south-1"; regions with instances: eu-west-1, us-east-1, us-west-2; cheapest elsewhere: 3 × big.1x in us-west-2 at $7.5/h`,
+			message: `no AWS instance in region "ap-south-1"; regions with instances: eu-west-1, us-east-1, us-west-2; cheapest elsewhere: 4 × big.1x in us-west-2 at $10/h`,
 		},
 		{
 			name: "self-hosted hardware too small",
@@ -314,8 +328,8 @@ func TestEstimateSelfHosted(t *testing.T) {
 			name: "named type in the named region, sized from the load",
 			req: Request{Model: "meta/m10", Provider: ProviderSelfHosted, Region: "us-east-1", InstanceType: "big.1x",
 				Throughput: &Throughput{RequestsPerSecond: 10, InputTokens: 1000, OutputTokens: 1000}, KVBytesPerToken: 100_000},
-			// 3 replicas (see TestEstimateCheapestInstance) × $3 = $9/h
-			hourly: "9", monthly: "6570", region: "us-east-1",
+			// 4 replicas (see TestEstimateCheapestInstance) × $3 = $12/h
+			hourly: "12", monthly: "8760", region: "us-east-1",
 		},
 		{
 			name:   "named type without a count is one replica",
@@ -337,7 +351,7 @@ func TestEstimateSelfHosted(t *testing.T) {
 			require.True(t, dec(tc.hourly).Equal(est.Plan.HourlyUSD), "hourly %s", est.Plan.HourlyUSD)
 			require.True(t, dec(tc.monthly).Equal(est.Plan.MonthlyUSD), "monthly %s", est.Plan.MonthlyUSD)
 			require.Equal(t, tc.region, est.Plan.Region)
-			require.Contains(t, est.Notes[len(est.Notes)-1], "your own cost may differ")
+			require.Contains(t, strings.Join(est.Notes, " "), "your own cost may differ")
 			require.Empty(t, est.Alternatives)
 		})
 	}

@@ -29,8 +29,11 @@ type Request struct {
 	Region   string   `json:"region"` // required for AWS, GCP, AZURE
 	// Throughput is required unless InstanceType and Replicas are both given.
 	Throughput *Throughput `json:"throughput,omitempty"`
-	// LatencySLAMillis is the most one request may take end to end (prefill + decode) at that load; 0: none.
+	// LatencySLAMillis is the most a request may take end to end (waiting for a slot, prefill and decode) at
+	// that load, at SLAPercentile; 0: none.
 	LatencySLAMillis float64 `json:"latencySLAMs,omitempty"`
+	// SLAPercentile is the percentile of requests the SLA must hold for, 50 to 99.9; 0: DefaultSLAPercentile.
+	SLAPercentile float64 `json:"slaPercentile,omitempty"`
 	// InstanceType restricts the plan to one instance type; for SELF_HOSTED it names the hardware to price
 	// the deployment like (without it a SELF_HOSTED cost is unknown).
 	InstanceType string `json:"instanceType,omitempty"`
@@ -38,6 +41,9 @@ type Request struct {
 	Replicas int `json:"replicas,omitempty"`
 	// KVBytesPerToken is the model's KV-cache size per token; 0 takes DefaultKVBytesPerToken.
 	KVBytesPerToken int64 `json:"kvBytesPerToken,omitempty"`
+	// AsOf (YYYY-MM-DD) is today for judging how old instance prices are; the engine reads no clock. "":
+	// only undated and caveated prices are flagged.
+	AsOf string `json:"-"`
 }
 
 // checkRequest validates the request and returns its model.
@@ -76,6 +82,9 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 	if bad(req.LatencySLAMillis) || req.LatencySLAMillis > MaxSLAMillis {
 		return nil, invalid("latencySLAMs", "must be between 0 (no SLA) and %d ms", MaxSLAMillis)
 	}
+	if p := req.SLAPercentile; bad(p) || (p != 0 && (p < 50 || p > 99.9)) {
+		return nil, invalid("slaPercentile", "must be between 50 and 99.9 (0: %d)", DefaultSLAPercentile)
+	}
 	t := req.Throughput
 	if t == nil {
 		if req.Provider.cloud() && req.Replicas == 0 {
@@ -90,9 +99,9 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 		return nil, invalid("throughput.inputTokens", "must be between 0 and %d", MaxTokens)
 	case t.OutputTokens < 1 || t.OutputTokens > MaxTokens:
 		return nil, invalid("throughput.outputTokens", "must be between 1 and %d", MaxTokens)
-	case model.ContextWindow > 0 && t.InputTokens > model.ContextWindow:
-		return nil, invalid("throughput.inputTokens", "%d input tokens exceed the context window of %s (%d)",
-			t.InputTokens, model.ID, model.ContextWindow)
+	case model.ContextWindow > 0 && !fits(model, t):
+		_, _, why := model.Fits(t.InputTokens, t.OutputTokens, 0)
+		return nil, invalid("throughput.inputTokens", "%s", why)
 	case !positive(model.ParametersBillions):
 		return nil, invalid("model", "model %q has no parameter count in the catalog, so its GPU needs cannot be estimated", req.Model)
 	}
@@ -101,3 +110,16 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 
 // bad reports a negative or non-finite number.
 func bad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) || x < 0 }
+
+// percentile is the SLA percentile the request asks for.
+func (r Request) percentile() float64 {
+	if r.SLAPercentile == 0 {
+		return DefaultSLAPercentile
+	}
+	return r.SLAPercentile
+}
+
+func fits(m *catalog.Model, t *Throughput) bool {
+	ok, _, _ := m.Fits(t.InputTokens, t.OutputTokens, 0)
+	return ok
+}

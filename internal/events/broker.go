@@ -11,8 +11,9 @@ const DefaultBuffer = 16
 // Broker publishes events and hands them to the subscriptions whose filter matches.
 //
 // Delivery is at most once per subscription and in publish order per publisher. A subscription that falls
-// behind never blocks anyone: when its buffer is full, its pending notices are discarded and replaced by one
-// Resync notice. A Resync also follows a lost and re-established PostgreSQL listener connection. On Resync the
+// behind never blocks anyone: an event that finds its buffer full is lost, and one Resync notice is placed
+// after the pending notices; no event is placed behind it until the subscriber has read it. So the
+// subscriber sees a gap only where a Resync stands. A Resync also follows a lost and re-established PostgreSQL listener connection. On Resync the
 // subscriber re-reads every row its filter covers, so no final state is missed.
 type Broker interface {
 	// Publish announces ev to every matching subscription (on PostgreSQL, in every replica). Call it after
@@ -57,7 +58,8 @@ type Stats struct {
 	Received uint64
 	// Delivered counts events placed in a subscription's buffer.
 	Delivered uint64
-	// Dropped counts events discarded because a subscription's buffer was full.
+	// Dropped counts events not placed in a subscription's buffer because it was full (or held an unread
+	// Resync that stands for them).
 	Dropped uint64
 	// Resyncs counts Resync notices placed in subscriptions' buffers.
 	Resyncs uint64

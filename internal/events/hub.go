@@ -33,7 +33,7 @@ func (h *hub) subscribe(ctx context.Context, f Filter) (*Subscription, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s := &Subscription{c: make(chan Notice, h.buffer), h: h, key: f.key(), pos: -1}
+	s := &Subscription{c: make(chan Notice, h.buffer+1), h: h, key: f.key(), pos: -1} // +1: room for a Resync
 	// AfterFunc runs the removal only when ctx ends, without a goroutine waiting for it meanwhile.
 	s.stop = context.AfterFunc(ctx, func() { h.remove(s, ctx.Err()) })
 	h.mu.Lock()
@@ -88,11 +88,13 @@ func (h *hub) publish(ev Event) error {
 	}
 	for _, k := range [2]key{{kind: ev.Kind, id: ev.ID}, {kind: ev.Kind, id: ev.OwnerID, owner: true}} {
 		for _, s := range h.subs[k] {
-			d, r := s.offer(Notice{Event: ev})
-			if d {
+			ok, resync := s.offer(Notice{Event: ev})
+			if ok {
 				delivered++
 			} else {
-				dropped += 1 + uint64(r)
+				dropped++
+			}
+			if resync {
 				resyncs++
 			}
 		}
@@ -107,18 +109,17 @@ func (h *hub) publish(ev Event) error {
 
 // resync sends a Resync notice to every subscription.
 func (h *hub) resync() {
-	var resyncs, dropped uint64
+	var resyncs uint64
 	h.mu.RLock()
 	for _, list := range h.subs {
 		for _, s := range list {
-			_, r := s.offer(Notice{Resync: true})
-			resyncs++
-			dropped += uint64(r)
+			if _, placed := s.offer(Notice{Resync: true}); placed {
+				resyncs++
+			}
 		}
 	}
 	h.mu.RUnlock()
 	h.resyncs.Add(resyncs)
-	h.dropped.Add(dropped)
 }
 
 // close ends every subscription with ErrClosed.

@@ -12,8 +12,9 @@ type Subscription struct {
 	key  key
 	stop func() bool // deregisters the context callback
 
-	send sync.Mutex // serialises senders, so an overflow leaves exactly one Resync
-	wake atomic.Pointer[func()]
+	send       sync.Mutex // serialises senders, so an overflow leaves exactly one Resync
+	overflowed bool       // a Resync marks lost events and the subscriber has not read it yet (guarded by send)
+	wake       atomic.Pointer[func()]
 
 	// guarded by h.mu
 	pos  int // index in h.subs[key]; -1 until indexed
@@ -51,29 +52,33 @@ func (s *Subscription) Err() error {
 	return s.err
 }
 
-// offer places n in s's buffer without blocking. When the buffer is full it discards the pending notices
-// and leaves a single Resync, and reports false with the number of events discarded from the buffer.
-// The caller holds h.mu.RLock, so s.c is open.
-func (s *Subscription) offer(n Notice) (ok bool, discarded int) {
+// offer places n in s's buffer without blocking, and reports whether it did and whether it placed a Resync.
+// The channel holds one notice more than the buffer: when an event finds the buffer full, a Resync takes
+// that last place instead, and no event is placed until the subscriber has read everything up to and
+// including it. The events in between are lost, so a subscriber sees a gap only where a Resync stands, and
+// every notice it read before the gap is still in order. A Resync offered while one is pending is already
+// there. The caller holds h.mu.RLock, so s.c is open; only holders of s.send add to s.c, so a send that
+// finds room cannot block.
+func (s *Subscription) offer(n Notice) (ok, resync bool) {
 	defer s.notify()
 	s.send.Lock()
 	defer s.send.Unlock()
-	select {
-	case s.c <- n:
-		return true, 0
-	default:
-	}
-drain:
-	for {
-		select {
-		case old := <-s.c:
-			if !old.Resync {
-				discarded++
-			}
-		default:
-			break drain
+	if s.overflowed {
+		if len(s.c) > 0 {
+			return n.Resync, false // the pending Resync covers n
 		}
+		s.overflowed = false // the subscriber has read the Resync
 	}
-	s.c <- Notice{Resync: true} // cannot block: the buffer is empty and only holders of s.send add to it
-	return false, discarded
+	switch {
+	case n.Resync:
+		s.c <- n
+		s.overflowed = len(s.c) > s.h.buffer
+		return true, true
+	case len(s.c) < s.h.buffer:
+		s.c <- n
+		return true, false
+	}
+	s.c <- Notice{Resync: true}
+	s.overflowed = true
+	return false, true
 }

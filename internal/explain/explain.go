@@ -41,9 +41,12 @@ type Contribution struct {
 
 // Explanation explains one simulation result.
 type Explanation struct {
-	CatalogVersion  string
-	Winner          string // "" when nothing fits
-	RunnerUp        string // "" when fewer than two candidates fit
+	CatalogVersion string
+	Winner         string // "" when nothing fits
+	RunnerUp       string // the best ranked candidate that is another model (or effort); "" when there is none
+	// SameModel lists the ranked candidates that are the winner's model through another API (Gemini API and
+	// Vertex AI, Anthropic and Bedrock): a tie of routes, not a choice between models.
+	SameModel       []string
 	WinnerScore     float64
 	RunnerUpScore   float64
 	ScoreDifference float64
@@ -52,8 +55,9 @@ type Explanation struct {
 	Markdown        string
 }
 
-// Explain explains why the simulation's winner won: Shapley values of its lead over the runner-up, the
-// smallest workload changes that change the winner, and a Markdown report.
+// Explain explains why the simulation's winner won: Shapley values of its lead over the runner-up (the best
+// candidate that is a different model or effort, not the same model through another API), the smallest
+// workload changes that change the winner, and a Markdown report.
 func Explain(in Input) (*Explanation, error) {
 	res := in.Result
 	if res == nil {
@@ -66,8 +70,10 @@ func Explain(in Input) (*Explanation, error) {
 	if len(res.Ranked) > 0 {
 		ex.WinnerScore = res.Ranked[0].Score
 	}
-	if len(res.Ranked) > 1 {
-		win, run := res.Ranked[0], res.Ranked[1]
+	runnerUp, same := runnerUpOf(res.Ranked)
+	ex.SameModel = same
+	if runnerUp != nil {
+		win, run := res.Ranked[0], *runnerUp
 		ex.RunnerUp, ex.RunnerUpScore = run.ModelID, run.Score
 		ex.ScoreDifference = win.Score - run.Score
 		cs, err := attribute(win, run)
@@ -83,6 +89,29 @@ func Explain(in Input) (*Explanation, error) {
 	ex.Counterfactuals = cfs
 	ex.Markdown = report(res, ex)
 	return ex, nil
+}
+
+// runnerUpOf returns the best ranked candidate after the winner that is another model (or effort), and the
+// ranked candidates that are the winner's model through another API.
+func runnerUpOf(ranked []simulation.Candidate) (*simulation.Candidate, []string) {
+	if len(ranked) == 0 {
+		return nil, nil
+	}
+	var (
+		run  *simulation.Candidate
+		same []string
+	)
+	key := catalog.ModelKey(ranked[0].ModelID)
+	for i := 1; i < len(ranked); i++ {
+		c := &ranked[i]
+		switch {
+		case catalog.ModelKey(c.ModelID) == key:
+			same = append(same, c.ModelID)
+		case run == nil:
+			run = c
+		}
+	}
+	return run, same
 }
 
 // neutralBelow is the |φ| under which a feature is reported as favouring neither candidate (scores are shown

@@ -161,3 +161,20 @@ func TestExplainRefusesBadInput(t *testing.T) {
 	var ve *simulation.ValidationError
 	require.ErrorAs(t, err, &ve)
 }
+
+// TestRunnerUpIsAnotherModel: when the second-ranked candidate is the winner's model through another API
+// (Gemini API and Vertex AI bill the same), the explanation compares the winner with the best other model,
+// and names the other route as such instead of a runner-up whose every feature contributes 0.
+func TestRunnerUpIsAnotherModel(t *testing.T) {
+	t.Parallel()
+	ranked := []simulation.Candidate{{ModelID: "gemini/gemini-2.5-flash"}, {ModelID: "vertex_ai/gemini-2.5-flash"},
+		{ModelID: "openai/gpt-5.4-nano"}, {ModelID: "bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0"}}
+	run, same := runnerUpOf(ranked)
+	require.Equal(t, "openai/gpt-5.4-nano", run.ModelID)
+	require.Equal(t, []string{"vertex_ai/gemini-2.5-flash"}, same)
+	run, same = runnerUpOf([]simulation.Candidate{{ModelID: "anthropic/claude-sonnet-4-5"}, {ModelID: "bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0"}})
+	require.Nil(t, run, "only routes to one model: no runner-up to compare with")
+	require.Equal(t, []string{"bedrock/anthropic.claude-sonnet-4-5-20250929-v1:0"}, same)
+	run, _ = runnerUpOf([]simulation.Candidate{{ModelID: "openai/gpt-5@high"}, {ModelID: "openai/gpt-5@low"}})
+	require.Equal(t, "openai/gpt-5@low", run.ModelID, "another effort is another choice")
+}

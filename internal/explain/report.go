@@ -43,15 +43,19 @@ func report(res *simulation.Result, ex *Explanation) string {
 	if len(res.Ranked) > 0 {
 		win := res.Ranked[0]
 		fmt.Fprintf(&b, "**Recommendation: %s** at %s, score %.3f.\n", win.ModelID, summary(win), win.Score)
-		if len(res.Ranked) > 1 {
-			run := res.Ranked[1]
+		if run, ok := ranked(res, ex.RunnerUp); ok {
 			fmt.Fprintf(&b, "Runner-up: %s at %s, score %.3f.\n", run.ModelID, summary(run), run.Score)
+		}
+		for _, id := range ex.SameModel {
+			if c, ok := ranked(res, id); ok {
+				fmt.Fprintf(&b, "The same model through another API: %s at %s, score %.3f (a choice of route, not of model).\n", c.ModelID, summary(c), c.Score)
+			}
 		}
 		fmt.Fprintf(&b, "%d of %d models fit; %d were left out.\n\n", len(res.Ranked), len(res.Ranked)+len(res.Excluded), len(res.Excluded))
 	}
 
-	if len(ex.Contributions) > 0 {
-		win, run := res.Ranked[0], res.Ranked[1]
+	if run, ok := ranked(res, ex.RunnerUp); ok && len(ex.Contributions) > 0 {
+		win := res.Ranked[0]
 		b.WriteString("## What decided it\n\n")
 		fmt.Fprintf(&b, "%s leads %s by %.3f points. Each factor's share of that lead (exact Shapley values over the %d score factors, measured against the runner-up):\n\n",
 			win.ModelID, run.ModelID, ex.ScoreDifference, len(ex.Contributions))
@@ -254,4 +258,14 @@ func ordinal(p float64) string {
 		return s + "rd"
 	}
 	return s + "th"
+}
+
+// ranked finds a ranked candidate by id.
+func ranked(res *simulation.Result, id string) (simulation.Candidate, bool) {
+	for _, c := range res.Ranked {
+		if id != "" && c.ModelID == id {
+			return c, true
+		}
+	}
+	return simulation.Candidate{}, false
 }

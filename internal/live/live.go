@@ -127,9 +127,15 @@ func Row[T any](ctx context.Context, w *Watcher, s Source[T], id int, end func(e
 	return out, nil
 }
 
+// ResyncMargin is how far before the last change sent an Owned stream looks after a resync. Rows are stamped
+// when written, not when committed, and replicas' clocks differ a little: a change stamped earlier than one
+// already sent may commit after it. Rows re-read at a version already sent are not sent again.
+const ResyncMargin = time.Minute
+
 // Owned streams every change to any of the viewer's rows of the kind, as wrap(op, id, row) (row is the
 // zero value when op is Deleted), until ctx ends. Each row's states come in version order. After a resync
-// (the broker lost events) it re-reads the rows changed and deleted since the last change it sent.
+// (the broker lost events) it re-reads the rows changed and deleted since the last change it sent, less
+// ResyncMargin.
 func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op Op, id int, row T) U) (<-chan U, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
@@ -167,8 +173,9 @@ func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op 
 		var batch []U
 		switch {
 		case n.Resync:
-			rows, _ := s.Since(ctx, last)
-			gone, _ := s.DeletedSince(ctx, last)
+			since := last.Add(-ResyncMargin)
+			rows, _ := s.Since(ctx, since)
+			gone, _ := s.DeletedSince(ctx, since)
 			for _, r := range rows {
 				if u, ok := updated(r); ok {
 					batch = append(batch, u)

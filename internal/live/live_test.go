@@ -280,3 +280,39 @@ func TestOwnedCarriesDeletes(t *testing.T) {
 	require.Contains(t, got, change{live.Updated, 2, tb.rows[2]})
 	require.Contains(t, got, change{Op: live.Deleted, ID: 3})
 }
+
+// TestOwnedResyncFindsChangesStampedEarlier: a change is stamped when it is written, and may commit (and be
+// announced) after a change stamped later. When its event is lost, the resync still finds it.
+func TestOwnedResyncFindsChangesStampedEarlier(t *testing.T) {
+	b := events.NewMemory(events.MemoryConfig{Buffer: 1})
+	defer b.Close()
+	w := &live.Watcher{Broker: b}
+	tb := &table{rows: map[int]row{}}
+	ctx, cancel := context.WithCancel(viewer.NewContext(context.Background(), &viewer.Viewer{ID: 7}))
+	defer cancel()
+	out, err := live.Owned(ctx, w, source(tb), wrap)
+	require.NoError(t, err)
+	publish := func(id int, version uint32) {
+		require.NoError(t, b.Publish(ctx, events.Event{Kind: "benchmark", ID: id, OwnerID: 7, Version: version}))
+	}
+
+	tb.set(row{ID: 1, Status: "RUNNING", Version: 1})
+	publish(1, 1) // sent into out, which nobody reads yet: the stream blocks on the next row
+	require.Eventually(t, func() bool { return len(out) == 1 }, 5*time.Second, time.Millisecond)
+	tb.set(row{ID: 1, Status: "RUNNING", Version: 2})
+	publish(1, 2)
+	// Row 2 was written (stamped) 10 s before row 1's second change but commits now; its event and a filler's
+	// overflow the buffer of one, whichever of them the blocked stream has taken.
+	tb.mu.Lock()
+	tb.rows[2] = row{ID: 2, Status: "RUNNING", Version: 1, Changed: tb.rows[1].Changed.Add(-10 * time.Second)}
+	tb.mu.Unlock()
+	publish(9, 1)
+	publish(2, 1)
+
+	var got []int
+	for !slices.Contains(got, 2) {
+		c := next(t, out, fmt.Sprintf("row 2 after %v", got))
+		got = append(got, c.ID)
+	}
+	require.Equal(t, []int{1, 1, 2}, got, "row 1 twice, then row 2 from the resync")
+}

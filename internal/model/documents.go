@@ -1,6 +1,8 @@
 package model
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -24,6 +26,8 @@ type ScenarioConfig struct {
 	InputTokens          int              `json:"inputTokens"`
 	OutputTokens         int              `json:"outputTokens"`
 	CachedInputFraction  float64          `json:"cachedInputFraction,omitempty"`
+	CacheWriteFraction   float64          `json:"cacheWriteFraction,omitempty"`
+	CacheWriteHour       bool             `json:"cacheWriteHour,omitempty"`
 	ReasoningTokens      int              `json:"reasoningTokens,omitempty"`
 	PeakFactor           float64          `json:"peakFactor,omitempty"`
 	MonthlyBudget        *decimal.Decimal `json:"monthlyBudget,omitempty"` // US dollars per month
@@ -40,6 +44,20 @@ type ScenarioResults struct {
 	simulation.Result
 }
 
+// StaleReason says why results no longer reflect what a simulation would compute now ("" when they do): the
+// catalog they were computed on (catalogVersion) or the engine (simulation.EngineVersion) changed since.
+func (r *ScenarioResults) StaleReason(catalogVersion string) string {
+	switch {
+	case r == nil:
+		return ""
+	case r.EngineVersion != simulation.EngineVersion:
+		return fmt.Sprintf("computed by simulation engine %q; the current one is %q", r.EngineVersion, simulation.EngineVersion)
+	case r.CatalogVersion != catalogVersion:
+		return fmt.Sprintf("computed on catalog %s; the current one is %s", r.CatalogVersion, catalogVersion)
+	}
+	return ""
+}
+
 // Dataset is a benchmark's items (see internal/benchmark). A named type here keeps ent's generated code from
 // importing a package named benchmark, which would clash with its own.
 type Dataset []benchmark.Item
@@ -50,32 +68,66 @@ type BenchmarkResults struct {
 	Models     []benchmark.Score `json:"models"`
 }
 
-// ComplianceContext is what a compliance assessment needs besides the requirements: the data, the use, where
-// and by which model it is processed, and which controls are in place (false: not confirmed).
+// ComplianceContext is what a compliance assessment needs besides the requirements: the use case (a preset
+// and/or its facts), the data, where and by which model it is processed, and which controls are in place
+// (false: not confirmed). Fields added after the first version are omitted from the JSON when empty, so that
+// profiles stored before them read back unchanged.
 type ComplianceContext struct {
-	DataCategories          []compliance.DataCategory    `json:"dataCategories"`
-	UseCase                 string                       `json:"useCase"`
-	Provider                string                       `json:"provider"`
-	Region                  string                       `json:"region"`
-	Model                   string                       `json:"model"` // catalog model id
-	SelfHosted              bool                         `json:"selfHosted"`
-	AutomatedDecisions      bool                         `json:"automatedDecisions"`
-	HumanOversight          bool                         `json:"humanOversight"`
-	Logging                 bool                         `json:"logging"`
-	PIIMasking              bool                         `json:"piiMasking"`
-	PaymentCardMasking      bool                         `json:"paymentCardMasking"`
-	EncryptionInTransit     bool                         `json:"encryptionInTransit"`
-	AccessControls          bool                         `json:"accessControls"`
-	RiskManagement          bool                         `json:"riskManagement"`
-	ConformityAssessment    bool                         `json:"conformityAssessment"`
-	DPIA                    bool                         `json:"dpia"`
-	DPA                     bool                         `json:"dpa"`
-	BAASigned               bool                         `json:"baaSigned"`
-	ServiceProviderContract bool                         `json:"serviceProviderContract"`
-	AIDisclosure            bool                         `json:"aiDisclosure"`
-	ParentalConsent         bool                         `json:"parentalConsent"`
-	RetentionDays           int                          `json:"retentionDays"`
-	TransferMechanism       compliance.TransferMechanism `json:"transferMechanism"`
+	DataCategories []compliance.DataCategory `json:"dataCategories"`
+	UseCase        string                    `json:"useCase"` // a preset id, or a label for a use case described by its facts
+
+	Sector                   *compliance.Sector                  `json:"sector,omitempty"`
+	Purposes                 []compliance.Purpose                `json:"purposes,omitempty"`
+	Roles                    []compliance.Role                   `json:"roles,omitempty"`
+	InteractsWithPeople      bool                                `json:"interactsWithPeople,omitempty"`
+	GeneratesContent         bool                                `json:"generatesContent,omitempty"`
+	Deepfakes                bool                                `json:"deepfakes,omitempty"`
+	PublicInterestText       bool                                `json:"publicInterestText,omitempty"`
+	AtWorkplace              bool                                `json:"atWorkplace,omitempty"`
+	InEducation              bool                                `json:"inEducation,omitempty"`
+	PublicAuthority          bool                                `json:"publicAuthority,omitempty"`
+	PublicService            bool                                `json:"publicService,omitempty"`
+	Profiling                bool                                `json:"profiling,omitempty"`
+	RegulatedProduct         bool                                `json:"regulatedProduct,omitempty"`
+	MedicalOrSafetyReason    bool                                `json:"medicalOrSafetyReason,omitempty"`
+	AnnexIIIDerogation       bool                                `json:"annexIIIDerogation,omitempty"`
+	SpecialCategoryCondition compliance.SpecialCategoryCondition `json:"specialCategoryCondition,omitempty"`
+
+	Provider                string `json:"provider"`
+	Region                  string `json:"region"`
+	Model                   string `json:"model"` // catalog model id
+	SelfHosted              bool   `json:"selfHosted"`
+	AutomatedDecisions      bool   `json:"automatedDecisions"`
+	HumanOversight          bool   `json:"humanOversight"`
+	Logging                 bool   `json:"logging"`
+	PIIMasking              bool   `json:"piiMasking"`
+	PaymentCardMasking      bool   `json:"paymentCardMasking"`
+	EncryptionInTransit     bool   `json:"encryptionInTransit"`
+	AccessControls          bool   `json:"accessControls"`
+	RiskManagement          bool   `json:"riskManagement"`
+	ConformityAssessment    bool   `json:"conformityAssessment"`
+	DPIA                    bool   `json:"dpia"`
+	DPA                     bool   `json:"dpa"`
+	BAASigned               bool   `json:"baaSigned"`
+	ServiceProviderContract bool   `json:"serviceProviderContract"`
+	AIDisclosure            bool   `json:"aiDisclosure"`
+	ParentalConsent         bool   `json:"parentalConsent"`
+	DataGovernance          bool   `json:"dataGovernance,omitempty"`
+	TechnicalDocumentation  bool   `json:"technicalDocumentation,omitempty"`
+	InstructionsForUse      bool   `json:"instructionsForUse,omitempty"`
+	AccuracyRobustness      bool   `json:"accuracyRobustness,omitempty"`
+	QualityManagement       bool   `json:"qualityManagement,omitempty"`
+	Registered              bool   `json:"registered,omitempty"`
+	Monitoring              bool   `json:"monitoring,omitempty"`
+	WorkersInformed         bool   `json:"workersInformed,omitempty"`
+	AffectedPersonsInformed bool   `json:"affectedPersonsInformed,omitempty"`
+	FRIA                    bool   `json:"fria,omitempty"`
+	ContentMarking          bool   `json:"contentMarking,omitempty"`
+	AILiteracy              bool   `json:"aiLiteracy,omitempty"`
+	DerogationDocumented    bool   `json:"derogationDocumented,omitempty"`
+
+	RetentionDays     int                          `json:"retentionDays"`
+	TransferMechanism compliance.TransferMechanism `json:"transferMechanism"`
 }
 
 // Assessment is the compliance engine's input for these requirements in this context, with the model
@@ -85,15 +137,46 @@ func (c ComplianceContext) Assessment(reqs []Regulation, m *catalog.Model) compl
 	for i, r := range reqs {
 		rs[i] = compliance.Requirement(r)
 	}
-	return compliance.Assessment{
-		Requirements: rs, DataCategories: c.DataCategories, UseCase: c.UseCase, Provider: c.Provider, Region: c.Region,
-		Model: m, SelfHosted: c.SelfHosted, AutomatedDecisions: c.AutomatedDecisions, HumanOversight: c.HumanOversight,
-		Logging: c.Logging, PIIMasking: c.PIIMasking, PaymentCardMasking: c.PaymentCardMasking,
+	a := compliance.Assessment{
+		Requirements: rs, DataCategories: c.DataCategories, UseCase: c.UseCase, Roles: c.Roles, Provider: c.Provider,
+		Region: c.Region, Model: m, SelfHosted: c.SelfHosted, AutomatedDecisions: c.AutomatedDecisions,
+		MedicalOrSafetyReason: c.MedicalOrSafetyReason, AnnexIIIDerogation: c.AnnexIIIDerogation,
+		SpecialCategoryCondition: c.SpecialCategoryCondition,
+		HumanOversight:           c.HumanOversight, Logging: c.Logging, PIIMasking: c.PIIMasking, PaymentCardMasking: c.PaymentCardMasking,
 		EncryptionInTransit: c.EncryptionInTransit, AccessControls: c.AccessControls, RiskManagement: c.RiskManagement,
 		ConformityAssessment: c.ConformityAssessment, DPIA: c.DPIA, DPA: c.DPA, BAASigned: c.BAASigned,
 		ServiceProviderContract: c.ServiceProviderContract, AIDisclosure: c.AIDisclosure, ParentalConsent: c.ParentalConsent,
+		DataGovernance: c.DataGovernance, TechnicalDocumentation: c.TechnicalDocumentation, InstructionsForUse: c.InstructionsForUse,
+		AccuracyRobustness: c.AccuracyRobustness, QualityManagement: c.QualityManagement, Registered: c.Registered,
+		Monitoring: c.Monitoring, WorkersInformed: c.WorkersInformed, AffectedPersonsInformed: c.AffectedPersonsInformed,
+		FRIA: c.FRIA, ContentMarking: c.ContentMarking, AILiteracy: c.AILiteracy, DerogationDocumented: c.DerogationDocumented,
 		RetentionDays: c.RetentionDays, TransferMechanism: c.TransferMechanism,
 	}
+	a.UseCaseFacts = compliance.UseCaseFacts{
+		Purposes: c.Purposes, InteractsWithPeople: c.InteractsWithPeople, GeneratesContent: c.GeneratesContent,
+		Deepfakes: c.Deepfakes, PublicInterestText: c.PublicInterestText, AtWorkplace: c.AtWorkplace, InEducation: c.InEducation,
+		PublicAuthority: c.PublicAuthority, PublicService: c.PublicService, Profiling: c.Profiling, RegulatedProduct: c.RegulatedProduct,
+	}
+	if c.Sector != nil {
+		a.Sector = *c.Sector
+	}
+	return a
+}
+
+// Assess assesses the requirements in this context with the rules, the context's model looked up in the
+// catalog: a model the catalog lacks is assessed as unknown (the rules report it), not refused.
+func (c ComplianceContext) Assess(rules *compliance.RuleSet, cat *catalog.Catalog, reqs []Regulation) (compliance.Result, error) {
+	var m *catalog.Model
+	if c.Model != "" {
+		found, err := cat.Model(c.Model)
+		switch {
+		case err == nil:
+			m = &found
+		case !errors.Is(err, catalog.ErrNotFound):
+			return compliance.Result{}, err
+		}
+	}
+	return rules.Assess(c.Assessment(reqs, m))
 }
 
 // ExperimentMetrics names an experiment's primary and secondary metrics.
@@ -135,6 +218,8 @@ type DeploymentConfig struct {
 	Replicas     *int                   `json:"replicas,omitempty"`
 	Throughput   *deployment.Throughput `json:"throughput,omitempty"` // peak load to size the deployment for
 	LatencySLAMs *float64               `json:"latencySlaMs,omitempty"`
+	// SLAPercentile is the percentile LatencySLAMs holds at (50–99.9); nil: 95.
+	SLAPercentile *float64 `json:"slaPercentile,omitempty"`
 	// KVBytesPerToken is the model's KV-cache size per token, for sizing from Throughput; nil: the default.
 	KVBytesPerToken *int64 `json:"kvBytesPerToken,omitempty"`
 }

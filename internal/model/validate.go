@@ -27,6 +27,8 @@ func (c ScenarioConfig) Workload() simulation.Workload {
 		InputTokens:          c.InputTokens,
 		OutputTokens:         c.OutputTokens,
 		CachedInputFraction:  c.CachedInputFraction,
+		CacheWriteFraction:   c.CacheWriteFraction,
+		CacheWriteHour:       c.CacheWriteHour,
 		ReasoningTokens:      c.ReasoningTokens,
 		PeakFactor:           c.PeakFactor,
 		LatencySLAMillis:     float64(c.ResponseTimeSLA),

@@ -2,36 +2,30 @@ package ops
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
-	"time"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
-	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/runs"
 )
 
 // AssessCompliance evaluates every rule for the requirements in the context. The context's model is looked up
-// in the catalog; a model the catalog lacks is assessed as unknown (the rules report it), not refused.
-func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceContext) (*compliance.Result, error) {
+// in the catalog; a model the catalog lacks is assessed as unknown (the rules report it), not refused. With the
+// rule-set version of an earlier assessment, the result lists the rules changed since.
+func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceContext, previousVersion *string) (*compliance.Result, error) {
 	if c == nil {
 		c = &model.ComplianceContext{}
 	}
-	var m *catalog.Model
-	if c.Model != "" {
-		found, err := s.Catalog.Model(c.Model)
-		switch {
-		case err == nil:
-			m = &found
-		case !errors.Is(err, catalog.ErrNotFound):
-			return nil, err
-		}
-	}
-	res, err := s.Compliance.Assess(c.Assessment(reqs, m))
+	res, err := c.Assess(s.Compliance, s.Catalog, reqs)
 	if err != nil {
 		return nil, err
+	}
+	res.RuleChanges = []compliance.RuleChange{}
+	if previousVersion != nil {
+		res.RuleChanges = s.Compliance.Diff(*previousVersion, nil, res)
 	}
 	return &res, nil
 }
@@ -39,18 +33,20 @@ func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceC
 // CreateComplianceProfile assesses the profile's requirements in its context and saves both.
 func (s *Service) CreateComplianceProfile(ctx context.Context, in ent.CreateComplianceProfileInput) (*ent.ComplianceProfile, error) {
 	in.Requirements = union(in.Requirements, nil)
-	res, err := s.AssessCompliance(in.Requirements, in.Context)
-	if err != nil {
+	var cc model.ComplianceContext
+	if in.Context != nil {
+		cc = *in.Context
+	}
+	create := s.ent(ctx).ComplianceProfile.Create().SetInput(in)
+	if _, err := runs.AssessProfile(create.Mutation(), s.Compliance, s.Catalog, nil, in.Requirements, cc, s.now()); err != nil {
 		return nil, err
 	}
-	return s.ent(ctx).ComplianceProfile.Create().SetInput(in).SetRiskScore(float64(res.Score)).
-		SetRiskLevel(string(res.Level)).SetUseCaseTier(string(res.UseCaseTier)).SetRecommendations(res.Findings).
-		SetPassedRules(res.Passed).SetRuleSetVersion(res.RuleSetVersion).SetAssessedAt(s.now().UTC().Truncate(time.Microsecond)).
-		Save(ctx)
+	return create.Save(ctx)
 }
 
 // UpdateComplianceProfile applies the fields sent to the profile as stored (locked, so that a concurrent
-// update of another field is not lost to a stale copy) and assesses the result again. Requirements are a
+// update of another field is not lost to a stale copy) and assesses the result again; when the stored
+// assessment used another rule-set version, the result lists the rules changed since. Requirements are a
 // set: appending one already there adds nothing.
 func (s *Service) UpdateComplianceProfile(ctx context.Context, id int, in ent.UpdateComplianceProfileInput) (*ent.ComplianceProfile, error) {
 	cur, err := s.ent(ctx).ComplianceProfile.Query().Where(complianceprofile.ID(id)).LockForUpdate().Only(ctx)
@@ -66,13 +62,29 @@ func (s *Service) UpdateComplianceProfile(ctx context.Context, id int, in ent.Up
 	if in.Context != nil {
 		cc = *in.Context
 	}
-	res, err := s.AssessCompliance(reqs, &cc)
-	if err != nil {
+	upd := cur.Update().SetInput(in).SetRequirements(reqs)
+	if _, err := runs.AssessProfile(upd.Mutation(), s.Compliance, s.Catalog, cur, reqs, cc, s.now()); err != nil {
 		return nil, err
 	}
-	return cur.Update().SetInput(in).SetRequirements(reqs).SetRiskScore(float64(res.Score)).SetRiskLevel(string(res.Level)).
-		SetUseCaseTier(string(res.UseCaseTier)).SetRecommendations(res.Findings).SetPassedRules(res.Passed).
-		SetRuleSetVersion(res.RuleSetVersion).SetAssessedAt(s.now().UTC().Truncate(time.Microsecond)).Save(ctx)
+	return upd.Save(ctx)
+}
+
+// ComplianceStaleReason says why a profile's assessment may be out of date — it used another rule-set version
+// than the one served, or none — and is nil when it is current.
+func (s *Service) ComplianceStaleReason(p *ent.ComplianceProfile) *string {
+	var why string
+	switch {
+	case p.RuleSetVersion == s.Compliance.Version:
+		return nil
+	case p.StaleReason != nil:
+		why = *p.StaleReason
+	case p.RuleSetVersion == "":
+		why = "not assessed yet; an update assesses it"
+	default:
+		why = fmt.Sprintf("assessed with rule set %s, the server now uses %s; the background job re-assesses it within %s, an update at once, and ruleChanges then lists what changed",
+			p.RuleSetVersion, s.Compliance.Version, runs.ComplianceReassessEvery)
+	}
+	return &why
 }
 
 // union is a followed by the values of b it lacks, each once.

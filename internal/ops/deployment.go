@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/modelarchitect/architect/ent"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
@@ -160,12 +161,13 @@ func (s *Service) costDeployment(modelName string, provider entdeployment.Provid
 	if cfg.LatencySLAMs != nil {
 		req.LatencySLAMillis = *cfg.LatencySLAMs
 	}
+	req.SLAPercentile = deref(cfg.SLAPercentile)
 	if req.Provider == deployment.ProviderSelfHosted && req.InstanceType == "" {
 		// The team's own server: the model need not be in the catalog, and the cost is unknown.
 		return deploymentCost{note: "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
 			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"}, nil
 	}
-	est, err := deployment.Estimate(s.Catalog, req)
+	est, err := s.EstimateDeployment(req)
 	if err != nil {
 		return deploymentCost{}, err
 	}
@@ -185,3 +187,9 @@ func deref[T any](p *T) T {
 }
 
 func cfgEndpoint(c model.DeploymentConfig) string { return deref(c.Endpoint) }
+
+// EstimateDeployment plans a deployment on the catalog as of today (so that old instance prices are flagged).
+func (s *Service) EstimateDeployment(req deployment.Request) (*deployment.Estimation, error) {
+	req.AsOf = s.now().UTC().Format(time.DateOnly)
+	return deployment.Estimate(s.Catalog, req)
+}

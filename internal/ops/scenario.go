@@ -120,8 +120,9 @@ func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Exp
 }
 
 // simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out) and
-// the figures the Scenario owner's finished benchmarks measured, which take precedence over the catalog's
-// estimates (the newest benchmark of each model wins; the results name the benchmark).
+// the figures the Scenario owner's finished benchmarks measured, with their sample sizes: the engine blends
+// them with the catalog's figures by how many items and calls stand behind them (the newest benchmark of each
+// model counts; the results name the benchmark).
 func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simulation.Options, error) {
 	opts := simulation.Options{AsOf: s.now().UTC().Format(time.DateOnly), Measured: map[string]simulation.Measured{}}
 	done, err := s.ent(ctx).Benchmark.Query().
@@ -135,7 +136,7 @@ func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simu
 			if _, seen := opts.Measured[sc.Model]; seen || sc.Items == 0 {
 				continue
 			}
-			m := simulation.Measured{BenchmarkID: gid.Encode(b.ID), Accuracy: ptr(sc.Accuracy)}
+			m := simulation.Measured{BenchmarkID: gid.Encode(b.ID), Items: sc.Items, Samples: sc.Latency.Count, Accuracy: ptr(sc.Accuracy)}
 			if sc.Latency.Count > 0 {
 				m.LatencyP50Millis, m.LatencyP95Millis = ptr(ms(sc.Latency.P50)), ptr(ms(sc.Latency.P95))
 			}

@@ -18,6 +18,9 @@ type Request struct {
 	Prompt          string   // the user message; required
 	MaxOutputTokens int      // upper bound on output tokens (reasoning included where the API counts it); 0: the provider's default
 	Temperature     *float64 // nil: the provider's default (reasoning models accept no other)
+	// ReasoningEffort is sent as reasoning_effort (OpenAI kind: minimal, low, medium, high, xhigh, ...); ""
+	// sends none, leaving the API's default.
+	ReasoningEffort string
 }
 
 // Finish reasons, normalised across providers. A reason not listed is passed on lower-cased.

@@ -28,6 +28,7 @@ type openAIRequest struct {
 	MaxTokens           int                 `json:"max_tokens,omitempty"`
 	MaxCompletionTokens int                 `json:"max_completion_tokens,omitempty"`
 	Temperature         *float64            `json:"temperature,omitempty"`
+	ReasoningEffort     string              `json:"reasoning_effort,omitempty"`
 }
 
 type openAIMessage struct {
@@ -41,7 +42,7 @@ type openAIStreamOptions struct {
 
 func (w *openAIWire) newRequest(ctx context.Context, req Request) (*http.Request, error) {
 	body := openAIRequest{Model: req.Model, Stream: true, StreamOptions: openAIStreamOptions{IncludeUsage: true},
-		Temperature: req.Temperature}
+		Temperature: req.Temperature, ReasoningEffort: req.ReasoningEffort}
 	if req.System != "" {
 		body.Messages = append(body.Messages, openAIMessage{Role: "system", Content: req.System})
 	}

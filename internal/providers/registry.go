@@ -2,7 +2,10 @@ package providers
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/modelarchitect/architect/internal/catalog"
 )
 
 // Registry resolves "provider/model" ids to a client of the configured provider. It is safe for concurrent use.
@@ -52,8 +55,12 @@ func NewClient(p ProviderConfig, o Options) (Client, error) {
 // ("gemini-2.5-pro"), or a *ModelError that says what to configure.
 func (r *Registry) Resolve(modelID string) (Client, string, error) {
 	provider, model, ok := strings.Cut(modelID, "/")
+	model, effort, hasEffort := strings.Cut(model, "@")
 	if !ok || provider == "" || strings.TrimSpace(model) == "" {
 		return nil, "", &ModelError{Model: modelID, Reason: "must be written provider/model, e.g. openai/gpt-4.1-mini"}
+	}
+	if hasEffort && !validEffort(effort) {
+		return nil, "", &ModelError{Model: modelID, Reason: "names a reasoning effort after @ that is not one of " + strings.Join(catalog.Efforts, ", ")}
 	}
 	p := r.find(provider)
 	if p == nil {
@@ -68,8 +75,13 @@ func (r *Registry) Resolve(modelID string) (Client, string, error) {
 		}
 		return nil, "", &ModelError{Model: modelID, Reason: "needs " + keyVar}
 	}
+	if hasEffort && p.Kind == KindGemini {
+		return nil, "", &ModelError{Model: modelID, Reason: "names a reasoning effort, which the Gemini API does not take (it sets a thinking budget instead): use " + provider + "/" + model}
+	}
 	return c, model, nil
 }
+
+func validEffort(e string) bool { return slices.Contains(catalog.Efforts, e) }
 
 // Providers lists every provider, configured or not, in configuration order.
 func (r *Registry) Providers() []ProviderConfig {

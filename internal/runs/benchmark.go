@@ -62,7 +62,7 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 			return w.fail(sys, b, err.Error())
 		}
 		comp := completer{client: client, model: name, system: b.System, maxOut: b.MaxOutputTokens,
-			provider: strings.SplitN(a.Model, "/", 2)[0], observe: w.d.ProviderCall}
+			effort: effortFor(w.d.Catalog, a.Model), provider: strings.SplitN(a.Model, "/", 2)[0], observe: w.d.ProviderCall}
 		if err := w.run(ctx, b, a.Model, comp, tasks); err != nil {
 			return w.retryOrFail(sys, job, b, err)
 		}
@@ -255,19 +255,34 @@ type completer struct {
 	model    string
 	system   string
 	maxOut   int
+	effort   string // reasoning_effort to send; "" for the API's default
 	provider string
 	observe  func(provider, outcome string, took time.Duration)
 }
 
 func (c completer) Complete(ctx context.Context, prompt string) (benchmark.Answer, error) {
 	start := time.Now()
-	res, err := c.client.Complete(ctx, providers.Request{Model: c.model, System: c.system, Prompt: prompt, MaxOutputTokens: c.maxOut})
+	res, err := c.client.Complete(ctx, providers.Request{Model: c.model, System: c.system, Prompt: prompt,
+		MaxOutputTokens: c.maxOut, ReasoningEffort: c.effort})
 	if c.observe != nil {
 		c.observe(c.provider, string(providers.OutcomeOf(err)), time.Since(start))
 	}
 	return benchmark.Answer{Text: res.Text, TTFT: res.TTFT, Latency: res.Latency,
 		Usage: benchmark.Usage{InputTokens: int64(res.InputTokens), OutputTokens: int64(res.OutputTokens),
 			CachedTokens: int64(res.CachedTokens), ReasoningTokens: int64(res.ReasoningTokens)}}, err
+}
+
+// effortFor is the reasoning effort a benchmark calls a model at: the one its id names (openai/gpt-5@high),
+// or, for an OpenAI reasoning model the catalog measured at a named effort, that one, so that the benchmark
+// measures the configuration the catalog row describes and its evidence attaches to that row.
+func effortFor(cat *catalog.Catalog, id string) string {
+	if e := catalog.EffortOf(id); e != "" {
+		return e
+	}
+	if m, err := cat.Model(id); err == nil && m.Reasoning && m.Provider == "openai" {
+		return m.Effort
+	}
+	return ""
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -11,6 +11,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/providers"
@@ -25,9 +26,15 @@ type Deps struct {
 	Limiter   *benchmark.Limiter // model calls in flight per provider, shared by every chunk in the process
 	Drivers   map[string]deployment.Driver
 	Log       *slog.Logger
+	// Compliance is the rule set stale compliance profiles are re-assessed with: the one the API serves (nil:
+	// the embedded set).
+	Compliance *compliance.RuleSet
 	// ProviderCall, when set, is told of each model API call: provider, outcome (ok or the error class of
 	// providers.OutcomeOf) and latency (for metrics).
 	ProviderCall func(provider, outcome string, took time.Duration)
+	// Resimulate, when set, simulates scenario id again and stores its results, in a transaction of its own
+	// (ops.Service.SimulateScenario); the scenario_refresh job calls it for results gone stale.
+	Resimulate func(ctx context.Context, id int) error
 
 	ProgressEvery  time.Duration // how often a chunk saves and announces progress at most (default 300 ms)
 	RolloutTimeout time.Duration // how long a deployment may stay PROVISIONING (default 5 minutes)
@@ -64,14 +71,20 @@ func Register(workers *river.Workers, d *Deps) {
 	river.AddWorker(workers, &rolloutWorker{d: d})
 	river.AddWorker(workers, &healthWorker{d: d})
 	river.AddWorker(workers, &reapWorker{d: d})
+	river.AddWorker(workers, &complianceWorker{d: d})
+	river.AddWorker(workers, &scenarioRefreshWorker{d: d})
 }
 
-// Periodic lists the periodic jobs: deployment health checks and the stalled-benchmark reaper.
+// Periodic lists the periodic jobs: deployment health checks, the stalled-benchmark reaper and the
+// re-assessment of compliance profiles after a rule-set change, the recomputation of scenario results after
+// a catalog or engine change.
 func Periodic(d *Deps) []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(or(d.HealthEvery, 30*time.Second)),
 			func() (river.JobArgs, *river.InsertOpts) { return HealthCheckArgs{}, nil }, nil),
 		river.NewPeriodicJob(river.PeriodicInterval(or(d.ReapEvery, time.Minute)),
 			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil }, nil),
+		complianceReassessJob(),
+		scenarioRefreshJob(),
 	}
 }

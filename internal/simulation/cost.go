@@ -17,21 +17,25 @@ type Cost struct {
 	// Monthly parts (after the regional uplift); they sum to Monthly.
 	MonthlyInput       decimal.Decimal // uncached input tokens
 	MonthlyCachedInput decimal.Decimal // input tokens read from the prompt cache
+	MonthlyCacheWrite  decimal.Decimal // input tokens written to the prompt cache (at the write price, or the input price where none is billed)
 	MonthlyOutput      decimal.Decimal
 	MonthlyReasoning   decimal.Decimal
 	LongContextTier    bool            // the request is above the model's long-context threshold
 	RegionalUplift     decimal.Decimal // price multiplier for the processing region; 1 when none
 	CacheApplied       bool            // the model has a cache-read price, so cached input was billed at it
+	CacheWriteBilled   bool            // the model bills cache writes, and written input was billed at that price
 }
 
 // costOf prices one request of w on m and scales it to a day and a month (DOMAIN.md §1.1):
 //
-//	per request = (N_in − N_cached)·p_in + N_cached·p_cache + N_out·p_out + N_reasoning·p_reasoning, × uplift
+//	per request = (N_in − N_cached − N_written)·p_in + N_cached·p_cache + N_written·p_write + N_out·p_out
+//	            + N_reasoning·p_reasoning, × uplift
 //
 // N_cached = N_in × cached fraction (only when the model has a cache-read price; otherwise all input is billed
-// at p_in). Above the long-context threshold the *AboveTier prices apply to the whole request. Reasoning tokens
+// at p_in); N_written = N_in × cache-write fraction at the 5-minute or 1-hour write price where the API bills
+// writes (Anthropic), at p_in where it does not. Above the long-context threshold the *AboveTier prices apply to the whole request. Reasoning tokens
 // are billed only for models whose catalog configuration reasons, at the reasoning price or else the output
-// price.
+// price; without a workload figure, at the configuration's expected reasoning (the catalog's estimate).
 func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
 	tier := m.LongContextThreshold > 0 && w.InputTokens > m.LongContextThreshold
 	pIn, pOut := m.InputPerToken, m.OutputPerToken
@@ -50,11 +54,21 @@ func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
 	if pCache != nil {
 		cached = in.Mul(decimal.NewFromFloat(w.CachedInputFraction))
 	}
-	reasoning := decimal.Zero
-	if m.Reasoning {
-		reasoning = decimal.NewFromInt(int64(w.ReasoningTokens))
+	pWrite := m.CacheWritePerToken
+	if w.CacheWriteHour {
+		pWrite = m.CacheWrite1hPerToken
 	}
-	partIn := in.Sub(cached).Mul(pIn).Mul(uplift)
+	written := decimal.Zero
+	if pWrite != nil {
+		written = in.Mul(decimal.NewFromFloat(w.CacheWriteFraction))
+	}
+	n, _ := w.reasoningFor(m)
+	reasoning := decimal.NewFromInt(int64(n))
+	partIn := in.Sub(cached).Sub(written).Mul(pIn).Mul(uplift)
+	partWrite := decimal.Zero
+	if pWrite != nil {
+		partWrite = written.Mul(*pWrite).Mul(uplift)
+	}
 	partCache := decimal.Zero
 	if pCache != nil {
 		partCache = cached.Mul(*pCache).Mul(uplift)
@@ -63,18 +77,20 @@ func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
 	partReason := reasoning.Mul(pReason).Mul(uplift)
 
 	perMonth := decimal.NewFromInt(w.RequestsPerDay).Mul(DaysPerMonth)
-	per := partIn.Add(partCache).Add(partOut).Add(partReason)
+	per := partIn.Add(partCache).Add(partWrite).Add(partOut).Add(partReason)
 	return Cost{
 		PerRequest:         per,
 		Daily:              per.Mul(decimal.NewFromInt(w.RequestsPerDay)),
 		Monthly:            per.Mul(perMonth),
 		MonthlyInput:       partIn.Mul(perMonth),
 		MonthlyCachedInput: partCache.Mul(perMonth),
+		MonthlyCacheWrite:  partWrite.Mul(perMonth),
 		MonthlyOutput:      partOut.Mul(perMonth),
 		MonthlyReasoning:   partReason.Mul(perMonth),
 		LongContextTier:    tier,
 		RegionalUplift:     uplift,
 		CacheApplied:       pCache != nil && w.CachedInputFraction > 0,
+		CacheWriteBilled:   pWrite != nil && w.CacheWriteFraction > 0,
 	}
 }
 

@@ -35,6 +35,36 @@ func TestCostArithmetic(t *testing.T) {
 			perRequest: "0.00039", monthly: "474.825",
 		},
 		{
+			// Claude Haiku 4.5's prices (catalog: $1/M input, $0.10/M cache read, $1.25/M 5-minute and $2/M
+			// 1-hour cache write, $5/M output; Anthropic pricing page). 1,000 input of which 600 read and 300
+			// written to the cache: 100 × 0.000001 + 600 × 0.0000001 + 300 × 0.00000125 + 200 × 0.000005
+			// = 0.0001 + 0.00006 + 0.000375 + 0.001 = 0.001535 per request; × 30.4375 = 0.0467215625 a month.
+			name: "prompt-cache writes, 5 minutes",
+			model: catalog.Model{InputPerToken: d("0.000001"), OutputPerToken: d("0.000005"), CachedInputPerToken: dp("0.0000001"),
+				CacheWritePerToken: dp("0.00000125"), CacheWrite1hPerToken: dp("0.000002")},
+			w:          Workload{RequestsPerDay: 1, InputTokens: 1000, OutputTokens: 200, CachedInputFraction: 0.6, CacheWriteFraction: 0.3},
+			uplift:     one,
+			perRequest: "0.001535", monthly: "0.0467215625",
+		},
+		{
+			// The same with 1-hour writes: 300 × 0.000002 = 0.0006 instead of 0.000375 → 0.00176.
+			name: "prompt-cache writes, 1 hour",
+			model: catalog.Model{InputPerToken: d("0.000001"), OutputPerToken: d("0.000005"), CachedInputPerToken: dp("0.0000001"),
+				CacheWritePerToken: dp("0.00000125"), CacheWrite1hPerToken: dp("0.000002")},
+			w:          Workload{RequestsPerDay: 1, InputTokens: 1000, OutputTokens: 200, CachedInputFraction: 0.6, CacheWriteFraction: 0.3, CacheWriteHour: true},
+			uplift:     one,
+			perRequest: "0.00176", monthly: "0.05357",
+		},
+		{
+			// An API that bills no cache writes (OpenAI's implicit caching): written input costs the input price.
+			// 400 × 0.000001 + 600 × 0.0000001 + 200 × 0.000005 = 0.0004 + 0.00006 + 0.001 = 0.00146.
+			name:       "no cache-write price",
+			model:      catalog.Model{InputPerToken: d("0.000001"), OutputPerToken: d("0.000005"), CachedInputPerToken: dp("0.0000001")},
+			w:          Workload{RequestsPerDay: 1, InputTokens: 1000, OutputTokens: 200, CachedInputFraction: 0.6, CacheWriteFraction: 0.3},
+			uplift:     one,
+			perRequest: "0.00146", monthly: "0.04443875",
+		},
+		{
 			// 250,000 input > 200,000 threshold: 250,000 × 0.000006 = 1.5; 100 × 0.0000225 = 0.00225 → 1.50225;
 			// × 10 a day = 15.0225; × 30.4375 = 457.24734375.
 			name: "long-context tier",
@@ -103,7 +133,7 @@ func TestCostArithmetic(t *testing.T) {
 			require.True(t, d(tc.perRequest).Equal(c.PerRequest), "per request %s", c.PerRequest)
 			require.True(t, d(tc.monthly).Equal(c.Monthly), "monthly %s", c.Monthly)
 			require.True(t, c.Monthly.Equal(c.Daily.Mul(DaysPerMonth)))
-			parts := c.MonthlyInput.Add(c.MonthlyCachedInput).Add(c.MonthlyOutput).Add(c.MonthlyReasoning)
+			parts := c.MonthlyInput.Add(c.MonthlyCachedInput).Add(c.MonthlyCacheWrite).Add(c.MonthlyOutput).Add(c.MonthlyReasoning)
 			require.True(t, parts.Equal(c.Monthly), "parts %s sum to monthly", parts)
 			require.Equal(t, tc.tier, c.LongContextTier)
 		})

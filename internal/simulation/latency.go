@@ -6,10 +6,15 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/queueing"
 )
 
 // secondsPerDay converts requests per day to requests per second.
 const secondsPerDay = 86_400
+
+// maxServers caps the concurrency a rate limit is modelled with: a limit that would allow more concurrent
+// requests behaves as this many servers.
+const maxServers = 100_000
 
 // z95 is the standard normal 95th percentile, used to fit a log-normal service-time spread through a measured
 // p50 and p95.
@@ -49,36 +54,40 @@ type service struct {
 	ttftSrc, decodeSrc, spread   Source
 }
 
-// serviceTime builds the service time from measured figures where present, else from the catalog
-// (ok is false when neither has enough). Latency = TTFT + output tokens / decode speed (DOMAIN.md §1.2); the
-// TTFT of a reasoning configuration is its time to first answer token, which already holds its thinking, so
-// reasoning tokens are not added again. Catalog speeds are medians at concurrency 1 (Artificial Analysis, ~1k
-// input tokens); TTFT is not scaled with the input size.
+// serviceTime builds the service time from the catalog's figures and the benchmark's, combined by sample
+// size (evidence.go); ok is false when neither has enough. Latency = TTFT + output tokens / decode speed
+// (DOMAIN.md §1.2); the TTFT of a reasoning configuration is its time to first answer token, which already
+// holds its thinking, so reasoning tokens are not added again. Catalog speeds are medians at concurrency 1
+// (Artificial Analysis, ~1k input tokens); TTFT is not scaled with the input size.
 func serviceTime(m catalog.Model, meas *Measured, outTokens int) (service, bool) {
-	s := service{ttftSrc: SourceCatalog, decodeSrc: SourceCatalog, spread: SourceCatalog}
-	haveTTFT, haveTPS := false, false
-	if m.Speed != nil {
-		s.ttftMs, s.tps, haveTTFT, haveTPS = m.Speed.TTFTMillis, m.Speed.OutputTokensPerSecond, true, true
+	var (
+		catTTFT, catTPS float64
+		haveCat         = m.Speed != nil
+		mTTFT, mTPS     *float64
+		n               int
+	)
+	if haveCat {
+		catTTFT, catTPS = m.Speed.TTFTMillis, m.Speed.OutputTokensPerSecond
 	}
 	if meas != nil {
-		if meas.TTFTMillis != nil {
-			s.ttftMs, s.ttftSrc, haveTTFT = *meas.TTFTMillis, SourceBenchmark, true
-		}
-		if meas.OutputTokensPerSecond != nil {
-			s.tps, s.decodeSrc, haveTPS = *meas.OutputTokensPerSecond, SourceBenchmark, true
-		}
+		mTTFT, mTPS, n = meas.TTFTMillis, meas.OutputTokensPerSecond, meas.Samples
 	}
+	s := service{spread: SourceCatalog}
+	var haveTTFT, haveTPS bool
+	s.ttftMs, s.ttftSrc, haveTTFT = blendSpeed(catTTFT, haveCat, mTTFT, n)
+	s.tps, s.decodeSrc, haveTPS = blendSpeed(catTPS, haveCat, mTPS, n)
+	measuredEnough := meas != nil && meas.Samples >= MinItems
 	switch {
 	case haveTTFT && haveTPS && s.tps > 0:
 		s.medianMs = s.ttftMs + float64(outTokens)/s.tps*1000
-	case meas != nil && meas.LatencyP50Millis != nil:
+	case measuredEnough && meas.LatencyP50Millis != nil:
 		// Only an end-to-end median was measured (at the benchmark's token sizes): use it as the service time.
 		s.medianMs, s.ttftMs, s.tps = *meas.LatencyP50Millis, 0, 0
 		s.ttftSrc, s.decodeSrc = SourceBenchmark, SourceBenchmark
 	default:
 		return s, false
 	}
-	if meas != nil && meas.LatencyP50Millis != nil && meas.LatencyP95Millis != nil && *meas.LatencyP95Millis >= *meas.LatencyP50Millis {
+	if measuredEnough && meas.LatencyP50Millis != nil && meas.LatencyP95Millis != nil && *meas.LatencyP95Millis >= *meas.LatencyP50Millis {
 		s.sigma = math.Log(*meas.LatencyP95Millis / *meas.LatencyP50Millis) / z95
 		s.spread = SourceBenchmark
 	}
@@ -96,9 +105,9 @@ func (s service) meanMs() float64 { return s.medianMs * math.Exp(s.sigma*s.sigma
 // atPeak computes capacity and, when the queue is stable, latency at the workload's peak (DOMAIN.md §1.3).
 // Latency at percentile q = service-time q-quantile + M/M/c waiting-time q-quantile; adding quantiles is
 // conservative (it would be exact if slow service and long waits always came together).
-func atPeak(s service, w Workload, rl RateLimit) (Capacity, *Latency, error) {
+func atPeak(s service, w Workload, rl RateLimit, reasoning int) (Capacity, *Latency, error) {
 	meanS := s.meanMs() / 1000
-	tokens := float64(w.InputTokens + w.OutputTokens + w.ReasoningTokens)
+	tokens := float64(w.InputTokens + w.OutputTokens + reasoning)
 	maxRPS := float64(rl.RequestsPerMinute) / 60
 	if rl.TokensPerMinute > 0 && tokens > 0 {
 		maxRPS = math.Min(maxRPS, float64(rl.TokensPerMinute)/60/tokens)
@@ -118,8 +127,8 @@ func atPeak(s service, w Workload, rl RateLimit) (Capacity, *Latency, error) {
 		PeakRPS:           lambda,
 		Utilization:       lambda / (float64(servers) * mu),
 	}
-	pw, err := ErlangC(servers, lambda/mu)
-	if err == ErrUnstable {
+	pw, err := queueing.ErlangC(servers, lambda/mu)
+	if err == queueing.ErrUnstable {
 		return capa, nil, nil
 	}
 	if err != nil {
@@ -127,7 +136,7 @@ func atPeak(s service, w Workload, rl RateLimit) (Capacity, *Latency, error) {
 	}
 	capa.ProbabilityOfWaiting, capa.Stable = pw, true
 	wait := func(q float64) (float64, error) {
-		t, err := WaitQuantile(servers, lambda, mu, q)
+		t, err := queueing.WaitQuantile(servers, lambda, mu, q)
 		return t * 1000, err
 	}
 	w50, err := wait(0.5)

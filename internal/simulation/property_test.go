@@ -145,3 +145,70 @@ func TestPropertyNoNaNLeaves(t *testing.T) {
 		}
 	}
 }
+
+// TestPropertyIndependentOfIrrelevantCandidates: for random workloads (with and without a budget and an SLA)
+// and random candidate subsets of the catalog, removing a candidate that is not the winner never changes the
+// winner, and removing any candidate never reorders the others (scores come from each candidate's own
+// figures and fixed anchors only).
+func TestPropertyIndependentOfIrrelevantCandidates(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 11))
+	cat := catalog.Default()
+	removals := 0
+	for run := range 2 * propertyRuns {
+		w := randomWorkload(r)
+		w.InputTokens = r.IntN(20_000) // keep most models feasible, so subsets rank several
+		if r.IntN(2) == 0 {
+			w.MonthlyBudgetUSD = nil
+		}
+		if r.IntN(2) == 0 {
+			w.LatencySLAMillis = 0
+		}
+		var ids []string
+		for _, m := range cat.Models {
+			if r.IntN(3) > 0 {
+				ids = append(ids, m.ID)
+			}
+		}
+		w.Candidates = ids
+		full, err := Simulate(cat, w, Options{})
+		require.NoError(t, err)
+		if len(full.Ranked) < 2 {
+			continue
+		}
+		order := func(res *Result) []string {
+			var out []string
+			for _, c := range res.Ranked {
+				out = append(out, c.ModelID)
+			}
+			return out
+		}
+		for _, drop := range full.Ranked {
+			w2 := w
+			w2.Candidates = nil
+			for _, id := range ids {
+				if id != drop.ModelID {
+					w2.Candidates = append(w2.Candidates, id)
+				}
+			}
+			res, err := Simulate(cat, w2, Options{})
+			require.NoError(t, err)
+			want := []string{}
+			for _, id := range order(full) {
+				if id != drop.ModelID {
+					want = append(want, id)
+				}
+			}
+			got := order(res)
+			if got == nil {
+				got = []string{}
+			}
+			require.Equal(t, want, got, "run %d: removing %s reorders the others", run, drop.ModelID)
+			removals++
+			if drop.ModelID != full.Winner {
+				require.Equal(t, full.Winner, res.Winner, "run %d: removing %s changes the winner", run, drop.ModelID)
+			}
+		}
+	}
+	require.Greater(t, removals, 150, "enough rankings of several candidates were tried")
+}

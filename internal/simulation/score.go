@@ -7,9 +7,9 @@ type FeatureName string
 
 // The score features, in the order they appear in every result.
 const (
-	FeatureCost     FeatureName = "COST"     // 1 − monthly cost / reference cost
-	FeatureLatency  FeatureName = "LATENCY"  // 1 − latency at the SLA percentile / reference latency
-	FeatureQuality  FeatureName = "QUALITY"  // quality value, 0..1
+	FeatureCost     FeatureName = "COST"     // 1 − cost ÷ budget, or its place between the catalog's cheapest and dearest (log scale)
+	FeatureLatency  FeatureName = "LATENCY"  // 1 − latency ÷ SLA, or its place between the catalog's fastest and slowest (log scale)
+	FeatureQuality  FeatureName = "QUALITY"  // estimated accuracy, 0..1
 	FeatureHeadroom FeatureName = "HEADROOM" // 1 − utilisation at peak
 )
 
@@ -62,12 +62,8 @@ type Feature struct {
 	Contribution float64
 }
 
-// Score is the sum of the features' contributions:
-//
-//	score = w_cost·(1 − cost/costRef) + w_latency·(1 − latency/latencyRef) + w_quality·quality + w_headroom·(1 − ρ)
-//
-// costRef is the monthly budget, or without one the dearest ranked candidate's cost; latencyRef is the SLA, or
-// without one the slowest ranked candidate's latency; each value is clamped to 0..1.
+// Score is the sum of the features' contributions, w_f × value_f, each value in 0..1 computed from the
+// candidate's own figures and fixed reference points (see score in simulate.go and Anchors).
 func Score(fs []Feature) float64 {
 	s := 0.0
 	for _, f := range fs {

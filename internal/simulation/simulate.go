@@ -3,6 +3,7 @@ package simulation
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -43,9 +44,14 @@ type Quality struct {
 	Tier              catalog.Tier
 	HasTier           bool
 	IntelligenceIndex *float64
-	Accuracy          *float64 // measured, when benchmarked
-	Value             float64  // the QUALITY feature's value, 0..1
-	Source            Source   // what decided the fit: BENCHMARK accuracy or CATALOG tier
+	Accuracy          *float64 // measured, when benchmarked (shown even when too few items to count)
+	Items             int      // the benchmark's items behind Accuracy
+	// Estimate is the expected share of the workload's items done right: the catalog prior, the benchmark,
+	// or both blended by sample size (evidence.go); nil when neither exists.
+	Estimate *float64
+	Value    float64 // the QUALITY feature's value, 0..1: Estimate
+	Source   Source  // where Estimate comes from: CATALOG, BENCHMARK or BLEND
+	Evidence string  // a sentence naming the catalog figure and date, the benchmark and its n, or both
 }
 
 // Candidate is one model's result. Ranked candidates have Rank ≥ 1 and a score; excluded ones have Reasons.
@@ -67,16 +73,29 @@ type Candidate struct {
 	Pareto           bool
 	Reasons          []Reason
 	Caveats          []string // conditions from the catalog's provider facts, e.g. "EU residency needs approval"
+	// Effort is the reasoning effort of the configuration ranked ("" when the source names none); a
+	// candidate "provider/model@effort" is that model called at that effort.
+	Effort string
+	// ReasoningTokens are the hidden reasoning tokens per request costed; ReasoningEstimated says they are
+	// the catalog's estimate for the configuration rather than the workload's figure.
+	ReasoningTokens    int
+	ReasoningEstimated bool
 }
+
+// EngineVersion changes whenever the way a simulation computes its figures or its ranking changes, so that
+// stored results computed by an older engine can be found and recomputed (with CatalogVersion).
+const EngineVersion = "2026-12-07"
 
 // Result is a simulation of one workload on one catalog version.
 type Result struct {
 	CatalogVersion string
+	EngineVersion  string
 	Workload       Workload // with defaults applied
 	DaysPerMonth   decimal.Decimal
 	PeakRPS        float64
 	Weights        Weights
-	QualityBasis   Source // QUALITY feature from BENCHMARK accuracy (every ranked candidate measured) or CATALOG index
+	QualityBasis   Source // BENCHMARK when every ranked candidate's quality estimate includes a benchmark, else CATALOG
+	Anchors        Anchors
 	Ranked         []Candidate
 	Excluded       []Candidate
 	Winner         string // "" when nothing fits
@@ -101,6 +120,7 @@ func Simulate(cat *catalog.Catalog, w Workload, opt Options) (*Result, error) {
 	}
 	res := &Result{
 		CatalogVersion: cat.Version,
+		EngineVersion:  EngineVersion,
 		Workload:       w,
 		DaysPerMonth:   DaysPerMonth,
 		PeakRPS:        float64(w.RequestsPerDay) * w.PeakFactor / secondsPerDay,
@@ -118,7 +138,8 @@ func Simulate(cat *catalog.Catalog, w Workload, opt Options) (*Result, error) {
 			res.Excluded = append(res.Excluded, c)
 		}
 	}
-	res.QualityBasis = score(fitting, w, weights)
+	res.Anchors = anchorsOf(cat, w, opt)
+	res.QualityBasis = score(fitting, w, weights, res.Anchors)
 	slices.SortFunc(fitting, func(a, b Candidate) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), a.Cost.Monthly.Cmp(b.Cost.Monthly), cmp.Compare(a.ModelID, b.ModelID))
 	})
@@ -197,15 +218,28 @@ func evaluate(m catalog.Model, found bool, id string, w Workload, opt Options) (
 			add(ReasonAttestation, "%s has no %s attestation in the catalog", id, a)
 		}
 	}
-	if w.InputTokens > m.ContextWindow {
-		add(ReasonContextWindow, "%d input tokens exceed %s's context window of %d", w.InputTokens, id, m.ContextWindow)
+	reasoning, estimated := w.reasoningFor(m)
+	c.Effort, c.ReasoningTokens, c.ReasoningEstimated = m.Effort, reasoning, estimated
+	if estimated && reasoning > 0 {
+		c.Caveats = append(c.Caveats, fmt.Sprintf("%d reasoning tokens per request at %s effort are an estimate (%s); set reasoningTokens if you know better",
+			reasoning, orNone(m.Effort), m.ExpectedReasoning.Provenance.Source))
 	}
-	out := w.OutputTokens
-	if m.Reasoning {
-		out += w.ReasoningTokens
-	}
-	if m.MaxOutputTokens > 0 && out > m.MaxOutputTokens {
-		add(ReasonMaxOutput, "%d output tokens exceed %s's maximum of %d", out, id, m.MaxOutputTokens)
+	// Feasibility before ranking: the request must fit the model's limits as its API counts them (TOTAL:
+	// input + output + reasoning share the window; SPLIT: separate input and output limits).
+	if ok, limit, why := m.Fits(w.InputTokens, w.OutputTokens, reasoning); !ok {
+		code := ReasonContextWindow
+		if limit == "output" {
+			code = ReasonMaxOutput
+		}
+		add(code, "%s", why)
+		if limit == "output" {
+			// The window may be broken too; say so as well (checked without the output limit).
+			m := m
+			m.MaxOutputTokens = 0
+			if ok, _, why := m.Fits(w.InputTokens, w.OutputTokens, reasoning); !ok {
+				add(ReasonContextWindow, "%s", why)
+			}
+		}
 	}
 
 	var meas *Measured
@@ -214,10 +248,10 @@ func evaluate(m catalog.Model, found bool, id string, w Workload, opt Options) (
 	}
 	c.Quality, c.QualityFit = judgeQuality(m, meas, w)
 	switch {
-	case !c.Quality.HasTier && c.Quality.Accuracy == nil:
-		add(ReasonNoQualityData, "%s has no published quality score; run a benchmark to measure its accuracy", id)
-	case !c.QualityFit && c.Quality.Source == SourceBenchmark:
-		add(ReasonQuality, "%s's measured accuracy %.1f%% is below the required %.1f%%", id, *c.Quality.Accuracy*100, *w.MinAccuracy*100)
+	case !c.Quality.HasTier && c.Quality.Estimate == nil:
+		add(ReasonNoQualityData, "%s has no published quality score; run a benchmark of at least %d items to measure its accuracy", id, MinItems)
+	case !c.QualityFit && c.Quality.Source != SourceCatalog:
+		add(ReasonQuality, "%s's estimated accuracy %.1f%% (%s) is below the required %.1f%%", id, *c.Quality.Estimate*100, c.Quality.Evidence, *w.MinAccuracy*100)
 	case !c.QualityFit:
 		add(ReasonQuality, "%s is tier %d (%s) at %s complexity; the workload needs tier %d", id, c.Quality.Tier, tierName(c.Quality.Tier), w.Complexity, w.MinTier)
 	}
@@ -236,7 +270,7 @@ func evaluate(m catalog.Model, found bool, id string, w Workload, opt Options) (
 		add(ReasonNoSpeedData, "%s has no speed figures; run a benchmark to measure its latency", id)
 		return c, nil
 	}
-	capa, lat, err := atPeak(s, w, opt.rateLimit(m.Provider))
+	capa, lat, err := atPeak(s, w, opt.rateLimit(m.Provider), reasoning)
 	if err != nil {
 		return c, err
 	}
@@ -278,72 +312,118 @@ func processingRegion(m catalog.Model, allowed []string) (string, decimal.Decima
 	return best, bestUplift, found
 }
 
-// judgeQuality decides quality fit: a measured accuracy against MinAccuracy when both exist, else the
-// catalog tier against MinTier, else a measured accuracy with no floor fits.
+// judgeQuality estimates quality (evidence.go) and decides the fit: with a benchmark that counts and an
+// accuracy floor, the estimate against MinAccuracy; otherwise the catalog tier against MinTier; a model with
+// only a benchmark and no floor fits.
 func judgeQuality(m catalog.Model, meas *Measured, w Workload) (Quality, bool) {
-	q := Quality{Source: SourceCatalog}
+	q := Quality{}
 	if m.Quality != nil {
 		q.IntelligenceIndex = m.Quality.IntelligenceIndex
 	}
 	q.Tier, q.HasTier = m.TierAt(w.Complexity)
 	if meas != nil && meas.Accuracy != nil {
-		q.Accuracy = meas.Accuracy
+		q.Accuracy, q.Items = meas.Accuracy, meas.Items
 	}
+	q.Estimate, q.Source, q.Evidence = accuracyEstimate(m, meas)
+	if q.Estimate != nil {
+		q.Value = *q.Estimate
+	}
+	measured := q.Source != SourceCatalog
 	switch {
-	case q.Accuracy != nil && w.MinAccuracy != nil:
-		q.Source = SourceBenchmark
-		return q, *q.Accuracy >= *w.MinAccuracy
+	case measured && w.MinAccuracy != nil:
+		return q, *q.Estimate >= *w.MinAccuracy
 	case q.HasTier:
 		return q, q.Tier >= w.MinTier
-	case q.Accuracy != nil:
-		q.Source = SourceBenchmark
+	case measured:
 		return q, true
 	}
 	return q, false
 }
 
-// score sets the features of the ranked candidates and reports the basis of the QUALITY feature: measured
-// accuracy when every ranked candidate has one (comparable figures), else the catalog intelligence index / 100
-// (a candidate without an index then uses its accuracy).
-func score(cs []Candidate, w Workload, weights Weights) Source {
+// Anchors are the fixed points cost and latency are scored against when the workload gives no budget (or no
+// SLA): the cheapest and dearest monthly cost, and the lowest and highest latency at the SLA percentile, over
+// every model of the catalog that could serve any workload at all (a priced chat model not retired by AsOf),
+// for this workload, from catalog figures only. They do not depend on which candidates are listed or
+// measured, so neither does any candidate's score: removing a candidate never reorders the others.
+type Anchors struct {
+	CostLow, CostHigh       float64 // US dollars a month
+	LatencyLow, LatencyHigh float64 // milliseconds at the SLA percentile
+}
+
+func anchorsOf(cat *catalog.Catalog, w Workload, opt Options) Anchors {
+	var a Anchors
+	first := true
+	firstLat := true
+	for _, m := range cat.Models {
+		if m.Mode != "chat" || m.SelfHostOnly || (opt.AsOf != "" && m.DeprecationDate != "" && m.DeprecationDate <= opt.AsOf) {
+			continue
+		}
+		cost := costOf(m, w, decimal.NewFromInt(1)).Monthly.InexactFloat64()
+		if cost > 0 {
+			if first {
+				a.CostLow, a.CostHigh, first = cost, cost, false
+			}
+			a.CostLow, a.CostHigh = min(a.CostLow, cost), max(a.CostHigh, cost)
+		}
+		s, ok := serviceTime(m, nil, w.OutputTokens)
+		if !ok {
+			continue
+		}
+		r, _ := w.reasoningFor(m)
+		if _, lat, err := atPeak(s, w, opt.rateLimit(m.Provider), r); err == nil && lat != nil && lat.AtSLAPercentileMillis > 0 {
+			l := lat.AtSLAPercentileMillis
+			if firstLat {
+				a.LatencyLow, a.LatencyHigh, firstLat = l, l, false
+			}
+			a.LatencyLow, a.LatencyHigh = min(a.LatencyLow, l), max(a.LatencyHigh, l)
+		}
+	}
+	return a
+}
+
+// logScale is 1 at or below low, 0 at or above high, and in between falls with the logarithm of x: costs and
+// latencies of models span orders of magnitude, and twice as dear should weigh the same at any price.
+func logScale(x, low, high float64) float64 {
+	switch {
+	case !(high > low) || low <= 0:
+		return 1
+	case x <= low:
+		return 1
+	case x >= high:
+		return 0
+	}
+	return 1 - math.Log(x/low)/math.Log(high/low)
+}
+
+// score sets the features of the ranked candidates, each from the candidate's own figures and fixed
+// reference points only (no other candidate's), and reports the basis of the QUALITY feature for display:
+// BENCHMARK when every ranked candidate's quality estimate includes a benchmark, else CATALOG.
+//
+//	cost    = 1 − monthly cost ÷ budget, or without a budget logScale(cost, Anchors.CostLow, Anchors.CostHigh)
+//	latency = 1 − latency at the SLA percentile ÷ SLA, or without one logScale over the latency anchors
+//	quality = the estimated accuracy (evidence.go);  headroom = 1 − utilisation at peak
+func score(cs []Candidate, w Workload, weights Weights, a Anchors) Source {
 	basis := SourceCatalog
 	if len(cs) > 0 {
 		basis = SourceBenchmark
 		for _, c := range cs {
-			if c.Quality.Accuracy == nil {
+			if c.Quality.Source == SourceCatalog {
 				basis = SourceCatalog
 				break
 			}
 		}
 	}
-	costRef, latRef := decimal.Zero, w.LatencySLAMillis
-	if w.MonthlyBudgetUSD != nil && w.MonthlyBudgetUSD.IsPositive() {
-		costRef = *w.MonthlyBudgetUSD
-	} else {
-		for _, c := range cs {
-			costRef = decimal.Max(costRef, c.Cost.Monthly)
-		}
-	}
-	if latRef == 0 {
-		for _, c := range cs {
-			latRef = max(latRef, c.Latency.AtSLAPercentileMillis)
-		}
-	}
 	for i := range cs {
 		c := &cs[i]
-		switch {
-		case basis == SourceBenchmark || c.Quality.IntelligenceIndex == nil && c.Quality.Accuracy != nil:
-			c.Quality.Value = *c.Quality.Accuracy
-		case c.Quality.IntelligenceIndex != nil:
-			c.Quality.Value = *c.Quality.IntelligenceIndex / 100
+		cost := c.Cost.Monthly.InexactFloat64()
+		costValue := logScale(cost, a.CostLow, a.CostHigh)
+		if w.MonthlyBudgetUSD != nil && w.MonthlyBudgetUSD.IsPositive() {
+			costValue = 1 - c.Cost.Monthly.Div(*w.MonthlyBudgetUSD).InexactFloat64()
 		}
-		costValue := 1.0
-		if costRef.IsPositive() {
-			costValue = 1 - c.Cost.Monthly.Div(costRef).InexactFloat64()
-		}
-		latValue := 1.0
-		if latRef > 0 {
-			latValue = 1 - c.Latency.AtSLAPercentileMillis/latRef
+		lat := c.Latency.AtSLAPercentileMillis
+		latValue := logScale(lat, a.LatencyLow, a.LatencyHigh)
+		if w.LatencySLAMillis > 0 {
+			latValue = 1 - lat/w.LatencySLAMillis
 		}
 		c.Features = []Feature{
 			NewFeature(FeatureCost, costValue, weights),
@@ -394,6 +474,13 @@ func listOr(xs []string, empty string) string {
 		return empty
 	}
 	return strings.Join(xs, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "its measured"
+	}
+	return s
 }
 
 func pct(p float64) string {

@@ -1,6 +1,7 @@
 package simulation
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -113,39 +114,74 @@ func TestOverCapacity(t *testing.T) {
 	require.False(t, c.Capacity.Stable)
 }
 
-func TestMeasuredFiguresTakePrecedence(t *testing.T) {
+// TestMeasuredFiguresBlendBySampleSize: a benchmark's figures combine with the catalog's by sample size
+// (evidence.go): with n = 500 items and timed calls against the catalog's weight of 20, the measured figures
+// count 500/520.
+func TestMeasuredFiguresBlendBySampleSize(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.opt.Measured = map[string]Measured{"acme/m1": {
-		BenchmarkID: "bench-1", TTFTMillis: fp(100), OutputTokensPerSecond: fp(300),
+		BenchmarkID: "bench-1", Items: 500, Samples: 500, TTFTMillis: fp(100), OutputTokensPerSecond: fp(300),
 		LatencyP50Millis: fp(1000), LatencyP95Millis: fp(2000), Accuracy: fp(0.9),
 	}}
 	b.opt.RateLimits = map[string]RateLimit{"acme": {RequestsPerMinute: 60_000}}
 	res, err := Simulate(b.cat, b.w, b.opt)
 	require.NoError(t, err)
 	c := res.Ranked[0]
-	require.Equal(t, SourceBenchmark, c.Latency.TTFTSource)
-	require.Equal(t, SourceBenchmark, c.Latency.DecodeSource)
+	require.Equal(t, SourceBlend, c.Latency.TTFTSource)
+	require.Equal(t, SourceBlend, c.Latency.DecodeSource)
 	require.Equal(t, SourceBenchmark, c.Latency.SpreadSource)
-	// 100 ms + 150 / 300 s = 600 ms median service time.
-	require.InDelta(t, 600, c.Latency.ServiceP50Millis, 1e-9)
-	// Measured p95/p50 = 2 gives a log-normal σ with p95 service time = 2 × median = 1,200 ms (the queue is
-	// negligible at 1,000 requests/s of capacity).
-	require.InDelta(t, 1200, c.Latency.P95Millis, 1)
-	require.Equal(t, SourceBenchmark, res.QualityBasis, "every ranked candidate has a measured accuracy")
-	require.InDelta(t, 0.9, c.Quality.Value, 1e-12)
+	// TTFT (20 × 500 + 500 × 100) ÷ 520 = 115.3846 ms; decode (20 × 100 + 500 × 300) ÷ 520 = 292.3077 tok/s;
+	// service 115.3846 + 150 ÷ 292.3077 s = 115.3846 + 513.1579 = 628.5425 ms.
+	ttft, tps := (20.0*500+500*100)/520, (20.0*100+500*300)/520
+	require.InDelta(t, ttft+150/tps*1000, c.Latency.ServiceP50Millis, 1e-9)
+	// Measured p95/p50 = 2 gives a log-normal σ with p95 service time = 2 × median (the queue is negligible).
+	require.InDelta(t, 2*(ttft+150/tps*1000), c.Latency.P95Millis, 1)
+	require.Equal(t, SourceBenchmark, res.QualityBasis, "every ranked candidate's estimate includes a benchmark")
+	// Beta prior: p₀ = 30/100 weighed as 20 items; 450 of 500 passed: (20 × 0.3 + 450) ÷ 520.
+	require.InDelta(t, (20*0.3+450)/520, c.Quality.Value, 1e-12)
+	require.Equal(t, SourceBlend, c.Quality.Source)
+	require.Contains(t, c.Quality.Evidence, "bench-1: 500 items")
+}
+
+// TestSmallBenchmarksDoNotMoveRecommendations: a benchmark of 1 item is shown but not used, so it cannot
+// change the winner; one of 500 items can.
+func TestSmallBenchmarksDoNotMoveRecommendations(t *testing.T) {
+	t.Parallel()
+	a := testModel("acme/a", "0.000001", "0.000002", 500, 100, 40) // better by the catalog
+	bm := testModel("acme/b", "0.000001", "0.000002", 500, 100, 30)
+	cat := &catalog.Catalog{Version: "v", Models: []catalog.Model{a, bm}}
+	w := Workload{RequestsPerDay: 1000, InputTokens: 100, OutputTokens: 100}
+	winner := func(m map[string]Measured) (string, *Result) {
+		res, err := Simulate(cat, w, Options{Measured: m})
+		require.NoError(t, err)
+		return res.Winner, res
+	}
+	base, _ := winner(nil)
+	require.Equal(t, "acme/a", base)
+	one, res := winner(map[string]Measured{"acme/b": {BenchmarkID: "tiny", Items: 1, Accuracy: fp(1)}, "acme/a": {BenchmarkID: "tiny", Items: 1, Accuracy: fp(0)}})
+	require.Equal(t, "acme/a", one, "a 1-item benchmark does not move the recommendation")
+	for _, c := range res.Ranked {
+		require.Equal(t, SourceCatalog, c.Quality.Source)
+		require.Contains(t, c.Quality.Evidence, "fewer than the 10 needed")
+		require.NotNil(t, c.Quality.Accuracy, "the measurement is shown")
+	}
+	many, _ := winner(map[string]Measured{"acme/b": {BenchmarkID: "big", Items: 500, Accuracy: fp(0.95)}, "acme/a": {BenchmarkID: "big", Items: 500, Accuracy: fp(0.5)}})
+	require.Equal(t, "acme/b", many, "a 500-item benchmark does")
 }
 
 func TestMinAccuracyUsesMeasuredAccuracy(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.opt.Measured = map[string]Measured{"acme/m1": {Accuracy: fp(0.7)}}
+	b.opt.Measured = map[string]Measured{"acme/m1": {Items: 100, Accuracy: fp(0.7)}}
 	b.w.MinAccuracy = fp(0.8)
 	res, err := Simulate(b.cat, b.w, b.opt)
 	require.NoError(t, err)
 	require.Len(t, res.Excluded, 1)
 	require.Equal(t, ReasonQuality, res.Excluded[0].Reasons[0].Code)
-	require.Equal(t, SourceBenchmark, res.Excluded[0].Quality.Source)
+	require.Equal(t, SourceBlend, res.Excluded[0].Quality.Source)
+	// (20 × 0.3 + 70) ÷ 120 = 0.6333 < 0.8
+	require.InDelta(t, (20*0.3+70)/120.0, *res.Excluded[0].Quality.Estimate, 1e-12)
 }
 
 func TestRankingScoreAndPareto(t *testing.T) {
@@ -267,4 +303,65 @@ func TestUnknownCandidateAndDeprecation(t *testing.T) {
 	require.Len(t, res.Excluded, 2)
 	require.Equal(t, ReasonDeprecated, res.Excluded[0].Reasons[0].Code)
 	require.Equal(t, ReasonUnknownModel, res.Excluded[1].Reasons[0].Code)
+}
+
+// TestContextFeasibilityAtTheBoundary: a request must fit the limits as the model's API counts them. TOTAL
+// (Claude Haiku 4.5: a 200,000-token window for input and output together) and SPLIT (GPT-5: 272,000 input
+// and 128,000 output tokens; Gemini 2.5 Pro: 1,048,576 input and 65,535 output), one token either side.
+func TestContextFeasibilityAtTheBoundary(t *testing.T) {
+	t.Parallel()
+	cat := catalog.Default()
+	// The estimated reasoning tokens of a reasoning model count as output (and, under TOTAL, against the
+	// window): the boundaries move by them.
+	reasoning := func(id string) int {
+		m, err := cat.Model(id)
+		require.NoError(t, err)
+		if m.ExpectedReasoning == nil {
+			return 0
+		}
+		return m.ExpectedReasoning.TokensPerRequest
+	}
+	gem, o3, g5 := reasoning("gemini/gemini-2.5-pro"), reasoning("openai/o3"), reasoning("openai/gpt-5@minimal")
+	require.Positive(t, gem)
+	require.Positive(t, o3)
+	cases := []struct {
+		model         string
+		in, out       int
+		reason        ReasonCode // "" fits
+		inWhyContains string
+	}{
+		{"anthropic/claude-haiku-4-5", 195_000, 5_000, "", ""}, // TOTAL 200,000
+		{"anthropic/claude-haiku-4-5", 195_001, 5_000, ReasonContextWindow, "input and output share it"},
+		{"anthropic/claude-haiku-4-5", 197_000, 5_000, ReasonContextWindow, "197000 input + 5000 output tokens exceed"},
+		{"openai/gpt-5@minimal", 272_000, 128_000 - g5, "", ""}, // SPLIT 272,000 in, 128,000 out
+		{"openai/gpt-5@minimal", 272_001, 100, ReasonContextWindow, "input limit of 272000"},
+		{"openai/gpt-5@minimal", 1_000, 128_000 - g5 + 1, ReasonMaxOutput, "maximum output of 128000"},
+		{"gemini/gemini-2.5-pro", 1_048_576, 65_535 - gem, "", ""}, // SPLIT 1,048,576 in, 65,535 out
+		{"gemini/gemini-2.5-pro", 1_000, 65_535 - gem + 1, ReasonMaxOutput, fmt.Sprintf("+ %d reasoning tokens exceed", gem)},
+		{"gemini/gemini-2.5-pro", 1_048_577, 10, ReasonContextWindow, "input limit of 1048576"},
+		{"openai/o3", 200_000 - 1_000 - o3, 1_000, "", ""}, // TOTAL 200,000 with reasoning
+		{"openai/o3", 200_000 - 1_000 - o3 + 1, 1_000, ReasonContextWindow, fmt.Sprintf("1000 output + %d reasoning tokens exceed", o3)},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%s %d+%d", tc.model, tc.in, tc.out), func(t *testing.T) {
+			t.Parallel()
+			res, err := Simulate(cat, Workload{RequestsPerDay: 10, InputTokens: tc.in, OutputTokens: tc.out,
+				Complexity: catalog.ComplexityLow, MinTier: catalog.TierWeak, Candidates: []string{tc.model}}, Options{})
+			require.NoError(t, err)
+			var codes []ReasonCode
+			var msgs []string
+			for _, c := range res.Excluded {
+				for _, r := range c.Reasons {
+					codes, msgs = append(codes, r.Code), append(msgs, r.Message)
+				}
+			}
+			if tc.reason == "" {
+				require.NotContains(t, codes, ReasonContextWindow, "%v", msgs)
+				require.NotContains(t, codes, ReasonMaxOutput, "%v", msgs)
+				return
+			}
+			require.Contains(t, codes, tc.reason)
+			require.Contains(t, strings.Join(msgs, "; "), tc.inWhyContains)
+		})
+	}
 }

@@ -24,10 +24,17 @@ type Workload struct {
 	InputTokens         int     // prompt tokens per request
 	OutputTokens        int     // answer tokens per request
 	CachedInputFraction float64 // share of input tokens read from the provider's prompt cache, 0..1
-	ReasoningTokens     int     // hidden reasoning tokens per request, billed for models whose configuration reasons
-	PeakFactor          float64 // peak-to-average traffic ratio; 0 means 1
-	LatencySLAMillis    float64 // end-to-end latency target; 0 means no SLA
-	SLAPercentile       float64 // percentile the SLA applies to, e.g. 95; 0 means 95
+	// CacheWriteFraction is the share of input tokens written to the prompt cache per request (a cache miss
+	// on a cacheable prefix, or a refresh); CachedInputFraction + CacheWriteFraction ≤ 1. CacheWriteHour
+	// writes with a 1-hour lifetime instead of 5 minutes (Anthropic bills 2 × input instead of 1.25 ×).
+	CacheWriteFraction float64
+	CacheWriteHour     bool
+	// ReasoningTokens is the hidden reasoning tokens per request of models whose configuration reasons; 0:
+	// each configuration's own estimate (catalog.Model.ExpectedReasoning).
+	ReasoningTokens  int
+	PeakFactor       float64 // peak-to-average traffic ratio; 0 means 1
+	LatencySLAMillis float64 // end-to-end latency target; 0 means no SLA
+	SLAPercentile    float64 // percentile the SLA applies to, e.g. 95; 0 means 95
 	// MonthlyBudgetUSD is the most the workload may cost per month; nil means no budget.
 	MonthlyBudgetUSD *decimal.Decimal
 	Complexity       catalog.Complexity // task complexity; "" means MEDIUM
@@ -46,13 +53,17 @@ type Source string
 
 const (
 	SourceCatalog   Source = "CATALOG"   // the catalog's published or third-party estimate
-	SourceBenchmark Source = "BENCHMARK" // the workspace's own finished benchmark
+	SourceBenchmark Source = "BENCHMARK" // the workspace's own finished benchmark (no catalog figure to blend with)
+	SourceBlend     Source = "BLEND"     // the catalog figure and a benchmark's, weighed by how much each knows (evidence.go)
 )
 
 // Measured holds a model's figures from the workspace's finished benchmarks. Nil fields are not measured.
-// Measured figures take precedence over the catalog's.
+// They are combined with the catalog's by sample size (evidence.go): a benchmark of fewer than MinItems items
+// is shown but not used.
 type Measured struct {
 	BenchmarkID           string
+	Items                 int      // items scored: the sample size of Accuracy
+	Samples               int      // calls timed: the sample size of the latency figures
 	TTFTMillis            *float64 // median time to first token
 	OutputTokensPerSecond *float64 // median decode speed
 	LatencyP50Millis      *float64 // median end-to-end latency at the benchmark's token sizes
@@ -109,6 +120,8 @@ func (w Workload) normalize() (Workload, error) {
 		return w, invalid("reasoningTokens", "must be between 0 and %d, got %d", MaxTokens, w.ReasoningTokens)
 	case !finite(w.CachedInputFraction) || w.CachedInputFraction < 0 || w.CachedInputFraction > 1:
 		return w, invalid("cachedInputFraction", "must be between 0 and 1, got %v", w.CachedInputFraction)
+	case !finite(w.CacheWriteFraction) || w.CacheWriteFraction < 0 || w.CacheWriteFraction+w.CachedInputFraction > 1+1e-12:
+		return w, invalid("cacheWriteFraction", "must be at least 0, and with cachedInputFraction at most 1 (a token is read or written or neither), got %v", w.CacheWriteFraction)
 	case !finite(w.PeakFactor) || w.PeakFactor < 1 || w.PeakFactor > MaxPeakFactor:
 		return w, invalid("peakFactor", "must be between 1 and %d (peak over average traffic), got %v", MaxPeakFactor, w.PeakFactor)
 	case !finite(w.LatencySLAMillis) || w.LatencySLAMillis < 0:
@@ -184,3 +197,15 @@ func (w Workload) Validate() error {
 
 // InputField names the input at fault; the GraphQL layer reports it as BAD_USER_INPUT with extensions.field.
 func (e *ValidationError) InputField() string { return e.Field }
+
+// reasoningFor is the reasoning tokens one request of w spends on m, and whether that is the catalog's
+// estimate: the workload's figure when it gives one, else the configuration's expected reasoning.
+func (w Workload) reasoningFor(m catalog.Model) (tokens int, estimated bool) {
+	switch {
+	case !m.Reasoning:
+		return 0, false
+	case w.ReasoningTokens > 0 || m.ExpectedReasoning == nil:
+		return w.ReasoningTokens, false
+	}
+	return m.ExpectedReasoning.TokensPerRequest, true
+}

@@ -220,17 +220,17 @@ func testSlowSubscriberDoesNotBlock(t *testing.T, newBroker Factory) {
 	publish(t, b, sentinel(events.ByOwner("benchmark", 7)))
 	require.Equal(t, sentinelStatus, Receive(t, fast).Event.Status)
 
-	// slow now holds what its bounded buffer kept: at most buffer notices, a Resync among them.
+	// slow now holds what its bounded buffer kept: the first buffer events, then a Resync.
 	pending := Drain(slow)
-	require.LessOrEqual(t, len(pending), buffer)
-	require.Contains(t, pending, events.Notice{Resync: true})
+	require.Len(t, pending, buffer+1)
+	require.Equal(t, events.Notice{Resync: true}, pending[buffer])
 	st := b.Stats()
 	require.Positive(t, st.Dropped)
 	require.Positive(t, st.Resyncs)
 }
 
-// testOverflowLeavesOneResync checks the documented overflow rule exactly: a full buffer is emptied and
-// holds one Resync in place of the pending events and the new one.
+// testOverflowLeavesOneResync checks the documented overflow rule exactly: an event that finds the buffer
+// full is lost and a Resync is placed after the pending notices; no event follows it until it is read.
 func testOverflowLeavesOneResync(t *testing.T, newBroker Factory) {
 	const buffer = 2
 	b := newBroker(t, buffer)
@@ -244,14 +244,21 @@ func testOverflowLeavesOneResync(t *testing.T, newBroker Factory) {
 		publish(t, b, e)
 		require.Equal(t, events.Notice{Event: e}, Receive(t, witness))
 	}
-	// e1, e2 fill slow's buffer; e3 overflows it: [Resync]. e4 follows: [Resync, e4].
+	// e1, e2 fill slow's buffer; e3 overflows it: [e1, e2, Resync]. e4 is lost too: the Resync is unread.
 	for _, s := range []string{"e1", "e2", "e3", "e4"} {
 		step(ev(s))
 	}
 	// A later event on another row of owner 7 proves (to the witness) that e4 was handed out: brokers fan
 	// out one event completely before the next.
 	step(events.Event{Kind: "benchmark", ID: 2, OwnerID: 7, Status: "later"})
-	require.Equal(t, []events.Notice{{Resync: true}, {Event: ev("e4")}}, Drain(slow))
+	require.Equal(t, []events.Notice{{Event: ev("e1")}, {Event: ev("e2")}, {Resync: true}}, Drain(slow))
+	st := b.Stats()
+	require.Equal(t, uint64(2), st.Dropped, "e3 and e4")
+	require.Equal(t, uint64(1), st.Resyncs)
+	// Read, the Resync lets events through again.
+	step(ev("e5"))
+	step(events.Event{Kind: "benchmark", ID: 2, OwnerID: 7, Status: "later"})
+	require.Equal(t, []events.Notice{{Event: ev("e5")}}, Drain(slow))
 }
 
 func testClose(t *testing.T, newBroker Factory) {

@@ -30,6 +30,7 @@ type openAIIn struct {
 	MaxTokens           *int     `json:"max_tokens"`
 	MaxCompletionTokens *int     `json:"max_completion_tokens"`
 	Temperature         *float64 `json:"temperature"`
+	ReasoningEffort     string   `json:"reasoning_effort"`
 }
 
 func serveOpenAI(s *Server, key string, respond func(Request) Reply, w http.ResponseWriter, r *http.Request) {
@@ -38,7 +39,7 @@ func serveOpenAI(s *Server, key string, respond func(Request) Reply, w http.Resp
 		Key: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
 	var in openAIIn
 	decodeErr := json.Unmarshal(body, &in)
-	req.Model, req.Stream, req.Temperature = in.Model, in.Stream, in.Temperature
+	req.Model, req.Stream, req.Temperature, req.ReasoningEffort = in.Model, in.Stream, in.Temperature, in.ReasoningEffort
 	req.IncludeUsage = in.StreamOptions != nil && in.StreamOptions.IncludeUsage
 	for _, m := range in.Messages {
 		switch m.Role {

@@ -20,8 +20,9 @@ type Request struct {
 	MaxOutputTokens int
 	MaxTokensField  string // OpenAI: the field that carried the bound, max_tokens or max_completion_tokens
 	Temperature     *float64
-	Stream          bool // OpenAI: "stream": true; Gemini: streamGenerateContent with alt=sse
-	IncludeUsage    bool // OpenAI: stream_options.include_usage; Gemini: always true
+	ReasoningEffort string // OpenAI: reasoning_effort
+	Stream          bool   // OpenAI: "stream": true; Gemini: streamGenerateContent with alt=sse
+	IncludeUsage    bool   // OpenAI: stream_options.include_usage; Gemini: always true
 	Body            []byte
 }
 

@@ -144,6 +144,7 @@ func selfHosted(sp *speeds) ([]catalog.Model, error) {
 			ParametersBillions:       s.paramsB,
 			ActiveParametersBillions: s.activeParamsB,
 			ContextWindow:            s.contextWindow,
+			ContextLimit:             catalog.ContextTotal, // vLLM's max_model_len bounds prompt and generation together
 			Capabilities:             []string{},
 			Reasoning:                s.supportsReason,
 			Regions:                  []string{},
@@ -155,7 +156,7 @@ func selfHosted(sp *speeds) ([]catalog.Model, error) {
 			},
 			Facts: catalog.Provenance{Source: s.source, AsOf: factsReadOn},
 		}
-		if err := sp.attach(&m, s.key, s.supportsReason); err != nil {
+		if _, err := sp.attach(&m, s.key, s.supportsReason); err != nil {
 			return nil, err
 		}
 		out = append(out, m)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -49,7 +50,13 @@ type instanceRow struct {
 	parts                      []string // GCP: VM price, accelerator price (for all GPUs of the instance)
 	source                     string
 	estimate                   bool
+	observedOn                 string // when the price was seen, if the source says; "" otherwise
 }
+
+// awsGPUCut is the caveat of AWS P4 and P5 rows: SkyPilot's snapshot does not date its rows, and AWS cut
+// their on-demand prices in June 2025.
+const awsGPUCut = "AWS cut P4 and P5 (P4d, P4de, P5, P5en) on-demand prices by up to 45 % from June 2025 " +
+	"(AWS announcement, 2025-06); this undated row may be from before the cut: check the current price list"
 
 var instanceRows = []instanceRow{
 	// AWS, shared/DOMAIN.md §7.1
@@ -66,7 +73,7 @@ var instanceRows = []instanceRow{
 	{provider: "AWS", typ: "p4d.24xlarge", gpu: "A100-40GB", count: 8, region: "eu-central-1", hourly: "40.94475"},
 	{provider: "AWS", typ: "p3.8xlarge", gpu: "V100-16GB", count: 4, region: "us-east-1", hourly: "12.24"},
 	{provider: "AWS", typ: "g5.xlarge", gpu: "A10G-24GB", count: 1, region: "us-east-1", hourly: "1.006",
-		source: "shared/DOMAIN.md §7.1, from factualminds (Jun 2026), a secondary source", estimate: true},
+		source: "shared/DOMAIN.md §7.1, from factualminds (Jun 2026), a secondary source", estimate: true, observedOn: "2026-06"},
 
 	// GCP: VM row + accelerator row for the instance's GPU count, same region.
 	{provider: "GCP", typ: "a2-highgpu-1g", gpu: "A100-40GB", count: 1, region: "us-central1", parts: []string{"0.73948", "2.93391"}},
@@ -88,7 +95,8 @@ var instanceRows = []instanceRow{
 	{provider: "GCP", typ: "a3-highgpu-4g", gpu: "H100-80GB", count: 4, region: "europe-west4", parts: []string{"4.96653", "50.94206"}},
 
 	// Azure
-	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "eastus", hourly: "3.673"},
+	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "eastus", hourly: "3.673",
+		observedOn: "2026-06"}, // matches the ≈3.67 of rmmartins.com, Jun 2026 (shared/DOMAIN.md §7.1)
 	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "westus2", hourly: "3.673"},
 	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "southcentralus", hourly: "4.408"},
 	{provider: "AZURE", typ: "Standard_NC48ads_A100_v4", gpu: "A100-80GB", count: 2, region: "eastus", hourly: "7.346"},
@@ -116,10 +124,15 @@ func buildInstances() ([]catalog.Instance, error) {
 		if src == "" {
 			src = map[string]string{"AWS": awsSource, "GCP": gcpSource, "AZURE": azureSource}[r.provider]
 		}
-		out = append(out, catalog.Instance{
+		in := catalog.Instance{
 			Provider: r.provider, Type: r.typ, GPU: r.gpu, GPUCount: r.count, Region: r.region, HourlyUSD: total,
+			ObservedOn: r.observedOn,
 			Provenance: catalog.Provenance{Source: src, AsOf: hardwareReadOn, Estimate: r.estimate},
-		})
+		}
+		if r.provider == "AWS" && (strings.HasPrefix(r.typ, "p4") || strings.HasPrefix(r.typ, "p5")) {
+			in.PriceCaveat = awsGPUCut
+		}
+		out = append(out, in)
 	}
 	slices.SortFunc(out, func(a, b catalog.Instance) int {
 		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Region, b.Region))

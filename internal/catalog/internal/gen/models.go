@@ -33,6 +33,8 @@ type priceRow struct {
 	Input           json.Number     `json:"input_cost_per_token"`
 	Output          json.Number     `json:"output_cost_per_token"`
 	CacheRead       json.Number     `json:"cache_read_input_token_cost"`
+	CacheWrite      json.Number     `json:"cache_creation_input_token_cost"`
+	CacheWrite1h    json.Number     `json:"cache_creation_input_token_cost_above_1hr"`
 	Reasoning       json.Number     `json:"output_cost_per_reasoning_token"`
 	Input200k       json.Number     `json:"input_cost_per_token_above_200k_tokens"`
 	Output200k      json.Number     `json:"output_cost_per_token_above_200k_tokens"`
@@ -135,10 +137,16 @@ func buildModels(rows map[string]priceRow, sp *speeds) ([]catalog.Model, error) 
 			if err != nil {
 				return nil, fmt.Errorf("model %s: %w", key, err)
 			}
-			if err := sp.attach(&m, key, r.Flags["reasoning"]); err != nil {
+			cs, err := sp.attach(&m, key, r.Flags["reasoning"])
+			if err != nil {
 				return nil, fmt.Errorf("model %s: %w", key, err)
 			}
 			out = append(out, m)
+			efforts, err := sp.effortRows(m, cs, r.Flags["reasoning"])
+			if err != nil {
+				return nil, fmt.Errorf("model %s: %w", key, err)
+			}
+			out = append(out, efforts...)
 		}
 	}
 	self, err := selfHosted(sp)
@@ -147,6 +155,9 @@ func buildModels(rows map[string]priceRow, sp *speeds) ([]catalog.Model, error) 
 	}
 	out = append(out, self...)
 	slices.SortFunc(out, func(a, b catalog.Model) int { return cmp.Compare(a.ID, b.ID) })
+	if err := estimateReasoning(out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -163,6 +174,7 @@ func priceModel(api, key string, r priceRow) (catalog.Model, error) {
 		InputPerToken:   dec(r.Input),
 		OutputPerToken:  dec(r.Output),
 		ContextWindow:   int(num(r.MaxInput)),
+		ContextLimit:    contextLimit(api, r),
 		MaxOutputTokens: int(num(r.MaxOutput)),
 		Capabilities:    capabilities(r.Flags),
 		Reasoning:       r.Flags["reasoning"],
@@ -173,6 +185,9 @@ func priceModel(api, key string, r priceRow) (catalog.Model, error) {
 	}
 	m.CachedInputPerToken = optDec(r.CacheRead)
 	m.ReasoningPerToken = optDec(r.Reasoning)
+	if api == "anthropic" || api == "bedrock" { // the APIs that bill prompt-cache writes per token
+		m.CacheWritePerToken, m.CacheWrite1hPerToken = optDec(r.CacheWrite), optDec(r.CacheWrite1h)
+	}
 	switch {
 	case r.Input200k != "" || r.Output200k != "":
 		m.LongContextThreshold = 200_000
@@ -184,6 +199,27 @@ func priceModel(api, key string, r priceRow) (catalog.Model, error) {
 	m.Price = priceProvenance(api, key, r)
 	facts(&m, key, r)
 	return m, nil
+}
+
+// contextLimit says how the API counts a request against max_input_tokens. LiteLLM's max_input_tokens is
+// the whole window where input and output share it, and the input limit where they have separate limits:
+//   - Anthropic (and Claude on Bedrock): input + max_tokens must fit in the context window, extended thinking
+//     included (docs.anthropic.com, "Context windows").
+//   - OpenAI: the context window holds input and output (GPT-4o, GPT-4.1, the o-series, and the GPT-5.4+
+//     and -pro models, whose max_input_tokens is the published window: 400,000 or 1,050,000). The GPT-5,
+//     5.1, 5.2 and 5.3 models have a 400,000-token window of which 128,000 are output, listed as 272,000
+//     input (platform.openai.com model pages): input ≤ 272,000 and output ≤ 128,000 is exactly input +
+//     output ≤ 400,000 with the input cap, so those rows are SPLIT.
+//   - Gemini API and Vertex AI: an input token limit and an output token limit (ai.google.dev model pages).
+//   - xAI, DeepSeek: one context length for the whole request (docs.x.ai, api-docs.deepseek.com).
+func contextLimit(api string, r priceRow) catalog.ContextLimit {
+	switch {
+	case api == "gemini" || api == "vertex_ai":
+		return catalog.ContextSplit
+	case api == "openai" && num(r.MaxInput) == 272_000 && num(r.MaxOutput) == 128_000:
+		return catalog.ContextSplit
+	}
+	return catalog.ContextTotal
 }
 
 var apiNames = map[string]string{

@@ -24,11 +24,12 @@ type qualityFigures struct {
 
 // configuration is one measured Artificial Analysis configuration of a model (the top level or a variant).
 type configuration struct {
-	Name  string // AA model name, e.g. "GPT-5 (minimal)"
-	TTFA  *figure
-	TPS   *figure
-	Qual  *qualityFigures
-	Order int // 0 for the top level, then variants in file order, for a stable tie-break
+	Name   string // AA model name, e.g. "GPT-5 (minimal)"
+	Effort string // the reasoning effort it was measured at, when known (effortOf)
+	TTFA   *figure
+	TPS    *figure
+	Qual   *qualityFigures
+	Order  int // 0 for the top level, then variants in file order, for a stable tie-break
 }
 
 type speedEntry struct {
@@ -104,13 +105,13 @@ func (sp *speeds) configurations(key string) ([]configuration, error) {
 	if e == nil {
 		return nil, nil
 	}
-	out := []configuration{{Name: e.AAModel.Name, TTFA: e.TTFA, TPS: e.TPS, Qual: e.Quality}}
+	out := []configuration{{Name: e.AAModel.Name, Effort: effortOf(e.AAModel.Name, ""), TTFA: e.TTFA, TPS: e.TPS, Qual: e.Quality}}
 	for i, name := range sp.variantOrder[key] {
 		var v variantEntry
 		if err := json.Unmarshal(e.Variants[name], &v); err != nil {
 			return nil, fmt.Errorf("variant %s of %s: %w", name, key, err)
 		}
-		out = append(out, configuration{Name: v.AAModel, TTFA: v.TTFA, TPS: v.TPS, Qual: v.Quality, Order: i + 1})
+		out = append(out, configuration{Name: v.AAModel, Effort: effortOf(v.AAModel, name), TTFA: v.TTFA, TPS: v.TPS, Qual: v.Quality, Order: i + 1})
 	}
 	return slices.DeleteFunc(out, func(c configuration) bool {
 		return c.TTFA == nil || c.TTFA.Value == nil || c.TPS == nil || c.TPS.Value == nil || *c.TPS.Value <= 0
@@ -133,33 +134,58 @@ func fastest(cs []configuration) (configuration, bool) {
 	return best, true
 }
 
+// effortOf reads the effort of a configuration: its variant key, or the parenthesis of its name ("GPT-5
+// (high)"); "" when it is not an effort level (thinking on or off, a date).
+func effortOf(name, variant string) string {
+	if slices.Contains(catalog.Efforts, variant) {
+		return variant
+	}
+	if i := strings.LastIndex(name, "("); i >= 0 && strings.HasSuffix(name, ")") {
+		if e := strings.ToLower(name[i+1 : len(name)-1]); slices.Contains(catalog.Efforts, e) {
+			return e
+		}
+	}
+	return ""
+}
+
 // attach sets Speed and Quality on m from the speed snapshot entry for price key (directly or through an
-// alias), and sets Reasoning from the chosen configuration.
-func (sp *speeds) attach(m *catalog.Model, key string, supportsReasoning bool) error {
+// alias), from the fastest configuration, and sets Reasoning from it. It returns the model's other measured
+// configurations that name a reasoning effort, for rows of their own.
+func (sp *speeds) attach(m *catalog.Model, key string, supportsReasoning bool) ([]configuration, error) {
 	entryKey := key
 	if target, ok := sp.Aliases[key]; ok {
 		entryKey = target
 	}
 	cs, err := sp.configurations(entryKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	best, ok := fastest(cs)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	prov, err := sp.source(best.TTFA.Source)
+	if err := sp.apply(m, best, supportsReasoning); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// apply sets m's speed, quality and effort from configuration c.
+func (sp *speeds) apply(m *catalog.Model, c configuration, supportsReasoning bool) error {
+	prov, err := sp.source(c.TTFA.Source)
 	if err != nil {
 		return err
 	}
 	m.Speed = &catalog.Speed{
-		TTFTMillis:            *best.TTFA.Value,
-		OutputTokensPerSecond: *best.TPS.Value,
-		Configuration:         best.Name,
+		TTFTMillis:            *c.TTFA.Value,
+		OutputTokensPerSecond: *c.TPS.Value,
+		Configuration:         c.Name,
 		Provenance:            prov,
 	}
-	m.Reasoning = supportsReasoning && !strings.Contains(strings.ToLower(best.Name), "non-reasoning")
-	if q := best.Qual; q != nil && q.Index != nil {
+	m.Reasoning = supportsReasoning && !strings.Contains(strings.ToLower(c.Name), "non-reasoning")
+	m.Effort = c.Effort
+	m.Quality = nil
+	if q := c.Qual; q != nil && q.Index != nil {
 		qp, err := sp.source(q.Source)
 		if err != nil {
 			return err
@@ -169,9 +195,39 @@ func (sp *speeds) attach(m *catalog.Model, key string, supportsReasoning bool) e
 			IntelligenceIndex: q.Index,
 			GPQADiamond:       q.GPQA,
 			Tiers:             catalog.TiersFor(*q.Index),
-			Configuration:     best.Name,
+			Configuration:     c.Name,
 			Provenance:        qp,
 		}
 	}
+	m.ExpectedReasoning = nil // estimateReasoning sets it once every row is known
 	return nil
+}
+
+// effortRows are the rows "id@effort" of an OpenAI model's measured configurations that name an effort, but
+// the fastest (the base row, whose Effort names it): the same prices and limits as base, the configuration's
+// speed and quality.
+func (sp *speeds) effortRows(base catalog.Model, cs []configuration, supportsReasoning bool) ([]catalog.Model, error) {
+	if base.Provider != "openai" || !supportsReasoning {
+		return nil, nil // only OpenAI's API takes reasoning_effort among the catalog's APIs
+	}
+	fast, ok := fastest(cs)
+	if !ok {
+		return nil, nil
+	}
+	var out []catalog.Model
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if c.Effort == "" || seen[c.Effort] || c.Name == fast.Name {
+			continue // the base row is the fastest configuration already
+		}
+		seen[c.Effort] = true
+		m := base
+		m.ID = base.ID + "@" + c.Effort
+		m.Name = base.Name + ", " + c.Effort + " effort"
+		if err := sp.apply(&m, c, supportsReasoning); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }

@@ -1,24 +1,37 @@
-package simulation
+// Package queueing is the one queueing model the engines share: a pool of c identical servers fed by
+// Poisson arrivals and served in exponential times (M/M/c, Erlang C). A hosted model API is c = the
+// concurrency its rate limit allows; a self-hosted replica is c = its batch slots. It knows nothing of models,
+// prices or GraphQL.
+package queueing
 
 import (
 	"errors"
+	"fmt"
 	"math"
 )
 
 // ErrUnstable is returned when the offered load reaches the number of servers: the queue grows without bound.
 var ErrUnstable = errors.New("offered load reaches capacity: the queue grows without bound")
 
-// maxServers bounds the Erlang recurrence (linear in the number of servers); a rate limit that would allow more
-// concurrent requests is modelled as this many.
-const maxServers = 100_000
+// MaxServers bounds the Erlang recurrence, which is linear in the number of servers.
+const MaxServers = 1_000_000
+
+// InvalidError is a parameter out of its domain.
+type InvalidError struct{ Field, Reason string }
+
+func (e *InvalidError) Error() string { return "queueing: " + e.Field + " " + e.Reason }
+
+func invalid(field, format string, args ...any) error {
+	return &InvalidError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}
 
 // ErlangC is the probability that an arrival waits in an M/M/c queue with c servers and offered load a = λ/μ
 // erlangs (DOMAIN.md §1.3). It uses the stable Erlang B recurrence B_0 = 1, B_k = a·B_{k-1}/(k + a·B_{k-1}),
 // then C = c·B_c / (c − a·(1 − B_c)).
 func ErlangC(servers int, offered float64) (float64, error) {
 	switch {
-	case servers < 1 || servers > maxServers:
-		return 0, invalid("servers", "must be between 1 and %d, got %d", maxServers, servers)
+	case servers < 1 || servers > MaxServers:
+		return 0, invalid("servers", "must be between 1 and %d, got %d", MaxServers, servers)
 	case !finite(offered) || offered < 0:
 		return 0, invalid("offeredLoad", "must be a non-negative number, got %v", offered)
 	case offered >= float64(servers):
@@ -52,3 +65,5 @@ func WaitQuantile(servers int, lambda, mu, q float64) (float64, error) {
 	}
 	return math.Log(c/(1-q)) / (float64(servers)*mu - lambda), nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

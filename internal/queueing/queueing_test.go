@@ -1,4 +1,4 @@
-package simulation
+package queueing
 
 import (
 	"errors"
@@ -43,7 +43,7 @@ func TestErlangCAgainstOctave(t *testing.T) {
 func TestErlangCRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	_, err := ErlangC(0, 1)
-	var ve *ValidationError
+	var ve *InvalidError
 	require.ErrorAs(t, err, &ve)
 	_, err = ErlangC(2, -1)
 	require.ErrorAs(t, err, &ve)
@@ -67,6 +67,6 @@ func TestWaitQuantile(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, got)
 	_, err = WaitQuantile(1, 0.5, 1, 1)
-	var ve *ValidationError
+	var ve *InvalidError
 	require.ErrorAs(t, err, &ve)
 }

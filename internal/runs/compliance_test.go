@@ -1,0 +1,162 @@
+package runs_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/compliance"
+	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/runs"
+	"github.com/modelarchitect/architect/internal/testutil"
+)
+
+// nextRules is the embedded rule set as a later version would be: AIACT-AI-LITERACY raised to MEDIUM,
+// GDPR-DATA-MINIMISATION removed, and the preset GENERAL dropped.
+func nextRules(t *testing.T) *compliance.RuleSet {
+	t.Helper()
+	rs, err := compliance.Default()
+	require.NoError(t, err)
+	raw, err := json.Marshal(rs)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	const v = "2099-01-01.1"
+	doc["version"] = v
+	var rules []any
+	for _, r := range doc["rules"].([]any) {
+		rule := r.(map[string]any)
+		switch rule["id"] {
+		case "GDPR-DATA-MINIMISATION":
+			continue
+		case "AIACT-AI-LITERACY":
+			rule["severity"], rule["version"] = "MEDIUM", v
+		}
+		rules = append(rules, rule)
+	}
+	doc["rules"] = rules
+	var presets []any
+	for _, u := range doc["useCases"].([]any) {
+		if u.(map[string]any)["id"] != "GENERAL" {
+			presets = append(presets, u)
+		}
+	}
+	doc["useCases"] = presets
+	doc["changes"] = append(doc["changes"].([]any), map[string]any{"version": v, "date": "2099-01-01", "summary": "test",
+		"rules": []any{
+			map[string]any{"id": "AIACT-AI-LITERACY", "change": "CHANGED", "note": "raised to MEDIUM"},
+			map[string]any{"id": "GDPR-DATA-MINIMISATION", "change": "REMOVED", "note": "dropped"},
+		}})
+	raw, err = json.Marshal(doc)
+	require.NoError(t, err)
+	next, err := compliance.Parse(raw)
+	require.NoError(t, err)
+	return next
+}
+
+type testBundle struct {
+	db    *database.DB
+	owner int
+	now   time.Time
+}
+
+func setup(t *testing.T, b testutil.Backend) *testBundle {
+	t.Helper()
+	db := testutil.NewDB(t, b)
+	u, err := db.Client.User.Create().SetEmail("owner@example.com").SetPasswordHash("x").Save(testutil.System())
+	require.NoError(t, err)
+	return &testBundle{db: db, owner: u.ID, now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
+}
+
+// profile stores a profile assessed with rules, as the API would have.
+func (tb *testBundle) profile(t *testing.T, rules *compliance.RuleSet, name string, cc model.ComplianceContext) *ent.ComplianceProfile {
+	t.Helper()
+	reqs := []model.Regulation{"EU_AI_ACT", "GDPR"}
+	create := tb.db.Client.ComplianceProfile.Create().SetOwnerID(tb.owner).SetName(name).SetRequirements(reqs).SetContext(cc)
+	_, err := runs.AssessProfile(create.Mutation(), rules, catalog.Default(), nil, reqs, cc, tb.now)
+	require.NoError(t, err)
+	p, err := create.Save(testutil.System())
+	require.NoError(t, err)
+	return p
+}
+
+func TestReassessCompliance(t *testing.T) {
+	t.Parallel()
+	for _, b := range testutil.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
+			if b == testutil.Postgres && testutil.PostgresURL() == "" {
+				t.Skip("TEST_DATABASE_URL is not set")
+			}
+			tb := setup(t, b)
+			old, err := compliance.Default()
+			require.NoError(t, err)
+			next := nextRules(t)
+			hiring := tb.profile(t, old, "hiring", model.ComplianceContext{UseCase: "EMPLOYMENT", Region: "eu-west-1"})
+			general := tb.profile(t, old, "general", model.ComplianceContext{UseCase: "GENERAL", DataCategories: []compliance.DataCategory{compliance.PII}})
+			current := tb.profile(t, next, "current", model.ComplianceContext{UseCase: "CHATBOT"})
+			never, err := tb.db.Client.ComplianceProfile.Create().SetOwnerID(tb.owner).SetName("never assessed").
+				SetRequirements([]model.Regulation{"GDPR"}).Save(testutil.System())
+			require.NoError(t, err)
+			require.Equal(t, old.Version, hiring.RuleSetVersion)
+			require.Empty(t, hiring.RuleChanges)
+
+			d := &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: next,
+				Now: func() time.Time { return tb.now.Add(time.Hour) }}
+			n, err := runs.ReassessCompliance(context.Background(), d)
+			require.NoError(t, err)
+			require.Equal(t, 1, n, "hiring is re-assessed; general cannot be; current is current")
+
+			got, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), hiring.ID)
+			require.NoError(t, err)
+			require.Equal(t, next.Version, got.RuleSetVersion)
+			require.Equal(t, old.Version, *got.PreviousRuleSetVersion)
+			require.Equal(t, tb.now.Add(time.Hour), *got.AssessedAt)
+			require.Nil(t, got.StaleReason)
+			changes := map[string]compliance.RuleChange{}
+			for _, c := range got.RuleChanges {
+				changes[c.RuleID] = c
+			}
+			require.Len(t, changes, 2)
+			lit := changes["AIACT-AI-LITERACY"]
+			require.Equal(t, compliance.ChangeChanged, lit.Change)
+			require.Equal(t, compliance.OutcomeFinding, *lit.Before)
+			require.Equal(t, compliance.OutcomeFinding, *lit.After)
+			gone := changes["GDPR-DATA-MINIMISATION"]
+			require.Equal(t, compliance.ChangeRemoved, gone.Change)
+			require.Equal(t, compliance.OutcomeFinding, *gone.Before, "EMPLOYMENT brings PII, unmasked")
+			require.Equal(t, compliance.OutcomeAbsent, *gone.After)
+			for _, f := range got.Recommendations {
+				if f.RuleID == "AIACT-AI-LITERACY" {
+					require.Equal(t, compliance.SeverityMedium, f.Severity, "the new rule is applied")
+				}
+			}
+			require.Less(t, 0, len(got.TierReasons))
+
+			stuck, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
+			require.NoError(t, err)
+			require.Equal(t, old.Version, stuck.RuleSetVersion, "keeps its old result")
+			require.NotNil(t, stuck.StaleReason)
+			require.Contains(t, *stuck.StaleReason, "GENERAL")
+			require.Contains(t, *stuck.StaleReason, next.Version)
+
+			unchanged, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), current.ID)
+			require.NoError(t, err)
+			require.WithinDuration(t, current.UpdatedAt, unchanged.UpdatedAt, time.Microsecond, "a current profile is not touched")
+
+			left, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), never.ID)
+			require.NoError(t, err)
+			require.Empty(t, left.RuleSetVersion, "a profile never assessed waits for its first update")
+
+			n, err = runs.ReassessCompliance(context.Background(), d)
+			require.NoError(t, err)
+			require.Zero(t, n, "nothing left to do, and the stuck profile is not retried")
+		})
+	}
+}
