@@ -272,6 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldCreatedAt: {Type: field.TypeTime, Column: scenario.FieldCreatedAt},
 			scenario.FieldUpdatedAt: {Type: field.TypeTime, Column: scenario.FieldUpdatedAt},
 			scenario.FieldOwnerID:   {Type: field.TypeInt, Column: scenario.FieldOwnerID},
+			scenario.FieldVersion:   {Type: field.TypeInt64, Column: scenario.FieldVersion},
 			scenario.FieldName:      {Type: field.TypeString, Column: scenario.FieldName},
 			scenario.FieldConfig:    {Type: field.TypeJSON, Column: scenario.FieldConfig},
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
@@ -1819,6 +1820,11 @@ func (f *ScenarioFilter) WhereUpdatedAt(p entql.TimeP) {
 // WhereOwnerID applies the entql int predicate on the owner_id field.
 func (f *ScenarioFilter) WhereOwnerID(p entql.IntP) {
 	f.Where(p.Field(scenario.FieldOwnerID))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *ScenarioFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(scenario.FieldVersion))
 }
 
 // WhereName applies the entql string predicate on the name field.

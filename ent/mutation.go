@@ -10803,6 +10803,8 @@ type ScenarioMutation struct {
 	id                  *int
 	created_at          *time.Time
 	updated_at          *time.Time
+	version             *int64
+	addversion          *int64
 	name                *string
 	_config             *model.ScenarioConfig
 	results             **model.ScenarioResults
@@ -11021,6 +11023,62 @@ func (m *ScenarioMutation) OldOwnerID(ctx context.Context) (v int, err error) {
 // ResetOwnerID resets all changes to the "owner_id" field.
 func (m *ScenarioMutation) ResetOwnerID() {
 	m.owner = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *ScenarioMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *ScenarioMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the Scenario entity.
+// If the Scenario object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ScenarioMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *ScenarioMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *ScenarioMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *ScenarioMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
 }
 
 // SetName sets the "name" field.
@@ -11259,7 +11317,7 @@ func (m *ScenarioMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ScenarioMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, scenario.FieldCreatedAt)
 	}
@@ -11268,6 +11326,9 @@ func (m *ScenarioMutation) Fields() []string {
 	}
 	if m.owner != nil {
 		fields = append(fields, scenario.FieldOwnerID)
+	}
+	if m.version != nil {
+		fields = append(fields, scenario.FieldVersion)
 	}
 	if m.name != nil {
 		fields = append(fields, scenario.FieldName)
@@ -11292,6 +11353,8 @@ func (m *ScenarioMutation) Field(name string) (ent.Value, bool) {
 		return m.UpdatedAt()
 	case scenario.FieldOwnerID:
 		return m.OwnerID()
+	case scenario.FieldVersion:
+		return m.Version()
 	case scenario.FieldName:
 		return m.Name()
 	case scenario.FieldConfig:
@@ -11313,6 +11376,8 @@ func (m *ScenarioMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldUpdatedAt(ctx)
 	case scenario.FieldOwnerID:
 		return m.OldOwnerID(ctx)
+	case scenario.FieldVersion:
+		return m.OldVersion(ctx)
 	case scenario.FieldName:
 		return m.OldName(ctx)
 	case scenario.FieldConfig:
@@ -11349,6 +11414,13 @@ func (m *ScenarioMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetOwnerID(v)
 		return nil
+	case scenario.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
 	case scenario.FieldName:
 		v, ok := value.(string)
 		if !ok {
@@ -11378,6 +11450,9 @@ func (m *ScenarioMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ScenarioMutation) AddedFields() []string {
 	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, scenario.FieldVersion)
+	}
 	return fields
 }
 
@@ -11386,6 +11461,8 @@ func (m *ScenarioMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ScenarioMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case scenario.FieldVersion:
+		return m.AddedVersion()
 	}
 	return nil, false
 }
@@ -11395,6 +11472,13 @@ func (m *ScenarioMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ScenarioMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case scenario.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Scenario numeric field %s", name)
 }
@@ -11439,6 +11523,9 @@ func (m *ScenarioMutation) ResetField(name string) error {
 		return nil
 	case scenario.FieldOwnerID:
 		m.ResetOwnerID()
+		return nil
+	case scenario.FieldVersion:
+		m.ResetVersion()
 		return nil
 	case scenario.FieldName:
 		m.ResetName()

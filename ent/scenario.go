@@ -26,6 +26,8 @@ type Scenario struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
+	// Version holds the value of the "version" field.
+	Version int64 `json:"version,omitempty"`
 	// Name holds the value of the "name" field.
 	Name string `json:"name,omitempty"`
 	// Config holds the value of the "config" field.
@@ -80,7 +82,7 @@ func (*Scenario) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case scenario.FieldConfig, scenario.FieldResults:
 			values[i] = new([]byte)
-		case scenario.FieldID, scenario.FieldOwnerID:
+		case scenario.FieldID, scenario.FieldOwnerID, scenario.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case scenario.FieldName:
 			values[i] = new(sql.NullString)
@@ -124,6 +126,12 @@ func (_m *Scenario) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field owner_id", values[i])
 			} else if value.Valid {
 				_m.OwnerID = int(value.Int64)
+			}
+		case scenario.FieldVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field version", values[i])
+			} else if value.Valid {
+				_m.Version = value.Int64
 			}
 		case scenario.FieldName:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -201,6 +209,9 @@ func (_m *Scenario) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("owner_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.OwnerID))
+	builder.WriteString(", ")
+	builder.WriteString("version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteString(", ")
 	builder.WriteString("name=")
 	builder.WriteString(_m.Name)

@@ -59,6 +59,20 @@ func (_c *ScenarioCreate) SetOwnerID(v int) *ScenarioCreate {
 	return _c
 }
 
+// SetVersion sets the "version" field.
+func (_c *ScenarioCreate) SetVersion(v int64) *ScenarioCreate {
+	_c.mutation.SetVersion(v)
+	return _c
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_c *ScenarioCreate) SetNillableVersion(v *int64) *ScenarioCreate {
+	if v != nil {
+		_c.SetVersion(*v)
+	}
+	return _c
+}
+
 // SetName sets the "name" field.
 func (_c *ScenarioCreate) SetName(v string) *ScenarioCreate {
 	_c.mutation.SetName(v)
@@ -148,6 +162,10 @@ func (_c *ScenarioCreate) defaults() error {
 		v := scenario.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Version(); !ok {
+		v := scenario.DefaultVersion
+		_c.mutation.SetVersion(v)
+	}
 	return nil
 }
 
@@ -161,6 +179,9 @@ func (_c *ScenarioCreate) check() error {
 	}
 	if _, ok := _c.mutation.OwnerID(); !ok {
 		return &ValidationError{Name: "owner_id", err: errors.New(`ent: missing required field "Scenario.owner_id"`)}
+	}
+	if _, ok := _c.mutation.Version(); !ok {
+		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Scenario.version"`)}
 	}
 	if _, ok := _c.mutation.Name(); !ok {
 		return &ValidationError{Name: "name", err: errors.New(`ent: missing required field "Scenario.name"`)}
@@ -215,6 +236,10 @@ func (_c *ScenarioCreate) createSpec() (*Scenario, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(scenario.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.Version(); ok {
+		_spec.SetField(scenario.FieldVersion, field.TypeInt64, value)
+		_node.Version = value
 	}
 	if value, ok := _c.mutation.Name(); ok {
 		_spec.SetField(scenario.FieldName, field.TypeString, value)
@@ -325,6 +350,24 @@ func (u *ScenarioUpsert) UpdateUpdatedAt() *ScenarioUpsert {
 	return u
 }
 
+// SetVersion sets the "version" field.
+func (u *ScenarioUpsert) SetVersion(v int64) *ScenarioUpsert {
+	u.Set(scenario.FieldVersion, v)
+	return u
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ScenarioUpsert) UpdateVersion() *ScenarioUpsert {
+	u.SetExcluded(scenario.FieldVersion)
+	return u
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ScenarioUpsert) AddVersion(v int64) *ScenarioUpsert {
+	u.Add(scenario.FieldVersion, v)
+	return u
+}
+
 // SetName sets the "name" field.
 func (u *ScenarioUpsert) SetName(v string) *ScenarioUpsert {
 	u.Set(scenario.FieldName, v)
@@ -426,6 +469,27 @@ func (u *ScenarioUpsertOne) SetUpdatedAt(v time.Time) *ScenarioUpsertOne {
 func (u *ScenarioUpsertOne) UpdateUpdatedAt() *ScenarioUpsertOne {
 	return u.Update(func(s *ScenarioUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ScenarioUpsertOne) SetVersion(v int64) *ScenarioUpsertOne {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ScenarioUpsertOne) AddVersion(v int64) *ScenarioUpsertOne {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ScenarioUpsertOne) UpdateVersion() *ScenarioUpsertOne {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.UpdateVersion()
 	})
 }
 
@@ -703,6 +767,27 @@ func (u *ScenarioUpsertBulk) SetUpdatedAt(v time.Time) *ScenarioUpsertBulk {
 func (u *ScenarioUpsertBulk) UpdateUpdatedAt() *ScenarioUpsertBulk {
 	return u.Update(func(s *ScenarioUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetVersion sets the "version" field.
+func (u *ScenarioUpsertBulk) SetVersion(v int64) *ScenarioUpsertBulk {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.SetVersion(v)
+	})
+}
+
+// AddVersion adds v to the "version" field.
+func (u *ScenarioUpsertBulk) AddVersion(v int64) *ScenarioUpsertBulk {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.AddVersion(v)
+	})
+}
+
+// UpdateVersion sets the "version" field to the value that was provided on create.
+func (u *ScenarioUpsertBulk) UpdateVersion() *ScenarioUpsertBulk {
+	return u.Update(func(s *ScenarioUpsert) {
+		s.UpdateVersion()
 	})
 }
 

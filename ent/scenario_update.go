@@ -36,6 +36,27 @@ func (_u *ScenarioUpdate) SetUpdatedAt(v time.Time) *ScenarioUpdate {
 	return _u
 }
 
+// SetVersion sets the "version" field.
+func (_u *ScenarioUpdate) SetVersion(v int64) *ScenarioUpdate {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ScenarioUpdate) SetNillableVersion(v *int64) *ScenarioUpdate {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ScenarioUpdate) AddVersion(v int64) *ScenarioUpdate {
+	_u.mutation.AddVersion(v)
+	return _u
+}
+
 // SetName sets the "name" field.
 func (_u *ScenarioUpdate) SetName(v string) *ScenarioUpdate {
 	_u.mutation.SetName(v)
@@ -192,6 +213,12 @@ func (_u *ScenarioUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(scenario.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(scenario.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(scenario.FieldVersion, field.TypeInt64, value)
+	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(scenario.FieldName, field.TypeString, value)
 	}
@@ -272,6 +299,27 @@ type ScenarioUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *ScenarioUpdateOne) SetUpdatedAt(v time.Time) *ScenarioUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetVersion sets the "version" field.
+func (_u *ScenarioUpdateOne) SetVersion(v int64) *ScenarioUpdateOne {
+	_u.mutation.ResetVersion()
+	_u.mutation.SetVersion(v)
+	return _u
+}
+
+// SetNillableVersion sets the "version" field if the given value is not nil.
+func (_u *ScenarioUpdateOne) SetNillableVersion(v *int64) *ScenarioUpdateOne {
+	if v != nil {
+		_u.SetVersion(*v)
+	}
+	return _u
+}
+
+// AddVersion adds value to the "version" field.
+func (_u *ScenarioUpdateOne) AddVersion(v int64) *ScenarioUpdateOne {
+	_u.mutation.AddVersion(v)
 	return _u
 }
 
@@ -460,6 +508,12 @@ func (_u *ScenarioUpdateOne) sqlSave(ctx context.Context) (_node *Scenario, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(scenario.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.Version(); ok {
+		_spec.SetField(scenario.FieldVersion, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedVersion(); ok {
+		_spec.AddField(scenario.FieldVersion, field.TypeInt64, value)
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(scenario.FieldName, field.TypeString, value)

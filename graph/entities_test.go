@@ -246,9 +246,19 @@ func entIsolation(t *testing.T, w *world) {
 	require.True(t, ent.IsNotFound(err), "update: %v", err)
 	err = client.Scenario.DeleteOneID(rowID).Exec(asB)
 	require.True(t, ent.IsNotFound(err), "delete: %v", err)
-	affected, err := client.Scenario.Delete().Exec(asB)
+	// Bulk deletes of streamed rows (scenarios, benchmarks, deployments) are refused outright (internal/notify);
+	// a bulk delete of another kind reaches only the viewer's own rows.
+	_, err = client.Scenario.Delete().Exec(asB)
+	require.ErrorContains(t, err, "one at a time")
+	before, err := client.Pipeline.Query().Count(asA)
+	require.NoError(t, err)
+	w.create(t, entityCases[1], w.a) // a pipeline of A's
+	affected, err := client.Pipeline.Delete().Exec(asB)
 	require.NoError(t, err)
 	require.Zero(t, affected, "bulk delete")
+	n, err = client.Pipeline.Query().Count(asA)
+	require.NoError(t, err)
+	require.Equal(t, before+1, n)
 	_, err = client.Scenario.Create().SetName("x").SetConfig(model.ScenarioConfig{TaskComplexity: "LOW", DataVolume: 1, ResponseTimeSLA: 1}).
 		SetOwnerID(w.a.RowID).Save(asB)
 	require.Error(t, err, "creating a row for someone else")

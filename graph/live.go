@@ -7,6 +7,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	entscenario "github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/apperr"
@@ -49,6 +50,25 @@ func (r *Resolver) deployments() live.Source[*ent.Deployment] {
 		Changed:      func(d *ent.Deployment) time.Time { return d.UpdatedAt },
 		Version:      func(d *ent.Deployment) int64 { return d.Version },
 		ID:           func(d *ent.Deployment) int { return d.ID },
+	}
+}
+
+// scenarios never reach a final state: a scenario changes whenever it is edited or simulated again (by its
+// owner, or by the job that recomputes stale results).
+func (r *Resolver) scenarios() live.Source[*ent.Scenario] {
+	return live.Source[*ent.Scenario]{
+		Kind:    notify.Scenario,
+		Get:     func(ctx context.Context, id int) (*ent.Scenario, error) { return r.ent(ctx).Scenario.Get(ctx, id) },
+		Missing: ent.IsNotFound,
+		Since: func(ctx context.Context, t time.Time) ([]*ent.Scenario, error) {
+			return r.ent(ctx).Scenario.Query().Where(entscenario.OwnerID(viewerID(ctx)), entscenario.UpdatedAtGTE(t)).
+				Order(ent.Asc(entscenario.FieldUpdatedAt)).All(ctx)
+		},
+		DeletedSince: r.deletedSince(notify.Scenario),
+		Final:        func(*ent.Scenario) bool { return false },
+		Changed:      func(s *ent.Scenario) time.Time { return s.UpdatedAt },
+		Version:      func(s *ent.Scenario) int64 { return s.Version },
+		ID:           func(s *ent.Scenario) int { return s.ID },
 	}
 }
 

@@ -30,6 +30,10 @@ func (r *subscriptionResolver) DeploymentUpdated(ctx context.Context, id int) (<
 	return live.Row(ctx, r.Live, r.deployments(), id, endDeleted(ctx, "deployment"))
 }
 
+func (r *subscriptionResolver) ScenarioUpdated(ctx context.Context, id int) (<-chan *ent.Scenario, error) {
+	return live.Row(ctx, r.Live, r.scenarios(), id, endDeleted(ctx, "scenario"))
+}
+
 func (r *subscriptionResolver) MyBenchmarkEvents(ctx context.Context) (<-chan *gqlmodel.BenchmarkEvent, error) {
 	return live.Owned(ctx, r.Live, r.benchmarks(), benchmarkEvent)
 }

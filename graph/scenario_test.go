@@ -394,3 +394,81 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.True(t, again.ComputedAt.After(fresh.ComputedAt) || again.ComputedAt.Equal(fresh.ComputedAt))
 	})
 }
+
+// Subscribers of a scenario see every change, on any replica: results marked stale, recomputed by the refresh
+// job, the workload edited; deletion ends the stream.
+func TestScenarioSubscription(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		var deps *runs.Deps
+		keep := testutil.ServerOptions{Deps: func(d *runs.Deps) { deps = d }}
+		var a, other *testutil.Server
+		if b == testutil.Postgres { // replicas share events through PostgreSQL; SQLite is one process
+			servers := testutil.Replicas(t, b, testutil.ServerOptions{}, keep)
+			a, other = servers[0], servers[1]
+		} else {
+			a = testutil.NewServer(t, b, keep)
+			other = a
+		}
+		u := a.SignUp(t, "scsub@example.com", viewer.RoleFree)
+		var created struct{ CreateScenario struct{ ID string } }
+		a.Client(u.Token).MustDo(t, `mutation { createScenario(input: `+supportTickets+`, simulate: true) { id } }`, nil, &created)
+		id := created.CreateScenario.ID
+
+		sk := a.Dial(t, testutil.TransportWS, map[string]any{"authorization": "Bearer " + u.Token})
+		sk.Ack()
+		sk.Subscribe("s", `subscription($id: ID!) { scenarioUpdated(id: $id) { name results { engineVersion stale } } }`, map[string]any{"id": id})
+		type state struct {
+			ScenarioUpdated struct {
+				Name    string
+				Results struct {
+					EngineVersion string
+					Stale         bool
+				}
+			}
+		}
+		next := func() state {
+			t.Helper()
+			r, typ := sk.Next("s", 10*time.Second)
+			require.Equal(t, "next", typ)
+			require.Empty(t, r.Errors)
+			var st state
+			require.NoError(t, json.Unmarshal(r.Data, &st))
+			return st
+		}
+		first := next()
+		require.Equal(t, "Support tickets", first.ScenarioUpdated.Name)
+		require.False(t, first.ScenarioUpdated.Results.Stale)
+
+		// Results as an older engine left them, written on the other replica.
+		row, err := gid.Decode(id)
+		require.NoError(t, err)
+		sc, err := other.DB.Client.Scenario.Get(testutil.System(), row)
+		require.NoError(t, err)
+		old := *sc.Results
+		old.EngineVersion = "2026-01-01"
+		require.NoError(t, other.DB.Client.Scenario.UpdateOneID(row).SetResults(&old).Exec(testutil.System()))
+		st := next()
+		require.True(t, st.ScenarioUpdated.Results.Stale)
+		require.Equal(t, "2026-01-01", st.ScenarioUpdated.Results.EngineVersion)
+
+		n, err := runs.RefreshScenarios(context.Background(), deps) // the other replica's workers
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		st = next()
+		require.False(t, st.ScenarioUpdated.Results.Stale)
+		require.Equal(t, simulation.EngineVersion, st.ScenarioUpdated.Results.EngineVersion)
+
+		other.Client(u.Token).MustDo(t, `mutation($id: ID!) { updateScenario(id: $id, input: {name: "Renamed"}) { id } }`, map[string]any{"id": id}, nil)
+		require.Equal(t, "Renamed", next().ScenarioUpdated.Name)
+
+		other.Client(u.Token).MustDo(t, `mutation($id: ID!) { deleteScenario(id: $id) }`, map[string]any{"id": id}, nil)
+		r, typ := sk.Next("s", 10*time.Second)
+		require.Equal(t, "next", typ)
+		require.Len(t, r.Errors, 1)
+		require.Equal(t, "NOT_FOUND", r.Errors[0].Code())
+		require.Equal(t, "the scenario was deleted", r.Errors[0].Message)
+		_, typ = sk.Next("s", 10*time.Second)
+		require.Equal(t, "complete", typ)
+	})
+}

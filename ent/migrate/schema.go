@@ -407,6 +407,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "config", Type: field.TypeJSON},
 		{Name: "results", Type: field.TypeJSON, Nullable: true},
@@ -420,7 +421,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "scenarios_users_scenarios",
-				Columns:    []*schema.Column{ScenariosColumns[6]},
+				Columns:    []*schema.Column{ScenariosColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -429,7 +430,7 @@ var (
 			{
 				Name:    "scenario_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ScenariosColumns[6]},
+				Columns: []*schema.Column{ScenariosColumns[7]},
 			},
 		},
 	}

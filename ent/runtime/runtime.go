@@ -626,12 +626,17 @@ func init() {
 		})
 	}
 	scenarioMixinHooks1 := scenarioMixin[1].Hooks()
+	scenarioMixinHooks2 := scenarioMixin[2].Hooks()
 
 	scenario.Hooks[1] = scenarioMixinHooks1[0]
 
 	scenario.Hooks[2] = scenarioMixinHooks1[1]
+
+	scenario.Hooks[3] = scenarioMixinHooks2[0]
 	scenarioMixinFields0 := scenarioMixin[0].Fields()
 	_ = scenarioMixinFields0
+	scenarioMixinFields2 := scenarioMixin[2].Fields()
+	_ = scenarioMixinFields2
 	scenarioFields := schema.Scenario{}.Fields()
 	_ = scenarioFields
 	// scenarioDescCreatedAt is the schema descriptor for created_at field.
@@ -644,6 +649,10 @@ func init() {
 	scenario.DefaultUpdatedAt = scenarioDescUpdatedAt.Default.(func() time.Time)
 	// scenario.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	scenario.UpdateDefaultUpdatedAt = scenarioDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// scenarioDescVersion is the schema descriptor for version field.
+	scenarioDescVersion := scenarioMixinFields2[0].Descriptor()
+	// scenario.DefaultVersion holds the default value on creation for the version field.
+	scenario.DefaultVersion = scenarioDescVersion.Default.(int64)
 	// scenarioDescName is the schema descriptor for name field.
 	scenarioDescName := scenarioFields[0].Descriptor()
 	// scenario.NameValidator is a validator for the "name" field. It is called by the builders before save.

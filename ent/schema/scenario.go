@@ -15,7 +15,7 @@ import (
 type Scenario struct{ ent.Schema }
 
 func (Scenario) Mixin() []ent.Mixin {
-	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "scenarios"}}
+	return []ent.Mixin{TimeMixin{}, OwnerMixin{Ref: "scenarios"}, VersionMixin{}}
 }
 
 func (Scenario) Fields() []ent.Field {

@@ -1121,6 +1121,7 @@ type ComplexityRoot struct {
 		DeploymentUpdated  func(childComplexity int, id int) int
 		MyBenchmarkEvents  func(childComplexity int) int
 		MyDeploymentEvents func(childComplexity int) int
+		ScenarioUpdated    func(childComplexity int, id int) int
 	}
 
 	SweepPoint struct {
@@ -1364,6 +1365,7 @@ type SimulationCandidateResolver interface {
 type SubscriptionResolver interface {
 	BenchmarkUpdated(ctx context.Context, id int) (<-chan *ent.Benchmark, error)
 	DeploymentUpdated(ctx context.Context, id int) (<-chan *ent.Deployment, error)
+	ScenarioUpdated(ctx context.Context, id int) (<-chan *ent.Scenario, error)
 	MyBenchmarkEvents(ctx context.Context) (<-chan *gqlmodel.BenchmarkEvent, error)
 	MyDeploymentEvents(ctx context.Context) (<-chan *gqlmodel.DeploymentEvent, error)
 }
@@ -6208,6 +6210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.MyDeploymentEvents(childComplexity), true
+	case "Subscription.scenarioUpdated":
+		if e.ComplexityRoot.Subscription.ScenarioUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_scenarioUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ScenarioUpdated(childComplexity, args["id"].(int)), true
 
 	case "SweepPoint.fits":
 		if e.ComplexityRoot.SweepPoint.Fits == nil {
@@ -10677,6 +10690,13 @@ type Subscription {
   data null) and completes.
   """
   deploymentUpdated(id: ID!): Deployment! @hasRole(role: FREE)
+  """
+  A scenario's state now and at every change: its workload edited, its results simulated again (by the owner,
+  or by the background job that recomputes results after a catalog or engine change, so results.stale turns
+  false). Never an older state after a newer one. When the scenario is deleted the stream sends a last
+  response with a NOT_FOUND error (and data null) and completes.
+  """
+  scenarioUpdated(id: ID!): Scenario! @hasRole(role: FREE)
   "Every change to any of the viewer's benchmarks, deletions included, from the moment of subscribing."
   myBenchmarkEvents: BenchmarkEvent! @hasRole(role: FREE)
   "Every change to any of the viewer's deployments, deletions included, from the moment of subscribing."
@@ -15054,6 +15074,20 @@ func (ec *executionContext) field_Subscription_benchmarkUpdated_args(ctx context
 }
 
 func (ec *executionContext) field_Subscription_deploymentUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_scenarioUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -35925,6 +35959,68 @@ func (ec *executionContext) fieldContext_Subscription_deploymentUpdated(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_scenarioUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_scenarioUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ScenarioUpdated(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Scenario
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Scenario
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Scenario) graphql.Marshaler {
+			return ec.marshalNScenario2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐScenario(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_scenarioUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Scenario(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_scenarioUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_myBenchmarkEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -54679,6 +54775,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_benchmarkUpdated(ctx, fields[0])
 	case "deploymentUpdated":
 		return ec._Subscription_deploymentUpdated(ctx, fields[0])
+	case "scenarioUpdated":
+		return ec._Subscription_scenarioUpdated(ctx, fields[0])
 	case "myBenchmarkEvents":
 		return ec._Subscription_myBenchmarkEvents(ctx, fields[0])
 	case "myDeploymentEvents":

@@ -1,4 +1,4 @@
-// Package notify announces changes of the rows that clients stream (benchmarks and deployments) on the
+// Package notify announces changes of the rows that clients stream (benchmarks, deployments, scenarios) on the
 // events broker. It is the one place events come from: an ent hook sees every create, update and delete of
 // those rows, and every deletion of a user (whose rows go by cascade), and announces each changed row once
 // per transaction, after the transaction commits and in commit order. It holds no domain logic.
@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	entscenario "github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/events"
@@ -24,6 +25,7 @@ import (
 const (
 	Benchmark  = "benchmark"
 	Deployment = "deployment"
+	Scenario   = "scenario"
 )
 
 // TombstoneWindow is how long a deletion is remembered for live streams that resync (after their events were
@@ -48,7 +50,7 @@ func (n *Notifier) Hook() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			switch m.Type() {
-			case ent.TypeBenchmark, ent.TypeDeployment:
+			case ent.TypeBenchmark, ent.TypeDeployment, ent.TypeScenario:
 			case ent.TypeUser:
 				if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
 					return n.userDeleted(ctx, m.(*ent.UserMutation), next)
@@ -111,6 +113,14 @@ func (n *Notifier) userDeleted(ctx context.Context, m *ent.UserMutation, next en
 	for _, d := range ds {
 		gone = append(gone, events.Event{Kind: Deployment, ID: d.ID, OwnerID: d.OwnerID})
 	}
+	ss, err := c.Scenario.Query().Where(entscenario.OwnerIDIn(ids...)).
+		Select(entscenario.FieldID, entscenario.FieldOwnerID).All(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, sc := range ss {
+		gone = append(gone, events.Event{Kind: Scenario, ID: sc.ID, OwnerID: sc.OwnerID})
+	}
 	v, err := next.Mutate(ctx, m)
 	if err != nil {
 		return v, err
@@ -152,6 +162,8 @@ func eventOf(v ent.Value) (events.Event, bool) {
 		return events.Event{Kind: Benchmark, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
 	case *ent.Deployment:
 		return events.Event{Kind: Deployment, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
+	case *ent.Scenario:
+		return events.Event{Kind: Scenario, ID: r.ID, OwnerID: r.OwnerID, Version: uint32(r.Version)}, true
 	}
 	return events.Event{}, false
 }
@@ -170,6 +182,9 @@ func rowsOf(ctx context.Context, m ent.Mutation) ([]events.Event, error) {
 	case *ent.DeploymentMutation:
 		id, _ := m.ID()
 		row, err = m.Client().Deployment.Query().Where(entdeployment.ID(id)).Only(ctx)
+	case *ent.ScenarioMutation:
+		id, _ := m.ID()
+		row, err = m.Client().Scenario.Query().Where(entscenario.ID(id)).Only(ctx)
 	}
 	if ent.IsNotFound(err) {
 		return nil, nil
@@ -186,6 +201,8 @@ func clientOf(m ent.Mutation) *ent.Client {
 	case *ent.BenchmarkMutation:
 		return m.Client()
 	case *ent.DeploymentMutation:
+		return m.Client()
+	case *ent.ScenarioMutation:
 		return m.Client()
 	case *ent.UserMutation:
 		return m.Client()

@@ -1,0 +1,2 @@
+-- Modify "scenarios" table
+ALTER TABLE "scenarios" ADD COLUMN "version" bigint NOT NULL DEFAULT 0;
