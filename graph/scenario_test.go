@@ -376,13 +376,37 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.NoError(t, err)
 		sc, err := s.DB.Client.Scenario.Get(testutil.System(), row)
 		require.NoError(t, err)
-		old := *sc.Results
-		old.EngineVersion, old.CatalogVersion = "2026-01-01", "sha256:0000000000000000"
-		require.NoError(t, s.DB.Client.Scenario.UpdateOneID(row).SetResults(&old).Exec(testutil.System()))
+		set := func(engine, catalog string, at time.Time) {
+			r := *sc.Results
+			r.EngineVersion, r.CatalogVersion, r.ComputedAt = engine, catalog, at
+			require.NoError(t, s.DB.Client.Scenario.UpdateOneID(row).SetResults(&r).Exec(testutil.System()))
+		}
+		// Computed by a newer replica (a later engine, after this process started): shown stale here, but this
+		// process's job leaves it alone rather than undo it.
+		set("2099-01-01", fresh.CatalogVersion, time.Now())
+		require.True(t, read().Stale)
+		n, err = runs.RefreshScenarios(context.Background(), deps)
+		require.NoError(t, err)
+		require.Zero(t, n, "a newer replica's results")
+		// Another catalog, but computed after this process started (by a replica on another catalog file):
+		// also left alone.
+		set(simulation.EngineVersion, "sha256:0000000000000000", time.Now())
+		require.True(t, read().Stale)
+		n, err = runs.RefreshScenarios(context.Background(), deps)
+		require.NoError(t, err)
+		require.Zero(t, n, "results made since this process started")
+
+		// As an older binary left them, before this process started.
+		set("2026-01-01", "sha256:0000000000000000", deps.Started.Add(-time.Hour))
 		stale := read()
 		require.True(t, stale.Stale)
 		require.NotNil(t, stale.StaleReason)
 		require.Contains(t, *stale.StaleReason, `simulation engine "2026-01-01"`)
+		// Stale results are not explained: the explanation would mix two engines.
+		r := c.Do(t, `mutation($id: ID!) { explainDecision(scenarioId: $id) { id } }`, map[string]any{"id": id})
+		require.Len(t, r.Errors, 1)
+		require.Equal(t, "BAD_USER_INPUT", r.Errors[0].Code())
+		require.Contains(t, r.Errors[0].Message, "the results are stale")
 
 		n, err = runs.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
@@ -391,7 +415,7 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.False(t, again.Stale)
 		require.Equal(t, simulation.EngineVersion, again.EngineVersion)
 		require.Equal(t, fresh.CatalogVersion, again.CatalogVersion)
-		require.True(t, again.ComputedAt.After(fresh.ComputedAt) || again.ComputedAt.Equal(fresh.ComputedAt))
+		require.False(t, again.ComputedAt.Before(fresh.ComputedAt))
 	})
 }
 
@@ -446,7 +470,7 @@ func TestScenarioSubscription(t *testing.T) {
 		sc, err := other.DB.Client.Scenario.Get(testutil.System(), row)
 		require.NoError(t, err)
 		old := *sc.Results
-		old.EngineVersion = "2026-01-01"
+		old.EngineVersion, old.ComputedAt = "2026-01-01", deps.Started.Add(-time.Hour)
 		require.NoError(t, other.DB.Client.Scenario.UpdateOneID(row).SetResults(&old).Exec(testutil.System()))
 		st := next()
 		require.True(t, st.ScenarioUpdated.Results.Stale)

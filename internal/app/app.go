@@ -166,12 +166,14 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			metrics.ProviderRequests.WithLabelValues(provider, outcome).Inc()
 			metrics.ProviderDuration.WithLabelValues(provider, outcome).Observe(took.Seconds())
 		},
-		Resimulate: func(ctx context.Context, id int) error {
-			return db.InTx(privacy.DecisionContext(ctx, privacy.Allow), func(ctx context.Context) error {
-				_, err := svc.SimulateScenario(ctx, id)
+		Refresh: func(ctx context.Context, id int, before time.Time) (done bool, err error) {
+			err = db.InTx(privacy.DecisionContext(ctx, privacy.Allow), func(ctx context.Context) error {
+				done, err = svc.RefreshScenario(ctx, id, before)
 				return err
 			})
+			return done, err
 		},
+		Started: time.Now(),
 	}
 	if o.Deps != nil {
 		o.Deps(deps)

@@ -27,6 +27,20 @@ func (c *Catalog) Model(id string) (Model, error) {
 	return Model{}, fmt.Errorf("model %q: %w", id, ErrNotFound)
 }
 
+// CanonicalID is the id of the catalog row id resolves to: "openai/gpt-5" for "openai/gpt-5@minimal" when the
+// base row was measured at minimal effort; id itself otherwise (also when it is not in the catalog). Figures
+// measured under either id belong to the one row.
+func (c *Catalog) CanonicalID(id string) string {
+	if effort := EffortOf(id); effort != "" {
+		for _, m := range c.Models {
+			if m.ID == BaseID(id) && m.Effort == effort {
+				return m.ID
+			}
+		}
+	}
+	return id
+}
+
 // GPU returns the GPU with the given name.
 func (c *Catalog) GPU(name string) (GPU, error) {
 	for _, g := range c.GPUs {

@@ -241,6 +241,9 @@ func TestEffortRows(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "openai/gpt-5@minimal", m.ID)
 	require.Equal(t, "minimal", m.Effort)
+	require.Equal(t, "openai/gpt-5", c.CanonicalID("openai/gpt-5@minimal"), "one row, two ids")
+	require.Equal(t, "openai/gpt-5@high", c.CanonicalID("openai/gpt-5@high"))
+	require.Equal(t, "openai/nope@high", c.CanonicalID("openai/nope@high"))
 
 	// Worked by hand from shared/data/model-speeds.json (AA, 2026-07-10): GPT-5 (high) answers first after
 	// 80,194 ms at 88.5 tokens/s; the median time to first token of the 14 OpenAI non-reasoning rows is
@@ -249,4 +252,16 @@ func TestEffortRows(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 7020, high.ExpectedReasoning.TokensPerRequest)
 	require.InDelta(t, 79327.5, high.ExpectedReasoning.ThinkingMillis, 1e-9)
+}
+
+func TestPriceStale(t *testing.T) {
+	t.Parallel()
+	dated := Instance{ObservedOn: "2026-06"}
+	// "2026-06" reads as 2026-06-01: 180 days before 2026-11-28.
+	require.False(t, dated.PriceStale("2026-11-28", 180), "180 days: not more than the limit")
+	require.True(t, dated.PriceStale("2026-11-29", 180), "181 days")
+	require.False(t, dated.PriceStale("", 180), "no date to measure against")
+	require.True(t, Instance{}.PriceStale("", 180), "no observation date")
+	require.True(t, Instance{ObservedOn: "2026-11-01", PriceCaveat: "cut"}.PriceStale("2026-11-02", 180), "a caveat")
+	require.True(t, Instance{ObservedOn: "2026-13"}.PriceStale("2026-12-07", 180), "an unreadable date")
 }

@@ -135,6 +135,19 @@ type ReasoningEstimate struct {
 	Provenance       Provenance `json:"provenance"`
 }
 
+// ReasoningTokens is the hidden reasoning tokens one request spends on m, and whether that is the catalog's
+// estimate: 0 for a model that does not reason; else given when positive (a workload's own figure), else the
+// configuration's ExpectedReasoning. The simulation and the deployment estimate both count it as output.
+func (m Model) ReasoningTokens(given int) (tokens int, estimated bool) {
+	switch {
+	case !m.Reasoning:
+		return 0, false
+	case given > 0 || m.ExpectedReasoning == nil:
+		return given, false
+	}
+	return m.ExpectedReasoning.TokensPerRequest, true
+}
+
 // Efforts are the reasoning efforts a model id may name after @: the values of OpenAI's reasoning_effort
 // (API reference, "Create chat completion"; xhigh and max are the settings of the newest models).
 var Efforts = []string{"none", "minimal", "low", "medium", "high", "xhigh", "max"}
@@ -194,10 +207,14 @@ type Instance struct {
 }
 
 // PriceStale reports whether the instance's price should be checked before it is trusted on asOf
-// (YYYY-MM-DD): it has a caveat, no observation date, or one more than maxAgeDays before asOf.
+// (YYYY-MM-DD; "" measures no age): it has a caveat, no observation date, or one more than maxAgeDays before
+// asOf.
 func (in Instance) PriceStale(asOf string, maxAgeDays int) bool {
 	if in.PriceCaveat != "" || in.ObservedOn == "" {
 		return true
+	}
+	if asOf == "" {
+		return false // no date to measure age against: only caveats and missing dates count
 	}
 	observed := in.ObservedOn
 	if len(observed) == len("2006-01") {
@@ -223,6 +240,10 @@ var (
 	bedrockVersion = regexp.MustCompile(`-v\d+:\d+$`)
 	datedSnapshot  = regexp.MustCompile(`-\d{8}$`)
 )
+
+// SameChoice reports whether two catalog ids are one choice: the same model at the same effort, whichever API
+// serves it (a tie of routes, not a decision between models).
+func SameChoice(a, b string) bool { return ModelKey(a) == ModelKey(b) }
 
 // ModelKey names the model behind a catalog id, whichever API serves it: gemini/gemini-2.5-pro and
 // vertex_ai/gemini-2.5-pro are one model, as are anthropic/claude-sonnet-4-5 and

@@ -236,6 +236,10 @@ func priceNotes(p *Plan) []string {
 
 func (pl planner) notes() []string {
 	var n []string
+	if r, estimated := pl.model.ReasoningTokens(0); pl.req.Throughput != nil && r > 0 && estimated {
+		n = append(n, fmt.Sprintf("%s reasons: %d hidden reasoning tokens per request (the catalog's estimate: %s) are decoded and held with the output",
+			pl.model.ID, r, pl.model.ExpectedReasoning.Provenance.Source))
+	}
 	if pl.req.Throughput != nil && pl.req.KVBytesPerToken == 0 {
 		n = append(n, fmt.Sprintf("KV cache assumed at %d bytes per token (Llama-3-70B in BF16); give kvBytesPerToken for this model",
 			DefaultKVBytesPerToken))
@@ -334,7 +338,10 @@ func (pl planner) workload() workload {
 	}
 	w := workload{params: params, activeParams: active, kvPerToken: kv}
 	if t := pl.req.Throughput; t != nil {
-		w.in, w.out = t.InputTokens, t.OutputTokens
+		// A reasoning model decodes its hidden reasoning too (catalog.Model.ReasoningTokens, as the simulation
+		// counts it).
+		reasoning, _ := pl.model.ReasoningTokens(0)
+		w.in, w.out = t.InputTokens, t.OutputTokens+reasoning
 	}
 	return w
 }

@@ -1,6 +1,7 @@
 package deployment
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -119,6 +120,16 @@ func TestEstimateCheapestInstance(t *testing.T) {
 			// the batch with the lowest latency at the 95th percentile for 2 replicas: 32, service 3,146 ms
 			instance: "big.8x", replicas: 2, batch: 32,
 			hourly: "40", monthly: "29200", latencyMs: 3146.428571,
+		},
+		{
+			name: "fixed replicas choose the batch that meets the target",
+			edit: func(r *Request) {
+				r.InstanceType, r.Replicas, r.LatencySLAMillis, r.Throughput.RequestsPerSecond = "big.8x", 2, 5000, 17.4
+			},
+			// batch 32 is faster (3,146 ms) but 17.4 ÷ (64 ÷ 3.146429) = 85.5 % busy, over the 85 % ceiling;
+			// batch 64: 4,060.714 ms service, 17.4 ÷ (128 ÷ 4.060714) = 55.2 % busy, within the 5 s SLA
+			instance: "big.8x", replicas: 2, batch: 64,
+			hourly: "40", monthly: "29200", latencyMs: 4060.714286,
 		},
 	}
 	for _, tc := range tests {
@@ -415,4 +426,29 @@ func TestEstimateMonotone(t *testing.T) {
 		require.True(t, est.Plan.HourlyUSD.GreaterThanOrEqual(prev), "sla %v: %s < %s", sla, est.Plan.HourlyUSD, prev)
 		prev = est.Plan.HourlyUSD
 	}
+}
+
+// A self-hosted reasoning model decodes its hidden reasoning too: the estimate counts the catalog's expected
+// reasoning tokens as output, in the context check and in the sizing, and says so.
+func TestEstimateCountsReasoning(t *testing.T) {
+	t.Parallel()
+	cat := catalog.Default()
+	m, err := cat.Model("openai/gpt-oss-120b")
+	require.NoError(t, err)
+	r, estimated := m.ReasoningTokens(0)
+	require.True(t, estimated)
+	require.Positive(t, r)
+	req := Request{Model: m.ID, Provider: ProviderAWS, Region: "us-east-1", AsOf: "2026-12-07",
+		Throughput: &Throughput{RequestsPerSecond: 2, InputTokens: 1000, OutputTokens: 200}}
+	est, err := Estimate(cat, req)
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(est.Notes, " "), fmt.Sprintf("%d hidden reasoning tokens per request", r))
+
+	// The window is shared: input + output + reasoning must fit.
+	req.Throughput.InputTokens = m.ContextWindow - 200 - r + 1
+	_, err = Estimate(cat, req)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "throughput.inputTokens", ve.Field)
+	require.Contains(t, ve.Reason, fmt.Sprintf("200 output + %d reasoning tokens exceed", r))
 }

@@ -100,8 +100,13 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 	case t.OutputTokens < 1 || t.OutputTokens > MaxTokens:
 		return nil, invalid("throughput.outputTokens", "must be between 1 and %d", MaxTokens)
 	case model.ContextWindow > 0 && !fits(model, t):
-		_, _, why := model.Fits(t.InputTokens, t.OutputTokens, 0)
-		return nil, invalid("throughput.inputTokens", "%s", why)
+		reasoning, _ := model.ReasoningTokens(0)
+		_, limit, why := model.Fits(t.InputTokens, t.OutputTokens, reasoning)
+		field := "throughput.inputTokens"
+		if limit == "output" {
+			field = "throughput.outputTokens"
+		}
+		return nil, invalid(field, "%s", why)
 	case !positive(model.ParametersBillions):
 		return nil, invalid("model", "model %q has no parameter count in the catalog, so its GPU needs cannot be estimated", req.Model)
 	}
@@ -120,6 +125,7 @@ func (r Request) percentile() float64 {
 }
 
 func fits(m *catalog.Model, t *Throughput) bool {
-	ok, _, _ := m.Fits(t.InputTokens, t.OutputTokens, 0)
+	reasoning, _ := m.ReasoningTokens(0)
+	ok, _, _ := m.Fits(t.InputTokens, t.OutputTokens, reasoning)
 	return ok
 }

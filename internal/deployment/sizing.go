@@ -74,8 +74,8 @@ func batches(limit int) []int {
 
 // size finds the fewest replicas, over the batch sizes, whose latency at percentile q (0..1) is within
 // slaMs (0: no SLA) at λ requests per second with utilization at most MaxUtilization; ties go to the lower
-// latency. With fixed > 0 the replica count is given: the batch with the lowest latency is chosen, whether
-// or not it meets the target (the caller says so). It refuses when no batch can meet the SLA even with a
+// latency. With fixed > 0 the replica count is given: the batch with the lowest latency among those that meet
+// the target is chosen, else the one with the lowest latency (the caller says it does not meet it). It refuses when no batch can meet the SLA even with a
 // free slot (RejectLatency) or would need more than MaxReplicas (RejectReplicas).
 func (r replica) size(lambda, slaMs, q float64, fixed int) (sizing, RejectReason, string) {
 	limit := r.maxBatch
@@ -91,8 +91,10 @@ func (r replica) size(lambda, slaMs, q float64, fixed int) (sizing, RejectReason
 	}
 	for _, b := range batches(limit) {
 		if fixed > 0 {
+			// A batch that meets the target beats one that does not; then the lower latency.
 			s, err := r.queueAt(b, fixed, lambda, q)
-			if err == nil && (best == nil || s.latencyMs < best.latencyMs) {
+			if err == nil && (best == nil || s.meets(slaMs) && !best.meets(slaMs) ||
+				s.meets(slaMs) == best.meets(slaMs) && s.latencyMs < best.latencyMs) {
 				best = &s
 			}
 			continue

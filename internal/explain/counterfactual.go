@@ -88,13 +88,14 @@ type searcher struct {
 	winner string
 }
 
-// flips simulates w and reports the new winner when it is a model other than the current winner.
+// flips simulates w and reports the new winner when it is another choice than the current winner: another
+// model or effort, not the same model through another API (catalog.SameChoice, as for the runner-up).
 func (s searcher) flips(w simulation.Workload) (string, float64, bool, error) {
 	res, err := simulation.Simulate(s.cat, w, s.opt)
 	if err != nil {
 		return "", 0, false, err
 	}
-	if res.Winner == "" || res.Winner == s.winner {
+	if res.Winner == "" || catalog.SameChoice(res.Winner, s.winner) {
 		return "", 0, false, nil
 	}
 	return res.Winner, res.Ranked[0].Score, true, nil

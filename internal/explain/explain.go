@@ -101,11 +101,10 @@ func runnerUpOf(ranked []simulation.Candidate) (*simulation.Candidate, []string)
 		run  *simulation.Candidate
 		same []string
 	)
-	key := catalog.ModelKey(ranked[0].ModelID)
 	for i := 1; i < len(ranked); i++ {
 		c := &ranked[i]
 		switch {
-		case catalog.ModelKey(c.ModelID) == key:
+		case catalog.SameChoice(c.ModelID, ranked[0].ModelID):
 			same = append(same, c.ModelID)
 		case run == nil:
 			run = c

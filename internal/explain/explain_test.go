@@ -178,3 +178,17 @@ func TestRunnerUpIsAnotherModel(t *testing.T) {
 	run, _ = runnerUpOf([]simulation.Candidate{{ModelID: "openai/gpt-5@high"}, {ModelID: "openai/gpt-5@low"}})
 	require.Equal(t, "openai/gpt-5@low", run.ModelID, "another effort is another choice")
 }
+
+// A counterfactual names another choice: a change that only moves the winner to another API of the same model
+// (here: requiring EU processing moves Gemini from the Gemini API to Vertex AI) is not a new winner.
+func TestCounterfactualsNameAnotherChoice(t *testing.T) {
+	t.Parallel()
+	w := simulation.Workload{RequestsPerDay: 10_000, InputTokens: 1000, OutputTokens: 300, Complexity: catalog.ComplexityLow,
+		MinTier: catalog.TierWeak, Candidates: []string{"gemini/gemini-2.5-flash", "vertex_ai/gemini-2.5-flash", "openai/gpt-4.1-mini"}}
+	ex, err := Explain(Input{Catalog: catalog.Default(), Workload: w})
+	require.NoError(t, err)
+	require.NotEmpty(t, ex.Counterfactuals)
+	for _, cf := range ex.Counterfactuals {
+		require.False(t, catalog.SameChoice(cf.NewWinner, ex.Winner), "%s: %s is %s through another API", cf.Variable, cf.NewWinner, ex.Winner)
+	}
+}

@@ -150,6 +150,7 @@ func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op 
 		zero     T
 		last     = time.Now()
 		versions = map[int]int64{} // the version sent last, per row
+		sentGone = map[int]bool{}  // rows whose deletion was sent (ids are never reused)
 	)
 	seen := func(t time.Time) {
 		if t.After(last) {
@@ -165,9 +166,13 @@ func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op 
 		seen(s.Changed(row))
 		return wrap(Updated, id, row), true
 	}
-	deleted := func(id int) U {
+	deleted := func(id int) (U, bool) {
+		if sentGone[id] {
+			return *new(U), false
+		}
 		delete(versions, id)
-		return wrap(Deleted, id, zero)
+		sentGone[id] = true
+		return wrap(Deleted, id, zero), true
 	}
 	stream(ctx, w, s.Kind, sub, out, func(n events.Notice) ([]U, bool) {
 		var batch []U
@@ -182,11 +187,15 @@ func Owned[T, U any](ctx context.Context, w *Watcher, s Source[T], wrap func(op 
 				}
 			}
 			for _, d := range gone {
-				batch = append(batch, deleted(d.ID))
+				if u, ok := deleted(d.ID); ok {
+					batch = append(batch, u)
+				}
 				seen(d.At)
 			}
 		case n.Event.Deleted:
-			batch = append(batch, deleted(n.Event.ID))
+			if u, ok := deleted(n.Event.ID); ok {
+				batch = append(batch, u)
+			}
 		default:
 			if row, err := read(ctx, w, s, n.Event.ID, n); err == nil {
 				if u, ok := updated(row); ok {

@@ -279,6 +279,7 @@ func TestOwnedCarriesDeletes(t *testing.T) {
 	}
 	require.Contains(t, got, change{live.Updated, 2, tb.rows[2]})
 	require.Contains(t, got, change{Op: live.Deleted, ID: 3})
+	require.NotContains(t, got, change{Op: live.Deleted, ID: 1}, "a deletion already sent is not sent again by the resync")
 }
 
 // TestOwnedResyncFindsChangesStampedEarlier: a change is stamped when it is written, and may commit (and be

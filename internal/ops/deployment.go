@@ -173,7 +173,7 @@ func (s *Service) costDeployment(modelName string, provider entdeployment.Provid
 	}
 	note := est.CostUnknownReason
 	if note == "" {
-		note = strings.Join(est.Notes, " ")
+		note = strings.Join(est.Notes, "; ")
 	}
 	return deploymentCost{plan: est.Plan, note: note}, nil
 }

@@ -38,6 +38,23 @@ func (s *Service) UpdateScenario(ctx context.Context, id int, in ent.UpdateScena
 	return s.SimulateScenario(ctx, sc.ID)
 }
 
+// RefreshScenario simulates scenario id again when its stored results are stale and were computed before
+// before (the time this process started): a process never recomputes results a newer one made, so replicas
+// running different catalogs or engines during a rolling deploy do not undo each other. It reports whether
+// it simulated.
+func (s *Service) RefreshScenario(ctx context.Context, id int, before time.Time) (bool, error) {
+	sc, err := s.lockScenario(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	r := sc.Results
+	if r == nil || r.StaleReason(s.Catalog.Version) == "" || !r.ComputedAt.Before(before) || r.EngineVersion > simulation.EngineVersion {
+		return false, nil
+	}
+	_, err = s.SimulateScenario(ctx, id)
+	return err == nil, err
+}
+
 // lockScenario reads scenario id and locks it until the transaction of ctx ends: its results are computed
 // from its configuration, and its explanations from its results.
 func (s *Service) lockScenario(ctx context.Context, id int) (*ent.Scenario, error) {
@@ -93,9 +110,9 @@ func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Exp
 	switch {
 	case sc.Results == nil:
 		return nil, apperr.Input("scenarioId", "the scenario has no results yet: run simulateScenario first")
-	case sc.Results.CatalogVersion != s.Catalog.Version:
-		return nil, apperr.Input("scenarioId", "the catalog changed since the scenario was simulated (%s, now %s): run simulateScenario again",
-			sc.Results.CatalogVersion, s.Catalog.Version)
+	}
+	if why := sc.Results.StaleReason(s.Catalog.Version); why != "" {
+		return nil, apperr.Input("scenarioId", "the results are stale (%s): run simulateScenario again", why)
 	}
 	opts, err := s.simulationOptions(ctx, sc)
 	if err != nil {
@@ -133,7 +150,8 @@ func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simu
 	}
 	for _, b := range done {
 		for _, sc := range b.Results.Models {
-			if _, seen := opts.Measured[sc.Model]; seen || sc.Items == 0 {
+			id := s.Catalog.CanonicalID(sc.Model) // openai/gpt-5@minimal measures the openai/gpt-5 row
+			if _, seen := opts.Measured[id]; seen || sc.Items == 0 {
 				continue
 			}
 			m := simulation.Measured{BenchmarkID: gid.Encode(b.ID), Items: sc.Items, Samples: sc.Latency.Count, Accuracy: ptr(sc.Accuracy)}
@@ -146,7 +164,7 @@ func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simu
 			if sc.OutputTokensPerSecond > 0 {
 				m.OutputTokensPerSecond = ptr(sc.OutputTokensPerSecond)
 			}
-			opts.Measured[sc.Model] = m
+			opts.Measured[id] = m
 		}
 	}
 	return opts, nil

@@ -42,6 +42,11 @@ func ErlangC(servers int, offered float64) (float64, error) {
 	b := 1.0
 	for k := 1; k <= servers; k++ {
 		b = offered * b / (float64(k) + offered*b)
+		if b == 0 {
+			// B_k falls faster than geometrically once k > a and has underflowed: every later term is 0 too,
+			// and so is C (a rate-limited API with far more concurrency than load: the common case).
+			return 0, nil
+		}
 	}
 	c := float64(servers)
 	return c * b / (c - offered*(1-b)), nil
@@ -60,10 +65,16 @@ func WaitQuantile(servers int, lambda, mu, q float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	return WaitQuantileOf(c, servers, lambda, mu, q), nil
+}
+
+// WaitQuantileOf is WaitQuantile given the queue's Erlang C probability c (from ErlangC, for callers that
+// need several quantiles of one queue): the recurrence runs once.
+func WaitQuantileOf(c float64, servers int, lambda, mu, q float64) float64 {
 	if c <= 1-q {
-		return 0, nil
+		return 0
 	}
-	return math.Log(c/(1-q)) / (float64(servers)*mu - lambda), nil
+	return math.Log(c/(1-q)) / (float64(servers)*mu - lambda)
 }
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }

@@ -3,6 +3,7 @@ package runs
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"entgo.io/ent/privacy"
@@ -32,9 +33,13 @@ type Deps struct {
 	// ProviderCall, when set, is told of each model API call: provider, outcome (ok or the error class of
 	// providers.OutcomeOf) and latency (for metrics).
 	ProviderCall func(provider, outcome string, took time.Duration)
-	// Resimulate, when set, simulates scenario id again and stores its results, in a transaction of its own
-	// (ops.Service.SimulateScenario); the scenario_refresh job calls it for results gone stale.
-	Resimulate func(ctx context.Context, id int) error
+	// Refresh, when set, simulates scenario id again in a transaction of its own if its results are stale and
+	// were computed before the given time (ops.Service.RefreshScenario), and reports whether it did; the
+	// scenario_refresh job calls it.
+	Refresh func(ctx context.Context, id int, before time.Time) (bool, error)
+	// Started is when this process started: the refresh job leaves results computed since alone (a newer
+	// replica's). Zero: when the job first runs.
+	Started time.Time
 
 	ProgressEvery  time.Duration // how often a chunk saves and announces progress at most (default 300 ms)
 	RolloutTimeout time.Duration // how long a deployment may stay PROVISIONING (default 5 minutes)
@@ -43,6 +48,8 @@ type Deps struct {
 	StallAfter     time.Duration // a RUNNING benchmark without progress this long is failed (default 30 minutes)
 	ReapEvery      time.Duration // how often stalled benchmarks are looked for (default 1 minute)
 	Now            func() time.Time
+
+	refreshFailed sync.Map // scenario ids whose refresh failed, logged once
 }
 
 func (d *Deps) now() time.Time {

@@ -28,13 +28,19 @@ func (w *scenarioRefreshWorker) Work(ctx context.Context, _ *river.Job[ScenarioR
 	return err
 }
 
-// RefreshScenarios simulates again every scenario whose results are stale (model.ScenarioResults.StaleReason)
-// and returns how many it recomputed. Each runs in a transaction of its own (Deps.Resimulate), so one failure
-// does not hold back the others. A scenario that can no longer be simulated (its workload is now refused,
-// e.g. no model fits) keeps its results, which read as stale with the reason; the failure is logged.
+// RefreshScenarios simulates again the scenarios whose results are stale (model.ScenarioResults.StaleReason)
+// and were computed before this process started, and returns how many it recomputed. Each is locked and
+// checked again in a transaction of its own (Deps.Refresh), so one failure does not hold back the others and a
+// scenario simulated meanwhile is left alone. A scenario that can no longer be simulated (its workload is now
+// refused, e.g. no model fits) keeps its results, which read as stale with the reason; the failure is logged
+// once per process.
 func RefreshScenarios(ctx context.Context, d *Deps) (int, error) {
-	if d.Resimulate == nil {
+	if d.Refresh == nil {
 		return 0, nil
+	}
+	started := d.Started
+	if started.IsZero() {
+		started = d.now()
 	}
 	sys := system(ctx)
 	after, done := 0, 0
@@ -48,17 +54,20 @@ func RefreshScenarios(ctx context.Context, d *Deps) (int, error) {
 		for _, sc := range page {
 			after = sc.ID
 			reason := sc.Results.StaleReason(d.Catalog.Version)
-			if reason == "" {
+			if reason == "" || !sc.Results.ComputedAt.Before(started) {
 				continue
 			}
-			if err := d.Resimulate(ctx, sc.ID); err != nil {
-				if ctx.Err() != nil {
-					return done, ctx.Err()
+			ok, err := d.Refresh(ctx, sc.ID, started)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				return done, ctx.Err()
+			case err != nil:
+				if _, seen := d.refreshFailed.LoadOrStore(sc.ID, true); !seen {
+					d.Log.Warn("stale scenario results not recomputed", "scenario", sc.ID, "stale", reason, "err", err)
 				}
-				d.Log.Warn("stale scenario results not recomputed", "scenario", sc.ID, "stale", reason, "err", err)
-				continue
+			case ok:
+				done++
 			}
-			done++
 		}
 		if len(page) < scenarioRefreshPage {
 			return done, nil

@@ -33,7 +33,8 @@ type Cost struct {
 //
 // N_cached = N_in × cached fraction (only when the model has a cache-read price; otherwise all input is billed
 // at p_in); N_written = N_in × cache-write fraction at the 5-minute or 1-hour write price where the API bills
-// writes (Anthropic), at p_in where it does not. Above the long-context threshold the *AboveTier prices apply to the whole request. Reasoning tokens
+// writes (Anthropic), at p_in where it does not. Above the long-context threshold the *AboveTier prices apply to
+// the whole request, and the write prices scale with the input price (they are multiples of it). Reasoning tokens
 // are billed only for models whose catalog configuration reasons, at the reasoning price or else the output
 // price; without a workload figure, at the configuration's expected reasoning (the catalog's estimate).
 func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
@@ -57,6 +58,13 @@ func costOf(m catalog.Model, w Workload, uplift decimal.Decimal) Cost {
 	pWrite := m.CacheWritePerToken
 	if w.CacheWriteHour {
 		pWrite = m.CacheWrite1hPerToken
+	}
+	if pWrite != nil && tier && m.InputPerTokenAboveTier != nil && m.InputPerToken.IsPositive() {
+		// Anthropic prices cache writes as multiples of the input price that applies, the long-context one
+		// above the threshold (docs.anthropic.com, "Pricing": long context; LiteLLM's
+		// cache_creation_input_token_cost_above_200k_tokens is 1.25 × the long-context input price).
+		scaled := pWrite.Mul(*m.InputPerTokenAboveTier).Div(m.InputPerToken)
+		pWrite = &scaled
 	}
 	written := decimal.Zero
 	if pWrite != nil {

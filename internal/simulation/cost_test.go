@@ -75,6 +75,20 @@ func TestCostArithmetic(t *testing.T) {
 			perRequest: "1.50225", monthly: "457.24734375", tier: true,
 		},
 		{
+			// Cache writes above the long-context threshold follow the long-context input price: Claude Sonnet 4.5
+			// (catalog: $3/M input, $6/M above 200k, $3.75/M 5-minute write). LiteLLM lists the write above 200k
+			// as cache_creation_input_token_cost_above_200k_tokens = 7.5e-6, which is 3.75e-6 × 6 ÷ 3. 250,000
+			// input, all written: 250,000 × 0.0000075 = 1.875; 100 × 0.0000225 = 0.00225 → 1.87725; × 30.4375 =
+			// 57.138796875.
+			name: "cache writes above the long-context threshold",
+			model: catalog.Model{InputPerToken: d("0.000003"), OutputPerToken: d("0.000015"), LongContextThreshold: 200_000,
+				InputPerTokenAboveTier: dp("0.000006"), OutputPerTokenAboveTier: dp("0.0000225"),
+				CacheWritePerToken: dp("0.00000375"), CacheWrite1hPerToken: dp("0.000006")},
+			w:          Workload{RequestsPerDay: 1, InputTokens: 250_000, OutputTokens: 100, CacheWriteFraction: 1},
+			uplift:     one,
+			perRequest: "1.87725", monthly: "57.138796875", tier: true,
+		},
+		{
 			// At the threshold the list price applies: 200,000 × 0.000003 = 0.6; 100 × 0.000015 = 0.0015 → 0.6015.
 			name: "at the threshold is below the tier",
 			model: catalog.Model{InputPerToken: d("0.000003"), OutputPerToken: d("0.000015"), LongContextThreshold: 200_000,

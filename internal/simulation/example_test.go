@@ -32,7 +32,7 @@ func Example_supportTickets() {
 	fmt.Print(res.Text())
 	// Output:
 	// Workload: 40,000 requests/day, 600 input + 150 output tokens, peak x3 (1.39 req/s), p95 <= 2000 ms, budget $3000.00/month, MEDIUM complexity (tier >= 2), data in EU
-	// Catalog sha256:d2d66755fcfc6173; month = 30.4375 days; quality basis CATALOG
+	// Catalog sha256:0fb89093dbb85292; month = 30.4375 days; quality basis CATALOG
 	//
 	// #  model                       region  $/month  p50 ms  p95 ms  quality        cost   latency  quality  headroom  score  pareto
 	// 1  openai/gpt-5.4-nano         EU      411.82   1482    1482    tier 2 (17.6)  0.302  0.065    0.053    0.099     0.519  *

@@ -135,22 +135,8 @@ func atPeak(s service, w Workload, rl RateLimit, reasoning int) (Capacity, *Late
 		return capa, nil, err
 	}
 	capa.ProbabilityOfWaiting, capa.Stable = pw, true
-	wait := func(q float64) (float64, error) {
-		t, err := queueing.WaitQuantile(servers, lambda, mu, q)
-		return t * 1000, err
-	}
-	w50, err := wait(0.5)
-	if err != nil {
-		return capa, nil, err
-	}
-	w95, err := wait(0.95)
-	if err != nil {
-		return capa, nil, err
-	}
-	wSLA, err := wait(w.SLAPercentile / 100)
-	if err != nil {
-		return capa, nil, err
-	}
+	wait := func(q float64) float64 { return queueing.WaitQuantileOf(pw, servers, lambda, mu, q) * 1000 }
+	w50, w95, wSLA := wait(0.5), wait(0.95), wait(w.SLAPercentile/100)
 	return capa, &Latency{
 		TTFTMillis:            s.ttftMs,
 		OutputTokensPerSecond: s.tps,

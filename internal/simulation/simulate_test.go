@@ -365,3 +365,25 @@ func TestContextFeasibilityAtTheBoundary(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSimulate times one simulation of the worked example over the whole catalog and over two
+// candidates (the anchors are computed over the whole catalog either way): go test -bench Simulate
+// ./internal/simulation/
+func BenchmarkSimulate(b *testing.B) {
+	cat := catalog.Default()
+	w := workedExample()
+	for _, tc := range []struct {
+		name       string
+		candidates []string
+	}{{"catalog", nil}, {"two", []string{"openai/gpt-5.4-nano", "vertex_ai/gemini-2.5-flash"}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			w := w
+			w.Candidates = tc.candidates
+			for b.Loop() {
+				if _, err := Simulate(cat, w, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -199,13 +199,7 @@ func (w Workload) Validate() error {
 func (e *ValidationError) InputField() string { return e.Field }
 
 // reasoningFor is the reasoning tokens one request of w spends on m, and whether that is the catalog's
-// estimate: the workload's figure when it gives one, else the configuration's expected reasoning.
+// estimate (catalog.Model.ReasoningTokens with the workload's figure).
 func (w Workload) reasoningFor(m catalog.Model) (tokens int, estimated bool) {
-	switch {
-	case !m.Reasoning:
-		return 0, false
-	case w.ReasoningTokens > 0 || m.ExpectedReasoning == nil:
-		return w.ReasoningTokens, false
-	}
-	return m.ExpectedReasoning.TokensPerRequest, true
+	return m.ReasoningTokens(w.ReasoningTokens)
 }

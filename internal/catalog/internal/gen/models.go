@@ -186,7 +186,17 @@ func priceModel(api, key string, r priceRow) (catalog.Model, error) {
 	m.CachedInputPerToken = optDec(r.CacheRead)
 	m.ReasoningPerToken = optDec(r.Reasoning)
 	if api == "anthropic" || api == "bedrock" { // the APIs that bill prompt-cache writes per token
-		m.CacheWritePerToken, m.CacheWrite1hPerToken = optDec(r.CacheWrite), optDec(r.CacheWrite1h)
+		m.CacheWritePerToken = optDec(r.CacheWrite)
+		if r.CacheWrite1h != "" {
+			// Anthropic bills a 1-hour cache write at 2 × the base input price, every model (docs.anthropic.com,
+			// "Prompt caching" and "Pricing"). LiteLLM's cache_creation_input_token_cost_above_1hr agrees for
+			// all but two rows, which carry another model's figure (claude-3-haiku: 6e-6, 24 × its input;
+			// claude-3-opus: 6e-6, 0.4 ×); the multiplier is used, and only its presence is read from the row.
+			// The 5-minute price is the row's own (1.25 × input, but $0.30 per million for Claude 3 Haiku,
+			// as Anthropic lists it).
+			w1h := dec(r.Input).Mul(decimal.NewFromInt(2))
+			m.CacheWrite1hPerToken = &w1h
+		}
 	}
 	switch {
 	case r.Input200k != "" || r.Output200k != "":
