@@ -32,13 +32,16 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 # 3. The image: the binary alone, as distroless's nonroot user (uid 65532).
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /src/bin/architect /usr/local/bin/architect
+# HOST=0.0.0.0: every interface of the container, so that a published port reaches the server (on loopback
+# only, nothing outside the container could). METRICS_ADDR (e.g. :9091) moves /metrics to a port of its own.
 ENV APP_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3001 \
     DATA_DIR=/home/nonroot/data \
     LOG_FORMAT=json
 USER nonroot:nonroot
 EXPOSE 3001
-# The image has no shell or curl: the binary checks itself (GET http://127.0.0.1:$PORT/healthz).
+# The image has no shell or curl: the binary checks itself (GET /healthz on HOST and PORT, loopback for 0.0.0.0).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
     CMD ["/usr/local/bin/architect", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/architect"]

@@ -25,7 +25,7 @@ test: ## run every test (PostgreSQL too when TEST_DATABASE_URL is set)
 test-pg: ## run every test on SQLite and on the local PostgreSQL
 	TEST_DATABASE_URL="$(PG_URL)" $(MAKE) --no-print-directory test
 
-generate: ## regenerate ent and gqlgen code
+generate: ## regenerate ent, the gqlgen exec code and schema.graphql (go generate ./...)
 	$(GO) generate ./...
 
 build: assets ## build a static binary into bin/architect

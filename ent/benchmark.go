@@ -15,42 +15,42 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
-// Benchmark is the model entity for the Benchmark schema.
+// A dataset run against several models through their real APIs: each model answers every item, each answer is checked, and each model is scored on accuracy, latency, tokens and cost. Runs as background jobs; watch it with benchmarkUpdated. Owned by the user who created it.
 type Benchmark struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int64 `json:"version,omitempty"`
-	// Name holds the value of the "name" field.
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name,omitempty"`
-	// Status holds the value of the "status" field.
+	// Where the benchmark is in its lifecycle.
 	Status benchmark.Status `json:"status,omitempty"`
-	// model ids provider/model, e.g. openai/gpt-4.1-mini
+	// The model ids called, provider/model, e.g. openai/gpt-4.1-mini.
 	Models []string `json:"models,omitempty"`
-	// Dataset holds the value of the "dataset" field.
+	// The items every model answers, in order.
 	Dataset model.Dataset `json:"dataset,omitempty"`
-	// system prompt sent with every item
+	// The system prompt sent with every item; empty for none.
 	System string `json:"system,omitempty"`
-	// output bound of every call
+	// The output token bound of every call (a model's own maximum when smaller).
 	MaxOutputTokens int `json:"max_output_tokens,omitempty"`
-	// Results holds the value of the "results" field.
+	// Each model's scores; null until the benchmark is COMPLETED.
 	Results *model.BenchmarkResults `json:"results,omitempty"`
-	// model calls finished
+	// Model calls finished so far, failed calls included.
 	ProgressDone int `json:"progress_done,omitempty"`
-	// model calls planned
+	// Model calls planned: models × dataset items.
 	ProgressTotal int `json:"progress_total,omitempty"`
-	// Error holds the value of the "error" field.
+	// Why the benchmark FAILED; null otherwise.
 	Error *string `json:"error,omitempty"`
-	// StartedAt holds the value of the "started_at" field.
+	// When it started RUNNING; null while PENDING, or when cancelled before it started.
 	StartedAt *time.Time `json:"started_at,omitempty"`
-	// FinishedAt holds the value of the "finished_at" field.
+	// When it became COMPLETED, FAILED or CANCELLED; null before.
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	// QuotaDay holds the value of the "quota_day" field.
 	QuotaDay *string `json:"quota_day,omitempty"`
@@ -66,7 +66,7 @@ type Benchmark struct {
 type BenchmarkEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
-	// ItemResults holds the value of the item_results edge.
+	// Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.
 	ItemResults []*BenchmarkItemResult `json:"item_results,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -14,42 +14,42 @@ import (
 	"github.com/modelarchitect/architect/ent/user"
 )
 
-// BenchmarkItemResult is the model entity for the BenchmarkItemResult schema.
+// One model's answer to one dataset item of a benchmark, with its check and usage. Written once per model and item, so a retried job never counts an item twice.
 type BenchmarkItemResult struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
 	// BenchmarkID holds the value of the "benchmark_id" field.
 	BenchmarkID int `json:"benchmark_id,omitempty"`
-	// Model holds the value of the "model" field.
+	// The model id that answered, provider/model.
 	Model string `json:"model,omitempty"`
-	// index of the item in the dataset
+	// The item's index in the benchmark's dataset, from 0.
 	Item int `json:"item,omitempty"`
-	// Output holds the value of the "output" field.
+	// The model's answer; empty when the call failed.
 	Output string `json:"output,omitempty"`
-	// Passed holds the value of the "passed" field.
+	// The answer passed the item's assertion.
 	Passed bool `json:"passed,omitempty"`
-	// why the answer failed its assertion
+	// Why the answer failed its assertion; empty when it passed or the call failed.
 	Reason string `json:"reason,omitempty"`
-	// the call failed after retries; there is no answer
+	// Why the call failed after its retries (there is then no answer); empty when it succeeded.
 	Error string `json:"error,omitempty"`
-	// LatencyMs holds the value of the "latency_ms" field.
+	// Milliseconds from sending the request to the end of the answer.
 	LatencyMs float64 `json:"latency_ms,omitempty"`
-	// time to first token; 0 when no text arrived
+	// Milliseconds from sending the request to the first answer text (hidden reasoning comes before it); 0 when no text arrived.
 	TtftMs float64 `json:"ttft_ms,omitempty"`
-	// InputTokens holds the value of the "input_tokens" field.
+	// Prompt tokens the API billed, cached ones included.
 	InputTokens int64 `json:"input_tokens,omitempty"`
-	// OutputTokens holds the value of the "output_tokens" field.
+	// Generated tokens the API billed, reasoning included.
 	OutputTokens int64 `json:"output_tokens,omitempty"`
-	// CachedTokens holds the value of the "cached_tokens" field.
+	// Prompt tokens the API read from its cache (part of inputTokens).
 	CachedTokens int64 `json:"cached_tokens,omitempty"`
-	// ReasoningTokens holds the value of the "reasoning_tokens" field.
+	// Hidden reasoning tokens (part of outputTokens); 0 for models that do not reason.
 	ReasoningTokens int64 `json:"reasoning_tokens,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BenchmarkItemResultQuery when eager-loading is set.

@@ -16,42 +16,42 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
-// ComplianceProfile is the model entity for the ComplianceProfile schema.
+// Regulations a system must meet (GDPR, HIPAA, EU AI Act, …) and the facts of the system, assessed against versioned rules on every save: a risk score, the EU AI Act tier and why, findings with what to do, and the rules that hold. Owned by the user who created it.
 type ComplianceProfile struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name,omitempty"`
-	// Requirements holds the value of the "requirements" field.
+	// The regulations to assess against; a set, so one listed twice counts once.
 	Requirements []model.Regulation `json:"requirements,omitempty"`
-	// the data, use, place, model and controls the requirements are assessed against
+	// The use case, data, place, model and controls the requirements are assessed against.
 	Context model.ComplianceContext `json:"context,omitempty"`
-	// 0-100 (docs/engines/compliance.md gives the formula)
+	// 0 (no finding) to 100 (a prohibited practice), higher with more and worse findings; null when never assessed.
 	RiskScore *float64 `json:"risk_score,omitempty"`
-	// RiskLevel holds the value of the "risk_level" field.
+	// The band of the most serious finding.
 	RiskLevel string `json:"risk_level,omitempty"`
-	// the EU AI Act tier of the use case
+	// The EU AI Act risk tier of the use case, from its facts (tierReasons says why).
 	UseCaseTier string `json:"use_case_tier,omitempty"`
-	// the findings: every rule that applies and failed, most serious first, with what to do
+	// The findings: every rule that applies and failed, most serious first, each with what to do.
 	Recommendations []compliance.Finding `json:"recommendations,omitempty"`
-	// PassedRules holds the value of the "passed_rules" field.
+	// Every rule that applies and holds.
 	PassedRules []compliance.PassedRule `json:"passed_rules,omitempty"`
-	// why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts
+	// Why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts.
 	TierReasons []compliance.TierReason `json:"tier_reasons,omitempty"`
-	// the rule-set version of the last assessment
+	// The rule-set version of the last assessment.
 	RuleSetVersion string `json:"rule_set_version,omitempty"`
-	// the rule-set version of the assessment before the last one, when it differed
+	// The rule-set version of the assessment before the last one when it differed; null otherwise.
 	PreviousRuleSetVersion *string `json:"previous_rule_set_version,omitempty"`
-	// the rules that changed between the previous assessment's rule set and the last one's, with what each gave before and after
+	// The rules that changed between previousRuleSetVersion and ruleSetVersion, with what each gave before and after; empty when the version did not change.
 	RuleChanges []compliance.RuleChange `json:"rule_changes,omitempty"`
-	// AssessedAt holds the value of the "assessed_at" field.
+	// When the last assessment ran; null when never assessed.
 	AssessedAt *time.Time `json:"assessed_at,omitempty"`
 	// why the background re-assessment could not assess the profile with the current rule set
 	StaleReason *string `json:"stale_reason,omitempty"`

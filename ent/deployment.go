@@ -16,36 +16,36 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Deployment is the model entity for the Deployment schema.
+// A model served on a cloud's GPU instances or on a team's own model server, with its sized and priced plan and its lifecycle. Brought up and health-checked by background jobs; watch it with deploymentUpdated. Owned by the user who created it.
 type Deployment struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int64 `json:"version,omitempty"`
-	// ModelName holds the value of the "model_name" field.
+	// The model served: an open-weights catalog model id, e.g. meta/llama-3.3-70b-instruct (a SELF_HOSTED deployment without config.instanceType may name any model).
 	ModelName string `json:"model_name,omitempty"`
-	// where the model runs: a cloud, or SELF_HOSTED for a team's own model server
+	// Where the model runs: a cloud's GPU instances, or SELF_HOSTED for a team's own model server.
 	Provider deployment.Provider `json:"provider,omitempty"`
-	// Region holds the value of the "region" field.
+	// The cloud region, e.g. us-east-1; may be empty for SELF_HOSTED.
 	Region string `json:"region,omitempty"`
-	// Status holds the value of the "status" field.
+	// Where the deployment is in its lifecycle; statusReason says why.
 	Status deployment.Status `json:"status,omitempty"`
-	// StatusReason holds the value of the "status_reason" field.
+	// Why the deployment is in its status, e.g. the failed health check; empty when nothing needs saying.
 	StatusReason string `json:"status_reason,omitempty"`
-	// US dollars per month; null when the cost is unknown (costNote says why)
+	// US dollars per month (plan.monthlyUsd); null when the cost is unknown, and costNote says why.
 	EstimatedCost *decimal.Decimal `json:"estimated_cost,omitempty"`
-	// why the cost is unknown, or what it assumes
+	// Why the cost is unknown, or what it assumes; empty when nothing needs saying.
 	CostNote string `json:"cost_note,omitempty"`
 	// the priced instance plan
 	Plan *model.DeploymentPlan `json:"plan,omitempty"`
-	// Config holds the value of the "config" field.
+	// What to deploy on and size for.
 	Config model.DeploymentConfig `json:"config,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeploymentQuery when eager-loading is set.

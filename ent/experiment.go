@@ -15,32 +15,32 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
-// Experiment is the model entity for the Experiment schema.
+// An A/B test of models in production: variants, metrics and a plan, observations recorded while it runs, and the statistics that name a winner only when the difference is significant. Owned by the user who created it.
 type Experiment struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name,omitempty"`
-	// Hypothesis holds the value of the "hypothesis" field.
+	// What the experiment is meant to show, free text up to 10,000 characters.
 	Hypothesis string `json:"hypothesis,omitempty"`
-	// model ids provider/model
+	// The variants: model ids, provider/model; observations name them.
 	Models []string `json:"models,omitempty"`
-	// Metrics holds the value of the "metrics" field.
+	// The metric that decides the winner, and the ones that must not get worse.
 	Metrics model.ExperimentMetrics `json:"metrics,omitempty"`
-	// control, planned split, minimum detectable effect, power and confidence level
+	// The control, planned split, minimum detectable effect, power and confidence level.
 	Plan model.ExperimentPlan `json:"plan,omitempty"`
-	// units per variant the plan needs (0: the plan does not say enough to compute it)
+	// Units per variant the plan needs to detect its minimum effect; 0 when the plan does not say enough to compute it.
 	PlannedSampleSize int64 `json:"planned_sample_size,omitempty"`
-	// Status holds the value of the "status" field.
+	// Where the experiment is in its lifecycle.
 	Status experiment.Status `json:"status,omitempty"`
-	// Results holds the value of the "results" field.
+	// The statistics of the observations so far, final after completeExperiment; null before the first recording.
 	Results *model.ExperimentResults `json:"results,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ExperimentQuery when eager-loading is set.

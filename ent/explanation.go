@@ -16,36 +16,36 @@ import (
 	"github.com/modelarchitect/architect/internal/explain"
 )
 
-// Explanation is the model entity for the Explanation schema.
+// Why a Scenario's simulation recommended its winner over the runner-up, and what would change the recommendation. Made by explainDecision; clients can read and delete it. Owned by the Scenario's owner.
 type Explanation struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
 	// ScenarioID holds the value of the "scenario_id" field.
 	ScenarioID int `json:"scenario_id,omitempty"`
-	// the recommended model id; empty when nothing fitted
+	// The recommended model id; empty when nothing fitted.
 	Winner string `json:"winner,omitempty"`
-	// the second-ranked model id; empty when fewer than two fitted
+	// The second-ranked model id; empty when fewer than two fitted.
 	RunnerUp string `json:"runner_up,omitempty"`
-	// the winner's score minus the runner-up's
+	// The winner's score minus the runner-up's, both from 0 to 1.
 	ScoreDifference float64 `json:"score_difference,omitempty"`
-	// exact Shapley values of the score features, winner against runner-up; they sum to scoreDifference
+	// Each score feature's share of the winner's lead (exact Shapley values); they sum to scoreDifference.
 	FeatureImportance []explain.Contribution `json:"feature_importance,omitempty"`
-	// the smallest workload changes that change the winner
+	// The smallest changes to the workload that change the winner, each confirmed by simulating it.
 	Counterfactuals []explain.Counterfactual `json:"counterfactuals,omitempty"`
-	// Markdown
+	// The explanation as a readable report, in Markdown.
 	Report string `json:"report,omitempty"`
-	// CatalogVersion holds the value of the "catalog_version" field.
+	// The catalog version the explained results were computed on.
 	CatalogVersion string `json:"catalog_version,omitempty"`
-	// the computedAt of the Scenario results this explains
+	// The computedAt of the Scenario results this explains.
 	ResultsComputedAt time.Time `json:"results_computed_at,omitempty"`
-	// the Scenario was simulated again since
+	// True when the Scenario was simulated again since: this explains results it no longer has.
 	Stale bool `json:"stale,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ExplanationQuery when eager-loading is set.
@@ -57,7 +57,7 @@ type Explanation struct {
 type ExplanationEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
-	// Decision holds the value of the decision edge.
+	// The Scenario whose results this explains.
 	Decision *Scenario `json:"decision,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

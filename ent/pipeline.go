@@ -16,30 +16,30 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Pipeline is the model entity for the Pipeline schema.
+// A sketch of an AI pipeline: typed steps (models, retrievers, tools, routers, caches, guardrails) joined into a DAG, validated and costed against the catalog on every save. Owned by the user who created it.
 type Pipeline struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
-	// Name holds the value of the "name" field.
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name,omitempty"`
-	// Description holds the value of the "description" field.
+	// Free text for people, up to 10,000 characters; empty when none.
 	Description string `json:"description,omitempty"`
-	// Nodes holds the value of the "nodes" field.
+	// The steps, each with an id unique in the pipeline.
 	Nodes model.PipelineNodes `json:"nodes,omitempty"`
-	// Links holds the value of the "links" field.
+	// The connections from one node's output port to another's input port.
 	Links model.PipelineEdges `json:"links,omitempty"`
-	// US dollars per 1,000 runs; null while the pipeline is invalid (a draft)
+	// Expected US dollars per 1,000 runs (plan.costPer1000Runs); null while the pipeline is a draft.
 	EstimatedCost *decimal.Decimal `json:"estimated_cost,omitempty"`
-	// every validation problem; a pipeline with an ERROR is a draft and is not costed
+	// Every validation problem of the saved graph, empty when there is none. A pipeline with an ERROR is a draft: saved, but not costed.
 	Problems model.PipelineProblems `json:"problems,omitempty"`
-	// latency and cost roll-up of a valid pipeline
+	// The latency and cost roll-up; null while the pipeline is a draft.
 	Plan *model.PipelinePlan `json:"plan,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PipelineQuery when eager-loading is set.

@@ -15,24 +15,24 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
-// Scenario is the model entity for the Scenario schema.
+// A workload someone describes (requests per day, tokens, latency target, budget, data constraints) and, once simulated, the catalog models ranked for it with costs and latencies. Owned by the user who created it.
 type Scenario struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// OwnerID holds the value of the "owner_id" field.
 	OwnerID int `json:"owner_id,omitempty"`
 	// Version holds the value of the "version" field.
 	Version int64 `json:"version,omitempty"`
-	// Name holds the value of the "name" field.
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name,omitempty"`
-	// Config holds the value of the "config" field.
+	// The workload to find models for.
 	Config model.ScenarioConfig `json:"config,omitempty"`
-	// Results holds the value of the "results" field.
+	// The last simulation of the workload; null until the scenario is first simulated. An update without simulate: true leaves it as it was (results.workload shows what was simulated).
 	Results *model.ScenarioResults `json:"results,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ScenarioQuery when eager-loading is set.
@@ -44,7 +44,7 @@ type Scenario struct {
 type ScenarioEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
-	// Explanations holds the value of the explanations edge.
+	// The explanations made of this scenario's results (explainDecision), a page at a time; deleted with the scenario.
 	Explanations []*Explanation `json:"explanations,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

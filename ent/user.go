@@ -13,22 +13,22 @@ import (
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
-// User is the model entity for the User schema.
+// A person with an account; every other entity belongs to one. Users see only themselves (me); an ADMIN sees and manages every user.
 type User struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the row was created.
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the row last changed, by the owner or by the server.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// Email holds the value of the "email" field.
+	// The sign-in address, in lower case; unique.
 	Email string `json:"email,omitempty"`
 	// PasswordHash holds the value of the "password_hash" field.
 	PasswordHash string `json:"-"`
-	// Name holds the value of the "name" field.
+	// Display name; empty when none was given at sign-up.
 	Name string `json:"name,omitempty"`
-	// Role holds the value of the "role" field.
+	// What the user may do; an ADMIN changes it with setUserRole.
 	Role viewer.Role `json:"role,omitempty"`
 	// TokenVersion holds the value of the "token_version" field.
 	TokenVersion int `json:"token_version,omitempty"`
@@ -40,19 +40,19 @@ type User struct {
 
 // UserEdges holds the relations/edges for other nodes in the graph.
 type UserEdges struct {
-	// Scenarios holds the value of the scenarios edge.
+	// The user's scenarios, a page at a time; deleted with the user.
 	Scenarios []*Scenario `json:"scenarios,omitempty"`
-	// Pipelines holds the value of the pipelines edge.
+	// The user's pipelines, a page at a time; deleted with the user.
 	Pipelines []*Pipeline `json:"pipelines,omitempty"`
-	// Benchmarks holds the value of the benchmarks edge.
+	// The user's benchmarks, a page at a time; deleted with the user.
 	Benchmarks []*Benchmark `json:"benchmarks,omitempty"`
-	// ComplianceProfiles holds the value of the compliance_profiles edge.
+	// The user's compliance profiles, a page at a time; deleted with the user.
 	ComplianceProfiles []*ComplianceProfile `json:"compliance_profiles,omitempty"`
-	// Experiments holds the value of the experiments edge.
+	// The user's experiments, a page at a time; deleted with the user.
 	Experiments []*Experiment `json:"experiments,omitempty"`
-	// Deployments holds the value of the deployments edge.
+	// The user's deployments, a page at a time; deleted with the user.
 	Deployments []*Deployment `json:"deployments,omitempty"`
-	// Explanations holds the value of the explanations edge.
+	// The user's explanations, a page at a time; deleted with the user.
 	Explanations []*Explanation `json:"explanations,omitempty"`
 	// BenchmarkItemResults holds the value of the benchmark_item_results edge.
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`

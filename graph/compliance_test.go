@@ -124,6 +124,42 @@ func TestComplianceProfileIsAssessedOnSave(t *testing.T) {
 	})
 }
 
+// A previousRuleSetVersion the rule set's change log does not list is refused, naming the versions it does,
+// instead of passing off the whole log as the changes since.
+func TestAssessCompliancePreviousVersion(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite)
+	c := s.Client(s.SignUp(t, "versions@example.com", viewer.RoleFree).Token)
+	rules, err := compliance.Default()
+	require.NoError(t, err)
+	const q = `query($v: String) { assessCompliance(input: {requirements: [EU_AI_ACT], context: {useCase: "EMPLOYMENT"},
+		previousRuleSetVersion: $v}) { ruleSetVersion ruleChanges { ruleId } } }`
+	for _, tc := range []struct {
+		name, version string
+		changes       bool // some rule changed since
+	}{
+		{"the first version", rules.Changes[0].Version, true},
+		{"the current version", rules.Version, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out struct {
+				AssessCompliance struct{ RuleChanges []struct{ RuleID string } }
+			}
+			c.MustDo(t, q, map[string]any{"v": tc.version}, &out)
+			require.Equal(t, tc.changes, len(out.AssessCompliance.RuleChanges) > 0)
+		})
+	}
+
+	typo := strings.ReplaceAll(rules.Version, "-", "") // the date without its dashes
+	e := c.Err(t, q, map[string]any{"v": typo})
+	require.Equal(t, "BAD_USER_INPUT", e.Code())
+	require.Equal(t, "previousRuleSetVersion", e.Extensions["field"])
+	require.Contains(t, e.Message, `"`+typo+`"`)
+	for _, v := range rules.Versions() {
+		require.Contains(t, e.Message, v, "the message lists the versions known")
+	}
+}
+
 type tierReason struct {
 	RuleID, Tier, Source string
 	SetAside             bool
@@ -346,5 +382,15 @@ func TestComplianceProfilesAfterRuleSetChange(t *testing.T) {
 		require.Empty(t, upd.UpdateComplianceProfile.RuleChanges)
 		require.Nil(t, upd.UpdateComplianceProfile.PreviousRuleSetVersion)
 		require.False(t, upd.UpdateComplianceProfile.Stale)
+		require.NoError(t, w.App.Jobs.Stop(t.Context()))
+
+		// 4. A replica still on the old rules (API and workers) during a rolling deploy: the profile the new rules
+		// assessed is stale to it, but its workers leave it alone, and it says so.
+		o := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Deps: func(d *runs.Deps) { d.Compliance = old }})
+		p = read(o.Client(user.Token), hiring.CreateComplianceProfile.ID)
+		require.True(t, p.Stale)
+		require.Equal(t, next.Version, p.RuleSetVersion)
+		require.Contains(t, *p.StaleReason, "does not list as an earlier version")
+		require.Contains(t, *p.StaleReason, "the background job leaves it alone")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -44,8 +45,8 @@ func TestLogHoldsNoSecrets(t *testing.T) {
 	require.Equal(t, 405, overGET.status)
 	var me struct{ Me struct{ ID string } }
 	dataOf(t, send(t, s.URL, postReq(graphqlBody(`query Me { me { id } }`, nil), acceptGQL, bearerHeader(in.LogIn.Token)...)), &me)
-	anon := send(t, s.URL, postReq(graphqlBody(`query Me { me { id } }`, nil), acceptGQL, bearerHeader(forged)...))
-	require.Equal(t, 200, anon.status)
+	refused := send(t, s.URL, postReq(graphqlBody(`query Me { me { id } }`, nil), acceptGQL, bearerHeader(forged)...))
+	require.Equal(t, 401, refused.status)
 
 	log := s.Log.String()
 	secrets := map[string]string{"password": password, "wrong password": wrong, "Bearer": "Bearer", "forged token": forged}
@@ -87,8 +88,44 @@ func TestLogHoldsNoSecrets(t *testing.T) {
 		{Operation: "SignUp", Outcome: "ok", Status: 200},
 		{Operation: "LogIn", Outcome: "ok", Status: 200},
 		{Operation: "Me", Outcome: "ok", Viewer: strconv.Itoa(rowID), Status: 200},
-		{Operation: "Me", Outcome: "ok", Status: 200}, // the forged token: anonymous, and me is null
+		{Operation: "Me", Outcome: "UNAUTHENTICATED", Status: 401}, // the forged token: refused
 	} {
 		require.Contains(t, lines, want, "%+v", lines)
 	}
+}
+
+// TestRoutineLinesAtDebug: what happens every few seconds or on every page load — health checks, the
+// playground's page and files, the job runner's own lines — is logged at debug level; API requests at info.
+func TestRoutineLinesAtDebug(t *testing.T) {
+	t.Parallel()
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: map[string]string{"GRAPHQL_PLAYGROUND": "true"}})
+	for _, path := range []string{"/healthz", "/", "/playground/playground.js"} {
+		r := send(t, s.URL, rawRequest{method: "GET", path: path})
+		require.Equal(t, 200, r.status, path)
+	}
+	s.Client("").MustDo(t, `query Ping { __typename }`, nil, nil)
+
+	var levels map[string]string
+	require.Eventually(t, func() bool { // the job runner logs from its own goroutines
+		levels = map[string]string{}
+		for raw := range strings.SplitSeq(strings.TrimSpace(s.Log.String()), "\n") {
+			var l struct{ Level, Msg, Path string }
+			require.NoError(t, json.Unmarshal([]byte(raw), &l), raw)
+			switch {
+			case l.Msg == "request":
+				levels[l.Path] = l.Level
+			case strings.HasPrefix(l.Msg, "River client") || strings.HasPrefix(l.Msg, "producer:"):
+				levels["River: "+l.Msg] = l.Level
+			}
+		}
+		return levels["River: River client started"] != ""
+	}, 5*time.Second, 20*time.Millisecond, "the job runner logs its start")
+	for k, level := range levels {
+		want := "DEBUG"
+		if k == "/graphql" {
+			want = "INFO"
+		}
+		require.Equal(t, want, level, k)
+	}
+	require.Contains(t, levels, "/playground/playground.js")
 }

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -212,6 +213,7 @@ func TestBadTokens(t *testing.T) {
 				return
 			}
 			require.Len(t, r.Errors, 1)
+			require.Equal(t, http.StatusUnauthorized, r.Status)
 			require.Equal(t, "UNAUTHENTICATED", r.Errors[0].Code())
 			require.Contains(t, r.Errors[0].Message, tc.contains)
 		})

@@ -26,9 +26,11 @@ type Resolver struct {
 	Live     *live.Watcher
 }
 
-// NewSchema returns the executable schema with the @hasRole directive wired.
+// NewSchema returns the executable schema with the @hasRole directive wired, and the role each guarded field
+// needs stated in its description.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
+		Schema:    schema(),
 		Resolvers: r,
 		Directives: generated.DirectiveRoot{
 			HasRole: func(ctx context.Context, _ any, next graphql.Resolver, role viewer.Role) (any, error) {

@@ -18,7 +18,7 @@ import (
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
-// supportTickets is the README's worked example: 40,000 tickets a day, 600 tokens in and 150 out, 2 s at
+// supportTickets is the worked example of docs/guide/scenarios.md: 40,000 tickets a day, 600 tokens in and 150 out, 2 s at
 // p95, at most $3,000 a month, data in the EU (peak assumed 3× the average).
 const supportTickets = `{name: "Support tickets", config: {taskComplexity: MEDIUM, dataVolume: 40000, inputTokens: 600, outputTokens: 150,
 	responseTimeSLA: 2000, slaPercentile: 95, peakFactor: 3, monthlyBudget: "3000", dataRegions: [EU]}}`

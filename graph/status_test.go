@@ -12,7 +12,7 @@ import (
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
-// TestStatusCodeRule is the README's status-code rule as a table, for both response media types: an
+// TestStatusCodeRule is the status-code rule of docs/guide/protocol.md as a table, for both response media types: an
 // operation that ran answers 200 whatever its errors (data is present, null when a root field failed, as
 // GraphQL over HTTP requires); a request that did not run answers the status of its first error's code.
 // 503 UNAVAILABLE with Retry-After (the database could not be reached before anything ran) is checked by

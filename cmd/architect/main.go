@@ -30,12 +30,12 @@ var version = "dev"
 const usage = `usage: architect <command> [flags]
 
 commands:
-  serve                                          run the GraphQL server (PORT, default 3001)
+  serve                                          run the GraphQL server on HOST:PORT (localhost:3001 in development)
   worker                                         run background jobs only (PostgreSQL; serve runs them too unless WORKERS=false)
   migrate                                        bring the database schema (and River's tables) up to date
   user create --email E --password P [--role R]  create a user (R: FREE, PRO, ENTERPRISE, ADMIN)
   seed [--users N] [--per-user M] [--seed S]     fill the database with demo data (password: seed-password)
-  healthcheck                                    exit 0 when the server on PORT answers /healthz (for containers)
+  healthcheck                                    exit 0 when the server on HOST and PORT answers /healthz (for containers)
   version                                        print the version
 
 Configuration comes from the environment and .env; see .env.example.
@@ -68,7 +68,7 @@ func run(args []string) error {
 	case "user":
 		return user(args[1:])
 	case "healthcheck":
-		return healthcheck(os.Getenv("PORT"))
+		return healthcheck()
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -178,12 +178,14 @@ func user(args []string) error {
 	return nil
 }
 
-// healthcheck is the container health probe: the image has no shell or curl.
-func healthcheck(port string) error {
-	if port == "" {
-		port = "3001"
+// healthcheck is the container health probe (the image has no shell or curl): it finds the server as serve
+// listens, on HOST and PORT from the environment and .env.
+func healthcheck() error {
+	host, port, err := config.LoadAddress()
+	if err != nil {
+		return err
 	}
-	res, err := (&http.Client{Timeout: 2 * time.Second}).Get("http://127.0.0.1:" + port + "/healthz")
+	res, err := (&http.Client{Timeout: 2 * time.Second}).Get(config.LocalURL(host, port) + "/healthz")
 	if err != nil {
 		return err
 	}

@@ -20,18 +20,18 @@ func (BenchmarkItemResult) Mixin() []ent.Mixin {
 func (BenchmarkItemResult) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("benchmark_id").Immutable().Annotations(entgql.Skip(entgql.SkipAll)),
-		field.String("model").Immutable(),
-		field.Int("item").Comment("index of the item in the dataset").Immutable().Annotations(entgql.OrderField("ITEM")),
-		field.Text("output").Default(""),
-		field.Bool("passed").Default(false),
-		field.String("reason").Default("").Comment("why the answer failed its assertion"),
-		field.String("error").Default("").Comment("the call failed after retries; there is no answer"),
-		field.Float("latency_ms").Default(0),
-		field.Float("ttft_ms").Default(0).Comment("time to first token; 0 when no text arrived"),
-		field.Int64("input_tokens").Default(0),
-		field.Int64("output_tokens").Default(0),
-		field.Int64("cached_tokens").Default(0),
-		field.Int64("reasoning_tokens").Default(0),
+		field.String("model").Immutable().Comment("The model id that answered, provider/model."),
+		field.Int("item").Comment("The item's index in the benchmark's dataset, from 0.").Immutable().Annotations(entgql.OrderField("ITEM")),
+		field.Text("output").Default("").Comment("The model's answer; empty when the call failed."),
+		field.Bool("passed").Default(false).Comment("The answer passed the item's assertion."),
+		field.String("reason").Default("").Comment("Why the answer failed its assertion; empty when it passed or the call failed."),
+		field.String("error").Default("").Comment("Why the call failed after its retries (there is then no answer); empty when it succeeded."),
+		field.Float("latency_ms").Default(0).Comment("Milliseconds from sending the request to the end of the answer."),
+		field.Float("ttft_ms").Default(0).Comment("Milliseconds from sending the request to the first answer text (hidden reasoning comes before it); 0 when no text arrived."),
+		field.Int64("input_tokens").Default(0).Comment("Prompt tokens the API billed, cached ones included."),
+		field.Int64("output_tokens").Default(0).Comment("Generated tokens the API billed, reasoning included."),
+		field.Int64("cached_tokens").Default(0).Comment("Prompt tokens the API read from its cache (part of inputTokens)."),
+		field.Int64("reasoning_tokens").Default(0).Comment("Hidden reasoning tokens (part of outputTokens); 0 for models that do not reason."),
 	}
 }
 
@@ -47,5 +47,7 @@ func (BenchmarkItemResult) Indexes() []ent.Index {
 }
 
 func (BenchmarkItemResult) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput),
+		doc("One model's answer to one dataset item of a benchmark, with its check and usage. " +
+			"Written once per model and item, so a retried job never counts an item twice.")}
 }

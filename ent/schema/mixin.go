@@ -24,9 +24,10 @@ type TimeMixin struct{ mixin.Schema }
 
 func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("created_at").Default(time.Now).Immutable().
+		field.Time("created_at").Default(time.Now).Immutable().Comment("When the row was created.").
 			Annotations(entgql.OrderField("CREATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
+			Comment("When the row last changed, by the owner or by the server.").
 			Annotations(entgql.OrderField("UPDATED_AT"), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }

@@ -6674,12 +6674,18 @@ var sources = []*ast.Source{
 	{Name: "../benchmark.graphqls", Input: `# Live benchmarks (internal/benchmark, internal/providers, internal/runs): a dataset against several models
 # through their real APIs, as durable jobs, with progress streamed by subscription.
 
+"""
+A file sent in a GraphQL multipart request (the graphql-multipart-request-spec that Apollo's and urql's upload
+links speak). Accepted only as CreateBenchmarkInput.datasetFile; the server caps its size (10 MiB unless the
+operator sets another limit).
+"""
 scalar Upload
 
 """
 One case: the prompt, what counts as right, and how it is checked.
 """
 type DatasetItem {
+  "The prompt sent to each model as the user message."
   input: String!
   "EXACT/CONTAINS text, a REGEX pattern (Go RE2), a NUMERIC number; empty for JSON_VALID."
   expected: String!
@@ -6692,16 +6698,26 @@ type DatasetItem {
   tolerance: Float!
 }
 
+"One case of a dataset."
 input DatasetItemInput {
+  "The prompt sent to each model; not empty, at most 256 KiB."
   input: String!
+  "EXACT/CONTAINS text (not empty), a REGEX pattern (Go RE2), a NUMERIC number; empty for JSON_VALID."
   expected: String! = ""
+  "How the answer is checked against expected."
   assertion: Assertion!
+  "NUMERIC only: the largest absolute difference that still passes, 0 or more. Other assertions leave it 0."
   tolerance: Float = 0
 }
 
+"A new benchmark. Give the dataset inline (dataset) or as a file (datasetFile), not both."
 input CreateBenchmarkInput {
+  "A name for people, 1 to 200 characters."
   name: String!
-  "Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b."
+  """
+  Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b; each once, each
+  with a provider the server has configured. The role limits how many.
+  """
   models: [String!]!
   "Inline items; or upload datasetFile instead."
   dataset: [DatasetItemInput!]
@@ -6712,7 +6728,7 @@ input CreateBenchmarkInput {
   datasetFile: Upload
   "A system prompt sent with every item."
   system: String = ""
-  "The output bound of every call."
+  "The output token bound of every call, 1 to 1,000,000."
   maxOutputTokens: Int = 512
 }
 
@@ -6720,15 +6736,23 @@ input CreateBenchmarkInput {
 Fields left out keep their values. Only a PENDING benchmark can change.
 """
 input UpdateBenchmarkInput {
+  "A name for people, 1 to 200 characters."
   name: String
+  "Replaces the models."
   models: [String!]
+  "Replaces the dataset."
   dataset: [DatasetItemInput!]
+  "Replaces the system prompt; an empty string removes it."
   system: String
+  "The output token bound of every call, 1 to 1,000,000."
   maxOutputTokens: Int
 }
 
+"A token count's bounds."
 type TokenRange {
+  "At least this many."
   low: Int!
+  "At most this many."
   high: Int!
 }
 
@@ -6736,16 +6760,23 @@ type TokenRange {
 US dollars.
 """
 type CostRange {
+  "If every answer is one token long."
   low: Decimal!
+  "If every answer uses its whole output bound."
   high: Decimal!
 }
 
+"One model's share of a benchmark estimate."
 type BenchmarkModelEstimate {
+  "The model id."
   model: String!
+  "Calls to the model: one per dataset item."
   calls: Int!
   "The bound used: the benchmark's, or the model's own maximum when smaller."
   maxOutputTokens: Int!
+  "Prompt tokens over all its calls, system prompt included, estimated at about 4 bytes per token."
   inputTokens: Int!
+  "Answer tokens over all its calls: 1 to maxOutputTokens per call."
   outputTokens: TokenRange!
   "Null when the catalog has no price for the model (it is then left out of the total, never counted as free)."
   cost: CostRange
@@ -6756,19 +6787,32 @@ What a benchmark is expected to use: calls, tokens (input estimated at about 4 b
 from the catalog, and duration at the configured concurrency.
 """
 type BenchmarkEstimate {
+  "Model calls: models × items; what startBenchmark counts against the daily quota."
   calls: Int!
+  "Prompt tokens over every call, estimated."
   inputTokens: Int!
+  "Answer tokens over every call."
   outputTokens: TokenRange!
-  "Sum over the priced models only; see unpricedModels."
+  "Sum over the priced models only; see unpricedModels. Prompt caching is not assumed."
   cost: CostRange!
+  "Models the catalog has no price for: left out of cost, never counted as free."
   unpricedModels: [String!]!
+  """
+  Expected run time in seconds: each provider works through its calls in waves of its configured concurrency,
+  providers in parallel, at about 5 seconds a call.
+  """
   durationSeconds: Float! @goField(forceResolver: true)
+  "Each model's share, in the benchmark's order."
   models: [BenchmarkModelEstimate!]!
+  "The catalog version the prices come from."
   catalogVersion: String!
 }
 
+"A range of accuracy, 0 to 1."
 type AccuracyInterval {
+  "The lower end."
   low: Float!
+  "The upper end."
   high: Float!
 }
 
@@ -6778,14 +6822,21 @@ Milliseconds.
 type LatencySummary {
   "Samples; 0 means no data."
   count: Int!
+  "The median, milliseconds; 0 without samples."
   p50: Float! @goField(forceResolver: true)
+  "The 95th percentile, milliseconds; 0 without samples."
   p95: Float! @goField(forceResolver: true)
 }
 
+"Tokens the APIs billed, summed over a model's calls."
 type TokenUsage {
+  "Prompt tokens, cached ones included."
   inputTokens: Int!
+  "Generated tokens, reasoning included."
   outputTokens: Int!
+  "Prompt tokens read from the provider's cache (part of inputTokens)."
   cachedTokens: Int!
+  "Hidden reasoning tokens (part of outputTokens)."
   reasoningTokens: Int!
 }
 
@@ -6793,8 +6844,11 @@ type TokenUsage {
 One model's outcome.
 """
 type BenchmarkModelResult {
+  "The model id."
   model: String!
+  "Items scored: passed + failed + errors."
   items: Int!
+  "Answers that passed their check."
   passed: Int!
   "Answered, but the check failed."
   failed: Int!
@@ -6804,10 +6858,13 @@ type BenchmarkModelResult {
   accuracy: Float!
   "95 % Wilson interval of accuracy: two models whose intervals overlap are not shown to differ."
   accuracyCI: AccuracyInterval! @goField(name: "AccuracyCI")
+  "End-to-end latency of the answered items."
   latency: LatencySummary!
-  "Time to first token."
+  "Time to first answer token, over the answered items whose stream produced text."
   ttft: LatencySummary! @goField(name: "TTFT")
+  "Median output speed per call after the first token, tokens per second; 0 when no call measured one."
   outputTokensPerSecond: Float!
+  "Tokens billed over all items."
   usage: TokenUsage!
   "US dollars (catalog price × usage); null when the price is unknown."
   cost: Decimal
@@ -6815,8 +6872,11 @@ type BenchmarkModelResult {
   costPerCorrect: Decimal
 }
 
+"A finished benchmark's scores."
 type BenchmarkResults {
+  "When the scores were computed: when the benchmark completed."
   computedAt: Time!
+  "One result per model, in the benchmark's order."
   models: [BenchmarkModelResult!]!
 }
 
@@ -6827,7 +6887,10 @@ extend type Benchmark {
 
 extend type Query {
   "What a benchmark is expected to use before it runs."
-  estimateBenchmark(id: ID!): BenchmarkEstimate! @hasRole(role: FREE)
+  estimateBenchmark(
+    "The benchmark to estimate, in any status."
+    id: ID!
+  ): BenchmarkEstimate! @hasRole(role: FREE)
 }
 
 extend type Mutation {
@@ -6835,15 +6898,32 @@ extend type Mutation {
   Creates a benchmark (PENDING). With start: true it starts at once. Models whose provider is not configured,
   and datasets over the role's limits, are refused.
   """
-  createBenchmark(input: CreateBenchmarkInput!, start: Boolean = false): Benchmark! @hasRole(role: FREE)
-  updateBenchmark(id: ID!, input: UpdateBenchmarkInput!): Benchmark! @hasRole(role: FREE)
+  createBenchmark(
+    "The benchmark's name, models, dataset and call settings."
+    input: CreateBenchmarkInput!
+    "Start it in the same transaction (see startBenchmark)."
+    start: Boolean = false
+  ): Benchmark! @hasRole(role: FREE)
+  "Changes a PENDING benchmark; once started it is refused with BAD_USER_INPUT. The models and dataset are checked as on create."
+  updateBenchmark(
+    "The benchmark to change."
+    id: ID!
+    "The fields to change; fields left out keep their values."
+    input: UpdateBenchmarkInput!
+  ): Benchmark! @hasRole(role: FREE)
   """
   PENDING → RUNNING: schedules one job per model and chunk of items. Counts against the daily quota of model
   calls (RATE_LIMITED with the reset time when over it).
   """
-  startBenchmark(id: ID!): Benchmark! @hasRole(role: FREE)
+  startBenchmark(
+    "The PENDING benchmark to start."
+    id: ID!
+  ): Benchmark! @hasRole(role: FREE)
   "PENDING or RUNNING → CANCELLED; calls in flight finish, no new ones start."
-  cancelBenchmark(id: ID!): Benchmark! @hasRole(role: FREE)
+  cancelBenchmark(
+    "The PENDING or RUNNING benchmark to cancel."
+    id: ID!
+  ): Benchmark! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../catalog.graphqls", Input: `# The model and GPU-instance catalog (internal/catalog): prices in US dollars, each figure with its source.
@@ -6860,6 +6940,10 @@ type Provenance {
   estimate: Boolean!
 }
 
+"""
+A model the catalog knows: its prices (US dollars per token), limits, speed, quality and data facts, each group
+with its source and date. Rows are per model API: the same model through two APIs is two rows.
+"""
 type CatalogModel {
   """
   provider/model, e.g. openai/gpt-4.1-mini: the id benchmarks and scenarios use. A reasoning model measured at
@@ -6868,7 +6952,9 @@ type CatalogModel {
   id: String!
   "The model API: openai, anthropic, gemini, vertex_ai, xai, deepseek, …"
   provider: String!
+  "The model's name for people."
   name: String!
+  "What the model does: chat, embedding, …; the simulation ranks chat models only."
   mode: String!
   "US dollars per input token."
   inputPerToken: Decimal!
@@ -6878,7 +6964,9 @@ type CatalogModel {
   cachedInputPerToken: Decimal
   "Above this many input tokens the AboveTier prices apply to the whole request; 0 without a tier."
   longContextThreshold: Int!
+  "US dollars per input token above longContextThreshold; null without a tier."
   inputPerTokenAboveTier: Decimal
+  "US dollars per output token above longContextThreshold; null without a tier."
   outputPerTokenAboveTier: Decimal
   "US dollars per reasoning token; null: billed as output."
   reasoningPerToken: Decimal
@@ -6886,9 +6974,11 @@ type CatalogModel {
   cacheWritePerToken: Decimal
   "US dollars per input token written to the prompt cache for 1 hour; null: the API bills no writes."
   cacheWrite1hPerToken: Decimal
+  "Where the prices come from."
   price: Provenance!
   "The token limit of a request, read as contextLimit says."
   contextWindow: Int!
+  "Whether contextWindow covers the whole request or the input alone."
   contextLimit: ContextLimit!
   "Output tokens (reasoning included) of one request at most."
   maxOutputTokens: Int!
@@ -6896,19 +6986,27 @@ type CatalogModel {
   effort: String @goField(forceResolver: true)
   "Hidden reasoning tokens one request spends at this configuration, estimated."
   expectedReasoning: ReasoningEstimate
+  "What the model supports: function_calling, vision, prompt_caching, reasoning, response_schema, …"
   capabilities: [String!]!
+  "The model spends hidden reasoning tokens before it answers."
   reasoning: Boolean!
+  "When the model API retires it (YYYY-MM-DD); null when no date is announced. Retired models are excluded from simulations."
   deprecationDate: String @goField(forceResolver: true)
+  "The weights are published, so the model can be self-hosted (estimateDeployment)."
   openWeights: Boolean!
   "Self-hostable only: no hosted price."
   selfHostOnly: Boolean!
+  "Parameters in billions, for self-hosting estimates; null when unknown."
   parametersBillions: Float
+  "Published quality scores and the tier at each complexity; null without any."
   quality: ModelQuality
+  "Median serving speed at concurrency 1; null without figures."
   speed: ModelSpeed
   "Regions the API can process data in: US, EU, APAC, CN, GLOBAL."
   regions: [String!]!
   "HIPAA_BAA, SOC2_TYPE2, ISO27001, GDPR_DPA, ZDR, …"
   attestations: [String!]!
+  "Where regions and attestations come from."
   facts: Provenance!
   "Conditions on regions and attestations (approval, eligible endpoints)."
   factsNote: String @goField(forceResolver: true)
@@ -6929,12 +7027,15 @@ thinking, at this configuration's output speed; a higher effort of a model is ne
 one. Always marked as an estimate, with the figures in provenance.source.
 """
 type ReasoningEstimate {
+  "Hidden reasoning tokens per request, estimated."
   tokensPerRequest: Int!
   "Time to first answer token beyond the API's non-reasoning median, milliseconds."
   thinkingMillis: Float!
+  "How it was estimated; estimate is always true."
   provenance: Provenance!
 }
 
+"A model's published quality scores and the tiers derived from them."
 type ModelQuality {
   "Artificial Analysis Intelligence Index, 0-100."
   intelligenceIndex: Float
@@ -6942,24 +7043,33 @@ type ModelQuality {
   gpqaDiamond: Float
   "The tier at each task complexity: 3 good, 2 adequate, 1 weak, 0 unsuitable."
   tiers: [ComplexityTier!]! @goField(forceResolver: true)
+  "Where the scores come from."
   provenance: Provenance!
 }
 
+"A model's quality tier at one task complexity."
 type ComplexityTier {
+  "The task complexity."
   complexity: Complexity!
+  "3 good, 2 adequate, 1 weak, 0 unsuitable."
   tier: Int!
 }
 
+"A model's serving speed: medians at concurrency 1 (about 1,000 input tokens)."
 type ModelSpeed {
   "Median time to first (answer) token, milliseconds."
   ttftMillis: Float! @goField(name: "TTFTMillis")
   "Median decode speed."
   outputTokensPerSecond: Float!
+  "Where the figures come from."
   provenance: Provenance!
 }
 
+"Filters the model catalog; every field set must hold, and fields left out do not filter."
 input ModelWhereInput {
+  "The model API, e.g. openai, exactly."
   provider: String
+  "The mode, e.g. chat, exactly."
   mode: String
   "The model has every one."
   capabilities: [String!]
@@ -6969,27 +7079,42 @@ input ModelWhereInput {
   attestations: [String!]
   "List input price at most this (US dollars per token)."
   maxInputPerToken: Decimal
+  "List output price at most this (US dollars per token)."
   maxOutputPerToken: Decimal
+  "Context window at least this many tokens."
   minContextWindow: Int
-  "With tierAt: the tier at that complexity is at least this."
+  "With tierAt: the tier at that complexity is at least this, 0 to 3."
   minTier: Int
+  "The complexity minTier applies to; needed with minTier."
   tierAt: Complexity
+  "true: only models with speed figures."
   hasSpeed: Boolean
   "Leave out self-host-only models."
   hostedOnly: Boolean
 }
 
+"""
+What the model catalog is ordered by. Models without the figure (no speed, no quality score) come last in
+either direction; ties are broken by id.
+"""
 enum ModelOrderField {
+  "By id (provider/model)."
   NAME
-  "Blended price per token."
+  "By the blended list price per token, (3 × input + output) ÷ 4."
   PRICE
+  "By median output tokens per second."
   SPEED
+  "By the Artificial Analysis Intelligence Index."
   QUALITY
+  "By context window."
   CONTEXT_WINDOW
 }
 
+"How to order the model catalog."
 input ModelOrder {
+  "What to order by."
   field: ModelOrderField!
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
@@ -6999,32 +7124,51 @@ A rentable GPU instance type in one region; US dollars per hour on demand.
 type InstanceType {
   "AWS, GCP or AZURE."
   provider: String!
+  "The provider's instance type name, e.g. p5.48xlarge."
   type: String!
+  "The GPU model, e.g. H100-80GB."
   gpu: String!
+  "GPUs per instance."
   gpuCount: Int!
+  "The provider's region name, e.g. us-east-1."
   region: String!
+  "The on-demand Linux price, US dollars per hour."
   hourlyUsd: Decimal! @goField(name: "HourlyUSD")
   "When this price was seen on the provider's list or a copy of it (YYYY-MM or YYYY-MM-DD); null when the source does not say."
   observedOn: String @goField(forceResolver: true)
   "A known reason the price may be out of date, e.g. a price cut after it was observed."
   priceCaveat: String @goField(forceResolver: true)
+  "Where the price comes from."
   provenance: Provenance!
 }
 
+"Filters GPU instance types; every field set must hold, and fields left out do not filter."
 input InstanceTypeWhereInput {
+  "AWS, GCP or AZURE, exactly."
   provider: String
+  "A region name, e.g. us-east-1, exactly."
   region: String
+  "A GPU model, e.g. H100-80GB, exactly."
   gpu: String
   "Total GPU memory of the instance at least this many GB."
   minGpuMemoryGb: Float
+  "On-demand price at most this many US dollars per hour."
   maxHourlyUsd: Decimal
 }
 
 extend type Query {
   "The model catalog, filtered and ordered. The catalog version is catalogVersion."
-  models(where: ModelWhereInput, orderBy: ModelOrder): [CatalogModel!]! @hasRole(role: FREE)
-  "GPU instance types and their on-demand prices."
-  instanceTypes(where: InstanceTypeWhereInput): [InstanceType!]! @hasRole(role: FREE)
+  models(
+    "Which models; null: all."
+    where: ModelWhereInput
+    "The order; null: by id."
+    orderBy: ModelOrder
+  ): [CatalogModel!]! @hasRole(role: FREE)
+  "GPU instance types and their on-demand prices, cheapest first."
+  instanceTypes(
+    "Which instance types; null: all."
+    where: InstanceTypeWhereInput
+  ): [InstanceType!]! @hasRole(role: FREE)
   "The version of the catalog in use (a content hash)."
   catalogVersion: String! @hasRole(role: FREE)
 }
@@ -7269,6 +7413,7 @@ facts — sector, purposes, whether the system talks to people or generates cont
 useCase may name a preset whose facts are added. A control left false counts as not confirmed.
 """
 type ComplianceContext {
+  "The kinds of sensitive data the system handles."
   dataCategories: [DataCategory!]!
   "A preset id from complianceUseCases (its facts are added to the ones given), or a free label for a use case described by its facts; empty: no preset."
   useCase: String!
@@ -7370,11 +7515,13 @@ type ComplianceContext {
   derogationDocumented: Boolean!
   "How long prompts and outputs are kept; 0: not kept."
   retentionDays: Int!
+  "The GDPR basis for sending personal data outside the EEA; NONE when there is none."
   transferMechanism: TransferMechanism!
 }
 
 "The facts of a use case, the data, place, model and controls in place. Fields left out mean not stated or not in place."
 input ComplianceContextInput {
+  "The kinds of sensitive data the system handles."
   dataCategories: [DataCategory!] = []
   "A preset id from complianceUseCases, or a free label for a use case described by the facts below (an unknown id without facts is refused as a likely typo)."
   useCase: String = ""
@@ -7410,39 +7557,73 @@ input ComplianceContextInput {
   annexIIIDerogation: Boolean = false @goField(name: "AnnexIIIDerogation")
   "The GDPR Art. 9(2) exception relied on for special-category data."
   specialCategoryCondition: SpecialCategoryCondition = NONE
+  "The model API or cloud, for messages."
   provider: String = ""
+  "A cloud region (eu-west-1, europe-west4, westeurope, …) or a model-API data zone (US, EU, APAC, CN, GLOBAL)."
   region: String = ""
+  "A catalog model id; its regions and attestations (e.g. HIPAA BAA eligibility) come from the catalog."
   model: String = ""
+  "The team runs the model on its own infrastructure in region."
   selfHosted: Boolean = false
+  "Decisions with legal or similarly significant effects on people."
   automatedDecisions: Boolean = false
+  "A person reviews and can override the system's outputs (AI Act Art. 14 and 26(2), GDPR Art. 22)."
   humanOversight: Boolean = false
+  "Inputs, outputs and decisions are logged for audit and kept at least six months (AI Act Art. 12, 19, 26(6))."
   logging: Boolean = false
+  "Personal data is redacted before it reaches prompts."
   piiMasking: Boolean = false @goField(name: "PIIMasking")
+  "Card numbers are masked or tokenised before prompts."
   paymentCardMasking: Boolean = false
+  "TLS 1.2+ to the model and between services."
   encryptionInTransit: Boolean = false
+  "Unique accounts, least privilege and MFA on the system."
   accessControls: Boolean = false
+  "An EU AI Act Art. 9 risk-management system exists."
   riskManagement: Boolean = false
+  "EU AI Act Art. 43 conformity assessment done (for an importer: verified that the provider did it)."
   conformityAssessment: Boolean = false
+  "GDPR Art. 35 data protection impact assessment done."
   dpia: Boolean = false @goField(name: "DPIA")
+  "GDPR Art. 28 processor agreement signed."
   dpa: Boolean = false @goField(name: "DPA")
+  "HIPAA business associate agreement signed."
   baaSigned: Boolean = false @goField(name: "BAASigned")
+  "CCPA service-provider terms signed with the vendor."
   serviceProviderContract: Boolean = false
+  "People are told they deal with AI, or with AI-generated or manipulated content."
   aiDisclosure: Boolean = false @goField(name: "AIDisclosure")
+  "Verified parental consent for children's data."
   parentalConsent: Boolean = false
+  "The data used to train, validate and test the system is checked for quality and bias (AI Act Art. 10)."
   dataGovernance: Boolean = false
+  "The technical documentation of AI Act Annex IV is drawn up (for an importer: verified)."
   technicalDocumentation: Boolean = false
+  "Deployers get instructions for use: purpose, accuracy, limits, oversight (AI Act Art. 13)."
   instructionsForUse: Boolean = false
+  "Accuracy is measured and declared, robustness and security against attacks tested (AI Act Art. 15)."
   accuracyRobustness: Boolean = false
+  "A quality-management system is in place (AI Act Art. 17)."
   qualityManagement: Boolean = false
+  "The system (or, for a public deployer, its use) is registered in the EU database (AI Act Art. 49)."
   registered: Boolean = false
+  "The system is used as instructed, its input data checked, its operation monitored and incidents reported (AI Act Art. 26(1), (4), (5))."
   monitoring: Boolean = false
+  "Workers and their representatives were told before it was used at work (AI Act Art. 26(7))."
   workersInformed: Boolean = false
+  "People are told that a high-risk AI system makes or helps make decisions about them (AI Act Art. 26(11))."
   affectedPersonsInformed: Boolean = false
+  "A fundamental-rights impact assessment was done before first use (AI Act Art. 27)."
   fria: Boolean = false @goField(name: "FRIA")
+  "Generated content is marked as AI-generated in a machine-readable way (AI Act Art. 50(2))."
   contentMarking: Boolean = false
+  "Staff who build or use the system are trained for it (AI Act Art. 4)."
   aiLiteracy: Boolean = false @goField(name: "AILiteracy")
+  "The assessment behind an Art. 6(3) derogation is written down (AI Act Art. 6(4))."
   derogationDocumented: Boolean = false
+  "How long prompts and outputs are kept; 0: not kept."
   retentionDays: Int = 0
+  "The GDPR basis for sending personal data outside the EEA; NONE when there is none."
   transferMechanism: TransferMechanism = NONE
 }
 
@@ -7450,16 +7631,21 @@ input ComplianceContextInput {
 A rule that applies and failed.
 """
 type ComplianceFinding {
+  "The rule's stable id."
   ruleId: String! @goField(name: "RuleID")
+  "The regulation the rule belongs to: a Regulation value, or GENERAL for good practice under none."
   regulation: String!
   "The article, paragraph and point the rule comes from."
   source: String!
+  "How serious the failure is."
   severity: FindingSeverity!
   "The role the duty is addressed to (provider, deployer, importer); null: whoever the regulation binds."
   role: AIActRole
   "The rule-set version that last changed this rule (empty on assessments stored before rules had versions)."
   ruleVersion: String! @goField(name: "Version")
+  "What is wrong, for people."
   message: String!
+  "What to do about it."
   recommendation: String!
   "The facts that put the rule in scope and made it fail."
   evidence: [String!]!
@@ -7469,8 +7655,11 @@ type ComplianceFinding {
 A rule that applies and holds.
 """
 type PassedRule {
+  "The rule's stable id."
   ruleId: String! @goField(name: "RuleID")
+  "The regulation the rule belongs to: a Regulation value, or GENERAL."
   regulation: String!
+  "The article, paragraph and point the rule comes from."
   source: String!
   "The severity it would have had."
   severity: FindingSeverity!
@@ -7486,6 +7675,7 @@ and Art. 50 duty) whose practice the facts show, with the facts that triggered i
 (the Art. 6(3) derogation, a medical or safety reason) may set it aside.
 """
 type AIActTierReason @goModel(model: "github.com/modelarchitect/architect/internal/compliance.TierReason") {
+  "The classification rule's stable id."
   ruleId: String! @goField(name: "RuleID")
   "The tier this rule gives."
   tier: AIActTier!
@@ -7495,6 +7685,7 @@ type AIActTierReason @goModel(model: "github.com/modelarchitect/architect/intern
   ruleVersion: String! @goField(name: "Version")
   "True when a claimed exception holds, so this rule does not set the tier."
   setAside: Boolean!
+  "What the rule found, for people."
   message: String!
   "What follows from this tier, and how an exception could apply."
   recommendation: String!
@@ -7532,7 +7723,9 @@ enum ComplianceRuleOutcome @goModel(model: "github.com/modelarchitect/architect/
 A rule that changed since an earlier assessment's rule-set version, and what it gave before and after.
 """
 type ComplianceRuleChange @goModel(model: "github.com/modelarchitect/architect/internal/compliance.RuleChange") {
+  "The rule's stable id."
   ruleId: String! @goField(name: "RuleID")
+  "Whether the rule was added, changed or removed."
   change: ComplianceRuleChangeKind!
   "The latest rule-set version that changed the rule."
   ruleVersion: String! @goField(name: "Version")
@@ -7550,7 +7743,9 @@ type ComplianceAssessment {
   ruleSetVersion: String!
   "0 to 100: no finding 0, a prohibited practice 100, otherwise within the band of the worst finding, higher with more findings (docs/engines/compliance.md). Adding a requirement or a riskier fact never lowers it."
   score: Int!
+  "The band of the most serious finding."
   level: RiskLevel!
+  "The EU AI Act risk tier of the use case."
   useCaseTier: AIActTier!
   "The classification rules the facts triggered: those that set the tier first, then those a claimed exception set aside."
   tierReasons: [AIActTierReason!]!
@@ -7558,6 +7753,7 @@ type ComplianceAssessment {
   roles: [AIActRole!]!
   "Most serious first."
   findings: [ComplianceFinding!]!
+  "Every rule that applies and holds."
   passed: [PassedRule!]!
   "Ids of rules out of scope here."
   notApplicable: [String!]!
@@ -7567,41 +7763,61 @@ type ComplianceAssessment {
 
 "A preset use case: a named set of facts, with the tier they give."
 type ComplianceUseCase {
+  "The preset's id, for ComplianceContextInput.useCase."
   id: String! @goField(name: "ID")
   "The EU AI Act tier the preset's facts give."
   tier: AIActTier!
   "The articles or annex points that set the tier."
   source: String!
+  "What the use case is, for people."
   description: String!
+  "The field it is used in."
   sector: Sector!
+  "What it is used for, as the EU AI Act names it."
   purposes: [AIPurpose!]!
   "Data categories the use case implies; they are added to the ones given."
   dataCategories: [DataCategory!]!
+  "People talk or write to the system directly."
   interactsWithPeople: Boolean!
+  "It generates synthetic audio, images, video or text."
   generatesContent: Boolean!
+  "It makes deep fakes."
   deepfakes: Boolean!
+  "It writes text published to inform the public on matters of public interest."
   publicInterestText: Boolean!
+  "It is used on workers or job applicants at work."
   atWorkplace: Boolean!
+  "It is used on pupils or students."
   inEducation: Boolean!
+  "The deployer is a public authority or body."
   publicAuthority: Boolean!
+  "The deployer is a private company providing public services."
   publicService: Boolean!
+  "It evaluates personal aspects of people (profiling)."
   profiling: Boolean!
+  "It is, or is a safety part of, a product that needs an outside conformity check under EU product law."
   regulatedProduct: Boolean!
 }
 
+"What to assess: the regulations and the system's facts."
 input ComplianceAssessmentInput {
+  "The regulations to assess against."
   requirements: [Regulation!]!
+  "The use case, data, place, model and controls."
   context: ComplianceContextInput!
-  "The rule-set version of an earlier assessment: the result then lists the rules changed since (ruleChanges)."
+  """
+  The rule-set version of an earlier assessment: the result then lists the rules changed since (ruleChanges).
+  A version this server's rule set does not know is refused with BAD_USER_INPUT listing the known ones.
+  """
   previousRuleSetVersion: String
 }
 
 extend type ComplianceProfile {
   """
   True when the profile was assessed with another rule-set version than the server uses now, or never
-  assessed: its score and findings may be out of date. A background job re-assesses profiles assessed with
-  another version (every 15 minutes and when a worker starts), and any update re-assesses at once; ruleChanges
-  then lists what changed.
+  assessed: its score and findings may be out of date. A background job re-assesses profiles assessed with an
+  earlier version (every 15 minutes and when a worker starts; a version newer than the worker's is left to the
+  newer replicas), and any update re-assesses at once; ruleChanges then lists what changed.
   """
   stale: Boolean!
   "Why the profile is stale, in words; null when it is not."
@@ -7610,7 +7826,10 @@ extend type ComplianceProfile {
 
 extend type Query {
   "Assesses requirements in a context without saving anything."
-  assessCompliance(input: ComplianceAssessmentInput!): ComplianceAssessment! @hasRole(role: FREE)
+  assessCompliance(
+    "The regulations and the facts. A model the catalog lacks is assessed as unknown (the rules report it), not refused."
+    input: ComplianceAssessmentInput!
+  ): ComplianceAssessment! @hasRole(role: FREE)
   "The preset use cases, with their facts and their EU AI Act tier."
   complianceUseCases: [ComplianceUseCase!]! @hasRole(role: FREE)
 }
@@ -7621,22 +7840,31 @@ extend type Query {
 The peak load a deployment must serve.
 """
 type DeploymentThroughput {
+  "Requests per second at peak."
   requestsPerSecond: Float!
+  "Prompt tokens per request."
   inputTokens: Int!
+  "Answer tokens per request."
   outputTokens: Int!
 }
 
+"The peak load a deployment must serve."
 input DeploymentThroughputInput {
+  "Requests per second at peak, more than 0."
   requestsPerSecond: Float!
+  "Prompt tokens per request."
   inputTokens: Int!
+  "Answer tokens per request."
   outputTokens: Int!
 }
 
+"What a deployment runs on and is sized for. Fields not set are null."
 type DeploymentConfig {
   "SELF_HOSTED: base URL of the team's OpenAI-compatible model server, e.g. https://models.example.com/v1."
   endpoint: String
   "A catalog GPU instance type, e.g. g5.xlarge; with replicas it fixes the plan, for SELF_HOSTED it prices your hardware like it."
   instanceType: String
+  "With instanceType: the number of instances, fixed instead of sized from throughput."
   replicas: Int
   "The peak load to size the deployment for (cloud providers, without instanceType and replicas)."
   throughput: DeploymentThroughput
@@ -7648,10 +7876,18 @@ type DeploymentConfig {
   kvBytesPerToken: Int @goField(name: "KVBytesPerToken")
 }
 
+"""
+What a deployment runs on and is sized for. A cloud deployment needs throughput, or instanceType and replicas;
+a SELF_HOSTED one needs endpoint.
+"""
 input DeploymentConfigInput {
+  "SELF_HOSTED: base URL of the team's OpenAI-compatible model server, e.g. https://models.example.com/v1; it must be on the operator's allow-list."
   endpoint: String
+  "A catalog GPU instance type, e.g. g5.xlarge: the plan uses only it; for SELF_HOSTED it prices your hardware like it."
   instanceType: String
+  "With instanceType: the number of instances, 1 to 1,000, instead of sizing from throughput."
   replicas: Int
+  "The peak load to size the deployment for."
   throughput: DeploymentThroughputInput
   "The most a request may take end to end (waiting for a slot included), milliseconds, at slaPercentile."
   latencySlaMs: Float @goField(name: "LatencySLAMs")
@@ -7667,14 +7903,21 @@ Per-replica capacity from a roofline model of the GPUs (docs/engines/deployment.
 type ReplicaCapacity {
   "Concurrent requests per replica."
   batch: Int!
+  "Requests per second one replica serves at that batch."
   requestsPerSecond: Float!
+  "Output tokens per second one replica produces at that batch."
   outputTokensPerSecond: Float!
   "End to end per request at that batch."
   latencyMs: Float!
+  "Compute time of one prompt, milliseconds: the time to first token without queueing."
   prefillMs: Float!
+  "One decode step at that batch, milliseconds."
   timePerOutputTokenMs: Float!
+  "Memory the model's weights take, GB."
   weightsGB: Float! @goField(name: "WeightsGB")
+  "Memory the KV cache takes at that batch with every request at full length, GB."
   kvCacheGB: Float! @goField(name: "KVCacheGB")
+  "GPU memory usable for weights and KV cache: 90 % of the instance's, GB."
   usableMemoryGB: Float! @goField(name: "UsableMemoryGB")
 }
 
@@ -7682,17 +7925,25 @@ type ReplicaCapacity {
 An instance type and replica count with its price (US dollars).
 """
 type DeploymentPlan {
+  "The provider whose price is used (for SELF_HOSTED, the cloud whose instance type it is priced like)."
   provider: DeploymentProvider!
+  "The region whose price is used."
   region: String!
+  "The instance type, e.g. g5.12xlarge."
   instanceType: String!
+  "The GPU model of the instance type."
   gpu: String! @goField(name: "GPU")
+  "GPUs per instance."
   gpuCount: Int! @goField(name: "GPUCount")
+  "Instances."
   replicas: Int!
+  "One instance's on-demand price, US dollars per hour."
   instanceHourlyUsd: Decimal! @goField(name: "InstanceHourlyUSD")
   "instanceHourlyUsd × replicas"
   hourlyUsd: Decimal! @goField(name: "HourlyUSD")
   "hourlyUsd × 730 hours"
   monthlyUsd: Decimal! @goField(name: "MonthlyUSD")
+  "One replica's capacity at the chosen batch; null without a throughput target."
   capacity: ReplicaCapacity
   "Peak load over what the replicas' slots can serve (λ ÷ cμ); a sized plan stays at or below 0.85. 0 without a throughput target (nothing to size for)."
   utilization: Float!
@@ -7716,44 +7967,67 @@ type DeploymentPlan {
   priceCaveat: String @goField(forceResolver: true)
   "Check the price before trusting the cost: it has a caveat, no date, or is more than 180 days old."
   priceStale: Boolean!
+  "Where the instance price comes from."
   price: Provenance!
 }
 
+"Why an instance type cannot serve a deployment."
 enum InstanceRejection {
+  "The weights, or the weights plus one request's KV cache, do not fit in its GPU memory."
   MEMORY
+  "One request alone takes longer than the latency SLA."
   LATENCY
+  "More than 1,000 replicas would be needed."
   REPLICAS
+  "The catalog has no specification for its GPU."
   NO_GPU_SPEC
 }
 
+"An instance type that cannot serve the deployment, and why."
 type RejectedInstance {
+  "The instance type."
   instanceType: String!
+  "Its region."
   region: String!
+  "The kind of reason."
   reason: InstanceRejection!
+  "The reason with its figures, for people."
   detail: String!
 }
 
+"The plan for a deployment, with its cost, and what else was considered."
 type DeploymentEstimate {
+  "The model deployed."
   model: String!
+  "The provider asked for."
   provider: DeploymentProvider!
+  "The region asked for."
   region: String!
   "The cheapest plan in the region that meets the target; null when the cost is unknown."
   plan: DeploymentPlan
+  "Why the cost is unknown (a SELF_HOSTED deployment without a catalog instance type); null when plan is set."
   costUnknownReason: String @goField(forceResolver: true)
   "The cheapest plan in each other region of the same provider, cheapest first."
   alternatives: [DeploymentPlan!]!
   "Why each other instance type of the region was not chosen."
   rejections: [RejectedInstance!]!
+  "Assumptions behind the plan worth checking, e.g. the KV-cache size assumed, or an instance price to verify."
   notes: [String!]!
+  "Hours billed per month: 730 (365 × 24 ÷ 12)."
   hoursPerMonth: Int!
+  "The catalog version the prices and GPUs come from."
   catalogVersion: String!
 }
 
+"What to plan a deployment for."
 input EstimateDeploymentInput {
   "A catalog model id of an open-weights model, e.g. meta/llama-3.3-70b-instruct."
   model: String!
+  "Where to run it."
   provider: DeploymentProvider!
+  "The cloud region, e.g. us-east-1; needed for AWS, GCP and AZURE."
   region: String = ""
+  "The peak load to size for; needed unless instanceType and replicas are both given."
   throughput: DeploymentThroughputInput
   """
   The most a request may take end to end at the load, waiting for a free slot included, milliseconds, at
@@ -7762,7 +8036,9 @@ input EstimateDeploymentInput {
   latencySlaMs: Float = 0 @goField(name: "LatencySLAMillis")
   "The percentile of requests the SLA must hold for, 50 to 99.9 (the same meaning as a scenario's)."
   slaPercentile: Float = 95 @goField(name: "SLAPercentile")
+  "Only this catalog instance type; for SELF_HOSTED, the type to price your hardware like. Empty: every type of the region."
   instanceType: String = ""
+  "With instanceType: this many instances, 1 to 1,000; 0: size from throughput."
   replicas: Int = 0
   "The model's KV-cache bytes per token (2 × layers × KV heads × head size × bytes per value); 0: the default."
   kvBytesPerToken: Int = 0 @goField(name: "KVBytesPerToken")
@@ -7778,42 +8054,81 @@ extend type Query {
   The cheapest instance type and replica count that meets a throughput target and latency SLA, its cost
   per hour and per month, and alternatives in the provider's other regions.
   """
-  estimateDeployment(input: EstimateDeploymentInput!): DeploymentEstimate! @hasRole(role: FREE)
+  estimateDeployment(
+    "The model, provider, region and load. A cloud region no instance type can serve is refused with each type's reason."
+    input: EstimateDeploymentInput!
+  ): DeploymentEstimate! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+A dataset run against several models through their real APIs: each model answers every item, each answer is checked, and each model is scored on accuracy, latency, tokens and cost. Runs as background jobs; watch it with benchmarkUpdated. Owned by the user who created it.
+"""
 type Benchmark implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  Where the benchmark is in its lifecycle.
+  """
   status: BenchmarkStatus!
   """
-  model ids provider/model, e.g. openai/gpt-4.1-mini
+  The model ids called, provider/model, e.g. openai/gpt-4.1-mini.
   """
   models: [String!]!
+  """
+  The items every model answers, in order.
+  """
   dataset: [DatasetItem!]!
   """
-  system prompt sent with every item
+  The system prompt sent with every item; empty for none.
   """
   system: String!
   """
-  output bound of every call
+  The output token bound of every call (a model's own maximum when smaller).
   """
   maxOutputTokens: Int!
+  """
+  Each model's scores; null until the benchmark is COMPLETED.
+  """
   results: BenchmarkResults
   """
-  model calls finished
+  Model calls finished so far, failed calls included.
   """
   progressDone: Int!
   """
-  model calls planned
+  Model calls planned: models × dataset items.
   """
   progressTotal: Int!
+  """
+  Why the benchmark FAILED; null otherwise.
+  """
   error: String
+  """
+  When it started RUNNING; null while PENDING, or when cancelled before it started.
+  """
   startedAt: Time
+  """
+  When it became COMPLETED, FAILED or CANCELLED; null before.
+  """
   finishedAt: Time
+  """
+  Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.
+  """
   itemResults(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7876,33 +8191,69 @@ type BenchmarkEdge {
   """
   cursor: Cursor!
 }
+"""
+One model's answer to one dataset item of a benchmark, with its check and usage. Written once per model and item, so a retried job never counts an item twice.
+"""
 type BenchmarkItemResult implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  The model id that answered, provider/model.
+  """
   model: String!
   """
-  index of the item in the dataset
+  The item's index in the benchmark's dataset, from 0.
   """
   item: Int!
+  """
+  The model's answer; empty when the call failed.
+  """
   output: String!
+  """
+  The answer passed the item's assertion.
+  """
   passed: Boolean!
   """
-  why the answer failed its assertion
+  Why the answer failed its assertion; empty when it passed or the call failed.
   """
   reason: String!
   """
-  the call failed after retries; there is no answer
+  Why the call failed after its retries (there is then no answer); empty when it succeeded.
   """
   error: String!
+  """
+  Milliseconds from sending the request to the end of the answer.
+  """
   latencyMs: Float!
   """
-  time to first token; 0 when no text arrived
+  Milliseconds from sending the request to the first answer text (hidden reasoning comes before it); 0 when no text arrived.
   """
   ttftMs: Float!
+  """
+  Prompt tokens the API billed, cached ones included.
+  """
   inputTokens: Int!
+  """
+  Generated tokens the API billed, reasoning included.
+  """
   outputTokens: Int!
+  """
+  Prompt tokens the API read from its cache (part of inputTokens).
+  """
   cachedTokens: Int!
+  """
+  Hidden reasoning tokens (part of outputTokens); 0 for models that do not reason.
+  """
   reasoningTokens: Int!
 }
 """
@@ -7949,199 +8300,573 @@ input BenchmarkItemResultOrder {
   field: BenchmarkItemResultOrderField!
 }
 """
-Properties by which BenchmarkItemResult connections can be ordered.
+Properties by which BenchmarkItemResult connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum BenchmarkItemResultOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By item.
+  """
   ITEM
 }
 """
-BenchmarkItemResultWhereInput is used for filtering BenchmarkItemResult objects.
-Input was generated by ent.
+Filters benchmark item results: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input BenchmarkItemResultWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: BenchmarkItemResultWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [BenchmarkItemResultWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [BenchmarkItemResultWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  model field predicates
+  Rows whose model is this.
   """
   model: String
+  """
+  Rows whose model is not this.
+  """
   modelNEQ: String
+  """
+  Rows whose model is one of these.
+  """
   modelIn: [String!]
+  """
+  Rows whose model is none of these.
+  """
   modelNotIn: [String!]
+  """
+  Rows whose model is after this in byte order.
+  """
   modelGT: String
+  """
+  Rows whose model is this or after it in byte order.
+  """
   modelGTE: String
+  """
+  Rows whose model is before this in byte order.
+  """
   modelLT: String
+  """
+  Rows whose model is this or before it in byte order.
+  """
   modelLTE: String
+  """
+  Rows whose model contains this text (case-sensitive).
+  """
   modelContains: String
+  """
+  Rows whose model starts with this text (case-sensitive).
+  """
   modelHasPrefix: String
+  """
+  Rows whose model ends with this text (case-sensitive).
+  """
   modelHasSuffix: String
+  """
+  Rows whose model is this text, ignoring case.
+  """
   modelEqualFold: String
+  """
+  Rows whose model contains this text, ignoring case.
+  """
   modelContainsFold: String
   """
-  item field predicates
+  Rows whose item is this.
   """
   item: Int
+  """
+  Rows whose item is not this.
+  """
   itemNEQ: Int
+  """
+  Rows whose item is one of these.
+  """
   itemIn: [Int!]
+  """
+  Rows whose item is none of these.
+  """
   itemNotIn: [Int!]
+  """
+  Rows whose item is greater than this.
+  """
   itemGT: Int
+  """
+  Rows whose item is this or greater.
+  """
   itemGTE: Int
+  """
+  Rows whose item is less than this.
+  """
   itemLT: Int
+  """
+  Rows whose item is this or less.
+  """
   itemLTE: Int
   """
-  output field predicates
+  Rows whose output is this.
   """
   output: String
+  """
+  Rows whose output is not this.
+  """
   outputNEQ: String
+  """
+  Rows whose output is one of these.
+  """
   outputIn: [String!]
+  """
+  Rows whose output is none of these.
+  """
   outputNotIn: [String!]
+  """
+  Rows whose output is after this in byte order.
+  """
   outputGT: String
+  """
+  Rows whose output is this or after it in byte order.
+  """
   outputGTE: String
+  """
+  Rows whose output is before this in byte order.
+  """
   outputLT: String
+  """
+  Rows whose output is this or before it in byte order.
+  """
   outputLTE: String
+  """
+  Rows whose output contains this text (case-sensitive).
+  """
   outputContains: String
+  """
+  Rows whose output starts with this text (case-sensitive).
+  """
   outputHasPrefix: String
+  """
+  Rows whose output ends with this text (case-sensitive).
+  """
   outputHasSuffix: String
+  """
+  Rows whose output is this text, ignoring case.
+  """
   outputEqualFold: String
+  """
+  Rows whose output contains this text, ignoring case.
+  """
   outputContainsFold: String
   """
-  passed field predicates
+  Rows whose passed is this.
   """
   passed: Boolean
+  """
+  Rows whose passed is not this.
+  """
   passedNEQ: Boolean
   """
-  reason field predicates
+  Rows whose reason is this.
   """
   reason: String
+  """
+  Rows whose reason is not this.
+  """
   reasonNEQ: String
+  """
+  Rows whose reason is one of these.
+  """
   reasonIn: [String!]
+  """
+  Rows whose reason is none of these.
+  """
   reasonNotIn: [String!]
+  """
+  Rows whose reason is after this in byte order.
+  """
   reasonGT: String
+  """
+  Rows whose reason is this or after it in byte order.
+  """
   reasonGTE: String
+  """
+  Rows whose reason is before this in byte order.
+  """
   reasonLT: String
+  """
+  Rows whose reason is this or before it in byte order.
+  """
   reasonLTE: String
+  """
+  Rows whose reason contains this text (case-sensitive).
+  """
   reasonContains: String
+  """
+  Rows whose reason starts with this text (case-sensitive).
+  """
   reasonHasPrefix: String
+  """
+  Rows whose reason ends with this text (case-sensitive).
+  """
   reasonHasSuffix: String
+  """
+  Rows whose reason is this text, ignoring case.
+  """
   reasonEqualFold: String
+  """
+  Rows whose reason contains this text, ignoring case.
+  """
   reasonContainsFold: String
   """
-  error field predicates
+  Rows whose error is this.
   """
   error: String
+  """
+  Rows whose error is not this.
+  """
   errorNEQ: String
+  """
+  Rows whose error is one of these.
+  """
   errorIn: [String!]
+  """
+  Rows whose error is none of these.
+  """
   errorNotIn: [String!]
+  """
+  Rows whose error is after this in byte order.
+  """
   errorGT: String
+  """
+  Rows whose error is this or after it in byte order.
+  """
   errorGTE: String
+  """
+  Rows whose error is before this in byte order.
+  """
   errorLT: String
+  """
+  Rows whose error is this or before it in byte order.
+  """
   errorLTE: String
+  """
+  Rows whose error contains this text (case-sensitive).
+  """
   errorContains: String
+  """
+  Rows whose error starts with this text (case-sensitive).
+  """
   errorHasPrefix: String
+  """
+  Rows whose error ends with this text (case-sensitive).
+  """
   errorHasSuffix: String
+  """
+  Rows whose error is this text, ignoring case.
+  """
   errorEqualFold: String
+  """
+  Rows whose error contains this text, ignoring case.
+  """
   errorContainsFold: String
   """
-  latency_ms field predicates
+  Rows whose latencyMs is this.
   """
   latencyMs: Float
+  """
+  Rows whose latencyMs is not this.
+  """
   latencyMsNEQ: Float
+  """
+  Rows whose latencyMs is one of these.
+  """
   latencyMsIn: [Float!]
+  """
+  Rows whose latencyMs is none of these.
+  """
   latencyMsNotIn: [Float!]
+  """
+  Rows whose latencyMs is greater than this.
+  """
   latencyMsGT: Float
+  """
+  Rows whose latencyMs is this or greater.
+  """
   latencyMsGTE: Float
+  """
+  Rows whose latencyMs is less than this.
+  """
   latencyMsLT: Float
+  """
+  Rows whose latencyMs is this or less.
+  """
   latencyMsLTE: Float
   """
-  ttft_ms field predicates
+  Rows whose ttftMs is this.
   """
   ttftMs: Float
+  """
+  Rows whose ttftMs is not this.
+  """
   ttftMsNEQ: Float
+  """
+  Rows whose ttftMs is one of these.
+  """
   ttftMsIn: [Float!]
+  """
+  Rows whose ttftMs is none of these.
+  """
   ttftMsNotIn: [Float!]
+  """
+  Rows whose ttftMs is greater than this.
+  """
   ttftMsGT: Float
+  """
+  Rows whose ttftMs is this or greater.
+  """
   ttftMsGTE: Float
+  """
+  Rows whose ttftMs is less than this.
+  """
   ttftMsLT: Float
+  """
+  Rows whose ttftMs is this or less.
+  """
   ttftMsLTE: Float
   """
-  input_tokens field predicates
+  Rows whose inputTokens is this.
   """
   inputTokens: Int
+  """
+  Rows whose inputTokens is not this.
+  """
   inputTokensNEQ: Int
+  """
+  Rows whose inputTokens is one of these.
+  """
   inputTokensIn: [Int!]
+  """
+  Rows whose inputTokens is none of these.
+  """
   inputTokensNotIn: [Int!]
+  """
+  Rows whose inputTokens is greater than this.
+  """
   inputTokensGT: Int
+  """
+  Rows whose inputTokens is this or greater.
+  """
   inputTokensGTE: Int
+  """
+  Rows whose inputTokens is less than this.
+  """
   inputTokensLT: Int
+  """
+  Rows whose inputTokens is this or less.
+  """
   inputTokensLTE: Int
   """
-  output_tokens field predicates
+  Rows whose outputTokens is this.
   """
   outputTokens: Int
+  """
+  Rows whose outputTokens is not this.
+  """
   outputTokensNEQ: Int
+  """
+  Rows whose outputTokens is one of these.
+  """
   outputTokensIn: [Int!]
+  """
+  Rows whose outputTokens is none of these.
+  """
   outputTokensNotIn: [Int!]
+  """
+  Rows whose outputTokens is greater than this.
+  """
   outputTokensGT: Int
+  """
+  Rows whose outputTokens is this or greater.
+  """
   outputTokensGTE: Int
+  """
+  Rows whose outputTokens is less than this.
+  """
   outputTokensLT: Int
+  """
+  Rows whose outputTokens is this or less.
+  """
   outputTokensLTE: Int
   """
-  cached_tokens field predicates
+  Rows whose cachedTokens is this.
   """
   cachedTokens: Int
+  """
+  Rows whose cachedTokens is not this.
+  """
   cachedTokensNEQ: Int
+  """
+  Rows whose cachedTokens is one of these.
+  """
   cachedTokensIn: [Int!]
+  """
+  Rows whose cachedTokens is none of these.
+  """
   cachedTokensNotIn: [Int!]
+  """
+  Rows whose cachedTokens is greater than this.
+  """
   cachedTokensGT: Int
+  """
+  Rows whose cachedTokens is this or greater.
+  """
   cachedTokensGTE: Int
+  """
+  Rows whose cachedTokens is less than this.
+  """
   cachedTokensLT: Int
+  """
+  Rows whose cachedTokens is this or less.
+  """
   cachedTokensLTE: Int
   """
-  reasoning_tokens field predicates
+  Rows whose reasoningTokens is this.
   """
   reasoningTokens: Int
+  """
+  Rows whose reasoningTokens is not this.
+  """
   reasoningTokensNEQ: Int
+  """
+  Rows whose reasoningTokens is one of these.
+  """
   reasoningTokensIn: [Int!]
+  """
+  Rows whose reasoningTokens is none of these.
+  """
   reasoningTokensNotIn: [Int!]
+  """
+  Rows whose reasoningTokens is greater than this.
+  """
   reasoningTokensGT: Int
+  """
+  Rows whose reasoningTokens is this or greater.
+  """
   reasoningTokensGTE: Int
+  """
+  Rows whose reasoningTokens is less than this.
+  """
   reasoningTokensLT: Int
+  """
+  Rows whose reasoningTokens is this or less.
+  """
   reasoningTokensLTE: Int
 }
 """
@@ -8158,227 +8883,595 @@ input BenchmarkOrder {
   field: BenchmarkOrderField!
 }
 """
-Properties by which Benchmark connections can be ordered.
+Properties by which Benchmark connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum BenchmarkOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By name.
+  """
   NAME
+  """
+  By status.
+  """
   STATUS
 }
 """
-BenchmarkStatus is enum for the field status
+A benchmark's lifecycle: PENDING → RUNNING → COMPLETED or FAILED; PENDING or RUNNING → CANCELLED. COMPLETED, FAILED and CANCELLED are final.
 """
 enum BenchmarkStatus @goModel(model: "github.com/modelarchitect/architect/ent/benchmark.Status") {
+  """
+  Created and not started: the only state in which it can change (updateBenchmark) or start (startBenchmark).
+  """
   PENDING
+  """
+  Its model calls are being made; progressDone counts them.
+  """
   RUNNING
+  """
+  Every call was made; results holds each model's scores.
+  """
   COMPLETED
+  """
+  Stopped by an error that retries did not cure, or by no progress for a long time; error says why.
+  """
   FAILED
+  """
+  Cancelled by its owner; calls in flight finished and their item results were kept.
+  """
   CANCELLED
 }
 """
-BenchmarkWhereInput is used for filtering Benchmark objects.
-Input was generated by ent.
+Filters benchmarks: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input BenchmarkWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: BenchmarkWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [BenchmarkWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [BenchmarkWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  status field predicates
+  Rows whose status is this.
   """
   status: BenchmarkStatus
+  """
+  Rows whose status is not this.
+  """
   statusNEQ: BenchmarkStatus
+  """
+  Rows whose status is one of these.
+  """
   statusIn: [BenchmarkStatus!]
+  """
+  Rows whose status is none of these.
+  """
   statusNotIn: [BenchmarkStatus!]
   """
-  system field predicates
+  Rows whose system is this.
   """
   system: String
+  """
+  Rows whose system is not this.
+  """
   systemNEQ: String
+  """
+  Rows whose system is one of these.
+  """
   systemIn: [String!]
+  """
+  Rows whose system is none of these.
+  """
   systemNotIn: [String!]
+  """
+  Rows whose system is after this in byte order.
+  """
   systemGT: String
+  """
+  Rows whose system is this or after it in byte order.
+  """
   systemGTE: String
+  """
+  Rows whose system is before this in byte order.
+  """
   systemLT: String
+  """
+  Rows whose system is this or before it in byte order.
+  """
   systemLTE: String
+  """
+  Rows whose system contains this text (case-sensitive).
+  """
   systemContains: String
+  """
+  Rows whose system starts with this text (case-sensitive).
+  """
   systemHasPrefix: String
+  """
+  Rows whose system ends with this text (case-sensitive).
+  """
   systemHasSuffix: String
+  """
+  Rows whose system is this text, ignoring case.
+  """
   systemEqualFold: String
+  """
+  Rows whose system contains this text, ignoring case.
+  """
   systemContainsFold: String
   """
-  max_output_tokens field predicates
+  Rows whose maxOutputTokens is this.
   """
   maxOutputTokens: Int
+  """
+  Rows whose maxOutputTokens is not this.
+  """
   maxOutputTokensNEQ: Int
+  """
+  Rows whose maxOutputTokens is one of these.
+  """
   maxOutputTokensIn: [Int!]
+  """
+  Rows whose maxOutputTokens is none of these.
+  """
   maxOutputTokensNotIn: [Int!]
+  """
+  Rows whose maxOutputTokens is greater than this.
+  """
   maxOutputTokensGT: Int
+  """
+  Rows whose maxOutputTokens is this or greater.
+  """
   maxOutputTokensGTE: Int
+  """
+  Rows whose maxOutputTokens is less than this.
+  """
   maxOutputTokensLT: Int
+  """
+  Rows whose maxOutputTokens is this or less.
+  """
   maxOutputTokensLTE: Int
   """
-  progress_done field predicates
+  Rows whose progressDone is this.
   """
   progressDone: Int
+  """
+  Rows whose progressDone is not this.
+  """
   progressDoneNEQ: Int
+  """
+  Rows whose progressDone is one of these.
+  """
   progressDoneIn: [Int!]
+  """
+  Rows whose progressDone is none of these.
+  """
   progressDoneNotIn: [Int!]
+  """
+  Rows whose progressDone is greater than this.
+  """
   progressDoneGT: Int
+  """
+  Rows whose progressDone is this or greater.
+  """
   progressDoneGTE: Int
+  """
+  Rows whose progressDone is less than this.
+  """
   progressDoneLT: Int
+  """
+  Rows whose progressDone is this or less.
+  """
   progressDoneLTE: Int
   """
-  progress_total field predicates
+  Rows whose progressTotal is this.
   """
   progressTotal: Int
+  """
+  Rows whose progressTotal is not this.
+  """
   progressTotalNEQ: Int
+  """
+  Rows whose progressTotal is one of these.
+  """
   progressTotalIn: [Int!]
+  """
+  Rows whose progressTotal is none of these.
+  """
   progressTotalNotIn: [Int!]
+  """
+  Rows whose progressTotal is greater than this.
+  """
   progressTotalGT: Int
+  """
+  Rows whose progressTotal is this or greater.
+  """
   progressTotalGTE: Int
+  """
+  Rows whose progressTotal is less than this.
+  """
   progressTotalLT: Int
+  """
+  Rows whose progressTotal is this or less.
+  """
   progressTotalLTE: Int
   """
-  error field predicates
+  Rows whose error is this.
   """
   error: String
+  """
+  Rows whose error is not this.
+  """
   errorNEQ: String
+  """
+  Rows whose error is one of these.
+  """
   errorIn: [String!]
+  """
+  Rows whose error is none of these.
+  """
   errorNotIn: [String!]
+  """
+  Rows whose error is after this in byte order.
+  """
   errorGT: String
+  """
+  Rows whose error is this or after it in byte order.
+  """
   errorGTE: String
+  """
+  Rows whose error is before this in byte order.
+  """
   errorLT: String
+  """
+  Rows whose error is this or before it in byte order.
+  """
   errorLTE: String
+  """
+  Rows whose error contains this text (case-sensitive).
+  """
   errorContains: String
+  """
+  Rows whose error starts with this text (case-sensitive).
+  """
   errorHasPrefix: String
+  """
+  Rows whose error ends with this text (case-sensitive).
+  """
   errorHasSuffix: String
+  """
+  true: rows whose error is null. false sets no condition.
+  """
   errorIsNil: Boolean
+  """
+  true: rows whose error is not null. false sets no condition.
+  """
   errorNotNil: Boolean
+  """
+  Rows whose error is this text, ignoring case.
+  """
   errorEqualFold: String
+  """
+  Rows whose error contains this text, ignoring case.
+  """
   errorContainsFold: String
   """
-  started_at field predicates
+  Rows whose startedAt is this.
   """
   startedAt: Time
+  """
+  Rows whose startedAt is not this.
+  """
   startedAtNEQ: Time
+  """
+  Rows whose startedAt is one of these.
+  """
   startedAtIn: [Time!]
+  """
+  Rows whose startedAt is none of these.
+  """
   startedAtNotIn: [Time!]
+  """
+  Rows whose startedAt is later than this.
+  """
   startedAtGT: Time
+  """
+  Rows whose startedAt is this or later.
+  """
   startedAtGTE: Time
+  """
+  Rows whose startedAt is earlier than this.
+  """
   startedAtLT: Time
+  """
+  Rows whose startedAt is this or earlier.
+  """
   startedAtLTE: Time
+  """
+  true: rows whose startedAt is null. false sets no condition.
+  """
   startedAtIsNil: Boolean
+  """
+  true: rows whose startedAt is not null. false sets no condition.
+  """
   startedAtNotNil: Boolean
   """
-  finished_at field predicates
+  Rows whose finishedAt is this.
   """
   finishedAt: Time
+  """
+  Rows whose finishedAt is not this.
+  """
   finishedAtNEQ: Time
+  """
+  Rows whose finishedAt is one of these.
+  """
   finishedAtIn: [Time!]
+  """
+  Rows whose finishedAt is none of these.
+  """
   finishedAtNotIn: [Time!]
+  """
+  Rows whose finishedAt is later than this.
+  """
   finishedAtGT: Time
+  """
+  Rows whose finishedAt is this or later.
+  """
   finishedAtGTE: Time
+  """
+  Rows whose finishedAt is earlier than this.
+  """
   finishedAtLT: Time
+  """
+  Rows whose finishedAt is this or earlier.
+  """
   finishedAtLTE: Time
+  """
+  true: rows whose finishedAt is null. false sets no condition.
+  """
   finishedAtIsNil: Boolean
+  """
+  true: rows whose finishedAt is not null. false sets no condition.
+  """
   finishedAtNotNil: Boolean
   """
-  item_results edge predicates
+  true: rows with at least one of itemResults; false: rows with none.
   """
   hasItemResults: Boolean
+  """
+  Rows with at least one of itemResults that matches all of these filters.
+  """
   hasItemResultsWith: [BenchmarkItemResultWhereInput!]
 }
+"""
+Regulations a system must meet (GDPR, HIPAA, EU AI Act, …) and the facts of the system, assessed against versioned rules on every save: a risk score, the EU AI Act tier and why, findings with what to do, and the rules that hold. Owned by the user who created it.
+"""
 type ComplianceProfile implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  The regulations to assess against; a set, so one listed twice counts once.
+  """
   requirements: [Regulation!]!
   """
-  the data, use, place, model and controls the requirements are assessed against
+  The use case, data, place, model and controls the requirements are assessed against.
   """
   context: ComplianceContext!
   """
-  0-100 (docs/engines/compliance.md gives the formula)
+  0 (no finding) to 100 (a prohibited practice), higher with more and worse findings; null when never assessed.
   """
   riskScore: Float
+  """
+  The band of the most serious finding.
+  """
   riskLevel: RiskLevel!
   """
-  the EU AI Act tier of the use case
+  The EU AI Act risk tier of the use case, from its facts (tierReasons says why).
   """
   useCaseTier: AIActTier!
   """
-  the findings: every rule that applies and failed, most serious first, with what to do
+  The findings: every rule that applies and failed, most serious first, each with what to do.
   """
   recommendations: [ComplianceFinding!]!
+  """
+  Every rule that applies and holds.
+  """
   passedRules: [PassedRule!]!
   """
-  why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts
+  Why the use case has its EU AI Act tier: the classification rules its facts triggered, with the facts.
   """
   tierReasons: [AIActTierReason!]!
   """
-  the rule-set version of the last assessment
+  The rule-set version of the last assessment.
   """
   ruleSetVersion: String!
   """
-  the rule-set version of the assessment before the last one, when it differed
+  The rule-set version of the assessment before the last one when it differed; null otherwise.
   """
   previousRuleSetVersion: String
   """
-  the rules that changed between the previous assessment's rule set and the last one's, with what each gave before and after
+  The rules that changed between previousRuleSetVersion and ruleSetVersion, with what each gave before and after; empty when the version did not change.
   """
   ruleChanges: [ComplianceRuleChange!]!
+  """
+  When the last assessment ran; null when never assessed.
+  """
   assessedAt: Time
 }
 """
@@ -8425,207 +9518,510 @@ input ComplianceProfileOrder {
   field: ComplianceProfileOrderField!
 }
 """
-Properties by which ComplianceProfile connections can be ordered.
+Properties by which ComplianceProfile connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum ComplianceProfileOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By name.
+  """
   NAME
+  """
+  By riskScore.
+  """
   RISK_SCORE
 }
 """
-ComplianceProfileWhereInput is used for filtering ComplianceProfile objects.
-Input was generated by ent.
+Filters compliance profiles: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input ComplianceProfileWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: ComplianceProfileWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [ComplianceProfileWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [ComplianceProfileWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  risk_score field predicates
+  Rows whose riskScore is this.
   """
   riskScore: Float
+  """
+  Rows whose riskScore is not this.
+  """
   riskScoreNEQ: Float
+  """
+  Rows whose riskScore is one of these.
+  """
   riskScoreIn: [Float!]
+  """
+  Rows whose riskScore is none of these.
+  """
   riskScoreNotIn: [Float!]
+  """
+  Rows whose riskScore is greater than this.
+  """
   riskScoreGT: Float
+  """
+  Rows whose riskScore is this or greater.
+  """
   riskScoreGTE: Float
+  """
+  Rows whose riskScore is less than this.
+  """
   riskScoreLT: Float
+  """
+  Rows whose riskScore is this or less.
+  """
   riskScoreLTE: Float
+  """
+  true: rows whose riskScore is null. false sets no condition.
+  """
   riskScoreIsNil: Boolean
+  """
+  true: rows whose riskScore is not null. false sets no condition.
+  """
   riskScoreNotNil: Boolean
   """
-  rule_set_version field predicates
+  Rows whose ruleSetVersion is this.
   """
   ruleSetVersion: String
+  """
+  Rows whose ruleSetVersion is not this.
+  """
   ruleSetVersionNEQ: String
+  """
+  Rows whose ruleSetVersion is one of these.
+  """
   ruleSetVersionIn: [String!]
+  """
+  Rows whose ruleSetVersion is none of these.
+  """
   ruleSetVersionNotIn: [String!]
+  """
+  Rows whose ruleSetVersion is after this in byte order.
+  """
   ruleSetVersionGT: String
+  """
+  Rows whose ruleSetVersion is this or after it in byte order.
+  """
   ruleSetVersionGTE: String
+  """
+  Rows whose ruleSetVersion is before this in byte order.
+  """
   ruleSetVersionLT: String
+  """
+  Rows whose ruleSetVersion is this or before it in byte order.
+  """
   ruleSetVersionLTE: String
+  """
+  Rows whose ruleSetVersion contains this text (case-sensitive).
+  """
   ruleSetVersionContains: String
+  """
+  Rows whose ruleSetVersion starts with this text (case-sensitive).
+  """
   ruleSetVersionHasPrefix: String
+  """
+  Rows whose ruleSetVersion ends with this text (case-sensitive).
+  """
   ruleSetVersionHasSuffix: String
+  """
+  Rows whose ruleSetVersion is this text, ignoring case.
+  """
   ruleSetVersionEqualFold: String
+  """
+  Rows whose ruleSetVersion contains this text, ignoring case.
+  """
   ruleSetVersionContainsFold: String
   """
-  previous_rule_set_version field predicates
+  Rows whose previousRuleSetVersion is this.
   """
   previousRuleSetVersion: String
+  """
+  Rows whose previousRuleSetVersion is not this.
+  """
   previousRuleSetVersionNEQ: String
+  """
+  Rows whose previousRuleSetVersion is one of these.
+  """
   previousRuleSetVersionIn: [String!]
+  """
+  Rows whose previousRuleSetVersion is none of these.
+  """
   previousRuleSetVersionNotIn: [String!]
+  """
+  Rows whose previousRuleSetVersion is after this in byte order.
+  """
   previousRuleSetVersionGT: String
+  """
+  Rows whose previousRuleSetVersion is this or after it in byte order.
+  """
   previousRuleSetVersionGTE: String
+  """
+  Rows whose previousRuleSetVersion is before this in byte order.
+  """
   previousRuleSetVersionLT: String
+  """
+  Rows whose previousRuleSetVersion is this or before it in byte order.
+  """
   previousRuleSetVersionLTE: String
+  """
+  Rows whose previousRuleSetVersion contains this text (case-sensitive).
+  """
   previousRuleSetVersionContains: String
+  """
+  Rows whose previousRuleSetVersion starts with this text (case-sensitive).
+  """
   previousRuleSetVersionHasPrefix: String
+  """
+  Rows whose previousRuleSetVersion ends with this text (case-sensitive).
+  """
   previousRuleSetVersionHasSuffix: String
+  """
+  true: rows whose previousRuleSetVersion is null. false sets no condition.
+  """
   previousRuleSetVersionIsNil: Boolean
+  """
+  true: rows whose previousRuleSetVersion is not null. false sets no condition.
+  """
   previousRuleSetVersionNotNil: Boolean
+  """
+  Rows whose previousRuleSetVersion is this text, ignoring case.
+  """
   previousRuleSetVersionEqualFold: String
+  """
+  Rows whose previousRuleSetVersion contains this text, ignoring case.
+  """
   previousRuleSetVersionContainsFold: String
   """
-  assessed_at field predicates
+  Rows whose assessedAt is this.
   """
   assessedAt: Time
+  """
+  Rows whose assessedAt is not this.
+  """
   assessedAtNEQ: Time
+  """
+  Rows whose assessedAt is one of these.
+  """
   assessedAtIn: [Time!]
+  """
+  Rows whose assessedAt is none of these.
+  """
   assessedAtNotIn: [Time!]
+  """
+  Rows whose assessedAt is later than this.
+  """
   assessedAtGT: Time
+  """
+  Rows whose assessedAt is this or later.
+  """
   assessedAtGTE: Time
+  """
+  Rows whose assessedAt is earlier than this.
+  """
   assessedAtLT: Time
+  """
+  Rows whose assessedAt is this or earlier.
+  """
   assessedAtLTE: Time
+  """
+  true: rows whose assessedAt is null. false sets no condition.
+  """
   assessedAtIsNil: Boolean
+  """
+  true: rows whose assessedAt is not null. false sets no condition.
+  """
   assessedAtNotNil: Boolean
 }
 """
-CreateComplianceProfileInput is used for create ComplianceProfile object.
-Input was generated by ent.
+A new ComplianceProfile. Fields left out take their defaults.
 """
 input CreateComplianceProfileInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  The regulations to assess against; a set, so one listed twice counts once.
+  """
   requirements: [Regulation!]!
   """
-  the data, use, place, model and controls the requirements are assessed against
+  The use case, data, place, model and controls the requirements are assessed against.
   """
   context: ComplianceContextInput
 }
 """
-CreateDeploymentInput is used for create Deployment object.
-Input was generated by ent.
+A new Deployment. Fields left out take their defaults.
 """
 input CreateDeploymentInput {
+  """
+  The model served: an open-weights catalog model id, e.g. meta/llama-3.3-70b-instruct (a SELF_HOSTED deployment without config.instanceType may name any model).
+  """
   modelName: String!
   """
-  where the model runs: a cloud, or SELF_HOSTED for a team's own model server
+  Where the model runs: a cloud's GPU instances, or SELF_HOSTED for a team's own model server.
   """
   provider: DeploymentProvider!
+  """
+  The cloud region, e.g. us-east-1; may be empty for SELF_HOSTED.
+  """
   region: String
+  """
+  What to deploy on and size for.
+  """
   config: DeploymentConfigInput!
 }
 """
-CreateExperimentInput is used for create Experiment object.
-Input was generated by ent.
+A new Experiment. Fields left out take their defaults.
 """
 input CreateExperimentInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  What the experiment is meant to show, free text up to 10,000 characters.
+  """
   hypothesis: String
   """
-  model ids provider/model
+  The variants: model ids, provider/model; observations name them.
   """
   models: [String!]!
+  """
+  The metric that decides the winner, and the ones that must not get worse.
+  """
   metrics: ExperimentMetricsInput!
   """
-  control, planned split, minimum detectable effect, power and confidence level
+  The control, planned split, minimum detectable effect, power and confidence level.
   """
   plan: ExperimentPlanInput
 }
 """
-CreateScenarioInput is used for create Scenario object.
-Input was generated by ent.
+A new Scenario. Fields left out take their defaults.
 """
 input CreateScenarioInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  The workload to find models for.
+  """
   config: ScenarioConfigInput!
 }
 """
-Define a Relay Cursor type:
-https://relay.dev/graphql/connections.htm#sec-Cursor
+An opaque position in a connection (an edge's cursor, pageInfo.startCursor or endCursor). Pass it back unchanged as after or before, with the same orderBy and where.
 """
 scalar Cursor
+"""
+A model served on a cloud's GPU instances or on a team's own model server, with its sized and priced plan and its lifecycle. Brought up and health-checked by background jobs; watch it with deploymentUpdated. Owned by the user who created it.
+"""
 type Deployment implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  The model served: an open-weights catalog model id, e.g. meta/llama-3.3-70b-instruct (a SELF_HOSTED deployment without config.instanceType may name any model).
+  """
   modelName: String!
   """
-  where the model runs: a cloud, or SELF_HOSTED for a team's own model server
+  Where the model runs: a cloud's GPU instances, or SELF_HOSTED for a team's own model server.
   """
   provider: DeploymentProvider!
+  """
+  The cloud region, e.g. us-east-1; may be empty for SELF_HOSTED.
+  """
   region: String!
+  """
+  Where the deployment is in its lifecycle; statusReason says why.
+  """
   status: DeploymentStatus!
+  """
+  Why the deployment is in its status, e.g. the failed health check; empty when nothing needs saying.
+  """
   statusReason: String!
   """
-  US dollars per month; null when the cost is unknown (costNote says why)
+  US dollars per month (plan.monthlyUsd); null when the cost is unknown, and costNote says why.
   """
   estimatedCost: Decimal
   """
-  why the cost is unknown, or what it assumes
+  Why the cost is unknown, or what it assumes; empty when nothing needs saying.
   """
   costNote: String!
+  """
+  What to deploy on and size for.
+  """
   config: DeploymentConfig!
 }
 """
@@ -8672,185 +10068,508 @@ input DeploymentOrder {
   field: DeploymentOrderField!
 }
 """
-Properties by which Deployment connections can be ordered.
+Properties by which Deployment connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum DeploymentOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By modelName.
+  """
   MODEL_NAME
+  """
+  By status.
+  """
   STATUS
 }
 """
-DeploymentProvider is enum for the field provider
+Where a deployment runs.
 """
 enum DeploymentProvider @goModel(model: "github.com/modelarchitect/architect/ent/deployment.Provider") {
+  """
+  Amazon Web Services GPU instances, priced from the catalog.
+  """
   AWS
+  """
+  Google Cloud GPU instances, priced from the catalog.
+  """
   GCP
+  """
+  Microsoft Azure GPU instances, priced from the catalog.
+  """
   AZURE
+  """
+  The team's own OpenAI-compatible model server at config.endpoint; priced only when config.instanceType names a catalog instance type.
+  """
   SELF_HOSTED
 }
 """
-DeploymentStatus is enum for the field status
+A deployment's lifecycle: PROVISIONING → ACTIVE or FAILED; ACTIVE → FAILED; FAILED → PROVISIONING (redeployDeployment); any state but TERMINATED → TERMINATED (terminateDeployment), which is final.
 """
 enum DeploymentStatus @goModel(model: "github.com/modelarchitect/architect/ent/deployment.Status") {
+  """
+  Being brought up by a background job, after createDeployment or redeployDeployment.
+  """
   PROVISIONING
+  """
+  Serving: the last health check passed.
+  """
   ACTIVE
+  """
+  Provisioning failed or did not finish in time, or a health check failed; redeployDeployment tries again.
+  """
   FAILED
+  """
+  Ended by its owner; final.
+  """
   TERMINATED
 }
 """
-DeploymentWhereInput is used for filtering Deployment objects.
-Input was generated by ent.
+Filters deployments: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input DeploymentWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: DeploymentWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [DeploymentWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [DeploymentWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  model_name field predicates
+  Rows whose modelName is this.
   """
   modelName: String
+  """
+  Rows whose modelName is not this.
+  """
   modelNameNEQ: String
+  """
+  Rows whose modelName is one of these.
+  """
   modelNameIn: [String!]
+  """
+  Rows whose modelName is none of these.
+  """
   modelNameNotIn: [String!]
+  """
+  Rows whose modelName is after this in byte order.
+  """
   modelNameGT: String
+  """
+  Rows whose modelName is this or after it in byte order.
+  """
   modelNameGTE: String
+  """
+  Rows whose modelName is before this in byte order.
+  """
   modelNameLT: String
+  """
+  Rows whose modelName is this or before it in byte order.
+  """
   modelNameLTE: String
+  """
+  Rows whose modelName contains this text (case-sensitive).
+  """
   modelNameContains: String
+  """
+  Rows whose modelName starts with this text (case-sensitive).
+  """
   modelNameHasPrefix: String
+  """
+  Rows whose modelName ends with this text (case-sensitive).
+  """
   modelNameHasSuffix: String
+  """
+  Rows whose modelName is this text, ignoring case.
+  """
   modelNameEqualFold: String
+  """
+  Rows whose modelName contains this text, ignoring case.
+  """
   modelNameContainsFold: String
   """
-  provider field predicates
+  Rows whose provider is this.
   """
   provider: DeploymentProvider
+  """
+  Rows whose provider is not this.
+  """
   providerNEQ: DeploymentProvider
+  """
+  Rows whose provider is one of these.
+  """
   providerIn: [DeploymentProvider!]
+  """
+  Rows whose provider is none of these.
+  """
   providerNotIn: [DeploymentProvider!]
   """
-  region field predicates
+  Rows whose region is this.
   """
   region: String
+  """
+  Rows whose region is not this.
+  """
   regionNEQ: String
+  """
+  Rows whose region is one of these.
+  """
   regionIn: [String!]
+  """
+  Rows whose region is none of these.
+  """
   regionNotIn: [String!]
+  """
+  Rows whose region is after this in byte order.
+  """
   regionGT: String
+  """
+  Rows whose region is this or after it in byte order.
+  """
   regionGTE: String
+  """
+  Rows whose region is before this in byte order.
+  """
   regionLT: String
+  """
+  Rows whose region is this or before it in byte order.
+  """
   regionLTE: String
+  """
+  Rows whose region contains this text (case-sensitive).
+  """
   regionContains: String
+  """
+  Rows whose region starts with this text (case-sensitive).
+  """
   regionHasPrefix: String
+  """
+  Rows whose region ends with this text (case-sensitive).
+  """
   regionHasSuffix: String
+  """
+  Rows whose region is this text, ignoring case.
+  """
   regionEqualFold: String
+  """
+  Rows whose region contains this text, ignoring case.
+  """
   regionContainsFold: String
   """
-  status field predicates
+  Rows whose status is this.
   """
   status: DeploymentStatus
+  """
+  Rows whose status is not this.
+  """
   statusNEQ: DeploymentStatus
+  """
+  Rows whose status is one of these.
+  """
   statusIn: [DeploymentStatus!]
+  """
+  Rows whose status is none of these.
+  """
   statusNotIn: [DeploymentStatus!]
   """
-  status_reason field predicates
+  Rows whose statusReason is this.
   """
   statusReason: String
+  """
+  Rows whose statusReason is not this.
+  """
   statusReasonNEQ: String
+  """
+  Rows whose statusReason is one of these.
+  """
   statusReasonIn: [String!]
+  """
+  Rows whose statusReason is none of these.
+  """
   statusReasonNotIn: [String!]
+  """
+  Rows whose statusReason is after this in byte order.
+  """
   statusReasonGT: String
+  """
+  Rows whose statusReason is this or after it in byte order.
+  """
   statusReasonGTE: String
+  """
+  Rows whose statusReason is before this in byte order.
+  """
   statusReasonLT: String
+  """
+  Rows whose statusReason is this or before it in byte order.
+  """
   statusReasonLTE: String
+  """
+  Rows whose statusReason contains this text (case-sensitive).
+  """
   statusReasonContains: String
+  """
+  Rows whose statusReason starts with this text (case-sensitive).
+  """
   statusReasonHasPrefix: String
+  """
+  Rows whose statusReason ends with this text (case-sensitive).
+  """
   statusReasonHasSuffix: String
+  """
+  Rows whose statusReason is this text, ignoring case.
+  """
   statusReasonEqualFold: String
+  """
+  Rows whose statusReason contains this text, ignoring case.
+  """
   statusReasonContainsFold: String
   """
-  estimated_cost field predicates
+  Rows whose estimatedCost is this.
   """
   estimatedCost: Decimal
+  """
+  Rows whose estimatedCost is not this.
+  """
   estimatedCostNEQ: Decimal
+  """
+  Rows whose estimatedCost is one of these.
+  """
   estimatedCostIn: [Decimal!]
+  """
+  Rows whose estimatedCost is none of these.
+  """
   estimatedCostNotIn: [Decimal!]
+  """
+  Rows whose estimatedCost is greater than this.
+  """
   estimatedCostGT: Decimal
+  """
+  Rows whose estimatedCost is this or greater.
+  """
   estimatedCostGTE: Decimal
+  """
+  Rows whose estimatedCost is less than this.
+  """
   estimatedCostLT: Decimal
+  """
+  Rows whose estimatedCost is this or less.
+  """
   estimatedCostLTE: Decimal
+  """
+  true: rows whose estimatedCost is null. false sets no condition.
+  """
   estimatedCostIsNil: Boolean
+  """
+  true: rows whose estimatedCost is not null. false sets no condition.
+  """
   estimatedCostNotNil: Boolean
   """
-  cost_note field predicates
+  Rows whose costNote is this.
   """
   costNote: String
+  """
+  Rows whose costNote is not this.
+  """
   costNoteNEQ: String
+  """
+  Rows whose costNote is one of these.
+  """
   costNoteIn: [String!]
+  """
+  Rows whose costNote is none of these.
+  """
   costNoteNotIn: [String!]
+  """
+  Rows whose costNote is after this in byte order.
+  """
   costNoteGT: String
+  """
+  Rows whose costNote is this or after it in byte order.
+  """
   costNoteGTE: String
+  """
+  Rows whose costNote is before this in byte order.
+  """
   costNoteLT: String
+  """
+  Rows whose costNote is this or before it in byte order.
+  """
   costNoteLTE: String
+  """
+  Rows whose costNote contains this text (case-sensitive).
+  """
   costNoteContains: String
+  """
+  Rows whose costNote starts with this text (case-sensitive).
+  """
   costNoteHasPrefix: String
+  """
+  Rows whose costNote ends with this text (case-sensitive).
+  """
   costNoteHasSuffix: String
+  """
+  Rows whose costNote is this text, ignoring case.
+  """
   costNoteEqualFold: String
+  """
+  Rows whose costNote contains this text, ignoring case.
+  """
   costNoteContainsFold: String
 }
+"""
+An A/B test of models in production: variants, metrics and a plan, observations recorded while it runs, and the statistics that name a winner only when the difference is significant. Owned by the user who created it.
+"""
 type Experiment implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  What the experiment is meant to show, free text up to 10,000 characters.
+  """
   hypothesis: String!
   """
-  model ids provider/model
+  The variants: model ids, provider/model; observations name them.
   """
   models: [String!]!
+  """
+  The metric that decides the winner, and the ones that must not get worse.
+  """
   metrics: ExperimentMetrics!
   """
-  control, planned split, minimum detectable effect, power and confidence level
+  The control, planned split, minimum detectable effect, power and confidence level.
   """
   plan: ExperimentPlan!
   """
-  units per variant the plan needs (0: the plan does not say enough to compute it)
+  Units per variant the plan needs to detect its minimum effect; 0 when the plan does not say enough to compute it.
   """
   plannedSampleSize: Int!
+  """
+  Where the experiment is in its lifecycle.
+  """
   status: ExperimentStatus!
+  """
+  The statistics of the observations so far, final after completeExperiment; null before the first recording.
+  """
   results: ExperimentResults
 }
 """
@@ -8897,152 +10616,367 @@ input ExperimentOrder {
   field: ExperimentOrderField!
 }
 """
-Properties by which Experiment connections can be ordered.
+Properties by which Experiment connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum ExperimentOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By name.
+  """
   NAME
+  """
+  By status.
+  """
   STATUS
 }
 """
-ExperimentStatus is enum for the field status
+An experiment's lifecycle: DRAFT → RUNNING → COMPLETED or STOPPED, both final.
 """
 enum ExperimentStatus @goModel(model: "github.com/modelarchitect/architect/ent/experiment.Status") {
+  """
+  Being set up; startExperiment starts it.
+  """
   DRAFT
+  """
+  Collecting observations (recordExperimentObservations), with results after each recording.
+  """
   RUNNING
+  """
+  Ended with completeExperiment; its results are final.
+  """
   COMPLETED
+  """
+  Abandoned with stopExperiment; no winner is recorded.
+  """
   STOPPED
 }
 """
-ExperimentWhereInput is used for filtering Experiment objects.
-Input was generated by ent.
+Filters experiments: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input ExperimentWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: ExperimentWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [ExperimentWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [ExperimentWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  hypothesis field predicates
+  Rows whose hypothesis is this.
   """
   hypothesis: String
+  """
+  Rows whose hypothesis is not this.
+  """
   hypothesisNEQ: String
+  """
+  Rows whose hypothesis is one of these.
+  """
   hypothesisIn: [String!]
+  """
+  Rows whose hypothesis is none of these.
+  """
   hypothesisNotIn: [String!]
+  """
+  Rows whose hypothesis is after this in byte order.
+  """
   hypothesisGT: String
+  """
+  Rows whose hypothesis is this or after it in byte order.
+  """
   hypothesisGTE: String
+  """
+  Rows whose hypothesis is before this in byte order.
+  """
   hypothesisLT: String
+  """
+  Rows whose hypothesis is this or before it in byte order.
+  """
   hypothesisLTE: String
+  """
+  Rows whose hypothesis contains this text (case-sensitive).
+  """
   hypothesisContains: String
+  """
+  Rows whose hypothesis starts with this text (case-sensitive).
+  """
   hypothesisHasPrefix: String
+  """
+  Rows whose hypothesis ends with this text (case-sensitive).
+  """
   hypothesisHasSuffix: String
+  """
+  Rows whose hypothesis is this text, ignoring case.
+  """
   hypothesisEqualFold: String
+  """
+  Rows whose hypothesis contains this text, ignoring case.
+  """
   hypothesisContainsFold: String
   """
-  planned_sample_size field predicates
+  Rows whose plannedSampleSize is this.
   """
   plannedSampleSize: Int
+  """
+  Rows whose plannedSampleSize is not this.
+  """
   plannedSampleSizeNEQ: Int
+  """
+  Rows whose plannedSampleSize is one of these.
+  """
   plannedSampleSizeIn: [Int!]
+  """
+  Rows whose plannedSampleSize is none of these.
+  """
   plannedSampleSizeNotIn: [Int!]
+  """
+  Rows whose plannedSampleSize is greater than this.
+  """
   plannedSampleSizeGT: Int
+  """
+  Rows whose plannedSampleSize is this or greater.
+  """
   plannedSampleSizeGTE: Int
+  """
+  Rows whose plannedSampleSize is less than this.
+  """
   plannedSampleSizeLT: Int
+  """
+  Rows whose plannedSampleSize is this or less.
+  """
   plannedSampleSizeLTE: Int
   """
-  status field predicates
+  Rows whose status is this.
   """
   status: ExperimentStatus
+  """
+  Rows whose status is not this.
+  """
   statusNEQ: ExperimentStatus
+  """
+  Rows whose status is one of these.
+  """
   statusIn: [ExperimentStatus!]
+  """
+  Rows whose status is none of these.
+  """
   statusNotIn: [ExperimentStatus!]
 }
+"""
+Why a Scenario's simulation recommended its winner over the runner-up, and what would change the recommendation. Made by explainDecision; clients can read and delete it. Owned by the Scenario's owner.
+"""
 type Explanation implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
   """
-  the recommended model id; empty when nothing fitted
+  The recommended model id; empty when nothing fitted.
   """
   winner: String!
   """
-  the second-ranked model id; empty when fewer than two fitted
+  The second-ranked model id; empty when fewer than two fitted.
   """
   runnerUp: String!
   """
-  the winner's score minus the runner-up's
+  The winner's score minus the runner-up's, both from 0 to 1.
   """
   scoreDifference: Float!
   """
-  exact Shapley values of the score features, winner against runner-up; they sum to scoreDifference
+  Each score feature's share of the winner's lead (exact Shapley values); they sum to scoreDifference.
   """
   featureImportance: [FeatureContribution!]!
   """
-  the smallest workload changes that change the winner
+  The smallest changes to the workload that change the winner, each confirmed by simulating it.
   """
   counterfactuals: [Counterfactual!]!
   """
-  Markdown
+  The explanation as a readable report, in Markdown.
   """
   report: String!
+  """
+  The catalog version the explained results were computed on.
+  """
   catalogVersion: String!
   """
-  the computedAt of the Scenario results this explains
+  The computedAt of the Scenario results this explains.
   """
   resultsComputedAt: Time!
   """
-  the Scenario was simulated again since
+  True when the Scenario was simulated again since: this explains results it no longer has.
   """
   stale: Boolean!
+  """
+  The Scenario whose results this explains.
+  """
   decision: Scenario!
 }
 """
@@ -9089,143 +11023,409 @@ input ExplanationOrder {
   field: ExplanationOrderField!
 }
 """
-Properties by which Explanation connections can be ordered.
+Properties by which Explanation connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum ExplanationOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
 }
 """
-ExplanationWhereInput is used for filtering Explanation objects.
-Input was generated by ent.
+Filters explanations: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input ExplanationWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: ExplanationWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [ExplanationWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [ExplanationWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  winner field predicates
+  Rows whose winner is this.
   """
   winner: String
+  """
+  Rows whose winner is not this.
+  """
   winnerNEQ: String
+  """
+  Rows whose winner is one of these.
+  """
   winnerIn: [String!]
+  """
+  Rows whose winner is none of these.
+  """
   winnerNotIn: [String!]
+  """
+  Rows whose winner is after this in byte order.
+  """
   winnerGT: String
+  """
+  Rows whose winner is this or after it in byte order.
+  """
   winnerGTE: String
+  """
+  Rows whose winner is before this in byte order.
+  """
   winnerLT: String
+  """
+  Rows whose winner is this or before it in byte order.
+  """
   winnerLTE: String
+  """
+  Rows whose winner contains this text (case-sensitive).
+  """
   winnerContains: String
+  """
+  Rows whose winner starts with this text (case-sensitive).
+  """
   winnerHasPrefix: String
+  """
+  Rows whose winner ends with this text (case-sensitive).
+  """
   winnerHasSuffix: String
+  """
+  Rows whose winner is this text, ignoring case.
+  """
   winnerEqualFold: String
+  """
+  Rows whose winner contains this text, ignoring case.
+  """
   winnerContainsFold: String
   """
-  runner_up field predicates
+  Rows whose runnerUp is this.
   """
   runnerUp: String
+  """
+  Rows whose runnerUp is not this.
+  """
   runnerUpNEQ: String
+  """
+  Rows whose runnerUp is one of these.
+  """
   runnerUpIn: [String!]
+  """
+  Rows whose runnerUp is none of these.
+  """
   runnerUpNotIn: [String!]
+  """
+  Rows whose runnerUp is after this in byte order.
+  """
   runnerUpGT: String
+  """
+  Rows whose runnerUp is this or after it in byte order.
+  """
   runnerUpGTE: String
+  """
+  Rows whose runnerUp is before this in byte order.
+  """
   runnerUpLT: String
+  """
+  Rows whose runnerUp is this or before it in byte order.
+  """
   runnerUpLTE: String
+  """
+  Rows whose runnerUp contains this text (case-sensitive).
+  """
   runnerUpContains: String
+  """
+  Rows whose runnerUp starts with this text (case-sensitive).
+  """
   runnerUpHasPrefix: String
+  """
+  Rows whose runnerUp ends with this text (case-sensitive).
+  """
   runnerUpHasSuffix: String
+  """
+  Rows whose runnerUp is this text, ignoring case.
+  """
   runnerUpEqualFold: String
+  """
+  Rows whose runnerUp contains this text, ignoring case.
+  """
   runnerUpContainsFold: String
   """
-  score_difference field predicates
+  Rows whose scoreDifference is this.
   """
   scoreDifference: Float
+  """
+  Rows whose scoreDifference is not this.
+  """
   scoreDifferenceNEQ: Float
+  """
+  Rows whose scoreDifference is one of these.
+  """
   scoreDifferenceIn: [Float!]
+  """
+  Rows whose scoreDifference is none of these.
+  """
   scoreDifferenceNotIn: [Float!]
+  """
+  Rows whose scoreDifference is greater than this.
+  """
   scoreDifferenceGT: Float
+  """
+  Rows whose scoreDifference is this or greater.
+  """
   scoreDifferenceGTE: Float
+  """
+  Rows whose scoreDifference is less than this.
+  """
   scoreDifferenceLT: Float
+  """
+  Rows whose scoreDifference is this or less.
+  """
   scoreDifferenceLTE: Float
   """
-  report field predicates
+  Rows whose report is this.
   """
   report: String
+  """
+  Rows whose report is not this.
+  """
   reportNEQ: String
+  """
+  Rows whose report is one of these.
+  """
   reportIn: [String!]
+  """
+  Rows whose report is none of these.
+  """
   reportNotIn: [String!]
+  """
+  Rows whose report is after this in byte order.
+  """
   reportGT: String
+  """
+  Rows whose report is this or after it in byte order.
+  """
   reportGTE: String
+  """
+  Rows whose report is before this in byte order.
+  """
   reportLT: String
+  """
+  Rows whose report is this or before it in byte order.
+  """
   reportLTE: String
+  """
+  Rows whose report contains this text (case-sensitive).
+  """
   reportContains: String
+  """
+  Rows whose report starts with this text (case-sensitive).
+  """
   reportHasPrefix: String
+  """
+  Rows whose report ends with this text (case-sensitive).
+  """
   reportHasSuffix: String
+  """
+  Rows whose report is this text, ignoring case.
+  """
   reportEqualFold: String
+  """
+  Rows whose report contains this text, ignoring case.
+  """
   reportContainsFold: String
   """
-  catalog_version field predicates
+  Rows whose catalogVersion is this.
   """
   catalogVersion: String
+  """
+  Rows whose catalogVersion is not this.
+  """
   catalogVersionNEQ: String
+  """
+  Rows whose catalogVersion is one of these.
+  """
   catalogVersionIn: [String!]
+  """
+  Rows whose catalogVersion is none of these.
+  """
   catalogVersionNotIn: [String!]
+  """
+  Rows whose catalogVersion is after this in byte order.
+  """
   catalogVersionGT: String
+  """
+  Rows whose catalogVersion is this or after it in byte order.
+  """
   catalogVersionGTE: String
+  """
+  Rows whose catalogVersion is before this in byte order.
+  """
   catalogVersionLT: String
+  """
+  Rows whose catalogVersion is this or before it in byte order.
+  """
   catalogVersionLTE: String
+  """
+  Rows whose catalogVersion contains this text (case-sensitive).
+  """
   catalogVersionContains: String
+  """
+  Rows whose catalogVersion starts with this text (case-sensitive).
+  """
   catalogVersionHasPrefix: String
+  """
+  Rows whose catalogVersion ends with this text (case-sensitive).
+  """
   catalogVersionHasSuffix: String
+  """
+  Rows whose catalogVersion is this text, ignoring case.
+  """
   catalogVersionEqualFold: String
+  """
+  Rows whose catalogVersion contains this text, ignoring case.
+  """
   catalogVersionContainsFold: String
   """
-  results_computed_at field predicates
+  Rows whose resultsComputedAt is this.
   """
   resultsComputedAt: Time
+  """
+  Rows whose resultsComputedAt is not this.
+  """
   resultsComputedAtNEQ: Time
+  """
+  Rows whose resultsComputedAt is one of these.
+  """
   resultsComputedAtIn: [Time!]
+  """
+  Rows whose resultsComputedAt is none of these.
+  """
   resultsComputedAtNotIn: [Time!]
+  """
+  Rows whose resultsComputedAt is later than this.
+  """
   resultsComputedAtGT: Time
+  """
+  Rows whose resultsComputedAt is this or later.
+  """
   resultsComputedAtGTE: Time
+  """
+  Rows whose resultsComputedAt is earlier than this.
+  """
   resultsComputedAtLT: Time
+  """
+  Rows whose resultsComputedAt is this or earlier.
+  """
   resultsComputedAtLTE: Time
   """
-  stale field predicates
+  Rows whose stale is this.
   """
   stale: Boolean
+  """
+  Rows whose stale is not this.
+  """
   staleNEQ: Boolean
 }
 """
@@ -9273,24 +11473,48 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+A sketch of an AI pipeline: typed steps (models, retrievers, tools, routers, caches, guardrails) joined into a DAG, validated and costed against the catalog on every save. Owned by the user who created it.
+"""
 type Pipeline implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  Free text for people, up to 10,000 characters; empty when none.
+  """
   description: String!
+  """
+  The steps, each with an id unique in the pipeline.
+  """
   nodes: [PipelineNode!]!
+  """
+  The connections from one node's output port to another's input port.
+  """
   edges: [PipelineLink!]! @goField(name: "Links", forceResolver: false)
   """
-  US dollars per 1,000 runs; null while the pipeline is invalid (a draft)
+  Expected US dollars per 1,000 runs (plan.costPer1000Runs); null while the pipeline is a draft.
   """
   estimatedCost: Decimal
   """
-  every validation problem; a pipeline with an ERROR is a draft and is not costed
+  Every validation problem of the saved graph, empty when there is none. A pipeline with an ERROR is a draft: saved, but not costed.
   """
   problems: [PipelineProblem!]!
   """
-  latency and cost roll-up of a valid pipeline
+  The latency and cost roll-up; null while the pipeline is a draft.
   """
   plan: PipelinePlan
 }
@@ -9338,100 +11562,282 @@ input PipelineOrder {
   field: PipelineOrderField!
 }
 """
-Properties by which Pipeline connections can be ordered.
+Properties by which Pipeline connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum PipelineOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By name.
+  """
   NAME
 }
 """
-PipelineWhereInput is used for filtering Pipeline objects.
-Input was generated by ent.
+Filters pipelines: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input PipelineWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: PipelineWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [PipelineWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [PipelineWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  description field predicates
+  Rows whose description is this.
   """
   description: String
+  """
+  Rows whose description is not this.
+  """
   descriptionNEQ: String
+  """
+  Rows whose description is one of these.
+  """
   descriptionIn: [String!]
+  """
+  Rows whose description is none of these.
+  """
   descriptionNotIn: [String!]
+  """
+  Rows whose description is after this in byte order.
+  """
   descriptionGT: String
+  """
+  Rows whose description is this or after it in byte order.
+  """
   descriptionGTE: String
+  """
+  Rows whose description is before this in byte order.
+  """
   descriptionLT: String
+  """
+  Rows whose description is this or before it in byte order.
+  """
   descriptionLTE: String
+  """
+  Rows whose description contains this text (case-sensitive).
+  """
   descriptionContains: String
+  """
+  Rows whose description starts with this text (case-sensitive).
+  """
   descriptionHasPrefix: String
+  """
+  Rows whose description ends with this text (case-sensitive).
+  """
   descriptionHasSuffix: String
+  """
+  Rows whose description is this text, ignoring case.
+  """
   descriptionEqualFold: String
+  """
+  Rows whose description contains this text, ignoring case.
+  """
   descriptionContainsFold: String
   """
-  estimated_cost field predicates
+  Rows whose estimatedCost is this.
   """
   estimatedCost: Decimal
+  """
+  Rows whose estimatedCost is not this.
+  """
   estimatedCostNEQ: Decimal
+  """
+  Rows whose estimatedCost is one of these.
+  """
   estimatedCostIn: [Decimal!]
+  """
+  Rows whose estimatedCost is none of these.
+  """
   estimatedCostNotIn: [Decimal!]
+  """
+  Rows whose estimatedCost is greater than this.
+  """
   estimatedCostGT: Decimal
+  """
+  Rows whose estimatedCost is this or greater.
+  """
   estimatedCostGTE: Decimal
+  """
+  Rows whose estimatedCost is less than this.
+  """
   estimatedCostLT: Decimal
+  """
+  Rows whose estimatedCost is this or less.
+  """
   estimatedCostLTE: Decimal
+  """
+  true: rows whose estimatedCost is null. false sets no condition.
+  """
   estimatedCostIsNil: Boolean
+  """
+  true: rows whose estimatedCost is not null. false sets no condition.
+  """
   estimatedCostNotNil: Boolean
 }
+"""
+The entry points for reading. Lists of entities are Relay connections of the viewer's own rows (an ADMIN's cover every user's); node(id:) fetches any row the viewer may see.
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -9451,6 +11857,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  The viewer's benchmarks (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   benchmarks(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9482,6 +11891,9 @@ type Query {
     """
     where: BenchmarkWhereInput
   ): BenchmarkConnection! @hasRole(role: FREE)
+  """
+  The viewer's compliance profiles (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   complianceProfiles(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9513,6 +11925,9 @@ type Query {
     """
     where: ComplianceProfileWhereInput
   ): ComplianceProfileConnection! @hasRole(role: FREE)
+  """
+  The viewer's deployments (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   deployments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9544,6 +11959,9 @@ type Query {
     """
     where: DeploymentWhereInput
   ): DeploymentConnection! @hasRole(role: FREE)
+  """
+  The viewer's experiments (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   experiments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9575,6 +11993,9 @@ type Query {
     """
     where: ExperimentWhereInput
   ): ExperimentConnection! @hasRole(role: FREE)
+  """
+  The viewer's explanations (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   explanations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9606,6 +12027,9 @@ type Query {
     """
     where: ExplanationWhereInput
   ): ExplanationConnection! @hasRole(role: FREE)
+  """
+  The viewer's pipelines (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   pipelines(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9637,6 +12061,9 @@ type Query {
     """
     where: PipelineWhereInput
   ): PipelineConnection! @hasRole(role: FREE)
+  """
+  The viewer's scenarios (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   scenarios(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9668,6 +12095,9 @@ type Query {
     """
     where: ScenarioWhereInput
   ): ScenarioConnection! @hasRole(role: FREE)
+  """
+  Every user, a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
   users(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9701,21 +12131,57 @@ type Query {
   ): UserConnection! @hasRole(role: ADMIN)
 }
 """
-Role is enum for the field role
+A user's role. Roles are ordered FREE < PRO < ENTERPRISE < ADMIN, and each admits everything the roles below it may do. A field's description says the lowest role it needs; a signed-in caller below it gets FORBIDDEN, an anonymous one UNAUTHENTICATED.
 """
 enum Role @goModel(model: "github.com/modelarchitect/architect/internal/viewer.Role") {
+  """
+  The role of every new account, and the lowest.
+  """
   FREE
+  """
+  Above FREE: also the fields that need PRO, and larger benchmarks.
+  """
   PRO
+  """
+  Above PRO: also the fields that need ENTERPRISE, and the largest benchmarks.
+  """
   ENTERPRISE
+  """
+  The highest: reads and changes every user's rows, not only their own; sets roles and deletes users.
+  """
   ADMIN
 }
+"""
+A workload someone describes (requests per day, tokens, latency target, budget, data constraints) and, once simulated, the catalog models ranked for it with costs and latencies. Owned by the user who created it.
+"""
 type Scenario implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String!
+  """
+  The workload to find models for.
+  """
   config: ScenarioConfig!
+  """
+  The last simulation of the workload; null until the scenario is first simulated. An update without simulate: true leaves it as it was (results.workload shows what was simulated).
+  """
   results: ScenarioResults
+  """
+  The explanations made of this scenario's results (explainDecision), a page at a time; deleted with the scenario.
+  """
   explanations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9792,135 +12258,310 @@ input ScenarioOrder {
   field: ScenarioOrderField!
 }
 """
-Properties by which Scenario connections can be ordered.
+Properties by which Scenario connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum ScenarioOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By name.
+  """
   NAME
 }
 """
-ScenarioWhereInput is used for filtering Scenario objects.
-Input was generated by ent.
+Filters scenarios: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input ScenarioWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: ScenarioWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [ScenarioWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [ScenarioWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  explanations edge predicates
+  true: rows with at least one of explanations; false: rows with none.
   """
   hasExplanations: Boolean
+  """
+  Rows with at least one of explanations that matches all of these filters.
+  """
   hasExplanationsWith: [ExplanationWhereInput!]
 }
 """
-UpdateComplianceProfileInput is used for update ComplianceProfile object.
-Input was generated by ent.
+Changes to a ComplianceProfile. Fields left out keep their values.
 """
 input UpdateComplianceProfileInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String
+  """
+  The regulations to assess against; a set, so one listed twice counts once.
+  """
   requirements: [Regulation!]
+  """
+  Values added at the end of requirements (after the requirements sent in the same input, if any).
+  """
   appendRequirements: [Regulation!]
   """
-  the data, use, place, model and controls the requirements are assessed against
+  The use case, data, place, model and controls the requirements are assessed against.
   """
   context: ComplianceContextInput
 }
 """
-UpdateDeploymentInput is used for update Deployment object.
-Input was generated by ent.
+Changes to a Deployment. Fields left out keep their values.
 """
 input UpdateDeploymentInput {
+  """
+  The model served: an open-weights catalog model id, e.g. meta/llama-3.3-70b-instruct (a SELF_HOSTED deployment without config.instanceType may name any model).
+  """
   modelName: String
   """
-  where the model runs: a cloud, or SELF_HOSTED for a team's own model server
+  Where the model runs: a cloud's GPU instances, or SELF_HOSTED for a team's own model server.
   """
   provider: DeploymentProvider
+  """
+  The cloud region, e.g. us-east-1; may be empty for SELF_HOSTED.
+  """
   region: String
+  """
+  What to deploy on and size for.
+  """
   config: DeploymentConfigInput
 }
 """
-UpdateExperimentInput is used for update Experiment object.
-Input was generated by ent.
+Changes to a Experiment. Fields left out keep their values.
 """
 input UpdateExperimentInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String
+  """
+  What the experiment is meant to show, free text up to 10,000 characters.
+  """
   hypothesis: String
   """
-  model ids provider/model
+  The variants: model ids, provider/model; observations name them.
   """
   models: [String!]
+  """
+  Values added at the end of models (after the models sent in the same input, if any).
+  """
   appendModels: [String!]
+  """
+  The metric that decides the winner, and the ones that must not get worse.
+  """
   metrics: ExperimentMetricsInput
   """
-  control, planned split, minimum detectable effect, power and confidence level
+  The control, planned split, minimum detectable effect, power and confidence level.
   """
   plan: ExperimentPlanInput
 }
 """
-UpdateScenarioInput is used for update Scenario object.
-Input was generated by ent.
+Changes to a Scenario. Fields left out keep their values.
 """
 input UpdateScenarioInput {
+  """
+  A name for people, 1 to 200 characters.
+  """
   name: String
+  """
+  The workload to find models for.
+  """
   config: ScenarioConfigInput
 }
+"""
+A person with an account; every other entity belongs to one. Users see only themselves (me); an ADMIN sees and manages every user.
+"""
 type User implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
   id: ID!
+  """
+  When the row was created.
+  """
   createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
   updatedAt: Time!
+  """
+  The sign-in address, in lower case; unique.
+  """
   email: String!
+  """
+  Display name; empty when none was given at sign-up.
+  """
   name: String!
+  """
+  What the user may do; an ADMIN changes it with setUserRole.
+  """
   role: Role!
+  """
+  The user's scenarios, a page at a time; deleted with the user.
+  """
   scenarios(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9952,6 +12593,9 @@ type User implements Node {
     """
     where: ScenarioWhereInput
   ): ScenarioConnection!
+  """
+  The user's pipelines, a page at a time; deleted with the user.
+  """
   pipelines(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9983,6 +12627,9 @@ type User implements Node {
     """
     where: PipelineWhereInput
   ): PipelineConnection!
+  """
+  The user's benchmarks, a page at a time; deleted with the user.
+  """
   benchmarks(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10014,6 +12661,9 @@ type User implements Node {
     """
     where: BenchmarkWhereInput
   ): BenchmarkConnection!
+  """
+  The user's compliance profiles, a page at a time; deleted with the user.
+  """
   complianceProfiles(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10045,6 +12695,9 @@ type User implements Node {
     """
     where: ComplianceProfileWhereInput
   ): ComplianceProfileConnection!
+  """
+  The user's experiments, a page at a time; deleted with the user.
+  """
   experiments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10076,6 +12729,9 @@ type User implements Node {
     """
     where: ExperimentWhereInput
   ): ExperimentConnection!
+  """
+  The user's deployments, a page at a time; deleted with the user.
+  """
   deployments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10107,6 +12763,9 @@ type User implements Node {
     """
     where: DeploymentWhereInput
   ): DeploymentConnection!
+  """
+  The user's explanations, a page at a time; deleted with the user.
+  """
   explanations(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10183,227 +12842,548 @@ input UserOrder {
   field: UserOrderField!
 }
 """
-Properties by which User connections can be ordered.
+Properties by which User connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
 """
 enum UserOrderField {
+  """
+  By createdAt.
+  """
   CREATED_AT
+  """
+  By updatedAt.
+  """
   UPDATED_AT
+  """
+  By email.
+  """
   EMAIL
+  """
+  By name.
+  """
   NAME
+  """
+  By role.
+  """
   ROLE
 }
 """
-UserWhereInput is used for filtering User objects.
-Input was generated by ent.
+Filters users: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
 """
 input UserWhereInput {
+  """
+  Rows that do not match this filter.
+  """
   not: UserWhereInput
+  """
+  Rows that match every one of these filters.
+  """
   and: [UserWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
   or: [UserWhereInput!]
   """
-  id field predicates
+  The row with this id.
   """
   id: ID
+  """
+  Every row but the one with this id.
+  """
   idNEQ: ID
+  """
+  The rows with these ids.
+  """
   idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
   idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
   idGT: ID
+  """
+  The row with this id and those created after it.
+  """
   idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
   idLT: ID
+  """
+  The row with this id and those created before it.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  Rows whose createdAt is this.
   """
   createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
   createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
   createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
   createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
   createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
   createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
   createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  Rows whose updatedAt is this.
   """
   updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
   updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
   updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
   updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
   updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
   updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
   updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
   updatedAtLTE: Time
   """
-  email field predicates
+  Rows whose email is this.
   """
   email: String
+  """
+  Rows whose email is not this.
+  """
   emailNEQ: String
+  """
+  Rows whose email is one of these.
+  """
   emailIn: [String!]
+  """
+  Rows whose email is none of these.
+  """
   emailNotIn: [String!]
+  """
+  Rows whose email is after this in byte order.
+  """
   emailGT: String
+  """
+  Rows whose email is this or after it in byte order.
+  """
   emailGTE: String
+  """
+  Rows whose email is before this in byte order.
+  """
   emailLT: String
+  """
+  Rows whose email is this or before it in byte order.
+  """
   emailLTE: String
+  """
+  Rows whose email contains this text (case-sensitive).
+  """
   emailContains: String
+  """
+  Rows whose email starts with this text (case-sensitive).
+  """
   emailHasPrefix: String
+  """
+  Rows whose email ends with this text (case-sensitive).
+  """
   emailHasSuffix: String
+  """
+  Rows whose email is this text, ignoring case.
+  """
   emailEqualFold: String
+  """
+  Rows whose email contains this text, ignoring case.
+  """
   emailContainsFold: String
   """
-  name field predicates
+  Rows whose name is this.
   """
   name: String
+  """
+  Rows whose name is not this.
+  """
   nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
   nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
   nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
   nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
   nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
   nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
   nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
   nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
   nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
   nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
   nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
   nameContainsFold: String
   """
-  role field predicates
+  Rows whose role is this.
   """
   role: Role
+  """
+  Rows whose role is not this.
+  """
   roleNEQ: Role
+  """
+  Rows whose role is one of these.
+  """
   roleIn: [Role!]
+  """
+  Rows whose role is none of these.
+  """
   roleNotIn: [Role!]
   """
-  scenarios edge predicates
+  true: rows with at least one of scenarios; false: rows with none.
   """
   hasScenarios: Boolean
+  """
+  Rows with at least one of scenarios that matches all of these filters.
+  """
   hasScenariosWith: [ScenarioWhereInput!]
   """
-  pipelines edge predicates
+  true: rows with at least one of pipelines; false: rows with none.
   """
   hasPipelines: Boolean
+  """
+  Rows with at least one of pipelines that matches all of these filters.
+  """
   hasPipelinesWith: [PipelineWhereInput!]
   """
-  benchmarks edge predicates
+  true: rows with at least one of benchmarks; false: rows with none.
   """
   hasBenchmarks: Boolean
+  """
+  Rows with at least one of benchmarks that matches all of these filters.
+  """
   hasBenchmarksWith: [BenchmarkWhereInput!]
   """
-  compliance_profiles edge predicates
+  true: rows with at least one of complianceProfiles; false: rows with none.
   """
   hasComplianceProfiles: Boolean
+  """
+  Rows with at least one of complianceProfiles that matches all of these filters.
+  """
   hasComplianceProfilesWith: [ComplianceProfileWhereInput!]
   """
-  experiments edge predicates
+  true: rows with at least one of experiments; false: rows with none.
   """
   hasExperiments: Boolean
+  """
+  Rows with at least one of experiments that matches all of these filters.
+  """
   hasExperimentsWith: [ExperimentWhereInput!]
   """
-  deployments edge predicates
+  true: rows with at least one of deployments; false: rows with none.
   """
   hasDeployments: Boolean
+  """
+  Rows with at least one of deployments that matches all of these filters.
+  """
   hasDeploymentsWith: [DeploymentWhereInput!]
   """
-  explanations edge predicates
+  true: rows with at least one of explanations; false: rows with none.
   """
   hasExplanations: Boolean
+  """
+  Rows with at least one of explanations that matches all of these filters.
+  """
   hasExplanationsWith: [ExplanationWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner relation (resolved through a dataloader),
 # and the create/update/delete mutations of the entities a client authors.
 
+"""
+How hard a workload's task is. Each catalog model has a quality tier per complexity (3 good, 2 adequate, 1 weak,
+0 unsuitable), from its intelligence index: the harder the task, the higher the index a tier needs.
+"""
 enum Complexity {
+  "Simple tasks: a model counts as good from about GPT-4o's level."
   LOW
+  "Everyday tasks: good from about GPT-4.1's level."
   MEDIUM
+  "Hard reasoning tasks: good from about GPT-5 (high effort)'s level."
   HIGH
 }
 
+"A regulation or standard a compliance profile is assessed against."
 enum Regulation {
+  "The EU General Data Protection Regulation, Regulation (EU) 2016/679."
   GDPR
+  "The US Health Insurance Portability and Accountability Act: protected health information."
   HIPAA
+  "SOC 2, the AICPA's Trust Services Criteria for a service organisation's controls."
   SOC2
+  "The California Consumer Privacy Act."
   CCPA
+  "The Payment Card Industry Data Security Standard: cardholder data."
   PCI_DSS
+  "The EU Artificial Intelligence Act, Regulation (EU) 2024/1689."
   EU_AI_ACT
 }
 
+"How a benchmark item's answer is checked against its expected value."
 enum Assertion {
+  "The answer equals expected once both are trimmed of surrounding white space; case-sensitive."
   EXACT
+  "The answer contains expected (trimmed), ignoring case."
   CONTAINS
+  "expected is a Go RE2 pattern that matches somewhere in the answer; anchor it with ^…$ and add (?i) as needed."
   REGEX
+  "The trimmed answer is exactly one JSON value (a Markdown code fence around it fails); expected is empty."
   JSON_VALID
+  "The last number in the answer (\"1,234.5\", \"-3\", \"2e-3\") is within tolerance of the number in expected."
   NUMERIC
 }
 
+"What an experiment metric measures, which decides how it is recorded and tested."
 enum MetricKind {
+  "A rate: conversions out of trials (or 0/1 outcomes); variants are compared with a two-proportion z-test."
   BINARY
+  "A mean, such as latency or revenue: count, mean and variance (or raw values); variants are compared with Welch's t-test."
   CONTINUOUS
 }
 
-extend type Scenario { owner: User! @goField(forceResolver: true) }
-extend type Pipeline { owner: User! @goField(forceResolver: true) }
+extend type Scenario {
+  "The user the scenario belongs to."
+  owner: User! @goField(forceResolver: true)
+}
+extend type Pipeline {
+  "The user the pipeline belongs to."
+  owner: User! @goField(forceResolver: true)
+}
 extend type Benchmark {
+  "The user the benchmark belongs to."
   owner: User! @goField(forceResolver: true)
   """
   Share of planned model calls finished, 0 to 1.
   """
   progress: Float!
 }
-extend type BenchmarkItemResult { owner: User! @goField(forceResolver: true) }
-extend type ComplianceProfile { owner: User! @goField(forceResolver: true) }
-extend type Experiment { owner: User! @goField(forceResolver: true) }
-extend type Deployment { owner: User! @goField(forceResolver: true) }
-extend type Explanation { owner: User! @goField(forceResolver: true) }
+extend type BenchmarkItemResult {
+  "The user the benchmark belongs to."
+  owner: User! @goField(forceResolver: true)
+}
+extend type ComplianceProfile {
+  "The user the profile belongs to."
+  owner: User! @goField(forceResolver: true)
+}
+extend type Experiment {
+  "The user the experiment belongs to."
+  owner: User! @goField(forceResolver: true)
+}
+extend type Deployment {
+  "The user the deployment belongs to."
+  owner: User! @goField(forceResolver: true)
+}
+extend type Explanation {
+  "The user the explained scenario belongs to."
+  owner: User! @goField(forceResolver: true)
+}
 
 extend type Mutation {
-  "With simulate: true the scenario is simulated in the same request (see simulateScenario)."
-  createScenario(input: CreateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
-  "With simulate: true the scenario is simulated again in the same request."
-  updateScenario(id: ID!, input: UpdateScenarioInput!, simulate: Boolean = false): Scenario! @hasRole(role: FREE)
-  "Returns the deleted row's id."
-  deleteScenario(id: ID!): ID! @hasRole(role: FREE)
+  "Creates a scenario. With simulate: true it is also simulated in the same transaction (see simulateScenario)."
+  createScenario(
+    "The scenario's name and workload."
+    input: CreateScenarioInput!
+    "Simulate the new scenario at once, so results are set in the answer."
+    simulate: Boolean = false
+  ): Scenario! @hasRole(role: FREE)
+  "Changes a scenario. Its results stay as they were unless simulate is true."
+  updateScenario(
+    "The scenario to change."
+    id: ID!
+    "The fields to change; fields left out keep their values."
+    input: UpdateScenarioInput!
+    "Simulate the changed scenario again in the same transaction."
+    simulate: Boolean = false
+  ): Scenario! @hasRole(role: FREE)
+  "Deletes a scenario and its explanations. Returns the deleted row's id."
+  deleteScenario(
+    "The scenario to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  createPipeline(input: CreatePipelineInput!): Pipeline! @hasRole(role: FREE)
-  updatePipeline(id: ID!, input: UpdatePipelineInput!): Pipeline! @hasRole(role: FREE)
-  "Returns the deleted row's id."
-  deletePipeline(id: ID!): ID! @hasRole(role: FREE)
+  "Saves a pipeline after validating and costing it. An invalid graph is saved too, as a draft with its problems and no cost; only a graph over the size limits is refused."
+  createPipeline(
+    "The pipeline's name, description and graph."
+    input: CreatePipelineInput!
+  ): Pipeline! @hasRole(role: FREE)
+  "Changes a pipeline and validates and costs the resulting graph again."
+  updatePipeline(
+    "The pipeline to change."
+    id: ID!
+    "The fields to change; fields left out keep their values."
+    input: UpdatePipelineInput!
+  ): Pipeline! @hasRole(role: FREE)
+  "Deletes a pipeline. Returns the deleted row's id."
+  deletePipeline(
+    "The pipeline to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  "Returns the deleted row's id. A running benchmark is cancelled first."
-  deleteBenchmark(id: ID!): ID! @hasRole(role: FREE)
+  """
+  Deletes a benchmark and its item results. Returns the deleted row's id. A running benchmark's jobs stop; the
+  calls it made still count against today's quota, those it would still have made do not.
+  """
+  deleteBenchmark(
+    "The benchmark to delete, in any status."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  createComplianceProfile(input: CreateComplianceProfileInput!): ComplianceProfile! @hasRole(role: FREE)
-  updateComplianceProfile(id: ID!, input: UpdateComplianceProfileInput!): ComplianceProfile! @hasRole(role: FREE)
-  "Returns the deleted row's id."
-  deleteComplianceProfile(id: ID!): ID! @hasRole(role: FREE)
+  "Creates a compliance profile and assesses it in the same transaction, so the answer carries the score and findings."
+  createComplianceProfile(
+    "The regulations and the system's facts."
+    input: CreateComplianceProfileInput!
+  ): ComplianceProfile! @hasRole(role: FREE)
+  "Changes a compliance profile and assesses it again with the current rule set; ruleChanges lists the rules changed since the last assessment's version."
+  updateComplianceProfile(
+    "The profile to change."
+    id: ID!
+    "The fields to change; fields left out keep their values. A context sent replaces the whole context."
+    input: UpdateComplianceProfileInput!
+  ): ComplianceProfile! @hasRole(role: FREE)
+  "Deletes a compliance profile. Returns the deleted row's id."
+  deleteComplianceProfile(
+    "The profile to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  createExperiment(input: CreateExperimentInput!): Experiment! @hasRole(role: PRO)
-  updateExperiment(id: ID!, input: UpdateExperimentInput!): Experiment! @hasRole(role: PRO)
-  "Returns the deleted row's id. Owners may delete whatever their current role."
-  deleteExperiment(id: ID!): ID! @hasRole(role: FREE)
+  "Creates an experiment as a DRAFT, checking its plan against its models and metrics and working out plannedSampleSize."
+  createExperiment(
+    "At least two models, the metrics and the plan."
+    input: CreateExperimentInput!
+  ): Experiment! @hasRole(role: PRO)
+  "Changes an experiment. Its models, metrics and plan change only while it is a DRAFT; name and hypothesis always."
+  updateExperiment(
+    "The experiment to change."
+    id: ID!
+    "The fields to change; fields left out keep their values."
+    input: UpdateExperimentInput!
+  ): Experiment! @hasRole(role: PRO)
+  "Deletes an experiment and its observations. Returns the deleted row's id. Owners may delete whatever their current role."
+  deleteExperiment(
+    "The experiment to delete, in any status."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  createDeployment(input: CreateDeploymentInput!): Deployment! @hasRole(role: ENTERPRISE)
-  updateDeployment(id: ID!, input: UpdateDeploymentInput!): Deployment! @hasRole(role: ENTERPRISE)
-  "Returns the deleted row's id. Owners may delete whatever their current role."
-  deleteDeployment(id: ID!): ID! @hasRole(role: FREE)
+  """
+  Creates a deployment: prices it with estimateDeployment's planner, saves it PROVISIONING and starts its
+  rollout in the same transaction. A cloud deployment no instance type can serve is refused with the reasons;
+  a SELF_HOSTED endpoint must be on the operator's allow-list.
+  """
+  createDeployment(
+    "The model, provider, region and configuration."
+    input: CreateDeploymentInput!
+  ): Deployment! @hasRole(role: ENTERPRISE)
+  "Changes a deployment and prices it again. The endpoint of a deployment that is ACTIVE or TERMINATED cannot change."
+  updateDeployment(
+    "The deployment to change."
+    id: ID!
+    "The fields to change; fields left out keep their values. A config sent replaces the whole config."
+    input: UpdateDeploymentInput!
+  ): Deployment! @hasRole(role: ENTERPRISE)
+  "Deletes a deployment. Returns the deleted row's id. Owners may delete whatever their current role."
+  deleteDeployment(
+    "The deployment to delete, in any status."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 
-  "Returns the deleted row's id."
-  deleteExplanation(id: ID!): ID! @hasRole(role: FREE)
+  "Deletes an explanation. Returns the deleted row's id."
+  deleteExplanation(
+    "The explanation to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and the statistics of issue 7.
 # docs/engines/experiment.md gives the methods and their reference values.
 
+"What an experiment measures."
 type ExperimentMetrics {
+  "The metric that decides the winner."
   primary: MetricSpec!
+  "Further metrics reported beside it (guardrails such as latency or cost); they do not decide the winner."
   secondary: [MetricSpec!]!
 }
 
+"What an experiment measures."
 input ExperimentMetricsInput {
+  "The metric that decides the winner."
   primary: MetricSpecInput!
+  "Further metrics to report; they do not decide the winner."
   secondary: [MetricSpecInput!]! = []
 }
 
+"One metric of an experiment."
 type MetricSpec {
+  "The metric's name; recordings name it."
   name: String!
   "BINARY: conversions out of trials (two-proportion z-test); CONTINUOUS: count, mean and variance (Welch's t-test)."
   kind: MetricKind!
@@ -10411,9 +13391,13 @@ type MetricSpec {
   lowerIsBetter: Boolean!
 }
 
+"One metric of an experiment."
 input MetricSpecInput {
+  "The metric's name, unique in the experiment; recordings name it."
   name: String!
+  "BINARY: conversions out of trials; CONTINUOUS: count, mean and variance."
   kind: MetricKind!
+  "For latency, cost, error rates: a decrease is an improvement."
   lowerIsBetter: Boolean = false
 }
 
@@ -10427,6 +13411,7 @@ type ExperimentPlan {
   control: String!
   "Planned traffic weights, one per model (any positive scale); empty means an equal split."
   split: [Float!]!
+  "The smallest effect worth detecting on the primary metric: an absolute difference, or relative to the baseline when relative is true; 0: none set, and plannedSampleSize is 0."
   minimumDetectableEffect: Float!
   "The effect is relative to the baseline (binary metrics)."
   relative: Boolean!
@@ -10440,25 +13425,42 @@ type ExperimentPlan {
   power: Float!
 }
 
+"""
+How the experiment is meant to run. With a minimum detectable effect and the primary metric's baseline (binary)
+or standard deviation (continuous), the server works out plannedSampleSize.
+"""
 input ExperimentPlanInput {
+  "The control model, one of the experiment's models; empty means the first model."
   control: String = ""
+  "Planned traffic weights, one per model in the models' order, each positive (any scale, e.g. 50/50); empty means an equal split."
   split: [Float!] = []
+  "The smallest effect worth detecting on the primary metric; 0: no sample-size plan."
   minimumDetectableEffect: Float = 0
+  "The effect is relative to the baseline (binary metrics)."
   relative: Boolean = false
+  "Control conversion rate of a binary primary metric, strictly between 0 and 1."
   baseline: Float
+  "Standard deviation of a continuous primary metric, more than 0."
   stdDev: Float
+  "The confidence level of the tests, e.g. 0.95."
   confidenceLevel: Float = 0.95
+  "The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8."
   power: Float = 0.8
 }
 
+"A difference between a treatment and the control, with its confidence interval at the experiment's confidence level."
 type ExperimentLift {
+  "The difference: in the metric's unit for an absolute lift, a fraction (0.05 = +5 %) for a relative one."
   estimate: Float!
+  "The estimate's standard error."
   stdErr: Float!
   "Lower end of the confidence interval."
   lower: Float!
+  "Upper end of the confidence interval."
   upper: Float!
 }
 
+"One treatment variant against the control on one metric."
 type ExperimentComparison {
   "The treatment variant."
   variant: String!
@@ -10474,24 +13476,35 @@ type ExperimentComparison {
   pValue: Float!
   "After Holm's correction across the treatment variants."
   adjustedPValue: Float!
+  "adjustedPValue is below 1 − the confidence level."
   significant: Boolean!
+  "Caveats about this comparison, e.g. too little data for the test."
   notes: [String!]!
 }
 
+"One variant's estimate of a metric."
 type VariantEstimate {
+  "The model id of the variant."
   variant: String!
   "Trials (binary) or count (continuous)."
   units: Int!
   "Conversion rate or mean."
   estimate: Float!
+  "The estimate's standard error: √(p(1−p)/n) or s/√n; 0 when undefined."
   stdErr: Float!
 }
 
+"The analysis of one metric."
 type ExperimentMetricResult {
+  "The metric's name."
   name: String!
+  "Binary or continuous."
   kind: MetricKind!
+  "A decrease is an improvement."
   lowerIsBetter: Boolean!
+  "Each variant's estimate, control included, in the models' order."
   variants: [VariantEstimate!]!
+  "Each treatment against the control, in the models' order."
   comparisons: [ExperimentComparison!]!
 }
 
@@ -10499,25 +13512,37 @@ type ExperimentMetricResult {
 Sample-ratio mismatch: a chi-square goodness-of-fit test of the primary metric's units against the planned split.
 """
 type SampleRatioCheck {
+  "The chi-square statistic."
   chiSquare: Float!
+  "Degrees of freedom: variants − 1."
   df: Int! @goField(name: "DF")
+  "The test's p-value; 1 without any units."
   pValue: Float!
   "pValue below 0.001: the split is broken and the results cannot be trusted."
   mismatch: Boolean!
+  "Caveats about the check."
   notes: [String!]!
 }
 
+"A condition an experiment must meet before it names a winner."
 enum WinnerCondition {
+  "The primary metric differs significantly (after Holm's correction) in the winner's favour against every variant it must beat."
   PRIMARY_SIGNIFICANT
+  "The sample-ratio-mismatch check passes."
   NO_SAMPLE_RATIO_MISMATCH
+  "Every variant reached the planned sample size on the primary metric."
   PLANNED_SAMPLE_SIZE_REACHED
 }
 
+"A winner condition that does not hold yet, and why."
 type UnmetCondition {
+  "The condition."
   condition: WinnerCondition!
+  "Why it does not hold, with the figures."
   message: String!
 }
 
+"The outcome so far: a winner only when every condition holds."
 type ExperimentDecision {
   "Null until every condition holds."
   winner: String @goField(forceResolver: true)
@@ -10525,23 +13550,37 @@ type ExperimentDecision {
   unmet: [UnmetCondition!]!
 }
 
+"The statistics of an experiment's observations."
 type ExperimentResults {
+  "When they were computed: at the last recording, or at completeExperiment."
   computedAt: Time!
+  "The confidence level of the tests and intervals."
   confidenceLevel: Float!
+  "The control model."
   control: String!
+  "The analysis of the primary metric."
   primary: ExperimentMetricResult!
+  "The analysis of each secondary metric."
   secondary: [ExperimentMetricResult!]!
+  "Whether traffic follows the planned split."
   srm: SampleRatioCheck! @goField(name: "SRM")
+  "The winner, or what is missing for one."
   decision: ExperimentDecision!
 }
 
+"Aggregated outcomes of a binary metric."
 input BinaryObservationInput {
+  "Units that converted, from 0 to trials."
   conversions: Int!
+  "Units observed, 0 or more."
   trials: Int!
 }
 
+"Aggregated values of a continuous metric."
 input ContinuousObservationInput {
+  "Values, 0 or more."
   count: Int!
+  "Their arithmetic mean."
   mean: Float!
   "Sample variance (n − 1)."
   variance: Float!
@@ -10553,16 +13592,23 @@ One recording for one variant and metric: exactly one of binary (aggregate), con
 with the same idempotencyKey adds nothing.
 """
 input RecordExperimentObservationsInput {
+  "A key unique to this recording, at most 200 characters; sending it again with the same data adds nothing, with other data is refused."
   idempotencyKey: String!
   "A model of the experiment."
   variant: String!
+  "The name of one of the experiment's metrics."
   metric: String!
+  "Aggregated outcomes of a BINARY metric."
   binary: BinaryObservationInput
+  "Aggregated values of a CONTINUOUS metric."
   continuous: ContinuousObservationInput
+  "Raw values: of a CONTINUOUS metric, or 0/1 outcomes of a BINARY one."
   values: [Float!]
 }
 
+"The plan to size a two-variant test for."
 input ExperimentSampleSizeInput {
+  "The primary metric's kind."
   kind: MetricKind!
   "Binary: the control conversion rate, between 0 and 1."
   baseline: Float
@@ -10570,11 +13616,15 @@ input ExperimentSampleSizeInput {
   stdDev: Float
   "The smallest effect worth detecting: an absolute difference, or relative to the baseline when relative is true."
   minimumDetectableEffect: Float!
+  "The effect is relative to the baseline (binary metrics)."
   relative: Boolean = false
+  "The confidence level of the test, e.g. 0.95."
   confidenceLevel: Float = 0.95
+  "The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8."
   power: Float = 0.8
 }
 
+"The units each variant needs."
 type ExperimentSampleSize {
   "Units needed in each variant (rounded up)."
   perVariant: Int!
@@ -10584,18 +13634,35 @@ type ExperimentSampleSize {
 
 extend type Mutation {
   "DRAFT → RUNNING."
-  startExperiment(id: ID!): Experiment! @hasRole(role: PRO)
+  startExperiment(
+    "The DRAFT experiment to start."
+    id: ID!
+  ): Experiment! @hasRole(role: PRO)
   "RUNNING → STOPPED (abandoned). Owners may stop whatever their current role."
-  stopExperiment(id: ID!): Experiment! @hasRole(role: FREE)
+  stopExperiment(
+    "The RUNNING experiment to stop."
+    id: ID!
+  ): Experiment! @hasRole(role: FREE)
   "RUNNING → COMPLETED, with the final results."
-  completeExperiment(id: ID!): Experiment! @hasRole(role: PRO)
+  completeExperiment(
+    "The RUNNING experiment to complete."
+    id: ID!
+  ): Experiment! @hasRole(role: PRO)
   "Adds observations to a RUNNING experiment and updates its results."
-  recordExperimentObservations(id: ID!, input: RecordExperimentObservationsInput!): Experiment! @hasRole(role: PRO)
+  recordExperimentObservations(
+    "The RUNNING experiment."
+    id: ID!
+    "One recording for one variant and metric."
+    input: RecordExperimentObservationsInput!
+  ): Experiment! @hasRole(role: PRO)
 }
 
 extend type Query {
   "The sample size each variant needs, by the normal approximation (usable before an experiment starts)."
-  experimentSampleSize(input: ExperimentSampleSizeInput!): ExperimentSampleSize! @hasRole(role: PRO)
+  experimentSampleSize(
+    "The metric kind, its baseline or standard deviation, the effect and the test's settings."
+    input: ExperimentSampleSizeInput!
+  ): ExperimentSampleSize! @hasRole(role: PRO)
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `extend type Query {
@@ -10605,28 +13672,37 @@ extend type Query {
   me: User
 }
 
+"A new account."
 input SignUpInput {
+  "The sign-in address; stored trimmed and in lower case. One account per address."
   email: String!
   """
-  At least 8 characters.
+  At least 8 characters, at most 256 bytes, not only spaces.
   """
   password: String!
+  "Display name, at most 200 characters; null or left out: none."
   name: String
 }
 
+"The credentials of an account."
 input LogInInput {
+  "The sign-in address, in any case."
   email: String!
+  "The account's password."
   password: String!
 }
 
+"The viewer's current password and the one to replace it."
 input ChangePasswordInput {
+  "The password now; a wrong one is refused (BAD_USER_INPUT on currentPassword)."
   currentPassword: String!
   """
-  At least 8 characters.
+  At least 8 characters, at most 256 bytes, not only spaces.
   """
   newPassword: String!
 }
 
+"Confirms that the viewer means to delete their account."
 input DeleteMeInput {
   """
   The account's password, to confirm.
@@ -10638,8 +13714,11 @@ input DeleteMeInput {
 A bearer token for the Authorization header, and who it belongs to.
 """
 type AuthPayload {
+  "A signed JWT. Send it as the header Authorization: Bearer <token>, and on a websocket as {\"authorization\": \"Bearer <token>\"} in the connection_init payload."
   token: String!
+  "When the token stops working; sign in again before then. It stops earlier on logOut, changePassword or a role change."
   expiresAt: Time!
+  "The signed-in user."
   user: User!
 }
 
@@ -10647,15 +13726,24 @@ extend type Mutation {
   """
   Creates an account with the FREE role and signs it in.
   """
-  signUp(input: SignUpInput!): AuthPayload!
+  signUp(
+    "The new account."
+    input: SignUpInput!
+  ): AuthPayload!
   """
   Signs in. Repeated failures for one email or one client address are refused with RATE_LIMITED for a while.
   """
-  logIn(input: LogInInput!): AuthPayload!
+  logIn(
+    "The credentials; a wrong email or password is refused with UNAUTHENTICATED, without saying which."
+    input: LogInInput!
+  ): AuthPayload!
   """
   Changes the password. Every earlier token stops working; the payload holds a new one.
   """
-  changePassword(input: ChangePasswordInput!): AuthPayload! @hasRole(role: FREE)
+  changePassword(
+    "The current and the new password."
+    input: ChangePasswordInput!
+  ): AuthPayload! @hasRole(role: FREE)
   """
   Revokes every token of the viewer, this one included.
   """
@@ -10663,40 +13751,66 @@ extend type Mutation {
   """
   Deletes the viewer's account and everything it owns. Returns the deleted user's id.
   """
-  deleteMe(input: DeleteMeInput!): ID! @hasRole(role: FREE)
+  deleteMe(
+    "The password, to confirm; a wrong one is refused and nothing is deleted."
+    input: DeleteMeInput!
+  ): ID! @hasRole(role: FREE)
   """
   Sets a user's role; the user's earlier tokens stop working.
   """
-  setUserRole(userId: ID!, role: Role!): User! @hasRole(role: ADMIN)
+  setUserRole(
+    "The user to change; an unknown id is NOT_FOUND."
+    userId: ID!
+    "The new role."
+    role: Role!
+  ): User! @hasRole(role: ADMIN)
   """
   Deletes a user and everything they own. Returns the deleted user's id.
   """
-  deleteUser(userId: ID!): ID! @hasRole(role: ADMIN)
+  deleteUser(
+    "The user to delete; an unknown id is NOT_FOUND."
+    userId: ID!
+  ): ID! @hasRole(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../live.graphqls", Input: `# Live status: subscriptions over websocket (graphql-transport-ws and the legacy graphql-ws protocol) and
 # server-sent events. Each sends the row's current state at once, then every change.
 
+"""
+Live updates, over a websocket (graphql-transport-ws, or the legacy graphql-ws protocol) or server-sent events.
+The *Updated streams send the row's current state at once, then every change, so a client that subscribes again
+after a reconnect misses no final state; the my*Events streams send changes from the moment of subscribing. A
+stream carries only rows the viewer may read.
+"""
 type Subscription {
   """
   A benchmark's state now and at every change, never an older state after a newer one; completes after
   COMPLETED, FAILED or CANCELLED. When the benchmark is deleted the stream sends a last response with a
   NOT_FOUND error (and data null) and completes.
   """
-  benchmarkUpdated(id: ID!): Benchmark! @hasRole(role: FREE)
+  benchmarkUpdated(
+    "The benchmark to follow; one the viewer cannot see is NOT_FOUND."
+    id: ID!
+  ): Benchmark! @hasRole(role: FREE)
   """
   A deployment's state now and at every change, never an older state after a newer one; completes after
   TERMINATED. When the deployment is deleted the stream sends a last response with a NOT_FOUND error (and
   data null) and completes.
   """
-  deploymentUpdated(id: ID!): Deployment! @hasRole(role: FREE)
+  deploymentUpdated(
+    "The deployment to follow; one the viewer cannot see is NOT_FOUND."
+    id: ID!
+  ): Deployment! @hasRole(role: FREE)
   """
   A scenario's state now and at every change: its workload edited, its results simulated again (by the owner,
   or by the background job that recomputes results after a catalog or engine change, so results.stale turns
   false). Never an older state after a newer one. When the scenario is deleted the stream sends a last
   response with a NOT_FOUND error (and data null) and completes.
   """
-  scenarioUpdated(id: ID!): Scenario! @hasRole(role: FREE)
+  scenarioUpdated(
+    "The scenario to follow; one the viewer cannot see is NOT_FOUND."
+    id: ID!
+  ): Scenario! @hasRole(role: FREE)
   "Every change to any of the viewer's benchmarks, deletions included, from the moment of subscribing."
   myBenchmarkEvents: BenchmarkEvent! @hasRole(role: FREE)
   "Every change to any of the viewer's deployments, deletions included, from the moment of subscribing."
@@ -10713,6 +13827,7 @@ enum RowChange {
 
 "A change to one of the viewer's benchmarks. Each benchmark's states arrive in order."
 type BenchmarkEvent {
+  "Whether the benchmark changed or was deleted."
   change: RowChange!
   "The benchmark's id, also when it was deleted."
   id: ID!
@@ -10722,6 +13837,7 @@ type BenchmarkEvent {
 
 "A change to one of the viewer's deployments. Each deployment's states arrive in order."
 type DeploymentEvent {
+  "Whether the deployment changed or was deleted."
   change: RowChange!
   "The deployment's id, also when it was deleted."
   id: ID!
@@ -10731,19 +13847,29 @@ type DeploymentEvent {
 
 extend type Mutation {
   "PROVISIONING, ACTIVE or FAILED → TERMINATED (final). Owners may terminate whatever their current role."
-  terminateDeployment(id: ID!): Deployment! @hasRole(role: FREE)
-  "FAILED → PROVISIONING: the rollout starts again."
-  redeployDeployment(id: ID!): Deployment! @hasRole(role: ENTERPRISE)
+  terminateDeployment(
+    "The deployment to end."
+    id: ID!
+  ): Deployment! @hasRole(role: FREE)
+  "FAILED → PROVISIONING: the rollout starts again. A SELF_HOSTED endpoint is checked against the allow-list again."
+  redeployDeployment(
+    "The FAILED deployment to bring up again."
+    id: ID!
+  ): Deployment! @hasRole(role: ENTERPRISE)
 }
 `, BuiltIn: false},
 	{Name: "../pipeline.graphqls", Input: `# The pipeline composer (internal/pipeline): a DAG of typed nodes, validated and costed.
 # docs/engines/pipeline.md gives the port table, the probability model and the latency roll-up.
 
+"What a pipeline step does. pipelineNodeKinds lists each kind's ports."
 enum PipelineNodeKind {
   "The run's entry point; exactly one."
   INPUT
+  "A vector or keyword search returning documents; configured in retriever."
   RETRIEVER
+  "A call to an embedding model; configured in embedding."
   EMBEDDING
+  "A call to a chat model; configured in llm."
   LLM
   "Sends each run down exactly one branch, chosen with the branch weights."
   ROUTER
@@ -10751,17 +13877,28 @@ enum PipelineNodeKind {
   CACHE
   "Passes or blocks a run (blockRate)."
   GUARDRAIL
+  "An external call (an HTTP API, a function); configured in tool."
   TOOL
   "The run's result; at least one."
   OUTPUT
 }
 
+"""
+The type of data on a port. An edge may join an output to an input of the same type, to or from ANY, or by an
+implicit conversion: TEXT → MESSAGES (one user message), MESSAGES → TEXT (the last message), JSON → TEXT.
+"""
 enum PortType {
+  "A plain string."
   TEXT
+  "A chat message list."
   MESSAGES
+  "A list of retrieved documents."
   DOCUMENTS
+  "A vector."
   EMBEDDING
+  "A structured value."
   JSON
+  "Any of the above, known only at run time."
   ANY
 }
 
@@ -10769,12 +13906,17 @@ enum PortType {
 A step's duration in milliseconds at the median and the 95th percentile.
 """
 type NodeLatency {
+  "The median, milliseconds."
   p50Ms: Float!
+  "The 95th percentile, milliseconds; at least p50Ms."
   p95Ms: Float!
 }
 
+"A step's duration in milliseconds at the median and the 95th percentile, each at most 3,600,000 (an hour)."
 input NodeLatencyInput {
+  "The median, milliseconds."
   p50Ms: Float!
+  "The 95th percentile, milliseconds; at least p50Ms."
   p95Ms: Float!
 }
 
@@ -10782,8 +13924,11 @@ input NodeLatencyInput {
 type LLMNodeConfig {
   "A catalog model id, provider/model."
   model: String!
+  "Prompt tokens per call."
   inputTokens: Int!
+  "Answer tokens per call."
   outputTokens: Int!
+  "Hidden reasoning tokens billed per call."
   reasoningTokens: Int!
   "Sequential calls per execution; 0 means 1."
   callsPerRun: Int!
@@ -10791,44 +13936,67 @@ type LLMNodeConfig {
   latency: NodeLatency
 }
 
+"An LLM node's configuration. Token counts are per call, at most 10,000,000."
 input LLMNodeConfigInput {
+  "A catalog chat model id, provider/model."
   model: String!
+  "Prompt tokens per call."
   inputTokens: Int!
+  "Answer tokens per call."
   outputTokens: Int!
+  "Hidden reasoning tokens billed per call."
   reasoningTokens: Int = 0
+  "Sequential calls per execution, 1 to 100."
   callsPerRun: Int = 1
+  "Per call, e.g. a benchmark's figures; null takes the catalog's median speed."
   latency: NodeLatencyInput
 }
 
+"An EMBEDDING node's configuration."
 type EmbeddingNodeConfig {
+  "A catalog embedding model id, provider/model."
   model: String!
   "Input tokens per call."
   tokens: Int!
+  "Sequential calls per execution; 0 means 1."
   callsPerRun: Int!
+  "Per call; null takes the catalog's median time to first token when it has one."
   latency: NodeLatency
 }
 
+"An EMBEDDING node's configuration."
 input EmbeddingNodeConfigInput {
+  "A catalog embedding model id, provider/model."
   model: String!
+  "Input tokens per call."
   tokens: Int!
+  "Sequential calls per execution, 1 to 100."
   callsPerRun: Int = 1
+  "Per call; null takes the catalog's median time to first token when it has one."
   latency: NodeLatencyInput
 }
 
 "A call to something outside the model catalog (retriever or tool)."
 type ServiceNodeConfig {
+  "Per call."
   latency: NodeLatency!
   "US dollars per call; null: free."
   costPerCall: Decimal @goField(name: "CostPerCall")
+  "Sequential calls per execution; 0 means 1."
   callsPerRun: Int!
 }
 
+"A RETRIEVER's or TOOL's configuration: a call to something outside the model catalog."
 input ServiceNodeConfigInput {
+  "Per call."
   latency: NodeLatencyInput!
+  "US dollars per call; null: free."
   costPerCall: Decimal
+  "Sequential calls per execution, 1 to 100."
   callsPerRun: Int = 1
 }
 
+"One way out of a ROUTER."
 type RouterBranch {
   "Also the name of the router's output port for this branch."
   name: String!
@@ -10836,38 +14004,55 @@ type RouterBranch {
   weight: Decimal!
 }
 
+"One way out of a ROUTER."
 input RouterBranchInput {
+  "The name of the router's output port for this branch; unique in the router."
   name: String!
+  "Probability of the branch, 0 to 1; a router's weights sum to 1."
   weight: Decimal!
 }
 
+"A ROUTER's branches."
 type RouterNodeConfig {
+  "The branches, each an output port of the router."
   branches: [RouterBranch!]!
 }
 
+"A ROUTER's branches."
 input RouterNodeConfigInput {
+  "The branches, at most 32; their weights sum to 1."
   branches: [RouterBranchInput!]!
 }
 
+"A CACHE node: with probability hitRate the run leaves on its hit port, otherwise it continues on miss."
 type CacheNodeConfig {
   "Share of runs answered by the cache, 0 to 1."
   hitRate: Decimal!
+  "The lookup's duration."
   latency: NodeLatency!
 }
 
+"A CACHE node: with probability hitRate the run leaves on its hit port, otherwise it continues on miss."
 input CacheNodeConfigInput {
+  "Share of runs answered by the cache, 0 to 1."
   hitRate: Decimal!
+  "The lookup's duration."
   latency: NodeLatencyInput!
 }
 
+"A GUARDRAIL node: with probability blockRate the run leaves on its blocked port, otherwise it continues on pass."
 type GuardrailNodeConfig {
   "Share of runs blocked, 0 to 1."
   blockRate: Decimal!
+  "The check's duration."
   latency: NodeLatency!
 }
 
+"A GUARDRAIL node: with probability blockRate the run leaves on its blocked port, otherwise it continues on pass."
 input GuardrailNodeConfigInput {
+  "Share of runs blocked, 0 to 1."
   blockRate: Decimal!
+  "The check's duration."
   latency: NodeLatencyInput!
 }
 
@@ -10875,28 +14060,49 @@ input GuardrailNodeConfigInput {
 One step. Only the config of its kind is set; INPUT and OUTPUT take none.
 """
 type PipelineNode {
+  "The node's id, unique in the pipeline; edges and problems name it."
   id: String!
+  "What the node does."
   kind: PipelineNodeKind!
+  "A label for people; empty when none. The engine ignores it."
   name: String!
+  "LLM only."
   llm: LLMNodeConfig @goField(name: "LLM")
+  "EMBEDDING only."
   embedding: EmbeddingNodeConfig
+  "RETRIEVER only."
   retriever: ServiceNodeConfig
+  "TOOL only."
   tool: ServiceNodeConfig
+  "ROUTER only."
   router: RouterNodeConfig
+  "CACHE only."
   cache: CacheNodeConfig
+  "GUARDRAIL only."
   guardrail: GuardrailNodeConfig
 }
 
+"One step. Set only the config of its kind (INPUT and OUTPUT take none); another kind's config is an INVALID_CONFIG problem."
 input PipelineNodeInput {
+  "The node's id, unique in the pipeline, 1 to 128 bytes."
   id: String!
+  "What the node does."
   kind: PipelineNodeKind!
+  "A label for people."
   name: String = ""
+  "For an LLM node."
   llm: LLMNodeConfigInput @goField(name: "LLM")
+  "For an EMBEDDING node."
   embedding: EmbeddingNodeConfigInput
+  "For a RETRIEVER node."
   retriever: ServiceNodeConfigInput
+  "For a TOOL node."
   tool: ServiceNodeConfigInput
+  "For a ROUTER node."
   router: RouterNodeConfigInput
+  "For a CACHE node."
   cache: CacheNodeConfigInput
+  "For a GUARDRAIL node."
   guardrail: GuardrailNodeConfigInput
 }
 
@@ -10905,88 +14111,150 @@ An edge of the DAG: from an output port of source to an input port of target. An
 node's only port on that side (or its only required one).
 """
 type PipelineLink {
+  "The edge's id, unique among the pipeline's edges."
   id: String!
+  "The id of the node the data comes from."
   source: String!
+  "The source's output port; empty: its only one."
   sourcePort: String!
+  "The id of the node the data goes to."
   target: String!
+  "The target's input port; empty: its only one, or its only required one."
   targetPort: String!
 }
 
+"""
+An edge of the DAG: from an output port of source to an input port of target. An empty port means the
+node's only port on that side (or its only required one).
+"""
 input PipelineLinkInput {
+  "The edge's id, unique among the pipeline's edges, 1 to 128 bytes."
   id: String!
+  "The id of the node the data comes from."
   source: String!
+  "The source's output port; empty: its only one."
   sourcePort: String = ""
+  "The id of the node the data goes to."
   target: String!
+  "The target's input port; empty: its only one, or its only required one."
   targetPort: String = ""
 }
 
+"The kind of a validation problem. Every problem is an ERROR except DEAD_END, a WARNING."
 enum PipelineProblemCode {
+  "More than 500 nodes or 2,000 edges; refused before any other check."
   PIPELINE_TOO_LARGE
+  "A node or edge id is empty or longer than 128 bytes."
   INVALID_ID
+  "Two nodes share an id."
   DUPLICATE_NODE_ID
+  "A node's kind is unknown."
   UNKNOWN_KIND
+  "A node kind that needs a config has none."
   MISSING_CONFIG
+  "A config value is out of range, or a config belongs to another kind."
   INVALID_CONFIG
+  "An LLM or EMBEDDING node names no model."
   MISSING_MODEL
+  "The model is not in the catalog."
   UNKNOWN_MODEL
+  "An embedding model in an LLM node, or the reverse."
   MODEL_MODE_MISMATCH
+  "A router's weights do not sum to 1."
   ROUTER_WEIGHTS
+  "Two edges share an id."
   DUPLICATE_EDGE_ID
+  "Two edges join the same ports."
   DUPLICATE_EDGE
+  "An edge's source or target node does not exist."
   DANGLING_EDGE
+  "An edge names a port its node does not have, or names none where the node has several."
   UNKNOWN_PORT
+  "There is no INPUT node."
   MISSING_INPUT_NODE
+  "There is more than one INPUT node."
   MULTIPLE_INPUT_NODES
+  "There is no OUTPUT node."
   MISSING_OUTPUT_NODE
+  "A required input port has no edge."
   MISSING_INPUT_CONNECTION
+  "A router branch leads nowhere."
   UNCONNECTED_BRANCH
+  "The edges form a directed cycle; path names it."
   CYCLE
+  "No path leads from the INPUT node to this node."
   UNREACHABLE_NODE
+  "WARNING: no path leads from this node to an OUTPUT node (it can only have side effects)."
   DEAD_END
+  "The source port's type is not accepted by the target port."
   PORT_TYPE_MISMATCH
 }
 
+"How much a validation problem matters."
 enum ProblemSeverity {
+  "The pipeline is invalid: a draft, not costed."
   ERROR
+  "Worth fixing; the pipeline stays valid and costed."
   WARNING
 }
 
+"One thing wrong with a pipeline, with the nodes and edges involved."
 type PipelineProblem {
+  "The kind of problem, for code to act on."
   code: PipelineProblemCode!
+  "ERROR makes the pipeline a draft; WARNING does not."
   severity: ProblemSeverity!
+  "What is wrong and what to do, for people."
   message: String!
+  "The ids of the nodes involved; empty when none is."
   nodeIds: [String!]! @goField(name: "NodeIDs")
+  "The ids of the edges involved; empty when none is."
   edgeIds: [String!]! @goField(name: "EdgeIDs")
   "For CYCLE: the node ids around the cycle, first repeated at the end."
   path: [String!]!
 }
 
+"The latency of the slowest path through the pipeline, and the path."
 type PathLatency {
+  "Milliseconds, the sum of the node latencies along the path."
   millis: Float!
   "Node ids, INPUT first."
   path: [String!]!
 }
 
+"Where a node's latency comes from."
 enum NodeLatencySource {
+  "The node's config."
   CONFIG
+  "The model's median speed in the catalog; its p95 is taken equal to the median."
   CATALOG
+  "The kind takes no time (INPUT, OUTPUT, ROUTER)."
   NONE
+  "No config and no catalog speed; counted as 0 ms."
   UNKNOWN
 }
 
+"One node's share of a pipeline's latency and cost."
 type PipelineNodeReport {
+  "The node's id."
   id: String!
+  "The node's kind."
   kind: PipelineNodeKind!
   "Share of runs that execute the node."
   probability: Decimal!
   "US dollars per execution (all its calls)."
   costPerExecution: Decimal!
+  "False when the node's model has no catalog price; its cost then counts as 0."
   costKnown: Boolean!
   "US dollars per 1,000 runs: 1,000 × probability × costPerExecution."
   costPer1000Runs: Decimal!
+  "Median duration of one execution (all its calls), milliseconds."
   latencyP50Ms: Float!
+  "95th-percentile duration of one execution, milliseconds."
   latencyP95Ms: Float!
+  "Where the latency comes from."
   latencySource: NodeLatencySource!
+  "The node is on the p95 critical path."
   onCriticalPath: Boolean!
 }
 
@@ -10994,6 +14262,7 @@ type PipelineNodeReport {
 The latency and cost roll-up of a valid pipeline.
 """
 type PipelinePlan {
+  "The catalog version the prices and speeds come from."
   catalogVersion: String!
   "Node ids in topological order."
   order: [String!]!
@@ -11009,30 +14278,41 @@ type PipelinePlan {
   costPer1000Runs: Decimal!
   "Nodes whose model has no price, counted as 0: the cost is then a lower bound."
   costUnknown: [String!]!
+  "Every node's share, in topological order."
   nodes: [PipelineNodeReport!]!
   "Ids of nodes that cost something, largest first."
   costDrivers: [String!]!
 }
 
+"The outcome of validating a pipeline graph."
 type PipelineValidation {
   "False when any problem is an ERROR; an invalid pipeline is never costed."
   valid: Boolean!
+  "Every problem found, all at once; empty when there is none."
   problems: [PipelineProblem!]!
+  "The latency and cost roll-up; null when valid is false."
   plan: PipelinePlan
 }
 
+"One port of a node kind."
 type PortSpec {
+  "The port's name, as edges give it in sourcePort or targetPort."
   name: String!
   "For an input, the types it accepts; for an output, the one type it produces."
   types: [PortType!]!
+  "An input that must be connected."
   required: Boolean!
   "The output carries whatever type arrives at the node's in port."
   passThrough: Boolean!
 }
 
+"A node kind's ports. Every input port accepts several edges (merging exclusive branches, concatenating documents)."
 type NodeKindSpec {
+  "The kind."
   kind: PipelineNodeKind!
+  "Its input ports."
   inputs: [PortSpec!]!
+  "Its output ports (for ROUTER, none besides its branches)."
   outputs: [PortSpec!]!
   "ROUTER: one output per branch, named after it."
   branchOutputs: Boolean!
@@ -11043,10 +14323,15 @@ extend type Pipeline {
   valid: Boolean! @goField(forceResolver: true)
 }
 
+"A new pipeline."
 input CreatePipelineInput {
+  "A name for people, 1 to 200 characters."
   name: String!
+  "Free text for people, up to 10,000 characters."
   description: String
+  "The steps, at most 500."
   nodes: [PipelineNodeInput!]!
+  "The connections, at most 2,000."
   edges: [PipelineLinkInput!]!
 }
 
@@ -11054,20 +14339,30 @@ input CreatePipelineInput {
 Fields left out (or null) keep their values.
 """
 input UpdatePipelineInput {
+  "A name for people, 1 to 200 characters."
   name: String
+  "Free text for people, up to 10,000 characters."
   description: String
+  "Replaces every node."
   nodes: [PipelineNodeInput!]
+  "Replaces every edge."
   edges: [PipelineLinkInput!]
 }
 
+"A pipeline graph to validate."
 input PipelineGraphInput {
+  "The steps, at most 500."
   nodes: [PipelineNodeInput!]!
+  "The connections, at most 2,000."
   edges: [PipelineLinkInput!]!
 }
 
 extend type Query {
   "Validates and costs a pipeline graph without saving it: every problem at once."
-  validatePipeline(input: PipelineGraphInput!): PipelineValidation! @hasRole(role: FREE)
+  validatePipeline(
+    "The graph. One over the size limits is refused with BAD_USER_INPUT instead of a problem list."
+    input: PipelineGraphInput!
+  ): PipelineValidation! @hasRole(role: FREE)
   "Each node kind's ports, for a front end's palette."
   pipelineNodeKinds: [NodeKindSpec!]! @hasRole(role: FREE)
 }
@@ -11075,10 +14370,15 @@ extend type Query {
 	{Name: "../scenario.graphqls", Input: `# The simulation engine (internal/simulation), explanations (internal/explain) and the model catalog
 # (internal/catalog). docs/engines/simulation.md and explain.md give the formulas.
 
+"Where data may be processed, as model APIs offer it (their data-residency zones)."
 enum DataRegion {
+  "The United States."
   US
+  "The European Union."
   EU
+  "Asia-Pacific."
   APAC
+  "Mainland China."
   CN
   "No constraint."
   GLOBAL
@@ -11088,6 +14388,7 @@ enum DataRegion {
 A workload to simulate. Money is US dollars.
 """
 type ScenarioConfig {
+  "How hard the task is; it sets the quality tier each model gets."
   taskComplexity: Complexity!
   "Requests per day (average)."
   dataVolume: Int!
@@ -11129,29 +14430,44 @@ type ScenarioConfig {
   minAccuracy: Float
 }
 
+"""
+A workload to simulate. Money is US dollars. Fields with a default may be left out; the simulation refuses
+values out of range with BAD_USER_INPUT naming the field.
+"""
 input ScenarioConfigInput {
+  "How hard the task is; it sets the quality tier each model gets."
   taskComplexity: Complexity!
   "Requests per day (average), at least 1."
   dataVolume: Int!
   "Latency target in milliseconds at slaPercentile; 0 means no target."
   responseTimeSLA: Int!
+  "Percentile the latency target applies to, at least 50 and below 100."
   slaPercentile: Float = 95
+  "Prompt tokens per request, 0 to 10,000,000."
   inputTokens: Int!
+  "Answer tokens per request, 0 to 10,000,000."
   outputTokens: Int!
+  "Share of input tokens read from the provider's prompt cache, 0 to 1."
   cachedInputFraction: Float = 0
   "Share of input tokens written to the prompt cache per request, 0 to 1 (with cachedInputFraction at most 1)."
   cacheWriteFraction: Float = 0
   "Cache writes live 1 hour instead of 5 minutes."
   cacheWriteHour: Boolean = false
-  "0: each reasoning configuration's own estimate."
+  "Hidden reasoning tokens per request for models that reason; 0: each reasoning configuration's own estimate."
   reasoningTokens: Int = 0
+  "Peak-to-average traffic ratio, 1 to 1,000."
   peakFactor: Float = 1
-  "US dollars per month."
+  "Budget in US dollars per month, not negative; null means none."
   monthlyBudget: Decimal
+  "Regions where data may be processed; empty or GLOBAL means anywhere."
   dataRegions: [DataRegion!] = []
+  "Capabilities a model must have, as the catalog names them (CatalogModel.capabilities), e.g. function_calling, vision."
   requiredCapabilities: [String!] = []
+  "Attestations a model's provider must hold (CatalogModel.attestations), e.g. HIPAA_BAA, ZDR."
   requiredAttestations: [String!] = []
+  "Model ids to consider (CatalogModel.id); empty means the whole catalog. An id the catalog lacks is excluded with UNKNOWN_MODEL."
   candidates: [String!] = []
+  "Lowest acceptable benchmark accuracy, 0 to 1; it applies to models the workspace has benchmarked, others are judged by their tier. Null: none."
   minAccuracy: Float
 }
 
@@ -11160,6 +14476,7 @@ Where a figure came from: the catalog's published or third-party estimate, the w
 benchmark, or both weighed by how much each knows.
 """
 enum FigureSource {
+  "The catalog alone."
   CATALOG
   "A benchmark alone (the catalog has no figure to weigh it against)."
   BENCHMARK
@@ -11167,28 +14484,49 @@ enum FigureSource {
   BLEND
 }
 
+"Why a candidate model cannot serve the workload. A candidate gets every reason that applies."
 enum ExclusionCode {
+  "Not a chat model (e.g. an embedding model)."
   NOT_CHAT
+  "No hosted API price: estimate a self-hosted deployment instead (estimateDeployment)."
   SELF_HOST_ONLY
+  "Retired on or before today."
   DEPRECATED
+  "A requested candidate id is not in the catalog."
   UNKNOWN_MODEL
+  "It cannot process data in any allowed region."
   REGION
+  "It lacks a required capability."
   CAPABILITY
+  "Its provider lacks a required attestation."
   ATTESTATION
+  "The request does not fit its context window (or its input limit)."
   CONTEXT_WINDOW
+  "Output and reasoning tokens exceed its maximum output."
   MAX_OUTPUT
+  "No published quality score and no benchmark accuracy."
   NO_QUALITY_DATA
+  "Its tier at the task complexity, or its benchmark accuracy, is below the workload's floor."
   QUALITY
+  "No speed figures and no benchmark to time it with."
   NO_SPEED_DATA
+  "Peak traffic reaches what the assumed rate limit sustains."
   OVER_CAPACITY
+  "Its latency at the SLA percentile is above the target."
   SLA
+  "Its monthly cost is above the budget."
   BUDGET
 }
 
+"The parts a candidate's score is the weighted sum of, each valued from 0 (worst) to 1 (best)."
 enum ScoreFeatureName {
+  "1 − monthly cost ÷ budget; without a budget, the cost's place between the cost anchors (log scale)."
   COST
+  "1 − latency at the SLA percentile ÷ SLA; without an SLA, its place between the latency anchors (log scale)."
   LATENCY
+  "The estimated share of the workload's items done right."
   QUALITY
+  "1 − utilisation at peak: the spare capacity under the assumed rate limit."
   HEADROOM
 }
 
@@ -11196,6 +14534,7 @@ enum ScoreFeatureName {
 A simulation of the Scenario's workload on one catalog version.
 """
 type ScenarioResults {
+  "When the simulation ran."
   computedAt: Time!
   "The catalog version the results were computed from."
   catalogVersion: String!
@@ -11216,6 +14555,7 @@ type ScenarioResults {
   daysPerMonth: Decimal!
   "Requests per second at peak."
   peakRps: Float!
+  "The weight of each score feature."
   weights: ScoreWeights!
   "BENCHMARK when every ranked model's quality estimate includes a benchmark, else CATALOG."
   qualityBasis: FigureSource!
@@ -11239,40 +14579,59 @@ reorders the others.
 type ScoreAnchors {
   "US dollars a month."
   costLow: Float!
+  "US dollars a month: the dearest, where a candidate's COST value is 0."
   costHigh: Float!
   "Milliseconds at the SLA percentile."
   latencyLow: Float!
+  "Milliseconds at the SLA percentile: the slowest, where a candidate's LATENCY value is 0."
   latencyHigh: Float!
 }
 
+"The weight of each score feature in a candidate's score; they are not negative and sum to 1 by default."
 type ScoreWeights {
+  "Weight of COST."
   cost: Float!
+  "Weight of LATENCY."
   latency: Float!
+  "Weight of QUALITY."
   quality: Float!
+  "Weight of HEADROOM."
   headroom: Float!
 }
 
+"One catalog model's result for the workload: ranked when it fits, excluded with its reasons when it does not."
 type SimulationCandidate {
+  "The catalog model id, provider/model (with @effort for a reasoning configuration)."
   modelId: String!
+  "The model's name for people."
   name: String!
+  "The model API, e.g. openai, anthropic."
   provider: String!
   "Region chosen for the data constraint; empty without one."
   processingRegion: String!
   "Null when the model has no hosted price."
   cost: CandidateCost
+  "The queue model at peak under the assumed rate limit; null without speed figures."
   capacity: CandidateCapacity
   "Null without speed figures, or when peak traffic exceeds capacity."
   latency: CandidateLatency
+  "How its quality was judged."
   quality: CandidateQuality!
+  "Its latency at the SLA percentile is within the target; true without a target, false when its latency is unknown."
   slaFit: Boolean!
+  "Its monthly cost is within the budget; true without a budget, false when its cost is unknown."
   budgetFit: Boolean!
+  "Its tier or benchmark accuracy meets the workload's floor."
   qualityFit: Boolean!
   "The score's parts; they sum to score."
   features: [ScoreFeature!]!
+  "The weighted sum of the features, 0 to 1; 0 when excluded."
   score: Float!
   "1 for the winner; 0 when excluded."
   rank: Int!
+  "No other ranked candidate is cheaper, faster at p95 and better in quality at once (see ScenarioResults.paretoFront)."
   pareto: Boolean!
+  "Every reason the candidate is excluded; empty when it is ranked."
   reasons: [ExclusionReason!]!
   "Conditions from the provider's facts, e.g. that EU residency needs approval; and estimates to check."
   caveats: [String!]!
@@ -11288,28 +14647,42 @@ type SimulationCandidate {
 Costs in US dollars.
 """
 type CandidateCost {
+  "One request."
   perRequest: Decimal!
+  "perRequest × requests per day."
   perDay: Decimal! @goField(name: "Daily")
+  "perDay × daysPerMonth; the sum of the monthly parts below."
   perMonth: Decimal! @goField(name: "Monthly")
+  "Monthly cost of uncached input tokens."
   monthlyInput: Decimal!
+  "Monthly cost of input tokens read from the prompt cache."
   monthlyCachedInput: Decimal!
   "Input written to the prompt cache (at the write price where the API bills writes, the input price otherwise)."
   monthlyCacheWrite: Decimal!
+  "Monthly cost of answer tokens."
   monthlyOutput: Decimal!
+  "Monthly cost of hidden reasoning tokens (at the reasoning price, or the output price where none is listed)."
   monthlyReasoning: Decimal!
   "Above the model's long-context threshold, its dearer prices apply."
   longContextTier: Boolean!
-  "Price multiplier for the processing region."
+  "Price multiplier for the processing region; 1 when there is none."
   regionalUplift: Decimal!
+  "The model has a cache-read price, so cached input was billed at it (otherwise at the input price)."
   cacheApplied: Boolean!
   "The model bills prompt-cache writes, and the written input was billed at that price."
   cacheWriteBilled: Boolean!
 }
 
+"""
+The account limits assumed for a model API. They are assumptions about a typical paid account, not facts about
+yours; basis names the published tier each is modelled on.
+"""
 type RateLimit {
+  "Requests per minute."
   requestsPerMinute: Int!
-  "0: no token limit."
+  "Input, output and reasoning tokens per minute; 0: no token limit."
   tokensPerMinute: Int!
+  "Where the figures come from, e.g. the usage tier they are modelled on."
   basis: String!
 }
 
@@ -11317,34 +14690,57 @@ type RateLimit {
 The queue model at peak: M/M/c with Erlang C, c from the assumed rate limit.
 """
 type CandidateCapacity {
+  "The limits assumed for the model's API."
   rateLimit: RateLimit!
+  "c, the number of requests the limit lets run at once: the sustainable rate × the mean service time, at least 1."
   servers: Int!
+  "Mean time to serve one request (1/μ), milliseconds."
   meanServiceMillis: Float!
+  "Requests per second the limit sustains (c·μ)."
   sustainableRps: Float! @goField(name: "SustainableRPS")
+  "sustainableRps × 86,400."
   sustainablePerDay: Float!
+  "The workload's requests per second at peak (λ)."
   peakRps: Float! @goField(name: "PeakRPS")
+  "peakRps ÷ sustainableRps (ρ)."
   utilization: Float!
+  "The share of requests that wait for a free slot (Erlang C)."
   probabilityOfWaiting: Float!
+  "utilization is below 1, so the queue does not grow without bound."
   stable: Boolean!
 }
 
+"End-to-end latency of one request at peak, milliseconds: time to first token + output tokens ÷ decode speed, plus the wait for a free slot."
 type CandidateLatency {
+  "Time to the first answer token used, milliseconds (a reasoning configuration's thinking is inside it)."
   ttftMillis: Float! @goField(name: "TTFTMillis")
+  "Decode speed used, tokens per second; 0 when the service time came from a benchmark's measured median."
   outputTokensPerSecond: Float!
+  "Median service time without queueing, milliseconds."
   serviceP50Millis: Float!
+  "Median wait for a free slot at peak, milliseconds (M/M/c, Erlang C)."
   queueWaitP50Millis: Float!
+  "95th-percentile wait for a free slot at peak, milliseconds."
   queueWaitP95Millis: Float!
+  "Median latency: median service time + median wait."
   p50Millis: Float!
+  "95th-percentile latency: 95th-percentile service time + 95th-percentile wait."
   p95Millis: Float!
+  "Latency at the workload's SLA percentile; compared with the SLA."
   atSlaPercentileMillis: Float! @goField(name: "AtSLAPercentileMillis")
+  "Where ttftMillis comes from."
   ttftSource: FigureSource! @goField(name: "TTFTSource")
+  "Where outputTokensPerSecond comes from."
   decodeSource: FigureSource!
+  "Where the spread of service times comes from: BENCHMARK from a measured p95/p50; CATALOG has medians only, so p95 service equals the median."
   spreadSource: FigureSource!
 }
 
+"How a candidate's quality was judged: its catalog tier at the task complexity and, when benchmarked, its measured accuracy."
 type CandidateQuality {
   "3 good, 2 adequate, 1 weak, 0 unsuitable at the task complexity; null when unknown."
   tier: Int @goField(forceResolver: true)
+  "The catalog's Artificial Analysis Intelligence Index, 0 to 100; null when it has none."
   intelligenceIndex: Float
   "Measured accuracy when benchmarked (shown even when the benchmark is too small to count)."
   accuracy: Float
@@ -11363,33 +14759,47 @@ type CandidateQuality {
   evidence: String!
 }
 
+"One part of a candidate's score."
 type ScoreFeature {
+  "Which feature."
   name: ScoreFeatureName!
   "The feature's value, 0 to 1."
   value: Float!
+  "The feature's weight (ScenarioResults.weights)."
   weight: Float!
   "weight × value"
   contribution: Float!
 }
 
+"One reason a candidate cannot serve the workload."
 type ExclusionReason {
+  "The kind of reason, for code to act on."
   code: ExclusionCode!
+  "The reason for people, with the figures, e.g. \"openai/gpt-4.1-nano is tier 1 (weak) at MEDIUM complexity; the workload needs tier 2\"."
   message: String!
 }
 
+"The workload variable a sweep varies."
 enum SweepVariable {
+  "Requests per day (dataVolume); rounded to whole requests."
   REQUESTS_PER_DAY
+  "Prompt tokens per request; rounded to whole tokens."
   INPUT_TOKENS
+  "Answer tokens per request; rounded to whole tokens."
   OUTPUT_TOKENS
   "Milliseconds."
   LATENCY_SLA
   "US dollars per month."
   BUDGET
+  "Peak-to-average traffic ratio."
   PEAK_FACTOR
 }
 
+"How a sweep spaces its points between from and to."
 enum SweepScale {
+  "Equal steps."
   LINEAR
+  "Equal ratios; from and to must be positive."
   LOG
 }
 
@@ -11397,34 +14807,47 @@ enum SweepScale {
 Cost and latency of each candidate across a range of one workload variable, ready to plot.
 """
 type ScenarioSweep {
+  "The catalog version the sweep was computed on."
   catalogVersion: String!
+  "The variable swept."
   variable: SweepVariable!
+  "How the points are spaced."
   scale: SweepScale!
   "The variable's value at each point."
   values: [Float!]!
   "The winner at each point; null where nothing fits."
   winners: [String]! @goField(forceResolver: true)
+  "One series per candidate that fits at some point, or misses only for reasons the variable can change (SLA, budget, capacity, context)."
   series: [SweepSeries!]!
   "Points where the winner differs from the previous point's."
   winnerChanges: [WinnerChange!]!
 }
 
+"One candidate's figures across a sweep, ready to plot."
 type SweepSeries {
+  "The catalog model id."
   modelId: String!
+  "One point per value of ScenarioSweep.values, in the same order."
   points: [SweepPoint!]!
 }
 
+"One candidate at one sweep point."
 type SweepPoint {
   "US dollars per month; null where it cannot be computed."
   monthlyCost: Decimal
+  "95th-percentile latency in milliseconds; null where it cannot be computed (no speed figures, or over capacity)."
   p95Millis: Float
+  "The candidate serves the workload at this point."
   fits: Boolean!
   "0 when excluded at this point."
   rank: Int!
 }
 
+"A sweep point where the recommended model differs from the previous point's."
 type WinnerChange {
+  "The point's index in ScenarioSweep.values, from 1."
   index: Int!
+  "The variable's value there."
   value: Float!
   "Null when nothing fitted before."
   from: String @goField(forceResolver: true)
@@ -11432,9 +14855,13 @@ type WinnerChange {
   to: String @goField(forceResolver: true)
 }
 
+"Which candidate a score feature favours."
 enum ExplanationDirection {
+  "The feature adds to the winner's lead."
   WINNER
+  "The feature narrows the lead: the runner-up does better on it."
   RUNNER_UP
+  "The feature makes no difference."
   NEUTRAL
 }
 
@@ -11442,24 +14869,37 @@ enum ExplanationDirection {
 One score feature's share of the winner's lead over the runner-up (an exact Shapley value).
 """
 type FeatureContribution {
+  "Which feature."
   feature: ScoreFeatureName!
+  "The feature's value for the winner, 0 to 1."
   winnerValue: Float!
+  "The feature's value for the runner-up, 0 to 1."
   runnerUpValue: Float!
+  "The feature's weight in the score."
   weight: Float!
   "This feature's part of the score difference; all of them sum to scoreDifference."
   phi: Float!
   "|phi| / Σ|phi|"
   share: Float!
+  "Which candidate the feature favours."
   direction: ExplanationDirection!
 }
 
+"The workload variable a counterfactual changes."
 enum CounterfactualVariable {
+  "The latency target, milliseconds."
   LATENCY_SLA
+  "The monthly budget, US dollars."
   BUDGET
+  "Requests per day."
   REQUESTS_PER_DAY
+  "Prompt tokens per request."
   INPUT_TOKENS
+  "Answer tokens per request."
   OUTPUT_TOKENS
+  "The task complexity."
   COMPLEXITY
+  "The regions data may be processed in."
   DATA_REGIONS
 }
 
@@ -11467,13 +14907,19 @@ enum CounterfactualVariable {
 A change to the workload that changes the winner, confirmed by simulating it.
 """
 type Counterfactual {
+  "The variable changed."
   variable: CounterfactualVariable!
+  "Its value now, as a person reads it."
   from: String!
+  "The value that changes the winner."
   to: String!
   "|to − from| / from for numeric variables; 1 for categorical ones."
   relativeChange: Float!
+  "The model id that wins with the change."
   newWinner: String!
+  "The new winner's score with the change."
   newWinnerScore: Float!
+  "The change and its effect in a sentence."
   description: String!
 }
 
@@ -11486,7 +14932,20 @@ extend type Query {
   """
   Simulates a Scenario's workload over a range of one variable (at most 200 steps) without storing anything.
   """
-  scenarioSweep(id: ID!, variable: SweepVariable!, from: Float!, to: Float!, steps: Int!, scale: SweepScale = LINEAR): ScenarioSweep! @hasRole(role: FREE)
+  scenarioSweep(
+    "The scenario whose workload is swept."
+    id: ID!
+    "The variable to vary; the rest of the workload stays as it is."
+    variable: SweepVariable!
+    "The first value, in the variable's unit."
+    from: Float!
+    "The last value; from and to are both included."
+    to: Float!
+    "The number of points, 1 to 200."
+    steps: Int!
+    "How the points are spaced."
+    scale: SweepScale = LINEAR
+  ): ScenarioSweep! @hasRole(role: FREE)
 }
 
 extend type Mutation {
@@ -11495,12 +14954,18 @@ extend type Mutation {
   version; earlier explanations of it become stale. Where the viewer has finished benchmarks of a model,
   their measured latency and accuracy take precedence over the catalog's.
   """
-  simulateScenario(id: ID!): Scenario! @hasRole(role: FREE)
+  simulateScenario(
+    "The scenario to simulate."
+    id: ID!
+  ): Scenario! @hasRole(role: FREE)
   """
   Explains the Scenario's current results: why the winner beat the runner-up and what would change it.
-  Simulate first.
+  Simulate first: a scenario without results, or with stale ones, is refused with BAD_USER_INPUT.
   """
-  explainDecision(scenarioId: ID!): Explanation! @hasRole(role: FREE)
+  explainDecision(
+    "The scenario whose results to explain."
+    scenarioId: ID!
+  ): Explanation! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `# Hand-written root of the schema. The entities' types, connections, filters and inputs are generated into
@@ -11510,16 +14975,27 @@ extend type Mutation {
 Admits the caller when their role is the given one or above it (FREE < PRO < ENTERPRISE < ADMIN).
 Anonymous callers get UNAUTHENTICATED, lower roles FORBIDDEN.
 """
-directive @hasRole(role: Role!) on FIELD_DEFINITION
+directive @hasRole(
+  "The lowest role admitted."
+  role: Role!
+) on FIELD_DEFINITION
 
 """
 An exact decimal number, sent and received as a string such as "1234.5600".
 """
 scalar Decimal
 
+"""
+A moment in time as an RFC 3339 string with its offset, e.g. "2026-01-31T12:00:00.123456Z" (fractional
+seconds only when there are any).
+"""
 scalar Time
 
-
+"""
+The entry points for changing data. Each mutation runs in one transaction: it changes everything it says or
+nothing. Mutations that start long work (a benchmark, a deployment's rollout) return at once; follow the work
+with a subscription.
+"""
 type Mutation
 `, BuiltIn: false},
 }

@@ -18,13 +18,17 @@ import (
 
 // A bearer token for the Authorization header, and who it belongs to.
 type AuthPayload struct {
-	Token     string    `json:"token"`
+	// A signed JWT. Send it as the header Authorization: Bearer <token>, and on a websocket as {"authorization": "Bearer <token>"} in the connection_init payload.
+	Token string `json:"token"`
+	// When the token stops working; sign in again before then. It stops earlier on logOut, changePassword or a role change.
 	ExpiresAt time.Time `json:"expiresAt"`
-	User      *ent.User `json:"user"`
+	// The signed-in user.
+	User *ent.User `json:"user"`
 }
 
 // A change to one of the viewer's benchmarks. Each benchmark's states arrive in order.
 type BenchmarkEvent struct {
+	// Whether the benchmark changed or was deleted.
 	Change live.Op `json:"change"`
 	// The benchmark's id, also when it was deleted.
 	ID int `json:"id"`
@@ -32,27 +36,39 @@ type BenchmarkEvent struct {
 	Benchmark *ent.Benchmark `json:"benchmark,omitempty"`
 }
 
+// The viewer's current password and the one to replace it.
 type ChangePasswordInput struct {
+	// The password now; a wrong one is refused (BAD_USER_INPUT on currentPassword).
 	CurrentPassword string `json:"currentPassword"`
-	// At least 8 characters.
+	// At least 8 characters, at most 256 bytes, not only spaces.
 	NewPassword string `json:"newPassword"`
 }
 
+// A model's quality tier at one task complexity.
 type ComplexityTier struct {
+	// The task complexity.
 	Complexity model.Complexity `json:"complexity"`
-	Tier       int              `json:"tier"`
+	// 3 good, 2 adequate, 1 weak, 0 unsuitable.
+	Tier int `json:"tier"`
 }
 
+// What to assess: the regulations and the system's facts.
 type ComplianceAssessmentInput struct {
-	Requirements []model.Regulation       `json:"requirements"`
-	Context      *model.ComplianceContext `json:"context"`
+	// The regulations to assess against.
+	Requirements []model.Regulation `json:"requirements"`
+	// The use case, data, place, model and controls.
+	Context *model.ComplianceContext `json:"context"`
 	// The rule-set version of an earlier assessment: the result then lists the rules changed since (ruleChanges).
+	// A version this server's rule set does not know is refused with BAD_USER_INPUT listing the known ones.
 	PreviousRuleSetVersion *string `json:"previousRuleSetVersion,omitempty"`
 }
 
+// A new benchmark. Give the dataset inline (dataset) or as a file (datasetFile), not both.
 type CreateBenchmarkInput struct {
+	// A name for people, 1 to 200 characters.
 	Name string `json:"name"`
-	// Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b.
+	// Model ids provider/model, e.g. openai/gpt-4.1-mini, gemini/gemini-2.5-flash, vllm/llama-3.1-8b; each once, each
+	// with a provider the server has configured. The role limits how many.
 	Models []string `json:"models"`
 	// Inline items; or upload datasetFile instead.
 	Dataset []*benchmark.Item `json:"dataset,omitempty"`
@@ -61,10 +77,11 @@ type CreateBenchmarkInput struct {
 	DatasetFile *graphql.Upload `json:"datasetFile,omitempty"`
 	// A system prompt sent with every item.
 	System *string `json:"system,omitempty"`
-	// The output bound of every call.
+	// The output token bound of every call, 1 to 1,000,000.
 	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
 }
 
+// Confirms that the viewer means to delete their account.
 type DeleteMeInput struct {
 	// The account's password, to confirm.
 	Password string `json:"password"`
@@ -72,6 +89,7 @@ type DeleteMeInput struct {
 
 // A change to one of the viewer's deployments. Each deployment's states arrive in order.
 type DeploymentEvent struct {
+	// Whether the deployment changed or was deleted.
 	Change live.Op `json:"change"`
 	// The deployment's id, also when it was deleted.
 	ID int `json:"id"`
@@ -79,41 +97,60 @@ type DeploymentEvent struct {
 	Deployment *ent.Deployment `json:"deployment,omitempty"`
 }
 
+// The plan to size a two-variant test for.
 type ExperimentSampleSizeInput struct {
+	// The primary metric's kind.
 	Kind model.MetricKind `json:"kind"`
 	// Binary: the control conversion rate, between 0 and 1.
 	Baseline *float64 `json:"baseline,omitempty"`
 	// Continuous: the metric's standard deviation.
 	StdDev *float64 `json:"stdDev,omitempty"`
 	// The smallest effect worth detecting: an absolute difference, or relative to the baseline when relative is true.
-	MinimumDetectableEffect float64  `json:"minimumDetectableEffect"`
-	Relative                *bool    `json:"relative,omitempty"`
-	ConfidenceLevel         *float64 `json:"confidenceLevel,omitempty"`
-	Power                   *float64 `json:"power,omitempty"`
+	MinimumDetectableEffect float64 `json:"minimumDetectableEffect"`
+	// The effect is relative to the baseline (binary metrics).
+	Relative *bool `json:"relative,omitempty"`
+	// The confidence level of the test, e.g. 0.95.
+	ConfidenceLevel *float64 `json:"confidenceLevel,omitempty"`
+	// The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8.
+	Power *float64 `json:"power,omitempty"`
 }
 
+// Filters GPU instance types; every field set must hold, and fields left out do not filter.
 type InstanceTypeWhereInput struct {
+	// AWS, GCP or AZURE, exactly.
 	Provider *string `json:"provider,omitempty"`
-	Region   *string `json:"region,omitempty"`
-	Gpu      *string `json:"gpu,omitempty"`
+	// A region name, e.g. us-east-1, exactly.
+	Region *string `json:"region,omitempty"`
+	// A GPU model, e.g. H100-80GB, exactly.
+	Gpu *string `json:"gpu,omitempty"`
 	// Total GPU memory of the instance at least this many GB.
-	MinGpuMemoryGb *float64         `json:"minGpuMemoryGb,omitempty"`
-	MaxHourlyUsd   *decimal.Decimal `json:"maxHourlyUsd,omitempty"`
+	MinGpuMemoryGb *float64 `json:"minGpuMemoryGb,omitempty"`
+	// On-demand price at most this many US dollars per hour.
+	MaxHourlyUsd *decimal.Decimal `json:"maxHourlyUsd,omitempty"`
 }
 
+// The credentials of an account.
 type LogInInput struct {
-	Email    string `json:"email"`
+	// The sign-in address, in any case.
+	Email string `json:"email"`
+	// The account's password.
 	Password string `json:"password"`
 }
 
+// How to order the model catalog.
 type ModelOrder struct {
-	Field     catalog.ModelOrderField `json:"field"`
-	Direction entgql.OrderDirection   `json:"direction"`
+	// What to order by.
+	Field catalog.ModelOrderField `json:"field"`
+	// Ascending or descending.
+	Direction entgql.OrderDirection `json:"direction"`
 }
 
+// Filters the model catalog; every field set must hold, and fields left out do not filter.
 type ModelWhereInput struct {
+	// The model API, e.g. openai, exactly.
 	Provider *string `json:"provider,omitempty"`
-	Mode     *string `json:"mode,omitempty"`
+	// The mode, e.g. chat, exactly.
+	Mode *string `json:"mode,omitempty"`
 	// The model has every one.
 	Capabilities []string `json:"capabilities,omitempty"`
 	// The model can process data in this region.
@@ -121,13 +158,17 @@ type ModelWhereInput struct {
 	// The model has every one.
 	Attestations []string `json:"attestations,omitempty"`
 	// List input price at most this (US dollars per token).
-	MaxInputPerToken  *decimal.Decimal `json:"maxInputPerToken,omitempty"`
+	MaxInputPerToken *decimal.Decimal `json:"maxInputPerToken,omitempty"`
+	// List output price at most this (US dollars per token).
 	MaxOutputPerToken *decimal.Decimal `json:"maxOutputPerToken,omitempty"`
-	MinContextWindow  *int             `json:"minContextWindow,omitempty"`
-	// With tierAt: the tier at that complexity is at least this.
-	MinTier  *int              `json:"minTier,omitempty"`
-	TierAt   *model.Complexity `json:"tierAt,omitempty"`
-	HasSpeed *bool             `json:"hasSpeed,omitempty"`
+	// Context window at least this many tokens.
+	MinContextWindow *int `json:"minContextWindow,omitempty"`
+	// With tierAt: the tier at that complexity is at least this, 0 to 3.
+	MinTier *int `json:"minTier,omitempty"`
+	// The complexity minTier applies to; needed with minTier.
+	TierAt *model.Complexity `json:"tierAt,omitempty"`
+	// true: only models with speed figures.
+	HasSpeed *bool `json:"hasSpeed,omitempty"`
 	// Leave out self-host-only models.
 	HostedOnly *bool `json:"hostedOnly,omitempty"`
 }
@@ -136,30 +177,47 @@ type ModelWhereInput struct {
 // (raw values of a continuous metric, or 0/1 outcomes of a binary one). Recordings add up. A retried recording
 // with the same idempotencyKey adds nothing.
 type RecordExperimentObservationsInput struct {
+	// A key unique to this recording, at most 200 characters; sending it again with the same data adds nothing, with other data is refused.
 	IdempotencyKey string `json:"idempotencyKey"`
 	// A model of the experiment.
-	Variant    string                 `json:"variant"`
-	Metric     string                 `json:"metric"`
-	Binary     *experiment.Binary     `json:"binary,omitempty"`
+	Variant string `json:"variant"`
+	// The name of one of the experiment's metrics.
+	Metric string `json:"metric"`
+	// Aggregated outcomes of a BINARY metric.
+	Binary *experiment.Binary `json:"binary,omitempty"`
+	// Aggregated values of a CONTINUOUS metric.
 	Continuous *experiment.Continuous `json:"continuous,omitempty"`
-	Values     []float64              `json:"values,omitempty"`
+	// Raw values: of a CONTINUOUS metric, or 0/1 outcomes of a BINARY one.
+	Values []float64 `json:"values,omitempty"`
 }
 
+// A new account.
 type SignUpInput struct {
+	// The sign-in address; stored trimmed and in lower case. One account per address.
 	Email string `json:"email"`
-	// At least 8 characters.
-	Password string  `json:"password"`
-	Name     *string `json:"name,omitempty"`
+	// At least 8 characters, at most 256 bytes, not only spaces.
+	Password string `json:"password"`
+	// Display name, at most 200 characters; null or left out: none.
+	Name *string `json:"name,omitempty"`
 }
 
+// Live updates, over a websocket (graphql-transport-ws, or the legacy graphql-ws protocol) or server-sent events.
+// The *Updated streams send the row's current state at once, then every change, so a client that subscribes again
+// after a reconnect misses no final state; the my*Events streams send changes from the moment of subscribing. A
+// stream carries only rows the viewer may read.
 type Subscription struct {
 }
 
 // Fields left out keep their values. Only a PENDING benchmark can change.
 type UpdateBenchmarkInput struct {
-	Name            *string           `json:"name,omitempty"`
-	Models          []string          `json:"models,omitempty"`
-	Dataset         []*benchmark.Item `json:"dataset,omitempty"`
-	System          *string           `json:"system,omitempty"`
-	MaxOutputTokens *int              `json:"maxOutputTokens,omitempty"`
+	// A name for people, 1 to 200 characters.
+	Name *string `json:"name,omitempty"`
+	// Replaces the models.
+	Models []string `json:"models,omitempty"`
+	// Replaces the dataset.
+	Dataset []*benchmark.Item `json:"dataset,omitempty"`
+	// Replaces the system prompt; an empty string removes it.
+	System *string `json:"system,omitempty"`
+	// The output token bound of every call, 1 to 1,000,000.
+	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -194,6 +195,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	h, err := server.New(server.Config{
 		Introspection:       cfg.Introspection,
 		Playground:          cfg.Playground,
+		MetricsElsewhere:    cfg.MetricsAddr != "",
 		TrustProxy:          cfg.TrustProxy,
 		Origins:             cfg.AllowedOrigins,
 		Limits:              cfg.Limits,
@@ -270,31 +272,44 @@ func (a *App) Close(ctx context.Context) error {
 	return errors.Join(a.Jobs.Stop(ctx), a.Events.Close(), a.DB.Close())
 }
 
-// Serve listens on the configured port until ctx ends, then drains: /readyz turns 503, requests in flight
+// Serve listens on HOST and PORT until ctx ends, then drains: /readyz turns 503, requests in flight
 // finish and workers stop taking jobs, all within shutdownTimeout; then the database closes.
 func (a *App) Serve(ctx context.Context, shutdownTimeout time.Duration) error {
-	ln, err := net.Listen("tcp", fmt.Sprintf(":%d", a.Config.Port))
+	ln, err := listen(a.Config.Host, a.Config.Port)
 	if err != nil {
-		return err
+		return fmt.Errorf("listen on HOST %q, PORT %d: %w", a.Config.Host, a.Config.Port, err)
 	}
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
 	srv, ln := a.HTTPServer(ln)
-	errc := make(chan error, 2)
+	errc := make(chan error, 3)
 	go func() { errc <- srv.Serve(ln) }()
-	if addr := a.Config.DebugAddr; addr != "" {
-		dln, err := net.Listen("tcp", addr)
+	for _, side := range []struct {
+		name, addr, path string
+		handler          http.Handler
+	}{
+		{"DEBUG_ADDR", a.Config.DebugAddr, "/debug/pprof/", observability.DebugHandler()},
+		{"METRICS_ADDR", a.Config.MetricsAddr, "/metrics", a.metricsHandler()},
+	} {
+		if side.addr == "" {
+			continue
+		}
+		sln, err := net.Listen("tcp", side.addr)
 		if err != nil {
 			_ = srv.Close()
-			return fmt.Errorf("DEBUG_ADDR: %w", err)
+			return fmt.Errorf("%s: %w", side.name, err)
 		}
-		dsrv := &http.Server{Handler: observability.DebugHandler(), ReadHeaderTimeout: 10 * time.Second}
-		defer dsrv.Close()
-		go func() { errc <- dsrv.Serve(dln) }()
-		a.Log.Info("profiles", "addr", dln.Addr().String(), "path", "/debug/pprof/")
+		ssrv := &http.Server{Handler: side.handler, ReadHeaderTimeout: 10 * time.Second}
+		defer ssrv.Close()
+		go func() { errc <- ssrv.Serve(sln) }()
+		a.Log.Info("side listener", "setting", side.name, "addr", sln.Addr().String(), "path", side.path)
 	}
-	a.Log.Info("serving", "addr", ln.Addr().String(), "graphql", fmt.Sprintf("http://localhost:%d/graphql", a.Config.Port),
+	shown := a.Config.Host // the URL to open on this machine
+	if shown == "" || shown == "0.0.0.0" || shown == "::" {
+		shown = "localhost"
+	}
+	a.Log.Info("serving", "addr", ln.Addr().String(), "graphql", "http://"+net.JoinHostPort(shown, strconv.Itoa(a.Config.Port))+"/graphql",
 		"database", a.DB.Where, "env", a.Config.Env, "workers", a.Config.Workers)
 	select {
 	case err := <-errc:
@@ -374,13 +389,31 @@ func (a *App) HTTPServer(ln net.Listener) (*http.Server, net.Listener) {
 	return srv, limited
 }
 
-// Work runs the workers only, until ctx ends (architect worker).
+// metricsHandler serves /metrics alone, for the METRICS_ADDR listener.
+func (a *App) metricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Metrics.Handler())
+	return mux
+}
+
+// Work runs the workers only, until ctx ends (architect worker); with METRICS_ADDR it serves their
+// /metrics there.
 func (a *App) Work(ctx context.Context, shutdownTimeout time.Duration) error {
 	if a.DB.Dialect == dialect.SQLite {
 		return errors.New("architect worker needs PostgreSQL (DATABASE_URL): on SQLite, serve runs the workers in its own process, which is the only one that may write the database file")
 	}
 	if err := a.Start(ctx); err != nil {
 		return err
+	}
+	if addr := a.Config.MetricsAddr; addr != "" {
+		mln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR: %w", errors.Join(err, a.Close(context.WithoutCancel(ctx))))
+		}
+		msrv := &http.Server{Handler: a.metricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer msrv.Close()
+		go func() { _ = msrv.Serve(mln) }()
+		a.Log.Info("side listener", "setting", "METRICS_ADDR", "addr", mln.Addr().String(), "path", "/metrics")
 	}
 	a.Log.Info("working jobs", "database", a.DB.Where)
 	<-ctx.Done()

@@ -19,12 +19,14 @@ func (c Complexity) Valid() bool {
 // tierCutoffs are the minimum Artificial Analysis Intelligence Index for tiers 3 (good), 2 (adequate) and
 // 1 (weak) at each complexity; below the last cut-off a model is unsuitable (0). The cut-offs are anchored on
 // reference models of the same AA snapshot (2026-07-10): GPT-4o (Nov '24) scores 11.2, GPT-4.1 19.4 and
-// GPT-5 (high) 34.7. "Good" at LOW means at least GPT-4o level (10), at MEDIUM at least GPT-4.1 level (20),
-// at HIGH at least GPT-5 (high) level (35); each lower tier steps down by the gap to the next reference.
+// GPT-5 (high) 34.7. "Good" at a complexity means at least its reference's level, so the reference itself is
+// good: the cut-off is at or below its score, a whole number (LOW 10 ≤ 11.2, MEDIUM 19 ≤ 19.4, HIGH 34 ≤ 34.7;
+// the first version had 20 and 35, which left GPT-4.1 and GPT-5 (high) short of their own anchors); the lower
+// tiers step down towards the next reference.
 var tierCutoffs = map[Complexity][3]float64{
 	ComplexityLow:    {10, 5, 0},
-	ComplexityMedium: {20, 12, 6},
-	ComplexityHigh:   {35, 25, 15},
+	ComplexityMedium: {19, 12, 6},
+	ComplexityHigh:   {34, 25, 15},
 }
 
 // TierCutoffs returns the intelligence-index cut-offs for tiers 3, 2 and 1 at complexity c

@@ -132,8 +132,26 @@ func Explain(changes []RuleChange, before map[string]RuleOutcome, after Result) 
 }
 
 // Diff is the result's RuleChanges against an assessment made with rule-set version from, whose outcomes
-// are before (nil when unknown): every rule added, changed or removed since, with its outcomes.
-func (rs *RuleSet) Diff(from string, before map[string]RuleOutcome, after Result) []RuleChange {
-	changes, _ := rs.ChangesSince(from)
-	return Explain(changes, before, after)
+// are before (nil when unknown): every rule added, changed or removed since, with its outcomes. Like
+// ChangesSince, a version the change log does not know gives every logged change and known false; the caller
+// decides whether that is an error (a version a client typed) or the best it can do (a stored one).
+func (rs *RuleSet) Diff(from string, before map[string]RuleOutcome, after Result) (changes []RuleChange, known bool) {
+	changes, known = rs.ChangesSince(from)
+	return Explain(changes, before, after), known
+}
+
+// Versions lists the versions of the change log, oldest first; the last is the rule set's own.
+func (rs *RuleSet) Versions() []string {
+	out := make([]string, len(rs.Changes))
+	for i, c := range rs.Changes {
+		out[i] = c.Version
+	}
+	return out
+}
+
+// Supersedes reports whether v is a version the change log lists before this rule set's own: an assessment
+// made with it is out of date. A version the log does not know (a later rule set's, or another file's) is not.
+func (rs *RuleSet) Supersedes(v string) bool {
+	i, ok := rs.version[v]
+	return ok && i < rs.version[rs.Version]
 }

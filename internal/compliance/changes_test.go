@@ -35,13 +35,42 @@ func TestChangesSince(t *testing.T) {
 	// before and after: R-1 failed before and still does; C-1 is new and sets the tier; R-0 is gone
 	res, err := rs.Assess(Assessment{UseCase: "EMPLOYMENT", Requirements: []Requirement{HIPAA}, DataCategories: []DataCategory{PHI}})
 	require.NoError(t, err)
-	diff := rs.Diff("test-1", map[string]RuleOutcome{"R-1": OutcomeFinding, "R-0": OutcomePassed}, res)
+	diff, known := rs.Diff("test-1", map[string]RuleOutcome{"R-1": OutcomeFinding, "R-0": OutcomePassed}, res)
+	require.True(t, known)
 	require.Equal(t, []RuleChange{
 		{RuleID: "C-1", Change: ChangeAdded, Version: "test-2", Note: "hiring is high-risk", Before: outcome(OutcomeAbsent), After: outcome(OutcomeTierReason)},
 		{RuleID: "R-0", Change: ChangeRemoved, Version: "test-2", Note: "gone", Before: outcome(OutcomePassed), After: outcome(OutcomeAbsent)},
 	}, diff)
-	diff = rs.Diff("test-1", nil, res)
+	diff, _ = rs.Diff("test-1", nil, res)
 	require.Nil(t, diff[0].Before, "before unknown")
+
+	// a mistyped version is reported, not passed off as the whole log's changes
+	diff, known = rs.Diff("test-l", nil, res)
+	require.False(t, known)
+	require.Equal(t, []string{"C-1", "R-1"}, changeIDs(diff))
+}
+
+// A rule set supersedes the versions its change log lists before its own, and no other: not itself, not a
+// version it does not know (a later rule set's, written by an upgraded replica).
+func TestSupersedes(t *testing.T) {
+	t.Parallel()
+	rs, err := Parse([]byte(minimalRules))
+	require.NoError(t, err)
+	require.Equal(t, []string{"test-1", "test-2"}, rs.Versions())
+	for _, tc := range []struct {
+		name, version string
+		want          bool
+	}{
+		{"an earlier version", "test-1", true},
+		{"its own", "test-2", false},
+		{"one it does not know", "test-3", false},
+		{"none", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, rs.Supersedes(tc.version))
+		})
+	}
 }
 
 func TestChangesOfTheEmbeddedSet(t *testing.T) {

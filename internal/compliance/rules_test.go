@@ -59,6 +59,7 @@ func obligationCases() []ruleCase {
 	derogation := with(ai(""), func(a *Assessment) {
 		a.Sector, a.Purposes, a.AnnexIIIDerogation = SectorSoftware, []Purpose{PurposeRecruitment}, true
 	})
+	device := with(ai(""), func(a *Assessment) { a.Sector, a.RegulatedProduct = SectorHealthcare, true })
 	automated := with(gdpr(PHI), func(a *Assessment) { a.AutomatedDecisions, a.HumanOversight = true, false })
 	return []ruleCase{
 		{"AIACT-PROHIBITED-PRACTICE", ai("CHATBOT"), func(a *Assessment) { a.UseCase = "SOCIAL_SCORING" }},
@@ -73,7 +74,9 @@ func obligationCases() []ruleCase {
 		{"AIACT-PROVIDER-ACCURACY-ROBUSTNESS", ai("EMERGENCY_TRIAGE"), off(func(a *Assessment) *bool { return &a.AccuracyRobustness })},
 		{"AIACT-PROVIDER-QUALITY-MANAGEMENT", ai("LAW_ENFORCEMENT"), off(func(a *Assessment) *bool { return &a.QualityManagement })},
 		{"AIACT-PROVIDER-CONFORMITY", ai("ESSENTIAL_SERVICES"), off(func(a *Assessment) *bool { return &a.ConformityAssessment })},
+		{"AIACT-PROVIDER-CONFORMITY-ANNEX-I", device, off(func(a *Assessment) *bool { return &a.ConformityAssessment })},
 		{"AIACT-PROVIDER-REGISTRATION", ai("MIGRATION_BORDER"), off(func(a *Assessment) *bool { return &a.Registered })},
+		{"AIACT-PROVIDER-REGISTRATION-NATIONAL", ai("CRITICAL_INFRASTRUCTURE"), off(func(a *Assessment) *bool { return &a.Registered })},
 		{"AIACT-PROVIDER-DEROGATION-RECORD", derogation, func(a *Assessment) { a.Profiling = true }},
 		{"AIACT-DEPLOYER-HUMAN-OVERSIGHT", ai("CREDIT_SCORING"), off(func(a *Assessment) *bool { return &a.HumanOversight })},
 		{"AIACT-DEPLOYER-MONITORING", ai("CRITICAL_INFRASTRUCTURE"), off(func(a *Assessment) *bool { return &a.Monitoring })},
@@ -261,4 +264,74 @@ func findingByID(r Result, id string) Finding {
 		}
 	}
 	return Finding{}
+}
+
+// Registration and the conformity procedure follow the route to high risk: Art. 49 registers Annex III systems
+// (point 2 nationally, Art. 49(5)), not AI in an Annex I product (Art. 6(1)), whose conformity assessment is
+// the one of its product law (Art. 43(3)).
+func TestRegistrationAndConformityByRoute(t *testing.T) {
+	t.Parallel()
+	rs, err := Default()
+	require.NoError(t, err)
+	assessment := func(role Role, sector Sector, change func(*Assessment), p ...Purpose) Assessment {
+		a := Assessment{Requirements: []Requirement{EUAIAct}, Roles: []Role{role}}
+		a.Sector, a.Purposes = sector, p
+		if change != nil {
+			change(&a)
+		}
+		return a
+	}
+	product := func(a *Assessment) { a.RegulatedProduct = true }
+	tests := []struct {
+		name      string
+		in        Assessment
+		fires     []string
+		doesNot   []string
+		sourceHas map[string]string // rule id → part of its source
+	}{
+		{"a medical device is not registered in the EU database", assessment(RoleProvider, SectorHealthcare, product),
+			[]string{"AIACT-PROVIDER-CONFORMITY-ANNEX-I"},
+			[]string{"AIACT-PROVIDER-REGISTRATION", "AIACT-PROVIDER-REGISTRATION-NATIONAL", "AIACT-PROVIDER-CONFORMITY"},
+			map[string]string{"AIACT-PROVIDER-CONFORMITY-ANNEX-I": "Art. 43(3)"}},
+		{"an Annex III system is registered in the EU database", assessment(RoleProvider, SectorEmployment, nil, PurposeRecruitment),
+			[]string{"AIACT-PROVIDER-REGISTRATION", "AIACT-PROVIDER-CONFORMITY"},
+			[]string{"AIACT-PROVIDER-REGISTRATION-NATIONAL", "AIACT-PROVIDER-CONFORMITY-ANNEX-I"},
+			map[string]string{"AIACT-PROVIDER-REGISTRATION": "Art. 49(1)", "AIACT-PROVIDER-CONFORMITY": "Art. 43(1)-(2)"}},
+		{"critical infrastructure is registered nationally", assessment(RoleProvider, SectorCriticalInfrastructure, nil, PurposeCriticalInfrastructure),
+			[]string{"AIACT-PROVIDER-REGISTRATION-NATIONAL", "AIACT-PROVIDER-CONFORMITY"},
+			[]string{"AIACT-PROVIDER-REGISTRATION"},
+			map[string]string{"AIACT-PROVIDER-REGISTRATION-NATIONAL": "Art. 49(5)"}},
+		{"an Annex III system in an Annex I product is registered and assessed under its product law",
+			assessment(RoleProvider, SectorEmployment, product, PurposeRecruitment),
+			[]string{"AIACT-PROVIDER-REGISTRATION", "AIACT-PROVIDER-CONFORMITY-ANNEX-I"},
+			[]string{"AIACT-PROVIDER-CONFORMITY"}, nil},
+		{"an Annex I product whose Annex III use is derogated registers under Art. 49(2) only",
+			assessment(RoleProvider, SectorEmployment, func(a *Assessment) { a.RegulatedProduct, a.AnnexIIIDerogation = true, true }, PurposeRecruitment),
+			[]string{"AIACT-PROVIDER-DEROGATION-RECORD", "AIACT-PROVIDER-CONFORMITY-ANNEX-I"},
+			[]string{"AIACT-PROVIDER-REGISTRATION"}, nil},
+		{"a public authority using an Annex III system registers its use", assessment(RoleDeployer, SectorPublic, nil, PurposePublicBenefits),
+			[]string{"AIACT-DEPLOYER-REGISTRATION"}, nil, nil},
+		{"a public authority using an Annex I product does not", assessment(RoleDeployer, SectorPublic, product),
+			nil, []string{"AIACT-DEPLOYER-REGISTRATION"}, nil},
+		{"nor one using critical infrastructure (Annex III point 2)", assessment(RoleDeployer, SectorPublic, nil, PurposeCriticalInfrastructure),
+			nil, []string{"AIACT-DEPLOYER-REGISTRATION"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := rs.Assess(tc.in)
+			require.NoError(t, err)
+			require.Equal(t, TierHigh, res.UseCaseTier)
+			ids := findingIDs(res)
+			for _, id := range tc.fires {
+				require.Contains(t, ids, id)
+			}
+			for _, id := range tc.doesNot {
+				require.NotContains(t, ids, id)
+			}
+			for id, part := range tc.sourceHas {
+				require.Contains(t, findingByID(res, id).Source, part, id)
+			}
+		})
+	}
 }

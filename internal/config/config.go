@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,6 +27,8 @@ import (
 type Config struct {
 	Env         string // APP_ENV: development (default) or production
 	Port        int    // PORT, default 3001
+	Host        string // HOST: localhost (127.0.0.1, ::1) in development, every interface ("") in production
+	MetricsAddr string // METRICS_ADDR: host:port of a listener for /metrics alone (PORT then does not serve it)
 	DataDir     string // DATA_DIR, default ./data: the SQLite file and the development JWT secret
 	DatabaseURL string // DATABASE_URL: postgres://… for PostgreSQL; empty for SQLite under DataDir
 	AutoMigrate bool   // MIGRATE_ON_START, default true: serve applies migrations at start
@@ -109,7 +112,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	e := env{get: getenv}
 	c := &Config{
 		Env:                 e.str("APP_ENV", "development"),
-		Port:                e.int("PORT", 3001),
+		MetricsAddr:         e.str("METRICS_ADDR", ""),
 		DataDir:             e.str("DATA_DIR", "./data"),
 		DatabaseURL:         e.str("DATABASE_URL", ""),
 		AutoMigrate:         e.bool("MIGRATE_ON_START", true),
@@ -138,6 +141,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 		LoginMaxFailures:    e.int("LOGIN_MAX_FAILURES", 5),
 		LoginWindow:         e.duration("LOGIN_WINDOW", 15*time.Minute),
 	}
+	c.Host, c.Port = e.address(c.Env)
 	c.SignUpsPerWindow = e.int("SIGNUP_MAX_PER_ADDRESS", 20)
 	c.ReadHeaderTimeout = e.duration("HTTP_READ_HEADER_TIMEOUT", 10*time.Second)
 	c.BodyReadTimeout = e.duration("HTTP_BODY_TIMEOUT", 30*time.Second)
@@ -183,6 +187,11 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	if c.JWTExpiresIn <= 0 {
 		e.fail("JWT_EXPIRES_IN", "must be positive, e.g. 7d or 12h")
 	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			e.fail("METRICS_ADDR", "must be host:port, e.g. :9091 or 127.0.0.1:9091")
+		}
+	}
 	if c.LoginMaxFailures < 1 {
 		e.fail("LOGIN_MAX_FAILURES", "must be at least 1")
 	}
@@ -218,6 +227,46 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	}
 	c.JWTSecret = secret
 	return c, nil
+}
+
+// address reads HOST and PORT: HOST defaults to localhost outside production and to every interface in it.
+func (e *env) address(appEnv string) (string, int) {
+	def := "localhost"
+	if appEnv == "production" {
+		def = ""
+	}
+	host, port := e.str("HOST", def), e.int("PORT", 3001)
+	if strings.ContainsAny(host, "[]/ ") || strings.Count(host, ":") == 1 {
+		e.fail("HOST", "must be a host name or an IP address without a port, e.g. 127.0.0.1, 0.0.0.0 or ::1 (the port is PORT)")
+	}
+	if port < 0 || port > 65535 {
+		e.fail("PORT", "must be a port number, 0-65535")
+	}
+	return host, port
+}
+
+// ListenAddr is the host:port serve listens on.
+func (c *Config) ListenAddr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
+
+// LocalURL is where a process on this machine reaches a server listening on host and port: the loopback
+// address when host is every interface or localhost.
+func LocalURL(host string, port int) string {
+	switch host {
+	case "", "0.0.0.0", "::", "localhost":
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// LoadAddress reads HOST and PORT as Load does (the environment, then .env), and nothing else of the
+// configuration: `architect healthcheck` uses it to find the server it checks.
+func LoadAddress() (host string, port int, err error) {
+	if err := godotenv.Load(); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", 0, fmt.Errorf("read .env: %w", err)
+	}
+	e := env{get: os.Getenv}
+	host, port = e.address(e.str("APP_ENV", "development"))
+	return host, port, errors.Join(e.errs...)
 }
 
 // MinSecretLen is the shortest JWT_SECRET accepted in production: HS256 wants a key of at least its hash

@@ -180,16 +180,11 @@ func TestFrontEndClients(t *testing.T) {
 	}
 }
 
-// installClients runs npm ci in testdata/clients when its lock file is newer than the installed tree, and
-// returns the directory and the node flags the script needs. It skips the test without node and npm, or
-// with a Node older than 20.10 (no WebSocket).
+// installClients installs testdata/clients (installNPM) and returns its directory and the node flags the
+// script needs. It skips the test with a Node older than 20.10 (no WebSocket).
 func installClients(t *testing.T) (string, []string) {
 	t.Helper()
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("the front-end clients test needs %s (Node 20.10 or later; Debian: apt-get install nodejs npm): %v", tool, err)
-		}
-	}
+	modules := installNPM(t, "clients")
 	// Node 22 has WebSocket; Node 20 behind a flag.
 	var args []string
 	if exec.Command("node", "-e", "process.exit(typeof WebSocket === 'function' ? 0 : 1)").Run() != nil {
@@ -198,12 +193,25 @@ func installClients(t *testing.T) (string, []string) {
 			t.Skip("the front-end clients test needs Node 20.10 or later (a WebSocket for graphql-ws)")
 		}
 	}
-	dir, err := filepath.Abs(filepath.Join("testdata", "clients"))
+	return filepath.Dir(modules), args
+}
+
+// installNPM runs npm ci in testdata/<name> when its lock file is newer than the installed tree, and returns
+// the path of its node_modules. It skips the test without node and npm.
+func installNPM(t *testing.T, name string) string {
+	t.Helper()
+	for _, tool := range []string{"node", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("this test needs %s (Node 20.10 or later; Debian: apt-get install nodejs npm): %v", tool, err)
+		}
+	}
+	dir, err := filepath.Abs(filepath.Join("testdata", name))
 	require.NoError(t, err)
+	modules := filepath.Join(dir, "node_modules")
 	lock, err := os.Stat(filepath.Join(dir, "package-lock.json"))
 	require.NoError(t, err)
-	if installed, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json")); err == nil && installed.ModTime().After(lock.ModTime()) {
-		return dir, args
+	if installed, err := os.Stat(filepath.Join(modules, ".package-lock.json")); err == nil && installed.ModTime().After(lock.ModTime()) {
+		return modules
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -211,5 +219,5 @@ func installClients(t *testing.T) (string, []string) {
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "npm ci in %s: %s", dir, out)
-	return dir, args
+	return modules
 }

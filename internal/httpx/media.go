@@ -108,6 +108,9 @@ func write(w http.ResponseWriter, media string, status int, b body) {
 		raw = []byte(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
 	}
 	w.Header().Set("Content-Type", contentType(media, status))
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Bearer") // RFC 9110 section 15.5.2: a 401 names its scheme
+	}
 	if status == http.StatusServiceUnavailable && len(b.Errors) > 0 {
 		// UNAVAILABLE says when to retry; HTTP clients and retry links read the header.
 		if secs, ok := b.Errors[0].Extensions["retryAfter"].(int); ok {

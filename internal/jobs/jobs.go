@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/modelarchitect/architect/internal/database"
+	"github.com/modelarchitect/architect/internal/observability"
 )
 
 // Config configures the job runner. Zero values are the defaults noted.
@@ -87,7 +88,7 @@ func New(db *database.DB, cfg Config, workers *river.Workers, log *slog.Logger) 
 		}
 	}
 	rc := &river.Config{
-		Logger:               log,
+		Logger:               observability.Routine(log), // River's info lines are its routine: debug level
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		FetchPollInterval:    cfg.PollInterval,

@@ -1,6 +1,7 @@
 package limits
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strconv"
@@ -35,17 +36,11 @@ type InputLimits struct {
 }
 
 func (l InputLimits) withDefaults() InputLimits {
-	pick := func(v, def int) int {
-		if v == 0 {
-			return def
-		}
-		return v
-	}
 	return InputLimits{
-		MaxFilterList:  pick(l.MaxFilterList, DefaultMaxFilterList),
-		MaxFilterDepth: pick(l.MaxFilterDepth, DefaultMaxFilterDepth),
-		MaxFilterTerms: pick(l.MaxFilterTerms, DefaultMaxFilterTerms),
-		MaxNodes:       pick(l.MaxNodes, DefaultMaxNodes),
+		MaxFilterList:  cmp.Or(l.MaxFilterList, DefaultMaxFilterList),
+		MaxFilterDepth: cmp.Or(l.MaxFilterDepth, DefaultMaxFilterDepth),
+		MaxFilterTerms: cmp.Or(l.MaxFilterTerms, DefaultMaxFilterTerms),
+		MaxNodes:       cmp.Or(l.MaxNodes, DefaultMaxNodes),
 	}
 }
 

@@ -5,6 +5,7 @@
 package limits
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -43,18 +44,12 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	pick := func(v, def int) int {
-		if v == 0 {
-			return def
-		}
-		return v
-	}
 	return Config{
-		MaxDepth:      pick(c.MaxDepth, DefaultMaxDepth),
-		MaxComplexity: pick(c.MaxComplexity, DefaultMaxComplexity),
-		MaxAliases:    pick(c.MaxAliases, DefaultMaxAliases),
-		MaxQueryBytes: pick(c.MaxQueryBytes, DefaultMaxQueryBytes),
-		DefaultPage:   max(pick(c.DefaultPage, DefaultPage), 0),
+		MaxDepth:      cmp.Or(c.MaxDepth, DefaultMaxDepth),
+		MaxComplexity: cmp.Or(c.MaxComplexity, DefaultMaxComplexity),
+		MaxAliases:    cmp.Or(c.MaxAliases, DefaultMaxAliases),
+		MaxQueryBytes: cmp.Or(c.MaxQueryBytes, DefaultMaxQueryBytes),
+		DefaultPage:   max(cmp.Or(c.DefaultPage, DefaultPage), 0),
 		Inputs:        c.Inputs.withDefaults(),
 	}
 }

@@ -3,6 +3,7 @@
 package observability
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -35,3 +36,30 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+// Routine returns a logger for a library whose info lines are routine (River reports its job counts every
+// few seconds): they are written at debug level; warnings and errors keep theirs.
+func Routine(log *slog.Logger) *slog.Logger { return slog.New(routine{log.Handler()}) }
+
+type routine struct{ slog.Handler }
+
+func demote(l slog.Level) slog.Level {
+	if l >= slog.LevelInfo && l < slog.LevelWarn {
+		return slog.LevelDebug
+	}
+	return l
+}
+
+func (h routine) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.Handler.Enabled(ctx, demote(l))
+}
+
+func (h routine) Handle(ctx context.Context, r slog.Record) error {
+	r.Level = demote(r.Level)
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h routine) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return routine{h.Handler.WithAttrs(attrs)}
+}
+func (h routine) WithGroup(name string) slog.Handler { return routine{h.Handler.WithGroup(name)} }

@@ -61,3 +61,19 @@ func TestOutcome(t *testing.T) {
 		})
 	}
 }
+
+// TestRouteLabel: the route label is a pattern's path, in one style whether or not the pattern names a method.
+func TestRouteLabel(t *testing.T) {
+	t.Parallel()
+	for pattern, want := range map[string]string{
+		"/graphql":           "/graphql",
+		"GET /healthz":       "/healthz",
+		"GET /{$}":           "/",
+		"GET /playground/":   "/playground/",
+		"POST /items/{id}":   "/items/{id}",
+		"/static/{path...}":  "/static/{path...}",
+		"GET  /double-space": "/double-space",
+	} {
+		require.Equal(t, want, routeLabel(pattern), pattern)
+	}
+}

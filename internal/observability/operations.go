@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 const outcomeOK = "ok"
@@ -128,13 +129,14 @@ func (o Operations) finish(ctx context.Context, name, typ, out string, start tim
 }
 
 // names returns the operation's name, bounded in length, characters and (for metrics) distinct values,
-// and its type.
+// and its type: query, mutation or subscription whenever the document could be read, "unknown" when it
+// could not (it does not parse, a persisted query is not known yet, the transport refused the request).
 func (o Operations) names(oc *graphql.OperationContext) (name, typ string) {
 	name, typ = "", "unknown"
 	if oc != nil {
 		name = oc.OperationName
-		if oc.Operation != nil {
-			name, typ = oc.Operation.Name, string(oc.Operation.Operation)
+		if op := operationOf(oc); op != nil {
+			name, typ = op.Name, string(op.Operation)
 		}
 	}
 	name = cleanName(name)
@@ -142,6 +144,27 @@ func (o Operations) names(oc *graphql.OperationContext) (name, typ string) {
 		name = o.Metrics.names.label(name)
 	}
 	return name, typ
+}
+
+// maxTokens bounds the parse of a refused document in operationOf (the handler's own default limit).
+const maxTokens = 15000
+
+// operationOf returns the operation oc runs or would have run. The executor keeps no document that failed
+// validation, so for one refused there the text is parsed again: the type is known whenever it parses.
+func operationOf(oc *graphql.OperationContext) *ast.OperationDefinition {
+	switch {
+	case oc.Operation != nil:
+		return oc.Operation
+	case oc.Doc != nil:
+		return oc.Doc.Operations.ForName(oc.OperationName)
+	case oc.RawQuery == "":
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: oc.RawQuery}, maxTokens)
+	if err != nil {
+		return nil
+	}
+	return doc.Operations.ForName(oc.OperationName)
 }
 
 // cleanName keeps a GraphQL name as it is (letters, digits, underscore; at most 64) and turns anything

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -96,8 +97,17 @@ func (rec *record) finish(r *http.Request) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if rec.route == "" && r.Pattern != "" {
-		rec.route = r.Pattern
+		rec.route = routeLabel(r.Pattern)
 	}
+}
+
+// routeLabel is the route label of a ServeMux pattern: its path alone, whether or not the pattern names a
+// method (the method has a label of its own), and "/" for the root-only "/{$}": "GET /healthz" → "/healthz".
+func routeLabel(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimSpace(path)
+	}
+	return strings.TrimSuffix(pattern, "{$}")
 }
 
 type snapshot struct {

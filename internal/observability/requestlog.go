@@ -5,14 +5,18 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"slices"
 )
 
 // RequestLogConfig configures RequestLog.
 type RequestLogConfig struct {
-	// Quiet lists paths whose successful requests are logged at debug level (health checks and scrapes
-	// would drown the log otherwise). nil means /healthz, /readyz and /metrics.
-	Quiet []string
+	// Quiet reports the paths whose successful requests are logged at debug level (health checks, scrapes
+	// and the playground's files would drown the log otherwise). nil means QuietProbes.
+	Quiet func(path string) bool
+}
+
+// QuietProbes is Quiet for /healthz, /readyz and /metrics.
+func QuietProbes(path string) bool {
+	return path == "/healthz" || path == "/readyz" || path == "/metrics"
 }
 
 // RequestLog writes one line per request when it ends: message "request" with request_id, method, path,
@@ -30,7 +34,7 @@ type RequestLogConfig struct {
 func RequestLog(log *slog.Logger, cfg RequestLogConfig) func(http.Handler) http.Handler {
 	quiet := cfg.Quiet
 	if quiet == nil {
-		quiet = []string{"/healthz", "/readyz", "/metrics"}
+		quiet = QuietProbes
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +55,7 @@ func RequestLog(log *slog.Logger, cfg RequestLogConfig) func(http.Handler) http.
 			switch {
 			case s.status >= 500:
 				level = slog.LevelError
-			case s.status < 400 && slices.Contains(quiet, r.URL.Path):
+			case s.status < 400 && quiet(r.URL.Path):
 				level = slog.LevelDebug
 			}
 			if !log.Enabled(r.Context(), level) {

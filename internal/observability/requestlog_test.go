@@ -51,7 +51,7 @@ func TestRequestLogHasNoSecrets(t *testing.T) {
 			path: "/graphql?" + url.Values{"query": {"query Me($p: String) { me { id } echo(text: $p) }"}, "variables": {`{"p":"` + password + `"}`}}.Encode()},
 			operation: "Me", opType: "query", viewer: "42", outcome: "ok", status: 200},
 		{name: "document that does not validate", call: graphqlPost(`{"query":"query Broken { nope }","operationName":"Broken"}`, nil),
-			operation: "Broken", opType: "unknown", outcome: "GRAPHQL_VALIDATION_FAILED", status: 422},
+			operation: "Broken", opType: "query", outcome: "GRAPHQL_VALIDATION_FAILED", status: 422},
 		{name: "not GraphQL", call: call{method: http.MethodGet, path: "/boom"}, outcome: "server_error", status: 502},
 	}
 	for _, tc := range tests {

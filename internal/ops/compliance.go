@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/runs"
@@ -14,7 +16,8 @@ import (
 
 // AssessCompliance evaluates every rule for the requirements in the context. The context's model is looked up
 // in the catalog; a model the catalog lacks is assessed as unknown (the rules report it), not refused. With the
-// rule-set version of an earlier assessment, the result lists the rules changed since.
+// rule-set version of an earlier assessment, the result lists the rules changed since; a version the rule set's
+// change log does not list (most likely mistyped) is refused, naming the versions it does.
 func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceContext, previousVersion *string) (*compliance.Result, error) {
 	if c == nil {
 		c = &model.ComplianceContext{}
@@ -25,7 +28,13 @@ func (s *Service) AssessCompliance(reqs []model.Regulation, c *model.ComplianceC
 	}
 	res.RuleChanges = []compliance.RuleChange{}
 	if previousVersion != nil {
-		res.RuleChanges = s.Compliance.Diff(*previousVersion, nil, res)
+		changes, known := s.Compliance.Diff(*previousVersion, nil, res)
+		if !known {
+			return nil, apperr.Input("previousRuleSetVersion",
+				"previousRuleSetVersion %q is not a version of the rule set this server uses; give the ruleSetVersion of an earlier assessment, one of: %s",
+				*previousVersion, strings.Join(s.Compliance.Versions(), ", "))
+		}
+		res.RuleChanges = changes
 	}
 	return &res, nil
 }
@@ -80,6 +89,9 @@ func (s *Service) ComplianceStaleReason(p *ent.ComplianceProfile) *string {
 		why = *p.StaleReason
 	case p.RuleSetVersion == "":
 		why = "not assessed yet; an update assesses it"
+	case !s.Compliance.Supersedes(p.RuleSetVersion):
+		why = fmt.Sprintf("assessed with rule set %s, which the server's rule set %s does not list as an earlier version (a newer deploy's rules, or another rule file); the background job leaves it alone, an update re-assesses it with %s",
+			p.RuleSetVersion, s.Compliance.Version, s.Compliance.Version)
 	default:
 		why = fmt.Sprintf("assessed with rule set %s, the server now uses %s; the background job re-assesses it within %s, an update at once, and ruleChanges then lists what changed",
 			p.RuleSetVersion, s.Compliance.Version, runs.ComplianceReassessEvery)

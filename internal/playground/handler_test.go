@@ -69,9 +69,15 @@ func TestPageWithAssets(t *testing.T) {
 	require.Equal(t, "text/html; charset=utf-8", res.Header.Get("Content-Type"))
 	require.Equal(t, "no-cache", res.Header.Get("Cache-Control"))
 	require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
-	require.Equal(t, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+	csp := res.Header.Get("Content-Security-Policy")
+	nonce := regexp.MustCompile(`'nonce-([A-Za-z0-9_-]{22})'`).FindStringSubmatch(csp)
+	require.Len(t, nonce, 2, "a 128-bit nonce for the styles GraphiQL adds: %s", csp)
+	require.Equal(t, "default-src 'none'; script-src 'self'; style-src 'self' 'nonce-"+nonce[1]+"'; img-src 'self' data:; "+
 		"font-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "+
-		"frame-ancestors 'none'", res.Header.Get("Content-Security-Policy"))
+		"frame-ancestors 'none'", csp)
+	require.Contains(t, page, `data-style-nonce="`+nonce[1]+`"`, "the page hands the nonce to playground.js")
+	again := get(t, h, http.MethodGet, "/", nil)
+	require.NotContains(t, again.Header.Get("Content-Security-Policy"), nonce[1], "each response has its own nonce")
 
 	require.Contains(t, page, `<title>Architect &lt;API&gt; &amp; &#34;friends&#34;</title>`)
 	require.Contains(t, page, `data-endpoint="/graphql"`)

@@ -2,7 +2,9 @@ package playground
 
 import (
 	"bytes"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"html/template"
 	"net/http"
 	"strings"
@@ -20,6 +22,7 @@ type pageData struct {
 	Styles   []string
 	Scripts  []string
 	Missing  []string
+	Nonce    string // the response's style nonce, for the styles GraphiQL adds (contentSecurityPolicy)
 
 	template string
 }
@@ -45,11 +48,15 @@ func newPageData(o Options, b *bundle) pageData {
 // contentSecurityPolicy allows the page's own files and connections to its own origin (plus connect, the
 // sources of an endpoint on another origin) and nothing else: no inline script, no eval, no external origin.
 // Fonts and images may be data: URLs because GraphiQL's stylesheet inlines its fonts and icons that way.
-func contentSecurityPolicy(connect []string) string {
+//
+// Styles: the page's stylesheets, and the <style> elements GraphiQL adds while it runs (its menus and
+// dialogs lock scrolling with one, e.g. the operation picker when the editor holds several operations),
+// which carry the response's nonce.
+func contentSecurityPolicy(connect []string, nonce string) string {
 	return strings.Join([]string{
 		"default-src 'none'",
 		"script-src 'self'",
-		"style-src 'self'",
+		"style-src 'self' 'nonce-" + nonce + "'",
 		"img-src 'self' data:",
 		"font-src 'self' data:",
 		"connect-src " + strings.Join(append([]string{"'self'"}, connect...), " "),
@@ -60,8 +67,9 @@ func contentSecurityPolicy(connect []string) string {
 	}, "; ")
 }
 
-// render fills the page's template once; the page does not change while the server runs.
-func (d pageData) render() ([]byte, error) {
+// render fills the page's template with a response's style nonce.
+func (d pageData) render(nonce string) ([]byte, error) {
+	d.Nonce = nonce
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, d.template, d); err != nil {
 		return nil, err
@@ -69,20 +77,33 @@ func (d pageData) render() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// newNonce returns a fresh nonce for one response: 128 random bits, as CSP asks.
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b) // CSP base64-value allows the URL alphabet; html/template leaves it unescaped
+}
+
 func (h *handler) servePage(w http.ResponseWriter, r *http.Request) {
 	if h.err != nil {
 		http.Error(w, h.err.Error(), http.StatusInternalServerError)
 		return
 	}
+	nonce := newNonce()
+	body, err := h.page.render(nonce)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
-	hd.Set("Content-Security-Policy", h.csp)
+	hd.Set("Content-Security-Policy", contentSecurityPolicy(h.connect, nonce))
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(h.body)
+		_, _ = w.Write(body)
 	}
 }

@@ -32,10 +32,10 @@ func Handler(o Options) http.Handler {
 }
 
 type handler struct {
-	body   []byte // the rendered page
-	csp    string
-	bundle *bundle
-	err    error // a bad Options.Endpoint: served as 500 with the reason
+	page    pageData // rendered for each response, with that response's nonce
+	connect []string // connect-src beyond 'self'
+	bundle  *bundle
+	err     error // a bad Options.Endpoint: served as 500 with the reason
 }
 
 func newHandler(o Options, b *bundle) *handler {
@@ -45,14 +45,13 @@ func newHandler(o Options, b *bundle) *handler {
 	if o.Title == "" {
 		o.Title = "GraphiQL"
 	}
-	h := &handler{bundle: b}
-	connect, err := connectSources(o.Endpoint)
-	if err != nil {
+	h := &handler{bundle: b, page: newPageData(o, b)}
+	var err error
+	if h.connect, err = connectSources(o.Endpoint); err != nil {
 		h.err = err
 		return h
 	}
-	h.csp = contentSecurityPolicy(connect)
-	if h.body, err = newPageData(o, b).render(); err != nil {
+	if _, err := h.page.render(""); err != nil { // a template error shows at once, not per request
 		h.err = err
 	}
 	return h

@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,7 +75,7 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string, comp benchmark.Completer, tasks []benchmark.Task) error {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	every := or(w.d.ProgressEvery, 300*time.Millisecond)
+	every := cmp.Or(w.d.ProgressEvery, 300*time.Millisecond)
 	var (
 		buf  []benchmark.ItemResult
 		last = time.Now()

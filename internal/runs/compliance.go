@@ -16,7 +16,7 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
-// ComplianceReassessEvery is how often the worker looks for compliance profiles assessed with another rule-set
+// ComplianceReassessEvery is how often the worker looks for compliance profiles assessed with an earlier rule-set
 // version than its own; it also looks once when it starts, so a deploy with new rules re-assesses at once.
 const ComplianceReassessEvery = 15 * time.Minute
 
@@ -50,11 +50,13 @@ func (d *Deps) complianceRules() (*compliance.RuleSet, error) {
 	return compliance.Default()
 }
 
-// ReassessCompliance assesses again every compliance profile whose last assessment used another rule-set
-// version, one locked row per transaction, and returns how many it re-assessed. The result lists the
-// rules that changed since, with what each gave before and after. A profile whose stored context the new rules
-// refuse (a preset they dropped, say) keeps its old result and gets a stale reason instead, and is not tried
-// again until it is updated.
+// ReassessCompliance assesses again every compliance profile whose last assessment used a rule-set version
+// these rules supersede (an earlier entry of their change log), one locked row per transaction, and returns how
+// many it re-assessed. The result lists the rules that changed since, with what each gave before and after. A
+// profile assessed with a version the change log does not know — a newer one, written by an upgraded replica
+// during a rolling deploy — is left alone, so that mixed versions do not undo each other. A profile whose stored
+// context the new rules refuse (a preset they dropped, say) keeps its old result and gets a stale reason naming
+// the rule-set version that refused it; it is tried again by rules of another version, or when it is updated.
 func ReassessCompliance(ctx context.Context, d *Deps) (int, error) {
 	rules, err := d.complianceRules()
 	if err != nil {
@@ -82,12 +84,17 @@ func ReassessCompliance(ctx context.Context, d *Deps) (int, error) {
 	}
 }
 
-// stale selects the profiles to re-assess: assessed before, with another rule-set version, and not refused by
-// these rules already. Profiles never assessed (seeded ones, say) are left for their first update.
+// stale selects the profiles to re-assess: assessed with a version these rules supersede, and not refused by
+// this version already. Profiles never assessed (seeded ones, say) are left for their first update.
 func stale(rules *compliance.RuleSet) predicate.ComplianceProfile {
-	return complianceprofile.And(complianceprofile.RuleSetVersionNEQ(rules.Version), complianceprofile.RuleSetVersionNEQ(""),
-		complianceprofile.StaleReasonIsNil())
+	versions := rules.Versions()
+	return complianceprofile.And(complianceprofile.RuleSetVersionIn(versions[:len(versions)-1]...),
+		complianceprofile.Or(complianceprofile.StaleReasonIsNil(), complianceprofile.Not(complianceprofile.StaleReasonHasPrefix(refusedBy(rules.Version)))))
 }
+
+// refusedBy begins the stale reason of a profile the rule set of version v could not assess; the reason is
+// how the job knows which version refused it.
+func refusedBy(v string) string { return "rule set " + v + " cannot assess the stored context" }
 
 // reassessProfile re-assesses one profile if it is still stale once locked (an update may have won the race).
 func reassessProfile(ctx context.Context, d *Deps, rules *compliance.RuleSet, id int) (bool, error) {
@@ -107,7 +114,7 @@ func reassessProfile(ctx context.Context, d *Deps, rules *compliance.RuleSet, id
 		var invalid *compliance.ValidationError
 		switch {
 		case errors.As(err, &invalid):
-			upd = p.Update().SetStaleReason(fmt.Sprintf("rule set %s cannot assess the stored context (%s); update the profile's context", rules.Version, invalid.Error()))
+			upd = p.Update().SetStaleReason(fmt.Sprintf("%s (%s); update the profile's context", refusedBy(rules.Version), invalid.Error()))
 		case err != nil:
 			return err
 		default:
@@ -132,7 +139,8 @@ func AssessProfile(m *ent.ComplianceProfileMutation, rules *compliance.RuleSet, 
 	if prev != nil {
 		m.ClearStaleReason()
 		if prev.RuleSetVersion != "" && prev.RuleSetVersion != rules.Version {
-			res.RuleChanges = rules.Diff(prev.RuleSetVersion, storedOutcomes(prev), res)
+			// A stored version the log does not know is no one's typo: the whole log is the best account.
+			res.RuleChanges, _ = rules.Diff(prev.RuleSetVersion, storedOutcomes(prev), res)
 			m.SetPreviousRuleSetVersion(prev.RuleSetVersion)
 		} else {
 			m.ClearPreviousRuleSetVersion()

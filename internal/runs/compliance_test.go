@@ -60,6 +60,37 @@ func nextRules(t *testing.T) *compliance.RuleSet {
 	return next
 }
 
+// generalBack is next as the version after it: the preset GENERAL back (from the embedded rules) and
+// AIACT-AI-LITERACY lowered to LOW again.
+func generalBack(t *testing.T, next *compliance.RuleSet) *compliance.RuleSet {
+	t.Helper()
+	embedded, err := compliance.Default()
+	require.NoError(t, err)
+	raw, err := json.Marshal(next)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	const v = "2099-02-01.1"
+	doc["version"] = v
+	for _, r := range doc["rules"].([]any) {
+		if rule := r.(map[string]any); rule["id"] == "AIACT-AI-LITERACY" {
+			rule["severity"], rule["version"] = "LOW", v
+		}
+	}
+	for _, u := range embedded.UseCases {
+		if u.ID == "GENERAL" {
+			doc["useCases"] = append(doc["useCases"].([]any), u)
+		}
+	}
+	doc["changes"] = append(doc["changes"].([]any), map[string]any{"version": v, "date": "2099-02-01", "summary": "test",
+		"rules": []any{map[string]any{"id": "AIACT-AI-LITERACY", "change": "CHANGED", "note": "back to LOW"}}})
+	raw, err = json.Marshal(doc)
+	require.NoError(t, err)
+	later, err := compliance.Parse(raw)
+	require.NoError(t, err)
+	return later
+}
+
 type testBundle struct {
 	db    *database.DB
 	owner int
@@ -157,6 +188,103 @@ func TestReassessCompliance(t *testing.T) {
 			n, err = runs.ReassessCompliance(context.Background(), d)
 			require.NoError(t, err)
 			require.Zero(t, n, "nothing left to do, and the stuck profile is not retried")
+		})
+	}
+}
+
+// During a rolling deploy old and new workers run side by side. A worker re-assesses only profiles assessed
+// with a version its rules supersede: an old worker leaves alone a profile the new rules assessed, instead of
+// assessing it back with the old rules and a "previous version" it does not know, which the new worker would
+// then undo again.
+func TestReassessComplianceMixedVersions(t *testing.T) {
+	t.Parallel()
+	for _, b := range testutil.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
+			if b == testutil.Postgres && testutil.PostgresURL() == "" {
+				t.Skip("TEST_DATABASE_URL is not set")
+			}
+			tb := setup(t, b)
+			old, err := compliance.Default()
+			require.NoError(t, err)
+			next := nextRules(t)
+			newer := tb.profile(t, next, "assessed by the new server", model.ComplianceContext{UseCase: "EMPLOYMENT", Region: "eu-west-1"})
+			older := tb.profile(t, old, "assessed by the old server", model.ComplianceContext{UseCase: "EMPLOYMENT", Region: "eu-west-1"})
+			worker := func(rules *compliance.RuleSet) *runs.Deps {
+				return &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
+					Now: func() time.Time { return tb.now.Add(time.Hour) }}
+			}
+
+			n, err := runs.ReassessCompliance(context.Background(), worker(old))
+			require.NoError(t, err)
+			require.Zero(t, n, "the old worker knows neither profile as out of date")
+			got, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), newer.ID)
+			require.NoError(t, err)
+			require.Equal(t, next.Version, got.RuleSetVersion, "not assessed back with the old rules")
+			require.Nil(t, got.PreviousRuleSetVersion)
+			require.WithinDuration(t, newer.UpdatedAt, got.UpdatedAt, time.Microsecond, "not touched")
+
+			n, err = runs.ReassessCompliance(context.Background(), worker(next))
+			require.NoError(t, err)
+			require.Equal(t, 1, n, "the new worker re-assesses the old server's profile, once")
+			got, err = tb.db.Client.ComplianceProfile.Get(testutil.System(), older.ID)
+			require.NoError(t, err)
+			require.Equal(t, next.Version, got.RuleSetVersion)
+			require.Equal(t, old.Version, *got.PreviousRuleSetVersion)
+
+			for _, rules := range []*compliance.RuleSet{old, next, old} {
+				n, err = runs.ReassessCompliance(context.Background(), worker(rules))
+				require.NoError(t, err)
+				require.Zero(t, n, "rule set %s: nothing flips back and forth", rules.Version)
+			}
+		})
+	}
+}
+
+// A profile the rules of one version refused is tried again by rules of another version, not by the same.
+func TestReassessComplianceRetriesRefusedProfiles(t *testing.T) {
+	t.Parallel()
+	for _, b := range testutil.Backends() {
+		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
+			if b == testutil.Postgres && testutil.PostgresURL() == "" {
+				t.Skip("TEST_DATABASE_URL is not set")
+			}
+			tb := setup(t, b)
+			old, err := compliance.Default()
+			require.NoError(t, err)
+			next := nextRules(t)
+			later := generalBack(t, next)
+			general := tb.profile(t, old, "general", model.ComplianceContext{UseCase: "GENERAL", DataCategories: []compliance.DataCategory{compliance.PII}})
+			worker := func(rules *compliance.RuleSet) *runs.Deps {
+				return &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
+					Now: func() time.Time { return tb.now.Add(time.Hour) }}
+			}
+
+			n, err := runs.ReassessCompliance(context.Background(), worker(next))
+			require.NoError(t, err)
+			require.Zero(t, n)
+			got, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
+			require.NoError(t, err)
+			require.Equal(t, old.Version, got.RuleSetVersion)
+			require.NotNil(t, got.StaleReason)
+			require.Contains(t, *got.StaleReason, "rule set "+next.Version+" cannot assess")
+
+			n, err = runs.ReassessCompliance(context.Background(), worker(next))
+			require.NoError(t, err)
+			require.Zero(t, n)
+			again, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
+			require.NoError(t, err)
+			require.WithinDuration(t, got.UpdatedAt, again.UpdatedAt, time.Microsecond, "the rules that refused it do not try again")
+
+			n, err = runs.ReassessCompliance(context.Background(), worker(later))
+			require.NoError(t, err)
+			require.Equal(t, 1, n, "rules of a later version try again, and accept the preset")
+			got, err = tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
+			require.NoError(t, err)
+			require.Equal(t, later.Version, got.RuleSetVersion)
+			require.Equal(t, old.Version, *got.PreviousRuleSetVersion)
+			require.Nil(t, got.StaleReason)
 		})
 	}
 }

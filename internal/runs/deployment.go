@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -35,9 +36,9 @@ func (w *rolloutWorker) Work(ctx context.Context, job *river.Job[DeploymentRollo
 	if err != nil {
 		res = deployment.Result{Outcome: deployment.OutcomePending, Reason: err.Error()}
 	}
-	res = deployment.WithDeadline(res, job.Args.Since, w.d.now(), or(w.d.RolloutTimeout, 5*time.Minute))
+	res = deployment.WithDeadline(res, job.Args.Since, w.d.now(), cmp.Or(w.d.RolloutTimeout, 5*time.Minute))
 	if res.Outcome == deployment.OutcomePending {
-		return river.JobSnooze(or(w.d.RolloutPoll, 2*time.Second))
+		return river.JobSnooze(cmp.Or(w.d.RolloutPoll, 2*time.Second))
 	}
 	return transition(sys, w.d, d, res)
 }

@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -24,11 +25,11 @@ type EndpointDriver struct {
 func (EndpointDriver) Name() string { return "endpoint" }
 
 func (e EndpointDriver) client(host string) *http.Client {
-	dialer := &net.Dialer{Timeout: or(e.Timeout, 5*time.Second), Control: e.Policy.ControlFor(host)}
+	dialer := &net.Dialer{Timeout: cmp.Or(e.Timeout, 5*time.Second), Control: e.Policy.ControlFor(host)}
 	return &http.Client{
-		Timeout: or(e.Timeout, 5*time.Second),
+		Timeout: cmp.Or(e.Timeout, 5*time.Second),
 		Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: nil, MaxIdleConns: 1,
-			ResponseHeaderTimeout: or(e.Timeout, 5*time.Second)},
+			ResponseHeaderTimeout: cmp.Or(e.Timeout, 5*time.Second)},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -20,7 +21,7 @@ type reapWorker struct {
 // chunk died before it could), one that made no progress for StallAfter is failed with the reason.
 func (w *reapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 	sys := system(ctx)
-	stall := or(w.d.StallAfter, 30*time.Minute)
+	stall := cmp.Or(w.d.StallAfter, 30*time.Minute)
 	stale, err := w.d.Client.Benchmark.Query().
 		Where(entbenchmark.StatusEQ(entbenchmark.StatusRUNNING), entbenchmark.UpdatedAtLT(w.d.now().Add(-stall))).All(sys)
 	if err != nil {

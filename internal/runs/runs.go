@@ -1,6 +1,7 @@
 package runs
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -59,14 +60,6 @@ func (d *Deps) now() time.Time {
 	return time.Now()
 }
 
-func or[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
 // system is the context workers read and write in: they act for the row's owner, so privacy is bypassed.
 func system(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
@@ -87,9 +80,9 @@ func Register(workers *river.Workers, d *Deps) {
 // a catalog or engine change.
 func Periodic(d *Deps) []*river.PeriodicJob {
 	return []*river.PeriodicJob{
-		river.NewPeriodicJob(river.PeriodicInterval(or(d.HealthEvery, 30*time.Second)),
+		river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(d.HealthEvery, 30*time.Second)),
 			func() (river.JobArgs, *river.InsertOpts) { return HealthCheckArgs{}, nil }, nil),
-		river.NewPeriodicJob(river.PeriodicInterval(or(d.ReapEvery, time.Minute)),
+		river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(d.ReapEvery, time.Minute)),
 			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil }, nil),
 		complianceReassessJob(),
 		scenarioRefreshJob(),

@@ -48,12 +48,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return g
 		}
 		out := &gqlerror.Error{Path: g.Path, Locations: g.Locations, Rule: g.Rule}
-		if arg, ok := cursorArgument(g, cause); ok {
-			cause = badCursor(arg)
-		}
-		if errors.Is(cause, gid.ErrDecimal) && len(g.Path) > 1 { // an argument's Decimal: name where it is
-			field := argumentPath(g.Path[1:])
-			cause = apperr.Input(field, "%s: %s", field, strings.TrimPrefix(cause.Error(), gid.ErrDecimal.Error()+": "))
+		if field, arg, ok := splitArgument(ctx, g.Path); ok {
+			out.Path, cause = field, badArgument(arg, cause)
 		}
 		if c := classify(ctx, cause); c != nil {
 			if c.Code == apperr.Unavailable && c.Err != nil {
@@ -137,17 +133,47 @@ func classify(ctx context.Context, err error) *apperr.Error {
 	return nil
 }
 
-// cursorArgument recognises entgql's Cursor scalar refusing a value it cannot decode (the error's path ends
-// at the after or before argument, where no field of ours is named so) and names the argument.
-func cursorArgument(g *gqlerror.Error, cause error) (string, bool) {
-	if _, ours := apperr.As(cause); ours || len(g.Path) == 0 {
-		return "", false
+// splitArgument recognises an argument that gqlgen could not read: it reports it at the field's path
+// followed by the argument's (["node", "id"], ["nodes", "ids", 0]), which reads as a subfield of the result.
+// It returns the field's path, where the error belongs, and the argument's, as a client writes it ("id",
+// "ids[0]", "input.config.budget").
+func splitArgument(ctx context.Context, p ast.Path) (field ast.Path, arg string, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil, "", false
 	}
-	arg, ok := g.Path[len(g.Path)-1].(ast.PathName)
-	if !ok || (arg != "after" && arg != "before") {
-		return "", false
+	field = fc.Path()
+	if len(p) <= len(field) {
+		return nil, "", false
 	}
-	return string(arg), true
+	for i := range field {
+		if p[i] != field[i] {
+			return nil, "", false
+		}
+	}
+	return field, argumentPath(p[len(field):]), true
+}
+
+// badArgument is the client error for argument arg that could not be read because of err: it names the
+// argument in its message and in extensions.field.
+func badArgument(arg string, err error) error {
+	if e, ours := apperr.As(err); ours {
+		if e.Field != "" {
+			return err
+		}
+		c := *e
+		c.Field = arg
+		return &c
+	}
+	switch {
+	case arg == "after" || arg == "before": // entgql's Cursor scalar could not decode it
+		return badCursor(arg)
+	case errors.Is(err, gid.ErrDecimal):
+		return apperr.Input(arg, "%s: %s", arg, strings.TrimPrefix(err.Error(), gid.ErrDecimal.Error()+": "))
+	case errors.Is(err, gid.ErrInvalid):
+		return apperr.Input(arg, "%s: %s (pass an id as the API returned it)", arg, err.Error())
+	}
+	return apperr.Input(arg, "%s: %s", arg, err.Error())
 }
 
 // argumentPath writes the path of an input value below its field as a client would: input.config.budget,

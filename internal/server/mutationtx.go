@@ -19,8 +19,8 @@ import (
 // transaction's one connection.
 //
 // A failed mutation answers {"errors": […], "data": null}: its data would describe rows that were rolled
-// back, and an operation that ran keeps its data entry (GraphQL over HTTP). Requests refused before they
-// had an operation pass straight through, and so do the later responses of a stream (a mutation sent as
+// back, and an operation that ran keeps its data entry (GraphQL over HTTP). Requests refused before their
+// operation ran pass straight through, and so do the later responses of a stream (a mutation sent as
 // server-sent events is asked for a second response, which must not open a second transaction).
 type mutationTx struct {
 	db      *database.DB
@@ -30,10 +30,14 @@ type mutationTx struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
 } = mutationTx{}
 
-const txStarted = "MutationTransaction"
+const (
+	txDispatched = "MutationDispatched" // the operation passed its checks and runs
+	txStarted    = "MutationTransaction"
+)
 
 func (mutationTx) ExtensionName() string                   { return txStarted }
 func (mutationTx) Validate(graphql.ExecutableSchema) error { return nil }
@@ -56,12 +60,22 @@ func (mutationTx) MutateOperationContext(_ context.Context, oc *graphql.Operatio
 	return nil
 }
 
+// InterceptOperation marks a mutation that runs: one refused after it was read (by a check of the
+// operation context, such as a refused token or an oversized page) gets a response too, which must neither
+// open a transaction nor carry data.
+func (mutationTx) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); isMutation(oc) {
+		oc.Stats.SetExtension(txDispatched, true)
+	}
+	return next(ctx)
+}
+
 func (t mutationTx) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if !isMutation(oc) || oc.Stats.GetExtension(txStarted) != nil || httpx.IsRefused(ctx) {
+	if !isMutation(oc) || oc.Stats.GetExtension(txDispatched) == nil || oc.Stats.GetExtension(txStarted) != nil || httpx.IsRefused(ctx) {
 		return next(ctx)
 	}
 	oc.Stats.SetExtension(txStarted, true)

@@ -6,6 +6,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,12 +26,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/apperr"
-	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/httpx"
 	"github.com/modelarchitect/architect/internal/identity"
@@ -59,6 +60,9 @@ type Config struct {
 	WebsocketRevalidate    time.Duration
 	WebsocketInitTimeout   time.Duration
 	WebsocketMaxOperations int
+
+	// MetricsElsewhere leaves /metrics out (404): METRICS_ADDR serves it on a listener of its own.
+	MetricsElsewhere bool
 }
 
 // Server is the API's HTTP handler and what it needs.
@@ -113,7 +117,9 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 	s.gql = s.graphql(resolver)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", cors.Handler(httpx.MaxBody(cfg.MaxBodyBytes)(s.withRequest(s.gql))))
-	mux.Handle("GET /metrics", m.Handler())
+	if !cfg.MetricsElsewhere {
+		mux.Handle("GET /metrics", m.Handler())
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	if cfg.Playground {
@@ -121,7 +127,10 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 		mux.Handle("GET /{$}", pg)
 		mux.Handle("GET "+playground.AssetsPrefix, pg)
 	}
-	s.handler = observability.RequestLog(log, observability.RequestLogConfig{})(m.InstrumentHTTP(httpx.BodyDeadline(mux)))
+	quiet := func(path string) bool { // probes, scrapes, and the playground page and files
+		return observability.QuietProbes(path) || path == "/" || strings.HasPrefix(path, playground.AssetsPrefix)
+	}
+	s.handler = observability.RequestLog(log, observability.RequestLogConfig{Quiet: quiet})(m.InstrumentHTTP(httpx.BodyDeadline(mux)))
 	return s, nil
 }
 
@@ -146,28 +155,23 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	// GraphQL over HTTP (GET and POST, multipart uploads included); last, it takes every other request.
 	srv.AddTransport(httpx.Transport{MaxUpload: s.cfg.MaxUpload})
 	srv.SetQueryCache(queries)
-	srv.SetParserTokenLimit(or(s.cfg.MaxTokens, 15000))
+	srv.SetParserTokenLimit(cmp.Or(s.cfg.MaxTokens, 15000))
 	srv.Use(observability.Operations{Metrics: s.metrics})
+	srv.Use(tokenGate{})
+	srv.Use(deferDirective{})
 	if s.cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](or(s.cfg.APQCacheSize, 1000))})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cmp.Or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(checkPages{})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.Use(graph.StreamEnd{})
 	srv.AroundFields(pageLimit)
+	srv.AroundFields(hideDirectives)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))
 	return srv
-}
-
-func or[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }
 
 // withRequest gives the request its id (from the request log), the client's address, the ent client, fresh
@@ -196,13 +200,13 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 }
 
 // authenticate puts the token's viewer in ctx; a missing token leaves the caller anonymous, and a refused one
-// also records why, so that guarded fields can tell the caller to log in again. A token that could not be
-// checked at all returns the error to answer with instead.
+// records why, for tokenGate to refuse the request's operation (unless it only logs in or signs up). A token
+// that could not be checked at all returns the error to answer with instead.
 func (s *Server) authenticate(ctx context.Context, header string) (context.Context, *apperr.Error) {
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
 		if header != "" {
-			return auth.WithTokenProblem(ctx, "the Authorization header is not a bearer token"), nil
+			return withRefusedToken(ctx, "the Authorization header is not a bearer token"), nil
 		}
 		return ctx, nil
 	}
@@ -212,7 +216,7 @@ func (s *Server) authenticate(ctx context.Context, header string) (context.Conte
 		if !refused {
 			return ctx, uncheckable(err)
 		}
-		return auth.WithTokenProblem(ctx, strings.SplitN(reason, ":", 2)[0]), nil
+		return withRefusedToken(ctx, strings.SplitN(reason, ":", 2)[0]), nil
 	}
 	loaders.PrimeUsers(ctx, u) // the viewer owns most rows a request shows
 	return identity.WithUser(viewer.NewContext(ctx, v), u), nil
@@ -279,18 +283,28 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(raw))
-	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && !t.isSubscription(r.Context(), params) {
+	doc, op := t.operation(r.Context(), params)
+	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && (op == nil || op.Operation != ast.Subscription) {
 		// urql accepts text/event-stream beside JSON for every operation: a query or mutation is answered
 		// as one JSON response, with the status codes of GraphQL over HTTP.
 		httpx.Transport{MaxUpload: t.maxUpload}.Do(w, r, exec)
 		return
 	}
+	if op != nil {
+		// A stream starts with 200 before the operation is checked: refuse a bad token while a status can
+		// still say so.
+		if e := tokenRefusal(r.Context(), doc, op); e != nil {
+			resp := exec.DispatchError(r.Context(), gqlerror.List{e})
+			httpx.WriteGraphQLError(w, r, http.StatusUnauthorized, resp.Errors[0])
+			return
+		}
+	}
 	t.SSE.Do(httpx.StreamWriter(w, r), r, drainingExecutor{GraphExecutor: exec, drain: t.drain}) // writes extend HTTP_WRITE_TIMEOUT
 }
 
-// isSubscription reports whether the request's operation is a subscription, from the executor's parsed
-// query when it has one. A query that cannot be parsed is not one: the transport that runs it says why.
-func (t sseTransport) isSubscription(ctx context.Context, params map[string]json.RawMessage) bool {
+// operation returns the request's document and operation, from the executor's parsed query when it has
+// one; nil when the query does not parse or names no operation: the transport that runs it says why.
+func (t sseTransport) operation(ctx context.Context, params map[string]json.RawMessage) (*ast.QueryDocument, *ast.OperationDefinition) {
 	var query, name string
 	_ = json.Unmarshal(params["query"], &query)
 	_ = json.Unmarshal(params["operationName"], &name)
@@ -298,11 +312,10 @@ func (t sseTransport) isSubscription(ctx context.Context, params map[string]json
 	if !ok {
 		var err error
 		if doc, err = parser.ParseQuery(&ast.Source{Input: query}); err != nil {
-			return false
+			return nil, nil
 		}
 	}
-	op := doc.Operations.ForName(name)
-	return op != nil && op.Operation == ast.Subscription
+	return doc, doc.Operations.ForName(name)
 }
 
 // drainingExecutor gives each subscription a context that ends when drain does.

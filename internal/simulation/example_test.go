@@ -9,7 +9,7 @@ import (
 	"github.com/modelarchitect/architect/internal/simulation"
 )
 
-// The README's worked example: 40,000 support tickets a day, 600 tokens in and 150 out, answers within 2 s at
+// The worked example of docs/guide/scenarios.md: 40,000 support tickets a day, 600 tokens in and 150 out, answers within 2 s at
 // the 95th percentile, at most $3,000 a month, personal data stays in the EU. The sentence gives no peak, so
 // the example assumes traffic peaks at three times the daily average (the factor used in DOMAIN.md §1.3).
 func Example_supportTickets() {
@@ -32,7 +32,7 @@ func Example_supportTickets() {
 	fmt.Print(res.Text())
 	// Output:
 	// Workload: 40,000 requests/day, 600 input + 150 output tokens, peak x3 (1.39 req/s), p95 <= 2000 ms, budget $3000.00/month, MEDIUM complexity (tier >= 2), data in EU
-	// Catalog sha256:0fb89093dbb85292; month = 30.4375 days; quality basis CATALOG
+	// Catalog sha256:7bbdc751c1860c79; month = 30.4375 days; quality basis CATALOG
 	//
 	// #  model                       region  $/month  p50 ms  p95 ms  quality        cost   latency  quality  headroom  score  pareto
 	// 1  openai/gpt-5.4-nano         EU      411.82   1482    1482    tier 2 (17.6)  0.302  0.065    0.053    0.099     0.519  *

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -198,8 +199,9 @@ func (c *checker) healthcheck(at string, v any) {
 }
 
 // project checks what this repository's deployment needs: PostgreSQL 15 reporting health with pg_isready and
-// the server built from this directory, waiting for it, reading .env, checked by a healthcheck, on port 3001,
-// with a DATABASE_URL that names the database service and disables TLS (the compose network has none).
+// the server built from this directory, waiting for it, reading .env, checked by a healthcheck, on port 3001
+// of every interface, with /metrics on an unpublished port, and with a DATABASE_URL that names the database
+// service and disables TLS (the compose network has none).
 func (c *checker) project(services map[string]any) {
 	var db, server string
 	for _, name := range sortedKeys(services) {
@@ -242,6 +244,7 @@ func (c *checker) project(services map[string]any) {
 		c.fail("%s.ports: must publish 3001", at)
 	}
 	env := environment(svc["environment"])
+	c.listeners(at, env, publishedTargets(svc["ports"]))
 	raw, ok := env["DATABASE_URL"]
 	if !ok {
 		c.fail("%s.environment: no DATABASE_URL", at)
@@ -258,6 +261,61 @@ func (c *checker) project(services map[string]any) {
 	case u.Query().Get("sslmode") != "disable":
 		c.fail("%s.environment.DATABASE_URL: needs sslmode=disable (the compose database has no TLS)", at)
 	}
+}
+
+// listeners checks where the server listens: HOST must be every interface of the container (on loopback, the
+// published port reaches nothing), and /metrics, which has no authentication, must have a port of its own
+// (METRICS_ADDR) that is not published, so that only the compose network reaches it.
+func (c *checker) listeners(at string, env map[string]string, published []string) {
+	switch host, ok := env["HOST"]; {
+	case !ok:
+		c.fail("%s.environment: no HOST: set it to 0.0.0.0 (a HOST from .env, such as localhost, would keep the published port from reaching the server)", at)
+	case interpolate(host) != "0.0.0.0" && interpolate(host) != "::":
+		c.fail("%s.environment.HOST: %q; use 0.0.0.0, every interface of the container (on loopback the published port reaches nothing)", at, host)
+	}
+	addr, ok := env["METRICS_ADDR"]
+	if !ok {
+		c.fail("%s.environment: no METRICS_ADDR: /metrics would be served on the published port without authentication; set it to a port of its own, e.g. \":9091\", and do not publish that port", at)
+		return
+	}
+	_, port, err := net.SplitHostPort(interpolate(addr))
+	if err != nil {
+		c.fail("%s.environment.METRICS_ADDR: %q is not host:port (e.g. \":9091\")", at, addr)
+		return
+	}
+	if slices.Contains(published, port) {
+		c.fail("%s.ports: publishes METRICS_ADDR's port %s; keep /metrics on the compose network (expose, not ports)", at, port)
+	}
+}
+
+// publishedTargets returns the container ports that ports publishes, in both forms: "8080:3001",
+// "127.0.0.1:8080:3001/tcp" or "3001" (short), {target: 3001, published: 8080} (long). A range counts each
+// of its ports.
+func publishedTargets(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, p := range list {
+		var target string
+		switch p := p.(type) {
+		case map[string]any:
+			target = fmt.Sprint(p["target"])
+		default:
+			s := strings.TrimSpace(interpolate(fmt.Sprint(p)))
+			s, _, _ = strings.Cut(s, "/")
+			target = s[strings.LastIndex(s, ":")+1:]
+		}
+		lo, hi, isRange := strings.Cut(target, "-")
+		from, err1 := strconv.Atoi(lo)
+		to, err2 := strconv.Atoi(hi)
+		if !isRange || err1 != nil || err2 != nil || to < from || to-from > 65535 {
+			out = append(out, target)
+			continue
+		}
+		for n := from; n <= to; n++ {
+			out = append(out, strconv.Itoa(n))
+		}
+	}
+	return out
 }
 
 // interpolationRe matches what Compose substitutes: $$, $NAME, ${NAME}, ${NAME:-default} and the other

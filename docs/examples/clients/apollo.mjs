@@ -1,11 +1,12 @@
-// Apollo Client 4 against Model Architect: queries with persisted queries (GET for hashed ones), pagination,
-// a dataset upload through apollo-upload-client, a subscription over graphql-ws, and an error.
+// Apollo Client 4 against Model Architect: queries with persisted queries (GET for hashed ones), a connection
+// paged with fetchMore into one cached list (relayStylePagination), a dataset upload through
+// apollo-upload-client, a subscription over graphql-ws, and an error.
 // Run: npm install && API=http://localhost:3001/graphql TOKEN=<token of a FREE user> node apollo.mjs
 import { ApolloClient, ApolloLink, InMemoryCache, gql } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
-import { isSubscriptionOperation } from '@apollo/client/utilities';
+import { isSubscriptionOperation, relayStylePagination } from '@apollo/client/utilities';
 import UploadHttpLink from 'apollo-upload-client/UploadHttpLink.mjs';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws'; // Node only: browsers have WebSocket built in
@@ -13,7 +14,7 @@ import WebSocket from 'ws'; // Node only: browsers have WebSocket built in
 const API = process.env.API ?? 'http://localhost:3001/graphql';
 const getToken = () => process.env.TOKEN; // e.g. from localStorage in a browser
 
-// --- the client (what the README shows) ---
+// --- the client (what docs/guide/clients.md shows) ---
 const auth = new SetContextLink((prevContext) => ({
   headers: { ...prevContext.headers, authorization: `Bearer ${getToken()}` },
 }));
@@ -26,19 +27,42 @@ const ws = new GraphQLWsLink(createClient({
   webSocketImpl: WebSocket,
   connectionParams: () => ({ authorization: `Bearer ${getToken()}` }),
 }));
+
+// Every connection field of the schema: pages fetched with fetchMore join one list per where/orderBy.
+const paged = () => relayStylePagination(['where', 'orderBy']);
+const ownerConnections = {
+  scenarios: paged(), explanations: paged(), pipelines: paged(), benchmarks: paged(),
+  complianceProfiles: paged(), experiments: paged(), deployments: paged(),
+};
+const cache = new InMemoryCache({
+  typePolicies: {
+    Query: { fields: { ...ownerConnections, users: paged() } },
+    User: { fields: ownerConnections },
+    Scenario: { fields: { explanations: paged() } },
+    Benchmark: { fields: { itemResults: paged() } },
+  },
+});
+
 const client = new ApolloClient({
   link: ApolloLink.split(({ query }) => isSubscriptionOperation(query), ws, auth.concat(http)),
-  cache: new InMemoryCache(),
+  cache,
 });
 // --- end ---
 
 const me = await client.query({ query: gql`query Me { me { id email role } }` });
 console.log('me', JSON.stringify(me.data));
-const page = await client.query({ query: gql`query Scenarios($after: Cursor) { scenarios(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }` });
-console.log('page1', JSON.stringify(page.data.scenarios));
-if (page.data.scenarios.pageInfo.hasNextPage) {
-  const p2 = await client.query({ query: gql`query Scenarios($after: Cursor) { scenarios(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id name } } } }`, variables: { after: page.data.scenarios.pageInfo.endCursor } });
-  console.log('page2', JSON.stringify(p2.data.scenarios));
+const SCENARIOS = gql`query Scenarios($after: Cursor) {
+  scenarios(first: 2, after: $after, orderBy: [{field: NAME, direction: ASC}]) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { id name } }
+  }
+}`;
+const list = client.watchQuery({ query: SCENARIOS });
+let current = await list.refetch();
+console.log('page1', JSON.stringify(current.data.scenarios));
+while (current.data.scenarios.pageInfo.hasNextPage) {
+  await list.fetchMore({ variables: { after: current.data.scenarios.pageInfo.endCursor } });
+  current = list.getCurrentResult();
+  console.log('merged', JSON.stringify(current.data.scenarios));
 }
 const file = new File(['{"input": "What is the capital of France?", "expected": "Paris", "assertion": "CONTAINS"}\n'], 'dataset.jsonl', { type: 'application/x-ndjson' });
 const created = await client.mutate({

@@ -45,11 +45,28 @@
   var defaultQuery = [
     "# Model Architect GraphQL API (" + httpURL.pathname + ").",
     "#",
-    "# Run: Ctrl-Enter or the ▶ button. Docs: the book icon on the left.",
-    "# Signed-in operations: run the logIn mutation below, then put the token in the",
-    "# Headers pane at the bottom as",
-    '#   {"Authorization": "Bearer <token>"}',
-    "# Subscriptions use the same header (sent in the websocket's connection_init).",
+    "# Run: Ctrl-Enter or the ▶ button, which asks which operation. Docs: the book icon on the left.",
+    "# 1. Run SignUp (or LogIn once you have an account) and copy the token it returns.",
+    "# 2. Put it in the Headers pane at the bottom as",
+    '#      {"Authorization": "Bearer <token>"}',
+    "# 3. Run Me: signed-in operations, subscriptions included, now run as you.",
+    "# An expired or revoked token is refused (UNAUTHENTICATED): log in again, or clear the header.",
+    "",
+    "mutation SignUp {",
+    '  signUp(input: {email: "you@example.com", password: "choose a password", name: "You"}) {',
+    "    token",
+    "    user {",
+    "      id",
+    "      email",
+    "    }",
+    "  }",
+    "}",
+    "",
+    "mutation LogIn {",
+    '  logIn(input: {email: "you@example.com", password: "choose a password"}) {',
+    "    token",
+    "  }",
+    "}",
     "",
     "query Me {",
     "  me {",
@@ -59,13 +76,12 @@
     "  }",
     "}",
     "",
-    "mutation LogIn {",
-    '  logIn(input: {email: "you@example.com", password: "your password"}) {',
-    "    token",
-    "  }",
-    "}",
-    "",
   ].join("\n");
+
+  // GraphiQL's menus and dialogs add <style> elements while they are open; the page's Content-Security-Policy
+  // admits them with this response's nonce, which the library reads from this global.
+  var nonce = root.getAttribute("data-style-nonce");
+  if (nonce) window.__webpack_nonce__ = nonce;
 
   ReactDOM.createRoot(root).render(
     React.createElement(GraphiQL, {
