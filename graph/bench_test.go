@@ -9,18 +9,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/testutil"
 )
 
 // BenchmarkHandler times the real handler (everything behind the listener: auth, parsing from the cache,
-// execution, SQL, encoding) for the dashboard query of issue 5 (dashboardQuery), a node lookup and a create mutation, on SQLite and,
+// execution, SQL, encoding) for the dashboard query of bench/README.md (dashboardQuery), a node lookup and a create mutation, on SQLite and,
 // with TEST_DATABASE_URL, on PostgreSQL. It reports the SQL statements each request sent (sql/op).
 // make bench runs it; go test -run '^$' -bench Handler ./graph runs it alone.
 func BenchmarkHandler(b *testing.B) {
 	for _, backend := range testutil.Backends() {
 		b.Run(string(backend), func(b *testing.B) {
-			counter := &database.Counter{}
+			counter := &testutil.SQLCounter{}
 			s, c := seededViewer(b, backend, counter, 20)
 			var page struct {
 				Me struct {

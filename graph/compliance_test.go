@@ -12,9 +12,9 @@ import (
 
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 type finding struct {
@@ -167,7 +167,7 @@ type tierReason struct {
 }
 
 // An unlisted use case — medical triage, which no preset names — is assessed from its facts, and a profile
-// keeps the facts (issue 13).
+// keeps the facts (docs/engines/compliance.md, "The tier").
 func TestAssessUnlistedUseCase(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b testutil.Backend) {
@@ -291,7 +291,7 @@ type ruleChange struct {
 }
 
 // Profiles assessed with an older rule set are shown stale, then re-assessed by the background job, with the
-// rules that changed listed (issue 13, point 3).
+// rules that changed listed (docs/engines/compliance.md, "Versions and changes").
 func TestComplianceProfilesAfterRuleSetChange(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b testutil.Backend) {
@@ -331,7 +331,7 @@ func TestComplianceProfilesAfterRuleSetChange(t *testing.T) {
 		// 2. A server with the new rules whose workers still run the old ones (a replica not yet upgraded): the
 		// profiles show stale, and an assessment names the rules changed since the old version.
 		env := map[string]string{"COMPLIANCE_RULES_FILE": path}
-		s := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: env, Deps: func(d *runs.Deps) { d.Compliance = old }})
+		s := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: env, Deps: func(d *workers.Deps) { d.Compliance = old }})
 		c := s.Client(user.Token) // same secret, same database
 		p := read(c, hiring.CreateComplianceProfile.ID)
 		require.True(t, p.Stale)
@@ -349,7 +349,7 @@ func TestComplianceProfilesAfterRuleSetChange(t *testing.T) {
 		require.NoError(t, s.App.Jobs.Stop(t.Context()))
 
 		// 3. Workers with the new rules re-assess the stale profiles when they start.
-		w := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: env, Deps: func(d *runs.Deps) { d.Compliance = next }})
+		w := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: env, Deps: func(d *workers.Deps) { d.Compliance = next }})
 		c = w.Client(user.Token)
 		require.Eventually(t, func() bool { return !read(c, hiring.CreateComplianceProfile.ID).Stale }, 20*time.Second, 50*time.Millisecond)
 		p = read(c, hiring.CreateComplianceProfile.ID)
@@ -386,7 +386,7 @@ func TestComplianceProfilesAfterRuleSetChange(t *testing.T) {
 
 		// 4. A replica still on the old rules (API and workers) during a rolling deploy: the profile the new rules
 		// assessed is stale to it, but its workers leave it alone, and it says so.
-		o := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Deps: func(d *runs.Deps) { d.Compliance = old }})
+		o := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Deps: func(d *workers.Deps) { d.Compliance = old }})
 		p = read(o.Client(user.Token), hiring.CreateComplianceProfile.ID)
 		require.True(t, p.Stale)
 		require.Equal(t, next.Version, p.RuleSetVersion)

@@ -246,7 +246,7 @@ func entIsolation(t *testing.T, w *world) {
 	require.True(t, ent.IsNotFound(err), "update: %v", err)
 	err = client.Scenario.DeleteOneID(rowID).Exec(asB)
 	require.True(t, ent.IsNotFound(err), "delete: %v", err)
-	// Bulk deletes of streamed rows (scenarios, benchmarks, deployments) are refused outright (internal/notify);
+	// Bulk deletes of streamed rows (scenarios, benchmarks, deployments) are refused outright (live.Notifier);
 	// a bulk delete of another kind reaches only the viewer's own rows.
 	_, err = client.Scenario.Delete().Exec(asB)
 	require.ErrorContains(t, err, "one at a time")

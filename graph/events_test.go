@@ -13,7 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/internal/events"
 	"github.com/modelarchitect/architect/internal/gid"
-	"github.com/modelarchitect/architect/internal/notify"
+	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -85,7 +85,7 @@ func TestEveryChangeIsAnnouncedOnce(t *testing.T) {
 		a, other := replicasFor(t, b, map[string]string{"WORKERS": "false", "ENDPOINT_ALLOWLIST": "127.0.0.1"})
 		u := a.SignUp(t, "events@example.com", viewer.RoleEnterprise)
 		ca, cb := a.Client(u.Token), other.Client(u.Token)
-		benchmarks, deployments := listen(t, a, notify.Benchmark, u.RowID), listen(t, a, notify.Deployment, u.RowID)
+		benchmarks, deployments := listen(t, a, live.Benchmark, u.RowID), listen(t, a, live.Deployment, u.RowID)
 
 		t.Run("benchmark: create, update, start, cancel, delete", func(t *testing.T) {
 			var cr struct{ CreateBenchmark struct{ ID string } }
@@ -97,23 +97,23 @@ func TestEveryChangeIsAnnouncedOnce(t *testing.T) {
 			ca.MustDo(t, `mutation($id: ID!) { deleteBenchmark(id: $id) }`, vars, nil)
 			id := rowID(t, cr.CreateBenchmark.ID)
 			require.Equal(t, []events.Event{
-				{Kind: notify.Benchmark, ID: id, OwnerID: u.RowID, Status: "PENDING", Version: 0},
-				{Kind: notify.Benchmark, ID: id, OwnerID: u.RowID, Status: "PENDING", Version: 1},
-				{Kind: notify.Benchmark, ID: id, OwnerID: u.RowID, Status: "RUNNING", Version: 2},
-				{Kind: notify.Benchmark, ID: id, OwnerID: u.RowID, Status: "CANCELLED", Version: 3},
-				{Kind: notify.Benchmark, ID: id, OwnerID: u.RowID, Deleted: true},
+				{Kind: live.Benchmark, ID: id, OwnerID: u.RowID, Status: "PENDING", Version: 0},
+				{Kind: live.Benchmark, ID: id, OwnerID: u.RowID, Status: "PENDING", Version: 1},
+				{Kind: live.Benchmark, ID: id, OwnerID: u.RowID, Status: "RUNNING", Version: 2},
+				{Kind: live.Benchmark, ID: id, OwnerID: u.RowID, Status: "CANCELLED", Version: 3},
+				{Kind: live.Benchmark, ID: id, OwnerID: u.RowID, Deleted: true},
 			}, benchmarks(t, 5))
 			// A stream that resyncs (it lost events) learns of the deletion from its tombstone.
 			stone, err := a.DB.Client.Tombstone.Query().Where(tombstone.RowID(id)).Only(testutil.System())
 			require.NoError(t, err)
 			require.Equal(t, u.RowID, stone.OwnerID)
-			require.Equal(t, notify.Benchmark, stone.Kind)
+			require.Equal(t, live.Benchmark, stone.Kind)
 		})
 
 		t.Run("benchmark created and started in one mutation: one event", func(t *testing.T) {
 			var cr struct{ CreateBenchmark struct{ ID string } }
 			cb.MustDo(t, `mutation { createBenchmark(input: {name: "b", models: ["openai/x"], dataset: `+dataset(1)+`}, start: true) { id } }`, nil, &cr)
-			require.Equal(t, []events.Event{{Kind: notify.Benchmark, ID: rowID(t, cr.CreateBenchmark.ID), OwnerID: u.RowID, Status: "RUNNING", Version: 1}},
+			require.Equal(t, []events.Event{{Kind: live.Benchmark, ID: rowID(t, cr.CreateBenchmark.ID), OwnerID: u.RowID, Status: "RUNNING", Version: 1}},
 				benchmarks(t, 1))
 		})
 
@@ -126,10 +126,10 @@ func TestEveryChangeIsAnnouncedOnce(t *testing.T) {
 			cb.MustDo(t, `mutation($id: ID!) { deleteDeployment(id: $id) }`, vars, nil)
 			id := rowID(t, cr.CreateDeployment.ID)
 			require.Equal(t, []events.Event{
-				{Kind: notify.Deployment, ID: id, OwnerID: u.RowID, Status: "PROVISIONING", Version: 0},
-				{Kind: notify.Deployment, ID: id, OwnerID: u.RowID, Status: "PROVISIONING", Version: 1},
-				{Kind: notify.Deployment, ID: id, OwnerID: u.RowID, Status: "TERMINATED", Version: 2},
-				{Kind: notify.Deployment, ID: id, OwnerID: u.RowID, Deleted: true},
+				{Kind: live.Deployment, ID: id, OwnerID: u.RowID, Status: "PROVISIONING", Version: 0},
+				{Kind: live.Deployment, ID: id, OwnerID: u.RowID, Status: "PROVISIONING", Version: 1},
+				{Kind: live.Deployment, ID: id, OwnerID: u.RowID, Status: "TERMINATED", Version: 2},
+				{Kind: live.Deployment, ID: id, OwnerID: u.RowID, Deleted: true},
 			}, deployments(t, 4))
 		})
 
@@ -165,7 +165,7 @@ func TestEveryChangeIsAnnouncedOnce(t *testing.T) {
 				left = append(left, ev.ID)
 			}
 			require.Contains(t, left, rowID(t, b.CreateBenchmark.ID))
-			require.Equal(t, []events.Event{{Kind: notify.Deployment, ID: rowID(t, d.CreateDeployment.ID), OwnerID: u.RowID, Deleted: true}},
+			require.Equal(t, []events.Event{{Kind: live.Deployment, ID: rowID(t, d.CreateDeployment.ID), OwnerID: u.RowID, Deleted: true}},
 				deployments(t, 1))
 		})
 	})

@@ -25,7 +25,7 @@ func nested(levels, page int) string {
 }
 
 // TestQueryLimits: with the default limits (depth 12, complexity 50,000, 30 aliases) the dashboard query of
-// issue 5 runs, and a depth, complexity or alias bomb is refused before any resolver runs, naming the limit
+// bench/README.md runs, and a depth, complexity or alias bomb is refused before any resolver runs, naming the limit
 // it broke, its value and the measured one.
 func TestQueryLimits(t *testing.T) {
 	t.Parallel()

@@ -10,16 +10,16 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
-	"github.com/modelarchitect/architect/internal/reqinfo"
+	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
 func (r *mutationResolver) SignUp(ctx context.Context, input gqlmodel.SignUpInput) (*gqlmodel.AuthPayload, error) {
-	return authPayload(r.Identity.SignUp(ctx, input.Email, input.Password, deref(input.Name), reqinfo.From(ctx).ClientAddr))
+	return authPayload(r.Identity.SignUp(ctx, input.Email, input.Password, deref(input.Name), observability.ClientAddr(ctx)))
 }
 
 func (r *mutationResolver) LogIn(ctx context.Context, input gqlmodel.LogInInput) (*gqlmodel.AuthPayload, error) {
-	return authPayload(r.Identity.LogIn(ctx, input.Email, input.Password, reqinfo.From(ctx).ClientAddr))
+	return authPayload(r.Identity.LogIn(ctx, input.Email, input.Password, observability.ClientAddr(ctx)))
 }
 
 func (r *mutationResolver) ChangePassword(ctx context.Context, input gqlmodel.ChangePasswordInput) (*gqlmodel.AuthPayload, error) {

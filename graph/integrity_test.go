@@ -13,9 +13,9 @@ import (
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/ledger"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 const (
@@ -211,7 +211,7 @@ func TestProgressNeverGoesBack(t *testing.T) {
 		_, _, env := modelAPIs(t, 2*time.Millisecond)
 		env["BENCHMARK_CHUNK_SIZE"] = "10"
 		env["OPENAI_CONCURRENCY"] = "8"
-		often := func(d *runs.Deps) { d.ProgressEvery = time.Millisecond }
+		often := func(d *workers.Deps) { d.ProgressEvery = time.Millisecond }
 		var s, other *testutil.Server
 		if b == testutil.SQLite {
 			s = testutil.NewServer(t, b, testutil.ServerOptions{Env: env, Deps: often})

@@ -12,21 +12,20 @@ import (
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/live"
-	"github.com/modelarchitect/architect/internal/notify"
 )
 
 // benchmarks is how subscriptions read benchmarks: through the subscriber's own ent client, so the
 // privacy rules apply.
 func (r *Resolver) benchmarks() live.Source[*ent.Benchmark] {
 	return live.Source[*ent.Benchmark]{
-		Kind:    notify.Benchmark,
+		Kind:    live.Benchmark,
 		Get:     func(ctx context.Context, id int) (*ent.Benchmark, error) { return r.ent(ctx).Benchmark.Get(ctx, id) },
 		Missing: ent.IsNotFound,
 		Since: func(ctx context.Context, t time.Time) ([]*ent.Benchmark, error) {
 			return r.ent(ctx).Benchmark.Query().Where(entbenchmark.OwnerID(viewerID(ctx)), entbenchmark.UpdatedAtGTE(t)).
 				Order(ent.Asc(entbenchmark.FieldUpdatedAt)).All(ctx)
 		},
-		DeletedSince: r.deletedSince(notify.Benchmark),
+		DeletedSince: r.deletedSince(live.Benchmark),
 		Final: func(b *ent.Benchmark) bool {
 			return b.Status == entbenchmark.StatusCOMPLETED || b.Status == entbenchmark.StatusFAILED || b.Status == entbenchmark.StatusCANCELLED
 		},
@@ -38,14 +37,14 @@ func (r *Resolver) benchmarks() live.Source[*ent.Benchmark] {
 
 func (r *Resolver) deployments() live.Source[*ent.Deployment] {
 	return live.Source[*ent.Deployment]{
-		Kind:    notify.Deployment,
+		Kind:    live.Deployment,
 		Get:     func(ctx context.Context, id int) (*ent.Deployment, error) { return r.ent(ctx).Deployment.Get(ctx, id) },
 		Missing: ent.IsNotFound,
 		Since: func(ctx context.Context, t time.Time) ([]*ent.Deployment, error) {
 			return r.ent(ctx).Deployment.Query().Where(entdeployment.OwnerID(viewerID(ctx)), entdeployment.UpdatedAtGTE(t)).
 				Order(ent.Asc(entdeployment.FieldUpdatedAt)).All(ctx)
 		},
-		DeletedSince: r.deletedSince(notify.Deployment),
+		DeletedSince: r.deletedSince(live.Deployment),
 		Final:        func(d *ent.Deployment) bool { return d.Status == entdeployment.StatusTERMINATED },
 		Changed:      func(d *ent.Deployment) time.Time { return d.UpdatedAt },
 		Version:      func(d *ent.Deployment) int64 { return d.Version },
@@ -57,14 +56,14 @@ func (r *Resolver) deployments() live.Source[*ent.Deployment] {
 // owner, or by the job that recomputes stale results).
 func (r *Resolver) scenarios() live.Source[*ent.Scenario] {
 	return live.Source[*ent.Scenario]{
-		Kind:    notify.Scenario,
+		Kind:    live.Scenario,
 		Get:     func(ctx context.Context, id int) (*ent.Scenario, error) { return r.ent(ctx).Scenario.Get(ctx, id) },
 		Missing: ent.IsNotFound,
 		Since: func(ctx context.Context, t time.Time) ([]*ent.Scenario, error) {
 			return r.ent(ctx).Scenario.Query().Where(entscenario.OwnerID(viewerID(ctx)), entscenario.UpdatedAtGTE(t)).
 				Order(ent.Asc(entscenario.FieldUpdatedAt)).All(ctx)
 		},
-		DeletedSince: r.deletedSince(notify.Scenario),
+		DeletedSince: r.deletedSince(live.Scenario),
 		Final:        func(*ent.Scenario) bool { return false },
 		Changed:      func(s *ent.Scenario) time.Time { return s.UpdatedAt },
 		Version:      func(s *ent.Scenario) int64 { return s.Version },
@@ -72,7 +71,7 @@ func (r *Resolver) scenarios() live.Source[*ent.Scenario] {
 	}
 }
 
-// deletedSince reads the viewer's tombstones of kind (internal/notify keeps them).
+// deletedSince reads the viewer's tombstones of kind (live.Notifier keeps them).
 func (r *Resolver) deletedSince(kind string) func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
 	return func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
 		stones, err := r.ent(ctx).Tombstone.Query().

@@ -21,7 +21,7 @@ import (
 
 // seededViewer is a server with one seeded user (rows of every entity, documents filled in as the engines
 // fill them) and that user's client.
-func seededViewer(t testing.TB, b testutil.Backend, counter *database.Counter, rows int) (*testutil.Server, *testutil.Client) {
+func seededViewer(t testing.TB, b testutil.Backend, counter *testutil.SQLCounter, rows int) (*testutil.Server, *testutil.Client) {
 	t.Helper()
 	db := testutil.NewDB(t, b, testutil.DBOptions{Wrap: func(o database.Options) database.Options {
 		o.WrapConnector = counter.Wrap
@@ -46,7 +46,7 @@ func seededViewer(t testing.TB, b testutil.Backend, counter *database.Counter, r
 // reads every column; a resolver that reads a document it does not declare in documentReaders fails here.
 func TestProjectionKeepsEveryField(t *testing.T) {
 	t.Parallel()
-	_, c := seededViewer(t, testutil.SQLite, &database.Counter{}, perUser)
+	_, c := seededViewer(t, testutil.SQLite, &testutil.SQLCounter{}, perUser)
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
 	me := schema.Types["User"]
 	for typ, docs := range ent.DocumentColumns {
@@ -109,7 +109,7 @@ func TestProjectionKeepsEveryField(t *testing.T) {
 // show, and a page that shows a document reads it.
 func TestProjectionSkipsUnselectedDocuments(t *testing.T) {
 	t.Parallel()
-	counter := &database.Counter{Keep: true}
+	counter := &testutil.SQLCounter{Keep: true}
 	_, c := seededViewer(t, testutil.SQLite, counter, perUser)
 	// The page's statement (SQLite's quotes written as PostgreSQL's).
 	scenarioSQL := func(query string) string {

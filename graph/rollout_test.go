@@ -9,9 +9,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // modelServer is a team's OpenAI-compatible model server: GET /v1/models answers 200 while up.
@@ -29,7 +29,7 @@ func modelServer(t *testing.T) (*httptest.Server, *atomic.Bool) {
 	return hs, up
 }
 
-func fastRollouts(d *runs.Deps) {
+func fastRollouts(d *workers.Deps) {
 	d.RolloutPoll = 50 * time.Millisecond
 	d.RolloutTimeout = 1500 * time.Millisecond
 	d.HealthEvery = 200 * time.Millisecond

@@ -12,10 +12,10 @@ import (
 
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/gid"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // supportTickets is the worked example of docs/guide/scenarios.md: 40,000 tickets a day, 600 tokens in and 150 out, 2 s at
@@ -344,8 +344,8 @@ func TestMeasuredFiguresCountBySampleSize(t *testing.T) {
 func TestStaleResultsAreRecomputed(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b testutil.Backend) {
-		var deps *runs.Deps
-		s := testutil.NewServer(t, b, testutil.ServerOptions{Deps: func(d *runs.Deps) { deps = d }})
+		var deps *workers.Deps
+		s := testutil.NewServer(t, b, testutil.ServerOptions{Deps: func(d *workers.Deps) { deps = d }})
 		c := s.Client(s.SignUp(t, "stale@example.com", viewer.RoleFree).Token)
 		type results struct {
 			ComputedAt     time.Time
@@ -367,7 +367,7 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.False(t, fresh.Stale)
 		require.Nil(t, fresh.StaleReason)
 		require.Equal(t, simulation.EngineVersion, fresh.EngineVersion)
-		n, err := runs.RefreshScenarios(context.Background(), deps)
+		n, err := workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
 		require.Zero(t, n, "current results are left alone")
 
@@ -385,14 +385,14 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		// process's job leaves it alone rather than undo it.
 		set("2099-01-01", fresh.CatalogVersion, time.Now())
 		require.True(t, read().Stale)
-		n, err = runs.RefreshScenarios(context.Background(), deps)
+		n, err = workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
 		require.Zero(t, n, "a newer replica's results")
 		// Another catalog, but computed after this process started (by a replica on another catalog file):
 		// also left alone.
 		set(simulation.EngineVersion, "sha256:0000000000000000", time.Now())
 		require.True(t, read().Stale)
-		n, err = runs.RefreshScenarios(context.Background(), deps)
+		n, err = workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
 		require.Zero(t, n, "results made since this process started")
 
@@ -408,7 +408,7 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.Equal(t, "BAD_USER_INPUT", r.Errors[0].Code())
 		require.Contains(t, r.Errors[0].Message, "the results are stale")
 
-		n, err = runs.RefreshScenarios(context.Background(), deps)
+		n, err = workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
 		again := read()
@@ -424,8 +424,8 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 func TestScenarioSubscription(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, b testutil.Backend) {
-		var deps *runs.Deps
-		keep := testutil.ServerOptions{Deps: func(d *runs.Deps) { deps = d }}
+		var deps *workers.Deps
+		keep := testutil.ServerOptions{Deps: func(d *workers.Deps) { deps = d }}
 		var a, other *testutil.Server
 		if b == testutil.Postgres { // replicas share events through PostgreSQL; SQLite is one process
 			servers := testutil.Replicas(t, b, testutil.ServerOptions{}, keep)
@@ -476,7 +476,7 @@ func TestScenarioSubscription(t *testing.T) {
 		require.True(t, st.ScenarioUpdated.Results.Stale)
 		require.Equal(t, "2026-01-01", st.ScenarioUpdated.Results.EngineVersion)
 
-		n, err := runs.RefreshScenarios(context.Background(), deps) // the other replica's workers
+		n, err := workers.RefreshScenarios(context.Background(), deps) // the other replica's workers
 		require.NoError(t, err)
 		require.Equal(t, 1, n)
 		st = next()

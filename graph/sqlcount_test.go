@@ -17,8 +17,8 @@ const perUser = 3
 
 // countedWorld is a server on a database whose statements are counted, with 100 users each owning perUser
 // scenarios, benchmarks and deployments, and an admin.
-func countedWorld(t *testing.T, b testutil.Backend) (*testutil.Server, *database.Counter, *testutil.User) {
-	counter := &database.Counter{}
+func countedWorld(t *testing.T, b testutil.Backend) (*testutil.Server, *testutil.SQLCounter, *testutil.User) {
+	counter := &testutil.SQLCounter{}
 	db := testutil.NewDB(t, b, testutil.DBOptions{Wrap: func(o database.Options) database.Options {
 		o.WrapConnector = counter.Wrap
 		return o

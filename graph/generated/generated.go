@@ -6671,7 +6671,7 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../benchmark.graphqls", Input: `# Live benchmarks (internal/benchmark, internal/providers, internal/runs): a dataset against several models
+	{Name: "../benchmark.graphqls", Input: `# Live benchmarks (internal/benchmark, internal/providers, internal/workers): a dataset against several models
 # through their real APIs, as durable jobs, with progress streamed by subscription.
 
 """
@@ -13362,7 +13362,7 @@ extend type Mutation {
   ): ID! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
-	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and the statistics of issue 7.
+	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and their statistics (docs/engines/experiment.md).
 # docs/engines/experiment.md gives the methods and their reference values.
 
 "What an experiment measures."

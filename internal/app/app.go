@@ -32,13 +32,12 @@ import (
 	"github.com/modelarchitect/architect/internal/jobs"
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/netlimit"
-	"github.com/modelarchitect/architect/internal/notify"
 	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/playground"
 	"github.com/modelarchitect/architect/internal/providers"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/server"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // App is a built server.
@@ -63,7 +62,7 @@ type Options struct {
 	// JobsTestOnly turns off River's start-up jitter.
 	JobsTestOnly bool
 	// Deps, when set, adjusts the workers' settings (tests shorten the rollout poll, say).
-	Deps func(*runs.Deps)
+	Deps func(*workers.Deps)
 	// Pause, when set, is called by every read-then-write operation between its read and its write
 	// (ops.Service.Pause): tests hold one there to force an interleaving.
 	Pause func(ctx context.Context, op string)
@@ -144,7 +143,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 	}}
 	metrics := observability.NewMetrics()
-	notifier := &notify.Notifier{Broker: broker, Log: log,
+	notifier := &live.Notifier{Broker: broker, Log: log,
 		Published: func(kind string) { metrics.EventsPublished.WithLabelValues(kind).Inc() }}
 	db.Use(notifier.Hook())
 	conc := map[string]int{}
@@ -157,10 +156,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		Deployments: ops.DeploymentConfig{Endpoints: endpoints},
 		Pause:       o.Pause,
 	}
-	deps := &runs.Deps{
+	deps := &workers.Deps{
 		DB: db, Client: db.Client, Providers: registry, Catalog: cat, Compliance: rules, Log: log,
 		Limiter:        benchmark.NewLimiter(conc, providers.DefaultConcurrency),
-		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): runs.EndpointDriver{Policy: endpoints}},
+		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): workers.EndpointDriver{Policy: endpoints}},
 		RolloutTimeout: cfg.RolloutTimeout,
 		HealthEvery:    cfg.HealthInterval,
 		ProviderCall: func(provider, outcome string, took time.Duration) {
@@ -179,12 +178,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	if o.Deps != nil {
 		o.Deps(deps)
 	}
-	workers := river.NewWorkers()
-	runs.Register(workers, deps)
+	riverWorkers := river.NewWorkers()
+	workers.Register(riverWorkers, deps)
 	jq, err := jobs.New(db, jobs.Config{
 		Work: cfg.Workers, JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter,
-		Periodic: runs.Periodic(deps), TestOnly: o.JobsTestOnly,
-	}, workers, log)
+		Periodic: workers.Periodic(deps), TestOnly: o.JobsTestOnly,
+	}, riverWorkers, log)
 	if err != nil {
 		return nil, err
 	}

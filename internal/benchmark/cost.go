@@ -19,7 +19,8 @@ func (u Usage) add(v Usage) Usage {
 		u.CachedTokens + v.CachedTokens, u.ReasoningTokens + v.ReasoningTokens}
 }
 
-// CallCost is the price of one call in US dollars (DOMAIN.md §1.1):
+// CallCost is the price of one call in US dollars, from per-token prices as LiteLLM's model cost map lists
+// them (docs.litellm.ai/docs/proxy/model_cost_map):
 //
 //	(input − cached)·p_in + cached·p_cache + (output − reasoning)·p_out + reasoning·p_reasoning
 //

@@ -26,8 +26,8 @@ type Limits struct {
 // Policy holds the limits of each role.
 type Policy map[Role]Limits
 
-// DefaultPolicy is the limits of issue 4: FREE 2 models and 100 items, PRO 10 and 5,000, ENTERPRISE and ADMIN
-// 25 and 50,000. The daily call quotas are our choice: FREE 1,000 (five full-size benchmarks), PRO 100,000
+// DefaultPolicy is the product's limits per role: FREE 2 models and 100 items, PRO 10 and 5,000, ENTERPRISE
+// and ADMIN 25 and 50,000 (docs/engines/benchmark.md). The daily call quotas are our choice: FREE 1,000 (five full-size benchmarks), PRO 100,000
 // (two full-size), ENTERPRISE and ADMIN 2,000,000 (one full-size benchmark of 25 × 50,000 = 1,250,000 calls fits).
 func DefaultPolicy() Policy {
 	return Policy{

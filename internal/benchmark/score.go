@@ -103,8 +103,8 @@ func Aggregate(model string, price *catalog.Model, results []ItemResult) (Score,
 	return s, nil
 }
 
-// outputSpeed is (visible output tokens − 1) / (latency − TTFT), NVIDIA NIM's per-request output speed
-// (DOMAIN.md §1.2); 0 when undefined.
+// outputSpeed is (visible output tokens − 1) / (latency − TTFT), the per-request output speed of NVIDIA
+// NIM's LLM benchmarking "Metrics" page; 0 when undefined.
 func outputSpeed(r ItemResult) float64 {
 	visible := r.Usage.OutputTokens - r.Usage.ReasoningTokens
 	if visible <= 1 || r.TTFT <= 0 || r.Latency <= r.TTFT {

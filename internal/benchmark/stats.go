@@ -16,8 +16,7 @@ type Interval struct {
 	Low, High float64
 }
 
-// Wilson is the Wilson score interval for passed successes out of n at normal quantile z (DOMAIN.md §3.3;
-// Wilson 1927; Brown, Cai & DasGupta 2001, "Interval Estimation for a Binomial Proportion"):
+// Wilson is the Wilson score interval for passed successes out of n at normal quantile z (Wilson 1927; Brown, Cai & DasGupta 2001, "Interval Estimation for a Binomial Proportion"):
 //
 //	(p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n),  p = passed/n
 //

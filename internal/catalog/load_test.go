@@ -212,9 +212,10 @@ func TestEmbeddedFigures(t *testing.T) {
 		id, input, output string
 		ttft, tps         float64
 	}{
-		// shared/data/llm-prices.json key "gpt-4.1-mini": 4e-07 / 1.6e-06; model-speeds.json: 906 ms, 73.0 tok/s
+		// LiteLLM's price table (Wei-Shaw/model-price-repo f9ff147) key "gpt-4.1-mini": 4e-07 / 1.6e-06; Artificial
+		// Analysis (2026-07-10 snapshot): 906 ms, 73.0 tok/s
 		{"openai/gpt-4.1-mini", "0.0000004", "0.0000016", 906, 73},
-		// key "gemini-2.5-flash": 3e-07 / 2.5e-06; speeds: Gemini 2.5 Flash (Non-reasoning) 483 ms, 209.1 tok/s
+		// key "gemini-2.5-flash": 3e-07 / 2.5e-06; AA: Gemini 2.5 Flash (Non-reasoning) 483 ms, 209.1 tok/s
 		{"vertex_ai/gemini-2.5-flash", "0.0000003", "0.0000025", 483, 209.1},
 		// key "gpt-5": 1.25e-06 / 1e-05; fastest configuration "GPT-5 (minimal)": 1120 ms, 78.2 tok/s
 		{"openai/gpt-5", "0.00000125", "0.00001", 1120, 78.2},

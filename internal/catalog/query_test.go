@@ -247,7 +247,8 @@ func TestEffortRows(t *testing.T) {
 	require.Equal(t, "openai/gpt-5@high", c.CanonicalID("openai/gpt-5@high"))
 	require.Equal(t, "openai/nope@high", c.CanonicalID("openai/nope@high"))
 
-	// Worked by hand from shared/data/model-speeds.json (AA, 2026-07-10): GPT-5 (high) answers first after
+	// Worked by hand from the Artificial Analysis snapshot of 2026-07-10 (oolong-tea-2026/
+	// artificial-analysis-leaderboards ed1690f, data/2026-07-10/llms.json): GPT-5 (high) answers first after
 	// 80,194 ms at 88.5 tokens/s; the median time to first token of the 14 OpenAI non-reasoning rows is
 	// (829 + 904) / 2 = 866.5 ms, so (80,194 − 866.5) ms × 88.5 /s = 7,020.5 → 7,020 tokens.
 	high, err := c.Model("openai/gpt-5@high")

@@ -192,7 +192,7 @@ func riskier(a Assessment) map[string]Assessment {
 }
 
 // Property over the embedded rules and random fact sets: adding a requirement or a riskier fact never lowers
-// the score (issue 13, point 3), and never lowers the EU AI Act tier.
+// the score (docs/engines/compliance.md, "Score and level"), and never lowers the EU AI Act tier.
 func TestAssessMonotone(t *testing.T) {
 	t.Parallel()
 	rs, err := Default()

@@ -135,13 +135,13 @@ func TestDefaultRuleSet(t *testing.T) {
 	rs, err := Default()
 	require.NoError(t, err)
 	require.NotEmpty(t, rs.Version)
-	// every region named in DOMAIN.md 7.1 and the catalog's model-API zones resolve
+	// every region of the catalog's instance rows (data/catalog.json) and its model-API zones resolve
 	for _, id := range []string{"us-east-1", "us-east-2", "us-west-2", "eu-north-1", "eu-west-2", "ap-northeast-1",
 		"eu-west-1", "eu-central-1", "us-central1", "europe-west4", "US", "EU", "APAC", "CN", "GLOBAL"} {
 		_, ok := rs.region[strings.ToLower(id)]
 		require.True(t, ok, "region %s", id)
 	}
-	// the EU AI Act Annex III use cases the issue names are high-risk
+	// use cases of the EU AI Act's Annex III (points 1, 3, 4, 5 and 6 of Regulation (EU) 2024/1689) are high-risk
 	for _, id := range []string{"EMPLOYMENT", "CREDIT_SCORING", "EDUCATION", "ESSENTIAL_SERVICES", "BIOMETRIC_IDENTIFICATION", "LAW_ENFORCEMENT"} {
 		require.Equal(t, TierHigh, rs.useCase[id].Tier, id)
 	}

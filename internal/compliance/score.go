@@ -2,7 +2,8 @@ package compliance
 
 import "math"
 
-// severityWeight is a finding's weight by severity (DOMAIN.md 5.4).
+// severityWeight is a finding's weight by severity: our choice, explained in docs/engines/compliance.md
+// ("Score and level").
 var severityWeight = map[Severity]float64{
 	SeverityCritical: 10,
 	SeverityHigh:     5,

@@ -160,7 +160,8 @@ func TestTierFromContext(t *testing.T) {
 	}
 }
 
-// An unlisted use case is assessed from its facts (issue 13): medical triage is no preset.
+// An unlisted use case is assessed from its facts (docs/engines/compliance.md, "The tier"): medical triage
+// is no preset.
 func TestUnlistedUseCaseFromFacts(t *testing.T) {
 	t.Parallel()
 	rs, err := Default()
@@ -218,7 +219,7 @@ func TestPresetsAreFacts(t *testing.T) {
 		require.Equal(t, u.Tier, res.UseCaseTier, u.ID)
 		require.NotEmpty(t, u.Source, u.ID)
 	}
-	// the issue's example: emotion recognition is high-risk, not limited
+	// emotion recognition is high-risk (Regulation (EU) 2024/1689, Annex III point 1(c)), not limited
 	require.Equal(t, TierHigh, rs.useCase["EMOTION_RECOGNITION"].Tier)
 	require.Contains(t, rs.useCase["EMOTION_RECOGNITION"].Source, "Annex III point 1(c)")
 

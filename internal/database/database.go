@@ -35,7 +35,7 @@ type Options struct {
 	// StatementCache is how many prepared statements each PostgreSQL connection keeps (StatementCache);
 	// 0: none.
 	StatementCache int
-	// WrapConnector, when set, wraps the driver connector (e.g. to count statements in tests).
+	// WrapConnector, when set, wraps the driver connector (testutil.SQLCounter counts statements with it).
 	WrapConnector func(driver.Connector) driver.Connector
 }
 
@@ -92,7 +92,8 @@ func Open(o Options) (*DB, error) {
 		}
 		// WAL lets readers run beside the one writer; busy_timeout makes a second writer wait instead of
 		// failing with SQLITE_BUSY; immediate transactions take the write lock at BEGIN so that two
-		// read-then-write transactions cannot deadlock (TOOLCHAIN.md, SQLite settings).
+		// read-then-write transactions cannot deadlock (sqlite.org/wal.html; sqlite.org/lang_transaction.html,
+		// "DEFERRED, IMMEDIATE, and EXCLUSIVE transactions").
 		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 			"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		c, err := sqlite.NewConnector(dsn)

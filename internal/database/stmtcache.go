@@ -7,6 +7,8 @@ import (
 	"errors"
 
 	"github.com/lib/pq"
+
+	"github.com/modelarchitect/architect/internal/database/driverconn"
 )
 
 // StatementCache wraps a PostgreSQL connector so that each connection keeps its parameterised statements
@@ -28,14 +30,14 @@ func (c *cachingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{forwardConn: forwardConn{conn}, size: c.size, byQuery: map[string]*list.Element{}, recent: list.New()}, nil
+	return &cachingConn{Forward: driverconn.Forward{Conn: conn}, size: c.size, byQuery: map[string]*list.Element{}, recent: list.New()}, nil
 }
 
 func (c *cachingConnector) Driver() driver.Driver { return c.inner.Driver() }
 
 // cachingConn is used by one goroutine at a time (database/sql's contract), so its cache needs no lock.
 type cachingConn struct {
-	forwardConn
+	driverconn.Forward
 	size    int
 	byQuery map[string]*list.Element // of *prepared, in recent
 	recent  *list.List               // most recently used first
@@ -48,16 +50,16 @@ type prepared struct {
 
 func (c *cachingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
 	if len(args) == 0 {
-		return c.forwardConn.QueryContext(ctx, q, args)
+		return c.Forward.QueryContext(ctx, q, args)
 	}
-	return retryStale(ctx, c, q, func(st driver.Stmt) (driver.Rows, error) { return stmtQuery(ctx, st, args) })
+	return retryStale(ctx, c, q, func(st driver.Stmt) (driver.Rows, error) { return driverconn.StmtQuery(ctx, st, args) })
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
 	if len(args) == 0 {
-		return c.forwardConn.ExecContext(ctx, q, args)
+		return c.Forward.ExecContext(ctx, q, args)
 	}
-	return retryStale(ctx, c, q, func(st driver.Stmt) (driver.Result, error) { return stmtExec(ctx, st, args) })
+	return retryStale(ctx, c, q, func(st driver.Stmt) (driver.Result, error) { return driverconn.StmtExec(ctx, st, args) })
 }
 
 // retryStale runs q's prepared statement; when the statement went stale (a migration changed a table it
@@ -84,7 +86,7 @@ func (c *cachingConn) statement(ctx context.Context, q string) (driver.Stmt, err
 		c.recent.MoveToFront(e)
 		return e.Value.(*prepared).stmt, nil
 	}
-	st, err := c.forwardConn.PrepareContext(ctx, q)
+	st, err := c.Forward.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}

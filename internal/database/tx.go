@@ -3,7 +3,6 @@ package database
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"sync"
 
@@ -15,7 +14,7 @@ import (
 
 // Tx is one database transaction shared by ent and River. Work registered with BeforeCommit runs inside it
 // just before the commit; work registered with AfterCommit runs only after Commit succeeds (ent's own commit
-// hooks belong to *ent.Tx, which we do not use because River needs the *sql.Tx; TOOLCHAIN.md pitfall 8).
+// hooks, Tx.OnCommit, belong to *ent.Tx, which we do not use because River's InsertTx needs the *sql.Tx).
 type Tx struct {
 	SQL    *sql.Tx
 	Client *ent.Client
@@ -127,7 +126,8 @@ func (t *Tx) Local(key any, init func() any) any {
 }
 
 // NewContext returns ctx carrying t and its ent client, so that ent.FromContext and every loader and
-// privacy lookup use the transaction's connection (TOOLCHAIN.md pitfall 7).
+// privacy lookup use the transaction's connection: on SQLite's one connection, a query through the pool
+// while the transaction holds it would wait forever (docs/integration.md, "The one-connection trap").
 func (t *Tx) NewContext(ctx context.Context) context.Context {
 	return context.WithValue(ent.NewContext(ctx, t.Client), txKey{}, t)
 }
@@ -155,15 +155,6 @@ func (t *Tx) AfterCommit(f func()) {
 	t.mu.Unlock()
 }
 
-// OpenTx begins a transaction for a GraphQL mutation (entgql.TxOpener).
-func (db *DB) OpenTx(ctx context.Context) (context.Context, driver.Tx, error) {
-	t, err := db.Begin(ctx)
-	if err != nil {
-		return ctx, nil, err
-	}
-	return t.NewContext(ctx), t, nil
-}
-
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	t, err := db.Begin(ctx)
@@ -183,10 +174,12 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) erro
 	return t.Commit()
 }
 
-// Client returns the ent client of ctx: the transaction's when there is one, db's otherwise.
-func (db *DB) ClientFrom(ctx context.Context) *ent.Client {
+// ClientFrom returns the ent client in ctx (a transaction's, see Tx.NewContext), or fallback when ctx holds
+// none. Every reader and writer that may run inside a transaction takes its client from here, so that it
+// uses the transaction's connection.
+func ClientFrom(ctx context.Context, fallback *ent.Client) *ent.Client {
 	if c := ent.FromContext(ctx); c != nil {
 		return c
 	}
-	return db.Client
+	return fallback
 }

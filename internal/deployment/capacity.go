@@ -9,20 +9,23 @@ import (
 const (
 	// BytesPerParameter: weights and KV cache in BF16, matching the catalog's BF16 TFLOPS figures.
 	BytesPerParameter = 2
-	// MemoryFraction of GPU memory usable for weights and KV cache: DOMAIN 7.2 ("weights + KV cache ≤ Σ GPU
-	// memory × 0.9"), also vLLM's default gpu_memory_utilization (vllm/engine/arg_utils.py).
+	// MemoryFraction of GPU memory usable for weights and KV cache (weights + KV cache ≤ Σ GPU memory × 0.9):
+	// vLLM's default gpu_memory_utilization (vllm/engine/arg_utils.py).
 	MemoryFraction = 0.9
-	// MFU, the share of peak FLOPS reached in prefill and compute-bound decode: 40 %, DOMAIN 1.2 (442 ms
-	// estimated vs 407 ms measured prefill for Llama-3.3-70B on 2×H100, NVIDIA NIM benchmark).
+	// MFU, the share of peak FLOPS reached in prefill and compute-bound decode: 40 %, which puts the prefill
+	// of 5,000 tokens of Llama-3.3-70B on 2×H100 in FP8 (1,979 dense TFLOPS each, NVIDIA's H100 datasheet) at
+	// 2 × 70e9 × 5,000 ÷ (2 × 1,979e12 × 0.4) ≈ 442 ms against 407 ms measured (TTFT at concurrency 1, NVIDIA
+	// NIM 1.8.0 LLM benchmarking "Performance" page).
 	MFU = 0.4
-	// HBMEfficiency, the share of peak memory bandwidth reached in decode: 0.56, DOMAIN 1.2 (10.45 ms
-	// theoretical vs 18.58 ms measured time per output token in the same NIM benchmark).
+	// HBMEfficiency, the share of peak memory bandwidth reached in decode: 0.56, from 70e9 B ÷ (2 × 3.35 TB/s)
+	// = 10.45 ms theoretical vs 18.58 ms measured time per output token in the same NIM benchmark.
 	HBMEfficiency = 0.56
 	// MaxBatch is the most concurrent requests per replica: vLLM's default max_num_seqs = 256
 	// (vllm/engine/arg_utils.py, SchedulerConfig).
 	MaxBatch = 256
 	// DefaultKVBytesPerToken when the request gives none: Llama-3-70B in BF16,
-	// 2 × 80 layers × 8 KV heads × 128 dims × 2 bytes = 327,680 B (DOMAIN 1.2). It overstates the cache of
+	// 2 × 80 layers × 8 KV heads × 128 dims × 2 bytes = 327,680 B (the model's config.json: num_hidden_layers,
+	// num_key_value_heads, hidden_size ÷ num_attention_heads). It overstates the cache of
 	// smaller GQA models (Llama-3-8B: 131,072 B) and understates Llama-3.1-405B (516,096 B).
 	DefaultKVBytesPerToken = 327_680
 	// MaxReplicas caps a plan.
@@ -76,7 +79,8 @@ type Rejection struct {
 	Detail       string       `json:"detail"`
 }
 
-// replica is one replica's roofline model (DOMAIN 1.2):
+// replica is one replica's roofline model (prefill compute-bound, decode memory-bound; Yuan et al. 2024, "LLM
+// Inference Unveiled: Survey and Roofline Model Insights", arXiv 2402.16363):
 //
 //	weights W           = P × 2 B;  usable memory M = 0.9 × GPUs × GPU memory
 //	KV per request      = kvPerToken × (in + out)                 (every request at full length)

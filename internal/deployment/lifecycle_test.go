@@ -11,7 +11,7 @@ var statuses = []Status{StatusProvisioning, StatusActive, StatusFailed, StatusTe
 
 func TestCheckTransition(t *testing.T) {
 	t.Parallel()
-	// the transition table of issue 4 item 8, written out independently of lifecycle.go
+	// the transition table of docs/engines/deployment.md ("Lifecycle"), written out independently of lifecycle.go
 	legal := map[[2]Status]bool{
 		{StatusProvisioning, StatusActive}:     true,
 		{StatusProvisioning, StatusFailed}:     true,

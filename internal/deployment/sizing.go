@@ -23,7 +23,7 @@ const (
 // slots (continuous batching); each serves one request in latency(B); the deployment is replicas × B
 // servers of an M/M/c queue (queueing.ErlangC): arrival rate λ = the target requests per second, service rate
 // μ = 1 ÷ latency(B) per slot. Latency at percentile q = latency(B) + the q-quantile of the wait,
-// max(0, ln(C ÷ (1 − q)) ÷ (cμ − λ)) (DOMAIN.md §1.3), the same model the scenarios use for a hosted API's
+// max(0, ln(C ÷ (1 − q)) ÷ (cμ − λ)) (queueing.WaitQuantile), the same model the scenarios use for a hosted API's
 // rate limit, with servers from batch slots instead of the limit.
 type sizing struct {
 	batch, replicas int

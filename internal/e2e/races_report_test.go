@@ -1,15 +1,17 @@
 package e2e
 
-// TestRaceReport measures (it does not assert) the concurrency races of issue 10 on PostgreSQL, with two
-// in-process replicas of the real handler on one fresh database and real parallel HTTP/websocket clients,
-// everything on 127.0.0.1. It is the "before/after" script of the issue: run it on the code before and after
-// the fixes and compare the figures it prints (and writes as JSON to $RACE_REPORT_OUT).
+// TestRaceReport measures (it does not assert) seven concurrency races of read-then-write operations on
+// PostgreSQL, numbered 1 to 7 below (parallel starts, the quota across replicas, concurrent partial updates,
+// append inputs, an update racing a start, progress, events of deletions), with two in-process replicas of
+// the real handler on one fresh database and real parallel HTTP/websocket clients, everything on 127.0.0.1.
+// It is a "before/after" script: run it on the code before and after a fix and compare the figures it prints
+// (and writes as JSON to $RACE_REPORT_OUT).
 //
 //	RACE_REPORT=1 TEST_DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' \
 //	  RACE_REPORT_OUT=/tmp/races.json go test -count=1 -run TestRaceReport -v ./internal/e2e/ -timeout 20m
 //
 // It speaks only the GraphQL API, except that it reads river_job (to count chunk jobs) and sets the
-// workers' progress interval (item 6) through testutil.ServerOptions.Deps.
+// workers' progress interval (measurement 6) through testutil.ServerOptions.Deps.
 
 import (
 	"bytes"
@@ -29,12 +31,12 @@ import (
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/providers/providertest"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
-// Subscription documents. Item 7 selects only __typename so that the documents stay valid if
+// Subscription documents. Measurement 7 selects only __typename so that the documents stay valid if
 // myBenchmarkEvents/myDeploymentEvents (or the single-row streams) change from the row type to a wrapper
 // type; edit them here if the schema changes further. The raw payloads are recorded in the report.
 const (
@@ -43,7 +45,7 @@ const (
 	rrSubBenchmarkUpdated   = `subscription($id: ID!) { benchmarkUpdated(id: $id) { __typename } }`
 	rrSubMyBenchmarkEvents  = `subscription { myBenchmarkEvents { __typename } }`
 
-	// Item 6.
+	// Measurement 6.
 	rrSubBenchmarkProgress = `subscription($id: ID!) { benchmarkUpdated(id: $id) { status progressDone progressTotal } }`
 )
 
@@ -54,7 +56,7 @@ const (
 	rrComplianceTrials = 10
 	rrUpdateTrials     = 10
 	rrEventWindow      = 2 * time.Second
-	rrSlowChunkDelay   = 3 * time.Millisecond // item 6: two fragments per reply, so about 6 ms a call
+	rrSlowChunkDelay   = 3 * time.Millisecond // measurement 6: two fragments per reply, so about 6 ms a call
 	rrPassword         = "password-123"       // testutil.SignUp's
 )
 
@@ -278,7 +280,7 @@ func (p *rrPair) at(i int) *testutil.Server {
 
 // rrNewPair starts two replicas on a fresh PostgreSQL database. The pool has PostgreSQL's server default of
 // 20 connections (testutil's 4 would serialise much of what is measured here).
-func rrNewPair(t *testing.T, env map[string]string, deps func(*runs.Deps)) *rrPair {
+func rrNewPair(t *testing.T, env map[string]string, deps func(*workers.Deps)) *rrPair {
 	t.Helper()
 	db := testutil.NewDB(t, testutil.Postgres, testutil.DBOptions{Wrap: func(o database.Options) database.Options {
 		o.MaxOpenConns = 20
@@ -933,7 +935,7 @@ func rrMeasureUpdateVsStart(t *testing.T, fake *rrFake, rep *rrReport) {
 func rrMeasureProgress(t *testing.T, fake *rrFake, pr *rrProgress) {
 	const chunk = 10
 	p := rrNewPair(t, fake.env(map[string]string{"BENCHMARK_CHUNK_SIZE": fmt.Sprint(chunk), "OPENAI_CONCURRENCY": "8"}),
-		func(d *runs.Deps) { d.ProgressEvery = time.Millisecond }) // every result saved and announced
+		func(d *workers.Deps) { d.ProgressEvery = time.Millisecond }) // every result saved and announced
 	u := p.a.SignUp(t, "progress@example.com", viewer.RolePro)
 	models := []string{"openai/good-a", "openai/good-b"}
 	pr.Models, pr.Items, pr.ChunkSize = len(models), 200, chunk
@@ -1123,7 +1125,7 @@ func rrRenameBenchmark(s *testutil.Server, token, id string) rrResult {
 func rrMeasureDeleteEvents(t *testing.T, fake *rrFake, rep *rrReport) {
 	hs := rrModelServer(t)
 	endpoint := hs.URL + "/v1" // 127.0.0.1, allowed by ENDPOINT_ALLOWLIST=127.0.0.1
-	p := rrNewPair(t, fake.env(nil), func(d *runs.Deps) { d.RolloutPoll = 50 * time.Millisecond })
+	p := rrNewPair(t, fake.env(nil), func(d *workers.Deps) { d.RolloutPoll = 50 * time.Millisecond })
 	log := func(dc *rrDeleteCase) {
 		rep.DeleteEvents = append(rep.DeleteEvents, dc)
 		keys := make([]string, 0, len(dc.Subscriptions))

@@ -93,7 +93,7 @@ func BenchmarkMemorySubscribe(b *testing.B) {
 }
 
 // TestMemoryPerSubscription measures the heap that 10,000 idle subscriptions cost the broker (index,
-// buffer, context registration), for the issue-5 budget of 30 KiB per websocket. Not parallel: it reads
+// buffer, context registration), for the budget of 30 KiB per websocket (bench/README.md). Not parallel: it reads
 // process-wide heap statistics, and Go starts parallel tests only after the sequential ones.
 func TestMemoryPerSubscription(t *testing.T) {
 	const n = 10_000
@@ -136,7 +136,7 @@ func TestMemoryPerSubscription(t *testing.T) {
 	}
 }
 
-// BenchmarkPostgresFanout is the broker's share of issue 5's fan-out test: 10,000 subscriptions on the
+// BenchmarkPostgresFanout is the broker's share of the fan-out target of bench/README.md: 10,000 subscriptions on the
 // viewer-wide streams of 1,000 owners (10 each); one operation publishes one event per owner from 8
 // goroutines and waits until all 10,000 notices arrived. It reports the time from the Publish call to
 // receipt at p50 and p99.

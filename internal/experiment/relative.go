@@ -3,7 +3,7 @@ package experiment
 import "math"
 
 // relativeLift is the delta-method interval of (m_b − m_a)/m_a as in GrowthBook's frequentist engine
-// (gbstats frequentist/tests.py, TwoSidedTTest; DOMAIN.md 4.1):
+// (gbstats frequentist/tests.py, TwoSidedTTest):
 // Var = v_b/(m_a²·n_b) + v_a·m_b²/(m_a⁴·n_a), interval = Δ_rel ± t_{df,1−α/2}·√Var with df the
 // Welch–Satterthwaite degrees of freedom of v_a/n_a and v_b/n_b. v is the per-unit variance (p(1 − p) for a
 // proportion, s² for a mean). It returns nil, with a note, when the relative lift is undefined.

@@ -6,8 +6,8 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// SRMThreshold is the p-value below which a sample ratio mismatch is flagged (GrowthBook's threshold,
-// DOMAIN.md 4.1).
+// SRMThreshold is the p-value below which a sample ratio mismatch is flagged (GrowthBook's threshold, the
+// srm threshold of its experiment settings).
 const SRMThreshold = 0.001
 
 // SRM is the sample-ratio-mismatch check: Pearson's chi-square goodness of fit of the observed units per

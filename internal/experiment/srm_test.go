@@ -18,7 +18,8 @@ func TestCheckSRMReference(t *testing.T) {
 		chi2, p  float64
 		mismatch bool
 	}{
-		// S1 is also DOMAIN.md 4.1's gbstats check_srm example: χ² = 18.1818, p = 0.000020079.
+		// S1: χ² = 2 × 100²/1,100 = 18.1818…, p = erfc(√(χ²/2)) = 2.0079e-05 (one degree of freedom; Python's
+		// math.erfc).
 		{"S1 1200/1000 at 50/50", []int64{1200, 1000}, []float64{50, 50}, 18.181818181818183, 2.007865612426481e-05, true},
 		{"S2 10100/9900 at 50/50", []int64{10100, 9900}, []float64{50, 50}, 2.0, 0.15729920705028105, false},
 		{"S3 three arms", []int64{5120, 4880, 5400}, []float64{1, 1, 1}, 26.38961038961039, 1.8602397237541024e-06, true},

@@ -118,7 +118,8 @@ func runnerUpOf(ranked []simulation.Candidate) (*simulation.Candidate, []string)
 const neutralBelow = 5e-4
 
 // attribute computes exact Shapley values of the score features with the runner-up as the single baseline
-// (interventional value function, DOMAIN.md §6.1): v(S) is the score of a candidate that takes the winner's
+// (Lundberg & Lee 2017, "A Unified Approach to Interpreting Model Predictions", with the interventional
+// value function of one baseline): v(S) is the score of a candidate that takes the winner's
 // feature values for the features in S and the runner-up's for the rest, minus the runner-up's score. So
 // v(∅) = 0 and v(N) = the score difference. With today's additive score φ_i equals w_i·(a_i − b_i); the
 // enumeration keeps the attribution exact if the score ever gains interactions.

@@ -85,12 +85,7 @@ func system(ctx context.Context) context.Context {
 	return privacy.DecisionContext(ctx, privacy.Allow)
 }
 
-func (s *Service) ent(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return s.client
-}
+func (s *Service) ent(ctx context.Context) *ent.Client { return database.ClientFrom(ctx, s.client) }
 
 // NormalizeEmail trims and lower-cases an address; addresses are compared in lower case.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }

@@ -1,7 +1,7 @@
 // Package jobs runs durable background work on River: it picks River's driver for the database (PostgreSQL
 // through database/sql, SQLite through riversqlite), applies River's migrations, inserts jobs in the same
 // transaction as the row they belong to, and starts and stops workers. What a job does lives with its
-// module (internal/runs); this package only carries it.
+// module (internal/workers); this package only carries it.
 package jobs
 
 import (

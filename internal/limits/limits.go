@@ -1,6 +1,7 @@
 // Package limits is a gqlgen extension that refuses a GraphQL operation whose text is too long, which is
 // too deep, too complex or uses too many aliases, or whose inputs hold what must not reach the database (a
-// NUL character, an oversized filter), before any resolver runs. It measures documents
+// NUL character, an oversized filter, a page over MaxPage), before any resolver runs; it is also where the
+// paging policy lives: a connection asked for without a page gets the default one. It measures documents
 // only: it does not rate-limit callers or look at who they are.
 package limits
 
@@ -22,7 +23,6 @@ const (
 	DefaultMaxComplexity = 50_000
 	DefaultMaxAliases    = 30
 	DefaultMaxQueryBytes = 64 << 10
-	DefaultPage          = 20
 )
 
 // Limit names, sent as extensions.limit.
@@ -39,7 +39,7 @@ type Config struct {
 	MaxComplexity int // Cost.Complexity
 	MaxAliases    int // Cost.Aliases
 	MaxQueryBytes int // length of the query text, checked before it is parsed or stored as a persisted query
-	DefaultPage   int // page size assumed for a connection called without first or last
+	DefaultPage   int // page size given to a connection called without first or last (or with both null)
 	Inputs        InputLimits
 }
 
@@ -85,8 +85,10 @@ func (e *Extension) MutateOperationParameters(_ context.Context, p *graphql.RawP
 	return nil
 }
 
-// MutateOperationContext measures the operation and refuses it when it exceeds a limit, checking depth,
-// then aliases, then complexity. The measured Cost is kept in the operation's stats (see CostOf).
+// MutateOperationContext applies the paging policy to the operation (oc.Operation and oc.Doc become a
+// copy in which every connection has a page), measures it and refuses it when it exceeds a limit, checking
+// its inputs, then depth, aliases, complexity, and last its pages. The measured Cost is kept in the
+// operation's stats (see CostOf).
 func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
@@ -94,6 +96,8 @@ func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 	if err := CheckInputs(oc.Operation, oc.Variables, e.cfg.Inputs); err != nil {
 		return err
 	}
+	var pageRefusal *gqlerror.Error
+	oc.Doc, oc.Operation, pageRefusal = defaultPages(oc.Doc, oc.Operation, oc.Variables, e.cfg.DefaultPage)
 	c := Measure(oc.Operation, oc.Variables, e.cfg.DefaultPage)
 	oc.Stats.SetExtension(statsKey, &c)
 	name := "the operation"
@@ -116,7 +120,7 @@ func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 				"each field costs 1 and a connection multiplies its fields by its page size (%d when first and last are absent)",
 			name, c.Complexity, c.Complexity-e.cfg.MaxComplexity, e.cfg.MaxComplexity, e.cfg.DefaultPage)
 	default:
-		return nil
+		return pageRefusal
 	}
 	if p := oc.Operation.Position; p != nil {
 		err.Locations = []gqlerror.Location{{Line: p.Line, Column: p.Column}}

@@ -1,9 +1,7 @@
 package limits
 
 import (
-	"encoding/json"
 	"math"
-	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -108,53 +106,22 @@ func (m *measurer) field(f *ast.Field) Cost {
 	return c
 }
 
-// page is the multiplier of f's children: the larger of first and last for a field that takes them, the
-// default page when both are absent or null, and 1 for any other field.
+// page is the multiplier of f's children: the larger of first and last for a connection, the default page
+// when both are absent or null, and 1 for any other field.
 func (m *measurer) page(f *ast.Field) int {
-	if f.Definition == nil || (f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil) {
+	if !connection(f) {
 		return 1
 	}
-	n, given := 0, false
+	n, given := int64(0), false
 	for _, name := range []string{"first", "last"} {
-		a := f.Arguments.ForName(name)
-		if a == nil {
-			continue
-		}
-		v, err := a.Value.Value(m.vars)
-		if err != nil {
-			continue
-		}
-		if k, ok := toInt(v); ok {
+		if k, ok := pageArg(f, name, m.vars); ok {
 			n, given = max(n, k), true
 		}
 	}
 	if !given {
 		return m.defaultPage
 	}
-	return n
-}
-
-func toInt(v any) (int, bool) {
-	var n int64
-	switch x := v.(type) {
-	case int:
-		n = int64(x)
-	case int32:
-		n = int64(x)
-	case int64:
-		n = x
-	case float64:
-		n = int64(min(max(x, 0), ceiling))
-	case json.Number:
-		i, err := strconv.ParseInt(string(x), 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		n = i
-	default:
-		return 0, false
-	}
-	return int(min(max(n, 0), ceiling)), true
+	return int(min(max(n, 0), ceiling))
 }
 
 func add(a, b int) int { return min(a+b, ceiling) }

@@ -1,6 +1,13 @@
-// Package live turns broker events into streams of rows for GraphQL subscriptions. A row is re-read through
-// the ent client of the subscriber's context, so the privacy rules decide what a viewer may see; concurrent
-// re-reads of the same row for the same viewer (several subscriptions to it) share one query.
+// Package live carries the changes of the rows clients stream (benchmarks, deployments, scenarios) from the
+// database to GraphQL subscriptions, through the events broker, and holds no domain logic.
+//
+// Publishing: Notifier's ent hook is the one place events come from. It sees every create, update and
+// delete of those rows, and every deletion of a user (whose rows go by cascade), and announces each changed
+// row once per transaction, after the transaction commits and in commit order.
+//
+// Subscribing: Row and Owned turn the broker's events into streams of rows. A row is re-read through the ent
+// client of the subscriber's context, so the privacy rules decide what a viewer may see; concurrent re-reads
+// of the same row for the same viewer (several subscriptions to it) share one query.
 package live
 
 import (

@@ -18,6 +18,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/database"
 )
 
 // wait is how long a loader collects keys before it queries. Resolvers of one list run in parallel and
@@ -38,12 +39,7 @@ func NewUncached(fallback *ent.Client) *Loaders {
 }
 
 func newLoaders(fallback *ent.Client, opts ...dataloadgen.Option) *Loaders {
-	client := func(ctx context.Context) *ent.Client {
-		if c := ent.FromContext(ctx); c != nil {
-			return c
-		}
-		return fallback
-	}
+	client := func(ctx context.Context) *ent.Client { return database.ClientFrom(ctx, fallback) }
 	return &Loaders{
 		User: dataloadgen.NewLoader(func(ctx context.Context, ids []int) ([]*ent.User, []error) {
 			rows, err := client(ctx).User.Query().Where(user.IDIn(ids...)).All(ctx)

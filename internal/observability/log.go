@@ -1,5 +1,7 @@
-// Package observability sets up logging (slog: tint with colours on a terminal, JSON lines otherwise) and
-// the Prometheus collectors and gqlgen extension that measure the server. It holds no request logic.
+// Package observability sets up logging (slog: tint with colours on a terminal, JSON lines otherwise), the
+// Prometheus collectors and gqlgen extension that measure the server, and the record of each HTTP request
+// (its id, the client's address, the viewer, the operation) that its log line reports and handlers read.
+// It holds no request logic.
 package observability
 
 import (

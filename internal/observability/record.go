@@ -10,22 +10,25 @@ import (
 	"time"
 )
 
-// record is what one HTTP request's log line and metrics report. The outermost of RequestLog and
-// Metrics.InstrumentHTTP puts it in the request's context; handlers further in fill it (the viewer, the
-// GraphQL operation) through the functions of this package, and it is read once the request ends.
+// record is what one HTTP request's log line and metrics report, and the facts about the request that
+// handlers further in need (its id, the client's address). The outermost of RequestLog and
+// Metrics.InstrumentHTTP puts it in the request's context; handlers further in fill it (the client's
+// address, the viewer, the GraphQL operation) through the functions of this package, and it is read once
+// the request ends.
 type record struct {
-	mu        sync.Mutex
-	id        string
-	start     time.Time
-	status    int
-	bytes     int64
-	upgraded  bool
-	route     string
-	viewer    string
-	operation string
-	opType    string
-	outcome   string
-	ops       int
+	mu         sync.Mutex
+	id         string
+	clientAddr string
+	start      time.Time
+	status     int
+	bytes      int64
+	upgraded   bool
+	route      string
+	viewer     string
+	operation  string
+	opType     string
+	outcome    string
+	ops        int
 }
 
 type recordKey struct{}
@@ -44,6 +47,27 @@ func RequestID(ctx context.Context) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.id
+}
+
+// SetClientAddr records the client's IP address as the server determined it (from X-Forwarded-For only
+// behind a trusted proxy), for the code that rate-limits by address (ClientAddr).
+func SetClientAddr(ctx context.Context, addr string) {
+	if r := recordFrom(ctx); r != nil {
+		r.mu.Lock()
+		r.clientAddr = addr
+		r.mu.Unlock()
+	}
+}
+
+// ClientAddr returns the address SetClientAddr recorded for the request in ctx, or "" when none was.
+func ClientAddr(ctx context.Context) string {
+	r := recordFrom(ctx)
+	if r == nil {
+		return ""
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.clientAddr
 }
 
 // SetViewer records who is calling (a user id), for the request's log line. The server calls it once it

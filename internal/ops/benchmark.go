@@ -15,8 +15,8 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/ledger"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // Enqueuer inserts jobs in the transaction of the context (internal/jobs).
@@ -89,7 +89,7 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 
 // UpdateBenchmark changes a PENDING benchmark.
 func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft) (*ent.Benchmark, error) {
-	b, err := runs.Lock(ctx, s.ent(ctx), id)
+	b, err := workers.Lock(ctx, s.ent(ctx), id)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +198,7 @@ func limitErr(err error) error {
 // chunk of items in the same transaction.
 func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
 	c := s.ent(ctx)
-	b, err := runs.Lock(ctx, c, id)
+	b, err := workers.Lock(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	var params []river.InsertManyParams
 	for _, m := range b.Models {
 		for from := 0; from < len(b.Dataset); from += size {
-			params = append(params, river.InsertManyParams{Args: runs.BenchmarkChunkArgs{
+			params = append(params, river.InsertManyParams{Args: workers.BenchmarkChunkArgs{
 				BenchmarkID: b.ID, Model: m, From: from, To: min(from+size, len(b.Dataset))}})
 		}
 	}
@@ -252,7 +252,7 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 // no new ones start, and the calls it would still have made go back to the owner's quota.
 func (s *Service) CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
 	c := s.ent(ctx)
-	b, err := runs.Lock(ctx, c, id)
+	b, err := workers.Lock(ctx, c, id)
 	if err != nil {
 		return nil, err
 	}
@@ -260,19 +260,19 @@ func (s *Service) CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, 
 	if b.Status != entbenchmark.StatusPENDING && b.Status != entbenchmark.StatusRUNNING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING or RUNNING benchmark can be cancelled", b.Status)
 	}
-	return runs.End(ctx, c, b, entbenchmark.StatusCANCELLED, func(u *ent.BenchmarkUpdateOne) { u.SetFinishedAt(s.now().UTC()) })
+	return workers.End(ctx, c, b, entbenchmark.StatusCANCELLED, func(u *ent.BenchmarkUpdateOne) { u.SetFinishedAt(s.now().UTC()) })
 }
 
 // DeleteBenchmark deletes a benchmark; its jobs find it gone and stop. The calls it made stay counted for the
 // day; the ones a running benchmark would still have made go back to the quota.
 func (s *Service) DeleteBenchmark(ctx context.Context, id int) (int, error) {
 	c := s.ent(ctx)
-	b, err := runs.Lock(ctx, c, id)
+	b, err := workers.Lock(ctx, c, id)
 	if err != nil {
 		return 0, err
 	}
 	s.pause(ctx, "deleteBenchmark")
-	if err := ledger.Settle(ctx, c, runs.QuotaKey(b), 0, b.QuotaHeld); err != nil {
+	if err := ledger.Settle(ctx, c, workers.QuotaKey(b), 0, b.QuotaHeld); err != nil {
 		return 0, err
 	}
 	return id, c.Benchmark.DeleteOne(b).Exec(ctx)

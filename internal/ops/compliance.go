@@ -11,7 +11,7 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/model"
-	"github.com/modelarchitect/architect/internal/runs"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // AssessCompliance evaluates every rule for the requirements in the context. The context's model is looked up
@@ -47,7 +47,7 @@ func (s *Service) CreateComplianceProfile(ctx context.Context, in ent.CreateComp
 		cc = *in.Context
 	}
 	create := s.ent(ctx).ComplianceProfile.Create().SetInput(in)
-	if _, err := runs.AssessProfile(create.Mutation(), s.Compliance, s.Catalog, nil, in.Requirements, cc, s.now()); err != nil {
+	if _, err := workers.AssessProfile(create.Mutation(), s.Compliance, s.Catalog, nil, in.Requirements, cc, s.now()); err != nil {
 		return nil, err
 	}
 	return create.Save(ctx)
@@ -72,7 +72,7 @@ func (s *Service) UpdateComplianceProfile(ctx context.Context, id int, in ent.Up
 		cc = *in.Context
 	}
 	upd := cur.Update().SetInput(in).SetRequirements(reqs)
-	if _, err := runs.AssessProfile(upd.Mutation(), s.Compliance, s.Catalog, cur, reqs, cc, s.now()); err != nil {
+	if _, err := workers.AssessProfile(upd.Mutation(), s.Compliance, s.Catalog, cur, reqs, cc, s.now()); err != nil {
 		return nil, err
 	}
 	return upd.Save(ctx)
@@ -94,7 +94,7 @@ func (s *Service) ComplianceStaleReason(p *ent.ComplianceProfile) *string {
 			p.RuleSetVersion, s.Compliance.Version, s.Compliance.Version)
 	default:
 		why = fmt.Sprintf("assessed with rule set %s, the server now uses %s; the background job re-assesses it within %s, an update at once, and ruleChanges then lists what changed",
-			p.RuleSetVersion, s.Compliance.Version, runs.ComplianceReassessEvery)
+			p.RuleSetVersion, s.Compliance.Version, workers.ComplianceReassessEvery)
 	}
 	return &why
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/deployment"
 	"github.com/modelarchitect/architect/internal/model"
-	"github.com/modelarchitect/architect/internal/runs"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // DeploymentConfig holds the deployment settings.
@@ -55,7 +55,7 @@ func (s *Service) checkEndpoint(ctx context.Context, provider entdeployment.Prov
 
 // rollout enqueues the job that brings a PROVISIONING deployment up.
 func (s *Service) rollout(ctx context.Context, d *ent.Deployment) error {
-	return s.Jobs.Enqueue(ctx, runs.DeploymentRolloutArgs{DeploymentID: d.ID, Since: s.now().UTC()}, nil)
+	return s.Jobs.Enqueue(ctx, workers.DeploymentRolloutArgs{DeploymentID: d.ID, Since: s.now().UTC()}, nil)
 }
 
 // lockDeployment reads deployment id and locks it until the transaction of ctx ends.

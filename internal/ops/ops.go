@@ -5,7 +5,7 @@
 //
 // Every operation that changes a row from what it read first locks the row (LockForUpdate), computes from
 // the locked row, and names the status it leaves in its UPDATE, so two replicas on PostgreSQL cannot
-// interleave a read and a write. Changes are announced by the ent hook of internal/notify, not here.
+// interleave a read and a write. Changes are announced by the ent hook of internal/live, not here.
 package ops
 
 import (
@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
+	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/providers"
 )
 
@@ -40,12 +41,7 @@ func (s *Service) pause(ctx context.Context, op string) {
 	}
 }
 
-func (s *Service) ent(ctx context.Context) *ent.Client {
-	if c := ent.FromContext(ctx); c != nil {
-		return c
-	}
-	return s.Client
-}
+func (s *Service) ent(ctx context.Context) *ent.Client { return database.ClientFrom(ctx, s.Client) }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

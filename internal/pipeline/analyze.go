@@ -223,7 +223,8 @@ type path struct {
 }
 
 // criticalPath is the longest path to an OUTPUT node: L(v) = d(v) + max over incoming edges that can
-// deliver (probability > 0) of L(source) (DOMAIN 2.4); ties go to the edge listed first.
+// deliver (probability > 0) of L(source), the longest-path recurrence over a topological order; ties go to
+// the edge listed first.
 func criticalPath(g *graph, order []int, edgeP, nodeP []decimal.Decimal, d func(int) float64) path {
 	L := make([]float64, len(g.nodes))
 	via := make([]int, len(g.nodes))

@@ -3,7 +3,7 @@ package pipeline
 // Kind is a node kind.
 type Kind string
 
-// Node kinds (DOMAIN 2.2).
+// Node kinds (docs/engines/pipeline.md, "Input", states each kind's ports and config).
 const (
 	KindInput     Kind = "INPUT"     // the run's entry point; exactly one per pipeline
 	KindRetriever Kind = "RETRIEVER" // vector or keyword search returning documents

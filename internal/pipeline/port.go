@@ -3,7 +3,7 @@ package pipeline
 // PortType is the kind of data a port carries.
 type PortType string
 
-// Port types (DOMAIN 2.2).
+// Port types (docs/engines/pipeline.md, "Input").
 const (
 	PortText      PortType = "TEXT"      // a plain string
 	PortMessages  PortType = "MESSAGES"  // a chat message list
@@ -13,7 +13,8 @@ const (
 	PortAny       PortType = "ANY"       // any of the above, known only at run time
 )
 
-// conversions lists the implicit conversions from one port type to another (DOMAIN 2.3 step 2):
+// conversions lists the implicit conversions from one port type to another (text↔messages as in the
+// ChatMessage↔str conversions of Haystack's connection type check, haystack/core/type_utils.py):
 // a text becomes one user message, a message list its last message's text, a JSON value its serialisation.
 var conversions = map[PortType][]PortType{
 	PortText:     {PortMessages},

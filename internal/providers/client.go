@@ -52,7 +52,7 @@ type Result struct {
 // OutputSpeed is the per-request output speed after the first token, in tokens per second:
 // (N − 1) / (latency − TTFT), with N the visible output tokens (output minus reasoning tokens, since hidden
 // reasoning happens before the first visible token and is inside TTFT).
-// Definition from NVIDIA's NIM LLM benchmarking "Metrics" page (DOMAIN.md §1.2). It is 0 when it is not
+// Definition from NVIDIA's NIM LLM benchmarking "Metrics" page. It is 0 when it is not
 // defined: N ≤ 1, no first token, or latency not after TTFT.
 func OutputSpeed(outputTokens, reasoningTokens int, ttft, latency time.Duration) float64 {
 	visible := outputTokens - reasoningTokens

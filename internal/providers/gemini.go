@@ -117,7 +117,8 @@ func (w *geminiWire) readStream(body io.Reader, st *stream) error {
 			done = true
 		}
 		if u := ch.UsageMetadata; u != nil {
-			// Counts are running totals; the last event's are the call's. Output = candidates + thoughts (DOMAIN.md §3.5).
+			// Counts are running totals; the last event's are the call's. Output = candidates + thoughts (usageMetadata:
+			// thinking tokens are billed as output, ai.google.dev/gemini-api/docs/pricing).
 			st.hasUsage = true
 			st.usage = tokenUsage{
 				input:     tokenCount(u.PromptTokenCount),

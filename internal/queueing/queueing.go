@@ -26,8 +26,8 @@ func invalid(field, format string, args ...any) error {
 }
 
 // ErlangC is the probability that an arrival waits in an M/M/c queue with c servers and offered load a = λ/μ
-// erlangs (DOMAIN.md §1.3). It uses the stable Erlang B recurrence B_0 = 1, B_k = a·B_{k-1}/(k + a·B_{k-1}),
-// then C = c·B_c / (c − a·(1 − B_c)).
+// erlangs (Erlang's delay formula; Kleinrock, Queueing Systems, Vol. 1, 1975, the M/M/m queue). It uses the
+// stable Erlang B recurrence B_0 = 1, B_k = a·B_{k-1}/(k + a·B_{k-1}), then C = c·B_c / (c − a·(1 − B_c)).
 func ErlangC(servers int, offered float64) (float64, error) {
 	switch {
 	case servers < 1 || servers > MaxServers:
@@ -53,7 +53,7 @@ func ErlangC(servers int, offered float64) (float64, error) {
 }
 
 // WaitQuantile is the q-quantile of the waiting time in an M/M/c queue (time units of 1/mu):
-// P(Wq > t) = C·exp(−(cμ − λ)·t), so t_q = max(0, ln(C/(1−q)) / (cμ − λ)) (DOMAIN.md §1.3).
+// P(Wq > t) = C·exp(−(cμ − λ)·t) (Kleinrock 1975, the M/M/m queue), so t_q = max(0, ln(C/(1−q)) / (cμ − λ)).
 func WaitQuantile(servers int, lambda, mu, q float64) (float64, error) {
 	if !finite(lambda) || lambda < 0 || !finite(mu) || mu <= 0 {
 		return 0, invalid("rates", "arrival rate must be non-negative and service rate positive")

@@ -18,7 +18,7 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/gid"
-	"github.com/modelarchitect/architect/internal/reqinfo"
+	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
@@ -28,7 +28,7 @@ var errPanic = errors.New("panic")
 // recoverFunc logs a panic with its stack and hands the presenter an error that says nothing of it.
 func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", reqinfo.From(ctx).ID, "stack", string(debug.Stack()))
+		log.ErrorContext(ctx, "panic in resolver", "panic", p, "request_id", observability.RequestID(ctx), "stack", string(debug.Stack()))
 		return errPanic
 	}
 }
@@ -53,7 +53,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if c := classify(ctx, cause); c != nil {
 			if c.Code == apperr.Unavailable && c.Err != nil {
-				log.WarnContext(ctx, "database unavailable", "err", c.Err, "request_id", reqinfo.From(ctx).ID, "path", g.Path.String())
+				log.WarnContext(ctx, "database unavailable", "err", c.Err, "request_id", observability.RequestID(ctx), "path", g.Path.String())
 			}
 			out.Message = c.Message
 			setCode(out, c.Code)
@@ -70,7 +70,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message, out.Extensions = inner.Message, inner.Extensions
 			return out
 		}
-		id := reqinfo.From(ctx).ID
+		id := observability.RequestID(ctx)
 		if !errors.Is(cause, errPanic) && !errors.Is(cause, context.Canceled) {
 			log.ErrorContext(ctx, "internal error", "err", cause, "request_id", id, "path", g.Path.String())
 		}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,7 +14,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/apperr"
-	"github.com/modelarchitect/architect/internal/reqinfo"
+	"github.com/modelarchitect/architect/internal/observability"
 )
 
 func TestPresenter(t *testing.T) {
@@ -20,7 +22,7 @@ func TestPresenter(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	present := presenter(log)
-	ctx := reqinfo.NewContext(graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, nil), &reqinfo.Info{ID: "req-1"})
+	ctx := graphql.WithResponseContext(requestContext("req-1"), graphql.DefaultErrorPresenter, nil)
 
 	g := present(ctx, errors.New("pq: relation \"secret_table\" does not exist"))
 	require.Equal(t, "internal error", g.Message, "internal detail never reaches the client")
@@ -42,4 +44,14 @@ func TestPresenter(t *testing.T) {
 
 	g = present(ctx, &apperr.FieldError{Field: "metrics.primary.name", Reason: "must not be empty"})
 	require.Equal(t, "metrics.primary.name must not be empty", g.Message)
+}
+
+// requestContext is the context a handler behind the request log sees for a request the client numbered id.
+func requestContext(id string) context.Context {
+	var ctx context.Context
+	log := observability.RequestLog(slog.New(slog.DiscardHandler), observability.RequestLogConfig{})
+	r := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	r.Header.Set("X-Request-Id", id)
+	log(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { ctx = r.Context() })).ServeHTTP(httptest.NewRecorder(), r)
+	return ctx
 }

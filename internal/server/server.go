@@ -5,12 +5,9 @@
 package server
 
 import (
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,16 +15,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
@@ -39,7 +31,6 @@ import (
 	"github.com/modelarchitect/architect/internal/loaders"
 	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/playground"
-	"github.com/modelarchitect/architect/internal/reqinfo"
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/modelarchitect/architect/internal/wstransport"
 )
@@ -93,9 +84,8 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 		return nil, err
 	}
 	db.Intercept(graph.Projection())
-	s.ws, err = wstransport.New(wstransport.Config{
-		// Origins are checked once, by the CORS handler in front of /graphql, for upgrades too.
-		AllowedOrigins:                []string{"*"},
+	// Origins are checked once, by the CORS handler in front of /graphql, for upgrades too.
+	s.ws = wstransport.New(wstransport.Config{
 		InitFunc:                      s.socketInit,
 		Revalidate:                    s.socketRevalidate,
 		RevalidateInterval:            cfg.WebsocketRevalidate,
@@ -111,9 +101,6 @@ func New(cfg Config, log *slog.Logger, db *database.DB, m *observability.Metrics
 			Error: func(ctx context.Context, err error) { log.WarnContext(ctx, "websocket", "err", err) },
 		},
 	})
-	if err != nil {
-		return nil, err
-	}
 	s.gql = s.graphql(resolver)
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", cors.Handler(httpx.MaxBody(cfg.MaxBodyBytes)(s.withRequest(s.gql))))
@@ -150,8 +137,8 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(graph.NewSchema(resolver))
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
-	queries := pagingCache{lru.New[*ast.QueryDocument](1000)}
-	srv.AddTransport(sseTransport{drain: s.streams, queries: queries, maxUpload: s.cfg.MaxUpload})
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.AddTransport(httpx.SSE{Drain: s.streams, Queries: queries, MaxUpload: s.cfg.MaxUpload, Check: tokenRefusal})
 	// GraphQL over HTTP (GET and POST, multipart uploads included); last, it takes every other request.
 	srv.AddTransport(httpx.Transport{MaxUpload: s.cfg.MaxUpload})
 	srv.SetQueryCache(queries)
@@ -164,24 +151,22 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	}
 	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cmp.Or(s.cfg.APQCacheSize, 1000))})
-	srv.Use(checkPages{})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.Use(graph.StreamEnd{})
-	srv.AroundFields(pageLimit)
+	srv.AroundFields(checkCursors)
 	srv.AroundFields(hideDirectives)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))
 	return srv
 }
 
-// withRequest gives the request its id (from the request log), the client's address, the ent client, fresh
+// withRequest records the client's address (in the request record), and gives the request the ent client, fresh
 // dataloaders, and its viewer (from the bearer token). A token that cannot be checked because the database
 // is unreachable is not a bad token: the request is answered 503 UNAVAILABLE with Retry-After, nothing run.
 func (s *Server) withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info := &reqinfo.Info{ID: observability.RequestID(r.Context()), ClientAddr: s.clientAddr(r)}
-		ctx := reqinfo.NewContext(r.Context(), info)
-		ctx = ent.NewContext(ctx, s.db.Client)
+		observability.SetClientAddr(r.Context(), s.clientAddr(r))
+		ctx := ent.NewContext(r.Context(), s.db.Client)
 		ctx = loaders.NewContext(ctx, loaders.New(s.db.Client))
 		ctx, failed := s.authenticate(ctx, r.Header.Get("Authorization"))
 		if failed != nil {
@@ -258,78 +243,4 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, _ = w.Write([]byte("ready\n"))
-}
-
-var _ graphql.HandlerExtension = checkPages{}
-
-// sseTransport is gqlgen's server-sent events transport with two changes: a body that is not a JSON object
-// is refused here, without quoting it (gqlgen's echoes it in the error and prints it with the standard
-// logger, and a body may hold a password); and a subscription ends when the server drains (it never ends by
-// itself and would hold http.Server.Shutdown until SHUTDOWN_TIMEOUT). Queries and mutations sent with
-// Accept: text/event-stream (urql's default) run to their end.
-type sseTransport struct {
-	transport.SSE
-	maxUpload int64
-	drain     context.Context
-	queries   graphql.Cache[*ast.QueryDocument] // the executor's parsed queries
-}
-
-func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	raw, err := io.ReadAll(r.Body)
-	var params map[string]json.RawMessage
-	if err != nil || !utf8.Valid(raw) || json.Unmarshal(raw, &params) != nil {
-		httpx.WriteError(w, r, http.StatusBadRequest, httpx.CodeBadRequest,
-			`the request body is not a JSON object such as {"query": "subscription { … }"}`)
-		return
-	}
-	r.Body = io.NopCloser(bytes.NewReader(raw))
-	doc, op := t.operation(r.Context(), params)
-	if _, json := httpx.Negotiate(r.Header.Get("Accept")); json && (op == nil || op.Operation != ast.Subscription) {
-		// urql accepts text/event-stream beside JSON for every operation: a query or mutation is answered
-		// as one JSON response, with the status codes of GraphQL over HTTP.
-		httpx.Transport{MaxUpload: t.maxUpload}.Do(w, r, exec)
-		return
-	}
-	if op != nil {
-		// A stream starts with 200 before the operation is checked: refuse a bad token while a status can
-		// still say so.
-		if e := tokenRefusal(r.Context(), doc, op); e != nil {
-			resp := exec.DispatchError(r.Context(), gqlerror.List{e})
-			httpx.WriteGraphQLError(w, r, http.StatusUnauthorized, resp.Errors[0])
-			return
-		}
-	}
-	t.SSE.Do(httpx.StreamWriter(w, r), r, drainingExecutor{GraphExecutor: exec, drain: t.drain}) // writes extend HTTP_WRITE_TIMEOUT
-}
-
-// operation returns the request's document and operation, from the executor's parsed query when it has
-// one; nil when the query does not parse or names no operation: the transport that runs it says why.
-func (t sseTransport) operation(ctx context.Context, params map[string]json.RawMessage) (*ast.QueryDocument, *ast.OperationDefinition) {
-	var query, name string
-	_ = json.Unmarshal(params["query"], &query)
-	_ = json.Unmarshal(params["operationName"], &name)
-	doc, ok := t.queries.Get(ctx, query)
-	if !ok {
-		var err error
-		if doc, err = parser.ParseQuery(&ast.Source{Input: query}); err != nil {
-			return nil, nil
-		}
-	}
-	return doc, doc.Operations.ForName(name)
-}
-
-// drainingExecutor gives each subscription a context that ends when drain does.
-type drainingExecutor struct {
-	graphql.GraphExecutor
-	drain context.Context
-}
-
-func (e drainingExecutor) DispatchOperation(ctx context.Context, oc *graphql.OperationContext) (graphql.ResponseHandler, context.Context) {
-	if oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		stop := context.AfterFunc(e.drain, cancel)
-		context.AfterFunc(ctx, func() { stop() })
-	}
-	return e.GraphExecutor.DispatchOperation(ctx, oc)
 }

@@ -26,7 +26,8 @@ type Cost struct {
 	CacheWriteBilled   bool            // the model bills cache writes, and written input was billed at that price
 }
 
-// costOf prices one request of w on m and scales it to a day and a month (DOMAIN.md §1.1):
+// costOf prices one request of w on m and scales it to a day and a month, from per-token prices as LiteLLM's
+// model cost map lists them (docs.litellm.ai/docs/proxy/model_cost_map):
 //
 //	per request = (N_in − N_cached − N_written)·p_in + N_cached·p_cache + N_written·p_write + N_out·p_out
 //	            + N_reasoning·p_reasoning, × uplift

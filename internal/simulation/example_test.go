@@ -11,7 +11,7 @@ import (
 
 // The worked example of docs/guide/scenarios.md: 40,000 support tickets a day, 600 tokens in and 150 out, answers within 2 s at
 // the 95th percentile, at most $3,000 a month, personal data stays in the EU. The sentence gives no peak, so
-// the example assumes traffic peaks at three times the daily average (the factor used in DOMAIN.md §1.3).
+// the example assumes traffic peaks at three times the daily average (docs/guide/scenarios.md states it too).
 func Example_supportTickets() {
 	budget := decimal.NewFromInt(3000)
 	res, err := simulation.Simulate(catalog.Default(), simulation.Workload{

@@ -56,7 +56,8 @@ type service struct {
 
 // serviceTime builds the service time from the catalog's figures and the benchmark's, combined by sample
 // size (evidence.go); ok is false when neither has enough. Latency = TTFT + output tokens / decode speed
-// (DOMAIN.md §1.2); the TTFT of a reasoning configuration is its time to first answer token, which already
+// (NVIDIA NIM LLM benchmarking, "Metrics": E2E = TTFT + (N − 1) × inter-token latency); the TTFT of a
+// reasoning configuration is its time to first answer token, which already
 // holds its thinking, so reasoning tokens are not added again. Catalog speeds are medians at concurrency 1
 // (Artificial Analysis, ~1k input tokens); TTFT is not scaled with the input size.
 func serviceTime(m catalog.Model, meas *Measured, outTokens int) (service, bool) {
@@ -102,7 +103,8 @@ func (s service) quantile(q float64) float64 {
 // meanMs is the log-normal mean, median × exp(σ²/2).
 func (s service) meanMs() float64 { return s.medianMs * math.Exp(s.sigma*s.sigma/2) }
 
-// atPeak computes capacity and, when the queue is stable, latency at the workload's peak (DOMAIN.md §1.3).
+// atPeak computes capacity and, when the queue is stable, latency at the workload's peak (an M/M/c queue,
+// package queueing).
 // Latency at percentile q = service-time q-quantile + M/M/c waiting-time q-quantile; adding quantiles is
 // conservative (it would be exact if slow service and long waits always came together).
 func atPeak(s service, w Workload, rl RateLimit, reasoning int) (Capacity, *Latency, error) {

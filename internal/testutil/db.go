@@ -1,6 +1,6 @@
 // Package testutil builds the worlds tests run in: a fresh database per test (SQLite in a temporary
-// directory, or a PostgreSQL database cloned from a template migrated once), a running server on it, and a
-// GraphQL client that speaks HTTP to it.
+// directory, or a PostgreSQL database cloned from a template migrated once), a running server on it, a
+// GraphQL client that speaks HTTP to it, and a counter of the SQL statements a database receives.
 package testutil
 
 import (

@@ -21,8 +21,8 @@ import (
 	"github.com/modelarchitect/architect/internal/config"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/gid"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/viewer"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // TestSecret signs the tokens of test servers.
@@ -44,7 +44,7 @@ type ServerOptions struct {
 	Env    map[string]string // extra environment, e.g. LOGIN_MAX_FAILURES
 	DB     *database.DB      // use this database instead of a fresh one
 	Argon2 *auth.Argon2Params
-	Deps   func(*runs.Deps) // adjust the workers' settings
+	Deps   func(*workers.Deps) // adjust the workers' settings
 	// Pause is called by every read-then-write operation between its read and its write (ops.Service.Pause).
 	Pause func(ctx context.Context, op string)
 }

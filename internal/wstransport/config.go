@@ -21,14 +21,6 @@ const (
 
 // Config configures a Transport. Every zero value is a working default.
 type Config struct {
-	// AllowedOrigins lists the browser origins that may open a socket, as "scheme://host[:port]": exact
-	// ("https://app.example.com") or with a wildcard first label ("https://*.example.com" matches any
-	// subdomain, not the apex). "*" allows every origin (development only). A request without an Origin
-	// header (a non-browser client) is always allowed, since it cannot be a cross-site hijack. Empty: only
-	// same-origin requests (the Origin's host equals the request's Host). Any other origin gets 403 before
-	// the upgrade.
-	AllowedOrigins []string
-
 	// InitFunc accepts or refuses connection_init. ctx carries the upgrade request's context values (not its
 	// cancellation) and the init payload (see InitPayload), and so does r, the upgrade request; the context it returns (ctx or a child of it) is the base of every
 	// operation on the connection. An error refuses the connection: graphql-transport-ws closes with 4403
@@ -82,12 +74,6 @@ type Config struct {
 	// WriteTimeout bounds each write; a client that does not read for this long is dropped. Zero:
 	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
-
-	// HoldRequest makes Do return only when the socket closes, for middleware that measures a websocket
-	// by its handler (a gauge decremented on return, a log line written at the end). It costs about 15
-	// KiB per socket: net/http keeps its goroutine and buffers for the request. False: Do returns after
-	// the upgrade and the socket lives on one goroutine of its own; count sockets with Hooks or Stats.
-	HoldRequest bool
 
 	// Hooks receive metrics and errors. Nil hooks are skipped.
 	Hooks Hooks

@@ -60,8 +60,7 @@ func setupTB(t testing.TB, cfg wstransport.Config, wrap func(http.Handler) http.
 	}
 	events := &eventLog{}
 	cfg.Hooks = events.hooks()
-	tr, err := wstransport.New(cfg)
-	require.NoError(t, err)
+	tr := wstransport.New(cfg)
 	schema := newTestSchema()
 	gql := handler.New(schema)
 	gql.AddTransport(tr)
@@ -111,6 +110,15 @@ func (e *eventLog) hooks() wstransport.Hooks {
 		MessageSent:      func(_, typ string) { e.mu.Lock(); e.out[typ]++; e.mu.Unlock() },
 		Error:            func(_ context.Context, err error) { e.mu.Lock(); e.errs = append(e.errs, err); e.mu.Unlock() },
 	}
+}
+
+// gauges are what the hooks' calls add up to: sockets open and operations running.
+type gauges struct{ connections, operations int }
+
+func (e *eventLog) gauges() gauges {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return gauges{connections: e.opened - len(e.closed), operations: e.started - e.ended}
 }
 
 func (e *eventLog) closeCodes() []int {

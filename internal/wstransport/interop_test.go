@@ -53,7 +53,7 @@ func TestInteropWithNPMClients(t *testing.T) {
 			out, err := exec.CommandContext(ctx, "node", filepath.Join(dir, "client.mjs"), b.url, tc.mode).CombinedOutput()
 			require.NoError(t, err, "node client.mjs: %s", out)
 			require.JSONEq(t, tc.want, string(out))
-			eventually(t, func() bool { return b.transport.Stats() == wstransport.Stats{} }, "the clients' sockets are closed")
+			eventually(t, func() bool { return b.events.gauges() == gauges{} }, "the clients' sockets are closed")
 		})
 	}
 }

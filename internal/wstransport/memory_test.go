@@ -23,7 +23,8 @@ import (
 	"github.com/modelarchitect/architect/internal/wstransport"
 )
 
-// The memory target of issue 5: at most 30 KiB resident per idle socket with one active subscription.
+// The memory target (bench/README.md, "Targets"): at most 30 KiB per idle socket with one active
+// subscription.
 const targetBytesPerConn = 30 << 10
 
 // TestMemoryPerConnection opens WSTRANSPORT_CONNS sockets (default 2,000), each with one subscription,
@@ -40,26 +41,22 @@ func TestMemoryPerConnection(t *testing.T) {
 		n, err = strconv.Atoi(s)
 		require.NoError(t, err)
 	}
-	m := measureConnections(t, n, false)
+	m := measureConnections(t, n)
 	t.Logf("%d sockets: heap+stacks %.1f KiB/socket (heap %.1f, stacks %.1f), RSS %.1f KiB/socket, %.2f goroutines/socket; one event to all in %v",
 		n, m.perConn/1024, m.heapPerConn/1024, m.stackPerConn/1024, m.rssPerConn/1024, m.goroutinesPerConn, m.fanout)
 	require.LessOrEqual(t, m.perConn, float64(targetBytesPerConn), "heap and stacks per socket")
 }
 
-// BenchmarkConnections10k is the same measurement at 10,000 sockets (the issue's fan-out target), with
-// the default detached read loop and with Config.HoldRequest; the figures are reported as metrics.
+// BenchmarkConnections10k is the same measurement at 10,000 sockets (the fan-out target); the figures
+// are reported as metrics.
 // Run: go test -run '^$' -bench Connections10k -benchtime 1x ./internal/wstransport/
 func BenchmarkConnections10k(b *testing.B) {
-	for _, hold := range []bool{false, true} {
-		b.Run(fmt.Sprintf("hold=%v", hold), func(b *testing.B) {
-			for b.Loop() {
-				m := measureConnections(b, 10_000, hold)
-				b.ReportMetric(m.perConn, "heap+stack-B/conn")
-				b.ReportMetric(m.rssPerConn, "rss-B/conn")
-				b.ReportMetric(m.goroutinesPerConn, "goroutines/conn")
-				b.ReportMetric(float64(m.fanout.Microseconds())/1000, "fanout-ms")
-			}
-		})
+	for b.Loop() {
+		m := measureConnections(b, 10_000)
+		b.ReportMetric(m.perConn, "heap+stack-B/conn")
+		b.ReportMetric(m.rssPerConn, "rss-B/conn")
+		b.ReportMetric(m.goroutinesPerConn, "goroutines/conn")
+		b.ReportMetric(float64(m.fanout.Microseconds())/1000, "fanout-ms")
 	}
 }
 
@@ -68,12 +65,11 @@ type memoryFigures struct {
 	fanout                                                            time.Duration
 }
 
-func measureConnections(tb testing.TB, n int, hold bool) memoryFigures {
+func measureConnections(tb testing.TB, n int) memoryFigures {
 	tb.Helper()
 	b := setupTB(tb, wstransport.Config{
 		// What production runs: keep-alive and revalidation timers on every socket.
-		Revalidate:  func(context.Context) error { return nil },
-		HoldRequest: hold,
+		Revalidate: func(context.Context) error { return nil },
 	}, nil)
 	before := sample()
 
@@ -101,7 +97,7 @@ func measureConnections(tb testing.TB, n int, hold bool) memoryFigures {
 	}
 	expectLine("subscribed")
 	require.Eventually(tb, func() bool {
-		return b.transport.Stats().Operations == int64(n) && b.schema.active.Load() == int64(n)
+		return b.events.gauges().operations == n && b.schema.active.Load() == int64(n)
 	}, time.Minute, 10*time.Millisecond, "every subscription runs")
 	after := sample()
 	// WSTRANSPORT_HEAPPROFILE=file writes the heap profile at this point, for go tool pprof.

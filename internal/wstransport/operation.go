@@ -47,7 +47,6 @@ func (c *conn) reserve(id string) (*operation, reservation) {
 	}
 	c.ops[id] = op
 	c.t.running.Add(1)
-	c.t.operations.Add(1)
 	return op, reserved
 }
 
@@ -115,7 +114,6 @@ func (c *conn) endOperation(op *operation, failed bool) {
 	if !failed && (c.legacy || !op.stopped.Load()) {
 		c.send(msgComplete, op.id, nil)
 	}
-	c.t.operations.Add(-1)
 	if h := c.t.cfg.Hooks.OperationEnded; h != nil {
 		h(c.proto)
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -16,47 +15,32 @@ import (
 // endpoint. It is safe for concurrent use; build it with New.
 type Transport struct {
 	cfg      Config
-	origins  originPolicy
 	upgrader websocket.Upgrader
 
-	running     sync.WaitGroup // one per connection being served and per operation
-	mu          sync.Mutex
-	conns       map[*conn]struct{}
-	draining    bool
-	connections atomic.Int64
-	operations  atomic.Int64
-}
-
-// Stats is a snapshot of a Transport's gauges.
-type Stats struct {
-	Connections int64 // open sockets
-	Operations  int64 // operations running (active subscriptions, queries and mutations in flight)
+	running  sync.WaitGroup // one per connection being served and per operation
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	draining bool
 }
 
 var _ graphql.Transport = (*Transport)(nil)
 
-// New checks cfg and builds a Transport. The only error is an *OriginError for a malformed
-// AllowedOrigins entry.
-func New(cfg Config) (*Transport, error) {
-	origins, err := parseOrigins(cfg.AllowedOrigins)
-	if err != nil {
-		return nil, err
-	}
+// New builds a Transport.
+func New(cfg Config) *Transport {
 	cfg = cfg.withDefaults()
 	return &Transport{
-		cfg:     cfg,
-		origins: origins,
-		conns:   map[*conn]struct{}{},
+		cfg:   cfg,
+		conns: map[*conn]struct{}{},
 		upgrader: websocket.Upgrader{
 			ReadBufferSize:  cfg.ReadBufferSize,
 			WriteBufferSize: cfg.WriteBufferSize,
 			// Idle sockets hold no write buffer: one is taken from the pool for each message.
 			WriteBufferPool: &sync.Pool{},
 			Subprotocols:    []string{ProtocolTransportWS, ProtocolGraphQLWS},
-			// Do checks the origin before upgrading, with the configured list.
+			// Origins are the HTTP layer's to check, before the request reaches the transport.
 			CheckOrigin: func(*http.Request) bool { return true },
 		},
-	}, nil
+	}
 }
 
 // Supports reports whether r asks for a websocket upgrade.
@@ -65,16 +49,10 @@ func (t *Transport) Supports(r *http.Request) bool {
 }
 
 // Do upgrades r and returns; the socket is served by one goroutine of its own, its read loop, so that
-// net/http's goroutine and buffers for the request are released (with Config.HoldRequest the read loop
-// runs on the request's goroutine and Do returns when the socket closes). Operations see r's context
-// values but not its cancellation. A refused origin gets 403, and a request after Shutdown 503, before
-// any upgrade.
+// net/http's goroutine and buffers for the request are released. Operations see r's context values but not
+// its cancellation. A request after Shutdown gets 503, before any upgrade. Do does not check the Origin
+// header: the handler in front of the transport decides which origins may open a socket.
 func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	if !t.origins.allowed(r) {
-		t.reportError(r.Context(), fmt.Errorf("websocket upgrade refused: origin %q is not allowed", r.Header.Get("Origin")))
-		http.Error(w, "websocket: this origin may not open a socket", http.StatusForbidden)
-		return
-	}
 	if !t.reserve() {
 		http.Error(w, "websocket: the server is shutting down", http.StatusServiceUnavailable)
 		return
@@ -94,10 +72,6 @@ func (t *Transport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	c := newConn(t, ws, r, exec)
 	if !t.register(c) {
 		c.close(CloseGoingAway, "server shutting down")
-	}
-	if t.cfg.HoldRequest {
-		c.serve()
-		return
 	}
 	go c.serve()
 }
@@ -133,11 +107,6 @@ func (t *Transport) Shutdown(ctx context.Context) error {
 	}
 }
 
-// Stats returns the current gauges, for metrics.
-func (t *Transport) Stats() Stats {
-	return Stats{Connections: t.connections.Load(), Operations: t.operations.Load()}
-}
-
 func (t *Transport) reserve() bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -150,7 +119,6 @@ func (t *Transport) reserve() bool {
 
 // register records c so that Shutdown can close it; false means Shutdown has begun.
 func (t *Transport) register(c *conn) bool {
-	t.connections.Add(1)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.conns[c] = struct{}{}
@@ -161,7 +129,6 @@ func (t *Transport) unregister(c *conn) {
 	t.mu.Lock()
 	delete(t.conns, c)
 	t.mu.Unlock()
-	t.connections.Add(-1)
 }
 
 func (t *Transport) reportError(ctx context.Context, err error) {

@@ -19,8 +19,8 @@ type Template struct {
 	Body func(v *viewers.Viewer, r *rand.Rand, seq uint64) ([]byte, error)
 }
 
-// DashboardQuery is the dashboard of issue 5: the viewer's first 20 Scenarios, Benchmarks and Deployments,
-// each with its owner.
+// DashboardQuery is the dashboard the targets of bench/README.md are set for: the viewer's first 20
+// Scenarios, Benchmarks and Deployments, each with its owner.
 const DashboardQuery = `query Dashboard {
   me {
     id

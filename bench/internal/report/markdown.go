@@ -29,7 +29,7 @@ func (r *Report) Markdown(w io.Writer) error {
 		"test and the load generator share the machine.\n")
 
 	if len(r.Checks) > 0 {
-		b.WriteString("\n## Targets (issue 5)\n\n| target | this run | met |\n|---|---|---|\n")
+		b.WriteString("\n## Targets (bench/README.md)\n\n| target | this run | met |\n|---|---|---|\n")
 		for _, c := range r.Checks {
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", c.Target, c.Actual, map[bool]string{true: "yes", false: "**no**"}[c.Met])
 		}

@@ -1,7 +1,7 @@
 // Package report gathers one benchmark run's figures (load generator and fan-out JSON files, `go test
 // -bench` output, the machine) into a single JSON document and a Markdown summary that quotes each figure
-// as median [min–max] with the command that produced it, and checks them against issue 5's targets. It
-// measures nothing itself.
+// as median [min–max] with the command that produced it, and checks them against the targets of
+// bench/README.md. It measures nothing itself.
 package report
 
 import (
@@ -68,7 +68,7 @@ type Comparison struct {
 	PostGraphileP99 float64      `json:"postgraphileP99Ms"`
 }
 
-// Check is one of issue 5's targets and whether this run met it.
+// Check is one of the targets (bench/README.md, "Targets") and whether this run met it.
 type Check struct {
 	Target string `json:"target"`
 	Actual string `json:"actual"`
@@ -209,7 +209,7 @@ func compare(loads []Load) []Comparison {
 	return out
 }
 
-// check compares the run with the targets of issue 5.
+// check compares the run with the targets of bench/README.md.
 func check(r *Report) []Check {
 	var out []Check
 	for _, c := range r.Comparisons {

@@ -9,8 +9,8 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 )
 
-// factsReadOn is the date the provider facts below were read and written down (from shared/DOMAIN.md §5.3
-// and the price rows).
+// factsReadOn is the date the provider facts below were written down, from notes on the providers' pages
+// that each source names (not re-read here) and from the price rows.
 const factsReadOn = "2026-11-25"
 
 type providerFacts struct {
@@ -77,7 +77,8 @@ var apiFacts = map[string]providerFacts{
 	},
 }
 
-// geminiRegional lists the Vertex AI model families DOMAIN §5.3 names on regional endpoints.
+// geminiRegional lists the Vertex AI model families served on regional endpoints (Gemini 2.x and 2.5 only,
+// by notes on Vertex AI's data residency page on cloud.google.com, written down on factsReadOn).
 func geminiRegional(key string) bool {
 	return strings.HasPrefix(key, "gemini-2.")
 }

@@ -59,7 +59,7 @@ const awsGPUCut = "AWS cut P4 and P5 (P4d, P4de, P5, P5en) on-demand prices by u
 	"(AWS announcement, 2025-06); this undated row may be from before the cut: check the current price list"
 
 var instanceRows = []instanceRow{
-	// AWS, shared/DOMAIN.md §7.1
+	// AWS: SkyPilot's AWS catalog (awsSource)
 	{provider: "AWS", typ: "p5.48xlarge", gpu: "H100-80GB", count: 8, region: "us-east-1", hourly: "98.32"},
 	{provider: "AWS", typ: "p5.48xlarge", gpu: "H100-80GB", count: 8, region: "us-east-2", hourly: "98.32"},
 	{provider: "AWS", typ: "p5.48xlarge", gpu: "H100-80GB", count: 8, region: "us-west-2", hourly: "98.32"},
@@ -96,7 +96,7 @@ var instanceRows = []instanceRow{
 
 	// Azure
 	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "eastus", hourly: "3.673",
-		observedOn: "2026-06"}, // matches the ≈3.67 of rmmartins.com, Jun 2026 (shared/DOMAIN.md §7.1)
+		observedOn: "2026-06"}, // matches the ≈3.67 $/h a blog post read on rmmartins.com (Jun 2026) gives
 	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "westus2", hourly: "3.673"},
 	{provider: "AZURE", typ: "Standard_NC24ads_A100_v4", gpu: "A100-80GB", count: 1, region: "southcentralus", hourly: "4.408"},
 	{provider: "AZURE", typ: "Standard_NC48ads_A100_v4", gpu: "A100-80GB", count: 2, region: "eastus", hourly: "7.346"},

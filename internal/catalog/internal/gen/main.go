@@ -7,7 +7,14 @@
 //	    -speeds ../shared/data/model-speeds.json \
 //	    -out internal/catalog/data/catalog.json
 //
-// It reads files and writes one file; it does not touch the network.
+// It reads files and writes one file; it does not touch the network. The two snapshots are inputs, read at
+// generation time from the directory beside the module, not references: the rows generated from them
+// (internal/catalog/data/catalog.json) carry their public provenance — the LiteLLM price table as filtered by
+// github.com/Wei-Shaw/model-price-repo at commit f9ff147 (published 2026-07-24), and Artificial Analysis
+// leaderboard snapshots republished by github.com/oolong-tea-2026/artificial-analysis-leaderboards at
+// commit ed1690f. Some provenance strings written below also name the snapshot files or the notes they were
+// read from ("shared/…"); they are data of the catalog (its content version hashes them), kept as
+// generated.
 package main
 
 import (

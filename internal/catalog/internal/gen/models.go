@@ -15,7 +15,8 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 )
 
-// pricesAsOf is the date llm-prices.json was published (../shared/data/README.md).
+// pricesAsOf is the date the price snapshot was published: the LiteLLM table as filtered by
+// Wei-Shaw/model-price-repo at commit f9ff147.
 const pricesAsOf = "2026-07-24"
 
 const pricesSource = "https://github.com/Wei-Shaw/model-price-repo (commit f9ff147), filtered copy of LiteLLM " +

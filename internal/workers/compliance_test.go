@@ -1,4 +1,4 @@
-package runs_test
+package workers_test
 
 import (
 	"context"
@@ -13,8 +13,8 @@ import (
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/model"
-	"github.com/modelarchitect/architect/internal/runs"
 	"github.com/modelarchitect/architect/internal/testutil"
+	"github.com/modelarchitect/architect/internal/workers"
 )
 
 // nextRules is the embedded rule set as a later version would be: AIACT-AI-LITERACY raised to MEDIUM,
@@ -110,7 +110,7 @@ func (tb *testBundle) profile(t *testing.T, rules *compliance.RuleSet, name stri
 	t.Helper()
 	reqs := []model.Regulation{"EU_AI_ACT", "GDPR"}
 	create := tb.db.Client.ComplianceProfile.Create().SetOwnerID(tb.owner).SetName(name).SetRequirements(reqs).SetContext(cc)
-	_, err := runs.AssessProfile(create.Mutation(), rules, catalog.Default(), nil, reqs, cc, tb.now)
+	_, err := workers.AssessProfile(create.Mutation(), rules, catalog.Default(), nil, reqs, cc, tb.now)
 	require.NoError(t, err)
 	p, err := create.Save(testutil.System())
 	require.NoError(t, err)
@@ -138,9 +138,9 @@ func TestReassessCompliance(t *testing.T) {
 			require.Equal(t, old.Version, hiring.RuleSetVersion)
 			require.Empty(t, hiring.RuleChanges)
 
-			d := &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: next,
+			d := &workers.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: next,
 				Now: func() time.Time { return tb.now.Add(time.Hour) }}
-			n, err := runs.ReassessCompliance(context.Background(), d)
+			n, err := workers.ReassessCompliance(context.Background(), d)
 			require.NoError(t, err)
 			require.Equal(t, 1, n, "hiring is re-assessed; general cannot be; current is current")
 
@@ -185,7 +185,7 @@ func TestReassessCompliance(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, left.RuleSetVersion, "a profile never assessed waits for its first update")
 
-			n, err = runs.ReassessCompliance(context.Background(), d)
+			n, err = workers.ReassessCompliance(context.Background(), d)
 			require.NoError(t, err)
 			require.Zero(t, n, "nothing left to do, and the stuck profile is not retried")
 		})
@@ -210,12 +210,12 @@ func TestReassessComplianceMixedVersions(t *testing.T) {
 			next := nextRules(t)
 			newer := tb.profile(t, next, "assessed by the new server", model.ComplianceContext{UseCase: "EMPLOYMENT", Region: "eu-west-1"})
 			older := tb.profile(t, old, "assessed by the old server", model.ComplianceContext{UseCase: "EMPLOYMENT", Region: "eu-west-1"})
-			worker := func(rules *compliance.RuleSet) *runs.Deps {
-				return &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
+			worker := func(rules *compliance.RuleSet) *workers.Deps {
+				return &workers.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
 					Now: func() time.Time { return tb.now.Add(time.Hour) }}
 			}
 
-			n, err := runs.ReassessCompliance(context.Background(), worker(old))
+			n, err := workers.ReassessCompliance(context.Background(), worker(old))
 			require.NoError(t, err)
 			require.Zero(t, n, "the old worker knows neither profile as out of date")
 			got, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), newer.ID)
@@ -224,7 +224,7 @@ func TestReassessComplianceMixedVersions(t *testing.T) {
 			require.Nil(t, got.PreviousRuleSetVersion)
 			require.WithinDuration(t, newer.UpdatedAt, got.UpdatedAt, time.Microsecond, "not touched")
 
-			n, err = runs.ReassessCompliance(context.Background(), worker(next))
+			n, err = workers.ReassessCompliance(context.Background(), worker(next))
 			require.NoError(t, err)
 			require.Equal(t, 1, n, "the new worker re-assesses the old server's profile, once")
 			got, err = tb.db.Client.ComplianceProfile.Get(testutil.System(), older.ID)
@@ -233,7 +233,7 @@ func TestReassessComplianceMixedVersions(t *testing.T) {
 			require.Equal(t, old.Version, *got.PreviousRuleSetVersion)
 
 			for _, rules := range []*compliance.RuleSet{old, next, old} {
-				n, err = runs.ReassessCompliance(context.Background(), worker(rules))
+				n, err = workers.ReassessCompliance(context.Background(), worker(rules))
 				require.NoError(t, err)
 				require.Zero(t, n, "rule set %s: nothing flips back and forth", rules.Version)
 			}
@@ -256,12 +256,12 @@ func TestReassessComplianceRetriesRefusedProfiles(t *testing.T) {
 			next := nextRules(t)
 			later := generalBack(t, next)
 			general := tb.profile(t, old, "general", model.ComplianceContext{UseCase: "GENERAL", DataCategories: []compliance.DataCategory{compliance.PII}})
-			worker := func(rules *compliance.RuleSet) *runs.Deps {
-				return &runs.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
+			worker := func(rules *compliance.RuleSet) *workers.Deps {
+				return &workers.Deps{DB: tb.db, Client: tb.db.Client, Catalog: catalog.Default(), Compliance: rules,
 					Now: func() time.Time { return tb.now.Add(time.Hour) }}
 			}
 
-			n, err := runs.ReassessCompliance(context.Background(), worker(next))
+			n, err := workers.ReassessCompliance(context.Background(), worker(next))
 			require.NoError(t, err)
 			require.Zero(t, n)
 			got, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
@@ -270,14 +270,14 @@ func TestReassessComplianceRetriesRefusedProfiles(t *testing.T) {
 			require.NotNil(t, got.StaleReason)
 			require.Contains(t, *got.StaleReason, "rule set "+next.Version+" cannot assess")
 
-			n, err = runs.ReassessCompliance(context.Background(), worker(next))
+			n, err = workers.ReassessCompliance(context.Background(), worker(next))
 			require.NoError(t, err)
 			require.Zero(t, n)
 			again, err := tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)
 			require.NoError(t, err)
 			require.WithinDuration(t, got.UpdatedAt, again.UpdatedAt, time.Microsecond, "the rules that refused it do not try again")
 
-			n, err = runs.ReassessCompliance(context.Background(), worker(later))
+			n, err = workers.ReassessCompliance(context.Background(), worker(later))
 			require.NoError(t, err)
 			require.Equal(t, 1, n, "rules of a later version try again, and accept the preset")
 			got, err = tb.db.Client.ComplianceProfile.Get(testutil.System(), general.ID)

@@ -1,7 +1,7 @@
-// Package runs holds the long-running work as River workers: benchmark chunks called against real model
+// Package workers holds the River workers, the long-running work: benchmark chunks called against real model
 // APIs, deployment rollouts and health checks, and the reaper that keeps no row RUNNING forever. Each job is
 // idempotent and resumable, so River may retry or rescue it after a crash without counting anything twice.
-package runs
+package workers
 
 import (
 	"time"

@@ -1,16 +1,19 @@
-package database
+package testutil
 
 import (
 	"context"
 	"database/sql/driver"
 	"sync"
 	"sync/atomic"
+
+	"github.com/modelarchitect/architect/internal/database/driverconn"
 )
 
-// Counter counts the SQL statements sent through a driver connector: each query and each exec, whether
+// SQLCounter counts the SQL statements sent through a driver connector: each query and each exec, whether
 // direct or through a prepared statement. Tests use it to prove that a query's statement count does not
-// grow with the rows it returns. With Keep set before use, it also keeps the statements' text.
-type Counter struct {
+// grow with the rows it returns. With Keep set before use, it also keeps the statements' text. Install it
+// with DBOptions.Wrap, as database.Options.WrapConnector.
+type SQLCounter struct {
 	Keep bool
 
 	n     atomic.Int64
@@ -19,24 +22,24 @@ type Counter struct {
 }
 
 // Count returns the statements counted so far.
-func (c *Counter) Count() int64 { return c.n.Load() }
+func (c *SQLCounter) Count() int64 { return c.n.Load() }
 
 // Statements returns the text of the statements counted so far (Keep must be set).
-func (c *Counter) Statements() []string {
+func (c *SQLCounter) Statements() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.texts...)
 }
 
 // Reset sets the count to zero and forgets the kept statements.
-func (c *Counter) Reset() {
+func (c *SQLCounter) Reset() {
 	c.mu.Lock()
 	c.texts = nil
 	c.mu.Unlock()
 	c.n.Store(0)
 }
 
-func (c *Counter) add(q string) {
+func (c *SQLCounter) add(q string) {
 	c.n.Add(1)
 	if c.Keep {
 		c.mu.Lock()
@@ -46,11 +49,13 @@ func (c *Counter) add(q string) {
 }
 
 // Wrap returns a connector whose connections count their statements in c.
-func (c *Counter) Wrap(inner driver.Connector) driver.Connector { return &countingConnector{inner, c} }
+func (c *SQLCounter) Wrap(inner driver.Connector) driver.Connector {
+	return &countingConnector{inner, c}
+}
 
 type countingConnector struct {
 	inner driver.Connector
-	c     *Counter
+	c     *SQLCounter
 }
 
 func (cc *countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -58,15 +63,15 @@ func (cc *countingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &countingConn{forwardConn: forwardConn{conn}, c: cc.c}, nil
+	return &countingConn{Forward: driverconn.Forward{Conn: conn}, c: cc.c}, nil
 }
 
 func (cc *countingConnector) Driver() driver.Driver { return cc.inner.Driver() }
 
 // countingConn forwards to the driver's connection, counting statements.
 type countingConn struct {
-	forwardConn
-	c *Counter
+	driverconn.Forward
+	c *SQLCounter
 }
 
 func (cn *countingConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
@@ -88,7 +93,7 @@ func (cn *countingConn) ExecContext(ctx context.Context, q string, args []driver
 }
 
 func (cn *countingConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	st, err := cn.forwardConn.PrepareContext(ctx, q)
+	st, err := cn.Forward.PrepareContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -97,16 +102,16 @@ func (cn *countingConn) PrepareContext(ctx context.Context, q string) (driver.St
 
 type countingStmt struct {
 	driver.Stmt
-	c *Counter
+	c *SQLCounter
 	q string
 }
 
 func (s *countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
 	s.c.add(s.q)
-	return stmtExec(ctx, s.Stmt, args)
+	return driverconn.StmtExec(ctx, s.Stmt, args)
 }
 
 func (s *countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
 	s.c.add(s.q)
-	return stmtQuery(ctx, s.Stmt, args)
+	return driverconn.StmtQuery(ctx, s.Stmt, args)
 }

@@ -1,8 +1,4 @@
-// Package notify announces changes of the rows that clients stream (benchmarks, deployments, scenarios) on the
-// events broker. It is the one place events come from: an ent hook sees every create, update and delete of
-// those rows, and every deletion of a user (whose rows go by cascade), and announces each changed row once
-// per transaction, after the transaction commits and in commit order. It holds no domain logic.
-package notify
+package live
 
 import (
 	"context"
@@ -63,7 +59,7 @@ func (n *Notifier) Hook() ent.Hook {
 			case m.Op().Is(ent.OpUpdate | ent.OpDelete):
 				// A bulk change is refused rather than announced approximately: the rows it reaches are
 				// known only once it has run, and privacy filters are applied inside.
-				return nil, fmt.Errorf("notify: %s %ss one at a time (UpdateOne, DeleteOne), so that each change is announced", m.Op(), m.Type())
+				return nil, fmt.Errorf("live: %s %ss one at a time (UpdateOne, DeleteOne), so that each change is announced", m.Op(), m.Type())
 			case m.Op().Is(ent.OpDeleteOne):
 				gone, err := rowsOf(ctx, m)
 				if err != nil {
@@ -81,7 +77,7 @@ func (n *Notifier) Hook() ent.Hook {
 			}
 			ev, ok := eventOf(v) // the row as written
 			if !ok {
-				return v, fmt.Errorf("notify: %s of %s returned %T", m.Op(), m.Type(), v)
+				return v, fmt.Errorf("live: %s of %s returned %T", m.Op(), m.Type(), v)
 			}
 			n.announce(ctx, ev)
 			return v, nil
@@ -207,7 +203,7 @@ func clientOf(m ent.Mutation) *ent.Client {
 	case *ent.UserMutation:
 		return m.Client()
 	}
-	panic(fmt.Sprintf("notify: no client for %T", m))
+	panic(fmt.Sprintf("live: no client for %T", m))
 }
 
 // announce publishes ev once the transaction in ctx commits (at once when there is none). The events of one
@@ -221,18 +217,18 @@ func (n *Notifier) announce(ctx context.Context, ev events.Event) {
 		n.publish(ctx, []events.Event{ev})
 		return
 	}
-	tx.Local(batchKey{n}, func() any { return n.newBatch(tx) }).(*batch).add(ev)
+	tx.Local(txEventsKey{n}, func() any { return n.newTxEvents(tx) }).(*txEvents).add(ev)
 }
 
-type batchKey struct{ n *Notifier }
+type txEventsKey struct{ n *Notifier }
 
-// batch is what one transaction announces, in the order rows first changed.
-type batch struct {
+// txEvents is what one transaction announces, in the order rows first changed.
+type txEvents struct {
 	order []events.Event
 	index map[[2]any]int
 }
 
-func (b *batch) add(ev events.Event) {
+func (b *txEvents) add(ev events.Event) {
 	k := [2]any{ev.Kind, ev.ID}
 	if i, ok := b.index[k]; ok {
 		b.order[i] = ev
@@ -242,10 +238,10 @@ func (b *batch) add(ev events.Event) {
 	b.order = append(b.order, ev)
 }
 
-// newBatch registers the publication of tx's events: on PostgreSQL as NOTIFY inside the transaction, which
+// newTxEvents registers the publication of tx's events: on PostgreSQL as NOTIFY inside the transaction, which
 // the server delivers on commit and in commit order (and never if it rolls back); otherwise after commit.
-func (n *Notifier) newBatch(tx *database.Tx) *batch {
-	b := &batch{index: map[[2]any]int{}}
+func (n *Notifier) newTxEvents(tx *database.Tx) *txEvents {
+	b := &txEvents{index: map[[2]any]int{}}
 	if p, ok := n.Broker.(events.TxPublisher); ok {
 		tx.BeforeCommit(func(ctx context.Context) error {
 			for _, ev := range b.order {

@@ -1,0 +1,202 @@
+package limits
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The paging policy of every connection (a field that takes first or last), applied here and nowhere else:
+// a connection asked for without a page (neither first nor last, or both null) is given first: DefaultPage
+// (Config.DefaultPage) before anything runs, so that entgql's eager loading, the resolvers and the
+// complexity limit all see the page that is loaded; a page over MaxPage, or negative, is refused.
+const (
+	DefaultPage = 20
+	MaxPage     = 100
+)
+
+// connection reports whether f pages: its definition takes first or last.
+func connection(f *ast.Field) bool {
+	return f.Definition != nil && (f.Definition.Arguments.ForName("first") != nil || f.Definition.Arguments.ForName("last") != nil)
+}
+
+// pageArg is the value of f's argument name (first or last), variables resolved, and whether it is given:
+// present and not null. This is the one place a page size is read.
+func pageArg(f *ast.Field, name string, vars map[string]any) (int64, bool) {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return 0, false
+	}
+	v, err := a.Value.Value(vars)
+	if err != nil {
+		return 0, false // validation said so already
+	}
+	return int64Of(v)
+}
+
+func int64Of(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case int64:
+		return x, true
+	case float64:
+		return int64(max(min(x, 1<<62), -(1 << 62))), true
+	case json.Number:
+		n, err := strconv.ParseInt(string(x), 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// paging applies the policy to one operation: defaultPages returns the operation (and its document) with
+// every connection paged, copying only what changes, and records the first page out of bounds.
+type paging struct {
+	vars        map[string]any
+	defaultPage int
+	fragments   map[string]*ast.FragmentDefinition // fragments walked: the paged copy, or the original when unchanged; nil while walked
+	refusal     *gqlerror.Error
+}
+
+// defaultPages returns doc and op with first: defaultPage given to every connection without a page, and the
+// refusal of the first connection (in document order) whose first or last is outside [0, MaxPage]. doc and
+// op are returned themselves when no connection lacks a page: they may be shared with other requests (the
+// query cache), so they are never changed.
+func defaultPages(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, defaultPage int) (*ast.QueryDocument, *ast.OperationDefinition, *gqlerror.Error) {
+	p := &paging{vars: vars, defaultPage: defaultPage, fragments: map[string]*ast.FragmentDefinition{}}
+	set, changed := p.selectionSet(op.SelectionSet)
+	if !changed {
+		return doc, op, p.refusal
+	}
+	paged := *op
+	paged.SelectionSet = set
+	if doc == nil {
+		return nil, &paged, p.refusal
+	}
+	d := *doc
+	d.Operations = make(ast.OperationList, len(doc.Operations))
+	for i, o := range doc.Operations {
+		d.Operations[i] = o
+		if o == op {
+			d.Operations[i] = &paged
+		}
+	}
+	d.Fragments = make(ast.FragmentDefinitionList, len(doc.Fragments))
+	for i, f := range doc.Fragments {
+		d.Fragments[i] = f
+		if g := p.fragments[f.Name]; g != nil {
+			d.Fragments[i] = g
+		}
+	}
+	return &d, &paged, p.refusal
+}
+
+// selectionSet returns set with its connections paged, and whether that changed anything (set itself is
+// returned when it did not).
+func (p *paging) selectionSet(set ast.SelectionSet) (ast.SelectionSet, bool) {
+	var out ast.SelectionSet // a copy of set, made at the first change
+	for i, sel := range set {
+		var paged ast.Selection
+		switch s := sel.(type) {
+		case *ast.Field:
+			children, changed := p.selectionSet(s.SelectionSet)
+			args, defaulted := p.arguments(s)
+			if changed || defaulted {
+				f := *s
+				f.SelectionSet, f.Arguments = children, args
+				paged = &f
+			}
+		case *ast.InlineFragment:
+			if children, changed := p.selectionSet(s.SelectionSet); changed {
+				f := *s
+				f.SelectionSet = children
+				paged = &f
+			}
+		case *ast.FragmentSpread:
+			if def, changed := p.fragment(s); changed {
+				f := *s
+				f.Definition = def
+				paged = &f
+			}
+		}
+		if paged == nil {
+			continue
+		}
+		if out == nil {
+			out = make(ast.SelectionSet, len(set))
+			copy(out, set)
+		}
+		out[i] = paged
+	}
+	if out == nil {
+		return set, false
+	}
+	return out, true
+}
+
+// fragment returns the paged definition of the fragment s spreads, walking it once per operation.
+func (p *paging) fragment(s *ast.FragmentSpread) (*ast.FragmentDefinition, bool) {
+	if s.Definition == nil {
+		return nil, false
+	}
+	if def, walked := p.fragments[s.Name]; walked {
+		if def == nil { // a cycle: validation refuses these
+			return s.Definition, false
+		}
+		return def, def != s.Definition
+	}
+	p.fragments[s.Name] = nil
+	def := s.Definition
+	if children, changed := p.selectionSet(def.SelectionSet); changed {
+		d := *def
+		d.SelectionSet = children
+		def = &d
+	}
+	p.fragments[s.Name] = def
+	return def, def != s.Definition
+}
+
+// arguments checks the page of field f, when it is a connection, and returns its arguments with first:
+// defaultPage when it has no page, and whether it had none.
+func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
+	if !connection(f) {
+		return f.Arguments, false
+	}
+	given := false
+	for _, name := range []string{"first", "last"} {
+		n, ok := pageArg(f, name, p.vars)
+		if !ok {
+			continue
+		}
+		given = true
+		if (n < 0 || n > MaxPage) && p.refusal == nil {
+			a := f.Arguments.ForName(name)
+			p.refusal = gqlerror.ErrorPosf(a.Position, "%s.%s must be between 0 and %d", f.Alias, name, MaxPage)
+			p.refusal.Extensions = map[string]any{"code": "BAD_USER_INPUT", "field": name}
+		}
+	}
+	if given {
+		return f.Arguments, false
+	}
+	// first is absent, or null (a literal or a variable): it becomes the default; a null last stays null.
+	pos := f.Position
+	args := make(ast.ArgumentList, 0, len(f.Arguments)+1)
+	at := -1
+	for _, a := range f.Arguments {
+		if a.Name == "first" {
+			pos, at = a.Position, len(args)
+		}
+		args = append(args, a)
+	}
+	first := &ast.Argument{Name: "first", Position: pos,
+		Value: &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(p.defaultPage), Position: pos}}
+	if at < 0 {
+		return append(args, first), true
+	}
+	args[at] = first
+	return args, true
+}
