@@ -22,6 +22,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -50,6 +51,8 @@ type Client struct {
 	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
+	// LoadTest is the client for interacting with the LoadTest builders.
+	LoadTest *LoadTestClient
 	// Pipeline is the client for interacting with the Pipeline builders.
 	Pipeline *PipelineClient
 	// QuotaLedger is the client for interacting with the QuotaLedger builders.
@@ -78,6 +81,7 @@ func (c *Client) init() {
 	c.Experiment = NewExperimentClient(c.config)
 	c.ExperimentObservation = NewExperimentObservationClient(c.config)
 	c.Explanation = NewExplanationClient(c.config)
+	c.LoadTest = NewLoadTestClient(c.config)
 	c.Pipeline = NewPipelineClient(c.config)
 	c.QuotaLedger = NewQuotaLedgerClient(c.config)
 	c.Scenario = NewScenarioClient(c.config)
@@ -182,6 +186,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Experiment:            NewExperimentClient(cfg),
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
+		LoadTest:              NewLoadTestClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
 		QuotaLedger:           NewQuotaLedgerClient(cfg),
 		Scenario:              NewScenarioClient(cfg),
@@ -213,6 +218,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Experiment:            NewExperimentClient(cfg),
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
+		LoadTest:              NewLoadTestClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
 		QuotaLedger:           NewQuotaLedgerClient(cfg),
 		Scenario:              NewScenarioClient(cfg),
@@ -248,7 +254,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
-		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.LoadTest, c.Pipeline,
 		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Use(hooks...)
@@ -260,7 +266,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile, c.Deployment,
-		c.Experiment, c.ExperimentObservation, c.Explanation, c.Pipeline,
+		c.Experiment, c.ExperimentObservation, c.Explanation, c.LoadTest, c.Pipeline,
 		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Intercept(interceptors...)
@@ -284,6 +290,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ExperimentObservation.mutate(ctx, m)
 	case *ExplanationMutation:
 		return c.Explanation.mutate(ctx, m)
+	case *LoadTestMutation:
+		return c.LoadTest.mutate(ctx, m)
 	case *PipelineMutation:
 		return c.Pipeline.mutate(ctx, m)
 	case *QuotaLedgerMutation:
@@ -905,6 +913,22 @@ func (c *DeploymentClient) QueryOwner(_m *Deployment) *UserQuery {
 	return query
 }
 
+// QueryLoadTests queries the load_tests edge of a Deployment.
+func (c *DeploymentClient) QueryLoadTests(_m *Deployment) *LoadTestQuery {
+	query := (&LoadTestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(deployment.Table, deployment.FieldID, id),
+			sqlgraph.To(loadtest.Table, loadtest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, deployment.LoadTestsTable, deployment.LoadTestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *DeploymentClient) Hooks() []Hook {
 	hooks := c.hooks.Deployment
@@ -1426,6 +1450,172 @@ func (c *ExplanationClient) mutate(ctx context.Context, m *ExplanationMutation) 
 		return (&ExplanationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Explanation mutation op: %q", m.Op())
+	}
+}
+
+// LoadTestClient is a client for the LoadTest schema.
+type LoadTestClient struct {
+	config
+}
+
+// NewLoadTestClient returns a client for the LoadTest from the given config.
+func NewLoadTestClient(c config) *LoadTestClient {
+	return &LoadTestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loadtest.Hooks(f(g(h())))`.
+func (c *LoadTestClient) Use(hooks ...Hook) {
+	c.hooks.LoadTest = append(c.hooks.LoadTest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loadtest.Intercept(f(g(h())))`.
+func (c *LoadTestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoadTest = append(c.inters.LoadTest, interceptors...)
+}
+
+// Create returns a builder for creating a LoadTest entity.
+func (c *LoadTestClient) Create() *LoadTestCreate {
+	mutation := newLoadTestMutation(c.config, OpCreate)
+	return &LoadTestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoadTest entities.
+func (c *LoadTestClient) CreateBulk(builders ...*LoadTestCreate) *LoadTestCreateBulk {
+	return &LoadTestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoadTestClient) MapCreateBulk(slice any, setFunc func(*LoadTestCreate, int)) *LoadTestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoadTestCreateBulk{err: fmt.Errorf("calling to LoadTestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoadTestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoadTestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoadTest.
+func (c *LoadTestClient) Update() *LoadTestUpdate {
+	mutation := newLoadTestMutation(c.config, OpUpdate)
+	return &LoadTestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoadTestClient) UpdateOne(_m *LoadTest) *LoadTestUpdateOne {
+	mutation := newLoadTestMutation(c.config, OpUpdateOne, withLoadTest(_m))
+	return &LoadTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoadTestClient) UpdateOneID(id int) *LoadTestUpdateOne {
+	mutation := newLoadTestMutation(c.config, OpUpdateOne, withLoadTestID(id))
+	return &LoadTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoadTest.
+func (c *LoadTestClient) Delete() *LoadTestDelete {
+	mutation := newLoadTestMutation(c.config, OpDelete)
+	return &LoadTestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoadTestClient) DeleteOne(_m *LoadTest) *LoadTestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoadTestClient) DeleteOneID(id int) *LoadTestDeleteOne {
+	builder := c.Delete().Where(loadtest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoadTestDeleteOne{builder}
+}
+
+// Query returns a query builder for LoadTest.
+func (c *LoadTestClient) Query() *LoadTestQuery {
+	return &LoadTestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoadTest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoadTest entity by its id.
+func (c *LoadTestClient) Get(ctx context.Context, id int) (*LoadTest, error) {
+	return c.Query().Where(loadtest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoadTestClient) GetX(ctx context.Context, id int) *LoadTest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a LoadTest.
+func (c *LoadTestClient) QueryOwner(_m *LoadTest) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(loadtest.Table, loadtest.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, loadtest.OwnerTable, loadtest.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDeployment queries the deployment edge of a LoadTest.
+func (c *LoadTestClient) QueryDeployment(_m *LoadTest) *DeploymentQuery {
+	query := (&DeploymentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(loadtest.Table, loadtest.FieldID, id),
+			sqlgraph.To(deployment.Table, deployment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, loadtest.DeploymentTable, loadtest.DeploymentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LoadTestClient) Hooks() []Hook {
+	hooks := c.hooks.LoadTest
+	return append(hooks[:len(hooks):len(hooks)], loadtest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoadTestClient) Interceptors() []Interceptor {
+	return c.inters.LoadTest
+}
+
+func (c *LoadTestClient) mutate(ctx context.Context, m *LoadTestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoadTestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoadTestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoadTestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoadTestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoadTest mutation op: %q", m.Op())
 	}
 }
 
@@ -2249,6 +2439,22 @@ func (c *UserClient) QueryExplanations(_m *User) *ExplanationQuery {
 	return query
 }
 
+// QueryLoadTests queries the load_tests edge of a User.
+func (c *UserClient) QueryLoadTests(_m *User) *LoadTestQuery {
+	query := (&LoadTestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(loadtest.Table, loadtest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.LoadTestsTable, user.LoadTestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryBenchmarkItemResults queries the benchmark_item_results edge of a User.
 func (c *UserClient) QueryBenchmarkItemResults(_m *User) *BenchmarkItemResultQuery {
 	query := (&BenchmarkItemResultClient{config: c.config}).Query()
@@ -2327,13 +2533,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
-		ExperimentObservation, Explanation, Pipeline, QuotaLedger, Scenario, Tombstone,
-		User []ent.Hook
+		ExperimentObservation, Explanation, LoadTest, Pipeline, QuotaLedger, Scenario,
+		Tombstone, User []ent.Hook
 	}
 	inters struct {
 		Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment, Experiment,
-		ExperimentObservation, Explanation, Pipeline, QuotaLedger, Scenario, Tombstone,
-		User []ent.Interceptor
+		ExperimentObservation, Explanation, LoadTest, Pipeline, QuotaLedger, Scenario,
+		Tombstone, User []ent.Interceptor
 	}
 )
 

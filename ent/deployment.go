@@ -57,9 +57,15 @@ type Deployment struct {
 type DeploymentEdges struct {
 	// Owner holds the value of the owner edge.
 	Owner *User `json:"owner,omitempty"`
+	// The load tests run against this deployment, a page at a time.
+	LoadTests []*LoadTest `json:"load_tests,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
+
+	namedLoadTests map[string][]*LoadTest
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -71,6 +77,15 @@ func (e DeploymentEdges) OwnerOrErr() (*User, error) {
 		return nil, &NotFoundError{label: user.Label}
 	}
 	return nil, &NotLoadedError{edge: "owner"}
+}
+
+// LoadTestsOrErr returns the LoadTests value or an error if the edge
+// was not loaded in eager-loading.
+func (e DeploymentEdges) LoadTestsOrErr() ([]*LoadTest, error) {
+	if e.loadedTypes[1] {
+		return e.LoadTests, nil
+	}
+	return nil, &NotLoadedError{edge: "load_tests"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -210,6 +225,11 @@ func (_m *Deployment) QueryOwner() *UserQuery {
 	return NewDeploymentClient(_m.config).QueryOwner(_m)
 }
 
+// QueryLoadTests queries the "load_tests" edge of the Deployment entity.
+func (_m *Deployment) QueryLoadTests() *LoadTestQuery {
+	return NewDeploymentClient(_m.config).QueryLoadTests(_m)
+}
+
 // Update returns a builder for updating this Deployment.
 // Note that you need to call Deployment.Unwrap() before calling this method if this Deployment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -275,6 +295,30 @@ func (_m *Deployment) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Config))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedLoadTests returns the LoadTests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Deployment) NamedLoadTests(name string) ([]*LoadTest, error) {
+	if _m.Edges.namedLoadTests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLoadTests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Deployment) appendNamedLoadTests(name string, edges ...*LoadTest) {
+	if _m.Edges.namedLoadTests == nil {
+		_m.Edges.namedLoadTests = make(map[string][]*LoadTest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLoadTests[name] = []*LoadTest{}
+	} else {
+		_m.Edges.namedLoadTests[name] = append(_m.Edges.namedLoadTests[name], edges...)
+	}
 }
 
 // Deployments is a parsable slice of Deployment.

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/shopspring/decimal"
@@ -170,6 +171,21 @@ func (_c *DeploymentCreate) SetConfig(v model.DeploymentConfig) *DeploymentCreat
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *DeploymentCreate) SetOwner(v *User) *DeploymentCreate {
 	return _c.SetOwnerID(v.ID)
+}
+
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_c *DeploymentCreate) AddLoadTestIDs(ids ...int) *DeploymentCreate {
+	_c.mutation.AddLoadTestIDs(ids...)
+	return _c
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_c *DeploymentCreate) AddLoadTests(v ...*LoadTest) *DeploymentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLoadTestIDs(ids...)
 }
 
 // Mutation returns the DeploymentMutation object of the builder.
@@ -399,6 +415,22 @@ func (_c *DeploymentCreate) createSpec() (*Deployment, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.OwnerID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -14,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -21,13 +23,15 @@ import (
 // DeploymentQuery is the builder for querying Deployment entities.
 type DeploymentQuery struct {
 	config
-	ctx        *QueryContext
-	order      []deployment.OrderOption
-	inters     []Interceptor
-	predicates []predicate.Deployment
-	withOwner  *UserQuery
-	loadTotal  []func(context.Context, []*Deployment) error
-	modifiers  []func(*sql.Selector)
+	ctx                *QueryContext
+	order              []deployment.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Deployment
+	withOwner          *UserQuery
+	withLoadTests      *LoadTestQuery
+	loadTotal          []func(context.Context, []*Deployment) error
+	modifiers          []func(*sql.Selector)
+	withNamedLoadTests map[string]*LoadTestQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -79,6 +83,28 @@ func (_q *DeploymentQuery) QueryOwner() *UserQuery {
 			sqlgraph.From(deployment.Table, deployment.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, deployment.OwnerTable, deployment.OwnerColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLoadTests chains the current query on the "load_tests" edge.
+func (_q *DeploymentQuery) QueryLoadTests() *LoadTestQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(deployment.Table, deployment.FieldID, selector),
+			sqlgraph.To(loadtest.Table, loadtest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, deployment.LoadTestsTable, deployment.LoadTestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -273,12 +299,13 @@ func (_q *DeploymentQuery) Clone() *DeploymentQuery {
 		return nil
 	}
 	return &DeploymentQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]deployment.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.Deployment{}, _q.predicates...),
-		withOwner:  _q.withOwner.Clone(),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]deployment.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.Deployment{}, _q.predicates...),
+		withOwner:     _q.withOwner.Clone(),
+		withLoadTests: _q.withLoadTests.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -293,6 +320,17 @@ func (_q *DeploymentQuery) WithOwner(opts ...func(*UserQuery)) *DeploymentQuery 
 		opt(query)
 	}
 	_q.withOwner = query
+	return _q
+}
+
+// WithLoadTests tells the query-builder to eager-load the nodes that are connected to
+// the "load_tests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *DeploymentQuery) WithLoadTests(opts ...func(*LoadTestQuery)) *DeploymentQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLoadTests = query
 	return _q
 }
 
@@ -380,8 +418,9 @@ func (_q *DeploymentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	var (
 		nodes       = []*Deployment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withOwner != nil,
+			_q.withLoadTests != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -408,6 +447,20 @@ func (_q *DeploymentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	if query := _q.withOwner; query != nil {
 		if err := _q.loadOwner(ctx, query, nodes, nil,
 			func(n *Deployment, e *User) { n.Edges.Owner = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLoadTests; query != nil {
+		if err := _q.loadLoadTests(ctx, query, nodes,
+			func(n *Deployment) { n.Edges.LoadTests = []*LoadTest{} },
+			func(n *Deployment, e *LoadTest) { n.Edges.LoadTests = append(n.Edges.LoadTests, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLoadTests {
+		if err := _q.loadLoadTests(ctx, query, nodes,
+			func(n *Deployment) { n.appendNamedLoadTests(name) },
+			func(n *Deployment, e *LoadTest) { n.appendNamedLoadTests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -445,6 +498,39 @@ func (_q *DeploymentQuery) loadOwner(ctx context.Context, query *UserQuery, node
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
+	}
+	return nil
+}
+func (_q *DeploymentQuery) loadLoadTests(ctx context.Context, query *LoadTestQuery, nodes []*Deployment, init func(*Deployment), assign func(*Deployment, *LoadTest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Deployment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(loadtest.FieldDeploymentID)
+	}
+	query.Where(predicate.LoadTest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(deployment.LoadTestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.DeploymentID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "deployment_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "deployment_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -562,6 +648,20 @@ func (_q *DeploymentQuery) ForShare(opts ...sql.LockOption) *DeploymentQuery {
 	_q.modifiers = append(_q.modifiers, func(s *sql.Selector) {
 		s.ForShare(opts...)
 	})
+	return _q
+}
+
+// WithNamedLoadTests tells the query-builder to eager-load the nodes that are connected to the "load_tests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *DeploymentQuery) WithNamedLoadTests(name string, opts ...func(*LoadTestQuery)) *DeploymentQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLoadTests == nil {
+		_q.withNamedLoadTests = make(map[string]*LoadTestQuery)
+	}
+	_q.withNamedLoadTests[name] = query
 	return _q
 }
 

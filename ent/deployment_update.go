@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/deployment"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/shopspring/decimal"
@@ -187,9 +188,45 @@ func (_u *DeploymentUpdate) SetNillableConfig(v *model.DeploymentConfig) *Deploy
 	return _u
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_u *DeploymentUpdate) AddLoadTestIDs(ids ...int) *DeploymentUpdate {
+	_u.mutation.AddLoadTestIDs(ids...)
+	return _u
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_u *DeploymentUpdate) AddLoadTests(v ...*LoadTest) *DeploymentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLoadTestIDs(ids...)
+}
+
 // Mutation returns the DeploymentMutation object of the builder.
 func (_u *DeploymentUpdate) Mutation() *DeploymentMutation {
 	return _u.mutation
+}
+
+// ClearLoadTests clears all "load_tests" edges to the LoadTest entity.
+func (_u *DeploymentUpdate) ClearLoadTests() *DeploymentUpdate {
+	_u.mutation.ClearLoadTests()
+	return _u
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to LoadTest entities by IDs.
+func (_u *DeploymentUpdate) RemoveLoadTestIDs(ids ...int) *DeploymentUpdate {
+	_u.mutation.RemoveLoadTestIDs(ids...)
+	return _u
+}
+
+// RemoveLoadTests removes "load_tests" edges to LoadTest entities.
+func (_u *DeploymentUpdate) RemoveLoadTests(v ...*LoadTest) *DeploymentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLoadTestIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -320,6 +357,51 @@ func (_u *DeploymentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
+	}
+	if _u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLoadTestsIDs(); len(nodes) > 0 && !_u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -498,9 +580,45 @@ func (_u *DeploymentUpdateOne) SetNillableConfig(v *model.DeploymentConfig) *Dep
 	return _u
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_u *DeploymentUpdateOne) AddLoadTestIDs(ids ...int) *DeploymentUpdateOne {
+	_u.mutation.AddLoadTestIDs(ids...)
+	return _u
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_u *DeploymentUpdateOne) AddLoadTests(v ...*LoadTest) *DeploymentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLoadTestIDs(ids...)
+}
+
 // Mutation returns the DeploymentMutation object of the builder.
 func (_u *DeploymentUpdateOne) Mutation() *DeploymentMutation {
 	return _u.mutation
+}
+
+// ClearLoadTests clears all "load_tests" edges to the LoadTest entity.
+func (_u *DeploymentUpdateOne) ClearLoadTests() *DeploymentUpdateOne {
+	_u.mutation.ClearLoadTests()
+	return _u
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to LoadTest entities by IDs.
+func (_u *DeploymentUpdateOne) RemoveLoadTestIDs(ids ...int) *DeploymentUpdateOne {
+	_u.mutation.RemoveLoadTestIDs(ids...)
+	return _u
+}
+
+// RemoveLoadTests removes "load_tests" edges to LoadTest entities.
+func (_u *DeploymentUpdateOne) RemoveLoadTests(v ...*LoadTest) *DeploymentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLoadTestIDs(ids...)
 }
 
 // Where appends a list predicates to the DeploymentUpdate builder.
@@ -661,6 +779,51 @@ func (_u *DeploymentUpdateOne) sqlSave(ctx context.Context) (_node *Deployment, 
 	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
+	}
+	if _u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLoadTestsIDs(); len(nodes) > 0 && !_u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_node = &Deployment{config: _u.config}
 	_spec.Assign = _node.assignValues

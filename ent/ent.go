@@ -19,6 +19,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -91,6 +92,7 @@ func checkColumn(t, c string) error {
 			experiment.Table:            experiment.ValidColumn,
 			experimentobservation.Table: experimentobservation.ValidColumn,
 			explanation.Table:           explanation.ValidColumn,
+			loadtest.Table:              loadtest.ValidColumn,
 			pipeline.Table:              pipeline.ValidColumn,
 			quotaledger.Table:           quotaledger.ValidColumn,
 			scenario.Table:              scenario.ValidColumn,

@@ -10,6 +10,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -25,7 +26,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmark.Table,
@@ -219,6 +220,36 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   loadtest.Table,
+			Columns: loadtest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: loadtest.FieldID,
+			},
+		},
+		Type: "LoadTest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			loadtest.FieldCreatedAt:     {Type: field.TypeTime, Column: loadtest.FieldCreatedAt},
+			loadtest.FieldUpdatedAt:     {Type: field.TypeTime, Column: loadtest.FieldUpdatedAt},
+			loadtest.FieldOwnerID:       {Type: field.TypeInt, Column: loadtest.FieldOwnerID},
+			loadtest.FieldVersion:       {Type: field.TypeInt64, Column: loadtest.FieldVersion},
+			loadtest.FieldName:          {Type: field.TypeString, Column: loadtest.FieldName},
+			loadtest.FieldStatus:        {Type: field.TypeEnum, Column: loadtest.FieldStatus},
+			loadtest.FieldModel:         {Type: field.TypeString, Column: loadtest.FieldModel},
+			loadtest.FieldDeploymentID:  {Type: field.TypeInt, Column: loadtest.FieldDeploymentID},
+			loadtest.FieldPlan:          {Type: field.TypeJSON, Column: loadtest.FieldPlan},
+			loadtest.FieldResult:        {Type: field.TypeJSON, Column: loadtest.FieldResult},
+			loadtest.FieldEstimatedCost: {Type: field.TypeOther, Column: loadtest.FieldEstimatedCost},
+			loadtest.FieldCostNote:      {Type: field.TypeString, Column: loadtest.FieldCostNote},
+			loadtest.FieldError:         {Type: field.TypeString, Column: loadtest.FieldError},
+			loadtest.FieldStartedAt:     {Type: field.TypeTime, Column: loadtest.FieldStartedAt},
+			loadtest.FieldFinishedAt:    {Type: field.TypeTime, Column: loadtest.FieldFinishedAt},
+			loadtest.FieldQuotaDay:      {Type: field.TypeString, Column: loadtest.FieldQuotaDay},
+			loadtest.FieldQuotaHeld:     {Type: field.TypeInt, Column: loadtest.FieldQuotaHeld},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -240,7 +271,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotaledger.Table,
 			Columns: quotaledger.Columns,
@@ -258,7 +289,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotaledger.FieldUsed:     {Type: field.TypeInt, Column: quotaledger.FieldUsed},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -278,7 +309,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -295,7 +326,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldDeletedAt: {Type: field.TypeTime, Column: tombstone.FieldDeletedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -388,6 +419,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"load_tests",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   deployment.LoadTestsTable,
+			Columns: []string{deployment.LoadTestsColumn},
+			Bidi:    false,
+		},
+		"Deployment",
+		"LoadTest",
+	)
+	graph.MustAddE(
 		"owner",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -458,6 +501,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Explanation",
 		"Scenario",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   loadtest.OwnerTable,
+			Columns: []string{loadtest.OwnerColumn},
+			Bidi:    false,
+		},
+		"LoadTest",
+		"User",
+	)
+	graph.MustAddE(
+		"deployment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   loadtest.DeploymentTable,
+			Columns: []string{loadtest.DeploymentColumn},
+			Bidi:    false,
+		},
+		"LoadTest",
+		"Deployment",
 	)
 	graph.MustAddE(
 		"owner",
@@ -590,6 +657,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Explanation",
+	)
+	graph.MustAddE(
+		"load_tests",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"LoadTest",
 	)
 	graph.MustAddE(
 		"benchmark_item_results",
@@ -1200,6 +1279,20 @@ func (f *DeploymentFilter) WhereHasOwnerWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasLoadTests applies a predicate to check if query has an edge load_tests.
+func (f *DeploymentFilter) WhereHasLoadTests() {
+	f.Where(entql.HasEdge("load_tests"))
+}
+
+// WhereHasLoadTestsWith applies a predicate to check if query has an edge load_tests with a given conditions (other predicates).
+func (f *DeploymentFilter) WhereHasLoadTestsWith(preds ...predicate.LoadTest) {
+	f.Where(entql.HasEdgeWith("load_tests", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ExperimentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1585,6 +1678,159 @@ func (f *ExplanationFilter) WhereHasDecisionWith(preds ...predicate.Scenario) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LoadTestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LoadTestQuery builder.
+func (_q *LoadTestQuery) Filter() *LoadTestFilter {
+	return &LoadTestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LoadTestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LoadTestMutation builder.
+func (m *LoadTestMutation) Filter() *LoadTestFilter {
+	return &LoadTestFilter{config: m.config, predicateAdder: m}
+}
+
+// LoadTestFilter provides a generic filtering capability at runtime for LoadTestQuery.
+type LoadTestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LoadTestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LoadTestFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(loadtest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LoadTestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(loadtest.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LoadTestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(loadtest.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *LoadTestFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(loadtest.FieldOwnerID))
+}
+
+// WhereVersion applies the entql int64 predicate on the version field.
+func (f *LoadTestFilter) WhereVersion(p entql.Int64P) {
+	f.Where(p.Field(loadtest.FieldVersion))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *LoadTestFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldName))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *LoadTestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldStatus))
+}
+
+// WhereModel applies the entql string predicate on the model field.
+func (f *LoadTestFilter) WhereModel(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldModel))
+}
+
+// WhereDeploymentID applies the entql int predicate on the deployment_id field.
+func (f *LoadTestFilter) WhereDeploymentID(p entql.IntP) {
+	f.Where(p.Field(loadtest.FieldDeploymentID))
+}
+
+// WherePlan applies the entql json.RawMessage predicate on the plan field.
+func (f *LoadTestFilter) WherePlan(p entql.BytesP) {
+	f.Where(p.Field(loadtest.FieldPlan))
+}
+
+// WhereResult applies the entql json.RawMessage predicate on the result field.
+func (f *LoadTestFilter) WhereResult(p entql.BytesP) {
+	f.Where(p.Field(loadtest.FieldResult))
+}
+
+// WhereEstimatedCost applies the entql other predicate on the estimated_cost field.
+func (f *LoadTestFilter) WhereEstimatedCost(p entql.OtherP) {
+	f.Where(p.Field(loadtest.FieldEstimatedCost))
+}
+
+// WhereCostNote applies the entql string predicate on the cost_note field.
+func (f *LoadTestFilter) WhereCostNote(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldCostNote))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *LoadTestFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldError))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *LoadTestFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(loadtest.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *LoadTestFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(loadtest.FieldFinishedAt))
+}
+
+// WhereQuotaDay applies the entql string predicate on the quota_day field.
+func (f *LoadTestFilter) WhereQuotaDay(p entql.StringP) {
+	f.Where(p.Field(loadtest.FieldQuotaDay))
+}
+
+// WhereQuotaHeld applies the entql int predicate on the quota_held field.
+func (f *LoadTestFilter) WhereQuotaHeld(p entql.IntP) {
+	f.Where(p.Field(loadtest.FieldQuotaHeld))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *LoadTestFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *LoadTestFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeployment applies a predicate to check if query has an edge deployment.
+func (f *LoadTestFilter) WhereHasDeployment() {
+	f.Where(entql.HasEdge("deployment"))
+}
+
+// WhereHasDeploymentWith applies a predicate to check if query has an edge deployment with a given conditions (other predicates).
+func (f *LoadTestFilter) WhereHasDeploymentWith(preds ...predicate.Deployment) {
+	f.Where(entql.HasEdgeWith("deployment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PipelineQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1613,7 +1859,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1717,7 +1963,7 @@ type QuotaLedgerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaLedgerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1796,7 +2042,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1899,7 +2145,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1959,7 +2205,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2097,6 +2343,20 @@ func (f *UserFilter) WhereHasExplanations() {
 // WhereHasExplanationsWith applies a predicate to check if query has an edge explanations with a given conditions (other predicates).
 func (f *UserFilter) WhereHasExplanationsWith(preds ...predicate.Explanation) {
 	f.Where(entql.HasEdgeWith("explanations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLoadTests applies a predicate to check if query has an edge load_tests.
+func (f *UserFilter) WhereHasLoadTests() {
+	f.Where(entql.HasEdge("load_tests"))
+}
+
+// WhereHasLoadTestsWith applies a predicate to check if query has an edge load_tests with a given conditions (other predicates).
+func (f *UserFilter) WhereHasLoadTestsWith(preds ...predicate.LoadTest) {
+	f.Where(entql.HasEdgeWith("load_tests", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

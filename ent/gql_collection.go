@@ -16,6 +16,7 @@ import (
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
@@ -610,6 +611,95 @@ func (_q *DeploymentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "loadTests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LoadTestClient{config: _q.config}).Query()
+			)
+			args := newLoadTestPaginateArgs(fieldArgs(ctx, new(LoadTestWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newLoadTestPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Deployment) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"deployment_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(deployment.LoadTestsColumn), ids...))
+						})
+						if err := query.GroupBy(deployment.LoadTestsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Deployment) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.LoadTests)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, loadtestImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(deployment.LoadTestsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedLoadTests(alias, func(wq *LoadTestQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[deployment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, deployment.FieldCreatedAt)
@@ -1025,6 +1115,176 @@ func newExplanationPaginateArgs(rv map[string]any) *explanationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ExplanationWhereInput); ok {
 		args.opts = append(args.opts, WithExplanationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LoadTestQuery) CollectFields(ctx context.Context, satisfies ...string) (*LoadTestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LoadTestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(loadtest.Columns))
+		selectedFields = []string{loadtest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "deployment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DeploymentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, deploymentImplementors)...); err != nil {
+				return err
+			}
+			_q.withDeployment = query
+			if _, ok := fieldSeen[loadtest.FieldDeploymentID]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldDeploymentID)
+				fieldSeen[loadtest.FieldDeploymentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[loadtest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldCreatedAt)
+				fieldSeen[loadtest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[loadtest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldUpdatedAt)
+				fieldSeen[loadtest.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[loadtest.FieldName]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldName)
+				fieldSeen[loadtest.FieldName] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[loadtest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldStatus)
+				fieldSeen[loadtest.FieldStatus] = struct{}{}
+			}
+		case "model":
+			if _, ok := fieldSeen[loadtest.FieldModel]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldModel)
+				fieldSeen[loadtest.FieldModel] = struct{}{}
+			}
+		case "deploymentID":
+			if _, ok := fieldSeen[loadtest.FieldDeploymentID]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldDeploymentID)
+				fieldSeen[loadtest.FieldDeploymentID] = struct{}{}
+			}
+		case "plan":
+			if _, ok := fieldSeen[loadtest.FieldPlan]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldPlan)
+				fieldSeen[loadtest.FieldPlan] = struct{}{}
+			}
+		case "result":
+			if _, ok := fieldSeen[loadtest.FieldResult]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldResult)
+				fieldSeen[loadtest.FieldResult] = struct{}{}
+			}
+		case "estimatedCost":
+			if _, ok := fieldSeen[loadtest.FieldEstimatedCost]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldEstimatedCost)
+				fieldSeen[loadtest.FieldEstimatedCost] = struct{}{}
+			}
+		case "costNote":
+			if _, ok := fieldSeen[loadtest.FieldCostNote]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldCostNote)
+				fieldSeen[loadtest.FieldCostNote] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[loadtest.FieldError]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldError)
+				fieldSeen[loadtest.FieldError] = struct{}{}
+			}
+		case "startedAt":
+			if _, ok := fieldSeen[loadtest.FieldStartedAt]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldStartedAt)
+				fieldSeen[loadtest.FieldStartedAt] = struct{}{}
+			}
+		case "finishedAt":
+			if _, ok := fieldSeen[loadtest.FieldFinishedAt]; !ok {
+				selectedFields = append(selectedFields, loadtest.FieldFinishedAt)
+				fieldSeen[loadtest.FieldFinishedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type loadtestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LoadTestPaginateOption
+}
+
+func newLoadTestPaginateArgs(rv map[string]any) *loadtestPaginateArgs {
+	args := &loadtestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*LoadTestOrder:
+			args.opts = append(args.opts, WithLoadTestOrder(v))
+		case []any:
+			var orders []*LoadTestOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &LoadTestOrder{Field: &LoadTestOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithLoadTestOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*LoadTestWhereInput); ok {
+		args.opts = append(args.opts, WithLoadTestFilter(v.Filter))
 	}
 	return args
 }
@@ -2010,6 +2270,95 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedExplanations(alias, func(wq *ExplanationQuery) {
+				*wq = *query
+			})
+
+		case "loadTests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LoadTestClient{config: _q.config}).Query()
+			)
+			args := newLoadTestPaginateArgs(fieldArgs(ctx, new(LoadTestWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newLoadTestPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"owner_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(user.LoadTestsColumn), ids...))
+						})
+						if err := query.GroupBy(user.LoadTestsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.LoadTests)
+							if nodes[i].Edges.totalCount[7] == nil {
+								nodes[i].Edges.totalCount[7] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[7][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, loadtestImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(user.LoadTestsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedLoadTests(alias, func(wq *LoadTestQuery) {
 				*wq = *query
 			})
 		case "createdAt":

@@ -29,12 +29,41 @@ func (_m *Benchmark) ItemResults(
 	return _m.QueryItemResults().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Deployment) LoadTests(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*LoadTestOrder, where *LoadTestWhereInput,
+) (*LoadTestConnection, error) {
+	opts := []LoadTestPaginateOption{
+		WithLoadTestOrder(orderBy),
+		WithLoadTestFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedLoadTests(alias); err == nil || hasTotalCount {
+		pager, err := newLoadTestPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &LoadTestConnection{Edges: []*LoadTestEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryLoadTests().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Explanation) Decision(ctx context.Context) (*Scenario, error) {
 	result, err := _m.Edges.DecisionOrErr()
 	if IsNotLoaded(err) {
 		result, err = _m.QueryDecision().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *LoadTest) Deployment(ctx context.Context) (*Deployment, error) {
+	result, err := _m.Edges.DeploymentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDeployment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Scenario) Explanations(
@@ -203,4 +232,25 @@ func (_m *User) Explanations(
 		return conn, nil
 	}
 	return _m.QueryExplanations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *User) LoadTests(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*LoadTestOrder, where *LoadTestWhereInput,
+) (*LoadTestConnection, error) {
+	opts := []LoadTestPaginateOption{
+		WithLoadTestOrder(orderBy),
+		WithLoadTestFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[7][alias]
+	if nodes, err := _m.NamedLoadTests(alias); err == nil || hasTotalCount {
+		pager, err := newLoadTestPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &LoadTestConnection{Edges: []*LoadTestEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryLoadTests().Paginate(ctx, after, first, before, last, opts...)
 }

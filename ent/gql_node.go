@@ -17,6 +17,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/internal"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
@@ -56,6 +57,11 @@ var explanationImplementors = []string{"Explanation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Explanation) IsNode() {}
+
+var loadtestImplementors = []string{"LoadTest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LoadTest) IsNode() {}
 
 var pipelineImplementors = []string{"Pipeline", "Node"}
 
@@ -199,6 +205,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(explanation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, explanationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case loadtest.Table:
+		query := c.LoadTest.Query().
+			Where(loadtest.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, loadtestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -387,6 +402,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Explanation.Query().
 			Where(explanation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, explanationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case loadtest.Table:
+		query := c.LoadTest.Query().
+			Where(loadtest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, loadtestImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/user"
@@ -2327,6 +2328,392 @@ func (_m *Explanation) ToEdge(order *ExplanationOrder) *ExplanationEdge {
 		order = DefaultExplanationOrder
 	}
 	return &ExplanationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LoadTestEdge is the edge representation of LoadTest.
+type LoadTestEdge struct {
+	Node   *LoadTest `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// LoadTestConnection is the connection containing edges to LoadTest.
+type LoadTestConnection struct {
+	Edges      []*LoadTestEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *LoadTestConnection) build(nodes []*LoadTest, pager *loadtestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LoadTest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LoadTest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LoadTest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LoadTestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LoadTestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LoadTestPaginateOption enables pagination customization.
+type LoadTestPaginateOption func(*loadtestPager) error
+
+// WithLoadTestOrder configures pagination ordering.
+func WithLoadTestOrder(order []*LoadTestOrder) LoadTestPaginateOption {
+	return func(pager *loadtestPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithLoadTestFilter configures pagination filter.
+func WithLoadTestFilter(filter func(*LoadTestQuery) (*LoadTestQuery, error)) LoadTestPaginateOption {
+	return func(pager *loadtestPager) error {
+		if filter == nil {
+			return errors.New("LoadTestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type loadtestPager struct {
+	reverse bool
+	order   []*LoadTestOrder
+	filter  func(*LoadTestQuery) (*LoadTestQuery, error)
+}
+
+func newLoadTestPager(opts []LoadTestPaginateOption, reverse bool) (*loadtestPager, error) {
+	pager := &loadtestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *loadtestPager) applyFilter(query *LoadTestQuery) (*LoadTestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *loadtestPager) toCursor(_m *LoadTest) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *loadtestPager) applyCursors(query *LoadTestQuery, after, before *Cursor) (*LoadTestQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultLoadTestOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *loadtestPager) applyOrder(query *LoadTestQuery) *LoadTestQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultLoadTestOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultLoadTestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *loadtestPager) orderExpr(query *LoadTestQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultLoadTestOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LoadTest.
+func (_m *LoadTestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LoadTestPaginateOption,
+) (*LoadTestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLoadTestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LoadTestConnection{Edges: []*LoadTestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LoadTestOrderFieldCreatedAt orders LoadTest by created_at.
+	LoadTestOrderFieldCreatedAt = &LoadTestOrderField{
+		Value: func(_m *LoadTest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: loadtest.FieldCreatedAt,
+		toTerm: loadtest.ByCreatedAt,
+		toCursor: func(_m *LoadTest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LoadTestOrderFieldUpdatedAt orders LoadTest by updated_at.
+	LoadTestOrderFieldUpdatedAt = &LoadTestOrderField{
+		Value: func(_m *LoadTest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: loadtest.FieldUpdatedAt,
+		toTerm: loadtest.ByUpdatedAt,
+		toCursor: func(_m *LoadTest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// LoadTestOrderFieldName orders LoadTest by name.
+	LoadTestOrderFieldName = &LoadTestOrderField{
+		Value: func(_m *LoadTest) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: loadtest.FieldName,
+		toTerm: loadtest.ByName,
+		toCursor: func(_m *LoadTest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// LoadTestOrderFieldStatus orders LoadTest by status.
+	LoadTestOrderFieldStatus = &LoadTestOrderField{
+		Value: func(_m *LoadTest) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: loadtest.FieldStatus,
+		toTerm: loadtest.ByStatus,
+		toCursor: func(_m *LoadTest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LoadTestOrderField) String() string {
+	var str string
+	switch f.column {
+	case LoadTestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LoadTestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case LoadTestOrderFieldName.column:
+		str = "NAME"
+	case LoadTestOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LoadTestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LoadTestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LoadTestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LoadTestOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *LoadTestOrderFieldUpdatedAt
+	case "NAME":
+		*f = *LoadTestOrderFieldName
+	case "STATUS":
+		*f = *LoadTestOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid LoadTestOrderField", str)
+	}
+	return nil
+}
+
+// LoadTestOrderField defines the ordering field of LoadTest.
+type LoadTestOrderField struct {
+	// Value extracts the ordering value from the given LoadTest.
+	Value    func(*LoadTest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) loadtest.OrderOption
+	toCursor func(*LoadTest) Cursor
+}
+
+// LoadTestOrder defines the ordering of LoadTest.
+type LoadTestOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *LoadTestOrderField `json:"field"`
+}
+
+// DefaultLoadTestOrder is the default ordering of LoadTest.
+var DefaultLoadTestOrder = &LoadTestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LoadTestOrderField{
+		Value: func(_m *LoadTest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: loadtest.FieldID,
+		toTerm: loadtest.ByID,
+		toCursor: func(_m *LoadTest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LoadTest into LoadTestEdge.
+func (_m *LoadTest) ToEdge(order *LoadTestOrder) *LoadTestEdge {
+	if order == nil {
+		order = DefaultLoadTestOrder
+	}
+	return &LoadTestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -1831,6 +1832,10 @@ type DeploymentWhereInput struct {
 	CostNoteHasSuffix    *string  `json:"costNoteHasSuffix,omitempty"`
 	CostNoteEqualFold    *string  `json:"costNoteEqualFold,omitempty"`
 	CostNoteContainsFold *string  `json:"costNoteContainsFold,omitempty"`
+
+	// "load_tests" edge predicates.
+	HasLoadTests     *bool                 `json:"hasLoadTests,omitempty"`
+	HasLoadTestsWith []*LoadTestWhereInput `json:"hasLoadTestsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2187,6 +2192,24 @@ func (i *DeploymentWhereInput) P() (predicate.Deployment, error) {
 		predicates = append(predicates, deployment.CostNoteContainsFold(*i.CostNoteContainsFold))
 	}
 
+	if i.HasLoadTests != nil {
+		p := deployment.HasLoadTests()
+		if !*i.HasLoadTests {
+			p = deployment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLoadTestsWith) > 0 {
+		with := make([]predicate.LoadTest, 0, len(i.HasLoadTestsWith))
+		for _, w := range i.HasLoadTestsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLoadTestsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, deployment.HasLoadTestsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyDeploymentWhereInput
@@ -3035,6 +3058,622 @@ func (i *ExplanationWhereInput) P() (predicate.Explanation, error) {
 	}
 }
 
+// LoadTestWhereInput represents a where input for filtering LoadTest queries.
+type LoadTestWhereInput struct {
+	Predicates []predicate.LoadTest  `json:"-"`
+	Not        *LoadTestWhereInput   `json:"not,omitempty"`
+	Or         []*LoadTestWhereInput `json:"or,omitempty"`
+	And        []*LoadTestWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *loadtest.Status  `json:"status,omitempty"`
+	StatusNEQ   *loadtest.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []loadtest.Status `json:"statusIn,omitempty"`
+	StatusNotIn []loadtest.Status `json:"statusNotIn,omitempty"`
+
+	// "model" field predicates.
+	Model             *string  `json:"model,omitempty"`
+	ModelNEQ          *string  `json:"modelNEQ,omitempty"`
+	ModelIn           []string `json:"modelIn,omitempty"`
+	ModelNotIn        []string `json:"modelNotIn,omitempty"`
+	ModelGT           *string  `json:"modelGT,omitempty"`
+	ModelGTE          *string  `json:"modelGTE,omitempty"`
+	ModelLT           *string  `json:"modelLT,omitempty"`
+	ModelLTE          *string  `json:"modelLTE,omitempty"`
+	ModelContains     *string  `json:"modelContains,omitempty"`
+	ModelHasPrefix    *string  `json:"modelHasPrefix,omitempty"`
+	ModelHasSuffix    *string  `json:"modelHasSuffix,omitempty"`
+	ModelIsNil        bool     `json:"modelIsNil,omitempty"`
+	ModelNotNil       bool     `json:"modelNotNil,omitempty"`
+	ModelEqualFold    *string  `json:"modelEqualFold,omitempty"`
+	ModelContainsFold *string  `json:"modelContainsFold,omitempty"`
+
+	// "deployment_id" field predicates.
+	DeploymentID       *int  `json:"deploymentID,omitempty"`
+	DeploymentIDNEQ    *int  `json:"deploymentIDNEQ,omitempty"`
+	DeploymentIDIn     []int `json:"deploymentIDIn,omitempty"`
+	DeploymentIDNotIn  []int `json:"deploymentIDNotIn,omitempty"`
+	DeploymentIDIsNil  bool  `json:"deploymentIDIsNil,omitempty"`
+	DeploymentIDNotNil bool  `json:"deploymentIDNotNil,omitempty"`
+
+	// "estimated_cost" field predicates.
+	EstimatedCost       *decimal.Decimal  `json:"estimatedCost,omitempty"`
+	EstimatedCostNEQ    *decimal.Decimal  `json:"estimatedCostNEQ,omitempty"`
+	EstimatedCostIn     []decimal.Decimal `json:"estimatedCostIn,omitempty"`
+	EstimatedCostNotIn  []decimal.Decimal `json:"estimatedCostNotIn,omitempty"`
+	EstimatedCostGT     *decimal.Decimal  `json:"estimatedCostGT,omitempty"`
+	EstimatedCostGTE    *decimal.Decimal  `json:"estimatedCostGTE,omitempty"`
+	EstimatedCostLT     *decimal.Decimal  `json:"estimatedCostLT,omitempty"`
+	EstimatedCostLTE    *decimal.Decimal  `json:"estimatedCostLTE,omitempty"`
+	EstimatedCostIsNil  bool              `json:"estimatedCostIsNil,omitempty"`
+	EstimatedCostNotNil bool              `json:"estimatedCostNotNil,omitempty"`
+
+	// "cost_note" field predicates.
+	CostNote             *string  `json:"costNote,omitempty"`
+	CostNoteNEQ          *string  `json:"costNoteNEQ,omitempty"`
+	CostNoteIn           []string `json:"costNoteIn,omitempty"`
+	CostNoteNotIn        []string `json:"costNoteNotIn,omitempty"`
+	CostNoteGT           *string  `json:"costNoteGT,omitempty"`
+	CostNoteGTE          *string  `json:"costNoteGTE,omitempty"`
+	CostNoteLT           *string  `json:"costNoteLT,omitempty"`
+	CostNoteLTE          *string  `json:"costNoteLTE,omitempty"`
+	CostNoteContains     *string  `json:"costNoteContains,omitempty"`
+	CostNoteHasPrefix    *string  `json:"costNoteHasPrefix,omitempty"`
+	CostNoteHasSuffix    *string  `json:"costNoteHasSuffix,omitempty"`
+	CostNoteEqualFold    *string  `json:"costNoteEqualFold,omitempty"`
+	CostNoteContainsFold *string  `json:"costNoteContainsFold,omitempty"`
+
+	// "error" field predicates.
+	Error             *string  `json:"error,omitempty"`
+	ErrorNEQ          *string  `json:"errorNEQ,omitempty"`
+	ErrorIn           []string `json:"errorIn,omitempty"`
+	ErrorNotIn        []string `json:"errorNotIn,omitempty"`
+	ErrorGT           *string  `json:"errorGT,omitempty"`
+	ErrorGTE          *string  `json:"errorGTE,omitempty"`
+	ErrorLT           *string  `json:"errorLT,omitempty"`
+	ErrorLTE          *string  `json:"errorLTE,omitempty"`
+	ErrorContains     *string  `json:"errorContains,omitempty"`
+	ErrorHasPrefix    *string  `json:"errorHasPrefix,omitempty"`
+	ErrorHasSuffix    *string  `json:"errorHasSuffix,omitempty"`
+	ErrorIsNil        bool     `json:"errorIsNil,omitempty"`
+	ErrorNotNil       bool     `json:"errorNotNil,omitempty"`
+	ErrorEqualFold    *string  `json:"errorEqualFold,omitempty"`
+	ErrorContainsFold *string  `json:"errorContainsFold,omitempty"`
+
+	// "started_at" field predicates.
+	StartedAt       *time.Time  `json:"startedAt,omitempty"`
+	StartedAtNEQ    *time.Time  `json:"startedAtNEQ,omitempty"`
+	StartedAtIn     []time.Time `json:"startedAtIn,omitempty"`
+	StartedAtNotIn  []time.Time `json:"startedAtNotIn,omitempty"`
+	StartedAtGT     *time.Time  `json:"startedAtGT,omitempty"`
+	StartedAtGTE    *time.Time  `json:"startedAtGTE,omitempty"`
+	StartedAtLT     *time.Time  `json:"startedAtLT,omitempty"`
+	StartedAtLTE    *time.Time  `json:"startedAtLTE,omitempty"`
+	StartedAtIsNil  bool        `json:"startedAtIsNil,omitempty"`
+	StartedAtNotNil bool        `json:"startedAtNotNil,omitempty"`
+
+	// "finished_at" field predicates.
+	FinishedAt       *time.Time  `json:"finishedAt,omitempty"`
+	FinishedAtNEQ    *time.Time  `json:"finishedAtNEQ,omitempty"`
+	FinishedAtIn     []time.Time `json:"finishedAtIn,omitempty"`
+	FinishedAtNotIn  []time.Time `json:"finishedAtNotIn,omitempty"`
+	FinishedAtGT     *time.Time  `json:"finishedAtGT,omitempty"`
+	FinishedAtGTE    *time.Time  `json:"finishedAtGTE,omitempty"`
+	FinishedAtLT     *time.Time  `json:"finishedAtLT,omitempty"`
+	FinishedAtLTE    *time.Time  `json:"finishedAtLTE,omitempty"`
+	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
+	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
+
+	// "deployment" edge predicates.
+	HasDeployment     *bool                   `json:"hasDeployment,omitempty"`
+	HasDeploymentWith []*DeploymentWhereInput `json:"hasDeploymentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *LoadTestWhereInput) AddPredicates(predicates ...predicate.LoadTest) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the LoadTestWhereInput filter on the LoadTestQuery builder.
+func (i *LoadTestWhereInput) Filter(q *LoadTestQuery) (*LoadTestQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyLoadTestWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyLoadTestWhereInput is returned in case the LoadTestWhereInput is empty.
+var ErrEmptyLoadTestWhereInput = errors.New("ent: empty predicate LoadTestWhereInput")
+
+// P returns a predicate for filtering loadtests.
+// An error is returned if the input is empty or invalid.
+func (i *LoadTestWhereInput) P() (predicate.LoadTest, error) {
+	var predicates []predicate.LoadTest
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, loadtest.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.LoadTest, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, loadtest.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.LoadTest, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, loadtest.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, loadtest.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, loadtest.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, loadtest.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, loadtest.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, loadtest.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, loadtest.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, loadtest.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, loadtest.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, loadtest.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, loadtest.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, loadtest.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, loadtest.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, loadtest.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, loadtest.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, loadtest.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, loadtest.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, loadtest.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, loadtest.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, loadtest.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, loadtest.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, loadtest.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, loadtest.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, loadtest.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, loadtest.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, loadtest.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, loadtest.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, loadtest.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, loadtest.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, loadtest.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, loadtest.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, loadtest.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, loadtest.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, loadtest.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, loadtest.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, loadtest.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, loadtest.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, loadtest.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, loadtest.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, loadtest.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, loadtest.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, loadtest.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.Model != nil {
+		predicates = append(predicates, loadtest.ModelEQ(*i.Model))
+	}
+	if i.ModelNEQ != nil {
+		predicates = append(predicates, loadtest.ModelNEQ(*i.ModelNEQ))
+	}
+	if len(i.ModelIn) > 0 {
+		predicates = append(predicates, loadtest.ModelIn(i.ModelIn...))
+	}
+	if len(i.ModelNotIn) > 0 {
+		predicates = append(predicates, loadtest.ModelNotIn(i.ModelNotIn...))
+	}
+	if i.ModelGT != nil {
+		predicates = append(predicates, loadtest.ModelGT(*i.ModelGT))
+	}
+	if i.ModelGTE != nil {
+		predicates = append(predicates, loadtest.ModelGTE(*i.ModelGTE))
+	}
+	if i.ModelLT != nil {
+		predicates = append(predicates, loadtest.ModelLT(*i.ModelLT))
+	}
+	if i.ModelLTE != nil {
+		predicates = append(predicates, loadtest.ModelLTE(*i.ModelLTE))
+	}
+	if i.ModelContains != nil {
+		predicates = append(predicates, loadtest.ModelContains(*i.ModelContains))
+	}
+	if i.ModelHasPrefix != nil {
+		predicates = append(predicates, loadtest.ModelHasPrefix(*i.ModelHasPrefix))
+	}
+	if i.ModelHasSuffix != nil {
+		predicates = append(predicates, loadtest.ModelHasSuffix(*i.ModelHasSuffix))
+	}
+	if i.ModelIsNil {
+		predicates = append(predicates, loadtest.ModelIsNil())
+	}
+	if i.ModelNotNil {
+		predicates = append(predicates, loadtest.ModelNotNil())
+	}
+	if i.ModelEqualFold != nil {
+		predicates = append(predicates, loadtest.ModelEqualFold(*i.ModelEqualFold))
+	}
+	if i.ModelContainsFold != nil {
+		predicates = append(predicates, loadtest.ModelContainsFold(*i.ModelContainsFold))
+	}
+	if i.DeploymentID != nil {
+		predicates = append(predicates, loadtest.DeploymentIDEQ(*i.DeploymentID))
+	}
+	if i.DeploymentIDNEQ != nil {
+		predicates = append(predicates, loadtest.DeploymentIDNEQ(*i.DeploymentIDNEQ))
+	}
+	if len(i.DeploymentIDIn) > 0 {
+		predicates = append(predicates, loadtest.DeploymentIDIn(i.DeploymentIDIn...))
+	}
+	if len(i.DeploymentIDNotIn) > 0 {
+		predicates = append(predicates, loadtest.DeploymentIDNotIn(i.DeploymentIDNotIn...))
+	}
+	if i.DeploymentIDIsNil {
+		predicates = append(predicates, loadtest.DeploymentIDIsNil())
+	}
+	if i.DeploymentIDNotNil {
+		predicates = append(predicates, loadtest.DeploymentIDNotNil())
+	}
+	if i.EstimatedCost != nil {
+		predicates = append(predicates, loadtest.EstimatedCostEQ(*i.EstimatedCost))
+	}
+	if i.EstimatedCostNEQ != nil {
+		predicates = append(predicates, loadtest.EstimatedCostNEQ(*i.EstimatedCostNEQ))
+	}
+	if len(i.EstimatedCostIn) > 0 {
+		predicates = append(predicates, loadtest.EstimatedCostIn(i.EstimatedCostIn...))
+	}
+	if len(i.EstimatedCostNotIn) > 0 {
+		predicates = append(predicates, loadtest.EstimatedCostNotIn(i.EstimatedCostNotIn...))
+	}
+	if i.EstimatedCostGT != nil {
+		predicates = append(predicates, loadtest.EstimatedCostGT(*i.EstimatedCostGT))
+	}
+	if i.EstimatedCostGTE != nil {
+		predicates = append(predicates, loadtest.EstimatedCostGTE(*i.EstimatedCostGTE))
+	}
+	if i.EstimatedCostLT != nil {
+		predicates = append(predicates, loadtest.EstimatedCostLT(*i.EstimatedCostLT))
+	}
+	if i.EstimatedCostLTE != nil {
+		predicates = append(predicates, loadtest.EstimatedCostLTE(*i.EstimatedCostLTE))
+	}
+	if i.EstimatedCostIsNil {
+		predicates = append(predicates, loadtest.EstimatedCostIsNil())
+	}
+	if i.EstimatedCostNotNil {
+		predicates = append(predicates, loadtest.EstimatedCostNotNil())
+	}
+	if i.CostNote != nil {
+		predicates = append(predicates, loadtest.CostNoteEQ(*i.CostNote))
+	}
+	if i.CostNoteNEQ != nil {
+		predicates = append(predicates, loadtest.CostNoteNEQ(*i.CostNoteNEQ))
+	}
+	if len(i.CostNoteIn) > 0 {
+		predicates = append(predicates, loadtest.CostNoteIn(i.CostNoteIn...))
+	}
+	if len(i.CostNoteNotIn) > 0 {
+		predicates = append(predicates, loadtest.CostNoteNotIn(i.CostNoteNotIn...))
+	}
+	if i.CostNoteGT != nil {
+		predicates = append(predicates, loadtest.CostNoteGT(*i.CostNoteGT))
+	}
+	if i.CostNoteGTE != nil {
+		predicates = append(predicates, loadtest.CostNoteGTE(*i.CostNoteGTE))
+	}
+	if i.CostNoteLT != nil {
+		predicates = append(predicates, loadtest.CostNoteLT(*i.CostNoteLT))
+	}
+	if i.CostNoteLTE != nil {
+		predicates = append(predicates, loadtest.CostNoteLTE(*i.CostNoteLTE))
+	}
+	if i.CostNoteContains != nil {
+		predicates = append(predicates, loadtest.CostNoteContains(*i.CostNoteContains))
+	}
+	if i.CostNoteHasPrefix != nil {
+		predicates = append(predicates, loadtest.CostNoteHasPrefix(*i.CostNoteHasPrefix))
+	}
+	if i.CostNoteHasSuffix != nil {
+		predicates = append(predicates, loadtest.CostNoteHasSuffix(*i.CostNoteHasSuffix))
+	}
+	if i.CostNoteEqualFold != nil {
+		predicates = append(predicates, loadtest.CostNoteEqualFold(*i.CostNoteEqualFold))
+	}
+	if i.CostNoteContainsFold != nil {
+		predicates = append(predicates, loadtest.CostNoteContainsFold(*i.CostNoteContainsFold))
+	}
+	if i.Error != nil {
+		predicates = append(predicates, loadtest.ErrorEQ(*i.Error))
+	}
+	if i.ErrorNEQ != nil {
+		predicates = append(predicates, loadtest.ErrorNEQ(*i.ErrorNEQ))
+	}
+	if len(i.ErrorIn) > 0 {
+		predicates = append(predicates, loadtest.ErrorIn(i.ErrorIn...))
+	}
+	if len(i.ErrorNotIn) > 0 {
+		predicates = append(predicates, loadtest.ErrorNotIn(i.ErrorNotIn...))
+	}
+	if i.ErrorGT != nil {
+		predicates = append(predicates, loadtest.ErrorGT(*i.ErrorGT))
+	}
+	if i.ErrorGTE != nil {
+		predicates = append(predicates, loadtest.ErrorGTE(*i.ErrorGTE))
+	}
+	if i.ErrorLT != nil {
+		predicates = append(predicates, loadtest.ErrorLT(*i.ErrorLT))
+	}
+	if i.ErrorLTE != nil {
+		predicates = append(predicates, loadtest.ErrorLTE(*i.ErrorLTE))
+	}
+	if i.ErrorContains != nil {
+		predicates = append(predicates, loadtest.ErrorContains(*i.ErrorContains))
+	}
+	if i.ErrorHasPrefix != nil {
+		predicates = append(predicates, loadtest.ErrorHasPrefix(*i.ErrorHasPrefix))
+	}
+	if i.ErrorHasSuffix != nil {
+		predicates = append(predicates, loadtest.ErrorHasSuffix(*i.ErrorHasSuffix))
+	}
+	if i.ErrorIsNil {
+		predicates = append(predicates, loadtest.ErrorIsNil())
+	}
+	if i.ErrorNotNil {
+		predicates = append(predicates, loadtest.ErrorNotNil())
+	}
+	if i.ErrorEqualFold != nil {
+		predicates = append(predicates, loadtest.ErrorEqualFold(*i.ErrorEqualFold))
+	}
+	if i.ErrorContainsFold != nil {
+		predicates = append(predicates, loadtest.ErrorContainsFold(*i.ErrorContainsFold))
+	}
+	if i.StartedAt != nil {
+		predicates = append(predicates, loadtest.StartedAtEQ(*i.StartedAt))
+	}
+	if i.StartedAtNEQ != nil {
+		predicates = append(predicates, loadtest.StartedAtNEQ(*i.StartedAtNEQ))
+	}
+	if len(i.StartedAtIn) > 0 {
+		predicates = append(predicates, loadtest.StartedAtIn(i.StartedAtIn...))
+	}
+	if len(i.StartedAtNotIn) > 0 {
+		predicates = append(predicates, loadtest.StartedAtNotIn(i.StartedAtNotIn...))
+	}
+	if i.StartedAtGT != nil {
+		predicates = append(predicates, loadtest.StartedAtGT(*i.StartedAtGT))
+	}
+	if i.StartedAtGTE != nil {
+		predicates = append(predicates, loadtest.StartedAtGTE(*i.StartedAtGTE))
+	}
+	if i.StartedAtLT != nil {
+		predicates = append(predicates, loadtest.StartedAtLT(*i.StartedAtLT))
+	}
+	if i.StartedAtLTE != nil {
+		predicates = append(predicates, loadtest.StartedAtLTE(*i.StartedAtLTE))
+	}
+	if i.StartedAtIsNil {
+		predicates = append(predicates, loadtest.StartedAtIsNil())
+	}
+	if i.StartedAtNotNil {
+		predicates = append(predicates, loadtest.StartedAtNotNil())
+	}
+	if i.FinishedAt != nil {
+		predicates = append(predicates, loadtest.FinishedAtEQ(*i.FinishedAt))
+	}
+	if i.FinishedAtNEQ != nil {
+		predicates = append(predicates, loadtest.FinishedAtNEQ(*i.FinishedAtNEQ))
+	}
+	if len(i.FinishedAtIn) > 0 {
+		predicates = append(predicates, loadtest.FinishedAtIn(i.FinishedAtIn...))
+	}
+	if len(i.FinishedAtNotIn) > 0 {
+		predicates = append(predicates, loadtest.FinishedAtNotIn(i.FinishedAtNotIn...))
+	}
+	if i.FinishedAtGT != nil {
+		predicates = append(predicates, loadtest.FinishedAtGT(*i.FinishedAtGT))
+	}
+	if i.FinishedAtGTE != nil {
+		predicates = append(predicates, loadtest.FinishedAtGTE(*i.FinishedAtGTE))
+	}
+	if i.FinishedAtLT != nil {
+		predicates = append(predicates, loadtest.FinishedAtLT(*i.FinishedAtLT))
+	}
+	if i.FinishedAtLTE != nil {
+		predicates = append(predicates, loadtest.FinishedAtLTE(*i.FinishedAtLTE))
+	}
+	if i.FinishedAtIsNil {
+		predicates = append(predicates, loadtest.FinishedAtIsNil())
+	}
+	if i.FinishedAtNotNil {
+		predicates = append(predicates, loadtest.FinishedAtNotNil())
+	}
+
+	if i.HasDeployment != nil {
+		p := loadtest.HasDeployment()
+		if !*i.HasDeployment {
+			p = loadtest.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDeploymentWith) > 0 {
+		with := make([]predicate.Deployment, 0, len(i.HasDeploymentWith))
+		for _, w := range i.HasDeploymentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDeploymentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, loadtest.HasDeploymentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyLoadTestWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return loadtest.And(predicates...), nil
+	}
+}
+
 // PipelineWhereInput represents a where input for filtering Pipeline queries.
 type PipelineWhereInput struct {
 	Predicates []predicate.Pipeline  `json:"-"`
@@ -3745,6 +4384,10 @@ type UserWhereInput struct {
 	// "explanations" edge predicates.
 	HasExplanations     *bool                    `json:"hasExplanations,omitempty"`
 	HasExplanationsWith []*ExplanationWhereInput `json:"hasExplanationsWith,omitempty"`
+
+	// "load_tests" edge predicates.
+	HasLoadTests     *bool                 `json:"hasLoadTests,omitempty"`
+	HasLoadTestsWith []*LoadTestWhereInput `json:"hasLoadTestsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4106,6 +4749,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, user.HasExplanationsWith(with...))
+	}
+	if i.HasLoadTests != nil {
+		p := user.HasLoadTests()
+		if !*i.HasLoadTests {
+			p = user.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLoadTestsWith) > 0 {
+		with := make([]predicate.LoadTest, 0, len(i.HasLoadTestsWith))
+		for _, w := range i.HasLoadTestsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLoadTestsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, user.HasLoadTestsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

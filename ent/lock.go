@@ -77,6 +77,16 @@ func (q *ExplanationQuery) LockForUpdate() *ExplanationQuery {
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *LoadTestQuery) LockForUpdate() *LoadTestQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
 func (q *PipelineQuery) LockForUpdate() *PipelineQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q

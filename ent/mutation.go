@@ -18,6 +18,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -47,6 +48,7 @@ const (
 	TypeExperiment            = "Experiment"
 	TypeExperimentObservation = "ExperimentObservation"
 	TypeExplanation           = "Explanation"
+	TypeLoadTest              = "LoadTest"
 	TypePipeline              = "Pipeline"
 	TypeQuotaLedger           = "QuotaLedger"
 	TypeScenario              = "Scenario"
@@ -4648,28 +4650,31 @@ func (m *ComplianceProfileMutation) ResetEdge(name string) error {
 // DeploymentMutation represents an operation that mutates the Deployment nodes in the graph.
 type DeploymentMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	created_at     *time.Time
-	updated_at     *time.Time
-	version        *int64
-	addversion     *int64
-	model_name     *string
-	provider       *deployment.Provider
-	region         *string
-	status         *deployment.Status
-	status_reason  *string
-	estimated_cost *decimal.Decimal
-	cost_note      *string
-	plan           **model.DeploymentPlan
-	_config        *model.DeploymentConfig
-	clearedFields  map[string]struct{}
-	owner          *int
-	clearedowner   bool
-	done           bool
-	oldValue       func(context.Context) (*Deployment, error)
-	predicates     []predicate.Deployment
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int64
+	addversion        *int64
+	model_name        *string
+	provider          *deployment.Provider
+	region            *string
+	status            *deployment.Status
+	status_reason     *string
+	estimated_cost    *decimal.Decimal
+	cost_note         *string
+	plan              **model.DeploymentPlan
+	_config           *model.DeploymentConfig
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	load_tests        map[int]struct{}
+	removedload_tests map[int]struct{}
+	clearedload_tests bool
+	done              bool
+	oldValue          func(context.Context) (*Deployment, error)
+	predicates        []predicate.Deployment
 }
 
 var _ ent.Mutation = (*DeploymentMutation)(nil)
@@ -5311,6 +5316,60 @@ func (m *DeploymentMutation) ResetOwner() {
 	m.clearedowner = false
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by ids.
+func (m *DeploymentMutation) AddLoadTestIDs(ids ...int) {
+	if m.load_tests == nil {
+		m.load_tests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.load_tests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLoadTests clears the "load_tests" edge to the LoadTest entity.
+func (m *DeploymentMutation) ClearLoadTests() {
+	m.clearedload_tests = true
+}
+
+// LoadTestsCleared reports if the "load_tests" edge to the LoadTest entity was cleared.
+func (m *DeploymentMutation) LoadTestsCleared() bool {
+	return m.clearedload_tests
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to the LoadTest entity by IDs.
+func (m *DeploymentMutation) RemoveLoadTestIDs(ids ...int) {
+	if m.removedload_tests == nil {
+		m.removedload_tests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.load_tests, ids[i])
+		m.removedload_tests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLoadTests returns the removed IDs of the "load_tests" edge to the LoadTest entity.
+func (m *DeploymentMutation) RemovedLoadTestsIDs() (ids []int) {
+	for id := range m.removedload_tests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LoadTestsIDs returns the "load_tests" edge IDs in the mutation.
+func (m *DeploymentMutation) LoadTestsIDs() (ids []int) {
+	for id := range m.load_tests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLoadTests resets all changes to the "load_tests" edge.
+func (m *DeploymentMutation) ResetLoadTests() {
+	m.load_tests = nil
+	m.clearedload_tests = false
+	m.removedload_tests = nil
+}
+
 // Where appends a list predicates to the DeploymentMutation builder.
 func (m *DeploymentMutation) Where(ps ...predicate.Deployment) {
 	m.predicates = append(m.predicates, ps...)
@@ -5678,9 +5737,12 @@ func (m *DeploymentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DeploymentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.owner != nil {
 		edges = append(edges, deployment.EdgeOwner)
+	}
+	if m.load_tests != nil {
+		edges = append(edges, deployment.EdgeLoadTests)
 	}
 	return edges
 }
@@ -5693,27 +5755,47 @@ func (m *DeploymentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.owner; id != nil {
 			return []ent.Value{*id}
 		}
+	case deployment.EdgeLoadTests:
+		ids := make([]ent.Value, 0, len(m.load_tests))
+		for id := range m.load_tests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DeploymentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
+	if m.removedload_tests != nil {
+		edges = append(edges, deployment.EdgeLoadTests)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *DeploymentMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case deployment.EdgeLoadTests:
+		ids := make([]ent.Value, 0, len(m.removedload_tests))
+		for id := range m.removedload_tests {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DeploymentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedowner {
 		edges = append(edges, deployment.EdgeOwner)
+	}
+	if m.clearedload_tests {
+		edges = append(edges, deployment.EdgeLoadTests)
 	}
 	return edges
 }
@@ -5724,6 +5806,8 @@ func (m *DeploymentMutation) EdgeCleared(name string) bool {
 	switch name {
 	case deployment.EdgeOwner:
 		return m.clearedowner
+	case deployment.EdgeLoadTests:
+		return m.clearedload_tests
 	}
 	return false
 }
@@ -5745,6 +5829,9 @@ func (m *DeploymentMutation) ResetEdge(name string) error {
 	switch name {
 	case deployment.EdgeOwner:
 		m.ResetOwner()
+		return nil
+	case deployment.EdgeLoadTests:
+		m.ResetLoadTests()
 		return nil
 	}
 	return fmt.Errorf("unknown Deployment edge %s", name)
@@ -9172,6 +9259,1520 @@ func (m *ExplanationMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Explanation edge %s", name)
 }
 
+// LoadTestMutation represents an operation that mutates the LoadTest nodes in the graph.
+type LoadTestMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	version           *int64
+	addversion        *int64
+	name              *string
+	status            *loadtest.Status
+	model             *string
+	plan              *model.LoadTestPlan
+	result            **model.LoadTestResult
+	estimated_cost    *decimal.Decimal
+	cost_note         *string
+	error             *string
+	started_at        *time.Time
+	finished_at       *time.Time
+	quota_day         *string
+	quota_held        *int
+	addquota_held     *int
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	deployment        *int
+	cleareddeployment bool
+	done              bool
+	oldValue          func(context.Context) (*LoadTest, error)
+	predicates        []predicate.LoadTest
+}
+
+var _ ent.Mutation = (*LoadTestMutation)(nil)
+
+// loadtestOption allows management of the mutation configuration using functional options.
+type loadtestOption func(*LoadTestMutation)
+
+// newLoadTestMutation creates new mutation for the LoadTest entity.
+func newLoadTestMutation(c config, op Op, opts ...loadtestOption) *LoadTestMutation {
+	m := &LoadTestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLoadTest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLoadTestID sets the ID field of the mutation.
+func withLoadTestID(id int) loadtestOption {
+	return func(m *LoadTestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LoadTest
+		)
+		m.oldValue = func(ctx context.Context) (*LoadTest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LoadTest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLoadTest sets the old LoadTest of the mutation.
+func withLoadTest(node *LoadTest) loadtestOption {
+	return func(m *LoadTestMutation) {
+		m.oldValue = func(context.Context) (*LoadTest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LoadTestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LoadTestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LoadTestMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LoadTestMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LoadTest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LoadTestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LoadTestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LoadTestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LoadTestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LoadTestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LoadTestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *LoadTestMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *LoadTestMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *LoadTestMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *LoadTestMutation) SetVersion(i int64) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *LoadTestMutation) Version() (r int64, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldVersion(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *LoadTestMutation) AddVersion(i int64) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *LoadTestMutation) AddedVersion() (r int64, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *LoadTestMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetName sets the "name" field.
+func (m *LoadTestMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *LoadTestMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *LoadTestMutation) ResetName() {
+	m.name = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *LoadTestMutation) SetStatus(l loadtest.Status) {
+	m.status = &l
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LoadTestMutation) Status() (r loadtest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldStatus(ctx context.Context) (v loadtest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LoadTestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetModel sets the "model" field.
+func (m *LoadTestMutation) SetModel(s string) {
+	m.model = &s
+}
+
+// Model returns the value of the "model" field in the mutation.
+func (m *LoadTestMutation) Model() (r string, exists bool) {
+	v := m.model
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModel returns the old "model" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldModel(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModel: %w", err)
+	}
+	return oldValue.Model, nil
+}
+
+// ClearModel clears the value of the "model" field.
+func (m *LoadTestMutation) ClearModel() {
+	m.model = nil
+	m.clearedFields[loadtest.FieldModel] = struct{}{}
+}
+
+// ModelCleared returns if the "model" field was cleared in this mutation.
+func (m *LoadTestMutation) ModelCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldModel]
+	return ok
+}
+
+// ResetModel resets all changes to the "model" field.
+func (m *LoadTestMutation) ResetModel() {
+	m.model = nil
+	delete(m.clearedFields, loadtest.FieldModel)
+}
+
+// SetDeploymentID sets the "deployment_id" field.
+func (m *LoadTestMutation) SetDeploymentID(i int) {
+	m.deployment = &i
+}
+
+// DeploymentID returns the value of the "deployment_id" field in the mutation.
+func (m *LoadTestMutation) DeploymentID() (r int, exists bool) {
+	v := m.deployment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeploymentID returns the old "deployment_id" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldDeploymentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeploymentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeploymentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeploymentID: %w", err)
+	}
+	return oldValue.DeploymentID, nil
+}
+
+// ClearDeploymentID clears the value of the "deployment_id" field.
+func (m *LoadTestMutation) ClearDeploymentID() {
+	m.deployment = nil
+	m.clearedFields[loadtest.FieldDeploymentID] = struct{}{}
+}
+
+// DeploymentIDCleared returns if the "deployment_id" field was cleared in this mutation.
+func (m *LoadTestMutation) DeploymentIDCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldDeploymentID]
+	return ok
+}
+
+// ResetDeploymentID resets all changes to the "deployment_id" field.
+func (m *LoadTestMutation) ResetDeploymentID() {
+	m.deployment = nil
+	delete(m.clearedFields, loadtest.FieldDeploymentID)
+}
+
+// SetPlan sets the "plan" field.
+func (m *LoadTestMutation) SetPlan(mtp model.LoadTestPlan) {
+	m.plan = &mtp
+}
+
+// Plan returns the value of the "plan" field in the mutation.
+func (m *LoadTestMutation) Plan() (r model.LoadTestPlan, exists bool) {
+	v := m.plan
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlan returns the old "plan" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldPlan(ctx context.Context) (v model.LoadTestPlan, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlan is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlan requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlan: %w", err)
+	}
+	return oldValue.Plan, nil
+}
+
+// ResetPlan resets all changes to the "plan" field.
+func (m *LoadTestMutation) ResetPlan() {
+	m.plan = nil
+}
+
+// SetResult sets the "result" field.
+func (m *LoadTestMutation) SetResult(mtr *model.LoadTestResult) {
+	m.result = &mtr
+}
+
+// Result returns the value of the "result" field in the mutation.
+func (m *LoadTestMutation) Result() (r *model.LoadTestResult, exists bool) {
+	v := m.result
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResult returns the old "result" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldResult(ctx context.Context) (v *model.LoadTestResult, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResult is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResult requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResult: %w", err)
+	}
+	return oldValue.Result, nil
+}
+
+// ClearResult clears the value of the "result" field.
+func (m *LoadTestMutation) ClearResult() {
+	m.result = nil
+	m.clearedFields[loadtest.FieldResult] = struct{}{}
+}
+
+// ResultCleared returns if the "result" field was cleared in this mutation.
+func (m *LoadTestMutation) ResultCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldResult]
+	return ok
+}
+
+// ResetResult resets all changes to the "result" field.
+func (m *LoadTestMutation) ResetResult() {
+	m.result = nil
+	delete(m.clearedFields, loadtest.FieldResult)
+}
+
+// SetEstimatedCost sets the "estimated_cost" field.
+func (m *LoadTestMutation) SetEstimatedCost(d decimal.Decimal) {
+	m.estimated_cost = &d
+}
+
+// EstimatedCost returns the value of the "estimated_cost" field in the mutation.
+func (m *LoadTestMutation) EstimatedCost() (r decimal.Decimal, exists bool) {
+	v := m.estimated_cost
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstimatedCost returns the old "estimated_cost" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldEstimatedCost(ctx context.Context) (v *decimal.Decimal, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstimatedCost is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstimatedCost requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstimatedCost: %w", err)
+	}
+	return oldValue.EstimatedCost, nil
+}
+
+// ClearEstimatedCost clears the value of the "estimated_cost" field.
+func (m *LoadTestMutation) ClearEstimatedCost() {
+	m.estimated_cost = nil
+	m.clearedFields[loadtest.FieldEstimatedCost] = struct{}{}
+}
+
+// EstimatedCostCleared returns if the "estimated_cost" field was cleared in this mutation.
+func (m *LoadTestMutation) EstimatedCostCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldEstimatedCost]
+	return ok
+}
+
+// ResetEstimatedCost resets all changes to the "estimated_cost" field.
+func (m *LoadTestMutation) ResetEstimatedCost() {
+	m.estimated_cost = nil
+	delete(m.clearedFields, loadtest.FieldEstimatedCost)
+}
+
+// SetCostNote sets the "cost_note" field.
+func (m *LoadTestMutation) SetCostNote(s string) {
+	m.cost_note = &s
+}
+
+// CostNote returns the value of the "cost_note" field in the mutation.
+func (m *LoadTestMutation) CostNote() (r string, exists bool) {
+	v := m.cost_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCostNote returns the old "cost_note" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldCostNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCostNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCostNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCostNote: %w", err)
+	}
+	return oldValue.CostNote, nil
+}
+
+// ResetCostNote resets all changes to the "cost_note" field.
+func (m *LoadTestMutation) ResetCostNote() {
+	m.cost_note = nil
+}
+
+// SetError sets the "error" field.
+func (m *LoadTestMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *LoadTestMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ClearError clears the value of the "error" field.
+func (m *LoadTestMutation) ClearError() {
+	m.error = nil
+	m.clearedFields[loadtest.FieldError] = struct{}{}
+}
+
+// ErrorCleared returns if the "error" field was cleared in this mutation.
+func (m *LoadTestMutation) ErrorCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldError]
+	return ok
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *LoadTestMutation) ResetError() {
+	m.error = nil
+	delete(m.clearedFields, loadtest.FieldError)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *LoadTestMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *LoadTestMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldStartedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ClearStartedAt clears the value of the "started_at" field.
+func (m *LoadTestMutation) ClearStartedAt() {
+	m.started_at = nil
+	m.clearedFields[loadtest.FieldStartedAt] = struct{}{}
+}
+
+// StartedAtCleared returns if the "started_at" field was cleared in this mutation.
+func (m *LoadTestMutation) StartedAtCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldStartedAt]
+	return ok
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *LoadTestMutation) ResetStartedAt() {
+	m.started_at = nil
+	delete(m.clearedFields, loadtest.FieldStartedAt)
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *LoadTestMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *LoadTestMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *LoadTestMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[loadtest.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *LoadTestMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *LoadTestMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, loadtest.FieldFinishedAt)
+}
+
+// SetQuotaDay sets the "quota_day" field.
+func (m *LoadTestMutation) SetQuotaDay(s string) {
+	m.quota_day = &s
+}
+
+// QuotaDay returns the value of the "quota_day" field in the mutation.
+func (m *LoadTestMutation) QuotaDay() (r string, exists bool) {
+	v := m.quota_day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuotaDay returns the old "quota_day" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldQuotaDay(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuotaDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuotaDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuotaDay: %w", err)
+	}
+	return oldValue.QuotaDay, nil
+}
+
+// ClearQuotaDay clears the value of the "quota_day" field.
+func (m *LoadTestMutation) ClearQuotaDay() {
+	m.quota_day = nil
+	m.clearedFields[loadtest.FieldQuotaDay] = struct{}{}
+}
+
+// QuotaDayCleared returns if the "quota_day" field was cleared in this mutation.
+func (m *LoadTestMutation) QuotaDayCleared() bool {
+	_, ok := m.clearedFields[loadtest.FieldQuotaDay]
+	return ok
+}
+
+// ResetQuotaDay resets all changes to the "quota_day" field.
+func (m *LoadTestMutation) ResetQuotaDay() {
+	m.quota_day = nil
+	delete(m.clearedFields, loadtest.FieldQuotaDay)
+}
+
+// SetQuotaHeld sets the "quota_held" field.
+func (m *LoadTestMutation) SetQuotaHeld(i int) {
+	m.quota_held = &i
+	m.addquota_held = nil
+}
+
+// QuotaHeld returns the value of the "quota_held" field in the mutation.
+func (m *LoadTestMutation) QuotaHeld() (r int, exists bool) {
+	v := m.quota_held
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuotaHeld returns the old "quota_held" field's value of the LoadTest entity.
+// If the LoadTest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LoadTestMutation) OldQuotaHeld(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuotaHeld is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuotaHeld requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuotaHeld: %w", err)
+	}
+	return oldValue.QuotaHeld, nil
+}
+
+// AddQuotaHeld adds i to the "quota_held" field.
+func (m *LoadTestMutation) AddQuotaHeld(i int) {
+	if m.addquota_held != nil {
+		*m.addquota_held += i
+	} else {
+		m.addquota_held = &i
+	}
+}
+
+// AddedQuotaHeld returns the value that was added to the "quota_held" field in this mutation.
+func (m *LoadTestMutation) AddedQuotaHeld() (r int, exists bool) {
+	v := m.addquota_held
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuotaHeld resets all changes to the "quota_held" field.
+func (m *LoadTestMutation) ResetQuotaHeld() {
+	m.quota_held = nil
+	m.addquota_held = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *LoadTestMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[loadtest.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *LoadTestMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *LoadTestMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *LoadTestMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearDeployment clears the "deployment" edge to the Deployment entity.
+func (m *LoadTestMutation) ClearDeployment() {
+	m.cleareddeployment = true
+	m.clearedFields[loadtest.FieldDeploymentID] = struct{}{}
+}
+
+// DeploymentCleared reports if the "deployment" edge to the Deployment entity was cleared.
+func (m *LoadTestMutation) DeploymentCleared() bool {
+	return m.DeploymentIDCleared() || m.cleareddeployment
+}
+
+// DeploymentIDs returns the "deployment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeploymentID instead. It exists only for internal usage by the builders.
+func (m *LoadTestMutation) DeploymentIDs() (ids []int) {
+	if id := m.deployment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDeployment resets all changes to the "deployment" edge.
+func (m *LoadTestMutation) ResetDeployment() {
+	m.deployment = nil
+	m.cleareddeployment = false
+}
+
+// Where appends a list predicates to the LoadTestMutation builder.
+func (m *LoadTestMutation) Where(ps ...predicate.LoadTest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LoadTestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LoadTestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LoadTest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LoadTestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LoadTestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LoadTest).
+func (m *LoadTestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LoadTestMutation) Fields() []string {
+	fields := make([]string, 0, 17)
+	if m.created_at != nil {
+		fields = append(fields, loadtest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, loadtest.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, loadtest.FieldOwnerID)
+	}
+	if m.version != nil {
+		fields = append(fields, loadtest.FieldVersion)
+	}
+	if m.name != nil {
+		fields = append(fields, loadtest.FieldName)
+	}
+	if m.status != nil {
+		fields = append(fields, loadtest.FieldStatus)
+	}
+	if m.model != nil {
+		fields = append(fields, loadtest.FieldModel)
+	}
+	if m.deployment != nil {
+		fields = append(fields, loadtest.FieldDeploymentID)
+	}
+	if m.plan != nil {
+		fields = append(fields, loadtest.FieldPlan)
+	}
+	if m.result != nil {
+		fields = append(fields, loadtest.FieldResult)
+	}
+	if m.estimated_cost != nil {
+		fields = append(fields, loadtest.FieldEstimatedCost)
+	}
+	if m.cost_note != nil {
+		fields = append(fields, loadtest.FieldCostNote)
+	}
+	if m.error != nil {
+		fields = append(fields, loadtest.FieldError)
+	}
+	if m.started_at != nil {
+		fields = append(fields, loadtest.FieldStartedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, loadtest.FieldFinishedAt)
+	}
+	if m.quota_day != nil {
+		fields = append(fields, loadtest.FieldQuotaDay)
+	}
+	if m.quota_held != nil {
+		fields = append(fields, loadtest.FieldQuotaHeld)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LoadTestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case loadtest.FieldCreatedAt:
+		return m.CreatedAt()
+	case loadtest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case loadtest.FieldOwnerID:
+		return m.OwnerID()
+	case loadtest.FieldVersion:
+		return m.Version()
+	case loadtest.FieldName:
+		return m.Name()
+	case loadtest.FieldStatus:
+		return m.Status()
+	case loadtest.FieldModel:
+		return m.Model()
+	case loadtest.FieldDeploymentID:
+		return m.DeploymentID()
+	case loadtest.FieldPlan:
+		return m.Plan()
+	case loadtest.FieldResult:
+		return m.Result()
+	case loadtest.FieldEstimatedCost:
+		return m.EstimatedCost()
+	case loadtest.FieldCostNote:
+		return m.CostNote()
+	case loadtest.FieldError:
+		return m.Error()
+	case loadtest.FieldStartedAt:
+		return m.StartedAt()
+	case loadtest.FieldFinishedAt:
+		return m.FinishedAt()
+	case loadtest.FieldQuotaDay:
+		return m.QuotaDay()
+	case loadtest.FieldQuotaHeld:
+		return m.QuotaHeld()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LoadTestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case loadtest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case loadtest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case loadtest.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case loadtest.FieldVersion:
+		return m.OldVersion(ctx)
+	case loadtest.FieldName:
+		return m.OldName(ctx)
+	case loadtest.FieldStatus:
+		return m.OldStatus(ctx)
+	case loadtest.FieldModel:
+		return m.OldModel(ctx)
+	case loadtest.FieldDeploymentID:
+		return m.OldDeploymentID(ctx)
+	case loadtest.FieldPlan:
+		return m.OldPlan(ctx)
+	case loadtest.FieldResult:
+		return m.OldResult(ctx)
+	case loadtest.FieldEstimatedCost:
+		return m.OldEstimatedCost(ctx)
+	case loadtest.FieldCostNote:
+		return m.OldCostNote(ctx)
+	case loadtest.FieldError:
+		return m.OldError(ctx)
+	case loadtest.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case loadtest.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	case loadtest.FieldQuotaDay:
+		return m.OldQuotaDay(ctx)
+	case loadtest.FieldQuotaHeld:
+		return m.OldQuotaHeld(ctx)
+	}
+	return nil, fmt.Errorf("unknown LoadTest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LoadTestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case loadtest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case loadtest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case loadtest.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case loadtest.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case loadtest.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case loadtest.FieldStatus:
+		v, ok := value.(loadtest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case loadtest.FieldModel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModel(v)
+		return nil
+	case loadtest.FieldDeploymentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeploymentID(v)
+		return nil
+	case loadtest.FieldPlan:
+		v, ok := value.(model.LoadTestPlan)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlan(v)
+		return nil
+	case loadtest.FieldResult:
+		v, ok := value.(*model.LoadTestResult)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResult(v)
+		return nil
+	case loadtest.FieldEstimatedCost:
+		v, ok := value.(decimal.Decimal)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstimatedCost(v)
+		return nil
+	case loadtest.FieldCostNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCostNote(v)
+		return nil
+	case loadtest.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case loadtest.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case loadtest.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	case loadtest.FieldQuotaDay:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuotaDay(v)
+		return nil
+	case loadtest.FieldQuotaHeld:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuotaHeld(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LoadTestMutation) AddedFields() []string {
+	var fields []string
+	if m.addversion != nil {
+		fields = append(fields, loadtest.FieldVersion)
+	}
+	if m.addquota_held != nil {
+		fields = append(fields, loadtest.FieldQuotaHeld)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LoadTestMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case loadtest.FieldVersion:
+		return m.AddedVersion()
+	case loadtest.FieldQuotaHeld:
+		return m.AddedQuotaHeld()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LoadTestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case loadtest.FieldVersion:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case loadtest.FieldQuotaHeld:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuotaHeld(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LoadTestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(loadtest.FieldModel) {
+		fields = append(fields, loadtest.FieldModel)
+	}
+	if m.FieldCleared(loadtest.FieldDeploymentID) {
+		fields = append(fields, loadtest.FieldDeploymentID)
+	}
+	if m.FieldCleared(loadtest.FieldResult) {
+		fields = append(fields, loadtest.FieldResult)
+	}
+	if m.FieldCleared(loadtest.FieldEstimatedCost) {
+		fields = append(fields, loadtest.FieldEstimatedCost)
+	}
+	if m.FieldCleared(loadtest.FieldError) {
+		fields = append(fields, loadtest.FieldError)
+	}
+	if m.FieldCleared(loadtest.FieldStartedAt) {
+		fields = append(fields, loadtest.FieldStartedAt)
+	}
+	if m.FieldCleared(loadtest.FieldFinishedAt) {
+		fields = append(fields, loadtest.FieldFinishedAt)
+	}
+	if m.FieldCleared(loadtest.FieldQuotaDay) {
+		fields = append(fields, loadtest.FieldQuotaDay)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LoadTestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LoadTestMutation) ClearField(name string) error {
+	switch name {
+	case loadtest.FieldModel:
+		m.ClearModel()
+		return nil
+	case loadtest.FieldDeploymentID:
+		m.ClearDeploymentID()
+		return nil
+	case loadtest.FieldResult:
+		m.ClearResult()
+		return nil
+	case loadtest.FieldEstimatedCost:
+		m.ClearEstimatedCost()
+		return nil
+	case loadtest.FieldError:
+		m.ClearError()
+		return nil
+	case loadtest.FieldStartedAt:
+		m.ClearStartedAt()
+		return nil
+	case loadtest.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	case loadtest.FieldQuotaDay:
+		m.ClearQuotaDay()
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LoadTestMutation) ResetField(name string) error {
+	switch name {
+	case loadtest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case loadtest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case loadtest.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case loadtest.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case loadtest.FieldName:
+		m.ResetName()
+		return nil
+	case loadtest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case loadtest.FieldModel:
+		m.ResetModel()
+		return nil
+	case loadtest.FieldDeploymentID:
+		m.ResetDeploymentID()
+		return nil
+	case loadtest.FieldPlan:
+		m.ResetPlan()
+		return nil
+	case loadtest.FieldResult:
+		m.ResetResult()
+		return nil
+	case loadtest.FieldEstimatedCost:
+		m.ResetEstimatedCost()
+		return nil
+	case loadtest.FieldCostNote:
+		m.ResetCostNote()
+		return nil
+	case loadtest.FieldError:
+		m.ResetError()
+		return nil
+	case loadtest.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case loadtest.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	case loadtest.FieldQuotaDay:
+		m.ResetQuotaDay()
+		return nil
+	case loadtest.FieldQuotaHeld:
+		m.ResetQuotaHeld()
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LoadTestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, loadtest.EdgeOwner)
+	}
+	if m.deployment != nil {
+		edges = append(edges, loadtest.EdgeDeployment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LoadTestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case loadtest.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case loadtest.EdgeDeployment:
+		if id := m.deployment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LoadTestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LoadTestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LoadTestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, loadtest.EdgeOwner)
+	}
+	if m.cleareddeployment {
+		edges = append(edges, loadtest.EdgeDeployment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LoadTestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case loadtest.EdgeOwner:
+		return m.clearedowner
+	case loadtest.EdgeDeployment:
+		return m.cleareddeployment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LoadTestMutation) ClearEdge(name string) error {
+	switch name {
+	case loadtest.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case loadtest.EdgeDeployment:
+		m.ClearDeployment()
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LoadTestMutation) ResetEdge(name string) error {
+	switch name {
+	case loadtest.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case loadtest.EdgeDeployment:
+		m.ResetDeployment()
+		return nil
+	}
+	return fmt.Errorf("unknown LoadTest edge %s", name)
+}
+
 // PipelineMutation represents an operation that mutates the Pipeline nodes in the graph.
 type PipelineMutation struct {
 	config
@@ -12235,6 +13836,9 @@ type UserMutation struct {
 	explanations                   map[int]struct{}
 	removedexplanations            map[int]struct{}
 	clearedexplanations            bool
+	load_tests                     map[int]struct{}
+	removedload_tests              map[int]struct{}
+	clearedload_tests              bool
 	benchmark_item_results         map[int]struct{}
 	removedbenchmark_item_results  map[int]struct{}
 	clearedbenchmark_item_results  bool
@@ -12997,6 +14601,60 @@ func (m *UserMutation) ResetExplanations() {
 	m.removedexplanations = nil
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by ids.
+func (m *UserMutation) AddLoadTestIDs(ids ...int) {
+	if m.load_tests == nil {
+		m.load_tests = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.load_tests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLoadTests clears the "load_tests" edge to the LoadTest entity.
+func (m *UserMutation) ClearLoadTests() {
+	m.clearedload_tests = true
+}
+
+// LoadTestsCleared reports if the "load_tests" edge to the LoadTest entity was cleared.
+func (m *UserMutation) LoadTestsCleared() bool {
+	return m.clearedload_tests
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to the LoadTest entity by IDs.
+func (m *UserMutation) RemoveLoadTestIDs(ids ...int) {
+	if m.removedload_tests == nil {
+		m.removedload_tests = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.load_tests, ids[i])
+		m.removedload_tests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLoadTests returns the removed IDs of the "load_tests" edge to the LoadTest entity.
+func (m *UserMutation) RemovedLoadTestsIDs() (ids []int) {
+	for id := range m.removedload_tests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LoadTestsIDs returns the "load_tests" edge IDs in the mutation.
+func (m *UserMutation) LoadTestsIDs() (ids []int) {
+	for id := range m.load_tests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLoadTests resets all changes to the "load_tests" edge.
+func (m *UserMutation) ResetLoadTests() {
+	m.load_tests = nil
+	m.clearedload_tests = false
+	m.removedload_tests = nil
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by ids.
 func (m *UserMutation) AddBenchmarkItemResultIDs(ids ...int) {
 	if m.benchmark_item_results == nil {
@@ -13409,7 +15067,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -13430,6 +15088,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.explanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.load_tests != nil {
+		edges = append(edges, user.EdgeLoadTests)
 	}
 	if m.benchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -13489,6 +15150,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeLoadTests:
+		ids := make([]ent.Value, 0, len(m.load_tests))
+		for id := range m.load_tests {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.benchmark_item_results))
 		for id := range m.benchmark_item_results {
@@ -13513,7 +15180,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -13534,6 +15201,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedexplanations != nil {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.removedload_tests != nil {
+		edges = append(edges, user.EdgeLoadTests)
 	}
 	if m.removedbenchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -13593,6 +15263,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeLoadTests:
+		ids := make([]ent.Value, 0, len(m.removedload_tests))
+		for id := range m.removedload_tests {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.removedbenchmark_item_results))
 		for id := range m.removedbenchmark_item_results {
@@ -13617,7 +15293,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 10)
+	edges := make([]string, 0, 11)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -13638,6 +15314,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedexplanations {
 		edges = append(edges, user.EdgeExplanations)
+	}
+	if m.clearedload_tests {
+		edges = append(edges, user.EdgeLoadTests)
 	}
 	if m.clearedbenchmark_item_results {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -13669,6 +15348,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.cleareddeployments
 	case user.EdgeExplanations:
 		return m.clearedexplanations
+	case user.EdgeLoadTests:
+		return m.clearedload_tests
 	case user.EdgeBenchmarkItemResults:
 		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
@@ -13711,6 +15392,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeExplanations:
 		m.ResetExplanations()
+		return nil
+	case user.EdgeLoadTests:
+		m.ResetLoadTests()
 		return nil
 	case user.EdgeBenchmarkItemResults:
 		m.ResetBenchmarkItemResults()

@@ -12,6 +12,7 @@ var NodeTypeStarts = map[string]int{
 	"Experiment":            12884901888,
 	"ExperimentObservation": 34359738368,
 	"Explanation":           17179869184,
+	"LoadTest":              51539607552,
 	"Pipeline":              21474836480,
 	"QuotaLedger":           42949672960,
 	"Scenario":              25769803776,

@@ -11,6 +11,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -48,6 +49,10 @@ var DocumentColumns = map[string]map[string][]string{
 		explanation.FieldFeatureImportance: {"featureImportance"},
 		explanation.FieldCounterfactuals:   {"counterfactuals"},
 	},
+	"LoadTest": {
+		loadtest.FieldPlan:   {"plan"},
+		loadtest.FieldResult: {"result"},
+	},
 	"Pipeline": {
 		pipeline.FieldNodes:    {"nodes"},
 		pipeline.FieldLinks:    {"edges"},
@@ -79,6 +84,8 @@ func SelectColumns(q Query, pick func(typ string, columns []string) []string) bo
 		return selectColumns(q.ctx, "ExperimentObservation", experimentobservation.Columns, pick)
 	case *ExplanationQuery:
 		return selectColumns(q.ctx, "Explanation", explanation.Columns, pick)
+	case *LoadTestQuery:
+		return selectColumns(q.ctx, "LoadTest", loadtest.Columns, pick)
 	case *PipelineQuery:
 		return selectColumns(q.ctx, "Pipeline", pipeline.Columns, pick)
 	case *QuotaLedgerQuery:

@@ -28,6 +28,8 @@ type Tx struct {
 	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
+	// LoadTest is the client for interacting with the LoadTest builders.
+	LoadTest *LoadTestClient
 	// Pipeline is the client for interacting with the Pipeline builders.
 	Pipeline *PipelineClient
 	// QuotaLedger is the client for interacting with the QuotaLedger builders.
@@ -176,6 +178,7 @@ func (tx *Tx) init() {
 	tx.Experiment = NewExperimentClient(tx.config)
 	tx.ExperimentObservation = NewExperimentObservationClient(tx.config)
 	tx.Explanation = NewExplanationClient(tx.config)
+	tx.LoadTest = NewLoadTestClient(tx.config)
 	tx.Pipeline = NewPipelineClient(tx.config)
 	tx.QuotaLedger = NewQuotaLedgerClient(tx.config)
 	tx.Scenario = NewScenarioClient(tx.config)

@@ -54,6 +54,8 @@ type UserEdges struct {
 	Deployments []*Deployment `json:"deployments,omitempty"`
 	// The user's explanations, a page at a time; deleted with the user.
 	Explanations []*Explanation `json:"explanations,omitempty"`
+	// The user's load tests, a page at a time; deleted with the user.
+	LoadTests []*LoadTest `json:"load_tests,omitempty"`
 	// BenchmarkItemResults holds the value of the benchmark_item_results edge.
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
@@ -62,9 +64,9 @@ type UserEdges struct {
 	QuotaLedgers []*QuotaLedger `json:"quota_ledgers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [10]bool
+	loadedTypes [11]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [8]map[string]int
 
 	namedScenarios              map[string][]*Scenario
 	namedPipelines              map[string][]*Pipeline
@@ -73,6 +75,7 @@ type UserEdges struct {
 	namedExperiments            map[string][]*Experiment
 	namedDeployments            map[string][]*Deployment
 	namedExplanations           map[string][]*Explanation
+	namedLoadTests              map[string][]*LoadTest
 	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
 	namedQuotaLedgers           map[string][]*QuotaLedger
@@ -141,10 +144,19 @@ func (e UserEdges) ExplanationsOrErr() ([]*Explanation, error) {
 	return nil, &NotLoadedError{edge: "explanations"}
 }
 
+// LoadTestsOrErr returns the LoadTests value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) LoadTestsOrErr() ([]*LoadTest, error) {
+	if e.loadedTypes[7] {
+		return e.LoadTests, nil
+	}
+	return nil, &NotLoadedError{edge: "load_tests"}
+}
+
 // BenchmarkItemResultsOrErr returns the BenchmarkItemResults value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.BenchmarkItemResults, nil
 	}
 	return nil, &NotLoadedError{edge: "benchmark_item_results"}
@@ -153,7 +165,7 @@ func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
 // ExperimentObservationsOrErr returns the ExperimentObservations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.ExperimentObservations, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_observations"}
@@ -162,7 +174,7 @@ func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, erro
 // QuotaLedgersOrErr returns the QuotaLedgers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.QuotaLedgers, nil
 	}
 	return nil, &NotLoadedError{edge: "quota_ledgers"}
@@ -288,6 +300,11 @@ func (_m *User) QueryDeployments() *DeploymentQuery {
 // QueryExplanations queries the "explanations" edge of the User entity.
 func (_m *User) QueryExplanations() *ExplanationQuery {
 	return NewUserClient(_m.config).QueryExplanations(_m)
+}
+
+// QueryLoadTests queries the "load_tests" edge of the User entity.
+func (_m *User) QueryLoadTests() *LoadTestQuery {
+	return NewUserClient(_m.config).QueryLoadTests(_m)
 }
 
 // QueryBenchmarkItemResults queries the "benchmark_item_results" edge of the User entity.
@@ -516,6 +533,30 @@ func (_m *User) appendNamedExplanations(name string, edges ...*Explanation) {
 		_m.Edges.namedExplanations[name] = []*Explanation{}
 	} else {
 		_m.Edges.namedExplanations[name] = append(_m.Edges.namedExplanations[name], edges...)
+	}
+}
+
+// NamedLoadTests returns the LoadTests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedLoadTests(name string) ([]*LoadTest, error) {
+	if _m.Edges.namedLoadTests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLoadTests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedLoadTests(name string, edges ...*LoadTest) {
+	if _m.Edges.namedLoadTests == nil {
+		_m.Edges.namedLoadTests = make(map[string][]*LoadTest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLoadTests[name] = []*LoadTest{}
+	} else {
+		_m.Edges.namedLoadTests[name] = append(_m.Edges.namedLoadTests[name], edges...)
 	}
 }
 

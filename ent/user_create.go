@@ -18,6 +18,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -218,6 +219,21 @@ func (_c *UserCreate) AddExplanations(v ...*Explanation) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddExplanationIDs(ids...)
+}
+
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_c *UserCreate) AddLoadTestIDs(ids ...int) *UserCreate {
+	_c.mutation.AddLoadTestIDs(ids...)
+	return _c
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_c *UserCreate) AddLoadTests(v ...*LoadTest) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLoadTestIDs(ids...)
 }
 
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
@@ -529,6 +545,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

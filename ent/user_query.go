@@ -21,6 +21,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -42,6 +43,7 @@ type UserQuery struct {
 	withExperiments                 *ExperimentQuery
 	withDeployments                 *DeploymentQuery
 	withExplanations                *ExplanationQuery
+	withLoadTests                   *LoadTestQuery
 	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
 	withQuotaLedgers                *QuotaLedgerQuery
@@ -54,6 +56,7 @@ type UserQuery struct {
 	withNamedExperiments            map[string]*ExperimentQuery
 	withNamedDeployments            map[string]*DeploymentQuery
 	withNamedExplanations           map[string]*ExplanationQuery
+	withNamedLoadTests              map[string]*LoadTestQuery
 	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
 	withNamedQuotaLedgers           map[string]*QuotaLedgerQuery
@@ -240,6 +243,28 @@ func (_q *UserQuery) QueryExplanations() *ExplanationQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(explanation.Table, explanation.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.ExplanationsTable, user.ExplanationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLoadTests chains the current query on the "load_tests" edge.
+func (_q *UserQuery) QueryLoadTests() *LoadTestQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(loadtest.Table, loadtest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.LoadTestsTable, user.LoadTestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -512,6 +537,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withExperiments:            _q.withExperiments.Clone(),
 		withDeployments:            _q.withDeployments.Clone(),
 		withExplanations:           _q.withExplanations.Clone(),
+		withLoadTests:              _q.withLoadTests.Clone(),
 		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
 		withQuotaLedgers:           _q.withQuotaLedgers.Clone(),
@@ -595,6 +621,17 @@ func (_q *UserQuery) WithExplanations(opts ...func(*ExplanationQuery)) *UserQuer
 		opt(query)
 	}
 	_q.withExplanations = query
+	return _q
+}
+
+// WithLoadTests tells the query-builder to eager-load the nodes that are connected to
+// the "load_tests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithLoadTests(opts ...func(*LoadTestQuery)) *UserQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLoadTests = query
 	return _q
 }
 
@@ -715,7 +752,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [10]bool{
+		loadedTypes = [11]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -723,6 +760,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withExperiments != nil,
 			_q.withDeployments != nil,
 			_q.withExplanations != nil,
+			_q.withLoadTests != nil,
 			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
 			_q.withQuotaLedgers != nil,
@@ -800,6 +838,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withLoadTests; query != nil {
+		if err := _q.loadLoadTests(ctx, query, nodes,
+			func(n *User) { n.Edges.LoadTests = []*LoadTest{} },
+			func(n *User, e *LoadTest) { n.Edges.LoadTests = append(n.Edges.LoadTests, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withBenchmarkItemResults; query != nil {
 		if err := _q.loadBenchmarkItemResults(ctx, query, nodes,
 			func(n *User) { n.Edges.BenchmarkItemResults = []*BenchmarkItemResult{} },
@@ -871,6 +916,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadExplanations(ctx, query, nodes,
 			func(n *User) { n.appendNamedExplanations(name) },
 			func(n *User, e *Explanation) { n.appendNamedExplanations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLoadTests {
+		if err := _q.loadLoadTests(ctx, query, nodes,
+			func(n *User) { n.appendNamedLoadTests(name) },
+			func(n *User, e *LoadTest) { n.appendNamedLoadTests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1098,6 +1150,36 @@ func (_q *UserQuery) loadExplanations(ctx context.Context, query *ExplanationQue
 	}
 	query.Where(predicate.Explanation(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.ExplanationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadLoadTests(ctx context.Context, query *LoadTestQuery, nodes []*User, init func(*User), assign func(*User, *LoadTest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(loadtest.FieldOwnerID)
+	}
+	query.Where(predicate.LoadTest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.LoadTestsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1412,6 +1494,20 @@ func (_q *UserQuery) WithNamedExplanations(name string, opts ...func(*Explanatio
 		_q.withNamedExplanations = make(map[string]*ExplanationQuery)
 	}
 	_q.withNamedExplanations[name] = query
+	return _q
+}
+
+// WithNamedLoadTests tells the query-builder to eager-load the nodes that are connected to the "load_tests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedLoadTests(name string, opts ...func(*LoadTestQuery)) *UserQuery {
+	query := (&LoadTestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLoadTests == nil {
+		_q.withNamedLoadTests = make(map[string]*LoadTestQuery)
+	}
+	_q.withNamedLoadTests[name] = query
 	return _q
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -227,6 +228,21 @@ func (_u *UserUpdate) AddExplanations(v ...*Explanation) *UserUpdate {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_u *UserUpdate) AddLoadTestIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddLoadTestIDs(ids...)
+	return _u
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_u *UserUpdate) AddLoadTests(v ...*LoadTest) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLoadTestIDs(ids...)
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *UserUpdate) AddBenchmarkItemResultIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddBenchmarkItemResultIDs(ids...)
@@ -422,6 +438,27 @@ func (_u *UserUpdate) RemoveExplanations(v ...*Explanation) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearLoadTests clears all "load_tests" edges to the LoadTest entity.
+func (_u *UserUpdate) ClearLoadTests() *UserUpdate {
+	_u.mutation.ClearLoadTests()
+	return _u
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to LoadTest entities by IDs.
+func (_u *UserUpdate) RemoveLoadTestIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveLoadTestIDs(ids...)
+	return _u
+}
+
+// RemoveLoadTests removes "load_tests" edges to LoadTest entities.
+func (_u *UserUpdate) RemoveLoadTests(v ...*LoadTest) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLoadTestIDs(ids...)
 }
 
 // ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
@@ -897,6 +934,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLoadTestsIDs(); len(nodes) > 0 && !_u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.BenchmarkItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1240,6 +1322,21 @@ func (_u *UserUpdateOne) AddExplanations(v ...*Explanation) *UserUpdateOne {
 	return _u.AddExplanationIDs(ids...)
 }
 
+// AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
+func (_u *UserUpdateOne) AddLoadTestIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddLoadTestIDs(ids...)
+	return _u
+}
+
+// AddLoadTests adds the "load_tests" edges to the LoadTest entity.
+func (_u *UserUpdateOne) AddLoadTests(v ...*LoadTest) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLoadTestIDs(ids...)
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *UserUpdateOne) AddBenchmarkItemResultIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddBenchmarkItemResultIDs(ids...)
@@ -1435,6 +1532,27 @@ func (_u *UserUpdateOne) RemoveExplanations(v ...*Explanation) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveExplanationIDs(ids...)
+}
+
+// ClearLoadTests clears all "load_tests" edges to the LoadTest entity.
+func (_u *UserUpdateOne) ClearLoadTests() *UserUpdateOne {
+	_u.mutation.ClearLoadTests()
+	return _u
+}
+
+// RemoveLoadTestIDs removes the "load_tests" edge to LoadTest entities by IDs.
+func (_u *UserUpdateOne) RemoveLoadTestIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveLoadTestIDs(ids...)
+	return _u
+}
+
+// RemoveLoadTests removes "load_tests" edges to LoadTest entities.
+func (_u *UserUpdateOne) RemoveLoadTests(v ...*LoadTest) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLoadTestIDs(ids...)
 }
 
 // ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
@@ -1933,6 +2051,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(explanation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLoadTestsIDs(); len(nodes) > 0 && !_u.mutation.LoadTestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LoadTestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.LoadTestsTable,
+			Columns: []string{user.LoadTestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(loadtest.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -3,8 +3,10 @@ package graph
 import (
 	"time"
 
+	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/identity"
+	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/ops"
 )
 
@@ -53,3 +55,22 @@ func values[T any](ps []*T) []T {
 }
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func loadTestDraft(in gqlmodel.CreateLoadTestInput) ops.LoadTestDraft {
+	d := ops.LoadTestDraft{Name: in.Name, Model: in.Model, DeploymentID: in.DeploymentID}
+	if in.Plan != nil {
+		d.Plan = loadtest.Plan(*in.Plan)
+	}
+	return d
+}
+
+func loadTestComparison(a, b *ent.LoadTest, c loadtest.Comparison, err error) (*gqlmodel.LoadTestComparison, error) {
+	if err != nil {
+		return nil, err
+	}
+	steps := make([]*loadtest.StepComparison, len(c.Steps))
+	for i := range c.Steps {
+		steps[i] = &c.Steps[i]
+	}
+	return &gqlmodel.LoadTestComparison{A: a, B: b, Steps: steps}, nil
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/graph/generated"
@@ -76,6 +77,10 @@ func (r *queryResolver) Explanations(ctx context.Context, after *entgql.Cursor[i
 	return r.ent(ctx).Explanation.Query().Where(explanation.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithExplanationOrder(orderBy), ent.WithExplanationFilter(where.Filter))
 }
 
+func (r *queryResolver) LoadTests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) (*ent.LoadTestConnection, error) {
+	return r.ent(ctx).LoadTest.Query().Where(loadtest.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithLoadTestOrder(orderBy), ent.WithLoadTestFilter(where.Filter))
+}
+
 func (r *queryResolver) Pipelines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) (*ent.PipelineConnection, error) {
 	return r.ent(ctx).Pipeline.Query().Where(pipeline.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithPipelineOrder(orderBy), ent.WithPipelineFilter(where.Filter))
 }
@@ -104,6 +109,8 @@ func (r *Resolver) Experiment() generated.ExperimentResolver { return &experimen
 
 func (r *Resolver) Explanation() generated.ExplanationResolver { return &explanationResolver{r} }
 
+func (r *Resolver) LoadTest() generated.LoadTestResolver { return &loadTestResolver{r} }
+
 func (r *Resolver) Pipeline() generated.PipelineResolver { return &pipelineResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
@@ -117,6 +124,7 @@ type (
 	deploymentResolver          struct{ *Resolver }
 	experimentResolver          struct{ *Resolver }
 	explanationResolver         struct{ *Resolver }
+	loadTestResolver            struct{ *Resolver }
 	pipelineResolver            struct{ *Resolver }
 	queryResolver               struct{ *Resolver }
 	scenarioResolver            struct{ *Resolver }

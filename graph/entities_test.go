@@ -80,6 +80,12 @@ var entityCases = []entityCase{
 		updated:  `"region":"eu-central-1"`,
 	},
 	{
+		typ: "LoadTest", conn: "loadTests",
+		create:   `{name: "mini at 2/s", model: "openai/gpt-4.1-mini", plan: {mode: RATE, rates: [2], maxConcurrency: 2, durationSeconds: 10, maxRequests: 20}}`,
+		selected: `name status model plan { mode rates burstiness maxConcurrency maxRequests inputTokens { kind value } } result { cancelled } estimatedCost`,
+		want:     `"status":"PENDING","model":"openai/gpt-4.1-mini","plan":{"mode":"RATE","rates":[2],"burstiness":1,"maxConcurrency":2,"maxRequests":20,"inputTokens":{"kind":"FIXED","value":256}},"result":null,"estimatedCost":"0.006192"`, // 20 × ((256 + 6 framing) × $0.0000004 + 128 × $0.0000016), gpt-4.1-mini's catalog prices
+	},
+	{
 		typ: "Explanation", conn: "explanations",
 		selected: `report stale current featureImportance { feature phi } counterfactuals { variable newWinner } decision { id }`,
 		want:     `"report":"# Why"`,

@@ -119,7 +119,7 @@ func TestQuotaInterleaving(t *testing.T) {
 		ok, codes := outcomes(r1, r2)
 		require.Equal(t, 1, ok, "%+v %+v", r1.Errors, r2.Errors)
 		require.Equal(t, []string{"RATE_LIMITED"}, codes)
-		row, err := p.a.DB.Client.QuotaLedger.Query().Where(quotaledger.OwnerID(free.RowID), quotaledger.Day(today)).
+		row, err := p.a.DB.Client.QuotaLedger.Query().Where(quotaledger.OwnerID(free.RowID), quotaledger.Day(today), quotaledger.KindEQ(ledger.Benchmark)).
 			Only(testutil.System())
 		require.NoError(t, err)
 		require.Equal(t, 1000, row.Reserved+row.Used)

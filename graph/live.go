@@ -7,6 +7,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	entloadtest "github.com/modelarchitect/architect/ent/loadtest"
 	entscenario "github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
@@ -71,6 +72,25 @@ func (r *Resolver) scenarios() live.Source[*ent.Scenario] {
 	}
 }
 
+func (r *Resolver) loadTests() live.Source[*ent.LoadTest] {
+	return live.Source[*ent.LoadTest]{
+		Kind:    live.LoadTest,
+		Get:     func(ctx context.Context, id int) (*ent.LoadTest, error) { return r.ent(ctx).LoadTest.Get(ctx, id) },
+		Missing: ent.IsNotFound,
+		Since: func(ctx context.Context, t time.Time) ([]*ent.LoadTest, error) {
+			return r.ent(ctx).LoadTest.Query().Where(entloadtest.OwnerID(viewerID(ctx)), entloadtest.UpdatedAtGTE(t)).
+				Order(ent.Asc(entloadtest.FieldUpdatedAt)).All(ctx)
+		},
+		DeletedSince: r.deletedSince(live.LoadTest),
+		Final: func(l *ent.LoadTest) bool {
+			return l.Status == entloadtest.StatusCOMPLETED || l.Status == entloadtest.StatusFAILED || l.Status == entloadtest.StatusCANCELLED
+		},
+		Changed: func(l *ent.LoadTest) time.Time { return l.UpdatedAt },
+		Version: func(l *ent.LoadTest) int64 { return l.Version },
+		ID:      func(l *ent.LoadTest) int { return l.ID },
+	}
+}
+
 // deletedSince reads the viewer's tombstones of kind (live.Notifier keeps them).
 func (r *Resolver) deletedSince(kind string) func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
 	return func(ctx context.Context, t time.Time) ([]live.Deletion, error) {
@@ -99,4 +119,8 @@ func benchmarkEvent(op live.Op, id int, b *ent.Benchmark) *gqlmodel.BenchmarkEve
 
 func deploymentEvent(op live.Op, id int, d *ent.Deployment) *gqlmodel.DeploymentEvent {
 	return &gqlmodel.DeploymentEvent{Change: op, ID: id, Deployment: d}
+}
+
+func loadTestEvent(op live.Op, id int, l *ent.LoadTest) *gqlmodel.LoadTestEvent {
+	return &gqlmodel.LoadTestEvent{Change: op, ID: id, LoadTest: l}
 }

@@ -1,4 +1,4 @@
-// Command architect is the Model Architect server: serve, migrate, user create, version.
+// Command architect is the Model Architect server: serve, migrate, user create, loadtest, version.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 
 	"github.com/modelarchitect/architect/internal/app"
 	"github.com/modelarchitect/architect/internal/config"
+	loadtestcli "github.com/modelarchitect/architect/internal/loadtest/cli"
 	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/seed"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -36,6 +37,7 @@ commands:
   user create --email E --password P [--role R]  create a user (R: FREE, PRO, ENTERPRISE, ADMIN)
   seed [--users N] [--per-user M] [--seed S]     fill the database with demo data (password: seed-password)
   healthcheck                                    exit 0 when the server on HOST and PORT answers /healthz (for containers)
+  ` + loadtestcli.Usage + `
   version                                        print the version
 
 Configuration comes from the environment and .env; see .env.example.
@@ -44,8 +46,19 @@ Configuration comes from the environment and .env; see .env.example.
 func main() {
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "architect:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitCode is 1, or the code an error asks for (loadtest exits 2 when an SLO target is missed).
+func exitCode(err error) int {
+	if e, ok := errors.AsType[interface {
+		error
+		ExitCode() int
+	}](err); ok {
+		return e.ExitCode()
+	}
+	return 1
 }
 
 func run(args []string) error {
@@ -69,6 +82,8 @@ func run(args []string) error {
 		return user(args[1:])
 	case "healthcheck":
 		return healthcheck()
+	case "loadtest":
+		return loadTest(args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -234,4 +249,12 @@ func seedDB(args []string) error {
 	log.Info("seeded", "database", db.Where, "users", *users, "per_user", *perUser, "rows", o.Total(),
 		"took", time.Since(start).Round(time.Millisecond).String(), "password", seed.Password)
 	return nil
+}
+
+// loadTest runs a load test against an endpoint from the terminal (internal/loadtest/cli); Ctrl-C stops it
+// with the partial result printed.
+func loadTest(args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return loadtestcli.Run(ctx, args, loadtestcli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 }

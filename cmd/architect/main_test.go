@@ -1,15 +1,21 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	entuser "github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/app"
 	"github.com/modelarchitect/architect/internal/config"
+	"github.com/modelarchitect/architect/internal/loadtest"
+	"github.com/modelarchitect/architect/internal/providers/providertest"
 	"github.com/modelarchitect/architect/internal/testutil"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
@@ -41,3 +47,26 @@ func TestUserCreate(t *testing.T) {
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestLoadTestCommand runs `architect loadtest` against a fake endpoint: a missed SLO target exits 2, bad
+// flags exit 1.
+func TestLoadTestCommand(t *testing.T) {
+	t.Parallel()
+	srv := providertest.NewOpenAI(t, "", func(providertest.Request) providertest.Reply {
+		return providertest.Reply{Chunks: []string{"a", "b"}, FirstChunkDelay: 10 * time.Millisecond, Usage: &providertest.Usage{Input: 3, Output: 2}}
+	})
+	out := filepath.Join(t.TempDir(), "result.json")
+	err := run([]string{"loadtest", "--url", srv.BaseURL, "--model", "m", "--rate", "20", "--duration", "200ms",
+		"--max-requests", "2", "--slo", "ttft:1ms@p50", "--format", "json", "--out", out})
+	require.ErrorContains(t, err, "SLO target missed")
+	require.Equal(t, 2, exitCode(err))
+	b, err := os.ReadFile(out)
+	require.NoError(t, err)
+	var res loadtest.Result
+	require.NoError(t, json.Unmarshal(b, &res))
+	require.Equal(t, 2, res.Steps[0].Completed)
+
+	err = run([]string{"loadtest", "--url", srv.BaseURL, "--model", "m"})
+	require.ErrorContains(t, err, "exactly one of --rate")
+	require.Equal(t, 1, exitCode(err))
+}

@@ -46,6 +46,8 @@ const (
 	FieldConfig = "config"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
+	// EdgeLoadTests holds the string denoting the load_tests edge name in mutations.
+	EdgeLoadTests = "load_tests"
 	// Table holds the table name of the deployment in the database.
 	Table = "deployments"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -55,6 +57,13 @@ const (
 	OwnerInverseTable = "users"
 	// OwnerColumn is the table column denoting the owner relation/edge.
 	OwnerColumn = "owner_id"
+	// LoadTestsTable is the table that holds the load_tests relation/edge.
+	LoadTestsTable = "load_tests"
+	// LoadTestsInverseTable is the table name for the LoadTest entity.
+	// It exists in this package in order to avoid circular dependency with the "loadtest" package.
+	LoadTestsInverseTable = "load_tests"
+	// LoadTestsColumn is the table column denoting the load_tests relation/edge.
+	LoadTestsColumn = "deployment_id"
 )
 
 // Columns holds all SQL columns for deployment fields.
@@ -235,11 +244,32 @@ func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newOwnerStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByLoadTestsCount orders the results by load_tests count.
+func ByLoadTestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLoadTestsStep(), opts...)
+	}
+}
+
+// ByLoadTests orders the results by load_tests terms.
+func ByLoadTests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLoadTestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OwnerInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OwnerTable, OwnerColumn),
+	)
+}
+func newLoadTestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LoadTestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LoadTestsTable, LoadTestsColumn),
 	)
 }
 

@@ -624,6 +624,29 @@ func HasOwnerWith(preds ...predicate.User) predicate.Deployment {
 	})
 }
 
+// HasLoadTests applies the HasEdge predicate on the "load_tests" edge.
+func HasLoadTests() predicate.Deployment {
+	return predicate.Deployment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LoadTestsTable, LoadTestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLoadTestsWith applies the HasEdge predicate on the "load_tests" edge with a given conditions (other predicates).
+func HasLoadTestsWith(preds ...predicate.LoadTest) predicate.Deployment {
+	return predicate.Deployment(func(s *sql.Selector) {
+		step := newLoadTestsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Deployment) predicate.Deployment {
 	return predicate.Deployment(sql.AndPredicates(predicates...))

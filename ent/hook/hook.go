@@ -93,6 +93,18 @@ func (f ExplanationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExplanationMutation", m)
 }
 
+// The LoadTestFunc type is an adapter to allow the use of ordinary
+// function as LoadTest mutator.
+type LoadTestFunc func(context.Context, *ent.LoadTestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LoadTestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LoadTestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoadTestMutation", m)
+}
+
 // The PipelineFunc type is an adapter to allow the use of ordinary
 // function as Pipeline mutator.
 type PipelineFunc func(context.Context, *ent.PipelineMutation) (ent.Value, error)

@@ -332,6 +332,59 @@ var (
 			},
 		},
 	}
+	// LoadTestsColumns holds the columns for the "load_tests" table.
+	LoadTestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "version", Type: field.TypeInt64, Default: 0},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}, Default: "PENDING"},
+		{Name: "model", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "plan", Type: field.TypeJSON},
+		{Name: "result", Type: field.TypeJSON, Nullable: true},
+		{Name: "estimated_cost", Type: field.TypeOther, Nullable: true, SchemaType: map[string]string{"postgres": "numeric", "sqlite3": "text"}},
+		{Name: "cost_note", Type: field.TypeString, Default: ""},
+		{Name: "error", Type: field.TypeString, Nullable: true},
+		{Name: "started_at", Type: field.TypeTime, Nullable: true},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
+		{Name: "quota_day", Type: field.TypeString, Nullable: true, Size: 10},
+		{Name: "quota_held", Type: field.TypeInt, Default: 0},
+		{Name: "deployment_id", Type: field.TypeInt, Nullable: true},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// LoadTestsTable holds the schema information for the "load_tests" table.
+	LoadTestsTable = &schema.Table{
+		Name:       "load_tests",
+		Columns:    LoadTestsColumns,
+		PrimaryKey: []*schema.Column{LoadTestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "load_tests_deployments_load_tests",
+				Columns:    []*schema.Column{LoadTestsColumns[16]},
+				RefColumns: []*schema.Column{DeploymentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "load_tests_users_load_tests",
+				Columns:    []*schema.Column{LoadTestsColumns[17]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loadtest_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{LoadTestsColumns[17]},
+			},
+			{
+				Name:    "loadtest_status",
+				Unique:  false,
+				Columns: []*schema.Column{LoadTestsColumns[5]},
+			},
+		},
+	}
 	// PipelinesColumns holds the columns for the "pipelines" table.
 	PipelinesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -371,7 +424,7 @@ var (
 	QuotaLedgersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "day", Type: field.TypeString, Size: 10},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BENCHMARK"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BENCHMARK", "LOAD_TEST"}},
 		{Name: "reserved", Type: field.TypeInt, Default: 0},
 		{Name: "used", Type: field.TypeInt, Default: 0},
 		{Name: "owner_id", Type: field.TypeInt},
@@ -486,6 +539,7 @@ var (
 		ExperimentsTable,
 		ExperimentObservationsTable,
 		ExplanationsTable,
+		LoadTestsTable,
 		PipelinesTable,
 		QuotaLedgersTable,
 		ScenariosTable,
@@ -525,6 +579,11 @@ func init() {
 	ExplanationsTable.ForeignKeys[1].RefTable = UsersTable
 	ExplanationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	LoadTestsTable.ForeignKeys[0].RefTable = DeploymentsTable
+	LoadTestsTable.ForeignKeys[1].RefTable = UsersTable
+	LoadTestsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
 	PipelinesTable.ForeignKeys[0].RefTable = UsersTable
 	PipelinesTable.Annotation = &entsql.Annotation{

@@ -27,6 +27,9 @@ type ExperimentObservation func(*sql.Selector)
 // Explanation is the predicate function for explanation builders.
 type Explanation func(*sql.Selector)
 
+// LoadTest is the predicate function for loadtest builders.
+type LoadTest func(*sql.Selector)
+
 // Pipeline is the predicate function for pipeline builders.
 type Pipeline func(*sql.Selector)
 

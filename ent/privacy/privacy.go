@@ -279,6 +279,30 @@ func (f ExplanationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExplanationMutation", m)
 }
 
+// The LoadTestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LoadTestQueryRuleFunc func(context.Context, *ent.LoadTestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LoadTestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoadTestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LoadTestQuery", q)
+}
+
+// The LoadTestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LoadTestMutationRuleFunc func(context.Context, *ent.LoadTestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LoadTestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LoadTestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoadTestMutation", m)
+}
+
 // The PipelineQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type PipelineQueryRuleFunc func(context.Context, *ent.PipelineQuery) error
@@ -448,6 +472,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ExplanationQuery:
 		return q.Filter(), nil
+	case *ent.LoadTestQuery:
+		return q.Filter(), nil
 	case *ent.PipelineQuery:
 		return q.Filter(), nil
 	case *ent.QuotaLedgerQuery:
@@ -478,6 +504,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ExperimentObservationMutation:
 		return m.Filter(), nil
 	case *ent.ExplanationMutation:
+		return m.Filter(), nil
+	case *ent.LoadTestMutation:
 		return m.Filter(), nil
 	case *ent.PipelineMutation:
 		return m.Filter(), nil

@@ -86,6 +86,7 @@ type Kind string
 // Kind values.
 const (
 	KindBENCHMARK Kind = "BENCHMARK"
+	KindLOAD_TEST Kind = "LOAD_TEST"
 )
 
 func (k Kind) String() string {
@@ -95,7 +96,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindBENCHMARK:
+	case KindBENCHMARK, KindLOAD_TEST:
 		return nil
 	default:
 		return fmt.Errorf("quotaledger: invalid enum value for kind field: %q", k)

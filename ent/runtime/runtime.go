@@ -13,6 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -511,6 +512,80 @@ func init() {
 	explanationDescStale := explanationFields[9].Descriptor()
 	// explanation.DefaultStale holds the default value on creation for the stale field.
 	explanation.DefaultStale = explanationDescStale.Default.(bool)
+	loadtestMixin := schema.LoadTest{}.Mixin()
+	loadtest.Policy = privacy.NewPolicies(loadtestMixin[1], schema.LoadTest{})
+	loadtest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loadtest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loadtestMixinHooks1 := loadtestMixin[1].Hooks()
+	loadtestMixinHooks2 := loadtestMixin[2].Hooks()
+
+	loadtest.Hooks[1] = loadtestMixinHooks1[0]
+
+	loadtest.Hooks[2] = loadtestMixinHooks1[1]
+
+	loadtest.Hooks[3] = loadtestMixinHooks2[0]
+	loadtestMixinFields0 := loadtestMixin[0].Fields()
+	_ = loadtestMixinFields0
+	loadtestMixinFields2 := loadtestMixin[2].Fields()
+	_ = loadtestMixinFields2
+	loadtestFields := schema.LoadTest{}.Fields()
+	_ = loadtestFields
+	// loadtestDescCreatedAt is the schema descriptor for created_at field.
+	loadtestDescCreatedAt := loadtestMixinFields0[0].Descriptor()
+	// loadtest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	loadtest.DefaultCreatedAt = loadtestDescCreatedAt.Default.(func() time.Time)
+	// loadtestDescUpdatedAt is the schema descriptor for updated_at field.
+	loadtestDescUpdatedAt := loadtestMixinFields0[1].Descriptor()
+	// loadtest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	loadtest.DefaultUpdatedAt = loadtestDescUpdatedAt.Default.(func() time.Time)
+	// loadtest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	loadtest.UpdateDefaultUpdatedAt = loadtestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// loadtestDescVersion is the schema descriptor for version field.
+	loadtestDescVersion := loadtestMixinFields2[0].Descriptor()
+	// loadtest.DefaultVersion holds the default value on creation for the version field.
+	loadtest.DefaultVersion = loadtestDescVersion.Default.(int64)
+	// loadtestDescName is the schema descriptor for name field.
+	loadtestDescName := loadtestFields[0].Descriptor()
+	// loadtest.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	loadtest.NameValidator = func() func(string) error {
+		validators := loadtestDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loadtestDescModel is the schema descriptor for model field.
+	loadtestDescModel := loadtestFields[2].Descriptor()
+	// loadtest.ModelValidator is a validator for the "model" field. It is called by the builders before save.
+	loadtest.ModelValidator = loadtestDescModel.Validators[0].(func(string) error)
+	// loadtestDescCostNote is the schema descriptor for cost_note field.
+	loadtestDescCostNote := loadtestFields[7].Descriptor()
+	// loadtest.DefaultCostNote holds the default value on creation for the cost_note field.
+	loadtest.DefaultCostNote = loadtestDescCostNote.Default.(string)
+	// loadtestDescQuotaDay is the schema descriptor for quota_day field.
+	loadtestDescQuotaDay := loadtestFields[11].Descriptor()
+	// loadtest.QuotaDayValidator is a validator for the "quota_day" field. It is called by the builders before save.
+	loadtest.QuotaDayValidator = loadtestDescQuotaDay.Validators[0].(func(string) error)
+	// loadtestDescQuotaHeld is the schema descriptor for quota_held field.
+	loadtestDescQuotaHeld := loadtestFields[12].Descriptor()
+	// loadtest.DefaultQuotaHeld holds the default value on creation for the quota_held field.
+	loadtest.DefaultQuotaHeld = loadtestDescQuotaHeld.Default.(int)
+	// loadtest.QuotaHeldValidator is a validator for the "quota_held" field. It is called by the builders before save.
+	loadtest.QuotaHeldValidator = loadtestDescQuotaHeld.Validators[0].(func(int) error)
 	pipelineMixin := schema.Pipeline{}.Mixin()
 	pipeline.Policy = privacy.NewPolicies(pipelineMixin[1], schema.Pipeline{})
 	pipeline.Hooks[0] = func(next ent.Mutator) ent.Mutator {

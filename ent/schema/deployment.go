@@ -4,6 +4,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -53,6 +54,13 @@ func (Deployment) Fields() []ent.Field {
 		field.JSON("plan", &model.DeploymentPlan{}).Optional().Comment("the priced instance plan").
 			Annotations(entgql.Skip(entgql.SkipAll)), // published through graph/deployment.graphqls
 		field.JSON("config", model.DeploymentConfig{}).Comment("What to deploy on and size for."),
+	}
+}
+
+func (Deployment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("load_tests", LoadTest.Type).Comment("The load tests run against this deployment, a page at a time.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

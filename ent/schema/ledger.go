@@ -20,7 +20,7 @@ func (QuotaLedger) Mixin() []ent.Mixin {
 func (QuotaLedger) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("day").NotEmpty().MaxLen(10).Immutable().Comment("the UTC day, 2006-01-02"),
-		field.Enum("kind").Values("BENCHMARK").Immutable().Comment("the work the calls are for"),
+		field.Enum("kind").Values("BENCHMARK", "LOAD_TEST").Immutable().Comment("the work the calls are for"),
 		field.Int("reserved").Default(0).NonNegative().Comment("calls held by work that is still running"),
 		field.Int("used").Default(0).NonNegative().Comment("calls made"),
 	}

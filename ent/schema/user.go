@@ -47,6 +47,7 @@ func (User) Edges() []ent.Edge {
 		owned("experiments", Experiment.Type),
 		owned("deployments", Deployment.Type),
 		owned("explanations", Explanation.Type),
+		owned("load_tests", LoadTest.Type),
 		edge.To("benchmark_item_results", BenchmarkItemResult.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("experiment_observations", ExperimentObservation.Type).

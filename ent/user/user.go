@@ -46,6 +46,8 @@ const (
 	EdgeDeployments = "deployments"
 	// EdgeExplanations holds the string denoting the explanations edge name in mutations.
 	EdgeExplanations = "explanations"
+	// EdgeLoadTests holds the string denoting the load_tests edge name in mutations.
+	EdgeLoadTests = "load_tests"
 	// EdgeBenchmarkItemResults holds the string denoting the benchmark_item_results edge name in mutations.
 	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
@@ -103,6 +105,13 @@ const (
 	ExplanationsInverseTable = "explanations"
 	// ExplanationsColumn is the table column denoting the explanations relation/edge.
 	ExplanationsColumn = "owner_id"
+	// LoadTestsTable is the table that holds the load_tests relation/edge.
+	LoadTestsTable = "load_tests"
+	// LoadTestsInverseTable is the table name for the LoadTest entity.
+	// It exists in this package in order to avoid circular dependency with the "loadtest" package.
+	LoadTestsInverseTable = "load_tests"
+	// LoadTestsColumn is the table column denoting the load_tests relation/edge.
+	LoadTestsColumn = "owner_id"
 	// BenchmarkItemResultsTable is the table that holds the benchmark_item_results relation/edge.
 	BenchmarkItemResultsTable = "benchmark_item_results"
 	// BenchmarkItemResultsInverseTable is the table name for the BenchmarkItemResult entity.
@@ -325,6 +334,20 @@ func ByExplanations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByLoadTestsCount orders the results by load_tests count.
+func ByLoadTestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLoadTestsStep(), opts...)
+	}
+}
+
+// ByLoadTests orders the results by load_tests terms.
+func ByLoadTests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLoadTestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByBenchmarkItemResultsCount orders the results by benchmark_item_results count.
 func ByBenchmarkItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -413,6 +436,13 @@ func newExplanationsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ExplanationsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ExplanationsTable, ExplanationsColumn),
+	)
+}
+func newLoadTestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LoadTestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LoadTestsTable, LoadTestsColumn),
 	)
 }
 func newBenchmarkItemResultsStep() *sqlgraph.Step {

@@ -592,6 +592,29 @@ func HasExplanationsWith(preds ...predicate.Explanation) predicate.User {
 	})
 }
 
+// HasLoadTests applies the HasEdge predicate on the "load_tests" edge.
+func HasLoadTests() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LoadTestsTable, LoadTestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLoadTestsWith applies the HasEdge predicate on the "load_tests" edge with a given conditions (other predicates).
+func HasLoadTestsWith(preds ...predicate.LoadTest) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newLoadTestsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasBenchmarkItemResults applies the HasEdge predicate on the "benchmark_item_results" edge.
 func HasBenchmarkItemResults() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

@@ -19,6 +19,7 @@ import (
 	benchmark1 "github.com/modelarchitect/architect/ent/benchmark"
 	deployment1 "github.com/modelarchitect/architect/ent/deployment"
 	experiment1 "github.com/modelarchitect/architect/ent/experiment"
+	loadtest1 "github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
@@ -28,6 +29,7 @@ import (
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/live"
+	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
@@ -63,6 +65,7 @@ type ResolverRoot interface {
 	Explanation() ExplanationResolver
 	InstanceType() InstanceTypeResolver
 	LatencySummary() LatencySummaryResolver
+	LoadTest() LoadTestResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
 	Pipeline() PipelineResolver
@@ -480,6 +483,7 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		EstimatedCost func(childComplexity int) int
 		ID            func(childComplexity int) int
+		LoadTests     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
 		ModelName     func(childComplexity int) int
 		Owner         func(childComplexity int) int
 		Plan          func(childComplexity int) int
@@ -725,10 +729,131 @@ type ComplexityRoot struct {
 		ReasoningTokens func(childComplexity int) int
 	}
 
+	LatencyDistribution struct {
+		Count    func(childComplexity int) int
+		MaxMs    func(childComplexity int) int
+		MeanMs   func(childComplexity int) int
+		MedianMs func(childComplexity int) int
+		MinMs    func(childComplexity int) int
+		P90Ms    func(childComplexity int) int
+		P95Ms    func(childComplexity int) int
+		P99Ms    func(childComplexity int) int
+	}
+
 	LatencySummary struct {
 		Count func(childComplexity int) int
 		P50   func(childComplexity int) int
 		P95   func(childComplexity int) int
+	}
+
+	LoadTest struct {
+		CostNote      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Deployment    func(childComplexity int) int
+		DeploymentID  func(childComplexity int) int
+		Error         func(childComplexity int) int
+		EstimatedCost func(childComplexity int) int
+		FinishedAt    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Model         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Owner         func(childComplexity int) int
+		Plan          func(childComplexity int) int
+		Result        func(childComplexity int) int
+		StartedAt     func(childComplexity int) int
+		Status        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	LoadTestComparison struct {
+		A     func(childComplexity int) int
+		B     func(childComplexity int) int
+		Steps func(childComplexity int) int
+	}
+
+	LoadTestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LoadTestEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LoadTestErrorCount struct {
+		Count   func(childComplexity int) int
+		Example func(childComplexity int) int
+		Kind    func(childComplexity int) int
+	}
+
+	LoadTestEvent struct {
+		Change   func(childComplexity int) int
+		ID       func(childComplexity int) int
+		LoadTest func(childComplexity int) int
+	}
+
+	LoadTestMetricDifference struct {
+		A                  func(childComplexity int) int
+		B                  func(childComplexity int) int
+		Difference         func(childComplexity int) int
+		HigherIsBetter     func(childComplexity int) int
+		Metric             func(childComplexity int) int
+		RelativeDifference func(childComplexity int) int
+	}
+
+	LoadTestPlan struct {
+		Burstiness      func(childComplexity int) int
+		Concurrency     func(childComplexity int) int
+		DurationSeconds func(childComplexity int) int
+		InputTokens     func(childComplexity int) int
+		MaxConcurrency  func(childComplexity int) int
+		MaxRequests     func(childComplexity int) int
+		Mode            func(childComplexity int) int
+		OutputTokens    func(childComplexity int) int
+		Prompts         func(childComplexity int) int
+		Rates           func(childComplexity int) int
+		SLO             func(childComplexity int) int
+		Seed            func(childComplexity int) int
+	}
+
+	LoadTestResult struct {
+		Cancelled          func(childComplexity int) int
+		MaxRequestsReached func(childComplexity int) int
+		Steps              func(childComplexity int) int
+	}
+
+	LoadTestStep struct {
+		Completed             func(childComplexity int) int
+		Concurrency           func(childComplexity int) int
+		Delayed               func(childComplexity int) int
+		DurationSeconds       func(childComplexity int) int
+		E2E                   func(childComplexity int) int
+		Errors                func(childComplexity int) int
+		Failed                func(childComplexity int) int
+		GoodRequests          func(childComplexity int) int
+		Goodput               func(childComplexity int) int
+		ITL                   func(childComplexity int) int
+		InProgress            func(childComplexity int) int
+		InputTokens           func(childComplexity int) int
+		MaxInFlight           func(childComplexity int) int
+		OutputTokens          func(childComplexity int) int
+		OutputTokensPerSecond func(childComplexity int) int
+		RequestRate           func(childComplexity int) int
+		SLO                   func(childComplexity int) int
+		Sent                  func(childComplexity int) int
+		TPOT                  func(childComplexity int) int
+		TTFT                  func(childComplexity int) int
+		TargetRate            func(childComplexity int) int
+		Unfinished            func(childComplexity int) int
+		UsageMissing          func(childComplexity int) int
+	}
+
+	LoadTestStepComparison struct {
+		Concurrency func(childComplexity int) int
+		Metrics     func(childComplexity int) int
+		TargetRate  func(childComplexity int) int
 	}
 
 	MetricSpec struct {
@@ -752,12 +877,14 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		CancelBenchmark              func(childComplexity int, id int) int
+		CancelLoadTest               func(childComplexity int, id int) int
 		ChangePassword               func(childComplexity int, input gqlmodel.ChangePasswordInput) int
 		CompleteExperiment           func(childComplexity int, id int) int
 		CreateBenchmark              func(childComplexity int, input gqlmodel.CreateBenchmarkInput, start *bool) int
 		CreateComplianceProfile      func(childComplexity int, input ent.CreateComplianceProfileInput) int
 		CreateDeployment             func(childComplexity int, input ent.CreateDeploymentInput) int
 		CreateExperiment             func(childComplexity int, input ent.CreateExperimentInput) int
+		CreateLoadTest               func(childComplexity int, input gqlmodel.CreateLoadTestInput, start *bool) int
 		CreatePipeline               func(childComplexity int, input model.CreatePipeline) int
 		CreateScenario               func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
 		DeleteBenchmark              func(childComplexity int, id int) int
@@ -765,6 +892,7 @@ type ComplexityRoot struct {
 		DeleteDeployment             func(childComplexity int, id int) int
 		DeleteExperiment             func(childComplexity int, id int) int
 		DeleteExplanation            func(childComplexity int, id int) int
+		DeleteLoadTest               func(childComplexity int, id int) int
 		DeleteMe                     func(childComplexity int, input gqlmodel.DeleteMeInput) int
 		DeletePipeline               func(childComplexity int, id int) int
 		DeleteScenario               func(childComplexity int, id int) int
@@ -779,6 +907,7 @@ type ComplexityRoot struct {
 		SimulateScenario             func(childComplexity int, id int) int
 		StartBenchmark               func(childComplexity int, id int) int
 		StartExperiment              func(childComplexity int, id int) int
+		StartLoadTest                func(childComplexity int, id int) int
 		StopExperiment               func(childComplexity int, id int) int
 		TerminateDeployment          func(childComplexity int, id int) int
 		UpdateBenchmark              func(childComplexity int, id int, input gqlmodel.UpdateBenchmarkInput) int
@@ -927,6 +1056,7 @@ type ComplexityRoot struct {
 		AssessCompliance     func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
 		Benchmarks           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		CatalogVersion       func(childComplexity int) int
+		CompareLoadTests     func(childComplexity int, a int, b int) int
 		ComplianceProfiles   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		ComplianceUseCases   func(childComplexity int) int
 		Deployments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
@@ -936,6 +1066,7 @@ type ComplexityRoot struct {
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		Explanations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
 		InstanceTypes        func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
+		LoadTests            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
 		Me                   func(childComplexity int) int
 		Models               func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
 		Node                 func(childComplexity int, id int) int
@@ -1116,11 +1247,27 @@ type ComplexityRoot struct {
 		Score              func(childComplexity int) int
 	}
 
+	SloResult struct {
+		MeasuredMs  func(childComplexity int) int
+		Met         func(childComplexity int) int
+		Metric      func(childComplexity int) int
+		Percentile  func(childComplexity int) int
+		ThresholdMs func(childComplexity int) int
+	}
+
+	SloTarget struct {
+		Metric      func(childComplexity int) int
+		Percentile  func(childComplexity int) int
+		ThresholdMs func(childComplexity int) int
+	}
+
 	Subscription struct {
 		BenchmarkUpdated   func(childComplexity int, id int) int
 		DeploymentUpdated  func(childComplexity int, id int) int
+		LoadTestUpdated    func(childComplexity int, id int) int
 		MyBenchmarkEvents  func(childComplexity int) int
 		MyDeploymentEvents func(childComplexity int) int
+		MyLoadTestEvents   func(childComplexity int) int
 		ScenarioUpdated    func(childComplexity int, id int) int
 	}
 
@@ -1134,6 +1281,13 @@ type ComplexityRoot struct {
 	SweepSeries struct {
 		ModelID func(childComplexity int) int
 		Points  func(childComplexity int) int
+	}
+
+	TokenLength struct {
+		Kind  func(childComplexity int) int
+		Max   func(childComplexity int) int
+		Min   func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	TokenRange struct {
@@ -1162,6 +1316,7 @@ type ComplexityRoot struct {
 		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		Explanations       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
 		ID                 func(childComplexity int) int
+		LoadTests          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
 		Name               func(childComplexity int) int
 		Pipelines          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
 		Role               func(childComplexity int) int
@@ -1268,6 +1423,9 @@ type LatencySummaryResolver interface {
 	P50(ctx context.Context, obj *benchmark.Summary) (float64, error)
 	P95(ctx context.Context, obj *benchmark.Summary) (float64, error)
 }
+type LoadTestResolver interface {
+	Owner(ctx context.Context, obj *ent.LoadTest) (*ent.User, error)
+}
 type ModelQualityResolver interface {
 	Tiers(ctx context.Context, obj *catalog.Quality) ([]*gqlmodel.ComplexityTier, error)
 }
@@ -1306,6 +1464,10 @@ type MutationResolver interface {
 	DeleteUser(ctx context.Context, userID int) (int, error)
 	TerminateDeployment(ctx context.Context, id int) (*ent.Deployment, error)
 	RedeployDeployment(ctx context.Context, id int) (*ent.Deployment, error)
+	CreateLoadTest(ctx context.Context, input gqlmodel.CreateLoadTestInput, start *bool) (*ent.LoadTest, error)
+	StartLoadTest(ctx context.Context, id int) (*ent.LoadTest, error)
+	CancelLoadTest(ctx context.Context, id int) (*ent.LoadTest, error)
+	DeleteLoadTest(ctx context.Context, id int) (int, error)
 	SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error)
 	ExplainDecision(ctx context.Context, scenarioID int) (*ent.Explanation, error)
 }
@@ -1331,6 +1493,7 @@ type QueryResolver interface {
 	Deployments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) (*ent.DeploymentConnection, error)
 	Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error)
 	Explanations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) (*ent.ExplanationConnection, error)
+	LoadTests(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) (*ent.LoadTestConnection, error)
 	Pipelines(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) (*ent.PipelineConnection, error)
 	Scenarios(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) (*ent.ScenarioConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
@@ -1343,6 +1506,7 @@ type QueryResolver interface {
 	EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error)
 	ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*experiment.SampleSize, error)
 	Me(ctx context.Context) (*ent.User, error)
+	CompareLoadTests(ctx context.Context, a int, b int) (*gqlmodel.LoadTestComparison, error)
 	ValidatePipeline(ctx context.Context, input pipeline.Pipeline) (*pipeline.Analysis, error)
 	PipelineNodeKinds(ctx context.Context) ([]*pipeline.KindSpec, error)
 	ScenarioSweep(ctx context.Context, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) (*simulation.SweepResult, error)
@@ -1368,6 +1532,8 @@ type SubscriptionResolver interface {
 	ScenarioUpdated(ctx context.Context, id int) (<-chan *ent.Scenario, error)
 	MyBenchmarkEvents(ctx context.Context) (<-chan *gqlmodel.BenchmarkEvent, error)
 	MyDeploymentEvents(ctx context.Context) (<-chan *gqlmodel.DeploymentEvent, error)
+	LoadTestUpdated(ctx context.Context, id int) (<-chan *ent.LoadTest, error)
+	MyLoadTestEvents(ctx context.Context) (<-chan *gqlmodel.LoadTestEvent, error)
 }
 type WinnerChangeResolver interface {
 	From(ctx context.Context, obj *simulation.WinnerChange) (*string, error)
@@ -3239,6 +3405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.ID(childComplexity), true
+	case "Deployment.loadTests":
+		if e.ComplexityRoot.Deployment.LoadTests == nil {
+			break
+		}
+
+		args, err := ec.field_Deployment_loadTests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Deployment.LoadTests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.LoadTestOrder), args["where"].(*ent.LoadTestWhereInput)), true
 	case "Deployment.modelName":
 		if e.ComplexityRoot.Deployment.ModelName == nil {
 			break
@@ -4239,6 +4416,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LLMNodeConfig.ReasoningTokens(childComplexity), true
 
+	case "LatencyDistribution.count":
+		if e.ComplexityRoot.LatencyDistribution.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.Count(childComplexity), true
+	case "LatencyDistribution.maxMs":
+		if e.ComplexityRoot.LatencyDistribution.MaxMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.MaxMs(childComplexity), true
+	case "LatencyDistribution.meanMs":
+		if e.ComplexityRoot.LatencyDistribution.MeanMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.MeanMs(childComplexity), true
+	case "LatencyDistribution.medianMs":
+		if e.ComplexityRoot.LatencyDistribution.MedianMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.MedianMs(childComplexity), true
+	case "LatencyDistribution.minMs":
+		if e.ComplexityRoot.LatencyDistribution.MinMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.MinMs(childComplexity), true
+	case "LatencyDistribution.p90Ms":
+		if e.ComplexityRoot.LatencyDistribution.P90Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.P90Ms(childComplexity), true
+	case "LatencyDistribution.p95Ms":
+		if e.ComplexityRoot.LatencyDistribution.P95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.P95Ms(childComplexity), true
+	case "LatencyDistribution.p99Ms":
+		if e.ComplexityRoot.LatencyDistribution.P99Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LatencyDistribution.P99Ms(childComplexity), true
+
 	case "LatencySummary.count":
 		if e.ComplexityRoot.LatencySummary.Count == nil {
 			break
@@ -4257,6 +4483,479 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LatencySummary.P95(childComplexity), true
+
+	case "LoadTest.costNote":
+		if e.ComplexityRoot.LoadTest.CostNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.CostNote(childComplexity), true
+	case "LoadTest.createdAt":
+		if e.ComplexityRoot.LoadTest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.CreatedAt(childComplexity), true
+	case "LoadTest.deployment":
+		if e.ComplexityRoot.LoadTest.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Deployment(childComplexity), true
+	case "LoadTest.deploymentID":
+		if e.ComplexityRoot.LoadTest.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.DeploymentID(childComplexity), true
+	case "LoadTest.error":
+		if e.ComplexityRoot.LoadTest.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Error(childComplexity), true
+	case "LoadTest.estimatedCost":
+		if e.ComplexityRoot.LoadTest.EstimatedCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.EstimatedCost(childComplexity), true
+	case "LoadTest.finishedAt":
+		if e.ComplexityRoot.LoadTest.FinishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.FinishedAt(childComplexity), true
+	case "LoadTest.id":
+		if e.ComplexityRoot.LoadTest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.ID(childComplexity), true
+	case "LoadTest.model":
+		if e.ComplexityRoot.LoadTest.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Model(childComplexity), true
+	case "LoadTest.name":
+		if e.ComplexityRoot.LoadTest.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Name(childComplexity), true
+	case "LoadTest.owner":
+		if e.ComplexityRoot.LoadTest.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Owner(childComplexity), true
+	case "LoadTest.plan":
+		if e.ComplexityRoot.LoadTest.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Plan(childComplexity), true
+	case "LoadTest.result":
+		if e.ComplexityRoot.LoadTest.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Result(childComplexity), true
+	case "LoadTest.startedAt":
+		if e.ComplexityRoot.LoadTest.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.StartedAt(childComplexity), true
+	case "LoadTest.status":
+		if e.ComplexityRoot.LoadTest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.Status(childComplexity), true
+	case "LoadTest.updatedAt":
+		if e.ComplexityRoot.LoadTest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTest.UpdatedAt(childComplexity), true
+
+	case "LoadTestComparison.a":
+		if e.ComplexityRoot.LoadTestComparison.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestComparison.A(childComplexity), true
+	case "LoadTestComparison.b":
+		if e.ComplexityRoot.LoadTestComparison.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestComparison.B(childComplexity), true
+	case "LoadTestComparison.steps":
+		if e.ComplexityRoot.LoadTestComparison.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestComparison.Steps(childComplexity), true
+
+	case "LoadTestConnection.edges":
+		if e.ComplexityRoot.LoadTestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestConnection.Edges(childComplexity), true
+	case "LoadTestConnection.pageInfo":
+		if e.ComplexityRoot.LoadTestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestConnection.PageInfo(childComplexity), true
+	case "LoadTestConnection.totalCount":
+		if e.ComplexityRoot.LoadTestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestConnection.TotalCount(childComplexity), true
+
+	case "LoadTestEdge.cursor":
+		if e.ComplexityRoot.LoadTestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestEdge.Cursor(childComplexity), true
+	case "LoadTestEdge.node":
+		if e.ComplexityRoot.LoadTestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestEdge.Node(childComplexity), true
+
+	case "LoadTestErrorCount.count":
+		if e.ComplexityRoot.LoadTestErrorCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestErrorCount.Count(childComplexity), true
+	case "LoadTestErrorCount.example":
+		if e.ComplexityRoot.LoadTestErrorCount.Example == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestErrorCount.Example(childComplexity), true
+	case "LoadTestErrorCount.kind":
+		if e.ComplexityRoot.LoadTestErrorCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestErrorCount.Kind(childComplexity), true
+
+	case "LoadTestEvent.change":
+		if e.ComplexityRoot.LoadTestEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestEvent.Change(childComplexity), true
+	case "LoadTestEvent.id":
+		if e.ComplexityRoot.LoadTestEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestEvent.ID(childComplexity), true
+	case "LoadTestEvent.loadTest":
+		if e.ComplexityRoot.LoadTestEvent.LoadTest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestEvent.LoadTest(childComplexity), true
+
+	case "LoadTestMetricDifference.a":
+		if e.ComplexityRoot.LoadTestMetricDifference.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.A(childComplexity), true
+	case "LoadTestMetricDifference.b":
+		if e.ComplexityRoot.LoadTestMetricDifference.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.B(childComplexity), true
+	case "LoadTestMetricDifference.difference":
+		if e.ComplexityRoot.LoadTestMetricDifference.Difference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.Difference(childComplexity), true
+	case "LoadTestMetricDifference.higherIsBetter":
+		if e.ComplexityRoot.LoadTestMetricDifference.HigherIsBetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.HigherIsBetter(childComplexity), true
+	case "LoadTestMetricDifference.metric":
+		if e.ComplexityRoot.LoadTestMetricDifference.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.Metric(childComplexity), true
+	case "LoadTestMetricDifference.relative":
+		if e.ComplexityRoot.LoadTestMetricDifference.RelativeDifference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestMetricDifference.RelativeDifference(childComplexity), true
+
+	case "LoadTestPlan.burstiness":
+		if e.ComplexityRoot.LoadTestPlan.Burstiness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Burstiness(childComplexity), true
+	case "LoadTestPlan.concurrency":
+		if e.ComplexityRoot.LoadTestPlan.Concurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Concurrency(childComplexity), true
+	case "LoadTestPlan.durationSeconds":
+		if e.ComplexityRoot.LoadTestPlan.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.DurationSeconds(childComplexity), true
+	case "LoadTestPlan.inputTokens":
+		if e.ComplexityRoot.LoadTestPlan.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.InputTokens(childComplexity), true
+	case "LoadTestPlan.maxConcurrency":
+		if e.ComplexityRoot.LoadTestPlan.MaxConcurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.MaxConcurrency(childComplexity), true
+	case "LoadTestPlan.maxRequests":
+		if e.ComplexityRoot.LoadTestPlan.MaxRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.MaxRequests(childComplexity), true
+	case "LoadTestPlan.mode":
+		if e.ComplexityRoot.LoadTestPlan.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Mode(childComplexity), true
+	case "LoadTestPlan.outputTokens":
+		if e.ComplexityRoot.LoadTestPlan.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.OutputTokens(childComplexity), true
+	case "LoadTestPlan.prompts":
+		if e.ComplexityRoot.LoadTestPlan.Prompts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Prompts(childComplexity), true
+	case "LoadTestPlan.rates":
+		if e.ComplexityRoot.LoadTestPlan.Rates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Rates(childComplexity), true
+	case "LoadTestPlan.slo":
+		if e.ComplexityRoot.LoadTestPlan.SLO == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.SLO(childComplexity), true
+	case "LoadTestPlan.seed":
+		if e.ComplexityRoot.LoadTestPlan.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestPlan.Seed(childComplexity), true
+
+	case "LoadTestResult.cancelled":
+		if e.ComplexityRoot.LoadTestResult.Cancelled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestResult.Cancelled(childComplexity), true
+	case "LoadTestResult.maxRequestsReached":
+		if e.ComplexityRoot.LoadTestResult.MaxRequestsReached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestResult.MaxRequestsReached(childComplexity), true
+	case "LoadTestResult.steps":
+		if e.ComplexityRoot.LoadTestResult.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestResult.Steps(childComplexity), true
+
+	case "LoadTestStep.completed":
+		if e.ComplexityRoot.LoadTestStep.Completed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Completed(childComplexity), true
+	case "LoadTestStep.concurrency":
+		if e.ComplexityRoot.LoadTestStep.Concurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Concurrency(childComplexity), true
+	case "LoadTestStep.delayed":
+		if e.ComplexityRoot.LoadTestStep.Delayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Delayed(childComplexity), true
+	case "LoadTestStep.durationSeconds":
+		if e.ComplexityRoot.LoadTestStep.DurationSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.DurationSeconds(childComplexity), true
+	case "LoadTestStep.e2e":
+		if e.ComplexityRoot.LoadTestStep.E2E == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.E2E(childComplexity), true
+	case "LoadTestStep.errors":
+		if e.ComplexityRoot.LoadTestStep.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Errors(childComplexity), true
+	case "LoadTestStep.failed":
+		if e.ComplexityRoot.LoadTestStep.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Failed(childComplexity), true
+	case "LoadTestStep.goodRequests":
+		if e.ComplexityRoot.LoadTestStep.GoodRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.GoodRequests(childComplexity), true
+	case "LoadTestStep.goodput":
+		if e.ComplexityRoot.LoadTestStep.Goodput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Goodput(childComplexity), true
+	case "LoadTestStep.itl":
+		if e.ComplexityRoot.LoadTestStep.ITL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.ITL(childComplexity), true
+	case "LoadTestStep.inProgress":
+		if e.ComplexityRoot.LoadTestStep.InProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.InProgress(childComplexity), true
+	case "LoadTestStep.inputTokens":
+		if e.ComplexityRoot.LoadTestStep.InputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.InputTokens(childComplexity), true
+	case "LoadTestStep.maxInFlight":
+		if e.ComplexityRoot.LoadTestStep.MaxInFlight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.MaxInFlight(childComplexity), true
+	case "LoadTestStep.outputTokens":
+		if e.ComplexityRoot.LoadTestStep.OutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.OutputTokens(childComplexity), true
+	case "LoadTestStep.outputTokensPerSecond":
+		if e.ComplexityRoot.LoadTestStep.OutputTokensPerSecond == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.OutputTokensPerSecond(childComplexity), true
+	case "LoadTestStep.requestRate":
+		if e.ComplexityRoot.LoadTestStep.RequestRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.RequestRate(childComplexity), true
+	case "LoadTestStep.slo":
+		if e.ComplexityRoot.LoadTestStep.SLO == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.SLO(childComplexity), true
+	case "LoadTestStep.sent":
+		if e.ComplexityRoot.LoadTestStep.Sent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Sent(childComplexity), true
+	case "LoadTestStep.tpot":
+		if e.ComplexityRoot.LoadTestStep.TPOT == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.TPOT(childComplexity), true
+	case "LoadTestStep.ttft":
+		if e.ComplexityRoot.LoadTestStep.TTFT == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.TTFT(childComplexity), true
+	case "LoadTestStep.targetRate":
+		if e.ComplexityRoot.LoadTestStep.TargetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.TargetRate(childComplexity), true
+	case "LoadTestStep.unfinished":
+		if e.ComplexityRoot.LoadTestStep.Unfinished == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.Unfinished(childComplexity), true
+	case "LoadTestStep.usageMissing":
+		if e.ComplexityRoot.LoadTestStep.UsageMissing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStep.UsageMissing(childComplexity), true
+
+	case "LoadTestStepComparison.concurrency":
+		if e.ComplexityRoot.LoadTestStepComparison.Concurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStepComparison.Concurrency(childComplexity), true
+	case "LoadTestStepComparison.metrics":
+		if e.ComplexityRoot.LoadTestStepComparison.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStepComparison.Metrics(childComplexity), true
+	case "LoadTestStepComparison.targetRate":
+		if e.ComplexityRoot.LoadTestStepComparison.TargetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoadTestStepComparison.TargetRate(childComplexity), true
 
 	case "MetricSpec.kind":
 		if e.ComplexityRoot.MetricSpec.Kind == nil {
@@ -4332,6 +5031,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelBenchmark(childComplexity, args["id"].(int)), true
+	case "Mutation.cancelLoadTest":
+		if e.ComplexityRoot.Mutation.CancelLoadTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelLoadTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelLoadTest(childComplexity, args["id"].(int)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -4398,6 +5108,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateExperiment(childComplexity, args["input"].(ent.CreateExperimentInput)), true
+	case "Mutation.createLoadTest":
+		if e.ComplexityRoot.Mutation.CreateLoadTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLoadTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLoadTest(childComplexity, args["input"].(gqlmodel.CreateLoadTestInput), args["start"].(*bool)), true
 	case "Mutation.createPipeline":
 		if e.ComplexityRoot.Mutation.CreatePipeline == nil {
 			break
@@ -4475,6 +5196,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteExplanation(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteLoadTest":
+		if e.ComplexityRoot.Mutation.DeleteLoadTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteLoadTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteLoadTest(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteMe":
 		if e.ComplexityRoot.Mutation.DeleteMe == nil {
 			break
@@ -4624,6 +5356,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartExperiment(childComplexity, args["id"].(int)), true
+	case "Mutation.startLoadTest":
+		if e.ComplexityRoot.Mutation.StartLoadTest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startLoadTest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartLoadTest(childComplexity, args["id"].(int)), true
 	case "Mutation.stopExperiment":
 		if e.ComplexityRoot.Mutation.StopExperiment == nil {
 			break
@@ -5273,6 +6016,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CatalogVersion(childComplexity), true
+	case "Query.compareLoadTests":
+		if e.ComplexityRoot.Query.CompareLoadTests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareLoadTests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareLoadTests(childComplexity, args["a"].(int), args["b"].(int)), true
 	case "Query.complianceProfiles":
 		if e.ComplexityRoot.Query.ComplianceProfiles == nil {
 			break
@@ -5368,6 +6122,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.InstanceTypes(childComplexity, args["where"].(*gqlmodel.InstanceTypeWhereInput)), true
 
+	case "Query.loadTests":
+		if e.ComplexityRoot.Query.LoadTests == nil {
+			break
+		}
+
+		args, err := ec.field_Query_loadTests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LoadTests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.LoadTestOrder), args["where"].(*ent.LoadTestWhereInput)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -6176,6 +6941,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimulationCandidate.Score(childComplexity), true
 
+	case "SloResult.measuredMs":
+		if e.ComplexityRoot.SloResult.MeasuredMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloResult.MeasuredMs(childComplexity), true
+	case "SloResult.met":
+		if e.ComplexityRoot.SloResult.Met == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloResult.Met(childComplexity), true
+	case "SloResult.metric":
+		if e.ComplexityRoot.SloResult.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloResult.Metric(childComplexity), true
+	case "SloResult.percentile":
+		if e.ComplexityRoot.SloResult.Percentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloResult.Percentile(childComplexity), true
+	case "SloResult.thresholdMs":
+		if e.ComplexityRoot.SloResult.ThresholdMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloResult.ThresholdMs(childComplexity), true
+
+	case "SloTarget.metric":
+		if e.ComplexityRoot.SloTarget.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloTarget.Metric(childComplexity), true
+	case "SloTarget.percentile":
+		if e.ComplexityRoot.SloTarget.Percentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloTarget.Percentile(childComplexity), true
+	case "SloTarget.thresholdMs":
+		if e.ComplexityRoot.SloTarget.ThresholdMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SloTarget.ThresholdMs(childComplexity), true
+
 	case "Subscription.benchmarkUpdated":
 		if e.ComplexityRoot.Subscription.BenchmarkUpdated == nil {
 			break
@@ -6198,6 +7013,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.DeploymentUpdated(childComplexity, args["id"].(int)), true
+	case "Subscription.loadTestUpdated":
+		if e.ComplexityRoot.Subscription.LoadTestUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_loadTestUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LoadTestUpdated(childComplexity, args["id"].(int)), true
 	case "Subscription.myBenchmarkEvents":
 		if e.ComplexityRoot.Subscription.MyBenchmarkEvents == nil {
 			break
@@ -6210,6 +7036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.MyDeploymentEvents(childComplexity), true
+	case "Subscription.myLoadTestEvents":
+		if e.ComplexityRoot.Subscription.MyLoadTestEvents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.MyLoadTestEvents(childComplexity), true
 	case "Subscription.scenarioUpdated":
 		if e.ComplexityRoot.Subscription.ScenarioUpdated == nil {
 			break
@@ -6259,6 +7091,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SweepSeries.Points(childComplexity), true
+
+	case "TokenLength.kind":
+		if e.ComplexityRoot.TokenLength.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenLength.Kind(childComplexity), true
+	case "TokenLength.max":
+		if e.ComplexityRoot.TokenLength.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenLength.Max(childComplexity), true
+	case "TokenLength.min":
+		if e.ComplexityRoot.TokenLength.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenLength.Min(childComplexity), true
+	case "TokenLength.value":
+		if e.ComplexityRoot.TokenLength.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TokenLength.Value(childComplexity), true
 
 	case "TokenRange.high":
 		if e.ComplexityRoot.TokenRange.High == nil {
@@ -6384,6 +7241,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.ID(childComplexity), true
+	case "User.loadTests":
+		if e.ComplexityRoot.User.LoadTests == nil {
+			break
+		}
+
+		args, err := ec.field_User_loadTests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.User.LoadTests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.LoadTestOrder), args["where"].(*ent.LoadTestWhereInput)), true
 	case "User.name":
 		if e.ComplexityRoot.User.Name == nil {
 			break
@@ -6532,6 +7400,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateComplianceProfileInput", ec.unmarshalInputCreateComplianceProfileInput),
 			graphql.NewInputUnmarshaler("CreateDeploymentInput", ec.unmarshalInputCreateDeploymentInput),
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
+			graphql.NewInputUnmarshaler("CreateLoadTestInput", ec.unmarshalInputCreateLoadTestInput),
 			graphql.NewInputUnmarshaler("CreatePipelineInput", ec.unmarshalInputCreatePipelineInput),
 			graphql.NewInputUnmarshaler("CreateScenarioInput", ec.unmarshalInputCreateScenarioInput),
 			graphql.NewInputUnmarshaler("DatasetItemInput", ec.unmarshalInputDatasetItemInput),
@@ -6552,6 +7421,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("GuardrailNodeConfigInput", ec.unmarshalInputGuardrailNodeConfigInput),
 			graphql.NewInputUnmarshaler("InstanceTypeWhereInput", ec.unmarshalInputInstanceTypeWhereInput),
 			graphql.NewInputUnmarshaler("LLMNodeConfigInput", ec.unmarshalInputLLMNodeConfigInput),
+			graphql.NewInputUnmarshaler("LoadTestOrder", ec.unmarshalInputLoadTestOrder),
+			graphql.NewInputUnmarshaler("LoadTestPlanInput", ec.unmarshalInputLoadTestPlanInput),
+			graphql.NewInputUnmarshaler("LoadTestWhereInput", ec.unmarshalInputLoadTestWhereInput),
 			graphql.NewInputUnmarshaler("LogInInput", ec.unmarshalInputLogInInput),
 			graphql.NewInputUnmarshaler("MetricSpecInput", ec.unmarshalInputMetricSpecInput),
 			graphql.NewInputUnmarshaler("ModelOrder", ec.unmarshalInputModelOrder),
@@ -6570,6 +7442,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ScenarioWhereInput", ec.unmarshalInputScenarioWhereInput),
 			graphql.NewInputUnmarshaler("ServiceNodeConfigInput", ec.unmarshalInputServiceNodeConfigInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
+			graphql.NewInputUnmarshaler("SloTargetInput", ec.unmarshalInputSloTargetInput),
+			graphql.NewInputUnmarshaler("TokenLengthInput", ec.unmarshalInputTokenLengthInput),
 			graphql.NewInputUnmarshaler("UpdateBenchmarkInput", ec.unmarshalInputUpdateBenchmarkInput),
 			graphql.NewInputUnmarshaler("UpdateComplianceProfileInput", ec.unmarshalInputUpdateComplianceProfileInput),
 			graphql.NewInputUnmarshaler("UpdateDeploymentInput", ec.unmarshalInputUpdateDeploymentInput),
@@ -10023,6 +10897,40 @@ type Deployment implements Node {
   What to deploy on and size for.
   """
   config: DeploymentConfig!
+  """
+  The load tests run against this deployment, a page at a time.
+  """
+  loadTests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LoadTests returned from the connection.
+    """
+    orderBy: [LoadTestOrder!]
+
+    """
+    Filtering options for LoadTests returned from the connection.
+    """
+    where: LoadTestWhereInput
+  ): LoadTestConnection!
 }
 """
 A connection to a list of items.
@@ -10522,6 +11430,14 @@ input DeploymentWhereInput {
   Rows whose costNote contains this text, ignoring case.
   """
   costNoteContainsFold: String
+  """
+  true: rows with at least one of loadTests; false: rows with none.
+  """
+  hasLoadTests: Boolean
+  """
+  Rows with at least one of loadTests that matches all of these filters.
+  """
+  hasLoadTestsWith: [LoadTestWhereInput!]
 }
 """
 An A/B test of models in production: variants, metrics and a plan, observations recorded while it runs, and the statistics that name a winner only when the difference is significant. Owned by the user who created it.
@@ -11429,6 +12345,665 @@ input ExplanationWhereInput {
   staleNEQ: Boolean
 }
 """
+Traffic of a stated shape (a request rate with Poisson or bursty gaps, a fixed concurrency, or a sweep of rates) sent to a model endpoint, with time to first token, time per output token, inter-token latency, end-to-end latency and goodput under SLO targets measured per step. Runs as one background job that is never restarted; watch it with loadTestUpdated. Owned by the user who created it.
+"""
+type LoadTest implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
+  id: ID!
+  """
+  When the row was created.
+  """
+  createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
+  updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
+  name: String!
+  """
+  Where the load test is in its lifecycle.
+  """
+  status: LoadTestStatus!
+  """
+  The target when it is a configured model provider: provider/model, e.g. openai/gpt-4.1-mini; null when the target is a deployment.
+  """
+  model: String
+  """
+  The target when it is one of the viewer's SELF_HOSTED deployments; null when the target is a provider's model, or once the deployment is deleted.
+  """
+  deploymentID: ID
+  """
+  The traffic profile, lengths, limits and SLO targets.
+  """
+  plan: LoadTestPlan!
+  """
+  The measurements per step; null until the test has sent its first request.
+  """
+  result: LoadTestResult
+  """
+  US dollars the test may spend at most: maxRequests calls at the model's catalog prices; null when the target has no price, and costNote says why.
+  """
+  estimatedCost: Decimal
+  """
+  What the estimated cost assumes, or why it is unknown.
+  """
+  costNote: String!
+  """
+  Why the load test FAILED; null otherwise.
+  """
+  error: String
+  """
+  When it started RUNNING; null before.
+  """
+  startedAt: Time
+  """
+  When it became COMPLETED, FAILED or CANCELLED; null before.
+  """
+  finishedAt: Time
+  """
+  The deployment under test; null when the target is a provider's model or the deployment was deleted.
+  """
+  deployment: Deployment
+}
+"""
+A connection to a list of items.
+"""
+type LoadTestConnection {
+  """
+  A list of edges.
+  """
+  edges: [LoadTestEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LoadTestEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LoadTest
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for LoadTest connections
+"""
+input LoadTestOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LoadTests.
+  """
+  field: LoadTestOrderField!
+}
+"""
+Properties by which LoadTest connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
+"""
+enum LoadTestOrderField {
+  """
+  By createdAt.
+  """
+  CREATED_AT
+  """
+  By updatedAt.
+  """
+  UPDATED_AT
+  """
+  By name.
+  """
+  NAME
+  """
+  By status.
+  """
+  STATUS
+}
+"""
+A load test's lifecycle: PENDING → RUNNING → COMPLETED or FAILED; PENDING or RUNNING → CANCELLED. COMPLETED, FAILED and CANCELLED are final; a load test is never restarted.
+"""
+enum LoadTestStatus @goModel(model: "github.com/modelarchitect/architect/ent/loadtest.Status") {
+  """
+  Created and not started; startLoadTest starts it.
+  """
+  PENDING
+  """
+  Sending requests; result holds the measurements so far, refreshed at most once a second.
+  """
+  RUNNING
+  """
+  Every step ran to its duration or its share of maxRequests; result holds the measurements.
+  """
+  COMPLETED
+  """
+  Stopped by an error, a crash of its worker or its time limit; result keeps what was measured, error says why.
+  """
+  FAILED
+  """
+  Cancelled by its owner; result keeps what was measured until then.
+  """
+  CANCELLED
+}
+"""
+Filters load tests: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
+"""
+input LoadTestWhereInput {
+  """
+  Rows that do not match this filter.
+  """
+  not: LoadTestWhereInput
+  """
+  Rows that match every one of these filters.
+  """
+  and: [LoadTestWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
+  or: [LoadTestWhereInput!]
+  """
+  The row with this id.
+  """
+  id: ID
+  """
+  Every row but the one with this id.
+  """
+  idNEQ: ID
+  """
+  The rows with these ids.
+  """
+  idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
+  idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
+  idGT: ID
+  """
+  The row with this id and those created after it.
+  """
+  idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
+  idLT: ID
+  """
+  The row with this id and those created before it.
+  """
+  idLTE: ID
+  """
+  Rows whose createdAt is this.
+  """
+  createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
+  createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
+  createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
+  createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
+  createdAtLTE: Time
+  """
+  Rows whose updatedAt is this.
+  """
+  updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
+  updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
+  updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
+  updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
+  updatedAtLTE: Time
+  """
+  Rows whose name is this.
+  """
+  name: String
+  """
+  Rows whose name is not this.
+  """
+  nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
+  nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
+  nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
+  nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
+  nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
+  nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
+  nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
+  nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
+  nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
+  nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
+  nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
+  nameContainsFold: String
+  """
+  Rows whose status is this.
+  """
+  status: LoadTestStatus
+  """
+  Rows whose status is not this.
+  """
+  statusNEQ: LoadTestStatus
+  """
+  Rows whose status is one of these.
+  """
+  statusIn: [LoadTestStatus!]
+  """
+  Rows whose status is none of these.
+  """
+  statusNotIn: [LoadTestStatus!]
+  """
+  Rows whose model is this.
+  """
+  model: String
+  """
+  Rows whose model is not this.
+  """
+  modelNEQ: String
+  """
+  Rows whose model is one of these.
+  """
+  modelIn: [String!]
+  """
+  Rows whose model is none of these.
+  """
+  modelNotIn: [String!]
+  """
+  Rows whose model is after this in byte order.
+  """
+  modelGT: String
+  """
+  Rows whose model is this or after it in byte order.
+  """
+  modelGTE: String
+  """
+  Rows whose model is before this in byte order.
+  """
+  modelLT: String
+  """
+  Rows whose model is this or before it in byte order.
+  """
+  modelLTE: String
+  """
+  Rows whose model contains this text (case-sensitive).
+  """
+  modelContains: String
+  """
+  Rows whose model starts with this text (case-sensitive).
+  """
+  modelHasPrefix: String
+  """
+  Rows whose model ends with this text (case-sensitive).
+  """
+  modelHasSuffix: String
+  """
+  true: rows whose model is null. false sets no condition.
+  """
+  modelIsNil: Boolean
+  """
+  true: rows whose model is not null. false sets no condition.
+  """
+  modelNotNil: Boolean
+  """
+  Rows whose model is this text, ignoring case.
+  """
+  modelEqualFold: String
+  """
+  Rows whose model contains this text, ignoring case.
+  """
+  modelContainsFold: String
+  """
+  Rows whose deploymentID is this.
+  """
+  deploymentID: ID
+  """
+  Rows whose deploymentID is not this.
+  """
+  deploymentIDNEQ: ID
+  """
+  Rows whose deploymentID is one of these.
+  """
+  deploymentIDIn: [ID!]
+  """
+  Rows whose deploymentID is none of these.
+  """
+  deploymentIDNotIn: [ID!]
+  """
+  true: rows whose deploymentID is null. false sets no condition.
+  """
+  deploymentIDIsNil: Boolean
+  """
+  true: rows whose deploymentID is not null. false sets no condition.
+  """
+  deploymentIDNotNil: Boolean
+  """
+  Rows whose estimatedCost is this.
+  """
+  estimatedCost: Decimal
+  """
+  Rows whose estimatedCost is not this.
+  """
+  estimatedCostNEQ: Decimal
+  """
+  Rows whose estimatedCost is one of these.
+  """
+  estimatedCostIn: [Decimal!]
+  """
+  Rows whose estimatedCost is none of these.
+  """
+  estimatedCostNotIn: [Decimal!]
+  """
+  Rows whose estimatedCost is greater than this.
+  """
+  estimatedCostGT: Decimal
+  """
+  Rows whose estimatedCost is this or greater.
+  """
+  estimatedCostGTE: Decimal
+  """
+  Rows whose estimatedCost is less than this.
+  """
+  estimatedCostLT: Decimal
+  """
+  Rows whose estimatedCost is this or less.
+  """
+  estimatedCostLTE: Decimal
+  """
+  true: rows whose estimatedCost is null. false sets no condition.
+  """
+  estimatedCostIsNil: Boolean
+  """
+  true: rows whose estimatedCost is not null. false sets no condition.
+  """
+  estimatedCostNotNil: Boolean
+  """
+  Rows whose costNote is this.
+  """
+  costNote: String
+  """
+  Rows whose costNote is not this.
+  """
+  costNoteNEQ: String
+  """
+  Rows whose costNote is one of these.
+  """
+  costNoteIn: [String!]
+  """
+  Rows whose costNote is none of these.
+  """
+  costNoteNotIn: [String!]
+  """
+  Rows whose costNote is after this in byte order.
+  """
+  costNoteGT: String
+  """
+  Rows whose costNote is this or after it in byte order.
+  """
+  costNoteGTE: String
+  """
+  Rows whose costNote is before this in byte order.
+  """
+  costNoteLT: String
+  """
+  Rows whose costNote is this or before it in byte order.
+  """
+  costNoteLTE: String
+  """
+  Rows whose costNote contains this text (case-sensitive).
+  """
+  costNoteContains: String
+  """
+  Rows whose costNote starts with this text (case-sensitive).
+  """
+  costNoteHasPrefix: String
+  """
+  Rows whose costNote ends with this text (case-sensitive).
+  """
+  costNoteHasSuffix: String
+  """
+  Rows whose costNote is this text, ignoring case.
+  """
+  costNoteEqualFold: String
+  """
+  Rows whose costNote contains this text, ignoring case.
+  """
+  costNoteContainsFold: String
+  """
+  Rows whose error is this.
+  """
+  error: String
+  """
+  Rows whose error is not this.
+  """
+  errorNEQ: String
+  """
+  Rows whose error is one of these.
+  """
+  errorIn: [String!]
+  """
+  Rows whose error is none of these.
+  """
+  errorNotIn: [String!]
+  """
+  Rows whose error is after this in byte order.
+  """
+  errorGT: String
+  """
+  Rows whose error is this or after it in byte order.
+  """
+  errorGTE: String
+  """
+  Rows whose error is before this in byte order.
+  """
+  errorLT: String
+  """
+  Rows whose error is this or before it in byte order.
+  """
+  errorLTE: String
+  """
+  Rows whose error contains this text (case-sensitive).
+  """
+  errorContains: String
+  """
+  Rows whose error starts with this text (case-sensitive).
+  """
+  errorHasPrefix: String
+  """
+  Rows whose error ends with this text (case-sensitive).
+  """
+  errorHasSuffix: String
+  """
+  true: rows whose error is null. false sets no condition.
+  """
+  errorIsNil: Boolean
+  """
+  true: rows whose error is not null. false sets no condition.
+  """
+  errorNotNil: Boolean
+  """
+  Rows whose error is this text, ignoring case.
+  """
+  errorEqualFold: String
+  """
+  Rows whose error contains this text, ignoring case.
+  """
+  errorContainsFold: String
+  """
+  Rows whose startedAt is this.
+  """
+  startedAt: Time
+  """
+  Rows whose startedAt is not this.
+  """
+  startedAtNEQ: Time
+  """
+  Rows whose startedAt is one of these.
+  """
+  startedAtIn: [Time!]
+  """
+  Rows whose startedAt is none of these.
+  """
+  startedAtNotIn: [Time!]
+  """
+  Rows whose startedAt is later than this.
+  """
+  startedAtGT: Time
+  """
+  Rows whose startedAt is this or later.
+  """
+  startedAtGTE: Time
+  """
+  Rows whose startedAt is earlier than this.
+  """
+  startedAtLT: Time
+  """
+  Rows whose startedAt is this or earlier.
+  """
+  startedAtLTE: Time
+  """
+  true: rows whose startedAt is null. false sets no condition.
+  """
+  startedAtIsNil: Boolean
+  """
+  true: rows whose startedAt is not null. false sets no condition.
+  """
+  startedAtNotNil: Boolean
+  """
+  Rows whose finishedAt is this.
+  """
+  finishedAt: Time
+  """
+  Rows whose finishedAt is not this.
+  """
+  finishedAtNEQ: Time
+  """
+  Rows whose finishedAt is one of these.
+  """
+  finishedAtIn: [Time!]
+  """
+  Rows whose finishedAt is none of these.
+  """
+  finishedAtNotIn: [Time!]
+  """
+  Rows whose finishedAt is later than this.
+  """
+  finishedAtGT: Time
+  """
+  Rows whose finishedAt is this or later.
+  """
+  finishedAtGTE: Time
+  """
+  Rows whose finishedAt is earlier than this.
+  """
+  finishedAtLT: Time
+  """
+  Rows whose finishedAt is this or earlier.
+  """
+  finishedAtLTE: Time
+  """
+  true: rows whose finishedAt is null. false sets no condition.
+  """
+  finishedAtIsNil: Boolean
+  """
+  true: rows whose finishedAt is not null. false sets no condition.
+  """
+  finishedAtNotNil: Boolean
+  """
+  true: rows with at least one of deployment; false: rows with none.
+  """
+  hasDeployment: Boolean
+  """
+  Rows with at least one of deployment that matches all of these filters.
+  """
+  hasDeploymentWith: [DeploymentWhereInput!]
+}
+"""
 An object with an ID.
 Follows the [Relay Global Object Identification Specification](https://relay.dev/graphql/objectidentification.htm)
 """
@@ -12027,6 +13602,40 @@ type Query {
     """
     where: ExplanationWhereInput
   ): ExplanationConnection! @hasRole(role: FREE)
+  """
+  The viewer's load tests (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
+  loadTests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LoadTests returned from the connection.
+    """
+    orderBy: [LoadTestOrder!]
+
+    """
+    Filtering options for LoadTests returned from the connection.
+    """
+    where: LoadTestWhereInput
+  ): LoadTestConnection! @hasRole(role: FREE)
   """
   The viewer's pipelines (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
   """
@@ -12797,6 +14406,40 @@ type User implements Node {
     """
     where: ExplanationWhereInput
   ): ExplanationConnection!
+  """
+  The user's load tests, a page at a time; deleted with the user.
+  """
+  loadTests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for LoadTests returned from the connection.
+    """
+    orderBy: [LoadTestOrder!]
+
+    """
+    Filtering options for LoadTests returned from the connection.
+    """
+    where: LoadTestWhereInput
+  ): LoadTestConnection!
 }
 """
 A connection to a list of items.
@@ -13154,6 +14797,14 @@ input UserWhereInput {
   Rows with at least one of explanations that matches all of these filters.
   """
   hasExplanationsWith: [ExplanationWhereInput!]
+  """
+  true: rows with at least one of loadTests; false: rows with none.
+  """
+  hasLoadTests: Boolean
+  """
+  Rows with at least one of loadTests that matches all of these filters.
+  """
+  hasLoadTestsWith: [LoadTestWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner relation (resolved through a dataloader),
@@ -13856,6 +15507,365 @@ extend type Mutation {
     "The FAILED deployment to bring up again."
     id: ID!
   ): Deployment! @hasRole(role: ENTERPRISE)
+}
+`, BuiltIn: false},
+	{Name: "../loadtest.graphqls", Input: `# Load tests (internal/loadtest, internal/workers): traffic of a stated shape sent to a model endpoint, with
+# TTFT, TPOT, ITL, end-to-end latency and goodput measured per step, streamed live.
+
+"How a load test releases its requests."
+enum LoadTestMode {
+  "An open loop at rates[0] requests per second: gaps drawn from a gamma distribution (Poisson when burstiness is 1)."
+  RATE
+  "A closed loop that keeps concurrency requests in flight."
+  CONCURRENCY
+  "RATE at each of rates in turn (ascending), one step each: the way to find where an endpoint saturates."
+  SWEEP
+}
+
+"How a per-request token length is chosen."
+enum LengthKind {
+  "Always value."
+  FIXED
+  "A uniform integer from min to max, drawn per request from the test's seed."
+  UNIFORM
+}
+
+"A per-request latency measure."
+enum LoadTestMetric {
+  "Time to first token: request sent → first content chunk."
+  TTFT
+  "Time per output token after the first: (E2E − TTFT) / (output tokens − 1); requests with at most one output token have none."
+  TPOT
+  "Inter-token latency: each gap between successive content chunks."
+  ITL
+  "End-to-end latency: request sent → last chunk."
+  E2E
+}
+
+"A per-request token length."
+type TokenLength {
+  "How the length is chosen."
+  kind: LengthKind!
+  "FIXED: the length."
+  value: Int!
+  "UNIFORM: the shortest."
+  min: Int!
+  "UNIFORM: the longest."
+  max: Int!
+}
+
+"A per-request token length: FIXED with value, or UNIFORM from min to max."
+input TokenLengthInput {
+  "How the length is chosen."
+  kind: LengthKind!
+  "FIXED: the length, 1 or more."
+  value: Int = 0
+  "UNIFORM: the shortest, 1 or more."
+  min: Int = 0
+  "UNIFORM: the longest, at least min."
+  max: Int = 0
+}
+
+"A latency target: the percentile-th percentile of metric is at most thresholdMs."
+type SloTarget {
+  "TTFT, TPOT or E2E."
+  metric: LoadTestMetric!
+  "Milliseconds."
+  thresholdMs: Float!
+  "The percentile the target holds at, e.g. 99."
+  percentile: Float!
+}
+
+"A latency target. A request is good (counts toward goodput) when it meets every target's threshold."
+input SloTargetInput {
+  "TTFT, TPOT or E2E (ITL has no per-request value)."
+  metric: LoadTestMetric!
+  "Milliseconds, more than 0."
+  thresholdMs: Float!
+  "The percentile the target holds at, more than 0 and at most 100."
+  percentile: Float = 99
+}
+
+"A load test's traffic profile, lengths, limits and SLO targets."
+type LoadTestPlan {
+  "How requests are released."
+  mode: LoadTestMode!
+  "Requests per second: one for RATE, the ascending steps of a SWEEP; empty for CONCURRENCY."
+  rates: [Float!]!
+  "The gamma shape of the gaps between arrivals (vLLM's --burstiness): 1 is a Poisson process, below 1 burstier, above 1 more regular; 0 in CONCURRENCY mode."
+  burstiness: Float!
+  "CONCURRENCY mode: requests kept in flight; 0 otherwise."
+  concurrency: Int!
+  "Requests in flight never exceed it; an arrival that would exceed it waits."
+  maxConcurrency: Int!
+  "Seconds per step; a step stops at it even when the endpoint stalls (requests in flight then count as timeouts)."
+  durationSeconds: Float!
+  "Requests over the whole test, all steps together: what startLoadTest reserves against the daily quota."
+  maxRequests: Int!
+  "Prompt length in tokens when prompts is empty (a synthetic prompt of about that many tokens)."
+  inputTokens: TokenLength!
+  "The output bound asked of each request (max_tokens)."
+  outputTokens: TokenLength!
+  "Prompts sampled per request instead of synthetic ones; empty when none were given."
+  prompts: [String!]!
+  "The latency targets goodput is measured against."
+  slo: [SloTarget!]! @goField(name: "SLO")
+  "Arrivals, lengths and prompt choice are reproducible from it."
+  seed: Int!
+}
+
+"A load test's traffic profile. Ask for no more than maxRequests: the test stops at it."
+input LoadTestPlanInput {
+  "How requests are released."
+  mode: LoadTestMode!
+  "Requests per second, more than 0: exactly one for RATE, at least two ascending for SWEEP; none for CONCURRENCY."
+  rates: [Float!] = []
+  "RATE and SWEEP: the gamma shape of the gaps (vLLM's --burstiness), more than 0: 1 (the default) is Poisson, below 1 burstier. Not for CONCURRENCY."
+  burstiness: Float
+  "CONCURRENCY mode: requests kept in flight, 1 to maxConcurrency."
+  concurrency: Int = 0
+  "Requests in flight at most, 1 or more and no more than the target provider's configured concurrency."
+  maxConcurrency: Int!
+  "Seconds per step, more than 0 and at most 3,600."
+  durationSeconds: Float!
+  "Requests over the whole test, 1 or more: reserved against the daily model-call quota on start, unmade ones given back at the end."
+  maxRequests: Int!
+  "Prompt length in tokens (synthetic prompts); ignored when prompts is given."
+  inputTokens: TokenLengthInput = {kind: FIXED, value: 256}
+  "The output bound asked of each request."
+  outputTokens: TokenLengthInput = {kind: FIXED, value: 128}
+  "Prompts to sample per request instead of synthetic ones, each at most 256 KiB, e.g. a benchmark's dataset inputs."
+  prompts: [String!] = []
+  "Latency targets; goodput counts the requests that meet all of them."
+  slo: [SloTargetInput!] = [] @goField(name: "SLO")
+  "Seed of arrivals, lengths and prompt choice, 0 or more (up to 2^53)."
+  seed: Int = 0
+}
+
+"A latency distribution over requests, milliseconds (percentiles by numpy's default linear method)."
+type LatencyDistribution {
+  "Values measured; 0 means none, and the other fields are 0."
+  count: Int!
+  "The mean."
+  meanMs: Float!
+  "The median."
+  medianMs: Float!
+  "The 90th percentile."
+  p90Ms: Float!
+  "The 95th percentile."
+  p95Ms: Float!
+  "The 99th percentile."
+  p99Ms: Float!
+  "The smallest."
+  minMs: Float!
+  "The largest."
+  maxMs: Float!
+}
+
+"One SLO target and whether a step met it."
+type SloResult {
+  "TTFT, TPOT or E2E."
+  metric: LoadTestMetric!
+  "The percentile the target holds at."
+  percentile: Float!
+  "The target, milliseconds."
+  thresholdMs: Float!
+  "The measured percentile, milliseconds; 0 when no request measured the metric."
+  measuredMs: Float!
+  """
+  measuredMs ≤ thresholdMs. Without samples a target is not met, except TPOT when requests completed with at most
+  one output token each (they count as meeting it, as in vLLM's goodput).
+  """
+  met: Boolean!
+}
+
+"Requests that failed one way."
+type LoadTestErrorCount {
+  """
+  HTTP_<status> (HTTP_429, HTTP_503, …); TIMEOUT (still in flight when the step ended, or the request timed out);
+  CONNECTION (no HTTP response: refused, reset, the endpoint policy); STREAM (the answer stream broke off or
+  carried an error event); NO_CONTENT (a complete stream without answer text); CANCELLED; INVALID_REQUEST; OTHER.
+  """
+  kind: String!
+  "How many."
+  count: Int!
+  "The first such error's message, shortened; empty when there was none."
+  example: String!
+}
+
+"One step of a load test: one rate (or the fixed concurrency)."
+type LoadTestStep {
+  "The rate asked, requests per second; 0 in CONCURRENCY mode."
+  targetRate: Float!
+  "CONCURRENCY mode: requests kept in flight; otherwise the cap on them (maxConcurrency)."
+  concurrency: Int!
+  "A snapshot of a step still running."
+  inProgress: Boolean!
+  "Requests sent."
+  sent: Int!
+  "Requests answered in full."
+  completed: Int!
+  "Requests that failed (see errors); requests in flight count as neither until the step ends."
+  failed: Int!
+  "Requests that waited past their arrival time for a free slot because maxConcurrency were in flight (delayed, never dropped, as vLLM's --max-concurrency)."
+  delayed: Int!
+  "Requests still in flight when the step's duration ran out: cancelled, and counted as TIMEOUT errors."
+  unfinished: Int!
+  "The most requests in flight at once."
+  maxInFlight: Int!
+  "Seconds the step ran."
+  durationSeconds: Float!
+  "Achieved rate: completed requests per second."
+  requestRate: Float!
+  "Output tokens per second over the step."
+  outputTokensPerSecond: Float!
+  "Prompt tokens of the completed requests, from the endpoint's usage data (estimated where it reported none)."
+  inputTokens: Int!
+  "Output tokens of the completed requests, from the endpoint's usage data (counted chunks where it reported none)."
+  outputTokens: Int!
+  "Time to first token."
+  ttft: LatencyDistribution! @goField(name: "TTFT")
+  "Time per output token after the first."
+  tpot: LatencyDistribution! @goField(name: "TPOT")
+  "Gaps between successive content chunks, over every request."
+  itl: LatencyDistribution! @goField(name: "ITL")
+  "End-to-end latency."
+  e2e: LatencyDistribution! @goField(name: "E2E")
+  "Requests per second that met every SLO target (vLLM's goodput); equal to requestRate when no target is set."
+  goodput: Float!
+  "Requests that met every SLO target."
+  goodRequests: Int!
+  "Each SLO target at its percentile."
+  slo: [SloResult!]! @goField(name: "SLO")
+  "Failed requests by kind."
+  errors: [LoadTestErrorCount!]!
+  "Requests whose output tokens were counted from chunks because the endpoint reported no usage (an estimate)."
+  usageMissing: Int!
+}
+
+"What a load test measured."
+type LoadTestResult {
+  "Each step so far, in order."
+  steps: [LoadTestStep!]!
+  "The test was stopped (cancelled, or its job's time limit) before its plan ended; steps hold what was measured until then."
+  cancelled: Boolean!
+  "All of maxRequests were sent; steps the plan had left were not run."
+  maxRequestsReached: Boolean!
+}
+
+"A metric of two load tests side by side."
+type LoadTestMetricDifference {
+  "What is compared: the step field it comes from, e.g. requestRate, goodput, ttftP99Ms, e2eMedianMs."
+  metric: String!
+  "The first (baseline) test's value."
+  a: Float!
+  "The second test's value."
+  b: Float!
+  "b − a."
+  difference: Float!
+  "(b − a) / |a|; null when a is 0."
+  relative: Float @goField(name: "RelativeDifference")
+  "Whether a higher value is better (throughput, goodput); for latencies and failures lower is better."
+  higherIsBetter: Boolean!
+}
+
+"One step of two load tests side by side."
+type LoadTestStepComparison {
+  "The rate both steps were asked for, requests per second (0 in CONCURRENCY mode)."
+  targetRate: Float!
+  "CONCURRENCY mode: requests kept in flight; otherwise the cap on them."
+  concurrency: Int!
+  "Every metric of the step."
+  metrics: [LoadTestMetricDifference!]!
+}
+
+"Two load tests of the same profile side by side."
+type LoadTestComparison {
+  "The baseline."
+  a: LoadTest!
+  "The test compared with it."
+  b: LoadTest!
+  "Per step, in order."
+  steps: [LoadTestStepComparison!]!
+}
+
+"A new load test: a target (model or deploymentId, exactly one) and a plan."
+input CreateLoadTestInput {
+  "A name for people, 1 to 200 characters."
+  name: String!
+  "A configured provider's model, provider/model, e.g. openai/gpt-4.1-mini; or give deploymentId."
+  model: String
+  "One of the viewer's SELF_HOSTED deployments with an endpoint; or give model."
+  deploymentId: ID
+  "The traffic profile, lengths, limits and SLO targets."
+  plan: LoadTestPlanInput!
+}
+
+extend type LoadTest {
+  "The user who created it."
+  owner: User! @goField(forceResolver: true)
+}
+
+extend type Query {
+  "Two of the viewer's load tests of the same profile side by side, b against a; refused when the profiles differ, naming the difference."
+  compareLoadTests(
+    "The baseline."
+    a: ID!
+    "The test compared with it."
+    b: ID!
+  ): LoadTestComparison! @hasRole(role: FREE)
+}
+
+extend type Mutation {
+  "Creates a PENDING load test with its cost estimate; start it with startLoadTest (or start: true). Needs PRO."
+  createLoadTest(
+    "The target and plan."
+    input: CreateLoadTestInput!
+    "Start at once, as startLoadTest would."
+    start: Boolean = false
+  ): LoadTest! @hasRole(role: PRO)
+  """
+  PENDING → RUNNING: reserves maxRequests calls against the daily model-call quota (RATE_LIMITED when they do not
+  fit) and queues the test's one job. Needs PRO.
+  """
+  startLoadTest(
+    "The load test to start."
+    id: ID!
+  ): LoadTest! @hasRole(role: PRO)
+  "PENDING or RUNNING → CANCELLED: requests in flight are abandoned, the result so far is kept, unmade calls go back to the quota."
+  cancelLoadTest(
+    "The load test to cancel."
+    id: ID!
+  ): LoadTest! @hasRole(role: FREE)
+  "Deletes a load test (a running one stops). Returns the deleted row's id."
+  deleteLoadTest(
+    "The load test to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
+}
+
+extend type Subscription {
+  """
+  A load test's state now and at every change (its result at most once a second while RUNNING), never an older
+  state after a newer one; completes after COMPLETED, FAILED or CANCELLED. When the load test is deleted the
+  stream sends a last response with a NOT_FOUND error (and data null) and completes.
+  """
+  loadTestUpdated(
+    "The load test to follow; one the viewer cannot see is NOT_FOUND."
+    id: ID!
+  ): LoadTest! @hasRole(role: FREE)
+  "Every change to any of the viewer's load tests, deletions included, from the moment of subscribing."
+  myLoadTestEvents: LoadTestEvent! @hasRole(role: FREE)
+}
+
+"A change to one of the viewer's load tests. Each load test's states arrive in order."
+type LoadTestEvent {
+  "Whether the load test changed or was deleted."
+  change: RowChange!
+  "The load test's id, also when it was deleted."
+  id: ID!
+  "The load test after the change; null when change is DELETED."
+  loadTest: LoadTest
 }
 `, BuiltIn: false},
 	{Name: "../pipeline.graphqls", Input: `# The pipeline composer (internal/pipeline): a DAG of typed nodes, validated and costed.
@@ -15813,6 +17823,8 @@ func (ec *executionContext) childFields_Deployment(ctx context.Context, field gr
 		return ec.fieldContext_Deployment_costNote(ctx, field)
 	case "config":
 		return ec.fieldContext_Deployment_config(ctx, field)
+	case "loadTests":
+		return ec.fieldContext_Deployment_loadTests(ctx, field)
 	case "plan":
 		return ec.fieldContext_Deployment_plan(ctx, field)
 	case "owner":
@@ -16291,6 +18303,28 @@ func (ec *executionContext) childFields_LLMNodeConfig(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type LLMNodeConfig", field.Name)
 }
 
+func (ec *executionContext) childFields_LatencyDistribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_LatencyDistribution_count(ctx, field)
+	case "meanMs":
+		return ec.fieldContext_LatencyDistribution_meanMs(ctx, field)
+	case "medianMs":
+		return ec.fieldContext_LatencyDistribution_medianMs(ctx, field)
+	case "p90Ms":
+		return ec.fieldContext_LatencyDistribution_p90Ms(ctx, field)
+	case "p95Ms":
+		return ec.fieldContext_LatencyDistribution_p95Ms(ctx, field)
+	case "p99Ms":
+		return ec.fieldContext_LatencyDistribution_p99Ms(ctx, field)
+	case "minMs":
+		return ec.fieldContext_LatencyDistribution_minMs(ctx, field)
+	case "maxMs":
+		return ec.fieldContext_LatencyDistribution_maxMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LatencyDistribution", field.Name)
+}
+
 func (ec *executionContext) childFields_LatencySummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "count":
@@ -16301,6 +18335,226 @@ func (ec *executionContext) childFields_LatencySummary(ctx context.Context, fiel
 		return ec.fieldContext_LatencySummary_p95(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LatencySummary", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LoadTest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LoadTest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LoadTest_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_LoadTest_name(ctx, field)
+	case "status":
+		return ec.fieldContext_LoadTest_status(ctx, field)
+	case "model":
+		return ec.fieldContext_LoadTest_model(ctx, field)
+	case "deploymentID":
+		return ec.fieldContext_LoadTest_deploymentID(ctx, field)
+	case "plan":
+		return ec.fieldContext_LoadTest_plan(ctx, field)
+	case "result":
+		return ec.fieldContext_LoadTest_result(ctx, field)
+	case "estimatedCost":
+		return ec.fieldContext_LoadTest_estimatedCost(ctx, field)
+	case "costNote":
+		return ec.fieldContext_LoadTest_costNote(ctx, field)
+	case "error":
+		return ec.fieldContext_LoadTest_error(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_LoadTest_startedAt(ctx, field)
+	case "finishedAt":
+		return ec.fieldContext_LoadTest_finishedAt(ctx, field)
+	case "deployment":
+		return ec.fieldContext_LoadTest_deployment(ctx, field)
+	case "owner":
+		return ec.fieldContext_LoadTest_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTest", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_LoadTestComparison_a(ctx, field)
+	case "b":
+		return ec.fieldContext_LoadTestComparison_b(ctx, field)
+	case "steps":
+		return ec.fieldContext_LoadTestComparison_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LoadTestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LoadTestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LoadTestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LoadTestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LoadTestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestErrorCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_LoadTestErrorCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_LoadTestErrorCount_count(ctx, field)
+	case "example":
+		return ec.fieldContext_LoadTestErrorCount_example(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestErrorCount", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_LoadTestEvent_change(ctx, field)
+	case "id":
+		return ec.fieldContext_LoadTestEvent_id(ctx, field)
+	case "loadTest":
+		return ec.fieldContext_LoadTestEvent_loadTest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestMetricDifference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_LoadTestMetricDifference_metric(ctx, field)
+	case "a":
+		return ec.fieldContext_LoadTestMetricDifference_a(ctx, field)
+	case "b":
+		return ec.fieldContext_LoadTestMetricDifference_b(ctx, field)
+	case "difference":
+		return ec.fieldContext_LoadTestMetricDifference_difference(ctx, field)
+	case "relative":
+		return ec.fieldContext_LoadTestMetricDifference_relative(ctx, field)
+	case "higherIsBetter":
+		return ec.fieldContext_LoadTestMetricDifference_higherIsBetter(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestMetricDifference", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mode":
+		return ec.fieldContext_LoadTestPlan_mode(ctx, field)
+	case "rates":
+		return ec.fieldContext_LoadTestPlan_rates(ctx, field)
+	case "burstiness":
+		return ec.fieldContext_LoadTestPlan_burstiness(ctx, field)
+	case "concurrency":
+		return ec.fieldContext_LoadTestPlan_concurrency(ctx, field)
+	case "maxConcurrency":
+		return ec.fieldContext_LoadTestPlan_maxConcurrency(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_LoadTestPlan_durationSeconds(ctx, field)
+	case "maxRequests":
+		return ec.fieldContext_LoadTestPlan_maxRequests(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_LoadTestPlan_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_LoadTestPlan_outputTokens(ctx, field)
+	case "prompts":
+		return ec.fieldContext_LoadTestPlan_prompts(ctx, field)
+	case "slo":
+		return ec.fieldContext_LoadTestPlan_slo(ctx, field)
+	case "seed":
+		return ec.fieldContext_LoadTestPlan_seed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_LoadTestResult_steps(ctx, field)
+	case "cancelled":
+		return ec.fieldContext_LoadTestResult_cancelled(ctx, field)
+	case "maxRequestsReached":
+		return ec.fieldContext_LoadTestResult_maxRequestsReached(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestResult", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetRate":
+		return ec.fieldContext_LoadTestStep_targetRate(ctx, field)
+	case "concurrency":
+		return ec.fieldContext_LoadTestStep_concurrency(ctx, field)
+	case "inProgress":
+		return ec.fieldContext_LoadTestStep_inProgress(ctx, field)
+	case "sent":
+		return ec.fieldContext_LoadTestStep_sent(ctx, field)
+	case "completed":
+		return ec.fieldContext_LoadTestStep_completed(ctx, field)
+	case "failed":
+		return ec.fieldContext_LoadTestStep_failed(ctx, field)
+	case "delayed":
+		return ec.fieldContext_LoadTestStep_delayed(ctx, field)
+	case "unfinished":
+		return ec.fieldContext_LoadTestStep_unfinished(ctx, field)
+	case "maxInFlight":
+		return ec.fieldContext_LoadTestStep_maxInFlight(ctx, field)
+	case "durationSeconds":
+		return ec.fieldContext_LoadTestStep_durationSeconds(ctx, field)
+	case "requestRate":
+		return ec.fieldContext_LoadTestStep_requestRate(ctx, field)
+	case "outputTokensPerSecond":
+		return ec.fieldContext_LoadTestStep_outputTokensPerSecond(ctx, field)
+	case "inputTokens":
+		return ec.fieldContext_LoadTestStep_inputTokens(ctx, field)
+	case "outputTokens":
+		return ec.fieldContext_LoadTestStep_outputTokens(ctx, field)
+	case "ttft":
+		return ec.fieldContext_LoadTestStep_ttft(ctx, field)
+	case "tpot":
+		return ec.fieldContext_LoadTestStep_tpot(ctx, field)
+	case "itl":
+		return ec.fieldContext_LoadTestStep_itl(ctx, field)
+	case "e2e":
+		return ec.fieldContext_LoadTestStep_e2e(ctx, field)
+	case "goodput":
+		return ec.fieldContext_LoadTestStep_goodput(ctx, field)
+	case "goodRequests":
+		return ec.fieldContext_LoadTestStep_goodRequests(ctx, field)
+	case "slo":
+		return ec.fieldContext_LoadTestStep_slo(ctx, field)
+	case "errors":
+		return ec.fieldContext_LoadTestStep_errors(ctx, field)
+	case "usageMissing":
+		return ec.fieldContext_LoadTestStep_usageMissing(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestStep", field.Name)
+}
+
+func (ec *executionContext) childFields_LoadTestStepComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetRate":
+		return ec.fieldContext_LoadTestStepComparison_targetRate(ctx, field)
+	case "concurrency":
+		return ec.fieldContext_LoadTestStepComparison_concurrency(ctx, field)
+	case "metrics":
+		return ec.fieldContext_LoadTestStepComparison_metrics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoadTestStepComparison", field.Name)
 }
 
 func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -16945,6 +19199,34 @@ func (ec *executionContext) childFields_SimulationCandidate(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type SimulationCandidate", field.Name)
 }
 
+func (ec *executionContext) childFields_SloResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_SloResult_metric(ctx, field)
+	case "percentile":
+		return ec.fieldContext_SloResult_percentile(ctx, field)
+	case "thresholdMs":
+		return ec.fieldContext_SloResult_thresholdMs(ctx, field)
+	case "measuredMs":
+		return ec.fieldContext_SloResult_measuredMs(ctx, field)
+	case "met":
+		return ec.fieldContext_SloResult_met(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SloResult", field.Name)
+}
+
+func (ec *executionContext) childFields_SloTarget(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_SloTarget_metric(ctx, field)
+	case "thresholdMs":
+		return ec.fieldContext_SloTarget_thresholdMs(ctx, field)
+	case "percentile":
+		return ec.fieldContext_SloTarget_percentile(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SloTarget", field.Name)
+}
+
 func (ec *executionContext) childFields_SweepPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "monthlyCost":
@@ -16967,6 +19249,20 @@ func (ec *executionContext) childFields_SweepSeries(ctx context.Context, field g
 		return ec.fieldContext_SweepSeries_points(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SweepSeries", field.Name)
+}
+
+func (ec *executionContext) childFields_TokenLength(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_TokenLength_kind(ctx, field)
+	case "value":
+		return ec.fieldContext_TokenLength_value(ctx, field)
+	case "min":
+		return ec.fieldContext_TokenLength_min(ctx, field)
+	case "max":
+		return ec.fieldContext_TokenLength_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TokenLength", field.Name)
 }
 
 func (ec *executionContext) childFields_TokenRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17031,6 +19327,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_deployments(ctx, field)
 	case "explanations":
 		return ec.fieldContext_User_explanations(ctx, field)
+	case "loadTests":
+		return ec.fieldContext_User_loadTests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -17269,7 +19567,75 @@ func (ec *executionContext) field_Benchmark_itemResults_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Deployment_loadTests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.LoadTestOrder, error) {
+			return ec.unmarshalOLoadTestOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LoadTestWhereInput, error) {
+			return ec.unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelLoadTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -17375,6 +19741,28 @@ func (ec *executionContext) field_Mutation_createExperiment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createLoadTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.CreateLoadTestInput, error) {
+			return ec.unmarshalNCreateLoadTestInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateLoadTestInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "start",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["start"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPipeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -17468,6 +19856,20 @@ func (ec *executionContext) field_Mutation_deleteExperiment_args(ctx context.Con
 }
 
 func (ec *executionContext) field_Mutation_deleteExplanation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteLoadTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -17666,6 +20068,20 @@ func (ec *executionContext) field_Mutation_startBenchmark_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_Mutation_startExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startLoadTest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -17926,6 +20342,28 @@ func (ec *executionContext) field_Query_benchmarks_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareLoadTests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "a",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["a"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "b",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["b"] = arg1
 	return args, nil
 }
 
@@ -18198,6 +20636,60 @@ func (ec *executionContext) field_Query_instanceTypes_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_loadTests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.LoadTestOrder, error) {
+			return ec.unmarshalOLoadTestOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LoadTestWhereInput, error) {
+			return ec.unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -18563,6 +21055,20 @@ func (ec *executionContext) field_Subscription_deploymentUpdated_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_loadTestUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_scenarioUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -18839,6 +21345,60 @@ func (ec *executionContext) field_User_explanations_args(ctx context.Context, ra
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ExplanationWhereInput, error) {
 			return ec.unmarshalOExplanationWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExplanationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_User_loadTests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.LoadTestOrder, error) {
+			return ec.unmarshalOLoadTestOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.LoadTestWhereInput, error) {
+			return ec.unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -26507,6 +29067,50 @@ func (ec *executionContext) fieldContext_Deployment_config(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Deployment_loadTests(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_loadTests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.LoadTests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.LoadTestOrder), fc.Args["where"].(*ent.LoadTestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTestConnection) graphql.Marshaler {
+			return ec.marshalNLoadTestConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_loadTests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Deployment_loadTests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Deployment_plan(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30464,6 +33068,190 @@ func (ec *executionContext) fieldContext_LLMNodeConfig_latency(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _LatencyDistribution_count(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LatencyDistribution_meanMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_meanMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_meanMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_medianMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_medianMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_medianMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_p90Ms(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_p90Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_p90Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_p95Ms(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_p95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_p95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_p99Ms(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_p99Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P99Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_p99Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_minMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_minMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_minMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LatencyDistribution_maxMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.Distribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LatencyDistribution_maxMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LatencyDistribution_maxMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LatencyDistribution", field, false, false, "Float")
+}
+
 func (ec *executionContext) _LatencySummary_count(ctx context.Context, field graphql.CollectedField, obj *benchmark.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30531,6 +33319,1975 @@ func (ec *executionContext) _LatencySummary_p95(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_LatencySummary_p95(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LatencySummary", field, true, true, "Float")
+}
+
+func (ec *executionContext) _LoadTest_id(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadTest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LoadTest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LoadTest_name(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTest_status(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest1.Status) graphql.Marshaler {
+			return ec.marshalNLoadTestStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "LoadTestStatus")
+}
+
+func (ec *executionContext) _LoadTest_model(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTest_deploymentID(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_deploymentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeploymentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_deploymentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadTest_plan(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Plan, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LoadTestPlan) graphql.Marshaler {
+			return ec.marshalNLoadTestPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTest_result(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoadTestResult) graphql.Marshaler {
+			return ec.marshalOLoadTestResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTest",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTest_estimatedCost(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_estimatedCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_estimatedCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _LoadTest_costNote(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_costNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_costNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTest_error(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTest_startedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LoadTest_finishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_finishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_finishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LoadTest_deployment(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Deployment) graphql.Marshaler {
+			return ec.marshalODeployment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeployment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Deployment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTest_owner(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTest_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LoadTest().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTest_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestComparison_a(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestComparison_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestComparison_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestComparison_b(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestComparison_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestComparison_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestComparison_steps(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestComparison_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*loadtest.StepComparison) graphql.Marshaler {
+			return ec.marshalNLoadTestStepComparison2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestComparison_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestStepComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.LoadTestEdge) graphql.Marshaler {
+			return ec.marshalOLoadTestEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalOLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.LoadTestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LoadTestErrorCount_kind(ctx context.Context, field graphql.CollectedField, obj *loadtest.ErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestErrorCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestErrorCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestErrorCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTestErrorCount_count(ctx context.Context, field graphql.CollectedField, obj *loadtest.ErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestErrorCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestErrorCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestErrorCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestErrorCount_example(ctx context.Context, field graphql.CollectedField, obj *loadtest.ErrorCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestErrorCount_example(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Example, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestErrorCount_example(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestErrorCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTestEvent_change(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v live.Op) graphql.Marshaler {
+			return ec.marshalNRowChange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋliveᚐOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestEvent", field, false, false, "RowChange")
+}
+
+func (ec *executionContext) _LoadTestEvent_id(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LoadTestEvent_loadTest(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.LoadTestEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestEvent_loadTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadTest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalOLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestEvent_loadTest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_metric(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_a(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_b(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_difference(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_difference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Difference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_difference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_relative(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_relative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelativeDifference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_relative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestMetricDifference_higherIsBetter(ctx context.Context, field graphql.CollectedField, obj *loadtest.MetricDifference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestMetricDifference_higherIsBetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HigherIsBetter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestMetricDifference_higherIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestMetricDifference", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadTestPlan_mode(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Mode) graphql.Marshaler {
+			return ec.marshalNLoadTestMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "LoadTestMode")
+}
+
+func (ec *executionContext) _LoadTestPlan_rates(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_rates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_rates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestPlan_burstiness(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_burstiness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Burstiness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_burstiness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestPlan_concurrency(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_concurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Concurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_concurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestPlan_maxConcurrency(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_maxConcurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxConcurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_maxConcurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestPlan_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestPlan_maxRequests(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_maxRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_maxRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestPlan_inputTokens(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Length) graphql.Marshaler {
+			return ec.marshalNTokenLength2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenLength(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestPlan_outputTokens(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Length) graphql.Marshaler {
+			return ec.marshalNTokenLength2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenLength(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestPlan_prompts(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_prompts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prompts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_prompts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoadTestPlan_slo(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_slo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLO, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.SLOTarget) graphql.Marshaler {
+			return ec.marshalNSloTarget2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTargetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_slo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SloTarget(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestPlan_seed(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestPlan_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestPlan_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestResult_steps(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestResult_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.Step) graphql.Marshaler {
+			return ec.marshalNLoadTestStep2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestResult_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestResult_cancelled(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestResult_cancelled(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancelled, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestResult_cancelled(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadTestResult_maxRequestsReached(ctx context.Context, field graphql.CollectedField, obj *model.LoadTestResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestResult_maxRequestsReached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxRequestsReached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestResult_maxRequestsReached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadTestStep_targetRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_targetRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_targetRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStep_concurrency(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_concurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Concurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_concurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_inProgress(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_inProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_inProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LoadTestStep_sent(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_sent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_sent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_completed(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_completed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Completed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_completed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_failed(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_delayed(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_delayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_delayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_unfinished(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_unfinished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unfinished, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_unfinished(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_maxInFlight(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_maxInFlight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxInFlight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_maxInFlight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_durationSeconds(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_durationSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_durationSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStep_requestRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_requestRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_requestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStep_outputTokensPerSecond(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_outputTokensPerSecond(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokensPerSecond, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_outputTokensPerSecond(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStep_inputTokens(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_inputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_inputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_outputTokens(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_outputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_outputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_ttft(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_ttft(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TTFT, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
+			return ec.marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_ttft(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencyDistribution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_tpot(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_tpot(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TPOT, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
+			return ec.marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_tpot(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencyDistribution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_itl(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_itl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ITL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
+			return ec.marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_itl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencyDistribution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_e2e(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_e2e(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.E2E, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
+			return ec.marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_e2e(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LatencyDistribution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_goodput(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_goodput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goodput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_goodput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStep_goodRequests(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_goodRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoodRequests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_goodRequests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStep_slo(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_slo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLO, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.SLOResult) graphql.Marshaler {
+			return ec.marshalNSloResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_slo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SloResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_errors(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.ErrorCount) graphql.Marshaler {
+			return ec.marshalNLoadTestErrorCount2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐErrorCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestErrorCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoadTestStep_usageMissing(ctx context.Context, field graphql.CollectedField, obj *loadtest.Step) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStep_usageMissing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsageMissing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStep_usageMissing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStepComparison_targetRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStepComparison_targetRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStepComparison_targetRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStepComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LoadTestStepComparison_concurrency(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStepComparison_concurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Concurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStepComparison_concurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoadTestStepComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LoadTestStepComparison_metrics(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoadTestStepComparison_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.MetricDifference) graphql.Marshaler {
+			return ec.marshalNLoadTestMetricDifference2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetricDifferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoadTestStepComparison_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoadTestStepComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestMetricDifference(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MetricSpec_name(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
@@ -32835,6 +37592,254 @@ func (ec *executionContext) fieldContext_Mutation_redeployDeployment(ctx context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_redeployDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createLoadTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createLoadTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateLoadTest(ctx, fc.Args["input"].(gqlmodel.CreateLoadTestInput), fc.Args["start"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createLoadTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createLoadTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startLoadTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startLoadTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartLoadTest(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startLoadTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startLoadTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelLoadTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelLoadTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelLoadTest(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelLoadTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelLoadTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteLoadTest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteLoadTest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteLoadTest(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteLoadTest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteLoadTest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -35539,6 +40544,68 @@ func (ec *executionContext) fieldContext_Query_explanations(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_loadTests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_loadTests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LoadTests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.LoadTestOrder), fc.Args["where"].(*ent.LoadTestWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.LoadTestConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.LoadTestConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTestConnection) graphql.Marshaler {
+			return ec.marshalNLoadTestConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_loadTests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_loadTests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_pipelines(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36216,6 +41283,68 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareLoadTests(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareLoadTests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareLoadTests(ctx, fc.Args["a"].(int), fc.Args["b"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *gqlmodel.LoadTestComparison
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *gqlmodel.LoadTestComparison
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.LoadTestComparison) graphql.Marshaler {
+			return ec.marshalNLoadTestComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLoadTestComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareLoadTests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareLoadTests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -39311,6 +44440,190 @@ func (ec *executionContext) fieldContext_SimulationCandidate_reasoningEstimated(
 	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SloResult_metric(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloResult_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Metric) graphql.Marshaler {
+			return ec.marshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloResult_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloResult", field, false, false, "LoadTestMetric")
+}
+
+func (ec *executionContext) _SloResult_percentile(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloResult_percentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloResult_percentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SloResult_thresholdMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloResult_thresholdMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThresholdMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloResult_thresholdMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SloResult_measuredMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloResult_measuredMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloResult_measuredMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SloResult_met(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloResult_met(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Met, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloResult_met(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SloTarget_metric(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloTarget_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Metric) graphql.Marshaler {
+			return ec.marshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloTarget_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloTarget", field, false, false, "LoadTestMetric")
+}
+
+func (ec *executionContext) _SloTarget_thresholdMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloTarget_thresholdMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThresholdMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloTarget_thresholdMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloTarget", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SloTarget_percentile(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOTarget) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SloTarget_percentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SloTarget_percentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SloTarget", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Subscription_benchmarkUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -39597,6 +44910,118 @@ func (ec *executionContext) fieldContext_Subscription_myDeploymentEvents(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_loadTestUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_loadTestUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LoadTestUpdated(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.LoadTest
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+			return ec.marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_loadTestUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_loadTestUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_myLoadTestEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_myLoadTestEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().MyLoadTestEvents(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *gqlmodel.LoadTestEvent
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *gqlmodel.LoadTestEvent
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.LoadTestEvent) graphql.Marshaler {
+			return ec.marshalNLoadTestEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLoadTestEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_myLoadTestEvents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SweepPoint_monthlyCost(ctx context.Context, field graphql.CollectedField, obj *simulation.SeriesPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39742,6 +45167,98 @@ func (ec *executionContext) fieldContext_SweepSeries_points(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TokenLength_kind(ctx context.Context, field graphql.CollectedField, obj *loadtest.Length) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenLength_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.LengthKind) graphql.Marshaler {
+			return ec.marshalNLengthKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLengthKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenLength_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenLength", field, false, false, "LengthKind")
+}
+
+func (ec *executionContext) _TokenLength_value(ctx context.Context, field graphql.CollectedField, obj *loadtest.Length) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenLength_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenLength_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenLength", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenLength_min(ctx context.Context, field graphql.CollectedField, obj *loadtest.Length) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenLength_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenLength_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenLength", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TokenLength_max(ctx context.Context, field graphql.CollectedField, obj *loadtest.Length) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TokenLength_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TokenLength_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TokenLength", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TokenRange_low(ctx context.Context, field graphql.CollectedField, obj *benchmark.TokenRange) (ret graphql.Marshaler) {
@@ -40368,6 +45885,50 @@ func (ec *executionContext) fieldContext_User_explanations(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_User_explanations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _User_loadTests(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_loadTests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.LoadTests(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.LoadTestOrder), fc.Args["where"].(*ent.LoadTestWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LoadTestConnection) graphql.Marshaler {
+			return ec.marshalNLoadTestConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_loadTests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoadTestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_User_loadTests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45523,6 +51084,69 @@ func UnmarshalCreateExperimentInput(ctx context.Context, raw any) (ent.CreateExp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateLoadTestInput(ctx context.Context, obj any) (gqlmodel.CreateLoadTestInput, error) {
+	var it gqlmodel.CreateLoadTestInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "model", "deploymentId", "plan"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "deploymentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "plan":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("plan"))
+			data, err := ec.unmarshalNLoadTestPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestPlan(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Plan = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLoadTestInput unmarshals raw into the CreateLoadTestInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLoadTestInput(ctx context.Context, raw any) (gqlmodel.CreateLoadTestInput, error) {
+	var out gqlmodel.CreateLoadTestInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLoadTestInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreatePipelineInput(ctx context.Context, obj any) (model.CreatePipeline, error) {
 	var it model.CreatePipeline
 	if obj == nil {
@@ -45951,7 +51575,7 @@ func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "modelName", "modelNameNEQ", "modelNameIn", "modelNameNotIn", "modelNameGT", "modelNameGTE", "modelNameLT", "modelNameLTE", "modelNameContains", "modelNameHasPrefix", "modelNameHasSuffix", "modelNameEqualFold", "modelNameContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonEqualFold", "statusReasonContainsFold", "estimatedCost", "estimatedCostNEQ", "estimatedCostIn", "estimatedCostNotIn", "estimatedCostGT", "estimatedCostGTE", "estimatedCostLT", "estimatedCostLTE", "estimatedCostIsNil", "estimatedCostNotNil", "costNote", "costNoteNEQ", "costNoteIn", "costNoteNotIn", "costNoteGT", "costNoteGTE", "costNoteLT", "costNoteLTE", "costNoteContains", "costNoteHasPrefix", "costNoteHasSuffix", "costNoteEqualFold", "costNoteContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "modelName", "modelNameNEQ", "modelNameIn", "modelNameNotIn", "modelNameGT", "modelNameGTE", "modelNameLT", "modelNameLTE", "modelNameContains", "modelNameHasPrefix", "modelNameHasSuffix", "modelNameEqualFold", "modelNameContainsFold", "provider", "providerNEQ", "providerIn", "providerNotIn", "region", "regionNEQ", "regionIn", "regionNotIn", "regionGT", "regionGTE", "regionLT", "regionLTE", "regionContains", "regionHasPrefix", "regionHasSuffix", "regionEqualFold", "regionContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "statusReason", "statusReasonNEQ", "statusReasonIn", "statusReasonNotIn", "statusReasonGT", "statusReasonGTE", "statusReasonLT", "statusReasonLTE", "statusReasonContains", "statusReasonHasPrefix", "statusReasonHasSuffix", "statusReasonEqualFold", "statusReasonContainsFold", "estimatedCost", "estimatedCostNEQ", "estimatedCostIn", "estimatedCostNotIn", "estimatedCostGT", "estimatedCostGTE", "estimatedCostLT", "estimatedCostLTE", "estimatedCostIsNil", "estimatedCostNotNil", "costNote", "costNoteNEQ", "costNoteIn", "costNoteNotIn", "costNoteGT", "costNoteGTE", "costNoteLT", "costNoteLTE", "costNoteContains", "costNoteHasPrefix", "costNoteHasSuffix", "costNoteEqualFold", "costNoteContainsFold", "hasLoadTests", "hasLoadTestsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -46637,6 +52261,20 @@ func (ec *executionContext) unmarshalInputDeploymentWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.CostNoteContainsFold = data
+		case "hasLoadTests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLoadTests"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLoadTests = data
+		case "hasLoadTestsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLoadTestsWith"))
+			data, err := ec.unmarshalOLoadTestWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLoadTestsWith = data
 		}
 	}
 	return it, nil
@@ -48610,6 +54248,1110 @@ func UnmarshalLLMNodeConfigInput(ctx context.Context, raw any) (pipeline.LLMConf
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLoadTestOrder(ctx context.Context, obj any) (ent.LoadTestOrder, error) {
+	var it ent.LoadTestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLoadTestOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLoadTestOrder unmarshals raw into the LoadTestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLoadTestOrder(ctx context.Context, raw any) (ent.LoadTestOrder, error) {
+	var out ent.LoadTestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoadTestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLoadTestPlanInput(ctx context.Context, obj any) (model.LoadTestPlan, error) {
+	var it model.LoadTestPlan
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["rates"]; !present {
+		asMap["rates"] = []any{}
+	}
+	if _, present := asMap["concurrency"]; !present {
+		asMap["concurrency"] = 0
+	}
+	if _, present := asMap["inputTokens"]; !present {
+		asMap["inputTokens"] = map[string]any{"kind": "FIXED", "value": 256}
+	}
+	if _, present := asMap["outputTokens"]; !present {
+		asMap["outputTokens"] = map[string]any{"kind": "FIXED", "value": 128}
+	}
+	if _, present := asMap["prompts"]; !present {
+		asMap["prompts"] = []any{}
+	}
+	if _, present := asMap["slo"]; !present {
+		asMap["slo"] = []any{}
+	}
+	if _, present := asMap["seed"]; !present {
+		asMap["seed"] = 0
+	}
+
+	fieldsInOrder := [...]string{"mode", "rates", "burstiness", "concurrency", "maxConcurrency", "durationSeconds", "maxRequests", "inputTokens", "outputTokens", "prompts", "slo", "seed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNLoadTestMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "rates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rates"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rates = data
+		case "burstiness":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("burstiness"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Burstiness = data
+		case "concurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("concurrency"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Concurrency = data
+		case "maxConcurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxConcurrency"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxConcurrency = data
+		case "durationSeconds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationSeconds"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationSeconds = data
+		case "maxRequests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxRequests"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxRequests = data
+		case "inputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inputTokens"))
+			data, err := ec.unmarshalOTokenLengthInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InputTokens = data
+		case "outputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outputTokens"))
+			data, err := ec.unmarshalOTokenLengthInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OutputTokens = data
+		case "prompts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prompts"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prompts = data
+		case "slo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slo"))
+			data, err := ec.unmarshalOSloTargetInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTargetᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SLO = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalOInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLoadTestPlanInput unmarshals raw into the LoadTestPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLoadTestPlanInput(ctx context.Context, raw any) (model.LoadTestPlan, error) {
+	var out model.LoadTestPlan
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoadTestPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLoadTestWhereInput(ctx context.Context, obj any) (ent.LoadTestWhereInput, error) {
+	var it ent.LoadTestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelIsNil", "modelNotNil", "modelEqualFold", "modelContainsFold", "deploymentID", "deploymentIDNEQ", "deploymentIDIn", "deploymentIDNotIn", "deploymentIDIsNil", "deploymentIDNotNil", "estimatedCost", "estimatedCostNEQ", "estimatedCostIn", "estimatedCostNotIn", "estimatedCostGT", "estimatedCostGTE", "estimatedCostLT", "estimatedCostLTE", "estimatedCostIsNil", "estimatedCostNotNil", "costNote", "costNoteNEQ", "costNoteIn", "costNoteNotIn", "costNoteGT", "costNoteGTE", "costNoteLT", "costNoteLTE", "costNoteContains", "costNoteHasPrefix", "costNoteHasSuffix", "costNoteEqualFold", "costNoteContainsFold", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasDeployment", "hasDeploymentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOLoadTestWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOLoadTestWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOLoadTestStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOLoadTestStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOLoadTestStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOLoadTestStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "modelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelNEQ = data
+		case "modelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelIn = data
+		case "modelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelNotIn = data
+		case "modelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelGT = data
+		case "modelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelGTE = data
+		case "modelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelLT = data
+		case "modelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelLTE = data
+		case "modelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelContains = data
+		case "modelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelHasPrefix = data
+		case "modelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelHasSuffix = data
+		case "modelIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelIsNil = data
+		case "modelNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelNotNil = data
+		case "modelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelEqualFold = data
+		case "modelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("modelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ModelContainsFold = data
+		case "deploymentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentID = data
+		case "deploymentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentIDNEQ = data
+		case "deploymentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentIDIn = data
+		case "deploymentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentIDNotIn = data
+		case "deploymentIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentIDIsNil = data
+		case "deploymentIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("deploymentIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DeploymentIDNotNil = data
+		case "estimatedCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCost"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCost = data
+		case "estimatedCostNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostNEQ"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostNEQ = data
+		case "estimatedCostIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋshopspringᚋdecimalᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostIn = data
+		case "estimatedCostNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostNotIn"))
+			data, err := ec.unmarshalODecimal2ᚕgithubᚗcomᚋshopspringᚋdecimalᚐDecimalᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostNotIn = data
+		case "estimatedCostGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostGT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostGT = data
+		case "estimatedCostGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostGTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostGTE = data
+		case "estimatedCostLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostLT"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostLT = data
+		case "estimatedCostLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostLTE"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostLTE = data
+		case "estimatedCostIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostIsNil = data
+		case "estimatedCostNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("estimatedCostNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstimatedCostNotNil = data
+		case "costNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNote = data
+		case "costNoteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteNEQ = data
+		case "costNoteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteIn = data
+		case "costNoteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteNotIn = data
+		case "costNoteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteGT = data
+		case "costNoteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteGTE = data
+		case "costNoteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteLT = data
+		case "costNoteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteLTE = data
+		case "costNoteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteContains = data
+		case "costNoteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteHasPrefix = data
+		case "costNoteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteHasSuffix = data
+		case "costNoteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteEqualFold = data
+		case "costNoteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costNoteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostNoteContainsFold = data
+		case "error":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("error"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Error = data
+		case "errorNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNEQ = data
+		case "errorIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorIn = data
+		case "errorNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNotIn = data
+		case "errorGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGT = data
+		case "errorGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorGTE = data
+		case "errorLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLT = data
+		case "errorLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorLTE = data
+		case "errorContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContains = data
+		case "errorHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasPrefix = data
+		case "errorHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorHasSuffix = data
+		case "errorIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorIsNil = data
+		case "errorNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorNotNil = data
+		case "errorEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorEqualFold = data
+		case "errorContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("errorContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ErrorContainsFold = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		case "startedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNEQ = data
+		case "startedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIn = data
+		case "startedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotIn = data
+		case "startedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGT = data
+		case "startedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtGTE = data
+		case "startedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLT = data
+		case "startedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtLTE = data
+		case "startedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtIsNil = data
+		case "startedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAtNotNil = data
+		case "finishedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAt = data
+		case "finishedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNEQ = data
+		case "finishedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIn = data
+		case "finishedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotIn = data
+		case "finishedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGT = data
+		case "finishedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtGTE = data
+		case "finishedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLT = data
+		case "finishedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtLTE = data
+		case "finishedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtIsNil = data
+		case "finishedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finishedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinishedAtNotNil = data
+		case "hasDeployment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDeployment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDeployment = data
+		case "hasDeploymentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDeploymentWith"))
+			data, err := ec.unmarshalODeploymentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDeploymentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLoadTestWhereInput unmarshals raw into the LoadTestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLoadTestWhereInput(ctx context.Context, raw any) (ent.LoadTestWhereInput, error) {
+	var out ent.LoadTestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoadTestWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLogInInput(ctx context.Context, obj any) (gqlmodel.LogInInput, error) {
 	var it gqlmodel.LogInInput
 	if obj == nil {
@@ -50555,6 +57297,139 @@ func UnmarshalSignUpInput(ctx context.Context, raw any) (gqlmodel.SignUpInput, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSloTargetInput(ctx context.Context, obj any) (loadtest.SLOTarget, error) {
+	var it loadtest.SLOTarget
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["percentile"]; !present {
+		asMap["percentile"] = 99
+	}
+
+	fieldsInOrder := [...]string{"metric", "thresholdMs", "percentile"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "thresholdMs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("thresholdMs"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThresholdMs = data
+		case "percentile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentile"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percentile = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSloTargetInput unmarshals raw into the SloTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSloTargetInput(ctx context.Context, raw any) (loadtest.SLOTarget, error) {
+	var out loadtest.SLOTarget
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SloTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTokenLengthInput(ctx context.Context, obj any) (loadtest.Length, error) {
+	var it loadtest.Length
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["value"]; !present {
+		asMap["value"] = 0
+	}
+	if _, present := asMap["min"]; !present {
+		asMap["min"] = 0
+	}
+	if _, present := asMap["max"]; !present {
+		asMap["max"] = 0
+	}
+
+	fieldsInOrder := [...]string{"kind", "value", "min", "max"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNLengthKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLengthKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTokenLengthInput unmarshals raw into the TokenLengthInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTokenLengthInput(ctx context.Context, raw any) (loadtest.Length, error) {
+	var out loadtest.Length
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TokenLengthInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Context, obj any) (gqlmodel.UpdateBenchmarkInput, error) {
 	var it gqlmodel.UpdateBenchmarkInput
 	if obj == nil {
@@ -51004,7 +57879,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith", "hasLoadTests", "hasLoadTestsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51508,6 +58383,20 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasExplanationsWith = data
+		case "hasLoadTests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLoadTests"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLoadTests = data
+		case "hasLoadTestsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLoadTestsWith"))
+			data, err := ec.unmarshalOLoadTestWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLoadTestsWith = data
 		}
 	}
 	return it, nil
@@ -51548,6 +58437,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Pipeline(ctx, sel, obj)
+	case *ent.LoadTest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LoadTest(ctx, sel, obj)
 	case *ent.Explanation:
 		if obj == nil {
 			return graphql.Null
@@ -54049,6 +60943,12 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "loadTests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deployment_loadTests(ctx, field, obj)
+				})
 		case "plan":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -55617,6 +62517,74 @@ func (ec *executionContext) _LLMNodeConfig(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var latencyDistributionImplementors = []string{"LatencyDistribution"}
+
+func (ec *executionContext) _LatencyDistribution(ctx context.Context, sel ast.SelectionSet, obj *loadtest.Distribution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, latencyDistributionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LatencyDistribution")
+		case "count":
+			out.Values[i] = ec._LatencyDistribution_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanMs":
+			out.Values[i] = ec._LatencyDistribution_meanMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianMs":
+			out.Values[i] = ec._LatencyDistribution_medianMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p90Ms":
+			out.Values[i] = ec._LatencyDistribution_p90Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95Ms":
+			out.Values[i] = ec._LatencyDistribution_p95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p99Ms":
+			out.Values[i] = ec._LatencyDistribution_p99Ms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minMs":
+			out.Values[i] = ec._LatencyDistribution_minMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxMs":
+			out.Values[i] = ec._LatencyDistribution_maxMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var latencySummaryImplementors = []string{"LatencySummary"}
 
 func (ec *executionContext) _LatencySummary(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Summary) graphql.Marshaler {
@@ -55645,6 +62613,701 @@ func (ec *executionContext) _LatencySummary(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LatencySummary_p95(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestImplementors = []string{"LoadTest", "Node"}
+
+func (ec *executionContext) _LoadTest(ctx context.Context, sel ast.SelectionSet, obj *ent.LoadTest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTest")
+		case "id":
+			out.Values[i] = ec._LoadTest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._LoadTest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._LoadTest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._LoadTest_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._LoadTest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "model":
+			out.Values[i] = ec._LoadTest_model(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deploymentID":
+			out.Values[i] = ec._LoadTest_deploymentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plan":
+			out.Values[i] = ec._LoadTest_plan(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "result":
+			out.Values[i] = ec._LoadTest_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "estimatedCost":
+			out.Values[i] = ec._LoadTest_estimatedCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costNote":
+			out.Values[i] = ec._LoadTest_costNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "error":
+			out.Values[i] = ec._LoadTest_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._LoadTest_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finishedAt":
+			out.Values[i] = ec._LoadTest_finishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deployment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LoadTest_deployment(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LoadTest_owner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestComparisonImplementors = []string{"LoadTestComparison"}
+
+func (ec *executionContext) _LoadTestComparison(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.LoadTestComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestComparison")
+		case "a":
+			out.Values[i] = ec._LoadTestComparison_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._LoadTestComparison_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._LoadTestComparison_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestConnectionImplementors = []string{"LoadTestConnection"}
+
+func (ec *executionContext) _LoadTestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.LoadTestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestConnection")
+		case "edges":
+			out.Values[i] = ec._LoadTestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LoadTestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._LoadTestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestEdgeImplementors = []string{"LoadTestEdge"}
+
+func (ec *executionContext) _LoadTestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.LoadTestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestEdge")
+		case "node":
+			out.Values[i] = ec._LoadTestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._LoadTestEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestErrorCountImplementors = []string{"LoadTestErrorCount"}
+
+func (ec *executionContext) _LoadTestErrorCount(ctx context.Context, sel ast.SelectionSet, obj *loadtest.ErrorCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestErrorCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestErrorCount")
+		case "kind":
+			out.Values[i] = ec._LoadTestErrorCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LoadTestErrorCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "example":
+			out.Values[i] = ec._LoadTestErrorCount_example(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestEventImplementors = []string{"LoadTestEvent"}
+
+func (ec *executionContext) _LoadTestEvent(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.LoadTestEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestEvent")
+		case "change":
+			out.Values[i] = ec._LoadTestEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._LoadTestEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadTest":
+			out.Values[i] = ec._LoadTestEvent_loadTest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestMetricDifferenceImplementors = []string{"LoadTestMetricDifference"}
+
+func (ec *executionContext) _LoadTestMetricDifference(ctx context.Context, sel ast.SelectionSet, obj *loadtest.MetricDifference) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestMetricDifferenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestMetricDifference")
+		case "metric":
+			out.Values[i] = ec._LoadTestMetricDifference_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "a":
+			out.Values[i] = ec._LoadTestMetricDifference_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._LoadTestMetricDifference_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "difference":
+			out.Values[i] = ec._LoadTestMetricDifference_difference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relative":
+			out.Values[i] = ec._LoadTestMetricDifference_relative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "higherIsBetter":
+			out.Values[i] = ec._LoadTestMetricDifference_higherIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestPlanImplementors = []string{"LoadTestPlan"}
+
+func (ec *executionContext) _LoadTestPlan(ctx context.Context, sel ast.SelectionSet, obj *model.LoadTestPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestPlan")
+		case "mode":
+			out.Values[i] = ec._LoadTestPlan_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rates":
+			out.Values[i] = ec._LoadTestPlan_rates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "burstiness":
+			out.Values[i] = ec._LoadTestPlan_burstiness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concurrency":
+			out.Values[i] = ec._LoadTestPlan_concurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxConcurrency":
+			out.Values[i] = ec._LoadTestPlan_maxConcurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationSeconds":
+			out.Values[i] = ec._LoadTestPlan_durationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxRequests":
+			out.Values[i] = ec._LoadTestPlan_maxRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._LoadTestPlan_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._LoadTestPlan_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "prompts":
+			out.Values[i] = ec._LoadTestPlan_prompts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slo":
+			out.Values[i] = ec._LoadTestPlan_slo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seed":
+			out.Values[i] = ec._LoadTestPlan_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestResultImplementors = []string{"LoadTestResult"}
+
+func (ec *executionContext) _LoadTestResult(ctx context.Context, sel ast.SelectionSet, obj *model.LoadTestResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestResult")
+		case "steps":
+			out.Values[i] = ec._LoadTestResult_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelled":
+			out.Values[i] = ec._LoadTestResult_cancelled(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxRequestsReached":
+			out.Values[i] = ec._LoadTestResult_maxRequestsReached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestStepImplementors = []string{"LoadTestStep"}
+
+func (ec *executionContext) _LoadTestStep(ctx context.Context, sel ast.SelectionSet, obj *loadtest.Step) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestStep")
+		case "targetRate":
+			out.Values[i] = ec._LoadTestStep_targetRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concurrency":
+			out.Values[i] = ec._LoadTestStep_concurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inProgress":
+			out.Values[i] = ec._LoadTestStep_inProgress(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sent":
+			out.Values[i] = ec._LoadTestStep_sent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completed":
+			out.Values[i] = ec._LoadTestStep_completed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._LoadTestStep_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delayed":
+			out.Values[i] = ec._LoadTestStep_delayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unfinished":
+			out.Values[i] = ec._LoadTestStep_unfinished(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxInFlight":
+			out.Values[i] = ec._LoadTestStep_maxInFlight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationSeconds":
+			out.Values[i] = ec._LoadTestStep_durationSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestRate":
+			out.Values[i] = ec._LoadTestStep_requestRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokensPerSecond":
+			out.Values[i] = ec._LoadTestStep_outputTokensPerSecond(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inputTokens":
+			out.Values[i] = ec._LoadTestStep_inputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outputTokens":
+			out.Values[i] = ec._LoadTestStep_outputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ttft":
+			out.Values[i] = ec._LoadTestStep_ttft(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tpot":
+			out.Values[i] = ec._LoadTestStep_tpot(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itl":
+			out.Values[i] = ec._LoadTestStep_itl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "e2e":
+			out.Values[i] = ec._LoadTestStep_e2e(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goodput":
+			out.Values[i] = ec._LoadTestStep_goodput(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goodRequests":
+			out.Values[i] = ec._LoadTestStep_goodRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slo":
+			out.Values[i] = ec._LoadTestStep_slo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._LoadTestStep_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "usageMissing":
+			out.Values[i] = ec._LoadTestStep_usageMissing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loadTestStepComparisonImplementors = []string{"LoadTestStepComparison"}
+
+func (ec *executionContext) _LoadTestStepComparison(ctx context.Context, sel ast.SelectionSet, obj *loadtest.StepComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loadTestStepComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoadTestStepComparison")
+		case "targetRate":
+			out.Values[i] = ec._LoadTestStepComparison_targetRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "concurrency":
+			out.Values[i] = ec._LoadTestStepComparison_concurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._LoadTestStepComparison_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -56050,6 +63713,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "redeployDeployment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_redeployDeployment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createLoadTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createLoadTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startLoadTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startLoadTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelLoadTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelLoadTest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteLoadTest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteLoadTest(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -57031,6 +64722,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_explanations(ctx, field)
 				})
+		case "loadTests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_loadTests(ctx, field)
+				})
 		case "pipelines":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -57102,6 +64799,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "compareLoadTests":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareLoadTests(ctx, field)
 				})
 		case "validatePipeline":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -58234,6 +65937,102 @@ func (ec *executionContext) _SimulationCandidate(ctx context.Context, sel ast.Se
 	return out
 }
 
+var sloResultImplementors = []string{"SloResult"}
+
+func (ec *executionContext) _SloResult(ctx context.Context, sel ast.SelectionSet, obj *loadtest.SLOResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sloResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SloResult")
+		case "metric":
+			out.Values[i] = ec._SloResult_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentile":
+			out.Values[i] = ec._SloResult_percentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thresholdMs":
+			out.Values[i] = ec._SloResult_thresholdMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredMs":
+			out.Values[i] = ec._SloResult_measuredMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "met":
+			out.Values[i] = ec._SloResult_met(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sloTargetImplementors = []string{"SloTarget"}
+
+func (ec *executionContext) _SloTarget(ctx context.Context, sel ast.SelectionSet, obj *loadtest.SLOTarget) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sloTargetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SloTarget")
+		case "metric":
+			out.Values[i] = ec._SloTarget_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "thresholdMs":
+			out.Values[i] = ec._SloTarget_thresholdMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentile":
+			out.Values[i] = ec._SloTarget_percentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -58257,6 +66056,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_myBenchmarkEvents(ctx, fields[0])
 	case "myDeploymentEvents":
 		return ec._Subscription_myDeploymentEvents(ctx, fields[0])
+	case "loadTestUpdated":
+		return ec._Subscription_loadTestUpdated(ctx, fields[0])
+	case "myLoadTestEvents":
+		return ec._Subscription_myLoadTestEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -58328,6 +66131,54 @@ func (ec *executionContext) _SweepSeries(ctx context.Context, sel ast.SelectionS
 			}
 		case "points":
 			out.Values[i] = ec._SweepSeries_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tokenLengthImplementors = []string{"TokenLength"}
+
+func (ec *executionContext) _TokenLength(ctx context.Context, sel ast.SelectionSet, obj *loadtest.Length) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tokenLengthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TokenLength")
+		case "kind":
+			out.Values[i] = ec._TokenLength_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._TokenLength_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._TokenLength_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._TokenLength_max(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58554,6 +66405,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_explanations(ctx, field, obj)
+				})
+		case "loadTests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_loadTests(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -59699,6 +67556,11 @@ func (ec *executionContext) unmarshalNCreateExperimentInput2githubᚗcomᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateLoadTestInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateLoadTestInput(ctx context.Context, v any) (gqlmodel.CreateLoadTestInput, error) {
+	res, err := ec.unmarshalInputCreateLoadTestInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePipelineInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCreatePipeline(ctx context.Context, v any) (model.CreatePipeline, error) {
 	res, err := ec.unmarshalInputCreatePipelineInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -60379,8 +68241,216 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx context.Context, sel ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
+	return ec._LatencyDistribution(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNLatencySummary2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐSummary(ctx context.Context, sel ast.SelectionSet, v benchmark.Summary) graphql.Marshaler {
 	return ec._LatencySummary(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLengthKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLengthKind(ctx context.Context, v any) (loadtest.LengthKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := loadtest.LengthKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLengthKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLengthKind(ctx context.Context, sel ast.SelectionSet, v loadtest.LengthKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LengthKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx context.Context, sel ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTest!")
+		return graphql.Null
+	}
+	return ec._LoadTest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadTestComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLoadTestComparison(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.LoadTestComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTestComparison!")
+		return graphql.Null
+	}
+	return ec._LoadTestComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadTestConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LoadTestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTestConnection!")
+		return graphql.Null
+	}
+	return ec._LoadTestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLoadTestErrorCount2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐErrorCount(ctx context.Context, sel ast.SelectionSet, v loadtest.ErrorCount) graphql.Marshaler {
+	return ec._LoadTestErrorCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLoadTestErrorCount2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐErrorCountᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.ErrorCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTestErrorCount2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐErrorCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadTestEvent2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLoadTestEvent(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.LoadTestEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTestEvent!")
+		return graphql.Null
+	}
+	return ec._LoadTestEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx context.Context, v any) (loadtest.Metric, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := loadtest.Metric(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx context.Context, sel ast.SelectionSet, v loadtest.Metric) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LoadTestMetric!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNLoadTestMetricDifference2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetricDifference(ctx context.Context, sel ast.SelectionSet, v loadtest.MetricDifference) graphql.Marshaler {
+	return ec._LoadTestMetricDifference(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLoadTestMetricDifference2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetricDifferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.MetricDifference) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTestMetricDifference2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetricDifference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLoadTestMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMode(ctx context.Context, v any) (loadtest.Mode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := loadtest.Mode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoadTestMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMode(ctx context.Context, sel ast.SelectionSet, v loadtest.Mode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LoadTestMode!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNLoadTestOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrder(ctx context.Context, v any) (*ent.LoadTestOrder, error) {
+	res, err := ec.unmarshalInputLoadTestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLoadTestOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderField(ctx context.Context, v any) (*ent.LoadTestOrderField, error) {
+	var res = new(ent.LoadTestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoadTestOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.LoadTestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNLoadTestPlan2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestPlan(ctx context.Context, sel ast.SelectionSet, v model.LoadTestPlan) graphql.Marshaler {
+	return ec._LoadTestPlan(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalNLoadTestPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestPlan(ctx context.Context, v any) (*model.LoadTestPlan, error) {
+	res, err := ec.unmarshalInputLoadTestPlanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLoadTestStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx context.Context, v any) (loadtest1.Status, error) {
+	var res loadtest1.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoadTestStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx context.Context, sel ast.SelectionSet, v loadtest1.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLoadTestStep2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStep(ctx context.Context, sel ast.SelectionSet, v loadtest.Step) graphql.Marshaler {
+	return ec._LoadTestStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLoadTestStep2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.Step) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTestStep2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadTestStepComparison2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []*loadtest.StepComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTestStepComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLoadTestStepComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepComparison(ctx context.Context, sel ast.SelectionSet, v *loadtest.StepComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoadTestStepComparison!")
+		return graphql.Null
+	}
+	return ec._LoadTestStepComparison(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx context.Context, v any) (*ent.LoadTestWhereInput, error) {
+	res, err := ec.unmarshalInputLoadTestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNLogInInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLogInInput(ctx context.Context, v any) (gqlmodel.LogInInput, error) {
@@ -61175,6 +69245,51 @@ func (ec *executionContext) marshalNSimulationCandidate2ᚕgithubᚗcomᚋmodela
 	return ret
 }
 
+func (ec *executionContext) marshalNSloResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOResult(ctx context.Context, sel ast.SelectionSet, v loadtest.SLOResult) graphql.Marshaler {
+	return ec._SloResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSloResult2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOResultᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.SLOResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSloResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSloTarget2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTarget(ctx context.Context, sel ast.SelectionSet, v loadtest.SLOTarget) graphql.Marshaler {
+	return ec._SloTarget(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSloTarget2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTargetᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.SLOTarget) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSloTarget2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTarget(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSloTargetInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTarget(ctx context.Context, v any) (loadtest.SLOTarget, error) {
+	res, err := ec.unmarshalInputSloTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, v any) (compliance.SpecialCategoryCondition, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := compliance.SpecialCategoryCondition(tmp)
@@ -61338,6 +69453,10 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTokenLength2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx context.Context, sel ast.SelectionSet, v loadtest.Length) graphql.Marshaler {
+	return ec._TokenLength(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx context.Context, sel ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
@@ -63031,6 +71150,134 @@ func (ec *executionContext) unmarshalOLLMNodeConfigInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOLoadTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTest(ctx context.Context, sel ast.SelectionSet, v *ent.LoadTest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadTest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOLoadTestEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.LoadTestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOLoadTestEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOLoadTestEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.LoadTestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadTestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLoadTestOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrderᚄ(ctx context.Context, v any) ([]*ent.LoadTestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LoadTestOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLoadTestOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLoadTestResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐLoadTestResult(ctx context.Context, sel ast.SelectionSet, v *model.LoadTestResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LoadTestResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLoadTestStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatusᚄ(ctx context.Context, v any) ([]loadtest1.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]loadtest1.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLoadTestStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOLoadTestStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest1.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLoadTestStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOLoadTestStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx context.Context, v any) (*loadtest1.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(loadtest1.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLoadTestStatus2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋloadtestᚐStatus(ctx context.Context, sel ast.SelectionSet, v *loadtest1.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOLoadTestWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInputᚄ(ctx context.Context, v any) ([]*ent.LoadTestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.LoadTestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐLoadTestWhereInput(ctx context.Context, v any) (*ent.LoadTestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLoadTestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOModelOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelOrder(ctx context.Context, v any) (*gqlmodel.ModelOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -63428,6 +71675,23 @@ func (ec *executionContext) unmarshalOServiceNodeConfigInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOSloTargetInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTargetᚄ(ctx context.Context, v any) ([]loadtest.SLOTarget, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]loadtest.SLOTarget, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSloTargetInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐSLOTarget(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOSpecialCategoryCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐSpecialCategoryCondition(ctx context.Context, v any) (compliance.SpecialCategoryCondition, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := compliance.SpecialCategoryCondition(tmp)
@@ -63576,6 +71840,11 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTokenLengthInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLength(ctx context.Context, v any) (loadtest.Length, error) {
+	res, err := ec.unmarshalInputTokenLengthInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTransferMechanism2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐTransferMechanism(ctx context.Context, v any) (compliance.TransferMechanism, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/live"
+	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/shopspring/decimal"
 )
@@ -81,6 +82,18 @@ type CreateBenchmarkInput struct {
 	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
 }
 
+// A new load test: a target (model or deploymentId, exactly one) and a plan.
+type CreateLoadTestInput struct {
+	// A name for people, 1 to 200 characters.
+	Name string `json:"name"`
+	// A configured provider's model, provider/model, e.g. openai/gpt-4.1-mini; or give deploymentId.
+	Model *string `json:"model,omitempty"`
+	// One of the viewer's SELF_HOSTED deployments with an endpoint; or give model.
+	DeploymentID *int `json:"deploymentId,omitempty"`
+	// The traffic profile, lengths, limits and SLO targets.
+	Plan *model.LoadTestPlan `json:"plan"`
+}
+
 // Confirms that the viewer means to delete their account.
 type DeleteMeInput struct {
 	// The account's password, to confirm.
@@ -127,6 +140,26 @@ type InstanceTypeWhereInput struct {
 	MinGpuMemoryGb *float64 `json:"minGpuMemoryGb,omitempty"`
 	// On-demand price at most this many US dollars per hour.
 	MaxHourlyUsd *decimal.Decimal `json:"maxHourlyUsd,omitempty"`
+}
+
+// Two load tests of the same profile side by side.
+type LoadTestComparison struct {
+	// The baseline.
+	A *ent.LoadTest `json:"a"`
+	// The test compared with it.
+	B *ent.LoadTest `json:"b"`
+	// Per step, in order.
+	Steps []*loadtest.StepComparison `json:"steps"`
+}
+
+// A change to one of the viewer's load tests. Each load test's states arrive in order.
+type LoadTestEvent struct {
+	// Whether the load test changed or was deleted.
+	Change live.Op `json:"change"`
+	// The load test's id, also when it was deleted.
+	ID int `json:"id"`
+	// The load test after the change; null when change is DELETED.
+	LoadTest *ent.LoadTest `json:"loadTest,omitempty"`
 }
 
 // The credentials of an account.

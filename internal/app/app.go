@@ -160,6 +160,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 		DB: db, Client: db.Client, Providers: registry, Catalog: cat, Compliance: rules, Log: log,
 		Limiter:        benchmark.NewLimiter(conc, providers.DefaultConcurrency),
 		Drivers:        map[string]deployment.Driver{string(deployment.ProviderSelfHosted): workers.EndpointDriver{Policy: endpoints}},
+		Endpoints:      endpoints,
 		RolloutTimeout: cfg.RolloutTimeout,
 		HealthEvery:    cfg.HealthInterval,
 		ProviderCall: func(provider, outcome string, took time.Duration) {

@@ -38,13 +38,18 @@ type QuotaError struct {
 	Role      Role
 	Limit     int       // model calls per day
 	Used      int       // calls already made or reserved today
-	Requested int       // calls this benchmark needs
+	Requested int       // calls the work needs
 	ResetAt   time.Time // when the quota starts again (next 00:00 UTC)
+	Work      string    // what needs them, e.g. "this load test"; "": "this benchmark"
 }
 
 func (e *QuotaError) Error() string {
-	return fmt.Sprintf("daily quota of %s model calls for %s exceeded: %s used today, this benchmark needs %s; the quota resets at %s",
-		thousands(e.Limit), e.Role, thousands(e.Used), thousands(e.Requested), e.ResetAt.UTC().Format(time.RFC3339))
+	work := e.Work
+	if work == "" {
+		work = "this benchmark"
+	}
+	return fmt.Sprintf("daily quota of %s model calls for %s exceeded (benchmarks and load tests together): %s used today, %s needs %s; the quota resets at %s",
+		thousands(e.Limit), e.Role, thousands(e.Used), work, thousands(e.Requested), e.ResetAt.UTC().Format(time.RFC3339))
 }
 
 // thousands writes n with comma separators: 50000 → "50,000".

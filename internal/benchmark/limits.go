@@ -20,7 +20,7 @@ const (
 type Limits struct {
 	MaxModels  int // models in one benchmark
 	MaxItems   int // dataset items in one benchmark
-	DailyCalls int // model calls per user per UTC day, across benchmarks
+	DailyCalls int // model calls per user per UTC day, across benchmarks and load tests (internal/ledger)
 }
 
 // Policy holds the limits of each role.

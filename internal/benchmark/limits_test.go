@@ -77,7 +77,7 @@ func TestCheckQuota(t *testing.T) {
 		})
 	}
 	err := p.CheckQuota(RoleFree, 900, 200, now)
-	require.EqualError(t, err, "daily quota of 1,000 model calls for FREE exceeded: 900 used today, this benchmark needs 200; the quota resets at 2026-04-01T00:00:00Z")
+	require.EqualError(t, err, "daily quota of 1,000 model calls for FREE exceeded (benchmarks and load tests together): 900 used today, this benchmark needs 200; the quota resets at 2026-04-01T00:00:00Z")
 	_, ok := errors.AsType[*ValidationError](p.CheckQuota(RoleFree, -1, 1, now))
 	require.True(t, ok)
 }

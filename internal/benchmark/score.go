@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/stats"
 )
 
 // ItemResult is one model's answer to one item; the caller stores it keyed by (benchmark, model, item).
@@ -87,7 +88,7 @@ func Aggregate(model string, price *catalog.Model, results []ItemResult) (Score,
 	s.TTFT = summarize(ttfts)
 	if len(speeds) > 0 {
 		slices.Sort(speeds)
-		s.OutputTokensPerSecond, _ = Percentile(speeds, 0.5)
+		s.OutputTokensPerSecond, _ = stats.Percentile(speeds, 0.5)
 	}
 	if price != nil {
 		cost := decimal.Zero

@@ -1,11 +1,12 @@
 package benchmark
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"time"
+
+	"github.com/modelarchitect/architect/internal/stats"
 )
 
 // Z95 is the standard normal quantile Φ⁻¹(0.975) of a two-sided 95 % interval (scipy.stats.norm.ppf(0.975)).
@@ -42,32 +43,6 @@ func Wilson(passed, n int, z float64) (Interval, error) {
 	return Interval{Low: max(min((center-half)/denom, p), 0), High: min(max((center+half)/denom, p), 1)}, nil
 }
 
-// errNoSamples is returned by Percentile for an empty sample.
-var errNoSamples = errors.New("percentile of no samples")
-
-// Percentile is the q-quantile (q in [0, 1]) of sorted ascending values by linear interpolation between closest
-// ranks, numpy.percentile's default method "linear" (Hyndman & Fan 1996, definition 7):
-// h = (n−1)·q, x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
-func Percentile(sorted []float64, q float64) (float64, error) {
-	if len(sorted) == 0 {
-		return 0, errNoSamples
-	}
-	if !(q >= 0 && q <= 1) {
-		return 0, fmt.Errorf("percentile: q = %v is not in [0, 1]", q)
-	}
-	for _, x := range sorted {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return 0, fmt.Errorf("percentile: sample holds %v", x)
-		}
-	}
-	h := float64(len(sorted)-1) * q
-	lo := int(math.Floor(h))
-	if lo >= len(sorted)-1 {
-		return sorted[len(sorted)-1], nil
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo]), nil
-}
-
 // Summary is the distribution of a duration over calls.
 type Summary struct {
 	Count    int // samples; when 0 the percentiles are 0 and mean nothing
@@ -83,7 +58,7 @@ func summarize(ds []time.Duration) Summary {
 		xs[i] = float64(d)
 	}
 	slices.Sort(xs)
-	p50, _ := Percentile(xs, 0.50)
-	p95, _ := Percentile(xs, 0.95)
+	p50, _ := stats.Percentile(xs, 0.50)
+	p95, _ := stats.Percentile(xs, 0.95)
 	return Summary{Count: len(ds), P50: time.Duration(math.Round(p50)), P95: time.Duration(math.Round(p95))}
 }

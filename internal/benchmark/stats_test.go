@@ -2,8 +2,6 @@ package benchmark
 
 import (
 	"math"
-	"math/rand/v2"
-	"slices"
 	"testing"
 	"time"
 
@@ -70,70 +68,6 @@ func TestWilsonProperties(t *testing.T) {
 			wide, _ := Wilson(k, n, Z95)
 			narrow, _ := Wilson(2*k, 2*n, Z95)
 			require.Less(t, narrow.High-narrow.Low, wide.High-wide.Low)
-		}
-	}
-}
-
-func TestPercentile(t *testing.T) {
-	t.Parallel()
-	// Expected values from numpy 1.24.2, np.percentile(a, 100·q) with the default method "linear".
-	// Worked for [1 2 3 4] at q = 0.95: h = 3·0.95 = 2.85 → x[2] + 0.85·(x[3] − x[2]) = 3 + 0.85 = 3.85.
-	tests := []struct {
-		name string
-		xs   []float64
-		q    float64
-		want float64
-	}{
-		{name: "four, p0", xs: []float64{1, 2, 3, 4}, q: 0, want: 1},
-		{name: "four, p25", xs: []float64{1, 2, 3, 4}, q: 0.25, want: 1.75},
-		{name: "four, p50", xs: []float64{1, 2, 3, 4}, q: 0.5, want: 2.5},
-		{name: "four, p95", xs: []float64{1, 2, 3, 4}, q: 0.95, want: 3.8499999999999996},
-		{name: "four, p99", xs: []float64{1, 2, 3, 4}, q: 0.99, want: 3.9699999999999998},
-		{name: "four, p100", xs: []float64{1, 2, 3, 4}, q: 1, want: 4},
-		{name: "five, p95", xs: []float64{15, 20, 35, 40, 50}, q: 0.95, want: 48},
-		{name: "five, p99", xs: []float64{15, 20, 35, 40, 50}, q: 0.99, want: 49.6},
-		{name: "one value", xs: []float64{7}, q: 0.95, want: 7},
-		{name: "three, p95", xs: []float64{1, 2, 3}, q: 0.95, want: 2.9},
-		{name: "seven, p25", xs: []float64{1.5, 2.5, 3, 7, 10, 100, 1000}, q: 0.25, want: 2.75},
-		{name: "seven, p50", xs: []float64{1.5, 2.5, 3, 7, 10, 100, 1000}, q: 0.5, want: 7},
-		{name: "seven, p95", xs: []float64{1.5, 2.5, 3, 7, 10, 100, 1000}, q: 0.95, want: 729.9999999999993},
-		{name: "seven, p99", xs: []float64{1.5, 2.5, 3, 7, 10, 100, 1000}, q: 0.99, want: 945.9999999999995},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got, err := Percentile(tc.xs, tc.q)
-			require.NoError(t, err)
-			require.InDelta(t, tc.want, got, 1e-9)
-		})
-	}
-	_, err := Percentile(nil, 0.5)
-	require.Error(t, err)
-	_, err = Percentile([]float64{1}, 1.5)
-	require.Error(t, err)
-	_, err = Percentile([]float64{1}, math.NaN())
-	require.Error(t, err)
-	_, err = Percentile([]float64{1, math.Inf(1)}, 0.5)
-	require.Error(t, err)
-}
-
-// TestPercentileProperties: monotone in q and between the sample's minimum and maximum.
-func TestPercentileProperties(t *testing.T) {
-	t.Parallel()
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 200 {
-		xs := make([]float64, 1+r.IntN(40))
-		for i := range xs {
-			xs[i] = r.NormFloat64() * 100
-		}
-		slices.Sort(xs)
-		prev := math.Inf(-1)
-		for q := 0.0; q <= 1; q += 0.01 {
-			v, err := Percentile(xs, q)
-			require.NoError(t, err)
-			require.GreaterOrEqual(t, v, prev)
-			require.True(t, v >= xs[0] && v <= xs[len(xs)-1])
-			prev = v
 		}
 	}
 }

@@ -29,8 +29,10 @@ type Metric struct {
 	Name          string
 	Kind          MetricKind
 	LowerIsBetter bool // true for latency, cost, error rate: a negative lift is an improvement
-	Binary        map[string]Binary
-	Continuous    map[string]Continuous
+	// Scale is the scale significance is stated on; "" means ScaleAbsolute. Both scales are always reported.
+	Scale      Scale
+	Binary     map[string]Binary
+	Continuous map[string]Continuous
 }
 
 // Input is everything Analyze needs.
@@ -43,8 +45,12 @@ type Input struct {
 	// ConfidenceLevel is 1 − α for intervals and significance; 0 means DefaultConfidenceLevel.
 	ConfidenceLevel float64
 	// PlannedSampleSize is the units per variant the experiment was planned for (see SampleSizeProportions
-	// and SampleSizeMeans); 0 means no plan, and then no winner is declared.
+	// and SampleSizeMeans); 0 means no plan, and then no fixed-horizon winner is declared.
 	PlannedSampleSize int64
+	// Mode selects fixed-horizon tests or always-valid confidence sequences; "" means ModeFixedHorizon.
+	Mode Mode
+	// Sequential tunes ModeSequential; the zero value means the defaults.
+	Sequential Sequential
 }
 
 // VariantEstimate is one variant's estimate of a metric.
@@ -60,6 +66,7 @@ type MetricResult struct {
 	Name          string
 	Kind          MetricKind
 	LowerIsBetter bool
+	Scale         Scale             // the scale significance is stated on
 	Variants      []VariantEstimate // in Input.Variants order, control included
 	Comparisons   []Comparison      // each non-control variant against control, in Input.Variants order
 }
@@ -67,30 +74,36 @@ type MetricResult struct {
 // Result is the analysis of an experiment.
 type Result struct {
 	ConfidenceLevel float64
-	Control         string
-	Primary         MetricResult
-	Secondary       []MetricResult
-	SRM             SRM
-	Decision        Decision
+	Mode            Mode
+	// Sequential holds the settings in force in ModeSequential (defaults filled in); zero otherwise.
+	Sequential Sequential
+	Control    string
+	Primary    MetricResult
+	Secondary  []MetricResult
+	SRM        SRM
+	Decision   Decision
 }
 
-// Analyze validates the input and computes every metric's estimates and comparisons against control, Holm's
-// correction across the treatment variants of each metric, the SRM check on the primary metric's units and
-// the winner decision. Bad input gives a *ValidationError.
+// Analyze validates the input and computes every metric's estimates and comparisons against control (on
+// both scales, in the selected mode), Holm's correction across the treatment variants of each metric, the
+// SRM check on the primary metric's units and the winner decision. Bad input gives a *ValidationError.
 func Analyze(in Input) (Result, error) {
-	confidence, err := checkConfidence(in.ConfidenceLevel)
+	base, err := Options{ConfidenceLevel: in.ConfidenceLevel, Mode: in.Mode, Sequential: in.Sequential}.resolve("")
 	if err != nil {
 		return Result{}, err
 	}
 	if err := in.validate(); err != nil {
 		return Result{}, err
 	}
-	res := Result{ConfidenceLevel: confidence, Control: in.Control}
-	if res.Primary, err = in.analyzeMetric(in.Primary, "primary", confidence); err != nil {
+	res := Result{ConfidenceLevel: base.confidence, Mode: base.mode, Control: in.Control}
+	if base.mode == ModeSequential {
+		res.Sequential = base.seq
+	}
+	if res.Primary, err = in.analyzeMetric(in.Primary, "primary", base); err != nil {
 		return Result{}, err
 	}
 	for i, m := range in.Secondary {
-		mr, err := in.analyzeMetric(m, fmt.Sprintf("secondary[%d]", i), confidence)
+		mr, err := in.analyzeMetric(m, fmt.Sprintf("secondary[%d]", i), base)
 		if err != nil {
 			return Result{}, err
 		}
@@ -105,7 +118,7 @@ func Analyze(in Input) (Result, error) {
 	if res.SRM, err = CheckSRM(units, weights); err != nil {
 		return Result{}, err
 	}
-	res.Decision = decide(res.Primary, res.SRM, in.PlannedSampleSize, in.Control)
+	res.Decision = decide(res.Primary, res.SRM, in.PlannedSampleSize, in.Control, base)
 	return res, nil
 }
 
@@ -155,6 +168,11 @@ func (in Input) validate() error {
 }
 
 func (m Metric) validate(field string, variants map[string]bool) error {
+	switch m.Scale {
+	case "", ScaleAbsolute, ScaleRelative:
+	default:
+		return invalid(field+".scale", "must be ABSOLUTE or RELATIVE, got %q", m.Scale)
+	}
 	switch m.Kind {
 	case KindBinary:
 		if len(m.Continuous) > 0 {
@@ -186,21 +204,26 @@ func (m Metric) validate(field string, variants map[string]bool) error {
 	return nil
 }
 
-func (in Input) analyzeMetric(m Metric, field string, confidence float64) (MetricResult, error) {
-	mr := MetricResult{Name: m.Name, Kind: m.Kind, LowerIsBetter: m.LowerIsBetter}
+func (in Input) analyzeMetric(m Metric, field string, base settings) (MetricResult, error) {
+	s := base
+	if m.Scale != "" {
+		s.scale = m.Scale
+	}
+	mr := MetricResult{Name: m.Name, Kind: m.Kind, LowerIsBetter: m.LowerIsBetter, Scale: s.scale}
 	for _, v := range in.Variants {
 		mr.Variants = append(mr.Variants, m.estimate(v.Key))
 	}
+	var cs []comparison
 	for _, v := range in.Variants {
 		if v.Key == in.Control {
 			continue
 		}
-		var c Comparison
+		var c comparison
 		var err error
 		if m.Kind == KindBinary {
-			c, err = CompareProportions(m.Binary[in.Control], m.Binary[v.Key], confidence)
+			c, err = compareProportions(m.Binary[in.Control], m.Binary[v.Key], s)
 		} else {
-			c, err = CompareMeans(m.Continuous[in.Control], m.Continuous[v.Key], confidence)
+			c, err = compareMeans(m.Continuous[in.Control], m.Continuous[v.Key], s)
 		}
 		if err != nil {
 			if ve, ok := err.(*ValidationError); ok {
@@ -209,17 +232,42 @@ func (in Input) analyzeMetric(m Metric, field string, confidence float64) (Metri
 			return MetricResult{}, fmt.Errorf("metric %q, variant %q: %w", m.Name, v.Key, err)
 		}
 		c.Variant = v.Key
-		mr.Comparisons = append(mr.Comparisons, c)
+		cs = append(cs, c)
 	}
-	pValues := make([]float64, len(mr.Comparisons))
-	for i, c := range mr.Comparisons {
-		pValues[i] = c.PValue
-	}
-	for i, adj := range Holm(pValues) {
-		mr.Comparisons[i].AdjustedPValue = adj
-		mr.Comparisons[i].Significant = adj < 1-confidence
+	adjustFamily(cs, s.alpha)
+	for _, c := range cs {
+		mr.Comparisons = append(mr.Comparisons, c.Comparison)
 	}
 	return mr, nil
+}
+
+// adjustFamily applies Holm's correction across the treatment variants of one metric, separately on each
+// scale (a scale that is undefined for a variant counts as p = 1), and sets significance from the stated
+// scale's adjusted p-value.
+func adjustFamily(cs []comparison, alpha float64) {
+	abs := make([]float64, len(cs))
+	rel := make([]float64, len(cs))
+	head := make([]float64, len(cs))
+	for i, c := range cs {
+		abs[i], rel[i], head[i] = 1, 1, c.PValue
+		if c.Absolute != nil {
+			abs[i] = c.Absolute.PValue
+		}
+		if c.Relative != nil {
+			rel[i] = c.Relative.PValue
+		}
+	}
+	abs, rel, head = Holm(abs), Holm(rel), Holm(head)
+	for i := range cs {
+		c := &cs[i]
+		if c.Absolute != nil {
+			c.abs.adjust(c.Absolute, abs[i], alpha)
+		}
+		if c.Relative != nil {
+			c.rel.adjust(c.Relative, rel[i], alpha)
+		}
+		c.finish(head[i], alpha)
+	}
 }
 
 func (m Metric) estimate(key string) VariantEstimate {

@@ -31,14 +31,25 @@ func TestAnalyzeThreeArms(t *testing.T) {
 	require.Equal(t, []string{"A", "B", "C"}, []string{p.Variants[0].Variant, p.Variants[1].Variant, p.Variants[2].Variant})
 	require.InDelta(t, 0.05, p.Variants[0].Estimate, 1e-15) // 1000/20000
 	require.Len(t, p.Comparisons, 2)
-	// /usr/bin/python3 internal/experiment/testdata/reference.py → A3:
-	// proportions_ztest([1100, 1000], [20000, 20000]), proportions_ztest([1180, 1000], [20000, 20000]),
-	// then multipletests([pB, pC], method='holm')[1]
+	// /usr/bin/python3 internal/experiment/testdata/reference.py → A3: the pooled tests
+	// proportions_ztest([1100, 1000], [20000, 20000]) and proportions_ztest([1180, 1000], [20000, 20000]);
+	// the unpooled z-tests of the absolute lifts (A3.B.wald_p, A3.C.wald_p), multipletests([pB, pC],
+	// method='holm')[1] (A3.*.wald_adjusted) and the adjusted intervals at level 1 − α·p/p̃ (A3.*.adjusted_*)
 	require.Equal(t, "B", p.Comparisons[0].Variant)
-	require.InDelta(t, 0.024973006760644276, p.Comparisons[0].PValue, refTol)
-	require.InDelta(t, 0.024973006760644276, p.Comparisons[0].AdjustedPValue, refTol)
-	require.InDelta(t, 7.347942134536304e-05, p.Comparisons[1].PValue, refTol)
-	require.InDelta(t, 0.00014695884269072608, p.Comparisons[1].AdjustedPValue, refTol)
+	require.InDelta(t, 0.024973006760644276, p.Comparisons[0].PooledPValue, refTol)
+	require.InDelta(t, 7.347942134536304e-05, p.Comparisons[1].PooledPValue, refTol)
+	require.InDelta(t, 0.024963901436755632, p.Comparisons[0].PValue, refTol)
+	require.InDelta(t, 0.024963901436755632, p.Comparisons[0].AdjustedPValue, refTol)
+	require.InDelta(t, 7.323976216239705e-05, p.Comparisons[1].PValue, refTol)
+	require.InDelta(t, 0.0001464795243247941, p.Comparisons[1].AdjustedPValue, refTol)
+	for i, want := range [][2]float64{{0.0006289067946991305, 0.009371093205300864}, {0.003912978616464275, 0.014087021383535714}} {
+		a := p.Comparisons[i].Absolute
+		require.Equal(t, p.Comparisons[i].AdjustedPValue, a.AdjustedPValue)
+		require.InDelta(t, want[0], a.AdjustedLower, refTol)
+		require.InDelta(t, want[1], a.AdjustedUpper, refTol)
+	}
+	require.Equal(t, ScaleAbsolute, p.Scale)
+	require.Equal(t, ModeFixedHorizon, res.Mode)
 	require.True(t, p.Comparisons[0].Significant)
 	require.True(t, p.Comparisons[1].Significant)
 
@@ -109,8 +120,8 @@ func TestAnalyzeTwoArmsNoHolm(t *testing.T) {
 	})
 	require.NoError(t, err)
 	c := res.Primary.Comparisons[0]
-	// B1: proportions_ztest([560, 480], [10000, 10000]) → p = 0.010839764531605182, not < 0.01
-	require.InDelta(t, 0.010839764531605182, c.AdjustedPValue, refTol)
+	// B1.wald_p: the absolute lift's unpooled z-test → p = 0.010826921277131306, not < 0.01
+	require.InDelta(t, 0.010826921277131306, c.AdjustedPValue, refTol)
 	require.False(t, c.Significant)
 	require.Equal(t, "", res.Decision.Winner)
 }

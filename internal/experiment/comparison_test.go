@@ -25,32 +25,44 @@ func TestCompareProportionsReference(t *testing.T) {
 		name               string
 		control, treatment Binary
 		confidence         float64
-		z, p               float64
+		z, p               float64 // the pooled z-test
+		waldZ, waldP       float64 // the unpooled z-test that goes with the Wald interval
 		diffLow, diffUpp   float64
 		rel                *refLift
+		relP               float64
 	}{
 		{
 			name: "B1 4.8% vs 5.6%", control: Binary{480, 10000}, treatment: Binary{560, 10000},
 			// B1: proportions_ztest([560, 480], [10000, 10000])
 			z: 2.5478223832249745, p: 0.010839764531605182,
+			// B1.wald_z, B1.wald_p: (pb − pa)/√(pa(1 − pa)/na + pb(1 − pb)/nb), 2·norm.sf(|z|)
+			waldZ: 2.548235957188128, waldP: 0.010826921277131306,
 			// B1: confint_proportions_2indep(560, 10000, 480, 10000, compare='diff', method='wald', alpha=0.05)
 			diffLow: 0.0018468367373552248, diffUpp: 0.014153163262644776,
 			// B1: delta_relative(...) — GrowthBook TwoSidedTTest with variance p(1-p), written out in reference.py
 			rel: &refLift{0.16666666666666666, 0.028151292347276813, 0.3051820409860565},
+			// B1.rel_p: 2·t.sf(|rel/se|, Welch df)
+			relP: 0.018361422110798005,
 		},
 		{
 			name: "B2 small unequal samples at 90%", control: Binary{12, 85}, treatment: Binary{25, 90}, confidence: 0.90,
 			// B2: proportions_ztest([25, 12], [90, 85])
 			z: 2.211893396090627, p: 0.026974031670131862,
+			// B2.wald_z, B2.wald_p
+			waldZ: 2.259339126808362, waldP: 0.023862297823992264,
 			// B2: confint_proportions_2indep(25, 90, 12, 85, compare='diff', method='wald', alpha=0.1)
 			diffLow: 0.037152245775536566, diffUpp: 0.23605036860354844,
 			// B2: delta_relative(...)
 			rel: &refLift{0.9675925925925927, -0.06391071318964203, 1.9990958983748275},
+			// B2.rel_p
+			relP: 0.12266350055637867,
 		},
 		{
 			name: "B3 zero conversions in control", control: Binary{0, 50}, treatment: Binary{5, 50},
 			// B3: proportions_ztest([5, 0], [50, 50])
 			z: 2.294157338705618, p: 0.021781462791119477,
+			// B3.wald_z, B3.wald_p
+			waldZ: 2.3570226039551585, waldP: 0.018422125454099002,
 			// B3: confint_proportions_2indep(5, 50, 0, 50, compare='diff', method='wald', alpha=0.05)
 			diffLow: 0.016845770539019325, diffUpp: 0.1831542294609807,
 			// relative lift against a rate of 0 is undefined
@@ -59,10 +71,14 @@ func TestCompareProportionsReference(t *testing.T) {
 			name: "B4 all conversions in control", control: Binary{40, 40}, treatment: Binary{38, 40},
 			// B4: proportions_ztest([38, 40], [40, 40])
 			z: -1.4322297480788664, p: 0.15207808079297497,
+			// B4.wald_z, B4.wald_p
+			waldZ: -1.450952500220024, waldP: 0.14679308730857077,
 			// B4: confint_proportions_2indep(38, 40, 40, 40, compare='diff', method='wald', alpha=0.05)
 			diffLow: -0.11754059778810284, diffUpp: 0.017540597788102755,
 			// B4: delta_relative(...)
 			rel: &refLift{-0.050000000000000044, -0.11970217534440335, 0.019702175344403258},
+			// B4.rel_p
+			relP: 0.1547895445572277,
 		},
 	}
 	for _, tc := range tests {
@@ -70,9 +86,12 @@ func TestCompareProportionsReference(t *testing.T) {
 			t.Parallel()
 			c, err := CompareProportions(tc.control, tc.treatment, tc.confidence)
 			require.NoError(t, err)
-			require.InDelta(t, tc.z, c.Statistic, refTol)
-			require.InDelta(t, tc.p, c.PValue, refTol)
+			require.InDelta(t, tc.z, c.PooledZ, refTol)
+			require.InDelta(t, tc.p, c.PooledPValue, refTol)
+			require.InDelta(t, tc.waldZ, c.Statistic, refTol)
+			require.InDelta(t, tc.waldP, c.PValue, refTol)
 			require.NotNil(t, c.Absolute)
+			require.InDelta(t, tc.waldP, c.Absolute.PValue, refTol)
 			require.InDelta(t, tc.diffLow, c.Absolute.Lower, refTol)
 			require.InDelta(t, tc.diffUpp, c.Absolute.Upper, refTol)
 			if tc.rel == nil {
@@ -84,6 +103,7 @@ func TestCompareProportionsReference(t *testing.T) {
 			require.InDelta(t, tc.rel.est, c.Relative.Estimate, refTol)
 			require.InDelta(t, tc.rel.low, c.Relative.Lower, refTol)
 			require.InDelta(t, tc.rel.upp, c.Relative.Upper, refTol)
+			require.InDelta(t, tc.relP, c.Relative.PValue, refTol)
 		})
 	}
 }
@@ -101,6 +121,7 @@ func TestCompareMeansReference(t *testing.T) {
 		t, p, df           float64
 		diffLow, diffUpp   float64
 		rel                refLift
+		relP               float64
 	}{
 		{
 			name: "C1 raw latency samples", control: c1a, treatment: c1b,
@@ -112,6 +133,8 @@ func TestCompareMeansReference(t *testing.T) {
 			diffLow: -86.6259421883232, diffUpp: -31.11072447834394,
 			// C1: delta_relative(...) — GrowthBook TwoSidedTTest written out in reference.py
 			rel: refLift{-0.07142987148245157, -0.10338884194780538, -0.039470901017097756},
+			// C1.rel_p: 2·t.sf(|rel/se|, Welch df)
+			relP: 0.00016594806315790237,
 		},
 		{
 			name:    "C2 large aggregates at 99%",
@@ -123,6 +146,8 @@ func TestCompareMeansReference(t *testing.T) {
 			df: 9720.10146565227, diffLow: 0.007276313880443419, diffUpp: 0.09272368611955667,
 			// C2: delta_relative(...)
 			rel: refLift{0.041666666666666706, 0.0053655686812600495, 0.07796776465207336},
+			// C2.rel_p
+			relP: 0.00311257527935421,
 		},
 	}
 	for _, tc := range tests {
@@ -139,6 +164,8 @@ func TestCompareMeansReference(t *testing.T) {
 			require.InDelta(t, tc.rel.est, c.Relative.Estimate, refTol)
 			require.InDelta(t, tc.rel.low, c.Relative.Lower, refTol)
 			require.InDelta(t, tc.rel.upp, c.Relative.Upper, refTol)
+			require.InDelta(t, tc.relP, c.Relative.PValue, refTol)
+			require.InDelta(t, tc.p, c.Absolute.PValue, refTol, "Welch's test is the absolute lift's own")
 		})
 	}
 }
@@ -182,9 +209,10 @@ func TestCompareEdgeCases(t *testing.T) {
 		{
 			name: "binary n = 1 each",
 			run:  func() (Comparison, error) { return CompareProportions(Binary{0, 1}, Binary{1, 1}, 0) },
-			// pooled p̂ = 0.5, z = 1/√(0.25·2) = √2; proportions_ztest([1, 0], [1, 1]) → p = 0.15729920705028516;
-			// confint_proportions_2indep(1, 1, 0, 1, compare='diff', method='wald') → (1.0, 1.0)
-			want: want{p: 0.15729920705028516, absolute: &Lift{Estimate: 1, Lower: 1, Upper: 1}, relativeNil: true, note: true},
+			// pooled p̂ = 0.5, z = 1/√(0.25·2) = √2; proportions_ztest([1, 0], [1, 1]) → p = 0.15729920705028516.
+			// The Wald interval would be (1.0, 1.0); with every rate 0 or 1 the pooled variance stands in,
+			// se = √0.5 and half-width scipy.stats.norm.ppf(0.975)·√0.5 = 1.385903824349678.
+			want: want{p: 0.15729920705028516, absolute: &Lift{Estimate: 1, StdErr: 0.7071067811865476, Lower: -0.38590382434967796, Upper: 2.385903824349678}, relativeNil: true, note: true},
 		},
 		{
 			name: "continuous n = 1",

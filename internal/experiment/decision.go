@@ -12,7 +12,8 @@ const (
 	ConditionSignificant Condition = "PRIMARY_SIGNIFICANT"
 	// ConditionNoSRM: the sample-ratio-mismatch check passes (p ≥ SRMThreshold).
 	ConditionNoSRM Condition = "NO_SAMPLE_RATIO_MISMATCH"
-	// ConditionSampleSize: every variant reached the planned sample size on the primary metric.
+	// ConditionSampleSize: every variant reached the planned sample size on the primary metric (in
+	// ModeSequential: the sequential minimum, since always-valid results may be acted on at any look).
 	ConditionSampleSize Condition = "PLANNED_SAMPLE_SIZE_REACHED"
 )
 
@@ -30,9 +31,10 @@ type Decision struct {
 }
 
 // decide applies the winner rule. The candidate is the treatment with the best primary estimate among
-// those significantly better than control; if none is better but every treatment is significantly worse,
-// control wins.
-func decide(primary MetricResult, srm SRM, planned int64, control string) Decision {
+// those significantly better than control (on the primary metric's stated scale); if none is better but
+// every treatment is significantly worse, control wins. The direction of a change is the sign of the
+// absolute lift, which the relative lift shares unless the control mean is negative.
+func decide(primary MetricResult, srm SRM, planned int64, control string, s settings) Decision {
 	var d Decision
 	candidate := ""
 	best := 0.0
@@ -61,7 +63,15 @@ func decide(primary MetricResult, srm SRM, planned int64, control string) Decisi
 		d.Unmet = append(d.Unmet, Unmet{ConditionNoSRM, fmt.Sprintf(
 			"sample ratio mismatch (p = %.3g < %g); fix traffic assignment before trusting the results", srm.PValue, SRMThreshold)})
 	}
-	if planned <= 0 {
+	if s.mode == ModeSequential {
+		for _, v := range primary.Variants {
+			if v.Units < s.seq.MinUnits {
+				d.Unmet = append(d.Unmet, Unmet{ConditionSampleSize, fmt.Sprintf(
+					"variant %q has %d of the %d units sequential results need on %q", v.Variant, v.Units, s.seq.MinUnits, primary.Name)})
+				break
+			}
+		}
+	} else if planned <= 0 {
 		d.Unmet = append(d.Unmet, Unmet{ConditionSampleSize,
 			"no planned sample size; compute one with experimentSampleSize and set it before deciding"})
 	} else {

@@ -81,3 +81,63 @@ func FuzzObservations(f *testing.F) {
 		}
 	})
 }
+
+// FuzzStatistics feeds arbitrary numbers through the sequential, relative, CUPED, bandit, assignment and
+// health functions: nothing may panic and no result may hold NaN or Inf.
+func FuzzStatistics(f *testing.F) {
+	f.Add(int64(480), int64(10000), int64(560), int64(10000), 1.2, 0.64, 1.25, 0.7056, 0.95, 5000.0, int64(100), "seed", 1.0)
+	f.Add(int64(0), int64(0), int64(0), int64(1), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, int64(0), "", 0.0)
+	f.Add(int64(5), int64(3), int64(-1), int64(2), math.NaN(), -1.0, math.Inf(1), 1e308, 0.5, math.Inf(1), int64(-3), "é", math.NaN())
+	f.Add(int64(1), int64(1), int64(1), int64(1), 1e-300, 1e300, -1e300, 5e-324, 0.9999, 1e-300, int64(1), "a", 1e308)
+	f.Fuzz(func(t *testing.T, xa, na, xb, nb int64, ma, va, mb, vb, conf, tuning float64, minUnits int64, seed string, w float64) {
+		for _, mode := range []Mode{ModeFixedHorizon, ModeSequential} {
+			for _, scale := range []Scale{ScaleAbsolute, ScaleRelative} {
+				o := Options{ConfidenceLevel: conf, Scale: scale, Mode: mode, Sequential: Sequential{Tuning: tuning, MinUnits: minUnits}}
+				if c, err := CompareProportionsWith(Binary{xa, na}, Binary{xb, nb}, o); err == nil {
+					requireFinite(t, c)
+				}
+				if c, err := CompareMeansWith(Continuous{na, ma, va}, Continuous{nb, mb, vb}, o); err == nil {
+					requireFinite(t, c)
+				}
+				in := CUPEDInput{
+					Control:   CUPEDArm{Covariate: CovariateMoments{na, ma, va, mb, vb, w}, NoCovariate: Moments{xa, ma, vb}},
+					Treatment: CUPEDArm{Covariate: CovariateMoments{nb, mb, vb, ma, va, w}, NoCovariate: Moments{xb, mb, va}},
+					Options:   o,
+				}
+				if res, err := CompareCUPED(in); err == nil {
+					requireFinite(t, res)
+				}
+				res, err := Analyze(Input{
+					Variants: []Variant{{"A", 1}, {"B", 1}, {"C", 2}}, Control: "A",
+					Primary:    Metric{Name: "p", Kind: KindBinary, Scale: scale, Binary: map[string]Binary{"A": {xa, na}, "B": {xb, nb}, "C": {xa, nb}}},
+					Secondary:  []Metric{{Name: "s", Kind: KindContinuous, Scale: scale, Continuous: map[string]Continuous{"A": {na, ma, va}, "B": {nb, mb, vb}}}},
+					Mode:       mode,
+					Sequential: Sequential{Tuning: tuning, MinUnits: minUnits},
+				})
+				if err == nil {
+					requireFinite(t, res)
+				}
+			}
+		}
+		floor := w
+		if res, err := UpdateBandit([]BanditArm{
+			{Key: "a", Reward: Continuous{na, ma, va}, Quality: &Continuous{nb, mb, vb}},
+			{Key: "b", Reward: Continuous{nb, mb, vb}, Cost: &Continuous{na, ma, va}},
+			{Key: "c", Reward: Binary{xa, na}.AsContinuous()},
+		}, BanditConfig{MinShare: tuning / 1e4, WarmupUnits: minUnits, Draws: 200, QualityFloor: &floor, CostCeiling: &floor, ConfidenceLevel: conf}); err == nil {
+			requireFinite(t, res)
+		}
+		if v, err := Assign(seed, seed+"-u", []float64{w, ma, 1}); err == nil && (v < 0 || v > 2) {
+			t.Fatalf("variant %d out of range", v)
+		}
+		if h := Hash(seed, seed); !(h >= 0 && h < 1) {
+			t.Fatalf("hash %v outside [0, 1)", h)
+		}
+		if s, err := CheckSRMOverPeriods([]int64{xa, xb}, []SRMPeriod{{na, []float64{w, 1}}, {nb, []float64{ma, va}}}); err == nil {
+			requireFinite(t, s)
+		}
+		if s, err := SampleSizeRatio(RatioPlan{NumeratorMean: ma, DenominatorMean: mb, NumeratorStdDev: va, DenominatorStdDev: vb, Correlation: w, MinDetectableEffect: tuning, Relative: conf > 0.9}); err == nil {
+			requireFinite(t, s)
+		}
+	})
+}

@@ -21,8 +21,15 @@ import (
 // Kind is the work calls are counted for.
 type Kind = quotaledger.Kind
 
-// Benchmark counts benchmark runs' model calls.
-const Benchmark = quotaledger.KindBENCHMARK
+// Kinds of work, in the order their rows are locked.
+const (
+	Benchmark = quotaledger.KindBENCHMARK // benchmark runs' model calls
+	LoadTest  = quotaledger.KindLOAD_TEST // load tests' requests
+)
+
+// kinds share one daily quota: a reservation locks every kind's row of the owner and day, in this order
+// (so two reservations of different kinds cannot deadlock), and checks against their sum.
+var kinds = []Kind{Benchmark, LoadTest}
 
 // Day is the ledger day of t: its UTC date.
 func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -34,15 +41,29 @@ type Key struct {
 	Kind  Kind
 }
 
-// Reserve holds n calls on k's row. check is given the calls already reserved or made on it and refuses
-// with an error of its own when n more do not fit; nothing changes then. Call it inside the transaction that
-// starts the work, so that a refused start and its reservation roll back together.
+// Reserve holds n calls on k's row. check is given the calls already reserved or made on the owner's rows of
+// that day, every kind of work together (one daily quota), and refuses with an error of its own when n more do
+// not fit; nothing changes then. Call it inside the transaction that starts the work, so that a refused start
+// and its reservation roll back together.
 func Reserve(ctx context.Context, c *ent.Client, k Key, n int, check func(current int) error) error {
-	row, err := lock(ctx, c, k)
-	if err != nil {
-		return err
+	var (
+		row     *ent.QuotaLedger
+		current int
+	)
+	for _, kind := range kinds {
+		r, err := lock(ctx, c, Key{Owner: k.Owner, Day: k.Day, Kind: kind})
+		if err != nil {
+			return err
+		}
+		current += r.Reserved + r.Used
+		if kind == k.Kind {
+			row = r
+		}
 	}
-	if err := check(row.Reserved + row.Used); err != nil {
+	if row == nil {
+		return fmt.Errorf("ledger: unknown kind %q", k.Kind)
+	}
+	if err := check(current); err != nil {
 		return err
 	}
 	return c.QuotaLedger.UpdateOne(row).AddReserved(n).Exec(allow(ctx))

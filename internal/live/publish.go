@@ -11,6 +11,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	entloadtest "github.com/modelarchitect/architect/ent/loadtest"
 	entscenario "github.com/modelarchitect/architect/ent/scenario"
 	"github.com/modelarchitect/architect/ent/tombstone"
 	"github.com/modelarchitect/architect/internal/database"
@@ -22,6 +23,7 @@ const (
 	Benchmark  = "benchmark"
 	Deployment = "deployment"
 	Scenario   = "scenario"
+	LoadTest   = "load_test"
 )
 
 // TombstoneWindow is how long a deletion is remembered for live streams that resync (after their events were
@@ -46,7 +48,7 @@ func (n *Notifier) Hook() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			switch m.Type() {
-			case ent.TypeBenchmark, ent.TypeDeployment, ent.TypeScenario:
+			case ent.TypeBenchmark, ent.TypeDeployment, ent.TypeScenario, ent.TypeLoadTest:
 			case ent.TypeUser:
 				if m.Op().Is(ent.OpDelete | ent.OpDeleteOne) {
 					return n.userDeleted(ctx, m.(*ent.UserMutation), next)
@@ -117,6 +119,14 @@ func (n *Notifier) userDeleted(ctx context.Context, m *ent.UserMutation, next en
 	for _, sc := range ss {
 		gone = append(gone, events.Event{Kind: Scenario, ID: sc.ID, OwnerID: sc.OwnerID})
 	}
+	ls, err := c.LoadTest.Query().Where(entloadtest.OwnerIDIn(ids...)).
+		Select(entloadtest.FieldID, entloadtest.FieldOwnerID).All(allow(ctx))
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		gone = append(gone, events.Event{Kind: LoadTest, ID: l.ID, OwnerID: l.OwnerID})
+	}
 	v, err := next.Mutate(ctx, m)
 	if err != nil {
 		return v, err
@@ -160,6 +170,8 @@ func eventOf(v ent.Value) (events.Event, bool) {
 		return events.Event{Kind: Deployment, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
 	case *ent.Scenario:
 		return events.Event{Kind: Scenario, ID: r.ID, OwnerID: r.OwnerID, Version: uint32(r.Version)}, true
+	case *ent.LoadTest:
+		return events.Event{Kind: LoadTest, ID: r.ID, OwnerID: r.OwnerID, Status: string(r.Status), Version: uint32(r.Version)}, true
 	}
 	return events.Event{}, false
 }
@@ -181,6 +193,9 @@ func rowsOf(ctx context.Context, m ent.Mutation) ([]events.Event, error) {
 	case *ent.ScenarioMutation:
 		id, _ := m.ID()
 		row, err = m.Client().Scenario.Query().Where(entscenario.ID(id)).Only(ctx)
+	case *ent.LoadTestMutation:
+		id, _ := m.ID()
+		row, err = m.Client().LoadTest.Query().Where(entloadtest.ID(id)).Only(ctx)
 	}
 	if ent.IsNotFound(err) {
 		return nil, nil
@@ -199,6 +214,8 @@ func clientOf(m ent.Mutation) *ent.Client {
 	case *ent.DeploymentMutation:
 		return m.Client()
 	case *ent.ScenarioMutation:
+		return m.Client()
+	case *ent.LoadTestMutation:
 		return m.Client()
 	case *ent.UserMutation:
 		return m.Client()

@@ -57,16 +57,34 @@ type stream struct {
 	finish   string
 	usage    tokenUsage
 	hasUsage bool
+
+	// With record set, chunks holds the arrival of each event that carried answer text, as offsets from start.
+	record    bool
+	start     time.Time
+	chunks    []time.Duration
+	event     int // events read so far
+	lastChunk int // the event whose arrival is chunks' last entry
 }
 
 type tokenUsage struct{ input, output, cached, reasoning int }
+
+// nextEvent marks the start of a stream event: text appended after it is a new content chunk.
+func (s *stream) nextEvent() { s.event++ }
 
 func (s *stream) appendText(t string) {
 	if t == "" {
 		return
 	}
+	var at time.Time
+	if s.first.IsZero() || (s.record && s.lastChunk != s.event) {
+		at = s.now()
+	}
 	if s.first.IsZero() {
-		s.first = s.now()
+		s.first = at
+	}
+	if s.record && s.lastChunk != s.event {
+		s.chunks = append(s.chunks, max(at.Sub(s.start), 0))
+		s.lastChunk = s.event
 	}
 	s.text.WriteString(t)
 }
@@ -136,7 +154,7 @@ func (c *httpClient) attempt(ctx context.Context, req Request) (Result, *Error) 
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		return Result{}, c.statusError(resp, body)
 	}
-	st := &stream{now: c.now}
+	st := &stream{now: c.now, record: req.RecordChunks, start: start, lastChunk: -1}
 	if err := c.wire.readStream(resp.Body, st); err != nil {
 		if f, ok := errors.AsType[streamFailure](err); ok {
 			return Result{}, &Error{Provider: c.name, Outcome: OutcomeServerError, Status: resp.StatusCode,
@@ -154,6 +172,7 @@ func (c *httpClient) attempt(ctx context.Context, req Request) (Result, *Error) 
 		ReasoningTokens: st.usage.reasoning,
 		HasUsage:        st.hasUsage,
 		Latency:         max(end.Sub(start), 0),
+		ChunkTimes:      st.chunks,
 	}
 	if !st.first.IsZero() {
 		res.TTFT = min(max(st.first.Sub(start), 0), res.Latency)

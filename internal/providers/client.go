@@ -21,6 +21,8 @@ type Request struct {
 	// ReasoningEffort is sent as reasoning_effort (OpenAI kind: minimal, low, medium, high, xhigh, ...); ""
 	// sends none, leaving the API's default.
 	ReasoningEffort string
+	// RecordChunks asks for Result.ChunkTimes (load tests); without it nothing per chunk is kept.
+	RecordChunks bool
 }
 
 // Finish reasons, normalised across providers. A reason not listed is passed on lower-cased.
@@ -47,6 +49,10 @@ type Result struct {
 	Latency               time.Duration // request sent → end of stream
 	OutputTokensPerSecond float64       // decode speed after the first token, see OutputSpeed
 	Attempts              int           // HTTP attempts made, 1 when the first succeeded
+	// ChunkTimes is, when Request.RecordChunks was set, the arrival of every stream event that carried answer
+	// text, as offsets from the request being sent, in order: ChunkTimes[0] is TTFT (before clamping to
+	// Latency) and the gaps between entries are the inter-chunk latencies. nil otherwise.
+	ChunkTimes []time.Duration
 }
 
 // OutputSpeed is the per-request output speed after the first token, in tokens per second:

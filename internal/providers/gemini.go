@@ -91,6 +91,7 @@ type geminiChunk struct {
 func (w *geminiWire) readStream(body io.Reader, st *stream) error {
 	done := false
 	err := readSSE(body, func(data []byte) error {
+		st.nextEvent()
 		var ch geminiChunk
 		if err := json.Unmarshal(data, &ch); err != nil {
 			return fmt.Errorf("decode stream chunk: %w", err)

@@ -92,6 +92,7 @@ type openAIChunk struct {
 func (w *openAIWire) readStream(body io.Reader, st *stream) error {
 	done := false
 	err := readSSE(body, func(data []byte) error {
+		st.nextEvent()
 		if string(bytes.TrimSpace(data)) == "[DONE]" {
 			done = true
 			return errStop

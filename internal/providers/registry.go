@@ -101,3 +101,25 @@ func (r *Registry) find(name string) *ProviderConfig {
 	}
 	return nil
 }
+
+// Config returns the configuration of the provider modelID names, its key included, once Resolve accepts
+// modelID; the error is Resolve's.
+func (r *Registry) Config(modelID string) (ProviderConfig, error) {
+	if _, _, err := r.Resolve(modelID); err != nil {
+		return ProviderConfig{}, err
+	}
+	provider, _, _ := strings.Cut(modelID, "/")
+	return *r.find(provider), nil
+}
+
+// Dedicated returns a client of modelID's provider of its own, with options o instead of the shared ones
+// (a load test's: no retries, its own HTTP client), and the model name to send.
+func (r *Registry) Dedicated(modelID string, o Options) (Client, string, error) {
+	_, name, err := r.Resolve(modelID)
+	if err != nil {
+		return nil, "", err
+	}
+	cfg, _ := r.Config(modelID)
+	c, err := NewClient(cfg, o)
+	return c, name, err
+}

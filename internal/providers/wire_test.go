@@ -269,6 +269,56 @@ func TestTimingsWithInjectedClock(t *testing.T) {
 	require.InDelta(t, 100.0, res.OutputTokensPerSecond, 1e-9) // (11 − 1) tokens / 0.1 s
 }
 
+// TestChunkTimesWithInjectedClock: with RecordChunks, each event that carries answer text is one chunk, timed
+// from the request being sent; events without text (the role delta, usage, thoughts) are not chunks, and the
+// parts of one Gemini event are one chunk.
+func TestChunkTimesWithInjectedClock(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	tests := []struct {
+		name   string
+		kind   Kind
+		events []string
+		want   []time.Duration
+	}{
+		{name: "openai", kind: KindOpenAI, events: []string{
+			`{"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}`,
+			`{"choices":[{"index":0,"delta":{"content":"a"}}]}`,
+			`{"choices":[{"index":0,"delta":{"content":"b"}}]}`,
+			`{"choices":[{"index":0,"delta":{"content":"c"},"finish_reason":"stop"}]}`,
+			`{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":3}}`,
+			`[DONE]`,
+		}, want: []time.Duration{100 * ms, 200 * ms, 300 * ms}},
+		{name: "gemini", kind: KindGemini, events: []string{
+			`{"candidates":[{"content":{"parts":[{"text":"thinking","thought":true}]},"index":0}]}`,
+			`{"candidates":[{"content":{"parts":[{"text":"a"},{"text":"b"}]},"index":0}]}`,
+			`{"candidates":[{"content":{"parts":[{"text":"c"}]},"finishReason":"STOP","index":0}],"usageMetadata":{"candidatesTokenCount":3}}`,
+		}, want: []time.Duration{100 * ms, 200 * ms}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := rawServer(t, sseHandler(tc.events...))
+			// The clock moves 100 ms at each reading: the request is sent at t0, each chunk is one reading later.
+			var mu sync.Mutex
+			now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			clock := func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(100 * ms); return now }
+			c, err := NewClient(ProviderConfig{Name: "p", Kind: tc.kind, BaseURL: url}, Options{Now: clock})
+			require.NoError(t, err)
+			res, err := c.Complete(context.Background(), Request{Model: "m", Prompt: "p", RecordChunks: true})
+			require.NoError(t, err)
+			require.Equal(t, "abc", res.Text)
+			require.Equal(t, tc.want, res.ChunkTimes)
+			require.Equal(t, tc.want[0], res.TTFT)
+			require.Equal(t, time.Duration(len(tc.want)+1)*100*ms, res.Latency)
+
+			res, err = c.Complete(context.Background(), Request{Model: "m", Prompt: "p"})
+			require.NoError(t, err)
+			require.Nil(t, res.ChunkTimes, "nothing is recorded unless asked")
+		})
+	}
+}
+
 func TestOutputSpeed(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -1,6 +1,6 @@
 // Package seed fills a database with realistic demo and benchmark data: users with a known password and,
 // for each, rows of every entity (Scenarios, Pipelines, Benchmarks, ComplianceProfiles, Experiments,
-// Deployments, Explanations) drawn deterministically from a seed value. It writes through the ent client
+// Deployments, Explanations, LoadTests) drawn deterministically from a seed value. It writes through the ent client
 // with the privacy rules bypassed; it does not migrate, and it never deletes anything.
 package seed
 
@@ -56,7 +56,7 @@ const (
 	// bind parameters per statement.
 	chunk = 1_000
 	// kinds is the number of entity kinds each user gets PerUser rows of.
-	kinds = 7
+	kinds = 8
 )
 
 // Total is the number of rows Seed writes for o.
@@ -224,6 +224,10 @@ func (s *seeder) batch(ctx context.Context, c *ent.Client, people []*person) err
 	if err := insert(s, each(people, m, func(p *person, k int) *ent.ExplanationCreate { return w.explanation(c, p, k, m) }),
 		func(b []*ent.ExplanationCreate) error { return c.Explanation.CreateBulk(b...).Exec(ctx) }); err != nil {
 		return fmt.Errorf("explanations: %w", err)
+	}
+	if err := insert(s, each(people, m, func(p *person, _ int) *ent.LoadTestCreate { return w.loadTest(c, p) }),
+		func(b []*ent.LoadTestCreate) error { return c.LoadTest.CreateBulk(b...).Exec(ctx) }); err != nil {
+		return fmt.Errorf("load tests: %w", err)
 	}
 	return nil
 }

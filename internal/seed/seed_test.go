@@ -39,10 +39,10 @@ func TestSeedCountsAndOwnership(t *testing.T) {
 			o.Progress = func(done, total int) { lastDone, lastTotal, calls = done, total, calls+1 }
 			require.NoError(t, seed.Seed(context.Background(), c, o))
 
-			// 3 users × (1 user row + 7 kinds × 4 rows) = 87 rows.
-			require.Equal(t, 87, o.Total())
-			require.Equal(t, 87, lastDone)
-			require.Equal(t, 87, lastTotal)
+			// 3 users × (1 user row + 8 kinds × 4 rows) = 99 rows.
+			require.Equal(t, 99, o.Total())
+			require.Equal(t, 99, lastDone)
+			require.Equal(t, 99, lastTotal)
 			require.Greater(t, calls, 1, "progress is reported batch by batch")
 
 			users := c.User.Query().AllX(ctx)

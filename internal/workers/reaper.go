@@ -38,5 +38,5 @@ func (w *reapWorker) Work(ctx context.Context, _ *river.Job[ReapArgs]) error {
 			return err
 		}
 	}
-	return nil
+	return reapLoadTests(sys, w.d)
 }

@@ -27,6 +27,7 @@ type Deps struct {
 	Catalog   *catalog.Catalog
 	Limiter   *benchmark.Limiter // model calls in flight per provider, shared by every chunk in the process
 	Drivers   map[string]deployment.Driver
+	Endpoints deployment.Policy // which model-server endpoints load tests may call (ENDPOINT_ALLOWLIST)
 	Log       *slog.Logger
 	// Compliance is the rule set stale compliance profiles are re-assessed with: the one the API serves (nil:
 	// the embedded set).
@@ -73,6 +74,7 @@ func Register(workers *river.Workers, d *Deps) {
 	river.AddWorker(workers, &reapWorker{d: d})
 	river.AddWorker(workers, &complianceWorker{d: d})
 	river.AddWorker(workers, &scenarioRefreshWorker{d: d})
+	river.AddWorker(workers, &loadTestWorker{d: d})
 }
 
 // Periodic lists the periodic jobs: deployment health checks, the stalled-benchmark reaper and the

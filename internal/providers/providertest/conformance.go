@@ -178,6 +178,25 @@ func runAnswers(t *testing.T, h Harness) {
 		// 4 tokens, 3 after the first, produced in latency − TTFT.
 		require.InDelta(t, 3/(res.Latency-res.TTFT).Seconds(), res.OutputTokensPerSecond, 1e-9)
 		require.Greater(t, res.OutputTokensPerSecond, 0.0)
+		require.Nil(t, res.ChunkTimes, "chunk times only when asked")
+	})
+
+	t.Run("chunk times", func(t *testing.T) {
+		t.Parallel()
+		const first, gap = 30 * time.Millisecond, 20 * time.Millisecond
+		b := setup(t, h, Sequence(Reply{Chunks: []string{"Pa", "ri", "s."}, FirstChunkDelay: first, ChunkDelay: gap,
+			Usage: &Usage{Input: 8, Output: 3}}), nil)
+		req := request()
+		req.RecordChunks = true
+		res, err := b.client.Complete(context.Background(), req)
+		require.NoError(t, err)
+		require.Len(t, res.ChunkTimes, 3, "one chunk per fragment; empty deltas are not chunks")
+		require.Equal(t, res.TTFT, res.ChunkTimes[0])
+		require.GreaterOrEqual(t, res.ChunkTimes[0], first)
+		require.GreaterOrEqual(t, res.ChunkTimes[2], first+2*gap)
+		require.LessOrEqual(t, res.ChunkTimes[2], res.Latency)
+		require.Less(t, res.ChunkTimes[0], res.ChunkTimes[1])
+		require.Less(t, res.ChunkTimes[1], res.ChunkTimes[2])
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // NewGemini starts a fake Gemini API at BaseURL = URL, serving
@@ -37,8 +38,9 @@ type geminiIn struct {
 }
 
 func serveGemini(s *Server, key string, respond func(Request) Reply, w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body,
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Received: received,
 		Key: r.Header.Get("x-goog-api-key"), IncludeUsage: true}
 	rest, isModels := strings.CutPrefix(r.URL.Path, "/v1beta/models/")
 	model, method, _ := strings.Cut(rest, ":")
@@ -123,16 +125,21 @@ func serveGemini(s *Server, key string, respond func(Request) Reply, w http.Resp
 	if rep.Finish == "length" {
 		finish = "MAX_TOKENS"
 	}
-	ends := rep.StreamError == "" && !rep.Cut
+	ends := rep.StreamError == "" && !rep.Cut && !rep.Stall
 	for i, c := range rep.Chunks {
-		if !s.pause(r, rep.ChunkDelay) {
+		if !s.pause(r, rep.delay(i)) {
 			return
 		}
 		if ends && i == len(rep.Chunks)-1 {
+			s.leave(r)
 			event(text(c), finish, true) // Gemini sends the last text with finishReason and the final usage
 			return
 		}
 		event(text(c), "", false)
+	}
+	if rep.Stall {
+		s.hang(r)
+		return
 	}
 	switch {
 	case rep.StreamError != "":
@@ -141,6 +148,7 @@ func serveGemini(s *Server, key string, respond func(Request) Reply, w http.Resp
 	case rep.Cut:
 		cut()
 	default:
+		s.leave(r)
 		event(text(""), finish, true)
 	}
 }

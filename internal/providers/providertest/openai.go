@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // NewOpenAI starts a fake OpenAI chat-completions API at BaseURL = URL + "/v1". A non-empty key is checked
@@ -34,8 +35,9 @@ type openAIIn struct {
 }
 
 func serveOpenAI(s *Server, key string, respond func(Request) Reply, w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body,
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: body, Received: received,
 		Key: strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")}
 	var in openAIIn
 	decodeErr := json.Unmarshal(body, &in)
@@ -108,11 +110,15 @@ func serveOpenAI(s *Server, key string, respond func(Request) Reply, w http.Resp
 	for _, th := range rep.Thoughts {
 		chunk(map[string]any{"reasoning_content": th}, nil, nil)
 	}
-	for _, text := range rep.Chunks {
-		if !s.pause(r, rep.ChunkDelay) {
+	for i, text := range rep.Chunks {
+		if !s.pause(r, rep.delay(i)) {
 			return
 		}
 		chunk(map[string]any{"content": text}, nil, nil)
+	}
+	if rep.Stall {
+		s.hang(r)
+		return
 	}
 	if rep.StreamError != "" {
 		b, _ := json.Marshal(map[string]any{"error": map[string]any{"message": rep.StreamError, "type": "server_error", "param": nil, "code": nil}})
@@ -135,6 +141,7 @@ func serveOpenAI(s *Server, key string, respond func(Request) Reply, w http.Resp
 			"completion_tokens_details": map[string]any{"reasoning_tokens": u.Reasoning, "audio_tokens": 0, "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
 		})
 	}
+	s.leave(r)
 	sse(w, "[DONE]")
 }
 

@@ -24,6 +24,7 @@ type Request struct {
 	Stream          bool   // OpenAI: "stream": true; Gemini: streamGenerateContent with alt=sse
 	IncludeUsage    bool   // OpenAI: stream_options.include_usage; Gemini: always true
 	Body            []byte
+	Received        time.Time // when the server began handling it
 }
 
 // Usage is the token usage a fake reports. Output includes Reasoning.
@@ -38,6 +39,9 @@ type Reply struct {
 	Usage      *Usage        // nil: no usage in the stream
 	Finish     string        // "stop" (default) or "length", in the wire format's own spelling
 	ChunkDelay time.Duration // wait before each answer fragment
+	// FirstChunkDelay, when set, replaces ChunkDelay before the first answer fragment (a scripted time to
+	// first token).
+	FirstChunkDelay time.Duration
 
 	Status       int    // 0 or 200: a stream; otherwise an error reply with this HTTP status
 	ErrorMessage string // the provider's error message
@@ -47,6 +51,15 @@ type Reply struct {
 	StreamError string // after the fragments, an error event inside the stream with this message
 	Cut         bool   // after the fragments, drop the connection without ending the stream
 	Hang        bool   // send nothing; wait until the client goes away
+	Stall       bool   // after the fragments, keep the stream open without another byte until the client goes away
+}
+
+// delay is the wait before answer fragment i.
+func (r Reply) delay(i int) time.Duration {
+	if i == 0 && r.FirstChunkDelay > 0 {
+		return r.FirstChunkDelay
+	}
+	return r.ChunkDelay
 }
 
 // Server is a running fake model API.
@@ -54,9 +67,45 @@ type Server struct {
 	URL     string // the server's root
 	BaseURL string // the provider BaseURL to configure: URL + "/v1" for OpenAI, URL for Gemini
 
-	done     chan struct{}
-	mu       sync.Mutex
-	requests []Request
+	done        chan struct{}
+	mu          sync.Mutex
+	requests    []Request
+	inFlight    int
+	maxInFlight int
+	handling    map[*http.Request]bool
+}
+
+// MaxInFlight is the largest number of requests the server was handling at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInFlight
+}
+
+// InFlight is the number of requests the server is handling now.
+func (s *Server) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inFlight
+}
+
+func (s *Server) enter(r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.handling[r] = true
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+}
+
+// leave ends r's time in flight. The fakes call it just before a stream's last event too, since the client
+// may finish (and send its next request) before the handler has returned.
+func (s *Server) leave(r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.handling[r] {
+		delete(s.handling, r)
+		s.inFlight--
+	}
 }
 
 // Requests returns the requests received so far, in order of arrival.
@@ -75,8 +124,12 @@ func (s *Server) record(r Request) {
 // start runs handler on an httptest server closed when the test ends.
 func start(t testing.TB, handler func(s *Server, w http.ResponseWriter, r *http.Request)) *Server {
 	t.Helper()
-	s := &Server{done: make(chan struct{})}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler(s, w, r) }))
+	s := &Server{done: make(chan struct{}), handling: map[*http.Request]bool{}}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.enter(r)
+		defer s.leave(r)
+		handler(s, w, r)
+	}))
 	t.Cleanup(hs.Close)
 	t.Cleanup(func() { close(s.done) }) // runs first: hanging handlers return, so Close does not wait on them
 	s.URL = hs.URL
