@@ -39,5 +39,5 @@ migration: ## write the next PostgreSQL migration from the ent schema: make migr
 	@test -n "$(NAME)" || (echo "usage: make migration NAME=add_something"; exit 1)
 	$(GO) run ./internal/database/migrategen -name $(NAME)
 
-bench: ## measure the API against PostGraphile 5 on 1,000 seeded users (PostgreSQL, ~10 min; bench/README.md)
+bench: ## measure the API against PostGraphile 5 on 1,000 seeded users, check load tests against M/M/c (PostgreSQL, ~14 min; bench/README.md)
 	bash bench/run

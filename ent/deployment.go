@@ -47,6 +47,10 @@ type Deployment struct {
 	Plan *model.DeploymentPlan `json:"plan,omitempty"`
 	// What to deploy on and size for.
 	Config model.DeploymentConfig `json:"config,omitempty"`
+	// the service model fitted to the latest qualifying SWEEP load test of the deployment
+	MeasuredCapacity *model.MeasuredCapacity `json:"measured_capacity,omitempty"`
+	// Why measuredCapacity is null, or why the latest SWEEP load test did not replace it; empty when nothing needs saying.
+	MeasuredCapacityNote string `json:"measured_capacity_note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeploymentQuery when eager-loading is set.
 	Edges        DeploymentEdges `json:"edges"`
@@ -95,11 +99,11 @@ func (*Deployment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case deployment.FieldEstimatedCost:
 			values[i] = &sql.NullScanner{S: new(decimal.Decimal)}
-		case deployment.FieldPlan, deployment.FieldConfig:
+		case deployment.FieldPlan, deployment.FieldConfig, deployment.FieldMeasuredCapacity:
 			values[i] = new([]byte)
 		case deployment.FieldID, deployment.FieldOwnerID, deployment.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case deployment.FieldModelName, deployment.FieldProvider, deployment.FieldRegion, deployment.FieldStatus, deployment.FieldStatusReason, deployment.FieldCostNote:
+		case deployment.FieldModelName, deployment.FieldProvider, deployment.FieldRegion, deployment.FieldStatus, deployment.FieldStatusReason, deployment.FieldCostNote, deployment.FieldMeasuredCapacityNote:
 			values[i] = new(sql.NullString)
 		case deployment.FieldCreatedAt, deployment.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -207,6 +211,20 @@ func (_m *Deployment) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field config: %w", err)
 				}
 			}
+		case deployment.FieldMeasuredCapacity:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field measured_capacity", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.MeasuredCapacity); err != nil {
+					return fmt.Errorf("unmarshal field measured_capacity: %w", err)
+				}
+			}
+		case deployment.FieldMeasuredCapacityNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field measured_capacity_note", values[i])
+			} else if value.Valid {
+				_m.MeasuredCapacityNote = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -293,6 +311,12 @@ func (_m *Deployment) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("config=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Config))
+	builder.WriteString(", ")
+	builder.WriteString("measured_capacity=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MeasuredCapacity))
+	builder.WriteString(", ")
+	builder.WriteString("measured_capacity_note=")
+	builder.WriteString(_m.MeasuredCapacityNote)
 	builder.WriteByte(')')
 	return builder.String()
 }

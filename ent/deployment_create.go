@@ -168,6 +168,26 @@ func (_c *DeploymentCreate) SetConfig(v model.DeploymentConfig) *DeploymentCreat
 	return _c
 }
 
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (_c *DeploymentCreate) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentCreate {
+	_c.mutation.SetMeasuredCapacity(v)
+	return _c
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (_c *DeploymentCreate) SetMeasuredCapacityNote(v string) *DeploymentCreate {
+	_c.mutation.SetMeasuredCapacityNote(v)
+	return _c
+}
+
+// SetNillableMeasuredCapacityNote sets the "measured_capacity_note" field if the given value is not nil.
+func (_c *DeploymentCreate) SetNillableMeasuredCapacityNote(v *string) *DeploymentCreate {
+	if v != nil {
+		_c.SetMeasuredCapacityNote(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *DeploymentCreate) SetOwner(v *User) *DeploymentCreate {
 	return _c.SetOwnerID(v.ID)
@@ -259,6 +279,10 @@ func (_c *DeploymentCreate) defaults() error {
 		v := deployment.DefaultCostNote
 		_c.mutation.SetCostNote(v)
 	}
+	if _, ok := _c.mutation.MeasuredCapacityNote(); !ok {
+		v := deployment.DefaultMeasuredCapacityNote
+		_c.mutation.SetMeasuredCapacityNote(v)
+	}
 	return nil
 }
 
@@ -321,6 +345,9 @@ func (_c *DeploymentCreate) check() error {
 		if err := v.Validate(); err != nil {
 			return &ValidationError{Name: "config", err: fmt.Errorf(`ent: validator failed for field "Deployment.config": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.MeasuredCapacityNote(); !ok {
+		return &ValidationError{Name: "measured_capacity_note", err: errors.New(`ent: missing required field "Deployment.measured_capacity_note"`)}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "Deployment.owner"`)}
@@ -399,6 +426,14 @@ func (_c *DeploymentCreate) createSpec() (*Deployment, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
 		_node.Config = value
+	}
+	if value, ok := _c.mutation.MeasuredCapacity(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacity, field.TypeJSON, value)
+		_node.MeasuredCapacity = value
+	}
+	if value, ok := _c.mutation.MeasuredCapacityNote(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacityNote, field.TypeString, value)
+		_node.MeasuredCapacityNote = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -635,6 +670,36 @@ func (u *DeploymentUpsert) UpdateConfig() *DeploymentUpsert {
 	return u
 }
 
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (u *DeploymentUpsert) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentUpsert {
+	u.Set(deployment.FieldMeasuredCapacity, v)
+	return u
+}
+
+// UpdateMeasuredCapacity sets the "measured_capacity" field to the value that was provided on create.
+func (u *DeploymentUpsert) UpdateMeasuredCapacity() *DeploymentUpsert {
+	u.SetExcluded(deployment.FieldMeasuredCapacity)
+	return u
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (u *DeploymentUpsert) ClearMeasuredCapacity() *DeploymentUpsert {
+	u.SetNull(deployment.FieldMeasuredCapacity)
+	return u
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (u *DeploymentUpsert) SetMeasuredCapacityNote(v string) *DeploymentUpsert {
+	u.Set(deployment.FieldMeasuredCapacityNote, v)
+	return u
+}
+
+// UpdateMeasuredCapacityNote sets the "measured_capacity_note" field to the value that was provided on create.
+func (u *DeploymentUpsert) UpdateMeasuredCapacityNote() *DeploymentUpsert {
+	u.SetExcluded(deployment.FieldMeasuredCapacityNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -855,6 +920,41 @@ func (u *DeploymentUpsertOne) SetConfig(v model.DeploymentConfig) *DeploymentUps
 func (u *DeploymentUpsertOne) UpdateConfig() *DeploymentUpsertOne {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.UpdateConfig()
+	})
+}
+
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (u *DeploymentUpsertOne) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetMeasuredCapacity(v)
+	})
+}
+
+// UpdateMeasuredCapacity sets the "measured_capacity" field to the value that was provided on create.
+func (u *DeploymentUpsertOne) UpdateMeasuredCapacity() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateMeasuredCapacity()
+	})
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (u *DeploymentUpsertOne) ClearMeasuredCapacity() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.ClearMeasuredCapacity()
+	})
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (u *DeploymentUpsertOne) SetMeasuredCapacityNote(v string) *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetMeasuredCapacityNote(v)
+	})
+}
+
+// UpdateMeasuredCapacityNote sets the "measured_capacity_note" field to the value that was provided on create.
+func (u *DeploymentUpsertOne) UpdateMeasuredCapacityNote() *DeploymentUpsertOne {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateMeasuredCapacityNote()
 	})
 }
 
@@ -1244,6 +1344,41 @@ func (u *DeploymentUpsertBulk) SetConfig(v model.DeploymentConfig) *DeploymentUp
 func (u *DeploymentUpsertBulk) UpdateConfig() *DeploymentUpsertBulk {
 	return u.Update(func(s *DeploymentUpsert) {
 		s.UpdateConfig()
+	})
+}
+
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (u *DeploymentUpsertBulk) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetMeasuredCapacity(v)
+	})
+}
+
+// UpdateMeasuredCapacity sets the "measured_capacity" field to the value that was provided on create.
+func (u *DeploymentUpsertBulk) UpdateMeasuredCapacity() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateMeasuredCapacity()
+	})
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (u *DeploymentUpsertBulk) ClearMeasuredCapacity() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.ClearMeasuredCapacity()
+	})
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (u *DeploymentUpsertBulk) SetMeasuredCapacityNote(v string) *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.SetMeasuredCapacityNote(v)
+	})
+}
+
+// UpdateMeasuredCapacityNote sets the "measured_capacity_note" field to the value that was provided on create.
+func (u *DeploymentUpsertBulk) UpdateMeasuredCapacityNote() *DeploymentUpsertBulk {
+	return u.Update(func(s *DeploymentUpsert) {
+		s.UpdateMeasuredCapacityNote()
 	})
 }
 

@@ -188,6 +188,32 @@ func (_u *DeploymentUpdate) SetNillableConfig(v *model.DeploymentConfig) *Deploy
 	return _u
 }
 
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (_u *DeploymentUpdate) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentUpdate {
+	_u.mutation.SetMeasuredCapacity(v)
+	return _u
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (_u *DeploymentUpdate) ClearMeasuredCapacity() *DeploymentUpdate {
+	_u.mutation.ClearMeasuredCapacity()
+	return _u
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (_u *DeploymentUpdate) SetMeasuredCapacityNote(v string) *DeploymentUpdate {
+	_u.mutation.SetMeasuredCapacityNote(v)
+	return _u
+}
+
+// SetNillableMeasuredCapacityNote sets the "measured_capacity_note" field if the given value is not nil.
+func (_u *DeploymentUpdate) SetNillableMeasuredCapacityNote(v *string) *DeploymentUpdate {
+	if v != nil {
+		_u.SetMeasuredCapacityNote(*v)
+	}
+	return _u
+}
+
 // AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
 func (_u *DeploymentUpdate) AddLoadTestIDs(ids ...int) *DeploymentUpdate {
 	_u.mutation.AddLoadTestIDs(ids...)
@@ -357,6 +383,15 @@ func (_u *DeploymentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.MeasuredCapacity(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacity, field.TypeJSON, value)
+	}
+	if _u.mutation.MeasuredCapacityCleared() {
+		_spec.ClearField(deployment.FieldMeasuredCapacity, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.MeasuredCapacityNote(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacityNote, field.TypeString, value)
 	}
 	if _u.mutation.LoadTestsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -580,6 +615,32 @@ func (_u *DeploymentUpdateOne) SetNillableConfig(v *model.DeploymentConfig) *Dep
 	return _u
 }
 
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (_u *DeploymentUpdateOne) SetMeasuredCapacity(v *model.MeasuredCapacity) *DeploymentUpdateOne {
+	_u.mutation.SetMeasuredCapacity(v)
+	return _u
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (_u *DeploymentUpdateOne) ClearMeasuredCapacity() *DeploymentUpdateOne {
+	_u.mutation.ClearMeasuredCapacity()
+	return _u
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (_u *DeploymentUpdateOne) SetMeasuredCapacityNote(v string) *DeploymentUpdateOne {
+	_u.mutation.SetMeasuredCapacityNote(v)
+	return _u
+}
+
+// SetNillableMeasuredCapacityNote sets the "measured_capacity_note" field if the given value is not nil.
+func (_u *DeploymentUpdateOne) SetNillableMeasuredCapacityNote(v *string) *DeploymentUpdateOne {
+	if v != nil {
+		_u.SetMeasuredCapacityNote(*v)
+	}
+	return _u
+}
+
 // AddLoadTestIDs adds the "load_tests" edge to the LoadTest entity by IDs.
 func (_u *DeploymentUpdateOne) AddLoadTestIDs(ids ...int) *DeploymentUpdateOne {
 	_u.mutation.AddLoadTestIDs(ids...)
@@ -779,6 +840,15 @@ func (_u *DeploymentUpdateOne) sqlSave(ctx context.Context) (_node *Deployment, 
 	}
 	if value, ok := _u.mutation.Config(); ok {
 		_spec.SetField(deployment.FieldConfig, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.MeasuredCapacity(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacity, field.TypeJSON, value)
+	}
+	if _u.mutation.MeasuredCapacityCleared() {
+		_spec.ClearField(deployment.FieldMeasuredCapacity, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.MeasuredCapacityNote(); ok {
+		_spec.SetField(deployment.FieldMeasuredCapacityNote, field.TypeString, value)
 	}
 	if _u.mutation.LoadTestsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -26,8 +27,29 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   assignment.Table,
+			Columns: assignment.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: assignment.FieldID,
+			},
+		},
+		Type: "Assignment",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			assignment.FieldCreatedAt:    {Type: field.TypeTime, Column: assignment.FieldCreatedAt},
+			assignment.FieldUpdatedAt:    {Type: field.TypeTime, Column: assignment.FieldUpdatedAt},
+			assignment.FieldOwnerID:      {Type: field.TypeInt, Column: assignment.FieldOwnerID},
+			assignment.FieldExperimentID: {Type: field.TypeInt, Column: assignment.FieldExperimentID},
+			assignment.FieldUnitID:       {Type: field.TypeString, Column: assignment.FieldUnitID},
+			assignment.FieldVariant:      {Type: field.TypeString, Column: assignment.FieldVariant},
+			assignment.FieldWeights:      {Type: field.TypeJSON, Column: assignment.FieldWeights},
+			assignment.FieldAssignedAt:   {Type: field.TypeTime, Column: assignment.FieldAssignedAt},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmark.Table,
 			Columns: benchmark.Columns,
@@ -58,7 +80,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmark.FieldQuotaHeld:       {Type: field.TypeInt, Column: benchmark.FieldQuotaHeld},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   benchmarkitemresult.Table,
 			Columns: benchmarkitemresult.Columns,
@@ -87,7 +109,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmarkitemresult.FieldReasoningTokens: {Type: field.TypeInt64, Column: benchmarkitemresult.FieldReasoningTokens},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   complianceprofile.Table,
 			Columns: complianceprofile.Columns,
@@ -117,7 +139,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			complianceprofile.FieldStaleReason:            {Type: field.TypeString, Column: complianceprofile.FieldStaleReason},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   deployment.Table,
 			Columns: deployment.Columns,
@@ -128,22 +150,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Deployment",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			deployment.FieldCreatedAt:     {Type: field.TypeTime, Column: deployment.FieldCreatedAt},
-			deployment.FieldUpdatedAt:     {Type: field.TypeTime, Column: deployment.FieldUpdatedAt},
-			deployment.FieldOwnerID:       {Type: field.TypeInt, Column: deployment.FieldOwnerID},
-			deployment.FieldVersion:       {Type: field.TypeInt64, Column: deployment.FieldVersion},
-			deployment.FieldModelName:     {Type: field.TypeString, Column: deployment.FieldModelName},
-			deployment.FieldProvider:      {Type: field.TypeEnum, Column: deployment.FieldProvider},
-			deployment.FieldRegion:        {Type: field.TypeString, Column: deployment.FieldRegion},
-			deployment.FieldStatus:        {Type: field.TypeEnum, Column: deployment.FieldStatus},
-			deployment.FieldStatusReason:  {Type: field.TypeString, Column: deployment.FieldStatusReason},
-			deployment.FieldEstimatedCost: {Type: field.TypeOther, Column: deployment.FieldEstimatedCost},
-			deployment.FieldCostNote:      {Type: field.TypeString, Column: deployment.FieldCostNote},
-			deployment.FieldPlan:          {Type: field.TypeJSON, Column: deployment.FieldPlan},
-			deployment.FieldConfig:        {Type: field.TypeJSON, Column: deployment.FieldConfig},
+			deployment.FieldCreatedAt:            {Type: field.TypeTime, Column: deployment.FieldCreatedAt},
+			deployment.FieldUpdatedAt:            {Type: field.TypeTime, Column: deployment.FieldUpdatedAt},
+			deployment.FieldOwnerID:              {Type: field.TypeInt, Column: deployment.FieldOwnerID},
+			deployment.FieldVersion:              {Type: field.TypeInt64, Column: deployment.FieldVersion},
+			deployment.FieldModelName:            {Type: field.TypeString, Column: deployment.FieldModelName},
+			deployment.FieldProvider:             {Type: field.TypeEnum, Column: deployment.FieldProvider},
+			deployment.FieldRegion:               {Type: field.TypeString, Column: deployment.FieldRegion},
+			deployment.FieldStatus:               {Type: field.TypeEnum, Column: deployment.FieldStatus},
+			deployment.FieldStatusReason:         {Type: field.TypeString, Column: deployment.FieldStatusReason},
+			deployment.FieldEstimatedCost:        {Type: field.TypeOther, Column: deployment.FieldEstimatedCost},
+			deployment.FieldCostNote:             {Type: field.TypeString, Column: deployment.FieldCostNote},
+			deployment.FieldPlan:                 {Type: field.TypeJSON, Column: deployment.FieldPlan},
+			deployment.FieldConfig:               {Type: field.TypeJSON, Column: deployment.FieldConfig},
+			deployment.FieldMeasuredCapacity:     {Type: field.TypeJSON, Column: deployment.FieldMeasuredCapacity},
+			deployment.FieldMeasuredCapacityNote: {Type: field.TypeString, Column: deployment.FieldMeasuredCapacityNote},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -167,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldResults:           {Type: field.TypeJSON, Column: experiment.FieldResults},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experimentobservation.Table,
 			Columns: experimentobservation.Columns,
@@ -192,7 +216,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experimentobservation.FieldVariance:       {Type: field.TypeFloat64, Column: experimentobservation.FieldVariance},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   explanation.Table,
 			Columns: explanation.Columns,
@@ -218,7 +242,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loadtest.Table,
 			Columns: loadtest.Columns,
@@ -248,7 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loadtest.FieldQuotaHeld:     {Type: field.TypeInt, Column: loadtest.FieldQuotaHeld},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
@@ -271,7 +295,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotaledger.Table,
 			Columns: quotaledger.Columns,
@@ -289,7 +313,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotaledger.FieldUsed:     {Type: field.TypeInt, Column: quotaledger.FieldUsed},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -309,7 +333,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -326,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldDeletedAt: {Type: field.TypeTime, Column: tombstone.FieldDeletedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -346,6 +370,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldTokenVersion: {Type: field.TypeInt, Column: user.FieldTokenVersion},
 		},
 	}
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   assignment.OwnerTable,
+			Columns: []string{assignment.OwnerColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"User",
+	)
+	graph.MustAddE(
+		"experiment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   assignment.ExperimentTable,
+			Columns: []string{assignment.ExperimentColumn},
+			Bidi:    false,
+		},
+		"Assignment",
+		"Experiment",
+	)
 	graph.MustAddE(
 		"owner",
 		&sqlgraph.EdgeSpec{
@@ -453,6 +501,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Experiment",
 		"ExperimentObservation",
+	)
+	graph.MustAddE(
+		"assignments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.AssignmentsTable,
+			Columns: []string{experiment.AssignmentsColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"Assignment",
 	)
 	graph.MustAddE(
 		"owner",
@@ -671,6 +731,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"LoadTest",
 	)
 	graph.MustAddE(
+		"assignments",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.AssignmentsTable,
+			Columns: []string{user.AssignmentsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Assignment",
+	)
+	graph.MustAddE(
 		"benchmark_item_results",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -716,6 +788,114 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AssignmentQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AssignmentQuery builder.
+func (_q *AssignmentQuery) Filter() *AssignmentFilter {
+	return &AssignmentFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AssignmentMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AssignmentMutation builder.
+func (m *AssignmentMutation) Filter() *AssignmentFilter {
+	return &AssignmentFilter{config: m.config, predicateAdder: m}
+}
+
+// AssignmentFilter provides a generic filtering capability at runtime for AssignmentQuery.
+type AssignmentFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AssignmentFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AssignmentFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(assignment.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AssignmentFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AssignmentFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *AssignmentFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(assignment.FieldOwnerID))
+}
+
+// WhereExperimentID applies the entql int predicate on the experiment_id field.
+func (f *AssignmentFilter) WhereExperimentID(p entql.IntP) {
+	f.Where(p.Field(assignment.FieldExperimentID))
+}
+
+// WhereUnitID applies the entql string predicate on the unit_id field.
+func (f *AssignmentFilter) WhereUnitID(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldUnitID))
+}
+
+// WhereVariant applies the entql string predicate on the variant field.
+func (f *AssignmentFilter) WhereVariant(p entql.StringP) {
+	f.Where(p.Field(assignment.FieldVariant))
+}
+
+// WhereWeights applies the entql json.RawMessage predicate on the weights field.
+func (f *AssignmentFilter) WhereWeights(p entql.BytesP) {
+	f.Where(p.Field(assignment.FieldWeights))
+}
+
+// WhereAssignedAt applies the entql time.Time predicate on the assigned_at field.
+func (f *AssignmentFilter) WhereAssignedAt(p entql.TimeP) {
+	f.Where(p.Field(assignment.FieldAssignedAt))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *AssignmentFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExperiment applies a predicate to check if query has an edge experiment.
+func (f *AssignmentFilter) WhereHasExperiment() {
+	f.Where(entql.HasEdge("experiment"))
+}
+
+// WhereHasExperimentWith applies a predicate to check if query has an edge experiment with a given conditions (other predicates).
+func (f *AssignmentFilter) WhereHasExperimentWith(preds ...predicate.Experiment) {
+	f.Where(entql.HasEdgeWith("experiment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *BenchmarkQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -744,7 +924,7 @@ type BenchmarkFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BenchmarkFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -902,7 +1082,7 @@ type BenchmarkItemResultFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BenchmarkItemResultFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1050,7 +1230,7 @@ type ComplianceProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ComplianceProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1189,7 +1369,7 @@ type DeploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1265,6 +1445,16 @@ func (f *DeploymentFilter) WhereConfig(p entql.BytesP) {
 	f.Where(p.Field(deployment.FieldConfig))
 }
 
+// WhereMeasuredCapacity applies the entql json.RawMessage predicate on the measured_capacity field.
+func (f *DeploymentFilter) WhereMeasuredCapacity(p entql.BytesP) {
+	f.Where(p.Field(deployment.FieldMeasuredCapacity))
+}
+
+// WhereMeasuredCapacityNote applies the entql string predicate on the measured_capacity_note field.
+func (f *DeploymentFilter) WhereMeasuredCapacityNote(p entql.StringP) {
+	f.Where(p.Field(deployment.FieldMeasuredCapacityNote))
+}
+
 // WhereHasOwner applies a predicate to check if query has an edge owner.
 func (f *DeploymentFilter) WhereHasOwner() {
 	f.Where(entql.HasEdge("owner"))
@@ -1322,7 +1512,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1416,6 +1606,20 @@ func (f *ExperimentFilter) WhereHasObservationsWith(preds ...predicate.Experimen
 	})))
 }
 
+// WhereHasAssignments applies a predicate to check if query has an edge assignments.
+func (f *ExperimentFilter) WhereHasAssignments() {
+	f.Where(entql.HasEdge("assignments"))
+}
+
+// WhereHasAssignmentsWith applies a predicate to check if query has an edge assignments with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("assignments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ExperimentObservationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1445,7 +1649,7 @@ type ExperimentObservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentObservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1573,7 +1777,7 @@ type ExplanationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExplanationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1706,7 +1910,7 @@ type LoadTestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoadTestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1859,7 +2063,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1963,7 +2167,7 @@ type QuotaLedgerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaLedgerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2042,7 +2246,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2145,7 +2349,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2205,7 +2409,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2357,6 +2561,20 @@ func (f *UserFilter) WhereHasLoadTests() {
 // WhereHasLoadTestsWith applies a predicate to check if query has an edge load_tests with a given conditions (other predicates).
 func (f *UserFilter) WhereHasLoadTestsWith(preds ...predicate.LoadTest) {
 	f.Where(entql.HasEdgeWith("load_tests", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAssignments applies a predicate to check if query has an edge assignments.
+func (f *UserFilter) WhereHasAssignments() {
+	f.Where(entql.HasEdge("assignments"))
+}
+
+// WhereHasAssignmentsWith applies a predicate to check if query has an edge assignments with a given conditions (other predicates).
+func (f *UserFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
+	f.Where(entql.HasEdgeWith("assignments", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -54,11 +54,14 @@ type ExperimentEdges struct {
 	Owner *User `json:"owner,omitempty"`
 	// Observations holds the value of the observations edge.
 	Observations []*ExperimentObservation `json:"observations,omitempty"`
+	// Assignments holds the value of the assignments edge.
+	Assignments []*Assignment `json:"assignments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 
 	namedObservations map[string][]*ExperimentObservation
+	namedAssignments  map[string][]*Assignment
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -79,6 +82,15 @@ func (e ExperimentEdges) ObservationsOrErr() ([]*ExperimentObservation, error) {
 		return e.Observations, nil
 	}
 	return nil, &NotLoadedError{edge: "observations"}
+}
+
+// AssignmentsOrErr returns the Assignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e ExperimentEdges) AssignmentsOrErr() ([]*Assignment, error) {
+	if e.loadedTypes[2] {
+		return e.Assignments, nil
+	}
+	return nil, &NotLoadedError{edge: "assignments"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -212,6 +224,11 @@ func (_m *Experiment) QueryObservations() *ExperimentObservationQuery {
 	return NewExperimentClient(_m.config).QueryObservations(_m)
 }
 
+// QueryAssignments queries the "assignments" edge of the Experiment entity.
+func (_m *Experiment) QueryAssignments() *AssignmentQuery {
+	return NewExperimentClient(_m.config).QueryAssignments(_m)
+}
+
 // Update returns a builder for updating this Experiment.
 // Note that you need to call Experiment.Unwrap() before calling this method if this Experiment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -292,6 +309,30 @@ func (_m *Experiment) appendNamedObservations(name string, edges ...*ExperimentO
 		_m.Edges.namedObservations[name] = []*ExperimentObservation{}
 	} else {
 		_m.Edges.namedObservations[name] = append(_m.Edges.namedObservations[name], edges...)
+	}
+}
+
+// NamedAssignments returns the Assignments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Experiment) NamedAssignments(name string) ([]*Assignment, error) {
+	if _m.Edges.namedAssignments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssignments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Experiment) appendNamedAssignments(name string, edges ...*Assignment) {
+	if _m.Edges.namedAssignments == nil {
+		_m.Edges.namedAssignments = make(map[string][]*Assignment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssignments[name] = []*Assignment{}
+	} else {
+		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/user"
@@ -160,6 +161,21 @@ func (_c *ExperimentCreate) AddObservations(v ...*ExperimentObservation) *Experi
 	return _c.AddObservationIDs(ids...)
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by IDs.
+func (_c *ExperimentCreate) AddAssignmentIDs(ids ...int) *ExperimentCreate {
+	_c.mutation.AddAssignmentIDs(ids...)
+	return _c
+}
+
+// AddAssignments adds the "assignments" edges to the Assignment entity.
+func (_c *ExperimentCreate) AddAssignments(v ...*Assignment) *ExperimentCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAssignmentIDs(ids...)
+}
+
 // Mutation returns the ExperimentMutation object of the builder.
 func (_c *ExperimentCreate) Mutation() *ExperimentMutation {
 	return _c.mutation
@@ -274,6 +290,11 @@ func (_c *ExperimentCreate) check() error {
 			return &ValidationError{Name: "plan", err: errors.New(`ent: missing required field "Experiment.plan"`)}
 		}
 	}
+	if v, ok := _c.mutation.Plan(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "plan", err: fmt.Errorf(`ent: validator failed for field "Experiment.plan": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PlannedSampleSize(); !ok {
 		return &ValidationError{Name: "planned_sample_size", err: errors.New(`ent: missing required field "Experiment.planned_sample_size"`)}
 	}
@@ -381,6 +402,22 @@ func (_c *ExperimentCreate) createSpec() (*Experiment, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(experimentobservation.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AssignmentsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.AssignmentsTable,
+			Columns: []string{experiment.AssignmentsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Assignment) Experiment(ctx context.Context) (*Experiment, error) {
+	result, err := _m.Edges.ExperimentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryExperiment().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Benchmark) ItemResults(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *BenchmarkItemResultOrder, where *BenchmarkItemResultWhereInput,
 ) (*BenchmarkItemResultConnection, error) {
@@ -253,4 +261,25 @@ func (_m *User) LoadTests(
 		return conn, nil
 	}
 	return _m.QueryLoadTests().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *User) Assignments(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AssignmentOrder, where *AssignmentWhereInput,
+) (*AssignmentConnection, error) {
+	opts := []AssignmentPaginateOption{
+		WithAssignmentOrder(orderBy),
+		WithAssignmentFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[8][alias]
+	if nodes, err := _m.NamedAssignments(alias); err == nil || hasTotalCount {
+		pager, err := newAssignmentPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AssignmentConnection{Edges: []*AssignmentEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAssignments().Paginate(ctx, after, first, before, last, opts...)
 }

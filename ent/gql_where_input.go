@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -21,6 +22,362 @@ import (
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/shopspring/decimal"
 )
+
+// AssignmentWhereInput represents a where input for filtering Assignment queries.
+type AssignmentWhereInput struct {
+	Predicates []predicate.Assignment  `json:"-"`
+	Not        *AssignmentWhereInput   `json:"not,omitempty"`
+	Or         []*AssignmentWhereInput `json:"or,omitempty"`
+	And        []*AssignmentWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "unit_id" field predicates.
+	UnitID             *string  `json:"unitID,omitempty"`
+	UnitIDNEQ          *string  `json:"unitIDNEQ,omitempty"`
+	UnitIDIn           []string `json:"unitIDIn,omitempty"`
+	UnitIDNotIn        []string `json:"unitIDNotIn,omitempty"`
+	UnitIDGT           *string  `json:"unitIDGT,omitempty"`
+	UnitIDGTE          *string  `json:"unitIDGTE,omitempty"`
+	UnitIDLT           *string  `json:"unitIDLT,omitempty"`
+	UnitIDLTE          *string  `json:"unitIDLTE,omitempty"`
+	UnitIDContains     *string  `json:"unitIDContains,omitempty"`
+	UnitIDHasPrefix    *string  `json:"unitIDHasPrefix,omitempty"`
+	UnitIDHasSuffix    *string  `json:"unitIDHasSuffix,omitempty"`
+	UnitIDEqualFold    *string  `json:"unitIDEqualFold,omitempty"`
+	UnitIDContainsFold *string  `json:"unitIDContainsFold,omitempty"`
+
+	// "variant" field predicates.
+	Variant             *string  `json:"variant,omitempty"`
+	VariantNEQ          *string  `json:"variantNEQ,omitempty"`
+	VariantIn           []string `json:"variantIn,omitempty"`
+	VariantNotIn        []string `json:"variantNotIn,omitempty"`
+	VariantGT           *string  `json:"variantGT,omitempty"`
+	VariantGTE          *string  `json:"variantGTE,omitempty"`
+	VariantLT           *string  `json:"variantLT,omitempty"`
+	VariantLTE          *string  `json:"variantLTE,omitempty"`
+	VariantContains     *string  `json:"variantContains,omitempty"`
+	VariantHasPrefix    *string  `json:"variantHasPrefix,omitempty"`
+	VariantHasSuffix    *string  `json:"variantHasSuffix,omitempty"`
+	VariantEqualFold    *string  `json:"variantEqualFold,omitempty"`
+	VariantContainsFold *string  `json:"variantContainsFold,omitempty"`
+
+	// "assigned_at" field predicates.
+	AssignedAt      *time.Time  `json:"assignedAt,omitempty"`
+	AssignedAtNEQ   *time.Time  `json:"assignedAtNEQ,omitempty"`
+	AssignedAtIn    []time.Time `json:"assignedAtIn,omitempty"`
+	AssignedAtNotIn []time.Time `json:"assignedAtNotIn,omitempty"`
+	AssignedAtGT    *time.Time  `json:"assignedAtGT,omitempty"`
+	AssignedAtGTE   *time.Time  `json:"assignedAtGTE,omitempty"`
+	AssignedAtLT    *time.Time  `json:"assignedAtLT,omitempty"`
+	AssignedAtLTE   *time.Time  `json:"assignedAtLTE,omitempty"`
+
+	// "experiment" edge predicates.
+	HasExperiment     *bool                   `json:"hasExperiment,omitempty"`
+	HasExperimentWith []*ExperimentWhereInput `json:"hasExperimentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AssignmentWhereInput) AddPredicates(predicates ...predicate.Assignment) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AssignmentWhereInput filter on the AssignmentQuery builder.
+func (i *AssignmentWhereInput) Filter(q *AssignmentQuery) (*AssignmentQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAssignmentWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAssignmentWhereInput is returned in case the AssignmentWhereInput is empty.
+var ErrEmptyAssignmentWhereInput = errors.New("ent: empty predicate AssignmentWhereInput")
+
+// P returns a predicate for filtering assignments.
+// An error is returned if the input is empty or invalid.
+func (i *AssignmentWhereInput) P() (predicate.Assignment, error) {
+	var predicates []predicate.Assignment
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, assignment.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Assignment, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, assignment.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Assignment, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, assignment.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, assignment.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, assignment.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, assignment.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, assignment.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, assignment.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, assignment.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, assignment.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, assignment.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, assignment.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, assignment.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, assignment.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, assignment.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, assignment.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, assignment.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, assignment.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, assignment.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, assignment.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, assignment.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, assignment.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, assignment.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, assignment.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, assignment.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.UnitID != nil {
+		predicates = append(predicates, assignment.UnitIDEQ(*i.UnitID))
+	}
+	if i.UnitIDNEQ != nil {
+		predicates = append(predicates, assignment.UnitIDNEQ(*i.UnitIDNEQ))
+	}
+	if len(i.UnitIDIn) > 0 {
+		predicates = append(predicates, assignment.UnitIDIn(i.UnitIDIn...))
+	}
+	if len(i.UnitIDNotIn) > 0 {
+		predicates = append(predicates, assignment.UnitIDNotIn(i.UnitIDNotIn...))
+	}
+	if i.UnitIDGT != nil {
+		predicates = append(predicates, assignment.UnitIDGT(*i.UnitIDGT))
+	}
+	if i.UnitIDGTE != nil {
+		predicates = append(predicates, assignment.UnitIDGTE(*i.UnitIDGTE))
+	}
+	if i.UnitIDLT != nil {
+		predicates = append(predicates, assignment.UnitIDLT(*i.UnitIDLT))
+	}
+	if i.UnitIDLTE != nil {
+		predicates = append(predicates, assignment.UnitIDLTE(*i.UnitIDLTE))
+	}
+	if i.UnitIDContains != nil {
+		predicates = append(predicates, assignment.UnitIDContains(*i.UnitIDContains))
+	}
+	if i.UnitIDHasPrefix != nil {
+		predicates = append(predicates, assignment.UnitIDHasPrefix(*i.UnitIDHasPrefix))
+	}
+	if i.UnitIDHasSuffix != nil {
+		predicates = append(predicates, assignment.UnitIDHasSuffix(*i.UnitIDHasSuffix))
+	}
+	if i.UnitIDEqualFold != nil {
+		predicates = append(predicates, assignment.UnitIDEqualFold(*i.UnitIDEqualFold))
+	}
+	if i.UnitIDContainsFold != nil {
+		predicates = append(predicates, assignment.UnitIDContainsFold(*i.UnitIDContainsFold))
+	}
+	if i.Variant != nil {
+		predicates = append(predicates, assignment.VariantEQ(*i.Variant))
+	}
+	if i.VariantNEQ != nil {
+		predicates = append(predicates, assignment.VariantNEQ(*i.VariantNEQ))
+	}
+	if len(i.VariantIn) > 0 {
+		predicates = append(predicates, assignment.VariantIn(i.VariantIn...))
+	}
+	if len(i.VariantNotIn) > 0 {
+		predicates = append(predicates, assignment.VariantNotIn(i.VariantNotIn...))
+	}
+	if i.VariantGT != nil {
+		predicates = append(predicates, assignment.VariantGT(*i.VariantGT))
+	}
+	if i.VariantGTE != nil {
+		predicates = append(predicates, assignment.VariantGTE(*i.VariantGTE))
+	}
+	if i.VariantLT != nil {
+		predicates = append(predicates, assignment.VariantLT(*i.VariantLT))
+	}
+	if i.VariantLTE != nil {
+		predicates = append(predicates, assignment.VariantLTE(*i.VariantLTE))
+	}
+	if i.VariantContains != nil {
+		predicates = append(predicates, assignment.VariantContains(*i.VariantContains))
+	}
+	if i.VariantHasPrefix != nil {
+		predicates = append(predicates, assignment.VariantHasPrefix(*i.VariantHasPrefix))
+	}
+	if i.VariantHasSuffix != nil {
+		predicates = append(predicates, assignment.VariantHasSuffix(*i.VariantHasSuffix))
+	}
+	if i.VariantEqualFold != nil {
+		predicates = append(predicates, assignment.VariantEqualFold(*i.VariantEqualFold))
+	}
+	if i.VariantContainsFold != nil {
+		predicates = append(predicates, assignment.VariantContainsFold(*i.VariantContainsFold))
+	}
+	if i.AssignedAt != nil {
+		predicates = append(predicates, assignment.AssignedAtEQ(*i.AssignedAt))
+	}
+	if i.AssignedAtNEQ != nil {
+		predicates = append(predicates, assignment.AssignedAtNEQ(*i.AssignedAtNEQ))
+	}
+	if len(i.AssignedAtIn) > 0 {
+		predicates = append(predicates, assignment.AssignedAtIn(i.AssignedAtIn...))
+	}
+	if len(i.AssignedAtNotIn) > 0 {
+		predicates = append(predicates, assignment.AssignedAtNotIn(i.AssignedAtNotIn...))
+	}
+	if i.AssignedAtGT != nil {
+		predicates = append(predicates, assignment.AssignedAtGT(*i.AssignedAtGT))
+	}
+	if i.AssignedAtGTE != nil {
+		predicates = append(predicates, assignment.AssignedAtGTE(*i.AssignedAtGTE))
+	}
+	if i.AssignedAtLT != nil {
+		predicates = append(predicates, assignment.AssignedAtLT(*i.AssignedAtLT))
+	}
+	if i.AssignedAtLTE != nil {
+		predicates = append(predicates, assignment.AssignedAtLTE(*i.AssignedAtLTE))
+	}
+
+	if i.HasExperiment != nil {
+		p := assignment.HasExperiment()
+		if !*i.HasExperiment {
+			p = assignment.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasExperimentWith) > 0 {
+		with := make([]predicate.Experiment, 0, len(i.HasExperimentWith))
+		for _, w := range i.HasExperimentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasExperimentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, assignment.HasExperimentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAssignmentWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return assignment.And(predicates...), nil
+	}
+}
 
 // BenchmarkWhereInput represents a where input for filtering Benchmark queries.
 type BenchmarkWhereInput struct {
@@ -4388,6 +4745,10 @@ type UserWhereInput struct {
 	// "load_tests" edge predicates.
 	HasLoadTests     *bool                 `json:"hasLoadTests,omitempty"`
 	HasLoadTestsWith []*LoadTestWhereInput `json:"hasLoadTestsWith,omitempty"`
+
+	// "assignments" edge predicates.
+	HasAssignments     *bool                   `json:"hasAssignments,omitempty"`
+	HasAssignmentsWith []*AssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4767,6 +5128,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, user.HasLoadTestsWith(with...))
+	}
+	if i.HasAssignments != nil {
+		p := user.HasAssignments()
+		if !*i.HasAssignments {
+			p = user.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAssignmentsWith) > 0 {
+		with := make([]predicate.Assignment, 0, len(i.HasAssignmentsWith))
+		for _, w := range i.HasAssignmentsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAssignmentsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, user.HasAssignmentsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -7,11 +7,39 @@ import "entgo.io/ent/dialect"
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *AssignmentQuery) LockForUpdate() *AssignmentQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *AssignmentQuery) LockForShare() *AssignmentQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
 func (q *BenchmarkQuery) LockForUpdate() *BenchmarkQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *BenchmarkQuery) LockForShare() *BenchmarkQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -24,6 +52,15 @@ func (q *BenchmarkItemResultQuery) LockForUpdate() *BenchmarkItemResultQuery {
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *BenchmarkItemResultQuery) LockForShare() *BenchmarkItemResultQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -32,6 +69,15 @@ func (q *ComplianceProfileQuery) LockForUpdate() *ComplianceProfileQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ComplianceProfileQuery) LockForShare() *ComplianceProfileQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -44,6 +90,15 @@ func (q *DeploymentQuery) LockForUpdate() *DeploymentQuery {
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *DeploymentQuery) LockForShare() *DeploymentQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -52,6 +107,15 @@ func (q *ExperimentQuery) LockForUpdate() *ExperimentQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ExperimentQuery) LockForShare() *ExperimentQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -64,6 +128,15 @@ func (q *ExperimentObservationQuery) LockForUpdate() *ExperimentObservationQuery
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ExperimentObservationQuery) LockForShare() *ExperimentObservationQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -72,6 +145,15 @@ func (q *ExplanationQuery) LockForUpdate() *ExplanationQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ExplanationQuery) LockForShare() *ExplanationQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -84,6 +166,15 @@ func (q *LoadTestQuery) LockForUpdate() *LoadTestQuery {
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *LoadTestQuery) LockForShare() *LoadTestQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -92,6 +183,15 @@ func (q *PipelineQuery) LockForUpdate() *PipelineQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *PipelineQuery) LockForShare() *PipelineQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -104,6 +204,15 @@ func (q *QuotaLedgerQuery) LockForUpdate() *QuotaLedgerQuery {
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *QuotaLedgerQuery) LockForShare() *QuotaLedgerQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -112,6 +221,15 @@ func (q *ScenarioQuery) LockForUpdate() *ScenarioQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ScenarioQuery) LockForShare() *ScenarioQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }
 
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
@@ -124,6 +242,15 @@ func (q *TombstoneQuery) LockForUpdate() *TombstoneQuery {
 	return q.ForUpdate()
 }
 
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *TombstoneQuery) LockForShare() *TombstoneQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
@@ -132,4 +259,13 @@ func (q *UserQuery) LockForUpdate() *UserQuery {
 		return q
 	}
 	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *UserQuery) LockForShare() *UserQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
 }

@@ -11,6 +11,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -41,6 +42,7 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeAssignment            = "Assignment"
 	TypeBenchmark             = "Benchmark"
 	TypeBenchmarkItemResult   = "BenchmarkItemResult"
 	TypeComplianceProfile     = "ComplianceProfile"
@@ -55,6 +57,829 @@ const (
 	TypeTombstone             = "Tombstone"
 	TypeUser                  = "User"
 )
+
+// AssignmentMutation represents an operation that mutates the Assignment nodes in the graph.
+type AssignmentMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	unit_id           *string
+	variant           *string
+	weights           *[]float64
+	appendweights     []float64
+	assigned_at       *time.Time
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	experiment        *int
+	clearedexperiment bool
+	done              bool
+	oldValue          func(context.Context) (*Assignment, error)
+	predicates        []predicate.Assignment
+}
+
+var _ ent.Mutation = (*AssignmentMutation)(nil)
+
+// assignmentOption allows management of the mutation configuration using functional options.
+type assignmentOption func(*AssignmentMutation)
+
+// newAssignmentMutation creates new mutation for the Assignment entity.
+func newAssignmentMutation(c config, op Op, opts ...assignmentOption) *AssignmentMutation {
+	m := &AssignmentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAssignment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAssignmentID sets the ID field of the mutation.
+func withAssignmentID(id int) assignmentOption {
+	return func(m *AssignmentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Assignment
+		)
+		m.oldValue = func(ctx context.Context) (*Assignment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Assignment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAssignment sets the old Assignment of the mutation.
+func withAssignment(node *Assignment) assignmentOption {
+	return func(m *AssignmentMutation) {
+		m.oldValue = func(context.Context) (*Assignment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AssignmentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AssignmentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AssignmentMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AssignmentMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Assignment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AssignmentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AssignmentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AssignmentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AssignmentMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AssignmentMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AssignmentMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *AssignmentMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *AssignmentMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *AssignmentMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (m *AssignmentMutation) SetExperimentID(i int) {
+	m.experiment = &i
+}
+
+// ExperimentID returns the value of the "experiment_id" field in the mutation.
+func (m *AssignmentMutation) ExperimentID() (r int, exists bool) {
+	v := m.experiment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperimentID returns the old "experiment_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldExperimentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperimentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperimentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperimentID: %w", err)
+	}
+	return oldValue.ExperimentID, nil
+}
+
+// ResetExperimentID resets all changes to the "experiment_id" field.
+func (m *AssignmentMutation) ResetExperimentID() {
+	m.experiment = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *AssignmentMutation) SetUnitID(s string) {
+	m.unit_id = &s
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *AssignmentMutation) UnitID() (r string, exists bool) {
+	v := m.unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldUnitID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *AssignmentMutation) ResetUnitID() {
+	m.unit_id = nil
+}
+
+// SetVariant sets the "variant" field.
+func (m *AssignmentMutation) SetVariant(s string) {
+	m.variant = &s
+}
+
+// Variant returns the value of the "variant" field in the mutation.
+func (m *AssignmentMutation) Variant() (r string, exists bool) {
+	v := m.variant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariant returns the old "variant" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldVariant(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariant is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariant requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariant: %w", err)
+	}
+	return oldValue.Variant, nil
+}
+
+// ResetVariant resets all changes to the "variant" field.
+func (m *AssignmentMutation) ResetVariant() {
+	m.variant = nil
+}
+
+// SetWeights sets the "weights" field.
+func (m *AssignmentMutation) SetWeights(f []float64) {
+	m.weights = &f
+	m.appendweights = nil
+}
+
+// Weights returns the value of the "weights" field in the mutation.
+func (m *AssignmentMutation) Weights() (r []float64, exists bool) {
+	v := m.weights
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWeights returns the old "weights" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldWeights(ctx context.Context) (v []float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWeights is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWeights requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWeights: %w", err)
+	}
+	return oldValue.Weights, nil
+}
+
+// AppendWeights adds f to the "weights" field.
+func (m *AssignmentMutation) AppendWeights(f []float64) {
+	m.appendweights = append(m.appendweights, f...)
+}
+
+// AppendedWeights returns the list of values that were appended to the "weights" field in this mutation.
+func (m *AssignmentMutation) AppendedWeights() ([]float64, bool) {
+	if len(m.appendweights) == 0 {
+		return nil, false
+	}
+	return m.appendweights, true
+}
+
+// ResetWeights resets all changes to the "weights" field.
+func (m *AssignmentMutation) ResetWeights() {
+	m.weights = nil
+	m.appendweights = nil
+}
+
+// SetAssignedAt sets the "assigned_at" field.
+func (m *AssignmentMutation) SetAssignedAt(t time.Time) {
+	m.assigned_at = &t
+}
+
+// AssignedAt returns the value of the "assigned_at" field in the mutation.
+func (m *AssignmentMutation) AssignedAt() (r time.Time, exists bool) {
+	v := m.assigned_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAssignedAt returns the old "assigned_at" field's value of the Assignment entity.
+// If the Assignment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AssignmentMutation) OldAssignedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAssignedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAssignedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAssignedAt: %w", err)
+	}
+	return oldValue.AssignedAt, nil
+}
+
+// ResetAssignedAt resets all changes to the "assigned_at" field.
+func (m *AssignmentMutation) ResetAssignedAt() {
+	m.assigned_at = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *AssignmentMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[assignment.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *AssignmentMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *AssignmentMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (m *AssignmentMutation) ClearExperiment() {
+	m.clearedexperiment = true
+	m.clearedFields[assignment.FieldExperimentID] = struct{}{}
+}
+
+// ExperimentCleared reports if the "experiment" edge to the Experiment entity was cleared.
+func (m *AssignmentMutation) ExperimentCleared() bool {
+	return m.clearedexperiment
+}
+
+// ExperimentIDs returns the "experiment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ExperimentID instead. It exists only for internal usage by the builders.
+func (m *AssignmentMutation) ExperimentIDs() (ids []int) {
+	if id := m.experiment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetExperiment resets all changes to the "experiment" edge.
+func (m *AssignmentMutation) ResetExperiment() {
+	m.experiment = nil
+	m.clearedexperiment = false
+}
+
+// Where appends a list predicates to the AssignmentMutation builder.
+func (m *AssignmentMutation) Where(ps ...predicate.Assignment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AssignmentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AssignmentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Assignment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AssignmentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AssignmentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Assignment).
+func (m *AssignmentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AssignmentMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, assignment.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, assignment.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, assignment.FieldOwnerID)
+	}
+	if m.experiment != nil {
+		fields = append(fields, assignment.FieldExperimentID)
+	}
+	if m.unit_id != nil {
+		fields = append(fields, assignment.FieldUnitID)
+	}
+	if m.variant != nil {
+		fields = append(fields, assignment.FieldVariant)
+	}
+	if m.weights != nil {
+		fields = append(fields, assignment.FieldWeights)
+	}
+	if m.assigned_at != nil {
+		fields = append(fields, assignment.FieldAssignedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AssignmentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.CreatedAt()
+	case assignment.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case assignment.FieldOwnerID:
+		return m.OwnerID()
+	case assignment.FieldExperimentID:
+		return m.ExperimentID()
+	case assignment.FieldUnitID:
+		return m.UnitID()
+	case assignment.FieldVariant:
+		return m.Variant()
+	case assignment.FieldWeights:
+		return m.Weights()
+	case assignment.FieldAssignedAt:
+		return m.AssignedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AssignmentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case assignment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case assignment.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case assignment.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case assignment.FieldExperimentID:
+		return m.OldExperimentID(ctx)
+	case assignment.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case assignment.FieldVariant:
+		return m.OldVariant(ctx)
+	case assignment.FieldWeights:
+		return m.OldWeights(ctx)
+	case assignment.FieldAssignedAt:
+		return m.OldAssignedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case assignment.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case assignment.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case assignment.FieldExperimentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperimentID(v)
+		return nil
+	case assignment.FieldUnitID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case assignment.FieldVariant:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariant(v)
+		return nil
+	case assignment.FieldWeights:
+		v, ok := value.([]float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWeights(v)
+		return nil
+	case assignment.FieldAssignedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAssignedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AssignmentMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AssignmentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AssignmentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Assignment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AssignmentMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AssignmentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AssignmentMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Assignment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AssignmentMutation) ResetField(name string) error {
+	switch name {
+	case assignment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case assignment.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case assignment.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case assignment.FieldExperimentID:
+		m.ResetExperimentID()
+		return nil
+	case assignment.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case assignment.FieldVariant:
+		m.ResetVariant()
+		return nil
+	case assignment.FieldWeights:
+		m.ResetWeights()
+		return nil
+	case assignment.FieldAssignedAt:
+		m.ResetAssignedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AssignmentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, assignment.EdgeOwner)
+	}
+	if m.experiment != nil {
+		edges = append(edges, assignment.EdgeExperiment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AssignmentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case assignment.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case assignment.EdgeExperiment:
+		if id := m.experiment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AssignmentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AssignmentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AssignmentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, assignment.EdgeOwner)
+	}
+	if m.clearedexperiment {
+		edges = append(edges, assignment.EdgeExperiment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AssignmentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case assignment.EdgeOwner:
+		return m.clearedowner
+	case assignment.EdgeExperiment:
+		return m.clearedexperiment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AssignmentMutation) ClearEdge(name string) error {
+	switch name {
+	case assignment.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case assignment.EdgeExperiment:
+		m.ClearExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AssignmentMutation) ResetEdge(name string) error {
+	switch name {
+	case assignment.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case assignment.EdgeExperiment:
+		m.ResetExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown Assignment edge %s", name)
+}
 
 // BenchmarkMutation represents an operation that mutates the Benchmark nodes in the graph.
 type BenchmarkMutation struct {
@@ -4650,31 +5475,33 @@ func (m *ComplianceProfileMutation) ResetEdge(name string) error {
 // DeploymentMutation represents an operation that mutates the Deployment nodes in the graph.
 type DeploymentMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int
-	created_at        *time.Time
-	updated_at        *time.Time
-	version           *int64
-	addversion        *int64
-	model_name        *string
-	provider          *deployment.Provider
-	region            *string
-	status            *deployment.Status
-	status_reason     *string
-	estimated_cost    *decimal.Decimal
-	cost_note         *string
-	plan              **model.DeploymentPlan
-	_config           *model.DeploymentConfig
-	clearedFields     map[string]struct{}
-	owner             *int
-	clearedowner      bool
-	load_tests        map[int]struct{}
-	removedload_tests map[int]struct{}
-	clearedload_tests bool
-	done              bool
-	oldValue          func(context.Context) (*Deployment, error)
-	predicates        []predicate.Deployment
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	version                *int64
+	addversion             *int64
+	model_name             *string
+	provider               *deployment.Provider
+	region                 *string
+	status                 *deployment.Status
+	status_reason          *string
+	estimated_cost         *decimal.Decimal
+	cost_note              *string
+	plan                   **model.DeploymentPlan
+	_config                *model.DeploymentConfig
+	measured_capacity      **model.MeasuredCapacity
+	measured_capacity_note *string
+	clearedFields          map[string]struct{}
+	owner                  *int
+	clearedowner           bool
+	load_tests             map[int]struct{}
+	removedload_tests      map[int]struct{}
+	clearedload_tests      bool
+	done                   bool
+	oldValue               func(context.Context) (*Deployment, error)
+	predicates             []predicate.Deployment
 }
 
 var _ ent.Mutation = (*DeploymentMutation)(nil)
@@ -5289,6 +6116,91 @@ func (m *DeploymentMutation) ResetConfig() {
 	m._config = nil
 }
 
+// SetMeasuredCapacity sets the "measured_capacity" field.
+func (m *DeploymentMutation) SetMeasuredCapacity(mc *model.MeasuredCapacity) {
+	m.measured_capacity = &mc
+}
+
+// MeasuredCapacity returns the value of the "measured_capacity" field in the mutation.
+func (m *DeploymentMutation) MeasuredCapacity() (r *model.MeasuredCapacity, exists bool) {
+	v := m.measured_capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeasuredCapacity returns the old "measured_capacity" field's value of the Deployment entity.
+// If the Deployment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeploymentMutation) OldMeasuredCapacity(ctx context.Context) (v *model.MeasuredCapacity, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeasuredCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeasuredCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeasuredCapacity: %w", err)
+	}
+	return oldValue.MeasuredCapacity, nil
+}
+
+// ClearMeasuredCapacity clears the value of the "measured_capacity" field.
+func (m *DeploymentMutation) ClearMeasuredCapacity() {
+	m.measured_capacity = nil
+	m.clearedFields[deployment.FieldMeasuredCapacity] = struct{}{}
+}
+
+// MeasuredCapacityCleared returns if the "measured_capacity" field was cleared in this mutation.
+func (m *DeploymentMutation) MeasuredCapacityCleared() bool {
+	_, ok := m.clearedFields[deployment.FieldMeasuredCapacity]
+	return ok
+}
+
+// ResetMeasuredCapacity resets all changes to the "measured_capacity" field.
+func (m *DeploymentMutation) ResetMeasuredCapacity() {
+	m.measured_capacity = nil
+	delete(m.clearedFields, deployment.FieldMeasuredCapacity)
+}
+
+// SetMeasuredCapacityNote sets the "measured_capacity_note" field.
+func (m *DeploymentMutation) SetMeasuredCapacityNote(s string) {
+	m.measured_capacity_note = &s
+}
+
+// MeasuredCapacityNote returns the value of the "measured_capacity_note" field in the mutation.
+func (m *DeploymentMutation) MeasuredCapacityNote() (r string, exists bool) {
+	v := m.measured_capacity_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMeasuredCapacityNote returns the old "measured_capacity_note" field's value of the Deployment entity.
+// If the Deployment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeploymentMutation) OldMeasuredCapacityNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMeasuredCapacityNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMeasuredCapacityNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMeasuredCapacityNote: %w", err)
+	}
+	return oldValue.MeasuredCapacityNote, nil
+}
+
+// ResetMeasuredCapacityNote resets all changes to the "measured_capacity_note" field.
+func (m *DeploymentMutation) ResetMeasuredCapacityNote() {
+	m.measured_capacity_note = nil
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *DeploymentMutation) ClearOwner() {
 	m.clearedowner = true
@@ -5404,7 +6316,7 @@ func (m *DeploymentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeploymentMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, deployment.FieldCreatedAt)
 	}
@@ -5444,6 +6356,12 @@ func (m *DeploymentMutation) Fields() []string {
 	if m._config != nil {
 		fields = append(fields, deployment.FieldConfig)
 	}
+	if m.measured_capacity != nil {
+		fields = append(fields, deployment.FieldMeasuredCapacity)
+	}
+	if m.measured_capacity_note != nil {
+		fields = append(fields, deployment.FieldMeasuredCapacityNote)
+	}
 	return fields
 }
 
@@ -5478,6 +6396,10 @@ func (m *DeploymentMutation) Field(name string) (ent.Value, bool) {
 		return m.Plan()
 	case deployment.FieldConfig:
 		return m.Config()
+	case deployment.FieldMeasuredCapacity:
+		return m.MeasuredCapacity()
+	case deployment.FieldMeasuredCapacityNote:
+		return m.MeasuredCapacityNote()
 	}
 	return nil, false
 }
@@ -5513,6 +6435,10 @@ func (m *DeploymentMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldPlan(ctx)
 	case deployment.FieldConfig:
 		return m.OldConfig(ctx)
+	case deployment.FieldMeasuredCapacity:
+		return m.OldMeasuredCapacity(ctx)
+	case deployment.FieldMeasuredCapacityNote:
+		return m.OldMeasuredCapacityNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown Deployment field %s", name)
 }
@@ -5613,6 +6539,20 @@ func (m *DeploymentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetConfig(v)
 		return nil
+	case deployment.FieldMeasuredCapacity:
+		v, ok := value.(*model.MeasuredCapacity)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeasuredCapacity(v)
+		return nil
+	case deployment.FieldMeasuredCapacityNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMeasuredCapacityNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Deployment field %s", name)
 }
@@ -5664,6 +6604,9 @@ func (m *DeploymentMutation) ClearedFields() []string {
 	if m.FieldCleared(deployment.FieldPlan) {
 		fields = append(fields, deployment.FieldPlan)
 	}
+	if m.FieldCleared(deployment.FieldMeasuredCapacity) {
+		fields = append(fields, deployment.FieldMeasuredCapacity)
+	}
 	return fields
 }
 
@@ -5683,6 +6626,9 @@ func (m *DeploymentMutation) ClearField(name string) error {
 		return nil
 	case deployment.FieldPlan:
 		m.ClearPlan()
+		return nil
+	case deployment.FieldMeasuredCapacity:
+		m.ClearMeasuredCapacity()
 		return nil
 	}
 	return fmt.Errorf("unknown Deployment nullable field %s", name)
@@ -5730,6 +6676,12 @@ func (m *DeploymentMutation) ResetField(name string) error {
 		return nil
 	case deployment.FieldConfig:
 		m.ResetConfig()
+		return nil
+	case deployment.FieldMeasuredCapacity:
+		m.ResetMeasuredCapacity()
+		return nil
+	case deployment.FieldMeasuredCapacityNote:
+		m.ResetMeasuredCapacityNote()
 		return nil
 	}
 	return fmt.Errorf("unknown Deployment field %s", name)
@@ -5861,6 +6813,9 @@ type ExperimentMutation struct {
 	observations           map[int]struct{}
 	removedobservations    map[int]struct{}
 	clearedobservations    bool
+	assignments            map[int]struct{}
+	removedassignments     map[int]struct{}
+	clearedassignments     bool
 	done                   bool
 	oldValue               func(context.Context) (*Experiment, error)
 	predicates             []predicate.Experiment
@@ -6489,6 +7444,60 @@ func (m *ExperimentMutation) ResetObservations() {
 	m.removedobservations = nil
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by ids.
+func (m *ExperimentMutation) AddAssignmentIDs(ids ...int) {
+	if m.assignments == nil {
+		m.assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssignments clears the "assignments" edge to the Assignment entity.
+func (m *ExperimentMutation) ClearAssignments() {
+	m.clearedassignments = true
+}
+
+// AssignmentsCleared reports if the "assignments" edge to the Assignment entity was cleared.
+func (m *ExperimentMutation) AssignmentsCleared() bool {
+	return m.clearedassignments
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to the Assignment entity by IDs.
+func (m *ExperimentMutation) RemoveAssignmentIDs(ids ...int) {
+	if m.removedassignments == nil {
+		m.removedassignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assignments, ids[i])
+		m.removedassignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssignments returns the removed IDs of the "assignments" edge to the Assignment entity.
+func (m *ExperimentMutation) RemovedAssignmentsIDs() (ids []int) {
+	for id := range m.removedassignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssignmentsIDs returns the "assignments" edge IDs in the mutation.
+func (m *ExperimentMutation) AssignmentsIDs() (ids []int) {
+	for id := range m.assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssignments resets all changes to the "assignments" edge.
+func (m *ExperimentMutation) ResetAssignments() {
+	m.assignments = nil
+	m.clearedassignments = false
+	m.removedassignments = nil
+}
+
 // Where appends a list predicates to the ExperimentMutation builder.
 func (m *ExperimentMutation) Where(ps ...predicate.Experiment) {
 	m.predicates = append(m.predicates, ps...)
@@ -6816,12 +7825,15 @@ func (m *ExperimentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ExperimentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.owner != nil {
 		edges = append(edges, experiment.EdgeOwner)
 	}
 	if m.observations != nil {
 		edges = append(edges, experiment.EdgeObservations)
+	}
+	if m.assignments != nil {
+		edges = append(edges, experiment.EdgeAssignments)
 	}
 	return edges
 }
@@ -6840,15 +7852,24 @@ func (m *ExperimentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case experiment.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.assignments))
+		for id := range m.assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ExperimentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedobservations != nil {
 		edges = append(edges, experiment.EdgeObservations)
+	}
+	if m.removedassignments != nil {
+		edges = append(edges, experiment.EdgeAssignments)
 	}
 	return edges
 }
@@ -6863,18 +7884,27 @@ func (m *ExperimentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case experiment.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.removedassignments))
+		for id := range m.removedassignments {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ExperimentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedowner {
 		edges = append(edges, experiment.EdgeOwner)
 	}
 	if m.clearedobservations {
 		edges = append(edges, experiment.EdgeObservations)
+	}
+	if m.clearedassignments {
+		edges = append(edges, experiment.EdgeAssignments)
 	}
 	return edges
 }
@@ -6887,6 +7917,8 @@ func (m *ExperimentMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case experiment.EdgeObservations:
 		return m.clearedobservations
+	case experiment.EdgeAssignments:
+		return m.clearedassignments
 	}
 	return false
 }
@@ -6911,6 +7943,9 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 		return nil
 	case experiment.EdgeObservations:
 		m.ResetObservations()
+		return nil
+	case experiment.EdgeAssignments:
+		m.ResetAssignments()
 		return nil
 	}
 	return fmt.Errorf("unknown Experiment edge %s", name)
@@ -13839,6 +14874,9 @@ type UserMutation struct {
 	load_tests                     map[int]struct{}
 	removedload_tests              map[int]struct{}
 	clearedload_tests              bool
+	assignments                    map[int]struct{}
+	removedassignments             map[int]struct{}
+	clearedassignments             bool
 	benchmark_item_results         map[int]struct{}
 	removedbenchmark_item_results  map[int]struct{}
 	clearedbenchmark_item_results  bool
@@ -14655,6 +15693,60 @@ func (m *UserMutation) ResetLoadTests() {
 	m.removedload_tests = nil
 }
 
+// AddAssignmentIDs adds the "assignments" edge to the Assignment entity by ids.
+func (m *UserMutation) AddAssignmentIDs(ids ...int) {
+	if m.assignments == nil {
+		m.assignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.assignments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAssignments clears the "assignments" edge to the Assignment entity.
+func (m *UserMutation) ClearAssignments() {
+	m.clearedassignments = true
+}
+
+// AssignmentsCleared reports if the "assignments" edge to the Assignment entity was cleared.
+func (m *UserMutation) AssignmentsCleared() bool {
+	return m.clearedassignments
+}
+
+// RemoveAssignmentIDs removes the "assignments" edge to the Assignment entity by IDs.
+func (m *UserMutation) RemoveAssignmentIDs(ids ...int) {
+	if m.removedassignments == nil {
+		m.removedassignments = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.assignments, ids[i])
+		m.removedassignments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAssignments returns the removed IDs of the "assignments" edge to the Assignment entity.
+func (m *UserMutation) RemovedAssignmentsIDs() (ids []int) {
+	for id := range m.removedassignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AssignmentsIDs returns the "assignments" edge IDs in the mutation.
+func (m *UserMutation) AssignmentsIDs() (ids []int) {
+	for id := range m.assignments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAssignments resets all changes to the "assignments" edge.
+func (m *UserMutation) ResetAssignments() {
+	m.assignments = nil
+	m.clearedassignments = false
+	m.removedassignments = nil
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by ids.
 func (m *UserMutation) AddBenchmarkItemResultIDs(ids ...int) {
 	if m.benchmark_item_results == nil {
@@ -15067,7 +16159,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -15091,6 +16183,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.load_tests != nil {
 		edges = append(edges, user.EdgeLoadTests)
+	}
+	if m.assignments != nil {
+		edges = append(edges, user.EdgeAssignments)
 	}
 	if m.benchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -15156,6 +16251,12 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.assignments))
+		for id := range m.assignments {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.benchmark_item_results))
 		for id := range m.benchmark_item_results {
@@ -15180,7 +16281,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -15204,6 +16305,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedload_tests != nil {
 		edges = append(edges, user.EdgeLoadTests)
+	}
+	if m.removedassignments != nil {
+		edges = append(edges, user.EdgeAssignments)
 	}
 	if m.removedbenchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -15269,6 +16373,12 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeAssignments:
+		ids := make([]ent.Value, 0, len(m.removedassignments))
+		for id := range m.removedassignments {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.removedbenchmark_item_results))
 		for id := range m.removedbenchmark_item_results {
@@ -15293,7 +16403,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 11)
+	edges := make([]string, 0, 12)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -15317,6 +16427,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedload_tests {
 		edges = append(edges, user.EdgeLoadTests)
+	}
+	if m.clearedassignments {
+		edges = append(edges, user.EdgeAssignments)
 	}
 	if m.clearedbenchmark_item_results {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -15350,6 +16463,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedexplanations
 	case user.EdgeLoadTests:
 		return m.clearedload_tests
+	case user.EdgeAssignments:
+		return m.clearedassignments
 	case user.EdgeBenchmarkItemResults:
 		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
@@ -15395,6 +16510,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeLoadTests:
 		m.ResetLoadTests()
+		return nil
+	case user.EdgeAssignments:
+		m.ResetAssignments()
 		return nil
 	case user.EdgeBenchmarkItemResults:
 		m.ResetBenchmarkItemResults()

@@ -5,6 +5,7 @@ package ent
 // NodeTypeStarts maps each node type to the first id of its range of global ids (the sql/globalid feature):
 // a row's id tells its type, so GraphQL ids can name the type and node(id:) finds the table.
 var NodeTypeStarts = map[string]int{
+	"Assignment":            55834574848,
 	"Benchmark":             0,
 	"BenchmarkItemResult":   38654705664,
 	"ComplianceProfile":     4294967296,

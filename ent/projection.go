@@ -4,6 +4,7 @@ package ent
 
 import (
 	"entgo.io/ent"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -22,6 +23,9 @@ import (
 // DocumentColumns maps each node type to its JSON document columns and, for each, the GraphQL fields of
 // the type that show it as they are (none when the column is hidden or shown through a resolver).
 var DocumentColumns = map[string]map[string][]string{
+	"Assignment": {
+		assignment.FieldWeights: {"weights"},
+	},
 	"Benchmark": {
 		benchmark.FieldModels:  {"models"},
 		benchmark.FieldDataset: {"dataset"},
@@ -36,8 +40,9 @@ var DocumentColumns = map[string]map[string][]string{
 		complianceprofile.FieldRuleChanges:     {"ruleChanges"},
 	},
 	"Deployment": {
-		deployment.FieldPlan:   {},
-		deployment.FieldConfig: {"config"},
+		deployment.FieldPlan:             {},
+		deployment.FieldConfig:           {"config"},
+		deployment.FieldMeasuredCapacity: {},
 	},
 	"Experiment": {
 		experiment.FieldModels:  {"models"},
@@ -70,6 +75,8 @@ var DocumentColumns = map[string]map[string][]string{
 // It reports whether q changed. Queries run as part of another (eager loading) are left alone.
 func SelectColumns(q Query, pick func(typ string, columns []string) []string) bool {
 	switch q := q.(type) {
+	case *AssignmentQuery:
+		return selectColumns(q.ctx, "Assignment", assignment.Columns, pick)
 	case *BenchmarkQuery:
 		return selectColumns(q.ctx, "Benchmark", benchmark.Columns, pick)
 	case *BenchmarkItemResultQuery:

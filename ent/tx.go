@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// Assignment is the client for interacting with the Assignment builders.
+	Assignment *AssignmentClient
 	// Benchmark is the client for interacting with the Benchmark builders.
 	Benchmark *BenchmarkClient
 	// BenchmarkItemResult is the client for interacting with the BenchmarkItemResult builders.
@@ -171,6 +173,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.Assignment = NewAssignmentClient(tx.config)
 	tx.Benchmark = NewBenchmarkClient(tx.config)
 	tx.BenchmarkItemResult = NewBenchmarkItemResultClient(tx.config)
 	tx.ComplianceProfile = NewComplianceProfileClient(tx.config)
@@ -193,7 +196,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Benchmark.QueryXXX(), the query will be executed
+// applies a query, for example: Assignment.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

@@ -56,6 +56,8 @@ type UserEdges struct {
 	Explanations []*Explanation `json:"explanations,omitempty"`
 	// The user's load tests, a page at a time; deleted with the user.
 	LoadTests []*LoadTest `json:"load_tests,omitempty"`
+	// The user's assignments, a page at a time; deleted with the user.
+	Assignments []*Assignment `json:"assignments,omitempty"`
 	// BenchmarkItemResults holds the value of the benchmark_item_results edge.
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
@@ -64,9 +66,9 @@ type UserEdges struct {
 	QuotaLedgers []*QuotaLedger `json:"quota_ledgers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [11]bool
+	loadedTypes [12]bool
 	// totalCount holds the count of the edges above.
-	totalCount [8]map[string]int
+	totalCount [9]map[string]int
 
 	namedScenarios              map[string][]*Scenario
 	namedPipelines              map[string][]*Pipeline
@@ -76,6 +78,7 @@ type UserEdges struct {
 	namedDeployments            map[string][]*Deployment
 	namedExplanations           map[string][]*Explanation
 	namedLoadTests              map[string][]*LoadTest
+	namedAssignments            map[string][]*Assignment
 	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
 	namedQuotaLedgers           map[string][]*QuotaLedger
@@ -153,10 +156,19 @@ func (e UserEdges) LoadTestsOrErr() ([]*LoadTest, error) {
 	return nil, &NotLoadedError{edge: "load_tests"}
 }
 
+// AssignmentsOrErr returns the Assignments value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) AssignmentsOrErr() ([]*Assignment, error) {
+	if e.loadedTypes[8] {
+		return e.Assignments, nil
+	}
+	return nil, &NotLoadedError{edge: "assignments"}
+}
+
 // BenchmarkItemResultsOrErr returns the BenchmarkItemResults value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
-	if e.loadedTypes[8] {
+	if e.loadedTypes[9] {
 		return e.BenchmarkItemResults, nil
 	}
 	return nil, &NotLoadedError{edge: "benchmark_item_results"}
@@ -165,7 +177,7 @@ func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
 // ExperimentObservationsOrErr returns the ExperimentObservations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[10] {
 		return e.ExperimentObservations, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_observations"}
@@ -174,7 +186,7 @@ func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, erro
 // QuotaLedgersOrErr returns the QuotaLedgers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[11] {
 		return e.QuotaLedgers, nil
 	}
 	return nil, &NotLoadedError{edge: "quota_ledgers"}
@@ -305,6 +317,11 @@ func (_m *User) QueryExplanations() *ExplanationQuery {
 // QueryLoadTests queries the "load_tests" edge of the User entity.
 func (_m *User) QueryLoadTests() *LoadTestQuery {
 	return NewUserClient(_m.config).QueryLoadTests(_m)
+}
+
+// QueryAssignments queries the "assignments" edge of the User entity.
+func (_m *User) QueryAssignments() *AssignmentQuery {
+	return NewUserClient(_m.config).QueryAssignments(_m)
 }
 
 // QueryBenchmarkItemResults queries the "benchmark_item_results" edge of the User entity.
@@ -557,6 +574,30 @@ func (_m *User) appendNamedLoadTests(name string, edges ...*LoadTest) {
 		_m.Edges.namedLoadTests[name] = []*LoadTest{}
 	} else {
 		_m.Edges.namedLoadTests[name] = append(_m.Edges.namedLoadTests[name], edges...)
+	}
+}
+
+// NamedAssignments returns the Assignments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedAssignments(name string) ([]*Assignment, error) {
+	if _m.Edges.namedAssignments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAssignments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedAssignments(name string, edges ...*Assignment) {
+	if _m.Edges.namedAssignments == nil {
+		_m.Edges.namedAssignments = make(map[string][]*Assignment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAssignments[name] = []*Assignment{}
+	} else {
+		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -44,6 +45,7 @@ type UserQuery struct {
 	withDeployments                 *DeploymentQuery
 	withExplanations                *ExplanationQuery
 	withLoadTests                   *LoadTestQuery
+	withAssignments                 *AssignmentQuery
 	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
 	withQuotaLedgers                *QuotaLedgerQuery
@@ -57,6 +59,7 @@ type UserQuery struct {
 	withNamedDeployments            map[string]*DeploymentQuery
 	withNamedExplanations           map[string]*ExplanationQuery
 	withNamedLoadTests              map[string]*LoadTestQuery
+	withNamedAssignments            map[string]*AssignmentQuery
 	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
 	withNamedQuotaLedgers           map[string]*QuotaLedgerQuery
@@ -265,6 +268,28 @@ func (_q *UserQuery) QueryLoadTests() *LoadTestQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(loadtest.Table, loadtest.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.LoadTestsTable, user.LoadTestsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAssignments chains the current query on the "assignments" edge.
+func (_q *UserQuery) QueryAssignments() *AssignmentQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(assignment.Table, assignment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.AssignmentsTable, user.AssignmentsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -538,6 +563,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withDeployments:            _q.withDeployments.Clone(),
 		withExplanations:           _q.withExplanations.Clone(),
 		withLoadTests:              _q.withLoadTests.Clone(),
+		withAssignments:            _q.withAssignments.Clone(),
 		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
 		withQuotaLedgers:           _q.withQuotaLedgers.Clone(),
@@ -632,6 +658,17 @@ func (_q *UserQuery) WithLoadTests(opts ...func(*LoadTestQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withLoadTests = query
+	return _q
+}
+
+// WithAssignments tells the query-builder to eager-load the nodes that are connected to
+// the "assignments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithAssignments(opts ...func(*AssignmentQuery)) *UserQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAssignments = query
 	return _q
 }
 
@@ -752,7 +789,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [11]bool{
+		loadedTypes = [12]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -761,6 +798,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withDeployments != nil,
 			_q.withExplanations != nil,
 			_q.withLoadTests != nil,
+			_q.withAssignments != nil,
 			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
 			_q.withQuotaLedgers != nil,
@@ -845,6 +883,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withAssignments; query != nil {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *User) { n.Edges.Assignments = []*Assignment{} },
+			func(n *User, e *Assignment) { n.Edges.Assignments = append(n.Edges.Assignments, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withBenchmarkItemResults; query != nil {
 		if err := _q.loadBenchmarkItemResults(ctx, query, nodes,
 			func(n *User) { n.Edges.BenchmarkItemResults = []*BenchmarkItemResult{} },
@@ -923,6 +968,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadLoadTests(ctx, query, nodes,
 			func(n *User) { n.appendNamedLoadTests(name) },
 			func(n *User, e *LoadTest) { n.appendNamedLoadTests(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAssignments {
+		if err := _q.loadAssignments(ctx, query, nodes,
+			func(n *User) { n.appendNamedAssignments(name) },
+			func(n *User, e *Assignment) { n.appendNamedAssignments(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1180,6 +1232,36 @@ func (_q *UserQuery) loadLoadTests(ctx context.Context, query *LoadTestQuery, no
 	}
 	query.Where(predicate.LoadTest(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.LoadTestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadAssignments(ctx context.Context, query *AssignmentQuery, nodes []*User, init func(*User), assign func(*User, *Assignment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(assignment.FieldOwnerID)
+	}
+	query.Where(predicate.Assignment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.AssignmentsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1508,6 +1590,20 @@ func (_q *UserQuery) WithNamedLoadTests(name string, opts ...func(*LoadTestQuery
 		_q.withNamedLoadTests = make(map[string]*LoadTestQuery)
 	}
 	_q.withNamedLoadTests[name] = query
+	return _q
+}
+
+// WithNamedAssignments tells the query-builder to eager-load the nodes that are connected to the "assignments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedAssignments(name string, opts ...func(*AssignmentQuery)) *UserQuery {
+	query := (&AssignmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAssignments == nil {
+		_q.withNamedAssignments = make(map[string]*AssignmentQuery)
+	}
+	_q.withNamedAssignments[name] = query
 	return _q
 }
 

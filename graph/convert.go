@@ -5,6 +5,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/evaluation"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/ops"
@@ -57,7 +58,7 @@ func values[T any](ps []*T) []T {
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func loadTestDraft(in gqlmodel.CreateLoadTestInput) ops.LoadTestDraft {
-	d := ops.LoadTestDraft{Name: in.Name, Model: in.Model, DeploymentID: in.DeploymentID}
+	d := ops.LoadTestDraft{Name: in.Name, Model: in.Model, DeploymentID: in.DeploymentID, PromptsFrom: in.PromptsFromBenchmark}
 	if in.Plan != nil {
 		d.Plan = loadtest.Plan(*in.Plan)
 	}
@@ -73,4 +74,58 @@ func loadTestComparison(a, b *ent.LoadTest, c loadtest.Comparison, err error) (*
 		steps[i] = &c.Steps[i]
 	}
 	return &gqlmodel.LoadTestComparison{A: a, B: b, Steps: steps}, nil
+}
+
+func side(in *gqlmodel.BenchmarkSideInput) ops.BenchmarkSide {
+	if in == nil {
+		return ops.BenchmarkSide{}
+	}
+	return ops.BenchmarkSide{BenchmarkID: in.BenchmarkID, Model: deref(in.Model)}
+}
+
+func gateInput(in gqlmodel.BenchmarkGateInput) ops.BenchmarkGate {
+	g := ops.BenchmarkGate{Candidate: side(in.Candidate), MustPass: in.MustPass,
+		Gate: evaluation.Gate{MinScore: deref(in.MinScore), MaxDrop: deref(in.MaxDrop), Alpha: deref(in.Alpha)}}
+	if in.Baseline != nil {
+		b := side(in.Baseline)
+		g.Baseline = &b
+	}
+	return g
+}
+
+func sideOut(s ops.SideRun) *gqlmodel.BenchmarkSide {
+	return &gqlmodel.BenchmarkSide{Benchmark: s.Benchmark, Model: s.Model, Score: s.Score}
+}
+
+func benchmarkComparison(c *ops.BenchmarkComparison, err error) (*gqlmodel.BenchmarkComparison, error) {
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return &gqlmodel.BenchmarkComparison{Baseline: sideOut(c.Baseline), Candidate: sideOut(c.Candidate), Statistics: &c.Statistics}, nil
+}
+
+func benchmarkGate(r *ops.BenchmarkGateResult, err error) (*gqlmodel.BenchmarkGateResult, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := &gqlmodel.BenchmarkGateResult{Verdict: r.Verdict, Inconclusive: r.Inconclusive, Reasons: r.Reasons,
+		CandidateScore: r.Candidate.Score, Checks: make([]*evaluation.Check, len(r.Checks))}
+	for i := range r.Checks {
+		out.Checks[i] = &r.Checks[i]
+	}
+	if r.Comparison != nil {
+		out.Comparison, _ = benchmarkComparison(r.Comparison, nil)
+	}
+	if out.Reasons == nil {
+		out.Reasons = []string{}
+	}
+	return out, nil
+}
+
+func itemIndexes(ids []string) []int {
+	out := make([]int, len(ids))
+	for i, id := range ids {
+		out[i] = ops.ItemIndex(id)
+	}
+	return out
 }

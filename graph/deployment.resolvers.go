@@ -30,6 +30,10 @@ func (r *deploymentPlanResolver) Provider(ctx context.Context, obj *deployment.P
 	return deployment1.Provider(obj.Provider), nil
 }
 
+func (r *deploymentPlanResolver) MeasuredBy(ctx context.Context, obj *deployment.Plan) (*string, error) {
+	return nonEmpty(obj.MeasuredBy), nil
+}
+
 func (r *deploymentPlanResolver) PriceObservedOn(ctx context.Context, obj *deployment.Plan) (*string, error) {
 	return nonEmpty(obj.PriceObservedOn), nil
 }
@@ -38,8 +42,8 @@ func (r *deploymentPlanResolver) PriceCaveat(ctx context.Context, obj *deploymen
 	return nonEmpty(obj.PriceCaveat), nil
 }
 
-func (r *queryResolver) EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error) {
-	return r.Ops.EstimateDeployment(input)
+func (r *queryResolver) EstimateDeployment(ctx context.Context, input deployment.Request, loadTestID *int) (*deployment.Estimation, error) {
+	return r.Ops.EstimateDeployment(ctx, input, loadTestID)
 }
 
 func (r *estimateDeploymentInputResolver) Provider(ctx context.Context, obj *deployment.Request, data deployment1.Provider) error {

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
@@ -57,6 +58,10 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.ent(ctx).Noders(ctx, ids)
 }
 
+func (r *queryResolver) Assignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) (*ent.AssignmentConnection, error) {
+	return r.ent(ctx).Assignment.Query().Where(assignment.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithAssignmentOrder(orderBy), ent.WithAssignmentFilter(where.Filter))
+}
+
 func (r *queryResolver) Benchmarks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) (*ent.BenchmarkConnection, error) {
 	return r.ent(ctx).Benchmark.Query().Where(benchmark.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithBenchmarkOrder(orderBy), ent.WithBenchmarkFilter(where.Filter))
 }
@@ -93,6 +98,8 @@ func (r *queryResolver) Users(ctx context.Context, after *entgql.Cursor[int], fi
 	return loaders.PrimeUserPage(ctx)(r.ent(ctx).User.Query().Paginate(ctx, after, first, before, last, ent.WithUserOrder(orderBy), ent.WithUserFilter(where.Filter)))
 }
 
+func (r *Resolver) Assignment() generated.AssignmentResolver { return &assignmentResolver{r} }
+
 func (r *Resolver) Benchmark() generated.BenchmarkResolver { return &benchmarkResolver{r} }
 
 func (r *Resolver) BenchmarkItemResult() generated.BenchmarkItemResultResolver {
@@ -118,6 +125,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Scenario() generated.ScenarioResolver { return &scenarioResolver{r} }
 
 type (
+	assignmentResolver          struct{ *Resolver }
 	benchmarkResolver           struct{ *Resolver }
 	benchmarkItemResultResolver struct{ *Resolver }
 	complianceProfileResolver   struct{ *Resolver }

@@ -13,6 +13,10 @@ import (
 	"github.com/modelarchitect/architect/internal/model"
 )
 
+func (r *assignmentResolver) Owner(ctx context.Context, obj *ent.Assignment) (*ent.User, error) {
+	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
+}
+
 func (r *benchmarkResolver) Owner(ctx context.Context, obj *ent.Benchmark) (*ent.User, error) {
 	return loaders.For(ctx).User.Load(ctx, obj.OwnerID)
 }
@@ -99,6 +103,10 @@ func (r *mutationResolver) UpdateDeployment(ctx context.Context, id int, input e
 
 func (r *mutationResolver) DeleteDeployment(ctx context.Context, id int) (int, error) {
 	return id, r.ent(ctx).Deployment.DeleteOneID(id).Exec(ctx)
+}
+
+func (r *mutationResolver) DeleteAssignment(ctx context.Context, id int) (int, error) {
+	return id, r.ent(ctx).Assignment.DeleteOneID(id).Exec(ctx)
 }
 
 func (r *mutationResolver) DeleteExplanation(ctx context.Context, id int) (int, error) {

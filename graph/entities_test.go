@@ -86,6 +86,11 @@ var entityCases = []entityCase{
 		want:     `"status":"PENDING","model":"openai/gpt-4.1-mini","plan":{"mode":"RATE","rates":[2],"burstiness":1,"maxConcurrency":2,"maxRequests":20,"inputTokens":{"kind":"FIXED","value":256}},"result":null,"estimatedCost":"0.006192"`, // 20 × ((256 + 6 framing) × $0.0000004 + 128 × $0.0000016), gpt-4.1-mini's catalog prices
 	},
 	{
+		typ: "Assignment", conn: "assignments",
+		selected: `unitID variant weights experiment { name status }`,
+		want:     `"unitID":"unit-1","variant":"openai/gpt-4.1`, // either model: the hash decides
+	},
+	{
 		typ: "Explanation", conn: "explanations",
 		selected: `report stale current featureImportance { feature phi } counterfactuals { variable newWinner } decision { id }`,
 		want:     `"report":"# Why"`,
@@ -111,6 +116,10 @@ func newWorld(t *testing.T, backend testutil.Backend) *world {
 // create makes a row of c owned by u and returns its GraphQL id.
 func (w *world) create(t *testing.T, c entityCase, u *testutil.User) string {
 	t.Helper()
+	if c.typ == "Assignment" { // made by assignVariant in a running experiment
+		id, _ := runningExperiment(t, w.s.Client(u.Token), []string{"openai/gpt-4.1", "openai/gpt-4.1-mini"})
+		return assign(t, w.s.Client(u.Token), id, "unit-1").ID
+	}
 	if c.create == "" { // explanations are made only by the explain operation; arrange one directly
 		var sc struct{ CreateScenario struct{ ID string } }
 		w.s.Client(u.Token).MustDo(t, `mutation { createScenario(input: {name: "s", config: {taskComplexity: LOW, dataVolume: 1, responseTimeSLA: 100, inputTokens: 500, outputTokens: 200}}) { id } }`, nil, &sc)

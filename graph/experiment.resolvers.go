@@ -16,12 +16,24 @@ import (
 	"github.com/modelarchitect/architect/internal/ops"
 )
 
+func (r *experimentResolver) AssignmentSeed(ctx context.Context, obj *ent.Experiment) (string, error) {
+	return ops.AssignmentSeed(obj), nil
+}
+
 func (r *experimentDecisionResolver) Winner(ctx context.Context, obj *experiment.Decision) (*string, error) {
 	return nonEmpty(obj.Winner), nil
 }
 
 func (r *experimentMetricResultResolver) Kind(ctx context.Context, obj *experiment.MetricResult) (model.MetricKind, error) {
 	return model.MetricKind(obj.Kind), nil
+}
+
+func (r *experimentResultsResolver) Sequential(ctx context.Context, obj *model.ExperimentResults) (*experiment.Sequential, error) {
+	return obj.SequentialSettings(), nil
+}
+
+func (r *mutationResolver) AssignVariant(ctx context.Context, experimentID int, unitID string) (*ent.Assignment, error) {
+	return r.Ops.AssignVariant(ctx, experimentID, unitID)
 }
 
 func (r *mutationResolver) StartExperiment(ctx context.Context, id int) (*ent.Experiment, error) {
@@ -52,7 +64,12 @@ func (r *Resolver) ExperimentMetricResult() generated.ExperimentMetricResultReso
 	return &experimentMetricResultResolver{r}
 }
 
+func (r *Resolver) ExperimentResults() generated.ExperimentResultsResolver {
+	return &experimentResultsResolver{r}
+}
+
 type (
 	experimentDecisionResolver     struct{ *Resolver }
 	experimentMetricResultResolver struct{ *Resolver }
+	experimentResultsResolver      struct{ *Resolver }
 )

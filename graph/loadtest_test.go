@@ -121,7 +121,9 @@ func TestLoadTestOfAProviderModel(t *testing.T) {
 		// another user cannot see it
 		other := s.Client(s.SignUp(t, "other-load@example.com", viewer.RolePro).Token)
 		require.Equal(t, "NOT_FOUND", other.Err(t, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id}).Code())
-		require.Equal(t, "NOT_FOUND", other.Err(t, `mutation($id: ID!) { cancelLoadTest(id: $id) { id } }`, map[string]any{"id": id}).Code())
+		e = other.Err(t, `mutation($id: ID!) { cancelLoadTest(id: $id) { id } }`, map[string]any{"id": id})
+		require.Equal(t, "NOT_FOUND", e.Code())
+		require.Contains(t, e.Message, "load test not found")
 
 		done := waitLoadTest(t, c, id)
 		require.Equal(t, "COMPLETED", done.Status, "error %v", done.Error)
@@ -294,6 +296,20 @@ func TestLoadTestOfADeploymentLive(t *testing.T) {
 		e := c.Err(t, `mutation($id: ID!) { startLoadTest(id: $id) { id } }`, map[string]any{"id": cr.CreateLoadTest.ID})
 		require.Equal(t, "BAD_USER_INPUT", e.Code())
 		require.True(t, strings.Contains(e.Message, "CANCELLED"), e.Message)
+		// the job stops within a second and saves its final result: cancelled, nothing in progress, every
+		// request sent counted as completed or failed
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got := waitLoadTest(t, c, cr.CreateLoadTest.ID)
+			if got.Result != nil && got.Result.Cancelled {
+				st := got.Result.Steps[len(got.Result.Steps)-1]
+				require.False(t, st.InProgress)
+				require.Equal(t, st.Sent, st.Completed+st.Failed)
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "the cancelled run's final result was not saved")
+			time.Sleep(100 * time.Millisecond)
+		}
 
 		// deleting the deployment leaves the load tests, without their deployment
 		c.MustDo(t, `mutation($id: ID!) { terminateDeployment(id: $id) { id } }`, map[string]any{"id": dep}, nil)
@@ -330,4 +346,32 @@ func TestLoadTestWhoseWorkerDied(t *testing.T) {
 		require.Equal(t, 4, l.Used)
 		require.Zero(t, l.Reserved)
 	})
+}
+
+// TestLoadTestPromptsFromABenchmark: the prompts of a load test can be a benchmark's dataset inputs, which the
+// endpoint then receives; another user's benchmark is NOT_FOUND.
+func TestLoadTestPromptsFromABenchmark(t *testing.T) {
+	t.Parallel()
+	oa := streamingModel(t)
+	s := testutil.NewServer(t, testutil.SQLite, testutil.ServerOptions{Env: map[string]string{"OPENAI_BASE_URL": oa.BaseURL}})
+	c := s.Client(s.SignUp(t, "prompts@example.com", viewer.RolePro).Token)
+	var cb struct{ CreateBenchmark struct{ ID string } }
+	c.MustDo(t, `mutation { createBenchmark(input: {name: "d", models: ["openai/gpt-4.1-mini"], dataset: `+dataset(3)+`}) { id } }`, nil, &cb)
+	in := map[string]any{"name": "from data", "model": "openai/gpt-4.1-mini", "promptsFromBenchmark": cb.CreateBenchmark.ID,
+		"plan": map[string]any{"mode": "CONCURRENCY", "concurrency": 1, "maxConcurrency": 1, "durationSeconds": 1, "maxRequests": 6}}
+	var cr struct {
+		CreateLoadTest struct {
+			ID   string
+			Plan struct{ Prompts []string }
+		}
+	}
+	c.MustDo(t, `mutation($in: CreateLoadTestInput!) { createLoadTest(input: $in, start: true) { id plan { prompts } } }`, map[string]any{"in": in}, &cr)
+	require.Equal(t, []string{"What is 0+0?", "What is 1+1?", "What is 2+2?"}, cr.CreateLoadTest.Plan.Prompts)
+	require.Equal(t, "COMPLETED", waitLoadTest(t, c, cr.CreateLoadTest.ID).Status)
+	for _, r := range oa.Requests() {
+		require.Contains(t, []string{"What is 0+0?", "What is 1+1?", "What is 2+2?"}, r.Prompt)
+	}
+	other := s.Client(s.SignUp(t, "prompts-other@example.com", viewer.RolePro).Token)
+	e := other.Err(t, `mutation($in: CreateLoadTestInput!) { createLoadTest(input: $in) { id } }`, map[string]any{"in": in})
+	require.Equal(t, "NOT_FOUND", e.Code())
 }

@@ -410,7 +410,9 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 
 		n, err = workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)
-		require.Equal(t, 1, n)
+		// 1, or 0 when the server's own run of the job (RunOnStart, late on a busy machine) got there first:
+		// either way the same job recomputed them.
+		require.LessOrEqual(t, n, 1)
 		again := read()
 		require.False(t, again.Stale)
 		require.Equal(t, simulation.EngineVersion, again.EngineVersion)

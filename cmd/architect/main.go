@@ -1,4 +1,4 @@
-// Command architect is the Model Architect server: serve, migrate, user create, loadtest, version.
+// Command architect is the Model Architect server: serve, migrate, user create, loadtest, benchmark gate, version.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 
 	"github.com/modelarchitect/architect/internal/app"
 	"github.com/modelarchitect/architect/internal/config"
+	gatecli "github.com/modelarchitect/architect/internal/evaluation/cli"
 	loadtestcli "github.com/modelarchitect/architect/internal/loadtest/cli"
 	"github.com/modelarchitect/architect/internal/observability"
 	"github.com/modelarchitect/architect/internal/seed"
@@ -38,6 +39,7 @@ commands:
   seed [--users N] [--per-user M] [--seed S]     fill the database with demo data (password: seed-password)
   healthcheck                                    exit 0 when the server on HOST and PORT answers /healthz (for containers)
   ` + loadtestcli.Usage + `
+  ` + gatecli.Usage + `
   version                                        print the version
 
 Configuration comes from the environment and .env; see .env.example.
@@ -50,7 +52,8 @@ func main() {
 	}
 }
 
-// exitCode is 1, or the code an error asks for (loadtest exits 2 when an SLO target is missed).
+// exitCode is 1, or the code an error asks for (loadtest exits 2 when an SLO target is missed; benchmark gate
+// 1 when the gate fails, 2 when it cannot run).
 func exitCode(err error) int {
 	if e, ok := errors.AsType[interface {
 		error
@@ -84,6 +87,8 @@ func run(args []string) error {
 		return healthcheck()
 	case "loadtest":
 		return loadTest(args[1:])
+	case "benchmark":
+		return benchmarkCmd(args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -257,4 +262,14 @@ func loadTest(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return loadtestcli.Run(ctx, args, loadtestcli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
+}
+
+// benchmarkCmd runs `architect benchmark gate` (internal/evaluation/cli) against a server's API.
+func benchmarkCmd(args []string) error {
+	if len(args) == 0 || args[0] != "gate" {
+		return fmt.Errorf("usage: architect %s", gatecli.Usage)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return gatecli.Run(ctx, args[1:], gatecli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 }

@@ -44,6 +44,10 @@ const (
 	FieldPlan = "plan"
 	// FieldConfig holds the string denoting the config field in the database.
 	FieldConfig = "config"
+	// FieldMeasuredCapacity holds the string denoting the measured_capacity field in the database.
+	FieldMeasuredCapacity = "measured_capacity"
+	// FieldMeasuredCapacityNote holds the string denoting the measured_capacity_note field in the database.
+	FieldMeasuredCapacityNote = "measured_capacity_note"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeLoadTests holds the string denoting the load_tests edge name in mutations.
@@ -82,6 +86,8 @@ var Columns = []string{
 	FieldCostNote,
 	FieldPlan,
 	FieldConfig,
+	FieldMeasuredCapacity,
+	FieldMeasuredCapacityNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -120,6 +126,8 @@ var (
 	DefaultStatusReason string
 	// DefaultCostNote holds the default value on creation for the "cost_note" field.
 	DefaultCostNote string
+	// DefaultMeasuredCapacityNote holds the default value on creation for the "measured_capacity_note" field.
+	DefaultMeasuredCapacityNote string
 )
 
 // Provider defines the type for the "provider" enum field.
@@ -236,6 +244,11 @@ func ByEstimatedCost(opts ...sql.OrderTermOption) OrderOption {
 // ByCostNote orders the results by the cost_note field.
 func ByCostNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCostNote, opts...).ToFunc()
+}
+
+// ByMeasuredCapacityNote orders the results by the measured_capacity_note field.
+func ByMeasuredCapacityNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMeasuredCapacityNote, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

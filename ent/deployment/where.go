@@ -101,6 +101,11 @@ func CostNote(v string) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldCostNote, v))
 }
 
+// MeasuredCapacityNote applies equality check predicate on the "measured_capacity_note" field. It's identical to MeasuredCapacityNoteEQ.
+func MeasuredCapacityNote(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldMeasuredCapacityNote, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Deployment {
 	return predicate.Deployment(sql.FieldEQ(FieldCreatedAt, v))
@@ -599,6 +604,81 @@ func PlanIsNil() predicate.Deployment {
 // PlanNotNil applies the NotNil predicate on the "plan" field.
 func PlanNotNil() predicate.Deployment {
 	return predicate.Deployment(sql.FieldNotNull(FieldPlan))
+}
+
+// MeasuredCapacityIsNil applies the IsNil predicate on the "measured_capacity" field.
+func MeasuredCapacityIsNil() predicate.Deployment {
+	return predicate.Deployment(sql.FieldIsNull(FieldMeasuredCapacity))
+}
+
+// MeasuredCapacityNotNil applies the NotNil predicate on the "measured_capacity" field.
+func MeasuredCapacityNotNil() predicate.Deployment {
+	return predicate.Deployment(sql.FieldNotNull(FieldMeasuredCapacity))
+}
+
+// MeasuredCapacityNoteEQ applies the EQ predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteEQ(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEQ(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteNEQ applies the NEQ predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteNEQ(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNEQ(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteIn applies the In predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteIn(vs ...string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldIn(FieldMeasuredCapacityNote, vs...))
+}
+
+// MeasuredCapacityNoteNotIn applies the NotIn predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteNotIn(vs ...string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldNotIn(FieldMeasuredCapacityNote, vs...))
+}
+
+// MeasuredCapacityNoteGT applies the GT predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteGT(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGT(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteGTE applies the GTE predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteGTE(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldGTE(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteLT applies the LT predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteLT(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLT(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteLTE applies the LTE predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteLTE(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldLTE(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteContains applies the Contains predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteContains(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldContains(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteHasPrefix applies the HasPrefix predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteHasPrefix(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldHasPrefix(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteHasSuffix applies the HasSuffix predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteHasSuffix(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldHasSuffix(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteEqualFold applies the EqualFold predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteEqualFold(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldEqualFold(FieldMeasuredCapacityNote, v))
+}
+
+// MeasuredCapacityNoteContainsFold applies the ContainsFold predicate on the "measured_capacity_note" field.
+func MeasuredCapacityNoteContainsFold(v string) predicate.Deployment {
+	return predicate.Deployment(sql.FieldContainsFold(FieldMeasuredCapacityNote, v))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

@@ -9,6 +9,18 @@ import (
 	"github.com/modelarchitect/architect/ent"
 )
 
+// The AssignmentFunc type is an adapter to allow the use of ordinary
+// function as Assignment mutator.
+type AssignmentFunc func(context.Context, *ent.AssignmentMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AssignmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AssignmentMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AssignmentMutation", m)
+}
+
 // The BenchmarkFunc type is an adapter to allow the use of ordinary
 // function as Benchmark mutator.
 type BenchmarkFunc func(context.Context, *ent.BenchmarkMutation) (ent.Value, error)

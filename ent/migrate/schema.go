@@ -9,6 +9,50 @@ import (
 )
 
 var (
+	// AssignmentsColumns holds the columns for the "assignments" table.
+	AssignmentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "unit_id", Type: field.TypeString, Size: 200},
+		{Name: "variant", Type: field.TypeString},
+		{Name: "weights", Type: field.TypeJSON},
+		{Name: "assigned_at", Type: field.TypeTime},
+		{Name: "experiment_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// AssignmentsTable holds the schema information for the "assignments" table.
+	AssignmentsTable = &schema.Table{
+		Name:       "assignments",
+		Columns:    AssignmentsColumns,
+		PrimaryKey: []*schema.Column{AssignmentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "assignments_experiments_assignments",
+				Columns:    []*schema.Column{AssignmentsColumns[7]},
+				RefColumns: []*schema.Column{ExperimentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "assignments_users_assignments",
+				Columns:    []*schema.Column{AssignmentsColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "assignment_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{AssignmentsColumns[8]},
+			},
+			{
+				Name:    "assignment_experiment_id_unit_id",
+				Unique:  true,
+				Columns: []*schema.Column{AssignmentsColumns[7], AssignmentsColumns[3]},
+			},
+		},
+	}
 	// BenchmarksColumns holds the columns for the "benchmarks" table.
 	BenchmarksColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -166,6 +210,8 @@ var (
 		{Name: "cost_note", Type: field.TypeString, Default: ""},
 		{Name: "plan", Type: field.TypeJSON, Nullable: true},
 		{Name: "config", Type: field.TypeJSON},
+		{Name: "measured_capacity", Type: field.TypeJSON, Nullable: true},
+		{Name: "measured_capacity_note", Type: field.TypeString, Default: "no SWEEP load test of this deployment has completed: run one of at least 3 rates, the highest past what the server can serve"},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// DeploymentsTable holds the schema information for the "deployments" table.
@@ -176,7 +222,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "deployments_users_deployments",
-				Columns:    []*schema.Column{DeploymentsColumns[13]},
+				Columns:    []*schema.Column{DeploymentsColumns[15]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -185,7 +231,7 @@ var (
 			{
 				Name:    "deployment_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeploymentsColumns[13]},
+				Columns: []*schema.Column{DeploymentsColumns[15]},
 			},
 			{
 				Name:    "deployment_status",
@@ -532,6 +578,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AssignmentsTable,
 		BenchmarksTable,
 		BenchmarkItemResultsTable,
 		ComplianceProfilesTable,
@@ -549,6 +596,11 @@ var (
 )
 
 func init() {
+	AssignmentsTable.ForeignKeys[0].RefTable = ExperimentsTable
+	AssignmentsTable.ForeignKeys[1].RefTable = UsersTable
+	AssignmentsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
 	BenchmarksTable.ForeignKeys[0].RefTable = UsersTable
 	BenchmarksTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),

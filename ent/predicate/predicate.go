@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// Assignment is the predicate function for assignment builders.
+type Assignment func(*sql.Selector)
+
 // Benchmark is the predicate function for benchmark builders.
 type Benchmark func(*sql.Selector)
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
@@ -31,6 +32,57 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	assignmentMixin := schema.Assignment{}.Mixin()
+	assignment.Policy = privacy.NewPolicies(assignmentMixin[1], schema.Assignment{})
+	assignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := assignment.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	assignmentMixinHooks1 := assignmentMixin[1].Hooks()
+
+	assignment.Hooks[1] = assignmentMixinHooks1[0]
+
+	assignment.Hooks[2] = assignmentMixinHooks1[1]
+	assignmentMixinFields0 := assignmentMixin[0].Fields()
+	_ = assignmentMixinFields0
+	assignmentFields := schema.Assignment{}.Fields()
+	_ = assignmentFields
+	// assignmentDescCreatedAt is the schema descriptor for created_at field.
+	assignmentDescCreatedAt := assignmentMixinFields0[0].Descriptor()
+	// assignment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	assignment.DefaultCreatedAt = assignmentDescCreatedAt.Default.(func() time.Time)
+	// assignmentDescUpdatedAt is the schema descriptor for updated_at field.
+	assignmentDescUpdatedAt := assignmentMixinFields0[1].Descriptor()
+	// assignment.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	assignment.DefaultUpdatedAt = assignmentDescUpdatedAt.Default.(func() time.Time)
+	// assignment.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	assignment.UpdateDefaultUpdatedAt = assignmentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// assignmentDescUnitID is the schema descriptor for unit_id field.
+	assignmentDescUnitID := assignmentFields[1].Descriptor()
+	// assignment.UnitIDValidator is a validator for the "unit_id" field. It is called by the builders before save.
+	assignment.UnitIDValidator = func() func(string) error {
+		validators := assignmentDescUnitID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(unit_id string) error {
+			for _, fn := range fns {
+				if err := fn(unit_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// assignmentDescAssignedAt is the schema descriptor for assigned_at field.
+	assignmentDescAssignedAt := assignmentFields[4].Descriptor()
+	// assignment.DefaultAssignedAt holds the default value on creation for the assigned_at field.
+	assignment.DefaultAssignedAt = assignmentDescAssignedAt.Default.(func() time.Time)
 	benchmarkMixin := schema.Benchmark{}.Mixin()
 	benchmark.Policy = privacy.NewPolicies(benchmarkMixin[1], schema.Benchmark{})
 	benchmark.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -331,6 +383,10 @@ func init() {
 	deploymentDescCostNote := deploymentFields[6].Descriptor()
 	// deployment.DefaultCostNote holds the default value on creation for the cost_note field.
 	deployment.DefaultCostNote = deploymentDescCostNote.Default.(string)
+	// deploymentDescMeasuredCapacityNote is the schema descriptor for measured_capacity_note field.
+	deploymentDescMeasuredCapacityNote := deploymentFields[10].Descriptor()
+	// deployment.DefaultMeasuredCapacityNote holds the default value on creation for the measured_capacity_note field.
+	deployment.DefaultMeasuredCapacityNote = deploymentDescMeasuredCapacityNote.Default.(string)
 	experimentMixin := schema.Experiment{}.Mixin()
 	experiment.Policy = privacy.NewPolicies(experimentMixin[1], schema.Experiment{})
 	experiment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -54,6 +54,12 @@ func (Deployment) Fields() []ent.Field {
 		field.JSON("plan", &model.DeploymentPlan{}).Optional().Comment("the priced instance plan").
 			Annotations(entgql.Skip(entgql.SkipAll)), // published through graph/deployment.graphqls
 		field.JSON("config", model.DeploymentConfig{}).Comment("What to deploy on and size for."),
+		field.JSON("measured_capacity", &model.MeasuredCapacity{}).Optional().
+			Comment("the service model fitted to the latest qualifying SWEEP load test of the deployment").
+			Annotations(entgql.Skip(entgql.SkipAll)), // published through graph/deployment.graphqls
+		field.String("measured_capacity_note").Default(model.NoMeasuredCapacity).
+			Comment("Why measuredCapacity is null, or why the latest SWEEP load test did not replace it; empty when nothing needs saying.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput), computed),
 	}
 }
 

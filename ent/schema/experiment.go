@@ -52,6 +52,8 @@ func (Experiment) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("observations", ExperimentObservation.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
+		edge.To("assignments", Assignment.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -48,6 +48,7 @@ func (User) Edges() []ent.Edge {
 		owned("deployments", Deployment.Type),
 		owned("explanations", Explanation.Type),
 		owned("load_tests", LoadTest.Type),
+		owned("assignments", Assignment.Type),
 		edge.To("benchmark_item_results", BenchmarkItemResult.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("experiment_observations", ExperimentObservation.Type).

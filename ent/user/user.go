@@ -48,6 +48,8 @@ const (
 	EdgeExplanations = "explanations"
 	// EdgeLoadTests holds the string denoting the load_tests edge name in mutations.
 	EdgeLoadTests = "load_tests"
+	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
+	EdgeAssignments = "assignments"
 	// EdgeBenchmarkItemResults holds the string denoting the benchmark_item_results edge name in mutations.
 	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
@@ -112,6 +114,13 @@ const (
 	LoadTestsInverseTable = "load_tests"
 	// LoadTestsColumn is the table column denoting the load_tests relation/edge.
 	LoadTestsColumn = "owner_id"
+	// AssignmentsTable is the table that holds the assignments relation/edge.
+	AssignmentsTable = "assignments"
+	// AssignmentsInverseTable is the table name for the Assignment entity.
+	// It exists in this package in order to avoid circular dependency with the "assignment" package.
+	AssignmentsInverseTable = "assignments"
+	// AssignmentsColumn is the table column denoting the assignments relation/edge.
+	AssignmentsColumn = "owner_id"
 	// BenchmarkItemResultsTable is the table that holds the benchmark_item_results relation/edge.
 	BenchmarkItemResultsTable = "benchmark_item_results"
 	// BenchmarkItemResultsInverseTable is the table name for the BenchmarkItemResult entity.
@@ -348,6 +357,20 @@ func ByLoadTests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAssignmentsCount orders the results by assignments count.
+func ByAssignmentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAssignmentsStep(), opts...)
+	}
+}
+
+// ByAssignments orders the results by assignments terms.
+func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAssignmentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByBenchmarkItemResultsCount orders the results by benchmark_item_results count.
 func ByBenchmarkItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -443,6 +466,13 @@ func newLoadTestsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(LoadTestsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LoadTestsTable, LoadTestsColumn),
+	)
+}
+func newAssignmentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AssignmentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
 	)
 }
 func newBenchmarkItemResultsStep() *sqlgraph.Step {

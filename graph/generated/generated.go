@@ -25,6 +25,7 @@ import (
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/evaluation"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/explain"
 	"github.com/modelarchitect/architect/internal/gid"
@@ -49,6 +50,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Assignment() AssignmentResolver
 	Benchmark() BenchmarkResolver
 	BenchmarkEstimate() BenchmarkEstimateResolver
 	BenchmarkItemResult() BenchmarkItemResultResolver
@@ -62,12 +64,15 @@ type ResolverRoot interface {
 	Experiment() ExperimentResolver
 	ExperimentDecision() ExperimentDecisionResolver
 	ExperimentMetricResult() ExperimentMetricResultResolver
+	ExperimentResults() ExperimentResultsResolver
 	Explanation() ExplanationResolver
 	InstanceType() InstanceTypeResolver
+	ItemDifference() ItemDifferenceResolver
 	LatencySummary() LatencySummaryResolver
 	LoadTest() LoadTestResolver
 	ModelQuality() ModelQualityResolver
 	Mutation() MutationResolver
+	PairedComparison() PairedComparisonResolver
 	Pipeline() PipelineResolver
 	PipelineValidation() PipelineValidationResolver
 	Query() QueryResolver
@@ -101,6 +106,29 @@ type ComplexityRoot struct {
 		Low  func(childComplexity int) int
 	}
 
+	Assignment struct {
+		AssignedAt func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Experiment func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Owner      func(childComplexity int) int
+		UnitID     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Variant    func(childComplexity int) int
+		Weights    func(childComplexity int) int
+	}
+
+	AssignmentConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssignmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
@@ -129,6 +157,12 @@ type ComplexityRoot struct {
 		UpdatedAt       func(childComplexity int) int
 	}
 
+	BenchmarkComparison struct {
+		Baseline   func(childComplexity int) int
+		Candidate  func(childComplexity int) int
+		Statistics func(childComplexity int) int
+	}
+
 	BenchmarkConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -155,6 +189,15 @@ type ComplexityRoot struct {
 		Benchmark func(childComplexity int) int
 		Change    func(childComplexity int) int
 		ID        func(childComplexity int) int
+	}
+
+	BenchmarkGateResult struct {
+		CandidateScore func(childComplexity int) int
+		Checks         func(childComplexity int) int
+		Comparison     func(childComplexity int) int
+		Inconclusive   func(childComplexity int) int
+		Reasons        func(childComplexity int) int
+		Verdict        func(childComplexity int) int
 	}
 
 	BenchmarkItemResult struct {
@@ -215,6 +258,12 @@ type ComplexityRoot struct {
 	BenchmarkResults struct {
 		ComputedAt func(childComplexity int) int
 		Models     func(childComplexity int) int
+	}
+
+	BenchmarkSide struct {
+		Benchmark func(childComplexity int) int
+		Model     func(childComplexity int) int
+		Score     func(childComplexity int) int
 	}
 
 	CacheNodeConfig struct {
@@ -478,20 +527,22 @@ type ComplexityRoot struct {
 	}
 
 	Deployment struct {
-		Config        func(childComplexity int) int
-		CostNote      func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		EstimatedCost func(childComplexity int) int
-		ID            func(childComplexity int) int
-		LoadTests     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
-		ModelName     func(childComplexity int) int
-		Owner         func(childComplexity int) int
-		Plan          func(childComplexity int) int
-		Provider      func(childComplexity int) int
-		Region        func(childComplexity int) int
-		Status        func(childComplexity int) int
-		StatusReason  func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Config               func(childComplexity int) int
+		CostNote             func(childComplexity int) int
+		CreatedAt            func(childComplexity int) int
+		EstimatedCost        func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		LoadTests            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
+		MeasuredCapacity     func(childComplexity int) int
+		MeasuredCapacityNote func(childComplexity int) int
+		ModelName            func(childComplexity int) int
+		Owner                func(childComplexity int) int
+		Plan                 func(childComplexity int) int
+		Provider             func(childComplexity int) int
+		Region               func(childComplexity int) int
+		Status               func(childComplexity int) int
+		StatusReason         func(childComplexity int) int
+		UpdatedAt            func(childComplexity int) int
 	}
 
 	DeploymentConfig struct {
@@ -542,6 +593,7 @@ type ComplexityRoot struct {
 		InstanceHourlyUSD     func(childComplexity int) int
 		InstanceType          func(childComplexity int) int
 		LatencyAtPercentileMs func(childComplexity int) int
+		MeasuredBy            func(childComplexity int) int
 		MeetsTarget           func(childComplexity int) int
 		MonthlyUSD            func(childComplexity int) int
 		Price                 func(childComplexity int) int
@@ -553,6 +605,7 @@ type ComplexityRoot struct {
 		QueueWaitMs           func(childComplexity int) int
 		Region                func(childComplexity int) int
 		Replicas              func(childComplexity int) int
+		SLAFailsAboveRPS      func(childComplexity int) int
 		SLAPercentile         func(childComplexity int) int
 		Utilization           func(childComplexity int) int
 	}
@@ -576,6 +629,7 @@ type ComplexityRoot struct {
 	}
 
 	Experiment struct {
+		AssignmentSeed    func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Hypothesis        func(childComplexity int) int
 		ID                func(childComplexity int) int
@@ -594,9 +648,13 @@ type ComplexityRoot struct {
 		Absolute       func(childComplexity int) int
 		AdjustedPValue func(childComplexity int) int
 		DF             func(childComplexity int) int
+		Mode           func(childComplexity int) int
 		Notes          func(childComplexity int) int
 		PValue         func(childComplexity int) int
+		PooledPValue   func(childComplexity int) int
+		PooledZ        func(childComplexity int) int
 		Relative       func(childComplexity int) int
+		Scale          func(childComplexity int) int
 		Significant    func(childComplexity int) int
 		Statistic      func(childComplexity int) int
 		Variant        func(childComplexity int) int
@@ -619,10 +677,14 @@ type ComplexityRoot struct {
 	}
 
 	ExperimentLift struct {
-		Estimate func(childComplexity int) int
-		Lower    func(childComplexity int) int
-		StdErr   func(childComplexity int) int
-		Upper    func(childComplexity int) int
+		AdjustedLower  func(childComplexity int) int
+		AdjustedPValue func(childComplexity int) int
+		AdjustedUpper  func(childComplexity int) int
+		Estimate       func(childComplexity int) int
+		Lower          func(childComplexity int) int
+		PValue         func(childComplexity int) int
+		StdErr         func(childComplexity int) int
+		Upper          func(childComplexity int) int
 	}
 
 	ExperimentMetricResult struct {
@@ -630,6 +692,7 @@ type ComplexityRoot struct {
 		Kind          func(childComplexity int) int
 		LowerIsBetter func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Scale         func(childComplexity int) int
 		Variants      func(childComplexity int) int
 	}
 
@@ -643,8 +706,10 @@ type ComplexityRoot struct {
 		ConfidenceLevel         func(childComplexity int) int
 		Control                 func(childComplexity int) int
 		MinimumDetectableEffect func(childComplexity int) int
+		Mode                    func(childComplexity int) int
 		Power                   func(childComplexity int) int
 		Relative                func(childComplexity int) int
+		SequentialTuning        func(childComplexity int) int
 		Split                   func(childComplexity int) int
 		StdDev                  func(childComplexity int) int
 	}
@@ -654,9 +719,11 @@ type ComplexityRoot struct {
 		ConfidenceLevel func(childComplexity int) int
 		Control         func(childComplexity int) int
 		Decision        func(childComplexity int) int
+		Mode            func(childComplexity int) int
 		Primary         func(childComplexity int) int
 		SRM             func(childComplexity int) int
 		Secondary       func(childComplexity int) int
+		Sequential      func(childComplexity int) int
 	}
 
 	ExperimentSampleSize struct {
@@ -703,6 +770,12 @@ type ComplexityRoot struct {
 		WinnerValue   func(childComplexity int) int
 	}
 
+	GateCheck struct {
+		Message func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
 	GuardrailNodeConfig struct {
 		BlockRate func(childComplexity int) int
 		Latency   func(childComplexity int) int
@@ -718,6 +791,13 @@ type ComplexityRoot struct {
 		Provider    func(childComplexity int) int
 		Region      func(childComplexity int) int
 		Type        func(childComplexity int) int
+	}
+
+	ItemDifference struct {
+		Baseline  func(childComplexity int) int
+		Candidate func(childComplexity int) int
+		Diff      func(childComplexity int) int
+		Item      func(childComplexity int) int
 	}
 
 	LLMNodeConfig struct {
@@ -856,10 +936,47 @@ type ComplexityRoot struct {
 		TargetRate  func(childComplexity int) int
 	}
 
+	McNemarTest struct {
+		FailToPass func(childComplexity int) int
+		PValue     func(childComplexity int) int
+		PassToFail func(childComplexity int) int
+	}
+
+	MeasuredCapacity struct {
+		InterceptMs         func(childComplexity int) int
+		LoadTestID          func(childComplexity int) int
+		MeanOutputTokens    func(childComplexity int) int
+		MeanServiceMs       func(childComplexity int) int
+		MeasuredAt          func(childComplexity int) int
+		MeasuredSLOFailRate func(childComplexity int) int
+		MsPerOutputToken    func(childComplexity int) int
+		Provenance          func(childComplexity int) int
+		Replicas            func(childComplexity int) int
+		SLOFailRate         func(childComplexity int) int
+		SaturatedFrom       func(childComplexity int) int
+		SaturationRate      func(childComplexity int) int
+		Slots               func(childComplexity int) int
+		SlotsEstimate       func(childComplexity int) int
+		SlotsPerReplica     func(childComplexity int) int
+		Steps               func(childComplexity int) int
+	}
+
+	MeasuredCapacityStep struct {
+		Latency              func(childComplexity int) int
+		MeasuredGoodput      func(childComplexity int) int
+		MeasuredRequestRate  func(childComplexity int) int
+		PredictedGoodput     func(childComplexity int) int
+		PredictedRequestRate func(childComplexity int) int
+		Saturated            func(childComplexity int) int
+		TargetRate           func(childComplexity int) int
+		Utilization          func(childComplexity int) int
+	}
+
 	MetricSpec struct {
 		Kind          func(childComplexity int) int
 		LowerIsBetter func(childComplexity int) int
 		Name          func(childComplexity int) int
+		Scale         func(childComplexity int) int
 	}
 
 	ModelQuality struct {
@@ -876,6 +993,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AssignVariant                func(childComplexity int, experimentID int, unitID string) int
 		CancelBenchmark              func(childComplexity int, id int) int
 		CancelLoadTest               func(childComplexity int, id int) int
 		ChangePassword               func(childComplexity int, input gqlmodel.ChangePasswordInput) int
@@ -887,6 +1005,7 @@ type ComplexityRoot struct {
 		CreateLoadTest               func(childComplexity int, input gqlmodel.CreateLoadTestInput, start *bool) int
 		CreatePipeline               func(childComplexity int, input model.CreatePipeline) int
 		CreateScenario               func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
+		DeleteAssignment             func(childComplexity int, id int) int
 		DeleteBenchmark              func(childComplexity int, id int) int
 		DeleteComplianceProfile      func(childComplexity int, id int) int
 		DeleteDeployment             func(childComplexity int, id int) int
@@ -935,6 +1054,29 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	PairedComparison struct {
+		Alpha          func(childComplexity int) int
+		DF             func(childComplexity int) int
+		FailToPass     func(childComplexity int) int
+		Interval       func(childComplexity int) int
+		Items          func(childComplexity int) int
+		McNemar        func(childComplexity int) int
+		McNemarSkipped func(childComplexity int) int
+		MeanDiff       func(childComplexity int) int
+		N              func(childComplexity int) int
+		PValue         func(childComplexity int) int
+		PairedT        func(childComplexity int) int
+		PairedTSkipped func(childComplexity int) int
+		PassToFail     func(childComplexity int) int
+		SE             func(childComplexity int) int
+	}
+
+	PairedTTest struct {
+		DF        func(childComplexity int) int
+		PValue    func(childComplexity int) int
+		Statistic func(childComplexity int) int
 	}
 
 	PassedRule struct {
@@ -1046,6 +1188,13 @@ type ComplexityRoot struct {
 		Types       func(childComplexity int) int
 	}
 
+	PredictedLatency struct {
+		MeasuredMs  func(childComplexity int) int
+		Metric      func(childComplexity int) int
+		Percentile  func(childComplexity int) int
+		PredictedMs func(childComplexity int) int
+	}
+
 	Provenance struct {
 		AsOf     func(childComplexity int) int
 		Estimate func(childComplexity int) int
@@ -1054,14 +1203,17 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AssessCompliance     func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
+		Assignments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		BenchmarkGate        func(childComplexity int, input gqlmodel.BenchmarkGateInput) int
 		Benchmarks           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		CatalogVersion       func(childComplexity int) int
+		CompareBenchmarks    func(childComplexity int, input gqlmodel.CompareBenchmarksInput) int
 		CompareLoadTests     func(childComplexity int, a int, b int) int
 		ComplianceProfiles   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		ComplianceUseCases   func(childComplexity int) int
 		Deployments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
 		EstimateBenchmark    func(childComplexity int, id int) int
-		EstimateDeployment   func(childComplexity int, input deployment.Request) int
+		EstimateDeployment   func(childComplexity int, input deployment.Request, loadTestID *int) int
 		ExperimentSampleSize func(childComplexity int, input gqlmodel.ExperimentSampleSizeInput) int
 		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
 		Explanations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
@@ -1077,6 +1229,11 @@ type ComplexityRoot struct {
 		Scenarios            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
 		Users                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
 		ValidatePipeline     func(childComplexity int, input pipeline.Pipeline) int
+	}
+
+	Range struct {
+		High func(childComplexity int) int
+		Low  func(childComplexity int) int
 	}
 
 	RateLimit struct {
@@ -1218,6 +1375,11 @@ type ComplexityRoot struct {
 		Quality  func(childComplexity int) int
 	}
 
+	SequentialSettings struct {
+		MinUnits func(childComplexity int) int
+		Tuning   func(childComplexity int) int
+	}
+
 	ServiceNodeConfig struct {
 		CallsPerRun func(childComplexity int) int
 		CostPerCall func(childComplexity int) int
@@ -1308,6 +1470,7 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
+		Assignments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
 		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		CreatedAt          func(childComplexity int) int
@@ -1354,6 +1517,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AssignmentResolver interface {
+	Owner(ctx context.Context, obj *ent.Assignment) (*ent.User, error)
+}
 type BenchmarkResolver interface {
 	Dataset(ctx context.Context, obj *ent.Benchmark) ([]*benchmark.Item, error)
 
@@ -1389,6 +1555,7 @@ type ComplianceProfileResolver interface {
 }
 type DeploymentResolver interface {
 	Plan(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error)
+
 	Owner(ctx context.Context, obj *ent.Deployment) (*ent.User, error)
 }
 type DeploymentEstimateResolver interface {
@@ -1399,17 +1566,22 @@ type DeploymentEstimateResolver interface {
 type DeploymentPlanResolver interface {
 	Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error)
 
+	MeasuredBy(ctx context.Context, obj *deployment.Plan) (*string, error)
 	PriceObservedOn(ctx context.Context, obj *deployment.Plan) (*string, error)
 	PriceCaveat(ctx context.Context, obj *deployment.Plan) (*string, error)
 }
 type ExperimentResolver interface {
 	Owner(ctx context.Context, obj *ent.Experiment) (*ent.User, error)
+	AssignmentSeed(ctx context.Context, obj *ent.Experiment) (string, error)
 }
 type ExperimentDecisionResolver interface {
 	Winner(ctx context.Context, obj *experiment.Decision) (*string, error)
 }
 type ExperimentMetricResultResolver interface {
 	Kind(ctx context.Context, obj *experiment.MetricResult) (model.MetricKind, error)
+}
+type ExperimentResultsResolver interface {
+	Sequential(ctx context.Context, obj *model.ExperimentResults) (*experiment.Sequential, error)
 }
 type ExplanationResolver interface {
 	Owner(ctx context.Context, obj *ent.Explanation) (*ent.User, error)
@@ -1418,6 +1590,9 @@ type ExplanationResolver interface {
 type InstanceTypeResolver interface {
 	ObservedOn(ctx context.Context, obj *catalog.Instance) (*string, error)
 	PriceCaveat(ctx context.Context, obj *catalog.Instance) (*string, error)
+}
+type ItemDifferenceResolver interface {
+	Item(ctx context.Context, obj *evaluation.ItemDiff) (int, error)
 }
 type LatencySummaryResolver interface {
 	P50(ctx context.Context, obj *benchmark.Summary) (float64, error)
@@ -1450,7 +1625,9 @@ type MutationResolver interface {
 	CreateDeployment(ctx context.Context, input ent.CreateDeploymentInput) (*ent.Deployment, error)
 	UpdateDeployment(ctx context.Context, id int, input ent.UpdateDeploymentInput) (*ent.Deployment, error)
 	DeleteDeployment(ctx context.Context, id int) (int, error)
+	DeleteAssignment(ctx context.Context, id int) (int, error)
 	DeleteExplanation(ctx context.Context, id int) (int, error)
+	AssignVariant(ctx context.Context, experimentID int, unitID string) (*ent.Assignment, error)
 	StartExperiment(ctx context.Context, id int) (*ent.Experiment, error)
 	StopExperiment(ctx context.Context, id int) (*ent.Experiment, error)
 	CompleteExperiment(ctx context.Context, id int) (*ent.Experiment, error)
@@ -1471,6 +1648,10 @@ type MutationResolver interface {
 	SimulateScenario(ctx context.Context, id int) (*ent.Scenario, error)
 	ExplainDecision(ctx context.Context, scenarioID int) (*ent.Explanation, error)
 }
+type PairedComparisonResolver interface {
+	PassToFail(ctx context.Context, obj *evaluation.Comparison) ([]int, error)
+	FailToPass(ctx context.Context, obj *evaluation.Comparison) ([]int, error)
+}
 type PipelineResolver interface {
 	Nodes(ctx context.Context, obj *ent.Pipeline) ([]*pipeline.Node, error)
 	Links(ctx context.Context, obj *ent.Pipeline) ([]*pipeline.Edge, error)
@@ -1488,6 +1669,7 @@ type PipelineValidationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []int) ([]ent.Noder, error)
+	Assignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) (*ent.AssignmentConnection, error)
 	Benchmarks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) (*ent.BenchmarkConnection, error)
 	ComplianceProfiles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) (*ent.ComplianceProfileConnection, error)
 	Deployments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) (*ent.DeploymentConnection, error)
@@ -1503,7 +1685,9 @@ type QueryResolver interface {
 	CatalogVersion(ctx context.Context) (string, error)
 	AssessCompliance(ctx context.Context, input gqlmodel.ComplianceAssessmentInput) (*compliance.Result, error)
 	ComplianceUseCases(ctx context.Context) ([]*compliance.UseCase, error)
-	EstimateDeployment(ctx context.Context, input deployment.Request) (*deployment.Estimation, error)
+	EstimateDeployment(ctx context.Context, input deployment.Request, loadTestID *int) (*deployment.Estimation, error)
+	CompareBenchmarks(ctx context.Context, input gqlmodel.CompareBenchmarksInput) (*gqlmodel.BenchmarkComparison, error)
+	BenchmarkGate(ctx context.Context, input gqlmodel.BenchmarkGateInput) (*gqlmodel.BenchmarkGateResult, error)
 	ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*experiment.SampleSize, error)
 	Me(ctx context.Context) (*ent.User, error)
 	CompareLoadTests(ctx context.Context, a int, b int) (*gqlmodel.LoadTestComparison, error)
@@ -1623,6 +1807,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccuracyInterval.Low(childComplexity), true
+
+	case "Assignment.assignedAt":
+		if e.ComplexityRoot.Assignment.AssignedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.AssignedAt(childComplexity), true
+	case "Assignment.createdAt":
+		if e.ComplexityRoot.Assignment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.CreatedAt(childComplexity), true
+	case "Assignment.experiment":
+		if e.ComplexityRoot.Assignment.Experiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Experiment(childComplexity), true
+	case "Assignment.id":
+		if e.ComplexityRoot.Assignment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.ID(childComplexity), true
+	case "Assignment.owner":
+		if e.ComplexityRoot.Assignment.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Owner(childComplexity), true
+	case "Assignment.unitID":
+		if e.ComplexityRoot.Assignment.UnitID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.UnitID(childComplexity), true
+	case "Assignment.updatedAt":
+		if e.ComplexityRoot.Assignment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.UpdatedAt(childComplexity), true
+	case "Assignment.variant":
+		if e.ComplexityRoot.Assignment.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Variant(childComplexity), true
+	case "Assignment.weights":
+		if e.ComplexityRoot.Assignment.Weights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assignment.Weights(childComplexity), true
+
+	case "AssignmentConnection.edges":
+		if e.ComplexityRoot.AssignmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.Edges(childComplexity), true
+	case "AssignmentConnection.pageInfo":
+		if e.ComplexityRoot.AssignmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.PageInfo(childComplexity), true
+	case "AssignmentConnection.totalCount":
+		if e.ComplexityRoot.AssignmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentConnection.TotalCount(childComplexity), true
+
+	case "AssignmentEdge.cursor":
+		if e.ComplexityRoot.AssignmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEdge.Cursor(childComplexity), true
+	case "AssignmentEdge.node":
+		if e.ComplexityRoot.AssignmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignmentEdge.Node(childComplexity), true
 
 	case "AuthPayload.expiresAt":
 		if e.ComplexityRoot.AuthPayload.ExpiresAt == nil {
@@ -1763,6 +2034,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Benchmark.UpdatedAt(childComplexity), true
 
+	case "BenchmarkComparison.baseline":
+		if e.ComplexityRoot.BenchmarkComparison.Baseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkComparison.Baseline(childComplexity), true
+	case "BenchmarkComparison.candidate":
+		if e.ComplexityRoot.BenchmarkComparison.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkComparison.Candidate(childComplexity), true
+	case "BenchmarkComparison.statistics":
+		if e.ComplexityRoot.BenchmarkComparison.Statistics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkComparison.Statistics(childComplexity), true
+
 	case "BenchmarkConnection.edges":
 		if e.ComplexityRoot.BenchmarkConnection.Edges == nil {
 			break
@@ -1862,6 +2152,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkEvent.ID(childComplexity), true
+
+	case "BenchmarkGateResult.candidateScore":
+		if e.ComplexityRoot.BenchmarkGateResult.CandidateScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.CandidateScore(childComplexity), true
+	case "BenchmarkGateResult.checks":
+		if e.ComplexityRoot.BenchmarkGateResult.Checks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.Checks(childComplexity), true
+	case "BenchmarkGateResult.comparison":
+		if e.ComplexityRoot.BenchmarkGateResult.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.Comparison(childComplexity), true
+	case "BenchmarkGateResult.inconclusive":
+		if e.ComplexityRoot.BenchmarkGateResult.Inconclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.Inconclusive(childComplexity), true
+	case "BenchmarkGateResult.reasons":
+		if e.ComplexityRoot.BenchmarkGateResult.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.Reasons(childComplexity), true
+	case "BenchmarkGateResult.verdict":
+		if e.ComplexityRoot.BenchmarkGateResult.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkGateResult.Verdict(childComplexity), true
 
 	case "BenchmarkItemResult.cachedTokens":
 		if e.ComplexityRoot.BenchmarkItemResult.CachedTokens == nil {
@@ -2120,6 +2447,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkResults.Models(childComplexity), true
+
+	case "BenchmarkSide.benchmark":
+		if e.ComplexityRoot.BenchmarkSide.Benchmark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSide.Benchmark(childComplexity), true
+	case "BenchmarkSide.model":
+		if e.ComplexityRoot.BenchmarkSide.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSide.Model(childComplexity), true
+	case "BenchmarkSide.score":
+		if e.ComplexityRoot.BenchmarkSide.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSide.Score(childComplexity), true
 
 	case "CacheNodeConfig.hitRate":
 		if e.ComplexityRoot.CacheNodeConfig.HitRate == nil {
@@ -3416,6 +3762,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.LoadTests(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.LoadTestOrder), args["where"].(*ent.LoadTestWhereInput)), true
+	case "Deployment.measuredCapacity":
+		if e.ComplexityRoot.Deployment.MeasuredCapacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.MeasuredCapacity(childComplexity), true
+	case "Deployment.measuredCapacityNote":
+		if e.ComplexityRoot.Deployment.MeasuredCapacityNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.MeasuredCapacityNote(childComplexity), true
 	case "Deployment.modelName":
 		if e.ComplexityRoot.Deployment.ModelName == nil {
 			break
@@ -3662,6 +4020,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.LatencyAtPercentileMs(childComplexity), true
+	case "DeploymentPlan.measuredBy":
+		if e.ComplexityRoot.DeploymentPlan.MeasuredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.MeasuredBy(childComplexity), true
 	case "DeploymentPlan.meetsTarget":
 		if e.ComplexityRoot.DeploymentPlan.MeetsTarget == nil {
 			break
@@ -3728,6 +4092,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.Replicas(childComplexity), true
+	case "DeploymentPlan.slaFailsAboveRps":
+		if e.ComplexityRoot.DeploymentPlan.SLAFailsAboveRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentPlan.SLAFailsAboveRPS(childComplexity), true
 	case "DeploymentPlan.slaPercentile":
 		if e.ComplexityRoot.DeploymentPlan.SLAPercentile == nil {
 			break
@@ -3798,6 +4168,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExclusionReason.Message(childComplexity), true
 
+	case "Experiment.assignmentSeed":
+		if e.ComplexityRoot.Experiment.AssignmentSeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.AssignmentSeed(childComplexity), true
 	case "Experiment.createdAt":
 		if e.ComplexityRoot.Experiment.CreatedAt == nil {
 			break
@@ -3889,6 +4265,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentComparison.DF(childComplexity), true
+	case "ExperimentComparison.mode":
+		if e.ComplexityRoot.ExperimentComparison.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Mode(childComplexity), true
 	case "ExperimentComparison.notes":
 		if e.ComplexityRoot.ExperimentComparison.Notes == nil {
 			break
@@ -3901,12 +4283,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentComparison.PValue(childComplexity), true
+	case "ExperimentComparison.pooledPValue":
+		if e.ComplexityRoot.ExperimentComparison.PooledPValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.PooledPValue(childComplexity), true
+	case "ExperimentComparison.pooledZ":
+		if e.ComplexityRoot.ExperimentComparison.PooledZ == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.PooledZ(childComplexity), true
 	case "ExperimentComparison.relative":
 		if e.ComplexityRoot.ExperimentComparison.Relative == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ExperimentComparison.Relative(childComplexity), true
+	case "ExperimentComparison.scale":
+		if e.ComplexityRoot.ExperimentComparison.Scale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentComparison.Scale(childComplexity), true
 	case "ExperimentComparison.significant":
 		if e.ComplexityRoot.ExperimentComparison.Significant == nil {
 			break
@@ -3971,6 +4371,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
 
+	case "ExperimentLift.adjustedLower":
+		if e.ComplexityRoot.ExperimentLift.AdjustedLower == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.AdjustedLower(childComplexity), true
+	case "ExperimentLift.adjustedPValue":
+		if e.ComplexityRoot.ExperimentLift.AdjustedPValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.AdjustedPValue(childComplexity), true
+	case "ExperimentLift.adjustedUpper":
+		if e.ComplexityRoot.ExperimentLift.AdjustedUpper == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.AdjustedUpper(childComplexity), true
 	case "ExperimentLift.estimate":
 		if e.ComplexityRoot.ExperimentLift.Estimate == nil {
 			break
@@ -3983,6 +4401,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentLift.Lower(childComplexity), true
+	case "ExperimentLift.pValue":
+		if e.ComplexityRoot.ExperimentLift.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentLift.PValue(childComplexity), true
 	case "ExperimentLift.stdErr":
 		if e.ComplexityRoot.ExperimentLift.StdErr == nil {
 			break
@@ -4020,6 +4444,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentMetricResult.Name(childComplexity), true
+	case "ExperimentMetricResult.scale":
+		if e.ComplexityRoot.ExperimentMetricResult.Scale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentMetricResult.Scale(childComplexity), true
 	case "ExperimentMetricResult.variants":
 		if e.ComplexityRoot.ExperimentMetricResult.Variants == nil {
 			break
@@ -4064,6 +4494,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentPlan.MinimumDetectableEffect(childComplexity), true
+	case "ExperimentPlan.mode":
+		if e.ComplexityRoot.ExperimentPlan.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Mode(childComplexity), true
 	case "ExperimentPlan.power":
 		if e.ComplexityRoot.ExperimentPlan.Power == nil {
 			break
@@ -4076,6 +4512,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentPlan.Relative(childComplexity), true
+	case "ExperimentPlan.sequentialTuning":
+		if e.ComplexityRoot.ExperimentPlan.SequentialTuning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.SequentialTuning(childComplexity), true
 	case "ExperimentPlan.split":
 		if e.ComplexityRoot.ExperimentPlan.Split == nil {
 			break
@@ -4113,6 +4555,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentResults.Decision(childComplexity), true
+	case "ExperimentResults.mode":
+		if e.ComplexityRoot.ExperimentResults.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Mode(childComplexity), true
 	case "ExperimentResults.primary":
 		if e.ComplexityRoot.ExperimentResults.Primary == nil {
 			break
@@ -4131,6 +4579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentResults.Secondary(childComplexity), true
+	case "ExperimentResults.sequential":
+		if e.ComplexityRoot.ExperimentResults.Sequential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Sequential(childComplexity), true
 
 	case "ExperimentSampleSize.exact":
 		if e.ComplexityRoot.ExperimentSampleSize.Exact == nil {
@@ -4311,6 +4765,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FeatureContribution.WinnerValue(childComplexity), true
 
+	case "GateCheck.message":
+		if e.ComplexityRoot.GateCheck.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GateCheck.Message(childComplexity), true
+	case "GateCheck.name":
+		if e.ComplexityRoot.GateCheck.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GateCheck.Name(childComplexity), true
+	case "GateCheck.status":
+		if e.ComplexityRoot.GateCheck.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GateCheck.Status(childComplexity), true
+
 	case "GuardrailNodeConfig.blockRate":
 		if e.ComplexityRoot.GuardrailNodeConfig.BlockRate == nil {
 			break
@@ -4378,6 +4851,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InstanceType.Type(childComplexity), true
+
+	case "ItemDifference.baseline":
+		if e.ComplexityRoot.ItemDifference.Baseline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.Baseline(childComplexity), true
+	case "ItemDifference.candidate":
+		if e.ComplexityRoot.ItemDifference.Candidate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.Candidate(childComplexity), true
+	case "ItemDifference.diff":
+		if e.ComplexityRoot.ItemDifference.Diff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.Diff(childComplexity), true
+	case "ItemDifference.item":
+		if e.ComplexityRoot.ItemDifference.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.Item(childComplexity), true
 
 	case "LLMNodeConfig.callsPerRun":
 		if e.ComplexityRoot.LLMNodeConfig.CallsPerRun == nil {
@@ -4957,6 +5455,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoadTestStepComparison.TargetRate(childComplexity), true
 
+	case "McNemarTest.failToPass":
+		if e.ComplexityRoot.McNemarTest.FailToPass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.McNemarTest.FailToPass(childComplexity), true
+	case "McNemarTest.pValue":
+		if e.ComplexityRoot.McNemarTest.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.McNemarTest.PValue(childComplexity), true
+	case "McNemarTest.passToFail":
+		if e.ComplexityRoot.McNemarTest.PassToFail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.McNemarTest.PassToFail(childComplexity), true
+
+	case "MeasuredCapacity.interceptMs":
+		if e.ComplexityRoot.MeasuredCapacity.InterceptMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.InterceptMs(childComplexity), true
+	case "MeasuredCapacity.loadTestId":
+		if e.ComplexityRoot.MeasuredCapacity.LoadTestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.LoadTestID(childComplexity), true
+	case "MeasuredCapacity.meanOutputTokens":
+		if e.ComplexityRoot.MeasuredCapacity.MeanOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.MeanOutputTokens(childComplexity), true
+	case "MeasuredCapacity.meanServiceMs":
+		if e.ComplexityRoot.MeasuredCapacity.MeanServiceMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.MeanServiceMs(childComplexity), true
+	case "MeasuredCapacity.measuredAt":
+		if e.ComplexityRoot.MeasuredCapacity.MeasuredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.MeasuredAt(childComplexity), true
+	case "MeasuredCapacity.measuredSloFailRate":
+		if e.ComplexityRoot.MeasuredCapacity.MeasuredSLOFailRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.MeasuredSLOFailRate(childComplexity), true
+	case "MeasuredCapacity.msPerOutputToken":
+		if e.ComplexityRoot.MeasuredCapacity.MsPerOutputToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.MsPerOutputToken(childComplexity), true
+	case "MeasuredCapacity.provenance":
+		if e.ComplexityRoot.MeasuredCapacity.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.Provenance(childComplexity), true
+	case "MeasuredCapacity.replicas":
+		if e.ComplexityRoot.MeasuredCapacity.Replicas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.Replicas(childComplexity), true
+	case "MeasuredCapacity.sloFailRate":
+		if e.ComplexityRoot.MeasuredCapacity.SLOFailRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.SLOFailRate(childComplexity), true
+	case "MeasuredCapacity.saturatedFrom":
+		if e.ComplexityRoot.MeasuredCapacity.SaturatedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.SaturatedFrom(childComplexity), true
+	case "MeasuredCapacity.saturationRate":
+		if e.ComplexityRoot.MeasuredCapacity.SaturationRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.SaturationRate(childComplexity), true
+	case "MeasuredCapacity.slots":
+		if e.ComplexityRoot.MeasuredCapacity.Slots == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.Slots(childComplexity), true
+	case "MeasuredCapacity.slotsEstimate":
+		if e.ComplexityRoot.MeasuredCapacity.SlotsEstimate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.SlotsEstimate(childComplexity), true
+	case "MeasuredCapacity.slotsPerReplica":
+		if e.ComplexityRoot.MeasuredCapacity.SlotsPerReplica == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.SlotsPerReplica(childComplexity), true
+	case "MeasuredCapacity.steps":
+		if e.ComplexityRoot.MeasuredCapacity.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacity.Steps(childComplexity), true
+
+	case "MeasuredCapacityStep.latency":
+		if e.ComplexityRoot.MeasuredCapacityStep.Latency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.Latency(childComplexity), true
+	case "MeasuredCapacityStep.measuredGoodput":
+		if e.ComplexityRoot.MeasuredCapacityStep.MeasuredGoodput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.MeasuredGoodput(childComplexity), true
+	case "MeasuredCapacityStep.measuredRequestRate":
+		if e.ComplexityRoot.MeasuredCapacityStep.MeasuredRequestRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.MeasuredRequestRate(childComplexity), true
+	case "MeasuredCapacityStep.predictedGoodput":
+		if e.ComplexityRoot.MeasuredCapacityStep.PredictedGoodput == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.PredictedGoodput(childComplexity), true
+	case "MeasuredCapacityStep.predictedRequestRate":
+		if e.ComplexityRoot.MeasuredCapacityStep.PredictedRequestRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.PredictedRequestRate(childComplexity), true
+	case "MeasuredCapacityStep.saturated":
+		if e.ComplexityRoot.MeasuredCapacityStep.Saturated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.Saturated(childComplexity), true
+	case "MeasuredCapacityStep.targetRate":
+		if e.ComplexityRoot.MeasuredCapacityStep.TargetRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.TargetRate(childComplexity), true
+	case "MeasuredCapacityStep.utilization":
+		if e.ComplexityRoot.MeasuredCapacityStep.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasuredCapacityStep.Utilization(childComplexity), true
+
 	case "MetricSpec.kind":
 		if e.ComplexityRoot.MetricSpec.Kind == nil {
 			break
@@ -4975,6 +5638,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MetricSpec.Name(childComplexity), true
+	case "MetricSpec.scale":
+		if e.ComplexityRoot.MetricSpec.Scale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricSpec.Scale(childComplexity), true
 
 	case "ModelQuality.gpqaDiamond":
 		if e.ComplexityRoot.ModelQuality.GPQADiamond == nil {
@@ -5020,6 +5689,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelSpeed.TTFTMillis(childComplexity), true
 
+	case "Mutation.assignVariant":
+		if e.ComplexityRoot.Mutation.AssignVariant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignVariant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignVariant(childComplexity, args["experimentId"].(int), args["unitId"].(string)), true
 	case "Mutation.cancelBenchmark":
 		if e.ComplexityRoot.Mutation.CancelBenchmark == nil {
 			break
@@ -5141,6 +5821,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateScenario(childComplexity, args["input"].(ent.CreateScenarioInput), args["simulate"].(*bool)), true
+	case "Mutation.deleteAssignment":
+		if e.ComplexityRoot.Mutation.DeleteAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAssignment(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteBenchmark":
 		if e.ComplexityRoot.Mutation.DeleteBenchmark == nil {
 			break
@@ -5518,6 +6209,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PairedComparison.alpha":
+		if e.ComplexityRoot.PairedComparison.Alpha == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.Alpha(childComplexity), true
+	case "PairedComparison.df":
+		if e.ComplexityRoot.PairedComparison.DF == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.DF(childComplexity), true
+	case "PairedComparison.failToPass":
+		if e.ComplexityRoot.PairedComparison.FailToPass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.FailToPass(childComplexity), true
+	case "PairedComparison.interval":
+		if e.ComplexityRoot.PairedComparison.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.Interval(childComplexity), true
+	case "PairedComparison.items":
+		if e.ComplexityRoot.PairedComparison.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.Items(childComplexity), true
+	case "PairedComparison.mcnemar":
+		if e.ComplexityRoot.PairedComparison.McNemar == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.McNemar(childComplexity), true
+	case "PairedComparison.mcnemarSkipped":
+		if e.ComplexityRoot.PairedComparison.McNemarSkipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.McNemarSkipped(childComplexity), true
+	case "PairedComparison.meanDiff":
+		if e.ComplexityRoot.PairedComparison.MeanDiff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.MeanDiff(childComplexity), true
+	case "PairedComparison.n":
+		if e.ComplexityRoot.PairedComparison.N == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.N(childComplexity), true
+	case "PairedComparison.pValue":
+		if e.ComplexityRoot.PairedComparison.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.PValue(childComplexity), true
+	case "PairedComparison.pairedT":
+		if e.ComplexityRoot.PairedComparison.PairedT == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.PairedT(childComplexity), true
+	case "PairedComparison.pairedTSkipped":
+		if e.ComplexityRoot.PairedComparison.PairedTSkipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.PairedTSkipped(childComplexity), true
+	case "PairedComparison.passToFail":
+		if e.ComplexityRoot.PairedComparison.PassToFail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.PassToFail(childComplexity), true
+	case "PairedComparison.se":
+		if e.ComplexityRoot.PairedComparison.SE == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.SE(childComplexity), true
+
+	case "PairedTTest.df":
+		if e.ComplexityRoot.PairedTTest.DF == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedTTest.DF(childComplexity), true
+	case "PairedTTest.pValue":
+		if e.ComplexityRoot.PairedTTest.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedTTest.PValue(childComplexity), true
+	case "PairedTTest.statistic":
+		if e.ComplexityRoot.PairedTTest.Statistic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedTTest.Statistic(childComplexity), true
 
 	case "PassedRule.regulation":
 		if e.ComplexityRoot.PassedRule.Regulation == nil {
@@ -5969,6 +6764,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortSpec.Types(childComplexity), true
 
+	case "PredictedLatency.measuredMs":
+		if e.ComplexityRoot.PredictedLatency.MeasuredMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictedLatency.MeasuredMs(childComplexity), true
+	case "PredictedLatency.metric":
+		if e.ComplexityRoot.PredictedLatency.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictedLatency.Metric(childComplexity), true
+	case "PredictedLatency.percentile":
+		if e.ComplexityRoot.PredictedLatency.Percentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictedLatency.Percentile(childComplexity), true
+	case "PredictedLatency.predictedMs":
+		if e.ComplexityRoot.PredictedLatency.PredictedMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PredictedLatency.PredictedMs(childComplexity), true
+
 	case "Provenance.asOf":
 		if e.ComplexityRoot.Provenance.AsOf == nil {
 			break
@@ -5999,6 +6819,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AssessCompliance(childComplexity, args["input"].(gqlmodel.ComplianceAssessmentInput)), true
+	case "Query.assignments":
+		if e.ComplexityRoot.Query.Assignments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
+	case "Query.benchmarkGate":
+		if e.ComplexityRoot.Query.BenchmarkGate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_benchmarkGate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BenchmarkGate(childComplexity, args["input"].(gqlmodel.BenchmarkGateInput)), true
 	case "Query.benchmarks":
 		if e.ComplexityRoot.Query.Benchmarks == nil {
 			break
@@ -6016,6 +6858,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CatalogVersion(childComplexity), true
+	case "Query.compareBenchmarks":
+		if e.ComplexityRoot.Query.CompareBenchmarks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compareBenchmarks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompareBenchmarks(childComplexity, args["input"].(gqlmodel.CompareBenchmarksInput)), true
 	case "Query.compareLoadTests":
 		if e.ComplexityRoot.Query.CompareLoadTests == nil {
 			break
@@ -6076,7 +6929,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.EstimateDeployment(childComplexity, args["input"].(deployment.Request)), true
+		return e.ComplexityRoot.Query.EstimateDeployment(childComplexity, args["input"].(deployment.Request), args["loadTestId"].(*int)), true
 	case "Query.experimentSampleSize":
 		if e.ComplexityRoot.Query.ExperimentSampleSize == nil {
 			break
@@ -6233,6 +7086,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ValidatePipeline(childComplexity, args["input"].(pipeline.Pipeline)), true
+
+	case "Range.high":
+		if e.ComplexityRoot.Range.High == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Range.High(childComplexity), true
+	case "Range.low":
+		if e.ComplexityRoot.Range.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Range.Low(childComplexity), true
 
 	case "RateLimit.basis":
 		if e.ComplexityRoot.RateLimit.Basis == nil {
@@ -6801,6 +7667,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScoreWeights.Quality(childComplexity), true
 
+	case "SequentialSettings.minUnits":
+		if e.ComplexityRoot.SequentialSettings.MinUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SequentialSettings.MinUnits(childComplexity), true
+	case "SequentialSettings.tuning":
+		if e.ComplexityRoot.SequentialSettings.Tuning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SequentialSettings.Tuning(childComplexity), true
+
 	case "ServiceNodeConfig.callsPerRun":
 		if e.ComplexityRoot.ServiceNodeConfig.CallsPerRun == nil {
 			break
@@ -7168,6 +8047,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnmetCondition.Message(childComplexity), true
 
+	case "User.assignments":
+		if e.ComplexityRoot.User.Assignments == nil {
+			break
+		}
+
+		args, err := ec.field_User_assignments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.User.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
 	case "User.benchmarks":
 		if e.ComplexityRoot.User.Benchmarks == nil {
 			break
@@ -7384,13 +8274,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
+			graphql.NewInputUnmarshaler("AssignmentWhereInput", ec.unmarshalInputAssignmentWhereInput),
+			graphql.NewInputUnmarshaler("BenchmarkGateInput", ec.unmarshalInputBenchmarkGateInput),
 			graphql.NewInputUnmarshaler("BenchmarkItemResultOrder", ec.unmarshalInputBenchmarkItemResultOrder),
 			graphql.NewInputUnmarshaler("BenchmarkItemResultWhereInput", ec.unmarshalInputBenchmarkItemResultWhereInput),
 			graphql.NewInputUnmarshaler("BenchmarkOrder", ec.unmarshalInputBenchmarkOrder),
+			graphql.NewInputUnmarshaler("BenchmarkSideInput", ec.unmarshalInputBenchmarkSideInput),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
 			graphql.NewInputUnmarshaler("BinaryObservationInput", ec.unmarshalInputBinaryObservationInput),
 			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
+			graphql.NewInputUnmarshaler("CompareBenchmarksInput", ec.unmarshalInputCompareBenchmarksInput),
 			graphql.NewInputUnmarshaler("ComplianceAssessmentInput", ec.unmarshalInputComplianceAssessmentInput),
 			graphql.NewInputUnmarshaler("ComplianceContextInput", ec.unmarshalInputComplianceContextInput),
 			graphql.NewInputUnmarshaler("ComplianceProfileOrder", ec.unmarshalInputComplianceProfileOrder),
@@ -8835,6 +9730,10 @@ type DeploymentPlan {
   queueWaitMs: Float!
   "The share of requests that wait for a slot at all (Erlang C)."
   probabilityOfWaiting: Float!
+  "The request rate above which latencyAtPercentileMs would exceed the SLA with this plan's replicas and slots (0: one request alone exceeds it); null without an SLA or a load to size for."
+  slaFailsAboveRps: Float @goField(name: "SLAFailsAboveRPS")
+  "The load test whose measured capacity sized the plan (its id, name and date); null when the capacity comes from the roofline model over the catalog's GPU figures."
+  measuredBy: String @goField(forceResolver: true)
   "When the instance price was observed (YYYY-MM or YYYY-MM-DD); null when the source does not say."
   priceObservedOn: String @goField(forceResolver: true)
   "A known reason the instance price may be out of date."
@@ -8921,6 +9820,83 @@ input EstimateDeploymentInput {
 extend type Deployment {
   "Null when the cost is unknown."
   plan: DeploymentPlan @goField(forceResolver: true)
+  """
+  The capacity a completed SWEEP load test of the deployment measured; its plan is sized on it (plan.measuredBy).
+  Null until a sweep qualifies: measuredCapacityNote says why.
+  """
+  measuredCapacity: MeasuredCapacity
+}
+
+"""
+A deployment's capacity as a completed SWEEP load test measured it (docs/engines/loadtest.md, "Capacity from
+measurement"): the requests it serves at once and each one's service time, with the M/M/c queue's prediction
+for every step of the sweep beside the measurement.
+"""
+type MeasuredCapacity {
+  "The load test it was fitted to."
+  loadTestId: ID! @goField(name: "LoadTestID")
+  "When that load test finished."
+  measuredAt: Time!
+  "Where the figures come from, for people: the load test's id, name and date."
+  provenance: String!
+  "Requests the endpoint serves at once: slotsEstimate rounded, at least 1."
+  slots: Int!
+  "saturationRate × meanServiceMs ÷ 1000 before rounding (Little's law over busy slots)."
+  slotsEstimate: Float!
+  "Replicas the endpoint was taken to front when tested: config.replicas, or 1."
+  replicas: Int!
+  "slots ÷ replicas, rounded, at least 1: what the plan takes per replica."
+  slotsPerReplica: Int!
+  "Service time to the first output token, milliseconds: the mean TTFT at the lowest rate."
+  interceptMs: Float!
+  "Service time per output token after the first, milliseconds: the mean TPOT at the lowest rate."
+  msPerOutputToken: Float!
+  "Mean output tokens per request at the lowest rate."
+  meanOutputTokens: Float!
+  "Mean service time, interceptMs + msPerOutputToken × (meanOutputTokens − 1), milliseconds."
+  meanServiceMs: Float!
+  "The most requests per second the endpoint completed past saturation (λ_sat)."
+  saturationRate: Float!
+  "The target rate of the first step past saturation, requests per second."
+  saturatedFrom: Float!
+  "The request rate above which the model puts an SLO target's percentile over its threshold (0: not met even without load); null when the load test had no SLO targets."
+  sloFailRate: Float @goField(name: "SLOFailRate")
+  "The target rate of the first step that missed an SLO target, requests per second; null when every step met them all."
+  measuredSloFailRate: Float @goField(name: "MeasuredSLOFailRate")
+  "Each step of the sweep, predicted against measured."
+  steps: [MeasuredCapacityStep!]!
+}
+
+"One step of the sweep a measured capacity was fitted to: the M/M/c prediction at its target rate beside the measurement."
+type MeasuredCapacityStep {
+  "The rate asked, requests per second."
+  targetRate: Float!
+  "Past saturation: it completed fewer requests than its arrivals would have by more than three standard deviations."
+  saturated: Boolean!
+  "The target rate over the slots' capacity (λ ÷ cμ); 1 or more: the model's queue grows without bound."
+  utilization: Float!
+  "Completed requests per second the model predicts (those arriving at least one service time before the step's end)."
+  predictedRequestRate: Float!
+  "Completed requests per second measured."
+  measuredRequestRate: Float!
+  "Requests per second meeting every SLO target, as the model predicts; null at or past capacity (no steady state)."
+  predictedGoodput: Float
+  "Requests per second meeting every SLO target, measured."
+  measuredGoodput: Float!
+  "Each SLO target's percentile (without targets, E2E at the 99th), predicted and measured."
+  latency: [PredictedLatency!]!
+}
+
+"A latency percentile the queueing model predicts beside the one measured, milliseconds."
+type PredictedLatency {
+  "TTFT, TPOT or E2E."
+  metric: LoadTestMetric!
+  "The percentile, e.g. 99."
+  percentile: Float!
+  "The model's value; null when unbounded (at or past capacity, or the 100th percentile)."
+  predictedMs: Float
+  "The measured value; 0 when no request measured the metric."
+  measuredMs: Float!
 }
 
 extend type Query {
@@ -8931,11 +9907,374 @@ extend type Query {
   estimateDeployment(
     "The model, provider, region and load. A cloud region no instance type can serve is refused with each type's reason."
     input: EstimateDeploymentInput!
+    """
+    A COMPLETED SWEEP load test of one of the viewer's deployments: a SELF_HOSTED estimate is then sized on the
+    capacity it measured instead of the catalog's GPU figures. Refused, with the reason, when it does not qualify.
+    """
+    loadTestId: ID
   ): DeploymentEstimate! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+The variant an experiment assigned to one unit at its first exposure (assignVariant), kept so that the unit gets the same variant at every later exposure, whatever the split is then. Owned by the experiment's owner.
+"""
+type Assignment implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
+  id: ID!
+  """
+  When the row was created.
+  """
+  createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
+  updatedAt: Time!
+  """
+  The unit's id as the caller sent it to assignVariant, 1 to 200 characters.
+  """
+  unitID: String!
+  """
+  The model the unit was assigned to, one of the experiment's models.
+  """
+  variant: String!
+  """
+  The split in force when the unit was assigned: one weight per model, in the experiment's models order.
+  """
+  weights: [Float!]!
+  """
+  When the unit was first exposed and assigned.
+  """
+  assignedAt: Time!
+  """
+  The experiment that assigned the unit.
+  """
+  experiment: Experiment!
+}
+"""
+A connection to a list of items.
+"""
+type AssignmentConnection {
+  """
+  A list of edges.
+  """
+  edges: [AssignmentEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AssignmentEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Assignment
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Assignment connections
+"""
+input AssignmentOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Assignments.
+  """
+  field: AssignmentOrderField!
+}
+"""
+Properties by which Assignment connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
+"""
+enum AssignmentOrderField {
+  """
+  By createdAt.
+  """
+  CREATED_AT
+  """
+  By updatedAt.
+  """
+  UPDATED_AT
+  """
+  By unitID.
+  """
+  UNIT_ID
+  """
+  By assignedAt.
+  """
+  ASSIGNED_AT
+}
+"""
+Filters assignments: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
+"""
+input AssignmentWhereInput {
+  """
+  Rows that do not match this filter.
+  """
+  not: AssignmentWhereInput
+  """
+  Rows that match every one of these filters.
+  """
+  and: [AssignmentWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
+  or: [AssignmentWhereInput!]
+  """
+  The row with this id.
+  """
+  id: ID
+  """
+  Every row but the one with this id.
+  """
+  idNEQ: ID
+  """
+  The rows with these ids.
+  """
+  idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
+  idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
+  idGT: ID
+  """
+  The row with this id and those created after it.
+  """
+  idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
+  idLT: ID
+  """
+  The row with this id and those created before it.
+  """
+  idLTE: ID
+  """
+  Rows whose createdAt is this.
+  """
+  createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
+  createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
+  createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
+  createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
+  createdAtLTE: Time
+  """
+  Rows whose updatedAt is this.
+  """
+  updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
+  updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
+  updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
+  updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
+  updatedAtLTE: Time
+  """
+  Rows whose unitID is this.
+  """
+  unitID: String
+  """
+  Rows whose unitID is not this.
+  """
+  unitIDNEQ: String
+  """
+  Rows whose unitID is one of these.
+  """
+  unitIDIn: [String!]
+  """
+  Rows whose unitID is none of these.
+  """
+  unitIDNotIn: [String!]
+  """
+  Rows whose unitID is after this in byte order.
+  """
+  unitIDGT: String
+  """
+  Rows whose unitID is this or after it in byte order.
+  """
+  unitIDGTE: String
+  """
+  Rows whose unitID is before this in byte order.
+  """
+  unitIDLT: String
+  """
+  Rows whose unitID is this or before it in byte order.
+  """
+  unitIDLTE: String
+  """
+  Rows whose unitID contains this text (case-sensitive).
+  """
+  unitIDContains: String
+  """
+  Rows whose unitID starts with this text (case-sensitive).
+  """
+  unitIDHasPrefix: String
+  """
+  Rows whose unitID ends with this text (case-sensitive).
+  """
+  unitIDHasSuffix: String
+  """
+  Rows whose unitID is this text, ignoring case.
+  """
+  unitIDEqualFold: String
+  """
+  Rows whose unitID contains this text, ignoring case.
+  """
+  unitIDContainsFold: String
+  """
+  Rows whose variant is this.
+  """
+  variant: String
+  """
+  Rows whose variant is not this.
+  """
+  variantNEQ: String
+  """
+  Rows whose variant is one of these.
+  """
+  variantIn: [String!]
+  """
+  Rows whose variant is none of these.
+  """
+  variantNotIn: [String!]
+  """
+  Rows whose variant is after this in byte order.
+  """
+  variantGT: String
+  """
+  Rows whose variant is this or after it in byte order.
+  """
+  variantGTE: String
+  """
+  Rows whose variant is before this in byte order.
+  """
+  variantLT: String
+  """
+  Rows whose variant is this or before it in byte order.
+  """
+  variantLTE: String
+  """
+  Rows whose variant contains this text (case-sensitive).
+  """
+  variantContains: String
+  """
+  Rows whose variant starts with this text (case-sensitive).
+  """
+  variantHasPrefix: String
+  """
+  Rows whose variant ends with this text (case-sensitive).
+  """
+  variantHasSuffix: String
+  """
+  Rows whose variant is this text, ignoring case.
+  """
+  variantEqualFold: String
+  """
+  Rows whose variant contains this text, ignoring case.
+  """
+  variantContainsFold: String
+  """
+  Rows whose assignedAt is this.
+  """
+  assignedAt: Time
+  """
+  Rows whose assignedAt is not this.
+  """
+  assignedAtNEQ: Time
+  """
+  Rows whose assignedAt is one of these.
+  """
+  assignedAtIn: [Time!]
+  """
+  Rows whose assignedAt is none of these.
+  """
+  assignedAtNotIn: [Time!]
+  """
+  Rows whose assignedAt is later than this.
+  """
+  assignedAtGT: Time
+  """
+  Rows whose assignedAt is this or later.
+  """
+  assignedAtGTE: Time
+  """
+  Rows whose assignedAt is earlier than this.
+  """
+  assignedAtLT: Time
+  """
+  Rows whose assignedAt is this or earlier.
+  """
+  assignedAtLTE: Time
+  """
+  true: rows with at least one of experiment; false: rows with none.
+  """
+  hasExperiment: Boolean
+  """
+  Rows with at least one of experiment that matches all of these filters.
+  """
+  hasExperimentWith: [ExperimentWhereInput!]
+}
 """
 A dataset run against several models through their real APIs: each model answers every item, each answer is checked, and each model is scored on accuracy, latency, tokens and cost. Runs as background jobs; watch it with benchmarkUpdated. Owned by the user who created it.
 """
@@ -10897,6 +12236,10 @@ type Deployment implements Node {
   What to deploy on and size for.
   """
   config: DeploymentConfig!
+  """
+  Why measuredCapacity is null, or why the latest SWEEP load test did not replace it; empty when nothing needs saying.
+  """
+  measuredCapacityNote: String!
   """
   The load tests run against this deployment, a page at a time.
   """
@@ -13433,6 +14776,40 @@ type Query {
     ids: [ID!]!
   ): [Node]!
   """
+  The viewer's assignments (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
+  assignments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Assignments returned from the connection.
+    """
+    orderBy: [AssignmentOrder!]
+
+    """
+    Filtering options for Assignments returned from the connection.
+    """
+    where: AssignmentWhereInput
+  ): AssignmentConnection! @hasRole(role: FREE)
+  """
   The viewer's benchmarks (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
   """
   benchmarks(
@@ -14440,6 +15817,40 @@ type User implements Node {
     """
     where: LoadTestWhereInput
   ): LoadTestConnection!
+  """
+  The user's assignments, a page at a time; deleted with the user.
+  """
+  assignments(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Assignments returned from the connection.
+    """
+    orderBy: [AssignmentOrder!]
+
+    """
+    Filtering options for Assignments returned from the connection.
+    """
+    where: AssignmentWhereInput
+  ): AssignmentConnection!
 }
 """
 A connection to a list of items.
@@ -14805,6 +16216,14 @@ input UserWhereInput {
   Rows with at least one of loadTests that matches all of these filters.
   """
   hasLoadTestsWith: [LoadTestWhereInput!]
+  """
+  true: rows with at least one of assignments; false: rows with none.
+  """
+  hasAssignments: Boolean
+  """
+  Rows with at least one of assignments that matches all of these filters.
+  """
+  hasAssignmentsWith: [AssignmentWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner relation (resolved through a dataloader),
@@ -14897,6 +16316,10 @@ extend type Explanation {
   "The user the explained scenario belongs to."
   owner: User! @goField(forceResolver: true)
 }
+extend type Assignment {
+  "The user the experiment belongs to."
+  owner: User! @goField(forceResolver: true)
+}
 
 extend type Mutation {
   "Creates a scenario. With simulate: true it is also simulated in the same transaction (see simulateScenario)."
@@ -14971,7 +16394,13 @@ extend type Mutation {
     "At least two models, the metrics and the plan."
     input: CreateExperimentInput!
   ): Experiment! @hasRole(role: PRO)
-  "Changes an experiment. Its models, metrics and plan change only while it is a DRAFT; name and hypothesis always."
+  """
+  Changes an experiment. Name and hypothesis change always; models, metrics and plan only while it is a DRAFT,
+  except plan.split, which may also change while it is RUNNING (a ramp: units assigned from then on follow the
+  new split, units assigned before keep their variant; send the rest of the plan unchanged). The analysis mode
+  (plan.mode) and N* (plan.sequentialTuning) are fixed once it has started: choosing how to test after seeing
+  data voids the tests' error guarantees.
+  """
   updateExperiment(
     "The experiment to change."
     id: ID!
@@ -15006,11 +16435,220 @@ extend type Mutation {
     id: ID!
   ): ID! @hasRole(role: FREE)
 
+  """
+  Deletes a unit's assignment (e.g. to erase a user's data). Returns the deleted row's id. The unit is assigned
+  afresh, under the split then in force, at its next exposure, so it may change variant.
+  """
+  deleteAssignment(
+    "The assignment to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
   "Deletes an explanation. Returns the deleted row's id."
   deleteExplanation(
     "The explanation to delete."
     id: ID!
   ): ID! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
+	{Name: "../evaluation.graphqls", Input: `# Paired comparison of benchmark runs and a regression gate (internal/evaluation): one model's answers in one
+# benchmark against another's, item by item, over the same dataset.
+
+"One side of a comparison: a benchmark and one of its models."
+input BenchmarkSideInput {
+  "A COMPLETED benchmark of the viewer."
+  benchmarkId: ID!
+  "One of its models, provider/model; may be left out when the benchmark has one model."
+  model: String
+}
+
+"One side of a comparison."
+type BenchmarkSide {
+  "The benchmark."
+  benchmark: Benchmark!
+  "The model compared."
+  model: String!
+  "Its score: the mean over items of each item's pass rate (a failed call counts as not passed)."
+  score: Float!
+}
+
+"A closed range."
+type Range {
+  "The lower end."
+  low: Float!
+  "The upper end."
+  high: Float!
+}
+
+"""
+The exact McNemar test on the items whose pass/fail outcome flipped (statsmodels mcnemar(exact=True)): under no
+difference each flip is pass→fail or fail→pass with probability ½.
+"""
+type McNemarTest {
+  "Items that passed on the baseline and failed on the candidate."
+  passToFail: Int!
+  "Items that failed on the baseline and passed on the candidate."
+  failToPass: Int!
+  "Two-sided exact binomial p-value."
+  pValue: Float!
+}
+
+"The paired t-test of the per-item differences (scipy.stats.ttest_rel(candidate, baseline))."
+type PairedTTest {
+  "Mean difference / (sd / √n)."
+  statistic: Float!
+  "Degrees of freedom: items − 1."
+  df: Float! @goField(name: "DF")
+  "Two-sided p-value."
+  pValue: Float!
+}
+
+"One item on both sides."
+type ItemDifference {
+  "The item's index in the dataset, from 0."
+  item: Int! @goField(forceResolver: true)
+  "The baseline's score on it (0 or 1)."
+  baseline: Float!
+  "The candidate's score on it (0 or 1)."
+  candidate: Float!
+  "candidate − baseline: negative is a regression."
+  diff: Float!
+}
+
+"""
+A paired comparison over the same items (Miller 2024, "Adding Error Bars to Evals", arXiv 2411.00640): the mean
+of the per-item differences with its interval, the items that flipped, and the tests.
+"""
+type PairedComparison {
+  "The significance level of the interval."
+  alpha: Float!
+  "Items compared."
+  n: Int! @goField(name: "N")
+  "Mean over items of candidate − baseline."
+  meanDiff: Float!
+  "Standard error of meanDiff: sd/√n of the differences."
+  se: Float! @goField(name: "SE")
+  "Degrees of freedom of the t interval (items − 1)."
+  df: Float! @goField(name: "DF")
+  "(1 − alpha) confidence interval of meanDiff, Student's t."
+  interval: Range!
+  "Two-sided p-value of meanDiff = 0, by the same method as interval."
+  pValue: Float!
+  "Item indexes that passed on the baseline and failed on the candidate."
+  passToFail: [Int!]! @goField(forceResolver: true)
+  "Item indexes that failed on the baseline and passed on the candidate."
+  failToPass: [Int!]! @goField(forceResolver: true)
+  "The exact McNemar test; null when it does not apply, and mcnemarSkipped says why."
+  mcnemar: McNemarTest @goField(name: "McNemar")
+  "Why mcnemar is null; empty otherwise."
+  mcnemarSkipped: String! @goField(name: "McNemarSkipped")
+  "The paired t-test; null when every difference is equal (t is undefined), and pairedTSkipped says so."
+  pairedT: PairedTTest @goField(name: "PairedT")
+  "Why pairedT is null; empty otherwise."
+  pairedTSkipped: String! @goField(name: "PairedTSkipped")
+  "Every item, the largest regression first (ties by index)."
+  items: [ItemDifference!]!
+}
+
+"A candidate run against a baseline run."
+type BenchmarkComparison {
+  "The baseline."
+  baseline: BenchmarkSide!
+  "The candidate."
+  candidate: BenchmarkSide!
+  "The statistics of candidate − baseline."
+  statistics: PairedComparison!
+}
+
+"Both sides of a comparison, over the same dataset."
+input CompareBenchmarksInput {
+  "The run compared against, e.g. last month's."
+  baseline: BenchmarkSideInput!
+  "The run being judged."
+  candidate: BenchmarkSideInput!
+  "Significance level of the interval, from 0.000001 to 0.5."
+  alpha: Float = 0.05
+}
+
+"A gate's decision."
+enum GateVerdict {
+  "Every check passed (an inconclusive drop check passes, with a warning)."
+  PASS
+  "A check failed."
+  FAIL
+}
+
+"The outcome of one check of a gate."
+enum GateCheckStatus {
+  "The check passed."
+  PASSED
+  "The check failed."
+  FAILED
+  "The drop's interval straddles −maxDrop: too wide to tell whether the candidate regressed by more. It does not fail the gate."
+  INCONCLUSIVE
+  "The check did not apply (the drop check without a baseline)."
+  SKIPPED
+}
+
+"One check of a gate."
+type GateCheck {
+  "min_score, max_drop, or must_pass:<item index>."
+  name: String!
+  "What it found."
+  status: GateCheckStatus!
+  "Why, with the figures."
+  message: String!
+}
+
+"A regression gate's decision with the checks behind it."
+type BenchmarkGateResult {
+  "FAIL when any check failed."
+  verdict: GateVerdict!
+  "The drop check could not decide (its interval straddles −maxDrop); the gate passes with a warning."
+  inconclusive: Boolean!
+  "The message of every check that failed or was inconclusive."
+  reasons: [String!]!
+  "Every check: min_score, max_drop, then each must-pass item."
+  checks: [GateCheck!]!
+  "The candidate's score."
+  candidateScore: Float!
+  "The comparison behind the drop check; null without a baseline."
+  comparison: BenchmarkComparison
+}
+
+"A regression gate: a minimum score, a maximum drop against a baseline, and items that must pass."
+input BenchmarkGateInput {
+  "The run being judged."
+  candidate: BenchmarkSideInput!
+  "The run it must not regress from; without it the drop check is skipped."
+  baseline: BenchmarkSideInput
+  "The lowest acceptable candidate score, 0 to 1; 0 sets none."
+  minScore: Float = 0
+  """
+  The largest tolerated drop of the score against the baseline, 0 to 1. The check FAILS when the upper bound of the
+  (1 − alpha) interval of candidate − baseline is below −maxDrop (a regression is established).
+  """
+  maxDrop: Float = 0
+  "Significance level of the drop's interval, from 0.000001 to 0.5."
+  alpha: Float = 0.05
+  "Dataset item indexes (from 0) that must pass on the candidate."
+  mustPass: [Int!] = []
+}
+
+extend type Query {
+  """
+  A paired comparison of two runs over the same dataset, e.g. a model today against the same model last month:
+  flips, the score difference with its interval, McNemar's exact test and the paired t-test. Both benchmarks must
+  be COMPLETED and have the same dataset (refused otherwise, naming the difference).
+  """
+  compareBenchmarks(
+    "The two sides."
+    input: CompareBenchmarksInput!
+  ): BenchmarkComparison! @hasRole(role: FREE)
+  "Runs a regression gate on a candidate run (architect benchmark gate calls it from CI)."
+  benchmarkGate(
+    "The candidate, the baseline and the checks."
+    input: BenchmarkGateInput!
+  ): BenchmarkGateResult! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and their statistics (docs/engines/experiment.md).
@@ -15040,6 +16678,8 @@ type MetricSpec {
   kind: MetricKind!
   "For latency, cost, error rates: a decrease is an improvement."
   lowerIsBetter: Boolean!
+  "The scale significant is stated on for this metric; both scales' intervals and p-values are always reported."
+  scale: ExperimentScale!
 }
 
 "One metric of an experiment."
@@ -15050,6 +16690,24 @@ input MetricSpecInput {
   kind: MetricKind!
   "For latency, cost, error rates: a decrease is an improvement."
   lowerIsBetter: Boolean = false
+  "The scale significant is stated on: ABSOLUTE (treatment − control) or RELATIVE ((treatment − control) / control)."
+  scale: ExperimentScale = ABSOLUTE
+}
+
+"How an experiment's results may be looked at. Fixed once the experiment has started."
+enum ExperimentMode {
+  "Classical tests (z-test, Welch's t-test): valid when the results are read once, at the planned sample size. Looking after every recording and stopping at the first significant result makes false positives far more likely than 1 − confidence level."
+  FIXED_HORIZON
+  "Always-valid confidence sequences and p-values (Waudby-Smith et al. 2023, as GrowthBook computes them): the results may be read after every recording and acted on at any look. Intervals are wider than fixed-horizon ones and are reported from a minimum number of units per variant (results.sequential.minUnits)."
+  SEQUENTIAL
+}
+
+"The scale a lift, and the significance stated on it, refers to."
+enum ExperimentScale {
+  "The difference treatment − control, in the metric's unit (a rate difference for a binary metric)."
+  ABSOLUTE
+  "The relative change (treatment − control) / control, by the delta method (0.05 = +5 %)."
+  RELATIVE
 }
 
 """
@@ -15074,6 +16732,10 @@ type ExperimentPlan {
   confidenceLevel: Float!
   "0 means 0.8."
   power: Float!
+  "How the results are analysed; fixed once the experiment has started."
+  mode: ExperimentMode!
+  "SEQUENTIAL mode's tuning N*: the total units of control and one treatment at which the confidence sequence is tightest; null means 5,000 (GrowthBook's default)."
+  sequentialTuning: Float
 }
 
 """
@@ -15083,7 +16745,7 @@ or standard deviation (continuous), the server works out plannedSampleSize.
 input ExperimentPlanInput {
   "The control model, one of the experiment's models; empty means the first model."
   control: String = ""
-  "Planned traffic weights, one per model in the models' order, each positive (any scale, e.g. 50/50); empty means an equal split."
+  "Planned traffic weights, one per model in the models' order, each positive (any scale, e.g. 50/50); empty means an equal split. assignVariant assigns new units by it; it may change while the experiment runs."
   split: [Float!] = []
   "The smallest effect worth detecting on the primary metric; 0: no sample-size plan."
   minimumDetectableEffect: Float = 0
@@ -15097,9 +16759,18 @@ input ExperimentPlanInput {
   confidenceLevel: Float = 0.95
   "The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8."
   power: Float = 0.8
+  "FIXED_HORIZON (read the results once, at plannedSampleSize) or SEQUENTIAL (read them at every recording); it cannot change after startExperiment."
+  mode: ExperimentMode = FIXED_HORIZON
+  "SEQUENTIAL only: N*, the total units of control and one treatment at which you expect to decide, at least 1; null means 5,000. It cannot change after startExperiment."
+  sequentialTuning: Float
 }
 
-"A difference between a treatment and the control, with its confidence interval at the experiment's confidence level."
+"""
+A difference between a treatment and the control on one scale, with its own interval and p-value at the
+experiment's confidence level. Interval and p-value come from the same statistic, so pValue is below
+1 − confidence level exactly when [lower, upper] excludes 0. In SEQUENTIAL mode they are the always-valid
+confidence sequence and p-value.
+"""
 type ExperimentLift {
   "The difference: in the metric's unit for an absolute lift, a fraction (0.05 = +5 %) for a relative one."
   estimate: Float!
@@ -15109,26 +16780,46 @@ type ExperimentLift {
   lower: Float!
   "Upper end of the confidence interval."
   upper: Float!
+  "Two-sided p-value of no difference on this scale."
+  pValue: Float!
+  "pValue after Holm's correction across the treatment variants of the metric, on this scale (equal to pValue with one treatment)."
+  adjustedPValue: Float!
+  "Lower end of the interval that goes with adjustedPValue (level 1 − α·pValue/adjustedPValue); equal to lower with one treatment."
+  adjustedLower: Float!
+  "Upper end of the interval that goes with adjustedPValue; equal to upper with one treatment."
+  adjustedUpper: Float!
 }
 
-"One treatment variant against the control on one metric."
+"""
+One treatment variant against the control on one metric. Both scales keep their own interval and p-value
+(absolute, relative); the headline figures (statistic, df, pValue, adjustedPValue, significant) are those of
+the metric's stated scale in the experiment's mode.
+"""
 type ExperimentComparison {
   "The treatment variant."
   variant: String!
-  "treatment − control, with its interval; null when a variant has too little data."
+  "The scale the headline figures and significant refer to (the metric's scale)."
+  scale: ExperimentScale!
+  "The mode the figures were computed in."
+  mode: ExperimentMode!
+  "treatment − control, with its interval and p-value; null when a variant has too little data (no trials, fewer than 2 values, or in SEQUENTIAL mode fewer than results.sequential.minUnits units)."
   absolute: ExperimentLift
-  "(treatment − control) / control by the delta method; null when the control estimate is 0."
+  "(treatment − control) / control by the delta method, with its interval and p-value; null when absolute is, or when the control estimate is 0."
   relative: ExperimentLift
-  "z (binary) or Welch's t (continuous)."
+  "The stated scale's estimate over its standard error: z, or Welch's t when df > 0; 0 when undefined."
   statistic: Float!
-  "Welch–Satterthwaite degrees of freedom (continuous)."
+  "Welch–Satterthwaite degrees of freedom of the stated scale's t distribution; 0 when the reference is the standard normal (a binary absolute lift, any SEQUENTIAL result) or undefined."
   df: Float! @goField(name: "DF")
-  "Two-sided p-value of no difference."
+  "The stated scale's two-sided p-value (always-valid in SEQUENTIAL mode); 1 when the data carry no information or the stated scale is undefined."
   pValue: Float!
-  "After Holm's correction across the treatment variants."
+  "pValue after Holm's correction across the treatment variants of the metric."
   adjustedPValue: Float!
-  "adjustedPValue is below 1 − the confidence level."
+  "adjustedPValue is below 1 − confidence level: exactly when the stated scale's adjusted interval excludes 0."
   significant: Boolean!
+  "Binary metrics: the classical two-proportion z statistic with pooled variance (statsmodels proportions_ztest), fixed-horizon, shown for comparison; it does not decide significance. 0 for continuous metrics and when undefined."
+  pooledZ: Float!
+  "The pooled z-test's two-sided p-value (binary metrics); 1 for continuous metrics and when undefined."
+  pooledPValue: Float!
   "Caveats about this comparison, e.g. too little data for the test."
   notes: [String!]!
 }
@@ -15153,6 +16844,8 @@ type ExperimentMetricResult {
   kind: MetricKind!
   "A decrease is an improvement."
   lowerIsBetter: Boolean!
+  "The scale significant is stated on for this metric."
+  scale: ExperimentScale!
   "Each variant's estimate, control included, in the models' order."
   variants: [VariantEstimate!]!
   "Each treatment against the control, in the models' order."
@@ -15160,7 +16853,9 @@ type ExperimentMetricResult {
 }
 
 """
-Sample-ratio mismatch: a chi-square goodness-of-fit test of the primary metric's units against the planned split.
+Sample-ratio mismatch: a chi-square goodness-of-fit test of the units per variant against the split. With units
+assigned by assignVariant, the assigned units are tested against the split in force when each was assigned;
+otherwise the primary metric's units against the planned split.
 """
 type SampleRatioCheck {
   "The chi-square statistic."
@@ -15181,7 +16876,7 @@ enum WinnerCondition {
   PRIMARY_SIGNIFICANT
   "The sample-ratio-mismatch check passes."
   NO_SAMPLE_RATIO_MISMATCH
-  "Every variant reached the planned sample size on the primary metric."
+  "Every variant reached the planned sample size on the primary metric (in SEQUENTIAL mode: results.sequential.minUnits, since always-valid results may be acted on at any look)."
   PLANNED_SAMPLE_SIZE_REACHED
 }
 
@@ -15201,10 +16896,28 @@ type ExperimentDecision {
   unmet: [UnmetCondition!]!
 }
 
+"""
+The settings of SEQUENTIAL analysis in force (defaults filled in).
+"""
+type SequentialSettings {
+  "N*: the total units of control and one treatment at which the confidence sequences are tightest."
+  tuning: Float!
+  """
+  Units each compared variant needs before its sequential interval and p-value are reported (100). The
+  confidence sequences are asymptotic: their guarantee rests on the central limit theorem, which does not
+  hold for a handful of units; below this the comparison's lifts are null and a note says so.
+  """
+  minUnits: Int!
+}
+
 "The statistics of an experiment's observations."
 type ExperimentResults {
   "When they were computed: at the last recording, or at completeExperiment."
   computedAt: Time!
+  "The analysis mode, from the plan: FIXED_HORIZON or SEQUENTIAL."
+  mode: ExperimentMode!
+  "The settings of SEQUENTIAL mode in force; null in FIXED_HORIZON mode."
+  sequential: SequentialSettings @goField(forceResolver: true)
   "The confidence level of the tests and intervals."
   confidenceLevel: Float!
   "The control model."
@@ -15283,7 +16996,30 @@ type ExperimentSampleSize {
   exact: Float!
 }
 
+extend type Experiment {
+  """
+  The seed of the experiment's assignment hash: its id followed by a colon. An SDK reproduces assignVariant
+  offline from it: h1 = FNV-1a-32(UTF-8 bytes of assignmentSeed + unitId), h2 = FNV-1a-32(the decimal digits of
+  h1), bucket = (h2 mod 10000)/10000, and the unit gets the first model whose cumulative share of plan.split
+  (equal shares when empty) exceeds bucket — GrowthBook's hash version 2 (docs/guide/experiments.md). Stored
+  assignments win over the hash: a unit first exposed under an earlier split keeps its variant.
+  """
+  assignmentSeed: String! @goField(forceResolver: true)
+}
+
 extend type Mutation {
+  """
+  The variant of one unit (a user, a session, a request) in a RUNNING experiment. At the unit's first exposure
+  the server assigns it by the documented hash of assignmentSeed and unitId into the split in force, and stores
+  the assignment; every later call returns the stored variant, even after the split changed. Concurrent first
+  exposures, on any number of replicas, store one assignment. The assigned units feed the sample-ratio check.
+  """
+  assignVariant(
+    "The RUNNING experiment."
+    experimentId: ID!
+    "The unit's id, 1 to 200 characters, stable across its exposures (e.g. a user id). Keep it ASCII to match GrowthBook's JavaScript SDK, which hashes UTF-16 code units."
+    unitId: String!
+  ): Assignment! @hasRole(role: PRO)
   "DRAFT → RUNNING."
   startExperiment(
     "The DRAFT experiment to start."
@@ -15799,6 +17535,8 @@ input CreateLoadTestInput {
   deploymentId: ID
   "The traffic profile, lengths, limits and SLO targets."
   plan: LoadTestPlanInput!
+  "Sample the prompts from this benchmark's dataset (its items' inputs) instead of plan.prompts or synthetic ones; a benchmark of the viewer."
+  promptsFromBenchmark: ID
 }
 
 extend type LoadTest {
@@ -17047,6 +18785,52 @@ func (ec *executionContext) childFields_AccuracyInterval(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type AccuracyInterval", field.Name)
 }
 
+func (ec *executionContext) childFields_Assignment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assignment_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Assignment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Assignment_updatedAt(ctx, field)
+	case "unitID":
+		return ec.fieldContext_Assignment_unitID(ctx, field)
+	case "variant":
+		return ec.fieldContext_Assignment_variant(ctx, field)
+	case "weights":
+		return ec.fieldContext_Assignment_weights(ctx, field)
+	case "assignedAt":
+		return ec.fieldContext_Assignment_assignedAt(ctx, field)
+	case "experiment":
+		return ec.fieldContext_Assignment_experiment(ctx, field)
+	case "owner":
+		return ec.fieldContext_Assignment_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assignment", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssignmentConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AssignmentEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignmentEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -17103,6 +18887,18 @@ func (ec *executionContext) childFields_Benchmark(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Benchmark", field.Name)
 }
 
+func (ec *executionContext) childFields_BenchmarkComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "baseline":
+		return ec.fieldContext_BenchmarkComparison_baseline(ctx, field)
+	case "candidate":
+		return ec.fieldContext_BenchmarkComparison_candidate(ctx, field)
+	case "statistics":
+		return ec.fieldContext_BenchmarkComparison_statistics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkComparison", field.Name)
+}
+
 func (ec *executionContext) childFields_BenchmarkConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -17157,6 +18953,24 @@ func (ec *executionContext) childFields_BenchmarkEvent(ctx context.Context, fiel
 		return ec.fieldContext_BenchmarkEvent_benchmark(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkGateResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "verdict":
+		return ec.fieldContext_BenchmarkGateResult_verdict(ctx, field)
+	case "inconclusive":
+		return ec.fieldContext_BenchmarkGateResult_inconclusive(ctx, field)
+	case "reasons":
+		return ec.fieldContext_BenchmarkGateResult_reasons(ctx, field)
+	case "checks":
+		return ec.fieldContext_BenchmarkGateResult_checks(ctx, field)
+	case "candidateScore":
+		return ec.fieldContext_BenchmarkGateResult_candidateScore(ctx, field)
+	case "comparison":
+		return ec.fieldContext_BenchmarkGateResult_comparison(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkGateResult", field.Name)
 }
 
 func (ec *executionContext) childFields_BenchmarkItemResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17277,6 +19091,18 @@ func (ec *executionContext) childFields_BenchmarkResults(ctx context.Context, fi
 		return ec.fieldContext_BenchmarkResults_models(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkResults", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkSide(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "benchmark":
+		return ec.fieldContext_BenchmarkSide_benchmark(ctx, field)
+	case "model":
+		return ec.fieldContext_BenchmarkSide_model(ctx, field)
+	case "score":
+		return ec.fieldContext_BenchmarkSide_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkSide", field.Name)
 }
 
 func (ec *executionContext) childFields_CacheNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17823,10 +19649,14 @@ func (ec *executionContext) childFields_Deployment(ctx context.Context, field gr
 		return ec.fieldContext_Deployment_costNote(ctx, field)
 	case "config":
 		return ec.fieldContext_Deployment_config(ctx, field)
+	case "measuredCapacityNote":
+		return ec.fieldContext_Deployment_measuredCapacityNote(ctx, field)
 	case "loadTests":
 		return ec.fieldContext_Deployment_loadTests(ctx, field)
 	case "plan":
 		return ec.fieldContext_Deployment_plan(ctx, field)
+	case "measuredCapacity":
+		return ec.fieldContext_Deployment_measuredCapacity(ctx, field)
 	case "owner":
 		return ec.fieldContext_Deployment_owner(ctx, field)
 	}
@@ -17947,6 +19777,10 @@ func (ec *executionContext) childFields_DeploymentPlan(ctx context.Context, fiel
 		return ec.fieldContext_DeploymentPlan_queueWaitMs(ctx, field)
 	case "probabilityOfWaiting":
 		return ec.fieldContext_DeploymentPlan_probabilityOfWaiting(ctx, field)
+	case "slaFailsAboveRps":
+		return ec.fieldContext_DeploymentPlan_slaFailsAboveRps(ctx, field)
+	case "measuredBy":
+		return ec.fieldContext_DeploymentPlan_measuredBy(ctx, field)
 	case "priceObservedOn":
 		return ec.fieldContext_DeploymentPlan_priceObservedOn(ctx, field)
 	case "priceCaveat":
@@ -18021,6 +19855,8 @@ func (ec *executionContext) childFields_Experiment(ctx context.Context, field gr
 		return ec.fieldContext_Experiment_results(ctx, field)
 	case "owner":
 		return ec.fieldContext_Experiment_owner(ctx, field)
+	case "assignmentSeed":
+		return ec.fieldContext_Experiment_assignmentSeed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Experiment", field.Name)
 }
@@ -18029,6 +19865,10 @@ func (ec *executionContext) childFields_ExperimentComparison(ctx context.Context
 	switch field.Name {
 	case "variant":
 		return ec.fieldContext_ExperimentComparison_variant(ctx, field)
+	case "scale":
+		return ec.fieldContext_ExperimentComparison_scale(ctx, field)
+	case "mode":
+		return ec.fieldContext_ExperimentComparison_mode(ctx, field)
 	case "absolute":
 		return ec.fieldContext_ExperimentComparison_absolute(ctx, field)
 	case "relative":
@@ -18043,6 +19883,10 @@ func (ec *executionContext) childFields_ExperimentComparison(ctx context.Context
 		return ec.fieldContext_ExperimentComparison_adjustedPValue(ctx, field)
 	case "significant":
 		return ec.fieldContext_ExperimentComparison_significant(ctx, field)
+	case "pooledZ":
+		return ec.fieldContext_ExperimentComparison_pooledZ(ctx, field)
+	case "pooledPValue":
+		return ec.fieldContext_ExperimentComparison_pooledPValue(ctx, field)
 	case "notes":
 		return ec.fieldContext_ExperimentComparison_notes(ctx, field)
 	}
@@ -18091,6 +19935,14 @@ func (ec *executionContext) childFields_ExperimentLift(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentLift_lower(ctx, field)
 	case "upper":
 		return ec.fieldContext_ExperimentLift_upper(ctx, field)
+	case "pValue":
+		return ec.fieldContext_ExperimentLift_pValue(ctx, field)
+	case "adjustedPValue":
+		return ec.fieldContext_ExperimentLift_adjustedPValue(ctx, field)
+	case "adjustedLower":
+		return ec.fieldContext_ExperimentLift_adjustedLower(ctx, field)
+	case "adjustedUpper":
+		return ec.fieldContext_ExperimentLift_adjustedUpper(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentLift", field.Name)
 }
@@ -18103,6 +19955,8 @@ func (ec *executionContext) childFields_ExperimentMetricResult(ctx context.Conte
 		return ec.fieldContext_ExperimentMetricResult_kind(ctx, field)
 	case "lowerIsBetter":
 		return ec.fieldContext_ExperimentMetricResult_lowerIsBetter(ctx, field)
+	case "scale":
+		return ec.fieldContext_ExperimentMetricResult_scale(ctx, field)
 	case "variants":
 		return ec.fieldContext_ExperimentMetricResult_variants(ctx, field)
 	case "comparisons":
@@ -18139,6 +19993,10 @@ func (ec *executionContext) childFields_ExperimentPlan(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentPlan_confidenceLevel(ctx, field)
 	case "power":
 		return ec.fieldContext_ExperimentPlan_power(ctx, field)
+	case "mode":
+		return ec.fieldContext_ExperimentPlan_mode(ctx, field)
+	case "sequentialTuning":
+		return ec.fieldContext_ExperimentPlan_sequentialTuning(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentPlan", field.Name)
 }
@@ -18147,6 +20005,10 @@ func (ec *executionContext) childFields_ExperimentResults(ctx context.Context, f
 	switch field.Name {
 	case "computedAt":
 		return ec.fieldContext_ExperimentResults_computedAt(ctx, field)
+	case "mode":
+		return ec.fieldContext_ExperimentResults_mode(ctx, field)
+	case "sequential":
+		return ec.fieldContext_ExperimentResults_sequential(ctx, field)
 	case "confidenceLevel":
 		return ec.fieldContext_ExperimentResults_confidenceLevel(ctx, field)
 	case "control":
@@ -18251,6 +20113,18 @@ func (ec *executionContext) childFields_FeatureContribution(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type FeatureContribution", field.Name)
 }
 
+func (ec *executionContext) childFields_GateCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_GateCheck_name(ctx, field)
+	case "status":
+		return ec.fieldContext_GateCheck_status(ctx, field)
+	case "message":
+		return ec.fieldContext_GateCheck_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GateCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_GuardrailNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "blockRate":
@@ -18283,6 +20157,20 @@ func (ec *executionContext) childFields_InstanceType(ctx context.Context, field 
 		return ec.fieldContext_InstanceType_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InstanceType", field.Name)
+}
+
+func (ec *executionContext) childFields_ItemDifference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_ItemDifference_item(ctx, field)
+	case "baseline":
+		return ec.fieldContext_ItemDifference_baseline(ctx, field)
+	case "candidate":
+		return ec.fieldContext_ItemDifference_candidate(ctx, field)
+	case "diff":
+		return ec.fieldContext_ItemDifference_diff(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ItemDifference", field.Name)
 }
 
 func (ec *executionContext) childFields_LLMNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18557,6 +20445,78 @@ func (ec *executionContext) childFields_LoadTestStepComparison(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type LoadTestStepComparison", field.Name)
 }
 
+func (ec *executionContext) childFields_McNemarTest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "passToFail":
+		return ec.fieldContext_McNemarTest_passToFail(ctx, field)
+	case "failToPass":
+		return ec.fieldContext_McNemarTest_failToPass(ctx, field)
+	case "pValue":
+		return ec.fieldContext_McNemarTest_pValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type McNemarTest", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasuredCapacity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "loadTestId":
+		return ec.fieldContext_MeasuredCapacity_loadTestId(ctx, field)
+	case "measuredAt":
+		return ec.fieldContext_MeasuredCapacity_measuredAt(ctx, field)
+	case "provenance":
+		return ec.fieldContext_MeasuredCapacity_provenance(ctx, field)
+	case "slots":
+		return ec.fieldContext_MeasuredCapacity_slots(ctx, field)
+	case "slotsEstimate":
+		return ec.fieldContext_MeasuredCapacity_slotsEstimate(ctx, field)
+	case "replicas":
+		return ec.fieldContext_MeasuredCapacity_replicas(ctx, field)
+	case "slotsPerReplica":
+		return ec.fieldContext_MeasuredCapacity_slotsPerReplica(ctx, field)
+	case "interceptMs":
+		return ec.fieldContext_MeasuredCapacity_interceptMs(ctx, field)
+	case "msPerOutputToken":
+		return ec.fieldContext_MeasuredCapacity_msPerOutputToken(ctx, field)
+	case "meanOutputTokens":
+		return ec.fieldContext_MeasuredCapacity_meanOutputTokens(ctx, field)
+	case "meanServiceMs":
+		return ec.fieldContext_MeasuredCapacity_meanServiceMs(ctx, field)
+	case "saturationRate":
+		return ec.fieldContext_MeasuredCapacity_saturationRate(ctx, field)
+	case "saturatedFrom":
+		return ec.fieldContext_MeasuredCapacity_saturatedFrom(ctx, field)
+	case "sloFailRate":
+		return ec.fieldContext_MeasuredCapacity_sloFailRate(ctx, field)
+	case "measuredSloFailRate":
+		return ec.fieldContext_MeasuredCapacity_measuredSloFailRate(ctx, field)
+	case "steps":
+		return ec.fieldContext_MeasuredCapacity_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasuredCapacity", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasuredCapacityStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "targetRate":
+		return ec.fieldContext_MeasuredCapacityStep_targetRate(ctx, field)
+	case "saturated":
+		return ec.fieldContext_MeasuredCapacityStep_saturated(ctx, field)
+	case "utilization":
+		return ec.fieldContext_MeasuredCapacityStep_utilization(ctx, field)
+	case "predictedRequestRate":
+		return ec.fieldContext_MeasuredCapacityStep_predictedRequestRate(ctx, field)
+	case "measuredRequestRate":
+		return ec.fieldContext_MeasuredCapacityStep_measuredRequestRate(ctx, field)
+	case "predictedGoodput":
+		return ec.fieldContext_MeasuredCapacityStep_predictedGoodput(ctx, field)
+	case "measuredGoodput":
+		return ec.fieldContext_MeasuredCapacityStep_measuredGoodput(ctx, field)
+	case "latency":
+		return ec.fieldContext_MeasuredCapacityStep_latency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasuredCapacityStep", field.Name)
+}
+
 func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -18565,6 +20525,8 @@ func (ec *executionContext) childFields_MetricSpec(ctx context.Context, field gr
 		return ec.fieldContext_MetricSpec_kind(ctx, field)
 	case "lowerIsBetter":
 		return ec.fieldContext_MetricSpec_lowerIsBetter(ctx, field)
+	case "scale":
+		return ec.fieldContext_MetricSpec_scale(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MetricSpec", field.Name)
 }
@@ -18631,6 +20593,52 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PairedComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "alpha":
+		return ec.fieldContext_PairedComparison_alpha(ctx, field)
+	case "n":
+		return ec.fieldContext_PairedComparison_n(ctx, field)
+	case "meanDiff":
+		return ec.fieldContext_PairedComparison_meanDiff(ctx, field)
+	case "se":
+		return ec.fieldContext_PairedComparison_se(ctx, field)
+	case "df":
+		return ec.fieldContext_PairedComparison_df(ctx, field)
+	case "interval":
+		return ec.fieldContext_PairedComparison_interval(ctx, field)
+	case "pValue":
+		return ec.fieldContext_PairedComparison_pValue(ctx, field)
+	case "passToFail":
+		return ec.fieldContext_PairedComparison_passToFail(ctx, field)
+	case "failToPass":
+		return ec.fieldContext_PairedComparison_failToPass(ctx, field)
+	case "mcnemar":
+		return ec.fieldContext_PairedComparison_mcnemar(ctx, field)
+	case "mcnemarSkipped":
+		return ec.fieldContext_PairedComparison_mcnemarSkipped(ctx, field)
+	case "pairedT":
+		return ec.fieldContext_PairedComparison_pairedT(ctx, field)
+	case "pairedTSkipped":
+		return ec.fieldContext_PairedComparison_pairedTSkipped(ctx, field)
+	case "items":
+		return ec.fieldContext_PairedComparison_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairedComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_PairedTTest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "statistic":
+		return ec.fieldContext_PairedTTest_statistic(ctx, field)
+	case "df":
+		return ec.fieldContext_PairedTTest_df(ctx, field)
+	case "pValue":
+		return ec.fieldContext_PairedTTest_pValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairedTTest", field.Name)
 }
 
 func (ec *executionContext) childFields_PassedRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -18851,6 +20859,20 @@ func (ec *executionContext) childFields_PortSpec(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PortSpec", field.Name)
 }
 
+func (ec *executionContext) childFields_PredictedLatency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_PredictedLatency_metric(ctx, field)
+	case "percentile":
+		return ec.fieldContext_PredictedLatency_percentile(ctx, field)
+	case "predictedMs":
+		return ec.fieldContext_PredictedLatency_predictedMs(ctx, field)
+	case "measuredMs":
+		return ec.fieldContext_PredictedLatency_measuredMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PredictedLatency", field.Name)
+}
+
 func (ec *executionContext) childFields_Provenance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -18861,6 +20883,16 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_estimate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
+}
+
+func (ec *executionContext) childFields_Range(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "low":
+		return ec.fieldContext_Range_low(ctx, field)
+	case "high":
+		return ec.fieldContext_Range_high(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Range", field.Name)
 }
 
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19141,6 +21173,16 @@ func (ec *executionContext) childFields_ScoreWeights(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ScoreWeights", field.Name)
 }
 
+func (ec *executionContext) childFields_SequentialSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tuning":
+		return ec.fieldContext_SequentialSettings_tuning(ctx, field)
+	case "minUnits":
+		return ec.fieldContext_SequentialSettings_minUnits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SequentialSettings", field.Name)
+}
+
 func (ec *executionContext) childFields_ServiceNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "latency":
@@ -19329,6 +21371,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_explanations(ctx, field)
 	case "loadTests":
 		return ec.fieldContext_User_loadTests(ctx, field)
+	case "assignments":
+		return ec.fieldContext_User_assignments(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -19621,6 +21665,28 @@ func (ec *executionContext) field_Deployment_loadTests_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_assignVariant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "experimentId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "unitId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["unitId"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelBenchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -19796,6 +21862,20 @@ func (ec *executionContext) field_Mutation_createScenario_args(ctx context.Conte
 		return nil, err
 	}
 	args["simulate"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -20291,6 +22371,74 @@ func (ec *executionContext) field_Query_assessCompliance_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_assignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AssignmentOrder, error) {
+			return ec.unmarshalOAssignmentOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+			return ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_benchmarkGate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.BenchmarkGateInput, error) {
+			return ec.unmarshalNBenchmarkGateInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkGateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_benchmarks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -20342,6 +22490,20 @@ func (ec *executionContext) field_Query_benchmarks_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compareBenchmarks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.CompareBenchmarksInput, error) {
+			return ec.unmarshalNCompareBenchmarksInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCompareBenchmarksInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -20500,6 +22662,14 @@ func (ec *executionContext) field_Query_estimateDeployment_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "loadTestId",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["loadTestId"] = arg1
 	return args, nil
 }
 
@@ -21080,6 +23250,60 @@ func (ec *executionContext) field_Subscription_scenarioUpdated_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_User_assignments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AssignmentOrder, error) {
+			return ec.unmarshalOAssignmentOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+			return ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -21819,6 +24043,373 @@ func (ec *executionContext) fieldContext_AccuracyInterval_high(_ context.Context
 	return graphql.NewScalarFieldContext("AccuracyInterval", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Assignment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Assignment_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_unitID(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_unitID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_unitID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_variant(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "String")
+}
+
+func (ec *executionContext) _Assignment_weights(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_weights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_weights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Assignment_assignedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_assignedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AssignedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_assignedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Assignment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Assignment_experiment(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_experiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experiment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Assignment_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Assignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Assignment_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Assignment().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Assignment_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Assignment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
+			return ec.marshalOAssignmentEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AssignmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalOAssignment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignmentEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22391,6 +24982,102 @@ func (ec *executionContext) fieldContext_Benchmark_progress(_ context.Context, f
 	return graphql.NewScalarFieldContext("Benchmark", field, true, false, "Float")
 }
 
+func (ec *executionContext) _BenchmarkComparison_baseline(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkComparison_baseline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Baseline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkSide) graphql.Marshaler {
+			return ec.marshalNBenchmarkSide2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSide(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkComparison_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkComparison_candidate(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkComparison_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkSide) graphql.Marshaler {
+			return ec.marshalNBenchmarkSide2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSide(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkComparison_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkSide(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkComparison_statistics(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkComparison_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evaluation.Comparison) graphql.Marshaler {
+			return ec.marshalNPairedComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkComparison_statistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairedComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BenchmarkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22817,6 +25504,162 @@ func (ec *executionContext) fieldContext_BenchmarkEvent_benchmark(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkGateResult_verdict(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evaluation.Verdict) graphql.Marshaler {
+			return ec.marshalNGateVerdict2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkGateResult", field, false, false, "GateVerdict")
+}
+
+func (ec *executionContext) _BenchmarkGateResult_inconclusive(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_inconclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inconclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_inconclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkGateResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BenchmarkGateResult_reasons(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkGateResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkGateResult_checks(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_checks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*evaluation.Check) graphql.Marshaler {
+			return ec.marshalNGateCheck2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheckᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_checks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkGateResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GateCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkGateResult_candidateScore(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_candidateScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidateScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_candidateScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkGateResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkGateResult_comparison(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkGateResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkGateResult_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkComparison) graphql.Marshaler {
+			return ec.marshalOBenchmarkComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkComparison(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkGateResult_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkGateResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkComparison(ctx, field)
 		},
 	}
 	return fc, nil
@@ -23885,6 +26728,84 @@ func (ec *executionContext) fieldContext_BenchmarkResults_models(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkSide_benchmark(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSide_benchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Benchmark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSide_benchmark(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkSide",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkSide_model(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSide_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSide_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSide", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkSide_score(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.BenchmarkSide) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSide_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSide_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSide", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CacheNodeConfig_hitRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.CacheConfig) (ret graphql.Marshaler) {
@@ -29067,6 +31988,29 @@ func (ec *executionContext) fieldContext_Deployment_config(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Deployment_measuredCapacityNote(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_measuredCapacityNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredCapacityNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_measuredCapacityNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deployment", field, false, false, "String")
+}
+
 func (ec *executionContext) _Deployment_loadTests(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29138,6 +32082,38 @@ func (ec *executionContext) fieldContext_Deployment_plan(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DeploymentPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Deployment_measuredCapacity(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_measuredCapacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredCapacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MeasuredCapacity) graphql.Marshaler {
+			return ec.marshalOMeasuredCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐMeasuredCapacity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_measuredCapacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deployment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasuredCapacity(ctx, field)
 		},
 	}
 	return fc, nil
@@ -30199,6 +33175,52 @@ func (ec *executionContext) fieldContext_DeploymentPlan_probabilityOfWaiting(_ c
 	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
 }
 
+func (ec *executionContext) _DeploymentPlan_slaFailsAboveRps(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_slaFailsAboveRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAFailsAboveRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_slaFailsAboveRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentPlan_measuredBy(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentPlan_measuredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentPlan().MeasuredBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentPlan_measuredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentPlan", field, true, true, "String")
+}
+
 func (ec *executionContext) _DeploymentPlan_priceObservedOn(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30828,6 +33850,29 @@ func (ec *executionContext) fieldContext_Experiment_owner(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Experiment_assignmentSeed(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_assignmentSeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experiment().AssignmentSeed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_assignmentSeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Experiment", field, true, true, "String")
+}
+
 func (ec *executionContext) _ExperimentComparison_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30849,6 +33894,52 @@ func (ec *executionContext) _ExperimentComparison_variant(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ExperimentComparison_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentComparison_scale(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_scale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Scale) graphql.Marshaler {
+			return ec.marshalNExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_scale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "ExperimentScale")
+}
+
+func (ec *executionContext) _ExperimentComparison_mode(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Mode) graphql.Marshaler {
+			return ec.marshalNExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "ExperimentMode")
 }
 
 func (ec *executionContext) _ExperimentComparison_absolute(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
@@ -31028,6 +34119,52 @@ func (ec *executionContext) _ExperimentComparison_significant(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_ExperimentComparison_significant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExperimentComparison_pooledZ(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_pooledZ(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PooledZ, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_pooledZ(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentComparison_pooledPValue(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentComparison_pooledPValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PooledPValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentComparison_pooledPValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentComparison", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ExperimentComparison_notes(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
@@ -31342,6 +34479,98 @@ func (ec *executionContext) fieldContext_ExperimentLift_upper(_ context.Context,
 	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ExperimentLift_pValue(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_adjustedPValue(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_adjustedPValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedPValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_adjustedPValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_adjustedLower(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_adjustedLower(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedLower, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_adjustedLower(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentLift_adjustedUpper(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentLift_adjustedUpper(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedUpper, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentLift_adjustedUpper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentLift", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ExperimentMetricResult_name(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31409,6 +34638,29 @@ func (ec *executionContext) _ExperimentMetricResult_lowerIsBetter(ctx context.Co
 }
 func (ec *executionContext) fieldContext_ExperimentMetricResult_lowerIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentMetricResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ExperimentMetricResult_scale(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentMetricResult_scale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Scale) graphql.Marshaler {
+			return ec.marshalNExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentMetricResult_scale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentMetricResult", field, false, false, "ExperimentScale")
 }
 
 func (ec *executionContext) _ExperimentMetricResult_variants(ctx context.Context, field graphql.CollectedField, obj *experiment.MetricResult) (ret graphql.Marshaler) {
@@ -31723,6 +34975,52 @@ func (ec *executionContext) fieldContext_ExperimentPlan_power(_ context.Context,
 	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ExperimentPlan_mode(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Mode) graphql.Marshaler {
+			return ec.marshalNExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "ExperimentMode")
+}
+
+func (ec *executionContext) _ExperimentPlan_sequentialTuning(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_sequentialTuning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SequentialTuning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_sequentialTuning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ExperimentResults_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31744,6 +35042,61 @@ func (ec *executionContext) _ExperimentResults_computedAt(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_ExperimentResults_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentResults", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExperimentResults_mode(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Mode) graphql.Marshaler {
+			return ec.marshalNExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentResults", field, false, false, "ExperimentMode")
+}
+
+func (ec *executionContext) _ExperimentResults_sequential(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_sequential(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExperimentResults().Sequential(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *experiment.Sequential) graphql.Marshaler {
+			return ec.marshalOSequentialSettings2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSequential(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_sequential(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SequentialSettings(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ExperimentResults_confidenceLevel(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
@@ -32650,6 +36003,75 @@ func (ec *executionContext) fieldContext_FeatureContribution_direction(_ context
 	return graphql.NewScalarFieldContext("FeatureContribution", field, false, false, "ExplanationDirection")
 }
 
+func (ec *executionContext) _GateCheck_name(ctx context.Context, field graphql.CollectedField, obj *evaluation.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GateCheck_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GateCheck_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GateCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _GateCheck_status(ctx context.Context, field graphql.CollectedField, obj *evaluation.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GateCheck_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evaluation.CheckStatus) graphql.Marshaler {
+			return ec.marshalNGateCheckStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheckStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GateCheck_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GateCheck", field, false, false, "GateCheckStatus")
+}
+
+func (ec *executionContext) _GateCheck_message(ctx context.Context, field graphql.CollectedField, obj *evaluation.Check) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GateCheck_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GateCheck_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GateCheck", field, false, false, "String")
+}
+
 func (ec *executionContext) _GuardrailNodeConfig_blockRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.GuardrailConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32919,6 +36341,98 @@ func (ec *executionContext) fieldContext_InstanceType_provenance(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ItemDifference_item(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ItemDifference().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ItemDifference_baseline(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_baseline(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Baseline, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_baseline(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ItemDifference_candidate(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_candidate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_candidate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ItemDifference_diff(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Diff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_diff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Float")
 }
 
 func (ec *executionContext) _LLMNodeConfig_model(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
@@ -35290,6 +38804,645 @@ func (ec *executionContext) fieldContext_LoadTestStepComparison_metrics(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _McNemarTest_passToFail(ctx context.Context, field graphql.CollectedField, obj *evaluation.McNemar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_McNemarTest_passToFail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassToFail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_McNemarTest_passToFail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("McNemarTest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _McNemarTest_failToPass(ctx context.Context, field graphql.CollectedField, obj *evaluation.McNemar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_McNemarTest_failToPass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailToPass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_McNemarTest_failToPass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("McNemarTest", field, false, false, "Int")
+}
+
+func (ec *executionContext) _McNemarTest_pValue(ctx context.Context, field graphql.CollectedField, obj *evaluation.McNemar) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_McNemarTest_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_McNemarTest_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("McNemarTest", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_loadTestId(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_loadTestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadTestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_loadTestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MeasuredCapacity_measuredAt(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_measuredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MeasuredCapacity_provenance(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "String")
+}
+
+func (ec *executionContext) _MeasuredCapacity_slots(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_slots(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slots, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_slots(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeasuredCapacity_slotsEstimate(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_slotsEstimate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotsEstimate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_slotsEstimate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_replicas(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_replicas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replicas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeasuredCapacity_slotsPerReplica(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_slotsPerReplica(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotsPerReplica, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_slotsPerReplica(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeasuredCapacity_interceptMs(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_interceptMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InterceptMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_interceptMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_msPerOutputToken(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_msPerOutputToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MsPerOutputToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_msPerOutputToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_meanOutputTokens(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_meanOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_meanOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_meanServiceMs(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_meanServiceMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanServiceMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_meanServiceMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_saturationRate(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_saturationRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SaturationRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_saturationRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_saturatedFrom(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_saturatedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SaturatedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_saturatedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_sloFailRate(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_sloFailRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLOFailRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_sloFailRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_measuredSloFailRate(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_measuredSloFailRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredSLOFailRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_measuredSloFailRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacity_steps(ctx context.Context, field graphql.CollectedField, obj *model.MeasuredCapacity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacity_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.StepFit) graphql.Marshaler {
+			return ec.marshalNMeasuredCapacityStep2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepFitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacity_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasuredCapacity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasuredCapacityStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_targetRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_targetRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_targetRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_saturated(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_saturated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Saturated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_saturated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_utilization(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_utilization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Utilization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_utilization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_predictedRequestRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_predictedRequestRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredictedRequestRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_predictedRequestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_measuredRequestRate(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_measuredRequestRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredRequestRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_measuredRequestRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_predictedGoodput(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_predictedGoodput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredictedGoodput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_predictedGoodput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_measuredGoodput(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_measuredGoodput(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredGoodput, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_measuredGoodput(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasuredCapacityStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MeasuredCapacityStep_latency(ctx context.Context, field graphql.CollectedField, obj *loadtest.StepFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasuredCapacityStep_latency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []loadtest.LatencyFit) graphql.Marshaler {
+			return ec.marshalNPredictedLatency2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLatencyFitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasuredCapacityStep_latency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasuredCapacityStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PredictedLatency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MetricSpec_name(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35357,6 +39510,29 @@ func (ec *executionContext) _MetricSpec_lowerIsBetter(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_MetricSpec_lowerIsBetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MetricSpec", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricSpec_scale(ctx context.Context, field graphql.CollectedField, obj *model.MetricSpec) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricSpec_scale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Scale) graphql.Marshaler {
+			return ec.marshalNExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricSpec_scale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricSpec", field, false, false, "ExperimentScale")
 }
 
 func (ec *executionContext) _ModelQuality_intelligenceIndex(ctx context.Context, field graphql.CollectedField, obj *catalog.Quality) (ret graphql.Marshaler) {
@@ -36787,6 +40963,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteDeployment(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_deleteAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAssignment(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_deleteExplanation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -36843,6 +41081,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteExplanation(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteExplanation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignVariant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignVariant(ctx, fc.Args["experimentId"].(int), fc.Args["unitId"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.Assignment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Assignment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+			return ec.marshalNAssignment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignVariant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Assignment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignVariant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -38216,6 +42516,433 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PairedComparison_alpha(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_alpha(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alpha, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_alpha(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_n(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_n(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.N, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_n(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PairedComparison_meanDiff(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_meanDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanDiff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_meanDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_se(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_se(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SE, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_se(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_df(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_df(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DF, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_df(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_interval(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evaluation.Interval) graphql.Marshaler {
+			return ec.marshalNRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairedComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Range(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairedComparison_pValue(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_passToFail(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_passToFail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairedComparison().PassToFail(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_passToFail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, true, true, "Int")
+}
+
+func (ec *executionContext) _PairedComparison_failToPass(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_failToPass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PairedComparison().FailToPass(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_failToPass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, true, true, "Int")
+}
+
+func (ec *executionContext) _PairedComparison_mcnemar(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_mcnemar(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.McNemar, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evaluation.McNemar) graphql.Marshaler {
+			return ec.marshalOMcNemarTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐMcNemar(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_mcnemar(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairedComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_McNemarTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairedComparison_mcnemarSkipped(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_mcnemarSkipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.McNemarSkipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_mcnemarSkipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _PairedComparison_pairedT(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_pairedT(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedT, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *evaluation.TTest) graphql.Marshaler {
+			return ec.marshalOPairedTTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐTTest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_pairedT(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairedComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairedTTest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairedComparison_pairedTSkipped(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_pairedTSkipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedTSkipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_pairedTSkipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _PairedComparison_items(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []evaluation.ItemDiff) graphql.Marshaler {
+			return ec.marshalNItemDifference2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐItemDiffᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PairedComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemDifference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PairedTTest_statistic(ctx context.Context, field graphql.CollectedField, obj *evaluation.TTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedTTest_statistic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedTTest_statistic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedTTest", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedTTest_df(ctx context.Context, field graphql.CollectedField, obj *evaluation.TTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedTTest_df(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DF, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedTTest_df(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedTTest", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedTTest_pValue(ctx context.Context, field graphql.CollectedField, obj *evaluation.TTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedTTest_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedTTest_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedTTest", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PassedRule_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
@@ -40077,6 +44804,98 @@ func (ec *executionContext) fieldContext_PortSpec_passThrough(_ context.Context,
 	return graphql.NewScalarFieldContext("PortSpec", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _PredictedLatency_metric(ctx context.Context, field graphql.CollectedField, obj *loadtest.LatencyFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictedLatency_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v loadtest.Metric) graphql.Marshaler {
+			return ec.marshalNLoadTestMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictedLatency_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictedLatency", field, false, false, "LoadTestMetric")
+}
+
+func (ec *executionContext) _PredictedLatency_percentile(ctx context.Context, field graphql.CollectedField, obj *loadtest.LatencyFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictedLatency_percentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictedLatency_percentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictedLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PredictedLatency_predictedMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.LatencyFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictedLatency_predictedMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PredictedMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PredictedLatency_predictedMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictedLatency", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PredictedLatency_measuredMs(ctx context.Context, field graphql.CollectedField, obj *loadtest.LatencyFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PredictedLatency_measuredMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PredictedLatency_measuredMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PredictedLatency", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Provenance_source(ctx context.Context, field graphql.CollectedField, obj *catalog.Provenance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40228,6 +45047,68 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_assignments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.AssignmentConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.AssignmentConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+			return ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_assignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_assignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41141,7 +46022,7 @@ func (ec *executionContext) _Query_estimateDeployment(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().EstimateDeployment(ctx, fc.Args["input"].(deployment.Request))
+			return ec.Resolvers.Query().EstimateDeployment(ctx, fc.Args["input"].(deployment.Request), fc.Args["loadTestId"].(*int))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -41187,6 +46068,130 @@ func (ec *executionContext) fieldContext_Query_estimateDeployment(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_estimateDeployment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compareBenchmarks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compareBenchmarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompareBenchmarks(ctx, fc.Args["input"].(gqlmodel.CompareBenchmarksInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *gqlmodel.BenchmarkComparison
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *gqlmodel.BenchmarkComparison
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkComparison) graphql.Marshaler {
+			return ec.marshalNBenchmarkComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compareBenchmarks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkComparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compareBenchmarks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_benchmarkGate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_benchmarkGate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BenchmarkGate(ctx, fc.Args["input"].(gqlmodel.BenchmarkGateInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *gqlmodel.BenchmarkGateResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *gqlmodel.BenchmarkGateResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.BenchmarkGateResult) graphql.Marshaler {
+			return ec.marshalNBenchmarkGateResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkGateResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_benchmarkGate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkGateResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_benchmarkGate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -41597,6 +46602,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Range_low(ctx context.Context, field graphql.CollectedField, obj *evaluation.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Range_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Range_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Range", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Range_high(ctx context.Context, field graphql.CollectedField, obj *evaluation.Interval) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Range_high(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.High, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Range_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Range", field, false, false, "Float")
 }
 
 func (ec *executionContext) _RateLimit_requestsPerMinute(ctx context.Context, field graphql.CollectedField, obj *simulation.RateLimit) (ret graphql.Marshaler) {
@@ -43848,6 +48899,52 @@ func (ec *executionContext) fieldContext_ScoreWeights_headroom(_ context.Context
 	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SequentialSettings_tuning(ctx context.Context, field graphql.CollectedField, obj *experiment.Sequential) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SequentialSettings_tuning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tuning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SequentialSettings_tuning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SequentialSettings", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SequentialSettings_minUnits(ctx context.Context, field graphql.CollectedField, obj *experiment.Sequential) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SequentialSettings_minUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SequentialSettings_minUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SequentialSettings", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ServiceNodeConfig_latency(ctx context.Context, field graphql.CollectedField, obj *pipeline.ServiceConfig) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -45935,6 +51032,50 @@ func (ec *executionContext) fieldContext_User_loadTests(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _User_assignments(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_assignments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Assignments(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AssignmentOrder), fc.Args["where"].(*ent.AssignmentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+			return ec.marshalNAssignmentConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_assignments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_User_assignments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47334,6 +52475,625 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAssignmentOrder(ctx context.Context, obj any) (ent.AssignmentOrder, error) {
+	var it ent.AssignmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAssignmentOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentOrder unmarshals raw into the AssignmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentOrder(ctx context.Context, raw any) (ent.AssignmentOrder, error) {
+	var out ent.AssignmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentWhereInput(ctx context.Context, obj any) (ent.AssignmentWhereInput, error) {
+	var it ent.AssignmentWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "unitID", "unitIDNEQ", "unitIDIn", "unitIDNotIn", "unitIDGT", "unitIDGTE", "unitIDLT", "unitIDLTE", "unitIDContains", "unitIDHasPrefix", "unitIDHasSuffix", "unitIDEqualFold", "unitIDContainsFold", "variant", "variantNEQ", "variantIn", "variantNotIn", "variantGT", "variantGTE", "variantLT", "variantLTE", "variantContains", "variantHasPrefix", "variantHasSuffix", "variantEqualFold", "variantContainsFold", "assignedAt", "assignedAtNEQ", "assignedAtIn", "assignedAtNotIn", "assignedAtGT", "assignedAtGTE", "assignedAtLT", "assignedAtLTE", "hasExperiment", "hasExperimentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "unitID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
+		case "unitIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDNEQ = data
+		case "unitIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDIn = data
+		case "unitIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDNotIn = data
+		case "unitIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDGT = data
+		case "unitIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDGTE = data
+		case "unitIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDLT = data
+		case "unitIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDLTE = data
+		case "unitIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDContains = data
+		case "unitIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDHasPrefix = data
+		case "unitIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDHasSuffix = data
+		case "unitIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDEqualFold = data
+		case "unitIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIDContainsFold = data
+		case "variant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variant"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variant = data
+		case "variantNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantNEQ = data
+		case "variantIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantIn = data
+		case "variantNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantNotIn = data
+		case "variantGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGT = data
+		case "variantGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGTE = data
+		case "variantLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantLT = data
+		case "variantLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantLTE = data
+		case "variantContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantContains = data
+		case "variantHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantHasPrefix = data
+		case "variantHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantHasSuffix = data
+		case "variantEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantEqualFold = data
+		case "variantContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantContainsFold = data
+		case "assignedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAt = data
+		case "assignedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtNEQ = data
+		case "assignedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtIn = data
+		case "assignedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtNotIn = data
+		case "assignedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtGT = data
+		case "assignedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtGTE = data
+		case "assignedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtLT = data
+		case "assignedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("assignedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AssignedAtLTE = data
+		case "hasExperiment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExperiment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExperiment = data
+		case "hasExperimentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExperimentWith"))
+			data, err := ec.unmarshalOExperimentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasExperimentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentWhereInput unmarshals raw into the AssignmentWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentWhereInput(ctx context.Context, raw any) (ent.AssignmentWhereInput, error) {
+	var out ent.AssignmentWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBenchmarkGateInput(ctx context.Context, obj any) (gqlmodel.BenchmarkGateInput, error) {
+	var it gqlmodel.BenchmarkGateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minScore"]; !present {
+		asMap["minScore"] = 0
+	}
+	if _, present := asMap["maxDrop"]; !present {
+		asMap["maxDrop"] = 0
+	}
+	if _, present := asMap["alpha"]; !present {
+		asMap["alpha"] = 0.050000
+	}
+	if _, present := asMap["mustPass"]; !present {
+		asMap["mustPass"] = []any{}
+	}
+
+	fieldsInOrder := [...]string{"candidate", "baseline", "minScore", "maxDrop", "alpha", "mustPass"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "candidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidate"))
+			data, err := ec.unmarshalNBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Candidate = data
+		case "baseline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseline"))
+			data, err := ec.unmarshalOBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Baseline = data
+		case "minScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minScore"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinScore = data
+		case "maxDrop":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxDrop"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxDrop = data
+		case "alpha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alpha"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alpha = data
+		case "mustPass":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mustPass"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MustPass = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkGateInput unmarshals raw into the BenchmarkGateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkGateInput(ctx context.Context, raw any) (gqlmodel.BenchmarkGateInput, error) {
+	var out gqlmodel.BenchmarkGateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkGateInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBenchmarkItemResultOrder(ctx context.Context, obj any) (ent.BenchmarkItemResultOrder, error) {
 	var it ent.BenchmarkItemResultOrder
 	if obj == nil {
@@ -48434,6 +54194,55 @@ func UnmarshalBenchmarkOrder(ctx context.Context, raw any) (ent.BenchmarkOrder, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBenchmarkSideInput(ctx context.Context, obj any) (gqlmodel.BenchmarkSideInput, error) {
+	var it gqlmodel.BenchmarkSideInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"benchmarkId", "model"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "benchmarkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("benchmarkId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BenchmarkID = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkSideInput unmarshals raw into the BenchmarkSideInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkSideInput(ctx context.Context, raw any) (gqlmodel.BenchmarkSideInput, error) {
+	var out gqlmodel.BenchmarkSideInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkSideInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Context, obj any) (ent.BenchmarkWhereInput, error) {
 	var it ent.BenchmarkWhereInput
 	if obj == nil {
@@ -49439,6 +55248,66 @@ func (ec *executionContext) unmarshalInputChangePasswordInput(ctx context.Contex
 func UnmarshalChangePasswordInput(ctx context.Context, raw any) (gqlmodel.ChangePasswordInput, error) {
 	var out gqlmodel.ChangePasswordInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangePasswordInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompareBenchmarksInput(ctx context.Context, obj any) (gqlmodel.CompareBenchmarksInput, error) {
+	var it gqlmodel.CompareBenchmarksInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["alpha"]; !present {
+		asMap["alpha"] = 0.050000
+	}
+
+	fieldsInOrder := [...]string{"baseline", "candidate", "alpha"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "baseline":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("baseline"))
+			data, err := ec.unmarshalNBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Baseline = data
+		case "candidate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("candidate"))
+			data, err := ec.unmarshalNBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Candidate = data
+		case "alpha":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("alpha"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Alpha = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompareBenchmarksInput unmarshals raw into the CompareBenchmarksInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompareBenchmarksInput(ctx context.Context, raw any) (gqlmodel.CompareBenchmarksInput, error) {
+	var out gqlmodel.CompareBenchmarksInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompareBenchmarksInput", raw, &out)
 	return out, err
 }
 
@@ -51095,7 +56964,7 @@ func (ec *executionContext) unmarshalInputCreateLoadTestInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "model", "deploymentId", "plan"}
+	fieldsInOrder := [...]string{"name", "model", "deploymentId", "plan", "promptsFromBenchmark"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -51130,6 +56999,13 @@ func (ec *executionContext) unmarshalInputCreateLoadTestInput(ctx context.Contex
 				return it, err
 			}
 			it.Plan = data
+		case "promptsFromBenchmark":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("promptsFromBenchmark"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PromptsFromBenchmark = data
 		}
 	}
 	return it, nil
@@ -52613,8 +58489,11 @@ func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Contex
 	if _, present := asMap["power"]; !present {
 		asMap["power"] = 0.800000
 	}
+	if _, present := asMap["mode"]; !present {
+		asMap["mode"] = "FIXED_HORIZON"
+	}
 
-	fieldsInOrder := [...]string{"control", "split", "minimumDetectableEffect", "relative", "baseline", "stdDev", "confidenceLevel", "power"}
+	fieldsInOrder := [...]string{"control", "split", "minimumDetectableEffect", "relative", "baseline", "stdDev", "confidenceLevel", "power", "mode", "sequentialTuning"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -52677,6 +58556,20 @@ func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Contex
 				return it, err
 			}
 			it.Power = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalOExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "sequentialTuning":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sequentialTuning"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SequentialTuning = data
 		}
 	}
 	return it, nil
@@ -55415,8 +61308,11 @@ func (ec *executionContext) unmarshalInputMetricSpecInput(ctx context.Context, o
 	if _, present := asMap["lowerIsBetter"]; !present {
 		asMap["lowerIsBetter"] = false
 	}
+	if _, present := asMap["scale"]; !present {
+		asMap["scale"] = "ABSOLUTE"
+	}
 
-	fieldsInOrder := [...]string{"name", "kind", "lowerIsBetter"}
+	fieldsInOrder := [...]string{"name", "kind", "lowerIsBetter", "scale"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -55444,6 +61340,13 @@ func (ec *executionContext) unmarshalInputMetricSpecInput(ctx context.Context, o
 				return it, err
 			}
 			it.LowerIsBetter = data
+		case "scale":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scale"))
+			data, err := ec.unmarshalOExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scale = data
 		}
 	}
 	return it, nil
@@ -57879,7 +63782,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith", "hasLoadTests", "hasLoadTestsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith", "hasLoadTests", "hasLoadTestsWith", "hasAssignments", "hasAssignmentsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58397,6 +64300,20 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasLoadTestsWith = data
+		case "hasAssignments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignments"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAssignments = data
+		case "hasAssignmentsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAssignmentsWith"))
+			data, err := ec.unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAssignmentsWith = data
 		}
 	}
 	return it, nil
@@ -58472,6 +64389,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Benchmark(ctx, sel, obj)
+	case *ent.Assignment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Assignment(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -58571,6 +64493,162 @@ func (ec *executionContext) _AccuracyInterval(ctx context.Context, sel ast.Selec
 			}
 		case "high":
 			out.Values[i] = ec._AccuracyInterval_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentImplementors = []string{"Assignment", "Node"}
+
+func (ec *executionContext) _Assignment(ctx context.Context, sel ast.SelectionSet, obj *ent.Assignment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Assignment")
+		case "id":
+			out.Values[i] = ec._Assignment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Assignment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Assignment_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unitID":
+			out.Values[i] = ec._Assignment_unitID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variant":
+			out.Values[i] = ec._Assignment_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weights":
+			out.Values[i] = ec._Assignment_weights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "assignedAt":
+			out.Values[i] = ec._Assignment_assignedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experiment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_experiment(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Assignment_owner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentConnectionImplementors = []string{"AssignmentConnection"}
+
+func (ec *executionContext) _AssignmentConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentConnection")
+		case "edges":
+			out.Values[i] = ec._AssignmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssignmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AssignmentConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignmentEdgeImplementors = []string{"AssignmentEdge"}
+
+func (ec *executionContext) _AssignmentEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AssignmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignmentEdge")
+		case "node":
+			out.Values[i] = ec._AssignmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AssignmentEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -58743,6 +64821,49 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._Benchmark_progress(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkComparisonImplementors = []string{"BenchmarkComparison"}
+
+func (ec *executionContext) _BenchmarkComparison(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BenchmarkComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkComparison")
+		case "baseline":
+			out.Values[i] = ec._BenchmarkComparison_baseline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidate":
+			out.Values[i] = ec._BenchmarkComparison_candidate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "statistics":
+			out.Values[i] = ec._BenchmarkComparison_statistics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -58934,6 +65055,64 @@ func (ec *executionContext) _BenchmarkEvent(ctx context.Context, sel ast.Selecti
 			}
 		case "benchmark":
 			out.Values[i] = ec._BenchmarkEvent_benchmark(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkGateResultImplementors = []string{"BenchmarkGateResult"}
+
+func (ec *executionContext) _BenchmarkGateResult(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BenchmarkGateResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkGateResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkGateResult")
+		case "verdict":
+			out.Values[i] = ec._BenchmarkGateResult_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inconclusive":
+			out.Values[i] = ec._BenchmarkGateResult_inconclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._BenchmarkGateResult_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checks":
+			out.Values[i] = ec._BenchmarkGateResult_checks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidateScore":
+			out.Values[i] = ec._BenchmarkGateResult_candidateScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._BenchmarkGateResult_comparison(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -59313,6 +65492,49 @@ func (ec *executionContext) _BenchmarkResults(ctx context.Context, sel ast.Selec
 			}
 		case "models":
 			out.Values[i] = ec._BenchmarkResults_models(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkSideImplementors = []string{"BenchmarkSide"}
+
+func (ec *executionContext) _BenchmarkSide(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.BenchmarkSide) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkSideImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkSide")
+		case "benchmark":
+			out.Values[i] = ec._BenchmarkSide_benchmark(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._BenchmarkSide_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._BenchmarkSide_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -60943,6 +67165,11 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "measuredCapacityNote":
+			out.Values[i] = ec._Deployment_measuredCapacityNote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "loadTests":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -60955,6 +67182,11 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_plan(ctx, field, obj)
 				})
+		case "measuredCapacity":
+			out.Values[i] = ec._Deployment_measuredCapacity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -61337,6 +67569,17 @@ func (ec *executionContext) _DeploymentPlan(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "slaFailsAboveRps":
+			out.Values[i] = ec._DeploymentPlan_slaFailsAboveRps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "measuredBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentPlan_measuredBy(ctx, field, obj)
+				})
 		case "priceObservedOn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -61577,6 +67820,12 @@ func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Experiment_owner(ctx, field, obj)
 				})
+		case "assignmentSeed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_assignmentSeed(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -61607,6 +67856,16 @@ func (ec *executionContext) _ExperimentComparison(ctx context.Context, sel ast.S
 			out.Values[i] = graphql.MarshalString("ExperimentComparison")
 		case "variant":
 			out.Values[i] = ec._ExperimentComparison_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scale":
+			out.Values[i] = ec._ExperimentComparison_scale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._ExperimentComparison_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61642,6 +67901,16 @@ func (ec *executionContext) _ExperimentComparison(ctx context.Context, sel ast.S
 			}
 		case "significant":
 			out.Values[i] = ec._ExperimentComparison_significant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pooledZ":
+			out.Values[i] = ec._ExperimentComparison_pooledZ(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pooledPValue":
+			out.Values[i] = ec._ExperimentComparison_pooledPValue(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -61818,6 +68087,26 @@ func (ec *executionContext) _ExperimentLift(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "pValue":
+			out.Values[i] = ec._ExperimentLift_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedPValue":
+			out.Values[i] = ec._ExperimentLift_adjustedPValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedLower":
+			out.Values[i] = ec._ExperimentLift_adjustedLower(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedUpper":
+			out.Values[i] = ec._ExperimentLift_adjustedUpper(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -61859,6 +68148,11 @@ func (ec *executionContext) _ExperimentMetricResult(ctx context.Context, sel ast
 				})
 		case "lowerIsBetter":
 			out.Values[i] = ec._ExperimentMetricResult_lowerIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scale":
+			out.Values[i] = ec._ExperimentMetricResult_scale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -61978,6 +68272,16 @@ func (ec *executionContext) _ExperimentPlan(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "mode":
+			out.Values[i] = ec._ExperimentPlan_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sequentialTuning":
+			out.Values[i] = ec._ExperimentPlan_sequentialTuning(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -62009,37 +68313,48 @@ func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.Sele
 		case "computedAt":
 			out.Values[i] = ec._ExperimentResults_computedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "mode":
+			out.Values[i] = ec._ExperimentResults_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sequential":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExperimentResults_sequential(ctx, field, obj)
+				})
 		case "confidenceLevel":
 			out.Values[i] = ec._ExperimentResults_confidenceLevel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "control":
 			out.Values[i] = ec._ExperimentResults_control(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "primary":
 			out.Values[i] = ec._ExperimentResults_primary(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "secondary":
 			out.Values[i] = ec._ExperimentResults_secondary(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "srm":
 			out.Values[i] = ec._ExperimentResults_srm(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decision":
 			out.Values[i] = ec._ExperimentResults_decision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -62346,6 +68661,49 @@ func (ec *executionContext) _FeatureContribution(ctx context.Context, sel ast.Se
 	return out
 }
 
+var gateCheckImplementors = []string{"GateCheck"}
+
+func (ec *executionContext) _GateCheck(ctx context.Context, sel ast.SelectionSet, obj *evaluation.Check) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gateCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GateCheck")
+		case "name":
+			out.Values[i] = ec._GateCheck_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._GateCheck_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._GateCheck_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var guardrailNodeConfigImplementors = []string{"GuardrailNodeConfig"}
 
 func (ec *executionContext) _GuardrailNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.GuardrailConfig) graphql.Marshaler {
@@ -62439,6 +68797,55 @@ func (ec *executionContext) _InstanceType(ctx context.Context, sel ast.Selection
 				})
 		case "provenance":
 			out.Values[i] = ec._InstanceType_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var itemDifferenceImplementors = []string{"ItemDifference"}
+
+func (ec *executionContext) _ItemDifference(ctx context.Context, sel ast.SelectionSet, obj *evaluation.ItemDiff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemDifferenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ItemDifference")
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ItemDifference_item(ctx, field, obj)
+				})
+		case "baseline":
+			out.Values[i] = ec._ItemDifference_baseline(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidate":
+			out.Values[i] = ec._ItemDifference_candidate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "diff":
+			out.Values[i] = ec._ItemDifference_diff(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -63325,6 +69732,225 @@ func (ec *executionContext) _LoadTestStepComparison(ctx context.Context, sel ast
 	return out
 }
 
+var mcNemarTestImplementors = []string{"McNemarTest"}
+
+func (ec *executionContext) _McNemarTest(ctx context.Context, sel ast.SelectionSet, obj *evaluation.McNemar) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mcNemarTestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("McNemarTest")
+		case "passToFail":
+			out.Values[i] = ec._McNemarTest_passToFail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failToPass":
+			out.Values[i] = ec._McNemarTest_failToPass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pValue":
+			out.Values[i] = ec._McNemarTest_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measuredCapacityImplementors = []string{"MeasuredCapacity"}
+
+func (ec *executionContext) _MeasuredCapacity(ctx context.Context, sel ast.SelectionSet, obj *model.MeasuredCapacity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measuredCapacityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasuredCapacity")
+		case "loadTestId":
+			out.Values[i] = ec._MeasuredCapacity_loadTestId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredAt":
+			out.Values[i] = ec._MeasuredCapacity_measuredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provenance":
+			out.Values[i] = ec._MeasuredCapacity_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slots":
+			out.Values[i] = ec._MeasuredCapacity_slots(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slotsEstimate":
+			out.Values[i] = ec._MeasuredCapacity_slotsEstimate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replicas":
+			out.Values[i] = ec._MeasuredCapacity_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slotsPerReplica":
+			out.Values[i] = ec._MeasuredCapacity_slotsPerReplica(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interceptMs":
+			out.Values[i] = ec._MeasuredCapacity_interceptMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "msPerOutputToken":
+			out.Values[i] = ec._MeasuredCapacity_msPerOutputToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanOutputTokens":
+			out.Values[i] = ec._MeasuredCapacity_meanOutputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanServiceMs":
+			out.Values[i] = ec._MeasuredCapacity_meanServiceMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saturationRate":
+			out.Values[i] = ec._MeasuredCapacity_saturationRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saturatedFrom":
+			out.Values[i] = ec._MeasuredCapacity_saturatedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sloFailRate":
+			out.Values[i] = ec._MeasuredCapacity_sloFailRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "measuredSloFailRate":
+			out.Values[i] = ec._MeasuredCapacity_measuredSloFailRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._MeasuredCapacity_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measuredCapacityStepImplementors = []string{"MeasuredCapacityStep"}
+
+func (ec *executionContext) _MeasuredCapacityStep(ctx context.Context, sel ast.SelectionSet, obj *loadtest.StepFit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measuredCapacityStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasuredCapacityStep")
+		case "targetRate":
+			out.Values[i] = ec._MeasuredCapacityStep_targetRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saturated":
+			out.Values[i] = ec._MeasuredCapacityStep_saturated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "utilization":
+			out.Values[i] = ec._MeasuredCapacityStep_utilization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predictedRequestRate":
+			out.Values[i] = ec._MeasuredCapacityStep_predictedRequestRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measuredRequestRate":
+			out.Values[i] = ec._MeasuredCapacityStep_measuredRequestRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predictedGoodput":
+			out.Values[i] = ec._MeasuredCapacityStep_predictedGoodput(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "measuredGoodput":
+			out.Values[i] = ec._MeasuredCapacityStep_measuredGoodput(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latency":
+			out.Values[i] = ec._MeasuredCapacityStep_latency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metricSpecImplementors = []string{"MetricSpec"}
 
 func (ec *executionContext) _MetricSpec(ctx context.Context, sel ast.SelectionSet, obj *model.MetricSpec) graphql.Marshaler {
@@ -63348,6 +69974,11 @@ func (ec *executionContext) _MetricSpec(ctx context.Context, sel ast.SelectionSe
 			}
 		case "lowerIsBetter":
 			out.Values[i] = ec._MetricSpec_lowerIsBetter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scale":
+			out.Values[i] = ec._MetricSpec_scale(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -63619,9 +70250,23 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deleteAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "deleteExplanation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteExplanation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignVariant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignVariant(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -63891,6 +70536,149 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pairedComparisonImplementors = []string{"PairedComparison"}
+
+func (ec *executionContext) _PairedComparison(ctx context.Context, sel ast.SelectionSet, obj *evaluation.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairedComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairedComparison")
+		case "alpha":
+			out.Values[i] = ec._PairedComparison_alpha(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "n":
+			out.Values[i] = ec._PairedComparison_n(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meanDiff":
+			out.Values[i] = ec._PairedComparison_meanDiff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "se":
+			out.Values[i] = ec._PairedComparison_se(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "df":
+			out.Values[i] = ec._PairedComparison_df(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "interval":
+			out.Values[i] = ec._PairedComparison_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pValue":
+			out.Values[i] = ec._PairedComparison_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passToFail":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PairedComparison_passToFail(ctx, field, obj)
+				})
+		case "failToPass":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PairedComparison_failToPass(ctx, field, obj)
+				})
+		case "mcnemar":
+			out.Values[i] = ec._PairedComparison_mcnemar(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mcnemarSkipped":
+			out.Values[i] = ec._PairedComparison_mcnemarSkipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairedT":
+			out.Values[i] = ec._PairedComparison_pairedT(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairedTSkipped":
+			out.Values[i] = ec._PairedComparison_pairedTSkipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.Values[i] = ec._PairedComparison_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pairedTTestImplementors = []string{"PairedTTest"}
+
+func (ec *executionContext) _PairedTTest(ctx context.Context, sel ast.SelectionSet, obj *evaluation.TTest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairedTTestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairedTTest")
+		case "statistic":
+			out.Values[i] = ec._PairedTTest_statistic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "df":
+			out.Values[i] = ec._PairedTTest_df(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pValue":
+			out.Values[i] = ec._PairedTTest_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -64618,6 +71406,54 @@ func (ec *executionContext) _PortSpec(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var predictedLatencyImplementors = []string{"PredictedLatency"}
+
+func (ec *executionContext) _PredictedLatency(ctx context.Context, sel ast.SelectionSet, obj *loadtest.LatencyFit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, predictedLatencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PredictedLatency")
+		case "metric":
+			out.Values[i] = ec._PredictedLatency_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentile":
+			out.Values[i] = ec._PredictedLatency_percentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predictedMs":
+			out.Values[i] = ec._PredictedLatency_predictedMs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "measuredMs":
+			out.Values[i] = ec._PredictedLatency_measuredMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var provenanceImplementors = []string{"Provenance"}
 
 func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSet, obj *catalog.Provenance) graphql.Marshaler {
@@ -64691,6 +71527,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
+				})
+		case "assignments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_assignments(ctx, field)
 				})
 		case "benchmarks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -64788,6 +71630,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_estimateDeployment(ctx, field)
 				})
+		case "compareBenchmarks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compareBenchmarks(ctx, field)
+				})
+		case "benchmarkGate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_benchmarkGate(ctx, field)
+				})
 		case "experimentSampleSize":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -64837,6 +71691,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rangeImplementors = []string{"Range"}
+
+func (ec *executionContext) _Range(ctx context.Context, sel ast.SelectionSet, obj *evaluation.Interval) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Range")
+		case "low":
+			out.Values[i] = ec._Range_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "high":
+			out.Values[i] = ec._Range_high(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -65765,6 +72657,44 @@ func (ec *executionContext) _ScoreWeights(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var sequentialSettingsImplementors = []string{"SequentialSettings"}
+
+func (ec *executionContext) _SequentialSettings(ctx context.Context, sel ast.SelectionSet, obj *experiment.Sequential) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sequentialSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SequentialSettings")
+		case "tuning":
+			out.Values[i] = ec._SequentialSettings_tuning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minUnits":
+			out.Values[i] = ec._SequentialSettings_minUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var serviceNodeConfigImplementors = []string{"ServiceNodeConfig"}
 
 func (ec *executionContext) _ServiceNodeConfig(ctx context.Context, sel ast.SelectionSet, obj *pipeline.ServiceConfig) graphql.Marshaler {
@@ -66411,6 +73341,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_loadTests(ctx, field, obj)
+				})
+		case "assignments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_assignments(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -67114,6 +74050,46 @@ func (ec *executionContext) marshalNAssertion2githubᚗcomᚋmodelarchitectᚋar
 	return res
 }
 
+func (ec *executionContext) marshalNAssignment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Assignment!")
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignmentConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentConnection!")
+		return graphql.Null
+	}
+	return ec._AssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssignmentOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrder(ctx context.Context, v any) (*ent.AssignmentOrder, error) {
+	res, err := ec.unmarshalInputAssignmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssignmentOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderField(ctx context.Context, v any) (*ent.AssignmentOrderField, error) {
+	var res = new(ent.AssignmentOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignmentOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+	res, err := ec.unmarshalInputAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.AuthPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuthPayload!")
@@ -67128,6 +74104,14 @@ func (ec *executionContext) marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitect�
 		return graphql.Null
 	}
 	return ec._Benchmark(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBenchmarkComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkComparison(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BenchmarkComparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkComparison!")
+		return graphql.Null
+	}
+	return ec._BenchmarkComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBenchmarkConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkConnection) graphql.Marshaler {
@@ -67152,6 +74136,19 @@ func (ec *executionContext) marshalNBenchmarkEvent2ᚖgithubᚗcomᚋmodelarchit
 		return graphql.Null
 	}
 	return ec._BenchmarkEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBenchmarkGateInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkGateInput(ctx context.Context, v any) (gqlmodel.BenchmarkGateInput, error) {
+	res, err := ec.unmarshalInputBenchmarkGateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBenchmarkGateResult2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkGateResult(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BenchmarkGateResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkGateResult!")
+		return graphql.Null
+	}
+	return ec._BenchmarkGateResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBenchmarkItemResultConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BenchmarkItemResultConnection) graphql.Marshaler {
@@ -67240,6 +74237,19 @@ func (ec *executionContext) marshalNBenchmarkOrderField2ᚖgithubᚗcomᚋmodela
 	return v
 }
 
+func (ec *executionContext) marshalNBenchmarkSide2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSide(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BenchmarkSide) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BenchmarkSide!")
+		return graphql.Null
+	}
+	return ec._BenchmarkSide(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx context.Context, v any) (*gqlmodel.BenchmarkSideInput, error) {
+	res, err := ec.unmarshalInputBenchmarkSideInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBenchmarkStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatus(ctx context.Context, v any) (benchmark1.Status, error) {
 	var res benchmark1.Status
 	err := res.UnmarshalGQL(v)
@@ -67299,6 +74309,11 @@ func (ec *executionContext) marshalNCatalogModel2ᚖgithubᚗcomᚋmodelarchitec
 
 func (ec *executionContext) unmarshalNChangePasswordInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐChangePasswordInput(ctx context.Context, v any) (gqlmodel.ChangePasswordInput, error) {
 	res, err := ec.unmarshalInputChangePasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCompareBenchmarksInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCompareBenchmarksInput(ctx context.Context, v any) (gqlmodel.CompareBenchmarksInput, error) {
+	res, err := ec.unmarshalInputCompareBenchmarksInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -67932,6 +74947,21 @@ func (ec *executionContext) unmarshalNExperimentMetricsInput2githubᚗcomᚋmode
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx context.Context, v any) (experiment.Mode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.Mode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx context.Context, sel ast.SelectionSet, v experiment.Mode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExperimentMode!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNExperimentOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentOrder(ctx context.Context, v any) (*ent.ExperimentOrder, error) {
 	res, err := ec.unmarshalInputExperimentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -67966,6 +74996,21 @@ func (ec *executionContext) marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodel
 func (ec *executionContext) unmarshalNExperimentSampleSizeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐExperimentSampleSizeInput(ctx context.Context, v any) (gqlmodel.ExperimentSampleSizeInput, error) {
 	res, err := ec.unmarshalInputExperimentSampleSizeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx context.Context, v any) (experiment.Scale, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.Scale(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx context.Context, sel ast.SelectionSet, v experiment.Scale) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExperimentScale!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNExperimentStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatus(ctx context.Context, v any) (experiment1.Status, error) {
@@ -68131,6 +75176,60 @@ func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNGateCheck2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheckᚄ(ctx context.Context, sel ast.SelectionSet, v []*evaluation.Check) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGateCheck2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheck(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGateCheck2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheck(ctx context.Context, sel ast.SelectionSet, v *evaluation.Check) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GateCheck!")
+		return graphql.Null
+	}
+	return ec._GateCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGateCheckStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheckStatus(ctx context.Context, v any) (evaluation.CheckStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evaluation.CheckStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGateCheckStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐCheckStatus(ctx context.Context, sel ast.SelectionSet, v evaluation.CheckStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "GateCheckStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNGateVerdict2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐVerdict(ctx context.Context, v any) (evaluation.Verdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := evaluation.Verdict(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGateVerdict2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐVerdict(ctx context.Context, sel ast.SelectionSet, v evaluation.Verdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "GateVerdict!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
 	res, err := gid.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -68239,6 +75338,55 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNItemDifference2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐItemDiff(ctx context.Context, sel ast.SelectionSet, v evaluation.ItemDiff) graphql.Marshaler {
+	return ec._ItemDifference(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNItemDifference2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐItemDiffᚄ(ctx context.Context, sel ast.SelectionSet, v []evaluation.ItemDiff) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNItemDifference2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐItemDiff(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx context.Context, sel ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
@@ -68458,6 +75606,26 @@ func (ec *executionContext) unmarshalNLogInInput2githubᚗcomᚋmodelarchitect�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNMeasuredCapacityStep2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepFit(ctx context.Context, sel ast.SelectionSet, v loadtest.StepFit) graphql.Marshaler {
+	return ec._MeasuredCapacityStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMeasuredCapacityStep2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepFitᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.StepFit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeasuredCapacityStep2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐStepFit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMetricKind2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐMetricKind(ctx context.Context, v any) (model.MetricKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := model.MetricKind(tmp)
@@ -68597,6 +75765,14 @@ func (ec *executionContext) marshalNOrderDirection2entgoᚗioᚋcontribᚋentgql
 
 func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPairedComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐComparison(ctx context.Context, sel ast.SelectionSet, v *evaluation.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PairedComparison!")
+		return graphql.Null
+	}
+	return ec._PairedComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPassedRule2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐPassedRule(ctx context.Context, sel ast.SelectionSet, v compliance.PassedRule) graphql.Marshaler {
@@ -68921,6 +76097,26 @@ func (ec *executionContext) marshalNPortType2ᚕgithubᚗcomᚋmodelarchitectᚋ
 	return ret
 }
 
+func (ec *executionContext) marshalNPredictedLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLatencyFit(ctx context.Context, sel ast.SelectionSet, v loadtest.LatencyFit) graphql.Marshaler {
+	return ec._PredictedLatency(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPredictedLatency2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLatencyFitᚄ(ctx context.Context, sel ast.SelectionSet, v []loadtest.LatencyFit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPredictedLatency2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐLatencyFit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNProblemSeverity2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐSeverity(ctx context.Context, v any) (pipeline.Severity, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := pipeline.Severity(tmp)
@@ -68938,6 +76134,10 @@ func (ec *executionContext) marshalNProblemSeverity2githubᚗcomᚋmodelarchitec
 
 func (ec *executionContext) marshalNProvenance2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcatalogᚐProvenance(ctx context.Context, sel ast.SelectionSet, v catalog.Provenance) graphql.Marshaler {
 	return ec._Provenance(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐInterval(ctx context.Context, sel ast.SelectionSet, v evaluation.Interval) graphql.Marshaler {
+	return ec._Range(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNRateLimit2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v simulation.RateLimit) graphql.Marshaler {
@@ -69860,11 +77060,87 @@ func (ec *executionContext) marshalOAIPurpose2ᚕgithubᚗcomᚋmodelarchitect�
 	return ret
 }
 
+func (ec *executionContext) marshalOAssignment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignment(ctx context.Context, sel ast.SelectionSet, v *ent.Assignment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Assignment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAssignmentEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAssignmentEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAssignmentEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AssignmentEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AssignmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAssignmentOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrderᚄ(ctx context.Context, v any) ([]*ent.AssignmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignmentWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInputᚄ(ctx context.Context, v any) ([]*ent.AssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AssignmentWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐAssignmentWhereInput(ctx context.Context, v any) (*ent.AssignmentWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Benchmark(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBenchmarkComparison2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkComparison(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.BenchmarkComparison) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BenchmarkComparison(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOBenchmarkEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BenchmarkEdge) graphql.Marshaler {
@@ -69969,6 +77245,14 @@ func (ec *executionContext) marshalOBenchmarkResults2ᚖgithubᚗcomᚋmodelarch
 		return graphql.Null
 	}
 	return ec._BenchmarkResults(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBenchmarkSideInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSideInput(ctx context.Context, v any) (*gqlmodel.BenchmarkSideInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenchmarkSideInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBenchmarkStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋbenchmarkᚐStatusᚄ(ctx context.Context, v any) ([]benchmark1.Status, error) {
@@ -70688,6 +77972,19 @@ func (ec *executionContext) unmarshalOExperimentMetricsInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx context.Context, v any) (experiment.Mode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.Mode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExperimentMode2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMode(ctx context.Context, sel ast.SelectionSet, v experiment.Mode) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOExperimentOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentOrderᚄ(ctx context.Context, v any) ([]*ent.ExperimentOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -70718,6 +78015,19 @@ func (ec *executionContext) marshalOExperimentResults2ᚖgithubᚗcomᚋmodelarc
 		return graphql.Null
 	}
 	return ec._ExperimentResults(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx context.Context, v any) (experiment.Scale, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.Scale(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExperimentScale2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐScale(ctx context.Context, sel ast.SelectionSet, v experiment.Scale) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOExperimentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋexperimentᚐStatusᚄ(ctx context.Context, v any) ([]experiment1.Status, error) {
@@ -71278,6 +78588,20 @@ func (ec *executionContext) unmarshalOLoadTestWhereInput2ᚖgithubᚗcomᚋmodel
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMcNemarTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐMcNemar(ctx context.Context, sel ast.SelectionSet, v *evaluation.McNemar) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._McNemarTest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMeasuredCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐMeasuredCapacity(ctx context.Context, sel ast.SelectionSet, v *model.MeasuredCapacity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MeasuredCapacity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOModelOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐModelOrder(ctx context.Context, v any) (*gqlmodel.ModelOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -71328,6 +78652,13 @@ func (ec *executionContext) unmarshalONodeLatencyInput2ᚖgithubᚗcomᚋmodelar
 	}
 	res, err := ec.unmarshalInputNodeLatencyInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPairedTTest2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐTTest(ctx context.Context, sel ast.SelectionSet, v *evaluation.TTest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PairedTTest(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPipeline2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipeline(ctx context.Context, sel ast.SelectionSet, v *ent.Pipeline) graphql.Marshaler {
@@ -71658,6 +78989,13 @@ func (ec *executionContext) marshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋar
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOSequentialSettings2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSequential(ctx context.Context, sel ast.SelectionSet, v *experiment.Sequential) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SequentialSettings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOServiceNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐServiceConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.ServiceConfig) graphql.Marshaler {

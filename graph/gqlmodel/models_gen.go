@@ -10,6 +10,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/evaluation"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/loadtest"
@@ -27,6 +28,16 @@ type AuthPayload struct {
 	User *ent.User `json:"user"`
 }
 
+// A candidate run against a baseline run.
+type BenchmarkComparison struct {
+	// The baseline.
+	Baseline *BenchmarkSide `json:"baseline"`
+	// The candidate.
+	Candidate *BenchmarkSide `json:"candidate"`
+	// The statistics of candidate − baseline.
+	Statistics *evaluation.Comparison `json:"statistics"`
+}
+
 // A change to one of the viewer's benchmarks. Each benchmark's states arrive in order.
 type BenchmarkEvent struct {
 	// Whether the benchmark changed or was deleted.
@@ -37,12 +48,73 @@ type BenchmarkEvent struct {
 	Benchmark *ent.Benchmark `json:"benchmark,omitempty"`
 }
 
+// A regression gate: a minimum score, a maximum drop against a baseline, and items that must pass.
+type BenchmarkGateInput struct {
+	// The run being judged.
+	Candidate *BenchmarkSideInput `json:"candidate"`
+	// The run it must not regress from; without it the drop check is skipped.
+	Baseline *BenchmarkSideInput `json:"baseline,omitempty"`
+	// The lowest acceptable candidate score, 0 to 1; 0 sets none.
+	MinScore *float64 `json:"minScore,omitempty"`
+	// The largest tolerated drop of the score against the baseline, 0 to 1. The check FAILS when the upper bound of the
+	// (1 − alpha) interval of candidate − baseline is below −maxDrop (a regression is established).
+	MaxDrop *float64 `json:"maxDrop,omitempty"`
+	// Significance level of the drop's interval, from 0.000001 to 0.5.
+	Alpha *float64 `json:"alpha,omitempty"`
+	// Dataset item indexes (from 0) that must pass on the candidate.
+	MustPass []int `json:"mustPass,omitempty"`
+}
+
+// A regression gate's decision with the checks behind it.
+type BenchmarkGateResult struct {
+	// FAIL when any check failed.
+	Verdict evaluation.Verdict `json:"verdict"`
+	// The drop check could not decide (its interval straddles −maxDrop); the gate passes with a warning.
+	Inconclusive bool `json:"inconclusive"`
+	// The message of every check that failed or was inconclusive.
+	Reasons []string `json:"reasons"`
+	// Every check: min_score, max_drop, then each must-pass item.
+	Checks []*evaluation.Check `json:"checks"`
+	// The candidate's score.
+	CandidateScore float64 `json:"candidateScore"`
+	// The comparison behind the drop check; null without a baseline.
+	Comparison *BenchmarkComparison `json:"comparison,omitempty"`
+}
+
+// One side of a comparison.
+type BenchmarkSide struct {
+	// The benchmark.
+	Benchmark *ent.Benchmark `json:"benchmark"`
+	// The model compared.
+	Model string `json:"model"`
+	// Its score: the mean over items of each item's pass rate (a failed call counts as not passed).
+	Score float64 `json:"score"`
+}
+
+// One side of a comparison: a benchmark and one of its models.
+type BenchmarkSideInput struct {
+	// A COMPLETED benchmark of the viewer.
+	BenchmarkID int `json:"benchmarkId"`
+	// One of its models, provider/model; may be left out when the benchmark has one model.
+	Model *string `json:"model,omitempty"`
+}
+
 // The viewer's current password and the one to replace it.
 type ChangePasswordInput struct {
 	// The password now; a wrong one is refused (BAD_USER_INPUT on currentPassword).
 	CurrentPassword string `json:"currentPassword"`
 	// At least 8 characters, at most 256 bytes, not only spaces.
 	NewPassword string `json:"newPassword"`
+}
+
+// Both sides of a comparison, over the same dataset.
+type CompareBenchmarksInput struct {
+	// The run compared against, e.g. last month's.
+	Baseline *BenchmarkSideInput `json:"baseline"`
+	// The run being judged.
+	Candidate *BenchmarkSideInput `json:"candidate"`
+	// Significance level of the interval, from 0.000001 to 0.5.
+	Alpha *float64 `json:"alpha,omitempty"`
 }
 
 // A model's quality tier at one task complexity.
@@ -92,6 +164,8 @@ type CreateLoadTestInput struct {
 	DeploymentID *int `json:"deploymentId,omitempty"`
 	// The traffic profile, lengths, limits and SLO targets.
 	Plan *model.LoadTestPlan `json:"plan"`
+	// Sample the prompts from this benchmark's dataset (its items' inputs) instead of plan.prompts or synthetic ones; a benchmark of the viewer.
+	PromptsFromBenchmark *int `json:"promptsFromBenchmark,omitempty"`
 }
 
 // Confirms that the viewer means to delete their account.

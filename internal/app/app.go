@@ -167,6 +167,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			metrics.ProviderRequests.WithLabelValues(provider, outcome).Inc()
 			metrics.ProviderDuration.WithLabelValues(provider, outcome).Observe(took.Seconds())
 		},
+		Measured: svc.MeasureDeployment,
 		Refresh: func(ctx context.Context, id int, before time.Time) (done bool, err error) {
 			err = db.InTx(privacy.DecisionContext(ctx, privacy.Allow), func(ctx context.Context) error {
 				done, err = svc.RefreshScenario(ctx, id, before)

@@ -40,9 +40,15 @@ type Plan struct {
 	LatencyAtPercentileMs *float64 `json:"latencyAtPercentileMs,omitempty"`
 	// QueueWaitMs is the waiting time for a free slot at SLAPercentile; ProbabilityOfWaiting is the share of
 	// requests that wait at all (Erlang C).
-	QueueWaitMs          float64            `json:"queueWaitMs,omitempty"`
-	ProbabilityOfWaiting float64            `json:"probabilityOfWaiting,omitempty"`
-	Price                catalog.Provenance `json:"price"`
+	QueueWaitMs          float64 `json:"queueWaitMs,omitempty"`
+	ProbabilityOfWaiting float64 `json:"probabilityOfWaiting,omitempty"`
+	// SLAFailsAboveRPS is the request rate above which LatencyAtPercentileMs would exceed the SLA with this
+	// plan's replicas and slots (0: one request alone exceeds it); nil without an SLA or a load to size for.
+	SLAFailsAboveRPS *float64 `json:"slaFailsAboveRps,omitempty"`
+	// MeasuredBy names the load test whose measured service model sized the plan (Request.Measured); "" when
+	// the capacity comes from the roofline model over the catalog's GPU figures.
+	MeasuredBy string             `json:"measuredBy,omitempty"`
+	Price      catalog.Provenance `json:"price"`
 	// PriceObservedOn is when the instance price was seen ("" unknown); PriceStale says to check it before
 	// trusting the cost: it carries a caveat (PriceCaveat), has no date, or is older than MaxPriceAgeDays.
 	PriceObservedOn string `json:"priceObservedOn,omitempty"`
@@ -164,7 +170,25 @@ func Estimate(cat *catalog.Catalog, req Request) (*Estimation, error) {
 	}
 	est.Plan, est.Rejections = plan, rejections
 	est.Notes = append(pl.notes(), priceNotes(plan)...)
+	pl.setSLAFailRates(est)
 	return est, nil
+}
+
+// setSLAFailRates reports on each plan of est the request rate at which its SLA starts to fail.
+func (pl planner) setSLAFailRates(est *Estimation) {
+	sla := pl.req.LatencySLAMillis
+	set := func(p *Plan) {
+		if sla > 0 && p.Capacity != nil && p.Capacity.LatencyMs > 0 {
+			r := round6(slaFailRate(p.Replicas*p.Capacity.Batch, p.Capacity.LatencyMs/1000, p.SLAPercentile/100, sla))
+			p.SLAFailsAboveRPS = &r
+		}
+	}
+	if est.Plan != nil {
+		set(est.Plan)
+	}
+	for i := range est.Alternatives {
+		set(&est.Alternatives[i])
+	}
 }
 
 func (pl planner) selfHosted(cat *catalog.Catalog, est *Estimation) (*Estimation, error) {
@@ -209,6 +233,7 @@ func (pl planner) selfHosted(cat *catalog.Catalog, est *Estimation) (*Estimation
 	est.Notes = append(pl.notes(), fmt.Sprintf("SELF_HOSTED hardware priced at the on-demand rate of %s %s in %s; your own cost may differ",
 		plan.Provider, plan.InstanceType, plan.Region))
 	est.Notes = append(est.Notes, priceNotes(plan)...)
+	pl.setSLAFailRates(est)
 	return est, nil
 }
 
@@ -235,6 +260,13 @@ func priceNotes(p *Plan) []string {
 }
 
 func (pl planner) notes() []string {
+	if m := pl.req.Measured; m != nil {
+		if t := pl.req.Throughput; t != nil {
+			return []string{fmt.Sprintf("capacity measured by %s: %d slots per replica, each request %s ms to the first token + %d tokens × %s ms = %s ms; the catalog's GPU figures are not used",
+				m.Provenance, m.SlotsPerReplica, num(m.InterceptMs), max(t.OutputTokens-1, 0), num(m.MsPerOutputToken), num(m.serviceMs(t.OutputTokens)))}
+		}
+		return []string{fmt.Sprintf("the capacity measured by %s is not used: give a throughput to size the deployment for", m.Provenance)}
+	}
 	var n []string
 	if r, estimated := pl.model.ReasoningTokens(0); pl.req.Throughput != nil && r > 0 && estimated {
 		n = append(n, fmt.Sprintf("%s reasons: %d hidden reasoning tokens per request (the catalog's estimate: %s) are decoded and held with the output",
@@ -298,12 +330,19 @@ func (pl planner) plan(in catalog.Instance) (*Plan, *Rejection) {
 		PriceObservedOn: in.ObservedOn, PriceCaveat: in.PriceCaveat, PriceStale: in.PriceStale(pl.req.AsOf, MaxPriceAgeDays),
 	}
 	if t := pl.req.Throughput; t != nil {
-		rep, reason, detail := newReplica(hw, pl.workload())
-		if reason != "" {
-			return reject(reason, "%s", detail)
-		}
 		q := pl.req.percentile()
-		sz, reason, detail := rep.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
+		var sz sizing
+		var reason RejectReason
+		var detail string
+		if m := pl.req.Measured; m != nil {
+			sz, reason, detail = measured{m: *m, out: t.OutputTokens}.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
+			p.MeasuredBy = m.Provenance
+		} else {
+			var rep replica
+			if rep, reason, detail = newReplica(hw, pl.workload()); reason == "" {
+				sz, reason, detail = rep.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
+			}
+		}
 		if reason != "" {
 			return reject(reason, "%s", detail)
 		}

@@ -44,6 +44,32 @@ type Request struct {
 	// AsOf (YYYY-MM-DD) is today for judging how old instance prices are; the engine reads no clock. "":
 	// only undated and caveated prices are flagged.
 	AsOf string `json:"-"`
+	// Measured, for SELF_HOSTED only, is the endpoint's service model measured by a load test: sizing uses it
+	// instead of the roofline model over the catalog's GPU figures.
+	Measured *MeasuredService `json:"measured,omitempty"`
+}
+
+// MeasuredService is a self-hosted model server's service model as a load test measured it (a SWEEP fitted
+// by internal/loadtest.FitService), per replica: SlotsPerReplica requests served at once, each taking
+// InterceptMs + MsPerOutputToken × (output tokens − 1).
+type MeasuredService struct {
+	SlotsPerReplica  int     `json:"slotsPerReplica"`
+	InterceptMs      float64 `json:"interceptMs"`      // service time to the first output token, unloaded (the measured TTFT)
+	MsPerOutputToken float64 `json:"msPerOutputToken"` // per output token after the first (the measured TPOT)
+	// SaturationRate is the requests/s per replica past which the load test saw the endpoint saturate; it is
+	// reported, not used: the queue's capacity is SlotsPerReplica ÷ the service time at the load's lengths.
+	SaturationRate float64 `json:"saturationRate"`
+	// Provenance names the measurement for people, e.g. "load test TG9hZFRlc3Q6NQ of 2026-12-07".
+	Provenance string `json:"provenance"`
+}
+
+// MaxMeasuredSlots bounds MeasuredService.SlotsPerReplica: a load test keeps at most 1,024 requests in
+// flight, so it cannot measure more slots than that.
+const MaxMeasuredSlots = 1024
+
+// serviceMs is the measured service time of a request with out output tokens, milliseconds.
+func (m MeasuredService) serviceMs(out int) float64 {
+	return m.InterceptMs + m.MsPerOutputToken*float64(max(out-1, 0))
 }
 
 // checkRequest validates the request and returns its model.
@@ -84,6 +110,16 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 	}
 	if p := req.SLAPercentile; bad(p) || (p != 0 && (p < 50 || p > 99.9)) {
 		return nil, invalid("slaPercentile", "must be between 50 and 99.9 (0: %d)", DefaultSLAPercentile)
+	}
+	if m := req.Measured; m != nil {
+		switch {
+		case req.Provider != ProviderSelfHosted:
+			return nil, invalid("measured", "a measured service model is of one model server: it applies to a SELF_HOSTED deployment only, not %s", req.Provider)
+		case m.SlotsPerReplica < 1 || m.SlotsPerReplica > MaxMeasuredSlots:
+			return nil, invalid("measured.slotsPerReplica", "must be between 1 and %d", MaxMeasuredSlots)
+		case bad(m.InterceptMs) || bad(m.MsPerOutputToken) || m.InterceptMs+m.MsPerOutputToken == 0 || m.InterceptMs > MaxSLAMillis:
+			return nil, invalid("measured.interceptMs", "the measured service time must be positive: an intercept of 0 to %d ms and a non-negative time per token", MaxSLAMillis)
+		}
 	}
 	t := req.Throughput
 	if t == nil {

@@ -42,10 +42,15 @@ func (s sizing) meets(slaMs float64) bool {
 
 // queueAt evaluates replicas × batch b under λ requests per second at percentile q (0..1).
 func (r replica) queueAt(b, replicas int, lambda, q float64) (sizing, error) {
-	service := r.latency(b)
+	return queueAt(r.latency(b), r.capacity(b), b, replicas, lambda, q)
+}
+
+// queueAt evaluates replicas × b slots, each serving a request in service seconds, under λ requests per
+// second at percentile q (0..1); capacity is one replica's, for the report.
+func queueAt(service float64, capacity Capacity, b, replicas int, lambda, q float64) (sizing, error) {
 	mu := 1 / service
 	servers := replicas * b
-	s := sizing{batch: b, replicas: replicas, capacity: r.capacity(b), utilization: lambda / (float64(servers) * mu)}
+	s := sizing{batch: b, replicas: replicas, capacity: capacity, utilization: lambda / (float64(servers) * mu)}
 	c, err := queueing.ErlangC(servers, lambda/mu)
 	if err == queueing.ErrUnstable {
 		s.latencyMs = math.Inf(1)
@@ -127,4 +132,77 @@ func (r replica) size(lambda, slaMs, q float64, fixed int) (sizing, RejectReason
 			num(math.Ceil(need)), limit, int(MaxUtilization*100), MaxReplicas)
 	}
 	return *best, "", ""
+}
+
+// measured sizes with a load test's service model (MeasuredService) instead of the roofline: each replica is
+// SlotsPerReplica slots, each serving a request of the load's output tokens in the measured service time.
+// Unlike the roofline's batch, the slot count is what was measured, so it is not searched.
+type measured struct {
+	m   MeasuredService
+	out int // output tokens per request
+}
+
+// service is one request's service time, seconds.
+func (x measured) service() float64 { return x.m.serviceMs(x.out) / 1000 }
+
+// capacity reports one replica as measured; memory figures are not modelled (the server runs the model).
+func (x measured) capacity() Capacity {
+	s := x.service()
+	rps := float64(x.m.SlotsPerReplica) / s
+	return Capacity{Batch: x.m.SlotsPerReplica, RequestsPerSecond: rps, OutputTokensPerSecond: rps * float64(x.out),
+		LatencyMs: s * 1000, PrefillMs: x.m.InterceptMs, TimePerOutputTokenMs: x.m.MsPerOutputToken}
+}
+
+// size finds the fewest replicas whose latency at percentile q (0..1) is within slaMs (0: no SLA) at λ
+// requests per second, at most MaxUtilization busy; with fixed > 0 it evaluates that many. The rejections
+// are the roofline's: one request alone over the SLA, or more than MaxReplicas.
+func (x measured) size(lambda, slaMs, q float64, fixed int) (sizing, RejectReason, string) {
+	service, c := x.service(), x.m.SlotsPerReplica
+	if slaMs > 0 && service*1000 > slaMs {
+		return sizing{}, RejectLatency, fmt.Sprintf("one request alone takes %s ms as measured (%s ms to the first token + %d tokens × %s ms) and the SLA is %s ms",
+			num(service*1000), num(x.m.InterceptMs), max(x.out-1, 0), num(x.m.MsPerOutputToken), num(slaMs))
+	}
+	if fixed > 0 {
+		s, err := queueAt(service, x.capacity(), c, fixed, lambda, q)
+		if err != nil {
+			return sizing{}, RejectReplicas, "the queue model has no answer for this load"
+		}
+		return s, "", ""
+	}
+	first := max(1, int(math.Ceil(lambda*service/(float64(c)*MaxUtilization))))
+	for n := first; n <= MaxReplicas; n++ {
+		s, err := queueAt(service, x.capacity(), c, n, lambda, q)
+		if err != nil {
+			break
+		}
+		if s.meets(slaMs) {
+			return s, "", ""
+		}
+	}
+	return sizing{}, RejectReplicas, fmt.Sprintf("more than %d replicas of %d measured slots would be needed to serve %s requests/s within the SLA",
+		MaxReplicas, c, num(lambda))
+}
+
+// slaFailRate is the request rate above which the latency at percentile q (0..1) of servers slots, each
+// serving a request in service seconds, exceeds slaMs: the largest λ with service + the q-quantile of the wait
+// within it (M/M/c, queueing.WaitQuantile). The quantile grows with λ, without bound as λ nears the slots'
+// capacity, so a bisection finds it; 0 when one request alone exceeds the SLA.
+func slaFailRate(servers int, service, q, slaMs float64) float64 {
+	mu := 1 / service
+	within := func(lambda float64) bool {
+		w, err := queueing.WaitQuantile(servers, lambda, mu, q)
+		return err == nil && (service+w)*1000 <= slaMs
+	}
+	if !within(0) {
+		return 0
+	}
+	lo, hi := 0.0, float64(servers)*mu
+	for hi-lo > 1e-9*hi {
+		if mid := (lo + hi) / 2; within(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

@@ -51,6 +51,17 @@ type Input struct {
 	Mode Mode
 	// Sequential tunes ModeSequential; the zero value means the defaults.
 	Sequential Sequential
+	// Exposures, when set, are the units assigned to each variant and the splits in force while they were
+	// assigned; the SRM check then tests them (CheckSRMOverPeriods) instead of the primary metric's units
+	// against the variants' weights.
+	Exposures *Exposures
+}
+
+// Exposures are the units an assigner put in each variant, in Input.Variants order, and the periods with
+// one split each that they were assigned in (their units add up to the units assigned).
+type Exposures struct {
+	Units   []int64
+	Periods []SRMPeriod
 }
 
 // VariantEstimate is one variant's estimate of a metric.
@@ -115,7 +126,22 @@ func Analyze(in Input) (Result, error) {
 		units[i] = res.Primary.Variants[i].Units
 		weights[i] = v.Weight
 	}
-	if res.SRM, err = CheckSRM(units, weights); err != nil {
+	if in.Exposures != nil {
+		if len(in.Exposures.Units) != len(in.Variants) {
+			return Result{}, invalid("exposures.units", "need one count per variant: %d counts for %d variants", len(in.Exposures.Units), len(in.Variants))
+		}
+		if res.SRM, err = CheckSRMOverPeriods(in.Exposures.Units, in.Exposures.Periods); err != nil {
+			if ve, ok := err.(*ValidationError); ok {
+				ve.Field = "exposures." + ve.Field
+			}
+			return Result{}, err
+		}
+		var n int64
+		for _, u := range in.Exposures.Units {
+			n += u
+		}
+		res.SRM.Notes = append(res.SRM.Notes, fmt.Sprintf("checked on the %d assigned units against the split in force when each was assigned (%d split(s)), not on the metrics' units", n, len(in.Exposures.Periods)))
+	} else if res.SRM, err = CheckSRM(units, weights); err != nil {
 		return Result{}, err
 	}
 	res.Decision = decide(res.Primary, res.SRM, in.PlannedSampleSize, in.Control, base)

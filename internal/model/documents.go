@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -190,6 +191,21 @@ type MetricSpec struct {
 	Name          string     `json:"name"`
 	Kind          MetricKind `json:"kind"`
 	LowerIsBetter bool       `json:"lowerIsBetter,omitempty"` // latency, cost, error rate
+	// Scale is the scale the metric's significance is stated on; stored specs without one are ABSOLUTE.
+	Scale experiment.Scale `json:"scale,omitempty"`
+}
+
+// UnmarshalJSON reads a stored spec; specs saved before scales existed state significance on the absolute
+// scale, as they were analysed then.
+func (s *MetricSpec) UnmarshalJSON(b []byte) error {
+	type plain MetricSpec
+	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+		return err
+	}
+	if s.Scale == "" {
+		s.Scale = experiment.ScaleAbsolute
+	}
+	return nil
 }
 
 // ExperimentPlan is how an experiment is meant to run: the control, the planned split, and what it must be
@@ -203,12 +219,83 @@ type ExperimentPlan struct {
 	StdDev                  *float64  `json:"stdDev,omitempty"`   // standard deviation of a continuous primary metric
 	ConfidenceLevel         float64   `json:"confidenceLevel,omitempty"`
 	Power                   float64   `json:"power,omitempty"`
+	// Mode is how the results are analysed, fixed once the experiment has started; stored plans without one
+	// are fixed-horizon.
+	Mode experiment.Mode `json:"mode,omitempty"`
+	// SequentialTuning is N* of the confidence sequences (SEQUENTIAL mode); nil means
+	// experiment.DefaultSequentialTuning.
+	SequentialTuning *float64 `json:"sequentialTuning,omitempty"`
+}
+
+// UnmarshalJSON reads a stored plan; plans saved before modes existed are fixed-horizon.
+func (p *ExperimentPlan) UnmarshalJSON(b []byte) error {
+	type plain ExperimentPlan
+	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
+		return err
+	}
+	if p.Mode == "" {
+		p.Mode = experiment.ModeFixedHorizon
+	}
+	return nil
 }
 
 // ExperimentResults is the analysis of an experiment's observations, and when it was made.
 type ExperimentResults struct {
 	ComputedAt time.Time `json:"computedAt"`
 	experiment.Result
+}
+
+// SequentialSettings are the settings of SEQUENTIAL analysis the results were computed with; nil in
+// fixed-horizon mode.
+func (r *ExperimentResults) SequentialSettings() *experiment.Sequential {
+	if r.Mode != experiment.ModeSequential {
+		return nil
+	}
+	return &r.Sequential
+}
+
+// legacyNote explains the figures of results stored before per-scale p-values existed.
+const legacyNote = "computed by an earlier version without per-scale p-values: the absolute lift's p-value is the comparison's " +
+	"(the pooled z-test for a binary metric) and the relative lift has none (shown as 1); the next recording recomputes the results"
+
+// UnmarshalJSON reads stored results. Results stored before modes, scales and per-scale p-values existed
+// (no mode) were fixed-horizon on the absolute scale; their lifts get the figures that version computed and
+// a note, so that no field shows a p-value it never had.
+func (r *ExperimentResults) UnmarshalJSON(b []byte) error {
+	type plain ExperimentResults
+	if err := json.Unmarshal(b, (*plain)(r)); err != nil {
+		return err
+	}
+	if r.Mode != "" {
+		return nil
+	}
+	r.Mode = experiment.ModeFixedHorizon
+	legacy := func(m *experiment.MetricResult) {
+		m.Scale = experiment.ScaleAbsolute
+		for i := range m.Comparisons {
+			c := &m.Comparisons[i]
+			c.Scale, c.Mode = experiment.ScaleAbsolute, experiment.ModeFixedHorizon
+			if m.Kind == experiment.KindBinary {
+				c.PooledZ, c.PooledPValue = c.Statistic, c.PValue
+			} else {
+				c.PooledPValue = 1
+			}
+			for _, l := range []*experiment.Lift{c.Absolute, c.Relative} {
+				if l != nil {
+					l.PValue, l.AdjustedPValue, l.AdjustedLower, l.AdjustedUpper = 1, 1, l.Lower, l.Upper
+				}
+			}
+			if c.Absolute != nil {
+				c.Absolute.PValue, c.Absolute.AdjustedPValue = c.PValue, c.AdjustedPValue
+			}
+			c.Notes = append(c.Notes, legacyNote)
+		}
+	}
+	legacy(&r.Primary)
+	for i := range r.Secondary {
+		legacy(&r.Secondary[i])
+	}
+	return nil
 }
 
 // DeploymentConfig holds a Deployment's settings: where it runs and what it must serve.

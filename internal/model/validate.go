@@ -5,6 +5,7 @@ import (
 
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/catalog"
+	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/simulation"
 )
 
@@ -73,6 +74,8 @@ func (m ExperimentMetrics) Validate() error {
 			return bad(field+".name", "must not be empty")
 		case s.Kind != MetricBinary && s.Kind != MetricContinuous:
 			return bad(field+".kind", "must be BINARY or CONTINUOUS")
+		case s.Scale != "" && s.Scale != experiment.ScaleAbsolute && s.Scale != experiment.ScaleRelative:
+			return bad(field+".scale", "must be ABSOLUTE or RELATIVE")
 		case seen[s.Name]:
 			return bad(field+".name", "metric "+s.Name+" is named twice")
 		}
@@ -86,6 +89,17 @@ func (m ExperimentMetrics) Validate() error {
 		if err := check("secondary", s); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Validate checks the analysis mode and the sequential tuning N*.
+func (p ExperimentPlan) Validate() error {
+	switch {
+	case p.Mode != "" && p.Mode != experiment.ModeFixedHorizon && p.Mode != experiment.ModeSequential:
+		return bad("mode", "must be FIXED_HORIZON or SEQUENTIAL")
+	case p.SequentialTuning != nil && !(*p.SequentialTuning >= 1 && *p.SequentialTuning <= 1e12):
+		return bad("sequentialTuning", "must be a number of units from 1 to 10¹², the total of two arms at which you expect to decide (e.g. 5000); leave it out for 5000")
 	}
 	return nil
 }

@@ -2,13 +2,19 @@ package ops
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"time"
 
 	"github.com/modelarchitect/architect/ent"
 	entdeployment "github.com/modelarchitect/architect/ent/deployment"
+	entloadtest "github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/gid"
+	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/workers"
 )
@@ -27,7 +33,7 @@ func (s *Service) CreateDeployment(ctx context.Context, in ent.CreateDeploymentI
 	if err := s.checkEndpoint(ctx, in.Provider, in.Config); err != nil {
 		return nil, err
 	}
-	cost, err := s.costDeployment(in.ModelName, in.Provider, deref(in.Region), in.Config)
+	cost, err := s.costDeployment(in.ModelName, in.Provider, deref(in.Region), in.Config, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -130,17 +136,32 @@ func (s *Service) UpdateDeployment(ctx context.Context, id int, in ent.UpdateDep
 	if err := s.checkEndpoint(ctx, provider, config); err != nil {
 		return nil, err
 	}
-	cost, err := s.costDeployment(name, provider, region, config)
+	// A measured capacity is of the model server as tested: another model or endpoint voids it.
+	measured := cur.MeasuredCapacity
+	if measured != nil && (name != cur.ModelName || cfgEndpoint(config) != cfgEndpoint(cur.Config)) {
+		measured = nil
+	}
+	cost, err := s.costDeployment(name, provider, region, config, measured)
 	if err != nil {
 		return nil, err
 	}
-	u := cur.Update().Where(entdeployment.StatusEQ(cur.Status)).SetInput(in).SetCostNote(cost.note)
+	u := cur.Update().Where(entdeployment.StatusEQ(cur.Status)).SetInput(in)
+	if measured == nil && cur.MeasuredCapacity != nil {
+		u.ClearMeasuredCapacity().SetMeasuredCapacityNote(fmt.Sprintf("the capacity measured by %s was dropped: the model or endpoint changed since; %s",
+			cur.MeasuredCapacity.Provenance, model.NoMeasuredCapacity))
+	}
+	setCost(u, cost)
+	return u.Save(ctx)
+}
+
+// setCost writes a deployment's plan, cost and cost note (clearing the plan and cost when it has none).
+func setCost(u *ent.DeploymentUpdateOne, cost deploymentCost) {
+	u.SetCostNote(cost.note)
 	if cost.plan != nil {
 		u.SetEstimatedCost(cost.plan.MonthlyUSD).SetPlan((*model.DeploymentPlan)(cost.plan))
 	} else {
 		u.ClearEstimatedCost().ClearPlan()
 	}
-	return u.Save(ctx)
 }
 
 type deploymentCost struct {
@@ -148,7 +169,9 @@ type deploymentCost struct {
 	note string
 }
 
-func (s *Service) costDeployment(modelName string, provider entdeployment.Provider, region string, cfg model.DeploymentConfig) (deploymentCost, error) {
+// costDeployment prices a deployment's settings; a SELF_HOSTED one with a measured capacity is sized on it.
+func (s *Service) costDeployment(modelName string, provider entdeployment.Provider, region string, cfg model.DeploymentConfig,
+	measured *model.MeasuredCapacity) (deploymentCost, error) {
 	req := deployment.Request{
 		Model:           modelName,
 		Provider:        deployment.Provider(provider),
@@ -157,6 +180,9 @@ func (s *Service) costDeployment(modelName string, provider entdeployment.Provid
 		InstanceType:    deref(cfg.InstanceType),
 		Replicas:        deref(cfg.Replicas),
 		KVBytesPerToken: deref(cfg.KVBytesPerToken),
+	}
+	if provider == entdeployment.ProviderSELF_HOSTED {
+		req.Measured = measured.Service()
 	}
 	if cfg.LatencySLAMs != nil {
 		req.LatencySLAMillis = *cfg.LatencySLAMs
@@ -167,7 +193,7 @@ func (s *Service) costDeployment(modelName string, provider entdeployment.Provid
 		return deploymentCost{note: "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
 			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"}, nil
 	}
-	est, err := s.EstimateDeployment(req)
+	est, err := s.estimate(req)
 	if err != nil {
 		return deploymentCost{}, err
 	}
@@ -189,7 +215,107 @@ func deref[T any](p *T) T {
 func cfgEndpoint(c model.DeploymentConfig) string { return deref(c.Endpoint) }
 
 // EstimateDeployment plans a deployment on the catalog as of today (so that old instance prices are flagged).
-func (s *Service) EstimateDeployment(req deployment.Request) (*deployment.Estimation, error) {
+// With loadTestID, a SELF_HOSTED plan is sized on the capacity that load test measured; a load test the
+// viewer cannot see is NOT_FOUND, one that does not qualify BAD_USER_INPUT with the reason.
+func (s *Service) EstimateDeployment(ctx context.Context, req deployment.Request, loadTestID *int) (*deployment.Estimation, error) {
+	if loadTestID != nil {
+		if req.Provider != deployment.ProviderSelfHosted {
+			return nil, apperr.Input("loadTestId", "a load test measures one model server: it sizes a SELF_HOSTED estimate only, not %s", req.Provider)
+		}
+		mc, err := s.loadTestCapacity(ctx, *loadTestID)
+		if err != nil {
+			return nil, err
+		}
+		req.Measured = mc.Service()
+	}
+	return s.estimate(req)
+}
+
+func (s *Service) estimate(req deployment.Request) (*deployment.Estimation, error) {
 	req.AsOf = s.now().UTC().Format(time.DateOnly)
 	return deployment.Estimate(s.Catalog, req)
+}
+
+// loadTestCapacity fits the capacity of the deployment load test id measured.
+func (s *Service) loadTestCapacity(ctx context.Context, id int) (*model.MeasuredCapacity, error) {
+	lt, err := s.ent(ctx).LoadTest.Query().Where(entloadtest.ID(id)).WithDeployment().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Missing("load test")
+	}
+	if err != nil {
+		return nil, err
+	}
+	mc, err := measuredCapacity(lt, lt.Edges.Deployment)
+	var fe *loadtest.FitError
+	if errors.As(err, &fe) {
+		return nil, apperr.Input("loadTestId", "load test %s: %s", gid.Encode(lt.ID), fe.Reason)
+	}
+	return mc, err
+}
+
+// measuredCapacity fits the capacity of deployment dep (nil: deleted) that load test lt measured, or says
+// with a *loadtest.FitError why lt does not qualify.
+func measuredCapacity(lt *ent.LoadTest, dep *ent.Deployment) (*model.MeasuredCapacity, error) {
+	switch {
+	case lt.DeploymentID == nil || dep == nil:
+		why := "its target is a provider's model: only a load test of a SELF_HOSTED deployment measures a model server you run"
+		if lt.Model == nil {
+			why = "its deployment was deleted, so the replicas it fronted are unknown"
+		}
+		return nil, &loadtest.FitError{Refusal: loadtest.FitNotDeployment, Reason: why}
+	case lt.Status != entloadtest.StatusCOMPLETED || lt.Result == nil:
+		return nil, &loadtest.FitError{Refusal: loadtest.FitNotCompleted, Reason: fmt.Sprintf("it is %s: only a COMPLETED sweep measures capacity", lt.Status)}
+	}
+	fit, err := loadtest.FitService(loadtest.Result(*lt.Result))
+	if err != nil {
+		return nil, err
+	}
+	at := lt.UpdatedAt
+	if lt.FinishedAt != nil {
+		at = *lt.FinishedAt
+	}
+	replicas := max(deref(dep.Config.Replicas), 1)
+	return &model.MeasuredCapacity{ServiceModel: fit, LoadTestID: lt.ID, MeasuredAt: at.UTC(), Replicas: replicas,
+		SlotsPerReplica: max(1, int(math.Round(float64(fit.Slots)/float64(replicas)))),
+		Provenance:      fmt.Sprintf("load test %s (%s) of %s", gid.Encode(lt.ID), lt.Name, at.UTC().Format(time.DateOnly))}, nil
+}
+
+// MeasureDeployment runs in the transaction that completes load test lt. When lt is a SWEEP of a deployment,
+// the capacity it measured replaces the deployment's (and its plan is sized again on it); a sweep that does
+// not qualify leaves the deployment's capacity as it was and says why in its measuredCapacityNote. A plan
+// the measured capacity cannot make (the SLA is out of reach) is cleared, and the cost note says why. Only
+// a storage error is returned: the load test completes whatever the fit says. The deployment is locked after
+// the load test; no path locks them the other way round, but deleting the deployment at that moment (which
+// sets its load tests' deployment to null) can deadlock with it on PostgreSQL, which then aborts one of them.
+func (s *Service) MeasureDeployment(ctx context.Context, lt *ent.LoadTest) error {
+	if lt.DeploymentID == nil || lt.Plan.Mode != loadtest.ModeSweep {
+		return nil
+	}
+	dep, err := s.lockDeployment(ctx, *lt.DeploymentID)
+	if ent.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	u := dep.Update()
+	mc, err := measuredCapacity(lt, dep)
+	var fe *loadtest.FitError
+	switch {
+	case errors.As(err, &fe):
+		note := fmt.Sprintf("load test %s (%s) did not measure the capacity: %s", gid.Encode(lt.ID), lt.Name, fe.Reason)
+		if dep.MeasuredCapacity != nil {
+			note += "; the capacity measured by " + dep.MeasuredCapacity.Provenance + " stays"
+		}
+		return u.SetMeasuredCapacityNote(note).Exec(ctx)
+	case err != nil:
+		return err
+	}
+	u.SetMeasuredCapacity(mc).SetMeasuredCapacityNote("")
+	cost, err := s.costDeployment(dep.ModelName, dep.Provider, dep.Region, dep.Config, mc)
+	if err != nil {
+		cost = deploymentCost{note: fmt.Sprintf("no plan with the capacity measured by %s: %s", mc.Provenance, err)}
+	}
+	setCost(u, cost)
+	return u.Exec(ctx)
 }

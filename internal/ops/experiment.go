@@ -3,6 +3,7 @@ package ops
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 
@@ -30,7 +31,8 @@ func (s *Service) lockExperiment(ctx context.Context, id int) (*ent.Experiment, 
 	return s.ent(ctx).Experiment.Query().Where(entexperiment.ID(id)).LockForUpdate().Only(ctx)
 }
 
-// UpdateExperiment changes an experiment. Its models, metrics and plan change only while it is a DRAFT.
+// UpdateExperiment changes an experiment. Its models, metrics and plan change only while it is a DRAFT, except
+// the split, which may change while it runs (planChange).
 func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExperimentInput) (*ent.Experiment, error) {
 	cur, err := s.lockExperiment(ctx, id)
 	if err != nil {
@@ -38,9 +40,14 @@ func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExp
 	}
 	s.pause(ctx, "updateExperiment")
 	models, metrics, plan := cur.Models, cur.Metrics, cur.Plan
-	if in.Models != nil || in.AppendModels != nil || in.Metrics != nil || in.Plan != nil {
-		if cur.Status != entexperiment.StatusDRAFT {
-			return nil, apperr.Input("input", "the experiment is %s: its models, metrics and plan change only while it is a DRAFT", cur.Status)
+	if cur.Status != entexperiment.StatusDRAFT {
+		if in.Plan != nil {
+			if err := planChange(cur.Status, cur.Models, cur.Plan, *in.Plan); err != nil {
+				return nil, err
+			}
+		}
+		if in.Models != nil || in.AppendModels != nil || in.Metrics != nil {
+			return nil, apperr.Input("input", "the experiment is %s: its models and metrics change only while it is a DRAFT", cur.Status)
 		}
 	}
 	if in.Models != nil {
@@ -58,6 +65,65 @@ func (s *Service) UpdateExperiment(ctx context.Context, id int, in ent.UpdateExp
 		return nil, err
 	}
 	return cur.Update().Where(entexperiment.StatusEQ(cur.Status)).SetInput(in).SetModels(models).SetPlannedSampleSize(n).Save(ctx)
+}
+
+// planChange checks a new plan for an experiment that has started. The analysis settings are fixed: a test
+// chosen, or tuned, after looking at the data no longer keeps its false-positive rate. The split may change
+// while it runs (a ramp): units assigned so far keep their variant and the SRM check follows the split each
+// unit was assigned under. The rest of the plan is fixed.
+func planChange(status entexperiment.Status, models []string, cur, next model.ExperimentPlan) error {
+	if next.Mode != cur.Mode {
+		return apperr.Input("plan.mode", "the analysis mode is fixed once the experiment has started (it is %s and was started as %s): "+
+			"switching between fixed-horizon and sequential tests after seeing data voids their error guarantees; create a new experiment to analyse it otherwise",
+			status, cur.Mode)
+	}
+	if tuning(cur) != tuning(next) {
+		return apperr.Input("plan.sequentialTuning", "N* is fixed once the experiment has started (it is %s, with N* = %g): "+
+			"a confidence sequence is always valid only for a tuning chosen before the data", status, tuning(cur))
+	}
+	a, b := planDefaults(models, cur), planDefaults(models, next)
+	a.Split, b.Split = nil, nil
+	if !reflect.DeepEqual(a, b) {
+		return apperr.Input("plan", "the experiment is %s: after the start only plan.split may change; send the rest of the plan as it is (see the plan field)", status)
+	}
+	if !slices.Equal(weights(models, cur), weights(models, next)) && status != entexperiment.StatusRUNNING {
+		return apperr.Input("plan.split", "the experiment is %s: the split changes only while it is RUNNING", status)
+	}
+	return nil
+}
+
+// planDefaults fills in what a plan leaves to the defaults, so that plans that mean the same compare equal.
+func planDefaults(models []string, p model.ExperimentPlan) model.ExperimentPlan {
+	if p.Control == "" {
+		p.Control = models[0]
+	}
+	if p.ConfidenceLevel == 0 {
+		p.ConfidenceLevel = experiment.DefaultConfidenceLevel
+	}
+	if p.Power == 0 {
+		p.Power = experiment.DefaultPower
+	}
+	p.SequentialTuning = nil
+	return p
+}
+
+// weights is the split a plan puts in force, one weight per model: plan.split, or equal weights.
+func weights(models []string, p model.ExperimentPlan) []float64 {
+	if len(p.Split) == len(models) {
+		return p.Split
+	}
+	w := make([]float64, len(models))
+	for i := range w {
+		w[i] = 1
+	}
+	return w
+}
+
+func tuning(p model.ExperimentPlan) float64 {
+	if p.SequentialTuning == nil {
+		return experiment.DefaultSequentialTuning
+	}
+	return *p.SequentialTuning
 }
 
 // plannedSampleSize checks the plan and returns the units per variant it needs; 0 when the plan does not say
@@ -293,7 +359,7 @@ func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.Experi
 		return nil, err
 	}
 	metric := func(spec model.MetricSpec) (experiment.Metric, error) {
-		m := experiment.Metric{Name: spec.Name, Kind: experiment.MetricKind(spec.Kind), LowerIsBetter: spec.LowerIsBetter,
+		m := experiment.Metric{Name: spec.Name, Kind: experiment.MetricKind(spec.Kind), LowerIsBetter: spec.LowerIsBetter, Scale: spec.Scale,
 			Binary: map[string]experiment.Binary{}, Continuous: map[string]experiment.Continuous{}}
 		for _, r := range rows {
 			if r.Metric != spec.Name {
@@ -311,16 +377,17 @@ func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.Experi
 		}
 		return m, nil
 	}
-	in := experiment.Input{Control: e.Plan.Control, ConfidenceLevel: e.Plan.ConfidenceLevel, PlannedSampleSize: e.PlannedSampleSize}
+	in := experiment.Input{Control: e.Plan.Control, ConfidenceLevel: e.Plan.ConfidenceLevel, PlannedSampleSize: e.PlannedSampleSize,
+		Mode: e.Plan.Mode, Sequential: experiment.Sequential{Tuning: tuning(e.Plan)}}
 	if in.Control == "" {
 		in.Control = e.Models[0]
 	}
+	split := weights(e.Models, e.Plan)
 	for i, m := range e.Models {
-		w := 1.0
-		if len(e.Plan.Split) == len(e.Models) {
-			w = e.Plan.Split[i]
-		}
-		in.Variants = append(in.Variants, experiment.Variant{Key: m, Weight: w})
+		in.Variants = append(in.Variants, experiment.Variant{Key: m, Weight: split[i]})
+	}
+	if in.Exposures, err = s.exposures(ctx, e); err != nil {
+		return nil, err
 	}
 	if in.Primary, err = metric(e.Metrics.Primary); err != nil {
 		return nil, err

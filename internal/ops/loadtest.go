@@ -25,6 +25,8 @@ type LoadTestDraft struct {
 	Model        *string
 	DeploymentID *int
 	Plan         loadtest.Plan
+	// PromptsFrom, when set, is a benchmark of the viewer whose dataset inputs become Plan.Prompts.
+	PromptsFrom *int
 }
 
 // CreateLoadTest checks the target and the plan, prices maxRequests calls and saves a PENDING load test;
@@ -32,6 +34,20 @@ type LoadTestDraft struct {
 func (s *Service) CreateLoadTest(ctx context.Context, d LoadTestDraft, start bool) (*ent.LoadTest, error) {
 	if d.Plan.Burstiness == 0 && d.Plan.Mode != loadtest.ModeConcurrency {
 		d.Plan.Burstiness = 1 // Poisson, stored so the plan says it
+	}
+	if d.PromptsFrom != nil {
+		if len(d.Plan.Prompts) > 0 {
+			return nil, apperr.Input("promptsFromBenchmark", "give the prompts as plan.prompts or promptsFromBenchmark, not both")
+		}
+		b, err := s.ent(ctx).Benchmark.Get(ctx, *d.PromptsFrom)
+		if ent.IsNotFound(err) {
+			return nil, apperr.Missing("benchmark")
+		} else if err != nil {
+			return nil, err
+		}
+		for _, it := range b.Dataset {
+			d.Plan.Prompts = append(d.Plan.Prompts, it.Input)
+		}
 	}
 	if err := planErr(d.Plan.Validate()); err != nil {
 		return nil, err

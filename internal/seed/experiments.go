@@ -111,4 +111,26 @@ func analyze(models []string, metrics model.ExperimentMetrics, plan model.Experi
 	return experiment.Analyze(in)
 }
 
+// assignments are the first exposures of a few units of an experiment under way, assigned as assignVariant
+// assigns them (the seeded plans split traffic equally).
+func assignments(c *ent.Client, e *ent.Experiment) []*ent.AssignmentCreate {
+	if e.Status == entexperiment.StatusDRAFT {
+		return nil
+	}
+	split := make([]float64, len(e.Models))
+	for i := range split {
+		split[i] = 1
+	}
+	var out []*ent.AssignmentCreate
+	for _, unit := range []string{"user-1", "user-2", "user-3"} {
+		v, err := experiment.Assign(ops.AssignmentSeed(e), unit, split)
+		if err != nil {
+			continue
+		}
+		out = append(out, c.Assignment.Create().SetOwnerID(e.OwnerID).SetExperimentID(e.ID).SetUnitID(unit).
+			SetVariant(e.Models[v]).SetWeights(split).SetAssignedAt(e.CreatedAt).SetCreatedAt(e.CreatedAt).SetUpdatedAt(e.CreatedAt))
+	}
+	return out
+}
+
 func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }

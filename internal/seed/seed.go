@@ -267,11 +267,13 @@ func (s *seeder) benchmarks(ctx context.Context, c *ent.Client, people []*person
 	return nil
 }
 
-// experiments writes the people's Experiments and, for those under way, their recorded observations (not
-// counted in Options.Total: their number depends on each experiment's metrics).
+// experiments writes the people's Experiments and, for those under way, their recorded observations and
+// the assignments of a few units (neither counted in Options.Total: their number depends on each
+// experiment's metrics and status).
 func (s *seeder) experiments(ctx context.Context, c *ent.Client, people []*person) error {
 	trials := each(people, s.o.PerUser, func(p *person, _ int) trial { return s.w.experiment(c, p) })
 	var obs []*ent.ExperimentObservationCreate
+	var assigned []*ent.AssignmentCreate
 	for part := range slices.Chunk(trials, chunk) {
 		b := make([]*ent.ExperimentObservationCreate, 0, len(part))
 		builders := make([]*ent.ExperimentCreate, len(part))
@@ -294,6 +296,7 @@ func (s *seeder) experiments(ctx context.Context, c *ent.Client, people []*perso
 				}
 				b = append(b, ob)
 			}
+			assigned = append(assigned, assignments(c, e)...)
 		}
 		obs = append(obs, b...)
 		s.progress(len(rows))
@@ -301,6 +304,11 @@ func (s *seeder) experiments(ctx context.Context, c *ent.Client, people []*perso
 	for part := range slices.Chunk(obs, chunk) {
 		if err := c.ExperimentObservation.CreateBulk(part...).Exec(ctx); err != nil {
 			return fmt.Errorf("experiment observations: %w", err)
+		}
+	}
+	for part := range slices.Chunk(assigned, chunk) {
+		if err := c.Assignment.CreateBulk(part...).Exec(ctx); err != nil {
+			return fmt.Errorf("assignments: %w", err)
 		}
 	}
 	return nil

@@ -108,8 +108,8 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return &apperr.Error{Code: apperr.BadUserInput, Field: fe.Field, Message: fe.Field + " " + fe.Reason}
 	case errors.As(err, &inv):
 		return &apperr.Error{Code: apperr.BadUserInput, Field: inv.InputField(), Message: inv.Error()}
-	case errors.As(err, &nf): // "ent: deployment not found"
-		return apperr.Missing(strings.TrimSuffix(strings.TrimPrefix(nf.Error(), "ent: "), " not found"))
+	case errors.As(err, &nf): // "ent: deployment not found", "ent: load_test not found"
+		return apperr.Missing(strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(nf.Error(), "ent: "), " not found"), "_", " "))
 	case errors.As(err, &ve):
 		field := camel(ve.Name)
 		reason := ve.Unwrap().Error()

@@ -89,7 +89,7 @@ func (w *loadTestWorker) Work(ctx context.Context, job *river.Job[LoadTestArgs])
 	fin := context.WithoutCancel(sys)
 	switch {
 	case stopped.Load():
-		return w.settleOnly(fin, key, res)
+		return w.finish(fin, lt.ID, key, res, entloadtest.StatusCANCELLED, "")
 	case err == nil:
 		return w.finish(fin, lt.ID, key, res, entloadtest.StatusCOMPLETED, "")
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
@@ -100,13 +100,14 @@ func (w *loadTestWorker) Work(ctx context.Context, job *river.Job[LoadTestArgs])
 	}
 }
 
-// finish ends a RUNNING test with its result, settling its calls; a test that is no longer RUNNING only has
-// its sent calls counted.
+// finish ends a RUNNING test with its result and status, counting its sent calls and releasing the rest of
+// its reservation; a test its owner cancelled meanwhile keeps its status and gets the run's final result (the
+// requests cut off counted as CANCELLED); one that was deleted only has its calls counted.
 func (w *loadTestWorker) finish(ctx context.Context, id int, key ledger.Key, r loadtest.Result, status entloadtest.Status, reason string) error {
 	return w.d.DB.InTx(ctx, func(ctx context.Context) error {
 		c := ent.FromContext(ctx)
 		lt, err := LockLoadTest(ctx, c, id)
-		if ent.IsNotFound(err) || (err == nil && lt.Status != entloadtest.StatusRUNNING) {
+		if ent.IsNotFound(err) { // deleted by its owner: only its calls are left to count
 			return ledger.Settle(ctx, c, key, sent(r), 0)
 		}
 		if err != nil {
@@ -116,20 +117,19 @@ func (w *loadTestWorker) finish(ctx context.Context, id int, key ledger.Key, r l
 			return err
 		}
 		res := saved(r)
-		_, err = EndLoadTest(ctx, c, lt, status, func(u *ent.LoadTestUpdateOne) {
+		if lt.Status != entloadtest.StatusRUNNING { // cancelled meanwhile: keep the run's final measurements
+			return c.LoadTest.UpdateOne(lt).SetResult(&res).Exec(ctx)
+		}
+		lt, err = EndLoadTest(ctx, c, lt, status, func(u *ent.LoadTestUpdateOne) {
 			u.SetResult(&res).SetFinishedAt(w.d.now().UTC())
 			if reason != "" {
 				u.SetError(reason)
 			}
 		})
-		return err
-	})
-}
-
-// settleOnly counts the calls of a test its owner cancelled or deleted (its reservation was released then).
-func (w *loadTestWorker) settleOnly(ctx context.Context, key ledger.Key, r loadtest.Result) error {
-	return w.d.DB.InTx(ctx, func(ctx context.Context) error {
-		return ledger.Settle(ctx, ent.FromContext(ctx), key, sent(r), 0)
+		if err != nil || status != entloadtest.StatusCOMPLETED || w.d.Measured == nil {
+			return err
+		}
+		return w.d.Measured(ctx, lt)
 	})
 }
 

@@ -39,6 +39,10 @@ type Deps struct {
 	// were computed before the given time (ops.Service.RefreshScenario), and reports whether it did; the
 	// scenario_refresh job calls it.
 	Refresh func(ctx context.Context, id int, before time.Time) (bool, error)
+	// Measured, when set, runs in the transaction that completes a load test (ops.Service.MeasureDeployment):
+	// a SWEEP of a deployment gives the deployment its measured capacity and a plan sized on it. It returns
+	// only storage errors, which fail the completion with it.
+	Measured func(ctx context.Context, lt *ent.LoadTest) error
 	// Started is when this process started: the refresh job leaves results computed since alone (a newer
 	// replica's). Zero: when the job first runs.
 	Started time.Time

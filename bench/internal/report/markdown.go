@@ -25,8 +25,11 @@ func (r *Report) Markdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%s %s", k, r.Machine[k])
 	}
-	b.WriteString(".\n\nFigures are the median of the measured runs with the [min–max] spread. PostgreSQL, the server under " +
-		"test and the load generator share the machine.\n")
+	b.WriteString(".\n")
+	if len(r.Loads) > 0 || len(r.Fanouts) > 0 {
+		b.WriteString("\nFigures are the median of the measured runs with the [min–max] spread. PostgreSQL, the server under " +
+			"test and the load generator share the machine.\n")
+	}
 
 	if len(r.Checks) > 0 {
 		b.WriteString("\n## Targets (bench/README.md)\n\n| target | this run | met |\n|---|---|---|\n")
@@ -85,6 +88,12 @@ func (r *Report) Markdown(w io.Writer) error {
 				float64(res.ServerRSSBeforeKiB)/1024, float64(res.ServerRSSAfterKiB)/1024, res.PerConnectionKiB)
 		}
 		fmt.Fprintf(&b, "\n```\n%s\n```\n", f.Command)
+	}
+	if r.Queueing != nil {
+		b.WriteString("\n## Load-test engine against the queueing model (M/M/c)\n\n")
+		if err := r.Queueing.Markdown(&b); err != nil {
+			return err
+		}
 	}
 	if len(r.GoBench) > 0 {
 		b.WriteString("\n## Go benchmarks (`go test -bench`)\n\n| package | benchmark | ns/op | B/op | allocs/op | other |\n|---|---|---|---|---|---|\n")

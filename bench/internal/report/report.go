@@ -1,4 +1,4 @@
-// Package report gathers one benchmark run's figures (load generator and fan-out JSON files, `go test
+// Package report gathers one benchmark run's figures (load generator, fan-out and queueing JSON files, `go test
 // -bench` output, the machine) into a single JSON document and a Markdown summary that quotes each figure
 // as median [min–max] with the command that produced it, and checks them against the targets of
 // bench/README.md. It measures nothing itself.
@@ -17,6 +17,7 @@ import (
 
 	"github.com/modelarchitect/architect/bench/internal/fanout"
 	"github.com/modelarchitect/architect/bench/internal/loadgen"
+	"github.com/modelarchitect/architect/bench/internal/queuecheck"
 	"github.com/modelarchitect/architect/bench/internal/stats"
 )
 
@@ -77,15 +78,16 @@ type Check struct {
 
 // Report is everything one `make bench` run measured.
 type Report struct {
-	Date        string            `json:"date"`
-	Commit      string            `json:"commit"`
-	Machine     map[string]string `json:"machine"`
-	Loads       []Load            `json:"loads"`
-	Fanouts     []Fanout          `json:"fanouts"`
-	GoBench     []GoBench         `json:"goBench"`
-	Comparisons []Comparison      `json:"comparisons"`
-	Checks      []Check           `json:"checks"`
-	Notes       []string          `json:"notes,omitempty"` // steps skipped or failed
+	Date        string             `json:"date"`
+	Commit      string             `json:"commit"`
+	Machine     map[string]string  `json:"machine"`
+	Loads       []Load             `json:"loads"`
+	Fanouts     []Fanout           `json:"fanouts"`
+	Queueing    *queuecheck.Result `json:"queueing,omitempty"` // the M/M/c check of the load-test engine
+	GoBench     []GoBench          `json:"goBench"`
+	Comparisons []Comparison       `json:"comparisons"`
+	Checks      []Check            `json:"checks"`
+	Notes       []string           `json:"notes,omitempty"` // steps skipped or failed
 }
 
 // Gather reads every *.json file in dir that a bench tool wrote, and gobench.txt when present.
@@ -118,6 +120,12 @@ func Gather(dir string) (*Report, error) {
 				return nil, fmt.Errorf("%s: %w", f, err)
 			}
 			r.Fanouts = append(r.Fanouts, o)
+		case "queueing":
+			var q queuecheck.Result
+			if err := json.Unmarshal(b, &q); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			r.Queueing = &q
 		}
 	}
 	if f, err := os.Open(filepath.Join(dir, "gobench.txt")); err == nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/modelarchitect/architect/bench/internal/fanout"
 	"github.com/modelarchitect/architect/bench/internal/loadgen"
+	"github.com/modelarchitect/architect/bench/internal/queuecheck"
 	"github.com/modelarchitect/architect/bench/internal/stats"
 )
 
@@ -60,6 +61,9 @@ func TestGatherComparesAndChecks(t *testing.T) {
 			ServerRSSBeforeKiB: 20000, ServerRSSAfterKiB: 300000, PerConnectionKiB: 28.6,
 			CommitToReceipt: stats.Latency{Count: 9800, P50: 40, P99: 210}}})
 	writeJSON(t, dir, "other.json", map[string]string{"tool": "something else"})
+	writeJSON(t, dir, "queueing.json", queuecheck.Result{Tool: "queueing", Slots: 4, MeanService: "50ms", Capacity: 80,
+		Command: "queueing -slots 4", Rows: []queuecheck.Row{{Load: 0.5, Rate: 40, Sent: 1800,
+			Predicted: queuecheck.Figures{MeanWaitMs: 4.3}, Measured: queuecheck.Figures{MeanWaitMs: 4.1}}}})
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "gobench.txt"), []byte(goBenchOutput), 0o600))
 
 	r, err := Gather(dir)
@@ -67,6 +71,7 @@ func TestGatherComparesAndChecks(t *testing.T) {
 	require.Len(t, r.Loads, 4)
 	require.Len(t, r.Fanouts, 1)
 	require.Len(t, r.GoBench, 2)
+	require.NotNil(t, r.Queueing)
 	require.Len(t, r.Comparisons, 1, "only the dashboard at 16 connections has both servers")
 	c := r.Comparisons[0]
 	require.InDelta(t, 1.6, c.Ratio, 1e-9) // 1200 / 750
@@ -91,4 +96,7 @@ func TestGatherComparesAndChecks(t *testing.T) {
 	require.Contains(t, s, "9800 of 10000 (1000 users × 10 clients)")
 	require.Contains(t, s, "loadgen -label architect/mix/c16")
 	require.Contains(t, s, "| BenchmarkDashboard-2 | 956789 |")
+	require.Contains(t, s, "## Load-test engine against the queueing model (M/M/c)")
+	require.Contains(t, s, "| 0.50 | 40.0 | 1800 |")
+	require.Contains(t, s, "4.3 (0.0) / 4.1")
 }

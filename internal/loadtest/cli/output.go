@@ -70,7 +70,11 @@ func writeTable(w io.Writer, o options, r loadtest.Result) error {
 			fmt.Fprintf(w, "Errors: %s\n", strings.Join(parts, "; "))
 		}
 		if s.Unfinished > 0 {
-			fmt.Fprintf(w, "%d requests were still in flight at the step's end and count as TIMEOUT.\n", s.Unfinished)
+			if s.Unfinished == 1 {
+				fmt.Fprintln(w, "1 request was still in flight at the step's end and counts as TIMEOUT.")
+			} else {
+				fmt.Fprintf(w, "%d requests were still in flight at the step's end and count as TIMEOUT.\n", s.Unfinished)
+			}
 		}
 		if s.Delayed > 0 {
 			fmt.Fprintf(w, "%d requests waited for a free slot (at most %d in flight), so the endpoint got less than the target rate.\n", s.Delayed, s.Concurrency)

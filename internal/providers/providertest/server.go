@@ -73,6 +73,48 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 	handling    map[*http.Request]bool
+	slots       chan struct{}          // LimitSlots: one token per request being served; nil: no limit
+	serving     map[*http.Request]bool // requests holding a slot
+	maxServing  int
+}
+
+// LimitSlots makes the server serve at most n requests at once, as a model server runs at most its batch
+// size of sequences: a request beyond them waits, connected and without a byte of answer, until one ends (or
+// its client goes away), so its wait shows in the client's time to first token; its Request.Received is when
+// it got its slot. Call it before the first request. MaxInFlight counts waiting requests too; MaxServing counts only those being served.
+func (s *Server) LimitSlots(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slots = make(chan struct{}, n)
+}
+
+// MaxServing is the largest number of requests the server was serving (holding a slot) at once.
+func (s *Server) MaxServing() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxServing
+}
+
+// acquire waits for a free slot when LimitSlots was called; false: the client went away or the test ended.
+func (s *Server) acquire(r *http.Request) bool {
+	s.mu.Lock()
+	slots := s.slots
+	s.mu.Unlock()
+	if slots == nil {
+		return true
+	}
+	select {
+	case slots <- struct{}{}:
+	case <-r.Context().Done():
+		return false
+	case <-s.done:
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.serving[r] = true
+	s.maxServing = max(s.maxServing, len(s.serving))
+	return true
 }
 
 // MaxInFlight is the largest number of requests the server was handling at once.
@@ -106,6 +148,10 @@ func (s *Server) leave(r *http.Request) {
 		delete(s.handling, r)
 		s.inFlight--
 	}
+	if s.serving[r] {
+		delete(s.serving, r)
+		<-s.slots
+	}
 }
 
 // Requests returns the requests received so far, in order of arrival.
@@ -124,10 +170,13 @@ func (s *Server) record(r Request) {
 // start runs handler on an httptest server closed when the test ends.
 func start(t testing.TB, handler func(s *Server, w http.ResponseWriter, r *http.Request)) *Server {
 	t.Helper()
-	s := &Server{done: make(chan struct{}), handling: map[*http.Request]bool{}}
+	s := &Server{done: make(chan struct{}), handling: map[*http.Request]bool{}, serving: map[*http.Request]bool{}}
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.enter(r)
 		defer s.leave(r)
+		if !s.acquire(r) {
+			return
+		}
 		handler(s, w, r)
 	}))
 	t.Cleanup(hs.Close)
