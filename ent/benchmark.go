@@ -40,11 +40,15 @@ type Benchmark struct {
 	System string `json:"system,omitempty"`
 	// The output token bound of every call (a model's own maximum when smaller).
 	MaxOutputTokens int `json:"max_output_tokens,omitempty"`
+	// How many times each model answers each item (1 to the role's cap); repeats are averaged per item before the run's score and its standard error.
+	Repeats int `json:"repeats,omitempty"`
+	// The judge model that grades the dataset's JUDGE items and how its answers are read; null when no item is JUDGE.
+	Judge *model.BenchmarkJudge `json:"judge,omitempty"`
 	// Each model's scores; null until the benchmark is COMPLETED.
 	Results *model.BenchmarkResults `json:"results,omitempty"`
-	// Model calls finished so far, failed calls included.
+	// Steps finished so far (answers, failed calls included, and judge steps, cached ones included).
 	ProgressDone int `json:"progress_done,omitempty"`
-	// Model calls planned: models × dataset items.
+	// Steps planned: models × dataset items × repeats answers, plus one judge step per run of a JUDGE item.
 	ProgressTotal int `json:"progress_total,omitempty"`
 	// Why the benchmark FAILED; null otherwise.
 	Error *string `json:"error,omitempty"`
@@ -56,6 +60,10 @@ type Benchmark struct {
 	QuotaDay *string `json:"quota_day,omitempty"`
 	// QuotaHeld holds the value of the "quota_held" field.
 	QuotaHeld int `json:"quota_held,omitempty"`
+	// JudgeStepsDone holds the value of the "judge_steps_done" field.
+	JudgeStepsDone int `json:"judge_steps_done,omitempty"`
+	// JudgeCallsMade holds the value of the "judge_calls_made" field.
+	JudgeCallsMade int `json:"judge_calls_made,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BenchmarkQuery when eager-loading is set.
 	Edges        BenchmarkEdges `json:"edges"`
@@ -68,13 +76,16 @@ type BenchmarkEdges struct {
 	Owner *User `json:"owner,omitempty"`
 	// Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.
 	ItemResults []*BenchmarkItemResult `json:"item_results,omitempty"`
+	// Labels holds the value of the labels edge.
+	Labels []*BenchmarkLabel `json:"labels,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
 	namedItemResults map[string][]*BenchmarkItemResult
+	namedLabels      map[string][]*BenchmarkLabel
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -97,14 +108,23 @@ func (e BenchmarkEdges) ItemResultsOrErr() ([]*BenchmarkItemResult, error) {
 	return nil, &NotLoadedError{edge: "item_results"}
 }
 
+// LabelsOrErr returns the Labels value or an error if the edge
+// was not loaded in eager-loading.
+func (e BenchmarkEdges) LabelsOrErr() ([]*BenchmarkLabel, error) {
+	if e.loadedTypes[2] {
+		return e.Labels, nil
+	}
+	return nil, &NotLoadedError{edge: "labels"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Benchmark) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case benchmark.FieldModels, benchmark.FieldDataset, benchmark.FieldResults:
+		case benchmark.FieldModels, benchmark.FieldDataset, benchmark.FieldJudge, benchmark.FieldResults:
 			values[i] = new([]byte)
-		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldVersion, benchmark.FieldMaxOutputTokens, benchmark.FieldProgressDone, benchmark.FieldProgressTotal, benchmark.FieldQuotaHeld:
+		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldVersion, benchmark.FieldMaxOutputTokens, benchmark.FieldRepeats, benchmark.FieldProgressDone, benchmark.FieldProgressTotal, benchmark.FieldQuotaHeld, benchmark.FieldJudgeStepsDone, benchmark.FieldJudgeCallsMade:
 			values[i] = new(sql.NullInt64)
 		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldSystem, benchmark.FieldError, benchmark.FieldQuotaDay:
 			values[i] = new(sql.NullString)
@@ -195,6 +215,20 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MaxOutputTokens = int(value.Int64)
 			}
+		case benchmark.FieldRepeats:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field repeats", values[i])
+			} else if value.Valid {
+				_m.Repeats = int(value.Int64)
+			}
+		case benchmark.FieldJudge:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field judge", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Judge); err != nil {
+					return fmt.Errorf("unmarshal field judge: %w", err)
+				}
+			}
 		case benchmark.FieldResults:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field results", values[i])
@@ -249,6 +283,18 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.QuotaHeld = int(value.Int64)
 			}
+		case benchmark.FieldJudgeStepsDone:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_steps_done", values[i])
+			} else if value.Valid {
+				_m.JudgeStepsDone = int(value.Int64)
+			}
+		case benchmark.FieldJudgeCallsMade:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_calls_made", values[i])
+			} else if value.Valid {
+				_m.JudgeCallsMade = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -270,6 +316,11 @@ func (_m *Benchmark) QueryOwner() *UserQuery {
 // QueryItemResults queries the "item_results" edge of the Benchmark entity.
 func (_m *Benchmark) QueryItemResults() *BenchmarkItemResultQuery {
 	return NewBenchmarkClient(_m.config).QueryItemResults(_m)
+}
+
+// QueryLabels queries the "labels" edge of the Benchmark entity.
+func (_m *Benchmark) QueryLabels() *BenchmarkLabelQuery {
+	return NewBenchmarkClient(_m.config).QueryLabels(_m)
 }
 
 // Update returns a builder for updating this Benchmark.
@@ -325,6 +376,12 @@ func (_m *Benchmark) String() string {
 	builder.WriteString("max_output_tokens=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MaxOutputTokens))
 	builder.WriteString(", ")
+	builder.WriteString("repeats=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Repeats))
+	builder.WriteString(", ")
+	builder.WriteString("judge=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Judge))
+	builder.WriteString(", ")
 	builder.WriteString("results=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Results))
 	builder.WriteString(", ")
@@ -356,6 +413,12 @@ func (_m *Benchmark) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("quota_held=")
 	builder.WriteString(fmt.Sprintf("%v", _m.QuotaHeld))
+	builder.WriteString(", ")
+	builder.WriteString("judge_steps_done=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeStepsDone))
+	builder.WriteString(", ")
+	builder.WriteString("judge_calls_made=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeCallsMade))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -381,6 +444,30 @@ func (_m *Benchmark) appendNamedItemResults(name string, edges ...*BenchmarkItem
 		_m.Edges.namedItemResults[name] = []*BenchmarkItemResult{}
 	} else {
 		_m.Edges.namedItemResults[name] = append(_m.Edges.namedItemResults[name], edges...)
+	}
+}
+
+// NamedLabels returns the Labels named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Benchmark) NamedLabels(name string) ([]*BenchmarkLabel, error) {
+	if _m.Edges.namedLabels == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLabels[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Benchmark) appendNamedLabels(name string, edges ...*BenchmarkLabel) {
+	if _m.Edges.namedLabels == nil {
+		_m.Edges.namedLabels = make(map[string][]*BenchmarkLabel)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLabels[name] = []*BenchmarkLabel{}
+	} else {
+		_m.Edges.namedLabels[name] = append(_m.Edges.namedLabels[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -133,6 +134,26 @@ func (_c *BenchmarkCreate) SetNillableMaxOutputTokens(v *int) *BenchmarkCreate {
 	return _c
 }
 
+// SetRepeats sets the "repeats" field.
+func (_c *BenchmarkCreate) SetRepeats(v int) *BenchmarkCreate {
+	_c.mutation.SetRepeats(v)
+	return _c
+}
+
+// SetNillableRepeats sets the "repeats" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableRepeats(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetRepeats(*v)
+	}
+	return _c
+}
+
+// SetJudge sets the "judge" field.
+func (_c *BenchmarkCreate) SetJudge(v *model.BenchmarkJudge) *BenchmarkCreate {
+	_c.mutation.SetJudge(v)
+	return _c
+}
+
 // SetResults sets the "results" field.
 func (_c *BenchmarkCreate) SetResults(v *model.BenchmarkResults) *BenchmarkCreate {
 	_c.mutation.SetResults(v)
@@ -237,6 +258,34 @@ func (_c *BenchmarkCreate) SetNillableQuotaHeld(v *int) *BenchmarkCreate {
 	return _c
 }
 
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (_c *BenchmarkCreate) SetJudgeStepsDone(v int) *BenchmarkCreate {
+	_c.mutation.SetJudgeStepsDone(v)
+	return _c
+}
+
+// SetNillableJudgeStepsDone sets the "judge_steps_done" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableJudgeStepsDone(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetJudgeStepsDone(*v)
+	}
+	return _c
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (_c *BenchmarkCreate) SetJudgeCallsMade(v int) *BenchmarkCreate {
+	_c.mutation.SetJudgeCallsMade(v)
+	return _c
+}
+
+// SetNillableJudgeCallsMade sets the "judge_calls_made" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableJudgeCallsMade(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetJudgeCallsMade(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *BenchmarkCreate) SetOwner(v *User) *BenchmarkCreate {
 	return _c.SetOwnerID(v.ID)
@@ -255,6 +304,21 @@ func (_c *BenchmarkCreate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkC
 		ids[i] = v[i].ID
 	}
 	return _c.AddItemResultIDs(ids...)
+}
+
+// AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
+func (_c *BenchmarkCreate) AddLabelIDs(ids ...int) *BenchmarkCreate {
+	_c.mutation.AddLabelIDs(ids...)
+	return _c
+}
+
+// AddLabels adds the "labels" edges to the BenchmarkLabel entity.
+func (_c *BenchmarkCreate) AddLabels(v ...*BenchmarkLabel) *BenchmarkCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLabelIDs(ids...)
 }
 
 // Mutation returns the BenchmarkMutation object of the builder.
@@ -324,6 +388,10 @@ func (_c *BenchmarkCreate) defaults() error {
 		v := benchmark.DefaultMaxOutputTokens
 		_c.mutation.SetMaxOutputTokens(v)
 	}
+	if _, ok := _c.mutation.Repeats(); !ok {
+		v := benchmark.DefaultRepeats
+		_c.mutation.SetRepeats(v)
+	}
 	if _, ok := _c.mutation.ProgressDone(); !ok {
 		v := benchmark.DefaultProgressDone
 		_c.mutation.SetProgressDone(v)
@@ -335,6 +403,14 @@ func (_c *BenchmarkCreate) defaults() error {
 	if _, ok := _c.mutation.QuotaHeld(); !ok {
 		v := benchmark.DefaultQuotaHeld
 		_c.mutation.SetQuotaHeld(v)
+	}
+	if _, ok := _c.mutation.JudgeStepsDone(); !ok {
+		v := benchmark.DefaultJudgeStepsDone
+		_c.mutation.SetJudgeStepsDone(v)
+	}
+	if _, ok := _c.mutation.JudgeCallsMade(); !ok {
+		v := benchmark.DefaultJudgeCallsMade
+		_c.mutation.SetJudgeCallsMade(v)
 	}
 	return nil
 }
@@ -381,6 +457,14 @@ func (_c *BenchmarkCreate) check() error {
 	if _, ok := _c.mutation.MaxOutputTokens(); !ok {
 		return &ValidationError{Name: "max_output_tokens", err: errors.New(`ent: missing required field "Benchmark.max_output_tokens"`)}
 	}
+	if _, ok := _c.mutation.Repeats(); !ok {
+		return &ValidationError{Name: "repeats", err: errors.New(`ent: missing required field "Benchmark.repeats"`)}
+	}
+	if v, ok := _c.mutation.Repeats(); ok {
+		if err := benchmark.RepeatsValidator(v); err != nil {
+			return &ValidationError{Name: "repeats", err: fmt.Errorf(`ent: validator failed for field "Benchmark.repeats": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ProgressDone(); !ok {
 		return &ValidationError{Name: "progress_done", err: errors.New(`ent: missing required field "Benchmark.progress_done"`)}
 	}
@@ -398,6 +482,22 @@ func (_c *BenchmarkCreate) check() error {
 	if v, ok := _c.mutation.QuotaHeld(); ok {
 		if err := benchmark.QuotaHeldValidator(v); err != nil {
 			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.JudgeStepsDone(); !ok {
+		return &ValidationError{Name: "judge_steps_done", err: errors.New(`ent: missing required field "Benchmark.judge_steps_done"`)}
+	}
+	if v, ok := _c.mutation.JudgeStepsDone(); ok {
+		if err := benchmark.JudgeStepsDoneValidator(v); err != nil {
+			return &ValidationError{Name: "judge_steps_done", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_steps_done": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.JudgeCallsMade(); !ok {
+		return &ValidationError{Name: "judge_calls_made", err: errors.New(`ent: missing required field "Benchmark.judge_calls_made"`)}
+	}
+	if v, ok := _c.mutation.JudgeCallsMade(); ok {
+		if err := benchmark.JudgeCallsMadeValidator(v); err != nil {
+			return &ValidationError{Name: "judge_calls_made", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_calls_made": %w`, err)}
 		}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
@@ -466,6 +566,14 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 		_spec.SetField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
 		_node.MaxOutputTokens = value
 	}
+	if value, ok := _c.mutation.Repeats(); ok {
+		_spec.SetField(benchmark.FieldRepeats, field.TypeInt, value)
+		_node.Repeats = value
+	}
+	if value, ok := _c.mutation.Judge(); ok {
+		_spec.SetField(benchmark.FieldJudge, field.TypeJSON, value)
+		_node.Judge = value
+	}
 	if value, ok := _c.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 		_node.Results = value
@@ -498,6 +606,14 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 		_spec.SetField(benchmark.FieldQuotaHeld, field.TypeInt, value)
 		_node.QuotaHeld = value
 	}
+	if value, ok := _c.mutation.JudgeStepsDone(); ok {
+		_spec.SetField(benchmark.FieldJudgeStepsDone, field.TypeInt, value)
+		_node.JudgeStepsDone = value
+	}
+	if value, ok := _c.mutation.JudgeCallsMade(); ok {
+		_spec.SetField(benchmark.FieldJudgeCallsMade, field.TypeInt, value)
+		_node.JudgeCallsMade = value
+	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -524,6 +640,22 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -691,6 +823,42 @@ func (u *BenchmarkUpsert) AddMaxOutputTokens(v int) *BenchmarkUpsert {
 	return u
 }
 
+// SetRepeats sets the "repeats" field.
+func (u *BenchmarkUpsert) SetRepeats(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldRepeats, v)
+	return u
+}
+
+// UpdateRepeats sets the "repeats" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateRepeats() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldRepeats)
+	return u
+}
+
+// AddRepeats adds v to the "repeats" field.
+func (u *BenchmarkUpsert) AddRepeats(v int) *BenchmarkUpsert {
+	u.Add(benchmark.FieldRepeats, v)
+	return u
+}
+
+// SetJudge sets the "judge" field.
+func (u *BenchmarkUpsert) SetJudge(v *model.BenchmarkJudge) *BenchmarkUpsert {
+	u.Set(benchmark.FieldJudge, v)
+	return u
+}
+
+// UpdateJudge sets the "judge" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateJudge() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldJudge)
+	return u
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (u *BenchmarkUpsert) ClearJudge() *BenchmarkUpsert {
+	u.SetNull(benchmark.FieldJudge)
+	return u
+}
+
 // SetResults sets the "results" field.
 func (u *BenchmarkUpsert) SetResults(v *model.BenchmarkResults) *BenchmarkUpsert {
 	u.Set(benchmark.FieldResults, v)
@@ -832,6 +1000,42 @@ func (u *BenchmarkUpsert) UpdateQuotaHeld() *BenchmarkUpsert {
 // AddQuotaHeld adds v to the "quota_held" field.
 func (u *BenchmarkUpsert) AddQuotaHeld(v int) *BenchmarkUpsert {
 	u.Add(benchmark.FieldQuotaHeld, v)
+	return u
+}
+
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (u *BenchmarkUpsert) SetJudgeStepsDone(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldJudgeStepsDone, v)
+	return u
+}
+
+// UpdateJudgeStepsDone sets the "judge_steps_done" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateJudgeStepsDone() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldJudgeStepsDone)
+	return u
+}
+
+// AddJudgeStepsDone adds v to the "judge_steps_done" field.
+func (u *BenchmarkUpsert) AddJudgeStepsDone(v int) *BenchmarkUpsert {
+	u.Add(benchmark.FieldJudgeStepsDone, v)
+	return u
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (u *BenchmarkUpsert) SetJudgeCallsMade(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldJudgeCallsMade, v)
+	return u
+}
+
+// UpdateJudgeCallsMade sets the "judge_calls_made" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateJudgeCallsMade() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldJudgeCallsMade)
+	return u
+}
+
+// AddJudgeCallsMade adds v to the "judge_calls_made" field.
+func (u *BenchmarkUpsert) AddJudgeCallsMade(v int) *BenchmarkUpsert {
+	u.Add(benchmark.FieldJudgeCallsMade, v)
 	return u
 }
 
@@ -1009,6 +1213,48 @@ func (u *BenchmarkUpsertOne) UpdateMaxOutputTokens() *BenchmarkUpsertOne {
 	})
 }
 
+// SetRepeats sets the "repeats" field.
+func (u *BenchmarkUpsertOne) SetRepeats(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetRepeats(v)
+	})
+}
+
+// AddRepeats adds v to the "repeats" field.
+func (u *BenchmarkUpsertOne) AddRepeats(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddRepeats(v)
+	})
+}
+
+// UpdateRepeats sets the "repeats" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateRepeats() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateRepeats()
+	})
+}
+
+// SetJudge sets the "judge" field.
+func (u *BenchmarkUpsertOne) SetJudge(v *model.BenchmarkJudge) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudge(v)
+	})
+}
+
+// UpdateJudge sets the "judge" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateJudge() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudge()
+	})
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (u *BenchmarkUpsertOne) ClearJudge() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearJudge()
+	})
+}
+
 // SetResults sets the "results" field.
 func (u *BenchmarkUpsertOne) SetResults(v *model.BenchmarkResults) *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
@@ -1174,6 +1420,48 @@ func (u *BenchmarkUpsertOne) AddQuotaHeld(v int) *BenchmarkUpsertOne {
 func (u *BenchmarkUpsertOne) UpdateQuotaHeld() *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateQuotaHeld()
+	})
+}
+
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (u *BenchmarkUpsertOne) SetJudgeStepsDone(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudgeStepsDone(v)
+	})
+}
+
+// AddJudgeStepsDone adds v to the "judge_steps_done" field.
+func (u *BenchmarkUpsertOne) AddJudgeStepsDone(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddJudgeStepsDone(v)
+	})
+}
+
+// UpdateJudgeStepsDone sets the "judge_steps_done" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateJudgeStepsDone() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudgeStepsDone()
+	})
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (u *BenchmarkUpsertOne) SetJudgeCallsMade(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudgeCallsMade(v)
+	})
+}
+
+// AddJudgeCallsMade adds v to the "judge_calls_made" field.
+func (u *BenchmarkUpsertOne) AddJudgeCallsMade(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddJudgeCallsMade(v)
+	})
+}
+
+// UpdateJudgeCallsMade sets the "judge_calls_made" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateJudgeCallsMade() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudgeCallsMade()
 	})
 }
 
@@ -1517,6 +1805,48 @@ func (u *BenchmarkUpsertBulk) UpdateMaxOutputTokens() *BenchmarkUpsertBulk {
 	})
 }
 
+// SetRepeats sets the "repeats" field.
+func (u *BenchmarkUpsertBulk) SetRepeats(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetRepeats(v)
+	})
+}
+
+// AddRepeats adds v to the "repeats" field.
+func (u *BenchmarkUpsertBulk) AddRepeats(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddRepeats(v)
+	})
+}
+
+// UpdateRepeats sets the "repeats" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateRepeats() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateRepeats()
+	})
+}
+
+// SetJudge sets the "judge" field.
+func (u *BenchmarkUpsertBulk) SetJudge(v *model.BenchmarkJudge) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudge(v)
+	})
+}
+
+// UpdateJudge sets the "judge" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateJudge() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudge()
+	})
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (u *BenchmarkUpsertBulk) ClearJudge() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearJudge()
+	})
+}
+
 // SetResults sets the "results" field.
 func (u *BenchmarkUpsertBulk) SetResults(v *model.BenchmarkResults) *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
@@ -1682,6 +2012,48 @@ func (u *BenchmarkUpsertBulk) AddQuotaHeld(v int) *BenchmarkUpsertBulk {
 func (u *BenchmarkUpsertBulk) UpdateQuotaHeld() *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateQuotaHeld()
+	})
+}
+
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (u *BenchmarkUpsertBulk) SetJudgeStepsDone(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudgeStepsDone(v)
+	})
+}
+
+// AddJudgeStepsDone adds v to the "judge_steps_done" field.
+func (u *BenchmarkUpsertBulk) AddJudgeStepsDone(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddJudgeStepsDone(v)
+	})
+}
+
+// UpdateJudgeStepsDone sets the "judge_steps_done" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateJudgeStepsDone() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudgeStepsDone()
+	})
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (u *BenchmarkUpsertBulk) SetJudgeCallsMade(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetJudgeCallsMade(v)
+	})
+}
+
+// AddJudgeCallsMade adds v to the "judge_calls_made" field.
+func (u *BenchmarkUpsertBulk) AddJudgeCallsMade(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.AddJudgeCallsMade(v)
+	})
+}
+
+// UpdateJudgeCallsMade sets the "judge_calls_made" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateJudgeCallsMade() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateJudgeCallsMade()
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -29,9 +30,11 @@ type BenchmarkQuery struct {
 	predicates           []predicate.Benchmark
 	withOwner            *UserQuery
 	withItemResults      *BenchmarkItemResultQuery
+	withLabels           *BenchmarkLabelQuery
 	loadTotal            []func(context.Context, []*Benchmark) error
 	modifiers            []func(*sql.Selector)
 	withNamedItemResults map[string]*BenchmarkItemResultQuery
+	withNamedLabels      map[string]*BenchmarkLabelQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *BenchmarkQuery) QueryItemResults() *BenchmarkItemResultQuery {
 			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
 			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.ItemResultsTable, benchmark.ItemResultsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLabels chains the current query on the "labels" edge.
+func (_q *BenchmarkQuery) QueryLabels() *BenchmarkLabelQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
+			sqlgraph.To(benchmarklabel.Table, benchmarklabel.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.LabelsTable, benchmark.LabelsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -306,6 +331,7 @@ func (_q *BenchmarkQuery) Clone() *BenchmarkQuery {
 		predicates:      append([]predicate.Benchmark{}, _q.predicates...),
 		withOwner:       _q.withOwner.Clone(),
 		withItemResults: _q.withItemResults.Clone(),
+		withLabels:      _q.withLabels.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -331,6 +357,17 @@ func (_q *BenchmarkQuery) WithItemResults(opts ...func(*BenchmarkItemResultQuery
 		opt(query)
 	}
 	_q.withItemResults = query
+	return _q
+}
+
+// WithLabels tells the query-builder to eager-load the nodes that are connected to
+// the "labels" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BenchmarkQuery) WithLabels(opts ...func(*BenchmarkLabelQuery)) *BenchmarkQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLabels = query
 	return _q
 }
 
@@ -418,9 +455,10 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 	var (
 		nodes       = []*Benchmark{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withOwner != nil,
 			_q.withItemResults != nil,
+			_q.withLabels != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -457,10 +495,24 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 			return nil, err
 		}
 	}
+	if query := _q.withLabels; query != nil {
+		if err := _q.loadLabels(ctx, query, nodes,
+			func(n *Benchmark) { n.Edges.Labels = []*BenchmarkLabel{} },
+			func(n *Benchmark, e *BenchmarkLabel) { n.Edges.Labels = append(n.Edges.Labels, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedItemResults {
 		if err := _q.loadItemResults(ctx, query, nodes,
 			func(n *Benchmark) { n.appendNamedItemResults(name) },
 			func(n *Benchmark, e *BenchmarkItemResult) { n.appendNamedItemResults(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLabels {
+		if err := _q.loadLabels(ctx, query, nodes,
+			func(n *Benchmark) { n.appendNamedLabels(name) },
+			func(n *Benchmark, e *BenchmarkLabel) { n.appendNamedLabels(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -516,6 +568,36 @@ func (_q *BenchmarkQuery) loadItemResults(ctx context.Context, query *BenchmarkI
 	}
 	query.Where(predicate.BenchmarkItemResult(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(benchmark.ItemResultsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.BenchmarkID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "benchmark_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *BenchmarkQuery) loadLabels(ctx context.Context, query *BenchmarkLabelQuery, nodes []*Benchmark, init func(*Benchmark), assign func(*Benchmark, *BenchmarkLabel)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Benchmark)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(benchmarklabel.FieldBenchmarkID)
+	}
+	query.Where(predicate.BenchmarkLabel(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(benchmark.LabelsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -659,6 +741,20 @@ func (_q *BenchmarkQuery) WithNamedItemResults(name string, opts ...func(*Benchm
 		_q.withNamedItemResults = make(map[string]*BenchmarkItemResultQuery)
 	}
 	_q.withNamedItemResults[name] = query
+	return _q
+}
+
+// WithNamedLabels tells the query-builder to eager-load the nodes that are connected to the "labels"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *BenchmarkQuery) WithNamedLabels(name string, opts ...func(*BenchmarkLabelQuery)) *BenchmarkQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLabels == nil {
+		_q.withNamedLabels = make(map[string]*BenchmarkLabelQuery)
+	}
+	_q.withNamedLabels[name] = query
 	return _q
 }
 

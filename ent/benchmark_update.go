@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -142,6 +143,39 @@ func (_u *BenchmarkUpdate) SetNillableMaxOutputTokens(v *int) *BenchmarkUpdate {
 // AddMaxOutputTokens adds value to the "max_output_tokens" field.
 func (_u *BenchmarkUpdate) AddMaxOutputTokens(v int) *BenchmarkUpdate {
 	_u.mutation.AddMaxOutputTokens(v)
+	return _u
+}
+
+// SetRepeats sets the "repeats" field.
+func (_u *BenchmarkUpdate) SetRepeats(v int) *BenchmarkUpdate {
+	_u.mutation.ResetRepeats()
+	_u.mutation.SetRepeats(v)
+	return _u
+}
+
+// SetNillableRepeats sets the "repeats" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableRepeats(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetRepeats(*v)
+	}
+	return _u
+}
+
+// AddRepeats adds value to the "repeats" field.
+func (_u *BenchmarkUpdate) AddRepeats(v int) *BenchmarkUpdate {
+	_u.mutation.AddRepeats(v)
+	return _u
+}
+
+// SetJudge sets the "judge" field.
+func (_u *BenchmarkUpdate) SetJudge(v *model.BenchmarkJudge) *BenchmarkUpdate {
+	_u.mutation.SetJudge(v)
+	return _u
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (_u *BenchmarkUpdate) ClearJudge() *BenchmarkUpdate {
+	_u.mutation.ClearJudge()
 	return _u
 }
 
@@ -300,6 +334,48 @@ func (_u *BenchmarkUpdate) AddQuotaHeld(v int) *BenchmarkUpdate {
 	return _u
 }
 
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (_u *BenchmarkUpdate) SetJudgeStepsDone(v int) *BenchmarkUpdate {
+	_u.mutation.ResetJudgeStepsDone()
+	_u.mutation.SetJudgeStepsDone(v)
+	return _u
+}
+
+// SetNillableJudgeStepsDone sets the "judge_steps_done" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableJudgeStepsDone(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetJudgeStepsDone(*v)
+	}
+	return _u
+}
+
+// AddJudgeStepsDone adds value to the "judge_steps_done" field.
+func (_u *BenchmarkUpdate) AddJudgeStepsDone(v int) *BenchmarkUpdate {
+	_u.mutation.AddJudgeStepsDone(v)
+	return _u
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (_u *BenchmarkUpdate) SetJudgeCallsMade(v int) *BenchmarkUpdate {
+	_u.mutation.ResetJudgeCallsMade()
+	_u.mutation.SetJudgeCallsMade(v)
+	return _u
+}
+
+// SetNillableJudgeCallsMade sets the "judge_calls_made" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableJudgeCallsMade(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetJudgeCallsMade(*v)
+	}
+	return _u
+}
+
+// AddJudgeCallsMade adds value to the "judge_calls_made" field.
+func (_u *BenchmarkUpdate) AddJudgeCallsMade(v int) *BenchmarkUpdate {
+	_u.mutation.AddJudgeCallsMade(v)
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdate) AddItemResultIDs(ids ...int) *BenchmarkUpdate {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -313,6 +389,21 @@ func (_u *BenchmarkUpdate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkU
 		ids[i] = v[i].ID
 	}
 	return _u.AddItemResultIDs(ids...)
+}
+
+// AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
+func (_u *BenchmarkUpdate) AddLabelIDs(ids ...int) *BenchmarkUpdate {
+	_u.mutation.AddLabelIDs(ids...)
+	return _u
+}
+
+// AddLabels adds the "labels" edges to the BenchmarkLabel entity.
+func (_u *BenchmarkUpdate) AddLabels(v ...*BenchmarkLabel) *BenchmarkUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLabelIDs(ids...)
 }
 
 // Mutation returns the BenchmarkMutation object of the builder.
@@ -339,6 +430,27 @@ func (_u *BenchmarkUpdate) RemoveItemResults(v ...*BenchmarkItemResult) *Benchma
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveItemResultIDs(ids...)
+}
+
+// ClearLabels clears all "labels" edges to the BenchmarkLabel entity.
+func (_u *BenchmarkUpdate) ClearLabels() *BenchmarkUpdate {
+	_u.mutation.ClearLabels()
+	return _u
+}
+
+// RemoveLabelIDs removes the "labels" edge to BenchmarkLabel entities by IDs.
+func (_u *BenchmarkUpdate) RemoveLabelIDs(ids ...int) *BenchmarkUpdate {
+	_u.mutation.RemoveLabelIDs(ids...)
+	return _u
+}
+
+// RemoveLabels removes "labels" edges to BenchmarkLabel entities.
+func (_u *BenchmarkUpdate) RemoveLabels(v ...*BenchmarkLabel) *BenchmarkUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLabelIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -395,6 +507,11 @@ func (_u *BenchmarkUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Benchmark.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Repeats(); ok {
+		if err := benchmark.RepeatsValidator(v); err != nil {
+			return &ValidationError{Name: "repeats", err: fmt.Errorf(`ent: validator failed for field "Benchmark.repeats": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.QuotaDay(); ok {
 		if err := benchmark.QuotaDayValidator(v); err != nil {
 			return &ValidationError{Name: "quota_day", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_day": %w`, err)}
@@ -403,6 +520,16 @@ func (_u *BenchmarkUpdate) check() error {
 	if v, ok := _u.mutation.QuotaHeld(); ok {
 		if err := benchmark.QuotaHeldValidator(v); err != nil {
 			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JudgeStepsDone(); ok {
+		if err := benchmark.JudgeStepsDoneValidator(v); err != nil {
+			return &ValidationError{Name: "judge_steps_done", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_steps_done": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JudgeCallsMade(); ok {
+		if err := benchmark.JudgeCallsMadeValidator(v); err != nil {
+			return &ValidationError{Name: "judge_calls_made", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_calls_made": %w`, err)}
 		}
 	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
@@ -463,6 +590,18 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedMaxOutputTokens(); ok {
 		_spec.AddField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.Repeats(); ok {
+		_spec.SetField(benchmark.FieldRepeats, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRepeats(); ok {
+		_spec.AddField(benchmark.FieldRepeats, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Judge(); ok {
+		_spec.SetField(benchmark.FieldJudge, field.TypeJSON, value)
+	}
+	if _u.mutation.JudgeCleared() {
+		_spec.ClearField(benchmark.FieldJudge, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 	}
@@ -511,6 +650,18 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedQuotaHeld(); ok {
 		_spec.AddField(benchmark.FieldQuotaHeld, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.JudgeStepsDone(); ok {
+		_spec.SetField(benchmark.FieldJudgeStepsDone, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeStepsDone(); ok {
+		_spec.AddField(benchmark.FieldJudgeStepsDone, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.JudgeCallsMade(); ok {
+		_spec.SetField(benchmark.FieldJudgeCallsMade, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeCallsMade(); ok {
+		_spec.AddField(benchmark.FieldJudgeCallsMade, field.TypeInt, value)
+	}
 	if _u.mutation.ItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -549,6 +700,51 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLabelsIDs(); len(nodes) > 0 && !_u.mutation.LabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -687,6 +883,39 @@ func (_u *BenchmarkUpdateOne) SetNillableMaxOutputTokens(v *int) *BenchmarkUpdat
 // AddMaxOutputTokens adds value to the "max_output_tokens" field.
 func (_u *BenchmarkUpdateOne) AddMaxOutputTokens(v int) *BenchmarkUpdateOne {
 	_u.mutation.AddMaxOutputTokens(v)
+	return _u
+}
+
+// SetRepeats sets the "repeats" field.
+func (_u *BenchmarkUpdateOne) SetRepeats(v int) *BenchmarkUpdateOne {
+	_u.mutation.ResetRepeats()
+	_u.mutation.SetRepeats(v)
+	return _u
+}
+
+// SetNillableRepeats sets the "repeats" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableRepeats(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetRepeats(*v)
+	}
+	return _u
+}
+
+// AddRepeats adds value to the "repeats" field.
+func (_u *BenchmarkUpdateOne) AddRepeats(v int) *BenchmarkUpdateOne {
+	_u.mutation.AddRepeats(v)
+	return _u
+}
+
+// SetJudge sets the "judge" field.
+func (_u *BenchmarkUpdateOne) SetJudge(v *model.BenchmarkJudge) *BenchmarkUpdateOne {
+	_u.mutation.SetJudge(v)
+	return _u
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (_u *BenchmarkUpdateOne) ClearJudge() *BenchmarkUpdateOne {
+	_u.mutation.ClearJudge()
 	return _u
 }
 
@@ -845,6 +1074,48 @@ func (_u *BenchmarkUpdateOne) AddQuotaHeld(v int) *BenchmarkUpdateOne {
 	return _u
 }
 
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (_u *BenchmarkUpdateOne) SetJudgeStepsDone(v int) *BenchmarkUpdateOne {
+	_u.mutation.ResetJudgeStepsDone()
+	_u.mutation.SetJudgeStepsDone(v)
+	return _u
+}
+
+// SetNillableJudgeStepsDone sets the "judge_steps_done" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableJudgeStepsDone(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetJudgeStepsDone(*v)
+	}
+	return _u
+}
+
+// AddJudgeStepsDone adds value to the "judge_steps_done" field.
+func (_u *BenchmarkUpdateOne) AddJudgeStepsDone(v int) *BenchmarkUpdateOne {
+	_u.mutation.AddJudgeStepsDone(v)
+	return _u
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (_u *BenchmarkUpdateOne) SetJudgeCallsMade(v int) *BenchmarkUpdateOne {
+	_u.mutation.ResetJudgeCallsMade()
+	_u.mutation.SetJudgeCallsMade(v)
+	return _u
+}
+
+// SetNillableJudgeCallsMade sets the "judge_calls_made" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableJudgeCallsMade(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetJudgeCallsMade(*v)
+	}
+	return _u
+}
+
+// AddJudgeCallsMade adds value to the "judge_calls_made" field.
+func (_u *BenchmarkUpdateOne) AddJudgeCallsMade(v int) *BenchmarkUpdateOne {
+	_u.mutation.AddJudgeCallsMade(v)
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdateOne) AddItemResultIDs(ids ...int) *BenchmarkUpdateOne {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -858,6 +1129,21 @@ func (_u *BenchmarkUpdateOne) AddItemResults(v ...*BenchmarkItemResult) *Benchma
 		ids[i] = v[i].ID
 	}
 	return _u.AddItemResultIDs(ids...)
+}
+
+// AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
+func (_u *BenchmarkUpdateOne) AddLabelIDs(ids ...int) *BenchmarkUpdateOne {
+	_u.mutation.AddLabelIDs(ids...)
+	return _u
+}
+
+// AddLabels adds the "labels" edges to the BenchmarkLabel entity.
+func (_u *BenchmarkUpdateOne) AddLabels(v ...*BenchmarkLabel) *BenchmarkUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLabelIDs(ids...)
 }
 
 // Mutation returns the BenchmarkMutation object of the builder.
@@ -884,6 +1170,27 @@ func (_u *BenchmarkUpdateOne) RemoveItemResults(v ...*BenchmarkItemResult) *Benc
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveItemResultIDs(ids...)
+}
+
+// ClearLabels clears all "labels" edges to the BenchmarkLabel entity.
+func (_u *BenchmarkUpdateOne) ClearLabels() *BenchmarkUpdateOne {
+	_u.mutation.ClearLabels()
+	return _u
+}
+
+// RemoveLabelIDs removes the "labels" edge to BenchmarkLabel entities by IDs.
+func (_u *BenchmarkUpdateOne) RemoveLabelIDs(ids ...int) *BenchmarkUpdateOne {
+	_u.mutation.RemoveLabelIDs(ids...)
+	return _u
+}
+
+// RemoveLabels removes "labels" edges to BenchmarkLabel entities.
+func (_u *BenchmarkUpdateOne) RemoveLabels(v ...*BenchmarkLabel) *BenchmarkUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLabelIDs(ids...)
 }
 
 // Where appends a list predicates to the BenchmarkUpdate builder.
@@ -953,6 +1260,11 @@ func (_u *BenchmarkUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Benchmark.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Repeats(); ok {
+		if err := benchmark.RepeatsValidator(v); err != nil {
+			return &ValidationError{Name: "repeats", err: fmt.Errorf(`ent: validator failed for field "Benchmark.repeats": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.QuotaDay(); ok {
 		if err := benchmark.QuotaDayValidator(v); err != nil {
 			return &ValidationError{Name: "quota_day", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_day": %w`, err)}
@@ -961,6 +1273,16 @@ func (_u *BenchmarkUpdateOne) check() error {
 	if v, ok := _u.mutation.QuotaHeld(); ok {
 		if err := benchmark.QuotaHeldValidator(v); err != nil {
 			return &ValidationError{Name: "quota_held", err: fmt.Errorf(`ent: validator failed for field "Benchmark.quota_held": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JudgeStepsDone(); ok {
+		if err := benchmark.JudgeStepsDoneValidator(v); err != nil {
+			return &ValidationError{Name: "judge_steps_done", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_steps_done": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.JudgeCallsMade(); ok {
+		if err := benchmark.JudgeCallsMadeValidator(v); err != nil {
+			return &ValidationError{Name: "judge_calls_made", err: fmt.Errorf(`ent: validator failed for field "Benchmark.judge_calls_made": %w`, err)}
 		}
 	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
@@ -1038,6 +1360,18 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 	if value, ok := _u.mutation.AddedMaxOutputTokens(); ok {
 		_spec.AddField(benchmark.FieldMaxOutputTokens, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.Repeats(); ok {
+		_spec.SetField(benchmark.FieldRepeats, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRepeats(); ok {
+		_spec.AddField(benchmark.FieldRepeats, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Judge(); ok {
+		_spec.SetField(benchmark.FieldJudge, field.TypeJSON, value)
+	}
+	if _u.mutation.JudgeCleared() {
+		_spec.ClearField(benchmark.FieldJudge, field.TypeJSON)
+	}
 	if value, ok := _u.mutation.Results(); ok {
 		_spec.SetField(benchmark.FieldResults, field.TypeJSON, value)
 	}
@@ -1086,6 +1420,18 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 	if value, ok := _u.mutation.AddedQuotaHeld(); ok {
 		_spec.AddField(benchmark.FieldQuotaHeld, field.TypeInt, value)
 	}
+	if value, ok := _u.mutation.JudgeStepsDone(); ok {
+		_spec.SetField(benchmark.FieldJudgeStepsDone, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeStepsDone(); ok {
+		_spec.AddField(benchmark.FieldJudgeStepsDone, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.JudgeCallsMade(); ok {
+		_spec.SetField(benchmark.FieldJudgeCallsMade, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeCallsMade(); ok {
+		_spec.AddField(benchmark.FieldJudgeCallsMade, field.TypeInt, value)
+	}
 	if _u.mutation.ItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1124,6 +1470,51 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLabelsIDs(); len(nodes) > 0 && !_u.mutation.LabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -14,7 +14,7 @@ import (
 	"github.com/modelarchitect/architect/ent/user"
 )
 
-// One model's answer to one dataset item of a benchmark, with its check and usage. Written once per model and item, so a retried job never counts an item twice.
+// One model's answer to one run of a dataset item of a benchmark, with its check and usage. Written once per model, item and repeat, so a retried job never counts a run twice.
 type BenchmarkItemResult struct {
 	config `json:"-"`
 	// ID of the ent.
@@ -31,6 +31,8 @@ type BenchmarkItemResult struct {
 	Model string `json:"model,omitempty"`
 	// The item's index in the benchmark's dataset, from 0.
 	Item int `json:"item,omitempty"`
+	// Which run of the item this is, from 0 to the benchmark's repeats − 1.
+	Repeat int `json:"repeat,omitempty"`
 	// The model's answer; empty when the call failed.
 	Output string `json:"output,omitempty"`
 	// The answer passed the item's assertion.
@@ -51,6 +53,18 @@ type BenchmarkItemResult struct {
 	CachedTokens int64 `json:"cached_tokens,omitempty"`
 	// Hidden reasoning tokens (part of outputTokens); 0 for models that do not reason.
 	ReasoningTokens int64 `json:"reasoning_tokens,omitempty"`
+	// A JUDGE item: graded by the benchmark's judge model rather than a fixed rule.
+	Judged bool `json:"judged,omitempty"`
+	// The judge's score in [0, 1]: its verdict's score, or its choice's; 0 when invalid or not judged.
+	JudgeScore float64 `json:"judge_score,omitempty"`
+	// The judge's answer kept neither the JSON contract nor a listed choice, so the item did not pass (it counts in failed).
+	JudgeInvalid bool `json:"judge_invalid,omitempty"`
+	// Judge calls made for this answer: 0 when the verdict came from the owner's judge cache or nothing was judged.
+	JudgeCalls int `json:"judge_calls,omitempty"`
+	// Prompt tokens of the judge call.
+	JudgeInputTokens int64 `json:"judge_input_tokens,omitempty"`
+	// Generated tokens of the judge call.
+	JudgeOutputTokens int64 `json:"judge_output_tokens,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BenchmarkItemResultQuery when eager-loading is set.
 	Edges        BenchmarkItemResultEdges `json:"edges"`
@@ -95,11 +109,11 @@ func (*BenchmarkItemResult) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case benchmarkitemresult.FieldPassed:
+		case benchmarkitemresult.FieldPassed, benchmarkitemresult.FieldJudged, benchmarkitemresult.FieldJudgeInvalid:
 			values[i] = new(sql.NullBool)
-		case benchmarkitemresult.FieldLatencyMs, benchmarkitemresult.FieldTtftMs:
+		case benchmarkitemresult.FieldLatencyMs, benchmarkitemresult.FieldTtftMs, benchmarkitemresult.FieldJudgeScore:
 			values[i] = new(sql.NullFloat64)
-		case benchmarkitemresult.FieldID, benchmarkitemresult.FieldOwnerID, benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldItem, benchmarkitemresult.FieldInputTokens, benchmarkitemresult.FieldOutputTokens, benchmarkitemresult.FieldCachedTokens, benchmarkitemresult.FieldReasoningTokens:
+		case benchmarkitemresult.FieldID, benchmarkitemresult.FieldOwnerID, benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat, benchmarkitemresult.FieldInputTokens, benchmarkitemresult.FieldOutputTokens, benchmarkitemresult.FieldCachedTokens, benchmarkitemresult.FieldReasoningTokens, benchmarkitemresult.FieldJudgeCalls, benchmarkitemresult.FieldJudgeInputTokens, benchmarkitemresult.FieldJudgeOutputTokens:
 			values[i] = new(sql.NullInt64)
 		case benchmarkitemresult.FieldModel, benchmarkitemresult.FieldOutput, benchmarkitemresult.FieldReason, benchmarkitemresult.FieldError:
 			values[i] = new(sql.NullString)
@@ -162,6 +176,12 @@ func (_m *BenchmarkItemResult) assignValues(columns []string, values []any) erro
 			} else if value.Valid {
 				_m.Item = int(value.Int64)
 			}
+		case benchmarkitemresult.FieldRepeat:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field repeat", values[i])
+			} else if value.Valid {
+				_m.Repeat = int(value.Int64)
+			}
 		case benchmarkitemresult.FieldOutput:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field output", values[i])
@@ -221,6 +241,42 @@ func (_m *BenchmarkItemResult) assignValues(columns []string, values []any) erro
 				return fmt.Errorf("unexpected type %T for field reasoning_tokens", values[i])
 			} else if value.Valid {
 				_m.ReasoningTokens = value.Int64
+			}
+		case benchmarkitemresult.FieldJudged:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field judged", values[i])
+			} else if value.Valid {
+				_m.Judged = value.Bool
+			}
+		case benchmarkitemresult.FieldJudgeScore:
+			if value, ok := values[i].(*sql.NullFloat64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_score", values[i])
+			} else if value.Valid {
+				_m.JudgeScore = value.Float64
+			}
+		case benchmarkitemresult.FieldJudgeInvalid:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_invalid", values[i])
+			} else if value.Valid {
+				_m.JudgeInvalid = value.Bool
+			}
+		case benchmarkitemresult.FieldJudgeCalls:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_calls", values[i])
+			} else if value.Valid {
+				_m.JudgeCalls = int(value.Int64)
+			}
+		case benchmarkitemresult.FieldJudgeInputTokens:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_input_tokens", values[i])
+			} else if value.Valid {
+				_m.JudgeInputTokens = value.Int64
+			}
+		case benchmarkitemresult.FieldJudgeOutputTokens:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field judge_output_tokens", values[i])
+			} else if value.Valid {
+				_m.JudgeOutputTokens = value.Int64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -286,6 +342,9 @@ func (_m *BenchmarkItemResult) String() string {
 	builder.WriteString("item=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Item))
 	builder.WriteString(", ")
+	builder.WriteString("repeat=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Repeat))
+	builder.WriteString(", ")
 	builder.WriteString("output=")
 	builder.WriteString(_m.Output)
 	builder.WriteString(", ")
@@ -315,6 +374,24 @@ func (_m *BenchmarkItemResult) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("reasoning_tokens=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ReasoningTokens))
+	builder.WriteString(", ")
+	builder.WriteString("judged=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Judged))
+	builder.WriteString(", ")
+	builder.WriteString("judge_score=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeScore))
+	builder.WriteString(", ")
+	builder.WriteString("judge_invalid=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeInvalid))
+	builder.WriteString(", ")
+	builder.WriteString("judge_calls=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeCalls))
+	builder.WriteString(", ")
+	builder.WriteString("judge_input_tokens=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeInputTokens))
+	builder.WriteString(", ")
+	builder.WriteString("judge_output_tokens=")
+	builder.WriteString(fmt.Sprintf("%v", _m.JudgeOutputTokens))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -76,6 +76,20 @@ func (_c *BenchmarkItemResultCreate) SetItem(v int) *BenchmarkItemResultCreate {
 	return _c
 }
 
+// SetRepeat sets the "repeat" field.
+func (_c *BenchmarkItemResultCreate) SetRepeat(v int) *BenchmarkItemResultCreate {
+	_c.mutation.SetRepeat(v)
+	return _c
+}
+
+// SetNillableRepeat sets the "repeat" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableRepeat(v *int) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetRepeat(*v)
+	}
+	return _c
+}
+
 // SetOutput sets the "output" field.
 func (_c *BenchmarkItemResultCreate) SetOutput(v string) *BenchmarkItemResultCreate {
 	_c.mutation.SetOutput(v)
@@ -216,6 +230,90 @@ func (_c *BenchmarkItemResultCreate) SetNillableReasoningTokens(v *int64) *Bench
 	return _c
 }
 
+// SetJudged sets the "judged" field.
+func (_c *BenchmarkItemResultCreate) SetJudged(v bool) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudged(v)
+	return _c
+}
+
+// SetNillableJudged sets the "judged" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudged(v *bool) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudged(*v)
+	}
+	return _c
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (_c *BenchmarkItemResultCreate) SetJudgeScore(v float64) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudgeScore(v)
+	return _c
+}
+
+// SetNillableJudgeScore sets the "judge_score" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudgeScore(v *float64) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudgeScore(*v)
+	}
+	return _c
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (_c *BenchmarkItemResultCreate) SetJudgeInvalid(v bool) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudgeInvalid(v)
+	return _c
+}
+
+// SetNillableJudgeInvalid sets the "judge_invalid" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudgeInvalid(v *bool) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudgeInvalid(*v)
+	}
+	return _c
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (_c *BenchmarkItemResultCreate) SetJudgeCalls(v int) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudgeCalls(v)
+	return _c
+}
+
+// SetNillableJudgeCalls sets the "judge_calls" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudgeCalls(v *int) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudgeCalls(*v)
+	}
+	return _c
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (_c *BenchmarkItemResultCreate) SetJudgeInputTokens(v int64) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudgeInputTokens(v)
+	return _c
+}
+
+// SetNillableJudgeInputTokens sets the "judge_input_tokens" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudgeInputTokens(v *int64) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudgeInputTokens(*v)
+	}
+	return _c
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (_c *BenchmarkItemResultCreate) SetJudgeOutputTokens(v int64) *BenchmarkItemResultCreate {
+	_c.mutation.SetJudgeOutputTokens(v)
+	return _c
+}
+
+// SetNillableJudgeOutputTokens sets the "judge_output_tokens" field if the given value is not nil.
+func (_c *BenchmarkItemResultCreate) SetNillableJudgeOutputTokens(v *int64) *BenchmarkItemResultCreate {
+	if v != nil {
+		_c.SetJudgeOutputTokens(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *BenchmarkItemResultCreate) SetOwner(v *User) *BenchmarkItemResultCreate {
 	return _c.SetOwnerID(v.ID)
@@ -277,6 +375,10 @@ func (_c *BenchmarkItemResultCreate) defaults() error {
 		v := benchmarkitemresult.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Repeat(); !ok {
+		v := benchmarkitemresult.DefaultRepeat
+		_c.mutation.SetRepeat(v)
+	}
 	if _, ok := _c.mutation.Output(); !ok {
 		v := benchmarkitemresult.DefaultOutput
 		_c.mutation.SetOutput(v)
@@ -317,6 +419,30 @@ func (_c *BenchmarkItemResultCreate) defaults() error {
 		v := benchmarkitemresult.DefaultReasoningTokens
 		_c.mutation.SetReasoningTokens(v)
 	}
+	if _, ok := _c.mutation.Judged(); !ok {
+		v := benchmarkitemresult.DefaultJudged
+		_c.mutation.SetJudged(v)
+	}
+	if _, ok := _c.mutation.JudgeScore(); !ok {
+		v := benchmarkitemresult.DefaultJudgeScore
+		_c.mutation.SetJudgeScore(v)
+	}
+	if _, ok := _c.mutation.JudgeInvalid(); !ok {
+		v := benchmarkitemresult.DefaultJudgeInvalid
+		_c.mutation.SetJudgeInvalid(v)
+	}
+	if _, ok := _c.mutation.JudgeCalls(); !ok {
+		v := benchmarkitemresult.DefaultJudgeCalls
+		_c.mutation.SetJudgeCalls(v)
+	}
+	if _, ok := _c.mutation.JudgeInputTokens(); !ok {
+		v := benchmarkitemresult.DefaultJudgeInputTokens
+		_c.mutation.SetJudgeInputTokens(v)
+	}
+	if _, ok := _c.mutation.JudgeOutputTokens(); !ok {
+		v := benchmarkitemresult.DefaultJudgeOutputTokens
+		_c.mutation.SetJudgeOutputTokens(v)
+	}
 	return nil
 }
 
@@ -339,6 +465,14 @@ func (_c *BenchmarkItemResultCreate) check() error {
 	}
 	if _, ok := _c.mutation.Item(); !ok {
 		return &ValidationError{Name: "item", err: errors.New(`ent: missing required field "BenchmarkItemResult.item"`)}
+	}
+	if _, ok := _c.mutation.Repeat(); !ok {
+		return &ValidationError{Name: "repeat", err: errors.New(`ent: missing required field "BenchmarkItemResult.repeat"`)}
+	}
+	if v, ok := _c.mutation.Repeat(); ok {
+		if err := benchmarkitemresult.RepeatValidator(v); err != nil {
+			return &ValidationError{Name: "repeat", err: fmt.Errorf(`ent: validator failed for field "BenchmarkItemResult.repeat": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Output(); !ok {
 		return &ValidationError{Name: "output", err: errors.New(`ent: missing required field "BenchmarkItemResult.output"`)}
@@ -369,6 +503,24 @@ func (_c *BenchmarkItemResultCreate) check() error {
 	}
 	if _, ok := _c.mutation.ReasoningTokens(); !ok {
 		return &ValidationError{Name: "reasoning_tokens", err: errors.New(`ent: missing required field "BenchmarkItemResult.reasoning_tokens"`)}
+	}
+	if _, ok := _c.mutation.Judged(); !ok {
+		return &ValidationError{Name: "judged", err: errors.New(`ent: missing required field "BenchmarkItemResult.judged"`)}
+	}
+	if _, ok := _c.mutation.JudgeScore(); !ok {
+		return &ValidationError{Name: "judge_score", err: errors.New(`ent: missing required field "BenchmarkItemResult.judge_score"`)}
+	}
+	if _, ok := _c.mutation.JudgeInvalid(); !ok {
+		return &ValidationError{Name: "judge_invalid", err: errors.New(`ent: missing required field "BenchmarkItemResult.judge_invalid"`)}
+	}
+	if _, ok := _c.mutation.JudgeCalls(); !ok {
+		return &ValidationError{Name: "judge_calls", err: errors.New(`ent: missing required field "BenchmarkItemResult.judge_calls"`)}
+	}
+	if _, ok := _c.mutation.JudgeInputTokens(); !ok {
+		return &ValidationError{Name: "judge_input_tokens", err: errors.New(`ent: missing required field "BenchmarkItemResult.judge_input_tokens"`)}
+	}
+	if _, ok := _c.mutation.JudgeOutputTokens(); !ok {
+		return &ValidationError{Name: "judge_output_tokens", err: errors.New(`ent: missing required field "BenchmarkItemResult.judge_output_tokens"`)}
 	}
 	if len(_c.mutation.OwnerIDs()) == 0 {
 		return &ValidationError{Name: "owner", err: errors.New(`ent: missing required edge "BenchmarkItemResult.owner"`)}
@@ -419,6 +571,10 @@ func (_c *BenchmarkItemResultCreate) createSpec() (*BenchmarkItemResult, *sqlgra
 		_spec.SetField(benchmarkitemresult.FieldItem, field.TypeInt, value)
 		_node.Item = value
 	}
+	if value, ok := _c.mutation.Repeat(); ok {
+		_spec.SetField(benchmarkitemresult.FieldRepeat, field.TypeInt, value)
+		_node.Repeat = value
+	}
 	if value, ok := _c.mutation.Output(); ok {
 		_spec.SetField(benchmarkitemresult.FieldOutput, field.TypeString, value)
 		_node.Output = value
@@ -458,6 +614,30 @@ func (_c *BenchmarkItemResultCreate) createSpec() (*BenchmarkItemResult, *sqlgra
 	if value, ok := _c.mutation.ReasoningTokens(); ok {
 		_spec.SetField(benchmarkitemresult.FieldReasoningTokens, field.TypeInt64, value)
 		_node.ReasoningTokens = value
+	}
+	if value, ok := _c.mutation.Judged(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudged, field.TypeBool, value)
+		_node.Judged = value
+	}
+	if value, ok := _c.mutation.JudgeScore(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeScore, field.TypeFloat64, value)
+		_node.JudgeScore = value
+	}
+	if value, ok := _c.mutation.JudgeInvalid(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInvalid, field.TypeBool, value)
+		_node.JudgeInvalid = value
+	}
+	if value, ok := _c.mutation.JudgeCalls(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeCalls, field.TypeInt, value)
+		_node.JudgeCalls = value
+	}
+	if value, ok := _c.mutation.JudgeInputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInputTokens, field.TypeInt64, value)
+		_node.JudgeInputTokens = value
+	}
+	if value, ok := _c.mutation.JudgeOutputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeOutputTokens, field.TypeInt64, value)
+		_node.JudgeOutputTokens = value
 	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -713,6 +893,102 @@ func (u *BenchmarkItemResultUpsert) AddReasoningTokens(v int64) *BenchmarkItemRe
 	return u
 }
 
+// SetJudged sets the "judged" field.
+func (u *BenchmarkItemResultUpsert) SetJudged(v bool) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudged, v)
+	return u
+}
+
+// UpdateJudged sets the "judged" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudged() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudged)
+	return u
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (u *BenchmarkItemResultUpsert) SetJudgeScore(v float64) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudgeScore, v)
+	return u
+}
+
+// UpdateJudgeScore sets the "judge_score" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudgeScore() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudgeScore)
+	return u
+}
+
+// AddJudgeScore adds v to the "judge_score" field.
+func (u *BenchmarkItemResultUpsert) AddJudgeScore(v float64) *BenchmarkItemResultUpsert {
+	u.Add(benchmarkitemresult.FieldJudgeScore, v)
+	return u
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (u *BenchmarkItemResultUpsert) SetJudgeInvalid(v bool) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudgeInvalid, v)
+	return u
+}
+
+// UpdateJudgeInvalid sets the "judge_invalid" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudgeInvalid() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudgeInvalid)
+	return u
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (u *BenchmarkItemResultUpsert) SetJudgeCalls(v int) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudgeCalls, v)
+	return u
+}
+
+// UpdateJudgeCalls sets the "judge_calls" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudgeCalls() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudgeCalls)
+	return u
+}
+
+// AddJudgeCalls adds v to the "judge_calls" field.
+func (u *BenchmarkItemResultUpsert) AddJudgeCalls(v int) *BenchmarkItemResultUpsert {
+	u.Add(benchmarkitemresult.FieldJudgeCalls, v)
+	return u
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsert) SetJudgeInputTokens(v int64) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudgeInputTokens, v)
+	return u
+}
+
+// UpdateJudgeInputTokens sets the "judge_input_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudgeInputTokens() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudgeInputTokens)
+	return u
+}
+
+// AddJudgeInputTokens adds v to the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsert) AddJudgeInputTokens(v int64) *BenchmarkItemResultUpsert {
+	u.Add(benchmarkitemresult.FieldJudgeInputTokens, v)
+	return u
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsert) SetJudgeOutputTokens(v int64) *BenchmarkItemResultUpsert {
+	u.Set(benchmarkitemresult.FieldJudgeOutputTokens, v)
+	return u
+}
+
+// UpdateJudgeOutputTokens sets the "judge_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsert) UpdateJudgeOutputTokens() *BenchmarkItemResultUpsert {
+	u.SetExcluded(benchmarkitemresult.FieldJudgeOutputTokens)
+	return u
+}
+
+// AddJudgeOutputTokens adds v to the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsert) AddJudgeOutputTokens(v int64) *BenchmarkItemResultUpsert {
+	u.Add(benchmarkitemresult.FieldJudgeOutputTokens, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -738,6 +1014,9 @@ func (u *BenchmarkItemResultUpsertOne) UpdateNewValues() *BenchmarkItemResultUps
 		}
 		if _, exists := u.create.mutation.Item(); exists {
 			s.SetIgnore(benchmarkitemresult.FieldItem)
+		}
+		if _, exists := u.create.mutation.Repeat(); exists {
+			s.SetIgnore(benchmarkitemresult.FieldRepeat)
 		}
 	}))
 	return u
@@ -966,6 +1245,118 @@ func (u *BenchmarkItemResultUpsertOne) UpdateReasoningTokens() *BenchmarkItemRes
 	})
 }
 
+// SetJudged sets the "judged" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudged(v bool) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudged(v)
+	})
+}
+
+// UpdateJudged sets the "judged" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudged() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudged()
+	})
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudgeScore(v float64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeScore(v)
+	})
+}
+
+// AddJudgeScore adds v to the "judge_score" field.
+func (u *BenchmarkItemResultUpsertOne) AddJudgeScore(v float64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeScore(v)
+	})
+}
+
+// UpdateJudgeScore sets the "judge_score" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudgeScore() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeScore()
+	})
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudgeInvalid(v bool) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeInvalid(v)
+	})
+}
+
+// UpdateJudgeInvalid sets the "judge_invalid" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudgeInvalid() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeInvalid()
+	})
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudgeCalls(v int) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeCalls(v)
+	})
+}
+
+// AddJudgeCalls adds v to the "judge_calls" field.
+func (u *BenchmarkItemResultUpsertOne) AddJudgeCalls(v int) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeCalls(v)
+	})
+}
+
+// UpdateJudgeCalls sets the "judge_calls" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudgeCalls() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeCalls()
+	})
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudgeInputTokens(v int64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeInputTokens(v)
+	})
+}
+
+// AddJudgeInputTokens adds v to the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsertOne) AddJudgeInputTokens(v int64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeInputTokens(v)
+	})
+}
+
+// UpdateJudgeInputTokens sets the "judge_input_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudgeInputTokens() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeInputTokens()
+	})
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsertOne) SetJudgeOutputTokens(v int64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeOutputTokens(v)
+	})
+}
+
+// AddJudgeOutputTokens adds v to the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsertOne) AddJudgeOutputTokens(v int64) *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeOutputTokens(v)
+	})
+}
+
+// UpdateJudgeOutputTokens sets the "judge_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertOne) UpdateJudgeOutputTokens() *BenchmarkItemResultUpsertOne {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeOutputTokens()
+	})
+}
+
 // Exec executes the query.
 func (u *BenchmarkItemResultUpsertOne) Exec(ctx context.Context) error {
 	if len(u.create.conflict) == 0 {
@@ -1156,6 +1547,9 @@ func (u *BenchmarkItemResultUpsertBulk) UpdateNewValues() *BenchmarkItemResultUp
 			}
 			if _, exists := b.mutation.Item(); exists {
 				s.SetIgnore(benchmarkitemresult.FieldItem)
+			}
+			if _, exists := b.mutation.Repeat(); exists {
+				s.SetIgnore(benchmarkitemresult.FieldRepeat)
 			}
 		}
 	}))
@@ -1382,6 +1776,118 @@ func (u *BenchmarkItemResultUpsertBulk) AddReasoningTokens(v int64) *BenchmarkIt
 func (u *BenchmarkItemResultUpsertBulk) UpdateReasoningTokens() *BenchmarkItemResultUpsertBulk {
 	return u.Update(func(s *BenchmarkItemResultUpsert) {
 		s.UpdateReasoningTokens()
+	})
+}
+
+// SetJudged sets the "judged" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudged(v bool) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudged(v)
+	})
+}
+
+// UpdateJudged sets the "judged" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudged() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudged()
+	})
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudgeScore(v float64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeScore(v)
+	})
+}
+
+// AddJudgeScore adds v to the "judge_score" field.
+func (u *BenchmarkItemResultUpsertBulk) AddJudgeScore(v float64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeScore(v)
+	})
+}
+
+// UpdateJudgeScore sets the "judge_score" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudgeScore() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeScore()
+	})
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudgeInvalid(v bool) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeInvalid(v)
+	})
+}
+
+// UpdateJudgeInvalid sets the "judge_invalid" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudgeInvalid() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeInvalid()
+	})
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudgeCalls(v int) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeCalls(v)
+	})
+}
+
+// AddJudgeCalls adds v to the "judge_calls" field.
+func (u *BenchmarkItemResultUpsertBulk) AddJudgeCalls(v int) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeCalls(v)
+	})
+}
+
+// UpdateJudgeCalls sets the "judge_calls" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudgeCalls() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeCalls()
+	})
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudgeInputTokens(v int64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeInputTokens(v)
+	})
+}
+
+// AddJudgeInputTokens adds v to the "judge_input_tokens" field.
+func (u *BenchmarkItemResultUpsertBulk) AddJudgeInputTokens(v int64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeInputTokens(v)
+	})
+}
+
+// UpdateJudgeInputTokens sets the "judge_input_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudgeInputTokens() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeInputTokens()
+	})
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsertBulk) SetJudgeOutputTokens(v int64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.SetJudgeOutputTokens(v)
+	})
+}
+
+// AddJudgeOutputTokens adds v to the "judge_output_tokens" field.
+func (u *BenchmarkItemResultUpsertBulk) AddJudgeOutputTokens(v int64) *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.AddJudgeOutputTokens(v)
+	})
+}
+
+// UpdateJudgeOutputTokens sets the "judge_output_tokens" field to the value that was provided on create.
+func (u *BenchmarkItemResultUpsertBulk) UpdateJudgeOutputTokens() *BenchmarkItemResultUpsertBulk {
+	return u.Update(func(s *BenchmarkItemResultUpsert) {
+		s.UpdateJudgeOutputTokens()
 	})
 }
 

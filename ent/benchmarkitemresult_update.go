@@ -216,6 +216,118 @@ func (_u *BenchmarkItemResultUpdate) AddReasoningTokens(v int64) *BenchmarkItemR
 	return _u
 }
 
+// SetJudged sets the "judged" field.
+func (_u *BenchmarkItemResultUpdate) SetJudged(v bool) *BenchmarkItemResultUpdate {
+	_u.mutation.SetJudged(v)
+	return _u
+}
+
+// SetNillableJudged sets the "judged" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudged(v *bool) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudged(*v)
+	}
+	return _u
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (_u *BenchmarkItemResultUpdate) SetJudgeScore(v float64) *BenchmarkItemResultUpdate {
+	_u.mutation.ResetJudgeScore()
+	_u.mutation.SetJudgeScore(v)
+	return _u
+}
+
+// SetNillableJudgeScore sets the "judge_score" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudgeScore(v *float64) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudgeScore(*v)
+	}
+	return _u
+}
+
+// AddJudgeScore adds value to the "judge_score" field.
+func (_u *BenchmarkItemResultUpdate) AddJudgeScore(v float64) *BenchmarkItemResultUpdate {
+	_u.mutation.AddJudgeScore(v)
+	return _u
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (_u *BenchmarkItemResultUpdate) SetJudgeInvalid(v bool) *BenchmarkItemResultUpdate {
+	_u.mutation.SetJudgeInvalid(v)
+	return _u
+}
+
+// SetNillableJudgeInvalid sets the "judge_invalid" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudgeInvalid(v *bool) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudgeInvalid(*v)
+	}
+	return _u
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (_u *BenchmarkItemResultUpdate) SetJudgeCalls(v int) *BenchmarkItemResultUpdate {
+	_u.mutation.ResetJudgeCalls()
+	_u.mutation.SetJudgeCalls(v)
+	return _u
+}
+
+// SetNillableJudgeCalls sets the "judge_calls" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudgeCalls(v *int) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudgeCalls(*v)
+	}
+	return _u
+}
+
+// AddJudgeCalls adds value to the "judge_calls" field.
+func (_u *BenchmarkItemResultUpdate) AddJudgeCalls(v int) *BenchmarkItemResultUpdate {
+	_u.mutation.AddJudgeCalls(v)
+	return _u
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (_u *BenchmarkItemResultUpdate) SetJudgeInputTokens(v int64) *BenchmarkItemResultUpdate {
+	_u.mutation.ResetJudgeInputTokens()
+	_u.mutation.SetJudgeInputTokens(v)
+	return _u
+}
+
+// SetNillableJudgeInputTokens sets the "judge_input_tokens" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudgeInputTokens(v *int64) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudgeInputTokens(*v)
+	}
+	return _u
+}
+
+// AddJudgeInputTokens adds value to the "judge_input_tokens" field.
+func (_u *BenchmarkItemResultUpdate) AddJudgeInputTokens(v int64) *BenchmarkItemResultUpdate {
+	_u.mutation.AddJudgeInputTokens(v)
+	return _u
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (_u *BenchmarkItemResultUpdate) SetJudgeOutputTokens(v int64) *BenchmarkItemResultUpdate {
+	_u.mutation.ResetJudgeOutputTokens()
+	_u.mutation.SetJudgeOutputTokens(v)
+	return _u
+}
+
+// SetNillableJudgeOutputTokens sets the "judge_output_tokens" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdate) SetNillableJudgeOutputTokens(v *int64) *BenchmarkItemResultUpdate {
+	if v != nil {
+		_u.SetJudgeOutputTokens(*v)
+	}
+	return _u
+}
+
+// AddJudgeOutputTokens adds value to the "judge_output_tokens" field.
+func (_u *BenchmarkItemResultUpdate) AddJudgeOutputTokens(v int64) *BenchmarkItemResultUpdate {
+	_u.mutation.AddJudgeOutputTokens(v)
+	return _u
+}
+
 // Mutation returns the BenchmarkItemResultMutation object of the builder.
 func (_u *BenchmarkItemResultUpdate) Mutation() *BenchmarkItemResultMutation {
 	return _u.mutation
@@ -336,6 +448,36 @@ func (_u *BenchmarkItemResultUpdate) sqlSave(ctx context.Context) (_node int, er
 	}
 	if value, ok := _u.mutation.AddedReasoningTokens(); ok {
 		_spec.AddField(benchmarkitemresult.FieldReasoningTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Judged(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudged, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.JudgeScore(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeScore(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.JudgeInvalid(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInvalid, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.JudgeCalls(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeCalls, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeCalls(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeCalls, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.JudgeInputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeInputTokens(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeInputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.JudgeOutputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeOutputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeOutputTokens(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeOutputTokens, field.TypeInt64, value)
 	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -545,6 +687,118 @@ func (_u *BenchmarkItemResultUpdateOne) AddReasoningTokens(v int64) *BenchmarkIt
 	return _u
 }
 
+// SetJudged sets the "judged" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudged(v bool) *BenchmarkItemResultUpdateOne {
+	_u.mutation.SetJudged(v)
+	return _u
+}
+
+// SetNillableJudged sets the "judged" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudged(v *bool) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudged(*v)
+	}
+	return _u
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudgeScore(v float64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.ResetJudgeScore()
+	_u.mutation.SetJudgeScore(v)
+	return _u
+}
+
+// SetNillableJudgeScore sets the "judge_score" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudgeScore(v *float64) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudgeScore(*v)
+	}
+	return _u
+}
+
+// AddJudgeScore adds value to the "judge_score" field.
+func (_u *BenchmarkItemResultUpdateOne) AddJudgeScore(v float64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.AddJudgeScore(v)
+	return _u
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudgeInvalid(v bool) *BenchmarkItemResultUpdateOne {
+	_u.mutation.SetJudgeInvalid(v)
+	return _u
+}
+
+// SetNillableJudgeInvalid sets the "judge_invalid" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudgeInvalid(v *bool) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudgeInvalid(*v)
+	}
+	return _u
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudgeCalls(v int) *BenchmarkItemResultUpdateOne {
+	_u.mutation.ResetJudgeCalls()
+	_u.mutation.SetJudgeCalls(v)
+	return _u
+}
+
+// SetNillableJudgeCalls sets the "judge_calls" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudgeCalls(v *int) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudgeCalls(*v)
+	}
+	return _u
+}
+
+// AddJudgeCalls adds value to the "judge_calls" field.
+func (_u *BenchmarkItemResultUpdateOne) AddJudgeCalls(v int) *BenchmarkItemResultUpdateOne {
+	_u.mutation.AddJudgeCalls(v)
+	return _u
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudgeInputTokens(v int64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.ResetJudgeInputTokens()
+	_u.mutation.SetJudgeInputTokens(v)
+	return _u
+}
+
+// SetNillableJudgeInputTokens sets the "judge_input_tokens" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudgeInputTokens(v *int64) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudgeInputTokens(*v)
+	}
+	return _u
+}
+
+// AddJudgeInputTokens adds value to the "judge_input_tokens" field.
+func (_u *BenchmarkItemResultUpdateOne) AddJudgeInputTokens(v int64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.AddJudgeInputTokens(v)
+	return _u
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (_u *BenchmarkItemResultUpdateOne) SetJudgeOutputTokens(v int64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.ResetJudgeOutputTokens()
+	_u.mutation.SetJudgeOutputTokens(v)
+	return _u
+}
+
+// SetNillableJudgeOutputTokens sets the "judge_output_tokens" field if the given value is not nil.
+func (_u *BenchmarkItemResultUpdateOne) SetNillableJudgeOutputTokens(v *int64) *BenchmarkItemResultUpdateOne {
+	if v != nil {
+		_u.SetJudgeOutputTokens(*v)
+	}
+	return _u
+}
+
+// AddJudgeOutputTokens adds value to the "judge_output_tokens" field.
+func (_u *BenchmarkItemResultUpdateOne) AddJudgeOutputTokens(v int64) *BenchmarkItemResultUpdateOne {
+	_u.mutation.AddJudgeOutputTokens(v)
+	return _u
+}
+
 // Mutation returns the BenchmarkItemResultMutation object of the builder.
 func (_u *BenchmarkItemResultUpdateOne) Mutation() *BenchmarkItemResultMutation {
 	return _u.mutation
@@ -695,6 +949,36 @@ func (_u *BenchmarkItemResultUpdateOne) sqlSave(ctx context.Context) (_node *Ben
 	}
 	if value, ok := _u.mutation.AddedReasoningTokens(); ok {
 		_spec.AddField(benchmarkitemresult.FieldReasoningTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.Judged(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudged, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.JudgeScore(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeScore(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeScore, field.TypeFloat64, value)
+	}
+	if value, ok := _u.mutation.JudgeInvalid(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInvalid, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.JudgeCalls(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeCalls, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeCalls(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeCalls, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.JudgeInputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeInputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeInputTokens(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeInputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.JudgeOutputTokens(); ok {
+		_spec.SetField(benchmarkitemresult.FieldJudgeOutputTokens, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedJudgeOutputTokens(); ok {
+		_spec.AddField(benchmarkitemresult.FieldJudgeOutputTokens, field.TypeInt64, value)
 	}
 	_node = &BenchmarkItemResult{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -18,11 +18,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -44,16 +47,22 @@ type Client struct {
 	Benchmark *BenchmarkClient
 	// BenchmarkItemResult is the client for interacting with the BenchmarkItemResult builders.
 	BenchmarkItemResult *BenchmarkItemResultClient
+	// BenchmarkLabel is the client for interacting with the BenchmarkLabel builders.
+	BenchmarkLabel *BenchmarkLabelClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
 	// Deployment is the client for interacting with the Deployment builders.
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// ExperimentKey is the client for interacting with the ExperimentKey builders.
+	ExperimentKey *ExperimentKeyClient
 	// ExperimentObservation is the client for interacting with the ExperimentObservation builders.
 	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
+	// JudgeAnswer is the client for interacting with the JudgeAnswer builders.
+	JudgeAnswer *JudgeAnswerClient
 	// LoadTest is the client for interacting with the LoadTest builders.
 	LoadTest *LoadTestClient
 	// Pipeline is the client for interacting with the Pipeline builders.
@@ -80,11 +89,14 @@ func (c *Client) init() {
 	c.Assignment = NewAssignmentClient(c.config)
 	c.Benchmark = NewBenchmarkClient(c.config)
 	c.BenchmarkItemResult = NewBenchmarkItemResultClient(c.config)
+	c.BenchmarkLabel = NewBenchmarkLabelClient(c.config)
 	c.ComplianceProfile = NewComplianceProfileClient(c.config)
 	c.Deployment = NewDeploymentClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
+	c.ExperimentKey = NewExperimentKeyClient(c.config)
 	c.ExperimentObservation = NewExperimentObservationClient(c.config)
 	c.Explanation = NewExplanationClient(c.config)
+	c.JudgeAnswer = NewJudgeAnswerClient(c.config)
 	c.LoadTest = NewLoadTestClient(c.config)
 	c.Pipeline = NewPipelineClient(c.config)
 	c.QuotaLedger = NewQuotaLedgerClient(c.config)
@@ -186,11 +198,14 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Assignment:            NewAssignmentClient(cfg),
 		Benchmark:             NewBenchmarkClient(cfg),
 		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
+		BenchmarkLabel:        NewBenchmarkLabelClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
+		ExperimentKey:         NewExperimentKeyClient(cfg),
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
+		JudgeAnswer:           NewJudgeAnswerClient(cfg),
 		LoadTest:              NewLoadTestClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
 		QuotaLedger:           NewQuotaLedgerClient(cfg),
@@ -219,11 +234,14 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Assignment:            NewAssignmentClient(cfg),
 		Benchmark:             NewBenchmarkClient(cfg),
 		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
+		BenchmarkLabel:        NewBenchmarkLabelClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
+		ExperimentKey:         NewExperimentKeyClient(cfg),
 		ExperimentObservation: NewExperimentObservationClient(cfg),
 		Explanation:           NewExplanationClient(cfg),
+		JudgeAnswer:           NewJudgeAnswerClient(cfg),
 		LoadTest:              NewLoadTestClient(cfg),
 		Pipeline:              NewPipelineClient(cfg),
 		QuotaLedger:           NewQuotaLedgerClient(cfg),
@@ -259,9 +277,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile,
-		c.Deployment, c.Experiment, c.ExperimentObservation, c.Explanation, c.LoadTest,
-		c.Pipeline, c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
+		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.BenchmarkLabel,
+		c.ComplianceProfile, c.Deployment, c.Experiment, c.ExperimentKey,
+		c.ExperimentObservation, c.Explanation, c.JudgeAnswer, c.LoadTest, c.Pipeline,
+		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -271,9 +290,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.ComplianceProfile,
-		c.Deployment, c.Experiment, c.ExperimentObservation, c.Explanation, c.LoadTest,
-		c.Pipeline, c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
+		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.BenchmarkLabel,
+		c.ComplianceProfile, c.Deployment, c.Experiment, c.ExperimentKey,
+		c.ExperimentObservation, c.Explanation, c.JudgeAnswer, c.LoadTest, c.Pipeline,
+		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -288,16 +308,22 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Benchmark.mutate(ctx, m)
 	case *BenchmarkItemResultMutation:
 		return c.BenchmarkItemResult.mutate(ctx, m)
+	case *BenchmarkLabelMutation:
+		return c.BenchmarkLabel.mutate(ctx, m)
 	case *ComplianceProfileMutation:
 		return c.ComplianceProfile.mutate(ctx, m)
 	case *DeploymentMutation:
 		return c.Deployment.mutate(ctx, m)
 	case *ExperimentMutation:
 		return c.Experiment.mutate(ctx, m)
+	case *ExperimentKeyMutation:
+		return c.ExperimentKey.mutate(ctx, m)
 	case *ExperimentObservationMutation:
 		return c.ExperimentObservation.mutate(ctx, m)
 	case *ExplanationMutation:
 		return c.Explanation.mutate(ctx, m)
+	case *JudgeAnswerMutation:
+		return c.JudgeAnswer.mutate(ctx, m)
 	case *LoadTestMutation:
 		return c.LoadTest.mutate(ctx, m)
 	case *PipelineMutation:
@@ -621,6 +647,22 @@ func (c *BenchmarkClient) QueryItemResults(_m *Benchmark) *BenchmarkItemResultQu
 	return query
 }
 
+// QueryLabels queries the labels edge of a Benchmark.
+func (c *BenchmarkClient) QueryLabels(_m *Benchmark) *BenchmarkLabelQuery {
+	query := (&BenchmarkLabelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, id),
+			sqlgraph.To(benchmarklabel.Table, benchmarklabel.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.LabelsTable, benchmark.LabelsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *BenchmarkClient) Hooks() []Hook {
 	hooks := c.hooks.Benchmark
@@ -810,6 +852,172 @@ func (c *BenchmarkItemResultClient) mutate(ctx context.Context, m *BenchmarkItem
 		return (&BenchmarkItemResultDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown BenchmarkItemResult mutation op: %q", m.Op())
+	}
+}
+
+// BenchmarkLabelClient is a client for the BenchmarkLabel schema.
+type BenchmarkLabelClient struct {
+	config
+}
+
+// NewBenchmarkLabelClient returns a client for the BenchmarkLabel from the given config.
+func NewBenchmarkLabelClient(c config) *BenchmarkLabelClient {
+	return &BenchmarkLabelClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `benchmarklabel.Hooks(f(g(h())))`.
+func (c *BenchmarkLabelClient) Use(hooks ...Hook) {
+	c.hooks.BenchmarkLabel = append(c.hooks.BenchmarkLabel, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `benchmarklabel.Intercept(f(g(h())))`.
+func (c *BenchmarkLabelClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BenchmarkLabel = append(c.inters.BenchmarkLabel, interceptors...)
+}
+
+// Create returns a builder for creating a BenchmarkLabel entity.
+func (c *BenchmarkLabelClient) Create() *BenchmarkLabelCreate {
+	mutation := newBenchmarkLabelMutation(c.config, OpCreate)
+	return &BenchmarkLabelCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BenchmarkLabel entities.
+func (c *BenchmarkLabelClient) CreateBulk(builders ...*BenchmarkLabelCreate) *BenchmarkLabelCreateBulk {
+	return &BenchmarkLabelCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BenchmarkLabelClient) MapCreateBulk(slice any, setFunc func(*BenchmarkLabelCreate, int)) *BenchmarkLabelCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BenchmarkLabelCreateBulk{err: fmt.Errorf("calling to BenchmarkLabelClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BenchmarkLabelCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BenchmarkLabelCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BenchmarkLabel.
+func (c *BenchmarkLabelClient) Update() *BenchmarkLabelUpdate {
+	mutation := newBenchmarkLabelMutation(c.config, OpUpdate)
+	return &BenchmarkLabelUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BenchmarkLabelClient) UpdateOne(_m *BenchmarkLabel) *BenchmarkLabelUpdateOne {
+	mutation := newBenchmarkLabelMutation(c.config, OpUpdateOne, withBenchmarkLabel(_m))
+	return &BenchmarkLabelUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BenchmarkLabelClient) UpdateOneID(id int) *BenchmarkLabelUpdateOne {
+	mutation := newBenchmarkLabelMutation(c.config, OpUpdateOne, withBenchmarkLabelID(id))
+	return &BenchmarkLabelUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BenchmarkLabel.
+func (c *BenchmarkLabelClient) Delete() *BenchmarkLabelDelete {
+	mutation := newBenchmarkLabelMutation(c.config, OpDelete)
+	return &BenchmarkLabelDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BenchmarkLabelClient) DeleteOne(_m *BenchmarkLabel) *BenchmarkLabelDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BenchmarkLabelClient) DeleteOneID(id int) *BenchmarkLabelDeleteOne {
+	builder := c.Delete().Where(benchmarklabel.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BenchmarkLabelDeleteOne{builder}
+}
+
+// Query returns a query builder for BenchmarkLabel.
+func (c *BenchmarkLabelClient) Query() *BenchmarkLabelQuery {
+	return &BenchmarkLabelQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBenchmarkLabel},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BenchmarkLabel entity by its id.
+func (c *BenchmarkLabelClient) Get(ctx context.Context, id int) (*BenchmarkLabel, error) {
+	return c.Query().Where(benchmarklabel.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BenchmarkLabelClient) GetX(ctx context.Context, id int) *BenchmarkLabel {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a BenchmarkLabel.
+func (c *BenchmarkLabelClient) QueryOwner(_m *BenchmarkLabel) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmarklabel.Table, benchmarklabel.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmarklabel.OwnerTable, benchmarklabel.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBenchmark queries the benchmark edge of a BenchmarkLabel.
+func (c *BenchmarkLabelClient) QueryBenchmark(_m *BenchmarkLabel) *BenchmarkQuery {
+	query := (&BenchmarkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmarklabel.Table, benchmarklabel.FieldID, id),
+			sqlgraph.To(benchmark.Table, benchmark.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmarklabel.BenchmarkTable, benchmarklabel.BenchmarkColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BenchmarkLabelClient) Hooks() []Hook {
+	hooks := c.hooks.BenchmarkLabel
+	return append(hooks[:len(hooks):len(hooks)], benchmarklabel.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BenchmarkLabelClient) Interceptors() []Interceptor {
+	return c.inters.BenchmarkLabel
+}
+
+func (c *BenchmarkLabelClient) mutate(ctx context.Context, m *BenchmarkLabelMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BenchmarkLabelCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BenchmarkLabelUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BenchmarkLabelUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BenchmarkLabelDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BenchmarkLabel mutation op: %q", m.Op())
 	}
 }
 
@@ -1285,6 +1493,22 @@ func (c *ExperimentClient) QueryAssignments(_m *Experiment) *AssignmentQuery {
 	return query
 }
 
+// QueryAPIKeys queries the api_keys edge of a Experiment.
+func (c *ExperimentClient) QueryAPIKeys(_m *Experiment) *ExperimentKeyQuery {
+	query := (&ExperimentKeyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, id),
+			sqlgraph.To(experimentkey.Table, experimentkey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, experiment.APIKeysTable, experiment.APIKeysColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ExperimentClient) Hooks() []Hook {
 	hooks := c.hooks.Experiment
@@ -1308,6 +1532,172 @@ func (c *ExperimentClient) mutate(ctx context.Context, m *ExperimentMutation) (V
 		return (&ExperimentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Experiment mutation op: %q", m.Op())
+	}
+}
+
+// ExperimentKeyClient is a client for the ExperimentKey schema.
+type ExperimentKeyClient struct {
+	config
+}
+
+// NewExperimentKeyClient returns a client for the ExperimentKey from the given config.
+func NewExperimentKeyClient(c config) *ExperimentKeyClient {
+	return &ExperimentKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `experimentkey.Hooks(f(g(h())))`.
+func (c *ExperimentKeyClient) Use(hooks ...Hook) {
+	c.hooks.ExperimentKey = append(c.hooks.ExperimentKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `experimentkey.Intercept(f(g(h())))`.
+func (c *ExperimentKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExperimentKey = append(c.inters.ExperimentKey, interceptors...)
+}
+
+// Create returns a builder for creating a ExperimentKey entity.
+func (c *ExperimentKeyClient) Create() *ExperimentKeyCreate {
+	mutation := newExperimentKeyMutation(c.config, OpCreate)
+	return &ExperimentKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExperimentKey entities.
+func (c *ExperimentKeyClient) CreateBulk(builders ...*ExperimentKeyCreate) *ExperimentKeyCreateBulk {
+	return &ExperimentKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExperimentKeyClient) MapCreateBulk(slice any, setFunc func(*ExperimentKeyCreate, int)) *ExperimentKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExperimentKeyCreateBulk{err: fmt.Errorf("calling to ExperimentKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExperimentKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExperimentKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExperimentKey.
+func (c *ExperimentKeyClient) Update() *ExperimentKeyUpdate {
+	mutation := newExperimentKeyMutation(c.config, OpUpdate)
+	return &ExperimentKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExperimentKeyClient) UpdateOne(_m *ExperimentKey) *ExperimentKeyUpdateOne {
+	mutation := newExperimentKeyMutation(c.config, OpUpdateOne, withExperimentKey(_m))
+	return &ExperimentKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExperimentKeyClient) UpdateOneID(id int) *ExperimentKeyUpdateOne {
+	mutation := newExperimentKeyMutation(c.config, OpUpdateOne, withExperimentKeyID(id))
+	return &ExperimentKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExperimentKey.
+func (c *ExperimentKeyClient) Delete() *ExperimentKeyDelete {
+	mutation := newExperimentKeyMutation(c.config, OpDelete)
+	return &ExperimentKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExperimentKeyClient) DeleteOne(_m *ExperimentKey) *ExperimentKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExperimentKeyClient) DeleteOneID(id int) *ExperimentKeyDeleteOne {
+	builder := c.Delete().Where(experimentkey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExperimentKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for ExperimentKey.
+func (c *ExperimentKeyClient) Query() *ExperimentKeyQuery {
+	return &ExperimentKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExperimentKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExperimentKey entity by its id.
+func (c *ExperimentKeyClient) Get(ctx context.Context, id int) (*ExperimentKey, error) {
+	return c.Query().Where(experimentkey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExperimentKeyClient) GetX(ctx context.Context, id int) *ExperimentKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a ExperimentKey.
+func (c *ExperimentKeyClient) QueryOwner(_m *ExperimentKey) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experimentkey.Table, experimentkey.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, experimentkey.OwnerTable, experimentkey.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryExperiment queries the experiment edge of a ExperimentKey.
+func (c *ExperimentKeyClient) QueryExperiment(_m *ExperimentKey) *ExperimentQuery {
+	query := (&ExperimentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experimentkey.Table, experimentkey.FieldID, id),
+			sqlgraph.To(experiment.Table, experiment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, experimentkey.ExperimentTable, experimentkey.ExperimentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExperimentKeyClient) Hooks() []Hook {
+	hooks := c.hooks.ExperimentKey
+	return append(hooks[:len(hooks):len(hooks)], experimentkey.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExperimentKeyClient) Interceptors() []Interceptor {
+	return c.inters.ExperimentKey
+}
+
+func (c *ExperimentKeyClient) mutate(ctx context.Context, m *ExperimentKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExperimentKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExperimentKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExperimentKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExperimentKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExperimentKey mutation op: %q", m.Op())
 	}
 }
 
@@ -1640,6 +2030,156 @@ func (c *ExplanationClient) mutate(ctx context.Context, m *ExplanationMutation) 
 		return (&ExplanationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Explanation mutation op: %q", m.Op())
+	}
+}
+
+// JudgeAnswerClient is a client for the JudgeAnswer schema.
+type JudgeAnswerClient struct {
+	config
+}
+
+// NewJudgeAnswerClient returns a client for the JudgeAnswer from the given config.
+func NewJudgeAnswerClient(c config) *JudgeAnswerClient {
+	return &JudgeAnswerClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `judgeanswer.Hooks(f(g(h())))`.
+func (c *JudgeAnswerClient) Use(hooks ...Hook) {
+	c.hooks.JudgeAnswer = append(c.hooks.JudgeAnswer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `judgeanswer.Intercept(f(g(h())))`.
+func (c *JudgeAnswerClient) Intercept(interceptors ...Interceptor) {
+	c.inters.JudgeAnswer = append(c.inters.JudgeAnswer, interceptors...)
+}
+
+// Create returns a builder for creating a JudgeAnswer entity.
+func (c *JudgeAnswerClient) Create() *JudgeAnswerCreate {
+	mutation := newJudgeAnswerMutation(c.config, OpCreate)
+	return &JudgeAnswerCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of JudgeAnswer entities.
+func (c *JudgeAnswerClient) CreateBulk(builders ...*JudgeAnswerCreate) *JudgeAnswerCreateBulk {
+	return &JudgeAnswerCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *JudgeAnswerClient) MapCreateBulk(slice any, setFunc func(*JudgeAnswerCreate, int)) *JudgeAnswerCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &JudgeAnswerCreateBulk{err: fmt.Errorf("calling to JudgeAnswerClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*JudgeAnswerCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &JudgeAnswerCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for JudgeAnswer.
+func (c *JudgeAnswerClient) Update() *JudgeAnswerUpdate {
+	mutation := newJudgeAnswerMutation(c.config, OpUpdate)
+	return &JudgeAnswerUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *JudgeAnswerClient) UpdateOne(_m *JudgeAnswer) *JudgeAnswerUpdateOne {
+	mutation := newJudgeAnswerMutation(c.config, OpUpdateOne, withJudgeAnswer(_m))
+	return &JudgeAnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *JudgeAnswerClient) UpdateOneID(id int) *JudgeAnswerUpdateOne {
+	mutation := newJudgeAnswerMutation(c.config, OpUpdateOne, withJudgeAnswerID(id))
+	return &JudgeAnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for JudgeAnswer.
+func (c *JudgeAnswerClient) Delete() *JudgeAnswerDelete {
+	mutation := newJudgeAnswerMutation(c.config, OpDelete)
+	return &JudgeAnswerDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *JudgeAnswerClient) DeleteOne(_m *JudgeAnswer) *JudgeAnswerDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *JudgeAnswerClient) DeleteOneID(id int) *JudgeAnswerDeleteOne {
+	builder := c.Delete().Where(judgeanswer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &JudgeAnswerDeleteOne{builder}
+}
+
+// Query returns a query builder for JudgeAnswer.
+func (c *JudgeAnswerClient) Query() *JudgeAnswerQuery {
+	return &JudgeAnswerQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeJudgeAnswer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a JudgeAnswer entity by its id.
+func (c *JudgeAnswerClient) Get(ctx context.Context, id int) (*JudgeAnswer, error) {
+	return c.Query().Where(judgeanswer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *JudgeAnswerClient) GetX(ctx context.Context, id int) *JudgeAnswer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a JudgeAnswer.
+func (c *JudgeAnswerClient) QueryOwner(_m *JudgeAnswer) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(judgeanswer.Table, judgeanswer.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, judgeanswer.OwnerTable, judgeanswer.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *JudgeAnswerClient) Hooks() []Hook {
+	hooks := c.hooks.JudgeAnswer
+	return append(hooks[:len(hooks):len(hooks)], judgeanswer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *JudgeAnswerClient) Interceptors() []Interceptor {
+	return c.inters.JudgeAnswer
+}
+
+func (c *JudgeAnswerClient) mutate(ctx context.Context, m *JudgeAnswerMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&JudgeAnswerCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&JudgeAnswerUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&JudgeAnswerUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&JudgeAnswerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown JudgeAnswer mutation op: %q", m.Op())
 	}
 }
 
@@ -2693,6 +3233,22 @@ func (c *UserClient) QueryExperimentObservations(_m *User) *ExperimentObservatio
 	return query
 }
 
+// QueryExperimentKeys queries the experiment_keys edge of a User.
+func (c *UserClient) QueryExperimentKeys(_m *User) *ExperimentKeyQuery {
+	query := (&ExperimentKeyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(experimentkey.Table, experimentkey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ExperimentKeysTable, user.ExperimentKeysColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryQuotaLedgers queries the quota_ledgers edge of a User.
 func (c *UserClient) QueryQuotaLedgers(_m *User) *QuotaLedgerQuery {
 	query := (&QuotaLedgerClient{config: c.config}).Query()
@@ -2702,6 +3258,38 @@ func (c *UserClient) QueryQuotaLedgers(_m *User) *QuotaLedgerQuery {
 			sqlgraph.From(user.Table, user.FieldID, id),
 			sqlgraph.To(quotaledger.Table, quotaledger.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.QuotaLedgersTable, user.QuotaLedgersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBenchmarkLabels queries the benchmark_labels edge of a User.
+func (c *UserClient) QueryBenchmarkLabels(_m *User) *BenchmarkLabelQuery {
+	query := (&BenchmarkLabelClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(benchmarklabel.Table, benchmarklabel.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.BenchmarkLabelsTable, user.BenchmarkLabelsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryJudgeAnswers queries the judge_answers edge of a User.
+func (c *UserClient) QueryJudgeAnswers(_m *User) *JudgeAnswerQuery {
+	query := (&JudgeAnswerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(judgeanswer.Table, judgeanswer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.JudgeAnswersTable, user.JudgeAnswersColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2738,14 +3326,16 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Assignment, Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment,
-		Experiment, ExperimentObservation, Explanation, LoadTest, Pipeline,
-		QuotaLedger, Scenario, Tombstone, User []ent.Hook
+		Assignment, Benchmark, BenchmarkItemResult, BenchmarkLabel, ComplianceProfile,
+		Deployment, Experiment, ExperimentKey, ExperimentObservation, Explanation,
+		JudgeAnswer, LoadTest, Pipeline, QuotaLedger, Scenario, Tombstone,
+		User []ent.Hook
 	}
 	inters struct {
-		Assignment, Benchmark, BenchmarkItemResult, ComplianceProfile, Deployment,
-		Experiment, ExperimentObservation, Explanation, LoadTest, Pipeline,
-		QuotaLedger, Scenario, Tombstone, User []ent.Interceptor
+		Assignment, Benchmark, BenchmarkItemResult, BenchmarkLabel, ComplianceProfile,
+		Deployment, Experiment, ExperimentKey, ExperimentObservation, Explanation,
+		JudgeAnswer, LoadTest, Pipeline, QuotaLedger, Scenario, Tombstone,
+		User []ent.Interceptor
 	}
 )
 

@@ -15,11 +15,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -89,11 +92,14 @@ func checkColumn(t, c string) error {
 			assignment.Table:            assignment.ValidColumn,
 			benchmark.Table:             benchmark.ValidColumn,
 			benchmarkitemresult.Table:   benchmarkitemresult.ValidColumn,
+			benchmarklabel.Table:        benchmarklabel.ValidColumn,
 			complianceprofile.Table:     complianceprofile.ValidColumn,
 			deployment.Table:            deployment.ValidColumn,
 			experiment.Table:            experiment.ValidColumn,
+			experimentkey.Table:         experimentkey.ValidColumn,
 			experimentobservation.Table: experimentobservation.ValidColumn,
 			explanation.Table:           explanation.ValidColumn,
+			judgeanswer.Table:           judgeanswer.ValidColumn,
 			loadtest.Table:              loadtest.ValidColumn,
 			pipeline.Table:              pipeline.ValidColumn,
 			quotaledger.Table:           quotaledger.ValidColumn,

@@ -6,11 +6,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -27,7 +30,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignment.Table,
@@ -70,6 +73,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmark.FieldDataset:         {Type: field.TypeJSON, Column: benchmark.FieldDataset},
 			benchmark.FieldSystem:          {Type: field.TypeString, Column: benchmark.FieldSystem},
 			benchmark.FieldMaxOutputTokens: {Type: field.TypeInt, Column: benchmark.FieldMaxOutputTokens},
+			benchmark.FieldRepeats:         {Type: field.TypeInt, Column: benchmark.FieldRepeats},
+			benchmark.FieldJudge:           {Type: field.TypeJSON, Column: benchmark.FieldJudge},
 			benchmark.FieldResults:         {Type: field.TypeJSON, Column: benchmark.FieldResults},
 			benchmark.FieldProgressDone:    {Type: field.TypeInt, Column: benchmark.FieldProgressDone},
 			benchmark.FieldProgressTotal:   {Type: field.TypeInt, Column: benchmark.FieldProgressTotal},
@@ -78,6 +83,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			benchmark.FieldFinishedAt:      {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
 			benchmark.FieldQuotaDay:        {Type: field.TypeString, Column: benchmark.FieldQuotaDay},
 			benchmark.FieldQuotaHeld:       {Type: field.TypeInt, Column: benchmark.FieldQuotaHeld},
+			benchmark.FieldJudgeStepsDone:  {Type: field.TypeInt, Column: benchmark.FieldJudgeStepsDone},
+			benchmark.FieldJudgeCallsMade:  {Type: field.TypeInt, Column: benchmark.FieldJudgeCallsMade},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -91,25 +98,53 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "BenchmarkItemResult",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			benchmarkitemresult.FieldCreatedAt:       {Type: field.TypeTime, Column: benchmarkitemresult.FieldCreatedAt},
-			benchmarkitemresult.FieldUpdatedAt:       {Type: field.TypeTime, Column: benchmarkitemresult.FieldUpdatedAt},
-			benchmarkitemresult.FieldOwnerID:         {Type: field.TypeInt, Column: benchmarkitemresult.FieldOwnerID},
-			benchmarkitemresult.FieldBenchmarkID:     {Type: field.TypeInt, Column: benchmarkitemresult.FieldBenchmarkID},
-			benchmarkitemresult.FieldModel:           {Type: field.TypeString, Column: benchmarkitemresult.FieldModel},
-			benchmarkitemresult.FieldItem:            {Type: field.TypeInt, Column: benchmarkitemresult.FieldItem},
-			benchmarkitemresult.FieldOutput:          {Type: field.TypeString, Column: benchmarkitemresult.FieldOutput},
-			benchmarkitemresult.FieldPassed:          {Type: field.TypeBool, Column: benchmarkitemresult.FieldPassed},
-			benchmarkitemresult.FieldReason:          {Type: field.TypeString, Column: benchmarkitemresult.FieldReason},
-			benchmarkitemresult.FieldError:           {Type: field.TypeString, Column: benchmarkitemresult.FieldError},
-			benchmarkitemresult.FieldLatencyMs:       {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldLatencyMs},
-			benchmarkitemresult.FieldTtftMs:          {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldTtftMs},
-			benchmarkitemresult.FieldInputTokens:     {Type: field.TypeInt64, Column: benchmarkitemresult.FieldInputTokens},
-			benchmarkitemresult.FieldOutputTokens:    {Type: field.TypeInt64, Column: benchmarkitemresult.FieldOutputTokens},
-			benchmarkitemresult.FieldCachedTokens:    {Type: field.TypeInt64, Column: benchmarkitemresult.FieldCachedTokens},
-			benchmarkitemresult.FieldReasoningTokens: {Type: field.TypeInt64, Column: benchmarkitemresult.FieldReasoningTokens},
+			benchmarkitemresult.FieldCreatedAt:         {Type: field.TypeTime, Column: benchmarkitemresult.FieldCreatedAt},
+			benchmarkitemresult.FieldUpdatedAt:         {Type: field.TypeTime, Column: benchmarkitemresult.FieldUpdatedAt},
+			benchmarkitemresult.FieldOwnerID:           {Type: field.TypeInt, Column: benchmarkitemresult.FieldOwnerID},
+			benchmarkitemresult.FieldBenchmarkID:       {Type: field.TypeInt, Column: benchmarkitemresult.FieldBenchmarkID},
+			benchmarkitemresult.FieldModel:             {Type: field.TypeString, Column: benchmarkitemresult.FieldModel},
+			benchmarkitemresult.FieldItem:              {Type: field.TypeInt, Column: benchmarkitemresult.FieldItem},
+			benchmarkitemresult.FieldRepeat:            {Type: field.TypeInt, Column: benchmarkitemresult.FieldRepeat},
+			benchmarkitemresult.FieldOutput:            {Type: field.TypeString, Column: benchmarkitemresult.FieldOutput},
+			benchmarkitemresult.FieldPassed:            {Type: field.TypeBool, Column: benchmarkitemresult.FieldPassed},
+			benchmarkitemresult.FieldReason:            {Type: field.TypeString, Column: benchmarkitemresult.FieldReason},
+			benchmarkitemresult.FieldError:             {Type: field.TypeString, Column: benchmarkitemresult.FieldError},
+			benchmarkitemresult.FieldLatencyMs:         {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldLatencyMs},
+			benchmarkitemresult.FieldTtftMs:            {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldTtftMs},
+			benchmarkitemresult.FieldInputTokens:       {Type: field.TypeInt64, Column: benchmarkitemresult.FieldInputTokens},
+			benchmarkitemresult.FieldOutputTokens:      {Type: field.TypeInt64, Column: benchmarkitemresult.FieldOutputTokens},
+			benchmarkitemresult.FieldCachedTokens:      {Type: field.TypeInt64, Column: benchmarkitemresult.FieldCachedTokens},
+			benchmarkitemresult.FieldReasoningTokens:   {Type: field.TypeInt64, Column: benchmarkitemresult.FieldReasoningTokens},
+			benchmarkitemresult.FieldJudged:            {Type: field.TypeBool, Column: benchmarkitemresult.FieldJudged},
+			benchmarkitemresult.FieldJudgeScore:        {Type: field.TypeFloat64, Column: benchmarkitemresult.FieldJudgeScore},
+			benchmarkitemresult.FieldJudgeInvalid:      {Type: field.TypeBool, Column: benchmarkitemresult.FieldJudgeInvalid},
+			benchmarkitemresult.FieldJudgeCalls:        {Type: field.TypeInt, Column: benchmarkitemresult.FieldJudgeCalls},
+			benchmarkitemresult.FieldJudgeInputTokens:  {Type: field.TypeInt64, Column: benchmarkitemresult.FieldJudgeInputTokens},
+			benchmarkitemresult.FieldJudgeOutputTokens: {Type: field.TypeInt64, Column: benchmarkitemresult.FieldJudgeOutputTokens},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   benchmarklabel.Table,
+			Columns: benchmarklabel.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: benchmarklabel.FieldID,
+			},
+		},
+		Type: "BenchmarkLabel",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			benchmarklabel.FieldCreatedAt:   {Type: field.TypeTime, Column: benchmarklabel.FieldCreatedAt},
+			benchmarklabel.FieldUpdatedAt:   {Type: field.TypeTime, Column: benchmarklabel.FieldUpdatedAt},
+			benchmarklabel.FieldOwnerID:     {Type: field.TypeInt, Column: benchmarklabel.FieldOwnerID},
+			benchmarklabel.FieldBenchmarkID: {Type: field.TypeInt, Column: benchmarklabel.FieldBenchmarkID},
+			benchmarklabel.FieldModel:       {Type: field.TypeString, Column: benchmarklabel.FieldModel},
+			benchmarklabel.FieldItem:        {Type: field.TypeInt, Column: benchmarklabel.FieldItem},
+			benchmarklabel.FieldRepeat:      {Type: field.TypeInt, Column: benchmarklabel.FieldRepeat},
+			benchmarklabel.FieldPassed:      {Type: field.TypeBool, Column: benchmarklabel.FieldPassed},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   complianceprofile.Table,
 			Columns: complianceprofile.Columns,
@@ -139,7 +174,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			complianceprofile.FieldStaleReason:            {Type: field.TypeString, Column: complianceprofile.FieldStaleReason},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   deployment.Table,
 			Columns: deployment.Columns,
@@ -167,7 +202,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			deployment.FieldMeasuredCapacityNote: {Type: field.TypeString, Column: deployment.FieldMeasuredCapacityNote},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -191,7 +226,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldResults:           {Type: field.TypeJSON, Column: experiment.FieldResults},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   experimentkey.Table,
+			Columns: experimentkey.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: experimentkey.FieldID,
+			},
+		},
+		Type: "ExperimentKey",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			experimentkey.FieldCreatedAt:    {Type: field.TypeTime, Column: experimentkey.FieldCreatedAt},
+			experimentkey.FieldUpdatedAt:    {Type: field.TypeTime, Column: experimentkey.FieldUpdatedAt},
+			experimentkey.FieldOwnerID:      {Type: field.TypeInt, Column: experimentkey.FieldOwnerID},
+			experimentkey.FieldExperimentID: {Type: field.TypeInt, Column: experimentkey.FieldExperimentID},
+			experimentkey.FieldName:         {Type: field.TypeString, Column: experimentkey.FieldName},
+			experimentkey.FieldPrefix:       {Type: field.TypeString, Column: experimentkey.FieldPrefix},
+			experimentkey.FieldSecretHash:   {Type: field.TypeString, Column: experimentkey.FieldSecretHash},
+			experimentkey.FieldRevokedAt:    {Type: field.TypeTime, Column: experimentkey.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experimentobservation.Table,
 			Columns: experimentobservation.Columns,
@@ -216,7 +272,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experimentobservation.FieldVariance:       {Type: field.TypeFloat64, Column: experimentobservation.FieldVariance},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   explanation.Table,
 			Columns: explanation.Columns,
@@ -242,7 +298,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   judgeanswer.Table,
+			Columns: judgeanswer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: judgeanswer.FieldID,
+			},
+		},
+		Type: "JudgeAnswer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			judgeanswer.FieldCreatedAt:    {Type: field.TypeTime, Column: judgeanswer.FieldCreatedAt},
+			judgeanswer.FieldUpdatedAt:    {Type: field.TypeTime, Column: judgeanswer.FieldUpdatedAt},
+			judgeanswer.FieldOwnerID:      {Type: field.TypeInt, Column: judgeanswer.FieldOwnerID},
+			judgeanswer.FieldKey:          {Type: field.TypeString, Column: judgeanswer.FieldKey},
+			judgeanswer.FieldJudgeModel:   {Type: field.TypeString, Column: judgeanswer.FieldJudgeModel},
+			judgeanswer.FieldAnswer:       {Type: field.TypeString, Column: judgeanswer.FieldAnswer},
+			judgeanswer.FieldInputTokens:  {Type: field.TypeInt64, Column: judgeanswer.FieldInputTokens},
+			judgeanswer.FieldOutputTokens: {Type: field.TypeInt64, Column: judgeanswer.FieldOutputTokens},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loadtest.Table,
 			Columns: loadtest.Columns,
@@ -272,7 +349,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loadtest.FieldQuotaHeld:     {Type: field.TypeInt, Column: loadtest.FieldQuotaHeld},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
@@ -295,7 +372,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotaledger.Table,
 			Columns: quotaledger.Columns,
@@ -313,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotaledger.FieldUsed:     {Type: field.TypeInt, Column: quotaledger.FieldUsed},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -333,7 +410,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -350,7 +427,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldDeletedAt: {Type: field.TypeTime, Column: tombstone.FieldDeletedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -419,6 +496,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"BenchmarkItemResult",
 	)
 	graph.MustAddE(
+		"labels",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   benchmark.LabelsTable,
+			Columns: []string{benchmark.LabelsColumn},
+			Bidi:    false,
+		},
+		"Benchmark",
+		"BenchmarkLabel",
+	)
+	graph.MustAddE(
 		"owner",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -440,6 +529,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"BenchmarkItemResult",
+		"Benchmark",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmarklabel.OwnerTable,
+			Columns: []string{benchmarklabel.OwnerColumn},
+			Bidi:    false,
+		},
+		"BenchmarkLabel",
+		"User",
+	)
+	graph.MustAddE(
+		"benchmark",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmarklabel.BenchmarkTable,
+			Columns: []string{benchmarklabel.BenchmarkColumn},
+			Bidi:    false,
+		},
+		"BenchmarkLabel",
 		"Benchmark",
 	)
 	graph.MustAddE(
@@ -515,6 +628,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Assignment",
 	)
 	graph.MustAddE(
+		"api_keys",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+		},
+		"Experiment",
+		"ExperimentKey",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   experimentkey.OwnerTable,
+			Columns: []string{experimentkey.OwnerColumn},
+			Bidi:    false,
+		},
+		"ExperimentKey",
+		"User",
+	)
+	graph.MustAddE(
+		"experiment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   experimentkey.ExperimentTable,
+			Columns: []string{experimentkey.ExperimentColumn},
+			Bidi:    false,
+		},
+		"ExperimentKey",
+		"Experiment",
+	)
+	graph.MustAddE(
 		"owner",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -561,6 +710,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Explanation",
 		"Scenario",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   judgeanswer.OwnerTable,
+			Columns: []string{judgeanswer.OwnerColumn},
+			Bidi:    false,
+		},
+		"JudgeAnswer",
+		"User",
 	)
 	graph.MustAddE(
 		"owner",
@@ -767,6 +928,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"ExperimentObservation",
 	)
 	graph.MustAddE(
+		"experiment_keys",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+		},
+		"User",
+		"ExperimentKey",
+	)
+	graph.MustAddE(
 		"quota_ledgers",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -777,6 +950,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"QuotaLedger",
+	)
+	graph.MustAddE(
+		"benchmark_labels",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"BenchmarkLabel",
+	)
+	graph.MustAddE(
+		"judge_answers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+		},
+		"User",
+		"JudgeAnswer",
 	)
 	return graph
 }()
@@ -985,6 +1182,16 @@ func (f *BenchmarkFilter) WhereMaxOutputTokens(p entql.IntP) {
 	f.Where(p.Field(benchmark.FieldMaxOutputTokens))
 }
 
+// WhereRepeats applies the entql int predicate on the repeats field.
+func (f *BenchmarkFilter) WhereRepeats(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldRepeats))
+}
+
+// WhereJudge applies the entql json.RawMessage predicate on the judge field.
+func (f *BenchmarkFilter) WhereJudge(p entql.BytesP) {
+	f.Where(p.Field(benchmark.FieldJudge))
+}
+
 // WhereResults applies the entql json.RawMessage predicate on the results field.
 func (f *BenchmarkFilter) WhereResults(p entql.BytesP) {
 	f.Where(p.Field(benchmark.FieldResults))
@@ -1025,6 +1232,16 @@ func (f *BenchmarkFilter) WhereQuotaHeld(p entql.IntP) {
 	f.Where(p.Field(benchmark.FieldQuotaHeld))
 }
 
+// WhereJudgeStepsDone applies the entql int predicate on the judge_steps_done field.
+func (f *BenchmarkFilter) WhereJudgeStepsDone(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldJudgeStepsDone))
+}
+
+// WhereJudgeCallsMade applies the entql int predicate on the judge_calls_made field.
+func (f *BenchmarkFilter) WhereJudgeCallsMade(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldJudgeCallsMade))
+}
+
 // WhereHasOwner applies a predicate to check if query has an edge owner.
 func (f *BenchmarkFilter) WhereHasOwner() {
 	f.Where(entql.HasEdge("owner"))
@@ -1047,6 +1264,20 @@ func (f *BenchmarkFilter) WhereHasItemResults() {
 // WhereHasItemResultsWith applies a predicate to check if query has an edge item_results with a given conditions (other predicates).
 func (f *BenchmarkFilter) WhereHasItemResultsWith(preds ...predicate.BenchmarkItemResult) {
 	f.Where(entql.HasEdgeWith("item_results", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLabels applies a predicate to check if query has an edge labels.
+func (f *BenchmarkFilter) WhereHasLabels() {
+	f.Where(entql.HasEdge("labels"))
+}
+
+// WhereHasLabelsWith applies a predicate to check if query has an edge labels with a given conditions (other predicates).
+func (f *BenchmarkFilter) WhereHasLabelsWith(preds ...predicate.BenchmarkLabel) {
+	f.Where(entql.HasEdgeWith("labels", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1123,6 +1354,11 @@ func (f *BenchmarkItemResultFilter) WhereItem(p entql.IntP) {
 	f.Where(p.Field(benchmarkitemresult.FieldItem))
 }
 
+// WhereRepeat applies the entql int predicate on the repeat field.
+func (f *BenchmarkItemResultFilter) WhereRepeat(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldRepeat))
+}
+
 // WhereOutput applies the entql string predicate on the output field.
 func (f *BenchmarkItemResultFilter) WhereOutput(p entql.StringP) {
 	f.Where(p.Field(benchmarkitemresult.FieldOutput))
@@ -1173,6 +1409,36 @@ func (f *BenchmarkItemResultFilter) WhereReasoningTokens(p entql.Int64P) {
 	f.Where(p.Field(benchmarkitemresult.FieldReasoningTokens))
 }
 
+// WhereJudged applies the entql bool predicate on the judged field.
+func (f *BenchmarkItemResultFilter) WhereJudged(p entql.BoolP) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudged))
+}
+
+// WhereJudgeScore applies the entql float64 predicate on the judge_score field.
+func (f *BenchmarkItemResultFilter) WhereJudgeScore(p entql.Float64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudgeScore))
+}
+
+// WhereJudgeInvalid applies the entql bool predicate on the judge_invalid field.
+func (f *BenchmarkItemResultFilter) WhereJudgeInvalid(p entql.BoolP) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudgeInvalid))
+}
+
+// WhereJudgeCalls applies the entql int predicate on the judge_calls field.
+func (f *BenchmarkItemResultFilter) WhereJudgeCalls(p entql.IntP) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudgeCalls))
+}
+
+// WhereJudgeInputTokens applies the entql int64 predicate on the judge_input_tokens field.
+func (f *BenchmarkItemResultFilter) WhereJudgeInputTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudgeInputTokens))
+}
+
+// WhereJudgeOutputTokens applies the entql int64 predicate on the judge_output_tokens field.
+func (f *BenchmarkItemResultFilter) WhereJudgeOutputTokens(p entql.Int64P) {
+	f.Where(p.Field(benchmarkitemresult.FieldJudgeOutputTokens))
+}
+
 // WhereHasOwner applies a predicate to check if query has an edge owner.
 func (f *BenchmarkItemResultFilter) WhereHasOwner() {
 	f.Where(entql.HasEdge("owner"))
@@ -1194,6 +1460,114 @@ func (f *BenchmarkItemResultFilter) WhereHasBenchmark() {
 
 // WhereHasBenchmarkWith applies a predicate to check if query has an edge benchmark with a given conditions (other predicates).
 func (f *BenchmarkItemResultFilter) WhereHasBenchmarkWith(preds ...predicate.Benchmark) {
+	f.Where(entql.HasEdgeWith("benchmark", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *BenchmarkLabelQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BenchmarkLabelQuery builder.
+func (_q *BenchmarkLabelQuery) Filter() *BenchmarkLabelFilter {
+	return &BenchmarkLabelFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BenchmarkLabelMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BenchmarkLabelMutation builder.
+func (m *BenchmarkLabelMutation) Filter() *BenchmarkLabelFilter {
+	return &BenchmarkLabelFilter{config: m.config, predicateAdder: m}
+}
+
+// BenchmarkLabelFilter provides a generic filtering capability at runtime for BenchmarkLabelQuery.
+type BenchmarkLabelFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BenchmarkLabelFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BenchmarkLabelFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(benchmarklabel.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BenchmarkLabelFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(benchmarklabel.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BenchmarkLabelFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(benchmarklabel.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *BenchmarkLabelFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(benchmarklabel.FieldOwnerID))
+}
+
+// WhereBenchmarkID applies the entql int predicate on the benchmark_id field.
+func (f *BenchmarkLabelFilter) WhereBenchmarkID(p entql.IntP) {
+	f.Where(p.Field(benchmarklabel.FieldBenchmarkID))
+}
+
+// WhereModel applies the entql string predicate on the model field.
+func (f *BenchmarkLabelFilter) WhereModel(p entql.StringP) {
+	f.Where(p.Field(benchmarklabel.FieldModel))
+}
+
+// WhereItem applies the entql int predicate on the item field.
+func (f *BenchmarkLabelFilter) WhereItem(p entql.IntP) {
+	f.Where(p.Field(benchmarklabel.FieldItem))
+}
+
+// WhereRepeat applies the entql int predicate on the repeat field.
+func (f *BenchmarkLabelFilter) WhereRepeat(p entql.IntP) {
+	f.Where(p.Field(benchmarklabel.FieldRepeat))
+}
+
+// WherePassed applies the entql bool predicate on the passed field.
+func (f *BenchmarkLabelFilter) WherePassed(p entql.BoolP) {
+	f.Where(p.Field(benchmarklabel.FieldPassed))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *BenchmarkLabelFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *BenchmarkLabelFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBenchmark applies a predicate to check if query has an edge benchmark.
+func (f *BenchmarkLabelFilter) WhereHasBenchmark() {
+	f.Where(entql.HasEdge("benchmark"))
+}
+
+// WhereHasBenchmarkWith applies a predicate to check if query has an edge benchmark with a given conditions (other predicates).
+func (f *BenchmarkLabelFilter) WhereHasBenchmarkWith(preds ...predicate.Benchmark) {
 	f.Where(entql.HasEdgeWith("benchmark", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
@@ -1230,7 +1604,7 @@ type ComplianceProfileFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ComplianceProfileFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1369,7 +1743,7 @@ type DeploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1512,7 +1886,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1620,6 +1994,128 @@ func (f *ExperimentFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment
 	})))
 }
 
+// WhereHasAPIKeys applies a predicate to check if query has an edge api_keys.
+func (f *ExperimentFilter) WhereHasAPIKeys() {
+	f.Where(entql.HasEdge("api_keys"))
+}
+
+// WhereHasAPIKeysWith applies a predicate to check if query has an edge api_keys with a given conditions (other predicates).
+func (f *ExperimentFilter) WhereHasAPIKeysWith(preds ...predicate.ExperimentKey) {
+	f.Where(entql.HasEdgeWith("api_keys", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ExperimentKeyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExperimentKeyQuery builder.
+func (_q *ExperimentKeyQuery) Filter() *ExperimentKeyFilter {
+	return &ExperimentKeyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExperimentKeyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExperimentKeyMutation builder.
+func (m *ExperimentKeyMutation) Filter() *ExperimentKeyFilter {
+	return &ExperimentKeyFilter{config: m.config, predicateAdder: m}
+}
+
+// ExperimentKeyFilter provides a generic filtering capability at runtime for ExperimentKeyQuery.
+type ExperimentKeyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExperimentKeyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExperimentKeyFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(experimentkey.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExperimentKeyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(experimentkey.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ExperimentKeyFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(experimentkey.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *ExperimentKeyFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(experimentkey.FieldOwnerID))
+}
+
+// WhereExperimentID applies the entql int predicate on the experiment_id field.
+func (f *ExperimentKeyFilter) WhereExperimentID(p entql.IntP) {
+	f.Where(p.Field(experimentkey.FieldExperimentID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ExperimentKeyFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(experimentkey.FieldName))
+}
+
+// WherePrefix applies the entql string predicate on the prefix field.
+func (f *ExperimentKeyFilter) WherePrefix(p entql.StringP) {
+	f.Where(p.Field(experimentkey.FieldPrefix))
+}
+
+// WhereSecretHash applies the entql string predicate on the secret_hash field.
+func (f *ExperimentKeyFilter) WhereSecretHash(p entql.StringP) {
+	f.Where(p.Field(experimentkey.FieldSecretHash))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *ExperimentKeyFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(experimentkey.FieldRevokedAt))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *ExperimentKeyFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *ExperimentKeyFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasExperiment applies a predicate to check if query has an edge experiment.
+func (f *ExperimentKeyFilter) WhereHasExperiment() {
+	f.Where(entql.HasEdge("experiment"))
+}
+
+// WhereHasExperimentWith applies a predicate to check if query has an edge experiment with a given conditions (other predicates).
+func (f *ExperimentKeyFilter) WhereHasExperimentWith(preds ...predicate.Experiment) {
+	f.Where(entql.HasEdgeWith("experiment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ExperimentObservationQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1649,7 +2145,7 @@ type ExperimentObservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentObservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1777,7 +2273,7 @@ type ExplanationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExplanationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1882,6 +2378,100 @@ func (f *ExplanationFilter) WhereHasDecisionWith(preds ...predicate.Scenario) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *JudgeAnswerQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the JudgeAnswerQuery builder.
+func (_q *JudgeAnswerQuery) Filter() *JudgeAnswerFilter {
+	return &JudgeAnswerFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *JudgeAnswerMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the JudgeAnswerMutation builder.
+func (m *JudgeAnswerMutation) Filter() *JudgeAnswerFilter {
+	return &JudgeAnswerFilter{config: m.config, predicateAdder: m}
+}
+
+// JudgeAnswerFilter provides a generic filtering capability at runtime for JudgeAnswerQuery.
+type JudgeAnswerFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *JudgeAnswerFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *JudgeAnswerFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(judgeanswer.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *JudgeAnswerFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(judgeanswer.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *JudgeAnswerFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(judgeanswer.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *JudgeAnswerFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(judgeanswer.FieldOwnerID))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *JudgeAnswerFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(judgeanswer.FieldKey))
+}
+
+// WhereJudgeModel applies the entql string predicate on the judge_model field.
+func (f *JudgeAnswerFilter) WhereJudgeModel(p entql.StringP) {
+	f.Where(p.Field(judgeanswer.FieldJudgeModel))
+}
+
+// WhereAnswer applies the entql string predicate on the answer field.
+func (f *JudgeAnswerFilter) WhereAnswer(p entql.StringP) {
+	f.Where(p.Field(judgeanswer.FieldAnswer))
+}
+
+// WhereInputTokens applies the entql int64 predicate on the input_tokens field.
+func (f *JudgeAnswerFilter) WhereInputTokens(p entql.Int64P) {
+	f.Where(p.Field(judgeanswer.FieldInputTokens))
+}
+
+// WhereOutputTokens applies the entql int64 predicate on the output_tokens field.
+func (f *JudgeAnswerFilter) WhereOutputTokens(p entql.Int64P) {
+	f.Where(p.Field(judgeanswer.FieldOutputTokens))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *JudgeAnswerFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *JudgeAnswerFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LoadTestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1910,7 +2500,7 @@ type LoadTestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoadTestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2063,7 +2653,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2167,7 +2757,7 @@ type QuotaLedgerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaLedgerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2246,7 +2836,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2349,7 +2939,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2409,7 +2999,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2609,6 +3199,20 @@ func (f *UserFilter) WhereHasExperimentObservationsWith(preds ...predicate.Exper
 	})))
 }
 
+// WhereHasExperimentKeys applies a predicate to check if query has an edge experiment_keys.
+func (f *UserFilter) WhereHasExperimentKeys() {
+	f.Where(entql.HasEdge("experiment_keys"))
+}
+
+// WhereHasExperimentKeysWith applies a predicate to check if query has an edge experiment_keys with a given conditions (other predicates).
+func (f *UserFilter) WhereHasExperimentKeysWith(preds ...predicate.ExperimentKey) {
+	f.Where(entql.HasEdgeWith("experiment_keys", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasQuotaLedgers applies a predicate to check if query has an edge quota_ledgers.
 func (f *UserFilter) WhereHasQuotaLedgers() {
 	f.Where(entql.HasEdge("quota_ledgers"))
@@ -2617,6 +3221,34 @@ func (f *UserFilter) WhereHasQuotaLedgers() {
 // WhereHasQuotaLedgersWith applies a predicate to check if query has an edge quota_ledgers with a given conditions (other predicates).
 func (f *UserFilter) WhereHasQuotaLedgersWith(preds ...predicate.QuotaLedger) {
 	f.Where(entql.HasEdgeWith("quota_ledgers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBenchmarkLabels applies a predicate to check if query has an edge benchmark_labels.
+func (f *UserFilter) WhereHasBenchmarkLabels() {
+	f.Where(entql.HasEdge("benchmark_labels"))
+}
+
+// WhereHasBenchmarkLabelsWith applies a predicate to check if query has an edge benchmark_labels with a given conditions (other predicates).
+func (f *UserFilter) WhereHasBenchmarkLabelsWith(preds ...predicate.BenchmarkLabel) {
+	f.Where(entql.HasEdgeWith("benchmark_labels", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasJudgeAnswers applies a predicate to check if query has an edge judge_answers.
+func (f *UserFilter) WhereHasJudgeAnswers() {
+	f.Where(entql.HasEdge("judge_answers"))
+}
+
+// WhereHasJudgeAnswersWith applies a predicate to check if query has an edge judge_answers with a given conditions (other predicates).
+func (f *UserFilter) WhereHasJudgeAnswersWith(preds ...predicate.JudgeAnswer) {
+	f.Where(entql.HasEdgeWith("judge_answers", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -56,12 +56,17 @@ type ExperimentEdges struct {
 	Observations []*ExperimentObservation `json:"observations,omitempty"`
 	// Assignments holds the value of the assignments edge.
 	Assignments []*Assignment `json:"assignments,omitempty"`
+	// The experiment's API keys, revoked ones included; their secrets are never shown again.
+	APIKeys []*ExperimentKey `json:"api_keys,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
+	// totalCount holds the count of the edges above.
+	totalCount [1]map[string]int
 
 	namedObservations map[string][]*ExperimentObservation
 	namedAssignments  map[string][]*Assignment
+	namedAPIKeys      map[string][]*ExperimentKey
 }
 
 // OwnerOrErr returns the Owner value or an error if the edge
@@ -91,6 +96,15 @@ func (e ExperimentEdges) AssignmentsOrErr() ([]*Assignment, error) {
 		return e.Assignments, nil
 	}
 	return nil, &NotLoadedError{edge: "assignments"}
+}
+
+// APIKeysOrErr returns the APIKeys value or an error if the edge
+// was not loaded in eager-loading.
+func (e ExperimentEdges) APIKeysOrErr() ([]*ExperimentKey, error) {
+	if e.loadedTypes[3] {
+		return e.APIKeys, nil
+	}
+	return nil, &NotLoadedError{edge: "api_keys"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -229,6 +243,11 @@ func (_m *Experiment) QueryAssignments() *AssignmentQuery {
 	return NewExperimentClient(_m.config).QueryAssignments(_m)
 }
 
+// QueryAPIKeys queries the "api_keys" edge of the Experiment entity.
+func (_m *Experiment) QueryAPIKeys() *ExperimentKeyQuery {
+	return NewExperimentClient(_m.config).QueryAPIKeys(_m)
+}
+
 // Update returns a builder for updating this Experiment.
 // Note that you need to call Experiment.Unwrap() before calling this method if this Experiment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -333,6 +352,30 @@ func (_m *Experiment) appendNamedAssignments(name string, edges ...*Assignment) 
 		_m.Edges.namedAssignments[name] = []*Assignment{}
 	} else {
 		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
+	}
+}
+
+// NamedAPIKeys returns the APIKeys named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Experiment) NamedAPIKeys(name string) ([]*ExperimentKey, error) {
+	if _m.Edges.namedAPIKeys == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAPIKeys[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Experiment) appendNamedAPIKeys(name string, edges ...*ExperimentKey) {
+	if _m.Edges.namedAPIKeys == nil {
+		_m.Edges.namedAPIKeys = make(map[string][]*ExperimentKey)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAPIKeys[name] = []*ExperimentKey{}
+	} else {
+		_m.Edges.namedAPIKeys[name] = append(_m.Edges.namedAPIKeys[name], edges...)
 	}
 }
 

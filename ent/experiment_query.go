@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
@@ -31,10 +32,12 @@ type ExperimentQuery struct {
 	withOwner             *UserQuery
 	withObservations      *ExperimentObservationQuery
 	withAssignments       *AssignmentQuery
+	withAPIKeys           *ExperimentKeyQuery
 	loadTotal             []func(context.Context, []*Experiment) error
 	modifiers             []func(*sql.Selector)
 	withNamedObservations map[string]*ExperimentObservationQuery
 	withNamedAssignments  map[string]*AssignmentQuery
+	withNamedAPIKeys      map[string]*ExperimentKeyQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -130,6 +133,28 @@ func (_q *ExperimentQuery) QueryAssignments() *AssignmentQuery {
 			sqlgraph.From(experiment.Table, experiment.FieldID, selector),
 			sqlgraph.To(assignment.Table, assignment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, experiment.AssignmentsTable, experiment.AssignmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAPIKeys chains the current query on the "api_keys" edge.
+func (_q *ExperimentQuery) QueryAPIKeys() *ExperimentKeyQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(experiment.Table, experiment.FieldID, selector),
+			sqlgraph.To(experimentkey.Table, experimentkey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, experiment.APIKeysTable, experiment.APIKeysColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -332,6 +357,7 @@ func (_q *ExperimentQuery) Clone() *ExperimentQuery {
 		withOwner:        _q.withOwner.Clone(),
 		withObservations: _q.withObservations.Clone(),
 		withAssignments:  _q.withAssignments.Clone(),
+		withAPIKeys:      _q.withAPIKeys.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -368,6 +394,17 @@ func (_q *ExperimentQuery) WithAssignments(opts ...func(*AssignmentQuery)) *Expe
 		opt(query)
 	}
 	_q.withAssignments = query
+	return _q
+}
+
+// WithAPIKeys tells the query-builder to eager-load the nodes that are connected to
+// the "api_keys" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExperimentQuery) WithAPIKeys(opts ...func(*ExperimentKeyQuery)) *ExperimentQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAPIKeys = query
 	return _q
 }
 
@@ -455,10 +492,11 @@ func (_q *ExperimentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 	var (
 		nodes       = []*Experiment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withOwner != nil,
 			_q.withObservations != nil,
 			_q.withAssignments != nil,
+			_q.withAPIKeys != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -502,6 +540,13 @@ func (_q *ExperimentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 			return nil, err
 		}
 	}
+	if query := _q.withAPIKeys; query != nil {
+		if err := _q.loadAPIKeys(ctx, query, nodes,
+			func(n *Experiment) { n.Edges.APIKeys = []*ExperimentKey{} },
+			func(n *Experiment, e *ExperimentKey) { n.Edges.APIKeys = append(n.Edges.APIKeys, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedObservations {
 		if err := _q.loadObservations(ctx, query, nodes,
 			func(n *Experiment) { n.appendNamedObservations(name) },
@@ -513,6 +558,13 @@ func (_q *ExperimentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*E
 		if err := _q.loadAssignments(ctx, query, nodes,
 			func(n *Experiment) { n.appendNamedAssignments(name) },
 			func(n *Experiment, e *Assignment) { n.appendNamedAssignments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAPIKeys {
+		if err := _q.loadAPIKeys(ctx, query, nodes,
+			func(n *Experiment) { n.appendNamedAPIKeys(name) },
+			func(n *Experiment, e *ExperimentKey) { n.appendNamedAPIKeys(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -598,6 +650,36 @@ func (_q *ExperimentQuery) loadAssignments(ctx context.Context, query *Assignmen
 	}
 	query.Where(predicate.Assignment(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(experiment.AssignmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ExperimentID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "experiment_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *ExperimentQuery) loadAPIKeys(ctx context.Context, query *ExperimentKeyQuery, nodes []*Experiment, init func(*Experiment), assign func(*Experiment, *ExperimentKey)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Experiment)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(experimentkey.FieldExperimentID)
+	}
+	query.Where(predicate.ExperimentKey(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(experiment.APIKeysColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -755,6 +837,20 @@ func (_q *ExperimentQuery) WithNamedAssignments(name string, opts ...func(*Assig
 		_q.withNamedAssignments = make(map[string]*AssignmentQuery)
 	}
 	_q.withNamedAssignments[name] = query
+	return _q
+}
+
+// WithNamedAPIKeys tells the query-builder to eager-load the nodes that are connected to the "api_keys"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ExperimentQuery) WithNamedAPIKeys(name string, opts ...func(*ExperimentKeyQuery)) *ExperimentQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAPIKeys == nil {
+		_q.withNamedAPIKeys = make(map[string]*ExperimentKeyQuery)
+	}
+	_q.withNamedAPIKeys[name] = query
 	return _q
 }
 

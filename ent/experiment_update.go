@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
@@ -183,6 +184,21 @@ func (_u *ExperimentUpdate) AddAssignments(v ...*Assignment) *ExperimentUpdate {
 	return _u.AddAssignmentIDs(ids...)
 }
 
+// AddAPIKeyIDs adds the "api_keys" edge to the ExperimentKey entity by IDs.
+func (_u *ExperimentUpdate) AddAPIKeyIDs(ids ...int) *ExperimentUpdate {
+	_u.mutation.AddAPIKeyIDs(ids...)
+	return _u
+}
+
+// AddAPIKeys adds the "api_keys" edges to the ExperimentKey entity.
+func (_u *ExperimentUpdate) AddAPIKeys(v ...*ExperimentKey) *ExperimentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAPIKeyIDs(ids...)
+}
+
 // Mutation returns the ExperimentMutation object of the builder.
 func (_u *ExperimentUpdate) Mutation() *ExperimentMutation {
 	return _u.mutation
@@ -228,6 +244,27 @@ func (_u *ExperimentUpdate) RemoveAssignments(v ...*Assignment) *ExperimentUpdat
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearAPIKeys clears all "api_keys" edges to the ExperimentKey entity.
+func (_u *ExperimentUpdate) ClearAPIKeys() *ExperimentUpdate {
+	_u.mutation.ClearAPIKeys()
+	return _u
+}
+
+// RemoveAPIKeyIDs removes the "api_keys" edge to ExperimentKey entities by IDs.
+func (_u *ExperimentUpdate) RemoveAPIKeyIDs(ids ...int) *ExperimentUpdate {
+	_u.mutation.RemoveAPIKeyIDs(ids...)
+	return _u
+}
+
+// RemoveAPIKeys removes "api_keys" edges to ExperimentKey entities.
+func (_u *ExperimentUpdate) RemoveAPIKeys(v ...*ExperimentKey) *ExperimentUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAPIKeyIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -445,6 +482,51 @@ func (_u *ExperimentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.APIKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAPIKeysIDs(); len(nodes) > 0 && !_u.mutation.APIKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.APIKeysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{experiment.Label}
@@ -616,6 +698,21 @@ func (_u *ExperimentUpdateOne) AddAssignments(v ...*Assignment) *ExperimentUpdat
 	return _u.AddAssignmentIDs(ids...)
 }
 
+// AddAPIKeyIDs adds the "api_keys" edge to the ExperimentKey entity by IDs.
+func (_u *ExperimentUpdateOne) AddAPIKeyIDs(ids ...int) *ExperimentUpdateOne {
+	_u.mutation.AddAPIKeyIDs(ids...)
+	return _u
+}
+
+// AddAPIKeys adds the "api_keys" edges to the ExperimentKey entity.
+func (_u *ExperimentUpdateOne) AddAPIKeys(v ...*ExperimentKey) *ExperimentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAPIKeyIDs(ids...)
+}
+
 // Mutation returns the ExperimentMutation object of the builder.
 func (_u *ExperimentUpdateOne) Mutation() *ExperimentMutation {
 	return _u.mutation
@@ -661,6 +758,27 @@ func (_u *ExperimentUpdateOne) RemoveAssignments(v ...*Assignment) *ExperimentUp
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearAPIKeys clears all "api_keys" edges to the ExperimentKey entity.
+func (_u *ExperimentUpdateOne) ClearAPIKeys() *ExperimentUpdateOne {
+	_u.mutation.ClearAPIKeys()
+	return _u
+}
+
+// RemoveAPIKeyIDs removes the "api_keys" edge to ExperimentKey entities by IDs.
+func (_u *ExperimentUpdateOne) RemoveAPIKeyIDs(ids ...int) *ExperimentUpdateOne {
+	_u.mutation.RemoveAPIKeyIDs(ids...)
+	return _u
+}
+
+// RemoveAPIKeys removes "api_keys" edges to ExperimentKey entities.
+func (_u *ExperimentUpdateOne) RemoveAPIKeys(v ...*ExperimentKey) *ExperimentUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAPIKeyIDs(ids...)
 }
 
 // Where appends a list predicates to the ExperimentUpdate builder.
@@ -901,6 +1019,51 @@ func (_u *ExperimentUpdateOne) sqlSave(ctx context.Context) (_node *Experiment, 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.APIKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAPIKeysIDs(); len(nodes) > 0 && !_u.mutation.APIKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.APIKeysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   experiment.APIKeysTable,
+			Columns: []string{experiment.APIKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

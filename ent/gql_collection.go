@@ -16,6 +16,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
@@ -308,6 +309,16 @@ func (_q *BenchmarkQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				selectedFields = append(selectedFields, benchmark.FieldMaxOutputTokens)
 				fieldSeen[benchmark.FieldMaxOutputTokens] = struct{}{}
 			}
+		case "repeats":
+			if _, ok := fieldSeen[benchmark.FieldRepeats]; !ok {
+				selectedFields = append(selectedFields, benchmark.FieldRepeats)
+				fieldSeen[benchmark.FieldRepeats] = struct{}{}
+			}
+		case "judge":
+			if _, ok := fieldSeen[benchmark.FieldJudge]; !ok {
+				selectedFields = append(selectedFields, benchmark.FieldJudge)
+				fieldSeen[benchmark.FieldJudge] = struct{}{}
+			}
 		case "results":
 			if _, ok := fieldSeen[benchmark.FieldResults]; !ok {
 				selectedFields = append(selectedFields, benchmark.FieldResults)
@@ -448,6 +459,11 @@ func (_q *BenchmarkItemResultQuery) collectField(ctx context.Context, oneNode bo
 				selectedFields = append(selectedFields, benchmarkitemresult.FieldItem)
 				fieldSeen[benchmarkitemresult.FieldItem] = struct{}{}
 			}
+		case "repeat":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldRepeat]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldRepeat)
+				fieldSeen[benchmarkitemresult.FieldRepeat] = struct{}{}
+			}
 		case "output":
 			if _, ok := fieldSeen[benchmarkitemresult.FieldOutput]; !ok {
 				selectedFields = append(selectedFields, benchmarkitemresult.FieldOutput)
@@ -497,6 +513,36 @@ func (_q *BenchmarkItemResultQuery) collectField(ctx context.Context, oneNode bo
 			if _, ok := fieldSeen[benchmarkitemresult.FieldReasoningTokens]; !ok {
 				selectedFields = append(selectedFields, benchmarkitemresult.FieldReasoningTokens)
 				fieldSeen[benchmarkitemresult.FieldReasoningTokens] = struct{}{}
+			}
+		case "judged":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudged]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudged)
+				fieldSeen[benchmarkitemresult.FieldJudged] = struct{}{}
+			}
+		case "judgeScore":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudgeScore]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudgeScore)
+				fieldSeen[benchmarkitemresult.FieldJudgeScore] = struct{}{}
+			}
+		case "judgeInvalid":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudgeInvalid]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudgeInvalid)
+				fieldSeen[benchmarkitemresult.FieldJudgeInvalid] = struct{}{}
+			}
+		case "judgeCalls":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudgeCalls]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudgeCalls)
+				fieldSeen[benchmarkitemresult.FieldJudgeCalls] = struct{}{}
+			}
+		case "judgeInputTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudgeInputTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudgeInputTokens)
+				fieldSeen[benchmarkitemresult.FieldJudgeInputTokens] = struct{}{}
+			}
+		case "judgeOutputTokens":
+			if _, ok := fieldSeen[benchmarkitemresult.FieldJudgeOutputTokens]; !ok {
+				selectedFields = append(selectedFields, benchmarkitemresult.FieldJudgeOutputTokens)
+				fieldSeen[benchmarkitemresult.FieldJudgeOutputTokens] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -981,6 +1027,19 @@ func (_q *ExperimentQuery) collectField(ctx context.Context, oneNode bool, opCtx
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+
+		case "apiKeys":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ExperimentKeyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, experimentkeyImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAPIKeys(alias, func(wq *ExperimentKeyQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[experiment.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, experiment.FieldCreatedAt)
@@ -1096,6 +1155,127 @@ func newExperimentPaginateArgs(rv map[string]any) *experimentPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ExperimentWhereInput); ok {
 		args.opts = append(args.opts, WithExperimentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ExperimentKeyQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExperimentKeyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ExperimentKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(experimentkey.Columns))
+		selectedFields = []string{experimentkey.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "experiment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ExperimentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, experimentImplementors)...); err != nil {
+				return err
+			}
+			_q.withExperiment = query
+			if _, ok := fieldSeen[experimentkey.FieldExperimentID]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldExperimentID)
+				fieldSeen[experimentkey.FieldExperimentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[experimentkey.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldCreatedAt)
+				fieldSeen[experimentkey.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[experimentkey.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldUpdatedAt)
+				fieldSeen[experimentkey.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[experimentkey.FieldName]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldName)
+				fieldSeen[experimentkey.FieldName] = struct{}{}
+			}
+		case "prefix":
+			if _, ok := fieldSeen[experimentkey.FieldPrefix]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldPrefix)
+				fieldSeen[experimentkey.FieldPrefix] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[experimentkey.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, experimentkey.FieldRevokedAt)
+				fieldSeen[experimentkey.FieldRevokedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type experimentkeyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ExperimentKeyPaginateOption
+}
+
+func newExperimentKeyPaginateArgs(rv map[string]any) *experimentkeyPaginateArgs {
+	args := &experimentkeyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ExperimentKeyOrder{Field: &ExperimentKeyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithExperimentKeyOrder(order))
+			}
+		case *ExperimentKeyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithExperimentKeyOrder(v))
+			}
+		}
 	}
 	return args
 }

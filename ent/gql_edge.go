@@ -58,6 +58,26 @@ func (_m *Deployment) LoadTests(
 	return _m.QueryLoadTests().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Experiment) APIKeys(ctx context.Context) (result []*ExperimentKey, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAPIKeys(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.APIKeysOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAPIKeys().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ExperimentKey) Experiment(ctx context.Context) (*Experiment, error) {
+	result, err := _m.Edges.ExperimentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryExperiment().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Explanation) Decision(ctx context.Context) (*Scenario, error) {
 	result, err := _m.Edges.DecisionOrErr()
 	if IsNotLoaded(err) {

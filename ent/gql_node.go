@@ -16,6 +16,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/internal"
 	"github.com/modelarchitect/architect/ent/loadtest"
@@ -58,6 +59,11 @@ var experimentImplementors = []string{"Experiment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Experiment) IsNode() {}
+
+var experimentkeyImplementors = []string{"ExperimentKey", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ExperimentKey) IsNode() {}
 
 var explanationImplementors = []string{"Explanation", "Node"}
 
@@ -211,6 +217,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(experiment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, experimentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case experimentkey.Table:
+		query := c.ExperimentKey.Query().
+			Where(experimentkey.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, experimentkeyImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -417,6 +432,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Experiment.Query().
 			Where(experiment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, experimentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case experimentkey.Table:
+		query := c.ExperimentKey.Query().
+			Where(experimentkey.IDIn(ids...))
+		query, err := query.CollectFields(ctx, experimentkeyImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
@@ -2365,6 +2366,320 @@ func (_m *Experiment) ToEdge(order *ExperimentOrder) *ExperimentEdge {
 		order = DefaultExperimentOrder
 	}
 	return &ExperimentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// ExperimentKeyEdge is the edge representation of ExperimentKey.
+type ExperimentKeyEdge struct {
+	Node   *ExperimentKey `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// ExperimentKeyConnection is the connection containing edges to ExperimentKey.
+type ExperimentKeyConnection struct {
+	Edges      []*ExperimentKeyEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *ExperimentKeyConnection) build(nodes []*ExperimentKey, pager *experimentkeyPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ExperimentKey
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ExperimentKey {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ExperimentKey {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ExperimentKeyEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ExperimentKeyEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ExperimentKeyPaginateOption enables pagination customization.
+type ExperimentKeyPaginateOption func(*experimentkeyPager) error
+
+// WithExperimentKeyOrder configures pagination ordering.
+func WithExperimentKeyOrder(order *ExperimentKeyOrder) ExperimentKeyPaginateOption {
+	if order == nil {
+		order = DefaultExperimentKeyOrder
+	}
+	o := *order
+	return func(pager *experimentkeyPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultExperimentKeyOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithExperimentKeyFilter configures pagination filter.
+func WithExperimentKeyFilter(filter func(*ExperimentKeyQuery) (*ExperimentKeyQuery, error)) ExperimentKeyPaginateOption {
+	return func(pager *experimentkeyPager) error {
+		if filter == nil {
+			return errors.New("ExperimentKeyQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type experimentkeyPager struct {
+	reverse bool
+	order   *ExperimentKeyOrder
+	filter  func(*ExperimentKeyQuery) (*ExperimentKeyQuery, error)
+}
+
+func newExperimentKeyPager(opts []ExperimentKeyPaginateOption, reverse bool) (*experimentkeyPager, error) {
+	pager := &experimentkeyPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultExperimentKeyOrder
+	}
+	return pager, nil
+}
+
+func (p *experimentkeyPager) applyFilter(query *ExperimentKeyQuery) (*ExperimentKeyQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *experimentkeyPager) toCursor(_m *ExperimentKey) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *experimentkeyPager) applyCursors(query *ExperimentKeyQuery, after, before *Cursor) (*ExperimentKeyQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultExperimentKeyOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *experimentkeyPager) applyOrder(query *ExperimentKeyQuery) *ExperimentKeyQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultExperimentKeyOrder.Field {
+		query = query.Order(DefaultExperimentKeyOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *experimentkeyPager) orderExpr(query *ExperimentKeyQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultExperimentKeyOrder.Field {
+			b.Comma().Ident(DefaultExperimentKeyOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ExperimentKey.
+func (_m *ExperimentKeyQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ExperimentKeyPaginateOption,
+) (*ExperimentKeyConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newExperimentKeyPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ExperimentKeyConnection{Edges: []*ExperimentKeyEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ExperimentKeyOrderFieldCreatedAt orders ExperimentKey by created_at.
+	ExperimentKeyOrderFieldCreatedAt = &ExperimentKeyOrderField{
+		Value: func(_m *ExperimentKey) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: experimentkey.FieldCreatedAt,
+		toTerm: experimentkey.ByCreatedAt,
+		toCursor: func(_m *ExperimentKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ExperimentKeyOrderFieldUpdatedAt orders ExperimentKey by updated_at.
+	ExperimentKeyOrderFieldUpdatedAt = &ExperimentKeyOrderField{
+		Value: func(_m *ExperimentKey) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: experimentkey.FieldUpdatedAt,
+		toTerm: experimentkey.ByUpdatedAt,
+		toCursor: func(_m *ExperimentKey) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ExperimentKeyOrderField) String() string {
+	var str string
+	switch f.column {
+	case ExperimentKeyOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ExperimentKeyOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ExperimentKeyOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ExperimentKeyOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ExperimentKeyOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ExperimentKeyOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ExperimentKeyOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid ExperimentKeyOrderField", str)
+	}
+	return nil
+}
+
+// ExperimentKeyOrderField defines the ordering field of ExperimentKey.
+type ExperimentKeyOrderField struct {
+	// Value extracts the ordering value from the given ExperimentKey.
+	Value    func(*ExperimentKey) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) experimentkey.OrderOption
+	toCursor func(*ExperimentKey) Cursor
+}
+
+// ExperimentKeyOrder defines the ordering of ExperimentKey.
+type ExperimentKeyOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *ExperimentKeyOrderField `json:"field"`
+}
+
+// DefaultExperimentKeyOrder is the default ordering of ExperimentKey.
+var DefaultExperimentKeyOrder = &ExperimentKeyOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ExperimentKeyOrderField{
+		Value: func(_m *ExperimentKey) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: experimentkey.FieldID,
+		toTerm: experimentkey.ByID,
+		toCursor: func(_m *ExperimentKey) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ExperimentKey into ExperimentKeyEdge.
+func (_m *ExperimentKey) ToEdge(order *ExperimentKeyOrder) *ExperimentKeyEdge {
+	if order == nil {
+		order = DefaultExperimentKeyOrder
+	}
+	return &ExperimentKeyEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

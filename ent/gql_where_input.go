@@ -462,6 +462,16 @@ type BenchmarkWhereInput struct {
 	MaxOutputTokensLT    *int  `json:"maxOutputTokensLT,omitempty"`
 	MaxOutputTokensLTE   *int  `json:"maxOutputTokensLTE,omitempty"`
 
+	// "repeats" field predicates.
+	Repeats      *int  `json:"repeats,omitempty"`
+	RepeatsNEQ   *int  `json:"repeatsNEQ,omitempty"`
+	RepeatsIn    []int `json:"repeatsIn,omitempty"`
+	RepeatsNotIn []int `json:"repeatsNotIn,omitempty"`
+	RepeatsGT    *int  `json:"repeatsGT,omitempty"`
+	RepeatsGTE   *int  `json:"repeatsGTE,omitempty"`
+	RepeatsLT    *int  `json:"repeatsLT,omitempty"`
+	RepeatsLTE   *int  `json:"repeatsLTE,omitempty"`
+
 	// "progress_done" field predicates.
 	ProgressDone      *int  `json:"progressDone,omitempty"`
 	ProgressDoneNEQ   *int  `json:"progressDoneNEQ,omitempty"`
@@ -785,6 +795,30 @@ func (i *BenchmarkWhereInput) P() (predicate.Benchmark, error) {
 	if i.MaxOutputTokensLTE != nil {
 		predicates = append(predicates, benchmark.MaxOutputTokensLTE(*i.MaxOutputTokensLTE))
 	}
+	if i.Repeats != nil {
+		predicates = append(predicates, benchmark.RepeatsEQ(*i.Repeats))
+	}
+	if i.RepeatsNEQ != nil {
+		predicates = append(predicates, benchmark.RepeatsNEQ(*i.RepeatsNEQ))
+	}
+	if len(i.RepeatsIn) > 0 {
+		predicates = append(predicates, benchmark.RepeatsIn(i.RepeatsIn...))
+	}
+	if len(i.RepeatsNotIn) > 0 {
+		predicates = append(predicates, benchmark.RepeatsNotIn(i.RepeatsNotIn...))
+	}
+	if i.RepeatsGT != nil {
+		predicates = append(predicates, benchmark.RepeatsGT(*i.RepeatsGT))
+	}
+	if i.RepeatsGTE != nil {
+		predicates = append(predicates, benchmark.RepeatsGTE(*i.RepeatsGTE))
+	}
+	if i.RepeatsLT != nil {
+		predicates = append(predicates, benchmark.RepeatsLT(*i.RepeatsLT))
+	}
+	if i.RepeatsLTE != nil {
+		predicates = append(predicates, benchmark.RepeatsLTE(*i.RepeatsLTE))
+	}
 	if i.ProgressDone != nil {
 		predicates = append(predicates, benchmark.ProgressDoneEQ(*i.ProgressDone))
 	}
@@ -1029,6 +1063,16 @@ type BenchmarkItemResultWhereInput struct {
 	ItemLT    *int  `json:"itemLT,omitempty"`
 	ItemLTE   *int  `json:"itemLTE,omitempty"`
 
+	// "repeat" field predicates.
+	Repeat      *int  `json:"repeat,omitempty"`
+	RepeatNEQ   *int  `json:"repeatNEQ,omitempty"`
+	RepeatIn    []int `json:"repeatIn,omitempty"`
+	RepeatNotIn []int `json:"repeatNotIn,omitempty"`
+	RepeatGT    *int  `json:"repeatGT,omitempty"`
+	RepeatGTE   *int  `json:"repeatGTE,omitempty"`
+	RepeatLT    *int  `json:"repeatLT,omitempty"`
+	RepeatLTE   *int  `json:"repeatLTE,omitempty"`
+
 	// "output" field predicates.
 	Output             *string  `json:"output,omitempty"`
 	OutputNEQ          *string  `json:"outputNEQ,omitempty"`
@@ -1137,6 +1181,54 @@ type BenchmarkItemResultWhereInput struct {
 	ReasoningTokensGTE   *int64  `json:"reasoningTokensGTE,omitempty"`
 	ReasoningTokensLT    *int64  `json:"reasoningTokensLT,omitempty"`
 	ReasoningTokensLTE   *int64  `json:"reasoningTokensLTE,omitempty"`
+
+	// "judged" field predicates.
+	Judged    *bool `json:"judged,omitempty"`
+	JudgedNEQ *bool `json:"judgedNEQ,omitempty"`
+
+	// "judge_score" field predicates.
+	JudgeScore      *float64  `json:"judgeScore,omitempty"`
+	JudgeScoreNEQ   *float64  `json:"judgeScoreNEQ,omitempty"`
+	JudgeScoreIn    []float64 `json:"judgeScoreIn,omitempty"`
+	JudgeScoreNotIn []float64 `json:"judgeScoreNotIn,omitempty"`
+	JudgeScoreGT    *float64  `json:"judgeScoreGT,omitempty"`
+	JudgeScoreGTE   *float64  `json:"judgeScoreGTE,omitempty"`
+	JudgeScoreLT    *float64  `json:"judgeScoreLT,omitempty"`
+	JudgeScoreLTE   *float64  `json:"judgeScoreLTE,omitempty"`
+
+	// "judge_invalid" field predicates.
+	JudgeInvalid    *bool `json:"judgeInvalid,omitempty"`
+	JudgeInvalidNEQ *bool `json:"judgeInvalidNEQ,omitempty"`
+
+	// "judge_calls" field predicates.
+	JudgeCalls      *int  `json:"judgeCalls,omitempty"`
+	JudgeCallsNEQ   *int  `json:"judgeCallsNEQ,omitempty"`
+	JudgeCallsIn    []int `json:"judgeCallsIn,omitempty"`
+	JudgeCallsNotIn []int `json:"judgeCallsNotIn,omitempty"`
+	JudgeCallsGT    *int  `json:"judgeCallsGT,omitempty"`
+	JudgeCallsGTE   *int  `json:"judgeCallsGTE,omitempty"`
+	JudgeCallsLT    *int  `json:"judgeCallsLT,omitempty"`
+	JudgeCallsLTE   *int  `json:"judgeCallsLTE,omitempty"`
+
+	// "judge_input_tokens" field predicates.
+	JudgeInputTokens      *int64  `json:"judgeInputTokens,omitempty"`
+	JudgeInputTokensNEQ   *int64  `json:"judgeInputTokensNEQ,omitempty"`
+	JudgeInputTokensIn    []int64 `json:"judgeInputTokensIn,omitempty"`
+	JudgeInputTokensNotIn []int64 `json:"judgeInputTokensNotIn,omitempty"`
+	JudgeInputTokensGT    *int64  `json:"judgeInputTokensGT,omitempty"`
+	JudgeInputTokensGTE   *int64  `json:"judgeInputTokensGTE,omitempty"`
+	JudgeInputTokensLT    *int64  `json:"judgeInputTokensLT,omitempty"`
+	JudgeInputTokensLTE   *int64  `json:"judgeInputTokensLTE,omitempty"`
+
+	// "judge_output_tokens" field predicates.
+	JudgeOutputTokens      *int64  `json:"judgeOutputTokens,omitempty"`
+	JudgeOutputTokensNEQ   *int64  `json:"judgeOutputTokensNEQ,omitempty"`
+	JudgeOutputTokensIn    []int64 `json:"judgeOutputTokensIn,omitempty"`
+	JudgeOutputTokensNotIn []int64 `json:"judgeOutputTokensNotIn,omitempty"`
+	JudgeOutputTokensGT    *int64  `json:"judgeOutputTokensGT,omitempty"`
+	JudgeOutputTokensGTE   *int64  `json:"judgeOutputTokensGTE,omitempty"`
+	JudgeOutputTokensLT    *int64  `json:"judgeOutputTokensLT,omitempty"`
+	JudgeOutputTokensLTE   *int64  `json:"judgeOutputTokensLTE,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1344,6 +1436,30 @@ func (i *BenchmarkItemResultWhereInput) P() (predicate.BenchmarkItemResult, erro
 	}
 	if i.ItemLTE != nil {
 		predicates = append(predicates, benchmarkitemresult.ItemLTE(*i.ItemLTE))
+	}
+	if i.Repeat != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatEQ(*i.Repeat))
+	}
+	if i.RepeatNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatNEQ(*i.RepeatNEQ))
+	}
+	if len(i.RepeatIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.RepeatIn(i.RepeatIn...))
+	}
+	if len(i.RepeatNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.RepeatNotIn(i.RepeatNotIn...))
+	}
+	if i.RepeatGT != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatGT(*i.RepeatGT))
+	}
+	if i.RepeatGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatGTE(*i.RepeatGTE))
+	}
+	if i.RepeatLT != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatLT(*i.RepeatLT))
+	}
+	if i.RepeatLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.RepeatLTE(*i.RepeatLTE))
 	}
 	if i.Output != nil {
 		predicates = append(predicates, benchmarkitemresult.OutputEQ(*i.Output))
@@ -1611,6 +1727,114 @@ func (i *BenchmarkItemResultWhereInput) P() (predicate.BenchmarkItemResult, erro
 	}
 	if i.ReasoningTokensLTE != nil {
 		predicates = append(predicates, benchmarkitemresult.ReasoningTokensLTE(*i.ReasoningTokensLTE))
+	}
+	if i.Judged != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgedEQ(*i.Judged))
+	}
+	if i.JudgedNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgedNEQ(*i.JudgedNEQ))
+	}
+	if i.JudgeScore != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreEQ(*i.JudgeScore))
+	}
+	if i.JudgeScoreNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreNEQ(*i.JudgeScoreNEQ))
+	}
+	if len(i.JudgeScoreIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreIn(i.JudgeScoreIn...))
+	}
+	if len(i.JudgeScoreNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreNotIn(i.JudgeScoreNotIn...))
+	}
+	if i.JudgeScoreGT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreGT(*i.JudgeScoreGT))
+	}
+	if i.JudgeScoreGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreGTE(*i.JudgeScoreGTE))
+	}
+	if i.JudgeScoreLT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreLT(*i.JudgeScoreLT))
+	}
+	if i.JudgeScoreLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeScoreLTE(*i.JudgeScoreLTE))
+	}
+	if i.JudgeInvalid != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInvalidEQ(*i.JudgeInvalid))
+	}
+	if i.JudgeInvalidNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInvalidNEQ(*i.JudgeInvalidNEQ))
+	}
+	if i.JudgeCalls != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsEQ(*i.JudgeCalls))
+	}
+	if i.JudgeCallsNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsNEQ(*i.JudgeCallsNEQ))
+	}
+	if len(i.JudgeCallsIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsIn(i.JudgeCallsIn...))
+	}
+	if len(i.JudgeCallsNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsNotIn(i.JudgeCallsNotIn...))
+	}
+	if i.JudgeCallsGT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsGT(*i.JudgeCallsGT))
+	}
+	if i.JudgeCallsGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsGTE(*i.JudgeCallsGTE))
+	}
+	if i.JudgeCallsLT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsLT(*i.JudgeCallsLT))
+	}
+	if i.JudgeCallsLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeCallsLTE(*i.JudgeCallsLTE))
+	}
+	if i.JudgeInputTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensEQ(*i.JudgeInputTokens))
+	}
+	if i.JudgeInputTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensNEQ(*i.JudgeInputTokensNEQ))
+	}
+	if len(i.JudgeInputTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensIn(i.JudgeInputTokensIn...))
+	}
+	if len(i.JudgeInputTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensNotIn(i.JudgeInputTokensNotIn...))
+	}
+	if i.JudgeInputTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensGT(*i.JudgeInputTokensGT))
+	}
+	if i.JudgeInputTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensGTE(*i.JudgeInputTokensGTE))
+	}
+	if i.JudgeInputTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensLT(*i.JudgeInputTokensLT))
+	}
+	if i.JudgeInputTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeInputTokensLTE(*i.JudgeInputTokensLTE))
+	}
+	if i.JudgeOutputTokens != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensEQ(*i.JudgeOutputTokens))
+	}
+	if i.JudgeOutputTokensNEQ != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensNEQ(*i.JudgeOutputTokensNEQ))
+	}
+	if len(i.JudgeOutputTokensIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensIn(i.JudgeOutputTokensIn...))
+	}
+	if len(i.JudgeOutputTokensNotIn) > 0 {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensNotIn(i.JudgeOutputTokensNotIn...))
+	}
+	if i.JudgeOutputTokensGT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensGT(*i.JudgeOutputTokensGT))
+	}
+	if i.JudgeOutputTokensGTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensGTE(*i.JudgeOutputTokensGTE))
+	}
+	if i.JudgeOutputTokensLT != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensLT(*i.JudgeOutputTokensLT))
+	}
+	if i.JudgeOutputTokensLTE != nil {
+		predicates = append(predicates, benchmarkitemresult.JudgeOutputTokensLTE(*i.JudgeOutputTokensLTE))
 	}
 
 	switch len(predicates) {

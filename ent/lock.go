@@ -64,6 +64,25 @@ func (q *BenchmarkItemResultQuery) LockForShare() *BenchmarkItemResultQuery {
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *BenchmarkLabelQuery) LockForUpdate() *BenchmarkLabelQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *BenchmarkLabelQuery) LockForShare() *BenchmarkLabelQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
 func (q *ComplianceProfileQuery) LockForUpdate() *ComplianceProfileQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q
@@ -121,6 +140,25 @@ func (q *ExperimentQuery) LockForShare() *ExperimentQuery {
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *ExperimentKeyQuery) LockForUpdate() *ExperimentKeyQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *ExperimentKeyQuery) LockForShare() *ExperimentKeyQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
 func (q *ExperimentObservationQuery) LockForUpdate() *ExperimentObservationQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q
@@ -150,6 +188,25 @@ func (q *ExplanationQuery) LockForUpdate() *ExplanationQuery {
 // LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
 // FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
 func (q *ExplanationQuery) LockForShare() *ExplanationQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *JudgeAnswerQuery) LockForUpdate() *JudgeAnswerQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *JudgeAnswerQuery) LockForShare() *JudgeAnswerQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q
 	}

@@ -14,11 +14,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -45,11 +48,14 @@ const (
 	TypeAssignment            = "Assignment"
 	TypeBenchmark             = "Benchmark"
 	TypeBenchmarkItemResult   = "BenchmarkItemResult"
+	TypeBenchmarkLabel        = "BenchmarkLabel"
 	TypeComplianceProfile     = "ComplianceProfile"
 	TypeDeployment            = "Deployment"
 	TypeExperiment            = "Experiment"
+	TypeExperimentKey         = "ExperimentKey"
 	TypeExperimentObservation = "ExperimentObservation"
 	TypeExplanation           = "Explanation"
+	TypeJudgeAnswer           = "JudgeAnswer"
 	TypeLoadTest              = "LoadTest"
 	TypePipeline              = "Pipeline"
 	TypeQuotaLedger           = "QuotaLedger"
@@ -900,6 +906,9 @@ type BenchmarkMutation struct {
 	system               *string
 	max_output_tokens    *int
 	addmax_output_tokens *int
+	repeats              *int
+	addrepeats           *int
+	judge                **model.BenchmarkJudge
 	results              **model.BenchmarkResults
 	progress_done        *int
 	addprogress_done     *int
@@ -911,12 +920,19 @@ type BenchmarkMutation struct {
 	quota_day            *string
 	quota_held           *int
 	addquota_held        *int
+	judge_steps_done     *int
+	addjudge_steps_done  *int
+	judge_calls_made     *int
+	addjudge_calls_made  *int
 	clearedFields        map[string]struct{}
 	owner                *int
 	clearedowner         bool
 	item_results         map[int]struct{}
 	removeditem_results  map[int]struct{}
 	cleareditem_results  bool
+	labels               map[int]struct{}
+	removedlabels        map[int]struct{}
+	clearedlabels        bool
 	done                 bool
 	oldValue             func(context.Context) (*Benchmark, error)
 	predicates           []predicate.Benchmark
@@ -1450,6 +1466,111 @@ func (m *BenchmarkMutation) ResetMaxOutputTokens() {
 	m.addmax_output_tokens = nil
 }
 
+// SetRepeats sets the "repeats" field.
+func (m *BenchmarkMutation) SetRepeats(i int) {
+	m.repeats = &i
+	m.addrepeats = nil
+}
+
+// Repeats returns the value of the "repeats" field in the mutation.
+func (m *BenchmarkMutation) Repeats() (r int, exists bool) {
+	v := m.repeats
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRepeats returns the old "repeats" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldRepeats(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRepeats is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRepeats requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRepeats: %w", err)
+	}
+	return oldValue.Repeats, nil
+}
+
+// AddRepeats adds i to the "repeats" field.
+func (m *BenchmarkMutation) AddRepeats(i int) {
+	if m.addrepeats != nil {
+		*m.addrepeats += i
+	} else {
+		m.addrepeats = &i
+	}
+}
+
+// AddedRepeats returns the value that was added to the "repeats" field in this mutation.
+func (m *BenchmarkMutation) AddedRepeats() (r int, exists bool) {
+	v := m.addrepeats
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRepeats resets all changes to the "repeats" field.
+func (m *BenchmarkMutation) ResetRepeats() {
+	m.repeats = nil
+	m.addrepeats = nil
+}
+
+// SetJudge sets the "judge" field.
+func (m *BenchmarkMutation) SetJudge(mj *model.BenchmarkJudge) {
+	m.judge = &mj
+}
+
+// Judge returns the value of the "judge" field in the mutation.
+func (m *BenchmarkMutation) Judge() (r *model.BenchmarkJudge, exists bool) {
+	v := m.judge
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudge returns the old "judge" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldJudge(ctx context.Context) (v *model.BenchmarkJudge, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudge is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudge requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudge: %w", err)
+	}
+	return oldValue.Judge, nil
+}
+
+// ClearJudge clears the value of the "judge" field.
+func (m *BenchmarkMutation) ClearJudge() {
+	m.judge = nil
+	m.clearedFields[benchmark.FieldJudge] = struct{}{}
+}
+
+// JudgeCleared returns if the "judge" field was cleared in this mutation.
+func (m *BenchmarkMutation) JudgeCleared() bool {
+	_, ok := m.clearedFields[benchmark.FieldJudge]
+	return ok
+}
+
+// ResetJudge resets all changes to the "judge" field.
+func (m *BenchmarkMutation) ResetJudge() {
+	m.judge = nil
+	delete(m.clearedFields, benchmark.FieldJudge)
+}
+
 // SetResults sets the "results" field.
 func (m *BenchmarkMutation) SetResults(mr *model.BenchmarkResults) {
 	m.results = &mr
@@ -1863,6 +1984,118 @@ func (m *BenchmarkMutation) ResetQuotaHeld() {
 	m.addquota_held = nil
 }
 
+// SetJudgeStepsDone sets the "judge_steps_done" field.
+func (m *BenchmarkMutation) SetJudgeStepsDone(i int) {
+	m.judge_steps_done = &i
+	m.addjudge_steps_done = nil
+}
+
+// JudgeStepsDone returns the value of the "judge_steps_done" field in the mutation.
+func (m *BenchmarkMutation) JudgeStepsDone() (r int, exists bool) {
+	v := m.judge_steps_done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeStepsDone returns the old "judge_steps_done" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldJudgeStepsDone(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeStepsDone is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeStepsDone requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeStepsDone: %w", err)
+	}
+	return oldValue.JudgeStepsDone, nil
+}
+
+// AddJudgeStepsDone adds i to the "judge_steps_done" field.
+func (m *BenchmarkMutation) AddJudgeStepsDone(i int) {
+	if m.addjudge_steps_done != nil {
+		*m.addjudge_steps_done += i
+	} else {
+		m.addjudge_steps_done = &i
+	}
+}
+
+// AddedJudgeStepsDone returns the value that was added to the "judge_steps_done" field in this mutation.
+func (m *BenchmarkMutation) AddedJudgeStepsDone() (r int, exists bool) {
+	v := m.addjudge_steps_done
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeStepsDone resets all changes to the "judge_steps_done" field.
+func (m *BenchmarkMutation) ResetJudgeStepsDone() {
+	m.judge_steps_done = nil
+	m.addjudge_steps_done = nil
+}
+
+// SetJudgeCallsMade sets the "judge_calls_made" field.
+func (m *BenchmarkMutation) SetJudgeCallsMade(i int) {
+	m.judge_calls_made = &i
+	m.addjudge_calls_made = nil
+}
+
+// JudgeCallsMade returns the value of the "judge_calls_made" field in the mutation.
+func (m *BenchmarkMutation) JudgeCallsMade() (r int, exists bool) {
+	v := m.judge_calls_made
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeCallsMade returns the old "judge_calls_made" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldJudgeCallsMade(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeCallsMade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeCallsMade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeCallsMade: %w", err)
+	}
+	return oldValue.JudgeCallsMade, nil
+}
+
+// AddJudgeCallsMade adds i to the "judge_calls_made" field.
+func (m *BenchmarkMutation) AddJudgeCallsMade(i int) {
+	if m.addjudge_calls_made != nil {
+		*m.addjudge_calls_made += i
+	} else {
+		m.addjudge_calls_made = &i
+	}
+}
+
+// AddedJudgeCallsMade returns the value that was added to the "judge_calls_made" field in this mutation.
+func (m *BenchmarkMutation) AddedJudgeCallsMade() (r int, exists bool) {
+	v := m.addjudge_calls_made
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeCallsMade resets all changes to the "judge_calls_made" field.
+func (m *BenchmarkMutation) ResetJudgeCallsMade() {
+	m.judge_calls_made = nil
+	m.addjudge_calls_made = nil
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *BenchmarkMutation) ClearOwner() {
 	m.clearedowner = true
@@ -1944,6 +2177,60 @@ func (m *BenchmarkMutation) ResetItemResults() {
 	m.removeditem_results = nil
 }
 
+// AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by ids.
+func (m *BenchmarkMutation) AddLabelIDs(ids ...int) {
+	if m.labels == nil {
+		m.labels = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.labels[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLabels clears the "labels" edge to the BenchmarkLabel entity.
+func (m *BenchmarkMutation) ClearLabels() {
+	m.clearedlabels = true
+}
+
+// LabelsCleared reports if the "labels" edge to the BenchmarkLabel entity was cleared.
+func (m *BenchmarkMutation) LabelsCleared() bool {
+	return m.clearedlabels
+}
+
+// RemoveLabelIDs removes the "labels" edge to the BenchmarkLabel entity by IDs.
+func (m *BenchmarkMutation) RemoveLabelIDs(ids ...int) {
+	if m.removedlabels == nil {
+		m.removedlabels = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.labels, ids[i])
+		m.removedlabels[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLabels returns the removed IDs of the "labels" edge to the BenchmarkLabel entity.
+func (m *BenchmarkMutation) RemovedLabelsIDs() (ids []int) {
+	for id := range m.removedlabels {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LabelsIDs returns the "labels" edge IDs in the mutation.
+func (m *BenchmarkMutation) LabelsIDs() (ids []int) {
+	for id := range m.labels {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLabels resets all changes to the "labels" edge.
+func (m *BenchmarkMutation) ResetLabels() {
+	m.labels = nil
+	m.clearedlabels = false
+	m.removedlabels = nil
+}
+
 // Where appends a list predicates to the BenchmarkMutation builder.
 func (m *BenchmarkMutation) Where(ps ...predicate.Benchmark) {
 	m.predicates = append(m.predicates, ps...)
@@ -1978,7 +2265,7 @@ func (m *BenchmarkMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BenchmarkMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, benchmark.FieldCreatedAt)
 	}
@@ -2009,6 +2296,12 @@ func (m *BenchmarkMutation) Fields() []string {
 	if m.max_output_tokens != nil {
 		fields = append(fields, benchmark.FieldMaxOutputTokens)
 	}
+	if m.repeats != nil {
+		fields = append(fields, benchmark.FieldRepeats)
+	}
+	if m.judge != nil {
+		fields = append(fields, benchmark.FieldJudge)
+	}
 	if m.results != nil {
 		fields = append(fields, benchmark.FieldResults)
 	}
@@ -2032,6 +2325,12 @@ func (m *BenchmarkMutation) Fields() []string {
 	}
 	if m.quota_held != nil {
 		fields = append(fields, benchmark.FieldQuotaHeld)
+	}
+	if m.judge_steps_done != nil {
+		fields = append(fields, benchmark.FieldJudgeStepsDone)
+	}
+	if m.judge_calls_made != nil {
+		fields = append(fields, benchmark.FieldJudgeCallsMade)
 	}
 	return fields
 }
@@ -2061,6 +2360,10 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.System()
 	case benchmark.FieldMaxOutputTokens:
 		return m.MaxOutputTokens()
+	case benchmark.FieldRepeats:
+		return m.Repeats()
+	case benchmark.FieldJudge:
+		return m.Judge()
 	case benchmark.FieldResults:
 		return m.Results()
 	case benchmark.FieldProgressDone:
@@ -2077,6 +2380,10 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.QuotaDay()
 	case benchmark.FieldQuotaHeld:
 		return m.QuotaHeld()
+	case benchmark.FieldJudgeStepsDone:
+		return m.JudgeStepsDone()
+	case benchmark.FieldJudgeCallsMade:
+		return m.JudgeCallsMade()
 	}
 	return nil, false
 }
@@ -2106,6 +2413,10 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldSystem(ctx)
 	case benchmark.FieldMaxOutputTokens:
 		return m.OldMaxOutputTokens(ctx)
+	case benchmark.FieldRepeats:
+		return m.OldRepeats(ctx)
+	case benchmark.FieldJudge:
+		return m.OldJudge(ctx)
 	case benchmark.FieldResults:
 		return m.OldResults(ctx)
 	case benchmark.FieldProgressDone:
@@ -2122,6 +2433,10 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldQuotaDay(ctx)
 	case benchmark.FieldQuotaHeld:
 		return m.OldQuotaHeld(ctx)
+	case benchmark.FieldJudgeStepsDone:
+		return m.OldJudgeStepsDone(ctx)
+	case benchmark.FieldJudgeCallsMade:
+		return m.OldJudgeCallsMade(ctx)
 	}
 	return nil, fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -2201,6 +2516,20 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMaxOutputTokens(v)
 		return nil
+	case benchmark.FieldRepeats:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRepeats(v)
+		return nil
+	case benchmark.FieldJudge:
+		v, ok := value.(*model.BenchmarkJudge)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudge(v)
+		return nil
 	case benchmark.FieldResults:
 		v, ok := value.(*model.BenchmarkResults)
 		if !ok {
@@ -2257,6 +2586,20 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetQuotaHeld(v)
 		return nil
+	case benchmark.FieldJudgeStepsDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeStepsDone(v)
+		return nil
+	case benchmark.FieldJudgeCallsMade:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeCallsMade(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -2271,6 +2614,9 @@ func (m *BenchmarkMutation) AddedFields() []string {
 	if m.addmax_output_tokens != nil {
 		fields = append(fields, benchmark.FieldMaxOutputTokens)
 	}
+	if m.addrepeats != nil {
+		fields = append(fields, benchmark.FieldRepeats)
+	}
 	if m.addprogress_done != nil {
 		fields = append(fields, benchmark.FieldProgressDone)
 	}
@@ -2279,6 +2625,12 @@ func (m *BenchmarkMutation) AddedFields() []string {
 	}
 	if m.addquota_held != nil {
 		fields = append(fields, benchmark.FieldQuotaHeld)
+	}
+	if m.addjudge_steps_done != nil {
+		fields = append(fields, benchmark.FieldJudgeStepsDone)
+	}
+	if m.addjudge_calls_made != nil {
+		fields = append(fields, benchmark.FieldJudgeCallsMade)
 	}
 	return fields
 }
@@ -2292,12 +2644,18 @@ func (m *BenchmarkMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedVersion()
 	case benchmark.FieldMaxOutputTokens:
 		return m.AddedMaxOutputTokens()
+	case benchmark.FieldRepeats:
+		return m.AddedRepeats()
 	case benchmark.FieldProgressDone:
 		return m.AddedProgressDone()
 	case benchmark.FieldProgressTotal:
 		return m.AddedProgressTotal()
 	case benchmark.FieldQuotaHeld:
 		return m.AddedQuotaHeld()
+	case benchmark.FieldJudgeStepsDone:
+		return m.AddedJudgeStepsDone()
+	case benchmark.FieldJudgeCallsMade:
+		return m.AddedJudgeCallsMade()
 	}
 	return nil, false
 }
@@ -2321,6 +2679,13 @@ func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddMaxOutputTokens(v)
 		return nil
+	case benchmark.FieldRepeats:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRepeats(v)
+		return nil
 	case benchmark.FieldProgressDone:
 		v, ok := value.(int)
 		if !ok {
@@ -2342,6 +2707,20 @@ func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddQuotaHeld(v)
 		return nil
+	case benchmark.FieldJudgeStepsDone:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeStepsDone(v)
+		return nil
+	case benchmark.FieldJudgeCallsMade:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeCallsMade(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark numeric field %s", name)
 }
@@ -2350,6 +2729,9 @@ func (m *BenchmarkMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *BenchmarkMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(benchmark.FieldJudge) {
+		fields = append(fields, benchmark.FieldJudge)
+	}
 	if m.FieldCleared(benchmark.FieldResults) {
 		fields = append(fields, benchmark.FieldResults)
 	}
@@ -2379,6 +2761,9 @@ func (m *BenchmarkMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *BenchmarkMutation) ClearField(name string) error {
 	switch name {
+	case benchmark.FieldJudge:
+		m.ClearJudge()
+		return nil
 	case benchmark.FieldResults:
 		m.ClearResults()
 		return nil
@@ -2432,6 +2817,12 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 	case benchmark.FieldMaxOutputTokens:
 		m.ResetMaxOutputTokens()
 		return nil
+	case benchmark.FieldRepeats:
+		m.ResetRepeats()
+		return nil
+	case benchmark.FieldJudge:
+		m.ResetJudge()
+		return nil
 	case benchmark.FieldResults:
 		m.ResetResults()
 		return nil
@@ -2456,18 +2847,27 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 	case benchmark.FieldQuotaHeld:
 		m.ResetQuotaHeld()
 		return nil
+	case benchmark.FieldJudgeStepsDone:
+		m.ResetJudgeStepsDone()
+		return nil
+	case benchmark.FieldJudgeCallsMade:
+		m.ResetJudgeCallsMade()
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *BenchmarkMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.owner != nil {
 		edges = append(edges, benchmark.EdgeOwner)
 	}
 	if m.item_results != nil {
 		edges = append(edges, benchmark.EdgeItemResults)
+	}
+	if m.labels != nil {
+		edges = append(edges, benchmark.EdgeLabels)
 	}
 	return edges
 }
@@ -2486,15 +2886,24 @@ func (m *BenchmarkMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case benchmark.EdgeLabels:
+		ids := make([]ent.Value, 0, len(m.labels))
+		for id := range m.labels {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *BenchmarkMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removeditem_results != nil {
 		edges = append(edges, benchmark.EdgeItemResults)
+	}
+	if m.removedlabels != nil {
+		edges = append(edges, benchmark.EdgeLabels)
 	}
 	return edges
 }
@@ -2509,18 +2918,27 @@ func (m *BenchmarkMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case benchmark.EdgeLabels:
+		ids := make([]ent.Value, 0, len(m.removedlabels))
+		for id := range m.removedlabels {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *BenchmarkMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedowner {
 		edges = append(edges, benchmark.EdgeOwner)
 	}
 	if m.cleareditem_results {
 		edges = append(edges, benchmark.EdgeItemResults)
+	}
+	if m.clearedlabels {
+		edges = append(edges, benchmark.EdgeLabels)
 	}
 	return edges
 }
@@ -2533,6 +2951,8 @@ func (m *BenchmarkMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case benchmark.EdgeItemResults:
 		return m.cleareditem_results
+	case benchmark.EdgeLabels:
+		return m.clearedlabels
 	}
 	return false
 }
@@ -2558,6 +2978,9 @@ func (m *BenchmarkMutation) ResetEdge(name string) error {
 	case benchmark.EdgeItemResults:
 		m.ResetItemResults()
 		return nil
+	case benchmark.EdgeLabels:
+		m.ResetLabels()
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark edge %s", name)
 }
@@ -2565,38 +2988,50 @@ func (m *BenchmarkMutation) ResetEdge(name string) error {
 // BenchmarkItemResultMutation represents an operation that mutates the BenchmarkItemResult nodes in the graph.
 type BenchmarkItemResultMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	model               *string
-	item                *int
-	additem             *int
-	output              *string
-	passed              *bool
-	reason              *string
-	error               *string
-	latency_ms          *float64
-	addlatency_ms       *float64
-	ttft_ms             *float64
-	addttft_ms          *float64
-	input_tokens        *int64
-	addinput_tokens     *int64
-	output_tokens       *int64
-	addoutput_tokens    *int64
-	cached_tokens       *int64
-	addcached_tokens    *int64
-	reasoning_tokens    *int64
-	addreasoning_tokens *int64
-	clearedFields       map[string]struct{}
-	owner               *int
-	clearedowner        bool
-	benchmark           *int
-	clearedbenchmark    bool
-	done                bool
-	oldValue            func(context.Context) (*BenchmarkItemResult, error)
-	predicates          []predicate.BenchmarkItemResult
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	model                  *string
+	item                   *int
+	additem                *int
+	repeat                 *int
+	addrepeat              *int
+	output                 *string
+	passed                 *bool
+	reason                 *string
+	error                  *string
+	latency_ms             *float64
+	addlatency_ms          *float64
+	ttft_ms                *float64
+	addttft_ms             *float64
+	input_tokens           *int64
+	addinput_tokens        *int64
+	output_tokens          *int64
+	addoutput_tokens       *int64
+	cached_tokens          *int64
+	addcached_tokens       *int64
+	reasoning_tokens       *int64
+	addreasoning_tokens    *int64
+	judged                 *bool
+	judge_score            *float64
+	addjudge_score         *float64
+	judge_invalid          *bool
+	judge_calls            *int
+	addjudge_calls         *int
+	judge_input_tokens     *int64
+	addjudge_input_tokens  *int64
+	judge_output_tokens    *int64
+	addjudge_output_tokens *int64
+	clearedFields          map[string]struct{}
+	owner                  *int
+	clearedowner           bool
+	benchmark              *int
+	clearedbenchmark       bool
+	done                   bool
+	oldValue               func(context.Context) (*BenchmarkItemResult, error)
+	predicates             []predicate.BenchmarkItemResult
 }
 
 var _ ent.Mutation = (*BenchmarkItemResultMutation)(nil)
@@ -2931,6 +3366,62 @@ func (m *BenchmarkItemResultMutation) AddedItem() (r int, exists bool) {
 func (m *BenchmarkItemResultMutation) ResetItem() {
 	m.item = nil
 	m.additem = nil
+}
+
+// SetRepeat sets the "repeat" field.
+func (m *BenchmarkItemResultMutation) SetRepeat(i int) {
+	m.repeat = &i
+	m.addrepeat = nil
+}
+
+// Repeat returns the value of the "repeat" field in the mutation.
+func (m *BenchmarkItemResultMutation) Repeat() (r int, exists bool) {
+	v := m.repeat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRepeat returns the old "repeat" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldRepeat(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRepeat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRepeat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRepeat: %w", err)
+	}
+	return oldValue.Repeat, nil
+}
+
+// AddRepeat adds i to the "repeat" field.
+func (m *BenchmarkItemResultMutation) AddRepeat(i int) {
+	if m.addrepeat != nil {
+		*m.addrepeat += i
+	} else {
+		m.addrepeat = &i
+	}
+}
+
+// AddedRepeat returns the value that was added to the "repeat" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedRepeat() (r int, exists bool) {
+	v := m.addrepeat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRepeat resets all changes to the "repeat" field.
+func (m *BenchmarkItemResultMutation) ResetRepeat() {
+	m.repeat = nil
+	m.addrepeat = nil
 }
 
 // SetOutput sets the "output" field.
@@ -3413,6 +3904,302 @@ func (m *BenchmarkItemResultMutation) ResetReasoningTokens() {
 	m.addreasoning_tokens = nil
 }
 
+// SetJudged sets the "judged" field.
+func (m *BenchmarkItemResultMutation) SetJudged(b bool) {
+	m.judged = &b
+}
+
+// Judged returns the value of the "judged" field in the mutation.
+func (m *BenchmarkItemResultMutation) Judged() (r bool, exists bool) {
+	v := m.judged
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudged returns the old "judged" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudged(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudged is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudged requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudged: %w", err)
+	}
+	return oldValue.Judged, nil
+}
+
+// ResetJudged resets all changes to the "judged" field.
+func (m *BenchmarkItemResultMutation) ResetJudged() {
+	m.judged = nil
+}
+
+// SetJudgeScore sets the "judge_score" field.
+func (m *BenchmarkItemResultMutation) SetJudgeScore(f float64) {
+	m.judge_score = &f
+	m.addjudge_score = nil
+}
+
+// JudgeScore returns the value of the "judge_score" field in the mutation.
+func (m *BenchmarkItemResultMutation) JudgeScore() (r float64, exists bool) {
+	v := m.judge_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeScore returns the old "judge_score" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudgeScore(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeScore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeScore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeScore: %w", err)
+	}
+	return oldValue.JudgeScore, nil
+}
+
+// AddJudgeScore adds f to the "judge_score" field.
+func (m *BenchmarkItemResultMutation) AddJudgeScore(f float64) {
+	if m.addjudge_score != nil {
+		*m.addjudge_score += f
+	} else {
+		m.addjudge_score = &f
+	}
+}
+
+// AddedJudgeScore returns the value that was added to the "judge_score" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedJudgeScore() (r float64, exists bool) {
+	v := m.addjudge_score
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeScore resets all changes to the "judge_score" field.
+func (m *BenchmarkItemResultMutation) ResetJudgeScore() {
+	m.judge_score = nil
+	m.addjudge_score = nil
+}
+
+// SetJudgeInvalid sets the "judge_invalid" field.
+func (m *BenchmarkItemResultMutation) SetJudgeInvalid(b bool) {
+	m.judge_invalid = &b
+}
+
+// JudgeInvalid returns the value of the "judge_invalid" field in the mutation.
+func (m *BenchmarkItemResultMutation) JudgeInvalid() (r bool, exists bool) {
+	v := m.judge_invalid
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeInvalid returns the old "judge_invalid" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudgeInvalid(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeInvalid is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeInvalid requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeInvalid: %w", err)
+	}
+	return oldValue.JudgeInvalid, nil
+}
+
+// ResetJudgeInvalid resets all changes to the "judge_invalid" field.
+func (m *BenchmarkItemResultMutation) ResetJudgeInvalid() {
+	m.judge_invalid = nil
+}
+
+// SetJudgeCalls sets the "judge_calls" field.
+func (m *BenchmarkItemResultMutation) SetJudgeCalls(i int) {
+	m.judge_calls = &i
+	m.addjudge_calls = nil
+}
+
+// JudgeCalls returns the value of the "judge_calls" field in the mutation.
+func (m *BenchmarkItemResultMutation) JudgeCalls() (r int, exists bool) {
+	v := m.judge_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeCalls returns the old "judge_calls" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudgeCalls(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeCalls: %w", err)
+	}
+	return oldValue.JudgeCalls, nil
+}
+
+// AddJudgeCalls adds i to the "judge_calls" field.
+func (m *BenchmarkItemResultMutation) AddJudgeCalls(i int) {
+	if m.addjudge_calls != nil {
+		*m.addjudge_calls += i
+	} else {
+		m.addjudge_calls = &i
+	}
+}
+
+// AddedJudgeCalls returns the value that was added to the "judge_calls" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedJudgeCalls() (r int, exists bool) {
+	v := m.addjudge_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeCalls resets all changes to the "judge_calls" field.
+func (m *BenchmarkItemResultMutation) ResetJudgeCalls() {
+	m.judge_calls = nil
+	m.addjudge_calls = nil
+}
+
+// SetJudgeInputTokens sets the "judge_input_tokens" field.
+func (m *BenchmarkItemResultMutation) SetJudgeInputTokens(i int64) {
+	m.judge_input_tokens = &i
+	m.addjudge_input_tokens = nil
+}
+
+// JudgeInputTokens returns the value of the "judge_input_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) JudgeInputTokens() (r int64, exists bool) {
+	v := m.judge_input_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeInputTokens returns the old "judge_input_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudgeInputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeInputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeInputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeInputTokens: %w", err)
+	}
+	return oldValue.JudgeInputTokens, nil
+}
+
+// AddJudgeInputTokens adds i to the "judge_input_tokens" field.
+func (m *BenchmarkItemResultMutation) AddJudgeInputTokens(i int64) {
+	if m.addjudge_input_tokens != nil {
+		*m.addjudge_input_tokens += i
+	} else {
+		m.addjudge_input_tokens = &i
+	}
+}
+
+// AddedJudgeInputTokens returns the value that was added to the "judge_input_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedJudgeInputTokens() (r int64, exists bool) {
+	v := m.addjudge_input_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeInputTokens resets all changes to the "judge_input_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetJudgeInputTokens() {
+	m.judge_input_tokens = nil
+	m.addjudge_input_tokens = nil
+}
+
+// SetJudgeOutputTokens sets the "judge_output_tokens" field.
+func (m *BenchmarkItemResultMutation) SetJudgeOutputTokens(i int64) {
+	m.judge_output_tokens = &i
+	m.addjudge_output_tokens = nil
+}
+
+// JudgeOutputTokens returns the value of the "judge_output_tokens" field in the mutation.
+func (m *BenchmarkItemResultMutation) JudgeOutputTokens() (r int64, exists bool) {
+	v := m.judge_output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeOutputTokens returns the old "judge_output_tokens" field's value of the BenchmarkItemResult entity.
+// If the BenchmarkItemResult object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkItemResultMutation) OldJudgeOutputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeOutputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeOutputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeOutputTokens: %w", err)
+	}
+	return oldValue.JudgeOutputTokens, nil
+}
+
+// AddJudgeOutputTokens adds i to the "judge_output_tokens" field.
+func (m *BenchmarkItemResultMutation) AddJudgeOutputTokens(i int64) {
+	if m.addjudge_output_tokens != nil {
+		*m.addjudge_output_tokens += i
+	} else {
+		m.addjudge_output_tokens = &i
+	}
+}
+
+// AddedJudgeOutputTokens returns the value that was added to the "judge_output_tokens" field in this mutation.
+func (m *BenchmarkItemResultMutation) AddedJudgeOutputTokens() (r int64, exists bool) {
+	v := m.addjudge_output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetJudgeOutputTokens resets all changes to the "judge_output_tokens" field.
+func (m *BenchmarkItemResultMutation) ResetJudgeOutputTokens() {
+	m.judge_output_tokens = nil
+	m.addjudge_output_tokens = nil
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *BenchmarkItemResultMutation) ClearOwner() {
 	m.clearedowner = true
@@ -3501,7 +4288,7 @@ func (m *BenchmarkItemResultMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BenchmarkItemResultMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, benchmarkitemresult.FieldCreatedAt)
 	}
@@ -3519,6 +4306,9 @@ func (m *BenchmarkItemResultMutation) Fields() []string {
 	}
 	if m.item != nil {
 		fields = append(fields, benchmarkitemresult.FieldItem)
+	}
+	if m.repeat != nil {
+		fields = append(fields, benchmarkitemresult.FieldRepeat)
 	}
 	if m.output != nil {
 		fields = append(fields, benchmarkitemresult.FieldOutput)
@@ -3550,6 +4340,24 @@ func (m *BenchmarkItemResultMutation) Fields() []string {
 	if m.reasoning_tokens != nil {
 		fields = append(fields, benchmarkitemresult.FieldReasoningTokens)
 	}
+	if m.judged != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudged)
+	}
+	if m.judge_score != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeScore)
+	}
+	if m.judge_invalid != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeInvalid)
+	}
+	if m.judge_calls != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeCalls)
+	}
+	if m.judge_input_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeInputTokens)
+	}
+	if m.judge_output_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeOutputTokens)
+	}
 	return fields
 }
 
@@ -3570,6 +4378,8 @@ func (m *BenchmarkItemResultMutation) Field(name string) (ent.Value, bool) {
 		return m.Model()
 	case benchmarkitemresult.FieldItem:
 		return m.Item()
+	case benchmarkitemresult.FieldRepeat:
+		return m.Repeat()
 	case benchmarkitemresult.FieldOutput:
 		return m.Output()
 	case benchmarkitemresult.FieldPassed:
@@ -3590,6 +4400,18 @@ func (m *BenchmarkItemResultMutation) Field(name string) (ent.Value, bool) {
 		return m.CachedTokens()
 	case benchmarkitemresult.FieldReasoningTokens:
 		return m.ReasoningTokens()
+	case benchmarkitemresult.FieldJudged:
+		return m.Judged()
+	case benchmarkitemresult.FieldJudgeScore:
+		return m.JudgeScore()
+	case benchmarkitemresult.FieldJudgeInvalid:
+		return m.JudgeInvalid()
+	case benchmarkitemresult.FieldJudgeCalls:
+		return m.JudgeCalls()
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		return m.JudgeInputTokens()
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		return m.JudgeOutputTokens()
 	}
 	return nil, false
 }
@@ -3611,6 +4433,8 @@ func (m *BenchmarkItemResultMutation) OldField(ctx context.Context, name string)
 		return m.OldModel(ctx)
 	case benchmarkitemresult.FieldItem:
 		return m.OldItem(ctx)
+	case benchmarkitemresult.FieldRepeat:
+		return m.OldRepeat(ctx)
 	case benchmarkitemresult.FieldOutput:
 		return m.OldOutput(ctx)
 	case benchmarkitemresult.FieldPassed:
@@ -3631,6 +4455,18 @@ func (m *BenchmarkItemResultMutation) OldField(ctx context.Context, name string)
 		return m.OldCachedTokens(ctx)
 	case benchmarkitemresult.FieldReasoningTokens:
 		return m.OldReasoningTokens(ctx)
+	case benchmarkitemresult.FieldJudged:
+		return m.OldJudged(ctx)
+	case benchmarkitemresult.FieldJudgeScore:
+		return m.OldJudgeScore(ctx)
+	case benchmarkitemresult.FieldJudgeInvalid:
+		return m.OldJudgeInvalid(ctx)
+	case benchmarkitemresult.FieldJudgeCalls:
+		return m.OldJudgeCalls(ctx)
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		return m.OldJudgeInputTokens(ctx)
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		return m.OldJudgeOutputTokens(ctx)
 	}
 	return nil, fmt.Errorf("unknown BenchmarkItemResult field %s", name)
 }
@@ -3681,6 +4517,13 @@ func (m *BenchmarkItemResultMutation) SetField(name string, value ent.Value) err
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetItem(v)
+		return nil
+	case benchmarkitemresult.FieldRepeat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRepeat(v)
 		return nil
 	case benchmarkitemresult.FieldOutput:
 		v, ok := value.(string)
@@ -3752,6 +4595,48 @@ func (m *BenchmarkItemResultMutation) SetField(name string, value ent.Value) err
 		}
 		m.SetReasoningTokens(v)
 		return nil
+	case benchmarkitemresult.FieldJudged:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudged(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeScore(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeInvalid:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeInvalid(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeCalls:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeCalls(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeInputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeOutputTokens(v)
+		return nil
 	}
 	return fmt.Errorf("unknown BenchmarkItemResult field %s", name)
 }
@@ -3762,6 +4647,9 @@ func (m *BenchmarkItemResultMutation) AddedFields() []string {
 	var fields []string
 	if m.additem != nil {
 		fields = append(fields, benchmarkitemresult.FieldItem)
+	}
+	if m.addrepeat != nil {
+		fields = append(fields, benchmarkitemresult.FieldRepeat)
 	}
 	if m.addlatency_ms != nil {
 		fields = append(fields, benchmarkitemresult.FieldLatencyMs)
@@ -3781,6 +4669,18 @@ func (m *BenchmarkItemResultMutation) AddedFields() []string {
 	if m.addreasoning_tokens != nil {
 		fields = append(fields, benchmarkitemresult.FieldReasoningTokens)
 	}
+	if m.addjudge_score != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeScore)
+	}
+	if m.addjudge_calls != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeCalls)
+	}
+	if m.addjudge_input_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeInputTokens)
+	}
+	if m.addjudge_output_tokens != nil {
+		fields = append(fields, benchmarkitemresult.FieldJudgeOutputTokens)
+	}
 	return fields
 }
 
@@ -3791,6 +4691,8 @@ func (m *BenchmarkItemResultMutation) AddedField(name string) (ent.Value, bool) 
 	switch name {
 	case benchmarkitemresult.FieldItem:
 		return m.AddedItem()
+	case benchmarkitemresult.FieldRepeat:
+		return m.AddedRepeat()
 	case benchmarkitemresult.FieldLatencyMs:
 		return m.AddedLatencyMs()
 	case benchmarkitemresult.FieldTtftMs:
@@ -3803,6 +4705,14 @@ func (m *BenchmarkItemResultMutation) AddedField(name string) (ent.Value, bool) 
 		return m.AddedCachedTokens()
 	case benchmarkitemresult.FieldReasoningTokens:
 		return m.AddedReasoningTokens()
+	case benchmarkitemresult.FieldJudgeScore:
+		return m.AddedJudgeScore()
+	case benchmarkitemresult.FieldJudgeCalls:
+		return m.AddedJudgeCalls()
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		return m.AddedJudgeInputTokens()
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		return m.AddedJudgeOutputTokens()
 	}
 	return nil, false
 }
@@ -3818,6 +4728,13 @@ func (m *BenchmarkItemResultMutation) AddField(name string, value ent.Value) err
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddItem(v)
+		return nil
+	case benchmarkitemresult.FieldRepeat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRepeat(v)
 		return nil
 	case benchmarkitemresult.FieldLatencyMs:
 		v, ok := value.(float64)
@@ -3860,6 +4777,34 @@ func (m *BenchmarkItemResultMutation) AddField(name string, value ent.Value) err
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddReasoningTokens(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeScore:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeScore(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeCalls:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeCalls(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeInputTokens(v)
+		return nil
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddJudgeOutputTokens(v)
 		return nil
 	}
 	return fmt.Errorf("unknown BenchmarkItemResult numeric field %s", name)
@@ -3906,6 +4851,9 @@ func (m *BenchmarkItemResultMutation) ResetField(name string) error {
 	case benchmarkitemresult.FieldItem:
 		m.ResetItem()
 		return nil
+	case benchmarkitemresult.FieldRepeat:
+		m.ResetRepeat()
+		return nil
 	case benchmarkitemresult.FieldOutput:
 		m.ResetOutput()
 		return nil
@@ -3935,6 +4883,24 @@ func (m *BenchmarkItemResultMutation) ResetField(name string) error {
 		return nil
 	case benchmarkitemresult.FieldReasoningTokens:
 		m.ResetReasoningTokens()
+		return nil
+	case benchmarkitemresult.FieldJudged:
+		m.ResetJudged()
+		return nil
+	case benchmarkitemresult.FieldJudgeScore:
+		m.ResetJudgeScore()
+		return nil
+	case benchmarkitemresult.FieldJudgeInvalid:
+		m.ResetJudgeInvalid()
+		return nil
+	case benchmarkitemresult.FieldJudgeCalls:
+		m.ResetJudgeCalls()
+		return nil
+	case benchmarkitemresult.FieldJudgeInputTokens:
+		m.ResetJudgeInputTokens()
+		return nil
+	case benchmarkitemresult.FieldJudgeOutputTokens:
+		m.ResetJudgeOutputTokens()
 		return nil
 	}
 	return fmt.Errorf("unknown BenchmarkItemResult field %s", name)
@@ -4030,6 +4996,879 @@ func (m *BenchmarkItemResultMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown BenchmarkItemResult edge %s", name)
+}
+
+// BenchmarkLabelMutation represents an operation that mutates the BenchmarkLabel nodes in the graph.
+type BenchmarkLabelMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	model            *string
+	item             *int
+	additem          *int
+	repeat           *int
+	addrepeat        *int
+	passed           *bool
+	clearedFields    map[string]struct{}
+	owner            *int
+	clearedowner     bool
+	benchmark        *int
+	clearedbenchmark bool
+	done             bool
+	oldValue         func(context.Context) (*BenchmarkLabel, error)
+	predicates       []predicate.BenchmarkLabel
+}
+
+var _ ent.Mutation = (*BenchmarkLabelMutation)(nil)
+
+// benchmarklabelOption allows management of the mutation configuration using functional options.
+type benchmarklabelOption func(*BenchmarkLabelMutation)
+
+// newBenchmarkLabelMutation creates new mutation for the BenchmarkLabel entity.
+func newBenchmarkLabelMutation(c config, op Op, opts ...benchmarklabelOption) *BenchmarkLabelMutation {
+	m := &BenchmarkLabelMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBenchmarkLabel,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBenchmarkLabelID sets the ID field of the mutation.
+func withBenchmarkLabelID(id int) benchmarklabelOption {
+	return func(m *BenchmarkLabelMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BenchmarkLabel
+		)
+		m.oldValue = func(ctx context.Context) (*BenchmarkLabel, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BenchmarkLabel.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBenchmarkLabel sets the old BenchmarkLabel of the mutation.
+func withBenchmarkLabel(node *BenchmarkLabel) benchmarklabelOption {
+	return func(m *BenchmarkLabelMutation) {
+		m.oldValue = func(context.Context) (*BenchmarkLabel, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BenchmarkLabelMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BenchmarkLabelMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BenchmarkLabelMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BenchmarkLabelMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BenchmarkLabel.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BenchmarkLabelMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BenchmarkLabelMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BenchmarkLabelMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BenchmarkLabelMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BenchmarkLabelMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BenchmarkLabelMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *BenchmarkLabelMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *BenchmarkLabelMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *BenchmarkLabelMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetBenchmarkID sets the "benchmark_id" field.
+func (m *BenchmarkLabelMutation) SetBenchmarkID(i int) {
+	m.benchmark = &i
+}
+
+// BenchmarkID returns the value of the "benchmark_id" field in the mutation.
+func (m *BenchmarkLabelMutation) BenchmarkID() (r int, exists bool) {
+	v := m.benchmark
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBenchmarkID returns the old "benchmark_id" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldBenchmarkID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBenchmarkID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBenchmarkID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBenchmarkID: %w", err)
+	}
+	return oldValue.BenchmarkID, nil
+}
+
+// ResetBenchmarkID resets all changes to the "benchmark_id" field.
+func (m *BenchmarkLabelMutation) ResetBenchmarkID() {
+	m.benchmark = nil
+}
+
+// SetModel sets the "model" field.
+func (m *BenchmarkLabelMutation) SetModel(s string) {
+	m.model = &s
+}
+
+// Model returns the value of the "model" field in the mutation.
+func (m *BenchmarkLabelMutation) Model() (r string, exists bool) {
+	v := m.model
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModel returns the old "model" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldModel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModel: %w", err)
+	}
+	return oldValue.Model, nil
+}
+
+// ResetModel resets all changes to the "model" field.
+func (m *BenchmarkLabelMutation) ResetModel() {
+	m.model = nil
+}
+
+// SetItem sets the "item" field.
+func (m *BenchmarkLabelMutation) SetItem(i int) {
+	m.item = &i
+	m.additem = nil
+}
+
+// Item returns the value of the "item" field in the mutation.
+func (m *BenchmarkLabelMutation) Item() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItem returns the old "item" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldItem(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItem: %w", err)
+	}
+	return oldValue.Item, nil
+}
+
+// AddItem adds i to the "item" field.
+func (m *BenchmarkLabelMutation) AddItem(i int) {
+	if m.additem != nil {
+		*m.additem += i
+	} else {
+		m.additem = &i
+	}
+}
+
+// AddedItem returns the value that was added to the "item" field in this mutation.
+func (m *BenchmarkLabelMutation) AddedItem() (r int, exists bool) {
+	v := m.additem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetItem resets all changes to the "item" field.
+func (m *BenchmarkLabelMutation) ResetItem() {
+	m.item = nil
+	m.additem = nil
+}
+
+// SetRepeat sets the "repeat" field.
+func (m *BenchmarkLabelMutation) SetRepeat(i int) {
+	m.repeat = &i
+	m.addrepeat = nil
+}
+
+// Repeat returns the value of the "repeat" field in the mutation.
+func (m *BenchmarkLabelMutation) Repeat() (r int, exists bool) {
+	v := m.repeat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRepeat returns the old "repeat" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldRepeat(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRepeat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRepeat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRepeat: %w", err)
+	}
+	return oldValue.Repeat, nil
+}
+
+// AddRepeat adds i to the "repeat" field.
+func (m *BenchmarkLabelMutation) AddRepeat(i int) {
+	if m.addrepeat != nil {
+		*m.addrepeat += i
+	} else {
+		m.addrepeat = &i
+	}
+}
+
+// AddedRepeat returns the value that was added to the "repeat" field in this mutation.
+func (m *BenchmarkLabelMutation) AddedRepeat() (r int, exists bool) {
+	v := m.addrepeat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRepeat resets all changes to the "repeat" field.
+func (m *BenchmarkLabelMutation) ResetRepeat() {
+	m.repeat = nil
+	m.addrepeat = nil
+}
+
+// SetPassed sets the "passed" field.
+func (m *BenchmarkLabelMutation) SetPassed(b bool) {
+	m.passed = &b
+}
+
+// Passed returns the value of the "passed" field in the mutation.
+func (m *BenchmarkLabelMutation) Passed() (r bool, exists bool) {
+	v := m.passed
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPassed returns the old "passed" field's value of the BenchmarkLabel entity.
+// If the BenchmarkLabel object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkLabelMutation) OldPassed(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPassed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPassed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPassed: %w", err)
+	}
+	return oldValue.Passed, nil
+}
+
+// ResetPassed resets all changes to the "passed" field.
+func (m *BenchmarkLabelMutation) ResetPassed() {
+	m.passed = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *BenchmarkLabelMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[benchmarklabel.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *BenchmarkLabelMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *BenchmarkLabelMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *BenchmarkLabelMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearBenchmark clears the "benchmark" edge to the Benchmark entity.
+func (m *BenchmarkLabelMutation) ClearBenchmark() {
+	m.clearedbenchmark = true
+	m.clearedFields[benchmarklabel.FieldBenchmarkID] = struct{}{}
+}
+
+// BenchmarkCleared reports if the "benchmark" edge to the Benchmark entity was cleared.
+func (m *BenchmarkLabelMutation) BenchmarkCleared() bool {
+	return m.clearedbenchmark
+}
+
+// BenchmarkIDs returns the "benchmark" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BenchmarkID instead. It exists only for internal usage by the builders.
+func (m *BenchmarkLabelMutation) BenchmarkIDs() (ids []int) {
+	if id := m.benchmark; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBenchmark resets all changes to the "benchmark" edge.
+func (m *BenchmarkLabelMutation) ResetBenchmark() {
+	m.benchmark = nil
+	m.clearedbenchmark = false
+}
+
+// Where appends a list predicates to the BenchmarkLabelMutation builder.
+func (m *BenchmarkLabelMutation) Where(ps ...predicate.BenchmarkLabel) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BenchmarkLabelMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BenchmarkLabelMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BenchmarkLabel, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BenchmarkLabelMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BenchmarkLabelMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BenchmarkLabel).
+func (m *BenchmarkLabelMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BenchmarkLabelMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, benchmarklabel.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, benchmarklabel.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, benchmarklabel.FieldOwnerID)
+	}
+	if m.benchmark != nil {
+		fields = append(fields, benchmarklabel.FieldBenchmarkID)
+	}
+	if m.model != nil {
+		fields = append(fields, benchmarklabel.FieldModel)
+	}
+	if m.item != nil {
+		fields = append(fields, benchmarklabel.FieldItem)
+	}
+	if m.repeat != nil {
+		fields = append(fields, benchmarklabel.FieldRepeat)
+	}
+	if m.passed != nil {
+		fields = append(fields, benchmarklabel.FieldPassed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BenchmarkLabelMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case benchmarklabel.FieldCreatedAt:
+		return m.CreatedAt()
+	case benchmarklabel.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case benchmarklabel.FieldOwnerID:
+		return m.OwnerID()
+	case benchmarklabel.FieldBenchmarkID:
+		return m.BenchmarkID()
+	case benchmarklabel.FieldModel:
+		return m.Model()
+	case benchmarklabel.FieldItem:
+		return m.Item()
+	case benchmarklabel.FieldRepeat:
+		return m.Repeat()
+	case benchmarklabel.FieldPassed:
+		return m.Passed()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BenchmarkLabelMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case benchmarklabel.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case benchmarklabel.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case benchmarklabel.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case benchmarklabel.FieldBenchmarkID:
+		return m.OldBenchmarkID(ctx)
+	case benchmarklabel.FieldModel:
+		return m.OldModel(ctx)
+	case benchmarklabel.FieldItem:
+		return m.OldItem(ctx)
+	case benchmarklabel.FieldRepeat:
+		return m.OldRepeat(ctx)
+	case benchmarklabel.FieldPassed:
+		return m.OldPassed(ctx)
+	}
+	return nil, fmt.Errorf("unknown BenchmarkLabel field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BenchmarkLabelMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case benchmarklabel.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case benchmarklabel.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case benchmarklabel.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case benchmarklabel.FieldBenchmarkID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBenchmarkID(v)
+		return nil
+	case benchmarklabel.FieldModel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModel(v)
+		return nil
+	case benchmarklabel.FieldItem:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItem(v)
+		return nil
+	case benchmarklabel.FieldRepeat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRepeat(v)
+		return nil
+	case benchmarklabel.FieldPassed:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPassed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkLabel field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BenchmarkLabelMutation) AddedFields() []string {
+	var fields []string
+	if m.additem != nil {
+		fields = append(fields, benchmarklabel.FieldItem)
+	}
+	if m.addrepeat != nil {
+		fields = append(fields, benchmarklabel.FieldRepeat)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BenchmarkLabelMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case benchmarklabel.FieldItem:
+		return m.AddedItem()
+	case benchmarklabel.FieldRepeat:
+		return m.AddedRepeat()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BenchmarkLabelMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case benchmarklabel.FieldItem:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddItem(v)
+		return nil
+	case benchmarklabel.FieldRepeat:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRepeat(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkLabel numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BenchmarkLabelMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BenchmarkLabelMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BenchmarkLabelMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown BenchmarkLabel nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BenchmarkLabelMutation) ResetField(name string) error {
+	switch name {
+	case benchmarklabel.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case benchmarklabel.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case benchmarklabel.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case benchmarklabel.FieldBenchmarkID:
+		m.ResetBenchmarkID()
+		return nil
+	case benchmarklabel.FieldModel:
+		m.ResetModel()
+		return nil
+	case benchmarklabel.FieldItem:
+		m.ResetItem()
+		return nil
+	case benchmarklabel.FieldRepeat:
+		m.ResetRepeat()
+		return nil
+	case benchmarklabel.FieldPassed:
+		m.ResetPassed()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkLabel field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BenchmarkLabelMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, benchmarklabel.EdgeOwner)
+	}
+	if m.benchmark != nil {
+		edges = append(edges, benchmarklabel.EdgeBenchmark)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BenchmarkLabelMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case benchmarklabel.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case benchmarklabel.EdgeBenchmark:
+		if id := m.benchmark; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BenchmarkLabelMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BenchmarkLabelMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BenchmarkLabelMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, benchmarklabel.EdgeOwner)
+	}
+	if m.clearedbenchmark {
+		edges = append(edges, benchmarklabel.EdgeBenchmark)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BenchmarkLabelMutation) EdgeCleared(name string) bool {
+	switch name {
+	case benchmarklabel.EdgeOwner:
+		return m.clearedowner
+	case benchmarklabel.EdgeBenchmark:
+		return m.clearedbenchmark
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BenchmarkLabelMutation) ClearEdge(name string) error {
+	switch name {
+	case benchmarklabel.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case benchmarklabel.EdgeBenchmark:
+		m.ClearBenchmark()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkLabel unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BenchmarkLabelMutation) ResetEdge(name string) error {
+	switch name {
+	case benchmarklabel.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case benchmarklabel.EdgeBenchmark:
+		m.ResetBenchmark()
+		return nil
+	}
+	return fmt.Errorf("unknown BenchmarkLabel edge %s", name)
 }
 
 // ComplianceProfileMutation represents an operation that mutates the ComplianceProfile nodes in the graph.
@@ -6816,6 +8655,9 @@ type ExperimentMutation struct {
 	assignments            map[int]struct{}
 	removedassignments     map[int]struct{}
 	clearedassignments     bool
+	api_keys               map[int]struct{}
+	removedapi_keys        map[int]struct{}
+	clearedapi_keys        bool
 	done                   bool
 	oldValue               func(context.Context) (*Experiment, error)
 	predicates             []predicate.Experiment
@@ -7498,6 +9340,60 @@ func (m *ExperimentMutation) ResetAssignments() {
 	m.removedassignments = nil
 }
 
+// AddAPIKeyIDs adds the "api_keys" edge to the ExperimentKey entity by ids.
+func (m *ExperimentMutation) AddAPIKeyIDs(ids ...int) {
+	if m.api_keys == nil {
+		m.api_keys = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.api_keys[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAPIKeys clears the "api_keys" edge to the ExperimentKey entity.
+func (m *ExperimentMutation) ClearAPIKeys() {
+	m.clearedapi_keys = true
+}
+
+// APIKeysCleared reports if the "api_keys" edge to the ExperimentKey entity was cleared.
+func (m *ExperimentMutation) APIKeysCleared() bool {
+	return m.clearedapi_keys
+}
+
+// RemoveAPIKeyIDs removes the "api_keys" edge to the ExperimentKey entity by IDs.
+func (m *ExperimentMutation) RemoveAPIKeyIDs(ids ...int) {
+	if m.removedapi_keys == nil {
+		m.removedapi_keys = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.api_keys, ids[i])
+		m.removedapi_keys[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAPIKeys returns the removed IDs of the "api_keys" edge to the ExperimentKey entity.
+func (m *ExperimentMutation) RemovedAPIKeysIDs() (ids []int) {
+	for id := range m.removedapi_keys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// APIKeysIDs returns the "api_keys" edge IDs in the mutation.
+func (m *ExperimentMutation) APIKeysIDs() (ids []int) {
+	for id := range m.api_keys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAPIKeys resets all changes to the "api_keys" edge.
+func (m *ExperimentMutation) ResetAPIKeys() {
+	m.api_keys = nil
+	m.clearedapi_keys = false
+	m.removedapi_keys = nil
+}
+
 // Where appends a list predicates to the ExperimentMutation builder.
 func (m *ExperimentMutation) Where(ps ...predicate.Experiment) {
 	m.predicates = append(m.predicates, ps...)
@@ -7825,7 +9721,7 @@ func (m *ExperimentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ExperimentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.owner != nil {
 		edges = append(edges, experiment.EdgeOwner)
 	}
@@ -7834,6 +9730,9 @@ func (m *ExperimentMutation) AddedEdges() []string {
 	}
 	if m.assignments != nil {
 		edges = append(edges, experiment.EdgeAssignments)
+	}
+	if m.api_keys != nil {
+		edges = append(edges, experiment.EdgeAPIKeys)
 	}
 	return edges
 }
@@ -7858,18 +9757,27 @@ func (m *ExperimentMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case experiment.EdgeAPIKeys:
+		ids := make([]ent.Value, 0, len(m.api_keys))
+		for id := range m.api_keys {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ExperimentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedobservations != nil {
 		edges = append(edges, experiment.EdgeObservations)
 	}
 	if m.removedassignments != nil {
 		edges = append(edges, experiment.EdgeAssignments)
+	}
+	if m.removedapi_keys != nil {
+		edges = append(edges, experiment.EdgeAPIKeys)
 	}
 	return edges
 }
@@ -7890,13 +9798,19 @@ func (m *ExperimentMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case experiment.EdgeAPIKeys:
+		ids := make([]ent.Value, 0, len(m.removedapi_keys))
+		for id := range m.removedapi_keys {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ExperimentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedowner {
 		edges = append(edges, experiment.EdgeOwner)
 	}
@@ -7905,6 +9819,9 @@ func (m *ExperimentMutation) ClearedEdges() []string {
 	}
 	if m.clearedassignments {
 		edges = append(edges, experiment.EdgeAssignments)
+	}
+	if m.clearedapi_keys {
+		edges = append(edges, experiment.EdgeAPIKeys)
 	}
 	return edges
 }
@@ -7919,6 +9836,8 @@ func (m *ExperimentMutation) EdgeCleared(name string) bool {
 		return m.clearedobservations
 	case experiment.EdgeAssignments:
 		return m.clearedassignments
+	case experiment.EdgeAPIKeys:
+		return m.clearedapi_keys
 	}
 	return false
 }
@@ -7947,8 +9866,840 @@ func (m *ExperimentMutation) ResetEdge(name string) error {
 	case experiment.EdgeAssignments:
 		m.ResetAssignments()
 		return nil
+	case experiment.EdgeAPIKeys:
+		m.ResetAPIKeys()
+		return nil
 	}
 	return fmt.Errorf("unknown Experiment edge %s", name)
+}
+
+// ExperimentKeyMutation represents an operation that mutates the ExperimentKey nodes in the graph.
+type ExperimentKeyMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	created_at        *time.Time
+	updated_at        *time.Time
+	name              *string
+	prefix            *string
+	secret_hash       *string
+	revoked_at        *time.Time
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	experiment        *int
+	clearedexperiment bool
+	done              bool
+	oldValue          func(context.Context) (*ExperimentKey, error)
+	predicates        []predicate.ExperimentKey
+}
+
+var _ ent.Mutation = (*ExperimentKeyMutation)(nil)
+
+// experimentkeyOption allows management of the mutation configuration using functional options.
+type experimentkeyOption func(*ExperimentKeyMutation)
+
+// newExperimentKeyMutation creates new mutation for the ExperimentKey entity.
+func newExperimentKeyMutation(c config, op Op, opts ...experimentkeyOption) *ExperimentKeyMutation {
+	m := &ExperimentKeyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExperimentKey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExperimentKeyID sets the ID field of the mutation.
+func withExperimentKeyID(id int) experimentkeyOption {
+	return func(m *ExperimentKeyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExperimentKey
+		)
+		m.oldValue = func(ctx context.Context) (*ExperimentKey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExperimentKey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExperimentKey sets the old ExperimentKey of the mutation.
+func withExperimentKey(node *ExperimentKey) experimentkeyOption {
+	return func(m *ExperimentKeyMutation) {
+		m.oldValue = func(context.Context) (*ExperimentKey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExperimentKeyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExperimentKeyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExperimentKeyMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExperimentKeyMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExperimentKey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExperimentKeyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExperimentKeyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExperimentKeyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ExperimentKeyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ExperimentKeyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ExperimentKeyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *ExperimentKeyMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *ExperimentKeyMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *ExperimentKeyMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetExperimentID sets the "experiment_id" field.
+func (m *ExperimentKeyMutation) SetExperimentID(i int) {
+	m.experiment = &i
+}
+
+// ExperimentID returns the value of the "experiment_id" field in the mutation.
+func (m *ExperimentKeyMutation) ExperimentID() (r int, exists bool) {
+	v := m.experiment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExperimentID returns the old "experiment_id" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldExperimentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExperimentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExperimentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExperimentID: %w", err)
+	}
+	return oldValue.ExperimentID, nil
+}
+
+// ResetExperimentID resets all changes to the "experiment_id" field.
+func (m *ExperimentKeyMutation) ResetExperimentID() {
+	m.experiment = nil
+}
+
+// SetName sets the "name" field.
+func (m *ExperimentKeyMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ExperimentKeyMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ExperimentKeyMutation) ResetName() {
+	m.name = nil
+}
+
+// SetPrefix sets the "prefix" field.
+func (m *ExperimentKeyMutation) SetPrefix(s string) {
+	m.prefix = &s
+}
+
+// Prefix returns the value of the "prefix" field in the mutation.
+func (m *ExperimentKeyMutation) Prefix() (r string, exists bool) {
+	v := m.prefix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefix returns the old "prefix" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldPrefix(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefix: %w", err)
+	}
+	return oldValue.Prefix, nil
+}
+
+// ResetPrefix resets all changes to the "prefix" field.
+func (m *ExperimentKeyMutation) ResetPrefix() {
+	m.prefix = nil
+}
+
+// SetSecretHash sets the "secret_hash" field.
+func (m *ExperimentKeyMutation) SetSecretHash(s string) {
+	m.secret_hash = &s
+}
+
+// SecretHash returns the value of the "secret_hash" field in the mutation.
+func (m *ExperimentKeyMutation) SecretHash() (r string, exists bool) {
+	v := m.secret_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecretHash returns the old "secret_hash" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldSecretHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecretHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecretHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecretHash: %w", err)
+	}
+	return oldValue.SecretHash, nil
+}
+
+// ResetSecretHash resets all changes to the "secret_hash" field.
+func (m *ExperimentKeyMutation) ResetSecretHash() {
+	m.secret_hash = nil
+}
+
+// SetRevokedAt sets the "revoked_at" field.
+func (m *ExperimentKeyMutation) SetRevokedAt(t time.Time) {
+	m.revoked_at = &t
+}
+
+// RevokedAt returns the value of the "revoked_at" field in the mutation.
+func (m *ExperimentKeyMutation) RevokedAt() (r time.Time, exists bool) {
+	v := m.revoked_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokedAt returns the old "revoked_at" field's value of the ExperimentKey entity.
+// If the ExperimentKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentKeyMutation) OldRevokedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokedAt: %w", err)
+	}
+	return oldValue.RevokedAt, nil
+}
+
+// ClearRevokedAt clears the value of the "revoked_at" field.
+func (m *ExperimentKeyMutation) ClearRevokedAt() {
+	m.revoked_at = nil
+	m.clearedFields[experimentkey.FieldRevokedAt] = struct{}{}
+}
+
+// RevokedAtCleared returns if the "revoked_at" field was cleared in this mutation.
+func (m *ExperimentKeyMutation) RevokedAtCleared() bool {
+	_, ok := m.clearedFields[experimentkey.FieldRevokedAt]
+	return ok
+}
+
+// ResetRevokedAt resets all changes to the "revoked_at" field.
+func (m *ExperimentKeyMutation) ResetRevokedAt() {
+	m.revoked_at = nil
+	delete(m.clearedFields, experimentkey.FieldRevokedAt)
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *ExperimentKeyMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[experimentkey.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *ExperimentKeyMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *ExperimentKeyMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *ExperimentKeyMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearExperiment clears the "experiment" edge to the Experiment entity.
+func (m *ExperimentKeyMutation) ClearExperiment() {
+	m.clearedexperiment = true
+	m.clearedFields[experimentkey.FieldExperimentID] = struct{}{}
+}
+
+// ExperimentCleared reports if the "experiment" edge to the Experiment entity was cleared.
+func (m *ExperimentKeyMutation) ExperimentCleared() bool {
+	return m.clearedexperiment
+}
+
+// ExperimentIDs returns the "experiment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ExperimentID instead. It exists only for internal usage by the builders.
+func (m *ExperimentKeyMutation) ExperimentIDs() (ids []int) {
+	if id := m.experiment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetExperiment resets all changes to the "experiment" edge.
+func (m *ExperimentKeyMutation) ResetExperiment() {
+	m.experiment = nil
+	m.clearedexperiment = false
+}
+
+// Where appends a list predicates to the ExperimentKeyMutation builder.
+func (m *ExperimentKeyMutation) Where(ps ...predicate.ExperimentKey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExperimentKeyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExperimentKeyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExperimentKey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExperimentKeyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExperimentKeyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExperimentKey).
+func (m *ExperimentKeyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExperimentKeyMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, experimentkey.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, experimentkey.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, experimentkey.FieldOwnerID)
+	}
+	if m.experiment != nil {
+		fields = append(fields, experimentkey.FieldExperimentID)
+	}
+	if m.name != nil {
+		fields = append(fields, experimentkey.FieldName)
+	}
+	if m.prefix != nil {
+		fields = append(fields, experimentkey.FieldPrefix)
+	}
+	if m.secret_hash != nil {
+		fields = append(fields, experimentkey.FieldSecretHash)
+	}
+	if m.revoked_at != nil {
+		fields = append(fields, experimentkey.FieldRevokedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExperimentKeyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case experimentkey.FieldCreatedAt:
+		return m.CreatedAt()
+	case experimentkey.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case experimentkey.FieldOwnerID:
+		return m.OwnerID()
+	case experimentkey.FieldExperimentID:
+		return m.ExperimentID()
+	case experimentkey.FieldName:
+		return m.Name()
+	case experimentkey.FieldPrefix:
+		return m.Prefix()
+	case experimentkey.FieldSecretHash:
+		return m.SecretHash()
+	case experimentkey.FieldRevokedAt:
+		return m.RevokedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExperimentKeyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case experimentkey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case experimentkey.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case experimentkey.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case experimentkey.FieldExperimentID:
+		return m.OldExperimentID(ctx)
+	case experimentkey.FieldName:
+		return m.OldName(ctx)
+	case experimentkey.FieldPrefix:
+		return m.OldPrefix(ctx)
+	case experimentkey.FieldSecretHash:
+		return m.OldSecretHash(ctx)
+	case experimentkey.FieldRevokedAt:
+		return m.OldRevokedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExperimentKey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentKeyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case experimentkey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case experimentkey.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case experimentkey.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case experimentkey.FieldExperimentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExperimentID(v)
+		return nil
+	case experimentkey.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case experimentkey.FieldPrefix:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefix(v)
+		return nil
+	case experimentkey.FieldSecretHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecretHash(v)
+		return nil
+	case experimentkey.FieldRevokedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentKey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExperimentKeyMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExperimentKeyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExperimentKeyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ExperimentKey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExperimentKeyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(experimentkey.FieldRevokedAt) {
+		fields = append(fields, experimentkey.FieldRevokedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExperimentKeyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExperimentKeyMutation) ClearField(name string) error {
+	switch name {
+	case experimentkey.FieldRevokedAt:
+		m.ClearRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentKey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExperimentKeyMutation) ResetField(name string) error {
+	switch name {
+	case experimentkey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case experimentkey.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case experimentkey.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case experimentkey.FieldExperimentID:
+		m.ResetExperimentID()
+		return nil
+	case experimentkey.FieldName:
+		m.ResetName()
+		return nil
+	case experimentkey.FieldPrefix:
+		m.ResetPrefix()
+		return nil
+	case experimentkey.FieldSecretHash:
+		m.ResetSecretHash()
+		return nil
+	case experimentkey.FieldRevokedAt:
+		m.ResetRevokedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentKey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExperimentKeyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, experimentkey.EdgeOwner)
+	}
+	if m.experiment != nil {
+		edges = append(edges, experimentkey.EdgeExperiment)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExperimentKeyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case experimentkey.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case experimentkey.EdgeExperiment:
+		if id := m.experiment; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExperimentKeyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExperimentKeyMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExperimentKeyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, experimentkey.EdgeOwner)
+	}
+	if m.clearedexperiment {
+		edges = append(edges, experimentkey.EdgeExperiment)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExperimentKeyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case experimentkey.EdgeOwner:
+		return m.clearedowner
+	case experimentkey.EdgeExperiment:
+		return m.clearedexperiment
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExperimentKeyMutation) ClearEdge(name string) error {
+	switch name {
+	case experimentkey.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case experimentkey.EdgeExperiment:
+		m.ClearExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentKey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExperimentKeyMutation) ResetEdge(name string) error {
+	switch name {
+	case experimentkey.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case experimentkey.EdgeExperiment:
+		m.ResetExperiment()
+		return nil
+	}
+	return fmt.Errorf("unknown ExperimentKey edge %s", name)
 }
 
 // ExperimentObservationMutation represents an operation that mutates the ExperimentObservation nodes in the graph.
@@ -10292,6 +13043,833 @@ func (m *ExplanationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Explanation edge %s", name)
+}
+
+// JudgeAnswerMutation represents an operation that mutates the JudgeAnswer nodes in the graph.
+type JudgeAnswerMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	key              *string
+	judge_model      *string
+	answer           *string
+	input_tokens     *int64
+	addinput_tokens  *int64
+	output_tokens    *int64
+	addoutput_tokens *int64
+	clearedFields    map[string]struct{}
+	owner            *int
+	clearedowner     bool
+	done             bool
+	oldValue         func(context.Context) (*JudgeAnswer, error)
+	predicates       []predicate.JudgeAnswer
+}
+
+var _ ent.Mutation = (*JudgeAnswerMutation)(nil)
+
+// judgeanswerOption allows management of the mutation configuration using functional options.
+type judgeanswerOption func(*JudgeAnswerMutation)
+
+// newJudgeAnswerMutation creates new mutation for the JudgeAnswer entity.
+func newJudgeAnswerMutation(c config, op Op, opts ...judgeanswerOption) *JudgeAnswerMutation {
+	m := &JudgeAnswerMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeJudgeAnswer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withJudgeAnswerID sets the ID field of the mutation.
+func withJudgeAnswerID(id int) judgeanswerOption {
+	return func(m *JudgeAnswerMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *JudgeAnswer
+		)
+		m.oldValue = func(ctx context.Context) (*JudgeAnswer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().JudgeAnswer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withJudgeAnswer sets the old JudgeAnswer of the mutation.
+func withJudgeAnswer(node *JudgeAnswer) judgeanswerOption {
+	return func(m *JudgeAnswerMutation) {
+		m.oldValue = func(context.Context) (*JudgeAnswer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m JudgeAnswerMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m JudgeAnswerMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *JudgeAnswerMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *JudgeAnswerMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().JudgeAnswer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *JudgeAnswerMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *JudgeAnswerMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *JudgeAnswerMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *JudgeAnswerMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *JudgeAnswerMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *JudgeAnswerMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *JudgeAnswerMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *JudgeAnswerMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *JudgeAnswerMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetKey sets the "key" field.
+func (m *JudgeAnswerMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *JudgeAnswerMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *JudgeAnswerMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetJudgeModel sets the "judge_model" field.
+func (m *JudgeAnswerMutation) SetJudgeModel(s string) {
+	m.judge_model = &s
+}
+
+// JudgeModel returns the value of the "judge_model" field in the mutation.
+func (m *JudgeAnswerMutation) JudgeModel() (r string, exists bool) {
+	v := m.judge_model
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJudgeModel returns the old "judge_model" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldJudgeModel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJudgeModel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJudgeModel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJudgeModel: %w", err)
+	}
+	return oldValue.JudgeModel, nil
+}
+
+// ResetJudgeModel resets all changes to the "judge_model" field.
+func (m *JudgeAnswerMutation) ResetJudgeModel() {
+	m.judge_model = nil
+}
+
+// SetAnswer sets the "answer" field.
+func (m *JudgeAnswerMutation) SetAnswer(s string) {
+	m.answer = &s
+}
+
+// Answer returns the value of the "answer" field in the mutation.
+func (m *JudgeAnswerMutation) Answer() (r string, exists bool) {
+	v := m.answer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswer returns the old "answer" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldAnswer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswer: %w", err)
+	}
+	return oldValue.Answer, nil
+}
+
+// ResetAnswer resets all changes to the "answer" field.
+func (m *JudgeAnswerMutation) ResetAnswer() {
+	m.answer = nil
+}
+
+// SetInputTokens sets the "input_tokens" field.
+func (m *JudgeAnswerMutation) SetInputTokens(i int64) {
+	m.input_tokens = &i
+	m.addinput_tokens = nil
+}
+
+// InputTokens returns the value of the "input_tokens" field in the mutation.
+func (m *JudgeAnswerMutation) InputTokens() (r int64, exists bool) {
+	v := m.input_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInputTokens returns the old "input_tokens" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldInputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInputTokens: %w", err)
+	}
+	return oldValue.InputTokens, nil
+}
+
+// AddInputTokens adds i to the "input_tokens" field.
+func (m *JudgeAnswerMutation) AddInputTokens(i int64) {
+	if m.addinput_tokens != nil {
+		*m.addinput_tokens += i
+	} else {
+		m.addinput_tokens = &i
+	}
+}
+
+// AddedInputTokens returns the value that was added to the "input_tokens" field in this mutation.
+func (m *JudgeAnswerMutation) AddedInputTokens() (r int64, exists bool) {
+	v := m.addinput_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetInputTokens resets all changes to the "input_tokens" field.
+func (m *JudgeAnswerMutation) ResetInputTokens() {
+	m.input_tokens = nil
+	m.addinput_tokens = nil
+}
+
+// SetOutputTokens sets the "output_tokens" field.
+func (m *JudgeAnswerMutation) SetOutputTokens(i int64) {
+	m.output_tokens = &i
+	m.addoutput_tokens = nil
+}
+
+// OutputTokens returns the value of the "output_tokens" field in the mutation.
+func (m *JudgeAnswerMutation) OutputTokens() (r int64, exists bool) {
+	v := m.output_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOutputTokens returns the old "output_tokens" field's value of the JudgeAnswer entity.
+// If the JudgeAnswer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JudgeAnswerMutation) OldOutputTokens(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOutputTokens is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOutputTokens requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOutputTokens: %w", err)
+	}
+	return oldValue.OutputTokens, nil
+}
+
+// AddOutputTokens adds i to the "output_tokens" field.
+func (m *JudgeAnswerMutation) AddOutputTokens(i int64) {
+	if m.addoutput_tokens != nil {
+		*m.addoutput_tokens += i
+	} else {
+		m.addoutput_tokens = &i
+	}
+}
+
+// AddedOutputTokens returns the value that was added to the "output_tokens" field in this mutation.
+func (m *JudgeAnswerMutation) AddedOutputTokens() (r int64, exists bool) {
+	v := m.addoutput_tokens
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOutputTokens resets all changes to the "output_tokens" field.
+func (m *JudgeAnswerMutation) ResetOutputTokens() {
+	m.output_tokens = nil
+	m.addoutput_tokens = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *JudgeAnswerMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[judgeanswer.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *JudgeAnswerMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *JudgeAnswerMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *JudgeAnswerMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// Where appends a list predicates to the JudgeAnswerMutation builder.
+func (m *JudgeAnswerMutation) Where(ps ...predicate.JudgeAnswer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the JudgeAnswerMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *JudgeAnswerMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.JudgeAnswer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *JudgeAnswerMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *JudgeAnswerMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (JudgeAnswer).
+func (m *JudgeAnswerMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *JudgeAnswerMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, judgeanswer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, judgeanswer.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, judgeanswer.FieldOwnerID)
+	}
+	if m.key != nil {
+		fields = append(fields, judgeanswer.FieldKey)
+	}
+	if m.judge_model != nil {
+		fields = append(fields, judgeanswer.FieldJudgeModel)
+	}
+	if m.answer != nil {
+		fields = append(fields, judgeanswer.FieldAnswer)
+	}
+	if m.input_tokens != nil {
+		fields = append(fields, judgeanswer.FieldInputTokens)
+	}
+	if m.output_tokens != nil {
+		fields = append(fields, judgeanswer.FieldOutputTokens)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *JudgeAnswerMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case judgeanswer.FieldCreatedAt:
+		return m.CreatedAt()
+	case judgeanswer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case judgeanswer.FieldOwnerID:
+		return m.OwnerID()
+	case judgeanswer.FieldKey:
+		return m.Key()
+	case judgeanswer.FieldJudgeModel:
+		return m.JudgeModel()
+	case judgeanswer.FieldAnswer:
+		return m.Answer()
+	case judgeanswer.FieldInputTokens:
+		return m.InputTokens()
+	case judgeanswer.FieldOutputTokens:
+		return m.OutputTokens()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *JudgeAnswerMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case judgeanswer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case judgeanswer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case judgeanswer.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case judgeanswer.FieldKey:
+		return m.OldKey(ctx)
+	case judgeanswer.FieldJudgeModel:
+		return m.OldJudgeModel(ctx)
+	case judgeanswer.FieldAnswer:
+		return m.OldAnswer(ctx)
+	case judgeanswer.FieldInputTokens:
+		return m.OldInputTokens(ctx)
+	case judgeanswer.FieldOutputTokens:
+		return m.OldOutputTokens(ctx)
+	}
+	return nil, fmt.Errorf("unknown JudgeAnswer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JudgeAnswerMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case judgeanswer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case judgeanswer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case judgeanswer.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case judgeanswer.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case judgeanswer.FieldJudgeModel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJudgeModel(v)
+		return nil
+	case judgeanswer.FieldAnswer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswer(v)
+		return nil
+	case judgeanswer.FieldInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInputTokens(v)
+		return nil
+	case judgeanswer.FieldOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOutputTokens(v)
+		return nil
+	}
+	return fmt.Errorf("unknown JudgeAnswer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *JudgeAnswerMutation) AddedFields() []string {
+	var fields []string
+	if m.addinput_tokens != nil {
+		fields = append(fields, judgeanswer.FieldInputTokens)
+	}
+	if m.addoutput_tokens != nil {
+		fields = append(fields, judgeanswer.FieldOutputTokens)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *JudgeAnswerMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case judgeanswer.FieldInputTokens:
+		return m.AddedInputTokens()
+	case judgeanswer.FieldOutputTokens:
+		return m.AddedOutputTokens()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JudgeAnswerMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case judgeanswer.FieldInputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddInputTokens(v)
+		return nil
+	case judgeanswer.FieldOutputTokens:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOutputTokens(v)
+		return nil
+	}
+	return fmt.Errorf("unknown JudgeAnswer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *JudgeAnswerMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *JudgeAnswerMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *JudgeAnswerMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown JudgeAnswer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *JudgeAnswerMutation) ResetField(name string) error {
+	switch name {
+	case judgeanswer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case judgeanswer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case judgeanswer.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case judgeanswer.FieldKey:
+		m.ResetKey()
+		return nil
+	case judgeanswer.FieldJudgeModel:
+		m.ResetJudgeModel()
+		return nil
+	case judgeanswer.FieldAnswer:
+		m.ResetAnswer()
+		return nil
+	case judgeanswer.FieldInputTokens:
+		m.ResetInputTokens()
+		return nil
+	case judgeanswer.FieldOutputTokens:
+		m.ResetOutputTokens()
+		return nil
+	}
+	return fmt.Errorf("unknown JudgeAnswer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *JudgeAnswerMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.owner != nil {
+		edges = append(edges, judgeanswer.EdgeOwner)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *JudgeAnswerMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case judgeanswer.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *JudgeAnswerMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *JudgeAnswerMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *JudgeAnswerMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedowner {
+		edges = append(edges, judgeanswer.EdgeOwner)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *JudgeAnswerMutation) EdgeCleared(name string) bool {
+	switch name {
+	case judgeanswer.EdgeOwner:
+		return m.clearedowner
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *JudgeAnswerMutation) ClearEdge(name string) error {
+	switch name {
+	case judgeanswer.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown JudgeAnswer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *JudgeAnswerMutation) ResetEdge(name string) error {
+	switch name {
+	case judgeanswer.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown JudgeAnswer edge %s", name)
 }
 
 // LoadTestMutation represents an operation that mutates the LoadTest nodes in the graph.
@@ -14883,9 +18461,18 @@ type UserMutation struct {
 	experiment_observations        map[int]struct{}
 	removedexperiment_observations map[int]struct{}
 	clearedexperiment_observations bool
+	experiment_keys                map[int]struct{}
+	removedexperiment_keys         map[int]struct{}
+	clearedexperiment_keys         bool
 	quota_ledgers                  map[int]struct{}
 	removedquota_ledgers           map[int]struct{}
 	clearedquota_ledgers           bool
+	benchmark_labels               map[int]struct{}
+	removedbenchmark_labels        map[int]struct{}
+	clearedbenchmark_labels        bool
+	judge_answers                  map[int]struct{}
+	removedjudge_answers           map[int]struct{}
+	clearedjudge_answers           bool
 	done                           bool
 	oldValue                       func(context.Context) (*User, error)
 	predicates                     []predicate.User
@@ -15855,6 +19442,60 @@ func (m *UserMutation) ResetExperimentObservations() {
 	m.removedexperiment_observations = nil
 }
 
+// AddExperimentKeyIDs adds the "experiment_keys" edge to the ExperimentKey entity by ids.
+func (m *UserMutation) AddExperimentKeyIDs(ids ...int) {
+	if m.experiment_keys == nil {
+		m.experiment_keys = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.experiment_keys[ids[i]] = struct{}{}
+	}
+}
+
+// ClearExperimentKeys clears the "experiment_keys" edge to the ExperimentKey entity.
+func (m *UserMutation) ClearExperimentKeys() {
+	m.clearedexperiment_keys = true
+}
+
+// ExperimentKeysCleared reports if the "experiment_keys" edge to the ExperimentKey entity was cleared.
+func (m *UserMutation) ExperimentKeysCleared() bool {
+	return m.clearedexperiment_keys
+}
+
+// RemoveExperimentKeyIDs removes the "experiment_keys" edge to the ExperimentKey entity by IDs.
+func (m *UserMutation) RemoveExperimentKeyIDs(ids ...int) {
+	if m.removedexperiment_keys == nil {
+		m.removedexperiment_keys = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.experiment_keys, ids[i])
+		m.removedexperiment_keys[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedExperimentKeys returns the removed IDs of the "experiment_keys" edge to the ExperimentKey entity.
+func (m *UserMutation) RemovedExperimentKeysIDs() (ids []int) {
+	for id := range m.removedexperiment_keys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ExperimentKeysIDs returns the "experiment_keys" edge IDs in the mutation.
+func (m *UserMutation) ExperimentKeysIDs() (ids []int) {
+	for id := range m.experiment_keys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetExperimentKeys resets all changes to the "experiment_keys" edge.
+func (m *UserMutation) ResetExperimentKeys() {
+	m.experiment_keys = nil
+	m.clearedexperiment_keys = false
+	m.removedexperiment_keys = nil
+}
+
 // AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by ids.
 func (m *UserMutation) AddQuotaLedgerIDs(ids ...int) {
 	if m.quota_ledgers == nil {
@@ -15907,6 +19548,114 @@ func (m *UserMutation) ResetQuotaLedgers() {
 	m.quota_ledgers = nil
 	m.clearedquota_ledgers = false
 	m.removedquota_ledgers = nil
+}
+
+// AddBenchmarkLabelIDs adds the "benchmark_labels" edge to the BenchmarkLabel entity by ids.
+func (m *UserMutation) AddBenchmarkLabelIDs(ids ...int) {
+	if m.benchmark_labels == nil {
+		m.benchmark_labels = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.benchmark_labels[ids[i]] = struct{}{}
+	}
+}
+
+// ClearBenchmarkLabels clears the "benchmark_labels" edge to the BenchmarkLabel entity.
+func (m *UserMutation) ClearBenchmarkLabels() {
+	m.clearedbenchmark_labels = true
+}
+
+// BenchmarkLabelsCleared reports if the "benchmark_labels" edge to the BenchmarkLabel entity was cleared.
+func (m *UserMutation) BenchmarkLabelsCleared() bool {
+	return m.clearedbenchmark_labels
+}
+
+// RemoveBenchmarkLabelIDs removes the "benchmark_labels" edge to the BenchmarkLabel entity by IDs.
+func (m *UserMutation) RemoveBenchmarkLabelIDs(ids ...int) {
+	if m.removedbenchmark_labels == nil {
+		m.removedbenchmark_labels = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.benchmark_labels, ids[i])
+		m.removedbenchmark_labels[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedBenchmarkLabels returns the removed IDs of the "benchmark_labels" edge to the BenchmarkLabel entity.
+func (m *UserMutation) RemovedBenchmarkLabelsIDs() (ids []int) {
+	for id := range m.removedbenchmark_labels {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// BenchmarkLabelsIDs returns the "benchmark_labels" edge IDs in the mutation.
+func (m *UserMutation) BenchmarkLabelsIDs() (ids []int) {
+	for id := range m.benchmark_labels {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetBenchmarkLabels resets all changes to the "benchmark_labels" edge.
+func (m *UserMutation) ResetBenchmarkLabels() {
+	m.benchmark_labels = nil
+	m.clearedbenchmark_labels = false
+	m.removedbenchmark_labels = nil
+}
+
+// AddJudgeAnswerIDs adds the "judge_answers" edge to the JudgeAnswer entity by ids.
+func (m *UserMutation) AddJudgeAnswerIDs(ids ...int) {
+	if m.judge_answers == nil {
+		m.judge_answers = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.judge_answers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearJudgeAnswers clears the "judge_answers" edge to the JudgeAnswer entity.
+func (m *UserMutation) ClearJudgeAnswers() {
+	m.clearedjudge_answers = true
+}
+
+// JudgeAnswersCleared reports if the "judge_answers" edge to the JudgeAnswer entity was cleared.
+func (m *UserMutation) JudgeAnswersCleared() bool {
+	return m.clearedjudge_answers
+}
+
+// RemoveJudgeAnswerIDs removes the "judge_answers" edge to the JudgeAnswer entity by IDs.
+func (m *UserMutation) RemoveJudgeAnswerIDs(ids ...int) {
+	if m.removedjudge_answers == nil {
+		m.removedjudge_answers = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.judge_answers, ids[i])
+		m.removedjudge_answers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedJudgeAnswers returns the removed IDs of the "judge_answers" edge to the JudgeAnswer entity.
+func (m *UserMutation) RemovedJudgeAnswersIDs() (ids []int) {
+	for id := range m.removedjudge_answers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// JudgeAnswersIDs returns the "judge_answers" edge IDs in the mutation.
+func (m *UserMutation) JudgeAnswersIDs() (ids []int) {
+	for id := range m.judge_answers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetJudgeAnswers resets all changes to the "judge_answers" edge.
+func (m *UserMutation) ResetJudgeAnswers() {
+	m.judge_answers = nil
+	m.clearedjudge_answers = false
+	m.removedjudge_answers = nil
 }
 
 // Where appends a list predicates to the UserMutation builder.
@@ -16159,7 +19908,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 15)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -16193,8 +19942,17 @@ func (m *UserMutation) AddedEdges() []string {
 	if m.experiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
 	}
+	if m.experiment_keys != nil {
+		edges = append(edges, user.EdgeExperimentKeys)
+	}
 	if m.quota_ledgers != nil {
 		edges = append(edges, user.EdgeQuotaLedgers)
+	}
+	if m.benchmark_labels != nil {
+		edges = append(edges, user.EdgeBenchmarkLabels)
+	}
+	if m.judge_answers != nil {
+		edges = append(edges, user.EdgeJudgeAnswers)
 	}
 	return edges
 }
@@ -16269,9 +20027,27 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeExperimentKeys:
+		ids := make([]ent.Value, 0, len(m.experiment_keys))
+		for id := range m.experiment_keys {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeQuotaLedgers:
 		ids := make([]ent.Value, 0, len(m.quota_ledgers))
 		for id := range m.quota_ledgers {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeBenchmarkLabels:
+		ids := make([]ent.Value, 0, len(m.benchmark_labels))
+		for id := range m.benchmark_labels {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeJudgeAnswers:
+		ids := make([]ent.Value, 0, len(m.judge_answers))
+		for id := range m.judge_answers {
 			ids = append(ids, id)
 		}
 		return ids
@@ -16281,7 +20057,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 15)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -16315,8 +20091,17 @@ func (m *UserMutation) RemovedEdges() []string {
 	if m.removedexperiment_observations != nil {
 		edges = append(edges, user.EdgeExperimentObservations)
 	}
+	if m.removedexperiment_keys != nil {
+		edges = append(edges, user.EdgeExperimentKeys)
+	}
 	if m.removedquota_ledgers != nil {
 		edges = append(edges, user.EdgeQuotaLedgers)
+	}
+	if m.removedbenchmark_labels != nil {
+		edges = append(edges, user.EdgeBenchmarkLabels)
+	}
+	if m.removedjudge_answers != nil {
+		edges = append(edges, user.EdgeJudgeAnswers)
 	}
 	return edges
 }
@@ -16391,9 +20176,27 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeExperimentKeys:
+		ids := make([]ent.Value, 0, len(m.removedexperiment_keys))
+		for id := range m.removedexperiment_keys {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeQuotaLedgers:
 		ids := make([]ent.Value, 0, len(m.removedquota_ledgers))
 		for id := range m.removedquota_ledgers {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeBenchmarkLabels:
+		ids := make([]ent.Value, 0, len(m.removedbenchmark_labels))
+		for id := range m.removedbenchmark_labels {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeJudgeAnswers:
+		ids := make([]ent.Value, 0, len(m.removedjudge_answers))
+		for id := range m.removedjudge_answers {
 			ids = append(ids, id)
 		}
 		return ids
@@ -16403,7 +20206,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 12)
+	edges := make([]string, 0, 15)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -16437,8 +20240,17 @@ func (m *UserMutation) ClearedEdges() []string {
 	if m.clearedexperiment_observations {
 		edges = append(edges, user.EdgeExperimentObservations)
 	}
+	if m.clearedexperiment_keys {
+		edges = append(edges, user.EdgeExperimentKeys)
+	}
 	if m.clearedquota_ledgers {
 		edges = append(edges, user.EdgeQuotaLedgers)
+	}
+	if m.clearedbenchmark_labels {
+		edges = append(edges, user.EdgeBenchmarkLabels)
+	}
+	if m.clearedjudge_answers {
+		edges = append(edges, user.EdgeJudgeAnswers)
 	}
 	return edges
 }
@@ -16469,8 +20281,14 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
 		return m.clearedexperiment_observations
+	case user.EdgeExperimentKeys:
+		return m.clearedexperiment_keys
 	case user.EdgeQuotaLedgers:
 		return m.clearedquota_ledgers
+	case user.EdgeBenchmarkLabels:
+		return m.clearedbenchmark_labels
+	case user.EdgeJudgeAnswers:
+		return m.clearedjudge_answers
 	}
 	return false
 }
@@ -16520,8 +20338,17 @@ func (m *UserMutation) ResetEdge(name string) error {
 	case user.EdgeExperimentObservations:
 		m.ResetExperimentObservations()
 		return nil
+	case user.EdgeExperimentKeys:
+		m.ResetExperimentKeys()
+		return nil
 	case user.EdgeQuotaLedgers:
 		m.ResetQuotaLedgers()
+		return nil
+	case user.EdgeBenchmarkLabels:
+		m.ResetBenchmarkLabels()
+		return nil
+	case user.EdgeJudgeAnswers:
+		m.ResetJudgeAnswers()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

@@ -7,11 +7,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -29,6 +32,7 @@ var DocumentColumns = map[string]map[string][]string{
 	"Benchmark": {
 		benchmark.FieldModels:  {"models"},
 		benchmark.FieldDataset: {"dataset"},
+		benchmark.FieldJudge:   {"judge"},
 		benchmark.FieldResults: {"results"},
 	},
 	"ComplianceProfile": {
@@ -81,16 +85,22 @@ func SelectColumns(q Query, pick func(typ string, columns []string) []string) bo
 		return selectColumns(q.ctx, "Benchmark", benchmark.Columns, pick)
 	case *BenchmarkItemResultQuery:
 		return selectColumns(q.ctx, "BenchmarkItemResult", benchmarkitemresult.Columns, pick)
+	case *BenchmarkLabelQuery:
+		return selectColumns(q.ctx, "BenchmarkLabel", benchmarklabel.Columns, pick)
 	case *ComplianceProfileQuery:
 		return selectColumns(q.ctx, "ComplianceProfile", complianceprofile.Columns, pick)
 	case *DeploymentQuery:
 		return selectColumns(q.ctx, "Deployment", deployment.Columns, pick)
 	case *ExperimentQuery:
 		return selectColumns(q.ctx, "Experiment", experiment.Columns, pick)
+	case *ExperimentKeyQuery:
+		return selectColumns(q.ctx, "ExperimentKey", experimentkey.Columns, pick)
 	case *ExperimentObservationQuery:
 		return selectColumns(q.ctx, "ExperimentObservation", experimentobservation.Columns, pick)
 	case *ExplanationQuery:
 		return selectColumns(q.ctx, "Explanation", explanation.Columns, pick)
+	case *JudgeAnswerQuery:
+		return selectColumns(q.ctx, "JudgeAnswer", judgeanswer.Columns, pick)
 	case *LoadTestQuery:
 		return selectColumns(q.ctx, "LoadTest", loadtest.Columns, pick)
 	case *PipelineQuery:

@@ -20,16 +20,22 @@ type Tx struct {
 	Benchmark *BenchmarkClient
 	// BenchmarkItemResult is the client for interacting with the BenchmarkItemResult builders.
 	BenchmarkItemResult *BenchmarkItemResultClient
+	// BenchmarkLabel is the client for interacting with the BenchmarkLabel builders.
+	BenchmarkLabel *BenchmarkLabelClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
 	// Deployment is the client for interacting with the Deployment builders.
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
 	Experiment *ExperimentClient
+	// ExperimentKey is the client for interacting with the ExperimentKey builders.
+	ExperimentKey *ExperimentKeyClient
 	// ExperimentObservation is the client for interacting with the ExperimentObservation builders.
 	ExperimentObservation *ExperimentObservationClient
 	// Explanation is the client for interacting with the Explanation builders.
 	Explanation *ExplanationClient
+	// JudgeAnswer is the client for interacting with the JudgeAnswer builders.
+	JudgeAnswer *JudgeAnswerClient
 	// LoadTest is the client for interacting with the LoadTest builders.
 	LoadTest *LoadTestClient
 	// Pipeline is the client for interacting with the Pipeline builders.
@@ -176,11 +182,14 @@ func (tx *Tx) init() {
 	tx.Assignment = NewAssignmentClient(tx.config)
 	tx.Benchmark = NewBenchmarkClient(tx.config)
 	tx.BenchmarkItemResult = NewBenchmarkItemResultClient(tx.config)
+	tx.BenchmarkLabel = NewBenchmarkLabelClient(tx.config)
 	tx.ComplianceProfile = NewComplianceProfileClient(tx.config)
 	tx.Deployment = NewDeploymentClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
+	tx.ExperimentKey = NewExperimentKeyClient(tx.config)
 	tx.ExperimentObservation = NewExperimentObservationClient(tx.config)
 	tx.Explanation = NewExplanationClient(tx.config)
+	tx.JudgeAnswer = NewJudgeAnswerClient(tx.config)
 	tx.LoadTest = NewLoadTestClient(tx.config)
 	tx.Pipeline = NewPipelineClient(tx.config)
 	tx.QuotaLedger = NewQuotaLedgerClient(tx.config)

@@ -62,11 +62,17 @@ type UserEdges struct {
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
 	ExperimentObservations []*ExperimentObservation `json:"experiment_observations,omitempty"`
+	// ExperimentKeys holds the value of the experiment_keys edge.
+	ExperimentKeys []*ExperimentKey `json:"experiment_keys,omitempty"`
 	// QuotaLedgers holds the value of the quota_ledgers edge.
 	QuotaLedgers []*QuotaLedger `json:"quota_ledgers,omitempty"`
+	// BenchmarkLabels holds the value of the benchmark_labels edge.
+	BenchmarkLabels []*BenchmarkLabel `json:"benchmark_labels,omitempty"`
+	// JudgeAnswers holds the value of the judge_answers edge.
+	JudgeAnswers []*JudgeAnswer `json:"judge_answers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [12]bool
+	loadedTypes [15]bool
 	// totalCount holds the count of the edges above.
 	totalCount [9]map[string]int
 
@@ -81,7 +87,10 @@ type UserEdges struct {
 	namedAssignments            map[string][]*Assignment
 	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
+	namedExperimentKeys         map[string][]*ExperimentKey
 	namedQuotaLedgers           map[string][]*QuotaLedger
+	namedBenchmarkLabels        map[string][]*BenchmarkLabel
+	namedJudgeAnswers           map[string][]*JudgeAnswer
 }
 
 // ScenariosOrErr returns the Scenarios value or an error if the edge
@@ -183,13 +192,40 @@ func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, erro
 	return nil, &NotLoadedError{edge: "experiment_observations"}
 }
 
+// ExperimentKeysOrErr returns the ExperimentKeys value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) ExperimentKeysOrErr() ([]*ExperimentKey, error) {
+	if e.loadedTypes[11] {
+		return e.ExperimentKeys, nil
+	}
+	return nil, &NotLoadedError{edge: "experiment_keys"}
+}
+
 // QuotaLedgersOrErr returns the QuotaLedgers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[12] {
 		return e.QuotaLedgers, nil
 	}
 	return nil, &NotLoadedError{edge: "quota_ledgers"}
+}
+
+// BenchmarkLabelsOrErr returns the BenchmarkLabels value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) BenchmarkLabelsOrErr() ([]*BenchmarkLabel, error) {
+	if e.loadedTypes[13] {
+		return e.BenchmarkLabels, nil
+	}
+	return nil, &NotLoadedError{edge: "benchmark_labels"}
+}
+
+// JudgeAnswersOrErr returns the JudgeAnswers value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) JudgeAnswersOrErr() ([]*JudgeAnswer, error) {
+	if e.loadedTypes[14] {
+		return e.JudgeAnswers, nil
+	}
+	return nil, &NotLoadedError{edge: "judge_answers"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -334,9 +370,24 @@ func (_m *User) QueryExperimentObservations() *ExperimentObservationQuery {
 	return NewUserClient(_m.config).QueryExperimentObservations(_m)
 }
 
+// QueryExperimentKeys queries the "experiment_keys" edge of the User entity.
+func (_m *User) QueryExperimentKeys() *ExperimentKeyQuery {
+	return NewUserClient(_m.config).QueryExperimentKeys(_m)
+}
+
 // QueryQuotaLedgers queries the "quota_ledgers" edge of the User entity.
 func (_m *User) QueryQuotaLedgers() *QuotaLedgerQuery {
 	return NewUserClient(_m.config).QueryQuotaLedgers(_m)
+}
+
+// QueryBenchmarkLabels queries the "benchmark_labels" edge of the User entity.
+func (_m *User) QueryBenchmarkLabels() *BenchmarkLabelQuery {
+	return NewUserClient(_m.config).QueryBenchmarkLabels(_m)
+}
+
+// QueryJudgeAnswers queries the "judge_answers" edge of the User entity.
+func (_m *User) QueryJudgeAnswers() *JudgeAnswerQuery {
+	return NewUserClient(_m.config).QueryJudgeAnswers(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -649,6 +700,30 @@ func (_m *User) appendNamedExperimentObservations(name string, edges ...*Experim
 	}
 }
 
+// NamedExperimentKeys returns the ExperimentKeys named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedExperimentKeys(name string) ([]*ExperimentKey, error) {
+	if _m.Edges.namedExperimentKeys == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedExperimentKeys[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedExperimentKeys(name string, edges ...*ExperimentKey) {
+	if _m.Edges.namedExperimentKeys == nil {
+		_m.Edges.namedExperimentKeys = make(map[string][]*ExperimentKey)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedExperimentKeys[name] = []*ExperimentKey{}
+	} else {
+		_m.Edges.namedExperimentKeys[name] = append(_m.Edges.namedExperimentKeys[name], edges...)
+	}
+}
+
 // NamedQuotaLedgers returns the QuotaLedgers named value or an error if the edge was not
 // loaded in eager-loading with this name.
 func (_m *User) NamedQuotaLedgers(name string) ([]*QuotaLedger, error) {
@@ -670,6 +745,54 @@ func (_m *User) appendNamedQuotaLedgers(name string, edges ...*QuotaLedger) {
 		_m.Edges.namedQuotaLedgers[name] = []*QuotaLedger{}
 	} else {
 		_m.Edges.namedQuotaLedgers[name] = append(_m.Edges.namedQuotaLedgers[name], edges...)
+	}
+}
+
+// NamedBenchmarkLabels returns the BenchmarkLabels named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedBenchmarkLabels(name string) ([]*BenchmarkLabel, error) {
+	if _m.Edges.namedBenchmarkLabels == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedBenchmarkLabels[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedBenchmarkLabels(name string, edges ...*BenchmarkLabel) {
+	if _m.Edges.namedBenchmarkLabels == nil {
+		_m.Edges.namedBenchmarkLabels = make(map[string][]*BenchmarkLabel)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedBenchmarkLabels[name] = []*BenchmarkLabel{}
+	} else {
+		_m.Edges.namedBenchmarkLabels[name] = append(_m.Edges.namedBenchmarkLabels[name], edges...)
+	}
+}
+
+// NamedJudgeAnswers returns the JudgeAnswers named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedJudgeAnswers(name string) ([]*JudgeAnswer, error) {
+	if _m.Edges.namedJudgeAnswers == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedJudgeAnswers[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedJudgeAnswers(name string, edges ...*JudgeAnswer) {
+	if _m.Edges.namedJudgeAnswers == nil {
+		_m.Edges.namedJudgeAnswers = make(map[string][]*JudgeAnswer)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedJudgeAnswers[name] = []*JudgeAnswer{}
+	} else {
+		_m.Edges.namedJudgeAnswers[name] = append(_m.Edges.namedJudgeAnswers[name], edges...)
 	}
 }
 

@@ -14,11 +14,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -282,6 +285,21 @@ func (_c *UserCreate) AddExperimentObservations(v ...*ExperimentObservation) *Us
 	return _c.AddExperimentObservationIDs(ids...)
 }
 
+// AddExperimentKeyIDs adds the "experiment_keys" edge to the ExperimentKey entity by IDs.
+func (_c *UserCreate) AddExperimentKeyIDs(ids ...int) *UserCreate {
+	_c.mutation.AddExperimentKeyIDs(ids...)
+	return _c
+}
+
+// AddExperimentKeys adds the "experiment_keys" edges to the ExperimentKey entity.
+func (_c *UserCreate) AddExperimentKeys(v ...*ExperimentKey) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddExperimentKeyIDs(ids...)
+}
+
 // AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
 func (_c *UserCreate) AddQuotaLedgerIDs(ids ...int) *UserCreate {
 	_c.mutation.AddQuotaLedgerIDs(ids...)
@@ -295,6 +313,36 @@ func (_c *UserCreate) AddQuotaLedgers(v ...*QuotaLedger) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddQuotaLedgerIDs(ids...)
+}
+
+// AddBenchmarkLabelIDs adds the "benchmark_labels" edge to the BenchmarkLabel entity by IDs.
+func (_c *UserCreate) AddBenchmarkLabelIDs(ids ...int) *UserCreate {
+	_c.mutation.AddBenchmarkLabelIDs(ids...)
+	return _c
+}
+
+// AddBenchmarkLabels adds the "benchmark_labels" edges to the BenchmarkLabel entity.
+func (_c *UserCreate) AddBenchmarkLabels(v ...*BenchmarkLabel) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddBenchmarkLabelIDs(ids...)
+}
+
+// AddJudgeAnswerIDs adds the "judge_answers" edge to the JudgeAnswer entity by IDs.
+func (_c *UserCreate) AddJudgeAnswerIDs(ids ...int) *UserCreate {
+	_c.mutation.AddJudgeAnswerIDs(ids...)
+	return _c
+}
+
+// AddJudgeAnswers adds the "judge_answers" edges to the JudgeAnswer entity.
+func (_c *UserCreate) AddJudgeAnswers(v ...*JudgeAnswer) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddJudgeAnswerIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -632,6 +680,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.ExperimentKeysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.QuotaLedgersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -641,6 +705,38 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.BenchmarkLabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.JudgeAnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

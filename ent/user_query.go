@@ -17,11 +17,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -48,7 +51,10 @@ type UserQuery struct {
 	withAssignments                 *AssignmentQuery
 	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
+	withExperimentKeys              *ExperimentKeyQuery
 	withQuotaLedgers                *QuotaLedgerQuery
+	withBenchmarkLabels             *BenchmarkLabelQuery
+	withJudgeAnswers                *JudgeAnswerQuery
 	loadTotal                       []func(context.Context, []*User) error
 	modifiers                       []func(*sql.Selector)
 	withNamedScenarios              map[string]*ScenarioQuery
@@ -62,7 +68,10 @@ type UserQuery struct {
 	withNamedAssignments            map[string]*AssignmentQuery
 	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
+	withNamedExperimentKeys         map[string]*ExperimentKeyQuery
 	withNamedQuotaLedgers           map[string]*QuotaLedgerQuery
+	withNamedBenchmarkLabels        map[string]*BenchmarkLabelQuery
+	withNamedJudgeAnswers           map[string]*JudgeAnswerQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -341,6 +350,28 @@ func (_q *UserQuery) QueryExperimentObservations() *ExperimentObservationQuery {
 	return query
 }
 
+// QueryExperimentKeys chains the current query on the "experiment_keys" edge.
+func (_q *UserQuery) QueryExperimentKeys() *ExperimentKeyQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(experimentkey.Table, experimentkey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.ExperimentKeysTable, user.ExperimentKeysColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // QueryQuotaLedgers chains the current query on the "quota_ledgers" edge.
 func (_q *UserQuery) QueryQuotaLedgers() *QuotaLedgerQuery {
 	query := (&QuotaLedgerClient{config: _q.config}).Query()
@@ -356,6 +387,50 @@ func (_q *UserQuery) QueryQuotaLedgers() *QuotaLedgerQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(quotaledger.Table, quotaledger.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.QuotaLedgersTable, user.QuotaLedgersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBenchmarkLabels chains the current query on the "benchmark_labels" edge.
+func (_q *UserQuery) QueryBenchmarkLabels() *BenchmarkLabelQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(benchmarklabel.Table, benchmarklabel.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.BenchmarkLabelsTable, user.BenchmarkLabelsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryJudgeAnswers chains the current query on the "judge_answers" edge.
+func (_q *UserQuery) QueryJudgeAnswers() *JudgeAnswerQuery {
+	query := (&JudgeAnswerClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(judgeanswer.Table, judgeanswer.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.JudgeAnswersTable, user.JudgeAnswersColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -566,7 +641,10 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withAssignments:            _q.withAssignments.Clone(),
 		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
+		withExperimentKeys:         _q.withExperimentKeys.Clone(),
 		withQuotaLedgers:           _q.withQuotaLedgers.Clone(),
+		withBenchmarkLabels:        _q.withBenchmarkLabels.Clone(),
+		withJudgeAnswers:           _q.withJudgeAnswers.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -694,6 +772,17 @@ func (_q *UserQuery) WithExperimentObservations(opts ...func(*ExperimentObservat
 	return _q
 }
 
+// WithExperimentKeys tells the query-builder to eager-load the nodes that are connected to
+// the "experiment_keys" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithExperimentKeys(opts ...func(*ExperimentKeyQuery)) *UserQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withExperimentKeys = query
+	return _q
+}
+
 // WithQuotaLedgers tells the query-builder to eager-load the nodes that are connected to
 // the "quota_ledgers" edge. The optional arguments are used to configure the query builder of the edge.
 func (_q *UserQuery) WithQuotaLedgers(opts ...func(*QuotaLedgerQuery)) *UserQuery {
@@ -702,6 +791,28 @@ func (_q *UserQuery) WithQuotaLedgers(opts ...func(*QuotaLedgerQuery)) *UserQuer
 		opt(query)
 	}
 	_q.withQuotaLedgers = query
+	return _q
+}
+
+// WithBenchmarkLabels tells the query-builder to eager-load the nodes that are connected to
+// the "benchmark_labels" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithBenchmarkLabels(opts ...func(*BenchmarkLabelQuery)) *UserQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBenchmarkLabels = query
+	return _q
+}
+
+// WithJudgeAnswers tells the query-builder to eager-load the nodes that are connected to
+// the "judge_answers" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithJudgeAnswers(opts ...func(*JudgeAnswerQuery)) *UserQuery {
+	query := (&JudgeAnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withJudgeAnswers = query
 	return _q
 }
 
@@ -789,7 +900,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [12]bool{
+		loadedTypes = [15]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -801,7 +912,10 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withAssignments != nil,
 			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
+			_q.withExperimentKeys != nil,
 			_q.withQuotaLedgers != nil,
+			_q.withBenchmarkLabels != nil,
+			_q.withJudgeAnswers != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -908,10 +1022,31 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withExperimentKeys; query != nil {
+		if err := _q.loadExperimentKeys(ctx, query, nodes,
+			func(n *User) { n.Edges.ExperimentKeys = []*ExperimentKey{} },
+			func(n *User, e *ExperimentKey) { n.Edges.ExperimentKeys = append(n.Edges.ExperimentKeys, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withQuotaLedgers; query != nil {
 		if err := _q.loadQuotaLedgers(ctx, query, nodes,
 			func(n *User) { n.Edges.QuotaLedgers = []*QuotaLedger{} },
 			func(n *User, e *QuotaLedger) { n.Edges.QuotaLedgers = append(n.Edges.QuotaLedgers, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withBenchmarkLabels; query != nil {
+		if err := _q.loadBenchmarkLabels(ctx, query, nodes,
+			func(n *User) { n.Edges.BenchmarkLabels = []*BenchmarkLabel{} },
+			func(n *User, e *BenchmarkLabel) { n.Edges.BenchmarkLabels = append(n.Edges.BenchmarkLabels, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withJudgeAnswers; query != nil {
+		if err := _q.loadJudgeAnswers(ctx, query, nodes,
+			func(n *User) { n.Edges.JudgeAnswers = []*JudgeAnswer{} },
+			func(n *User, e *JudgeAnswer) { n.Edges.JudgeAnswers = append(n.Edges.JudgeAnswers, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -992,10 +1127,31 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	for name, query := range _q.withNamedExperimentKeys {
+		if err := _q.loadExperimentKeys(ctx, query, nodes,
+			func(n *User) { n.appendNamedExperimentKeys(name) },
+			func(n *User, e *ExperimentKey) { n.appendNamedExperimentKeys(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedQuotaLedgers {
 		if err := _q.loadQuotaLedgers(ctx, query, nodes,
 			func(n *User) { n.appendNamedQuotaLedgers(name) },
 			func(n *User, e *QuotaLedger) { n.appendNamedQuotaLedgers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedBenchmarkLabels {
+		if err := _q.loadBenchmarkLabels(ctx, query, nodes,
+			func(n *User) { n.appendNamedBenchmarkLabels(name) },
+			func(n *User, e *BenchmarkLabel) { n.appendNamedBenchmarkLabels(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedJudgeAnswers {
+		if err := _q.loadJudgeAnswers(ctx, query, nodes,
+			func(n *User) { n.appendNamedJudgeAnswers(name) },
+			func(n *User, e *JudgeAnswer) { n.appendNamedJudgeAnswers(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1337,6 +1493,36 @@ func (_q *UserQuery) loadExperimentObservations(ctx context.Context, query *Expe
 	}
 	return nil
 }
+func (_q *UserQuery) loadExperimentKeys(ctx context.Context, query *ExperimentKeyQuery, nodes []*User, init func(*User), assign func(*User, *ExperimentKey)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(experimentkey.FieldOwnerID)
+	}
+	query.Where(predicate.ExperimentKey(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.ExperimentKeysColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 func (_q *UserQuery) loadQuotaLedgers(ctx context.Context, query *QuotaLedgerQuery, nodes []*User, init func(*User), assign func(*User, *QuotaLedger)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*User)
@@ -1352,6 +1538,66 @@ func (_q *UserQuery) loadQuotaLedgers(ctx context.Context, query *QuotaLedgerQue
 	}
 	query.Where(predicate.QuotaLedger(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.QuotaLedgersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadBenchmarkLabels(ctx context.Context, query *BenchmarkLabelQuery, nodes []*User, init func(*User), assign func(*User, *BenchmarkLabel)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(benchmarklabel.FieldOwnerID)
+	}
+	query.Where(predicate.BenchmarkLabel(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.BenchmarkLabelsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadJudgeAnswers(ctx context.Context, query *JudgeAnswerQuery, nodes []*User, init func(*User), assign func(*User, *JudgeAnswer)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(judgeanswer.FieldOwnerID)
+	}
+	query.Where(predicate.JudgeAnswer(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.JudgeAnswersColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1635,6 +1881,20 @@ func (_q *UserQuery) WithNamedExperimentObservations(name string, opts ...func(*
 	return _q
 }
 
+// WithNamedExperimentKeys tells the query-builder to eager-load the nodes that are connected to the "experiment_keys"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedExperimentKeys(name string, opts ...func(*ExperimentKeyQuery)) *UserQuery {
+	query := (&ExperimentKeyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedExperimentKeys == nil {
+		_q.withNamedExperimentKeys = make(map[string]*ExperimentKeyQuery)
+	}
+	_q.withNamedExperimentKeys[name] = query
+	return _q
+}
+
 // WithNamedQuotaLedgers tells the query-builder to eager-load the nodes that are connected to the "quota_ledgers"
 // edge with the given name. The optional arguments are used to configure the query builder of the edge.
 func (_q *UserQuery) WithNamedQuotaLedgers(name string, opts ...func(*QuotaLedgerQuery)) *UserQuery {
@@ -1646,6 +1906,34 @@ func (_q *UserQuery) WithNamedQuotaLedgers(name string, opts ...func(*QuotaLedge
 		_q.withNamedQuotaLedgers = make(map[string]*QuotaLedgerQuery)
 	}
 	_q.withNamedQuotaLedgers[name] = query
+	return _q
+}
+
+// WithNamedBenchmarkLabels tells the query-builder to eager-load the nodes that are connected to the "benchmark_labels"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedBenchmarkLabels(name string, opts ...func(*BenchmarkLabelQuery)) *UserQuery {
+	query := (&BenchmarkLabelClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedBenchmarkLabels == nil {
+		_q.withNamedBenchmarkLabels = make(map[string]*BenchmarkLabelQuery)
+	}
+	_q.withNamedBenchmarkLabels[name] = query
+	return _q
+}
+
+// WithNamedJudgeAnswers tells the query-builder to eager-load the nodes that are connected to the "judge_answers"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedJudgeAnswers(name string, opts ...func(*JudgeAnswerQuery)) *UserQuery {
+	query := (&JudgeAnswerClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedJudgeAnswers == nil {
+		_q.withNamedJudgeAnswers = make(map[string]*JudgeAnswerQuery)
+	}
+	_q.withNamedJudgeAnswers[name] = query
 	return _q
 }
 

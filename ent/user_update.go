@@ -14,11 +14,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/predicate"
@@ -289,6 +292,21 @@ func (_u *UserUpdate) AddExperimentObservations(v ...*ExperimentObservation) *Us
 	return _u.AddExperimentObservationIDs(ids...)
 }
 
+// AddExperimentKeyIDs adds the "experiment_keys" edge to the ExperimentKey entity by IDs.
+func (_u *UserUpdate) AddExperimentKeyIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddExperimentKeyIDs(ids...)
+	return _u
+}
+
+// AddExperimentKeys adds the "experiment_keys" edges to the ExperimentKey entity.
+func (_u *UserUpdate) AddExperimentKeys(v ...*ExperimentKey) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddExperimentKeyIDs(ids...)
+}
+
 // AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
 func (_u *UserUpdate) AddQuotaLedgerIDs(ids ...int) *UserUpdate {
 	_u.mutation.AddQuotaLedgerIDs(ids...)
@@ -302,6 +320,36 @@ func (_u *UserUpdate) AddQuotaLedgers(v ...*QuotaLedger) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddQuotaLedgerIDs(ids...)
+}
+
+// AddBenchmarkLabelIDs adds the "benchmark_labels" edge to the BenchmarkLabel entity by IDs.
+func (_u *UserUpdate) AddBenchmarkLabelIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddBenchmarkLabelIDs(ids...)
+	return _u
+}
+
+// AddBenchmarkLabels adds the "benchmark_labels" edges to the BenchmarkLabel entity.
+func (_u *UserUpdate) AddBenchmarkLabels(v ...*BenchmarkLabel) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddBenchmarkLabelIDs(ids...)
+}
+
+// AddJudgeAnswerIDs adds the "judge_answers" edge to the JudgeAnswer entity by IDs.
+func (_u *UserUpdate) AddJudgeAnswerIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddJudgeAnswerIDs(ids...)
+	return _u
+}
+
+// AddJudgeAnswers adds the "judge_answers" edges to the JudgeAnswer entity.
+func (_u *UserUpdate) AddJudgeAnswers(v ...*JudgeAnswer) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJudgeAnswerIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -540,6 +588,27 @@ func (_u *UserUpdate) RemoveExperimentObservations(v ...*ExperimentObservation) 
 	return _u.RemoveExperimentObservationIDs(ids...)
 }
 
+// ClearExperimentKeys clears all "experiment_keys" edges to the ExperimentKey entity.
+func (_u *UserUpdate) ClearExperimentKeys() *UserUpdate {
+	_u.mutation.ClearExperimentKeys()
+	return _u
+}
+
+// RemoveExperimentKeyIDs removes the "experiment_keys" edge to ExperimentKey entities by IDs.
+func (_u *UserUpdate) RemoveExperimentKeyIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveExperimentKeyIDs(ids...)
+	return _u
+}
+
+// RemoveExperimentKeys removes "experiment_keys" edges to ExperimentKey entities.
+func (_u *UserUpdate) RemoveExperimentKeys(v ...*ExperimentKey) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveExperimentKeyIDs(ids...)
+}
+
 // ClearQuotaLedgers clears all "quota_ledgers" edges to the QuotaLedger entity.
 func (_u *UserUpdate) ClearQuotaLedgers() *UserUpdate {
 	_u.mutation.ClearQuotaLedgers()
@@ -559,6 +628,48 @@ func (_u *UserUpdate) RemoveQuotaLedgers(v ...*QuotaLedger) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveQuotaLedgerIDs(ids...)
+}
+
+// ClearBenchmarkLabels clears all "benchmark_labels" edges to the BenchmarkLabel entity.
+func (_u *UserUpdate) ClearBenchmarkLabels() *UserUpdate {
+	_u.mutation.ClearBenchmarkLabels()
+	return _u
+}
+
+// RemoveBenchmarkLabelIDs removes the "benchmark_labels" edge to BenchmarkLabel entities by IDs.
+func (_u *UserUpdate) RemoveBenchmarkLabelIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveBenchmarkLabelIDs(ids...)
+	return _u
+}
+
+// RemoveBenchmarkLabels removes "benchmark_labels" edges to BenchmarkLabel entities.
+func (_u *UserUpdate) RemoveBenchmarkLabels(v ...*BenchmarkLabel) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveBenchmarkLabelIDs(ids...)
+}
+
+// ClearJudgeAnswers clears all "judge_answers" edges to the JudgeAnswer entity.
+func (_u *UserUpdate) ClearJudgeAnswers() *UserUpdate {
+	_u.mutation.ClearJudgeAnswers()
+	return _u
+}
+
+// RemoveJudgeAnswerIDs removes the "judge_answers" edge to JudgeAnswer entities by IDs.
+func (_u *UserUpdate) RemoveJudgeAnswerIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveJudgeAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveJudgeAnswers removes "judge_answers" edges to JudgeAnswer entities.
+func (_u *UserUpdate) RemoveJudgeAnswers(v ...*JudgeAnswer) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJudgeAnswerIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -1151,6 +1262,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ExperimentKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedExperimentKeysIDs(); len(nodes) > 0 && !_u.mutation.ExperimentKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentKeysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.QuotaLedgersCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1189,6 +1345,96 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BenchmarkLabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedBenchmarkLabelsIDs(); len(nodes) > 0 && !_u.mutation.BenchmarkLabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BenchmarkLabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.JudgeAnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJudgeAnswersIDs(); len(nodes) > 0 && !_u.mutation.JudgeAnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JudgeAnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1464,6 +1710,21 @@ func (_u *UserUpdateOne) AddExperimentObservations(v ...*ExperimentObservation) 
 	return _u.AddExperimentObservationIDs(ids...)
 }
 
+// AddExperimentKeyIDs adds the "experiment_keys" edge to the ExperimentKey entity by IDs.
+func (_u *UserUpdateOne) AddExperimentKeyIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddExperimentKeyIDs(ids...)
+	return _u
+}
+
+// AddExperimentKeys adds the "experiment_keys" edges to the ExperimentKey entity.
+func (_u *UserUpdateOne) AddExperimentKeys(v ...*ExperimentKey) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddExperimentKeyIDs(ids...)
+}
+
 // AddQuotaLedgerIDs adds the "quota_ledgers" edge to the QuotaLedger entity by IDs.
 func (_u *UserUpdateOne) AddQuotaLedgerIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddQuotaLedgerIDs(ids...)
@@ -1477,6 +1738,36 @@ func (_u *UserUpdateOne) AddQuotaLedgers(v ...*QuotaLedger) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddQuotaLedgerIDs(ids...)
+}
+
+// AddBenchmarkLabelIDs adds the "benchmark_labels" edge to the BenchmarkLabel entity by IDs.
+func (_u *UserUpdateOne) AddBenchmarkLabelIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddBenchmarkLabelIDs(ids...)
+	return _u
+}
+
+// AddBenchmarkLabels adds the "benchmark_labels" edges to the BenchmarkLabel entity.
+func (_u *UserUpdateOne) AddBenchmarkLabels(v ...*BenchmarkLabel) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddBenchmarkLabelIDs(ids...)
+}
+
+// AddJudgeAnswerIDs adds the "judge_answers" edge to the JudgeAnswer entity by IDs.
+func (_u *UserUpdateOne) AddJudgeAnswerIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddJudgeAnswerIDs(ids...)
+	return _u
+}
+
+// AddJudgeAnswers adds the "judge_answers" edges to the JudgeAnswer entity.
+func (_u *UserUpdateOne) AddJudgeAnswers(v ...*JudgeAnswer) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJudgeAnswerIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -1715,6 +2006,27 @@ func (_u *UserUpdateOne) RemoveExperimentObservations(v ...*ExperimentObservatio
 	return _u.RemoveExperimentObservationIDs(ids...)
 }
 
+// ClearExperimentKeys clears all "experiment_keys" edges to the ExperimentKey entity.
+func (_u *UserUpdateOne) ClearExperimentKeys() *UserUpdateOne {
+	_u.mutation.ClearExperimentKeys()
+	return _u
+}
+
+// RemoveExperimentKeyIDs removes the "experiment_keys" edge to ExperimentKey entities by IDs.
+func (_u *UserUpdateOne) RemoveExperimentKeyIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveExperimentKeyIDs(ids...)
+	return _u
+}
+
+// RemoveExperimentKeys removes "experiment_keys" edges to ExperimentKey entities.
+func (_u *UserUpdateOne) RemoveExperimentKeys(v ...*ExperimentKey) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveExperimentKeyIDs(ids...)
+}
+
 // ClearQuotaLedgers clears all "quota_ledgers" edges to the QuotaLedger entity.
 func (_u *UserUpdateOne) ClearQuotaLedgers() *UserUpdateOne {
 	_u.mutation.ClearQuotaLedgers()
@@ -1734,6 +2046,48 @@ func (_u *UserUpdateOne) RemoveQuotaLedgers(v ...*QuotaLedger) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveQuotaLedgerIDs(ids...)
+}
+
+// ClearBenchmarkLabels clears all "benchmark_labels" edges to the BenchmarkLabel entity.
+func (_u *UserUpdateOne) ClearBenchmarkLabels() *UserUpdateOne {
+	_u.mutation.ClearBenchmarkLabels()
+	return _u
+}
+
+// RemoveBenchmarkLabelIDs removes the "benchmark_labels" edge to BenchmarkLabel entities by IDs.
+func (_u *UserUpdateOne) RemoveBenchmarkLabelIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveBenchmarkLabelIDs(ids...)
+	return _u
+}
+
+// RemoveBenchmarkLabels removes "benchmark_labels" edges to BenchmarkLabel entities.
+func (_u *UserUpdateOne) RemoveBenchmarkLabels(v ...*BenchmarkLabel) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveBenchmarkLabelIDs(ids...)
+}
+
+// ClearJudgeAnswers clears all "judge_answers" edges to the JudgeAnswer entity.
+func (_u *UserUpdateOne) ClearJudgeAnswers() *UserUpdateOne {
+	_u.mutation.ClearJudgeAnswers()
+	return _u
+}
+
+// RemoveJudgeAnswerIDs removes the "judge_answers" edge to JudgeAnswer entities by IDs.
+func (_u *UserUpdateOne) RemoveJudgeAnswerIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveJudgeAnswerIDs(ids...)
+	return _u
+}
+
+// RemoveJudgeAnswers removes "judge_answers" edges to JudgeAnswer entities.
+func (_u *UserUpdateOne) RemoveJudgeAnswers(v ...*JudgeAnswer) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJudgeAnswerIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -2356,6 +2710,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.ExperimentKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedExperimentKeysIDs(); len(nodes) > 0 && !_u.mutation.ExperimentKeysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ExperimentKeysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.ExperimentKeysTable,
+			Columns: []string{user.ExperimentKeysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(experimentkey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.QuotaLedgersCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -2394,6 +2793,96 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(quotaledger.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BenchmarkLabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedBenchmarkLabelsIDs(); len(nodes) > 0 && !_u.mutation.BenchmarkLabelsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BenchmarkLabelsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.BenchmarkLabelsTable,
+			Columns: []string{user.BenchmarkLabelsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(benchmarklabel.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.JudgeAnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJudgeAnswersIDs(); len(nodes) > 0 && !_u.mutation.JudgeAnswersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JudgeAnswersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.JudgeAnswersTable,
+			Columns: []string{user.JudgeAnswersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(judgeanswer.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -6,6 +6,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
 	"github.com/modelarchitect/architect/internal/evaluation"
+	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/identity"
 	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/ops"
@@ -31,8 +32,24 @@ func observation(in gqlmodel.RecordExperimentObservationsInput) ops.Observation 
 		Binary: in.Binary, Continuous: in.Continuous, Values: in.Values}
 }
 
+func sampleSizeRequest(in gqlmodel.ExperimentSampleSizeInput) ops.SampleSizeRequest {
+	r := ops.SampleSizeRequest{Kind: in.Kind, Baseline: in.Baseline, StdDev: in.StdDev, MinimumDetectableEffect: in.MinimumDetectableEffect,
+		Relative: deref(in.Relative), ConfidenceLevel: deref(in.ConfidenceLevel), Power: deref(in.Power)}
+	if f := in.StdDevFrom; f != nil {
+		r.StdDevFrom = &ops.SpreadSource{BenchmarkID: f.BenchmarkID, Model: f.Model, Measure: f.Measure}
+	}
+	return r
+}
+
+func ratioPlan(in gqlmodel.ExperimentRatioSampleSizeInput) experiment.RatioPlan {
+	return experiment.RatioPlan{NumeratorMean: in.NumeratorMean, NumeratorStdDev: in.NumeratorStdDev, DenominatorMean: in.DenominatorMean,
+		DenominatorStdDev: in.DenominatorStdDev, Correlation: deref(in.Correlation), MinDetectableEffect: in.MinimumDetectableEffect,
+		Relative: deref(in.Relative), ConfidenceLevel: deref(in.ConfidenceLevel), Power: deref(in.Power)}
+}
+
 func benchmarkDraft(in gqlmodel.CreateBenchmarkInput) ops.BenchmarkDraft {
-	d := ops.BenchmarkDraft{Name: &in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens}
+	d := ops.BenchmarkDraft{Name: &in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens,
+		Repeats: in.Repeats, Judge: in.Judge}
 	if in.DatasetFile != nil {
 		d.File, d.Filename = in.DatasetFile.File, in.DatasetFile.Filename
 	}
@@ -40,7 +57,8 @@ func benchmarkDraft(in gqlmodel.CreateBenchmarkInput) ops.BenchmarkDraft {
 }
 
 func benchmarkUpdate(in gqlmodel.UpdateBenchmarkInput) ops.BenchmarkDraft {
-	return ops.BenchmarkDraft{Name: in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens}
+	return ops.BenchmarkDraft{Name: in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens,
+		Repeats: in.Repeats, Judge: in.Judge}
 }
 
 // values turns gqlgen's list of pointers into values; nil stays nil (the field was not sent).
@@ -91,6 +109,14 @@ func gateInput(in gqlmodel.BenchmarkGateInput) ops.BenchmarkGate {
 		g.Baseline = &b
 	}
 	return g
+}
+
+func benchmarkLabels(in []*gqlmodel.BenchmarkLabelInput) []ops.BenchmarkLabel {
+	out := make([]ops.BenchmarkLabel, len(in))
+	for i, l := range in {
+		out[i] = ops.BenchmarkLabel{Model: l.Model, Item: l.Item, Repeat: deref(l.Repeat), Passed: l.Passed}
+	}
+	return out
 }
 
 func sideOut(s ops.SideRun) *gqlmodel.BenchmarkSide {

@@ -18,6 +18,10 @@ func (r *itemDifferenceResolver) Item(ctx context.Context, obj *evaluation.ItemD
 	return ops.ItemIndex(obj.ID), nil
 }
 
+func (r *mutationResolver) LabelBenchmarkAnswers(ctx context.Context, input gqlmodel.LabelBenchmarkAnswersInput) (int, error) {
+	return r.Ops.LabelBenchmarkAnswers(ctx, input.BenchmarkID, benchmarkLabels(input.Labels))
+}
+
 func (r *pairedComparisonResolver) PassToFail(ctx context.Context, obj *evaluation.Comparison) ([]int, error) {
 	return itemIndexes(obj.PassToFail), nil
 }
@@ -32,6 +36,10 @@ func (r *queryResolver) CompareBenchmarks(ctx context.Context, input gqlmodel.Co
 
 func (r *queryResolver) BenchmarkGate(ctx context.Context, input gqlmodel.BenchmarkGateInput) (*gqlmodel.BenchmarkGateResult, error) {
 	return benchmarkGate(r.Ops.GateBenchmark(ctx, gateInput(input)))
+}
+
+func (r *queryResolver) BenchmarkCalibration(ctx context.Context, benchmarkID int, model *string) (*ops.JudgeCalibration, error) {
+	return r.Ops.BenchmarkCalibration(ctx, benchmarkID, deref(model))
 }
 
 func (r *Resolver) ItemDifference() generated.ItemDifferenceResolver {

@@ -20,6 +20,10 @@ func (r *experimentResolver) AssignmentSeed(ctx context.Context, obj *ent.Experi
 	return ops.AssignmentSeed(obj), nil
 }
 
+func (r *experimentResolver) Health(ctx context.Context, obj *ent.Experiment) (*model.ExperimentHealth, error) {
+	return obj.Results.HealthReport(), nil
+}
+
 func (r *experimentDecisionResolver) Winner(ctx context.Context, obj *experiment.Decision) (*string, error) {
 	return nonEmpty(obj.Winner), nil
 }
@@ -30,6 +34,18 @@ func (r *experimentMetricResultResolver) Kind(ctx context.Context, obj *experime
 
 func (r *experimentResultsResolver) Sequential(ctx context.Context, obj *model.ExperimentResults) (*experiment.Sequential, error) {
 	return obj.SequentialSettings(), nil
+}
+
+func (r *mutationResolver) CreateExperimentKey(ctx context.Context, experimentID int, name string) (*ops.CreatedKey, error) {
+	return r.Ops.CreateExperimentKey(ctx, experimentID, name)
+}
+
+func (r *mutationResolver) UpdateBanditWeights(ctx context.Context, experimentID int) (*ent.Experiment, error) {
+	return r.Ops.UpdateBandit(ctx, experimentID)
+}
+
+func (r *mutationResolver) RevokeExperimentKey(ctx context.Context, id int) (*ent.ExperimentKey, error) {
+	return r.Ops.RevokeExperimentKey(ctx, id)
 }
 
 func (r *mutationResolver) AssignVariant(ctx context.Context, experimentID int, unitID string) (*ent.Assignment, error) {
@@ -52,8 +68,12 @@ func (r *mutationResolver) RecordExperimentObservations(ctx context.Context, id 
 	return r.Ops.RecordObservations(ctx, id, observation(input))
 }
 
-func (r *queryResolver) ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*experiment.SampleSize, error) {
-	return ops.SampleSize(input.Kind, input.Baseline, input.StdDev, input.MinimumDetectableEffect, deref(input.Relative), deref(input.ConfidenceLevel), deref(input.Power))
+func (r *queryResolver) ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*ops.SampleSizeAnswer, error) {
+	return r.Ops.PlanSampleSize(ctx, sampleSizeRequest(input))
+}
+
+func (r *queryResolver) ExperimentRatioSampleSize(ctx context.Context, input gqlmodel.ExperimentRatioSampleSizeInput) (*experiment.RatioSampleSize, error) {
+	return ops.RatioSampleSize(ratioPlan(input))
 }
 
 func (r *Resolver) ExperimentDecision() generated.ExperimentDecisionResolver {

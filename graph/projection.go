@@ -40,6 +40,7 @@ func Projection() ent.Interceptor {
 var DocumentReaders = map[string]map[string][]string{
 	"Benchmark":  {"estimate": {"models", "dataset"}},
 	"Deployment": {"plan": {"plan"}, "measuredCapacity": {"measured_capacity"}},
+	"Experiment": {"health": {"results"}},
 	"Pipeline":   {"valid": {"problems"}},
 }
 

@@ -38,6 +38,10 @@ const (
 	FieldSystem = "system"
 	// FieldMaxOutputTokens holds the string denoting the max_output_tokens field in the database.
 	FieldMaxOutputTokens = "max_output_tokens"
+	// FieldRepeats holds the string denoting the repeats field in the database.
+	FieldRepeats = "repeats"
+	// FieldJudge holds the string denoting the judge field in the database.
+	FieldJudge = "judge"
 	// FieldResults holds the string denoting the results field in the database.
 	FieldResults = "results"
 	// FieldProgressDone holds the string denoting the progress_done field in the database.
@@ -54,10 +58,16 @@ const (
 	FieldQuotaDay = "quota_day"
 	// FieldQuotaHeld holds the string denoting the quota_held field in the database.
 	FieldQuotaHeld = "quota_held"
+	// FieldJudgeStepsDone holds the string denoting the judge_steps_done field in the database.
+	FieldJudgeStepsDone = "judge_steps_done"
+	// FieldJudgeCallsMade holds the string denoting the judge_calls_made field in the database.
+	FieldJudgeCallsMade = "judge_calls_made"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeItemResults holds the string denoting the item_results edge name in mutations.
 	EdgeItemResults = "item_results"
+	// EdgeLabels holds the string denoting the labels edge name in mutations.
+	EdgeLabels = "labels"
 	// Table holds the table name of the benchmark in the database.
 	Table = "benchmarks"
 	// OwnerTable is the table that holds the owner relation/edge.
@@ -74,6 +84,13 @@ const (
 	ItemResultsInverseTable = "benchmark_item_results"
 	// ItemResultsColumn is the table column denoting the item_results relation/edge.
 	ItemResultsColumn = "benchmark_id"
+	// LabelsTable is the table that holds the labels relation/edge.
+	LabelsTable = "benchmark_labels"
+	// LabelsInverseTable is the table name for the BenchmarkLabel entity.
+	// It exists in this package in order to avoid circular dependency with the "benchmarklabel" package.
+	LabelsInverseTable = "benchmark_labels"
+	// LabelsColumn is the table column denoting the labels relation/edge.
+	LabelsColumn = "benchmark_id"
 )
 
 // Columns holds all SQL columns for benchmark fields.
@@ -89,6 +106,8 @@ var Columns = []string{
 	FieldDataset,
 	FieldSystem,
 	FieldMaxOutputTokens,
+	FieldRepeats,
+	FieldJudge,
 	FieldResults,
 	FieldProgressDone,
 	FieldProgressTotal,
@@ -97,6 +116,8 @@ var Columns = []string{
 	FieldFinishedAt,
 	FieldQuotaDay,
 	FieldQuotaHeld,
+	FieldJudgeStepsDone,
+	FieldJudgeCallsMade,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -131,6 +152,10 @@ var (
 	DefaultSystem string
 	// DefaultMaxOutputTokens holds the default value on creation for the "max_output_tokens" field.
 	DefaultMaxOutputTokens int
+	// DefaultRepeats holds the default value on creation for the "repeats" field.
+	DefaultRepeats int
+	// RepeatsValidator is a validator for the "repeats" field. It is called by the builders before save.
+	RepeatsValidator func(int) error
 	// DefaultProgressDone holds the default value on creation for the "progress_done" field.
 	DefaultProgressDone int
 	// DefaultProgressTotal holds the default value on creation for the "progress_total" field.
@@ -141,6 +166,14 @@ var (
 	DefaultQuotaHeld int
 	// QuotaHeldValidator is a validator for the "quota_held" field. It is called by the builders before save.
 	QuotaHeldValidator func(int) error
+	// DefaultJudgeStepsDone holds the default value on creation for the "judge_steps_done" field.
+	DefaultJudgeStepsDone int
+	// JudgeStepsDoneValidator is a validator for the "judge_steps_done" field. It is called by the builders before save.
+	JudgeStepsDoneValidator func(int) error
+	// DefaultJudgeCallsMade holds the default value on creation for the "judge_calls_made" field.
+	DefaultJudgeCallsMade int
+	// JudgeCallsMadeValidator is a validator for the "judge_calls_made" field. It is called by the builders before save.
+	JudgeCallsMadeValidator func(int) error
 )
 
 // Status defines the type for the "status" enum field.
@@ -220,6 +253,11 @@ func ByMaxOutputTokens(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMaxOutputTokens, opts...).ToFunc()
 }
 
+// ByRepeats orders the results by the repeats field.
+func ByRepeats(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRepeats, opts...).ToFunc()
+}
+
 // ByProgressDone orders the results by the progress_done field.
 func ByProgressDone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProgressDone, opts...).ToFunc()
@@ -255,6 +293,16 @@ func ByQuotaHeld(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldQuotaHeld, opts...).ToFunc()
 }
 
+// ByJudgeStepsDone orders the results by the judge_steps_done field.
+func ByJudgeStepsDone(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeStepsDone, opts...).ToFunc()
+}
+
+// ByJudgeCallsMade orders the results by the judge_calls_made field.
+func ByJudgeCallsMade(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeCallsMade, opts...).ToFunc()
+}
+
 // ByOwnerField orders the results by owner field.
 func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -275,6 +323,20 @@ func ByItemResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newItemResultsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByLabelsCount orders the results by labels count.
+func ByLabelsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLabelsStep(), opts...)
+	}
+}
+
+// ByLabels orders the results by labels terms.
+func ByLabels(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLabelsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOwnerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -287,6 +349,13 @@ func newItemResultsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ItemResultsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ItemResultsTable, ItemResultsColumn),
+	)
+}
+func newLabelsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LabelsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LabelsTable, LabelsColumn),
 	)
 }
 

@@ -90,6 +90,11 @@ func MaxOutputTokens(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldMaxOutputTokens, v))
 }
 
+// Repeats applies equality check predicate on the "repeats" field. It's identical to RepeatsEQ.
+func Repeats(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldRepeats, v))
+}
+
 // ProgressDone applies equality check predicate on the "progress_done" field. It's identical to ProgressDoneEQ.
 func ProgressDone(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldProgressDone, v))
@@ -123,6 +128,16 @@ func QuotaDay(v string) predicate.Benchmark {
 // QuotaHeld applies equality check predicate on the "quota_held" field. It's identical to QuotaHeldEQ.
 func QuotaHeld(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldQuotaHeld, v))
+}
+
+// JudgeStepsDone applies equality check predicate on the "judge_steps_done" field. It's identical to JudgeStepsDoneEQ.
+func JudgeStepsDone(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldJudgeStepsDone, v))
+}
+
+// JudgeCallsMade applies equality check predicate on the "judge_calls_made" field. It's identical to JudgeCallsMadeEQ.
+func JudgeCallsMade(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldJudgeCallsMade, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -453,6 +468,56 @@ func MaxOutputTokensLT(v int) predicate.Benchmark {
 // MaxOutputTokensLTE applies the LTE predicate on the "max_output_tokens" field.
 func MaxOutputTokensLTE(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldLTE(FieldMaxOutputTokens, v))
+}
+
+// RepeatsEQ applies the EQ predicate on the "repeats" field.
+func RepeatsEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldRepeats, v))
+}
+
+// RepeatsNEQ applies the NEQ predicate on the "repeats" field.
+func RepeatsNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldRepeats, v))
+}
+
+// RepeatsIn applies the In predicate on the "repeats" field.
+func RepeatsIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldRepeats, vs...))
+}
+
+// RepeatsNotIn applies the NotIn predicate on the "repeats" field.
+func RepeatsNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldRepeats, vs...))
+}
+
+// RepeatsGT applies the GT predicate on the "repeats" field.
+func RepeatsGT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldRepeats, v))
+}
+
+// RepeatsGTE applies the GTE predicate on the "repeats" field.
+func RepeatsGTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldRepeats, v))
+}
+
+// RepeatsLT applies the LT predicate on the "repeats" field.
+func RepeatsLT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldRepeats, v))
+}
+
+// RepeatsLTE applies the LTE predicate on the "repeats" field.
+func RepeatsLTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldRepeats, v))
+}
+
+// JudgeIsNil applies the IsNil predicate on the "judge" field.
+func JudgeIsNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIsNull(FieldJudge))
+}
+
+// JudgeNotNil applies the NotNil predicate on the "judge" field.
+func JudgeNotNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotNull(FieldJudge))
 }
 
 // ResultsIsNil applies the IsNil predicate on the "results" field.
@@ -835,6 +900,86 @@ func QuotaHeldLTE(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldLTE(FieldQuotaHeld, v))
 }
 
+// JudgeStepsDoneEQ applies the EQ predicate on the "judge_steps_done" field.
+func JudgeStepsDoneEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldJudgeStepsDone, v))
+}
+
+// JudgeStepsDoneNEQ applies the NEQ predicate on the "judge_steps_done" field.
+func JudgeStepsDoneNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldJudgeStepsDone, v))
+}
+
+// JudgeStepsDoneIn applies the In predicate on the "judge_steps_done" field.
+func JudgeStepsDoneIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldJudgeStepsDone, vs...))
+}
+
+// JudgeStepsDoneNotIn applies the NotIn predicate on the "judge_steps_done" field.
+func JudgeStepsDoneNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldJudgeStepsDone, vs...))
+}
+
+// JudgeStepsDoneGT applies the GT predicate on the "judge_steps_done" field.
+func JudgeStepsDoneGT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldJudgeStepsDone, v))
+}
+
+// JudgeStepsDoneGTE applies the GTE predicate on the "judge_steps_done" field.
+func JudgeStepsDoneGTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldJudgeStepsDone, v))
+}
+
+// JudgeStepsDoneLT applies the LT predicate on the "judge_steps_done" field.
+func JudgeStepsDoneLT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldJudgeStepsDone, v))
+}
+
+// JudgeStepsDoneLTE applies the LTE predicate on the "judge_steps_done" field.
+func JudgeStepsDoneLTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldJudgeStepsDone, v))
+}
+
+// JudgeCallsMadeEQ applies the EQ predicate on the "judge_calls_made" field.
+func JudgeCallsMadeEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldJudgeCallsMade, v))
+}
+
+// JudgeCallsMadeNEQ applies the NEQ predicate on the "judge_calls_made" field.
+func JudgeCallsMadeNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldJudgeCallsMade, v))
+}
+
+// JudgeCallsMadeIn applies the In predicate on the "judge_calls_made" field.
+func JudgeCallsMadeIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldJudgeCallsMade, vs...))
+}
+
+// JudgeCallsMadeNotIn applies the NotIn predicate on the "judge_calls_made" field.
+func JudgeCallsMadeNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldJudgeCallsMade, vs...))
+}
+
+// JudgeCallsMadeGT applies the GT predicate on the "judge_calls_made" field.
+func JudgeCallsMadeGT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGT(FieldJudgeCallsMade, v))
+}
+
+// JudgeCallsMadeGTE applies the GTE predicate on the "judge_calls_made" field.
+func JudgeCallsMadeGTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldGTE(FieldJudgeCallsMade, v))
+}
+
+// JudgeCallsMadeLT applies the LT predicate on the "judge_calls_made" field.
+func JudgeCallsMadeLT(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLT(FieldJudgeCallsMade, v))
+}
+
+// JudgeCallsMadeLTE applies the LTE predicate on the "judge_calls_made" field.
+func JudgeCallsMadeLTE(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldLTE(FieldJudgeCallsMade, v))
+}
+
 // HasOwner applies the HasEdge predicate on the "owner" edge.
 func HasOwner() predicate.Benchmark {
 	return predicate.Benchmark(func(s *sql.Selector) {
@@ -873,6 +1018,29 @@ func HasItemResults() predicate.Benchmark {
 func HasItemResultsWith(preds ...predicate.BenchmarkItemResult) predicate.Benchmark {
 	return predicate.Benchmark(func(s *sql.Selector) {
 		step := newItemResultsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLabels applies the HasEdge predicate on the "labels" edge.
+func HasLabels() predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LabelsTable, LabelsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLabelsWith applies the HasEdge predicate on the "labels" edge with a given conditions (other predicates).
+func HasLabelsWith(preds ...predicate.BenchmarkLabel) predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := newLabelsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

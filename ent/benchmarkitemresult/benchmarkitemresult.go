@@ -27,6 +27,8 @@ const (
 	FieldModel = "model"
 	// FieldItem holds the string denoting the item field in the database.
 	FieldItem = "item"
+	// FieldRepeat holds the string denoting the repeat field in the database.
+	FieldRepeat = "repeat"
 	// FieldOutput holds the string denoting the output field in the database.
 	FieldOutput = "output"
 	// FieldPassed holds the string denoting the passed field in the database.
@@ -47,6 +49,18 @@ const (
 	FieldCachedTokens = "cached_tokens"
 	// FieldReasoningTokens holds the string denoting the reasoning_tokens field in the database.
 	FieldReasoningTokens = "reasoning_tokens"
+	// FieldJudged holds the string denoting the judged field in the database.
+	FieldJudged = "judged"
+	// FieldJudgeScore holds the string denoting the judge_score field in the database.
+	FieldJudgeScore = "judge_score"
+	// FieldJudgeInvalid holds the string denoting the judge_invalid field in the database.
+	FieldJudgeInvalid = "judge_invalid"
+	// FieldJudgeCalls holds the string denoting the judge_calls field in the database.
+	FieldJudgeCalls = "judge_calls"
+	// FieldJudgeInputTokens holds the string denoting the judge_input_tokens field in the database.
+	FieldJudgeInputTokens = "judge_input_tokens"
+	// FieldJudgeOutputTokens holds the string denoting the judge_output_tokens field in the database.
+	FieldJudgeOutputTokens = "judge_output_tokens"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeBenchmark holds the string denoting the benchmark edge name in mutations.
@@ -78,6 +92,7 @@ var Columns = []string{
 	FieldBenchmarkID,
 	FieldModel,
 	FieldItem,
+	FieldRepeat,
 	FieldOutput,
 	FieldPassed,
 	FieldReason,
@@ -88,6 +103,12 @@ var Columns = []string{
 	FieldOutputTokens,
 	FieldCachedTokens,
 	FieldReasoningTokens,
+	FieldJudged,
+	FieldJudgeScore,
+	FieldJudgeInvalid,
+	FieldJudgeCalls,
+	FieldJudgeInputTokens,
+	FieldJudgeOutputTokens,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -114,6 +135,10 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// DefaultRepeat holds the default value on creation for the "repeat" field.
+	DefaultRepeat int
+	// RepeatValidator is a validator for the "repeat" field. It is called by the builders before save.
+	RepeatValidator func(int) error
 	// DefaultOutput holds the default value on creation for the "output" field.
 	DefaultOutput string
 	// DefaultPassed holds the default value on creation for the "passed" field.
@@ -134,6 +159,18 @@ var (
 	DefaultCachedTokens int64
 	// DefaultReasoningTokens holds the default value on creation for the "reasoning_tokens" field.
 	DefaultReasoningTokens int64
+	// DefaultJudged holds the default value on creation for the "judged" field.
+	DefaultJudged bool
+	// DefaultJudgeScore holds the default value on creation for the "judge_score" field.
+	DefaultJudgeScore float64
+	// DefaultJudgeInvalid holds the default value on creation for the "judge_invalid" field.
+	DefaultJudgeInvalid bool
+	// DefaultJudgeCalls holds the default value on creation for the "judge_calls" field.
+	DefaultJudgeCalls int
+	// DefaultJudgeInputTokens holds the default value on creation for the "judge_input_tokens" field.
+	DefaultJudgeInputTokens int64
+	// DefaultJudgeOutputTokens holds the default value on creation for the "judge_output_tokens" field.
+	DefaultJudgeOutputTokens int64
 )
 
 // OrderOption defines the ordering options for the BenchmarkItemResult queries.
@@ -172,6 +209,11 @@ func ByModel(opts ...sql.OrderTermOption) OrderOption {
 // ByItem orders the results by the item field.
 func ByItem(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldItem, opts...).ToFunc()
+}
+
+// ByRepeat orders the results by the repeat field.
+func ByRepeat(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRepeat, opts...).ToFunc()
 }
 
 // ByOutput orders the results by the output field.
@@ -222,6 +264,36 @@ func ByCachedTokens(opts ...sql.OrderTermOption) OrderOption {
 // ByReasoningTokens orders the results by the reasoning_tokens field.
 func ByReasoningTokens(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReasoningTokens, opts...).ToFunc()
+}
+
+// ByJudged orders the results by the judged field.
+func ByJudged(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudged, opts...).ToFunc()
+}
+
+// ByJudgeScore orders the results by the judge_score field.
+func ByJudgeScore(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeScore, opts...).ToFunc()
+}
+
+// ByJudgeInvalid orders the results by the judge_invalid field.
+func ByJudgeInvalid(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeInvalid, opts...).ToFunc()
+}
+
+// ByJudgeCalls orders the results by the judge_calls field.
+func ByJudgeCalls(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeCalls, opts...).ToFunc()
+}
+
+// ByJudgeInputTokens orders the results by the judge_input_tokens field.
+func ByJudgeInputTokens(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeInputTokens, opts...).ToFunc()
+}
+
+// ByJudgeOutputTokens orders the results by the judge_output_tokens field.
+func ByJudgeOutputTokens(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldJudgeOutputTokens, opts...).ToFunc()
 }
 
 // ByOwnerField orders the results by owner field.

@@ -85,6 +85,11 @@ func Item(v int) predicate.BenchmarkItemResult {
 	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldItem, v))
 }
 
+// Repeat applies equality check predicate on the "repeat" field. It's identical to RepeatEQ.
+func Repeat(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldRepeat, v))
+}
+
 // Output applies equality check predicate on the "output" field. It's identical to OutputEQ.
 func Output(v string) predicate.BenchmarkItemResult {
 	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldOutput, v))
@@ -133,6 +138,36 @@ func CachedTokens(v int64) predicate.BenchmarkItemResult {
 // ReasoningTokens applies equality check predicate on the "reasoning_tokens" field. It's identical to ReasoningTokensEQ.
 func ReasoningTokens(v int64) predicate.BenchmarkItemResult {
 	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldReasoningTokens, v))
+}
+
+// Judged applies equality check predicate on the "judged" field. It's identical to JudgedEQ.
+func Judged(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudged, v))
+}
+
+// JudgeScore applies equality check predicate on the "judge_score" field. It's identical to JudgeScoreEQ.
+func JudgeScore(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeScore, v))
+}
+
+// JudgeInvalid applies equality check predicate on the "judge_invalid" field. It's identical to JudgeInvalidEQ.
+func JudgeInvalid(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeInvalid, v))
+}
+
+// JudgeCalls applies equality check predicate on the "judge_calls" field. It's identical to JudgeCallsEQ.
+func JudgeCalls(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeCalls, v))
+}
+
+// JudgeInputTokens applies equality check predicate on the "judge_input_tokens" field. It's identical to JudgeInputTokensEQ.
+func JudgeInputTokens(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeInputTokens, v))
+}
+
+// JudgeOutputTokens applies equality check predicate on the "judge_output_tokens" field. It's identical to JudgeOutputTokensEQ.
+func JudgeOutputTokens(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeOutputTokens, v))
 }
 
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
@@ -358,6 +393,46 @@ func ItemLT(v int) predicate.BenchmarkItemResult {
 // ItemLTE applies the LTE predicate on the "item" field.
 func ItemLTE(v int) predicate.BenchmarkItemResult {
 	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldItem, v))
+}
+
+// RepeatEQ applies the EQ predicate on the "repeat" field.
+func RepeatEQ(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldRepeat, v))
+}
+
+// RepeatNEQ applies the NEQ predicate on the "repeat" field.
+func RepeatNEQ(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldRepeat, v))
+}
+
+// RepeatIn applies the In predicate on the "repeat" field.
+func RepeatIn(vs ...int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldIn(FieldRepeat, vs...))
+}
+
+// RepeatNotIn applies the NotIn predicate on the "repeat" field.
+func RepeatNotIn(vs ...int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNotIn(FieldRepeat, vs...))
+}
+
+// RepeatGT applies the GT predicate on the "repeat" field.
+func RepeatGT(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGT(FieldRepeat, v))
+}
+
+// RepeatGTE applies the GTE predicate on the "repeat" field.
+func RepeatGTE(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGTE(FieldRepeat, v))
+}
+
+// RepeatLT applies the LT predicate on the "repeat" field.
+func RepeatLT(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLT(FieldRepeat, v))
+}
+
+// RepeatLTE applies the LTE predicate on the "repeat" field.
+func RepeatLTE(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldRepeat, v))
 }
 
 // OutputEQ applies the EQ predicate on the "output" field.
@@ -803,6 +878,186 @@ func ReasoningTokensLT(v int64) predicate.BenchmarkItemResult {
 // ReasoningTokensLTE applies the LTE predicate on the "reasoning_tokens" field.
 func ReasoningTokensLTE(v int64) predicate.BenchmarkItemResult {
 	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldReasoningTokens, v))
+}
+
+// JudgedEQ applies the EQ predicate on the "judged" field.
+func JudgedEQ(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudged, v))
+}
+
+// JudgedNEQ applies the NEQ predicate on the "judged" field.
+func JudgedNEQ(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudged, v))
+}
+
+// JudgeScoreEQ applies the EQ predicate on the "judge_score" field.
+func JudgeScoreEQ(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeScore, v))
+}
+
+// JudgeScoreNEQ applies the NEQ predicate on the "judge_score" field.
+func JudgeScoreNEQ(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudgeScore, v))
+}
+
+// JudgeScoreIn applies the In predicate on the "judge_score" field.
+func JudgeScoreIn(vs ...float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldIn(FieldJudgeScore, vs...))
+}
+
+// JudgeScoreNotIn applies the NotIn predicate on the "judge_score" field.
+func JudgeScoreNotIn(vs ...float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNotIn(FieldJudgeScore, vs...))
+}
+
+// JudgeScoreGT applies the GT predicate on the "judge_score" field.
+func JudgeScoreGT(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGT(FieldJudgeScore, v))
+}
+
+// JudgeScoreGTE applies the GTE predicate on the "judge_score" field.
+func JudgeScoreGTE(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGTE(FieldJudgeScore, v))
+}
+
+// JudgeScoreLT applies the LT predicate on the "judge_score" field.
+func JudgeScoreLT(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLT(FieldJudgeScore, v))
+}
+
+// JudgeScoreLTE applies the LTE predicate on the "judge_score" field.
+func JudgeScoreLTE(v float64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldJudgeScore, v))
+}
+
+// JudgeInvalidEQ applies the EQ predicate on the "judge_invalid" field.
+func JudgeInvalidEQ(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeInvalid, v))
+}
+
+// JudgeInvalidNEQ applies the NEQ predicate on the "judge_invalid" field.
+func JudgeInvalidNEQ(v bool) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudgeInvalid, v))
+}
+
+// JudgeCallsEQ applies the EQ predicate on the "judge_calls" field.
+func JudgeCallsEQ(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeCalls, v))
+}
+
+// JudgeCallsNEQ applies the NEQ predicate on the "judge_calls" field.
+func JudgeCallsNEQ(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudgeCalls, v))
+}
+
+// JudgeCallsIn applies the In predicate on the "judge_calls" field.
+func JudgeCallsIn(vs ...int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldIn(FieldJudgeCalls, vs...))
+}
+
+// JudgeCallsNotIn applies the NotIn predicate on the "judge_calls" field.
+func JudgeCallsNotIn(vs ...int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNotIn(FieldJudgeCalls, vs...))
+}
+
+// JudgeCallsGT applies the GT predicate on the "judge_calls" field.
+func JudgeCallsGT(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGT(FieldJudgeCalls, v))
+}
+
+// JudgeCallsGTE applies the GTE predicate on the "judge_calls" field.
+func JudgeCallsGTE(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGTE(FieldJudgeCalls, v))
+}
+
+// JudgeCallsLT applies the LT predicate on the "judge_calls" field.
+func JudgeCallsLT(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLT(FieldJudgeCalls, v))
+}
+
+// JudgeCallsLTE applies the LTE predicate on the "judge_calls" field.
+func JudgeCallsLTE(v int) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldJudgeCalls, v))
+}
+
+// JudgeInputTokensEQ applies the EQ predicate on the "judge_input_tokens" field.
+func JudgeInputTokensEQ(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeInputTokens, v))
+}
+
+// JudgeInputTokensNEQ applies the NEQ predicate on the "judge_input_tokens" field.
+func JudgeInputTokensNEQ(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudgeInputTokens, v))
+}
+
+// JudgeInputTokensIn applies the In predicate on the "judge_input_tokens" field.
+func JudgeInputTokensIn(vs ...int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldIn(FieldJudgeInputTokens, vs...))
+}
+
+// JudgeInputTokensNotIn applies the NotIn predicate on the "judge_input_tokens" field.
+func JudgeInputTokensNotIn(vs ...int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNotIn(FieldJudgeInputTokens, vs...))
+}
+
+// JudgeInputTokensGT applies the GT predicate on the "judge_input_tokens" field.
+func JudgeInputTokensGT(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGT(FieldJudgeInputTokens, v))
+}
+
+// JudgeInputTokensGTE applies the GTE predicate on the "judge_input_tokens" field.
+func JudgeInputTokensGTE(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGTE(FieldJudgeInputTokens, v))
+}
+
+// JudgeInputTokensLT applies the LT predicate on the "judge_input_tokens" field.
+func JudgeInputTokensLT(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLT(FieldJudgeInputTokens, v))
+}
+
+// JudgeInputTokensLTE applies the LTE predicate on the "judge_input_tokens" field.
+func JudgeInputTokensLTE(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldJudgeInputTokens, v))
+}
+
+// JudgeOutputTokensEQ applies the EQ predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensEQ(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldEQ(FieldJudgeOutputTokens, v))
+}
+
+// JudgeOutputTokensNEQ applies the NEQ predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensNEQ(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNEQ(FieldJudgeOutputTokens, v))
+}
+
+// JudgeOutputTokensIn applies the In predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensIn(vs ...int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldIn(FieldJudgeOutputTokens, vs...))
+}
+
+// JudgeOutputTokensNotIn applies the NotIn predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensNotIn(vs ...int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldNotIn(FieldJudgeOutputTokens, vs...))
+}
+
+// JudgeOutputTokensGT applies the GT predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensGT(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGT(FieldJudgeOutputTokens, v))
+}
+
+// JudgeOutputTokensGTE applies the GTE predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensGTE(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldGTE(FieldJudgeOutputTokens, v))
+}
+
+// JudgeOutputTokensLT applies the LT predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensLT(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLT(FieldJudgeOutputTokens, v))
+}
+
+// JudgeOutputTokensLTE applies the LTE predicate on the "judge_output_tokens" field.
+func JudgeOutputTokensLTE(v int64) predicate.BenchmarkItemResult {
+	return predicate.BenchmarkItemResult(sql.FieldLTE(FieldJudgeOutputTokens, v))
 }
 
 // HasOwner applies the HasEdge predicate on the "owner" edge.

@@ -45,6 +45,18 @@ func (f BenchmarkItemResultFunc) Mutate(ctx context.Context, m ent.Mutation) (en
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BenchmarkItemResultMutation", m)
 }
 
+// The BenchmarkLabelFunc type is an adapter to allow the use of ordinary
+// function as BenchmarkLabel mutator.
+type BenchmarkLabelFunc func(context.Context, *ent.BenchmarkLabelMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BenchmarkLabelFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BenchmarkLabelMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BenchmarkLabelMutation", m)
+}
+
 // The ComplianceProfileFunc type is an adapter to allow the use of ordinary
 // function as ComplianceProfile mutator.
 type ComplianceProfileFunc func(context.Context, *ent.ComplianceProfileMutation) (ent.Value, error)
@@ -81,6 +93,18 @@ func (f ExperimentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentMutation", m)
 }
 
+// The ExperimentKeyFunc type is an adapter to allow the use of ordinary
+// function as ExperimentKey mutator.
+type ExperimentKeyFunc func(context.Context, *ent.ExperimentKeyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExperimentKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExperimentKeyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExperimentKeyMutation", m)
+}
+
 // The ExperimentObservationFunc type is an adapter to allow the use of ordinary
 // function as ExperimentObservation mutator.
 type ExperimentObservationFunc func(context.Context, *ent.ExperimentObservationMutation) (ent.Value, error)
@@ -103,6 +127,18 @@ func (f ExplanationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExplanationMutation", m)
+}
+
+// The JudgeAnswerFunc type is an adapter to allow the use of ordinary
+// function as JudgeAnswer mutator.
+type JudgeAnswerFunc func(context.Context, *ent.JudgeAnswerMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f JudgeAnswerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.JudgeAnswerMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.JudgeAnswerMutation", m)
 }
 
 // The LoadTestFunc type is an adapter to allow the use of ordinary

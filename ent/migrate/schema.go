@@ -65,6 +65,8 @@ var (
 		{Name: "dataset", Type: field.TypeJSON},
 		{Name: "system", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "max_output_tokens", Type: field.TypeInt, Default: 512},
+		{Name: "repeats", Type: field.TypeInt, Default: 1},
+		{Name: "judge", Type: field.TypeJSON, Nullable: true},
 		{Name: "results", Type: field.TypeJSON, Nullable: true},
 		{Name: "progress_done", Type: field.TypeInt, Default: 0},
 		{Name: "progress_total", Type: field.TypeInt, Default: 0},
@@ -73,6 +75,8 @@ var (
 		{Name: "finished_at", Type: field.TypeTime, Nullable: true},
 		{Name: "quota_day", Type: field.TypeString, Nullable: true, Size: 10},
 		{Name: "quota_held", Type: field.TypeInt, Default: 0},
+		{Name: "judge_steps_done", Type: field.TypeInt, Default: 0},
+		{Name: "judge_calls_made", Type: field.TypeInt, Default: 0},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// BenchmarksTable holds the schema information for the "benchmarks" table.
@@ -83,7 +87,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "benchmarks_users_benchmarks",
-				Columns:    []*schema.Column{BenchmarksColumns[18]},
+				Columns:    []*schema.Column{BenchmarksColumns[22]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -92,7 +96,7 @@ var (
 			{
 				Name:    "benchmark_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarksColumns[18]},
+				Columns: []*schema.Column{BenchmarksColumns[22]},
 			},
 			{
 				Name:    "benchmark_status",
@@ -108,6 +112,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "model", Type: field.TypeString},
 		{Name: "item", Type: field.TypeInt},
+		{Name: "repeat", Type: field.TypeInt, Default: 0},
 		{Name: "output", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "passed", Type: field.TypeBool, Default: false},
 		{Name: "reason", Type: field.TypeString, Default: ""},
@@ -118,6 +123,12 @@ var (
 		{Name: "output_tokens", Type: field.TypeInt64, Default: 0},
 		{Name: "cached_tokens", Type: field.TypeInt64, Default: 0},
 		{Name: "reasoning_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "judged", Type: field.TypeBool, Default: false},
+		{Name: "judge_score", Type: field.TypeFloat64, Default: 0},
+		{Name: "judge_invalid", Type: field.TypeBool, Default: false},
+		{Name: "judge_calls", Type: field.TypeInt, Default: 0},
+		{Name: "judge_input_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "judge_output_tokens", Type: field.TypeInt64, Default: 0},
 		{Name: "benchmark_id", Type: field.TypeInt},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
@@ -129,13 +140,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "benchmark_item_results_benchmarks_item_results",
-				Columns:    []*schema.Column{BenchmarkItemResultsColumns[15]},
+				Columns:    []*schema.Column{BenchmarkItemResultsColumns[22]},
 				RefColumns: []*schema.Column{BenchmarksColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "benchmark_item_results_users_benchmark_item_results",
-				Columns:    []*schema.Column{BenchmarkItemResultsColumns[16]},
+				Columns:    []*schema.Column{BenchmarkItemResultsColumns[23]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -144,12 +155,56 @@ var (
 			{
 				Name:    "benchmarkitemresult_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarkItemResultsColumns[16]},
+				Columns: []*schema.Column{BenchmarkItemResultsColumns[23]},
 			},
 			{
-				Name:    "benchmarkitemresult_benchmark_id_model_item",
+				Name:    "benchmarkitemresult_benchmark_id_model_item_repeat",
 				Unique:  true,
-				Columns: []*schema.Column{BenchmarkItemResultsColumns[15], BenchmarkItemResultsColumns[3], BenchmarkItemResultsColumns[4]},
+				Columns: []*schema.Column{BenchmarkItemResultsColumns[22], BenchmarkItemResultsColumns[3], BenchmarkItemResultsColumns[4], BenchmarkItemResultsColumns[5]},
+			},
+		},
+	}
+	// BenchmarkLabelsColumns holds the columns for the "benchmark_labels" table.
+	BenchmarkLabelsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "model", Type: field.TypeString},
+		{Name: "item", Type: field.TypeInt},
+		{Name: "repeat", Type: field.TypeInt, Default: 0},
+		{Name: "passed", Type: field.TypeBool},
+		{Name: "benchmark_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// BenchmarkLabelsTable holds the schema information for the "benchmark_labels" table.
+	BenchmarkLabelsTable = &schema.Table{
+		Name:       "benchmark_labels",
+		Columns:    BenchmarkLabelsColumns,
+		PrimaryKey: []*schema.Column{BenchmarkLabelsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "benchmark_labels_benchmarks_labels",
+				Columns:    []*schema.Column{BenchmarkLabelsColumns[7]},
+				RefColumns: []*schema.Column{BenchmarksColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "benchmark_labels_users_benchmark_labels",
+				Columns:    []*schema.Column{BenchmarkLabelsColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "benchmarklabel_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{BenchmarkLabelsColumns[8]},
+			},
+			{
+				Name:    "benchmarklabel_benchmark_id_model_item_repeat",
+				Unique:  true,
+				Columns: []*schema.Column{BenchmarkLabelsColumns[7], BenchmarkLabelsColumns[3], BenchmarkLabelsColumns[4], BenchmarkLabelsColumns[5]},
 			},
 		},
 	}
@@ -281,6 +336,45 @@ var (
 			},
 		},
 	}
+	// ExperimentKeysColumns holds the columns for the "experiment_keys" table.
+	ExperimentKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "prefix", Type: field.TypeString},
+		{Name: "secret_hash", Type: field.TypeString, Unique: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "experiment_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// ExperimentKeysTable holds the schema information for the "experiment_keys" table.
+	ExperimentKeysTable = &schema.Table{
+		Name:       "experiment_keys",
+		Columns:    ExperimentKeysColumns,
+		PrimaryKey: []*schema.Column{ExperimentKeysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "experiment_keys_experiments_api_keys",
+				Columns:    []*schema.Column{ExperimentKeysColumns[7]},
+				RefColumns: []*schema.Column{ExperimentsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "experiment_keys_users_experiment_keys",
+				Columns:    []*schema.Column{ExperimentKeysColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "experimentkey_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExperimentKeysColumns[8]},
+			},
+		},
+	}
 	// ExperimentObservationsColumns holds the columns for the "experiment_observations" table.
 	ExperimentObservationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -375,6 +469,44 @@ var (
 				Name:    "explanation_scenario_id",
 				Unique:  false,
 				Columns: []*schema.Column{ExplanationsColumns[12]},
+			},
+		},
+	}
+	// JudgeAnswersColumns holds the columns for the "judge_answers" table.
+	JudgeAnswersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Size: 64},
+		{Name: "judge_model", Type: field.TypeString},
+		{Name: "answer", Type: field.TypeString, Size: 2147483647},
+		{Name: "input_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "output_tokens", Type: field.TypeInt64, Default: 0},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// JudgeAnswersTable holds the schema information for the "judge_answers" table.
+	JudgeAnswersTable = &schema.Table{
+		Name:       "judge_answers",
+		Columns:    JudgeAnswersColumns,
+		PrimaryKey: []*schema.Column{JudgeAnswersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "judge_answers_users_judge_answers",
+				Columns:    []*schema.Column{JudgeAnswersColumns[8]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "judgeanswer_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{JudgeAnswersColumns[8]},
+			},
+			{
+				Name:    "judgeanswer_owner_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{JudgeAnswersColumns[8], JudgeAnswersColumns[3]},
 			},
 		},
 	}
@@ -581,11 +713,14 @@ var (
 		AssignmentsTable,
 		BenchmarksTable,
 		BenchmarkItemResultsTable,
+		BenchmarkLabelsTable,
 		ComplianceProfilesTable,
 		DeploymentsTable,
 		ExperimentsTable,
+		ExperimentKeysTable,
 		ExperimentObservationsTable,
 		ExplanationsTable,
+		JudgeAnswersTable,
 		LoadTestsTable,
 		PipelinesTable,
 		QuotaLedgersTable,
@@ -610,6 +745,11 @@ func init() {
 	BenchmarkItemResultsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
+	BenchmarkLabelsTable.ForeignKeys[0].RefTable = BenchmarksTable
+	BenchmarkLabelsTable.ForeignKeys[1].RefTable = UsersTable
+	BenchmarkLabelsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
 	ComplianceProfilesTable.ForeignKeys[0].RefTable = UsersTable
 	ComplianceProfilesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
@@ -622,6 +762,11 @@ func init() {
 	ExperimentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	ExperimentKeysTable.ForeignKeys[0].RefTable = ExperimentsTable
+	ExperimentKeysTable.ForeignKeys[1].RefTable = UsersTable
+	ExperimentKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
 	ExperimentObservationsTable.ForeignKeys[0].RefTable = ExperimentsTable
 	ExperimentObservationsTable.ForeignKeys[1].RefTable = UsersTable
 	ExperimentObservationsTable.Annotation = &entsql.Annotation{
@@ -631,6 +776,10 @@ func init() {
 	ExplanationsTable.ForeignKeys[1].RefTable = UsersTable
 	ExplanationsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	JudgeAnswersTable.ForeignKeys[0].RefTable = UsersTable
+	JudgeAnswersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
 	LoadTestsTable.ForeignKeys[0].RefTable = DeploymentsTable
 	LoadTestsTable.ForeignKeys[1].RefTable = UsersTable

@@ -15,6 +15,9 @@ type Benchmark func(*sql.Selector)
 // BenchmarkItemResult is the predicate function for benchmarkitemresult builders.
 type BenchmarkItemResult func(*sql.Selector)
 
+// BenchmarkLabel is the predicate function for benchmarklabel builders.
+type BenchmarkLabel func(*sql.Selector)
+
 // ComplianceProfile is the predicate function for complianceprofile builders.
 type ComplianceProfile func(*sql.Selector)
 
@@ -24,11 +27,17 @@ type Deployment func(*sql.Selector)
 // Experiment is the predicate function for experiment builders.
 type Experiment func(*sql.Selector)
 
+// ExperimentKey is the predicate function for experimentkey builders.
+type ExperimentKey func(*sql.Selector)
+
 // ExperimentObservation is the predicate function for experimentobservation builders.
 type ExperimentObservation func(*sql.Selector)
 
 // Explanation is the predicate function for explanation builders.
 type Explanation func(*sql.Selector)
+
+// JudgeAnswer is the predicate function for judgeanswer builders.
+type JudgeAnswer func(*sql.Selector)
 
 // LoadTest is the predicate function for loadtest builders.
 type LoadTest func(*sql.Selector)

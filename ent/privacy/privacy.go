@@ -183,6 +183,30 @@ func (f BenchmarkItemResultMutationRuleFunc) EvalMutation(ctx context.Context, m
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BenchmarkItemResultMutation", m)
 }
 
+// The BenchmarkLabelQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BenchmarkLabelQueryRuleFunc func(context.Context, *ent.BenchmarkLabelQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BenchmarkLabelQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BenchmarkLabelQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BenchmarkLabelQuery", q)
+}
+
+// The BenchmarkLabelMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BenchmarkLabelMutationRuleFunc func(context.Context, *ent.BenchmarkLabelMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BenchmarkLabelMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BenchmarkLabelMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BenchmarkLabelMutation", m)
+}
+
 // The ComplianceProfileQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ComplianceProfileQueryRuleFunc func(context.Context, *ent.ComplianceProfileQuery) error
@@ -255,6 +279,30 @@ func (f ExperimentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentMutation", m)
 }
 
+// The ExperimentKeyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExperimentKeyQueryRuleFunc func(context.Context, *ent.ExperimentKeyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExperimentKeyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExperimentKeyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExperimentKeyQuery", q)
+}
+
+// The ExperimentKeyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExperimentKeyMutationRuleFunc func(context.Context, *ent.ExperimentKeyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExperimentKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExperimentKeyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExperimentKeyMutation", m)
+}
+
 // The ExperimentObservationQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ExperimentObservationQueryRuleFunc func(context.Context, *ent.ExperimentObservationQuery) error
@@ -301,6 +349,30 @@ func (f ExplanationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExplanationMutation", m)
+}
+
+// The JudgeAnswerQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type JudgeAnswerQueryRuleFunc func(context.Context, *ent.JudgeAnswerQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f JudgeAnswerQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.JudgeAnswerQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.JudgeAnswerQuery", q)
+}
+
+// The JudgeAnswerMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type JudgeAnswerMutationRuleFunc func(context.Context, *ent.JudgeAnswerMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f JudgeAnswerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.JudgeAnswerMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.JudgeAnswerMutation", m)
 }
 
 // The LoadTestQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -488,15 +560,21 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.BenchmarkItemResultQuery:
 		return q.Filter(), nil
+	case *ent.BenchmarkLabelQuery:
+		return q.Filter(), nil
 	case *ent.ComplianceProfileQuery:
 		return q.Filter(), nil
 	case *ent.DeploymentQuery:
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
 		return q.Filter(), nil
+	case *ent.ExperimentKeyQuery:
+		return q.Filter(), nil
 	case *ent.ExperimentObservationQuery:
 		return q.Filter(), nil
 	case *ent.ExplanationQuery:
+		return q.Filter(), nil
+	case *ent.JudgeAnswerQuery:
 		return q.Filter(), nil
 	case *ent.LoadTestQuery:
 		return q.Filter(), nil
@@ -523,15 +601,21 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.BenchmarkItemResultMutation:
 		return m.Filter(), nil
+	case *ent.BenchmarkLabelMutation:
+		return m.Filter(), nil
 	case *ent.ComplianceProfileMutation:
 		return m.Filter(), nil
 	case *ent.DeploymentMutation:
 		return m.Filter(), nil
 	case *ent.ExperimentMutation:
 		return m.Filter(), nil
+	case *ent.ExperimentKeyMutation:
+		return m.Filter(), nil
 	case *ent.ExperimentObservationMutation:
 		return m.Filter(), nil
 	case *ent.ExplanationMutation:
+		return m.Filter(), nil
+	case *ent.JudgeAnswerMutation:
 		return m.Filter(), nil
 	case *ent.LoadTestMutation:
 		return m.Filter(), nil

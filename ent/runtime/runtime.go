@@ -9,11 +9,14 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/explanation"
+	"github.com/modelarchitect/architect/ent/judgeanswer"
 	"github.com/modelarchitect/architect/ent/loadtest"
 	"github.com/modelarchitect/architect/ent/pipeline"
 	"github.com/modelarchitect/architect/ent/quotaledger"
@@ -147,24 +150,42 @@ func init() {
 	benchmarkDescMaxOutputTokens := benchmarkFields[5].Descriptor()
 	// benchmark.DefaultMaxOutputTokens holds the default value on creation for the max_output_tokens field.
 	benchmark.DefaultMaxOutputTokens = benchmarkDescMaxOutputTokens.Default.(int)
+	// benchmarkDescRepeats is the schema descriptor for repeats field.
+	benchmarkDescRepeats := benchmarkFields[6].Descriptor()
+	// benchmark.DefaultRepeats holds the default value on creation for the repeats field.
+	benchmark.DefaultRepeats = benchmarkDescRepeats.Default.(int)
+	// benchmark.RepeatsValidator is a validator for the "repeats" field. It is called by the builders before save.
+	benchmark.RepeatsValidator = benchmarkDescRepeats.Validators[0].(func(int) error)
 	// benchmarkDescProgressDone is the schema descriptor for progress_done field.
-	benchmarkDescProgressDone := benchmarkFields[7].Descriptor()
+	benchmarkDescProgressDone := benchmarkFields[9].Descriptor()
 	// benchmark.DefaultProgressDone holds the default value on creation for the progress_done field.
 	benchmark.DefaultProgressDone = benchmarkDescProgressDone.Default.(int)
 	// benchmarkDescProgressTotal is the schema descriptor for progress_total field.
-	benchmarkDescProgressTotal := benchmarkFields[8].Descriptor()
+	benchmarkDescProgressTotal := benchmarkFields[10].Descriptor()
 	// benchmark.DefaultProgressTotal holds the default value on creation for the progress_total field.
 	benchmark.DefaultProgressTotal = benchmarkDescProgressTotal.Default.(int)
 	// benchmarkDescQuotaDay is the schema descriptor for quota_day field.
-	benchmarkDescQuotaDay := benchmarkFields[12].Descriptor()
+	benchmarkDescQuotaDay := benchmarkFields[14].Descriptor()
 	// benchmark.QuotaDayValidator is a validator for the "quota_day" field. It is called by the builders before save.
 	benchmark.QuotaDayValidator = benchmarkDescQuotaDay.Validators[0].(func(string) error)
 	// benchmarkDescQuotaHeld is the schema descriptor for quota_held field.
-	benchmarkDescQuotaHeld := benchmarkFields[13].Descriptor()
+	benchmarkDescQuotaHeld := benchmarkFields[15].Descriptor()
 	// benchmark.DefaultQuotaHeld holds the default value on creation for the quota_held field.
 	benchmark.DefaultQuotaHeld = benchmarkDescQuotaHeld.Default.(int)
 	// benchmark.QuotaHeldValidator is a validator for the "quota_held" field. It is called by the builders before save.
 	benchmark.QuotaHeldValidator = benchmarkDescQuotaHeld.Validators[0].(func(int) error)
+	// benchmarkDescJudgeStepsDone is the schema descriptor for judge_steps_done field.
+	benchmarkDescJudgeStepsDone := benchmarkFields[16].Descriptor()
+	// benchmark.DefaultJudgeStepsDone holds the default value on creation for the judge_steps_done field.
+	benchmark.DefaultJudgeStepsDone = benchmarkDescJudgeStepsDone.Default.(int)
+	// benchmark.JudgeStepsDoneValidator is a validator for the "judge_steps_done" field. It is called by the builders before save.
+	benchmark.JudgeStepsDoneValidator = benchmarkDescJudgeStepsDone.Validators[0].(func(int) error)
+	// benchmarkDescJudgeCallsMade is the schema descriptor for judge_calls_made field.
+	benchmarkDescJudgeCallsMade := benchmarkFields[17].Descriptor()
+	// benchmark.DefaultJudgeCallsMade holds the default value on creation for the judge_calls_made field.
+	benchmark.DefaultJudgeCallsMade = benchmarkDescJudgeCallsMade.Default.(int)
+	// benchmark.JudgeCallsMadeValidator is a validator for the "judge_calls_made" field. It is called by the builders before save.
+	benchmark.JudgeCallsMadeValidator = benchmarkDescJudgeCallsMade.Validators[0].(func(int) error)
 	benchmarkitemresultMixin := schema.BenchmarkItemResult{}.Mixin()
 	benchmarkitemresult.Policy = privacy.NewPolicies(benchmarkitemresultMixin[1], schema.BenchmarkItemResult{})
 	benchmarkitemresult.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -194,46 +215,109 @@ func init() {
 	benchmarkitemresult.DefaultUpdatedAt = benchmarkitemresultDescUpdatedAt.Default.(func() time.Time)
 	// benchmarkitemresult.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	benchmarkitemresult.UpdateDefaultUpdatedAt = benchmarkitemresultDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// benchmarkitemresultDescRepeat is the schema descriptor for repeat field.
+	benchmarkitemresultDescRepeat := benchmarkitemresultFields[3].Descriptor()
+	// benchmarkitemresult.DefaultRepeat holds the default value on creation for the repeat field.
+	benchmarkitemresult.DefaultRepeat = benchmarkitemresultDescRepeat.Default.(int)
+	// benchmarkitemresult.RepeatValidator is a validator for the "repeat" field. It is called by the builders before save.
+	benchmarkitemresult.RepeatValidator = benchmarkitemresultDescRepeat.Validators[0].(func(int) error)
 	// benchmarkitemresultDescOutput is the schema descriptor for output field.
-	benchmarkitemresultDescOutput := benchmarkitemresultFields[3].Descriptor()
+	benchmarkitemresultDescOutput := benchmarkitemresultFields[4].Descriptor()
 	// benchmarkitemresult.DefaultOutput holds the default value on creation for the output field.
 	benchmarkitemresult.DefaultOutput = benchmarkitemresultDescOutput.Default.(string)
 	// benchmarkitemresultDescPassed is the schema descriptor for passed field.
-	benchmarkitemresultDescPassed := benchmarkitemresultFields[4].Descriptor()
+	benchmarkitemresultDescPassed := benchmarkitemresultFields[5].Descriptor()
 	// benchmarkitemresult.DefaultPassed holds the default value on creation for the passed field.
 	benchmarkitemresult.DefaultPassed = benchmarkitemresultDescPassed.Default.(bool)
 	// benchmarkitemresultDescReason is the schema descriptor for reason field.
-	benchmarkitemresultDescReason := benchmarkitemresultFields[5].Descriptor()
+	benchmarkitemresultDescReason := benchmarkitemresultFields[6].Descriptor()
 	// benchmarkitemresult.DefaultReason holds the default value on creation for the reason field.
 	benchmarkitemresult.DefaultReason = benchmarkitemresultDescReason.Default.(string)
 	// benchmarkitemresultDescError is the schema descriptor for error field.
-	benchmarkitemresultDescError := benchmarkitemresultFields[6].Descriptor()
+	benchmarkitemresultDescError := benchmarkitemresultFields[7].Descriptor()
 	// benchmarkitemresult.DefaultError holds the default value on creation for the error field.
 	benchmarkitemresult.DefaultError = benchmarkitemresultDescError.Default.(string)
 	// benchmarkitemresultDescLatencyMs is the schema descriptor for latency_ms field.
-	benchmarkitemresultDescLatencyMs := benchmarkitemresultFields[7].Descriptor()
+	benchmarkitemresultDescLatencyMs := benchmarkitemresultFields[8].Descriptor()
 	// benchmarkitemresult.DefaultLatencyMs holds the default value on creation for the latency_ms field.
 	benchmarkitemresult.DefaultLatencyMs = benchmarkitemresultDescLatencyMs.Default.(float64)
 	// benchmarkitemresultDescTtftMs is the schema descriptor for ttft_ms field.
-	benchmarkitemresultDescTtftMs := benchmarkitemresultFields[8].Descriptor()
+	benchmarkitemresultDescTtftMs := benchmarkitemresultFields[9].Descriptor()
 	// benchmarkitemresult.DefaultTtftMs holds the default value on creation for the ttft_ms field.
 	benchmarkitemresult.DefaultTtftMs = benchmarkitemresultDescTtftMs.Default.(float64)
 	// benchmarkitemresultDescInputTokens is the schema descriptor for input_tokens field.
-	benchmarkitemresultDescInputTokens := benchmarkitemresultFields[9].Descriptor()
+	benchmarkitemresultDescInputTokens := benchmarkitemresultFields[10].Descriptor()
 	// benchmarkitemresult.DefaultInputTokens holds the default value on creation for the input_tokens field.
 	benchmarkitemresult.DefaultInputTokens = benchmarkitemresultDescInputTokens.Default.(int64)
 	// benchmarkitemresultDescOutputTokens is the schema descriptor for output_tokens field.
-	benchmarkitemresultDescOutputTokens := benchmarkitemresultFields[10].Descriptor()
+	benchmarkitemresultDescOutputTokens := benchmarkitemresultFields[11].Descriptor()
 	// benchmarkitemresult.DefaultOutputTokens holds the default value on creation for the output_tokens field.
 	benchmarkitemresult.DefaultOutputTokens = benchmarkitemresultDescOutputTokens.Default.(int64)
 	// benchmarkitemresultDescCachedTokens is the schema descriptor for cached_tokens field.
-	benchmarkitemresultDescCachedTokens := benchmarkitemresultFields[11].Descriptor()
+	benchmarkitemresultDescCachedTokens := benchmarkitemresultFields[12].Descriptor()
 	// benchmarkitemresult.DefaultCachedTokens holds the default value on creation for the cached_tokens field.
 	benchmarkitemresult.DefaultCachedTokens = benchmarkitemresultDescCachedTokens.Default.(int64)
 	// benchmarkitemresultDescReasoningTokens is the schema descriptor for reasoning_tokens field.
-	benchmarkitemresultDescReasoningTokens := benchmarkitemresultFields[12].Descriptor()
+	benchmarkitemresultDescReasoningTokens := benchmarkitemresultFields[13].Descriptor()
 	// benchmarkitemresult.DefaultReasoningTokens holds the default value on creation for the reasoning_tokens field.
 	benchmarkitemresult.DefaultReasoningTokens = benchmarkitemresultDescReasoningTokens.Default.(int64)
+	// benchmarkitemresultDescJudged is the schema descriptor for judged field.
+	benchmarkitemresultDescJudged := benchmarkitemresultFields[14].Descriptor()
+	// benchmarkitemresult.DefaultJudged holds the default value on creation for the judged field.
+	benchmarkitemresult.DefaultJudged = benchmarkitemresultDescJudged.Default.(bool)
+	// benchmarkitemresultDescJudgeScore is the schema descriptor for judge_score field.
+	benchmarkitemresultDescJudgeScore := benchmarkitemresultFields[15].Descriptor()
+	// benchmarkitemresult.DefaultJudgeScore holds the default value on creation for the judge_score field.
+	benchmarkitemresult.DefaultJudgeScore = benchmarkitemresultDescJudgeScore.Default.(float64)
+	// benchmarkitemresultDescJudgeInvalid is the schema descriptor for judge_invalid field.
+	benchmarkitemresultDescJudgeInvalid := benchmarkitemresultFields[16].Descriptor()
+	// benchmarkitemresult.DefaultJudgeInvalid holds the default value on creation for the judge_invalid field.
+	benchmarkitemresult.DefaultJudgeInvalid = benchmarkitemresultDescJudgeInvalid.Default.(bool)
+	// benchmarkitemresultDescJudgeCalls is the schema descriptor for judge_calls field.
+	benchmarkitemresultDescJudgeCalls := benchmarkitemresultFields[17].Descriptor()
+	// benchmarkitemresult.DefaultJudgeCalls holds the default value on creation for the judge_calls field.
+	benchmarkitemresult.DefaultJudgeCalls = benchmarkitemresultDescJudgeCalls.Default.(int)
+	// benchmarkitemresultDescJudgeInputTokens is the schema descriptor for judge_input_tokens field.
+	benchmarkitemresultDescJudgeInputTokens := benchmarkitemresultFields[18].Descriptor()
+	// benchmarkitemresult.DefaultJudgeInputTokens holds the default value on creation for the judge_input_tokens field.
+	benchmarkitemresult.DefaultJudgeInputTokens = benchmarkitemresultDescJudgeInputTokens.Default.(int64)
+	// benchmarkitemresultDescJudgeOutputTokens is the schema descriptor for judge_output_tokens field.
+	benchmarkitemresultDescJudgeOutputTokens := benchmarkitemresultFields[19].Descriptor()
+	// benchmarkitemresult.DefaultJudgeOutputTokens holds the default value on creation for the judge_output_tokens field.
+	benchmarkitemresult.DefaultJudgeOutputTokens = benchmarkitemresultDescJudgeOutputTokens.Default.(int64)
+	benchmarklabelMixin := schema.BenchmarkLabel{}.Mixin()
+	benchmarklabel.Policy = privacy.NewPolicies(benchmarklabelMixin[1], schema.BenchmarkLabel{})
+	benchmarklabel.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := benchmarklabel.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	benchmarklabelMixinHooks1 := benchmarklabelMixin[1].Hooks()
+
+	benchmarklabel.Hooks[1] = benchmarklabelMixinHooks1[0]
+
+	benchmarklabel.Hooks[2] = benchmarklabelMixinHooks1[1]
+	benchmarklabelMixinFields0 := benchmarklabelMixin[0].Fields()
+	_ = benchmarklabelMixinFields0
+	benchmarklabelFields := schema.BenchmarkLabel{}.Fields()
+	_ = benchmarklabelFields
+	// benchmarklabelDescCreatedAt is the schema descriptor for created_at field.
+	benchmarklabelDescCreatedAt := benchmarklabelMixinFields0[0].Descriptor()
+	// benchmarklabel.DefaultCreatedAt holds the default value on creation for the created_at field.
+	benchmarklabel.DefaultCreatedAt = benchmarklabelDescCreatedAt.Default.(func() time.Time)
+	// benchmarklabelDescUpdatedAt is the schema descriptor for updated_at field.
+	benchmarklabelDescUpdatedAt := benchmarklabelMixinFields0[1].Descriptor()
+	// benchmarklabel.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	benchmarklabel.DefaultUpdatedAt = benchmarklabelDescUpdatedAt.Default.(func() time.Time)
+	// benchmarklabel.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	benchmarklabel.UpdateDefaultUpdatedAt = benchmarklabelDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// benchmarklabelDescRepeat is the schema descriptor for repeat field.
+	benchmarklabelDescRepeat := benchmarklabelFields[3].Descriptor()
+	// benchmarklabel.DefaultRepeat holds the default value on creation for the repeat field.
+	benchmarklabel.DefaultRepeat = benchmarklabelDescRepeat.Default.(int)
 	complianceprofileMixin := schema.ComplianceProfile{}.Mixin()
 	complianceprofile.Policy = privacy.NewPolicies(complianceprofileMixin[1], schema.ComplianceProfile{})
 	complianceprofile.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -448,6 +532,53 @@ func init() {
 	experimentDescPlannedSampleSize := experimentFields[5].Descriptor()
 	// experiment.DefaultPlannedSampleSize holds the default value on creation for the planned_sample_size field.
 	experiment.DefaultPlannedSampleSize = experimentDescPlannedSampleSize.Default.(int64)
+	experimentkeyMixin := schema.ExperimentKey{}.Mixin()
+	experimentkey.Policy = privacy.NewPolicies(experimentkeyMixin[1], schema.ExperimentKey{})
+	experimentkey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := experimentkey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	experimentkeyMixinHooks1 := experimentkeyMixin[1].Hooks()
+
+	experimentkey.Hooks[1] = experimentkeyMixinHooks1[0]
+
+	experimentkey.Hooks[2] = experimentkeyMixinHooks1[1]
+	experimentkeyMixinFields0 := experimentkeyMixin[0].Fields()
+	_ = experimentkeyMixinFields0
+	experimentkeyFields := schema.ExperimentKey{}.Fields()
+	_ = experimentkeyFields
+	// experimentkeyDescCreatedAt is the schema descriptor for created_at field.
+	experimentkeyDescCreatedAt := experimentkeyMixinFields0[0].Descriptor()
+	// experimentkey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	experimentkey.DefaultCreatedAt = experimentkeyDescCreatedAt.Default.(func() time.Time)
+	// experimentkeyDescUpdatedAt is the schema descriptor for updated_at field.
+	experimentkeyDescUpdatedAt := experimentkeyMixinFields0[1].Descriptor()
+	// experimentkey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	experimentkey.DefaultUpdatedAt = experimentkeyDescUpdatedAt.Default.(func() time.Time)
+	// experimentkey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	experimentkey.UpdateDefaultUpdatedAt = experimentkeyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// experimentkeyDescName is the schema descriptor for name field.
+	experimentkeyDescName := experimentkeyFields[1].Descriptor()
+	// experimentkey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	experimentkey.NameValidator = func() func(string) error {
+		validators := experimentkeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	experimentobservationMixin := schema.ExperimentObservation{}.Mixin()
 	experimentobservation.Policy = privacy.NewPolicies(experimentobservationMixin[1], schema.ExperimentObservation{})
 	experimentobservation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -568,6 +699,61 @@ func init() {
 	explanationDescStale := explanationFields[9].Descriptor()
 	// explanation.DefaultStale holds the default value on creation for the stale field.
 	explanation.DefaultStale = explanationDescStale.Default.(bool)
+	judgeanswerMixin := schema.JudgeAnswer{}.Mixin()
+	judgeanswer.Policy = privacy.NewPolicies(judgeanswerMixin[1], schema.JudgeAnswer{})
+	judgeanswer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := judgeanswer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	judgeanswerMixinHooks1 := judgeanswerMixin[1].Hooks()
+
+	judgeanswer.Hooks[1] = judgeanswerMixinHooks1[0]
+
+	judgeanswer.Hooks[2] = judgeanswerMixinHooks1[1]
+	judgeanswerMixinFields0 := judgeanswerMixin[0].Fields()
+	_ = judgeanswerMixinFields0
+	judgeanswerFields := schema.JudgeAnswer{}.Fields()
+	_ = judgeanswerFields
+	// judgeanswerDescCreatedAt is the schema descriptor for created_at field.
+	judgeanswerDescCreatedAt := judgeanswerMixinFields0[0].Descriptor()
+	// judgeanswer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	judgeanswer.DefaultCreatedAt = judgeanswerDescCreatedAt.Default.(func() time.Time)
+	// judgeanswerDescUpdatedAt is the schema descriptor for updated_at field.
+	judgeanswerDescUpdatedAt := judgeanswerMixinFields0[1].Descriptor()
+	// judgeanswer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	judgeanswer.DefaultUpdatedAt = judgeanswerDescUpdatedAt.Default.(func() time.Time)
+	// judgeanswer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	judgeanswer.UpdateDefaultUpdatedAt = judgeanswerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// judgeanswerDescKey is the schema descriptor for key field.
+	judgeanswerDescKey := judgeanswerFields[0].Descriptor()
+	// judgeanswer.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	judgeanswer.KeyValidator = func() func(string) error {
+		validators := judgeanswerDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// judgeanswerDescInputTokens is the schema descriptor for input_tokens field.
+	judgeanswerDescInputTokens := judgeanswerFields[3].Descriptor()
+	// judgeanswer.DefaultInputTokens holds the default value on creation for the input_tokens field.
+	judgeanswer.DefaultInputTokens = judgeanswerDescInputTokens.Default.(int64)
+	// judgeanswerDescOutputTokens is the schema descriptor for output_tokens field.
+	judgeanswerDescOutputTokens := judgeanswerFields[4].Descriptor()
+	// judgeanswer.DefaultOutputTokens holds the default value on creation for the output_tokens field.
+	judgeanswer.DefaultOutputTokens = judgeanswerDescOutputTokens.Default.(int64)
 	loadtestMixin := schema.LoadTest{}.Mixin()
 	loadtest.Policy = privacy.NewPolicies(loadtestMixin[1], schema.LoadTest{})
 	loadtest.Hooks[0] = func(next ent.Mutator) ent.Mutator {

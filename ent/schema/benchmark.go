@@ -41,10 +41,14 @@ func (Benchmark) Fields() []ent.Field {
 			Annotations(entgql.Type("[DatasetItem!]")),
 		field.Text("system").Default("").Comment("The system prompt sent with every item; empty for none."),
 		field.Int("max_output_tokens").Default(512).Comment("The output token bound of every call (a model's own maximum when smaller)."),
+		field.Int("repeats").Default(1).Positive().
+			Comment("How many times each model answers each item (1 to the role's cap); repeats are averaged per item before the run's score and its standard error."),
+		field.JSON("judge", &model.BenchmarkJudge{}).Optional().
+			Comment("The judge model that grades the dataset's JUDGE items and how its answers are read; null when no item is JUDGE."),
 		field.JSON("results", &model.BenchmarkResults{}).Optional().
 			Comment("Each model's scores; null until the benchmark is COMPLETED.").Annotations(computed),
-		field.Int("progress_done").Default(0).Comment("Model calls finished so far, failed calls included.").Annotations(computed),
-		field.Int("progress_total").Default(0).Comment("Model calls planned: models × dataset items.").Annotations(computed),
+		field.Int("progress_done").Default(0).Comment("Steps finished so far (answers, failed calls included, and judge steps, cached ones included).").Annotations(computed),
+		field.Int("progress_total").Default(0).Comment("Steps planned: models × dataset items × repeats answers, plus one judge step per run of a JUDGE item.").Annotations(computed),
 		field.String("error").Optional().Nillable().Comment("Why the benchmark FAILED; null otherwise.").Annotations(computed),
 		field.Time("started_at").Optional().Nillable().Comment("When it started RUNNING; null while PENDING, or when cancelled before it started.").
 			Annotations(computed),
@@ -54,6 +58,10 @@ func (Benchmark) Fields() []ent.Field {
 		// ledger row of quota_day, moved to used as they are made, the rest released when the run ends.
 		field.String("quota_day").Optional().Nillable().MaxLen(10).Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("quota_held").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
+		// Judge steps (one per JUDGE item run, cached or not) and judge calls already counted in progress_done
+		// and on the ledger, so that each save counts only what is new.
+		field.Int("judge_steps_done").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("judge_calls_made").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -62,6 +70,7 @@ func (Benchmark) Edges() []ent.Edge {
 		edge.To("item_results", BenchmarkItemResult.Type).
 			Comment("Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.").
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.RelayConnection()),
+		edge.To("labels", BenchmarkLabel.Type).Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 	}
 }
 

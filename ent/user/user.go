@@ -54,8 +54,14 @@ const (
 	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
 	EdgeExperimentObservations = "experiment_observations"
+	// EdgeExperimentKeys holds the string denoting the experiment_keys edge name in mutations.
+	EdgeExperimentKeys = "experiment_keys"
 	// EdgeQuotaLedgers holds the string denoting the quota_ledgers edge name in mutations.
 	EdgeQuotaLedgers = "quota_ledgers"
+	// EdgeBenchmarkLabels holds the string denoting the benchmark_labels edge name in mutations.
+	EdgeBenchmarkLabels = "benchmark_labels"
+	// EdgeJudgeAnswers holds the string denoting the judge_answers edge name in mutations.
+	EdgeJudgeAnswers = "judge_answers"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// ScenariosTable is the table that holds the scenarios relation/edge.
@@ -135,6 +141,13 @@ const (
 	ExperimentObservationsInverseTable = "experiment_observations"
 	// ExperimentObservationsColumn is the table column denoting the experiment_observations relation/edge.
 	ExperimentObservationsColumn = "owner_id"
+	// ExperimentKeysTable is the table that holds the experiment_keys relation/edge.
+	ExperimentKeysTable = "experiment_keys"
+	// ExperimentKeysInverseTable is the table name for the ExperimentKey entity.
+	// It exists in this package in order to avoid circular dependency with the "experimentkey" package.
+	ExperimentKeysInverseTable = "experiment_keys"
+	// ExperimentKeysColumn is the table column denoting the experiment_keys relation/edge.
+	ExperimentKeysColumn = "owner_id"
 	// QuotaLedgersTable is the table that holds the quota_ledgers relation/edge.
 	QuotaLedgersTable = "quota_ledgers"
 	// QuotaLedgersInverseTable is the table name for the QuotaLedger entity.
@@ -142,6 +155,20 @@ const (
 	QuotaLedgersInverseTable = "quota_ledgers"
 	// QuotaLedgersColumn is the table column denoting the quota_ledgers relation/edge.
 	QuotaLedgersColumn = "owner_id"
+	// BenchmarkLabelsTable is the table that holds the benchmark_labels relation/edge.
+	BenchmarkLabelsTable = "benchmark_labels"
+	// BenchmarkLabelsInverseTable is the table name for the BenchmarkLabel entity.
+	// It exists in this package in order to avoid circular dependency with the "benchmarklabel" package.
+	BenchmarkLabelsInverseTable = "benchmark_labels"
+	// BenchmarkLabelsColumn is the table column denoting the benchmark_labels relation/edge.
+	BenchmarkLabelsColumn = "owner_id"
+	// JudgeAnswersTable is the table that holds the judge_answers relation/edge.
+	JudgeAnswersTable = "judge_answers"
+	// JudgeAnswersInverseTable is the table name for the JudgeAnswer entity.
+	// It exists in this package in order to avoid circular dependency with the "judgeanswer" package.
+	JudgeAnswersInverseTable = "judge_answers"
+	// JudgeAnswersColumn is the table column denoting the judge_answers relation/edge.
+	JudgeAnswersColumn = "owner_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -399,6 +426,20 @@ func ByExperimentObservations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderO
 	}
 }
 
+// ByExperimentKeysCount orders the results by experiment_keys count.
+func ByExperimentKeysCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newExperimentKeysStep(), opts...)
+	}
+}
+
+// ByExperimentKeys orders the results by experiment_keys terms.
+func ByExperimentKeys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newExperimentKeysStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByQuotaLedgersCount orders the results by quota_ledgers count.
 func ByQuotaLedgersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -410,6 +451,34 @@ func ByQuotaLedgersCount(opts ...sql.OrderTermOption) OrderOption {
 func ByQuotaLedgers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newQuotaLedgersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByBenchmarkLabelsCount orders the results by benchmark_labels count.
+func ByBenchmarkLabelsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newBenchmarkLabelsStep(), opts...)
+	}
+}
+
+// ByBenchmarkLabels orders the results by benchmark_labels terms.
+func ByBenchmarkLabels(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBenchmarkLabelsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByJudgeAnswersCount orders the results by judge_answers count.
+func ByJudgeAnswersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newJudgeAnswersStep(), opts...)
+	}
+}
+
+// ByJudgeAnswers orders the results by judge_answers terms.
+func ByJudgeAnswers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newJudgeAnswersStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
 func newScenariosStep() *sqlgraph.Step {
@@ -489,11 +558,32 @@ func newExperimentObservationsStep() *sqlgraph.Step {
 		sqlgraph.Edge(sqlgraph.O2M, false, ExperimentObservationsTable, ExperimentObservationsColumn),
 	)
 }
+func newExperimentKeysStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ExperimentKeysInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ExperimentKeysTable, ExperimentKeysColumn),
+	)
+}
 func newQuotaLedgersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(QuotaLedgersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, QuotaLedgersTable, QuotaLedgersColumn),
+	)
+}
+func newBenchmarkLabelsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BenchmarkLabelsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, BenchmarkLabelsTable, BenchmarkLabelsColumn),
+	)
+}
+func newJudgeAnswersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(JudgeAnswersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, JudgeAnswersTable, JudgeAnswersColumn),
 	)
 }
 

@@ -684,6 +684,29 @@ func HasExperimentObservationsWith(preds ...predicate.ExperimentObservation) pre
 	})
 }
 
+// HasExperimentKeys applies the HasEdge predicate on the "experiment_keys" edge.
+func HasExperimentKeys() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ExperimentKeysTable, ExperimentKeysColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasExperimentKeysWith applies the HasEdge predicate on the "experiment_keys" edge with a given conditions (other predicates).
+func HasExperimentKeysWith(preds ...predicate.ExperimentKey) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newExperimentKeysStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasQuotaLedgers applies the HasEdge predicate on the "quota_ledgers" edge.
 func HasQuotaLedgers() predicate.User {
 	return predicate.User(func(s *sql.Selector) {
@@ -699,6 +722,52 @@ func HasQuotaLedgers() predicate.User {
 func HasQuotaLedgersWith(preds ...predicate.QuotaLedger) predicate.User {
 	return predicate.User(func(s *sql.Selector) {
 		step := newQuotaLedgersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasBenchmarkLabels applies the HasEdge predicate on the "benchmark_labels" edge.
+func HasBenchmarkLabels() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, BenchmarkLabelsTable, BenchmarkLabelsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBenchmarkLabelsWith applies the HasEdge predicate on the "benchmark_labels" edge with a given conditions (other predicates).
+func HasBenchmarkLabelsWith(preds ...predicate.BenchmarkLabel) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newBenchmarkLabelsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasJudgeAnswers applies the HasEdge predicate on the "judge_answers" edge.
+func HasJudgeAnswers() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, JudgeAnswersTable, JudgeAnswersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasJudgeAnswersWith applies the HasEdge predicate on the "judge_answers" edge with a given conditions (other predicates).
+func HasJudgeAnswersWith(preds ...predicate.JudgeAnswer) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newJudgeAnswersStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -32,6 +32,7 @@ import (
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/modelarchitect/architect/internal/pipeline"
 	"github.com/modelarchitect/architect/internal/simulation"
 	"github.com/modelarchitect/architect/internal/viewer"
@@ -135,6 +136,34 @@ type ComplexityRoot struct {
 		User      func(childComplexity int) int
 	}
 
+	BanditArm struct {
+		Key             func(childComplexity int) int
+		PosteriorMean   func(childComplexity int) int
+		PosteriorStdDev func(childComplexity int) int
+		ProbabilityBest func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		Stopped         func(childComplexity int) int
+		Weight          func(childComplexity int) int
+	}
+
+	BanditPlan struct {
+		CostCeiling   func(childComplexity int) int
+		CostMetric    func(childComplexity int) int
+		MinShare      func(childComplexity int) int
+		QualityFloor  func(childComplexity int) int
+		QualityMetric func(childComplexity int) int
+		WarmupUnits   func(childComplexity int) int
+	}
+
+	BanditUpdate struct {
+		Arms      func(childComplexity int) int
+		At        func(childComplexity int) int
+		Notes     func(childComplexity int) int
+		Simulated func(childComplexity int) int
+		WarmUp    func(childComplexity int) int
+		Weights   func(childComplexity int) int
+	}
+
 	Benchmark struct {
 		CreatedAt       func(childComplexity int) int
 		Dataset         func(childComplexity int) int
@@ -143,6 +172,7 @@ type ComplexityRoot struct {
 		FinishedAt      func(childComplexity int) int
 		ID              func(childComplexity int) int
 		ItemResults     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BenchmarkItemResultOrder, where *ent.BenchmarkItemResultWhereInput) int
+		Judge           func(childComplexity int) int
 		MaxOutputTokens func(childComplexity int) int
 		Models          func(childComplexity int) int
 		Name            func(childComplexity int) int
@@ -150,6 +180,7 @@ type ComplexityRoot struct {
 		Progress        func(childComplexity int) int
 		ProgressDone    func(childComplexity int) int
 		ProgressTotal   func(childComplexity int) int
+		Repeats         func(childComplexity int) int
 		Results         func(childComplexity int) int
 		StartedAt       func(childComplexity int) int
 		Status          func(childComplexity int) int
@@ -180,6 +211,7 @@ type ComplexityRoot struct {
 		Cost            func(childComplexity int) int
 		DurationSeconds func(childComplexity int) int
 		InputTokens     func(childComplexity int) int
+		JudgeCalls      func(childComplexity int) int
 		Models          func(childComplexity int) int
 		OutputTokens    func(childComplexity int) int
 		UnpricedModels  func(childComplexity int) int
@@ -201,22 +233,29 @@ type ComplexityRoot struct {
 	}
 
 	BenchmarkItemResult struct {
-		CachedTokens    func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Error           func(childComplexity int) int
-		ID              func(childComplexity int) int
-		InputTokens     func(childComplexity int) int
-		Item            func(childComplexity int) int
-		LatencyMs       func(childComplexity int) int
-		Model           func(childComplexity int) int
-		Output          func(childComplexity int) int
-		OutputTokens    func(childComplexity int) int
-		Owner           func(childComplexity int) int
-		Passed          func(childComplexity int) int
-		Reason          func(childComplexity int) int
-		ReasoningTokens func(childComplexity int) int
-		TtftMs          func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		CachedTokens      func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Error             func(childComplexity int) int
+		ID                func(childComplexity int) int
+		InputTokens       func(childComplexity int) int
+		Item              func(childComplexity int) int
+		JudgeCalls        func(childComplexity int) int
+		JudgeInputTokens  func(childComplexity int) int
+		JudgeInvalid      func(childComplexity int) int
+		JudgeOutputTokens func(childComplexity int) int
+		JudgeScore        func(childComplexity int) int
+		Judged            func(childComplexity int) int
+		LatencyMs         func(childComplexity int) int
+		Model             func(childComplexity int) int
+		Output            func(childComplexity int) int
+		OutputTokens      func(childComplexity int) int
+		Owner             func(childComplexity int) int
+		Passed            func(childComplexity int) int
+		Reason            func(childComplexity int) int
+		ReasoningTokens   func(childComplexity int) int
+		Repeat            func(childComplexity int) int
+		TtftMs            func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	BenchmarkItemResultConnection struct {
@@ -228,6 +267,12 @@ type ComplexityRoot struct {
 	BenchmarkItemResultEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BenchmarkJudge struct {
+		Choices   func(childComplexity int) int
+		Model     func(childComplexity int) int
+		PassScore func(childComplexity int) int
 	}
 
 	BenchmarkModelEstimate struct {
@@ -242,15 +287,25 @@ type ComplexityRoot struct {
 	BenchmarkModelResult struct {
 		Accuracy              func(childComplexity int) int
 		AccuracyCI            func(childComplexity int) int
+		Clusters              func(childComplexity int) int
 		Cost                  func(childComplexity int) int
 		CostPerCorrect        func(childComplexity int) int
 		Errors                func(childComplexity int) int
 		Failed                func(childComplexity int) int
+		ItemPassRates         func(childComplexity int) int
 		Items                 func(childComplexity int) int
+		JudgeCalls            func(childComplexity int) int
+		JudgeCost             func(childComplexity int) int
+		JudgeInvalid          func(childComplexity int) int
+		JudgeUsage            func(childComplexity int) int
 		Latency               func(childComplexity int) int
 		Model                 func(childComplexity int) int
+		NaiveSE               func(childComplexity int) int
 		OutputTokensPerSecond func(childComplexity int) int
 		Passed                func(childComplexity int) int
+		Repeats               func(childComplexity int) int
+		SE                    func(childComplexity int) int
+		Score                 func(childComplexity int) int
 		TTFT                  func(childComplexity int) int
 		Usage                 func(childComplexity int) int
 	}
@@ -264,6 +319,15 @@ type ComplexityRoot struct {
 		Benchmark func(childComplexity int) int
 		Model     func(childComplexity int) int
 		Score     func(childComplexity int) int
+	}
+
+	BenchmarkSpread struct {
+		BenchmarkID func(childComplexity int) int
+		Items       func(childComplexity int) int
+		Mean        func(childComplexity int) int
+		Measure     func(childComplexity int) int
+		Model       func(childComplexity int) int
+		StdDev      func(childComplexity int) int
 	}
 
 	CacheNodeConfig struct {
@@ -519,10 +583,17 @@ type ComplexityRoot struct {
 		Variable       func(childComplexity int) int
 	}
 
+	CreatedExperimentKey struct {
+		Key    func(childComplexity int) int
+		Secret func(childComplexity int) int
+	}
+
 	DatasetItem struct {
 		Assertion func(childComplexity int) int
+		Cluster   func(childComplexity int) int
 		Expected  func(childComplexity int) int
 		Input     func(childComplexity int) int
+		Tags      func(childComplexity int) int
 		Tolerance func(childComplexity int) int
 	}
 
@@ -629,8 +700,10 @@ type ComplexityRoot struct {
 	}
 
 	Experiment struct {
+		APIKeys           func(childComplexity int) int
 		AssignmentSeed    func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
+		Health            func(childComplexity int) int
 		Hypothesis        func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Metrics           func(childComplexity int) int
@@ -642,6 +715,12 @@ type ComplexityRoot struct {
 		Results           func(childComplexity int) int
 		Status            func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+	}
+
+	ExperimentBandit struct {
+		Current func(childComplexity int) int
+		Updates func(childComplexity int) int
+		Warning func(childComplexity int) int
 	}
 
 	ExperimentComparison struct {
@@ -676,6 +755,28 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExperimentHealth struct {
+		CheckedAt func(childComplexity int) int
+		Notes     func(childComplexity int) int
+		Reasons   func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	ExperimentHealthReason struct {
+		Check   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
+	ExperimentKey struct {
+		CreatedAt  func(childComplexity int) int
+		Experiment func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Prefix     func(childComplexity int) int
+		RevokedAt  func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
 	ExperimentLift struct {
 		AdjustedLower  func(childComplexity int) int
 		AdjustedPValue func(childComplexity int) int
@@ -702,6 +803,7 @@ type ComplexityRoot struct {
 	}
 
 	ExperimentPlan struct {
+		Bandit                  func(childComplexity int) int
 		Baseline                func(childComplexity int) int
 		ConfidenceLevel         func(childComplexity int) int
 		Control                 func(childComplexity int) int
@@ -714,7 +816,15 @@ type ComplexityRoot struct {
 		StdDev                  func(childComplexity int) int
 	}
 
+	ExperimentRatioSampleSize struct {
+		Exact      func(childComplexity int) int
+		PerVariant func(childComplexity int) int
+		Ratio      func(childComplexity int) int
+		StdDev     func(childComplexity int) int
+	}
+
 	ExperimentResults struct {
+		Bandit          func(childComplexity int) int
 		ComputedAt      func(childComplexity int) int
 		ConfidenceLevel func(childComplexity int) int
 		Control         func(childComplexity int) int
@@ -729,6 +839,8 @@ type ComplexityRoot struct {
 	ExperimentSampleSize struct {
 		Exact      func(childComplexity int) int
 		PerVariant func(childComplexity int) int
+		Spread     func(childComplexity int) int
+		StdDev     func(childComplexity int) int
 	}
 
 	Explanation struct {
@@ -794,10 +906,38 @@ type ComplexityRoot struct {
 	}
 
 	ItemDifference struct {
-		Baseline  func(childComplexity int) int
-		Candidate func(childComplexity int) int
-		Diff      func(childComplexity int) int
-		Item      func(childComplexity int) int
+		Baseline        func(childComplexity int) int
+		BaselinePassed  func(childComplexity int) int
+		Candidate       func(childComplexity int) int
+		CandidatePassed func(childComplexity int) int
+		Cluster         func(childComplexity int) int
+		Diff            func(childComplexity int) int
+		Item            func(childComplexity int) int
+	}
+
+	JudgeCalibration struct {
+		Corrected           func(childComplexity int) int
+		CorrectedPassRate   func(childComplexity int) int
+		DegenerateResamples func(childComplexity int) int
+		FalseNegatives      func(childComplexity int) int
+		FalsePositives      func(childComplexity int) int
+		HeldOut             func(childComplexity int) int
+		Interval            func(childComplexity int) int
+		Kappa               func(childComplexity int) int
+		Labels              func(childComplexity int) int
+		Model               func(childComplexity int) int
+		ObservedPassRate    func(childComplexity int) int
+		Reason              func(childComplexity int) int
+		Resamples           func(childComplexity int) int
+		TNR                 func(childComplexity int) int
+		TPR                 func(childComplexity int) int
+		TrueNegatives       func(childComplexity int) int
+		TruePositives       func(childComplexity int) int
+	}
+
+	JudgeChoice struct {
+		Answer func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	LLMNodeConfig struct {
@@ -1002,6 +1142,7 @@ type ComplexityRoot struct {
 		CreateComplianceProfile      func(childComplexity int, input ent.CreateComplianceProfileInput) int
 		CreateDeployment             func(childComplexity int, input ent.CreateDeploymentInput) int
 		CreateExperiment             func(childComplexity int, input ent.CreateExperimentInput) int
+		CreateExperimentKey          func(childComplexity int, experimentID int, name string) int
 		CreateLoadTest               func(childComplexity int, input gqlmodel.CreateLoadTestInput, start *bool) int
 		CreatePipeline               func(childComplexity int, input model.CreatePipeline) int
 		CreateScenario               func(childComplexity int, input ent.CreateScenarioInput, simulate *bool) int
@@ -1017,10 +1158,12 @@ type ComplexityRoot struct {
 		DeleteScenario               func(childComplexity int, id int) int
 		DeleteUser                   func(childComplexity int, userID int) int
 		ExplainDecision              func(childComplexity int, scenarioID int) int
+		LabelBenchmarkAnswers        func(childComplexity int, input gqlmodel.LabelBenchmarkAnswersInput) int
 		LogIn                        func(childComplexity int, input gqlmodel.LogInInput) int
 		LogOut                       func(childComplexity int) int
 		RecordExperimentObservations func(childComplexity int, id int, input gqlmodel.RecordExperimentObservationsInput) int
 		RedeployDeployment           func(childComplexity int, id int) int
+		RevokeExperimentKey          func(childComplexity int, id int) int
 		SetUserRole                  func(childComplexity int, userID int, role viewer.Role) int
 		SignUp                       func(childComplexity int, input gqlmodel.SignUpInput) int
 		SimulateScenario             func(childComplexity int, id int) int
@@ -1029,6 +1172,7 @@ type ComplexityRoot struct {
 		StartLoadTest                func(childComplexity int, id int) int
 		StopExperiment               func(childComplexity int, id int) int
 		TerminateDeployment          func(childComplexity int, id int) int
+		UpdateBanditWeights          func(childComplexity int, experimentID int) int
 		UpdateBenchmark              func(childComplexity int, id int, input gqlmodel.UpdateBenchmarkInput) int
 		UpdateComplianceProfile      func(childComplexity int, id int, input ent.UpdateComplianceProfileInput) int
 		UpdateDeployment             func(childComplexity int, id int, input ent.UpdateDeploymentInput) int
@@ -1058,6 +1202,8 @@ type ComplexityRoot struct {
 
 	PairedComparison struct {
 		Alpha          func(childComplexity int) int
+		Clustered      func(childComplexity int) int
+		Clusters       func(childComplexity int) int
 		DF             func(childComplexity int) int
 		FailToPass     func(childComplexity int) int
 		Interval       func(childComplexity int) int
@@ -1202,33 +1348,35 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AssessCompliance     func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
-		Assignments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
-		BenchmarkGate        func(childComplexity int, input gqlmodel.BenchmarkGateInput) int
-		Benchmarks           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
-		CatalogVersion       func(childComplexity int) int
-		CompareBenchmarks    func(childComplexity int, input gqlmodel.CompareBenchmarksInput) int
-		CompareLoadTests     func(childComplexity int, a int, b int) int
-		ComplianceProfiles   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
-		ComplianceUseCases   func(childComplexity int) int
-		Deployments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
-		EstimateBenchmark    func(childComplexity int, id int) int
-		EstimateDeployment   func(childComplexity int, input deployment.Request, loadTestID *int) int
-		ExperimentSampleSize func(childComplexity int, input gqlmodel.ExperimentSampleSizeInput) int
-		Experiments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
-		Explanations         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
-		InstanceTypes        func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
-		LoadTests            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
-		Me                   func(childComplexity int) int
-		Models               func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
-		Node                 func(childComplexity int, id int) int
-		Nodes                func(childComplexity int, ids []int) int
-		PipelineNodeKinds    func(childComplexity int) int
-		Pipelines            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
-		ScenarioSweep        func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
-		Scenarios            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
-		Users                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
-		ValidatePipeline     func(childComplexity int, input pipeline.Pipeline) int
+		AssessCompliance          func(childComplexity int, input gqlmodel.ComplianceAssessmentInput) int
+		Assignments               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) int
+		BenchmarkCalibration      func(childComplexity int, benchmarkID int, model *string) int
+		BenchmarkGate             func(childComplexity int, input gqlmodel.BenchmarkGateInput) int
+		Benchmarks                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
+		CatalogVersion            func(childComplexity int) int
+		CompareBenchmarks         func(childComplexity int, input gqlmodel.CompareBenchmarksInput) int
+		CompareLoadTests          func(childComplexity int, a int, b int) int
+		ComplianceProfiles        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
+		ComplianceUseCases        func(childComplexity int) int
+		Deployments               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
+		EstimateBenchmark         func(childComplexity int, id int) int
+		EstimateDeployment        func(childComplexity int, input deployment.Request, loadTestID *int) int
+		ExperimentRatioSampleSize func(childComplexity int, input gqlmodel.ExperimentRatioSampleSizeInput) int
+		ExperimentSampleSize      func(childComplexity int, input gqlmodel.ExperimentSampleSizeInput) int
+		Experiments               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
+		Explanations              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) int
+		InstanceTypes             func(childComplexity int, where *gqlmodel.InstanceTypeWhereInput) int
+		LoadTests                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LoadTestOrder, where *ent.LoadTestWhereInput) int
+		Me                        func(childComplexity int) int
+		Models                    func(childComplexity int, where *gqlmodel.ModelWhereInput, orderBy *gqlmodel.ModelOrder) int
+		Node                      func(childComplexity int, id int) int
+		Nodes                     func(childComplexity int, ids []int) int
+		PipelineNodeKinds         func(childComplexity int) int
+		Pipelines                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.PipelineOrder, where *ent.PipelineWhereInput) int
+		ScenarioSweep             func(childComplexity int, id int, variable simulation.SweepVariable, from float64, to float64, steps int, scale *simulation.Scale) int
+		Scenarios                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ScenarioOrder, where *ent.ScenarioWhereInput) int
+		Users                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.UserOrder, where *ent.UserWhereInput) int
+		ValidatePipeline          func(childComplexity int, input pipeline.Pipeline) int
 	}
 
 	Range struct {
@@ -1573,6 +1721,7 @@ type DeploymentPlanResolver interface {
 type ExperimentResolver interface {
 	Owner(ctx context.Context, obj *ent.Experiment) (*ent.User, error)
 	AssignmentSeed(ctx context.Context, obj *ent.Experiment) (string, error)
+	Health(ctx context.Context, obj *ent.Experiment) (*model.ExperimentHealth, error)
 }
 type ExperimentDecisionResolver interface {
 	Winner(ctx context.Context, obj *experiment.Decision) (*string, error)
@@ -1627,6 +1776,10 @@ type MutationResolver interface {
 	DeleteDeployment(ctx context.Context, id int) (int, error)
 	DeleteAssignment(ctx context.Context, id int) (int, error)
 	DeleteExplanation(ctx context.Context, id int) (int, error)
+	LabelBenchmarkAnswers(ctx context.Context, input gqlmodel.LabelBenchmarkAnswersInput) (int, error)
+	CreateExperimentKey(ctx context.Context, experimentID int, name string) (*ops.CreatedKey, error)
+	UpdateBanditWeights(ctx context.Context, experimentID int) (*ent.Experiment, error)
+	RevokeExperimentKey(ctx context.Context, id int) (*ent.ExperimentKey, error)
 	AssignVariant(ctx context.Context, experimentID int, unitID string) (*ent.Assignment, error)
 	StartExperiment(ctx context.Context, id int) (*ent.Experiment, error)
 	StopExperiment(ctx context.Context, id int) (*ent.Experiment, error)
@@ -1688,7 +1841,9 @@ type QueryResolver interface {
 	EstimateDeployment(ctx context.Context, input deployment.Request, loadTestID *int) (*deployment.Estimation, error)
 	CompareBenchmarks(ctx context.Context, input gqlmodel.CompareBenchmarksInput) (*gqlmodel.BenchmarkComparison, error)
 	BenchmarkGate(ctx context.Context, input gqlmodel.BenchmarkGateInput) (*gqlmodel.BenchmarkGateResult, error)
-	ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*experiment.SampleSize, error)
+	BenchmarkCalibration(ctx context.Context, benchmarkID int, model *string) (*ops.JudgeCalibration, error)
+	ExperimentSampleSize(ctx context.Context, input gqlmodel.ExperimentSampleSizeInput) (*ops.SampleSizeAnswer, error)
+	ExperimentRatioSampleSize(ctx context.Context, input gqlmodel.ExperimentRatioSampleSizeInput) (*experiment.RatioSampleSize, error)
 	Me(ctx context.Context) (*ent.User, error)
 	CompareLoadTests(ctx context.Context, a int, b int) (*gqlmodel.LoadTestComparison, error)
 	ValidatePipeline(ctx context.Context, input pipeline.Pipeline) (*pipeline.Analysis, error)
@@ -1914,6 +2069,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
 
+	case "BanditArm.variant":
+		if e.ComplexityRoot.BanditArm.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.Key(childComplexity), true
+	case "BanditArm.posteriorMean":
+		if e.ComplexityRoot.BanditArm.PosteriorMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.PosteriorMean(childComplexity), true
+	case "BanditArm.posteriorStdDev":
+		if e.ComplexityRoot.BanditArm.PosteriorStdDev == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.PosteriorStdDev(childComplexity), true
+	case "BanditArm.probabilityBest":
+		if e.ComplexityRoot.BanditArm.ProbabilityBest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.ProbabilityBest(childComplexity), true
+	case "BanditArm.reason":
+		if e.ComplexityRoot.BanditArm.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.Reason(childComplexity), true
+	case "BanditArm.stopped":
+		if e.ComplexityRoot.BanditArm.Stopped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.Stopped(childComplexity), true
+	case "BanditArm.weight":
+		if e.ComplexityRoot.BanditArm.Weight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditArm.Weight(childComplexity), true
+
+	case "BanditPlan.costCeiling":
+		if e.ComplexityRoot.BanditPlan.CostCeiling == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.CostCeiling(childComplexity), true
+	case "BanditPlan.costMetric":
+		if e.ComplexityRoot.BanditPlan.CostMetric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.CostMetric(childComplexity), true
+	case "BanditPlan.minShare":
+		if e.ComplexityRoot.BanditPlan.MinShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.MinShare(childComplexity), true
+	case "BanditPlan.qualityFloor":
+		if e.ComplexityRoot.BanditPlan.QualityFloor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.QualityFloor(childComplexity), true
+	case "BanditPlan.qualityMetric":
+		if e.ComplexityRoot.BanditPlan.QualityMetric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.QualityMetric(childComplexity), true
+	case "BanditPlan.warmupUnits":
+		if e.ComplexityRoot.BanditPlan.WarmupUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditPlan.WarmupUnits(childComplexity), true
+
+	case "BanditUpdate.arms":
+		if e.ComplexityRoot.BanditUpdate.Arms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.Arms(childComplexity), true
+	case "BanditUpdate.at":
+		if e.ComplexityRoot.BanditUpdate.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.At(childComplexity), true
+	case "BanditUpdate.notes":
+		if e.ComplexityRoot.BanditUpdate.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.Notes(childComplexity), true
+	case "BanditUpdate.simulated":
+		if e.ComplexityRoot.BanditUpdate.Simulated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.Simulated(childComplexity), true
+	case "BanditUpdate.warmUp":
+		if e.ComplexityRoot.BanditUpdate.WarmUp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.WarmUp(childComplexity), true
+	case "BanditUpdate.weights":
+		if e.ComplexityRoot.BanditUpdate.Weights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BanditUpdate.Weights(childComplexity), true
+
 	case "Benchmark.createdAt":
 		if e.ComplexityRoot.Benchmark.CreatedAt == nil {
 			break
@@ -1961,6 +2233,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.ItemResults(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BenchmarkItemResultOrder), args["where"].(*ent.BenchmarkItemResultWhereInput)), true
+	case "Benchmark.judge":
+		if e.ComplexityRoot.Benchmark.Judge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Judge(childComplexity), true
 	case "Benchmark.maxOutputTokens":
 		if e.ComplexityRoot.Benchmark.MaxOutputTokens == nil {
 			break
@@ -2003,6 +2281,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.ProgressTotal(childComplexity), true
+	case "Benchmark.repeats":
+		if e.ComplexityRoot.Benchmark.Repeats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Repeats(childComplexity), true
 	case "Benchmark.results":
 		if e.ComplexityRoot.Benchmark.Results == nil {
 			break
@@ -2115,6 +2399,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkEstimate.InputTokens(childComplexity), true
+	case "BenchmarkEstimate.judgeCalls":
+		if e.ComplexityRoot.BenchmarkEstimate.JudgeCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.JudgeCalls(childComplexity), true
 	case "BenchmarkEstimate.models":
 		if e.ComplexityRoot.BenchmarkEstimate.Models == nil {
 			break
@@ -2226,6 +2516,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkItemResult.Item(childComplexity), true
+	case "BenchmarkItemResult.judgeCalls":
+		if e.ComplexityRoot.BenchmarkItemResult.JudgeCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.JudgeCalls(childComplexity), true
+	case "BenchmarkItemResult.judgeInputTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.JudgeInputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.JudgeInputTokens(childComplexity), true
+	case "BenchmarkItemResult.judgeInvalid":
+		if e.ComplexityRoot.BenchmarkItemResult.JudgeInvalid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.JudgeInvalid(childComplexity), true
+	case "BenchmarkItemResult.judgeOutputTokens":
+		if e.ComplexityRoot.BenchmarkItemResult.JudgeOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.JudgeOutputTokens(childComplexity), true
+	case "BenchmarkItemResult.judgeScore":
+		if e.ComplexityRoot.BenchmarkItemResult.JudgeScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.JudgeScore(childComplexity), true
+	case "BenchmarkItemResult.judged":
+		if e.ComplexityRoot.BenchmarkItemResult.Judged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Judged(childComplexity), true
 	case "BenchmarkItemResult.latencyMs":
 		if e.ComplexityRoot.BenchmarkItemResult.LatencyMs == nil {
 			break
@@ -2274,6 +2600,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkItemResult.ReasoningTokens(childComplexity), true
+	case "BenchmarkItemResult.repeat":
+		if e.ComplexityRoot.BenchmarkItemResult.Repeat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkItemResult.Repeat(childComplexity), true
 	case "BenchmarkItemResult.ttftMs":
 		if e.ComplexityRoot.BenchmarkItemResult.TtftMs == nil {
 			break
@@ -2318,6 +2650,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkItemResultEdge.Node(childComplexity), true
+
+	case "BenchmarkJudge.choices":
+		if e.ComplexityRoot.BenchmarkJudge.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkJudge.Choices(childComplexity), true
+	case "BenchmarkJudge.model":
+		if e.ComplexityRoot.BenchmarkJudge.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkJudge.Model(childComplexity), true
+	case "BenchmarkJudge.passScore":
+		if e.ComplexityRoot.BenchmarkJudge.PassScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkJudge.PassScore(childComplexity), true
 
 	case "BenchmarkModelEstimate.calls":
 		if e.ComplexityRoot.BenchmarkModelEstimate.Calls == nil {
@@ -2368,6 +2719,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.AccuracyCI(childComplexity), true
+	case "BenchmarkModelResult.clusters":
+		if e.ComplexityRoot.BenchmarkModelResult.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Clusters(childComplexity), true
 	case "BenchmarkModelResult.cost":
 		if e.ComplexityRoot.BenchmarkModelResult.Cost == nil {
 			break
@@ -2392,12 +2749,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Failed(childComplexity), true
+	case "BenchmarkModelResult.itemPassRates":
+		if e.ComplexityRoot.BenchmarkModelResult.ItemPassRates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.ItemPassRates(childComplexity), true
 	case "BenchmarkModelResult.items":
 		if e.ComplexityRoot.BenchmarkModelResult.Items == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Items(childComplexity), true
+	case "BenchmarkModelResult.judgeCalls":
+		if e.ComplexityRoot.BenchmarkModelResult.JudgeCalls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.JudgeCalls(childComplexity), true
+	case "BenchmarkModelResult.judgeCost":
+		if e.ComplexityRoot.BenchmarkModelResult.JudgeCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.JudgeCost(childComplexity), true
+	case "BenchmarkModelResult.judgeInvalid":
+		if e.ComplexityRoot.BenchmarkModelResult.JudgeInvalid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.JudgeInvalid(childComplexity), true
+	case "BenchmarkModelResult.judgeUsage":
+		if e.ComplexityRoot.BenchmarkModelResult.JudgeUsage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.JudgeUsage(childComplexity), true
 	case "BenchmarkModelResult.latency":
 		if e.ComplexityRoot.BenchmarkModelResult.Latency == nil {
 			break
@@ -2410,6 +2797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Model(childComplexity), true
+	case "BenchmarkModelResult.naiveStandardError":
+		if e.ComplexityRoot.BenchmarkModelResult.NaiveSE == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.NaiveSE(childComplexity), true
 	case "BenchmarkModelResult.outputTokensPerSecond":
 		if e.ComplexityRoot.BenchmarkModelResult.OutputTokensPerSecond == nil {
 			break
@@ -2422,6 +2815,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkModelResult.Passed(childComplexity), true
+	case "BenchmarkModelResult.repeats":
+		if e.ComplexityRoot.BenchmarkModelResult.Repeats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Repeats(childComplexity), true
+	case "BenchmarkModelResult.standardError":
+		if e.ComplexityRoot.BenchmarkModelResult.SE == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.SE(childComplexity), true
+	case "BenchmarkModelResult.score":
+		if e.ComplexityRoot.BenchmarkModelResult.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkModelResult.Score(childComplexity), true
 	case "BenchmarkModelResult.ttft":
 		if e.ComplexityRoot.BenchmarkModelResult.TTFT == nil {
 			break
@@ -2466,6 +2877,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkSide.Score(childComplexity), true
+
+	case "BenchmarkSpread.benchmarkId":
+		if e.ComplexityRoot.BenchmarkSpread.BenchmarkID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.BenchmarkID(childComplexity), true
+	case "BenchmarkSpread.items":
+		if e.ComplexityRoot.BenchmarkSpread.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.Items(childComplexity), true
+	case "BenchmarkSpread.mean":
+		if e.ComplexityRoot.BenchmarkSpread.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.Mean(childComplexity), true
+	case "BenchmarkSpread.measure":
+		if e.ComplexityRoot.BenchmarkSpread.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.Measure(childComplexity), true
+	case "BenchmarkSpread.model":
+		if e.ComplexityRoot.BenchmarkSpread.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.Model(childComplexity), true
+	case "BenchmarkSpread.stdDev":
+		if e.ComplexityRoot.BenchmarkSpread.StdDev == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkSpread.StdDev(childComplexity), true
 
 	case "CacheNodeConfig.hitRate":
 		if e.ComplexityRoot.CacheNodeConfig.HitRate == nil {
@@ -3696,12 +4144,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Counterfactual.Variable(childComplexity), true
 
+	case "CreatedExperimentKey.key":
+		if e.ComplexityRoot.CreatedExperimentKey.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedExperimentKey.Key(childComplexity), true
+	case "CreatedExperimentKey.secret":
+		if e.ComplexityRoot.CreatedExperimentKey.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedExperimentKey.Secret(childComplexity), true
+
 	case "DatasetItem.assertion":
 		if e.ComplexityRoot.DatasetItem.Assertion == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DatasetItem.Assertion(childComplexity), true
+	case "DatasetItem.cluster":
+		if e.ComplexityRoot.DatasetItem.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetItem.Cluster(childComplexity), true
 	case "DatasetItem.expected":
 		if e.ComplexityRoot.DatasetItem.Expected == nil {
 			break
@@ -3714,6 +4181,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetItem.Input(childComplexity), true
+	case "DatasetItem.tags":
+		if e.ComplexityRoot.DatasetItem.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetItem.Tags(childComplexity), true
 	case "DatasetItem.tolerance":
 		if e.ComplexityRoot.DatasetItem.Tolerance == nil {
 			break
@@ -4168,6 +4641,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExclusionReason.Message(childComplexity), true
 
+	case "Experiment.apiKeys":
+		if e.ComplexityRoot.Experiment.APIKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.APIKeys(childComplexity), true
 	case "Experiment.assignmentSeed":
 		if e.ComplexityRoot.Experiment.AssignmentSeed == nil {
 			break
@@ -4180,6 +4659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Experiment.CreatedAt(childComplexity), true
+	case "Experiment.health":
+		if e.ComplexityRoot.Experiment.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Experiment.Health(childComplexity), true
 	case "Experiment.hypothesis":
 		if e.ComplexityRoot.Experiment.Hypothesis == nil {
 			break
@@ -4246,6 +4731,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Experiment.UpdatedAt(childComplexity), true
+
+	case "ExperimentBandit.weights":
+		if e.ComplexityRoot.ExperimentBandit.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentBandit.Current(childComplexity), true
+	case "ExperimentBandit.updates":
+		if e.ComplexityRoot.ExperimentBandit.Updates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentBandit.Updates(childComplexity), true
+	case "ExperimentBandit.warning":
+		if e.ComplexityRoot.ExperimentBandit.Warning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentBandit.Warning(childComplexity), true
 
 	case "ExperimentComparison.absolute":
 		if e.ComplexityRoot.ExperimentComparison.Absolute == nil {
@@ -4371,6 +4875,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentEdge.Node(childComplexity), true
 
+	case "ExperimentHealth.checkedAt":
+		if e.ComplexityRoot.ExperimentHealth.CheckedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealth.CheckedAt(childComplexity), true
+	case "ExperimentHealth.notes":
+		if e.ComplexityRoot.ExperimentHealth.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealth.Notes(childComplexity), true
+	case "ExperimentHealth.reasons":
+		if e.ComplexityRoot.ExperimentHealth.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealth.Reasons(childComplexity), true
+	case "ExperimentHealth.status":
+		if e.ComplexityRoot.ExperimentHealth.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealth.Status(childComplexity), true
+
+	case "ExperimentHealthReason.check":
+		if e.ComplexityRoot.ExperimentHealthReason.Check == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealthReason.Check(childComplexity), true
+	case "ExperimentHealthReason.message":
+		if e.ComplexityRoot.ExperimentHealthReason.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentHealthReason.Message(childComplexity), true
+
+	case "ExperimentKey.createdAt":
+		if e.ComplexityRoot.ExperimentKey.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.CreatedAt(childComplexity), true
+	case "ExperimentKey.experiment":
+		if e.ComplexityRoot.ExperimentKey.Experiment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.Experiment(childComplexity), true
+	case "ExperimentKey.id":
+		if e.ComplexityRoot.ExperimentKey.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.ID(childComplexity), true
+	case "ExperimentKey.name":
+		if e.ComplexityRoot.ExperimentKey.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.Name(childComplexity), true
+	case "ExperimentKey.prefix":
+		if e.ComplexityRoot.ExperimentKey.Prefix == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.Prefix(childComplexity), true
+	case "ExperimentKey.revokedAt":
+		if e.ComplexityRoot.ExperimentKey.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.RevokedAt(childComplexity), true
+	case "ExperimentKey.updatedAt":
+		if e.ComplexityRoot.ExperimentKey.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentKey.UpdatedAt(childComplexity), true
+
 	case "ExperimentLift.adjustedLower":
 		if e.ComplexityRoot.ExperimentLift.AdjustedLower == nil {
 			break
@@ -4470,6 +5055,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentMetrics.Secondary(childComplexity), true
 
+	case "ExperimentPlan.bandit":
+		if e.ComplexityRoot.ExperimentPlan.Bandit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentPlan.Bandit(childComplexity), true
 	case "ExperimentPlan.baseline":
 		if e.ComplexityRoot.ExperimentPlan.Baseline == nil {
 			break
@@ -4531,6 +5122,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentPlan.StdDev(childComplexity), true
 
+	case "ExperimentRatioSampleSize.exact":
+		if e.ComplexityRoot.ExperimentRatioSampleSize.Exact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentRatioSampleSize.Exact(childComplexity), true
+	case "ExperimentRatioSampleSize.perVariant":
+		if e.ComplexityRoot.ExperimentRatioSampleSize.PerVariant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentRatioSampleSize.PerVariant(childComplexity), true
+	case "ExperimentRatioSampleSize.ratio":
+		if e.ComplexityRoot.ExperimentRatioSampleSize.Ratio == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentRatioSampleSize.Ratio(childComplexity), true
+	case "ExperimentRatioSampleSize.stdDev":
+		if e.ComplexityRoot.ExperimentRatioSampleSize.StdDev == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentRatioSampleSize.StdDev(childComplexity), true
+
+	case "ExperimentResults.bandit":
+		if e.ComplexityRoot.ExperimentResults.Bandit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.Bandit(childComplexity), true
 	case "ExperimentResults.computedAt":
 		if e.ComplexityRoot.ExperimentResults.ComputedAt == nil {
 			break
@@ -4598,6 +5220,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentSampleSize.PerVariant(childComplexity), true
+	case "ExperimentSampleSize.spread":
+		if e.ComplexityRoot.ExperimentSampleSize.Spread == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentSampleSize.Spread(childComplexity), true
+	case "ExperimentSampleSize.stdDev":
+		if e.ComplexityRoot.ExperimentSampleSize.StdDev == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentSampleSize.StdDev(childComplexity), true
 
 	case "Explanation.catalogVersion":
 		if e.ComplexityRoot.Explanation.CatalogVersion == nil {
@@ -4858,12 +5492,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ItemDifference.Baseline(childComplexity), true
+	case "ItemDifference.baselinePassed":
+		if e.ComplexityRoot.ItemDifference.BaselinePassed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.BaselinePassed(childComplexity), true
 	case "ItemDifference.candidate":
 		if e.ComplexityRoot.ItemDifference.Candidate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ItemDifference.Candidate(childComplexity), true
+	case "ItemDifference.candidatePassed":
+		if e.ComplexityRoot.ItemDifference.CandidatePassed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.CandidatePassed(childComplexity), true
+	case "ItemDifference.cluster":
+		if e.ComplexityRoot.ItemDifference.Cluster == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemDifference.Cluster(childComplexity), true
 	case "ItemDifference.diff":
 		if e.ComplexityRoot.ItemDifference.Diff == nil {
 			break
@@ -4876,6 +5528,122 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ItemDifference.Item(childComplexity), true
+
+	case "JudgeCalibration.corrected":
+		if e.ComplexityRoot.JudgeCalibration.Corrected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Corrected(childComplexity), true
+	case "JudgeCalibration.correctedPassRate":
+		if e.ComplexityRoot.JudgeCalibration.CorrectedPassRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.CorrectedPassRate(childComplexity), true
+	case "JudgeCalibration.degenerateResamples":
+		if e.ComplexityRoot.JudgeCalibration.DegenerateResamples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.DegenerateResamples(childComplexity), true
+	case "JudgeCalibration.falseNegatives":
+		if e.ComplexityRoot.JudgeCalibration.FalseNegatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.FalseNegatives(childComplexity), true
+	case "JudgeCalibration.falsePositives":
+		if e.ComplexityRoot.JudgeCalibration.FalsePositives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.FalsePositives(childComplexity), true
+	case "JudgeCalibration.heldOut":
+		if e.ComplexityRoot.JudgeCalibration.HeldOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.HeldOut(childComplexity), true
+	case "JudgeCalibration.interval":
+		if e.ComplexityRoot.JudgeCalibration.Interval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Interval(childComplexity), true
+	case "JudgeCalibration.kappa":
+		if e.ComplexityRoot.JudgeCalibration.Kappa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Kappa(childComplexity), true
+	case "JudgeCalibration.labels":
+		if e.ComplexityRoot.JudgeCalibration.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Labels(childComplexity), true
+	case "JudgeCalibration.model":
+		if e.ComplexityRoot.JudgeCalibration.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Model(childComplexity), true
+	case "JudgeCalibration.observedPassRate":
+		if e.ComplexityRoot.JudgeCalibration.ObservedPassRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.ObservedPassRate(childComplexity), true
+	case "JudgeCalibration.reason":
+		if e.ComplexityRoot.JudgeCalibration.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Reason(childComplexity), true
+	case "JudgeCalibration.resamples":
+		if e.ComplexityRoot.JudgeCalibration.Resamples == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.Resamples(childComplexity), true
+	case "JudgeCalibration.tnr":
+		if e.ComplexityRoot.JudgeCalibration.TNR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.TNR(childComplexity), true
+	case "JudgeCalibration.tpr":
+		if e.ComplexityRoot.JudgeCalibration.TPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.TPR(childComplexity), true
+	case "JudgeCalibration.trueNegatives":
+		if e.ComplexityRoot.JudgeCalibration.TrueNegatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.TrueNegatives(childComplexity), true
+	case "JudgeCalibration.truePositives":
+		if e.ComplexityRoot.JudgeCalibration.TruePositives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeCalibration.TruePositives(childComplexity), true
+
+	case "JudgeChoice.answer":
+		if e.ComplexityRoot.JudgeChoice.Answer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeChoice.Answer(childComplexity), true
+	case "JudgeChoice.score":
+		if e.ComplexityRoot.JudgeChoice.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JudgeChoice.Score(childComplexity), true
 
 	case "LLMNodeConfig.callsPerRun":
 		if e.ComplexityRoot.LLMNodeConfig.CallsPerRun == nil {
@@ -5788,6 +6556,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateExperiment(childComplexity, args["input"].(ent.CreateExperimentInput)), true
+	case "Mutation.createExperimentKey":
+		if e.ComplexityRoot.Mutation.CreateExperimentKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createExperimentKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateExperimentKey(childComplexity, args["experimentId"].(int), args["name"].(string)), true
 	case "Mutation.createLoadTest":
 		if e.ComplexityRoot.Mutation.CreateLoadTest == nil {
 			break
@@ -5953,6 +6732,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ExplainDecision(childComplexity, args["scenarioId"].(int)), true
+	case "Mutation.labelBenchmarkAnswers":
+		if e.ComplexityRoot.Mutation.LabelBenchmarkAnswers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_labelBenchmarkAnswers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LabelBenchmarkAnswers(childComplexity, args["input"].(gqlmodel.LabelBenchmarkAnswersInput)), true
 	case "Mutation.logIn":
 		if e.ComplexityRoot.Mutation.LogIn == nil {
 			break
@@ -5992,6 +6782,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RedeployDeployment(childComplexity, args["id"].(int)), true
+	case "Mutation.revokeExperimentKey":
+		if e.ComplexityRoot.Mutation.RevokeExperimentKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeExperimentKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeExperimentKey(childComplexity, args["id"].(int)), true
 	case "Mutation.setUserRole":
 		if e.ComplexityRoot.Mutation.SetUserRole == nil {
 			break
@@ -6080,6 +6881,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.TerminateDeployment(childComplexity, args["id"].(int)), true
+	case "Mutation.updateBanditWeights":
+		if e.ComplexityRoot.Mutation.UpdateBanditWeights == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateBanditWeights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateBanditWeights(childComplexity, args["experimentId"].(int)), true
 	case "Mutation.updateBenchmark":
 		if e.ComplexityRoot.Mutation.UpdateBenchmark == nil {
 			break
@@ -6216,6 +7028,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairedComparison.Alpha(childComplexity), true
+	case "PairedComparison.clustered":
+		if e.ComplexityRoot.PairedComparison.Clustered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.Clustered(childComplexity), true
+	case "PairedComparison.clusters":
+		if e.ComplexityRoot.PairedComparison.Clusters == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.Clusters(childComplexity), true
 	case "PairedComparison.df":
 		if e.ComplexityRoot.PairedComparison.DF == nil {
 			break
@@ -6830,6 +7654,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Assignments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AssignmentOrder), args["where"].(*ent.AssignmentWhereInput)), true
+	case "Query.benchmarkCalibration":
+		if e.ComplexityRoot.Query.BenchmarkCalibration == nil {
+			break
+		}
+
+		args, err := ec.field_Query_benchmarkCalibration_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BenchmarkCalibration(childComplexity, args["benchmarkId"].(int), args["model"].(*string)), true
 	case "Query.benchmarkGate":
 		if e.ComplexityRoot.Query.BenchmarkGate == nil {
 			break
@@ -6930,6 +7765,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.EstimateDeployment(childComplexity, args["input"].(deployment.Request), args["loadTestId"].(*int)), true
+	case "Query.experimentRatioSampleSize":
+		if e.ComplexityRoot.Query.ExperimentRatioSampleSize == nil {
+			break
+		}
+
+		args, err := ec.field_Query_experimentRatioSampleSize_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExperimentRatioSampleSize(childComplexity, args["input"].(gqlmodel.ExperimentRatioSampleSizeInput)), true
 	case "Query.experimentSampleSize":
 		if e.ComplexityRoot.Query.ExperimentSampleSize == nil {
 			break
@@ -8276,11 +9122,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AssignmentOrder", ec.unmarshalInputAssignmentOrder),
 			graphql.NewInputUnmarshaler("AssignmentWhereInput", ec.unmarshalInputAssignmentWhereInput),
+			graphql.NewInputUnmarshaler("BanditPlanInput", ec.unmarshalInputBanditPlanInput),
 			graphql.NewInputUnmarshaler("BenchmarkGateInput", ec.unmarshalInputBenchmarkGateInput),
 			graphql.NewInputUnmarshaler("BenchmarkItemResultOrder", ec.unmarshalInputBenchmarkItemResultOrder),
 			graphql.NewInputUnmarshaler("BenchmarkItemResultWhereInput", ec.unmarshalInputBenchmarkItemResultWhereInput),
+			graphql.NewInputUnmarshaler("BenchmarkJudgeInput", ec.unmarshalInputBenchmarkJudgeInput),
+			graphql.NewInputUnmarshaler("BenchmarkLabelInput", ec.unmarshalInputBenchmarkLabelInput),
 			graphql.NewInputUnmarshaler("BenchmarkOrder", ec.unmarshalInputBenchmarkOrder),
 			graphql.NewInputUnmarshaler("BenchmarkSideInput", ec.unmarshalInputBenchmarkSideInput),
+			graphql.NewInputUnmarshaler("BenchmarkSpreadInput", ec.unmarshalInputBenchmarkSpreadInput),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
 			graphql.NewInputUnmarshaler("BinaryObservationInput", ec.unmarshalInputBinaryObservationInput),
 			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
@@ -8309,13 +9159,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExperimentMetricsInput", ec.unmarshalInputExperimentMetricsInput),
 			graphql.NewInputUnmarshaler("ExperimentOrder", ec.unmarshalInputExperimentOrder),
 			graphql.NewInputUnmarshaler("ExperimentPlanInput", ec.unmarshalInputExperimentPlanInput),
+			graphql.NewInputUnmarshaler("ExperimentRatioSampleSizeInput", ec.unmarshalInputExperimentRatioSampleSizeInput),
 			graphql.NewInputUnmarshaler("ExperimentSampleSizeInput", ec.unmarshalInputExperimentSampleSizeInput),
 			graphql.NewInputUnmarshaler("ExperimentWhereInput", ec.unmarshalInputExperimentWhereInput),
 			graphql.NewInputUnmarshaler("ExplanationOrder", ec.unmarshalInputExplanationOrder),
 			graphql.NewInputUnmarshaler("ExplanationWhereInput", ec.unmarshalInputExplanationWhereInput),
 			graphql.NewInputUnmarshaler("GuardrailNodeConfigInput", ec.unmarshalInputGuardrailNodeConfigInput),
 			graphql.NewInputUnmarshaler("InstanceTypeWhereInput", ec.unmarshalInputInstanceTypeWhereInput),
+			graphql.NewInputUnmarshaler("JudgeChoiceInput", ec.unmarshalInputJudgeChoiceInput),
 			graphql.NewInputUnmarshaler("LLMNodeConfigInput", ec.unmarshalInputLLMNodeConfigInput),
+			graphql.NewInputUnmarshaler("LabelBenchmarkAnswersInput", ec.unmarshalInputLabelBenchmarkAnswersInput),
 			graphql.NewInputUnmarshaler("LoadTestOrder", ec.unmarshalInputLoadTestOrder),
 			graphql.NewInputUnmarshaler("LoadTestPlanInput", ec.unmarshalInputLoadTestPlanInput),
 			graphql.NewInputUnmarshaler("LoadTestWhereInput", ec.unmarshalInputLoadTestWhereInput),
@@ -8456,27 +9309,86 @@ One case: the prompt, what counts as right, and how it is checked.
 type DatasetItem {
   "The prompt sent to each model as the user message."
   input: String!
-  "EXACT/CONTAINS text, a REGEX pattern (Go RE2), a NUMERIC number; empty for JSON_VALID."
+  "EXACT/CONTAINS text, a REGEX pattern (Go RE2), a NUMERIC number, a JUDGE rubric; empty for JSON_VALID."
   expected: String!
   """
   EXACT: equal after trimming (case-sensitive); CONTAINS: contains, ignoring case; REGEX: the pattern matches;
-  JSON_VALID: the answer is one JSON value; NUMERIC: the last number in the answer is within tolerance.
+  JSON_VALID: the answer is one JSON value; NUMERIC: the last number in the answer is within tolerance; JUDGE: the
+  benchmark's judge model passes it against the rubric in expected.
   """
   assertion: Assertion!
   "NUMERIC: the largest absolute difference that still passes."
   tolerance: Float!
+  """
+  Groups items whose answers are correlated (the same source document, conversation or template): the run's
+  standard error and comparisons are then clustered by it (CR0). Empty for none.
+  """
+  cluster: String!
+  "Labels for people and filters; not used in scoring."
+  tags: [String!]!
 }
 
 "One case of a dataset."
 input DatasetItemInput {
   "The prompt sent to each model; not empty, at most 256 KiB."
   input: String!
-  "EXACT/CONTAINS text (not empty), a REGEX pattern (Go RE2), a NUMERIC number; empty for JSON_VALID."
+  "EXACT/CONTAINS text (not empty), a REGEX pattern (Go RE2), a NUMERIC number, a JUDGE rubric (not empty); empty for JSON_VALID."
   expected: String! = ""
   "How the answer is checked against expected."
   assertion: Assertion!
   "NUMERIC only: the largest absolute difference that still passes, 0 or more. Other assertions leave it 0."
   tolerance: Float = 0
+  """
+  A cluster key, at most 200 bytes: items sharing a source (document, conversation, template) share a key, and
+  the standard error is clustered by it. Items left without a key are their own cluster when others have one.
+  """
+  cluster: String = ""
+  "Up to 20 labels of at most 200 bytes each; not used in scoring."
+  tags: [String!] = []
+}
+
+"One answer a classifying judge may give, and its score."
+type JudgeChoice {
+  "The answer as the judge writes it on its last line, matched ignoring case."
+  answer: String!
+  "Its score, 0 to 1."
+  score: Float!
+}
+
+"One answer a classifying judge may give, and its score."
+input JudgeChoiceInput {
+  "The answer, e.g. Yes, No, A; no line breaks or colons; distinct ignoring case."
+  answer: String!
+  "Its score, 0 to 1."
+  score: Float!
+}
+
+"""
+The model that grades a benchmark's JUDGE items, and how its answer is read. Each JUDGE item's expected is its
+rubric. Judge calls count in the estimate, the daily quota and progress; answers are cached per owner by rubric,
+input, output and judge model, so grading the same answer again makes no call.
+"""
+type BenchmarkJudge {
+  "The judge model, provider/model, from any configured provider."
+  model: String!
+  """
+  Answer → score map: the judge ends with a line "Answer: <choice>"; a reply naming no listed choice is invalid
+  (counted in judgeInvalid, never passed). Empty: the judge replies with the JSON object
+  {"reason": string, "score": number in [0, 1], "pass": boolean}, and a reply that breaks it is invalid.
+  """
+  choices: [JudgeChoice!]!
+  "With choices: the score at or above which a choice passes (0.5 when 0)."
+  passScore: Float!
+}
+
+"The judge of a benchmark's JUDGE items."
+input BenchmarkJudgeInput {
+  "The judge model, provider/model, with a configured provider."
+  model: String!
+  "Answer → score map; leave empty for the JSON contract {reason, score, pass}."
+  choices: [JudgeChoiceInput!] = []
+  "With choices: the score at or above which a choice passes, 0 to 1 (0 means 0.5)."
+  passScore: Float = 0
 }
 
 "A new benchmark. Give the dataset inline (dataset) or as a file (datasetFile), not both."
@@ -8491,14 +9403,22 @@ input CreateBenchmarkInput {
   "Inline items; or upload datasetFile instead."
   dataset: [DatasetItemInput!]
   """
-  A JSONL file (one {input, expected, assertion, tolerance} object per line) or a CSV file with a header row
-  (input, expected, assertion, tolerance), sent as a GraphQL multipart request.
+  A JSONL file (one {input, expected, assertion, tolerance, cluster, tags} object per line) or a CSV file with a
+  header row (input, expected, assertion, tolerance, cluster, tags; tags separated by semicolons), sent as a
+  GraphQL multipart request.
   """
   datasetFile: Upload
   "A system prompt sent with every item."
   system: String = ""
   "The output token bound of every call, 1 to 1,000,000."
   maxOutputTokens: Int = 512
+  """
+  How many times each model answers each item: 1 to the role's cap (FREE 3, PRO 10, ENTERPRISE and ADMIN 20).
+  Calls, quota and progress count every repeat.
+  """
+  repeats: Int = 1
+  "The judge model for JUDGE items; required when the dataset has one."
+  judge: BenchmarkJudgeInput
 }
 
 """
@@ -8515,6 +9435,10 @@ input UpdateBenchmarkInput {
   system: String
   "The output token bound of every call, 1 to 1,000,000."
   maxOutputTokens: Int
+  "How many times each model answers each item, 1 to the role's cap."
+  repeats: Int
+  "Replaces the judge model of JUDGE items."
+  judge: BenchmarkJudgeInput
 }
 
 "A token count's bounds."
@@ -8539,7 +9463,7 @@ type CostRange {
 type BenchmarkModelEstimate {
   "The model id."
   model: String!
-  "Calls to the model: one per dataset item."
+  "Calls to the model: one per dataset item and repeat."
   calls: Int!
   "The bound used: the benchmark's, or the model's own maximum when smaller."
   maxOutputTokens: Int!
@@ -8556,8 +9480,13 @@ What a benchmark is expected to use: calls, tokens (input estimated at about 4 b
 from the catalog, and duration at the configured concurrency.
 """
 type BenchmarkEstimate {
-  "Model calls: models × items; what startBenchmark counts against the daily quota."
+  """
+  Model calls: models × items × repeats answers, plus as many judge calls as there are runs of JUDGE items (at
+  most; cached verdicts make none); what startBenchmark counts against the daily quota.
+  """
   calls: Int!
+  "Of calls, the judge calls: one per run of a JUDGE item per model. Their tokens and cost are not in this estimate."
+  judgeCalls: Int!
   "Prompt tokens over every call, estimated."
   inputTokens: Int!
   "Answer tokens over every call."
@@ -8615,7 +9544,7 @@ One model's outcome.
 type BenchmarkModelResult {
   "The model id."
   model: String!
-  "Items scored: passed + failed + errors."
+  "Calls scored (dataset items × repeats): passed + failed + errors."
   items: Int!
   "Answers that passed their check."
   passed: Int!
@@ -8625,8 +9554,35 @@ type BenchmarkModelResult {
   errors: Int!
   "passed / items (a failed call counts as not passed)."
   accuracy: Float!
-  "95 % Wilson interval of accuracy: two models whose intervals overlap are not shown to differ."
+  """
+  95 % interval of the score. With one run per item and no cluster keys: the Wilson interval of accuracy. With
+  repeats or clusters: score ± 1.96 × standardError, clipped to [0, 1] (repeats of an item are not independent
+  evidence). Two models whose intervals overlap are not shown to differ; use compareBenchmarks for a paired test.
+  """
   accuracyCI: AccuracyInterval! @goField(name: "AccuracyCI")
+  "How many times each item ran."
+  repeats: Int!
+  "The mean over items of each item's pass rate (equal to accuracy when every run was made)."
+  score: Float!
+  """
+  The standard error of score: the CR0 cluster-robust one when the dataset's items carry cluster keys (clusters
+  > 0), otherwise sd/√n over the item pass rates. 0 with a single item.
+  """
+  standardError: Float! @goField(name: "SE")
+  "sd/√n over the item pass rates, treating items as independent; shown beside standardError to see what clustering changes."
+  naiveStandardError: Float! @goField(name: "NaiveSE")
+  "Distinct clusters the standard error is computed over (an item without a key is its own); 0 when unclustered."
+  clusters: Int!
+  "Each item's pass rate over its repeats (0 or 1 with one run), in dataset order."
+  itemPassRates: [Float!]!
+  "JUDGE items: judge calls made for this model's answers (verdicts from the owner's cache cost none)."
+  judgeCalls: Int!
+  "JUDGE items: answers whose judge reply kept no contract (part of failed, shown apart so a broken judge is seen)."
+  judgeInvalid: Int!
+  "Tokens of the judge calls."
+  judgeUsage: TokenUsage!
+  "US dollars of the judge calls at the judge model's catalog price (not part of cost); null when unknown."
+  judgeCost: Decimal
   "End-to-end latency of the answered items."
   latency: LatencySummary!
   "Time to first answer token, over the answered items whose stream produced text."
@@ -10316,15 +11272,23 @@ type Benchmark implements Node {
   """
   maxOutputTokens: Int!
   """
+  How many times each model answers each item (1 to the role's cap); repeats are averaged per item before the run's score and its standard error.
+  """
+  repeats: Int!
+  """
+  The judge model that grades the dataset's JUDGE items and how its answers are read; null when no item is JUDGE.
+  """
+  judge: BenchmarkJudge
+  """
   Each model's scores; null until the benchmark is COMPLETED.
   """
   results: BenchmarkResults
   """
-  Model calls finished so far, failed calls included.
+  Steps finished so far (answers, failed calls included, and judge steps, cached ones included).
   """
   progressDone: Int!
   """
-  Model calls planned: models × dataset items.
+  Steps planned: models × dataset items × repeats answers, plus one judge step per run of a JUDGE item.
   """
   progressTotal: Int!
   """
@@ -10405,7 +11369,7 @@ type BenchmarkEdge {
   cursor: Cursor!
 }
 """
-One model's answer to one dataset item of a benchmark, with its check and usage. Written once per model and item, so a retried job never counts an item twice.
+One model's answer to one run of a dataset item of a benchmark, with its check and usage. Written once per model, item and repeat, so a retried job never counts a run twice.
 """
 type BenchmarkItemResult implements Node {
   """
@@ -10428,6 +11392,10 @@ type BenchmarkItemResult implements Node {
   The item's index in the benchmark's dataset, from 0.
   """
   item: Int!
+  """
+  Which run of the item this is, from 0 to the benchmark's repeats − 1.
+  """
+  repeat: Int!
   """
   The model's answer; empty when the call failed.
   """
@@ -10468,6 +11436,30 @@ type BenchmarkItemResult implements Node {
   Hidden reasoning tokens (part of outputTokens); 0 for models that do not reason.
   """
   reasoningTokens: Int!
+  """
+  A JUDGE item: graded by the benchmark's judge model rather than a fixed rule.
+  """
+  judged: Boolean!
+  """
+  The judge's score in [0, 1]: its verdict's score, or its choice's; 0 when invalid or not judged.
+  """
+  judgeScore: Float!
+  """
+  The judge's answer kept neither the JSON contract nor a listed choice, so the item did not pass (it counts in failed).
+  """
+  judgeInvalid: Boolean!
+  """
+  Judge calls made for this answer: 0 when the verdict came from the owner's judge cache or nothing was judged.
+  """
+  judgeCalls: Int!
+  """
+  Prompt tokens of the judge call.
+  """
+  judgeInputTokens: Int!
+  """
+  Generated tokens of the judge call.
+  """
+  judgeOutputTokens: Int!
 }
 """
 A connection to a list of items.
@@ -10725,6 +11717,38 @@ input BenchmarkItemResultWhereInput {
   Rows whose item is this or less.
   """
   itemLTE: Int
+  """
+  Rows whose repeat is this.
+  """
+  repeat: Int
+  """
+  Rows whose repeat is not this.
+  """
+  repeatNEQ: Int
+  """
+  Rows whose repeat is one of these.
+  """
+  repeatIn: [Int!]
+  """
+  Rows whose repeat is none of these.
+  """
+  repeatNotIn: [Int!]
+  """
+  Rows whose repeat is greater than this.
+  """
+  repeatGT: Int
+  """
+  Rows whose repeat is this or greater.
+  """
+  repeatGTE: Int
+  """
+  Rows whose repeat is less than this.
+  """
+  repeatLT: Int
+  """
+  Rows whose repeat is this or less.
+  """
+  repeatLTE: Int
   """
   Rows whose output is this.
   """
@@ -11081,6 +12105,150 @@ input BenchmarkItemResultWhereInput {
   Rows whose reasoningTokens is this or less.
   """
   reasoningTokensLTE: Int
+  """
+  Rows whose judged is this.
+  """
+  judged: Boolean
+  """
+  Rows whose judged is not this.
+  """
+  judgedNEQ: Boolean
+  """
+  Rows whose judgeScore is this.
+  """
+  judgeScore: Float
+  """
+  Rows whose judgeScore is not this.
+  """
+  judgeScoreNEQ: Float
+  """
+  Rows whose judgeScore is one of these.
+  """
+  judgeScoreIn: [Float!]
+  """
+  Rows whose judgeScore is none of these.
+  """
+  judgeScoreNotIn: [Float!]
+  """
+  Rows whose judgeScore is greater than this.
+  """
+  judgeScoreGT: Float
+  """
+  Rows whose judgeScore is this or greater.
+  """
+  judgeScoreGTE: Float
+  """
+  Rows whose judgeScore is less than this.
+  """
+  judgeScoreLT: Float
+  """
+  Rows whose judgeScore is this or less.
+  """
+  judgeScoreLTE: Float
+  """
+  Rows whose judgeInvalid is this.
+  """
+  judgeInvalid: Boolean
+  """
+  Rows whose judgeInvalid is not this.
+  """
+  judgeInvalidNEQ: Boolean
+  """
+  Rows whose judgeCalls is this.
+  """
+  judgeCalls: Int
+  """
+  Rows whose judgeCalls is not this.
+  """
+  judgeCallsNEQ: Int
+  """
+  Rows whose judgeCalls is one of these.
+  """
+  judgeCallsIn: [Int!]
+  """
+  Rows whose judgeCalls is none of these.
+  """
+  judgeCallsNotIn: [Int!]
+  """
+  Rows whose judgeCalls is greater than this.
+  """
+  judgeCallsGT: Int
+  """
+  Rows whose judgeCalls is this or greater.
+  """
+  judgeCallsGTE: Int
+  """
+  Rows whose judgeCalls is less than this.
+  """
+  judgeCallsLT: Int
+  """
+  Rows whose judgeCalls is this or less.
+  """
+  judgeCallsLTE: Int
+  """
+  Rows whose judgeInputTokens is this.
+  """
+  judgeInputTokens: Int
+  """
+  Rows whose judgeInputTokens is not this.
+  """
+  judgeInputTokensNEQ: Int
+  """
+  Rows whose judgeInputTokens is one of these.
+  """
+  judgeInputTokensIn: [Int!]
+  """
+  Rows whose judgeInputTokens is none of these.
+  """
+  judgeInputTokensNotIn: [Int!]
+  """
+  Rows whose judgeInputTokens is greater than this.
+  """
+  judgeInputTokensGT: Int
+  """
+  Rows whose judgeInputTokens is this or greater.
+  """
+  judgeInputTokensGTE: Int
+  """
+  Rows whose judgeInputTokens is less than this.
+  """
+  judgeInputTokensLT: Int
+  """
+  Rows whose judgeInputTokens is this or less.
+  """
+  judgeInputTokensLTE: Int
+  """
+  Rows whose judgeOutputTokens is this.
+  """
+  judgeOutputTokens: Int
+  """
+  Rows whose judgeOutputTokens is not this.
+  """
+  judgeOutputTokensNEQ: Int
+  """
+  Rows whose judgeOutputTokens is one of these.
+  """
+  judgeOutputTokensIn: [Int!]
+  """
+  Rows whose judgeOutputTokens is none of these.
+  """
+  judgeOutputTokensNotIn: [Int!]
+  """
+  Rows whose judgeOutputTokens is greater than this.
+  """
+  judgeOutputTokensGT: Int
+  """
+  Rows whose judgeOutputTokens is this or greater.
+  """
+  judgeOutputTokensGTE: Int
+  """
+  Rows whose judgeOutputTokens is less than this.
+  """
+  judgeOutputTokensLT: Int
+  """
+  Rows whose judgeOutputTokens is this or less.
+  """
+  judgeOutputTokensLTE: Int
 }
 """
 Ordering options for Benchmark connections
@@ -11405,6 +12573,38 @@ input BenchmarkWhereInput {
   Rows whose maxOutputTokens is this or less.
   """
   maxOutputTokensLTE: Int
+  """
+  Rows whose repeats is this.
+  """
+  repeats: Int
+  """
+  Rows whose repeats is not this.
+  """
+  repeatsNEQ: Int
+  """
+  Rows whose repeats is one of these.
+  """
+  repeatsIn: [Int!]
+  """
+  Rows whose repeats is none of these.
+  """
+  repeatsNotIn: [Int!]
+  """
+  Rows whose repeats is greater than this.
+  """
+  repeatsGT: Int
+  """
+  Rows whose repeats is this or greater.
+  """
+  repeatsGTE: Int
+  """
+  Rows whose repeats is less than this.
+  """
+  repeatsLT: Int
+  """
+  Rows whose repeats is this or less.
+  """
+  repeatsLTE: Int
   """
   Rows whose progressDone is this.
   """
@@ -12830,6 +14030,10 @@ type Experiment implements Node {
   The statistics of the observations so far, final after completeExperiment; null before the first recording.
   """
   results: ExperimentResults
+  """
+  The experiment's API keys, revoked ones included; their secrets are never shown again.
+  """
+  apiKeys: [ExperimentKey!]
 }
 """
 A connection to a list of items.
@@ -12860,6 +14064,39 @@ type ExperimentEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+"""
+A scoped, revocable API key for an experiment's production service: its bearer may call assignVariant and recordExperimentObservations for this experiment only, as the experiment's owner. Made by createExperimentKey, which shows the secret once; listed in Experiment.apiKeys without it. Owned by the experiment's owner.
+"""
+type ExperimentKey implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
+  id: ID!
+  """
+  When the row was created.
+  """
+  createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
+  updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters, e.g. the service that holds the key.
+  """
+  name: String!
+  """
+  The secret's first characters (mak_ and 6 more), to recognise a key in a configuration; the rest is never shown again.
+  """
+  prefix: String!
+  """
+  When revokeExperimentKey revoked it; null while it works. A revoked key is refused as UNAUTHENTICATED.
+  """
+  revokedAt: Time
+  """
+  The experiment the key may assign and record for.
+  """
+  experiment: Experiment!
 }
 """
 Ordering options for Experiment connections
@@ -16270,6 +17507,8 @@ enum Assertion {
   JSON_VALID
   "The last number in the answer (\"1,234.5\", \"-3\", \"2e-3\") is within tolerance of the number in expected."
   NUMERIC
+  "The benchmark's judge model grades the answer against the rubric in expected (see CreateBenchmarkInput.judge)."
+  JUDGE
 }
 
 "What an experiment metric measures, which decides how it is recorded and tested."
@@ -16506,12 +17745,18 @@ type PairedTTest {
 type ItemDifference {
   "The item's index in the dataset, from 0."
   item: Int! @goField(forceResolver: true)
-  "The baseline's score on it (0 or 1)."
+  "The baseline's score on it: its pass rate over the baseline's repeats (0 or 1 with one run)."
   baseline: Float!
-  "The candidate's score on it (0 or 1)."
+  "The candidate's score on it: its pass rate over the candidate's repeats (0 or 1 with one run)."
   candidate: Float!
   "candidate − baseline: negative is a regression."
   diff: Float!
+  "The item's cluster key; empty when the dataset has none (an item without a key among keyed ones is its own cluster, item:<index>)."
+  cluster: String!
+  "The item passed on the baseline: its pass rate is at least 0.5."
+  baselinePassed: Boolean!
+  "The item passed on the candidate: its pass rate is at least 0.5."
+  candidatePassed: Boolean!
 }
 
 """
@@ -16523,13 +17768,20 @@ type PairedComparison {
   alpha: Float!
   "Items compared."
   n: Int! @goField(name: "N")
-  "Mean over items of candidate − baseline."
+  "Mean over items of candidate − baseline, each item averaged over its repeats first."
   meanDiff: Float!
-  "Standard error of meanDiff: sd/√n of the differences."
+  """
+  Standard error of meanDiff: sd/√n of the differences, or the CR0 cluster-robust one when the items carry
+  cluster keys (clustered).
+  """
   se: Float! @goField(name: "SE")
-  "Degrees of freedom of the t interval (items − 1)."
+  "The items carry cluster keys, so se is cluster-robust (CR0) and interval uses the normal distribution."
+  clustered: Boolean!
+  "Distinct clusters when clustered; 0 otherwise. With fewer than about 30 clusters read the interval as optimistic."
+  clusters: Int!
+  "Degrees of freedom of the t interval (items − 1); 0 when clustered (normal interval)."
   df: Float! @goField(name: "DF")
-  "(1 − alpha) confidence interval of meanDiff, Student's t."
+  "(1 − alpha) confidence interval of meanDiff: Student's t, or normal with the CR0 error when clustered."
   interval: Range!
   "Two-sided p-value of meanDiff = 0, by the same method as interval."
   pValue: Float!
@@ -16537,7 +17789,7 @@ type PairedComparison {
   passToFail: [Int!]! @goField(forceResolver: true)
   "Item indexes that failed on the baseline and passed on the candidate."
   failToPass: [Int!]! @goField(forceResolver: true)
-  "The exact McNemar test; null when it does not apply, and mcnemarSkipped says why."
+  "The exact McNemar test; null when it does not apply (an item ran more than once, or clusters are set), and mcnemarSkipped says why."
   mcnemar: McNemarTest @goField(name: "McNemar")
   "Why mcnemar is null; empty otherwise."
   mcnemarSkipped: String! @goField(name: "McNemarSkipped")
@@ -16637,8 +17889,10 @@ input BenchmarkGateInput {
 extend type Query {
   """
   A paired comparison of two runs over the same dataset, e.g. a model today against the same model last month:
-  flips, the score difference with its interval, McNemar's exact test and the paired t-test. Both benchmarks must
-  be COMPLETED and have the same dataset (refused otherwise, naming the difference).
+  flips, the score difference with its interval, McNemar's exact test and the paired t-test. Each item's repeats
+  are averaged first; with cluster keys the interval is cluster-robust (CR0) and McNemar is skipped, as it is
+  with repeats. Both benchmarks must be COMPLETED and have the same dataset (refused otherwise, naming the
+  difference); their repeats may differ.
   """
   compareBenchmarks(
     "The two sides."
@@ -16649,6 +17903,85 @@ extend type Query {
     "The candidate, the baseline and the checks."
     input: BenchmarkGateInput!
   ): BenchmarkGateResult! @hasRole(role: FREE)
+}
+
+"A person's verdict on one model's answer to one run of a JUDGE item."
+input BenchmarkLabelInput {
+  "The model whose answer is labelled, provider/model."
+  model: String!
+  "The item's index in the dataset, from 0."
+  item: Int!
+  "Which run of the item, from 0."
+  repeat: Int = 0
+  "The person passed the answer."
+  passed: Boolean!
+}
+
+"Labels for one benchmark's judged answers."
+input LabelBenchmarkAnswersInput {
+  "A benchmark of the viewer with JUDGE items."
+  benchmarkId: ID!
+  "One label per answer; a label already set for the same answer is replaced."
+  labels: [BenchmarkLabelInput!]!
+}
+
+"""
+How well a benchmark's judge agrees with people on the held-out half of the labels (chosen by a hash of item and
+model), and the run's pass rate corrected for the judge's errors (Rogan–Gladen).
+"""
+type JudgeCalibration {
+  "The model whose answers were judged."
+  model: String!
+  "Labels set for this model's judged answers."
+  labels: Int!
+  "Of labels, the held-out ones the figures use."
+  heldOut: Int!
+  "Held-out answers both the person and the judge passed."
+  truePositives: Int!
+  "Held-out answers the person passed and the judge failed."
+  falseNegatives: Int!
+  "Held-out answers the person failed and the judge passed."
+  falsePositives: Int!
+  "Held-out answers both failed."
+  trueNegatives: Int!
+  "The judge's true-positive rate: truePositives / (truePositives + falseNegatives)."
+  tpr: Float! @goField(name: "TPR")
+  "The judge's true-negative rate: trueNegatives / (trueNegatives + falsePositives)."
+  tnr: Float! @goField(name: "TNR")
+  "Cohen's kappa between the person and the judge on the held-out labels."
+  kappa: Float!
+  "The share of the model's judged answers the judge passed."
+  observedPassRate: Float!
+  "A corrected pass rate is given: the judge separates pass from fail well enough (tpr + tnr − 1 ≥ 0.1)."
+  corrected: Boolean!
+  "(observedPassRate + tnr − 1) / (tpr + tnr − 1), clipped to [0, 1]; meaningful only when corrected."
+  correctedPassRate: Float!
+  "95 % bootstrap interval of correctedPassRate over the labels and the run."
+  interval: Range!
+  "Bootstrap resamples drawn."
+  resamples: Int!
+  "Resamples dropped because the judge fell below tpr + tnr − 1 = 0.1 or a human class vanished."
+  degenerateResamples: Int!
+  "Why there is no correction, or why the interval is [0, 1]; empty otherwise."
+  reason: String!
+}
+
+extend type Mutation {
+  "Sets people's pass/fail labels on a benchmark's judged answers, to calibrate its judge. Only the benchmark's owner can; returns the labels stored."
+  labelBenchmarkAnswers(
+    "The benchmark and its labels."
+    input: LabelBenchmarkAnswersInput!
+  ): Int! @hasRole(role: FREE)
+}
+
+extend type Query {
+  "The judge's agreement with the labels on one model's answers, and the corrected pass rate."
+  benchmarkCalibration(
+    "A benchmark of the viewer with JUDGE items and labels."
+    benchmarkId: ID!
+    "One of its models; may be left out when it ran one."
+    model: String
+  ): JudgeCalibration! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
 	{Name: "../experiment.graphqls", Input: `# A/B experiments (internal/experiment): lifecycle, observations, and their statistics (docs/engines/experiment.md).
@@ -16736,6 +18069,90 @@ type ExperimentPlan {
   mode: ExperimentMode!
   "SEQUENTIAL mode's tuning N*: the total units of control and one treatment at which the confidence sequence is tightest; null means 5,000 (GrowthBook's default)."
   sequentialTuning: Float
+  "Set when the experiment runs as a Thompson-sampling bandit on its primary metric; null for a fixed split."
+  bandit: BanditPlan
+}
+
+"""
+A Thompson-sampling bandit on the primary metric (GrowthBook's bandits): every hour, and on
+updateBanditWeights, the split becomes each running arm's posterior probability of being best, floored at
+minShare; until each running arm has warmupUnits units they share equally; a guardrail stops an arm (weight
+0) once its always-valid one-sided bound puts a secondary metric's mean past the limit. assignVariant assigns
+new units by the current weights, so units must be assigned by it.
+"""
+type BanditPlan {
+  "The traffic floor of each running arm; 0 means 0.01 (GrowthBook's)."
+  minShare: Float!
+  "Units every running arm needs before the weights follow the posterior; 0 means 100 (GrowthBook's)."
+  warmupUnits: Int!
+  "The secondary metric whose mean must stay at or above qualityFloor; empty: no quality guardrail."
+  qualityMetric: String!
+  "The quality guardrail's floor, in the metric's unit."
+  qualityFloor: Float
+  "The secondary metric whose mean must stay at or below costCeiling; empty: no cost guardrail."
+  costMetric: String!
+  "The cost guardrail's ceiling, in the metric's unit."
+  costCeiling: Float
+}
+
+"Runs an experiment as a Thompson-sampling bandit on its primary metric; fixed once it has started."
+input BanditPlanInput {
+  "The traffic floor of each running arm, from 0 to below 1/(number of models); 0 means 0.01."
+  minShare: Float = 0
+  "Units every running arm needs before the weights follow the posterior; 0 means 100."
+  warmupUnits: Int = 0
+  "A secondary metric whose mean must stay at or above qualityFloor (e.g. a judge score); empty for none."
+  qualityMetric: String! = ""
+  "The floor, with qualityMetric."
+  qualityFloor: Float
+  "A secondary metric whose mean must stay at or below costCeiling (e.g. dollars per request); empty for none."
+  costMetric: String! = ""
+  "The ceiling, with costMetric."
+  costCeiling: Float
+}
+
+"One arm of a bandit at one update."
+type BanditArm {
+  "The arm's model."
+  variant: String! @goField(name: "Key")
+  "Its new traffic share (0 when stopped); the running arms' weights sum to 1."
+  weight: Float!
+  "The posterior probability that it has the best primary metric among the running arms: closed form for two arms, seeded posterior draws for more."
+  probabilityBest: Float!
+  "The posterior mean of its primary metric (flat prior: the sample mean)."
+  posteriorMean: Float!
+  "The posterior standard deviation: the mean's standard error."
+  posteriorStdDev: Float!
+  "A guardrail stopped it; it gets no new units."
+  stopped: Boolean!
+  "Why it is stopped, or why its weight is what it is (the warm-up)."
+  reason: String!
+}
+
+"One update of a bandit's weights."
+type BanditUpdate {
+  "When the weights changed."
+  at: Time!
+  "The new split, one weight per model in the experiment's order."
+  weights: [Float!]!
+  "Some running arm had fewer than warmupUnits units, so the running arms shared equally."
+  warmUp: Boolean!
+  "probabilityBest came from posterior draws (more than two running arms) rather than the closed form."
+  simulated: Boolean!
+  "Each arm, in the models' order."
+  arms: [BanditArm!]!
+  "Caveats of this update."
+  notes: [String!]!
+}
+
+"A bandit's weights: those in force and their history."
+type ExperimentBandit {
+  "The split assignVariant uses now: the last update's weights; empty before the first update (the plan's split applies)."
+  weights: [Float!]! @goField(name: "Current")
+  "Every update so far, oldest first."
+  updates: [BanditUpdate!]!
+  "Why the estimates in these results are biased, always shown."
+  warning: String!
 }
 
 """
@@ -16763,6 +18180,8 @@ input ExperimentPlanInput {
   mode: ExperimentMode = FIXED_HORIZON
   "SEQUENTIAL only: N*, the total units of control and one treatment at which you expect to decide, at least 1; null means 5,000. It cannot change after startExperiment."
   sequentialTuning: Float
+  "Run as a Thompson-sampling bandit on the primary metric instead of a fixed split (then split is only the start, and cannot be set later). It cannot change after startExperiment."
+  bandit: BanditPlanInput
 }
 
 """
@@ -16930,6 +18349,8 @@ type ExperimentResults {
   srm: SampleRatioCheck! @goField(name: "SRM")
   "The winner, or what is missing for one."
   decision: ExperimentDecision!
+  "A bandit's weights and their history, with the warning that its estimates are biased; null for a fixed split."
+  bandit: ExperimentBandit
 }
 
 "Aggregated outcomes of a binary metric."
@@ -16986,6 +18407,47 @@ input ExperimentSampleSizeInput {
   confidenceLevel: Float = 0.95
   "The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8."
   power: Float = 0.8
+  "Continuous, instead of stdDev: take the standard deviation from a benchmark of yours, as the spread of one model's per-item latency or cost there."
+  stdDevFrom: BenchmarkSpreadInput
+}
+
+"A per-item figure of a benchmark whose spread can stand in for a metric's."
+enum BenchmarkMeasure {
+  "The call's latency in milliseconds (the item result's latencyMs)."
+  LATENCY_MS
+  "The call's price in US dollars: its billed tokens at the catalog's prices."
+  COST_USD
+}
+
+"Where to measure a continuous metric's standard deviation: one model's items in one of your benchmarks."
+input BenchmarkSpreadInput {
+  "The benchmark, one of yours."
+  benchmarkId: ID!
+  "One of the benchmark's models, provider/model."
+  model: String!
+  "Which per-item figure: latency or cost."
+  measure: BenchmarkMeasure!
+}
+
+"""
+The mean and sample standard deviation (n − 1) of one model's per-item latency or cost in a benchmark, over the
+items whose call succeeded (failed calls are left out: their latency is a timeout and they cost nothing). A
+benchmark item is one request, so this is the spread per request; a metric per user or session spreads
+differently.
+"""
+type BenchmarkSpread {
+  "The benchmark measured."
+  benchmarkId: ID! @goField(name: "BenchmarkID")
+  "The model measured."
+  model: String!
+  "The figure measured."
+  measure: BenchmarkMeasure!
+  "Successful calls measured."
+  items: Int!
+  "Their mean: milliseconds, or US dollars per call."
+  mean: Float!
+  "Their sample standard deviation, in the same unit; the sample size uses it as stdDev."
+  stdDev: Float!
 }
 
 "The units each variant needs."
@@ -16994,6 +18456,93 @@ type ExperimentSampleSize {
   perVariant: Int!
   "The formula's value before rounding."
   exact: Float!
+  "Continuous metrics: the standard deviation used, as given in stdDev or measured (spread); null for binary ones."
+  stdDev: Float
+  "Where the standard deviation was measured; null unless stdDevFrom was sent."
+  spread: BenchmarkSpread
+}
+
+"""
+A ratio metric to plan a two-variant test for: per unit (a user, a session) a numerator N (dollars, tokens,
+errors) and a denominator D (requests, successful requests), the metric being ΣN/ΣD over a variant's units, for
+example cost per successful request. The spreads are per unit, e.g. from a past period.
+"""
+input ExperimentRatioSampleSizeInput {
+  "μ_N: the numerator's mean per unit."
+  numeratorMean: Float!
+  "σ_N: the numerator's standard deviation per unit, 0 or more."
+  numeratorStdDev: Float!
+  "μ_D: the denominator's mean per unit, more than 0."
+  denominatorMean: Float!
+  "σ_D: the denominator's standard deviation per unit, 0 or more."
+  denominatorStdDev: Float!
+  "The correlation of N and D per unit, from −1 to 1 (costs and requests usually move together: a positive value)."
+  correlation: Float = 0
+  "The smallest change of the ratio worth detecting: absolute, or a fraction of μ_N/μ_D when relative is true."
+  minimumDetectableEffect: Float!
+  "The effect is relative to the ratio μ_N/μ_D."
+  relative: Boolean = false
+  "The confidence level of the test, e.g. 0.95."
+  confidenceLevel: Float = 0.95
+  "The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8."
+  power: Float = 0.8
+}
+
+"""
+The units each variant needs for a ratio metric. The ratio's variance per unit is the delta method's (as
+GrowthBook's gbstats computes it): σ_R² = σ_N²/μ_D² − 2ρσ_Nσ_D·μ_N/μ_D³ + μ_N²σ_D²/μ_D⁴, and then
+n = (z₁₋α/₂ + z₁₋β)²·2σ_R²/δ².
+"""
+type ExperimentRatioSampleSize {
+  "Units needed in each variant (rounded up)."
+  perVariant: Int!
+  "The formula's value before rounding."
+  exact: Float!
+  "The ratio μ_N/μ_D."
+  ratio: Float!
+  "σ_R: the ratio's standard deviation per unit by the delta method."
+  stdDev: Float!
+}
+
+"Whether an experiment's data can be trusted. Separate from its lifecycle status."
+enum ExperimentHealthStatus {
+  "No health check failed."
+  HEALTHY
+  "At least one health check failed; reasons says which and why. Do not act on the results until it is fixed."
+  UNHEALTHY
+}
+
+"A check whose failure makes an experiment UNHEALTHY."
+enum ExperimentHealthCheck {
+  "The sample-ratio check (results.srm) has p < 0.001 (GrowthBook's threshold): traffic does not follow the split."
+  SAMPLE_RATIO_MISMATCH
+  """
+  With units assigned by assignVariant: a variant has more units recorded on the primary metric than units
+  assigned to it. Every recorded unit must have been assigned first, so the surplus was counted more than once
+  (or recorded without an assignment, or its assignment was deleted). Repeated assignVariant calls for one unit
+  are not duplicates: they return the stored assignment.
+  """
+  DUPLICATE_EXPOSURES
+}
+
+"A failed health check."
+type ExperimentHealthReason {
+  "The check."
+  check: ExperimentHealthCheck!
+  "What it found, with the figures, and what to do."
+  message: String!
+}
+
+"The health checks of an experiment's data, as of its last analysis (the last recording, or completion)."
+type ExperimentHealth {
+  "HEALTHY, or UNHEALTHY when any check failed."
+  status: ExperimentHealthStatus!
+  "One per failed check, in the order SAMPLE_RATIO_MISMATCH, DUPLICATE_EXPOSURES; empty when HEALTHY."
+  reasons: [ExperimentHealthReason!]!
+  "Checks that could not run, e.g. DUPLICATE_EXPOSURES when no unit was assigned by assignVariant."
+  notes: [String!]!
+  "When the checks ran: results.computedAt."
+  checkedAt: Time!
 }
 
 extend type Experiment {
@@ -17005,9 +18554,49 @@ extend type Experiment {
   assignments win over the hash: a unit first exposed under an earlier split keeps its variant.
   """
   assignmentSeed: String! @goField(forceResolver: true)
+  """
+  Whether the data can be trusted, apart from status: UNHEALTHY with reasons when the sample-ratio check fails
+  (p < 0.001) or exposures look duplicated (more units recorded than assigned). Checked at each recording and
+  at completion, with results; null before the first recording.
+  """
+  health: ExperimentHealth @goField(forceResolver: true)
+}
+
+"An experiment API key just issued, with its secret: the only time the secret is shown."
+type CreatedExperimentKey {
+  "The key, as Experiment.apiKeys lists it."
+  key: ExperimentKey!
+  """
+  The secret, mak_ and 43 characters: the production service sends it as Authorization: Bearer <secret>. It is
+  shown only here (the server keeps its SHA-256); lose it and issue another.
+  """
+  secret: String!
 }
 
 extend type Mutation {
+  """
+  Issues an API key for one of your experiments, for the production service that assigns its units and
+  records its outcomes: a bearer of the key may call assignVariant and recordExperimentObservations for this
+  experiment only, as you, and nothing else (any other field, or another experiment, is FORBIDDEN). It works
+  until revokeExperimentKey, whatever happens to your sessions (log-out, password change); it needs your role
+  to stay PRO or above.
+  """
+  createExperimentKey(
+    "The experiment, one of yours, in any status."
+    experimentId: ID!
+    "A name for people, 1 to 200 characters, e.g. the service that will hold the key."
+    name: String!
+  ): CreatedExperimentKey! @hasRole(role: PRO)
+  "Updates a RUNNING bandit's weights now, as the hourly job does, and returns the experiment with the new results.bandit."
+  updateBanditWeights(
+    "The RUNNING bandit experiment."
+    experimentId: ID!
+  ): Experiment! @hasRole(role: PRO)
+  "Revokes an API key for good: its next request is UNAUTHENTICATED. Revoking a revoked key changes nothing. Owners may revoke whatever their current role."
+  revokeExperimentKey(
+    "The key to revoke, one of yours."
+    id: ID!
+  ): ExperimentKey! @hasRole(role: FREE)
   """
   The variant of one unit (a user, a session, a request) in a RUNNING experiment. At the unit's first exposure
   the server assigns it by the documented hash of assignmentSeed and unitId into the split in force, and stores
@@ -17050,6 +18639,11 @@ extend type Query {
     "The metric kind, its baseline or standard deviation, the effect and the test's settings."
     input: ExperimentSampleSizeInput!
   ): ExperimentSampleSize! @hasRole(role: PRO)
+  "The sample size each variant needs for a ratio metric (e.g. cost per successful request), by the delta method."
+  experimentRatioSampleSize(
+    "The ratio's per-unit means, spreads and correlation, the effect and the test's settings."
+    input: ExperimentRatioSampleSizeInput!
+  ): ExperimentRatioSampleSize! @hasRole(role: PRO)
 }
 `, BuiltIn: false},
 	{Name: "../identity.graphqls", Input: `extend type Query {
@@ -18843,6 +20437,62 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_BanditArm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variant":
+		return ec.fieldContext_BanditArm_variant(ctx, field)
+	case "weight":
+		return ec.fieldContext_BanditArm_weight(ctx, field)
+	case "probabilityBest":
+		return ec.fieldContext_BanditArm_probabilityBest(ctx, field)
+	case "posteriorMean":
+		return ec.fieldContext_BanditArm_posteriorMean(ctx, field)
+	case "posteriorStdDev":
+		return ec.fieldContext_BanditArm_posteriorStdDev(ctx, field)
+	case "stopped":
+		return ec.fieldContext_BanditArm_stopped(ctx, field)
+	case "reason":
+		return ec.fieldContext_BanditArm_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BanditArm", field.Name)
+}
+
+func (ec *executionContext) childFields_BanditPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "minShare":
+		return ec.fieldContext_BanditPlan_minShare(ctx, field)
+	case "warmupUnits":
+		return ec.fieldContext_BanditPlan_warmupUnits(ctx, field)
+	case "qualityMetric":
+		return ec.fieldContext_BanditPlan_qualityMetric(ctx, field)
+	case "qualityFloor":
+		return ec.fieldContext_BanditPlan_qualityFloor(ctx, field)
+	case "costMetric":
+		return ec.fieldContext_BanditPlan_costMetric(ctx, field)
+	case "costCeiling":
+		return ec.fieldContext_BanditPlan_costCeiling(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BanditPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_BanditUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_BanditUpdate_at(ctx, field)
+	case "weights":
+		return ec.fieldContext_BanditUpdate_weights(ctx, field)
+	case "warmUp":
+		return ec.fieldContext_BanditUpdate_warmUp(ctx, field)
+	case "simulated":
+		return ec.fieldContext_BanditUpdate_simulated(ctx, field)
+	case "arms":
+		return ec.fieldContext_BanditUpdate_arms(ctx, field)
+	case "notes":
+		return ec.fieldContext_BanditUpdate_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BanditUpdate", field.Name)
+}
+
 func (ec *executionContext) childFields_Benchmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -18863,6 +20513,10 @@ func (ec *executionContext) childFields_Benchmark(ctx context.Context, field gra
 		return ec.fieldContext_Benchmark_system(ctx, field)
 	case "maxOutputTokens":
 		return ec.fieldContext_Benchmark_maxOutputTokens(ctx, field)
+	case "repeats":
+		return ec.fieldContext_Benchmark_repeats(ctx, field)
+	case "judge":
+		return ec.fieldContext_Benchmark_judge(ctx, field)
 	case "results":
 		return ec.fieldContext_Benchmark_results(ctx, field)
 	case "progressDone":
@@ -18925,6 +20579,8 @@ func (ec *executionContext) childFields_BenchmarkEstimate(ctx context.Context, f
 	switch field.Name {
 	case "calls":
 		return ec.fieldContext_BenchmarkEstimate_calls(ctx, field)
+	case "judgeCalls":
+		return ec.fieldContext_BenchmarkEstimate_judgeCalls(ctx, field)
 	case "inputTokens":
 		return ec.fieldContext_BenchmarkEstimate_inputTokens(ctx, field)
 	case "outputTokens":
@@ -18985,6 +20641,8 @@ func (ec *executionContext) childFields_BenchmarkItemResult(ctx context.Context,
 		return ec.fieldContext_BenchmarkItemResult_model(ctx, field)
 	case "item":
 		return ec.fieldContext_BenchmarkItemResult_item(ctx, field)
+	case "repeat":
+		return ec.fieldContext_BenchmarkItemResult_repeat(ctx, field)
 	case "output":
 		return ec.fieldContext_BenchmarkItemResult_output(ctx, field)
 	case "passed":
@@ -19005,6 +20663,18 @@ func (ec *executionContext) childFields_BenchmarkItemResult(ctx context.Context,
 		return ec.fieldContext_BenchmarkItemResult_cachedTokens(ctx, field)
 	case "reasoningTokens":
 		return ec.fieldContext_BenchmarkItemResult_reasoningTokens(ctx, field)
+	case "judged":
+		return ec.fieldContext_BenchmarkItemResult_judged(ctx, field)
+	case "judgeScore":
+		return ec.fieldContext_BenchmarkItemResult_judgeScore(ctx, field)
+	case "judgeInvalid":
+		return ec.fieldContext_BenchmarkItemResult_judgeInvalid(ctx, field)
+	case "judgeCalls":
+		return ec.fieldContext_BenchmarkItemResult_judgeCalls(ctx, field)
+	case "judgeInputTokens":
+		return ec.fieldContext_BenchmarkItemResult_judgeInputTokens(ctx, field)
+	case "judgeOutputTokens":
+		return ec.fieldContext_BenchmarkItemResult_judgeOutputTokens(ctx, field)
 	case "owner":
 		return ec.fieldContext_BenchmarkItemResult_owner(ctx, field)
 	}
@@ -19031,6 +20701,18 @@ func (ec *executionContext) childFields_BenchmarkItemResultEdge(ctx context.Cont
 		return ec.fieldContext_BenchmarkItemResultEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkItemResultEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkJudge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_BenchmarkJudge_model(ctx, field)
+	case "choices":
+		return ec.fieldContext_BenchmarkJudge_choices(ctx, field)
+	case "passScore":
+		return ec.fieldContext_BenchmarkJudge_passScore(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkJudge", field.Name)
 }
 
 func (ec *executionContext) childFields_BenchmarkModelEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19067,6 +20749,26 @@ func (ec *executionContext) childFields_BenchmarkModelResult(ctx context.Context
 		return ec.fieldContext_BenchmarkModelResult_accuracy(ctx, field)
 	case "accuracyCI":
 		return ec.fieldContext_BenchmarkModelResult_accuracyCI(ctx, field)
+	case "repeats":
+		return ec.fieldContext_BenchmarkModelResult_repeats(ctx, field)
+	case "score":
+		return ec.fieldContext_BenchmarkModelResult_score(ctx, field)
+	case "standardError":
+		return ec.fieldContext_BenchmarkModelResult_standardError(ctx, field)
+	case "naiveStandardError":
+		return ec.fieldContext_BenchmarkModelResult_naiveStandardError(ctx, field)
+	case "clusters":
+		return ec.fieldContext_BenchmarkModelResult_clusters(ctx, field)
+	case "itemPassRates":
+		return ec.fieldContext_BenchmarkModelResult_itemPassRates(ctx, field)
+	case "judgeCalls":
+		return ec.fieldContext_BenchmarkModelResult_judgeCalls(ctx, field)
+	case "judgeInvalid":
+		return ec.fieldContext_BenchmarkModelResult_judgeInvalid(ctx, field)
+	case "judgeUsage":
+		return ec.fieldContext_BenchmarkModelResult_judgeUsage(ctx, field)
+	case "judgeCost":
+		return ec.fieldContext_BenchmarkModelResult_judgeCost(ctx, field)
 	case "latency":
 		return ec.fieldContext_BenchmarkModelResult_latency(ctx, field)
 	case "ttft":
@@ -19103,6 +20805,24 @@ func (ec *executionContext) childFields_BenchmarkSide(ctx context.Context, field
 		return ec.fieldContext_BenchmarkSide_score(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkSide", field.Name)
+}
+
+func (ec *executionContext) childFields_BenchmarkSpread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "benchmarkId":
+		return ec.fieldContext_BenchmarkSpread_benchmarkId(ctx, field)
+	case "model":
+		return ec.fieldContext_BenchmarkSpread_model(ctx, field)
+	case "measure":
+		return ec.fieldContext_BenchmarkSpread_measure(ctx, field)
+	case "items":
+		return ec.fieldContext_BenchmarkSpread_items(ctx, field)
+	case "mean":
+		return ec.fieldContext_BenchmarkSpread_mean(ctx, field)
+	case "stdDev":
+		return ec.fieldContext_BenchmarkSpread_stdDev(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BenchmarkSpread", field.Name)
 }
 
 func (ec *executionContext) childFields_CacheNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19611,6 +21331,16 @@ func (ec *executionContext) childFields_Counterfactual(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type Counterfactual", field.Name)
 }
 
+func (ec *executionContext) childFields_CreatedExperimentKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CreatedExperimentKey_key(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreatedExperimentKey_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedExperimentKey", field.Name)
+}
+
 func (ec *executionContext) childFields_DatasetItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "input":
@@ -19621,6 +21351,10 @@ func (ec *executionContext) childFields_DatasetItem(ctx context.Context, field g
 		return ec.fieldContext_DatasetItem_assertion(ctx, field)
 	case "tolerance":
 		return ec.fieldContext_DatasetItem_tolerance(ctx, field)
+	case "cluster":
+		return ec.fieldContext_DatasetItem_cluster(ctx, field)
+	case "tags":
+		return ec.fieldContext_DatasetItem_tags(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetItem", field.Name)
 }
@@ -19853,12 +21587,28 @@ func (ec *executionContext) childFields_Experiment(ctx context.Context, field gr
 		return ec.fieldContext_Experiment_status(ctx, field)
 	case "results":
 		return ec.fieldContext_Experiment_results(ctx, field)
+	case "apiKeys":
+		return ec.fieldContext_Experiment_apiKeys(ctx, field)
 	case "owner":
 		return ec.fieldContext_Experiment_owner(ctx, field)
 	case "assignmentSeed":
 		return ec.fieldContext_Experiment_assignmentSeed(ctx, field)
+	case "health":
+		return ec.fieldContext_Experiment_health(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Experiment", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentBandit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weights":
+		return ec.fieldContext_ExperimentBandit_weights(ctx, field)
+	case "updates":
+		return ec.fieldContext_ExperimentBandit_updates(ctx, field)
+	case "warning":
+		return ec.fieldContext_ExperimentBandit_warning(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentBandit", field.Name)
 }
 
 func (ec *executionContext) childFields_ExperimentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19923,6 +21673,50 @@ func (ec *executionContext) childFields_ExperimentEdge(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentHealth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_ExperimentHealth_status(ctx, field)
+	case "reasons":
+		return ec.fieldContext_ExperimentHealth_reasons(ctx, field)
+	case "notes":
+		return ec.fieldContext_ExperimentHealth_notes(ctx, field)
+	case "checkedAt":
+		return ec.fieldContext_ExperimentHealth_checkedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentHealth", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentHealthReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "check":
+		return ec.fieldContext_ExperimentHealthReason_check(ctx, field)
+	case "message":
+		return ec.fieldContext_ExperimentHealthReason_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentHealthReason", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExperimentKey_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ExperimentKey_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ExperimentKey_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_ExperimentKey_name(ctx, field)
+	case "prefix":
+		return ec.fieldContext_ExperimentKey_prefix(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_ExperimentKey_revokedAt(ctx, field)
+	case "experiment":
+		return ec.fieldContext_ExperimentKey_experiment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentKey", field.Name)
 }
 
 func (ec *executionContext) childFields_ExperimentLift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19997,8 +21791,24 @@ func (ec *executionContext) childFields_ExperimentPlan(ctx context.Context, fiel
 		return ec.fieldContext_ExperimentPlan_mode(ctx, field)
 	case "sequentialTuning":
 		return ec.fieldContext_ExperimentPlan_sequentialTuning(ctx, field)
+	case "bandit":
+		return ec.fieldContext_ExperimentPlan_bandit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentRatioSampleSize(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perVariant":
+		return ec.fieldContext_ExperimentRatioSampleSize_perVariant(ctx, field)
+	case "exact":
+		return ec.fieldContext_ExperimentRatioSampleSize_exact(ctx, field)
+	case "ratio":
+		return ec.fieldContext_ExperimentRatioSampleSize_ratio(ctx, field)
+	case "stdDev":
+		return ec.fieldContext_ExperimentRatioSampleSize_stdDev(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentRatioSampleSize", field.Name)
 }
 
 func (ec *executionContext) childFields_ExperimentResults(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20021,6 +21831,8 @@ func (ec *executionContext) childFields_ExperimentResults(ctx context.Context, f
 		return ec.fieldContext_ExperimentResults_srm(ctx, field)
 	case "decision":
 		return ec.fieldContext_ExperimentResults_decision(ctx, field)
+	case "bandit":
+		return ec.fieldContext_ExperimentResults_bandit(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentResults", field.Name)
 }
@@ -20031,6 +21843,10 @@ func (ec *executionContext) childFields_ExperimentSampleSize(ctx context.Context
 		return ec.fieldContext_ExperimentSampleSize_perVariant(ctx, field)
 	case "exact":
 		return ec.fieldContext_ExperimentSampleSize_exact(ctx, field)
+	case "stdDev":
+		return ec.fieldContext_ExperimentSampleSize_stdDev(ctx, field)
+	case "spread":
+		return ec.fieldContext_ExperimentSampleSize_spread(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentSampleSize", field.Name)
 }
@@ -20169,8 +21985,64 @@ func (ec *executionContext) childFields_ItemDifference(ctx context.Context, fiel
 		return ec.fieldContext_ItemDifference_candidate(ctx, field)
 	case "diff":
 		return ec.fieldContext_ItemDifference_diff(ctx, field)
+	case "cluster":
+		return ec.fieldContext_ItemDifference_cluster(ctx, field)
+	case "baselinePassed":
+		return ec.fieldContext_ItemDifference_baselinePassed(ctx, field)
+	case "candidatePassed":
+		return ec.fieldContext_ItemDifference_candidatePassed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ItemDifference", field.Name)
+}
+
+func (ec *executionContext) childFields_JudgeCalibration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "model":
+		return ec.fieldContext_JudgeCalibration_model(ctx, field)
+	case "labels":
+		return ec.fieldContext_JudgeCalibration_labels(ctx, field)
+	case "heldOut":
+		return ec.fieldContext_JudgeCalibration_heldOut(ctx, field)
+	case "truePositives":
+		return ec.fieldContext_JudgeCalibration_truePositives(ctx, field)
+	case "falseNegatives":
+		return ec.fieldContext_JudgeCalibration_falseNegatives(ctx, field)
+	case "falsePositives":
+		return ec.fieldContext_JudgeCalibration_falsePositives(ctx, field)
+	case "trueNegatives":
+		return ec.fieldContext_JudgeCalibration_trueNegatives(ctx, field)
+	case "tpr":
+		return ec.fieldContext_JudgeCalibration_tpr(ctx, field)
+	case "tnr":
+		return ec.fieldContext_JudgeCalibration_tnr(ctx, field)
+	case "kappa":
+		return ec.fieldContext_JudgeCalibration_kappa(ctx, field)
+	case "observedPassRate":
+		return ec.fieldContext_JudgeCalibration_observedPassRate(ctx, field)
+	case "corrected":
+		return ec.fieldContext_JudgeCalibration_corrected(ctx, field)
+	case "correctedPassRate":
+		return ec.fieldContext_JudgeCalibration_correctedPassRate(ctx, field)
+	case "interval":
+		return ec.fieldContext_JudgeCalibration_interval(ctx, field)
+	case "resamples":
+		return ec.fieldContext_JudgeCalibration_resamples(ctx, field)
+	case "degenerateResamples":
+		return ec.fieldContext_JudgeCalibration_degenerateResamples(ctx, field)
+	case "reason":
+		return ec.fieldContext_JudgeCalibration_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JudgeCalibration", field.Name)
+}
+
+func (ec *executionContext) childFields_JudgeChoice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "answer":
+		return ec.fieldContext_JudgeChoice_answer(ctx, field)
+	case "score":
+		return ec.fieldContext_JudgeChoice_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JudgeChoice", field.Name)
 }
 
 func (ec *executionContext) childFields_LLMNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -20605,6 +22477,10 @@ func (ec *executionContext) childFields_PairedComparison(ctx context.Context, fi
 		return ec.fieldContext_PairedComparison_meanDiff(ctx, field)
 	case "se":
 		return ec.fieldContext_PairedComparison_se(ctx, field)
+	case "clustered":
+		return ec.fieldContext_PairedComparison_clustered(ctx, field)
+	case "clusters":
+		return ec.fieldContext_PairedComparison_clusters(ctx, field)
 	case "df":
 		return ec.fieldContext_PairedComparison_df(ctx, field)
 	case "interval":
@@ -21793,6 +23669,28 @@ func (ec *executionContext) field_Mutation_createDeployment_args(ctx context.Con
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createExperimentKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "experimentId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createExperiment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22033,6 +23931,20 @@ func (ec *executionContext) field_Mutation_explainDecision_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_labelBenchmarkAnswers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.LabelBenchmarkAnswersInput, error) {
+			return ec.unmarshalNLabelBenchmarkAnswersInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLabelBenchmarkAnswersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_logIn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -22070,6 +23982,20 @@ func (ec *executionContext) field_Mutation_recordExperimentObservations_args(ctx
 }
 
 func (ec *executionContext) field_Mutation_redeployDeployment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeExperimentKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -22200,6 +24126,20 @@ func (ec *executionContext) field_Mutation_terminateDeployment_args(ctx context.
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateBanditWeights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "experimentId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["experimentId"] = arg0
 	return args, nil
 }
 
@@ -22422,6 +24362,28 @@ func (ec *executionContext) field_Query_assignments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_benchmarkCalibration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "benchmarkId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["benchmarkId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "model",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["model"] = arg1
 	return args, nil
 }
 
@@ -22670,6 +24632,20 @@ func (ec *executionContext) field_Query_estimateDeployment_args(ctx context.Cont
 		return nil, err
 	}
 	args["loadTestId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_experimentRatioSampleSize_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.ExperimentRatioSampleSizeInput, error) {
+			return ec.unmarshalNExperimentRatioSampleSizeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐExperimentRatioSampleSizeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -24488,6 +26464,452 @@ func (ec *executionContext) fieldContext_AuthPayload_user(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _BanditArm_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "String")
+}
+
+func (ec *executionContext) _BanditArm_weight(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_weight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_weight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditArm_probabilityBest(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_probabilityBest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProbabilityBest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_probabilityBest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditArm_posteriorMean(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_posteriorMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PosteriorMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_posteriorMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditArm_posteriorStdDev(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_posteriorStdDev(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PosteriorStdDev, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_posteriorStdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditArm_stopped(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_stopped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stopped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_stopped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BanditArm_reason(ctx context.Context, field graphql.CollectedField, obj *experiment.BanditArmResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditArm_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditArm_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditArm", field, false, false, "String")
+}
+
+func (ec *executionContext) _BanditPlan_minShare(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_minShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_minShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditPlan_warmupUnits(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_warmupUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarmupUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_warmupUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BanditPlan_qualityMetric(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_qualityMetric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityMetric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_qualityMetric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _BanditPlan_qualityFloor(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_qualityFloor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityFloor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_qualityFloor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditPlan_costMetric(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_costMetric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostMetric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_costMetric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _BanditPlan_costCeiling(ctx context.Context, field graphql.CollectedField, obj *model.BanditPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditPlan_costCeiling(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CostCeiling, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BanditPlan_costCeiling(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditPlan", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditUpdate_at(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditUpdate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BanditUpdate_weights(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_weights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_weights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditUpdate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BanditUpdate_warmUp(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_warmUp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarmUp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_warmUp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditUpdate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BanditUpdate_simulated(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_simulated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Simulated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_simulated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditUpdate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BanditUpdate_arms(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_arms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.BanditArmResult) graphql.Marshaler {
+			return ec.marshalNBanditArm2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBanditArmResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_arms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BanditUpdate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BanditArm(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BanditUpdate_notes(ctx context.Context, field graphql.CollectedField, obj *model.BanditUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BanditUpdate_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BanditUpdate_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BanditUpdate", field, false, false, "String")
+}
+
 func (ec *executionContext) _Benchmark_id(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24702,6 +27124,61 @@ func (ec *executionContext) _Benchmark_maxOutputTokens(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Benchmark_maxOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Benchmark_repeats(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_repeats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_repeats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Benchmark_judge(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_judge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BenchmarkJudge) graphql.Marshaler {
+			return ec.marshalOBenchmarkJudge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkJudge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_judge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkJudge(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Benchmark_results(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
@@ -25243,6 +27720,29 @@ func (ec *executionContext) fieldContext_BenchmarkEstimate_calls(_ context.Conte
 	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BenchmarkEstimate_judgeCalls(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_judgeCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeCalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_judgeCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkEstimate", field, false, false, "Int")
+}
+
 func (ec *executionContext) _BenchmarkEstimate_inputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25780,6 +28280,29 @@ func (ec *executionContext) fieldContext_BenchmarkItemResult_item(_ context.Cont
 	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BenchmarkItemResult_repeat(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_repeat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_repeat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _BenchmarkItemResult_output(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26010,6 +28533,144 @@ func (ec *executionContext) fieldContext_BenchmarkItemResult_reasoningTokens(_ c
 	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
 }
 
+func (ec *executionContext) _BenchmarkItemResult_judged(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Judged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_judgeScore(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judgeScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judgeScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_judgeInvalid(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judgeInvalid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeInvalid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judgeInvalid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_judgeCalls(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judgeCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeCalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judgeCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_judgeInputTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judgeInputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeInputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judgeInputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkItemResult_judgeOutputTokens(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkItemResult_judgeOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkItemResult_judgeOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkItemResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _BenchmarkItemResult_owner(ctx context.Context, field graphql.CollectedField, obj *ent.BenchmarkItemResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26182,6 +28843,84 @@ func (ec *executionContext) _BenchmarkItemResultEdge_cursor(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_BenchmarkItemResultEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkItemResultEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BenchmarkJudge_model(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkJudge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkJudge_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkJudge_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkJudge", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkJudge_choices(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkJudge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkJudge_choices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Choices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []benchmark.JudgeChoice) graphql.Marshaler {
+			return ec.marshalNJudgeChoice2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkJudge_choices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkJudge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JudgeChoice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkJudge_passScore(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkJudge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkJudge_passScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkJudge_passScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkJudge", field, false, false, "Float")
 }
 
 func (ec *executionContext) _BenchmarkModelEstimate_model(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
@@ -26510,6 +29249,245 @@ func (ec *executionContext) fieldContext_BenchmarkModelResult_accuracyCI(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _BenchmarkModelResult_repeats(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_repeats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repeats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_repeats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_score(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_standardError(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_standardError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SE, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_standardError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_naiveStandardError(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_naiveStandardError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NaiveSE, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_naiveStandardError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_clusters(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_itemPassRates(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_itemPassRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemPassRates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_itemPassRates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_judgeCalls(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_judgeCalls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeCalls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_judgeCalls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_judgeInvalid(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_judgeInvalid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeInvalid, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_judgeInvalid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkModelResult_judgeUsage(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_judgeUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeUsage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.Usage) graphql.Marshaler {
+			return ec.marshalNTokenUsage2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_judgeUsage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkModelResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkModelResult_judgeCost(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkModelResult_judgeCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkModelResult_judgeCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkModelResult", field, false, false, "Decimal")
+}
+
 func (ec *executionContext) _BenchmarkModelResult_latency(ctx context.Context, field graphql.CollectedField, obj *benchmark.Score) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26806,6 +29784,144 @@ func (ec *executionContext) _BenchmarkSide_score(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_BenchmarkSide_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkSide", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkSpread_benchmarkId(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_benchmarkId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BenchmarkID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_benchmarkId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BenchmarkSpread_model(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "String")
+}
+
+func (ec *executionContext) _BenchmarkSpread_measure(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ops.Measure) graphql.Marshaler {
+			return ec.marshalNBenchmarkMeasure2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐMeasure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "BenchmarkMeasure")
+}
+
+func (ec *executionContext) _BenchmarkSpread_items(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BenchmarkSpread_mean(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkSpread_stdDev(ctx context.Context, field graphql.CollectedField, obj *ops.Spread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkSpread_stdDev(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdDev, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkSpread_stdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CacheNodeConfig_hitRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.CacheConfig) (ret graphql.Marshaler) {
@@ -31634,6 +34750,61 @@ func (ec *executionContext) fieldContext_Counterfactual_description(_ context.Co
 	return graphql.NewScalarFieldContext("Counterfactual", field, false, false, "String")
 }
 
+func (ec *executionContext) _CreatedExperimentKey_key(ctx context.Context, field graphql.CollectedField, obj *ops.CreatedKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedExperimentKey_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExperimentKey) graphql.Marshaler {
+			return ec.marshalNExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedExperimentKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreatedExperimentKey",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreatedExperimentKey_secret(ctx context.Context, field graphql.CollectedField, obj *ops.CreatedKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedExperimentKey_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedExperimentKey_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedExperimentKey", field, false, false, "String")
+}
+
 func (ec *executionContext) _DatasetItem_input(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31724,6 +34895,52 @@ func (ec *executionContext) _DatasetItem_tolerance(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DatasetItem_tolerance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DatasetItem_cluster(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetItem_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetItem_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetItem_tags(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetItem_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetItem_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Deployment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
@@ -33818,6 +37035,38 @@ func (ec *executionContext) fieldContext_Experiment_results(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Experiment_apiKeys(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_apiKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.APIKeys(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ExperimentKey) graphql.Marshaler {
+			return ec.marshalOExperimentKey2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKeyᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_apiKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Experiment_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33871,6 +37120,116 @@ func (ec *executionContext) _Experiment_assignmentSeed(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_Experiment_assignmentSeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Experiment", field, true, true, "String")
+}
+
+func (ec *executionContext) _Experiment_health(ctx context.Context, field graphql.CollectedField, obj *ent.Experiment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Experiment_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Experiment().Health(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ExperimentHealth) graphql.Marshaler {
+			return ec.marshalOExperimentHealth2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentHealth(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Experiment_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Experiment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentHealth(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentBandit_weights(ctx context.Context, field graphql.CollectedField, obj *model.BanditState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentBandit_weights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentBandit_weights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentBandit", field, true, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentBandit_updates(ctx context.Context, field graphql.CollectedField, obj *model.BanditState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentBandit_updates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BanditUpdate) graphql.Marshaler {
+			return ec.marshalNBanditUpdate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditUpdateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentBandit_updates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentBandit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BanditUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentBandit_warning(ctx context.Context, field graphql.CollectedField, obj *model.BanditState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentBandit_warning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warning(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentBandit_warning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentBandit", field, true, false, "String")
 }
 
 func (ec *executionContext) _ExperimentComparison_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
@@ -34385,6 +37744,323 @@ func (ec *executionContext) _ExperimentEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ExperimentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ExperimentHealth_status(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealth_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.HealthStatus) graphql.Marshaler {
+			return ec.marshalNExperimentHealthStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealth_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentHealth", field, false, false, "ExperimentHealthStatus")
+}
+
+func (ec *executionContext) _ExperimentHealth_reasons(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealth_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []experiment.HealthReason) graphql.Marshaler {
+			return ec.marshalNExperimentHealthReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealth_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentHealth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentHealthReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentHealth_notes(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealth_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealth_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentHealth", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentHealth_checkedAt(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentHealth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealth_checkedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealth_checkedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentHealth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExperimentHealthReason_check(ctx context.Context, field graphql.CollectedField, obj *experiment.HealthReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealthReason_check(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Check, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.HealthCheck) graphql.Marshaler {
+			return ec.marshalNExperimentHealthCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealthReason_check(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentHealthReason", field, false, false, "ExperimentHealthCheck")
+}
+
+func (ec *executionContext) _ExperimentHealthReason_message(ctx context.Context, field graphql.CollectedField, obj *experiment.HealthReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentHealthReason_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentHealthReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentHealthReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentKey_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExperimentKey_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExperimentKey_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExperimentKey_name(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentKey_prefix(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_prefix(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Prefix, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_prefix(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentKey_revokedAt(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentKey", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ExperimentKey_experiment(ctx context.Context, field graphql.CollectedField, obj *ent.ExperimentKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentKey_experiment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Experiment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentKey_experiment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ExperimentLift_estimate(ctx context.Context, field graphql.CollectedField, obj *experiment.Lift) (ret graphql.Marshaler) {
@@ -35021,6 +38697,130 @@ func (ec *executionContext) fieldContext_ExperimentPlan_sequentialTuning(_ conte
 	return graphql.NewScalarFieldContext("ExperimentPlan", field, false, false, "Float")
 }
 
+func (ec *executionContext) _ExperimentPlan_bandit(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentPlan_bandit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bandit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BanditPlan) graphql.Marshaler {
+			return ec.marshalOBanditPlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentPlan_bandit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentPlan",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BanditPlan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentRatioSampleSize_perVariant(ctx context.Context, field graphql.CollectedField, obj *experiment.RatioSampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentRatioSampleSize_perVariant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerVariant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentRatioSampleSize_perVariant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentRatioSampleSize", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExperimentRatioSampleSize_exact(ctx context.Context, field graphql.CollectedField, obj *experiment.RatioSampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentRatioSampleSize_exact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Exact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentRatioSampleSize_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentRatioSampleSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentRatioSampleSize_ratio(ctx context.Context, field graphql.CollectedField, obj *experiment.RatioSampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentRatioSampleSize_ratio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ratio, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentRatioSampleSize_ratio(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentRatioSampleSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentRatioSampleSize_stdDev(ctx context.Context, field graphql.CollectedField, obj *experiment.RatioSampleSize) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentRatioSampleSize_stdDev(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdDev, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentRatioSampleSize_stdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentRatioSampleSize", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ExperimentResults_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -35273,7 +39073,39 @@ func (ec *executionContext) fieldContext_ExperimentResults_decision(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ExperimentSampleSize_perVariant(ctx context.Context, field graphql.CollectedField, obj *experiment.SampleSize) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExperimentResults_bandit(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_bandit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bandit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BanditState) graphql.Marshaler {
+			return ec.marshalOExperimentBandit2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditState(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_bandit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentBandit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentSampleSize_perVariant(ctx context.Context, field graphql.CollectedField, obj *ops.SampleSizeAnswer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35296,7 +39128,7 @@ func (ec *executionContext) fieldContext_ExperimentSampleSize_perVariant(_ conte
 	return graphql.NewScalarFieldContext("ExperimentSampleSize", field, false, false, "Int")
 }
 
-func (ec *executionContext) _ExperimentSampleSize_exact(ctx context.Context, field graphql.CollectedField, obj *experiment.SampleSize) (ret graphql.Marshaler) {
+func (ec *executionContext) _ExperimentSampleSize_exact(ctx context.Context, field graphql.CollectedField, obj *ops.SampleSizeAnswer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35317,6 +39149,61 @@ func (ec *executionContext) _ExperimentSampleSize_exact(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_ExperimentSampleSize_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ExperimentSampleSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentSampleSize_stdDev(ctx context.Context, field graphql.CollectedField, obj *ops.SampleSizeAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentSampleSize_stdDev(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StdDev, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentSampleSize_stdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentSampleSize", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentSampleSize_spread(ctx context.Context, field graphql.CollectedField, obj *ops.SampleSizeAnswer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentSampleSize_spread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Spread, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ops.Spread) graphql.Marshaler {
+			return ec.marshalOBenchmarkSpread2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐSpread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentSampleSize_spread(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentSampleSize",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BenchmarkSpread(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Explanation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Explanation) (ret graphql.Marshaler) {
@@ -36433,6 +40320,521 @@ func (ec *executionContext) _ItemDifference_diff(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ItemDifference_diff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ItemDifference_cluster(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_cluster(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cluster, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_cluster(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemDifference_baselinePassed(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_baselinePassed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BaselinePassed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_baselinePassed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ItemDifference_candidatePassed(ctx context.Context, field graphql.CollectedField, obj *evaluation.ItemDiff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemDifference_candidatePassed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CandidatePassed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemDifference_candidatePassed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemDifference", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _JudgeCalibration_model(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeCalibration_labels(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_heldOut(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_heldOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeldOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_heldOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_truePositives(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_truePositives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TruePositives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_truePositives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_falseNegatives(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_falseNegatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FalseNegatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_falseNegatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_falsePositives(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_falsePositives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FalsePositives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_falsePositives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_trueNegatives(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_trueNegatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TrueNegatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_trueNegatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_tpr(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_tpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_tpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeCalibration_tnr(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_tnr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TNR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_tnr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeCalibration_kappa(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_kappa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kappa, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_kappa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeCalibration_observedPassRate(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_observedPassRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ObservedPassRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_observedPassRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeCalibration_corrected(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_corrected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Corrected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_corrected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _JudgeCalibration_correctedPassRate(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_correctedPassRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectedPassRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_correctedPassRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Float")
+}
+
+func (ec *executionContext) _JudgeCalibration_interval(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_interval(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interval, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v evaluation.Interval) graphql.Marshaler {
+			return ec.marshalNRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋevaluationᚐInterval(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_interval(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JudgeCalibration",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Range(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JudgeCalibration_resamples(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_resamples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resamples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_resamples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_degenerateResamples(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_degenerateResamples(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DegenerateResamples, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_degenerateResamples(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "Int")
+}
+
+func (ec *executionContext) _JudgeCalibration_reason(ctx context.Context, field graphql.CollectedField, obj *ops.JudgeCalibration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeCalibration_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeCalibration_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeCalibration", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeChoice_answer(ctx context.Context, field graphql.CollectedField, obj *benchmark.JudgeChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeChoice_answer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Answer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeChoice_answer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeChoice", field, false, false, "String")
+}
+
+func (ec *executionContext) _JudgeChoice_score(ctx context.Context, field graphql.CollectedField, obj *benchmark.JudgeChoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JudgeChoice_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JudgeChoice_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("JudgeChoice", field, false, false, "Float")
 }
 
 func (ec *executionContext) _LLMNodeConfig_model(ctx context.Context, field graphql.CollectedField, obj *pipeline.LLMConfig) (ret graphql.Marshaler) {
@@ -41087,6 +45489,254 @@ func (ec *executionContext) fieldContext_Mutation_deleteExplanation(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_labelBenchmarkAnswers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_labelBenchmarkAnswers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LabelBenchmarkAnswers(ctx, fc.Args["input"].(gqlmodel.LabelBenchmarkAnswersInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_labelBenchmarkAnswers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_labelBenchmarkAnswers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createExperimentKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createExperimentKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateExperimentKey(ctx, fc.Args["experimentId"].(int), fc.Args["name"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ops.CreatedKey
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ops.CreatedKey
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ops.CreatedKey) graphql.Marshaler {
+			return ec.marshalNCreatedExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐCreatedKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createExperimentKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreatedExperimentKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createExperimentKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateBanditWeights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateBanditWeights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateBanditWeights(ctx, fc.Args["experimentId"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Experiment
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Experiment) graphql.Marshaler {
+			return ec.marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperiment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateBanditWeights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Experiment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateBanditWeights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeExperimentKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeExperimentKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeExperimentKey(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.ExperimentKey
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.ExperimentKey
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExperimentKey) graphql.Marshaler {
+			return ec.marshalNExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeExperimentKey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentKey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeExperimentKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_assignVariant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -42608,6 +47258,52 @@ func (ec *executionContext) _PairedComparison_se(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PairedComparison_se(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairedComparison_clustered(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_clustered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clustered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_clustered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PairedComparison_clusters(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_clusters(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clusters, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_clusters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PairedComparison_df(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
@@ -46198,6 +50894,68 @@ func (ec *executionContext) fieldContext_Query_benchmarkGate(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_benchmarkCalibration(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_benchmarkCalibration(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BenchmarkCalibration(ctx, fc.Args["benchmarkId"].(int), fc.Args["model"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ops.JudgeCalibration
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ops.JudgeCalibration
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ops.JudgeCalibration) graphql.Marshaler {
+			return ec.marshalNJudgeCalibration2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐJudgeCalibration(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_benchmarkCalibration(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JudgeCalibration(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_benchmarkCalibration_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_experimentSampleSize(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46216,11 +50974,11 @@ func (ec *executionContext) _Query_experimentSampleSize(ctx context.Context, fie
 			directive1 := func(ctx context.Context) (any, error) {
 				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
 				if err != nil {
-					var zeroVal *experiment.SampleSize
+					var zeroVal *ops.SampleSizeAnswer
 					return zeroVal, err
 				}
 				if ec.Directives.HasRole == nil {
-					var zeroVal *experiment.SampleSize
+					var zeroVal *ops.SampleSizeAnswer
 					return zeroVal, errors.New("directive hasRole is not implemented")
 				}
 				return ec.Directives.HasRole(ctx, nil, directive0, role)
@@ -46229,8 +50987,8 @@ func (ec *executionContext) _Query_experimentSampleSize(ctx context.Context, fie
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *experiment.SampleSize) graphql.Marshaler {
-			return ec.marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSampleSize(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *ops.SampleSizeAnswer) graphql.Marshaler {
+			return ec.marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐSampleSizeAnswer(ctx, selections, v)
 		},
 		true,
 		true,
@@ -46254,6 +51012,68 @@ func (ec *executionContext) fieldContext_Query_experimentSampleSize(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_experimentSampleSize_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_experimentRatioSampleSize(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_experimentRatioSampleSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExperimentRatioSampleSize(ctx, fc.Args["input"].(gqlmodel.ExperimentRatioSampleSizeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "PRO")
+				if err != nil {
+					var zeroVal *experiment.RatioSampleSize
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *experiment.RatioSampleSize
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *experiment.RatioSampleSize) graphql.Marshaler {
+			return ec.marshalNExperimentRatioSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐRatioSampleSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_experimentRatioSampleSize(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentRatioSampleSize(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_experimentRatioSampleSize_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -53004,6 +57824,96 @@ func UnmarshalAssignmentWhereInput(ctx context.Context, raw any) (ent.Assignment
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBanditPlanInput(ctx context.Context, obj any) (model.BanditPlan, error) {
+	var it model.BanditPlan
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["minShare"]; !present {
+		asMap["minShare"] = 0
+	}
+	if _, present := asMap["warmupUnits"]; !present {
+		asMap["warmupUnits"] = 0
+	}
+	if _, present := asMap["qualityMetric"]; !present {
+		asMap["qualityMetric"] = ""
+	}
+	if _, present := asMap["costMetric"]; !present {
+		asMap["costMetric"] = ""
+	}
+
+	fieldsInOrder := [...]string{"minShare", "warmupUnits", "qualityMetric", "qualityFloor", "costMetric", "costCeiling"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "minShare":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minShare"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinShare = data
+		case "warmupUnits":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warmupUnits"))
+			data, err := ec.unmarshalOInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarmupUnits = data
+		case "qualityMetric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualityMetric"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualityMetric = data
+		case "qualityFloor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualityFloor"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QualityFloor = data
+		case "costMetric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costMetric"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostMetric = data
+		case "costCeiling":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("costCeiling"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CostCeiling = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBanditPlanInput unmarshals raw into the BanditPlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBanditPlanInput(ctx context.Context, raw any) (model.BanditPlan, error) {
+	var out model.BanditPlan
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BanditPlanInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBenchmarkGateInput(ctx context.Context, obj any) (gqlmodel.BenchmarkGateInput, error) {
 	var it gqlmodel.BenchmarkGateInput
 	if obj == nil {
@@ -53158,7 +58068,7 @@ func (ec *executionContext) unmarshalInputBenchmarkItemResultWhereInput(ctx cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelEqualFold", "modelContainsFold", "item", "itemNEQ", "itemIn", "itemNotIn", "itemGT", "itemGTE", "itemLT", "itemLTE", "output", "outputNEQ", "outputIn", "outputNotIn", "outputGT", "outputGTE", "outputLT", "outputLTE", "outputContains", "outputHasPrefix", "outputHasSuffix", "outputEqualFold", "outputContainsFold", "passed", "passedNEQ", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorEqualFold", "errorContainsFold", "latencyMs", "latencyMsNEQ", "latencyMsIn", "latencyMsNotIn", "latencyMsGT", "latencyMsGTE", "latencyMsLT", "latencyMsLTE", "ttftMs", "ttftMsNEQ", "ttftMsIn", "ttftMsNotIn", "ttftMsGT", "ttftMsGTE", "ttftMsLT", "ttftMsLTE", "inputTokens", "inputTokensNEQ", "inputTokensIn", "inputTokensNotIn", "inputTokensGT", "inputTokensGTE", "inputTokensLT", "inputTokensLTE", "outputTokens", "outputTokensNEQ", "outputTokensIn", "outputTokensNotIn", "outputTokensGT", "outputTokensGTE", "outputTokensLT", "outputTokensLTE", "cachedTokens", "cachedTokensNEQ", "cachedTokensIn", "cachedTokensNotIn", "cachedTokensGT", "cachedTokensGTE", "cachedTokensLT", "cachedTokensLTE", "reasoningTokens", "reasoningTokensNEQ", "reasoningTokensIn", "reasoningTokensNotIn", "reasoningTokensGT", "reasoningTokensGTE", "reasoningTokensLT", "reasoningTokensLTE"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "model", "modelNEQ", "modelIn", "modelNotIn", "modelGT", "modelGTE", "modelLT", "modelLTE", "modelContains", "modelHasPrefix", "modelHasSuffix", "modelEqualFold", "modelContainsFold", "item", "itemNEQ", "itemIn", "itemNotIn", "itemGT", "itemGTE", "itemLT", "itemLTE", "repeat", "repeatNEQ", "repeatIn", "repeatNotIn", "repeatGT", "repeatGTE", "repeatLT", "repeatLTE", "output", "outputNEQ", "outputIn", "outputNotIn", "outputGT", "outputGTE", "outputLT", "outputLTE", "outputContains", "outputHasPrefix", "outputHasSuffix", "outputEqualFold", "outputContainsFold", "passed", "passedNEQ", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorEqualFold", "errorContainsFold", "latencyMs", "latencyMsNEQ", "latencyMsIn", "latencyMsNotIn", "latencyMsGT", "latencyMsGTE", "latencyMsLT", "latencyMsLTE", "ttftMs", "ttftMsNEQ", "ttftMsIn", "ttftMsNotIn", "ttftMsGT", "ttftMsGTE", "ttftMsLT", "ttftMsLTE", "inputTokens", "inputTokensNEQ", "inputTokensIn", "inputTokensNotIn", "inputTokensGT", "inputTokensGTE", "inputTokensLT", "inputTokensLTE", "outputTokens", "outputTokensNEQ", "outputTokensIn", "outputTokensNotIn", "outputTokensGT", "outputTokensGTE", "outputTokensLT", "outputTokensLTE", "cachedTokens", "cachedTokensNEQ", "cachedTokensIn", "cachedTokensNotIn", "cachedTokensGT", "cachedTokensGTE", "cachedTokensLT", "cachedTokensLTE", "reasoningTokens", "reasoningTokensNEQ", "reasoningTokensIn", "reasoningTokensNotIn", "reasoningTokensGT", "reasoningTokensGTE", "reasoningTokensLT", "reasoningTokensLTE", "judged", "judgedNEQ", "judgeScore", "judgeScoreNEQ", "judgeScoreIn", "judgeScoreNotIn", "judgeScoreGT", "judgeScoreGTE", "judgeScoreLT", "judgeScoreLTE", "judgeInvalid", "judgeInvalidNEQ", "judgeCalls", "judgeCallsNEQ", "judgeCallsIn", "judgeCallsNotIn", "judgeCallsGT", "judgeCallsGTE", "judgeCallsLT", "judgeCallsLTE", "judgeInputTokens", "judgeInputTokensNEQ", "judgeInputTokensIn", "judgeInputTokensNotIn", "judgeInputTokensGT", "judgeInputTokensGTE", "judgeInputTokensLT", "judgeInputTokensLTE", "judgeOutputTokens", "judgeOutputTokensNEQ", "judgeOutputTokensIn", "judgeOutputTokensNotIn", "judgeOutputTokensGT", "judgeOutputTokensGTE", "judgeOutputTokensLT", "judgeOutputTokensLTE"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -53501,6 +58411,62 @@ func (ec *executionContext) unmarshalInputBenchmarkItemResultWhereInput(ctx cont
 				return it, err
 			}
 			it.ItemLTE = data
+		case "repeat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeat"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repeat = data
+		case "repeatNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatNEQ = data
+		case "repeatIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatIn = data
+		case "repeatNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatNotIn = data
+		case "repeatGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatGT = data
+		case "repeatGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatGTE = data
+		case "repeatLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatLT = data
+		case "repeatLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatLTE = data
 		case "output":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("output"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -54124,6 +59090,258 @@ func (ec *executionContext) unmarshalInputBenchmarkItemResultWhereInput(ctx cont
 				return it, err
 			}
 			it.ReasoningTokensLTE = data
+		case "judged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judged"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Judged = data
+		case "judgedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgedNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgedNEQ = data
+		case "judgeScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScore"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScore = data
+		case "judgeScoreNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreNEQ = data
+		case "judgeScoreIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreIn = data
+		case "judgeScoreNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreNotIn = data
+		case "judgeScoreGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreGT = data
+		case "judgeScoreGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreGTE = data
+		case "judgeScoreLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreLT = data
+		case "judgeScoreLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeScoreLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeScoreLTE = data
+		case "judgeInvalid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInvalid"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInvalid = data
+		case "judgeInvalidNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInvalidNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInvalidNEQ = data
+		case "judgeCalls":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCalls"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCalls = data
+		case "judgeCallsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsNEQ = data
+		case "judgeCallsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsIn = data
+		case "judgeCallsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsNotIn = data
+		case "judgeCallsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsGT = data
+		case "judgeCallsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsGTE = data
+		case "judgeCallsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsLT = data
+		case "judgeCallsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeCallsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeCallsLTE = data
+		case "judgeInputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokens = data
+		case "judgeInputTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensNEQ = data
+		case "judgeInputTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensIn = data
+		case "judgeInputTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensNotIn = data
+		case "judgeInputTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensGT = data
+		case "judgeInputTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensGTE = data
+		case "judgeInputTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensLT = data
+		case "judgeInputTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeInputTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeInputTokensLTE = data
+		case "judgeOutputTokens":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokens"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokens = data
+		case "judgeOutputTokensNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensNEQ = data
+		case "judgeOutputTokensIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensIn = data
+		case "judgeOutputTokensNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensNotIn = data
+		case "judgeOutputTokensGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensGT = data
+		case "judgeOutputTokensGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensGTE = data
+		case "judgeOutputTokensLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensLT = data
+		case "judgeOutputTokensLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judgeOutputTokensLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JudgeOutputTokensLTE = data
 		}
 	}
 	return it, nil
@@ -54138,6 +59356,136 @@ func (ec *executionContext) unmarshalInputBenchmarkItemResultWhereInput(ctx cont
 func UnmarshalBenchmarkItemResultWhereInput(ctx context.Context, raw any) (ent.BenchmarkItemResultWhereInput, error) {
 	var out ent.BenchmarkItemResultWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkItemResultWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBenchmarkJudgeInput(ctx context.Context, obj any) (model.BenchmarkJudge, error) {
+	var it model.BenchmarkJudge
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["choices"]; !present {
+		asMap["choices"] = []any{}
+	}
+	if _, present := asMap["passScore"]; !present {
+		asMap["passScore"] = 0
+	}
+
+	fieldsInOrder := [...]string{"model", "choices", "passScore"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "choices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("choices"))
+			data, err := ec.unmarshalOJudgeChoiceInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoiceᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Choices = data
+		case "passScore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passScore"))
+			data, err := ec.unmarshalOFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassScore = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkJudgeInput unmarshals raw into the BenchmarkJudgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkJudgeInput(ctx context.Context, raw any) (model.BenchmarkJudge, error) {
+	var out model.BenchmarkJudge
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkJudgeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBenchmarkLabelInput(ctx context.Context, obj any) (gqlmodel.BenchmarkLabelInput, error) {
+	var it gqlmodel.BenchmarkLabelInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["repeat"]; !present {
+		asMap["repeat"] = 0
+	}
+
+	fieldsInOrder := [...]string{"model", "item", "repeat", "passed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "item":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("item"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Item = data
+		case "repeat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeat"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repeat = data
+		case "passed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passed"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkLabelInput unmarshals raw into the BenchmarkLabelInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkLabelInput(ctx context.Context, raw any) (gqlmodel.BenchmarkLabelInput, error) {
+	var out gqlmodel.BenchmarkLabelInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkLabelInput", raw, &out)
 	return out, err
 }
 
@@ -54243,6 +59591,62 @@ func UnmarshalBenchmarkSideInput(ctx context.Context, raw any) (gqlmodel.Benchma
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBenchmarkSpreadInput(ctx context.Context, obj any) (gqlmodel.BenchmarkSpreadInput, error) {
+	var it gqlmodel.BenchmarkSpreadInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"benchmarkId", "model", "measure"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "benchmarkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("benchmarkId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BenchmarkID = data
+		case "model":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("model"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Model = data
+		case "measure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measure"))
+			data, err := ec.unmarshalNBenchmarkMeasure2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐMeasure(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Measure = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBenchmarkSpreadInput unmarshals raw into the BenchmarkSpreadInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBenchmarkSpreadInput(ctx context.Context, raw any) (gqlmodel.BenchmarkSpreadInput, error) {
+	var out gqlmodel.BenchmarkSpreadInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BenchmarkSpreadInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Context, obj any) (ent.BenchmarkWhereInput, error) {
 	var it ent.BenchmarkWhereInput
 	if obj == nil {
@@ -54254,7 +59658,7 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "system", "systemNEQ", "systemIn", "systemNotIn", "systemGT", "systemGTE", "systemLT", "systemLTE", "systemContains", "systemHasPrefix", "systemHasSuffix", "systemEqualFold", "systemContainsFold", "maxOutputTokens", "maxOutputTokensNEQ", "maxOutputTokensIn", "maxOutputTokensNotIn", "maxOutputTokensGT", "maxOutputTokensGTE", "maxOutputTokensLT", "maxOutputTokensLTE", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasItemResults", "hasItemResultsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "system", "systemNEQ", "systemIn", "systemNotIn", "systemGT", "systemGTE", "systemLT", "systemLTE", "systemContains", "systemHasPrefix", "systemHasSuffix", "systemEqualFold", "systemContainsFold", "maxOutputTokens", "maxOutputTokensNEQ", "maxOutputTokensIn", "maxOutputTokensNotIn", "maxOutputTokensGT", "maxOutputTokensGTE", "maxOutputTokensLT", "maxOutputTokensLTE", "repeats", "repeatsNEQ", "repeatsIn", "repeatsNotIn", "repeatsGT", "repeatsGTE", "repeatsLT", "repeatsLTE", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasItemResults", "hasItemResultsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -54716,6 +60120,62 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.MaxOutputTokensLTE = data
+		case "repeats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeats"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repeats = data
+		case "repeatsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsNEQ = data
+		case "repeatsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsIn = data
+		case "repeatsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsNotIn = data
+		case "repeatsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsGT = data
+		case "repeatsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsGTE = data
+		case "repeatsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsLT = data
+		case "repeatsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeatsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RepeatsLTE = data
 		case "progressDone":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progressDone"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -56697,8 +62157,11 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 	if _, present := asMap["maxOutputTokens"]; !present {
 		asMap["maxOutputTokens"] = 512
 	}
+	if _, present := asMap["repeats"]; !present {
+		asMap["repeats"] = 1
+	}
 
-	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetFile", "system", "maxOutputTokens"}
+	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetFile", "system", "maxOutputTokens", "repeats", "judge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56747,6 +62210,20 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 				return it, err
 			}
 			it.MaxOutputTokens = data
+		case "repeats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeats"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repeats = data
+		case "judge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judge"))
+			data, err := ec.unmarshalOBenchmarkJudgeInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkJudge(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Judge = data
 		}
 	}
 	return it, nil
@@ -57152,8 +62629,14 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 	if _, present := asMap["tolerance"]; !present {
 		asMap["tolerance"] = 0
 	}
+	if _, present := asMap["cluster"]; !present {
+		asMap["cluster"] = ""
+	}
+	if _, present := asMap["tags"]; !present {
+		asMap["tags"] = []any{}
+	}
 
-	fieldsInOrder := [...]string{"input", "expected", "assertion", "tolerance"}
+	fieldsInOrder := [...]string{"input", "expected", "assertion", "tolerance", "cluster", "tags"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57188,6 +62671,20 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 				return it, err
 			}
 			it.Tolerance = data
+		case "cluster":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cluster"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cluster = data
+		case "tags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Tags = data
 		}
 	}
 	return it, nil
@@ -58493,7 +63990,7 @@ func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Contex
 		asMap["mode"] = "FIXED_HORIZON"
 	}
 
-	fieldsInOrder := [...]string{"control", "split", "minimumDetectableEffect", "relative", "baseline", "stdDev", "confidenceLevel", "power", "mode", "sequentialTuning"}
+	fieldsInOrder := [...]string{"control", "split", "minimumDetectableEffect", "relative", "baseline", "stdDev", "confidenceLevel", "power", "mode", "sequentialTuning", "bandit"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58570,6 +64067,13 @@ func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Contex
 				return it, err
 			}
 			it.SequentialTuning = data
+		case "bandit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandit"))
+			data, err := ec.unmarshalOBanditPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditPlan(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bandit = data
 		}
 	}
 	return it, nil
@@ -58584,6 +64088,117 @@ func (ec *executionContext) unmarshalInputExperimentPlanInput(ctx context.Contex
 func UnmarshalExperimentPlanInput(ctx context.Context, raw any) (model.ExperimentPlan, error) {
 	var out model.ExperimentPlan
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentPlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExperimentRatioSampleSizeInput(ctx context.Context, obj any) (gqlmodel.ExperimentRatioSampleSizeInput, error) {
+	var it gqlmodel.ExperimentRatioSampleSizeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["correlation"]; !present {
+		asMap["correlation"] = 0
+	}
+	if _, present := asMap["relative"]; !present {
+		asMap["relative"] = false
+	}
+	if _, present := asMap["confidenceLevel"]; !present {
+		asMap["confidenceLevel"] = 0.950000
+	}
+	if _, present := asMap["power"]; !present {
+		asMap["power"] = 0.800000
+	}
+
+	fieldsInOrder := [...]string{"numeratorMean", "numeratorStdDev", "denominatorMean", "denominatorStdDev", "correlation", "minimumDetectableEffect", "relative", "confidenceLevel", "power"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "numeratorMean":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numeratorMean"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumeratorMean = data
+		case "numeratorStdDev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numeratorStdDev"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumeratorStdDev = data
+		case "denominatorMean":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("denominatorMean"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DenominatorMean = data
+		case "denominatorStdDev":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("denominatorStdDev"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DenominatorStdDev = data
+		case "correlation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correlation"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Correlation = data
+		case "minimumDetectableEffect":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumDetectableEffect"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumDetectableEffect = data
+		case "relative":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relative"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relative = data
+		case "confidenceLevel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confidenceLevel"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfidenceLevel = data
+		case "power":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("power"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Power = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExperimentRatioSampleSizeInput unmarshals raw into the ExperimentRatioSampleSizeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExperimentRatioSampleSizeInput(ctx context.Context, raw any) (gqlmodel.ExperimentRatioSampleSizeInput, error) {
+	var out gqlmodel.ExperimentRatioSampleSizeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExperimentRatioSampleSizeInput", raw, &out)
 	return out, err
 }
 
@@ -58608,7 +64223,7 @@ func (ec *executionContext) unmarshalInputExperimentSampleSizeInput(ctx context.
 		asMap["power"] = 0.800000
 	}
 
-	fieldsInOrder := [...]string{"kind", "baseline", "stdDev", "minimumDetectableEffect", "relative", "confidenceLevel", "power"}
+	fieldsInOrder := [...]string{"kind", "baseline", "stdDev", "minimumDetectableEffect", "relative", "confidenceLevel", "power", "stdDevFrom"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -58664,6 +64279,13 @@ func (ec *executionContext) unmarshalInputExperimentSampleSizeInput(ctx context.
 				return it, err
 			}
 			it.Power = data
+		case "stdDevFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stdDevFrom"))
+			data, err := ec.unmarshalOBenchmarkSpreadInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSpreadInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StdDevFrom = data
 		}
 	}
 	return it, nil
@@ -60057,6 +65679,55 @@ func UnmarshalInstanceTypeWhereInput(ctx context.Context, raw any) (gqlmodel.Ins
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputJudgeChoiceInput(ctx context.Context, obj any) (benchmark.JudgeChoice, error) {
+	var it benchmark.JudgeChoice
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"answer", "score"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "answer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("answer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Answer = data
+		case "score":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("score"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Score = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalJudgeChoiceInput unmarshals raw into the JudgeChoiceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalJudgeChoiceInput(ctx context.Context, raw any) (benchmark.JudgeChoice, error) {
+	var out benchmark.JudgeChoice
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "JudgeChoiceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputLLMNodeConfigInput(ctx context.Context, obj any) (pipeline.LLMConfig, error) {
 	var it pipeline.LLMConfig
 	if obj == nil {
@@ -60138,6 +65809,55 @@ func (ec *executionContext) unmarshalInputLLMNodeConfigInput(ctx context.Context
 func UnmarshalLLMNodeConfigInput(ctx context.Context, raw any) (pipeline.LLMConfig, error) {
 	var out pipeline.LLMConfig
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LLMNodeConfigInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLabelBenchmarkAnswersInput(ctx context.Context, obj any) (gqlmodel.LabelBenchmarkAnswersInput, error) {
+	var it gqlmodel.LabelBenchmarkAnswersInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"benchmarkId", "labels"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "benchmarkId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("benchmarkId"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BenchmarkID = data
+		case "labels":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("labels"))
+			data, err := ec.unmarshalNBenchmarkLabelInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkLabelInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Labels = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLabelBenchmarkAnswersInput unmarshals raw into the LabelBenchmarkAnswersInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLabelBenchmarkAnswersInput(ctx context.Context, raw any) (gqlmodel.LabelBenchmarkAnswersInput, error) {
+	var out gqlmodel.LabelBenchmarkAnswersInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LabelBenchmarkAnswersInput", raw, &out)
 	return out, err
 }
 
@@ -63344,7 +69064,7 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "models", "dataset", "system", "maxOutputTokens"}
+	fieldsInOrder := [...]string{"name", "models", "dataset", "system", "maxOutputTokens", "repeats", "judge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -63386,6 +69106,20 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 				return it, err
 			}
 			it.MaxOutputTokens = data
+		case "repeats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("repeats"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Repeats = data
+		case "judge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("judge"))
+			data, err := ec.unmarshalOBenchmarkJudgeInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkJudge(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Judge = data
 		}
 	}
 	return it, nil
@@ -64364,6 +70098,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Explanation(ctx, sel, obj)
+	case *ent.ExperimentKey:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ExperimentKey(ctx, sel, obj)
 	case *ent.Experiment:
 		if obj == nil {
 			return graphql.Null
@@ -64712,6 +70451,185 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var banditArmImplementors = []string{"BanditArm"}
+
+func (ec *executionContext) _BanditArm(ctx context.Context, sel ast.SelectionSet, obj *experiment.BanditArmResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, banditArmImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BanditArm")
+		case "variant":
+			out.Values[i] = ec._BanditArm_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weight":
+			out.Values[i] = ec._BanditArm_weight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probabilityBest":
+			out.Values[i] = ec._BanditArm_probabilityBest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "posteriorMean":
+			out.Values[i] = ec._BanditArm_posteriorMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "posteriorStdDev":
+			out.Values[i] = ec._BanditArm_posteriorStdDev(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stopped":
+			out.Values[i] = ec._BanditArm_stopped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._BanditArm_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var banditPlanImplementors = []string{"BanditPlan"}
+
+func (ec *executionContext) _BanditPlan(ctx context.Context, sel ast.SelectionSet, obj *model.BanditPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, banditPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BanditPlan")
+		case "minShare":
+			out.Values[i] = ec._BanditPlan_minShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warmupUnits":
+			out.Values[i] = ec._BanditPlan_warmupUnits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualityMetric":
+			out.Values[i] = ec._BanditPlan_qualityMetric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualityFloor":
+			out.Values[i] = ec._BanditPlan_qualityFloor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "costMetric":
+			out.Values[i] = ec._BanditPlan_costMetric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "costCeiling":
+			out.Values[i] = ec._BanditPlan_costCeiling(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var banditUpdateImplementors = []string{"BanditUpdate"}
+
+func (ec *executionContext) _BanditUpdate(ctx context.Context, sel ast.SelectionSet, obj *model.BanditUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, banditUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BanditUpdate")
+		case "at":
+			out.Values[i] = ec._BanditUpdate_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weights":
+			out.Values[i] = ec._BanditUpdate_weights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warmUp":
+			out.Values[i] = ec._BanditUpdate_warmUp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "simulated":
+			out.Values[i] = ec._BanditUpdate_simulated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "arms":
+			out.Values[i] = ec._BanditUpdate_arms(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._BanditUpdate_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var benchmarkImplementors = []string{"Benchmark", "Node"}
 
 func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet, obj *ent.Benchmark) graphql.Marshaler {
@@ -64767,6 +70685,16 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 		case "maxOutputTokens":
 			out.Values[i] = ec._Benchmark_maxOutputTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "repeats":
+			out.Values[i] = ec._Benchmark_repeats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judge":
+			out.Values[i] = ec._Benchmark_judge(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "results":
@@ -64979,6 +70907,11 @@ func (ec *executionContext) _BenchmarkEstimate(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "judgeCalls":
+			out.Values[i] = ec._BenchmarkEstimate_judgeCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "inputTokens":
 			out.Values[i] = ec._BenchmarkEstimate_inputTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -65169,6 +71102,11 @@ func (ec *executionContext) _BenchmarkItemResult(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "repeat":
+			out.Values[i] = ec._BenchmarkItemResult_repeat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "output":
 			out.Values[i] = ec._BenchmarkItemResult_output(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -65216,6 +71154,36 @@ func (ec *executionContext) _BenchmarkItemResult(ctx context.Context, sel ast.Se
 			}
 		case "reasoningTokens":
 			out.Values[i] = ec._BenchmarkItemResult_reasoningTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judged":
+			out.Values[i] = ec._BenchmarkItemResult_judged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeScore":
+			out.Values[i] = ec._BenchmarkItemResult_judgeScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeInvalid":
+			out.Values[i] = ec._BenchmarkItemResult_judgeInvalid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeCalls":
+			out.Values[i] = ec._BenchmarkItemResult_judgeCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeInputTokens":
+			out.Values[i] = ec._BenchmarkItemResult_judgeInputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeOutputTokens":
+			out.Values[i] = ec._BenchmarkItemResult_judgeOutputTokens(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -65303,6 +71271,49 @@ func (ec *executionContext) _BenchmarkItemResultEdge(ctx context.Context, sel as
 			}
 		case "cursor":
 			out.Values[i] = ec._BenchmarkItemResultEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkJudgeImplementors = []string{"BenchmarkJudge"}
+
+func (ec *executionContext) _BenchmarkJudge(ctx context.Context, sel ast.SelectionSet, obj *model.BenchmarkJudge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkJudgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkJudge")
+		case "model":
+			out.Values[i] = ec._BenchmarkJudge_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "choices":
+			out.Values[i] = ec._BenchmarkJudge_choices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passScore":
+			out.Values[i] = ec._BenchmarkJudge_passScore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -65427,6 +71438,56 @@ func (ec *executionContext) _BenchmarkModelResult(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "repeats":
+			out.Values[i] = ec._BenchmarkModelResult_repeats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._BenchmarkModelResult_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "standardError":
+			out.Values[i] = ec._BenchmarkModelResult_standardError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "naiveStandardError":
+			out.Values[i] = ec._BenchmarkModelResult_naiveStandardError(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clusters":
+			out.Values[i] = ec._BenchmarkModelResult_clusters(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itemPassRates":
+			out.Values[i] = ec._BenchmarkModelResult_itemPassRates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgeCalls":
+			out.Values[i] = ec._BenchmarkModelResult_judgeCalls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgeInvalid":
+			out.Values[i] = ec._BenchmarkModelResult_judgeInvalid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgeUsage":
+			out.Values[i] = ec._BenchmarkModelResult_judgeUsage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "judgeCost":
+			out.Values[i] = ec._BenchmarkModelResult_judgeCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "latency":
 			out.Values[i] = ec._BenchmarkModelResult_latency(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -65535,6 +71596,64 @@ func (ec *executionContext) _BenchmarkSide(ctx context.Context, sel ast.Selectio
 			}
 		case "score":
 			out.Values[i] = ec._BenchmarkSide_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var benchmarkSpreadImplementors = []string{"BenchmarkSpread"}
+
+func (ec *executionContext) _BenchmarkSpread(ctx context.Context, sel ast.SelectionSet, obj *ops.Spread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkSpreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BenchmarkSpread")
+		case "benchmarkId":
+			out.Values[i] = ec._BenchmarkSpread_benchmarkId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "model":
+			out.Values[i] = ec._BenchmarkSpread_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measure":
+			out.Values[i] = ec._BenchmarkSpread_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._BenchmarkSpread_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._BenchmarkSpread_mean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stdDev":
+			out.Values[i] = ec._BenchmarkSpread_stdDev(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -67051,6 +73170,44 @@ func (ec *executionContext) _Counterfactual(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var createdExperimentKeyImplementors = []string{"CreatedExperimentKey"}
+
+func (ec *executionContext) _CreatedExperimentKey(ctx context.Context, sel ast.SelectionSet, obj *ops.CreatedKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createdExperimentKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreatedExperimentKey")
+		case "key":
+			out.Values[i] = ec._CreatedExperimentKey_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._CreatedExperimentKey_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var datasetItemImplementors = []string{"DatasetItem"}
 
 func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Item) graphql.Marshaler {
@@ -67079,6 +73236,16 @@ func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionS
 			}
 		case "tolerance":
 			out.Values[i] = ec._DatasetItem_tolerance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cluster":
+			out.Values[i] = ec._DatasetItem_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._DatasetItem_tags(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -67814,6 +73981,12 @@ func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "apiKeys":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_apiKeys(ctx, field, obj)
+				})
 		case "owner":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -67826,6 +73999,55 @@ func (ec *executionContext) _Experiment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Experiment_assignmentSeed(ctx, field, obj)
 				})
+		case "health":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Experiment_health(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentBanditImplementors = []string{"ExperimentBandit"}
+
+func (ec *executionContext) _ExperimentBandit(ctx context.Context, sel ast.SelectionSet, obj *model.BanditState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentBanditImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentBandit")
+		case "weights":
+			out.Values[i] = ec._ExperimentBandit_weights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updates":
+			out.Values[i] = ec._ExperimentBandit_updates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warning":
+			out.Values[i] = ec._ExperimentBandit_warning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68039,6 +74261,156 @@ func (ec *executionContext) _ExperimentEdge(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentHealthImplementors = []string{"ExperimentHealth"}
+
+func (ec *executionContext) _ExperimentHealth(ctx context.Context, sel ast.SelectionSet, obj *model.ExperimentHealth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentHealthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentHealth")
+		case "status":
+			out.Values[i] = ec._ExperimentHealth_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._ExperimentHealth_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ExperimentHealth_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkedAt":
+			out.Values[i] = ec._ExperimentHealth_checkedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentHealthReasonImplementors = []string{"ExperimentHealthReason"}
+
+func (ec *executionContext) _ExperimentHealthReason(ctx context.Context, sel ast.SelectionSet, obj *experiment.HealthReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentHealthReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentHealthReason")
+		case "check":
+			out.Values[i] = ec._ExperimentHealthReason_check(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ExperimentHealthReason_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentKeyImplementors = []string{"ExperimentKey", "Node"}
+
+func (ec *executionContext) _ExperimentKey(ctx context.Context, sel ast.SelectionSet, obj *ent.ExperimentKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentKey")
+		case "id":
+			out.Values[i] = ec._ExperimentKey_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ExperimentKey_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ExperimentKey_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._ExperimentKey_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "prefix":
+			out.Values[i] = ec._ExperimentKey_prefix(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revokedAt":
+			out.Values[i] = ec._ExperimentKey_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "experiment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExperimentKey_experiment(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68282,6 +74654,59 @@ func (ec *executionContext) _ExperimentPlan(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "bandit":
+			out.Values[i] = ec._ExperimentPlan_bandit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentRatioSampleSizeImplementors = []string{"ExperimentRatioSampleSize"}
+
+func (ec *executionContext) _ExperimentRatioSampleSize(ctx context.Context, sel ast.SelectionSet, obj *experiment.RatioSampleSize) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentRatioSampleSizeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentRatioSampleSize")
+		case "perVariant":
+			out.Values[i] = ec._ExperimentRatioSampleSize_perVariant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exact":
+			out.Values[i] = ec._ExperimentRatioSampleSize_exact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ratio":
+			out.Values[i] = ec._ExperimentRatioSampleSize_ratio(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stdDev":
+			out.Values[i] = ec._ExperimentRatioSampleSize_stdDev(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68356,6 +74781,11 @@ func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "bandit":
+			out.Values[i] = ec._ExperimentResults_bandit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -68375,7 +74805,7 @@ func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.Sele
 
 var experimentSampleSizeImplementors = []string{"ExperimentSampleSize"}
 
-func (ec *executionContext) _ExperimentSampleSize(ctx context.Context, sel ast.SelectionSet, obj *experiment.SampleSize) graphql.Marshaler {
+func (ec *executionContext) _ExperimentSampleSize(ctx context.Context, sel ast.SelectionSet, obj *ops.SampleSizeAnswer) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, experimentSampleSizeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -68392,6 +74822,16 @@ func (ec *executionContext) _ExperimentSampleSize(ctx context.Context, sel ast.S
 		case "exact":
 			out.Values[i] = ec._ExperimentSampleSize_exact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stdDev":
+			out.Values[i] = ec._ExperimentSampleSize_stdDev(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "spread":
+			out.Values[i] = ec._ExperimentSampleSize_spread(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -68848,6 +75288,172 @@ func (ec *executionContext) _ItemDifference(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._ItemDifference_diff(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cluster":
+			out.Values[i] = ec._ItemDifference_cluster(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "baselinePassed":
+			out.Values[i] = ec._ItemDifference_baselinePassed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "candidatePassed":
+			out.Values[i] = ec._ItemDifference_candidatePassed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var judgeCalibrationImplementors = []string{"JudgeCalibration"}
+
+func (ec *executionContext) _JudgeCalibration(ctx context.Context, sel ast.SelectionSet, obj *ops.JudgeCalibration) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, judgeCalibrationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JudgeCalibration")
+		case "model":
+			out.Values[i] = ec._JudgeCalibration_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labels":
+			out.Values[i] = ec._JudgeCalibration_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "heldOut":
+			out.Values[i] = ec._JudgeCalibration_heldOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truePositives":
+			out.Values[i] = ec._JudgeCalibration_truePositives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "falseNegatives":
+			out.Values[i] = ec._JudgeCalibration_falseNegatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "falsePositives":
+			out.Values[i] = ec._JudgeCalibration_falsePositives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "trueNegatives":
+			out.Values[i] = ec._JudgeCalibration_trueNegatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tpr":
+			out.Values[i] = ec._JudgeCalibration_tpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tnr":
+			out.Values[i] = ec._JudgeCalibration_tnr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kappa":
+			out.Values[i] = ec._JudgeCalibration_kappa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "observedPassRate":
+			out.Values[i] = ec._JudgeCalibration_observedPassRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "corrected":
+			out.Values[i] = ec._JudgeCalibration_corrected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctedPassRate":
+			out.Values[i] = ec._JudgeCalibration_correctedPassRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interval":
+			out.Values[i] = ec._JudgeCalibration_interval(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resamples":
+			out.Values[i] = ec._JudgeCalibration_resamples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "degenerateResamples":
+			out.Values[i] = ec._JudgeCalibration_degenerateResamples(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._JudgeCalibration_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var judgeChoiceImplementors = []string{"JudgeChoice"}
+
+func (ec *executionContext) _JudgeChoice(ctx context.Context, sel ast.SelectionSet, obj *benchmark.JudgeChoice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, judgeChoiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JudgeChoice")
+		case "answer":
+			out.Values[i] = ec._JudgeChoice_answer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._JudgeChoice_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -70264,6 +76870,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "labelBenchmarkAnswers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_labelBenchmarkAnswers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createExperimentKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createExperimentKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateBanditWeights":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateBanditWeights(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeExperimentKey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeExperimentKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "assignVariant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignVariant(ctx, field)
@@ -70583,6 +77217,16 @@ func (ec *executionContext) _PairedComparison(ctx context.Context, sel ast.Selec
 			}
 		case "se":
 			out.Values[i] = ec._PairedComparison_se(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clustered":
+			out.Values[i] = ec._PairedComparison_clustered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clusters":
+			out.Values[i] = ec._PairedComparison_clusters(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -71642,11 +78286,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_benchmarkGate(ctx, field)
 				})
+		case "benchmarkCalibration":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_benchmarkCalibration(ctx, field)
+				})
 		case "experimentSampleSize":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_experimentSampleSize(ctx, field)
+				})
+		case "experimentRatioSampleSize":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_experimentRatioSampleSize(ctx, field)
 				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -74098,6 +80754,46 @@ func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋmodelarchitect
 	return ec._AuthPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBanditArm2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBanditArmResult(ctx context.Context, sel ast.SelectionSet, v experiment.BanditArmResult) graphql.Marshaler {
+	return ec._BanditArm(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBanditArm2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBanditArmResultᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.BanditArmResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBanditArm2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐBanditArmResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBanditUpdate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditUpdate(ctx context.Context, sel ast.SelectionSet, v model.BanditUpdate) graphql.Marshaler {
+	return ec._BanditUpdate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBanditUpdate2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BanditUpdate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBanditUpdate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditUpdate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Benchmark!")
@@ -74176,6 +80872,40 @@ func (ec *executionContext) marshalNBenchmarkItemResultOrderField2ᚖgithubᚗco
 func (ec *executionContext) unmarshalNBenchmarkItemResultWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkItemResultWhereInput(ctx context.Context, v any) (*ent.BenchmarkItemResultWhereInput, error) {
 	res, err := ec.unmarshalInputBenchmarkItemResultWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBenchmarkLabelInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkLabelInputᚄ(ctx context.Context, v any) ([]*gqlmodel.BenchmarkLabelInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*gqlmodel.BenchmarkLabelInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBenchmarkLabelInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkLabelInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNBenchmarkLabelInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkLabelInput(ctx context.Context, v any) (*gqlmodel.BenchmarkLabelInput, error) {
+	res, err := ec.unmarshalInputBenchmarkLabelInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBenchmarkMeasure2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐMeasure(ctx context.Context, v any) (ops.Measure, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := ops.Measure(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBenchmarkMeasure2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐMeasure(ctx context.Context, sel ast.SelectionSet, v ops.Measure) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "BenchmarkMeasure!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNBenchmarkModelEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐModelEstimate(ctx context.Context, sel ast.SelectionSet, v benchmark.ModelEstimate) graphql.Marshaler {
@@ -74586,6 +81316,14 @@ func (ec *executionContext) unmarshalNCreateScenarioInput2githubᚗcomᚋmodelar
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCreatedExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐCreatedKey(ctx context.Context, sel ast.SelectionSet, v *ops.CreatedKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreatedExperimentKey!")
+		return graphql.Null
+	}
+	return ec._CreatedExperimentKey(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[int], error) {
 	var res entgql.Cursor[int]
 	err := res.UnmarshalGQL(v)
@@ -74918,6 +81656,64 @@ func (ec *executionContext) marshalNExperimentDecision2githubᚗcomᚋmodelarchi
 	return ec._ExperimentDecision(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNExperimentHealthCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthCheck(ctx context.Context, v any) (experiment.HealthCheck, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.HealthCheck(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentHealthCheck2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthCheck(ctx context.Context, sel ast.SelectionSet, v experiment.HealthCheck) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExperimentHealthCheck!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNExperimentHealthReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthReason(ctx context.Context, sel ast.SelectionSet, v experiment.HealthReason) graphql.Marshaler {
+	return ec._ExperimentHealthReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentHealthReason2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []experiment.HealthReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentHealthReason2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNExperimentHealthStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthStatus(ctx context.Context, v any) (experiment.HealthStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := experiment.HealthStatus(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentHealthStatus2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐHealthStatus(ctx context.Context, sel ast.SelectionSet, v experiment.HealthStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ExperimentHealthStatus!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKey(ctx context.Context, sel ast.SelectionSet, v *ent.ExperimentKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentKey!")
+		return graphql.Null
+	}
+	return ec._ExperimentKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNExperimentMetricResult2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMetricResult(ctx context.Context, sel ast.SelectionSet, v experiment.MetricResult) graphql.Marshaler {
 	return ec._ExperimentMetricResult(ctx, sel, &v)
 }
@@ -74985,7 +81781,20 @@ func (ec *executionContext) marshalNExperimentPlan2githubᚗcomᚋmodelarchitect
 	return ec._ExperimentPlan(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSampleSize(ctx context.Context, sel ast.SelectionSet, v *experiment.SampleSize) graphql.Marshaler {
+func (ec *executionContext) marshalNExperimentRatioSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐRatioSampleSize(ctx context.Context, sel ast.SelectionSet, v *experiment.RatioSampleSize) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExperimentRatioSampleSize!")
+		return graphql.Null
+	}
+	return ec._ExperimentRatioSampleSize(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExperimentRatioSampleSizeInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐExperimentRatioSampleSizeInput(ctx context.Context, v any) (gqlmodel.ExperimentRatioSampleSizeInput, error) {
+	res, err := ec.unmarshalInputExperimentRatioSampleSizeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExperimentSampleSize2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐSampleSizeAnswer(ctx context.Context, sel ast.SelectionSet, v *ops.SampleSizeAnswer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ExperimentSampleSize!")
 		return graphql.Null
@@ -75387,6 +82196,44 @@ func (ec *executionContext) marshalNItemDifference2ᚕgithubᚗcomᚋmodelarchit
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNJudgeCalibration2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐJudgeCalibration(ctx context.Context, sel ast.SelectionSet, v *ops.JudgeCalibration) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JudgeCalibration!")
+		return graphql.Null
+	}
+	return ec._JudgeCalibration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNJudgeChoice2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoice(ctx context.Context, sel ast.SelectionSet, v benchmark.JudgeChoice) graphql.Marshaler {
+	return ec._JudgeChoice(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNJudgeChoice2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []benchmark.JudgeChoice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNJudgeChoice2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNJudgeChoiceInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoice(ctx context.Context, v any) (benchmark.JudgeChoice, error) {
+	res, err := ec.unmarshalInputJudgeChoiceInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLabelBenchmarkAnswersInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐLabelBenchmarkAnswersInput(ctx context.Context, v any) (gqlmodel.LabelBenchmarkAnswersInput, error) {
+	res, err := ec.unmarshalInputLabelBenchmarkAnswersInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNLatencyDistribution2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋloadtestᚐDistribution(ctx context.Context, sel ast.SelectionSet, v loadtest.Distribution) graphql.Marshaler {
@@ -77129,6 +83976,21 @@ func (ec *executionContext) unmarshalOAssignmentWhereInput2ᚖgithubᚗcomᚋmod
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBanditPlan2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditPlan(ctx context.Context, sel ast.SelectionSet, v *model.BanditPlan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BanditPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBanditPlanInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditPlan(ctx context.Context, v any) (*model.BanditPlan, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBanditPlanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOBenchmark2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *ent.Benchmark) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -77223,6 +84085,21 @@ func (ec *executionContext) unmarshalOBenchmarkItemResultWhereInput2ᚖgithubᚗ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBenchmarkJudge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkJudge(ctx context.Context, sel ast.SelectionSet, v *model.BenchmarkJudge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BenchmarkJudge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBenchmarkJudgeInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBenchmarkJudge(ctx context.Context, v any) (*model.BenchmarkJudge, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenchmarkJudgeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBenchmarkOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐBenchmarkOrderᚄ(ctx context.Context, v any) ([]*ent.BenchmarkOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -77252,6 +84129,21 @@ func (ec *executionContext) unmarshalOBenchmarkSideInput2ᚖgithubᚗcomᚋmodel
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputBenchmarkSideInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBenchmarkSpread2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋopsᚐSpread(ctx context.Context, sel ast.SelectionSet, v *ops.Spread) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BenchmarkSpread(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBenchmarkSpreadInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐBenchmarkSpreadInput(ctx context.Context, v any) (*gqlmodel.BenchmarkSpreadInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBenchmarkSpreadInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -77937,6 +84829,13 @@ func (ec *executionContext) marshalOExperiment2ᚖgithubᚗcomᚋmodelarchitect�
 	return ec._Experiment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOExperimentBandit2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐBanditState(ctx context.Context, sel ast.SelectionSet, v *model.BanditState) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExperimentBandit(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOExperimentEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExperimentEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -77955,6 +84854,32 @@ func (ec *executionContext) marshalOExperimentEdge2ᚖgithubᚗcomᚋmodelarchit
 		return graphql.Null
 	}
 	return ec._ExperimentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExperimentHealth2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐExperimentHealth(ctx context.Context, sel ast.SelectionSet, v *model.ExperimentHealth) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExperimentHealth(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOExperimentKey2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ExperimentKey) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentKey2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐExperimentKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOExperimentLift2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐLift(ctx context.Context, sel ast.SelectionSet, v *experiment.Lift) graphql.Marshaler {
@@ -78443,6 +85368,23 @@ func (ec *executionContext) marshalOInt2ᚖint64(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalInt64(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOJudgeChoiceInput2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoiceᚄ(ctx context.Context, v any) ([]benchmark.JudgeChoice, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]benchmark.JudgeChoice, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJudgeChoiceInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐJudgeChoice(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOLLMNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐLLMConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.LLMConfig) graphql.Marshaler {

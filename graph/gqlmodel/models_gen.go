@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/internal/live"
 	"github.com/modelarchitect/architect/internal/loadtest"
 	"github.com/modelarchitect/architect/internal/model"
+	"github.com/modelarchitect/architect/internal/ops"
 	"github.com/shopspring/decimal"
 )
 
@@ -81,6 +82,18 @@ type BenchmarkGateResult struct {
 	Comparison *BenchmarkComparison `json:"comparison,omitempty"`
 }
 
+// A person's verdict on one model's answer to one run of a JUDGE item.
+type BenchmarkLabelInput struct {
+	// The model whose answer is labelled, provider/model.
+	Model string `json:"model"`
+	// The item's index in the dataset, from 0.
+	Item int `json:"item"`
+	// Which run of the item, from 0.
+	Repeat *int `json:"repeat,omitempty"`
+	// The person passed the answer.
+	Passed bool `json:"passed"`
+}
+
 // One side of a comparison.
 type BenchmarkSide struct {
 	// The benchmark.
@@ -97,6 +110,16 @@ type BenchmarkSideInput struct {
 	BenchmarkID int `json:"benchmarkId"`
 	// One of its models, provider/model; may be left out when the benchmark has one model.
 	Model *string `json:"model,omitempty"`
+}
+
+// Where to measure a continuous metric's standard deviation: one model's items in one of your benchmarks.
+type BenchmarkSpreadInput struct {
+	// The benchmark, one of yours.
+	BenchmarkID int `json:"benchmarkId"`
+	// One of the benchmark's models, provider/model.
+	Model string `json:"model"`
+	// Which per-item figure: latency or cost.
+	Measure ops.Measure `json:"measure"`
 }
 
 // The viewer's current password and the one to replace it.
@@ -145,13 +168,19 @@ type CreateBenchmarkInput struct {
 	Models []string `json:"models"`
 	// Inline items; or upload datasetFile instead.
 	Dataset []*benchmark.Item `json:"dataset,omitempty"`
-	// A JSONL file (one {input, expected, assertion, tolerance} object per line) or a CSV file with a header row
-	// (input, expected, assertion, tolerance), sent as a GraphQL multipart request.
+	// A JSONL file (one {input, expected, assertion, tolerance, cluster, tags} object per line) or a CSV file with a
+	// header row (input, expected, assertion, tolerance, cluster, tags; tags separated by semicolons), sent as a
+	// GraphQL multipart request.
 	DatasetFile *graphql.Upload `json:"datasetFile,omitempty"`
 	// A system prompt sent with every item.
 	System *string `json:"system,omitempty"`
 	// The output token bound of every call, 1 to 1,000,000.
 	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
+	// How many times each model answers each item: 1 to the role's cap (FREE 3, PRO 10, ENTERPRISE and ADMIN 20).
+	// Calls, quota and progress count every repeat.
+	Repeats *int `json:"repeats,omitempty"`
+	// The judge model for JUDGE items; required when the dataset has one.
+	Judge *model.BenchmarkJudge `json:"judge,omitempty"`
 }
 
 // A new load test: a target (model or deploymentId, exactly one) and a plan.
@@ -184,6 +213,30 @@ type DeploymentEvent struct {
 	Deployment *ent.Deployment `json:"deployment,omitempty"`
 }
 
+// A ratio metric to plan a two-variant test for: per unit (a user, a session) a numerator N (dollars, tokens,
+// errors) and a denominator D (requests, successful requests), the metric being ΣN/ΣD over a variant's units, for
+// example cost per successful request. The spreads are per unit, e.g. from a past period.
+type ExperimentRatioSampleSizeInput struct {
+	// μ_N: the numerator's mean per unit.
+	NumeratorMean float64 `json:"numeratorMean"`
+	// σ_N: the numerator's standard deviation per unit, 0 or more.
+	NumeratorStdDev float64 `json:"numeratorStdDev"`
+	// μ_D: the denominator's mean per unit, more than 0.
+	DenominatorMean float64 `json:"denominatorMean"`
+	// σ_D: the denominator's standard deviation per unit, 0 or more.
+	DenominatorStdDev float64 `json:"denominatorStdDev"`
+	// The correlation of N and D per unit, from −1 to 1 (costs and requests usually move together: a positive value).
+	Correlation *float64 `json:"correlation,omitempty"`
+	// The smallest change of the ratio worth detecting: absolute, or a fraction of μ_N/μ_D when relative is true.
+	MinimumDetectableEffect float64 `json:"minimumDetectableEffect"`
+	// The effect is relative to the ratio μ_N/μ_D.
+	Relative *bool `json:"relative,omitempty"`
+	// The confidence level of the test, e.g. 0.95.
+	ConfidenceLevel *float64 `json:"confidenceLevel,omitempty"`
+	// The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8.
+	Power *float64 `json:"power,omitempty"`
+}
+
 // The plan to size a two-variant test for.
 type ExperimentSampleSizeInput struct {
 	// The primary metric's kind.
@@ -200,6 +253,8 @@ type ExperimentSampleSizeInput struct {
 	ConfidenceLevel *float64 `json:"confidenceLevel,omitempty"`
 	// The chance of detecting an effect of minimumDetectableEffect, e.g. 0.8.
 	Power *float64 `json:"power,omitempty"`
+	// Continuous, instead of stdDev: take the standard deviation from a benchmark of yours, as the spread of one model's per-item latency or cost there.
+	StdDevFrom *BenchmarkSpreadInput `json:"stdDevFrom,omitempty"`
 }
 
 // Filters GPU instance types; every field set must hold, and fields left out do not filter.
@@ -214,6 +269,14 @@ type InstanceTypeWhereInput struct {
 	MinGpuMemoryGb *float64 `json:"minGpuMemoryGb,omitempty"`
 	// On-demand price at most this many US dollars per hour.
 	MaxHourlyUsd *decimal.Decimal `json:"maxHourlyUsd,omitempty"`
+}
+
+// Labels for one benchmark's judged answers.
+type LabelBenchmarkAnswersInput struct {
+	// A benchmark of the viewer with JUDGE items.
+	BenchmarkID int `json:"benchmarkId"`
+	// One label per answer; a label already set for the same answer is replaced.
+	Labels []*BenchmarkLabelInput `json:"labels"`
 }
 
 // Two load tests of the same profile side by side.
@@ -327,4 +390,8 @@ type UpdateBenchmarkInput struct {
 	System *string `json:"system,omitempty"`
 	// The output token bound of every call, 1 to 1,000,000.
 	MaxOutputTokens *int `json:"maxOutputTokens,omitempty"`
+	// How many times each model answers each item, 1 to the role's cap.
+	Repeats *int `json:"repeats,omitempty"`
+	// Replaces the judge model of JUDGE items.
+	Judge *model.BenchmarkJudge `json:"judge,omitempty"`
 }

@@ -175,6 +175,13 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			})
 			return done, err
 		},
+		Bandits: svc.RunningBandits,
+		UpdateBandit: func(ctx context.Context, id int) error {
+			return db.InTx(privacy.DecisionContext(ctx, privacy.Allow), func(ctx context.Context) error {
+				_, err := svc.UpdateBandit(ctx, id)
+				return err
+			})
+		},
 		Started: time.Now(),
 	}
 	if o.Deps != nil {

@@ -56,6 +56,8 @@ func (it Item) Check(output string) (Verdict, error) {
 			return Verdict{Reason: "the answer is not valid JSON: " + err.Error()}, nil
 		}
 		return Verdict{Pass: true}, nil
+	case AssertJudge:
+		return Verdict{}, &ValidationError{Field: "assertion", Reason: "JUDGE answers are graded by the benchmark's judge model, not by a fixed rule"}
 	default: // AssertNumeric
 		want, _ := parseExpectedNumber(it.Expected)
 		got, ok := lastNumber(output)

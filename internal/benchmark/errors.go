@@ -23,7 +23,7 @@ func (e *ValidationError) Error() string {
 // LimitError is a benchmark larger than the user's role allows.
 type LimitError struct {
 	Role  Role
-	Limit string // "models" or "items"
+	Limit string // "models", "items" or "repeats"
 	Max   int
 	Got   int
 }

@@ -26,6 +26,7 @@ type EstimateInput struct {
 	Catalog         catalog.Catalog
 	Concurrency     map[string]int // provider name → calls in flight at once; missing: DefaultConcurrency
 	CallLatency     time.Duration  // expected latency of one call; 0: DefaultCallLatency
+	Repeats         int            // runs of each item per model; 0 means 1
 }
 
 // TokenRange is a low and high bound of a token count.
@@ -50,7 +51,8 @@ type ModelEstimate struct {
 
 // Estimation is what a benchmark is expected to use before it runs.
 type Estimation struct {
-	Calls          int
+	Calls          int // answer calls plus JudgeCalls
+	JudgeCalls     int // one per run of a JUDGE item per model, at most (cached verdicts make none); not in tokens or cost
 	InputTokens    int64
 	OutputTokens   TokenRange
 	Cost           CostRange // sum over the priced models only; see UnpricedModels
@@ -83,26 +85,30 @@ func Estimate(in EstimateInput) (Estimation, error) {
 	if latency == 0 {
 		latency = DefaultCallLatency
 	}
+	if in.Repeats < 0 {
+		return Estimation{}, &ValidationError{Field: "repeats", Reason: "must be 1 or more"}
+	}
+	k := int64(max(in.Repeats, 1))
 
 	prompts := make([]int64, len(in.Items))
 	var inputTotal int64
 	for i, it := range in.Items {
 		prompts[i] = EstimatePromptTokens(in.System, it.Input)
-		inputTotal += prompts[i]
+		inputTotal += prompts[i] * k
 	}
-	n := int64(len(in.Items))
+	n := int64(len(in.Items)) * k
 	est := Estimation{CatalogVersion: in.Catalog.Version, Cost: CostRange{Low: decimal.Zero, High: decimal.Zero}}
 	callsPerProvider := map[string]int{}
 	var providerOrder []string
 	for _, id := range in.Models {
-		me := ModelEstimate{Model: id, Calls: len(in.Items), MaxOutputTokens: in.MaxOutputTokens, InputTokens: inputTotal}
+		me := ModelEstimate{Model: id, Calls: int(n), MaxOutputTokens: in.MaxOutputTokens, InputTokens: inputTotal}
 		m, priced := findModel(in.Catalog, id)
 		if priced && m.MaxOutputTokens > 0 {
 			me.MaxOutputTokens = min(me.MaxOutputTokens, m.MaxOutputTokens)
 		}
 		me.OutputTokens = TokenRange{Low: n, High: n * int64(me.MaxOutputTokens)}
 		if priced {
-			c := estimateCost(m, prompts, int64(me.MaxOutputTokens))
+			c := estimateCost(m, prompts, int64(me.MaxOutputTokens), k)
 			me.Cost = &c
 			est.Cost.Low = est.Cost.Low.Add(c.Low)
 			est.Cost.High = est.Cost.High.Add(c.High)
@@ -121,6 +127,14 @@ func Estimate(in EstimateInput) (Estimation, error) {
 		}
 		callsPerProvider[provider] += me.Calls
 	}
+	judged := 0
+	for _, it := range in.Items {
+		if it.Assertion == AssertJudge {
+			judged++
+		}
+	}
+	est.JudgeCalls = judged * int(k) * len(in.Models)
+	est.Calls += est.JudgeCalls
 	for _, p := range providerOrder {
 		c := in.Concurrency[p]
 		if c < 0 {
@@ -137,7 +151,7 @@ func Estimate(in EstimateInput) (Estimation, error) {
 
 // estimateCost sums the cost of one call per prompt with 1 and with maxOut output tokens, grouping calls by
 // price tier so the sums stay exact and fast.
-func estimateCost(m catalog.Model, prompts []int64, maxOut int64) CostRange {
+func estimateCost(m catalog.Model, prompts []int64, maxOut, repeats int64) CostRange {
 	var in [2]int64 // input tokens below and above the long-context tier
 	var calls [2]int64
 	for _, p := range prompts {
@@ -145,8 +159,8 @@ func estimateCost(m catalog.Model, prompts []int64, maxOut int64) CostRange {
 		if aboveTier(m, p) {
 			t = 1
 		}
-		in[t] += p
-		calls[t]++
+		in[t] += p * repeats
+		calls[t] += repeats
 	}
 	r := CostRange{Low: decimal.Zero, High: decimal.Zero}
 	for t, above := range []bool{false, true} {

@@ -22,7 +22,7 @@ const (
 )
 
 // Assertions lists every assertion, in documentation order.
-var Assertions = []Assertion{AssertExact, AssertContains, AssertRegex, AssertJSONValid, AssertNumeric}
+var Assertions = []Assertion{AssertExact, AssertContains, AssertRegex, AssertJSONValid, AssertNumeric, AssertJudge}
 
 // MaxFieldBytes bounds an item's input and expected value.
 const MaxFieldBytes = 256 << 10
@@ -30,10 +30,21 @@ const MaxFieldBytes = 256 << 10
 // Item is one dataset row: the prompt sent to every model and how its answer is checked.
 type Item struct {
 	Input     string    `json:"input"`
-	Expected  string    `json:"expected"`  // EXACT/CONTAINS text, REGEX pattern (Go RE2 syntax), NUMERIC number; empty for JSON_VALID
+	Expected  string    `json:"expected"`  // EXACT/CONTAINS text, REGEX pattern (Go RE2 syntax), NUMERIC number, JUDGE rubric; empty for JSON_VALID
 	Assertion Assertion `json:"assertion"` // one of Assertions
 	Tolerance float64   `json:"tolerance"` // NUMERIC only: largest absolute difference that still passes; ≥ 0
+	// Cluster groups items whose answers are correlated (the same source document, conversation or template):
+	// the run's standard error is then clustered by it (CR0). Empty for none; items without one are their own
+	// cluster when others have one.
+	Cluster string   `json:"cluster,omitempty"`
+	Tags    []string `json:"tags,omitempty"` // labels for people and filters; not used in scoring
 }
+
+// Cluster keys and tags are short labels.
+const (
+	MaxLabelBytes = 200
+	MaxTags       = 20
+)
 
 // Validate checks every item, returning the first problem as a *ValidationError whose Field names the item:
 // "items[3].expected".
@@ -64,6 +75,17 @@ func TextProblem(s string) string {
 	return ""
 }
 
+// labelProblem says what is wrong with a cluster key or tag, or "" when nothing is.
+func labelProblem(s string) string {
+	switch {
+	case len(s) > MaxLabelBytes:
+		return fmt.Sprintf("is %d bytes; at most %d", len(s), MaxLabelBytes)
+	case s != strings.TrimSpace(s):
+		return "must not start or end with white space"
+	}
+	return TextProblem(s)
+}
+
 // problem returns the field at fault and why, or "" when the item is valid.
 func (it Item) problem() (field, reason string) {
 	switch {
@@ -77,9 +99,21 @@ func (it Item) problem() (field, reason string) {
 		return "tolerance", "must be a number, 0 or more"
 	case it.Tolerance != 0 && it.Assertion != AssertNumeric:
 		return "tolerance", "applies only to NUMERIC; leave it empty or 0"
+	case labelProblem(it.Cluster) != "":
+		return "cluster", labelProblem(it.Cluster)
+	case len(it.Tags) > MaxTags:
+		return "tags", fmt.Sprintf("has %d tags; at most %d", len(it.Tags), MaxTags)
+	}
+	for i, t := range it.Tags {
+		if t == "" {
+			return fmt.Sprintf("tags[%d]", i), "must not be empty"
+		}
+		if p := labelProblem(t); p != "" {
+			return fmt.Sprintf("tags[%d]", i), p
+		}
 	}
 	switch it.Assertion {
-	case AssertExact, AssertContains:
+	case AssertExact, AssertContains, AssertJudge:
 		if strings.TrimSpace(it.Expected) == "" {
 			return "expected", "must not be empty for " + string(it.Assertion)
 		}
@@ -99,7 +133,7 @@ func (it Item) problem() (field, reason string) {
 			return "expected", err.Error()
 		}
 	default:
-		return "assertion", fmt.Sprintf("%q is not one of EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC", it.Assertion)
+		return "assertion", fmt.Sprintf("%q is not one of EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC, JUDGE", it.Assertion)
 	}
 	return "", ""
 }

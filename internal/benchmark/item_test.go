@@ -23,7 +23,7 @@ func TestValidate(t *testing.T) {
 		{name: "empty input", items: []Item{ok, {Input: "  ", Expected: "a", Assertion: AssertExact}}, field: "items[1].input", reason: "must not be empty"},
 		{name: "bad UTF-8", items: []Item{{Input: "\xff", Expected: "a", Assertion: AssertExact}}, field: "items[0].input", reason: "must be UTF-8 text"},
 		{name: "input too long", items: []Item{{Input: strings.Repeat("a", MaxFieldBytes+1), Expected: "a", Assertion: AssertExact}}, field: "items[0].input", reason: "is 262,145 bytes; at most 262,144"},
-		{name: "unknown assertion", items: []Item{{Input: "q", Expected: "a", Assertion: "equals"}}, field: "items[0].assertion", reason: `"equals" is not one of EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC`},
+		{name: "unknown assertion", items: []Item{{Input: "q", Expected: "a", Assertion: "equals"}}, field: "items[0].assertion", reason: `"equals" is not one of EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC, JUDGE`},
 		{name: "exact without expected", items: []Item{{Input: "q", Expected: " ", Assertion: AssertExact}}, field: "items[0].expected", reason: "must not be empty for EXACT"},
 		{name: "contains without expected", items: []Item{{Input: "q", Assertion: AssertContains}}, field: "items[0].expected", reason: "must not be empty for CONTAINS"},
 		{name: "regex does not compile", items: []Item{ok, ok, {Input: "q", Expected: "a(b", Assertion: AssertRegex}}, field: "items[2].expected", reason: "is not a valid regular expression (Go RE2 syntax): error parsing regexp: missing closing ): `a(b`"},

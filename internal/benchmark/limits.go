@@ -21,6 +21,7 @@ type Limits struct {
 	MaxModels  int // models in one benchmark
 	MaxItems   int // dataset items in one benchmark
 	DailyCalls int // model calls per user per UTC day, across benchmarks and load tests (internal/ledger)
+	MaxRepeats int // runs of each item per model in one benchmark
 }
 
 // Policy holds the limits of each role.
@@ -29,12 +30,15 @@ type Policy map[Role]Limits
 // DefaultPolicy is the product's limits per role: FREE 2 models and 100 items, PRO 10 and 5,000, ENTERPRISE
 // and ADMIN 25 and 50,000 (docs/engines/benchmark.md). The daily call quotas are our choice: FREE 1,000 (five full-size benchmarks), PRO 100,000
 // (two full-size), ENTERPRISE and ADMIN 2,000,000 (one full-size benchmark of 25 × 50,000 = 1,250,000 calls fits).
+// The repeat caps are ours too: FREE 3 (a full-size run of 2 × 100 × 3 = 600 calls fits the day), PRO 10 and
+// ENTERPRISE and ADMIN 20; past about ten runs an item's mean barely moves the run's standard error, which is
+// dominated by the spread between items (Miller 2024, "Adding Error Bars to Evals", §3).
 func DefaultPolicy() Policy {
 	return Policy{
-		RoleFree:       {MaxModels: 2, MaxItems: 100, DailyCalls: 1_000},
-		RolePro:        {MaxModels: 10, MaxItems: 5_000, DailyCalls: 100_000},
-		RoleEnterprise: {MaxModels: 25, MaxItems: 50_000, DailyCalls: 2_000_000},
-		RoleAdmin:      {MaxModels: 25, MaxItems: 50_000, DailyCalls: 2_000_000},
+		RoleFree:       {MaxModels: 2, MaxItems: 100, DailyCalls: 1_000, MaxRepeats: 3},
+		RolePro:        {MaxModels: 10, MaxItems: 5_000, DailyCalls: 100_000, MaxRepeats: 10},
+		RoleEnterprise: {MaxModels: 25, MaxItems: 50_000, DailyCalls: 2_000_000, MaxRepeats: 20},
+		RoleAdmin:      {MaxModels: 25, MaxItems: 50_000, DailyCalls: 2_000_000, MaxRepeats: 20},
 	}
 }
 
@@ -58,6 +62,22 @@ func (p Policy) CheckSize(role Role, models, items int) error {
 	}
 	if items > l.MaxItems {
 		return &LimitError{Role: role, Limit: "items", Max: l.MaxItems, Got: items}
+	}
+	return nil
+}
+
+// CheckRepeats returns a *LimitError when repeats runs of each item are more than role allows, and a
+// *ValidationError when repeats is below 1. A policy without a repeat cap allows one run.
+func (p Policy) CheckRepeats(role Role, repeats int) error {
+	l, err := p.Limits(role)
+	if err != nil {
+		return err
+	}
+	if repeats < 1 {
+		return &ValidationError{Field: "repeats", Reason: fmt.Sprintf("must be 1 or more, got %d", repeats)}
+	}
+	if repeats > max(l.MaxRepeats, 1) {
+		return &LimitError{Role: role, Limit: "repeats", Max: max(l.MaxRepeats, 1), Got: repeats}
 	}
 	return nil
 }

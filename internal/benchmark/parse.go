@@ -60,7 +60,8 @@ func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
 }
 
 // ParseJSONL reads JSON Lines: one object per line with the fields input (string), expected (string or number),
-// assertion (EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC; any case) and tolerance (number, optional). Blank lines
+// assertion (EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC; any case), tolerance (number, optional), cluster
+// (string, optional) and tags (a list of strings, optional). Blank lines
 // are skipped; unknown fields are refused so a misspelt one is not silently lost. Errors carry the line number.
 func ParseJSONL(r io.Reader, lim ParseLimits) ([]Item, error) {
 	lim = lim.withDefaults()
@@ -98,6 +99,8 @@ type jsonlRow struct {
 	Expected  json.RawMessage `json:"expected"`
 	Assertion *string         `json:"assertion"`
 	Tolerance *float64        `json:"tolerance"`
+	Cluster   string          `json:"cluster"`
+	Tags      []string        `json:"tags"`
 }
 
 func decodeJSONLine(line []byte) (Item, string, string) {
@@ -116,7 +119,8 @@ func decodeJSONLine(line []byte) (Item, string, string) {
 	if row.Assertion == nil {
 		return Item{}, "assertion", "is missing: use one of EXACT, CONTAINS, REGEX, JSON_VALID, NUMERIC"
 	}
-	it := Item{Input: *row.Input, Assertion: Assertion(strings.ToUpper(strings.TrimSpace(*row.Assertion)))}
+	it := Item{Input: *row.Input, Assertion: Assertion(strings.ToUpper(strings.TrimSpace(*row.Assertion))),
+		Cluster: row.Cluster, Tags: row.Tags}
 	if row.Tolerance != nil {
 		it.Tolerance = *row.Tolerance
 	}
@@ -146,11 +150,11 @@ func expectedText(raw json.RawMessage) (string, bool) {
 }
 
 // csvColumns are the columns a CSV upload may have; input and assertion are required.
-var csvColumns = []string{"input", "expected", "assertion", "tolerance"}
+var csvColumns = []string{"input", "expected", "assertion", "tolerance", "cluster", "tags"}
 
 // ParseCSV reads CSV (RFC 4180, quoted fields may span lines) with a header row naming the columns input,
-// expected, assertion and tolerance in any order (expected and tolerance may be left out). Errors carry the
-// line number.
+// expected, assertion, tolerance, cluster and tags in any order (all but input and assertion may be left out;
+// tags are separated by semicolons). Errors carry the line number.
 func ParseCSV(r io.Reader, lim ParseLimits) ([]Item, error) {
 	lim = lim.withDefaults()
 	data, err := readLimited(r, lim.MaxBytes)
@@ -174,7 +178,7 @@ func ParseCSV(r io.Reader, lim ParseLimits) ([]Item, error) {
 		}
 		switch {
 		case !known:
-			return nil, &ValidationError{Field: "file", Line: 1, Reason: fmt.Sprintf("unknown column %q; the columns are input, expected, assertion, tolerance", h)}
+			return nil, &ValidationError{Field: "file", Line: 1, Reason: fmt.Sprintf("unknown column %q; the columns are input, expected, assertion, tolerance, cluster, tags", h)}
 		case col[name] != 0:
 			return nil, &ValidationError{Field: "file", Line: 1, Reason: fmt.Sprintf("column %q appears twice", name)}
 		}
@@ -209,6 +213,12 @@ func ParseCSV(r io.Reader, lim ParseLimits) ([]Item, error) {
 			Input:     cell(rec, "input"),
 			Expected:  cell(rec, "expected"),
 			Assertion: Assertion(strings.ToUpper(strings.TrimSpace(cell(rec, "assertion")))),
+			Cluster:   strings.TrimSpace(cell(rec, "cluster")),
+		}
+		for t := range strings.SplitSeq(cell(rec, "tags"), ";") {
+			if t = strings.TrimSpace(t); t != "" {
+				it.Tags = append(it.Tags, t)
+			}
 		}
 		if t := strings.TrimSpace(cell(rec, "tolerance")); t != "" {
 			v, err := strconv.ParseFloat(t, 64)

@@ -78,7 +78,7 @@ func TestParseErrors(t *testing.T) {
 			field: "file", line: 3, reason: "more items than the limit of 2"},
 		{name: "csv empty", file: "d.csv", in: "", field: "file", reason: "is empty; the first row must name the columns input,expected,assertion,tolerance"},
 		{name: "csv header only", file: "d.csv", in: "input,expected,assertion\n", field: "file", reason: "has a header but no items"},
-		{name: "csv unknown column", file: "d.csv", in: "input,answer,assertion\n", field: "file", line: 1, reason: `unknown column "answer"; the columns are input, expected, assertion, tolerance`},
+		{name: "csv unknown column", file: "d.csv", in: "input,answer,assertion\n", field: "file", line: 1, reason: `unknown column "answer"; the columns are input, expected, assertion, tolerance, cluster, tags`},
 		{name: "csv duplicate column", file: "d.csv", in: "input,input,assertion\n", field: "file", line: 1, reason: `column "input" appears twice`},
 		{name: "csv missing assertion column", file: "d.csv", in: "input,expected\na,b\n", field: "file", line: 1, reason: "no assertion column; the header must name input,expected,assertion,tolerance"},
 		{name: "csv wrong field count", file: "d.csv", in: "input,expected,assertion\na,b,EXACT\nc,d\n", field: "file", line: 3, reason: "wrong number of fields"},

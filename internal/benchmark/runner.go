@@ -25,10 +25,11 @@ type Answer struct {
 	Latency time.Duration
 }
 
-// Task is one item to run, with its index in the dataset.
+// Task is one run of an item: its index in the dataset and which repeat (from 0) this is.
 type Task struct {
-	Index int
-	Item  Item
+	Index  int
+	Repeat int
+	Item   Item
 }
 
 // Limiter bounds the calls in flight per provider. One Limiter shared by every run in a process keeps each
@@ -80,7 +81,9 @@ type RunConfig struct {
 	// OnResult receives each finished item, one call at a time, in the order items finish. Returning an error
 	// stops the run, which then returns it.
 	OnResult func(ItemResult) error
-	// Abort, when set, is asked about each failed call: true stops the run and returns that error without
+	// Judge grades JUDGE items; nil records them with an error saying the benchmark has no judge.
+	Judge Judge
+	// Abort, when set, is asked about each failed call (the model's or the judge's): true stops the run and returns that error without
 	// recording the item (for a long rate limit, say, so the job can be retried later); false records the item
 	// with the error. nil records every failure.
 	Abort func(error) bool
@@ -142,7 +145,8 @@ func runTask(ctx context.Context, cfg RunConfig, task Task) (res ItemResult, ski
 	if ctx.Err() != nil {
 		return ItemResult{}, true, nil
 	}
-	res = ItemResult{Item: task.Index}
+	// A JUDGE item's judge step is done with its answer, even when there is no answer to judge.
+	res = ItemResult{Item: task.Index, Repeat: task.Repeat, Judged: task.Item.Assertion == AssertJudge}
 	if callErr != nil {
 		if cfg.Abort != nil && cfg.Abort(callErr) {
 			return ItemResult{}, false, fmt.Errorf("item %d of %s: %w", task.Index, cfg.Model, callErr)
@@ -152,11 +156,44 @@ func runTask(ctx context.Context, cfg RunConfig, task Task) (res ItemResult, ski
 	}
 	res.Output, res.Usage = ans.Text, ans.Usage
 	res.Latency, res.TTFT = max(ans.Latency, 0), max(ans.TTFT, 0)
+	if task.Item.Assertion == AssertJudge {
+		return judgeTask(ctx, cfg, task, res)
+	}
 	v, checkErr := task.Item.Check(ans.Text)
 	if checkErr != nil {
 		res.Error = "invalid item: " + checkErr.Error()
 		return res, false, nil
 	}
 	res.Pass, res.Reason = v.Pass, v.Reason
+	return res, false, nil
+}
+
+// judgeTask grades an answered JUDGE task with the run's judge. A failed judge call is recorded as the item's
+// error (the call still counts), unless Abort stops the run.
+func judgeTask(ctx context.Context, cfg RunConfig, task Task, res ItemResult) (ItemResult, bool, error) {
+	res.Judged = true
+	if cfg.Judge == nil {
+		res.Error = "invalid item: JUDGE needs the benchmark's judge model (judge.model)"
+		return res, false, nil
+	}
+	jr, err := cfg.Judge.Grade(ctx, task.Item, res.Output)
+	if ctx.Err() != nil {
+		return ItemResult{}, true, nil
+	}
+	res.JudgeCalls, res.JudgeUsage = jr.Calls, jr.Usage
+	if err != nil {
+		if cfg.Abort != nil && cfg.Abort(err) {
+			return ItemResult{}, false, fmt.Errorf("judge of item %d of %s: %w", task.Index, cfg.Model, err)
+		}
+		res.Error = "judge: " + err.Error()
+		return res, false, nil
+	}
+	res.Pass, res.Reason, res.JudgeScore, res.JudgeInvalid = jr.Pass, jr.Reason, jr.Score, jr.Invalid
+	if jr.Pass {
+		res.Reason = ""
+		if jr.Reason != "" {
+			res.Reason = "judge: " + jr.Reason
+		}
+	}
 	return res, false, nil
 }

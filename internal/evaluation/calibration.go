@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/modelarchitect/architect/internal/stats"
 )
 
 // HeldOutFraction is the share of labelled (item, model) pairs held out to measure the judge. The rest is for
@@ -168,7 +170,9 @@ func Calibrate(in CalibrationInput) (Calibration, error) {
 		return c, nil
 	}
 	slices.Sort(estimates)
-	c.Interval = Interval{Low: quantile(estimates, alpha/2), High: quantile(estimates, 1-alpha/2)}
+	lo, _ := stats.Percentile(estimates, alpha/2) // estimates is sorted and not empty
+	hi, _ := stats.Percentile(estimates, 1-alpha/2)
+	c.Interval = Interval{Low: lo, High: hi}
 	return c, nil
 }
 

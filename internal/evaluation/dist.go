@@ -1,10 +1,6 @@
 package evaluation
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/stat/distuv"
-)
+import "math"
 
 // DefaultAlpha is the significance level used when a caller leaves Alpha at zero: two-sided 95 % intervals.
 const DefaultAlpha = 0.05
@@ -25,47 +21,6 @@ func resolveAlpha(field string, alpha float64) (float64, error) {
 		return 0, invalid(field, "%v is not a usable significance level; send a number from %v to %v such as 0.05, or 0 for the default", alpha, minAlpha, maxAlpha)
 	}
 	return alpha, nil
-}
-
-// zCritical is the two-sided standard-normal critical value z₁₋α/₂.
-func zCritical(alpha float64) float64 {
-	return distuv.UnitNormal.Quantile(1 - alpha/2)
-}
-
-// largeDF is the degrees of freedom above which Student's t is replaced by the standard normal: gonum's
-// incomplete beta loses accuracy beyond ~1e8, while at 1e7 the two 97.5 % quantiles differ by 2.4e-7.
-const largeDF = 1e7
-
-// tCritical is the two-sided Student-t critical value t_{df,1−α/2}; df ≥ 1.
-func tCritical(alpha, df float64) float64 {
-	if df > largeDF {
-		return zCritical(alpha)
-	}
-	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(1 - alpha/2)
-}
-
-// zPValue is the two-sided p-value 2·(1 − Φ(|z|)).
-func zPValue(z float64) float64 {
-	return math.Min(1, 2*distuv.UnitNormal.Survival(math.Abs(z)))
-}
-
-// tPValue is the two-sided p-value 2·(1 − T_df(|t|)).
-func tPValue(t, df float64) float64 {
-	if df > largeDF {
-		return zPValue(t)
-	}
-	return math.Min(1, 2*distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Survival(math.Abs(t)))
-}
-
-// quantile is the q-quantile of ascending values by linear interpolation between closest ranks, numpy's
-// default "linear" method (Hyndman & Fan 1996, definition 7); sorted must not be empty.
-func quantile(sorted []float64, q float64) float64 {
-	h := float64(len(sorted)-1) * q
-	lo := int(math.Floor(h))
-	if lo >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }
 
 // Interval is a closed range [Low, High].

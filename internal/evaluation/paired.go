@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/modelarchitect/architect/internal/stats"
 )
 
 // ItemDiff is one item's paired result: its means over repeats on both sides and their difference.
@@ -115,19 +117,19 @@ func Compare(baseline, candidate []Item, alpha float64) (Comparison, error) {
 	naiveSE := sd / math.Sqrt(float64(n))
 	if c.Clustered {
 		c.SE, c.Clusters = clusterSE(diffs, c.MeanDiff, clusters)
-		half := zCritical(alpha) * c.SE
+		half := stats.ZCritical(alpha) * c.SE
 		c.Interval = Interval{Low: c.MeanDiff - half, High: c.MeanDiff + half}
-		c.PValue = pValue(c.MeanDiff, c.SE, zPValue)
+		c.PValue = pValue(c.MeanDiff, c.SE, stats.ZPValue)
 	} else {
 		c.SE, c.DF = naiveSE, float64(n-1)
-		half := tCritical(alpha, c.DF) * c.SE
+		half := stats.TCritical(alpha, c.DF) * c.SE
 		c.Interval = Interval{Low: c.MeanDiff - half, High: c.MeanDiff + half}
-		c.PValue = pValue(c.MeanDiff, c.SE, func(t float64) float64 { return tPValue(t, c.DF) })
+		c.PValue = pValue(c.MeanDiff, c.SE, func(t float64) float64 { return stats.TPValue(t, c.DF) })
 	}
 
 	if naiveSE > 0 {
 		t := c.MeanDiff / naiveSE
-		c.PairedT = &TTest{Statistic: t, DF: float64(n - 1), PValue: tPValue(t, float64(n-1))}
+		c.PairedT = &TTest{Statistic: t, DF: float64(n - 1), PValue: stats.TPValue(t, float64(n-1))}
 	} else {
 		c.PairedTSkipped = fmt.Sprintf("every item's difference is %s (up to rounding), so the paired t statistic is undefined", num(c.MeanDiff))
 	}

@@ -93,6 +93,8 @@ type Result struct {
 	Secondary  []MetricResult
 	SRM        SRM
 	Decision   Decision
+	// Health is CheckHealth of the SRM check and the primary metric against the assigned units.
+	Health Health
 }
 
 // Analyze validates the input and computes every metric's estimates and comparisons against control (on
@@ -145,6 +147,11 @@ func Analyze(in Input) (Result, error) {
 		return Result{}, err
 	}
 	res.Decision = decide(res.Primary, res.SRM, in.PlannedSampleSize, in.Control, base)
+	var assigned []int64
+	if in.Exposures != nil {
+		assigned = in.Exposures.Units
+	}
+	res.Health = CheckHealth(res.SRM, res.Primary, assigned)
 	return res, nil
 }
 

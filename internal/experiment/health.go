@@ -173,3 +173,68 @@ func SampleSizeRatio(p RatioPlan) (RatioSampleSize, error) {
 	}
 	return RatioSampleSize{SampleSize: n, Ratio: r, StdDev: sdR}, nil
 }
+
+// HealthStatus says whether an experiment's traffic and recordings can be trusted; it is separate from the
+// lifecycle Status.
+type HealthStatus string
+
+// The health statuses.
+const (
+	Healthy   HealthStatus = "HEALTHY"
+	Unhealthy HealthStatus = "UNHEALTHY"
+)
+
+// HealthCheck names a check whose failure makes an experiment Unhealthy.
+type HealthCheck string
+
+// The health checks, reported in this order when they fail.
+const (
+	// CheckSampleRatio fails when the SRM check finds a mismatch (p < SRMThreshold).
+	CheckSampleRatio HealthCheck = "SAMPLE_RATIO_MISMATCH"
+	// CheckDuplicateExposures fails when a variant has more units recorded on the primary metric than units
+	// assigned to it: every recorded unit must have been assigned first, so the surplus was counted more than
+	// once or recorded without an assignment. It runs only when units are assigned (Exposures).
+	CheckDuplicateExposures HealthCheck = "DUPLICATE_EXPOSURES"
+)
+
+// HealthReason is a failed health check and what it found.
+type HealthReason struct {
+	Check   HealthCheck
+	Message string
+}
+
+// Health is the verdict of the health checks: Unhealthy when any check fails, with one reason per failed
+// check; Notes name the checks that could not run.
+type Health struct {
+	Status  HealthStatus
+	Reasons []HealthReason
+	Notes   []string
+}
+
+// CheckHealth judges an analysis: the SRM check's verdict, and, when assigned (units per variant in the
+// primary metric's variants order) is not nil, whether any variant has more units recorded on the primary
+// metric than were assigned to it. Repeated exposures of one unit are not duplicates: an assigner answers
+// them with the stored assignment and they add no assigned unit.
+func CheckHealth(srm SRM, primary MetricResult, assigned []int64) Health {
+	h := Health{Status: Healthy}
+	if srm.Mismatch {
+		h.Reasons = append(h.Reasons, HealthReason{CheckSampleRatio, fmt.Sprintf(
+			"sample ratio mismatch: p = %.3g < %g (χ² = %.4g, df %d); traffic does not follow the split, so the results cannot be trusted; check assignment and logging",
+			srm.PValue, SRMThreshold, srm.ChiSquare, srm.DF)})
+	}
+	if assigned == nil {
+		h.Notes = append(h.Notes, "no unit was assigned by assignVariant, so duplicated exposures cannot be checked")
+	}
+	for i, v := range primary.Variants {
+		if assigned == nil || i >= len(assigned) || v.Units <= assigned[i] {
+			continue
+		}
+		h.Reasons = append(h.Reasons, HealthReason{CheckDuplicateExposures, fmt.Sprintf(
+			"variant %q has %d units recorded on %q but only %d assigned: %d recorded units were counted more than once or never assigned; record each assigned unit once, under its variant",
+			v.Variant, v.Units, primary.Name, assigned[i], v.Units-assigned[i])})
+	}
+	if len(h.Reasons) > 0 {
+		h.Status = Unhealthy
+	}
+	return h
+}

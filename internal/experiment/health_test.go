@@ -137,3 +137,64 @@ func TestRatioDeltaVarianceSimulation(t *testing.T) {
 	// 3 relative standard errors of a sample variance over 2000 draws, plus the delta method's O(1/n) bias
 	require.InEpsilon(t, want, observed, 3*math.Sqrt(2.0/(sims-1))+0.02)
 }
+
+func TestCheckHealth(t *testing.T) {
+	t.Parallel()
+	// reference.py: chisquare([1200, 1000]) = 18.1818, p = 2.0079e-5 < 0.001
+	broken, err := CheckSRM([]int64{1200, 1000}, []float64{1, 1})
+	require.NoError(t, err)
+	fine, err := CheckSRM([]int64{1000, 1010}, []float64{1, 1})
+	require.NoError(t, err)
+	primary := MetricResult{Name: "resolved", Variants: []VariantEstimate{{Variant: "a", Units: 1000}, {Variant: "b", Units: 1010}}}
+	tests := []struct {
+		name     string
+		srm      SRM
+		assigned []int64
+		status   HealthStatus
+		checks   []HealthCheck
+		note     bool
+	}{
+		{"no assignments, split fine", fine, nil, Healthy, nil, true},
+		{"srm", broken, nil, Unhealthy, []HealthCheck{CheckSampleRatio}, true},
+		{"recorded as many as assigned", fine, []int64{1000, 1010}, Healthy, nil, false},
+		{"recorded fewer than assigned", fine, []int64{1200, 1100}, Healthy, nil, false},
+		{"recorded more than assigned", fine, []int64{1000, 1009}, Unhealthy, []HealthCheck{CheckDuplicateExposures}, false},
+		{"both", broken, []int64{999, 1000}, Unhealthy, []HealthCheck{CheckSampleRatio, CheckDuplicateExposures, CheckDuplicateExposures}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := CheckHealth(tc.srm, primary, tc.assigned)
+			require.Equal(t, tc.status, h.Status)
+			var checks []HealthCheck
+			for _, r := range h.Reasons {
+				checks = append(checks, r.Check)
+				require.NotEmpty(t, r.Message)
+			}
+			require.Equal(t, tc.checks, checks)
+			require.Equal(t, tc.note, len(h.Notes) > 0)
+		})
+	}
+	h := CheckHealth(fine, primary, []int64{1000, 1009})
+	require.Equal(t, `variant "b" has 1010 units recorded on "resolved" but only 1009 assigned: 1 recorded units were counted more than once or never assigned; record each assigned unit once, under its variant`, h.Reasons[0].Message)
+	h = CheckHealth(broken, primary, nil)
+	require.Equal(t, "sample ratio mismatch: p = 2.01e-05 < 0.001 (χ² = 18.18, df 1); traffic does not follow the split, so the results cannot be trusted; check assignment and logging", h.Reasons[0].Message)
+}
+
+func TestAnalyzeReportsHealth(t *testing.T) {
+	t.Parallel()
+	in := Input{
+		Variants: []Variant{{Key: "a", Weight: 1}, {Key: "b", Weight: 1}}, Control: "a",
+		Primary:   Metric{Name: "resolved", Kind: KindBinary, Binary: map[string]Binary{"a": {Conversions: 50, Trials: 1000}, "b": {Conversions: 60, Trials: 1020}}},
+		Exposures: &Exposures{Units: []int64{1005, 1000}, Periods: []SRMPeriod{{Units: 2005, Weights: []float64{1, 1}}}},
+	}
+	res, err := Analyze(in)
+	require.NoError(t, err)
+	require.Equal(t, Unhealthy, res.Health.Status)
+	require.Equal(t, CheckDuplicateExposures, res.Health.Reasons[0].Check)
+	in.Exposures.Units = []int64{1005, 1020}
+	in.Exposures.Periods[0].Units = 2025
+	res, err = Analyze(in)
+	require.NoError(t, err)
+	require.Equal(t, Health{Status: Healthy}, res.Health)
+}

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/privacy"
 
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/experimentkey"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/auth"
@@ -242,6 +243,9 @@ func (s *Service) DeleteUser(ctx context.Context, userID int) (int, error) {
 // expiry must hold, and the user must still exist at the token's version. The returned reason says why a
 // token was refused.
 func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewer, *ent.User, error) {
+	if auth.IsAPIKey(token) {
+		return s.authenticateKey(ctx, token)
+	}
 	c, err := s.cfg.Tokens.Verify(token)
 	if err != nil {
 		return nil, nil, err
@@ -260,6 +264,29 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*viewer.Viewe
 
 // ErrRevoked is returned for a token issued before a log-out, password or role change, or account deletion.
 var ErrRevoked = errors.New("token revoked")
+
+// Reasons an experiment API key is refused.
+var (
+	ErrKeyUnknown = errors.New("unknown API key")
+	ErrKeyRevoked = errors.New("API key revoked")
+)
+
+// authenticateKey turns an experiment API key into its owner as a viewer scoped to the key's experiment. It
+// does not depend on the owner's sessions: logging out or changing the password leaves the key working;
+// revoking it, or deleting the experiment or the account, ends it.
+func (s *Service) authenticateKey(ctx context.Context, secret string) (*viewer.Viewer, *ent.User, error) {
+	k, err := s.ent(ctx).ExperimentKey.Query().Where(experimentkey.SecretHash(auth.HashAPIKey(secret))).WithOwner().Only(system(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil, nil, ErrKeyUnknown
+	case err != nil:
+		return nil, nil, fmt.Errorf("load API key: %w", err)
+	case k.RevokedAt != nil:
+		return nil, nil, ErrKeyRevoked
+	}
+	u := k.Edges.Owner
+	return &viewer.Viewer{ID: u.ID, Role: u.Role, Scope: &viewer.Scope{ExperimentID: k.ExperimentID, KeyID: k.ID}}, u, nil
+}
 
 func (s *Service) viewerRow(ctx context.Context) (*ent.User, error) {
 	v := viewer.FromContext(ctx)

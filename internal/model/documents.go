@@ -63,6 +63,10 @@ func (r *ScenarioResults) StaleReason(catalogVersion string) string {
 // importing a package named benchmark, which would clash with its own.
 type Dataset []benchmark.Item
 
+// BenchmarkJudge is a benchmark's judge model and how its answers are read (benchmark.JudgeConfig), named here
+// for the same reason as Dataset.
+type BenchmarkJudge benchmark.JudgeConfig
+
 // BenchmarkResults holds each model's score on a finished benchmark.
 type BenchmarkResults struct {
 	ComputedAt time.Time         `json:"computedAt"`
@@ -225,6 +229,8 @@ type ExperimentPlan struct {
 	// SequentialTuning is N* of the confidence sequences (SEQUENTIAL mode); nil means
 	// experiment.DefaultSequentialTuning.
 	SequentialTuning *float64 `json:"sequentialTuning,omitempty"`
+	// Bandit, when set, makes the experiment a Thompson-sampling bandit; fixed once it has started.
+	Bandit *BanditPlan `json:"bandit,omitempty"`
 }
 
 // UnmarshalJSON reads a stored plan; plans saved before modes existed are fixed-horizon.
@@ -243,6 +249,22 @@ func (p *ExperimentPlan) UnmarshalJSON(b []byte) error {
 type ExperimentResults struct {
 	ComputedAt time.Time `json:"computedAt"`
 	experiment.Result
+	// Bandit is a bandit's weight history; nil for a fixed split.
+	Bandit *BanditState `json:"bandit,omitempty"`
+}
+
+// ExperimentHealth is the health of an experiment's data as of its last analysis.
+type ExperimentHealth struct {
+	CheckedAt time.Time
+	experiment.Health
+}
+
+// HealthReport is the health verdict of the results, as of when they were computed; nil without results.
+func (r *ExperimentResults) HealthReport() *ExperimentHealth {
+	if r == nil {
+		return nil
+	}
+	return &ExperimentHealth{CheckedAt: r.ComputedAt, Health: r.Health}
 }
 
 // SequentialSettings are the settings of SEQUENTIAL analysis the results were computed with; nil in
@@ -265,6 +287,9 @@ func (r *ExperimentResults) UnmarshalJSON(b []byte) error {
 	type plain ExperimentResults
 	if err := json.Unmarshal(b, (*plain)(r)); err != nil {
 		return err
+	}
+	if r.Health.Status == "" { // stored before health existed: judge the stored SRM check alone
+		r.Health = experiment.CheckHealth(r.SRM, r.Primary, nil)
 	}
 	if r.Mode != "" {
 		return nil

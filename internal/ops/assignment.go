@@ -41,8 +41,11 @@ func (s *Service) AssignVariant(ctx context.Context, experimentID int, unitID st
 		return a, err
 	}
 	s.pause(ctx, "assignVariant")
-	split := weights(e.Models, e.Plan)
+	split := assignmentWeights(e)
 	i, err := experiment.Assign(AssignmentSeed(e), unitID, split)
+	if err != nil && e.Plan.Bandit != nil {
+		return nil, apperr.Input("experimentId", "every arm of the bandit is stopped by a guardrail (results.bandit); stop or complete the experiment")
+	}
 	if err != nil {
 		return nil, prefix("plan.split", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/ledger"
+	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/viewer"
 	"github.com/modelarchitect/architect/internal/workers"
 )
@@ -25,7 +27,7 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error
 }
 
-// BenchmarkConfig holds the benchmark settings. Zero values: the default policy, 25 items per job,
+// BenchmarkConfig holds the benchmark settings. Zero values: the default policy, about 25 calls (items × repeats) per job,
 // 10 MiB uploads.
 type BenchmarkConfig struct {
 	Policy       benchmark.Policy
@@ -43,6 +45,8 @@ type BenchmarkDraft struct {
 	Filename        string
 	System          *string
 	MaxOutputTokens *int
+	Repeats         *int                  // runs of each item per model; nil: 1 on create, unchanged on update
+	Judge           *model.BenchmarkJudge // the judge of JUDGE items; nil: none on create, unchanged on update
 }
 
 func (s *Service) policy() benchmark.Policy {
@@ -73,11 +77,20 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 	if d.MaxOutputTokens != nil {
 		maxOut = *d.MaxOutputTokens
 	}
-	if err := s.checkBenchmark(ctx, d.Models, items, deref(d.System), maxOut); err != nil {
+	repeats := 1
+	if d.Repeats != nil {
+		repeats = *d.Repeats
+	}
+	if err := s.checkBenchmark(ctx, d.Models, items, deref(d.System), maxOut, repeats, d.Judge); err != nil {
 		return nil, err
 	}
-	b, err := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
-		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetProgressTotal(len(d.Models) * len(items)).Save(ctx)
+	create := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
+		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetRepeats(repeats).
+		SetProgressTotal(plannedSteps(d.Models, items, repeats))
+	if d.Judge != nil {
+		create.SetJudge(d.Judge)
+	}
+	b, err := create.Save(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +110,7 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can change", b.Status)
 	}
-	models, items, system, maxOut := b.Models, []benchmark.Item(b.Dataset), b.System, b.MaxOutputTokens
+	models, items, system, maxOut, repeats, judge := b.Models, []benchmark.Item(b.Dataset), b.System, b.MaxOutputTokens, b.Repeats, b.Judge
 	if d.System != nil {
 		system = *d.System
 	}
@@ -110,11 +123,22 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if d.MaxOutputTokens != nil {
 		maxOut = *d.MaxOutputTokens
 	}
-	if err := s.checkBenchmark(ctx, models, items, system, maxOut); err != nil {
+	if d.Repeats != nil {
+		repeats = *d.Repeats
+	}
+	if d.Judge != nil {
+		judge = d.Judge
+	}
+	if err := s.checkBenchmark(ctx, models, items, system, maxOut, repeats, judge); err != nil {
 		return nil, err
 	}
-	return b.Update().Where(entbenchmark.StatusEQ(b.Status)).SetNillableName(d.Name).SetModels(models).SetDataset(items).
-		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetProgressTotal(len(models) * len(items)).Save(ctx)
+	update := b.Update().Where(entbenchmark.StatusEQ(b.Status)).SetNillableName(d.Name).SetModels(models).SetDataset(items).
+		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetRepeats(repeats).
+		SetProgressTotal(plannedSteps(models, items, repeats))
+	if judge != nil {
+		update.SetJudge(judge)
+	}
+	return update.Save(ctx)
 }
 
 func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.Item, error) {
@@ -135,9 +159,9 @@ func (s *Service) datasetOf(ctx context.Context, d BenchmarkDraft) ([]benchmark.
 	return d.Dataset, nil
 }
 
-// checkBenchmark refuses unknown or unconfigured models, invalid items or system prompt, and sizes over the
-// role's limits.
-func (s *Service) checkBenchmark(ctx context.Context, models []string, items []benchmark.Item, system string, maxOut int) error {
+// checkBenchmark refuses unknown or unconfigured models, invalid items or system prompt, and sizes or repeats
+// over the role's limits.
+func (s *Service) checkBenchmark(ctx context.Context, models []string, items []benchmark.Item, system string, maxOut, repeats int, judge *model.BenchmarkJudge) error {
 	if p := benchmark.TextProblem(system); p != "" {
 		return apperr.Input("system", "system %s", p)
 	}
@@ -158,10 +182,45 @@ func (s *Service) checkBenchmark(ctx context.Context, models []string, items []b
 	if err := benchmark.Validate(items); err != nil {
 		return datasetErr("dataset", err)
 	}
+	if err := s.checkJudge(items, judge); err != nil {
+		return err
+	}
 	if maxOut < 1 || maxOut > 1_000_000 {
 		return apperr.Input("maxOutputTokens", "must be between 1 and 1,000,000, got %d", maxOut)
 	}
-	return limitErr(s.policy().CheckSize(s.role(ctx), len(models), len(items)))
+	if err := limitErr(s.policy().CheckSize(s.role(ctx), len(models), len(items))); err != nil {
+		return err
+	}
+	return limitErr(s.policy().CheckRepeats(s.role(ctx), repeats))
+}
+
+// checkJudge requires a valid judge with a configured provider when an item is JUDGE.
+func (s *Service) checkJudge(items []benchmark.Item, judge *model.BenchmarkJudge) error {
+	i := slices.IndexFunc(items, func(it benchmark.Item) bool { return it.Assertion == benchmark.AssertJudge })
+	switch {
+	case judge == nil && i >= 0:
+		return apperr.Input("judge", "item %d is JUDGE: name the judge model that grades it (judge: {model: \"openai/gpt-4.1-mini\"})", i)
+	case judge == nil:
+		return nil
+	}
+	if err := benchmark.JudgeConfig(*judge).Validate(); err != nil {
+		return limitErr(err)
+	}
+	if _, _, err := s.Providers.Resolve(judge.Model); err != nil {
+		return apperr.Input("judge.model", "%s", err)
+	}
+	return nil
+}
+
+// plannedSteps is a run's progress total: every answer, and a judge step per run of a JUDGE item.
+func plannedSteps(models []string, items []benchmark.Item, repeats int) int {
+	judged := 0
+	for _, it := range items {
+		if it.Assertion == benchmark.AssertJudge {
+			judged++
+		}
+	}
+	return len(models) * (len(items) + judged) * repeats
 }
 
 // datasetErr names the input at fault as the client wrote it: dataset[3].expected for an inline item,
@@ -184,18 +243,22 @@ func datasetErr(input string, err error) error {
 func limitErr(err error) error {
 	var le *benchmark.LimitError
 	if errors.As(err, &le) {
-		field := "models"
-		if le.Limit != "models" {
-			field = "dataset"
+		field := "dataset"
+		if le.Limit == "models" || le.Limit == "repeats" {
+			field = le.Limit
 		}
 		return apperr.Input(field, "%s", le.Error())
+	}
+	var ve *benchmark.ValidationError
+	if errors.As(err, &ve) {
+		return apperr.Input(ve.Field, "%s", ve.Reason)
 	}
 	return err
 }
 
-// StartBenchmark moves a PENDING benchmark to RUNNING, reserves its calls on the owner's ledger for today
-// (refused with RATE_LIMITED when they do not fit the role's daily quota), and enqueues one job per model and
-// chunk of items in the same transaction.
+// StartBenchmark moves a PENDING benchmark to RUNNING, reserves its calls (models × items × repeats) on the
+// owner's ledger for today (refused with RATE_LIMITED when they do not fit the role's daily quota), and enqueues
+// one job per model and chunk of items, each running every repeat of its items, in the same transaction.
 func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error) {
 	c := s.ent(ctx)
 	b, err := workers.Lock(ctx, c, id)
@@ -206,23 +269,13 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	if b.Status != entbenchmark.StatusPENDING {
 		return nil, apperr.Input("id", "the benchmark is %s: only a PENDING benchmark can start", b.Status)
 	}
-	if err := s.checkBenchmark(ctx, b.Models, b.Dataset, b.System, b.MaxOutputTokens); err != nil {
+	if err := s.checkBenchmark(ctx, b.Models, b.Dataset, b.System, b.MaxOutputTokens, b.Repeats, b.Judge); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
-	calls := len(b.Models) * len(b.Dataset)
+	calls := plannedSteps(b.Models, b.Dataset, b.Repeats) // judge steps are reserved as calls; cached ones are given back
 	day := ledger.Day(now)
-	err = ledger.Reserve(ctx, c, ledger.Key{Owner: b.OwnerID, Day: day, Kind: ledger.Benchmark}, calls, func(current int) error {
-		s.pause(ctx, "reserveQuota")
-		var qe *benchmark.QuotaError
-		if err := s.policy().CheckQuota(s.role(ctx), current, calls, now); errors.As(err, &qe) {
-			return apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
-		} else if err != nil {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.reserveCalls(ctx, ledger.Key{Owner: b.OwnerID, Day: day, Kind: ledger.Benchmark}, calls, now, ""); err != nil {
 		return nil, err
 	}
 	b, err = b.Update().Where(entbenchmark.StatusEQ(entbenchmark.StatusPENDING)).SetStatus(entbenchmark.StatusRUNNING).
@@ -235,6 +288,7 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 	if size <= 0 {
 		size = 25
 	}
+	size = max(size/b.Repeats, 1) // a job runs every repeat of its items: keep it near ChunkSize calls
 	var params []river.InsertManyParams
 	for _, m := range b.Models {
 		for from := 0; from < len(b.Dataset); from += size {
@@ -285,7 +339,7 @@ func (s *Service) EstimateBenchmark(b *ent.Benchmark) (*benchmark.Estimation, er
 		conc[p.Name] = p.EffectiveConcurrency()
 	}
 	est, err := benchmark.Estimate(benchmark.EstimateInput{Items: b.Dataset, Models: b.Models, System: b.System,
-		MaxOutputTokens: b.MaxOutputTokens, Catalog: *s.Catalog, Concurrency: conc})
+		MaxOutputTokens: b.MaxOutputTokens, Catalog: *s.Catalog, Concurrency: conc, Repeats: b.Repeats})
 	if err != nil {
 		return nil, err
 	}
@@ -299,4 +353,21 @@ func (s *Service) EstimateBenchmarkByID(ctx context.Context, id int) (*benchmark
 		return nil, err
 	}
 	return s.EstimateBenchmark(b)
+}
+
+// reserveCalls holds n model calls on the owner's ledger row k, refusing with RATE_LIMITED (and when the quota
+// resets) when they do not fit the role's daily quota, which benchmarks and load tests share. work names what
+// needs them in the message ("": this benchmark).
+func (s *Service) reserveCalls(ctx context.Context, k ledger.Key, n int, now time.Time, work string) error {
+	return ledger.Reserve(ctx, s.ent(ctx), k, n, func(current int) error {
+		s.pause(ctx, "reserveQuota")
+		var qe *benchmark.QuotaError
+		if err := s.policy().CheckQuota(s.role(ctx), current, n, now); errors.As(err, &qe) {
+			qe.Work = work
+			return apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
+	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/evaluation"
 )
 
@@ -22,7 +24,8 @@ type BenchmarkSide struct {
 	Model       string
 }
 
-// SideRun is a side read from the database: its benchmark, model and per-item scores (index order).
+// SideRun is a side read from the database: its benchmark, model, per-item scores over repeats (index order,
+// with cluster keys when the dataset has them) and its score, the mean of the item means.
 type SideRun struct {
 	Benchmark *ent.Benchmark
 	Model     string
@@ -138,14 +141,15 @@ func (s *Service) sides(ctx context.Context, baseline, candidate BenchmarkSide) 
 	}
 	for i := range bd {
 		if !reflect.DeepEqual(bd[i], cd[i]) {
-			return nil, nil, apperr.Input("candidate.benchmarkId", "the datasets differ at item %d (its input, expected answer or assertion); compare runs of the same dataset", i)
+			return nil, nil, apperr.Input("candidate.benchmarkId", "the datasets differ at item %d (its input, expected answer, assertion, cluster or tags); compare runs of the same dataset", i)
 		}
 	}
 	return b, c, nil
 }
 
-// side reads one model's item results of a COMPLETED benchmark of the viewer: one score per item, 1 when the
-// answer passed, 0 when it failed or the call failed (as accuracy counts them).
+// side reads one model's item results of a COMPLETED benchmark of the viewer: per item one score per repeat,
+// 1 when the answer passed, 0 when it failed or the call failed (as accuracy counts them), with the item's
+// cluster key (items without one are their own cluster when others have one).
 func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*SideRun, error) {
 	c := s.ent(ctx)
 	b, err := c.Benchmark.Get(ctx, sd.BenchmarkID)
@@ -169,28 +173,37 @@ func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*Si
 	}
 	rows, err := c.BenchmarkItemResult.Query().
 		Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(m)).
-		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldPassed).All(ctx)
+		Order(benchmarkitemresult.ByItem(), benchmarkitemresult.ByRepeat()).
+		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat, benchmarkitemresult.FieldPassed).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	scores := make([]*float64, len(b.Dataset))
+	scores := make([][]float64, len(b.Dataset))
 	for _, r := range rows {
 		if r.Item >= 0 && r.Item < len(scores) {
 			v := 0.0
 			if r.Passed {
 				v = 1
 			}
-			scores[r.Item] = &v
+			scores[r.Item] = append(scores[r.Item], v)
 		}
 	}
+	clustered := slices.ContainsFunc(b.Dataset, func(it benchmark.Item) bool { return it.Cluster != "" })
 	run := &SideRun{Benchmark: b, Model: m, Items: make([]evaluation.Item, len(scores))}
 	sum := 0.0
 	for i, v := range scores {
-		if v == nil {
-			return nil, apperr.Input(field+".benchmarkId", "benchmark %d has no result for item %d of %s", b.ID, i, m)
+		if len(v) < b.Repeats {
+			return nil, apperr.Input(field+".benchmarkId", "benchmark %d has %d of %d runs of item %d of %s", b.ID, len(v), b.Repeats, i, m)
 		}
-		run.Items[i] = evaluation.Item{ID: ItemID(i), Scores: []float64{*v}}
-		sum += *v
+		run.Items[i] = evaluation.Item{ID: ItemID(i), Scores: v}
+		if clustered {
+			run.Items[i].Cluster = cmp.Or(b.Dataset[i].Cluster, "item:"+ItemID(i))
+		}
+		var item float64
+		for _, x := range v {
+			item += x
+		}
+		sum += item / float64(len(v))
 	}
 	if len(scores) > 0 {
 		run.Score = sum / float64(len(scores))
@@ -205,4 +218,94 @@ func evaluationErr(prefix string, err error) error {
 		return apperr.Input(prefix+ve.Field, "%s", ve.Reason)
 	}
 	return err
+}
+
+// BenchmarkLabel is a person's verdict on one model's answer to one run of an item.
+type BenchmarkLabel struct {
+	Model        string
+	Item, Repeat int
+	Passed       bool
+}
+
+// JudgeCalibration is a benchmark's judge measured against people on one model's answers.
+type JudgeCalibration struct {
+	evaluation.Calibration
+	Model  string
+	Labels int
+}
+
+// LabelBenchmarkAnswers stores people's labels on judged answers of a benchmark of the viewer (another user's is
+// NOT_FOUND), replacing labels already set for the same answers, and returns how many it stored.
+func (s *Service) LabelBenchmarkAnswers(ctx context.Context, benchmarkID int, labels []BenchmarkLabel) (int, error) {
+	c := s.ent(ctx)
+	b, err := c.Benchmark.Get(ctx, benchmarkID)
+	if ent.IsNotFound(err) {
+		return 0, apperr.Missing("benchmark")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if len(labels) == 0 {
+		return 0, apperr.Input("labels", "send at least one label")
+	}
+	for i, l := range labels {
+		f := fmt.Sprintf("labels[%d]", i)
+		ok, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(l.Model),
+			benchmarkitemresult.Item(l.Item), benchmarkitemresult.Repeat(l.Repeat), benchmarkitemresult.Judged(true),
+			benchmarkitemresult.Error("")).Exist(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, apperr.Input(f, "benchmark %d has no judged answer of %s to run %d of item %d; label answers of JUDGE items that the judge graded", b.ID, l.Model, l.Repeat, l.Item)
+		}
+		err = c.BenchmarkLabel.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).SetModel(l.Model).SetItem(l.Item).
+			SetRepeat(l.Repeat).SetPassed(l.Passed).
+			OnConflictColumns(benchmarklabel.FieldBenchmarkID, benchmarklabel.FieldModel, benchmarklabel.FieldItem, benchmarklabel.FieldRepeat).
+			UpdatePassed().Exec(ctx)
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(labels), nil
+}
+
+// BenchmarkCalibration measures a COMPLETED benchmark's judge against its labels on one model's judged answers
+// and corrects that model's pass rate over them (evaluation.Calibrate, seeded by the benchmark so that the
+// interval is reproducible).
+func (s *Service) BenchmarkCalibration(ctx context.Context, benchmarkID int, model string) (*JudgeCalibration, error) {
+	c := s.ent(ctx)
+	run, err := s.side(ctx, "", BenchmarkSide{BenchmarkID: benchmarkID, Model: model})
+	if err != nil {
+		return nil, err
+	}
+	b, m := run.Benchmark, run.Model
+	rows, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(m),
+		benchmarkitemresult.Judged(true), benchmarkitemresult.Error("")).
+		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat, benchmarkitemresult.FieldPassed).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	labels, err := c.BenchmarkLabel.Query().Where(benchmarklabel.BenchmarkID(b.ID), benchmarklabel.Model(m)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	judged := make(map[[2]int]bool, len(rows))
+	verdicts := make([]bool, len(rows))
+	for i, r := range rows {
+		judged[[2]int{r.Item, r.Repeat}], verdicts[i] = r.Passed, r.Passed
+	}
+	in := evaluation.CalibrationInput{Run: verdicts, Seed: uint64(b.ID)}
+	for _, l := range labels {
+		in.Labels = append(in.Labels, evaluation.Label{ItemID: fmt.Sprintf("%d/%d", l.Item, l.Repeat), Model: m,
+			Human: l.Passed, Judge: judged[[2]int{l.Item, l.Repeat}]})
+	}
+	if len(in.Labels) == 0 {
+		return nil, apperr.Input("benchmarkId", "benchmark %d has no labels on %s's judged answers: set some with labelBenchmarkAnswers", b.ID, m)
+	}
+	cal, err := evaluation.Calibrate(in)
+	if err != nil {
+		return nil, evaluationErr("", err)
+	}
+	return &JudgeCalibration{Calibration: cal, Model: m, Labels: len(labels)}, nil
 }

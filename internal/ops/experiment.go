@@ -3,14 +3,18 @@ package ops
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"time"
 
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	entexperiment "github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/benchmark"
+	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -86,6 +90,9 @@ func planChange(status entexperiment.Status, models []string, cur, next model.Ex
 	if !reflect.DeepEqual(a, b) {
 		return apperr.Input("plan", "the experiment is %s: after the start only plan.split may change; send the rest of the plan as it is (see the plan field)", status)
 	}
+	if !slices.Equal(weights(models, cur), weights(models, next)) && cur.Bandit != nil {
+		return apperr.Input("plan.split", "the experiment is a bandit: its split follows the data (results.bandit), it cannot be set by hand")
+	}
 	if !slices.Equal(weights(models, cur), weights(models, next)) && status != entexperiment.StatusRUNNING {
 		return apperr.Input("plan.split", "the experiment is %s: the split changes only while it is RUNNING", status)
 	}
@@ -152,6 +159,9 @@ func plannedSampleSize(models []string, metrics model.ExperimentMetrics, p model
 			}
 		}
 	}
+	if err := checkBanditPlan(models, metrics, p.Bandit); err != nil {
+		return 0, err
+	}
 	if p.MinimumDetectableEffect == 0 {
 		return 0, nil
 	}
@@ -179,7 +189,82 @@ func plannedSampleSize(models []string, metrics model.ExperimentMetrics, p model
 	return ss.PerVariant, nil
 }
 
-// SampleSize is the experimentSampleSize query.
+// SampleSizeAnswer is the experimentSampleSize query's answer: the units per variant and the standard
+// deviation they rest on.
+type SampleSizeAnswer struct {
+	experiment.SampleSize
+	StdDev *float64 // the continuous metric's standard deviation used; nil for a binary metric
+	Spread *Spread  // where StdDev was measured; nil when it was given
+}
+
+// Measure is a per-item figure of a benchmark whose spread can stand in for a metric's.
+type Measure string
+
+// The measures.
+const (
+	MeasureLatency Measure = "LATENCY_MS" // benchmarkItemResult.latencyMs
+	MeasureCost    Measure = "COST_USD"   // the call's price in US dollars (benchmark.CallCost of its usage)
+)
+
+// Spread is the mean and sample standard deviation of one model's per-item measure in a benchmark, over the
+// items whose call succeeded.
+type Spread struct {
+	BenchmarkID int
+	Model       string
+	Measure     Measure
+	Items       int64
+	Mean        float64
+	StdDev      float64
+}
+
+// SpreadSource names the benchmark, model and measure to take a standard deviation from.
+type SpreadSource struct {
+	BenchmarkID int
+	Model       string
+	Measure     Measure
+}
+
+// SampleSizeRequest is a two-variant test to size: a binary metric with its Baseline, or a continuous one with
+// its StdDev or, instead, StdDevFrom a benchmark.
+type SampleSizeRequest struct {
+	Kind                    model.MetricKind
+	Baseline, StdDev        *float64
+	StdDevFrom              *SpreadSource
+	MinimumDetectableEffect float64
+	Relative                bool
+	ConfidenceLevel, Power  float64 // 0: the defaults
+}
+
+// PlanSampleSize is the experimentSampleSize query: SampleSize, with a continuous metric's standard deviation
+// given or measured in a benchmark.
+func (s *Service) PlanSampleSize(ctx context.Context, r SampleSizeRequest) (*SampleSizeAnswer, error) {
+	var a SampleSizeAnswer
+	if r.StdDevFrom != nil {
+		if r.Kind != model.MetricContinuous {
+			return nil, apperr.Input("stdDevFrom", "only a continuous metric takes its standard deviation from a benchmark; a binary one's follows from its baseline")
+		}
+		if r.StdDev != nil {
+			return nil, apperr.Input("stdDevFrom", "send stdDev or stdDevFrom, not both")
+		}
+		var err error
+		if a.Spread, err = s.measuredSpread(ctx, *r.StdDevFrom); err != nil {
+			return nil, err
+		}
+		r.StdDev = &a.Spread.StdDev
+	}
+	ss, err := SampleSize(r.Kind, r.Baseline, r.StdDev, r.MinimumDetectableEffect, r.Relative, r.ConfidenceLevel, r.Power)
+	if err != nil {
+		return nil, err
+	}
+	a.SampleSize = *ss
+	if r.Kind == model.MetricContinuous {
+		a.StdDev = r.StdDev
+	}
+	return &a, nil
+}
+
+// SampleSize is the units per variant of a two-variant test of a binary metric (baseline) or a continuous
+// one (stdDev).
 func SampleSize(kind model.MetricKind, baseline, stdDev *float64, mde float64, relative bool, confidence, power float64) (*experiment.SampleSize, error) {
 	var (
 		ss  experiment.SampleSize
@@ -194,7 +279,7 @@ func SampleSize(kind model.MetricKind, baseline, stdDev *float64, mde float64, r
 			Relative: relative, ConfidenceLevel: confidence, Power: power})
 	default:
 		if stdDev == nil {
-			return nil, apperr.Input("stdDev", "a continuous metric needs its standard deviation")
+			return nil, apperr.Input("stdDev", "a continuous metric needs its standard deviation: send stdDev, or stdDevFrom to measure it in a benchmark")
 		}
 		ss, err = experiment.SampleSizeMeans(experiment.MeanPlan{StdDev: *stdDev, MinDetectableEffect: mde, ConfidenceLevel: confidence, Power: power})
 	}
@@ -202,6 +287,59 @@ func SampleSize(kind model.MetricKind, baseline, stdDev *float64, mde float64, r
 		return nil, err
 	}
 	return &ss, nil
+}
+
+// RatioSampleSize is the experimentRatioSampleSize query: the units per variant of a ratio metric by the delta
+// method.
+func RatioSampleSize(p experiment.RatioPlan) (*experiment.RatioSampleSize, error) {
+	r, err := experiment.SampleSizeRatio(p)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// measuredSpread reads one model's items of a benchmark of the viewer's and returns the mean and sample
+// standard deviation of their latency or cost; failed calls are left out (their latency is a timeout and
+// they cost nothing).
+func (s *Service) measuredSpread(ctx context.Context, src SpreadSource) (*Spread, error) {
+	c := s.ent(ctx)
+	b, err := c.Benchmark.Get(ctx, src.BenchmarkID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(b.Models, src.Model) {
+		return nil, apperr.Input("stdDevFrom.model", "%q is not a model of benchmark %q (%v)", src.Model, b.Name, b.Models)
+	}
+	var price catalog.Model
+	if src.Measure == MeasureCost {
+		if price, err = s.Catalog.Model(src.Model); err != nil {
+			return nil, apperr.Input("stdDevFrom.model", "model %s has no price in the catalog, so its cost cannot be measured; use LATENCY_MS", src.Model)
+		}
+	}
+	items, err := c.BenchmarkItemResult.Query().
+		Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(src.Model), benchmarkitemresult.Error("")).
+		Order(ent.Asc(benchmarkitemresult.FieldItem)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	values := make([]float64, len(items))
+	for i, it := range items {
+		if src.Measure == MeasureCost {
+			values[i] = benchmark.CallCost(price, benchmark.Usage{InputTokens: it.InputTokens, OutputTokens: it.OutputTokens,
+				CachedTokens: it.CachedTokens, ReasoningTokens: it.ReasoningTokens}).InexactFloat64()
+		} else {
+			values[i] = it.LatencyMs
+		}
+	}
+	if len(values) < 2 {
+		return nil, apperr.Input("stdDevFrom", "benchmark %q has %d successful calls of %s; a spread needs at least 2", b.Name, len(values), src.Model)
+	}
+	agg, err := experiment.ContinuousFromValues(values)
+	if err != nil {
+		return nil, prefix("stdDevFrom", err)
+	}
+	return &Spread{BenchmarkID: b.ID, Model: src.Model, Measure: src.Measure, Items: agg.Count, Mean: agg.Mean, StdDev: math.Sqrt(agg.Variance)}, nil
 }
 
 // TransitionExperiment applies a lifecycle action; completing also computes the final results.
@@ -351,12 +489,39 @@ func metricSpec(m model.ExperimentMetrics, name string) (model.MetricSpec, bool)
 	return model.MetricSpec{}, false
 }
 
-// analyze sums the experiment's recordings per metric and variant and runs the statistics.
+// analyze sums the experiment's recordings per metric and variant and runs the statistics. A bandit's weight
+// history is carried over from the results it replaces.
 func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.ExperimentResults, error) {
+	in, err := s.analysisInput(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return s.results(e, in)
+}
+
+// results runs the statistics on an analysis input of e.
+func (s *Service) results(e *ent.Experiment, in experiment.Input) (*model.ExperimentResults, error) {
+	res, err := experiment.Analyze(in)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.ExperimentResults{ComputedAt: s.now().UTC().Truncate(time.Microsecond), Result: res}
+	if e.Plan.Bandit != nil {
+		out.Bandit = &model.BanditState{}
+		if e.Results != nil && e.Results.Bandit != nil {
+			out.Bandit = e.Results.Bandit
+		}
+	}
+	return out, nil
+}
+
+// analysisInput is the input of the experiment's analysis: its recordings summed per metric and variant, the
+// plan, and the assigned units.
+func (s *Service) analysisInput(ctx context.Context, e *ent.Experiment) (experiment.Input, error) {
 	rows, err := s.ent(ctx).ExperimentObservation.Query().Where(experimentobservation.ExperimentID(e.ID)).
 		Order(ent.Asc(experimentobservation.FieldID)).All(ctx)
 	if err != nil {
-		return nil, err
+		return experiment.Input{}, err
 	}
 	metric := func(spec model.MetricSpec) (experiment.Metric, error) {
 		m := experiment.Metric{Name: spec.Name, Kind: experiment.MetricKind(spec.Kind), LowerIsBetter: spec.LowerIsBetter, Scale: spec.Scale,
@@ -387,23 +552,19 @@ func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.Experi
 		in.Variants = append(in.Variants, experiment.Variant{Key: m, Weight: split[i]})
 	}
 	if in.Exposures, err = s.exposures(ctx, e); err != nil {
-		return nil, err
+		return experiment.Input{}, err
 	}
 	if in.Primary, err = metric(e.Metrics.Primary); err != nil {
-		return nil, err
+		return experiment.Input{}, err
 	}
 	for _, sm := range e.Metrics.Secondary {
 		m, err := metric(sm)
 		if err != nil {
-			return nil, err
+			return experiment.Input{}, err
 		}
 		in.Secondary = append(in.Secondary, m)
 	}
-	res, err := experiment.Analyze(in)
-	if err != nil {
-		return nil, err
-	}
-	return &model.ExperimentResults{ComputedAt: s.now().UTC().Truncate(time.Microsecond), Result: res}, nil
+	return in, nil
 }
 
 // prefix places a validation error's field under parent.

@@ -164,18 +164,7 @@ func (s *Service) StartLoadTest(ctx context.Context, id int) (*ent.LoadTest, err
 	}
 	now := s.now().UTC()
 	day := ledger.Day(now)
-	err = ledger.Reserve(ctx, c, ledger.Key{Owner: lt.OwnerID, Day: day, Kind: ledger.LoadTest}, p.MaxRequests, func(current int) error {
-		s.pause(ctx, "reserveQuota")
-		var qe *benchmark.QuotaError
-		if err := s.policy().CheckQuota(s.role(ctx), current, p.MaxRequests, now); errors.As(err, &qe) {
-			qe.Work = "this load test (maxRequests)"
-			return apperr.Limited(qe.ResetAt, now, "%s", qe.Error())
-		} else if err != nil {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.reserveCalls(ctx, ledger.Key{Owner: lt.OwnerID, Day: day, Kind: ledger.LoadTest}, p.MaxRequests, now, "this load test (maxRequests)"); err != nil {
 		return nil, err
 	}
 	lt, err = lt.Update().Where(entloadtest.StatusEQ(entloadtest.StatusPENDING)).SetStatus(entloadtest.StatusRUNNING).

@@ -89,7 +89,7 @@ func (w *world) benchmark(c *ent.Client, p *person) run {
 		// The engine's own scores, as the worker stores them when a benchmark finishes.
 		res := &model.BenchmarkResults{ComputedAt: finished}
 		for i, m := range b.models {
-			if s, err := benchmark.Aggregate(m, &ms[i], b.results[m]); err == nil {
+			if s, err := benchmark.AggregateRuns(m, &ms[i], items, 1, b.results[m]); err == nil {
 				res.Models = append(res.Models, s)
 			}
 		}

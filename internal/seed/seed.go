@@ -250,7 +250,7 @@ func (s *seeder) benchmarks(ctx context.Context, c *ent.Client, people []*person
 			for _, m := range part[i].models {
 				for _, r := range part[i].results[m] {
 					items = append(items, c.BenchmarkItemResult.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).
-						SetModel(m).SetItem(r.Item).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
+						SetModel(m).SetItem(r.Item).SetRepeat(r.Repeat).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
 						SetLatencyMs(float64(r.Latency.Microseconds())/1000).SetTtftMs(float64(r.TTFT.Microseconds())/1000).
 						SetInputTokens(r.Usage.InputTokens).SetOutputTokens(r.Usage.OutputTokens).
 						SetCreatedAt(b.UpdatedAt).SetUpdatedAt(b.UpdatedAt))

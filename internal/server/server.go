@@ -24,6 +24,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/database"
 	"github.com/modelarchitect/architect/internal/httpx"
 	"github.com/modelarchitect/architect/internal/identity"
@@ -153,6 +154,7 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cmp.Or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.Use(graph.StreamEnd{})
+	srv.AroundFields(checkScope)
 	srv.AroundFields(checkCursors)
 	srv.AroundFields(hideDirectives)
 	srv.SetErrorPresenter(presenter(s.log))
@@ -200,6 +202,9 @@ func (s *Server) authenticate(ctx context.Context, header string) (context.Conte
 		reason, refused := tokenReason(err)
 		if !refused {
 			return ctx, uncheckable(err)
+		}
+		if auth.IsAPIKey(token) {
+			return withRefusedKey(ctx, reason), nil
 		}
 		return withRefusedToken(ctx, strings.SplitN(reason, ":", 2)[0]), nil
 	}

@@ -93,6 +93,10 @@ func tokenReason(err error) (reason string, refused bool) {
 		return "the token was revoked (log-out, password or role change): log in again", true
 	case errors.Is(err, auth.ErrTokenInvalid):
 		return "the token is invalid: log in again", true
+	case errors.Is(err, identity.ErrKeyUnknown):
+		return "the API key is unknown: check the key, or issue one with createExperimentKey", true
+	case errors.Is(err, identity.ErrKeyRevoked):
+		return "the API key was revoked: issue a new one with createExperimentKey", true
 	}
 	return "", false
 }

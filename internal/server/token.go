@@ -8,15 +8,25 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/modelarchitect/architect/internal/apperr"
+	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
-type refusedTokenKey struct{}
+type (
+	refusedTokenKey struct{}
+	refusedKeyKey   struct{}
+)
 
 // withRefusedToken records that the request sent a token that was refused, and why ("the token has
 // expired"); the request stays anonymous until tokenGate decides whether it may run.
 func withRefusedToken(ctx context.Context, reason string) context.Context {
 	return context.WithValue(ctx, refusedTokenKey{}, reason)
+}
+
+// withRefusedKey records that the request sent an experiment API key that was refused, and the whole
+// message to answer with.
+func withRefusedKey(ctx context.Context, message string) context.Context {
+	return context.WithValue(withRefusedToken(ctx, message), refusedKeyKey{}, message)
 }
 
 // tokenRefusal is the error that answers a request whose token was refused, or nil when its operation may
@@ -28,9 +38,13 @@ func tokenRefusal(ctx context.Context, doc *ast.QueryDocument, op *ast.Operation
 	if !refused || viewer.FromContext(ctx) != nil || (op != nil && tokenless(doc, op)) {
 		return nil
 	}
+	message := reason + ": send Authorization: Bearer <token> with a token from logIn or signUp, " +
+		"or no Authorization header at all to call public fields anonymously"
+	if k, _ := ctx.Value(refusedKeyKey{}).(string); k != "" {
+		message = k // an API key's holder is a service: it needs a new key, not a log-in
+	}
 	return &gqlerror.Error{
-		Message: reason + ": send Authorization: Bearer <token> with a token from logIn or signUp, " +
-			"or no Authorization header at all to call public fields anonymously",
+		Message:    message,
 		Extensions: map[string]any{"code": string(apperr.Unauthenticated)},
 	}
 }
@@ -92,4 +106,14 @@ func (tokenGate) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (tokenGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	return tokenRefusal(ctx, oc.Doc, oc.Operation)
+}
+
+// checkScope refuses, field by field, what an experiment API key may not call or read (auth.CheckScope).
+func checkScope(ctx context.Context, next graphql.Resolver) (any, error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil && fc.Field.Definition != nil {
+		if err := auth.CheckScope(ctx, fc.Object, fc.Field.Name, fc.Field.Definition.Type.Name(), fc.Args); err != nil {
+			return nil, err
+		}
+	}
+	return next(ctx)
 }

@@ -55,10 +55,19 @@ func ParseRole(s string) (Role, error) {
 type Viewer struct {
 	ID   int
 	Role Role
+	// Scope, when set, is an experiment API key's: the caller acts as the experiment's owner (ID, Role) but
+	// only through the fields auth.CheckScope admits.
+	Scope *Scope
+}
+
+// Scope limits a viewer to one experiment: assign units and record observations, nothing else.
+type Scope struct {
+	ExperimentID int
+	KeyID        int // the ExperimentKey row
 }
 
 // Admin reports whether the viewer administers every row.
-func (v *Viewer) Admin() bool { return v != nil && v.Role == RoleAdmin }
+func (v *Viewer) Admin() bool { return v != nil && v.Role == RoleAdmin && v.Scope == nil }
 
 type ctxKey struct{}
 

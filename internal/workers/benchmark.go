@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ type chunkWorker struct {
 // errCancelled stops a chunk whose benchmark is no longer RUNNING.
 var errCancelled = errors.New("benchmark no longer running")
 
-// Work runs the chunk's items that have no stored result yet, saving results and progress every
+// Work runs the chunk's (item, repeat) runs that have no stored result yet, saving results and progress every
 // ProgressEvery; when the last chunk finishes, the benchmark is scored and COMPLETED.
 func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArgs]) error {
 	a, sys := job.Args, system(ctx)
@@ -44,17 +43,27 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 	if b.Status != entbenchmark.StatusRUNNING {
 		return nil // cancelled or already finished
 	}
-	done, err := c.BenchmarkItemResult.Query().
+	var stored []struct {
+		Item   int `json:"item"`
+		Repeat int `json:"repeat"`
+	}
+	err = c.BenchmarkItemResult.Query().
 		Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(a.Model),
 			benchmarkitemresult.ItemGTE(a.From), benchmarkitemresult.ItemLT(a.To)).
-		Select(benchmarkitemresult.FieldItem).Ints(sys)
+		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat).Scan(sys, &stored)
 	if err != nil {
 		return err
 	}
+	done := make(map[[2]int]bool, len(stored))
+	for _, r := range stored {
+		done[[2]int{r.Item, r.Repeat}] = true
+	}
 	var tasks []benchmark.Task
 	for i := a.From; i < min(a.To, len(b.Dataset)); i++ {
-		if !slices.Contains(done, i) {
-			tasks = append(tasks, benchmark.Task{Index: i, Item: b.Dataset[i]})
+		for k := range b.Repeats {
+			if !done[[2]int{i, k}] {
+				tasks = append(tasks, benchmark.Task{Index: i, Repeat: k, Item: b.Dataset[i]})
+			}
 		}
 	}
 	if len(tasks) > 0 {
@@ -64,7 +73,16 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 		}
 		comp := completer{client: client, model: name, system: b.System, maxOut: b.MaxOutputTokens,
 			effort: effortFor(w.d.Catalog, a.Model), provider: strings.SplitN(a.Model, "/", 2)[0], observe: w.d.ProviderCall}
-		if err := w.run(ctx, b, a.Model, comp, tasks); err != nil {
+		var j benchmark.Judge
+		if b.Judge != nil {
+			jc, jname, err := w.d.Providers.Resolve(b.Judge.Model)
+			if err != nil {
+				return w.fail(sys, b, "judge: "+err.Error())
+			}
+			j = &judge{d: w.d, owner: b.OwnerID, cfg: benchmark.JudgeConfig(*b.Judge), client: jc, model: jname,
+				provider: strings.SplitN(b.Judge.Model, "/", 2)[0]}
+		}
+		if err := w.run(ctx, b, a.Model, comp, j, tasks); err != nil {
 			return w.retryOrFail(sys, job, b, err)
 		}
 	}
@@ -72,7 +90,7 @@ func (w *chunkWorker) Work(ctx context.Context, job *river.Job[BenchmarkChunkArg
 }
 
 // run calls the model for each task, buffering results and saving them with the progress.
-func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string, comp benchmark.Completer, tasks []benchmark.Task) error {
+func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string, comp benchmark.Completer, j benchmark.Judge, tasks []benchmark.Task) error {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	every := cmp.Or(w.d.ProgressEvery, 300*time.Millisecond)
@@ -95,6 +113,7 @@ func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string,
 	err := benchmark.Run(runCtx, benchmark.RunConfig{
 		Model:     modelID,
 		Completer: comp,
+		Judge:     j,
 		Limiter:   w.d.Limiter,
 		OnResult: func(r benchmark.ItemResult) error {
 			buf = append(buf, r)
@@ -118,10 +137,11 @@ func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string,
 	return err
 }
 
-// save stores results (a result already stored for the same item is kept), moves the calls made from the
-// run's reservation to the owner's used calls, and records the progress, in one transaction that first locks
-// the benchmark, so that concurrent chunks count in turn and progress never goes back. It reports whether the
-// benchmark is still RUNNING.
+// save stores results (a result already stored for the same item and repeat is kept), moves the steps done from
+// the run's reservation, counting as used the calls made (answers and uncached judge calls; a cached verdict
+// gives its reserved call back), and records the progress, in one transaction that first locks the benchmark,
+// so that concurrent chunks count in turn and progress never goes back. It reports whether the benchmark is
+// still RUNNING.
 func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string, rs []benchmark.ItemResult) (running bool, err error) {
 	err = w.d.DB.InTx(ctx, func(ctx context.Context) error {
 		c := ent.FromContext(ctx)
@@ -135,33 +155,66 @@ func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string
 		builders := make([]*ent.BenchmarkItemResultCreate, len(rs))
 		for i, r := range rs {
 			builders[i] = c.BenchmarkItemResult.Create().SetOwnerID(b.OwnerID).SetBenchmarkID(b.ID).SetModel(modelID).
-				SetItem(r.Item).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
+				SetItem(r.Item).SetRepeat(r.Repeat).SetOutput(r.Output).SetPassed(r.Pass).SetReason(r.Reason).SetError(r.Error).
 				SetLatencyMs(ms(r.Latency)).SetTtftMs(ms(r.TTFT)).SetInputTokens(r.Usage.InputTokens).
-				SetOutputTokens(r.Usage.OutputTokens).SetCachedTokens(r.Usage.CachedTokens).SetReasoningTokens(r.Usage.ReasoningTokens)
+				SetOutputTokens(r.Usage.OutputTokens).SetCachedTokens(r.Usage.CachedTokens).SetReasoningTokens(r.Usage.ReasoningTokens).
+				SetJudged(r.Judged).SetJudgeScore(r.JudgeScore).SetJudgeInvalid(r.JudgeInvalid).SetJudgeCalls(r.JudgeCalls).
+				SetJudgeInputTokens(r.JudgeUsage.InputTokens).SetJudgeOutputTokens(r.JudgeUsage.OutputTokens)
 		}
 		err = c.BenchmarkItemResult.CreateBulk(builders...).
-			OnConflictColumns(benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldModel, benchmarkitemresult.FieldItem).
+			OnConflictColumns(benchmarkitemresult.FieldBenchmarkID, benchmarkitemresult.FieldModel, benchmarkitemresult.FieldItem,
+				benchmarkitemresult.FieldRepeat).
 			DoNothing().Exec(ctx)
 		if err != nil {
 			return err
 		}
-		done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID)).Count(ctx)
+		p, err := countProgress(ctx, c, cur)
 		if err != nil {
 			return err
 		}
-		made := max(done-cur.ProgressDone, 0) // calls of other chunks committed before the lock were counted by them
-		fromHeld := min(made, cur.QuotaHeld)
+		// Steps and calls of other chunks committed before the lock were counted by them.
+		steps := max(p.steps-cur.ProgressDone, 0)
+		answers := max(p.answers-(cur.ProgressDone-cur.JudgeStepsDone), 0)
+		made := answers + max(p.judgeCalls-cur.JudgeCallsMade, 0)
+		fromHeld := min(steps, cur.QuotaHeld)
 		if err := ledger.Settle(ctx, c, QuotaKey(cur), made, fromHeld); err != nil {
 			return err
 		}
 		running = cur.Status == entbenchmark.StatusRUNNING
-		if made == 0 {
+		if steps == 0 {
 			return nil
 		}
 		// Calls in flight when a run was cancelled still count: their results are kept and progress shows them.
-		return c.Benchmark.UpdateOne(cur).SetProgressDone(done).AddQuotaHeld(-fromHeld).Exec(ctx)
+		return c.Benchmark.UpdateOne(cur).SetProgressDone(p.steps).SetJudgeStepsDone(p.judgeSteps).
+			SetJudgeCallsMade(p.judgeCalls).AddQuotaHeld(-fromHeld).Exec(ctx)
 	})
 	return running, err
+}
+
+// progress is what a benchmark's stored results add up to: answers (one row each), judge steps (rows of JUDGE
+// items, cached or not) and judge calls made; steps = answers + judge steps is what progressDone shows.
+type progress struct{ answers, judgeSteps, judgeCalls, steps int }
+
+func countProgress(ctx context.Context, c *ent.Client, b *ent.Benchmark) (progress, error) {
+	var p progress
+	q := func() *ent.BenchmarkItemResultQuery {
+		return c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(b.ID))
+	}
+	var err error
+	if p.answers, err = q().Count(ctx); err != nil || b.Judge == nil {
+		p.steps = p.answers
+		return p, err
+	}
+	if p.judgeSteps, err = q().Where(benchmarkitemresult.Judged(true)).Count(ctx); err != nil {
+		return p, err
+	}
+	if p.judgeSteps > 0 {
+		if p.judgeCalls, err = q().Aggregate(ent.Sum(benchmarkitemresult.FieldJudgeCalls)).Int(ctx); err != nil {
+			return p, err
+		}
+	}
+	p.steps = p.answers + p.judgeSteps
+	return p, nil
 }
 
 // retryOrFail decides what a failed chunk does: wait out a rate limit, come back after a shutdown, retry, or
@@ -199,7 +252,7 @@ func failRun(ctx context.Context, d *Deps, id int, reason string, stalled func(*
 	})
 }
 
-// finishIfDone scores and completes the benchmark once every (model, item) has a result; of several chunks
+// finishIfDone scores and completes the benchmark once every (model, item, repeat) has a result; of several chunks
 // finishing together, one completes it.
 func (w *chunkWorker) finishIfDone(ctx context.Context, id int) error {
 	return finishIfDone(ctx, w.d, id)
@@ -212,8 +265,8 @@ func finishIfDone(ctx context.Context, d *Deps, id int) error {
 		if err != nil || b.Status != entbenchmark.StatusRUNNING {
 			return ignoreNotFound(err)
 		}
-		done, err := c.BenchmarkItemResult.Query().Where(benchmarkitemresult.BenchmarkID(id)).Count(ctx)
-		if err != nil || done < b.ProgressTotal {
+		p, err := countProgress(ctx, c, b)
+		if err != nil || p.answers < len(b.Models)*len(b.Dataset)*b.Repeats {
 			return err
 		}
 		res := &model.BenchmarkResults{ComputedAt: d.now().UTC()}
@@ -227,14 +280,21 @@ func finishIfDone(ctx context.Context, d *Deps, id int) error {
 			if p, err := d.Catalog.Model(m); err == nil {
 				price = &p
 			}
-			score, err := benchmark.Aggregate(m, price, itemResults(rows))
+			results := itemResults(rows)
+			score, err := benchmark.AggregateRuns(m, price, b.Dataset, b.Repeats, results)
 			if err != nil {
 				return err
+			}
+			if b.Judge != nil {
+				if jp, err := d.Catalog.Model(b.Judge.Model); err == nil {
+					cost := benchmark.JudgeCosts(jp, results)
+					score.JudgeCost = &cost
+				}
 			}
 			res.Models = append(res.Models, score)
 		}
 		_, err = End(ctx, c, b, entbenchmark.StatusCOMPLETED, func(u *ent.BenchmarkUpdateOne) {
-			u.SetResults(res).SetProgressDone(done).SetFinishedAt(d.now().UTC())
+			u.SetResults(res).SetProgressDone(p.steps).SetFinishedAt(d.now().UTC())
 		})
 		return err
 	})
@@ -243,9 +303,11 @@ func finishIfDone(ctx context.Context, d *Deps, id int) error {
 func itemResults(rows []*ent.BenchmarkItemResult) []benchmark.ItemResult {
 	out := make([]benchmark.ItemResult, len(rows))
 	for i, r := range rows {
-		out[i] = benchmark.ItemResult{Item: r.Item, Output: r.Output, Pass: r.Passed, Reason: r.Reason, Error: r.Error,
+		out[i] = benchmark.ItemResult{Item: r.Item, Repeat: r.Repeat, Output: r.Output, Pass: r.Passed, Reason: r.Reason, Error: r.Error,
 			Latency: fromMs(r.LatencyMs), TTFT: fromMs(r.TtftMs),
-			Usage: benchmark.Usage{InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, CachedTokens: r.CachedTokens, ReasoningTokens: r.ReasoningTokens}}
+			Usage:  benchmark.Usage{InputTokens: r.InputTokens, OutputTokens: r.OutputTokens, CachedTokens: r.CachedTokens, ReasoningTokens: r.ReasoningTokens},
+			Judged: r.Judged, JudgeScore: r.JudgeScore, JudgeInvalid: r.JudgeInvalid, JudgeCalls: r.JudgeCalls,
+			JudgeUsage: benchmark.Usage{InputTokens: r.JudgeInputTokens, OutputTokens: r.JudgeOutputTokens}}
 	}
 	return out
 }

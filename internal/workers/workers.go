@@ -43,6 +43,10 @@ type Deps struct {
 	// a SWEEP of a deployment gives the deployment its measured capacity and a plan sized on it. It returns
 	// only storage errors, which fail the completion with it.
 	Measured func(ctx context.Context, lt *ent.LoadTest) error
+	// Bandits, when set, lists the RUNNING bandit experiments, and UpdateBandit updates one's weights in a
+	// transaction of its own (ops.Service.UpdateBandit); the bandit_update job calls them every BanditEvery.
+	Bandits      func(ctx context.Context) ([]int, error)
+	UpdateBandit func(ctx context.Context, id int) error
 	// Started is when this process started: the refresh job leaves results computed since alone (a newer
 	// replica's). Zero: when the job first runs.
 	Started time.Time
@@ -53,6 +57,7 @@ type Deps struct {
 	HealthEvery    time.Duration // how often ACTIVE deployments are checked (default 30 s)
 	StallAfter     time.Duration // a RUNNING benchmark without progress this long is failed (default 30 minutes)
 	ReapEvery      time.Duration // how often stalled benchmarks are looked for (default 1 minute)
+	BanditEvery    time.Duration // how often bandit weights are updated (default DefaultBanditEvery, 1 hour)
 	Now            func() time.Time
 
 	refreshFailed sync.Map // scenario ids whose refresh failed, logged once
@@ -79,11 +84,12 @@ func Register(workers *river.Workers, d *Deps) {
 	river.AddWorker(workers, &complianceWorker{d: d})
 	river.AddWorker(workers, &scenarioRefreshWorker{d: d})
 	river.AddWorker(workers, &loadTestWorker{d: d})
+	river.AddWorker(workers, &banditWorker{d: d})
 }
 
 // Periodic lists the periodic jobs: deployment health checks, the stalled-benchmark reaper and the
 // re-assessment of compliance profiles after a rule-set change, the recomputation of scenario results after
-// a catalog or engine change.
+// a catalog or engine change, and the bandits' weight updates.
 func Periodic(d *Deps) []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(cmp.Or(d.HealthEvery, 30*time.Second)),
@@ -92,5 +98,6 @@ func Periodic(d *Deps) []*river.PeriodicJob {
 			func() (river.JobArgs, *river.InsertOpts) { return ReapArgs{}, nil }, nil),
 		complianceReassessJob(),
 		scenarioRefreshJob(),
+		banditJob(d),
 	}
 }
