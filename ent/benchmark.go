@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -64,6 +65,8 @@ type Benchmark struct {
 	JudgeStepsDone int `json:"judge_steps_done,omitempty"`
 	// JudgeCallsMade holds the value of the "judge_calls_made" field.
 	JudgeCallsMade int `json:"judge_calls_made,omitempty"`
+	// DatasetVersionID holds the value of the "dataset_version_id" field.
+	DatasetVersionID *int `json:"dataset_version_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the BenchmarkQuery when eager-loading is set.
 	Edges        BenchmarkEdges `json:"edges"`
@@ -76,13 +79,15 @@ type BenchmarkEdges struct {
 	Owner *User `json:"owner,omitempty"`
 	// Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.
 	ItemResults []*BenchmarkItemResult `json:"item_results,omitempty"`
+	// The dataset version whose items the benchmark runs (dataset holds a copy).
+	DatasetVersion *DatasetVersion `json:"dataset_version,omitempty"`
 	// Labels holds the value of the labels edge.
 	Labels []*BenchmarkLabel `json:"labels,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 
 	namedItemResults map[string][]*BenchmarkItemResult
 	namedLabels      map[string][]*BenchmarkLabel
@@ -108,10 +113,21 @@ func (e BenchmarkEdges) ItemResultsOrErr() ([]*BenchmarkItemResult, error) {
 	return nil, &NotLoadedError{edge: "item_results"}
 }
 
+// DatasetVersionOrErr returns the DatasetVersion value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e BenchmarkEdges) DatasetVersionOrErr() (*DatasetVersion, error) {
+	if e.DatasetVersion != nil {
+		return e.DatasetVersion, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: datasetversion.Label}
+	}
+	return nil, &NotLoadedError{edge: "dataset_version"}
+}
+
 // LabelsOrErr returns the Labels value or an error if the edge
 // was not loaded in eager-loading.
 func (e BenchmarkEdges) LabelsOrErr() ([]*BenchmarkLabel, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Labels, nil
 	}
 	return nil, &NotLoadedError{edge: "labels"}
@@ -124,7 +140,7 @@ func (*Benchmark) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case benchmark.FieldModels, benchmark.FieldDataset, benchmark.FieldJudge, benchmark.FieldResults:
 			values[i] = new([]byte)
-		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldVersion, benchmark.FieldMaxOutputTokens, benchmark.FieldRepeats, benchmark.FieldProgressDone, benchmark.FieldProgressTotal, benchmark.FieldQuotaHeld, benchmark.FieldJudgeStepsDone, benchmark.FieldJudgeCallsMade:
+		case benchmark.FieldID, benchmark.FieldOwnerID, benchmark.FieldVersion, benchmark.FieldMaxOutputTokens, benchmark.FieldRepeats, benchmark.FieldProgressDone, benchmark.FieldProgressTotal, benchmark.FieldQuotaHeld, benchmark.FieldJudgeStepsDone, benchmark.FieldJudgeCallsMade, benchmark.FieldDatasetVersionID:
 			values[i] = new(sql.NullInt64)
 		case benchmark.FieldName, benchmark.FieldStatus, benchmark.FieldSystem, benchmark.FieldError, benchmark.FieldQuotaDay:
 			values[i] = new(sql.NullString)
@@ -295,6 +311,13 @@ func (_m *Benchmark) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.JudgeCallsMade = int(value.Int64)
 			}
+		case benchmark.FieldDatasetVersionID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field dataset_version_id", values[i])
+			} else if value.Valid {
+				_m.DatasetVersionID = new(int)
+				*_m.DatasetVersionID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -316,6 +339,11 @@ func (_m *Benchmark) QueryOwner() *UserQuery {
 // QueryItemResults queries the "item_results" edge of the Benchmark entity.
 func (_m *Benchmark) QueryItemResults() *BenchmarkItemResultQuery {
 	return NewBenchmarkClient(_m.config).QueryItemResults(_m)
+}
+
+// QueryDatasetVersion queries the "dataset_version" edge of the Benchmark entity.
+func (_m *Benchmark) QueryDatasetVersion() *DatasetVersionQuery {
+	return NewBenchmarkClient(_m.config).QueryDatasetVersion(_m)
 }
 
 // QueryLabels queries the "labels" edge of the Benchmark entity.
@@ -419,6 +447,11 @@ func (_m *Benchmark) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("judge_calls_made=")
 	builder.WriteString(fmt.Sprintf("%v", _m.JudgeCallsMade))
+	builder.WriteString(", ")
+	if v := _m.DatasetVersionID; v != nil {
+		builder.WriteString("dataset_version_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -286,6 +287,20 @@ func (_c *BenchmarkCreate) SetNillableJudgeCallsMade(v *int) *BenchmarkCreate {
 	return _c
 }
 
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (_c *BenchmarkCreate) SetDatasetVersionID(v int) *BenchmarkCreate {
+	_c.mutation.SetDatasetVersionID(v)
+	return _c
+}
+
+// SetNillableDatasetVersionID sets the "dataset_version_id" field if the given value is not nil.
+func (_c *BenchmarkCreate) SetNillableDatasetVersionID(v *int) *BenchmarkCreate {
+	if v != nil {
+		_c.SetDatasetVersionID(*v)
+	}
+	return _c
+}
+
 // SetOwner sets the "owner" edge to the User entity.
 func (_c *BenchmarkCreate) SetOwner(v *User) *BenchmarkCreate {
 	return _c.SetOwnerID(v.ID)
@@ -304,6 +319,11 @@ func (_c *BenchmarkCreate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkC
 		ids[i] = v[i].ID
 	}
 	return _c.AddItemResultIDs(ids...)
+}
+
+// SetDatasetVersion sets the "dataset_version" edge to the DatasetVersion entity.
+func (_c *BenchmarkCreate) SetDatasetVersion(v *DatasetVersion) *BenchmarkCreate {
+	return _c.SetDatasetVersionID(v.ID)
 }
 
 // AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
@@ -645,6 +665,23 @@ func (_c *BenchmarkCreate) createSpec() (*Benchmark, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DatasetVersionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.DatasetVersionID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.LabelsIDs(); len(nodes) > 0 {
@@ -1036,6 +1073,24 @@ func (u *BenchmarkUpsert) UpdateJudgeCallsMade() *BenchmarkUpsert {
 // AddJudgeCallsMade adds v to the "judge_calls_made" field.
 func (u *BenchmarkUpsert) AddJudgeCallsMade(v int) *BenchmarkUpsert {
 	u.Add(benchmark.FieldJudgeCallsMade, v)
+	return u
+}
+
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (u *BenchmarkUpsert) SetDatasetVersionID(v int) *BenchmarkUpsert {
+	u.Set(benchmark.FieldDatasetVersionID, v)
+	return u
+}
+
+// UpdateDatasetVersionID sets the "dataset_version_id" field to the value that was provided on create.
+func (u *BenchmarkUpsert) UpdateDatasetVersionID() *BenchmarkUpsert {
+	u.SetExcluded(benchmark.FieldDatasetVersionID)
+	return u
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (u *BenchmarkUpsert) ClearDatasetVersionID() *BenchmarkUpsert {
+	u.SetNull(benchmark.FieldDatasetVersionID)
 	return u
 }
 
@@ -1462,6 +1517,27 @@ func (u *BenchmarkUpsertOne) AddJudgeCallsMade(v int) *BenchmarkUpsertOne {
 func (u *BenchmarkUpsertOne) UpdateJudgeCallsMade() *BenchmarkUpsertOne {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateJudgeCallsMade()
+	})
+}
+
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (u *BenchmarkUpsertOne) SetDatasetVersionID(v int) *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetDatasetVersionID(v)
+	})
+}
+
+// UpdateDatasetVersionID sets the "dataset_version_id" field to the value that was provided on create.
+func (u *BenchmarkUpsertOne) UpdateDatasetVersionID() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateDatasetVersionID()
+	})
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (u *BenchmarkUpsertOne) ClearDatasetVersionID() *BenchmarkUpsertOne {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearDatasetVersionID()
 	})
 }
 
@@ -2054,6 +2130,27 @@ func (u *BenchmarkUpsertBulk) AddJudgeCallsMade(v int) *BenchmarkUpsertBulk {
 func (u *BenchmarkUpsertBulk) UpdateJudgeCallsMade() *BenchmarkUpsertBulk {
 	return u.Update(func(s *BenchmarkUpsert) {
 		s.UpdateJudgeCallsMade()
+	})
+}
+
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (u *BenchmarkUpsertBulk) SetDatasetVersionID(v int) *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.SetDatasetVersionID(v)
+	})
+}
+
+// UpdateDatasetVersionID sets the "dataset_version_id" field to the value that was provided on create.
+func (u *BenchmarkUpsertBulk) UpdateDatasetVersionID() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.UpdateDatasetVersionID()
+	})
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (u *BenchmarkUpsertBulk) ClearDatasetVersionID() *BenchmarkUpsertBulk {
+	return u.Update(func(s *BenchmarkUpsert) {
+		s.ClearDatasetVersionID()
 	})
 }
 

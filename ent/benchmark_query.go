@@ -17,6 +17,7 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/user"
 )
@@ -30,6 +31,7 @@ type BenchmarkQuery struct {
 	predicates           []predicate.Benchmark
 	withOwner            *UserQuery
 	withItemResults      *BenchmarkItemResultQuery
+	withDatasetVersion   *DatasetVersionQuery
 	withLabels           *BenchmarkLabelQuery
 	loadTotal            []func(context.Context, []*Benchmark) error
 	modifiers            []func(*sql.Selector)
@@ -108,6 +110,28 @@ func (_q *BenchmarkQuery) QueryItemResults() *BenchmarkItemResultQuery {
 			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
 			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.ItemResultsTable, benchmark.ItemResultsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDatasetVersion chains the current query on the "dataset_version" edge.
+func (_q *BenchmarkQuery) QueryDatasetVersion() *DatasetVersionQuery {
+	query := (&DatasetVersionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, selector),
+			sqlgraph.To(datasetversion.Table, datasetversion.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmark.DatasetVersionTable, benchmark.DatasetVersionColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -324,14 +348,15 @@ func (_q *BenchmarkQuery) Clone() *BenchmarkQuery {
 		return nil
 	}
 	return &BenchmarkQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]benchmark.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.Benchmark{}, _q.predicates...),
-		withOwner:       _q.withOwner.Clone(),
-		withItemResults: _q.withItemResults.Clone(),
-		withLabels:      _q.withLabels.Clone(),
+		config:             _q.config,
+		ctx:                _q.ctx.Clone(),
+		order:              append([]benchmark.OrderOption{}, _q.order...),
+		inters:             append([]Interceptor{}, _q.inters...),
+		predicates:         append([]predicate.Benchmark{}, _q.predicates...),
+		withOwner:          _q.withOwner.Clone(),
+		withItemResults:    _q.withItemResults.Clone(),
+		withDatasetVersion: _q.withDatasetVersion.Clone(),
+		withLabels:         _q.withLabels.Clone(),
 		// clone intermediate query.
 		sql:  _q.sql.Clone(),
 		path: _q.path,
@@ -357,6 +382,17 @@ func (_q *BenchmarkQuery) WithItemResults(opts ...func(*BenchmarkItemResultQuery
 		opt(query)
 	}
 	_q.withItemResults = query
+	return _q
+}
+
+// WithDatasetVersion tells the query-builder to eager-load the nodes that are connected to
+// the "dataset_version" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *BenchmarkQuery) WithDatasetVersion(opts ...func(*DatasetVersionQuery)) *BenchmarkQuery {
+	query := (&DatasetVersionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDatasetVersion = query
 	return _q
 }
 
@@ -455,9 +491,10 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 	var (
 		nodes       = []*Benchmark{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withOwner != nil,
 			_q.withItemResults != nil,
+			_q.withDatasetVersion != nil,
 			_q.withLabels != nil,
 		}
 	)
@@ -492,6 +529,12 @@ func (_q *BenchmarkQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Be
 		if err := _q.loadItemResults(ctx, query, nodes,
 			func(n *Benchmark) { n.Edges.ItemResults = []*BenchmarkItemResult{} },
 			func(n *Benchmark, e *BenchmarkItemResult) { n.Edges.ItemResults = append(n.Edges.ItemResults, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDatasetVersion; query != nil {
+		if err := _q.loadDatasetVersion(ctx, query, nodes, nil,
+			func(n *Benchmark, e *DatasetVersion) { n.Edges.DatasetVersion = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -583,6 +626,38 @@ func (_q *BenchmarkQuery) loadItemResults(ctx context.Context, query *BenchmarkI
 	}
 	return nil
 }
+func (_q *BenchmarkQuery) loadDatasetVersion(ctx context.Context, query *DatasetVersionQuery, nodes []*Benchmark, init func(*Benchmark), assign func(*Benchmark, *DatasetVersion)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Benchmark)
+	for i := range nodes {
+		if nodes[i].DatasetVersionID == nil {
+			continue
+		}
+		fk := *nodes[i].DatasetVersionID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(datasetversion.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "dataset_version_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *BenchmarkQuery) loadLabels(ctx context.Context, query *BenchmarkLabelQuery, nodes []*Benchmark, init func(*Benchmark), assign func(*Benchmark, *BenchmarkLabel)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*Benchmark)
@@ -644,6 +719,9 @@ func (_q *BenchmarkQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withOwner != nil {
 			_spec.Node.AddColumnOnce(benchmark.FieldOwnerID)
+		}
+		if _q.withDatasetVersion != nil {
+			_spec.Node.AddColumnOnce(benchmark.FieldDatasetVersionID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/internal/model"
 )
@@ -376,6 +377,26 @@ func (_u *BenchmarkUpdate) AddJudgeCallsMade(v int) *BenchmarkUpdate {
 	return _u
 }
 
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (_u *BenchmarkUpdate) SetDatasetVersionID(v int) *BenchmarkUpdate {
+	_u.mutation.SetDatasetVersionID(v)
+	return _u
+}
+
+// SetNillableDatasetVersionID sets the "dataset_version_id" field if the given value is not nil.
+func (_u *BenchmarkUpdate) SetNillableDatasetVersionID(v *int) *BenchmarkUpdate {
+	if v != nil {
+		_u.SetDatasetVersionID(*v)
+	}
+	return _u
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (_u *BenchmarkUpdate) ClearDatasetVersionID() *BenchmarkUpdate {
+	_u.mutation.ClearDatasetVersionID()
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdate) AddItemResultIDs(ids ...int) *BenchmarkUpdate {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -389,6 +410,11 @@ func (_u *BenchmarkUpdate) AddItemResults(v ...*BenchmarkItemResult) *BenchmarkU
 		ids[i] = v[i].ID
 	}
 	return _u.AddItemResultIDs(ids...)
+}
+
+// SetDatasetVersion sets the "dataset_version" edge to the DatasetVersion entity.
+func (_u *BenchmarkUpdate) SetDatasetVersion(v *DatasetVersion) *BenchmarkUpdate {
+	return _u.SetDatasetVersionID(v.ID)
 }
 
 // AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
@@ -430,6 +456,12 @@ func (_u *BenchmarkUpdate) RemoveItemResults(v ...*BenchmarkItemResult) *Benchma
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveItemResultIDs(ids...)
+}
+
+// ClearDatasetVersion clears the "dataset_version" edge to the DatasetVersion entity.
+func (_u *BenchmarkUpdate) ClearDatasetVersion() *BenchmarkUpdate {
+	_u.mutation.ClearDatasetVersion()
+	return _u
 }
 
 // ClearLabels clears all "labels" edges to the BenchmarkLabel entity.
@@ -700,6 +732,35 @@ func (_u *BenchmarkUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DatasetVersionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetVersionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -1116,6 +1177,26 @@ func (_u *BenchmarkUpdateOne) AddJudgeCallsMade(v int) *BenchmarkUpdateOne {
 	return _u
 }
 
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (_u *BenchmarkUpdateOne) SetDatasetVersionID(v int) *BenchmarkUpdateOne {
+	_u.mutation.SetDatasetVersionID(v)
+	return _u
+}
+
+// SetNillableDatasetVersionID sets the "dataset_version_id" field if the given value is not nil.
+func (_u *BenchmarkUpdateOne) SetNillableDatasetVersionID(v *int) *BenchmarkUpdateOne {
+	if v != nil {
+		_u.SetDatasetVersionID(*v)
+	}
+	return _u
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (_u *BenchmarkUpdateOne) ClearDatasetVersionID() *BenchmarkUpdateOne {
+	_u.mutation.ClearDatasetVersionID()
+	return _u
+}
+
 // AddItemResultIDs adds the "item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *BenchmarkUpdateOne) AddItemResultIDs(ids ...int) *BenchmarkUpdateOne {
 	_u.mutation.AddItemResultIDs(ids...)
@@ -1129,6 +1210,11 @@ func (_u *BenchmarkUpdateOne) AddItemResults(v ...*BenchmarkItemResult) *Benchma
 		ids[i] = v[i].ID
 	}
 	return _u.AddItemResultIDs(ids...)
+}
+
+// SetDatasetVersion sets the "dataset_version" edge to the DatasetVersion entity.
+func (_u *BenchmarkUpdateOne) SetDatasetVersion(v *DatasetVersion) *BenchmarkUpdateOne {
+	return _u.SetDatasetVersionID(v.ID)
 }
 
 // AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by IDs.
@@ -1170,6 +1256,12 @@ func (_u *BenchmarkUpdateOne) RemoveItemResults(v ...*BenchmarkItemResult) *Benc
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveItemResultIDs(ids...)
+}
+
+// ClearDatasetVersion clears the "dataset_version" edge to the DatasetVersion entity.
+func (_u *BenchmarkUpdateOne) ClearDatasetVersion() *BenchmarkUpdateOne {
+	_u.mutation.ClearDatasetVersion()
+	return _u
 }
 
 // ClearLabels clears all "labels" edges to the BenchmarkLabel entity.
@@ -1470,6 +1562,35 @@ func (_u *BenchmarkUpdateOne) sqlSave(ctx context.Context) (_node *Benchmark, er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(benchmarkitemresult.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DatasetVersionCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetVersionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

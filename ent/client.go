@@ -20,6 +20,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -51,6 +53,10 @@ type Client struct {
 	BenchmarkLabel *BenchmarkLabelClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
+	// Dataset is the client for interacting with the Dataset builders.
+	Dataset *DatasetClient
+	// DatasetVersion is the client for interacting with the DatasetVersion builders.
+	DatasetVersion *DatasetVersionClient
 	// Deployment is the client for interacting with the Deployment builders.
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
@@ -91,6 +97,8 @@ func (c *Client) init() {
 	c.BenchmarkItemResult = NewBenchmarkItemResultClient(c.config)
 	c.BenchmarkLabel = NewBenchmarkLabelClient(c.config)
 	c.ComplianceProfile = NewComplianceProfileClient(c.config)
+	c.Dataset = NewDatasetClient(c.config)
+	c.DatasetVersion = NewDatasetVersionClient(c.config)
 	c.Deployment = NewDeploymentClient(c.config)
 	c.Experiment = NewExperimentClient(c.config)
 	c.ExperimentKey = NewExperimentKeyClient(c.config)
@@ -200,6 +208,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
 		BenchmarkLabel:        NewBenchmarkLabelClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
+		Dataset:               NewDatasetClient(cfg),
+		DatasetVersion:        NewDatasetVersionClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
 		ExperimentKey:         NewExperimentKeyClient(cfg),
@@ -236,6 +246,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		BenchmarkItemResult:   NewBenchmarkItemResultClient(cfg),
 		BenchmarkLabel:        NewBenchmarkLabelClient(cfg),
 		ComplianceProfile:     NewComplianceProfileClient(cfg),
+		Dataset:               NewDatasetClient(cfg),
+		DatasetVersion:        NewDatasetVersionClient(cfg),
 		Deployment:            NewDeploymentClient(cfg),
 		Experiment:            NewExperimentClient(cfg),
 		ExperimentKey:         NewExperimentKeyClient(cfg),
@@ -278,9 +290,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.BenchmarkLabel,
-		c.ComplianceProfile, c.Deployment, c.Experiment, c.ExperimentKey,
-		c.ExperimentObservation, c.Explanation, c.JudgeAnswer, c.LoadTest, c.Pipeline,
-		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
+		c.ComplianceProfile, c.Dataset, c.DatasetVersion, c.Deployment, c.Experiment,
+		c.ExperimentKey, c.ExperimentObservation, c.Explanation, c.JudgeAnswer,
+		c.LoadTest, c.Pipeline, c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -291,9 +303,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Assignment, c.Benchmark, c.BenchmarkItemResult, c.BenchmarkLabel,
-		c.ComplianceProfile, c.Deployment, c.Experiment, c.ExperimentKey,
-		c.ExperimentObservation, c.Explanation, c.JudgeAnswer, c.LoadTest, c.Pipeline,
-		c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
+		c.ComplianceProfile, c.Dataset, c.DatasetVersion, c.Deployment, c.Experiment,
+		c.ExperimentKey, c.ExperimentObservation, c.Explanation, c.JudgeAnswer,
+		c.LoadTest, c.Pipeline, c.QuotaLedger, c.Scenario, c.Tombstone, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -312,6 +324,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.BenchmarkLabel.mutate(ctx, m)
 	case *ComplianceProfileMutation:
 		return c.ComplianceProfile.mutate(ctx, m)
+	case *DatasetMutation:
+		return c.Dataset.mutate(ctx, m)
+	case *DatasetVersionMutation:
+		return c.DatasetVersion.mutate(ctx, m)
 	case *DeploymentMutation:
 		return c.Deployment.mutate(ctx, m)
 	case *ExperimentMutation:
@@ -640,6 +656,22 @@ func (c *BenchmarkClient) QueryItemResults(_m *Benchmark) *BenchmarkItemResultQu
 			sqlgraph.From(benchmark.Table, benchmark.FieldID, id),
 			sqlgraph.To(benchmarkitemresult.Table, benchmarkitemresult.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, benchmark.ItemResultsTable, benchmark.ItemResultsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDatasetVersion queries the dataset_version edge of a Benchmark.
+func (c *BenchmarkClient) QueryDatasetVersion(_m *Benchmark) *DatasetVersionQuery {
+	query := (&DatasetVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(benchmark.Table, benchmark.FieldID, id),
+			sqlgraph.To(datasetversion.Table, datasetversion.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, benchmark.DatasetVersionTable, benchmark.DatasetVersionColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1168,6 +1200,354 @@ func (c *ComplianceProfileClient) mutate(ctx context.Context, m *ComplianceProfi
 		return (&ComplianceProfileDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ComplianceProfile mutation op: %q", m.Op())
+	}
+}
+
+// DatasetClient is a client for the Dataset schema.
+type DatasetClient struct {
+	config
+}
+
+// NewDatasetClient returns a client for the Dataset from the given config.
+func NewDatasetClient(c config) *DatasetClient {
+	return &DatasetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `dataset.Hooks(f(g(h())))`.
+func (c *DatasetClient) Use(hooks ...Hook) {
+	c.hooks.Dataset = append(c.hooks.Dataset, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `dataset.Intercept(f(g(h())))`.
+func (c *DatasetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Dataset = append(c.inters.Dataset, interceptors...)
+}
+
+// Create returns a builder for creating a Dataset entity.
+func (c *DatasetClient) Create() *DatasetCreate {
+	mutation := newDatasetMutation(c.config, OpCreate)
+	return &DatasetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Dataset entities.
+func (c *DatasetClient) CreateBulk(builders ...*DatasetCreate) *DatasetCreateBulk {
+	return &DatasetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DatasetClient) MapCreateBulk(slice any, setFunc func(*DatasetCreate, int)) *DatasetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DatasetCreateBulk{err: fmt.Errorf("calling to DatasetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DatasetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DatasetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Dataset.
+func (c *DatasetClient) Update() *DatasetUpdate {
+	mutation := newDatasetMutation(c.config, OpUpdate)
+	return &DatasetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DatasetClient) UpdateOne(_m *Dataset) *DatasetUpdateOne {
+	mutation := newDatasetMutation(c.config, OpUpdateOne, withDataset(_m))
+	return &DatasetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DatasetClient) UpdateOneID(id int) *DatasetUpdateOne {
+	mutation := newDatasetMutation(c.config, OpUpdateOne, withDatasetID(id))
+	return &DatasetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Dataset.
+func (c *DatasetClient) Delete() *DatasetDelete {
+	mutation := newDatasetMutation(c.config, OpDelete)
+	return &DatasetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DatasetClient) DeleteOne(_m *Dataset) *DatasetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DatasetClient) DeleteOneID(id int) *DatasetDeleteOne {
+	builder := c.Delete().Where(dataset.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DatasetDeleteOne{builder}
+}
+
+// Query returns a query builder for Dataset.
+func (c *DatasetClient) Query() *DatasetQuery {
+	return &DatasetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDataset},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Dataset entity by its id.
+func (c *DatasetClient) Get(ctx context.Context, id int) (*Dataset, error) {
+	return c.Query().Where(dataset.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DatasetClient) GetX(ctx context.Context, id int) *Dataset {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a Dataset.
+func (c *DatasetClient) QueryOwner(_m *Dataset) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dataset.Table, dataset.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, dataset.OwnerTable, dataset.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryVersions queries the versions edge of a Dataset.
+func (c *DatasetClient) QueryVersions(_m *Dataset) *DatasetVersionQuery {
+	query := (&DatasetVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(dataset.Table, dataset.FieldID, id),
+			sqlgraph.To(datasetversion.Table, datasetversion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, dataset.VersionsTable, dataset.VersionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DatasetClient) Hooks() []Hook {
+	hooks := c.hooks.Dataset
+	return append(hooks[:len(hooks):len(hooks)], dataset.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DatasetClient) Interceptors() []Interceptor {
+	return c.inters.Dataset
+}
+
+func (c *DatasetClient) mutate(ctx context.Context, m *DatasetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DatasetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DatasetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DatasetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DatasetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Dataset mutation op: %q", m.Op())
+	}
+}
+
+// DatasetVersionClient is a client for the DatasetVersion schema.
+type DatasetVersionClient struct {
+	config
+}
+
+// NewDatasetVersionClient returns a client for the DatasetVersion from the given config.
+func NewDatasetVersionClient(c config) *DatasetVersionClient {
+	return &DatasetVersionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `datasetversion.Hooks(f(g(h())))`.
+func (c *DatasetVersionClient) Use(hooks ...Hook) {
+	c.hooks.DatasetVersion = append(c.hooks.DatasetVersion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `datasetversion.Intercept(f(g(h())))`.
+func (c *DatasetVersionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DatasetVersion = append(c.inters.DatasetVersion, interceptors...)
+}
+
+// Create returns a builder for creating a DatasetVersion entity.
+func (c *DatasetVersionClient) Create() *DatasetVersionCreate {
+	mutation := newDatasetVersionMutation(c.config, OpCreate)
+	return &DatasetVersionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DatasetVersion entities.
+func (c *DatasetVersionClient) CreateBulk(builders ...*DatasetVersionCreate) *DatasetVersionCreateBulk {
+	return &DatasetVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DatasetVersionClient) MapCreateBulk(slice any, setFunc func(*DatasetVersionCreate, int)) *DatasetVersionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DatasetVersionCreateBulk{err: fmt.Errorf("calling to DatasetVersionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DatasetVersionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DatasetVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DatasetVersion.
+func (c *DatasetVersionClient) Update() *DatasetVersionUpdate {
+	mutation := newDatasetVersionMutation(c.config, OpUpdate)
+	return &DatasetVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DatasetVersionClient) UpdateOne(_m *DatasetVersion) *DatasetVersionUpdateOne {
+	mutation := newDatasetVersionMutation(c.config, OpUpdateOne, withDatasetVersion(_m))
+	return &DatasetVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DatasetVersionClient) UpdateOneID(id int) *DatasetVersionUpdateOne {
+	mutation := newDatasetVersionMutation(c.config, OpUpdateOne, withDatasetVersionID(id))
+	return &DatasetVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DatasetVersion.
+func (c *DatasetVersionClient) Delete() *DatasetVersionDelete {
+	mutation := newDatasetVersionMutation(c.config, OpDelete)
+	return &DatasetVersionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DatasetVersionClient) DeleteOne(_m *DatasetVersion) *DatasetVersionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DatasetVersionClient) DeleteOneID(id int) *DatasetVersionDeleteOne {
+	builder := c.Delete().Where(datasetversion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DatasetVersionDeleteOne{builder}
+}
+
+// Query returns a query builder for DatasetVersion.
+func (c *DatasetVersionClient) Query() *DatasetVersionQuery {
+	return &DatasetVersionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDatasetVersion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DatasetVersion entity by its id.
+func (c *DatasetVersionClient) Get(ctx context.Context, id int) (*DatasetVersion, error) {
+	return c.Query().Where(datasetversion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DatasetVersionClient) GetX(ctx context.Context, id int) *DatasetVersion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryOwner queries the owner edge of a DatasetVersion.
+func (c *DatasetVersionClient) QueryOwner(_m *DatasetVersion) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(datasetversion.Table, datasetversion.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, datasetversion.OwnerTable, datasetversion.OwnerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDataset queries the dataset edge of a DatasetVersion.
+func (c *DatasetVersionClient) QueryDataset(_m *DatasetVersion) *DatasetQuery {
+	query := (&DatasetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(datasetversion.Table, datasetversion.FieldID, id),
+			sqlgraph.To(dataset.Table, dataset.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, datasetversion.DatasetTable, datasetversion.DatasetColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBenchmarks queries the benchmarks edge of a DatasetVersion.
+func (c *DatasetVersionClient) QueryBenchmarks(_m *DatasetVersion) *BenchmarkQuery {
+	query := (&BenchmarkClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(datasetversion.Table, datasetversion.FieldID, id),
+			sqlgraph.To(benchmark.Table, benchmark.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, datasetversion.BenchmarksTable, datasetversion.BenchmarksColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DatasetVersionClient) Hooks() []Hook {
+	hooks := c.hooks.DatasetVersion
+	return append(hooks[:len(hooks):len(hooks)], datasetversion.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DatasetVersionClient) Interceptors() []Interceptor {
+	return c.inters.DatasetVersion
+}
+
+func (c *DatasetVersionClient) mutate(ctx context.Context, m *DatasetVersionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DatasetVersionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DatasetVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DatasetVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DatasetVersionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DatasetVersion mutation op: %q", m.Op())
 	}
 }
 
@@ -3201,6 +3581,38 @@ func (c *UserClient) QueryAssignments(_m *User) *AssignmentQuery {
 	return query
 }
 
+// QueryDatasets queries the datasets edge of a User.
+func (c *UserClient) QueryDatasets(_m *User) *DatasetQuery {
+	query := (&DatasetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(dataset.Table, dataset.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.DatasetsTable, user.DatasetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDatasetVersions queries the dataset_versions edge of a User.
+func (c *UserClient) QueryDatasetVersions(_m *User) *DatasetVersionQuery {
+	query := (&DatasetVersionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(datasetversion.Table, datasetversion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.DatasetVersionsTable, user.DatasetVersionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryBenchmarkItemResults queries the benchmark_item_results edge of a User.
 func (c *UserClient) QueryBenchmarkItemResults(_m *User) *BenchmarkItemResultQuery {
 	query := (&BenchmarkItemResultClient{config: c.config}).Query()
@@ -3327,15 +3739,15 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		Assignment, Benchmark, BenchmarkItemResult, BenchmarkLabel, ComplianceProfile,
-		Deployment, Experiment, ExperimentKey, ExperimentObservation, Explanation,
-		JudgeAnswer, LoadTest, Pipeline, QuotaLedger, Scenario, Tombstone,
-		User []ent.Hook
+		Dataset, DatasetVersion, Deployment, Experiment, ExperimentKey,
+		ExperimentObservation, Explanation, JudgeAnswer, LoadTest, Pipeline,
+		QuotaLedger, Scenario, Tombstone, User []ent.Hook
 	}
 	inters struct {
 		Assignment, Benchmark, BenchmarkItemResult, BenchmarkLabel, ComplianceProfile,
-		Deployment, Experiment, ExperimentKey, ExperimentObservation, Explanation,
-		JudgeAnswer, LoadTest, Pipeline, QuotaLedger, Scenario, Tombstone,
-		User []ent.Interceptor
+		Dataset, DatasetVersion, Deployment, Experiment, ExperimentKey,
+		ExperimentObservation, Explanation, JudgeAnswer, LoadTest, Pipeline,
+		QuotaLedger, Scenario, Tombstone, User []ent.Interceptor
 	}
 )
 

@@ -17,6 +17,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -94,6 +96,8 @@ func checkColumn(t, c string) error {
 			benchmarkitemresult.Table:   benchmarkitemresult.ValidColumn,
 			benchmarklabel.Table:        benchmarklabel.ValidColumn,
 			complianceprofile.Table:     complianceprofile.ValidColumn,
+			dataset.Table:               dataset.ValidColumn,
+			datasetversion.Table:        datasetversion.ValidColumn,
 			deployment.Table:            deployment.ValidColumn,
 			experiment.Table:            experiment.ValidColumn,
 			experimentkey.Table:         experimentkey.ValidColumn,

@@ -8,6 +8,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -30,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   assignment.Table,
@@ -63,28 +65,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Benchmark",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			benchmark.FieldCreatedAt:       {Type: field.TypeTime, Column: benchmark.FieldCreatedAt},
-			benchmark.FieldUpdatedAt:       {Type: field.TypeTime, Column: benchmark.FieldUpdatedAt},
-			benchmark.FieldOwnerID:         {Type: field.TypeInt, Column: benchmark.FieldOwnerID},
-			benchmark.FieldVersion:         {Type: field.TypeInt64, Column: benchmark.FieldVersion},
-			benchmark.FieldName:            {Type: field.TypeString, Column: benchmark.FieldName},
-			benchmark.FieldStatus:          {Type: field.TypeEnum, Column: benchmark.FieldStatus},
-			benchmark.FieldModels:          {Type: field.TypeJSON, Column: benchmark.FieldModels},
-			benchmark.FieldDataset:         {Type: field.TypeJSON, Column: benchmark.FieldDataset},
-			benchmark.FieldSystem:          {Type: field.TypeString, Column: benchmark.FieldSystem},
-			benchmark.FieldMaxOutputTokens: {Type: field.TypeInt, Column: benchmark.FieldMaxOutputTokens},
-			benchmark.FieldRepeats:         {Type: field.TypeInt, Column: benchmark.FieldRepeats},
-			benchmark.FieldJudge:           {Type: field.TypeJSON, Column: benchmark.FieldJudge},
-			benchmark.FieldResults:         {Type: field.TypeJSON, Column: benchmark.FieldResults},
-			benchmark.FieldProgressDone:    {Type: field.TypeInt, Column: benchmark.FieldProgressDone},
-			benchmark.FieldProgressTotal:   {Type: field.TypeInt, Column: benchmark.FieldProgressTotal},
-			benchmark.FieldError:           {Type: field.TypeString, Column: benchmark.FieldError},
-			benchmark.FieldStartedAt:       {Type: field.TypeTime, Column: benchmark.FieldStartedAt},
-			benchmark.FieldFinishedAt:      {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
-			benchmark.FieldQuotaDay:        {Type: field.TypeString, Column: benchmark.FieldQuotaDay},
-			benchmark.FieldQuotaHeld:       {Type: field.TypeInt, Column: benchmark.FieldQuotaHeld},
-			benchmark.FieldJudgeStepsDone:  {Type: field.TypeInt, Column: benchmark.FieldJudgeStepsDone},
-			benchmark.FieldJudgeCallsMade:  {Type: field.TypeInt, Column: benchmark.FieldJudgeCallsMade},
+			benchmark.FieldCreatedAt:        {Type: field.TypeTime, Column: benchmark.FieldCreatedAt},
+			benchmark.FieldUpdatedAt:        {Type: field.TypeTime, Column: benchmark.FieldUpdatedAt},
+			benchmark.FieldOwnerID:          {Type: field.TypeInt, Column: benchmark.FieldOwnerID},
+			benchmark.FieldVersion:          {Type: field.TypeInt64, Column: benchmark.FieldVersion},
+			benchmark.FieldName:             {Type: field.TypeString, Column: benchmark.FieldName},
+			benchmark.FieldStatus:           {Type: field.TypeEnum, Column: benchmark.FieldStatus},
+			benchmark.FieldModels:           {Type: field.TypeJSON, Column: benchmark.FieldModels},
+			benchmark.FieldDataset:          {Type: field.TypeJSON, Column: benchmark.FieldDataset},
+			benchmark.FieldSystem:           {Type: field.TypeString, Column: benchmark.FieldSystem},
+			benchmark.FieldMaxOutputTokens:  {Type: field.TypeInt, Column: benchmark.FieldMaxOutputTokens},
+			benchmark.FieldRepeats:          {Type: field.TypeInt, Column: benchmark.FieldRepeats},
+			benchmark.FieldJudge:            {Type: field.TypeJSON, Column: benchmark.FieldJudge},
+			benchmark.FieldResults:          {Type: field.TypeJSON, Column: benchmark.FieldResults},
+			benchmark.FieldProgressDone:     {Type: field.TypeInt, Column: benchmark.FieldProgressDone},
+			benchmark.FieldProgressTotal:    {Type: field.TypeInt, Column: benchmark.FieldProgressTotal},
+			benchmark.FieldError:            {Type: field.TypeString, Column: benchmark.FieldError},
+			benchmark.FieldStartedAt:        {Type: field.TypeTime, Column: benchmark.FieldStartedAt},
+			benchmark.FieldFinishedAt:       {Type: field.TypeTime, Column: benchmark.FieldFinishedAt},
+			benchmark.FieldQuotaDay:         {Type: field.TypeString, Column: benchmark.FieldQuotaDay},
+			benchmark.FieldQuotaHeld:        {Type: field.TypeInt, Column: benchmark.FieldQuotaHeld},
+			benchmark.FieldJudgeStepsDone:   {Type: field.TypeInt, Column: benchmark.FieldJudgeStepsDone},
+			benchmark.FieldJudgeCallsMade:   {Type: field.TypeInt, Column: benchmark.FieldJudgeCallsMade},
+			benchmark.FieldDatasetVersionID: {Type: field.TypeInt, Column: benchmark.FieldDatasetVersionID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -176,6 +179,43 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   dataset.Table,
+			Columns: dataset.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: dataset.FieldID,
+			},
+		},
+		Type: "Dataset",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			dataset.FieldCreatedAt: {Type: field.TypeTime, Column: dataset.FieldCreatedAt},
+			dataset.FieldUpdatedAt: {Type: field.TypeTime, Column: dataset.FieldUpdatedAt},
+			dataset.FieldOwnerID:   {Type: field.TypeInt, Column: dataset.FieldOwnerID},
+			dataset.FieldName:      {Type: field.TypeString, Column: dataset.FieldName},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   datasetversion.Table,
+			Columns: datasetversion.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: datasetversion.FieldID,
+			},
+		},
+		Type: "DatasetVersion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			datasetversion.FieldOwnerID:     {Type: field.TypeInt, Column: datasetversion.FieldOwnerID},
+			datasetversion.FieldDatasetID:   {Type: field.TypeInt, Column: datasetversion.FieldDatasetID},
+			datasetversion.FieldNumber:      {Type: field.TypeInt, Column: datasetversion.FieldNumber},
+			datasetversion.FieldItems:       {Type: field.TypeJSON, Column: datasetversion.FieldItems},
+			datasetversion.FieldContentHash: {Type: field.TypeString, Column: datasetversion.FieldContentHash},
+			datasetversion.FieldItemCount:   {Type: field.TypeInt, Column: datasetversion.FieldItemCount},
+			datasetversion.FieldCreatedAt:   {Type: field.TypeTime, Column: datasetversion.FieldCreatedAt},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   deployment.Table,
 			Columns: deployment.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -202,7 +242,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			deployment.FieldMeasuredCapacityNote: {Type: field.TypeString, Column: deployment.FieldMeasuredCapacityNote},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experiment.Table,
 			Columns: experiment.Columns,
@@ -226,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experiment.FieldResults:           {Type: field.TypeJSON, Column: experiment.FieldResults},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experimentkey.Table,
 			Columns: experimentkey.Columns,
@@ -247,7 +287,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experimentkey.FieldRevokedAt:    {Type: field.TypeTime, Column: experimentkey.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   experimentobservation.Table,
 			Columns: experimentobservation.Columns,
@@ -270,9 +310,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			experimentobservation.FieldCount:          {Type: field.TypeInt64, Column: experimentobservation.FieldCount},
 			experimentobservation.FieldMean:           {Type: field.TypeFloat64, Column: experimentobservation.FieldMean},
 			experimentobservation.FieldVariance:       {Type: field.TypeFloat64, Column: experimentobservation.FieldVariance},
+			experimentobservation.FieldCuped:          {Type: field.TypeJSON, Column: experimentobservation.FieldCuped},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   explanation.Table,
 			Columns: explanation.Columns,
@@ -298,7 +339,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			explanation.FieldStale:             {Type: field.TypeBool, Column: explanation.FieldStale},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   judgeanswer.Table,
 			Columns: judgeanswer.Columns,
@@ -319,7 +360,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			judgeanswer.FieldOutputTokens: {Type: field.TypeInt64, Column: judgeanswer.FieldOutputTokens},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loadtest.Table,
 			Columns: loadtest.Columns,
@@ -349,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loadtest.FieldQuotaHeld:     {Type: field.TypeInt, Column: loadtest.FieldQuotaHeld},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   pipeline.Table,
 			Columns: pipeline.Columns,
@@ -372,7 +413,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			pipeline.FieldPlan:          {Type: field.TypeJSON, Column: pipeline.FieldPlan},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotaledger.Table,
 			Columns: quotaledger.Columns,
@@ -390,7 +431,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotaledger.FieldUsed:     {Type: field.TypeInt, Column: quotaledger.FieldUsed},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   scenario.Table,
 			Columns: scenario.Columns,
@@ -410,7 +451,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			scenario.FieldResults:   {Type: field.TypeJSON, Column: scenario.FieldResults},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tombstone.Table,
 			Columns: tombstone.Columns,
@@ -427,7 +468,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tombstone.FieldDeletedAt: {Type: field.TypeTime, Column: tombstone.FieldDeletedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -494,6 +535,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Benchmark",
 		"BenchmarkItemResult",
+	)
+	graph.MustAddE(
+		"dataset_version",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   benchmark.DatasetVersionTable,
+			Columns: []string{benchmark.DatasetVersionColumn},
+			Bidi:    false,
+		},
+		"Benchmark",
+		"DatasetVersion",
 	)
 	graph.MustAddE(
 		"labels",
@@ -566,6 +619,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ComplianceProfile",
 		"User",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   dataset.OwnerTable,
+			Columns: []string{dataset.OwnerColumn},
+			Bidi:    false,
+		},
+		"Dataset",
+		"User",
+	)
+	graph.MustAddE(
+		"versions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   dataset.VersionsTable,
+			Columns: []string{dataset.VersionsColumn},
+			Bidi:    false,
+		},
+		"Dataset",
+		"DatasetVersion",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   datasetversion.OwnerTable,
+			Columns: []string{datasetversion.OwnerColumn},
+			Bidi:    false,
+		},
+		"DatasetVersion",
+		"User",
+	)
+	graph.MustAddE(
+		"dataset",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   datasetversion.DatasetTable,
+			Columns: []string{datasetversion.DatasetColumn},
+			Bidi:    false,
+		},
+		"DatasetVersion",
+		"Dataset",
+	)
+	graph.MustAddE(
+		"benchmarks",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   datasetversion.BenchmarksTable,
+			Columns: []string{datasetversion.BenchmarksColumn},
+			Bidi:    false,
+		},
+		"DatasetVersion",
+		"Benchmark",
 	)
 	graph.MustAddE(
 		"owner",
@@ -902,6 +1015,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"User",
 		"Assignment",
+	)
+	graph.MustAddE(
+		"datasets",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Dataset",
+	)
+	graph.MustAddE(
+		"dataset_versions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"DatasetVersion",
 	)
 	graph.MustAddE(
 		"benchmark_item_results",
@@ -1242,6 +1379,11 @@ func (f *BenchmarkFilter) WhereJudgeCallsMade(p entql.IntP) {
 	f.Where(p.Field(benchmark.FieldJudgeCallsMade))
 }
 
+// WhereDatasetVersionID applies the entql int predicate on the dataset_version_id field.
+func (f *BenchmarkFilter) WhereDatasetVersionID(p entql.IntP) {
+	f.Where(p.Field(benchmark.FieldDatasetVersionID))
+}
+
 // WhereHasOwner applies a predicate to check if query has an edge owner.
 func (f *BenchmarkFilter) WhereHasOwner() {
 	f.Where(entql.HasEdge("owner"))
@@ -1264,6 +1406,20 @@ func (f *BenchmarkFilter) WhereHasItemResults() {
 // WhereHasItemResultsWith applies a predicate to check if query has an edge item_results with a given conditions (other predicates).
 func (f *BenchmarkFilter) WhereHasItemResultsWith(preds ...predicate.BenchmarkItemResult) {
 	f.Where(entql.HasEdgeWith("item_results", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDatasetVersion applies a predicate to check if query has an edge dataset_version.
+func (f *BenchmarkFilter) WhereHasDatasetVersion() {
+	f.Where(entql.HasEdge("dataset_version"))
+}
+
+// WhereHasDatasetVersionWith applies a predicate to check if query has an edge dataset_version with a given conditions (other predicates).
+func (f *BenchmarkFilter) WhereHasDatasetVersionWith(preds ...predicate.DatasetVersion) {
+	f.Where(entql.HasEdgeWith("dataset_version", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1715,6 +1871,211 @@ func (f *ComplianceProfileFilter) WhereHasOwnerWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DatasetQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DatasetQuery builder.
+func (_q *DatasetQuery) Filter() *DatasetFilter {
+	return &DatasetFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DatasetMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DatasetMutation builder.
+func (m *DatasetMutation) Filter() *DatasetFilter {
+	return &DatasetFilter{config: m.config, predicateAdder: m}
+}
+
+// DatasetFilter provides a generic filtering capability at runtime for DatasetQuery.
+type DatasetFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DatasetFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DatasetFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(dataset.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DatasetFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(dataset.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DatasetFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(dataset.FieldUpdatedAt))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *DatasetFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(dataset.FieldOwnerID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *DatasetFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(dataset.FieldName))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *DatasetFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *DatasetFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasVersions applies a predicate to check if query has an edge versions.
+func (f *DatasetFilter) WhereHasVersions() {
+	f.Where(entql.HasEdge("versions"))
+}
+
+// WhereHasVersionsWith applies a predicate to check if query has an edge versions with a given conditions (other predicates).
+func (f *DatasetFilter) WhereHasVersionsWith(preds ...predicate.DatasetVersion) {
+	f.Where(entql.HasEdgeWith("versions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *DatasetVersionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DatasetVersionQuery builder.
+func (_q *DatasetVersionQuery) Filter() *DatasetVersionFilter {
+	return &DatasetVersionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DatasetVersionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DatasetVersionMutation builder.
+func (m *DatasetVersionMutation) Filter() *DatasetVersionFilter {
+	return &DatasetVersionFilter{config: m.config, predicateAdder: m}
+}
+
+// DatasetVersionFilter provides a generic filtering capability at runtime for DatasetVersionQuery.
+type DatasetVersionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DatasetVersionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DatasetVersionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(datasetversion.FieldID))
+}
+
+// WhereOwnerID applies the entql int predicate on the owner_id field.
+func (f *DatasetVersionFilter) WhereOwnerID(p entql.IntP) {
+	f.Where(p.Field(datasetversion.FieldOwnerID))
+}
+
+// WhereDatasetID applies the entql int predicate on the dataset_id field.
+func (f *DatasetVersionFilter) WhereDatasetID(p entql.IntP) {
+	f.Where(p.Field(datasetversion.FieldDatasetID))
+}
+
+// WhereNumber applies the entql int predicate on the number field.
+func (f *DatasetVersionFilter) WhereNumber(p entql.IntP) {
+	f.Where(p.Field(datasetversion.FieldNumber))
+}
+
+// WhereItems applies the entql json.RawMessage predicate on the items field.
+func (f *DatasetVersionFilter) WhereItems(p entql.BytesP) {
+	f.Where(p.Field(datasetversion.FieldItems))
+}
+
+// WhereContentHash applies the entql string predicate on the content_hash field.
+func (f *DatasetVersionFilter) WhereContentHash(p entql.StringP) {
+	f.Where(p.Field(datasetversion.FieldContentHash))
+}
+
+// WhereItemCount applies the entql int predicate on the item_count field.
+func (f *DatasetVersionFilter) WhereItemCount(p entql.IntP) {
+	f.Where(p.Field(datasetversion.FieldItemCount))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DatasetVersionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(datasetversion.FieldCreatedAt))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *DatasetVersionFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *DatasetVersionFilter) WhereHasOwnerWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDataset applies a predicate to check if query has an edge dataset.
+func (f *DatasetVersionFilter) WhereHasDataset() {
+	f.Where(entql.HasEdge("dataset"))
+}
+
+// WhereHasDatasetWith applies a predicate to check if query has an edge dataset with a given conditions (other predicates).
+func (f *DatasetVersionFilter) WhereHasDatasetWith(preds ...predicate.Dataset) {
+	f.Where(entql.HasEdgeWith("dataset", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBenchmarks applies a predicate to check if query has an edge benchmarks.
+func (f *DatasetVersionFilter) WhereHasBenchmarks() {
+	f.Where(entql.HasEdge("benchmarks"))
+}
+
+// WhereHasBenchmarksWith applies a predicate to check if query has an edge benchmarks with a given conditions (other predicates).
+func (f *DatasetVersionFilter) WhereHasBenchmarksWith(preds ...predicate.Benchmark) {
+	f.Where(entql.HasEdgeWith("benchmarks", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DeploymentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1743,7 +2104,7 @@ type DeploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1886,7 +2247,7 @@ type ExperimentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2037,7 +2398,7 @@ type ExperimentKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2145,7 +2506,7 @@ type ExperimentObservationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExperimentObservationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2216,6 +2577,11 @@ func (f *ExperimentObservationFilter) WhereVariance(p entql.Float64P) {
 	f.Where(p.Field(experimentobservation.FieldVariance))
 }
 
+// WhereCuped applies the entql json.RawMessage predicate on the cuped field.
+func (f *ExperimentObservationFilter) WhereCuped(p entql.BytesP) {
+	f.Where(p.Field(experimentobservation.FieldCuped))
+}
+
 // WhereHasOwner applies a predicate to check if query has an edge owner.
 func (f *ExperimentObservationFilter) WhereHasOwner() {
 	f.Where(entql.HasEdge("owner"))
@@ -2273,7 +2639,7 @@ type ExplanationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExplanationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2406,7 +2772,7 @@ type JudgeAnswerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *JudgeAnswerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2500,7 +2866,7 @@ type LoadTestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoadTestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2653,7 +3019,7 @@ type PipelineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PipelineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2757,7 +3123,7 @@ type QuotaLedgerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaLedgerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2836,7 +3202,7 @@ type ScenarioFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScenarioFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2939,7 +3305,7 @@ type TombstoneFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TombstoneFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2999,7 +3365,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3165,6 +3531,34 @@ func (f *UserFilter) WhereHasAssignments() {
 // WhereHasAssignmentsWith applies a predicate to check if query has an edge assignments with a given conditions (other predicates).
 func (f *UserFilter) WhereHasAssignmentsWith(preds ...predicate.Assignment) {
 	f.Where(entql.HasEdgeWith("assignments", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDatasets applies a predicate to check if query has an edge datasets.
+func (f *UserFilter) WhereHasDatasets() {
+	f.Where(entql.HasEdge("datasets"))
+}
+
+// WhereHasDatasetsWith applies a predicate to check if query has an edge datasets with a given conditions (other predicates).
+func (f *UserFilter) WhereHasDatasetsWith(preds ...predicate.Dataset) {
+	f.Where(entql.HasEdgeWith("datasets", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDatasetVersions applies a predicate to check if query has an edge dataset_versions.
+func (f *UserFilter) WhereHasDatasetVersions() {
+	f.Where(entql.HasEdge("dataset_versions"))
+}
+
+// WhereHasDatasetVersionsWith applies a predicate to check if query has an edge dataset_versions with a given conditions (other predicates).
+func (f *UserFilter) WhereHasDatasetVersionsWith(preds ...predicate.DatasetVersion) {
+	f.Where(entql.HasEdgeWith("dataset_versions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

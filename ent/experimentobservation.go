@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/model"
 )
 
 // ExperimentObservation is the model entity for the ExperimentObservation schema.
@@ -43,6 +45,8 @@ type ExperimentObservation struct {
 	Mean float64 `json:"mean,omitempty"`
 	// Variance holds the value of the "variance" field.
 	Variance float64 `json:"variance,omitempty"`
+	// a continuous recording's sums split by pre-experiment covariate, for CUPED; null without a covariate
+	Cuped *model.ObservationCovariate `json:"cuped,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ExperimentObservationQuery when eager-loading is set.
 	Edges        ExperimentObservationEdges `json:"edges"`
@@ -89,6 +93,8 @@ func (*ExperimentObservation) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case experimentobservation.FieldCuped:
+			values[i] = new([]byte)
 		case experimentobservation.FieldMean, experimentobservation.FieldVariance:
 			values[i] = new(sql.NullFloat64)
 		case experimentobservation.FieldID, experimentobservation.FieldOwnerID, experimentobservation.FieldExperimentID, experimentobservation.FieldConversions, experimentobservation.FieldTrials, experimentobservation.FieldCount:
@@ -190,6 +196,14 @@ func (_m *ExperimentObservation) assignValues(columns []string, values []any) er
 			} else if value.Valid {
 				_m.Variance = value.Float64
 			}
+		case experimentobservation.FieldCuped:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field cuped", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Cuped); err != nil {
+					return fmt.Errorf("unmarshal field cuped: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -271,6 +285,9 @@ func (_m *ExperimentObservation) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("variance=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Variance))
+	builder.WriteString(", ")
+	builder.WriteString("cuped=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Cuped))
 	builder.WriteByte(')')
 	return builder.String()
 }

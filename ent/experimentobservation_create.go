@@ -14,6 +14,7 @@ import (
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
 	"github.com/modelarchitect/architect/ent/user"
+	"github.com/modelarchitect/architect/internal/model"
 )
 
 // ExperimentObservationCreate is the builder for creating a ExperimentObservation entity.
@@ -149,6 +150,12 @@ func (_c *ExperimentObservationCreate) SetNillableVariance(v *float64) *Experime
 	if v != nil {
 		_c.SetVariance(*v)
 	}
+	return _c
+}
+
+// SetCuped sets the "cuped" field.
+func (_c *ExperimentObservationCreate) SetCuped(v *model.ObservationCovariate) *ExperimentObservationCreate {
+	_c.mutation.SetCuped(v)
 	return _c
 }
 
@@ -352,6 +359,10 @@ func (_c *ExperimentObservationCreate) createSpec() (*ExperimentObservation, *sq
 		_spec.SetField(experimentobservation.FieldVariance, field.TypeFloat64, value)
 		_node.Variance = value
 	}
+	if value, ok := _c.mutation.Cuped(); ok {
+		_spec.SetField(experimentobservation.FieldCuped, field.TypeJSON, value)
+		_node.Cuped = value
+	}
 	if nodes := _c.mutation.OwnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -493,6 +504,9 @@ func (u *ExperimentObservationUpsertOne) UpdateNewValues() *ExperimentObservatio
 		}
 		if _, exists := u.create.mutation.Variance(); exists {
 			s.SetIgnore(experimentobservation.FieldVariance)
+		}
+		if _, exists := u.create.mutation.Cuped(); exists {
+			s.SetIgnore(experimentobservation.FieldCuped)
 		}
 	}))
 	return u
@@ -747,6 +761,9 @@ func (u *ExperimentObservationUpsertBulk) UpdateNewValues() *ExperimentObservati
 			}
 			if _, exists := b.mutation.Variance(); exists {
 				s.SetIgnore(experimentobservation.FieldVariance)
+			}
+			if _, exists := b.mutation.Cuped(); exists {
+				s.SetIgnore(experimentobservation.FieldCuped)
 			}
 		}
 	}))

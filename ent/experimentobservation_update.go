@@ -107,6 +107,9 @@ func (_u *ExperimentObservationUpdate) sqlSave(ctx context.Context) (_node int, 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(experimentobservation.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if _u.mutation.CupedCleared() {
+		_spec.ClearField(experimentobservation.FieldCuped, field.TypeJSON)
+	}
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
 			err = &NotFoundError{experimentobservation.Label}
@@ -235,6 +238,9 @@ func (_u *ExperimentObservationUpdateOne) sqlSave(ctx context.Context) (_node *E
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(experimentobservation.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if _u.mutation.CupedCleared() {
+		_spec.ClearField(experimentobservation.FieldCuped, field.TypeJSON)
 	}
 	_node = &ExperimentObservation{config: _u.config}
 	_spec.Assign = _node.assignValues

@@ -14,6 +14,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -269,6 +271,21 @@ func (_q *BenchmarkQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 			_q.WithNamedItemResults(alias, func(wq *BenchmarkItemResultQuery) {
 				*wq = *query
 			})
+
+		case "datasetVersion":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DatasetVersionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, datasetversionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDatasetVersion = query
+			if _, ok := fieldSeen[benchmark.FieldDatasetVersionID]; !ok {
+				selectedFields = append(selectedFields, benchmark.FieldDatasetVersionID)
+				fieldSeen[benchmark.FieldDatasetVersionID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[benchmark.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, benchmark.FieldCreatedAt)
@@ -768,6 +785,330 @@ func newComplianceProfilePaginateArgs(rv map[string]any) *complianceprofilePagin
 	}
 	if v, ok := rv[whereField].(*ComplianceProfileWhereInput); ok {
 		args.opts = append(args.opts, WithComplianceProfileFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DatasetQuery) CollectFields(ctx context.Context, satisfies ...string) (*DatasetQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DatasetQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(dataset.Columns))
+		selectedFields = []string{dataset.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "versions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DatasetVersionClient{config: _q.config}).Query()
+			)
+			args := newDatasetVersionPaginateArgs(fieldArgs(ctx, new(DatasetVersionWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newDatasetVersionPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Dataset) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"dataset_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(dataset.VersionsColumn), ids...))
+						})
+						if err := query.GroupBy(dataset.VersionsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Dataset) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Versions)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, datasetversionImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(dataset.VersionsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedVersions(alias, func(wq *DatasetVersionQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[dataset.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, dataset.FieldCreatedAt)
+				fieldSeen[dataset.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[dataset.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, dataset.FieldUpdatedAt)
+				fieldSeen[dataset.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[dataset.FieldName]; !ok {
+				selectedFields = append(selectedFields, dataset.FieldName)
+				fieldSeen[dataset.FieldName] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type datasetPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DatasetPaginateOption
+}
+
+func newDatasetPaginateArgs(rv map[string]any) *datasetPaginateArgs {
+	args := &datasetPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*DatasetOrder:
+			args.opts = append(args.opts, WithDatasetOrder(v))
+		case []any:
+			var orders []*DatasetOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &DatasetOrder{Field: &DatasetOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithDatasetOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*DatasetWhereInput); ok {
+		args.opts = append(args.opts, WithDatasetFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DatasetVersionQuery) CollectFields(ctx context.Context, satisfies ...string) (*DatasetVersionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DatasetVersionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(datasetversion.Columns))
+		selectedFields = []string{datasetversion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "dataset":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DatasetClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, datasetImplementors)...); err != nil {
+				return err
+			}
+			_q.withDataset = query
+			if _, ok := fieldSeen[datasetversion.FieldDatasetID]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldDatasetID)
+				fieldSeen[datasetversion.FieldDatasetID] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[datasetversion.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldNumber)
+				fieldSeen[datasetversion.FieldNumber] = struct{}{}
+			}
+		case "items":
+			if _, ok := fieldSeen[datasetversion.FieldItems]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldItems)
+				fieldSeen[datasetversion.FieldItems] = struct{}{}
+			}
+		case "contentHash":
+			if _, ok := fieldSeen[datasetversion.FieldContentHash]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldContentHash)
+				fieldSeen[datasetversion.FieldContentHash] = struct{}{}
+			}
+		case "itemCount":
+			if _, ok := fieldSeen[datasetversion.FieldItemCount]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldItemCount)
+				fieldSeen[datasetversion.FieldItemCount] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[datasetversion.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, datasetversion.FieldCreatedAt)
+				fieldSeen[datasetversion.FieldCreatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type datasetversionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DatasetVersionPaginateOption
+}
+
+func newDatasetVersionPaginateArgs(rv map[string]any) *datasetversionPaginateArgs {
+	args := &datasetversionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*DatasetVersionOrder:
+			args.opts = append(args.opts, WithDatasetVersionOrder(v))
+		case []any:
+			var orders []*DatasetVersionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &DatasetVersionOrder{Field: &DatasetVersionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithDatasetVersionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*DatasetVersionWhereInput); ok {
+		args.opts = append(args.opts, WithDatasetVersionFilter(v.Filter))
 	}
 	return args
 }
@@ -2769,6 +3110,95 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedAssignments(alias, func(wq *AssignmentQuery) {
+				*wq = *query
+			})
+
+		case "datasets":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DatasetClient{config: _q.config}).Query()
+			)
+			args := newDatasetPaginateArgs(fieldArgs(ctx, new(DatasetWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newDatasetPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*User) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"owner_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(user.DatasetsColumn), ids...))
+						})
+						if err := query.GroupBy(user.DatasetsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*User) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Datasets)
+							if nodes[i].Edges.totalCount[9] == nil {
+								nodes[i].Edges.totalCount[9] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[9][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, datasetImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(user.DatasetsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedDatasets(alias, func(wq *DatasetQuery) {
 				*wq = *query
 			})
 		case "createdAt":

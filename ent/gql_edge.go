@@ -37,6 +37,43 @@ func (_m *Benchmark) ItemResults(
 	return _m.QueryItemResults().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Benchmark) DatasetVersion(ctx context.Context) (*DatasetVersion, error) {
+	result, err := _m.Edges.DatasetVersionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDatasetVersion().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Dataset) Versions(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DatasetVersionOrder, where *DatasetVersionWhereInput,
+) (*DatasetVersionConnection, error) {
+	opts := []DatasetVersionPaginateOption{
+		WithDatasetVersionOrder(orderBy),
+		WithDatasetVersionFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedVersions(alias); err == nil || hasTotalCount {
+		pager, err := newDatasetVersionPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DatasetVersionConnection{Edges: []*DatasetVersionEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryVersions().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *DatasetVersion) Dataset(ctx context.Context) (*Dataset, error) {
+	result, err := _m.Edges.DatasetOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDataset().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Deployment) LoadTests(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*LoadTestOrder, where *LoadTestWhereInput,
 ) (*LoadTestConnection, error) {
@@ -302,4 +339,25 @@ func (_m *User) Assignments(
 		return conn, nil
 	}
 	return _m.QueryAssignments().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *User) Datasets(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DatasetOrder, where *DatasetWhereInput,
+) (*DatasetConnection, error) {
+	opts := []DatasetPaginateOption{
+		WithDatasetOrder(orderBy),
+		WithDatasetFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[9][alias]
+	if nodes, err := _m.NamedDatasets(alias); err == nil || hasTotalCount {
+		pager, err := newDatasetPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &DatasetConnection{Edges: []*DatasetEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDatasets().Paginate(ctx, after, first, before, last, opts...)
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -49,6 +51,16 @@ var complianceprofileImplementors = []string{"ComplianceProfile", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ComplianceProfile) IsNode() {}
+
+var datasetImplementors = []string{"Dataset", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Dataset) IsNode() {}
+
+var datasetversionImplementors = []string{"DatasetVersion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DatasetVersion) IsNode() {}
 
 var deploymentImplementors = []string{"Deployment", "Node"}
 
@@ -199,6 +211,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(complianceprofile.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, complianceprofileImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case dataset.Table:
+		query := c.Dataset.Query().
+			Where(dataset.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, datasetImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case datasetversion.Table:
+		query := c.DatasetVersion.Query().
+			Where(datasetversion.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, datasetversionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -400,6 +430,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ComplianceProfile.Query().
 			Where(complianceprofile.IDIn(ids...))
 		query, err := query.CollectFields(ctx, complianceprofileImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case dataset.Table:
+		query := c.Dataset.Query().
+			Where(dataset.IDIn(ids...))
+		query, err := query.CollectFields(ctx, datasetImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case datasetversion.Table:
+		query := c.DatasetVersion.Query().
+			Where(datasetversion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, datasetversionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -1594,6 +1596,724 @@ func (_m *ComplianceProfile) ToEdge(order *ComplianceProfileOrder) *CompliancePr
 		order = DefaultComplianceProfileOrder
 	}
 	return &ComplianceProfileEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DatasetEdge is the edge representation of Dataset.
+type DatasetEdge struct {
+	Node   *Dataset `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// DatasetConnection is the connection containing edges to Dataset.
+type DatasetConnection struct {
+	Edges      []*DatasetEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *DatasetConnection) build(nodes []*Dataset, pager *datasetPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Dataset
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Dataset {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Dataset {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DatasetEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DatasetEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DatasetPaginateOption enables pagination customization.
+type DatasetPaginateOption func(*datasetPager) error
+
+// WithDatasetOrder configures pagination ordering.
+func WithDatasetOrder(order []*DatasetOrder) DatasetPaginateOption {
+	return func(pager *datasetPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDatasetFilter configures pagination filter.
+func WithDatasetFilter(filter func(*DatasetQuery) (*DatasetQuery, error)) DatasetPaginateOption {
+	return func(pager *datasetPager) error {
+		if filter == nil {
+			return errors.New("DatasetQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type datasetPager struct {
+	reverse bool
+	order   []*DatasetOrder
+	filter  func(*DatasetQuery) (*DatasetQuery, error)
+}
+
+func newDatasetPager(opts []DatasetPaginateOption, reverse bool) (*datasetPager, error) {
+	pager := &datasetPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *datasetPager) applyFilter(query *DatasetQuery) (*DatasetQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *datasetPager) toCursor(_m *Dataset) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *datasetPager) applyCursors(query *DatasetQuery, after, before *Cursor) (*DatasetQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDatasetOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *datasetPager) applyOrder(query *DatasetQuery) *DatasetQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDatasetOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDatasetOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *datasetPager) orderExpr(query *DatasetQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDatasetOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Dataset.
+func (_m *DatasetQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DatasetPaginateOption,
+) (*DatasetConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDatasetPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DatasetConnection{Edges: []*DatasetEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DatasetOrderFieldCreatedAt orders Dataset by created_at.
+	DatasetOrderFieldCreatedAt = &DatasetOrderField{
+		Value: func(_m *Dataset) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: dataset.FieldCreatedAt,
+		toTerm: dataset.ByCreatedAt,
+		toCursor: func(_m *Dataset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DatasetOrderFieldUpdatedAt orders Dataset by updated_at.
+	DatasetOrderFieldUpdatedAt = &DatasetOrderField{
+		Value: func(_m *Dataset) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: dataset.FieldUpdatedAt,
+		toTerm: dataset.ByUpdatedAt,
+		toCursor: func(_m *Dataset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DatasetOrderFieldName orders Dataset by name.
+	DatasetOrderFieldName = &DatasetOrderField{
+		Value: func(_m *Dataset) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: dataset.FieldName,
+		toTerm: dataset.ByName,
+		toCursor: func(_m *Dataset) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DatasetOrderField) String() string {
+	var str string
+	switch f.column {
+	case DatasetOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DatasetOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DatasetOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DatasetOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DatasetOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DatasetOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DatasetOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DatasetOrderFieldUpdatedAt
+	case "NAME":
+		*f = *DatasetOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid DatasetOrderField", str)
+	}
+	return nil
+}
+
+// DatasetOrderField defines the ordering field of Dataset.
+type DatasetOrderField struct {
+	// Value extracts the ordering value from the given Dataset.
+	Value    func(*Dataset) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) dataset.OrderOption
+	toCursor func(*Dataset) Cursor
+}
+
+// DatasetOrder defines the ordering of Dataset.
+type DatasetOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *DatasetOrderField `json:"field"`
+}
+
+// DefaultDatasetOrder is the default ordering of Dataset.
+var DefaultDatasetOrder = &DatasetOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DatasetOrderField{
+		Value: func(_m *Dataset) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: dataset.FieldID,
+		toTerm: dataset.ByID,
+		toCursor: func(_m *Dataset) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Dataset into DatasetEdge.
+func (_m *Dataset) ToEdge(order *DatasetOrder) *DatasetEdge {
+	if order == nil {
+		order = DefaultDatasetOrder
+	}
+	return &DatasetEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DatasetVersionEdge is the edge representation of DatasetVersion.
+type DatasetVersionEdge struct {
+	Node   *DatasetVersion `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// DatasetVersionConnection is the connection containing edges to DatasetVersion.
+type DatasetVersionConnection struct {
+	Edges      []*DatasetVersionEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *DatasetVersionConnection) build(nodes []*DatasetVersion, pager *datasetversionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DatasetVersion
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DatasetVersion {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DatasetVersion {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DatasetVersionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DatasetVersionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DatasetVersionPaginateOption enables pagination customization.
+type DatasetVersionPaginateOption func(*datasetversionPager) error
+
+// WithDatasetVersionOrder configures pagination ordering.
+func WithDatasetVersionOrder(order []*DatasetVersionOrder) DatasetVersionPaginateOption {
+	return func(pager *datasetversionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDatasetVersionFilter configures pagination filter.
+func WithDatasetVersionFilter(filter func(*DatasetVersionQuery) (*DatasetVersionQuery, error)) DatasetVersionPaginateOption {
+	return func(pager *datasetversionPager) error {
+		if filter == nil {
+			return errors.New("DatasetVersionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type datasetversionPager struct {
+	reverse bool
+	order   []*DatasetVersionOrder
+	filter  func(*DatasetVersionQuery) (*DatasetVersionQuery, error)
+}
+
+func newDatasetVersionPager(opts []DatasetVersionPaginateOption, reverse bool) (*datasetversionPager, error) {
+	pager := &datasetversionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *datasetversionPager) applyFilter(query *DatasetVersionQuery) (*DatasetVersionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *datasetversionPager) toCursor(_m *DatasetVersion) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *datasetversionPager) applyCursors(query *DatasetVersionQuery, after, before *Cursor) (*DatasetVersionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDatasetVersionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *datasetversionPager) applyOrder(query *DatasetVersionQuery) *DatasetVersionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDatasetVersionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDatasetVersionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *datasetversionPager) orderExpr(query *DatasetVersionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDatasetVersionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DatasetVersion.
+func (_m *DatasetVersionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DatasetVersionPaginateOption,
+) (*DatasetVersionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDatasetVersionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DatasetVersionConnection{Edges: []*DatasetVersionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DatasetVersionOrderFieldNumber orders DatasetVersion by number.
+	DatasetVersionOrderFieldNumber = &DatasetVersionOrderField{
+		Value: func(_m *DatasetVersion) (ent.Value, error) {
+			return _m.Number, nil
+		},
+		column: datasetversion.FieldNumber,
+		toTerm: datasetversion.ByNumber,
+		toCursor: func(_m *DatasetVersion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Number,
+			}
+		},
+	}
+	// DatasetVersionOrderFieldCreatedAt orders DatasetVersion by created_at.
+	DatasetVersionOrderFieldCreatedAt = &DatasetVersionOrderField{
+		Value: func(_m *DatasetVersion) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: datasetversion.FieldCreatedAt,
+		toTerm: datasetversion.ByCreatedAt,
+		toCursor: func(_m *DatasetVersion) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DatasetVersionOrderField) String() string {
+	var str string
+	switch f.column {
+	case DatasetVersionOrderFieldNumber.column:
+		str = "NUMBER"
+	case DatasetVersionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DatasetVersionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DatasetVersionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DatasetVersionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "NUMBER":
+		*f = *DatasetVersionOrderFieldNumber
+	case "CREATED_AT":
+		*f = *DatasetVersionOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid DatasetVersionOrderField", str)
+	}
+	return nil
+}
+
+// DatasetVersionOrderField defines the ordering field of DatasetVersion.
+type DatasetVersionOrderField struct {
+	// Value extracts the ordering value from the given DatasetVersion.
+	Value    func(*DatasetVersion) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) datasetversion.OrderOption
+	toCursor func(*DatasetVersion) Cursor
+}
+
+// DatasetVersionOrder defines the ordering of DatasetVersion.
+type DatasetVersionOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *DatasetVersionOrderField `json:"field"`
+}
+
+// DefaultDatasetVersionOrder is the default ordering of DatasetVersion.
+var DefaultDatasetVersionOrder = &DatasetVersionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DatasetVersionOrderField{
+		Value: func(_m *DatasetVersion) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: datasetversion.FieldID,
+		toTerm: datasetversion.ByID,
+		toCursor: func(_m *DatasetVersion) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DatasetVersion into DatasetVersionEdge.
+func (_m *DatasetVersion) ToEdge(order *DatasetVersionOrder) *DatasetVersionEdge {
+	if order == nil {
+		order = DefaultDatasetVersionOrder
+	}
+	return &DatasetVersionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

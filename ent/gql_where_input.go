@@ -11,6 +11,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
@@ -536,6 +538,10 @@ type BenchmarkWhereInput struct {
 	// "item_results" edge predicates.
 	HasItemResults     *bool                            `json:"hasItemResults,omitempty"`
 	HasItemResultsWith []*BenchmarkItemResultWhereInput `json:"hasItemResultsWith,omitempty"`
+
+	// "dataset_version" edge predicates.
+	HasDatasetVersion     *bool                       `json:"hasDatasetVersion,omitempty"`
+	HasDatasetVersionWith []*DatasetVersionWhereInput `json:"hasDatasetVersionWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -990,6 +996,24 @@ func (i *BenchmarkWhereInput) P() (predicate.Benchmark, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, benchmark.HasItemResultsWith(with...))
+	}
+	if i.HasDatasetVersion != nil {
+		p := benchmark.HasDatasetVersion()
+		if !*i.HasDatasetVersion {
+			p = benchmark.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDatasetVersionWith) > 0 {
+		with := make([]predicate.DatasetVersion, 0, len(i.HasDatasetVersionWith))
+		for _, w := range i.HasDatasetVersionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDatasetVersionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, benchmark.HasDatasetVersionWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -2290,6 +2314,576 @@ func (i *ComplianceProfileWhereInput) P() (predicate.ComplianceProfile, error) {
 		return predicates[0], nil
 	default:
 		return complianceprofile.And(predicates...), nil
+	}
+}
+
+// DatasetWhereInput represents a where input for filtering Dataset queries.
+type DatasetWhereInput struct {
+	Predicates []predicate.Dataset  `json:"-"`
+	Not        *DatasetWhereInput   `json:"not,omitempty"`
+	Or         []*DatasetWhereInput `json:"or,omitempty"`
+	And        []*DatasetWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "versions" edge predicates.
+	HasVersions     *bool                       `json:"hasVersions,omitempty"`
+	HasVersionsWith []*DatasetVersionWhereInput `json:"hasVersionsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DatasetWhereInput) AddPredicates(predicates ...predicate.Dataset) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DatasetWhereInput filter on the DatasetQuery builder.
+func (i *DatasetWhereInput) Filter(q *DatasetQuery) (*DatasetQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDatasetWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDatasetWhereInput is returned in case the DatasetWhereInput is empty.
+var ErrEmptyDatasetWhereInput = errors.New("ent: empty predicate DatasetWhereInput")
+
+// P returns a predicate for filtering datasets.
+// An error is returned if the input is empty or invalid.
+func (i *DatasetWhereInput) P() (predicate.Dataset, error) {
+	var predicates []predicate.Dataset
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, dataset.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Dataset, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, dataset.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Dataset, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, dataset.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, dataset.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, dataset.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, dataset.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, dataset.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, dataset.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, dataset.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, dataset.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, dataset.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, dataset.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, dataset.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, dataset.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, dataset.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, dataset.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, dataset.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, dataset.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, dataset.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, dataset.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, dataset.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, dataset.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, dataset.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, dataset.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, dataset.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, dataset.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, dataset.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, dataset.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, dataset.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, dataset.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, dataset.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, dataset.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, dataset.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, dataset.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, dataset.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, dataset.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, dataset.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, dataset.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, dataset.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, dataset.NameContainsFold(*i.NameContainsFold))
+	}
+
+	if i.HasVersions != nil {
+		p := dataset.HasVersions()
+		if !*i.HasVersions {
+			p = dataset.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVersionsWith) > 0 {
+		with := make([]predicate.DatasetVersion, 0, len(i.HasVersionsWith))
+		for _, w := range i.HasVersionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVersionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, dataset.HasVersionsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDatasetWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return dataset.And(predicates...), nil
+	}
+}
+
+// DatasetVersionWhereInput represents a where input for filtering DatasetVersion queries.
+type DatasetVersionWhereInput struct {
+	Predicates []predicate.DatasetVersion  `json:"-"`
+	Not        *DatasetVersionWhereInput   `json:"not,omitempty"`
+	Or         []*DatasetVersionWhereInput `json:"or,omitempty"`
+	And        []*DatasetVersionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "number" field predicates.
+	Number      *int  `json:"number,omitempty"`
+	NumberNEQ   *int  `json:"numberNEQ,omitempty"`
+	NumberIn    []int `json:"numberIn,omitempty"`
+	NumberNotIn []int `json:"numberNotIn,omitempty"`
+	NumberGT    *int  `json:"numberGT,omitempty"`
+	NumberGTE   *int  `json:"numberGTE,omitempty"`
+	NumberLT    *int  `json:"numberLT,omitempty"`
+	NumberLTE   *int  `json:"numberLTE,omitempty"`
+
+	// "content_hash" field predicates.
+	ContentHash             *string  `json:"contentHash,omitempty"`
+	ContentHashNEQ          *string  `json:"contentHashNEQ,omitempty"`
+	ContentHashIn           []string `json:"contentHashIn,omitempty"`
+	ContentHashNotIn        []string `json:"contentHashNotIn,omitempty"`
+	ContentHashGT           *string  `json:"contentHashGT,omitempty"`
+	ContentHashGTE          *string  `json:"contentHashGTE,omitempty"`
+	ContentHashLT           *string  `json:"contentHashLT,omitempty"`
+	ContentHashLTE          *string  `json:"contentHashLTE,omitempty"`
+	ContentHashContains     *string  `json:"contentHashContains,omitempty"`
+	ContentHashHasPrefix    *string  `json:"contentHashHasPrefix,omitempty"`
+	ContentHashHasSuffix    *string  `json:"contentHashHasSuffix,omitempty"`
+	ContentHashEqualFold    *string  `json:"contentHashEqualFold,omitempty"`
+	ContentHashContainsFold *string  `json:"contentHashContainsFold,omitempty"`
+
+	// "item_count" field predicates.
+	ItemCount      *int  `json:"itemCount,omitempty"`
+	ItemCountNEQ   *int  `json:"itemCountNEQ,omitempty"`
+	ItemCountIn    []int `json:"itemCountIn,omitempty"`
+	ItemCountNotIn []int `json:"itemCountNotIn,omitempty"`
+	ItemCountGT    *int  `json:"itemCountGT,omitempty"`
+	ItemCountGTE   *int  `json:"itemCountGTE,omitempty"`
+	ItemCountLT    *int  `json:"itemCountLT,omitempty"`
+	ItemCountLTE   *int  `json:"itemCountLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "dataset" edge predicates.
+	HasDataset     *bool                `json:"hasDataset,omitempty"`
+	HasDatasetWith []*DatasetWhereInput `json:"hasDatasetWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DatasetVersionWhereInput) AddPredicates(predicates ...predicate.DatasetVersion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DatasetVersionWhereInput filter on the DatasetVersionQuery builder.
+func (i *DatasetVersionWhereInput) Filter(q *DatasetVersionQuery) (*DatasetVersionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDatasetVersionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDatasetVersionWhereInput is returned in case the DatasetVersionWhereInput is empty.
+var ErrEmptyDatasetVersionWhereInput = errors.New("ent: empty predicate DatasetVersionWhereInput")
+
+// P returns a predicate for filtering datasetversions.
+// An error is returned if the input is empty or invalid.
+func (i *DatasetVersionWhereInput) P() (predicate.DatasetVersion, error) {
+	var predicates []predicate.DatasetVersion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, datasetversion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DatasetVersion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, datasetversion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DatasetVersion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, datasetversion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, datasetversion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, datasetversion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, datasetversion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, datasetversion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, datasetversion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, datasetversion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, datasetversion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, datasetversion.IDLTE(*i.IDLTE))
+	}
+	if i.Number != nil {
+		predicates = append(predicates, datasetversion.NumberEQ(*i.Number))
+	}
+	if i.NumberNEQ != nil {
+		predicates = append(predicates, datasetversion.NumberNEQ(*i.NumberNEQ))
+	}
+	if len(i.NumberIn) > 0 {
+		predicates = append(predicates, datasetversion.NumberIn(i.NumberIn...))
+	}
+	if len(i.NumberNotIn) > 0 {
+		predicates = append(predicates, datasetversion.NumberNotIn(i.NumberNotIn...))
+	}
+	if i.NumberGT != nil {
+		predicates = append(predicates, datasetversion.NumberGT(*i.NumberGT))
+	}
+	if i.NumberGTE != nil {
+		predicates = append(predicates, datasetversion.NumberGTE(*i.NumberGTE))
+	}
+	if i.NumberLT != nil {
+		predicates = append(predicates, datasetversion.NumberLT(*i.NumberLT))
+	}
+	if i.NumberLTE != nil {
+		predicates = append(predicates, datasetversion.NumberLTE(*i.NumberLTE))
+	}
+	if i.ContentHash != nil {
+		predicates = append(predicates, datasetversion.ContentHashEQ(*i.ContentHash))
+	}
+	if i.ContentHashNEQ != nil {
+		predicates = append(predicates, datasetversion.ContentHashNEQ(*i.ContentHashNEQ))
+	}
+	if len(i.ContentHashIn) > 0 {
+		predicates = append(predicates, datasetversion.ContentHashIn(i.ContentHashIn...))
+	}
+	if len(i.ContentHashNotIn) > 0 {
+		predicates = append(predicates, datasetversion.ContentHashNotIn(i.ContentHashNotIn...))
+	}
+	if i.ContentHashGT != nil {
+		predicates = append(predicates, datasetversion.ContentHashGT(*i.ContentHashGT))
+	}
+	if i.ContentHashGTE != nil {
+		predicates = append(predicates, datasetversion.ContentHashGTE(*i.ContentHashGTE))
+	}
+	if i.ContentHashLT != nil {
+		predicates = append(predicates, datasetversion.ContentHashLT(*i.ContentHashLT))
+	}
+	if i.ContentHashLTE != nil {
+		predicates = append(predicates, datasetversion.ContentHashLTE(*i.ContentHashLTE))
+	}
+	if i.ContentHashContains != nil {
+		predicates = append(predicates, datasetversion.ContentHashContains(*i.ContentHashContains))
+	}
+	if i.ContentHashHasPrefix != nil {
+		predicates = append(predicates, datasetversion.ContentHashHasPrefix(*i.ContentHashHasPrefix))
+	}
+	if i.ContentHashHasSuffix != nil {
+		predicates = append(predicates, datasetversion.ContentHashHasSuffix(*i.ContentHashHasSuffix))
+	}
+	if i.ContentHashEqualFold != nil {
+		predicates = append(predicates, datasetversion.ContentHashEqualFold(*i.ContentHashEqualFold))
+	}
+	if i.ContentHashContainsFold != nil {
+		predicates = append(predicates, datasetversion.ContentHashContainsFold(*i.ContentHashContainsFold))
+	}
+	if i.ItemCount != nil {
+		predicates = append(predicates, datasetversion.ItemCountEQ(*i.ItemCount))
+	}
+	if i.ItemCountNEQ != nil {
+		predicates = append(predicates, datasetversion.ItemCountNEQ(*i.ItemCountNEQ))
+	}
+	if len(i.ItemCountIn) > 0 {
+		predicates = append(predicates, datasetversion.ItemCountIn(i.ItemCountIn...))
+	}
+	if len(i.ItemCountNotIn) > 0 {
+		predicates = append(predicates, datasetversion.ItemCountNotIn(i.ItemCountNotIn...))
+	}
+	if i.ItemCountGT != nil {
+		predicates = append(predicates, datasetversion.ItemCountGT(*i.ItemCountGT))
+	}
+	if i.ItemCountGTE != nil {
+		predicates = append(predicates, datasetversion.ItemCountGTE(*i.ItemCountGTE))
+	}
+	if i.ItemCountLT != nil {
+		predicates = append(predicates, datasetversion.ItemCountLT(*i.ItemCountLT))
+	}
+	if i.ItemCountLTE != nil {
+		predicates = append(predicates, datasetversion.ItemCountLTE(*i.ItemCountLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, datasetversion.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, datasetversion.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, datasetversion.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, datasetversion.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, datasetversion.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, datasetversion.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, datasetversion.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, datasetversion.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+
+	if i.HasDataset != nil {
+		p := datasetversion.HasDataset()
+		if !*i.HasDataset {
+			p = datasetversion.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDatasetWith) > 0 {
+		with := make([]predicate.Dataset, 0, len(i.HasDatasetWith))
+		for _, w := range i.HasDatasetWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDatasetWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, datasetversion.HasDatasetWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDatasetVersionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return datasetversion.And(predicates...), nil
 	}
 }
 
@@ -4973,6 +5567,10 @@ type UserWhereInput struct {
 	// "assignments" edge predicates.
 	HasAssignments     *bool                   `json:"hasAssignments,omitempty"`
 	HasAssignmentsWith []*AssignmentWhereInput `json:"hasAssignmentsWith,omitempty"`
+
+	// "datasets" edge predicates.
+	HasDatasets     *bool                `json:"hasDatasets,omitempty"`
+	HasDatasetsWith []*DatasetWhereInput `json:"hasDatasetsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5370,6 +5968,24 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, user.HasAssignmentsWith(with...))
+	}
+	if i.HasDatasets != nil {
+		p := user.HasDatasets()
+		if !*i.HasDatasets {
+			p = user.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDatasetsWith) > 0 {
+		with := make([]predicate.Dataset, 0, len(i.HasDatasetsWith))
+		for _, w := range i.HasDatasetsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDatasetsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, user.HasDatasetsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

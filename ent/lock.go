@@ -102,6 +102,44 @@ func (q *ComplianceProfileQuery) LockForShare() *ComplianceProfileQuery {
 // LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
 // that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
 // write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *DatasetQuery) LockForUpdate() *DatasetQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *DatasetQuery) LockForShare() *DatasetQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
+func (q *DatasetVersionQuery) LockForUpdate() *DatasetVersionQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForUpdate()
+}
+
+// LockForShare makes the query hold a shared lock on the rows it reads until the transaction ends (SELECT …
+// FOR SHARE): other readers go on, a LockForUpdate waits. On SQLite it adds nothing, as LockForUpdate.
+func (q *DatasetVersionQuery) LockForShare() *DatasetVersionQuery {
+	if q.driver.Dialect() == dialect.SQLite {
+		return q
+	}
+	return q.ForShare()
+}
+
+// LockForUpdate makes the query lock the rows it reads until the transaction ends (SELECT … FOR UPDATE), so
+// that a read-then-write cannot interleave with another one on PostgreSQL. On SQLite it adds nothing: a
+// write transaction there holds the database's write lock from its BEGIN IMMEDIATE.
 func (q *DeploymentQuery) LockForUpdate() *DeploymentQuery {
 	if q.driver.Dialect() == dialect.SQLite {
 		return q

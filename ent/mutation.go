@@ -16,6 +16,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -50,6 +52,8 @@ const (
 	TypeBenchmarkItemResult   = "BenchmarkItemResult"
 	TypeBenchmarkLabel        = "BenchmarkLabel"
 	TypeComplianceProfile     = "ComplianceProfile"
+	TypeDataset               = "Dataset"
+	TypeDatasetVersion        = "DatasetVersion"
 	TypeDeployment            = "Deployment"
 	TypeExperiment            = "Experiment"
 	TypeExperimentKey         = "ExperimentKey"
@@ -890,52 +894,54 @@ func (m *AssignmentMutation) ResetEdge(name string) error {
 // BenchmarkMutation represents an operation that mutates the Benchmark nodes in the graph.
 type BenchmarkMutation struct {
 	config
-	op                   Op
-	typ                  string
-	id                   *int
-	created_at           *time.Time
-	updated_at           *time.Time
-	version              *int64
-	addversion           *int64
-	name                 *string
-	status               *benchmark.Status
-	models               *[]string
-	appendmodels         []string
-	dataset              *model.Dataset
-	appenddataset        model.Dataset
-	system               *string
-	max_output_tokens    *int
-	addmax_output_tokens *int
-	repeats              *int
-	addrepeats           *int
-	judge                **model.BenchmarkJudge
-	results              **model.BenchmarkResults
-	progress_done        *int
-	addprogress_done     *int
-	progress_total       *int
-	addprogress_total    *int
-	error                *string
-	started_at           *time.Time
-	finished_at          *time.Time
-	quota_day            *string
-	quota_held           *int
-	addquota_held        *int
-	judge_steps_done     *int
-	addjudge_steps_done  *int
-	judge_calls_made     *int
-	addjudge_calls_made  *int
-	clearedFields        map[string]struct{}
-	owner                *int
-	clearedowner         bool
-	item_results         map[int]struct{}
-	removeditem_results  map[int]struct{}
-	cleareditem_results  bool
-	labels               map[int]struct{}
-	removedlabels        map[int]struct{}
-	clearedlabels        bool
-	done                 bool
-	oldValue             func(context.Context) (*Benchmark, error)
-	predicates           []predicate.Benchmark
+	op                     Op
+	typ                    string
+	id                     *int
+	created_at             *time.Time
+	updated_at             *time.Time
+	version                *int64
+	addversion             *int64
+	name                   *string
+	status                 *benchmark.Status
+	models                 *[]string
+	appendmodels           []string
+	dataset                *model.Dataset
+	appenddataset          model.Dataset
+	system                 *string
+	max_output_tokens      *int
+	addmax_output_tokens   *int
+	repeats                *int
+	addrepeats             *int
+	judge                  **model.BenchmarkJudge
+	results                **model.BenchmarkResults
+	progress_done          *int
+	addprogress_done       *int
+	progress_total         *int
+	addprogress_total      *int
+	error                  *string
+	started_at             *time.Time
+	finished_at            *time.Time
+	quota_day              *string
+	quota_held             *int
+	addquota_held          *int
+	judge_steps_done       *int
+	addjudge_steps_done    *int
+	judge_calls_made       *int
+	addjudge_calls_made    *int
+	clearedFields          map[string]struct{}
+	owner                  *int
+	clearedowner           bool
+	item_results           map[int]struct{}
+	removeditem_results    map[int]struct{}
+	cleareditem_results    bool
+	dataset_version        *int
+	cleareddataset_version bool
+	labels                 map[int]struct{}
+	removedlabels          map[int]struct{}
+	clearedlabels          bool
+	done                   bool
+	oldValue               func(context.Context) (*Benchmark, error)
+	predicates             []predicate.Benchmark
 }
 
 var _ ent.Mutation = (*BenchmarkMutation)(nil)
@@ -2096,6 +2102,55 @@ func (m *BenchmarkMutation) ResetJudgeCallsMade() {
 	m.addjudge_calls_made = nil
 }
 
+// SetDatasetVersionID sets the "dataset_version_id" field.
+func (m *BenchmarkMutation) SetDatasetVersionID(i int) {
+	m.dataset_version = &i
+}
+
+// DatasetVersionID returns the value of the "dataset_version_id" field in the mutation.
+func (m *BenchmarkMutation) DatasetVersionID() (r int, exists bool) {
+	v := m.dataset_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDatasetVersionID returns the old "dataset_version_id" field's value of the Benchmark entity.
+// If the Benchmark object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BenchmarkMutation) OldDatasetVersionID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDatasetVersionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDatasetVersionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDatasetVersionID: %w", err)
+	}
+	return oldValue.DatasetVersionID, nil
+}
+
+// ClearDatasetVersionID clears the value of the "dataset_version_id" field.
+func (m *BenchmarkMutation) ClearDatasetVersionID() {
+	m.dataset_version = nil
+	m.clearedFields[benchmark.FieldDatasetVersionID] = struct{}{}
+}
+
+// DatasetVersionIDCleared returns if the "dataset_version_id" field was cleared in this mutation.
+func (m *BenchmarkMutation) DatasetVersionIDCleared() bool {
+	_, ok := m.clearedFields[benchmark.FieldDatasetVersionID]
+	return ok
+}
+
+// ResetDatasetVersionID resets all changes to the "dataset_version_id" field.
+func (m *BenchmarkMutation) ResetDatasetVersionID() {
+	m.dataset_version = nil
+	delete(m.clearedFields, benchmark.FieldDatasetVersionID)
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *BenchmarkMutation) ClearOwner() {
 	m.clearedowner = true
@@ -2175,6 +2230,33 @@ func (m *BenchmarkMutation) ResetItemResults() {
 	m.item_results = nil
 	m.cleareditem_results = false
 	m.removeditem_results = nil
+}
+
+// ClearDatasetVersion clears the "dataset_version" edge to the DatasetVersion entity.
+func (m *BenchmarkMutation) ClearDatasetVersion() {
+	m.cleareddataset_version = true
+	m.clearedFields[benchmark.FieldDatasetVersionID] = struct{}{}
+}
+
+// DatasetVersionCleared reports if the "dataset_version" edge to the DatasetVersion entity was cleared.
+func (m *BenchmarkMutation) DatasetVersionCleared() bool {
+	return m.DatasetVersionIDCleared() || m.cleareddataset_version
+}
+
+// DatasetVersionIDs returns the "dataset_version" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DatasetVersionID instead. It exists only for internal usage by the builders.
+func (m *BenchmarkMutation) DatasetVersionIDs() (ids []int) {
+	if id := m.dataset_version; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDatasetVersion resets all changes to the "dataset_version" edge.
+func (m *BenchmarkMutation) ResetDatasetVersion() {
+	m.dataset_version = nil
+	m.cleareddataset_version = false
 }
 
 // AddLabelIDs adds the "labels" edge to the BenchmarkLabel entity by ids.
@@ -2265,7 +2347,7 @@ func (m *BenchmarkMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *BenchmarkMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, benchmark.FieldCreatedAt)
 	}
@@ -2332,6 +2414,9 @@ func (m *BenchmarkMutation) Fields() []string {
 	if m.judge_calls_made != nil {
 		fields = append(fields, benchmark.FieldJudgeCallsMade)
 	}
+	if m.dataset_version != nil {
+		fields = append(fields, benchmark.FieldDatasetVersionID)
+	}
 	return fields
 }
 
@@ -2384,6 +2469,8 @@ func (m *BenchmarkMutation) Field(name string) (ent.Value, bool) {
 		return m.JudgeStepsDone()
 	case benchmark.FieldJudgeCallsMade:
 		return m.JudgeCallsMade()
+	case benchmark.FieldDatasetVersionID:
+		return m.DatasetVersionID()
 	}
 	return nil, false
 }
@@ -2437,6 +2524,8 @@ func (m *BenchmarkMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldJudgeStepsDone(ctx)
 	case benchmark.FieldJudgeCallsMade:
 		return m.OldJudgeCallsMade(ctx)
+	case benchmark.FieldDatasetVersionID:
+		return m.OldDatasetVersionID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -2600,6 +2689,13 @@ func (m *BenchmarkMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetJudgeCallsMade(v)
 		return nil
+	case benchmark.FieldDatasetVersionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDatasetVersionID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
 }
@@ -2747,6 +2843,9 @@ func (m *BenchmarkMutation) ClearedFields() []string {
 	if m.FieldCleared(benchmark.FieldQuotaDay) {
 		fields = append(fields, benchmark.FieldQuotaDay)
 	}
+	if m.FieldCleared(benchmark.FieldDatasetVersionID) {
+		fields = append(fields, benchmark.FieldDatasetVersionID)
+	}
 	return fields
 }
 
@@ -2778,6 +2877,9 @@ func (m *BenchmarkMutation) ClearField(name string) error {
 		return nil
 	case benchmark.FieldQuotaDay:
 		m.ClearQuotaDay()
+		return nil
+	case benchmark.FieldDatasetVersionID:
+		m.ClearDatasetVersionID()
 		return nil
 	}
 	return fmt.Errorf("unknown Benchmark nullable field %s", name)
@@ -2853,18 +2955,24 @@ func (m *BenchmarkMutation) ResetField(name string) error {
 	case benchmark.FieldJudgeCallsMade:
 		m.ResetJudgeCallsMade()
 		return nil
+	case benchmark.FieldDatasetVersionID:
+		m.ResetDatasetVersionID()
+		return nil
 	}
 	return fmt.Errorf("unknown Benchmark field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *BenchmarkMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.owner != nil {
 		edges = append(edges, benchmark.EdgeOwner)
 	}
 	if m.item_results != nil {
 		edges = append(edges, benchmark.EdgeItemResults)
+	}
+	if m.dataset_version != nil {
+		edges = append(edges, benchmark.EdgeDatasetVersion)
 	}
 	if m.labels != nil {
 		edges = append(edges, benchmark.EdgeLabels)
@@ -2886,6 +2994,10 @@ func (m *BenchmarkMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case benchmark.EdgeDatasetVersion:
+		if id := m.dataset_version; id != nil {
+			return []ent.Value{*id}
+		}
 	case benchmark.EdgeLabels:
 		ids := make([]ent.Value, 0, len(m.labels))
 		for id := range m.labels {
@@ -2898,7 +3010,7 @@ func (m *BenchmarkMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *BenchmarkMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removeditem_results != nil {
 		edges = append(edges, benchmark.EdgeItemResults)
 	}
@@ -2930,12 +3042,15 @@ func (m *BenchmarkMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *BenchmarkMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedowner {
 		edges = append(edges, benchmark.EdgeOwner)
 	}
 	if m.cleareditem_results {
 		edges = append(edges, benchmark.EdgeItemResults)
+	}
+	if m.cleareddataset_version {
+		edges = append(edges, benchmark.EdgeDatasetVersion)
 	}
 	if m.clearedlabels {
 		edges = append(edges, benchmark.EdgeLabels)
@@ -2951,6 +3066,8 @@ func (m *BenchmarkMutation) EdgeCleared(name string) bool {
 		return m.clearedowner
 	case benchmark.EdgeItemResults:
 		return m.cleareditem_results
+	case benchmark.EdgeDatasetVersion:
+		return m.cleareddataset_version
 	case benchmark.EdgeLabels:
 		return m.clearedlabels
 	}
@@ -2963,6 +3080,9 @@ func (m *BenchmarkMutation) ClearEdge(name string) error {
 	switch name {
 	case benchmark.EdgeOwner:
 		m.ClearOwner()
+		return nil
+	case benchmark.EdgeDatasetVersion:
+		m.ClearDatasetVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown Benchmark unique edge %s", name)
@@ -2977,6 +3097,9 @@ func (m *BenchmarkMutation) ResetEdge(name string) error {
 		return nil
 	case benchmark.EdgeItemResults:
 		m.ResetItemResults()
+		return nil
+	case benchmark.EdgeDatasetVersion:
+		m.ResetDatasetVersion()
 		return nil
 	case benchmark.EdgeLabels:
 		m.ResetLabels()
@@ -7311,6 +7434,1556 @@ func (m *ComplianceProfileMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ComplianceProfile edge %s", name)
 }
 
+// DatasetMutation represents an operation that mutates the Dataset nodes in the graph.
+type DatasetMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	updated_at      *time.Time
+	name            *string
+	clearedFields   map[string]struct{}
+	owner           *int
+	clearedowner    bool
+	versions        map[int]struct{}
+	removedversions map[int]struct{}
+	clearedversions bool
+	done            bool
+	oldValue        func(context.Context) (*Dataset, error)
+	predicates      []predicate.Dataset
+}
+
+var _ ent.Mutation = (*DatasetMutation)(nil)
+
+// datasetOption allows management of the mutation configuration using functional options.
+type datasetOption func(*DatasetMutation)
+
+// newDatasetMutation creates new mutation for the Dataset entity.
+func newDatasetMutation(c config, op Op, opts ...datasetOption) *DatasetMutation {
+	m := &DatasetMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDataset,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDatasetID sets the ID field of the mutation.
+func withDatasetID(id int) datasetOption {
+	return func(m *DatasetMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Dataset
+		)
+		m.oldValue = func(ctx context.Context) (*Dataset, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Dataset.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDataset sets the old Dataset of the mutation.
+func withDataset(node *Dataset) datasetOption {
+	return func(m *DatasetMutation) {
+		m.oldValue = func(context.Context) (*Dataset, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DatasetMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DatasetMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DatasetMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DatasetMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Dataset.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DatasetMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DatasetMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Dataset entity.
+// If the Dataset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DatasetMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DatasetMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DatasetMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Dataset entity.
+// If the Dataset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DatasetMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *DatasetMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *DatasetMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the Dataset entity.
+// If the Dataset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *DatasetMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetName sets the "name" field.
+func (m *DatasetMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *DatasetMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Dataset entity.
+// If the Dataset object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *DatasetMutation) ResetName() {
+	m.name = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *DatasetMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[dataset.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *DatasetMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *DatasetMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *DatasetMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// AddVersionIDs adds the "versions" edge to the DatasetVersion entity by ids.
+func (m *DatasetMutation) AddVersionIDs(ids ...int) {
+	if m.versions == nil {
+		m.versions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.versions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearVersions clears the "versions" edge to the DatasetVersion entity.
+func (m *DatasetMutation) ClearVersions() {
+	m.clearedversions = true
+}
+
+// VersionsCleared reports if the "versions" edge to the DatasetVersion entity was cleared.
+func (m *DatasetMutation) VersionsCleared() bool {
+	return m.clearedversions
+}
+
+// RemoveVersionIDs removes the "versions" edge to the DatasetVersion entity by IDs.
+func (m *DatasetMutation) RemoveVersionIDs(ids ...int) {
+	if m.removedversions == nil {
+		m.removedversions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.versions, ids[i])
+		m.removedversions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedVersions returns the removed IDs of the "versions" edge to the DatasetVersion entity.
+func (m *DatasetMutation) RemovedVersionsIDs() (ids []int) {
+	for id := range m.removedversions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// VersionsIDs returns the "versions" edge IDs in the mutation.
+func (m *DatasetMutation) VersionsIDs() (ids []int) {
+	for id := range m.versions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetVersions resets all changes to the "versions" edge.
+func (m *DatasetMutation) ResetVersions() {
+	m.versions = nil
+	m.clearedversions = false
+	m.removedversions = nil
+}
+
+// Where appends a list predicates to the DatasetMutation builder.
+func (m *DatasetMutation) Where(ps ...predicate.Dataset) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DatasetMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DatasetMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Dataset, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DatasetMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DatasetMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Dataset).
+func (m *DatasetMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DatasetMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, dataset.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, dataset.FieldUpdatedAt)
+	}
+	if m.owner != nil {
+		fields = append(fields, dataset.FieldOwnerID)
+	}
+	if m.name != nil {
+		fields = append(fields, dataset.FieldName)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DatasetMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case dataset.FieldCreatedAt:
+		return m.CreatedAt()
+	case dataset.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case dataset.FieldOwnerID:
+		return m.OwnerID()
+	case dataset.FieldName:
+		return m.Name()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DatasetMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case dataset.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case dataset.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case dataset.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case dataset.FieldName:
+		return m.OldName(ctx)
+	}
+	return nil, fmt.Errorf("unknown Dataset field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DatasetMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case dataset.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case dataset.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case dataset.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case dataset.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Dataset field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DatasetMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DatasetMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DatasetMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Dataset numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DatasetMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DatasetMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DatasetMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Dataset nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DatasetMutation) ResetField(name string) error {
+	switch name {
+	case dataset.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case dataset.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case dataset.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case dataset.FieldName:
+		m.ResetName()
+		return nil
+	}
+	return fmt.Errorf("unknown Dataset field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DatasetMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.owner != nil {
+		edges = append(edges, dataset.EdgeOwner)
+	}
+	if m.versions != nil {
+		edges = append(edges, dataset.EdgeVersions)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DatasetMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case dataset.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case dataset.EdgeVersions:
+		ids := make([]ent.Value, 0, len(m.versions))
+		for id := range m.versions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DatasetMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedversions != nil {
+		edges = append(edges, dataset.EdgeVersions)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DatasetMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case dataset.EdgeVersions:
+		ids := make([]ent.Value, 0, len(m.removedversions))
+		for id := range m.removedversions {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DatasetMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedowner {
+		edges = append(edges, dataset.EdgeOwner)
+	}
+	if m.clearedversions {
+		edges = append(edges, dataset.EdgeVersions)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DatasetMutation) EdgeCleared(name string) bool {
+	switch name {
+	case dataset.EdgeOwner:
+		return m.clearedowner
+	case dataset.EdgeVersions:
+		return m.clearedversions
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DatasetMutation) ClearEdge(name string) error {
+	switch name {
+	case dataset.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown Dataset unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DatasetMutation) ResetEdge(name string) error {
+	switch name {
+	case dataset.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case dataset.EdgeVersions:
+		m.ResetVersions()
+		return nil
+	}
+	return fmt.Errorf("unknown Dataset edge %s", name)
+}
+
+// DatasetVersionMutation represents an operation that mutates the DatasetVersion nodes in the graph.
+type DatasetVersionMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	number            *int
+	addnumber         *int
+	items             *model.Dataset
+	appenditems       model.Dataset
+	content_hash      *string
+	item_count        *int
+	additem_count     *int
+	created_at        *time.Time
+	clearedFields     map[string]struct{}
+	owner             *int
+	clearedowner      bool
+	dataset           *int
+	cleareddataset    bool
+	benchmarks        map[int]struct{}
+	removedbenchmarks map[int]struct{}
+	clearedbenchmarks bool
+	done              bool
+	oldValue          func(context.Context) (*DatasetVersion, error)
+	predicates        []predicate.DatasetVersion
+}
+
+var _ ent.Mutation = (*DatasetVersionMutation)(nil)
+
+// datasetversionOption allows management of the mutation configuration using functional options.
+type datasetversionOption func(*DatasetVersionMutation)
+
+// newDatasetVersionMutation creates new mutation for the DatasetVersion entity.
+func newDatasetVersionMutation(c config, op Op, opts ...datasetversionOption) *DatasetVersionMutation {
+	m := &DatasetVersionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDatasetVersion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDatasetVersionID sets the ID field of the mutation.
+func withDatasetVersionID(id int) datasetversionOption {
+	return func(m *DatasetVersionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DatasetVersion
+		)
+		m.oldValue = func(ctx context.Context) (*DatasetVersion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DatasetVersion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDatasetVersion sets the old DatasetVersion of the mutation.
+func withDatasetVersion(node *DatasetVersion) datasetversionOption {
+	return func(m *DatasetVersionMutation) {
+		m.oldValue = func(context.Context) (*DatasetVersion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DatasetVersionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DatasetVersionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DatasetVersionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DatasetVersionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DatasetVersion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *DatasetVersionMutation) SetOwnerID(i int) {
+	m.owner = &i
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *DatasetVersionMutation) OwnerID() (r int, exists bool) {
+	v := m.owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldOwnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *DatasetVersionMutation) ResetOwnerID() {
+	m.owner = nil
+}
+
+// SetDatasetID sets the "dataset_id" field.
+func (m *DatasetVersionMutation) SetDatasetID(i int) {
+	m.dataset = &i
+}
+
+// DatasetID returns the value of the "dataset_id" field in the mutation.
+func (m *DatasetVersionMutation) DatasetID() (r int, exists bool) {
+	v := m.dataset
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDatasetID returns the old "dataset_id" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldDatasetID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDatasetID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDatasetID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDatasetID: %w", err)
+	}
+	return oldValue.DatasetID, nil
+}
+
+// ResetDatasetID resets all changes to the "dataset_id" field.
+func (m *DatasetVersionMutation) ResetDatasetID() {
+	m.dataset = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *DatasetVersionMutation) SetNumber(i int) {
+	m.number = &i
+	m.addnumber = nil
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *DatasetVersionMutation) Number() (r int, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldNumber(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// AddNumber adds i to the "number" field.
+func (m *DatasetVersionMutation) AddNumber(i int) {
+	if m.addnumber != nil {
+		*m.addnumber += i
+	} else {
+		m.addnumber = &i
+	}
+}
+
+// AddedNumber returns the value that was added to the "number" field in this mutation.
+func (m *DatasetVersionMutation) AddedNumber() (r int, exists bool) {
+	v := m.addnumber
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *DatasetVersionMutation) ResetNumber() {
+	m.number = nil
+	m.addnumber = nil
+}
+
+// SetItems sets the "items" field.
+func (m *DatasetVersionMutation) SetItems(value model.Dataset) {
+	m.items = &value
+	m.appenditems = nil
+}
+
+// Items returns the value of the "items" field in the mutation.
+func (m *DatasetVersionMutation) Items() (r model.Dataset, exists bool) {
+	v := m.items
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItems returns the old "items" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldItems(ctx context.Context) (v model.Dataset, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItems is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItems requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItems: %w", err)
+	}
+	return oldValue.Items, nil
+}
+
+// AppendItems adds value to the "items" field.
+func (m *DatasetVersionMutation) AppendItems(value model.Dataset) {
+	m.appenditems = append(m.appenditems, value...)
+}
+
+// AppendedItems returns the list of values that were appended to the "items" field in this mutation.
+func (m *DatasetVersionMutation) AppendedItems() (model.Dataset, bool) {
+	if len(m.appenditems) == 0 {
+		return nil, false
+	}
+	return m.appenditems, true
+}
+
+// ResetItems resets all changes to the "items" field.
+func (m *DatasetVersionMutation) ResetItems() {
+	m.items = nil
+	m.appenditems = nil
+}
+
+// SetContentHash sets the "content_hash" field.
+func (m *DatasetVersionMutation) SetContentHash(s string) {
+	m.content_hash = &s
+}
+
+// ContentHash returns the value of the "content_hash" field in the mutation.
+func (m *DatasetVersionMutation) ContentHash() (r string, exists bool) {
+	v := m.content_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentHash returns the old "content_hash" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldContentHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentHash: %w", err)
+	}
+	return oldValue.ContentHash, nil
+}
+
+// ResetContentHash resets all changes to the "content_hash" field.
+func (m *DatasetVersionMutation) ResetContentHash() {
+	m.content_hash = nil
+}
+
+// SetItemCount sets the "item_count" field.
+func (m *DatasetVersionMutation) SetItemCount(i int) {
+	m.item_count = &i
+	m.additem_count = nil
+}
+
+// ItemCount returns the value of the "item_count" field in the mutation.
+func (m *DatasetVersionMutation) ItemCount() (r int, exists bool) {
+	v := m.item_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemCount returns the old "item_count" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldItemCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemCount: %w", err)
+	}
+	return oldValue.ItemCount, nil
+}
+
+// AddItemCount adds i to the "item_count" field.
+func (m *DatasetVersionMutation) AddItemCount(i int) {
+	if m.additem_count != nil {
+		*m.additem_count += i
+	} else {
+		m.additem_count = &i
+	}
+}
+
+// AddedItemCount returns the value that was added to the "item_count" field in this mutation.
+func (m *DatasetVersionMutation) AddedItemCount() (r int, exists bool) {
+	v := m.additem_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetItemCount resets all changes to the "item_count" field.
+func (m *DatasetVersionMutation) ResetItemCount() {
+	m.item_count = nil
+	m.additem_count = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DatasetVersionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DatasetVersionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DatasetVersion entity.
+// If the DatasetVersion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DatasetVersionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DatasetVersionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearOwner clears the "owner" edge to the User entity.
+func (m *DatasetVersionMutation) ClearOwner() {
+	m.clearedowner = true
+	m.clearedFields[datasetversion.FieldOwnerID] = struct{}{}
+}
+
+// OwnerCleared reports if the "owner" edge to the User entity was cleared.
+func (m *DatasetVersionMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *DatasetVersionMutation) OwnerIDs() (ids []int) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *DatasetVersionMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// ClearDataset clears the "dataset" edge to the Dataset entity.
+func (m *DatasetVersionMutation) ClearDataset() {
+	m.cleareddataset = true
+	m.clearedFields[datasetversion.FieldDatasetID] = struct{}{}
+}
+
+// DatasetCleared reports if the "dataset" edge to the Dataset entity was cleared.
+func (m *DatasetVersionMutation) DatasetCleared() bool {
+	return m.cleareddataset
+}
+
+// DatasetIDs returns the "dataset" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DatasetID instead. It exists only for internal usage by the builders.
+func (m *DatasetVersionMutation) DatasetIDs() (ids []int) {
+	if id := m.dataset; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDataset resets all changes to the "dataset" edge.
+func (m *DatasetVersionMutation) ResetDataset() {
+	m.dataset = nil
+	m.cleareddataset = false
+}
+
+// AddBenchmarkIDs adds the "benchmarks" edge to the Benchmark entity by ids.
+func (m *DatasetVersionMutation) AddBenchmarkIDs(ids ...int) {
+	if m.benchmarks == nil {
+		m.benchmarks = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.benchmarks[ids[i]] = struct{}{}
+	}
+}
+
+// ClearBenchmarks clears the "benchmarks" edge to the Benchmark entity.
+func (m *DatasetVersionMutation) ClearBenchmarks() {
+	m.clearedbenchmarks = true
+}
+
+// BenchmarksCleared reports if the "benchmarks" edge to the Benchmark entity was cleared.
+func (m *DatasetVersionMutation) BenchmarksCleared() bool {
+	return m.clearedbenchmarks
+}
+
+// RemoveBenchmarkIDs removes the "benchmarks" edge to the Benchmark entity by IDs.
+func (m *DatasetVersionMutation) RemoveBenchmarkIDs(ids ...int) {
+	if m.removedbenchmarks == nil {
+		m.removedbenchmarks = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.benchmarks, ids[i])
+		m.removedbenchmarks[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedBenchmarks returns the removed IDs of the "benchmarks" edge to the Benchmark entity.
+func (m *DatasetVersionMutation) RemovedBenchmarksIDs() (ids []int) {
+	for id := range m.removedbenchmarks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// BenchmarksIDs returns the "benchmarks" edge IDs in the mutation.
+func (m *DatasetVersionMutation) BenchmarksIDs() (ids []int) {
+	for id := range m.benchmarks {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetBenchmarks resets all changes to the "benchmarks" edge.
+func (m *DatasetVersionMutation) ResetBenchmarks() {
+	m.benchmarks = nil
+	m.clearedbenchmarks = false
+	m.removedbenchmarks = nil
+}
+
+// Where appends a list predicates to the DatasetVersionMutation builder.
+func (m *DatasetVersionMutation) Where(ps ...predicate.DatasetVersion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DatasetVersionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DatasetVersionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DatasetVersion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DatasetVersionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DatasetVersionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DatasetVersion).
+func (m *DatasetVersionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DatasetVersionMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.owner != nil {
+		fields = append(fields, datasetversion.FieldOwnerID)
+	}
+	if m.dataset != nil {
+		fields = append(fields, datasetversion.FieldDatasetID)
+	}
+	if m.number != nil {
+		fields = append(fields, datasetversion.FieldNumber)
+	}
+	if m.items != nil {
+		fields = append(fields, datasetversion.FieldItems)
+	}
+	if m.content_hash != nil {
+		fields = append(fields, datasetversion.FieldContentHash)
+	}
+	if m.item_count != nil {
+		fields = append(fields, datasetversion.FieldItemCount)
+	}
+	if m.created_at != nil {
+		fields = append(fields, datasetversion.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DatasetVersionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case datasetversion.FieldOwnerID:
+		return m.OwnerID()
+	case datasetversion.FieldDatasetID:
+		return m.DatasetID()
+	case datasetversion.FieldNumber:
+		return m.Number()
+	case datasetversion.FieldItems:
+		return m.Items()
+	case datasetversion.FieldContentHash:
+		return m.ContentHash()
+	case datasetversion.FieldItemCount:
+		return m.ItemCount()
+	case datasetversion.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DatasetVersionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case datasetversion.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case datasetversion.FieldDatasetID:
+		return m.OldDatasetID(ctx)
+	case datasetversion.FieldNumber:
+		return m.OldNumber(ctx)
+	case datasetversion.FieldItems:
+		return m.OldItems(ctx)
+	case datasetversion.FieldContentHash:
+		return m.OldContentHash(ctx)
+	case datasetversion.FieldItemCount:
+		return m.OldItemCount(ctx)
+	case datasetversion.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown DatasetVersion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DatasetVersionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case datasetversion.FieldOwnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case datasetversion.FieldDatasetID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDatasetID(v)
+		return nil
+	case datasetversion.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case datasetversion.FieldItems:
+		v, ok := value.(model.Dataset)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItems(v)
+		return nil
+	case datasetversion.FieldContentHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentHash(v)
+		return nil
+	case datasetversion.FieldItemCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemCount(v)
+		return nil
+	case datasetversion.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DatasetVersion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DatasetVersionMutation) AddedFields() []string {
+	var fields []string
+	if m.addnumber != nil {
+		fields = append(fields, datasetversion.FieldNumber)
+	}
+	if m.additem_count != nil {
+		fields = append(fields, datasetversion.FieldItemCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DatasetVersionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case datasetversion.FieldNumber:
+		return m.AddedNumber()
+	case datasetversion.FieldItemCount:
+		return m.AddedItemCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DatasetVersionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case datasetversion.FieldNumber:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNumber(v)
+		return nil
+	case datasetversion.FieldItemCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddItemCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DatasetVersion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DatasetVersionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DatasetVersionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DatasetVersionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown DatasetVersion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DatasetVersionMutation) ResetField(name string) error {
+	switch name {
+	case datasetversion.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case datasetversion.FieldDatasetID:
+		m.ResetDatasetID()
+		return nil
+	case datasetversion.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case datasetversion.FieldItems:
+		m.ResetItems()
+		return nil
+	case datasetversion.FieldContentHash:
+		m.ResetContentHash()
+		return nil
+	case datasetversion.FieldItemCount:
+		m.ResetItemCount()
+		return nil
+	case datasetversion.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown DatasetVersion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DatasetVersionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.owner != nil {
+		edges = append(edges, datasetversion.EdgeOwner)
+	}
+	if m.dataset != nil {
+		edges = append(edges, datasetversion.EdgeDataset)
+	}
+	if m.benchmarks != nil {
+		edges = append(edges, datasetversion.EdgeBenchmarks)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DatasetVersionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case datasetversion.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case datasetversion.EdgeDataset:
+		if id := m.dataset; id != nil {
+			return []ent.Value{*id}
+		}
+	case datasetversion.EdgeBenchmarks:
+		ids := make([]ent.Value, 0, len(m.benchmarks))
+		for id := range m.benchmarks {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DatasetVersionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedbenchmarks != nil {
+		edges = append(edges, datasetversion.EdgeBenchmarks)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DatasetVersionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case datasetversion.EdgeBenchmarks:
+		ids := make([]ent.Value, 0, len(m.removedbenchmarks))
+		for id := range m.removedbenchmarks {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DatasetVersionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedowner {
+		edges = append(edges, datasetversion.EdgeOwner)
+	}
+	if m.cleareddataset {
+		edges = append(edges, datasetversion.EdgeDataset)
+	}
+	if m.clearedbenchmarks {
+		edges = append(edges, datasetversion.EdgeBenchmarks)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DatasetVersionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case datasetversion.EdgeOwner:
+		return m.clearedowner
+	case datasetversion.EdgeDataset:
+		return m.cleareddataset
+	case datasetversion.EdgeBenchmarks:
+		return m.clearedbenchmarks
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DatasetVersionMutation) ClearEdge(name string) error {
+	switch name {
+	case datasetversion.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	case datasetversion.EdgeDataset:
+		m.ClearDataset()
+		return nil
+	}
+	return fmt.Errorf("unknown DatasetVersion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DatasetVersionMutation) ResetEdge(name string) error {
+	switch name {
+	case datasetversion.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case datasetversion.EdgeDataset:
+		m.ResetDataset()
+		return nil
+	case datasetversion.EdgeBenchmarks:
+		m.ResetBenchmarks()
+		return nil
+	}
+	return fmt.Errorf("unknown DatasetVersion edge %s", name)
+}
+
 // DeploymentMutation represents an operation that mutates the Deployment nodes in the graph.
 type DeploymentMutation struct {
 	config
@@ -10723,6 +12396,7 @@ type ExperimentObservationMutation struct {
 	addmean           *float64
 	variance          *float64
 	addvariance       *float64
+	cuped             **model.ObservationCovariate
 	clearedFields     map[string]struct{}
 	owner             *int
 	clearedowner      bool
@@ -11363,6 +13037,55 @@ func (m *ExperimentObservationMutation) ResetVariance() {
 	m.addvariance = nil
 }
 
+// SetCuped sets the "cuped" field.
+func (m *ExperimentObservationMutation) SetCuped(mc *model.ObservationCovariate) {
+	m.cuped = &mc
+}
+
+// Cuped returns the value of the "cuped" field in the mutation.
+func (m *ExperimentObservationMutation) Cuped() (r *model.ObservationCovariate, exists bool) {
+	v := m.cuped
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCuped returns the old "cuped" field's value of the ExperimentObservation entity.
+// If the ExperimentObservation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExperimentObservationMutation) OldCuped(ctx context.Context) (v *model.ObservationCovariate, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCuped is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCuped requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCuped: %w", err)
+	}
+	return oldValue.Cuped, nil
+}
+
+// ClearCuped clears the value of the "cuped" field.
+func (m *ExperimentObservationMutation) ClearCuped() {
+	m.cuped = nil
+	m.clearedFields[experimentobservation.FieldCuped] = struct{}{}
+}
+
+// CupedCleared returns if the "cuped" field was cleared in this mutation.
+func (m *ExperimentObservationMutation) CupedCleared() bool {
+	_, ok := m.clearedFields[experimentobservation.FieldCuped]
+	return ok
+}
+
+// ResetCuped resets all changes to the "cuped" field.
+func (m *ExperimentObservationMutation) ResetCuped() {
+	m.cuped = nil
+	delete(m.clearedFields, experimentobservation.FieldCuped)
+}
+
 // ClearOwner clears the "owner" edge to the User entity.
 func (m *ExperimentObservationMutation) ClearOwner() {
 	m.clearedowner = true
@@ -11451,7 +13174,7 @@ func (m *ExperimentObservationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ExperimentObservationMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, experimentobservation.FieldCreatedAt)
 	}
@@ -11488,6 +13211,9 @@ func (m *ExperimentObservationMutation) Fields() []string {
 	if m.variance != nil {
 		fields = append(fields, experimentobservation.FieldVariance)
 	}
+	if m.cuped != nil {
+		fields = append(fields, experimentobservation.FieldCuped)
+	}
 	return fields
 }
 
@@ -11520,6 +13246,8 @@ func (m *ExperimentObservationMutation) Field(name string) (ent.Value, bool) {
 		return m.Mean()
 	case experimentobservation.FieldVariance:
 		return m.Variance()
+	case experimentobservation.FieldCuped:
+		return m.Cuped()
 	}
 	return nil, false
 }
@@ -11553,6 +13281,8 @@ func (m *ExperimentObservationMutation) OldField(ctx context.Context, name strin
 		return m.OldMean(ctx)
 	case experimentobservation.FieldVariance:
 		return m.OldVariance(ctx)
+	case experimentobservation.FieldCuped:
+		return m.OldCuped(ctx)
 	}
 	return nil, fmt.Errorf("unknown ExperimentObservation field %s", name)
 }
@@ -11646,6 +13376,13 @@ func (m *ExperimentObservationMutation) SetField(name string, value ent.Value) e
 		}
 		m.SetVariance(v)
 		return nil
+	case experimentobservation.FieldCuped:
+		v, ok := value.(*model.ObservationCovariate)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCuped(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ExperimentObservation field %s", name)
 }
@@ -11738,7 +13475,11 @@ func (m *ExperimentObservationMutation) AddField(name string, value ent.Value) e
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *ExperimentObservationMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(experimentobservation.FieldCuped) {
+		fields = append(fields, experimentobservation.FieldCuped)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -11751,6 +13492,11 @@ func (m *ExperimentObservationMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *ExperimentObservationMutation) ClearField(name string) error {
+	switch name {
+	case experimentobservation.FieldCuped:
+		m.ClearCuped()
+		return nil
+	}
 	return fmt.Errorf("unknown ExperimentObservation nullable field %s", name)
 }
 
@@ -11793,6 +13539,9 @@ func (m *ExperimentObservationMutation) ResetField(name string) error {
 		return nil
 	case experimentobservation.FieldVariance:
 		m.ResetVariance()
+		return nil
+	case experimentobservation.FieldCuped:
+		m.ResetCuped()
 		return nil
 	}
 	return fmt.Errorf("unknown ExperimentObservation field %s", name)
@@ -18455,6 +20204,12 @@ type UserMutation struct {
 	assignments                    map[int]struct{}
 	removedassignments             map[int]struct{}
 	clearedassignments             bool
+	datasets                       map[int]struct{}
+	removeddatasets                map[int]struct{}
+	cleareddatasets                bool
+	dataset_versions               map[int]struct{}
+	removeddataset_versions        map[int]struct{}
+	cleareddataset_versions        bool
 	benchmark_item_results         map[int]struct{}
 	removedbenchmark_item_results  map[int]struct{}
 	clearedbenchmark_item_results  bool
@@ -19334,6 +21089,114 @@ func (m *UserMutation) ResetAssignments() {
 	m.removedassignments = nil
 }
 
+// AddDatasetIDs adds the "datasets" edge to the Dataset entity by ids.
+func (m *UserMutation) AddDatasetIDs(ids ...int) {
+	if m.datasets == nil {
+		m.datasets = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.datasets[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDatasets clears the "datasets" edge to the Dataset entity.
+func (m *UserMutation) ClearDatasets() {
+	m.cleareddatasets = true
+}
+
+// DatasetsCleared reports if the "datasets" edge to the Dataset entity was cleared.
+func (m *UserMutation) DatasetsCleared() bool {
+	return m.cleareddatasets
+}
+
+// RemoveDatasetIDs removes the "datasets" edge to the Dataset entity by IDs.
+func (m *UserMutation) RemoveDatasetIDs(ids ...int) {
+	if m.removeddatasets == nil {
+		m.removeddatasets = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.datasets, ids[i])
+		m.removeddatasets[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDatasets returns the removed IDs of the "datasets" edge to the Dataset entity.
+func (m *UserMutation) RemovedDatasetsIDs() (ids []int) {
+	for id := range m.removeddatasets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DatasetsIDs returns the "datasets" edge IDs in the mutation.
+func (m *UserMutation) DatasetsIDs() (ids []int) {
+	for id := range m.datasets {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDatasets resets all changes to the "datasets" edge.
+func (m *UserMutation) ResetDatasets() {
+	m.datasets = nil
+	m.cleareddatasets = false
+	m.removeddatasets = nil
+}
+
+// AddDatasetVersionIDs adds the "dataset_versions" edge to the DatasetVersion entity by ids.
+func (m *UserMutation) AddDatasetVersionIDs(ids ...int) {
+	if m.dataset_versions == nil {
+		m.dataset_versions = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.dataset_versions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDatasetVersions clears the "dataset_versions" edge to the DatasetVersion entity.
+func (m *UserMutation) ClearDatasetVersions() {
+	m.cleareddataset_versions = true
+}
+
+// DatasetVersionsCleared reports if the "dataset_versions" edge to the DatasetVersion entity was cleared.
+func (m *UserMutation) DatasetVersionsCleared() bool {
+	return m.cleareddataset_versions
+}
+
+// RemoveDatasetVersionIDs removes the "dataset_versions" edge to the DatasetVersion entity by IDs.
+func (m *UserMutation) RemoveDatasetVersionIDs(ids ...int) {
+	if m.removeddataset_versions == nil {
+		m.removeddataset_versions = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.dataset_versions, ids[i])
+		m.removeddataset_versions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDatasetVersions returns the removed IDs of the "dataset_versions" edge to the DatasetVersion entity.
+func (m *UserMutation) RemovedDatasetVersionsIDs() (ids []int) {
+	for id := range m.removeddataset_versions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DatasetVersionsIDs returns the "dataset_versions" edge IDs in the mutation.
+func (m *UserMutation) DatasetVersionsIDs() (ids []int) {
+	for id := range m.dataset_versions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDatasetVersions resets all changes to the "dataset_versions" edge.
+func (m *UserMutation) ResetDatasetVersions() {
+	m.dataset_versions = nil
+	m.cleareddataset_versions = false
+	m.removeddataset_versions = nil
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by ids.
 func (m *UserMutation) AddBenchmarkItemResultIDs(ids ...int) {
 	if m.benchmark_item_results == nil {
@@ -19908,7 +21771,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.scenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -19935,6 +21798,12 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.assignments != nil {
 		edges = append(edges, user.EdgeAssignments)
+	}
+	if m.datasets != nil {
+		edges = append(edges, user.EdgeDatasets)
+	}
+	if m.dataset_versions != nil {
+		edges = append(edges, user.EdgeDatasetVersions)
 	}
 	if m.benchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -20015,6 +21884,18 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeDatasets:
+		ids := make([]ent.Value, 0, len(m.datasets))
+		for id := range m.datasets {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeDatasetVersions:
+		ids := make([]ent.Value, 0, len(m.dataset_versions))
+		for id := range m.dataset_versions {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.benchmark_item_results))
 		for id := range m.benchmark_item_results {
@@ -20057,7 +21938,7 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.removedscenarios != nil {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -20084,6 +21965,12 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedassignments != nil {
 		edges = append(edges, user.EdgeAssignments)
+	}
+	if m.removeddatasets != nil {
+		edges = append(edges, user.EdgeDatasets)
+	}
+	if m.removeddataset_versions != nil {
+		edges = append(edges, user.EdgeDatasetVersions)
 	}
 	if m.removedbenchmark_item_results != nil {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -20164,6 +22051,18 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeDatasets:
+		ids := make([]ent.Value, 0, len(m.removeddatasets))
+		for id := range m.removeddatasets {
+			ids = append(ids, id)
+		}
+		return ids
+	case user.EdgeDatasetVersions:
+		ids := make([]ent.Value, 0, len(m.removeddataset_versions))
+		for id := range m.removeddataset_versions {
+			ids = append(ids, id)
+		}
+		return ids
 	case user.EdgeBenchmarkItemResults:
 		ids := make([]ent.Value, 0, len(m.removedbenchmark_item_results))
 		for id := range m.removedbenchmark_item_results {
@@ -20206,7 +22105,7 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 15)
+	edges := make([]string, 0, 17)
 	if m.clearedscenarios {
 		edges = append(edges, user.EdgeScenarios)
 	}
@@ -20233,6 +22132,12 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedassignments {
 		edges = append(edges, user.EdgeAssignments)
+	}
+	if m.cleareddatasets {
+		edges = append(edges, user.EdgeDatasets)
+	}
+	if m.cleareddataset_versions {
+		edges = append(edges, user.EdgeDatasetVersions)
 	}
 	if m.clearedbenchmark_item_results {
 		edges = append(edges, user.EdgeBenchmarkItemResults)
@@ -20277,6 +22182,10 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedload_tests
 	case user.EdgeAssignments:
 		return m.clearedassignments
+	case user.EdgeDatasets:
+		return m.cleareddatasets
+	case user.EdgeDatasetVersions:
+		return m.cleareddataset_versions
 	case user.EdgeBenchmarkItemResults:
 		return m.clearedbenchmark_item_results
 	case user.EdgeExperimentObservations:
@@ -20331,6 +22240,12 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeAssignments:
 		m.ResetAssignments()
+		return nil
+	case user.EdgeDatasets:
+		m.ResetDatasets()
+		return nil
+	case user.EdgeDatasetVersions:
+		m.ResetDatasetVersions()
 		return nil
 	case user.EdgeBenchmarkItemResults:
 		m.ResetBenchmarkItemResults()

@@ -10,6 +10,8 @@ var NodeTypeStarts = map[string]int{
 	"BenchmarkItemResult":   38654705664,
 	"BenchmarkLabel":        68719476736,
 	"ComplianceProfile":     4294967296,
+	"Dataset":               73014444032,
+	"DatasetVersion":        77309411328,
 	"Deployment":            8589934592,
 	"Experiment":            12884901888,
 	"ExperimentKey":         60129542144,

@@ -9,6 +9,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -43,6 +45,9 @@ var DocumentColumns = map[string]map[string][]string{
 		complianceprofile.FieldTierReasons:     {"tierReasons"},
 		complianceprofile.FieldRuleChanges:     {"ruleChanges"},
 	},
+	"DatasetVersion": {
+		datasetversion.FieldItems: {"items"},
+	},
 	"Deployment": {
 		deployment.FieldPlan:             {},
 		deployment.FieldConfig:           {"config"},
@@ -53,6 +58,9 @@ var DocumentColumns = map[string]map[string][]string{
 		experiment.FieldMetrics: {"metrics"},
 		experiment.FieldPlan:    {"plan"},
 		experiment.FieldResults: {"results"},
+	},
+	"ExperimentObservation": {
+		experimentobservation.FieldCuped: {"cuped"},
 	},
 	"Explanation": {
 		explanation.FieldFeatureImportance: {"featureImportance"},
@@ -89,6 +97,10 @@ func SelectColumns(q Query, pick func(typ string, columns []string) []string) bo
 		return selectColumns(q.ctx, "BenchmarkLabel", benchmarklabel.Columns, pick)
 	case *ComplianceProfileQuery:
 		return selectColumns(q.ctx, "ComplianceProfile", complianceprofile.Columns, pick)
+	case *DatasetQuery:
+		return selectColumns(q.ctx, "Dataset", dataset.Columns, pick)
+	case *DatasetVersionQuery:
+		return selectColumns(q.ctx, "DatasetVersion", datasetversion.Columns, pick)
 	case *DeploymentQuery:
 		return selectColumns(q.ctx, "Deployment", deployment.Columns, pick)
 	case *ExperimentQuery:

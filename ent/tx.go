@@ -24,6 +24,10 @@ type Tx struct {
 	BenchmarkLabel *BenchmarkLabelClient
 	// ComplianceProfile is the client for interacting with the ComplianceProfile builders.
 	ComplianceProfile *ComplianceProfileClient
+	// Dataset is the client for interacting with the Dataset builders.
+	Dataset *DatasetClient
+	// DatasetVersion is the client for interacting with the DatasetVersion builders.
+	DatasetVersion *DatasetVersionClient
 	// Deployment is the client for interacting with the Deployment builders.
 	Deployment *DeploymentClient
 	// Experiment is the client for interacting with the Experiment builders.
@@ -184,6 +188,8 @@ func (tx *Tx) init() {
 	tx.BenchmarkItemResult = NewBenchmarkItemResultClient(tx.config)
 	tx.BenchmarkLabel = NewBenchmarkLabelClient(tx.config)
 	tx.ComplianceProfile = NewComplianceProfileClient(tx.config)
+	tx.Dataset = NewDatasetClient(tx.config)
+	tx.DatasetVersion = NewDatasetVersionClient(tx.config)
 	tx.Deployment = NewDeploymentClient(tx.config)
 	tx.Experiment = NewExperimentClient(tx.config)
 	tx.ExperimentKey = NewExperimentKeyClient(tx.config)

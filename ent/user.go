@@ -58,6 +58,10 @@ type UserEdges struct {
 	LoadTests []*LoadTest `json:"load_tests,omitempty"`
 	// The user's assignments, a page at a time; deleted with the user.
 	Assignments []*Assignment `json:"assignments,omitempty"`
+	// The user's datasets, a page at a time; deleted with the user.
+	Datasets []*Dataset `json:"datasets,omitempty"`
+	// DatasetVersions holds the value of the dataset_versions edge.
+	DatasetVersions []*DatasetVersion `json:"dataset_versions,omitempty"`
 	// BenchmarkItemResults holds the value of the benchmark_item_results edge.
 	BenchmarkItemResults []*BenchmarkItemResult `json:"benchmark_item_results,omitempty"`
 	// ExperimentObservations holds the value of the experiment_observations edge.
@@ -72,9 +76,9 @@ type UserEdges struct {
 	JudgeAnswers []*JudgeAnswer `json:"judge_answers,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [15]bool
+	loadedTypes [17]bool
 	// totalCount holds the count of the edges above.
-	totalCount [9]map[string]int
+	totalCount [10]map[string]int
 
 	namedScenarios              map[string][]*Scenario
 	namedPipelines              map[string][]*Pipeline
@@ -85,6 +89,8 @@ type UserEdges struct {
 	namedExplanations           map[string][]*Explanation
 	namedLoadTests              map[string][]*LoadTest
 	namedAssignments            map[string][]*Assignment
+	namedDatasets               map[string][]*Dataset
+	namedDatasetVersions        map[string][]*DatasetVersion
 	namedBenchmarkItemResults   map[string][]*BenchmarkItemResult
 	namedExperimentObservations map[string][]*ExperimentObservation
 	namedExperimentKeys         map[string][]*ExperimentKey
@@ -174,10 +180,28 @@ func (e UserEdges) AssignmentsOrErr() ([]*Assignment, error) {
 	return nil, &NotLoadedError{edge: "assignments"}
 }
 
+// DatasetsOrErr returns the Datasets value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) DatasetsOrErr() ([]*Dataset, error) {
+	if e.loadedTypes[9] {
+		return e.Datasets, nil
+	}
+	return nil, &NotLoadedError{edge: "datasets"}
+}
+
+// DatasetVersionsOrErr returns the DatasetVersions value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) DatasetVersionsOrErr() ([]*DatasetVersion, error) {
+	if e.loadedTypes[10] {
+		return e.DatasetVersions, nil
+	}
+	return nil, &NotLoadedError{edge: "dataset_versions"}
+}
+
 // BenchmarkItemResultsOrErr returns the BenchmarkItemResults value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
-	if e.loadedTypes[9] {
+	if e.loadedTypes[11] {
 		return e.BenchmarkItemResults, nil
 	}
 	return nil, &NotLoadedError{edge: "benchmark_item_results"}
@@ -186,7 +210,7 @@ func (e UserEdges) BenchmarkItemResultsOrErr() ([]*BenchmarkItemResult, error) {
 // ExperimentObservationsOrErr returns the ExperimentObservations value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, error) {
-	if e.loadedTypes[10] {
+	if e.loadedTypes[12] {
 		return e.ExperimentObservations, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_observations"}
@@ -195,7 +219,7 @@ func (e UserEdges) ExperimentObservationsOrErr() ([]*ExperimentObservation, erro
 // ExperimentKeysOrErr returns the ExperimentKeys value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) ExperimentKeysOrErr() ([]*ExperimentKey, error) {
-	if e.loadedTypes[11] {
+	if e.loadedTypes[13] {
 		return e.ExperimentKeys, nil
 	}
 	return nil, &NotLoadedError{edge: "experiment_keys"}
@@ -204,7 +228,7 @@ func (e UserEdges) ExperimentKeysOrErr() ([]*ExperimentKey, error) {
 // QuotaLedgersOrErr returns the QuotaLedgers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
-	if e.loadedTypes[12] {
+	if e.loadedTypes[14] {
 		return e.QuotaLedgers, nil
 	}
 	return nil, &NotLoadedError{edge: "quota_ledgers"}
@@ -213,7 +237,7 @@ func (e UserEdges) QuotaLedgersOrErr() ([]*QuotaLedger, error) {
 // BenchmarkLabelsOrErr returns the BenchmarkLabels value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) BenchmarkLabelsOrErr() ([]*BenchmarkLabel, error) {
-	if e.loadedTypes[13] {
+	if e.loadedTypes[15] {
 		return e.BenchmarkLabels, nil
 	}
 	return nil, &NotLoadedError{edge: "benchmark_labels"}
@@ -222,7 +246,7 @@ func (e UserEdges) BenchmarkLabelsOrErr() ([]*BenchmarkLabel, error) {
 // JudgeAnswersOrErr returns the JudgeAnswers value or an error if the edge
 // was not loaded in eager-loading.
 func (e UserEdges) JudgeAnswersOrErr() ([]*JudgeAnswer, error) {
-	if e.loadedTypes[14] {
+	if e.loadedTypes[16] {
 		return e.JudgeAnswers, nil
 	}
 	return nil, &NotLoadedError{edge: "judge_answers"}
@@ -358,6 +382,16 @@ func (_m *User) QueryLoadTests() *LoadTestQuery {
 // QueryAssignments queries the "assignments" edge of the User entity.
 func (_m *User) QueryAssignments() *AssignmentQuery {
 	return NewUserClient(_m.config).QueryAssignments(_m)
+}
+
+// QueryDatasets queries the "datasets" edge of the User entity.
+func (_m *User) QueryDatasets() *DatasetQuery {
+	return NewUserClient(_m.config).QueryDatasets(_m)
+}
+
+// QueryDatasetVersions queries the "dataset_versions" edge of the User entity.
+func (_m *User) QueryDatasetVersions() *DatasetVersionQuery {
+	return NewUserClient(_m.config).QueryDatasetVersions(_m)
 }
 
 // QueryBenchmarkItemResults queries the "benchmark_item_results" edge of the User entity.
@@ -649,6 +683,54 @@ func (_m *User) appendNamedAssignments(name string, edges ...*Assignment) {
 		_m.Edges.namedAssignments[name] = []*Assignment{}
 	} else {
 		_m.Edges.namedAssignments[name] = append(_m.Edges.namedAssignments[name], edges...)
+	}
+}
+
+// NamedDatasets returns the Datasets named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedDatasets(name string) ([]*Dataset, error) {
+	if _m.Edges.namedDatasets == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDatasets[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedDatasets(name string, edges ...*Dataset) {
+	if _m.Edges.namedDatasets == nil {
+		_m.Edges.namedDatasets = make(map[string][]*Dataset)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDatasets[name] = []*Dataset{}
+	} else {
+		_m.Edges.namedDatasets[name] = append(_m.Edges.namedDatasets[name], edges...)
+	}
+}
+
+// NamedDatasetVersions returns the DatasetVersions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedDatasetVersions(name string) ([]*DatasetVersion, error) {
+	if _m.Edges.namedDatasetVersions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedDatasetVersions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedDatasetVersions(name string, edges ...*DatasetVersion) {
+	if _m.Edges.namedDatasetVersions == nil {
+		_m.Edges.namedDatasetVersions = make(map[string][]*DatasetVersion)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedDatasetVersions[name] = []*DatasetVersion{}
+	} else {
+		_m.Edges.namedDatasetVersions[name] = append(_m.Edges.namedDatasetVersions[name], edges...)
 	}
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -253,6 +255,36 @@ func (_c *UserCreate) AddAssignments(v ...*Assignment) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAssignmentIDs(ids...)
+}
+
+// AddDatasetIDs adds the "datasets" edge to the Dataset entity by IDs.
+func (_c *UserCreate) AddDatasetIDs(ids ...int) *UserCreate {
+	_c.mutation.AddDatasetIDs(ids...)
+	return _c
+}
+
+// AddDatasets adds the "datasets" edges to the Dataset entity.
+func (_c *UserCreate) AddDatasets(v ...*Dataset) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDatasetIDs(ids...)
+}
+
+// AddDatasetVersionIDs adds the "dataset_versions" edge to the DatasetVersion entity by IDs.
+func (_c *UserCreate) AddDatasetVersionIDs(ids ...int) *UserCreate {
+	_c.mutation.AddDatasetVersionIDs(ids...)
+	return _c
+}
+
+// AddDatasetVersions adds the "dataset_versions" edges to the DatasetVersion entity.
+func (_c *UserCreate) AddDatasetVersions(v ...*DatasetVersion) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddDatasetVersionIDs(ids...)
 }
 
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
@@ -641,6 +673,38 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DatasetsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.DatasetVersionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -19,6 +19,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -49,6 +51,8 @@ type UserQuery struct {
 	withExplanations                *ExplanationQuery
 	withLoadTests                   *LoadTestQuery
 	withAssignments                 *AssignmentQuery
+	withDatasets                    *DatasetQuery
+	withDatasetVersions             *DatasetVersionQuery
 	withBenchmarkItemResults        *BenchmarkItemResultQuery
 	withExperimentObservations      *ExperimentObservationQuery
 	withExperimentKeys              *ExperimentKeyQuery
@@ -66,6 +70,8 @@ type UserQuery struct {
 	withNamedExplanations           map[string]*ExplanationQuery
 	withNamedLoadTests              map[string]*LoadTestQuery
 	withNamedAssignments            map[string]*AssignmentQuery
+	withNamedDatasets               map[string]*DatasetQuery
+	withNamedDatasetVersions        map[string]*DatasetVersionQuery
 	withNamedBenchmarkItemResults   map[string]*BenchmarkItemResultQuery
 	withNamedExperimentObservations map[string]*ExperimentObservationQuery
 	withNamedExperimentKeys         map[string]*ExperimentKeyQuery
@@ -299,6 +305,50 @@ func (_q *UserQuery) QueryAssignments() *AssignmentQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(assignment.Table, assignment.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.AssignmentsTable, user.AssignmentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDatasets chains the current query on the "datasets" edge.
+func (_q *UserQuery) QueryDatasets() *DatasetQuery {
+	query := (&DatasetClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(dataset.Table, dataset.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.DatasetsTable, user.DatasetsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryDatasetVersions chains the current query on the "dataset_versions" edge.
+func (_q *UserQuery) QueryDatasetVersions() *DatasetVersionQuery {
+	query := (&DatasetVersionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(datasetversion.Table, datasetversion.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.DatasetVersionsTable, user.DatasetVersionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -639,6 +689,8 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withExplanations:           _q.withExplanations.Clone(),
 		withLoadTests:              _q.withLoadTests.Clone(),
 		withAssignments:            _q.withAssignments.Clone(),
+		withDatasets:               _q.withDatasets.Clone(),
+		withDatasetVersions:        _q.withDatasetVersions.Clone(),
 		withBenchmarkItemResults:   _q.withBenchmarkItemResults.Clone(),
 		withExperimentObservations: _q.withExperimentObservations.Clone(),
 		withExperimentKeys:         _q.withExperimentKeys.Clone(),
@@ -747,6 +799,28 @@ func (_q *UserQuery) WithAssignments(opts ...func(*AssignmentQuery)) *UserQuery 
 		opt(query)
 	}
 	_q.withAssignments = query
+	return _q
+}
+
+// WithDatasets tells the query-builder to eager-load the nodes that are connected to
+// the "datasets" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithDatasets(opts ...func(*DatasetQuery)) *UserQuery {
+	query := (&DatasetClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDatasets = query
+	return _q
+}
+
+// WithDatasetVersions tells the query-builder to eager-load the nodes that are connected to
+// the "dataset_versions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithDatasetVersions(opts ...func(*DatasetVersionQuery)) *UserQuery {
+	query := (&DatasetVersionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withDatasetVersions = query
 	return _q
 }
 
@@ -900,7 +974,7 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [15]bool{
+		loadedTypes = [17]bool{
 			_q.withScenarios != nil,
 			_q.withPipelines != nil,
 			_q.withBenchmarks != nil,
@@ -910,6 +984,8 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			_q.withExplanations != nil,
 			_q.withLoadTests != nil,
 			_q.withAssignments != nil,
+			_q.withDatasets != nil,
+			_q.withDatasetVersions != nil,
 			_q.withBenchmarkItemResults != nil,
 			_q.withExperimentObservations != nil,
 			_q.withExperimentKeys != nil,
@@ -1001,6 +1077,20 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadAssignments(ctx, query, nodes,
 			func(n *User) { n.Edges.Assignments = []*Assignment{} },
 			func(n *User, e *Assignment) { n.Edges.Assignments = append(n.Edges.Assignments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDatasets; query != nil {
+		if err := _q.loadDatasets(ctx, query, nodes,
+			func(n *User) { n.Edges.Datasets = []*Dataset{} },
+			func(n *User, e *Dataset) { n.Edges.Datasets = append(n.Edges.Datasets, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withDatasetVersions; query != nil {
+		if err := _q.loadDatasetVersions(ctx, query, nodes,
+			func(n *User) { n.Edges.DatasetVersions = []*DatasetVersion{} },
+			func(n *User, e *DatasetVersion) { n.Edges.DatasetVersions = append(n.Edges.DatasetVersions, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1110,6 +1200,20 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadAssignments(ctx, query, nodes,
 			func(n *User) { n.appendNamedAssignments(name) },
 			func(n *User, e *Assignment) { n.appendNamedAssignments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDatasets {
+		if err := _q.loadDatasets(ctx, query, nodes,
+			func(n *User) { n.appendNamedDatasets(name) },
+			func(n *User, e *Dataset) { n.appendNamedDatasets(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedDatasetVersions {
+		if err := _q.loadDatasetVersions(ctx, query, nodes,
+			func(n *User) { n.appendNamedDatasetVersions(name) },
+			func(n *User, e *DatasetVersion) { n.appendNamedDatasetVersions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1418,6 +1522,66 @@ func (_q *UserQuery) loadAssignments(ctx context.Context, query *AssignmentQuery
 	}
 	query.Where(predicate.Assignment(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.AssignmentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadDatasets(ctx context.Context, query *DatasetQuery, nodes []*User, init func(*User), assign func(*User, *Dataset)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(dataset.FieldOwnerID)
+	}
+	query.Where(predicate.Dataset(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.DatasetsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.OwnerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "owner_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadDatasetVersions(ctx context.Context, query *DatasetVersionQuery, nodes []*User, init func(*User), assign func(*User, *DatasetVersion)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(datasetversion.FieldOwnerID)
+	}
+	query.Where(predicate.DatasetVersion(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.DatasetVersionsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -1850,6 +2014,34 @@ func (_q *UserQuery) WithNamedAssignments(name string, opts ...func(*AssignmentQ
 		_q.withNamedAssignments = make(map[string]*AssignmentQuery)
 	}
 	_q.withNamedAssignments[name] = query
+	return _q
+}
+
+// WithNamedDatasets tells the query-builder to eager-load the nodes that are connected to the "datasets"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedDatasets(name string, opts ...func(*DatasetQuery)) *UserQuery {
+	query := (&DatasetClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDatasets == nil {
+		_q.withNamedDatasets = make(map[string]*DatasetQuery)
+	}
+	_q.withNamedDatasets[name] = query
+	return _q
+}
+
+// WithNamedDatasetVersions tells the query-builder to eager-load the nodes that are connected to the "dataset_versions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedDatasetVersions(name string, opts ...func(*DatasetVersionQuery)) *UserQuery {
+	query := (&DatasetVersionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedDatasetVersions == nil {
+		_q.withNamedDatasetVersions = make(map[string]*DatasetVersionQuery)
+	}
+	_q.withNamedDatasetVersions[name] = query
 	return _q
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -260,6 +262,36 @@ func (_u *UserUpdate) AddAssignments(v ...*Assignment) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddAssignmentIDs(ids...)
+}
+
+// AddDatasetIDs adds the "datasets" edge to the Dataset entity by IDs.
+func (_u *UserUpdate) AddDatasetIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddDatasetIDs(ids...)
+	return _u
+}
+
+// AddDatasets adds the "datasets" edges to the Dataset entity.
+func (_u *UserUpdate) AddDatasets(v ...*Dataset) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDatasetIDs(ids...)
+}
+
+// AddDatasetVersionIDs adds the "dataset_versions" edge to the DatasetVersion entity by IDs.
+func (_u *UserUpdate) AddDatasetVersionIDs(ids ...int) *UserUpdate {
+	_u.mutation.AddDatasetVersionIDs(ids...)
+	return _u
+}
+
+// AddDatasetVersions adds the "dataset_versions" edges to the DatasetVersion entity.
+func (_u *UserUpdate) AddDatasetVersions(v ...*DatasetVersion) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDatasetVersionIDs(ids...)
 }
 
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
@@ -544,6 +576,48 @@ func (_u *UserUpdate) RemoveAssignments(v ...*Assignment) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDatasets clears all "datasets" edges to the Dataset entity.
+func (_u *UserUpdate) ClearDatasets() *UserUpdate {
+	_u.mutation.ClearDatasets()
+	return _u
+}
+
+// RemoveDatasetIDs removes the "datasets" edge to Dataset entities by IDs.
+func (_u *UserUpdate) RemoveDatasetIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveDatasetIDs(ids...)
+	return _u
+}
+
+// RemoveDatasets removes "datasets" edges to Dataset entities.
+func (_u *UserUpdate) RemoveDatasets(v ...*Dataset) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDatasetIDs(ids...)
+}
+
+// ClearDatasetVersions clears all "dataset_versions" edges to the DatasetVersion entity.
+func (_u *UserUpdate) ClearDatasetVersions() *UserUpdate {
+	_u.mutation.ClearDatasetVersions()
+	return _u
+}
+
+// RemoveDatasetVersionIDs removes the "dataset_versions" edge to DatasetVersion entities by IDs.
+func (_u *UserUpdate) RemoveDatasetVersionIDs(ids ...int) *UserUpdate {
+	_u.mutation.RemoveDatasetVersionIDs(ids...)
+	return _u
+}
+
+// RemoveDatasetVersions removes "dataset_versions" edges to DatasetVersion entities.
+func (_u *UserUpdate) RemoveDatasetVersions(v ...*DatasetVersion) *UserUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDatasetVersionIDs(ids...)
 }
 
 // ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
@@ -1172,6 +1246,96 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.DatasetsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDatasetsIDs(); len(nodes) > 0 && !_u.mutation.DatasetsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DatasetVersionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDatasetVersionsIDs(); len(nodes) > 0 && !_u.mutation.DatasetVersionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetVersionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.BenchmarkItemResultsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1680,6 +1844,36 @@ func (_u *UserUpdateOne) AddAssignments(v ...*Assignment) *UserUpdateOne {
 	return _u.AddAssignmentIDs(ids...)
 }
 
+// AddDatasetIDs adds the "datasets" edge to the Dataset entity by IDs.
+func (_u *UserUpdateOne) AddDatasetIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddDatasetIDs(ids...)
+	return _u
+}
+
+// AddDatasets adds the "datasets" edges to the Dataset entity.
+func (_u *UserUpdateOne) AddDatasets(v ...*Dataset) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDatasetIDs(ids...)
+}
+
+// AddDatasetVersionIDs adds the "dataset_versions" edge to the DatasetVersion entity by IDs.
+func (_u *UserUpdateOne) AddDatasetVersionIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.AddDatasetVersionIDs(ids...)
+	return _u
+}
+
+// AddDatasetVersions adds the "dataset_versions" edges to the DatasetVersion entity.
+func (_u *UserUpdateOne) AddDatasetVersions(v ...*DatasetVersion) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddDatasetVersionIDs(ids...)
+}
+
 // AddBenchmarkItemResultIDs adds the "benchmark_item_results" edge to the BenchmarkItemResult entity by IDs.
 func (_u *UserUpdateOne) AddBenchmarkItemResultIDs(ids ...int) *UserUpdateOne {
 	_u.mutation.AddBenchmarkItemResultIDs(ids...)
@@ -1962,6 +2156,48 @@ func (_u *UserUpdateOne) RemoveAssignments(v ...*Assignment) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAssignmentIDs(ids...)
+}
+
+// ClearDatasets clears all "datasets" edges to the Dataset entity.
+func (_u *UserUpdateOne) ClearDatasets() *UserUpdateOne {
+	_u.mutation.ClearDatasets()
+	return _u
+}
+
+// RemoveDatasetIDs removes the "datasets" edge to Dataset entities by IDs.
+func (_u *UserUpdateOne) RemoveDatasetIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveDatasetIDs(ids...)
+	return _u
+}
+
+// RemoveDatasets removes "datasets" edges to Dataset entities.
+func (_u *UserUpdateOne) RemoveDatasets(v ...*Dataset) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDatasetIDs(ids...)
+}
+
+// ClearDatasetVersions clears all "dataset_versions" edges to the DatasetVersion entity.
+func (_u *UserUpdateOne) ClearDatasetVersions() *UserUpdateOne {
+	_u.mutation.ClearDatasetVersions()
+	return _u
+}
+
+// RemoveDatasetVersionIDs removes the "dataset_versions" edge to DatasetVersion entities by IDs.
+func (_u *UserUpdateOne) RemoveDatasetVersionIDs(ids ...int) *UserUpdateOne {
+	_u.mutation.RemoveDatasetVersionIDs(ids...)
+	return _u
+}
+
+// RemoveDatasetVersions removes "dataset_versions" edges to DatasetVersion entities.
+func (_u *UserUpdateOne) RemoveDatasetVersions(v ...*DatasetVersion) *UserUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveDatasetVersionIDs(ids...)
 }
 
 // ClearBenchmarkItemResults clears all "benchmark_item_results" edges to the BenchmarkItemResult entity.
@@ -2613,6 +2849,96 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(assignment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DatasetsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDatasetsIDs(); len(nodes) > 0 && !_u.mutation.DatasetsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetsTable,
+			Columns: []string{user.DatasetsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(dataset.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.DatasetVersionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedDatasetVersionsIDs(); len(nodes) > 0 && !_u.mutation.DatasetVersionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.DatasetVersionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.DatasetVersionsTable,
+			Columns: []string{user.DatasetVersionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(datasetversion.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -3,8 +3,11 @@ package graph
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/gqlmodel"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/evaluation"
 	"github.com/modelarchitect/architect/internal/experiment"
 	"github.com/modelarchitect/architect/internal/identity"
@@ -28,8 +31,18 @@ func deref[T any](p *T) T {
 }
 
 func observation(in gqlmodel.RecordExperimentObservationsInput) ops.Observation {
-	return ops.Observation{IdempotencyKey: in.IdempotencyKey, Variant: in.Variant, Metric: in.Metric,
+	o := ops.Observation{IdempotencyKey: in.IdempotencyKey, Variant: in.Variant, Metric: in.Metric,
 		Binary: in.Binary, Continuous: in.Continuous, Values: in.Values}
+	if in.Units != nil {
+		o.Units = make([]experiment.Unit, len(in.Units))
+		for i, u := range in.Units {
+			o.Units[i] = *u
+		}
+	}
+	if c := in.Cuped; c != nil {
+		o.CUPED = &experiment.CUPEDArm{Covariate: deref(c.Covariate), NoCovariate: deref(c.NoCovariate)}
+	}
+	return o
 }
 
 func sampleSizeRequest(in gqlmodel.ExperimentSampleSizeInput) ops.SampleSizeRequest {
@@ -49,9 +62,17 @@ func ratioPlan(in gqlmodel.ExperimentRatioSampleSizeInput) experiment.RatioPlan 
 
 func benchmarkDraft(in gqlmodel.CreateBenchmarkInput) ops.BenchmarkDraft {
 	d := ops.BenchmarkDraft{Name: &in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens,
-		Repeats: in.Repeats, Judge: in.Judge}
+		Repeats: in.Repeats, Judge: in.Judge, DatasetVersion: in.DatasetVersionID}
 	if in.DatasetFile != nil {
 		d.File, d.Filename = in.DatasetFile.File, in.DatasetFile.Filename
+	}
+	return d
+}
+
+func datasetDraft(items []*benchmark.Item, file *graphql.Upload) ops.DatasetDraft {
+	d := ops.DatasetDraft{Items: values(items)}
+	if file != nil {
+		d.File, d.Filename = file.File, file.Filename
 	}
 	return d
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/explanation"
@@ -36,6 +37,10 @@ func (r *complianceProfileResolver) RiskLevel(ctx context.Context, obj *ent.Comp
 
 func (r *complianceProfileResolver) UseCaseTier(ctx context.Context, obj *ent.ComplianceProfile) (compliance.RiskTier, error) {
 	return compliance.RiskTier(obj.UseCaseTier), nil
+}
+
+func (r *datasetVersionResolver) Items(ctx context.Context, obj *ent.DatasetVersion) ([]*benchmark1.Item, error) {
+	return ptrs(obj.Items, nil)
 }
 
 func (r *pipelineResolver) Nodes(ctx context.Context, obj *ent.Pipeline) ([]*pipeline1.Node, error) {
@@ -68,6 +73,10 @@ func (r *queryResolver) Benchmarks(ctx context.Context, after *entgql.Cursor[int
 
 func (r *queryResolver) ComplianceProfiles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) (*ent.ComplianceProfileConnection, error) {
 	return r.ent(ctx).ComplianceProfile.Query().Where(complianceprofile.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithComplianceProfileOrder(orderBy), ent.WithComplianceProfileFilter(where.Filter))
+}
+
+func (r *queryResolver) Datasets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DatasetOrder, where *ent.DatasetWhereInput) (*ent.DatasetConnection, error) {
+	return r.ent(ctx).Dataset.Query().Where(dataset.OwnerID(viewerID(ctx))).Paginate(ctx, after, first, before, last, ent.WithDatasetOrder(orderBy), ent.WithDatasetFilter(where.Filter))
 }
 
 func (r *queryResolver) Deployments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) (*ent.DeploymentConnection, error) {
@@ -110,6 +119,12 @@ func (r *Resolver) ComplianceProfile() generated.ComplianceProfileResolver {
 	return &complianceProfileResolver{r}
 }
 
+func (r *Resolver) Dataset() generated.DatasetResolver { return &datasetResolver{r} }
+
+func (r *Resolver) DatasetVersion() generated.DatasetVersionResolver {
+	return &datasetVersionResolver{r}
+}
+
 func (r *Resolver) Deployment() generated.DeploymentResolver { return &deploymentResolver{r} }
 
 func (r *Resolver) Experiment() generated.ExperimentResolver { return &experimentResolver{r} }
@@ -129,6 +144,8 @@ type (
 	benchmarkResolver           struct{ *Resolver }
 	benchmarkItemResultResolver struct{ *Resolver }
 	complianceProfileResolver   struct{ *Resolver }
+	datasetResolver             struct{ *Resolver }
+	datasetVersionResolver      struct{ *Resolver }
 	deploymentResolver          struct{ *Resolver }
 	experimentResolver          struct{ *Resolver }
 	explanationResolver         struct{ *Resolver }

@@ -48,6 +48,12 @@ var entityCases = []entityCase{
 		updated:  `"description":"v2","nodes":[{"id":"in","kind":"INPUT","llm":null},{"id":"llm","kind":"LLM","llm":{"model":"openai/gpt-4.1-mini","inputTokens":800}},{"id":"out","kind":"OUTPUT","llm":null}],"edges":[],"valid":false,"estimatedCost":null`,
 	},
 	{
+		typ: "Dataset", conn: "datasets",
+		create:   `{name: "FAQ set", items: [{input: "2+2?", expected: "4", assertion: NUMERIC, tolerance: 0.5, cluster: "arithmetic", tags: ["math"]}]}`,
+		selected: `name versions { totalCount edges { node { number itemCount items { input cluster tags } dataset { name } owner { email } } } }`,
+		want:     `"name":"FAQ set","versions":{"totalCount":1,"edges":[{"node":{"number":1,"itemCount":1,"items":[{"input":"2+2?","cluster":"arithmetic","tags":["math"]}],"dataset":{"name":"FAQ set"},"owner":{"email":"a@example.com"}}}]}`,
+	},
+	{
 		typ: "Benchmark", conn: "benchmarks",
 		create:   `{name: "FAQ", models: ["openai/gpt-4.1-mini"], dataset: [{input: "2+2?", expected: "4", assertion: NUMERIC, tolerance: 0.5}]}`,
 		update:   `{name: "FAQ v2", models: ["openai/gpt-4.1-mini", "gemini/gemini-2.5-flash"]}`,

@@ -104,12 +104,12 @@ func TestCompareBenchmarksAndGate(t *testing.T) {
 		require.Equal(t, -1.0, st.Items[0].Diff)
 		require.Equal(t, 27, st.Items[9].Item)
 
-		// a different dataset is refused, naming the difference; a model the run did not have too
+		// a different dataset version is refused, naming both; a model the run did not have too
 		other := run(`"openai/steady-model"`, 25)
 		e := c.Err(t, compare, map[string]any{"in": map[string]any{"baseline": map[string]any{"benchmarkId": base},
 			"candidate": map[string]any{"benchmarkId": other}}})
 		require.Equal(t, "BAD_USER_INPUT", e.Code())
-		require.Contains(t, e.Message, "the baseline has 30 items, the candidate 25")
+		require.Contains(t, e.Message, `the baseline dataset "sums" version 1 (30 items), the candidate dataset "sums" version 1 (25 items)`)
 		e = c.Err(t, compare, map[string]any{"in": map[string]any{"baseline": map[string]any{"benchmarkId": base},
 			"candidate": map[string]any{"benchmarkId": cand}}})
 		require.Equal(t, "candidate.model", e.Extensions["field"])

@@ -62,10 +62,14 @@ const (
 	FieldJudgeStepsDone = "judge_steps_done"
 	// FieldJudgeCallsMade holds the string denoting the judge_calls_made field in the database.
 	FieldJudgeCallsMade = "judge_calls_made"
+	// FieldDatasetVersionID holds the string denoting the dataset_version_id field in the database.
+	FieldDatasetVersionID = "dataset_version_id"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeItemResults holds the string denoting the item_results edge name in mutations.
 	EdgeItemResults = "item_results"
+	// EdgeDatasetVersion holds the string denoting the dataset_version edge name in mutations.
+	EdgeDatasetVersion = "dataset_version"
 	// EdgeLabels holds the string denoting the labels edge name in mutations.
 	EdgeLabels = "labels"
 	// Table holds the table name of the benchmark in the database.
@@ -84,6 +88,13 @@ const (
 	ItemResultsInverseTable = "benchmark_item_results"
 	// ItemResultsColumn is the table column denoting the item_results relation/edge.
 	ItemResultsColumn = "benchmark_id"
+	// DatasetVersionTable is the table that holds the dataset_version relation/edge.
+	DatasetVersionTable = "benchmarks"
+	// DatasetVersionInverseTable is the table name for the DatasetVersion entity.
+	// It exists in this package in order to avoid circular dependency with the "datasetversion" package.
+	DatasetVersionInverseTable = "dataset_versions"
+	// DatasetVersionColumn is the table column denoting the dataset_version relation/edge.
+	DatasetVersionColumn = "dataset_version_id"
 	// LabelsTable is the table that holds the labels relation/edge.
 	LabelsTable = "benchmark_labels"
 	// LabelsInverseTable is the table name for the BenchmarkLabel entity.
@@ -118,6 +129,7 @@ var Columns = []string{
 	FieldQuotaHeld,
 	FieldJudgeStepsDone,
 	FieldJudgeCallsMade,
+	FieldDatasetVersionID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -303,6 +315,11 @@ func ByJudgeCallsMade(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldJudgeCallsMade, opts...).ToFunc()
 }
 
+// ByDatasetVersionID orders the results by the dataset_version_id field.
+func ByDatasetVersionID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDatasetVersionID, opts...).ToFunc()
+}
+
 // ByOwnerField orders the results by owner field.
 func ByOwnerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -321,6 +338,13 @@ func ByItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
 func ByItemResults(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	return func(s *sql.Selector) {
 		sqlgraph.OrderByNeighborTerms(s, newItemResultsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDatasetVersionField orders the results by dataset_version field.
+func ByDatasetVersionField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDatasetVersionStep(), sql.OrderByField(field, opts...))
 	}
 }
 
@@ -349,6 +373,13 @@ func newItemResultsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ItemResultsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ItemResultsTable, ItemResultsColumn),
+	)
+}
+func newDatasetVersionStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DatasetVersionInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, DatasetVersionTable, DatasetVersionColumn),
 	)
 }
 func newLabelsStep() *sqlgraph.Step {

@@ -140,6 +140,11 @@ func JudgeCallsMade(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldJudgeCallsMade, v))
 }
 
+// DatasetVersionID applies equality check predicate on the "dataset_version_id" field. It's identical to DatasetVersionIDEQ.
+func DatasetVersionID(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldDatasetVersionID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldEQ(FieldCreatedAt, v))
@@ -980,6 +985,36 @@ func JudgeCallsMadeLTE(v int) predicate.Benchmark {
 	return predicate.Benchmark(sql.FieldLTE(FieldJudgeCallsMade, v))
 }
 
+// DatasetVersionIDEQ applies the EQ predicate on the "dataset_version_id" field.
+func DatasetVersionIDEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldEQ(FieldDatasetVersionID, v))
+}
+
+// DatasetVersionIDNEQ applies the NEQ predicate on the "dataset_version_id" field.
+func DatasetVersionIDNEQ(v int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNEQ(FieldDatasetVersionID, v))
+}
+
+// DatasetVersionIDIn applies the In predicate on the "dataset_version_id" field.
+func DatasetVersionIDIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIn(FieldDatasetVersionID, vs...))
+}
+
+// DatasetVersionIDNotIn applies the NotIn predicate on the "dataset_version_id" field.
+func DatasetVersionIDNotIn(vs ...int) predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotIn(FieldDatasetVersionID, vs...))
+}
+
+// DatasetVersionIDIsNil applies the IsNil predicate on the "dataset_version_id" field.
+func DatasetVersionIDIsNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldIsNull(FieldDatasetVersionID))
+}
+
+// DatasetVersionIDNotNil applies the NotNil predicate on the "dataset_version_id" field.
+func DatasetVersionIDNotNil() predicate.Benchmark {
+	return predicate.Benchmark(sql.FieldNotNull(FieldDatasetVersionID))
+}
+
 // HasOwner applies the HasEdge predicate on the "owner" edge.
 func HasOwner() predicate.Benchmark {
 	return predicate.Benchmark(func(s *sql.Selector) {
@@ -1018,6 +1053,29 @@ func HasItemResults() predicate.Benchmark {
 func HasItemResultsWith(preds ...predicate.BenchmarkItemResult) predicate.Benchmark {
 	return predicate.Benchmark(func(s *sql.Selector) {
 		step := newItemResultsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDatasetVersion applies the HasEdge predicate on the "dataset_version" edge.
+func HasDatasetVersion() predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, DatasetVersionTable, DatasetVersionColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDatasetVersionWith applies the HasEdge predicate on the "dataset_version" edge with a given conditions (other predicates).
+func HasDatasetVersionWith(preds ...predicate.DatasetVersion) predicate.Benchmark {
+	return predicate.Benchmark(func(s *sql.Selector) {
+		step := newDatasetVersionStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -39,6 +39,8 @@ const (
 	FieldMean = "mean"
 	// FieldVariance holds the string denoting the variance field in the database.
 	FieldVariance = "variance"
+	// FieldCuped holds the string denoting the cuped field in the database.
+	FieldCuped = "cuped"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
 	EdgeOwner = "owner"
 	// EdgeExperiment holds the string denoting the experiment edge name in mutations.
@@ -76,6 +78,7 @@ var Columns = []string{
 	FieldCount,
 	FieldMean,
 	FieldVariance,
+	FieldCuped,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -630,6 +630,16 @@ func VarianceLTE(v float64) predicate.ExperimentObservation {
 	return predicate.ExperimentObservation(sql.FieldLTE(FieldVariance, v))
 }
 
+// CupedIsNil applies the IsNil predicate on the "cuped" field.
+func CupedIsNil() predicate.ExperimentObservation {
+	return predicate.ExperimentObservation(sql.FieldIsNull(FieldCuped))
+}
+
+// CupedNotNil applies the NotNil predicate on the "cuped" field.
+func CupedNotNil() predicate.ExperimentObservation {
+	return predicate.ExperimentObservation(sql.FieldNotNull(FieldCuped))
+}
+
 // HasOwner applies the HasEdge predicate on the "owner" edge.
 func HasOwner() predicate.ExperimentObservation {
 	return predicate.ExperimentObservation(func(s *sql.Selector) {

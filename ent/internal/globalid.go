@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"assignments\":55834574848,\"benchmark_item_results\":38654705664,\"benchmark_labels\":68719476736,\"benchmarks\":0,\"compliance_profiles\":4294967296,\"deployments\":8589934592,\"experiment_keys\":60129542144,\"experiment_observations\":34359738368,\"experiments\":12884901888,\"explanations\":17179869184,\"judge_answers\":64424509440,\"load_tests\":51539607552,\"pipelines\":21474836480,\"quota_ledgers\":42949672960,\"scenarios\":25769803776,\"tombstones\":47244640256,\"users\":30064771072}"
+const IncrementStarts = "{\"assignments\":55834574848,\"benchmark_item_results\":38654705664,\"benchmark_labels\":68719476736,\"benchmarks\":0,\"compliance_profiles\":4294967296,\"dataset_versions\":77309411328,\"datasets\":73014444032,\"deployments\":8589934592,\"experiment_keys\":60129542144,\"experiment_observations\":34359738368,\"experiments\":12884901888,\"explanations\":17179869184,\"judge_answers\":64424509440,\"load_tests\":51539607552,\"pipelines\":21474836480,\"quota_ledgers\":42949672960,\"scenarios\":25769803776,\"tombstones\":47244640256,\"users\":30064771072}"

@@ -77,6 +77,7 @@ var (
 		{Name: "quota_held", Type: field.TypeInt, Default: 0},
 		{Name: "judge_steps_done", Type: field.TypeInt, Default: 0},
 		{Name: "judge_calls_made", Type: field.TypeInt, Default: 0},
+		{Name: "dataset_version_id", Type: field.TypeInt, Nullable: true},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
 	// BenchmarksTable holds the schema information for the "benchmarks" table.
@@ -86,8 +87,14 @@ var (
 		PrimaryKey: []*schema.Column{BenchmarksColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "benchmarks_users_benchmarks",
+				Symbol:     "benchmarks_dataset_versions_benchmarks",
 				Columns:    []*schema.Column{BenchmarksColumns[22]},
+				RefColumns: []*schema.Column{DatasetVersionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "benchmarks_users_benchmarks",
+				Columns:    []*schema.Column{BenchmarksColumns[23]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -96,7 +103,7 @@ var (
 			{
 				Name:    "benchmark_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{BenchmarksColumns[22]},
+				Columns: []*schema.Column{BenchmarksColumns[23]},
 			},
 			{
 				Name:    "benchmark_status",
@@ -250,6 +257,83 @@ var (
 			},
 		},
 	}
+	// DatasetsColumns holds the columns for the "datasets" table.
+	DatasetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// DatasetsTable holds the schema information for the "datasets" table.
+	DatasetsTable = &schema.Table{
+		Name:       "datasets",
+		Columns:    DatasetsColumns,
+		PrimaryKey: []*schema.Column{DatasetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "datasets_users_datasets",
+				Columns:    []*schema.Column{DatasetsColumns[4]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "dataset_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{DatasetsColumns[4]},
+			},
+		},
+	}
+	// DatasetVersionsColumns holds the columns for the "dataset_versions" table.
+	DatasetVersionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "number", Type: field.TypeInt},
+		{Name: "items", Type: field.TypeJSON},
+		{Name: "content_hash", Type: field.TypeString},
+		{Name: "item_count", Type: field.TypeInt},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "dataset_id", Type: field.TypeInt},
+		{Name: "owner_id", Type: field.TypeInt},
+	}
+	// DatasetVersionsTable holds the schema information for the "dataset_versions" table.
+	DatasetVersionsTable = &schema.Table{
+		Name:       "dataset_versions",
+		Columns:    DatasetVersionsColumns,
+		PrimaryKey: []*schema.Column{DatasetVersionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "dataset_versions_datasets_versions",
+				Columns:    []*schema.Column{DatasetVersionsColumns[6]},
+				RefColumns: []*schema.Column{DatasetsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "dataset_versions_users_dataset_versions",
+				Columns:    []*schema.Column{DatasetVersionsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "datasetversion_owner_id",
+				Unique:  false,
+				Columns: []*schema.Column{DatasetVersionsColumns[7]},
+			},
+			{
+				Name:    "datasetversion_dataset_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{DatasetVersionsColumns[6], DatasetVersionsColumns[1]},
+			},
+			{
+				Name:    "datasetversion_owner_id_content_hash",
+				Unique:  false,
+				Columns: []*schema.Column{DatasetVersionsColumns[7], DatasetVersionsColumns[3]},
+			},
+		},
+	}
 	// DeploymentsColumns holds the columns for the "deployments" table.
 	DeploymentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -388,6 +472,7 @@ var (
 		{Name: "count", Type: field.TypeInt64, Default: 0},
 		{Name: "mean", Type: field.TypeFloat64, Default: 0},
 		{Name: "variance", Type: field.TypeFloat64, Default: 0},
+		{Name: "cuped", Type: field.TypeJSON, Nullable: true},
 		{Name: "experiment_id", Type: field.TypeInt},
 		{Name: "owner_id", Type: field.TypeInt},
 	}
@@ -399,13 +484,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "experiment_observations_experiments_observations",
-				Columns:    []*schema.Column{ExperimentObservationsColumns[11]},
+				Columns:    []*schema.Column{ExperimentObservationsColumns[12]},
 				RefColumns: []*schema.Column{ExperimentsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 			{
 				Symbol:     "experiment_observations_users_experiment_observations",
-				Columns:    []*schema.Column{ExperimentObservationsColumns[12]},
+				Columns:    []*schema.Column{ExperimentObservationsColumns[13]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -414,12 +499,12 @@ var (
 			{
 				Name:    "experimentobservation_owner_id",
 				Unique:  false,
-				Columns: []*schema.Column{ExperimentObservationsColumns[12]},
+				Columns: []*schema.Column{ExperimentObservationsColumns[13]},
 			},
 			{
 				Name:    "experimentobservation_experiment_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{ExperimentObservationsColumns[11], ExperimentObservationsColumns[3]},
+				Columns: []*schema.Column{ExperimentObservationsColumns[12], ExperimentObservationsColumns[3]},
 			},
 		},
 	}
@@ -715,6 +800,8 @@ var (
 		BenchmarkItemResultsTable,
 		BenchmarkLabelsTable,
 		ComplianceProfilesTable,
+		DatasetsTable,
+		DatasetVersionsTable,
 		DeploymentsTable,
 		ExperimentsTable,
 		ExperimentKeysTable,
@@ -736,7 +823,8 @@ func init() {
 	AssignmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),
 	}
-	BenchmarksTable.ForeignKeys[0].RefTable = UsersTable
+	BenchmarksTable.ForeignKeys[0].RefTable = DatasetVersionsTable
+	BenchmarksTable.ForeignKeys[1].RefTable = UsersTable
 	BenchmarksTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -753,6 +841,15 @@ func init() {
 	ComplianceProfilesTable.ForeignKeys[0].RefTable = UsersTable
 	ComplianceProfilesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
+	}
+	DatasetsTable.ForeignKeys[0].RefTable = UsersTable
+	DatasetsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	DatasetVersionsTable.ForeignKeys[0].RefTable = DatasetsTable
+	DatasetVersionsTable.ForeignKeys[1].RefTable = UsersTable
+	DatasetVersionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	DeploymentsTable.ForeignKeys[0].RefTable = UsersTable
 	DeploymentsTable.Annotation = &entsql.Annotation{

@@ -21,6 +21,12 @@ type BenchmarkLabel func(*sql.Selector)
 // ComplianceProfile is the predicate function for complianceprofile builders.
 type ComplianceProfile func(*sql.Selector)
 
+// Dataset is the predicate function for dataset builders.
+type Dataset func(*sql.Selector)
+
+// DatasetVersion is the predicate function for datasetversion builders.
+type DatasetVersion func(*sql.Selector)
+
 // Deployment is the predicate function for deployment builders.
 type Deployment func(*sql.Selector)
 

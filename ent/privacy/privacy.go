@@ -231,6 +231,54 @@ func (f ComplianceProfileMutationRuleFunc) EvalMutation(ctx context.Context, m e
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ComplianceProfileMutation", m)
 }
 
+// The DatasetQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DatasetQueryRuleFunc func(context.Context, *ent.DatasetQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DatasetQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DatasetQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DatasetQuery", q)
+}
+
+// The DatasetMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DatasetMutationRuleFunc func(context.Context, *ent.DatasetMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DatasetMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DatasetMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DatasetMutation", m)
+}
+
+// The DatasetVersionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DatasetVersionQueryRuleFunc func(context.Context, *ent.DatasetVersionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DatasetVersionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DatasetVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DatasetVersionQuery", q)
+}
+
+// The DatasetVersionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DatasetVersionMutationRuleFunc func(context.Context, *ent.DatasetVersionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DatasetVersionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DatasetVersionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DatasetVersionMutation", m)
+}
+
 // The DeploymentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DeploymentQueryRuleFunc func(context.Context, *ent.DeploymentQuery) error
@@ -564,6 +612,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ComplianceProfileQuery:
 		return q.Filter(), nil
+	case *ent.DatasetQuery:
+		return q.Filter(), nil
+	case *ent.DatasetVersionQuery:
+		return q.Filter(), nil
 	case *ent.DeploymentQuery:
 		return q.Filter(), nil
 	case *ent.ExperimentQuery:
@@ -604,6 +656,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.BenchmarkLabelMutation:
 		return m.Filter(), nil
 	case *ent.ComplianceProfileMutation:
+		return m.Filter(), nil
+	case *ent.DatasetMutation:
+		return m.Filter(), nil
+	case *ent.DatasetVersionMutation:
 		return m.Filter(), nil
 	case *ent.DeploymentMutation:
 		return m.Filter(), nil

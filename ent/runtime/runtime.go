@@ -11,6 +11,8 @@ import (
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
 	"github.com/modelarchitect/architect/ent/complianceprofile"
+	"github.com/modelarchitect/architect/ent/dataset"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentkey"
@@ -397,6 +399,78 @@ func init() {
 	complianceprofileDescRuleChanges := complianceprofileFields[11].Descriptor()
 	// complianceprofile.DefaultRuleChanges holds the default value on creation for the rule_changes field.
 	complianceprofile.DefaultRuleChanges = complianceprofileDescRuleChanges.Default.([]compliance.RuleChange)
+	datasetMixin := schema.Dataset{}.Mixin()
+	dataset.Policy = privacy.NewPolicies(datasetMixin[1], schema.Dataset{})
+	dataset.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := dataset.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	datasetMixinHooks1 := datasetMixin[1].Hooks()
+
+	dataset.Hooks[1] = datasetMixinHooks1[0]
+
+	dataset.Hooks[2] = datasetMixinHooks1[1]
+	datasetMixinFields0 := datasetMixin[0].Fields()
+	_ = datasetMixinFields0
+	datasetFields := schema.Dataset{}.Fields()
+	_ = datasetFields
+	// datasetDescCreatedAt is the schema descriptor for created_at field.
+	datasetDescCreatedAt := datasetMixinFields0[0].Descriptor()
+	// dataset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	dataset.DefaultCreatedAt = datasetDescCreatedAt.Default.(func() time.Time)
+	// datasetDescUpdatedAt is the schema descriptor for updated_at field.
+	datasetDescUpdatedAt := datasetMixinFields0[1].Descriptor()
+	// dataset.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	dataset.DefaultUpdatedAt = datasetDescUpdatedAt.Default.(func() time.Time)
+	// dataset.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	dataset.UpdateDefaultUpdatedAt = datasetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// datasetDescName is the schema descriptor for name field.
+	datasetDescName := datasetFields[0].Descriptor()
+	// dataset.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	dataset.NameValidator = func() func(string) error {
+		validators := datasetDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	datasetversionMixin := schema.DatasetVersion{}.Mixin()
+	datasetversion.Policy = privacy.NewPolicies(datasetversionMixin[0], schema.DatasetVersion{})
+	datasetversion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := datasetversion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	datasetversionMixinHooks0 := datasetversionMixin[0].Hooks()
+
+	datasetversion.Hooks[1] = datasetversionMixinHooks0[0]
+
+	datasetversion.Hooks[2] = datasetversionMixinHooks0[1]
+	datasetversionFields := schema.DatasetVersion{}.Fields()
+	_ = datasetversionFields
+	// datasetversionDescNumber is the schema descriptor for number field.
+	datasetversionDescNumber := datasetversionFields[1].Descriptor()
+	// datasetversion.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	datasetversion.NumberValidator = datasetversionDescNumber.Validators[0].(func(int) error)
+	// datasetversionDescCreatedAt is the schema descriptor for created_at field.
+	datasetversionDescCreatedAt := datasetversionFields[5].Descriptor()
+	// datasetversion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	datasetversion.DefaultCreatedAt = datasetversionDescCreatedAt.Default.(func() time.Time)
 	deploymentMixin := schema.Deployment{}.Mixin()
 	deployment.Policy = privacy.NewPolicies(deploymentMixin[1], schema.Deployment{})
 	deployment.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -62,6 +62,7 @@ func (Benchmark) Fields() []ent.Field {
 		// and on the ledger, so that each save counts only what is new.
 		field.Int("judge_steps_done").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Int("judge_calls_made").Default(0).NonNegative().Annotations(entgql.Skip(entgql.SkipAll)),
+		field.Int("dataset_version_id").Optional().Nillable().Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -70,6 +71,8 @@ func (Benchmark) Edges() []ent.Edge {
 		edge.To("item_results", BenchmarkItemResult.Type).
 			Comment("Each model's answer to each item as it arrives, a page at a time; deleted with the benchmark.").
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.RelayConnection()),
+		edge.From("dataset_version", DatasetVersion.Type).Ref("benchmarks").Field("dataset_version_id").Unique().
+			Comment("The dataset version whose items the benchmark runs (dataset holds a copy)."),
 		edge.To("labels", BenchmarkLabel.Type).Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/modelarchitect/architect/internal/model"
 )
 
 // ExperimentObservation is one recording of aggregated observations for a variant and metric of an
@@ -29,6 +31,8 @@ func (ExperimentObservation) Fields() []ent.Field {
 		field.Int64("count").Default(0).Immutable(),
 		field.Float("mean").Default(0).Immutable(),
 		field.Float("variance").Default(0).Immutable(),
+		field.JSON("cuped", &model.ObservationCovariate{}).Optional().Immutable().
+			Comment("a continuous recording's sums split by pre-experiment covariate, for CUPED; null without a covariate"),
 	}
 }
 

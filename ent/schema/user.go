@@ -49,6 +49,9 @@ func (User) Edges() []ent.Edge {
 		owned("explanations", Explanation.Type),
 		owned("load_tests", LoadTest.Type),
 		owned("assignments", Assignment.Type),
+		owned("datasets", Dataset.Type),
+		edge.To("dataset_versions", DatasetVersion.Type).
+			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("benchmark_item_results", BenchmarkItemResult.Type).
 			Annotations(entsql.OnDelete(entsql.Cascade), entgql.Skip(entgql.SkipAll)),
 		edge.To("experiment_observations", ExperimentObservation.Type).

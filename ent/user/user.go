@@ -50,6 +50,10 @@ const (
 	EdgeLoadTests = "load_tests"
 	// EdgeAssignments holds the string denoting the assignments edge name in mutations.
 	EdgeAssignments = "assignments"
+	// EdgeDatasets holds the string denoting the datasets edge name in mutations.
+	EdgeDatasets = "datasets"
+	// EdgeDatasetVersions holds the string denoting the dataset_versions edge name in mutations.
+	EdgeDatasetVersions = "dataset_versions"
 	// EdgeBenchmarkItemResults holds the string denoting the benchmark_item_results edge name in mutations.
 	EdgeBenchmarkItemResults = "benchmark_item_results"
 	// EdgeExperimentObservations holds the string denoting the experiment_observations edge name in mutations.
@@ -127,6 +131,20 @@ const (
 	AssignmentsInverseTable = "assignments"
 	// AssignmentsColumn is the table column denoting the assignments relation/edge.
 	AssignmentsColumn = "owner_id"
+	// DatasetsTable is the table that holds the datasets relation/edge.
+	DatasetsTable = "datasets"
+	// DatasetsInverseTable is the table name for the Dataset entity.
+	// It exists in this package in order to avoid circular dependency with the "dataset" package.
+	DatasetsInverseTable = "datasets"
+	// DatasetsColumn is the table column denoting the datasets relation/edge.
+	DatasetsColumn = "owner_id"
+	// DatasetVersionsTable is the table that holds the dataset_versions relation/edge.
+	DatasetVersionsTable = "dataset_versions"
+	// DatasetVersionsInverseTable is the table name for the DatasetVersion entity.
+	// It exists in this package in order to avoid circular dependency with the "datasetversion" package.
+	DatasetVersionsInverseTable = "dataset_versions"
+	// DatasetVersionsColumn is the table column denoting the dataset_versions relation/edge.
+	DatasetVersionsColumn = "owner_id"
 	// BenchmarkItemResultsTable is the table that holds the benchmark_item_results relation/edge.
 	BenchmarkItemResultsTable = "benchmark_item_results"
 	// BenchmarkItemResultsInverseTable is the table name for the BenchmarkItemResult entity.
@@ -398,6 +416,34 @@ func ByAssignments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByDatasetsCount orders the results by datasets count.
+func ByDatasetsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDatasetsStep(), opts...)
+	}
+}
+
+// ByDatasets orders the results by datasets terms.
+func ByDatasets(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDatasetsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByDatasetVersionsCount orders the results by dataset_versions count.
+func ByDatasetVersionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newDatasetVersionsStep(), opts...)
+	}
+}
+
+// ByDatasetVersions orders the results by dataset_versions terms.
+func ByDatasetVersions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newDatasetVersionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByBenchmarkItemResultsCount orders the results by benchmark_item_results count.
 func ByBenchmarkItemResultsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -542,6 +588,20 @@ func newAssignmentsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AssignmentsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, AssignmentsTable, AssignmentsColumn),
+	)
+}
+func newDatasetsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DatasetsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DatasetsTable, DatasetsColumn),
+	)
+}
+func newDatasetVersionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(DatasetVersionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, DatasetVersionsTable, DatasetVersionsColumn),
 	)
 }
 func newBenchmarkItemResultsStep() *sqlgraph.Step {

@@ -638,6 +638,52 @@ func HasAssignmentsWith(preds ...predicate.Assignment) predicate.User {
 	})
 }
 
+// HasDatasets applies the HasEdge predicate on the "datasets" edge.
+func HasDatasets() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DatasetsTable, DatasetsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDatasetsWith applies the HasEdge predicate on the "datasets" edge with a given conditions (other predicates).
+func HasDatasetsWith(preds ...predicate.Dataset) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newDatasetsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasDatasetVersions applies the HasEdge predicate on the "dataset_versions" edge.
+func HasDatasetVersions() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, DatasetVersionsTable, DatasetVersionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasDatasetVersionsWith applies the HasEdge predicate on the "dataset_versions" edge with a given conditions (other predicates).
+func HasDatasetVersionsWith(preds ...predicate.DatasetVersion) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newDatasetVersionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasBenchmarkItemResults applies the HasEdge predicate on the "benchmark_item_results" edge.
 func HasBenchmarkItemResults() predicate.User {
 	return predicate.User(func(s *sql.Selector) {

@@ -59,6 +59,8 @@ type ResolverRoot interface {
 	CatalogModel() CatalogModelResolver
 	ComplianceContext() ComplianceContextResolver
 	ComplianceProfile() ComplianceProfileResolver
+	Dataset() DatasetResolver
+	DatasetVersion() DatasetVersionResolver
 	Deployment() DeploymentResolver
 	DeploymentEstimate() DeploymentEstimateResolver
 	DeploymentPlan() DeploymentPlanResolver
@@ -167,6 +169,7 @@ type ComplexityRoot struct {
 	Benchmark struct {
 		CreatedAt       func(childComplexity int) int
 		Dataset         func(childComplexity int) int
+		DatasetVersion  func(childComplexity int) int
 		Error           func(childComplexity int) int
 		Estimate        func(childComplexity int) int
 		FinishedAt      func(childComplexity int) int
@@ -328,6 +331,15 @@ type ComplexityRoot struct {
 		Measure     func(childComplexity int) int
 		Model       func(childComplexity int) int
 		StdDev      func(childComplexity int) int
+	}
+
+	CUPEDVariantEstimate struct {
+		AdjustedMean   func(childComplexity int) int
+		AdjustedStdErr func(childComplexity int) int
+		RawMean        func(childComplexity int) int
+		RawStdErr      func(childComplexity int) int
+		Units          func(childComplexity int) int
+		WithCovariate  func(childComplexity int) int
 	}
 
 	CacheNodeConfig struct {
@@ -588,6 +600,26 @@ type ComplexityRoot struct {
 		Secret func(childComplexity int) int
 	}
 
+	Dataset struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Owner     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Versions  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DatasetVersionOrder, where *ent.DatasetVersionWhereInput) int
+	}
+
+	DatasetConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DatasetEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	DatasetItem struct {
 		Assertion func(childComplexity int) int
 		Cluster   func(childComplexity int) int
@@ -595,6 +627,28 @@ type ComplexityRoot struct {
 		Input     func(childComplexity int) int
 		Tags      func(childComplexity int) int
 		Tolerance func(childComplexity int) int
+	}
+
+	DatasetVersion struct {
+		ContentHash func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Dataset     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		ItemCount   func(childComplexity int) int
+		Items       func(childComplexity int) int
+		Number      func(childComplexity int) int
+		Owner       func(childComplexity int) int
+	}
+
+	DatasetVersionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DatasetVersionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Deployment struct {
@@ -723,6 +777,23 @@ type ComplexityRoot struct {
 		Warning func(childComplexity int) int
 	}
 
+	ExperimentCUPEDComparison struct {
+		Adjusted          func(childComplexity int) int
+		Control           func(childComplexity int) int
+		CovariateShare    func(childComplexity int) int
+		Notes             func(childComplexity int) int
+		Raw               func(childComplexity int) int
+		Theta             func(childComplexity int) int
+		Treatment         func(childComplexity int) int
+		VarianceReduction func(childComplexity int) int
+		Variant           func(childComplexity int) int
+	}
+
+	ExperimentCUPEDMetric struct {
+		Comparisons func(childComplexity int) int
+		Metric      func(childComplexity int) int
+	}
+
 	ExperimentComparison struct {
 		Absolute       func(childComplexity int) int
 		AdjustedPValue func(childComplexity int) int
@@ -825,6 +896,7 @@ type ComplexityRoot struct {
 
 	ExperimentResults struct {
 		Bandit          func(childComplexity int) int
+		CUPED           func(childComplexity int) int
 		ComputedAt      func(childComplexity int) int
 		ConfidenceLevel func(childComplexity int) int
 		Control         func(childComplexity int) int
@@ -1133,6 +1205,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AddDatasetVersion            func(childComplexity int, datasetID int, items []*benchmark.Item, itemsFile *graphql.Upload) int
 		AssignVariant                func(childComplexity int, experimentID int, unitID string) int
 		CancelBenchmark              func(childComplexity int, id int) int
 		CancelLoadTest               func(childComplexity int, id int) int
@@ -1140,6 +1213,7 @@ type ComplexityRoot struct {
 		CompleteExperiment           func(childComplexity int, id int) int
 		CreateBenchmark              func(childComplexity int, input gqlmodel.CreateBenchmarkInput, start *bool) int
 		CreateComplianceProfile      func(childComplexity int, input ent.CreateComplianceProfileInput) int
+		CreateDataset                func(childComplexity int, input gqlmodel.CreateDatasetInput) int
 		CreateDeployment             func(childComplexity int, input ent.CreateDeploymentInput) int
 		CreateExperiment             func(childComplexity int, input ent.CreateExperimentInput) int
 		CreateExperimentKey          func(childComplexity int, experimentID int, name string) int
@@ -1149,6 +1223,8 @@ type ComplexityRoot struct {
 		DeleteAssignment             func(childComplexity int, id int) int
 		DeleteBenchmark              func(childComplexity int, id int) int
 		DeleteComplianceProfile      func(childComplexity int, id int) int
+		DeleteDataset                func(childComplexity int, id int) int
+		DeleteDatasetVersion         func(childComplexity int, id int) int
 		DeleteDeployment             func(childComplexity int, id int) int
 		DeleteExperiment             func(childComplexity int, id int) int
 		DeleteExplanation            func(childComplexity int, id int) int
@@ -1358,6 +1434,7 @@ type ComplexityRoot struct {
 		CompareLoadTests          func(childComplexity int, a int, b int) int
 		ComplianceProfiles        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		ComplianceUseCases        func(childComplexity int) int
+		Datasets                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DatasetOrder, where *ent.DatasetWhereInput) int
 		Deployments               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
 		EstimateBenchmark         func(childComplexity int, id int) int
 		EstimateDeployment        func(childComplexity int, input deployment.Request, loadTestID *int) int
@@ -1622,6 +1699,7 @@ type ComplexityRoot struct {
 		Benchmarks         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) int
 		ComplianceProfiles func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) int
 		CreatedAt          func(childComplexity int) int
+		Datasets           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DatasetOrder, where *ent.DatasetWhereInput) int
 		Deployments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) int
 		Email              func(childComplexity int) int
 		Experiments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) int
@@ -1701,6 +1779,14 @@ type ComplianceProfileResolver interface {
 	StaleReason(ctx context.Context, obj *ent.ComplianceProfile) (*string, error)
 	Owner(ctx context.Context, obj *ent.ComplianceProfile) (*ent.User, error)
 }
+type DatasetResolver interface {
+	Owner(ctx context.Context, obj *ent.Dataset) (*ent.User, error)
+}
+type DatasetVersionResolver interface {
+	Items(ctx context.Context, obj *ent.DatasetVersion) ([]*benchmark.Item, error)
+
+	Owner(ctx context.Context, obj *ent.DatasetVersion) (*ent.User, error)
+}
 type DeploymentResolver interface {
 	Plan(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error)
 
@@ -1758,6 +1844,10 @@ type MutationResolver interface {
 	UpdateBenchmark(ctx context.Context, id int, input gqlmodel.UpdateBenchmarkInput) (*ent.Benchmark, error)
 	StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, error)
 	CancelBenchmark(ctx context.Context, id int) (*ent.Benchmark, error)
+	CreateDataset(ctx context.Context, input gqlmodel.CreateDatasetInput) (*ent.Dataset, error)
+	AddDatasetVersion(ctx context.Context, datasetID int, items []*benchmark.Item, itemsFile *graphql.Upload) (*ent.DatasetVersion, error)
+	DeleteDatasetVersion(ctx context.Context, id int) (int, error)
+	DeleteDataset(ctx context.Context, id int) (int, error)
 	CreateScenario(ctx context.Context, input ent.CreateScenarioInput, simulate *bool) (*ent.Scenario, error)
 	UpdateScenario(ctx context.Context, id int, input ent.UpdateScenarioInput, simulate *bool) (*ent.Scenario, error)
 	DeleteScenario(ctx context.Context, id int) (int, error)
@@ -1825,6 +1915,7 @@ type QueryResolver interface {
 	Assignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AssignmentOrder, where *ent.AssignmentWhereInput) (*ent.AssignmentConnection, error)
 	Benchmarks(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BenchmarkOrder, where *ent.BenchmarkWhereInput) (*ent.BenchmarkConnection, error)
 	ComplianceProfiles(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ComplianceProfileOrder, where *ent.ComplianceProfileWhereInput) (*ent.ComplianceProfileConnection, error)
+	Datasets(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DatasetOrder, where *ent.DatasetWhereInput) (*ent.DatasetConnection, error)
 	Deployments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DeploymentOrder, where *ent.DeploymentWhereInput) (*ent.DeploymentConnection, error)
 	Experiments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExperimentOrder, where *ent.ExperimentWhereInput) (*ent.ExperimentConnection, error)
 	Explanations(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExplanationOrder, where *ent.ExplanationWhereInput) (*ent.ExplanationConnection, error)
@@ -2198,6 +2289,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Benchmark.Dataset(childComplexity), true
+	case "Benchmark.datasetVersion":
+		if e.ComplexityRoot.Benchmark.DatasetVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.DatasetVersion(childComplexity), true
 	case "Benchmark.error":
 		if e.ComplexityRoot.Benchmark.Error == nil {
 			break
@@ -2914,6 +3011,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkSpread.StdDev(childComplexity), true
+
+	case "CUPEDVariantEstimate.adjustedMean":
+		if e.ComplexityRoot.CUPEDVariantEstimate.AdjustedMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.AdjustedMean(childComplexity), true
+	case "CUPEDVariantEstimate.adjustedStdErr":
+		if e.ComplexityRoot.CUPEDVariantEstimate.AdjustedStdErr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.AdjustedStdErr(childComplexity), true
+	case "CUPEDVariantEstimate.rawMean":
+		if e.ComplexityRoot.CUPEDVariantEstimate.RawMean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.RawMean(childComplexity), true
+	case "CUPEDVariantEstimate.rawStdErr":
+		if e.ComplexityRoot.CUPEDVariantEstimate.RawStdErr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.RawStdErr(childComplexity), true
+	case "CUPEDVariantEstimate.units":
+		if e.ComplexityRoot.CUPEDVariantEstimate.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.Units(childComplexity), true
+	case "CUPEDVariantEstimate.withCovariate":
+		if e.ComplexityRoot.CUPEDVariantEstimate.WithCovariate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CUPEDVariantEstimate.WithCovariate(childComplexity), true
 
 	case "CacheNodeConfig.hitRate":
 		if e.ComplexityRoot.CacheNodeConfig.HitRate == nil {
@@ -4157,6 +4291,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedExperimentKey.Secret(childComplexity), true
 
+	case "Dataset.createdAt":
+		if e.ComplexityRoot.Dataset.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.CreatedAt(childComplexity), true
+	case "Dataset.id":
+		if e.ComplexityRoot.Dataset.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.ID(childComplexity), true
+	case "Dataset.name":
+		if e.ComplexityRoot.Dataset.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Name(childComplexity), true
+	case "Dataset.owner":
+		if e.ComplexityRoot.Dataset.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Owner(childComplexity), true
+	case "Dataset.updatedAt":
+		if e.ComplexityRoot.Dataset.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UpdatedAt(childComplexity), true
+	case "Dataset.versions":
+		if e.ComplexityRoot.Dataset.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_Dataset_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dataset.Versions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DatasetVersionOrder), args["where"].(*ent.DatasetVersionWhereInput)), true
+
+	case "DatasetConnection.edges":
+		if e.ComplexityRoot.DatasetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetConnection.Edges(childComplexity), true
+	case "DatasetConnection.pageInfo":
+		if e.ComplexityRoot.DatasetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetConnection.PageInfo(childComplexity), true
+	case "DatasetConnection.totalCount":
+		if e.ComplexityRoot.DatasetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetConnection.TotalCount(childComplexity), true
+
+	case "DatasetEdge.cursor":
+		if e.ComplexityRoot.DatasetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetEdge.Cursor(childComplexity), true
+	case "DatasetEdge.node":
+		if e.ComplexityRoot.DatasetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetEdge.Node(childComplexity), true
+
 	case "DatasetItem.assertion":
 		if e.ComplexityRoot.DatasetItem.Assertion == nil {
 			break
@@ -4193,6 +4401,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetItem.Tolerance(childComplexity), true
+
+	case "DatasetVersion.contentHash":
+		if e.ComplexityRoot.DatasetVersion.ContentHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.ContentHash(childComplexity), true
+	case "DatasetVersion.createdAt":
+		if e.ComplexityRoot.DatasetVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.CreatedAt(childComplexity), true
+	case "DatasetVersion.dataset":
+		if e.ComplexityRoot.DatasetVersion.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Dataset(childComplexity), true
+	case "DatasetVersion.id":
+		if e.ComplexityRoot.DatasetVersion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.ID(childComplexity), true
+	case "DatasetVersion.itemCount":
+		if e.ComplexityRoot.DatasetVersion.ItemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.ItemCount(childComplexity), true
+	case "DatasetVersion.items":
+		if e.ComplexityRoot.DatasetVersion.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Items(childComplexity), true
+	case "DatasetVersion.number":
+		if e.ComplexityRoot.DatasetVersion.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Number(childComplexity), true
+	case "DatasetVersion.owner":
+		if e.ComplexityRoot.DatasetVersion.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersion.Owner(childComplexity), true
+
+	case "DatasetVersionConnection.edges":
+		if e.ComplexityRoot.DatasetVersionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.Edges(childComplexity), true
+	case "DatasetVersionConnection.pageInfo":
+		if e.ComplexityRoot.DatasetVersionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.PageInfo(childComplexity), true
+	case "DatasetVersionConnection.totalCount":
+		if e.ComplexityRoot.DatasetVersionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionConnection.TotalCount(childComplexity), true
+
+	case "DatasetVersionEdge.cursor":
+		if e.ComplexityRoot.DatasetVersionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionEdge.Cursor(childComplexity), true
+	case "DatasetVersionEdge.node":
+		if e.ComplexityRoot.DatasetVersionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetVersionEdge.Node(childComplexity), true
 
 	case "Deployment.config":
 		if e.ComplexityRoot.Deployment.Config == nil {
@@ -4751,6 +5040,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ExperimentBandit.Warning(childComplexity), true
 
+	case "ExperimentCUPEDComparison.adjusted":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Adjusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Adjusted(childComplexity), true
+	case "ExperimentCUPEDComparison.control":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Control == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Control(childComplexity), true
+	case "ExperimentCUPEDComparison.covariateShare":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.CovariateShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.CovariateShare(childComplexity), true
+	case "ExperimentCUPEDComparison.notes":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Notes(childComplexity), true
+	case "ExperimentCUPEDComparison.raw":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Raw == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Raw(childComplexity), true
+	case "ExperimentCUPEDComparison.theta":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Theta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Theta(childComplexity), true
+	case "ExperimentCUPEDComparison.treatment":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Treatment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Treatment(childComplexity), true
+	case "ExperimentCUPEDComparison.varianceReduction":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.VarianceReduction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.VarianceReduction(childComplexity), true
+	case "ExperimentCUPEDComparison.variant":
+		if e.ComplexityRoot.ExperimentCUPEDComparison.Variant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDComparison.Variant(childComplexity), true
+
+	case "ExperimentCUPEDMetric.comparisons":
+		if e.ComplexityRoot.ExperimentCUPEDMetric.Comparisons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDMetric.Comparisons(childComplexity), true
+	case "ExperimentCUPEDMetric.metric":
+		if e.ComplexityRoot.ExperimentCUPEDMetric.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentCUPEDMetric.Metric(childComplexity), true
+
 	case "ExperimentComparison.absolute":
 		if e.ComplexityRoot.ExperimentComparison.Absolute == nil {
 			break
@@ -5153,6 +5510,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExperimentResults.Bandit(childComplexity), true
+	case "ExperimentResults.cuped":
+		if e.ComplexityRoot.ExperimentResults.CUPED == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExperimentResults.CUPED(childComplexity), true
 	case "ExperimentResults.computedAt":
 		if e.ComplexityRoot.ExperimentResults.ComputedAt == nil {
 			break
@@ -6457,6 +6820,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ModelSpeed.TTFTMillis(childComplexity), true
 
+	case "Mutation.addDatasetVersion":
+		if e.ComplexityRoot.Mutation.AddDatasetVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addDatasetVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddDatasetVersion(childComplexity, args["datasetId"].(int), args["items"].([]*benchmark.Item), args["itemsFile"].(*graphql.Upload)), true
 	case "Mutation.assignVariant":
 		if e.ComplexityRoot.Mutation.AssignVariant == nil {
 			break
@@ -6534,6 +6908,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateComplianceProfile(childComplexity, args["input"].(ent.CreateComplianceProfileInput)), true
+	case "Mutation.createDataset":
+		if e.ComplexityRoot.Mutation.CreateDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDataset(childComplexity, args["input"].(gqlmodel.CreateDatasetInput)), true
 	case "Mutation.createDeployment":
 		if e.ComplexityRoot.Mutation.CreateDeployment == nil {
 			break
@@ -6633,6 +7018,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteComplianceProfile(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteDataset":
+		if e.ComplexityRoot.Mutation.DeleteDataset == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDataset_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDataset(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteDatasetVersion":
+		if e.ComplexityRoot.Mutation.DeleteDatasetVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteDatasetVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteDatasetVersion(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteDeployment":
 		if e.ComplexityRoot.Mutation.DeleteDeployment == nil {
 			break
@@ -7732,6 +8139,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ComplianceUseCases(childComplexity), true
+	case "Query.datasets":
+		if e.ComplexityRoot.Query.Datasets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_datasets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Datasets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DatasetOrder), args["where"].(*ent.DatasetWhereInput)), true
 	case "Query.deployments":
 		if e.ComplexityRoot.Query.Deployments == nil {
 			break
@@ -8932,6 +9350,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.CreatedAt(childComplexity), true
+	case "User.datasets":
+		if e.ComplexityRoot.User.Datasets == nil {
+			break
+		}
+
+		args, err := ec.field_User_datasets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.User.Datasets(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DatasetOrder), args["where"].(*ent.DatasetWhereInput)), true
 	case "User.deployments":
 		if e.ComplexityRoot.User.Deployments == nil {
 			break
@@ -9133,6 +9562,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("BenchmarkSpreadInput", ec.unmarshalInputBenchmarkSpreadInput),
 			graphql.NewInputUnmarshaler("BenchmarkWhereInput", ec.unmarshalInputBenchmarkWhereInput),
 			graphql.NewInputUnmarshaler("BinaryObservationInput", ec.unmarshalInputBinaryObservationInput),
+			graphql.NewInputUnmarshaler("CUPEDObservationInput", ec.unmarshalInputCUPEDObservationInput),
 			graphql.NewInputUnmarshaler("CacheNodeConfigInput", ec.unmarshalInputCacheNodeConfigInput),
 			graphql.NewInputUnmarshaler("ChangePasswordInput", ec.unmarshalInputChangePasswordInput),
 			graphql.NewInputUnmarshaler("CompareBenchmarksInput", ec.unmarshalInputCompareBenchmarksInput),
@@ -9141,14 +9571,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ComplianceProfileOrder", ec.unmarshalInputComplianceProfileOrder),
 			graphql.NewInputUnmarshaler("ComplianceProfileWhereInput", ec.unmarshalInputComplianceProfileWhereInput),
 			graphql.NewInputUnmarshaler("ContinuousObservationInput", ec.unmarshalInputContinuousObservationInput),
+			graphql.NewInputUnmarshaler("CovariateMomentsInput", ec.unmarshalInputCovariateMomentsInput),
 			graphql.NewInputUnmarshaler("CreateBenchmarkInput", ec.unmarshalInputCreateBenchmarkInput),
 			graphql.NewInputUnmarshaler("CreateComplianceProfileInput", ec.unmarshalInputCreateComplianceProfileInput),
+			graphql.NewInputUnmarshaler("CreateDatasetInput", ec.unmarshalInputCreateDatasetInput),
 			graphql.NewInputUnmarshaler("CreateDeploymentInput", ec.unmarshalInputCreateDeploymentInput),
 			graphql.NewInputUnmarshaler("CreateExperimentInput", ec.unmarshalInputCreateExperimentInput),
 			graphql.NewInputUnmarshaler("CreateLoadTestInput", ec.unmarshalInputCreateLoadTestInput),
 			graphql.NewInputUnmarshaler("CreatePipelineInput", ec.unmarshalInputCreatePipelineInput),
 			graphql.NewInputUnmarshaler("CreateScenarioInput", ec.unmarshalInputCreateScenarioInput),
 			graphql.NewInputUnmarshaler("DatasetItemInput", ec.unmarshalInputDatasetItemInput),
+			graphql.NewInputUnmarshaler("DatasetOrder", ec.unmarshalInputDatasetOrder),
+			graphql.NewInputUnmarshaler("DatasetVersionOrder", ec.unmarshalInputDatasetVersionOrder),
+			graphql.NewInputUnmarshaler("DatasetVersionWhereInput", ec.unmarshalInputDatasetVersionWhereInput),
+			graphql.NewInputUnmarshaler("DatasetWhereInput", ec.unmarshalInputDatasetWhereInput),
 			graphql.NewInputUnmarshaler("DeleteMeInput", ec.unmarshalInputDeleteMeInput),
 			graphql.NewInputUnmarshaler("DeploymentConfigInput", ec.unmarshalInputDeploymentConfigInput),
 			graphql.NewInputUnmarshaler("DeploymentOrder", ec.unmarshalInputDeploymentOrder),
@@ -9176,6 +9612,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MetricSpecInput", ec.unmarshalInputMetricSpecInput),
 			graphql.NewInputUnmarshaler("ModelOrder", ec.unmarshalInputModelOrder),
 			graphql.NewInputUnmarshaler("ModelWhereInput", ec.unmarshalInputModelWhereInput),
+			graphql.NewInputUnmarshaler("MomentsInput", ec.unmarshalInputMomentsInput),
 			graphql.NewInputUnmarshaler("NodeLatencyInput", ec.unmarshalInputNodeLatencyInput),
 			graphql.NewInputUnmarshaler("PipelineGraphInput", ec.unmarshalInputPipelineGraphInput),
 			graphql.NewInputUnmarshaler("PipelineLinkInput", ec.unmarshalInputPipelineLinkInput),
@@ -9192,6 +9629,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("SloTargetInput", ec.unmarshalInputSloTargetInput),
 			graphql.NewInputUnmarshaler("TokenLengthInput", ec.unmarshalInputTokenLengthInput),
+			graphql.NewInputUnmarshaler("UnitObservationInput", ec.unmarshalInputUnitObservationInput),
 			graphql.NewInputUnmarshaler("UpdateBenchmarkInput", ec.unmarshalInputUpdateBenchmarkInput),
 			graphql.NewInputUnmarshaler("UpdateComplianceProfileInput", ec.unmarshalInputUpdateComplianceProfileInput),
 			graphql.NewInputUnmarshaler("UpdateDeploymentInput", ec.unmarshalInputUpdateDeploymentInput),
@@ -9298,7 +9736,8 @@ var sources = []*ast.Source{
 
 """
 A file sent in a GraphQL multipart request (the graphql-multipart-request-spec that Apollo's and urql's upload
-links speak). Accepted only as CreateBenchmarkInput.datasetFile; the server caps its size (10 MiB unless the
+links speak). Accepted as CreateBenchmarkInput.datasetFile and as CreateDatasetInput.itemsFile and
+addDatasetVersion's itemsFile; the server caps its size (10 MiB unless the
 operator sets another limit).
 """
 scalar Upload
@@ -9391,7 +9830,11 @@ input BenchmarkJudgeInput {
   passScore: Float = 0
 }
 
-"A new benchmark. Give the dataset inline (dataset) or as a file (datasetFile), not both."
+"""
+A new benchmark. Give its items in exactly one way: inline (dataset), as a file (datasetFile), or as a version
+of one of your datasets (datasetVersionId). Inline and uploaded items are saved as a version of a dataset named
+after the benchmark (or an existing version of yours with the same content is reused).
+"""
 input CreateBenchmarkInput {
   "A name for people, 1 to 200 characters."
   name: String!
@@ -9408,6 +9851,8 @@ input CreateBenchmarkInput {
   GraphQL multipart request.
   """
   datasetFile: Upload
+  "A version of one of your datasets (see createDataset)."
+  datasetVersionId: ID
   "A system prompt sent with every item."
   system: String = ""
   "The output token bound of every call, 1 to 1,000,000."
@@ -9429,7 +9874,7 @@ input UpdateBenchmarkInput {
   name: String
   "Replaces the models."
   models: [String!]
-  "Replaces the dataset."
+  "Replaces the dataset; saved as a version as on create."
   dataset: [DatasetItemInput!]
   "Replaces the system prompt; an empty string removes it."
   system: String
@@ -10559,6 +11004,58 @@ extend type Query {
   complianceUseCases: [ComplianceUseCase!]! @hasRole(role: FREE)
 }
 `, BuiltIn: false},
+	{Name: "../dataset.graphqls", Input: `# Versioned datasets (internal/ops/dataset.go): named sets of benchmark items whose versions never change.
+
+"A new dataset and its version 1. Give the items inline (items) or as a file (itemsFile), not both."
+input CreateDatasetInput {
+  "A name for people, 1 to 200 characters."
+  name: String!
+  "Inline items; the role limits how many (as for a benchmark)."
+  items: [DatasetItemInput!]
+  "A JSONL or CSV file, in the format of CreateBenchmarkInput.datasetFile, sent as a GraphQL multipart request."
+  itemsFile: Upload
+}
+
+extend type Dataset {
+  "The user who owns it."
+  owner: User! @goField(forceResolver: true)
+}
+
+extend type DatasetVersion {
+  "The user who owns it (the dataset's owner)."
+  owner: User! @goField(forceResolver: true)
+}
+
+extend type Mutation {
+  "Creates a dataset with its version 1. Items over the role's benchmark item limit are refused."
+  createDataset(
+    "The dataset's name and items."
+    input: CreateDatasetInput!
+  ): Dataset! @hasRole(role: FREE)
+  """
+  Adds a version to a dataset: versions never change, so editing is adding. Items identical to the latest
+  version's (the same content hash) add nothing: the latest version is returned.
+  """
+  addDatasetVersion(
+    "The dataset to add to."
+    datasetId: ID!
+    "Inline items; or upload itemsFile instead."
+    items: [DatasetItemInput!]
+    "A JSONL or CSV file, as for createDataset."
+    itemsFile: Upload
+  ): DatasetVersion! @hasRole(role: FREE)
+  "Deletes a version no benchmark uses (BAD_USER_INPUT naming the benchmarks otherwise). Returns its id."
+  deleteDatasetVersion(
+    "The version to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
+  "Deletes a dataset and its versions when no benchmark uses any of them (BAD_USER_INPUT naming the benchmarks otherwise). Returns its id."
+  deleteDataset(
+    "The dataset to delete."
+    id: ID!
+  ): ID! @hasRole(role: FREE)
+}
+`, BuiltIn: false},
 	{Name: "../deployment.graphqls", Input: `# Deployment planning (internal/deployment): instance sizing on the GPU catalog, costs in US dollars.
 
 """
@@ -11337,6 +11834,10 @@ type Benchmark implements Node {
     """
     where: BenchmarkItemResultWhereInput
   ): BenchmarkItemResultConnection!
+  """
+  The dataset version whose items the benchmark runs (dataset holds a copy).
+  """
+  datasetVersion: DatasetVersion
 }
 """
 A connection to a list of items.
@@ -12817,6 +13318,14 @@ input BenchmarkWhereInput {
   Rows with at least one of itemResults that matches all of these filters.
   """
   hasItemResultsWith: [BenchmarkItemResultWhereInput!]
+  """
+  true: rows with at least one of datasetVersion; false: rows with none.
+  """
+  hasDatasetVersion: Boolean
+  """
+  Rows with at least one of datasetVersion that matches all of these filters.
+  """
+  hasDatasetVersionWith: [DatasetVersionWhereInput!]
 }
 """
 Regulations a system must meet (GDPR, HIPAA, EU AI Act, …) and the facts of the system, assessed against versioned rules on every save: a risk score, the EU AI Act tier and why, findings with what to do, and the rules that hold. Owned by the user who created it.
@@ -13388,6 +13897,588 @@ input CreateScenarioInput {
 An opaque position in a connection (an edge's cursor, pageInfo.startCursor or endCursor). Pass it back unchanged as after or before, with the same orderBy and where.
 """
 scalar Cursor
+"""
+A named set of benchmark items with immutable versions: changing the items adds a version, and benchmarks name the version they ran. Owned by the user who created it.
+"""
+type Dataset implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
+  id: ID!
+  """
+  When the row was created.
+  """
+  createdAt: Time!
+  """
+  When the row last changed, by the owner or by the server.
+  """
+  updatedAt: Time!
+  """
+  A name for people, 1 to 200 characters.
+  """
+  name: String!
+  """
+  The dataset's immutable versions, a page at a time; deleted with the dataset.
+  """
+  versions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DatasetVersions returned from the connection.
+    """
+    orderBy: [DatasetVersionOrder!]
+
+    """
+    Filtering options for DatasetVersions returned from the connection.
+    """
+    where: DatasetVersionWhereInput
+  ): DatasetVersionConnection!
+}
+"""
+A connection to a list of items.
+"""
+type DatasetConnection {
+  """
+  A list of edges.
+  """
+  edges: [DatasetEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type DatasetEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Dataset
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Dataset connections
+"""
+input DatasetOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Datasets.
+  """
+  field: DatasetOrderField!
+}
+"""
+Properties by which Dataset connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
+"""
+enum DatasetOrderField {
+  """
+  By createdAt.
+  """
+  CREATED_AT
+  """
+  By updatedAt.
+  """
+  UPDATED_AT
+  """
+  By name.
+  """
+  NAME
+}
+"""
+One immutable state of a dataset's items. A version a benchmark uses cannot be deleted.
+"""
+type DatasetVersion implements Node {
+  """
+  Global id: an opaque string naming the type and the row. Pass it to node(id:), to mutations and to subscriptions.
+  """
+  id: ID!
+  """
+  1 for the first version, then one more for each.
+  """
+  number: Int!
+  """
+  The items, in order.
+  """
+  items: [DatasetItem!]!
+  """
+  sha256: and the hex SHA-256 of the items' JSON; equal hashes mean equal items.
+  """
+  contentHash: String!
+  """
+  How many items.
+  """
+  itemCount: Int!
+  """
+  When the version was made.
+  """
+  createdAt: Time!
+  """
+  The dataset this is a version of.
+  """
+  dataset: Dataset!
+}
+"""
+A connection to a list of items.
+"""
+type DatasetVersionConnection {
+  """
+  A list of edges.
+  """
+  edges: [DatasetVersionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type DatasetVersionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: DatasetVersion
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for DatasetVersion connections
+"""
+input DatasetVersionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order DatasetVersions.
+  """
+  field: DatasetVersionOrderField!
+}
+"""
+Properties by which DatasetVersion connections can be ordered. Rows with equal values follow in id order, which is the order they were created in.
+"""
+enum DatasetVersionOrderField {
+  """
+  By number.
+  """
+  NUMBER
+  """
+  By createdAt.
+  """
+  CREATED_AT
+}
+"""
+Filters dataset versions: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
+"""
+input DatasetVersionWhereInput {
+  """
+  Rows that do not match this filter.
+  """
+  not: DatasetVersionWhereInput
+  """
+  Rows that match every one of these filters.
+  """
+  and: [DatasetVersionWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
+  or: [DatasetVersionWhereInput!]
+  """
+  The row with this id.
+  """
+  id: ID
+  """
+  Every row but the one with this id.
+  """
+  idNEQ: ID
+  """
+  The rows with these ids.
+  """
+  idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
+  idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
+  idGT: ID
+  """
+  The row with this id and those created after it.
+  """
+  idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
+  idLT: ID
+  """
+  The row with this id and those created before it.
+  """
+  idLTE: ID
+  """
+  Rows whose number is this.
+  """
+  number: Int
+  """
+  Rows whose number is not this.
+  """
+  numberNEQ: Int
+  """
+  Rows whose number is one of these.
+  """
+  numberIn: [Int!]
+  """
+  Rows whose number is none of these.
+  """
+  numberNotIn: [Int!]
+  """
+  Rows whose number is greater than this.
+  """
+  numberGT: Int
+  """
+  Rows whose number is this or greater.
+  """
+  numberGTE: Int
+  """
+  Rows whose number is less than this.
+  """
+  numberLT: Int
+  """
+  Rows whose number is this or less.
+  """
+  numberLTE: Int
+  """
+  Rows whose contentHash is this.
+  """
+  contentHash: String
+  """
+  Rows whose contentHash is not this.
+  """
+  contentHashNEQ: String
+  """
+  Rows whose contentHash is one of these.
+  """
+  contentHashIn: [String!]
+  """
+  Rows whose contentHash is none of these.
+  """
+  contentHashNotIn: [String!]
+  """
+  Rows whose contentHash is after this in byte order.
+  """
+  contentHashGT: String
+  """
+  Rows whose contentHash is this or after it in byte order.
+  """
+  contentHashGTE: String
+  """
+  Rows whose contentHash is before this in byte order.
+  """
+  contentHashLT: String
+  """
+  Rows whose contentHash is this or before it in byte order.
+  """
+  contentHashLTE: String
+  """
+  Rows whose contentHash contains this text (case-sensitive).
+  """
+  contentHashContains: String
+  """
+  Rows whose contentHash starts with this text (case-sensitive).
+  """
+  contentHashHasPrefix: String
+  """
+  Rows whose contentHash ends with this text (case-sensitive).
+  """
+  contentHashHasSuffix: String
+  """
+  Rows whose contentHash is this text, ignoring case.
+  """
+  contentHashEqualFold: String
+  """
+  Rows whose contentHash contains this text, ignoring case.
+  """
+  contentHashContainsFold: String
+  """
+  Rows whose itemCount is this.
+  """
+  itemCount: Int
+  """
+  Rows whose itemCount is not this.
+  """
+  itemCountNEQ: Int
+  """
+  Rows whose itemCount is one of these.
+  """
+  itemCountIn: [Int!]
+  """
+  Rows whose itemCount is none of these.
+  """
+  itemCountNotIn: [Int!]
+  """
+  Rows whose itemCount is greater than this.
+  """
+  itemCountGT: Int
+  """
+  Rows whose itemCount is this or greater.
+  """
+  itemCountGTE: Int
+  """
+  Rows whose itemCount is less than this.
+  """
+  itemCountLT: Int
+  """
+  Rows whose itemCount is this or less.
+  """
+  itemCountLTE: Int
+  """
+  Rows whose createdAt is this.
+  """
+  createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
+  createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
+  createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
+  createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
+  createdAtLTE: Time
+  """
+  true: rows with at least one of dataset; false: rows with none.
+  """
+  hasDataset: Boolean
+  """
+  Rows with at least one of dataset that matches all of these filters.
+  """
+  hasDatasetWith: [DatasetWhereInput!]
+}
+"""
+Filters datasets: a row matches when it meets every condition set here; not, and and or combine filters. A filter only narrows the rows the viewer may see. A condition on a field that is null matches no row, except <field>IsNil. The server caps the length of lists, the nesting of and/or/not and the number of conditions, and refuses a larger filter with BAD_USER_INPUT.
+"""
+input DatasetWhereInput {
+  """
+  Rows that do not match this filter.
+  """
+  not: DatasetWhereInput
+  """
+  Rows that match every one of these filters.
+  """
+  and: [DatasetWhereInput!]
+  """
+  Rows that match at least one of these filters.
+  """
+  or: [DatasetWhereInput!]
+  """
+  The row with this id.
+  """
+  id: ID
+  """
+  Every row but the one with this id.
+  """
+  idNEQ: ID
+  """
+  The rows with these ids.
+  """
+  idIn: [ID!]
+  """
+  Every row but those with these ids.
+  """
+  idNotIn: [ID!]
+  """
+  Rows created after the one with this id.
+  """
+  idGT: ID
+  """
+  The row with this id and those created after it.
+  """
+  idGTE: ID
+  """
+  Rows created before the one with this id.
+  """
+  idLT: ID
+  """
+  The row with this id and those created before it.
+  """
+  idLTE: ID
+  """
+  Rows whose createdAt is this.
+  """
+  createdAt: Time
+  """
+  Rows whose createdAt is not this.
+  """
+  createdAtNEQ: Time
+  """
+  Rows whose createdAt is one of these.
+  """
+  createdAtIn: [Time!]
+  """
+  Rows whose createdAt is none of these.
+  """
+  createdAtNotIn: [Time!]
+  """
+  Rows whose createdAt is later than this.
+  """
+  createdAtGT: Time
+  """
+  Rows whose createdAt is this or later.
+  """
+  createdAtGTE: Time
+  """
+  Rows whose createdAt is earlier than this.
+  """
+  createdAtLT: Time
+  """
+  Rows whose createdAt is this or earlier.
+  """
+  createdAtLTE: Time
+  """
+  Rows whose updatedAt is this.
+  """
+  updatedAt: Time
+  """
+  Rows whose updatedAt is not this.
+  """
+  updatedAtNEQ: Time
+  """
+  Rows whose updatedAt is one of these.
+  """
+  updatedAtIn: [Time!]
+  """
+  Rows whose updatedAt is none of these.
+  """
+  updatedAtNotIn: [Time!]
+  """
+  Rows whose updatedAt is later than this.
+  """
+  updatedAtGT: Time
+  """
+  Rows whose updatedAt is this or later.
+  """
+  updatedAtGTE: Time
+  """
+  Rows whose updatedAt is earlier than this.
+  """
+  updatedAtLT: Time
+  """
+  Rows whose updatedAt is this or earlier.
+  """
+  updatedAtLTE: Time
+  """
+  Rows whose name is this.
+  """
+  name: String
+  """
+  Rows whose name is not this.
+  """
+  nameNEQ: String
+  """
+  Rows whose name is one of these.
+  """
+  nameIn: [String!]
+  """
+  Rows whose name is none of these.
+  """
+  nameNotIn: [String!]
+  """
+  Rows whose name is after this in byte order.
+  """
+  nameGT: String
+  """
+  Rows whose name is this or after it in byte order.
+  """
+  nameGTE: String
+  """
+  Rows whose name is before this in byte order.
+  """
+  nameLT: String
+  """
+  Rows whose name is this or before it in byte order.
+  """
+  nameLTE: String
+  """
+  Rows whose name contains this text (case-sensitive).
+  """
+  nameContains: String
+  """
+  Rows whose name starts with this text (case-sensitive).
+  """
+  nameHasPrefix: String
+  """
+  Rows whose name ends with this text (case-sensitive).
+  """
+  nameHasSuffix: String
+  """
+  Rows whose name is this text, ignoring case.
+  """
+  nameEqualFold: String
+  """
+  Rows whose name contains this text, ignoring case.
+  """
+  nameContainsFold: String
+  """
+  true: rows with at least one of versions; false: rows with none.
+  """
+  hasVersions: Boolean
+  """
+  Rows with at least one of versions that matches all of these filters.
+  """
+  hasVersionsWith: [DatasetVersionWhereInput!]
+}
 """
 A model served on a cloud's GPU instances or on a team's own model server, with its sized and priced plan and its lifecycle. Brought up and health-checked by background jobs; watch it with deploymentUpdated. Owned by the user who created it.
 """
@@ -16115,6 +17206,40 @@ type Query {
     where: ComplianceProfileWhereInput
   ): ComplianceProfileConnection! @hasRole(role: FREE)
   """
+  The viewer's datasets (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
+  """
+  datasets(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Datasets returned from the connection.
+    """
+    orderBy: [DatasetOrder!]
+
+    """
+    Filtering options for Datasets returned from the connection.
+    """
+    where: DatasetWhereInput
+  ): DatasetConnection! @hasRole(role: FREE)
+  """
   The viewer's deployments (an ADMIN's query lists every user's), a page at a time, filtered by where and ordered by orderBy, then by id.
   """
   deployments(
@@ -17088,6 +18213,40 @@ type User implements Node {
     """
     where: AssignmentWhereInput
   ): AssignmentConnection!
+  """
+  The user's datasets, a page at a time; deleted with the user.
+  """
+  datasets(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Datasets returned from the connection.
+    """
+    orderBy: [DatasetOrder!]
+
+    """
+    Filtering options for Datasets returned from the connection.
+    """
+    where: DatasetWhereInput
+  ): DatasetConnection!
 }
 """
 A connection to a list of items.
@@ -17461,6 +18620,14 @@ input UserWhereInput {
   Rows with at least one of assignments that matches all of these filters.
   """
   hasAssignmentsWith: [AssignmentWhereInput!]
+  """
+  true: rows with at least one of datasets; false: rows with none.
+  """
+  hasDatasets: Boolean
+  """
+  Rows with at least one of datasets that matches all of these filters.
+  """
+  hasDatasetsWith: [DatasetWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../entities.graphqls", Input: `# Typed documents stored in JSON columns, the owner relation (resolved through a dataloader),
@@ -18351,6 +19518,8 @@ type ExperimentResults {
   decision: ExperimentDecision!
   "A bandit's weights and their history, with the warning that its estimates are biased; null for a fixed split."
   bandit: ExperimentBandit
+  "CUPED-adjusted beside raw estimates, for each continuous metric with at least one recording that carries a covariate (cuped or units); recordings without one count as units without a covariate. Empty otherwise."
+  cuped: [ExperimentCUPEDMetric!]! @goField(name: "CUPED")
 }
 
 "Aggregated outcomes of a binary metric."
@@ -18372,8 +19541,9 @@ input ContinuousObservationInput {
 }
 
 """
-One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate) or values
-(raw values of a continuous metric, or 0/1 outcomes of a binary one). Recordings add up. A retried recording
+One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate), values
+(raw values of a continuous metric, or 0/1 outcomes of a binary one), cuped (a continuous metric's sums with a
+pre-experiment covariate) or units (a continuous metric's per-unit values with their covariates). Recordings add up. A retried recording
 with the same idempotencyKey adds nothing.
 """
 input RecordExperimentObservationsInput {
@@ -18389,6 +19559,107 @@ input RecordExperimentObservationsInput {
   continuous: ContinuousObservationInput
   "Raw values: of a CONTINUOUS metric, or 0/1 outcomes of a BINARY one."
   values: [Float!]
+  "Sufficient statistics of a CONTINUOUS metric with a pre-experiment covariate, for CUPED (results.cuped): the sums of the units that have a covariate and of those that do not. BINARY metrics take no covariate."
+  cuped: CUPEDObservationInput
+  "Per-unit values of a CONTINUOUS metric, each with its pre-experiment covariate when the unit has one; the server sums them as cuped does."
+  units: [UnitObservationInput!]
+}
+
+"""
+A continuous recording with a pre-experiment covariate X (usually the same metric measured before the
+experiment), as sufficient statistics. Units without a covariate (new users, say) go into noCovariate and are
+adjusted as their own group. The recording counts towards the raw results like any other.
+"""
+input CUPEDObservationInput {
+  "The units that have a covariate."
+  covariate: CovariateMomentsInput!
+  "The units that have none; omitted: none."
+  noCovariate: MomentsInput
+}
+
+"Sums over the units that have a pre-experiment covariate X."
+input CovariateMomentsInput {
+  "Units, 0 or more."
+  n: Int!
+  "ΣY: the sum of the metric."
+  sumY: Float!
+  "ΣY²: at least (ΣY)²/n."
+  sumY2: Float!
+  "ΣX: the sum of the covariate."
+  sumX: Float!
+  "ΣX²: at least (ΣX)²/n."
+  sumX2: Float!
+  "ΣXY: the sum of the products; the correlation it implies must lie within ±1."
+  sumXY: Float!
+}
+
+"Sums of the metric Y over the units without a covariate."
+input MomentsInput {
+  "Units, 0 or more."
+  n: Int!
+  "ΣY: the sum of the metric."
+  sum: Float!
+  "ΣY²: at least (ΣY)²/n."
+  sumSquares: Float!
+}
+
+"One unit's value of a continuous metric and its pre-experiment covariate."
+input UnitObservationInput {
+  "The metric's value."
+  y: Float!
+  "The covariate's value; omitted or null for a unit without one."
+  x: Float
+}
+
+"One variant's mean of a metric with covariate data, raw and CUPED-adjusted."
+type CUPEDVariantEstimate {
+  "All units recorded with this variant."
+  units: Int!
+  "The units that have a covariate."
+  withCovariate: Int!
+  "Ȳ over all units."
+  rawMean: Float!
+  "s/√n over all units."
+  rawStdErr: Float!
+  "The adjusted mean: w·(Ȳ₁ − θ(X̄₁ − X̄)) + (1 − w)·Ȳ₀, with w = covariateShare, Ȳ₁ and X̄₁ over this variant's units with a covariate, X̄ over those of both variants, Ȳ₀ over its units without one."
+  adjustedMean: Float!
+  "The adjusted mean's standard error: √(w²(σ²_Y + θ²σ²_X − 2θσ_XY)/n₁ + (1 − w)²s₀²/n₀)."
+  adjustedStdErr: Float!
+}
+
+"""
+One treatment against the control on a metric with covariate data: CUPED (θ pooled over both variants'
+units with a covariate; units without one adjusted as their own group) beside the raw comparison. Both
+follow the experiment's mode, confidence level and the metric's scale; neither is corrected across
+treatments (adjustedPValue equals pValue). docs/engines/experiment.md gives the method.
+"""
+type ExperimentCUPEDComparison {
+  "The treatment variant."
+  variant: String!
+  "θ = cov(Y, X)/var(X) over the units with a covariate of control and treatment together; 0 when either variance is 0."
+  theta: Float!
+  "w: the share of units, both variants together, that have a covariate (the weight of the adjusted group)."
+  covariateShare: Float!
+  "The control's raw and adjusted mean."
+  control: CUPEDVariantEstimate!
+  "The treatment's raw and adjusted mean."
+  treatment: CUPEDVariantEstimate!
+  "The comparison of the raw means over all units (Welch's t), as in the metric's comparisons."
+  raw: ExperimentComparison!
+  "The CUPED comparison: the adjusted difference with its interval and p-value, and the relative lift (adjusted difference over the raw control mean) by the delta method."
+  adjusted: ExperimentComparison!
+  "1 − Var(adjusted difference)/Var(raw difference): the share of the absolute lift's variance CUPED removed (0.3: the same precision with 30 % fewer units); negative when the covariate does not help."
+  varianceReduction: Float!
+  "Caveats, e.g. one variant has no units with a covariate, so the adjusted figures repeat the raw ones."
+  notes: [String!]!
+}
+
+"The CUPED analysis of one continuous metric with covariate data."
+type ExperimentCUPEDMetric {
+  "The metric's name."
+  metric: String!
+  "Each treatment against the control, in the models' order."
+  comparisons: [ExperimentCUPEDComparison!]!
 }
 
 "The plan to size a two-variant test for."
@@ -20531,6 +21802,8 @@ func (ec *executionContext) childFields_Benchmark(ctx context.Context, field gra
 		return ec.fieldContext_Benchmark_finishedAt(ctx, field)
 	case "itemResults":
 		return ec.fieldContext_Benchmark_itemResults(ctx, field)
+	case "datasetVersion":
+		return ec.fieldContext_Benchmark_datasetVersion(ctx, field)
 	case "estimate":
 		return ec.fieldContext_Benchmark_estimate(ctx, field)
 	case "owner":
@@ -20823,6 +22096,24 @@ func (ec *executionContext) childFields_BenchmarkSpread(ctx context.Context, fie
 		return ec.fieldContext_BenchmarkSpread_stdDev(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkSpread", field.Name)
+}
+
+func (ec *executionContext) childFields_CUPEDVariantEstimate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "units":
+		return ec.fieldContext_CUPEDVariantEstimate_units(ctx, field)
+	case "withCovariate":
+		return ec.fieldContext_CUPEDVariantEstimate_withCovariate(ctx, field)
+	case "rawMean":
+		return ec.fieldContext_CUPEDVariantEstimate_rawMean(ctx, field)
+	case "rawStdErr":
+		return ec.fieldContext_CUPEDVariantEstimate_rawStdErr(ctx, field)
+	case "adjustedMean":
+		return ec.fieldContext_CUPEDVariantEstimate_adjustedMean(ctx, field)
+	case "adjustedStdErr":
+		return ec.fieldContext_CUPEDVariantEstimate_adjustedStdErr(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CUPEDVariantEstimate", field.Name)
 }
 
 func (ec *executionContext) childFields_CacheNodeConfig(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21341,6 +22632,46 @@ func (ec *executionContext) childFields_CreatedExperimentKey(ctx context.Context
 	return nil, fmt.Errorf("no field named %q was found under type CreatedExperimentKey", field.Name)
 }
 
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Dataset_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Dataset_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Dataset_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Dataset_name(ctx, field)
+	case "versions":
+		return ec.fieldContext_Dataset_versions(ctx, field)
+	case "owner":
+		return ec.fieldContext_Dataset_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DatasetConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DatasetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DatasetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DatasetEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DatasetEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_DatasetItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "input":
@@ -21357,6 +22688,50 @@ func (ec *executionContext) childFields_DatasetItem(ctx context.Context, field g
 		return ec.fieldContext_DatasetItem_tags(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetItem", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DatasetVersion_id(ctx, field)
+	case "number":
+		return ec.fieldContext_DatasetVersion_number(ctx, field)
+	case "items":
+		return ec.fieldContext_DatasetVersion_items(ctx, field)
+	case "contentHash":
+		return ec.fieldContext_DatasetVersion_contentHash(ctx, field)
+	case "itemCount":
+		return ec.fieldContext_DatasetVersion_itemCount(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DatasetVersion_createdAt(ctx, field)
+	case "dataset":
+		return ec.fieldContext_DatasetVersion_dataset(ctx, field)
+	case "owner":
+		return ec.fieldContext_DatasetVersion_owner(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DatasetVersionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DatasetVersionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DatasetVersionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DatasetVersionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DatasetVersionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DatasetVersionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetVersionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Deployment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -21611,6 +22986,40 @@ func (ec *executionContext) childFields_ExperimentBandit(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentBandit", field.Name)
 }
 
+func (ec *executionContext) childFields_ExperimentCUPEDComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "variant":
+		return ec.fieldContext_ExperimentCUPEDComparison_variant(ctx, field)
+	case "theta":
+		return ec.fieldContext_ExperimentCUPEDComparison_theta(ctx, field)
+	case "covariateShare":
+		return ec.fieldContext_ExperimentCUPEDComparison_covariateShare(ctx, field)
+	case "control":
+		return ec.fieldContext_ExperimentCUPEDComparison_control(ctx, field)
+	case "treatment":
+		return ec.fieldContext_ExperimentCUPEDComparison_treatment(ctx, field)
+	case "raw":
+		return ec.fieldContext_ExperimentCUPEDComparison_raw(ctx, field)
+	case "adjusted":
+		return ec.fieldContext_ExperimentCUPEDComparison_adjusted(ctx, field)
+	case "varianceReduction":
+		return ec.fieldContext_ExperimentCUPEDComparison_varianceReduction(ctx, field)
+	case "notes":
+		return ec.fieldContext_ExperimentCUPEDComparison_notes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentCUPEDComparison", field.Name)
+}
+
+func (ec *executionContext) childFields_ExperimentCUPEDMetric(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_ExperimentCUPEDMetric_metric(ctx, field)
+	case "comparisons":
+		return ec.fieldContext_ExperimentCUPEDMetric_comparisons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExperimentCUPEDMetric", field.Name)
+}
+
 func (ec *executionContext) childFields_ExperimentComparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "variant":
@@ -21833,6 +23242,8 @@ func (ec *executionContext) childFields_ExperimentResults(ctx context.Context, f
 		return ec.fieldContext_ExperimentResults_decision(ctx, field)
 	case "bandit":
 		return ec.fieldContext_ExperimentResults_bandit(ctx, field)
+	case "cuped":
+		return ec.fieldContext_ExperimentResults_cuped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExperimentResults", field.Name)
 }
@@ -23249,6 +24660,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_loadTests(ctx, field)
 	case "assignments":
 		return ec.fieldContext_User_assignments(ctx, field)
+	case "datasets":
+		return ec.fieldContext_User_datasets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -23487,6 +24900,60 @@ func (ec *executionContext) field_Benchmark_itemResults_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Dataset_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DatasetVersionOrder, error) {
+			return ec.unmarshalODatasetVersionOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DatasetVersionWhereInput, error) {
+			return ec.unmarshalODatasetVersionWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Deployment_loadTests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -23538,6 +25005,36 @@ func (ec *executionContext) field_Deployment_loadTests_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addDatasetVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "datasetId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["datasetId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "items",
+		func(ctx context.Context, v any) ([]*benchmark.Item, error) {
+			return ec.unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["items"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "itemsFile",
+		func(ctx context.Context, v any) (*graphql.Upload, error) {
+			return ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["itemsFile"] = arg2
 	return args, nil
 }
 
@@ -23647,6 +25144,20 @@ func (ec *executionContext) field_Mutation_createComplianceProfile_args(ctx cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateComplianceProfileInput, error) {
 			return ec.unmarshalNCreateComplianceProfileInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐCreateComplianceProfileInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (gqlmodel.CreateDatasetInput, error) {
+			return ec.unmarshalNCreateDatasetInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateDatasetInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -23792,6 +25303,34 @@ func (ec *executionContext) field_Mutation_deleteBenchmark_args(ctx context.Cont
 }
 
 func (ec *executionContext) field_Mutation_deleteComplianceProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteDatasetVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteDataset_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -24537,6 +26076,60 @@ func (ec *executionContext) field_Query_complianceProfiles_args(ctx context.Cont
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ComplianceProfileWhereInput, error) {
 			return ec.unmarshalOComplianceProfileWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfileWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_datasets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DatasetOrder, error) {
+			return ec.unmarshalODatasetOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DatasetWhereInput, error) {
+			return ec.unmarshalODatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -25383,6 +26976,60 @@ func (ec *executionContext) field_User_complianceProfiles_args(ctx context.Conte
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ComplianceProfileWhereInput, error) {
 			return ec.unmarshalOComplianceProfileWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐComplianceProfileWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_User_datasets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DatasetOrder, error) {
+			return ec.unmarshalODatasetOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DatasetWhereInput, error) {
+			return ec.unmarshalODatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -27368,6 +29015,38 @@ func (ec *executionContext) fieldContext_Benchmark_itemResults(ctx context.Conte
 	if fc.Args, err = ec.field_Benchmark_itemResults_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Benchmark_datasetVersion(ctx context.Context, field graphql.CollectedField, obj *ent.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_datasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DatasetVersion(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetVersion) graphql.Marshaler {
+			return ec.marshalODatasetVersion2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_datasetVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -29922,6 +31601,144 @@ func (ec *executionContext) _BenchmarkSpread_stdDev(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_BenchmarkSpread_stdDev(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkSpread", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_units(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_withCovariate(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_withCovariate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithCovariate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_withCovariate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_rawMean(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_rawMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_rawMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_rawStdErr(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_rawStdErr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RawStdErr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_rawStdErr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_adjustedMean(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_adjustedMean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedMean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_adjustedMean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CUPEDVariantEstimate_adjustedStdErr(ctx context.Context, field graphql.CollectedField, obj *experiment.CUPEDArmEstimate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CUPEDVariantEstimate_adjustedStdErr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AdjustedStdErr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CUPEDVariantEstimate_adjustedStdErr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CUPEDVariantEstimate", field, false, false, "Float")
 }
 
 func (ec *executionContext) _CacheNodeConfig_hitRate(ctx context.Context, field graphql.CollectedField, obj *pipeline.CacheConfig) (ret graphql.Marshaler) {
@@ -34805,6 +36622,316 @@ func (ec *executionContext) fieldContext_CreatedExperimentKey_secret(_ context.C
 	return graphql.NewScalarFieldContext("CreatedExperimentKey", field, false, false, "String")
 }
 
+func (ec *executionContext) _Dataset_id(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Dataset_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Dataset_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Dataset_name(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_versions(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Versions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DatasetVersionOrder), fc.Args["where"].(*ent.DatasetVersionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetVersionConnection) graphql.Marshaler {
+			return ec.marshalNDatasetVersionConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_versions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dataset_versions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dataset_owner(ctx context.Context, field graphql.CollectedField, obj *ent.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dataset().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DatasetEdge) graphql.Marshaler {
+			return ec.marshalODatasetEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dataset) graphql.Marshaler {
+			return ec.marshalODataset2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDataset(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _DatasetItem_input(ctx context.Context, field graphql.CollectedField, obj *benchmark.Item) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34941,6 +37068,359 @@ func (ec *executionContext) _DatasetItem_tags(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_DatasetItem_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetVersion_id(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DatasetVersion_number(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetVersion_items(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Items(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*benchmark.Item) graphql.Marshaler {
+			return ec.marshalNDatasetItem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersion_contentHash(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_contentHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_contentHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetVersion_itemCount(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_itemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_itemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DatasetVersion_dataset(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersion_owner(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersion_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DatasetVersion().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalNUser2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersion_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DatasetVersionEdge) graphql.Marshaler {
+			return ec.marshalODatasetVersionEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetVersionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetVersion) graphql.Marshaler {
+			return ec.marshalODatasetVersion2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DatasetVersionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DatasetVersionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DatasetVersionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetVersionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetVersionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetVersionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Deployment_id(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
@@ -37232,6 +39712,304 @@ func (ec *executionContext) fieldContext_ExperimentBandit_warning(_ context.Cont
 	return graphql.NewScalarFieldContext("ExperimentBandit", field, true, false, "String")
 }
 
+func (ec *executionContext) _ExperimentCUPEDComparison_variant(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_variant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_variant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_theta(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_theta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Theta, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_theta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_covariateShare(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_covariateShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CovariateShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_covariateShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_control(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_control(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Control, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.CUPEDArmEstimate) graphql.Marshaler {
+			return ec.marshalNCUPEDVariantEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCUPEDArmEstimate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_control(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentCUPEDComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CUPEDVariantEstimate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_treatment(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_treatment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Treatment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.CUPEDArmEstimate) graphql.Marshaler {
+			return ec.marshalNCUPEDVariantEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCUPEDArmEstimate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_treatment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentCUPEDComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CUPEDVariantEstimate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_raw(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_raw(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Raw, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Comparison) graphql.Marshaler {
+			return ec.marshalNExperimentComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_raw(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentCUPEDComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_adjusted(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_adjusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Adjusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v experiment.Comparison) graphql.Marshaler {
+			return ec.marshalNExperimentComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_adjusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentCUPEDComparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_varianceReduction(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_varianceReduction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VarianceReduction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_varianceReduction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDComparison", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ExperimentCUPEDComparison_notes(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDComparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDComparison_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDComparison_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDComparison", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentCUPEDMetric_metric(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDMetric_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDMetric_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExperimentCUPEDMetric", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExperimentCUPEDMetric_comparisons(ctx context.Context, field graphql.CollectedField, obj *model.CUPEDMetric) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentCUPEDMetric_comparisons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparisons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CUPEDComparison) graphql.Marshaler {
+			return ec.marshalNExperimentCUPEDComparison2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDComparisonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentCUPEDMetric_comparisons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentCUPEDMetric",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentCUPEDComparison(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ExperimentComparison_variant(ctx context.Context, field graphql.CollectedField, obj *experiment.Comparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39100,6 +41878,38 @@ func (ec *executionContext) fieldContext_ExperimentResults_bandit(_ context.Cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ExperimentBandit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExperimentResults_cuped(ctx context.Context, field graphql.CollectedField, obj *model.ExperimentResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExperimentResults_cuped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CUPED, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CUPEDMetric) graphql.Marshaler {
+			return ec.marshalNExperimentCUPEDMetric2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDMetricᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExperimentResults_cuped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExperimentResults",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExperimentCUPEDMetric(ctx, field)
 		},
 	}
 	return fc, nil
@@ -44367,6 +47177,254 @@ func (ec *executionContext) fieldContext_Mutation_cancelBenchmark(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelBenchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateDataset(ctx, fc.Args["input"].(gqlmodel.CreateDatasetInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.Dataset
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.Dataset
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addDatasetVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addDatasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddDatasetVersion(ctx, fc.Args["datasetId"].(int), fc.Args["items"].([]*benchmark.Item), fc.Args["itemsFile"].(*graphql.Upload))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.DatasetVersion
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.DatasetVersion
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetVersion) graphql.Marshaler {
+			return ec.marshalNDatasetVersion2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addDatasetVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addDatasetVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDatasetVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDatasetVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDatasetVersion(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDatasetVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDatasetVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteDataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteDataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteDataset(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal int
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal int
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteDataset_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -49929,6 +52987,68 @@ func (ec *executionContext) fieldContext_Query_complianceProfiles(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_complianceProfiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_datasets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Datasets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DatasetOrder), fc.Args["where"].(*ent.DatasetWhereInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋviewerᚐRole(ctx, "FREE")
+				if err != nil {
+					var zeroVal *ent.DatasetConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *ent.DatasetConnection
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetConnection) graphql.Marshaler {
+			return ec.marshalNDatasetConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_datasets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_datasets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -55896,6 +59016,50 @@ func (ec *executionContext) fieldContext_User_assignments(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _User_datasets(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Datasets(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DatasetOrder), fc.Args["where"].(*ent.DatasetWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DatasetConnection) graphql.Marshaler {
+			return ec.marshalNDatasetConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_datasets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "User",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_User_datasets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -59658,7 +62822,7 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "system", "systemNEQ", "systemIn", "systemNotIn", "systemGT", "systemGTE", "systemLT", "systemLTE", "systemContains", "systemHasPrefix", "systemHasSuffix", "systemEqualFold", "systemContainsFold", "maxOutputTokens", "maxOutputTokensNEQ", "maxOutputTokensIn", "maxOutputTokensNotIn", "maxOutputTokensGT", "maxOutputTokensGTE", "maxOutputTokensLT", "maxOutputTokensLTE", "repeats", "repeatsNEQ", "repeatsIn", "repeatsNotIn", "repeatsGT", "repeatsGTE", "repeatsLT", "repeatsLTE", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasItemResults", "hasItemResultsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "system", "systemNEQ", "systemIn", "systemNotIn", "systemGT", "systemGTE", "systemLT", "systemLTE", "systemContains", "systemHasPrefix", "systemHasSuffix", "systemEqualFold", "systemContainsFold", "maxOutputTokens", "maxOutputTokensNEQ", "maxOutputTokensIn", "maxOutputTokensNotIn", "maxOutputTokensGT", "maxOutputTokensGTE", "maxOutputTokensLT", "maxOutputTokensLTE", "repeats", "repeatsNEQ", "repeatsIn", "repeatsNotIn", "repeatsGT", "repeatsGTE", "repeatsLT", "repeatsLTE", "progressDone", "progressDoneNEQ", "progressDoneIn", "progressDoneNotIn", "progressDoneGT", "progressDoneGTE", "progressDoneLT", "progressDoneLTE", "progressTotal", "progressTotalNEQ", "progressTotalIn", "progressTotalNotIn", "progressTotalGT", "progressTotalGTE", "progressTotalLT", "progressTotalLTE", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasItemResults", "hasItemResultsWith", "hasDatasetVersion", "hasDatasetVersionWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -60547,6 +63711,20 @@ func (ec *executionContext) unmarshalInputBenchmarkWhereInput(ctx context.Contex
 				return it, err
 			}
 			it.HasItemResultsWith = data
+		case "hasDatasetVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDatasetVersion"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDatasetVersion = data
+		case "hasDatasetVersionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDatasetVersionWith"))
+			data, err := ec.unmarshalODatasetVersionWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDatasetVersionWith = data
 		}
 	}
 	return it, nil
@@ -60610,6 +63788,55 @@ func (ec *executionContext) unmarshalInputBinaryObservationInput(ctx context.Con
 func UnmarshalBinaryObservationInput(ctx context.Context, raw any) (experiment.Binary, error) {
 	var out experiment.Binary
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "BinaryObservationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCUPEDObservationInput(ctx context.Context, obj any) (gqlmodel.CUPEDObservationInput, error) {
+	var it gqlmodel.CUPEDObservationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"covariate", "noCovariate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "covariate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("covariate"))
+			data, err := ec.unmarshalNCovariateMomentsInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCovariateMoments(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Covariate = data
+		case "noCovariate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noCovariate"))
+			data, err := ec.unmarshalOMomentsInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMoments(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoCovariate = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCUPEDObservationInput unmarshals raw into the CUPEDObservationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCUPEDObservationInput(ctx context.Context, raw any) (gqlmodel.CUPEDObservationInput, error) {
+	var out gqlmodel.CUPEDObservationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CUPEDObservationInput", raw, &out)
 	return out, err
 }
 
@@ -62140,6 +65367,83 @@ func UnmarshalContinuousObservationInput(ctx context.Context, raw any) (experime
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCovariateMomentsInput(ctx context.Context, obj any) (experiment.CovariateMoments, error) {
+	var it experiment.CovariateMoments
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"n", "sumY", "sumY2", "sumX", "sumX2", "sumXY"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "n":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("n"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.N = data
+		case "sumY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumY"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumY = data
+		case "sumY2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumY2"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumY2 = data
+		case "sumX":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumX"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumX = data
+		case "sumX2":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumX2"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumX2 = data
+		case "sumXY":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumXY"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumXY = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCovariateMomentsInput unmarshals raw into the CovariateMomentsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCovariateMomentsInput(ctx context.Context, raw any) (experiment.CovariateMoments, error) {
+	var out experiment.CovariateMoments
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CovariateMomentsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Context, obj any) (gqlmodel.CreateBenchmarkInput, error) {
 	var it gqlmodel.CreateBenchmarkInput
 	if obj == nil {
@@ -62161,7 +65465,7 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 		asMap["repeats"] = 1
 	}
 
-	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetFile", "system", "maxOutputTokens", "repeats", "judge"}
+	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetFile", "datasetVersionId", "system", "maxOutputTokens", "repeats", "judge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -62196,6 +65500,13 @@ func (ec *executionContext) unmarshalInputCreateBenchmarkInput(ctx context.Conte
 				return it, err
 			}
 			it.DatasetFile = data
+		case "datasetVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersionId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersionID = data
 		case "system":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -62294,6 +65605,62 @@ func (ec *executionContext) unmarshalInputCreateComplianceProfileInput(ctx conte
 func UnmarshalCreateComplianceProfileInput(ctx context.Context, raw any) (ent.CreateComplianceProfileInput, error) {
 	var out ent.CreateComplianceProfileInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateComplianceProfileInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateDatasetInput(ctx context.Context, obj any) (gqlmodel.CreateDatasetInput, error) {
+	var it gqlmodel.CreateDatasetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "items", "itemsFile"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "items":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("items"))
+			data, err := ec.unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Items = data
+		case "itemsFile":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemsFile"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemsFile = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateDatasetInput unmarshals raw into the CreateDatasetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateDatasetInput(ctx context.Context, raw any) (gqlmodel.CreateDatasetInput, error) {
+	var out gqlmodel.CreateDatasetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateDatasetInput", raw, &out)
 	return out, err
 }
 
@@ -62699,6 +66066,826 @@ func (ec *executionContext) unmarshalInputDatasetItemInput(ctx context.Context, 
 func UnmarshalDatasetItemInput(ctx context.Context, raw any) (benchmark.Item, error) {
 	var out benchmark.Item
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetItemInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetOrder(ctx context.Context, obj any) (ent.DatasetOrder, error) {
+	var it ent.DatasetOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDatasetOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetOrder unmarshals raw into the DatasetOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetOrder(ctx context.Context, raw any) (ent.DatasetOrder, error) {
+	var out ent.DatasetOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetVersionOrder(ctx context.Context, obj any) (ent.DatasetVersionOrder, error) {
+	var it ent.DatasetVersionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDatasetVersionOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetVersionOrder unmarshals raw into the DatasetVersionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetVersionOrder(ctx context.Context, raw any) (ent.DatasetVersionOrder, error) {
+	var out ent.DatasetVersionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetVersionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetVersionWhereInput(ctx context.Context, obj any) (ent.DatasetVersionWhereInput, error) {
+	var it ent.DatasetVersionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "number", "numberNEQ", "numberIn", "numberNotIn", "numberGT", "numberGTE", "numberLT", "numberLTE", "contentHash", "contentHashNEQ", "contentHashIn", "contentHashNotIn", "contentHashGT", "contentHashGTE", "contentHashLT", "contentHashLTE", "contentHashContains", "contentHashHasPrefix", "contentHashHasSuffix", "contentHashEqualFold", "contentHashContainsFold", "itemCount", "itemCountNEQ", "itemCountIn", "itemCountNotIn", "itemCountGT", "itemCountGTE", "itemCountLT", "itemCountLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "hasDataset", "hasDatasetWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODatasetVersionWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODatasetVersionWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODatasetVersionWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "numberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberNEQ = data
+		case "numberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberIn = data
+		case "numberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberNotIn = data
+		case "numberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberGT = data
+		case "numberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberGTE = data
+		case "numberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberLT = data
+		case "numberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("numberLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NumberLTE = data
+		case "contentHash":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHash"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHash = data
+		case "contentHashNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashNEQ = data
+		case "contentHashIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashIn = data
+		case "contentHashNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashNotIn = data
+		case "contentHashGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashGT = data
+		case "contentHashGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashGTE = data
+		case "contentHashLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashLT = data
+		case "contentHashLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashLTE = data
+		case "contentHashContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashContains = data
+		case "contentHashHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashHasPrefix = data
+		case "contentHashHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashHasSuffix = data
+		case "contentHashEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashEqualFold = data
+		case "contentHashContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contentHashContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContentHashContainsFold = data
+		case "itemCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCount = data
+		case "itemCountNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountNEQ = data
+		case "itemCountIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountIn = data
+		case "itemCountNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountNotIn = data
+		case "itemCountGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountGT = data
+		case "itemCountGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountGTE = data
+		case "itemCountLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountLT = data
+		case "itemCountLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemCountLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemCountLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "hasDataset":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDataset"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDataset = data
+		case "hasDatasetWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDatasetWith"))
+			data, err := ec.unmarshalODatasetWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDatasetWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetVersionWhereInput unmarshals raw into the DatasetVersionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetVersionWhereInput(ctx context.Context, raw any) (ent.DatasetVersionWhereInput, error) {
+	var out ent.DatasetVersionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetVersionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDatasetWhereInput(ctx context.Context, obj any) (ent.DatasetWhereInput, error) {
+	var it ent.DatasetWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "hasVersions", "hasVersionsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODatasetWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODatasetWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "hasVersions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVersions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVersions = data
+		case "hasVersionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVersionsWith"))
+			data, err := ec.unmarshalODatasetVersionWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVersionsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDatasetWhereInput unmarshals raw into the DatasetWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDatasetWhereInput(ctx context.Context, raw any) (ent.DatasetWhereInput, error) {
+	var out ent.DatasetWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DatasetWhereInput", raw, &out)
 	return out, err
 }
 
@@ -67256,6 +71443,62 @@ func UnmarshalModelWhereInput(ctx context.Context, raw any) (gqlmodel.ModelWhere
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMomentsInput(ctx context.Context, obj any) (experiment.Moments, error) {
+	var it experiment.Moments
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"n", "sum", "sumSquares"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "n":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("n"))
+			data, err := ec.unmarshalNInt2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.N = data
+		case "sum":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sum"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sum = data
+		case "sumSquares":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sumSquares"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SumSquares = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMomentsInput unmarshals raw into the MomentsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMomentsInput(ctx context.Context, raw any) (experiment.Moments, error) {
+	var out experiment.Moments
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MomentsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNodeLatencyInput(ctx context.Context, obj any) (pipeline.Latency, error) {
 	var it pipeline.Latency
 	if obj == nil {
@@ -68080,7 +72323,7 @@ func (ec *executionContext) unmarshalInputRecordExperimentObservationsInput(ctx 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "variant", "metric", "binary", "continuous", "values"}
+	fieldsInOrder := [...]string{"idempotencyKey", "variant", "metric", "binary", "continuous", "values", "cuped", "units"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68129,6 +72372,20 @@ func (ec *executionContext) unmarshalInputRecordExperimentObservationsInput(ctx 
 				return it, err
 			}
 			it.Values = data
+		case "cuped":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cuped"))
+			data, err := ec.unmarshalOCUPEDObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCUPEDObservationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cuped = data
+		case "units":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("units"))
+			data, err := ec.unmarshalOUnitObservationInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnitᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Units = data
 		}
 	}
 	return it, nil
@@ -69053,6 +73310,55 @@ func UnmarshalTokenLengthInput(ctx context.Context, raw any) (loadtest.Length, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnitObservationInput(ctx context.Context, obj any) (experiment.Unit, error) {
+	var it experiment.Unit
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"y", "x"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "y":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("y"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Y = data
+		case "x":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("x"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.X = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnitObservationInput unmarshals raw into the UnitObservationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnitObservationInput(ctx context.Context, raw any) (experiment.Unit, error) {
+	var out experiment.Unit
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnitObservationInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Context, obj any) (gqlmodel.UpdateBenchmarkInput, error) {
 	var it gqlmodel.UpdateBenchmarkInput
 	if obj == nil {
@@ -69516,7 +73822,7 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith", "hasLoadTests", "hasLoadTestsWith", "hasAssignments", "hasAssignmentsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "role", "roleNEQ", "roleIn", "roleNotIn", "hasScenarios", "hasScenariosWith", "hasPipelines", "hasPipelinesWith", "hasBenchmarks", "hasBenchmarksWith", "hasComplianceProfiles", "hasComplianceProfilesWith", "hasExperiments", "hasExperimentsWith", "hasDeployments", "hasDeploymentsWith", "hasExplanations", "hasExplanationsWith", "hasLoadTests", "hasLoadTestsWith", "hasAssignments", "hasAssignmentsWith", "hasDatasets", "hasDatasetsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70048,6 +74354,20 @@ func (ec *executionContext) unmarshalInputUserWhereInput(ctx context.Context, ob
 				return it, err
 			}
 			it.HasAssignmentsWith = data
+		case "hasDatasets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDatasets"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDatasets = data
+		case "hasDatasetsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDatasetsWith"))
+			data, err := ec.unmarshalODatasetWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDatasetsWith = data
 		}
 	}
 	return it, nil
@@ -70113,6 +74433,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Deployment(ctx, sel, obj)
+	case *ent.DatasetVersion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DatasetVersion(ctx, sel, obj)
+	case *ent.Dataset:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Dataset(ctx, sel, obj)
 	case *ent.ComplianceProfile:
 		if obj == nil {
 			return graphql.Null
@@ -70732,6 +75062,12 @@ func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Benchmark_itemResults(ctx, field, obj)
+				})
+		case "datasetVersion":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Benchmark_datasetVersion(ctx, field, obj)
 				})
 		case "estimate":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -71654,6 +75990,64 @@ func (ec *executionContext) _BenchmarkSpread(ctx context.Context, sel ast.Select
 			}
 		case "stdDev":
 			out.Values[i] = ec._BenchmarkSpread_stdDev(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cUPEDVariantEstimateImplementors = []string{"CUPEDVariantEstimate"}
+
+func (ec *executionContext) _CUPEDVariantEstimate(ctx context.Context, sel ast.SelectionSet, obj *experiment.CUPEDArmEstimate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cUPEDVariantEstimateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CUPEDVariantEstimate")
+		case "units":
+			out.Values[i] = ec._CUPEDVariantEstimate_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withCovariate":
+			out.Values[i] = ec._CUPEDVariantEstimate_withCovariate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rawMean":
+			out.Values[i] = ec._CUPEDVariantEstimate_rawMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rawStdErr":
+			out.Values[i] = ec._CUPEDVariantEstimate_rawStdErr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedMean":
+			out.Values[i] = ec._CUPEDVariantEstimate_adjustedMean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjustedStdErr":
+			out.Values[i] = ec._CUPEDVariantEstimate_adjustedStdErr(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -73208,6 +77602,147 @@ func (ec *executionContext) _CreatedExperimentKey(ctx context.Context, sel ast.S
 	return out
 }
 
+var datasetImplementors = []string{"Dataset", "Node"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *ent.Dataset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "id":
+			out.Values[i] = ec._Dataset_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Dataset_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Dataset_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Dataset_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_versions(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dataset_owner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetConnectionImplementors = []string{"DatasetConnection"}
+
+func (ec *executionContext) _DatasetConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DatasetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetConnection")
+		case "edges":
+			out.Values[i] = ec._DatasetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DatasetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DatasetConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetEdgeImplementors = []string{"DatasetEdge"}
+
+func (ec *executionContext) _DatasetEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DatasetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetEdge")
+		case "node":
+			out.Values[i] = ec._DatasetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DatasetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var datasetItemImplementors = []string{"DatasetItem"}
 
 func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Item) graphql.Marshaler {
@@ -73246,6 +77781,158 @@ func (ec *executionContext) _DatasetItem(ctx context.Context, sel ast.SelectionS
 			}
 		case "tags":
 			out.Values[i] = ec._DatasetItem_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetVersionImplementors = []string{"DatasetVersion", "Node"}
+
+func (ec *executionContext) _DatasetVersion(ctx context.Context, sel ast.SelectionSet, obj *ent.DatasetVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetVersion")
+		case "id":
+			out.Values[i] = ec._DatasetVersion_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "number":
+			out.Values[i] = ec._DatasetVersion_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "items":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_items(ctx, field, obj)
+				})
+		case "contentHash":
+			out.Values[i] = ec._DatasetVersion_contentHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemCount":
+			out.Values[i] = ec._DatasetVersion_itemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DatasetVersion_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_dataset(ctx, field, obj)
+				})
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DatasetVersion_owner(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetVersionConnectionImplementors = []string{"DatasetVersionConnection"}
+
+func (ec *executionContext) _DatasetVersionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DatasetVersionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetVersionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetVersionConnection")
+		case "edges":
+			out.Values[i] = ec._DatasetVersionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DatasetVersionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DatasetVersionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetVersionEdgeImplementors = []string{"DatasetVersionEdge"}
+
+func (ec *executionContext) _DatasetVersionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DatasetVersionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetVersionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetVersionEdge")
+		case "node":
+			out.Values[i] = ec._DatasetVersionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DatasetVersionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -74065,6 +78752,117 @@ func (ec *executionContext) _ExperimentBandit(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var experimentCUPEDComparisonImplementors = []string{"ExperimentCUPEDComparison"}
+
+func (ec *executionContext) _ExperimentCUPEDComparison(ctx context.Context, sel ast.SelectionSet, obj *model.CUPEDComparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentCUPEDComparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentCUPEDComparison")
+		case "variant":
+			out.Values[i] = ec._ExperimentCUPEDComparison_variant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "theta":
+			out.Values[i] = ec._ExperimentCUPEDComparison_theta(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covariateShare":
+			out.Values[i] = ec._ExperimentCUPEDComparison_covariateShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "control":
+			out.Values[i] = ec._ExperimentCUPEDComparison_control(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "treatment":
+			out.Values[i] = ec._ExperimentCUPEDComparison_treatment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "raw":
+			out.Values[i] = ec._ExperimentCUPEDComparison_raw(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjusted":
+			out.Values[i] = ec._ExperimentCUPEDComparison_adjusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "varianceReduction":
+			out.Values[i] = ec._ExperimentCUPEDComparison_varianceReduction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._ExperimentCUPEDComparison_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var experimentCUPEDMetricImplementors = []string{"ExperimentCUPEDMetric"}
+
+func (ec *executionContext) _ExperimentCUPEDMetric(ctx context.Context, sel ast.SelectionSet, obj *model.CUPEDMetric) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, experimentCUPEDMetricImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExperimentCUPEDMetric")
+		case "metric":
+			out.Values[i] = ec._ExperimentCUPEDMetric_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparisons":
+			out.Values[i] = ec._ExperimentCUPEDMetric_comparisons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var experimentComparisonImplementors = []string{"ExperimentComparison"}
 
 func (ec *executionContext) _ExperimentComparison(ctx context.Context, sel ast.SelectionSet, obj *experiment.Comparison) graphql.Marshaler {
@@ -74784,6 +79582,11 @@ func (ec *executionContext) _ExperimentResults(ctx context.Context, sel ast.Sele
 		case "bandit":
 			out.Values[i] = ec._ExperimentResults_bandit(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cuped":
+			out.Values[i] = ec._ExperimentResults_cuped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -76744,6 +81547,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createDataset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addDatasetVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addDatasetVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteDatasetVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDatasetVersion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteDataset":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteDataset(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createScenario":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createScenario(ctx, field)
@@ -78189,6 +83020,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_complianceProfiles(ctx, field)
+				})
+		case "datasets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_datasets(ctx, field)
 				})
 		case "deployments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -80004,6 +84841,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_assignments(ctx, field, obj)
 				})
+		case "datasets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_datasets(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -81009,6 +85852,10 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCUPEDVariantEstimate2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCUPEDArmEstimate(ctx context.Context, sel ast.SelectionSet, v experiment.CUPEDArmEstimate) graphql.Marshaler {
+	return ec._CUPEDVariantEstimate(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNCandidateQuality2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐQuality(ctx context.Context, sel ast.SelectionSet, v simulation.Quality) graphql.Marshaler {
 	return ec._CandidateQuality(ctx, sel, &v)
 }
@@ -81281,6 +86128,11 @@ func (ec *executionContext) marshalNCounterfactualVariable2githubᚗcomᚋmodela
 	return res
 }
 
+func (ec *executionContext) unmarshalNCovariateMomentsInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐCovariateMoments(ctx context.Context, v any) (*experiment.CovariateMoments, error) {
+	res, err := ec.unmarshalInputCovariateMomentsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateBenchmarkInput(ctx context.Context, v any) (gqlmodel.CreateBenchmarkInput, error) {
 	res, err := ec.unmarshalInputCreateBenchmarkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -81288,6 +86140,11 @@ func (ec *executionContext) unmarshalNCreateBenchmarkInput2githubᚗcomᚋmodela
 
 func (ec *executionContext) unmarshalNCreateComplianceProfileInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐCreateComplianceProfileInput(ctx context.Context, v any) (ent.CreateComplianceProfileInput, error) {
 	res, err := ec.unmarshalInputCreateComplianceProfileInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateDatasetInput2githubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCreateDatasetInput(ctx context.Context, v any) (gqlmodel.CreateDatasetInput, error) {
+	res, err := ec.unmarshalInputCreateDatasetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -81423,6 +86280,22 @@ func (ec *executionContext) marshalNDataRegion2ᚕstringᚄ(ctx context.Context,
 	return ret
 }
 
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDataset(ctx context.Context, sel ast.SelectionSet, v *ent.Dataset) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dataset!")
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDatasetConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetConnection!")
+		return graphql.Null
+	}
+	return ec._DatasetConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDatasetItem2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*benchmark.Item) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -81449,6 +86322,70 @@ func (ec *executionContext) marshalNDatasetItem2ᚖgithubᚗcomᚋmodelarchitect
 
 func (ec *executionContext) unmarshalNDatasetItemInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItem(ctx context.Context, v any) (*benchmark.Item, error) {
 	res, err := ec.unmarshalInputDatasetItemInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDatasetOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrder(ctx context.Context, v any) (*ent.DatasetOrder, error) {
+	res, err := ec.unmarshalInputDatasetOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDatasetOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderField(ctx context.Context, v any) (*ent.DatasetOrderField, error) {
+	var res = new(ent.DatasetOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatasetOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNDatasetVersion2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersion(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetVersion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetVersion!")
+		return graphql.Null
+	}
+	return ec._DatasetVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDatasetVersionConnection2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetVersionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetVersionConnection!")
+		return graphql.Null
+	}
+	return ec._DatasetVersionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDatasetVersionOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrder(ctx context.Context, v any) (*ent.DatasetVersionOrder, error) {
+	res, err := ec.unmarshalInputDatasetVersionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDatasetVersionOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrderField(ctx context.Context, v any) (*ent.DatasetVersionOrderField, error) {
+	var res = new(ent.DatasetVersionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDatasetVersionOrderField2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetVersionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetVersionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDatasetVersionWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInput(ctx context.Context, v any) (*ent.DatasetVersionWhereInput, error) {
+	res, err := ec.unmarshalInputDatasetVersionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx context.Context, v any) (*ent.DatasetWhereInput, error) {
+	res, err := ec.unmarshalInputDatasetWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -81622,6 +86559,46 @@ func (ec *executionContext) marshalNExperiment2ᚖgithubᚗcomᚋmodelarchitect�
 		return graphql.Null
 	}
 	return ec._Experiment(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNExperimentCUPEDComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDComparison(ctx context.Context, sel ast.SelectionSet, v model.CUPEDComparison) graphql.Marshaler {
+	return ec._ExperimentCUPEDComparison(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentCUPEDComparison2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDComparisonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CUPEDComparison) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentCUPEDComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDComparison(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNExperimentCUPEDMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDMetric(ctx context.Context, sel ast.SelectionSet, v model.CUPEDMetric) graphql.Marshaler {
+	return ec._ExperimentCUPEDMetric(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNExperimentCUPEDMetric2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CUPEDMetric) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExperimentCUPEDMetric2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋmodelᚐCUPEDMetric(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNExperimentComparison2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐComparison(ctx context.Context, sel ast.SelectionSet, v experiment.Comparison) graphql.Marshaler {
@@ -83529,6 +88506,11 @@ func (ec *executionContext) marshalNTransferMechanism2githubᚗcomᚋmodelarchit
 	return res
 }
 
+func (ec *executionContext) unmarshalNUnitObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnit(ctx context.Context, v any) (*experiment.Unit, error) {
+	res, err := ec.unmarshalInputUnitObservationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNUnmetCondition2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnmet(ctx context.Context, sel ast.SelectionSet, v experiment.Unmet) graphql.Marshaler {
 	return ec._UnmetCondition(ctx, sel, &v)
 }
@@ -84262,6 +89244,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCUPEDObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋgraphᚋgqlmodelᚐCUPEDObservationInput(ctx context.Context, v any) (*gqlmodel.CUPEDObservationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCUPEDObservationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCacheNodeConfig2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋpipelineᚐCacheConfig(ctx context.Context, sel ast.SelectionSet, v *pipeline.CacheConfig) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -84534,6 +89524,33 @@ func (ec *executionContext) marshalODataRegion2ᚖstring(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalODataset2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDataset(ctx context.Context, sel ast.SelectionSet, v *ent.Dataset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODatasetEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DatasetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODatasetEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODatasetEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatasetEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐItemᚄ(ctx context.Context, v any) ([]*benchmark.Item, error) {
 	if v == nil {
 		return nil, nil
@@ -84549,6 +89566,117 @@ func (ec *executionContext) unmarshalODatasetItemInput2ᚕᚖgithubᚗcomᚋmode
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalODatasetOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrderᚄ(ctx context.Context, v any) ([]*ent.DatasetOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DatasetOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatasetOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODatasetVersion2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersion(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatasetVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODatasetVersionEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DatasetVersionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODatasetVersionEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODatasetVersionEdge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DatasetVersionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatasetVersionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODatasetVersionOrder2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrderᚄ(ctx context.Context, v any) ([]*ent.DatasetVersionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DatasetVersionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatasetVersionOrder2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODatasetVersionWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInputᚄ(ctx context.Context, v any) ([]*ent.DatasetVersionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DatasetVersionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatasetVersionWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODatasetVersionWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetVersionWhereInput(ctx context.Context, v any) (*ent.DatasetVersionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetVersionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODatasetWhereInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInputᚄ(ctx context.Context, v any) ([]*ent.DatasetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DatasetWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODatasetWhereInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDatasetWhereInput(ctx context.Context, v any) (*ent.DatasetWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDatasetWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODecimal2ᚕgithubᚗcomᚋshopspringᚋdecimalᚐDecimalᚄ(ctx context.Context, v any) ([]decimal.Decimal, error) {
@@ -85574,6 +90702,14 @@ func (ec *executionContext) unmarshalOModelWhereInput2ᚖgithubᚗcomᚋmodelarc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOMomentsInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐMoments(ctx context.Context, v any) (*experiment.Moments, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMomentsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -86138,6 +91274,23 @@ func (ec *executionContext) marshalOTransferMechanism2githubᚗcomᚋmodelarchit
 	_ = ctx
 	res := graphql.MarshalString(string(v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOUnitObservationInput2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnitᚄ(ctx context.Context, v any) ([]*experiment.Unit, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*experiment.Unit, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUnitObservationInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐUnit(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {

@@ -122,6 +122,16 @@ type BenchmarkSpreadInput struct {
 	Measure ops.Measure `json:"measure"`
 }
 
+// A continuous recording with a pre-experiment covariate X (usually the same metric measured before the
+// experiment), as sufficient statistics. Units without a covariate (new users, say) go into noCovariate and are
+// adjusted as their own group. The recording counts towards the raw results like any other.
+type CUPEDObservationInput struct {
+	// The units that have a covariate.
+	Covariate *experiment.CovariateMoments `json:"covariate"`
+	// The units that have none; omitted: none.
+	NoCovariate *experiment.Moments `json:"noCovariate,omitempty"`
+}
+
 // The viewer's current password and the one to replace it.
 type ChangePasswordInput struct {
 	// The password now; a wrong one is refused (BAD_USER_INPUT on currentPassword).
@@ -159,7 +169,9 @@ type ComplianceAssessmentInput struct {
 	PreviousRuleSetVersion *string `json:"previousRuleSetVersion,omitempty"`
 }
 
-// A new benchmark. Give the dataset inline (dataset) or as a file (datasetFile), not both.
+// A new benchmark. Give its items in exactly one way: inline (dataset), as a file (datasetFile), or as a version
+// of one of your datasets (datasetVersionId). Inline and uploaded items are saved as a version of a dataset named
+// after the benchmark (or an existing version of yours with the same content is reused).
 type CreateBenchmarkInput struct {
 	// A name for people, 1 to 200 characters.
 	Name string `json:"name"`
@@ -172,6 +184,8 @@ type CreateBenchmarkInput struct {
 	// header row (input, expected, assertion, tolerance, cluster, tags; tags separated by semicolons), sent as a
 	// GraphQL multipart request.
 	DatasetFile *graphql.Upload `json:"datasetFile,omitempty"`
+	// A version of one of your datasets (see createDataset).
+	DatasetVersionID *int `json:"datasetVersionId,omitempty"`
 	// A system prompt sent with every item.
 	System *string `json:"system,omitempty"`
 	// The output token bound of every call, 1 to 1,000,000.
@@ -181,6 +195,16 @@ type CreateBenchmarkInput struct {
 	Repeats *int `json:"repeats,omitempty"`
 	// The judge model for JUDGE items; required when the dataset has one.
 	Judge *model.BenchmarkJudge `json:"judge,omitempty"`
+}
+
+// A new dataset and its version 1. Give the items inline (items) or as a file (itemsFile), not both.
+type CreateDatasetInput struct {
+	// A name for people, 1 to 200 characters.
+	Name string `json:"name"`
+	// Inline items; the role limits how many (as for a benchmark).
+	Items []*benchmark.Item `json:"items,omitempty"`
+	// A JSONL or CSV file, in the format of CreateBenchmarkInput.datasetFile, sent as a GraphQL multipart request.
+	ItemsFile *graphql.Upload `json:"itemsFile,omitempty"`
 }
 
 // A new load test: a target (model or deploymentId, exactly one) and a plan.
@@ -343,8 +367,9 @@ type ModelWhereInput struct {
 	HostedOnly *bool `json:"hostedOnly,omitempty"`
 }
 
-// One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate) or values
-// (raw values of a continuous metric, or 0/1 outcomes of a binary one). Recordings add up. A retried recording
+// One recording for one variant and metric: exactly one of binary (aggregate), continuous (aggregate), values
+// (raw values of a continuous metric, or 0/1 outcomes of a binary one), cuped (a continuous metric's sums with a
+// pre-experiment covariate) or units (a continuous metric's per-unit values with their covariates). Recordings add up. A retried recording
 // with the same idempotencyKey adds nothing.
 type RecordExperimentObservationsInput struct {
 	// A key unique to this recording, at most 200 characters; sending it again with the same data adds nothing, with other data is refused.
@@ -359,6 +384,10 @@ type RecordExperimentObservationsInput struct {
 	Continuous *experiment.Continuous `json:"continuous,omitempty"`
 	// Raw values: of a CONTINUOUS metric, or 0/1 outcomes of a BINARY one.
 	Values []float64 `json:"values,omitempty"`
+	// Sufficient statistics of a CONTINUOUS metric with a pre-experiment covariate, for CUPED (results.cuped): the sums of the units that have a covariate and of those that do not. BINARY metrics take no covariate.
+	Cuped *CUPEDObservationInput `json:"cuped,omitempty"`
+	// Per-unit values of a CONTINUOUS metric, each with its pre-experiment covariate when the unit has one; the server sums them as cuped does.
+	Units []*experiment.Unit `json:"units,omitempty"`
 }
 
 // A new account.
@@ -384,7 +413,7 @@ type UpdateBenchmarkInput struct {
 	Name *string `json:"name,omitempty"`
 	// Replaces the models.
 	Models []string `json:"models,omitempty"`
-	// Replaces the dataset.
+	// Replaces the dataset; saved as a version as on create.
 	Dataset []*benchmark.Item `json:"dataset,omitempty"`
 	// Replaces the system prompt; an empty string removes it.
 	System *string `json:"system,omitempty"`

@@ -80,9 +80,13 @@ func OpenDB(cfg *config.Config) (*database.DB, error) {
 	})
 }
 
-// Migrate brings the project's schema and River's tables up to date.
+// Migrate brings the project's schema and River's tables up to date, and gives benchmarks made before dataset
+// versions their version (ops.VersionDatasets).
 func Migrate(ctx context.Context, db *database.DB) error {
 	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := ops.VersionDatasets(ctx, db.Client); err != nil {
 		return err
 	}
 	return jobs.Migrate(ctx, db)

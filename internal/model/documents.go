@@ -251,7 +251,27 @@ type ExperimentResults struct {
 	experiment.Result
 	// Bandit is a bandit's weight history; nil for a fixed split.
 	Bandit *BanditState `json:"bandit,omitempty"`
+	// CUPED is the covariate-adjusted analysis of each continuous metric with covariate data, in the metrics'
+	// order; empty when no recording carries a covariate.
+	CUPED []CUPEDMetric `json:"cuped,omitempty"`
 }
+
+// CUPEDMetric is one metric's CUPED comparisons, one per treatment.
+type CUPEDMetric struct {
+	Metric      string
+	Comparisons []CUPEDComparison
+}
+
+// CUPEDComparison is one treatment against the control with CUPED, beside the raw comparison.
+type CUPEDComparison struct {
+	Variant string
+	experiment.CUPEDResult
+}
+
+// ObservationCovariate is a continuous recording split by pre-experiment covariate, for CUPED: the sums of the
+// units with a covariate and of those without (experiment.CUPEDArm; a named type because ent generates a
+// package called experiment).
+type ObservationCovariate experiment.CUPEDArm
 
 // ExperimentHealth is the health of an experiment's data as of its last analysis.
 type ExperimentHealth struct {

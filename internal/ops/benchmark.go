@@ -47,6 +47,7 @@ type BenchmarkDraft struct {
 	MaxOutputTokens *int
 	Repeats         *int                  // runs of each item per model; nil: 1 on create, unchanged on update
 	Judge           *model.BenchmarkJudge // the judge of JUDGE items; nil: none on create, unchanged on update
+	DatasetVersion  *int                  // a version of one of the viewer's datasets, instead of Dataset or File
 }
 
 func (s *Service) policy() benchmark.Policy {
@@ -70,8 +71,17 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 	if err != nil {
 		return nil, err
 	}
-	if items == nil {
-		return nil, apperr.Input("dataset", "give the items inline (dataset) or upload a JSONL or CSV file (datasetFile)")
+	var version *ent.DatasetVersion
+	switch {
+	case d.DatasetVersion != nil && items != nil:
+		return nil, apperr.Input("datasetVersionId", "give the items in one way only: dataset, datasetFile or datasetVersionId")
+	case d.DatasetVersion != nil:
+		if version, err = s.versionOf(ctx, *d.DatasetVersion); err != nil {
+			return nil, err
+		}
+		items = version.Items
+	case items == nil:
+		return nil, apperr.Input("dataset", "give the items inline (dataset), upload a JSONL or CSV file (datasetFile) or name a dataset version (datasetVersionId)")
 	}
 	maxOut := 512
 	if d.MaxOutputTokens != nil {
@@ -84,7 +94,12 @@ func (s *Service) CreateBenchmark(ctx context.Context, d BenchmarkDraft, start b
 	if err := s.checkBenchmark(ctx, d.Models, items, deref(d.System), maxOut, repeats, d.Judge); err != nil {
 		return nil, err
 	}
-	create := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).
+	if version == nil {
+		if version, err = s.benchmarkVersion(ctx, viewerID(ctx), deref(d.Name), items); err != nil {
+			return nil, err
+		}
+	}
+	create := s.ent(ctx).Benchmark.Create().SetName(deref(d.Name)).SetModels(d.Models).SetDataset(items).SetDatasetVersion(version).
 		SetNillableSystem(d.System).SetMaxOutputTokens(maxOut).SetRepeats(repeats).
 		SetProgressTotal(plannedSteps(d.Models, items, repeats))
 	if d.Judge != nil {
@@ -137,6 +152,13 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 		SetProgressTotal(plannedSteps(models, items, repeats))
 	if judge != nil {
 		update.SetJudge(judge)
+	}
+	if d.Dataset != nil {
+		v, err := s.benchmarkVersion(ctx, b.OwnerID, b.Name, items)
+		if err != nil {
+			return nil, err
+		}
+		update.SetDatasetVersion(v)
 	}
 	return update.Save(ctx)
 }

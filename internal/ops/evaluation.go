@@ -13,9 +13,11 @@ import (
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	"github.com/modelarchitect/architect/ent/benchmarklabel"
+	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/evaluation"
+	"github.com/modelarchitect/architect/internal/gid"
 )
 
 // BenchmarkSide names one model's run in one benchmark; Model may be empty when the benchmark has one model.
@@ -135,6 +137,10 @@ func (s *Service) sides(ctx context.Context, baseline, candidate BenchmarkSide) 
 	if err != nil {
 		return nil, nil, err
 	}
+	if bv, cv := b.Benchmark.DatasetVersionID, c.Benchmark.DatasetVersionID; bv != nil && cv != nil && *bv != *cv {
+		return nil, nil, apperr.Input("candidate.benchmarkId", "the benchmarks ran different dataset versions: the baseline %s, the candidate %s; compare runs of the same version",
+			s.versionName(ctx, *bv), s.versionName(ctx, *cv))
+	}
 	bd, cd := b.Benchmark.Dataset, c.Benchmark.Dataset
 	if len(bd) != len(cd) {
 		return nil, nil, apperr.Input("candidate.benchmarkId", "the datasets differ: the baseline has %d items, the candidate %d; compare runs of the same dataset", len(bd), len(cd))
@@ -145,6 +151,15 @@ func (s *Service) sides(ctx context.Context, baseline, candidate BenchmarkSide) 
 		}
 	}
 	return b, c, nil
+}
+
+// versionName names a dataset version for a message: dataset "FAQ" version 2 (30 items).
+func (s *Service) versionName(ctx context.Context, id int) string {
+	v, err := s.ent(ctx).DatasetVersion.Query().Where(datasetversion.ID(id)).WithDataset().Only(ctx)
+	if err != nil || v.Edges.Dataset == nil {
+		return fmt.Sprintf("dataset version %s", gid.Encode(id))
+	}
+	return fmt.Sprintf("dataset %q version %d (%d items)", v.Edges.Dataset.Name, v.Number, v.ItemCount)
 }
 
 // side reads one model's item results of a COMPLETED benchmark of the viewer: per item one score per repeat,

@@ -364,7 +364,7 @@ func (s *Service) TransitionExperiment(ctx context.Context, id int, action exper
 	return u.Save(ctx)
 }
 
-// Observation is one recording: exactly one of Binary, Continuous or Values.
+// Observation is one recording: exactly one of Binary, Continuous, Values, CUPED or Units.
 type Observation struct {
 	IdempotencyKey string
 	Variant        string
@@ -372,6 +372,8 @@ type Observation struct {
 	Binary         *experiment.Binary
 	Continuous     *experiment.Continuous
 	Values         []float64
+	CUPED          *experiment.CUPEDArm // a continuous metric's sums with a pre-experiment covariate
+	Units          []experiment.Unit    // a continuous metric's per-unit values with their covariates
 }
 
 // RecordObservations adds a recording to a RUNNING experiment and updates its results. A recording whose
@@ -396,16 +398,20 @@ func (s *Service) RecordObservations(ctx context.Context, id int, o Observation)
 	switch {
 	case err == nil:
 		if prev.Variant != row.Variant || prev.Metric != row.Metric || prev.Conversions != row.Conversions || prev.Trials != row.Trials ||
-			prev.Count != row.Count || prev.Mean != row.Mean || prev.Variance != row.Variance {
+			prev.Count != row.Count || prev.Mean != row.Mean || prev.Variance != row.Variance || !reflect.DeepEqual(prev.Cuped, row.Cuped) {
 			return nil, apperr.Input("idempotencyKey", "idempotency key %q was used before for other observations; use a new key for new data", o.IdempotencyKey)
 		}
 		return e, nil // a retry: nothing to add
 	case !ent.IsNotFound(err):
 		return nil, err
 	}
-	if err := c.ExperimentObservation.Create().SetOwnerID(e.OwnerID).SetExperimentID(id).SetIdempotencyKey(o.IdempotencyKey).
+	create := c.ExperimentObservation.Create().SetOwnerID(e.OwnerID).SetExperimentID(id).SetIdempotencyKey(o.IdempotencyKey).
 		SetVariant(row.Variant).SetMetric(row.Metric).SetConversions(row.Conversions).SetTrials(row.Trials).
-		SetCount(row.Count).SetMean(row.Mean).SetVariance(row.Variance).Exec(ctx); ent.IsConstraintError(err) {
+		SetCount(row.Count).SetMean(row.Mean).SetVariance(row.Variance)
+	if row.Cuped != nil {
+		create.SetCuped(row.Cuped)
+	}
+	if err := create.Exec(ctx); ent.IsConstraintError(err) {
 		return nil, apperr.Input("idempotencyKey", "a recording with key %q was saved at the same moment; retrying adds nothing", o.IdempotencyKey)
 	} else if err != nil {
 		return nil, err
@@ -430,13 +436,13 @@ func observationRow(e *ent.Experiment, o Observation) (*ent.ExperimentObservatio
 		return nil, apperr.Input("metric", "%q is not a metric of this experiment", o.Metric)
 	}
 	given := 0
-	for _, b := range []bool{o.Binary != nil, o.Continuous != nil, o.Values != nil} {
+	for _, b := range []bool{o.Binary != nil, o.Continuous != nil, o.Values != nil, o.CUPED != nil, o.Units != nil} {
 		if b {
 			given++
 		}
 	}
 	if given != 1 {
-		return nil, apperr.Input("input", "send exactly one of binary, continuous or values")
+		return nil, apperr.Input("input", "send exactly one of binary, continuous, values, cuped or units")
 	}
 	row := &ent.ExperimentObservation{Variant: o.Variant, Metric: o.Metric}
 	switch spec.Kind {
@@ -444,6 +450,13 @@ func observationRow(e *ent.Experiment, o Observation) (*ent.ExperimentObservatio
 		b := o.Binary
 		if o.Continuous != nil {
 			return nil, apperr.Input("continuous", "metric %q is BINARY: send binary {conversions, trials} or 0/1 values", o.Metric)
+		}
+		if o.CUPED != nil || o.Units != nil {
+			field := "units"
+			if o.CUPED != nil {
+				field = "cuped"
+			}
+			return nil, apperr.Input(field, "metric %q is BINARY: a pre-experiment covariate (CUPED) is supported for CONTINUOUS metrics only; send binary {conversions, trials} or 0/1 values", o.Metric)
 		}
 		if o.Values != nil {
 			outcomes := make([]bool, len(o.Values))
@@ -472,6 +485,21 @@ func observationRow(e *ent.Experiment, o Observation) (*ent.ExperimentObservatio
 			}
 			c = &agg
 		}
+		if o.CUPED != nil || o.Units != nil {
+			arm, field := o.CUPED, "cuped"
+			if o.Units != nil {
+				a, err := experiment.CUPEDArmFromUnits(o.Units)
+				if err != nil {
+					return nil, err
+				}
+				arm, field = &a, "units"
+			}
+			agg, err := arm.Total(field)
+			if err != nil {
+				return nil, err
+			}
+			c, row.Cuped = &agg, (*model.ObservationCovariate)(arm)
+		}
 		if err := c.Validate("continuous"); err != nil {
 			return nil, err
 		}
@@ -499,13 +527,23 @@ func (s *Service) analyze(ctx context.Context, e *ent.Experiment) (*model.Experi
 	return s.results(e, in)
 }
 
+// analysis is an experiment's analysis input with, per continuous metric that has covariate data, each
+// variant's CUPED sums.
+type analysis struct {
+	experiment.Input
+	cuped map[string]map[string]experiment.CUPEDArm // metric → variant → sums
+}
+
 // results runs the statistics on an analysis input of e.
-func (s *Service) results(e *ent.Experiment, in experiment.Input) (*model.ExperimentResults, error) {
-	res, err := experiment.Analyze(in)
+func (s *Service) results(e *ent.Experiment, in analysis) (*model.ExperimentResults, error) {
+	res, err := experiment.Analyze(in.Input)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.ExperimentResults{ComputedAt: s.now().UTC().Truncate(time.Microsecond), Result: res}
+	if out.CUPED, err = cupedMetrics(in); err != nil {
+		return nil, err
+	}
 	if e.Plan.Bandit != nil {
 		out.Bandit = &model.BanditState{}
 		if e.Results != nil && e.Results.Bandit != nil {
@@ -515,13 +553,57 @@ func (s *Service) results(e *ent.Experiment, in experiment.Input) (*model.Experi
 	return out, nil
 }
 
+// cupedMetrics compares each treatment with the control by CUPED on every metric with covariate data, in the
+// metrics' order, with the experiment's mode and confidence and the metric's scale.
+func cupedMetrics(in analysis) ([]model.CUPEDMetric, error) {
+	var out []model.CUPEDMetric
+	for _, m := range append([]experiment.Metric{in.Primary}, in.Secondary...) {
+		arms, ok := in.cuped[m.Name]
+		if !ok {
+			continue
+		}
+		cm := model.CUPEDMetric{Metric: m.Name, Comparisons: []model.CUPEDComparison{}}
+		for _, v := range in.Variants {
+			if v.Key == in.Control {
+				continue
+			}
+			r, err := experiment.CompareCUPED(experiment.CUPEDInput{Control: arms[in.Control], Treatment: arms[v.Key],
+				Options: experiment.Options{ConfidenceLevel: in.ConfidenceLevel, Scale: m.Scale, Mode: in.Mode, Sequential: in.Sequential}})
+			if err != nil {
+				return nil, fmt.Errorf("cuped %s %s: %w", m.Name, v.Key, err)
+			}
+			r.Raw.Variant, r.Adjusted.Variant = v.Key, v.Key
+			cm.Comparisons = append(cm.Comparisons, model.CUPEDComparison{Variant: v.Key, CUPEDResult: r})
+		}
+		out = append(out, cm)
+	}
+	return out, nil
+}
+
+// cupedArms sums a continuous metric's recordings per variant for CUPED, when at least one carries a
+// covariate; recordings without one count as units without a covariate.
+func cupedArms(rows []*ent.ExperimentObservation, metric string) (map[string]experiment.CUPEDArm, bool) {
+	arms, found := map[string]experiment.CUPEDArm{}, false
+	for _, r := range rows {
+		if r.Metric != metric {
+			continue
+		}
+		a := experiment.CUPEDArm{NoCovariate: experiment.Continuous{Count: r.Count, Mean: r.Mean, Variance: r.Variance}.Moments()}
+		if r.Cuped != nil {
+			a, found = experiment.CUPEDArm(*r.Cuped), true
+		}
+		arms[r.Variant] = arms[r.Variant].Add(a)
+	}
+	return arms, found
+}
+
 // analysisInput is the input of the experiment's analysis: its recordings summed per metric and variant, the
-// plan, and the assigned units.
-func (s *Service) analysisInput(ctx context.Context, e *ent.Experiment) (experiment.Input, error) {
+// plan, the assigned units, and the CUPED sums.
+func (s *Service) analysisInput(ctx context.Context, e *ent.Experiment) (analysis, error) {
 	rows, err := s.ent(ctx).ExperimentObservation.Query().Where(experimentobservation.ExperimentID(e.ID)).
 		Order(ent.Asc(experimentobservation.FieldID)).All(ctx)
 	if err != nil {
-		return experiment.Input{}, err
+		return analysis{}, err
 	}
 	metric := func(spec model.MetricSpec) (experiment.Metric, error) {
 		m := experiment.Metric{Name: spec.Name, Kind: experiment.MetricKind(spec.Kind), LowerIsBetter: spec.LowerIsBetter, Scale: spec.Scale,
@@ -552,19 +634,25 @@ func (s *Service) analysisInput(ctx context.Context, e *ent.Experiment) (experim
 		in.Variants = append(in.Variants, experiment.Variant{Key: m, Weight: split[i]})
 	}
 	if in.Exposures, err = s.exposures(ctx, e); err != nil {
-		return experiment.Input{}, err
+		return analysis{}, err
 	}
 	if in.Primary, err = metric(e.Metrics.Primary); err != nil {
-		return experiment.Input{}, err
+		return analysis{}, err
 	}
 	for _, sm := range e.Metrics.Secondary {
 		m, err := metric(sm)
 		if err != nil {
-			return experiment.Input{}, err
+			return analysis{}, err
 		}
 		in.Secondary = append(in.Secondary, m)
 	}
-	return in, nil
+	a := analysis{Input: in, cuped: map[string]map[string]experiment.CUPEDArm{}}
+	for _, spec := range append([]model.MetricSpec{e.Metrics.Primary}, e.Metrics.Secondary...) {
+		if arms, ok := cupedArms(rows, spec.Name); ok && spec.Kind == model.MetricContinuous {
+			a.cuped[spec.Name] = arms
+		}
+	}
+	return a, nil
 }
 
 // prefix places a validation error's field under parent.

@@ -154,7 +154,7 @@ func (b *browser) run(t *testing.T, want string) {
 func (b *browser) await(t *testing.T, want string) {
 	t.Helper()
 	cond := editorValue(resultPane) + ".includes(" + strconv.Quote(want) + ")"
-	_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(20*time.Second)))
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](cond, chromedp.WithPollingTimeout(60*time.Second)))
 	if err != nil {
 		shown, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](editorValue(resultPane)))
 		requests, blocked, exceptions := b.snapshot()

@@ -97,7 +97,7 @@ func newBrowser(t *testing.T, exe, origin string) *browser {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // generous: CI machines are shared and busy
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()

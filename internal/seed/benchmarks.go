@@ -17,6 +17,8 @@ type run struct {
 	create  *ent.BenchmarkCreate
 	results map[string][]benchmark.ItemResult // by model
 	models  []string
+	dataset *ent.DatasetCreate // the dataset its items are version 1 of
+	items   []benchmark.Item
 }
 
 func (w *world) benchmark(c *ent.Client, p *person) run {
@@ -33,7 +35,8 @@ func (w *world) benchmark(c *ent.Client, p *person) run {
 	}
 	status := weighted(p.r, benchmarkStatuses, []int{45, 15, 15, 15, 10})
 	total := len(ms) * len(items)
-	b := run{results: map[string][]benchmark.ItemResult{}}
+	b := run{results: map[string][]benchmark.ItemResult{}, items: items,
+		dataset: c.Dataset.Create().SetOwnerID(p.id).SetName(task.name).SetCreatedAt(created).SetUpdatedAt(created)}
 	for _, m := range ms {
 		b.models = append(b.models, m.ID)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/ent/user"
 	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/benchmark"
 	"github.com/modelarchitect/architect/internal/catalog"
 	"github.com/modelarchitect/architect/internal/compliance"
 )
@@ -238,9 +239,26 @@ func (s *seeder) benchmarks(ctx context.Context, c *ent.Client, people []*person
 	runs := each(people, s.o.PerUser, func(p *person, _ int) run { return s.w.benchmark(c, p) })
 	var items []*ent.BenchmarkItemResultCreate
 	for part := range slices.Chunk(runs, chunk) {
+		sets := make([]*ent.DatasetCreate, len(part))
+		for i, r := range part {
+			sets[i] = r.dataset
+		}
+		datasets, err := c.Dataset.CreateBulk(sets...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("datasets: %w", err)
+		}
+		versions := make([]*ent.DatasetVersionCreate, len(part))
+		for i, r := range part {
+			versions[i] = c.DatasetVersion.Create().SetOwnerID(datasets[i].OwnerID).SetDatasetID(datasets[i].ID).SetNumber(1).
+				SetItems(r.items).SetContentHash(benchmark.ContentHash(r.items)).SetItemCount(len(r.items)).SetCreatedAt(datasets[i].CreatedAt)
+		}
+		saved, err := c.DatasetVersion.CreateBulk(versions...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("dataset versions: %w", err)
+		}
 		builders := make([]*ent.BenchmarkCreate, len(part))
 		for i, r := range part {
-			builders[i] = r.create
+			builders[i] = r.create.SetDatasetVersionID(saved[i].ID)
 		}
 		rows, err := c.Benchmark.CreateBulk(builders...).Save(ctx)
 		if err != nil {
