@@ -160,3 +160,37 @@ func TestExperimentCUPED(t *testing.T) {
 		}
 	})
 }
+
+// TestUnitsRecordedUnderTheirAssignedVariant: per-unit values that name a unit assignVariant assigned to another
+// variant are refused, naming the unit and its variant; a unit named twice in one recording too; units never
+// assigned, or without an id, are recorded.
+func TestUnitsRecordedUnderTheirAssignedVariant(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		s := testutil.NewServer(t, b)
+		c := s.Client(s.SignUp(t, "units@example.com", viewer.RolePro).Token)
+		var cr struct{ CreateExperiment struct{ ID string } }
+		c.MustDo(t, `mutation { createExperiment(input: `+cupedTest+`) { id } }`, nil, &cr)
+		id := cr.CreateExperiment.ID
+		c.MustDo(t, `mutation($id: ID!) { startExperiment(id: $id) { status } }`, map[string]any{"id": id}, nil)
+		var as struct{ AssignVariant struct{ Variant string } }
+		c.MustDo(t, `mutation($id: ID!) { assignVariant(experimentId: $id, unitId: "user-7") { variant } }`, map[string]any{"id": id}, &as)
+		other := "openai/gpt-4.1"
+		if as.AssignVariant.Variant == other {
+			other = "openai/gpt-4.1-mini"
+		}
+		record := func(variant, key string, units []map[string]any) *testutil.Response {
+			return c.Do(t, `mutation($id: ID!, $in: RecordExperimentObservationsInput!) { recordExperimentObservations(id: $id, input: $in) { id } }`,
+				map[string]any{"id": id, "in": map[string]any{"idempotencyKey": key, "variant": variant, "metric": "spend", "units": units}})
+		}
+		r := record(other, "wrong", []map[string]any{{"y": 1.0, "x": 2.0}, {"y": 3.0, "unitId": "user-7"}})
+		require.Len(t, r.Errors, 1)
+		require.Equal(t, "BAD_USER_INPUT", r.Errors[0].Code())
+		require.Equal(t, "units[1].unitId", r.Errors[0].Extensions["field"])
+		require.Contains(t, r.Errors[0].Message, `unit "user-7" was assigned `+as.AssignVariant.Variant)
+		r = record(as.AssignVariant.Variant, "twice", []map[string]any{{"y": 1.0, "unitId": "user-7"}, {"y": 2.0, "unitId": "user-7"}})
+		require.Len(t, r.Errors, 1)
+		require.Equal(t, "units[1].unitId", r.Errors[0].Extensions["field"])
+		require.Empty(t, record(as.AssignVariant.Variant, "right", []map[string]any{{"y": 1.0, "x": 1.5, "unitId": "user-7"}, {"y": 2.0, "unitId": "never-assigned"}, {"y": 3.0}}).Errors)
+	})
+}

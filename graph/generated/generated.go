@@ -19609,6 +19609,11 @@ input UnitObservationInput {
   y: Float!
   "The covariate's value; omitted or null for a unit without one."
   x: Float
+  """
+  The unit's id as given to assignVariant; optional. When given, the recording is refused if assignVariant assigned
+  the unit another variant, and a unit may appear once per recording.
+  """
+  unitId: String @goField(name: "UnitID")
 }
 
 "One variant's mean of a metric with covariate data, raw and CUPED-adjusted."
@@ -73321,7 +73326,7 @@ func (ec *executionContext) unmarshalInputUnitObservationInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"y", "x"}
+	fieldsInOrder := [...]string{"y", "x", "unitId"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73342,6 +73347,13 @@ func (ec *executionContext) unmarshalInputUnitObservationInput(ctx context.Conte
 				return it, err
 			}
 			it.X = data
+		case "unitId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitId"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitID = data
 		}
 	}
 	return it, nil

@@ -9,6 +9,9 @@ import (
 type Unit struct {
 	Y float64
 	X *float64
+	// UnitID, when given, is the id assignVariant knows the unit by; the caller checks that the unit was
+	// assigned the variant it is recorded under. The statistics ignore it.
+	UnitID string
 }
 
 // CUPEDArmFromUnits sums per-unit values into an arm's sufficient statistics: units with X into Covariate,

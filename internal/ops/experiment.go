@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/modelarchitect/architect/ent"
+	"github.com/modelarchitect/architect/ent/assignment"
 	"github.com/modelarchitect/architect/ent/benchmarkitemresult"
 	entexperiment "github.com/modelarchitect/architect/ent/experiment"
 	"github.com/modelarchitect/architect/ent/experimentobservation"
@@ -393,6 +394,9 @@ func (s *Service) RecordObservations(ctx context.Context, id int, o Observation)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkUnitVariants(ctx, id, o); err != nil {
+		return nil, err
+	}
 	prev, err := c.ExperimentObservation.Query().
 		Where(experimentobservation.ExperimentID(id), experimentobservation.IdempotencyKey(o.IdempotencyKey)).Only(ctx)
 	switch {
@@ -421,6 +425,34 @@ func (s *Service) RecordObservations(ctx context.Context, id int, o Observation)
 		return nil, err
 	}
 	return e.Update().Where(entexperiment.StatusEQ(e.Status)).SetResults(res).Save(ctx)
+}
+
+// checkUnitVariants refuses per-unit values recorded under a variant other than the one assignVariant gave
+// the unit, and a unit named twice in one recording. Units without an id, or never assigned, pass.
+func (s *Service) checkUnitVariants(ctx context.Context, id int, o Observation) error {
+	at := map[string]int{} // unit id → its index in the recording
+	var ids []string
+	for i, u := range o.Units {
+		if u.UnitID == "" {
+			continue
+		}
+		if j, dup := at[u.UnitID]; dup {
+			return apperr.Input(fmt.Sprintf("units[%d].unitId", i), "unit %q is also units[%d]: a unit may appear once per recording", u.UnitID, j)
+		}
+		at[u.UnitID] = i
+		ids = append(ids, u.UnitID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	wrong, err := s.ent(ctx).Assignment.Query().
+		Where(assignment.ExperimentID(id), assignment.UnitIDIn(ids...), assignment.VariantNEQ(o.Variant)).All(ctx)
+	if err != nil || len(wrong) == 0 {
+		return err
+	}
+	first := slices.MinFunc(wrong, func(a, b *ent.Assignment) int { return at[a.UnitID] - at[b.UnitID] })
+	return apperr.Input(fmt.Sprintf("units[%d].unitId", at[first.UnitID]),
+		"unit %q was assigned %s by assignVariant, not %s: record its values under %s", first.UnitID, first.Variant, o.Variant, first.Variant)
 }
 
 // observationRow checks a recording against the experiment and folds raw values into an aggregate.
