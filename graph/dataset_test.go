@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -124,5 +126,33 @@ func TestDatasetVersions(t *testing.T) {
 		var mine struct{ Datasets struct{ TotalCount int } }
 		bob.MustDo(t, `{ datasets { totalCount } }`, nil, &mine)
 		require.Zero(t, mine.Datasets.TotalCount)
+	})
+}
+
+// TestParallelDatasetVersions: versions added at the same moment on two replicas of one database get the next
+// numbers in turn (the dataset row is locked), none fails, and no number is taken twice.
+func TestParallelDatasetVersions(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		rs := testutil.Replicas(t, b, testutil.ServerOptions{}, testutil.ServerOptions{})
+		u := rs[0].SignUp(t, "parallel-datasets@example.com", viewer.RolePro)
+		clients := []*testutil.Client{rs[0].Client(u.Token), rs[1].Client(u.Token)}
+		var cr struct{ CreateDataset struct{ ID string } }
+		clients[0].MustDo(t, fmt.Sprintf(`mutation { createDataset(input: {name: "p", items: %s}) { id } }`, dataset(1)), nil, &cr)
+		const n = 8
+		numbers := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				var out struct{ AddDatasetVersion struct{ Number int } }
+				// item counts 2..9: every version differs from the others
+				clients[i%2].MustDo(t, fmt.Sprintf(`mutation($id: ID!) { addDatasetVersion(datasetId: $id, items: %s) { number } }`, dataset(i+2)),
+					map[string]any{"id": cr.CreateDataset.ID}, &out)
+				numbers[i] = out.AddDatasetVersion.Number
+			})
+		}
+		wg.Wait()
+		slices.Sort(numbers)
+		require.Equal(t, []int{2, 3, 4, 5, 6, 7, 8, 9}, numbers)
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	"github.com/modelarchitect/architect/ent/dataset"
 	"github.com/modelarchitect/architect/ent/datasetversion"
 	"github.com/modelarchitect/architect/ent/predicate"
 	"github.com/modelarchitect/architect/ent/privacy"
@@ -44,7 +45,8 @@ func (s *Service) CreateDataset(ctx context.Context, name string, d DatasetDraft
 // nothing and return that version.
 func (s *Service) AddDatasetVersion(ctx context.Context, datasetID int, d DatasetDraft) (*ent.DatasetVersion, error) {
 	c := s.ent(ctx)
-	ds, err := c.Dataset.Get(ctx, datasetID)
+	// Locked, so that two additions on two replicas take the next numbers in turn.
+	ds, err := c.Dataset.Query().Where(dataset.ID(datasetID)).LockForUpdate().Only(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +69,9 @@ func (s *Service) AddDatasetVersion(ctx context.Context, datasetID int, d Datase
 // DeleteDatasetVersion deletes a version no benchmark uses.
 func (s *Service) DeleteDatasetVersion(ctx context.Context, id int) (int, error) {
 	c := s.ent(ctx)
-	v, err := c.DatasetVersion.Get(ctx, id)
+	// Locked: a benchmark being created on this version holds it shared (versionOf), so the check below and
+	// that benchmark cannot interleave.
+	v, err := c.DatasetVersion.Query().Where(datasetversion.ID(id)).LockForUpdate().Only(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -80,8 +84,11 @@ func (s *Service) DeleteDatasetVersion(ctx context.Context, id int) (int, error)
 // DeleteDataset deletes a dataset and its versions when no benchmark uses any of them.
 func (s *Service) DeleteDataset(ctx context.Context, id int) (int, error) {
 	c := s.ent(ctx)
-	ds, err := c.Dataset.Get(ctx, id)
+	ds, err := c.Dataset.Query().Where(dataset.ID(id)).LockForUpdate().Only(ctx)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := c.DatasetVersion.Query().Where(datasetversion.DatasetID(id)).LockForUpdate().All(ctx); err != nil {
 		return 0, err
 	}
 	if err := s.unused(ctx, "id", entbenchmark.HasDatasetVersionWith(datasetversion.DatasetID(id))); err != nil {
@@ -164,9 +171,10 @@ func (s *Service) benchmarkVersion(ctx context.Context, owner int, name string, 
 	return s.newVersion(ctx, ds, 1, items)
 }
 
-// versionOf reads the version a benchmark names (datasetVersionId), NOT_FOUND when it is not the viewer's.
+// versionOf reads the version a benchmark names (datasetVersionId), NOT_FOUND when it is not the viewer's, and
+// holds it shared until the transaction ends, so that it cannot be deleted under the benchmark being saved.
 func (s *Service) versionOf(ctx context.Context, id int) (*ent.DatasetVersion, error) {
-	return s.ent(ctx).DatasetVersion.Get(ctx, id)
+	return s.ent(ctx).DatasetVersion.Query().Where(datasetversion.ID(id)).LockForShare().Only(ctx)
 }
 
 func viewerID(ctx context.Context) int {
