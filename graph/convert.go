@@ -79,7 +79,7 @@ func datasetDraft(items []*benchmark.Item, file *graphql.Upload) ops.DatasetDraf
 
 func benchmarkUpdate(in gqlmodel.UpdateBenchmarkInput) ops.BenchmarkDraft {
 	return ops.BenchmarkDraft{Name: in.Name, Models: in.Models, Dataset: values(in.Dataset), System: in.System, MaxOutputTokens: in.MaxOutputTokens,
-		Repeats: in.Repeats, Judge: in.Judge}
+		Repeats: in.Repeats, Judge: in.Judge, DatasetVersion: in.DatasetVersionID}
 }
 
 // values turns gqlgen's list of pointers into values; nil stays nil (the field was not sent).

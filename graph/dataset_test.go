@@ -156,3 +156,50 @@ func TestParallelDatasetVersions(t *testing.T) {
 		require.Equal(t, []int{2, 3, 4, 5, 6, 7, 8, 9}, numbers)
 	})
 }
+
+// TestUpdateBenchmarkToAnotherVersion: a PENDING benchmark can move to another version of a dataset; not with
+// items given as well, and not to another user's version.
+func TestUpdateBenchmarkToAnotherVersion(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		s := testutil.NewServer(t, b)
+		ada := s.Client(s.SignUp(t, "ada-update@example.com", viewer.RolePro).Token)
+		bob := s.Client(s.SignUp(t, "bob-update@example.com", viewer.RolePro).Token)
+		version := func(c *testutil.Client, n int) (string, string) {
+			var cr struct {
+				CreateDataset struct {
+					ID       string
+					Versions struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+				}
+			}
+			c.MustDo(t, fmt.Sprintf(`mutation { createDataset(input: {name: "d", items: %s}) { id versions { edges { node { id } } } } }`, dataset(n)), nil, &cr)
+			return cr.CreateDataset.ID, cr.CreateDataset.Versions.Edges[0].Node.ID
+		}
+		dsID, v1 := version(ada, 3)
+		var v2 struct{ AddDatasetVersion struct{ ID string } }
+		ada.MustDo(t, fmt.Sprintf(`mutation($id: ID!) { addDatasetVersion(datasetId: $id, items: %s) { id } }`, dataset(5)), map[string]any{"id": dsID}, &v2)
+		var cb struct{ CreateBenchmark struct{ ID string } }
+		ada.MustDo(t, `mutation($v: ID!) { createBenchmark(input: {name: "b", models: ["openai/gpt-4.1-mini"], datasetVersionId: $v}) { id } }`, map[string]any{"v": v1}, &cb)
+		const update = `mutation($id: ID!, $in: UpdateBenchmarkInput!) { updateBenchmark(id: $id, input: $in) { dataset { input } datasetVersion { id number } } }`
+		var up struct {
+			UpdateBenchmark struct {
+				Dataset        []struct{ Input string }
+				DatasetVersion struct {
+					ID     string
+					Number int
+				}
+			}
+		}
+		ada.MustDo(t, update, map[string]any{"id": cb.CreateBenchmark.ID, "in": map[string]any{"datasetVersionId": v2.AddDatasetVersion.ID}}, &up)
+		require.Equal(t, 2, up.UpdateBenchmark.DatasetVersion.Number)
+		require.Len(t, up.UpdateBenchmark.Dataset, 5)
+		e := ada.Err(t, update, map[string]any{"id": cb.CreateBenchmark.ID, "in": map[string]any{"datasetVersionId": v1,
+			"dataset": []map[string]any{{"input": "x", "expected": "y", "assertion": "CONTAINS"}}}})
+		require.Equal(t, "datasetVersionId", e.Extensions["field"])
+		_, bobs := version(bob, 2)
+		e = ada.Err(t, update, map[string]any{"id": cb.CreateBenchmark.ID, "in": map[string]any{"datasetVersionId": bobs}})
+		require.Equal(t, "NOT_FOUND", e.Code())
+	})
+}

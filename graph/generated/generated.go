@@ -9876,6 +9876,8 @@ input UpdateBenchmarkInput {
   models: [String!]
   "Replaces the dataset; saved as a version as on create."
   dataset: [DatasetItemInput!]
+  "Replaces the dataset with this version of one of the viewer's datasets; not with dataset."
+  datasetVersionId: ID
   "Replaces the system prompt; an empty string removes it."
   system: String
   "The output token bound of every call, 1 to 1,000,000."
@@ -73382,7 +73384,7 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "models", "dataset", "system", "maxOutputTokens", "repeats", "judge"}
+	fieldsInOrder := [...]string{"name", "models", "dataset", "datasetVersionId", "system", "maxOutputTokens", "repeats", "judge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73410,6 +73412,13 @@ func (ec *executionContext) unmarshalInputUpdateBenchmarkInput(ctx context.Conte
 				return it, err
 			}
 			it.Dataset = data
+		case "datasetVersionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasetVersionId"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DatasetVersionID = data
 		case "system":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("system"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

@@ -415,6 +415,8 @@ type UpdateBenchmarkInput struct {
 	Models []string `json:"models,omitempty"`
 	// Replaces the dataset; saved as a version as on create.
 	Dataset []*benchmark.Item `json:"dataset,omitempty"`
+	// Replaces the dataset with this version of one of the viewer's datasets; not with dataset.
+	DatasetVersionID *int `json:"datasetVersionId,omitempty"`
 	// Replaces the system prompt; an empty string removes it.
 	System *string `json:"system,omitempty"`
 	// The output token bound of every call, 1 to 1,000,000.

@@ -132,7 +132,16 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 	if d.Models != nil {
 		models = d.Models
 	}
-	if d.Dataset != nil {
+	var version *ent.DatasetVersion
+	switch {
+	case d.DatasetVersion != nil && d.Dataset != nil:
+		return nil, apperr.Input("datasetVersionId", "give the new items in one way only: dataset or datasetVersionId")
+	case d.DatasetVersion != nil:
+		if version, err = s.versionOf(ctx, *d.DatasetVersion); err != nil {
+			return nil, err
+		}
+		items = version.Items
+	case d.Dataset != nil:
 		items = d.Dataset
 	}
 	if d.MaxOutputTokens != nil {
@@ -154,11 +163,12 @@ func (s *Service) UpdateBenchmark(ctx context.Context, id int, d BenchmarkDraft)
 		update.SetJudge(judge)
 	}
 	if d.Dataset != nil {
-		v, err := s.benchmarkVersion(ctx, b.OwnerID, b.Name, items)
-		if err != nil {
+		if version, err = s.benchmarkVersion(ctx, b.OwnerID, b.Name, items); err != nil {
 			return nil, err
 		}
-		update.SetDatasetVersion(v)
+	}
+	if version != nil {
+		update.SetDatasetVersion(version)
 	}
 	return update.Save(ctx)
 }
