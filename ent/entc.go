@@ -43,7 +43,7 @@ func main() {
 		// Our templates may use entgql's functions (fieldMapping: the GraphQL names of a field). lock.tmpl adds
 		// LockForUpdate to every query; mutation_append.tmpl makes the generated append inputs append.
 		Templates: []*gen.Template{gen.MustParse(gen.NewTemplate("architect").Funcs(entgql.TemplateFuncs).
-			ParseFiles("template/nodetype.tmpl", "template/projection.tmpl", "template/lock.tmpl", "template/mutation_append.tmpl"))},
+			ParseFiles("template/nodetype.tmpl", "template/projection.tmpl", "template/lock.tmpl", "template/mutation_append.tmpl", "template/readmodel.tmpl"))},
 	}, entc.Extensions(ex))
 	if err != nil {
 		log.Fatalf("ent codegen: %v", err)

@@ -15,12 +15,23 @@ import (
 // BenchmarkHandler times the real handler (everything behind the listener: auth, parsing from the cache,
 // execution, SQL, encoding) for the dashboard query of bench/README.md (dashboardQuery), a node lookup and a create mutation, on SQLite and,
 // with TEST_DATABASE_URL, on PostgreSQL. It reports the SQL statements each request sent (sql/op).
-// make bench runs it; go test -run '^$' -bench Handler ./graph runs it alone.
+// make bench runs it; go test -run '^$' -bench Handler ./graph runs it alone. On PostgreSQL it runs twice: with
+// the compiled read path (postgres/compiled) and with the resolvers alone (postgres/resolvers).
 func BenchmarkHandler(b *testing.B) {
-	for _, backend := range testutil.Backends() {
-		b.Run(string(backend), func(b *testing.B) {
+	type mode struct {
+		name    string
+		backend testutil.Backend
+		reads   string
+	}
+	modes := []mode{{"sqlite", testutil.SQLite, "false"}}
+	if testutil.PostgresURL() != "" {
+		modes = append(modes, mode{"postgres/compiled", testutil.Postgres, "true"}, mode{"postgres/resolvers", testutil.Postgres, "false"})
+	}
+	for _, m := range modes {
+		backend := m.backend
+		b.Run(m.name, func(b *testing.B) {
 			counter := &testutil.SQLCounter{}
-			s, c := seededViewer(b, backend, counter, 20)
+			s, c := seededViewer(b, backend, counter, 20, map[string]string{"COMPILED_READS": m.reads})
 			var page struct {
 				Me struct {
 					Scenarios struct {

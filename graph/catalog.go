@@ -94,6 +94,15 @@ func nonEmpty(s string) *string {
 	return &s
 }
 
+// nonZero is nil for a zero value (a GraphQL null), else a pointer to v.
+func nonZero[T comparable](v T) *T {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return &v
+}
+
 func nonEmptyAll(ss []string) []*string {
 	out := make([]*string, len(ss))
 	for i, s := range ss {

@@ -18,12 +18,24 @@ func (r *deploymentResolver) Plan(ctx context.Context, obj *ent.Deployment) (*de
 	return (*deployment.Plan)(obj.Plan), nil
 }
 
+func (r *deploymentResolver) CostUnknownCode(ctx context.Context, obj *ent.Deployment) (*deployment.CostUnknown, error) {
+	return r.Ops.DeploymentCostUnknown(obj), nil
+}
+
+func (r *deploymentResolver) Sizing(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error) {
+	return r.Ops.DeploymentSizing(obj), nil
+}
+
 func (r *deploymentEstimateResolver) Provider(ctx context.Context, obj *deployment.Estimation) (deployment1.Provider, error) {
 	return deployment1.Provider(obj.Provider), nil
 }
 
 func (r *deploymentEstimateResolver) CostUnknownReason(ctx context.Context, obj *deployment.Estimation) (*string, error) {
 	return nonEmpty(obj.CostUnknownReason), nil
+}
+
+func (r *deploymentEstimateResolver) CostUnknownCode(ctx context.Context, obj *deployment.Estimation) (*deployment.CostUnknown, error) {
+	return nonZero(obj.CostUnknown), nil
 }
 
 func (r *deploymentPlanResolver) Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error) {

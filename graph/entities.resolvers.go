@@ -102,7 +102,7 @@ func (r *mutationResolver) UpdateDeployment(ctx context.Context, id int, input e
 }
 
 func (r *mutationResolver) DeleteDeployment(ctx context.Context, id int) (int, error) {
-	return id, r.ent(ctx).Deployment.DeleteOneID(id).Exec(ctx)
+	return id, r.Ops.DeleteDeployment(ctx, id)
 }
 
 func (r *mutationResolver) DeleteAssignment(ctx context.Context, id int) (int, error) {

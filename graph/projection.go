@@ -39,7 +39,7 @@ func Projection() ent.Interceptor {
 // reads one not listed.
 var DocumentReaders = map[string]map[string][]string{
 	"Benchmark":  {"estimate": {"models", "dataset"}},
-	"Deployment": {"plan": {"plan"}, "measuredCapacity": {"measured_capacity"}},
+	"Deployment": {"plan": {"plan"}, "measuredCapacity": {"measured_capacity"}, "sizing": {"measured_capacity", "config"}, "costUnknownCode": {"config"}},
 	"Experiment": {"health": {"results"}},
 	"Pipeline":   {"valid": {"problems"}},
 }

@@ -21,15 +21,21 @@ import (
 
 // seededViewer is a server with one seeded user (rows of every entity, documents filled in as the engines
 // fill them) and that user's client.
-func seededViewer(t testing.TB, b testutil.Backend, counter *testutil.SQLCounter, rows int) (*testutil.Server, *testutil.Client) {
+func seededViewer(t testing.TB, b testutil.Backend, counter *testutil.SQLCounter, rows int, env ...map[string]string) (*testutil.Server, *testutil.Client) {
 	t.Helper()
+	serverEnv := map[string]string{"WORKERS": "false"}
+	for _, e := range env {
+		for k, v := range e {
+			serverEnv[k] = v
+		}
+	}
 	db := testutil.NewDB(t, b, testutil.DBOptions{Wrap: func(o database.Options) database.Options {
 		o.WrapConnector = counter.Wrap
 		return o
 	}})
 	ctx := testutil.System()
 	require.NoError(t, seed.Seed(ctx, db.Client, seed.Options{Users: 1, PerUser: rows, Seed: 7, Argon2: testutil.FastArgon2}))
-	s := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: map[string]string{"WORKERS": "false"}})
+	s := testutil.NewServer(t, b, testutil.ServerOptions{DB: db, Env: serverEnv})
 	email := db.Client.User.Query().Where(user.RoleNEQ("ADMIN")).FirstX(ctx).Email
 	var li struct{ LogIn struct{ Token string } }
 	s.Client("").MustDo(t, `mutation($e: String!, $p: String!) { logIn(input: {email: $e, password: $p}) { token } }`,

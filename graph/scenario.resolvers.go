@@ -10,6 +10,8 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph/generated"
+	"github.com/modelarchitect/architect/internal/deployment"
+	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/model"
 	"github.com/modelarchitect/architect/internal/simulation"
 )
@@ -54,6 +56,26 @@ func (r *scenarioSweepResolver) Winners(ctx context.Context, obj *simulation.Swe
 	return nonEmptyAll(obj.Winners), nil
 }
 
+func (r *selfHostedFitResolver) DeploymentID(ctx context.Context, obj *simulation.DeploymentFit) (int, error) {
+	return gid.Decode(obj.DeploymentID)
+}
+
+func (r *selfHostedFitResolver) LoadTestID(ctx context.Context, obj *simulation.DeploymentFit) (int, error) {
+	return gid.Decode(obj.LoadTestID)
+}
+
+func (r *selfHostedFitResolver) InstanceType(ctx context.Context, obj *simulation.DeploymentFit) (*string, error) {
+	return nonEmpty(obj.InstanceType), nil
+}
+
+func (r *selfHostedFitResolver) CostUnknownCode(ctx context.Context, obj *simulation.DeploymentFit) (*deployment.CostUnknown, error) {
+	return nonZero(obj.CostUnknown), nil
+}
+
+func (r *selfHostedFitResolver) CostUnknownReason(ctx context.Context, obj *simulation.DeploymentFit) (*string, error) {
+	return nonEmpty(obj.CostUnknownReason), nil
+}
+
 func (r *simulationCandidateResolver) Effort(ctx context.Context, obj *simulation.Candidate) (*string, error) {
 	return nonEmpty(obj.Effort), nil
 }
@@ -76,6 +98,8 @@ func (r *Resolver) ScenarioResults() generated.ScenarioResultsResolver {
 
 func (r *Resolver) ScenarioSweep() generated.ScenarioSweepResolver { return &scenarioSweepResolver{r} }
 
+func (r *Resolver) SelfHostedFit() generated.SelfHostedFitResolver { return &selfHostedFitResolver{r} }
+
 func (r *Resolver) SimulationCandidate() generated.SimulationCandidateResolver {
 	return &simulationCandidateResolver{r}
 }
@@ -86,6 +110,7 @@ type (
 	candidateQualityResolver    struct{ *Resolver }
 	scenarioResultsResolver     struct{ *Resolver }
 	scenarioSweepResolver       struct{ *Resolver }
+	selfHostedFitResolver       struct{ *Resolver }
 	simulationCandidateResolver struct{ *Resolver }
 	winnerChangeResolver        struct{ *Resolver }
 )

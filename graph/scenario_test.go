@@ -402,11 +402,16 @@ func TestStaleResultsAreRecomputed(t *testing.T) {
 		require.True(t, stale.Stale)
 		require.NotNil(t, stale.StaleReason)
 		require.Contains(t, *stale.StaleReason, `simulation engine "2026-01-01"`)
-		// Stale results are not explained: the explanation would mix two engines.
+		// Stale results are not explained: the explanation would mix two engines. (On a busy machine the
+		// server's own run of the refresh job, RunOnStart, may recompute them first; then they are explained.)
 		r := c.Do(t, `mutation($id: ID!) { explainDecision(scenarioId: $id) { id } }`, map[string]any{"id": id})
-		require.Len(t, r.Errors, 1)
-		require.Equal(t, "BAD_USER_INPUT", r.Errors[0].Code())
-		require.Contains(t, r.Errors[0].Message, "the results are stale")
+		if len(r.Errors) == 0 {
+			require.False(t, read().Stale, "explained while stale")
+		} else {
+			require.Len(t, r.Errors, 1)
+			require.Equal(t, "BAD_USER_INPUT", r.Errors[0].Code())
+			require.Contains(t, r.Errors[0].Message, "the results are stale")
+		}
 
 		n, err = workers.RefreshScenarios(context.Background(), deps)
 		require.NoError(t, err)

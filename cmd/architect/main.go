@@ -1,4 +1,4 @@
-// Command architect is the Model Architect server: serve, migrate, user create, loadtest, benchmark gate, version.
+// Command architect is the Model Architect server: serve, migrate, user create, loadtest, benchmark gate|run, version.
 package main
 
 import (
@@ -40,6 +40,7 @@ commands:
   healthcheck                                    exit 0 when the server on HOST and PORT answers /healthz (for containers)
   ` + loadtestcli.Usage + `
   ` + gatecli.Usage + `
+  ` + sqlUsage + `
   version                                        print the version
 
 Configuration comes from the environment and .env; see .env.example.
@@ -52,7 +53,7 @@ func main() {
 	}
 }
 
-// exitCode is 1, or the code an error asks for (loadtest exits 2 when an SLO target is missed; benchmark gate
+// exitCode is 1, or the code an error asks for (loadtest exits 2 when an SLO target is missed; benchmark gate and run
 // 1 when the gate fails, 2 when it cannot run).
 func exitCode(err error) int {
 	if e, ok := errors.AsType[interface {
@@ -89,6 +90,8 @@ func run(args []string) error {
 		return loadTest(args[1:])
 	case "benchmark":
 		return benchmarkCmd(args[1:])
+	case "sql":
+		return sqlCmd(args[1:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -264,12 +267,9 @@ func loadTest(args []string) error {
 	return loadtestcli.Run(ctx, args, loadtestcli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 }
 
-// benchmarkCmd runs `architect benchmark gate` (internal/evaluation/cli) against a server's API.
+// benchmarkCmd runs `architect benchmark gate|run` (internal/evaluation/cli) against a server's API.
 func benchmarkCmd(args []string) error {
-	if len(args) == 0 || args[0] != "gate" {
-		return fmt.Errorf("usage: architect %s", gatecli.Usage)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return gatecli.Run(ctx, args[1:], gatecli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
+	return gatecli.Main(ctx, args, gatecli.IO{Stdout: os.Stdout, Stderr: os.Stderr})
 }

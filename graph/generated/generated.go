@@ -82,6 +82,7 @@ type ResolverRoot interface {
 	Scenario() ScenarioResolver
 	ScenarioResults() ScenarioResultsResolver
 	ScenarioSweep() ScenarioSweepResolver
+	SelfHostedFit() SelfHostedFitResolver
 	SimulationCandidate() SimulationCandidateResolver
 	Subscription() SubscriptionResolver
 	WinnerChange() WinnerChangeResolver
@@ -209,15 +210,18 @@ type ComplexityRoot struct {
 	}
 
 	BenchmarkEstimate struct {
-		Calls           func(childComplexity int) int
-		CatalogVersion  func(childComplexity int) int
-		Cost            func(childComplexity int) int
-		DurationSeconds func(childComplexity int) int
-		InputTokens     func(childComplexity int) int
-		JudgeCalls      func(childComplexity int) int
-		Models          func(childComplexity int) int
-		OutputTokens    func(childComplexity int) int
-		UnpricedModels  func(childComplexity int) int
+		Calls             func(childComplexity int) int
+		CatalogVersion    func(childComplexity int) int
+		Cost              func(childComplexity int) int
+		DurationSeconds   func(childComplexity int) int
+		InputTokens       func(childComplexity int) int
+		JudgeCalls        func(childComplexity int) int
+		JudgeCost         func(childComplexity int) int
+		JudgeInputTokens  func(childComplexity int) int
+		JudgeOutputTokens func(childComplexity int) int
+		Models            func(childComplexity int) int
+		OutputTokens      func(childComplexity int) int
+		UnpricedModels    func(childComplexity int) int
 	}
 
 	BenchmarkEvent struct {
@@ -275,6 +279,7 @@ type ComplexityRoot struct {
 	BenchmarkJudge struct {
 		Choices   func(childComplexity int) int
 		Model     func(childComplexity int) int
+		Pairwise  func(childComplexity int) int
 		PassScore func(childComplexity int) int
 	}
 
@@ -367,6 +372,7 @@ type ComplexityRoot struct {
 		Monthly            func(childComplexity int) int
 		MonthlyCacheWrite  func(childComplexity int) int
 		MonthlyCachedInput func(childComplexity int) int
+		MonthlyHardware    func(childComplexity int) int
 		MonthlyInput       func(childComplexity int) int
 		MonthlyOutput      func(childComplexity int) int
 		MonthlyReasoning   func(childComplexity int) int
@@ -654,6 +660,7 @@ type ComplexityRoot struct {
 	Deployment struct {
 		Config               func(childComplexity int) int
 		CostNote             func(childComplexity int) int
+		CostUnknownCode      func(childComplexity int) int
 		CreatedAt            func(childComplexity int) int
 		EstimatedCost        func(childComplexity int) int
 		ID                   func(childComplexity int) int
@@ -665,6 +672,7 @@ type ComplexityRoot struct {
 		Plan                 func(childComplexity int) int
 		Provider             func(childComplexity int) int
 		Region               func(childComplexity int) int
+		Sizing               func(childComplexity int) int
 		Status               func(childComplexity int) int
 		StatusReason         func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
@@ -694,6 +702,7 @@ type ComplexityRoot struct {
 	DeploymentEstimate struct {
 		Alternatives      func(childComplexity int) int
 		CatalogVersion    func(childComplexity int) int
+		CostUnknownCode   func(childComplexity int) int
 		CostUnknownReason func(childComplexity int) int
 		HoursPerMonth     func(childComplexity int) int
 		Model             func(childComplexity int) int
@@ -702,6 +711,7 @@ type ComplexityRoot struct {
 		Provider          func(childComplexity int) int
 		Region            func(childComplexity int) int
 		Rejections        func(childComplexity int) int
+		Sizing            func(childComplexity int) int
 	}
 
 	DeploymentEvent struct {
@@ -729,6 +739,19 @@ type ComplexityRoot struct {
 		Provider              func(childComplexity int) int
 		QueueWaitMs           func(childComplexity int) int
 		Region                func(childComplexity int) int
+		Replicas              func(childComplexity int) int
+		SLAFailsAboveRPS      func(childComplexity int) int
+		SLAPercentile         func(childComplexity int) int
+		Utilization           func(childComplexity int) int
+	}
+
+	DeploymentSizing struct {
+		Capacity              func(childComplexity int) int
+		LatencyAtPercentileMs func(childComplexity int) int
+		MeasuredBy            func(childComplexity int) int
+		MeetsTarget           func(childComplexity int) int
+		ProbabilityOfWaiting  func(childComplexity int) int
+		QueueWaitMs           func(childComplexity int) int
 		Replicas              func(childComplexity int) int
 		SLAFailsAboveRPS      func(childComplexity int) int
 		SLAPercentile         func(childComplexity int) int
@@ -1290,6 +1313,7 @@ type ComplexityRoot struct {
 		N              func(childComplexity int) int
 		PValue         func(childComplexity int) int
 		PairedT        func(childComplexity int) int
+		PairedTGraded  func(childComplexity int) int
 		PairedTSkipped func(childComplexity int) int
 		PassToFail     func(childComplexity int) int
 		SE             func(childComplexity int) int
@@ -1297,8 +1321,14 @@ type ComplexityRoot struct {
 
 	PairedTTest struct {
 		DF        func(childComplexity int) int
+		MeanDiff  func(childComplexity int) int
 		PValue    func(childComplexity int) int
 		Statistic func(childComplexity int) int
+	}
+
+	PairwiseJudge struct {
+		Criteria      func(childComplexity int) int
+		SwapPositions func(childComplexity int) int
 	}
 
 	PassedRule struct {
@@ -1600,6 +1630,22 @@ type ComplexityRoot struct {
 		Quality  func(childComplexity int) int
 	}
 
+	SelfHostedFit struct {
+		CostUnknownCode   func(childComplexity int) int
+		CostUnknownReason func(childComplexity int) int
+		DeploymentID      func(childComplexity int) int
+		HourlyUSD         func(childComplexity int) int
+		InstanceType      func(childComplexity int) int
+		LoadTestID        func(childComplexity int) int
+		MeasuredAt        func(childComplexity int) int
+		Model             func(childComplexity int) int
+		Provenance        func(childComplexity int) int
+		Replicas          func(childComplexity int) int
+		SLAFailsAboveRPS  func(childComplexity int) int
+		ServiceMillis     func(childComplexity int) int
+		SlotsPerReplica   func(childComplexity int) int
+	}
+
 	SequentialSettings struct {
 		MinUnits func(childComplexity int) int
 		Tuning   func(childComplexity int) int
@@ -1616,6 +1662,7 @@ type ComplexityRoot struct {
 		Capacity           func(childComplexity int) int
 		Caveats            func(childComplexity int) int
 		Cost               func(childComplexity int) int
+		Deployment         func(childComplexity int) int
 		Effort             func(childComplexity int) int
 		Features           func(childComplexity int) int
 		Latency            func(childComplexity int) int
@@ -1789,6 +1836,8 @@ type DatasetVersionResolver interface {
 }
 type DeploymentResolver interface {
 	Plan(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error)
+	CostUnknownCode(ctx context.Context, obj *ent.Deployment) (*deployment.CostUnknown, error)
+	Sizing(ctx context.Context, obj *ent.Deployment) (*deployment.Plan, error)
 
 	Owner(ctx context.Context, obj *ent.Deployment) (*ent.User, error)
 }
@@ -1796,6 +1845,7 @@ type DeploymentEstimateResolver interface {
 	Provider(ctx context.Context, obj *deployment.Estimation) (deployment1.Provider, error)
 
 	CostUnknownReason(ctx context.Context, obj *deployment.Estimation) (*string, error)
+	CostUnknownCode(ctx context.Context, obj *deployment.Estimation) (*deployment.CostUnknown, error)
 }
 type DeploymentPlanResolver interface {
 	Provider(ctx context.Context, obj *deployment.Plan) (deployment1.Provider, error)
@@ -1952,6 +2002,16 @@ type ScenarioResultsResolver interface {
 }
 type ScenarioSweepResolver interface {
 	Winners(ctx context.Context, obj *simulation.SweepResult) ([]*string, error)
+}
+type SelfHostedFitResolver interface {
+	DeploymentID(ctx context.Context, obj *simulation.DeploymentFit) (int, error)
+
+	LoadTestID(ctx context.Context, obj *simulation.DeploymentFit) (int, error)
+
+	InstanceType(ctx context.Context, obj *simulation.DeploymentFit) (*string, error)
+
+	CostUnknownCode(ctx context.Context, obj *simulation.DeploymentFit) (*deployment.CostUnknown, error)
+	CostUnknownReason(ctx context.Context, obj *simulation.DeploymentFit) (*string, error)
 }
 type SimulationCandidateResolver interface {
 	Effort(ctx context.Context, obj *simulation.Candidate) (*string, error)
@@ -2502,6 +2562,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkEstimate.JudgeCalls(childComplexity), true
+	case "BenchmarkEstimate.judgeCost":
+		if e.ComplexityRoot.BenchmarkEstimate.JudgeCost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.JudgeCost(childComplexity), true
+	case "BenchmarkEstimate.judgeInputTokens":
+		if e.ComplexityRoot.BenchmarkEstimate.JudgeInputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.JudgeInputTokens(childComplexity), true
+	case "BenchmarkEstimate.judgeOutputTokens":
+		if e.ComplexityRoot.BenchmarkEstimate.JudgeOutputTokens == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkEstimate.JudgeOutputTokens(childComplexity), true
 	case "BenchmarkEstimate.models":
 		if e.ComplexityRoot.BenchmarkEstimate.Models == nil {
 			break
@@ -2760,6 +2838,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BenchmarkJudge.Model(childComplexity), true
+	case "BenchmarkJudge.pairwise":
+		if e.ComplexityRoot.BenchmarkJudge.Pairwise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BenchmarkJudge.Pairwise(childComplexity), true
 	case "BenchmarkJudge.passScore":
 		if e.ComplexityRoot.BenchmarkJudge.PassScore == nil {
 			break
@@ -3159,6 +3243,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CandidateCost.MonthlyCachedInput(childComplexity), true
+	case "CandidateCost.monthlyHardware":
+		if e.ComplexityRoot.CandidateCost.MonthlyHardware == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CandidateCost.MonthlyHardware(childComplexity), true
 	case "CandidateCost.monthlyInput":
 		if e.ComplexityRoot.CandidateCost.MonthlyInput == nil {
 			break
@@ -4495,6 +4585,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.CostNote(childComplexity), true
+	case "Deployment.costUnknownCode":
+		if e.ComplexityRoot.Deployment.CostUnknownCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.CostUnknownCode(childComplexity), true
 	case "Deployment.createdAt":
 		if e.ComplexityRoot.Deployment.CreatedAt == nil {
 			break
@@ -4566,6 +4662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Deployment.Region(childComplexity), true
+	case "Deployment.sizing":
+		if e.ComplexityRoot.Deployment.Sizing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Deployment.Sizing(childComplexity), true
 	case "Deployment.status":
 		if e.ComplexityRoot.Deployment.Status == nil {
 			break
@@ -4672,6 +4774,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentEstimate.CatalogVersion(childComplexity), true
+	case "DeploymentEstimate.costUnknownCode":
+		if e.ComplexityRoot.DeploymentEstimate.CostUnknownCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.CostUnknownCode(childComplexity), true
 	case "DeploymentEstimate.costUnknownReason":
 		if e.ComplexityRoot.DeploymentEstimate.CostUnknownReason == nil {
 			break
@@ -4720,6 +4828,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentEstimate.Rejections(childComplexity), true
+	case "DeploymentEstimate.sizing":
+		if e.ComplexityRoot.DeploymentEstimate.Sizing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentEstimate.Sizing(childComplexity), true
 
 	case "DeploymentEvent.change":
 		if e.ComplexityRoot.DeploymentEvent.Change == nil {
@@ -4872,6 +4986,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeploymentPlan.Utilization(childComplexity), true
+
+	case "DeploymentSizing.capacity":
+		if e.ComplexityRoot.DeploymentSizing.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.Capacity(childComplexity), true
+	case "DeploymentSizing.latencyAtPercentileMs":
+		if e.ComplexityRoot.DeploymentSizing.LatencyAtPercentileMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.LatencyAtPercentileMs(childComplexity), true
+	case "DeploymentSizing.measuredBy":
+		if e.ComplexityRoot.DeploymentSizing.MeasuredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.MeasuredBy(childComplexity), true
+	case "DeploymentSizing.meetsTarget":
+		if e.ComplexityRoot.DeploymentSizing.MeetsTarget == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.MeetsTarget(childComplexity), true
+	case "DeploymentSizing.probabilityOfWaiting":
+		if e.ComplexityRoot.DeploymentSizing.ProbabilityOfWaiting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.ProbabilityOfWaiting(childComplexity), true
+	case "DeploymentSizing.queueWaitMs":
+		if e.ComplexityRoot.DeploymentSizing.QueueWaitMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.QueueWaitMs(childComplexity), true
+	case "DeploymentSizing.replicas":
+		if e.ComplexityRoot.DeploymentSizing.Replicas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.Replicas(childComplexity), true
+	case "DeploymentSizing.slaFailsAboveRps":
+		if e.ComplexityRoot.DeploymentSizing.SLAFailsAboveRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.SLAFailsAboveRPS(childComplexity), true
+	case "DeploymentSizing.slaPercentile":
+		if e.ComplexityRoot.DeploymentSizing.SLAPercentile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.SLAPercentile(childComplexity), true
+	case "DeploymentSizing.utilization":
+		if e.ComplexityRoot.DeploymentSizing.Utilization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeploymentSizing.Utilization(childComplexity), true
 
 	case "DeploymentThroughput.inputTokens":
 		if e.ComplexityRoot.DeploymentThroughput.InputTokens == nil {
@@ -7507,6 +7682,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairedComparison.PairedT(childComplexity), true
+	case "PairedComparison.pairedTGraded":
+		if e.ComplexityRoot.PairedComparison.PairedTGraded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedComparison.PairedTGraded(childComplexity), true
 	case "PairedComparison.pairedTSkipped":
 		if e.ComplexityRoot.PairedComparison.PairedTSkipped == nil {
 			break
@@ -7532,6 +7713,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairedTTest.DF(childComplexity), true
+	case "PairedTTest.meanDiff":
+		if e.ComplexityRoot.PairedTTest.MeanDiff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairedTTest.MeanDiff(childComplexity), true
 	case "PairedTTest.pValue":
 		if e.ComplexityRoot.PairedTTest.PValue == nil {
 			break
@@ -7544,6 +7731,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PairedTTest.Statistic(childComplexity), true
+
+	case "PairwiseJudge.criteria":
+		if e.ComplexityRoot.PairwiseJudge.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairwiseJudge.Criteria(childComplexity), true
+	case "PairwiseJudge.swapPositions":
+		if e.ComplexityRoot.PairwiseJudge.SwapPositions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PairwiseJudge.SwapPositions(childComplexity), true
 
 	case "PassedRule.regulation":
 		if e.ComplexityRoot.PassedRule.Regulation == nil {
@@ -8931,6 +9131,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ScoreWeights.Quality(childComplexity), true
 
+	case "SelfHostedFit.costUnknownCode":
+		if e.ComplexityRoot.SelfHostedFit.CostUnknownCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.CostUnknownCode(childComplexity), true
+	case "SelfHostedFit.costUnknownReason":
+		if e.ComplexityRoot.SelfHostedFit.CostUnknownReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.CostUnknownReason(childComplexity), true
+	case "SelfHostedFit.deploymentId":
+		if e.ComplexityRoot.SelfHostedFit.DeploymentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.DeploymentID(childComplexity), true
+	case "SelfHostedFit.hourlyUsd":
+		if e.ComplexityRoot.SelfHostedFit.HourlyUSD == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.HourlyUSD(childComplexity), true
+	case "SelfHostedFit.instanceType":
+		if e.ComplexityRoot.SelfHostedFit.InstanceType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.InstanceType(childComplexity), true
+	case "SelfHostedFit.loadTestId":
+		if e.ComplexityRoot.SelfHostedFit.LoadTestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.LoadTestID(childComplexity), true
+	case "SelfHostedFit.measuredAt":
+		if e.ComplexityRoot.SelfHostedFit.MeasuredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.MeasuredAt(childComplexity), true
+	case "SelfHostedFit.model":
+		if e.ComplexityRoot.SelfHostedFit.Model == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.Model(childComplexity), true
+	case "SelfHostedFit.provenance":
+		if e.ComplexityRoot.SelfHostedFit.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.Provenance(childComplexity), true
+	case "SelfHostedFit.replicas":
+		if e.ComplexityRoot.SelfHostedFit.Replicas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.Replicas(childComplexity), true
+	case "SelfHostedFit.slaFailsAboveRps":
+		if e.ComplexityRoot.SelfHostedFit.SLAFailsAboveRPS == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.SLAFailsAboveRPS(childComplexity), true
+	case "SelfHostedFit.serviceMillis":
+		if e.ComplexityRoot.SelfHostedFit.ServiceMillis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.ServiceMillis(childComplexity), true
+	case "SelfHostedFit.slotsPerReplica":
+		if e.ComplexityRoot.SelfHostedFit.SlotsPerReplica == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SelfHostedFit.SlotsPerReplica(childComplexity), true
+
 	case "SequentialSettings.minUnits":
 		if e.ComplexityRoot.SequentialSettings.MinUnits == nil {
 			break
@@ -8987,6 +9266,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SimulationCandidate.Cost(childComplexity), true
+	case "SimulationCandidate.deployment":
+		if e.ComplexityRoot.SimulationCandidate.Deployment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimulationCandidate.Deployment(childComplexity), true
 	case "SimulationCandidate.effort":
 		if e.ComplexityRoot.SimulationCandidate.Effort == nil {
 			break
@@ -9614,6 +9899,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ModelWhereInput", ec.unmarshalInputModelWhereInput),
 			graphql.NewInputUnmarshaler("MomentsInput", ec.unmarshalInputMomentsInput),
 			graphql.NewInputUnmarshaler("NodeLatencyInput", ec.unmarshalInputNodeLatencyInput),
+			graphql.NewInputUnmarshaler("PairwiseJudgeInput", ec.unmarshalInputPairwiseJudgeInput),
 			graphql.NewInputUnmarshaler("PipelineGraphInput", ec.unmarshalInputPipelineGraphInput),
 			graphql.NewInputUnmarshaler("PipelineLinkInput", ec.unmarshalInputPipelineLinkInput),
 			graphql.NewInputUnmarshaler("PipelineNodeInput", ec.unmarshalInputPipelineNodeInput),
@@ -9816,8 +10102,34 @@ type BenchmarkJudge {
   {"reason": string, "score": number in [0, 1], "pass": boolean}, and a reply that breaks it is invalid.
   """
   choices: [JudgeChoice!]!
-  "With choices: the score at or above which a choice passes (0.5 when 0)."
+  """
+  With choices: the score at or above which a choice passes (0.5 when 0). Pairwise: the score at or above which a
+  comparison passes (1, a win, when 0).
+  """
   passScore: Float!
+  "Set when the judge compares each answer with the item's expected answer rather than grading it against a rubric."
+  pairwise: PairwiseJudge
+}
+
+"""
+A pairwise judge: shown the item's input and two answers, A first and B second, it names the better one or a tie.
+The model's answer is compared with the item's expected answer (the reference). The answer scores 1 when the
+judge prefers it, 0 when it prefers the reference, 0.5 for a tie. With swapPositions the judge is asked in both
+orders and a winner needs both to agree: a judge that prefers a position rather than an answer yields a tie.
+"""
+type PairwiseJudge {
+  "What makes one answer better; the default asks for the more correct, complete and clear one."
+  criteria: String!
+  "The judge is asked twice, the answer shown first then second; both calls count and are cached apart."
+  swapPositions: Boolean!
+}
+
+"A pairwise judge (see PairwiseJudge); the items' expected answers are the references."
+input PairwiseJudgeInput {
+  "What makes one answer better, at most 256 KiB; empty for the default (more correct, complete and clear)."
+  criteria: String! = ""
+  "Ask in both orders to cancel position bias (two judge calls per answer); true unless set."
+  swapPositions: Boolean! = true
 }
 
 "The judge of a benchmark's JUDGE items."
@@ -9826,8 +10138,13 @@ input BenchmarkJudgeInput {
   model: String!
   "Answer → score map; leave empty for the JSON contract {reason, score, pass}."
   choices: [JudgeChoiceInput!] = []
-  "With choices: the score at or above which a choice passes, 0 to 1 (0 means 0.5)."
+  "With choices: the score at or above which a choice passes, 0 to 1 (0 means 0.5). Pairwise: 0 means 1 (a win); 0.5 passes ties."
   passScore: Float = 0
+  """
+  Compare each answer with the item's expected answer (the reference) instead of grading it against a rubric;
+  not with choices.
+  """
+  pairwise: PairwiseJudgeInput
 }
 
 """
@@ -9928,18 +10245,30 @@ from the catalog, and duration at the configured concurrency.
 """
 type BenchmarkEstimate {
   """
-  Model calls: models × items × repeats answers, plus as many judge calls as there are runs of JUDGE items (at
-  most; cached verdicts make none); what startBenchmark counts against the daily quota.
+  Model calls: models × items × repeats answers, plus the judge calls of every run of a JUDGE item (at most;
+  cached verdicts make none); what startBenchmark counts against the daily quota.
   """
   calls: Int!
-  "Of calls, the judge calls: one per run of a JUDGE item per model. Their tokens and cost are not in this estimate."
+  """
+  Of calls, the judge calls: per run of a JUDGE item per model one, or two for a pairwise judge with
+  swapPositions. Their tokens and cost are judgeInputTokens, judgeOutputTokens and judgeCost.
+  """
   judgeCalls: Int!
-  "Prompt tokens over every call, estimated."
+  "Prompt tokens over every answer call, estimated."
   inputTokens: Int!
-  "Answer tokens over every call."
+  "Answer tokens over every answer call."
   outputTokens: TokenRange!
-  "Sum over the priced models only; see unpricedModels. Prompt caching is not assumed."
+  "Sum over the priced models only; see unpricedModels. Prompt caching is not assumed. The judge's calls are in judgeCost."
   cost: CostRange!
+  """
+  Prompt tokens of the judge calls: the judge's instructions with the rubric (or criteria), the item's input, the
+  reference of a pairwise judge, and the answer judged, from one token long (low) to its output bound (high).
+  """
+  judgeInputTokens: TokenRange!
+  "Tokens of the judge's verdicts: a short verdict (about 30 tokens) per call (low) to the 512-token bound judge calls are sent with (high)."
+  judgeOutputTokens: TokenRange!
+  "US dollars of the judge calls at the judge model's catalog price (not part of cost); null without judge calls or price."
+  judgeCost: CostRange
   "Models the catalog has no price for: left out of cost, never counted as free."
   unpricedModels: [String!]!
   """
@@ -11223,6 +11552,42 @@ type RejectedInstance {
   detail: String!
 }
 
+"Why a deployment's cost is unknown."
+enum DeploymentCostUnknown {
+  "A SELF_HOSTED deployment without config.instanceType runs on your own hardware, which the catalog does not price: set config.instanceType to a catalog instance type to price it like that type."
+  NO_INSTANCE_TYPE
+  "config.instanceType is not a catalog instance type, so its price is unknown: name a catalog type with the same GPUs."
+  UNKNOWN_INSTANCE_TYPE
+}
+
+"""
+A load sized on a SELF_HOSTED model server's measured capacity (a SWEEP load test), without a price: the
+replicas it needs and the queue at that load (M/M/c over replicas × measured slots, each serving a request in
+the measured service time). Given whether or not the deployment can be priced.
+"""
+type DeploymentSizing {
+  "The load test whose measured capacity sized it (its id, name and date)."
+  measuredBy: String!
+  "The fewest replicas that serve the load within the SLA at slaPercentile at most 85 % busy."
+  replicas: Int!
+  "One replica as measured: batch is its slots, latencyMs a request's service time at the load's output tokens."
+  capacity: ReplicaCapacity!
+  "The load over what the replicas' slots serve (λ ÷ cμ)."
+  utilization: Float!
+  "The replicas serve the load at most 85 % busy and within the SLA."
+  meetsTarget: Boolean!
+  "The percentile latencyAtPercentileMs is at."
+  slaPercentile: Float! @goField(name: "SLAPercentile")
+  "A request's latency at slaPercentile: the service time plus the wait for a free slot; null when the queue is unstable."
+  latencyAtPercentileMs: Float
+  "The wait for a free slot at slaPercentile, milliseconds."
+  queueWaitMs: Float!
+  "The share of requests that wait for a slot at all (Erlang C)."
+  probabilityOfWaiting: Float!
+  "The request rate above which latencyAtPercentileMs would pass the SLA with these replicas (the rate at which the SLO starts to fail); null without an SLA."
+  slaFailsAboveRps: Float @goField(name: "SLAFailsAboveRPS")
+}
+
 "The plan for a deployment, with its cost, and what else was considered."
 type DeploymentEstimate {
   "The model deployed."
@@ -11235,6 +11600,13 @@ type DeploymentEstimate {
   plan: DeploymentPlan
   "Why the cost is unknown (a SELF_HOSTED deployment without a catalog instance type); null when plan is set."
   costUnknownReason: String @goField(forceResolver: true)
+  "Why the cost is unknown, in a word; null when plan is set."
+  costUnknownCode: DeploymentCostUnknown @goField(name: "CostUnknown", forceResolver: true)
+  """
+  The load sized on the capacity loadTestId measured, priced or not: with no instance type to price it like,
+  plan is null but this still says how many replicas the load needs. Null without loadTestId or throughput.
+  """
+  sizing: DeploymentSizing
   "The cheapest plan in each other region of the same provider, cheapest first."
   alternatives: [DeploymentPlan!]!
   "Why each other instance type of the region was not chosen."
@@ -11273,8 +11645,17 @@ input EstimateDeploymentInput {
 }
 
 extend type Deployment {
-  "Null when the cost is unknown."
+  "Null when the cost is unknown (costUnknownCode and costNote say why), or when no plan meets the SLA (costNote)."
   plan: DeploymentPlan @goField(forceResolver: true)
+  "Why the cost is unknown, in a word: a SELF_HOSTED deployment without a catalog instance type; null when it can be priced."
+  costUnknownCode: DeploymentCostUnknown @goField(forceResolver: true)
+  """
+  config.throughput sized on measuredCapacity, priced or not: a SELF_HOSTED deployment without an instance type
+  has no plan, but this still says how many replicas its load needs and the rate at which its SLA starts to
+  fail. Null without measuredCapacity or config.throughput, or when the measured server cannot serve the load
+  (costNote says why).
+  """
+  sizing: DeploymentSizing @goField(forceResolver: true)
   """
   The capacity a completed SWEEP load test of the deployment measured; its plan is sized on it (plan.measuredBy).
   Null until a sweep qualifies: measuredCapacityNote says why.
@@ -18902,6 +19283,8 @@ type McNemarTest {
 
 "The paired t-test of the per-item differences (scipy.stats.ttest_rel(candidate, baseline))."
 type PairedTTest {
+  "The mean of the differences tested: meanDiff, or the graded one when PairedComparison.pairedTGraded."
+  meanDiff: Float!
   "Mean difference / (sd / √n)."
   statistic: Float!
   "Degrees of freedom: items − 1."
@@ -18966,6 +19349,12 @@ type PairedComparison {
   pairedT: PairedTTest @goField(name: "PairedT")
   "Why pairedT is null; empty otherwise."
   pairedTSkipped: String! @goField(name: "PairedTSkipped")
+  """
+  pairedT tested graded scores: the dataset has JUDGE items, so each run of those counts the judge's score in
+  [0, 1] (a pairwise judge's 1, 0.5 or 0; 0 when the answer or the judge's reply failed) instead of pass/fail, and
+  other items count 0/1. The interval, flips and McNemar stay on pass/fail.
+  """
+  pairedTGraded: Boolean! @goField(name: "PairedTGraded")
   "Every item, the largest regression first (ties by index)."
   items: [ItemDifference!]!
 }
@@ -21102,6 +21491,8 @@ enum FigureSource {
   BENCHMARK
   "The catalog figure counted as 20 items and a benchmark's n items, averaged by those weights (docs/engines/simulation.md)."
   BLEND
+  "A SWEEP load test of one of your SELF_HOSTED deployments (its measured capacity): mean service times, no spread."
+  LOAD_TEST
 }
 
 "Why a candidate model cannot serve the workload. A candidate gets every reason that applies."
@@ -21136,6 +21527,8 @@ enum ExclusionCode {
   SLA
   "Its monthly cost is above the budget."
   BUDGET
+  "A self-hosted deployment whose hardware the catalog does not price (no config.instanceType): its sizing is shown, its cost cannot be compared."
+  UNPRICED
 }
 
 "The parts a candidate's score is the weighted sum of, each valued from 0 (worst) to 1 (best)."
@@ -21229,7 +21622,7 @@ type SimulationCandidate {
   provider: String!
   "Region chosen for the data constraint; empty without one."
   processingRegion: String!
-  "Null when the model has no hosted price."
+  "Null when the model has no hosted price (or, for a self-hosted deployment, its hardware none)."
   cost: CandidateCost
   "The queue model at peak under the assumed rate limit; null without speed figures."
   capacity: CandidateCapacity
@@ -21261,6 +21654,45 @@ type SimulationCandidate {
   reasoningTokens: Int!
   "reasoningTokens is the catalog's estimate for this configuration, not the workload's figure."
   reasoningEstimated: Boolean!
+  """
+  For a self-hosted candidate (modelId deployment/<id>): one of your SELF_HOSTED deployments whose model server a
+  SWEEP load test measured, sized and priced on that measurement; null for a model API.
+  """
+  deployment: SelfHostedFit
+}
+
+"""
+A self-hosted candidate sized on its measured capacity: the fewest replicas of the measured slots that serve
+the workload's peak within its SLA at most 85 % busy (the rule estimateDeployment uses), priced by the
+hardware, with where the figures come from.
+"""
+type SelfHostedFit {
+  "The deployment."
+  deploymentId: ID! @goField(forceResolver: true)
+  "The model it serves (its catalog row gives quality and limits)."
+  model: String!
+  "The load test that measured it."
+  loadTestId: ID! @goField(forceResolver: true)
+  "When that load test finished, YYYY-MM-DD."
+  measuredAt: String!
+  "The load test for people: id, name and date."
+  provenance: String!
+  "Replicas the workload's peak needs."
+  replicas: Int!
+  "Measured slots per replica."
+  slotsPerReplica: Int!
+  "A request's measured service time at the workload's tokens: TTFT + TPOT × (output tokens − 1), milliseconds."
+  serviceMillis: Float!
+  "The request rate above which the latency at the SLA percentile passes the SLA with these replicas (the rate at which the SLO starts to fail); null without an SLA."
+  slaFailsAboveRps: Float @goField(name: "SLAFailsAboveRPS")
+  "The catalog instance type one replica is priced like; null when unpriced."
+  instanceType: String @goField(forceResolver: true)
+  "One replica's hourly price, US dollars; null when unpriced."
+  hourlyUsd: Decimal @goField(name: "HourlyUSD")
+  "Why it cannot be priced, in a word; null when priced."
+  costUnknownCode: DeploymentCostUnknown @goField(name: "CostUnknown", forceResolver: true)
+  "Why it cannot be priced, in a sentence; null when priced."
+  costUnknownReason: String @goField(forceResolver: true)
 }
 
 """
@@ -21283,6 +21715,8 @@ type CandidateCost {
   monthlyOutput: Decimal!
   "Monthly cost of hidden reasoning tokens (at the reasoning price, or the output price where none is listed)."
   monthlyReasoning: Decimal!
+  "Monthly cost of a self-hosted deployment's instances: replicas × hourly price × 24 × daysPerMonth; 0 for a model API."
+  monthlyHardware: Decimal!
   "Above the model's long-context threshold, its dearer prices apply."
   longContextTier: Boolean!
   "Price multiplier for the processing region; 1 when there is none."
@@ -21352,7 +21786,7 @@ type CandidateLatency {
   ttftSource: FigureSource! @goField(name: "TTFTSource")
   "Where outputTokensPerSecond comes from."
   decodeSource: FigureSource!
-  "Where the spread of service times comes from: BENCHMARK from a measured p95/p50; CATALOG has medians only, so p95 service equals the median."
+  "Where the spread of service times comes from: BENCHMARK from a measured p95/p50; CATALOG has medians only, so p95 service equals the median; LOAD_TEST has means only, likewise."
   spreadSource: FigureSource!
 }
 
@@ -21867,6 +22301,12 @@ func (ec *executionContext) childFields_BenchmarkEstimate(ctx context.Context, f
 		return ec.fieldContext_BenchmarkEstimate_outputTokens(ctx, field)
 	case "cost":
 		return ec.fieldContext_BenchmarkEstimate_cost(ctx, field)
+	case "judgeInputTokens":
+		return ec.fieldContext_BenchmarkEstimate_judgeInputTokens(ctx, field)
+	case "judgeOutputTokens":
+		return ec.fieldContext_BenchmarkEstimate_judgeOutputTokens(ctx, field)
+	case "judgeCost":
+		return ec.fieldContext_BenchmarkEstimate_judgeCost(ctx, field)
 	case "unpricedModels":
 		return ec.fieldContext_BenchmarkEstimate_unpricedModels(ctx, field)
 	case "durationSeconds":
@@ -21991,6 +22431,8 @@ func (ec *executionContext) childFields_BenchmarkJudge(ctx context.Context, fiel
 		return ec.fieldContext_BenchmarkJudge_choices(ctx, field)
 	case "passScore":
 		return ec.fieldContext_BenchmarkJudge_passScore(ctx, field)
+	case "pairwise":
+		return ec.fieldContext_BenchmarkJudge_pairwise(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BenchmarkJudge", field.Name)
 }
@@ -22175,6 +22617,8 @@ func (ec *executionContext) childFields_CandidateCost(ctx context.Context, field
 		return ec.fieldContext_CandidateCost_monthlyOutput(ctx, field)
 	case "monthlyReasoning":
 		return ec.fieldContext_CandidateCost_monthlyReasoning(ctx, field)
+	case "monthlyHardware":
+		return ec.fieldContext_CandidateCost_monthlyHardware(ctx, field)
 	case "longContextTier":
 		return ec.fieldContext_CandidateCost_longContextTier(ctx, field)
 	case "regionalUplift":
@@ -22771,6 +23215,10 @@ func (ec *executionContext) childFields_Deployment(ctx context.Context, field gr
 		return ec.fieldContext_Deployment_loadTests(ctx, field)
 	case "plan":
 		return ec.fieldContext_Deployment_plan(ctx, field)
+	case "costUnknownCode":
+		return ec.fieldContext_Deployment_costUnknownCode(ctx, field)
+	case "sizing":
+		return ec.fieldContext_Deployment_sizing(ctx, field)
 	case "measuredCapacity":
 		return ec.fieldContext_Deployment_measuredCapacity(ctx, field)
 	case "owner":
@@ -22833,6 +23281,10 @@ func (ec *executionContext) childFields_DeploymentEstimate(ctx context.Context, 
 		return ec.fieldContext_DeploymentEstimate_plan(ctx, field)
 	case "costUnknownReason":
 		return ec.fieldContext_DeploymentEstimate_costUnknownReason(ctx, field)
+	case "costUnknownCode":
+		return ec.fieldContext_DeploymentEstimate_costUnknownCode(ctx, field)
+	case "sizing":
+		return ec.fieldContext_DeploymentEstimate_sizing(ctx, field)
 	case "alternatives":
 		return ec.fieldContext_DeploymentEstimate_alternatives(ctx, field)
 	case "rejections":
@@ -22907,6 +23359,32 @@ func (ec *executionContext) childFields_DeploymentPlan(ctx context.Context, fiel
 		return ec.fieldContext_DeploymentPlan_price(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeploymentPlan", field.Name)
+}
+
+func (ec *executionContext) childFields_DeploymentSizing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measuredBy":
+		return ec.fieldContext_DeploymentSizing_measuredBy(ctx, field)
+	case "replicas":
+		return ec.fieldContext_DeploymentSizing_replicas(ctx, field)
+	case "capacity":
+		return ec.fieldContext_DeploymentSizing_capacity(ctx, field)
+	case "utilization":
+		return ec.fieldContext_DeploymentSizing_utilization(ctx, field)
+	case "meetsTarget":
+		return ec.fieldContext_DeploymentSizing_meetsTarget(ctx, field)
+	case "slaPercentile":
+		return ec.fieldContext_DeploymentSizing_slaPercentile(ctx, field)
+	case "latencyAtPercentileMs":
+		return ec.fieldContext_DeploymentSizing_latencyAtPercentileMs(ctx, field)
+	case "queueWaitMs":
+		return ec.fieldContext_DeploymentSizing_queueWaitMs(ctx, field)
+	case "probabilityOfWaiting":
+		return ec.fieldContext_DeploymentSizing_probabilityOfWaiting(ctx, field)
+	case "slaFailsAboveRps":
+		return ec.fieldContext_DeploymentSizing_slaFailsAboveRps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeploymentSizing", field.Name)
 }
 
 func (ec *executionContext) childFields_DeploymentThroughput(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23917,6 +24395,8 @@ func (ec *executionContext) childFields_PairedComparison(ctx context.Context, fi
 		return ec.fieldContext_PairedComparison_pairedT(ctx, field)
 	case "pairedTSkipped":
 		return ec.fieldContext_PairedComparison_pairedTSkipped(ctx, field)
+	case "pairedTGraded":
+		return ec.fieldContext_PairedComparison_pairedTGraded(ctx, field)
 	case "items":
 		return ec.fieldContext_PairedComparison_items(ctx, field)
 	}
@@ -23925,6 +24405,8 @@ func (ec *executionContext) childFields_PairedComparison(ctx context.Context, fi
 
 func (ec *executionContext) childFields_PairedTTest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "meanDiff":
+		return ec.fieldContext_PairedTTest_meanDiff(ctx, field)
 	case "statistic":
 		return ec.fieldContext_PairedTTest_statistic(ctx, field)
 	case "df":
@@ -23933,6 +24415,16 @@ func (ec *executionContext) childFields_PairedTTest(ctx context.Context, field g
 		return ec.fieldContext_PairedTTest_pValue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PairedTTest", field.Name)
+}
+
+func (ec *executionContext) childFields_PairwiseJudge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criteria":
+		return ec.fieldContext_PairwiseJudge_criteria(ctx, field)
+	case "swapPositions":
+		return ec.fieldContext_PairwiseJudge_swapPositions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PairwiseJudge", field.Name)
 }
 
 func (ec *executionContext) childFields_PassedRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24467,6 +24959,38 @@ func (ec *executionContext) childFields_ScoreWeights(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ScoreWeights", field.Name)
 }
 
+func (ec *executionContext) childFields_SelfHostedFit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deploymentId":
+		return ec.fieldContext_SelfHostedFit_deploymentId(ctx, field)
+	case "model":
+		return ec.fieldContext_SelfHostedFit_model(ctx, field)
+	case "loadTestId":
+		return ec.fieldContext_SelfHostedFit_loadTestId(ctx, field)
+	case "measuredAt":
+		return ec.fieldContext_SelfHostedFit_measuredAt(ctx, field)
+	case "provenance":
+		return ec.fieldContext_SelfHostedFit_provenance(ctx, field)
+	case "replicas":
+		return ec.fieldContext_SelfHostedFit_replicas(ctx, field)
+	case "slotsPerReplica":
+		return ec.fieldContext_SelfHostedFit_slotsPerReplica(ctx, field)
+	case "serviceMillis":
+		return ec.fieldContext_SelfHostedFit_serviceMillis(ctx, field)
+	case "slaFailsAboveRps":
+		return ec.fieldContext_SelfHostedFit_slaFailsAboveRps(ctx, field)
+	case "instanceType":
+		return ec.fieldContext_SelfHostedFit_instanceType(ctx, field)
+	case "hourlyUsd":
+		return ec.fieldContext_SelfHostedFit_hourlyUsd(ctx, field)
+	case "costUnknownCode":
+		return ec.fieldContext_SelfHostedFit_costUnknownCode(ctx, field)
+	case "costUnknownReason":
+		return ec.fieldContext_SelfHostedFit_costUnknownReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SelfHostedFit", field.Name)
+}
+
 func (ec *executionContext) childFields_SequentialSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "tuning":
@@ -24531,6 +25055,8 @@ func (ec *executionContext) childFields_SimulationCandidate(ctx context.Context,
 		return ec.fieldContext_SimulationCandidate_reasoningTokens(ctx, field)
 	case "reasoningEstimated":
 		return ec.fieldContext_SimulationCandidate_reasoningEstimated(ctx, field)
+	case "deployment":
+		return ec.fieldContext_SimulationCandidate_deployment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SimulationCandidate", field.Name)
 }
@@ -29516,6 +30042,102 @@ func (ec *executionContext) fieldContext_BenchmarkEstimate_cost(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _BenchmarkEstimate_judgeInputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_judgeInputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeInputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
+			return ec.marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_judgeInputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkEstimate_judgeOutputTokens(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_judgeOutputTokens(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeOutputTokens, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v benchmark.TokenRange) graphql.Marshaler {
+			return ec.marshalNTokenRange2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐTokenRange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_judgeOutputTokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TokenRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BenchmarkEstimate_judgeCost(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkEstimate_judgeCost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JudgeCost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *benchmark.CostRange) graphql.Marshaler {
+			return ec.marshalOCostRange2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐCostRange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkEstimate_judgeCost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CostRange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BenchmarkEstimate_unpricedModels(ctx context.Context, field graphql.CollectedField, obj *benchmark.Estimation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30607,6 +31229,38 @@ func (ec *executionContext) _BenchmarkJudge_passScore(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_BenchmarkJudge_passScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BenchmarkJudge", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BenchmarkJudge_pairwise(ctx context.Context, field graphql.CollectedField, obj *model.BenchmarkJudge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BenchmarkJudge_pairwise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairwise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *benchmark.Pairwise) graphql.Marshaler {
+			return ec.marshalOPairwiseJudge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐPairwise(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BenchmarkJudge_pairwise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BenchmarkJudge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PairwiseJudge(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BenchmarkModelEstimate_model(ctx context.Context, field graphql.CollectedField, obj *benchmark.ModelEstimate) (ret graphql.Marshaler) {
@@ -32200,6 +32854,29 @@ func (ec *executionContext) _CandidateCost_monthlyReasoning(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_CandidateCost_monthlyReasoning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _CandidateCost_monthlyHardware(ctx context.Context, field graphql.CollectedField, obj *simulation.Cost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CandidateCost_monthlyHardware(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonthlyHardware, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CandidateCost_monthlyHardware(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CandidateCost", field, false, false, "Decimal")
 }
 
@@ -37791,6 +38468,61 @@ func (ec *executionContext) fieldContext_Deployment_plan(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Deployment_costUnknownCode(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_costUnknownCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deployment().CostUnknownCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.CostUnknown) graphql.Marshaler {
+			return ec.marshalODeploymentCostUnknown2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCostUnknown(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_costUnknownCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Deployment", field, true, true, "DeploymentCostUnknown")
+}
+
+func (ec *executionContext) _Deployment_sizing(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Deployment_sizing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Deployment().Sizing(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+			return ec.marshalODeploymentSizing2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Deployment_sizing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Deployment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentSizing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Deployment_measuredCapacity(ctx context.Context, field graphql.CollectedField, obj *ent.Deployment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38289,6 +39021,61 @@ func (ec *executionContext) _DeploymentEstimate_costUnknownReason(ctx context.Co
 }
 func (ec *executionContext) fieldContext_DeploymentEstimate_costUnknownReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeploymentEstimate", field, true, true, "String")
+}
+
+func (ec *executionContext) _DeploymentEstimate_costUnknownCode(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_costUnknownCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DeploymentEstimate().CostUnknownCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.CostUnknown) graphql.Marshaler {
+			return ec.marshalODeploymentCostUnknown2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCostUnknown(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_costUnknownCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentEstimate", field, true, true, "DeploymentCostUnknown")
+}
+
+func (ec *executionContext) _DeploymentEstimate_sizing(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentEstimate_sizing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sizing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+			return ec.marshalODeploymentSizing2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentEstimate_sizing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentEstimate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeploymentSizing(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _DeploymentEstimate_alternatives(ctx context.Context, field graphql.CollectedField, obj *deployment.Estimation) (ret graphql.Marshaler) {
@@ -39024,6 +39811,245 @@ func (ec *executionContext) fieldContext_DeploymentPlan_price(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentSizing_measuredBy(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_measuredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_measuredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "String")
+}
+
+func (ec *executionContext) _DeploymentSizing_replicas(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_replicas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replicas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeploymentSizing_capacity(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_capacity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capacity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.Capacity) graphql.Marshaler {
+			return ec.marshalNReplicaCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCapacity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_capacity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeploymentSizing",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReplicaCapacity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DeploymentSizing_utilization(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_utilization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Utilization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_utilization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentSizing_meetsTarget(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_meetsTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeetsTarget, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_meetsTarget(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DeploymentSizing_slaPercentile(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_slaPercentile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAPercentile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_slaPercentile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentSizing_latencyAtPercentileMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_latencyAtPercentileMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatencyAtPercentileMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_latencyAtPercentileMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentSizing_queueWaitMs(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_queueWaitMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QueueWaitMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_queueWaitMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentSizing_probabilityOfWaiting(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_probabilityOfWaiting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProbabilityOfWaiting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_probabilityOfWaiting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DeploymentSizing_slaFailsAboveRps(ctx context.Context, field graphql.CollectedField, obj *deployment.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeploymentSizing_slaFailsAboveRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAFailsAboveRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeploymentSizing_slaFailsAboveRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeploymentSizing", field, false, false, "Float")
 }
 
 func (ec *executionContext) _DeploymentThroughput_requestsPerSecond(ctx context.Context, field graphql.CollectedField, obj *deployment.Throughput) (ret graphql.Marshaler) {
@@ -50605,6 +51631,29 @@ func (ec *executionContext) fieldContext_PairedComparison_pairedTSkipped(_ conte
 	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "String")
 }
 
+func (ec *executionContext) _PairedComparison_pairedTGraded(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedComparison_pairedTGraded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PairedTGraded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedComparison_pairedTGraded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedComparison", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PairedComparison_items(ctx context.Context, field graphql.CollectedField, obj *evaluation.Comparison) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50635,6 +51684,29 @@ func (ec *executionContext) fieldContext_PairedComparison_items(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PairedTTest_meanDiff(ctx context.Context, field graphql.CollectedField, obj *evaluation.TTest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairedTTest_meanDiff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanDiff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairedTTest_meanDiff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairedTTest", field, false, false, "Float")
 }
 
 func (ec *executionContext) _PairedTTest_statistic(ctx context.Context, field graphql.CollectedField, obj *evaluation.TTest) (ret graphql.Marshaler) {
@@ -50704,6 +51776,52 @@ func (ec *executionContext) _PairedTTest_pValue(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PairedTTest_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PairedTTest", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PairwiseJudge_criteria(ctx context.Context, field graphql.CollectedField, obj *benchmark.Pairwise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairwiseJudge_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criteria, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairwiseJudge_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairwiseJudge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PairwiseJudge_swapPositions(ctx context.Context, field graphql.CollectedField, obj *benchmark.Pairwise) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PairwiseJudge_swapPositions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SwapPositions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PairwiseJudge_swapPositions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PairwiseJudge", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PassedRule_ruleId(ctx context.Context, field graphql.CollectedField, obj *compliance.PassedRule) (ret graphql.Marshaler) {
@@ -56846,6 +57964,305 @@ func (ec *executionContext) fieldContext_ScoreWeights_headroom(_ context.Context
 	return graphql.NewScalarFieldContext("ScoreWeights", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SelfHostedFit_deploymentId(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_deploymentId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SelfHostedFit().DeploymentID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_deploymentId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SelfHostedFit_model(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_model(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Model, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_model(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SelfHostedFit_loadTestId(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_loadTestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SelfHostedFit().LoadTestID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_loadTestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SelfHostedFit_measuredAt(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_measuredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeasuredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_measuredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SelfHostedFit_provenance(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SelfHostedFit_replicas(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_replicas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replicas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_replicas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SelfHostedFit_slotsPerReplica(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_slotsPerReplica(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SlotsPerReplica, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_slotsPerReplica(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SelfHostedFit_serviceMillis(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_serviceMillis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ServiceMillis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_serviceMillis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SelfHostedFit_slaFailsAboveRps(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_slaFailsAboveRps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SLAFailsAboveRPS, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_slaFailsAboveRps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SelfHostedFit_instanceType(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_instanceType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SelfHostedFit().InstanceType(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_instanceType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, true, true, "String")
+}
+
+func (ec *executionContext) _SelfHostedFit_hourlyUsd(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_hourlyUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HourlyUSD, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_hourlyUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _SelfHostedFit_costUnknownCode(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_costUnknownCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SelfHostedFit().CostUnknownCode(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *deployment.CostUnknown) graphql.Marshaler {
+			return ec.marshalODeploymentCostUnknown2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCostUnknown(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_costUnknownCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, true, true, "DeploymentCostUnknown")
+}
+
+func (ec *executionContext) _SelfHostedFit_costUnknownReason(ctx context.Context, field graphql.CollectedField, obj *simulation.DeploymentFit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SelfHostedFit_costUnknownReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SelfHostedFit().CostUnknownReason(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SelfHostedFit_costUnknownReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SelfHostedFit", field, true, true, "String")
+}
+
 func (ec *executionContext) _SequentialSettings_tuning(ctx context.Context, field graphql.CollectedField, obj *experiment.Sequential) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -57482,6 +58899,38 @@ func (ec *executionContext) _SimulationCandidate_reasoningEstimated(ctx context.
 }
 func (ec *executionContext) fieldContext_SimulationCandidate_reasoningEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SimulationCandidate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SimulationCandidate_deployment(ctx context.Context, field graphql.CollectedField, obj *simulation.Candidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimulationCandidate_deployment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deployment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *simulation.DeploymentFit) graphql.Marshaler {
+			return ec.marshalOSelfHostedFit2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐDeploymentFit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimulationCandidate_deployment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimulationCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SelfHostedFit(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SloResult_metric(ctx context.Context, field graphql.CollectedField, obj *loadtest.SLOResult) (ret graphql.Marshaler) {
@@ -62548,7 +63997,7 @@ func (ec *executionContext) unmarshalInputBenchmarkJudgeInput(ctx context.Contex
 		asMap["passScore"] = 0
 	}
 
-	fieldsInOrder := [...]string{"model", "choices", "passScore"}
+	fieldsInOrder := [...]string{"model", "choices", "passScore", "pairwise"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -62576,6 +64025,13 @@ func (ec *executionContext) unmarshalInputBenchmarkJudgeInput(ctx context.Contex
 				return it, err
 			}
 			it.PassScore = data
+		case "pairwise":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pairwise"))
+			data, err := ec.unmarshalOPairwiseJudgeInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐPairwise(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pairwise = data
 		}
 	}
 	return it, nil
@@ -71555,6 +73011,62 @@ func UnmarshalNodeLatencyInput(ctx context.Context, raw any) (pipeline.Latency, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPairwiseJudgeInput(ctx context.Context, obj any) (benchmark.Pairwise, error) {
+	var it benchmark.Pairwise
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["criteria"]; !present {
+		asMap["criteria"] = ""
+	}
+	if _, present := asMap["swapPositions"]; !present {
+		asMap["swapPositions"] = true
+	}
+
+	fieldsInOrder := [...]string{"criteria", "swapPositions"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "criteria":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("criteria"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Criteria = data
+		case "swapPositions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("swapPositions"))
+			data, err := ec.unmarshalNBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SwapPositions = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPairwiseJudgeInput unmarshals raw into the PairwiseJudgeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPairwiseJudgeInput(ctx context.Context, raw any) (benchmark.Pairwise, error) {
+	var out benchmark.Pairwise
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PairwiseJudgeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPipelineGraphInput(ctx context.Context, obj any) (pipeline.Pipeline, error) {
 	var it pipeline.Pipeline
 	if obj == nil {
@@ -75284,6 +76796,21 @@ func (ec *executionContext) _BenchmarkEstimate(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "judgeInputTokens":
+			out.Values[i] = ec._BenchmarkEstimate_judgeInputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeOutputTokens":
+			out.Values[i] = ec._BenchmarkEstimate_judgeOutputTokens(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "judgeCost":
+			out.Values[i] = ec._BenchmarkEstimate_judgeCost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "unpricedModels":
 			out.Values[i] = ec._BenchmarkEstimate_unpricedModels(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -75672,6 +77199,11 @@ func (ec *executionContext) _BenchmarkJudge(ctx context.Context, sel ast.Selecti
 		case "passScore":
 			out.Values[i] = ec._BenchmarkJudge_passScore(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairwise":
+			out.Values[i] = ec._BenchmarkJudge_pairwise(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -76248,6 +77780,11 @@ func (ec *executionContext) _CandidateCost(ctx context.Context, sel ast.Selectio
 			}
 		case "monthlyReasoning":
 			out.Values[i] = ec._CandidateCost_monthlyReasoning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "monthlyHardware":
+			out.Values[i] = ec._CandidateCost_monthlyHardware(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -78057,6 +79594,18 @@ func (ec *executionContext) _Deployment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Deployment_plan(ctx, field, obj)
 				})
+		case "costUnknownCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deployment_costUnknownCode(ctx, field, obj)
+				})
+		case "sizing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Deployment_sizing(ctx, field, obj)
+				})
 		case "measuredCapacity":
 			out.Values[i] = ec._Deployment_measuredCapacity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -78267,6 +79816,17 @@ func (ec *executionContext) _DeploymentEstimate(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DeploymentEstimate_costUnknownReason(ctx, field, obj)
 				})
+		case "costUnknownCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DeploymentEstimate_costUnknownCode(ctx, field, obj)
+				})
+		case "sizing":
+			out.Values[i] = ec._DeploymentEstimate_sizing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "alternatives":
 			out.Values[i] = ec._DeploymentEstimate_alternatives(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -78476,6 +80036,84 @@ func (ec *executionContext) _DeploymentPlan(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._DeploymentPlan_price(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deploymentSizingImplementors = []string{"DeploymentSizing"}
+
+func (ec *executionContext) _DeploymentSizing(ctx context.Context, sel ast.SelectionSet, obj *deployment.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deploymentSizingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeploymentSizing")
+		case "measuredBy":
+			out.Values[i] = ec._DeploymentSizing_measuredBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replicas":
+			out.Values[i] = ec._DeploymentSizing_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "capacity":
+			out.Values[i] = ec._DeploymentSizing_capacity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "utilization":
+			out.Values[i] = ec._DeploymentSizing_utilization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meetsTarget":
+			out.Values[i] = ec._DeploymentSizing_meetsTarget(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slaPercentile":
+			out.Values[i] = ec._DeploymentSizing_slaPercentile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "latencyAtPercentileMs":
+			out.Values[i] = ec._DeploymentSizing_latencyAtPercentileMs(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "queueWaitMs":
+			out.Values[i] = ec._DeploymentSizing_queueWaitMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probabilityOfWaiting":
+			out.Values[i] = ec._DeploymentSizing_probabilityOfWaiting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "slaFailsAboveRps":
+			out.Values[i] = ec._DeploymentSizing_slaFailsAboveRps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -82129,6 +83767,11 @@ func (ec *executionContext) _PairedComparison(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "pairedTGraded":
+			out.Values[i] = ec._PairedComparison_pairedTGraded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "items":
 			out.Values[i] = ec._PairedComparison_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -82162,6 +83805,11 @@ func (ec *executionContext) _PairedTTest(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("PairedTTest")
+		case "meanDiff":
+			out.Values[i] = ec._PairedTTest_meanDiff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "statistic":
 			out.Values[i] = ec._PairedTTest_statistic(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -82174,6 +83822,44 @@ func (ec *executionContext) _PairedTTest(ctx context.Context, sel ast.SelectionS
 			}
 		case "pValue":
 			out.Values[i] = ec._PairedTTest_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pairwiseJudgeImplementors = []string{"PairwiseJudge"}
+
+func (ec *executionContext) _PairwiseJudge(ctx context.Context, sel ast.SelectionSet, obj *benchmark.Pairwise) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pairwiseJudgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PairwiseJudge")
+		case "criteria":
+			out.Values[i] = ec._PairwiseJudge_criteria(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "swapPositions":
+			out.Values[i] = ec._PairwiseJudge_swapPositions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -84171,6 +85857,104 @@ func (ec *executionContext) _ScoreWeights(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var selfHostedFitImplementors = []string{"SelfHostedFit"}
+
+func (ec *executionContext) _SelfHostedFit(ctx context.Context, sel ast.SelectionSet, obj *simulation.DeploymentFit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, selfHostedFitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SelfHostedFit")
+		case "deploymentId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SelfHostedFit_deploymentId(ctx, field, obj)
+				})
+		case "model":
+			out.Values[i] = ec._SelfHostedFit_model(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loadTestId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SelfHostedFit_loadTestId(ctx, field, obj)
+				})
+		case "measuredAt":
+			out.Values[i] = ec._SelfHostedFit_measuredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provenance":
+			out.Values[i] = ec._SelfHostedFit_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replicas":
+			out.Values[i] = ec._SelfHostedFit_replicas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slotsPerReplica":
+			out.Values[i] = ec._SelfHostedFit_slotsPerReplica(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "serviceMillis":
+			out.Values[i] = ec._SelfHostedFit_serviceMillis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slaFailsAboveRps":
+			out.Values[i] = ec._SelfHostedFit_slaFailsAboveRps(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "instanceType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SelfHostedFit_instanceType(ctx, field, obj)
+				})
+		case "hourlyUsd":
+			out.Values[i] = ec._SelfHostedFit_hourlyUsd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "costUnknownCode":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SelfHostedFit_costUnknownCode(ctx, field, obj)
+				})
+		case "costUnknownReason":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SelfHostedFit_costUnknownReason(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sequentialSettingsImplementors = []string{"SequentialSettings"}
 
 func (ec *executionContext) _SequentialSettings(ctx context.Context, sel ast.SelectionSet, obj *experiment.Sequential) graphql.Marshaler {
@@ -84362,6 +86146,11 @@ func (ec *executionContext) _SimulationCandidate(ctx context.Context, sel ast.Se
 		case "reasoningEstimated":
 			out.Values[i] = ec._SimulationCandidate_reasoningEstimated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deployment":
+			out.Values[i] = ec._SimulationCandidate_deployment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -88059,6 +89848,14 @@ func (ec *executionContext) marshalNRejectedInstance2ᚕgithubᚗcomᚋmodelarch
 	return ret
 }
 
+func (ec *executionContext) marshalNReplicaCapacity2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCapacity(ctx context.Context, sel ast.SelectionSet, v *deployment.Capacity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReplicaCapacity!")
+		return graphql.Null
+	}
+	return ec._ReplicaCapacity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRiskLevel2githubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋcomplianceᚐLevel(ctx context.Context, v any) (compliance.Level, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := compliance.Level(tmp)
@@ -89768,6 +91565,25 @@ func (ec *executionContext) unmarshalODeploymentConfigInput2ᚖgithubᚗcomᚋmo
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODeploymentCostUnknown2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCostUnknown(ctx context.Context, v any) (*deployment.CostUnknown, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := deployment.CostUnknown(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeploymentCostUnknown2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐCostUnknown(ctx context.Context, sel ast.SelectionSet, v *deployment.CostUnknown) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) marshalODeploymentEdge2ᚕᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐDeploymentEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DeploymentEdge) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -89862,6 +91678,13 @@ func (ec *executionContext) marshalODeploymentProvider2ᚖgithubᚗcomᚋmodelar
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODeploymentSizing2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋdeploymentᚐPlan(ctx context.Context, sel ast.SelectionSet, v *deployment.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeploymentSizing(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODeploymentStatus2ᚕgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚋdeploymentᚐStatusᚄ(ctx context.Context, v any) ([]deployment1.Status, error) {
@@ -90760,6 +92583,21 @@ func (ec *executionContext) marshalOPairedTTest2ᚖgithubᚗcomᚋmodelarchitect
 	return ec._PairedTTest(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOPairwiseJudge2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐPairwise(ctx context.Context, sel ast.SelectionSet, v *benchmark.Pairwise) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PairwiseJudge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPairwiseJudgeInput2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋbenchmarkᚐPairwise(ctx context.Context, v any) (*benchmark.Pairwise, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPairwiseJudgeInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOPipeline2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋentᚐPipeline(ctx context.Context, sel ast.SelectionSet, v *ent.Pipeline) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -91088,6 +92926,13 @@ func (ec *executionContext) marshalOSector2ᚖgithubᚗcomᚋmodelarchitectᚋar
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOSelfHostedFit2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋsimulationᚐDeploymentFit(ctx context.Context, sel ast.SelectionSet, v *simulation.DeploymentFit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SelfHostedFit(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSequentialSettings2ᚖgithubᚗcomᚋmodelarchitectᚋarchitectᚋinternalᚋexperimentᚐSequential(ctx context.Context, sel ast.SelectionSet, v *experiment.Sequential) graphql.Marshaler {

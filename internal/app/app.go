@@ -187,6 +187,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 			})
 		},
 		Started: time.Now(),
+		Pause:   o.Pause,
 	}
 	if o.Deps != nil {
 		o.Deps(deps)
@@ -207,6 +208,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, o Options) (
 	h, err := server.New(server.Config{
 		Introspection:       cfg.Introspection,
 		Playground:          cfg.Playground,
+		CompiledReads:       cfg.CompiledReads,
 		MetricsElsewhere:    cfg.MetricsAddr != "",
 		TrustProxy:          cfg.TrustProxy,
 		Origins:             cfg.AllowedOrigins,

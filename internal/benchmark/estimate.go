@@ -27,6 +27,7 @@ type EstimateInput struct {
 	Concurrency     map[string]int // provider name → calls in flight at once; missing: DefaultConcurrency
 	CallLatency     time.Duration  // expected latency of one call; 0: DefaultCallLatency
 	Repeats         int            // runs of each item per model; 0 means 1
+	Judge           *JudgeConfig   // the judge of JUDGE items; nil: their judge calls are counted but not priced
 }
 
 // TokenRange is a low and high bound of a token count.
@@ -51,12 +52,21 @@ type ModelEstimate struct {
 
 // Estimation is what a benchmark is expected to use before it runs.
 type Estimation struct {
-	Calls          int // answer calls plus JudgeCalls
-	JudgeCalls     int // one per run of a JUDGE item per model, at most (cached verdicts make none); not in tokens or cost
-	InputTokens    int64
-	OutputTokens   TokenRange
-	Cost           CostRange // sum over the priced models only; see UnpricedModels
-	UnpricedModels []string  // models without a catalog price, left out of Cost (never counted as free)
+	Calls      int // answer calls plus JudgeCalls
+	JudgeCalls int // per run of a JUDGE item per model, one (two with swapped positions), at most: cached verdicts make none
+	// InputTokens, OutputTokens and Cost are the answering models'; the judge's are JudgeInputTokens,
+	// JudgeOutputTokens and JudgeCost.
+	InputTokens  int64
+	OutputTokens TokenRange
+	Cost         CostRange // sum over the priced models only; see UnpricedModels
+	// JudgeInputTokens bounds the judge's prompts: its instructions with the rubric, the item's input (and the
+	// reference of a pairwise judge) and the answer judged, from a one-token answer to one at the output bound.
+	JudgeInputTokens TokenRange
+	// JudgeOutputTokens runs from a short verdict (JudgeVerdictTokens) to JudgeMaxOutputTokens per call.
+	JudgeOutputTokens TokenRange
+	// JudgeCost prices the judge's calls at its catalog price; nil without judge calls or without a price.
+	JudgeCost      *CostRange
+	UnpricedModels []string // models without a catalog price, left out of Cost (never counted as free)
 	Duration       time.Duration
 	Models         []ModelEstimate // in input order
 	CatalogVersion string
@@ -133,8 +143,15 @@ func Estimate(in EstimateInput) (Estimation, error) {
 			judged++
 		}
 	}
-	est.JudgeCalls = judged * int(k) * len(in.Models)
+	perStep := 1
+	if in.Judge != nil {
+		perStep = in.Judge.CallsPerStep()
+	}
+	est.JudgeCalls = judged * int(k) * len(in.Models) * perStep
 	est.Calls += est.JudgeCalls
+	if in.Judge != nil && est.JudgeCalls > 0 {
+		estimateJudge(&est, in, k)
+	}
 	for _, p := range providerOrder {
 		c := in.Concurrency[p]
 		if c < 0 {
@@ -147,6 +164,48 @@ func Estimate(in EstimateInput) (Estimation, error) {
 		est.Duration = max(est.Duration, time.Duration(waves)*latency)
 	}
 	return est, nil
+}
+
+// JudgeVerdictTokens is the estimated length of a short verdict, the JSON contract's one sentence of reason,
+// score and pass (about as long as a short chain of thought ending with a choice).
+var JudgeVerdictTokens = EstimateTokens(`{"reason": "The answer covers the rubric's main point and leaves out nothing it asks for.", "score": 0.9, "pass": true}`)
+
+// estimateJudge adds the judge's tokens and cost: per run of a JUDGE item per model, CallsPerStep calls of the
+// judge's prompt around an answer of 1 to the model's output bound, each answered by JudgeVerdictTokens to
+// JudgeMaxOutputTokens tokens, priced per call (a call above the long-context threshold at that tier).
+func estimateJudge(est *Estimation, in EstimateInput, k int64) {
+	calls := k * int64(in.Judge.CallsPerStep())
+	judge, priced := findModel(in.Catalog, in.Judge.Model)
+	cost := CostRange{Low: decimal.Zero, High: decimal.Zero}
+	for _, me := range est.Models {
+		maxOut := int64(me.MaxOutputTokens)
+		for _, it := range in.Items {
+			if it.Assertion != AssertJudge {
+				continue
+			}
+			var system, user string
+			if in.Judge.Pairwise != nil {
+				system, user = in.Judge.PairwisePrompt(it.Input, "", it.Expected, true)
+			} else {
+				system, user = in.Judge.Prompt(it.Expected, it.Input, "")
+			}
+			base := EstimatePromptTokens(system, user)
+			low := Usage{InputTokens: base + 1, OutputTokens: JudgeVerdictTokens}
+			high := Usage{InputTokens: base + maxOut, OutputTokens: JudgeMaxOutputTokens}
+			est.JudgeInputTokens.Low += low.InputTokens * calls
+			est.JudgeInputTokens.High += high.InputTokens * calls
+			est.JudgeOutputTokens.Low += low.OutputTokens * calls
+			est.JudgeOutputTokens.High += high.OutputTokens * calls
+			if priced {
+				n := decimal.NewFromInt(calls)
+				cost.Low = cost.Low.Add(CallCost(judge, low).Mul(n))
+				cost.High = cost.High.Add(CallCost(judge, high).Mul(n))
+			}
+		}
+	}
+	if priced {
+		est.JudgeCost = &cost
+	}
 }
 
 // estimateCost sums the cost of one call per prompt with 1 and with maxOut output tokens, grouping calls by

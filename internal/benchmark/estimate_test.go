@@ -142,3 +142,63 @@ func requireDec(t *testing.T, want string, got decimal.Decimal) {
 	t.Helper()
 	require.True(t, dec(want).Equal(got), "want %s, got %s", want, got)
 }
+
+// TestEstimateJudge prices the judge's calls: per run of a JUDGE item per model, the judge's prompt around an
+// answer of 1 token (low) to the model's output bound (high), answered by a short verdict (low) to the judge's
+// 512-token bound (high); a pairwise judge asked in both orders makes twice the calls.
+func TestEstimateJudge(t *testing.T) {
+	t.Parallel()
+	items := []Item{
+		{Input: strings.Repeat("q", 40), Expected: "Mentions the refund.", Assertion: AssertJudge},
+		{Input: "plain", Expected: "plain", Assertion: AssertContains},
+	}
+	// gemini/g-test's own bound is 50: its answers, and so the judge's prompts about them, are at most 50 tokens
+	in := EstimateInput{Items: items, Models: []string{"openai/gpt-test", "gemini/g-test"}, MaxOutputTokens: 100,
+		Catalog: testCatalog(), Repeats: 3, Judge: &JudgeConfig{Model: "openai/gpt-test"}}
+	est, err := Estimate(in)
+	require.NoError(t, err)
+	require.Equal(t, 6, est.JudgeCalls, "1 JUDGE item × 3 repeats × 2 models")
+	require.Equal(t, 12+6, est.Calls)
+
+	system, user := in.Judge.Prompt(items[0].Expected, items[0].Input, "")
+	base := EstimatePromptTokens(system, user)
+	require.Greater(t, base, int64(len(system)/4), "the rubric and instructions are counted")
+	require.Equal(t, int64(30), JudgeVerdictTokens, "119 bytes of verdict at 4 bytes a token")
+	require.Equal(t, TokenRange{Low: 6 * (base + 1), High: 3*(base+100) + 3*(base+50)}, est.JudgeInputTokens)
+	require.Equal(t, TokenRange{Low: 6 * 30, High: 6 * JudgeMaxOutputTokens}, est.JudgeOutputTokens)
+	// gpt-test: $2 / M input, $8 / M output
+	low := decimal.NewFromInt(6 * (base + 1)).Mul(dec("0.000002")).Add(dec("0.000008").Mul(decimal.NewFromInt(6 * 30)))
+	high := decimal.NewFromInt(3*(base+100) + 3*(base+50)).Mul(dec("0.000002")).Add(dec("0.000008").Mul(decimal.NewFromInt(6 * 512)))
+	require.NotNil(t, est.JudgeCost)
+	requireDec(t, low.String(), est.JudgeCost.Low)
+	requireDec(t, high.String(), est.JudgeCost.High)
+	answers, err := Estimate(EstimateInput{Items: items, Models: in.Models, MaxOutputTokens: 100, Catalog: testCatalog(), Repeats: 3})
+	require.NoError(t, err)
+	require.Equal(t, answers.Cost, est.Cost, "the answering models' cost leaves the judge out")
+	require.Nil(t, answers.JudgeCost)
+
+	// pairwise with swapped positions: the reference is in the prompt, and every figure doubles
+	pw := in
+	pw.Judge = &JudgeConfig{Model: "openai/gpt-test", Pairwise: &Pairwise{SwapPositions: true}}
+	swapped, err := Estimate(pw)
+	require.NoError(t, err)
+	require.Equal(t, 12, swapped.JudgeCalls)
+	require.Equal(t, 12+12, swapped.Calls)
+	system, user = pw.Judge.PairwisePrompt(items[0].Input, "", items[0].Expected, true)
+	base = EstimatePromptTokens(system, user)
+	require.Equal(t, TokenRange{Low: 12 * (base + 1), High: 6*(base+100) + 6*(base+50)}, swapped.JudgeInputTokens)
+	require.Equal(t, TokenRange{Low: 12 * 30, High: 12 * JudgeMaxOutputTokens}, swapped.JudgeOutputTokens)
+	pw.Judge = &JudgeConfig{Model: "openai/gpt-test", Pairwise: &Pairwise{}}
+	once, err := Estimate(pw)
+	require.NoError(t, err)
+	require.Equal(t, 6, once.JudgeCalls)
+	requireDec(t, once.JudgeCost.Low.Mul(decimal.NewFromInt(2)).String(), swapped.JudgeCost.Low)
+	requireDec(t, once.JudgeCost.High.Mul(decimal.NewFromInt(2)).String(), swapped.JudgeCost.High)
+
+	// a judge without a catalog price: tokens estimated, cost unknown rather than free
+	in.Judge = &JudgeConfig{Model: "vllm/judge"}
+	unpriced, err := Estimate(in)
+	require.NoError(t, err)
+	require.Nil(t, unpriced.JudgeCost)
+	require.Equal(t, est.JudgeOutputTokens, unpriced.JudgeOutputTokens)
+}

@@ -1,6 +1,7 @@
 package benchmark
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -20,8 +21,37 @@ type JudgeConfig struct {
 	// {"reason": string, "score": number in [0, 1], "pass": boolean} (promptfoo's llm-rubric contract).
 	Choices []JudgeChoice `json:"choices,omitempty"`
 	// PassScore is the score at or above which a choice passes; 0 means 0.5. The JSON contract's pass decides
-	// by itself.
+	// by itself. Pairwise: the score at or above which a comparison passes; 0 means 1 (a win).
 	PassScore float64 `json:"passScore,omitempty"`
+	// Pairwise, when set, asks the judge which of two answers is better — the model's or the item's expected
+	// answer, the reference — instead of grading the model's answer against a rubric.
+	Pairwise *Pairwise `json:"pairwise,omitempty"`
+}
+
+// Pairwise is a pairwise judge: shown the item's input and two answers, A first and B second, it names the
+// better one (or a tie). The model's answer is A and the reference B; with SwapPositions the judge is asked again
+// with the two swapped and both verdicts are combined by evaluation.CombineSwapped, so that a judge preferring a
+// position rather than an answer yields a tie instead of a win.
+type Pairwise struct {
+	// Criteria says what makes one answer better than the other; empty: DefaultPairwiseCriteria.
+	Criteria      string `json:"criteria,omitempty"`
+	SwapPositions bool   `json:"swapPositions"`
+}
+
+// DefaultPairwiseCriteria is what a pairwise judge is asked when the benchmark names no criteria.
+const DefaultPairwiseCriteria = "Which answer responds to the question better: more correct, more complete and clearer?"
+
+// JudgeMaxOutputTokens bounds a judge's answer: a sentence of reason and a verdict, or a short chain of thought
+// ending with its choice.
+const JudgeMaxOutputTokens = 512
+
+// CallsPerStep is how many judge calls grading one answer takes: 2 for a pairwise judge with swapped
+// positions, 1 otherwise (0 when the verdicts are cached).
+func (c JudgeConfig) CallsPerStep() int {
+	if c.Pairwise != nil && c.Pairwise.SwapPositions {
+		return 2
+	}
+	return 1
 }
 
 // JudgeChoice is one answer a classifying judge may give and its score in [0, 1].
@@ -65,6 +95,14 @@ func (c JudgeConfig) Validate() error {
 			return &ValidationError{Field: "judge.choices", Reason: err.Error()}
 		}
 	}
+	if c.Pairwise != nil {
+		if len(c.Choices) > 0 {
+			return &ValidationError{Field: "judge.pairwise", Reason: "a pairwise judge answers A, B or TIE: leave choices empty"}
+		}
+		if p := TextProblem(c.Pairwise.Criteria); p != "" {
+			return &ValidationError{Field: "judge.pairwise.criteria", Reason: "criteria " + p}
+		}
+	}
 	return nil
 }
 
@@ -99,6 +137,90 @@ func (c JudgeConfig) Prompt(rubric, input, output string) (system, user string) 
 		b.WriteString(".")
 	}
 	return b.String(), "[Question]\n" + input + "\n\n[Answer]\n" + output
+}
+
+// PairwisePrompt is what a pairwise judge is sent for one order: the criteria and the answer format, and the
+// item's input with the two answers, the model's output first when outputFirst and the reference first
+// otherwise. It is part of the cache key, as Prompt is.
+func (c JudgeConfig) PairwisePrompt(input, output, reference string, outputFirst bool) (system, user string) {
+	criteria := DefaultPairwiseCriteria
+	if c.Pairwise != nil && c.Pairwise.Criteria != "" {
+		criteria = c.Pairwise.Criteria
+	}
+	system = "You compare two AI assistants' answers to the same question. Judge only what the criteria ask; " +
+		"neither the order in which the answers are shown nor their length makes one better.\n\nCriteria:\n" + criteria +
+		"\n\nThink briefly, then end with a last line \"Answer: A\" if answer A is better, \"Answer: B\" if answer B is " +
+		"better, or \"Answer: TIE\" if neither is."
+	a, b := output, reference
+	if !outputFirst {
+		a, b = reference, output
+	}
+	return system, "[Question]\n" + input + "\n\n[Answer A]\n" + a + "\n\n[Answer B]\n" + b
+}
+
+// ReadPairwise grades a pairwise judge's answers: answers[0] was given with the model's output shown first (A),
+// answers[1], when positions are swapped, with the reference shown first. The output scores 1 when the judge
+// prefers it, 0 when it prefers the reference and 0.5 for a tie; with swapped positions a winner needs both
+// orders to agree (evaluation.CombineSwapped), so a judge that picked the same position twice yields a tie and
+// says so. It passes at PassScore or above (a win when 0). An answer naming neither A, B nor TIE is Invalid.
+func (c JudgeConfig) ReadPairwise(answers []string) JudgeResult {
+	if len(answers) != c.CallsPerStep() {
+		return JudgeResult{Invalid: true, Reason: fmt.Sprintf("invalid judge answer: %d answers for %d positions", len(answers), c.CallsPerStep())}
+	}
+	orders := []string{"with the answer first", "with the reference first"}
+	pos := make([]evaluation.Position, len(answers))
+	for i, a := range answers {
+		p, err := evaluation.ParsePosition(a)
+		if err != nil {
+			return JudgeResult{Invalid: true, Reason: fmt.Sprintf("%s (asked %s)", err, orders[i])}
+		}
+		pos[i] = p
+	}
+	var (
+		win            evaluation.Winner
+		reason, suffix string
+	)
+	if len(pos) == 1 {
+		win = map[evaluation.Position]evaluation.Winner{evaluation.First: evaluation.WinnerA,
+			evaluation.Second: evaluation.WinnerB, evaluation.Tie: evaluation.WinnerTie}[pos[0]]
+	} else {
+		pw, err := evaluation.CombineSwapped(pos[0], pos[1])
+		if err != nil {
+			return JudgeResult{Invalid: true, Reason: err.Error()}
+		}
+		win = pw.Winner
+		switch {
+		case pw.Consistent:
+			suffix = " in both orders"
+		case pw.PositionBiased:
+			reason = fmt.Sprintf("the judge preferred the answer shown %s in both orders (position bias): counted as a tie", positionName(pos[0]))
+		default:
+			reason = "the two orders disagree: counted as a tie"
+		}
+	}
+	var score float64
+	switch win {
+	case evaluation.WinnerA:
+		score = 1
+		reason = cmp.Or(reason, "the judge preferred the answer to the reference"+suffix)
+	case evaluation.WinnerB:
+		reason = cmp.Or(reason, "the judge preferred the reference"+suffix)
+	default:
+		score = 0.5
+		reason = cmp.Or(reason, "the judge found the answer and the reference equally good"+suffix)
+	}
+	pass := c.PassScore
+	if pass == 0 {
+		pass = 1
+	}
+	return JudgeResult{Pass: score >= pass, Score: score, Reason: reason}
+}
+
+func positionName(p evaluation.Position) string {
+	if p == evaluation.Second {
+		return "second"
+	}
+	return "first"
 }
 
 // Read grades the judge's answer text: the JSON contract's verdict, or the listed choice on its last line.

@@ -144,3 +144,70 @@ func TestAggregateCountsJudgeCalls(t *testing.T) {
 	one := CallCost(gptTest(), Usage{InputTokens: 1000, OutputTokens: 100})
 	require.True(t, one.Mul(dec("2")).Equal(JudgeCosts(gptTest(), results)))
 }
+
+func TestReadPairwise(t *testing.T) {
+	t.Parallel()
+	once := JudgeConfig{Model: "openai/judge", Pairwise: &Pairwise{}}
+	swap := JudgeConfig{Model: "openai/judge", Pairwise: &Pairwise{SwapPositions: true}}
+	lenient := swap
+	lenient.PassScore = 0.5
+	require.Equal(t, 1, once.CallsPerStep())
+	require.Equal(t, 2, swap.CallsPerStep())
+	require.Equal(t, 1, JudgeConfig{Model: "openai/judge"}.CallsPerStep())
+	cases := []struct {
+		name    string
+		cfg     JudgeConfig
+		answers []string
+		want    JudgeResult
+		invalid string
+	}{
+		{name: "one order: the answer wins", cfg: once, answers: []string{"Answer: A"},
+			want: JudgeResult{Pass: true, Score: 1, Reason: "the judge preferred the answer to the reference"}},
+		{name: "one order: the reference wins", cfg: once, answers: []string{"Answer: B"},
+			want: JudgeResult{Score: 0, Reason: "the judge preferred the reference"}},
+		{name: "one order: a tie does not pass", cfg: once, answers: []string{"Answer: TIE"},
+			want: JudgeResult{Score: 0.5, Reason: "the judge found the answer and the reference equally good"}},
+		{name: "swapped: the answer wins in both orders", cfg: swap, answers: []string{"Answer: A", "Answer: B"},
+			want: JudgeResult{Pass: true, Score: 1, Reason: "the judge preferred the answer to the reference in both orders"}},
+		{name: "swapped: the reference wins in both orders", cfg: swap, answers: []string{"Answer: B", "Answer: A"},
+			want: JudgeResult{Score: 0, Reason: "the judge preferred the reference in both orders"}},
+		{name: "swapped: first position twice is position bias", cfg: swap, answers: []string{"Answer: A", "Answer: A"},
+			want: JudgeResult{Score: 0.5, Reason: "the judge preferred the answer shown first in both orders (position bias): counted as a tie"}},
+		{name: "swapped: second position twice", cfg: swap, answers: []string{"Answer: B", "Answer: B"},
+			want: JudgeResult{Score: 0.5, Reason: "the judge preferred the answer shown second in both orders (position bias): counted as a tie"}},
+		{name: "swapped: a win and a tie disagree", cfg: swap, answers: []string{"Answer: A", "Answer: TIE"},
+			want: JudgeResult{Score: 0.5, Reason: "the two orders disagree: counted as a tie"}},
+		{name: "swapped: a tie passes at passScore 0.5", cfg: lenient, answers: []string{"Answer: TIE", "Answer: TIE"},
+			want: JudgeResult{Pass: true, Score: 0.5, Reason: "the judge found the answer and the reference equally good in both orders"}},
+		{name: "an answer naming no position", cfg: swap, answers: []string{"Answer: A", "Both fine."}, invalid: "asked with the reference first"},
+		{name: "a missing order", cfg: swap, answers: []string{"Answer: A"}, invalid: "1 answers for 2 positions"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := tc.cfg.ReadPairwise(tc.answers)
+			if tc.invalid != "" {
+				require.True(t, got.Invalid)
+				require.False(t, got.Pass)
+				require.Contains(t, got.Reason, tc.invalid)
+				return
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+
+	system, ab := swap.PairwisePrompt("Why?", "Because.", "Since.", true)
+	_, ba := swap.PairwisePrompt("Why?", "Because.", "Since.", false)
+	require.Contains(t, system, DefaultPairwiseCriteria)
+	require.Contains(t, system, `"Answer: TIE"`)
+	require.Equal(t, "[Question]\nWhy?\n\n[Answer A]\nBecause.\n\n[Answer B]\nSince.", ab)
+	require.Equal(t, "[Question]\nWhy?\n\n[Answer A]\nSince.\n\n[Answer B]\nBecause.", ba)
+	system, _ = JudgeConfig{Model: "openai/j", Pairwise: &Pairwise{Criteria: "Shorter is better."}}.PairwisePrompt("q", "o", "r", true)
+	require.Contains(t, system, "Shorter is better.")
+
+	var ve *ValidationError
+	require.ErrorAs(t, JudgeConfig{Model: "openai/j", Pairwise: &Pairwise{}, Choices: []JudgeChoice{{"Yes", 1}}}.Validate(), &ve)
+	require.Equal(t, "judge.pairwise", ve.Field)
+	require.ErrorAs(t, JudgeConfig{Model: "openai/j", Pairwise: &Pairwise{Criteria: "a\x00b"}}.Validate(), &ve)
+	require.Equal(t, "judge.pairwise.criteria", ve.Field)
+}

@@ -55,6 +55,11 @@ type Config struct {
 
 	Playground    bool // GRAPHQL_PLAYGROUND: serve GraphiQL at / (default on in development, off in production)
 	Introspection bool // GRAPHQL_INTROSPECTION: answer introspection queries (default as the playground)
+	// CompiledReads (COMPILED_READS) is how read queries are answered on PostgreSQL: "true" (the default)
+	// with one SQL statement where graph/compiled supports the query, "false" by the resolvers alone, and
+	// "verify" both ways, answering with the resolvers' result and logging an error (and adding a GraphQL
+	// error) wherever the two differ, for test suites.
+	CompiledReads string
 
 	Workers           bool          // WORKERS: run background jobs in serve (default true)
 	JobTimeout        time.Duration // JOB_TIMEOUT: bound on one job (default 2m)
@@ -168,6 +173,11 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	c.APQCacheSize = e.int("APQ_CACHE_SIZE", 1000)
 	c.Playground = e.bool("GRAPHQL_PLAYGROUND", !c.Production())
 	c.Introspection = e.bool("GRAPHQL_INTROSPECTION", !c.Production())
+	switch c.CompiledReads = strings.ToLower(e.str("COMPILED_READS", "true")); c.CompiledReads {
+	case "true", "false", "verify":
+	default:
+		e.fail("COMPILED_READS", "use true, false or verify")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {
 		e.fail("LOG_LEVEL", "use debug, info, warn or error")
 	}

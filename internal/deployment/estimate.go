@@ -65,9 +65,15 @@ type Estimation struct {
 	Model    string   `json:"model"`
 	Provider Provider `json:"provider"`
 	Region   string   `json:"region"`
-	// Plan is the cheapest plan that meets the target; nil when the cost is unknown (CostUnknownReason).
-	Plan              *Plan  `json:"plan,omitempty"`
-	CostUnknownReason string `json:"costUnknownReason,omitempty"`
+	// Plan is the cheapest plan that meets the target; nil when the cost is unknown (CostUnknown says why in
+	// a word, CostUnknownReason in a sentence).
+	Plan              *Plan       `json:"plan,omitempty"`
+	CostUnknown       CostUnknown `json:"costUnknown,omitempty"`
+	CostUnknownReason string      `json:"costUnknownReason,omitempty"`
+	// Sizing is the load sized on a measured capacity (Request.Measured) without a price: the replicas it
+	// needs and the queue at the load. It is set whenever a measured capacity sized a throughput, priced or
+	// not (a priced Plan holds the same figures), so an unpriced SELF_HOSTED server is still sized.
+	Sizing *Plan `json:"sizing,omitempty"`
 	// Alternatives are the cheapest plans in the provider's other regions, cheapest first.
 	Alternatives []Plan `json:"alternatives"`
 	// Rejections are the instance types of the region that cannot serve the request, and why.
@@ -75,6 +81,85 @@ type Estimation struct {
 	Notes          []string    `json:"notes,omitempty"`
 	HoursPerMonth  int         `json:"hoursPerMonth"`
 	CatalogVersion string      `json:"catalogVersion"`
+}
+
+// CostUnknown says why an estimate has no price.
+type CostUnknown string
+
+const (
+	// CostNoInstanceType: a SELF_HOSTED deployment without an instance type runs on hardware the catalog does
+	// not price.
+	CostNoInstanceType CostUnknown = "NO_INSTANCE_TYPE"
+	// CostUnknownInstanceType: the instance type named is not in the catalog.
+	CostUnknownInstanceType CostUnknown = "UNKNOWN_INSTANCE_TYPE"
+)
+
+// Unpriced says why a request cannot be priced, in a word and in a sentence that says what to do; "" when
+// it can (a cloud request, or SELF_HOSTED priced like a catalog instance type).
+func Unpriced(cat *catalog.Catalog, req Request) (CostUnknown, string) {
+	if req.Provider != ProviderSelfHosted {
+		return "", ""
+	}
+	if req.InstanceType == "" {
+		return CostNoInstanceType, "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
+			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"
+	}
+	if _, ok := PricedLike(cat, req.InstanceType, req.Region); ok {
+		return "", ""
+	}
+	return CostUnknownInstanceType, fmt.Sprintf("instance type %q is not in the catalog, so its cost is unknown; "+
+		"name a catalog instance type with the same GPUs to estimate it", req.InstanceType)
+}
+
+// PricedLike is the catalog instance a SELF_HOSTED server of instanceType is priced like: the type in region
+// if it is offered there, else its cheapest offer (ties by provider and region); ok is false when the
+// catalog has no such type.
+func PricedLike(cat *catalog.Catalog, instanceType, region string) (catalog.Instance, bool) {
+	var match []catalog.Instance
+	for _, in := range cat.Instances {
+		if in.Type == instanceType {
+			match = append(match, in)
+		}
+	}
+	if len(match) == 0 {
+		return catalog.Instance{}, false
+	}
+	slices.SortStableFunc(match, func(a, b catalog.Instance) int {
+		if ra, rb := a.Region == region, b.Region == region; ra != rb {
+			if ra {
+				return -1
+			}
+			return 1
+		}
+		if c := a.HourlyUSD.Cmp(b.HourlyUSD); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Provider+a.Region, b.Provider+b.Region)
+	})
+	return match[0], true
+}
+
+// SizeMeasured sizes a SELF_HOSTED load on its measured capacity alone, with no catalog and no price: the
+// fewest replicas (or req.Replicas) that serve req.Throughput within the SLA at most MaxUtilization busy, the
+// queue at that load and the rate above which the SLA fails. The model need not be in the catalog. Bad input
+// is a *ValidationError; a load the measured server cannot serve within the SLA a *NoFitError.
+func SizeMeasured(req Request) (*Plan, error) {
+	switch {
+	case req.Measured == nil:
+		return nil, invalid("measured", "sizing on a measured capacity needs one: run a SWEEP load test of the model server")
+	case req.Throughput == nil:
+		return nil, invalid("throughput", "give a throughput target (requests per second with input and output tokens) to size the deployment for")
+	case req.Replicas < 0 || req.Replicas > MaxReplicas:
+		return nil, invalid("replicas", "replicas must be between 1 and %d (0: size from the throughput)", MaxReplicas)
+	}
+	if err := checkLoad(req); err != nil {
+		return nil, err
+	}
+	p := &Plan{Provider: ProviderSelfHosted, Region: req.Region}
+	if rej := (planner{req: req}).size(p); rej != nil {
+		return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Rejections: []Rejection{*rej}}
+	}
+	return p, nil
 }
 
 // NoFitError says that no instance type in the region can serve the request, and why.
@@ -92,6 +177,10 @@ type NoFitError struct {
 
 func (e *NoFitError) Error() string {
 	var b strings.Builder
+	if len(e.Rejections) == 1 && e.Rejections[0].InstanceType == "" { // sized on a measured capacity, no instance type
+		fmt.Fprintf(&b, "the measured capacity cannot serve the load: %s (%s)", strings.ToLower(string(e.Rejections[0].Reason)), e.Rejections[0].Detail)
+		return b.String()
+	}
 	if len(e.Rejections) == 0 {
 		fmt.Fprintf(&b, "no %s instance in region %q", e.Provider, e.Region)
 		if len(e.Regions) > 0 {
@@ -174,58 +263,60 @@ func Estimate(cat *catalog.Catalog, req Request) (*Estimation, error) {
 	return est, nil
 }
 
-// setSLAFailRates reports on each plan of est the request rate at which its SLA starts to fail.
+// setSLAFailRates reports on each plan of est the request rate at which its SLA starts to fail, and sets
+// est.Sizing from a plan sized on a measured capacity.
 func (pl planner) setSLAFailRates(est *Estimation) {
-	sla := pl.req.LatencySLAMillis
-	set := func(p *Plan) {
-		if sla > 0 && p.Capacity != nil && p.Capacity.LatencyMs > 0 {
-			r := round6(slaFailRate(p.Replicas*p.Capacity.Batch, p.Capacity.LatencyMs/1000, p.SLAPercentile/100, sla))
-			p.SLAFailsAboveRPS = &r
+	if est.Plan != nil {
+		pl.setSLAFailRate(est.Plan)
+		if est.Plan.MeasuredBy != "" {
+			est.Sizing = est.Plan.unpriced()
 		}
 	}
-	if est.Plan != nil {
-		set(est.Plan)
-	}
 	for i := range est.Alternatives {
-		set(&est.Alternatives[i])
+		pl.setSLAFailRate(&est.Alternatives[i])
 	}
+}
+
+// setSLAFailRate sets the request rate at which p's SLA starts to fail (with an SLA and a sized load).
+func (pl planner) setSLAFailRate(p *Plan) {
+	if sla := pl.req.LatencySLAMillis; sla > 0 && p.Capacity != nil && p.Capacity.LatencyMs > 0 {
+		r := round6(slaFailRate(p.Replicas*p.Capacity.Batch, p.Capacity.LatencyMs/1000, p.SLAPercentile/100, sla))
+		p.SLAFailsAboveRPS = &r
+	}
+}
+
+// unpriced is p's sizing without its instance and price.
+func (p *Plan) unpriced() *Plan {
+	return &Plan{Provider: ProviderSelfHosted, Region: p.Region, Replicas: p.Replicas, Capacity: p.Capacity, Utilization: p.Utilization,
+		MeetsTarget: p.MeetsTarget, SLAPercentile: p.SLAPercentile, LatencyAtPercentileMs: p.LatencyAtPercentileMs, QueueWaitMs: p.QueueWaitMs,
+		ProbabilityOfWaiting: p.ProbabilityOfWaiting, SLAFailsAboveRPS: p.SLAFailsAboveRPS, MeasuredBy: p.MeasuredBy}
 }
 
 func (pl planner) selfHosted(cat *catalog.Catalog, est *Estimation) (*Estimation, error) {
 	req := pl.req
-	if req.InstanceType == "" {
-		est.CostUnknownReason = "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
-			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"
-		return est, nil
-	}
-	var match []catalog.Instance
-	for _, in := range cat.Instances {
-		if in.Type == req.InstanceType {
-			match = append(match, in)
-		}
-	}
-	if len(match) == 0 {
-		est.CostUnknownReason = fmt.Sprintf("instance type %q is not in the catalog, so its cost is unknown; "+
-			"name a catalog instance type with the same GPUs to estimate it", req.InstanceType)
-		return est, nil
-	}
-	// the requested region's price if the type is offered there, else the cheapest
-	slices.SortStableFunc(match, func(a, b catalog.Instance) int {
-		if ra, rb := a.Region == req.Region, b.Region == req.Region; ra != rb {
-			if ra {
-				return -1
+	if est.CostUnknown, est.CostUnknownReason = Unpriced(cat, req); est.CostUnknown != "" {
+		// No price, but a measured capacity still sizes the load (replicas are sized, never fixed: a
+		// replica count needs an instance type).
+		if req.Measured != nil && req.Throughput != nil {
+			pl.req.Replicas = 0
+			p := &Plan{Provider: ProviderSelfHosted, Region: req.Region}
+			if rej := pl.size(p); rej != nil {
+				return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Rejections: []Rejection{*rej}}
 			}
-			return 1
+			est.Sizing = p
 		}
-		if c := a.HourlyUSD.Cmp(b.HourlyUSD); c != 0 {
-			return c
+		if req.Measured == nil {
+			est.Notes = []string{"nothing sizes the load: a measured capacity (loadTestId: a SWEEP load test of the server) sizes it without a price, a catalog instance type sizes and prices it"}
+		} else {
+			est.Notes = pl.notes()
 		}
-		return strings.Compare(a.Provider+a.Region, b.Provider+b.Region)
-	})
+		return est, nil
+	}
+	in, _ := PricedLike(cat, req.InstanceType, req.Region)
 	if req.Replicas == 0 && req.Throughput == nil {
 		pl.req.Replicas = 1
 	}
-	plan, rej := pl.plan(match[0])
+	plan, rej := pl.plan(in)
 	if plan == nil {
 		return nil, &NoFitError{Provider: req.Provider, Region: req.Region, Model: req.Model, Rejections: []Rejection{*rej}}
 	}
@@ -329,30 +420,22 @@ func (pl planner) plan(in catalog.Instance) (*Plan, *Rejection) {
 		GPUCount: in.GPUCount, Replicas: pl.req.Replicas, InstanceHourlyUSD: in.HourlyUSD, Price: in.Provenance,
 		PriceObservedOn: in.ObservedOn, PriceCaveat: in.PriceCaveat, PriceStale: in.PriceStale(pl.req.AsOf, MaxPriceAgeDays),
 	}
-	if t := pl.req.Throughput; t != nil {
+	if t := pl.req.Throughput; t != nil && pl.req.Measured != nil {
+		if rej := pl.size(p); rej != nil {
+			rej.InstanceType, rej.Region = in.Type, in.Region
+			return nil, rej
+		}
+	} else if t != nil {
 		q := pl.req.percentile()
+		rep, reason, detail := newReplica(hw, pl.workload())
 		var sz sizing
-		var reason RejectReason
-		var detail string
-		if m := pl.req.Measured; m != nil {
-			sz, reason, detail = measured{m: *m, out: t.OutputTokens}.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
-			p.MeasuredBy = m.Provenance
-		} else {
-			var rep replica
-			if rep, reason, detail = newReplica(hw, pl.workload()); reason == "" {
-				sz, reason, detail = rep.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
-			}
+		if reason == "" {
+			sz, reason, detail = rep.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, q/100, pl.req.Replicas)
 		}
 		if reason != "" {
 			return reject(reason, "%s", detail)
 		}
-		rc := sz.capacity.rounded()
-		p.Replicas, p.Capacity, p.SLAPercentile = sz.replicas, &rc, q
-		p.Utilization, p.MeetsTarget = round6(sz.utilization), sz.meets(pl.req.LatencySLAMillis)
-		if sz.stable {
-			l := round6(sz.latencyMs)
-			p.LatencyAtPercentileMs, p.QueueWaitMs, p.ProbabilityOfWaiting = &l, round6(sz.waitMs), round6(sz.pWait)
-		}
+		pl.apply(p, sz)
 	} else if pl.model.ParametersBillions > 0 {
 		// a fixed instance and count without a load: check only that the weights fit
 		w, usable := pl.workload().params*BytesPerParameter, MemoryFraction*float64(hw.gpus)*hw.memGB*1e9
@@ -363,6 +446,31 @@ func (pl planner) plan(in catalog.Instance) (*Plan, *Rejection) {
 	p.HourlyUSD = in.HourlyUSD.Mul(decimal.NewFromInt(int64(p.Replicas)))
 	p.MonthlyUSD = p.HourlyUSD.Mul(decimal.NewFromInt(HoursPerMonth))
 	return p, nil
+}
+
+// size sizes p's replicas on the measured capacity (Request.Measured) for the request's throughput, or says
+// why it cannot (the Rejection names no instance type).
+func (pl planner) size(p *Plan) *Rejection {
+	t, m := pl.req.Throughput, pl.req.Measured
+	sz, reason, detail := measured{m: *m, out: t.OutputTokens}.size(t.RequestsPerSecond, pl.req.LatencySLAMillis, pl.req.percentile()/100, pl.req.Replicas)
+	if reason != "" {
+		return &Rejection{Reason: reason, Detail: detail}
+	}
+	p.MeasuredBy = m.Provenance
+	pl.apply(p, sz)
+	pl.setSLAFailRate(p)
+	return nil
+}
+
+// apply sets p's replicas, capacity and queue figures from sz.
+func (pl planner) apply(p *Plan, sz sizing) {
+	rc := sz.capacity.rounded()
+	p.Replicas, p.Capacity, p.SLAPercentile = sz.replicas, &rc, pl.req.percentile()
+	p.Utilization, p.MeetsTarget = round6(sz.utilization), sz.meets(pl.req.LatencySLAMillis)
+	if sz.stable {
+		l := round6(sz.latencyMs)
+		p.LatencyAtPercentileMs, p.QueueWaitMs, p.ProbabilityOfWaiting = &l, round6(sz.waitMs), round6(sz.pWait)
+	}
 }
 
 func (pl planner) workload() workload {
@@ -390,5 +498,14 @@ func positive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 // InputField names the input a person would change to get a fit: the region (or, with no instance in any
-// region, the model). The GraphQL layer reports it as BAD_USER_INPUT.
-func (e *NoFitError) InputField() string { return "region" }
+// region, the model); sized on a measured capacity alone, the SLA or the load. The GraphQL layer reports it
+// as BAD_USER_INPUT.
+func (e *NoFitError) InputField() string {
+	if len(e.Rejections) == 1 && e.Rejections[0].InstanceType == "" { // a measured capacity, no instance type
+		if e.Rejections[0].Reason == RejectLatency {
+			return "latencySlaMs"
+		}
+		return "throughput.requestsPerSecond"
+	}
+	return "region"
+}

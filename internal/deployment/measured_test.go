@@ -134,3 +134,85 @@ func TestSLAFailRateOfARooflinePlan(t *testing.T) {
 	require.NotNil(t, est.Plan.SLAFailsAboveRPS)
 	require.InDelta(t, 11.293976, *est.Plan.SLAFailsAboveRPS, 1e-5)
 }
+
+// TestUnpricedSizedOnMeasurement: a SELF_HOSTED load without a catalog instance type has no price, says so
+// in a word and a sentence, and is still sized on its measured capacity. The figures are the "sized" case of
+// TestEstimateWithMeasuredService (the same load, 2 replicas of 4 slots; testdata/sizing_reference.py).
+func TestUnpricedSizedOnMeasurement(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		instanceType string
+		code         CostUnknown
+		reason       string
+	}{
+		{name: "no instance type", code: CostNoInstanceType, reason: "set config.instanceType"},
+		{name: "an instance type not in the catalog", instanceType: "our.rack", code: CostUnknownInstanceType, reason: `instance type "our.rack" is not in the catalog`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			req := measuredLoad()
+			req.InstanceType = tc.instanceType
+			est, err := Estimate(testCatalog(), req)
+			require.NoError(t, err)
+			require.Nil(t, est.Plan)
+			require.Equal(t, tc.code, est.CostUnknown)
+			require.Contains(t, est.CostUnknownReason, tc.reason)
+			s := est.Sizing
+			require.NotNil(t, s, "sized without a price")
+			require.Equal(t, 2, s.Replicas)
+			require.Empty(t, s.InstanceType)
+			require.True(t, s.HourlyUSD.IsZero())
+			require.Equal(t, "load test 42 of 2026-12-07", s.MeasuredBy)
+			require.Equal(t, 4, s.Capacity.Batch)
+			require.InDelta(t, 0.45, s.Utilization, 1e-6)
+			require.InDelta(t, 0.034622, s.ProbabilityOfWaiting, 1e-6)
+			require.InDelta(t, 1200, *s.LatencyAtPercentileMs, 1e-6)
+			require.True(t, s.MeetsTarget)
+			require.InDelta(t, 4.614131, *s.SLAFailsAboveRPS, 1e-6)
+			require.Contains(t, strings.Join(est.Notes, " "), "capacity measured by load test 42 of 2026-12-07: 4 slots per replica")
+		})
+	}
+	t.Run("priced: the sizing repeats the plan's", func(t *testing.T) {
+		t.Parallel()
+		est, err := Estimate(testCatalog(), measuredLoad())
+		require.NoError(t, err)
+		require.Empty(t, est.CostUnknown)
+		require.Equal(t, est.Plan.Replicas, est.Sizing.Replicas)
+		require.Equal(t, *est.Plan.SLAFailsAboveRPS, *est.Sizing.SLAFailsAboveRPS)
+	})
+	t.Run("no measurement: nothing sized, and the note says how", func(t *testing.T) {
+		t.Parallel()
+		req := measuredLoad()
+		req.InstanceType, req.Measured = "", nil
+		est, err := Estimate(testCatalog(), req)
+		require.NoError(t, err)
+		require.Nil(t, est.Plan)
+		require.Nil(t, est.Sizing)
+		require.Equal(t, CostNoInstanceType, est.CostUnknown)
+		require.Contains(t, strings.Join(est.Notes, " "), "nothing sizes the load")
+	})
+	t.Run("the SLA out of the measured server's reach", func(t *testing.T) {
+		t.Parallel()
+		req := measuredLoad()
+		req.InstanceType, req.LatencySLAMillis = "", 1000
+		_, err := Estimate(testCatalog(), req)
+		var nf *NoFitError
+		require.ErrorAs(t, err, &nf)
+		require.Equal(t, "the measured capacity cannot serve the load: latency (one request alone takes 1200 ms as measured (200 ms to the first token + 100 tokens × 10 ms) and the SLA is 1000 ms)", err.Error())
+	})
+	t.Run("SizeMeasured needs no catalog model", func(t *testing.T) {
+		t.Parallel()
+		req := measuredLoad()
+		req.Model, req.InstanceType = "our-own-model", ""
+		p, err := SizeMeasured(req)
+		require.NoError(t, err)
+		require.Equal(t, 2, p.Replicas)
+		req.Throughput.RequestsPerSecond = -1
+		_, err = SizeMeasured(req)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		require.Equal(t, "throughput.requestsPerSecond", ve.Field)
+	})
+}

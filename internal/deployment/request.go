@@ -105,21 +105,8 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 	if req.KVBytesPerToken < 0 || req.KVBytesPerToken > MaxKVBytesPerToken {
 		return nil, invalid("kvBytesPerToken", "must be between 1 and %d (0: the default)", MaxKVBytesPerToken)
 	}
-	if bad(req.LatencySLAMillis) || req.LatencySLAMillis > MaxSLAMillis {
-		return nil, invalid("latencySLAMs", "must be between 0 (no SLA) and %d ms", MaxSLAMillis)
-	}
-	if p := req.SLAPercentile; bad(p) || (p != 0 && (p < 50 || p > 99.9)) {
-		return nil, invalid("slaPercentile", "must be between 50 and 99.9 (0: %d)", DefaultSLAPercentile)
-	}
-	if m := req.Measured; m != nil {
-		switch {
-		case req.Provider != ProviderSelfHosted:
-			return nil, invalid("measured", "a measured service model is of one model server: it applies to a SELF_HOSTED deployment only, not %s", req.Provider)
-		case m.SlotsPerReplica < 1 || m.SlotsPerReplica > MaxMeasuredSlots:
-			return nil, invalid("measured.slotsPerReplica", "must be between 1 and %d", MaxMeasuredSlots)
-		case bad(m.InterceptMs) || bad(m.MsPerOutputToken) || m.InterceptMs+m.MsPerOutputToken == 0 || m.InterceptMs > MaxSLAMillis:
-			return nil, invalid("measured.interceptMs", "the measured service time must be positive: an intercept of 0 to %d ms and a non-negative time per token", MaxSLAMillis)
-		}
+	if err := checkLoad(req); err != nil {
+		return nil, err
 	}
 	t := req.Throughput
 	if t == nil {
@@ -129,12 +116,6 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 		return model, nil
 	}
 	switch {
-	case bad(t.RequestsPerSecond) || t.RequestsPerSecond == 0 || t.RequestsPerSecond > MaxRequestsPerSecond:
-		return nil, invalid("throughput.requestsPerSecond", "must be above 0 and at most %d", MaxRequestsPerSecond)
-	case t.InputTokens < 0 || t.InputTokens > MaxTokens:
-		return nil, invalid("throughput.inputTokens", "must be between 0 and %d", MaxTokens)
-	case t.OutputTokens < 1 || t.OutputTokens > MaxTokens:
-		return nil, invalid("throughput.outputTokens", "must be between 1 and %d", MaxTokens)
 	case model.ContextWindow > 0 && !fits(model, t):
 		reasoning, _ := model.ReasoningTokens(0)
 		_, limit, why := model.Fits(t.InputTokens, t.OutputTokens, reasoning)
@@ -147,6 +128,39 @@ func checkRequest(cat *catalog.Catalog, req Request) (*catalog.Model, error) {
 		return nil, invalid("model", "model %q has no parameter count in the catalog, so its GPU needs cannot be estimated", req.Model)
 	}
 	return model, nil
+}
+
+// checkLoad validates what a request asks of any server, whatever the model: the SLA, its percentile, a
+// measured service model and the throughput's bounds.
+func checkLoad(req Request) error {
+	if bad(req.LatencySLAMillis) || req.LatencySLAMillis > MaxSLAMillis {
+		return invalid("latencySLAMs", "must be between 0 (no SLA) and %d ms", MaxSLAMillis)
+	}
+	if p := req.SLAPercentile; bad(p) || (p != 0 && (p < 50 || p > 99.9)) {
+		return invalid("slaPercentile", "must be between 50 and 99.9 (0: %d)", DefaultSLAPercentile)
+	}
+	if m := req.Measured; m != nil {
+		switch {
+		case req.Provider != ProviderSelfHosted:
+			return invalid("measured", "a measured service model is of one model server: it applies to a SELF_HOSTED deployment only, not %s", req.Provider)
+		case m.SlotsPerReplica < 1 || m.SlotsPerReplica > MaxMeasuredSlots:
+			return invalid("measured.slotsPerReplica", "must be between 1 and %d", MaxMeasuredSlots)
+		case bad(m.InterceptMs) || bad(m.MsPerOutputToken) || m.InterceptMs+m.MsPerOutputToken == 0 || m.InterceptMs > MaxSLAMillis:
+			return invalid("measured.interceptMs", "the measured service time must be positive: an intercept of 0 to %d ms and a non-negative time per token", MaxSLAMillis)
+		}
+	}
+	t := req.Throughput
+	switch {
+	case t == nil:
+		return nil
+	case bad(t.RequestsPerSecond) || t.RequestsPerSecond == 0 || t.RequestsPerSecond > MaxRequestsPerSecond:
+		return invalid("throughput.requestsPerSecond", "must be above 0 and at most %d", MaxRequestsPerSecond)
+	case t.InputTokens < 0 || t.InputTokens > MaxTokens:
+		return invalid("throughput.inputTokens", "must be between 0 and %d", MaxTokens)
+	case t.OutputTokens < 1 || t.OutputTokens > MaxTokens:
+		return invalid("throughput.outputTokens", "must be between 1 and %d", MaxTokens)
+	}
+	return nil
 }
 
 // bad reports a negative or non-finite number.

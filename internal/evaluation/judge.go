@@ -266,6 +266,24 @@ func winner(field string, p Position, first, second Winner) (Winner, error) {
 	return "", invalid(field, "%q is not a position; send FIRST, SECOND or TIE", p)
 }
 
+// pairwiseChoices reads a pairwise judge's last line: the answer shown first (A), second (B), or a tie.
+var pairwiseChoices = ChoiceMap{choices: []string{"A", "B", "TIE"}, scores: []float64{1, 0, 0.5}}
+
+// ParsePosition reads a pairwise judge's answer, which ends with a line naming the better of the two answers
+// it was shown: A (the first), B (the second) or TIE, read as ChoiceMap.Classify reads a choice ("Answer: B",
+// "**A**", "[[TIE]]"). Any other last line is a *JudgeAnswerError.
+func ParsePosition(answer string) (Position, error) {
+	switch pairwiseChoices.Classify(answer).Choice {
+	case "A":
+		return First, nil
+	case "B":
+		return Second, nil
+	case "TIE":
+		return Tie, nil
+	}
+	return "", &JudgeAnswerError{"answer", `the last line names neither A, B nor TIE; end with a line "Answer: A", "Answer: B" or "Answer: TIE"`}
+}
+
 // JudgeRequest is everything that determines a judge's verdict, and so the key under which it is cached.
 type JudgeRequest struct {
 	Owner      string // whose cache the verdict belongs to; verdicts are never shared between owners
@@ -273,13 +291,23 @@ type JudgeRequest struct {
 	Input      string
 	Output     string
 	JudgeModel string
+	// Reference and Position are set for a pairwise judgement: the answer Output is compared with, and where
+	// Output was shown (First or Second). A judge's verdict depends on the order, so each order has its own key.
+	Reference string
+	Position  Position
 }
 
 // CacheKey is the hex SHA-256 of the request's fields, each preceded by its length in bytes as a big-endian
 // uint64 after the tag "evaluation.judge.v1", so that no two different requests share a key by moving text
-// from one field to the next.
+// from one field to the next. A pairwise request (Reference or Position set) is hashed under the tag
+// "evaluation.judge.pairwise.v1" with both fields added, so it never shares a key with a single-answer one.
 func CacheKey(r JudgeRequest) string {
-	sum := fieldHash("evaluation.judge.v1", r.Owner, r.Rubric, r.Input, r.Output, r.JudgeModel)
+	var sum [sha256.Size]byte
+	if r.Reference == "" && r.Position == "" {
+		sum = fieldHash("evaluation.judge.v1", r.Owner, r.Rubric, r.Input, r.Output, r.JudgeModel)
+	} else {
+		sum = fieldHash("evaluation.judge.pairwise.v1", r.Owner, r.Rubric, r.Input, r.Output, r.JudgeModel, r.Reference, string(r.Position))
+	}
 	return hex.EncodeToString(sum[:])
 }
 

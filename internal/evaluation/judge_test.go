@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"encoding/hex"
 	"errors"
 	"math"
 	"strings"
@@ -137,5 +138,40 @@ func TestCacheKey(t *testing.T) {
 		q := r
 		change(&q)
 		require.NotEqual(t, k, CacheKey(q))
+	}
+
+	// a pairwise judgement has one key per order, none shared with the single-answer key
+	ab := r
+	ab.Reference, ab.Position = "reference", First
+	ba := ab
+	ba.Position = Second
+	require.NotEqual(t, k, CacheKey(ab))
+	require.NotEqual(t, CacheKey(ab), CacheKey(ba))
+	moved := ab
+	moved.Output, moved.Reference = "helloref", "erence" // same concatenation, different fields
+	require.NotEqual(t, CacheKey(ab), CacheKey(moved))
+	v1 := fieldHash("evaluation.judge.v1", r.Owner, r.Rubric, r.Input, r.Output, r.JudgeModel)
+	require.Equal(t, hex.EncodeToString(v1[:]), k, "single-answer keys stay as cached before pairwise judging existed")
+}
+
+func TestParsePosition(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		answer string
+		want   Position
+	}{
+		{"Answer: A", First},
+		{"The second is clearer.\nAnswer: B", Second},
+		{"Both are equally good.\nAnswer: **tie**", Tie},
+		{"[[A]]", First},
+		{"Verdict: b.", Second},
+	} {
+		got, err := ParsePosition(tc.answer)
+		require.NoError(t, err, tc.answer)
+		require.Equal(t, tc.want, got, tc.answer)
+	}
+	for _, answer := range []string{"", "Answer: C", "A is better than B, I think"} {
+		_, err := ParsePosition(answer)
+		require.ErrorIs(t, err, ErrInvalidJudgeAnswer, answer)
 	}
 }

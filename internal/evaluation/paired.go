@@ -33,6 +33,7 @@ type McNemar struct {
 
 // TTest is the paired t-test of the per-item differences (scipy.stats.ttest_rel(candidate, baseline)).
 type TTest struct {
+	MeanDiff  float64 // the mean of the differences tested
 	Statistic float64 // mean difference / (sd/√n)
 	DF        float64 // n − 1
 	PValue    float64 // two-sided
@@ -63,9 +64,12 @@ type Comparison struct {
 	McNemar        *McNemar
 	McNemarSkipped string
 	// PairedT treats items as independent; when clustered, use Interval and PValue instead. It is nil when
-	// all differences are equal (t is undefined) and PairedTSkipped says so.
+	// all differences are equal (t is undefined) and PairedTSkipped says so. When every item of both runs
+	// carries graded scores (PairedTGraded), it tests the differences of the graded means rather than of the
+	// pass/fail means, so a judge's partial credit counts.
 	PairedT        *TTest
 	PairedTSkipped string
+	PairedTGraded  bool
 	// Items holds every item sorted by regression: the largest drop first, ties by id.
 	Items []ItemDiff
 }
@@ -96,6 +100,8 @@ func Compare(baseline, candidate []Item, alpha float64) (Comparison, error) {
 	diffs := make([]float64, n)
 	clusters := make([]string, n)
 	single := true
+	graded := true
+	var gradedDiffs []float64
 	for i := range base.Items {
 		b, k := base.Items[i], cand.Items[i]
 		if b.Cluster != k.Cluster {
@@ -110,6 +116,8 @@ func Compare(baseline, candidate []Item, alpha float64) (Comparison, error) {
 		}
 		single = single && b.Repeats == 1 && k.Repeats == 1
 		c.Items[i], diffs[i], clusters[i] = d, d.Diff, d.Cluster
+		graded = graded && b.Graded && k.Graded
+		gradedDiffs = append(gradedDiffs, k.GradedMean-b.GradedMean)
 	}
 
 	var sd float64
@@ -127,12 +135,11 @@ func Compare(baseline, candidate []Item, alpha float64) (Comparison, error) {
 		c.PValue = pValue(c.MeanDiff, c.SE, func(t float64) float64 { return stats.TPValue(t, c.DF) })
 	}
 
-	if naiveSE > 0 {
-		t := c.MeanDiff / naiveSE
-		c.PairedT = &TTest{Statistic: t, DF: float64(n - 1), PValue: stats.TPValue(t, float64(n-1))}
-	} else {
-		c.PairedTSkipped = fmt.Sprintf("every item's difference is %s (up to rounding), so the paired t statistic is undefined", num(c.MeanDiff))
+	tDiffs, what := diffs, "difference"
+	if graded {
+		tDiffs, what, c.PairedTGraded = gradedDiffs, "graded difference", true
 	}
+	c.PairedT, c.PairedTSkipped = pairedT(tDiffs, what)
 
 	switch {
 	case c.Clustered:
@@ -148,6 +155,18 @@ func Compare(baseline, candidate []Item, alpha float64) (Comparison, error) {
 		return cmp.Or(cmp.Compare(a.Diff, b.Diff), cmp.Compare(a.ID, b.ID))
 	})
 	return c, nil
+}
+
+// pairedT is the paired t-test of diffs, or nil with the reason when every difference is equal.
+func pairedT(diffs []float64, what string) (*TTest, string) {
+	n := len(diffs)
+	mean, sd := meanSD(diffs)
+	se := sd / math.Sqrt(float64(n))
+	if se == 0 {
+		return nil, fmt.Sprintf("every item's %s is %s (up to rounding), so the paired t statistic is undefined", what, num(mean))
+	}
+	t := mean / se
+	return &TTest{MeanDiff: mean, Statistic: t, DF: float64(n - 1), PValue: stats.TPValue(t, float64(n-1))}, ""
 }
 
 // pValue is the two-sided p-value of est/se; with se = 0 it is the limit: 1 for est = 0, 0 otherwise.

@@ -103,3 +103,56 @@ func TestCompareRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestGradedPairedT gives the graded fixture P2 of reference.json as a judge's graded scores beside pass/fail
+// scores (each graded score thresholded at 0.5): the paired t-test must then agree with scipy's ttest_rel on the
+// graded means, while the interval and flips stay on pass/fail. With graded scores on one side only, the
+// t-test falls back to pass/fail.
+func TestGradedPairedT(t *testing.T) {
+	t.Parallel()
+	ref, err := loadReference()
+	require.NoError(t, err)
+	p2 := ref.Paired[1]
+	require.Equal(t, "P2", p2.Name)
+	split := func(in []refItem, graded bool) []Item {
+		out := refItems(in)
+		for i := range out {
+			pf := make([]float64, len(out[i].Scores))
+			for r, x := range out[i].Scores {
+				if x >= PassThreshold {
+					pf[r] = 1
+				}
+			}
+			if graded {
+				out[i].Graded = out[i].Scores
+			}
+			out[i].Scores = pf
+		}
+		return out
+	}
+	c, err := Compare(split(p2.Baseline, true), split(p2.Candidate, true), p2.Alpha)
+	require.NoError(t, err)
+	require.True(t, c.PairedTGraded)
+	require.NotNil(t, c.PairedT)
+	// scipy.stats.ttest_rel(candidate_means, baseline_means) on the graded scores (reference.py, case P2)
+	require.InDelta(t, p2.Expect["t"], c.PairedT.Statistic, refTol)
+	require.InDelta(t, p2.Expect["t_p"], c.PairedT.PValue, refTol)
+	require.InDelta(t, p2.Expect["mean_diff"], c.PairedT.MeanDiff, refTol)
+	passFail, err := Compare(split(p2.Baseline, false), split(p2.Candidate, false), p2.Alpha)
+	require.NoError(t, err)
+	require.Equal(t, passFail.MeanDiff, c.MeanDiff, "the interval stays on pass/fail")
+	require.Equal(t, passFail.Interval, c.Interval)
+	require.NotEqual(t, passFail.PairedT.Statistic, c.PairedT.Statistic)
+
+	oneSided, err := Compare(split(p2.Baseline, true), split(p2.Candidate, false), p2.Alpha)
+	require.NoError(t, err)
+	require.False(t, oneSided.PairedTGraded)
+	require.Equal(t, passFail.PairedT, oneSided.PairedT)
+
+	bad := split(p2.Candidate, true)
+	bad[4].Graded = bad[4].Graded[:2]
+	_, err = Compare(split(p2.Baseline, true), bad, p2.Alpha)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "candidate.items[4].graded", ve.Field)
+}

@@ -19,6 +19,9 @@ type Item struct {
 	// ones takes its own id as its cluster.
 	Cluster string
 	Scores  []float64 // one per repeat, each in [0, 1]
+	// Graded optionally holds a graded score per repeat (a judge's score in [0, 1]) beside the pass/fail one
+	// in Scores; when every item of both runs has it, Compare's paired t-test runs on it.
+	Graded []float64
 }
 
 // ItemScore is one item's repeats reduced to a mean.
@@ -29,6 +32,9 @@ type ItemScore struct {
 	Mean     float64 // mean score over the repeats
 	PassRate float64 // share of repeats scoring at least PassThreshold
 	Passed   bool    // Mean ≥ PassThreshold
+	Graded   bool    // the item carried graded scores
+	// GradedMean is the mean of the graded scores over the repeats; 0 without them.
+	GradedMean float64
 }
 
 // Summary is a run's score: the mean of item means with its standard error.
@@ -116,6 +122,19 @@ func reduce(field string, items []Item) ([]ItemScore, bool, error) {
 		k := float64(len(it.Scores))
 		out[i] = ItemScore{ID: it.ID, Cluster: it.Cluster, Repeats: len(it.Scores), Mean: sum / k, PassRate: float64(passed) / k}
 		out[i].Passed = out[i].Mean >= PassThreshold
+		if it.Graded != nil {
+			if len(it.Graded) != len(it.Scores) {
+				return nil, false, invalid(f+".graded", "has %d scores and scores has %d; send one graded score per repeat, or none", len(it.Graded), len(it.Scores))
+			}
+			var g float64
+			for r, x := range it.Graded {
+				if !(x >= 0 && x <= 1) {
+					return nil, false, invalid(f+".graded["+strconv.Itoa(r)+"]", "%v is not a graded score; graded scores are numbers in [0, 1]", x)
+				}
+				g += x
+			}
+			out[i].Graded, out[i].GradedMean = true, g/k
+		}
 	}
 	slices.SortFunc(out, func(a, b ItemScore) int { return cmp.Compare(a.ID, b.ID) })
 	return out, clustered, nil

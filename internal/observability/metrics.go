@@ -40,6 +40,9 @@ type Metrics struct {
 	GraphQLOperations    *prometheus.CounterVec   // architect_graphql_operations_total{operation,type,outcome}
 	GraphQLDuration      *prometheus.HistogramVec // architect_graphql_operation_duration_seconds{operation,type}
 	GraphQLSubscriptions *prometheus.GaugeVec     // architect_graphql_subscriptions_active{operation}
+	// Root fields of queries on PostgreSQL, by graph/compiled: outcome is "compiled" (one statement) or why
+	// the field went to the resolvers ("orderBy", "resolver field", "role", …).
+	CompiledReads *prometheus.CounterVec // architect_compiled_reads_total{outcome}
 
 	// Events: topic is the entity kind ("benchmark", "deployment", …).
 	EventsPublished *prometheus.CounterVec // architect_events_published_total{topic}
@@ -100,6 +103,8 @@ func NewMetrics() *Metrics {
 			prometheus.DefBuckets, "operation", "type"),
 		GraphQLSubscriptions: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: "graphql_subscriptions_active",
 			Help: "GraphQL subscriptions open now, by operation name."}, []string{"operation"}),
+		CompiledReads: counter("compiled_reads_total", "Root fields of queries answered by one SQL statement (compiled) or by the resolvers, with the reason.",
+			"outcome"),
 		EventsPublished:  counter("events_published_total", "Entity-change events published to the broker, by topic.", "topic"),
 		EventsDelivered:  counter("events_delivered_total", "Events handed to a subscriber, by topic.", "topic"),
 		Jobs:             counter("jobs_total", "Background jobs finished, by kind and outcome.", "kind", "outcome"),
@@ -113,7 +118,7 @@ func NewMetrics() *Metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.HTTPRequests, m.HTTPDuration, m.HTTPInFlight, m.HTTPLimits, m.WebsocketConnections, m.WebsocketCloses,
-		m.GraphQLOperations, m.GraphQLDuration, m.GraphQLSubscriptions,
+		m.GraphQLOperations, m.GraphQLDuration, m.GraphQLSubscriptions, m.CompiledReads,
 		m.EventsPublished, m.EventsDelivered,
 		m.Jobs, m.JobDuration, m.ProviderRequests, m.ProviderDuration,
 	)

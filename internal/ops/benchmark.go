@@ -255,6 +255,17 @@ func plannedSteps(models []string, items []benchmark.Item, repeats int) int {
 	return len(models) * (len(items) + judged) * repeats
 }
 
+// plannedCalls is what a run reserves on the quota: every answer, and per run of a JUDGE item the judge's calls
+// (two for a pairwise judge asked in both orders).
+func plannedCalls(models []string, items []benchmark.Item, repeats int, judge *model.BenchmarkJudge) int {
+	perStep := 1
+	if judge != nil {
+		perStep = benchmark.JudgeConfig(*judge).CallsPerStep()
+	}
+	answers := len(models) * len(items) * repeats
+	return answers + (plannedSteps(models, items, repeats)-answers)*perStep
+}
+
 // datasetErr names the input at fault as the client wrote it: dataset[3].expected for an inline item,
 // datasetFile for an upload, whose message gives the line and the column.
 func datasetErr(input string, err error) error {
@@ -305,13 +316,14 @@ func (s *Service) StartBenchmark(ctx context.Context, id int) (*ent.Benchmark, e
 		return nil, err
 	}
 	now := s.now().UTC()
-	calls := plannedSteps(b.Models, b.Dataset, b.Repeats) // judge steps are reserved as calls; cached ones are given back
+	steps := plannedSteps(b.Models, b.Dataset, b.Repeats)
+	calls := plannedCalls(b.Models, b.Dataset, b.Repeats, b.Judge) // cached verdicts are given back
 	day := ledger.Day(now)
 	if err := s.reserveCalls(ctx, ledger.Key{Owner: b.OwnerID, Day: day, Kind: ledger.Benchmark}, calls, now, ""); err != nil {
 		return nil, err
 	}
 	b, err = b.Update().Where(entbenchmark.StatusEQ(entbenchmark.StatusPENDING)).SetStatus(entbenchmark.StatusRUNNING).
-		SetStartedAt(now).SetProgressDone(0).SetProgressTotal(calls).SetQuotaDay(day).SetQuotaHeld(calls).
+		SetStartedAt(now).SetProgressDone(0).SetProgressTotal(steps).SetQuotaDay(day).SetQuotaHeld(calls).
 		ClearError().ClearFinishedAt().Save(ctx)
 	if err != nil {
 		return nil, err
@@ -371,7 +383,8 @@ func (s *Service) EstimateBenchmark(b *ent.Benchmark) (*benchmark.Estimation, er
 		conc[p.Name] = p.EffectiveConcurrency()
 	}
 	est, err := benchmark.Estimate(benchmark.EstimateInput{Items: b.Dataset, Models: b.Models, System: b.System,
-		MaxOutputTokens: b.MaxOutputTokens, Catalog: *s.Catalog, Concurrency: conc, Repeats: b.Repeats})
+		MaxOutputTokens: b.MaxOutputTokens, Catalog: *s.Catalog, Concurrency: conc, Repeats: b.Repeats,
+		Judge: (*benchmark.JudgeConfig)(b.Judge)})
 	if err != nil {
 		return nil, err
 	}

@@ -170,8 +170,37 @@ type deploymentCost struct {
 }
 
 // costDeployment prices a deployment's settings; a SELF_HOSTED one with a measured capacity is sized on it.
+// A SELF_HOSTED one without an instance type has no plan: its note says so, and what its measured capacity
+// needs for the configured load (Deployment.sizing).
 func (s *Service) costDeployment(modelName string, provider entdeployment.Provider, region string, cfg model.DeploymentConfig,
 	measured *model.MeasuredCapacity) (deploymentCost, error) {
+	req := deploymentRequest(modelName, provider, region, cfg, measured)
+	if code, why := deployment.Unpriced(s.Catalog, req); code == deployment.CostNoInstanceType {
+		// The team's own server: the model need not be in the catalog, and the cost is unknown.
+		if req.Measured != nil && req.Throughput != nil {
+			if p, err := deployment.SizeMeasured(req); err == nil {
+				why += fmt.Sprintf("; sized on the capacity measured by %s, the load needs %d replicas of %d slots (sizing)", req.Measured.Provenance,
+					p.Replicas, req.Measured.SlotsPerReplica)
+			} else {
+				why += fmt.Sprintf("; the capacity measured by %s cannot serve the load: %s", req.Measured.Provenance, err)
+			}
+		}
+		return deploymentCost{note: why}, nil
+	}
+	est, err := s.estimate(req)
+	if err != nil {
+		return deploymentCost{}, err
+	}
+	note := est.CostUnknownReason
+	if note == "" {
+		note = strings.Join(est.Notes, "; ")
+	}
+	return deploymentCost{plan: est.Plan, note: note}, nil
+}
+
+// deploymentRequest is what a deployment's settings ask of the planner.
+func deploymentRequest(modelName string, provider entdeployment.Provider, region string, cfg model.DeploymentConfig,
+	measured *model.MeasuredCapacity) deployment.Request {
 	req := deployment.Request{
 		Model:           modelName,
 		Provider:        deployment.Provider(provider),
@@ -188,20 +217,47 @@ func (s *Service) costDeployment(modelName string, provider entdeployment.Provid
 		req.LatencySLAMillis = *cfg.LatencySLAMs
 	}
 	req.SLAPercentile = deref(cfg.SLAPercentile)
-	if req.Provider == deployment.ProviderSelfHosted && req.InstanceType == "" {
-		// The team's own server: the model need not be in the catalog, and the cost is unknown.
-		return deploymentCost{note: "a SELF_HOSTED deployment runs on your own hardware, which the catalog does not price; " +
-			"set config.instanceType (and config.replicas) to a catalog instance type to estimate it at that type's on-demand price"}, nil
+	return req
+}
+
+// DeploymentSizing is what a SELF_HOSTED deployment's configured load needs on its measured capacity,
+// priced or not: nil without a measured capacity, without config.throughput, or when the measured server
+// cannot serve the load (its cost note says why). Without an instance type the replicas are sized, never
+// the configured ones (a replica count needs an instance type).
+func (s *Service) DeploymentSizing(d *ent.Deployment) *deployment.Plan {
+	req := deploymentRequest(d.ModelName, d.Provider, d.Region, d.Config, d.MeasuredCapacity)
+	if req.Measured == nil || req.Throughput == nil {
+		return nil
 	}
-	est, err := s.estimate(req)
+	if req.InstanceType == "" {
+		req.Replicas = 0
+	}
+	p, err := deployment.SizeMeasured(req)
 	if err != nil {
-		return deploymentCost{}, err
+		return nil
 	}
-	note := est.CostUnknownReason
-	if note == "" {
-		note = strings.Join(est.Notes, "; ")
+	return p
+}
+
+// DeploymentCostUnknown says in a word why a deployment has no price; nil when it can have one.
+func (s *Service) DeploymentCostUnknown(d *ent.Deployment) *deployment.CostUnknown {
+	code, _ := deployment.Unpriced(s.Catalog, deploymentRequest(d.ModelName, d.Provider, d.Region, d.Config, nil))
+	if code == "" {
+		return nil
 	}
-	return deploymentCost{plan: est.Plan, note: note}, nil
+	return &code
+}
+
+// DeleteDeployment deletes a deployment; its load tests stay, without it. It locks the deployment first and
+// its load tests only then (through the foreign key's ON DELETE SET NULL): the order every path that locks
+// both takes, so that it cannot deadlock with a load test finishing at that moment (workers.loadTestWorker).
+func (s *Service) DeleteDeployment(ctx context.Context, id int) error {
+	d, err := s.lockDeployment(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.pause(ctx, "deleteDeployment")
+	return s.ent(ctx).Deployment.DeleteOne(d).Exec(ctx)
 }
 
 func deref[T any](p *T) T {
@@ -284,9 +340,10 @@ func measuredCapacity(lt *ent.LoadTest, dep *ent.Deployment) (*model.MeasuredCap
 // the capacity it measured replaces the deployment's (and its plan is sized again on it); a sweep that does
 // not qualify leaves the deployment's capacity as it was and says why in its measuredCapacityNote. A plan
 // the measured capacity cannot make (the SLA is out of reach) is cleared, and the cost note says why. Only
-// a storage error is returned: the load test completes whatever the fit says. The deployment is locked after
-// the load test; no path locks them the other way round, but deleting the deployment at that moment (which
-// sets its load tests' deployment to null) can deadlock with it on PostgreSQL, which then aborts one of them.
+// a storage error is returned: the load test completes whatever the fit says. The caller has locked the
+// deployment before the load test (workers.LockLoadTestTarget), the order DeleteDeployment takes too, so
+// deleting the deployment at that moment waits for the completion (or the completion for the deletion,
+// which leaves the test without a deployment to measure) instead of deadlocking.
 func (s *Service) MeasureDeployment(ctx context.Context, lt *ent.LoadTest) error {
 	if lt.DeploymentID == nil || lt.Plan.Mode != loadtest.ModeSweep {
 		return nil

@@ -164,7 +164,9 @@ func (s *Service) versionName(ctx context.Context, id int) string {
 
 // side reads one model's item results of a COMPLETED benchmark of the viewer: per item one score per repeat,
 // 1 when the answer passed, 0 when it failed or the call failed (as accuracy counts them), with the item's
-// cluster key (items without one are their own cluster when others have one).
+// cluster key (items without one are their own cluster when others have one). When the dataset has JUDGE items,
+// each repeat also carries a graded score: the judge's score for those (0 when the answer or the judge's reply
+// failed), the pass/fail score for the others.
 func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*SideRun, error) {
 	c := s.ent(ctx)
 	b, err := c.Benchmark.Get(ctx, sd.BenchmarkID)
@@ -189,11 +191,14 @@ func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*Si
 	rows, err := c.BenchmarkItemResult.Query().
 		Where(benchmarkitemresult.BenchmarkID(b.ID), benchmarkitemresult.Model(m)).
 		Order(benchmarkitemresult.ByItem(), benchmarkitemresult.ByRepeat()).
-		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat, benchmarkitemresult.FieldPassed).All(ctx)
+		Select(benchmarkitemresult.FieldItem, benchmarkitemresult.FieldRepeat, benchmarkitemresult.FieldPassed,
+			benchmarkitemresult.FieldJudged, benchmarkitemresult.FieldJudgeScore).All(ctx)
 	if err != nil {
 		return nil, err
 	}
+	judged := b.Judge != nil && slices.ContainsFunc(b.Dataset, func(it benchmark.Item) bool { return it.Assertion == benchmark.AssertJudge })
 	scores := make([][]float64, len(b.Dataset))
+	graded := make([][]float64, len(b.Dataset))
 	for _, r := range rows {
 		if r.Item >= 0 && r.Item < len(scores) {
 			v := 0.0
@@ -201,6 +206,10 @@ func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*Si
 				v = 1
 			}
 			scores[r.Item] = append(scores[r.Item], v)
+			if r.Judged {
+				v = r.JudgeScore
+			}
+			graded[r.Item] = append(graded[r.Item], v)
 		}
 	}
 	clustered := slices.ContainsFunc(b.Dataset, func(it benchmark.Item) bool { return it.Cluster != "" })
@@ -211,6 +220,9 @@ func (s *Service) side(ctx context.Context, field string, sd BenchmarkSide) (*Si
 			return nil, apperr.Input(field+".benchmarkId", "benchmark %d has %d of %d runs of item %d of %s", b.ID, len(v), b.Repeats, i, m)
 		}
 		run.Items[i] = evaluation.Item{ID: ItemID(i), Scores: v}
+		if judged {
+			run.Items[i].Graded = graded[i]
+		}
 		if clustered {
 			run.Items[i].Cluster = cmp.Or(b.Dataset[i].Cluster, "item:"+ItemID(i))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	entbenchmark "github.com/modelarchitect/architect/ent/benchmark"
+	entdeployment "github.com/modelarchitect/architect/ent/deployment"
 	"github.com/modelarchitect/architect/ent/explanation"
 	"github.com/modelarchitect/architect/ent/privacy"
 	"github.com/modelarchitect/architect/ent/scenario"
@@ -136,12 +137,18 @@ func (s *Service) ExplainScenario(ctx context.Context, scenarioID int) (*ent.Exp
 		Save(ctx)
 }
 
-// simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out) and
-// the figures the Scenario owner's finished benchmarks measured, with their sample sizes: the engine blends
+// simulationOptions are the engine's options for a Scenario: today's date (so retired models drop out), the
+// figures the Scenario owner's finished benchmarks measured, with their sample sizes: the engine blends
 // them with the catalog's figures by how many items and calls stand behind them (the newest benchmark of each
-// model counts; the results name the benchmark).
+// model counts; the results name the benchmark), and the owner's SELF_HOSTED deployments with a measured
+// capacity, each a candidate of its own.
 func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simulation.Options, error) {
 	opts := simulation.Options{AsOf: s.now().UTC().Format(time.DateOnly), Measured: map[string]simulation.Measured{}}
+	hosted, err := s.measuredDeployments(ctx, sc.OwnerID)
+	if err != nil {
+		return opts, err
+	}
+	opts.SelfHosted = hosted
 	done, err := s.ent(ctx).Benchmark.Query().
 		Where(entbenchmark.OwnerID(sc.OwnerID), entbenchmark.StatusEQ(entbenchmark.StatusCOMPLETED), entbenchmark.ResultsNotNil()).
 		Order(ent.Desc(entbenchmark.FieldFinishedAt)).Limit(200).All(privacy.DecisionContext(ctx, privacy.Allow))
@@ -168,6 +175,28 @@ func (s *Service) simulationOptions(ctx context.Context, sc *ent.Scenario) (simu
 		}
 	}
 	return opts, nil
+}
+
+// maxSelfHosted bounds the measured deployments one simulation ranks (the oldest first).
+const maxSelfHosted = 50
+
+// measuredDeployments are owner's SELF_HOSTED deployments, not TERMINATED, whose model server a SWEEP load
+// test measured, as the simulation takes them.
+func (s *Service) measuredDeployments(ctx context.Context, owner int) ([]simulation.SelfHosted, error) {
+	deps, err := s.ent(ctx).Deployment.Query().
+		Where(entdeployment.OwnerID(owner), entdeployment.ProviderEQ(entdeployment.ProviderSELF_HOSTED),
+			entdeployment.StatusNEQ(entdeployment.StatusTERMINATED), entdeployment.MeasuredCapacityNotNil()).
+		Order(ent.Asc(entdeployment.FieldID)).Limit(maxSelfHosted).All(privacy.DecisionContext(ctx, privacy.Allow))
+	if err != nil {
+		return nil, err
+	}
+	var out []simulation.SelfHosted
+	for _, d := range deps {
+		mc := d.MeasuredCapacity
+		out = append(out, simulation.SelfHosted{DeploymentID: gid.Encode(d.ID), Model: d.ModelName, InstanceType: deref(d.Config.InstanceType),
+			Region: d.Region, Service: *mc.Service(), LoadTestID: gid.Encode(mc.LoadTestID), MeasuredAt: mc.MeasuredAt.UTC().Format(time.DateOnly)})
+	}
+	return out, nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/graph"
+	"github.com/modelarchitect/architect/graph/compiled"
 	"github.com/modelarchitect/architect/internal/apperr"
 	"github.com/modelarchitect/architect/internal/auth"
 	"github.com/modelarchitect/architect/internal/database"
@@ -40,6 +42,7 @@ import (
 type Config struct {
 	Introspection bool     // GRAPHQL_INTROSPECTION
 	Playground    bool     // GRAPHQL_PLAYGROUND: GraphiQL at /
+	CompiledReads string   // COMPILED_READS: true, false or verify (config.Config.CompiledReads)
 	TrustProxy    bool     // take the client address from X-Forwarded-For
 	Origins       []string // browser origins allowed to call the API and open websockets (CORS_ALLOWED_ORIGINS)
 	Limits        limits.Config
@@ -70,7 +73,9 @@ type Server struct {
 	draining atomic.Bool
 	streams  context.Context // ended by Drain: subscriptions over server-sent events end with it
 	endAll   context.CancelFunc
-	checked  tokenChecks // websocket tokens checked lately
+	checked  tokenChecks        // websocket tokens checked lately
+	compiled *compiled.Compiler // nil: the resolvers answer everything (SQLite, or COMPILED_READS=false)
+	hints    *hints             // with compiled: users' token versions and roles last seen (viewercheck.go)
 }
 
 // New builds the handler.
@@ -135,7 +140,15 @@ func (s *Server) Drain() {
 func (s *Server) CloseSockets(ctx context.Context) error { return s.ws.Shutdown(ctx) }
 
 func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
-	srv := handler.New(graph.NewSchema(resolver))
+	schema := graph.NewSchema(resolver)
+	if s.cfg.CompiledReads != "false" && s.db.Dialect == dialect.Postgres {
+		s.hints = newHints(1 << 16)
+		s.compiled = compiled.New(compiled.Config{DB: s.db.SQL, Client: s.db.Client, Schema: schema.Schema(), Log: s.log,
+			Verify:   s.cfg.CompiledReads == "verify",
+			Fallback: func(reason string) { s.metrics.CompiledReads.WithLabelValues(reason).Inc() },
+			Compiled: func() { s.metrics.CompiledReads.WithLabelValues("compiled").Inc() }})
+	}
+	srv := handler.New(schema)
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
 	queries := lru.New[*ast.QueryDocument](1000)
@@ -146,6 +159,7 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.SetParserTokenLimit(cmp.Or(s.cfg.MaxTokens, 15000))
 	srv.Use(observability.Operations{Metrics: s.metrics})
 	srv.Use(tokenGate{})
+	srv.Use(viewerCheck{s})
 	srv.Use(deferDirective{})
 	if s.cfg.Introspection {
 		srv.Use(extension.Introspection{})
@@ -154,6 +168,9 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cmp.Or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.Use(graph.StreamEnd{})
+	if s.compiled != nil {
+		srv.AroundRootFields(s.compiled.RootField)
+	}
 	srv.AroundFields(checkScope)
 	srv.AroundFields(checkCursors)
 	srv.AroundFields(hideDirectives)
@@ -188,8 +205,23 @@ func (s *Server) withRequest(next http.Handler) http.Handler {
 
 // authenticate puts the token's viewer in ctx; a missing token leaves the caller anonymous, and a refused one
 // records why, for tokenGate to refuse the request's operation (unless it only logs in or signs up). A token
-// that could not be checked at all returns the error to answer with instead.
+// that could not be checked at all returns the error to answer with instead. With the compiled read path, a
+// valid token of a user this replica has seen leaves its row's check to the operation (viewercheck.go).
 func (s *Server) authenticate(ctx context.Context, header string) (context.Context, *apperr.Error) {
+	if s.compiled != nil {
+		if token, ok := strings.CutPrefix(header, "Bearer "); ok && !auth.IsAPIKey(token) {
+			if c, err := s.identity.Claims(strings.TrimSpace(token)); err == nil {
+				if h, ok := s.hints.get(c.UserID); ok && h.Version == c.Version {
+					return withPending(ctx, header, h), nil
+				}
+			}
+		}
+	}
+	return s.lookUp(ctx, header)
+}
+
+// lookUp authenticates the request's token by its user's row.
+func (s *Server) lookUp(ctx context.Context, header string) (context.Context, *apperr.Error) {
 	token, ok := strings.CutPrefix(header, "Bearer ")
 	if !ok {
 		if header != "" {
@@ -209,6 +241,9 @@ func (s *Server) authenticate(ctx context.Context, header string) (context.Conte
 		return withRefusedToken(ctx, strings.SplitN(reason, ":", 2)[0]), nil
 	}
 	loaders.PrimeUsers(ctx, u) // the viewer owns most rows a request shows
+	if s.hints != nil && v.Scope == nil {
+		s.hints.put(compiled.Check{UserID: u.ID, Version: u.TokenVersion, Role: u.Role})
+	}
 	return identity.WithUser(viewer.NewContext(ctx, v), u), nil
 }
 

@@ -20,6 +20,7 @@ type Cost struct {
 	MonthlyCacheWrite  decimal.Decimal // input tokens written to the prompt cache (at the write price, or the input price where none is billed)
 	MonthlyOutput      decimal.Decimal
 	MonthlyReasoning   decimal.Decimal
+	MonthlyHardware    decimal.Decimal // a self-hosted deployment's instances (hardwareCost); 0 for a model API
 	LongContextTier    bool            // the request is above the model's long-context threshold
 	RegionalUplift     decimal.Decimal // price multiplier for the processing region; 1 when none
 	CacheApplied       bool            // the model has a cache-read price, so cached input was billed at it

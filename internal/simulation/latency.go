@@ -118,8 +118,15 @@ func atPeak(s service, w Workload, rl RateLimit, reasoning int) (Capacity, *Late
 	if servers > maxServers {
 		servers = maxServers
 	}
+	return atLoad(s, w, rl, servers)
+}
+
+// atLoad is atPeak's queue with servers given: servers slots, each serving a request in s, at the
+// workload's peak.
+func atLoad(s service, w Workload, rl RateLimit, servers int) (Capacity, *Latency, error) {
+	meanS := s.meanMs() / 1000
 	mu := 1 / meanS
-	lambda := float64(w.RequestsPerDay) * w.PeakFactor / secondsPerDay
+	lambda := peakRPS(w)
 	capa := Capacity{
 		RateLimit:         rl,
 		Servers:           servers,
@@ -153,3 +160,6 @@ func atPeak(s service, w Workload, rl RateLimit, reasoning int) (Capacity, *Late
 		SpreadSource:          s.spread,
 	}, nil
 }
+
+// peakRPS is the workload's request rate at peak, λ = requests per day × peak factor ÷ 86,400.
+func peakRPS(w Workload) float64 { return float64(w.RequestsPerDay) * w.PeakFactor / secondsPerDay }

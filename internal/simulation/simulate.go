@@ -31,6 +31,7 @@ const (
 	ReasonOverCapacity  ReasonCode = "OVER_CAPACITY"   // peak traffic reaches the assumed rate limit
 	ReasonSLA           ReasonCode = "SLA"             // latency at the SLA percentile above the SLA
 	ReasonBudget        ReasonCode = "BUDGET"          // monthly cost above the budget
+	ReasonUnpriced      ReasonCode = "UNPRICED"        // a self-hosted deployment whose hardware the catalog does not price
 )
 
 // Reason is one cause of exclusion, with a sentence a person can act on.
@@ -80,11 +81,14 @@ type Candidate struct {
 	// the catalog's estimate for the configuration rather than the workload's figure.
 	ReasoningTokens    int
 	ReasoningEstimated bool
+	// Deployment is set on a self-hosted candidate (Options.SelfHosted): its sizing on the measured capacity
+	// and where the figures come from.
+	Deployment *DeploymentFit
 }
 
 // EngineVersion changes whenever the way a simulation computes its figures or its ranking changes, so that
 // stored results computed by an older engine can be found and recomputed (with CatalogVersion).
-const EngineVersion = "2026-12-07"
+const EngineVersion = "2026-12-08"
 
 // Result is a simulation of one workload on one catalog version.
 type Result struct {
@@ -127,16 +131,26 @@ func Simulate(cat *catalog.Catalog, w Workload, opt Options) (*Result, error) {
 		Weights:        weights,
 	}
 	var fitting []Candidate
-	for _, m := range candidates(cat, w) {
-		c, err := evaluate(m.model, m.found, m.id, w, opt)
-		if err != nil {
-			return nil, fmt.Errorf("simulate %s: %w", m.id, err)
-		}
+	keep := func(c Candidate) {
 		if len(c.Reasons) == 0 {
 			fitting = append(fitting, c)
 		} else {
 			res.Excluded = append(res.Excluded, c)
 		}
+	}
+	for _, m := range candidates(cat, w, opt) {
+		c, err := evaluate(m.model, m.found, m.id, w, opt)
+		if err != nil {
+			return nil, fmt.Errorf("simulate %s: %w", m.id, err)
+		}
+		keep(c)
+	}
+	for _, h := range selfHostedCandidates(opt.SelfHosted, w) {
+		c, err := evaluateSelfHosted(cat, h, w, opt)
+		if err != nil {
+			return nil, fmt.Errorf("simulate %s: %w", h.ID(), err)
+		}
+		keep(c)
 	}
 	res.Anchors = anchorsOf(cat, w, opt)
 	res.QualityBasis = score(fitting, w, weights, res.Anchors)
@@ -161,7 +175,7 @@ type candidateModel struct {
 	found bool
 }
 
-func candidates(cat *catalog.Catalog, w Workload) []candidateModel {
+func candidates(cat *catalog.Catalog, w Workload, opt Options) []candidateModel {
 	if len(w.Candidates) == 0 {
 		out := make([]candidateModel, len(cat.Models))
 		for i, m := range cat.Models {
@@ -174,6 +188,9 @@ func candidates(cat *catalog.Catalog, w Workload) []candidateModel {
 	ids = slices.Compact(ids)
 	out := make([]candidateModel, 0, len(ids))
 	for _, id := range ids {
+		if slices.ContainsFunc(opt.SelfHosted, func(h SelfHosted) bool { return h.ID() == id }) {
+			continue // evaluated as a self-hosted candidate
+		}
 		m, err := cat.Model(id)
 		out = append(out, candidateModel{id: id, model: m, found: err == nil})
 	}

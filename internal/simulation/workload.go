@@ -55,6 +55,7 @@ const (
 	SourceCatalog   Source = "CATALOG"   // the catalog's published or third-party estimate
 	SourceBenchmark Source = "BENCHMARK" // the workspace's own finished benchmark (no catalog figure to blend with)
 	SourceBlend     Source = "BLEND"     // the catalog figure and a benchmark's, weighed by how much each knows (evidence.go)
+	SourceLoadTest  Source = "LOAD_TEST" // a load test of the workspace's own deployment (Options.SelfHosted); means, no spread
 )
 
 // Measured holds a model's figures from the workspace's finished benchmarks. Nil fields are not measured.
@@ -76,6 +77,8 @@ type Options struct {
 	Measured   map[string]Measured  // by model id
 	RateLimits map[string]RateLimit // by model API (provider); overrides DefaultRateLimits
 	Weights    *Weights             // nil: DefaultWeights
+	// SelfHosted are the workspace's measured SELF_HOSTED deployments, each ranked as a candidate of its own.
+	SelfHosted []SelfHosted
 	// AsOf (YYYY-MM-DD), when set, excludes models whose deprecation date is on or before it. The engine reads
 	// no clock: the caller passes today's date.
 	AsOf string

@@ -57,7 +57,8 @@ func NewServer(t testing.TB, b Backend, o ...ServerOptions) *Server {
 		opt = o[0]
 	}
 	env := map[string]string{"JWT_SECRET": TestSecret, "APP_ENV": "test", "DATA_DIR": t.TempDir(),
-		"JOB_TIMEOUT": "20s", "JOB_RESCUE_AFTER": "30s", "ENDPOINT_ALLOWLIST": "models.example.com,m.example.com",
+		"COMPILED_READS": "verify", // on PostgreSQL every compiled read is checked against the resolvers
+		"JOB_TIMEOUT":    "20s", "JOB_RESCUE_AFTER": "30s", "ENDPOINT_ALLOWLIST": "models.example.com,m.example.com",
 		"OPENAI_API_KEY": "sk-test", "GEMINI_API_KEY": "gm-test",
 		"SIGNUP_MAX_PER_ADDRESS": "100000"} // tests sign many users up from 127.0.0.1
 	for k, v := range opt.Env {

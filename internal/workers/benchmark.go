@@ -139,7 +139,7 @@ func (w *chunkWorker) run(ctx context.Context, b *ent.Benchmark, modelID string,
 
 // save stores results (a result already stored for the same item and repeat is kept), moves the steps done from
 // the run's reservation, counting as used the calls made (answers and uncached judge calls; a cached verdict
-// gives its reserved call back), and records the progress, in one transaction that first locks the benchmark,
+// gives its reserved calls back), and records the progress, in one transaction that first locks the benchmark,
 // so that concurrent chunks count in turn and progress never goes back. It reports whether the benchmark is
 // still RUNNING.
 func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string, rs []benchmark.ItemResult) (running bool, err error) {
@@ -176,7 +176,12 @@ func (w *chunkWorker) save(ctx context.Context, b *ent.Benchmark, modelID string
 		steps := max(p.steps-cur.ProgressDone, 0)
 		answers := max(p.answers-(cur.ProgressDone-cur.JudgeStepsDone), 0)
 		made := answers + max(p.judgeCalls-cur.JudgeCallsMade, 0)
-		fromHeld := min(steps, cur.QuotaHeld)
+		// A judge step was reserved as CallsPerStep calls (two for a pairwise judge asked in both orders).
+		perStep := 1
+		if cur.Judge != nil {
+			perStep = benchmark.JudgeConfig(*cur.Judge).CallsPerStep()
+		}
+		fromHeld := min(answers+max(p.judgeSteps-cur.JudgeStepsDone, 0)*perStep, cur.QuotaHeld)
 		if err := ledger.Settle(ctx, c, QuotaKey(cur), made, fromHeld); err != nil {
 			return err
 		}

@@ -103,9 +103,17 @@ func (w *loadTestWorker) Work(ctx context.Context, job *river.Job[LoadTestArgs])
 // finish ends a RUNNING test with its result and status, counting its sent calls and releasing the rest of
 // its reservation; a test its owner cancelled meanwhile keeps its status and gets the run's final result (the
 // requests cut off counted as CANCELLED); one that was deleted only has its calls counted.
+//
+// A test of a deployment locks the deployment before the test (LockLoadTestTarget): completing a sweep
+// re-sizes the deployment, and deleting the deployment locks it and then, through the foreign key, its load
+// tests, so the one order keeps the two from deadlocking on PostgreSQL.
 func (w *loadTestWorker) finish(ctx context.Context, id int, key ledger.Key, r loadtest.Result, status entloadtest.Status, reason string) error {
 	return w.d.DB.InTx(ctx, func(ctx context.Context) error {
 		c := ent.FromContext(ctx)
+		if err := LockLoadTestTarget(ctx, c, id); err != nil {
+			return err
+		}
+		w.d.pause(ctx, "finishLoadTest")
 		lt, err := LockLoadTest(ctx, c, id)
 		if ent.IsNotFound(err) { // deleted by its owner: only its calls are left to count
 			return ledger.Settle(ctx, c, key, sent(r), 0)
@@ -203,6 +211,20 @@ func LoadTestQuotaKey(lt *ent.LoadTest) ledger.Key {
 		day = *lt.QuotaDay
 	}
 	return ledger.Key{Owner: lt.OwnerID, Day: day, Kind: ledger.LoadTest}
+}
+
+// LockLoadTestTarget locks the deployment load test id targets, if any, until the transaction of ctx ends:
+// a deployment is locked before its load tests, on every path that locks both (deleting the deployment
+// locks it, then its load tests through the foreign key). The test's deployment is read unlocked: it is
+// set once, and only deleting the deployment, which needs the lock taken here, clears it.
+func LockLoadTestTarget(ctx context.Context, c *ent.Client, id int) error {
+	deps, err := c.LoadTest.Query().Where(entloadtest.ID(id), entloadtest.DeploymentIDNotNil()).
+		Select(entloadtest.FieldDeploymentID).Ints(ctx)
+	if err != nil || len(deps) == 0 {
+		return err
+	}
+	_, err = c.Deployment.Query().Where(entdeployment.ID(deps[0])).LockForUpdate().IDs(ctx)
+	return err
 }
 
 // LockLoadTest reads load test id and locks it until the transaction of ctx ends.

@@ -47,6 +47,9 @@ type Deps struct {
 	// transaction of its own (ops.Service.UpdateBandit); the bandit_update job calls them every BanditEvery.
 	Bandits      func(ctx context.Context) ([]int, error)
 	UpdateBandit func(ctx context.Context, id int) error
+	// Pause, when set (tests), is called by a worker's read-then-write step after it has locked what it
+	// changes, with the step's name (as ops.Service.Pause), so a test can hold it there.
+	Pause func(ctx context.Context, op string)
 	// Started is when this process started: the refresh job leaves results computed since alone (a newer
 	// replica's). Zero: when the job first runs.
 	Started time.Time
@@ -61,6 +64,12 @@ type Deps struct {
 	Now            func() time.Time
 
 	refreshFailed sync.Map // scenario ids whose refresh failed, logged once
+}
+
+func (d *Deps) pause(ctx context.Context, op string) {
+	if d.Pause != nil {
+		d.Pause(ctx, op)
+	}
 }
 
 func (d *Deps) now() time.Time {

@@ -35,6 +35,10 @@ type Output struct {
 	Viewers     int             `json:"viewers"`
 	StartedAt   time.Time       `json:"startedAt"`
 	Result      *loadgen.Result `json:"result"`
+	// TransactionsPerRequest is what -count-transactions measured: PostgreSQL transactions (xact_commit +
+	// xact_rollback of pg_stat_database) per request, requests sent one at a time with nothing else running.
+	// A server that sends each statement on its own (autocommit) makes one transaction per statement.
+	TransactionsPerRequest *float64 `json:"transactionsPerRequest,omitempty"`
 }
 
 type templateFlags []string
@@ -67,6 +71,7 @@ func run() error {
 		label       = flag.String("label", "", "name of this measurement in reports")
 		out         = flag.String("out", "", "write the JSON result here (default: stdout)")
 		check       = flag.Bool("check", true, "send each template once first and stop if one fails")
+		countTx     = flag.Int("count-transactions", 0, "after the runs, send this many requests one at a time and report the database's transactions per request (needs a quiet database)")
 		templates   templateFlags
 	)
 	flag.Var(&templates, "template", "name=path.graphql: a request read from a file; $userId and $viewerId are filled (repeatable)")
@@ -128,12 +133,56 @@ func run() error {
 			fmt.Fprintln(os.Stderr, "loadgen: failure:", m)
 		}
 	}
+	var perRequest *float64
+	if *countTx > 0 {
+		x, err := transactionsPerRequest(ctx, *dbURL, *url, mix, vs, *countTx)
+		if err != nil {
+			return fmt.Errorf("count transactions: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "loadgen: %.2f database transactions per request\n", x)
+		perRequest = &x
+	}
 	o := Output{
 		Tool: "loadgen", Label: *label, Command: strings.Join(os.Args, " "), URL: *url, Connections: *connections,
 		Duration: duration.String(), Warmup: max(*warmup, 0).String(), Runs: *runs, Mix: *mixFlag, Viewers: len(vs),
-		StartedAt: started, Result: res,
+		StartedAt: started, Result: res, TransactionsPerRequest: perRequest,
 	}
 	return writeJSON(*out, o)
+}
+
+// statsFlush is how long PostgreSQL 15 may keep a backend's counts before pg_stat_database shows them
+// (PGSTAT_IDLE_INTERVAL, 10 s), with a margin.
+const statsFlush = 11 * time.Second
+
+// transactionsPerRequest sends n rounds of the mix one request at a time and divides the database's new
+// transactions by the requests: the number of statements per request of a server that runs reads without
+// explicit transactions. The reading of the counter itself is one transaction, taken off.
+func transactionsPerRequest(ctx context.Context, dbURL, url string, mix []loadgen.Weighted, vs []viewers.Viewer, n int) (float64, error) {
+	db, err := database.Open(database.Options{URL: dbURL, MaxOpenConns: 1})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	read := func() (int64, error) {
+		time.Sleep(statsFlush)
+		var x int64
+		err := db.SQL.QueryRowContext(ctx, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()").Scan(&x)
+		return x, err
+	}
+	before, err := read()
+	if err != nil {
+		return 0, err
+	}
+	for i := range n {
+		if err := loadgen.Probe(ctx, url, mix, vs[i%len(vs)]); err != nil {
+			return 0, err
+		}
+	}
+	after, err := read()
+	if err != nil {
+		return 0, err
+	}
+	return float64(after-before-1) / float64(n*len(mix)), nil
 }
 
 func envOr(k, def string) string {

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -20,15 +21,17 @@ type Template struct {
 }
 
 // DashboardQuery is the dashboard the targets of bench/README.md are set for: the viewer's first 20
-// Scenarios, Benchmarks and Deployments, each with its owner.
-const DashboardQuery = `query Dashboard {
-  me {
-    id
-    scenarios(first: 20) { edges { node { id name createdAt owner { email name } } } }
-    benchmarks(first: 20) { edges { node { id name status models progress createdAt owner { email name } } } }
-    deployments(first: 20) { edges { node { id modelName provider region status estimatedCost createdAt owner { email name } } } }
-  }
-}`
+// Scenarios, Benchmarks and Deployments, each with its owner (queries/dashboard.graphql, which make bench
+// also hands to architect sql for pgbench).
+//
+//go:embed queries/dashboard.graphql
+var DashboardQuery string
+
+// ListQuery is the list query of the targets: the viewer's first 50 scenarios with the connection's count,
+// page info and cursors, each with its owner's email (queries/list.graphql).
+//
+//go:embed queries/list.graphql
+var ListQuery string
 
 // NodeQuery looks up one of the viewer's rows by its GraphQL id.
 const NodeQuery = `query Node($id: ID!) {
@@ -47,10 +50,14 @@ const CreateQuery = `mutation Create($input: CreateScenarioInput!) {
 
 var complexities = []string{"LOW", "MEDIUM", "HIGH"}
 
-// Builtin returns the templates the load generator knows by name: dashboard, node and create.
+// Builtin returns the templates the load generator knows by name: dashboard, list, node and create.
 func Builtin() map[string]Template {
 	dashboard := mustJSON(map[string]any{"query": DashboardQuery, "operationName": "Dashboard"})
+	list := mustJSON(map[string]any{"query": ListQuery, "operationName": "List"})
 	return map[string]Template{
+		"list": {Name: "list", Body: func(*viewers.Viewer, *rand.Rand, uint64) ([]byte, error) {
+			return list, nil
+		}},
 		"dashboard": {Name: "dashboard", Body: func(*viewers.Viewer, *rand.Rand, uint64) ([]byte, error) {
 			return dashboard, nil
 		}},

@@ -39,10 +39,20 @@ func (r *Report) Markdown(w io.Writer) error {
 	}
 	if len(r.Comparisons) > 0 {
 		b.WriteString("\n## Architect and PostGraphile 5 on the same database\n\n" +
-			"| query | connections | architect req/s | PostGraphile req/s | ratio | architect p99 ms | PostGraphile p99 ms |\n|---|---|---|---|---|---|---|\n")
+			"Transactions per request: PostgreSQL's count (pg_stat_database) over requests sent one at a time; the " +
+			"architect server runs reads without explicit transactions, so for it each is one statement. Database " +
+			"alone: pgbench replaying the architect server's compiled statement of the query (`architect sql`) at the " +
+			"same connection count; share: each server's req/s over that rate.\n\n" +
+			"| query | connections | architect req/s | PostGraphile req/s | ratio | architect p99 ms | PostGraphile p99 ms | architect tx/request | PostGraphile tx/request | database alone /s | architect share | PostGraphile share |\n" +
+			"|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f× | %.1f | %.1f |\n", c.Query, c.Connections,
-				spread(c.Architect, 0), spread(c.PostGraphile, 0), c.Ratio, c.ArchitectP99, c.PostGraphileP99)
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %.2f× | %.1f | %.1f | %s | %s | %s | %s | %s |\n", c.Query, c.Connections,
+				spread(c.Architect, 0), spread(c.PostGraphile, 0), c.Ratio, c.ArchitectP99, c.PostGraphileP99,
+				optional(c.ArchitectTx, "%.2f"), optional(c.PostGraphileTx, "%.2f"), nonZero(c.DatabaseAlone, "%.0f"),
+				nonZero(100*c.ArchitectShare, "%.0f %%"), nonZero(100*c.PostGraphileShare, "%.0f %%"))
+		}
+		for _, p := range r.PgBench {
+			fmt.Fprintf(&b, "\npgbench (%s, %d connections): `%s`\n", p.Query, p.Connections, p.Command)
 		}
 	}
 	if len(r.Loads) > 0 {
@@ -114,6 +124,20 @@ func (r *Report) Markdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func optional(x *float64, format string) string {
+	if x == nil {
+		return "–"
+	}
+	return fmt.Sprintf(format, *x)
+}
+
+func nonZero(x float64, format string) string {
+	if x == 0 {
+		return "–"
+	}
+	return fmt.Sprintf(format, x)
 }
 
 func spread(s stats.Spread, decimals int) string {

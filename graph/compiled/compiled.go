@@ -1,0 +1,181 @@
+// Package compiled answers GraphQL read queries on PostgreSQL with one SQL statement per root field, whose
+// JSON PostgreSQL builds and the server writes out as it comes. It runs inside gqlgen, as root-field
+// middleware: after parsing, validation, complexity limits and persisted queries, and only for what it
+// supports (Relay connections of rows, me, column fields, owner and connection edges, the Benchmark
+// progress); anything else, and SQLite, goes to the normal resolvers for that root field, with the reason
+// counted. What a compiled field may read comes from the ent schema (ent.ReadModel, generated), and which
+// rows from the ent privacy policies themselves; TestDifferential checks that both paths answer alike.
+package compiled
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/lib/pq"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/modelarchitect/architect/ent"
+)
+
+// Config configures the compiled path.
+type Config struct {
+	DB     *sql.DB // PostgreSQL (lib/pq)
+	Client *ent.Client
+	Schema *ast.Schema
+	// Statements is how many prepared statements are kept (0: 256), least recently used dropped first.
+	Statements int
+	// Fallback, when set, is told each time a root field goes to the normal path, and why.
+	Fallback func(reason string)
+	// Compiled, when set, is told of each root field answered by one statement.
+	Compiled func()
+	// Verify also runs the resolvers for every compiled root field and answers with their result; where the
+	// two differ it logs an error and adds a GraphQL error (INTERNAL), so a test suite run this way fails
+	// on any difference.
+	Verify bool
+	// Log, when set, gets a warning for each statement PostgreSQL refused: a compiler bug, answered by the
+	// normal path meanwhile.
+	Log *slog.Logger
+}
+
+// Compiler is the compiled read path.
+type Compiler struct {
+	cfg    Config
+	mu     sync.Mutex
+	stmts  *simplelru.LRU[string, *sql.Stmt]
+	shapes *simplelru.LRU[string, shape] // compiled operations by shape (prefetch.go)
+}
+
+// New returns the compiled path over cfg.DB.
+func New(cfg Config) *Compiler {
+	if cfg.Statements <= 0 {
+		cfg.Statements = 256
+	}
+	c := &Compiler{cfg: cfg}
+	c.stmts, _ = simplelru.NewLRU[string, *sql.Stmt](cfg.Statements, func(_ string, s *sql.Stmt) { _ = s.Close() })
+	c.shapes, _ = simplelru.NewLRU[string, shape](4*cfg.Statements, nil)
+	return c
+}
+
+// RootField is the gqlgen root-field middleware (handler.Server.AroundRootFields).
+func (c *Compiler) RootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	oc := graphql.GetOperationContext(ctx)
+	rc := graphql.GetRootFieldContext(ctx)
+	if oc == nil || rc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query ||
+		rc.Field.ObjectDefinition == nil || rc.Field.ObjectDefinition.Name != "Query" {
+		return next(ctx)
+	}
+	values, _ := ctx.Value(prefetchedKey{}).(map[string][]byte)
+	raw, ok := values[rc.Field.Alias]
+	if !ok {
+		var err error
+		if raw, err = c.Answer(ctx, oc, rc.Field); err != nil {
+			c.fellBack(err)
+			return next(ctx)
+		}
+		if c.cfg.Compiled != nil {
+			c.cfg.Compiled()
+		}
+	}
+	if c.cfg.Verify {
+		return c.verify(ctx, rc.Field, raw, next(ctx))
+	}
+	return graphql.WriterFunc(func(w io.Writer) { writeJSON(w, raw) })
+}
+
+// verify answers with the resolvers' value, reporting a compiled value that differs from it.
+func (c *Compiler) verify(ctx context.Context, f graphql.CollectedField, raw []byte, normal graphql.Marshaler) graphql.Marshaler {
+	var want, got bytes.Buffer
+	normal.MarshalGQL(&want)
+	writeJSON(&got, raw)
+	if !bytes.Equal(want.Bytes(), got.Bytes()) {
+		if c.cfg.Log != nil {
+			c.cfg.Log.ErrorContext(ctx, "compiled read differs from the resolvers", "field", f.Alias,
+				"query", graphql.GetOperationContext(ctx).RawQuery, "compiled", got.String(), "resolvers", want.String())
+		}
+		graphql.AddError(ctx, &gqlerror.Error{Message: "the compiled read of " + f.Alias + " differs from the resolvers' (COMPILED_READS=verify)",
+			Path: ast.Path{ast.PathName(f.Alias)}, Extensions: map[string]any{"code": "INTERNAL"}})
+	}
+	return graphql.WriterFunc(func(w io.Writer) { _, _ = w.Write(want.Bytes()) })
+}
+
+// Answer compiles and runs one root field of a query, returning the JSON text of its value.
+func (c *Compiler) Answer(ctx context.Context, oc *graphql.OperationContext, f graphql.CollectedField) ([]byte, error) {
+	st, err := c.Compile(ctx, oc, f)
+	if err != nil {
+		return nil, err
+	}
+	stmt, err := c.prepare(ctx, st.sql)
+	if err != nil {
+		return nil, err
+	}
+	var raw []byte
+	if err := stmt.QueryRowContext(ctx, st.args...).Scan(&raw); err != nil {
+		c.refused(ctx, st, err)
+		return nil, err
+	}
+	if raw == nil { // a compiler bug: every part of a statement is meant to be non-null
+		err := unsupported("null result")
+		c.refused(ctx, st, err)
+		return nil, err
+	}
+	return raw, nil
+}
+
+// Compile returns the statement of a root field, or unsupported.
+func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, f graphql.CollectedField) (statement, error) {
+	b := &builder{ctx: ctx, oc: oc, schema: c.cfg.Schema, client: c.cfg.Client}
+	return b.compileRoot(f)
+}
+
+// prepare returns the prepared statement of text, preparing it once per distinct text: the text is the
+// shape of the query (its selections, and which of first/after it uses), the values are bound.
+func (c *Compiler) prepare(ctx context.Context, text string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	s, ok := c.stmts.Get(text)
+	c.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := c.cfg.DB.PrepareContext(ctx, text)
+	if err != nil {
+		c.refused(ctx, statement{sql: text}, err)
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.stmts.Get(text); ok {
+		_ = s.Close()
+		return old, nil
+	}
+	c.stmts.Add(text, s)
+	return s, nil
+}
+
+func (c *Compiler) refused(ctx context.Context, st statement, err error) {
+	var pe *pq.Error
+	if c.cfg.Log == nil || errors.As(err, &pe) && pe.Code == "22012" { // division by zero: the statement's own way out
+		return
+	}
+	c.cfg.Log.WarnContext(ctx, "compiled statement failed", "err", err, "sql", st.sql)
+}
+
+// reason is the metric label of a fallback.
+func reason(err error) string {
+	var u unsupported
+	if errors.As(err, &u) {
+		return string(u)
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return "sql " + string(pe.Code)
+	}
+	return "sql"
+}

@@ -1,0 +1,15 @@
+package compiled
+
+import (
+	"context"
+
+	"github.com/modelarchitect/architect/ent"
+)
+
+// PolicySQL is the compiled ownership predicate of typ for the viewer in ctx, on the alias t, with its
+// arguments (for the privacy test in the external test package).
+func PolicySQL(ctx context.Context, client *ent.Client, typ, t string) (string, []any, error) {
+	b := &builder{ctx: ctx, client: client}
+	w, err := b.policy(typ, t)
+	return w, b.args, err
+}
