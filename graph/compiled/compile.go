@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/auth"
+	"github.com/modelarchitect/architect/internal/gid"
 	"github.com/modelarchitect/architect/internal/viewer"
 )
 
@@ -38,6 +39,10 @@ type builder struct {
 	client *ent.Client
 	args   []any
 	n      int // table aliases used
+	// eager is set while compiling rows the resolvers load with entgql's field collection (the nodes of a
+	// connection, node(id:)): their connection fields are then built from eagerly loaded edges
+	// (XConnection.build), not by Paginate, which answers differently when edges are not selected.
+	eager bool
 }
 
 func (b *builder) arg(v any) string {
@@ -105,6 +110,29 @@ func (b *builder) rootExpr(f graphql.CollectedField) (string, error) {
 			return "", err
 		}
 		expr = "coalesce((SELECT " + obj + " FROM " + b.table("User") + " AS " + t + " WHERE " + t + `."id" = ` + b.arg(v.ID) + pol + "), 'null')"
+	case f.Name == "node" && typ == "Node":
+		raw, _ := f.ArgumentMap(b.oc.Variables)["id"].(string)
+		id, err := gid.Decode(raw)
+		if err != nil {
+			return "", unsupported("node id")
+		}
+		node, _ := gid.TypeOf(id)
+		def := b.schema.Types[node]
+		if _, ok := ent.ReadModel[node]; !ok || def == nil || !slices.Contains(def.Interfaces, "Node") {
+			return "", unsupported("node type")
+		}
+		t := b.alias()
+		b.eager = true
+		obj, err := b.object(node, t, f.Selections)
+		if err != nil {
+			return "", err
+		}
+		pol, err := b.policy(node, t)
+		if err != nil {
+			return "", err
+		}
+		// A row that is missing or not the viewer's is NOT_FOUND, with the message the resolvers give.
+		expr = "coalesce((SELECT " + obj + " FROM " + b.table(node) + " AS " + t + " WHERE " + t + `."id" = ` + b.arg(id) + pol + "), " + resolversDecide + ")"
 	case strings.HasSuffix(typ, "Connection"):
 		node := strings.TrimSuffix(typ, "Connection")
 		rt, ok := ent.ReadModel[node]
@@ -183,22 +211,7 @@ func (b *builder) object(typ, t string, sel ast.SelectionSet) (string, error) {
 	if len(fields) == 0 {
 		return "", unsupported("empty selection")
 	}
-	parts := make([]string, 0, 2*len(fields))
-	for i, f := range fields {
-		key := quoteKey(f.Alias)
-		if i == 0 {
-			key = "{" + key
-		} else {
-			key = "," + key
-		}
-		v, err := b.field(typ, rt, t, f)
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, sqlText(key), v)
-	}
-	parts = append(parts, "'}'")
-	return "(" + strings.Join(parts, " || ") + ")", nil
+	return jsonObject(fields, func(f graphql.CollectedField) (string, error) { return b.field(typ, rt, t, f) })
 }
 
 // field is the JSON text of one field of a row of typ.
@@ -239,8 +252,7 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 		}
 		missing := "'null'"
 		if f.Definition.Type.NonNull {
-			// The normal path would answer with an error; so does the statement, which sends the request there.
-			missing = "(1 / (" + t + `."id" * 0))::text`
+			missing = resolversDecide // the normal path would answer with an error
 		}
 		return "coalesce((SELECT " + obj + " FROM " + b.table(e.Type) + " AS " + u + " WHERE " + u + `."id" = ` + t + "." + quote(e.Column) + pol + "), " + missing + ")", nil
 	case !e.Unique && !e.OwnFK && e.Connection:
@@ -311,6 +323,9 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		return slices.ContainsFunc(fields, func(cf graphql.CollectedField) bool { return cf.Alias == name })
 	}
 	edgesOn := named("edges")
+	if b.eager && !edgesOn {
+		return "", unsupported("eager connection without edges")
+	}
 	var count string // the filtered rows, counted when Paginate counts them
 	if (named("totalCount") || named("pageInfo")) && (first > 0 || hasAfter || !edgesOn) {
 		c := b.alias()
@@ -345,14 +360,7 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		shown = "count(*) FILTER (WHERE " + kept + ")"
 	}
 
-	var parts []string
-	for i, cf := range fields {
-		key := quoteKey(cf.Alias)
-		if i == 0 {
-			key = "{" + key
-		} else {
-			key = "," + key
-		}
+	obj, err := jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
 		if cf.Name != "__typename" {
 			if err := b.check(cf); err != nil {
 				return "", err
@@ -363,7 +371,7 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		case "__typename":
 			v = sqlText(`"` + connType + `"`)
 		case "edges":
-			if !edgesOn || cf.Alias != "edges" {
+			if !edgesOn { // any edges field, aliased or not, shows the edges once an unaliased one is selected
 				v = "'[]'"
 				break
 			}
@@ -390,24 +398,19 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		default:
 			return "", unsupported("connection field")
 		}
-		parts = append(parts, sqlText(key), v)
+		return v, nil
+	})
+	if err != nil {
+		return "", err
 	}
-	parts = append(parts, "'}'")
-	return "(SELECT " + strings.Join(parts, " || ") + from + ")", nil
+	return "(SELECT " + obj + from + ")", nil
 }
 
 // edge is the JSON text of an edge (node and cursor) of the page row p.
 func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error) {
 	edgeType := node + "Edge"
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies(edgeType))
-	var parts []string
-	for i, cf := range fields {
-		key := quoteKey(cf.Alias)
-		if i == 0 {
-			key = "{" + key
-		} else {
-			key = "," + key
-		}
+	return jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
 		var v string
 		switch cf.Name {
 		case "__typename":
@@ -416,7 +419,10 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 			if err := b.check(cf); err != nil {
 				return "", err
 			}
+			saved := b.eager
+			b.eager = true
 			obj, err := b.object(node, p, cf.Selections)
+			b.eager = saved
 			if err != nil {
 				return "", err
 			}
@@ -426,10 +432,8 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 		default:
 			return "", unsupported("edge field")
 		}
-		parts = append(parts, sqlText(key), v)
-	}
-	parts = append(parts, "'}'")
-	return "(" + strings.Join(parts, " || ") + ")", nil
+		return v, nil
+	})
 }
 
 // pageInfo follows Paginate and ScenarioConnection.build: without edges selected, hasNextPage is whether
@@ -437,14 +441,7 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 // after was given; the cursors are the first and last shown edge's.
 func (b *builder) pageInfo(p string, f graphql.CollectedField, first int, hasAfter, edgesSelected bool, count, kept string) (string, error) {
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies("PageInfo"))
-	var parts []string
-	for i, cf := range fields {
-		key := quoteKey(cf.Alias)
-		if i == 0 {
-			key = "{" + key
-		} else {
-			key = "," + key
-		}
+	return jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
 		var v string
 		switch cf.Name {
 		case "__typename":
@@ -479,6 +476,25 @@ func (b *builder) pageInfo(p string, f graphql.CollectedField, first int, hasAft
 			v = "coalesce(" + cursorSQL(id) + ", 'null')"
 		default:
 			return "", unsupported("pageInfo field")
+		}
+		return v, nil
+	})
+}
+
+// jsonObject is the JSON text of an object with the collected fields, in their order, each value the SQL
+// text value gives for it.
+func jsonObject(fields []graphql.CollectedField, value func(graphql.CollectedField) (string, error)) (string, error) {
+	parts := make([]string, 0, 2*len(fields)+1)
+	for i, f := range fields {
+		key := quoteKey(f.Alias)
+		if i == 0 {
+			key = "{" + key
+		} else {
+			key = "," + key
+		}
+		v, err := value(f)
+		if err != nil {
+			return "", err
 		}
 		parts = append(parts, sqlText(key), v)
 	}

@@ -121,9 +121,10 @@ func (c *Compiler) Answer(ctx context.Context, oc *graphql.OperationContext, f g
 		c.refused(ctx, st, err)
 		return nil, err
 	}
-	if raw == nil { // a compiler bug: every part of a statement is meant to be non-null
-		err := unsupported("null result")
-		c.refused(ctx, st, err)
+	if err := usable(raw); err != nil {
+		if err == errNull {
+			c.refused(ctx, st, err)
+		}
 		return nil, err
 	}
 	return raw, nil
@@ -159,12 +160,28 @@ func (c *Compiler) prepare(ctx context.Context, text string) (*sql.Stmt, error) 
 	return s, nil
 }
 
-func (c *Compiler) refused(ctx context.Context, st statement, err error) {
-	var pe *pq.Error
-	if c.cfg.Log == nil || errors.As(err, &pe) && pe.Code == "22012" { // division by zero: the statement's own way out
-		return
+var (
+	// errNull: a compiler bug, every part of a statement is meant to be non-null.
+	errNull = unsupported("null result")
+	// errResolvers: the statement marked a value only the resolvers can give (resolversDecide).
+	errResolvers = unsupported("resolvers decide")
+)
+
+// usable says whether a statement's value may be written as the answer.
+func usable(raw []byte) error {
+	switch {
+	case raw == nil:
+		return errNull
+	case bytes.IndexByte(raw, resolversMark) >= 0:
+		return errResolvers
 	}
-	c.cfg.Log.WarnContext(ctx, "compiled statement failed", "err", err, "sql", st.sql)
+	return nil
+}
+
+func (c *Compiler) refused(ctx context.Context, st statement, err error) {
+	if c.cfg.Log != nil {
+		c.cfg.Log.WarnContext(ctx, "compiled statement failed", "err", err, "sql", st.sql)
+	}
 }
 
 // reason is the metric label of a fallback.

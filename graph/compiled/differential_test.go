@@ -185,6 +185,11 @@ var fixedQueries = []struct{ caller, query string }{
 	{"anonymous", `{ scenarios(first: 1) { edges { node { id } } } }`},
 	{"free", `{ me { id scenarios(first: 1) { edges { node { name results { __typename } } } } } }`},
 	{"free", `{ loadTests(first: 2) { edges { node { id } } } }`},
+	{"free", `query($id: ID!) { node(id: $id) { id ... on Scenario { name createdAt owner { email } } ... on Benchmark { name benchmarkStatus: status models progress owner { email } } ... on Deployment { modelName provider region deploymentStatus: status estimatedCost owner { email } } } }`},
+	{"other", `query($id: ID!) { node(id: $id) { id __typename ... on Scenario { name } } }`},
+	{"admin", `query($id: ID!) { node(id: $id) { id ... on Scenario { name owner { email } } } }`},
+	{"free", `{ node(id: "U2NlbmFyaW86OTk5OTk5OTk5OTk") { id } }`},
+	{"free", `{ node(id: "not an id") { id } }`},
 	{"free", `query($n: Int, $skip: Boolean!) { scenarios(first: $n) { edges { node { id name @skip(if: $skip) createdAt @include(if: $skip) } } } }`},
 }
 
@@ -197,6 +202,9 @@ func TestDifferential(t *testing.T) {
 	before := compiledCount(p)
 	for _, q := range fixedQueries {
 		vars := map[string]any{"n": 2, "skip": true}
+		if strings.Contains(q.query, "$id") {
+			vars = map[string]any{"id": p.ids[0]} // the first seeded user's first scenario
+		}
 		if d := p.differs(t, q.caller, q.query, vars); d != "" {
 			t.Errorf("%s as %s:\n%s", q.query, q.caller, d)
 		}

@@ -54,10 +54,9 @@ func stringSQL(col string) string { return "to_json(" + col + "::text)::text" }
 // escapes control characters, and the statement's own text has none) and the 16 hex digits of its IEEE
 // bits; writeJSON formats the number with gqlgen's own MarshalFloat, so the digits are Go's (PostgreSQL's
 // shortest form differs from Go's for some large numbers, e.g. 1.942134767841571e+16). NaN and infinities,
-// which gqlgen refuses to write, end the statement with an error, which sends the request to the normal
-// path.
+// which gqlgen refuses to write, leave the root field to the resolvers.
 func floatSQL(col string) string {
-	return "CASE WHEN " + col + " IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN (1 / (abs(" + col + ") * 0)::int)::text" +
+	return "CASE WHEN " + col + " IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN " + resolversDecide +
 		" ELSE chr(1) || encode(float8send(" + col + "), 'hex') END"
 }
 
@@ -87,6 +86,13 @@ func cursorSQL(col string) string {
 		" WHEN " + col + ` < 4294967296 THEN '\xce'::bytea || substring(` + b + " from 5)" +
 		` ELSE '\xcf'::bytea || ` + b + ` END, 'base64'), E'\n', ''), '=') || '"'`
 }
+
+// resolversDecide marks a value only the resolvers can give (an error, a null they propagate): the byte
+// 0x02, which no JSON text from PostgreSQL holds (to_json escapes control characters). A statement whose
+// result holds it is not used; the resolvers answer the root field instead.
+const resolversDecide = "chr(2)"
+
+const resolversMark = 0x02
 
 // quoteKey is a JSON object key as gqlgen writes it (names and aliases are GraphQL names: no escaping).
 func quoteKey(name string) string { return `"` + name + `":` }

@@ -72,9 +72,10 @@ func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, c
 	}
 	values := make(map[string][]byte, len(aliases))
 	for i, alias := range aliases {
-		if raws[i] == nil {
-			err := unsupported("null result")
-			c.refused(ctx, st, err)
+		if err := usable(raws[i]); err != nil {
+			if err == errNull {
+				c.refused(ctx, st, err)
+			}
 			c.fellBack(err)
 			return ctx, NotCompiled
 		}
