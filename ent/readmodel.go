@@ -34,6 +34,8 @@ type ReadType struct {
 	Table  string
 	Fields map[string]ReadField // by GraphQL field name
 	Edges  map[string]ReadEdge  // by GraphQL field name
+	// Orders maps the values of the type's OrderField enum that order by one of its columns to the column.
+	Orders map[string]string
 	// Policy returns the predicates the type's privacy query policy adds for the viewer in ctx (none for an
 	// ADMIN), or the policy's refusal: the very rules every ent query of the type runs.
 	Policy func(ctx context.Context, c *Client) ([]func(*sql.Selector), error)
@@ -77,6 +79,12 @@ var ReadModel = map[string]ReadType{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: assignment.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"experiment": {Type: "Experiment", Unique: true, OwnFK: true, Column: assignment.ExperimentColumn, Connection: false, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT":  assignment.FieldCreatedAt,
+			"UPDATED_AT":  assignment.FieldUpdatedAt,
+			"UNIT_ID":     assignment.FieldUnitID,
+			"ASSIGNED_AT": assignment.FieldAssignedAt,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Assignment.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -115,6 +123,12 @@ var ReadModel = map[string]ReadType{
 			"itemResults":    {Type: "BenchmarkItemResult", Unique: false, OwnFK: false, Column: benchmark.ItemResultsColumn, Connection: true, M2M: false, Hidden: false},
 			"datasetVersion": {Type: "DatasetVersion", Unique: true, OwnFK: true, Column: benchmark.DatasetVersionColumn, Connection: false, M2M: false, Hidden: false},
 			"labels":         {Type: "BenchmarkLabel", Unique: false, OwnFK: false, Column: benchmark.LabelsColumn, Connection: false, M2M: false, Hidden: true},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": benchmark.FieldCreatedAt,
+			"UPDATED_AT": benchmark.FieldUpdatedAt,
+			"NAME":       benchmark.FieldName,
+			"STATUS":     benchmark.FieldStatus,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Benchmark.Query()
@@ -158,6 +172,11 @@ var ReadModel = map[string]ReadType{
 			"owner":     {Type: "User", Unique: true, OwnFK: true, Column: benchmarkitemresult.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"benchmark": {Type: "Benchmark", Unique: true, OwnFK: true, Column: benchmarkitemresult.BenchmarkColumn, Connection: false, M2M: false, Hidden: true},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": benchmarkitemresult.FieldCreatedAt,
+			"UPDATED_AT": benchmarkitemresult.FieldUpdatedAt,
+			"ITEM":       benchmarkitemresult.FieldItem,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.BenchmarkItemResult.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -185,6 +204,10 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner":     {Type: "User", Unique: true, OwnFK: true, Column: benchmarklabel.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"benchmark": {Type: "Benchmark", Unique: true, OwnFK: true, Column: benchmarklabel.BenchmarkColumn, Connection: false, M2M: false, Hidden: false},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": benchmarklabel.FieldCreatedAt,
+			"UPDATED_AT": benchmarklabel.FieldUpdatedAt,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.BenchmarkLabel.Query()
@@ -221,6 +244,12 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: complianceprofile.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": complianceprofile.FieldCreatedAt,
+			"UPDATED_AT": complianceprofile.FieldUpdatedAt,
+			"NAME":       complianceprofile.FieldName,
+			"RISK_SCORE": complianceprofile.FieldRiskScore,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.ComplianceProfile.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -244,6 +273,11 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner":    {Type: "User", Unique: true, OwnFK: true, Column: dataset.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"versions": {Type: "DatasetVersion", Unique: false, OwnFK: false, Column: dataset.VersionsColumn, Connection: true, M2M: false, Hidden: false},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": dataset.FieldCreatedAt,
+			"UPDATED_AT": dataset.FieldUpdatedAt,
+			"NAME":       dataset.FieldName,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Dataset.Query()
@@ -271,6 +305,10 @@ var ReadModel = map[string]ReadType{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: datasetversion.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"dataset":    {Type: "Dataset", Unique: true, OwnFK: true, Column: datasetversion.DatasetColumn, Connection: false, M2M: false, Hidden: false},
 			"benchmarks": {Type: "Benchmark", Unique: false, OwnFK: false, Column: datasetversion.BenchmarksColumn, Connection: false, M2M: false, Hidden: true},
+		},
+		Orders: map[string]string{
+			"NUMBER":     datasetversion.FieldNumber,
+			"CREATED_AT": datasetversion.FieldCreatedAt,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.DatasetVersion.Query()
@@ -303,6 +341,12 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner":     {Type: "User", Unique: true, OwnFK: true, Column: deployment.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"loadTests": {Type: "LoadTest", Unique: false, OwnFK: false, Column: deployment.LoadTestsColumn, Connection: true, M2M: false, Hidden: false},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": deployment.FieldCreatedAt,
+			"UPDATED_AT": deployment.FieldUpdatedAt,
+			"MODEL_NAME": deployment.FieldModelName,
+			"STATUS":     deployment.FieldStatus,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Deployment.Query()
@@ -337,6 +381,12 @@ var ReadModel = map[string]ReadType{
 			"assignments":  {Type: "Assignment", Unique: false, OwnFK: false, Column: experiment.AssignmentsColumn, Connection: false, M2M: false, Hidden: true},
 			"apiKeys":      {Type: "ExperimentKey", Unique: false, OwnFK: false, Column: experiment.APIKeysColumn, Connection: false, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": experiment.FieldCreatedAt,
+			"UPDATED_AT": experiment.FieldUpdatedAt,
+			"NAME":       experiment.FieldName,
+			"STATUS":     experiment.FieldStatus,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Experiment.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -362,6 +412,10 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: experimentkey.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"experiment": {Type: "Experiment", Unique: true, OwnFK: true, Column: experimentkey.ExperimentColumn, Connection: false, M2M: false, Hidden: false},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": experimentkey.FieldCreatedAt,
+			"UPDATED_AT": experimentkey.FieldUpdatedAt,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.ExperimentKey.Query()
@@ -396,6 +450,10 @@ var ReadModel = map[string]ReadType{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: experimentobservation.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"experiment": {Type: "Experiment", Unique: true, OwnFK: true, Column: experimentobservation.ExperimentColumn, Connection: false, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": experimentobservation.FieldCreatedAt,
+			"UPDATED_AT": experimentobservation.FieldUpdatedAt,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.ExperimentObservation.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -428,6 +486,10 @@ var ReadModel = map[string]ReadType{
 			"owner":    {Type: "User", Unique: true, OwnFK: true, Column: explanation.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"decision": {Type: "Scenario", Unique: true, OwnFK: true, Column: explanation.DecisionColumn, Connection: false, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": explanation.FieldCreatedAt,
+			"UPDATED_AT": explanation.FieldUpdatedAt,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Explanation.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -454,6 +516,10 @@ var ReadModel = map[string]ReadType{
 		},
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: judgeanswer.OwnerColumn, Connection: false, M2M: false, Hidden: true},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": judgeanswer.FieldCreatedAt,
+			"UPDATED_AT": judgeanswer.FieldUpdatedAt,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.JudgeAnswer.Query()
@@ -489,6 +555,12 @@ var ReadModel = map[string]ReadType{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: loadtest.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"deployment": {Type: "Deployment", Unique: true, OwnFK: true, Column: loadtest.DeploymentColumn, Connection: false, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": loadtest.FieldCreatedAt,
+			"UPDATED_AT": loadtest.FieldUpdatedAt,
+			"NAME":       loadtest.FieldName,
+			"STATUS":     loadtest.FieldStatus,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.LoadTest.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -518,6 +590,11 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: pipeline.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": pipeline.FieldCreatedAt,
+			"UPDATED_AT": pipeline.FieldUpdatedAt,
+			"NAME":       pipeline.FieldName,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Pipeline.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -542,6 +619,7 @@ var ReadModel = map[string]ReadType{
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: quotaledger.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 		},
+		Orders: map[string]string{},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.QuotaLedger.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -568,6 +646,11 @@ var ReadModel = map[string]ReadType{
 			"owner":        {Type: "User", Unique: true, OwnFK: true, Column: scenario.OwnerColumn, Connection: false, M2M: false, Hidden: true},
 			"explanations": {Type: "Explanation", Unique: false, OwnFK: false, Column: scenario.ExplanationsColumn, Connection: true, M2M: false, Hidden: false},
 		},
+		Orders: map[string]string{
+			"CREATED_AT": scenario.FieldCreatedAt,
+			"UPDATED_AT": scenario.FieldUpdatedAt,
+			"NAME":       scenario.FieldName,
+		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Scenario.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -589,7 +672,8 @@ var ReadModel = map[string]ReadType{
 			"ownerID":   {Column: tombstone.FieldOwnerID, Kind: "int", Nullable: false},
 			"deletedAt": {Column: tombstone.FieldDeletedAt, Kind: "time", Nullable: false},
 		},
-		Edges: map[string]ReadEdge{},
+		Edges:  map[string]ReadEdge{},
+		Orders: map[string]string{},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.Tombstone.Query()
 			if err := q.prepareQuery(ctx); err != nil {
@@ -630,6 +714,13 @@ var ReadModel = map[string]ReadType{
 			"quotaLedgers":           {Type: "QuotaLedger", Unique: false, OwnFK: false, Column: user.QuotaLedgersColumn, Connection: false, M2M: false, Hidden: true},
 			"benchmarkLabels":        {Type: "BenchmarkLabel", Unique: false, OwnFK: false, Column: user.BenchmarkLabelsColumn, Connection: false, M2M: false, Hidden: true},
 			"judgeAnswers":           {Type: "JudgeAnswer", Unique: false, OwnFK: false, Column: user.JudgeAnswersColumn, Connection: false, M2M: false, Hidden: true},
+		},
+		Orders: map[string]string{
+			"CREATED_AT": user.FieldCreatedAt,
+			"UPDATED_AT": user.FieldUpdatedAt,
+			"EMAIL":      user.FieldEmail,
+			"NAME":       user.FieldName,
+			"ROLE":       user.FieldRole,
 		},
 		Policy: func(ctx context.Context, c *Client) ([]func(*sql.Selector), error) {
 			q := c.User.Query()

@@ -262,8 +262,9 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 }
 
 // connection is the JSON text of a Relay connection of node rows matching base (nil: all), with the
-// semantics of entgql's Paginate (ent/gql_pagination.go) for the arguments it supports: first, after,
-// and no where, orderBy, last or before (those go to the normal path). Rows are in id order.
+// semantics of entgql's Paginate and XConnection.build (ent/gql_pagination.go) for first or last, after and
+// before, and orderBy on the type's columns; where (and cursors of an ordered connection) go to the normal
+// path.
 func (b *builder) connection(node string, f graphql.CollectedField, base func(t string) string) (string, error) {
 	args := f.ArgumentMap(b.oc.Variables)
 	for name, v := range args {
@@ -271,36 +272,37 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 			continue
 		}
 		switch name {
-		case "first", "after":
-		case "orderBy":
-			if l, ok := v.([]any); ok && len(l) == 0 {
-				continue
-			}
-			return "", unsupported("orderBy")
+		case "first", "last", "after", "before", "orderBy":
 		default:
 			return "", unsupported("connection argument")
 		}
 	}
-	first := -1
-	if v, ok := args["first"]; ok && v != nil {
-		n, ok := intArg(v)
-		if !ok || n < 1 {
-			return "", unsupported("first < 1")
-		}
-		first = n
+	order, err := orderTerms(ent.ReadModel[node], args["orderBy"])
+	if err != nil {
+		return "", err
 	}
-	after := 0
-	hasAfter := false
-	if v, ok := args["after"]; ok && v != nil {
-		s, ok := v.(string)
-		if !ok {
-			return "", unsupported("cursor")
-		}
-		var c entgql.Cursor[int]
-		if err := c.UnmarshalGQL(s); err != nil || c.Value != nil || c.ID == standInID || c.ID == standInVersion {
-			return "", unsupported("cursor") // the stand-ins of a cached shape are the viewer's own values
-		}
-		after, hasAfter = c.ID, true
+	first, err := countArg(args["first"])
+	if err != nil {
+		return "", err
+	}
+	last, err := countArg(args["last"])
+	if err != nil {
+		return "", err
+	}
+	if first > 0 && last > 0 {
+		return "", unsupported("first and last") // Paginate refuses it
+	}
+	after, hasAfter, err := cursorArg(args["after"])
+	if err != nil {
+		return "", err
+	}
+	before, hasBefore, err := cursorArg(args["before"])
+	if err != nil {
+		return "", err
+	}
+	limit, reverse := first, false // rows shown; last reads the order backwards and shows the rows turned round
+	if last > 0 {
+		limit, reverse = last, true
 	}
 	where := func(t string) (string, error) {
 		pol, err := b.policy(node, t)
@@ -317,8 +319,8 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	connType := node + "Connection"
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies(connType))
 	// Paginate finds edges, totalCount and pageInfo by their response names (entgql's collectedField
-	// compares aliases): an aliased edges field is left empty, and only unaliased totalCount or pageInfo
-	// make it count. The compiled path answers the same.
+	// compares aliases): edges are left out unless an unaliased edges field is selected, and only an
+	// unaliased totalCount or pageInfo makes it count. The compiled path answers the same.
 	named := func(name string) bool {
 		return slices.ContainsFunc(fields, func(cf graphql.CollectedField) bool { return cf.Alias == name })
 	}
@@ -326,8 +328,26 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	if b.eager && !edgesOn {
 		return "", unsupported("eager connection without edges")
 	}
+	if len(order) > 0 && (hasAfter || hasBefore || selectsCursor(b.oc, fields)) {
+		// An ordered connection's cursors hold the row's values of the order fields (MessagePack), which the
+		// compiled path does not write or read.
+		return "", unsupported("orderBy with cursors")
+	}
+	orderBy := func(t string) string {
+		flip := map[string]string{"ASC": "DESC", "DESC": "ASC"}
+		var terms []string
+		for _, o := range append(order, orderTerm{column: "id", direction: "ASC"}) {
+			d := o.direction
+			if reverse {
+				d = flip[d]
+			}
+			terms = append(terms, t+"."+quote(o.column)+" "+d)
+		}
+		return strings.Join(terms, ", ")
+	}
+	bounded := first > 0 || last > 0 || hasAfter || hasBefore
 	var count string // the filtered rows, counted when Paginate counts them
-	if (named("totalCount") || named("pageInfo")) && (first > 0 || hasAfter || !edgesOn) {
+	if (named("totalCount") || named("pageInfo")) && (bounded || !edgesOn) {
 		c := b.alias()
 		w, err := where(c)
 		if err != nil {
@@ -337,27 +357,38 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	}
 
 	p := b.alias()
-	from := ""
-	kept := "TRUE" // rows of the page shown (the extra row fetched only tells that there is a next page)
+	var page pageSQL
 	if edgesOn {
 		w, err := where(p)
 		if err != nil {
 			return "", err
 		}
+		// entgql.MultiCursorsPredicate: an id cursor, after or before alike, keeps the ids beyond it in the
+		// direction rows are read: greater, or smaller when last reads them backwards.
+		beyond := " > "
+		if reverse {
+			beyond = " < "
+		}
 		if hasAfter {
-			w += " AND " + p + `."id" > ` + b.arg(after)
+			w += " AND " + p + `."id"` + beyond + b.arg(after)
 		}
-		page := "SELECT " + p + ".*, row_number() OVER (ORDER BY " + p + `."id") AS "rn" FROM ` + b.table(node) + " AS " + p + " WHERE " + w + " ORDER BY " + p + `."id"`
-		if first > 0 {
-			lim := b.arg(first)
-			page += " LIMIT " + lim + " + 1"
-			kept = p + `."rn" <= ` + lim
+		if hasBefore {
+			w += " AND " + p + `."id"` + beyond + b.arg(before)
 		}
-		from = " FROM (" + page + ") AS " + p
-	}
-	shown := "0" // rows shown
-	if edgesOn {
-		shown = "count(*) FILTER (WHERE " + kept + ")"
+		q := "SELECT " + p + ".*, row_number() OVER (ORDER BY " + orderBy(p) + `) AS "rn" FROM ` + b.table(node) + " AS " + p + " WHERE " + w + " ORDER BY " + orderBy(p)
+		page.kept = "TRUE" // the extra row fetched only tells that there is another page
+		if limit > 0 {
+			lim := b.arg(limit)
+			q += " LIMIT " + lim + " + 1"
+			page.kept = p + `."rn" <= ` + lim
+		}
+		page.from = " FROM (" + q + ") AS " + p
+		page.shown = "count(*) FILTER (WHERE " + page.kept + ")"
+		page.extra = strconv.Itoa(limit)
+		page.order = p + `."rn"`
+		if reverse {
+			page.order += " DESC"
+		}
 	}
 
 	obj, err := jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
@@ -366,44 +397,149 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 				return "", err
 			}
 		}
-		var v string
 		switch cf.Name {
 		case "__typename":
-			v = sqlText(`"` + connType + `"`)
+			return sqlText(`"` + connType + `"`), nil
 		case "edges":
-			if !edgesOn { // any edges field, aliased or not, shows the edges once an unaliased one is selected
-				v = "'[]'"
-				break
+			if !edgesOn {
+				return "'[]'", nil
 			}
 			e, err := b.edge(node, p, cf)
 			if err != nil {
 				return "", err
 			}
-			v = "'[' || coalesce(string_agg(" + e + ", ',' ORDER BY " + p + `."id") FILTER (WHERE ` + kept + "), '') || ']'"
+			return "'[' || coalesce(string_agg(" + e + ", ',' ORDER BY " + page.order + ") FILTER (WHERE " + page.kept + "), '') || ']'", nil
 		case "totalCount":
 			switch {
 			case count != "" && edgesOn:
-				v = "(CASE WHEN " + count + " = 0 THEN " + shown + " ELSE " + count + " END)::text"
+				return "(CASE WHEN " + count + " = 0 THEN " + page.shown + " ELSE " + count + " END)::text", nil
 			case count != "":
-				v = count + "::text"
-			default:
-				v = shown + "::text"
+				return count + "::text", nil
+			case edgesOn:
+				return page.shown + "::text", nil
 			}
+			return "'0'", nil
 		case "pageInfo":
-			pi, err := b.pageInfo(p, cf, first, hasAfter, edgesOn, count, kept)
-			if err != nil {
-				return "", err
-			}
-			v = pi
-		default:
-			return "", unsupported("connection field")
+			return b.pageInfo(p, cf, pageState{first: first, last: last, after: hasAfter, before: hasBefore, edges: edgesOn, count: count, page: page})
 		}
-		return v, nil
+		return "", unsupported("connection field")
 	})
 	if err != nil {
 		return "", err
 	}
-	return "(SELECT " + obj + from + ")", nil
+	return "(SELECT " + obj + page.from + ")", nil
+}
+
+// pageSQL is the page of rows a connection shows, when its edges are selected.
+type pageSQL struct {
+	from  string // " FROM (…) AS p": the rows in the connection's order, numbered rn, one more than shown
+	kept  string // the condition of the rows shown
+	shown string // how many rows are shown
+	extra string // the number of rows shown at most, as text (rn beyond it is the extra row)
+	order string // the order the edges are shown in
+}
+
+// pageState is what pageInfo depends on.
+type pageState struct {
+	first, last   int
+	after, before bool
+	edges         bool
+	count         string
+	page          pageSQL
+}
+
+// countArg reads first or last: absent is -1; 0 and negative counts go to the normal path (which answers
+// an empty page or refuses them).
+func countArg(v any) (int, error) {
+	if v == nil {
+		return -1, nil
+	}
+	n, ok := intArg(v)
+	if !ok || n < 1 {
+		return 0, unsupported("first or last < 1")
+	}
+	return n, nil
+}
+
+// cursorArg reads after or before: an entgql cursor of the default (id) order.
+func cursorArg(v any) (int, bool, error) {
+	if v == nil {
+		return 0, false, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return 0, false, unsupported("cursor")
+	}
+	var c entgql.Cursor[int]
+	if err := c.UnmarshalGQL(s); err != nil || c.Value != nil || c.ID == standInID || c.ID == standInVersion {
+		return 0, false, unsupported("cursor") // the stand-ins of a cached shape are the viewer's own values
+	}
+	return c.ID, true, nil
+}
+
+// orderTerm is one term of a connection's orderBy: a column and ASC or DESC.
+type orderTerm struct{ column, direction string }
+
+// orderTerms reads an orderBy argument ([{field, direction}], or one such object): entgql orders by each term,
+// then by id ascending (ent/gql_pagination.go, applyOrder). An order field that is not a column of the type
+// (an edge's count or field) is not supported.
+func orderTerms(rt ent.ReadType, v any) ([]orderTerm, error) {
+	var items []any
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case []any:
+		items = x
+	case map[string]any:
+		items = []any{x}
+	default:
+		return nil, unsupported("orderBy")
+	}
+	var out []orderTerm
+	for _, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return nil, unsupported("orderBy")
+		}
+		field, _ := m["field"].(string)
+		col, ok := rt.Orders[field]
+		if !ok || col == "id" {
+			return nil, unsupported("orderBy field")
+		}
+		dir := "ASC"
+		switch d := m["direction"].(type) {
+		case nil:
+		case string:
+			if d != "ASC" && d != "DESC" {
+				return nil, unsupported("orderBy")
+			}
+			dir = d
+		default:
+			return nil, unsupported("orderBy")
+		}
+		out = append(out, orderTerm{column: col, direction: dir})
+	}
+	return out, nil
+}
+
+// selectsCursor reports whether a connection's selection shows a cursor (an edge's, or pageInfo's start or
+// end cursor).
+func selectsCursor(oc *graphql.OperationContext, fields []graphql.CollectedField) bool {
+	for _, f := range fields {
+		var inner []graphql.CollectedField
+		switch f.Name {
+		case "edges", "pageInfo":
+			inner = graphql.CollectFields(oc, f.Selections, nil)
+		default:
+			continue
+		}
+		for _, g := range inner {
+			if g.Name == "cursor" || g.Name == "startCursor" || g.Name == "endCursor" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // edge is the JSON text of an edge (node and cursor) of the page row p.
@@ -436,48 +572,46 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 	})
 }
 
-// pageInfo follows Paginate and ScenarioConnection.build: without edges selected, hasNextPage is whether
-// first is set and rows exist; with edges, whether the extra row came back; hasPreviousPage is whether
-// after was given; the cursors are the first and last shown edge's.
-func (b *builder) pageInfo(p string, f graphql.CollectedField, first int, hasAfter, edgesSelected bool, count, kept string) (string, error) {
+// pageInfo follows Paginate and XConnection.build. Without edges selected, hasNextPage is whether first is
+// set and rows exist (hasPreviousPage the same for last), as far as Paginate counted them. With edges,
+// hasNextPage is whether before was given or first's extra row came back, hasPreviousPage whether after was
+// given or last's extra row came back; the cursors are the first and last edge's (rows are in id order when
+// cursors are shown).
+func (b *builder) pageInfo(p string, f graphql.CollectedField, st pageState) (string, error) {
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies("PageInfo"))
+	boolean := func(cond string) string { return "CASE WHEN " + cond + " THEN 'true' ELSE 'false' END" }
+	more := func(n int, given bool) string { // the flag of the side first (or last) reads towards
+		switch {
+		case !st.edges && n > 0 && st.count != "":
+			return boolean(st.count + " > 0")
+		case !st.edges:
+			return "'false'"
+		case given:
+			return "'true'"
+		case n > 0:
+			return boolean("count(*) > " + st.page.extra)
+		}
+		return "'false'"
+	}
 	return jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
-		var v string
 		switch cf.Name {
 		case "__typename":
-			v = "'\"PageInfo\"'"
+			return "'\"PageInfo\"'", nil
 		case "hasNextPage":
-			switch {
-			case !edgesSelected:
-				v = "'false'"
-				if first > 0 && count != "" {
-					v = "CASE WHEN " + count + " > 0 THEN 'true' ELSE 'false' END"
-				}
-			case first > 0:
-				v = "CASE WHEN count(*) > " + strconv.Itoa(first) + " THEN 'true' ELSE 'false' END"
-			default:
-				v = "'false'"
-			}
+			return more(st.first, st.before), nil
 		case "hasPreviousPage":
-			v = "'false'"
-			if hasAfter && edgesSelected {
-				v = "'true'"
-			}
+			return more(st.last, st.after), nil
 		case "startCursor", "endCursor":
-			if !edgesSelected {
-				v = "'null'"
-				break
+			if !st.edges {
+				return "'null'", nil
 			}
 			agg := "min"
 			if cf.Name == "endCursor" {
 				agg = "max"
 			}
-			id := agg + "(" + p + `."id") FILTER (WHERE ` + kept + ")"
-			v = "coalesce(" + cursorSQL(id) + ", 'null')"
-		default:
-			return "", unsupported("pageInfo field")
+			return "coalesce(" + cursorSQL(agg+"("+p+`."id") FILTER (WHERE `+st.page.kept+")") + ", 'null')", nil
 		}
-		return v, nil
+		return "", unsupported("pageInfo field")
 	})
 }
 

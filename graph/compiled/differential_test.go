@@ -175,6 +175,10 @@ var fixedQueries = []struct{ caller, query string }{
 	{"free", `{ a: me { id email name role } b: me { ... on User { name } } }`},
 	{"free", `{ me { scenarios(first: 2) { edges { node { ...S } } } } } fragment S on Scenario { id name owner { id } }`},
 	{"free", `{ me { scenarios(orderBy: [{field: NAME, direction: DESC}], first: 3) { edges { node { name } } } } }`},
+	{"free", `{ benchmarks(orderBy: {field: CREATED_AT, direction: DESC}, first: 5) { totalCount pageInfo { hasNextPage } edges { node { name createdAt } } } }`},
+	{"free", `{ scenarios(orderBy: [{field: NAME}], first: 2) { edges { cursor node { name } } } }`},
+	{"free", `{ scenarios(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }`},
+	{"free", `{ me { benchmarks(last: 3, orderBy: {field: NAME, direction: DESC}) { pageInfo { hasPreviousPage } edges { node { name } } } } }`},
 	{"free", `{ me { benchmarks(where: {status: PENDING}, first: 3) { edges { node { name } } } } }`},
 	{"free", `{ users(first: 5) { edges { node { email } } } }`},
 	{"admin", `{ users(first: 5) { totalCount edges { node { email role scenarios(first: 1) { totalCount } } } } }`},
@@ -355,18 +359,20 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 		switch {
 		case a.Name == "first" && g.r.IntN(3) > 0:
 			parts = append(parts, "first: "+strconv.Itoa(g.r.IntN(4)))
-		case a.Name == "after" && g.r.IntN(4) == 0:
+		case a.Name == "last" && g.r.IntN(5) == 0:
+			parts = append(parts, "last: "+strconv.Itoa(g.r.IntN(4)))
+		case (a.Name == "after" || a.Name == "before") && g.r.IntN(4) == 0:
 			id, err := gid.Decode(g.ids[g.r.IntN(len(g.ids))])
 			if err != nil {
 				panic(err)
 			}
 			var c bytes.Buffer
 			entgql.Cursor[int]{ID: id}.MarshalGQL(&c)
-			parts = append(parts, "after: "+c.String())
+			parts = append(parts, a.Name+": "+c.String())
 		case a.Name == "id" && a.Type.NonNull:
 			parts = append(parts, `id: "`+g.ids[g.r.IntN(len(g.ids))]+`"`)
-		case a.Name == "orderBy" && g.r.IntN(8) == 0:
-			parts = append(parts, "orderBy: []")
+		case a.Name == "orderBy" && g.r.IntN(3) == 0:
+			parts = append(parts, "orderBy: "+g.orderBy(a.Type))
 		case a.Type.NonNull && a.DefaultValue == nil:
 			return "(unfillable: 1)" // never chosen: see selection
 		}
@@ -375,6 +381,35 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 		return ""
 	}
 	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// orderBy is a random value of an orderBy argument: none, one or two terms of the type's order fields, in a
+// list or as one object.
+func (g *generator) orderBy(t *ast.Type) string {
+	input := g.schema.Types[t.Name()]
+	if input == nil || input.Fields.ForName("field") == nil {
+		return "[]"
+	}
+	enum := g.schema.Types[input.Fields.ForName("field").Type.Name()]
+	term := func() string {
+		v := enum.EnumValues[g.r.IntN(len(enum.EnumValues))].Name
+		switch g.r.IntN(3) {
+		case 0:
+			return "{field: " + v + "}"
+		case 1:
+			return "{field: " + v + ", direction: DESC}"
+		}
+		return "{field: " + v + ", direction: ASC}"
+	}
+	switch g.r.IntN(4) {
+	case 0:
+		return "[]"
+	case 1:
+		return term()
+	case 2:
+		return "[" + term() + "]"
+	}
+	return "[" + term() + ", " + term() + "]"
 }
 
 // fillable reports whether the generator can give every required argument of f.
