@@ -4,6 +4,8 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/modelarchitect/architect/ent/assignment"
@@ -734,4 +736,177 @@ var ReadModel = map[string]ReadType{
 			return ps, nil
 		},
 	},
+}
+
+// ReadWhere decodes, per type, a where argument given as JSON with the GraphQL field names (the WhereInput's
+// json tags) and returns its predicate: nil for an empty input, which filters nothing, as Filter does.
+var ReadWhere = map[string]func(data []byte) (func(*sql.Selector), error){
+	"Assignment": func(data []byte) (func(*sql.Selector), error) {
+		var w AssignmentWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyAssignmentWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Benchmark": func(data []byte) (func(*sql.Selector), error) {
+		var w BenchmarkWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyBenchmarkWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"BenchmarkItemResult": func(data []byte) (func(*sql.Selector), error) {
+		var w BenchmarkItemResultWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyBenchmarkItemResultWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"ComplianceProfile": func(data []byte) (func(*sql.Selector), error) {
+		var w ComplianceProfileWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyComplianceProfileWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Dataset": func(data []byte) (func(*sql.Selector), error) {
+		var w DatasetWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyDatasetWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"DatasetVersion": func(data []byte) (func(*sql.Selector), error) {
+		var w DatasetVersionWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyDatasetVersionWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Deployment": func(data []byte) (func(*sql.Selector), error) {
+		var w DeploymentWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyDeploymentWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Experiment": func(data []byte) (func(*sql.Selector), error) {
+		var w ExperimentWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyExperimentWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Explanation": func(data []byte) (func(*sql.Selector), error) {
+		var w ExplanationWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyExplanationWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"LoadTest": func(data []byte) (func(*sql.Selector), error) {
+		var w LoadTestWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyLoadTestWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Pipeline": func(data []byte) (func(*sql.Selector), error) {
+		var w PipelineWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyPipelineWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"Scenario": func(data []byte) (func(*sql.Selector), error) {
+		var w ScenarioWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyScenarioWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+	"User": func(data []byte) (func(*sql.Selector), error) {
+		var w UserWhereInput
+		if err := json.Unmarshal(data, &w); err != nil {
+			return nil, err
+		}
+		p, err := w.P()
+		if err == ErrEmptyUserWhereInput { // as Filter: only an empty input at the top filters nothing
+			return nil, nil
+		}
+		return p, err
+	},
+}
+
+// IsEmptyWhere reports whether err comes from an empty object inside a where argument (in and, or or not):
+// P refuses it, and only an empty input at the top is allowed (it filters nothing).
+func IsEmptyWhere(err error) bool {
+	for _, e := range []error{
+		ErrEmptyAssignmentWhereInput,
+		ErrEmptyBenchmarkWhereInput,
+		ErrEmptyBenchmarkItemResultWhereInput,
+		ErrEmptyComplianceProfileWhereInput,
+		ErrEmptyDatasetWhereInput,
+		ErrEmptyDatasetVersionWhereInput,
+		ErrEmptyDeploymentWhereInput,
+		ErrEmptyExperimentWhereInput,
+		ErrEmptyExplanationWhereInput,
+		ErrEmptyLoadTestWhereInput,
+		ErrEmptyPipelineWhereInput,
+		ErrEmptyScenarioWhereInput,
+		ErrEmptyUserWhereInput,
+	} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }

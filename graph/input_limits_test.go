@@ -146,3 +146,20 @@ func TestInputLimits(t *testing.T) {
 		require.Equal(t, 200, r.status, "the server still answers")
 	})
 }
+
+// An empty object inside where (in and, or or not) is the client's mistake, answered BAD_USER_INPUT on the
+// where argument; an empty where at the top filters nothing, as before.
+func TestEmptyWhereInside(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, b testutil.Backend) {
+		s := testutil.NewServer(t, b)
+		c := s.Client(s.SignUp(t, "where@example.com", viewer.RoleFree).Token)
+		for _, q := range []string{`{ scenarios(where: {and: [{}]}) { totalCount } }`, `{ me { benchmarks(where: {not: {}}) { totalCount } } }`,
+			`{ deployments(where: {or: [{modelNameContains: "x"}, {}]}) { totalCount } }`} {
+			e := c.Err(t, q, nil)
+			require.Equal(t, "BAD_USER_INPUT", e.Code(), q)
+			require.Contains(t, e.Message, "empty object inside where", q)
+		}
+		c.MustDo(t, `{ scenarios(where: {}) { totalCount } }`, nil, nil)
+	})
+}

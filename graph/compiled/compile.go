@@ -2,6 +2,7 @@ package compiled
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strconv"
@@ -267,19 +268,25 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 // path.
 func (b *builder) connection(node string, f graphql.CollectedField, base func(t string) string) (string, error) {
 	args := f.ArgumentMap(b.oc.Variables)
+	order, err := orderTerms(ent.ReadModel[node], args["orderBy"])
+	if err != nil {
+		return "", err
+	}
 	for name, v := range args {
 		if v == nil {
 			continue
 		}
 		switch name {
-		case "first", "last", "after", "before", "orderBy":
+		case "first", "last", "after", "before", "orderBy", "where":
 		default:
 			return "", unsupported("connection argument")
 		}
 	}
-	order, err := orderTerms(ent.ReadModel[node], args["orderBy"])
-	if err != nil {
-		return "", err
+	var filter func(*entsql.Selector)
+	if w, ok := args["where"]; ok && w != nil {
+		if filter, err = b.wherePredicate(node, w); err != nil {
+			return "", err
+		}
 	}
 	first, err := countArg(args["first"])
 	if err != nil {
@@ -313,7 +320,13 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		if base != nil {
 			w = base(t)
 		}
-		return w + pol, nil
+		var filtered string
+		if filter != nil {
+			if filtered, err = b.render(node, t, []func(*entsql.Selector){filter}); err != nil {
+				return "", err
+			}
+		}
+		return w + pol + filtered, nil
 	}
 
 	connType := node + "Connection"
@@ -647,6 +660,12 @@ func (b *builder) policy(typ, t string) (string, error) {
 	if err != nil {
 		return "", unsupported("policy refused")
 	}
+	return b.render(typ, t, preds)
+}
+
+// render is the SQL of ent predicates on alias t of typ's table, as " AND (…)", or "" for none, their
+// arguments bound after the statement's others.
+func (b *builder) render(typ, t string, preds []func(*entsql.Selector)) (string, error) {
 	if len(preds) == 0 {
 		return "", nil
 	}
@@ -655,7 +674,7 @@ func (b *builder) policy(typ, t string) (string, error) {
 		p(s)
 	}
 	if err := s.Err(); err != nil {
-		return "", unsupported("policy predicate")
+		return "", unsupported("predicate")
 	}
 	pred := s.P()
 	if pred == nil {
@@ -670,6 +689,85 @@ func (b *builder) policy(typ, t string) (string, error) {
 	})
 	b.args = append(b.args, args...)
 	return " AND (" + text + ")", nil
+}
+
+// whereOps are the suffixes of entgql's WhereInput fields (name, nameNEQ, nameIn, …).
+var whereOps = []string{"NotNil", "IsNil", "ContainsFold", "EqualFold", "HasSuffix", "HasPrefix", "Contains", "NotIn", "NEQ",
+	"GTE", "LTE", "In", "GT", "LT", ""}
+
+// whereKinds are the kinds of ReadField a compiled where may test: their GraphQL values decode from JSON to
+// the same Go values gqlgen gives (ids, which GraphQL sends as global ids, and decimals do not).
+var whereKinds = map[string]bool{"string": true, "enum": true, "int": true, "bool": true, "time": true, "float": true}
+
+// wherePredicate is the predicate of a where argument on typ: the WhereInput ent generates, decoded from the
+// argument's JSON and turned into its predicate by its own P (what Filter does on the normal path). Only
+// field predicates of whereKinds, with not, and and or, are compiled; edge predicates (hasX, hasXWith) and
+// the rest go to the normal path.
+func (b *builder) wherePredicate(typ string, v any) (func(*entsql.Selector), error) {
+	decode, ok := ent.ReadWhere[typ]
+	if !ok || !whereSupported(ent.ReadModel[typ], v) {
+		return nil, unsupported("where")
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, unsupported("where")
+	}
+	p, err := decode(data)
+	if err != nil {
+		return nil, unsupported("where")
+	}
+	return p, nil
+}
+
+func whereSupported(rt ent.ReadType, v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	for key, val := range m {
+		switch key {
+		case "not":
+			if val != nil && !whereSupported(rt, val) {
+				return false
+			}
+			continue
+		case "and", "or":
+			list, ok := val.([]any)
+			if val != nil && !ok {
+				return false
+			}
+			for _, item := range list {
+				if !whereSupported(rt, item) {
+					return false
+				}
+			}
+			continue
+		}
+		known := false
+		for _, op := range whereOps {
+			name, cut := strings.CutSuffix(key, op)
+			if f, ok := rt.Fields[name]; cut && ok && whereKinds[f.Kind] {
+				known = true
+				break
+			}
+		}
+		if !known || mentionsStandIn(val) {
+			return false
+		}
+	}
+	return true
+}
+
+// mentionsStandIn reports whether a value holds one of a cached shape's stand-ins, which binding would take
+// for the viewer's own values.
+func mentionsStandIn(v any) bool {
+	switch x := v.(type) {
+	case []any:
+		return slices.ContainsFunc(x, mentionsStandIn)
+	default:
+		n, ok := intArg(x)
+		return ok && (n == standInID || n == standInVersion)
+	}
 }
 
 func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,6 +118,7 @@ func (p *pair) differs(t *testing.T, caller, query string, vars map[string]any) 
 	require.NoError(t, err)
 	s1, b1 := post(t, p.compiled, p.tokens[caller], body)
 	s2, b2 := post(t, p.normal, p.tokens[caller], body)
+	b1, b2 = requestID.ReplaceAll(b1, nil), requestID.ReplaceAll(b2, nil) // each request has its own
 	if s1 == s2 && (bytes.Equal(b1, b2) || sameUpToErrorOrder(b1, b2)) {
 		return ""
 	}
@@ -128,6 +130,8 @@ func (p *pair) differs(t *testing.T, caller, query string, vars map[string]any) 
 	return fmt.Sprintf("status %d vs %d; first difference at byte %d:\ncompiled: …%s\nnormal:   …%s", s1, s2, i,
 		b1[lo:min(len(b1), i+120)], b2[lo:min(len(b2), i+120)])
 }
+
+var requestID = regexp.MustCompile(`,"requestId":"[0-9a-f]+"`)
 
 // sameUpToErrorOrder reports whether two responses have the same bytes of data and the same errors, each
 // byte for byte, in any order: root fields run concurrently, so the order of their errors varies from one
@@ -180,6 +184,9 @@ var fixedQueries = []struct{ caller, query string }{
 	{"free", `{ scenarios(last: 2) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }`},
 	{"free", `{ me { benchmarks(last: 3, orderBy: {field: NAME, direction: DESC}) { pageInfo { hasPreviousPage } edges { node { name } } } } }`},
 	{"free", `{ me { benchmarks(where: {status: PENDING}, first: 3) { edges { node { name } } } } }`},
+	{"free", `{ scenarios(where: {or: [{nameContainsFold: "TAB"}, {not: {nameHasPrefix: "Product"}}]}, first: 5) { totalCount edges { node { name } } } }`},
+	{"free", `{ deployments(where: {estimatedCostGT: "10"}) { totalCount } }`},
+	{"free", `{ scenarios(where: {hasExplanations: true}) { totalCount } }`},
 	{"free", `{ users(first: 5) { edges { node { email } } } }`},
 	{"admin", `{ users(first: 5) { totalCount edges { node { email role scenarios(first: 1) { totalCount } } } } }`},
 	{"admin", `{ scenarios(first: 3) { edges { node { name owner { email role } } } } }`},
@@ -371,6 +378,8 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 			parts = append(parts, a.Name+": "+c.String())
 		case a.Name == "id" && a.Type.NonNull:
 			parts = append(parts, `id: "`+g.ids[g.r.IntN(len(g.ids))]+`"`)
+		case a.Name == "where" && g.r.IntN(3) == 0:
+			parts = append(parts, "where: "+g.where(a.Type, 0))
 		case a.Name == "orderBy" && g.r.IntN(3) == 0:
 			parts = append(parts, "orderBy: "+g.orderBy(a.Type))
 		case a.Type.NonNull && a.DefaultValue == nil:
@@ -410,6 +419,58 @@ func (g *generator) orderBy(t *ast.Type) string {
 		return "[" + term() + "]"
 	}
 	return "[" + term() + ", " + term() + "]"
+}
+
+// where is a random where argument: one or two field predicates of String, enum, Boolean, Int or Time
+// fields (the fields' own values, lists for In, patterns for Contains), sometimes under not, and or or.
+func (g *generator) where(t *ast.Type, depth int) string {
+	input := g.schema.Types[t.Name()]
+	if input == nil {
+		return "{}"
+	}
+	if depth < 2 {
+		switch g.r.IntN(6) {
+		case 0:
+			return "{not: " + g.where(t, depth+1) + "}"
+		case 1:
+			return "{or: [" + g.where(t, depth+1) + ", " + g.where(t, depth+1) + "]}"
+		case 2:
+			return "{and: [" + g.where(t, depth+1) + "]}"
+		}
+	}
+	var preds []string
+	for range 1 + g.r.IntN(2) {
+		f := input.Fields[g.r.IntN(len(input.Fields))]
+		if v, ok := g.whereValue(f.Type); ok {
+			preds = append(preds, f.Name+": "+v)
+		}
+	}
+	return "{" + strings.Join(preds, ", ") + "}"
+}
+
+var whereWords = []string{`"a"`, `"e"`, `"Support"`, `"translation"`, `""`, `"ünï"`, `"tab\there"`}
+
+func (g *generator) whereValue(t *ast.Type) (string, bool) {
+	if t.Elem != nil {
+		a, ok1 := g.whereValue(t.Elem)
+		b, ok2 := g.whereValue(t.Elem)
+		return "[" + a + ", " + b + "]", ok1 && ok2
+	}
+	switch name := t.Name(); name {
+	case "String":
+		return whereWords[g.r.IntN(len(whereWords))], true
+	case "Boolean":
+		return []string{"true", "false"}[g.r.IntN(2)], true
+	case "Int":
+		return strconv.Itoa(g.r.IntN(5)), true
+	case "Time":
+		return `"2026-11-` + strconv.Itoa(10+g.r.IntN(20)) + `T12:00:00Z"`, true
+	default:
+		if def := g.schema.Types[name]; def != nil && def.Kind == ast.Enum {
+			return def.EnumValues[g.r.IntN(len(def.EnumValues))].Name, true
+		}
+	}
+	return "", false
 }
 
 // fillable reports whether the generator can give every required argument of f.

@@ -61,7 +61,7 @@ func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, c
 	for i := range raws {
 		dest[1+i] = &raws[i]
 	}
-	if err := stmt.QueryRowContext(ctx, st.args...).Scan(dest...); err != nil {
+	if err := c.run(ctx, stmt, st.args, dest...); err != nil {
 		c.refused(ctx, st, err)
 		c.fellBack(err)
 		return ctx, NotCompiled

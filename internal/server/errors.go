@@ -129,6 +129,8 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return apperr.Missing("row")
 	case errors.Is(err, gid.ErrInvalid), errors.Is(err, gid.ErrDecimal):
 		return apperr.Input("", "%s", err.Error())
+	case ent.IsEmptyWhere(err):
+		return apperr.Input("where", "an empty object inside where (in and, or or not) filters nothing: leave it out")
 	}
 	return nil
 }
