@@ -123,8 +123,10 @@ func (b *builder) rootExpr(f graphql.CollectedField) (string, error) {
 			return "", unsupported("node type")
 		}
 		t := b.alias()
-		b.eager = true
+		saved := b.eager
+		b.eager = true // node(id:) loads its row with entgql's field collection
 		obj, err := b.object(node, t, f.Selections)
+		b.eager = saved
 		if err != nil {
 			return "", err
 		}

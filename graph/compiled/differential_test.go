@@ -200,6 +200,7 @@ var fixedQueries = []struct{ caller, query string }{
 	{"other", `query($id: ID!) { node(id: $id) { id __typename ... on Scenario { name } } }`},
 	{"admin", `query($id: ID!) { node(id: $id) { id ... on Scenario { name owner { email } } } }`},
 	{"free", `{ node(id: "U2NlbmFyaW86OTk5OTk5OTk5OTk") { id } }`},
+	{"free", `query($id: ID!) { node(id: $id) { id } me { scenarios(first: 2) { totalCount pageInfo { hasNextPage } } } }`},
 	{"free", `{ node(id: "not an id") { id } }`},
 	{"free", `query($n: Int, $skip: Boolean!) { scenarios(first: $n) { edges { node { id name @skip(if: $skip) createdAt @include(if: $skip) } } } }`},
 }
