@@ -113,29 +113,22 @@ func (b *builder) rootExpr(f graphql.CollectedField) (string, error) {
 		expr = "coalesce((SELECT " + obj + " FROM " + b.table("User") + " AS " + t + " WHERE " + t + `."id" = ` + b.arg(v.ID) + pol + "), 'null')"
 	case f.Name == "node" && typ == "Node":
 		raw, _ := f.ArgumentMap(b.oc.Variables)["id"].(string)
-		id, err := gid.Decode(raw)
-		if err != nil {
-			return "", unsupported("node id")
-		}
-		node, _ := gid.TypeOf(id)
-		def := b.schema.Types[node]
-		if _, ok := ent.ReadModel[node]; !ok || def == nil || !slices.Contains(def.Interfaces, "Node") {
-			return "", unsupported("node type")
-		}
-		t := b.alias()
-		saved := b.eager
-		b.eager = true // node(id:) loads its row with entgql's field collection
-		obj, err := b.object(node, t, f.Selections)
-		b.eager = saved
-		if err != nil {
+		if expr, err = b.node(raw, f); err != nil {
 			return "", err
 		}
-		pol, err := b.policy(node, t)
-		if err != nil {
-			return "", err
+	case f.Name == "nodes" && typ == "Node":
+		raws, ok := f.ArgumentMap(b.oc.Variables)["ids"].([]any)
+		if !ok || len(raws) == 0 {
+			return "", unsupported("nodes ids")
 		}
-		// A row that is missing or not the viewer's is NOT_FOUND, with the message the resolvers give.
-		expr = "coalesce((SELECT " + obj + " FROM " + b.table(node) + " AS " + t + " WHERE " + t + `."id" = ` + b.arg(id) + pol + "), " + resolversDecide + ")"
+		elems := make([]string, len(raws))
+		for i, r := range raws {
+			raw, _ := r.(string)
+			if elems[i], err = b.node(raw, f); err != nil {
+				return "", err
+			}
+		}
+		expr = "'[' || " + strings.Join(elems, " || ',' || ") + " || ']'"
 	case strings.HasSuffix(typ, "Connection"):
 		node := strings.TrimSuffix(typ, "Connection")
 		rt, ok := ent.ReadModel[node]
@@ -158,6 +151,34 @@ func (b *builder) rootExpr(f graphql.CollectedField) (string, error) {
 		return "", unsupported("root field")
 	}
 	return expr, nil
+}
+
+// node is the JSON text of the row a global id names, for node(id:) and each of nodes(ids:). A row that is
+// missing or not the viewer's is left to the resolvers, which answer it NOT_FOUND (node: null and the error;
+// in nodes, null at its index and the error).
+func (b *builder) node(raw string, f graphql.CollectedField) (string, error) {
+	id, err := gid.Decode(raw)
+	if err != nil {
+		return "", unsupported("node id")
+	}
+	node, _ := gid.TypeOf(id)
+	def := b.schema.Types[node]
+	if _, ok := ent.ReadModel[node]; !ok || def == nil || !slices.Contains(def.Interfaces, "Node") {
+		return "", unsupported("node type")
+	}
+	t := b.alias()
+	saved := b.eager
+	b.eager = true // node and nodes load their rows with entgql's field collection
+	obj, err := b.object(node, t, f.Selections)
+	b.eager = saved
+	if err != nil {
+		return "", err
+	}
+	pol, err := b.policy(node, t)
+	if err != nil {
+		return "", err
+	}
+	return "coalesce((SELECT " + obj + " FROM " + b.table(node) + " AS " + t + " WHERE " + t + `."id" = ` + b.arg(id) + pol + "), " + resolversDecide + ")", nil
 }
 
 // check refuses what the compiled path does not do for a field: directives other than @skip and @include

@@ -202,6 +202,8 @@ var fixedQueries = []struct{ caller, query string }{
 	{"free", `{ node(id: "U2NlbmFyaW86OTk5OTk5OTk5OTk") { id } }`},
 	{"free", `query($id: ID!) { node(id: $id) { id } me { scenarios(first: 2) { totalCount pageInfo { hasNextPage } } } }`},
 	{"free", `{ node(id: "not an id") { id } }`},
+	{"free", `query($id: ID!) { nodes(ids: [$id, $id]) { id ... on Scenario { name owner { email } } } }`},
+	{"other", `query($id: ID!) { nodes(ids: [$id]) { id } }`},
 	{"free", `query($n: Int, $skip: Boolean!) { scenarios(first: $n) { edges { node { id name @skip(if: $skip) createdAt @include(if: $skip) } } } }`},
 }
 
@@ -329,7 +331,7 @@ type generator struct {
 }
 
 // roots the generator starts from: the viewer and the root lists.
-var roots = []string{"me", "scenarios", "benchmarks", "deployments", "pipelines", "users", "experiments", "node"}
+var roots = []string{"me", "scenarios", "benchmarks", "deployments", "pipelines", "users", "experiments", "node", "nodes"}
 
 func (g *generator) root() *sel {
 	q := &sel{}
@@ -377,6 +379,12 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 			var c bytes.Buffer
 			entgql.Cursor[int]{ID: id}.MarshalGQL(&c)
 			parts = append(parts, a.Name+": "+c.String())
+		case a.Name == "ids" && a.Type.NonNull:
+			var ids []string
+			for range 1 + g.r.IntN(3) {
+				ids = append(ids, `"`+g.ids[g.r.IntN(len(g.ids))]+`"`)
+			}
+			parts = append(parts, "ids: ["+strings.Join(ids, ", ")+"]")
 		case a.Name == "id" && a.Type.NonNull:
 			parts = append(parts, `id: "`+g.ids[g.r.IntN(len(g.ids))]+`"`)
 		case a.Name == "where" && g.r.IntN(3) == 0:
@@ -477,7 +485,7 @@ func (g *generator) whereValue(t *ast.Type) (string, bool) {
 // fillable reports whether the generator can give every required argument of f.
 func fillable(f *ast.FieldDefinition) bool {
 	for _, a := range f.Arguments {
-		if a.Type.NonNull && a.DefaultValue == nil && a.Name != "id" {
+		if a.Type.NonNull && a.DefaultValue == nil && a.Name != "id" && a.Name != "ids" {
 			return false
 		}
 	}
