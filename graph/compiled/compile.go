@@ -720,7 +720,7 @@ var whereOps = []string{"NotNil", "IsNil", "ContainsFold", "EqualFold", "HasSuff
 
 // whereKinds are the kinds of ReadField a compiled where may test: their GraphQL values decode from JSON to
 // the same Go values gqlgen gives (ids, which GraphQL sends as global ids, and decimals do not).
-var whereKinds = map[string]bool{"string": true, "enum": true, "int": true, "bool": true, "time": true, "float": true}
+var whereKinds = map[string]bool{"string": true, "enum": true, "int": true, "bool": true, "time": true, "float": true, "id": true}
 
 // wherePredicate is the predicate of a where argument on typ: the WhereInput ent generates, decoded from the
 // argument's JSON and turned into its predicate by its own P (what Filter does on the normal path). Only
@@ -730,6 +730,10 @@ func (b *builder) wherePredicate(typ string, v any) (func(*entsql.Selector), err
 	decode, ok := ent.ReadWhere[typ]
 	if !ok || !whereSupported(ent.ReadModel[typ], v) {
 		return nil, unsupported("where")
+	}
+	v, ok = rowIDs(ent.ReadModel[typ], v)
+	if !ok {
+		return nil, unsupported("where id")
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -779,6 +783,76 @@ func whereSupported(rt ent.ReadType, v any) bool {
 		}
 	}
 	return true
+}
+
+// rowIDs returns a where argument with the global ids of its id predicates (id, idNEQ, idIn, …) turned into
+// the row ids the WhereInput holds, as gqlgen's ID scalar (gid.UnmarshalID) turns them; an id that does not
+// decode is left to the normal path, which refuses it.
+func rowIDs(rt ent.ReadType, v any) (any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v, true
+	}
+	out := make(map[string]any, len(m))
+	for key, val := range m {
+		switch key {
+		case "not":
+			r, ok := rowIDs(rt, val)
+			if !ok {
+				return nil, false
+			}
+			out[key] = r
+			continue
+		case "and", "or":
+			list, _ := val.([]any)
+			conv := make([]any, len(list))
+			for i, item := range list {
+				r, ok := rowIDs(rt, item)
+				if !ok {
+					return nil, false
+				}
+				conv[i] = r
+			}
+			out[key] = conv
+			continue
+		}
+		isID := false
+		for _, op := range whereOps {
+			if name, cut := strings.CutSuffix(key, op); cut && rt.Fields[name].Kind == "id" {
+				isID = true
+				break
+			}
+		}
+		if !isID || val == nil {
+			out[key] = val
+			continue
+		}
+		conv, ok := decodeIDs(val)
+		if !ok {
+			return nil, false
+		}
+		out[key] = conv
+	}
+	return out, true
+}
+
+func decodeIDs(v any) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		id, err := gid.UnmarshalID(x)
+		return id, err == nil && id != standInID && id != standInVersion
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			id, ok := decodeIDs(e)
+			if !ok {
+				return nil, false
+			}
+			out[i] = id
+		}
+		return out, true
+	}
+	return nil, false
 }
 
 // mentionsStandIn reports whether a value holds one of a cached shape's stand-ins, which binding would take

@@ -186,6 +186,8 @@ var fixedQueries = []struct{ caller, query string }{
 	{"free", `{ me { benchmarks(where: {status: PENDING}, first: 3) { edges { node { name } } } } }`},
 	{"free", `{ scenarios(where: {or: [{nameContainsFold: "TAB"}, {not: {nameHasPrefix: "Product"}}]}, first: 5) { totalCount edges { node { name } } } }`},
 	{"free", `{ deployments(where: {estimatedCostGT: "10"}) { totalCount } }`},
+	{"free", `query($id: ID!) { scenarios(where: {or: [{id: $id}, {idGT: $id}]}, first: 3) { totalCount edges { node { id } } } }`},
+	{"free", `{ scenarios(where: {idIn: ["not an id"]}) { totalCount } }`},
 	{"free", `{ scenarios(where: {hasExplanations: true}) { totalCount } }`},
 	{"free", `{ users(first: 5) { edges { node { email } } } }`},
 	{"admin", `{ users(first: 5) { totalCount edges { node { email role scenarios(first: 1) { totalCount } } } } }`},
@@ -474,6 +476,11 @@ func (g *generator) whereValue(t *ast.Type) (string, bool) {
 		return strconv.Itoa(g.r.IntN(5)), true
 	case "Time":
 		return `"2026-11-` + strconv.Itoa(10+g.r.IntN(20)) + `T12:00:00Z"`, true
+	case "ID":
+		if g.r.IntN(8) == 0 {
+			return `"not an id"`, true
+		}
+		return `"` + g.ids[g.r.IntN(len(g.ids))] + `"`, true
 	default:
 		if def := g.schema.Types[name]; def != nil && def.Kind == ast.Enum {
 			return def.EnumValues[g.r.IntN(len(def.EnumValues))].Name, true
