@@ -74,6 +74,9 @@ func (c *Compiler) RootField(ctx context.Context, next graphql.RootResolver) gra
 	}
 	values, _ := ctx.Value(prefetchedKey{}).(map[string][]byte)
 	raw, ok := values[rc.Field.Alias]
+	if !ok && ctx.Value(resolversOnly{}) != nil {
+		return next(ctx)
+	}
 	if !ok {
 		var err error
 		if raw, err = c.Answer(ctx, oc, rc.Field); err != nil {

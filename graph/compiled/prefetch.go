@@ -36,10 +36,21 @@ const (
 	CheckFailed
 )
 
-type prefetchedKey struct{}
+type (
+	prefetchedKey struct{}
+	resolversOnly struct{}
+)
+
+// leftToResolvers marks an operation whose compiled answer Prefetch already tried and could not give (a
+// statement that failed or marked a value only the resolvers give, or a single root field that does not
+// compile): RootField then goes straight to the resolvers instead of compiling and running it again.
+func leftToResolvers(ctx context.Context) context.Context {
+	return context.WithValue(ctx, resolversOnly{}, true)
+}
 
 // Prefetch answers every root field of a query with one statement, the token check (when check is not
-// nil) included: the values are kept in the returned context, where RootField finds them.
+// nil) included: the values are kept in the returned context, where RootField finds them. The context it
+// returns is the one to go on with for NotCompiled as well.
 func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, check *Check) (context.Context, Outcome) {
 	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return ctx, NotCompiled
@@ -47,12 +58,15 @@ func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, c
 	st, aliases, err := c.shaped(ctx, oc, check)
 	if err != nil {
 		c.fellBack(err)
+		if len(graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{"Query"})) == 1 {
+			ctx = leftToResolvers(ctx) // its one root field would not compile on its own either
+		}
 		return ctx, NotCompiled
 	}
 	stmt, err := c.prepare(ctx, st.sql)
 	if err != nil {
 		c.fellBack(err)
-		return ctx, NotCompiled
+		return leftToResolvers(ctx), NotCompiled
 	}
 	var ok bool
 	raws := make([][]byte, len(aliases))
@@ -64,7 +78,7 @@ func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, c
 	if err := c.run(ctx, stmt, st.args, dest...); err != nil {
 		c.refused(ctx, st, err)
 		c.fellBack(err)
-		return ctx, NotCompiled
+		return leftToResolvers(ctx), NotCompiled
 	}
 	if !ok {
 		c.fellBack(unsupported("token check"))
@@ -77,7 +91,7 @@ func (c *Compiler) Prefetch(ctx context.Context, oc *graphql.OperationContext, c
 				c.refused(ctx, st, err)
 			}
 			c.fellBack(err)
-			return ctx, NotCompiled
+			return leftToResolvers(ctx), NotCompiled
 		}
 		values[alias] = raws[i]
 	}

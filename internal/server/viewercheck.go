@@ -84,11 +84,13 @@ func (x viewerCheck) InterceptOperation(ctx context.Context, next graphql.Operat
 		if p != nil {
 			check = &p.check
 		}
-		switch answered, outcome := c.Prefetch(ctx, graphql.GetOperationContext(ctx), check); outcome {
+		switch then, outcome := c.Prefetch(ctx, graphql.GetOperationContext(ctx), check); outcome {
 		case compiled.Answered:
-			return next(answered)
+			return next(then)
 		case compiled.CheckFailed:
 			x.s.hints.forget(p.check.UserID)
+		default:
+			ctx = then
 		}
 	}
 	if p == nil {
