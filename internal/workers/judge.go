@@ -2,6 +2,8 @@ package workers
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 
@@ -92,7 +94,7 @@ func (j *judge) ask(ctx context.Context, acc *benchmark.JudgeResult, instruction
 	err = c.JudgeAnswer.Create().SetOwnerID(j.owner).SetKey(key).SetJudgeModel(j.cfg.Model).SetAnswer(res.Text).
 		SetInputTokens(int64(res.InputTokens)).SetOutputTokens(int64(res.OutputTokens)).
 		OnConflictColumns(judgeanswer.FieldOwnerID, judgeanswer.FieldKey).DoNothing().Exec(sys)
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) { // the other chunk's insert won: ent finds no returned row
 		return "", err
 	}
 	return res.Text, nil
