@@ -46,7 +46,7 @@ type ReadType struct {
 // ReadField is a column shown as it is.
 type ReadField struct {
 	Column   string
-	Kind     string // id, string, int, float, bool, time, enum, decimal, strings (a JSON list of strings), other
+	Kind     string // id, string, int (Go int), int64 (other integers), float, bool, time, enum, decimal, strings (a JSON list of strings), other
 	Nullable bool
 }
 
@@ -159,16 +159,16 @@ var ReadModel = map[string]ReadType{
 			"error":             {Column: benchmarkitemresult.FieldError, Kind: "string", Nullable: false},
 			"latencyMs":         {Column: benchmarkitemresult.FieldLatencyMs, Kind: "float", Nullable: false},
 			"ttftMs":            {Column: benchmarkitemresult.FieldTtftMs, Kind: "float", Nullable: false},
-			"inputTokens":       {Column: benchmarkitemresult.FieldInputTokens, Kind: "int", Nullable: false},
-			"outputTokens":      {Column: benchmarkitemresult.FieldOutputTokens, Kind: "int", Nullable: false},
-			"cachedTokens":      {Column: benchmarkitemresult.FieldCachedTokens, Kind: "int", Nullable: false},
-			"reasoningTokens":   {Column: benchmarkitemresult.FieldReasoningTokens, Kind: "int", Nullable: false},
+			"inputTokens":       {Column: benchmarkitemresult.FieldInputTokens, Kind: "int64", Nullable: false},
+			"outputTokens":      {Column: benchmarkitemresult.FieldOutputTokens, Kind: "int64", Nullable: false},
+			"cachedTokens":      {Column: benchmarkitemresult.FieldCachedTokens, Kind: "int64", Nullable: false},
+			"reasoningTokens":   {Column: benchmarkitemresult.FieldReasoningTokens, Kind: "int64", Nullable: false},
 			"judged":            {Column: benchmarkitemresult.FieldJudged, Kind: "bool", Nullable: false},
 			"judgeScore":        {Column: benchmarkitemresult.FieldJudgeScore, Kind: "float", Nullable: false},
 			"judgeInvalid":      {Column: benchmarkitemresult.FieldJudgeInvalid, Kind: "bool", Nullable: false},
 			"judgeCalls":        {Column: benchmarkitemresult.FieldJudgeCalls, Kind: "int", Nullable: false},
-			"judgeInputTokens":  {Column: benchmarkitemresult.FieldJudgeInputTokens, Kind: "int", Nullable: false},
-			"judgeOutputTokens": {Column: benchmarkitemresult.FieldJudgeOutputTokens, Kind: "int", Nullable: false},
+			"judgeInputTokens":  {Column: benchmarkitemresult.FieldJudgeInputTokens, Kind: "int64", Nullable: false},
+			"judgeOutputTokens": {Column: benchmarkitemresult.FieldJudgeOutputTokens, Kind: "int64", Nullable: false},
 		},
 		Edges: map[string]ReadEdge{
 			"owner":     {Type: "User", Unique: true, OwnFK: true, Column: benchmarkitemresult.OwnerColumn, Connection: false, M2M: false, Hidden: true},
@@ -373,7 +373,7 @@ var ReadModel = map[string]ReadType{
 			"models":            {Column: experiment.FieldModels, Kind: "strings", Nullable: false},
 			"metrics":           {Column: experiment.FieldMetrics, Kind: "other", Nullable: false},
 			"plan":              {Column: experiment.FieldPlan, Kind: "other", Nullable: false},
-			"plannedSampleSize": {Column: experiment.FieldPlannedSampleSize, Kind: "int", Nullable: false},
+			"plannedSampleSize": {Column: experiment.FieldPlannedSampleSize, Kind: "int64", Nullable: false},
 			"status":            {Column: experiment.FieldStatus, Kind: "enum", Nullable: false},
 			"results":           {Column: experiment.FieldResults, Kind: "other", Nullable: true},
 		},
@@ -441,9 +441,9 @@ var ReadModel = map[string]ReadType{
 			"idempotencyKey": {Column: experimentobservation.FieldIdempotencyKey, Kind: "string", Nullable: false},
 			"variant":        {Column: experimentobservation.FieldVariant, Kind: "string", Nullable: false},
 			"metric":         {Column: experimentobservation.FieldMetric, Kind: "string", Nullable: false},
-			"conversions":    {Column: experimentobservation.FieldConversions, Kind: "int", Nullable: false},
-			"trials":         {Column: experimentobservation.FieldTrials, Kind: "int", Nullable: false},
-			"count":          {Column: experimentobservation.FieldCount, Kind: "int", Nullable: false},
+			"conversions":    {Column: experimentobservation.FieldConversions, Kind: "int64", Nullable: false},
+			"trials":         {Column: experimentobservation.FieldTrials, Kind: "int64", Nullable: false},
+			"count":          {Column: experimentobservation.FieldCount, Kind: "int64", Nullable: false},
 			"mean":           {Column: experimentobservation.FieldMean, Kind: "float", Nullable: false},
 			"variance":       {Column: experimentobservation.FieldVariance, Kind: "float", Nullable: false},
 			"cuped":          {Column: experimentobservation.FieldCuped, Kind: "other", Nullable: true},
@@ -513,8 +513,8 @@ var ReadModel = map[string]ReadType{
 			"key":          {Column: judgeanswer.FieldKey, Kind: "string", Nullable: false},
 			"judgeModel":   {Column: judgeanswer.FieldJudgeModel, Kind: "string", Nullable: false},
 			"answer":       {Column: judgeanswer.FieldAnswer, Kind: "string", Nullable: false},
-			"inputTokens":  {Column: judgeanswer.FieldInputTokens, Kind: "int", Nullable: false},
-			"outputTokens": {Column: judgeanswer.FieldOutputTokens, Kind: "int", Nullable: false},
+			"inputTokens":  {Column: judgeanswer.FieldInputTokens, Kind: "int64", Nullable: false},
+			"outputTokens": {Column: judgeanswer.FieldOutputTokens, Kind: "int64", Nullable: false},
 		},
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: judgeanswer.OwnerColumn, Connection: false, M2M: false, Hidden: true},

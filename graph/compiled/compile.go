@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect"
@@ -79,7 +80,35 @@ func (b *builder) compileRoot(f graphql.CollectedField) (statement, error) {
 	if err != nil {
 		return statement{}, err
 	}
-	return statement{sql: "SELECT " + expr, args: b.args}, nil
+	return bind("SELECT "+expr, b.args), nil
+}
+
+// bind is the statement of text with the arguments it uses: an argument the compiler bound for a part of the
+// selection that turned out not to need it (a connection showing no rows, whose owner test and policy are
+// never written) is dropped and the placeholders after it renumbered, since PostgreSQL cannot type a
+// parameter no expression uses. Placeholders appear nowhere else in the text: string literals in it are
+// GraphQL names and fixed text, and every value is bound.
+func bind(text string, args []any) statement {
+	used := make([]int, len(args)+1) // old number → new number, 0 for unused
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		n, _ := strconv.Atoi(m[1])
+		used[n] = 1
+	}
+	var kept []any
+	for n := 1; n <= len(args); n++ {
+		if used[n] != 0 {
+			kept = append(kept, args[n-1])
+			used[n] = len(kept)
+		}
+	}
+	if len(kept) == len(args) {
+		return statement{sql: text, args: args}
+	}
+	text = placeholder.ReplaceAllStringFunc(text, func(m string) string {
+		n, _ := strconv.Atoi(m[1:])
+		return "$" + strconv.Itoa(used[n])
+	})
+	return statement{sql: text, args: kept}
 }
 
 // rootExpr is the JSON text of a root field of Query.
@@ -287,8 +316,7 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 
 // connection is the JSON text of a Relay connection of node rows matching base (nil: all), with the
 // semantics of entgql's Paginate and XConnection.build (ent/gql_pagination.go) for first or last, after and
-// before, and orderBy on the type's columns; where (and cursors of an ordered connection) go to the normal
-// path.
+// before (cursors of the id order and of orderBy alike), orderBy on the type's columns, and where.
 func (b *builder) connection(node string, f graphql.CollectedField, base func(t string) string) (string, error) {
 	args := f.ArgumentMap(b.oc.Variables)
 	order, err := orderTerms(ent.ReadModel[node], args["orderBy"])
@@ -322,17 +350,27 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	if first > 0 && last > 0 {
 		return "", unsupported("first and last") // Paginate refuses it
 	}
-	after, hasAfter, err := cursorArg(args["after"])
+	after, err := cursorArg(args["after"])
 	if err != nil {
 		return "", err
 	}
-	before, hasBefore, err := cursorArg(args["before"])
+	before, err := cursorArg(args["before"])
 	if err != nil {
 		return "", err
 	}
+	hasAfter, hasBefore := after != nil, before != nil
 	limit, reverse := first, false // rows shown; last reads the order backwards and shows the rows turned round
 	if last > 0 {
 		limit, reverse = last, true
+	}
+	rt := ent.ReadModel[node]
+	keyset, err := cursorPredicates(rt, order, reverse, after, before)
+	if err != nil {
+		return "", err
+	}
+	cursor, err := cursorSQL(rt, order)
+	if err != nil {
+		return "", err
 	}
 	where := func(t string) (string, error) {
 		pol, err := b.policy(node, t)
@@ -364,11 +402,6 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	if b.eager && !edgesOn {
 		return "", unsupported("eager connection without edges")
 	}
-	if len(order) > 0 && (hasAfter || hasBefore || selectsCursor(b.oc, fields)) {
-		// An ordered connection's cursors hold the row's values of the order fields (MessagePack), which the
-		// compiled path does not write or read.
-		return "", unsupported("orderBy with cursors")
-	}
 	orderBy := func(t string) string {
 		flip := map[string]string{"ASC": "DESC", "DESC": "ASC"}
 		var terms []string
@@ -382,14 +415,20 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		return strings.Join(terms, ", ")
 	}
 	bounded := first > 0 || last > 0 || hasAfter || hasBefore
-	var count string // the filtered rows, counted when Paginate counts them
-	if (named("totalCount") || named("pageInfo")) && (bounded || !edgesOn) {
+	// count is the filtered rows, counted when Paginate counts them ("" when it does not), built when first
+	// used so that the statement binds no argument it does not use (PostgreSQL cannot type those).
+	var counted string
+	count := func() (string, error) {
+		if counted != "" || !(named("totalCount") || named("pageInfo")) || !(bounded || !edgesOn) {
+			return counted, nil
+		}
 		c := b.alias()
 		w, err := where(c)
 		if err != nil {
 			return "", err
 		}
-		count = "(SELECT count(*) FROM " + b.table(node) + " AS " + c + " WHERE " + w + ")"
+		counted = "(SELECT count(*) FROM " + b.table(node) + " AS " + c + " WHERE " + w + ")"
+		return counted, nil
 	}
 
 	p := b.alias()
@@ -399,18 +438,11 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		if err != nil {
 			return "", err
 		}
-		// entgql.MultiCursorsPredicate: an id cursor, after or before alike, keeps the ids beyond it in the
-		// direction rows are read: greater, or smaller when last reads them backwards.
-		beyond := " > "
-		if reverse {
-			beyond = " < "
+		ks, err := b.render(node, p, keyset)
+		if err != nil {
+			return "", err
 		}
-		if hasAfter {
-			w += " AND " + p + `."id"` + beyond + b.arg(after)
-		}
-		if hasBefore {
-			w += " AND " + p + `."id"` + beyond + b.arg(before)
-		}
+		w += ks
 		q := "SELECT " + p + ".*, row_number() OVER (ORDER BY " + orderBy(p) + `) AS "rn" FROM ` + b.table(node) + " AS " + p + " WHERE " + w + " ORDER BY " + orderBy(p)
 		page.kept = "TRUE" // the extra row fetched only tells that there is another page
 		if limit > 0 {
@@ -421,10 +453,11 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		page.from = " FROM (" + q + ") AS " + p
 		page.shown = "count(*) FILTER (WHERE " + page.kept + ")"
 		page.extra = strconv.Itoa(limit)
-		page.order = p + `."rn"`
+		page.order, page.backwards = p+`."rn"`, p+`."rn" DESC`
 		if reverse {
-			page.order += " DESC"
+			page.order, page.backwards = page.backwards, page.order
 		}
+		page.cursor, page.byID = cursor(p), len(order) == 0
 	}
 
 	obj, err := jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
@@ -440,12 +473,16 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 			if !edgesOn {
 				return "'[]'", nil
 			}
-			e, err := b.edge(node, p, cf)
+			e, err := b.edge(node, p, page.cursor, cf)
 			if err != nil {
 				return "", err
 			}
 			return "'[' || coalesce(string_agg(" + e + ", ',' ORDER BY " + page.order + ") FILTER (WHERE " + page.kept + "), '') || ']'", nil
 		case "totalCount":
+			count, err := count()
+			if err != nil {
+				return "", err
+			}
 			switch {
 			case count != "" && edgesOn:
 				return "(CASE WHEN " + count + " = 0 THEN " + page.shown + " ELSE " + count + " END)::text", nil
@@ -473,6 +510,10 @@ type pageSQL struct {
 	shown string // how many rows are shown
 	extra string // the number of rows shown at most, as text (rn beyond it is the extra row)
 	order string // the order the edges are shown in
+	// backwards is order turned round
+	backwards string
+	cursor    string // the cursor of a page row
+	byID      bool   // no orderBy: rows are in id order
 }
 
 // pageState is what pageInfo depends on.
@@ -480,7 +521,7 @@ type pageState struct {
 	first, last   int
 	after, before bool
 	edges         bool
-	count         string
+	count         func() (string, error)
 	page          pageSQL
 }
 
@@ -497,20 +538,92 @@ func countArg(v any) (int, error) {
 	return n, nil
 }
 
-// cursorArg reads after or before: an entgql cursor of the default (id) order.
-func cursorArg(v any) (int, bool, error) {
+// cursorArg reads after or before: an entgql cursor, of the default (id) order or of an orderBy (the row's
+// values of the order fields); absent is nil.
+func cursorArg(v any) (*entgql.Cursor[int], error) {
 	if v == nil {
-		return 0, false, nil
+		return nil, nil
 	}
 	s, ok := v.(string)
 	if !ok {
-		return 0, false, unsupported("cursor")
+		return nil, unsupported("cursor")
 	}
-	var c entgql.Cursor[int]
-	if err := c.UnmarshalGQL(s); err != nil || c.Value != nil || c.ID == standInID || c.ID == standInVersion {
-		return 0, false, unsupported("cursor") // the stand-ins of a cached shape are the viewer's own values
+	c := new(entgql.Cursor[int])
+	if err := c.UnmarshalGQL(s); err != nil || c.ID == standInID || c.ID == standInVersion || mentionsStandIn(c.Value) {
+		return nil, unsupported("cursor") // the stand-ins of a cached shape are the viewer's own values
 	}
-	return c.ID, true, nil
+	return c, nil
+}
+
+// cursorPredicates are the keyset predicates of after and before: entgql.MultiCursorsPredicate with the
+// options the type's pager gives it (applyCursors in ent/gql_pagination.go), so both paths keep the same
+// rows. A cursor whose values do not fit the order (a different orderBy, another type's cursor) goes to the
+// normal path, which refuses it or reads it as it does.
+func cursorPredicates(rt ent.ReadType, order []orderTerm, reverse bool, after, before *entgql.Cursor[int]) ([]func(*entsql.Selector), error) {
+	if after == nil && before == nil {
+		return nil, nil
+	}
+	opts := &entgql.MultiCursorsOptions{FieldID: "id", DirectionID: entgql.OrderDirectionAsc}
+	if reverse {
+		opts.DirectionID = entgql.OrderDirectionDesc
+	}
+	for _, o := range order {
+		d := entgql.OrderDirection(o.direction)
+		if reverse {
+			d = d.Reverse()
+		}
+		opts.Fields, opts.Directions = append(opts.Fields, o.column), append(opts.Directions, d)
+	}
+	for _, c := range []*entgql.Cursor[int]{after, before} {
+		if c != nil && c.Value != nil && !cursorFits(rt, order, c.Value) {
+			return nil, unsupported("cursor")
+		}
+	}
+	preds, err := entgql.MultiCursorsPredicate(after, before, opts)
+	if err != nil {
+		return nil, unsupported("cursor")
+	}
+	return preds, nil
+}
+
+// cursorFits reports whether a cursor's values are one per order term, each of its column's type (or null).
+func cursorFits(rt ent.ReadType, order []orderTerm, value any) bool {
+	values, ok := value.([]any)
+	if !ok || len(values) != len(order) {
+		return false
+	}
+	for i, v := range values {
+		f, _ := columnField(rt, order[i].column)
+		switch v.(type) {
+		case nil:
+		case time.Time:
+			ok = f.Kind == "time"
+		case string:
+			ok = f.Kind == "string" || f.Kind == "enum"
+		case bool:
+			ok = f.Kind == "bool"
+		case float32, float64:
+			ok = f.Kind == "float"
+		case int8, int16, int32, int64, uint8, uint16, uint32, uint64, int, uint:
+			ok = f.Kind == "int" || f.Kind == "float"
+		default:
+			ok = false
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// columnField is the field of rt shown from column.
+func columnField(rt ent.ReadType, column string) (ent.ReadField, bool) {
+	for _, f := range rt.Fields {
+		if f.Column == column {
+			return f, true
+		}
+	}
+	return ent.ReadField{}, false
 }
 
 // orderTerm is one term of a connection's orderBy: a column and ASC or DESC.
@@ -558,28 +671,8 @@ func orderTerms(rt ent.ReadType, v any) ([]orderTerm, error) {
 	return out, nil
 }
 
-// selectsCursor reports whether a connection's selection shows a cursor (an edge's, or pageInfo's start or
-// end cursor).
-func selectsCursor(oc *graphql.OperationContext, fields []graphql.CollectedField) bool {
-	for _, f := range fields {
-		var inner []graphql.CollectedField
-		switch f.Name {
-		case "edges", "pageInfo":
-			inner = graphql.CollectFields(oc, f.Selections, nil)
-		default:
-			continue
-		}
-		for _, g := range inner {
-			if g.Name == "cursor" || g.Name == "startCursor" || g.Name == "endCursor" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // edge is the JSON text of an edge (node and cursor) of the page row p.
-func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error) {
+func (b *builder) edge(node, p, cursor string, f graphql.CollectedField) (string, error) {
 	edgeType := node + "Edge"
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies(edgeType))
 	return jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
@@ -600,7 +693,7 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 			}
 			v = obj
 		case "cursor":
-			v = cursorSQL(p + `."id"`)
+			v = cursor
 		default:
 			return "", unsupported("edge field")
 		}
@@ -611,41 +704,51 @@ func (b *builder) edge(node, p string, f graphql.CollectedField) (string, error)
 // pageInfo follows Paginate and XConnection.build. Without edges selected, hasNextPage is whether first is
 // set and rows exist (hasPreviousPage the same for last), as far as Paginate counted them. With edges,
 // hasNextPage is whether before was given or first's extra row came back, hasPreviousPage whether after was
-// given or last's extra row came back; the cursors are the first and last edge's (rows are in id order when
-// cursors are shown).
+// given or last's extra row came back; the cursors are the first and last edge's.
 func (b *builder) pageInfo(p string, f graphql.CollectedField, st pageState) (string, error) {
 	fields := graphql.CollectFields(b.oc, f.Selections, b.satisfies("PageInfo"))
 	boolean := func(cond string) string { return "CASE WHEN " + cond + " THEN 'true' ELSE 'false' END" }
-	more := func(n int, given bool) string { // the flag of the side first (or last) reads towards
+	more := func(n int, given bool) (string, error) { // the flag of the side first (or last) reads towards
 		switch {
-		case !st.edges && n > 0 && st.count != "":
-			return boolean(st.count + " > 0")
+		case !st.edges && n > 0:
+			count, err := st.count()
+			if err != nil || count == "" {
+				return "'false'", err
+			}
+			return boolean(count + " > 0"), nil
 		case !st.edges:
-			return "'false'"
+			return "'false'", nil
 		case given:
-			return "'true'"
+			return "'true'", nil
 		case n > 0:
-			return boolean("count(*) > " + st.page.extra)
+			return boolean("count(*) > " + st.page.extra), nil
 		}
-		return "'false'"
+		return "'false'", nil
 	}
 	return jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
 		switch cf.Name {
 		case "__typename":
 			return "'\"PageInfo\"'", nil
 		case "hasNextPage":
-			return more(st.first, st.before), nil
+			return more(st.first, st.before)
 		case "hasPreviousPage":
-			return more(st.last, st.after), nil
+			return more(st.last, st.after)
 		case "startCursor", "endCursor":
 			if !st.edges {
 				return "'null'", nil
 			}
-			agg := "min"
-			if cf.Name == "endCursor" {
-				agg = "max"
+			if st.page.byID { // the edges are in id order: the cursor of the least or greatest id shown
+				agg := "min"
+				if cf.Name == "endCursor" {
+					agg = "max"
+				}
+				return "coalesce(" + idCursorSQL(agg+"("+p+`."id") FILTER (WHERE `+st.page.kept+")") + ", 'null')", nil
 			}
-			return "coalesce(" + cursorSQL(agg+"("+p+`."id") FILTER (WHERE `+st.page.kept+")") + ", 'null')", nil
+			order := st.page.order
+			if cf.Name == "endCursor" {
+				order = st.page.backwards
+			}
+			return "coalesce((array_agg(" + st.page.cursor + " ORDER BY " + order + ") FILTER (WHERE " + st.page.kept + "))[1], 'null')", nil
 		}
 		return "", unsupported("pageInfo field")
 	})
@@ -718,22 +821,22 @@ func (b *builder) render(typ, t string, preds []func(*entsql.Selector)) (string,
 var whereOps = []string{"NotNil", "IsNil", "ContainsFold", "EqualFold", "HasSuffix", "HasPrefix", "Contains", "NotIn", "NEQ",
 	"GTE", "LTE", "In", "GT", "LT", ""}
 
-// whereKinds are the kinds of ReadField a compiled where may test: their GraphQL values decode from JSON to
-// the same Go values gqlgen gives (ids, which GraphQL sends as global ids, and decimals do not).
-var whereKinds = map[string]bool{"string": true, "enum": true, "int": true, "bool": true, "time": true, "float": true, "id": true}
+// whereKinds are the kinds of ReadField a compiled where may test.
+var whereKinds = map[string]bool{"string": true, "enum": true, "int": true, "int64": true, "bool": true, "time": true, "float": true,
+	"id": true, "decimal": true}
 
 // wherePredicate is the predicate of a where argument on typ: the WhereInput ent generates, decoded from the
-// argument's JSON and turned into its predicate by its own P (what Filter does on the normal path). Only
-// field predicates of whereKinds, with not, and and or, are compiled; edge predicates (hasX, hasXWith) and
-// the rest go to the normal path.
+// argument's JSON and turned into its predicate by its own P (what Filter does on the normal path). Field
+// predicates of whereKinds, edge predicates (hasX, hasXWith, at any depth), not, and and or are compiled;
+// the rest goes to the normal path.
 func (b *builder) wherePredicate(typ string, v any) (func(*entsql.Selector), error) {
 	decode, ok := ent.ReadWhere[typ]
-	if !ok || !whereSupported(ent.ReadModel[typ], v) {
+	if !ok {
 		return nil, unsupported("where")
 	}
-	v, ok = rowIDs(ent.ReadModel[typ], v)
+	v, ok = b.whereValue(typ, v)
 	if !ok {
-		return nil, unsupported("where id")
+		return nil, unsupported("where")
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -746,113 +849,101 @@ func (b *builder) wherePredicate(typ string, v any) (func(*entsql.Selector), err
 	return p, nil
 }
 
-func whereSupported(rt ent.ReadType, v any) bool {
+// whereValue returns a where argument on typ as the WhereInput's JSON decoding needs it: global ids turned
+// into row ids as gqlgen's ID scalar turns them (gid.UnmarshalID) and decimals read as its Decimal scalar
+// reads them (gid.UnmarshalDecimal); false for anything not compiled, and for a value the scalars refuse,
+// which the normal path answers with its error.
+func (b *builder) whereValue(typ string, v any) (any, bool) {
 	m, ok := v.(map[string]any)
-	if !ok {
-		return false
-	}
-	for key, val := range m {
-		switch key {
-		case "not":
-			if val != nil && !whereSupported(rt, val) {
-				return false
-			}
-			continue
-		case "and", "or":
-			list, ok := val.([]any)
-			if val != nil && !ok {
-				return false
-			}
-			for _, item := range list {
-				if !whereSupported(rt, item) {
-					return false
-				}
-			}
-			continue
-		}
-		known := false
-		for _, op := range whereOps {
-			name, cut := strings.CutSuffix(key, op)
-			if f, ok := rt.Fields[name]; cut && ok && whereKinds[f.Kind] {
-				known = true
-				break
-			}
-		}
-		if !known || mentionsStandIn(val) {
-			return false
-		}
-	}
-	return true
-}
-
-// rowIDs returns a where argument with the global ids of its id predicates (id, idNEQ, idIn, …) turned into
-// the row ids the WhereInput holds, as gqlgen's ID scalar (gid.UnmarshalID) turns them; an id that does not
-// decode is left to the normal path, which refuses it.
-func rowIDs(rt ent.ReadType, v any) (any, bool) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		return v, true
+	input := b.schema.Types[typ+"WhereInput"]
+	rt, known := ent.ReadModel[typ]
+	if !ok || input == nil || !known {
+		return nil, false
 	}
 	out := make(map[string]any, len(m))
 	for key, val := range m {
-		switch key {
-		case "not":
-			r, ok := rowIDs(rt, val)
+		def := input.Fields.ForName(key)
+		switch {
+		case def == nil:
+			return nil, false
+		case val == nil:
+			out[key] = nil
+			continue
+		case key == "not":
+			r, ok := b.whereValue(typ, val)
 			if !ok {
 				return nil, false
 			}
 			out[key] = r
 			continue
-		case "and", "or":
-			list, _ := val.([]any)
+		case key == "and" || key == "or" || (strings.HasPrefix(key, "has") && strings.HasSuffix(def.Type.Name(), "WhereInput")):
+			list, ok := val.([]any)
+			if !ok {
+				return nil, false
+			}
 			conv := make([]any, len(list))
 			for i, item := range list {
-				r, ok := rowIDs(rt, item)
-				if !ok {
+				if conv[i], ok = b.whereValue(strings.TrimSuffix(def.Type.Name(), "WhereInput"), item); !ok {
 					return nil, false
 				}
-				conv[i] = r
 			}
 			out[key] = conv
 			continue
 		}
-		isID := false
-		for _, op := range whereOps {
-			if name, cut := strings.CutSuffix(key, op); cut && rt.Fields[name].Kind == "id" {
-				isID = true
-				break
+		var (
+			field ent.ReadField
+			found bool
+			op    string
+		)
+		for _, op = range whereOps {
+			if name, cut := strings.CutSuffix(key, op); cut {
+				if field, found = rt.Fields[name]; found {
+					break
+				}
 			}
 		}
-		if !isID || val == nil {
+		switch {
+		case found && (op == "IsNil" || op == "NotNil"):
 			out[key] = val
-			continue
-		}
-		conv, ok := decodeIDs(val)
-		if !ok {
+		case found && whereKinds[field.Kind]:
+			conv, ok := scalarValues(field.Kind, val)
+			if !ok {
+				return nil, false
+			}
+			out[key] = conv
+		case !found && strings.HasPrefix(key, "has") && def.Type.Name() == "Boolean": // hasX: rows with or without an edge
+			out[key] = val
+		default:
 			return nil, false
 		}
-		out[key] = conv
 	}
 	return out, true
 }
 
-func decodeIDs(v any) (any, bool) {
-	switch x := v.(type) {
-	case string:
-		id, err := gid.UnmarshalID(x)
-		return id, err == nil && id != standInID && id != standInVersion
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			id, ok := decodeIDs(e)
-			if !ok {
+// scalarValues converts a predicate's value (or list of values) of a field of kind as gqlgen's scalar does.
+func scalarValues(kind string, v any) (any, bool) {
+	if list, ok := v.([]any); ok {
+		out := make([]any, len(list))
+		for i, e := range list {
+			if out[i], ok = scalarValues(kind, e); !ok {
 				return nil, false
 			}
-			out[i] = id
 		}
 		return out, true
 	}
-	return nil, false
+	switch kind {
+	case "id":
+		s, ok := v.(string)
+		if !ok {
+			return nil, false
+		}
+		id, err := gid.UnmarshalID(s)
+		return id, err == nil && id != standInID && id != standInVersion
+	case "decimal":
+		d, err := gid.UnmarshalDecimal(v)
+		return d, err == nil
+	}
+	return v, !mentionsStandIn(v)
 }
 
 // mentionsStandIn reports whether a value holds one of a cached shape's stand-ins, which binding would take

@@ -3,6 +3,8 @@ package compiled
 import (
 	"fmt"
 	"strings"
+
+	"github.com/modelarchitect/architect/ent"
 )
 
 // The SQL expressions below turn a column into the exact text gqlgen writes for its GraphQL scalar, so a
@@ -18,7 +20,7 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 		e = idSQL(typ, col)
 	case "string", "enum":
 		e = stringSQL(col)
-	case "int":
+	case "int", "int64":
 		e = col + "::text"
 	case "bool":
 		e = "CASE WHEN " + col + " THEN 'true' ELSE 'false' END"
@@ -75,9 +77,47 @@ func decimalSQL(col string) string {
 	return `'"' || CASE WHEN strpos(` + t + `, '.') > 0 THEN rtrim(rtrim(` + t + `, '0'), '.') ELSE ` + t + ` END || '"'`
 }
 
-// cursorSQL is entgql's Cursor{ID: id} as gqlgen writes it: the MessagePack map {"i": id} (integers in
+// cursorSQL returns the cursor of a row (alias p) of a connection in the given order, as the pager's
+// toCursor makes it and gqlgen writes it: in the default order entgql's Cursor{ID: id} (idCursorSQL);
+// ordered, Cursor{ID: id, Value: [the row's values of the order fields]}, which the statement gives as the
+// cursor mark (0x03), the JSON array of the id and the values, each typed as writeCursor reads it, and the
+// end mark (0x04); writeJSON encodes it with entgql's own Cursor.MarshalGQL. An order column whose Go
+// value the mark cannot carry goes to the normal path.
+func cursorSQL(rt ent.ReadType, order []orderTerm) (func(p string) string, error) {
+	if len(order) == 0 {
+		return func(p string) string { return idCursorSQL(p + `."id"`) }, nil
+	}
+	values := make([]func(p string) string, len(order))
+	for i, o := range order {
+		f, _ := columnField(rt, o.column)
+		col := func(p string) string { return p + "." + quote(o.column) }
+		switch f.Kind {
+		case "string", "enum", "int", "bool":
+			values[i] = col
+		case "time": // microseconds since 1970, as PostgreSQL keeps them
+			values[i] = func(p string) string {
+				return "json_build_object('u', (extract(epoch FROM " + col(p) + ") * 1000000)::int8)"
+			}
+		case "float": // the IEEE bits, so that no digit is lost
+			values[i] = func(p string) string {
+				return "json_build_object('f', encode(float8send(" + col(p) + "), 'hex'))"
+			}
+		default:
+			return nil, unsupported("orderBy field")
+		}
+	}
+	return func(p string) string {
+		parts := []string{p + `."id"`}
+		for _, v := range values {
+			parts = append(parts, v(p))
+		}
+		return "chr(3) || json_build_array(" + strings.Join(parts, ", ") + ")::text || chr(4)"
+	}, nil
+}
+
+// idCursorSQL is entgql's Cursor{ID: id} as gqlgen writes it: the MessagePack map {"i": id} (integers in
 // their shortest form) in unpadded standard base64, quoted.
-func cursorSQL(col string) string {
+func idCursorSQL(col string) string {
 	b := "int8send(" + col + "::int8)"
 	return `'"' || rtrim(replace(encode('\x81a169'::bytea || CASE` +
 		" WHEN " + col + " < 128 THEN substring(" + b + " from 8)" +

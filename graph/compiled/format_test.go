@@ -17,6 +17,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"github.com/modelarchitect/architect/ent"
 	"github.com/modelarchitect/architect/internal/gid"
 )
 
@@ -113,12 +114,44 @@ func TestScalarText(t *testing.T) {
 		for _, id := range ids {
 			var c bytes.Buffer
 			entgql.Cursor[int]{ID: id}.MarshalGQL(&c)
-			require.Equal(t, c.String(), sqlText(cursorSQL("$v"), "int8", id), "cursor of %d", id)
+			require.Equal(t, c.String(), sqlText(idCursorSQL("$v"), "int8", id), "cursor of %d", id)
 			typ, ok := gid.TypeOf(id)
 			if !ok {
 				continue
 			}
 			require.Equal(t, goText(gid.MarshalID(id)), sqlText(idSQL(typ, "$v"), "int8", id), "id %d", id)
 		}
+	})
+
+	t.Run("ordered cursor", func(t *testing.T) {
+		rt := ent.ReadType{Fields: map[string]ent.ReadField{
+			"t": {Column: "t", Kind: "time"}, "s": {Column: "s", Kind: "string"}, "e": {Column: "e", Kind: "enum"},
+			"i": {Column: "i", Kind: "int"}, "f": {Column: "f", Kind: "float", Nullable: true}, "b": {Column: "b", Kind: "bool"},
+		}}
+		order := []orderTerm{{column: "t"}, {column: "s"}, {column: "e"}, {column: "i"}, {column: "f"}, {column: "b"}}
+		cursor, err := cursorSQL(rt, order)
+		require.NoError(t, err)
+		row := `(SELECT $1::int8 AS "id", $2::timestamptz AS "t", $3::text AS "s", $4::text AS "e", $5::int8 AS "i", $6::float8 AS "f", $7::bool AS "b") AS "p"`
+		words := []string{"", "a", "tab\there \"q\" back\\slash", "ünï — 日本語 \u2028", "bell\a del\x7f", "PENDING"}
+		for k := range 300 {
+			id := 1 + r.IntN(80_000_000_000)
+			at := time.UnixMicro(r.Int64N(4_102_444_800_000_000) - 1_000_000_000_000) // 1938 to 2100
+			s, e := words[r.IntN(len(words))], words[r.IntN(len(words))]
+			i := r.IntN(1<<40) - 1<<39
+			var f any = r.NormFloat64() * math.Pow(10, float64(r.IntN(40)-20))
+			if k%7 == 0 {
+				f = nil
+			}
+			b := r.IntN(2) == 0
+			var want bytes.Buffer
+			entgql.Cursor[int]{ID: id, Value: []any{at, s, e, i, f, b}}.MarshalGQL(&want)
+			var out []byte
+			require.NoError(t, db.QueryRow("SELECT "+cursor(`"p"`)+" FROM "+row, id, at, s, e, i, f, b).Scan(&out))
+			var got bytes.Buffer
+			writeJSON(&got, out)
+			require.Equal(t, want.String(), got.String(), "cursor of %d %v %q %q %d %v %v", id, at, s, e, i, f, b)
+		}
+		_, err = cursorSQL(rt, []orderTerm{{column: "d"}})
+		require.Error(t, err, "a column the cursor mark cannot carry goes to the normal path")
 	})
 }

@@ -213,7 +213,7 @@ func (c *Compiler) operation(ctx context.Context, oc *graphql.OperationContext, 
 	} else {
 		q.WriteString(` FROM (SELECT TRUE AS "ok") AS "v"`)
 	}
-	return statement{sql: q.String(), args: b.args}, fields, nil
+	return bind(q.String(), b.args), fields, nil
 }
 
 func (c *Compiler) fellBack(err error) {
