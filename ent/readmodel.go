@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/modelarchitect/architect/ent/assignment"
@@ -48,6 +49,9 @@ type ReadField struct {
 	Column   string
 	Kind     string // id, string, int (Go int), int64 (other integers), float, bool, time, enum, decimal, strings (a JSON list of strings), other
 	Nullable bool
+	// Go is the Go type of a JSON column of kind other (a typed document), whose JSON is that type's
+	// encoding/json encoding; nil for the other kinds.
+	Go reflect.Type
 }
 
 // ReadEdge is an edge: Unique edges hold the foreign key Column on this table (M2O); the others are lists
@@ -74,7 +78,7 @@ var ReadModel = map[string]ReadType{
 			"updatedAt":  {Column: assignment.FieldUpdatedAt, Kind: "time", Nullable: false},
 			"unitID":     {Column: assignment.FieldUnitID, Kind: "string", Nullable: false},
 			"variant":    {Column: assignment.FieldVariant, Kind: "string", Nullable: false},
-			"weights":    {Column: assignment.FieldWeights, Kind: "other", Nullable: false},
+			"weights":    {Column: assignment.FieldWeights, Kind: "other", Nullable: false, Go: reflect.TypeOf(Assignment{}.Weights)},
 			"assignedAt": {Column: assignment.FieldAssignedAt, Kind: "time", Nullable: false},
 		},
 		Edges: map[string]ReadEdge{
@@ -108,12 +112,12 @@ var ReadModel = map[string]ReadType{
 			"name":            {Column: benchmark.FieldName, Kind: "string", Nullable: false},
 			"status":          {Column: benchmark.FieldStatus, Kind: "enum", Nullable: false},
 			"models":          {Column: benchmark.FieldModels, Kind: "strings", Nullable: false},
-			"dataset":         {Column: benchmark.FieldDataset, Kind: "other", Nullable: false},
+			"dataset":         {Column: benchmark.FieldDataset, Kind: "other", Nullable: false, Go: reflect.TypeOf(Benchmark{}.Dataset)},
 			"system":          {Column: benchmark.FieldSystem, Kind: "string", Nullable: false},
 			"maxOutputTokens": {Column: benchmark.FieldMaxOutputTokens, Kind: "int", Nullable: false},
 			"repeats":         {Column: benchmark.FieldRepeats, Kind: "int", Nullable: false},
-			"judge":           {Column: benchmark.FieldJudge, Kind: "other", Nullable: true},
-			"results":         {Column: benchmark.FieldResults, Kind: "other", Nullable: true},
+			"judge":           {Column: benchmark.FieldJudge, Kind: "other", Nullable: true, Go: reflect.TypeOf(Benchmark{}.Judge)},
+			"results":         {Column: benchmark.FieldResults, Kind: "other", Nullable: true, Go: reflect.TypeOf(Benchmark{}.Results)},
 			"progressDone":    {Column: benchmark.FieldProgressDone, Kind: "int", Nullable: false},
 			"progressTotal":   {Column: benchmark.FieldProgressTotal, Kind: "int", Nullable: false},
 			"error":           {Column: benchmark.FieldError, Kind: "string", Nullable: true},
@@ -230,17 +234,17 @@ var ReadModel = map[string]ReadType{
 			"createdAt":              {Column: complianceprofile.FieldCreatedAt, Kind: "time", Nullable: false},
 			"updatedAt":              {Column: complianceprofile.FieldUpdatedAt, Kind: "time", Nullable: false},
 			"name":                   {Column: complianceprofile.FieldName, Kind: "string", Nullable: false},
-			"requirements":           {Column: complianceprofile.FieldRequirements, Kind: "other", Nullable: false},
-			"context":                {Column: complianceprofile.FieldContext, Kind: "other", Nullable: false},
+			"requirements":           {Column: complianceprofile.FieldRequirements, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.Requirements)},
+			"context":                {Column: complianceprofile.FieldContext, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.Context)},
 			"riskScore":              {Column: complianceprofile.FieldRiskScore, Kind: "float", Nullable: true},
 			"riskLevel":              {Column: complianceprofile.FieldRiskLevel, Kind: "string", Nullable: false},
 			"useCaseTier":            {Column: complianceprofile.FieldUseCaseTier, Kind: "string", Nullable: false},
-			"recommendations":        {Column: complianceprofile.FieldRecommendations, Kind: "other", Nullable: false},
-			"passedRules":            {Column: complianceprofile.FieldPassedRules, Kind: "other", Nullable: false},
-			"tierReasons":            {Column: complianceprofile.FieldTierReasons, Kind: "other", Nullable: false},
+			"recommendations":        {Column: complianceprofile.FieldRecommendations, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.Recommendations)},
+			"passedRules":            {Column: complianceprofile.FieldPassedRules, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.PassedRules)},
+			"tierReasons":            {Column: complianceprofile.FieldTierReasons, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.TierReasons)},
 			"ruleSetVersion":         {Column: complianceprofile.FieldRuleSetVersion, Kind: "string", Nullable: false},
 			"previousRuleSetVersion": {Column: complianceprofile.FieldPreviousRuleSetVersion, Kind: "string", Nullable: true},
-			"ruleChanges":            {Column: complianceprofile.FieldRuleChanges, Kind: "other", Nullable: false},
+			"ruleChanges":            {Column: complianceprofile.FieldRuleChanges, Kind: "other", Nullable: false, Go: reflect.TypeOf(ComplianceProfile{}.RuleChanges)},
 			"assessedAt":             {Column: complianceprofile.FieldAssessedAt, Kind: "time", Nullable: true},
 		},
 		Edges: map[string]ReadEdge{
@@ -298,7 +302,7 @@ var ReadModel = map[string]ReadType{
 		Fields: map[string]ReadField{
 			"id":          {Column: datasetversion.FieldID, Kind: "id"},
 			"number":      {Column: datasetversion.FieldNumber, Kind: "int", Nullable: false},
-			"items":       {Column: datasetversion.FieldItems, Kind: "other", Nullable: false},
+			"items":       {Column: datasetversion.FieldItems, Kind: "other", Nullable: false, Go: reflect.TypeOf(DatasetVersion{}.Items)},
 			"contentHash": {Column: datasetversion.FieldContentHash, Kind: "string", Nullable: false},
 			"itemCount":   {Column: datasetversion.FieldItemCount, Kind: "int", Nullable: false},
 			"createdAt":   {Column: datasetversion.FieldCreatedAt, Kind: "time", Nullable: false},
@@ -337,7 +341,7 @@ var ReadModel = map[string]ReadType{
 			"statusReason":         {Column: deployment.FieldStatusReason, Kind: "string", Nullable: false},
 			"estimatedCost":        {Column: deployment.FieldEstimatedCost, Kind: "decimal", Nullable: true},
 			"costNote":             {Column: deployment.FieldCostNote, Kind: "string", Nullable: false},
-			"config":               {Column: deployment.FieldConfig, Kind: "other", Nullable: false},
+			"config":               {Column: deployment.FieldConfig, Kind: "other", Nullable: false, Go: reflect.TypeOf(Deployment{}.Config)},
 			"measuredCapacityNote": {Column: deployment.FieldMeasuredCapacityNote, Kind: "string", Nullable: false},
 		},
 		Edges: map[string]ReadEdge{
@@ -371,11 +375,11 @@ var ReadModel = map[string]ReadType{
 			"name":              {Column: experiment.FieldName, Kind: "string", Nullable: false},
 			"hypothesis":        {Column: experiment.FieldHypothesis, Kind: "string", Nullable: false},
 			"models":            {Column: experiment.FieldModels, Kind: "strings", Nullable: false},
-			"metrics":           {Column: experiment.FieldMetrics, Kind: "other", Nullable: false},
-			"plan":              {Column: experiment.FieldPlan, Kind: "other", Nullable: false},
+			"metrics":           {Column: experiment.FieldMetrics, Kind: "other", Nullable: false, Go: reflect.TypeOf(Experiment{}.Metrics)},
+			"plan":              {Column: experiment.FieldPlan, Kind: "other", Nullable: false, Go: reflect.TypeOf(Experiment{}.Plan)},
 			"plannedSampleSize": {Column: experiment.FieldPlannedSampleSize, Kind: "int64", Nullable: false},
 			"status":            {Column: experiment.FieldStatus, Kind: "enum", Nullable: false},
-			"results":           {Column: experiment.FieldResults, Kind: "other", Nullable: true},
+			"results":           {Column: experiment.FieldResults, Kind: "other", Nullable: true, Go: reflect.TypeOf(Experiment{}.Results)},
 		},
 		Edges: map[string]ReadEdge{
 			"owner":        {Type: "User", Unique: true, OwnFK: true, Column: experiment.OwnerColumn, Connection: false, M2M: false, Hidden: true},
@@ -446,7 +450,7 @@ var ReadModel = map[string]ReadType{
 			"count":          {Column: experimentobservation.FieldCount, Kind: "int64", Nullable: false},
 			"mean":           {Column: experimentobservation.FieldMean, Kind: "float", Nullable: false},
 			"variance":       {Column: experimentobservation.FieldVariance, Kind: "float", Nullable: false},
-			"cuped":          {Column: experimentobservation.FieldCuped, Kind: "other", Nullable: true},
+			"cuped":          {Column: experimentobservation.FieldCuped, Kind: "other", Nullable: true, Go: reflect.TypeOf(ExperimentObservation{}.Cuped)},
 		},
 		Edges: map[string]ReadEdge{
 			"owner":      {Type: "User", Unique: true, OwnFK: true, Column: experimentobservation.OwnerColumn, Connection: false, M2M: false, Hidden: true},
@@ -477,8 +481,8 @@ var ReadModel = map[string]ReadType{
 			"winner":            {Column: explanation.FieldWinner, Kind: "string", Nullable: false},
 			"runnerUp":          {Column: explanation.FieldRunnerUp, Kind: "string", Nullable: false},
 			"scoreDifference":   {Column: explanation.FieldScoreDifference, Kind: "float", Nullable: false},
-			"featureImportance": {Column: explanation.FieldFeatureImportance, Kind: "other", Nullable: false},
-			"counterfactuals":   {Column: explanation.FieldCounterfactuals, Kind: "other", Nullable: false},
+			"featureImportance": {Column: explanation.FieldFeatureImportance, Kind: "other", Nullable: false, Go: reflect.TypeOf(Explanation{}.FeatureImportance)},
+			"counterfactuals":   {Column: explanation.FieldCounterfactuals, Kind: "other", Nullable: false, Go: reflect.TypeOf(Explanation{}.Counterfactuals)},
 			"report":            {Column: explanation.FieldReport, Kind: "string", Nullable: false},
 			"catalogVersion":    {Column: explanation.FieldCatalogVersion, Kind: "string", Nullable: false},
 			"resultsComputedAt": {Column: explanation.FieldResultsComputedAt, Kind: "time", Nullable: false},
@@ -545,8 +549,8 @@ var ReadModel = map[string]ReadType{
 			"status":        {Column: loadtest.FieldStatus, Kind: "enum", Nullable: false},
 			"model":         {Column: loadtest.FieldModel, Kind: "string", Nullable: true},
 			"deploymentID":  {Column: loadtest.FieldDeploymentID, Kind: "int", Nullable: true},
-			"plan":          {Column: loadtest.FieldPlan, Kind: "other", Nullable: false},
-			"result":        {Column: loadtest.FieldResult, Kind: "other", Nullable: true},
+			"plan":          {Column: loadtest.FieldPlan, Kind: "other", Nullable: false, Go: reflect.TypeOf(LoadTest{}.Plan)},
+			"result":        {Column: loadtest.FieldResult, Kind: "other", Nullable: true, Go: reflect.TypeOf(LoadTest{}.Result)},
 			"estimatedCost": {Column: loadtest.FieldEstimatedCost, Kind: "decimal", Nullable: true},
 			"costNote":      {Column: loadtest.FieldCostNote, Kind: "string", Nullable: false},
 			"error":         {Column: loadtest.FieldError, Kind: "string", Nullable: true},
@@ -583,11 +587,11 @@ var ReadModel = map[string]ReadType{
 			"updatedAt":     {Column: pipeline.FieldUpdatedAt, Kind: "time", Nullable: false},
 			"name":          {Column: pipeline.FieldName, Kind: "string", Nullable: false},
 			"description":   {Column: pipeline.FieldDescription, Kind: "string", Nullable: false},
-			"nodes":         {Column: pipeline.FieldNodes, Kind: "other", Nullable: false},
-			"edges":         {Column: pipeline.FieldLinks, Kind: "other", Nullable: false},
+			"nodes":         {Column: pipeline.FieldNodes, Kind: "other", Nullable: false, Go: reflect.TypeOf(Pipeline{}.Nodes)},
+			"edges":         {Column: pipeline.FieldLinks, Kind: "other", Nullable: false, Go: reflect.TypeOf(Pipeline{}.Links)},
 			"estimatedCost": {Column: pipeline.FieldEstimatedCost, Kind: "decimal", Nullable: true},
-			"problems":      {Column: pipeline.FieldProblems, Kind: "other", Nullable: false},
-			"plan":          {Column: pipeline.FieldPlan, Kind: "other", Nullable: true},
+			"problems":      {Column: pipeline.FieldProblems, Kind: "other", Nullable: false, Go: reflect.TypeOf(Pipeline{}.Problems)},
+			"plan":          {Column: pipeline.FieldPlan, Kind: "other", Nullable: true, Go: reflect.TypeOf(Pipeline{}.Plan)},
 		},
 		Edges: map[string]ReadEdge{
 			"owner": {Type: "User", Unique: true, OwnFK: true, Column: pipeline.OwnerColumn, Connection: false, M2M: false, Hidden: true},
@@ -641,8 +645,8 @@ var ReadModel = map[string]ReadType{
 			"createdAt": {Column: scenario.FieldCreatedAt, Kind: "time", Nullable: false},
 			"updatedAt": {Column: scenario.FieldUpdatedAt, Kind: "time", Nullable: false},
 			"name":      {Column: scenario.FieldName, Kind: "string", Nullable: false},
-			"config":    {Column: scenario.FieldConfig, Kind: "other", Nullable: false},
-			"results":   {Column: scenario.FieldResults, Kind: "other", Nullable: true},
+			"config":    {Column: scenario.FieldConfig, Kind: "other", Nullable: false, Go: reflect.TypeOf(Scenario{}.Config)},
+			"results":   {Column: scenario.FieldResults, Kind: "other", Nullable: true, Go: reflect.TypeOf(Scenario{}.Results)},
 		},
 		Edges: map[string]ReadEdge{
 			"owner":        {Type: "User", Unique: true, OwnFK: true, Column: scenario.OwnerColumn, Connection: false, M2M: false, Hidden: true},

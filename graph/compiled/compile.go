@@ -279,14 +279,20 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 		return c(b, t), nil
 	}
 	if rf, ok := rt.Fields[f.Name]; ok {
-		if len(f.Definition.Arguments) > 0 {
+		switch {
+		case hasResolver(typ, f.Definition):
+			return "", unsupported("resolver field")
+		case len(f.Definition.Arguments) > 0:
 			return "", unsupported("field arguments")
 		}
-		e, ok := scalarSQL(rf.Kind, typ, t+"."+quote(rf.Column), rf.Nullable)
-		if !ok {
-			return "", unsupported("document field")
+		col := t + "." + quote(rf.Column)
+		if e, ok := scalarSQL(rf.Kind, typ, col, rf.Nullable); ok {
+			return e, nil
 		}
-		return e, nil
+		if rf.Kind != "other" {
+			return "", errDocument
+		}
+		return b.document(col, rf.Go, f.Definition.Type, f.Selections)
 	}
 	e, ok := rt.Edges[f.Name]
 	if !ok || (e.Hidden && !resolvedEdges[f.Name]) || e.M2M {

@@ -46,8 +46,8 @@ func TestOneStatementPerRequest(t *testing.T) {
 		require.Equal(t, int64(3), counter.Count(), "%s: statements %q", q, counter.Statements())
 	}
 	counter.Reset()
-	c.MustDo(t, `{ me { scenarios(first: 5) { edges { node { id config { dataVolume } } } } } }`, nil, nil)
-	require.Greater(t, counter.Count(), int64(1), "a typed JSON document is not compiled: the lookup and the resolvers run")
+	c.MustDo(t, `{ me { pipelines(first: 5) { edges { node { id valid } } } } }`, nil, nil)
+	require.Greater(t, counter.Count(), int64(1), "a field with a resolver is not compiled: the lookup and the resolvers run")
 }
 
 // TestRevokedTokenRefusedOnEveryReplica: a token that worked on replica B (which then skips its lookup) is

@@ -151,13 +151,14 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(s.ws) // graphql-transport-ws and graphql-ws on Upgrade requests
 	// Subscriptions over server-sent events: POST with Accept: text/event-stream.
-	queries := lru.New[*ast.QueryDocument](1000)
+	queries := listCoercingCache{lru.New[*ast.QueryDocument](1000)}
 	srv.AddTransport(httpx.SSE{Drain: s.streams, Queries: queries, MaxUpload: s.cfg.MaxUpload, Check: tokenRefusal})
 	// GraphQL over HTTP (GET and POST, multipart uploads included); last, it takes every other request.
 	srv.AddTransport(httpx.Transport{MaxUpload: s.cfg.MaxUpload})
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(cmp.Or(s.cfg.MaxTokens, 15000))
 	srv.Use(observability.Operations{Metrics: s.metrics})
+	srv.Use(listVariables{}) // before anything reads raw arguments
 	srv.Use(tokenGate{})
 	srv.Use(viewerCheck{s})
 	srv.Use(deferDirective{})

@@ -33,6 +33,7 @@ type Output struct {
 	Runs        int             `json:"runs"`
 	Mix         string          `json:"mix"`
 	Viewers     int             `json:"viewers"`
+	Rate        float64         `json:"rate,omitempty"` // requests due per second (open loop); 0: closed loop
 	StartedAt   time.Time       `json:"startedAt"`
 	Result      *loadgen.Result `json:"result"`
 	// TransactionsPerRequest is what -count-transactions measured: PostgreSQL transactions (xact_commit +
@@ -71,6 +72,7 @@ func run() error {
 		label       = flag.String("label", "", "name of this measurement in reports")
 		out         = flag.String("out", "", "write the JSON result here (default: stdout)")
 		check       = flag.Bool("check", true, "send each template once first and stop if one fails")
+		rate        = flag.Float64("rate", 0, "open loop: requests due per second, evenly spaced, latency counted from when each was due (0: closed loop)")
 		countTx     = flag.Int("count-transactions", 0, "after the runs, send this many requests one at a time and report the database's transactions per request (needs a quiet database)")
 		templates   templateFlags
 	)
@@ -120,7 +122,7 @@ func run() error {
 	started := time.Now().UTC()
 	res, err := loadgen.Execute(ctx, loadgen.Config{
 		URL: *url, Connections: *connections, Duration: *duration, Warmup: *warmup, Runs: *runs,
-		Mix: mix, Viewers: vs, Random: *random, Timeout: *timeout, Seed: uint64(started.UnixNano()),
+		Mix: mix, Viewers: vs, Random: *random, Timeout: *timeout, Seed: uint64(started.UnixNano()), Rate: *rate,
 	}, func(p string) { fmt.Fprintln(os.Stderr, "loadgen:", p) })
 	if err != nil {
 		return err
@@ -144,7 +146,7 @@ func run() error {
 	}
 	o := Output{
 		Tool: "loadgen", Label: *label, Command: strings.Join(os.Args, " "), URL: *url, Connections: *connections,
-		Duration: duration.String(), Warmup: max(*warmup, 0).String(), Runs: *runs, Mix: *mixFlag, Viewers: len(vs),
+		Duration: duration.String(), Warmup: max(*warmup, 0).String(), Runs: *runs, Mix: *mixFlag, Viewers: len(vs), Rate: *rate,
 		StartedAt: started, Result: res, TransactionsPerRequest: perRequest,
 	}
 	return writeJSON(*out, o)

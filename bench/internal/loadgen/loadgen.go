@@ -36,6 +36,11 @@ type Config struct {
 	Seed        uint64
 	// Header is added to every request (e.g. a persisted-query hint); may be nil.
 	Header http.Header
+	// Rate, when above 0, makes the load open-loop: requests are due at this many per second, evenly spaced,
+	// whether or not earlier ones have been answered, and each is sent on the first free connection. A
+	// request's latency runs from when it was due, so time spent waiting for a connection counts (no
+	// coordinated omission). 0: closed loop, each connection sends its next request when the last is answered.
+	Rate float64
 }
 
 // Run is one measured run.
@@ -201,21 +206,42 @@ const maxErrorSamples = 5
 func (e *engine) phase(ctx context.Context, d time.Duration) Run {
 	start := time.Now()
 	deadline := start.Add(d)
+	var due chan time.Time // open loop: when each request is due
+	if e.cfg.Rate > 0 {
+		n := int(e.cfg.Rate * d.Seconds())
+		due = make(chan time.Time, n+1)
+		for k := range n { // every due time of the phase, queued at once; workers take them in order
+			due <- start.Add(time.Duration(float64(k) / e.cfg.Rate * float64(time.Second)))
+		}
+		close(due)
+	}
 	outs := make([]workerOut, len(e.clients))
 	var wg sync.WaitGroup
 	for i := range e.clients {
-		wg.Go(func() { outs[i] = e.work(ctx, i, deadline) })
+		wg.Go(func() { outs[i] = e.work(ctx, i, deadline, due) })
 	}
 	wg.Wait()
 	return e.merge(outs, d)
 }
 
-func (e *engine) work(ctx context.Context, worker int, deadline time.Time) workerOut {
+// work sends requests on one connection until the deadline: one after another (closed loop), or, when due is
+// not nil, each at the due time it takes from due, or as soon as the connection is free after it.
+func (e *engine) work(ctx context.Context, worker int, deadline time.Time, due <-chan time.Time) workerOut {
 	r := rand.New(rand.NewPCG(e.cfg.Seed, uint64(worker)<<32|uint64(time.Now().UnixNano()&0xffffffff)))
 	client := e.clients[worker]
 	var out workerOut
 	buf := new(bytes.Buffer)
 	for ctx.Err() == nil && time.Now().Before(deadline) {
+		var at time.Time // when the request was due (open loop)
+		if due != nil {
+			var ok bool
+			if at, ok = <-due; !ok {
+				break
+			}
+			if wait := time.Until(at); wait > 0 {
+				time.Sleep(wait)
+			}
+		}
 		seq := e.next.Add(1)
 		kind := e.pickKind(r)
 		v := &e.cfg.Viewers[int(seq%uint64(len(e.cfg.Viewers)))]
@@ -228,6 +254,9 @@ func (e *engine) work(ctx context.Context, worker int, deadline time.Time) worke
 			return out
 		}
 		s, msg := e.do(ctx, client, v, body, buf)
+		if !at.IsZero() {
+			s.latency = time.Since(at)
+		}
 		s.kind = kind
 		if time.Now().After(deadline) {
 			break

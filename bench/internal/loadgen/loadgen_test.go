@@ -167,3 +167,32 @@ func TestExecuteNeedsViewersAndMix(t *testing.T) {
 	_, err = Execute(context.Background(), Config{URL: "http://127.0.0.1:1", Viewers: testViewers(1)}, nil)
 	require.Error(t, err)
 }
+
+// TestOpenLoop: with Rate set, requests are due at that rate whether or not the server keeps up, and a
+// request's latency runs from when it was due. A server that takes 20 ms per request on 2 connections
+// answers at most 100/s: asked for 40/s it answers each due request in about its service time; asked for
+// 400/s it falls behind, and the waiting shows in the latency instead of being left out.
+func TestOpenLoop(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond)
+		_, _ = io.WriteString(w, `{"data":{"me":{"id":"x"}}}`)
+	}))
+	t.Cleanup(srv.Close)
+	mix, err := ParseMix("dashboard=1", Builtin())
+	require.NoError(t, err)
+	run := func(rate float64) Run {
+		res, err := Execute(context.Background(), Config{URL: srv.URL, Connections: 2, Duration: time.Second, Warmup: -1, Runs: 1,
+			Mix: mix, Viewers: testViewers(2), Rate: rate}, nil)
+		require.NoError(t, err)
+		return res.Runs[0]
+	}
+	slow := run(40)
+	require.InDelta(t, 40, slow.Requests, 2, "every request due within the second is sent and answered")
+	require.GreaterOrEqual(t, slow.Latency.P50, 20.0)
+	require.Less(t, slow.Latency.P50, 60.0, "a server with spare capacity answers near its service time")
+
+	fast := run(400)
+	require.Less(t, fast.Requests, 110, "2 connections × 20 ms answer at most 100/s")
+	require.Greater(t, fast.Latency.P99, 300.0, "requests waiting for a connection count their wait")
+}
