@@ -286,15 +286,17 @@ func read(ctx context.Context, s *slot, field string, triggered []atomic.Int64) 
 			s.early.Add(1)
 			continue
 		}
-		if !s.received.CompareAndSwap(0, now) {
+		if s.received.Load() != 0 { // this goroutine is the slot's only writer
 			s.extra.Add(1)
 			continue
 		}
+		// The stamp is stored before the receipt, so that whoever sees the receipt sees its stamp too.
 		if field != "" {
 			if ts, ok := timestamp(m.Payload, field); ok {
 				s.stamp.Store(ts.UnixNano())
 			}
 		}
+		s.received.Store(now)
 	}
 }
 

@@ -55,15 +55,31 @@ func (r *Report) Markdown(w io.Writer) error {
 			fmt.Fprintf(&b, "\npgbench (%s, %d connections): `%s`\n", p.Query, p.Connections, p.Command)
 		}
 	}
+	if len(r.SameLoad) > 0 {
+		b.WriteString("\n## Same offered load (open loop)\n\nBoth servers sent the same requests per second, due evenly " +
+			"spaced whether or not earlier ones were answered (`loadgen -rate`); latency runs from when each request was due.\n\n" +
+			"| query | offered req/s | connections | architect req/s | PostGraphile req/s | architect p50 / p95 / p99 ms | PostGraphile p50 / p95 / p99 ms |\n" +
+			"|---|---|---|---|---|---|---|\n")
+		for _, s := range r.SameLoad {
+			fmt.Fprintf(&b, "| %s | %.0f | %d | %.0f | %.0f | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f |\n", s.Query, s.Rate, s.Connections,
+				s.Architect.RPS, s.PostGraphile.RPS, s.Architect.P50, s.Architect.P95, s.Architect.P99,
+				s.PostGraphile.P50, s.PostGraphile.P95, s.PostGraphile.P99)
+		}
+	}
 	if len(r.Loads) > 0 {
-		b.WriteString("\n## HTTP load, closed loop\n\n" +
-			"| measurement | connections | req/s | p50 ms | p95 ms | p99 ms | failures | mean response bytes |\n|---|---|---|---|---|---|---|---|\n")
+		b.WriteString("\n## HTTP load\n\nOffered: closed (each connection sends its next request when the last is answered) " +
+			"or a rate (open loop).\n\n" +
+			"| measurement | connections | offered | req/s | p50 ms | p95 ms | p99 ms | failures | mean response bytes |\n|---|---|---|---|---|---|---|---|---|\n")
 		for _, l := range r.Loads {
 			if l.Result == nil {
 				continue
 			}
 			s := l.Result.Summary
-			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %d | %.0f |\n", l.Label, l.Connections, spread(s.RPS, 0),
+			offered := "closed"
+			if l.Rate > 0 {
+				offered = fmt.Sprintf("%.0f/s", l.Rate)
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %d | %.0f |\n", l.Label, l.Connections, offered, spread(s.RPS, 0),
 				spread(s.P50, 1), spread(s.P95, 1), spread(s.P99, 1), s.Failures, meanBytes(l))
 		}
 		b.WriteString("\nEach row: ")

@@ -33,6 +33,7 @@ type Load struct {
 	Runs        int             `json:"runs"`
 	Mix         string          `json:"mix"`
 	Viewers     int             `json:"viewers"`
+	Rate        float64         `json:"rate,omitempty"` // requests due per second (loadgen -rate, open loop); 0: closed loop
 	Result      *loadgen.Result `json:"result"`
 	// TransactionsPerRequest: PostgreSQL transactions per request, when loadgen counted them.
 	TransactionsPerRequest *float64 `json:"transactionsPerRequest,omitempty"`
@@ -106,6 +107,7 @@ type Report struct {
 	GoBench     []GoBench          `json:"goBench"`
 	PgBench     []PgBench          `json:"pgbench,omitempty"`
 	Comparisons []Comparison       `json:"comparisons"`
+	SameLoad    []SameLoad         `json:"sameLoad,omitempty"` // both servers at one offered rate (open loop)
 	Checks      []Check            `json:"checks"`
 	Notes       []string           `json:"notes,omitempty"` // steps skipped or failed
 }
@@ -162,6 +164,7 @@ func Gather(dir string) (*Report, error) {
 		}
 	}
 	r.Comparisons = compare(r.Loads, r.PgBench)
+	r.SameLoad = sameLoad(r.Loads)
 	r.Checks = check(r)
 	return r, nil
 }
@@ -223,12 +226,12 @@ func compare(loads []Load, pgbench []PgBench) []Comparison {
 	var out []Comparison
 	for _, a := range loads {
 		target, query := labelParts(a.Label)
-		if target != "architect" || a.Result == nil {
+		if target != "architect" || a.Result == nil || a.Rate > 0 {
 			continue
 		}
 		for _, p := range loads {
 			t, q := labelParts(p.Label)
-			if t != "postgraphile" || q != query || p.Connections != a.Connections || p.Result == nil {
+			if t != "postgraphile" || q != query || p.Connections != a.Connections || p.Result == nil || p.Rate > 0 {
 				continue
 			}
 			c := Comparison{Query: query, Connections: a.Connections,
@@ -245,6 +248,46 @@ func compare(loads []Load, pgbench []PgBench) []Comparison {
 				}
 			}
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// SameLoad is one query sent to both servers at the same offered rate (open loop), where latency compares
+// like for like: in a closed loop the faster server is sent more requests.
+type SameLoad struct {
+	Query        string  `json:"query"`
+	Rate         float64 `json:"rate"`
+	Connections  int     `json:"connections"`
+	Architect    Summary `json:"architect"`
+	PostGraphile Summary `json:"postgraphile"`
+}
+
+// Summary is the median of a load's runs: achieved requests/s and latency percentiles.
+type Summary struct {
+	RPS float64 `json:"rps"`
+	P50 float64 `json:"p50Ms"`
+	P95 float64 `json:"p95Ms"`
+	P99 float64 `json:"p99Ms"`
+}
+
+func sameLoad(loads []Load) []SameLoad {
+	var out []SameLoad
+	for _, a := range loads {
+		target, query := labelParts(a.Label)
+		if target != "architect" || a.Result == nil || a.Rate <= 0 {
+			continue
+		}
+		for _, p := range loads {
+			t, q := labelParts(p.Label)
+			if t != "postgraphile" || q != query || p.Rate != a.Rate || p.Connections != a.Connections || p.Result == nil {
+				continue
+			}
+			sum := func(s loadgen.Summary) Summary {
+				return Summary{RPS: s.RPS.Median, P50: s.P50.Median, P95: s.P95.Median, P99: s.P99.Median}
+			}
+			out = append(out, SameLoad{Query: query, Rate: a.Rate, Connections: a.Connections,
+				Architect: sum(a.Result.Summary), PostGraphile: sum(p.Result.Summary)})
 		}
 	}
 	return out

@@ -66,6 +66,10 @@ func TestGatherComparesAndChecks(t *testing.T) {
 		Result: &fanout.Result{Target: 10000, Connected: 9800, Expected: 9800, Received: 9800,
 			ServerRSSBeforeKiB: 20000, ServerRSSAfterKiB: 300000, PerConnectionKiB: 28.6,
 			CommitToReceipt: stats.Latency{Count: 9800, P50: 40, P99: 210}}})
+	ra, rb := load("architect/dashboard/r600", 16, 598, 12), load("postgraphile/dashboard/r600", 16, 590, 31)
+	ra.Rate, rb.Rate = 600, 600
+	writeJSON(t, dir, "ra.json", ra)
+	writeJSON(t, dir, "rb.json", rb)
 	writeJSON(t, dir, "other.json", map[string]string{"tool": "something else"})
 	writeJSON(t, dir, "queueing.json", queuecheck.Result{Tool: "queueing", Slots: 4, MeanService: "50ms", Capacity: 80,
 		Command: "queueing -slots 4", Rows: []queuecheck.Row{{Load: 0.5, Rate: 40, Sent: 1800,
@@ -74,11 +78,13 @@ func TestGatherComparesAndChecks(t *testing.T) {
 
 	r, err := Gather(dir)
 	require.NoError(t, err)
-	require.Len(t, r.Loads, 4)
+	require.Len(t, r.Loads, 6)
 	require.Len(t, r.Fanouts, 1)
 	require.Len(t, r.GoBench, 2)
 	require.NotNil(t, r.Queueing)
-	require.Len(t, r.Comparisons, 1, "only the dashboard at 16 connections has both servers")
+	require.Len(t, r.Comparisons, 1, "only the dashboard at 16 connections has both servers in a closed loop")
+	require.Equal(t, []SameLoad{{Query: "dashboard", Rate: 600, Connections: 16, Architect: Summary{RPS: 598, P99: 12},
+		PostGraphile: Summary{RPS: 590, P99: 31}}}, r.SameLoad, "the open-loop pair at the same rate, apart")
 	c := r.Comparisons[0]
 	require.InDelta(t, 1.6, c.Ratio, 1e-9)          // 1200 / 750
 	require.InDelta(t, 0.3, c.ArchitectShare, 1e-9) // 1200 / 4000
