@@ -45,6 +45,10 @@ type builder struct {
 	// connection, node(id:)): their connection fields are then built from eagerly loaded edges
 	// (XConnection.build), not by Paginate, which answers differently when edges are not selected.
 	eager bool
+	// joins holds, for the alias of a connection's page rows, the lateral joins their one-row edges (owner)
+	// are read through: one join per page, which PostgreSQL can answer with one lookup of the edge's rows,
+	// instead of a sub-select per row (about 5 µs each).
+	joins map[string]*[]string
 }
 
 func (b *builder) arg(v any) string {
@@ -313,7 +317,13 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 		if f.Definition.Type.NonNull {
 			missing = resolversDecide // the normal path would answer with an error
 		}
-		return "coalesce((SELECT " + obj + " FROM " + b.table(e.Type) + " AS " + u + " WHERE " + u + `."id" = ` + t + "." + quote(e.Column) + pol + "), " + missing + ")", nil
+		row := "SELECT " + obj + ` AS "v" FROM ` + b.table(e.Type) + " AS " + u + " WHERE " + u + `."id" = ` + t + "." + quote(e.Column) + pol
+		if joins, ok := b.joins[t]; ok { // a page row: a LEFT JOIN LATERAL keeps it whether or not the edge's row is there
+			j := b.alias()
+			*joins = append(*joins, " LEFT JOIN LATERAL ("+row+") AS "+j+" ON TRUE")
+			return "coalesce(" + j + `."v", ` + missing + ")", nil
+		}
+		return "coalesce((" + row + "), " + missing + ")", nil
 	case !e.Unique && !e.OwnFK && e.Connection:
 		return b.connection(e.Type, f, func(u string) string { return u + "." + quote(e.Column) + " = " + t + `."id"` })
 	}
@@ -466,6 +476,12 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 		page.cursor, page.byID = cursor(p), len(order) == 0
 	}
 
+	if b.joins == nil {
+		b.joins = map[string]*[]string{}
+	}
+	var joins []string
+	b.joins[p] = &joins
+	defer delete(b.joins, p)
 	obj, err := jsonObject(fields, func(cf graphql.CollectedField) (string, error) {
 		if cf.Name != "__typename" {
 			if err := b.check(cf); err != nil {
@@ -506,7 +522,7 @@ func (b *builder) connection(node string, f graphql.CollectedField, base func(t 
 	if err != nil {
 		return "", err
 	}
-	return "(SELECT " + obj + page.from + ")", nil
+	return "(SELECT " + obj + page.from + strings.Join(joins, "") + ")", nil
 }
 
 // pageSQL is the page of rows a connection shows, when its edges are selected.

@@ -1,7 +1,6 @@
 package compiled
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/modelarchitect/architect/ent"
@@ -17,7 +16,7 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 	var e string
 	switch kind {
 	case "id":
-		e = idSQL(typ, col)
+		e = idSQL(col)
 	case "string", "enum":
 		e = stringSQL(col)
 	case "int", "int64":
@@ -31,8 +30,7 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 	case "decimal":
 		e = decimalSQL(col)
 	case "strings":
-		e = "coalesce((SELECT '[' || string_agg(" + stringSQL("x.e") + ", ',' ORDER BY x.o) || ']' FROM jsonb_array_elements_text(" +
-			col + ") WITH ORDINALITY AS x(e, o)), '[]')"
+		e = marked(markStrings, col+"::text")
 	default:
 		return "", false
 	}
@@ -42,10 +40,28 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 	return e, true
 }
 
-// idSQL is gid.Encode: the unpadded URL-safe base64 of "Type:id".
-func idSQL(typ, col string) string {
-	return fmt.Sprintf(`'"' || rtrim(translate(encode(convert_to('%s:' || %s, 'UTF8'), 'base64'), E'+/\n', '-_'), '=') || '"'`, typ, col)
+// Marked values: a value whose text PostgreSQL would spend more time building than the server does is
+// written by the statement as the mark byte 0x05 (which JSON text from PostgreSQL cannot contain: to_json
+// escapes control characters, and the statement's own text has none), a kind letter, a plain payload, and
+// the end byte 0x04; writeJSON writes it with the normal path's own marshaler (gid.MarshalID,
+// graphql.MarshalTime, entgql's Cursor, graphql.MarshalString), so the bytes are the resolvers' by
+// construction. Measured in PostgreSQL 15 per value: a global id built in SQL 0.67 µs, marked 0.17 µs; a
+// time 0.59 µs against 0.17 µs; a list of strings 1.9 µs against 0.2 µs.
+const (
+	markStart, markEnd = 0x05, 0x04
+	markID             = 'i' // payload: the row id in decimal
+	markTime           = 't' // payload: timestamptz_send's 16 hex digits, a comma, the zone offset in seconds
+	markIDCursor       = 'c' // payload: the row id in decimal
+	markCursor         = 'o' // payload: the JSON array [id, values…] of an ordered connection's cursor
+	markStrings        = 's' // payload: a jsonb array of strings as jsonb writes it
+)
+
+func marked(kind byte, payload string) string {
+	return "chr(5) || '" + string(kind) + "' || " + payload + " || chr(4)"
 }
+
+// idSQL is gid.MarshalID of a row id.
+func idSQL(col string) string { return marked(markID, col+"::text") }
 
 // stringSQL quotes text as gqlgen's writeQuotedString does. PostgreSQL's to_json escapes the same characters
 // but writes \b and \f as such and other control characters with lower-case hex; Rewrite fixes those on
@@ -62,12 +78,10 @@ func floatSQL(col string) string {
 		" ELSE chr(1) || encode(float8send(" + col + "), 'hex') END"
 }
 
-// timeSQL is time.RFC3339Nano in the session's time zone, as lib/pq reads timestamptz: trailing zeros of
-// the fraction dropped, Z for a zero offset. (The colons are put in by replace, so that no format string
-// holds a colon before a letter, which pgbench would take for a variable when it replays the statement.)
+// timeSQL is graphql.MarshalTime of a timestamptz as lib/pq reads it: the instant (microseconds since
+// 2000-01-01 UTC, timestamptz_send's binary form) in the session's time zone (its offset at that instant).
 func timeSQL(col string) string {
-	return `'"' || rtrim(rtrim(replace(to_char(` + col + `, 'YYYY-MM-DD"T"HH24"~"MI"~"SS.US'), '~', ':'), '0'), '.') || ` +
-		"CASE WHEN to_char(" + col + ", 'TZHTZM') = '+0000' THEN 'Z' ELSE to_char(" + col + ", 'TZH') || ':' || to_char(" + col + `, 'TZM') END || '"'`
+	return marked(markTime, "encode(timestamptz_send("+col+"), 'hex') || ',' || date_part('timezone', "+col+")::int::text")
 }
 
 // decimalSQL is gid.MarshalDecimal (shopspring's String): the number's digits without trailing zeros
@@ -80,8 +94,8 @@ func decimalSQL(col string) string {
 // cursorSQL returns the cursor of a row (alias p) of a connection in the given order, as the pager's
 // toCursor makes it and gqlgen writes it: in the default order entgql's Cursor{ID: id} (idCursorSQL);
 // ordered, Cursor{ID: id, Value: [the row's values of the order fields]}, which the statement gives as the
-// cursor mark (0x03), the JSON array of the id and the values, each typed as writeCursor reads it, and the
-// end mark (0x04); writeJSON encodes it with entgql's own Cursor.MarshalGQL. An order column whose Go
+// marked JSON array of the id and the values, each typed as writeCursor reads it; writeJSON encodes it with
+// entgql's own Cursor.MarshalGQL. An order column whose Go
 // value the mark cannot carry goes to the normal path.
 func cursorSQL(rt ent.ReadType, order []orderTerm) (func(p string) string, error) {
 	if len(order) == 0 {
@@ -111,21 +125,12 @@ func cursorSQL(rt ent.ReadType, order []orderTerm) (func(p string) string, error
 		for _, v := range values {
 			parts = append(parts, v(p))
 		}
-		return "chr(3) || json_build_array(" + strings.Join(parts, ", ") + ")::text || chr(4)"
+		return marked(markCursor, "json_build_array("+strings.Join(parts, ", ")+")::text")
 	}, nil
 }
 
-// idCursorSQL is entgql's Cursor{ID: id} as gqlgen writes it: the MessagePack map {"i": id} (integers in
-// their shortest form) in unpadded standard base64, quoted.
-func idCursorSQL(col string) string {
-	b := "int8send(" + col + "::int8)"
-	return `'"' || rtrim(replace(encode('\x81a169'::bytea || CASE` +
-		" WHEN " + col + " < 128 THEN substring(" + b + " from 8)" +
-		" WHEN " + col + ` < 256 THEN '\xcc'::bytea || substring(` + b + " from 8)" +
-		" WHEN " + col + ` < 65536 THEN '\xcd'::bytea || substring(` + b + " from 7)" +
-		" WHEN " + col + ` < 4294967296 THEN '\xce'::bytea || substring(` + b + " from 5)" +
-		` ELSE '\xcf'::bytea || ` + b + ` END, 'base64'), E'\n', ''), '=') || '"'`
-}
+// idCursorSQL is entgql's Cursor{ID: id} as gqlgen writes it.
+func idCursorSQL(col string) string { return marked(markIDCursor, col+"::text") }
 
 // resolversDecide marks a value only the resolvers can give (an error, a null they propagate): the byte
 // 0x02, which no JSON text from PostgreSQL holds (to_json escapes control characters). A statement whose

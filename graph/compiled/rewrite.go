@@ -7,40 +7,40 @@ import (
 	"encoding/json"
 	"io"
 	"math"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/modelarchitect/architect/internal/gid"
 )
 
-const (
-	// floatMark begins a Float in a statement's text: 16 hex digits of its IEEE bits follow (floatSQL).
-	floatMark = 0x01
-	// cursorMark begins the cursor of a row of an ordered connection, which cursorEnd ends (cursorSQL).
-	cursorMark, cursorEnd = 0x03, 0x04
-)
+// floatMark begins a Float in a statement's text: 16 hex digits of its IEEE bits follow (floatSQL).
+const floatMark = 0x01
 
 // writeJSON writes PostgreSQL's JSON text as gqlgen would have written the same values, in one pass that
 // decodes nothing but numbers marked as Floats. The statement builds every structural character itself,
 // so a backslash in it can only begin an escape inside a string, made by PostgreSQL's to_json; those differ
 // from gqlgen's writeQuotedString in two ways, fixed here: \b and \f are written \u0008 and \u000C, and
 // \u escapes use upper-case hex. A float mark is replaced by the number as gqlgen's MarshalFloat writes it,
-// a cursor mark by the cursor as entgql writes it. Text without any, nearly all of it, is written as it is.
+// a marked value (format.go) by what the normal path's marshaler writes for it. Text without any, nearly all
+// of it, is written as it is.
 func writeJSON(w io.Writer, b []byte) {
 	for {
-		i := bytes.IndexAny(b, "\\\x01\x03")
+		i := bytes.IndexAny(b, "\\\x01\x05")
 		if i < 0 || i+1 >= len(b) {
 			_, _ = w.Write(b)
 			return
 		}
 		_, _ = w.Write(b[:i])
-		if b[i] == cursorMark {
-			n := bytes.IndexByte(b[i:], cursorEnd)
-			if n < 0 {
+		if b[i] == markStart {
+			n := bytes.IndexByte(b[i:], markEnd)
+			if n < 2 {
 				_, _ = w.Write(b[i:])
 				return
 			}
-			writeCursor(w, b[i+1:i+n])
+			writeMarked(w, b[i+1], b[i+2:i+n])
 			b = b[i+n+1:]
 			continue
 		}
@@ -86,6 +86,59 @@ func writeJSON(w io.Writer, b []byte) {
 		}
 	}
 }
+
+// writeMarked writes a marked value of the given kind (format.go) with the normal path's marshaler. A payload
+// it cannot read is a compiler bug: it is written as it is, and COMPILED_READS=verify reports the difference.
+func writeMarked(w io.Writer, kind byte, payload []byte) {
+	switch kind {
+	case markID, markIDCursor:
+		id, err := strconv.Atoi(string(payload))
+		switch {
+		case err != nil:
+			_, _ = w.Write(payload)
+		case kind == markID:
+			gid.MarshalID(id).MarshalGQL(w)
+		default:
+			entgql.Cursor[int]{ID: id}.MarshalGQL(w)
+		}
+	case markTime:
+		hexMicros, offset, _ := bytes.Cut(payload, []byte{','})
+		var raw [8]byte
+		off, err := strconv.Atoi(string(offset))
+		if _, herr := hex.Decode(raw[:], hexMicros); herr != nil || err != nil {
+			_, _ = w.Write(payload)
+			return
+		}
+		t := time.UnixMicro(int64(binary.BigEndian.Uint64(raw[:])) + pgEpochMicros)
+		if off == 0 {
+			t = t.UTC()
+		} else {
+			t = t.In(time.FixedZone("", off))
+		}
+		graphql.MarshalTime(t).MarshalGQL(w)
+	case markCursor:
+		writeCursor(w, payload)
+	case markStrings:
+		var list []string
+		if err := json.Unmarshal(payload, &list); err != nil {
+			_, _ = w.Write(payload)
+			return
+		}
+		_, _ = io.WriteString(w, "[")
+		for i, s := range list {
+			if i > 0 {
+				_, _ = io.WriteString(w, ",")
+			}
+			graphql.MarshalString(s).MarshalGQL(w)
+		}
+		_, _ = io.WriteString(w, "]")
+	default:
+		_, _ = w.Write(payload)
+	}
+}
+
+// pgEpochMicros is the zero of PostgreSQL's binary timestamps, 2000-01-01 UTC, in Unix microseconds.
+const pgEpochMicros = 946_684_800_000_000
 
 // writeCursor writes the cursor a statement gave as the JSON array [id, values…] (cursorSQL): each value as
 // the Go value of its ent field, so that entgql's MessagePack encoding is the normal path's to the byte —
