@@ -335,7 +335,7 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 // before (cursors of the id order and of orderBy alike), orderBy on the type's columns, and where.
 func (b *builder) connection(node string, f graphql.CollectedField, base func(t string) string) (string, error) {
 	args := f.ArgumentMap(b.oc.Variables)
-	order, err := orderTerms(ent.ReadModel[node], args["orderBy"])
+	order, err := orderTerms(ent.ReadModel[node], f.Definition.Arguments.ForName("orderBy"), args["orderBy"])
 	if err != nil {
 		return "", err
 	}
@@ -651,10 +651,12 @@ func columnField(rt ent.ReadType, column string) (ent.ReadField, bool) {
 // orderTerm is one term of a connection's orderBy: a column and ASC or DESC.
 type orderTerm struct{ column, direction string }
 
-// orderTerms reads an orderBy argument ([{field, direction}], or one such object): entgql orders by each term,
-// then by id ascending (ent/gql_pagination.go, applyOrder). An order field that is not a column of the type
-// (an edge's count or field) is not supported.
-func orderTerms(rt ent.ReadType, v any) ([]orderTerm, error) {
+// orderTerms reads an orderBy argument of a list type ([{field, direction}]; a single object is a list of one):
+// entgql orders by each term, then by id ascending (ent/gql_pagination.go, applyOrder). Left to the resolvers:
+// an order field that is not a column of the type (an edge's count or field); the same field twice in a row,
+// which the pager refuses; and an orderBy of a single-object type (itemResults), whose pager breaks ties by id
+// in the field's direction and puts the bare value, not a list, in its cursors.
+func orderTerms(rt ent.ReadType, def *ast.ArgumentDefinition, v any) ([]orderTerm, error) {
 	var items []any
 	switch x := v.(type) {
 	case nil:
@@ -664,6 +666,9 @@ func orderTerms(rt ent.ReadType, v any) ([]orderTerm, error) {
 	case map[string]any:
 		items = []any{x}
 	default:
+		return nil, unsupported("orderBy")
+	}
+	if def == nil || def.Type.Elem == nil {
 		return nil, unsupported("orderBy")
 	}
 	var out []orderTerm
@@ -687,6 +692,9 @@ func orderTerms(rt ent.ReadType, v any) ([]orderTerm, error) {
 			dir = d
 		default:
 			return nil, unsupported("orderBy")
+		}
+		if len(out) > 0 && out[len(out)-1].column == col {
+			return nil, unsupported("orderBy") // "duplicate order direction" on the normal path
 		}
 		out = append(out, orderTerm{column: col, direction: dir})
 	}

@@ -221,6 +221,8 @@ var fixedQueries = []struct{ caller, query string }{
 	{"free", `query($id: ID!) { scenarios(where: {or: [{id: $id}, {idGT: $id}]}, first: 3) { totalCount edges { node { id } } } }`},
 	{"free", `{ scenarios(where: {idIn: ["not an id"]}) { totalCount } }`},
 	{"free", `{ scenarios(where: {hasExplanations: true}) { totalCount } }`},
+	{"free", `{ benchmarks(first: 3) { edges { node { itemResults(orderBy: {field: ITEM, direction: DESC}, first: 3) { edges { cursor node { id item } } pageInfo { endCursor } } } } } }`},
+	{"free", `{ scenarios(orderBy: [{field: NAME}, {field: NAME, direction: DESC}], first: 2) { edges { cursor node { name } } } }`},
 	{"free", `{ users(first: 5) { edges { node { email } } } }`},
 	{"admin", `{ users(first: 5) { totalCount edges { node { email role scenarios(first: 1) { totalCount } } } } }`},
 	{"admin", `{ scenarios(first: 3) { edges { node { name owner { email role } } } } }`},

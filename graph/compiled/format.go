@@ -27,6 +27,9 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 		e = floatSQL(col)
 	case "time":
 		e = timeSQL(col)
+		if !nullable { // gqlgen writes the zero time as null, which a non-null field answers with an error
+			e = "CASE WHEN " + col + " = '0001-01-01 00:00:00+00' THEN " + resolversDecide + " ELSE " + e + " END"
+		}
 	case "decimal":
 		e = decimalSQL(col)
 	case "strings":

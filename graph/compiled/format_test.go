@@ -89,6 +89,17 @@ func TestScalarText(t *testing.T) {
 		for range 100 {
 			vals = append(vals, base.Add(time.Duration(r.Int64N(1e17))*time.Microsecond/1000).Truncate(time.Microsecond))
 		}
+		// A non-null time column holding the zero time, which gqlgen writes as null, is the resolvers' to answer
+		// (with their error); a nullable one is null.
+		for nullable, want := range map[bool]string{false: "\x02", true: "null"} {
+			e, ok := scalarSQL("time", "Scenario", "$1::timestamptz", nullable)
+			require.True(t, ok)
+			var out []byte
+			require.NoError(t, db.QueryRow("SELECT "+e, time.Time{}).Scan(&out))
+			var b bytes.Buffer
+			writeJSON(&b, out)
+			require.Equal(t, want, b.String(), "the zero time, nullable %v", nullable)
+		}
 		vals = append(vals, time.Time{}, time.Date(1960, 7, 1, 0, 0, 0, 1000, time.UTC)) // the zero time (null) and one before 2000
 		// In the session's time zone, as lib/pq reads it: UTC, and zones with offsets of hours, half hours and
 		// daylight saving.

@@ -90,7 +90,8 @@ func (j *judge) ask(ctx context.Context, acc *benchmark.JudgeResult, instruction
 	if err != nil {
 		return "", err
 	}
-	// Of two chunks grading the same answer at once, the first to store it wins; both verdicts read the same.
+	// Of two chunks grading the same answer at once, the first to store the answer in the cache wins; each
+	// chunk keeps the verdict of its own call.
 	err = c.JudgeAnswer.Create().SetOwnerID(j.owner).SetKey(key).SetJudgeModel(j.cfg.Model).SetAnswer(res.Text).
 		SetInputTokens(int64(res.InputTokens)).SetOutputTokens(int64(res.OutputTokens)).
 		OnConflictColumns(judgeanswer.FieldOwnerID, judgeanswer.FieldKey).DoNothing().Exec(sys)
