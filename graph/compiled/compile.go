@@ -95,8 +95,9 @@ func (b *builder) compileRoot(f graphql.CollectedField) (statement, error) {
 func bind(text string, args []any) statement {
 	used := make([]int, len(args)+1) // old number → new number, 0 for unused
 	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
-		n, _ := strconv.Atoi(m[1])
-		used[n] = 1
+		if n, _ := strconv.Atoi(m[1]); n >= 1 && n <= len(args) {
+			used[n] = 1
+		}
 	}
 	var kept []any
 	for n := 1; n <= len(args); n++ {
@@ -109,8 +110,10 @@ func bind(text string, args []any) statement {
 		return statement{sql: text, args: args}
 	}
 	text = placeholder.ReplaceAllStringFunc(text, func(m string) string {
-		n, _ := strconv.Atoi(m[1:])
-		return "$" + strconv.Itoa(used[n])
+		if n, _ := strconv.Atoi(m[1:]); n >= 1 && n <= len(args) {
+			return "$" + strconv.Itoa(used[n])
+		}
+		return m // not a placeholder of ours (none is written today: the text's literals are names)
 	})
 	return statement{sql: text, args: kept}
 }
