@@ -293,7 +293,7 @@ func (b *builder) field(typ string, rt ent.ReadType, t string, f graphql.Collect
 			return "", unsupported("field arguments")
 		}
 		col := t + "." + quote(rf.Column)
-		if e, ok := scalarSQL(rf.Kind, typ, col, rf.Nullable); ok {
+		if e, ok := scalarSQL(rf.Kind, col, rf.Nullable); ok {
 			return e, nil
 		}
 		if rf.Kind != "other" {

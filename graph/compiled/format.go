@@ -12,7 +12,7 @@ import (
 
 // scalarSQL returns the JSON text of a column of the given ReadField kind, or false when the kind has no
 // compiled form (typed JSON documents, which resolvers shape).
-func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
+func scalarSQL(kind, col string, nullable bool) (string, bool) {
 	var e string
 	switch kind {
 	case "id":
@@ -47,7 +47,7 @@ func scalarSQL(kind, typ, col string, nullable bool) (string, bool) {
 // written by the statement as the mark byte 0x05 (which JSON text from PostgreSQL cannot contain: to_json
 // escapes control characters, and the statement's own text has none), a kind letter, a plain payload, and
 // the end byte 0x04; writeJSON writes it with the normal path's own marshaler (gid.MarshalID,
-// graphql.MarshalTime, entgql's Cursor, graphql.MarshalString), so the bytes are the resolvers' by
+// graphql.MarshalTime, graphql.MarshalFloat, entgql's Cursor, graphql.MarshalString), so the bytes are the resolvers' by
 // construction. Measured in PostgreSQL 15 per value: a global id built in SQL 0.67 µs, marked 0.17 µs; a
 // time 0.59 µs against 0.17 µs; a list of strings 1.9 µs against 0.2 µs.
 const (
@@ -57,6 +57,7 @@ const (
 	markIDCursor       = 'c' // payload: the row id in decimal
 	markCursor         = 'o' // payload: the JSON array [id, values…] of an ordered connection's cursor
 	markStrings        = 's' // payload: a jsonb array of strings as jsonb writes it
+	markFloat          = 'f' // payload: the 16 hex digits of a float8's IEEE bits
 )
 
 func marked(kind byte, payload string) string {
@@ -71,14 +72,12 @@ func idSQL(col string) string { return marked(markID, col+"::text") }
 // the way out, so the common case stays one call of PostgreSQL's own escaping.
 func stringSQL(col string) string { return "to_json(" + col + "::text)::text" }
 
-// floatSQL writes a Float as a marker byte (0x01, which JSON text from PostgreSQL cannot contain: to_json
-// escapes control characters, and the statement's own text has none) and the 16 hex digits of its IEEE
-// bits; writeJSON formats the number with gqlgen's own MarshalFloat, so the digits are Go's (PostgreSQL's
-// shortest form differs from Go's for some large numbers, e.g. 1.942134767841571e+16). NaN and infinities,
-// which gqlgen refuses to write, leave the root field to the resolvers.
+// floatSQL is graphql.MarshalFloat of a float8, marked with its IEEE bits: the digits are Go's, and
+// PostgreSQL's shortest form differs from Go's for some large numbers (e.g. 1.942134767841571e+16). NaN and
+// infinities, which gqlgen refuses to write, leave the root field to the resolvers.
 func floatSQL(col string) string {
 	return "CASE WHEN " + col + " IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8) THEN " + resolversDecide +
-		" ELSE chr(1) || encode(float8send(" + col + "), 'hex') END"
+		" ELSE " + marked(markFloat, "encode(float8send("+col+"), 'hex')") + " END"
 }
 
 // timeSQL is graphql.MarshalTime of a timestamptz as lib/pq reads it: the instant (microseconds since
@@ -98,8 +97,8 @@ func decimalSQL(col string) string {
 // toCursor makes it and gqlgen writes it: in the default order entgql's Cursor{ID: id} (idCursorSQL);
 // ordered, Cursor{ID: id, Value: [the row's values of the order fields]}, which the statement gives as the
 // marked JSON array of the id and the values, each typed as writeCursor reads it; writeJSON encodes it with
-// entgql's own Cursor.MarshalGQL. An order column whose Go
-// value the mark cannot carry goes to the normal path.
+// entgql's own Cursor.MarshalGQL. An order column whose Go value the mark cannot carry goes to the normal
+// path.
 func cursorSQL(rt ent.ReadType, order []orderTerm) (func(p string) string, error) {
 	if len(order) == 0 {
 		return func(p string) string { return idCursorSQL(p + `."id"`) }, nil
@@ -111,9 +110,9 @@ func cursorSQL(rt ent.ReadType, order []orderTerm) (func(p string) string, error
 		switch f.Kind {
 		case "string", "enum", "int", "bool":
 			values[i] = col
-		case "time": // microseconds since 1970, as PostgreSQL keeps them
+		case "time": // the binary form, as timeSQL marks it
 			values[i] = func(p string) string {
-				return "json_build_object('u', (extract(epoch FROM " + col(p) + ") * 1000000)::int8)"
+				return "json_build_object('t', encode(timestamptz_send(" + col(p) + "), 'hex'))"
 			}
 		case "float": // the IEEE bits, so that no digit is lost
 			values[i] = func(p string) string {

@@ -92,7 +92,7 @@ func TestScalarText(t *testing.T) {
 		// A non-null time column holding the zero time, which gqlgen writes as null, is the resolvers' to answer
 		// (with their error); a nullable one is null.
 		for nullable, want := range map[bool]string{false: "\x02", true: "null"} {
-			e, ok := scalarSQL("time", "Scenario", "$1::timestamptz", nullable)
+			e, ok := scalarSQL("time", "$1::timestamptz", nullable)
 			require.True(t, ok)
 			var out []byte
 			require.NoError(t, db.QueryRow("SELECT "+e, time.Time{}).Scan(&out))

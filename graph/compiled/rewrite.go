@@ -16,19 +16,15 @@ import (
 	"github.com/modelarchitect/architect/internal/gid"
 )
 
-// floatMark begins a Float in a statement's text: 16 hex digits of its IEEE bits follow (floatSQL).
-const floatMark = 0x01
-
 // writeJSON writes PostgreSQL's JSON text as gqlgen would have written the same values, in one pass that
-// decodes nothing but numbers marked as Floats. The statement builds every structural character itself,
+// decodes nothing but marked values. The statement builds every structural character itself,
 // so a backslash in it can only begin an escape inside a string, made by PostgreSQL's to_json; those differ
 // from gqlgen's writeQuotedString in two ways, fixed here: \b and \f are written \u0008 and \u000C, and
-// \u escapes use upper-case hex. A float mark is replaced by the number as gqlgen's MarshalFloat writes it,
-// a marked value (format.go) by what the normal path's marshaler writes for it. Text without any, nearly all
-// of it, is written as it is.
+// \u escapes use upper-case hex. A marked value (format.go) is replaced by what the normal path's marshaler
+// writes for it. Text without either, nearly all of it, is written as it is.
 func writeJSON(w io.Writer, b []byte) {
 	for {
-		i := bytes.IndexAny(b, "\\\x01\x05")
+		i := bytes.IndexAny(b, "\\\x05")
 		if i < 0 || i+1 >= len(b) {
 			_, _ = w.Write(b)
 			return
@@ -42,20 +38,6 @@ func writeJSON(w io.Writer, b []byte) {
 			}
 			writeMarked(w, b[i+1], b[i+2:i+n])
 			b = b[i+n+1:]
-			continue
-		}
-		if b[i] == floatMark {
-			var bits [8]byte
-			if i+17 > len(b) {
-				_, _ = w.Write(b[i:])
-				return
-			}
-			if _, err := hex.Decode(bits[:], b[i+1:i+17]); err != nil {
-				_, _ = w.Write(b[i:])
-				return
-			}
-			graphql.MarshalFloat(math.Float64frombits(binary.BigEndian.Uint64(bits[:]))).MarshalGQL(w)
-			b = b[i+17:]
 			continue
 		}
 		switch b[i+1] {
@@ -102,20 +84,26 @@ func writeMarked(w io.Writer, kind byte, payload []byte) {
 			entgql.Cursor[int]{ID: id}.MarshalGQL(w)
 		}
 	case markTime:
-		hexMicros, offset, _ := bytes.Cut(payload, []byte{','})
-		var raw [8]byte
+		hexTime, offset, _ := bytes.Cut(payload, []byte{','})
+		t, ok := pgTime(hexTime)
 		off, err := strconv.Atoi(string(offset))
-		if _, herr := hex.Decode(raw[:], hexMicros); herr != nil || err != nil {
+		if !ok || err != nil {
 			_, _ = w.Write(payload)
 			return
 		}
-		t := time.UnixMicro(int64(binary.BigEndian.Uint64(raw[:])) + pgEpochMicros)
 		if off == 0 {
 			t = t.UTC()
 		} else {
 			t = t.In(time.FixedZone("", off))
 		}
 		graphql.MarshalTime(t).MarshalGQL(w)
+	case markFloat:
+		f, ok := float8(payload)
+		if !ok {
+			_, _ = w.Write(payload)
+			return
+		}
+		graphql.MarshalFloat(f).MarshalGQL(w)
 	case markCursor:
 		writeCursor(w, payload)
 	case markStrings:
@@ -140,10 +128,34 @@ func writeMarked(w io.Writer, kind byte, payload []byte) {
 // pgEpochMicros is the zero of PostgreSQL's binary timestamps, 2000-01-01 UTC, in Unix microseconds.
 const pgEpochMicros = 946_684_800_000_000
 
+// pgTime reads the hex of timestamptz_send (microseconds since 2000-01-01 UTC).
+func pgTime(h []byte) (time.Time, bool) {
+	var raw [8]byte
+	if len(h) != 16 {
+		return time.Time{}, false
+	}
+	if _, err := hex.Decode(raw[:], h); err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMicro(int64(binary.BigEndian.Uint64(raw[:])) + pgEpochMicros), true
+}
+
+// float8 reads the hex of float8send (the IEEE bits).
+func float8(h []byte) (float64, bool) {
+	var raw [8]byte
+	if len(h) != 16 {
+		return 0, false
+	}
+	if _, err := hex.Decode(raw[:], h); err != nil {
+		return 0, false
+	}
+	return math.Float64frombits(binary.BigEndian.Uint64(raw[:])), true
+}
+
 // writeCursor writes the cursor a statement gave as the JSON array [id, values…] (cursorSQL): each value as
 // the Go value of its ent field, so that entgql's MessagePack encoding is the normal path's to the byte —
-// an integer as int, {"u": µs} as time.Time, {"f": IEEE bits} as float64, strings, booleans and nulls as they
-// are.
+// an integer as int, {"t": timestamptz_send hex} as time.Time, {"f": float8send hex} as float64, strings,
+// booleans and nulls as they are.
 func writeCursor(w io.Writer, payload []byte) {
 	var parts []any
 	d := json.NewDecoder(bytes.NewReader(payload))
@@ -164,13 +176,10 @@ func writeCursor(w io.Writer, payload []byte) {
 			n, _ := x.Int64()
 			values[i] = int(n)
 		case map[string]any:
-			if u, ok := x["u"].(json.Number); ok {
-				n, _ := u.Int64()
-				values[i] = time.UnixMicro(n)
-			} else if f, ok := x["f"].(string); ok {
-				var bits [8]byte
-				_, _ = hex.Decode(bits[:], []byte(f))
-				values[i] = math.Float64frombits(binary.BigEndian.Uint64(bits[:]))
+			if h, ok := x["t"].(string); ok {
+				values[i], _ = pgTime([]byte(h))
+			} else if h, ok := x["f"].(string); ok {
+				values[i], _ = float8([]byte(h))
 			} // else null
 		default:
 			values[i] = x

@@ -103,17 +103,17 @@ func (listVariables) MutateOperationContext(_ context.Context, oc *graphql.Opera
 // plainJSON is v with every slice as []any and every map with string keys as map[string]any, at any depth.
 func plainJSON(v any) any {
 	switch x := v.(type) {
-	case nil, string, bool, []any, map[string]any:
-		if l, ok := x.([]any); ok {
-			for i := range l {
-				l[i] = plainJSON(l[i])
-			}
+	case []any:
+		for i := range x {
+			x[i] = plainJSON(x[i])
 		}
-		if m, ok := x.(map[string]any); ok {
-			for k := range m {
-				m[k] = plainJSON(m[k])
-			}
+		return x
+	case map[string]any:
+		for k := range x {
+			x[k] = plainJSON(x[k])
 		}
+		return x
+	case nil, string, bool:
 		return v
 	}
 	rv := reflect.ValueOf(v)
