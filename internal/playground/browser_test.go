@@ -57,6 +57,13 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	for _, op := range []string{"mutation SignUp {", "mutation LogIn {", "query Me {"} {
 		require.Contains(t, defaultTab, op)
 	}
+	// The page shows the query editor before GraphiQL has made the result editor (its run does nothing until
+	// then) and before it has parsed the tab into the operations its run menu lists; wait for both, as a
+	// person's reaction time does. On a loaded machine the gap is long enough for a click to be lost in it.
+	_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](
+		"!!(document.querySelector("+strconv.Quote(resultPane)+") || {}).CodeMirror && "+parsed(queryEditor),
+		chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "GraphiQL did not make its result editor or parse the default tab")
 	require.NoError(t, chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(runButton)),
 		chromedp.Click(chromedp.Search(`//div[@role="menuitem"][text()="SignUp"]`))))
 	b.await(t, `"email": "you@example.com"`)
@@ -136,9 +143,7 @@ func (b *browser) typeInto(t *testing.T, sel, text string) {
 		// GraphiQL parses the query 100 ms after the last change (a debounce) and decides from that parse
 		// whether to run over HTTP or the websocket, and which operation to run; wait for it, as a person's
 		// reaction time does.
-		parsed := "(function (cm) { return !!(cm.documentAST && cm.documentAST.loc && cm.documentAST.loc.source.body === " +
-			strconv.Quote(text) + "); })(document.querySelector(" + strconv.Quote(sel) + ").CodeMirror)"
-		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](parsed, chromedp.WithPollingTimeout(5*time.Second)))
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](parsed(sel), chromedp.WithPollingTimeout(5*time.Second)))
 		require.NoError(t, err, "GraphiQL did not parse the query")
 	}
 }
@@ -173,6 +178,12 @@ func short(urls []string) []string {
 		out[i] = u
 	}
 	return out
+}
+
+// parsed is a JavaScript condition: GraphiQL has parsed the current text of the query editor sel.
+func parsed(sel string) string {
+	return "(function (cm) { return !!(cm.documentAST && cm.documentAST.loc && cm.documentAST.loc.source.body === cm.getValue()); })(document.querySelector(" +
+		strconv.Quote(sel) + ").CodeMirror)"
 }
 
 func editorValue(sel string) string {
