@@ -21,6 +21,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/modelarchitect/architect/ent"
 )
@@ -32,6 +33,11 @@ type Config struct {
 	Schema *ast.Schema
 	// Statements is how many prepared statements are kept (0: 256), least recently used dropped first.
 	Statements int
+	// InFlight is how many statements run at once (0: no limit); the others wait their turn in the order
+	// they came. PostgreSQL answers as many statements a second with a few running as with many, and a
+	// statement that waits here, in order, waits less at the tail than one that waits in the kernel's run
+	// queue behind more backends than there are cores (see docs/guide/operations.md#compiled-reads).
+	InFlight int
 	// Fallback, when set, is told each time a root field goes to the normal path, and why.
 	Fallback func(reason string)
 	// Compiled, when set, is told of each root field answered by one statement.
@@ -51,6 +57,7 @@ type Compiler struct {
 	mu     sync.Mutex
 	stmts  *simplelru.LRU[string, *sql.Stmt]
 	shapes *simplelru.LRU[string, shape] // compiled operations by shape (prefetch.go)
+	turns  *semaphore.Weighted           // nil: no limit (Config.InFlight); its waiters are served first come, first served
 }
 
 // New returns the compiled path over cfg.DB.
@@ -59,6 +66,9 @@ func New(cfg Config) *Compiler {
 		cfg.Statements = 256
 	}
 	c := &Compiler{cfg: cfg}
+	if cfg.InFlight > 0 {
+		c.turns = semaphore.NewWeighted(int64(cfg.InFlight))
+	}
 	c.stmts, _ = simplelru.NewLRU[string, *sql.Stmt](cfg.Statements, func(_ string, s *sql.Stmt) { _ = s.Close() })
 	c.shapes, _ = simplelru.NewLRU[string, shape](4*cfg.Statements, nil)
 	return c
@@ -158,8 +168,14 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, f 
 	return b.compileRoot(f)
 }
 
-// run executes a statement of one row.
+// run executes a statement of one row, in its turn.
 func (c *Compiler) run(ctx context.Context, stmt *sql.Stmt, args []any, dest ...any) error {
+	if c.turns != nil {
+		if err := c.turns.Acquire(ctx, 1); err != nil {
+			return err
+		}
+		defer c.turns.Release(1)
+	}
 	return stmt.QueryRowContext(ctx, args...).Scan(dest...)
 }
 

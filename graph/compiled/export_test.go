@@ -2,6 +2,7 @@ package compiled
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/modelarchitect/architect/ent"
 )
@@ -12,4 +13,9 @@ func PolicySQL(ctx context.Context, client *ent.Client, typ, t string) (string, 
 	b := &builder{ctx: ctx, client: client}
 	w, err := b.policy(typ, t)
 	return w, b.args, err
+}
+
+// Run runs a one-row statement in its turn, as the compiled path runs its statements.
+func (c *Compiler) Run(ctx context.Context, stmt *sql.Stmt, dest ...any) error {
+	return c.run(ctx, stmt, nil, dest...)
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +61,9 @@ type Config struct {
 	// "verify" both ways, answering with the resolvers' result and logging an error (and adding a GraphQL
 	// error) wherever the two differ, for test suites.
 	CompiledReads string
+	// CompiledReadsInFlight (COMPILED_READS_IN_FLIGHT, default DefaultCompiledReadsInFlight) is how many
+	// compiled statements one server runs at once; the others wait their turn in arrival order (0: no limit).
+	CompiledReadsInFlight int
 
 	Workers           bool          // WORKERS: run background jobs in serve (default true)
 	JobTimeout        time.Duration // JOB_TIMEOUT: bound on one job (default 2m)
@@ -100,6 +104,11 @@ type Config struct {
 // DefaultStatementCache is DB_STATEMENT_CACHE's default: the API's hot queries are a few dozen, and
 // PostgreSQL holds each prepared statement for the connection's life.
 const DefaultStatementCache = 100
+
+// DefaultCompiledReadsInFlight is COMPILED_READS_IN_FLIGHT's default, 4 per core the server may use: on the
+// benchmark machine (2 cores, PostgreSQL beside the server) it kept the dashboard's requests/s and halved its
+// p99 against no limit, where 2 per core cost a tenth of the requests/s (docs/guide/operations.md).
+func DefaultCompiledReadsInFlight() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // Production reports whether APP_ENV is production.
 func (c *Config) Production() bool { return c.Env == "production" }
@@ -177,6 +186,9 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Config, error) {
 	case "true", "false", "verify":
 	default:
 		e.fail("COMPILED_READS", "use true, false or verify")
+	}
+	if c.CompiledReadsInFlight = e.int("COMPILED_READS_IN_FLIGHT", DefaultCompiledReadsInFlight()); c.CompiledReadsInFlight < 0 {
+		e.fail("COMPILED_READS_IN_FLIGHT", "must be 0 (no limit) or more")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(e.str("LOG_LEVEL", "info"))); err != nil {
 		e.fail("LOG_LEVEL", "use debug, info, warn or error")

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func TestDefaults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 3001, c.Port)
 	require.Equal(t, 7*24*time.Hour, c.JWTExpiresIn)
+	require.Equal(t, 4*runtime.GOMAXPROCS(0), c.CompiledReadsInFlight)
 	require.False(t, c.Production())
 	require.Len(t, c.JWTSecret, 64, "a development secret is generated")
 	kept, err := os.ReadFile(filepath.Join(dir, "jwt-secret"))
@@ -47,8 +49,10 @@ func TestProductionRefusesWeakSecrets(t *testing.T) {
 
 func TestBadValues(t *testing.T) {
 	t.Parallel()
-	_, err := config.FromEnv(envOf(map[string]string{"PORT": "x", "JWT_EXPIRES_IN": "soon", "DATABASE_URL": "mysql://", "JWT_SECRET": "0123456789abcdef0123456789abcdef"}), quiet)
+	_, err := config.FromEnv(envOf(map[string]string{"PORT": "x", "JWT_EXPIRES_IN": "soon", "DATABASE_URL": "mysql://", "JWT_SECRET": "0123456789abcdef0123456789abcdef",
+		"COMPILED_READS_IN_FLIGHT": "-1"}), quiet)
 	require.ErrorContains(t, err, "PORT")
+	require.ErrorContains(t, err, "COMPILED_READS_IN_FLIGHT")
 	require.ErrorContains(t, err, "JWT_EXPIRES_IN")
 	require.ErrorContains(t, err, "DATABASE_URL")
 }

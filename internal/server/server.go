@@ -40,16 +40,17 @@ import (
 
 // Config configures the handler. Zero values are the defaults noted.
 type Config struct {
-	Introspection bool     // GRAPHQL_INTROSPECTION
-	Playground    bool     // GRAPHQL_PLAYGROUND: GraphiQL at /
-	CompiledReads string   // COMPILED_READS: true, false or verify (config.Config.CompiledReads)
-	TrustProxy    bool     // take the client address from X-Forwarded-For
-	Origins       []string // browser origins allowed to call the API and open websockets (CORS_ALLOWED_ORIGINS)
-	Limits        limits.Config
-	MaxTokens     int   // parser token limit (0: 15,000)
-	MaxBodyBytes  int64 // request body cap (0: 2 MiB)
-	MaxUpload     int64 // multipart upload cap (0: 10 MiB)
-	APQCacheSize  int   // automatic persisted queries kept (0: 1,000)
+	Introspection         bool     // GRAPHQL_INTROSPECTION
+	Playground            bool     // GRAPHQL_PLAYGROUND: GraphiQL at /
+	CompiledReads         string   // COMPILED_READS: true, false or verify (config.Config.CompiledReads)
+	CompiledReadsInFlight int      // COMPILED_READS_IN_FLIGHT (config.Config.CompiledReadsInFlight)
+	TrustProxy            bool     // take the client address from X-Forwarded-For
+	Origins               []string // browser origins allowed to call the API and open websockets (CORS_ALLOWED_ORIGINS)
+	Limits                limits.Config
+	MaxTokens             int   // parser token limit (0: 15,000)
+	MaxBodyBytes          int64 // request body cap (0: 2 MiB)
+	MaxUpload             int64 // multipart upload cap (0: 10 MiB)
+	APQCacheSize          int   // automatic persisted queries kept (0: 1,000)
 	// Websocket tuning; zero values are the transport's defaults (wstransport.Config).
 	WebsocketKeepAlive     time.Duration
 	WebsocketRevalidate    time.Duration
@@ -144,7 +145,7 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	if s.cfg.CompiledReads != "false" && s.db.Dialect == dialect.Postgres {
 		s.hints = newHints(1 << 16)
 		s.compiled = compiled.New(compiled.Config{DB: s.db.SQL, Client: s.db.Client, Schema: schema.Schema(), Log: s.log,
-			Verify:   s.cfg.CompiledReads == "verify",
+			Verify: s.cfg.CompiledReads == "verify", InFlight: s.cfg.CompiledReadsInFlight,
 			Fallback: func(reason string) { s.metrics.CompiledReads.WithLabelValues(reason).Inc() },
 			Compiled: func() { s.metrics.CompiledReads.WithLabelValues("compiled").Inc() }})
 	}
