@@ -501,13 +501,17 @@ func (g *generator) field(f *ast.FieldDefinition, depth int) *sel {
 
 func (g *generator) args(f *ast.FieldDefinition) string {
 	var parts []string
+	// A page reads forwards (first, after) or, one time in five, backwards (last, before); one time in eight
+	// an argument of the other direction is drawn too, which the paging policy refuses on both paths.
+	backwards := g.r.IntN(5) == 0
+	along := func(forwards bool) bool { return forwards != backwards || g.r.IntN(8) == 0 }
 	for _, a := range f.Arguments {
 		switch {
-		case a.Name == "first" && g.r.IntN(3) > 0:
+		case a.Name == "first" && g.r.IntN(3) > 0 && along(true):
 			parts = append(parts, "first: "+strconv.Itoa(g.r.IntN(4)))
-		case a.Name == "last" && g.r.IntN(5) == 0:
+		case a.Name == "last" && g.r.IntN(5) > 0 && along(false):
 			parts = append(parts, "last: "+strconv.Itoa(g.r.IntN(4)))
-		case (a.Name == "after" || a.Name == "before") && g.r.IntN(4) == 0:
+		case (a.Name == "after" || a.Name == "before") && g.r.IntN(4) == 0 && along(a.Name == "after"):
 			id, err := gid.Decode(g.ids[g.r.IntN(len(g.ids))])
 			if err != nil {
 				panic(err)

@@ -10,8 +10,10 @@ import (
 
 // The paging policy of every connection (a field that takes first or last), applied here and nowhere else:
 // a connection asked for without a page (neither first nor last, or both null) is given first: DefaultPage
-// (Config.DefaultPage) before anything runs, so that entgql's eager loading, the resolvers and the
-// complexity limit all see the page that is loaded; a page over MaxPage, or negative, is refused.
+// (Config.DefaultPage), or last: DefaultPage when it pages back from before, before anything runs, so that
+// entgql's eager loading, the resolvers and the complexity limit all see the page that is loaded; a page over
+// MaxPage, or negative, is refused, and so is a cursor on the other side from the page's direction (before
+// with first, after with last, or both cursors).
 const (
 	DefaultPage = 20
 	MaxPage     = 100
@@ -160,43 +162,80 @@ func (p *paging) fragment(s *ast.FragmentSpread) (*ast.FragmentDefinition, bool)
 	return def, def != s.Definition
 }
 
-// arguments checks the page of field f, when it is a connection, and returns its arguments with first:
-// defaultPage when it has no page, and whether it had none.
+// arguments checks the page of field f, when it is a connection, and returns its arguments with a default
+// page when it has none, and whether it had none. A connection pages one way: forwards with first from after,
+// or backwards with last from before. entgql reads a cursor as the start of the page in the direction the page
+// is read, so before with first (or after with last, or both cursors) would give the rows on the wrong side of
+// it: that is refused. Without first or last, before reads last: defaultPage; anything else first: defaultPage.
 func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 	if !connection(f) {
 		return f.Arguments, false
 	}
-	given := false
-	for _, name := range []string{"first", "last"} {
+	var given [2]bool // first, last
+	for i, name := range []string{"first", "last"} {
 		n, ok := pageArg(f, name, p.vars)
 		if !ok {
 			continue
 		}
-		given = true
+		given[i] = true
 		if (n < 0 || n > MaxPage) && p.refusal == nil {
-			a := f.Arguments.ForName(name)
-			p.refusal = gqlerror.ErrorPosf(a.Position, "%s.%s must be between 0 and %d", f.Alias, name, MaxPage)
-			p.refusal.Extensions = map[string]any{"code": "BAD_USER_INPUT", "field": name}
+			p.refuse(f, name, "%s.%s must be between 0 and %d", f.Alias, name, MaxPage)
 		}
 	}
-	if given {
+	after, before := p.given(f, "after"), p.given(f, "before")
+	switch {
+	case after && before:
+		p.refuse(f, "before", "%s takes after or before, not both: page forwards with first and after, or backwards with last and before", f.Alias)
+	case before && given[0]:
+		p.refuse(f, "before", "%s: before pages backwards, so it goes with last (first goes with after)", f.Alias)
+	case after && given[1]:
+		p.refuse(f, "after", "%s: after pages forwards, so it goes with first (last goes with before)", f.Alias)
+	}
+	if given[0] || given[1] {
 		return f.Arguments, false
 	}
-	// first is absent, or null (a literal or a variable): it becomes the default; a null last stays null.
+	// The page is absent, or null (a literal or a variable): it becomes the default, in place of a null one.
+	name := "first"
+	if before {
+		name = "last"
+	}
 	pos := f.Position
 	args := make(ast.ArgumentList, 0, len(f.Arguments)+1)
 	at := -1
 	for _, a := range f.Arguments {
-		if a.Name == "first" {
+		if a.Name == name {
 			pos, at = a.Position, len(args)
 		}
 		args = append(args, a)
 	}
-	first := &ast.Argument{Name: "first", Position: pos,
+	page := &ast.Argument{Name: name, Position: pos,
 		Value: &ast.Value{Kind: ast.IntValue, Raw: strconv.Itoa(p.defaultPage), Position: pos}}
 	if at < 0 {
-		return append(args, first), true
+		return append(args, page), true
 	}
-	args[at] = first
+	args[at] = page
 	return args, true
+}
+
+// given reports whether f's argument name is present and not null, variables resolved.
+func (p *paging) given(f *ast.Field, name string) bool {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return false
+	}
+	v, err := a.Value.Value(p.vars)
+	return err == nil && v != nil
+}
+
+// refuse records the refusal of f's argument name, unless an earlier one is recorded.
+func (p *paging) refuse(f *ast.Field, name, format string, args ...any) {
+	if p.refusal != nil {
+		return
+	}
+	pos := f.Position
+	if a := f.Arguments.ForName(name); a != nil {
+		pos = a.Position
+	}
+	p.refusal = gqlerror.ErrorPosf(pos, format, args...)
+	p.refusal.Extensions = map[string]any{"code": "BAD_USER_INPUT", "field": name}
 }

@@ -61,6 +61,21 @@ func TestPaging(t *testing.T) {
 		{name: "over the maximum", query: `{ me { a: scenarios(first: 101) { totalCount } } }`, refused: "a.first must be between 0 and 100"},
 		{name: "negative, from a variable", query: `query Q($n: Int) { users(last: $n) { totalCount } }`, vars: map[string]any{"n": -1},
 			refused: "users.last must be between 0 and 100"},
+		{name: "before alone pages backwards", query: `{ users(before: "c") { totalCount } }`,
+			want: `{ users(before: "c", last: 20) { totalCount } }`},
+		{name: "before alone, with a null last from a variable", query: `query Q($n: Int) { users(last: $n, before: "c") { totalCount } }`,
+			vars: map[string]any{"n": nil}, want: `query Q ($n: Int) { users(last: 20, before: "c") { totalCount } }`},
+		{name: "after alone pages forwards", query: `{ users(after: "c") { totalCount } }`,
+			want: `{ users(after: "c", first: 20) { totalCount } }`},
+		{name: "a null before is no cursor", query: `query Q($c: Cursor) { users(first: 5, before: $c) { totalCount } }`,
+			vars: map[string]any{"c": nil}},
+		{name: "paired the right way", query: `{ a: users(first: 5, after: "c") { totalCount } b: users(last: 5, before: "c") { totalCount } }`},
+		{name: "first with before", query: `{ users(first: 5, before: "c") { totalCount } }`,
+			refused: "users: before pages backwards, so it goes with last (first goes with after)"},
+		{name: "last with after, from a variable", query: `query Q($c: Cursor) { me { s: scenarios(last: 5, after: $c) { totalCount } } }`,
+			vars: map[string]any{"c": "c"}, refused: "s: after pages forwards, so it goes with first (last goes with before)"},
+		{name: "both cursors", query: `{ users(after: "a", before: "b") { totalCount } }`,
+			refused: "users takes after or before, not both: page forwards with first and after, or backwards with last and before"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
