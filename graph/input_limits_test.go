@@ -52,6 +52,8 @@ func TestInputLimits(t *testing.T) {
 		}
 		// A cursor that decodes (msgpack {"i": 1, "v": {"a": 1}}) but holds a map no connection makes.
 		mapCursor := base64.RawStdEncoding.EncodeToString([]byte{0x82, 0xa1, 'i', 0x01, 0xa1, 'v', 0x81, 0xa1, 'a', 0x01})
+		nameCursor := base64.RawStdEncoding.EncodeToString([]byte{0x82, 0xa1, 'i', 0x01, 0xa1, 'v', 0x91, 0xa1, 'a'})
+		idCursor := base64.RawStdEncoding.EncodeToString([]byte{0x81, 0xa1, 'i', 0x01})
 
 		cases := []struct {
 			name          string
@@ -71,11 +73,25 @@ func TestInputLimits(t *testing.T) {
 			{name: "a Decimal as a JSON number with a fraction", req: post(scenario, map[string]any{"n": "x", "budget": json.Number("12.5")}),
 				status: 200, code: "BAD_USER_INPUT", field: "input.config.monthlyBudget", inText: `as the string "12.5"`},
 			{name: "a garbage cursor", req: post(scenarios, map[string]any{"a": "garbage"}),
-				status: 200, code: "BAD_USER_INPUT", field: "after", inText: "endCursor"},
+				status: 422, code: "BAD_USER_INPUT", field: "after", inText: "endCursor"},
 			{name: "a cursor of the wrong type", req: post(scenarios, map[string]any{"a": 7}),
-				status: 200, code: "BAD_USER_INPUT", field: "after"},
+				status: 422, code: "BAD_USER_INPUT", field: "after"},
 			{name: "a cursor that holds no cursor value", req: post(scenarios, map[string]any{"a": mapCursor}),
-				status: 200, code: "BAD_USER_INPUT", field: "after"},
+				status: 422, code: "BAD_USER_INPUT", field: "after"},
+			// entgql's eager loading of a connection under node read an undecodable cursor as a string and panicked.
+			{name: "a garbage cursor under node", req: post(`query($id: ID!) { node(id: $id) { ... on User { scenarios(first: 2, after: "zz") { totalCount } } } }`,
+				map[string]any{"id": u.ID}), status: 422, code: "BAD_USER_INPUT", field: "after", inText: "endCursor"},
+			{name: "a garbage cursor under nodes", req: post(`query($id: ID!) { nodes(ids: [$id]) { ... on User { scenarios(last: 2, before: "zz") { totalCount } } } }`,
+				map[string]any{"id": u.ID}), status: 422, code: "BAD_USER_INPUT", field: "before", inText: "endCursor"},
+			// A cursor made under orderBy NAME (msgpack {"i": 1, "v": ["a"]}) given without it, and an id cursor given with it.
+			{name: "a cursor of another orderBy", req: post(scenarios, map[string]any{"a": nameCursor}),
+				status: 422, code: "BAD_USER_INPUT", field: "after", inText: "orderBy"},
+			{name: "an id cursor under an orderBy", req: post(`query($a: Cursor) { scenarios(after: $a, orderBy: {field: NAME}) { totalCount } }`,
+				map[string]any{"a": idCursor}), status: 422, code: "BAD_USER_INPUT", field: "after", inText: "orderBy"},
+			{name: "a page size that is a string", req: post(`query($n: Int) { scenarios(first: $n) { totalCount } }`, map[string]any{"n": "2"}),
+				status: 422, code: "BAD_USER_INPUT", field: "first", inText: "whole number"},
+			{name: "first and last", req: post(`{ scenarios(first: 2, last: 2) { totalCount } }`, nil),
+				status: 422, code: "BAD_USER_INPUT", field: "last", inText: "not both"},
 			{name: "a where list of 70,000 values", req: post(scenarios, map[string]any{"w": map[string]any{"idIn": ids(70_000)}}),
 				status: 422, code: "BAD_USER_INPUT", field: "where", limit: "filterList"},
 			{name: "not nested 1,000 deep", req: post(scenarios, map[string]any{"w": nested}),

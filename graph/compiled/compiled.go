@@ -168,16 +168,33 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, f 
 	return b.compileRoot(f)
 }
 
-// run executes a statement of one row, in its turn.
+// run executes a statement of one row, in its turn. The error of a request that ended meanwhile (its client
+// gone, or its deadline passed, while it waited for its turn or ran: lib/pq then reports PostgreSQL's 57014,
+// not the context's error) is an endedError.
 func (c *Compiler) run(ctx context.Context, stmt *sql.Stmt, args []any, dest ...any) error {
-	if c.turns != nil {
-		if err := c.turns.Acquire(ctx, 1); err != nil {
-			return err
-		}
-		defer c.turns.Release(1)
+	err := c.inTurn(ctx, func() error { return stmt.QueryRowContext(ctx, args...).Scan(dest...) })
+	if err != nil && ctx.Err() != nil {
+		return endedError{err}
 	}
-	return stmt.QueryRowContext(ctx, args...).Scan(dest...)
+	return err
 }
+
+// inTurn runs f once a turn is free (Config.InFlight), or returns the context's error.
+func (c *Compiler) inTurn(ctx context.Context, f func() error) error {
+	if c.turns == nil {
+		return f()
+	}
+	if err := c.turns.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	defer c.turns.Release(1)
+	return f()
+}
+
+// endedError is the error of a statement whose request ended: not a refusal of the statement.
+type endedError struct{ error }
+
+func (e endedError) Unwrap() error { return e.error }
 
 // prepare returns the prepared statement of text, preparing it once per distinct text: the text is the
 // shape of the query (its selections, and which of first/after it uses), the values are bound.
@@ -222,13 +239,21 @@ func usable(raw []byte) error {
 }
 
 func (c *Compiler) refused(ctx context.Context, st statement, err error) {
-	if c.cfg.Log != nil {
+	if c.cfg.Log != nil && !ended(err) {
 		c.cfg.Log.WarnContext(ctx, "compiled statement failed", "err", err, "sql", st.sql)
 	}
 }
 
+func ended(err error) bool {
+	var e endedError
+	return errors.As(err, &e)
+}
+
 // reason is the metric label of a fallback.
 func reason(err error) string {
+	if ended(err) {
+		return "ended"
+	}
 	var u unsupported
 	if errors.As(err, &u) {
 		return string(u)

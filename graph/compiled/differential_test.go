@@ -505,6 +505,13 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 	// an argument of the other direction is drawn too, which the paging policy refuses on both paths.
 	backwards := g.r.IntN(5) == 0
 	along := func(forwards bool) bool { return forwards != backwards || g.r.IntN(8) == 0 }
+	// The order is drawn first, so that a cursor holds as many values as it has terms (one time in eight
+	// another number, which the paging policy refuses on both paths).
+	order := ""
+	if a := f.Arguments.ForName("orderBy"); a != nil && g.r.IntN(3) == 0 {
+		order = g.orderBy(a.Type)
+	}
+	terms := strings.Count(order, "field:")
 	for _, a := range f.Arguments {
 		switch {
 		case a.Name == "first" && g.r.IntN(3) > 0 && along(true):
@@ -517,10 +524,14 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 				panic(err)
 			}
 			cur := entgql.Cursor[int]{ID: id}
-			if g.r.IntN(2) == 0 { // values of an ordered connection's cursor, fitting its orderBy or not
-				values := []any{cursorValues[g.r.IntN(len(cursorValues))]}
-				if g.r.IntN(3) == 0 {
-					values = append(values, cursorValues[g.r.IntN(len(cursorValues))])
+			n := terms
+			if g.r.IntN(8) == 0 {
+				n = g.r.IntN(3)
+			}
+			if n > 0 { // values of an ordered connection's cursor, of its order fields' types or not
+				values := make([]any, n)
+				for i := range values {
+					values[i] = cursorValues[g.r.IntN(len(cursorValues))]
 				}
 				cur.Value = values
 			}
@@ -537,8 +548,8 @@ func (g *generator) args(f *ast.FieldDefinition) string {
 			parts = append(parts, `id: "`+g.ids[g.r.IntN(len(g.ids))]+`"`)
 		case a.Name == "where" && g.r.IntN(3) == 0:
 			parts = append(parts, "where: "+g.where(a.Type, 0))
-		case a.Name == "orderBy" && g.r.IntN(3) == 0:
-			parts = append(parts, "orderBy: "+g.orderBy(a.Type))
+		case a.Name == "orderBy" && order != "":
+			parts = append(parts, "orderBy: "+order)
 		case a.Type.NonNull && a.DefaultValue == nil:
 			return "(unfillable: 1)" // never chosen: see selection
 		}

@@ -19,3 +19,6 @@ func PolicySQL(ctx context.Context, client *ent.Client, typ, t string) (string, 
 func (c *Compiler) Run(ctx context.Context, stmt *sql.Stmt, dest ...any) error {
 	return c.run(ctx, stmt, nil, dest...)
 }
+
+// Reason is the metric label a fallback for err is counted under.
+func Reason(err error) string { return reason(err) }

@@ -2,11 +2,11 @@ package compiled_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/modelarchitect/architect/graph/compiled"
@@ -14,8 +14,8 @@ import (
 )
 
 // TestInFlight: with InFlight set, no more statements run at once than it allows, every one of them runs in
-// the end, and one whose request ends while it waits returns at once without running. Each probe asks
-// PostgreSQL how many probes are running beside it, itself included, and holds on for 30 ms.
+// the end, and one whose request ends while it waits returns at once without running, counted as ended.
+// Each probe asks PostgreSQL how many probes are running beside it, itself included, and holds on for 30 ms.
 func TestInFlight(t *testing.T) {
 	if tu.PostgresURL() == "" {
 		t.Skip("TEST_DATABASE_URL is not set")
@@ -35,7 +35,7 @@ func TestInFlight(t *testing.T) {
 		for range n {
 			wg.Go(func() {
 				var running int64
-				require.NoError(t, c.Run(context.Background(), stmt, &running))
+				assert.NoError(t, c.Run(context.Background(), stmt, &running))
 				mu.Lock()
 				highest = max(highest, running)
 				mu.Unlock()
@@ -61,14 +61,15 @@ func TestInFlight(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		var n int
-		require.NoError(t, db.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%-- turn holder'`).Scan(&n))
-		return n == 1
+		err := db.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%-- turn holder'`).Scan(&n)
+		return err == nil && n == 1
 	}, 5*time.Second, 5*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	var running int64
 	err = c.Run(ctx, stmt, &running)
-	require.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Equal(t, "ended", compiled.Reason(err), "counted as the request's end, not as a statement PostgreSQL refused")
 	select {
 	case err := <-held:
 		t.Fatalf("the request waited for the turn to be given back (holder: %v)", err)

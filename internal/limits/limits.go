@@ -1,7 +1,8 @@
 // Package limits is a gqlgen extension that refuses a GraphQL operation whose text is too long, which is
 // too deep, too complex or uses too many aliases, or whose inputs hold what must not reach the database (a
-// NUL character, an oversized filter, a page over MaxPage), before any resolver runs; it is also where the
-// paging policy lives: a connection asked for without a page gets the default one. It measures documents
+// NUL character, an oversized filter, a page over MaxPage, a cursor on the wrong side of its page or not made
+// for the connection), before any resolver runs; it is also where the paging policy lives: a connection asked
+// for without a page gets the default one. It measures documents
 // only: it does not rate-limit callers or look at who they are.
 package limits
 
@@ -41,6 +42,9 @@ type Config struct {
 	MaxQueryBytes int // length of the query text, checked before it is parsed or stored as a persisted query
 	DefaultPage   int // page size given to a connection called without first or last (or with both null)
 	Inputs        InputLimits
+	// Cursor, when set, reports whether value (an after or before, variables resolved) is a cursor this API
+	// made for a connection ordered by orderTerms fields (0: by id alone); the paging policy refuses others.
+	Cursor func(value any, orderTerms int) bool
 }
 
 func (c Config) withDefaults() Config {
@@ -51,6 +55,7 @@ func (c Config) withDefaults() Config {
 		MaxQueryBytes: cmp.Or(c.MaxQueryBytes, DefaultMaxQueryBytes),
 		DefaultPage:   max(cmp.Or(c.DefaultPage, DefaultPage), 0),
 		Inputs:        c.Inputs.withDefaults(),
+		Cursor:        c.Cursor,
 	}
 }
 
@@ -87,7 +92,8 @@ func (e *Extension) MutateOperationParameters(_ context.Context, p *graphql.RawP
 
 // MutateOperationContext applies the paging policy to the operation (oc.Operation and oc.Doc become a
 // copy in which every connection has a page), measures it and refuses it when it exceeds a limit, checking
-// its inputs, then depth, aliases, complexity, and last its pages. The measured Cost is kept in the
+// its inputs, then its pages and cursors (the most precise refusal: a page of 10,000 is out of bounds before
+// it is too complex), then depth, aliases and complexity. The measured Cost is kept in the
 // operation's stats (see CostOf).
 func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
@@ -97,7 +103,10 @@ func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 		return err
 	}
 	var pageRefusal *gqlerror.Error
-	oc.Doc, oc.Operation, pageRefusal = defaultPages(oc.Doc, oc.Operation, oc.Variables, e.cfg.DefaultPage)
+	oc.Doc, oc.Operation, pageRefusal = defaultPages(oc.Doc, oc.Operation, oc.Variables, e.cfg.DefaultPage, e.cfg.Cursor)
+	if pageRefusal != nil {
+		return pageRefusal
+	}
 	c := Measure(oc.Operation, oc.Variables, e.cfg.DefaultPage)
 	oc.Stats.SetExtension(statsKey, &c)
 	name := "the operation"
@@ -120,7 +129,7 @@ func (e *Extension) MutateOperationContext(_ context.Context, oc *graphql.Operat
 				"each field costs 1 and a connection multiplies its fields by its page size (%d when first and last are absent)",
 			name, c.Complexity, c.Complexity-e.cfg.MaxComplexity, e.cfg.MaxComplexity, e.cfg.DefaultPage)
 	default:
-		return pageRefusal
+		return nil
 	}
 	if p := oc.Operation.Position; p != nil {
 		err.Locations = []gqlerror.Location{{Line: p.Line, Column: p.Column}}

@@ -114,7 +114,7 @@ func (m *measurer) page(f *ast.Field) int {
 	}
 	n, given := int64(0), false
 	for _, name := range []string{"first", "last"} {
-		if k, ok := pageArg(f, name, m.vars); ok {
+		if k, ok, _ := pageArg(f, name, m.vars); ok {
 			n, given = max(n, k), true
 		}
 	}

@@ -2,6 +2,7 @@ package limits
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -24,18 +25,20 @@ func connection(f *ast.Field) bool {
 	return f.Definition != nil && (f.Definition.Arguments.ForName("first") != nil || f.Definition.Arguments.ForName("last") != nil)
 }
 
-// pageArg is the value of f's argument name (first or last), variables resolved, and whether it is given:
-// present and not null. This is the one place a page size is read.
-func pageArg(f *ast.Field, name string, vars map[string]any) (int64, bool) {
+// pageArg is the value of f's argument name (first or last), variables resolved: absent (or null), an
+// integer, or something else (a string, a fraction), which GraphQL's Int does not take. This is the one place
+// a page size is read.
+func pageArg(f *ast.Field, name string, vars map[string]any) (n int64, given, valid bool) {
 	a := f.Arguments.ForName(name)
 	if a == nil {
-		return 0, false
+		return 0, false, true
 	}
 	v, err := a.Value.Value(vars)
-	if err != nil {
-		return 0, false // validation said so already
+	if err != nil || v == nil {
+		return 0, false, err == nil // an unreadable literal: validation said so already
 	}
-	return int64Of(v)
+	n, valid = int64Of(v)
+	return n, true, valid
 }
 
 func int64Of(v any) (int64, bool) {
@@ -46,13 +49,32 @@ func int64Of(v any) (int64, bool) {
 		return int64(x), true
 	case int64:
 		return x, true
-	case float64:
-		return int64(max(min(x, 1<<62), -(1 << 62))), true
+	case float64: // whole numbers only; huge ones are clamped, to be refused as out of bounds
+		return int64(max(min(x, 1<<62), -(1 << 62))), x == math.Trunc(x)
 	case json.Number:
-		n, err := strconv.ParseInt(string(x), 10, 64)
-		return n, err == nil
+		if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			return n, true
+		}
+		if f, err := x.Float64(); err == nil {
+			return int64Of(f)
+		}
 	}
 	return 0, false
+}
+
+// orderTerms is how many fields f's orderBy orders by, variables resolved and its default applied: a list,
+// or one object (a connection such as itemResults takes one), or none.
+func orderTerms(f *ast.Field, vars map[string]any) int {
+	if f.Definition == nil || f.Definition.Arguments.ForName("orderBy") == nil {
+		return 0
+	}
+	switch v := f.ArgumentMap(vars)["orderBy"].(type) {
+	case []any:
+		return len(v)
+	case map[string]any:
+		return 1
+	}
+	return 0
 }
 
 // paging applies the policy to one operation: defaultPages returns the operation (and its document) with
@@ -60,16 +82,19 @@ func int64Of(v any) (int64, bool) {
 type paging struct {
 	vars        map[string]any
 	defaultPage int
-	fragments   map[string]*ast.FragmentDefinition // fragments walked: the paged copy, or the original when unchanged; nil while walked
+	cursor      func(value any, orderTerms int) bool // Config.Cursor
+	fragments   map[string]*ast.FragmentDefinition   // fragments walked: the paged copy, or the original when unchanged; nil while walked
 	refusal     *gqlerror.Error
 }
 
-// defaultPages returns doc and op with first: defaultPage given to every connection without a page, and the
-// refusal of the first connection (in document order) whose first or last is outside [0, MaxPage]. doc and
+// defaultPages returns doc and op with first: defaultPage (last: defaultPage with before) given to every
+// connection without a page, and the refusal of the first connection (in document order) whose page or
+// cursors the policy refuses (arguments). doc and
 // op are returned themselves when no connection lacks a page: they may be shared with other requests (the
 // query cache), so they are never changed.
-func defaultPages(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, defaultPage int) (*ast.QueryDocument, *ast.OperationDefinition, *gqlerror.Error) {
-	p := &paging{vars: vars, defaultPage: defaultPage, fragments: map[string]*ast.FragmentDefinition{}}
+func defaultPages(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, defaultPage int,
+	cursor func(any, int) bool) (*ast.QueryDocument, *ast.OperationDefinition, *gqlerror.Error) {
+	p := &paging{vars: vars, defaultPage: defaultPage, cursor: cursor, fragments: map[string]*ast.FragmentDefinition{}}
 	set, changed := p.selectionSet(op.SelectionSet)
 	if !changed {
 		return doc, op, p.refusal
@@ -173,17 +198,28 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 	}
 	var given [2]bool // first, last
 	for i, name := range []string{"first", "last"} {
-		n, ok := pageArg(f, name, p.vars)
-		if !ok {
-			continue
-		}
-		given[i] = true
-		if (n < 0 || n > MaxPage) && p.refusal == nil {
+		n, ok, valid := pageArg(f, name, p.vars)
+		given[i] = ok
+		switch {
+		case !valid:
+			p.refuse(f, name, "%s.%s must be a whole number (an Int) between 0 and %d", f.Alias, name, MaxPage)
+		case ok && (n < 0 || n > MaxPage):
 			p.refuse(f, name, "%s.%s must be between 0 and %d", f.Alias, name, MaxPage)
 		}
 	}
 	after, before := p.given(f, "after"), p.given(f, "before")
+	if p.cursor != nil {
+		terms := orderTerms(f, p.vars)
+		for _, name := range []string{"after", "before"} {
+			if v, _ := f.ArgumentMap(p.vars)[name]; v != nil && !p.cursor(v, terms) {
+				p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
+					"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
+			}
+		}
+	}
 	switch {
+	case given[0] && given[1]:
+		p.refuse(f, "last", "%s takes first or last, not both: page forwards with first and after, or backwards with last and before", f.Alias)
 	case after && before:
 		p.refuse(f, "before", "%s takes after or before, not both: page forwards with first and after, or backwards with last and before", f.Alias)
 	case before && given[0]:

@@ -21,8 +21,9 @@ import (
 )
 
 // TestPaging: a connection without a page (first and last absent, or null through a variable or a literal)
-// runs with first: DefaultPage, in a copy of the operation, so that what is loaded is what was measured; the
-// cached document stays as parsed; pages outside 0 to MaxPage are refused.
+// runs with first: DefaultPage (last with before), in a copy of the operation, so that what is loaded is what
+// was measured; the cached document stays as parsed; pages outside 0 to MaxPage, and cursors paired with the
+// other direction's page, are refused. (Cursors this API did not make: TestInputLimits, with the server's check.)
 func TestPaging(t *testing.T) {
 	t.Parallel()
 	s := loadSchema(t)

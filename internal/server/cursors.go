@@ -1,46 +1,42 @@
 package server
 
 import (
-	"context"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
-
 	"github.com/modelarchitect/architect/ent"
-	"github.com/modelarchitect/architect/internal/apperr"
 )
 
-// checkCursors refuses a connection's after or before that this API did not make, before anything is
-// loaded. (Pages are the limits extension's: limits.DefaultPage, limits.MaxPage.)
-func checkCursors(ctx context.Context, next graphql.Resolver) (any, error) {
-	if fc := graphql.GetFieldContext(ctx); fc != nil {
-		for _, name := range []string{"after", "before"} {
-			if c, _ := fc.Args[name].(*ent.Cursor); c != nil && !cursorValue(c.Value) {
-				return nil, badCursor(name)
-			}
+// ourCursor reports whether v, an after or before, is a cursor this API made for a connection ordered by
+// terms fields (limits.Config.Cursor): entgql's encoding of a row's id and its values of the order fields,
+// none when the connection is ordered by id alone, else one per orderBy term, each a string, a number, a
+// time, a boolean or null. The paging policy refuses any other before anything is loaded: entgql would panic
+// on an undecodable one in an eagerly loaded connection (under node), fail on one with too many values, and
+// page from the id alone of one with too few.
+func ourCursor(v any, terms int) bool {
+	c := new(ent.Cursor)
+	if err := c.UnmarshalGQL(v); err != nil {
+		return false
+	}
+	if c.Value == nil {
+		return terms == 0
+	}
+	values, ok := c.Value.([]any)
+	if !ok || len(values) != terms {
+		return false
+	}
+	for _, e := range values {
+		if !orderValue(e) {
+			return false
 		}
 	}
-	return next(ctx)
+	return true
 }
 
-// cursorValue reports whether v can be the ordered value of one of our cursors (what entgql encodes: a
-// string, a number, a time, a boolean or nothing, or a list of those for several orderBy fields); anything
-// else was not made by this API.
-func cursorValue(v any) bool {
-	switch v := v.(type) {
+// orderValue reports whether v can be a row's value of an order field, as entgql encodes it.
+func orderValue(v any) bool {
+	switch v.(type) {
 	case nil, string, bool, float32, float64, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, time.Time:
-		return true
-	case []any:
-		for _, e := range v {
-			if _, list := e.([]any); list || !cursorValue(e) {
-				return false
-			}
-		}
 		return true
 	}
 	return false
-}
-
-func badCursor(arg string) *apperr.Error {
-	return apperr.Input(arg, "%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an edge's cursor) as it was returned", arg)
 }

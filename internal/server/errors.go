@@ -168,8 +168,6 @@ func badArgument(arg string, err error) error {
 		return &c
 	}
 	switch {
-	case arg == "after" || arg == "before": // entgql's Cursor scalar could not decode it
-		return badCursor(arg)
 	case errors.Is(err, gid.ErrDecimal):
 		return apperr.Input(arg, "%s: %s", arg, strings.TrimPrefix(err.Error(), gid.ErrDecimal.Error()+": "))
 	case errors.Is(err, gid.ErrInvalid):

@@ -166,7 +166,9 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 	if s.cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(limits.New(s.cfg.Limits)) // before APQ, which stores the text of queries it has not parsed yet
+	lc := s.cfg.Limits
+	lc.Cursor = ourCursor
+	srv.Use(limits.New(lc)) // before APQ, which stores the text of queries it has not parsed yet
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](cmp.Or(s.cfg.APQCacheSize, 1000))})
 	srv.Use(mutationTx{db: s.db, present: presenter(s.log)})
 	srv.Use(graph.StreamEnd{})
@@ -174,7 +176,6 @@ func (s *Server) graphql(resolver *graph.Resolver) *handler.Server {
 		srv.AroundRootFields(s.compiled.RootField)
 	}
 	srv.AroundFields(checkScope)
-	srv.AroundFields(checkCursors)
 	srv.AroundFields(hideDirectives)
 	srv.SetErrorPresenter(presenter(s.log))
 	srv.SetRecoverFunc(recoverFunc(s.log))
