@@ -118,9 +118,9 @@ func (r *runner) step(ctx context.Context, i int, done []Step) Step {
 	}
 	acc := newAccumulator(p.SLO, rand.New(rand.NewPCG(uint64(p.Seed), streamITL+uint64(i))))
 	dur := time.Duration(p.DurationSeconds * float64(time.Second))
+	start := r.now() // before the deadline is set, so that a step ended by it has lasted dur by its own clock
 	stepCtx, cancel := context.WithTimeoutCause(ctx, dur, errStepEnd)
 	defer cancel()
-	start := r.now()
 	elapsed := func() time.Duration { return min(max(r.now().Sub(start), 0), dur) }
 	stopWatch := r.watch(done, base, acc, elapsed)
 
