@@ -208,13 +208,13 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 		}
 	}
 	after, before := p.given(f, "after"), p.given(f, "before")
-	if p.cursor != nil {
-		terms := orderTerms(f, p.vars)
-		for _, name := range []string{"after", "before"} {
-			if v, _ := f.ArgumentMap(p.vars)[name]; v != nil && !p.cursor(v, terms) {
-				p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
-					"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
-			}
+	for _, name := range []string{"after", "before"} {
+		if p.cursor == nil || !(name == "after" && after || name == "before" && before) {
+			continue
+		}
+		if v, _ := f.Arguments.ForName(name).Value.Value(p.vars); !p.cursor(v, orderTerms(f, p.vars)) {
+			p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
+				"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
 		}
 	}
 	switch {
