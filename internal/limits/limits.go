@@ -43,8 +43,15 @@ type Config struct {
 	DefaultPage   int // page size given to a connection called without first or last (or with both null)
 	Inputs        InputLimits
 	// Cursor, when set, reports whether value (an after or before, variables resolved) is a cursor this API
-	// made for a connection ordered by orderTerms fields (0: by id alone); the paging policy refuses others.
-	Cursor func(value any, orderTerms int) bool
+	// made for a connection ordered as o says; the paging policy refuses others.
+	Cursor func(value any, o Order) bool
+}
+
+// Order is how a connection is ordered: by Terms orderBy fields (0: by id alone), given as one object
+// (Single: the connection's orderBy is not a list) or as a list.
+type Order struct {
+	Terms  int
+	Single bool
 }
 
 func (c Config) withDefaults() Config {

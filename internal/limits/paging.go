@@ -62,19 +62,21 @@ func int64Of(v any) (int64, bool) {
 	return 0, false
 }
 
-// orderTerms is how many fields f's orderBy orders by, variables resolved and its default applied: a list,
-// or one object (a connection such as itemResults takes one), or none.
-func orderTerms(f *ast.Field, vars map[string]any) int {
-	if f.Definition == nil || f.Definition.Arguments.ForName("orderBy") == nil {
-		return 0
+// order is how f is ordered, variables resolved and its default applied: by how many orderBy fields, and
+// whether its orderBy is one object (a connection such as itemResults takes one) rather than a list.
+func order(f *ast.Field, vars map[string]any) Order {
+	a := f.Definition.Arguments.ForName("orderBy")
+	if a == nil {
+		return Order{}
 	}
+	o := Order{Single: a.Type.Elem == nil}
 	switch v := f.ArgumentMap(vars)["orderBy"].(type) {
 	case []any:
-		return len(v)
+		o.Terms = len(v)
 	case map[string]any:
-		return 1
+		o.Terms = 1
 	}
-	return 0
+	return o
 }
 
 // paging applies the policy to one operation: defaultPages returns the operation (and its document) with
@@ -82,8 +84,8 @@ func orderTerms(f *ast.Field, vars map[string]any) int {
 type paging struct {
 	vars        map[string]any
 	defaultPage int
-	cursor      func(value any, orderTerms int) bool // Config.Cursor
-	fragments   map[string]*ast.FragmentDefinition   // fragments walked: the paged copy, or the original when unchanged; nil while walked
+	cursor      func(value any, o Order) bool      // Config.Cursor
+	fragments   map[string]*ast.FragmentDefinition // fragments walked: the paged copy, or the original when unchanged; nil while walked
 	refusal     *gqlerror.Error
 }
 
@@ -93,7 +95,7 @@ type paging struct {
 // op are returned themselves when no connection lacks a page: they may be shared with other requests (the
 // query cache), so they are never changed.
 func defaultPages(doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, defaultPage int,
-	cursor func(any, int) bool) (*ast.QueryDocument, *ast.OperationDefinition, *gqlerror.Error) {
+	cursor func(any, Order) bool) (*ast.QueryDocument, *ast.OperationDefinition, *gqlerror.Error) {
 	p := &paging{vars: vars, defaultPage: defaultPage, cursor: cursor, fragments: map[string]*ast.FragmentDefinition{}}
 	set, changed := p.selectionSet(op.SelectionSet)
 	if !changed {
@@ -212,7 +214,7 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 		if p.cursor == nil || !(name == "after" && after || name == "before" && before) {
 			continue
 		}
-		if v, _ := f.Arguments.ForName(name).Value.Value(p.vars); !p.cursor(v, orderTerms(f, p.vars)) {
+		if v, _ := f.Arguments.ForName(name).Value.Value(p.vars); !p.cursor(v, order(f, p.vars)) {
 			p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
 				"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
 		}
