@@ -172,23 +172,17 @@ func (c *Compiler) Compile(ctx context.Context, oc *graphql.OperationContext, f 
 // gone, or its deadline passed, while it waited for its turn or ran: lib/pq then reports PostgreSQL's 57014,
 // not the context's error) is an endedError.
 func (c *Compiler) run(ctx context.Context, stmt *sql.Stmt, args []any, dest ...any) error {
-	err := c.inTurn(ctx, func() error { return stmt.QueryRowContext(ctx, args...).Scan(dest...) })
+	if c.turns != nil {
+		if err := c.turns.Acquire(ctx, 1); err != nil { // only the context's end
+			return endedError{err}
+		}
+		defer c.turns.Release(1)
+	}
+	err := stmt.QueryRowContext(ctx, args...).Scan(dest...)
 	if err != nil && ctx.Err() != nil {
 		return endedError{err}
 	}
 	return err
-}
-
-// inTurn runs f once a turn is free (Config.InFlight), or returns the context's error.
-func (c *Compiler) inTurn(ctx context.Context, f func() error) error {
-	if c.turns == nil {
-		return f()
-	}
-	if err := c.turns.Acquire(ctx, 1); err != nil {
-		return err
-	}
-	defer c.turns.Release(1)
-	return f()
 }
 
 // endedError is the error of a statement whose request ended: not a refusal of the statement.

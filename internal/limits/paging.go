@@ -12,9 +12,10 @@ import (
 // The paging policy of every connection (a field that takes first or last), applied here and nowhere else:
 // a connection asked for without a page (neither first nor last, or both null) is given first: DefaultPage
 // (Config.DefaultPage), or last: DefaultPage when it pages back from before, before anything runs, so that
-// entgql's eager loading, the resolvers and the complexity limit all see the page that is loaded; a page over
-// MaxPage, or negative, is refused, and so is a cursor on the other side from the page's direction (before
-// with first, after with last, or both cursors).
+// entgql's eager loading, the resolvers and the complexity limit all see the page that is loaded. Refused: a
+// page that is not a whole number, or is over MaxPage or negative; first with last; a cursor on the other
+// side from the page's direction (before with first, after with last, or both cursors); and a cursor that
+// Config.Cursor says this API did not make for the connection as it is ordered.
 const (
 	DefaultPage = 20
 	MaxPage     = 100
@@ -80,7 +81,7 @@ func order(f *ast.Field, vars map[string]any) Order {
 }
 
 // paging applies the policy to one operation: defaultPages returns the operation (and its document) with
-// every connection paged, copying only what changes, and records the first page out of bounds.
+// every connection paged, copying only what changes, and records the first refusal.
 type paging struct {
 	vars        map[string]any
 	defaultPage int
@@ -209,24 +210,17 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 			p.refuse(f, name, "%s.%s must be between 0 and %d", f.Alias, name, MaxPage)
 		}
 	}
-	after, before := p.given(f, "after"), p.given(f, "before")
-	for _, name := range []string{"after", "before"} {
-		if p.cursor == nil || !(name == "after" && after || name == "before" && before) {
-			continue
-		}
-		if v, _ := f.Arguments.ForName(name).Value.Value(p.vars); !p.cursor(v, order(f, p.vars)) {
-			p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
-				"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
-		}
-	}
+	after, before := p.value(f, "after"), p.value(f, "before")
+	p.checkCursor(f, "after", after)
+	p.checkCursor(f, "before", before)
 	switch {
 	case given[0] && given[1]:
 		p.refuse(f, "last", "%s takes first or last, not both: page forwards with first and after, or backwards with last and before", f.Alias)
-	case after && before:
+	case after != nil && before != nil:
 		p.refuse(f, "before", "%s takes after or before, not both: page forwards with first and after, or backwards with last and before", f.Alias)
-	case before && given[0]:
+	case before != nil && given[0]:
 		p.refuse(f, "before", "%s: before pages backwards, so it goes with last (first goes with after)", f.Alias)
-	case after && given[1]:
+	case after != nil && given[1]:
 		p.refuse(f, "after", "%s: after pages forwards, so it goes with first (last goes with before)", f.Alias)
 	}
 	if given[0] || given[1] {
@@ -234,7 +228,7 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 	}
 	// The page is absent, or null (a literal or a variable): it becomes the default, in place of a null one.
 	name := "first"
-	if before {
+	if before != nil {
 		name = "last"
 	}
 	pos := f.Position
@@ -255,14 +249,26 @@ func (p *paging) arguments(f *ast.Field) (ast.ArgumentList, bool) {
 	return args, true
 }
 
-// given reports whether f's argument name is present and not null, variables resolved.
-func (p *paging) given(f *ast.Field, name string) bool {
+// checkCursor refuses v, f's argument name, when it is given and Config.Cursor says this API did not make it
+// for f as f is ordered.
+func (p *paging) checkCursor(f *ast.Field, name string, v any) {
+	if v != nil && p.cursor != nil && !p.cursor(v, order(f, p.vars)) {
+		p.refuse(f, name, "%s.%s is not a cursor of this connection: pass pageInfo.endCursor (or startCursor, or an "+
+			"edge's cursor) as it was returned, with the orderBy it was returned under", f.Alias, name)
+	}
+}
+
+// value is f's argument name, variables resolved: nil when it is absent, null or unreadable.
+func (p *paging) value(f *ast.Field, name string) any {
 	a := f.Arguments.ForName(name)
 	if a == nil {
-		return false
+		return nil
 	}
 	v, err := a.Value.Value(p.vars)
-	return err == nil && v != nil
+	if err != nil {
+		return nil
+	}
+	return v
 }
 
 // refuse records the refusal of f's argument name, unless an earlier one is recorded.

@@ -9,10 +9,11 @@ import (
 
 // ourCursor reports whether v, an after or before, is a cursor this API made for a connection ordered as o
 // says (limits.Config.Cursor): entgql's encoding of a row's id and its values of the order fields, none when
-// the connection is ordered by id alone, else one per orderBy term (a list of them when orderBy is a list, the
-// one value itself when it is one object), each a string, a number, a time, a boolean or null. The paging policy refuses any other before anything is loaded: entgql would panic
-// on an undecodable one in an eagerly loaded connection (under node), fail on one with too many values, and
-// page from the id alone of one with too few.
+// the connection is ordered by id alone, else one per orderBy term (a list of them when orderBy is a list,
+// the one value itself when it is one object), each a string, a number, a time, a boolean or null. The
+// paging policy refuses any other before anything is loaded: entgql would panic on an undecodable one in an
+// eagerly loaded connection (under node), fail on one with too many values, and page from the id alone of
+// one with too few.
 func ourCursor(v any, o limits.Order) bool {
 	c := new(ent.Cursor)
 	if err := c.UnmarshalGQL(v); err != nil {
@@ -21,10 +22,10 @@ func ourCursor(v any, o limits.Order) bool {
 	if c.Value == nil {
 		return o.Terms == 0
 	}
-	if o.Single {
-		return o.Terms == 1 && orderValue(c.Value)
-	}
 	values, ok := c.Value.([]any)
+	if o.Single {
+		values, ok = []any{c.Value}, true
+	}
 	if !ok || len(values) != o.Terms {
 		return false
 	}
